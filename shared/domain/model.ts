@@ -1,0 +1,322 @@
+/**
+ * The product's vocabulary: every entity, status and request body as a zod schema, with the
+ * TypeScript type inferred from it. The web UI, the handlers and the tests all import from here,
+ * so a field means one thing everywhere. Pure: no AWS, no clock, no I/O.
+ */
+import { z } from 'zod';
+
+export const isoTimestamp = z.iso.datetime({ offset: false });
+
+export const ROLES = ['staff', 'committee', 'operator', 'reporter', 'auditor'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+export const CATEGORIES = [
+  'ILLEGAL_FILMING',
+  'SYNTHETIC_SEXUAL_IMAGERY',
+  'CHILD_SEXUAL_EXPLOITATION',
+  'NON_CONSENSUAL_DISTRIBUTION',
+] as const;
+export const categorySchema = z.enum(CATEGORIES);
+export type Category = z.infer<typeof categorySchema>;
+
+export const REPORTER_KINDS = ['VICTIM', 'SUPPORT_CENTER', 'POLICE', 'MONITORING', 'STAFF'] as const;
+export const reporterKindSchema = z.enum(REPORTER_KINDS);
+
+export const CASE_STATUSES = [
+  'PENDING_APPROVAL',
+  'UNDER_PRIOR_REVIEW',
+  'REJECTED',
+  'ORDERS_ISSUED',
+  'UNDER_POST_REVIEW',
+  'REVOKED',
+  'CONFIRMED',
+  'APPEAL_WINDOW',
+  'UNDER_APPEAL',
+  'CLOSED',
+  'FAILED',
+] as const;
+export const caseStatusSchema = z.enum(CASE_STATUSES);
+export type CaseStatus = z.infer<typeof caseStatusSchema>;
+
+/** Where an order stands on the operator's side: did it act, and when. */
+export const COMPLIANCE_STATUSES = ['ISSUED', 'ACKNOWLEDGED', 'COMPLIED', 'OVERDUE', 'COMPLIED_LATE'] as const;
+export const complianceStatusSchema = z.enum(COMPLIANCE_STATUSES);
+export type ComplianceStatus = z.infer<typeof complianceStatusSchema>;
+
+/** Where an order stands on the regulator's side: does it stand. */
+export const DECISION_STATUSES = ['PENDING', 'CONFIRMED', 'REVOKED', 'APPEALED', 'UPHELD', 'OVERTURNED'] as const;
+export const decisionStatusSchema = z.enum(DECISION_STATUSES);
+export type DecisionStatus = z.infer<typeof decisionStatusSchema>;
+
+/** The single status of CONTRACT.md section 5, derived from the two tracks by `orderStatus`. */
+export const ORDER_STATUSES = [
+  'ISSUED',
+  'ACKNOWLEDGED',
+  'COMPLIED',
+  'OVERDUE',
+  'COMPLIED_LATE',
+  'CONFIRMED',
+  'REVOKED',
+  'APPEALED',
+  'UPHELD',
+  'OVERTURNED',
+] as const;
+export const orderStatusSchema = z.enum(ORDER_STATUSES);
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+
+export const ORDER_ACTIONS = ['DELETE', 'BLOCK_ACCESS'] as const;
+export type OrderAction = (typeof ORDER_ACTIONS)[number];
+
+export const COMPLIANCE_ACTIONS = ['DELETED', 'BLOCKED', 'NOT_FOUND'] as const;
+export const complianceActionSchema = z.enum(COMPLIANCE_ACTIONS);
+
+export const REVIEW_KINDS = ['POST_REVIEW', 'PRIOR_REVIEW', 'APPEAL'] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
+export const REVIEW_STATUSES = ['OPEN', 'CLOSED', 'ESCALATED'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+export const VOTE_DECISIONS = ['CONFIRM', 'REVOKE', 'ABSTAIN'] as const;
+export const voteDecisionSchema = z.enum(VOTE_DECISIONS);
+export type VoteDecision = z.infer<typeof voteDecisionSchema>;
+/** CONFIRMED: the order stands (appeal: upheld). REVOKED: it is lifted (appeal: granted). */
+export const REVIEW_OUTCOMES = ['CONFIRMED', 'REVOKED'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+
+export const JURISDICTIONS = ['DOMESTIC', 'OVERSEAS'] as const;
+export const LANGUAGES = ['ko', 'en'] as const;
+
+const httpUrl = z
+  .string()
+  .max(2048, 'a URL may have at most 2048 characters')
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL');
+
+// ---------------------------------------------------------------- requests (validated at the edge)
+
+export const reportRequestSchema = z.strictObject({
+  urls: z.array(httpUrl).min(1, 'give at least one URL').max(1000, 'at most 1000 URLs per report'),
+  category: categorySchema,
+  reporter: z.strictObject({
+    kind: reporterKindSchema,
+    reference: z.string().max(200).optional(),
+  }),
+  victimConsent: z.boolean(),
+  summary: z.string().max(2000, 'the summary may have at most 2000 characters').optional(),
+  contentSha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters')
+    .optional(),
+});
+export type ReportRequest = z.infer<typeof reportRequestSchema>;
+
+export const approvalRequestSchema = z.strictObject({
+  decision: z.enum(['APPROVE', 'REJECT']),
+  reason: z.string().max(2000).optional(),
+});
+export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
+
+export const complianceRequestSchema = z.strictObject({
+  action: complianceActionSchema,
+  note: z.string().max(2000).optional(),
+});
+export type ComplianceRequest = z.infer<typeof complianceRequestSchema>;
+
+export const appealRequestSchema = z.strictObject({
+  grounds: z.string().min(10, 'grounds need at least 10 characters').max(5000, 'grounds may have at most 5000 characters'),
+});
+export type AppealRequest = z.infer<typeof appealRequestSchema>;
+
+export const voteRequestSchema = z.strictObject({
+  decision: voteDecisionSchema,
+  reason: z.string().max(2000).optional(),
+});
+export type VoteRequest = z.infer<typeof voteRequestSchema>;
+
+export const recusalRequestSchema = z.strictObject({
+  reason: z.string().min(1, 'say why you recuse yourself').max(2000),
+});
+
+/** Staff decide a review that the committee could not (no quorum twice, policy `escalate`). */
+export const escalationDecisionRequestSchema = z.strictObject({
+  decision: z.enum(['CONFIRM', 'REVOKE']),
+  reason: z.string().min(1, 'give the reason for the decision').max(2000),
+});
+
+const domainName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a lower-case host name such as example.com');
+
+export const operatorIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and hyphens, 2 to 63 characters');
+
+export const operatorInputSchema = z.strictObject({
+  operatorId: operatorIdSchema.optional(),
+  name: z.string().min(1).max(200),
+  domains: z.array(domainName).min(1).max(100),
+  contactEmails: z.array(z.email()).min(1).max(10),
+  jurisdiction: z.enum(JURISDICTIONS),
+  language: z.enum(LANGUAGES).optional(),
+  annualRevenue: z.number().int().nonnegative(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+});
+export type OperatorInput = z.infer<typeof operatorInputSchema>;
+export const operatorPatchSchema = operatorInputSchema.omit({ operatorId: true }).partial();
+
+// ---------------------------------------------------------------- stored entities (as the API shows them)
+
+export interface Operator {
+  operatorId: string;
+  name: string;
+  domains: string[];
+  contactEmails: string[];
+  jurisdiction: (typeof JURISDICTIONS)[number];
+  language: (typeof LANGUAGES)[number];
+  annualRevenue: number;
+  currency: string;
+  updatedAt: string;
+}
+
+export interface CaseUrl {
+  url: string;
+  host: string;
+  /** `null` while no operator's domain matches the host (shown as UNASSIGNED). */
+  operatorId: string | null;
+}
+
+export interface Approval {
+  by: string;
+  at: string;
+  decision: 'APPROVE' | 'REJECT';
+  reason?: string;
+}
+
+export interface CaseRecord {
+  caseId: string;
+  status: CaseStatus;
+  category: Category;
+  createdAt: string;
+  createdBy: string;
+  policyId: string;
+  procedure: Procedure;
+  reporter: { kind: (typeof REPORTER_KINDS)[number]; reference?: string };
+  victimConsent: boolean;
+  summary?: string;
+  contentSha256?: string;
+  urlCount: number;
+  approvals: Approval[];
+  approvalDeadlineAt?: string;
+  ordersIssuedAt?: string;
+  closedAt?: string;
+  failure?: { at: string; error: string; cause: string };
+}
+
+export interface NoticeRecord {
+  kind: NoticeKind;
+  to: string[];
+  sentAt: string;
+  messageId: string;
+}
+
+export interface Fine {
+  amount: number;
+  currency: string;
+  policyId: string;
+  breakdown: { item: string; amount: number }[];
+}
+
+export interface OrderRecord {
+  orderId: string;
+  caseId: string;
+  operatorId: string;
+  status: OrderStatus;
+  complianceStatus: ComplianceStatus;
+  decisionStatus: DecisionStatus;
+  action: OrderAction;
+  category: Category;
+  urlCount: number;
+  issuedAt: string;
+  deadlineAt: string;
+  graceEndsAt: string;
+  acknowledgedAt?: string;
+  compliedAt?: string;
+  complianceAction?: (typeof COMPLIANCE_ACTIONS)[number];
+  complianceNote?: string;
+  overdueAt?: string;
+  appealDeadline?: string;
+  remindersSent: string[];
+  notices: NoticeRecord[];
+  fine?: Fine;
+}
+
+export interface VoteRecord {
+  decision: VoteDecision;
+  reason?: string;
+  at: string;
+}
+
+export interface ReviewRecord {
+  reviewId: string;
+  kind: ReviewKind;
+  caseId: string;
+  orderIds: string[];
+  appealId?: string;
+  status: ReviewStatus;
+  openedAt: string;
+  closesAt: string;
+  extended: boolean;
+  eligibleMembers: string[];
+  recusals: Record<string, { reason: string; at: string }>;
+  votes: Record<string, VoteRecord>;
+  outcome?: ReviewOutcome;
+  outcomeReason?: 'MAJORITY' | 'NO_MAJORITY' | 'AUTO_LIFTED' | 'STAFF_DECISION';
+  closedAt?: string;
+}
+
+export interface AppealRecord {
+  appealId: string;
+  caseId: string;
+  orderId: string;
+  operatorId: string;
+  grounds: string;
+  filedAt: string;
+  status: 'FILED' | 'UNDER_REVIEW' | 'UPHELD' | 'OVERTURNED';
+  reviewId?: string;
+}
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export const PROCEDURES = ['interim-then-review', 'vote-first'] as const;
+export type Procedure = (typeof PROCEDURES)[number];
+
+export const NOTICE_KINDS = [
+  'ORDER',
+  'REMINDER',
+  'OVERDUE',
+  'REVOKED',
+  'CONFIRMED',
+  'APPEAL_OUTCOME',
+  'FINE',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** Fails to compile when a switch over a union misses a member. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
+}
