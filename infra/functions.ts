@@ -1,0 +1,88 @@
+/**
+ * The one list of the system's functions: which file serves which HTTP route, which file runs
+ * which state-machine task, and which runs on a schedule. The CDK stack and the local runtime
+ * both read it, so a route added here exists in the cloud and on a laptop alike.
+ */
+
+export type Role = 'staff' | 'committee' | 'operator' | 'reporter' | 'auditor';
+
+export interface ApiFunction {
+  /** Lambda construct id and local name. */
+  readonly name: string;
+  /** Entry file, relative to the repository root; exports `handler`. */
+  readonly entry: string;
+  /** API Gateway v2 route keys this function serves. */
+  readonly routes: readonly string[];
+  /** Routes served without a JWT (API Gateway: no authorizer). */
+  readonly publicRoutes?: readonly string[];
+}
+
+export const apiFunctions: readonly ApiFunction[] = [
+  { name: 'Health', entry: 'functions/api/health.ts', routes: ['GET /health'], publicRoutes: ['GET /health'] },
+  { name: 'Reports', entry: 'functions/api/reports.ts', routes: ['POST /reports', 'GET /reports'] },
+  {
+    name: 'Cases',
+    entry: 'functions/api/cases.ts',
+    routes: ['GET /cases', 'GET /cases/{caseId}', 'GET /cases/{caseId}/audit'],
+  },
+  { name: 'Approvals', entry: 'functions/api/approvals.ts', routes: ['POST /cases/{caseId}/approvals'] },
+  { name: 'Orders', entry: 'functions/api/orders.ts', routes: ['GET /orders'] },
+  {
+    name: 'Operators',
+    entry: 'functions/api/operators.ts',
+    routes: ['GET /operators', 'POST /operators', 'PATCH /operators/{operatorId}'],
+  },
+  {
+    name: 'OperatorOrders',
+    entry: 'functions/api/operator-orders.ts',
+    routes: [
+      'GET /operator/orders',
+      'POST /operator/orders/{orderId}/acknowledge',
+      'POST /operator/orders/{orderId}/compliance',
+      'POST /operator/orders/{orderId}/appeal',
+    ],
+  },
+  {
+    name: 'Committee',
+    entry: 'functions/api/committee.ts',
+    routes: [
+      'GET /committee/reviews',
+      'POST /committee/reviews/{reviewId}/votes',
+      'POST /committee/reviews/{reviewId}/recusal',
+      'POST /committee/reviews/{reviewId}/decision',
+    ],
+  },
+];
+
+/**
+ * State-machine tasks. The key `X` is referenced in the ASL as `${XFunctionArn}`.
+ * `StoreTaskToken` serves every `.waitForTaskToken` state.
+ */
+export const workflowFunctions = {
+  OpenCase: 'functions/workflow/open-case.ts',
+  StoreTaskToken: 'functions/workflow/store-task-token.ts',
+  EscalateApprovalSla: 'functions/workflow/escalate-approval-sla.ts',
+  IssueOrders: 'functions/workflow/issue-orders.ts',
+  SendOrderNotice: 'functions/workflow/send-order-notice.ts',
+  EnforceDeadline: 'functions/workflow/enforce-deadline.ts',
+  GraceExpired: 'functions/workflow/grace-expired.ts',
+  OpenReview: 'functions/workflow/open-review.ts',
+  ReviewDeadlinePassed: 'functions/workflow/review-deadline-passed.ts',
+  ApplyReviewOutcome: 'functions/workflow/apply-review-outcome.ts',
+  OpenAppealWindow: 'functions/workflow/open-appeal-window.ts',
+  CollectAppeals: 'functions/workflow/collect-appeals.ts',
+  AssessFines: 'functions/workflow/assess-fines.ts',
+  CloseCase: 'functions/workflow/close-case.ts',
+  RecordFailure: 'functions/workflow/record-failure.ts',
+} as const;
+
+export type WorkflowFunctionName = keyof typeof workflowFunctions;
+
+export const scheduledFunctions = [
+  {
+    name: 'Sweeper',
+    entry: 'functions/scheduled/sweeper.ts',
+    /** EventBridge schedule in the cloud; the local timer uses the same period. */
+    everySeconds: 60,
+  },
+] as const;
