@@ -1,0 +1,52 @@
+import { policyById, resolvePolicy, type Policy } from '../domain/policy';
+
+/**
+ * Everything a handler learns from its environment, read once per process. The same handler runs
+ * in Lambda and under `npm start`; only these values differ.
+ */
+export interface Config {
+  readonly tableName: string;
+  readonly stateMachineArn: string;
+  readonly noticeFrom: string;
+  readonly staffEmails: readonly string[];
+  readonly committeeMembers: readonly string[];
+  readonly policy: Policy;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set; the stack or npm start must set it.`);
+  return value;
+}
+
+function loadPolicy(): Policy {
+  const json = process.env.POLICY_JSON;
+  if (json) return resolvePolicy(JSON.parse(json));
+  return policyById(process.env.POLICY_PROFILE ?? 'kr-kcsc');
+}
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  cached ??= {
+    tableName: required('TABLE_NAME'),
+    stateMachineArn: process.env.STATE_MACHINE_ARN ?? '',
+    noticeFrom: process.env.NOTICE_FROM ?? 'notices@urgent-deliberation.example',
+    staffEmails: list(process.env.STAFF_EMAILS),
+    committeeMembers: list(process.env.COMMITTEE_MEMBERS),
+    policy: loadPolicy(),
+  };
+  return cached;
+}
+
+/** Tests change the environment between cases; this makes the next `config()` read it again. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,173 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { ZodError, type ZodType } from 'zod';
+import { assertRouteAllowed, type Identity } from '../domain/authz';
+import { roleSchema, type Role } from '../domain/model';
+import {
+  DomainError,
+  PayloadTooLargeError,
+  UnauthenticatedError,
+  ValidationError,
+  type ErrorDetail,
+} from '../domain/errors';
+import { logger } from './logger';
+
+/** Lambda's synchronous payload limit; a report of 1,000 URLs of 2,048 characters fits well below it. */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+export interface ApiRequest {
+  readonly routeKey: string;
+  readonly identity: Identity;
+  readonly pathParameters: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly rawBody: string | undefined;
+}
+
+export interface ApiResult {
+  readonly statusCode: number;
+  readonly body: unknown;
+}
+
+export type RouteHandler = (request: ApiRequest) => Promise<ApiResult>;
+
+type Claims = Record<string, unknown>;
+
+function claimsOf(event: APIGatewayProxyEventV2): Claims | undefined {
+  const context = event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } };
+  return context.authorizer?.jwt?.claims;
+}
+
+/** API Gateway hands `cognito:groups` over as an array, a JSON string, or "[staff committee]". */
+export function parseGroups(raw: unknown): Role[] {
+  let values: unknown[] = [];
+  if (Array.isArray(raw)) values = raw;
+  else if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (text.startsWith('[') && text.includes('"')) {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (Array.isArray(parsed)) values = parsed;
+      } catch {
+        values = [];
+      }
+    } else {
+      values = text.replace(/^\[|\]$/g, '').split(/[\s,]+/);
+    }
+  }
+  return values.flatMap((value) => {
+    const role = roleSchema.safeParse(value);
+    return role.success ? [role.data] : [];
+  });
+}
+
+export function identityFromClaims(claims: Claims | undefined): Identity {
+  if (!claims) throw new UnauthenticatedError();
+  const userId = [claims['cognito:username'], claims.username, claims.sub].find(
+    (value): value is string => typeof value === 'string' && value.length > 0,
+  );
+  if (!userId) throw new UnauthenticatedError('The token names no user; sign in again.');
+  const operatorId = claims['custom:operatorId'];
+  return {
+    userId,
+    roles: parseGroups(claims['cognito:groups']),
+    ...(typeof operatorId === 'string' && operatorId ? { operatorId } : {}),
+  };
+}
+
+function zodDetails(error: ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
+}
+
+/** Parses a JSON body with a schema; a bad body is a 400 naming each bad field. */
+export function parseBody<T>(request: ApiRequest, schema: ZodType<T>): T {
+  let json: unknown;
+  try {
+    json = request.rawBody === undefined || request.rawBody === '' ? {} : JSON.parse(request.rawBody);
+  } catch {
+    throw new ValidationError('The body is not valid JSON.');
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    throw new ValidationError('The request does not match the expected fields; see details.', zodDetails(result.error));
+  }
+  return result.data;
+}
+
+export function parseQuery<T>(request: ApiRequest, schema: ZodType<T>): T {
+  const result = schema.safeParse(request.query);
+  if (!result.success) {
+    throw new ValidationError('A query parameter is not valid; see details.', zodDetails(result.error));
+  }
+  return result.data;
+}
+
+export function ok(body: unknown, statusCode = 200): ApiResult {
+  return { statusCode, body };
+}
+
+function respond(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorResponse(error: unknown): APIGatewayProxyResultV2 {
+  if (error instanceof DomainError) {
+    return respond(error.httpStatus, {
+      error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+    });
+  }
+  if (error instanceof ZodError) {
+    return respond(400, {
+      error: { code: 'VALIDATION_FAILED', message: 'The request is not valid; see details.', details: zodDetails(error) },
+    });
+  }
+  logger.error('unexpected error', { errorName: error instanceof Error ? error.name : typeof error });
+  return respond(500, { error: { code: 'INTERNAL', message: 'Something went wrong on our side; try again shortly.' } });
+}
+
+function bodyOf(event: APIGatewayProxyEventV2): string | undefined {
+  if (event.body === undefined || event.body === null) return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`The body is larger than ${MAX_BODY_BYTES} bytes; split the report.`);
+  }
+  return text;
+}
+
+function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) result[name.toLowerCase()] = value;
+  return result;
+}
+
+/**
+ * One Lambda serves several routes: it authenticates, checks the caller's role for the route,
+ * dispatches on `routeKey`, and turns typed errors into the contract's error body.
+ */
+export function apiHandler(routes: Readonly<Record<string, RouteHandler>>) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
+    try {
+      const route = routes[event.routeKey];
+      if (!route) return errorResponse(new DomainError('NOT_FOUND', `No route ${event.routeKey}.`));
+      const identity = identityFromClaims(claimsOf(event));
+      assertRouteAllowed(identity, event.routeKey);
+      const result = await route({
+        routeKey: event.routeKey,
+        identity,
+        pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        headers: lowerCaseHeaders(event.headers),
+        rawBody: bodyOf(event),
+      });
+      return respond(result.statusCode, result.body);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
