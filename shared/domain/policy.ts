@@ -1,0 +1,324 @@
+/**
+ * Policy as data (CONTRACT.md section 7): durations, approvals, review rules and the fine
+ * schedule of one jurisdiction, validated by zod. A policy file may give only some keys; the rest
+ * come from the built-in profile named by `base`. Pure.
+ */
+import { z } from 'zod';
+import { PolicyError, type ErrorDetail } from './errors';
+import { CATEGORIES, LANGUAGES, PROCEDURES } from './model';
+
+// ---------------------------------------------------------------- durations
+
+// Fractions only on seconds, at most milliseconds: every legal time is a whole millisecond, so
+// `deadline - issuedAt` equals the policy's duration exactly.
+const DURATION_RE = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:[.,](\d{1,3}))?S)?)?$/;
+const MS = { W: 7 * 86_400_000, D: 86_400_000, H: 3_600_000, M: 60_000, S: 1000 } as const;
+
+/** Why an ISO 8601 duration is not accepted, or `null` when it is. */
+function durationProblem(iso: string): string | null {
+  if (/^P(?:[^T]*Y|[^T]*M)/.test(iso)) {
+    return `"${iso}": years and months have no fixed length; write weeks, days, hours, minutes or seconds (e.g. P30D)`;
+  }
+  if (iso === 'P' || iso.endsWith('T') || !DURATION_RE.test(iso)) {
+    return `"${iso}" is not an ISO 8601 duration such as PT24H, P7D or PT0.5S (W, D, H, M, S; seconds to milliseconds)`;
+  }
+  return null;
+}
+
+/** Milliseconds in an ISO 8601 duration (W, D, H, M, S; a day is 24 hours: times are UTC). */
+export function durationToMs(iso: string): number {
+  const problem = durationProblem(iso);
+  const m = problem === null ? DURATION_RE.exec(iso) : null;
+  if (!m) throw new RangeError(problem ?? `not a duration: ${iso}`);
+  const n = (s: string | undefined): number => (s === undefined ? 0 : Number(s));
+  const fraction = m[6] === undefined ? 0 : Number(m[6].padEnd(3, '0'));
+  return n(m[1]) * MS.W + n(m[2]) * MS.D + n(m[3]) * MS.H + n(m[4]) * MS.M + n(m[5]) * MS.S + fraction;
+}
+
+const durationFormat = z.string().superRefine((value, ctx) => {
+  const problem = durationProblem(value);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
+/** A duration that must be longer than zero (a window, a deadline). */
+const positiveDuration = durationFormat.refine((v) => durationProblem(v) !== null || durationToMs(v) > 0, {
+  message: 'must be longer than zero',
+  abort: true,
+});
+
+// ---------------------------------------------------------------- fine schedule (docs/fines.md)
+
+const rate = z.number().min(0, 'a fraction between 0 and 1 (0.03 = 3 %)').max(1, 'a fraction between 0 and 1 (0.03 = 3 %)');
+const grade = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+const gradeThresholds = z
+  .strictObject({ grade2: z.number().int().min(0), grade3: z.number().int().min(0) })
+  .refine((t) => t.grade2 <= t.grade3, { message: 'grade2 must not exceed grade3' });
+
+export const FINE_FACTORS = [
+  'gainObtained',
+  'harmCaused',
+  'harmRemedied',
+  'profitMotive',
+  'requestCount',
+  'distributionScale',
+] as const;
+export type FineFactor = (typeof FINE_FACTORS)[number];
+
+export const finesSchema = z
+  .strictObject({
+    /** The statutory ceiling as a fraction of the operator's relevant revenue. */
+    capRate: rate,
+    weights: z
+      .strictObject({
+        gainObtained: rate,
+        harmCaused: rate,
+        harmRemedied: rate,
+        profitMotive: rate,
+        requestCount: rate,
+        distributionScale: rate,
+      })
+      .refine((w) => Math.abs(Object.values(w).reduce((a, b) => a + b, 0) - 1) < 1e-9, {
+        message: 'the six weights must add up to 1',
+      }),
+    /** Weighted score (1..3) at or above which tier 2 and tier 3 apply. */
+    tierThresholds: z
+      .strictObject({ tier2: z.number().min(1).max(3), tier3: z.number().min(1).max(3) })
+      .refine((t) => t.tier2 <= t.tier3, { message: 'tier2 must not exceed tier3' }),
+    /** Base fine of each tier as a fraction of revenue. */
+    tierRates: z
+      .strictObject({ tier1: rate, tier2: rate, tier3: rate })
+      .refine((r) => r.tier1 <= r.tier2 && r.tier2 <= r.tier3, { message: 'rates must not fall as the tier rises' }),
+    lateSurchargeRatePerHour: rate,
+    lateSurchargeMaxHours: z.number().int().min(0),
+    /** In whole units of the fine's currency; never lifts a fine above the cap. */
+    minimumFine: z.number().int().min(0).optional(),
+    /** Grades the system cannot observe (what the operator gained, whether it sought profit). */
+    defaultGrades: z.strictObject({ gainObtained: grade, profitMotive: grade }),
+    harmByCategory: z.strictObject(
+      Object.fromEntries(CATEGORIES.map((c) => [c, grade])) as Record<(typeof CATEGORIES)[number], typeof grade>,
+    ),
+    /** Late compliance within this many hours counts as promptly remedied (grade 1). */
+    remediedPromptlyHours: z.number().int().min(0),
+    /** Earlier orders to the same operator. */
+    priorOrderGrades: gradeThresholds,
+    /** URLs of the order. */
+    urlCountGrades: gradeThresholds,
+  });
+export type FineSchedule = z.infer<typeof finesSchema>;
+
+// ---------------------------------------------------------------- policy
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const policySchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens, at most 63 characters'),
+  /** The built-in profile this policy was merged over. */
+  base: z.string().optional(),
+  name: z.string().min(1).max(200),
+  jurisdiction: z.string().regex(/^[A-Z]{2}$/, 'a two-letter region code such as KR or EU'),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as KRW'),
+  timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Seoul'),
+  /** The language people read by default (notices to operators without a preference). */
+  language: z.enum(LANGUAGES),
+  procedure: z.enum(PROCEDURES).default('interim-then-review'),
+  urgentApprovals: z.number().int().min(1),
+  approvalSla: positiveDuration,
+  complianceDeadline: positiveDuration,
+  /**
+   * How long BEFORE the compliance deadline each reminder goes out. A reminder that would fall at
+   * or before issuance is skipped rather than rejected, so a file that only shortens the deadline
+   * stays valid.
+   */
+  reminders: z.array(positiveDuration).max(10),
+  lateComplianceGrace: durationFormat,
+  postReviewWindow: positiveDuration,
+  appealWindow: positiveDuration,
+  appealReviewWindow: positiveDuration,
+  /** An order the committee left undecided after the one extension: staff decide, or it is lifted. */
+  unreviewedOrder: z.enum(['escalate', 'lift']).default('escalate'),
+  legalBasis: z.strictObject({ ko: z.string().min(1).max(2000), en: z.string().min(1).max(2000) }),
+  fines: finesSchema,
+});
+export type Policy = z.infer<typeof policySchema>;
+
+// ---------------------------------------------------------------- built-in profiles
+
+type PlainObject = Record<string, unknown>;
+function isPlainObject(value: unknown): value is PlainObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Objects merge key by key at every depth; arrays and scalars replace. */
+function mergeOver(base: PlainObject, over: PlainObject): PlainObject {
+  const out: PlainObject = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? mergeOver(current, value) : value;
+  }
+  return out;
+}
+
+const KR_KCSC: Policy = {
+  id: 'kr-kcsc',
+  name: 'Korea: Korea Communications Standards Commission (pre-deletion, post-review)',
+  jurisdiction: 'KR',
+  currency: 'KRW',
+  timeZone: 'Asia/Seoul',
+  language: 'ko',
+  procedure: 'interim-then-review',
+  urgentApprovals: 2,
+  approvalSla: 'PT2H',
+  complianceDeadline: 'PT24H',
+  reminders: ['PT12H', 'PT2H'],
+  lateComplianceGrace: 'P7D',
+  postReviewWindow: 'P7D',
+  appealWindow: 'P15D',
+  appealReviewWindow: 'P15D',
+  unreviewedOrder: 'escalate',
+  legalBasis: {
+    ko: '「정보통신망 이용촉진 및 정보보호 등에 관한 법률」 제44조의7(불법정보의 유통금지 등) 및 「전기통신사업법」 제22조의5(부가통신사업자의 불법촬영물등 유통방지)에 따른 불법촬영물등의 삭제·접속차단 요청',
+    en: 'Request to delete or block illegally filmed and similar sexual content under Article 44-7 (prohibition of the distribution of illegal information) of the Act on Promotion of Information and Communications Network Utilization and Information Protection, and Article 22-5 (duty of value-added telecommunications operators to prevent the distribution of illegally filmed material) of the Telecommunications Business Act',
+  },
+  fines: {
+    capRate: 0.03,
+    weights: {
+      gainObtained: 0.3,
+      harmCaused: 0.2,
+      harmRemedied: 0.2,
+      profitMotive: 0.15,
+      requestCount: 0.1,
+      distributionScale: 0.05,
+    },
+    tierThresholds: { tier2: 1.7, tier3: 2.4 },
+    tierRates: { tier1: 0.001, tier2: 0.004, tier3: 0.01 },
+    lateSurchargeRatePerHour: 0.0002,
+    lateSurchargeMaxHours: 168,
+    defaultGrades: { gainObtained: 2, profitMotive: 2 },
+    harmByCategory: {
+      CHILD_SEXUAL_EXPLOITATION: 3,
+      ILLEGAL_FILMING: 3,
+      NON_CONSENSUAL_DISTRIBUTION: 3,
+      SYNTHETIC_SEXUAL_IMAGERY: 2,
+    },
+    remediedPromptlyHours: 24,
+    priorOrderGrades: { grade2: 1, grade3: 3 },
+    urlCountGrades: { grade2: 10, grade3: 100 },
+  },
+};
+
+/** Profiles other than Korea give the shape of the jurisdiction; their fine schedule is Korea's model. */
+const PROFILE_OVERRIDES: Record<string, PlainObject> = {
+  'eu-tco': {
+    id: 'eu-tco',
+    name: 'European Union: removal orders under the Terrorist Content Online Regulation',
+    jurisdiction: 'EU',
+    currency: 'EUR',
+    timeZone: 'Europe/Brussels',
+    language: 'en',
+    complianceDeadline: 'PT1H',
+    approvalSla: 'PT30M',
+    reminders: ['PT30M', 'PT10M'],
+    legalBasis: {
+      ko: '온라인 테러 콘텐츠 유포 대응에 관한 규칙(EU) 2021/784 제3조(삭제명령)',
+      en: 'Removal order under Article 3 of Regulation (EU) 2021/784 on addressing the dissemination of terrorist content online',
+    },
+  },
+  'au-esafety': {
+    id: 'au-esafety',
+    name: 'Australia: eSafety Commissioner removal notices',
+    jurisdiction: 'AU',
+    currency: 'AUD',
+    timeZone: 'Australia/Sydney',
+    language: 'en',
+    complianceDeadline: 'PT24H',
+    legalBasis: {
+      ko: '호주 「온라인안전법 2021」(Online Safety Act 2021) 제77조에 따른 삭제 통지(동의 없이 공유된 친밀한 이미지)',
+      en: 'Removal notice under section 77 of the Online Safety Act 2021 (Cth) (intimate images shared without consent)',
+    },
+  },
+  'us-take-it-down': {
+    id: 'us-take-it-down',
+    name: 'United States: TAKE IT DOWN Act notice and removal',
+    jurisdiction: 'US',
+    currency: 'USD',
+    timeZone: 'America/New_York',
+    language: 'en',
+    complianceDeadline: 'PT48H',
+    reminders: ['PT24H', 'PT6H'],
+    legalBasis: {
+      ko: '미국 TAKE IT DOWN Act의 통지 및 삭제 절차(동의 없는 친밀한 영상물은 유효한 요청 후 48시간 이내 삭제)',
+      en: 'Notice and removal under the TAKE IT DOWN Act: nonconsensual intimate visual depictions must be removed within 48 hours of a valid request',
+    },
+  },
+  demo: {
+    id: 'demo',
+    base: 'kr-kcsc',
+    name: 'Demonstration: the Korean profile in minutes',
+    approvalSla: 'PT5M',
+    complianceDeadline: 'PT5M',
+    reminders: ['PT2M', 'PT1M'],
+    lateComplianceGrace: 'PT3M',
+    postReviewWindow: 'PT4M',
+    appealWindow: 'PT3M',
+    appealReviewWindow: 'PT3M',
+  },
+};
+
+export const DEFAULT_POLICY_ID = 'kr-kcsc';
+
+export const builtInPolicies: Record<string, Policy> = {
+  [KR_KCSC.id]: policySchema.parse(KR_KCSC),
+  ...Object.fromEntries(
+    Object.entries(PROFILE_OVERRIDES).map(([id, over]) => [id, policySchema.parse(mergeOver(KR_KCSC, over))]),
+  ),
+};
+
+/** A built-in profile by id; throws PolicyError naming the known ones. */
+export function policyById(id: string): Policy {
+  const policy = Object.hasOwn(builtInPolicies, id) ? builtInPolicies[id] : undefined;
+  if (!policy) {
+    throw new PolicyError(`policy: unknown profile "${id}"; choose one of ${Object.keys(builtInPolicies).join(', ')}`, [
+      { field: 'policy', message: `unknown profile "${id}"` },
+    ]);
+  }
+  return policy;
+}
+
+function issuePath(path: readonly PropertyKey[]): string {
+  return ['policy', ...path.map(String)].join('.');
+}
+
+/**
+ * A complete policy from a partial one: merged over the profile named by `base` (Korea by
+ * default), then validated. The PolicyError's message names every bad field.
+ */
+export function resolvePolicy(input: unknown): Policy {
+  if (!isPlainObject(input)) {
+    throw new PolicyError('policy: must be a JSON object', [{ field: 'policy', message: 'must be a JSON object' }]);
+  }
+  const baseId = input.base ?? DEFAULT_POLICY_ID;
+  if (typeof baseId !== 'string' || !Object.hasOwn(builtInPolicies, baseId)) {
+    const message = `unknown base profile ${JSON.stringify(baseId)}; choose one of ${Object.keys(builtInPolicies).join(', ')}`;
+    throw new PolicyError(`policy.base: ${message}`, [{ field: 'policy.base', message }]);
+  }
+  const merged = mergeOver(policyById(baseId), { ...input, base: baseId });
+  const result = policySchema.safeParse(merged);
+  if (result.success) return result.data;
+
+  const issues: ErrorDetail[] = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: issuePath([...issue.path, key]), message: 'unknown key' }))
+      : [{ field: issuePath(issue.path), message: issue.message }],
+  );
+  throw new PolicyError(
+    `Policy is invalid: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+    issues,
+  );
+}
