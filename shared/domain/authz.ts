@@ -1,0 +1,84 @@
+/**
+ * Who may do what (CONTRACT.md sections 2 to 6). A route the caller's role may not use is 403;
+ * a resource the caller may not see is 404, so that its existence does not leak. Pure.
+ */
+import { ConflictError, ForbiddenError, NotFoundError } from './errors';
+import type { CaseRecord, OrderRecord, Role } from './model';
+import type { Policy } from './policy';
+
+export interface Identity {
+  userId: string;
+  roles: Role[];
+  operatorId?: string;
+}
+
+/**
+ * Roles allowed on each route of infra/functions.ts (the domain does not import infra; a unit
+ * test checks that the two lists name the same routes). `GET /health` is public.
+ */
+export const routeRoles: Record<string, Role[]> = {
+  'POST /reports': ['staff', 'reporter'],
+  'GET /reports': ['reporter'],
+  'GET /cases': ['staff', 'committee', 'auditor'],
+  'GET /cases/{caseId}': ['staff', 'committee', 'auditor'],
+  'GET /cases/{caseId}/audit': ['staff', 'auditor'],
+  'POST /cases/{caseId}/approvals': ['staff'],
+  'GET /orders': ['staff', 'auditor'],
+  'GET /operators': ['staff', 'auditor'],
+  'POST /operators': ['staff'],
+  'PATCH /operators/{operatorId}': ['staff'],
+  'GET /operator/orders': ['operator'],
+  'POST /operator/orders/{orderId}/acknowledge': ['operator'],
+  'POST /operator/orders/{orderId}/compliance': ['operator'],
+  'POST /operator/orders/{orderId}/appeal': ['operator'],
+  'GET /committee/reviews': ['committee'],
+  'POST /committee/reviews/{reviewId}/votes': ['committee'],
+  'POST /committee/reviews/{reviewId}/recusal': ['committee'],
+  'POST /committee/reviews/{reviewId}/decision': ['staff'],
+};
+
+export function assertRouteAllowed(identity: Identity, routeKey: string): void {
+  const allowed = Object.hasOwn(routeRoles, routeKey) ? routeRoles[routeKey] : undefined;
+  // A route missing from the table is closed: a new route must be given roles before it opens.
+  if (!allowed) throw new ForbiddenError(`No role may use ${routeKey}.`);
+  if (!identity.roles.some((role) => allowed.includes(role))) {
+    throw new ForbiddenError(`${routeKey} needs one of the roles: ${allowed.join(', ')}.`);
+  }
+  if (allowed.includes('operator') && allowed.length === 1 && !identity.operatorId) {
+    throw new ForbiddenError('This operator account has no operator id (claim custom:operatorId); ask the commission to fix it.');
+  }
+}
+
+type ApprovalView = Pick<CaseRecord, 'caseId' | 'status' | 'createdBy' | 'approvals'>;
+
+/** Distinct staff members who approved, the filer excluded. */
+function approvers(caseRecord: ApprovalView): Set<string> {
+  return new Set(
+    caseRecord.approvals.filter((a) => a.decision === 'APPROVE' && a.by !== caseRecord.createdBy).map((a) => a.by),
+  );
+}
+
+/** May this staff member approve or reject this case now? (An urgent order needs distinct approvers.) */
+export function assertCanApprove(caseRecord: ApprovalView, identity: Identity, policy: Pick<Policy, 'urgentApprovals'>): void {
+  if (!identity.roles.includes('staff')) throw new ForbiddenError('Only staff approve urgent orders.');
+  if (caseRecord.status !== 'PENDING_APPROVAL' || approvalsComplete(caseRecord, policy)) {
+    throw new ConflictError(`Case ${caseRecord.caseId} was already decided (status ${caseRecord.status}).`);
+  }
+  if (caseRecord.createdBy === identity.userId) {
+    throw new ForbiddenError('You filed this report; another staff member must decide on it.');
+  }
+  if (caseRecord.approvals.some((a) => a.by === identity.userId)) {
+    throw new ConflictError(`You already decided on case ${caseRecord.caseId}; another staff member must approve it.`);
+  }
+}
+
+export function approvalsComplete(caseRecord: ApprovalView, policy: Pick<Policy, 'urgentApprovals'>): boolean {
+  return approvers(caseRecord).size >= policy.urgentApprovals;
+}
+
+/** An operator sees only its own orders; any other order does not exist for it. */
+export function assertOperatorOwnsOrder(identity: Identity, order: Pick<OrderRecord, 'orderId' | 'operatorId'>): void {
+  if (!identity.roles.includes('operator') || identity.operatorId !== order.operatorId) {
+    throw new NotFoundError(`Order ${order.orderId}`);
+  }
+}

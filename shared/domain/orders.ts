@@ -1,0 +1,163 @@
+/**
+ * Rules about orders: their single status, what they ask of an operator, which operator a URL
+ * belongs to, and when compliance is still accepted. Pure.
+ */
+import { ConflictError, ValidationError, WindowClosedError } from './errors';
+import type {
+  CaseStatus,
+  CaseUrl,
+  ComplianceStatus,
+  DecisionStatus,
+  LANGUAGES,
+  JURISDICTIONS,
+  Operator,
+  OrderAction,
+  OrderRecord,
+  OrderStatus,
+} from './model';
+import { assertNever } from './model';
+
+/**
+ * The one status of CONTRACT.md section 5 from the two tracks. A decision that ends or disputes
+ * the order speaks loudest; then a missed deadline (it decides the fine); then a confirmation;
+ * otherwise where the operator stands.
+ */
+export function orderStatus(compliance: ComplianceStatus, decision: DecisionStatus): OrderStatus {
+  switch (decision) {
+    case 'REVOKED':
+    case 'OVERTURNED':
+    case 'APPEALED':
+    case 'UPHELD':
+      return decision;
+    case 'PENDING':
+    case 'CONFIRMED':
+      break;
+    default:
+      return assertNever(decision, 'decision status');
+  }
+  switch (compliance) {
+    case 'OVERDUE':
+    case 'COMPLIED_LATE':
+      return compliance;
+    case 'ISSUED':
+    case 'ACKNOWLEDGED':
+    case 'COMPLIED':
+      return decision === 'CONFIRMED' ? 'CONFIRMED' : compliance;
+    default:
+      return assertNever(compliance, 'compliance status');
+  }
+}
+
+/** A domestic operator can delete; an overseas one is only blocked from access. */
+export function actionFor(jurisdiction: (typeof JURISDICTIONS)[number]): OrderAction {
+  switch (jurisdiction) {
+    case 'DOMESTIC':
+      return 'DELETE';
+    case 'OVERSEAS':
+      return 'BLOCK_ACCESS';
+    default:
+      return assertNever(jurisdiction, 'jurisdiction');
+  }
+}
+
+function normalizeHost(host: string): string {
+  return host.trim().toLowerCase().replace(/\.+$/, '');
+}
+
+/**
+ * The operator whose domain covers `host` (the domain itself or any subdomain); the longest
+ * matching domain wins, so `cdn.webhard.example` can belong to another operator than
+ * `webhard.example`. `null` when none matches.
+ */
+export function operatorForHost(
+  host: string,
+  operators: readonly Pick<Operator, 'operatorId' | 'domains'>[],
+): string | null {
+  const h = normalizeHost(host);
+  if (h === '') return null;
+  let best: { operatorId: string; length: number } | null = null;
+  for (const operator of operators) {
+    for (const raw of operator.domains) {
+      const domain = normalizeHost(raw);
+      if (domain === '') continue;
+      const matches = h === domain || h.endsWith(`.${domain}`);
+      if (matches && (best === null || domain.length > best.length)) {
+        best = { operatorId: operator.operatorId, length: domain.length };
+      }
+    }
+  }
+  return best?.operatorId ?? null;
+}
+
+/** Each URL with its host and operator (`null`: UNASSIGNED, for staff to resolve). */
+export function assignUrls(
+  urls: readonly string[],
+  operators: readonly Pick<Operator, 'operatorId' | 'domains'>[],
+): CaseUrl[] {
+  return urls.map((url, index) => {
+    let host: string;
+    try {
+      host = normalizeHost(new URL(url).hostname);
+    } catch {
+      throw new ValidationError('Every URL must be an absolute http(s) URL.', [
+        { field: `urls[${index}]`, message: 'must be an absolute http(s) URL' },
+      ]);
+    }
+    return { url, host, operatorId: operatorForHost(host, operators) };
+  });
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+type ComplianceView = Pick<OrderRecord, 'orderId' | 'complianceStatus' | 'decisionStatus' | 'deadlineAt' | 'graceEndsAt'>;
+
+/**
+ * Whether compliance reported at `now` is on time or late. Late compliance is accepted until the
+ * grace period ends so that the delay can be measured for the fine.
+ */
+export function canAcceptCompliance(order: ComplianceView, now: string): 'COMPLIED' | 'COMPLIED_LATE' {
+  if (order.decisionStatus === 'REVOKED' || order.decisionStatus === 'OVERTURNED') {
+    throw new ConflictError(`Order ${order.orderId} was lifted; there is nothing left to comply with.`);
+  }
+  if (order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE') {
+    throw new ConflictError(`Compliance with order ${order.orderId} was already reported.`);
+  }
+  const at = Date.parse(now);
+  if (at > Date.parse(order.graceEndsAt)) {
+    throw new WindowClosedError(
+      `Compliance with order ${order.orderId} can no longer be reported: the grace period ended at ${order.graceEndsAt}. Contact the commission.`,
+    );
+  }
+  return at <= Date.parse(order.deadlineAt) ? 'COMPLIED' : 'COMPLIED_LATE';
+}
+
+/** A missed deadline is fined unless the order itself fell. */
+export function isFinable(order: Pick<OrderRecord, 'complianceStatus' | 'decisionStatus'>): boolean {
+  const late = order.complianceStatus === 'OVERDUE' || order.complianceStatus === 'COMPLIED_LATE';
+  const lifted = order.decisionStatus === 'REVOKED' || order.decisionStatus === 'OVERTURNED';
+  return late && !lifted;
+}
+
+const REPORTER_TEXT: Record<CaseStatus, Record<(typeof LANGUAGES)[number], string>> = {
+  PENDING_APPROVAL: { en: 'Waiting for approval', ko: '승인 대기 중' },
+  UNDER_PRIOR_REVIEW: { en: 'Under review by the committee', ko: '위원회 심의 중' },
+  REJECTED: { en: 'Not approved', ko: '승인되지 않음' },
+  ORDERS_ISSUED: { en: 'Removal ordered', ko: '삭제 요청됨' },
+  UNDER_POST_REVIEW: { en: 'Removal ordered', ko: '삭제 요청됨' },
+  CONFIRMED: { en: 'Order confirmed', ko: '삭제 요청 확정' },
+  APPEAL_WINDOW: { en: 'Order confirmed', ko: '삭제 요청 확정' },
+  UNDER_APPEAL: { en: 'Order confirmed, under appeal', ko: '삭제 요청 확정, 이의신청 심의 중' },
+  REVOKED: { en: 'Order lifted', ko: '삭제 요청 철회' },
+  CLOSED: { en: 'Closed', ko: '종결' },
+  FAILED: { en: 'Being handled by staff', ko: '담당자가 처리 중' },
+};
+
+/** A case's status in plain words for the person who reported it, without operators' replies. */
+export function reporterStatusText(caseStatus: CaseStatus, language: (typeof LANGUAGES)[number]): string {
+  return REPORTER_TEXT[caseStatus][language];
+}
