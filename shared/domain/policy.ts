@@ -197,8 +197,8 @@ const KR_KCSC: Policy = {
       distributionScale: 0.05,
     },
     tierThresholds: { tier2: 1.7, tier3: 2.4 },
-    tierRates: { tier1: 0.001, tier2: 0.004, tier3: 0.01 },
-    lateSurchargeRatePerHour: 0.0002,
+    tierRates: { tier1: 0.002, tier2: 0.006, tier3: 0.015 },
+    lateSurchargeRatePerHour: 0.0001,
     lateSurchargeMaxHours: 168,
     defaultGrades: { gainObtained: 2, profitMotive: 2 },
     harmByCategory: {
