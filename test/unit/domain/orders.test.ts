@@ -1,0 +1,193 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ConflictError, ValidationError, WindowClosedError } from '../../../shared/domain/errors';
+import {
+  CASE_STATUSES,
+  COMPLIANCE_STATUSES,
+  DECISION_STATUSES,
+  type ComplianceStatus,
+  type DecisionStatus,
+  type OrderRecord,
+  type OrderStatus,
+} from '../../../shared/domain/model';
+import {
+  actionFor,
+  assignUrls,
+  canAcceptCompliance,
+  chunk,
+  isFinable,
+  operatorForHost,
+  orderStatus,
+  reporterStatusText,
+} from '../../../shared/domain/orders';
+
+describe('orderStatus', () => {
+  // Every pair of the two tracks, with the status CONTRACT.md section 5 shows.
+  const expected: Record<DecisionStatus, Record<ComplianceStatus, OrderStatus>> = {
+    PENDING: { ISSUED: 'ISSUED', ACKNOWLEDGED: 'ACKNOWLEDGED', COMPLIED: 'COMPLIED', OVERDUE: 'OVERDUE', COMPLIED_LATE: 'COMPLIED_LATE' },
+    CONFIRMED: { ISSUED: 'CONFIRMED', ACKNOWLEDGED: 'CONFIRMED', COMPLIED: 'CONFIRMED', OVERDUE: 'OVERDUE', COMPLIED_LATE: 'COMPLIED_LATE' },
+    REVOKED: { ISSUED: 'REVOKED', ACKNOWLEDGED: 'REVOKED', COMPLIED: 'REVOKED', OVERDUE: 'REVOKED', COMPLIED_LATE: 'REVOKED' },
+    APPEALED: { ISSUED: 'APPEALED', ACKNOWLEDGED: 'APPEALED', COMPLIED: 'APPEALED', OVERDUE: 'APPEALED', COMPLIED_LATE: 'APPEALED' },
+    UPHELD: { ISSUED: 'UPHELD', ACKNOWLEDGED: 'UPHELD', COMPLIED: 'UPHELD', OVERDUE: 'UPHELD', COMPLIED_LATE: 'UPHELD' },
+    OVERTURNED: { ISSUED: 'OVERTURNED', ACKNOWLEDGED: 'OVERTURNED', COMPLIED: 'OVERTURNED', OVERDUE: 'OVERTURNED', COMPLIED_LATE: 'OVERTURNED' },
+  };
+  const table = DECISION_STATUSES.flatMap((d) => COMPLIANCE_STATUSES.map((c) => [c, d, expected[d][c]] as const));
+
+  it.each(table)('compliance %s + decision %s = %s', (compliance, decision, status) => {
+    expect(orderStatus(compliance, decision)).toBe(status);
+  });
+});
+
+describe('actionFor', () => {
+  it.each([
+    ['DOMESTIC', 'DELETE'],
+    ['OVERSEAS', 'BLOCK_ACCESS'],
+  ] as const)('%s operators are asked to %s', (jurisdiction, action) => {
+    expect(actionFor(jurisdiction)).toBe(action);
+  });
+});
+
+const OPERATORS = [
+  { operatorId: 'op-webhard', domains: ['webhard.example'] },
+  { operatorId: 'op-social', domains: ['social.example', 'sns.example'] },
+  { operatorId: 'op-cdn', domains: ['cdn.webhard.example'] },
+  { operatorId: 'op-trailing', domains: ['Trailing.Example.'] },
+];
+
+describe('operatorForHost', () => {
+  it.each([
+    ['webhard.example', 'op-webhard'],
+    ['www.webhard.example', 'op-webhard'],
+    ['a.b.webhard.example', 'op-webhard'],
+    ['WEBHARD.EXAMPLE', 'op-webhard'],
+    ['webhard.example.', 'op-webhard'],
+    ['sns.example', 'op-social'],
+    ['cdn.webhard.example', 'op-cdn'],
+    ['img.cdn.webhard.example', 'op-cdn'],
+    ['x.trailing.example', 'op-trailing'],
+    ['notwebhard.example', null],
+    ['webhard.example.evil', null],
+    ['example', null],
+    ['', null],
+  ])('%s belongs to %s', (host, operatorId) => {
+    expect(operatorForHost(host, OPERATORS)).toBe(operatorId);
+  });
+
+  it('picks the longest matching domain whatever the order of operators', () => {
+    expect(operatorForHost('v.cdn.webhard.example', [...OPERATORS].reverse())).toBe('op-cdn');
+  });
+});
+
+describe('assignUrls', () => {
+  it('keeps every URL with its host and operator, UNASSIGNED as null', () => {
+    expect(
+      assignUrls(['https://Www.WebHard.example/v/1', 'http://unknown.example/x', 'https://sns.example:8443/p?q=1'], OPERATORS),
+    ).toEqual([
+      { url: 'https://Www.WebHard.example/v/1', host: 'www.webhard.example', operatorId: 'op-webhard' },
+      { url: 'http://unknown.example/x', host: 'unknown.example', operatorId: null },
+      { url: 'https://sns.example:8443/p?q=1', host: 'sns.example', operatorId: 'op-social' },
+    ]);
+  });
+
+  it('refuses a relative URL naming its position', () => {
+    expect(() => assignUrls(['https://webhard.example/', '/relative'], OPERATORS)).toThrow(ValidationError);
+    try {
+      assignUrls(['https://webhard.example/', '/relative'], OPERATORS);
+    } catch (error) {
+      expect((error as ValidationError).details).toEqual([{ field: 'urls[1]', message: 'must be an absolute http(s) URL' }]);
+    }
+  });
+});
+
+describe('chunk', () => {
+  it.each([
+    [[1, 2, 3, 4, 5], 2, [[1, 2], [3, 4], [5]]],
+    [[1, 2], 2, [[1, 2]]],
+    [[], 3, []],
+  ])('chunk(%j, %d) = %j', (items, size, expected) => {
+    expect(chunk(items, size)).toEqual(expected);
+  });
+
+  it.each([[0], [-1], [1.5]])('refuses the size %d', (size) => {
+    expect(() => chunk([1], size)).toThrow(RangeError);
+  });
+
+  it('keeps every item in order in pieces no larger than the size', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer()), fc.integer({ min: 1, max: 20 }), (items, size) => {
+        const pieces = chunk(items, size);
+        expect(pieces.flat()).toEqual(items);
+        for (const piece of pieces) expect(piece.length).toBeGreaterThan(0);
+        for (const piece of pieces.slice(0, -1)) expect(piece.length).toBe(size);
+      }),
+    );
+  });
+});
+
+function order(overrides: Partial<OrderRecord> = {}): Pick<OrderRecord, 'orderId' | 'complianceStatus' | 'decisionStatus' | 'deadlineAt' | 'graceEndsAt'> {
+  return {
+    orderId: 'O01ARZ3NDEKTSV4RRFFQ69G5FAV-op-webhard',
+    complianceStatus: 'ISSUED',
+    decisionStatus: 'PENDING',
+    deadlineAt: '2026-11-25T06:00:00.000Z',
+    graceEndsAt: '2026-12-02T06:00:00.000Z',
+    ...overrides,
+  };
+}
+
+describe('canAcceptCompliance', () => {
+  it.each([
+    ['before the deadline', 'ISSUED', '2026-11-25T05:59:59.999Z', 'COMPLIED'],
+    ['at the deadline', 'ACKNOWLEDGED', '2026-11-25T06:00:00.000Z', 'COMPLIED'],
+    ['just after the deadline', 'ACKNOWLEDGED', '2026-11-25T06:00:00.001Z', 'COMPLIED_LATE'],
+    ['when overdue, within grace', 'OVERDUE', '2026-11-30T00:00:00.000Z', 'COMPLIED_LATE'],
+    ['at the end of grace', 'OVERDUE', '2026-12-02T06:00:00.000Z', 'COMPLIED_LATE'],
+  ] as const)('accepts compliance %s as %s', (_label, complianceStatus, now, expected) => {
+    expect(canAcceptCompliance(order({ complianceStatus }), now)).toBe(expected);
+  });
+
+  it('refuses compliance after the grace period with WINDOW_CLOSED', () => {
+    expect(() => canAcceptCompliance(order({ complianceStatus: 'OVERDUE' }), '2026-12-02T06:00:00.001Z')).toThrow(WindowClosedError);
+  });
+
+  it.each([
+    ['already complied', { complianceStatus: 'COMPLIED' }],
+    ['already complied late', { complianceStatus: 'COMPLIED_LATE' }],
+    ['revoked', { decisionStatus: 'REVOKED' }],
+    ['overturned on appeal', { decisionStatus: 'OVERTURNED' }],
+  ] as const)('refuses compliance with CONFLICT when the order was %s', (_label, overrides) => {
+    const act = () => canAcceptCompliance(order(overrides), '2026-11-24T07:00:00.000Z');
+    expect(act).toThrow(ConflictError);
+    expect(act).toThrow(expect.objectContaining({ code: 'CONFLICT', httpStatus: 409 }));
+  });
+});
+
+describe('isFinable', () => {
+  const table = COMPLIANCE_STATUSES.flatMap((c) =>
+    DECISION_STATUSES.map(
+      (d) =>
+        [c, d, (c === 'OVERDUE' || c === 'COMPLIED_LATE') && d !== 'REVOKED' && d !== 'OVERTURNED'] as const,
+    ),
+  );
+  it.each(table)('compliance %s, decision %s: finable %s', (complianceStatus, decisionStatus, finable) => {
+    expect(isFinable({ complianceStatus, decisionStatus })).toBe(finable);
+  });
+});
+
+describe('reporterStatusText', () => {
+  it.each(CASE_STATUSES.flatMap((s) => [[s, 'en'] as const, [s, 'ko'] as const]))('%s has plain words in %s', (status, language) => {
+    const text = reporterStatusText(status, language);
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/[A-Z]{2,}_/);
+  });
+
+  it.each([
+    ['PENDING_APPROVAL', 'Waiting for approval'],
+    ['ORDERS_ISSUED', 'Removal ordered'],
+    ['CONFIRMED', 'Order confirmed'],
+    ['REVOKED', 'Order lifted'],
+    ['CLOSED', 'Closed'],
+  ] as const)('%s reads %j', (status, text) => {
+    expect(reporterStatusText(status, 'en')).toBe(text);
+  });
+});
