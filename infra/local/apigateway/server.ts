@@ -1,0 +1,219 @@
+/**
+ * API Gateway on one machine: a node:http server that routes by the manifest's route keys,
+ * verifies the bearer JWT like the HTTP API's JWT authorizer, hands the handler the same format 2.0
+ * event, and answers with what the handler returns. Beside the API it serves the local sign-in,
+ * the web UI's configuration and the built web UI itself.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { JWTPayload } from 'jose';
+import { ERROR_STATUS, type ErrorCode } from '../../../shared/domain/errors';
+import { closeServer, listen } from '../net';
+import { buildEvent, claimsAsApiGatewayPasses, toResponse, type LocalRequest, type LocalResponse } from './event';
+import type { RouteTable } from './routes';
+import { indexHtml, staticFile } from './static';
+
+/** API Gateway's own limit is 10 MB; no request of this API needs more than 1 MB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** API Gateway HTTP APIs stop waiting for an integration after 30 seconds. */
+const INTEGRATION_TIMEOUT_MS = 30_000;
+
+export interface LocalSignIn {
+  /** The users a person may sign in as, for the web UI's picker. */
+  readonly users: readonly unknown[];
+  /** A token for a seeded user, or undefined when there is no such user. */
+  issue(userId: string): Promise<string | undefined>;
+  verify(token: string): Promise<JWTPayload>;
+}
+
+export interface ApiGatewayOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly routes: RouteTable;
+  readonly invoke: (functionName: string, event: unknown) => Promise<unknown>;
+  readonly signIn: LocalSignIn;
+  /** Served at `GET /config.json` for the web UI. */
+  readonly publicConfig: unknown;
+  /** The built web UI; absent or missing files are answered 404. */
+  readonly webDir?: string;
+  readonly log?: (message: string) => void;
+  readonly now?: () => number;
+}
+
+export interface LocalApiGateway {
+  readonly endpoint: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function json(statusCode: number, value: unknown): LocalResponse {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(value)) };
+}
+
+function errorResponse(code: ErrorCode | 'INTERNAL_ERROR', message: string): LocalResponse {
+  const status = code === 'INTERNAL_ERROR' ? 500 : ERROR_STATUS[code];
+  return json(status, { error: { code, message } });
+}
+
+function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const declared = Number(request.headers['content-length'] ?? '0');
+  if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size === 0 ? undefined : Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function tooLarge(): HttpError {
+  return new HttpError('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes; split the request.`);
+}
+
+function bearerToken(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+function wantsHtml(request: IncomingMessage): boolean {
+  return (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html');
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new HttpError('UNAVAILABLE', 'The request took too long to handle; try again.')),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function createApiGatewayServer(options: ApiGatewayOptions): Server {
+  const log = options.log ?? ((message: string) => console.error(message));
+  const now = options.now ?? Date.now;
+
+  async function localEndpoint(method: string, pathname: string, request: IncomingMessage): Promise<LocalResponse | undefined> {
+    if (method === 'GET' && pathname === '/config.json') return json(200, options.publicConfig);
+    if (method === 'GET' && pathname === '/auth/users') return json(200, { users: options.signIn.users });
+    if (method === 'POST' && pathname === '/auth/local-token') {
+      const body = await readBody(request);
+      let userId: unknown;
+      try {
+        userId = (JSON.parse(body ?? '') as { user?: unknown }).user;
+      } catch {
+        userId = undefined;
+      }
+      if (typeof userId !== 'string' || userId === '') {
+        return errorResponse('VALIDATION_FAILED', 'Send {"user":"<id>"} with the id of a seeded user (GET /auth/users lists them).');
+      }
+      const token = await options.signIn.issue(userId);
+      if (token === undefined) return errorResponse('NOT_FOUND', `User ${userId} was not found; GET /auth/users lists the seeded users.`);
+      return json(200, { token });
+    }
+    return undefined;
+  }
+
+  async function handle(request: IncomingMessage): Promise<LocalResponse> {
+    const method = (request.method ?? 'GET').toUpperCase();
+    const url = request.url ?? '/';
+    const pathname = url.split('?')[0] ?? '/';
+
+    const local = await localEndpoint(method, pathname, request);
+    if (local) return local;
+
+    // A browser opening a client route (`/cases/C…`) asks for HTML; API clients ask for JSON.
+    if (wantsHtml(request) && options.webDir !== undefined) {
+      const page = (await staticFile(options.webDir, pathname)) ?? (await indexHtml(options.webDir));
+      if (page) return page;
+    }
+
+    const route = options.routes.match(method, pathname);
+    if (!route) {
+      if ((method === 'GET' || method === 'HEAD') && options.webDir !== undefined) {
+        const file = await staticFile(options.webDir, pathname);
+        if (file) return file;
+      }
+      return errorResponse('NOT_FOUND', `No route serves ${method} ${pathname}.`);
+    }
+
+    const body = await readBody(request);
+    let claims: Record<string, string> | undefined;
+    if (!route.isPublic) {
+      const token = bearerToken(request);
+      if (token === undefined) return errorResponse('UNAUTHENTICATED', 'Sign in: send "Authorization: Bearer <token>".');
+      try {
+        claims = claimsAsApiGatewayPasses(await options.signIn.verify(token));
+      } catch {
+        return errorResponse('UNAUTHENTICATED', 'The token is invalid or has expired; sign in again.');
+      }
+    }
+
+    const localRequest: LocalRequest = {
+      method,
+      url,
+      headers: request.headers,
+      body,
+      sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+    };
+    const event = buildEvent(localRequest, route, claims, now());
+    try {
+      return toResponse(await withTimeout(options.invoke(route.functionName, event), INTEGRATION_TIMEOUT_MS));
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      // The caller gets no stack trace or internal message; the console gets what is needed to fix it.
+      const failure = error as Error;
+      log(`${route.functionName} failed on ${route.routeKey} (request ${event.requestContext.requestId}): ${failure?.stack ?? String(error)}`);
+      return errorResponse('INTERNAL_ERROR', `The server could not handle the request (request id ${event.requestContext.requestId}).`);
+    }
+  }
+
+  function send(request: IncomingMessage, response: ServerResponse, answer: LocalResponse): void {
+    if (!response.headersSent) {
+      response.writeHead(answer.statusCode, { ...answer.headers, 'content-length': String(answer.body.length) });
+    }
+    response.end(request.method === 'HEAD' ? undefined : answer.body);
+  }
+
+  return createServer((request, response) => {
+    handle(request).then(
+      (answer) => send(request, response, answer),
+      (error: unknown) => {
+        if (error instanceof HttpError) {
+          // A request whose body was not read to the end cannot be followed on the same connection.
+          if (error.code === 'PAYLOAD_TOO_LARGE') response.setHeader('connection', 'close');
+          send(request, response, errorResponse(error.code, error.message));
+          return;
+        }
+        log(`The local API gateway failed on ${request.method} ${request.url}: ${(error as Error)?.stack ?? String(error)}`);
+        send(request, response, errorResponse('INTERNAL_ERROR', 'The server could not handle the request.'));
+      },
+    );
+  });
+}
+
+export async function startApiGateway(options: ApiGatewayOptions): Promise<LocalApiGateway> {
+  const server = createApiGatewayServer(options);
+  const endpoint = await listen(server, options.port, options.host);
+  return { endpoint, server, close: () => closeServer(server) };
+}

@@ -1,0 +1,116 @@
+/**
+ * Runs the manifest's Lambda handlers in this process, the way the Lambda service would call them:
+ * by function name or ARN, with a Lambda-like context. An error thrown by a handler propagates
+ * unchanged, so its `name` reaches the Step Functions engine as the ASL error name, as in the cloud.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { apiFunctions, scheduledFunctions, workflowFunctions } from '../../functions';
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+
+export function functionArn(name: string): string {
+  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+}
+
+/** Name → entry file (relative to the repository root) for every function of the manifest. */
+export function manifestFunctions(): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const [name, entry] of Object.entries(workflowFunctions)) entries.set(name, entry);
+  for (const fn of apiFunctions) entries.set(fn.name, fn.entry);
+  for (const fn of scheduledFunctions) entries.set(fn.name, fn.entry);
+  return entries;
+}
+
+/** `${XFunctionArn}` → ARN for each workflow task, as the CDK stack substitutes them. */
+export function definitionSubstitutions(): Record<string, string> {
+  return Object.fromEntries(Object.keys(workflowFunctions).map((name) => [`${name}FunctionArn`, functionArn(name)]));
+}
+
+/** Replaces every `${Name}` of the ASL text; an unknown name is an error, not a silent hole. */
+export function substituteDefinition(definition: string, substitutions: Record<string, string>): string {
+  return definition.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_whole, name: string) => {
+    const value = substitutions[name];
+    if (value === undefined) throw new Error(`The state machine definition uses \${${name}}, which the manifest does not define.`);
+    return value;
+  });
+}
+
+/** Accepts what the Lambda Invoke API accepts: a name, a full ARN, a partial ARN, with or without a qualifier. */
+export function functionNameOf(nameOrArn: string): string {
+  const parts = nameOrArn.split(':');
+  const functionIndex = parts.indexOf('function');
+  if (functionIndex >= 0) return parts[functionIndex + 1] ?? nameOrArn;
+  return parts[0] ?? nameOrArn;
+}
+
+type Handler = (event: unknown, context: Context) => unknown;
+
+export interface LambdaInvoker {
+  /** Calls the handler of `nameOrArn` with `payload` and resolves to what it returns. */
+  invoke(nameOrArn: string, payload: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
+  has(nameOrArn: string): boolean;
+}
+
+export class FunctionNotFoundError extends Error {
+  constructor(name: string) {
+    super(`Function not found: ${functionArn(name)}`);
+    // The name the Lambda service gives this error, so a Catch in the ASL sees the same thing.
+    this.name = 'Lambda.ResourceNotFoundException';
+  }
+}
+
+export function createLambdaInvoker(options: {
+  rootDir: string;
+  functions?: Map<string, string>;
+  defaultTimeoutMs?: number;
+}): LambdaInvoker {
+  const functions = options.functions ?? manifestFunctions();
+  const handlers = new Map<string, Promise<Handler>>();
+
+  function load(name: string): Promise<Handler> {
+    let loaded = handlers.get(name);
+    if (!loaded) {
+      const entry = functions.get(name);
+      if (entry === undefined) return Promise.reject(new FunctionNotFoundError(name));
+      const url = pathToFileURL(path.resolve(options.rootDir, entry)).href;
+      loaded = import(url).then((module: { handler?: unknown }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a function named handler.`);
+        return module.handler as Handler;
+      });
+      // A failed import (a file not written yet) must be retried on the next call, not cached.
+      loaded.catch(() => handlers.delete(name));
+      handlers.set(name, loaded);
+    }
+    return loaded;
+  }
+
+  return {
+    has: (nameOrArn) => functions.has(functionNameOf(nameOrArn)),
+    async invoke(nameOrArn, payload, invokeOptions) {
+      const name = functionNameOf(nameOrArn);
+      const handler = await load(name);
+      const timeoutMs = invokeOptions?.timeoutMs ?? options.defaultTimeoutMs ?? 900_000;
+      const deadline = Date.now() + timeoutMs;
+      const awsRequestId = randomUUID();
+      const context: Context = {
+        callbackWaitsForEmptyEventLoop: true,
+        functionName: name,
+        functionVersion: '$LATEST',
+        invokedFunctionArn: functionArn(name),
+        memoryLimitInMB: '1024',
+        awsRequestId,
+        logGroupName: `/aws/lambda/${name}`,
+        logStreamName: `local/${awsRequestId}`,
+        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+        done: () => undefined,
+        fail: () => undefined,
+        succeed: () => undefined,
+      };
+      return await handler(payload, context);
+    },
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * `npm start`: the whole system on one machine. The AWS services are stand-ins that speak the AWS
+ * wire protocols (dynalite, aws-ses-v2-local, the local Step Functions engine, an API Gateway
+ * adapter, a timer for EventBridge); the handlers are the same files the cloud runs, with only the
+ * endpoints in their environment changed. No rule of the product lives here.
+ *
+ * Handlers and the store adapter read the environment when first loaded, so this file sets it
+ * before anything imports them: they are loaded on demand (`import()`), never statically.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { apiFunctions, scheduledFunctions } from '../functions';
+import { RouteTable } from './apigateway/routes';
+import { startApiGateway, type LocalApiGateway } from './apigateway/server';
+import { createTokenIssuer } from './auth/tokens';
+import { findLocalUser, LOCAL_COMMITTEE, LOCAL_USERS } from './auth/users';
+import { loadLocalConfig, StartupError, type LocalConfig } from './config';
+import { DataDirInUseError, lockDataDir, type DataDirLock } from './datadir/lock';
+import { ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from './dynamodb';
+import { startScheduler, type LocalScheduler } from './eventbridge';
+import { createLambdaInvoker, definitionSubstitutions, LOCAL_ACCOUNT, LOCAL_REGION, substituteDefinition } from './lambda';
+import { startSes, type LocalSes } from './ses';
+import { ensureWebBuilt } from './web';
+import { LOCAL_TABLE_NAME } from '../../shared/store/table';
+
+const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const STATE_MACHINE_NAME = 'case-workflow';
+const DEFINITION_FILE = path.join(ROOT_DIR, 'statemachines', 'case-workflow.asl.json');
+
+const log = (message: string): void => console.log(message);
+const warn = (message: string): void => console.error(message);
+
+interface Running {
+  lock?: DataDirLock;
+  dynamoDb?: LocalDynamoDb;
+  ses?: LocalSes;
+  stepFunctions?: { close(): Promise<void> };
+  api?: LocalApiGateway;
+  scheduler?: LocalScheduler;
+}
+
+const running: Running = {};
+
+/** The environment every handler reads (docs/architecture.md), set before any handler is loaded. */
+function setHandlerEnvironment(config: LocalConfig, endpoints: { dynamoDb: string; ses: string; sfn: string }): void {
+  const env = process.env;
+  env.AWS_REGION = LOCAL_REGION;
+  env.AWS_DEFAULT_REGION = LOCAL_REGION;
+  env.AWS_ACCESS_KEY_ID ||= 'local';
+  env.AWS_SECRET_ACCESS_KEY ||= 'local';
+  env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamoDb;
+  env.AWS_ENDPOINT_URL_SFN = endpoints.sfn;
+  env.AWS_ENDPOINT_URL_SES = endpoints.ses;
+  env.AWS_ENDPOINT_URL_SESV2 = endpoints.ses;
+  env.TABLE_NAME ||= LOCAL_TABLE_NAME;
+  env.STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
+  env.NOTICE_FROM ||= 'notices@urgent-deliberation.example';
+  env.STAFF_EMAILS = config.staffEmails;
+  env.COMMITTEE_MEMBERS ||= LOCAL_COMMITTEE.join(',');
+  env.POLICY_JSON = JSON.stringify(config.policy);
+}
+
+async function start(): Promise<void> {
+  const config = loadLocalConfig(process.env, process.cwd());
+  running.lock = lockDataDir(config.dataDir);
+  const loopback = (port: number): string => `http://${config.host}:${port}`;
+
+  // Fixed ports give the endpoints before anything listens: the engine may resume executions,
+  // and so call handlers, as soon as it starts.
+  setHandlerEnvironment(config, {
+    dynamoDb: loopback(config.dynamoDbPort),
+    ses: loopback(config.sesPort),
+    sfn: loopback(config.sfnPort),
+  });
+
+  running.dynamoDb = await startDynamoDb({ dataDir: config.dataDir, port: config.dynamoDbPort, host: config.host });
+  await ensureTable(localDynamoDbClient(running.dynamoDb.endpoint), process.env.TABLE_NAME as string);
+  running.ses = await startSes({ port: config.sesPort, host: config.host, dataDir: config.dataDir });
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = running.dynamoDb.endpoint;
+  process.env.AWS_ENDPOINT_URL_SES = running.ses.endpoint;
+  process.env.AWS_ENDPOINT_URL_SESV2 = running.ses.endpoint;
+
+  const lambda = createLambdaInvoker({ rootDir: ROOT_DIR });
+  const { startLocalStepFunctions } = await import('./stepfunctions');
+  const stepFunctions = await startLocalStepFunctions({
+    dataDir: path.join(config.dataDir, 'stepfunctions'),
+    port: config.sfnPort,
+    host: config.host,
+    invokeLambda: (functionArn: string, payload: unknown) => lambda.invoke(functionArn, payload),
+  });
+  running.stepFunctions = stepFunctions;
+  process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
+
+  let definitionText: string;
+  try {
+    definitionText = readFileSync(DEFINITION_FILE, 'utf8');
+  } catch {
+    throw new StartupError(`${path.relative(ROOT_DIR, DEFINITION_FILE)} cannot be read; the case workflow is defined there.`);
+  }
+  const definition = substituteDefinition(definitionText, definitionSubstitutions());
+  process.env.STATE_MACHINE_ARN = await stepFunctions.engine.createStateMachine(STATE_MACHINE_NAME, definition);
+
+  const { seedOperators } = await import('./seed');
+  await seedOperators(new Date().toISOString());
+
+  if (config.buildWeb) await ensureWebBuilt(ROOT_DIR, warn);
+
+  const issuer = await createTokenIssuer(path.join(config.dataDir, 'auth'));
+  running.api = await startApiGateway({
+    port: config.port,
+    host: config.host,
+    routes: new RouteTable(apiFunctions),
+    invoke: (functionName, event) => lambda.invoke(functionName, event, { timeoutMs: 30_000 }),
+    signIn: {
+      users: LOCAL_USERS,
+      issue: async (userId) => {
+        const user = findLocalUser(userId);
+        return user === undefined ? undefined : issuer.issue(user);
+      },
+      verify: (token) => issuer.verify(token),
+    },
+    publicConfig: {
+      apiUrl: '',
+      local: true,
+      policy: {
+        id: config.policy.id,
+        timeZone: config.policy.timeZone,
+        language: config.policy.language,
+        urgentApprovals: config.policy.urgentApprovals,
+      },
+    },
+    webDir: path.join(ROOT_DIR, 'web', 'dist'),
+    log: warn,
+  });
+
+  running.scheduler = startScheduler({
+    schedules: scheduledFunctions.map((fn) => ({
+      name: fn.name,
+      everySeconds: config.sweepIntervalSeconds ?? fn.everySeconds,
+    })),
+    invoke: (functionName, event) => lambda.invoke(functionName, event),
+    log: warn,
+  });
+
+  log(`API and web UI: ${running.api.endpoint}`);
+  log(`SES inbox: ${running.ses.endpoint} (sent e-mails: ${running.ses.endpoint}/store)`);
+  log(`DynamoDB: ${running.dynamoDb.endpoint} (table ${process.env.TABLE_NAME})`);
+  log(`Step Functions: ${stepFunctions.endpoint} (state machine ${process.env.STATE_MACHINE_ARN})`);
+  log(`Data directory: ${config.dataDir}; policy ${config.policy.id}`);
+  log('ready');
+}
+
+/** Stops in the reverse order of start, each part even if an earlier one failed to stop. */
+async function stop(): Promise<void> {
+  const steps: [string, (() => Promise<void>) | undefined][] = [
+    ['scheduler', running.scheduler && (() => running.scheduler!.stop())],
+    ['API gateway', running.api && (() => running.api!.close())],
+    ['Step Functions', running.stepFunctions && (() => running.stepFunctions!.close())],
+    ['SES', running.ses && (() => running.ses!.close())],
+    ['DynamoDB', running.dynamoDb && (() => running.dynamoDb!.close())],
+  ];
+  for (const [name, step] of steps) {
+    if (!step) continue;
+    try {
+      await step();
+    } catch (error) {
+      warn(`Stopping ${name} failed: ${(error as Error).message}`);
+    }
+  }
+  running.lock?.release();
+}
+
+let stopping = false;
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopping) {
+    warn(`${signal} again: exiting without waiting.`);
+    running.lock?.release();
+    process.exit(1);
+  }
+  stopping = true;
+  log(`${signal}: stopping...`);
+  stop().then(
+    () => {
+      log('stopped');
+      process.exit(0);
+    },
+    () => process.exit(1),
+  );
+}
+
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+start().catch(async (error: unknown) => {
+  if (error instanceof StartupError || error instanceof DataDirInUseError) {
+    warn(error.message);
+  } else {
+    warn(`Start-up failed: ${(error as Error)?.stack ?? String(error)}`);
+  }
+  await stop();
+  process.exit(1);
+});
