@@ -1,0 +1,155 @@
+/**
+ * Filing a report (CONTRACT.md section 4) and the reporter's own view of its reports.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../domain/audit';
+import type { Identity } from '../domain/authz';
+import { approvalSlaAt } from '../domain/deadlines';
+import { ConflictError, UnavailableError, ValidationError } from '../domain/errors';
+import type { CaseRecord, CaseStatus, ReportRequest } from '../domain/model';
+import { LANGUAGES } from '../domain/model';
+import { assignUrls, reporterStatusText } from '../domain/orders';
+import { config } from '../runtime/config';
+import { newCaseId } from '../runtime/ids';
+import { logger } from '../runtime/logger';
+import {
+  appendAudit,
+  createCase,
+  getCase,
+  getCaseUrls,
+  getIdempotencyRecord,
+  listCasesByReporter,
+  listOperators,
+  putIdempotencyRecord,
+} from '../store/repository';
+import { startCaseWorkflow } from '../workflow/client';
+
+export interface FiledReport {
+  /** false when an Idempotency-Key replay found the case filed before. */
+  readonly created: boolean;
+  readonly caseId: string;
+  readonly status: CaseStatus;
+}
+
+const IDEMPOTENCY_KEY_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function bodyHash(body: ReportRequest): string {
+  return createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
+}
+
+/**
+ * Reserves the key for this body before anything is written, so that the key fixes the case id:
+ * a replay, or a retry after a crash half-way, lands on the same case instead of a second one.
+ */
+async function reserveCaseId(
+  userId: string,
+  key: string,
+  hash: string,
+  now: string,
+): Promise<{ caseId: string; createdAt: string; replay: boolean }> {
+  if (!IDEMPOTENCY_KEY_RE.test(key)) {
+    throw new ValidationError('The Idempotency-Key header must be 1 to 128 letters, digits or ._:- characters.', [
+      { field: 'Idempotency-Key', message: 'letters, digits and ._:- only, at most 128' },
+    ]);
+  }
+  const fresh = { bodyHash: hash, caseId: newCaseId(), createdAt: now };
+  if (await putIdempotencyRecord(userId, key, fresh)) return { caseId: fresh.caseId, createdAt: now, replay: false };
+  const existing = await getIdempotencyRecord(userId, key);
+  if (!existing) throw new UnavailableError('The Idempotency-Key is being used by another request; retry in a moment.');
+  if (existing.bodyHash !== hash) {
+    throw new ConflictError('This Idempotency-Key was already used with a different report; use a new key for a new report.');
+  }
+  return { caseId: existing.caseId, createdAt: existing.createdAt, replay: true };
+}
+
+function initialStatus(record: Pick<CaseRecord, 'procedure'>): CaseStatus {
+  return record.procedure === 'vote-first' ? 'UNDER_PRIOR_REVIEW' : 'PENDING_APPROVAL';
+}
+
+export async function fileReport(
+  identity: Identity,
+  body: ReportRequest,
+  idempotencyKey: string | undefined,
+  now: string,
+): Promise<FiledReport> {
+  const { policy } = config();
+  const reserved =
+    idempotencyKey === undefined
+      ? { caseId: newCaseId(), createdAt: now, replay: false }
+      : await reserveCaseId(identity.userId, idempotencyKey, bodyHash(body), now);
+  const { caseId, createdAt } = reserved;
+
+  if (reserved.replay) {
+    const existing = await getCase(caseId);
+    if (existing) {
+      // Still in its first status, the earlier filing may have stopped before its audit event or
+      // its workflow: both steps are idempotent, so the replay finishes them.
+      if (existing.status === initialStatus(existing)) await announceFiling(identity, existing);
+      return { created: false, caseId, status: existing.status };
+    }
+  }
+
+  const operators = await listOperators();
+  const urls = assignUrls(body.urls, operators);
+  const procedure = policy.procedure;
+  const status = initialStatus({ procedure });
+  const record: CaseRecord = {
+    caseId,
+    status,
+    category: body.category,
+    createdAt,
+    createdBy: identity.userId,
+    policyId: policy.id,
+    procedure,
+    reporter: body.reporter,
+    victimConsent: body.victimConsent,
+    ...(body.summary === undefined ? {} : { summary: body.summary }),
+    ...(body.contentSha256 === undefined ? {} : { contentSha256: body.contentSha256.toLowerCase() }),
+    urlCount: urls.length,
+    approvals: [],
+    ...(status === 'PENDING_APPROVAL' ? { approvalDeadlineAt: approvalSlaAt(policy, createdAt) } : {}),
+  };
+  // Only a colliding replay of the same key can find the case there already.
+  const created = await createCase(record, urls);
+  await announceFiling(identity, record);
+  logger.info('report filed', { caseId, urlCount: urls.length, created });
+  return { created, caseId, status };
+}
+
+async function announceFiling(identity: Identity, record: CaseRecord): Promise<void> {
+  await appendAudit(record.caseId, {
+    key: 'REPORT_FILED',
+    at: record.createdAt,
+    actor: identity.userId,
+    action: 'REPORT_FILED',
+    // Counts and the category only: the summary, the URLs and the reporter's reference stay out.
+    details: { urlCount: record.urlCount, category: record.category, procedure: record.procedure },
+  });
+  await startCaseWorkflow(record.caseId);
+}
+
+export interface ReporterReport {
+  caseId: string;
+  createdAt: string;
+  /** The case's status in plain words, without operators' replies. */
+  status: string;
+  category: string;
+  urls: string[];
+}
+
+/** The reports this user filed, newest first. */
+export async function listOwnReports(
+  identity: Identity,
+  language: (typeof LANGUAGES)[number] = config().policy.language,
+): Promise<ReporterReport[]> {
+  const cases = await listCasesByReporter(identity.userId);
+  return Promise.all(
+    cases.map(async (record) => ({
+      caseId: record.caseId,
+      createdAt: record.createdAt,
+      status: reporterStatusText(record.status, language),
+      category: record.category,
+      urls: (await getCaseUrls(record.caseId)).map((url) => url.url),
+    })),
+  );
+}

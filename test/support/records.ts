@@ -1,0 +1,109 @@
+/** Stored records for service and handler tests, as the workflow and the API leave them. */
+import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../shared/domain/ids';
+import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
+import { keys } from '../../shared/store/keys';
+
+export const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-03-02T00:00:00.000Z'), new Uint8Array(10).fill(7)));
+export const OTHER_CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-03-01T00:00:00.000Z'), new Uint8Array(10).fill(9)));
+export const WEBHARD_ORDER_ID = orderIdFor(CASE_ID, 'op-webhard');
+export const SOCIAL_ORDER_ID = orderIdFor(CASE_ID, 'op-social');
+export const POST_REVIEW_ID = reviewIdFor(CASE_ID, 'POST_REVIEW');
+
+export function aCase(overrides: Partial<CaseRecord> = {}): CaseRecord {
+  return {
+    caseId: CASE_ID,
+    status: 'PENDING_APPROVAL',
+    category: 'ILLEGAL_FILMING',
+    createdAt: '2026-03-02T00:00:00.000Z',
+    createdBy: 'staff-kim',
+    policyId: 'kr-kcsc',
+    procedure: 'interim-then-review',
+    reporter: { kind: 'SUPPORT_CENTER', reference: 'SC-2026-0042' },
+    victimConsent: true,
+    summary: 'Victim identified by the support centre',
+    urlCount: 3,
+    approvals: [],
+    approvalDeadlineAt: '2026-03-02T02:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function anOrder(overrides: Partial<OrderRecord> = {}): OrderRecord {
+  const operatorId = overrides.operatorId ?? 'op-webhard';
+  return {
+    orderId: orderIdFor(overrides.caseId ?? CASE_ID, operatorId),
+    caseId: CASE_ID,
+    operatorId,
+    status: 'ISSUED',
+    complianceStatus: 'ISSUED',
+    decisionStatus: 'PENDING',
+    action: 'DELETE',
+    category: 'ILLEGAL_FILMING',
+    urlCount: 2,
+    issuedAt: '2026-03-02T01:00:00.000Z',
+    deadlineAt: '2026-03-03T01:00:00.000Z',
+    graceEndsAt: '2026-03-10T01:00:00.000Z',
+    remindersSent: [],
+    notices: [],
+    ...overrides,
+  };
+}
+
+export function aReview(overrides: Partial<ReviewRecord> = {}): ReviewRecord {
+  return {
+    reviewId: POST_REVIEW_ID,
+    kind: 'POST_REVIEW',
+    caseId: CASE_ID,
+    orderIds: [WEBHARD_ORDER_ID, SOCIAL_ORDER_ID],
+    status: 'OPEN',
+    openedAt: '2026-03-02T01:00:00.000Z',
+    closesAt: '2026-03-09T01:00:00.000Z',
+    extended: false,
+    eligibleMembers: ['member-1', 'member-2', 'member-3', 'member-4', 'member-5'],
+    recusals: {},
+    votes: {},
+    ...overrides,
+  };
+}
+
+export function anAppeal(overrides: Partial<AppealRecord> = {}): AppealRecord {
+  return {
+    appealId: `A${CASE_ID.slice(1)}-op-webhard`,
+    caseId: CASE_ID,
+    orderId: WEBHARD_ORDER_ID,
+    operatorId: 'op-webhard',
+    grounds: 'The content was consensual and licensed.',
+    filedAt: '2026-03-10T00:00:00.000Z',
+    status: 'FILED',
+    ...overrides,
+  };
+}
+
+export function anOperator(overrides: Partial<Operator> = {}): Operator {
+  return {
+    operatorId: 'op-webhard',
+    name: 'Webhard Co.',
+    domains: ['webhard.example'],
+    contactEmails: ['notices@webhard.example'],
+    jurisdiction: 'DOMESTIC',
+    language: 'ko',
+    annualRevenue: 10_000_000_000,
+    currency: 'KRW',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export const CASE_URLS: CaseUrl[] = [
+  { url: 'https://webhard.example/v/123', host: 'webhard.example', operatorId: 'op-webhard' },
+  { url: 'https://cdn.webhard.example/v/124', host: 'cdn.webhard.example', operatorId: 'op-webhard' },
+  { url: 'https://social.example/p/9', host: 'social.example', operatorId: 'op-social' },
+  { url: 'https://unknown.example/x', host: 'unknown.example', operatorId: null },
+];
+
+/** URL chunk items of a case, grouped by operator as the repository writes them. */
+export function urlChunkItems(caseId: string, urls: readonly CaseUrl[]) {
+  const groups = new Map<string | null, CaseUrl[]>();
+  for (const url of urls) groups.set(url.operatorId, [...(groups.get(url.operatorId) ?? []), url]);
+  return [...groups].map(([operatorId, group]) => ({ ...keys.urlChunk(caseId, operatorId, 0), urls: group }));
+}
