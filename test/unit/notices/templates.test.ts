@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import type { Fine, OrderRecord } from '../../../shared/domain/model';
+import { policyById } from '../../../shared/domain/policy';
+import {
+  durationInWords,
+  escapeHtml,
+  renderOperatorNotice,
+  renderStaffAlert,
+  type Language,
+  type OperatorNotice,
+} from '../../../shared/notices/templates';
+
+const policy = policyById('kr-kcsc');
+const ORDER_ID = 'O01JDXQ4ZKCM3Q6V7W8X9Y0Z1A-op-webhard';
+const HOSTILE_URL = 'https://webhard.example/v/<script>alert(1)</script>?a=1&b="2"';
+
+const order: OrderRecord = {
+  orderId: ORDER_ID,
+  caseId: 'C01JDXQ4ZKCM3Q6V7W8X9Y0Z1A',
+  operatorId: 'op-webhard',
+  status: 'ISSUED',
+  complianceStatus: 'ISSUED',
+  decisionStatus: 'PENDING',
+  action: 'DELETE',
+  category: 'ILLEGAL_FILMING',
+  urlCount: 2,
+  issuedAt: '2026-11-24T06:00:00.000Z',
+  deadlineAt: '2026-11-25T06:00:00.000Z',
+  graceEndsAt: '2026-12-02T06:00:00.000Z',
+  appealDeadline: '2026-12-20T06:00:00.000Z',
+  remindersSent: [],
+  notices: [],
+};
+
+const fine: Fine = {
+  amount: 1_234_000,
+  currency: 'KRW',
+  policyId: 'kr-kcsc',
+  breakdown: [
+    { item: 'base', amount: 1_000_000 },
+    { item: 'lateSurcharge', amount: 234_000 },
+  ],
+};
+
+const NOTICES: OperatorNotice[] = [
+  { kind: 'ORDER', urls: ['https://webhard.example/v/1', HOSTILE_URL] },
+  { kind: 'REMINDER', reminderAt: '2026-11-24T18:00:00.000Z' },
+  { kind: 'OVERDUE' },
+  { kind: 'REVOKED' },
+  { kind: 'CONFIRMED' },
+  { kind: 'APPEAL_OUTCOME', outcome: 'UPHELD' },
+  { kind: 'APPEAL_OUTCOME', outcome: 'OVERTURNED' },
+  { kind: 'FINE', fine },
+];
+const LANGS: Language[] = ['ko', 'en'];
+const CASES = NOTICES.flatMap((notice) => LANGS.map((lang) => ({ kind: notice.kind, notice, lang })));
+
+const operatorIn = (language: Language) => ({ name: 'Webhard <Co> & Sons', language });
+
+function render(notice: OperatorNotice, lang: Language, theOrder: OrderRecord = order) {
+  return renderOperatorNotice({ order: theOrder, operator: operatorIn(lang), policy, notice });
+}
+
+describe('renderOperatorNotice', () => {
+  it.each(CASES)('$kind in $lang: the subject names the order and every part is escaped HTML', ({ notice, lang }) => {
+    // Act
+    const mail = render(notice, lang);
+    // Assess
+    expect(mail.subject).toContain(ORDER_ID);
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+    expect(mail.text).toContain(ORDER_ID);
+    expect(mail.html).toContain(`lang="${lang}"`);
+    expect(mail.html).toContain(escapeHtml('Webhard <Co> & Sons'));
+    expect(mail.html).not.toContain('<Co>');
+  });
+
+  it.each(CASES)('$kind in $lang: no reporter, summary or other data of the case leaks', ({ notice, lang }) => {
+    // Prepare: a careless caller passes an order merged with its case
+    const leaky = { ...order, summary: 'SECRET-SUMMARY', reporter: { kind: 'VICTIM', reference: 'REF-4711' } } as OrderRecord;
+    // Act
+    const mail = render(notice, lang, leaky);
+    // Assess
+    for (const part of [mail.subject, mail.text, mail.html]) {
+      expect(part).not.toContain('SECRET-SUMMARY');
+      expect(part).not.toContain('REF-4711');
+      expect(part).not.toContain('VICTIM');
+    }
+  });
+
+  it.each([
+    { lang: 'ko' as const, local: '2026년 11월 25일 오후 3:00', basis: policy.legalBasis.ko, action: '삭제', appeal: '15일', within: '24시간' },
+    { lang: 'en' as const, local: '25 Nov 2026, 15:00', basis: policy.legalBasis.en, action: 'Delete the content', appeal: '15 days', within: '24 hours' },
+  ])('ORDER in $lang gives URLs, action, deadline in UTC and Seoul time, legal basis, how to answer and appeal', (want) => {
+    // Act
+    const mail = render({ kind: 'ORDER', urls: ['https://webhard.example/v/1', HOSTILE_URL] }, want.lang);
+    // Assess
+    expect(mail.subject).toContain(want.within);
+    for (const part of [mail.text, mail.html]) {
+      expect(part).toContain(order.deadlineAt);
+      expect(part).toContain(want.local);
+      expect(part).toContain(want.action);
+      expect(part).toContain(want.appeal);
+      expect(part).toContain(`POST /operator/orders/${ORDER_ID}/acknowledge`);
+      expect(part).toContain(`POST /operator/orders/${ORDER_ID}/compliance`);
+      expect(part).toContain(`POST /operator/orders/${ORDER_ID}/appeal`);
+      expect(part).toContain(`#/operator/orders/${ORDER_ID}`);
+    }
+    expect(mail.text).toContain(want.basis);
+    expect(mail.html).toContain(escapeHtml(want.basis));
+    expect(mail.text).toContain('https://webhard.example/v/1');
+    expect(mail.text).toContain(HOSTILE_URL);
+    expect(mail.html).toContain('https://webhard.example/v/&lt;script&gt;alert(1)&lt;/script&gt;?a=1&amp;b=&quot;2&quot;');
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).not.toContain('<a ');
+  });
+
+  it('ORDER to an overseas operator asks to block access from the jurisdiction', () => {
+    // Act
+    const mail = render({ kind: 'ORDER', urls: ['https://overseas.example/x'] }, 'en', { ...order, action: 'BLOCK_ACCESS' });
+    // Assess
+    expect(mail.text).toContain('Block access from South Korea');
+    expect(mail.subject).toContain('access-blocking order');
+  });
+
+  it.each([
+    { lang: 'ko' as const, left: '12시간' },
+    { lang: 'en' as const, left: '12 hours' },
+  ])('REMINDER in $lang says how long is left and when the deadline is', ({ lang, left }) => {
+    // Act
+    const mail = render({ kind: 'REMINDER', reminderAt: '2026-11-24T18:00:00.000Z' }, lang);
+    // Assess
+    expect(mail.subject).toContain(left);
+    expect(mail.text).toContain(order.deadlineAt);
+  });
+
+  it.each(LANGS)('OVERDUE in %s gives the end of the grace period in UTC and local time', (lang) => {
+    // Act
+    const mail = render({ kind: 'OVERDUE' }, lang);
+    // Assess
+    expect(mail.text).toContain(order.graceEndsAt);
+    expect(mail.text).toContain(lang === 'ko' ? '2026년 12월 2일 오후 3:00' : '2 Dec 2026, 15:00');
+  });
+
+  it.each(LANGS)('CONFIRMED in %s gives the appeal deadline and how to appeal', (lang) => {
+    // Act
+    const mail = render({ kind: 'CONFIRMED' }, lang);
+    // Assess
+    expect(mail.text).toContain(order.appealDeadline);
+    expect(mail.text).toContain(`POST /operator/orders/${ORDER_ID}/appeal`);
+  });
+
+  it.each(LANGS)('FINE in %s itemizes the amount with its currency and names the policy', (lang) => {
+    // Act
+    const mail = render({ kind: 'FINE', fine }, lang);
+    // Assess
+    expect(mail.subject).toContain('1,234,000 KRW');
+    expect(mail.text).toContain('base: 1,000,000 KRW');
+    expect(mail.text).toContain('lateSurcharge: 234,000 KRW');
+    expect(mail.text).toContain('kr-kcsc');
+  });
+
+  it.each([
+    { outcome: 'UPHELD' as const, en: 'upheld' },
+    { outcome: 'OVERTURNED' as const, en: 'overturned' },
+  ])('APPEAL_OUTCOME $outcome says what the committee decided', ({ outcome, en }) => {
+    expect(render({ kind: 'APPEAL_OUTCOME', outcome }, 'en').subject).toContain(en);
+  });
+});
+
+describe('durationInWords', () => {
+  it.each([
+    { ms: 15 * 86_400_000, en: '15 days', ko: '15일' },
+    { ms: 36 * 3_600_000, en: '36 hours', ko: '36시간' },
+    { ms: 50 * 3_600_000, en: '2 days 2 hours', ko: '2일 2시간' },
+    { ms: 150 * 60_000, en: '2 hours 30 minutes', ko: '2시간 30분' },
+    { ms: 3_000, en: '3 seconds', ko: '3초' },
+    { ms: 3_600_000 + 1_000, en: '1 hour', ko: '1시간' },
+    { ms: 0, en: 'less than a second', ko: '1초 미만' },
+  ])('$ms ms is "$en" / "$ko"', ({ ms, en, ko }) => {
+    expect(durationInWords(ms, 'en')).toBe(en);
+    expect(durationInWords(ms, 'ko')).toBe(ko);
+  });
+});
+
+describe('renderStaffAlert', () => {
+  it('frames the lines in both languages, names the case and escapes HTML', () => {
+    // Act
+    const mail = renderStaffAlert('C01JDXQ4ZKCM3Q6V7W8X9Y0Z1A', { subject: 'Deadline missed', lines: ['order <O1> & more'] });
+    // Assess
+    expect(mail.subject).toContain('C01JDXQ4ZKCM3Q6V7W8X9Y0Z1A');
+    expect(mail.subject).toContain('직원 알림');
+    expect(mail.text).toContain('order <O1> & more');
+    expect(mail.html).toContain('order &lt;O1&gt; &amp; more');
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { isTransientAwsError, retryableAs, TransientError } from '../../../shared/runtime/transient';
+
+const named = (name: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(name), { name, ...extra });
+
+describe('isTransientAwsError', () => {
+  it.each([
+    ['Throttling', true],
+    ['ThrottlingException', true],
+    ['TooManyRequestsException', true],
+    ['ProvisionedThroughputExceededException', true],
+    ['RequestLimitExceeded', true],
+    ['ConditionalCheckFailedException', false],
+    ['MessageRejected', false],
+    ['ValidationException', false],
+  ])('%s → %s', (name, transient) => {
+    expect(isTransientAwsError(named(name))).toBe(transient);
+  });
+
+  it('trusts the SDK when it marks an error retryable', () => {
+    expect(isTransientAwsError(named('InternalFailure', { $retryable: {} }))).toBe(true);
+  });
+
+  it.each([undefined, null, 'Throttling', 42])('is false for %s, which is no error object', (value) => {
+    expect(isTransientAwsError(value)).toBe(false);
+  });
+});
+
+describe('retryableAs', () => {
+  it('renames a transient failure TransientError and keeps the cause', async () => {
+    // Prepare
+    const cause = named('ThrottlingException');
+    // Act
+    const result = retryableAs('sending', () => Promise.reject(cause));
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'TransientError', cause });
+    await expect(result).rejects.toBeInstanceOf(TransientError);
+  });
+
+  it('lets any other failure through unchanged', async () => {
+    // Prepare
+    const failure = named('ValidationException');
+    // Act, Assess
+    await expect(retryableAs('writing', () => Promise.reject(failure))).rejects.toBe(failure);
+  });
+});
