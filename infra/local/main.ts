@@ -87,7 +87,11 @@ async function start(): Promise<void> {
     dataDir: path.join(config.dataDir, 'stepfunctions'),
     port: config.sfnPort,
     host: config.host,
-    invokeLambda: (functionArn: string, payload: unknown) => lambda.invoke(functionArn, payload),
+    invokeLambda: (functionArn, payload) => lambda.invoke(functionArn, payload),
+    logger: {
+      info: (message, details) => log(`Step Functions: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
+      error: (message, details) => warn(`Step Functions: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
+    },
   });
   running.stepFunctions = stepFunctions;
   process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
@@ -99,7 +103,7 @@ async function start(): Promise<void> {
     throw new StartupError(`${path.relative(ROOT_DIR, DEFINITION_FILE)} cannot be read; the case workflow is defined there.`);
   }
   const definition = substituteDefinition(definitionText, definitionSubstitutions());
-  process.env.STATE_MACHINE_ARN = await stepFunctions.engine.createStateMachine(STATE_MACHINE_NAME, definition);
+  process.env.STATE_MACHINE_ARN = stepFunctions.engine.createStateMachine(STATE_MACHINE_NAME, definition);
 
   const { seedOperators } = await import('./seed');
   await seedOperators(new Date().toISOString());
@@ -171,14 +175,16 @@ async function stop(): Promise<void> {
   running.lock?.release();
 }
 
-let stopping = false;
+let stoppingSince: number | undefined;
 function onSignal(signal: NodeJS.Signals): void {
-  if (stopping) {
+  if (stoppingSince !== undefined) {
+    // tsx relays a signal that the process group already delivered: only a later one means "now".
+    if (Date.now() - stoppingSince < 1000) return;
     warn(`${signal} again: exiting without waiting.`);
     running.lock?.release();
     process.exit(1);
   }
-  stopping = true;
+  stoppingSince = Date.now();
   log(`${signal}: stopping...`);
   stop().then(
     () => {
