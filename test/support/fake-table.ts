@@ -28,6 +28,8 @@ export const sfnMock = mockClient(SFNClient);
 export const TEST_STATE_MACHINE_ARN = 'arn:aws:states:ap-northeast-2:000000000000:stateMachine:case-workflow';
 
 const items = new Map<string, Item>();
+/** Items that the next Get of their key answers instead of the table's: another writer's race. */
+const staleReads = new Map<string, Item>();
 const idOf = (key: { pk?: unknown; sk?: unknown }): string => `${String(key.pk)}\u0000${String(key.sk)}`;
 const clone = <T>(value: T): T => structuredClone(value);
 /** DynamoDB orders string keys by their bytes, not by locale. */
@@ -256,6 +258,7 @@ const INDEX_KEYS: Record<string, { pk: string; sk: string }> = {
 /** Empties the table, re-arms the mocks, and points config() at a test table and state machine. */
 export function resetAws(env: Record<string, string> = {}): void {
   items.clear();
+  staleReads.clear();
   ddbMock.reset();
   sfnMock.reset();
   for (const name of ['POLICY_JSON', 'POLICY_PROFILE', 'COMMITTEE_MEMBERS']) delete process.env[name];
@@ -263,7 +266,9 @@ export function resetAws(env: Record<string, string> = {}): void {
   resetConfigForTests();
 
   ddbMock.on(GetCommand).callsFake((input: { Key: Item }) => {
-    const item = items.get(idOf(input.Key));
+    const stale = staleReads.get(idOf(input.Key));
+    staleReads.delete(idOf(input.Key));
+    const item = stale ?? items.get(idOf(input.Key));
     return item ? { Item: clone(item) } : {};
   });
   ddbMock.on(PutCommand).callsFake((input: { Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Names; ExpressionAttributeValues?: Values }) => {
@@ -312,6 +317,11 @@ export function resetAws(env: Record<string, string> = {}): void {
 /** Puts items as they would be stored (keys included), bypassing every condition. */
 export function givenItems(...given: Item[]): void {
   for (const item of given) items.set(idOf(item), clone(item));
+}
+
+/** The next read of this item sees `stale`: as if another writer changed it right after that read. */
+export function givenStaleReadOnce(stale: Item): void {
+  staleReads.set(idOf(stale), clone(stale));
 }
 
 export function storedItem(pk: string, sk: string): Item | undefined {
