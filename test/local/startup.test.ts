@@ -1,0 +1,153 @@
+/**
+ * `npm start` refusing to start: a DATA_DIR held by a live process, a bad policy. These run the
+ * real entry point as a child process and read what it prints and its exit code.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadPolicy, StartupError } from '../../infra/local/config';
+import { DataDirInUseError, lockDataDir } from '../../infra/local/datadir/lock';
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'ud-startup-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let counter = 0;
+function freshDir(): string {
+  counter += 1;
+  return path.join(root, `d${counter}`);
+}
+
+/** A pid that certainly belongs to no running process: a child that has already exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0']);
+  await new Promise((resolve) => child.once('exit', resolve));
+  return child.pid as number;
+}
+
+function runMain(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['infra/local/main.ts'], {
+      env: {
+        ...process.env,
+        // Ports nobody listens on: these runs must stop before they bind anything.
+        PORT: '1',
+        SES_PORT: '1',
+        DYNAMODB_PORT: '1',
+        SFN_PORT: '1',
+        LOCAL_WEB_BUILD: '0',
+        POLICY_PROFILE: '',
+        POLICY_FILE: '',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('DATA_DIR lock', () => {
+  it('is taken by the first process and refused to a second live one', () => {
+    // Given a data directory locked by this (live) process
+    const dir = freshDir();
+    const lock = lockDataDir(dir, process.pid);
+
+    // When another process tries to lock it
+    // Then it is refused with the owner's pid
+    expect(() => lockDataDir(dir, process.pid + 1)).toThrow(DataDirInUseError);
+    expect(() => lockDataDir(dir, process.pid + 1)).toThrow(`is in use by pid ${process.pid}`);
+    lock.release();
+    expect(existsSync(lock.file)).toBe(false);
+  });
+
+  it('left by a dead process (kill -9) is taken over', async () => {
+    // Given a lock file naming a process that no longer runs
+    const dir = freshDir();
+    lockDataDir(dir, await deadPid());
+
+    // When a new runtime locks the directory
+    const lock = lockDataDir(dir, process.pid);
+
+    // Then it owns the lock
+    expect(readFileSync(lock.file, 'utf8').trim()).toBe(String(process.pid));
+    lock.release();
+  });
+
+  it('is not released by a process that does not own it', () => {
+    const dir = freshDir();
+    const owner = lockDataDir(dir, process.pid);
+    const stale = { ...owner };
+    writeFileSync(owner.file, `${process.ppid}\n`);
+    stale.release();
+    expect(readFileSync(owner.file, 'utf8').trim()).toBe(String(process.ppid));
+  });
+
+  it('stops npm start with a clear message when another live process holds it', async () => {
+    // Given a DATA_DIR held by this test process
+    const dir = freshDir();
+    const lock = lockDataDir(dir, process.pid);
+
+    // When the runtime starts on it
+    const { code, output } = await runMain({ DATA_DIR: dir });
+
+    // Then it exits 1, naming the directory and the pid, and leaves the lock alone
+    expect(code).toBe(1);
+    expect(output).toContain(`DATA_DIR ${dir} is in use by pid ${process.pid}`);
+    expect(readFileSync(lock.file, 'utf8').trim()).toBe(String(process.pid));
+    lock.release();
+  });
+});
+
+describe('a bad policy stops start-up', () => {
+  it.each([
+    [{ complianceDeadline: 'soon' }, 'policy.complianceDeadline'],
+    [{ urgentApprovals: 0 }, 'policy.urgentApprovals'],
+    [{ timeZone: 'Mars/Olympus' }, 'policy.timeZone'],
+    [{ base: 'atlantis' }, 'policy.base'],
+    [{ fines: { capRate: 3 } }, 'policy.fines.capRate'],
+  ])('%j is refused naming %s', (policy, field) => {
+    const file = path.join(root, `policy-${(counter += 1)}.json`);
+    writeFileSync(file, JSON.stringify(policy));
+    expect(() => loadPolicy({ POLICY_FILE: file })).toThrow(StartupError);
+    expect(() => loadPolicy({ POLICY_FILE: file })).toThrow(field);
+  });
+
+  it('accepts a file that only shortens durations, over the Korean profile', () => {
+    const file = path.join(root, 'fast.json');
+    writeFileSync(file, JSON.stringify({ id: 'fast', complianceDeadline: 'PT3S' }));
+    expect(loadPolicy({ POLICY_FILE: file })).toMatchObject({ id: 'fast', complianceDeadline: 'PT3S', timeZone: 'Asia/Seoul' });
+  });
+
+  it.each([
+    [{ POLICY_PROFILE: 'nowhere' }, 'unknown profile "nowhere"'],
+    [{ POLICY_FILE: '/nonexistent/policy.json' }, 'POLICY_FILE /nonexistent/policy.json cannot be read'],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadPolicy(env)).toThrow(message);
+  });
+
+  it('npm start exits 1 with the bad field named and nothing started', async () => {
+    // Given a policy file with a bad deadline
+    const file = path.join(root, 'bad.json');
+    writeFileSync(file, JSON.stringify({ complianceDeadline: 'soon' }));
+
+    // When the runtime starts with it
+    const { code, output } = await runMain({ DATA_DIR: freshDir(), POLICY_FILE: file });
+
+    // Then it stops with the field named
+    expect(code).toBe(1);
+    expect(output).toContain('policy.complianceDeadline');
+    expect(output).not.toContain('ready');
+  });
+
+  it('npm start says when the policy file is not JSON', async () => {
+    const file = path.join(root, 'broken.json');
+    writeFileSync(file, '{ "id": ');
+    const { code, output } = await runMain({ DATA_DIR: freshDir(), POLICY_FILE: file });
+    expect(code).toBe(1);
+    expect(output).toContain(`POLICY_FILE ${file} is not valid JSON`);
+  });
+});
