@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StepFunctionsEngine, type ExecutionDescription } from '../../../infra/local/stepfunctions/engine';
+
+export type Handler = (payload: unknown) => unknown;
+
+/** Lambda ARNs the test definitions name; the handler map says what each does. */
+export const fnArn = (name: string): string => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+
+/** An in-process engine on a temporary data directory, with stub Lambdas. */
+export class EngineHarness {
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'sfn-test-'));
+  readonly calls: Array<{ functionArn: string; payload: unknown }> = [];
+  engine: StepFunctionsEngine;
+  private count = 0;
+
+  constructor(readonly handlers: Record<string, Handler> = {}) {
+    this.engine = this.open();
+  }
+
+  /** A fresh engine over the same data directory, as after a restart. */
+  reopen(): StepFunctionsEngine {
+    void this.engine.close();
+    this.engine = this.open();
+    return this.engine;
+  }
+
+  async run(definition: object, input: unknown = {}): Promise<ExecutionDescription & { arn: string }> {
+    const arn = this.engine.createStateMachine(`sm${++this.count}`, JSON.stringify(definition));
+    const { executionArn } = this.engine.startExecution(arn, `run${this.count}`, JSON.stringify(input));
+    return { ...(await this.engine.waitForExecution(executionArn)), arn: executionArn };
+  }
+
+  async dispose(): Promise<void> {
+    await this.engine.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private open(): StepFunctionsEngine {
+    const engine = new StepFunctionsEngine({
+      dataDir: this.dataDir,
+      invokeLambda: async (functionArn, payload) => {
+        this.calls.push({ functionArn, payload });
+        const name = functionArn.split(':').pop() ?? '';
+        const handler = this.handlers[name];
+        if (!handler) throw new Error(`No stub handler for ${functionArn}`);
+        return handler(payload);
+      },
+    });
+    engine.load();
+    engine.resume();
+    return engine;
+  }
+}
