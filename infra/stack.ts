@@ -1,0 +1,314 @@
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, BillingMode, CfnTable, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { EmailIdentity, Identity as SesIdentity } from 'aws-cdk-lib/aws-ses';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Policy } from '../shared/domain/policy';
+import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS } from '../shared/store/table';
+import { HouseFunction } from './constructs/house-function';
+import { Identity } from './constructs/identity';
+import { WebSite } from './constructs/web-site';
+import { apiFunctions, scheduledFunctions, workflowFunctions, type WorkflowFunctionName } from './functions';
+
+export interface UrgentDeliberationStackProps extends StackProps {
+  /** Repository root: handler entries, the ASL and web/dist are found from here. */
+  readonly projectRoot: string;
+  /** The resolved policy, handed to every handler as POLICY_JSON. */
+  readonly policy: Policy;
+  /** Domain verified in SES; notices go out from `notices@<noticeDomain>`. */
+  readonly noticeDomain: string;
+  /** Where escalations, overdue and failure notices go. */
+  readonly staffEmails: readonly string[];
+  /** Cognito user names eligible to vote. */
+  readonly committeeMembers: readonly string[];
+  /** Prefix of the Cognito hosted sign-in domain; must be unique in the region. */
+  readonly authDomainPrefix: string;
+  /**
+   * The ASL definition.
+   * @default `<projectRoot>/statemachines/case-workflow.asl.json`
+   */
+  readonly definitionFile?: string;
+  /**
+   * The built web UI.
+   * @default `<projectRoot>/web/dist`
+   */
+  readonly webDistDir?: string;
+}
+
+/**
+ * Workflow tasks that send e-mail (operator notices, staff escalations, outcomes, fines). The
+ * others only read and write the table.
+ */
+const NOTICE_SENDERS: ReadonlySet<WorkflowFunctionName> = new Set<WorkflowFunctionName>([
+  'SendOrderNotice',
+  'EscalateApprovalSla',
+  'EnforceDeadline',
+  'GraceExpired',
+  'ReviewDeadlinePassed',
+  'ApplyReviewOutcome',
+  'AssessFines',
+  'CloseCase',
+  'RecordFailure',
+]);
+
+const TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+const API_ROUTE = /^(GET|POST|PUT|PATCH|DELETE) (\/\S*)$/;
+
+export class UrgentDeliberationStack extends Stack {
+  readonly table: Table;
+  readonly stateMachine: StateMachine;
+  readonly api: HttpApi;
+  readonly functions: ReadonlyMap<string, HouseFunction>;
+
+  constructor(scope: Construct, id: string, props: UrgentDeliberationStackProps) {
+    super(scope, id, props);
+    const root = props.projectRoot;
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of GLOBAL_SECONDARY_INDEXES) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    const noticeIdentity = new EmailIdentity(this, 'NoticeSender', {
+      identity: SesIdentity.domain(props.noticeDomain),
+    });
+
+    // The functions need the state machine's ARN and the state machine needs theirs: a fixed name
+    // gives the ARN without a reference, so there is no cycle.
+    const stateMachineName = `${this.stackName}-case-workflow`;
+    const stateMachineArn = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${stateMachineName}`;
+    const executionArns = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${stateMachineName}:*`;
+
+    const environment = {
+      TABLE_NAME: this.table.tableName,
+      STATE_MACHINE_ARN: stateMachineArn,
+      POLICY_JSON: JSON.stringify(props.policy),
+      NOTICE_FROM: `notices@${props.noticeDomain}`,
+      STAFF_EMAILS: props.staffEmails.join(','),
+      COMMITTEE_MEMBERS: props.committeeMembers.join(','),
+    };
+
+    const functions = new Map<string, HouseFunction>();
+    const make = (id: string, entry: string, serviceName: string, timeout: Duration): HouseFunction => {
+      const fn = new HouseFunction(this, id, { projectRoot: root, entry, serviceName, environment, timeout });
+      functions.set(id, fn);
+      return fn;
+    };
+    // What shared/store's repository does: single-item reads and conditional writes, and queries on
+    // the table and its GSIs. No Scan: every listing has an index.
+    const useTable = (fn: HouseFunction): void => {
+      this.table.grant(fn.function, ...TABLE_ACTIONS);
+    };
+    const controlWorkflow = (fn: HouseFunction): void => {
+      fn.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:StartExecution', 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          resources: [stateMachineArn],
+        }),
+      );
+      fn.function.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executionArns] }));
+    };
+
+    // ---- workflow tasks
+    const workflowFns = Object.entries(workflowFunctions).map(([name, entry]) => {
+      const fn = make(`Workflow${name}`, entry, 'urgent-deliberation-workflow', Duration.seconds(60));
+      useTable(fn);
+      controlWorkflow(fn);
+      if (NOTICE_SENDERS.has(name as WorkflowFunctionName)) noticeIdentity.grantSendEmail(fn.function);
+      return { name, fn };
+    });
+
+    // ---- the sweeper (safety net: reminders, overdue deadlines, reviews whose time is up)
+    for (const scheduled of scheduledFunctions) {
+      const fn = make(`Scheduled${scheduled.name}`, scheduled.entry, 'urgent-deliberation-scheduled', Duration.seconds(55));
+      useTable(fn);
+      controlWorkflow(fn);
+      noticeIdentity.grantSendEmail(fn.function);
+      new Rule(this, `${scheduled.name}Schedule`, {
+        description: `Runs ${scheduled.name} every ${scheduled.everySeconds} s`,
+        schedule: Schedule.rate(Duration.seconds(scheduled.everySeconds)),
+        // The next run is at most one period away; retrying a stale run only doubles the work.
+        targets: [new LambdaFunction(fn.function, { retryAttempts: 0 })],
+      });
+    }
+
+    // ---- the case workflow
+    const definitionFile = props.definitionFile ?? join(root, 'statemachines', 'case-workflow.asl.json');
+    const workflowLogs = new LogGroup(this, 'WorkflowLogs', {
+      // The vended-logs prefix keeps Step Functions from growing the account's log resource policy.
+      logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stateMachine = new StateMachine(this, 'CaseWorkflow', {
+      stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromString(readFileSync(definitionFile, 'utf8')),
+      definitionSubstitutions: Object.fromEntries(
+        workflowFns.map(({ name, fn }) => [`${name}FunctionArn`, fn.function.functionArn]),
+      ),
+      // Execution data would put task tokens and case contents in the logs.
+      logs: { destination: workflowLogs, level: LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    // Unqualified ARNs only, as the ASL names them: no `:*` version or alias wildcard.
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: workflowFns.map(({ fn }) => fn.function.functionArn),
+      }),
+    );
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Step Functions log delivery (logs:CreateLogDelivery and related) and X-Ray (PutTraceSegments) support no resource-level permissions.',
+    });
+
+    // ---- web hosting and sign-in
+    const site = new WebSite(this, 'Web', { distDir: props.webDistDir ?? join(root, 'web', 'dist') });
+    const identity = new Identity(this, 'Identity', { domainPrefix: props.authDomainPrefix, webOrigin: site.origin });
+
+    // ---- the HTTP API
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Urgent deletion orders: reports, approvals, orders, committee review, appeals',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [site.origin],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PATCH, CorsHttpMethod.OPTIONS],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    new HttpStage(this, 'ApiDefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // Ids, status and timing only: no headers (tokens) and no bodies (case data).
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    const authorizer = new HttpJwtAuthorizer('CognitoJwt', identity.userPool.userPoolProviderUrl, {
+      jwtAudience: [identity.client.userPoolClientId],
+    });
+    const none = new HttpNoneAuthorizer();
+    for (const spec of apiFunctions) {
+      const fn = make(`Api${spec.name}`, spec.entry, 'urgent-deliberation-api', Duration.seconds(15));
+      // /health answers from memory; every other route reads or writes cases.
+      const isPublicOnly = spec.routes.every((route) => spec.publicRoutes?.includes(route));
+      if (!isPublicOnly) {
+        useTable(fn);
+        controlWorkflow(fn);
+      }
+      const integration = new HttpLambdaIntegration(`${spec.name}Integration`, fn.function);
+      for (const routeKey of spec.routes) {
+        const match = API_ROUTE.exec(routeKey);
+        if (!match?.[1] || !match[2]) throw new Error(`infra/functions.ts: route "${routeKey}" is not "METHOD /path"`);
+        const isPublic = spec.publicRoutes?.includes(routeKey) ?? false;
+        const [route] = this.api.addRoutes({
+          path: match[2],
+          methods: [match[1] as HttpMethod],
+          integration,
+          authorizer: isPublic ? none : authorizer,
+        });
+        if (isPublic && route) {
+          Validations.of(route).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${routeKey} is the public liveness probe; it returns a constant and reads no data.`,
+          });
+        }
+      }
+    }
+    this.functions = functions;
+
+    // ---- config.json: what the page learns at deploy time
+    // The $default stage has no path segment, so the endpoint is the base URL.
+    const apiUrl = this.api.apiEndpoint;
+    site.deploy({
+      apiUrl,
+      local: false,
+      region: Aws.REGION,
+      userPoolId: identity.userPool.userPoolId,
+      clientId: identity.client.userPoolClientId,
+      cognitoDomain: identity.domain.baseUrl(),
+      policy: {
+        id: props.policy.id,
+        timeZone: props.policy.timeZone,
+        language: props.policy.language,
+        urgentApprovals: props.policy.urgentApprovals,
+      },
+    });
+
+    // ---- acknowledgements shared by many function roles (exact finding ids)
+    const tableLogicalId = this.resolve((this.table.node.defaultChild as CfnTable).logicalId) as string;
+    Validations.of(this).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
+        reason: 'Handlers query the table\'s own GSIs (gsi1, gsi2); the wildcard covers only this table\'s indexes.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}:*]`,
+        reason: 'DescribeExecution needs execution ARNs, whose names (case ids) are made at run time; the wildcard covers only this state machine\'s executions.',
+      },
+    );
+
+    new CfnOutput(this, 'ApiUrl', { value: apiUrl });
+    new CfnOutput(this, 'WebUrl', { value: site.origin });
+    new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: identity.client.userPoolClientId });
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+}
