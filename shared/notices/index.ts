@@ -9,15 +9,13 @@ import { nowIso } from '../runtime/clock';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { retryableAs, TransientError } from '../runtime/transient';
-import { keys } from '../store/keys';
 import {
   appendAudit,
   claimNotice,
-  ConditionFailedError,
   getOperator,
   getOrder,
   recordNoticeSent,
-  updateItem,
+  releaseNoticeClaim,
   updateOrder,
 } from '../store/repository';
 import { renderOperatorNotice, renderStaffAlert, type OperatorNotice, type RenderedEmail, type StaffAlert } from './templates';
@@ -34,30 +32,6 @@ export interface SentNotice {
 }
 
 const SYSTEM_ACTOR = 'system';
-/** A claimedAt older than any claim's lifetime: the next claimNotice takes the claim over at once. */
-const RELEASED_AT = '1970-01-01T00:00:00.000Z';
-
-/**
- * Gives a claim back after SES refused the message, so the retry sends it at once instead of
- * waiting out the claim's lifetime. Only our own claim, and only while nothing was recorded sent.
- */
-async function releaseClaim(caseId: string, eventKey: string, claimedAt: string): Promise<void> {
-  try {
-    await updateItem(keys.notice(caseId, eventKey), {
-      set: { claimedAt: RELEASED_AT },
-      condition: 'claimedAt = :mine AND attribute_not_exists(messageId)',
-      values: { ':mine': claimedAt },
-    });
-  } catch (error) {
-    if (!(error instanceof ConditionFailedError)) {
-      logger.warn('could not release a notice claim; it expires by itself', {
-        caseId,
-        eventKey,
-        errorName: (error as Error).name,
-      });
-    }
-  }
-}
 
 async function sendEmail(to: readonly string[], rendered: RenderedEmail): Promise<string> {
   const result = await sesClient.send(
@@ -100,7 +74,13 @@ async function deliverOnce(caseId: string, eventKey: string, to: readonly string
   try {
     messageId = await sendEmail(to, rendered);
   } catch (error) {
-    await releaseClaim(caseId, eventKey, claimedAt);
+    await releaseNoticeClaim(caseId, eventKey, claimedAt).catch((releaseError: unknown) =>
+      logger.warn('could not release a notice claim; it expires by itself', {
+        caseId,
+        eventKey,
+        errorName: (releaseError as Error).name,
+      }),
+    );
     throw error;
   }
   const sentAt = nowIso();

@@ -424,8 +424,14 @@ export type NoticeClaim =
   | { readonly state: 'SENT'; readonly messageId: string; readonly sentAt: string }
   | { readonly state: 'IN_FLIGHT' };
 
-/** How long a claim without a message id blocks a resend: a crash must not lose a legal notice. */
-const NOTICE_CLAIM_TTL_MS = 2 * 60 * 1000;
+/**
+ * How long a claim without a message id blocks a resend: a crash must not lose a legal notice.
+ * Shorter than the workflow's retries last (2+4+8+16+32 s), so a task that died after claiming is
+ * sent by its own retry rather than failing the case.
+ */
+const NOTICE_CLAIM_TTL_MS = 30 * 1000;
+/** A claimedAt older than any claim's lifetime: the next claimNotice takes the claim over at once. */
+const RELEASED_AT = '1970-01-01T00:00:00.000Z';
 
 /**
  * Claims the right to send the notice for one event. SENT: it went out already. IN_FLIGHT: another
@@ -448,6 +454,22 @@ export async function claimNotice(caseId: string, eventKey: string, at: string):
   } catch (error) {
     if (error instanceof ConditionFailedError) return { state: 'IN_FLIGHT' };
     throw error;
+  }
+}
+
+/**
+ * Gives a claim back after SES refused the message, so the retry sends it at once instead of
+ * waiting out the claim's lifetime. Only our own claim, and only while nothing was recorded sent.
+ */
+export async function releaseNoticeClaim(caseId: string, eventKey: string, claimedAt: string): Promise<void> {
+  try {
+    await updateItem(keys.notice(caseId, eventKey), {
+      set: { claimedAt: RELEASED_AT },
+      condition: 'claimedAt = :mine AND attribute_not_exists(messageId)',
+      values: { ':mine': claimedAt },
+    });
+  } catch (error) {
+    if (!(error instanceof ConditionFailedError)) throw error;
   }
 }
 
