@@ -19,7 +19,7 @@ import { loadLocalConfig, StartupError, type LocalConfig } from './config';
 import { DataDirInUseError, lockDataDir, type DataDirLock } from './datadir/lock';
 import { ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from './dynamodb';
 import { startScheduler, type LocalScheduler } from './eventbridge';
-import { createLambdaInvoker, definitionSubstitutions, LOCAL_ACCOUNT, LOCAL_REGION, substituteDefinition } from './lambda';
+import { createLambdaInvoker, definitionSubstitutions, LOCAL_REGION, substituteDefinition } from './lambda';
 import { startSes, type LocalSes } from './ses';
 import { ensureWebBuilt } from './web';
 import { LOCAL_TABLE_NAME } from '../../shared/store/table';
@@ -54,7 +54,6 @@ function setHandlerEnvironment(config: LocalConfig, endpoints: { dynamoDb: strin
   env.AWS_ENDPOINT_URL_SES = endpoints.ses;
   env.AWS_ENDPOINT_URL_SESV2 = endpoints.ses;
   env.TABLE_NAME ||= LOCAL_TABLE_NAME;
-  env.STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
   env.NOTICE_FROM ||= 'notices@urgent-deliberation.example';
   env.STAFF_EMAILS = config.staffEmails;
   env.COMMITTEE_MEMBERS ||= LOCAL_COMMITTEE.join(',');
@@ -82,12 +81,19 @@ async function start(): Promise<void> {
   process.env.AWS_ENDPOINT_URL_SESV2 = running.ses.endpoint;
 
   const lambda = createLambdaInvoker({ rootDir: ROOT_DIR });
+  // The engine resumes executions as soon as it starts; their tasks wait until STATE_MACHINE_ARN
+  // is final, since a handler's config is read once and kept.
+  let stateMachineReady!: () => void;
+  const stateMachineCreated = new Promise<void>((resolve) => (stateMachineReady = resolve));
   const { startLocalStepFunctions } = await import('./stepfunctions');
   const stepFunctions = await startLocalStepFunctions({
     dataDir: path.join(config.dataDir, 'stepfunctions'),
     port: config.sfnPort,
     host: config.host,
-    invokeLambda: (functionArn, payload) => lambda.invoke(functionArn, payload),
+    invokeLambda: async (functionArn, payload) => {
+      await stateMachineCreated;
+      return lambda.invoke(functionArn, payload);
+    },
     logger: {
       info: (message, details) => log(`Step Functions: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
       error: (message, details) => warn(`Step Functions: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
@@ -104,6 +110,7 @@ async function start(): Promise<void> {
   }
   const definition = substituteDefinition(definitionText, definitionSubstitutions());
   process.env.STATE_MACHINE_ARN = stepFunctions.engine.createStateMachine(STATE_MACHINE_NAME, definition);
+  stateMachineReady();
 
   const { seedOperators } = await import('./seed');
   await seedOperators(new Date().toISOString());
@@ -199,6 +206,8 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 start().catch(async (error: unknown) => {
+  // A part that hangs while stopping must not keep a failed start-up alive.
+  setTimeout(() => process.exit(1), 15_000).unref();
   if (error instanceof StartupError || error instanceof DataDirInUseError) {
     warn(error.message);
   } else {
