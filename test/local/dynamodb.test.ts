@@ -1,0 +1,80 @@
+/**
+ * dynalite with its data on disk, the table from the shared definition, and the seed operators:
+ * all idempotent across restarts on the same DATA_DIR.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from '../../infra/local/dynamodb';
+import { SEED_OPERATORS } from '../../infra/local/seed/operators';
+import { GLOBAL_SECONDARY_INDEXES, LOCAL_TABLE_NAME } from '../../shared/store/table';
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ud-dynamo-'));
+let dynamo: LocalDynamoDb;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDb({ dataDir, port: 0, host: '127.0.0.1' });
+  // The store adapter reads these when first loaded, as the handlers do under npm start.
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID = 'local';
+  process.env.AWS_SECRET_ACCESS_KEY = 'local';
+  process.env.TABLE_NAME = LOCAL_TABLE_NAME;
+});
+
+afterAll(async () => {
+  await dynamo?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('local DynamoDB', () => {
+  it('creates the table with its indexes once, and finds it on the next start', async () => {
+    const client = localDynamoDbClient(dynamo.endpoint);
+    expect(await ensureTable(client, LOCAL_TABLE_NAME)).toBe('created');
+    expect(await ensureTable(client, LOCAL_TABLE_NAME)).toBe('existed');
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE_NAME }));
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(
+      GLOBAL_SECONDARY_INDEXES.map((index) => index.indexName).sort(),
+    );
+  });
+
+  it('seeds the three operators and their domain claims only when absent', async () => {
+    // Given the seed run once
+    const { seedOperators } = await import('../../infra/local/seed');
+    const first = await seedOperators('2026-01-01T00:00:00.000Z');
+
+    // When it runs again (a restart)
+    const second = await seedOperators('2026-02-01T00:00:00.000Z');
+
+    // Then the operators were written once, with their domains claimed
+    expect(first.sort()).toEqual(['op-overseas', 'op-social', 'op-webhard']);
+    expect(second).toEqual([]);
+    const documents = DynamoDBDocumentClient.from(localDynamoDbClient(dynamo.endpoint));
+    for (const seed of SEED_OPERATORS) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: `OPERATOR#${seed.operatorId}`, sk: 'OPERATOR' } }),
+      );
+      expect(Item).toMatchObject({ operatorId: seed.operatorId, updatedAt: '2026-01-01T00:00:00.000Z', gsi1pk: 'OPERATORS' });
+      const claim = await documents.send(
+        new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: `DOMAIN#${seed.domains[0]}`, sk: 'DOMAIN' } }),
+      );
+      expect(claim.Item?.operatorId).toBe(seed.operatorId);
+    }
+  });
+
+  it('keeps its data on disk across a restart', async () => {
+    // When dynalite stops and starts again on the same directory
+    await dynamo.close();
+    dynamo = await startDynamoDb({ dataDir, port: 0, host: '127.0.0.1' });
+
+    // Then the seeded operator is still there
+    const documents = DynamoDBDocumentClient.from(localDynamoDbClient(dynamo.endpoint));
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: 'OPERATOR#op-overseas', sk: 'OPERATOR' } }),
+    );
+    expect(Item).toMatchObject({ jurisdiction: 'OVERSEAS', language: 'en', currency: 'USD' });
+  });
+});
