@@ -1,0 +1,21 @@
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, serveStatic } from '/work/main/test/browser/support/browser';
+import { fakeToken, mockApi } from '/work/main/test/browser/support/mock-api';
+const [user, route] = process.argv.slice(2) as [string, string];
+const server = await serveStatic('/work/main/web/dist');
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
+await mockApi(page, Date.now());
+await page.goto(server.url + '/');
+await page.evaluate((t) => { sessionStorage.setItem('ud.token', t); localStorage.setItem('ud.lang','en'); }, fakeToken(user));
+await page.goto(`${server.url}/#${route}`); await page.reload(); await page.waitForLoadState('networkidle');
+console.log(await page.evaluate(() => {
+  const out: string[] = [];
+  for (const el of Array.from(document.querySelectorAll('*'))) {
+    const r = el.getBoundingClientRect();
+    if (r.right > 391) out.push(`${el.tagName}.${(el as HTMLElement).className} right=${Math.round(r.right)} w=${Math.round(r.width)} text=${(el.textContent??'').slice(0,40)}`);
+  }
+  return out.slice(0, 30).join('\n');
+}));
+await browser.close(); await server.close();

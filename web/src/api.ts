@@ -1,0 +1,333 @@
+/**
+ * The typed client of the HTTP API (CONTRACT.md sections 3-8). Request bodies are the domain's
+ * zod types, so a field the server refuses is a compile error here first. Answers are shaped
+ * after the domain's record types; where the contract lets the server add or omit fields, the
+ * `normalize*` functions give the screens one shape to read.
+ */
+import type { ErrorCode, ErrorDetail } from '../../shared/domain/errors';
+import type {
+  AppealRecord,
+  AppealRequest,
+  Approval,
+  ApprovalRequest,
+  AuditEvent,
+  CaseRecord,
+  CaseStatus,
+  CaseUrl,
+  Category,
+  ComplianceRequest,
+  ComplianceStatus,
+  DecisionStatus,
+  Fine,
+  OrderAction,
+  OrderRecord,
+  OrderStatus,
+  ReportRequest,
+  ReviewKind,
+  ReviewOutcome,
+  ReviewRecord,
+  ReviewStatus,
+  VoteDecision,
+  VoteRecord,
+  VoteRequest,
+} from '../../shared/domain/model';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'NETWORK',
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface CaseSummary {
+  caseId: string;
+  status: CaseStatus;
+  category: Category;
+  createdAt: string;
+  createdBy?: string;
+  urlCount?: number;
+  approvals?: Approval[];
+}
+
+export interface TimelineEntry {
+  at: string;
+  actor: string;
+  action: string;
+}
+
+export interface Tally {
+  CONFIRM: number;
+  REVOKE: number;
+  ABSTAIN: number;
+}
+
+/** A review as the committee list and the case page show it. */
+export interface ReviewView {
+  reviewId: string;
+  kind: ReviewKind;
+  caseId: string;
+  orderIds: string[];
+  status: ReviewStatus;
+  closesAt: string;
+  openedAt?: string;
+  eligibleMembers: string[];
+  votesCast: number;
+  /** Present when the server shows counts by decision (staff, auditor, or after closing). */
+  tally?: Tally;
+  votes?: Record<string, VoteRecord>;
+  recusals?: ReviewRecord['recusals'];
+  myVote?: VoteDecision;
+  outcome?: ReviewOutcome;
+  outcomeReason?: ReviewRecord['outcomeReason'];
+  appealId?: string;
+  category?: Category;
+}
+
+export interface CaseOrder extends Partial<OrderRecord> {
+  orderId: string;
+  caseId: string;
+  status: OrderStatus;
+  deadlineAt: string;
+}
+
+export interface CaseDetail extends Partial<CaseRecord> {
+  caseId: string;
+  status: CaseStatus;
+  category: Category;
+  createdAt: string;
+  urls: CaseUrl[];
+  orders: CaseOrder[];
+  reviews: ReviewView[];
+  appeals: AppealRecord[];
+  timeline: TimelineEntry[];
+}
+
+/** What an operator sees of its own order (CONTRACT.md section 5): nothing about reporters. */
+export interface OperatorOrder {
+  orderId: string;
+  caseId: string;
+  status: OrderStatus;
+  action: OrderAction;
+  category: Category;
+  urls: string[];
+  issuedAt: string;
+  deadlineAt: string;
+  acknowledgedAt?: string;
+  compliedAt?: string;
+  appealDeadline?: string;
+  complianceStatus?: ComplianceStatus;
+  decisionStatus?: DecisionStatus;
+  fine?: Fine;
+}
+
+export interface BoardOrder {
+  orderId: string;
+  caseId: string;
+  operatorId: string;
+  status: OrderStatus;
+  deadlineAt: string;
+  complianceStatus?: ComplianceStatus;
+  issuedAt?: string;
+  category?: Category;
+}
+
+export interface ReporterReport {
+  caseId: string;
+  createdAt: string;
+  status: CaseStatus;
+  urls: string[];
+}
+
+export interface AuditChain {
+  events: AuditEvent[];
+  verified: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    /** Called on 401 so that the app can ask the user to sign in again. */
+    private readonly onUnauthenticated: () => void = () => {},
+  ) {}
+
+  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new ApiError(0, 'NETWORK', error instanceof Error ? error.message : String(error));
+    }
+    const text = await response.text();
+    let parsed: unknown = null;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = null;
+      }
+    }
+    if (!response.ok) {
+      const error = ((parsed as Json | null)?.error ?? {}) as { code?: ErrorCode; message?: string; details?: ErrorDetail[] };
+      if (response.status === 401) this.onUnauthenticated();
+      throw new ApiError(
+        response.status,
+        error.code ?? 'UNAVAILABLE',
+        error.message ?? `${method} ${path} answered ${response.status}`,
+        Array.isArray(error.details) ? error.details : [],
+      );
+    }
+    return parsed as T;
+  }
+
+  // ------------------------------------------------ reports and cases
+  fileReport(report: ReportRequest, idempotencyKey: string): Promise<{ caseId: string; status: CaseStatus }> {
+    return this.call('POST', '/reports', report, { 'idempotency-key': idempotencyKey });
+  }
+
+  async myReports(): Promise<ReporterReport[]> {
+    const body = await this.call<{ reports: ReporterReport[] }>('GET', '/reports');
+    return body.reports;
+  }
+
+  async cases(status?: CaseStatus): Promise<CaseSummary[]> {
+    const query = status ? `?status=${encodeURIComponent(status)}` : '';
+    const body = await this.call<{ cases: CaseSummary[] }>('GET', `/cases${query}`);
+    return body.cases;
+  }
+
+  async caseDetail(caseId: string): Promise<CaseDetail> {
+    return normalizeCase(await this.call<Json>('GET', `/cases/${encodeURIComponent(caseId)}`));
+  }
+
+  audit(caseId: string): Promise<AuditChain> {
+    return this.call('GET', `/cases/${encodeURIComponent(caseId)}/audit`);
+  }
+
+  decideApproval(caseId: string, request: ApprovalRequest): Promise<{ caseId: string; status: CaseStatus; approvals: Approval[] }> {
+    return this.call('POST', `/cases/${encodeURIComponent(caseId)}/approvals`, request);
+  }
+
+  async boardOrders(): Promise<BoardOrder[]> {
+    const body = await this.call<{ orders: BoardOrder[] }>('GET', '/orders');
+    return body.orders;
+  }
+
+  // ------------------------------------------------ operator
+  async operatorOrders(): Promise<OperatorOrder[]> {
+    const body = await this.call<{ orders: OperatorOrder[] }>('GET', '/operator/orders');
+    return body.orders;
+  }
+
+  acknowledge(orderId: string): Promise<{ orderId: string; status: OrderStatus }> {
+    return this.call('POST', `/operator/orders/${encodeURIComponent(orderId)}/acknowledge`, {});
+  }
+
+  reportCompliance(orderId: string, request: ComplianceRequest): Promise<{ orderId: string; status: OrderStatus }> {
+    return this.call('POST', `/operator/orders/${encodeURIComponent(orderId)}/compliance`, request);
+  }
+
+  appeal(orderId: string, request: AppealRequest): Promise<{ appealId: string }> {
+    return this.call('POST', `/operator/orders/${encodeURIComponent(orderId)}/appeal`, request);
+  }
+
+  // ------------------------------------------------ committee
+  async reviews(): Promise<ReviewView[]> {
+    const body = await this.call<{ reviews: Json[] }>('GET', '/committee/reviews');
+    return body.reviews.map(normalizeReview);
+  }
+
+  vote(reviewId: string, request: VoteRequest): Promise<unknown> {
+    return this.call('POST', `/committee/reviews/${encodeURIComponent(reviewId)}/votes`, request);
+  }
+
+  recuse(reviewId: string, reason: string): Promise<unknown> {
+    return this.call('POST', `/committee/reviews/${encodeURIComponent(reviewId)}/recusal`, { reason });
+  }
+
+  decideEscalated(reviewId: string, decision: 'CONFIRM' | 'REVOKE', reason: string): Promise<unknown> {
+    return this.call('POST', `/committee/reviews/${encodeURIComponent(reviewId)}/decision`, { decision, reason });
+  }
+}
+
+// ---------------------------------------------------------------- answer shapes
+
+export function normalizeReview(raw: Json): ReviewView {
+  const votes = isRecord(raw.votes) ? (raw.votes as Record<string, VoteRecord>) : undefined;
+  const counted = votes ? tallyOf(Object.values(votes).map((v) => v.decision)) : undefined;
+  const tally = isRecord(raw.tally) ? ({ CONFIRM: 0, REVOKE: 0, ABSTAIN: 0, ...(raw.tally as Partial<Tally>) } as Tally) : counted;
+  const myVoteRaw = raw.myVote;
+  const myVote =
+    typeof myVoteRaw === 'string'
+      ? (myVoteRaw as VoteDecision)
+      : isRecord(myVoteRaw) && typeof myVoteRaw.decision === 'string'
+        ? (myVoteRaw.decision as VoteDecision)
+        : undefined;
+  const votesCast =
+    typeof raw.votesCast === 'number'
+      ? raw.votesCast
+      : Array.isArray(raw.votesCast)
+        ? raw.votesCast.length
+        : tally
+          ? tally.CONFIRM + tally.REVOKE + tally.ABSTAIN
+          : 0;
+  const view: ReviewView = {
+    ...(raw as unknown as ReviewView),
+    orderIds: Array.isArray(raw.orderIds) ? (raw.orderIds as string[]) : [],
+    eligibleMembers: Array.isArray(raw.eligibleMembers) ? (raw.eligibleMembers as string[]) : [],
+    votesCast,
+  };
+  if (tally) view.tally = tally;
+  if (myVote) view.myVote = myVote;
+  else delete view.myVote;
+  return view;
+}
+
+export function normalizeCase(raw: Json): CaseDetail {
+  const urls = (Array.isArray(raw.urls) ? raw.urls : []).map((entry: unknown): CaseUrl => {
+    if (typeof entry === 'string') return { url: entry, host: hostOf(entry), operatorId: null };
+    const value = entry as Partial<CaseUrl>;
+    return { url: value.url ?? '', host: value.host ?? hostOf(value.url ?? ''), operatorId: value.operatorId ?? null };
+  });
+  return {
+    ...(raw as unknown as CaseDetail),
+    urls,
+    orders: Array.isArray(raw.orders) ? (raw.orders as CaseOrder[]) : [],
+    reviews: (Array.isArray(raw.reviews) ? (raw.reviews as Json[]) : []).map(normalizeReview),
+    appeals: Array.isArray(raw.appeals) ? (raw.appeals as AppealRecord[]) : [],
+    timeline: Array.isArray(raw.timeline) ? (raw.timeline as TimelineEntry[]) : [],
+  };
+}
+
+export function tallyOf(decisions: VoteDecision[]): Tally {
+  const tally: Tally = { CONFIRM: 0, REVOKE: 0, ABSTAIN: 0 };
+  for (const decision of decisions) tally[decision] += 1;
+  return tally;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

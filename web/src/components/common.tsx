@@ -1,0 +1,167 @@
+import type { ComponentChildren } from 'preact';
+import type { Fine } from '../../../shared/domain/model';
+import { ApiError } from '../api';
+import { formatForPeople } from '../../../shared/domain/deadlines';
+import { formatCompact, formatDuration, formatUtc } from '../format';
+import { useApp, useNow, type Resource } from '../hooks';
+import { useT } from '../i18n';
+
+/**
+ * A moment in the policy's time zone; the UTC instant on hover and for machines. `legal` writes
+ * it as the notices do (deadlines, closing times); otherwise compact, for lists.
+ */
+export function DateTime({ iso, legal }: { iso: string | undefined; legal?: boolean }) {
+  const { lang, t } = useT();
+  const { config } = useApp();
+  if (!iso) return <span>—</span>;
+  const utc = formatUtc(iso);
+  return (
+    <time dateTime={iso} title={t('utcHint', { utc })}>
+      {legal ? safeLocal(iso, lang, config.policy.timeZone) : formatCompact(iso, config.policy.timeZone)}
+    </time>
+  );
+}
+
+function safeLocal(iso: string, lang: 'ko' | 'en', timeZone: string): string {
+  try {
+    return formatForPeople(iso, timeZone, lang);
+  } catch {
+    return iso;
+  }
+}
+
+/** Time left to a deadline, ticking; once past it says so in words, not only in colour. */
+export function Countdown({ deadline, done }: { deadline: string; done?: boolean }) {
+  const now = useNow();
+  const { t, lang } = useT();
+  const left = new Date(deadline).getTime() - now;
+  if (done) return <span class="countdown done">—</span>;
+  if (left <= 0) {
+    return (
+      <span class="countdown overdue" role="timer" data-overdue="true">
+        <strong>{t('overdue')}</strong> · {t('overdueBy', { time: formatDuration(left, lang) })}
+      </span>
+    );
+  }
+  const urgent = left < 2 * 3600_000;
+  return (
+    <span class={`countdown${urgent ? ' urgent' : ''}`} role="timer">
+      {t('timeLeft', { time: formatDuration(left, lang) })}
+    </span>
+  );
+}
+
+const TONE: Record<string, string> = {
+  OVERDUE: 'bad',
+  FAILED: 'bad',
+  REJECTED: 'muted',
+  REVOKED: 'muted',
+  OVERTURNED: 'muted',
+  CLOSED: 'muted',
+  COMPLIED: 'good',
+  COMPLIED_LATE: 'warn',
+  CONFIRMED: 'good',
+  UPHELD: 'good',
+  PENDING_APPROVAL: 'warn',
+  ESCALATED: 'warn',
+};
+
+export function Badge({ value }: { value: string }) {
+  const { v } = useT();
+  return <span class={`badge ${TONE[value] ?? ''}`} data-status={value}>{v(value)}</span>;
+}
+
+export function ErrorNote({ error }: { error: unknown }) {
+  const { t } = useT();
+  if (!error) return null;
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    <p class="error" role="alert">
+      {error instanceof ApiError && error.code === 'NOT_FOUND' ? t('notFound') : t('error', { message })}
+    </p>
+  );
+}
+
+/** Shows a resource's data, its first load, or its error with a retry. */
+export function Loaded<T>({ resource, children }: { resource: Resource<T>; children: (data: T) => ComponentChildren }) {
+  const { t } = useT();
+  if (resource.data !== undefined) return <>{children(resource.data)}</>;
+  if (resource.error) {
+    return (
+      <div>
+        <ErrorNote error={resource.error} />
+        <button type="button" onClick={resource.reload}>{t('retry')}</button>
+      </div>
+    );
+  }
+  return <p aria-busy="true">{t('loading')}</p>;
+}
+
+export function Field({
+  id,
+  label,
+  error,
+  hint,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class={`field${error ? ' invalid' : ''}`}>
+      <label for={id}>{label}</label>
+      {children}
+      {hint && <small id={`${id}-hint`} class="hint">{hint}</small>}
+      {error && (
+        <small id={`${id}-error`} class="field-error" role="alert">
+          {error}
+        </small>
+      )}
+    </div>
+  );
+}
+
+/** aria attributes that tie an input to its hint and error. */
+export function described(id: string, error?: string, hint?: boolean) {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': ids || undefined };
+}
+
+export function money(amount: number, currency: string, lang: 'ko' | 'en'): string {
+  return new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-GB', { style: 'currency', currency }).format(amount);
+}
+
+export function FineView({ fine }: { fine: Fine }) {
+  const { t, lang } = useT();
+  return (
+    <table class="fine">
+      <caption>{t('fine')} · {fine.policyId}</caption>
+      <tbody>
+        {fine.breakdown.map((line) => (
+          <tr key={line.item}>
+            <th scope="row">{line.item}</th>
+            <td class="num">{money(line.amount, fine.currency, lang)}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">{t('total')}</th>
+          <td class="num"><strong>{money(fine.amount, fine.currency, lang)}</strong></td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+export function Section({ title, children, id }: { title: string; children: ComponentChildren; id?: string }) {
+  return (
+    <section class="card" aria-labelledby={id ? `${id}-h` : undefined}>
+      <h2 id={id ? `${id}-h` : undefined}>{title}</h2>
+      {children}
+    </section>
+  );
+}

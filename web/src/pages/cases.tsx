@@ -1,0 +1,419 @@
+import { useState } from 'preact/hooks';
+import { CASE_STATUSES, escalationDecisionRequestSchema, type CaseStatus } from '../../../shared/domain/model';
+import type { AuditChain, CaseDetail, CaseOrder, ReviewView } from '../api';
+import { Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, Section } from '../components/common';
+import { ReviewTally } from '../components/ReviewTally';
+import { StateDiagram } from '../components/StateDiagram';
+import { useApp, useResource } from '../hooks';
+import { useT } from '../i18n';
+import { href } from '../router';
+
+export function CasesPage() {
+  const { t, v } = useT();
+  const { api } = useApp();
+  const [status, setStatus] = useState<CaseStatus | ''>('');
+  const cases = useResource(() => api.cases(status || undefined), [api, status], 30_000);
+  return (
+    <section>
+      <div class="title-row">
+        <h1>{t('casesTitle')}</h1>
+        <div class="field inline">
+          <label for="status-filter">{t('filterStatus')}</label>
+          <select id="status-filter" value={status} onChange={(e) => setStatus(e.currentTarget.value as CaseStatus | '')}>
+            <option value="">{t('allStatuses')}</option>
+            {CASE_STATUSES.map((s) => (
+              <option key={s} value={s}>{v(s)}</option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <Loaded resource={cases}>
+        {(list) =>
+          list.length === 0 ? (
+            <p class="empty">{t('casesEmpty')}</p>
+          ) : (
+            <table class="board">
+              <thead>
+                <tr>
+                  <th scope="col">{t('colCase')}</th>
+                  <th scope="col">{t('category')}</th>
+                  <th scope="col">{t('status')}</th>
+                  <th scope="col">{t('createdAt')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list
+                  .slice()
+                  .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+                  .map((c) => (
+                    <tr key={c.caseId}>
+                      <td data-label={t('colCase')}>
+                        <a href={href(`/cases/${c.caseId}`)} class="mono">{c.caseId}</a>
+                      </td>
+                      <td data-label={t('category')}>{v(c.category)}</td>
+                      <td data-label={t('status')}>
+                        <Badge value={c.status} />
+                      </td>
+                      <td data-label={t('createdAt')}>
+                        <DateTime iso={c.createdAt} />
+                      </td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
+
+export function CasePage({ caseId }: { caseId: string }) {
+  const { t } = useT();
+  const { api, session } = useApp();
+  const seesAudit = session.roles.includes('staff') || session.roles.includes('auditor');
+  const detail = useResource(() => api.caseDetail(caseId), [api, caseId], 15_000);
+  const audit = useResource<AuditChain | null>(() => (seesAudit ? api.audit(caseId) : Promise.resolve(null)), [api, caseId, seesAudit], 15_000);
+  return (
+    <Loaded resource={detail}>
+      {(c) => (
+        <div class="case">
+          <div class="title-row">
+            <h1>
+              {t('caseTitle')}{' '}
+              <span class="mono">{c.caseId}</span>
+            </h1>
+            <Badge value={c.status} />
+          </div>
+          <CaseFacts detail={c} />
+          <Section title={t('workflow')} id="workflow">
+            <StateDiagram detail={c} />
+          </Section>
+          <Orders orders={c.orders} />
+          <Reviews detail={c} onChange={detail.reload} />
+          {c.appeals.length > 0 && (
+            <Section title={t('appeals')} id="appeals">
+              <ul class="plain">
+                {c.appeals.map((a) => (
+                  <li key={a.appealId}>
+                    <strong>{a.operatorId}</strong> · <Badge value={a.status} /> · <DateTime iso={a.filedAt} />
+                    <p class="quote">{a.grounds}</p>
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          )}
+          <Section title={t('timeline')} id="timeline">
+            <ol class="timeline">
+              {c.timeline.map((entry, i) => (
+                <li key={`${entry.at}-${i}`}>
+                  <DateTime iso={entry.at} /> · <strong>{entry.actor}</strong> · {entry.action}
+                </li>
+              ))}
+            </ol>
+          </Section>
+          {seesAudit && (
+            <Section title={t('audit')} id="audit">
+              <Loaded resource={audit}>{(chain) => (chain ? <AuditView chain={chain} /> : null)}</Loaded>
+            </Section>
+          )}
+        </div>
+      )}
+    </Loaded>
+  );
+}
+
+function CaseFacts({ detail }: { detail: CaseDetail }) {
+  const { t, v } = useT();
+  const approvals = detail.approvals ?? [];
+  return (
+    <Section title={t('details')} id="facts">
+      <dl class="facts">
+        <dt>{t('category')}</dt>
+        <dd>{v(detail.category)}</dd>
+        <dt>{t('createdAt')}</dt>
+        <dd>
+          <DateTime iso={detail.createdAt} /> {detail.createdBy && `· ${detail.createdBy}`}
+        </dd>
+        {detail.reporter && (
+          <>
+            <dt>{t('reporter')}</dt>
+            <dd>
+              {v(detail.reporter.kind)}
+              {detail.reporter.reference && ` · ${detail.reporter.reference}`}
+            </dd>
+          </>
+        )}
+        {detail.victimConsent !== undefined && (
+          <>
+            <dt>{t('consent')}</dt>
+            <dd>{detail.victimConsent ? t('yes') : t('no')}</dd>
+          </>
+        )}
+        {detail.summary && (
+          <>
+            <dt>{t('summary')}</dt>
+            <dd>{detail.summary}</dd>
+          </>
+        )}
+        <dt>{t('approvals')}</dt>
+        <dd>
+          {approvals.length === 0
+            ? t('none')
+            : approvals.map((a) => (
+                <div key={a.by}>
+                  {v(a.decision)} · {a.by} · <DateTime iso={a.at} />
+                  {a.reason && ` · ${a.reason}`}
+                </div>
+              ))}
+        </dd>
+      </dl>
+      <details>
+        <summary>
+          {t('urls')} ({detail.urls.length || (detail.urlCount ?? 0)})
+        </summary>
+        <ul class="urls">
+          {detail.urls.map((u) => (
+            <li key={u.url}>
+              <span class="mono">{u.url}</span> <span class="meta">{u.operatorId ?? t('unassigned')}</span>
+            </li>
+          ))}
+        </ul>
+      </details>
+    </Section>
+  );
+}
+
+function Orders({ orders }: { orders: CaseOrder[] }) {
+  const { t } = useT();
+  if (orders.length === 0) return null;
+  return (
+    <Section title={t('orders')} id="orders">
+      <ul class="cards">
+        {orders.map((order) => (
+          <li key={order.orderId}>
+            <OrderCard order={order} />
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+const OPEN_COMPLIANCE = new Set(['ISSUED', 'ACKNOWLEDGED', 'OVERDUE']);
+
+function OrderCard({ order }: { order: CaseOrder }) {
+  const { t, v } = useT();
+  const orderNotice = order.notices?.find((n) => n.kind === 'ORDER');
+  // The four steps a legal notice goes through, as far as the system can prove each one.
+  const steps: [string, string | undefined][] = [
+    [t('noticeSent'), orderNotice?.sentAt],
+    [t('noticeDelivered'), orderNotice?.messageId ? orderNotice.sentAt : undefined],
+    [t('noticeAcknowledged'), order.acknowledgedAt],
+    [t('noticeComplied'), order.compliedAt],
+  ];
+  const open = OPEN_COMPLIANCE.has(order.complianceStatus ?? order.status);
+  return (
+    <article class="card inner" data-order={order.orderId}>
+      <h3>
+        {order.operatorId} <span class="mono meta">{order.orderId}</span>
+      </h3>
+      <p class="badges">
+        <Badge value={order.status} />
+        {order.complianceStatus && order.complianceStatus !== order.status && <Badge value={order.complianceStatus} />}
+        {order.decisionStatus && order.decisionStatus !== 'PENDING' && order.decisionStatus !== order.status && <Badge value={order.decisionStatus} />}
+        {order.action && <span class="meta">{v(order.action)}</span>}
+      </p>
+      <dl class="facts">
+        <dt>{t('issued')}</dt>
+        <dd>
+          <DateTime iso={order.issuedAt} />
+        </dd>
+        <dt>{t('deadline')}</dt>
+        <dd>
+          <DateTime iso={order.deadlineAt} legal /> {open && <Countdown deadline={order.deadlineAt} />}
+        </dd>
+        {order.complianceAction && (
+          <>
+            <dt>{t('complianceAction')}</dt>
+            <dd>
+              {v(order.complianceAction)}
+              {order.complianceNote && ` · ${order.complianceNote}`}
+            </dd>
+          </>
+        )}
+        {order.appealDeadline && (
+          <>
+            <dt>{t('appealUntil')}</dt>
+            <dd>
+              <DateTime iso={order.appealDeadline} legal />
+            </dd>
+          </>
+        )}
+      </dl>
+      <ol class="steps" aria-label={t('notices')}>
+        {steps.map(([label, at]) => (
+          <li key={label} class={at ? 'done' : ''}>
+            <span>{label}</span> {at ? <DateTime iso={at} /> : <span class="meta">—</span>}
+          </li>
+        ))}
+      </ol>
+      {order.notices && order.notices.length > 0 && (
+        <details>
+          <summary>
+            {t('notices')} ({order.notices.length})
+          </summary>
+          <ul class="plain">
+            {order.notices.map((n) => (
+              <li key={n.messageId || `${n.kind}-${n.sentAt}`}>
+                {v(n.kind)} · <DateTime iso={n.sentAt} /> · {n.to.join(', ')} · <span class="mono meta">{n.messageId}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {order.fine && <FineView fine={order.fine} />}
+    </article>
+  );
+}
+
+function Reviews({ detail, onChange }: { detail: CaseDetail; onChange: () => void }) {
+  const { t } = useT();
+  if (detail.reviews.length === 0) return null;
+  return (
+    <Section title={t('reviews')} id="reviews">
+      <ul class="cards">
+        {detail.reviews.map((review) => (
+          <li key={review.reviewId}>
+            <ReviewCard review={review} onChange={onChange} />
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+function ReviewCard({ review, onChange }: { review: ReviewView; onChange: () => void }) {
+  const { t, v } = useT();
+  const { session } = useApp();
+  return (
+    <article class="card inner" data-review={review.reviewId}>
+      <h3>
+        {v(review.kind)} <span class="mono meta">{review.reviewId}</span>
+      </h3>
+      <p class="badges">
+        <Badge value={review.status} />
+        {review.outcome && <Badge value={review.outcome} />}
+        {review.outcomeReason && <span class="meta">{v(review.outcomeReason)}</span>}
+      </p>
+      <p>
+        {t('closesAt')}: <DateTime iso={review.closesAt} legal /> {review.status === 'OPEN' && <Countdown deadline={review.closesAt} />}
+      </p>
+      <ReviewTally review={review} />
+      {review.votes && Object.keys(review.votes).length > 0 && (
+        <ul class="plain">
+          {Object.entries(review.votes).map(([member, vote]) => (
+            <li key={member}>
+              {member}: {v(vote.decision)} · <DateTime iso={vote.at} />
+              {vote.reason && ` · ${vote.reason}`}
+            </li>
+          ))}
+        </ul>
+      )}
+      {review.status === 'ESCALATED' && session.roles.includes('staff') && <EscalatedDecision review={review} onDone={onChange} />}
+    </article>
+  );
+}
+
+function EscalatedDecision({ review, onDone }: { review: ReviewView; onDone: () => void }) {
+  const { t, v, schema } = useT();
+  const { api } = useApp();
+  const [decision, setDecision] = useState<'CONFIRM' | 'REVOKE'>('CONFIRM');
+  const [reason, setReason] = useState('');
+  const [fieldError, setFieldError] = useState<string>();
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const id = `escalate-${review.reviewId}`;
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const parsed = escalationDecisionRequestSchema.safeParse({ decision, reason: reason.trim() });
+    if (!parsed.success) {
+      setFieldError(schema(parsed.error.issues[0]?.message ?? ''));
+      return;
+    }
+    setFieldError(undefined);
+    setBusy(true);
+    setError(null);
+    try {
+      await api.decideEscalated(review.reviewId, parsed.data.decision, parsed.data.reason);
+      onDone();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} class="decide" noValidate>
+      <p class="note">{t('escalatedDecide')}</p>
+      <fieldset class="choices">
+        <legend>{t('decide')}</legend>
+        {(['CONFIRM', 'REVOKE'] as const).map((d) => (
+          <label key={d}>
+            <input type="radio" name={id} value={d} checked={decision === d} onChange={() => setDecision(d)} /> {v(d)}
+          </label>
+        ))}
+      </fieldset>
+      <Field id={`${id}-reason`} label={t('reason')} error={fieldError}>
+        <textarea {...described(`${id}-reason`, fieldError)} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+      </Field>
+      <button type="submit" class="primary" disabled={busy}>
+        {t('decide')}
+      </button>
+      <ErrorNote error={error} />
+    </form>
+  );
+}
+
+function AuditView({ chain }: { chain: AuditChain }) {
+  const { t } = useT();
+  const count = chain.events.length;
+  return (
+    <>
+      <p class={chain.verified ? 'success' : 'error'} data-verified={String(chain.verified)} role="status">
+        {chain.verified ? t('auditVerified', { count }) : t('auditBroken', { count })}
+      </p>
+      <details>
+        <summary>{t('auditShow')}</summary>
+        <div class="scroll">
+          <table class="audit">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">{t('createdAt')}</th>
+                <th scope="col">actor</th>
+                <th scope="col">action</th>
+                <th scope="col">hash</th>
+              </tr>
+            </thead>
+            <tbody>
+              {chain.events.map((e) => (
+                <tr key={e.seq}>
+                  <td>{e.seq}</td>
+                  <td>
+                    <DateTime iso={e.at} />
+                  </td>
+                  <td>{e.actor}</td>
+                  <td>{e.action}</td>
+                  <td class="mono" title={`prev ${e.prevHash}\nhash ${e.hash}`}>
+                    {e.hash.slice(0, 12)}…
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </>
+  );
+}

@@ -1,0 +1,192 @@
+import { useState } from 'preact/hooks';
+import { CATEGORIES, REPORTER_KINDS, reportRequestSchema, type ReportRequest } from '../../../shared/domain/model';
+import { ApiError } from '../api';
+import { described, ErrorNote, Field } from '../components/common';
+import { useApp } from '../hooks';
+import { useT } from '../i18n';
+import { href } from '../router';
+
+type FieldName = 'urls' | 'category' | 'reporterKind' | 'reporterRef' | 'summary' | 'contentSha256';
+type Errors = Partial<Record<FieldName, string>>;
+
+interface Form {
+  urls: string;
+  category: string;
+  reporterKind: string;
+  reporterRef: string;
+  consent: boolean;
+  summary: string;
+  contentSha256: string;
+}
+
+/** Which form field a schema path (`urls.3`, `reporter.kind`) belongs to. */
+function fieldOf(path: readonly PropertyKey[]): FieldName | null {
+  const [head, next] = path;
+  if (head === 'urls') return 'urls';
+  if (head === 'category') return 'category';
+  if (head === 'reporter') return next === 'reference' ? 'reporterRef' : 'reporterKind';
+  if (head === 'summary') return 'summary';
+  if (head === 'contentSha256') return 'contentSha256';
+  return null;
+}
+
+function pathOf(field: string): (string | number)[] {
+  return field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+export function IntakePage() {
+  const { t, v, schema } = useT();
+  const { api, session } = useApp();
+  const isStaff = session.roles.includes('staff');
+  const blank: Form = {
+    urls: '',
+    category: '',
+    reporterKind: isStaff ? '' : 'SUPPORT_CENTER',
+    reporterRef: '',
+    consent: false,
+    summary: '',
+    contentSha256: '',
+  };
+  const [form, setForm] = useState<Form>(blank);
+  const [errors, setErrors] = useState<Errors>({});
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [filed, setFiled] = useState<string | null>(null);
+  // One key per filled form: a double click or a retry after a lost answer files one case.
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+
+  const lines = form.urls.split('\n').map((line, index) => ({ url: line.trim(), line: index + 1 })).filter((l) => l.url);
+  const set = <K extends keyof Form>(key: K, value: Form[K]): void => setForm((f) => ({ ...f, [key]: value }));
+
+  const explain = (path: readonly PropertyKey[], message: string): [FieldName, string] | null => {
+    const field = fieldOf(path);
+    if (!field) return null;
+    const index = path[1];
+    const text = schema(field === 'category' || field === 'reporterKind' ? 'choose one' : message);
+    if (field === 'urls' && typeof index === 'number') {
+      return [field, t('urlLineError', { line: lines[index]?.line ?? index + 1, message: schema(message) })];
+    }
+    return [field, text];
+  };
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    setFailure(null);
+    const candidate = {
+      urls: lines.map((l) => l.url),
+      category: form.category,
+      reporter: { kind: form.reporterKind, ...(form.reporterRef.trim() ? { reference: form.reporterRef.trim() } : {}) },
+      victimConsent: form.consent,
+      ...(form.summary.trim() ? { summary: form.summary.trim() } : {}),
+      ...(form.contentSha256.trim() ? { contentSha256: form.contentSha256.trim() } : {}),
+    };
+    const parsed = reportRequestSchema.safeParse(candidate);
+    if (!parsed.success) {
+      const found: Errors = {};
+      for (const issue of parsed.error.issues) {
+        const pair = explain(issue.path, issue.message);
+        if (pair && !found[pair[0]]) found[pair[0]] = pair[1];
+      }
+      setErrors(found);
+      focusFirstError(found);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const answer = await api.fileReport(parsed.data satisfies ReportRequest, idempotencyKey);
+      setFiled(answer.caseId);
+      setForm(blank);
+      setIdempotencyKey(crypto.randomUUID());
+    } catch (error) {
+      if (error instanceof ApiError && error.details.length > 0) {
+        const found: Errors = {};
+        for (const detail of error.details) {
+          const pair = detail.field ? explain(pathOf(detail.field), detail.message) : null;
+          if (pair && !found[pair[0]]) found[pair[0]] = pair[1];
+        }
+        setErrors(found);
+        focusFirstError(found);
+      }
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="card">
+      <h1>{t('intakeTitle')}</h1>
+      {filed && (
+        <p class="success" role="status">
+          {t('filed', { caseId: filed })} {isStaff && <a href={href(`/cases/${filed}`)}>{t('openCase')}</a>}
+        </p>
+      )}
+      {Object.keys(errors).length > 0 && <p class="error" role="alert">{t('fixErrors')}</p>}
+      <ErrorNote error={failure} />
+      <form onSubmit={submit} noValidate>
+        <Field id="urls" label={t('fieldUrls')} error={errors.urls} hint={t('fieldUrlsHint')}>
+          <textarea
+            {...described('urls', errors.urls, true)}
+            rows={5}
+            spellcheck={false}
+            autocomplete="off"
+            value={form.urls}
+            onInput={(e) => set('urls', e.currentTarget.value)}
+          />
+        </Field>
+        <div class="row">
+          <Field id="category" label={t('fieldCategory')} error={errors.category}>
+            <select {...described('category', errors.category)} value={form.category} onChange={(e) => set('category', e.currentTarget.value)}>
+              <option value="">{t('chooseOne')}</option>
+              {CATEGORIES.map((c) => (
+                <option key={c} value={c}>{v(c)}</option>
+              ))}
+            </select>
+          </Field>
+          <Field id="reporterKind" label={t('fieldReporterKind')} error={errors.reporterKind}>
+            <select
+              {...described('reporterKind', errors.reporterKind)}
+              value={form.reporterKind}
+              onChange={(e) => set('reporterKind', e.currentTarget.value)}
+            >
+              <option value="">{t('chooseOne')}</option>
+              {REPORTER_KINDS.map((k) => (
+                <option key={k} value={k}>{v(k)}</option>
+              ))}
+            </select>
+          </Field>
+        </div>
+        <Field id="reporterRef" label={t('fieldReporterRef')} error={errors.reporterRef}>
+          <input {...described('reporterRef', errors.reporterRef)} value={form.reporterRef} autocomplete="off" onInput={(e) => set('reporterRef', e.currentTarget.value)} />
+        </Field>
+        <div class="field check">
+          <input id="consent" type="checkbox" checked={form.consent} onChange={(e) => set('consent', e.currentTarget.checked)} />
+          <label for="consent">{t('fieldConsent')}</label>
+        </div>
+        <Field id="summary" label={t('fieldSummary')} error={errors.summary}>
+          <textarea {...described('summary', errors.summary)} rows={3} maxLength={2000} value={form.summary} onInput={(e) => set('summary', e.currentTarget.value)} />
+        </Field>
+        <Field id="contentSha256" label={t('fieldSha')} error={errors.contentSha256}>
+          <input
+            {...described('contentSha256', errors.contentSha256)}
+            class="mono"
+            autocomplete="off"
+            spellcheck={false}
+            value={form.contentSha256}
+            onInput={(e) => set('contentSha256', e.currentTarget.value)}
+          />
+        </Field>
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? t('filing') : t('fileReport')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function focusFirstError(errors: Errors): void {
+  const order: FieldName[] = ['urls', 'category', 'reporterKind', 'reporterRef', 'summary', 'contentSha256'];
+  const first = order.find((name) => errors[name]);
+  if (first) requestAnimationFrame(() => document.getElementById(first)?.focus());
+}

@@ -1,0 +1,217 @@
+import { useState } from 'preact/hooks';
+import type { BoardOrder, CaseDetail } from '../api';
+import { Badge, Countdown, DateTime, ErrorNote, Loaded } from '../components/common';
+import { shortId } from '../format';
+import { useApp, useNow, useResource } from '../hooks';
+import { useT } from '../i18n';
+import { href } from '../router';
+
+export function ApprovalsPage() {
+  const { t } = useT();
+  const { api } = useApp();
+  const queue = useResource(
+    async () => {
+      const pending = await api.cases('PENDING_APPROVAL');
+      // The queue shows the URLs and who approved: the list does not carry them, the case does.
+      return Promise.all(pending.map((c) => api.caseDetail(c.caseId)));
+    },
+    [api],
+    30_000,
+  );
+  return (
+    <section>
+      <div class="title-row">
+        <h1>{t('approvalsTitle')}</h1>
+        <button type="button" onClick={queue.reload}>{t('refresh')}</button>
+      </div>
+      <Loaded resource={queue}>
+        {(cases) =>
+          cases.length === 0 ? (
+            <p class="empty">{t('approvalsEmpty')}</p>
+          ) : (
+            <ul class="cards">
+              {cases
+                .slice()
+                .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+                .map((c) => (
+                  <li key={c.caseId}>
+                    <ApprovalCard detail={c} onDone={queue.reload} />
+                  </li>
+                ))}
+            </ul>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
+
+function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => void }) {
+  const { t, v } = useT();
+  const { api, session, config } = useApp();
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const need = config.policy.urgentApprovals;
+  const approvals = (detail.approvals ?? []).filter((a) => a.decision !== 'REJECT');
+  const me = session.userId;
+  const iFiled = detail.createdBy === me;
+  const iApproved = approvals.some((a) => a.by === me);
+  const excluded = [...new Set([...(detail.createdBy ? [detail.createdBy] : []), ...approvals.map((a) => a.by)])];
+  const reasonId = `reason-${detail.caseId}`;
+
+  const decide = async (decision: 'APPROVE' | 'REJECT'): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.decideApproval(detail.caseId, { decision, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+      onDone();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article class="card" aria-labelledby={`h-${detail.caseId}`} data-case={detail.caseId}>
+      <h2 id={`h-${detail.caseId}`}>
+        <a href={href(`/cases/${detail.caseId}`)} class="mono">{detail.caseId}</a>
+      </h2>
+      <p class="meta">
+        <Badge value={detail.category} /> · {t('filedBy', { user: detail.createdBy ?? '?' })} · <DateTime iso={detail.createdAt} />
+        {detail.approvalDeadlineAt && (
+          <>
+            {' · '}
+            {t('approvalDeadline')}: <Countdown deadline={detail.approvalDeadlineAt} />
+          </>
+        )}
+      </p>
+      <details>
+        <summary>{t('urlCount', { count: detail.urls.length || (detail.urlCount ?? 0) })}</summary>
+        <ul class="urls">
+          {detail.urls.map((u) => (
+            <li key={u.url}>
+              <span class="mono">{u.url}</span> <span class="meta">{u.operatorId ?? t('unassigned')}</span>
+            </li>
+          ))}
+        </ul>
+      </details>
+      {detail.summary && <p class="summary">{detail.summary}</p>}
+      <div class="approvals" aria-live="polite">
+        <strong>{t('approvalsNeeded', { have: approvals.length, need })}</strong>
+        {approvals.length > 0 && (
+          <ul class="inline">
+            {approvals.map((a) => (
+              <li key={a.by}>
+                {a.by} (<DateTime iso={a.at} />){a.reason ? `: ${a.reason}` : ''}
+              </li>
+            ))}
+          </ul>
+        )}
+        {approvals.length < need && (
+          <p class="meta">{t('needsDifferent', { count: need - approvals.length, who: excluded.join(', ') })}</p>
+        )}
+      </div>
+      {iFiled && <p class="note">{t('youFiled')}</p>}
+      {!iFiled && iApproved && <p class="note">{t('youApproved')}</p>}
+      {!iFiled && !iApproved && (
+        <div class="decide">
+          <div class="field">
+            <label for={reasonId}>{t('reasonOptional')}</label>
+            <input id={reasonId} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+          </div>
+          <div class="buttons">
+            <button type="button" class="primary" disabled={busy} onClick={() => decide('APPROVE')}>
+              {t('approve')}
+            </button>
+            <button type="button" class="danger" disabled={busy} onClick={() => decide('REJECT')}>
+              {t('reject')}
+            </button>
+          </div>
+        </div>
+      )}
+      <ErrorNote error={error} />
+      <span class="sr-only">{v(detail.status)}</span>
+    </article>
+  );
+}
+
+const OPEN = new Set(['ISSUED', 'ACKNOWLEDGED', 'OVERDUE']);
+
+function isOpen(order: BoardOrder): boolean {
+  return OPEN.has(order.complianceStatus ?? order.status);
+}
+
+export function DeadlinesPage() {
+  const { t } = useT();
+  const { api } = useApp();
+  const board = useResource(() => api.boardOrders(), [api], 15_000);
+  return (
+    <section>
+      <div class="title-row">
+        <h1>{t('deadlinesTitle')}</h1>
+        <button type="button" onClick={board.reload}>{t('refresh')}</button>
+      </div>
+      <Loaded resource={board}>
+        {(orders) => {
+          const sorted = orders.slice().sort((a, b) => a.deadlineAt.localeCompare(b.deadlineAt));
+          const open = sorted.filter(isOpen);
+          const settled = sorted.filter((o) => !isOpen(o)).reverse();
+          return (
+            <>
+              <h2>{t('openOrders')}</h2>
+              {open.length === 0 ? <p class="empty">{t('deadlinesEmpty')}</p> : <BoardTable orders={open} live />}
+              {settled.length > 0 && (
+                <>
+                  <h2>{t('recentOrders')}</h2>
+                  <BoardTable orders={settled} live={false} />
+                </>
+              )}
+            </>
+          );
+        }}
+      </Loaded>
+    </section>
+  );
+}
+
+function BoardTable({ orders, live }: { orders: BoardOrder[]; live: boolean }) {
+  const { t } = useT();
+  const now = useNow();
+  return (
+    <table class="board">
+      <thead>
+        <tr>
+          <th scope="col">{t('colOperator')}</th>
+          <th scope="col">{t('colCase')}</th>
+          <th scope="col">{t('colStatus')}</th>
+          <th scope="col">{t('colDeadline')}</th>
+          <th scope="col">{t('colLeft')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {orders.map((order) => {
+          const overdue = live && (order.status === 'OVERDUE' || new Date(order.deadlineAt).getTime() <= now);
+          return (
+            <tr key={order.orderId} class={overdue ? 'overdue' : ''} data-order={order.orderId} data-overdue={overdue ? 'true' : undefined}>
+              <td data-label={t('colOperator')}>{order.operatorId}</td>
+              <td data-label={t('colCase')}>
+                <a href={href(`/cases/${order.caseId}`)} class="mono" title={order.caseId}>{shortId(order.caseId)}</a>
+              </td>
+              <td data-label={t('colStatus')}>
+                <Badge value={order.complianceStatus ?? order.status} />
+              </td>
+              <td data-label={t('colDeadline')}>
+                <DateTime iso={order.deadlineAt} />
+              </td>
+              <td data-label={t('colLeft')}>
+                <Countdown deadline={order.deadlineAt} done={!live} />
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
