@@ -76,7 +76,9 @@ async function start(): Promise<void> {
   running.dynamoDb = await startDynamoDb({ dataDir: config.dataDir, port: config.dynamoDbPort, host: config.host });
   await ensureTable(localDynamoDbClient(running.dynamoDb.endpoint), process.env.TABLE_NAME as string);
   running.ses = await startSes({ port: config.sesPort, host: config.host, dataDir: config.dataDir });
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = running.dynamoDb.endpoint;
+  // LOCAL_HANDLER_DYNAMODB_ENDPOINT lets the benchmark put a request-counting proxy between the
+  // handlers and dynalite (test/bench): DynamoDB units per case are measured, not guessed.
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = process.env.LOCAL_HANDLER_DYNAMODB_ENDPOINT || running.dynamoDb.endpoint;
   process.env.AWS_ENDPOINT_URL_SES = running.ses.endpoint;
   process.env.AWS_ENDPOINT_URL_SESV2 = running.ses.endpoint;
 

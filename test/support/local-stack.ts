@@ -48,6 +48,11 @@ export interface LocalStack {
   readonly dataDir: string;
   /** Everything the runtime printed since the last (re)start. */
   output(): string;
+  /**
+   * The runtime's process group id while it runs (its members are tsx and the runtime's Node
+   * process): lets a benchmark read their memory from `/proc`.
+   */
+  processGroupId(): number | undefined;
   /** A bearer token for a seeded user (`POST /auth/local-token`). */
   token(user: string): Promise<string>;
   /** SIGTERM, then wait for a clean exit (data kept for `restart`). */
@@ -202,6 +207,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sfnUrl: `http://127.0.0.1:${sfnPort}`,
     dataDir: env.DATA_DIR as string,
     output: () => output,
+    processGroupId: () => child?.pid,
     async token(user) {
       const response = await fetch(`${baseUrl}/auth/local-token`, {
         method: 'POST',
