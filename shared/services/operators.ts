@@ -1,0 +1,132 @@
+/**
+ * The operators registry (CONTRACT.md section 4): who hosts which domains, whom to notify, and
+ * what an order asks of them. A domain belongs to one operator, enforced by a claim item per domain.
+ */
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import type { z } from 'zod';
+import { operatorIdSchema, type Operator, type OperatorInput, type operatorPatchSchema } from '../domain/model';
+import { logger } from '../runtime/logger';
+import { keys } from '../store/keys';
+import {
+  claimDomain,
+  ConditionFailedError,
+  getItem,
+  getOperator,
+  listOperators as listStoredOperators,
+  operatorItem,
+  putIfAbsent,
+  releaseDomain,
+  updateItem,
+} from '../store/repository';
+
+export type OperatorPatch = z.infer<typeof operatorPatchSchema>;
+
+export const listOperators = (): Promise<Operator[]> => listStoredOperators();
+
+/** A readable id from a name: "Webhard Co." → "webhard-co". */
+export function operatorIdFromName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+}
+
+function defaultLanguage(jurisdiction: Operator['jurisdiction']): Operator['language'] {
+  return jurisdiction === 'DOMESTIC' ? 'ko' : 'en';
+}
+
+async function ownerOf(domain: string): Promise<string | undefined> {
+  return (await getItem<{ operatorId: string }>(keys.domain(domain)))?.operatorId;
+}
+
+/** Claims every domain or none: on a taken domain, the claims made here are released and the owner named. */
+async function claimDomains(domains: readonly string[], operatorId: string): Promise<void> {
+  const claimed: string[] = [];
+  for (const domain of domains) {
+    if (await claimDomain(domain, operatorId)) {
+      claimed.push(domain);
+      continue;
+    }
+    await Promise.all(claimed.map((mine) => releaseDomain(mine, operatorId)));
+    const owner = (await ownerOf(domain)) ?? 'another operator';
+    throw new ConflictError(`The domain ${domain} belongs to operator ${owner}; remove it there first.`);
+  }
+}
+
+/** Registers a new operator; 409 when the id is taken or a domain belongs to another operator. */
+export async function createOperator(input: OperatorInput, now: string): Promise<Operator> {
+  const operatorId = input.operatorId ?? operatorIdFromName(input.name);
+  if (!operatorIdSchema.safeParse(operatorId).success) {
+    throw new ValidationError('No usable operator id can be made from this name; give an operatorId.', [
+      { field: 'operatorId', message: 'lower-case letters, digits and hyphens, 2 to 63 characters' },
+    ]);
+  }
+  if (await getOperator(operatorId)) throw new ConflictError(`Operator ${operatorId} already exists; change it with PATCH.`);
+  const domains = [...new Set(input.domains)];
+  await claimDomains(domains, operatorId);
+  const operator: Operator = {
+    operatorId,
+    name: input.name,
+    domains,
+    contactEmails: input.contactEmails,
+    jurisdiction: input.jurisdiction,
+    language: input.language ?? defaultLanguage(input.jurisdiction),
+    annualRevenue: input.annualRevenue,
+    currency: input.currency,
+    updatedAt: now,
+  };
+  if (!(await putIfAbsent(operatorItem(operator)))) {
+    // Another request created the same id meanwhile; its domains are its own business.
+    const winner = await getOperator(operatorId);
+    await Promise.all(domains.filter((d) => !winner?.domains.includes(d)).map((d) => releaseDomain(d, operatorId)));
+    throw new ConflictError(`Operator ${operatorId} already exists; change it with PATCH.`);
+  }
+  logger.info('operator registered', { operatorId });
+  return operator;
+}
+
+/** Registers an operator unless it exists (start-up seeding): true when it was created now. */
+export async function ensureOperator(input: OperatorInput & { operatorId: string }, now: string): Promise<boolean> {
+  if (await getOperator(input.operatorId)) return false;
+  try {
+    await createOperator(input, now);
+    return true;
+  } catch (error) {
+    if (error instanceof ConflictError && (await getOperator(input.operatorId))) return false;
+    throw error;
+  }
+}
+
+export async function updateOperator(operatorId: string, patch: OperatorPatch, now: string): Promise<Operator> {
+  const existing = operatorIdSchema.safeParse(operatorId).success ? await getOperator(operatorId) : undefined;
+  if (!existing) throw new NotFoundError(`Operator ${operatorId}`);
+  const domains = patch.domains === undefined ? existing.domains : [...new Set(patch.domains)];
+  const added = domains.filter((domain) => !existing.domains.includes(domain));
+  const removed = existing.domains.filter((domain) => !domains.includes(domain));
+  await claimDomains(added, operatorId);
+  let updated: Operator;
+  try {
+    updated = await updateItem<Operator>(
+      keys.operator(operatorId),
+      {
+        set: { ...patch, domains, updatedAt: now },
+        // Two edits at once must not both pass: the later one would undo the domain claims of the other.
+        condition: '#updatedAt = :previous',
+        names: { '#updatedAt': 'updatedAt' },
+        values: { ':previous': existing.updatedAt },
+      },
+      `operator ${operatorId}`,
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionFailedError)) throw error;
+    await Promise.all(added.map((domain) => releaseDomain(domain, operatorId)));
+    throw new ConflictError(`Operator ${operatorId} was changed by someone else meanwhile; reload it and try again.`);
+  }
+  await Promise.all(removed.map((domain) => releaseDomain(domain, operatorId)));
+  logger.info('operator updated', { operatorId, domainsAdded: added.length, domainsRemoved: removed.length });
+  return updated;
+}
