@@ -5,7 +5,7 @@
 import { appealWindowClosesAt, lateHours, orderDeadlines, secondsUntil } from '../domain/deadlines';
 import { computeFine, fineFactors } from '../domain/fines';
 import { orderIdFor, reviewIdFor } from '../domain/ids';
-import type { CaseUrl, Fine, OrderRecord } from '../domain/model';
+import type { CaseUrl, DecisionStatus, Fine, OrderRecord } from '../domain/model';
 import { actionFor, isFinable, operatorForHost, orderStatus } from '../domain/orders';
 import { notifyOperator, notifyStaff } from '../notices/index';
 import { config } from '../runtime/config';
@@ -194,10 +194,19 @@ export async function openAppealWindow(caseId: string, now: string): Promise<{ c
   return { closesAt };
 }
 
+const ON_APPEAL: ReadonlySet<DecisionStatus> = new Set(['APPEALED', 'UPHELD', 'OVERTURNED']);
+
 /** The appeal window closed: the appeals filed in it go to the committee. */
 export async function collectAppeals(caseId: string, now: string): Promise<{ appealIds: string[] }> {
   const appeals = await listAppealsOfCase(caseId);
-  const appealIds = appeals.map((appeal) => appeal.appealId).sort();
+  const appealedOrders = new Set(
+    (await listOrdersOfCase(caseId)).filter((order) => ON_APPEAL.has(order.decisionStatus)).map((order) => order.orderId),
+  );
+  // An appeal item whose order never became APPEALED was refused (its window had closed).
+  const appealIds = appeals
+    .filter((appeal) => appealedOrders.has(appeal.orderId))
+    .map((appeal) => appeal.appealId)
+    .sort();
   if (appealIds.length > 0) {
     await moveCase(caseId, ['APPEAL_WINDOW'], 'UNDER_APPEAL', now, { action: 'APPEALS_UNDER_REVIEW', details: { appealIds } });
   }

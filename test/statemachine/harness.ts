@@ -1,0 +1,323 @@
+/**
+ * Runs the real statemachines/case-workflow.asl.json with aws-local-stepfunctions, every task
+ * served by its real handler (infra/functions.ts), DynamoDB served by an in-memory dynalite on
+ * 127.0.0.1, and SES and Step Functions' API mocked with aws-sdk-client-mock:
+ * - StartExecution (what filing a report calls) starts the local execution of that case;
+ * - a `.waitForTaskToken` state gets a token of its own (the engine's context is static, so
+ *   `$$.Task.Token` is one string for every task), the real StoreTaskToken handler stores it,
+ *   and SendTaskSuccess with that token (from any service) ends the wait with its output;
+ * - every e-mail is recorded: to whom, subject, text.
+ * Tests act as people through the same services as the API handlers, and synchronise on what
+ * the execution did (`until`), never on elapsed time.
+ */
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SendEmailCommand, SESClient, type SendEmailCommandInput } from '@aws-sdk/client-ses';
+import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { StateMachine } from 'aws-local-stepfunctions';
+import dynalite from 'dynalite';
+import { workflowFunctions, type WorkflowFunctionName } from '../../infra/functions';
+import { ensureTable, localDynamoDbClient } from '../../infra/local/dynamodb';
+import { closeServer, listen } from '../../infra/local/net';
+import { caseIdOf } from '../../shared/domain/ids';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ASL_PATH = path.join(ROOT, 'statemachines', 'case-workflow.asl.json');
+const TABLE_NAME = 'urgent-deliberation-test';
+const FUNCTION_ARN_PREFIX = 'arn:aws:lambda:ap-northeast-2:000000000000:function:';
+/** Retries wait this long here instead of 2 s, 4 s, 8 s... */
+const RETRY_INTERVAL_MS = 100;
+
+/** Seconds instead of hours and days: every window of the workflow passes within a test. */
+export const FAST_POLICY = {
+  id: 'kr-statemachine-test',
+  approvalSla: 'PT30S',
+  complianceDeadline: 'PT4S',
+  reminders: [],
+  lateComplianceGrace: 'PT3S',
+  postReviewWindow: 'PT3S',
+  appealWindow: 'PT3S',
+  appealReviewWindow: 'PT3S',
+} as const;
+
+export const COMMITTEE = ['member-1', 'member-2', 'member-3', 'member-4', 'member-5'] as const;
+export const STAFF_EMAILS = ['duty-officer@commission.example', 'legal-team@commission.example'];
+
+export interface Mail {
+  readonly to: string[];
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** One thing a task did: `start` when the state invoked its Lambda, `end` when it answered. */
+export interface TaskEvent {
+  readonly caseId: string;
+  readonly state: string;
+  readonly phase: 'start' | 'end';
+  readonly payload: Record<string, unknown>;
+  readonly result?: unknown;
+}
+
+interface Pending {
+  resolve: (output: unknown) => void;
+  spent: boolean;
+}
+
+type Handler = (payload: unknown) => Promise<unknown>;
+type Json = Record<string, unknown>;
+
+export interface Execution {
+  readonly caseId: string;
+  readonly result: Promise<unknown>;
+  /** The JSON size of every state's input and output, for the payload-size check. */
+  readonly sizes: { state: string; bytes: number }[];
+}
+
+export interface WorkflowHarness {
+  /** Executions started through StartExecution, by case id. */
+  execution(caseId: string): Execution;
+  /** Resolves with the n-th (1-based) task event that matches, already happened or still to come. */
+  until(match: Partial<Pick<TaskEvent, 'caseId' | 'state' | 'phase'>> & { where?: (event: TaskEvent) => boolean; nth?: number }): Promise<TaskEvent>;
+  events(caseId: string): TaskEvent[];
+  /** E-mails whose subject or text names the case (every id of a case contains its ULID). */
+  mails(caseId: string): Mail[];
+  /** Replaces the policy (POLICY_JSON) for what runs next. */
+  usePolicy(policy: object): Promise<void>;
+  close(): Promise<void>;
+}
+
+function definitionText(): string {
+  return readFileSync(ASL_PATH, 'utf8').replace(/\$\{(\w+)FunctionArn\}/g, (_, name: string) => `${FUNCTION_ARN_PREFIX}${name}`);
+}
+
+/**
+ * Known divergence: aws-local-stepfunctions resolves TimeoutSecondsPath against the task's
+ * Parameters, AWS (and infra/local) against the state's input. The same value is handed through
+ * the payload here, so the engine times the wait exactly as AWS would; handlers ignore the field.
+ */
+function adaptTimeoutPaths(definition: Json): Json {
+  const visit = (states: Record<string, Json>) => {
+    for (const state of Object.values(states)) {
+      if (state.Type === 'Task' && typeof state.TimeoutSecondsPath === 'string') {
+        const parameters = state.Parameters as { Payload: Json };
+        parameters.Payload['timeoutSeconds.$'] = state.TimeoutSecondsPath;
+        state.TimeoutSecondsPath = '$.Payload.timeoutSeconds';
+      }
+      for (const branch of (state.Branches as Json[] | undefined) ?? []) visit(branch.States as Record<string, Json>);
+      const processor = (state.ItemProcessor ?? state.Iterator) as Json | undefined;
+      if (processor) visit(processor.States as Record<string, Json>);
+    }
+  };
+  visit(definition.States as Record<string, Json>);
+  return definition;
+}
+
+/** Every Task state of the definition, at any depth, with its resource. */
+export function taskStates(definition: Json): { name: string; resource: string }[] {
+  const found: { name: string; resource: string }[] = [];
+  const visit = (states: Record<string, Json>) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Task') found.push({ name, resource: String(state.Resource) });
+      for (const branch of (state.Branches as Json[] | undefined) ?? []) visit(branch.States as Record<string, Json>);
+      const processor = (state.ItemProcessor ?? state.Iterator) as Json | undefined;
+      if (processor) visit(processor.States as Record<string, Json>);
+    }
+  };
+  visit(definition.States as Record<string, Json>);
+  return found;
+}
+
+function caseOfPayload(payload: Json): string {
+  for (const field of ['caseId', 'orderId', 'reviewId', 'appealId']) {
+    const value = payload[field];
+    if (typeof value === 'string') {
+      const caseId = caseIdOf(value);
+      if (caseId) return caseId;
+    }
+  }
+  return 'unknown';
+}
+
+function mailOf(input: SendEmailCommandInput): Mail {
+  return {
+    to: [...(input.Destination?.ToAddresses ?? [])],
+    subject: input.Message?.Subject?.Data ?? '',
+    text: input.Message?.Body?.Text?.Data ?? '',
+  };
+}
+
+async function policyEnv(policy: object): Promise<void> {
+  process.env.POLICY_JSON = JSON.stringify(policy);
+  const { resetConfigForTests } = await import('../../shared/runtime/config');
+  resetConfigForTests();
+}
+
+export async function startWorkflowHarness(policy: object = FAST_POLICY): Promise<WorkflowHarness> {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const endpoint = await listen(server, 0, '127.0.0.1');
+  Object.assign(process.env, {
+    TABLE_NAME,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_REGION: 'ap-northeast-2',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    STATE_MACHINE_ARN: 'arn:aws:states:ap-northeast-2:000000000000:stateMachine:case-workflow',
+    COMMITTEE_MEMBERS: COMMITTEE.join(','),
+    STAFF_EMAILS: STAFF_EMAILS.join(','),
+    NOTICE_FROM: 'notices@commission.example',
+    LOG_LEVEL: 'ERROR',
+  });
+  await policyEnv(policy);
+  const { logger } = await import('../../shared/runtime/logger');
+  logger.setLogLevel('ERROR');
+  await ensureTable(localDynamoDbClient(endpoint), TABLE_NAME);
+  // The store adapter reads the environment: import it (through the seed and the handlers) only now.
+  const { seedOperators } = await import('../../infra/local/seed');
+  await seedOperators(new Date().toISOString());
+
+  const handlers = new Map<string, Handler>();
+  for (const [name, entry] of Object.entries(workflowFunctions) as [WorkflowFunctionName, string][]) {
+    const module = (await import(path.join(ROOT, entry))) as { handler: Handler };
+    handlers.set(name, module.handler);
+  }
+  const handlerFor = (functionName: unknown): Handler => {
+    const name = String(functionName).slice(FUNCTION_ARN_PREFIX.length);
+    const handler = handlers.get(name);
+    if (!handler) throw new Error(`The ASL names function ${String(functionName)}, which infra/functions.ts does not list.`);
+    return handler;
+  };
+
+  const mails: Mail[] = [];
+  const sesMock = mockClient(SESClient);
+  let messages = 0;
+  sesMock.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) => {
+    mails.push(mailOf(input));
+    messages += 1;
+    return { MessageId: `message-${messages}` };
+  });
+
+  const pending = new Map<string, Pending>();
+  const sfnMock = mockClient(SFNClient);
+  sfnMock.on(SendTaskSuccessCommand).callsFake((input: { taskToken: string; output: string }) => {
+    const wait = pending.get(input.taskToken);
+    if (!wait || wait.spent) throw new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} });
+    wait.spent = true;
+    wait.resolve(JSON.parse(input.output));
+    return {};
+  });
+
+  const events: TaskEvent[] = [];
+  const waiters: { test: () => TaskEvent | undefined; resolve: (event: TaskEvent) => void }[] = [];
+  const record = (event: TaskEvent) => {
+    events.push(event);
+    for (const waiter of [...waiters]) {
+      const hit = waiter.test();
+      if (hit) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(hit);
+      }
+    }
+  };
+
+  const definition = adaptTimeoutPaths(JSON.parse(definitionText()) as Json);
+  const tasks = taskStates(definition);
+  let tokens = 0;
+  const overrides: Record<string, (input: Json) => Promise<unknown>> = {};
+  for (const { name, resource } of tasks) {
+    overrides[name] = async (input: Json) => {
+      const payload = input.Payload as Json;
+      const caseId = caseOfPayload(payload);
+      const handler = handlerFor(input.FunctionName);
+      if (resource.endsWith('.waitForTaskToken')) {
+        tokens += 1;
+        const waitsFor = `${caseId}-${String(payload.purpose)}`;
+        const token = `token-${tokens}-${waitsFor}`;
+        // An older wait for the same thing has ended (timed out): its token is spent, as in AWS.
+        for (const [other, wait] of pending) if (other.endsWith(`-${waitsFor}`)) wait.spent = true;
+        const output = new Promise<unknown>((resolve) => pending.set(token, { resolve, spent: false }));
+        record({ caseId, state: name, phase: 'start', payload });
+        await handler({ ...payload, taskToken: token });
+        record({ caseId, state: name, phase: 'end', payload });
+        return output;
+      }
+      record({ caseId, state: name, phase: 'start', payload });
+      const result = await handler(payload);
+      record({ caseId, state: name, phase: 'end', payload, result });
+      return { Payload: result, StatusCode: 200 };
+    };
+  }
+  const retryIntervalOverrides = Object.fromEntries(tasks.map(({ name }) => [name, RETRY_INTERVAL_MS]));
+  const machine = new StateMachine(definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
+
+  const executions = new Map<string, Execution>();
+  sfnMock.on(StartExecutionCommand).callsFake((input: { name: string; input: string }) => {
+    if (executions.has(input.name)) return { executionArn: `execution:${input.name}` };
+    const run = machine.run(JSON.parse(input.input), {
+      overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
+      context: { Task: { Token: 'the-static-token-of-aws-local-stepfunctions' } },
+    });
+    const sizes: { state: string; bytes: number }[] = [];
+    void collectSizes(run.eventLogs, sizes);
+    // A failed execution is asserted through `result` by the test that expects it.
+    run.result.catch(() => undefined);
+    executions.set(input.name, { caseId: input.name, result: run.result, sizes });
+    return { executionArn: `execution:${input.name}` };
+  });
+
+  return {
+    execution(caseId) {
+      const execution = executions.get(caseId);
+      if (!execution) throw new Error(`No execution was started for ${caseId}.`);
+      return execution;
+    },
+    until({ where, nth = 1, ...fields }) {
+      const test = () =>
+        events
+          .filter(
+            (event) =>
+              (fields.caseId === undefined || event.caseId === fields.caseId) &&
+              (fields.state === undefined || event.state === fields.state) &&
+              (fields.phase ?? 'end') === event.phase &&
+              (where === undefined || where(event)),
+          )
+          .at(nth - 1);
+      const hit = test();
+      if (hit) return Promise.resolve(hit);
+      const awaited = new Promise<TaskEvent>((resolve) => waiters.push({ test, resolve }));
+      const execution = fields.caseId === undefined ? undefined : executions.get(fields.caseId);
+      if (!execution) return awaited;
+      // An execution that ends first would leave the test waiting for ever: say so instead.
+      const ended = execution.result.then(
+        () => test() ?? Promise.reject(new Error(`the execution of ${fields.caseId} ended before ${JSON.stringify(fields)} happened`)),
+        (error: unknown) => Promise.reject(new Error(`the execution of ${fields.caseId} failed before ${JSON.stringify(fields)}: ${String(error)}`)),
+      );
+      return Promise.race([awaited, ended]);
+    },
+    events: (caseId) => events.filter((event) => event.caseId === caseId),
+    mails: (caseId) => {
+      const ulid = caseId.slice(1);
+      return mails.filter((mail) => mail.subject.includes(ulid) || mail.text.includes(ulid));
+    },
+    usePolicy: policyEnv,
+    async close() {
+      sesMock.restore();
+      sfnMock.restore();
+      await closeServer(server);
+    },
+  };
+}
+
+type EventLogs = ReturnType<StateMachine['run']>['eventLogs'];
+
+async function collectSizes(logs: EventLogs, sizes: { state: string; bytes: number }[]): Promise<void> {
+  for await (const event of logs) {
+    if (event.type === 'StateEntered' || event.type === 'StateExited') {
+      const state = event.state as { name: string; input: unknown; output?: unknown };
+      sizes.push({ state: state.name, bytes: Buffer.byteLength(JSON.stringify(state.input) ?? '') });
+      if (state.output !== undefined) sizes.push({ state: state.name, bytes: Buffer.byteLength(JSON.stringify(state.output)) });
+    }
+  }
+}
