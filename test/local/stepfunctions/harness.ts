@@ -26,9 +26,9 @@ export class EngineHarness {
     return this.engine;
   }
 
-  async run(definition: object, input: unknown = {}): Promise<ExecutionDescription & { arn: string }> {
+  async run(definition: object, input: unknown = {}, name?: string): Promise<ExecutionDescription & { arn: string }> {
     const arn = this.engine.createStateMachine(`sm${++this.count}`, JSON.stringify(definition));
-    const { executionArn } = this.engine.startExecution(arn, `run${this.count}`, JSON.stringify(input));
+    const { executionArn } = this.engine.startExecution(arn, name ?? `run${this.count}`, JSON.stringify(input));
     return { ...(await this.engine.waitForExecution(executionArn)), arn: executionArn };
   }
 

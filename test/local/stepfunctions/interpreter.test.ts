@@ -333,3 +333,12 @@ describe('definitions the engine refuses', () => {
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
+
+describe('payload size', () => {
+  it('reports the largest state input or output seen', async () => {
+    const h = harness();
+    await h.run(one(pass({ Parameters: { 'big.$': "States.Format('{}', $.s)" } })), { s: 'x'.repeat(5000) });
+    expect(h.engine.largestPayload.largestBytes).toBeGreaterThan(5000);
+    expect(h.engine.largestPayload.stateName).toBe('S');
+  });
+});
