@@ -18,7 +18,7 @@ import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS } from '../shared/store/table';
 import { HouseFunction } from './constructs/house-function';
 import { Identity } from './constructs/identity';
 import { WebSite } from './constructs/web-site';
-import { apiFunctions, scheduledFunctions, workflowFunctions, type WorkflowFunctionName } from './functions';
+import { apiFunctions, scheduledFunctions, workflowFunctions } from './functions';
 
 export interface UrgentDeliberationStackProps extends StackProps {
   /** Repository root: handler entries, the ASL and web/dist are found from here. */
@@ -44,22 +44,6 @@ export interface UrgentDeliberationStackProps extends StackProps {
    */
   readonly webDistDir?: string;
 }
-
-/**
- * Workflow tasks that send e-mail (operator notices, staff escalations, outcomes, fines). The
- * others only read and write the table.
- */
-const NOTICE_SENDERS: ReadonlySet<WorkflowFunctionName> = new Set<WorkflowFunctionName>([
-  'SendOrderNotice',
-  'EscalateApprovalSla',
-  'EnforceDeadline',
-  'GraceExpired',
-  'ReviewDeadlinePassed',
-  'ApplyReviewOutcome',
-  'AssessFines',
-  'CloseCase',
-  'RecordFailure',
-]);
 
 const TABLE_ACTIONS = [
   'dynamodb:GetItem',
@@ -147,7 +131,9 @@ export class UrgentDeliberationStack extends Stack {
       const fn = make(`Workflow${name}`, entry, 'urgent-deliberation-workflow', Duration.seconds(60));
       useTable(fn);
       controlWorkflow(fn);
-      if (NOTICE_SENDERS.has(name as WorkflowFunctionName)) noticeIdentity.grantSendEmail(fn.function);
+      // Notices go out from the workflow services, which several tasks share; a per-task list would
+      // drift with every service change and fail only in the cloud. The identity bounds the grant.
+      noticeIdentity.grantSendEmail(fn.function);
       return { name, fn };
     });
 
