@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { apiHandler, ok, parseQuery } from '../../shared/runtime/http';
+import { DEFAULT_RECENT_ORDERS, listDeadlineBoard } from '../../shared/services/views';
+
+const boardQuery = z.object({ recent: z.coerce.number().int().min(0).max(1000).default(DEFAULT_RECENT_ORDERS) });
+
+/** The staff's deadline board (an extension of the contract for the web UI). */
+export const handler = apiHandler({
+  'GET /orders': async (request) => ok({ orders: await listDeadlineBoard(parseQuery(request, boardQuery).recent) }),
+});

@@ -1,0 +1,318 @@
+/**
+ * What staff, committee members and auditors read (CONTRACT.md sections 4, 6 and 8): cases with
+ * their orders, reviews, appeals and timeline; the audit chain and whether it holds; the deadline
+ * board; the committee's reviews. Every answer is built field by field, so that an internal
+ * attribute (an index key, the approvers list) never reaches a client by accident.
+ */
+import { verifyChain } from '../domain/audit';
+import type { Identity } from '../domain/authz';
+import { NotFoundError } from '../domain/errors';
+import { caseIdOf } from '../domain/ids';
+import type {
+  AppealRecord,
+  AuditEvent,
+  CaseRecord,
+  CaseStatus,
+  CaseUrl,
+  OrderRecord,
+  ReviewRecord,
+  ReviewStatus,
+  VoteDecision,
+} from '../domain/model';
+import { eligibleVoters, tally } from '../domain/votes';
+import {
+  getCase,
+  getCaseUrls,
+  listAppealsOfCase,
+  listAudit,
+  listCases,
+  listOpenOrders,
+  listOperators,
+  listOrdersOfCase,
+  listOrdersOfOperator,
+  listReviews,
+  listReviewsOfCase,
+} from '../store/repository';
+
+async function requireVisibleCase(caseId: string): Promise<CaseRecord> {
+  const record = caseIdOf(caseId) === caseId ? await getCase(caseId) : undefined;
+  if (!record) throw new NotFoundError(`Case ${caseId}`);
+  return record;
+}
+
+// ------------------------------------------------------------------------------------ cases
+
+export interface CaseSummaryView {
+  caseId: string;
+  status: CaseStatus;
+  category: CaseRecord['category'];
+  createdAt: string;
+  procedure: CaseRecord['procedure'];
+  urlCount: number;
+  approvalCount: number;
+  approvalDeadlineAt?: string;
+  ordersIssuedAt?: string;
+  closedAt?: string;
+}
+
+function caseSummary(record: CaseRecord): CaseSummaryView {
+  return {
+    caseId: record.caseId,
+    status: record.status,
+    category: record.category,
+    createdAt: record.createdAt,
+    procedure: record.procedure,
+    urlCount: record.urlCount,
+    approvalCount: record.approvals.length,
+    ...(record.approvalDeadlineAt === undefined ? {} : { approvalDeadlineAt: record.approvalDeadlineAt }),
+    ...(record.ordersIssuedAt === undefined ? {} : { ordersIssuedAt: record.ordersIssuedAt }),
+    ...(record.closedAt === undefined ? {} : { closedAt: record.closedAt }),
+  };
+}
+
+/** Cases newest first, optionally of one status. */
+export async function listCaseSummaries(options: { status?: CaseStatus } = {}): Promise<CaseSummaryView[]> {
+  return (await listCases(options.status === undefined ? {} : { status: options.status })).map(caseSummary);
+}
+
+export interface CaseUrlView {
+  url: string;
+  host: string;
+  operatorId: string | null;
+  assignment: 'ASSIGNED' | 'UNASSIGNED';
+}
+
+function urlView(url: CaseUrl): CaseUrlView {
+  return { url: url.url, host: url.host, operatorId: url.operatorId, assignment: url.operatorId === null ? 'UNASSIGNED' : 'ASSIGNED' };
+}
+
+export type OrderView = OrderRecord & { urls: string[] };
+
+export interface ReviewView {
+  reviewId: string;
+  kind: ReviewRecord['kind'];
+  caseId: string;
+  orderIds: string[];
+  appealId?: string;
+  status: ReviewStatus;
+  openedAt: string;
+  closesAt: string;
+  extended: boolean;
+  /** Members who may still vote: the eligible set without those who recused themselves. */
+  eligibleMembers: string[];
+  recusedMembers: string[];
+  votesCast: number;
+  quorumNeeded: number;
+  outcome?: ReviewRecord['outcome'];
+  outcomeReason?: ReviewRecord['outcomeReason'];
+  closedAt?: string;
+  /** Counts and ballots only once the review is no longer open: an open vote stays secret. */
+  confirm?: number;
+  revoke?: number;
+  abstain?: number;
+  votes?: Record<string, { decision: VoteDecision; at: string; reason?: string }>;
+}
+
+export function reviewView(review: ReviewRecord): ReviewView {
+  const counts = tally(review);
+  const open = review.status === 'OPEN';
+  return {
+    reviewId: review.reviewId,
+    kind: review.kind,
+    caseId: review.caseId,
+    orderIds: review.orderIds,
+    ...(review.appealId === undefined ? {} : { appealId: review.appealId }),
+    status: review.status,
+    openedAt: review.openedAt,
+    closesAt: review.closesAt,
+    extended: review.extended,
+    eligibleMembers: eligibleVoters(review),
+    recusedMembers: Object.keys(review.recusals),
+    votesCast: counts.votesCast,
+    quorumNeeded: counts.quorumNeeded,
+    ...(review.outcome === undefined ? {} : { outcome: review.outcome }),
+    ...(review.outcomeReason === undefined ? {} : { outcomeReason: review.outcomeReason }),
+    ...(review.closedAt === undefined ? {} : { closedAt: review.closedAt }),
+    ...(open ? {} : { confirm: counts.confirm, revoke: counts.revoke, abstain: counts.abstain, votes: review.votes }),
+  };
+}
+
+export interface TimelineEntry {
+  at: string;
+  actor: string;
+  action: string;
+}
+
+export interface CaseView extends CaseSummaryView {
+  createdBy: string;
+  policyId: string;
+  reporter: CaseRecord['reporter'];
+  victimConsent: boolean;
+  summary?: string;
+  contentSha256?: string;
+  failure?: CaseRecord['failure'];
+  urls: CaseUrlView[];
+  orders: OrderView[];
+  reviews: ReviewView[];
+  appeals: AppealRecord[];
+  approvals: CaseRecord['approvals'];
+  timeline: TimelineEntry[];
+}
+
+/**
+ * A case as staff, committee members and auditors see it: the reporter and summary included
+ * (the route is theirs alone), every operator's URLs and replies.
+ */
+export async function getCaseView(caseId: string): Promise<CaseView> {
+  const record = await requireVisibleCase(caseId);
+  const [urls, orders, reviews, appeals, audit] = await Promise.all([
+    getCaseUrls(caseId),
+    listOrdersOfCase(caseId),
+    listReviewsOfCase(caseId),
+    listAppealsOfCase(caseId),
+    listAudit(caseId),
+  ]);
+  return {
+    ...caseSummary(record),
+    createdBy: record.createdBy,
+    policyId: record.policyId,
+    reporter: record.reporter,
+    victimConsent: record.victimConsent,
+    ...(record.summary === undefined ? {} : { summary: record.summary }),
+    ...(record.contentSha256 === undefined ? {} : { contentSha256: record.contentSha256 }),
+    ...(record.failure === undefined ? {} : { failure: record.failure }),
+    urls: urls.map(urlView),
+    orders: orders.map((order) => ({
+      ...order,
+      urls: urls.filter((url) => url.operatorId === order.operatorId).map((url) => url.url),
+    })),
+    reviews: reviews.map(reviewView),
+    appeals,
+    approvals: record.approvals,
+    timeline: audit.map(({ at, actor, action }) => ({ at, actor, action })),
+  };
+}
+
+export async function getCaseAudit(caseId: string): Promise<{ events: AuditEvent[]; verified: boolean }> {
+  await requireVisibleCase(caseId);
+  const events = await listAudit(caseId);
+  return { events, verified: verifyChain(events).verified };
+}
+
+// ------------------------------------------------------------------------------------ orders
+
+export interface DeadlineBoardEntry {
+  orderId: string;
+  caseId: string;
+  operatorId: string;
+  status: OrderRecord['status'];
+  complianceStatus: OrderRecord['complianceStatus'];
+  decisionStatus: OrderRecord['decisionStatus'];
+  action: OrderRecord['action'];
+  urlCount: number;
+  issuedAt: string;
+  deadlineAt: string;
+  graceEndsAt: string;
+  /** Compliance still awaited: the board's top section, soonest deadline first. */
+  open: boolean;
+  acknowledgedAt?: string;
+  compliedAt?: string;
+  overdueAt?: string;
+  appealDeadline?: string;
+  fine?: OrderRecord['fine'];
+}
+
+function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
+  return {
+    orderId: order.orderId,
+    caseId: order.caseId,
+    operatorId: order.operatorId,
+    status: order.status,
+    complianceStatus: order.complianceStatus,
+    decisionStatus: order.decisionStatus,
+    action: order.action,
+    urlCount: order.urlCount,
+    issuedAt: order.issuedAt,
+    deadlineAt: order.deadlineAt,
+    graceEndsAt: order.graceEndsAt,
+    open,
+    ...(order.acknowledgedAt === undefined ? {} : { acknowledgedAt: order.acknowledgedAt }),
+    ...(order.compliedAt === undefined ? {} : { compliedAt: order.compliedAt }),
+    ...(order.overdueAt === undefined ? {} : { overdueAt: order.overdueAt }),
+    ...(order.appealDeadline === undefined ? {} : { appealDeadline: order.appealDeadline }),
+    ...(order.fine === undefined ? {} : { fine: order.fine }),
+  };
+}
+
+export const DEFAULT_RECENT_ORDERS = 100;
+
+/**
+ * The deadline board: every order whose compliance is still open, soonest deadline first, then
+ * up to `recent` other orders, newest first. There is no index of all orders, so the others come
+ * from each operator's listing; operators are few.
+ */
+export async function listDeadlineBoard(recent = DEFAULT_RECENT_ORDERS): Promise<DeadlineBoardEntry[]> {
+  const [openOrders, operators] = await Promise.all([listOpenOrders(), listOperators()]);
+  const openIds = new Set(openOrders.map((order) => order.orderId));
+  const others = (await Promise.all(operators.map((operator) => listOrdersOfOperator(operator.operatorId))))
+    .flat()
+    .filter((order) => !openIds.has(order.orderId))
+    .sort((a, b) => (a.issuedAt < b.issuedAt ? 1 : a.issuedAt > b.issuedAt ? -1 : a.orderId < b.orderId ? 1 : -1))
+    .slice(0, recent);
+  return [...openOrders.map((order) => boardEntry(order, true)), ...others.map((order) => boardEntry(order, false))];
+}
+
+// ------------------------------------------------------------------------------------ committee
+
+export interface CommitteeReviewView {
+  reviewId: string;
+  kind: ReviewRecord['kind'];
+  caseId: string;
+  orderIds: string[];
+  status: ReviewStatus;
+  openedAt: string;
+  closesAt: string;
+  extended: boolean;
+  eligibleMembers: string[];
+  votesCast: number;
+  quorumNeeded: number;
+  /** Whether the caller may still vote in it. */
+  canVote: boolean;
+  recused: boolean;
+  myVote?: VoteDecision;
+  outcome?: ReviewRecord['outcome'];
+}
+
+/** One review as a committee member sees it in the list: the count of votes, not who voted what. */
+export function committeeReviewView(review: ReviewRecord, memberId: string): CommitteeReviewView {
+  const counts = tally(review);
+  const eligible = eligibleVoters(review);
+  const myVote = Object.hasOwn(review.votes, memberId) ? review.votes[memberId]?.decision : undefined;
+  return {
+    reviewId: review.reviewId,
+    kind: review.kind,
+    caseId: review.caseId,
+    orderIds: review.orderIds,
+    status: review.status,
+    openedAt: review.openedAt,
+    closesAt: review.closesAt,
+    extended: review.extended,
+    eligibleMembers: eligible,
+    votesCast: counts.votesCast,
+    quorumNeeded: counts.quorumNeeded,
+    canVote: review.status === 'OPEN' && eligible.includes(memberId) && myVote === undefined,
+    recused: Object.hasOwn(review.recusals, memberId),
+    ...(myVote === undefined ? {} : { myVote }),
+    ...(review.outcome === undefined ? {} : { outcome: review.outcome }),
+  };
+}
+
+export async function listCommitteeReviews(
+  identity: Identity,
+  options: { status?: ReviewStatus } = {},
+): Promise<CommitteeReviewView[]> {
+  const reviews = await listReviews();
+  return reviews
+    .filter((review) => options.status === undefined || review.status === options.status)
+    .map((review) => committeeReviewView(review, identity.userId));
+}
