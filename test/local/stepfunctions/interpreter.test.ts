@@ -32,19 +32,20 @@ describe('input and output processing', () => {
     ['ResultPath null keeps the input', pass({ Result: 5, ResultPath: null }), { a: 1 }, { a: 1 }],
     ['OutputPath', pass({ Result: { x: { y: 3 } }, OutputPath: '$.x' }), {}, { y: 3 }],
     ['wildcard over missing data is []', pass({ Parameters: { 'v.$': '$.items[*].id' } }), {}, { v: [] }],
-    ['Execution.Input and StartTime exist', pass({ Parameters: { 'i.$': '$$.Execution.Input', 's.$': 'States.IsPresentCheck' } }), { q: 1 }, null],
-  ])('%s', async (name, state, input, expected) => {
-    if (name.startsWith('Execution.Input')) {
-      const r = await harness().run(one(pass({ Parameters: { 'i.$': '$$.Execution.Input', 't.$': '$$.Execution.StartTime', 'e.$': '$$.State.EnteredTime' } })), input);
-      const out = output(r) as { i: unknown; t: string; e: string };
-      expect(out.i).toEqual(input);
-      expect(Date.parse(out.t)).not.toBeNaN();
-      expect(Date.parse(out.e)).not.toBeNaN();
-      return;
-    }
+  ])('%s', async (_name, state, input, expected) => {
     const r = await harness().run(one(state), input);
     expect(r.status).toBe('SUCCEEDED');
     expect(output(r)).toEqual(expected);
+  });
+
+  it('gives the context object: Execution.Input, StartTime, Id and State.EnteredTime', async () => {
+    const input = { q: 1 };
+    const r = await harness().run(one(pass({ Parameters: { 'i.$': '$$.Execution.Input', 't.$': '$$.Execution.StartTime', 'id.$': '$$.Execution.Id', 'e.$': '$$.State.EnteredTime' } })), input);
+    const out = output(r) as { i: unknown; t: string; id: string; e: string };
+    expect(out.i).toEqual(input);
+    expect(out.id).toBe(r.executionArn);
+    expect(Date.parse(out.t)).not.toBeNaN();
+    expect(Date.parse(out.e)).not.toBeNaN();
   });
 
   it('fails with States.Runtime when a Parameters path is missing', async () => {
