@@ -139,7 +139,9 @@ export interface BoardOrder {
 export interface ReporterReport {
   caseId: string;
   createdAt: string;
-  status: CaseStatus;
+  /** A case status, or already its plain words (CONTRACT.md section 4). */
+  status: string;
+  category?: Category;
   urls: string[];
 }
 

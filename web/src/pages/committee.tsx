@@ -116,8 +116,8 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
   };
 
   return (
-    <>
-      <form class="card batch" onSubmit={submit} aria-labelledby="batch-h">
+    <form class="batch" onSubmit={submit} aria-labelledby="batch-h">
+      <div class="card">
         <h2 id="batch-h">{t('batchTitle')}</h2>
         <p class="meta">{t('batchHint')}</p>
         <div class="row">
@@ -150,6 +150,37 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
           <label for="batch-reason">{t('reasonOptional')}</label>
           <input id="batch-reason" maxLength={2000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
         </div>
+      </div>
+      <ul class="cards review-list">
+        {reviews.map((review) => {
+          const c = cases.get(review.caseId);
+          const selectable = review.kind === kind && canVote(review, session.userId);
+          return (
+            <li key={review.reviewId} class="card review-row" data-review={review.reviewId}>
+              {selectable && (
+                <input
+                  type="checkbox"
+                  class="select"
+                  aria-label={t('select', { id: review.reviewId })}
+                  checked={selected.has(review.reviewId)}
+                  onChange={(e) => toggle(review.reviewId, e.currentTarget.checked)}
+                />
+              )}
+              <div class="grow">
+                <a href={href(`/committee/reviews/${review.reviewId}`)}>
+                  <strong>{v(review.kind)}</strong> · {v(review.category ?? c?.category)} <span class="mono meta">{review.reviewId}</span>
+                </a>
+                <p class="meta">
+                  {t('closesAt')}: <DateTime iso={review.closesAt} /> · <Countdown deadline={review.closesAt} />
+                </p>
+                <ReviewTally review={review} />
+                <p class="meta">{review.myVote ? t('myVote', { vote: v(review.myVote) }) : t('notVoted')}</p>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      <div class="batch-bar">
         <div class="buttons">
           <label class="check">
             <input
@@ -180,37 +211,8 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
             )}
           </div>
         )}
-      </form>
-      <ul class="cards review-list">
-        {reviews.map((review) => {
-          const c = cases.get(review.caseId);
-          const selectable = review.kind === kind && canVote(review, session.userId);
-          return (
-            <li key={review.reviewId} class="card review-row" data-review={review.reviewId}>
-              {selectable && (
-                <input
-                  type="checkbox"
-                  class="select"
-                  aria-label={t('select', { id: review.reviewId })}
-                  checked={selected.has(review.reviewId)}
-                  onChange={(e) => toggle(review.reviewId, e.currentTarget.checked)}
-                />
-              )}
-              <div class="grow">
-                <a href={href(`/committee/reviews/${review.reviewId}`)}>
-                  <strong>{v(review.kind)}</strong> · {v(review.category ?? c?.category)} <span class="mono meta">{review.reviewId}</span>
-                </a>
-                <p class="meta">
-                  {t('closesAt')}: <DateTime iso={review.closesAt} /> · <Countdown deadline={review.closesAt} />
-                </p>
-                <ReviewTally review={review} />
-                <p class="meta">{review.myVote ? t('myVote', { vote: v(review.myVote) }) : t('notVoted')}</p>
-              </div>
-            </li>
-          );
-        })}
-      </ul>
-    </>
+      </div>
+    </form>
   );
 }
 

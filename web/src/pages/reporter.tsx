@@ -1,8 +1,14 @@
+import { CASE_STATUSES, type CaseStatus } from '../../../shared/domain/model';
 import { reporterStatusText } from '../../../shared/domain/orders';
 import { DateTime, Loaded } from '../components/common';
 import { useApp, useResource } from '../hooks';
 import { useT } from '../i18n';
 import { href } from '../router';
+
+/** The server may send the status code or its plain words (in the policy's language). */
+function plainStatus(status: string, lang: 'ko' | 'en'): string {
+  return (CASE_STATUSES as readonly string[]).includes(status) ? reporterStatusText(status as CaseStatus, lang) : status;
+}
 
 /** A reporter sees where each of its reports stands, in plain words, and nothing of operators' replies. */
 export function ReportsPage() {
@@ -27,7 +33,7 @@ export function ReportsPage() {
                 .map((r) => (
                   <li key={r.caseId} class="card" data-case={r.caseId}>
                     <p class="plain-status" data-status={r.status}>
-                      <strong>{reporterStatusText(r.status, lang)}</strong>
+                      <strong>{plainStatus(r.status, lang)}</strong>
                     </p>
                     <p class="meta">
                       <DateTime iso={r.createdAt} /> · <span class="mono">{r.caseId}</span>

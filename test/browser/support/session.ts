@@ -1,0 +1,40 @@
+/**
+ * One signed-in browser tab per user, signed in by clicks on the local picker, in English so
+ * that the tests read like the steps a person takes (the Korean default is tested on its own).
+ */
+import type { Browser, Locator } from 'playwright-core';
+import { WatchedPage } from './browser';
+
+export async function signIn(browser: Browser, baseUrl: string, user: string, prefix: string, width = 1280): Promise<WatchedPage> {
+  const watched = await WatchedPage.open(browser, `${prefix}-${user}`, width);
+  await watched.page.addInitScript(() => localStorage.setItem('ud.lang', 'en'));
+  await watched.page.goto(`${baseUrl}/`);
+  await watched.page.locator(`button[data-user="${user}"]`).click();
+  await watched.page.locator('nav a[aria-current="page"]').waitFor();
+  await watched.shot('home');
+  return watched;
+}
+
+/** Opens a screen by its route, then waits for its first answer. */
+export async function visit(watched: WatchedPage, baseUrl: string, route: string, name: string): Promise<void> {
+  await watched.page.goto(`${baseUrl}/#${route}`);
+  await watched.page.locator('[aria-busy="true"]').waitFor({ state: 'detached' });
+  await watched.shot(name);
+}
+
+/**
+ * Reloads until `target` shows: the screens refresh on their own every 15-30 s, a test should not
+ * wait that long for the workflow's next step.
+ */
+export async function reloadUntilVisible(watched: WatchedPage, target: Locator, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await target.first().waitFor({ state: 'visible', timeout: 1500 });
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+    await watched.page.reload();
+  }
+}
