@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiFunction } from '../../infra/functions';
 import { apiFunctions } from '../../infra/functions';
 import { RouteTable } from '../../infra/local/apigateway/routes';
-import { startApiGateway, type LocalApiGateway } from '../../infra/local/apigateway/server';
+import { MAX_BODY_BYTES, startApiGateway, type LocalApiGateway } from '../../infra/local/apigateway/server';
 import { createTokenIssuer, type LocalTokenIssuer } from '../../infra/local/auth/tokens';
 import { findLocalUser, LOCAL_USERS } from '../../infra/local/auth/users';
 import type { LocalApiEvent } from '../../infra/local/apigateway/event';
@@ -208,17 +208,18 @@ describe('local API Gateway: refusals', () => {
     expect(response.json.error.code).toBe('NOT_FOUND');
   });
 
-  it('answers 413 PAYLOAD_TOO_LARGE for a body over 1 MB and calls no handler', async () => {
+  it('answers 413 PAYLOAD_TOO_LARGE for a body over the limit and calls no handler', async () => {
     const before = calls.length;
-    const response = await call('POST', '/reports', { token: await tokenFor('staff-kim'), body: 'x'.repeat(1024 * 1024 + 1) });
+    const response = await call('POST', '/reports', { token: await tokenFor('staff-kim'), body: 'x'.repeat(MAX_BODY_BYTES + 1) });
     expect(response.status).toBe(413);
     expect(response.json.error.code).toBe('PAYLOAD_TOO_LARGE');
     expect(calls.length).toBe(before);
   });
 
-  it('accepts a body of exactly 1 MB', async () => {
+  it('accepts a body of exactly the limit, which holds the largest valid report', async () => {
+    expect(MAX_BODY_BYTES).toBeGreaterThan(1000 * 2048 + 64 * 1024);
     answer = () => ({ statusCode: 204 });
-    const response = await call('POST', '/reports', { token: await tokenFor('staff-kim'), body: 'x'.repeat(1024 * 1024) });
+    const response = await call('POST', '/reports', { token: await tokenFor('staff-kim'), body: 'x'.repeat(MAX_BODY_BYTES) });
     expect(response.status).toBe(204);
   });
 });
