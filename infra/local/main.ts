@@ -21,6 +21,8 @@ import { ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } f
 import { startScheduler, type LocalScheduler } from './eventbridge';
 import { createLambdaInvoker, definitionSubstitutions, LOCAL_REGION, substituteDefinition } from './lambda';
 import { startSes, type LocalSes } from './ses';
+import { startLocalStepFunctions } from './stepfunctions';
+import { PortInUseError } from './net';
 import { ensureWebBuilt } from './web';
 import { LOCAL_TABLE_NAME } from '../../shared/store/table';
 
@@ -87,7 +89,6 @@ async function start(): Promise<void> {
   // is final, since a handler's config is read once and kept.
   let stateMachineReady!: () => void;
   const stateMachineCreated = new Promise<void>((resolve) => (stateMachineReady = resolve));
-  const { startLocalStepFunctions } = await import('./stepfunctions');
   const stepFunctions = await startLocalStepFunctions({
     dataDir: path.join(config.dataDir, 'stepfunctions'),
     port: config.sfnPort,
@@ -100,6 +101,8 @@ async function start(): Promise<void> {
       info: (message, details) => log(`Step Functions: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
       error: (message, details) => warn(`Step Functions: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),
     },
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? new PortInUseError(config.sfnPort, config.host, 'SFN_PORT') : error;
   });
   running.stepFunctions = stepFunctions;
   process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
@@ -210,7 +213,7 @@ process.on('SIGTERM', onSignal);
 start().catch(async (error: unknown) => {
   // A part that hangs while stopping must not keep a failed start-up alive.
   setTimeout(() => process.exit(1), 15_000).unref();
-  if (error instanceof StartupError || error instanceof DataDirInUseError) {
+  if (error instanceof StartupError || error instanceof DataDirInUseError || error instanceof PortInUseError) {
     warn(error.message);
   } else {
     warn(`Start-up failed: ${(error as Error)?.stack ?? String(error)}`);

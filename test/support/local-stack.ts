@@ -103,7 +103,18 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** Tries again on fresh ports when another process took one of the chosen ports meanwhile. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnFreePorts(options);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof Error) || !error.message.includes('already in use')) throw error;
+    }
+  }
+}
+
+async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack> {
   const [port, sesPort, dynamoDbPort, sfnPort] = (await freePorts(4)) as [number, number, number, number];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ud-stack-'));
   tempDirs.add(dataDir);

@@ -217,6 +217,6 @@ export function createApiGatewayServer(options: ApiGatewayOptions): Server {
 
 export async function startApiGateway(options: ApiGatewayOptions): Promise<LocalApiGateway> {
   const server = createApiGatewayServer(options);
-  const endpoint = await listen(server, options.port, options.host);
+  const endpoint = await listen(server, options.port, options.host, 'PORT');
   return { endpoint, server, close: () => closeServer(server) };
 }

@@ -25,7 +25,7 @@ export async function startDynamoDb(options: { dataDir: string; port: number; ho
   mkdirSync(dbPath, { recursive: true });
   // Tables become ACTIVE at once: nothing here models provisioning delays.
   const server: Server = dynalite({ path: dbPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const endpoint = await listen(server, options.port, options.host);
+  const endpoint = await listen(server, options.port, options.host, 'DYNAMODB_PORT');
   return { endpoint, close: () => closeServer(server) };
 }
 

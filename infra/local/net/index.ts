@@ -2,14 +2,20 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A port taken by another process: start-up stops with this message alone, no stack. */
+export class PortInUseError extends Error {
+  constructor(port: number, host: string, variable: string) {
+    super(`Port ${port} on ${host} is already in use; set ${variable} to another port.`);
+    this.name = 'PortInUseError';
+  }
+}
+
 /** Listens and resolves to the `http://host:port` address, or rejects with a message naming the port. */
-export function listen(server: Server, port: number, host: string): Promise<string> {
+export function listen(server: Server, port: number, host: string, variable: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`Port ${port} on ${host} is already in use; set another port in the environment.`)
-          : error,
+        error.code === 'EADDRINUSE' ? new PortInUseError(port, host, variable) : error,
       );
     };
     server.once('error', onError);

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import * as sesModule from 'aws-ses-v2-local';
-import { closeServer } from '../net';
+import { closeServer, PortInUseError } from '../net';
 
 export interface LocalSes {
   readonly endpoint: string;
@@ -21,7 +21,7 @@ export async function startSes(options: { port: number; host: string; dataDir?: 
   const server = await sesServerFunction()({ port: options.port, host: options.host });
   // Express 5 calls the listen callback on error too, so a taken port shows up as a server that does not listen.
   if (!server.listening) {
-    throw new Error(`Port ${options.port} on ${options.host} is already in use; set SES_PORT to another port.`);
+    throw new PortInUseError(options.port, options.host, 'SES_PORT');
   }
   const { port } = server.address() as AddressInfo;
   return { endpoint: `http://${options.host}:${port}`, close: () => closeServer(server) };
