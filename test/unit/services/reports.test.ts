@@ -1,5 +1,6 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../../shared/runtime/logger';
 import type { Identity } from '../../../shared/domain/authz';
 import { ConflictError, ValidationError } from '../../../shared/domain/errors';
 import type { ReportRequest } from '../../../shared/domain/model';
@@ -58,6 +59,22 @@ describe('fileReport', () => {
     expect(auditText).not.toContain('SC-REF-77');
     expect(auditText).not.toContain('webhard.example');
     expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, { name: filed.caseId, input: JSON.stringify({ caseId: filed.caseId }) });
+  });
+
+  it('logs no URL, summary or reporter reference', async () => {
+    // Prepare
+    const lines: unknown[] = [];
+    const spies = (['debug', 'info', 'warn', 'error'] as const).map((level) =>
+      vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => void lines.push(args)),
+    );
+
+    // Act
+    await fileReport(reporter, report, 'key-log', NOW);
+    spies.forEach((spy) => spy.mockRestore());
+
+    // Assess
+    expect(lines.length).toBeGreaterThan(0);
+    expect(JSON.stringify(lines)).not.toMatch(/example|Secret summary|SC-REF-77/);
   });
 
   it('opens the case under prior review when the policy votes first', async () => {
