@@ -107,7 +107,7 @@ export async function fileReport(
     ...(body.contentSha256 === undefined ? {} : { contentSha256: body.contentSha256.toLowerCase() }),
     urlCount: urls.length,
     approvals: [],
-    ...(status === 'PENDING_APPROVAL' ? { approvalDeadlineAt: approvalSlaAt(policy, createdAt) } : {}),
+    approvalDeadlineAt: approvalSlaAt(policy, createdAt),
   };
   // Only a colliding replay of the same key can find the case there already.
   const created = await createCase(record, urls);

@@ -89,7 +89,6 @@ describe('fileReport', () => {
     expect(filed.status).toBe('UNDER_PRIOR_REVIEW');
     const stored = storedItem(`CASE#${filed.caseId}`, 'CASE');
     expect(stored).toMatchObject({ status: 'UNDER_PRIOR_REVIEW', procedure: 'vote-first' });
-    expect(stored).not.toHaveProperty('approvalDeadlineAt');
   });
 
   it('answers the same case for the same Idempotency-Key and body, without a second case', async () => {
