@@ -52,7 +52,6 @@ type Handler = (event: unknown, context: Context) => unknown;
 export interface LambdaInvoker {
   /** Calls the handler of `nameOrArn` with `payload` and resolves to what it returns. */
   invoke(nameOrArn: string, payload: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
-  has(nameOrArn: string): boolean;
 }
 
 export class FunctionNotFoundError extends Error {
@@ -89,7 +88,6 @@ export function createLambdaInvoker(options: {
   }
 
   return {
-    has: (nameOrArn) => functions.has(functionNameOf(nameOrArn)),
     async invoke(nameOrArn, payload, invokeOptions) {
       const name = functionNameOf(nameOrArn);
       const handler = await load(name);
