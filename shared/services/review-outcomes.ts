@@ -60,7 +60,7 @@ async function applyPostReview(review: ReviewRecord & { outcome: ReviewOutcome }
       at: now,
       actor: SYSTEM_ACTOR,
       action: decision === 'CONFIRMED' ? 'ORDER_CONFIRMED' : 'ORDER_REVOKED',
-      details: { orderId, reviewId: review.reviewId, status: order.status },
+      details: { orderId, reviewId: review.reviewId, orderStatus: order.status },
     });
     if (decision === 'REVOKED') {
       await notifyOperator(order, { kind: 'REVOKED' }, `revoked:${orderId}`);
@@ -87,7 +87,7 @@ async function applyAppeal(review: ReviewRecord & { outcome: ReviewOutcome }, no
     at: now,
     actor: SYSTEM_ACTOR,
     action: result === 'UPHELD' ? 'APPEAL_REJECTED_ORDER_UPHELD' : 'APPEAL_GRANTED_ORDER_OVERTURNED',
-    details: { appealId: appeal.appealId, orderId: appeal.orderId, reviewId: review.reviewId, status: order.status },
+    details: { appealId: appeal.appealId, orderId: appeal.orderId, reviewId: review.reviewId, orderStatus: order.status },
   });
   await notifyOperator(order, { kind: 'APPEAL_OUTCOME', outcome: result }, `appeal-outcome:${appeal.appealId}`);
   if (result === 'OVERTURNED') {

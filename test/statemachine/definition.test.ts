@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import aslValidator from 'asl-validator';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { workflowFunctions } from '../../infra/functions';
 import { ASL_PATH, taskStates } from './harness';
 
 type Json = Record<string, any>;
+type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
+const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
 
 const text = readFileSync(ASL_PATH, 'utf8');
 const substituted = JSON.parse(
@@ -33,7 +35,7 @@ describe('case-workflow.asl.json', () => {
   it('is valid ASL for asl-validator', () => {
     // Given the definition with its substitutions made as the stack makes them
     // When it is validated
-    const { isValid, errorsText } = aslValidator(substituted as never);
+    const { isValid, errorsText } = aslValidator(structuredClone(substituted));
     // Then it is valid
     expect(isValid, errorsText('\n')).toBe(true);
   });

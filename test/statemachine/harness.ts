@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SendEmailCommand, SESClient, type SendEmailCommandInput } from '@aws-sdk/client-ses';
@@ -21,7 +22,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import dynalite from 'dynalite';
 import { workflowFunctions, type WorkflowFunctionName } from '../../infra/functions';
 import { ensureTable, localDynamoDbClient } from '../../infra/local/dynamodb';
-import { closeServer, listen } from '../../infra/local/net';
+import { closeServer } from '../../infra/local/net';
 import { caseIdOf } from '../../shared/domain/ids';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -157,7 +158,8 @@ async function policyEnv(policy: object): Promise<void> {
 
 export async function startWorkflowHarness(policy: object = FAST_POLICY): Promise<WorkflowHarness> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const endpoint = await listen(server, 0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   Object.assign(process.env, {
     TABLE_NAME,
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,

@@ -6,12 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderIdFor, reviewIdFor } from '../../shared/domain/ids';
 import type { CaseRecord } from '../../shared/domain/model';
-import { getCase, getReview, listAudit, listOrdersOfCase } from '../../shared/store/repository';
+import { nowIso } from '../../shared/runtime/clock';
+import { assessFines } from '../../shared/services/order-workflow';
+import { getAppeal, getCase, getOrder, getReview, listAudit, listOrdersOfCase } from '../../shared/store/repository';
 import { FAST_POLICY, STAFF_EMAILS, startWorkflowHarness, type WorkflowHarness } from './harness';
-import { approve, comply, file, reject, vote } from './people';
+import { appeal, approve, comply, file, reject, staffDecide, vote } from './people';
 
 const WEBHARD = 'notices@webhard.example';
 const SOCIAL = 'legal@social.example';
+const OVERSEAS = 'abuse@overseas.example';
 
 let h: WorkflowHarness;
 beforeAll(async () => {
@@ -98,5 +101,230 @@ describe('the case workflow, path by path', () => {
     const actions = (await listAudit(caseId)).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['ORDER_ISSUED', 'ORDER_COMPLIED', 'REVIEW_CLOSED', 'CASE_CLOSED']));
     expect(actions).not.toContain('ORDER_OVERDUE');
+  });
+
+  /** Files a report with these URLs, approves it, and answers the case and its orders' ids by operator. */
+  async function approvedCase(urls: string[]): Promise<{ caseId: string; orderOf: (operatorId: string) => string }> {
+    const caseId = await file(urls);
+    await h.until({ caseId, state: 'AwaitApprovals' });
+    await approve(caseId);
+    return { caseId, orderOf: (operatorId) => orderIdFor(caseId, operatorId) };
+  }
+
+  const waitingFor = (purpose: string) => (event: { payload: Record<string, unknown> }) => event.payload.purpose === purpose;
+
+  async function confirmPostReview(caseId: string): Promise<void> {
+    await h.until({ caseId, state: 'AwaitPostReview' });
+    await vote(reviewIdFor(caseId, 'POST_REVIEW'), ['CONFIRM', 'CONFIRM', 'CONFIRM']);
+  }
+
+  it('confirmed with no appeal: the case passes through the appeal window and closes; an overseas operator is told to block', async () => {
+    // Given an approved case with one overseas URL
+    const { caseId, orderOf } = await approvedCase(['https://overseas.example/x/1']);
+    const orderId = orderOf('op-overseas');
+    // When the operator complies, the committee confirms, and nobody appeals
+    await h.until({ caseId, state: 'AwaitCompliance' });
+    await comply('op-overseas', orderId);
+    await confirmPostReview(caseId);
+    // Then the case went ORDERS_ISSUED, UNDER_POST_REVIEW, CONFIRMED, APPEAL_WINDOW, CLOSED
+    const record = await finished(caseId);
+    expect(record.status).toBe('CLOSED');
+    const statuses = (await listAudit(caseId)).map((e) => e.details.status).filter((status) => typeof status === 'string');
+    expect(statuses).toEqual(['ORDERS_ISSUED', 'UNDER_POST_REVIEW', 'CONFIRMED', 'APPEAL_WINDOW', 'CLOSED']);
+    const order = await getOrder(orderId);
+    expect(order).toMatchObject({ status: 'CONFIRMED', action: 'BLOCK_ACCESS', complianceStatus: 'COMPLIED' });
+    expect(h.events(caseId).find((e) => e.state === 'CollectAppeals' && e.phase === 'end')?.result).toEqual({ appealIds: [] });
+    expect(h.events(caseId).map((e) => e.state)).not.toContain('OpenAppealReview');
+    expect(await notices(caseId)).toEqual([`${OVERSEAS}: CONFIRMED`, `${OVERSEAS}: ORDER`]);
+  });
+
+  it('overdue then complied late: OVERDUE notice and staff alert, late compliance accepted, then fined', async () => {
+    // Given an approved case whose operator lets the deadline pass
+    const { caseId, orderOf } = await approvedCase(['https://webhard.example/v/7']);
+    const orderId = orderOf('op-webhard');
+    await confirmPostReview(caseId);
+    await h.until({ caseId, state: 'AwaitLateCompliance' });
+    expect((await getOrder(orderId))?.status).toBe('OVERDUE');
+    // When it complies during the grace period
+    expect(await comply('op-webhard', orderId)).toBe('COMPLIED_LATE');
+    // Then the order ends COMPLIED_LATE with a fine, and nothing records non-compliance
+    const record = await finished(caseId);
+    expect(record.status).toBe('CLOSED');
+    const order = await getOrder(orderId);
+    expect(order).toMatchObject({ status: 'COMPLIED_LATE', complianceStatus: 'COMPLIED_LATE', decisionStatus: 'CONFIRMED' });
+    expect(order?.fine?.amount).toBeGreaterThan(0);
+    expect(h.events(caseId).map((e) => e.state)).not.toContain('GraceExpired');
+    expect(await notices(caseId)).toEqual(
+      [`${WEBHARD}: ORDER`, `${WEBHARD}: OVERDUE`, `${WEBHARD}: CONFIRMED`, `${WEBHARD}: FINE`, 'staff: OVERDUE'].sort(),
+    );
+  });
+
+  it('never complied: the grace period ends, non-compliance is recorded, the order stays OVERDUE and is fined', async () => {
+    // Given an approved, confirmed case whose operator never acts
+    const { caseId, orderOf } = await approvedCase(['https://social.example/p/1']);
+    const orderId = orderOf('op-social');
+    await confirmPostReview(caseId);
+    // When the deadline and then the grace period pass
+    await h.until({ caseId, state: 'GraceExpired' });
+    // Then
+    const record = await finished(caseId);
+    expect(record.status).toBe('CLOSED');
+    const order = await getOrder(orderId);
+    expect(order).toMatchObject({ status: 'OVERDUE', complianceStatus: 'OVERDUE', decisionStatus: 'CONFIRMED' });
+    expect(order?.fine?.currency).toBe('KRW');
+    expect((await listAudit(caseId)).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['ORDER_OVERDUE', 'NON_COMPLIANCE_RECORDED', 'FINE_ASSESSED', 'CASE_CLOSED']),
+    );
+    expect(await notices(caseId)).toEqual(
+      [`${SOCIAL}: ORDER`, `${SOCIAL}: OVERDUE`, `${SOCIAL}: CONFIRMED`, `${SOCIAL}: FINE`, 'staff: OVERDUE'].sort(),
+    );
+  });
+
+  it('revoked: the committee lifts the orders; the compliance waits end at once; REVOKED notices; the case stays REVOKED', async () => {
+    // Given an approved case with two operators that have not acted yet
+    const { caseId, orderOf } = await approvedCase(['https://webhard.example/v/3', 'https://social.example/p/3']);
+    await h.until({ caseId, state: 'AwaitCompliance', where: waitingFor(`COMPLIANCE#${orderOf('op-social')}`) });
+    await h.until({ caseId, state: 'AwaitCompliance', where: waitingFor(`COMPLIANCE#${orderOf('op-webhard')}`) });
+    // When the committee votes to revoke
+    await h.until({ caseId, state: 'AwaitPostReview' });
+    expect(await vote(reviewIdFor(caseId, 'POST_REVIEW'), ['REVOKE', 'REVOKE', 'REVOKE'])).toBe(true);
+    // Then the orders are lifted before their deadline passes, and the case ends REVOKED
+    const record = await finished(caseId);
+    expect(record.status).toBe('REVOKED');
+    expect(record.closedAt).toBeDefined();
+    const orders = await listOrdersOfCase(caseId);
+    expect(orders.map((o) => [o.status, o.complianceStatus, o.decisionStatus, o.fine])).toEqual([
+      ['REVOKED', 'ISSUED', 'REVOKED', undefined],
+      ['REVOKED', 'ISSUED', 'REVOKED', undefined],
+    ]);
+    expect(h.events(caseId).map((e) => e.state)).not.toContain('EnforceDeadline');
+    expect(h.events(caseId).map((e) => e.state)).not.toContain('OpenAppealWindow');
+    expect(await notices(caseId)).toEqual(
+      [`${WEBHARD}: ORDER`, `${WEBHARD}: REVOKED`, `${SOCIAL}: ORDER`, `${SOCIAL}: REVOKED`].sort(),
+    );
+  });
+
+  it('appeal upheld: an appeal in the window goes to the committee, which upholds the order', async () => {
+    // Given a confirmed case whose operator complied
+    const { caseId, orderOf } = await approvedCase(['https://webhard.example/v/8']);
+    const orderId = orderOf('op-webhard');
+    await h.until({ caseId, state: 'AwaitCompliance' });
+    await comply('op-webhard', orderId);
+    await confirmPostReview(caseId);
+    // When the operator appeals in the window and the committee upholds the order
+    await h.until({ caseId, state: 'OpenAppealWindow' });
+    const appealId = await appeal('op-webhard', orderId);
+    await h.until({ caseId, state: 'AwaitAppealReview' });
+    expect(await vote(reviewIdFor(caseId, 'APPEAL', 'op-webhard'), ['CONFIRM', 'CONFIRM', 'REVOKE', 'CONFIRM'])).toBe(true);
+    // Then
+    const record = await finished(caseId);
+    expect(record.status).toBe('CLOSED');
+    expect(await getOrder(orderId)).toMatchObject({ status: 'UPHELD', decisionStatus: 'UPHELD', complianceStatus: 'COMPLIED' });
+    expect(await getAppeal(appealId)).toMatchObject({ status: 'UPHELD', reviewId: reviewIdFor(caseId, 'APPEAL', 'op-webhard') });
+    expect((await listAudit(caseId)).map((e) => e.details.status)).toContain('UNDER_APPEAL');
+    expect(await notices(caseId)).toEqual([`${WEBHARD}: APPEAL_OUTCOME`, `${WEBHARD}: CONFIRMED`, `${WEBHARD}: ORDER`]);
+  });
+
+  it('appeal granted: the order is overturned, its late-compliance wait ends, and no fine follows the missed deadline', async () => {
+    // Given a confirmed case whose operator appealed and then let the deadline pass
+    const { caseId, orderOf } = await approvedCase(['https://social.example/p/5']);
+    const orderId = orderOf('op-social');
+    await confirmPostReview(caseId);
+    await h.until({ caseId, state: 'OpenAppealWindow' });
+    const appealId = await appeal('op-social', orderId);
+    await h.until({ caseId, state: 'AwaitLateCompliance' });
+    // When the committee grants the appeal
+    await h.until({ caseId, state: 'AwaitAppealReview' });
+    expect(await vote(reviewIdFor(caseId, 'APPEAL', 'op-social'), ['REVOKE', 'REVOKE', 'REVOKE'])).toBe(true);
+    // Then the order is OVERTURNED, the grace period was not waited out, and there is no fine
+    const record = await finished(caseId);
+    expect(record.status).toBe('CLOSED');
+    expect(await getOrder(orderId)).toMatchObject({ status: 'OVERTURNED', complianceStatus: 'OVERDUE', decisionStatus: 'OVERTURNED' });
+    expect((await getOrder(orderId))?.fine).toBeUndefined();
+    expect(await getAppeal(appealId)).toMatchObject({ status: 'OVERTURNED' });
+    expect(h.events(caseId).map((e) => e.state)).not.toContain('GraceExpired');
+    expect(await notices(caseId)).toEqual(
+      [`${SOCIAL}: ORDER`, `${SOCIAL}: CONFIRMED`, `${SOCIAL}: OVERDUE`, `${SOCIAL}: APPEAL_OUTCOME`, 'staff: OVERDUE'].sort(),
+    );
+  });
+
+  it('no quorum then extended: one vote by the close extends the review once, and the votes in the extension decide', async () => {
+    // Given an approved case whose operator complied, and a single vote in the review window
+    const { caseId, orderOf } = await approvedCase(['https://webhard.example/v/9']);
+    await h.until({ caseId, state: 'AwaitCompliance' });
+    await comply('op-webhard', orderOf('op-webhard'));
+    const reviewId = reviewIdFor(caseId, 'POST_REVIEW');
+    await h.until({ caseId, state: 'AwaitPostReview' });
+    expect(await vote(reviewId, ['CONFIRM'])).toBe(false);
+    const first = await getReview(reviewId);
+    // When the window closes without a quorum, and two more members vote in the extension
+    const passed = await h.until({ caseId, state: 'PostReviewDeadlinePassed' });
+    expect(passed.result).toMatchObject({ decided: false, outcome: null });
+    await h.until({ caseId, state: 'AwaitPostReview', nth: 2 });
+    expect(await vote(reviewId, ['CONFIRM', 'CONFIRM'], 1)).toBe(true);
+    // Then the review was extended by one window and closed confirmed
+    const record = await finished(caseId);
+    expect(record.status).toBe('CLOSED');
+    const review = await getReview(reviewId);
+    expect(review).toMatchObject({ status: 'CLOSED', outcome: 'CONFIRMED', outcomeReason: 'MAJORITY', extended: true });
+    expect(Date.parse(review?.closesAt ?? '') - Date.parse(first?.closesAt ?? '')).toBe(3000);
+    expect((await listAudit(caseId)).map((e) => e.action)).toContain('REVIEW_EXTENDED');
+    expect(await notices(caseId)).toEqual([`${WEBHARD}: CONFIRMED`, `${WEBHARD}: ORDER`]);
+  });
+
+  it('no quorum after the extension: the review is escalated to staff, who decide it', async () => {
+    // Given an approved case whose operator complied, and a committee that never votes
+    const { caseId, orderOf } = await approvedCase(['https://webhard.example/v/10']);
+    await h.until({ caseId, state: 'AwaitCompliance' });
+    await comply('op-webhard', orderOf('op-webhard'));
+    const reviewId = reviewIdFor(caseId, 'POST_REVIEW');
+    // When the window and its extension pass, and staff then revoke the order
+    await h.until({ caseId, state: 'AwaitPostReview', nth: 3 });
+    expect((await getReview(reviewId))?.status).toBe('ESCALATED');
+    await staffDecide(reviewId, 'REVOKE');
+    // Then
+    const record = await finished(caseId);
+    expect(record.status).toBe('REVOKED');
+    expect(await getReview(reviewId)).toMatchObject({ status: 'CLOSED', outcome: 'REVOKED', outcomeReason: 'STAFF_DECISION' });
+    expect(await getOrder(orderOf('op-webhard'))).toMatchObject({ status: 'REVOKED', complianceStatus: 'COMPLIED' });
+    expect(await notices(caseId)).toEqual([`${WEBHARD}: ORDER`, `${WEBHARD}: REVOKED`, 'staff: ESCALATED']);
+  });
+
+  it('fined: only the orders that missed their deadline are fined, each once, with a breakdown that adds up', async () => {
+    // Given a case over three operators: one complies in time, one late, one never
+    const { caseId, orderOf } = await approvedCase([
+      'https://webhard.example/v/11',
+      'https://social.example/p/11',
+      'https://social.example/p/12',
+      'https://overseas.example/x/11',
+    ]);
+    await h.until({ caseId, state: 'AwaitCompliance', where: waitingFor(`COMPLIANCE#${orderOf('op-webhard')}`) });
+    await comply('op-webhard', orderOf('op-webhard'));
+    await confirmPostReview(caseId);
+    await h.until({ caseId, state: 'AwaitLateCompliance', where: waitingFor(`COMPLIANCE#${orderOf('op-social')}`) });
+    await comply('op-social', orderOf('op-social'));
+    // When the case reaches AssessFines (and AssessFines runs once more, as a retry would)
+    const record = await finished(caseId);
+    const before = await listOrdersOfCase(caseId);
+    await assessFines(caseId, nowIso());
+    // Then
+    expect(record.status).toBe('CLOSED');
+    const orders = await listOrdersOfCase(caseId);
+    expect(orders).toEqual(before);
+    const byOperator = Object.fromEntries(orders.map((o) => [o.operatorId, o]));
+    expect(byOperator['op-webhard']?.fine).toBeUndefined();
+    for (const [operatorId, currency] of [['op-social', 'KRW'], ['op-overseas', 'USD']] as const) {
+      const fine = byOperator[operatorId]?.fine;
+      expect(fine, operatorId).toMatchObject({ currency, policyId: FAST_POLICY.id });
+      expect(fine?.breakdown.reduce((sum, item) => sum + item.amount, 0)).toBe(fine?.amount);
+    }
+    expect(await notices(caseId)).toEqual(
+      [
+        `${WEBHARD}: ORDER`, `${WEBHARD}: CONFIRMED`,
+        `${SOCIAL}: ORDER`, `${SOCIAL}: OVERDUE`, `${SOCIAL}: CONFIRMED`, `${SOCIAL}: FINE`,
+        `${OVERSEAS}: ORDER`, `${OVERSEAS}: OVERDUE`, `${OVERSEAS}: CONFIRMED`, `${OVERSEAS}: FINE`,
+        'staff: OVERDUE', 'staff: OVERDUE',
+      ].sort(),
+    );
   });
 });
