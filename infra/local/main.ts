@@ -49,8 +49,11 @@ function setHandlerEnvironment(config: LocalConfig, endpoints: { dynamoDb: strin
   const env = process.env;
   env.AWS_REGION = LOCAL_REGION;
   env.AWS_DEFAULT_REGION = LOCAL_REGION;
-  env.AWS_ACCESS_KEY_ID ||= 'local';
-  env.AWS_SECRET_ACCESS_KEY ||= 'local';
+  // Dummy credentials always: a local run must never sign requests with a developer's real ones.
+  env.AWS_ACCESS_KEY_ID = 'local';
+  env.AWS_SECRET_ACCESS_KEY = 'local';
+  delete env.AWS_SESSION_TOKEN;
+  delete env.AWS_PROFILE;
   env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamoDb;
   env.AWS_ENDPOINT_URL_SFN = endpoints.sfn;
   env.AWS_ENDPOINT_URL_SES = endpoints.ses;
