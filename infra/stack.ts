@@ -21,7 +21,7 @@ import { WebSite } from './constructs/web-site';
 import { apiFunctions, scheduledFunctions, workflowFunctions } from './functions';
 
 export interface UrgentDeliberationStackProps extends StackProps {
-  /** Repository root: handler entries, the ASL and web/dist are found from here. */
+  /** Repository root: handler entries, statemachines/case-workflow.asl.json and web/dist are found from here. */
   readonly projectRoot: string;
   /** The resolved policy, handed to every handler as POLICY_JSON. */
   readonly policy: Policy;
@@ -33,16 +33,6 @@ export interface UrgentDeliberationStackProps extends StackProps {
   readonly committeeMembers: readonly string[];
   /** Prefix of the Cognito hosted sign-in domain; must be unique in the region. */
   readonly authDomainPrefix: string;
-  /**
-   * The ASL definition.
-   * @default `<projectRoot>/statemachines/case-workflow.asl.json`
-   */
-  readonly definitionFile?: string;
-  /**
-   * The built web UI.
-   * @default `<projectRoot>/web/dist`
-   */
-  readonly webDistDir?: string;
 }
 
 const TABLE_ACTIONS = [
@@ -62,7 +52,6 @@ export class UrgentDeliberationStack extends Stack {
   readonly table: Table;
   readonly stateMachine: StateMachine;
   readonly api: HttpApi;
-  readonly functions: ReadonlyMap<string, HouseFunction>;
 
   constructor(scope: Construct, id: string, props: UrgentDeliberationStackProps) {
     super(scope, id, props);
@@ -105,12 +94,8 @@ export class UrgentDeliberationStack extends Stack {
       COMMITTEE_MEMBERS: props.committeeMembers.join(','),
     };
 
-    const functions = new Map<string, HouseFunction>();
-    const make = (id: string, entry: string, serviceName: string, timeout: Duration): HouseFunction => {
-      const fn = new HouseFunction(this, id, { projectRoot: root, entry, serviceName, environment, timeout });
-      functions.set(id, fn);
-      return fn;
-    };
+    const make = (id: string, entry: string, serviceName: string, timeout: Duration): HouseFunction =>
+      new HouseFunction(this, id, { projectRoot: root, entry, serviceName, environment, timeout });
     // What shared/store's repository does: single-item reads and conditional writes, and queries on
     // the table and its GSIs. No Scan: every listing has an index.
     const useTable = (fn: HouseFunction): void => {
@@ -139,7 +124,9 @@ export class UrgentDeliberationStack extends Stack {
 
     // ---- the sweeper (safety net: reminders, overdue deadlines, reviews whose time is up)
     for (const scheduled of scheduledFunctions) {
-      const fn = make(`Scheduled${scheduled.name}`, scheduled.entry, 'urgent-deliberation-scheduled', Duration.seconds(55));
+      // Done before the next run starts.
+      const timeout = Duration.seconds(scheduled.everySeconds - 5);
+      const fn = make(`Scheduled${scheduled.name}`, scheduled.entry, 'urgent-deliberation-scheduled', timeout);
       useTable(fn);
       controlWorkflow(fn);
       noticeIdentity.grantSendEmail(fn.function);
@@ -152,7 +139,7 @@ export class UrgentDeliberationStack extends Stack {
     }
 
     // ---- the case workflow
-    const definitionFile = props.definitionFile ?? join(root, 'statemachines', 'case-workflow.asl.json');
+    const definitionFile = join(root, 'statemachines', 'case-workflow.asl.json');
     const workflowLogs = new LogGroup(this, 'WorkflowLogs', {
       // The vended-logs prefix keeps Step Functions from growing the account's log resource policy.
       logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
@@ -184,7 +171,7 @@ export class UrgentDeliberationStack extends Stack {
     });
 
     // ---- web hosting and sign-in
-    const site = new WebSite(this, 'Web', { distDir: props.webDistDir ?? join(root, 'web', 'dist') });
+    const site = new WebSite(this, 'Web', { distDir: join(root, 'web', 'dist') });
     const identity = new Identity(this, 'Identity', { domainPrefix: props.authDomainPrefix, webOrigin: site.origin });
 
     // ---- the HTTP API
@@ -257,7 +244,6 @@ export class UrgentDeliberationStack extends Stack {
         }
       }
     }
-    this.functions = functions;
 
     // ---- config.json: what the page learns at deploy time
     // The $default stage has no path segment, so the endpoint is the base URL.

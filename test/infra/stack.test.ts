@@ -1,11 +1,11 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, stackPropsFromContext } from '../../infra/context';
+import { stackPropsFromContext } from '../../infra/context';
 import { apiFunctions, scheduledFunctions, workflowFunctions } from '../../infra/functions';
 import { UrgentDeliberationStack } from '../../infra/stack';
 import { policyById } from '../../shared/domain/policy';
@@ -18,7 +18,6 @@ interface Statement {
   Effect: string;
 }
 
-const REAL_ASL = join(PROJECT_ROOT, 'statemachines', 'case-workflow.asl.json');
 const WORKFLOW_NAMES = Object.keys(workflowFunctions);
 const CONTEXT = {
   policyProfile: 'eu-tco',
@@ -26,29 +25,6 @@ const CONTEXT = {
   committeeMembers: 'member-1,member-2,member-3',
   noticeDomain: 'notices-test.example',
 };
-
-/** A few-state stand-in while the real definition is being written: one callback task, one plain task per function. */
-function tinyAsl(): string {
-  const states: Json = {};
-  WORKFLOW_NAMES.forEach((name, i) => {
-    const next = i + 1 < WORKFLOW_NAMES.length ? { Next: WORKFLOW_NAMES[i + 1] } : { End: true };
-    states[name] =
-      name === 'StoreTaskToken'
-        ? {
-            Type: 'Task',
-            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-            Parameters: { FunctionName: `\${${name}FunctionArn}`, Payload: { 'taskToken.$': '$$.Task.Token', 'caseId.$': '$.caseId' } },
-            ...next,
-          }
-        : {
-            Type: 'Task',
-            Resource: 'arn:aws:states:::lambda:invoke',
-            Parameters: { FunctionName: `\${${name}FunctionArn}`, 'Payload.$': '$' },
-            ...next,
-          };
-  });
-  return JSON.stringify({ StartAt: WORKFLOW_NAMES[0], States: states });
-}
 
 let outdir: string;
 let app: App;
@@ -59,23 +35,16 @@ let substitutions: Record<string, unknown>;
 beforeAll(() => {
   // Prepare: one synthesis for the whole file; bundling every handler is the slow part.
   outdir = mkdtempSync(join(tmpdir(), 'ud-infra-'));
-  let definitionFile: string | undefined;
-  if (!existsSync(REAL_ASL)) {
-    definitionFile = join(outdir, 'tiny.asl.json');
-    writeFileSync(definitionFile, tinyAsl());
-  }
   // Path metadata (as the CLI writes it) lets the assertions find resources by construct path.
   app = new App({ outdir, context: { ...CONTEXT, 'aws:cdk:enable-path-metadata': true } });
-  const stack = new UrgentDeliberationStack(app, 'UrgentDeliberation', {
-    ...stackPropsFromContext(app.node),
-    ...(definitionFile ? { definitionFile } : {}),
-  });
+  const stack = new UrgentDeliberationStack(app, 'UrgentDeliberation', stackPropsFromContext(app.node));
   template = Template.fromStack(stack);
   const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0] as Json;
   const properties = machine.Properties as Json;
   definition = properties.DefinitionString as string;
   substitutions = properties.DefinitionSubstitutions as Record<string, unknown>;
-});
+  // About 40 s of CPU (24 esbuild runs); the margin is for a machine shared with other suites.
+}, 300_000);
 
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
