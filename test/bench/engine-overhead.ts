@@ -1,0 +1,127 @@
+/**
+ * Figure 3, engine overhead: the automatic stretch of a case's path, from the approval reaching the
+ * workflow to the workflow waiting on people again (IssueOrders, a notice per operator, the
+ * compliance waits, the post-review opening), run (a) by the local Step Functions engine and
+ * (b) by calling the same task handlers in this process one after the other, in the order and
+ * with the payloads of an (a) execution's history, against the same dynalite and SES. Each (b)
+ * case is a fresh case brought to the same point (filed, workflow stopped, approved), so the
+ * handlers do the same work, not a replay's shortcuts.
+ */
+import { StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { resolvePolicy } from '../../shared/domain/policy';
+import { LOCAL_TABLE_NAME } from '../../shared/store/table';
+import type { LocalStack } from '../support/local-stack';
+import { CLOUD_SWEEP, ms, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
+import { taskRuns, type TaskRun } from './lib/history';
+import { distribution, waitFor } from './lib/stats';
+import { Api, StepFunctions } from './lib/system';
+
+const CASES = 10;
+const URLS = ['https://webhard.example/bench/engine', 'https://social.example/bench/engine'];
+const FAKE_TOKEN = 'bench-direct-call-token';
+
+interface Step {
+  functionName: string;
+  payload: unknown;
+}
+
+/** The handlers' environment (docs/architecture.md), pointing at the running stack. */
+function pointHandlersAt(stack: LocalStack, stateMachineArn: string): void {
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoDbUrl,
+    AWS_ENDPOINT_URL_SFN: stack.sfnUrl,
+    AWS_ENDPOINT_URL_SES: stack.sesUrl,
+    AWS_ENDPOINT_URL_SESV2: stack.sesUrl,
+    TABLE_NAME: LOCAL_TABLE_NAME,
+    STATE_MACHINE_ARN: stateMachineArn,
+    NOTICE_FROM: 'notices@urgent-deliberation.example',
+    STAFF_EMAILS: 'staff@kcsc.example',
+    COMMITTEE_MEMBERS: 'member-1,member-2,member-3,member-4,member-5',
+    POLICY_JSON: JSON.stringify(resolvePolicy(QUIET_POLICY)),
+  });
+}
+
+/** The engine's automatic stretch: from the approval token's completion to the last task it then ran. */
+function automaticStretch(runs: readonly TaskRun[]): { startedAt: number; endedAt: number; runs: TaskRun[] } | undefined {
+  const approval = runs.find((run) => run.waitForToken && (run.payload as { purpose?: string })?.purpose === 'APPROVAL');
+  if (approval?.completedAt === undefined) return undefined;
+  const after = runs.filter((run) => run.scheduledAt >= (approval.completedAt as number));
+  // Done when both compliance waits and the post-review wait have stored their tokens.
+  if (after.filter((run) => run.waitForToken && run.endedAt !== undefined).length < URLS.length + 1) return undefined;
+  return { startedAt: approval.completedAt, endedAt: Math.max(...after.map((run) => run.endedAt as number)), runs: after };
+}
+
+export const figure: Figure = {
+  run: () =>
+    withStack({ policy: QUIET_POLICY, env: CLOUD_SWEEP }, async (stack): Promise<FigureResult> => {
+      const api = new Api(stack);
+      const sfn = new StepFunctions(stack);
+      pointHandlersAt(stack, await sfn.stateMachineArn());
+      const { createLambdaInvoker } = await import('../../infra/local/lambda');
+      const lambda = createLambdaInvoker({ rootDir: process.cwd() });
+
+      const throughEngine = async (index: number) => {
+        const caseId = await api.fileReport(URLS.map((url) => `${url}/a${index}`));
+        await api.approve(caseId);
+        const executionArn = await sfn.executionArn(caseId);
+        const stretch = await waitFor(`the workflow of ${caseId} to wait on people again`, async () => automaticStretch(taskRuns(await sfn.history(executionArn))), 60_000, 100);
+        return { caseId, ...stretch };
+      };
+
+      // A fresh case at the same point: filed, its workflow stopped at the approval wait, approved.
+      const directly = async (template: { caseId: string; steps: Step[] }, index: number) => {
+        const caseId = await api.fileReport(URLS.map((url) => `${url}/b${index}`));
+        const executionArn = await sfn.executionArn(caseId);
+        await waitFor(`the approval wait of ${caseId}`, async () => (taskRuns(await sfn.history(executionArn)).some((run) => run.endedAt !== undefined && run.waitForToken) ? true : undefined), 30_000, 100);
+        await sfn.client.send(new StopExecutionCommand({ executionArn, error: 'Benchmark', cause: 'handlers are called directly' }));
+        await api.approve(caseId);
+        const from = template.caseId.slice(1);
+        const to = caseId.slice(1);
+        const steps = template.steps.map((step) => ({
+          functionName: step.functionName,
+          payload: JSON.parse(JSON.stringify(step.payload).replaceAll(from, to).replace(/"taskToken":"[^"]*"/g, `"taskToken":"${FAKE_TOKEN}"`)) as unknown,
+        }));
+        const started = performance.now();
+        for (const step of steps) await lambda.invoke(step.functionName, step.payload);
+        return performance.now() - started;
+      };
+
+      // One of each first, not counted: module loading belongs to figure 7.
+      const warm = await throughEngine(-1);
+      const template = { caseId: warm.caseId, steps: warm.runs.map((run) => ({ functionName: run.functionName, payload: run.payload })) };
+      await directly(template, -1);
+
+      const engineMs: number[] = [];
+      const engineHandlerMs: number[] = [];
+      const directMs: number[] = [];
+      // Interleaved, so that a slow spell of the machine hits both alike.
+      for (let index = 0; index < CASES; index += 1) {
+        const stretch = await throughEngine(index);
+        engineMs.push(stretch.endedAt - stretch.startedAt);
+        engineHandlerMs.push(stretch.runs.reduce((sum, run) => sum + ((run.endedAt as number) - run.startedAt), 0));
+        directMs.push(await directly(template, index));
+      }
+      const a = distribution(engineMs);
+      const b = distribution(directMs);
+      const ratio = Math.round((a.p50 / b.p50) * 100) / 100;
+      return {
+        summary: `a/b = ${ratio} (engine p50 ${ms(a.p50)}, direct p50 ${ms(b.p50)}; ${template.steps.length} tasks, ${CASES} cases each)`,
+        details: {
+          cases: CASES,
+          tasks: template.steps.map((step) => step.functionName),
+          engineMs: a,
+          directMs: b,
+          ratioOfMedians: ratio,
+          engineHandlerTimeSumMs: distribution(engineHandlerMs),
+        },
+        notes: [
+          '(a) from the TaskSucceeded of the approval wait to the end of the last task before the workflow waits on people again, from the execution history.',
+          '(b) the same handlers, payloads and order, called in sequence in the bench process through the same in-process Lambda invoker; the engine runs the two notices and the review opening concurrently (Parallel, Map), (b) does not.',
+          'engineHandlerTimeSumMs: the handlers\' own time inside (a), summed over its tasks, from TaskStarted to TaskSucceeded/TaskSubmitted.',
+        ],
+      };
+    }),
+};

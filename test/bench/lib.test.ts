@@ -1,0 +1,135 @@
+/** The benchmark's arithmetic: what it reports must be right even though it asserts no timing. */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { largestPayloadBytes, stateTransitions, taskRuns } from './lib/history';
+import { priceCase } from './lib/pricing';
+import { distribution, inPool, percentile } from './lib/stats';
+
+const at = (ms: number): Date => new Date(Date.UTC(2026, 0, 1) + ms);
+
+/** A history shaped like the local engine's (and AWS's): each event points at the one before it in its thread. */
+const history: HistoryEvent[] = [
+  { id: 1, previousEventId: 0, timestamp: at(0), type: 'ExecutionStarted' },
+  { id: 2, previousEventId: 1, timestamp: at(1), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'OpenCase', input: '{"caseId":"C1"}' } },
+  {
+    id: 3,
+    previousEventId: 2,
+    timestamp: at(2),
+    type: 'TaskScheduled',
+    taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:OpenCase","Payload":{"caseId":"C1"}}' },
+  },
+  { id: 4, previousEventId: 3, timestamp: at(3), type: 'TaskStarted' },
+  { id: 5, previousEventId: 4, timestamp: at(40), type: 'TaskFailed' },
+  {
+    id: 6,
+    previousEventId: 5,
+    timestamp: at(2040),
+    type: 'TaskScheduled',
+    taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:OpenCase","Payload":{"caseId":"C1"}}' },
+  },
+  { id: 7, previousEventId: 6, timestamp: at(2041), type: 'TaskStarted' },
+  { id: 8, previousEventId: 7, timestamp: at(2100), type: 'TaskSucceeded', taskSucceededEventDetails: { output: '{"Payload":{"procedure":"interim-then-review"}}' } },
+  { id: 9, previousEventId: 8, timestamp: at(2101), type: 'ChoiceStateEntered', stateEnteredEventDetails: { name: 'ChooseProcedure', input: 'x'.repeat(500) } },
+  { id: 10, previousEventId: 9, timestamp: at(2102), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'AwaitApprovals' } },
+  {
+    id: 11,
+    previousEventId: 10,
+    timestamp: at(2103),
+    type: 'TaskScheduled',
+    taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', region: 'us-east-1', parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:StoreTaskToken","Payload":{"purpose":"APPROVAL"}}' },
+  },
+  { id: 12, previousEventId: 11, timestamp: at(2104), type: 'TaskStarted' },
+  { id: 13, previousEventId: 12, timestamp: at(2130), type: 'TaskSubmitted' },
+  { id: 14, previousEventId: 13, timestamp: at(9000), type: 'TaskSucceeded' },
+];
+
+describe('percentiles', () => {
+  it.each([
+    [50, 5],
+    [95, 10],
+    [99, 10],
+    [10, 1],
+  ])('gives the nearest-rank p%i of 1..10 as %i', (p, expected) => {
+    // Given ten observations, in no particular order
+    const values = [7, 3, 10, 1, 9, 2, 8, 4, 6, 5];
+    // Then the percentile is one of them, by nearest rank
+    expect(percentile(values, p)).toBe(expected);
+  });
+
+  it('summarises an empty sample as not-a-number rather than zero', () => {
+    expect(distribution([]).p50).toBeNaN();
+  });
+});
+
+describe('inPool', () => {
+  it('never runs more than its concurrency at once and keeps the order of results', async () => {
+    // Given twenty items and a pool of three
+    let running = 0;
+    let most = 0;
+    // When each item takes a turn of the event loop
+    const results = await inPool(Array.from({ length: 20 }, (_, i) => i), 3, async (item) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setImmediate(resolve));
+      running -= 1;
+      return item * 2;
+    });
+    // Then at most three ran together, and results line up with the items
+    expect(most).toBe(3);
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
+  });
+});
+
+describe('execution history', () => {
+  it('counts each state entered, plus each retry, as a billed transition', () => {
+    // Three states entered, and OpenCase tried twice
+    expect(stateTransitions(history)).toBe(4);
+  });
+
+  it('pairs each invocation with its start and end, a token task ending when its Lambda returned', () => {
+    const runs = taskRuns(history);
+    expect(runs.map((run) => [run.functionName, run.startedAt - at(0).getTime(), (run.endedAt ?? 0) - at(0).getTime(), run.failed])).toEqual([
+      ['OpenCase', 3, 40, true],
+      ['OpenCase', 2041, 2100, false],
+      ['StoreTaskToken', 2104, 2130, false],
+    ]);
+    expect(runs[2]?.completedAt).toBe(at(9000).getTime());
+  });
+
+  it('finds the largest input, output or parameters in bytes', () => {
+    expect(largestPayloadBytes(history)).toEqual({ bytes: 500, where: 'ChoiceStateEntered ChooseProcedure input' });
+  });
+});
+
+describe('pricing', () => {
+  it('prices each usage line and adds them up, per case and per 100,000 cases', () => {
+    // Given 1,000 transitions and nothing else
+    const priced = priceCase({
+      stateTransitions: 1000,
+      lambdaInvocations: 0,
+      lambdaMs: 0,
+      dynamoDbReadUnits: 0,
+      dynamoDbWriteUnits: 0,
+      sesMessages: 0,
+      apiRequests: 0,
+      logBytes: 0,
+    });
+    // Then the case costs Step Functions' $0.025 per 1,000 transitions
+    expect(priced.totalUsd).toBeCloseTo(0.025, 10);
+    expect(priced.per100kUsd).toBeCloseTo(2500, 6);
+  });
+
+  it('prices a second of Lambda at 512 MB on arm64', () => {
+    const priced = priceCase({
+      stateTransitions: 0,
+      lambdaInvocations: 1,
+      lambdaMs: 1000,
+      dynamoDbReadUnits: 0,
+      dynamoDbWriteUnits: 0,
+      sesMessages: 0,
+      apiRequests: 0,
+      logBytes: 0,
+    });
+    expect(priced.totalUsd).toBeCloseTo(0.2 / 1e6 + 0.5 * 0.0000133334, 12);
+  });
+});

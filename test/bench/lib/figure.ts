@@ -1,0 +1,44 @@
+/** What every benchmark figure module exports, and the stack settings they share. */
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../support/local-stack';
+
+export interface FigureResult {
+  /** One line for the table. */
+  summary: string;
+  /** Everything measured, for results/latest.json. */
+  details: Record<string, unknown>;
+  /** How it was measured, and what to keep in mind reading it. */
+  notes?: string[];
+}
+
+/** A figure module's export: its name, title and time budget live in `figures.ts`. */
+export interface Figure {
+  run(): Promise<FigureResult>;
+}
+
+/**
+ * The Korean profile with no reminders: with its 24-hour deadlines nothing but the path being
+ * measured runs during a figure.
+ */
+export const QUIET_POLICY = { id: 'kr-bench-quiet', reminders: [] } as const;
+
+/** The sweeper at its cloud period (EventBridge, 60 s), so figures measure the workflow's own timers. */
+export const CLOUD_SWEEP = { SWEEP_INTERVAL_SECONDS: '60' } as const;
+
+/** Starts a stack, runs `body`, and always stops the stack. */
+export async function withStack<T>(options: LocalStackOptions, body: (stack: LocalStack) => Promise<T>): Promise<T> {
+  const stack = await startLocalStack(options);
+  try {
+    return await body(stack);
+  } finally {
+    await stack.stop();
+  }
+}
+
+export const ms = (value: number): string => (Number.isFinite(value) ? `${Math.round(value)} ms` : 'n/a');
+export const seconds = (valueMs: number): string => (Number.isFinite(valueMs) ? `${(valueMs / 1000).toFixed(1)} s` : 'n/a');
+
+const started = Date.now();
+/** A progress line on stderr: the runner shows the last ones when a figure fails or overruns. */
+export function progress(message: string): void {
+  process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${message}\n`);
+}

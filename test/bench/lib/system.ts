@@ -1,0 +1,361 @@
+/**
+ * The benchmark's view of a running local stack: the public API as its users call it, the SES
+ * emulator's sent mail, the Step Functions API, and direct reads of the table (the bench reads
+ * records' own timestamps rather than timing from outside, so polling adds nothing to a figure).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { orderIdFor } from '../../../shared/domain/ids';
+import type { CaseRecord, OrderRecord } from '../../../shared/domain/model';
+import { LOCAL_TABLE_NAME } from '../../../shared/store/table';
+import type { LocalStack } from '../../support/local-stack';
+import { sleep } from './stats';
+
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const REGION = 'us-east-1';
+
+export const STAFF = ['staff-kim', 'staff-lee', 'staff-park'] as const;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly route: string,
+    readonly body: unknown,
+  ) {
+    super(`${route} answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
+  }
+}
+
+export interface SentEmail {
+  messageId: string;
+  to: string[];
+  subject: string;
+  /** When the bench saw it appear in the emulator's store (ms since epoch). */
+  seenAt: number;
+  /** The emulator's own time stamp: whole seconds only, so used as a cross-check. */
+  storeAtSeconds: number;
+}
+
+/**
+ * Every request the bench makes through the API, counted by route: in the cloud each is one API
+ * Gateway request and one Lambda invocation (figure 6).
+ */
+export class Api {
+  readonly calls = new Map<string, number>();
+  readonly callMs: number[] = [];
+  private readonly tokens = new Map<string, Promise<string>>();
+
+  constructor(private readonly stack: LocalStack) {}
+
+  private token(user: string): Promise<string> {
+    let token = this.tokens.get(user);
+    if (!token) {
+      token = this.stack.token(user);
+      this.tokens.set(user, token);
+    }
+    return token;
+  }
+
+  async request<T>(user: string, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const key = `${method} ${route.replace(/\/[CORA][0-9A-Z]{26}[^/]*/g, '/{id}')}`;
+    this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+    const started = performance.now();
+    const response = await fetch(`${this.stack.baseUrl}${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${await this.token(user)}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    this.callMs.push(performance.now() - started);
+    const parsed: unknown = text === '' ? undefined : JSON.parse(text);
+    if (response.status >= 400) throw new ApiError(response.status, key, parsed);
+    return parsed as T;
+  }
+
+  totalCalls(): number {
+    return [...this.calls.values()].reduce((sum, count) => sum + count, 0);
+  }
+
+  async fileReport(urls: readonly string[], filedBy = 'staff-kim'): Promise<string> {
+    const answer = await this.request<{ caseId: string }>(filedBy, 'POST', '/reports', {
+      urls,
+      category: 'SYNTHETIC_SEXUAL_IMAGERY',
+      reporter: { kind: 'STAFF' },
+      victimConsent: true,
+    });
+    return answer.caseId;
+  }
+
+  /** The two approvals an urgent order needs, by staff other than the filer; resolves after the last. */
+  async approve(caseId: string, approvers: readonly string[] = ['staff-lee', 'staff-park']): Promise<void> {
+    for (const user of approvers) {
+      await this.request(user, 'POST', `/cases/${caseId}/approvals`, { decision: 'APPROVE', reason: 'benchmark: clearly illegal content' });
+    }
+  }
+}
+
+/** Reads the single table directly (not through the handlers' metering proxy, if any). */
+export class Table {
+  private readonly client: DynamoDBDocumentClient;
+
+  /** `endpoint`: dynalite itself, when the stack was started on a DYNAMODB_PORT of the caller's choosing. */
+  constructor(stack: LocalStack, endpoint = stack.dynamoDbUrl) {
+    this.client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: REGION, credentials: CREDENTIALS }));
+  }
+
+  async caseItems(caseId: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: LOCAL_TABLE_NAME,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async caseRecord(caseId: string): Promise<CaseRecord | undefined> {
+    return (await this.caseItems(caseId)).find((item) => item.sk === 'CASE') as CaseRecord | undefined;
+  }
+
+  async ordersOf(caseId: string): Promise<OrderRecord[]> {
+    return (await this.caseItems(caseId)).filter((item) => String(item.sk).startsWith('ORDER#')) as unknown as OrderRecord[];
+  }
+
+  async allOrders(): Promise<OrderRecord[]> {
+    const items: OrderRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: LOCAL_TABLE_NAME,
+          FilterExpression: 'begins_with(sk, :order)',
+          ExpressionAttributeValues: { ':order': 'ORDER#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((page.Items ?? []) as OrderRecord[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+/** When the approval that completed the urgent track landed, by the case record's own clock. */
+export function lastApprovalAt(record: CaseRecord): number {
+  const times = record.approvals.filter((approval) => approval.decision === 'APPROVE').map((approval) => Date.parse(approval.at));
+  if (times.length === 0) throw new Error(`Case ${record.caseId} has no approval.`);
+  return Math.max(...times);
+}
+
+/** When the order's notice of issue was handed to SES (recorded right after SES answered). */
+export function orderNoticeSentAt(order: OrderRecord): number | undefined {
+  const notice = order.notices?.find((record) => record.kind === 'ORDER');
+  return notice ? Date.parse(notice.sentAt) : undefined;
+}
+
+export const orderId = orderIdFor;
+
+/**
+ * Follows the SES emulator's sent mail without loading the stack under test: it tails the
+ * emulator's append-only copy in DATA_DIR (infra/local/ses) and falls back to `GET /store`.
+ */
+export class Mailbox {
+  readonly emails: SentEmail[] = [];
+  private readonly file: string;
+  private offset = 0;
+  private partial = '';
+  private timer: NodeJS.Timeout | undefined;
+  private readonly waiters: { match: (email: SentEmail) => boolean; resolve: (email: SentEmail) => void }[] = [];
+
+  constructor(private readonly stack: LocalStack, private readonly everyMs = 50) {
+    this.file = path.join(stack.dataDir, 'ses', 'emails.jsonl');
+  }
+
+  start(): this {
+    const tick = async (): Promise<void> => {
+      try {
+        await this.poll();
+      } finally {
+        if (this.timer !== undefined) this.timer = setTimeout(() => void tick(), this.everyMs);
+      }
+    };
+    this.timer = setTimeout(() => void tick(), 0);
+    return this;
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private add(raw: { messageId?: string; destination?: { to?: string[] }; subject?: string; at?: number }, seenAt: number): void {
+    if (typeof raw.messageId !== 'string' || this.emails.some((email) => email.messageId === raw.messageId)) return;
+    const email: SentEmail = {
+      messageId: raw.messageId,
+      to: raw.destination?.to ?? [],
+      subject: raw.subject ?? '',
+      seenAt,
+      storeAtSeconds: raw.at ?? Number.NaN,
+    };
+    this.emails.push(email);
+    for (let index = this.waiters.length - 1; index >= 0; index -= 1) {
+      const waiter = this.waiters[index];
+      if (waiter && waiter.match(email)) {
+        this.waiters.splice(index, 1);
+        waiter.resolve(email);
+      }
+    }
+  }
+
+  private async poll(): Promise<void> {
+    const seenAt = Date.now();
+    let size: number | undefined;
+    try {
+      size = statSync(this.file).size;
+    } catch {
+      size = undefined;
+    }
+    if (size === undefined) {
+      const response = await fetch(`${this.stack.sesUrl}/store`).catch(() => undefined);
+      if (!response?.ok) return;
+      const store = (await response.json()) as { emails?: Parameters<Mailbox['add']>[0][] };
+      for (const raw of store.emails ?? []) this.add(raw, seenAt);
+      return;
+    }
+    if (size < this.offset) this.offset = 0;
+    if (size === this.offset) return;
+    const buffer = readFileSync(this.file).subarray(this.offset, size);
+    this.offset = size;
+    const lines = (this.partial + buffer.toString('utf8')).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      try {
+        this.add(JSON.parse(line) as Parameters<Mailbox['add']>[0], seenAt);
+      } catch {
+        continue;
+      }
+    }
+  }
+
+  /** The first e-mail whose subject contains `text`, as soon as it is seen; bounded by `timeoutMs`. */
+  waitForSubject(text: string, timeoutMs: number): Promise<SentEmail> {
+    const match = (email: SentEmail): boolean => email.subject.includes(text);
+    const found = this.emails.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const waiter = { match, resolve: (email: SentEmail) => (clearTimeout(timer), resolve(email)) };
+      const timer = setTimeout(() => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        reject(new Error(`No e-mail with "${text}" in its subject within ${Math.round(timeoutMs / 1000)} s.`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  async settle(ms = 300): Promise<void> {
+    await sleep(ms);
+    await this.poll();
+  }
+}
+
+export class StepFunctions {
+  readonly client: SFNClient;
+  private arn: Promise<string> | undefined;
+
+  constructor(stack: LocalStack) {
+    this.client = new SFNClient({ endpoint: stack.sfnUrl, region: REGION, credentials: CREDENTIALS });
+  }
+
+  stateMachineArn(): Promise<string> {
+    this.arn ??= this.client.send(new ListStateMachinesCommand({})).then((answer) => {
+      const machine = answer.stateMachines?.find((sm) => sm.name === 'case-workflow') ?? answer.stateMachines?.[0];
+      if (!machine?.stateMachineArn) throw new Error('The local Step Functions endpoint lists no state machine.');
+      return machine.stateMachineArn;
+    });
+    return this.arn;
+  }
+
+  /** The execution of a case: its name is the case id (docs/architecture.md). */
+  async executionArn(caseId: string): Promise<string> {
+    return (await this.stateMachineArn()).replace(':stateMachine:', ':execution:') + `:${caseId}`;
+  }
+
+  async history(executionArn: string): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: true }));
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return events;
+  }
+
+  async executionStatuses(): Promise<Map<string, string>> {
+    const statuses = new Map<string, string>();
+    let nextToken: string | undefined;
+    const stateMachineArn = await this.stateMachineArn();
+    do {
+      const page = await this.client.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, nextToken }));
+      for (const execution of page.executions ?? []) if (execution.name && execution.status) statuses.set(execution.name, execution.status);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return statuses;
+  }
+}
+
+/** Resident memory (VmRSS, bytes) of the runtime: the largest Node process in its process group. */
+export function runtimeRss(stack: LocalStack): number | undefined {
+  const group = stack.processGroupId();
+  if (group === undefined) return undefined;
+  let largest: number | undefined;
+  for (const pid of readProcDir()) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the parenthesised command name: state, ppid, pgrp, ...
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== group) continue;
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (match) largest = Math.max(largest ?? 0, Number(match[1]) * 1024);
+    } catch {
+      continue;
+    }
+  }
+  return largest;
+}
+
+function readProcDir(): number[] {
+  try {
+    return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** URLs for a case: `count` of them spread over the given operators' domains. */
+export function urlsFor(domains: readonly string[], count: number, tag: string): string[] {
+  return Array.from({ length: count }, (_, index) => `https://${domains[index % domains.length]}/bench/${tag}/${index}`);
+}

@@ -1,0 +1,150 @@
+/**
+ * `npm run bench`: runs each figure in its own process against its own local stack (127.0.0.1
+ * only), prints a table, and writes every figure with the machine's description to
+ * test/bench/results/latest.json. It reports; it never fails a build on a number. A figure that
+ * fails or overruns its budget shows as failed in the table and the others still run.
+ *
+ * `npm run bench -- time-to-notice cold-start` runs only the named figures.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FIGURES, type FigureEntry } from './figures';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const ROOT_DIR = path.resolve(BENCH_DIR, '..', '..');
+const RESULTS_FILE = path.join(BENCH_DIR, 'results', 'latest.json');
+/** The whole run stays under 10 minutes on the 2-core reference machine. */
+const TOTAL_BUDGET_SECONDS = 570;
+
+interface FigureOutcome {
+  id: string;
+  title: string;
+  ok: boolean;
+  seconds: number;
+  summary?: string;
+  details?: Record<string, unknown>;
+  notes?: string[];
+  error?: string;
+}
+
+export function describeMachine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    date: new Date().toISOString(),
+  };
+}
+
+function runFigure(entry: FigureEntry, budgetSeconds: number): Promise<FigureOutcome> {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'ud-bench-'));
+  const resultFile = path.join(scratch, 'result.json');
+  const started = Date.now();
+  return new Promise((resolve) => {
+    // Its own process group, so an overrun takes the figure and the stack it started down together.
+    const child = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx'), [path.join(BENCH_DIR, 'figure.ts'), entry.id, resultFile], {
+      cwd: ROOT_DIR,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    let log = '';
+    const keep = (chunk: Buffer): void => {
+      log = (log + chunk.toString('utf8')).slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let overran = false;
+    const timer = setTimeout(() => {
+      overran = true;
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, budgetSeconds * 1000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      const seconds = Math.round((Date.now() - started) / 100) / 10;
+      let outcome: FigureOutcome;
+      try {
+        const result = JSON.parse(readFileSync(resultFile, 'utf8')) as Omit<FigureOutcome, 'id' | 'title' | 'seconds'>;
+        outcome = { id: entry.id, title: entry.title, seconds, ...result };
+      } catch {
+        outcome = {
+          id: entry.id,
+          title: entry.title,
+          seconds,
+          ok: false,
+          error: overran ? `Stopped after its budget of ${budgetSeconds} s.\n${log.slice(-4000)}` : `The figure's process ended without a result.\n${log.slice(-4000)}`,
+        };
+      }
+      rmSync(scratch, { recursive: true, force: true });
+      resolve(outcome);
+    });
+  });
+}
+
+function lastLines(text: string, count: number): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '').slice(-count);
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim().slice(0, 160);
+}
+
+function printTable(outcomes: readonly FigureOutcome[]): void {
+  const rows = outcomes.map((o) => [o.title, o.ok ? (o.summary ?? '') : `FAILED: ${firstLine(o.error ?? '')}`, `${o.seconds} s`]);
+  const header = ['figure', 'result', 'took'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]): string => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const unknown = only.filter((id) => !FIGURES.some((f) => f.id === id));
+  if (unknown.length > 0) {
+    console.error(`Unknown figure(s): ${unknown.join(', ')}. Known: ${FIGURES.map((f) => f.id).join(', ')}`);
+    process.exit(2);
+  }
+  const selected = only.length > 0 ? FIGURES.filter((f) => only.includes(f.id)) : FIGURES;
+  const machine = describeMachine();
+  console.log(`Benchmark on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}`);
+  const runStarted = Date.now();
+  const outcomes: FigureOutcome[] = [];
+  for (const entry of selected) {
+    const left = TOTAL_BUDGET_SECONDS - (Date.now() - runStarted) / 1000;
+    if (left < 10) {
+      outcomes.push({ id: entry.id, title: entry.title, ok: false, seconds: 0, error: 'Not run: the whole run reached its 10-minute budget.' });
+      continue;
+    }
+    process.stdout.write(`${entry.title} ... `);
+    const outcome = await runFigure(entry, Math.min(entry.budgetSeconds, Math.floor(left)));
+    console.log(outcome.ok ? `${outcome.seconds} s` : `FAILED after ${outcome.seconds} s`);
+    if (!outcome.ok) console.log(`  ${lastLines(outcome.error ?? '', 12).join('\n  ')}`);
+    outcomes.push(outcome);
+  }
+  console.log('');
+  printTable(outcomes);
+
+  mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  const report = {
+    machine,
+    partial: only.length > 0,
+    totalSeconds: Math.round((Date.now() - runStarted) / 100) / 10,
+    figures: Object.fromEntries(outcomes.map(({ id, ...rest }) => [id, rest])),
+  };
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nWritten: ${path.relative(ROOT_DIR, RESULTS_FILE)} (${report.totalSeconds} s)`);
+}
+
+await main();
