@@ -1,13 +1,13 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { ServicePrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 
 /** The Lambda runtime of every function: the newest Node.js that this aws-cdk-lib offers. */
-export const HOUSE_RUNTIME = Runtime.NODEJS_24_X;
+const HOUSE_RUNTIME = Runtime.NODEJS_24_X;
 
 export interface HouseFunctionProps {
   /** Repository root: entries, the lock file and the tsconfig are found from here. */
@@ -83,7 +83,6 @@ export class HouseFunction extends Construct {
         format: OutputFormat.ESM,
         minify: true,
         sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
         // The SDK versions pinned in package-lock.json are the ones the tests ran against; the
         // runtime's preinstalled SDK may be older or newer.
