@@ -28,7 +28,7 @@ const history: HistoryEvent[] = [
     taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:OpenCase","Payload":{"caseId":"C1"}}' },
   },
   { id: 7, previousEventId: 6, timestamp: at(2041), type: 'TaskStarted' },
-  { id: 8, previousEventId: 7, timestamp: at(2100), type: 'TaskSucceeded', taskSucceededEventDetails: { output: '{"Payload":{"procedure":"interim-then-review"}}' } },
+  { id: 8, previousEventId: 7, timestamp: at(2100), type: 'TaskSucceeded', taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: '{"Payload":{"procedure":"interim-then-review"}}' } },
   { id: 9, previousEventId: 8, timestamp: at(2101), type: 'ChoiceStateEntered', stateEnteredEventDetails: { name: 'ChooseProcedure', input: 'x'.repeat(500) } },
   { id: 10, previousEventId: 9, timestamp: at(2102), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'AwaitApprovals' } },
   {
