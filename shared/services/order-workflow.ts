@@ -2,13 +2,14 @@
  * The order-level steps of the workflow: issuing one order per operator, the order notice, the
  * appeal window, collecting appeals, and fines.
  */
-import { appealWindowClosesAt, lateHours, orderDeadlines, secondsUntil } from '../domain/deadlines';
+import { appealWindowClosesAt, isPast, lateHours, orderDeadlines, secondsUntil } from '../domain/deadlines';
 import { computeFine, fineFactors } from '../domain/fines';
 import { orderIdFor, reviewIdFor } from '../domain/ids';
 import type { CaseUrl, DecisionStatus, Fine, OrderRecord } from '../domain/model';
 import { actionFor, isFinable, operatorForHost, orderStatus } from '../domain/orders';
 import { notifyOperator, notifyStaff } from '../notices/index';
 import { config } from '../runtime/config';
+import { TransientError } from '../runtime/transient';
 import { keys } from '../store/keys';
 import {
   appendAudit,
@@ -153,7 +154,7 @@ export async function sendOrderNotice(orderId: string, now: string): Promise<{ s
  * the confirmation, and the operator is told of its right to appeal. Under vote-first the orders
  * carry their appeal deadline from issuance and the order notice already said so.
  */
-export async function openAppealWindow(caseId: string, now: string): Promise<{ closesAt: string }> {
+export async function openAppealWindow(caseId: string, now: string): Promise<{ closesAt: string; waitUntil: string }> {
   const record = await requireCase(caseId);
   const { policy } = config();
   const voteFirst = record.procedure === 'vote-first';
@@ -191,17 +192,28 @@ export async function openAppealWindow(caseId: string, now: string): Promise<{ c
     action: 'APPEAL_WINDOW_OPENED',
     details: { closesAt },
   });
-  return { closesAt };
+  return { closesAt, waitUntil: wholeSecondAtOrAfter(closesAt) };
+}
+
+/**
+ * The Wait state's timestamp: Step Functions drops fractions of a second, which would end the
+ * wait up to a second before the window closes. Rounded up, it never ends early.
+ */
+function wholeSecondAtOrAfter(at: string): string {
+  return new Date(Math.ceil(Date.parse(at) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 const ON_APPEAL: ReadonlySet<DecisionStatus> = new Set(['APPEALED', 'UPHELD', 'OVERTURNED']);
 
 /** The appeal window closed: the appeals filed in it go to the committee. */
 export async function collectAppeals(caseId: string, now: string): Promise<{ appealIds: string[] }> {
+  const orders = await listOrdersOfCase(caseId);
+  const stillOpen = orders.find((order) => order.appealDeadline !== undefined && !isPast(order.appealDeadline, now));
+  if (stillOpen) {
+    throw new TransientError(`the appeal window of order ${stillOpen.orderId} is open until ${stillOpen.appealDeadline}`);
+  }
   const appeals = await listAppealsOfCase(caseId);
-  const appealedOrders = new Set(
-    (await listOrdersOfCase(caseId)).filter((order) => ON_APPEAL.has(order.decisionStatus)).map((order) => order.orderId),
-  );
+  const appealedOrders = new Set(orders.filter((order) => ON_APPEAL.has(order.decisionStatus)).map((order) => order.orderId));
   // An appeal item whose order never became APPEALED was refused (its window had closed).
   const appealIds = appeals
     .filter((appeal) => appealedOrders.has(appeal.orderId))

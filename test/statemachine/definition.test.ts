@@ -107,7 +107,7 @@ describe('case-workflow.asl.json', () => {
     for (const review of ['AwaitPriorReview', 'AwaitPostReview', 'AwaitAppealReview']) {
       expect(states[review]?.TimeoutSecondsPath).toBe('$.review.secondsToClose');
     }
-    expect(states.AwaitAppealWindow).toMatchObject({ Type: 'Wait', TimestampPath: '$.appealWindow.closesAt' });
+    expect(states.AwaitAppealWindow).toMatchObject({ Type: 'Wait', TimestampPath: '$.appealWindow.waitUntil' });
     expect(states.PerOrder).toMatchObject({
       Type: 'Map',
       ItemsPath: '$.orders.orderIds',

@@ -13,7 +13,7 @@ import type { OrderRecord, ReviewRecord } from '../../../shared/domain/model';
 import { handler as openCaseHandler } from '../../../functions/workflow/open-case';
 import { closeCase, escalateApprovalSla, sanitizeFailure } from '../../../shared/services/case-workflow';
 import { enforceDeadline, graceExpired } from '../../../shared/services/deadlines';
-import { issueOrders, sendOrderNotice } from '../../../shared/services/order-workflow';
+import { collectAppeals, issueOrders, openAppealWindow, sendOrderNotice } from '../../../shared/services/order-workflow';
 import { castVote, closeReviewAtDeadline, decideEscalatedReview, recuse } from '../../../shared/services/reviews';
 import { storeAndCheckTaskToken } from '../../../shared/services/task-tokens';
 import { keys } from '../../../shared/store/keys';
@@ -249,6 +249,28 @@ describe('issuing orders', () => {
     givenItems(orderItem(anOrder({ decisionStatus: 'REVOKED', status: 'REVOKED', deadlineAt: '2026-03-05T00:00:05.000Z' })));
     expect(await sendOrderNotice(WEBHARD_ORDER_ID, NOW)).toEqual({ secondsToDeadline: 5 });
     expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+});
+
+describe('the appeal window', () => {
+  it('ends its Wait on a whole second at or after the deadline, which Step Functions can honour exactly', async () => {
+    givenItems(
+      operatorItem(anOperator()),
+      caseItem(aCase({ status: 'CONFIRMED' })),
+      reviewItem(aReview({ status: 'CLOSED', outcome: 'CONFIRMED', closedAt: '2026-03-04T10:00:00.250Z' })),
+      orderItem(anOrder({ decisionStatus: 'CONFIRMED', status: 'CONFIRMED' })),
+    );
+    expect(await openAppealWindow(CASE_ID, NOW)).toEqual({
+      closesAt: '2026-03-19T10:00:00.250Z',
+      waitUntil: '2026-03-19T10:00:01Z',
+    });
+    expect(storedOrder()?.appealDeadline).toBe('2026-03-19T10:00:00.250Z');
+  });
+
+  it('is not collected before it has closed (a timer that fires early is retried)', async () => {
+    givenItems(orderItem(anOrder({ decisionStatus: 'CONFIRMED', status: 'CONFIRMED', appealDeadline: '2026-03-05T00:00:00.500Z' })));
+    await expect(collectAppeals(CASE_ID, NOW)).rejects.toMatchObject({ name: 'TransientError' });
+    expect(await collectAppeals(CASE_ID, '2026-03-05T00:00:00.500Z')).toEqual({ appealIds: [] });
   });
 });
 
