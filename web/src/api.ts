@@ -77,7 +77,13 @@ export interface ReviewView {
   openedAt?: string;
   eligibleMembers: string[];
   votesCast: number;
-  /** Present when the server shows counts by decision (staff, auditor, or after closing). */
+  /** Votes needed for a quorum, as the server counts them. */
+  quorumNeeded?: number;
+  /** Whether the caller may still vote (committee list). */
+  canVote?: boolean;
+  /** Whether the caller recused itself (committee list). */
+  recused?: boolean;
+  /** Counts by decision: shown once the review is no longer open (an open vote stays secret). */
   tally?: Tally;
   votes?: Record<string, VoteRecord>;
   recusals?: ReviewRecord['recusals'];
@@ -131,7 +137,10 @@ export interface BoardOrder {
   operatorId: string;
   status: OrderStatus;
   deadlineAt: string;
+  /** Compliance still awaited. */
+  open?: boolean;
   complianceStatus?: ComplianceStatus;
+  decisionStatus?: DecisionStatus;
   issuedAt?: string;
   category?: Category;
 }
@@ -272,7 +281,10 @@ export class ApiClient {
 export function normalizeReview(raw: Json): ReviewView {
   const votes = isRecord(raw.votes) ? (raw.votes as Record<string, VoteRecord>) : undefined;
   const counted = votes ? tallyOf(Object.values(votes).map((v) => v.decision)) : undefined;
-  const tally = isRecord(raw.tally) ? ({ CONFIRM: 0, REVOKE: 0, ABSTAIN: 0, ...(raw.tally as Partial<Tally>) } as Tally) : counted;
+  const tally =
+    typeof raw.confirm === 'number'
+      ? { CONFIRM: raw.confirm, REVOKE: Number(raw.revoke ?? 0), ABSTAIN: Number(raw.abstain ?? 0) }
+      : counted;
   const myVoteRaw = raw.myVote;
   const myVote =
     typeof myVoteRaw === 'string'

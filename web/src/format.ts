@@ -35,7 +35,7 @@ export function shortId(id: string): string {
 
 const compactFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** "2026-11-25 15:00 GMT+9": for lists and timelines, where the long legal form is too wide. */
+/** "2026-11-25 15:00:07 GMT+9": for lists and timelines, where the long legal form is too wide. */
 export function formatCompact(iso: string, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
@@ -48,11 +48,12 @@ export function formatCompact(iso: string, timeZone: string): string {
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
+      second: '2-digit',
       hourCycle: 'h23',
       timeZoneName: 'short',
     });
     compactFormatters.set(timeZone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.timeZoneName}`;
 }

@@ -2,6 +2,7 @@
  * For a person to look at the screens: serves web/dist, answers the API from mock-api.ts, and
  * saves screenshots of every main screen at phone and desktop widths to test/artifacts/look/.
  * Run: npm run build:web && npx tsx test/browser/support/look.ts
+ * With DOCS=1 it writes the README's small screenshots to docs/screenshots/ instead.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -25,9 +26,45 @@ const SCREENS: [user: string, route: string, name: string][] = [
   ['auditor-1', '/cases', 'auditor-cases'],
 ];
 
+/** The three roles' main screens, at the widths their users work at. */
+const DOCS: [user: string, route: string, name: string, width: number, height: number][] = [
+  ['staff-kim', '/staff/deadlines', 'staff-deadline-board', 1024, 560],
+  ['op-webhard', '/operator/orders', 'operator-orders', 390, 844],
+  ['member-1', '/committee/reviews', 'committee-batch-review', 390, 844],
+];
+
 const server = await serveStatic(path.join(ROOT, 'web', 'dist'));
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 mkdirSync(OUT, { recursive: true });
+if (process.env.DOCS === '1') {
+  const docsDir = path.join(ROOT, 'docs', 'screenshots');
+  mkdirSync(docsDir, { recursive: true });
+  for (const [user, route, name, width, height] of DOCS) {
+    const context = await browser.newContext({ viewport: { width, height }, locale: 'en-GB' });
+    const page = await context.newPage();
+    // A fixed clock: the countdowns in the pictures do not change from one run to the next.
+    await page.clock.setFixedTime(new Date('2026-03-02T01:00:00Z'));
+    await mockApi(page, new Date('2026-03-02T01:00:00Z').getTime());
+    await page.addInitScript((token) => {
+      sessionStorage.setItem('ud.token', token);
+      localStorage.setItem('ud.lang', 'en');
+    }, fakeToken(user));
+    await page.goto(`${server.url}/#${route}`);
+    await page.waitForLoadState('networkidle');
+    if (route === '/committee/reviews') {
+      // Show the batch in progress: two reviews picked, the vote bar open.
+      for (const box of (await page.locator('input.select').all()).slice(0, 2)) await box.check();
+      await page.locator('#batch-reason').fill('Same uploader, same clip.');
+      await page.locator('input.select').first().scrollIntoViewIfNeeded();
+    }
+    await page.screenshot({ path: path.join(docsDir, `${name}.png`) });
+    await context.close();
+  }
+  await browser.close();
+  await server.close();
+  console.log(`screenshots in ${docsDir}`);
+  process.exit(0);
+}
 const langs = (process.env.LOOK_LANGS ?? 'ko,en').split(',');
 try {
   for (const width of [390, 1280]) {

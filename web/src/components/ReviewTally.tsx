@@ -3,20 +3,21 @@ import type { ReviewView } from '../api';
 import { useT } from '../i18n';
 
 /**
- * Votes cast, quorum and (when the server shows them) counts by decision, as they stand. The
- * quorum rule is the domain's: the same `tally` that closes the review.
+ * Votes cast, quorum and (once the review is closed) counts by decision, as they stand. The
+ * quorum is the server's count, else the domain's rule: the same `tally` that closes the review.
  */
 export function ReviewTally({ review }: { review: ReviewView }) {
   const { t, v } = useT();
   const rule = tally({ eligibleMembers: review.eligibleMembers, recusals: review.recusals ?? {}, votes: review.votes ?? {} });
   const cast = review.votes ? rule.votesCast : review.votesCast;
-  const met = cast >= rule.quorumNeeded;
+  const quorumNeeded = review.quorumNeeded ?? rule.quorumNeeded;
+  const met = cast >= quorumNeeded;
   const counts = review.tally;
   return (
     <div class="tally" data-review={review.reviewId}>
       <span>{t('votesCast', { cast, eligible: rule.eligible })}</span>
       <span>
-        {t('quorum', { need: rule.quorumNeeded })} · <strong class={met ? 'ok' : 'warn'}>{met ? t('quorumMet') : t('quorumNotMet')}</strong>
+        {t('quorum', { need: quorumNeeded })} · <strong class={met ? 'ok' : 'warn'}>{met ? t('quorumMet') : t('quorumNotMet')}</strong>
       </span>
       {counts && (
         <span class="counts">

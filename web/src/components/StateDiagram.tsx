@@ -54,6 +54,8 @@ export function currentStates(detail: Pick<CaseDetail, 'status' | 'procedure' | 
   decision: string | null;
   perOrder: Map<string, string[]>;
 } {
+  // Which branch states a finished case passed through is in the execution's history, not in
+  // the case: once past the tracks, only the tracks as a whole are marked done.
   const perOrder = new Map<string, string[]>();
   const status = detail.status;
   const inTracks = status in DECISION_AT;
@@ -84,7 +86,7 @@ function Node({ name, current, done, note }: { name: string; current: boolean; d
   );
 }
 
-function Chain({ names, at, allDone, notes }: { names: string[]; at: string | null; allDone: boolean; notes?: Map<string, string[]> }) {
+function Chain({ names, at, notes }: { names: string[]; at: string | null; notes?: Map<string, string[]> }) {
   const index = at ? names.indexOf(at) : -1;
   return (
     <ol class="sm-chain">
@@ -93,7 +95,7 @@ function Chain({ names, at, allDone, notes }: { names: string[]; at: string | nu
           key={name}
           name={name}
           current={name === at || (notes?.has(name) ?? false)}
-          done={allDone || (index >= 0 && i < index)}
+          done={index >= 0 && i < index}
           note={notes?.get(name)}
         />
       ))}
@@ -124,11 +126,11 @@ export function StateDiagram({ detail }: { detail: CaseDetail }) {
           <div class="sm-branches">
             <div class="sm-branch">
               <span class="sm-branch-title">PerOrder</span>
-              <Chain names={present(COMPLIANCE)} at={null} allDone={past('Tracks')} notes={perOrder} />
+              <Chain names={present(COMPLIANCE)} at={null} notes={perOrder} />
             </div>
             <div class="sm-branch">
               <span class="sm-branch-title">Decision</span>
-              <Chain names={decisionNames} at={decision} allDone={past('Tracks')} />
+              <Chain names={decisionNames} at={decision} />
             </div>
           </div>
         </li>

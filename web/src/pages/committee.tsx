@@ -8,7 +8,8 @@ import { useT } from '../i18n';
 import { href } from '../router';
 
 function canVote(review: ReviewView, me: string): boolean {
-  return review.status === 'OPEN' && !review.myVote && review.eligibleMembers.includes(me) && !review.recusals?.[me];
+  if (review.status !== 'OPEN' || review.myVote || review.recused) return false;
+  return review.canVote ?? review.eligibleMembers.includes(me);
 }
 
 export function ReviewsPage() {
@@ -136,20 +137,17 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
               ))}
             </select>
           </div>
-          <fieldset class="choices">
-            <legend>{t('vote')}</legend>
-            {VOTE_DECISIONS.map((d) => (
-              <label key={d}>
-                <input type="radio" name="batch-decision" value={d} checked={decision === d} onChange={() => setDecision(d)} /> {v(d)}
-              </label>
-            ))}
-          </fieldset>
         </div>
-        <p class="meta">{t(`confirmMeans_${kind}`)}</p>
-        <div class="field">
-          <label for="batch-reason">{t('reasonOptional')}</label>
-          <input id="batch-reason" maxLength={2000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-        </div>
+        <label class="check">
+          <input
+            type="checkbox"
+            id="batch-all"
+            checked={votable.length > 0 && chosen.length === votable.length}
+            disabled={votable.length === 0}
+            onChange={(e) => setSelected(e.currentTarget.checked ? new Set(votable.map((r) => r.reviewId)) : new Set())}
+          />{' '}
+          {t('batchSelectAll', { count: votable.length })}
+        </label>
       </div>
       <ul class="cards review-list">
         {reviews.map((review) => {
@@ -174,29 +172,34 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
                   {t('closesAt')}: <DateTime iso={review.closesAt} /> · <Countdown deadline={review.closesAt} />
                 </p>
                 <ReviewTally review={review} />
-                <p class="meta">{review.myVote ? t('myVote', { vote: v(review.myVote) }) : t('notVoted')}</p>
+                <p class="meta">{review.recused ? t('recused') : review.myVote ? t('myVote', { vote: v(review.myVote) }) : t('notVoted')}</p>
               </div>
             </li>
           );
         })}
       </ul>
       <div class="batch-bar">
-        <div class="buttons">
-          <label class="check">
-            <input
-              type="checkbox"
-              id="batch-all"
-              checked={votable.length > 0 && chosen.length === votable.length}
-              disabled={votable.length === 0}
-              onChange={(e) => setSelected(e.currentTarget.checked ? new Set(votable.map((r) => r.reviewId)) : new Set())}
-            />{' '}
-            {t('batchSelectAll', { count: votable.length })}
-          </label>
-          <span aria-live="polite">{t('batchSelected', { count: chosen.length })}</span>
-          <button type="submit" class="primary" disabled={busy || chosen.length === 0}>
-            {t('batchVote', { count: chosen.length })}
-          </button>
-        </div>
+        <p aria-live="polite"><strong>{t('batchSelected', { count: chosen.length })}</strong></p>
+        {chosen.length > 0 && (
+          <>
+            <fieldset class="choices">
+              <legend>{t('vote')}</legend>
+              {VOTE_DECISIONS.map((d) => (
+                <label key={d}>
+                  <input type="radio" name="batch-decision" value={d} checked={decision === d} onChange={() => setDecision(d)} /> {v(d)}
+                </label>
+              ))}
+            </fieldset>
+            <p class="meta">{t(`confirmMeans_${kind}`)}</p>
+            <div class="field">
+              <label for="batch-reason">{t('reasonOptional')}</label>
+              <input id="batch-reason" maxLength={2000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            </div>
+            <button type="submit" class="primary" disabled={busy || chosen.length === 0}>
+              {t('batchVote', { count: chosen.length })}
+            </button>
+          </>
+        )}
         {result && (
           <div role="status" class={result.failed.length ? 'error' : 'success'}>
             {t('batchDone', { ok: result.ok, failed: result.failed.length })}
@@ -265,7 +268,7 @@ function ReviewDetail({
           {t('closesAt')}: <DateTime iso={review.closesAt} legal /> {review.status === 'OPEN' && <Countdown deadline={review.closesAt} />}
         </p>
         <ReviewTally review={review} />
-        <p>{review.myVote ? t('myVote', { vote: v(review.myVote) }) : t('notVoted')}</p>
+        <p>{review.recused ? t('recused') : review.myVote ? t('myVote', { vote: v(review.myVote) }) : t('notVoted')}</p>
         {review.outcome && (
           <p>
             {t('outcome')}: <Badge value={review.outcome} />

@@ -137,10 +137,21 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
   );
 }
 
-const OPEN = new Set(['ISSUED', 'ACKNOWLEDGED', 'OVERDUE']);
+const OPEN = new Set(['ISSUED', 'ACKNOWLEDGED']);
+const LIFTED = new Set(['REVOKED', 'OVERTURNED']);
 
-function isOpen(order: BoardOrder): boolean {
-  return OPEN.has(order.complianceStatus ?? order.status);
+/**
+ * On top: orders still awaiting compliance, and orders overdue without compliance (the server
+ * no longer counts these as open, but they are what staff must chase) unless lifted.
+ */
+function needsAttention(order: BoardOrder): boolean {
+  const compliance = order.complianceStatus ?? order.status;
+  if (compliance === 'OVERDUE') return !LIFTED.has(order.decisionStatus ?? '');
+  return order.open ?? OPEN.has(compliance);
+}
+
+function isOverdue(order: BoardOrder, now: number): boolean {
+  return (order.complianceStatus ?? order.status) === 'OVERDUE' || new Date(order.deadlineAt).getTime() <= now;
 }
 
 export function DeadlinesPage() {
@@ -156,8 +167,8 @@ export function DeadlinesPage() {
       <Loaded resource={board}>
         {(orders) => {
           const sorted = orders.slice().sort((a, b) => a.deadlineAt.localeCompare(b.deadlineAt));
-          const open = sorted.filter(isOpen);
-          const settled = sorted.filter((o) => !isOpen(o)).reverse();
+          const open = sorted.filter(needsAttention);
+          const settled = sorted.filter((o) => !needsAttention(o)).reverse();
           return (
             <>
               <h2>{t('openOrders')}</h2>
@@ -192,7 +203,7 @@ function BoardTable({ orders, live }: { orders: BoardOrder[]; live: boolean }) {
       </thead>
       <tbody>
         {orders.map((order) => {
-          const overdue = live && (order.status === 'OVERDUE' || new Date(order.deadlineAt).getTime() <= now);
+          const overdue = live && isOverdue(order, now);
           return (
             <tr key={order.orderId} class={overdue ? 'overdue' : ''} data-order={order.orderId} data-overdue={overdue ? 'true' : undefined}>
               <td data-label={t('colOperator')}>{order.operatorId}</td>
