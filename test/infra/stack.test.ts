@@ -33,18 +33,21 @@ let definition: string;
 let substitutions: Record<string, unknown>;
 
 beforeAll(() => {
-  // Prepare: one synthesis for the whole file; bundling every handler is the slow part.
+  // Prepare: one synthesis for the whole file. Bundling is skipped here (it is 24 esbuild runs,
+  // minutes on a loaded 2-core machine); test/infra/bundles.test.ts bundles every entry instead.
   outdir = mkdtempSync(join(tmpdir(), 'ud-infra-'));
   // Path metadata (as the CLI writes it) lets the assertions find resources by construct path.
-  app = new App({ outdir, context: { ...CONTEXT, 'aws:cdk:enable-path-metadata': true } });
+  app = new App({
+    outdir,
+    context: { ...CONTEXT, 'aws:cdk:enable-path-metadata': true, 'aws:cdk:bundling-stacks': [] },
+  });
   const stack = new UrgentDeliberationStack(app, 'UrgentDeliberation', stackPropsFromContext(app.node));
   template = Template.fromStack(stack);
   const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0] as Json;
   const properties = machine.Properties as Json;
   definition = properties.DefinitionString as string;
   substitutions = properties.DefinitionSubstitutions as Record<string, unknown>;
-  // About 40 s of CPU (24 esbuild runs); the margin is for a machine shared with other suites.
-}, 300_000);
+}, 120_000);
 
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
