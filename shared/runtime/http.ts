@@ -10,6 +10,7 @@ import {
   type ErrorDetail,
 } from '../domain/errors';
 import { logger } from './logger';
+import { isTransientAwsError } from './transient';
 
 /** Lambda's synchronous payload limit; a report of 1,000 URLs of 2,048 characters fits well below it. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -126,6 +127,10 @@ export function errorResponse(error: unknown): APIGatewayProxyResultV2 {
     return respond(400, {
       error: { code: 'VALIDATION_FAILED', message: 'The request is not valid; see details.', details: zodDetails(error) },
     });
+  }
+  if (isTransientAwsError(error)) {
+    logger.warn('transient failure answered 503', { errorName: (error as Error).name });
+    return respond(503, { error: { code: 'UNAVAILABLE', message: 'The service is busy; try again in a few seconds.' } });
   }
   logger.error('unexpected error', { errorName: error instanceof Error ? error.name : typeof error });
   return respond(500, { error: { code: 'INTERNAL', message: 'Something went wrong on our side; try again shortly.' } });

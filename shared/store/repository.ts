@@ -25,6 +25,7 @@ import type {
 import { caseIdOf } from '../domain/ids';
 import { chunk } from '../domain/orders';
 import { config } from '../runtime/config';
+import { TransientError } from '../runtime/transient';
 import { documentClient } from './client';
 import { casePartition, KEY_FIELDS, keys, type ItemKey } from './keys';
 import { GSI1, GSI2 } from './table';
@@ -38,6 +39,9 @@ export class ConditionFailedError extends Error {
 }
 
 const URLS_PER_CHUNK = 100;
+/** Writers racing for the chain's next sequence number retry with jittered, growing pauses. */
+const AUDIT_APPEND_ATTEMPTS = 12;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** How far back an audit append looks for its own event when a handler is retried. */
 const AUDIT_DEDUPE_WINDOW = 50;
 
@@ -371,7 +375,8 @@ export interface AuditEntry {
  * free, so two writers racing cannot fork the chain: the loser reads the new head and tries again.
  */
 export async function appendAudit(caseId: string, entry: AuditEntry): Promise<AuditEvent> {
-  for (let attempt = 0; attempt < 20; attempt += 1) {
+  for (let attempt = 0; attempt < AUDIT_APPEND_ATTEMPTS; attempt += 1) {
+    if (attempt > 0) await sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
     const recent = await queryAll(
       {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -393,7 +398,8 @@ export async function appendAudit(caseId: string, entry: AuditEntry): Promise<Au
     });
     if (await putIfAbsent({ ...keys.audit(caseId, event.seq), ...event, eventKey: entry.key })) return event;
   }
-  throw new Error(`could not append to the audit chain of ${caseId}: too much contention`);
+  // The workflow retries a TransientError with backoff; the API answers it as 503, try again.
+  throw new TransientError(`could not append to the audit chain of ${caseId}: too many writers at once`);
 }
 
 function auditEventOf(item: Item): AuditEvent {
