@@ -66,23 +66,26 @@ function errorResponse(code: ErrorCode | 'INTERNAL_ERROR', message: string): Loc
   return json(status, { error: { code, message } });
 }
 
+/**
+ * An oversized body is still read to its end, and dropped, before the 413 goes out: a client still
+ * sending when the connection closes gets a broken pipe instead of the answer.
+ */
 function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const declared = Number(request.headers['content-length'] ?? '0');
-  if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  let oversized = Number(request.headers['content-length'] ?? '0') > MAX_BODY_BYTES;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
+      if (oversized) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
+      oversized = size > MAX_BODY_BYTES;
+      if (oversized) chunks.length = 0;
+      else chunks.push(chunk);
     });
-    request.on('end', () => resolve(size === 0 ? undefined : Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => {
+      if (oversized) reject(tooLarge());
+      else resolve(size === 0 ? undefined : Buffer.concat(chunks).toString('utf8'));
+    });
     request.on('error', reject);
   });
 }
@@ -203,8 +206,6 @@ export function createApiGatewayServer(options: ApiGatewayOptions): Server {
       (answer) => send(request, response, answer),
       (error: unknown) => {
         if (error instanceof HttpError) {
-          // A request whose body was not read to the end cannot be followed on the same connection.
-          if (error.code === 'PAYLOAD_TOO_LARGE') response.setHeader('connection', 'close');
           send(request, response, errorResponse(error.code, error.message));
           return;
         }
