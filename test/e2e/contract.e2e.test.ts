@@ -3,7 +3,6 @@
  * documented shape, every error code comes out where the contract says, and a failed request
  * changes nothing.
  */
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import {
@@ -54,27 +53,6 @@ function expectError(answer: { status: number; body: any }, status: number, code
   expect(Object.keys(answer.body.error).every((key) => ['code', 'message', 'details'].includes(key))).toBe(true);
 }
 
-/**
- * A POST through node:http, which reads an answer the server gives before it has read the whole
- * body (as a 413 is), where fetch reports only the broken pipe.
- */
-function postRaw(path: string, token: string, body: string): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(`${stack.baseUrl}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    });
-    request.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
-    // The server may close the connection while the body is still being sent: the answer counts.
-    request.on('error', (error) => setTimeout(() => reject(error), 2000));
-    request.end(body);
-  });
-}
-
 async function caseCount(): Promise<number> {
   const answer = await api.get('staff-kim', '/cases');
   expect(answer.status).toBe(200);
@@ -117,6 +95,11 @@ describe('errors (section 3)', () => {
     expect(await caseCount()).toBe(before);
   });
 
+  it('answers 400 VALIDATION_FAILED to an unknown status filter', async () => {
+    const answer = await api.get('staff-kim', '/cases?status=SHREDDED');
+    expectError(answer, 400, 'VALIDATION_FAILED');
+  });
+
   it('names the bad field in details', async () => {
     const answer = await api.post('staff-kim', '/reports', reportBody(['https://webhard.example/v/1'], { category: 'SPAM' }));
     expectError(answer, 400, 'VALIDATION_FAILED');
@@ -125,11 +108,10 @@ describe('errors (section 3)', () => {
 
   it('answers 413 PAYLOAD_TOO_LARGE to a body over the limit, and files nothing', async () => {
     const before = await caseCount();
-    const answer = await postRaw(
-      '/reports',
-      await api.token('staff-kim'),
-      JSON.stringify(reportBody(['https://webhard.example/v/1'], { padding: 'x'.repeat(12 * 1024 * 1024) })),
-    );
+    // fetch sends the whole body before it reads the answer: the 413 must still reach it.
+    const answer = await api.call('staff-kim', 'POST', '/reports', {
+      rawBody: JSON.stringify(reportBody(['https://webhard.example/v/1'], { padding: 'x'.repeat(12 * 1024 * 1024) })),
+    });
     expectError(answer, 413, 'PAYLOAD_TOO_LARGE');
     expect(await caseCount()).toBe(before);
   });
@@ -160,6 +142,8 @@ describe('errors (section 3)', () => {
     ['a committee member deciding an escalated review', 'member-1', 'POST', '/committee/reviews/RID/decision', { decision: 'CONFIRM', reason: 'x' }],
     ['an auditor approving', 'auditor-1', 'POST', '/cases/CASEID/approvals', { decision: 'APPROVE' }],
     ['staff reading operator orders', 'staff-kim', 'GET', '/operator/orders', undefined],
+    ['an operator listing committee reviews', 'op-overseas', 'GET', '/committee/reviews', undefined],
+    ['a reporter reading a case', 'support-center', 'GET', '/cases/CASEID', undefined],
   ])('answers 403 FORBIDDEN to %s', async (_name, user, method, path, body) => {
     const caseId = await fileReport(api, [uniqueUrl('op-webhard')]);
     const answer = await api.call(user, method, path.replace('CASEID', caseId).replace('RID', `R${caseId.slice(1)}-POST`), {
@@ -488,6 +472,8 @@ describe('committee (section 6)', () => {
     expect(first.status).toBe(201);
     const twice = await api.post('member-1', `/committee/reviews/${review.reviewId}/votes`, { decision: 'REVOKE' });
     expectError(twice, 409, 'CONFLICT');
+    const recusalAfterVote = await api.post('member-1', `/committee/reviews/${review.reviewId}/recusal`, { reason: 'too late' });
+    expectError(recusalAfterVote, 409, 'CONFLICT');
     const seen = await findReview(api, caseId, 'POST_REVIEW');
     expect(seen.votesCast).toBe(1);
     // myVote: the decision, or the vote record holding it

@@ -177,6 +177,18 @@ describe('kill -9 with deadlines running', () => {
         expect(counts.CONFIRMED, orderId).toBe(1);
       }
     }
-    for (const { caseId } of running) expect((await audit(api, caseId)).verified, caseId).toBe(true);
+    // And the audit chains hold each event once, however often a task ran again after the crash
+    for (const { caseId, orderIds } of running) {
+      const chain = await audit(api, caseId);
+      expect(chain.verified, caseId).toBe(true);
+      for (const orderId of Object.values(orderIds)) {
+        for (const action of ['ORDER_ISSUED', 'ORDER_OVERDUE', 'ORDER_CONFIRMED']) {
+          const count = chain.events.filter((event) => event.action === action && event.details.orderId === orderId).length;
+          expect(count, `${action} of ${orderId}`).toBeLessThanOrEqual(1);
+        }
+        const sent = chain.events.filter((event) => event.action === 'NOTICE_SENT' && event.details.orderId === orderId);
+        expect(new Set(sent.map((event) => event.details.kind)).size, `notices of ${orderId}`).toBe(sent.length);
+      }
+    }
   }, 180_000);
 });

@@ -154,10 +154,26 @@ describe.concurrent('a case over its whole life', () => {
       });
       expect(complied.body, JSON.stringify(complied.body)).toMatchObject({ orderId, status: 'COMPLIED' });
     }
-    const orderNotice = await untilNotice(stack, domestic, 'ORDER');
-    expect(orderNotice.email.destination.to).toEqual(['notices@webhard.example']);
-    expect(orderNotice.email.body.text).toContain(domestic);
-    expect((await untilNotice(stack, overseas, 'ORDER')).email.destination.to).toEqual(['abuse@overseas.example']);
+    // And each order notice went to the operator's contact with its own URLs only, the deadline in
+    // UTC and in the policy's time zone, the legal basis, how to acknowledge and how to appeal
+    const urls = (await readCase(caseId)).urls.map((entry: any) => entry.url as string);
+    for (const [orderId, contact, legalBasis] of [
+      [domestic, 'notices@webhard.example', '제44조의7'],
+      [overseas, 'abuse@overseas.example', 'Article 44-7'],
+    ] as const) {
+      const notice = await untilNotice(stack, orderId, 'ORDER');
+      const order = await orderOnCase(caseId, orderId);
+      const text = notice.email.body.text ?? '';
+      expect(notice.email.destination.to).toEqual([contact]);
+      expect(order.urls).toHaveLength(1);
+      expect(text).toContain(order.urls[0]);
+      expect(urls.filter((url: string) => text.includes(url))).toEqual(order.urls);
+      expect(text).toContain(order.deadlineAt);
+      expect(text).toContain('Asia/Seoul');
+      expect(text).toContain(legalBasis);
+      expect(text).toContain(`/operator/orders/${orderId}/acknowledge`);
+      expect(text).toContain(`/operator/orders/${orderId}/appeal`);
+    }
     await confirmPostReview(caseId);
 
     // Then the case goes through the appeal window to CLOSED, the orders stay confirmed, and no fine is set
