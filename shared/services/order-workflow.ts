@@ -6,7 +6,7 @@ import { appealWindowClosesAt, isPast, lateHours, orderDeadlines, secondsUntil }
 import { computeFine, fineFactors } from '../domain/fines';
 import { orderIdFor, reviewIdFor } from '../domain/ids';
 import type { CaseUrl, DecisionStatus, Fine, OrderRecord } from '../domain/model';
-import { actionFor, isFinable, operatorForHost, orderStatus } from '../domain/orders';
+import { actionFor, chunk, isFinable, operatorForHost, orderStatus } from '../domain/orders';
 import { notifyOperator, notifyStaff } from '../notices/index';
 import { config } from '../runtime/config';
 import { TransientError } from '../runtime/transient';
@@ -61,20 +61,29 @@ async function matchUnassignedUrls(caseId: string): Promise<number> {
   const left = new Set(remaining.map((url) => url.url));
   for (let index = 0; ; index += 1) {
     const key = keys.urlChunk(caseId, null, index);
-    const chunk = await getItem<{ urls: CaseUrl[] }>(key);
-    if (!chunk) break;
-    const keep = chunk.urls.filter((url) => left.delete(url.url));
-    if (keep.length !== chunk.urls.length) await putItem({ ...key, urls: keep });
+    const stored = await getItem<{ urls: CaseUrl[] }>(key);
+    if (!stored) break;
+    const keep = stored.urls.filter((url) => left.delete(url.url));
+    if (keep.length !== stored.urls.length) await putItem({ ...key, urls: keep });
   }
   return remaining.length;
 }
+
+/**
+ * AWS runs at most 40 iterations of an inline Map at once, and an order's iteration lasts until its
+ * grace period ends: the workflow maps over batches of this size so that no order waits its turn.
+ */
+const INLINE_MAP_CONCURRENCY = 40;
 
 /**
  * One order per operator named by the case's URLs, with deadlines counted from the moment the
  * case was approved (`ordersIssuedAt`), not from when this task happens to run. Idempotent: the
  * order ids are derived from the case and the operator, and each order is put only if absent.
  */
-export async function issueOrders(caseId: string, now: string): Promise<{ orderIds: string[] }> {
+export async function issueOrders(
+  caseId: string,
+  now: string,
+): Promise<{ orderIds: string[]; orderBatches: string[][] }> {
   const record = await requireCase(caseId);
   const issuedAt = record.ordersIssuedAt;
   if (issuedAt === undefined) {
@@ -136,7 +145,7 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
       'unassigned-urls',
     );
   }
-  return { orderIds };
+  return { orderIds, orderBatches: chunk(orderIds, INLINE_MAP_CONCURRENCY) };
 }
 
 /** The order's notice to its operator (once), with this operator's URLs only. */

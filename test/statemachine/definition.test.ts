@@ -108,9 +108,15 @@ describe('case-workflow.asl.json', () => {
       expect(states[review]?.TimeoutSecondsPath).toBe('$.review.secondsToClose');
     }
     expect(states.AwaitAppealWindow).toMatchObject({ Type: 'Wait', TimestampPath: '$.appealWindow.waitUntil' });
+    expect(states.PerOrderBatch).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.orders.orderBatches',
+      ItemSelector: { 'caseId.$': '$.caseId', 'orderIds.$': '$$.Map.Item.Value' },
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'PerOrder' },
+    });
     expect(states.PerOrder).toMatchObject({
       Type: 'Map',
-      ItemsPath: '$.orders.orderIds',
+      ItemsPath: '$.orderIds',
       ItemSelector: { 'caseId.$': '$.caseId', 'orderId.$': '$$.Map.Item.Value' },
       ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' } },
     });

@@ -59,11 +59,12 @@ describe('payload size', () => {
     // When it is approved, every operator complies, and the committee confirms
     await h.until({ caseId, state: 'AwaitApprovals' });
     await approve(caseId);
+    // (every order's wait is open before anyone acts: the orders run in batches, none queued)
     for (let index = 0; index < OPERATORS; index += 1) {
       const orderId = orderIdFor(caseId, operatorId(index));
       await h.until({ caseId, state: 'AwaitCompliance', where: (e) => e.payload.purpose === `COMPLIANCE#${orderId}` });
-      await comply(operatorId(index), orderId);
     }
+    for (let index = 0; index < OPERATORS; index += 1) await comply(operatorId(index), orderIdFor(caseId, operatorId(index)));
     await h.until({ caseId, state: 'AwaitPostReview' });
     await vote(reviewIdFor(caseId, 'POST_REVIEW'), ['CONFIRM', 'CONFIRM', 'CONFIRM']);
     await h.execution(caseId).result;

@@ -228,7 +228,8 @@ describe('issuing orders', () => {
     const first = await issueOrders(CASE_ID, NOW);
     const second = await issueOrders(CASE_ID, NOW);
     // Then
-    expect(first).toEqual({ orderIds: [orderIdFor(CASE_ID, 'op-social'), WEBHARD_ORDER_ID] });
+    const orderIds = [orderIdFor(CASE_ID, 'op-social'), WEBHARD_ORDER_ID];
+    expect(first).toEqual({ orderIds, orderBatches: [orderIds] });
     expect(second).toEqual(first);
     expect(storedOrder(orderIdFor(CASE_ID, 'op-social'))).toMatchObject({
       urlCount: 1,
