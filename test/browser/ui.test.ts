@@ -222,4 +222,29 @@ describe('web UI', () => {
     expect(await watched.page.evaluate(() => document.documentElement.lang)).toBe('en');
     await watched.shot('signin-en');
   }, 60_000);
+
+  it('signs in and reaches a screen by keyboard alone', async () => {
+    const watched = await WatchedPage.open(browser, 'keyboard', 390);
+    opened.push(watched);
+    await watched.page.addInitScript(() => localStorage.setItem('ud.lang', 'en'));
+    await watched.page.goto(`${stack.baseUrl}/`);
+    await watched.page.locator('button[data-user]').first().waitFor();
+    const focused = (): Promise<string | null> => watched.page.evaluate(() => document.activeElement?.getAttribute('data-user') ?? null);
+    for (let presses = 0; presses < 20 && (await focused()) !== 'member-5'; presses += 1) await watched.page.keyboard.press('Tab');
+    expect(await focused()).toBe('member-5');
+    await watched.page.keyboard.press('Enter');
+    await watched.page.locator('main h1').waitFor();
+    await watched.shot('reviews');
+    // The new screen has the focus: the next Tab lands in its content, not back in the header.
+    await expect.poll(() => watched.page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await watched.page.keyboard.press('Tab');
+    expect(await watched.page.evaluate(() => document.activeElement?.closest('main') !== null)).toBe(true);
+    // On a fresh load the first Tab reaches the skip link, which lands on the content.
+    await watched.page.reload();
+    await watched.page.locator('main h1').waitFor();
+    await watched.page.keyboard.press('Tab');
+    expect(await watched.page.evaluate(() => document.activeElement?.className)).toBe('skip');
+    await watched.page.keyboard.press('Enter');
+    expect(await watched.page.evaluate(() => document.activeElement?.id)).toBe('main');
+  }, 60_000);
 });

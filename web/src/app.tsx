@@ -4,7 +4,7 @@
  * allow is not offered and answers "not found", like the API does.
  */
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Role } from '../../shared/domain/model';
 import { ApiClient } from './api';
 import {
@@ -151,6 +151,17 @@ function SignedIn({ config, session, onUnauthenticated }: { config: AppConfig; s
   useEffect(() => {
     if (path === '/' && home) navigate(home.pattern);
   }, [path, home]);
+
+  // A screen reached from another takes the keyboard focus, so the next Tab starts in it; on a
+  // fresh load the focus stays at the top, where the skip link is.
+  const firstPath = useRef(true);
+  useEffect(() => {
+    if (firstPath.current) {
+      firstPath.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [path]);
 
   if (!home) return <p class="error" role="alert">{t('noRole')}</p>;
   let content: ComponentChildren = null;
