@@ -291,6 +291,21 @@ describe('reports and cases (section 4)', () => {
     expect(JSON.stringify(all.body)).toContain(orderIdFor(caseId, 'op-webhard'));
   });
 
+  it('lets two approvers racing both land: ORDERS_ISSUED with both approvals, and one order', async () => {
+    const caseId = await fileReport(api, [uniqueUrl('op-social')]);
+    const answers = await Promise.all(
+      ['staff-lee', 'staff-park'].map((approver) => api.post(approver, `/cases/${caseId}/approvals`, { decision: 'APPROVE' })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    const read = await eventually(async () => {
+      const current = await api.get('staff-kim', `/cases/${caseId}`);
+      expect(current.body.orders).toHaveLength(1);
+      return current.body;
+    }, 15_000);
+    expect(['ORDERS_ISSUED', 'UNDER_POST_REVIEW']).toContain(read.status);
+    expect(read.orders[0].orderId).toBe(orderIdFor(caseId, 'op-social'));
+  });
+
   it('ends the urgent track with one REJECT', async () => {
     const caseId = await fileReport(api, [uniqueUrl('op-webhard')]);
     const answer = await api.post('staff-lee', `/cases/${caseId}/approvals`, { decision: 'REJECT', reason: 'not illegal' });
@@ -489,6 +504,24 @@ describe('committee (section 6)', () => {
     expect(closed.outcome).toBe('CONFIRMED');
     const tooLate = await api.post('member-4', `/committee/reviews/${review.reviewId}/votes`, { decision: 'REVOKE' });
     expectError(tooLate, 409, 'WINDOW_CLOSED');
+  });
+
+  it('counts three members voting at the same moment once each, and closes the review once', async () => {
+    const caseId = await fileReport(api, [uniqueUrl('op-webhard')]);
+    await approveCase(api, caseId);
+    const review = await findReview(api, caseId, 'POST_REVIEW');
+    const answers = await Promise.all(
+      ['member-2', 'member-3', 'member-4'].map((member) =>
+        api.post(member, `/committee/reviews/${review.reviewId}/votes`, { decision: 'REVOKE' }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201]);
+    await untilCaseStatus(api, caseId, 'REVOKED', 30_000);
+    const closed = await findReview(api, caseId, 'POST_REVIEW');
+    expect(closed).toMatchObject({ status: 'CLOSED', outcome: 'REVOKED', votesCast: 3 });
+    const chain = await audit(api, caseId);
+    expect(chain.events.filter((event) => event.action === 'VOTE_CAST')).toHaveLength(3);
+    expect(chain.events.filter((event) => event.action === 'REVIEW_CLOSED')).toHaveLength(1);
   });
 
   it('escalates a review without quorum after its one extension, and staff decide it (POST .../decision)', async () => {

@@ -88,6 +88,9 @@ describe('kill -9 with deadlines running', () => {
     await approveCase(api, lastMinute);
     const lastMinuteOrder = orderIdFor(lastMinute, 'op-webhard');
     pendingCaseId = await fileReport(api, [uniqueUrl('op-social')], 'staff-kim');
+    const keyed = { urls: [uniqueUrl('op-overseas')], category: 'CHILD_SEXUAL_EXPLOITATION', reporter: { kind: 'POLICE' }, victimConsent: false };
+    const keyedFiling = await api.post('support-center', '/reports', keyed, { headers: { 'Idempotency-Key': 'crash-replay-1' } });
+    expect(keyedFiling.status).toBe(201);
     const deadlines = await Promise.all(
       running.flatMap(({ orderIds }) =>
         Object.entries(orderIds).map(async ([operator, orderId]) => Date.parse((await operatorOrder(api, operator, orderId)).deadlineAt)),
@@ -106,6 +109,9 @@ describe('kill -9 with deadlines running', () => {
       expect(read.status, caseId).toBe(200);
     }
     expect((await api.get('staff-lee', `/cases/${pendingCaseId}`)).body.status).toBe('PENDING_APPROVAL');
+    const replay = await api.post('support-center', '/reports', keyed, { headers: { 'Idempotency-Key': 'crash-replay-1' } });
+    expect(replay.status).toBe(200);
+    expect(replay.body.caseId).toBe(keyedFiling.body.caseId);
 
     // And every order whose deadline passed while down turns OVERDUE within the bound of `ready`
     for (const { caseId, orderIds } of running) {

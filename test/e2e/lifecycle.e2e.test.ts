@@ -184,6 +184,13 @@ describe.concurrent('a case over its whole life', () => {
       expect(order.status).toBe('CONFIRMED');
       expect(order.fine).toBeUndefined();
     }
+    // And the reporter sees the case in plain words, without the operators' replies
+    const reports = await api.get('support-center', '/reports');
+    const report = (reports.body.reports as any[]).find((candidate) => candidate.caseId === caseId);
+    expect(report).toBeDefined();
+    for (const hidden of ['COMPLIED', 'BLOCKED', 'DELETED', 'op-webhard', 'op-overseas', domestic]) {
+      expect(JSON.stringify(report)).not.toContain(hidden);
+    }
     await expectNotices(domestic, 'ko', { ORDER: 1, CONFIRMED: 1 });
     await expectNotices(overseas, 'en', { ORDER: 1, CONFIRMED: 1 });
     await expectVerifiedAudit(caseId, ['ORDER_ISSUED', 'ORDER_COMPLIED', 'REVIEW_CLOSED', 'APPEAL_WINDOW_OPENED', 'CASE_CLOSED']);

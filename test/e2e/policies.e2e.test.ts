@@ -9,6 +9,7 @@ import {
   Api,
   approveCase,
   audit,
+  emails,
   eventually,
   fileReport,
   findReview,
@@ -38,7 +39,10 @@ let voteFirst: { stack: LocalStack; api: Api };
 
 beforeAll(async () => {
   const [liftStack, voteFirstStack] = await Promise.all([
-    startLocalStack({ policy: { id: 'kr-e2e-lift', ...FAST, unreviewedOrder: 'lift' }, env: { SWEEP_INTERVAL_SECONDS: '1' } }),
+    startLocalStack({
+      policy: { id: 'kr-e2e-lift', ...FAST, approvalSla: 'PT6S', unreviewedOrder: 'lift' },
+      env: { SWEEP_INTERVAL_SECONDS: '1' },
+    }),
     startLocalStack({ policy: { id: 'kr-e2e-vote-first', ...FAST, procedure: 'vote-first' }, env: { SWEEP_INTERVAL_SECONDS: '1' } }),
   ]);
   lift = { stack: liftStack, api: new Api(liftStack) };
@@ -76,6 +80,24 @@ describe.concurrent('policy switches', () => {
     expect(closing?.details).toMatchObject({ outcome: 'REVOKED', outcomeReason: 'AUTO_LIFTED' });
     expect(chain.events.map((event) => event.action)).toEqual(expect.arrayContaining(['REVIEW_EXTENDED', 'CASE_REVOKED']));
     expect(chain.events.map((event) => event.action)).not.toContain('REVIEW_ESCALATED');
+  });
+
+  it('approval SLA missed: staff are alerted once, and a later approval still issues the orders', async () => {
+    const { stack, api } = lift;
+    // Given a report nobody approves within the SLA (PT6S on this stack)
+    const caseId = await fileReport(api, [uniqueUrl('op-social')], 'support-center');
+    const alerts = async () =>
+      (await emails(stack)).filter((email) => email.subject.includes(caseId) && email.subject.includes('waiting for approval'));
+    await eventually(async () => expect(await alerts()).toHaveLength(1), LONG);
+    expect((await api.get('staff-kim', `/cases/${caseId}`)).body.status).toBe('PENDING_APPROVAL');
+
+    // When staff approve after the alert
+    await approveCase(api, caseId);
+
+    // Then the order is issued, and the alert went out once
+    await eventually(() => operatorOrder(api, 'op-social', orderIdFor(caseId, 'op-social')), 15_000);
+    expect(await alerts()).toHaveLength(1);
+    expect((await audit(api, caseId)).events.map((event) => event.action)).toContain('APPROVAL_SLA_MISSED');
   });
 
   it('vote-first: no order before the committee confirms; then orders start confirmed with their appeal deadline', async () => {
