@@ -47,11 +47,12 @@ function pointHandlersAt(stack: LocalStack, stateMachineArn: string): void {
 /** The engine's automatic stretch: from the approval token's completion to the last task it then ran. */
 function automaticStretch(runs: readonly TaskRun[]): { startedAt: number; endedAt: number; runs: TaskRun[] } | undefined {
   const approval = runs.find((run) => run.waitForToken && (run.payload as { purpose?: string })?.purpose === 'APPROVAL');
-  if (approval?.completedAt === undefined) return undefined;
-  const after = runs.filter((run) => run.scheduledAt >= (approval.completedAt as number));
+  if (approval?.closedBy !== 'TaskSucceeded' || approval.closedAt === undefined) return undefined;
+  const approvedAt = approval.closedAt;
+  const after = runs.filter((run) => run.scheduledAt >= approvedAt);
   // Done when both compliance waits and the post-review wait have stored their tokens.
   if (after.filter((run) => run.waitForToken && run.endedAt !== undefined).length < URLS.length + 1) return undefined;
-  return { startedAt: approval.completedAt, endedAt: Math.max(...after.map((run) => run.endedAt as number)), runs: after };
+  return { startedAt: approvedAt, endedAt: Math.max(...after.map((run) => run.endedAt as number)), runs: after };
 }
 
 export const figure: Figure = {

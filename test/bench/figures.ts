@@ -10,11 +10,11 @@ export interface FigureEntry {
 }
 
 export const FIGURES: readonly FigureEntry[] = [
-  { id: 'time-to-notice', title: '1. Time to notice', budgetSeconds: 150, load: async () => (await import('./time-to-notice')).figure },
+  { id: 'time-to-notice', title: '1. Time to notice', budgetSeconds: 180, load: async () => (await import('./time-to-notice')).figure },
   { id: 'deadline-lateness', title: '2. Deadline lateness', budgetSeconds: 240, load: async () => (await import('./deadline-lateness')).figure },
-  { id: 'engine-overhead', title: '3. Engine overhead', budgetSeconds: 120, load: async () => (await import('./engine-overhead')).figure },
-  { id: 'bulk-report', title: '4. Bulk report', budgetSeconds: 120, load: async () => (await import('./bulk-report')).figure },
+  { id: 'engine-overhead', title: '3. Engine overhead', budgetSeconds: 90, load: async () => (await import('./engine-overhead')).figure },
+  { id: 'bulk-report', title: '4. Bulk report', budgetSeconds: 90, load: async () => (await import('./bulk-report')).figure },
   { id: 'throughput', title: '5. Throughput', budgetSeconds: 120, load: async () => (await import('./throughput')).figure },
-  { id: 'cost-per-case', title: '6. Cost per case on AWS', budgetSeconds: 150, load: async () => (await import('./cost-per-case')).figure },
-  { id: 'cold-start', title: '7. Cold start proxy', budgetSeconds: 150, load: async () => (await import('./cold-start')).figure },
+  { id: 'cost-per-case', title: '6. Cost per case on AWS', budgetSeconds: 120, load: async () => (await import('./cost-per-case')).figure },
+  { id: 'cold-start', title: '7. Cold start proxy', budgetSeconds: 120, load: async () => (await import('./cold-start')).figure },
 ];

@@ -39,6 +39,8 @@ export function describeMachine(): Record<string, unknown> {
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     date: new Date().toISOString(),
+    // Other work on the machine slows every figure: the load says how quiet it was.
+    loadAverage1mAtStart: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
   }
   const selected = only.length > 0 ? FIGURES.filter((f) => only.includes(f.id)) : FIGURES;
   const machine = describeMachine();
-  console.log(`Benchmark on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}`);
+  console.log(`Benchmark on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, load ${machine.loadAverage1mAtStart}`);
   const runStarted = Date.now();
   const outcomes: FigureOutcome[] = [];
   for (const entry of selected) {
@@ -140,6 +142,7 @@ async function main(): Promise<void> {
   const report = {
     machine,
     partial: only.length > 0,
+    loadAverage1mAtEnd: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
     totalSeconds: Math.round((Date.now() - runStarted) / 100) / 10,
     figures: Object.fromEntries(outcomes.map(({ id, ...rest }) => [id, rest])),
   };

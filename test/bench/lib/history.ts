@@ -12,8 +12,9 @@ export interface TaskRun {
   startedAt: number;
   /** TaskSucceeded, TaskFailed or TaskTimedOut; for a waitForTaskToken task, TaskSubmitted (the Lambda returned). */
   endedAt: number | undefined;
-  /** The TaskSucceeded of a waitForTaskToken task: when the token was completed. */
-  completedAt: number | undefined;
+  /** For a waitForTaskToken task: when the wait ended (token completed, failed, or timed out), and how. */
+  closedAt: number | undefined;
+  closedBy: 'TaskSucceeded' | 'TaskFailed' | 'TaskTimedOut' | undefined;
   failed: boolean;
 }
 
@@ -42,7 +43,7 @@ export function taskRuns(events: readonly HistoryEvent[]): TaskRun[] {
     const started = after(scheduled, ['TaskStarted']);
     const waitForToken = (details?.resource ?? '').endsWith('.waitForTaskToken');
     const ended = started && after(started, waitForToken ? ['TaskSubmitted', 'TaskFailed', 'TaskTimedOut'] : ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut']);
-    const completed = waitForToken && ended?.type === 'TaskSubmitted' ? after(ended, ['TaskSucceeded']) : undefined;
+    const closed = waitForToken && ended?.type === 'TaskSubmitted' ? after(ended, ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut']) : undefined;
     runs.push({
       functionName: (parameters.FunctionName ?? '').split(':').pop() ?? '',
       payload: parameters.Payload,
@@ -50,7 +51,8 @@ export function taskRuns(events: readonly HistoryEvent[]): TaskRun[] {
       scheduledAt: time(scheduled),
       startedAt: started ? time(started) : time(scheduled),
       endedAt: ended ? time(ended) : undefined,
-      completedAt: completed ? time(completed) : undefined,
+      closedAt: closed ? time(closed) : undefined,
+      closedBy: closed?.type as TaskRun['closedBy'],
       failed: ended !== undefined && ended.type !== 'TaskSubmitted' && ended.type !== 'TaskSucceeded',
     });
   }
