@@ -17,6 +17,7 @@ import {
   reportBody,
   uniqueUrl,
   untilAppealable,
+  untilNotice,
   untilCaseStatus,
   vote,
 } from './support';
@@ -338,9 +339,11 @@ describe('reports and cases (section 4)', () => {
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({ operatorId, domains: [host], jurisdiction: 'OVERSEAS' });
-    const patched = await api.call('staff-kim', 'PATCH', `/operators/${operatorId}`, { body: { name: 'Files Hosting Ltd' } });
+    const patched = await api.call('staff-kim', 'PATCH', `/operators/${operatorId}`, {
+      body: { name: 'Files Hosting Ltd', contactEmails: ['takedown@files.example'] },
+    });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ operatorId, name: 'Files Hosting Ltd', domains: [host] });
+    expect(patched.body).toMatchObject({ operatorId, name: 'Files Hosting Ltd', domains: [host], contactEmails: ['takedown@files.example'] });
     const listed = await api.get('auditor-1', '/operators');
     expect(listed.status).toBe(200);
     expect((listed.body.operators as any[]).map((operator) => operator.operatorId)).toEqual(
@@ -357,6 +360,9 @@ describe('reports and cases (section 4)', () => {
     }, 15_000);
     expect(order.urls).toEqual([url]);
     expect(order.action).toBe('BLOCK_ACCESS');
+    const notice = await untilNotice(stack, order.orderId, 'ORDER', 15_000);
+    expect(notice.email.destination.to).toEqual(['takedown@files.example']);
+    expect(notice.language).toBe('en');
     const matched = await api.get('staff-kim', `/cases/${caseId}`);
     expect(JSON.stringify(matched.body.urls)).not.toContain('"UNASSIGNED"');
   });

@@ -106,6 +106,15 @@ async function expectVerifiedAudit(caseId: string, actions: string[]): Promise<v
   expect(chain.events.map((event) => event.action)).toEqual(expect.arrayContaining(actions));
 }
 
+/** A case that ended leaves no order on the staff's board as still awaiting compliance. */
+async function expectNoOpenOrders(caseId: string): Promise<void> {
+  const board = await api.get('staff-kim', '/orders');
+  expect(board.status).toBe(200);
+  const mine = (board.body.orders as any[]).filter((order) => order.caseId === caseId);
+  expect(mine.length).toBeGreaterThan(0);
+  expect(mine.filter((order) => order.open).map((order) => order.orderId)).toEqual([]);
+}
+
 function expectFine(fine: any, currency: string): void {
   expect(fine).toMatchObject({ amount: expect.any(Number), currency, policyId: POLICY.id });
   expect(fine.amount).toBeGreaterThan(0);
@@ -191,6 +200,7 @@ describe.concurrent('a case over its whole life', () => {
     for (const hidden of ['COMPLIED', 'BLOCKED', 'DELETED', 'op-webhard', 'op-overseas', domestic]) {
       expect(JSON.stringify(report)).not.toContain(hidden);
     }
+    await expectNoOpenOrders(caseId);
     await expectNotices(domestic, 'ko', { ORDER: 1, CONFIRMED: 1 });
     await expectNotices(overseas, 'en', { ORDER: 1, CONFIRMED: 1 });
     await expectVerifiedAudit(caseId, ['ORDER_ISSUED', 'ORDER_COMPLIED', 'REVIEW_CLOSED', 'APPEAL_WINDOW_OPENED', 'CASE_CLOSED']);
@@ -237,6 +247,7 @@ describe.concurrent('a case over its whole life', () => {
     const tooLate = await api.post('op-overseas', `/operator/orders/${orderId}/compliance`, { action: 'BLOCKED' });
     expect(tooLate.status).toBe(409);
     await untilNotice(stack, orderId, 'FINE');
+    await expectNoOpenOrders(caseId);
     await expectNotices(orderId, 'en', { ORDER: 1, OVERDUE: 1, CONFIRMED: 1, FINE: 1 });
     await expectVerifiedAudit(caseId, ['ORDER_OVERDUE', 'NON_COMPLIANCE_RECORDED', 'FINE_ASSESSED', 'CASE_CLOSED']);
   });
@@ -263,6 +274,7 @@ describe.concurrent('a case over its whole life', () => {
       expect(order.fine).toBeUndefined();
       await untilNotice(stack, orderId, 'REVOKED');
     }
+    await expectNoOpenOrders(caseId);
     await expectNotices(orders['op-social']!, 'ko', { ORDER: 1, REVOKED: 1 });
     // Whether the overseas order fell overdue before the votes depends on the machine's speed.
     await expectNotices(orders['op-overseas']!, 'en', { ORDER: 1, REVOKED: 1 }, ['REMINDER', 'OVERDUE']);
@@ -320,6 +332,7 @@ describe.concurrent('a case over its whole life', () => {
     const outcome = await untilNotice(stack, orderId, 'APPEAL_OUTCOME');
     expect(outcome.email.subject).toContain('overturned');
     expect(await noticeCounts(stack, orderId)).not.toHaveProperty('FINE');
+    await expectNoOpenOrders(caseId);
     await expectNotices(orderId, 'en', { ORDER: 1, OVERDUE: 1, CONFIRMED: 1, APPEAL_OUTCOME: 1 });
     await expectVerifiedAudit(caseId, ['APPEAL_FILED', 'APPEAL_GRANTED_ORDER_OVERTURNED', 'CASE_CLOSED']);
   });
