@@ -38,7 +38,8 @@ const POLICY = {
   lateComplianceGrace: 'PT60S',
   // Long enough that the reviews are still open after the restart; votes close them early.
   postReviewWindow: 'PT120S',
-  appealWindow: 'PT2S',
+  // Long enough to kill the process while a case waits in it.
+  appealWindow: 'PT6S',
   appealReviewWindow: 'PT60S',
 };
 /** A correctness bound on the engine's catch-up of timers that came due while it was down. */
@@ -197,4 +198,30 @@ describe('kill -9 with deadlines running', () => {
       }
     }
   }, 180_000);
+
+  it('fires a Wait state (the appeal window) that came due while down, and the case closes', async () => {
+    // Given a confirmed case waiting out its appeal window
+    const caseId = await fileReport(api, [uniqueUrl('op-social')], 'support-center');
+    await approveCase(api, caseId);
+    const orderId = orderIdFor(caseId, 'op-social');
+    await eventually(() => operatorOrder(api, 'op-social', orderId), 15_000);
+    expect((await api.post('op-social', `/operator/orders/${orderId}/compliance`, { action: 'DELETED' })).status).toBe(200);
+    const review = await findReview(api, caseId, 'POST_REVIEW');
+    await vote(api, review.reviewId, ['member-1', 'member-2', 'member-3'], 'CONFIRM');
+    await untilCaseStatus(api, caseId, 'APPEAL_WINDOW', LONG);
+    const { appealDeadline } = await operatorOrder(api, 'op-social', orderId);
+
+    // When the process dies and stays down past the window's end
+    await stack.kill9();
+    await sleep(Date.parse(appealDeadline) + 1000 - Date.now());
+    await stack.restart();
+
+    // Then the wait fires at once and the case closes, with one execution that succeeded once
+    await untilCaseStatus(api, caseId, 'CLOSED', 15_000);
+    const execution = (await listExecutions(sfn, await stateMachineArn())).filter((candidate) => candidate.name === caseId);
+    expect(execution.map((candidate) => candidate.status)).toEqual(['SUCCEEDED']);
+    const history = await executionHistory(sfn, execution[0]!.executionArn!);
+    expect(history.filter((event) => event.type === 'ExecutionSucceeded')).toHaveLength(1);
+    expect(await noticeCounts(stack, orderId)).toEqual({ ORDER: 1, CONFIRMED: 1 });
+  }, 120_000);
 });
