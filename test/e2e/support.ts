@@ -80,13 +80,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export const SEEDED = {
-  domestic: 'op-webhard',
-  domestic2: 'op-social',
-  overseas: 'op-overseas',
-} as const;
-
-export const URLS = {
+const URLS = {
   'op-webhard': (n: number | string) => `https://webhard.example/v/${n}`,
   'op-social': (n: number | string) => `https://social.example/p/${n}`,
   'op-overseas': (n: number | string) => `https://cdn.overseas.example/x/${n}`,
@@ -125,7 +119,7 @@ export async function approveCase(api: Api, caseId: string): Promise<void> {
   }
 }
 
-export async function caseStatus(api: Api, caseId: string): Promise<string> {
+async function caseStatus(api: Api, caseId: string): Promise<string> {
   const answer = await api.get('staff-kim', `/cases/${caseId}`);
   if (answer.status !== 200) throw new Error(`GET /cases/${caseId} answered ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body.status as string;
