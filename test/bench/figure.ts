@@ -13,6 +13,10 @@ if (!entry || !outFile) {
   process.exit(2);
 }
 
+// The runner sends SIGTERM when a figure overruns: exiting runs the harness's exit hook, which
+// kills the stacks this figure started (each in its own process group) and removes their data.
+process.once('SIGTERM', () => process.exit(143));
+
 try {
   const figure = await entry.load();
   const result = await figure.run();

@@ -44,6 +44,21 @@ export function describeMachine(): Record<string, unknown> {
   };
 }
 
+/** The figure running now, so that Ctrl-C stops it (and its stacks) too: it sits in a process group of its own. */
+let current: number | undefined;
+for (const name of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(name, () => {
+    if (current !== undefined) {
+      try {
+        process.kill(-current, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+    process.exit(130);
+  });
+}
+
 function runFigure(entry: FigureEntry, budgetSeconds: number): Promise<FigureOutcome> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'ud-bench-'));
   const resultFile = path.join(scratch, 'result.json');
@@ -56,6 +71,7 @@ function runFigure(entry: FigureEntry, budgetSeconds: number): Promise<FigureOut
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
     });
+    current = child.pid;
     let log = '';
     const keep = (chunk: Buffer): void => {
       log = (log + chunk.toString('utf8')).slice(-20_000);
@@ -63,16 +79,24 @@ function runFigure(entry: FigureEntry, budgetSeconds: number): Promise<FigureOut
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     let overran = false;
-    const timer = setTimeout(() => {
-      overran = true;
+    const signal = (name: NodeJS.Signals): void => {
       try {
-        process.kill(-(child.pid as number), 'SIGKILL');
+        process.kill(-(child.pid as number), name);
       } catch {
         // Already gone.
       }
+    };
+    let lastResort: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      overran = true;
+      // SIGTERM first: the figure then stops the stacks it started, which live in process groups of their own.
+      signal('SIGTERM');
+      lastResort = setTimeout(() => signal('SIGKILL'), 10_000);
     }, budgetSeconds * 1000);
     child.once('exit', () => {
       clearTimeout(timer);
+      clearTimeout(lastResort);
+      current = undefined;
       const seconds = Math.round((Date.now() - started) / 100) / 10;
       let outcome: FigureOutcome;
       try {
