@@ -173,7 +173,7 @@ describe('local API Gateway: answers', () => {
     };
     const response = await call('GET', '/operators', { token: await tokenFor('staff-kim') });
     expect(response.status).toBe(500);
-    expect(response.json.error.code).toBe('INTERNAL_ERROR');
+    expect(response.json.error.code).toBe('INTERNAL');
     expect(response.text).not.toContain('secret internals');
     expect(response.text).not.toContain('.ts:');
   });

@@ -61,8 +61,8 @@ function json(statusCode: number, value: unknown): LocalResponse {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(value)) };
 }
 
-function errorResponse(code: ErrorCode | 'INTERNAL_ERROR', message: string): LocalResponse {
-  const status = code === 'INTERNAL_ERROR' ? 500 : ERROR_STATUS[code];
+function errorResponse(code: ErrorCode, message: string): LocalResponse {
+  const status = ERROR_STATUS[code];
   return json(status, { error: { code, message } });
 }
 
@@ -190,7 +190,7 @@ export function createApiGatewayServer(options: ApiGatewayOptions): Server {
       // The caller gets no stack trace or internal message; the console gets what is needed to fix it.
       const failure = error as Error;
       log(`${route.functionName} failed on ${route.routeKey} (request ${event.requestContext.requestId}): ${failure?.stack ?? String(error)}`);
-      return errorResponse('INTERNAL_ERROR', `The server could not handle the request (request id ${event.requestContext.requestId}).`);
+      return errorResponse('INTERNAL', `The server could not handle the request (request id ${event.requestContext.requestId}).`);
     }
   }
 
@@ -210,7 +210,7 @@ export function createApiGatewayServer(options: ApiGatewayOptions): Server {
           return;
         }
         log(`The local API gateway failed on ${request.method} ${request.url}: ${(error as Error)?.stack ?? String(error)}`);
-        send(request, response, errorResponse('INTERNAL_ERROR', 'The server could not handle the request.'));
+        send(request, response, errorResponse('INTERNAL', 'The server could not handle the request.'));
       },
     );
   });
