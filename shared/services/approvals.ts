@@ -5,7 +5,7 @@
 import { approvalsComplete, assertCanApprove, type Identity } from '../domain/authz';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { caseIdOf } from '../domain/ids';
-import type { Approval, ApprovalRequest, CaseStatus } from '../domain/model';
+import type { Approval, ApprovalRequest, CaseRecord, CaseStatus } from '../domain/model';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { tokenPurpose } from '../store/keys';
@@ -21,6 +21,32 @@ export interface ApprovalAnswer {
 /** Another writer changed the case between our read and our write at most this often before we give up. */
 const MAX_ATTEMPTS = 5;
 
+/**
+ * What follows a recorded approval: its audit events (keyed, so a second run adds none) and, once
+ * the case is decided, the news to the workflow waiting for it (harmless when already delivered).
+ */
+async function announceDecision(record: CaseRecord, approval: Approval): Promise<void> {
+  const { caseId, status } = record;
+  await appendAudit(caseId, {
+    key: `APPROVAL#${approval.by}`,
+    at: approval.at,
+    actor: approval.by,
+    action: approval.decision === 'APPROVE' ? 'APPROVAL_GIVEN' : 'APPROVAL_REFUSED',
+    details: { decision: approval.decision, approvalsSoFar: record.approvals.findIndex((given) => given.by === approval.by) + 1 },
+  });
+  if (status === 'PENDING_APPROVAL') return;
+  const decidedBy = record.approvals.at(-1);
+  if (decidedBy?.by !== approval.by) return;
+  await appendAudit(caseId, {
+    key: `APPROVAL_DECIDED`,
+    at: approval.at,
+    actor: approval.by,
+    action: status === 'REJECTED' ? 'CASE_REJECTED' : 'ORDERS_AUTHORIZED',
+    details: { status, ...(record.ordersIssuedAt === undefined ? {} : { ordersIssuedAt: record.ordersIssuedAt }) },
+  });
+  await completeWaitingTask(caseId, tokenPurpose.approval(), { decision: status === 'REJECTED' ? 'REJECTED' : 'APPROVED' });
+}
+
 export async function decideApproval(
   identity: Identity,
   caseId: string,
@@ -32,6 +58,10 @@ export async function decideApproval(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const record = await getCase(caseId);
     if (!record) throw new NotFoundError(`Case ${caseId}`);
+    const mine = record.approvals.find((given) => given.by === identity.userId);
+    // A request retried after its decision was written but before the workflow heard of it
+    // (a crash in between) finishes that work before being told it already decided.
+    if (mine && record.status !== 'PENDING_APPROVAL') await announceDecision(record, mine);
     // On a retry after a lost race this names what the other writer did (decided, or you twice).
     assertCanApprove(record, identity, policy);
 
@@ -62,23 +92,7 @@ export async function decideApproval(
       throw error;
     }
 
-    await appendAudit(caseId, {
-      key: `APPROVAL#${identity.userId}`,
-      at: now,
-      actor: identity.userId,
-      action: body.decision === 'APPROVE' ? 'APPROVAL_GIVEN' : 'APPROVAL_REFUSED',
-      details: { decision: body.decision, approvalsSoFar: updated.approvals.length },
-    });
-    if (status !== 'PENDING_APPROVAL') {
-      await appendAudit(caseId, {
-        key: `APPROVAL_DECIDED`,
-        at: now,
-        actor: identity.userId,
-        action: status === 'REJECTED' ? 'CASE_REJECTED' : 'ORDERS_AUTHORIZED',
-        details: { status, ...(complete ? { ordersIssuedAt: now } : {}) },
-      });
-      await completeWaitingTask(caseId, tokenPurpose.approval(), { decision: status === 'REJECTED' ? 'REJECTED' : 'APPROVED' });
-    }
+    await announceDecision(updated, approval);
     logger.info('approval recorded', { caseId, decision: body.decision, status });
     return {
       caseId,

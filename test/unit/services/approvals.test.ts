@@ -58,6 +58,30 @@ describe('decideApproval', () => {
     expect(actions).toEqual(['APPROVAL_GIVEN', 'ORDERS_AUTHORIZED']);
   });
 
+  it('finishes the work of a decisive approval whose request died after the write, then answers CONFLICT', async () => {
+    // Prepare: the completing approval was written, but neither its audit events nor the news to
+    // the workflow happened (the process stopped in between)
+    givenCase({
+      status: 'ORDERS_ISSUED',
+      ordersIssuedAt: NOW,
+      approvals: [approvedBy('staff-lee'), { ...approvedBy('staff-park'), at: NOW }],
+      approvers: ['staff-lee', 'staff-park'],
+    } as Partial<CaseRecord>);
+    givenApprovalToken();
+
+    // Act: staff-park sends the same request again
+    const retry = decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, NOW);
+
+    // Assess: told it already decided, and the workflow heard of it with the audit complete
+    await expect(retry).rejects.toBeInstanceOf(ConflictError);
+    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
+      taskToken: 'token-approval',
+      output: JSON.stringify({ decision: 'APPROVED' }),
+    });
+    const actions = storedItems({ pk: `CASE#${CASE_ID}`, skPrefix: 'AUDIT#' }).map((event) => event.action);
+    expect(actions).toEqual(['APPROVAL_GIVEN', 'ORDERS_AUTHORIZED']);
+  });
+
   it('ends the urgent track with one rejection', async () => {
     // Prepare
     givenCase({ approvals: [approvedBy('staff-lee')] });
