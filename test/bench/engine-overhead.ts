@@ -68,8 +68,14 @@ export const figure: Figure = {
         const caseId = await api.fileReport(URLS.map((url) => `${url}/a${index}`));
         await api.approve(caseId);
         const executionArn = await sfn.executionArn(caseId);
-        const stretch = await waitFor(`the workflow of ${caseId} to wait on people again`, async () => automaticStretch(taskRuns(await sfn.history(executionArn))), 60_000, 100);
-        return { caseId, ...stretch };
+        let runs: TaskRun[] = [];
+        try {
+          const stretch = await waitFor(`the workflow of ${caseId} to wait on people again`, async () => automaticStretch((runs = taskRuns(await sfn.history(executionArn)))), 60_000, 100);
+          return { caseId, ...stretch };
+        } catch (error) {
+          const seen = runs.map((run) => `${run.functionName}${run.failed ? ' FAILED' : run.endedAt === undefined ? ' running' : ''}${run.closedBy ? ` ${run.closedBy}` : ''}`);
+          throw new Error(`${(error as Error).message} Its tasks so far: ${seen.join(', ')}.`);
+        }
       };
 
       // A fresh case at the same point: filed, its workflow stopped at the approval wait, approved.

@@ -41,6 +41,17 @@ const history: HistoryEvent[] = [
   { id: 12, previousEventId: 11, timestamp: at(2104), type: 'TaskStarted' },
   { id: 13, previousEventId: 12, timestamp: at(2130), type: 'TaskSubmitted' },
   { id: 14, previousEventId: 13, timestamp: at(9000), type: 'TaskSucceeded' },
+  { id: 15, previousEventId: 14, timestamp: at(9001), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'AwaitPostReview' } },
+  {
+    id: 16,
+    previousEventId: 15,
+    timestamp: at(9001),
+    type: 'TaskScheduled',
+    taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', region: 'us-east-1', parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:StoreTaskToken","Payload":{"purpose":"REVIEW"}}' },
+  },
+  { id: 17, previousEventId: 16, timestamp: at(9002), type: 'TaskStarted' },
+  // The token completed before the Lambda returned: no TaskSubmitted.
+  { id: 18, previousEventId: 17, timestamp: at(9010), type: 'TaskSucceeded' },
 ];
 
 describe('percentiles', () => {
@@ -82,8 +93,8 @@ describe('inPool', () => {
 
 describe('execution history', () => {
   it('counts each state entered, plus each retry, as a billed transition', () => {
-    // Three states entered, and OpenCase tried twice
-    expect(stateTransitions(history)).toBe(4);
+    // Four states entered, and OpenCase tried twice
+    expect(stateTransitions(history)).toBe(5);
   });
 
   it('pairs each invocation with its start and end, a token task ending when its Lambda returned', () => {
@@ -92,8 +103,10 @@ describe('execution history', () => {
       ['OpenCase', 3, 40, true],
       ['OpenCase', 2041, 2100, false],
       ['StoreTaskToken', 2104, 2130, false],
+      ['StoreTaskToken', 9002, 9010, false],
     ]);
     expect([runs[2]?.closedBy, runs[2]?.closedAt]).toEqual(['TaskSucceeded', at(9000).getTime()]);
+    expect([runs[3]?.closedBy, runs[3]?.closedAt]).toEqual(['TaskSucceeded', at(9010).getTime()]);
   });
 
   it('finds the largest input, output or parameters in bytes', () => {

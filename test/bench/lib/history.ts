@@ -42,8 +42,10 @@ export function taskRuns(events: readonly HistoryEvent[]): TaskRun[] {
     const parameters = JSON.parse(details?.parameters ?? '{}') as { FunctionName?: string; Payload?: unknown };
     const started = after(scheduled, ['TaskStarted']);
     const waitForToken = (details?.resource ?? '').endsWith('.waitForTaskToken');
-    const ended = started && after(started, waitForToken ? ['TaskSubmitted', 'TaskFailed', 'TaskTimedOut'] : ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut']);
-    const closed = waitForToken && ended?.type === 'TaskSubmitted' ? after(ended, ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut']) : undefined;
+    const ended = started && after(started, ['TaskSubmitted', 'TaskSucceeded', 'TaskFailed', 'TaskTimedOut']);
+    // A token can be completed before its Lambda returns (the person acted at once): then no
+    // TaskSubmitted, and the wait closes straight after TaskStarted.
+    const closed = !waitForToken ? undefined : ended?.type === 'TaskSubmitted' ? after(ended, ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut']) : ended;
     runs.push({
       functionName: (parameters.FunctionName ?? '').split(':').pop() ?? '',
       payload: parameters.Payload,
@@ -53,7 +55,7 @@ export function taskRuns(events: readonly HistoryEvent[]): TaskRun[] {
       endedAt: ended ? time(ended) : undefined,
       closedAt: closed ? time(closed) : undefined,
       closedBy: closed?.type as TaskRun['closedBy'],
-      failed: ended !== undefined && ended.type !== 'TaskSubmitted' && ended.type !== 'TaskSucceeded',
+      failed: (closed ?? ended) !== undefined && !['TaskSubmitted', 'TaskSucceeded'].includes((closed ?? ended)?.type ?? ''),
     });
   }
   return runs;
