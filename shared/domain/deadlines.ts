@@ -38,9 +38,18 @@ export interface OrderDeadlines {
   reminderAts: string[];
 }
 
+/**
+ * Rounds up to the next whole second. Legal deadlines are whole seconds, a fraction later than the
+ * exact duration and so in the operator's favour, because Step Functions waits on a timestamp to
+ * the second: a deadline with milliseconds could not be enforced exactly at its instant.
+ */
+function toWholeSecond(ms: number): number {
+  return Math.ceil(ms / 1000) * 1000;
+}
+
 export function orderDeadlines(policy: Policy, issuedAt: string): OrderDeadlines {
   const issued = toMs(issuedAt);
-  const deadline = issued + durationToMs(policy.complianceDeadline);
+  const deadline = toWholeSecond(issued + durationToMs(policy.complianceDeadline));
   const reminders = new Set<number>();
   for (const before of policy.reminders) {
     const at = deadline - durationToMs(before);
@@ -48,7 +57,7 @@ export function orderDeadlines(policy: Policy, issuedAt: string): OrderDeadlines
   }
   return {
     deadlineAt: toIso(deadline),
-    graceEndsAt: toIso(deadline + durationToMs(policy.lateComplianceGrace)),
+    graceEndsAt: toIso(toWholeSecond(deadline + durationToMs(policy.lateComplianceGrace))),
     reminderAts: [...reminders].sort((a, b) => a - b).map(toIso),
   };
 }
@@ -85,6 +94,14 @@ export function appealWindowClosesAt(policy: Policy, confirmedAt: string): strin
  */
 export function secondsUntil(target: string, now: string): number {
   return Math.max(1, Math.ceil((toMs(target) - toMs(now)) / 1000));
+}
+
+/**
+ * Whole seconds from `now` to `target`, rounded down and at least 1: a TimeoutSecondsPath that
+ * ends at or just before `target`, for a wait that a Wait on the exact timestamp then finishes.
+ */
+export function secondsBefore(target: string, now: string): number {
+  return Math.max(1, Math.floor((toMs(target) - toMs(now)) / 1000));
 }
 
 /** Hours started after the deadline (1 ms late is 1 hour); 0 when on time. */

@@ -2,7 +2,7 @@
  * The order-level steps of the workflow: issuing one order per operator, the order notice, the
  * appeal window, collecting appeals, and fines.
  */
-import { appealWindowClosesAt, isPast, lateHours, orderDeadlines, secondsUntil } from '../domain/deadlines';
+import { appealWindowClosesAt, isPast, lateHours, orderDeadlines, secondsBefore } from '../domain/deadlines';
 import { computeFine, fineFactors } from '../domain/fines';
 import { orderIdFor, reviewIdFor } from '../domain/ids';
 import type { CaseUrl, DecisionStatus, Fine, OrderRecord } from '../domain/model';
@@ -149,13 +149,21 @@ export async function issueOrders(
 }
 
 /** The order's notice to its operator (once), with this operator's URLs only. */
-export async function sendOrderNotice(orderId: string, now: string): Promise<{ secondsToDeadline: number }> {
+/**
+ * Sends the order's notice and answers how long the compliance wait may run: up to the deadline's
+ * last whole second, counted after sending (a notice can take seconds under load), so that the
+ * wait never ends after the deadline; the workflow then waits for the exact instant.
+ */
+export async function sendOrderNotice(
+  orderId: string,
+  clock: () => string,
+): Promise<{ secondsToDeadline: number; deadlineAt: string }> {
   const order = await requireOrder(orderId);
   if (!isLifted(order)) {
     const urls = (await getCaseUrls(order.caseId, order.operatorId)).map((url) => url.url);
     await notifyOperator(order, { kind: 'ORDER', urls: [...new Set(urls)] }, `order:${orderId}`);
   }
-  return { secondsToDeadline: secondsUntil(order.deadlineAt, now) };
+  return { secondsToDeadline: secondsBefore(order.deadlineAt, clock()), deadlineAt: order.deadlineAt };
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   orderDeadlines,
   reviewClosesAt,
   reviewExtendedClosesAt,
+  secondsBefore,
   secondsUntil,
 } from '../../../shared/domain/deadlines';
 import { builtInPolicies, durationToMs, policyById, resolvePolicy } from '../../../shared/domain/policy';
@@ -51,7 +52,11 @@ describe('orderDeadlines', () => {
     expect(orderDeadlines(policy, ISSUED).reminderAts).toEqual(['2026-11-24T06:30:00.000Z', '2026-11-24T06:50:00.000Z']);
   });
 
-  it('keeps the exact policy duration between issuance and deadline, and reminders strictly inside', () => {
+  it('rounds a deadline up to the whole second, in the operator\'s favour', () => {
+    expect(orderDeadlines(KR, '2026-11-24T06:00:00.001Z').deadlineAt).toBe('2026-11-25T06:00:01.000Z');
+  });
+
+  it('keeps at least the policy duration (plus under a second) between issuance and deadline, and reminders strictly inside', () => {
     fc.assert(
       fc.property(
         instant,
@@ -62,8 +67,13 @@ describe('orderDeadlines', () => {
           const d = orderDeadlines(policy, issuedAt);
           const issued = Date.parse(issuedAt);
           const deadline = Date.parse(d.deadlineAt);
-          expect(deadline - issued).toBe(durationToMs(policy.complianceDeadline));
-          expect(Date.parse(d.graceEndsAt) - deadline).toBe(durationToMs(policy.lateComplianceGrace));
+          // Whole seconds, never earlier than the policy's duration and less than a second later.
+          expect(deadline % 1000).toBe(0);
+          expect(deadline - issued - durationToMs(policy.complianceDeadline)).toBeGreaterThanOrEqual(0);
+          expect(deadline - issued - durationToMs(policy.complianceDeadline)).toBeLessThan(1000);
+          const grace = Date.parse(d.graceEndsAt) - deadline - durationToMs(policy.lateComplianceGrace);
+          expect(grace).toBeGreaterThanOrEqual(0);
+          expect(grace).toBeLessThan(1000);
           const reminders = d.reminderAts.map(Date.parse);
           expect([...reminders].sort((a, b) => a - b)).toEqual(reminders);
           expect(new Set(reminders).size).toBe(reminders.length);
@@ -115,6 +125,30 @@ describe('secondsUntil', () => {
         expect(Number.isInteger(s)).toBe(true);
         expect(s).toBeGreaterThanOrEqual(1);
         expect(Date.parse(now) + s * 1000).toBeGreaterThanOrEqual(Date.parse(target));
+      }),
+    );
+  });
+});
+
+describe('secondsBefore', () => {
+  it.each([
+    ['2026-11-24T06:00:10.000Z', ISSUED, 10],
+    ['2026-11-24T06:00:10.999Z', ISSUED, 10],
+    ['2026-11-24T06:00:00.500Z', ISSUED, 1],
+    ['2026-11-24T05:00:00.000Z', ISSUED, 1],
+  ])('from now to %s (now %s) is %d s', (target, now, seconds) => {
+    expect(secondsBefore(target, now)).toBe(seconds);
+  });
+
+  it('never ends later than the target when at least a second remains', () => {
+    fc.assert(
+      fc.property(instant, instant, (target, now) => {
+        const s = secondsBefore(target, now);
+        expect(Number.isInteger(s)).toBe(true);
+        expect(s).toBeGreaterThanOrEqual(1);
+        if (Date.parse(target) - Date.parse(now) >= 1000) {
+          expect(Date.parse(now) + s * 1000).toBeLessThanOrEqual(Date.parse(target));
+        }
       }),
     );
   });

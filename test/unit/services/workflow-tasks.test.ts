@@ -248,8 +248,26 @@ describe('issuing orders', () => {
 
   it('sends no order notice for an order lifted before its notice went out', async () => {
     givenItems(orderItem(anOrder({ decisionStatus: 'REVOKED', status: 'REVOKED', deadlineAt: '2026-03-05T00:00:05.000Z' })));
-    expect(await sendOrderNotice(WEBHARD_ORDER_ID, NOW)).toEqual({ secondsToDeadline: 5 });
+    expect(await sendOrderNotice(WEBHARD_ORDER_ID, () => NOW)).toEqual({
+      secondsToDeadline: 5,
+      deadlineAt: '2026-03-05T00:00:05.000Z',
+    });
     expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('counts the compliance wait from after the notice went out, ending at or before the deadline', async () => {
+    // Given an order due 5 s from now, and a notice that takes 3.5 s to send
+    givenItems(orderItem(anOrder({ deadlineAt: '2026-03-05T00:00:05.000Z' })));
+    const readings: string[] = [];
+    const clock = () => {
+      readings.push(sesMock.commandCalls(SendEmailCommand).length > 0 ? 'after-send' : 'before-send');
+      return '2026-03-05T00:00:03.500Z';
+    };
+    // When the notice task runs
+    const answer = await sendOrderNotice(WEBHARD_ORDER_ID, clock);
+    // Then the clock was read after sending, and the wait ends at the deadline's last whole second
+    expect(readings).toEqual(['after-send']);
+    expect(answer.secondsToDeadline).toBe(1);
   });
 });
 
