@@ -88,24 +88,16 @@ function urlView(url: CaseUrl): CaseUrlView {
 
 export type OrderView = OrderRecord & { urls: string[] };
 
-export interface ReviewView {
-  reviewId: string;
-  kind: ReviewRecord['kind'];
-  caseId: string;
-  orderIds: string[];
-  appealId?: string;
-  status: ReviewStatus;
-  openedAt: string;
-  closesAt: string;
-  extended: boolean;
+export interface ReviewView
+  extends Pick<
+    ReviewRecord,
+    'reviewId' | 'kind' | 'caseId' | 'orderIds' | 'appealId' | 'status' | 'openedAt' | 'closesAt' | 'extended' | 'outcome' | 'outcomeReason' | 'closedAt'
+  > {
   /** Members who may still vote: the eligible set without those who recused themselves. */
   eligibleMembers: string[];
   recusedMembers: string[];
   votesCast: number;
   quorumNeeded: number;
-  outcome?: ReviewRecord['outcome'];
-  outcomeReason?: ReviewRecord['outcomeReason'];
-  closedAt?: string;
   /** Counts and ballots only once the review is no longer open: an open vote stays secret. */
   confirm?: number;
   revoke?: number;
