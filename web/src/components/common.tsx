@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { Fine } from '../../../shared/domain/model';
+import type { Approval, Fine } from '../../../shared/domain/model';
 import { ApiError } from '../api';
 import { formatForPeople } from '../../../shared/domain/deadlines';
 import { formatCompact, formatDuration, formatUtc } from '../format';
@@ -163,5 +163,21 @@ export function Section({ title, children, id }: { title: string; children: Comp
       <h2 id={id ? `${id}-h` : undefined}>{title}</h2>
       {children}
     </section>
+  );
+}
+
+/** Staff decisions on a case, with their reasons: what a reviewer weighs, and the case page shows. */
+export function ApprovalList({ approvals }: { approvals: readonly Approval[] }) {
+  const { t, v } = useT();
+  if (approvals.length === 0) return <>{t('none')}</>;
+  return (
+    <>
+      {approvals.map((a) => (
+        <div key={a.by}>
+          {v(a.decision)} · {a.by} · <DateTime iso={a.at} />
+          {a.reason ? ` · ${a.reason}` : ''}
+        </div>
+      ))}
+    </>
   );
 }

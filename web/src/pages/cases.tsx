@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { CASE_STATUSES, escalationDecisionRequestSchema, type CaseStatus } from '../../../shared/domain/model';
 import type { AuditChain, CaseDetail, CaseOrder, ReviewView } from '../api';
-import { Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, Section } from '../components/common';
+import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, Section } from '../components/common';
 import { ReviewTally } from '../components/ReviewTally';
 import { StateDiagram } from '../components/StateDiagram';
 import { useApp, useResource } from '../hooks';
@@ -158,14 +158,7 @@ function CaseFacts({ detail }: { detail: CaseDetail }) {
         )}
         <dt>{t('approvals')}</dt>
         <dd>
-          {approvals.length === 0
-            ? t('none')
-            : approvals.map((a) => (
-                <div key={a.by}>
-                  {v(a.decision)} · {a.by} · <DateTime iso={a.at} />
-                  {a.reason && ` · ${a.reason}`}
-                </div>
-              ))}
+          <ApprovalList approvals={approvals} />
         </dd>
       </dl>
       <details>

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { recusalRequestSchema, VOTE_DECISIONS, voteRequestSchema, type ReviewKind, type VoteDecision } from '../../../shared/domain/model';
 import { ApiError, type CaseDetail, type CaseSummary, type ReviewView } from '../api';
-import { Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded, Section } from '../components/common';
+import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded, Section } from '../components/common';
 import { ReviewTally } from '../components/ReviewTally';
 import { useApp, useResource } from '../hooks';
 import { useT } from '../i18n';
@@ -297,14 +297,7 @@ function ReviewDetail({
           )}
           <dt>{t('staffReasons')}</dt>
           <dd>
-            {approvals.length === 0
-              ? t('none')
-              : approvals.map((a) => (
-                  <div key={a.by}>
-                    {v(a.decision)} · {a.by} · <DateTime iso={a.at} />
-                    {a.reason ? ` · ${a.reason}` : ''}
-                  </div>
-                ))}
+            <ApprovalList approvals={approvals} />
           </dd>
         </dl>
         <h3>{t('orders')}</h3>
