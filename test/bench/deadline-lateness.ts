@@ -16,7 +16,12 @@ const ORDERS = 200;
 const CASE_URLS = ['https://webhard.example/bench/deadline', 'https://social.example/bench/deadline'];
 const CASES = ORDERS / CASE_URLS.length;
 const IN_FLIGHT = 10;
-const LIVE_DEADLINE_SECONDS = 5;
+/**
+ * Long enough that the 200 order notices are out before the deadlines fall (a burst of 200 takes
+ * several seconds here: figure 1), so the figure measures enforcement, not the notice backlog;
+ * `noticesSentAfterDeadline` says whether that held.
+ */
+const LIVE_DEADLINE_SECONDS = 20;
 /** Long enough for the 100 second approvals and the 200 notices before the crash, on a slow machine too. */
 const DOWN_DEADLINE_SECONDS = 40;
 
@@ -90,6 +95,9 @@ export const figure: Figure = {
       const orders = await ordersWhere(table, overdue, `${ORDERS} orders to turn OVERDUE`, 90_000);
       return {
         lateness: distribution(orders.map((order) => Date.parse(order.overdueAt as string) - Date.parse(order.deadlineAt))),
+        noticesSentAfterDeadline: orders.filter((order) =>
+          order.notices.some((notice) => notice.kind === 'ORDER' && notice.sentAt > order.deadlineAt),
+        ).length,
         ...(await whereLatenessComesFrom(new StepFunctions(stack), orders)),
       };
     });
