@@ -42,7 +42,19 @@ export interface ExecutionDescription {
   cause?: string;
 }
 
+/**
+ * All that stays in memory of a finished execution: what DescribeExecution, ListExecutions and the
+ * name-reuse rule of StartExecution need. Its history and threads are read from disk on demand, so
+ * that a long-running engine does not grow by one full history per execution it ever ran.
+ */
+type ExecutionSummary = Pick<
+  ExecutionRecord,
+  'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'input' | 'output' | 'error' | 'cause' | 'startDate' | 'stopDate'
+>;
+
 const NAME = /^[A-Za-z0-9_.~-]{1,80}$/;
+/** An execution's file name: `<state machine>:<execution>`, unique per engine. */
+const fileKey = (executionArn: string): string => executionArn.split(':').slice(-2).join(':');
 const sameJson = (a: string, b: string): boolean => JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
 
 /**
@@ -54,7 +66,9 @@ const sameJson = (a: string, b: string): boolean => JSON.stringify(JSON.parse(a)
 export class StepFunctionsEngine {
   private readonly store: JsonStore;
   private readonly stateMachines = new Map<string, StateMachineRecord>();
+  /** RUNNING executions, whole; they move to `finished` once their final record is on disk. */
   private readonly executions = new Map<string, ExecutionRecord>();
+  private readonly finished = new Map<string, ExecutionSummary>();
   private readonly definitions = new Map<string, Definition>();
   private readonly tokens = new Map<string, { executionArn: string; threadId: string }>();
   private readonly waiters = new Map<string, Array<(d: ExecutionDescription) => void>>();
@@ -97,6 +111,10 @@ export class StepFunctionsEngine {
   load(): void {
     for (const sm of this.store.loadAll<StateMachineRecord>('state-machines')) this.stateMachines.set(sm.stateMachineArn, sm);
     for (const execution of this.store.loadAll<ExecutionRecord>('executions')) {
+      if (execution.status !== 'RUNNING') {
+        this.finished.set(execution.executionArn, summary(execution));
+        continue;
+      }
       this.executions.set(execution.executionArn, execution);
       for (const thread of Object.values(execution.threads)) {
         if (thread.step.kind === 'task' && thread.step.token) this.tokens.set(thread.step.token, { executionArn: execution.executionArn, threadId: thread.id });
@@ -119,6 +137,11 @@ export class StepFunctionsEngine {
 
   get largestPayload(): PayloadStats {
     return { ...this.payload };
+  }
+
+  /** How many executions are held whole in memory (tests check that finished ones are not). */
+  get executionsHeldWhole(): number {
+    return this.executions.size;
   }
 
   // ---- state machines ----
@@ -175,7 +198,7 @@ export class StepFunctionsEngine {
       throw new SfnApiError('InvalidExecutionInput', 'The execution input must be a JSON text.');
     }
     const executionArn = `arn:aws:states:${this.region}:${this.accountId}:execution:${sm.name}:${name}`;
-    const existing = this.executions.get(executionArn);
+    const existing = this.executions.get(executionArn) ?? this.finished.get(executionArn);
     if (existing) {
       // AWS Standard: the same name and input while it runs is the same request; anything else conflicts.
       if (existing.status === 'RUNNING' && sameJson(existing.input, input)) {
@@ -207,19 +230,20 @@ export class StepFunctionsEngine {
 
   listExecutions(stateMachineArn: string, statusFilter?: ExecutionStatus): ExecutionDescription[] {
     this.describeStateMachine(stateMachineArn);
-    return [...this.executions.values()]
+    return [...this.executions.values(), ...this.finished.values()]
       .filter((e) => e.stateMachineArn === stateMachineArn && (statusFilter === undefined || e.status === statusFilter))
       .sort((a, b) => b.startDate.localeCompare(a.startDate))
       .map((e) => this.describe(e));
   }
 
   getExecutionHistory(executionArn: string): HistoryEvent[] {
-    return this.execution(executionArn).history;
+    const execution = this.execution(executionArn);
+    return 'history' in execution ? execution.history : this.store.load<ExecutionRecord>('executions', fileKey(executionArn)).history;
   }
 
   stopExecution(executionArn: string, error?: string, cause?: string): { stopDate: Date } {
     const execution = this.execution(executionArn);
-    if (execution.status === 'RUNNING') this.turn(() => this.interpreter.stop(this.touch(execution), error, cause));
+    if ('history' in execution) this.turn(() => this.interpreter.stop(this.touch(execution), error, cause));
     return { stopDate: new Date(execution.stopDate ?? Date.now()) };
   }
 
@@ -266,7 +290,7 @@ export class StepFunctionsEngine {
     if (open && execution) return { execution, threadId: open.threadId };
     const named = readToken(token);
     if (!named) throw new SfnApiError('InvalidToken', 'Invalid Token: the task token is malformed.');
-    if (!this.executions.has(named.executionArn)) throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist: no execution holds this task token.');
+    if (!this.executions.has(named.executionArn) && !this.finished.has(named.executionArn)) throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist: no execution holds this task token.');
     throw new SfnApiError('TaskTimedOut', 'Task Timed Out: the task of this token has already finished, failed or timed out.');
   }
 
@@ -287,7 +311,13 @@ export class StepFunctionsEngine {
 
   private flush(): void {
     if (this.closed) return;
-    for (const execution of this.dirty) this.store.save('executions', execution.executionArn.split(':').slice(-2).join(':'), execution);
+    for (const execution of this.dirty) {
+      this.store.save('executions', fileKey(execution.executionArn), execution);
+      if (execution.status !== 'RUNNING') {
+        this.executions.delete(execution.executionArn);
+        this.finished.set(execution.executionArn, summary(execution));
+      }
+    }
     this.dirty.clear();
     for (const call of this.invocations.splice(0)) this.launch(call.execution, call.threadId, call.attemptId);
   }
@@ -339,13 +369,13 @@ export class StepFunctionsEngine {
     return parsed;
   }
 
-  private execution(executionArn: string): ExecutionRecord {
-    const execution = this.executions.get(executionArn);
+  private execution(executionArn: string): ExecutionRecord | ExecutionSummary {
+    const execution = this.executions.get(executionArn) ?? this.finished.get(executionArn);
     if (!execution) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return execution;
   }
 
-  private describe(e: ExecutionRecord): ExecutionDescription {
+  private describe(e: ExecutionSummary): ExecutionDescription {
     return {
       executionArn: e.executionArn,
       stateMachineArn: e.stateMachineArn,
@@ -359,4 +389,20 @@ export class StepFunctionsEngine {
       ...(e.cause !== undefined ? { cause: e.cause } : {}),
     };
   }
+}
+
+function summary(e: ExecutionRecord): ExecutionSummary {
+  const { executionArn, stateMachineArn, name, status, input, output, error, cause, startDate, stopDate } = e;
+  return {
+    executionArn,
+    stateMachineArn,
+    name,
+    status,
+    input,
+    startDate,
+    ...(stopDate !== undefined ? { stopDate } : {}),
+    ...(output !== undefined ? { output } : {}),
+    ...(error !== undefined ? { error } : {}),
+    ...(cause !== undefined ? { cause } : {}),
+  };
 }

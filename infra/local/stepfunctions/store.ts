@@ -32,6 +32,10 @@ export class JsonStore {
     rmSync(join(this.dir, kind, `${encodeURIComponent(key)}.json`), { force: true });
   }
 
+  load<T>(kind: 'state-machines' | 'executions', key: string): T {
+    return JSON.parse(readFileSync(join(this.dir, kind, `${encodeURIComponent(key)}.json`), 'utf8')) as T;
+  }
+
   loadAll<T>(kind: 'state-machines' | 'executions'): T[] {
     const dir = join(this.dir, kind);
     return readdirSync(dir)
