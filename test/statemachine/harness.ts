@@ -24,6 +24,8 @@ import { workflowFunctions, type WorkflowFunctionName } from '../../infra/functi
 import { ensureTable, localDynamoDbClient } from '../../infra/local/dynamodb';
 import { closeServer } from '../../infra/local/net';
 import { caseIdOf } from '../../shared/domain/ids';
+import type { CaseRecord } from '../../shared/domain/model';
+import { getCase } from '../../shared/store/repository';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ASL_PATH = path.join(ROOT, 'statemachines', 'case-workflow.asl.json');
@@ -80,6 +82,8 @@ export interface Execution {
 export interface WorkflowHarness {
   /** Executions started through StartExecution, by case id. */
   execution(caseId: string): Execution;
+  /** Waits for the case's execution to end and answers the case as it is then. */
+  finished(caseId: string): Promise<CaseRecord>;
   /** Resolves with the n-th (1-based) task event that matches, already happened or still to come. */
   until(match: Partial<Pick<TaskEvent, 'caseId' | 'state' | 'phase'>> & { where?: (event: TaskEvent) => boolean; nth?: number }): Promise<TaskEvent>;
   events(caseId: string): TaskEvent[];
@@ -269,11 +273,18 @@ export async function startWorkflowHarness(policy: object = FAST_POLICY): Promis
     return { executionArn: `execution:${input.name}` };
   });
 
+  const executionOf = (caseId: string): Execution => {
+    const execution = executions.get(caseId);
+    if (!execution) throw new Error(`No execution was started for ${caseId}.`);
+    return execution;
+  };
   return {
-    execution(caseId) {
-      const execution = executions.get(caseId);
-      if (!execution) throw new Error(`No execution was started for ${caseId}.`);
-      return execution;
+    execution: executionOf,
+    async finished(caseId) {
+      await executionOf(caseId).result;
+      const record = await getCase(caseId);
+      if (!record) throw new Error(`case ${caseId} vanished`);
+      return record;
     },
     until({ where, nth = 1, ...fields }) {
       const test = () =>

@@ -5,10 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderIdFor, reviewIdFor } from '../../shared/domain/ids';
-import type { CaseRecord } from '../../shared/domain/model';
 import { nowIso } from '../../shared/runtime/clock';
 import { assessFines } from '../../shared/services/order-workflow';
-import { getAppeal, getCase, getOrder, getReview, listAudit, listOrdersOfCase } from '../../shared/store/repository';
+import { getAppeal, getOrder, getReview, listAudit, listOrdersOfCase } from '../../shared/store/repository';
 import { FAST_POLICY, STAFF_EMAILS, startWorkflowHarness, type WorkflowHarness } from './harness';
 import { appeal, approve, comply, file, reject, staffDecide, vote } from './people';
 
@@ -23,14 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-/** Waits for the execution to end and answers the case as it is then. */
-async function finished(caseId: string): Promise<CaseRecord> {
-  await h.execution(caseId).result;
-  const record = await getCase(caseId);
-  if (!record) throw new Error(`case ${caseId} vanished`);
-  return record;
-}
 
 const STAFF_ALERTS: [RegExp, string][] = [
   [/is overdue/, 'OVERDUE'],
@@ -63,7 +54,7 @@ describe('the case workflow, path by path', () => {
     // When staff reject it
     await reject(caseId);
     // Then the case ends REJECTED, closed, with no order and no e-mail
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('REJECTED');
     expect(record.closedAt).toBeDefined();
     expect(await listOrdersOfCase(caseId)).toEqual([]);
@@ -86,7 +77,7 @@ describe('the case workflow, path by path', () => {
     await h.until({ caseId, state: 'AwaitPostReview' });
     expect(await vote(reviewIdFor(caseId, 'POST_REVIEW'), ['CONFIRM', 'CONFIRM', 'CONFIRM'])).toBe(true);
     // Then the case closes with both orders confirmed and complied, and no fine
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('CLOSED');
     const orders = await listOrdersOfCase(caseId);
     expect(orders.map((o) => [o.operatorId, o.status, o.complianceStatus, o.decisionStatus, o.urlCount, o.fine])).toEqual([
@@ -127,7 +118,7 @@ describe('the case workflow, path by path', () => {
     await comply('op-overseas', orderId);
     await confirmPostReview(caseId);
     // Then the case went ORDERS_ISSUED, UNDER_POST_REVIEW, CONFIRMED, APPEAL_WINDOW, CLOSED
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('CLOSED');
     const statuses = (await listAudit(caseId)).map((e) => e.details.status).filter((status) => typeof status === 'string');
     expect(statuses).toEqual(['ORDERS_ISSUED', 'UNDER_POST_REVIEW', 'CONFIRMED', 'APPEAL_WINDOW', 'CLOSED']);
@@ -148,7 +139,7 @@ describe('the case workflow, path by path', () => {
     // When it complies during the grace period
     expect(await comply('op-webhard', orderId)).toBe('COMPLIED_LATE');
     // Then the order ends COMPLIED_LATE with a fine, and nothing records non-compliance
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('CLOSED');
     const order = await getOrder(orderId);
     expect(order).toMatchObject({ status: 'COMPLIED_LATE', complianceStatus: 'COMPLIED_LATE', decisionStatus: 'CONFIRMED' });
@@ -167,7 +158,7 @@ describe('the case workflow, path by path', () => {
     // When the deadline and then the grace period pass
     await h.until({ caseId, state: 'GraceExpired' });
     // Then
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('CLOSED');
     const order = await getOrder(orderId);
     expect(order).toMatchObject({ status: 'OVERDUE', complianceStatus: 'OVERDUE', decisionStatus: 'CONFIRMED' });
@@ -189,7 +180,7 @@ describe('the case workflow, path by path', () => {
     await h.until({ caseId, state: 'AwaitPostReview' });
     expect(await vote(reviewIdFor(caseId, 'POST_REVIEW'), ['REVOKE', 'REVOKE', 'REVOKE'])).toBe(true);
     // Then the orders are lifted before their deadline passes, and the case ends REVOKED
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('REVOKED');
     expect(record.closedAt).toBeDefined();
     const orders = await listOrdersOfCase(caseId);
@@ -217,7 +208,7 @@ describe('the case workflow, path by path', () => {
     await h.until({ caseId, state: 'AwaitAppealReview' });
     expect(await vote(reviewIdFor(caseId, 'APPEAL', 'op-webhard'), ['CONFIRM', 'CONFIRM', 'REVOKE', 'CONFIRM'])).toBe(true);
     // Then
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('CLOSED');
     expect(await getOrder(orderId)).toMatchObject({ status: 'UPHELD', decisionStatus: 'UPHELD', complianceStatus: 'COMPLIED' });
     expect(await getAppeal(appealId)).toMatchObject({ status: 'UPHELD', reviewId: reviewIdFor(caseId, 'APPEAL', 'op-webhard') });
@@ -237,7 +228,7 @@ describe('the case workflow, path by path', () => {
     await h.until({ caseId, state: 'AwaitAppealReview' });
     expect(await vote(reviewIdFor(caseId, 'APPEAL', 'op-social'), ['REVOKE', 'REVOKE', 'REVOKE'])).toBe(true);
     // Then the order is OVERTURNED, the grace period was not waited out, and there is no fine
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('CLOSED');
     expect(await getOrder(orderId)).toMatchObject({ status: 'OVERTURNED', complianceStatus: 'OVERDUE', decisionStatus: 'OVERTURNED' });
     expect((await getOrder(orderId))?.fine).toBeUndefined();
@@ -263,7 +254,7 @@ describe('the case workflow, path by path', () => {
     await h.until({ caseId, state: 'AwaitPostReview', nth: 2 });
     expect(await vote(reviewId, ['CONFIRM', 'CONFIRM'], 1)).toBe(true);
     // Then the review was extended by one window and closed confirmed
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('CLOSED');
     const review = await getReview(reviewId);
     expect(review).toMatchObject({ status: 'CLOSED', outcome: 'CONFIRMED', outcomeReason: 'MAJORITY', extended: true });
@@ -283,7 +274,7 @@ describe('the case workflow, path by path', () => {
     expect((await getReview(reviewId))?.status).toBe('ESCALATED');
     await staffDecide(reviewId, 'REVOKE');
     // Then
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('REVOKED');
     expect(await getReview(reviewId)).toMatchObject({ status: 'CLOSED', outcome: 'REVOKED', outcomeReason: 'STAFF_DECISION' });
     expect(await getOrder(orderOf('op-webhard'))).toMatchObject({ status: 'REVOKED', complianceStatus: 'COMPLIED' });
@@ -304,7 +295,7 @@ describe('the case workflow, path by path', () => {
     await h.until({ caseId, state: 'AwaitLateCompliance', where: waitingFor(`COMPLIANCE#${orderOf('op-social')}`) });
     await comply('op-social', orderOf('op-social'));
     // When the case reaches AssessFines (and AssessFines runs once more, as a retry would)
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     const before = await listOrdersOfCase(caseId);
     await assessFines(caseId, nowIso());
     // Then

@@ -5,7 +5,6 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderIdFor, reviewIdFor } from '../../shared/domain/ids';
-import type { CaseRecord } from '../../shared/domain/model';
 import { config } from '../../shared/runtime/config';
 import { documentClient } from '../../shared/store/client';
 import { keys } from '../../shared/store/keys';
@@ -22,13 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-async function finished(caseId: string): Promise<CaseRecord> {
-  await h.execution(caseId).result;
-  const record = await getCase(caseId);
-  if (!record) throw new Error(`case ${caseId} vanished`);
-  return record;
-}
 
 async function operatorNotices(caseId: string): Promise<string[]> {
   return (await listOrdersOfCase(caseId)).flatMap((order) => order.notices.map((n) => `${n.to.join(',')}: ${n.kind}`)).sort();
@@ -52,7 +44,7 @@ describe('the case workflow under other policies', () => {
     // When nobody votes through the window and its extension
     await h.until({ caseId, state: 'PostReviewDeadlinePassed', nth: 2 });
     // Then the order is lifted, the case REVOKED, and staff were not asked
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('REVOKED');
     expect(await getReview(reviewIdFor(caseId, 'POST_REVIEW'))).toMatchObject({
       status: 'CLOSED',
@@ -81,7 +73,7 @@ describe('the case workflow under other policies', () => {
     await h.until({ caseId, state: 'AwaitCompliance' });
     await comply('op-webhard', orderIdFor(caseId, 'op-webhard'));
     // Then the orders were issued from the committee's decision, without a post-review
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('CLOSED');
     const review = await getReview(reviewIdFor(caseId, 'PRIOR_REVIEW'));
     expect(record.ordersIssuedAt).toBe(review?.closedAt);
@@ -97,7 +89,7 @@ describe('the case workflow under other policies', () => {
     const caseId = await file(['https://webhard.example/v/23']);
     await h.until({ caseId, state: 'AwaitPriorReview' });
     await vote(reviewIdFor(caseId, 'PRIOR_REVIEW'), ['REVOKE', 'REVOKE', 'REVOKE']);
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('REJECTED');
     expect(record.closedAt).toBeDefined();
     expect(await listOrdersOfCase(caseId)).toEqual([]);
@@ -117,7 +109,7 @@ describe('the case workflow under other policies', () => {
     await h.until({ caseId, state: 'AwaitPostReview' });
     await vote(reviewIdFor(caseId, 'POST_REVIEW'), ['CONFIRM', 'CONFIRM', 'CONFIRM']);
     // Then
-    const record = await finished(caseId);
+    const record = await h.finished(caseId);
     expect(record.status).toBe('CLOSED');
     expect(staffSubjects(caseId)).toEqual([expect.stringContaining('is still waiting for approval')]);
     expect((await listAudit(caseId)).map((e) => e.action)).toContain('APPROVAL_SLA_MISSED');
