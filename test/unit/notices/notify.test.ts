@@ -2,11 +2,12 @@ import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { caseIdFrom, orderIdFor, ulidFrom } from '../../../shared/domain/ids';
-import type { Operator, OrderRecord } from '../../../shared/domain/model';
+import type { OrderRecord } from '../../../shared/domain/model';
 import { notifyOperator, notifyStaff } from '../../../shared/notices';
 import { TransientError } from '../../../shared/runtime/transient';
 import { keys } from '../../../shared/store/keys';
 import { operatorItem, orderItem } from '../../../shared/store/repository';
+import { anOperator } from '../../support/records';
 import { ddbMock, givenItems, resetAws, storedItem, storedItems } from '../../support/fake-table';
 
 const sesMock = mockClient(SESClient);
@@ -16,17 +17,7 @@ const ORDER_ID = orderIdFor(CASE_ID, 'op-webhard');
 const EVENT_KEY = `order:${ORDER_ID}`;
 const URL = 'https://webhard.example/v/123';
 
-const operator: Operator = {
-  operatorId: 'op-webhard',
-  name: 'Webhard',
-  domains: ['webhard.example'],
-  contactEmails: ['notices@webhard.example'],
-  jurisdiction: 'DOMESTIC',
-  language: 'ko',
-  annualRevenue: 1_000_000_000,
-  currency: 'KRW',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
+const operator = anOperator();
 
 const order: OrderRecord = {
   orderId: ORDER_ID,

@@ -3,7 +3,8 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../../shared/domain/ids';
-import type { Operator, OrderRecord, ReviewRecord } from '../../../shared/domain/model';
+import type { OrderRecord, ReviewRecord } from '../../../shared/domain/model';
+import { anOperator } from '../../support/records';
 import { enforceDeadline } from '../../../shared/services/deadlines';
 import { closeReviewAtDeadline } from '../../../shared/services/reviews';
 import { sweep } from '../../../shared/services/sweeper';
@@ -27,17 +28,7 @@ const DEADLINE = '2026-11-25T06:00:00.000Z';
 const FIRST_REMINDER = '2026-11-24T18:00:00.000Z';
 const SECOND_REMINDER = '2026-11-25T04:00:00.000Z';
 
-const operator: Operator = {
-  operatorId: 'op-webhard',
-  name: 'Webhard',
-  domains: ['webhard.example'],
-  contactEmails: ['notices@webhard.example'],
-  jurisdiction: 'DOMESTIC',
-  language: 'ko',
-  annualRevenue: 1_000_000_000,
-  currency: 'KRW',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
+const operator = anOperator();
 
 function anOrder(change: Partial<OrderRecord> = {}): OrderRecord {
   return {
