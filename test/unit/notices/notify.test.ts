@@ -7,7 +7,7 @@ import { notifyOperator, notifyStaff } from '../../../shared/notices';
 import { TransientError } from '../../../shared/runtime/transient';
 import { keys } from '../../../shared/store/keys';
 import { operatorItem, orderItem } from '../../../shared/store/repository';
-import { anOperator } from '../../support/records';
+import { anOperator, anOrder } from '../../support/records';
 import { ddbMock, givenItems, resetAws, storedItem, storedItems } from '../../support/fake-table';
 
 const sesMock = mockClient(SESClient);
@@ -19,22 +19,13 @@ const URL = 'https://webhard.example/v/123';
 
 const operator = anOperator();
 
-const order: OrderRecord = {
-  orderId: ORDER_ID,
+const order = anOrder({
   caseId: CASE_ID,
-  operatorId: 'op-webhard',
-  status: 'ISSUED',
-  complianceStatus: 'ISSUED',
-  decisionStatus: 'PENDING',
-  action: 'DELETE',
-  category: 'ILLEGAL_FILMING',
   urlCount: 1,
   issuedAt: '2026-11-24T06:00:00.000Z',
   deadlineAt: '2026-11-25T06:00:00.000Z',
   graceEndsAt: '2026-12-02T06:00:00.000Z',
-  remindersSent: [],
-  notices: [],
-};
+});
 
 const noticeClaim = () => keys.notice(CASE_ID, EVENT_KEY);
 const storedOrder = () => storedItem(`CASE#${CASE_ID}`, `ORDER#${ORDER_ID}`) as unknown as OrderRecord;

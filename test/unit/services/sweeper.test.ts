@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../../shared/domain/ids';
 import type { OrderRecord, ReviewRecord } from '../../../shared/domain/model';
-import { anOperator } from '../../support/records';
+import { anOperator, anOrder as sharedOrder } from '../../support/records';
 import { enforceDeadline } from '../../../shared/services/deadlines';
 import { closeReviewAtDeadline } from '../../../shared/services/reviews';
 import { sweep } from '../../../shared/services/sweeper';
@@ -30,24 +30,16 @@ const SECOND_REMINDER = '2026-11-25T04:00:00.000Z';
 
 const operator = anOperator();
 
+/** An order of this file's case, issued at ISSUED_AT under the Korean policy. */
 function anOrder(change: Partial<OrderRecord> = {}): OrderRecord {
-  return {
-    orderId: ORDER_ID,
+  return sharedOrder({
     caseId: CASE_ID,
-    operatorId: 'op-webhard',
-    status: 'ISSUED',
-    complianceStatus: 'ISSUED',
-    decisionStatus: 'PENDING',
-    action: 'DELETE',
-    category: 'ILLEGAL_FILMING',
     urlCount: 1,
     issuedAt: ISSUED_AT,
     deadlineAt: DEADLINE,
     graceEndsAt: '2026-12-02T06:00:00.000Z',
-    remindersSent: [],
-    notices: [],
     ...change,
-  };
+  });
 }
 
 const aReview = (closesAt: string): ReviewRecord => ({
