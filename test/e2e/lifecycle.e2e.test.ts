@@ -24,25 +24,11 @@ import {
   untilNotice,
   untilOrderStatus,
   vote,
+  E2E_DURATIONS,
+  LONG,
 } from './support';
 
-/**
- * Seconds for hours and days, yet long enough that a person's act meant to land inside a window
- * still does on a loaded two-core machine running several paths at once.
- */
-const POLICY = {
-  id: 'kr-e2e-lifecycle',
-  approvalSla: 'PT60S',
-  complianceDeadline: 'PT10S',
-  reminders: ['PT5S'],
-  lateComplianceGrace: 'PT8S',
-  postReviewWindow: 'PT12S',
-  appealWindow: 'PT8S',
-  appealReviewWindow: 'PT12S',
-};
-
-/** Long enough for every timer of POLICY plus a slow machine; the waits end as soon as the state is reached. */
-const LONG = 60_000;
+const POLICY = { id: 'kr-e2e-lifecycle', ...E2E_DURATIONS };
 
 let stack: LocalStack;
 let api: Api;

@@ -20,19 +20,11 @@ import {
   untilCaseStatus,
   untilNotice,
   vote,
+  E2E_DURATIONS,
+  LONG,
 } from './support';
 
-/** As in lifecycle.e2e.test.ts: seconds, with room for a loaded machine inside each window. */
-const FAST = {
-  approvalSla: 'PT60S',
-  complianceDeadline: 'PT10S',
-  reminders: ['PT5S'],
-  lateComplianceGrace: 'PT8S',
-  postReviewWindow: 'PT12S',
-  appealWindow: 'PT8S',
-  appealReviewWindow: 'PT12S',
-};
-const LONG = 60_000;
+const FAST = E2E_DURATIONS;
 
 let lift: { stack: LocalStack; api: Api };
 let voteFirst: { stack: LocalStack; api: Api };

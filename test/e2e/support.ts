@@ -64,6 +64,23 @@ export class Api {
 }
 
 /** Polls `probe` until it returns without throwing, and returns its value; rethrows its last error at the timeout. */
+/**
+ * Durations of the lifecycle tests: seconds for hours and days, yet long enough that a person's act
+ * meant to land inside a window still does on a loaded two-core machine running several paths at once.
+ */
+export const E2E_DURATIONS = {
+  approvalSla: 'PT60S',
+  complianceDeadline: 'PT10S',
+  reminders: ['PT5S'],
+  lateComplianceGrace: 'PT8S',
+  postReviewWindow: 'PT12S',
+  appealWindow: 'PT8S',
+  appealReviewWindow: 'PT12S',
+};
+
+/** Long enough for every timer of E2E_DURATIONS plus a slow machine; waits end as soon as the state is reached. */
+export const LONG = 60_000;
+
 export async function eventually<T>(probe: () => Promise<T> | T, timeoutMs: number, intervalMs = 150): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
