@@ -67,7 +67,7 @@ function setHandlerEnvironment(config: LocalConfig, endpoints: { dynamoDb: strin
 
 async function start(): Promise<void> {
   const config = loadLocalConfig(process.env, process.cwd());
-  running.lock = lockDataDir(config.dataDir);
+  running.lock = await lockDataDir(config.dataDir);
   const loopback = (port: number): string => `http://${config.host}:${port}`;
 
   // Fixed ports give the endpoints before anything listens: the engine may resume executions,
@@ -187,7 +187,7 @@ async function stop(): Promise<void> {
       warn(`Stopping ${name} failed: ${(error as Error).message}`);
     }
   }
-  running.lock?.release();
+  await running.lock?.release();
 }
 
 let stoppingSince: number | undefined;
@@ -195,8 +195,8 @@ function onSignal(signal: NodeJS.Signals): void {
   if (stoppingSince !== undefined) {
     // tsx relays a signal that the process group already delivered: only a later one means "now".
     if (Date.now() - stoppingSince < 1000) return;
+    // The kernel releases the DATA_DIR lock with the process; the next start removes its file.
     warn(`${signal} again: exiting without waiting.`);
-    running.lock?.release();
     process.exit(1);
   }
   stoppingSince = Date.now();

@@ -19,13 +19,6 @@ function freshDir(): string {
   return path.join(root, `d${counter}`);
 }
 
-/** A pid that certainly belongs to no running process: a child that has already exited. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '0']);
-  await new Promise((resolve) => child.once('exit', resolve));
-  return child.pid as number;
-}
-
 function runMain(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(path.resolve('node_modules/.bin/tsx'), ['infra/local/main.ts'], {
@@ -51,54 +44,19 @@ function runMain(env: Record<string, string>): Promise<{ code: number | null; ou
 }
 
 describe('DATA_DIR lock', () => {
-  it('is taken by the first process and refused to a second live one', () => {
-    // Given a data directory locked by this (live) process
-    const dir = freshDir();
-    const lock = lockDataDir(dir, process.pid);
-
-    // When another process tries to lock it
-    // Then it is refused with the owner's pid
-    expect(() => lockDataDir(dir, process.pid + 1)).toThrow(DataDirInUseError);
-    expect(() => lockDataDir(dir, process.pid + 1)).toThrow(`is in use by pid ${process.pid}`);
-    lock.release();
-    expect(existsSync(lock.file)).toBe(false);
-  });
-
-  it('left by a dead process (kill -9) is taken over', async () => {
-    // Given a lock file naming a process that no longer runs
-    const dir = freshDir();
-    lockDataDir(dir, await deadPid());
-
-    // When a new runtime locks the directory
-    const lock = lockDataDir(dir, process.pid);
-
-    // Then it owns the lock
-    expect(readFileSync(lock.file, 'utf8').trim()).toBe(String(process.pid));
-    lock.release();
-  });
-
-  it('is not released by a process that does not own it', () => {
-    const dir = freshDir();
-    const owner = lockDataDir(dir, process.pid);
-    const stale = { ...owner };
-    writeFileSync(owner.file, `${process.ppid}\n`);
-    stale.release();
-    expect(readFileSync(owner.file, 'utf8').trim()).toBe(String(process.ppid));
-  });
-
   it('stops npm start with a clear message when another live process holds it', async () => {
     // Given a DATA_DIR held by this test process
     const dir = freshDir();
-    const lock = lockDataDir(dir, process.pid);
+    const lock = await lockDataDir(dir);
 
     // When the runtime starts on it
     const { code, output } = await runMain({ DATA_DIR: dir });
 
-    // Then it exits 1, naming the directory and the pid, and leaves the lock alone
+    // Then it exits 1, naming the directory and the owner's pid, and the lock still holds
     expect(code).toBe(1);
     expect(output).toContain(`DATA_DIR ${dir} is in use by pid ${process.pid}`);
-    expect(readFileSync(lock.file, 'utf8').trim()).toBe(String(process.pid));
-    lock.release();
+    await expect(lockDataDir(dir)).rejects.toThrow(DataDirInUseError);
+    await lock.release();
   });
 });
 
