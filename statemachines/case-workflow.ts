@@ -1,0 +1,283 @@
+/**
+ * The case workflow: one execution per case (name = caseId), from approval or prior review to
+ * closing. This file is the source; `npm run asl` renders statemachines/case-workflow.asl.json,
+ * which the CDK stack and the local runtime read. State carries ids only; see
+ * docs/architecture.md "The workflow" for what each task answers.
+ */
+import { tokenPurpose } from '../shared/store/keys';
+import {
+  anyOf,
+  booleanEquals,
+  branch,
+  choice,
+  ERROR_PATH,
+  fail,
+  formatted,
+  inlineMap,
+  lambdaTask,
+  parallel,
+  pass,
+  stateMachine,
+  stringEquals,
+  succeed,
+  waitForPerson,
+  waitUntil,
+  when,
+  type AslDefinition,
+  type Path,
+  type States,
+  type Template,
+  type Then,
+} from './builder';
+
+const theCase = { 'caseId.$': '$.caseId' } as const;
+const theOrder = { 'orderId.$': '$.orderId' } as const;
+const theReview = { 'reviewId.$': '$.review.reviewId' } as const;
+
+/** What the task-token keeper is told a wait is for: the same strings the API's acts look up (shared/store/keys.ts). */
+const waitingFor = {
+  approval: tokenPurpose.approval(),
+  compliance: formatted(tokenPurpose.compliance('{}'), '$.orderId'),
+  review: formatted(tokenPurpose.review('{}'), '$.review.reviewId'),
+};
+
+/** A Choice default: a task answered something the workflow has no branch for. */
+const UNEXPECTED = { error: 'UnexpectedResult', cause: 'A task answered a value that the workflow does not know.' } as const;
+const unexpected = () => fail(UNEXPECTED.error, UNEXPECTED.cause);
+
+interface ReviewStateNames {
+  readonly open: string;
+  readonly await: string;
+  readonly deadlinePassed: string;
+  readonly decided: string;
+  readonly apply: string;
+}
+
+/**
+ * A committee review: open it, wait for its votes until it closes; when the time is up, the
+ * deadline rule decides, extends (wait again) or escalates; then apply the outcome.
+ */
+function committeeReview(
+  names: ReviewStateNames,
+  openPayload: Template,
+  outcome: { readonly resultPath: Path } & Then,
+): States {
+  const { resultPath, ...then } = outcome;
+  return {
+    [names.open]: lambdaTask('OpenReview', openPayload, {
+      select: ['reviewId', 'secondsToClose'],
+      resultPath: '$.review',
+      next: names.await,
+    }),
+    [names.await]: waitForPerson(waitingFor.review, {
+      timeoutSecondsPath: '$.review.secondsToClose',
+      onTimeout: names.deadlinePassed,
+      resultPath: null,
+      next: names.apply,
+    }),
+    [names.deadlinePassed]: lambdaTask('ReviewDeadlinePassed', theReview, {
+      select: ['reviewId', 'decided', 'secondsToClose'],
+      resultPath: '$.review',
+      next: names.decided,
+    }),
+    [names.decided]: choice([when(booleanEquals('$.review.decided', true), names.apply)], names.await),
+    [names.apply]: lambdaTask('ApplyReviewOutcome', theReview, { select: ['outcome'], resultPath, ...then }),
+  };
+}
+
+/** The compliance window of one order: its notice, the wait until the deadline, enforcement, the grace period. */
+function orderCompliance(): States {
+  const complianceAnswer = { select: ['outcome'], resultPath: '$.compliance', next: 'ComplianceSettled' } as const;
+  return {
+    SendOrderNotice: lambdaTask('SendOrderNotice', theOrder, {
+      select: ['secondsToDeadline', 'deadlineAt'],
+      resultPath: '$.notice',
+      next: 'AwaitCompliance',
+    }),
+    AwaitCompliance: waitForPerson(waitingFor.compliance, {
+      ...complianceAnswer,
+      timeoutSecondsPath: '$.notice.secondsToDeadline',
+      onTimeout: 'WaitForDeadlineInstant',
+    }),
+    WaitForDeadlineInstant: waitUntil(
+      '$.notice.deadlineAt',
+      { next: 'EnforceDeadline' },
+      "The compliance wait ends at the deadline's last whole second at the latest; this waits for the deadline itself, so enforcement is neither early nor late.",
+    ),
+    EnforceDeadline: lambdaTask('EnforceDeadline', theOrder, {
+      select: ['outcome', 'secondsToGraceEnd'],
+      resultPath: '$.enforcement',
+      next: 'StillOverdue',
+    }),
+    StillOverdue: choice(
+      [
+        when(stringEquals('$.enforcement.outcome', 'OVERDUE'), 'AwaitLateCompliance'),
+        when(
+          anyOf(
+            stringEquals('$.enforcement.outcome', 'COMPLIED'),
+            stringEquals('$.enforcement.outcome', 'COMPLIED_LATE'),
+            stringEquals('$.enforcement.outcome', 'REVOKED'),
+          ),
+          'ComplianceSettled',
+        ),
+      ],
+      'UnexpectedComplianceOutcome',
+    ),
+    AwaitLateCompliance: waitForPerson(waitingFor.compliance, {
+      ...complianceAnswer,
+      timeoutSecondsPath: '$.enforcement.secondsToGraceEnd',
+      onTimeout: 'GraceExpired',
+    }),
+    GraceExpired: lambdaTask('GraceExpired', theOrder, { select: ['outcome'], resultPath: '$.compliance', end: true }),
+    ComplianceSettled: succeed(),
+    UnexpectedComplianceOutcome: unexpected(),
+  };
+}
+
+const complianceTrack = branch('PerOrderBatch', {
+  PerOrderBatch: inlineMap({
+    comment:
+      "AWS runs at most 40 iterations of an inline Map at once; batches of 40 orders, each its own inner Map, keep every order's wait running from the start.",
+    itemsPath: '$.orders.orderBatches',
+    itemSelector: { 'caseId.$': '$.caseId', 'orderIds.$': '$$.Map.Item.Value' },
+    iteration: branch('PerOrder', {
+      PerOrder: inlineMap({
+        itemsPath: '$.orderIds',
+        itemSelector: { 'caseId.$': '$.caseId', 'orderId.$': '$$.Map.Item.Value' },
+        iteration: branch('SendOrderNotice', orderCompliance()),
+        resultPath: null,
+        end: true,
+      }),
+    }),
+    resultPath: null,
+    end: true,
+  }),
+});
+
+/** Post-review (skipped under vote-first, whose prior review already decided), then the appeal window and its appeals. */
+const decisionTrack = branch('DecisionProcedure', {
+  DecisionProcedure: choice([when(stringEquals('$.open.procedure', 'vote-first'), 'OpenAppealWindow')], 'OpenPostReview'),
+  ...committeeReview(
+    {
+      open: 'OpenPostReview',
+      await: 'AwaitPostReview',
+      deadlinePassed: 'PostReviewDeadlinePassed',
+      decided: 'PostReviewDecided',
+      apply: 'ApplyPostReviewOutcome',
+    },
+    { ...theCase, kind: 'POST_REVIEW' },
+    { resultPath: '$.postOutcome', next: 'PostReviewOutcome' },
+  ),
+  PostReviewOutcome: choice(
+    [
+      when(stringEquals('$.postOutcome.outcome', 'CONFIRMED'), 'OpenAppealWindow'),
+      when(stringEquals('$.postOutcome.outcome', 'REVOKED'), 'DecisionRevoked'),
+    ],
+    'UnexpectedDecisionOutcome',
+  ),
+  DecisionRevoked: succeed(),
+  UnexpectedDecisionOutcome: unexpected(),
+  OpenAppealWindow: lambdaTask('OpenAppealWindow', theCase, {
+    select: ['closesAt', 'waitUntil'],
+    resultPath: '$.appealWindow',
+    next: 'AwaitAppealWindow',
+  }),
+  AwaitAppealWindow: waitUntil('$.appealWindow.waitUntil', { next: 'CollectAppeals' }),
+  CollectAppeals: lambdaTask('CollectAppeals', theCase, { select: ['appealIds'], resultPath: '$.appeals', next: 'AppealReviews' }),
+  AppealReviews: inlineMap({
+    itemsPath: '$.appeals.appealIds',
+    itemSelector: { 'caseId.$': '$.caseId', 'appealId.$': '$$.Map.Item.Value' },
+    iteration: branch(
+      'OpenAppealReview',
+      committeeReview(
+        {
+          open: 'OpenAppealReview',
+          await: 'AwaitAppealReview',
+          deadlinePassed: 'AppealDeadlinePassed',
+          decided: 'AppealReviewDecided',
+          apply: 'ApplyAppealOutcome',
+        },
+        { ...theCase, kind: 'APPEAL', 'appealId.$': '$.appealId' },
+        { resultPath: '$.appealOutcome', end: true },
+      ),
+    ),
+    resultPath: null,
+    end: true,
+  }),
+});
+
+const awaitApprovals = { select: ['decision'], resultPath: '$.approval', next: 'ApprovalDecision' } as const;
+
+export function caseWorkflow(): AslDefinition {
+  return stateMachine({
+    comment:
+      'One execution per case (name = caseId): approval or prior review, orders, the compliance window per order, post-review, the appeal window, appeals, fines, closing. State carries ids only; see docs/architecture.md "The workflow".',
+    startAt: 'OpenCase',
+    onError: 'RecordFailure',
+    states: {
+      OpenCase: lambdaTask('OpenCase', theCase, {
+        select: ['procedure', 'secondsToApprovalSla'],
+        resultPath: '$.open',
+        next: 'ChooseProcedure',
+      }),
+      ChooseProcedure: choice([when(stringEquals('$.open.procedure', 'vote-first'), 'OpenPriorReview')], 'AwaitApprovals'),
+      AwaitApprovals: waitForPerson(waitingFor.approval, {
+        ...awaitApprovals,
+        timeoutSecondsPath: '$.open.secondsToApprovalSla',
+        onTimeout: 'EscalateApprovalSla',
+      }),
+      EscalateApprovalSla: lambdaTask('EscalateApprovalSla', theCase, {
+        select: ['alerted'],
+        resultPath: '$.escalation',
+        next: 'AwaitApprovalsAfterEscalation',
+      }),
+      AwaitApprovalsAfterEscalation: waitForPerson(waitingFor.approval, awaitApprovals),
+      ApprovalDecision: choice(
+        [
+          when(stringEquals('$.approval.decision', 'APPROVED'), 'IssueOrders'),
+          when(stringEquals('$.approval.decision', 'REJECTED'), 'CaseRejected'),
+        ],
+        'UnexpectedResult',
+      ),
+      ...committeeReview(
+        {
+          open: 'OpenPriorReview',
+          await: 'AwaitPriorReview',
+          deadlinePassed: 'PriorReviewDeadlinePassed',
+          decided: 'PriorReviewDecided',
+          apply: 'ApplyPriorReviewOutcome',
+        },
+        { ...theCase, kind: 'PRIOR_REVIEW' },
+        { resultPath: '$.priorOutcome', next: 'PriorReviewOutcome' },
+      ),
+      PriorReviewOutcome: choice(
+        [
+          when(stringEquals('$.priorOutcome.outcome', 'CONFIRMED'), 'IssueOrders'),
+          when(stringEquals('$.priorOutcome.outcome', 'REVOKED'), 'CaseRejected'),
+        ],
+        'UnexpectedResult',
+      ),
+      CaseRejected: pass({ next: 'CloseCase' }),
+      IssueOrders: lambdaTask('IssueOrders', theCase, {
+        select: ['orderIds', 'orderBatches'],
+        resultPath: '$.orders',
+        next: 'Tracks',
+      }),
+      Tracks: parallel([complianceTrack, decisionTrack], { resultPath: null, next: 'AssessFines' }),
+      AssessFines: lambdaTask('AssessFines', theCase, { select: ['fined'], resultPath: '$.fines', next: 'CloseCase' }),
+      CloseCase: lambdaTask('CloseCase', theCase, { select: ['status'], resultPath: '$.closed', next: 'Closed' }),
+      Closed: succeed(),
+      // A Choice cannot catch: its unknown answer is made an error here, for RecordFailure to record.
+      UnexpectedResult: pass(
+        { next: 'RecordFailure' },
+        { value: { Error: UNEXPECTED.error, Cause: UNEXPECTED.cause }, resultPath: ERROR_PATH },
+      ),
+      RecordFailure: lambdaTask(
+        'RecordFailure',
+        { ...theCase, 'error.$': `${ERROR_PATH}.Error`, 'cause.$': `${ERROR_PATH}.Cause` },
+        { select: ['status'], resultPath: '$.failure', next: 'Failed' },
+      ),
+      Failed: fail('CaseFailed', 'The case workflow stopped on an error; the case is FAILED and staff were told.'),
+    },
+  });
+}
