@@ -2,28 +2,22 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { workflowFunctions } from '../../infra/functions';
-import { ASL_PATH, taskStates } from './harness';
+import { forEachState, LAMBDA_CALLBACK, LAMBDA_INVOKE, render, type State, type TaskState } from '../../statemachines/builder';
+import { caseWorkflow } from '../../statemachines/case-workflow';
+import { ASL_PATH } from './harness';
 
-type Json = Record<string, any>;
 type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
 const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
 
-const text = readFileSync(ASL_PATH, 'utf8');
-const substituted = JSON.parse(
-  text.replace(/\$\{(\w+)FunctionArn\}/g, (_, name: string) => `arn:aws:lambda:ap-northeast-2:000000000000:function:${name}`),
-) as Json;
-
-function allStates(states: Record<string, Json>, into: Record<string, Json> = {}): Record<string, Json> {
-  for (const [name, state] of Object.entries(states)) {
-    if (into[name]) throw new Error(`state name ${name} is used twice`);
-    into[name] = state;
-    for (const branch of state.Branches ?? []) allStates(branch.States, into);
-    if (state.ItemProcessor) allStates(state.ItemProcessor.States, into);
-  }
-  return into;
-}
-const states = allStates(substituted.States);
-const RETRIED = [
+const definition = caseWorkflow();
+const text = render(definition);
+const states: Record<string, State> = {};
+forEachState(definition, (name, state) => {
+  states[name] = state;
+});
+const tasks = Object.entries(states).filter((entry): entry is [string, TaskState] => entry[1].Type === 'Task');
+/** docs/architecture.md: "Retries on every Lambda task". */
+const TRANSIENT_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
@@ -31,11 +25,22 @@ const RETRIED = [
   'TransientError',
 ];
 
-describe('case-workflow.asl.json', () => {
+describe('the case workflow (statemachines/case-workflow.ts)', () => {
+  it('is what statemachines/case-workflow.asl.json holds, byte for byte', () => {
+    // Given the file that the stack and the local runtime read
+    const committed = readFileSync(ASL_PATH, 'utf8');
+    // Then it is what the builder renders now
+    const stale = 'statemachines/case-workflow.asl.json is not what statemachines/case-workflow.ts renders: edit the .ts, run `npm run asl`, commit both';
+    expect(committed, stale).toBe(text);
+  });
+
   it('is valid ASL for asl-validator', () => {
     // Given the definition with its substitutions made as the stack makes them
+    const substituted = JSON.parse(
+      text.replace(/\$\{(\w+)FunctionArn\}/g, (_, name: string) => `arn:aws:lambda:ap-northeast-2:000000000000:function:${name}`),
+    ) as unknown;
     // When it is validated
-    const { isValid, errorsText } = aslValidator(structuredClone(substituted));
+    const { isValid, errorsText } = aslValidator(substituted);
     // Then it is valid
     expect(isValid, errorsText('\n')).toBe(true);
   });
@@ -59,53 +64,62 @@ describe('case-workflow.asl.json', () => {
     );
   });
 
-  const tasks = taskStates(substituted).map(({ name }) => [name, states[name] as Json] as const);
-
-  it.each(tasks)('%s invokes a Lambda with a payload and retries the transient errors', (_name, state) => {
-    expect(['arn:aws:states:::lambda:invoke', 'arn:aws:states:::lambda:invoke.waitForTaskToken']).toContain(state.Resource);
-    expect(state.Parameters.FunctionName).toMatch(/:function:\w+$/);
-    expect(state.Parameters.Payload).toBeTypeOf('object');
-    expect(state.Retry).toEqual([
-      { ErrorEquals: RETRIED, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6 },
-    ]);
+  it('invokes a Lambda with a payload in every task, and retries the transient errors there', () => {
+    expect(tasks.length).toBeGreaterThan(20);
+    for (const [name, state] of tasks) {
+      expect([LAMBDA_INVOKE, LAMBDA_CALLBACK], name).toContain(state.Resource);
+      expect(state.Parameters.FunctionName, name).toMatch(/^\$\{\w+FunctionArn\}$/);
+      expect(state.Parameters.Payload, name).toBeTypeOf('object');
+      expect(state.Retry, name).toEqual([{ ErrorEquals: TRANSIENT_ERRORS, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6 }]);
+    }
   });
 
-  it.each(tasks.filter(([, s]) => s.Resource === 'arn:aws:states:::lambda:invoke'))(
-    '%s picks its result from $.Payload',
-    (_name, state) => {
-      const selected = Object.values(state.ResultSelector ?? {}) as string[];
-      expect(selected.length).toBeGreaterThan(0);
-      for (const path of selected) expect(path).toMatch(/^\$\.Payload\./);
-    },
-  );
+  it("picks every Lambda task's result from $.Payload, where lambda:invoke puts the function's answer", () => {
+    for (const [name, state] of tasks.filter(([, task]) => task.Resource === LAMBDA_INVOKE)) {
+      const selected = Object.values(state.ResultSelector ?? {});
+      expect(selected.length, name).toBeGreaterThan(0);
+      for (const path of selected) expect(path, name).toMatch(/^\$\.Payload\./);
+    }
+  });
 
-  it.each(tasks.filter(([, s]) => s.Resource.endsWith('.waitForTaskToken')))(
-    '%s hands StoreTaskToken the case, the purpose and the task token',
-    (_name, state) => {
-      expect(state.Parameters.FunctionName).toMatch(/:function:StoreTaskToken$/);
-      const payload = state.Parameters.Payload;
-      expect(payload['caseId.$']).toBe('$.caseId');
-      expect(payload['taskToken.$']).toBe('$$.Task.Token');
-      expect(payload.purpose ?? payload['purpose.$']).toMatch(/^(APPROVAL|States\.Format\('(COMPLIANCE|REVIEW)#\{\}', \$\.[\w.]+\))$/);
-    },
-  );
+  it('hands StoreTaskToken the case, the purpose and the task token in every wait for a person', () => {
+    const waits = tasks.filter(([, task]) => task.Resource === LAMBDA_CALLBACK);
+    expect(waits.map(([name]) => name).sort()).toEqual([
+      'AwaitAppealReview', 'AwaitApprovals', 'AwaitApprovalsAfterEscalation', 'AwaitCompliance', 'AwaitLateCompliance',
+      'AwaitPostReview', 'AwaitPriorReview',
+    ]);
+    for (const [name, state] of waits) {
+      expect(state.Parameters.FunctionName, name).toBe('${StoreTaskTokenFunctionArn}');
+      const payload = state.Parameters.Payload as Record<string, string>;
+      expect(payload['caseId.$'], name).toBe('$.caseId');
+      expect(payload['taskToken.$'], name).toBe('$$.Task.Token');
+      expect(payload.purpose ?? payload['purpose.$'], name).toMatch(/^(APPROVAL|States\.Format\('(COMPLIANCE|REVIEW)#\{\}', \$\.[\w.]+\))$/);
+    }
+  });
 
-  it('catches every error of a top-level task and of the parallel tracks into RecordFailure', () => {
-    const topLevel = Object.entries(substituted.States as Record<string, Json>).filter(
+  it('catches every error of a top-level task and of the parallel tracks into RecordFailure, and none inside the tracks', () => {
+    // A state inside a track that caught States.ALL would keep the error from Tracks' catch, and the case from FAILED.
+    const topLevel = Object.entries(definition.States).filter(
       ([name, state]) => (state.Type === 'Task' || state.Type === 'Parallel') && name !== 'RecordFailure',
     );
     expect(topLevel.length).toBeGreaterThan(10);
     for (const [name, state] of topLevel) {
-      expect(state.Catch?.at(-1), name).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' });
+      expect('Catch' in state && state.Catch?.at(-1), name).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' });
+    }
+    const nested = Object.entries(states).filter(([name]) => !(name in definition.States));
+    for (const [name, state] of nested) {
+      const caught = 'Catch' in state ? (state.Catch ?? []).flatMap((catcher) => catcher.ErrorEquals) : [];
+      expect(caught, name).not.toContain('States.ALL');
     }
   });
 
   it('waits for people until a stored deadline, and for the appeal window until a timestamp', () => {
-    expect(states.AwaitApprovals?.TimeoutSecondsPath).toBe('$.open.secondsToApprovalSla');
-    expect(states.AwaitCompliance?.TimeoutSecondsPath).toBe('$.notice.secondsToDeadline');
-    expect(states.AwaitLateCompliance?.TimeoutSecondsPath).toBe('$.enforcement.secondsToGraceEnd');
+    const timeoutOf = (name: string) => (states[name] as TaskState | undefined)?.TimeoutSecondsPath;
+    expect(timeoutOf('AwaitApprovals')).toBe('$.open.secondsToApprovalSla');
+    expect(timeoutOf('AwaitCompliance')).toBe('$.notice.secondsToDeadline');
+    expect(timeoutOf('AwaitLateCompliance')).toBe('$.enforcement.secondsToGraceEnd');
     for (const review of ['AwaitPriorReview', 'AwaitPostReview', 'AwaitAppealReview']) {
-      expect(states[review]?.TimeoutSecondsPath).toBe('$.review.secondsToClose');
+      expect(timeoutOf(review)).toBe('$.review.secondsToClose');
     }
     expect(states.AwaitAppealWindow).toMatchObject({ Type: 'Wait', TimestampPath: '$.appealWindow.waitUntil' });
     expect(states.PerOrderBatch).toMatchObject({

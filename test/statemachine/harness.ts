@@ -121,7 +121,7 @@ function adaptTimeoutPaths(definition: Json): Json {
 }
 
 /** Every Task state of the definition, at any depth, with its resource. */
-export function taskStates(definition: Json): { name: string; resource: string }[] {
+function taskStates(definition: Json): { name: string; resource: string }[] {
   const found: { name: string; resource: string }[] = [];
   const visit = (states: Record<string, Json>) => {
     for (const [name, state] of Object.entries(states)) {
