@@ -209,6 +209,14 @@ export function choice(choices: readonly ChoiceRule[], otherwise: string): Choic
   return { Type: 'Choice', Choices: choices, Default: otherwise };
 }
 
+/** Goes to `routes[value]` for the text at `variable`, tried in the order written; anything else to `otherwise`. */
+export function choiceOn(variable: Path, routes: { readonly [value: string]: string }, otherwise: string): ChoiceState {
+  return choice(
+    Object.entries(routes).map(([value, next]) => when(stringEquals(variable, value), next)),
+    otherwise,
+  );
+}
+
 /** Waits until the timestamp at `timestampPath`: a deadline stored once, not a countdown. */
 export function waitUntil(timestampPath: Path, then: Then, comment?: string): WaitState {
   return { Type: 'Wait', ...(comment ? { Comment: comment } : {}), TimestampPath: timestampPath, ...transition(then) } as WaitState;

@@ -10,6 +10,7 @@ import {
   booleanEquals,
   branch,
   choice,
+  choiceOn,
   ERROR_PATH,
   fail,
   formatted,
@@ -156,7 +157,7 @@ const complianceTrack = branch('PerOrderBatch', {
 
 /** Post-review (skipped under vote-first, whose prior review already decided), then the appeal window and its appeals. */
 const decisionTrack = branch('DecisionProcedure', {
-  DecisionProcedure: choice([when(stringEquals('$.open.procedure', 'vote-first'), 'OpenAppealWindow')], 'OpenPostReview'),
+  DecisionProcedure: choiceOn('$.open.procedure', { 'vote-first': 'OpenAppealWindow' }, 'OpenPostReview'),
   ...committeeReview(
     {
       open: 'OpenPostReview',
@@ -168,11 +169,9 @@ const decisionTrack = branch('DecisionProcedure', {
     { ...theCase, kind: 'POST_REVIEW' },
     { resultPath: '$.postOutcome', next: 'PostReviewOutcome' },
   ),
-  PostReviewOutcome: choice(
-    [
-      when(stringEquals('$.postOutcome.outcome', 'CONFIRMED'), 'OpenAppealWindow'),
-      when(stringEquals('$.postOutcome.outcome', 'REVOKED'), 'DecisionRevoked'),
-    ],
+  PostReviewOutcome: choiceOn(
+    '$.postOutcome.outcome',
+    { CONFIRMED: 'OpenAppealWindow', REVOKED: 'DecisionRevoked' },
     'UnexpectedDecisionOutcome',
   ),
   DecisionRevoked: succeed(),
@@ -220,7 +219,7 @@ export function caseWorkflow(): AslDefinition {
         resultPath: '$.open',
         next: 'ChooseProcedure',
       }),
-      ChooseProcedure: choice([when(stringEquals('$.open.procedure', 'vote-first'), 'OpenPriorReview')], 'AwaitApprovals'),
+      ChooseProcedure: choiceOn('$.open.procedure', { 'vote-first': 'OpenPriorReview' }, 'AwaitApprovals'),
       AwaitApprovals: waitForPerson(waitingFor.approval, {
         ...awaitApprovals,
         timeoutSecondsPath: '$.open.secondsToApprovalSla',
@@ -232,13 +231,7 @@ export function caseWorkflow(): AslDefinition {
         next: 'AwaitApprovalsAfterEscalation',
       }),
       AwaitApprovalsAfterEscalation: waitForPerson(waitingFor.approval, awaitApprovals),
-      ApprovalDecision: choice(
-        [
-          when(stringEquals('$.approval.decision', 'APPROVED'), 'IssueOrders'),
-          when(stringEquals('$.approval.decision', 'REJECTED'), 'CaseRejected'),
-        ],
-        'UnexpectedResult',
-      ),
+      ApprovalDecision: choiceOn('$.approval.decision', { APPROVED: 'IssueOrders', REJECTED: 'CaseRejected' }, 'UnexpectedResult'),
       ...committeeReview(
         {
           open: 'OpenPriorReview',
@@ -250,13 +243,7 @@ export function caseWorkflow(): AslDefinition {
         { ...theCase, kind: 'PRIOR_REVIEW' },
         { resultPath: '$.priorOutcome', next: 'PriorReviewOutcome' },
       ),
-      PriorReviewOutcome: choice(
-        [
-          when(stringEquals('$.priorOutcome.outcome', 'CONFIRMED'), 'IssueOrders'),
-          when(stringEquals('$.priorOutcome.outcome', 'REVOKED'), 'CaseRejected'),
-        ],
-        'UnexpectedResult',
-      ),
+      PriorReviewOutcome: choiceOn('$.priorOutcome.outcome', { CONFIRMED: 'IssueOrders', REVOKED: 'CaseRejected' }, 'UnexpectedResult'),
       CaseRejected: pass({ next: 'CloseCase' }),
       IssueOrders: lambdaTask('IssueOrders', theCase, {
         select: ['orderIds', 'orderBatches'],
