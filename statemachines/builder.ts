@@ -121,12 +121,12 @@ const TIMEOUT_PATH = '$.timeout';
 
 export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 export const LAMBDA_CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
-export const TASK_TOKEN: Path = '$$.Task.Token';
+const TASK_TOKEN: Path = '$$.Task.Token';
 /** The function that serves every wait for a person: it stores the token where the person's act will find it. */
 const TOKEN_KEEPER: WorkflowFunctionName = 'StoreTaskToken';
 
 /** The placeholder the stack and the local runtime replace with the function's ARN (infra/functions.ts). */
-export const functionArnOf = (name: WorkflowFunctionName): string => `\${${name}FunctionArn}`;
+const functionArnOf = (name: WorkflowFunctionName): string => `\${${name}FunctionArn}`;
 
 /** Seconds the state may take, read from its input; with `onTimeout`, the state to go to then (without: an error like any other). */
 type Timeout =
@@ -175,9 +175,10 @@ export interface FormattedText {
 }
 
 export function formatted(format: string, of: Path): FormattedText {
-  // States.Format would read a quote, a backslash or another pair of braces as syntax.
-  if (/['\\]/.test(format) || format.split('{}').length !== 2) {
-    throw new DefinitionError(`The format "${format}" must hold exactly one {} and no quote or backslash.`);
+  // States.Format would read a quote, a backslash or another brace as syntax.
+  const [before, after, ...more] = format.split('{}');
+  if (after === undefined || more.length > 0 || /['\\{}]/.test(`${before}${after}`)) {
+    throw new DefinitionError(`The format "${format}" must hold exactly one {} and no other brace, no quote, no backslash.`);
   }
   return { format, of };
 }
@@ -330,7 +331,7 @@ function inAslOrder<S extends Scope>(scope: S): S {
 // ---- checks made while building, so that a mistake fails `npm run asl` and the tests, not a deploy
 
 /** The states a state can go to: Next, a choice's targets and default, its catchers' targets. */
-export function successorsOf(state: State): string[] {
+function successorsOf(state: State): string[] {
   const next: string[] = [];
   if ('Next' in state && state.Next) next.push(state.Next);
   if (state.Type === 'Choice') {

@@ -140,11 +140,11 @@ const complianceTrack = branch('PerOrderBatch', {
     comment:
       "AWS runs at most 40 iterations of an inline Map at once; batches of 40 orders, each its own inner Map, keep every order's wait running from the start.",
     itemsPath: '$.orders.orderBatches',
-    itemSelector: { 'caseId.$': '$.caseId', 'orderIds.$': '$$.Map.Item.Value' },
+    itemSelector: { ...theCase, 'orderIds.$': '$$.Map.Item.Value' },
     iteration: branch('PerOrder', {
       PerOrder: inlineMap({
         itemsPath: '$.orderIds',
-        itemSelector: { 'caseId.$': '$.caseId', 'orderId.$': '$$.Map.Item.Value' },
+        itemSelector: { ...theCase, 'orderId.$': '$$.Map.Item.Value' },
         iteration: branch('SendOrderNotice', orderCompliance()),
         resultPath: null,
         end: true,
@@ -185,7 +185,7 @@ const decisionTrack = branch('DecisionProcedure', {
   CollectAppeals: lambdaTask('CollectAppeals', theCase, { select: ['appealIds'], resultPath: '$.appeals', next: 'AppealReviews' }),
   AppealReviews: inlineMap({
     itemsPath: '$.appeals.appealIds',
-    itemSelector: { 'caseId.$': '$.caseId', 'appealId.$': '$$.Map.Item.Value' },
+    itemSelector: { ...theCase, 'appealId.$': '$$.Map.Item.Value' },
     iteration: branch(
       'OpenAppealReview',
       committeeReview(

@@ -132,5 +132,6 @@ describe('checks made while the definition is built', () => {
   it('refuses a run-time purpose that States.Format would misread', () => {
     expect(() => formatted("REVIEW#{}'", '$.id')).toThrow(DefinitionError);
     expect(() => formatted('REVIEW#', '$.id')).toThrow(DefinitionError);
+    expect(() => formatted('REVIEW#{}{', '$.id')).toThrow(DefinitionError);
   });
 });
