@@ -30,7 +30,7 @@ export const apiFunctions: readonly ApiFunction[] = [
   {
     name: 'Operators',
     entry: 'functions/api/operators.ts',
-    routes: ['GET /operators', 'POST /operators', 'PATCH /operators/{operatorId}'],
+    routes: ['GET /operators', 'POST /operators', 'PATCH /operators/{operatorId}', 'GET /operators/{operatorId}/audit'],
   },
   {
     name: 'OperatorOrders',

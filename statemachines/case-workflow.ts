@@ -4,7 +4,7 @@
  * which the CDK stack and the local runtime read. State carries ids only; see
  * docs/architecture.md "The workflow" for what each task answers.
  */
-import { tokenPurpose } from '../shared/store/keys';
+import { tokenPurpose } from '../shared/domain/waits';
 import {
   anyOf,
   booleanEquals,

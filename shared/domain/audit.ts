@@ -63,12 +63,10 @@ export interface ChainVerification {
 /**
  * Checks the events in the order given: seq 1..n without gaps, each linked to and hashed over the
  * previous. A chain alone cannot show that its last events were cut off; pass `head` (the seq and
- * hash recorded elsewhere, e.g. on the case) to detect that too.
+ * hash recorded on the case) to detect that too: the chain must reach the head, and its event
+ * there must be the recorded one. Events after the head are acts whose head update is in flight.
  */
-export function verifyChain(
-  events: readonly AuditEvent[],
-  head?: { seq: number; hash?: string },
-): ChainVerification {
+export function verifyChain(events: readonly AuditEvent[], head?: { seq: number; hash?: string }): ChainVerification {
   let prevHash = GENESIS_HASH;
   for (const [index, event] of events.entries()) {
     const expectedSeq = index + 1;
@@ -87,14 +85,17 @@ export function verifyChain(
     }
     prevHash = event.hash;
   }
-  if (head !== undefined) {
-    const last = events.at(-1);
-    if ((last?.seq ?? 0) !== head.seq || (head.hash !== undefined && last?.hash !== head.hash)) {
+  if (head !== undefined && head.seq > 0) {
+    const atHead = events[head.seq - 1];
+    if (atHead === undefined) {
       return {
         verified: false,
-        firstBadSeq: Math.min((last?.seq ?? 0) + 1, head.seq),
-        problem: `the chain should end at event ${head.seq}, but it ends at ${last?.seq ?? 0}`,
+        firstBadSeq: events.length + 1,
+        problem: `the chain should reach event ${head.seq}, but it ends at ${events.length}`,
       };
+    }
+    if (head.hash !== undefined && atHead.hash !== head.hash) {
+      return { verified: false, firstBadSeq: head.seq, problem: `event ${head.seq} is not the one recorded as the chain's head` };
     }
   }
   return { verified: true };

@@ -27,6 +27,7 @@ export const routeRoles: Record<string, Role[]> = {
   'GET /operators': ['staff', 'auditor'],
   'POST /operators': ['staff'],
   'PATCH /operators/{operatorId}': ['staff'],
+  'GET /operators/{operatorId}/audit': ['staff', 'auditor'],
   'GET /operator/orders': ['operator'],
   'POST /operator/orders/{orderId}/acknowledge': ['operator'],
   'POST /operator/orders/{orderId}/compliance': ['operator'],

@@ -217,9 +217,20 @@ export interface CaseRecord {
   ordersIssuedAt?: string;
   closedAt?: string;
   failure?: { at: string; error: string; cause: string };
+  /** When the workflow first ran for the case (its WORKFLOW_STARTED event). */
+  workflowStartedAt?: string;
+  /** When staff were told that the approval SLA passed (once). */
+  approvalSlaMissedAt?: string;
+  /** When the URLs were matched again to the registry at issuance, and how many stayed unassigned. */
+  urlsMatchedAt?: string;
+  unassignedUrls?: number;
+  /** Alerts sent to the commission's staff about this case, once per event key. */
+  staffAlerts?: { eventKey: string; sentAt: string; messageId: string }[];
 }
 
 export interface NoticeRecord {
+  /** The notice's identity: one notice per event key, however often its sending is retried. */
+  eventKey: string;
   kind: NoticeKind;
   to: string[];
   sentAt: string;
@@ -252,6 +263,9 @@ export interface OrderRecord {
   complianceNote?: string;
   overdueAt?: string;
   appealDeadline?: string;
+  appealWindowOpenedAt?: string;
+  appealId?: string;
+  nonComplianceRecordedAt?: string;
   remindersSent: string[];
   notices: NoticeRecord[];
   fine?: Fine;

@@ -136,11 +136,26 @@ export function canAcceptCompliance(order: ComplianceView, now: string): 'COMPLI
   return at <= Date.parse(order.deadlineAt) ? 'COMPLIED' : 'COMPLIED_LATE';
 }
 
+type Tracks = Pick<OrderRecord, 'complianceStatus' | 'decisionStatus'>;
+
+/** The order fell: revoked by the committee, or overturned on appeal. */
+export function isLifted(order: Pick<OrderRecord, 'decisionStatus'>): boolean {
+  return order.decisionStatus === 'REVOKED' || order.decisionStatus === 'OVERTURNED';
+}
+
+/** Compliance is open while the operator can still act on time and the order stands. */
+export function complianceOpen(order: Tracks): boolean {
+  const acting = order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED';
+  return acting && !isLifted(order);
+}
+
+/** Decision statuses of an order that was appealed (one appeal per order). */
+export const APPEALED_STATUSES: ReadonlySet<DecisionStatus> = new Set(['APPEALED', 'UPHELD', 'OVERTURNED']);
+
 /** A missed deadline is fined unless the order itself fell. */
-export function isFinable(order: Pick<OrderRecord, 'complianceStatus' | 'decisionStatus'>): boolean {
+export function isFinable(order: Tracks): boolean {
   const late = order.complianceStatus === 'OVERDUE' || order.complianceStatus === 'COMPLIED_LATE';
-  const lifted = order.decisionStatus === 'REVOKED' || order.decisionStatus === 'OVERTURNED';
-  return late && !lifted;
+  return late && !isLifted(order);
 }
 
 const REPORTER_TEXT: Record<CaseStatus, Record<(typeof LANGUAGES)[number], string>> = {

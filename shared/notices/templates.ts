@@ -25,7 +25,7 @@ export type OperatorNotice =
 /** A short message for the commission's staff; the caller writes the subject and lines. */
 export interface StaffAlert {
   subject: string;
-  lines: string[];
+  lines: readonly string[];
 }
 
 export interface RenderedEmail {
@@ -484,7 +484,7 @@ export function renderStaffAlert(caseId: string, alert: StaffAlert): RenderedEma
     `[Staff alert / 직원 알림] ${alert.subject} (${caseId})`,
     [
       { type: 'fields', rows: [['Case / 사건', caseId]] },
-      { type: 'list', items: alert.lines },
+      { type: 'list', items: [...alert.lines] },
       {
         type: 'paragraph',
         text: `Open the case in the web UI (#/cases/${caseId}) to act.\n웹 화면에서 사건(#/cases/${caseId})을 열어 처리해 주십시오.`,

@@ -3,23 +3,14 @@
  * report compliance, appeal. Any order that is not the caller's does not exist for it.
  */
 import { assertOperatorOwnsOrder, type Identity } from '../domain/authz';
-import { ConflictError, NotFoundError, WindowClosedError } from '../domain/errors';
+import { orderDecider, type OrderCommand } from '../domain/deciders/order';
+import { NotFoundError } from '../domain/errors';
 import { appealIdFor, caseIdOf, operatorIdOfOrder } from '../domain/ids';
-import type { AppealRecord, AppealRequest, ComplianceRequest, OrderRecord, OrderStatus } from '../domain/model';
-import { canAcceptCompliance, orderStatus } from '../domain/orders';
+import type { AppealRequest, ComplianceRequest, OrderRecord, OrderStatus } from '../domain/model';
 import { logger } from '../runtime/logger';
-import { tokenPurpose } from '../store/keys';
-import {
-  appendAudit,
-  CLOSE_OPEN_ORDER,
-  ConditionFailedError,
-  getCaseUrls,
-  getOrder,
-  listOrdersOfOperator,
-  putAppealIfAbsent,
-  updateOrder,
-} from '../store/repository';
-import { completeWaitingTask } from '../workflow/client';
+import { refs } from '../store/keys';
+import { getCaseUrls, getOrder, listOrdersOfOperator } from '../store/repository';
+import { act } from './acts';
 
 /** Reads an order for its operator; a malformed id, a missing order or another's order are all 404. */
 async function ownOrder(identity: Identity, orderId: string): Promise<OrderRecord> {
@@ -72,43 +63,23 @@ export async function listOperatorOrders(identity: Identity): Promise<OperatorOr
   );
 }
 
+/** Runs an operator's act on its own order (anyone else's is 404) and answers the order after it. */
+async function operatorAct(identity: Identity, orderId: string, command: OrderCommand, now: string): Promise<OrderRecord> {
+  await ownOrder(identity, orderId);
+  const { state } = await act(orderDecider, refs.order(orderId), command, now);
+  if (!state) throw new NotFoundError(`Order ${orderId}`);
+  return state;
+}
+
+/** Repeating an acknowledgement is harmless: it answers when the order was first acknowledged. */
 export async function acknowledgeOrder(
   identity: Identity,
   orderId: string,
   now: string,
 ): Promise<{ orderId: string; status: OrderStatus; acknowledgedAt: string }> {
-  const order = await ownOrder(identity, orderId);
-  if (order.acknowledgedAt !== undefined) {
-    return { orderId, status: order.status, acknowledgedAt: order.acknowledgedAt };
-  }
-  // Acknowledging moves only an untouched order; one already overdue or complied keeps its status.
-  const moves = order.complianceStatus === 'ISSUED';
-  let updated: OrderRecord;
-  try {
-    updated = await updateOrder(orderId, {
-      set: {
-        acknowledgedAt: now,
-        ...(moves ? { complianceStatus: 'ACKNOWLEDGED', status: orderStatus('ACKNOWLEDGED', order.decisionStatus) } : {}),
-      },
-      condition: 'attribute_not_exists(#ack) AND #cs = :cs AND #ds = :ds',
-      names: { '#ack': 'acknowledgedAt', '#cs': 'complianceStatus', '#ds': 'decisionStatus' },
-      values: { ':cs': order.complianceStatus, ':ds': order.decisionStatus },
-    });
-  } catch (error) {
-    if (!(error instanceof ConditionFailedError)) throw error;
-    // Acknowledged or moved on meanwhile: a repeat is harmless, so answer how it stands now.
-    const current = await ownOrder(identity, orderId);
-    return { orderId, status: current.status, acknowledgedAt: current.acknowledgedAt ?? now };
-  }
-  await appendAudit(order.caseId, {
-    key: `ORDER_ACKNOWLEDGED#${orderId}`,
-    at: now,
-    actor: identity.userId,
-    action: 'ORDER_ACKNOWLEDGED',
-    details: { orderId, operatorId: order.operatorId },
-  });
+  const order = await operatorAct(identity, orderId, { type: 'ACKNOWLEDGE', by: identity.userId }, now);
   logger.info('order acknowledged', { orderId });
-  return { orderId, status: updated.status, acknowledgedAt: now };
+  return { orderId, status: order.status, acknowledgedAt: order.acknowledgedAt ?? now };
 }
 
 export async function recordCompliance(
@@ -117,100 +88,23 @@ export async function recordCompliance(
   body: ComplianceRequest,
   now: string,
 ): Promise<{ orderId: string; status: 'COMPLIED' | 'COMPLIED_LATE'; compliedAt: string }> {
-  const order = await ownOrder(identity, orderId);
-  const outcome = canAcceptCompliance(order, now);
-  try {
-    await updateOrder(orderId, {
-      set: {
-        complianceStatus: outcome,
-        status: orderStatus(outcome, order.decisionStatus),
-        compliedAt: now,
-        complianceAction: body.action,
-        ...(body.note === undefined ? {} : { complianceNote: body.note }),
-      },
-      remove: CLOSE_OPEN_ORDER,
-      // Both tracks as read: the stored status is derived from them.
-      condition: '#cs = :cs AND #ds = :ds',
-      names: { '#cs': 'complianceStatus', '#ds': 'decisionStatus' },
-      values: { ':cs': order.complianceStatus, ':ds': order.decisionStatus },
-    });
-  } catch (error) {
-    if (!(error instanceof ConditionFailedError)) throw error;
-    // Re-check against what changed: already complied, lifted, or the grace ended.
-    canAcceptCompliance(await ownOrder(identity, orderId), now);
-    throw new ConflictError(`Order ${orderId} changed while your report was recorded; look at it again and retry.`);
-  }
-  await appendAudit(order.caseId, {
-    key: `ORDER_COMPLIED#${orderId}`,
-    at: now,
-    actor: identity.userId,
-    action: outcome === 'COMPLIED' ? 'ORDER_COMPLIED' : 'ORDER_COMPLIED_LATE',
-    details: { orderId, operatorId: order.operatorId, action: body.action },
-  });
-  await completeWaitingTask(order.caseId, tokenPurpose.compliance(orderId), { outcome });
-  logger.info('compliance recorded', { orderId, outcome });
-  return { orderId, status: outcome, compliedAt: now };
+  const command: OrderCommand = {
+    type: 'COMPLY',
+    by: identity.userId,
+    action: body.action,
+    ...(body.note === undefined ? {} : { note: body.note }),
+  };
+  const order = await operatorAct(identity, orderId, command, now);
+  const status = order.complianceStatus === 'COMPLIED_LATE' ? 'COMPLIED_LATE' : 'COMPLIED';
+  logger.info('compliance recorded', { orderId, outcome: status });
+  return { orderId, status, compliedAt: order.compliedAt ?? now };
 }
 
-const DECIDED_ON_APPEAL = new Set(['APPEALED', 'UPHELD', 'OVERTURNED']);
-
-export async function fileAppeal(
-  identity: Identity,
-  orderId: string,
-  body: AppealRequest,
-  now: string,
-): Promise<{ appealId: string }> {
-  const order = await ownOrder(identity, orderId);
-  if (DECIDED_ON_APPEAL.has(order.decisionStatus)) {
-    throw new ConflictError(`Order ${orderId} was already appealed; one appeal per order.`);
-  }
-  const deadline = order.appealDeadline;
-  if (order.decisionStatus !== 'CONFIRMED' || deadline === undefined || Date.parse(now) >= Date.parse(deadline)) {
-    throw new WindowClosedError(
-      deadline === undefined || order.decisionStatus !== 'CONFIRMED'
-        ? `Order ${orderId} cannot be appealed now: an appeal opens once the committee confirms the order.`
-        : `The appeal window of order ${orderId} closed at ${deadline}.`,
-    );
-  }
-  const appeal: AppealRecord = {
-    appealId: appealIdFor(order.caseId, order.operatorId),
-    caseId: order.caseId,
-    orderId,
-    operatorId: order.operatorId,
-    grounds: body.grounds,
-    filedAt: now,
-    status: 'FILED',
-  };
-  // The appeal item first: a crash before the order changes leaves an appeal that a retry finds
-  // (the order still CONFIRMED) and finishes, rather than an APPEALED order without its grounds.
-  await putAppealIfAbsent(appeal);
-  try {
-    await updateOrder(orderId, {
-      set: {
-        decisionStatus: 'APPEALED',
-        status: orderStatus(order.complianceStatus, 'APPEALED'),
-        appealId: appeal.appealId,
-      },
-      // The window is checked again in the write: the appeal must land before the window closes.
-      condition: '#ds = :confirmed AND #deadline > :now',
-      names: { '#ds': 'decisionStatus', '#deadline': 'appealDeadline' },
-      values: { ':confirmed': 'CONFIRMED', ':now': now },
-    });
-  } catch (error) {
-    if (!(error instanceof ConditionFailedError)) throw error;
-    const current = await ownOrder(identity, orderId);
-    if (DECIDED_ON_APPEAL.has(current.decisionStatus)) {
-      throw new ConflictError(`Order ${orderId} was already appealed; one appeal per order.`);
-    }
-    throw new WindowClosedError(`The appeal window of order ${orderId} is closed.`);
-  }
-  await appendAudit(order.caseId, {
-    key: `APPEAL_FILED#${appeal.appealId}`,
-    at: now,
-    actor: identity.userId,
-    action: 'APPEAL_FILED',
-    details: { orderId, operatorId: order.operatorId, appealId: appeal.appealId },
-  });
-  logger.info('appeal filed', { orderId, appealId: appeal.appealId });
-  return { appealId: appeal.appealId };
+/** Records the appeal on the order within its window; the appeal's own record follows from it. */
+export async function fileAppeal(identity: Identity, orderId: string, body: AppealRequest, now: string): Promise<{ appealId: string }> {
+  const existing = await ownOrder(identity, orderId);
+  const appealId = appealIdFor(existing.caseId, existing.operatorId);
+  await operatorAct(identity, orderId, { type: 'APPEAL', by: identity.userId, appealId, grounds: body.grounds }, now);
+  logger.info('appeal filed', { orderId, appealId });
+  return { appealId };
 }

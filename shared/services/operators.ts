@@ -2,22 +2,14 @@
  * The operators registry (CONTRACT.md section 4): who hosts which domains, whom to notify, and
  * what an order asks of them. A domain belongs to one operator, enforced by a claim item per domain.
  */
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import type { z } from 'zod';
+import { operatorDecider } from '../domain/deciders/operator';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { operatorIdSchema, type Operator, type OperatorInput, type operatorPatchSchema } from '../domain/model';
 import { logger } from '../runtime/logger';
-import { keys } from '../store/keys';
-import {
-  claimDomain,
-  ConditionFailedError,
-  getItem,
-  getOperator,
-  listOperators as listStoredOperators,
-  operatorItem,
-  putIfAbsent,
-  releaseDomain,
-  updateItem,
-} from '../store/repository';
+import { refs } from '../store/keys';
+import { claimDomain, getOperator, listOperators as listStoredOperators, releaseDomain } from '../store/repository';
+import { act } from './acts';
 
 export type OperatorPatch = z.infer<typeof operatorPatchSchema>;
 
@@ -39,26 +31,22 @@ function defaultLanguage(jurisdiction: Operator['jurisdiction']): Operator['lang
   return jurisdiction === 'DOMESTIC' ? 'ko' : 'en';
 }
 
-async function ownerOf(domain: string): Promise<string | undefined> {
-  return (await getItem<{ operatorId: string }>(keys.domain(domain)))?.operatorId;
-}
-
 /** Claims every domain or none: on a taken domain, the claims made here are released and the owner named. */
 async function claimDomains(domains: readonly string[], operatorId: string): Promise<void> {
   const claimed: string[] = [];
   for (const domain of domains) {
-    if (await claimDomain(domain, operatorId)) {
+    const claim = await claimDomain(domain, operatorId);
+    if (claim.claimed) {
       claimed.push(domain);
       continue;
     }
     await Promise.all(claimed.map((mine) => releaseDomain(mine, operatorId)));
-    const owner = (await ownerOf(domain)) ?? 'another operator';
-    throw new ConflictError(`The domain ${domain} belongs to operator ${owner}; remove it there first.`);
+    throw new ConflictError(`The domain ${domain} belongs to operator ${claim.owner}; remove it there first.`);
   }
 }
 
 /** Registers a new operator; 409 when the id is taken or a domain belongs to another operator. */
-export async function createOperator(input: OperatorInput, now: string): Promise<Operator> {
+export async function createOperator(input: OperatorInput, now: string, by: string): Promise<Operator> {
   const operatorId = input.operatorId ?? operatorIdFromName(input.name);
   if (!operatorIdSchema.safeParse(operatorId).success) {
     throw new ValidationError('No usable operator id can be made from this name; give an operatorId.', [
@@ -79,21 +67,23 @@ export async function createOperator(input: OperatorInput, now: string): Promise
     currency: input.currency,
     updatedAt: now,
   };
-  if (!(await putIfAbsent(operatorItem(operator)))) {
-    // Another request created the same id meanwhile; its domains are its own business.
+  try {
+    const { state } = await act(operatorDecider, refs.operator(operatorId), { type: 'REGISTER', by, operator }, now);
+    logger.info('operator registered', { operatorId });
+    return state ?? operator;
+  } catch (error) {
+    // Another request registered the same id meanwhile: its domains are its own business.
     const winner = await getOperator(operatorId);
-    await Promise.all(domains.filter((d) => !winner?.domains.includes(d)).map((d) => releaseDomain(d, operatorId)));
-    throw new ConflictError(`Operator ${operatorId} already exists; change it with PATCH.`);
+    await Promise.all(domains.filter((domain) => !winner?.domains.includes(domain)).map((domain) => releaseDomain(domain, operatorId)));
+    throw error;
   }
-  logger.info('operator registered', { operatorId });
-  return operator;
 }
 
 /** Registers an operator unless it exists (start-up seeding): true when it was created now. */
 export async function ensureOperator(input: OperatorInput & { operatorId: string }, now: string): Promise<boolean> {
   if (await getOperator(input.operatorId)) return false;
   try {
-    await createOperator(input, now);
+    await createOperator(input, now, 'system');
     return true;
   } catch (error) {
     if (error instanceof ConflictError && (await getOperator(input.operatorId))) return false;
@@ -101,31 +91,21 @@ export async function ensureOperator(input: OperatorInput & { operatorId: string
   }
 }
 
-export async function updateOperator(operatorId: string, patch: OperatorPatch, now: string): Promise<Operator> {
+export async function updateOperator(operatorId: string, patch: OperatorPatch, now: string, by: string): Promise<Operator> {
   const existing = operatorIdSchema.safeParse(operatorId).success ? await getOperator(operatorId) : undefined;
   if (!existing) throw new NotFoundError(`Operator ${operatorId}`);
   const domains = patch.domains === undefined ? existing.domains : [...new Set(patch.domains)];
   const added = domains.filter((domain) => !existing.domains.includes(domain));
-  const removed = existing.domains.filter((domain) => !domains.includes(domain));
   await claimDomains(added, operatorId);
   let updated: Operator;
   try {
-    updated = await updateItem<Operator>(
-      keys.operator(operatorId),
-      {
-        set: { ...patch, domains, updatedAt: now },
-        // Two edits at once must not both pass: the later one would undo the domain claims of the other.
-        condition: '#updatedAt = :previous',
-        names: { '#updatedAt': 'updatedAt' },
-        values: { ':previous': existing.updatedAt },
-      },
-      `operator ${operatorId}`,
-    );
+    const { state } = await act(operatorDecider, refs.operator(operatorId), { type: 'UPDATE', by, patch: { ...patch, domains } }, now);
+    updated = state ?? existing;
   } catch (error) {
-    if (!(error instanceof ConditionFailedError)) throw error;
     await Promise.all(added.map((domain) => releaseDomain(domain, operatorId)));
-    throw new ConflictError(`Operator ${operatorId} was changed by someone else meanwhile; reload it and try again.`);
+    throw error;
   }
+  const removed = existing.domains.filter((domain) => !updated.domains.includes(domain));
   await Promise.all(removed.map((domain) => releaseDomain(domain, operatorId)));
   logger.info('operator updated', { operatorId, domainsAdded: added.length, domainsRemoved: removed.length });
   return updated;

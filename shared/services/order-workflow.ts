@@ -1,33 +1,32 @@
 /**
  * The order-level steps of the workflow: issuing one order per operator, the order notice, the
- * appeal window, collecting appeals, and fines.
+ * appeal window, collecting appeals, and fines. Each step is a set of acts that answer `null`
+ * when already done, so a retried task finishes what an earlier attempt began.
  */
+import { caseDecider } from '../domain/deciders/case';
+import { orderDecider } from '../domain/deciders/order';
 import { appealWindowClosesAt, isPast, lateHours, orderDeadlines, secondsBefore } from '../domain/deadlines';
 import { computeFine, fineFactors } from '../domain/fines';
 import { orderIdFor, reviewIdFor } from '../domain/ids';
-import type { CaseUrl, DecisionStatus, Fine, OrderRecord } from '../domain/model';
-import { actionFor, chunk, isFinable, operatorForHost, orderStatus } from '../domain/orders';
-import { notifyOperator, notifyStaff } from '../notices/index';
+import type { CaseUrl, Fine, OrderRecord } from '../domain/model';
+import { actionFor, APPEALED_STATUSES, chunk, isFinable, isLifted, operatorForHost, orderStatus } from '../domain/orders';
 import { config } from '../runtime/config';
 import { TransientError } from '../runtime/transient';
-import { keys } from '../store/keys';
+import { refs } from '../store/keys';
 import {
-  appendAudit,
-  ConditionFailedError,
+  getAppeal,
   getCaseUrls,
-  getItem,
   getOperator,
   getReview,
-  listAppealsOfCase,
+  getUrlChunk,
   listOperators,
   listOrdersOfCase,
   listOrdersOfOperator,
-  putItem,
-  putOrderIfAbsent,
-  updateOrder,
+  putUrlChunk,
   writeUrls,
 } from '../store/repository';
-import { isLifted, moveCase, requireCase, requireOrder, SYSTEM_ACTOR } from './transitions';
+import { act, finishUnsettledOf, notifyOperator } from './acts';
+import { requireCase, requireOrder } from './records';
 
 function distinctByUrl(urls: readonly CaseUrl[]): CaseUrl[] {
   const seen = new Map<string, CaseUrl>();
@@ -40,33 +39,32 @@ function distinctByUrl(urls: readonly CaseUrl[]): CaseUrl[] {
  * registered the missing operator since the report). Each step can be repeated: a crash between
  * steps leaves copies that the next run folds together again.
  */
-async function matchUnassignedUrls(caseId: string): Promise<number> {
+async function matchUnassignedUrls(caseId: string): Promise<{ matched: number; unassigned: number }> {
   const unassigned = distinctByUrl(await getCaseUrls(caseId, null));
-  if (unassigned.length === 0) return 0;
+  if (unassigned.length === 0) return { matched: 0, unassigned: 0 };
   const operators = await listOperators();
   const rematched = unassigned.map((url) => ({ ...url, operatorId: operatorForHost(url.host, operators) }));
   const byOperator = new Map<string, CaseUrl[]>();
   for (const url of rematched) {
     if (url.operatorId !== null) byOperator.set(url.operatorId, [...(byOperator.get(url.operatorId) ?? []), url]);
   }
-  if (byOperator.size === 0) return unassigned.length;
+  const remaining = rematched.filter((url) => url.operatorId === null);
+  if (byOperator.size === 0) return { matched: 0, unassigned: remaining.length };
   for (const [operatorId, matched] of byOperator) {
     // The operator's chunks are rewritten whole, its earlier URLs first, so their order is stable.
     await writeUrls(caseId, distinctByUrl([...(await getCaseUrls(caseId, operatorId)), ...matched]));
   }
-  const remaining = rematched.filter((url) => url.operatorId === null);
   await writeUrls(caseId, remaining);
   // The rewritten chunks come first; any chunk after them still holds URLs that are now matched
   // (or copies of remaining ones): keep each remaining URL once, in its first chunk.
   const left = new Set(remaining.map((url) => url.url));
   for (let index = 0; ; index += 1) {
-    const key = keys.urlChunk(caseId, null, index);
-    const stored = await getItem<{ urls: CaseUrl[] }>(key);
+    const stored = await getUrlChunk(caseId, null, index);
     if (!stored) break;
-    const keep = stored.urls.filter((url) => left.delete(url.url));
-    if (keep.length !== stored.urls.length) await putItem({ ...key, urls: keep });
+    const keep = stored.filter((url) => left.delete(url.url));
+    if (keep.length !== stored.length) await putUrlChunk(caseId, null, index, keep);
   }
-  return remaining.length;
+  return { matched: unassigned.length - remaining.length, unassigned: remaining.length };
 }
 
 /**
@@ -77,20 +75,17 @@ const INLINE_MAP_CONCURRENCY = 40;
 
 /**
  * One order per operator named by the case's URLs, with deadlines counted from the moment the
- * case was approved (`ordersIssuedAt`), not from when this task happens to run. Idempotent: the
- * order ids are derived from the case and the operator, and each order is put only if absent.
+ * case was approved (`ordersIssuedAt`), not from when this task happens to run. The order ids are
+ * derived from the case and the operator, so a retry lands on the same orders.
  */
-export async function issueOrders(
-  caseId: string,
-  now: string,
-): Promise<{ orderIds: string[]; orderBatches: string[][] }> {
+export async function issueOrders(caseId: string, now: string): Promise<{ orderIds: string[]; orderBatches: string[][] }> {
   const record = await requireCase(caseId);
   const issuedAt = record.ordersIssuedAt;
   if (issuedAt === undefined) {
     throw new Error(`Case ${caseId} has no ordersIssuedAt: orders are issued only once the case is approved.`);
   }
   const { policy } = config();
-  const unassignedLeft = await matchUnassignedUrls(caseId);
+  const match = await matchUnassignedUrls(caseId);
   const urlCounts = new Map<string, number>();
   for (const url of distinctByUrl(await getCaseUrls(caseId))) {
     if (url.operatorId !== null) urlCounts.set(url.operatorId, (urlCounts.get(url.operatorId) ?? 0) + 1);
@@ -122,47 +117,21 @@ export async function issueOrders(
       remindersSent: [],
       notices: [],
     };
-    await putOrderIfAbsent(order);
-    await appendAudit(caseId, {
-      key: `order-issued:${orderId}`,
-      at: issuedAt,
-      actor: SYSTEM_ACTOR,
-      action: 'ORDER_ISSUED',
-      details: { orderId, operatorId, urlCount: order.urlCount, deadlineAt: order.deadlineAt, action: order.action },
-    });
+    await act(orderDecider, refs.order(orderId), { type: 'ISSUE', order }, now);
     orderIds.push(orderId);
   }
-  if (unassignedLeft > 0) {
-    await notifyStaff(
-      caseId,
-      {
-        subject: `${unassignedLeft} URL(s) of case ${caseId} match no registered operator`,
-        lines: [
-          'No order could be issued for them. Register the operator that hosts them (POST /operators);',
-          'until then they stay UNASSIGNED on the case.',
-        ],
-      },
-      'unassigned-urls',
-    );
-  }
+  await act(caseDecider, refs.case(caseId), { type: 'RECORD_URL_MATCH', ...match }, now);
   return { orderIds, orderBatches: chunk(orderIds, INLINE_MAP_CONCURRENCY) };
 }
 
-/** The order's notice to its operator (once), with this operator's URLs only. */
 /**
  * Sends the order's notice and answers how long the compliance wait may run: up to the deadline's
  * last whole second, counted after sending (a notice can take seconds under load), so that the
  * wait never ends after the deadline; the workflow then waits for the exact instant.
  */
-export async function sendOrderNotice(
-  orderId: string,
-  clock: () => string,
-): Promise<{ secondsToDeadline: number; deadlineAt: string }> {
+export async function sendOrderNotice(orderId: string, clock: () => string): Promise<{ secondsToDeadline: number; deadlineAt: string }> {
   const order = await requireOrder(orderId);
-  if (!isLifted(order)) {
-    const urls = (await getCaseUrls(order.caseId, order.operatorId)).map((url) => url.url);
-    await notifyOperator(order, { kind: 'ORDER', urls: [...new Set(urls)] }, `order:${orderId}`);
-  }
+  if (!isLifted(order)) await notifyOperator(orderId, { kind: 'ORDER' }, `order:${orderId}`);
   return { secondsToDeadline: secondsBefore(order.deadlineAt, clock()), deadlineAt: order.deadlineAt };
 }
 
@@ -173,42 +142,14 @@ export async function sendOrderNotice(
  */
 export async function openAppealWindow(caseId: string, now: string): Promise<{ closesAt: string; waitUntil: string }> {
   const record = await requireCase(caseId);
-  const { policy } = config();
   const voteFirst = record.procedure === 'vote-first';
-  let confirmedAt: string | undefined;
-  if (voteFirst) confirmedAt = record.ordersIssuedAt;
-  else confirmedAt = (await getReview(reviewIdFor(caseId, 'POST_REVIEW')))?.closedAt;
+  const confirmedAt = voteFirst ? record.ordersIssuedAt : (await getReview(reviewIdFor(caseId, 'POST_REVIEW')))?.closedAt;
   if (confirmedAt === undefined) throw new Error(`Case ${caseId} has no confirmation time; the appeal window cannot open.`);
-  const closesAt = appealWindowClosesAt(policy, confirmedAt);
-
-  for (const listed of await listOrdersOfCase(caseId)) {
-    if (listed.decisionStatus !== 'CONFIRMED') continue;
-    let order = listed;
-    if (order.appealDeadline === undefined) {
-      try {
-        order = await updateOrder(order.orderId, {
-          set: { appealDeadline: closesAt },
-          condition: 'attribute_not_exists(#appealDeadline)',
-          names: { '#appealDeadline': 'appealDeadline' },
-        });
-      } catch (error) {
-        if (!(error instanceof ConditionFailedError)) throw error;
-        order = await requireOrder(order.orderId);
-      }
-    }
-    await appendAudit(caseId, {
-      key: `appeal-window:${order.orderId}`,
-      at: now,
-      actor: SYSTEM_ACTOR,
-      action: 'APPEAL_WINDOW_OPENED',
-      details: { orderId: order.orderId, appealDeadline: order.appealDeadline },
-    });
-    if (!voteFirst) await notifyOperator(order, { kind: 'CONFIRMED' }, `confirmed:${order.orderId}`);
+  const closesAt = appealWindowClosesAt(config().policy, confirmedAt);
+  for (const order of await listOrdersOfCase(caseId)) {
+    await act(orderDecider, refs.order(order.orderId), { type: 'OPEN_APPEAL_WINDOW', appealDeadline: closesAt, notify: !voteFirst }, now);
   }
-  await moveCase(caseId, ['CONFIRMED', 'ORDERS_ISSUED'], 'APPEAL_WINDOW', now, {
-    action: 'APPEAL_WINDOW_OPENED',
-    details: { closesAt },
-  });
+  await act(caseDecider, refs.case(caseId), { type: 'OPEN_APPEAL_WINDOW', closesAt }, now);
   return { closesAt, waitUntil: wholeSecondAtOrAfter(closesAt) };
 }
 
@@ -220,8 +161,6 @@ function wholeSecondAtOrAfter(at: string): string {
   return new Date(Math.ceil(Date.parse(at) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-const ON_APPEAL: ReadonlySet<DecisionStatus> = new Set(['APPEALED', 'UPHELD', 'OVERTURNED']);
-
 /** The appeal window closed: the appeals filed in it go to the committee. */
 export async function collectAppeals(caseId: string, now: string): Promise<{ appealIds: string[] }> {
   const orders = await listOrdersOfCase(caseId);
@@ -229,16 +168,18 @@ export async function collectAppeals(caseId: string, now: string): Promise<{ app
   if (stillOpen) {
     throw new TransientError(`the appeal window of order ${stillOpen.orderId} is open until ${stillOpen.appealDeadline}`);
   }
-  const appeals = await listAppealsOfCase(caseId);
-  const appealedOrders = new Set(orders.filter((order) => ON_APPEAL.has(order.decisionStatus)).map((order) => order.orderId));
-  // An appeal item whose order never became APPEALED was refused (its window had closed).
-  const appealIds = appeals
-    .filter((appeal) => appealedOrders.has(appeal.orderId))
-    .map((appeal) => appeal.appealId)
+  const appealIds = orders
+    .filter((order) => APPEALED_STATUSES.has(order.decisionStatus) && order.appealId !== undefined)
+    .map((order) => order.appealId as string)
     .sort();
-  if (appealIds.length > 0) {
-    await moveCase(caseId, ['APPEAL_WINDOW'], 'UNDER_APPEAL', now, { action: 'APPEALS_UNDER_REVIEW', details: { appealIds } });
+  // An appeal's record follows from its order's event; one a fault held back is finished here.
+  if ((await Promise.all(appealIds.map(getAppeal))).some((appeal) => appeal === undefined)) {
+    await finishUnsettledOf(refs.case(caseId).root.pk);
+    if ((await Promise.all(appealIds.map(getAppeal))).some((appeal) => appeal === undefined)) {
+      throw new TransientError(`an appeal of case ${caseId} is still being recorded`);
+    }
   }
+  if (appealIds.length > 0) await act(caseDecider, refs.case(caseId), { type: 'START_APPEAL_REVIEWS', appealIds }, now);
   return { appealIds };
 }
 
@@ -252,50 +193,20 @@ function lateHoursOf(order: OrderRecord): number {
 export async function assessFines(caseId: string, now: string): Promise<{ fined: number }> {
   const { policy } = config();
   let fined = 0;
-  for (const listed of await listOrdersOfCase(caseId)) {
-    if (!isFinable(listed)) continue;
-    const compliance = listed.complianceStatus;
-    if (compliance !== 'OVERDUE' && compliance !== 'COMPLIED_LATE') continue;
-    let order = listed;
-    if (order.fine === undefined) {
-      const operator = await getOperator(order.operatorId);
-      if (!operator) throw new Error(`Operator ${order.operatorId} of order ${order.orderId} is not registered; the fine needs its revenue.`);
-      const priorOrders = (await listOrdersOfOperator(order.operatorId)).filter(
-        (other) => other.orderId !== order.orderId && other.issuedAt < order.issuedAt,
-      ).length;
-      const hours = lateHoursOf(order);
-      const factors = fineFactors(
-        { category: order.category, compliance, urlCount: order.urlCount, priorOrders, lateHours: hours },
-        policy,
-      );
-      const fine: Fine = computeFine(policy, {
-        revenue: operator.annualRevenue,
-        currency: operator.currency,
-        factors,
-        lateHours: hours,
-      });
-      try {
-        order = await updateOrder(order.orderId, {
-          set: { fine },
-          condition: 'attribute_not_exists(#fine)',
-          names: { '#fine': 'fine' },
-        });
-      } catch (error) {
-        if (!(error instanceof ConditionFailedError)) throw error;
-        order = await requireOrder(order.orderId);
-      }
-    }
-    const fine = order.fine;
-    if (fine === undefined) continue;
-    await appendAudit(caseId, {
-      key: `fine:${order.orderId}`,
-      at: now,
-      actor: SYSTEM_ACTOR,
-      action: 'FINE_ASSESSED',
-      details: { orderId: order.orderId, amount: fine.amount, currency: fine.currency, policyId: fine.policyId },
-    });
-    await notifyOperator(order, { kind: 'FINE', fine }, `fine:${order.orderId}`);
+  for (const order of await listOrdersOfCase(caseId)) {
+    const compliance = order.complianceStatus;
+    if (!isFinable(order) || (compliance !== 'OVERDUE' && compliance !== 'COMPLIED_LATE')) continue;
     fined += 1;
+    if (order.fine !== undefined) continue;
+    const operator = await getOperator(order.operatorId);
+    if (!operator) throw new Error(`Operator ${order.operatorId} of order ${order.orderId} is not registered; the fine needs its revenue.`);
+    const priorOrders = (await listOrdersOfOperator(order.operatorId)).filter(
+      (other) => other.orderId !== order.orderId && other.issuedAt < order.issuedAt,
+    ).length;
+    const hours = lateHoursOf(order);
+    const factors = fineFactors({ category: order.category, compliance, urlCount: order.urlCount, priorOrders, lateHours: hours }, policy);
+    const fine: Fine = computeFine(policy, { revenue: operator.annualRevenue, currency: operator.currency, factors, lateHours: hours });
+    await act(orderDecider, refs.order(order.orderId), { type: 'ASSESS_FINE', fine }, now);
   }
   return { fined };
 }

@@ -8,21 +8,22 @@ import { approvalSlaAt } from '../domain/deadlines';
 import { ConflictError, UnavailableError, ValidationError } from '../domain/errors';
 import type { CaseRecord, CaseStatus, ReportRequest } from '../domain/model';
 import { LANGUAGES } from '../domain/model';
+import { caseDecider } from '../domain/deciders/case';
 import { assignUrls, reporterStatusText } from '../domain/orders';
 import { config } from '../runtime/config';
 import { newCaseId } from '../runtime/ids';
 import { logger } from '../runtime/logger';
+import { refs } from '../store/keys';
 import {
-  appendAudit,
-  createCase,
   getCase,
   getCaseUrls,
   getIdempotencyRecord,
   listCasesByReporter,
   listOperators,
   putIdempotencyRecord,
+  writeUrls,
 } from '../store/repository';
-import { startCaseWorkflow } from '../workflow/client';
+import { act } from './acts';
 
 export interface FiledReport {
   /** false when an Idempotency-Key replay found the case filed before. */
@@ -62,8 +63,8 @@ async function reserveCaseId(
   return { caseId: existing.caseId, createdAt: existing.createdAt, replay: true };
 }
 
-function initialStatus(record: Pick<CaseRecord, 'procedure'>): CaseStatus {
-  return record.procedure === 'vote-first' ? 'UNDER_PRIOR_REVIEW' : 'PENDING_APPROVAL';
+function initialStatus(procedure: CaseRecord['procedure']): CaseStatus {
+  return procedure === 'vote-first' ? 'UNDER_PRIOR_REVIEW' : 'PENDING_APPROVAL';
 }
 
 export async function fileReport(
@@ -81,21 +82,16 @@ export async function fileReport(
 
   if (reserved.replay) {
     const existing = await getCase(caseId);
-    if (existing) {
-      // Still in its first status, the earlier filing may have stopped before its audit event or
-      // its workflow: both steps are idempotent, so the replay finishes them.
-      if (existing.status === initialStatus(existing)) await announceFiling(identity, existing);
-      return { created: false, caseId, status: existing.status };
-    }
+    if (existing) return { created: false, caseId, status: existing.status };
+    // The earlier request reserved the key and stopped before the case existed: file it now.
   }
 
   const operators = await listOperators();
   const urls = assignUrls(body.urls, operators);
   const procedure = policy.procedure;
-  const status = initialStatus({ procedure });
   const record: CaseRecord = {
     caseId,
-    status,
+    status: initialStatus(procedure),
     category: body.category,
     createdAt,
     createdBy: identity.userId,
@@ -109,23 +105,11 @@ export async function fileReport(
     approvals: [],
     approvalDeadlineAt: approvalSlaAt(policy, createdAt),
   };
-  // Only a colliding replay of the same key can find the case there already.
-  const created = await createCase(record, urls);
-  await announceFiling(identity, record);
-  logger.info('report filed', { caseId, urlCount: urls.length, created });
-  return { created, caseId, status };
-}
-
-async function announceFiling(identity: Identity, record: CaseRecord): Promise<void> {
-  await appendAudit(record.caseId, {
-    key: 'REPORT_FILED',
-    at: record.createdAt,
-    actor: identity.userId,
-    action: 'REPORT_FILED',
-    // Counts and the category only: the summary, the URLs and the reporter's reference stay out.
-    details: { urlCount: record.urlCount, category: record.category, procedure: record.procedure },
-  });
-  await startCaseWorkflow(record.caseId);
+  // The URLs first: a case that exists has all of them. The filing itself starts the workflow.
+  await writeUrls(caseId, urls);
+  const { state, committed } = await act(caseDecider, refs.case(caseId), { type: 'FILE', record }, now);
+  logger.info('report filed', { caseId, urlCount: urls.length, created: committed !== null });
+  return { created: committed !== null, caseId, status: (state ?? record).status };
 }
 
 export interface ReporterReport {

@@ -1,34 +1,52 @@
 /**
- * The scheduled sweep (every minute): reminders before compliance deadlines, and the safety net
- * for deadlines and reviews whose workflow timer did not act. The workflow owns the timeline; a
- * sweep that finds work of the second kind has found a fault, so it says so in a warning.
- * Every step is idempotent, so two sweeps running at once, or a sweep racing the workflow, do no
- * harm: notices are claimed per event key and every state change is a conditional write.
+ * The scheduled sweep (every minute): reminders before compliance deadlines, and the safety net.
+ * The workflow owns the timeline and each act does its own follow-ups, so work of the second kind
+ * means a fault happened; the sweep repairs it, says so in a warning, and counts it:
+ * - acts whose follow-ups a fault left undone (older than a minute) are finished;
+ * - deadlines and reviews whose workflow timer did not act are enforced and closed;
+ * - reviews whose outcome became certain but that are still OPEN are closed;
+ * - cases whose execution is missing are started again, and a running execution's waits whose
+ *   act has happened are completed again (a few quiet cases a sweep, in turn).
+ * Every step is an act or an idempotent call, so two sweeps at once, or a sweep racing the
+ * workflow, do no harm.
  */
+import { reviewDecider } from '../domain/deciders/review';
+import { orderDecider } from '../domain/deciders/order';
 import { isPast, orderDeadlines } from '../domain/deadlines';
 import type { OrderRecord } from '../domain/model';
+import { complianceOpen } from '../domain/orders';
 import { durationToMs } from '../domain/policy';
-import { notifyOperator } from '../notices';
+import { decidedEarly } from '../domain/votes';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { TransientError } from '../runtime/transient';
-import { tokenPurpose } from '../store/keys';
-import { ConditionFailedError, listOpenOrders, listOpenReviews, updateOrder } from '../store/repository';
-import { completeWaitingTask } from '../workflow/client';
+import { refs } from '../store/keys';
+import { listOpenOrders, listOpenReviews, listQuietActiveCases, readSweepCursor, writeSweepCursor } from '../store/repository';
+import { caseExecutionStatus, startCaseWorkflow } from '../workflow/client';
+import { act, settleLeftovers } from './acts';
 import { enforceDeadline } from './deadlines';
 import { closeReviewAtDeadline } from './reviews';
-import { complianceOpen } from './transitions';
+import { recompleteWaits } from './task-tokens';
 
 /** How late the workflow may be before the sweep steps in: its own timers fire within seconds. */
 export const SAFETY_MARGIN = 'PT60S';
+/** A case whose last event is younger than this is left to its workflow. */
+const QUIET_FOR_MS = 2 * 60_000;
+const CASES_RECONCILED_PER_SWEEP = 25;
 
 export interface SweepCounts {
-  /** Reminder notices sent and recorded by this sweep. */
+  /** Reminder notices due and sent by this sweep. */
   reminders: number;
   /** Deadlines the workflow had not enforced, enforced by this sweep. */
   enforced: number;
-  /** Reviews past their close that this sweep decided. */
+  /** Reviews past their close that this sweep decided, or whose outcome had become certain. */
   reviewsClosed: number;
+  /** Acts whose follow-ups a fault had left undone, finished by this sweep. */
+  leftoversSettled: number;
+  /** Cases whose missing execution this sweep started. */
+  executionsStarted: number;
+  /** Waits of running executions this sweep completed because their act had happened. */
+  waitsCompleted: number;
   /** Items that failed; the next sweep tries them again. */
   failed: number;
 }
@@ -44,23 +62,6 @@ function dueReminders(order: OrderRecord, now: string): { send: string; record: 
   return latest === undefined ? null : { send: latest, record: due };
 }
 
-/** Sends the due reminder (once per event key) and records it; false when another sweep recorded it. */
-async function remind(order: OrderRecord, due: { send: string; record: string[] }): Promise<boolean> {
-  await notifyOperator(order, { kind: 'REMINDER', reminderAt: due.send }, `reminder:${order.orderId}:${due.send}`);
-  try {
-    await updateOrder(order.orderId, {
-      append: { remindersSent: due.record },
-      condition: 'NOT contains(#remindersSent, :reminderAt)',
-      names: { '#remindersSent': 'remindersSent' },
-      values: { ':reminderAt': due.send },
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionFailedError) return false;
-    throw error;
-  }
-}
-
 function failure(what: string, ids: Record<string, string>, error: unknown): void {
   // Throttling, or another sweep sending the same notice, is expected now and then: not an error.
   const log = error instanceof TransientError ? logger.warn.bind(logger) : logger.error.bind(logger);
@@ -71,61 +72,101 @@ function failure(what: string, ids: Record<string, string>, error: unknown): voi
   });
 }
 
-export async function sweep(now: string): Promise<SweepCounts> {
-  const counts: SweepCounts = { reminders: 0, enforced: 0, reviewsClosed: 0, failed: 0 };
-  const { policy } = config();
-  const safetyLine = new Date(Date.parse(now) - durationToMs(SAFETY_MARGIN)).toISOString();
-  // Only orders whose earliest reminder may be due can need anything: the index is sorted by deadline.
-  const furthestReminder = Math.max(0, ...policy.reminders.map(durationToMs));
-  const orders = await listOpenOrders(new Date(Date.parse(now) + furthestReminder + 1).toISOString());
+/** Runs one step of the sweep; a failure is counted and logged, and the sweep goes on. */
+async function attempt(counts: SweepCounts, what: string, ids: Record<string, string>, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    counts.failed += 1;
+    failure(what, ids, error);
+  }
+}
 
+async function sweepOrders(counts: SweepCounts, now: string, safetyLine: string): Promise<void> {
+  const furthestReminder = Math.max(0, ...config().policy.reminders.map(durationToMs));
+  // Only orders whose earliest reminder may be due can need anything: the index is sorted by deadline.
+  const orders = await listOpenOrders(new Date(Date.parse(now) + furthestReminder + 1).toISOString());
   for (const order of orders) {
     if (!complianceOpen(order)) continue;
     const ids = { caseId: order.caseId, orderId: order.orderId };
     if (Date.parse(order.deadlineAt) < Date.parse(safetyLine)) {
-      logger.warn('sweep: a compliance deadline passed without enforcement; enforcing it now', {
-        ...ids,
-        deadlineAt: order.deadlineAt,
-      });
-      try {
+      logger.warn('sweep: a compliance deadline passed without enforcement; enforcing it now', { ...ids, deadlineAt: order.deadlineAt });
+      await attempt(counts, 'enforcing a deadline', ids, async () => {
         await enforceDeadline(order.orderId, now);
         counts.enforced += 1;
-      } catch (error) {
-        counts.failed += 1;
-        failure('enforcing a deadline', ids, error);
-      }
+      });
       continue;
     }
     const due = dueReminders(order, now);
     if (!due) continue;
-    try {
-      if (await remind(order, due)) counts.reminders += 1;
-    } catch (error) {
-      counts.failed += 1;
-      failure('sending a reminder', ids, error);
-    }
+    await attempt(counts, 'sending a reminder', ids, async () => {
+      const { committed } = await act(orderDecider, refs.order(order.orderId), { type: 'REMIND', reminderAt: due.send, due: due.record }, now);
+      if (committed) counts.reminders += 1;
+    });
   }
+}
 
-  for (const review of await listOpenReviews(safetyLine)) {
+async function sweepReviews(counts: SweepCounts, now: string, safetyLine: string): Promise<void> {
+  for (const review of await listOpenReviews()) {
     const ids = { caseId: review.caseId, reviewId: review.reviewId };
-    logger.warn('sweep: a review stayed open past its close; closing it now', { ...ids, closesAt: review.closesAt });
-    try {
-      const result = await closeReviewAtDeadline(review.reviewId, now);
-      // closeReviewAtDeadline completes the wait itself; completing it again is harmless and
-      // covers a crash between the close and that completion.
-      if (result.decided && result.outcome) {
-        await completeWaitingTask(review.caseId, tokenPurpose.review(review.reviewId), {
-          decided: true,
-          outcome: result.outcome,
-        });
-        counts.reviewsClosed += 1;
-      }
-    } catch (error) {
-      counts.failed += 1;
-      failure('closing a review', ids, error);
+    if (Date.parse(review.closesAt) < Date.parse(safetyLine)) {
+      logger.warn('sweep: a review stayed open past its close; closing it now', { ...ids, closesAt: review.closesAt });
+      await attempt(counts, 'closing a review', ids, async () => {
+        if ((await closeReviewAtDeadline(review.reviewId, now)).decided) counts.reviewsClosed += 1;
+      });
+    } else if (decidedEarly(review) !== null) {
+      logger.warn('sweep: a review whose outcome is certain is still open; closing it now', ids);
+      await attempt(counts, 'closing a decided review', ids, async () => {
+        const { committed } = await act(reviewDecider, refs.review(review.reviewId), { type: 'CLOSE_IF_DECIDED' }, now);
+        if (committed) counts.reviewsClosed += 1;
+      });
     }
   }
+}
 
+/**
+ * Looks at a few quiet cases in turn (a cursor over the active cases, by time of last event): a
+ * case without an execution gets one; a running execution gets the waits whose act happened.
+ */
+async function reconcileExecutions(counts: SweepCounts, now: string): Promise<void> {
+  const quietBefore = new Date(Date.parse(now) - QUIET_FOR_MS).toISOString();
+  const cursor = await readSweepCursor();
+  const cases = await listQuietActiveCases(quietBefore, CASES_RECONCILED_PER_SWEEP, cursor);
+  for (const record of cases) {
+    const ids = { caseId: record.caseId };
+    await attempt(counts, 'reconciling a case with its execution', ids, async () => {
+      const status = await caseExecutionStatus(record.caseId);
+      if (status === null) {
+        logger.warn('sweep: a case has no execution; starting it', ids);
+        await startCaseWorkflow(record.caseId);
+        counts.executionsStarted += 1;
+      } else if (status === 'RUNNING') {
+        const completed = await recompleteWaits(record.caseId);
+        if (completed > 0) logger.warn('sweep: a running execution waited for acts that had happened; completed', { ...ids, completed });
+        counts.waitsCompleted += completed;
+      } else {
+        logger.error('sweep: a case is still going on but its execution ended; staff should look at it', { ...ids, status });
+      }
+    });
+  }
+  // Next sweep goes on after the last case seen; having seen them all, it starts over.
+  await writeSweepCursor(cases.length < CASES_RECONCILED_PER_SWEEP ? undefined : cases.at(-1)?.position);
+}
+
+export async function sweep(now: string): Promise<SweepCounts> {
+  const counts: SweepCounts = { reminders: 0, enforced: 0, reviewsClosed: 0, leftoversSettled: 0, executionsStarted: 0, waitsCompleted: 0, failed: 0 };
+  const safetyLine = new Date(Date.parse(now) - durationToMs(SAFETY_MARGIN)).toISOString();
+  const steps: [string, () => Promise<void>][] = [
+    ['finishing left-over acts', async () => {
+      const leftovers = await settleLeftovers(now);
+      counts.leftoversSettled += leftovers.settled;
+      counts.failed += leftovers.found - leftovers.settled;
+    }],
+    ['sweeping orders', () => sweepOrders(counts, now, safetyLine)],
+    ['sweeping reviews', () => sweepReviews(counts, now, safetyLine)],
+    ['reconciling executions', () => reconcileExecutions(counts, now)],
+  ];
+  for (const [what, step] of steps) await attempt(counts, what, {}, step);
   logger.info('sweep done', { ...counts });
   return counts;
 }

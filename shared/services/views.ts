@@ -20,11 +20,14 @@ import type {
   VoteDecision,
 } from '../domain/model';
 import { eligibleVoters, tally } from '../domain/votes';
+import { BALLOT_ACTIONS } from '../domain/deciders/review';
+import { listChain, readChainHead } from '../store/journal';
+import { refs } from '../store/keys';
 import {
   getCase,
   getCaseUrls,
+  getOperator,
   listAppealsOfCase,
-  listAudit,
   listCases,
   listOpenOrders,
   listOperators,
@@ -162,7 +165,7 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     listOrdersOfCase(caseId),
     listReviewsOfCase(caseId),
     listAppealsOfCase(caseId),
-    listAudit(caseId),
+    listChain(refs.case(caseId).root.pk),
   ]);
   return {
     ...caseSummary(record),
@@ -181,14 +184,49 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     reviews: reviews.map(reviewView),
     appeals,
     approvals: record.approvals,
-    timeline: audit.map(({ at, actor, action }) => ({ at, actor, action })),
+    timeline: sealOpenBallots(audit, reviews).map(({ at, actor, action }) => ({ at, actor, action })),
   };
 }
 
-export async function getCaseAudit(caseId: string): Promise<{ events: AuditEvent[]; verified: boolean }> {
+/**
+ * How a member voted stays secret until the review has closed: until then a ballot's event shows
+ * that the member voted, not what. The chain is verified on the stored events, before sealing.
+ */
+function sealOpenBallots(events: readonly AuditEvent[], reviews: readonly ReviewRecord[]): AuditEvent[] {
+  const closed = new Set(reviews.filter((review) => review.status === 'CLOSED').map((review) => review.reviewId));
+  return events.map((event) => {
+    if (!BALLOT_ACTIONS.has(event.action) || closed.has(String(event.details.reviewId))) return event;
+    const { decision: _sealed, ...rest } = event.details;
+    return { ...event, details: { ...rest, sealed: true } };
+  });
+}
+
+export interface AuditView {
+  events: AuditEvent[];
+  /** Whether the whole stored chain checks out, up to the head recorded on the case. */
+  verified: boolean;
+  problem?: string;
+}
+
+async function auditOf(root: ReturnType<typeof refs.case>['root'], reviews: readonly ReviewRecord[]): Promise<AuditView> {
+  const [events, head] = await Promise.all([listChain(root.pk), readChainHead(root)]);
+  const verification = verifyChain(events, head ?? { seq: 0 });
+  return {
+    events: sealOpenBallots(events, reviews),
+    verified: verification.verified,
+    ...(verification.problem === undefined ? {} : { problem: verification.problem }),
+  };
+}
+
+export async function getCaseAudit(caseId: string): Promise<AuditView> {
   await requireVisibleCase(caseId);
-  const events = await listAudit(caseId);
-  return { events, verified: verifyChain(events).verified };
+  return auditOf(refs.case(caseId).root, await listReviewsOfCase(caseId));
+}
+
+/** An operator's registry changes: who changed its contacts, domains or revenue, and when. */
+export async function getOperatorAudit(operatorId: string): Promise<AuditView> {
+  if (!(await getOperator(operatorId))) throw new NotFoundError(`Operator ${operatorId}`);
+  return auditOf(refs.operator(operatorId).root, []);
 }
 
 // ------------------------------------------------------------------------------------ orders

@@ -1,4 +1,7 @@
 /** Key builders for the single table (docs/architecture.md, "Table"). */
+import type { RecordKind } from '../domain/decider';
+import { caseIdOf } from '../domain/ids';
+
 export interface ItemKey {
   pk: string;
   sk: string;
@@ -6,35 +9,68 @@ export interface ItemKey {
 
 const UNASSIGNED = '~UNASSIGNED';
 
+export const casePartition = (caseId: string): string => `CASE#${caseId}`;
+const operatorPartition = (operatorId: string): string => `OPERATOR#${operatorId}`;
+
 export const keys = {
-  case: (caseId: string): ItemKey => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+  case: (caseId: string): ItemKey => ({ pk: casePartition(caseId), sk: 'CASE' }),
   urlChunkPrefix: (operatorId?: string | null) =>
     operatorId === undefined ? 'URLS#' : `URLS#${operatorId ?? UNASSIGNED}#`,
   urlChunk: (caseId: string, operatorId: string | null, index: number): ItemKey => ({
-    pk: `CASE#${caseId}`,
+    pk: casePartition(caseId),
     sk: `URLS#${operatorId ?? UNASSIGNED}#${String(index).padStart(4, '0')}`,
   }),
-  order: (caseId: string, orderId: string): ItemKey => ({ pk: `CASE#${caseId}`, sk: `ORDER#${orderId}` }),
-  review: (caseId: string, reviewId: string): ItemKey => ({ pk: `CASE#${caseId}`, sk: `REVIEW#${reviewId}` }),
-  appeal: (caseId: string, appealId: string): ItemKey => ({ pk: `CASE#${caseId}`, sk: `APPEAL#${appealId}` }),
-  audit: (caseId: string, seq: number): ItemKey => ({
-    pk: `CASE#${caseId}`,
-    sk: `AUDIT#${String(seq).padStart(8, '0')}`,
-  }),
-  taskToken: (caseId: string, purpose: string): ItemKey => ({ pk: `CASE#${caseId}`, sk: `TOKEN#${purpose}` }),
-  notice: (caseId: string, eventKey: string): ItemKey => ({ pk: `CASE#${caseId}`, sk: `NOTICE#${eventKey}` }),
-  operator: (operatorId: string): ItemKey => ({ pk: `OPERATOR#${operatorId}`, sk: 'OPERATOR' }),
+  order: (caseId: string, orderId: string): ItemKey => ({ pk: casePartition(caseId), sk: `ORDER#${orderId}` }),
+  review: (caseId: string, reviewId: string): ItemKey => ({ pk: casePartition(caseId), sk: `REVIEW#${reviewId}` }),
+  appeal: (caseId: string, appealId: string): ItemKey => ({ pk: casePartition(caseId), sk: `APPEAL#${appealId}` }),
+  /** An event of a stream's audit chain (a case's, or an operator's). */
+  audit: (stream: string, seq: number): ItemKey => ({ pk: stream, sk: `${AUDIT_PREFIX}${String(seq).padStart(8, '0')}` }),
+  taskToken: (caseId: string, purpose: string): ItemKey => ({ pk: casePartition(caseId), sk: `TOKEN#${purpose}` }),
+  notice: (caseId: string, eventKey: string): ItemKey => ({ pk: casePartition(caseId), sk: `NOTICE#${eventKey}` }),
+  operator: (operatorId: string): ItemKey => ({ pk: operatorPartition(operatorId), sk: 'OPERATOR' }),
   domain: (domain: string): ItemKey => ({ pk: `DOMAIN#${domain}`, sk: 'DOMAIN' }),
   idempotency: (userId: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${userId}#${key}`, sk: 'IDEMPOTENCY' }),
 } as const;
 
-export const casePartition = (caseId: string): string => `CASE#${caseId}`;
+export const AUDIT_PREFIX = 'AUDIT#';
+export const TOKEN_PREFIX = 'TOKEN#';
 
-/** Task-token purposes: what the workflow is waiting for. */
-export const tokenPurpose = {
-  approval: () => 'APPROVAL',
-  compliance: (orderId: string) => `COMPLIANCE#${orderId}`,
-  review: (reviewId: string) => `REVIEW#${reviewId}`,
+/**
+ * A record the write model changes: its item, the stream (partition) whose audit chain records
+ * its changes, and the stream's root item, which holds the chain's head. A case's orders, reviews
+ * and appeals share the case's stream; an operator has a stream of its own.
+ */
+export interface RecordRef {
+  readonly kind: RecordKind;
+  readonly id: string;
+  readonly key: ItemKey;
+  readonly root: ItemKey;
+}
+
+function caseOf(kind: RecordKind, id: string): string {
+  const caseId = caseIdOf(id);
+  if (caseId === null) throw new Error(`${id} is not a ${kind} id (docs/architecture.md, "Ids").`);
+  return caseId;
+}
+
+function inCase(kind: RecordKind, id: string, key: (caseId: string, id: string) => ItemKey): RecordRef {
+  const caseId = caseOf(kind, id);
+  return { kind, id, key: key(caseId, id), root: keys.case(caseId) };
+}
+
+export const refs = {
+  case: (caseId: string): RecordRef => ({ kind: 'case', id: caseId, key: keys.case(caseId), root: keys.case(caseId) }),
+  order: (orderId: string): RecordRef => inCase('order', orderId, keys.order),
+  review: (reviewId: string): RecordRef => inCase('review', reviewId, keys.review),
+  appeal: (appealId: string): RecordRef => inCase('appeal', appealId, keys.appeal),
+  operator: (operatorId: string): RecordRef => ({
+    kind: 'operator',
+    id: operatorId,
+    key: keys.operator(operatorId),
+    root: keys.operator(operatorId),
+  }),
 } as const;
 
-export const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
+export const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
+export const INDEX_FIELDS = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
+export type IndexField = (typeof INDEX_FIELDS)[number];

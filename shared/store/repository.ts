@@ -1,7 +1,8 @@
 /**
- * Typed reads and single-item conditional writes on the one table. No transactions (dynalite has
- * none): each state change is one conditional write, and callers make retries harmless by
- * treating "condition failed because it already happened" as success.
+ * Typed reads of the one table, and the writes that are not changes of a record: URL chunks,
+ * task tokens, notice claims, domain claims and idempotency keys. Records (cases, orders, reviews,
+ * appeals, operators) change only through shared/store/journal.ts; they are stored as
+ * `{record, version}` items with index attributes derived from the record.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -12,60 +13,30 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { nextAuditEvent } from '../domain/audit';
-import type {
-  AppealRecord,
-  AuditEvent,
-  CaseRecord,
-  CaseUrl,
-  Operator,
-  OrderRecord,
-  ReviewRecord,
-} from '../domain/model';
-import { caseIdOf } from '../domain/ids';
+import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../domain/model';
 import { chunk } from '../domain/orders';
 import { config } from '../runtime/config';
-import { TransientError } from '../runtime/transient';
 import { documentClient } from './client';
-import { casePartition, KEY_FIELDS, keys, type ItemKey } from './keys';
-import { GSI1, GSI2 } from './table';
-
-/** A conditional write found the item not in the expected state. */
-export class ConditionFailedError extends Error {
-  constructor(what: string, options?: { cause?: unknown }) {
-    super(`condition failed: ${what}`, options);
-    this.name = 'ConditionFailedError';
-  }
-}
+import { ACTIVE_CASES, OPEN_ORDERS, OPEN_REVIEWS } from './indexes';
+import { readRecord } from './journal';
+import { casePartition, keys, refs, TOKEN_PREFIX, type ItemKey } from './keys';
+import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
 
 const URLS_PER_CHUNK = 100;
-/** Writers racing for the chain's next sequence number retry with jittered, growing pauses. */
-const AUDIT_APPEND_ATTEMPTS = 12;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** How far back an audit append looks for its own event when a handler is retried. */
-const AUDIT_DEDUPE_WINDOW = 50;
 
 const tableName = (): string => config().tableName;
 
 type Item = Record<string, unknown>;
 
-function withoutKeys<T>(item: Item): T {
-  const copy: Item = { ...item };
-  for (const field of KEY_FIELDS) delete copy[field];
-  return copy as T;
-}
-
-export async function getItem<T>(key: ItemKey, consistent = true): Promise<T | undefined> {
-  const result = await documentClient.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }));
-  return result.Item ? withoutKeys<T>(result.Item) : undefined;
+async function getItem<T>(key: ItemKey): Promise<T | undefined> {
+  const result = await documentClient.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  return result.Item as T | undefined;
 }
 
 /** Puts an item that must not exist yet; answers false (and writes nothing) when it does. */
-export async function putIfAbsent(item: Item & ItemKey): Promise<boolean> {
+async function putIfAbsent(item: Item & ItemKey): Promise<boolean> {
   try {
-    await documentClient.send(
-      new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
+    await documentClient.send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     return true;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return false;
@@ -73,71 +44,17 @@ export async function putIfAbsent(item: Item & ItemKey): Promise<boolean> {
   }
 }
 
-export async function putItem(item: Item & ItemKey): Promise<void> {
+async function putItem(item: Item & ItemKey): Promise<void> {
   await documentClient.send(new PutCommand({ TableName: tableName(), Item: item }));
 }
 
-export interface UpdateSpec {
-  /** Top-level attributes to set. */
-  readonly set?: Readonly<Record<string, unknown>>;
-  /** Top-level attributes to remove (e.g. a sparse index key). */
-  readonly remove?: readonly string[];
-  /** Values to append to list attributes (created when absent). */
-  readonly append?: Readonly<Record<string, readonly unknown[]>>;
-  /**
-   * A condition over the item, with `#name` and `:value` placeholders given in `names`/`values`.
-   * `attribute_exists(pk)` is always added, so an update never creates an item.
-   */
-  readonly condition?: string;
-  readonly names?: Readonly<Record<string, string>>;
-  readonly values?: Readonly<Record<string, unknown>>;
-}
-
-/** Applies an update in one conditional write and answers the item as it is afterwards. */
-export async function updateItem<T>(key: ItemKey, spec: UpdateSpec, what = key.sk): Promise<T> {
-  const names: Record<string, string> = { ...spec.names };
-  const values: Record<string, unknown> = { ...spec.values };
-  const setParts: string[] = [];
-  let index = 0;
-  for (const [field, value] of Object.entries(spec.set ?? {})) {
-    names[`#u${index}`] = field;
-    values[`:u${index}`] = value;
-    setParts.push(`#u${index} = :u${index}`);
-    index += 1;
-  }
-  for (const [field, items] of Object.entries(spec.append ?? {})) {
-    names[`#u${index}`] = field;
-    values[`:u${index}`] = items;
-    values[':emptyList'] = [];
-    setParts.push(`#u${index} = list_append(if_not_exists(#u${index}, :emptyList), :u${index})`);
-    index += 1;
-  }
-  const removeParts = (spec.remove ?? []).map((field) => {
-    names[`#u${index}`] = field;
-    return `#u${index++}`;
-  });
-  const expression = [
-    setParts.length > 0 ? `SET ${setParts.join(', ')}` : '',
-    removeParts.length > 0 ? `REMOVE ${removeParts.join(', ')}` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-  const condition = spec.condition ? `attribute_exists(pk) AND (${spec.condition})` : 'attribute_exists(pk)';
+/** A conditional update; false (nothing written) when the condition does not hold. */
+async function updateIf(key: ItemKey, input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<boolean> {
   try {
-    const result = await documentClient.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: key,
-        UpdateExpression: expression,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return withoutKeys<T>(result.Attributes ?? {});
+    await documentClient.send(new UpdateCommand({ TableName: tableName(), Key: key, ...input }));
+    return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError(what, { cause: error });
+    if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
 }
@@ -165,7 +82,7 @@ async function queryCasePartition(caseId: string, skPrefix: string): Promise<Ite
 }
 
 async function queryIndex(
-  index: typeof GSI1,
+  index: IndexDefinition,
   partition: string,
   options: { before?: string; newestFirst?: boolean; limit?: number } = {},
 ): Promise<Item[]> {
@@ -182,27 +99,16 @@ async function queryIndex(
   );
 }
 
+const recordsOf = <T>(items: readonly Item[]): T[] => items.map((item) => item.record as T);
+
 // ------------------------------------------------------------------------------------------ cases
 
-export function caseItem(record: CaseRecord): Item & ItemKey {
-  return {
-    ...keys.case(record.caseId),
-    ...record,
-    gsi1pk: 'CASES',
-    gsi1sk: `${record.createdAt}#${record.caseId}`,
-    gsi2pk: `REPORTER#${record.createdBy}`,
-    gsi2sk: record.createdAt,
-  };
-}
+export const getCase = (caseId: string) => readRecord<CaseRecord>(refs.case(caseId));
 
-export const getCase = (caseId: string) => getItem<CaseRecord>(keys.case(caseId));
-
-/** Writes the URL chunks first and the case item last, so a case that exists has all its URLs. */
-export async function createCase(record: CaseRecord, urls: readonly CaseUrl[]): Promise<boolean> {
-  await writeUrls(record.caseId, urls);
-  return putIfAbsent(caseItem(record));
-}
-
+/**
+ * The URL chunks of a case, grouped by operator. Written before the case's first event, so a case
+ * that exists has all its URLs; a retried filing writes the same chunks again.
+ */
 export async function writeUrls(caseId: string, urls: readonly CaseUrl[]): Promise<void> {
   const byOperator = new Map<string | null, CaseUrl[]>();
   for (const url of urls) byOperator.set(url.operatorId, [...(byOperator.get(url.operatorId) ?? []), url]);
@@ -221,194 +127,140 @@ export async function getCaseUrls(caseId: string, operatorId?: string | null): P
   return items.flatMap((item) => item.urls as CaseUrl[]);
 }
 
-/** Removes the chunks of URLs that were unassigned once they have been matched to operators. */
-export async function deleteUnassignedUrlChunks(caseId: string): Promise<void> {
-  const items = await queryCasePartition(caseId, keys.urlChunkPrefix(null));
-  await Promise.all(
-    items.map((item) =>
-      documentClient.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: { pk: item.pk, sk: item.sk },
-          UpdateExpression: 'SET urls = :empty',
-          ExpressionAttributeValues: { ':empty': [] },
-        }),
-      ),
-    ),
-  );
+export async function getUrlChunk(caseId: string, operatorId: string | null, index: number): Promise<CaseUrl[] | undefined> {
+  return (await getItem<{ urls: CaseUrl[] }>(keys.urlChunk(caseId, operatorId, index)))?.urls;
+}
+
+export async function putUrlChunk(caseId: string, operatorId: string | null, index: number, urls: readonly CaseUrl[]): Promise<void> {
+  await putItem({ ...keys.urlChunk(caseId, operatorId, index), urls: [...urls] });
 }
 
 export async function listCases(options: { status?: string; limit?: number } = {}): Promise<CaseRecord[]> {
-  const items = await queryIndex(GSI1, 'CASES', { newestFirst: true });
-  const cases = items.map((item) => withoutKeys<CaseRecord>(item));
+  const cases = recordsOf<CaseRecord>(await queryIndex(GSI1, 'CASES', { newestFirst: true }));
   const filtered = options.status ? cases.filter((record) => record.status === options.status) : cases;
   return options.limit === undefined ? filtered : filtered.slice(0, options.limit);
 }
 
 export async function listCasesByReporter(userId: string): Promise<CaseRecord[]> {
-  const items = await queryIndex(GSI2, `REPORTER#${userId}`, { newestFirst: true });
-  return items.map((item) => withoutKeys<CaseRecord>(item));
+  return recordsOf<CaseRecord>(await queryIndex(GSI2, `REPORTER#${userId}`, { newestFirst: true }));
 }
 
-export const updateCase = (caseId: string, spec: UpdateSpec) =>
-  updateItem<CaseRecord>(keys.case(caseId), spec, `case ${caseId}`);
+/**
+ * Cases still going on whose last event is older than `before`, oldest first, after the position
+ * `after` (a position answered by an earlier call), at most `limit`.
+ */
+export async function listQuietActiveCases(
+  before: string,
+  limit: number,
+  after?: string,
+): Promise<{ caseId: string; position: string }[]> {
+  const items = await queryAll(
+    {
+      IndexName: GSI3.indexName,
+      KeyConditionExpression:
+        after === undefined ? 'gsi3pk = :p AND gsi3sk < :before' : 'gsi3pk = :p AND gsi3sk BETWEEN :after AND :before',
+      // The smallest string above `after`: positions are unique, so none is skipped.
+      ExpressionAttributeValues: { ':p': ACTIVE_CASES, ':before': before, ...(after === undefined ? {} : { ':after': `${after}\u0000` }) },
+      Limit: limit,
+    },
+    limit,
+  );
+  return items.map((item) => ({ caseId: (item.record as CaseRecord).caseId, position: item.gsi3sk as string }));
+}
+
+const SWEEP_CURSOR: ItemKey = { pk: 'SWEEP', sk: 'RECONCILE' };
+
+/** Where the sweeper's look at quiet cases goes on next time (none: from the start). */
+export async function readSweepCursor(): Promise<string | undefined> {
+  return (await getItem<{ position?: string }>(SWEEP_CURSOR))?.position;
+}
+
+export async function writeSweepCursor(position: string | undefined): Promise<void> {
+  await putItem({ ...SWEEP_CURSOR, ...(position === undefined ? {} : { position }) });
+}
 
 // ----------------------------------------------------------------------------------------- orders
 
-export function orderItem(order: OrderRecord): Item & ItemKey {
-  const open = order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED';
-  return {
-    ...keys.order(order.caseId, order.orderId),
-    ...order,
-    gsi1pk: `OPERATOR#${order.operatorId}`,
-    gsi1sk: `${order.issuedAt}#${order.orderId}`,
-    ...(open ? { gsi2pk: 'OPEN_ORDERS', gsi2sk: `${order.deadlineAt}#${order.orderId}` } : {}),
-  };
-}
-
-/** Index attributes to remove once an order's compliance is no longer open. */
-export const CLOSE_OPEN_ORDER: readonly string[] = ['gsi2pk', 'gsi2sk'];
-
-export async function getOrder(orderId: string): Promise<OrderRecord | undefined> {
-  const caseId = caseIdOf(orderId);
-  return caseId ? getItem<OrderRecord>(keys.order(caseId, orderId)) : undefined;
-}
-
-export const putOrderIfAbsent = (order: OrderRecord) => putIfAbsent(orderItem(order));
-
-export function updateOrder(orderId: string, spec: UpdateSpec): Promise<OrderRecord> {
-  const caseId = caseIdOf(orderId);
-  if (!caseId) throw new ConditionFailedError(`malformed order id ${orderId}`);
-  return updateItem<OrderRecord>(keys.order(caseId, orderId), spec, `order ${orderId}`);
-}
+export const getOrder = (orderId: string) => readRecord<OrderRecord>(refs.order(orderId));
 
 export async function listOrdersOfCase(caseId: string): Promise<OrderRecord[]> {
-  return (await queryCasePartition(caseId, 'ORDER#')).map((item) => withoutKeys<OrderRecord>(item));
+  return recordsOf<OrderRecord>(await queryCasePartition(caseId, 'ORDER#'));
 }
 
 export async function listOrdersOfOperator(operatorId: string): Promise<OrderRecord[]> {
-  const items = await queryIndex(GSI1, `OPERATOR#${operatorId}`, { newestFirst: true });
-  return items.map((item) => withoutKeys<OrderRecord>(item));
+  return recordsOf<OrderRecord>(await queryIndex(GSI1, `OPERATOR#${operatorId}`, { newestFirst: true }));
 }
 
 /** Orders whose compliance is still open, by deadline; `dueBefore` limits to deadlines before it. */
 export async function listOpenOrders(dueBefore?: string): Promise<OrderRecord[]> {
-  const items = await queryIndex(GSI2, 'OPEN_ORDERS', dueBefore ? { before: dueBefore } : {});
-  return items.map((item) => withoutKeys<OrderRecord>(item));
+  return recordsOf<OrderRecord>(await queryIndex(GSI2, OPEN_ORDERS, dueBefore ? { before: dueBefore } : {}));
 }
 
 // ---------------------------------------------------------------------------------------- reviews
 
-export function reviewItem(review: ReviewRecord): Item & ItemKey {
-  return {
-    ...keys.review(review.caseId, review.reviewId),
-    ...review,
-    gsi1pk: 'REVIEWS',
-    gsi1sk: `${review.openedAt}#${review.reviewId}`,
-    ...(review.status === 'OPEN' ? { gsi2pk: 'OPEN_REVIEWS', gsi2sk: `${review.closesAt}#${review.reviewId}` } : {}),
-  };
-}
-
-export async function getReview(reviewId: string): Promise<ReviewRecord | undefined> {
-  const caseId = caseIdOf(reviewId);
-  return caseId ? getItem<ReviewRecord>(keys.review(caseId, reviewId)) : undefined;
-}
-
-export const putReviewIfAbsent = (review: ReviewRecord) => putIfAbsent(reviewItem(review));
-
-export function updateReview(reviewId: string, spec: UpdateSpec): Promise<ReviewRecord> {
-  const caseId = caseIdOf(reviewId);
-  if (!caseId) throw new ConditionFailedError(`malformed review id ${reviewId}`);
-  return updateItem<ReviewRecord>(keys.review(caseId, reviewId), spec, `review ${reviewId}`);
-}
+export const getReview = (reviewId: string) => readRecord<ReviewRecord>(refs.review(reviewId));
 
 export async function listReviews(): Promise<ReviewRecord[]> {
-  return (await queryIndex(GSI1, 'REVIEWS', { newestFirst: true })).map((item) => withoutKeys<ReviewRecord>(item));
+  return recordsOf<ReviewRecord>(await queryIndex(GSI1, 'REVIEWS', { newestFirst: true }));
 }
 
 export async function listReviewsOfCase(caseId: string): Promise<ReviewRecord[]> {
-  return (await queryCasePartition(caseId, 'REVIEW#')).map((item) => withoutKeys<ReviewRecord>(item));
+  return recordsOf<ReviewRecord>(await queryCasePartition(caseId, 'REVIEW#'));
 }
 
+/** Reviews still open; `dueBefore` limits to those that close before it. */
 export async function listOpenReviews(dueBefore?: string): Promise<ReviewRecord[]> {
-  const items = await queryIndex(GSI2, 'OPEN_REVIEWS', dueBefore ? { before: dueBefore } : {});
-  return items.map((item) => withoutKeys<ReviewRecord>(item));
+  return recordsOf<ReviewRecord>(await queryIndex(GSI2, OPEN_REVIEWS, dueBefore ? { before: dueBefore } : {}));
 }
-
-/** The sort key of the open-reviews index for a new `closesAt` (an extension moves it). */
-export const openReviewIndex = (review: Pick<ReviewRecord, 'reviewId'>, closesAt: string) => ({
-  gsi2pk: 'OPEN_REVIEWS',
-  gsi2sk: `${closesAt}#${review.reviewId}`,
-});
 
 // ---------------------------------------------------------------------------------------- appeals
 
-export const putAppealIfAbsent = (appeal: AppealRecord) =>
-  putIfAbsent({ ...keys.appeal(appeal.caseId, appeal.appealId), ...appeal });
-
-export async function getAppeal(appealId: string): Promise<AppealRecord | undefined> {
-  const caseId = caseIdOf(appealId);
-  return caseId ? getItem<AppealRecord>(keys.appeal(caseId, appealId)) : undefined;
-}
-
-export function updateAppeal(appeal: Pick<AppealRecord, 'caseId' | 'appealId'>, spec: UpdateSpec) {
-  return updateItem<AppealRecord>(keys.appeal(appeal.caseId, appeal.appealId), spec, `appeal ${appeal.appealId}`);
-}
+export const getAppeal = (appealId: string) => readRecord<AppealRecord>(refs.appeal(appealId));
 
 export async function listAppealsOfCase(caseId: string): Promise<AppealRecord[]> {
-  return (await queryCasePartition(caseId, 'APPEAL#')).map((item) => withoutKeys<AppealRecord>(item));
+  return recordsOf<AppealRecord>(await queryCasePartition(caseId, 'APPEAL#'));
 }
 
-// ------------------------------------------------------------------------------------------ audit
+// -------------------------------------------------------------------------------------- operators
 
-export interface AuditEntry {
-  /** Names the state change, so that a retried handler does not record it twice. */
-  readonly key: string;
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly details?: Record<string, unknown>;
+export const getOperator = (operatorId: string) => readRecord<Operator>(refs.operator(operatorId));
+
+export async function listOperators(): Promise<Operator[]> {
+  return recordsOf<Operator>(await queryIndex(GSI1, 'OPERATORS'));
 }
 
 /**
- * Appends one event to the case's hash chain. The put is conditional on the sequence number being
- * free, so two writers racing cannot fork the chain: the loser reads the new head and tries again.
+ * A domain belongs to one operator: the claim item makes that a single conditional put. A claim
+ * held by an operator whose record does not list the domain is left over from a registration
+ * that failed half-way, and is taken over.
  */
-export async function appendAudit(caseId: string, entry: AuditEntry): Promise<AuditEvent> {
-  for (let attempt = 0; attempt < AUDIT_APPEND_ATTEMPTS; attempt += 1) {
-    if (attempt > 0) await sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
-    const recent = await queryAll(
-      {
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': casePartition(caseId), ':prefix': 'AUDIT#' },
-        ScanIndexForward: false,
-        ConsistentRead: true,
-        Limit: AUDIT_DEDUPE_WINDOW,
-      },
-      AUDIT_DEDUPE_WINDOW,
+export async function claimDomain(domain: string, operatorId: string): Promise<{ claimed: true } | { claimed: false; owner: string }> {
+  if (await putIfAbsent({ ...keys.domain(domain), operatorId })) return { claimed: true };
+  const owner = (await getItem<{ operatorId: string }>(keys.domain(domain)))?.operatorId;
+  if (owner === undefined || owner === operatorId) return owner === operatorId ? { claimed: true } : claimDomain(domain, operatorId);
+  const ownerRecord = await getOperator(owner);
+  if (ownerRecord?.domains.includes(domain)) return { claimed: false, owner };
+  const taken = await updateIf(keys.domain(domain), {
+    UpdateExpression: 'SET operatorId = :me',
+    ConditionExpression: 'operatorId = :stale',
+    ExpressionAttributeValues: { ':me': operatorId, ':stale': owner },
+  });
+  return taken ? { claimed: true } : claimDomain(domain, operatorId);
+}
+
+export async function releaseDomain(domain: string, operatorId: string): Promise<void> {
+  try {
+    await documentClient.send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: keys.domain(domain),
+        ConditionExpression: 'operatorId = :operatorId',
+        ExpressionAttributeValues: { ':operatorId': operatorId },
+      }),
     );
-    const already = recent.find((item) => item.eventKey === entry.key);
-    if (already) return auditEventOf(already);
-    const head = recent[0] ? auditEventOf(recent[0]) : null;
-    const event = nextAuditEvent(head, {
-      at: entry.at,
-      actor: entry.actor,
-      action: entry.action,
-      details: entry.details ?? {},
-    });
-    if (await putIfAbsent({ ...keys.audit(caseId, event.seq), ...event, eventKey: entry.key })) return event;
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
-  // The workflow retries a TransientError with backoff; the API answers it as 503, try again.
-  throw new TransientError(`could not append to the audit chain of ${caseId}: too many writers at once`);
-}
-
-function auditEventOf(item: Item): AuditEvent {
-  const { seq, at, actor, action, details, prevHash, hash } = item as unknown as AuditEvent;
-  return { seq, at, actor, action, details, prevHash, hash };
-}
-
-export async function listAudit(caseId: string): Promise<AuditEvent[]> {
-  return (await queryCasePartition(caseId, 'AUDIT#')).map(auditEventOf);
 }
 
 // ------------------------------------------------------------------------------------ task tokens
@@ -419,8 +271,30 @@ export async function storeTaskToken(caseId: string, purpose: string, token: str
 }
 
 export async function getTaskToken(caseId: string, purpose: string): Promise<string | undefined> {
-  const item = await getItem<{ token: string }>(keys.taskToken(caseId, purpose));
-  return item?.token;
+  return (await getItem<{ token: string }>(keys.taskToken(caseId, purpose)))?.token;
+}
+
+/** Drops a token its wait no longer takes; a newer token stored for the same purpose stays. */
+export async function forgetTaskToken(caseId: string, purpose: string, token: string): Promise<void> {
+  try {
+    await documentClient.send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: keys.taskToken(caseId, purpose),
+        ConditionExpression: '#token = :token',
+        ExpressionAttributeNames: { '#token': 'token' },
+        ExpressionAttributeValues: { ':token': token },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+/** Every wait of the case that holds a token, by purpose. */
+export async function listTaskTokens(caseId: string): Promise<{ purpose: string; token: string }[]> {
+  const items = await queryCasePartition(caseId, TOKEN_PREFIX);
+  return items.map((item) => ({ purpose: (item.sk as string).slice(TOKEN_PREFIX.length), token: item.token as string }));
 }
 
 // -------------------------------------------------------------------------------------- notices
@@ -450,17 +324,12 @@ export async function claimNotice(caseId: string, eventKey: string, at: string):
   if (existing?.messageId && existing.sentAt) return { state: 'SENT', messageId: existing.messageId, sentAt: existing.sentAt };
   const claimedAt = existing ? Date.parse(existing.claimedAt) : 0;
   if (Date.parse(at) - claimedAt < NOTICE_CLAIM_TTL_MS) return { state: 'IN_FLIGHT' };
-  try {
-    await updateItem(key, {
-      set: { claimedAt: at },
-      condition: 'claimedAt = :previous AND attribute_not_exists(messageId)',
-      values: { ':previous': existing?.claimedAt },
-    });
-    return { state: 'CLAIMED' };
-  } catch (error) {
-    if (error instanceof ConditionFailedError) return { state: 'IN_FLIGHT' };
-    throw error;
-  }
+  const taken = await updateIf(key, {
+    UpdateExpression: 'SET claimedAt = :at',
+    ConditionExpression: 'claimedAt = :previous AND attribute_not_exists(messageId)',
+    ExpressionAttributeValues: { ':at': at, ':previous': existing?.claimedAt },
+  });
+  return taken ? { state: 'CLAIMED' } : { state: 'IN_FLIGHT' };
 }
 
 /**
@@ -468,53 +337,22 @@ export async function claimNotice(caseId: string, eventKey: string, at: string):
  * waiting out the claim's lifetime. Only our own claim, and only while nothing was recorded sent.
  */
 export async function releaseNoticeClaim(caseId: string, eventKey: string, claimedAt: string): Promise<void> {
-  try {
-    await updateItem(keys.notice(caseId, eventKey), {
-      set: { claimedAt: RELEASED_AT },
-      condition: 'claimedAt = :mine AND attribute_not_exists(messageId)',
-      values: { ':mine': claimedAt },
-    });
-  } catch (error) {
-    if (!(error instanceof ConditionFailedError)) throw error;
-  }
+  await updateIf(keys.notice(caseId, eventKey), {
+    UpdateExpression: 'SET claimedAt = :released',
+    ConditionExpression: 'claimedAt = :mine AND attribute_not_exists(messageId)',
+    ExpressionAttributeValues: { ':released': RELEASED_AT, ':mine': claimedAt },
+  });
 }
 
-export async function recordNoticeSent(caseId: string, eventKey: string, messageId: string, sentAt: string) {
-  await updateItem(keys.notice(caseId, eventKey), { set: { messageId, sentAt } });
-}
-
-// -------------------------------------------------------------------------------------- operators
-
-export function operatorItem(operator: Operator): Item & ItemKey {
-  return { ...keys.operator(operator.operatorId), ...operator, gsi1pk: 'OPERATORS', gsi1sk: operator.operatorId };
-}
-
-export const getOperator = (operatorId: string) => getItem<Operator>(keys.operator(operatorId));
-
-export async function listOperators(): Promise<Operator[]> {
-  return (await queryIndex(GSI1, 'OPERATORS')).map((item) => withoutKeys<Operator>(item));
-}
-
-/** A domain belongs to one operator: the claim item makes that a single conditional put. */
-export async function claimDomain(domain: string, operatorId: string): Promise<boolean> {
-  if (await putIfAbsent({ ...keys.domain(domain), operatorId })) return true;
-  const existing = await getItem<{ operatorId: string }>(keys.domain(domain));
-  return existing?.operatorId === operatorId;
-}
-
-export async function releaseDomain(domain: string, operatorId: string): Promise<void> {
-  try {
-    await documentClient.send(
-      new DeleteCommand({
-        TableName: tableName(),
-        Key: keys.domain(domain),
-        ConditionExpression: 'operatorId = :operatorId',
-        ExpressionAttributeValues: { ':operatorId': operatorId },
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+export async function recordNoticeSent(caseId: string, eventKey: string, messageId: string, sentAt: string): Promise<void> {
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.notice(caseId, eventKey),
+      UpdateExpression: 'SET messageId = :messageId, sentAt = :sentAt',
+      ExpressionAttributeValues: { ':messageId': messageId, ':sentAt': sentAt },
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------- idempotency
@@ -525,8 +363,7 @@ export interface IdempotencyRecord {
   readonly createdAt: string;
 }
 
-export const getIdempotencyRecord = (userId: string, key: string) =>
-  getItem<IdempotencyRecord>(keys.idempotency(userId, key));
+export const getIdempotencyRecord = (userId: string, key: string) => getItem<IdempotencyRecord>(keys.idempotency(userId, key));
 
 export const putIdempotencyRecord = (userId: string, key: string, record: IdempotencyRecord) =>
   putIfAbsent({ ...keys.idempotency(userId, key), ...record });

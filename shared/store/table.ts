@@ -15,7 +15,13 @@ export const GSI1: IndexDefinition = { indexName: 'gsi1', partitionKey: 'gsi1pk'
 /** GSI2: a reporter's cases, and the sparse lists of open orders and open reviews by due time. */
 export const GSI2: IndexDefinition = { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' };
 
-export const GLOBAL_SECONDARY_INDEXES: readonly IndexDefinition[] = [GSI1, GSI2];
+/**
+ * GSI3: the write model's work lists, for the sweeper: events whose follow-ups are not yet done
+ * (`UNSETTLED`), and cases still going on (`ACTIVE_CASES`), each by time.
+ */
+export const GSI3: IndexDefinition = { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' };
+
+export const GLOBAL_SECONDARY_INDEXES: readonly IndexDefinition[] = [GSI1, GSI2, GSI3];
 
 /** Every key attribute is a string. */
 export const KEY_ATTRIBUTES: readonly string[] = [

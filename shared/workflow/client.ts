@@ -3,7 +3,10 @@
  * task that waits for it. Locally the SDK reads AWS_ENDPOINT_URL_SFN; nothing here knows where it runs.
  */
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  type ExecutionStatus,
   InvalidToken,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
@@ -12,7 +15,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { getTaskToken } from '../store/repository';
+import { forgetTaskToken, getTaskToken } from '../store/repository';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 
@@ -34,6 +37,18 @@ export async function startCaseWorkflow(caseId: string): Promise<void> {
   }
 }
 
+/** The status of the case's execution (named after the case), or null when it was never started. */
+export async function caseExecutionStatus(caseId: string): Promise<ExecutionStatus | null> {
+  const executionArn = `${config().stateMachineArn.replace(':stateMachine:', ':execution:')}:${caseId}`;
+  try {
+    const { status } = await sfnClient.send(new DescribeExecutionCommand({ executionArn }));
+    return status ?? null;
+  } catch (error) {
+    if (error instanceof ExecutionDoesNotExist) return null;
+    throw error;
+  }
+}
+
 /** A token that can no longer be completed: the wait already ended (timed out, or completed). */
 function isSpentToken(error: unknown): boolean {
   return error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken;
@@ -47,7 +62,10 @@ function isSpentToken(error: unknown): boolean {
 export async function completeWaitingTask(caseId: string, purpose: string, output: unknown): Promise<boolean> {
   const token = await getTaskToken(caseId, purpose);
   if (!token) return false;
-  return sendTaskSuccess(token, output, { caseId, purpose });
+  const completed = await sendTaskSuccess(token, output, { caseId, purpose });
+  // Completed now or spent before: either way no wait will take this token again.
+  await forgetTaskToken(caseId, purpose, token);
+  return completed;
 }
 
 export async function sendTaskSuccess(

@@ -530,11 +530,12 @@ describe('committee (section 6)', () => {
     expect(chain.events.filter((event) => event.action === 'REVIEW_CLOSED')).toHaveLength(1);
   });
 
-  it('escalates a review without quorum after its one extension, and staff decide it (POST .../decision)', async () => {
-    const caseId = await fileReport(api, [uniqueUrl('op-overseas')]);
+  it('escalates a review without quorum after its one extension, and a staff member who neither filed nor approved decides it', async () => {
+    // Filed by the support centre and approved by staff-lee and staff-park: staff-kim took no part
+    const caseId = await fileReport(api, [uniqueUrl('op-overseas')], 'support-center');
     await approveCase(api, caseId);
     const review = await findReview(api, caseId, 'POST_REVIEW');
-    const early = await api.post('staff-lee', `/committee/reviews/${review.reviewId}/decision`, { decision: 'REVOKE', reason: 'no quorum' });
+    const early = await api.post('staff-kim', `/committee/reviews/${review.reviewId}/decision`, { decision: 'REVOKE', reason: 'no quorum' });
     expectError(early, 409, 'CONFLICT');
 
     // No vote at all: extended once by the window, then escalated
@@ -542,16 +543,23 @@ describe('committee (section 6)', () => {
       const current = await findReview(api, caseId, 'POST_REVIEW');
       expect(current.status).toBe('ESCALATED');
     }, 45_000, 500);
-    const bad = await api.post('staff-lee', `/committee/reviews/${review.reviewId}/decision`, { decision: 'REVOKE' });
+    const bad = await api.post('staff-kim', `/committee/reviews/${review.reviewId}/decision`, { decision: 'REVOKE' });
     expectError(bad, 400, 'VALIDATION_FAILED');
-    const decided = await api.post('staff-lee', `/committee/reviews/${review.reviewId}/decision`, {
+    // An approver of the urgent order may not also decide its review
+    const approver = await api.post('staff-lee', `/committee/reviews/${review.reviewId}/decision`, { decision: 'CONFIRM', reason: 'I approved it' });
+    expectError(approver, 403, 'FORBIDDEN');
+    const decided = await api.post('staff-kim', `/committee/reviews/${review.reviewId}/decision`, {
       decision: 'REVOKE',
       reason: 'The committee could not meet; the order is lifted.',
     });
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
     await untilCaseStatus(api, caseId, 'REVOKED', 15_000);
-    const again = await api.post('staff-park', `/committee/reviews/${review.reviewId}/decision`, { decision: 'CONFIRM', reason: 'again' });
+    const again = await api.post('staff-kim', `/committee/reviews/${review.reviewId}/decision`, { decision: 'CONFIRM', reason: 'again' });
     expectError(again, 409, 'CONFLICT');
+    // The chain records the decision once, with the outcome that was stored
+    const closings = (await audit(api, caseId)).events.filter((event) => event.action === 'REVIEW_CLOSED');
+    expect(closings).toHaveLength(1);
+    expect(closings[0]).toMatchObject({ actor: 'staff-kim', details: { outcome: 'REVOKED', outcomeReason: 'STAFF_DECISION' } });
   });
 });
 

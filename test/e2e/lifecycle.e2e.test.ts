@@ -133,7 +133,7 @@ describe.concurrent('a case over its whole life', () => {
     expect(read.status).toBe('REJECTED');
     expect(read.orders).toEqual([]);
     expect(await noticesOf(stack, orderIdFor(caseId, 'op-webhard'))).toEqual([]);
-    await expectVerifiedAudit(caseId, ['REPORT_FILED', 'APPROVAL_REFUSED', 'CASE_REJECTED', 'CASE_CLOSED']);
+    await expectVerifiedAudit(caseId, ['REPORT_FILED', 'WORKFLOW_STARTED', 'APPROVAL_REFUSED', 'CASE_CLOSED']);
   });
 
   it('complied in time by a domestic and an overseas operator, confirmed, no appeal: CLOSED without fine', async () => {

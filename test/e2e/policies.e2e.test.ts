@@ -128,7 +128,7 @@ describe.concurrent('policy switches', () => {
     const chain = await audit(api, caseId);
     expect(chain.verified).toBe(true);
     expect(chain.events.map((event) => event.action)).toEqual(
-      expect.arrayContaining(['PRIOR_REVIEW_STARTED', 'ORDERS_APPROVED_BY_COMMITTEE', 'ORDER_ISSUED', 'CASE_CLOSED']),
+      expect.arrayContaining(['REVIEW_OPENED', 'REVIEW_CLOSED', 'ORDERS_APPROVED_BY_COMMITTEE', 'ORDER_ISSUED', 'CASE_CLOSED']),
     );
   });
 

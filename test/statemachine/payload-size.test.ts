@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderIdFor, reviewIdFor } from '../../shared/domain/ids';
-import type { Operator } from '../../shared/domain/model';
-import { claimDomain, getCase, listOrdersOfCase, operatorItem, putIfAbsent } from '../../shared/store/repository';
+import { ensureOperator } from '../../shared/services/operators';
+import { getCase, listOrdersOfCase } from '../../shared/store/repository';
 import { FAST_POLICY, startWorkflowHarness, type WorkflowHarness } from './harness';
 import { approve, comply, file, vote } from './people';
 
@@ -31,7 +31,8 @@ const operatorId = (index: number) => `op-bulk-${String(index).padStart(2, '0')}
 async function registerOperators(): Promise<void> {
   for (let index = 0; index < OPERATORS; index += 1) {
     const domain = `bulk${index}.example`;
-    const operator: Operator = {
+    await ensureOperator(
+      {
       operatorId: operatorId(index),
       name: `Bulk host ${index}`,
       domains: [domain],
@@ -40,10 +41,9 @@ async function registerOperators(): Promise<void> {
       language: index % 2 === 0 ? 'ko' : 'en',
       annualRevenue: 1_000_000_000,
       currency: 'KRW',
-      updatedAt: '2026-01-01T00:00:00.000Z',
-    };
-    await claimDomain(domain, operator.operatorId);
-    await putIfAbsent(operatorItem(operator));
+      },
+      '2026-01-01T00:00:00.000Z',
+    );
   }
 }
 

@@ -32,6 +32,7 @@ describe('routeRoles', () => {
     'GET /operators': ['staff', 'auditor'],
     'POST /operators': ['staff'],
     'PATCH /operators/{operatorId}': ['staff'],
+    'GET /operators/{operatorId}/audit': ['staff', 'auditor'],
     'GET /operator/orders': ['operator'],
     'POST /operator/orders/{orderId}/acknowledge': ['operator'],
     'POST /operator/orders/{orderId}/compliance': ['operator'],

@@ -1,0 +1,100 @@
+/**
+ * The one shape of every change to a record (case, order, review, appeal, operator):
+ * `decide(command, state, context)` answers the event the command causes (or `null` when it
+ * already happened, which makes every act safe to repeat), or throws a DomainError that refuses
+ * it; `evolve(state, event)` answers the record after the event. The store writes the new state,
+ * the event (which is the audit chain's entry) and its follow-ups in one conditional write
+ * (shared/store/journal.ts). Pure: no I/O, no clock (the time comes in the context).
+ */
+import type { AppealRecord } from './model';
+import type { Policy } from './policy';
+
+/**
+ * One audited change of one record. `details` is what the audit chain records and shows (never
+ * victim data: no URL, summary or reporter reference); `data` is what `evolve` needs beyond it,
+ * kept with the event but outside the chain.
+ */
+export interface RecordEvent<Action extends string = string, Details extends object = Record<string, unknown>, Data = unknown> {
+  readonly action: Action;
+  readonly at: string;
+  readonly actor: string;
+  readonly details: Details;
+  readonly data?: Data;
+}
+
+/** The member of an event union that carries `Action` (members may share one shape for several actions). */
+export type EventFor<Event extends RecordEvent, Action extends Event['action']> = Event extends unknown
+  ? Action extends Event['action']
+    ? Event
+    : never
+  : never;
+
+/** An event whose `data` evolve cannot do without. */
+export type WithData<Event extends RecordEvent, Data> = Event & { readonly data: Data };
+
+/**
+ * A side effect an event requires, done after the write by the request itself and, should that
+ * fail or crash, by the sweeper. Each must be safe to do twice: notices are claimed by their
+ * `eventKey`, a completed task token cannot complete again, an execution is named after its case,
+ * and a command on another record is refused or skipped by that record's decider when done.
+ */
+export type FollowUp =
+  | { readonly type: 'NOTIFY_OPERATOR'; readonly orderId: string; readonly notice: OperatorNoticeRequest; readonly eventKey: string }
+  | { readonly type: 'NOTIFY_STAFF'; readonly caseId: string; readonly alert: StaffAlertRequest; readonly eventKey: string }
+  | { readonly type: 'COMPLETE_WAIT'; readonly caseId: string; readonly purpose: string; readonly output: Record<string, unknown> }
+  | { readonly type: 'START_WORKFLOW'; readonly caseId: string }
+  | { readonly type: 'RUN'; readonly command: RecordCommand };
+
+/** What an operator notice says, beside the order it is about (rendered by shared/notices). */
+export type OperatorNoticeRequest =
+  | { readonly kind: 'ORDER' }
+  | { readonly kind: 'REMINDER'; readonly reminderAt: string }
+  | { readonly kind: 'OVERDUE' }
+  | { readonly kind: 'REVOKED' }
+  | { readonly kind: 'CONFIRMED' }
+  | { readonly kind: 'APPEAL_OUTCOME'; readonly outcome: 'UPHELD' | 'OVERTURNED' }
+  | { readonly kind: 'FINE' };
+
+export interface StaffAlertRequest {
+  readonly subject: string;
+  readonly lines: readonly string[];
+}
+
+/** A command addressed to a record by kind and id, for follow-ups that change another record. */
+export type RecordCommand =
+  | { readonly kind: 'review'; readonly reviewId: string; readonly command: { readonly type: 'CLOSE_IF_DECIDED' } }
+  | {
+      readonly kind: 'appeal';
+      readonly appealId: string;
+      readonly command:
+        | { readonly type: 'FILE'; readonly appeal: AppealRecord }
+        | { readonly type: 'SETTLE'; readonly result: 'UPHELD' | 'OVERTURNED' };
+    };
+
+export interface Decision<Event extends RecordEvent> {
+  readonly event: Event;
+  readonly followUps?: readonly FollowUp[];
+}
+
+export interface DecisionContext {
+  readonly now: string;
+  readonly policy: Policy;
+}
+
+export interface Decider<State, Command, Event extends RecordEvent> {
+  /** Names the record kind in errors and in the journal. */
+  readonly kind: RecordKind;
+  decide(command: Command, state: State | undefined, context: DecisionContext): Decision<Event> | null;
+  evolve(state: State | undefined, event: Event): State;
+}
+
+export const RECORD_KINDS = ['case', 'order', 'review', 'appeal', 'operator'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/**
+ * A command for a record that does not exist: callers check existence first (an API answers 404),
+ * so reaching this is a defect, not a person's mistake.
+ */
+export function missing(kind: RecordKind): Error {
+  return new Error(`No such ${kind}: it must be created before it can change.`);
+}

@@ -1,0 +1,50 @@
+/**
+ * What the workflow waits for when it waits for a person (a `.waitForTaskToken` state): the
+ * purpose names the wait, and a stored token is found by it. Pure.
+ */
+import type { CaseRecord, OrderRecord, ReviewOutcome, ReviewRecord } from './model';
+import { isLifted } from './orders';
+export const tokenPurpose = {
+  approval: () => 'APPROVAL',
+  compliance: (orderId: string) => `COMPLIANCE#${orderId}`,
+  review: (reviewId: string) => `REVIEW#${reviewId}`,
+} as const;
+
+export type Purpose =
+  | { readonly kind: 'APPROVAL' }
+  | { readonly kind: 'COMPLIANCE'; readonly orderId: string }
+  | { readonly kind: 'REVIEW'; readonly reviewId: string };
+
+/** Reads a purpose written by `tokenPurpose`; null for anything else. */
+export function parsePurpose(purpose: string): Purpose | null {
+  if (purpose === tokenPurpose.approval()) return { kind: 'APPROVAL' };
+  const [kind, id, ...rest] = purpose.split('#');
+  if (!id || rest.length > 0) return null;
+  if (kind === 'COMPLIANCE' && purpose === tokenPurpose.compliance(id)) return { kind, orderId: id };
+  if (kind === 'REVIEW' && purpose === tokenPurpose.review(id)) return { kind, reviewId: id };
+  return null;
+}
+
+/**
+ * What a wait receives once its act has happened, read from the record: the same answer whether
+ * the act's own follow-up completes the wait or the wait, starting late, finds the act done.
+ */
+export type WaitOutput =
+  | { readonly decision: 'APPROVED' | 'REJECTED' }
+  | { readonly outcome: 'COMPLIED' | 'COMPLIED_LATE' | 'REVOKED' }
+  | { readonly decided: true; readonly outcome: ReviewOutcome };
+
+export function approvalWaitOutput(record: Pick<CaseRecord, 'status' | 'ordersIssuedAt'>): WaitOutput | null {
+  if (record.status === 'REJECTED') return { decision: 'REJECTED' };
+  return record.ordersIssuedAt === undefined ? null : { decision: 'APPROVED' };
+}
+
+export function complianceWaitOutput(order: Pick<OrderRecord, 'complianceStatus' | 'decisionStatus'>): WaitOutput | null {
+  if (isLifted(order)) return { outcome: 'REVOKED' };
+  if (order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE') return { outcome: order.complianceStatus };
+  return null;
+}
+
+export function reviewWaitOutput(review: Pick<ReviewRecord, 'status' | 'outcome'>): WaitOutput | null {
+  return review.status === 'CLOSED' && review.outcome !== undefined ? { decided: true, outcome: review.outcome } : null;
+}

@@ -1,0 +1,123 @@
+/**
+ * Acts on records and what follows them (docs/architecture.md, "The write model"). `act` runs a
+ * command through the journal's one `execute` and then does the committed event's follow-ups at
+ * once; the sweeper finishes, with `settleLeftovers`, whatever a fault or a crash left undone. An
+ * act answered with success is committed, and everything it requires is done or durably queued.
+ */
+import type { Decider, FollowUp, OperatorNoticeRequest, RecordEvent, StaffAlertRequest } from '../domain/decider';
+import { appealDecider } from '../domain/deciders/appeal';
+import { caseDecider } from '../domain/deciders/case';
+import { orderDecider } from '../domain/deciders/order';
+import { reviewDecider } from '../domain/deciders/review';
+import { assertNever } from '../domain/model';
+import { nowIso } from '../runtime/clock';
+import { config } from '../runtime/config';
+import { logger } from '../runtime/logger';
+import { execute, listUnsettled, listUnsettledOf, project, settle, type Executed, type StoredEvent } from '../store/journal';
+import { refs, type RecordRef } from '../store/keys';
+import { completeWaitingTask, startCaseWorkflow } from '../workflow/client';
+import { deliverOperatorNotice, deliverStaffAlert } from './notify';
+
+/** Runs `command` on the record and does what its event requires; refusals throw, nothing written. */
+export async function act<State, Command, Event extends RecordEvent>(
+  decider: Decider<State, Command, Event>,
+  ref: RecordRef,
+  command: Command,
+  now: string = nowIso(),
+): Promise<Executed<State>> {
+  const executed = await execute(decider, ref, command, { now, policy: config().policy });
+  if (executed.committed) await finish(executed.committed);
+  return executed;
+}
+
+/** Sends the notice (once per event key) and records it on the order. */
+export async function notifyOperator(orderId: string, notice: OperatorNoticeRequest, eventKey: string) {
+  const record = await deliverOperatorNotice(orderId, notice, eventKey);
+  await act(orderDecider, refs.order(orderId), { type: 'RECORD_NOTICE', notice: record });
+  return record;
+}
+
+/** Sends the alert (once per event key) and records on the case that staff were told. */
+export async function notifyStaff(caseId: string, alert: StaffAlertRequest, eventKey: string): Promise<void> {
+  const delivery = await deliverStaffAlert(caseId, alert, eventKey);
+  if (delivery === undefined) return;
+  await act(caseDecider, refs.case(caseId), { type: 'RECORD_STAFF_ALERT', eventKey, messageId: delivery.messageId, sentAt: delivery.sentAt });
+}
+
+async function perform(followUp: FollowUp): Promise<void> {
+  switch (followUp.type) {
+    case 'NOTIFY_OPERATOR':
+      await notifyOperator(followUp.orderId, followUp.notice, followUp.eventKey);
+      return;
+    case 'NOTIFY_STAFF':
+      await notifyStaff(followUp.caseId, followUp.alert, followUp.eventKey);
+      return;
+    case 'COMPLETE_WAIT':
+      await completeWaitingTask(followUp.caseId, followUp.purpose, followUp.output);
+      return;
+    case 'START_WORKFLOW':
+      await startCaseWorkflow(followUp.caseId);
+      return;
+    case 'RUN': {
+      const { command } = followUp;
+      switch (command.kind) {
+        case 'review':
+          await act(reviewDecider, refs.review(command.reviewId), command.command);
+          return;
+        case 'appeal':
+          await act(appealDecider, refs.appeal(command.appealId), command.command);
+          return;
+        default:
+          return assertNever(command, 'follow-up command');
+      }
+    }
+    default:
+      return assertNever(followUp, 'follow-up');
+  }
+}
+
+/**
+ * Does the event's follow-ups in order, then settles it. A failure is logged and left for the
+ * sweeper: the act itself is committed, so its caller must not be told it failed.
+ */
+export async function finish(event: StoredEvent): Promise<boolean> {
+  try {
+    for (const followUp of event.followUps) await perform(followUp);
+    await settle(event);
+    return true;
+  } catch (error) {
+    logger.warn('follow-up left for the sweeper', {
+      stream: event.stream,
+      seq: event.seq,
+      action: event.action,
+      errorName: error instanceof Error ? error.name : typeof error,
+      errorMessage: error instanceof Error ? error.message : String(error),
+    });
+    return false;
+  }
+}
+
+/** Finishes every unsettled event of a stream now (a task that needs what they cause). */
+export async function finishUnsettledOf(stream: string): Promise<void> {
+  for (const event of await listUnsettledOf(stream)) {
+    await project(event);
+    await finish(event);
+  }
+}
+
+/** How long an event may stay unsettled before the sweeper takes it as left by a fault. */
+export const LEFTOVER_AGE_MS = 60_000;
+const LEFTOVERS_PER_SWEEP = 200;
+
+/** Projects and finishes events that stayed unsettled for over a minute; answers how many it settled. */
+export async function settleLeftovers(now: string): Promise<{ found: number; settled: number }> {
+  const before = new Date(Date.parse(now) - LEFTOVER_AGE_MS).toISOString();
+  const leftovers = await listUnsettled(before, LEFTOVERS_PER_SWEEP);
+  let settled = 0;
+  for (const event of leftovers) {
+    logger.warn('sweep: an act was left unfinished by a fault; finishing it', { stream: event.stream, seq: event.seq, action: event.action });
+    await project(event);
+    if (await finish(event)) settled += 1;
+  }
+  return { found: leftovers.length, settled };
+}

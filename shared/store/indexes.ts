@@ -1,0 +1,59 @@
+/**
+ * The index attributes of each record kind, derived from its state whenever an event is projected,
+ * so that a listing can never disagree with the record it lists (docs/architecture.md, "Table").
+ */
+import type { RecordKind } from '../domain/decider';
+import type { CaseRecord, Operator, OrderRecord, ReviewRecord } from '../domain/model';
+import { assertNever } from '../domain/model';
+import { complianceOpen } from '../domain/orders';
+import type { IndexField } from './keys';
+
+/** GSI3 partition of events whose projection or follow-ups may be undone. */
+export const UNSETTLED = 'UNSETTLED';
+/** GSI3 partition of cases still going on, by the time of their last event. */
+export const ACTIVE_CASES = 'ACTIVE_CASES';
+export const OPEN_ORDERS = 'OPEN_ORDERS';
+export const OPEN_REVIEWS = 'OPEN_REVIEWS';
+
+type IndexKeys = Partial<Record<IndexField, string>>;
+
+export function caseIsActive(record: Pick<CaseRecord, 'status' | 'closedAt'>): boolean {
+  return record.closedAt === undefined && record.status !== 'FAILED';
+}
+
+export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: string): IndexKeys {
+  switch (kind) {
+    case 'case': {
+      const record = state as CaseRecord;
+      return {
+        gsi1pk: 'CASES',
+        gsi1sk: `${record.createdAt}#${record.caseId}`,
+        gsi2pk: `REPORTER#${record.createdBy}`,
+        gsi2sk: record.createdAt,
+        ...(caseIsActive(record) ? { gsi3pk: ACTIVE_CASES, gsi3sk: `${lastEventAt}#${record.caseId}` } : {}),
+      };
+    }
+    case 'order': {
+      const order = state as OrderRecord;
+      return {
+        gsi1pk: `OPERATOR#${order.operatorId}`,
+        gsi1sk: `${order.issuedAt}#${order.orderId}`,
+        ...(complianceOpen(order) ? { gsi2pk: OPEN_ORDERS, gsi2sk: `${order.deadlineAt}#${order.orderId}` } : {}),
+      };
+    }
+    case 'review': {
+      const review = state as ReviewRecord;
+      return {
+        gsi1pk: 'REVIEWS',
+        gsi1sk: `${review.openedAt}#${review.reviewId}`,
+        ...(review.status === 'OPEN' ? { gsi2pk: OPEN_REVIEWS, gsi2sk: `${review.closesAt}#${review.reviewId}` } : {}),
+      };
+    }
+    case 'operator':
+      return { gsi1pk: 'OPERATORS', gsi1sk: (state as Operator).operatorId };
+    case 'appeal':
+      return {};
+    default:
+      return assertNever(kind, 'record kind');
+  }
+}

@@ -1,0 +1,315 @@
+/**
+ * The one way a record changes (docs/architecture.md, "The write model").
+ *
+ * `execute` reads the record, asks its decider, and commits with ONE conditional put: the next
+ * event of the stream's audit chain (AUDIT#seq, absent until then), carrying the record's new
+ * state and the follow-ups the event requires. That put is the act: it lands whole or not at all,
+ * and two writers racing for the same seq cannot both land, so the loser reads again and decides
+ * again (the only retry loop of the write model). The record's own item, the chain head on the
+ * stream's root item and the follow-ups come after, from the committed event, and are redone by
+ * whoever finds them undone: the next writer on the stream projects an unsettled head before it
+ * decides, and the sweeper settles what a crash left (shared/services/acts.ts).
+ *
+ * No transactions: dynalite, the local DynamoDB, has none, and one conditional put per act needs
+ * none.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { nextAuditEvent } from '../domain/audit';
+import type { Decider, DecisionContext, FollowUp, RecordEvent, RecordKind } from '../domain/decider';
+import type { AuditEvent } from '../domain/model';
+import { config } from '../runtime/config';
+import { TransientError } from '../runtime/transient';
+import { documentClient } from './client';
+import { AUDIT_PREFIX, INDEX_FIELDS, keys, type IndexField, type ItemKey, type RecordRef } from './keys';
+import { indexKeysOf, UNSETTLED } from './indexes';
+
+const tableName = (): string => config().tableName;
+
+/** Writers racing on one stream retry with jittered, growing pauses, at most this often. */
+const COMMIT_ATTEMPTS = 15;
+const MAX_PAUSE_MS = 500;
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_PAUSE_MS, 5 * 2 ** attempt)));
+
+/** A committed event: its place in the chain, the record it changed, and what it requires. */
+export interface StoredEvent<State = unknown> extends AuditEvent {
+  readonly stream: string;
+  readonly target: { readonly kind: RecordKind; readonly key: ItemKey; readonly root: ItemKey; readonly version: number };
+  readonly state: State;
+  readonly followUps: readonly FollowUp[];
+  /** Until its projection and follow-ups are done (then the sweeper no longer lists it). */
+  readonly unsettled: boolean;
+}
+
+export interface Executed<State> {
+  /** The record after the command (`undefined`: it does not exist and the command created nothing). */
+  readonly state: State | undefined;
+  /** The event the command committed; null when the decider found nothing to do. */
+  readonly committed: StoredEvent<State> | null;
+}
+
+interface RecordItem<State> {
+  readonly record: State;
+  readonly version: number;
+}
+
+async function getRecordItem<State>(key: ItemKey): Promise<RecordItem<State> | undefined> {
+  const result = await documentClient.send(
+    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true, ProjectionExpression: '#record, #version', ExpressionAttributeNames: { '#record': 'record', '#version': 'version' } }),
+  );
+  const item = result.Item;
+  return item && typeof item.version === 'number' ? { record: item.record as State, version: item.version } : undefined;
+}
+
+/** The record's current state: whatever the last projected event left. */
+export async function readRecord<State>(ref: RecordRef): Promise<State | undefined> {
+  return (await getRecordItem<State>(ref.key))?.record;
+}
+
+function storedEventOf<State>(item: Record<string, unknown>): StoredEvent<State> {
+  return {
+    seq: item.seq as number,
+    at: item.at as string,
+    actor: item.actor as string,
+    action: item.action as string,
+    details: item.details as Record<string, unknown>,
+    prevHash: item.prevHash as string,
+    hash: item.hash as string,
+    stream: item.pk as string,
+    target: item.target as StoredEvent['target'],
+    state: item.state as State,
+    followUps: (item.followUps as FollowUp[] | undefined) ?? [],
+    unsettled: item.gsi3pk === UNSETTLED,
+  };
+}
+
+/** The stream's last event, read consistently: the chain's head. */
+export async function readHead(stream: string): Promise<StoredEvent | null> {
+  const result = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': stream, ':prefix': AUDIT_PREFIX },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  const item = result.Items?.[0];
+  return item ? storedEventOf(item) : null;
+}
+
+export async function readEvent(stream: string, seq: number): Promise<StoredEvent | null> {
+  const result = await documentClient.send(new GetCommand({ TableName: tableName(), Key: keys.audit(stream, seq), ConsistentRead: true }));
+  return result.Item ? storedEventOf(result.Item) : null;
+}
+
+/**
+ * Writes the event's outcome where readers look: the chain head on the stream's root item first,
+ * then the record's item. Both are conditional on being behind, so this is a no-op when done, and
+ * in that order a projected record always has its event under the head.
+ */
+export async function project(event: StoredEvent): Promise<void> {
+  const { target } = event;
+  const isRoot = sameKey(target.key, target.root);
+  if (!isRoot) {
+    await conditionalUpdate({
+      Key: target.root,
+      UpdateExpression: 'SET auditSeq = :seq, auditHash = :hash',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(auditSeq) OR auditSeq < :seq)',
+      ExpressionAttributeValues: { ':seq': event.seq, ':hash': event.hash },
+    });
+  }
+  const indexKeys = indexKeysOf(target.kind, event.state, event.at);
+  const values: Record<string, unknown> = { ':record': event.state, ':version': target.version, ':kind': target.kind, ':at': event.at };
+  const sets = ['#record = :record', '#version = :version', '#kind = :kind', 'lastEventAt = :at'];
+  const removes: IndexField[] = [];
+  for (const field of INDEX_FIELDS) {
+    const value = indexKeys[field];
+    if (value === undefined) removes.push(field);
+    else {
+      sets.push(`${field} = :${field}`);
+      values[`:${field}`] = value;
+    }
+  }
+  // A root record's own event moves the head in the same write: nothing later can have moved it
+  // further, since every later writer projects this event before committing its own.
+  if (isRoot) {
+    sets.push('auditSeq = :seq', 'auditHash = :hash');
+    values[':seq'] = event.seq;
+    values[':hash'] = event.hash;
+  }
+  await conditionalUpdate({
+    Key: target.key,
+    UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    ConditionExpression: 'attribute_not_exists(#version) OR #version < :version',
+    ExpressionAttributeNames: { '#record': 'record', '#version': 'version', '#kind': 'kind' },
+    ExpressionAttributeValues: values,
+  });
+}
+
+/** Marks an event whose projection and follow-ups are done: it leaves the sweeper's list. */
+export async function settle(event: Pick<StoredEvent, 'stream' | 'seq'>): Promise<void> {
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.audit(event.stream, event.seq),
+      UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
+    }),
+  );
+}
+
+/** Projects the stream's head when its record is behind it; every earlier event is projected already. */
+async function catchUp(head: StoredEvent | null): Promise<void> {
+  if (head === null || !head.unsettled) return;
+  const item = await getRecordItem(head.target.key);
+  if ((item?.version ?? 0) < head.target.version) await project(head);
+}
+
+/** The stream's head as a chain head, with its seq and hash. */
+export async function readChainHead(root: ItemKey): Promise<{ seq: number; hash: string } | undefined> {
+  const result = await documentClient.send(
+    new GetCommand({ TableName: tableName(), Key: root, ConsistentRead: true, ProjectionExpression: 'auditSeq, auditHash' }),
+  );
+  const item = result.Item;
+  return item && typeof item.auditSeq === 'number' ? { seq: item.auditSeq, hash: item.auditHash as string } : undefined;
+}
+
+/**
+ * Reads the record, decides, and commits the event with its new state and follow-ups in one
+ * conditional put; then projects it. The event is returned so that the caller can do its
+ * follow-ups (shared/services/acts.ts). A refusal (a DomainError from the decider) writes nothing.
+ */
+export async function execute<State, Command, Event extends RecordEvent>(
+  decider: Decider<State, Command, Event>,
+  ref: RecordRef,
+  command: Command,
+  context: DecisionContext,
+): Promise<Executed<State>> {
+  const stream = ref.root.pk;
+  for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt += 1) {
+    if (attempt > 0) await pause(attempt);
+    const head = await readHead(stream);
+    await catchUp(head);
+    const item = await getRecordItem<State>(ref.key);
+    const decision = decider.decide(command, item?.record, context);
+    if (decision === null) return { state: item?.record, committed: null };
+
+    const { event, followUps = [] } = decision;
+    const state = decider.evolve(item?.record, event);
+    const chained = nextAuditEvent(head, { at: event.at, actor: event.actor, action: event.action, details: { ...event.details } });
+    const stored: StoredEvent<State> = {
+      ...chained,
+      stream,
+      target: { kind: ref.kind, key: ref.key, root: ref.root, version: (item?.version ?? 0) + 1 },
+      state,
+      followUps,
+      unsettled: true,
+    };
+    try {
+      await documentClient.send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: {
+            ...keys.audit(stream, chained.seq),
+            ...chained,
+            target: stored.target,
+            state,
+            followUps,
+            gsi3pk: UNSETTLED,
+            gsi3sk: `${event.at}#${stream}#${chained.seq}`,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) continue;
+      throw error;
+    }
+    await project(stored);
+    return { state, committed: stored };
+  }
+  // The workflow retries a TransientError with backoff; the API answers it 503, "try again".
+  throw new TransientError(`${ref.kind} ${ref.id} kept changing under too many writers at once; try again`);
+}
+
+/** Events of a stream whose follow-ups may be undone, committed before `before`. */
+export async function listUnsettled(before: string, limit: number): Promise<StoredEvent[]> {
+  const result = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :p AND gsi3sk < :before',
+      ExpressionAttributeValues: { ':p': UNSETTLED, ':before': before },
+      Limit: limit,
+    }),
+  );
+  return (result.Items ?? []).map((item) => storedEventOf(item));
+}
+
+const AUDIT_NAMES = Object.fromEntries(
+  ['seq', 'at', 'actor', 'action', 'details', 'prevHash', 'hash'].map((name) => [`#${name}`, name]),
+);
+
+/**
+ * The unsettled events of one stream, oldest first. The list of unsettled events is short (acts in
+ * flight, and what faults left), so filtering it is cheap.
+ */
+export async function listUnsettledOf(stream: string): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :p',
+        FilterExpression: 'pk = :stream',
+        ExpressionAttributeValues: { ':p': UNSETTLED, ':stream': stream },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    events.push(...(page.Items ?? []).map((item) => storedEventOf(item)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return events.sort((a, b) => a.seq - b.seq);
+}
+
+/** The stream's whole chain, oldest first. */
+export async function listChain(stream: string): Promise<AuditEvent[]> {
+  const events: AuditEvent[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': stream, ':prefix': AUDIT_PREFIX },
+        ProjectionExpression: '#seq, #at, #actor, #action, #details, #prevHash, #hash',
+        ExpressionAttributeNames: AUDIT_NAMES,
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const { seq, at, actor, action, details, prevHash, hash } = item as AuditEvent;
+      events.push({ seq, at, actor, action, details, prevHash, hash });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return events;
+}
+
+function sameKey(a: ItemKey, b: ItemKey): boolean {
+  return a.pk === b.pk && a.sk === b.sk;
+}
+
+/** An update whose condition failing means "done already". */
+async function conditionalUpdate(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<void> {
+  try {
+    await documentClient.send(new UpdateCommand({ TableName: tableName(), ...input }));
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
