@@ -98,6 +98,10 @@ function assertOpen(review: VoteGate, now: string): void {
 }
 
 export function assertCanVote(review: VoteGate, memberId: string, now: string): void {
+  // First: a member whose vote landed (a retry after a lost answer) learns that it counts.
+  if (Object.hasOwn(review.votes, memberId)) {
+    throw new ConflictError(`You already voted in review ${review.reviewId}; a vote cannot be changed.`);
+  }
   assertOpen(review, now);
   if (!review.eligibleMembers.includes(memberId)) {
     throw new ForbiddenError(`You are not a member eligible to vote in review ${review.reviewId}.`);
@@ -105,18 +109,15 @@ export function assertCanVote(review: VoteGate, memberId: string, now: string): 
   if (Object.hasOwn(review.recusals, memberId)) {
     throw new ForbiddenError(`You recused yourself from review ${review.reviewId}; you cannot vote in it.`);
   }
-  if (Object.hasOwn(review.votes, memberId)) {
-    throw new ConflictError(`You already voted in review ${review.reviewId}; a vote cannot be changed.`);
-  }
 }
 
 export function assertCanRecuse(review: VoteGate, memberId: string, now: string): void {
+  if (Object.hasOwn(review.recusals, memberId)) {
+    throw new ConflictError(`You already recused yourself from review ${review.reviewId}.`);
+  }
   assertOpen(review, now);
   if (!review.eligibleMembers.includes(memberId)) {
     throw new ForbiddenError(`You are not a member eligible to vote in review ${review.reviewId}.`);
-  }
-  if (Object.hasOwn(review.recusals, memberId)) {
-    throw new ConflictError(`You already recused yourself from review ${review.reviewId}.`);
   }
   if (Object.hasOwn(review.votes, memberId)) {
     throw new ConflictError(`You already voted in review ${review.reviewId}; recusal is possible only before voting.`);

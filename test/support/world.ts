@@ -1,0 +1,205 @@
+/**
+ * The services' world in one process: DynamoDB is a real dynalite on 127.0.0.1 (in memory, the
+ * product's table and indexes), SES and Step Functions are stand-ins that record what was sent,
+ * completed and started. Every AWS call of the product goes through a counter, so a test can make
+ * the k-th call fail: before it reaches the service, or after the service acted (the answer is
+ * lost), once (a passing fault) or for every call from then on (the process died there).
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { SendEmailCommand, SESClient, type SendEmailCommandInput } from '@aws-sdk/client-ses';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import dynalite from 'dynalite';
+import { ensureTable, localDynamoDbClient } from '../../infra/local/dynamodb';
+import { closeServer } from '../../infra/local/net';
+import { resetConfigForTests } from '../../shared/runtime/config';
+import { logger } from '../../shared/runtime/logger';
+import { documentClient } from '../../shared/store/client';
+
+export const TEST_STATE_MACHINE_ARN = 'arn:aws:states:ap-northeast-2:000000000000:stateMachine:case-workflow';
+export const TEST_TABLE = 'urgent-deliberation-world';
+export const COMMITTEE = ['member-1', 'member-2', 'member-3', 'member-4', 'member-5'] as const;
+export const STAFF_EMAILS = ['duty-officer@commission.example'];
+
+export interface Mail {
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly messageId: string;
+}
+
+/** Where a fault strikes: the k-th AWS call (1-based), before or after the service acted. */
+export interface Fault {
+  readonly at: number;
+  readonly when: 'before' | 'after';
+  /** The process died there: this call and every later one fail until `disarm`. */
+  readonly crash: boolean;
+}
+
+/** What an injected fault throws: for the product, a network failure like any other. */
+export class InjectedFault extends Error {
+  constructor(call: number, service: string, when: string) {
+    super(`injected fault at AWS call ${call} (${service}, ${when} it acted)`);
+    this.name = 'InjectedFault';
+  }
+}
+
+export class Faults {
+  private count = 0;
+  private fault: Fault | undefined;
+  private crashed = false;
+
+  /** AWS calls made since the last reset or arm. */
+  get calls(): number {
+    return this.count;
+  }
+
+  arm(fault: Fault): void {
+    this.count = 0;
+    this.fault = fault;
+    this.crashed = false;
+  }
+
+  disarm(): void {
+    this.fault = undefined;
+    this.crashed = false;
+  }
+
+  reset(): void {
+    this.disarm();
+    this.count = 0;
+  }
+
+  /** Wraps one AWS call: counts it, and fails it where the armed fault says. */
+  async around<T>(service: string, call: () => Promise<T> | T): Promise<T> {
+    this.count += 1;
+    const n = this.count;
+    const fault = this.fault;
+    if (this.crashed) throw new InjectedFault(n, service, 'before');
+    if (fault && n === fault.at && fault.when === 'before') {
+      if (fault.crash) this.crashed = true;
+      throw new InjectedFault(n, service, 'before');
+    }
+    const result = await call();
+    if (fault && n === fault.at && fault.when === 'after') {
+      if (fault.crash) this.crashed = true;
+      throw new InjectedFault(n, service, 'after');
+    }
+    return result;
+  }
+}
+
+export interface World {
+  readonly faults: Faults;
+  /** E-mails SES accepted, in order. */
+  readonly mails: Mail[];
+  /** SendTaskSuccess calls that completed a live wait. */
+  readonly completedWaits: { token: string; output: unknown }[];
+  /** Case ids whose execution was started. */
+  readonly executions: Set<string>;
+  /** A token a running wait holds: completing it succeeds once, as in Step Functions. */
+  liveToken(token: string): void;
+  /** Empties the table and every record; the policy given replaces the environment's. */
+  reset(policy?: object): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<World> {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  Object.assign(process.env, {
+    TABLE_NAME: TEST_TABLE,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_REGION: 'ap-northeast-2',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    STATE_MACHINE_ARN: TEST_STATE_MACHINE_ARN,
+    COMMITTEE_MEMBERS: COMMITTEE.join(','),
+    STAFF_EMAILS: STAFF_EMAILS.join(','),
+    NOTICE_FROM: 'notices@commission.example',
+  });
+  logger.setLogLevel('SILENT');
+  const admin = localDynamoDbClient(endpoint);
+  const faults = new Faults();
+
+  documentClient.middlewareStack.add((next, context) => (args) => faults.around(`DynamoDB ${String(context.commandName)}`, () => next(args)), {
+    step: 'initialize',
+    name: 'injectFaults',
+  });
+
+  const mails: Mail[] = [];
+  const completedWaits: { token: string; output: unknown }[] = [];
+  const executions = new Set<string>();
+  const live = new Set<string>();
+
+  const ses = mockClient(SESClient);
+  const sfn = mockClient(SFNClient);
+  const arm = () => {
+    ses.reset();
+    sfn.reset();
+    ses.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) =>
+      faults.around('SES SendEmail', () => {
+        const messageId = `message-${mails.length + 1}`;
+        mails.push({
+          to: [...(input.Destination?.ToAddresses ?? [])],
+          subject: input.Message?.Subject?.Data ?? '',
+          text: input.Message?.Body?.Text?.Data ?? '',
+          messageId,
+        });
+        return { MessageId: messageId };
+      }),
+    );
+    sfn.on(SendTaskSuccessCommand).callsFake((input: { taskToken: string; output: string }) =>
+      faults.around('SFN SendTaskSuccess', () => {
+        if (!live.delete(input.taskToken)) throw new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} });
+        completedWaits.push({ token: input.taskToken, output: JSON.parse(input.output) });
+        return {};
+      }),
+    );
+    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) =>
+      faults.around('SFN StartExecution', () => {
+        executions.add(input.name);
+        return { executionArn: `${TEST_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: new Date(0) };
+      }),
+    );
+    sfn.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) =>
+      faults.around('SFN DescribeExecution', () => {
+        const name = input.executionArn.split(':').at(-1) ?? '';
+        if (!executions.has(name)) throw new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} });
+        return { status: 'RUNNING' };
+      }),
+    );
+  };
+
+  const world: World = {
+    faults,
+    mails,
+    completedWaits,
+    executions,
+    liveToken: (token) => live.add(token),
+    async reset(policy) {
+      faults.reset();
+      await admin.send(new DeleteTableCommand({ TableName: TEST_TABLE })).catch(() => undefined);
+      await ensureTable(admin, TEST_TABLE);
+      mails.length = 0;
+      completedWaits.length = 0;
+      executions.clear();
+      live.clear();
+      arm();
+      if (policy === undefined) delete process.env.POLICY_JSON;
+      else process.env.POLICY_JSON = JSON.stringify(policy);
+      resetConfigForTests();
+    },
+    async close() {
+      ses.restore();
+      sfn.restore();
+      documentClient.middlewareStack.remove('injectFaults');
+      await closeServer(server);
+    },
+  };
+  await world.reset();
+  return world;
+}
