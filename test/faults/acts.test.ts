@@ -1,23 +1,34 @@
 /**
  * Every act of a person under every fault (test/support/faults.ts): the act lands whole (state,
  * audit event, follow-ups) or not at all; a retry never does it twice; the sweeper finishes what a
- * crash left; the answer is success only when the act took effect.
+ * crash left; the answer is success only when the act took effect, and a refusal on the retry
+ * says that the first attempt's act stands.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../shared/domain/errors';
+import type { Identity } from '../../shared/domain/authz';
+import { ConflictError, DomainError } from '../../shared/domain/errors';
+import { appealIdFor } from '../../shared/domain/ids';
 import type { VoteRecord } from '../../shared/domain/model';
 import { tokenPurpose } from '../../shared/domain/waits';
-import { castVote } from '../../shared/services/reviews';
+import { decideApproval } from '../../shared/services/approvals';
+import { acknowledgeOrder, fileAppeal, recordCompliance } from '../../shared/services/operator-orders';
+import { createOperator, updateOperator } from '../../shared/services/operators';
+import { fileReport } from '../../shared/services/reports';
+import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
 import { refs } from '../../shared/store/keys';
-import { getReview, storeTaskToken } from '../../shared/store/repository';
-import { finalAnswer, underEveryFault } from '../support/faults';
-import { actionsOf, plant } from '../support/given';
-import { aCase, aReview, CASE_ID, POST_REVIEW_ID } from '../support/records';
+import { getAppeal, getCase, getIdempotencyRecord, getOperator, getOrder, getReview, storeTaskToken } from '../../shared/store/repository';
+import { finalAnswer, underEveryFault, type ActUnderFaults, type Outcome } from '../support/faults';
+import { actionsOf, expectConsistentStream, plant, storedEvents } from '../support/given';
+import { aCase, anOperator, anOrder, aReview, CASE_ID, POST_REVIEW_ID, WEBHARD_ORDER_ID } from '../support/records';
 import { startWorld, type World } from '../support/world';
 
 const NOW = '2026-03-03T00:00:00.000Z';
 const SWEEP_AT = '2026-03-03T00:10:00.000Z';
-const member = (userId: string) => ({ userId, roles: ['committee' as const] });
+const CLOCK = { now: NOW, sweepAt: SWEEP_AT };
+
+const staff = (userId: string): Identity => ({ userId, roles: ['staff'] });
+const member = (userId: string): Identity => ({ userId, roles: ['committee'] });
+const webhard: Identity = { userId: 'op-webhard', roles: ['operator'], operatorId: 'op-webhard' };
 const ballot = (decision: VoteRecord['decision']): VoteRecord => ({ decision, at: '2026-03-02T12:00:00.000Z' });
 
 let world: World;
@@ -36,33 +47,259 @@ async function givenWait(purpose: string, token: string): Promise<void> {
 
 const count = (items: readonly string[], wanted: string) => items.filter((item) => item === wanted).length;
 
-describe('a vote under every fault', () => {
-  it('is counted once, closes the review it decides once, and completes the wait once', async () => {
-    const runs = await underEveryFault(
-      world,
-      {
-        given: async () => {
-          await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
-          await plant.review(aReview({ votes: { 'member-2': ballot('CONFIRM'), 'member-3': ballot('CONFIRM') } }));
-          await givenWait(tokenPurpose.review(POST_REVIEW_ID), 'live-review');
-        },
-        act: () => castVote(member('member-1'), POST_REVIEW_ID, { decision: 'CONFIRM' }, NOW),
-        streams: () => [refs.case(CASE_ID).root],
-        expectAfter: async (outcome) => {
-          const answer = finalAnswer(outcome);
-          // Success, or a retry told that the first attempt's vote stands
-          if (!answer.ok) expect(answer.error).toBeInstanceOf(ConflictError);
-          const review = await getReview(POST_REVIEW_ID);
-          expect(review?.votes['member-1']?.decision).toBe('CONFIRM');
-          expect(review).toMatchObject({ status: 'CLOSED', outcome: 'CONFIRMED' });
-          const actions = await actionsOf(CASE_ID);
-          expect(count(actions, 'VOTE_CAST')).toBe(1);
-          expect(count(actions, 'REVIEW_CLOSED')).toBe(1);
-          expect(world.completedWaits).toEqual([{ token: 'live-review', output: { decided: true, outcome: 'CONFIRMED' } }]);
-        },
+/** Success, or (after a lost answer) a refusal telling that the first attempt's act stands. */
+function expectDoneOnce<T>(outcome: Outcome<T>, refusal: new (...args: never[]) => DomainError = ConflictError): void {
+  const answer = finalAnswer(outcome);
+  if (answer.ok) return;
+  expect(outcome.first.ok, 'a refusal only after a first attempt that failed').toBe(false);
+  expect(answer.error).toBeInstanceOf(refusal);
+}
+
+const caseStream = () => [refs.case(CASE_ID).root];
+
+async function givenPendingCase(approvals: string[] = []): Promise<void> {
+  await plant.case(aCase({ approvals: approvals.map((by) => ({ by, at: '2026-03-02T00:10:00.000Z', decision: 'APPROVE' as const })) }));
+  await givenWait(tokenPurpose.approval(), 'live-approval');
+}
+
+async function givenOpenOrder(overrides: Parameters<typeof anOrder>[0] = {}): Promise<void> {
+  await plant.operator(anOperator());
+  await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+  await plant.order(anOrder(overrides));
+}
+
+const subjects: [string, ActUnderFaults<unknown>][] = [
+  [
+    'a report filed with an Idempotency-Key: one case, filed once, its workflow started once',
+    {
+      given: async () => undefined,
+      act: () =>
+        fileReport(
+          { userId: 'support-center', roles: ['reporter'] },
+          { urls: ['https://webhard.example/v/1'], category: 'ILLEGAL_FILMING', reporter: { kind: 'SUPPORT_CENTER' }, victimConsent: true },
+          'report-1',
+          NOW,
+        ),
+      streams: () => [],
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        const reserved = await getIdempotencyRecord('support-center', 'report-1');
+        expect(reserved).toBeDefined();
+        const caseId = reserved?.caseId ?? '';
+        expect((await getCase(caseId))?.status).toBe('PENDING_APPROVAL');
+        expect(count(await actionsOf(caseId), 'REPORT_FILED')).toBe(1);
+        expect([...world.executions]).toEqual([caseId]);
+        await expectConsistentStream(refs.case(caseId).root);
       },
-      { now: NOW, sweepAt: SWEEP_AT },
-    );
-    expect(runs).toBeGreaterThan(10);
-  });
+    },
+  ],
+  [
+    'a first approval: counted once, the case still pending, no wait completed',
+    {
+      given: () => givenPendingCase(),
+      act: () => decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        const record = await getCase(CASE_ID);
+        expect(record?.approvals.map((approval) => approval.by)).toEqual(['staff-lee']);
+        expect(record?.status).toBe('PENDING_APPROVAL');
+        expect(count(await actionsOf(CASE_ID), 'APPROVAL_GIVEN')).toBe(1);
+        expect(world.completedWaits).toEqual([]);
+      },
+    },
+  ],
+  [
+    'the approval that completes the count: the clock starts once, the workflow hears it once',
+    {
+      given: () => givenPendingCase(['staff-lee']),
+      act: () => decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(await getCase(CASE_ID)).toMatchObject({ status: 'ORDERS_ISSUED', ordersIssuedAt: NOW });
+        expect((await getCase(CASE_ID))?.approvals.map((approval) => approval.by)).toEqual(['staff-lee', 'staff-park']);
+        expect(count(await actionsOf(CASE_ID), 'APPROVAL_GIVEN')).toBe(1);
+        expect(world.completedWaits).toEqual([{ token: 'live-approval', output: { decision: 'APPROVED' } }]);
+      },
+    },
+  ],
+  [
+    'a rejection: the urgent track ends once, the workflow hears it once',
+    {
+      given: () => givenPendingCase(),
+      act: () => decideApproval(staff('staff-lee'), CASE_ID, { decision: 'REJECT', reason: 'lawful content' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect((await getCase(CASE_ID))?.status).toBe('REJECTED');
+        expect(count(await actionsOf(CASE_ID), 'APPROVAL_REFUSED')).toBe(1);
+        expect(world.completedWaits).toEqual([{ token: 'live-approval', output: { decision: 'REJECTED' } }]);
+      },
+    },
+  ],
+  [
+    'an acknowledgement: recorded once, and repeating it is harmless',
+    {
+      given: () => givenOpenOrder(),
+      act: () => acknowledgeOrder(webhard, WEBHARD_ORDER_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedAt: NOW });
+        expect(count(await actionsOf(CASE_ID), 'ORDER_ACKNOWLEDGED')).toBe(1);
+      },
+    },
+  ],
+  [
+    'a compliance report: recorded once, the deadline wait completed once',
+    {
+      given: async () => {
+        await givenOpenOrder();
+        await givenWait(tokenPurpose.compliance(WEBHARD_ORDER_ID), 'live-compliance');
+      },
+      act: () => recordCompliance(webhard, WEBHARD_ORDER_ID, { action: 'DELETED' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'COMPLIED', compliedAt: NOW, complianceAction: 'DELETED' });
+        expect(count(await actionsOf(CASE_ID), 'ORDER_COMPLIED')).toBe(1);
+        expect(world.completedWaits).toEqual([{ token: 'live-compliance', output: { outcome: 'COMPLIED' } }]);
+      },
+    },
+  ],
+  [
+    'an appeal: the order appealed once within its window, its appeal recorded once with the grounds',
+    {
+      given: () =>
+        givenOpenOrder({ status: 'CONFIRMED', decisionStatus: 'CONFIRMED', complianceStatus: 'COMPLIED', appealDeadline: '2026-03-20T00:00:00.000Z' }),
+      act: () => fileAppeal(webhard, WEBHARD_ORDER_ID, { grounds: 'The video is a licensed film.' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        const appealId = appealIdFor(CASE_ID, 'op-webhard');
+        expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'APPEALED', appealId });
+        expect(await getAppeal(appealId)).toMatchObject({ status: 'FILED', grounds: 'The video is a licensed film.', filedAt: NOW });
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'ORDER_APPEALED'), count(actions, 'APPEAL_FILED')]).toEqual([1, 1]);
+      },
+    },
+  ],
+  [
+    'a deciding vote: counted once, closes the review once, completes the wait once',
+    {
+      given: async () => {
+        await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+        await plant.review(aReview({ votes: { 'member-2': ballot('CONFIRM'), 'member-3': ballot('CONFIRM') } }));
+        await givenWait(tokenPurpose.review(POST_REVIEW_ID), 'live-review');
+      },
+      act: () => castVote(member('member-1'), POST_REVIEW_ID, { decision: 'CONFIRM' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        const review = await getReview(POST_REVIEW_ID);
+        expect(review?.votes['member-1']?.decision).toBe('CONFIRM');
+        expect(review).toMatchObject({ status: 'CLOSED', outcome: 'CONFIRMED' });
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'VOTE_CAST'), count(actions, 'REVIEW_CLOSED')]).toEqual([1, 1]);
+        expect(world.completedWaits).toEqual([{ token: 'live-review', output: { decided: true, outcome: 'CONFIRMED' } }]);
+      },
+    },
+  ],
+  [
+    'a recusal that makes the outcome certain: recorded once, the review closed once',
+    {
+      given: async () => {
+        await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+        await plant.review(
+          aReview({
+            eligibleMembers: ['member-1', 'member-2', 'member-3', 'member-4'],
+            votes: { 'member-1': ballot('CONFIRM'), 'member-2': ballot('CONFIRM'), 'member-3': ballot('REVOKE') },
+          }),
+        );
+        await givenWait(tokenPurpose.review(POST_REVIEW_ID), 'live-review');
+      },
+      act: () => recuse(member('member-4'), POST_REVIEW_ID, { reason: 'I advised the operator.' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        const review = await getReview(POST_REVIEW_ID);
+        expect(Object.keys(review?.recusals ?? {})).toEqual(['member-4']);
+        expect(review).toMatchObject({ status: 'CLOSED', outcome: 'CONFIRMED' });
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'MEMBER_RECUSED'), count(actions, 'REVIEW_CLOSED')]).toEqual([1, 1]);
+        expect(world.completedWaits).toEqual([{ token: 'live-review', output: { decided: true, outcome: 'CONFIRMED' } }]);
+      },
+    },
+  ],
+  [
+    'a staff decision on an escalated review: decided once, as stored, the wait completed once',
+    {
+      given: async () => {
+        const approvals = ['staff-lee', 'staff-park'].map((by) => ({ by, at: '2026-03-02T00:10:00.000Z', decision: 'APPROVE' as const }));
+        await plant.case(aCase({ createdBy: 'support-center', approvals, status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+        await plant.review(aReview({ status: 'ESCALATED', extended: true }));
+        await givenWait(tokenPurpose.review(POST_REVIEW_ID), 'live-review');
+      },
+      act: () => decideEscalatedReview(staff('staff-kim'), POST_REVIEW_ID, { decision: 'REVOKE', reason: 'The committee could not meet.' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'CLOSED', outcome: 'REVOKED', outcomeReason: 'STAFF_DECISION' });
+        const closings = (await storedEvents(refs.case(CASE_ID).root.pk)).filter((event) => event.action === 'REVIEW_CLOSED');
+        expect(closings.map((event) => [event.actor, event.details.outcome])).toEqual([['staff-kim', 'REVOKED']]);
+        expect(world.completedWaits).toEqual([{ token: 'live-review', output: { decided: true, outcome: 'REVOKED' } }]);
+      },
+    },
+  ],
+  [
+    'an operator registered: once, with its domains claimed, audited on its own chain',
+    {
+      given: async () => undefined,
+      act: () =>
+        createOperator(
+          {
+            operatorId: 'op-new',
+            name: 'New Host',
+            domains: ['new.example'],
+            contactEmails: ['abuse@new.example'],
+            jurisdiction: 'DOMESTIC',
+            annualRevenue: 5_000_000_000,
+            currency: 'KRW',
+          },
+          NOW,
+          'staff-kim',
+        ),
+      streams: () => [refs.operator('op-new').root],
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(await getOperator('op-new')).toMatchObject({ domains: ['new.example'], contactEmails: ['abuse@new.example'] });
+        const actions = (await storedEvents(refs.operator('op-new').root.pk)).map((event) => event.action);
+        expect(actions).toEqual(['OPERATOR_REGISTERED']);
+      },
+    },
+  ],
+  [
+    'a registry change: the new contact recorded once, with who changed it',
+    {
+      given: () => plant.operator(anOperator()).then(() => undefined),
+      act: () => updateOperator('op-webhard', { contactEmails: ['legal@webhard.example'] }, NOW, 'staff-lee'),
+      streams: () => [refs.operator('op-webhard').root],
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expect((await getOperator('op-webhard'))?.contactEmails).toEqual(['legal@webhard.example']);
+        const updates = (await storedEvents(refs.operator('op-webhard').root.pk)).filter((event) => event.action === 'OPERATOR_UPDATED');
+        expect(updates.map((event) => [event.actor, event.details.changes])).toEqual([
+          ['staff-lee', { contactEmails: { from: ['notices@webhard.example'], to: ['legal@webhard.example'] } }],
+        ]);
+      },
+    },
+  ],
+];
+
+describe('a person\'s act under every fault', () => {
+  it.each(subjects)('%s', async (_name, subject) => {
+    expect(await underEveryFault(world, subject, CLOCK)).toBeGreaterThan(3);
+  }, 600_000);
 });
+

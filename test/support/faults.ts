@@ -9,7 +9,7 @@ import { expect, vi } from 'vitest';
 import { sweep } from '../../shared/services/sweeper';
 import type { ItemKey } from '../../shared/store/keys';
 import { expectConsistentStream } from './given';
-import type { Fault, World } from './world';
+import type { Fault, World, WorldSnapshot } from './world';
 
 export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
@@ -31,6 +31,11 @@ export interface ActUnderFaults<T> {
   readonly expectAfter: (outcome: Outcome<T>) => Promise<void>;
   /** The policy the world runs with. */
   readonly policy?: object;
+  /**
+   * How long after a failed first attempt the retry comes: a person retries at once; the state
+   * machine's Retry backs off over about a minute (2+4+8+16+32 s).
+   */
+  readonly retryAfterMs?: number;
 }
 
 async function settled<T>(work: () => Promise<T>): Promise<Settled<T>> {
@@ -48,22 +53,34 @@ export interface FaultRunOptions {
   readonly sweepAt: string;
 }
 
-async function runOnce<T>(world: World, subject: ActUnderFaults<T>, fault: Fault | null, options: FaultRunOptions): Promise<number> {
+async function runOnce<T>(
+  world: World,
+  subject: ActUnderFaults<T>,
+  fault: Fault | null,
+  options: FaultRunOptions,
+  start: WorldSnapshot | undefined,
+): Promise<{ calls: number; start: WorldSnapshot }> {
   vi.setSystemTime(new Date(options.now));
-  await world.reset(subject.policy);
-  await subject.given();
+  if (start === undefined) {
+    await world.reset(subject.policy);
+    await subject.given();
+  } else {
+    await world.restore(start, subject.policy);
+  }
+  const given = start ?? (await world.snapshot());
   if (fault === null) world.faults.reset();
   else world.faults.arm(fault);
   const first = await settled(subject.act);
   const calls = world.faults.calls;
   world.faults.disarm();
+  vi.setSystemTime(new Date(Date.parse(options.now) + (subject.retryAfterMs ?? 0)));
   const retry = first.ok ? undefined : await settled(subject.act);
   vi.setSystemTime(new Date(options.sweepAt));
   const counts = await sweep(options.sweepAt);
   expect(counts.failed, 'sweep failures').toBe(0);
   await subject.expectAfter({ fault, first, ...(retry === undefined ? {} : { retry }) });
   for (const stream of subject.streams()) await expectConsistentStream(stream);
-  return calls;
+  return { calls, start: given };
 }
 
 /**
@@ -75,7 +92,8 @@ async function runOnce<T>(world: World, subject: ActUnderFaults<T>, fault: Fault
 export async function underEveryFault<T>(world: World, subject: ActUnderFaults<T>, options: FaultRunOptions): Promise<number> {
   vi.useFakeTimers({ toFake: ['Date'] });
   try {
-    const calls = await runOnce(world, subject, null, options);
+    // The clean run plants the given state; every faulted run starts from a copy of it.
+    const { calls, start } = await runOnce(world, subject, null, options, undefined);
     expect(calls, 'AWS calls of the act').toBeGreaterThan(0);
     let runs = 1;
     for (let at = 1; at <= calls; at += 1) {
@@ -86,9 +104,10 @@ export async function underEveryFault<T>(world: World, subject: ActUnderFaults<T
       ];
       for (const fault of faults) {
         try {
-          await runOnce(world, subject, fault, options);
+          await runOnce(world, subject, fault, options, start);
         } catch (error) {
-          throw new Error(`with fault ${JSON.stringify(fault)}: ${(error as Error).message}`, { cause: error });
+          // The message alone: an AWS error's own fields would bury it in a screenful of socket state.
+          throw new Error(`with fault ${JSON.stringify(fault)}: ${(error as Error).message}`);
         }
         runs += 1;
       }
@@ -102,4 +121,14 @@ export async function underEveryFault<T>(world: World, subject: ActUnderFaults<T
 /** The answer of a run: the retry's when the first attempt failed. */
 export function finalAnswer<T>(outcome: Outcome<T>): Settled<T> {
   return outcome.retry ?? outcome.first;
+}
+
+/**
+ * E-mails whose subject matches were sent once; twice only when the fault struck between SES
+ * accepting one and its sender recording it (see Faults.struckAfterAnEmailWasAccepted).
+ */
+export function expectMailedOnce(world: World, subject: RegExp): void {
+  const sent = world.mails.filter((mail) => subject.test(mail.subject)).length;
+  expect(sent, `mails matching ${String(subject)}`).toBeGreaterThanOrEqual(1);
+  expect(sent, `mails matching ${String(subject)}`).toBeLessThanOrEqual(world.faults.struckAfterAnEmailWasAccepted ? 2 : 1);
 }

@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { SendEmailCommand, SESClient, type SendEmailCommandInput } from '@aws-sdk/client-ses';
-import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DeleteTableCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
 import { ensureTable, localDynamoDbClient } from '../../infra/local/dynamodb';
@@ -48,8 +48,15 @@ export class InjectedFault extends Error {
 
 export class Faults {
   private count = 0;
-  private fault: Fault | undefined;
+  /** The fault that strikes while armed; `fault` keeps the last one armed, for the assertions after. */
+  private armed: Fault | undefined;
+  fault: Fault | undefined;
   private crashed = false;
+  /** The call the armed fault struck, once it has: which service, and before or after it acted. */
+  struck: { readonly service: string; readonly when: Fault['when'] } | undefined;
+
+  /** The services called since the last reset or arm, in order (for a failing test's message). */
+  readonly log: string[] = [];
 
   /** AWS calls made since the last reset or arm. */
   get calls(): number {
@@ -58,32 +65,54 @@ export class Faults {
 
   arm(fault: Fault): void {
     this.count = 0;
+    this.log.length = 0;
+    this.armed = fault;
     this.fault = fault;
     this.crashed = false;
+    this.struck = undefined;
   }
 
   disarm(): void {
-    this.fault = undefined;
+    this.armed = undefined;
     this.crashed = false;
   }
 
   reset(): void {
     this.disarm();
+    this.fault = undefined;
     this.count = 0;
+    this.log.length = 0;
+    this.struck = undefined;
+  }
+
+  /**
+   * Whether the armed fault struck between SES accepting a message and the sender recording it:
+   * SES's own answer lost, or the recording call right after it. A notice cannot be sent and
+   * recorded in one step, so its sender cannot know it went out, and sends it again rather than
+   * risk losing a legal notice: there, and only there, a second copy is expected.
+   */
+  get struckAfterAnEmailWasAccepted(): boolean {
+    const { struck, fault } = this;
+    if (struck === undefined || fault === undefined) return false;
+    if (struck.service === 'SES SendEmail') return struck.when === 'after';
+    return struck.when === 'before' && this.log[fault.at - 2] === 'SES SendEmail';
   }
 
   /** Wraps one AWS call: counts it, and fails it where the armed fault says. */
   async around<T>(service: string, call: () => Promise<T> | T): Promise<T> {
     this.count += 1;
     const n = this.count;
-    const fault = this.fault;
+    this.log.push(service);
+    const fault = this.armed;
     if (this.crashed) throw new InjectedFault(n, service, 'before');
     if (fault && n === fault.at && fault.when === 'before') {
+      this.struck = { service, when: 'before' };
       if (fault.crash) this.crashed = true;
       throw new InjectedFault(n, service, 'before');
     }
     const result = await call();
     if (fault && n === fault.at && fault.when === 'after') {
+      this.struck = { service, when: 'after' };
       if (fault.crash) this.crashed = true;
       throw new InjectedFault(n, service, 'after');
     }
@@ -103,15 +132,29 @@ export interface World {
   liveToken(token: string): void;
   /** Empties the table and every record; the policy given replaces the environment's. */
   reset(policy?: object): Promise<void>;
+  /** Everything the world holds now: the table's items and what the stand-ins recorded. */
+  snapshot(): Promise<WorldSnapshot>;
+  /** A fresh table holding what the snapshot held (much faster than planting it again). */
+  restore(snapshot: WorldSnapshot, policy?: object): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface WorldSnapshot {
+  readonly items: Record<string, AttributeValue>[];
+  readonly mails: readonly Mail[];
+  readonly completedWaits: readonly { token: string; output: unknown }[];
+  readonly executions: readonly string[];
+  readonly live: readonly string[];
+}
+
+const BATCH_WRITE_LIMIT = 25;
 
 export async function startWorld(): Promise<World> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  delete process.env.TABLE_NAME;
   Object.assign(process.env, {
-    TABLE_NAME: TEST_TABLE,
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_REGION: 'ap-northeast-2',
     AWS_ACCESS_KEY_ID: 'test',
@@ -124,6 +167,7 @@ export async function startWorld(): Promise<World> {
   logger.setLogLevel('SILENT');
   const admin = localDynamoDbClient(endpoint);
   const faults = new Faults();
+  let tables = 0;
 
   documentClient.middlewareStack.add((next, context) => (args) => faults.around(`DynamoDB ${String(context.commandName)}`, () => next(args)), {
     step: 'initialize',
@@ -182,8 +226,15 @@ export async function startWorld(): Promise<World> {
     liveToken: (token) => live.add(token),
     async reset(policy) {
       faults.reset();
-      await admin.send(new DeleteTableCommand({ TableName: TEST_TABLE })).catch(() => undefined);
-      await ensureTable(admin, TEST_TABLE);
+      // A fresh table each time: dynalite drops a deleted table in the background, so recreating
+      // one of the same name can race with its deletion.
+      const previous = process.env.TABLE_NAME;
+      tables += 1;
+      process.env.TABLE_NAME = `${TEST_TABLE}-${tables}`;
+      await ensureTable(admin, process.env.TABLE_NAME);
+      if (previous !== undefined && previous !== process.env.TABLE_NAME) {
+        await admin.send(new DeleteTableCommand({ TableName: previous })).catch(() => undefined);
+      }
       mails.length = 0;
       completedWaits.length = 0;
       executions.clear();
@@ -192,6 +243,27 @@ export async function startWorld(): Promise<World> {
       if (policy === undefined) delete process.env.POLICY_JSON;
       else process.env.POLICY_JSON = JSON.stringify(policy);
       resetConfigForTests();
+    },
+    async snapshot() {
+      const items: Record<string, AttributeValue>[] = [];
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await admin.send(new ScanCommand({ TableName: process.env.TABLE_NAME, ExclusiveStartKey: startKey }));
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return { items, mails: [...mails], completedWaits: [...completedWaits], executions: [...executions], live: [...live] };
+    },
+    async restore(snapshot, policy) {
+      await world.reset(policy);
+      for (let start = 0; start < snapshot.items.length; start += BATCH_WRITE_LIMIT) {
+        const batch = snapshot.items.slice(start, start + BATCH_WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
+        await admin.send(new BatchWriteItemCommand({ RequestItems: { [process.env.TABLE_NAME as string]: batch } }));
+      }
+      mails.push(...snapshot.mails);
+      completedWaits.push(...snapshot.completedWaits);
+      for (const name of snapshot.executions) executions.add(name);
+      for (const token of snapshot.live) live.add(token);
     },
     async close() {
       ses.restore();

@@ -1,0 +1,379 @@
+/**
+ * Every task of the workflow under every fault (test/support/faults.ts). After a fault the task is
+ * run again, as the state machine's Retry does, then the sweeper runs: the task's change lands
+ * once, its notices go out once (twice only if SES's answer to the first was lost), the waits it
+ * completes are completed once, and every chain still verifies.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appealIdFor, orderIdFor, reviewIdFor } from '../../shared/domain/ids';
+import type { AppealRecord } from '../../shared/domain/model';
+import { tokenPurpose } from '../../shared/domain/waits';
+import { closeCase, escalateApprovalSla, openCase, recordFailure } from '../../shared/services/case-workflow';
+import { enforceDeadline, graceExpired } from '../../shared/services/deadlines';
+import { assessFines, collectAppeals, issueOrders, openAppealWindow, sendOrderNotice } from '../../shared/services/order-workflow';
+import { applyReviewOutcome } from '../../shared/services/review-outcomes';
+import { closeReviewAtDeadline, openReview } from '../../shared/services/reviews';
+import { sweep } from '../../shared/services/sweeper';
+import { storeAndCheckTaskToken } from '../../shared/services/task-tokens';
+import { refs } from '../../shared/store/keys';
+import { getAppeal, getCase, getOrder, getReview, storeTaskToken, writeUrls } from '../../shared/store/repository';
+import { expectMailedOnce, finalAnswer, underEveryFault, type ActUnderFaults } from '../support/faults';
+import { actionsOf, plant, storedEvents } from '../support/given';
+import { aCase, anAppeal, anOperator, anOrder, aReview, CASE_ID, CASE_URLS, POST_REVIEW_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../support/records';
+import { startWorld, type World } from '../support/world';
+
+/** An hour after the orders' deadline (2026-03-03T01:00Z), well inside their grace period. */
+const NOW = '2026-03-03T02:00:00.000Z';
+const SWEEP_AT = '2026-03-03T02:10:00.000Z';
+const CLOCK = { now: NOW, sweepAt: SWEEP_AT };
+const ISSUED_AT = '2026-03-02T01:00:00.000Z';
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+const count = (items: readonly string[], wanted: string) => items.filter((item) => item === wanted).length;
+const caseStream = () => [refs.case(CASE_ID).root];
+
+async function givenWait(purpose: string, token: string): Promise<void> {
+  await storeTaskToken(CASE_ID, purpose, token, NOW);
+  world.liveToken(token);
+}
+
+async function givenOperators(): Promise<void> {
+  await plant.operator(anOperator());
+  await plant.operator(
+    anOperator({ operatorId: 'op-social', name: 'Social Co.', domains: ['social.example'], contactEmails: ['legal@social.example'] }),
+  );
+}
+
+type OrderOverrides = Parameters<typeof anOrder>[0];
+
+/**
+ * An approved case (under post-review unless said otherwise) with an order for each of the two
+ * operators; `webhard` overrides the first order beyond what both share.
+ */
+async function givenOrders(
+  both: OrderOverrides = {},
+  options: { caseStatus?: Parameters<typeof aCase>[0]; webhard?: OrderOverrides } = {},
+): Promise<void> {
+  await givenOperators();
+  await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: ISSUED_AT, ...options.caseStatus }));
+  await writeUrls(CASE_ID, CASE_URLS);
+  await plant.order(anOrder({ ...both, ...options.webhard }));
+  await plant.order(anOrder({ operatorId: 'op-social', ...both }));
+}
+
+const closedReview = (outcome: 'CONFIRMED' | 'REVOKED') =>
+  aReview({ status: 'CLOSED', outcome, outcomeReason: 'MAJORITY', closedAt: '2026-03-02T20:00:00.000Z' });
+
+const subjects: [string, ActUnderFaults<unknown>][] = [
+  [
+    'OpenCase: the workflow start recorded once',
+    {
+      given: () => plant.case(aCase()).then(() => undefined),
+      act: () => openCase(CASE_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expect((await getCase(CASE_ID))?.workflowStartedAt).toBe(NOW);
+        expect(count(await actionsOf(CASE_ID), 'WORKFLOW_STARTED')).toBe(1);
+      },
+    },
+  ],
+  [
+    'EscalateApprovalSla: staff alerted once, and the chain says so once',
+    {
+      given: () => plant.case(aCase()).then(() => undefined),
+      act: () => escalateApprovalSla(CASE_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'APPROVAL_SLA_MISSED'), count(actions, 'STAFF_ALERTED')]).toEqual([1, 1]);
+        expectMailedOnce(world, /still waiting for approval/);
+      },
+    },
+  ],
+  [
+    'IssueOrders: one order per operator, each issued once; staff told once of the unassigned URL',
+    {
+      given: async () => {
+        await givenOperators();
+        // Approved late enough that no deadline passes before the sweep
+        await plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-03-02T12:00:00.000Z' }));
+        await writeUrls(CASE_ID, CASE_URLS);
+      },
+      act: () => issueOrders(CASE_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { orderIds: [SOCIAL_ORDER_ID, WEBHARD_ORDER_ID] } });
+        expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ urlCount: 2, issuedAt: '2026-03-02T12:00:00.000Z', status: 'ISSUED' });
+        expect(await getOrder(SOCIAL_ORDER_ID)).toMatchObject({ urlCount: 1, status: 'ISSUED' });
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'ORDER_ISSUED'), count(actions, 'URLS_MATCHED')]).toEqual([2, 1]);
+        expectMailedOnce(world, /match no registered operator/);
+      },
+    },
+  ],
+  [
+    'SendOrderNotice: the order notice sent once and recorded once on the order',
+    {
+      // Deadlines after the sweep, which would otherwise enforce them
+      given: () => givenOrders({ deadlineAt: '2026-03-04T01:00:00.000Z' }),
+      act: () => sendOrderNotice(WEBHARD_ORDER_ID, () => NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expectMailedOnce(world, new RegExp(`^\\[긴급 .*${WEBHARD_ORDER_ID}`));
+        expect((await getOrder(WEBHARD_ORDER_ID))?.notices.map((notice) => notice.kind)).toEqual(['ORDER']);
+        expect(count(await actionsOf(CASE_ID), 'NOTICE_SENT')).toBe(1);
+      },
+    },
+  ],
+  [
+    'EnforceDeadline: overdue once, the operator and staff told once each',
+    {
+      given: () => givenOrders(),
+      act: () => enforceDeadline(WEBHARD_ORDER_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { outcome: 'OVERDUE' } });
+        expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'OVERDUE', overdueAt: NOW });
+        // (the other order's deadline passed too: the sweeper enforces it as a safety net)
+        const overdue = (await storedEvents(refs.case(CASE_ID).root.pk)).filter((event) => event.action === 'ORDER_OVERDUE');
+        expect(overdue.filter((event) => event.details.orderId === WEBHARD_ORDER_ID)).toHaveLength(1);
+        expectMailedOnce(world, new RegExp(`^\\[기한 경과\\] ${WEBHARD_ORDER_ID}`));
+        expectMailedOnce(world, new RegExp(`Order ${WEBHARD_ORDER_ID} is overdue`));
+      },
+    },
+  ],
+  [
+    'GraceExpired: non-compliance recorded once',
+    {
+      given: () => givenOrders({ status: 'OVERDUE', complianceStatus: 'OVERDUE', graceEndsAt: '2026-03-03T01:30:00.000Z' }),
+      act: () => graceExpired(WEBHARD_ORDER_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { outcome: 'OVERDUE' } });
+        expect(count(await actionsOf(CASE_ID), 'NON_COMPLIANCE_RECORDED')).toBe(1);
+      },
+    },
+  ],
+  [
+    'OpenReview: the post-review opened once, the case under review once',
+    {
+      given: () => givenOrders({}, { caseStatus: { status: 'ORDERS_ISSUED' } }),
+      act: () => openReview({ caseId: CASE_ID, kind: 'POST_REVIEW' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'OPEN', openedAt: NOW, orderIds: [SOCIAL_ORDER_ID, WEBHARD_ORDER_ID] });
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'REVIEW_OPENED'), count(actions, 'POST_REVIEW_STARTED')]).toEqual([1, 1]);
+      },
+    },
+  ],
+  [
+    'ReviewDeadlinePassed without a quorum: extended once',
+    {
+      given: async () => {
+        await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: ISSUED_AT }));
+        await plant.review(aReview({ closesAt: '2026-03-03T01:00:00.000Z' }));
+      },
+      act: () => closeReviewAtDeadline(POST_REVIEW_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { decided: false } });
+        expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'OPEN', extended: true });
+        expect(count(await actionsOf(CASE_ID), 'REVIEW_EXTENDED')).toBe(1);
+      },
+    },
+  ],
+  [
+    'ApplyReviewOutcome (revoked): every order revoked once, each operator told once, each wait completed once',
+    {
+      given: async () => {
+        await givenOrders();
+        await plant.review(closedReview('REVOKED'));
+        await givenWait(tokenPurpose.compliance(WEBHARD_ORDER_ID), 'live-webhard');
+        await givenWait(tokenPurpose.compliance(SOCIAL_ORDER_ID), 'live-social');
+      },
+      act: () => applyReviewOutcome(POST_REVIEW_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { outcome: 'REVOKED' } });
+        expect((await getCase(CASE_ID))?.status).toBe('REVOKED');
+        for (const orderId of [WEBHARD_ORDER_ID, SOCIAL_ORDER_ID]) {
+          expect((await getOrder(orderId))?.status).toBe('REVOKED');
+          expectMailedOnce(world, new RegExp(`^\\[요청 철회\\] ${orderId}`));
+        }
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'ORDER_REVOKED'), count(actions, 'CASE_REVOKED')]).toEqual([2, 1]);
+        expect(world.completedWaits.map((wait) => wait.token).sort()).toEqual(['live-social', 'live-webhard']);
+      },
+    },
+  ],
+  [
+    'ApplyReviewOutcome (appeal granted): the order overturned once, its appeal settled once, the operator told once',
+    {
+      given: async () => {
+        const appeal: AppealRecord = anAppeal({ status: 'UNDER_REVIEW' });
+        await givenOrders(
+          { complianceStatus: 'COMPLIED' },
+          { webhard: { status: 'APPEALED', decisionStatus: 'APPEALED', appealId: appeal.appealId } },
+        );
+        await plant.appeal(appeal);
+        await plant.review(
+          aReview({
+            reviewId: reviewIdFor(CASE_ID, 'APPEAL', 'op-webhard'),
+            kind: 'APPEAL',
+            orderIds: [WEBHARD_ORDER_ID],
+            appealId: appeal.appealId,
+            status: 'CLOSED',
+            outcome: 'REVOKED',
+            outcomeReason: 'MAJORITY',
+            closedAt: '2026-03-02T20:00:00.000Z',
+          }),
+        );
+      },
+      act: () => applyReviewOutcome(reviewIdFor(CASE_ID, 'APPEAL', 'op-webhard'), NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expect((await getOrder(WEBHARD_ORDER_ID))?.status).toBe('OVERTURNED');
+        expect((await getAppeal(appealIdFor(CASE_ID, 'op-webhard')))?.status).toBe('OVERTURNED');
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'APPEAL_GRANTED_ORDER_OVERTURNED'), count(actions, 'APPEAL_SETTLED')]).toEqual([1, 1]);
+        expectMailedOnce(world, new RegExp(`^\\[이의신청 결과\\] ${WEBHARD_ORDER_ID}`));
+      },
+    },
+  ],
+  [
+    'OpenAppealWindow: each confirmed order gets its appeal deadline and notice once',
+    {
+      given: async () => {
+        await givenOrders({ status: 'CONFIRMED', decisionStatus: 'CONFIRMED', complianceStatus: 'COMPLIED' }, { caseStatus: { status: 'CONFIRMED' } });
+        await plant.review(closedReview('CONFIRMED'));
+      },
+      act: () => openAppealWindow(CASE_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expect((await getCase(CASE_ID))?.status).toBe('APPEAL_WINDOW');
+        for (const orderId of [WEBHARD_ORDER_ID, SOCIAL_ORDER_ID]) {
+          expect((await getOrder(orderId))?.appealDeadline).toBe('2026-03-17T20:00:00.000Z');
+          expectMailedOnce(world, new RegExp(`^\\[요청 확정\\] ${orderId}`));
+        }
+        expect(count(await actionsOf(CASE_ID), 'APPEAL_WINDOW_OPENED')).toBe(3);
+      },
+    },
+  ],
+  [
+    'CollectAppeals: the appealed order goes to the committee, the case under appeal once',
+    {
+      given: async () => {
+        const appeal = anAppeal();
+        const closed = { appealDeadline: '2026-03-03T00:00:00.000Z', complianceStatus: 'COMPLIED' as const };
+        await givenOrders(
+          { status: 'CONFIRMED', decisionStatus: 'CONFIRMED', ...closed },
+          { caseStatus: { status: 'APPEAL_WINDOW' }, webhard: { status: 'APPEALED', decisionStatus: 'APPEALED', appealId: appeal.appealId } },
+        );
+        await plant.appeal(appeal);
+      },
+      act: () => collectAppeals(CASE_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { appealIds: [appealIdFor(CASE_ID, 'op-webhard')] } });
+        expect((await getCase(CASE_ID))?.status).toBe('UNDER_APPEAL');
+        expect(count(await actionsOf(CASE_ID), 'APPEALS_UNDER_REVIEW')).toBe(1);
+      },
+    },
+  ],
+  [
+    'AssessFines: a late order that stands is fined once, and told once',
+    {
+      given: () => givenOrders({ status: 'OVERDUE', complianceStatus: 'OVERDUE', decisionStatus: 'CONFIRMED' }),
+      act: () => assessFines(CASE_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { fined: 2 } });
+        for (const orderId of [WEBHARD_ORDER_ID, SOCIAL_ORDER_ID]) {
+          expect((await getOrder(orderId))?.fine?.amount).toBeGreaterThan(0);
+          expectMailedOnce(world, new RegExp(`^\\[과징금 부과\\] ${orderId}`));
+        }
+        expect(count(await actionsOf(CASE_ID), 'FINE_ASSESSED')).toBe(2);
+      },
+    },
+  ],
+  [
+    'CloseCase: closed once',
+    {
+      given: () => plant.case(aCase({ status: 'APPEAL_WINDOW', ordersIssuedAt: ISSUED_AT })).then(() => undefined),
+      act: () => closeCase(CASE_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { status: 'CLOSED' } });
+        expect(await getCase(CASE_ID)).toMatchObject({ status: 'CLOSED', closedAt: NOW });
+        expect(count(await actionsOf(CASE_ID), 'CASE_CLOSED')).toBe(1);
+      },
+    },
+  ],
+  [
+    'RecordFailure: the case FAILED once, staff told once, without the URL in the error',
+    {
+      given: () => plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: ISSUED_AT })).then(() => undefined),
+      act: () => recordFailure(CASE_ID, 'Error', 'Operator of https://social.example/p/9?victim=jane is gone', NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        const record = await getCase(CASE_ID);
+        expect(record?.status).toBe('FAILED');
+        expect(JSON.stringify(record?.failure)).not.toMatch(/jane|social\.example/);
+        expect(count(await actionsOf(CASE_ID), 'WORKFLOW_FAILED')).toBe(1);
+        expectMailedOnce(world, /stopped on an error/);
+      },
+    },
+  ],
+  [
+    'StoreTaskToken after the act: the wait completed at once, and only once',
+    {
+      given: async () => {
+        await plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: ISSUED_AT }));
+        world.liveToken('live-approval');
+      },
+      act: () => storeAndCheckTaskToken(CASE_ID, tokenPurpose.approval(), 'live-approval', NOW),
+      streams: caseStream,
+      expectAfter: async () => {
+        expect(world.completedWaits).toEqual([{ token: 'live-approval', output: { decision: 'APPROVED' } }]);
+      },
+    },
+  ],
+  [
+    'a reminder due before the deadline: decided once, sent once',
+    {
+      given: () => givenOrders({ issuedAt: '2026-03-02T03:00:00.000Z', deadlineAt: '2026-03-03T03:00:00.000Z' }),
+      act: () => sweep(NOW),
+      streams: caseStream,
+      expectAfter: async () => {
+        expect((await getOrder(WEBHARD_ORDER_ID))?.remindersSent).toEqual(['2026-03-02T15:00:00.000Z', '2026-03-03T01:00:00.000Z']);
+        expect(count(await actionsOf(CASE_ID), 'REMINDER_DUE')).toBe(2);
+        expectMailedOnce(world, new RegExp(`^\\[기한 알림\\] ${WEBHARD_ORDER_ID}`));
+        expectMailedOnce(world, new RegExp(`^\\[기한 알림\\] ${orderIdFor(CASE_ID, 'op-social')}`));
+      },
+    },
+  ],
+];
+
+/** The state machine's Retry: 2, 4, 8, 16 and 32 s apart. */
+const WORKFLOW_RETRY_MS = 62_000;
+
+describe('a workflow task under every fault', () => {
+  it.each(subjects)('%s', async (_name, subject) => {
+    expect(await underEveryFault(world, { ...subject, retryAfterMs: WORKFLOW_RETRY_MS }, CLOCK)).toBeGreaterThan(3);
+  }, 600_000);
+});
