@@ -225,7 +225,8 @@ describe('web UI', () => {
     ]);
     await watched.page.getByRole('button', { name: /English/ }).click();
     expect(await watched.page.locator('h1').textContent()).toBe('Sign in');
-    expect(await watched.page.evaluate(() => document.documentElement.lang)).toBe('en');
+    // The app sets <html lang> in an effect, after the render that changed the heading.
+    await expect.poll(() => watched.page.evaluate(() => document.documentElement.lang)).toBe('en');
     await watched.shot('signin-en');
   }, 60_000);
 
