@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
+import { koreanFontSubset } from './font';
 
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
 
@@ -8,7 +9,7 @@ export default defineConfig({
   root: webRoot,
   // Relative asset paths: the same dist works behind CloudFront and under the local server.
   base: './',
-  plugins: [preact({ prerender: { enabled: false } })],
+  plugins: [preact({ prerender: { enabled: false } }), koreanFontSubset()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,15 +1,16 @@
 /**
- * The web UI against `npm start`'s whole stack, driven by clicks in Debian's chromium: one case
- * carried across the roles, a batch vote, an overdue order on the board, an operator kept from
- * another operator's order, the Korean default. Every page visited is saved as a screenshot to
- * test/artifacts/screenshots/, and no page may log a console error.
+ * The web UI against `npm start`'s whole stack, driven by clicks in the Chromium that ships in the
+ * npm package @sparticuz/chromium: one case carried across the roles, a batch vote, an overdue
+ * order on the board, an operator kept from another operator's order, the Korean default. Every
+ * page visited is saved as a screenshot to test/artifacts/screenshots/, and no page may log a
+ * console error.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { orderIdFor, reviewIdFor } from '../../shared/domain/ids';
 import { Api, approveCase, eventually, fileReport, uniqueUrl } from '../e2e/support';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { launchBrowser, WatchedPage } from './support/browser';
+import { launchBrowser, renderedFonts, WatchedPage } from './support/browser';
 import { reloadUntilVisible, signIn, visit } from './support/session';
 
 /**
@@ -217,9 +218,15 @@ describe('web UI', () => {
     await watched.shot('signin-ko');
     expect(await watched.page.evaluate(() => document.documentElement.lang)).toBe('ko');
     expect(await watched.page.locator('h1').textContent()).toBe('로그인');
+    // Every glyph drawn with the UI's own web font (DevTools give the name inside the font file):
+    // this browser has no CJK font of its own.
+    expect(await renderedFonts(watched.page, 'h1')).toEqual([
+      { familyName: expect.stringMatching(/^Noto Sans KR/), isCustomFont: true, glyphCount: 3 },
+    ]);
     await watched.page.getByRole('button', { name: /English/ }).click();
     expect(await watched.page.locator('h1').textContent()).toBe('Sign in');
-    expect(await watched.page.evaluate(() => document.documentElement.lang)).toBe('en');
+    // The app sets <html lang> in an effect, after the render that changed the heading.
+    await expect.poll(() => watched.page.evaluate(() => document.documentElement.lang)).toBe('en');
     await watched.shot('signin-en');
   }, 60_000);
 

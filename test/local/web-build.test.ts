@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { webBuildNeeded } from '../../infra/local/web';
+import { viteCli, webBuildNeeded } from '../../infra/local/web';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'ud-webbuild-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -31,5 +31,12 @@ describe('web UI build check', () => {
       utimesSync(path.join(dir, sub), at, at);
     }
     expect(webBuildNeeded(dir)).toBe(needed);
+  });
+
+  it("finds the project's own vite, and says when there is none instead of reaching for npx", () => {
+    const own = viteCli(path.resolve(import.meta.dirname, '..', '..'));
+    expect(own).toMatch(/node_modules\/vite\/bin\/vite\.js$/);
+    expect(existsSync(own!)).toBe(true);
+    expect(viteCli(root)).toBeUndefined();
   });
 });

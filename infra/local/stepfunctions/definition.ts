@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import aslValidator from 'asl-validator';
 import type { ChoiceRule } from './choice';
 import { SfnApiError } from './errors';
 import type { Json } from './paths';
@@ -67,13 +67,6 @@ const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[
 
 export const isWaitForToken = (resource: string): boolean => resource === LAMBDA_INVOKE_WAIT;
 export const isFunctionArn = (resource: string): boolean => LAMBDA_FUNCTION_ARN.test(resource);
-
-const require = createRequire(import.meta.url);
-type AslValidator = (definition: unknown, options?: { checkPaths: boolean; checkArn: boolean }) => {
-  isValid: boolean;
-  errorsText: (separator?: string) => string;
-};
-const aslValidator = require('asl-validator') as AslValidator;
 
 /** Fields that belong to features this engine does not run: refused rather than ignored. */
 const UNSUPPORTED_FIELDS: Record<string, string> = {

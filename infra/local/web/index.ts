@@ -1,10 +1,12 @@
 /**
  * Builds the web UI before serving it when web/dist is missing or older than its sources, so that
- * `npm start` after a pull shows the current screens. A missing or failing build only warns: the
- * API works without the UI.
+ * `npm start` after a pull shows the current screens. The build's inputs (vite, its Preact preset,
+ * preact, the font) are runtime dependencies: `npm ci --omit=dev && npm start` builds the UI too.
+ * A missing or failing build only warns: the API works without the UI.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 function newestMtime(target: string): number {
@@ -23,8 +25,20 @@ export function webBuildNeeded(rootDir: string): boolean {
     newestMtime(path.join(rootDir, 'web', 'src')),
     newestMtime(path.join(rootDir, 'web', 'index.html')),
     newestMtime(path.join(rootDir, 'web', 'vite.config.ts')),
+    newestMtime(path.join(rootDir, 'web', 'font.ts')),
   );
   return sources > statSync(built).mtimeMs;
+}
+
+/** vite's command-line script in rootDir's node_modules, or undefined when vite is not installed. */
+export function viteCli(rootDir: string): string | undefined {
+  try {
+    const manifest = createRequire(path.join(rootDir, 'package.json')).resolve('vite/package.json');
+    const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin?: { vite?: string } };
+    return bin?.vite === undefined ? undefined : path.join(path.dirname(manifest), bin.vite);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function ensureWebBuilt(rootDir: string, log: (message: string) => void): Promise<void> {
@@ -33,9 +47,16 @@ export async function ensureWebBuilt(rootDir: string, log: (message: string) => 
     return;
   }
   if (!webBuildNeeded(rootDir)) return;
+  // The project's own vite, never `npx vite`: npx would download one from the registry.
+  const vite = viteCli(rootDir);
+  if (vite === undefined) {
+    const last = existsSync(path.join(rootDir, 'web', 'dist', 'index.html')) ? 'and the last build of the UI' : 'without the web UI';
+    log(`warning: vite is not installed (run npm ci), so the web UI cannot be built; serving the API ${last}.`);
+    return;
+  }
   log('Building the web UI (web/dist is missing or older than web/src)...');
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    const child = spawn(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
       cwd: rootDir,
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -1,10 +1,9 @@
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, serveStatic } from '/work/main/test/browser/support/browser';
-import { fakeToken, mockApi } from '/work/main/test/browser/support/mock-api';
+import { launchBrowser, serveStatic } from './browser';
+import { fakeToken, mockApi } from './mock-api';
 const [user, route] = process.argv.slice(2) as [string, string];
-const server = await serveStatic('/work/main/web/dist');
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+const server = await serveStatic(path.resolve(import.meta.dirname, '..', '..', '..', 'web', 'dist'));
+const browser = await launchBrowser();
 const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
 await mockApi(page, Date.now());
 await page.goto(server.url + '/');

@@ -1,28 +1,122 @@
 /**
- * Driving Debian's chromium with playwright-core (no browser download here), collecting console
- * errors, and saving a screenshot of every page a test visits to test/artifacts/screenshots/.
+ * Driving the Chromium that ships inside the npm package @sparticuz/chromium with playwright-core
+ * (nothing from apt, no browser download), collecting console errors, and saving a screenshot of
+ * every page a test visits to test/artifacts/screenshots/. CHROMIUM_PATH=/path/to/chrome uses
+ * another Chromium instead.
  */
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import sparticuz from '@sparticuz/chromium';
+import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 export const SCREENSHOT_DIR = path.join(ROOT, 'test', 'artifacts', 'screenshots');
 
+/**
+ * The network is closed here and tests talk to 127.0.0.1 only: no background services, and every
+ * host name but 127.0.0.1 fails to resolve, so a page cannot reach the internet even by mistake.
+ */
+const OFFLINE_ARGS = [
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--no-first-run',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
+
+/**
+ * The package's flags are made for AWS Lambda. Left out: `--single-process` (Lambda's sandbox
+ * needs it; here a renderer crash would take the whole browser with it), and
+ * `--disable-web-security` and `--allow-running-insecure-content`, which would let the UI pass a
+ * test that a user's browser would fail (CORS, mixed content).
+ */
+const LAMBDA_ONLY_ARGS = new Set(['--single-process', '--disable-web-security', '--allow-running-insecure-content']);
+
+/**
+ * Unpacks the package's Chromium (brotli files inside node_modules, no download) once per package
+ * version into node_modules/.cache, not into the shared /tmp/chromium the package uses by default,
+ * where another checkout's Chromium of another version would be picked up. A child process does
+ * the unpacking with TMPDIR pointing at a fresh directory, renamed into place when complete, so
+ * two runs starting together never see half a binary.
+ */
+function unpackedChromium(): { executablePath: string; libDir: string; fontConfig: string } {
+  const require = createRequire(import.meta.url);
+  const packageDir = path.resolve(path.dirname(require.resolve('@sparticuz/chromium')), '..');
+  const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  const dir = path.join(ROOT, 'node_modules', '.cache', `sparticuz-chromium-${version}`);
+  const result = {
+    executablePath: path.join(dir, 'chromium'),
+    libDir: path.join(dir, 'al2023', 'lib'),
+    fontConfig: path.join(dir, 'fonts.conf'),
+  };
+  if (existsSync(result.executablePath)) return result;
+  const staging = `${dir}.partial-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const script = `
+    import { join } from 'node:path';
+    const { default: chromium, inflate } = await import('@sparticuz/chromium');
+    await chromium.executablePath();
+    await inflate(join(${JSON.stringify(path.join(packageDir, 'bin'))}, 'al2023.tar.br'));`;
+  execFileSync(process.execPath, ['--input-type=module', '--eval', script], {
+    cwd: ROOT,
+    env: { ...process.env, TMPDIR: staging },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  // Chromium aborts (Skia: "Not implemented") when it needs a fallback font and fontconfig knows
+  // none, as on a machine with no fonts installed: the package's Open Sans is always there.
+  writeFileSync(
+    path.join(staging, 'fonts.conf'),
+    `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>${path.join(dir, 'fonts', 'fonts')}</dir>
+  <cachedir>${path.join(dir, 'fontconfig-cache')}</cachedir>
+</fontconfig>
+`,
+  );
+  try {
+    renameSync(staging, dir);
+  } catch (error) {
+    // Another run finished first: its copy is as good as ours.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(result.executablePath)) throw error;
+  }
+  return result;
+}
+
+/** glibc of this machine, e.g. 2.36; undefined on musl or where Node does not say. */
+function glibcVersion(): number | undefined {
+  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+  const version = header?.glibcVersionRuntime;
+  return version === undefined ? undefined : Number.parseFloat(version);
+}
+
+/** What playwright-core needs to launch the browser: which binary, its flags and environment. */
+export function browserLaunchOptions(): LaunchOptions {
+  const override = process.env.CHROMIUM_PATH;
+  if (override) {
+    return { executablePath: override, args: ['--headless', '--no-sandbox', '--disable-gpu', ...OFFLINE_ARGS] };
+  }
+  const { executablePath, libDir, fontConfig } = unpackedChromium();
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  env.FONTCONFIG_FILE = fontConfig;
+  // The package carries the NSS libraries Chromium links against (built for Amazon Linux 2023,
+  // glibc 2.34 or later): a machine without libnss3 runs the browser all the same.
+  if ((glibcVersion() ?? 0) >= 2.34) env.LD_LIBRARY_PATH = [libDir, env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+  const args = sparticuz.args.filter((arg) => !LAMBDA_ONLY_ARGS.has(arg));
+  return { executablePath, args: [...args, ...OFFLINE_ARGS], env };
+}
+
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return chromium.launch(browserLaunchOptions());
 }
 
 /** A page that records console errors and failed requests, and numbers its screenshots. */
@@ -51,11 +145,44 @@ export class WatchedPage {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     this.shots += 1;
     const file = `${this.prefix}-${String(this.shots).padStart(2, '0')}-${name}.png`;
+    await fontsLoaded(this.page);
     await this.page.screenshot({ path: path.join(SCREENSHOT_DIR, file), fullPage: true });
   }
 
   async close(): Promise<void> {
     await this.context.close();
+  }
+}
+
+/**
+ * Waits for the web font slices the page has asked for: the font loads with `font-display: swap`,
+ * so a screenshot taken before shows the fallback (boxes, in a browser without CJK fonts).
+ */
+export async function fontsLoaded(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+  });
+}
+
+export interface RenderedFont {
+  familyName: string;
+  isCustomFont: boolean;
+  glyphCount: number;
+}
+
+/** The fonts Chromium drew the text of the first `selector` with, as its DevTools report them. */
+export async function renderedFonts(page: Page, selector: string): Promise<RenderedFont[]> {
+  await fontsLoaded(page);
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    return fonts.map(({ familyName, isCustomFont, glyphCount }) => ({ familyName, isCustomFont, glyphCount }));
+  } finally {
+    await cdp.detach();
   }
 }
 
@@ -66,6 +193,7 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
 };
 
 /** A static server for web/dist, for looking at screens with a mocked API (mock-api.ts). */

@@ -6,8 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, serveStatic } from './browser';
+import { fontsLoaded, launchBrowser, serveStatic } from './browser';
 import { fakeToken, mockApi } from './mock-api';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -34,7 +33,7 @@ const DOCS: [user: string, route: string, name: string, width: number, height: n
 ];
 
 const server = await serveStatic(path.join(ROOT, 'web', 'dist'));
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+const browser = await launchBrowser();
 mkdirSync(OUT, { recursive: true });
 if (process.env.DOCS === '1') {
   const docsDir = path.join(ROOT, 'docs', 'screenshots');
@@ -57,6 +56,7 @@ if (process.env.DOCS === '1') {
       await page.locator('#batch-reason').fill('Same uploader, same clip.');
       await page.locator('input.select').first().scrollIntoViewIfNeeded();
     }
+    await fontsLoaded(page);
     await page.screenshot({ path: path.join(docsDir, `${name}.png`) });
     await context.close();
   }
@@ -88,6 +88,7 @@ try {
         await page.goto(`${server.url}/#${route}`);
         await page.waitForLoadState('networkidle');
         await page.waitForTimeout(300);
+        await fontsLoaded(page);
         await page.screenshot({ path: path.join(OUT, `${name}-${lang}-${width}.png`), fullPage: true });
         await page.close();
       }
