@@ -226,11 +226,17 @@ export function caseWorkflow(): AslDefinition {
         onTimeout: 'EscalateApprovalSla',
       }),
       EscalateApprovalSla: lambdaTask('EscalateApprovalSla', theCase, {
-        select: ['alerted'],
+        select: ['alerted', 'secondsToRecheck'],
         resultPath: '$.escalation',
         next: 'AwaitApprovalsAfterEscalation',
       }),
-      AwaitApprovalsAfterEscalation: waitForPerson(waitingFor.approval, awaitApprovals),
+      // Every wait for a person ends now and then and looks again, so that a lost completion
+      // cannot leave the case waiting for ever: the wait, starting again, finds the decision.
+      AwaitApprovalsAfterEscalation: waitForPerson(waitingFor.approval, {
+        ...awaitApprovals,
+        timeoutSecondsPath: '$.escalation.secondsToRecheck',
+        onTimeout: 'EscalateApprovalSla',
+      }),
       ApprovalDecision: choiceOn('$.approval.decision', { APPROVED: 'IssueOrders', REJECTED: 'CaseRejected' }, 'UnexpectedResult'),
       ...committeeReview(
         {

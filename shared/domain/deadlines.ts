@@ -78,9 +78,15 @@ export function reviewClosesAt(policy: Policy, kind: ReviewKind, openedAt: strin
   return addDuration(openedAt, reviewWindow(policy, kind));
 }
 
-/** A review without quorum is extended once by the same window, counted from its old close. */
-export function reviewExtendedClosesAt(policy: Policy, kind: ReviewKind, closesAt: string): string {
-  return addDuration(closesAt, reviewWindow(policy, kind));
+/**
+ * A review without quorum is extended once by the same window, counted from its old close. An
+ * extension decided so late (the system was down) that it would already be over is counted from
+ * when it is decided instead, so that members still get a window to vote in.
+ */
+export function reviewExtendedClosesAt(policy: Policy, kind: ReviewKind, closesAt: string, decidedAt: string): string {
+  const window = reviewWindow(policy, kind);
+  const fromClose = addDuration(closesAt, window);
+  return toMs(fromClose) > toMs(decidedAt) ? fromClose : addDuration(decidedAt, window);
 }
 
 export function appealWindowClosesAt(policy: Policy, confirmedAt: string): string {
@@ -112,6 +118,15 @@ export function lateHours(deadlineAt: string, at: string): number {
 
 export function isPast(target: string, now: string): boolean {
   return toMs(now) >= toMs(target);
+}
+
+/**
+ * Whether a period that includes its last instant (a compliance deadline, a grace period) is
+ * over: only after that instant. Compliance reported at the deadline itself is on time, so the
+ * deadline can be enforced only after it, never at the same instant.
+ */
+export function hasEnded(periodEnd: string, now: string): boolean {
+  return toMs(now) > toMs(periodEnd);
 }
 
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

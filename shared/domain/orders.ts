@@ -133,6 +133,8 @@ export function canAcceptCompliance(order: ComplianceView, now: string): 'COMPLI
       `Compliance with order ${order.orderId} can no longer be reported: the grace period ended at ${order.graceEndsAt}. Contact the commission.`,
     );
   }
+  // An order once marked overdue stays late, whatever the clock of the report says.
+  if (order.complianceStatus === 'OVERDUE') return 'COMPLIED_LATE';
   return at <= Date.parse(order.deadlineAt) ? 'COMPLIED' : 'COMPLIED_LATE';
 }
 

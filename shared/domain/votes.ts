@@ -76,13 +76,14 @@ export type DeadlineDecision =
 export function decideAtDeadline(
   review: ReviewView & Pick<ReviewRecord, 'kind' | 'closesAt' | 'extended'>,
   policy: Policy,
+  now: string,
 ): DeadlineDecision {
   const t = tally(review);
   const outcome = outcomeOf(t);
   const reason = outcomeReasonOf(t);
   if (outcome !== null && reason !== null) return { kind: 'DECIDED', outcome, reason };
   if (!review.extended) {
-    return { kind: 'EXTENDED', closesAt: reviewExtendedClosesAt(policy, review.kind, review.closesAt) };
+    return { kind: 'EXTENDED', closesAt: reviewExtendedClosesAt(policy, review.kind, review.closesAt, now) };
   }
   return policy.unreviewedOrder === 'lift'
     ? { kind: 'LIFTED', outcome: 'REVOKED', reason: 'AUTO_LIFTED' }

@@ -44,7 +44,8 @@ export async function notifyStaff(caseId: string, alert: StaffAlertRequest, even
   await act(caseDecider, refs.case(caseId), { type: 'RECORD_STAFF_ALERT', eventKey, messageId: delivery.messageId, sentAt: delivery.sentAt });
 }
 
-async function perform(followUp: FollowUp): Promise<void> {
+/** Does one follow-up; `at` is the time of the event that requires it, which a command it runs acts at. */
+async function perform(followUp: FollowUp, at: string): Promise<void> {
   switch (followUp.type) {
     case 'NOTIFY_OPERATOR':
       await notifyOperator(followUp.orderId, followUp.notice, followUp.eventKey);
@@ -62,10 +63,10 @@ async function perform(followUp: FollowUp): Promise<void> {
       const { command } = followUp;
       switch (command.kind) {
         case 'review':
-          await act(reviewDecider, refs.review(command.reviewId), command.command);
+          await act(reviewDecider, refs.review(command.reviewId), command.command, at);
           return;
         case 'appeal':
-          await act(appealDecider, refs.appeal(command.appealId), command.command);
+          await act(appealDecider, refs.appeal(command.appealId), command.command, at);
           return;
         default:
           return assertNever(command, 'follow-up command');
@@ -82,7 +83,7 @@ async function perform(followUp: FollowUp): Promise<void> {
  */
 export async function finish(event: StoredEvent): Promise<boolean> {
   try {
-    for (const followUp of event.followUps) await perform(followUp);
+    for (const followUp of event.followUps) await perform(followUp, event.at);
     await settle(event);
     return true;
   } catch (error) {

@@ -5,6 +5,7 @@
 import { caseDecider } from '../domain/deciders/case';
 import { approvalSlaAt, secondsUntil } from '../domain/deadlines';
 import type { CaseStatus, Procedure } from '../domain/model';
+import { durationToMs } from '../domain/policy';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
@@ -21,11 +22,17 @@ export async function openCase(caseId: string, now: string): Promise<{ procedure
   return { procedure: record.procedure, secondsToApprovalSla: secondsUntil(deadline, now) };
 }
 
-/** The approval SLA passed: staff are told once, while the case is still pending. */
-export async function escalateApprovalSla(caseId: string, now: string): Promise<{ alerted: boolean }> {
+/**
+ * The approval SLA passed: staff are told once, while the case is still pending. The workflow
+ * then waits for the decision again, looking again after each further SLA's length.
+ */
+export async function escalateApprovalSla(caseId: string, now: string): Promise<{ alerted: boolean; secondsToRecheck: number }> {
   await requireCase(caseId);
   const { state } = await act(caseDecider, refs.case(caseId), { type: 'MISS_APPROVAL_SLA' }, now);
-  return { alerted: state?.approvalSlaMissedAt !== undefined };
+  return {
+    alerted: state?.approvalSlaMissedAt !== undefined,
+    secondsToRecheck: Math.max(1, Math.ceil(durationToMs(config().policy.approvalSla) / 1000)),
+  };
 }
 
 /** A case ends CLOSED, or keeps REVOKED / REJECTED, which are already final; `closedAt` either way. */

@@ -3,7 +3,7 @@
  * states, and the sweeper's safety net for a deadline that passed without enforcement.
  */
 import { orderDecider } from '../domain/deciders/order';
-import { isPast, secondsUntil } from '../domain/deadlines';
+import { hasEnded, secondsUntil } from '../domain/deadlines';
 import type { OrderRecord } from '../domain/model';
 import { isLifted } from '../domain/orders';
 import { TransientError } from '../runtime/transient';
@@ -35,7 +35,7 @@ export async function enforceDeadline(orderId: string, now: string): Promise<{ o
   const before = await requireOrder(orderId);
   // A timer may fire a hair early against this clock: never call an order overdue before its
   // deadline. The workflow retries TransientError, by which time the deadline has passed.
-  if (!isPast(before.deadlineAt, now)) {
+  if (!hasEnded(before.deadlineAt, now)) {
     throw new TransientError(`the deadline of order ${orderId} (${before.deadlineAt}) has not passed yet at ${now}`);
   }
   const { state } = await act(orderDecider, refs.order(orderId), { type: 'ENFORCE_DEADLINE' }, now);
@@ -46,7 +46,7 @@ export async function enforceDeadline(orderId: string, now: string): Promise<{ o
 /** The grace period ended: an order still OVERDUE is recorded as not complied with (it stays OVERDUE). */
 export async function graceExpired(orderId: string, now: string): Promise<{ outcome: ComplianceOutcome }> {
   const before = await requireOrder(orderId);
-  if (!isPast(before.graceEndsAt, now)) {
+  if (!hasEnded(before.graceEndsAt, now)) {
     throw new TransientError(`the grace period of order ${orderId} (${before.graceEndsAt}) has not ended yet at ${now}`);
   }
   const { state } = await act(orderDecider, refs.order(orderId), { type: 'RECORD_NON_COMPLIANCE' }, now);

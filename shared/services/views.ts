@@ -101,7 +101,7 @@ export interface ReviewView
   recusedMembers: string[];
   votesCast: number;
   quorumNeeded: number;
-  /** Counts and ballots only once the review is no longer open: an open vote stays secret. */
+  /** Counts and ballots only once the review has closed: an open vote stays secret. */
   confirm?: number;
   revoke?: number;
   abstain?: number;
@@ -110,7 +110,9 @@ export interface ReviewView
 
 export function reviewView(review: ReviewRecord): ReviewView {
   const counts = tally(review);
-  const open = review.status === 'OPEN';
+  // Ballots stay secret until the review has closed: an escalated review's staff decision too is
+  // taken without knowing how members voted.
+  const open = review.status !== 'CLOSED';
   return {
     reviewId: review.reviewId,
     kind: review.kind,

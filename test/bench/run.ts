@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FIGURES, type FigureEntry } from './figures';
+import { describeMachine } from './lib/machine';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT_DIR = path.resolve(BENCH_DIR, '..', '..');
@@ -30,19 +31,6 @@ interface FigureOutcome {
   error?: string;
 }
 
-export function describeMachine(): Record<string, unknown> {
-  const cpus = os.cpus();
-  return {
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-    cores: cpus.length,
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    date: new Date().toISOString(),
-    // Other work on the machine slows every figure: the load says how quiet it was.
-    loadAverage1mAtStart: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
-  };
-}
 
 /** The figure running now, so that Ctrl-C stops it (and its stacks) too: it sits in a process group of its own. */
 let current: number | undefined;

@@ -57,7 +57,7 @@ describe('local DynamoDB', () => {
       const { Item } = await documents.send(
         new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: `OPERATOR#${seed.operatorId}`, sk: 'OPERATOR' } }),
       );
-      expect(Item).toMatchObject({ operatorId: seed.operatorId, updatedAt: '2026-01-01T00:00:00.000Z', gsi1pk: 'OPERATORS' });
+      expect(Item).toMatchObject({ record: { operatorId: seed.operatorId, updatedAt: '2026-01-01T00:00:00.000Z' }, version: 1, gsi1pk: 'OPERATORS' });
       const claim = await documents.send(
         new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: `DOMAIN#${seed.domains[0]}`, sk: 'DOMAIN' } }),
       );
@@ -75,6 +75,6 @@ describe('local DynamoDB', () => {
     const { Item } = await documents.send(
       new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: 'OPERATOR#op-overseas', sk: 'OPERATOR' } }),
     );
-    expect(Item).toMatchObject({ jurisdiction: 'OVERSEAS', language: 'en', currency: 'USD' });
+    expect(Item?.record).toMatchObject({ jurisdiction: 'OVERSEAS', language: 'en', currency: 'USD' });
   });
 });

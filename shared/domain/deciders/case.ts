@@ -48,8 +48,10 @@ export type CaseEvent =
   | RecordEvent<'CASE_CLOSED', Moved & { closedAt: string }>
   | RecordEvent<'WORKFLOW_FAILED', Moved & { error: string; cause: string; failedFrom: CaseStatus }>;
 
-/** A case in one of these stays as it is: nothing moves it on. */
-const ENDED: ReadonlySet<CaseStatus> = new Set(['CLOSED', 'FAILED']);
+/** A case in one of these is decided for good: a later failure of its workflow does not undo that. */
+const FINAL: ReadonlySet<CaseStatus> = new Set(['CLOSED', 'FAILED', 'REJECTED', 'REVOKED']);
+/** A case still awaiting a decision cannot be closed: the workflow closes it after its tracks end. */
+const UNDECIDED: ReadonlySet<CaseStatus> = new Set(['PENDING_APPROVAL', 'UNDER_PRIOR_REVIEW', 'UNDER_POST_REVIEW']);
 
 function approvalDecision(command: Extract<CaseCommand, { type: 'DECIDE_APPROVAL' }>, record: CaseRecord, context: Parameters<CaseDecider['decide']>[2]): Decision<CaseEvent> {
   const { identity, decision } = command;
@@ -229,12 +231,15 @@ export const caseDecider: CaseDecider = {
         };
       case 'CLOSE': {
         if (record.closedAt !== undefined || record.status === 'FAILED') return null;
+        if (UNDECIDED.has(record.status)) {
+          throw new ConflictError(`Case ${record.caseId} is ${record.status}; it closes only once it is decided.`);
+        }
         // REVOKED and REJECTED are final statuses of their own; the case only gets its closing time.
         const status = record.status === 'REVOKED' || record.status === 'REJECTED' ? record.status : 'CLOSED';
         return { event: { action: 'CASE_CLOSED', at: now, actor: SYSTEM_ACTOR, details: { status, closedAt: now } } };
       }
       case 'FAIL':
-        if (ENDED.has(record.status)) return null;
+        if (FINAL.has(record.status)) return null;
         return {
           event: {
             action: 'WORKFLOW_FAILED',

@@ -6,11 +6,11 @@
  */
 import type { Decider, Decision, FollowUp, RecordEvent, WithData } from '../decider';
 import { missing } from '../decider';
-import { isPast } from '../deadlines';
+import { hasEnded } from '../deadlines';
 import { ConflictError, WindowClosedError } from '../errors';
 import type { ComplianceStatus, DecisionStatus, Fine, NoticeRecord, OrderRecord, ReviewOutcome } from '../model';
 import { assertNever, type COMPLIANCE_ACTIONS } from '../model';
-import { APPEALED_STATUSES, canAcceptCompliance, complianceOpen, orderStatus } from '../orders';
+import { APPEALED_STATUSES, canAcceptCompliance, complianceOpen, isFinable, isLifted, orderStatus } from '../orders';
 import { tokenPurpose } from '../waits';
 import { SYSTEM_ACTOR } from './case';
 
@@ -122,7 +122,7 @@ export const orderDecider: OrderDecider = {
         };
       }
       case 'ENFORCE_DEADLINE':
-        if (!complianceOpen(order) || !isPast(order.deadlineAt, now)) return null;
+        if (!complianceOpen(order) || !hasEnded(order.deadlineAt, now)) return null;
         return system(
           now,
           { action: 'ORDER_OVERDUE', details: { orderId, deadlineAt: order.deadlineAt, graceEndsAt: order.graceEndsAt } },
@@ -143,7 +143,7 @@ export const orderDecider: OrderDecider = {
           ],
         );
       case 'RECORD_NON_COMPLIANCE':
-        if (order.complianceStatus !== 'OVERDUE' || order.nonComplianceRecordedAt !== undefined || !isPast(order.graceEndsAt, now)) {
+        if (order.complianceStatus !== 'OVERDUE' || order.nonComplianceRecordedAt !== undefined || isLifted(order) || !hasEnded(order.graceEndsAt, now)) {
           return null;
         }
         return system(now, {
@@ -207,7 +207,8 @@ export const orderDecider: OrderDecider = {
         };
       }
       case 'DECIDE_APPEAL': {
-        if (order.decisionStatus !== 'APPEALED' && order.decisionStatus !== 'CONFIRMED') return null;
+        // Only the appeal this order recorded: an order never appealed has nothing to settle.
+        if (order.decisionStatus !== 'APPEALED' || order.appealId !== command.appealId) return null;
         const overturned = command.outcome === 'REVOKED';
         const result = overturned ? 'OVERTURNED' : 'UPHELD';
         return system(
@@ -224,7 +225,8 @@ export const orderDecider: OrderDecider = {
         );
       }
       case 'ASSESS_FINE':
-        if (order.fine !== undefined) return null;
+        // A fine only for an order that missed its deadline and still stands, and only once.
+        if (order.fine !== undefined || !isFinable(order)) return null;
         return system(
           now,
           {
@@ -259,8 +261,12 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
     case 'NOTICE_SENT':
       return { ...order, notices: [...order.notices, event.data] };
     case 'ORDER_ACKNOWLEDGED':
-      // Acknowledging moves only an untouched order; one already overdue keeps its status.
-      return { ...order, acknowledgedAt: event.at, ...(order.complianceStatus === 'ISSUED' ? { complianceStatus: 'ACKNOWLEDGED' } : {}) };
+      // Acknowledging moves only an untouched order that stands; one overdue or lifted keeps its status.
+      return {
+        ...order,
+        acknowledgedAt: event.at,
+        ...(order.complianceStatus === 'ISSUED' && !isLifted(order) ? { complianceStatus: 'ACKNOWLEDGED' } : {}),
+      };
     case 'ORDER_COMPLIED':
     case 'ORDER_COMPLIED_LATE':
       return {
@@ -285,8 +291,10 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
       return { ...order, decisionStatus: 'APPEALED', appealId: event.details.appealId };
     case 'FINE_ASSESSED':
       return { ...order, fine: event.data };
-    case 'REMINDER_DUE':
-      return { ...order, remindersSent: [...order.remindersSent, ...event.details.due.filter((at) => !order.remindersSent.includes(at))] };
+    case 'REMINDER_DUE': {
+      const sent = new Set([...order.remindersSent, ...event.details.due, event.details.reminderAt]);
+      return { ...order, remindersSent: [...sent].sort() };
+    }
     default:
       return assertNever(event, 'order event');
   }

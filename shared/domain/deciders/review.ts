@@ -42,10 +42,18 @@ export type ReviewEvent =
   | WithData<RecordEvent<'VOTE_CAST', { reviewId: string; decision: VoteDecision }>, VoteRecord>
   | WithData<RecordEvent<'MEMBER_RECUSED', { reviewId: string }>, { reason: string }>
   | RecordEvent<'REVIEW_CLOSED', Closed>
-  | RecordEvent<'REVIEW_EXTENDED', { reviewId: string; closesAt: string; tally: Tally }>
-  | RecordEvent<'REVIEW_ESCALATED', { reviewId: string; tally: Tally }>;
+  | RecordEvent<'REVIEW_EXTENDED', { reviewId: string; closesAt: string; turnout: Turnout }>
+  | RecordEvent<'REVIEW_ESCALATED', { reviewId: string; turnout: Turnout }>;
 
-/** Actions whose details say how a member voted: secret until the review has closed. */
+/** How many took part, without how they voted: what may be known of a review not yet closed. */
+type Turnout = Pick<Tally, 'eligible' | 'votesCast' | 'quorumNeeded'>;
+
+function turnoutOf(review: ReviewRecord): Turnout {
+  const { eligible, votesCast, quorumNeeded } = tally(review);
+  return { eligible, votesCast, quorumNeeded };
+}
+
+/** Actions whose details say how a member voted: secret until the review has closed (other events of an open review carry only its turnout). */
 export const BALLOT_ACTIONS: ReadonlySet<string> = new Set(['VOTE_CAST']);
 
 type ReviewDecider = Decider<ReviewRecord, ReviewCommand, ReviewEvent>;
@@ -114,19 +122,19 @@ export const reviewDecider: ReviewDecider = {
       }
       case 'DEADLINE_PASSED': {
         if (review.status !== 'OPEN' || Date.parse(now) < Date.parse(review.closesAt)) return null;
-        const decision = decideAtDeadline(review, policy);
+        const decision = decideAtDeadline(review, policy, now);
         switch (decision.kind) {
           case 'DECIDED':
           case 'LIFTED':
             return close(review, { outcome: decision.outcome, outcomeReason: decision.reason }, now, SYSTEM_ACTOR);
           case 'EXTENDED':
             return {
-              event: { action: 'REVIEW_EXTENDED', at: now, actor: SYSTEM_ACTOR, details: { reviewId, closesAt: decision.closesAt, tally: tally(review) } },
+              event: { action: 'REVIEW_EXTENDED', at: now, actor: SYSTEM_ACTOR, details: { reviewId, closesAt: decision.closesAt, turnout: turnoutOf(review) } },
             };
           case 'ESCALATED': {
-            const t = tally(review);
+            const t = turnoutOf(review);
             return {
-              event: { action: 'REVIEW_ESCALATED', at: now, actor: SYSTEM_ACTOR, details: { reviewId, tally: t } },
+              event: { action: 'REVIEW_ESCALATED', at: now, actor: SYSTEM_ACTOR, details: { reviewId, turnout: t } },
               followUps: [
                 {
                   type: 'NOTIFY_STAFF',

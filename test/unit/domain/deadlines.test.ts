@@ -96,7 +96,13 @@ describe('review and appeal windows', () => {
   ] as const)('%s opened at 2026-11-24T06:00Z closes at %s, and once extended at %s', (kind, closes, extended) => {
     const closesAt = reviewClosesAt(KR, kind, ISSUED);
     expect(closesAt).toBe(closes);
-    expect(reviewExtendedClosesAt(KR, kind, closesAt)).toBe(extended);
+    expect(reviewExtendedClosesAt(KR, kind, closesAt, closesAt)).toBe(extended);
+  });
+
+  it('counts an extension from the old close, unless it is decided so late that it would already be over', () => {
+    const closesAt = reviewClosesAt(KR, 'POST_REVIEW', ISSUED);
+    expect(reviewExtendedClosesAt(KR, 'POST_REVIEW', closesAt, '2026-12-03T00:00:00.000Z')).toBe('2026-12-08T06:00:00.000Z');
+    expect(reviewExtendedClosesAt(KR, 'POST_REVIEW', closesAt, '2026-12-20T00:00:00.000Z')).toBe('2026-12-27T00:00:00.000Z');
   });
 
   it('gives the approval SLA and the appeal window from the policy', () => {

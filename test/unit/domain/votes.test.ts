@@ -122,15 +122,17 @@ describe('decidedEarly', () => {
 
 describe('decideAtDeadline', () => {
   const KR = policyById('kr-kcsc');
+  /** The deadline rule applied at the close itself. */
+  const CLOSES_AT = review({}).closesAt;
   const LIFT = resolvePolicy({ unreviewedOrder: 'lift' });
 
   it('decides with a quorum', () => {
-    expect(decideAtDeadline(review({ 'member-1': 'CONFIRM', 'member-2': 'CONFIRM', 'member-3': 'ABSTAIN' }), KR)).toEqual({
+    expect(decideAtDeadline(review({ 'member-1': 'CONFIRM', 'member-2': 'CONFIRM', 'member-3': 'ABSTAIN' }), KR, CLOSES_AT)).toEqual({
       kind: 'DECIDED',
       outcome: 'CONFIRMED',
       reason: 'MAJORITY',
     });
-    expect(decideAtDeadline(review({ 'member-1': 'CONFIRM', 'member-2': 'REVOKE', 'member-3': 'ABSTAIN' }), KR)).toEqual({
+    expect(decideAtDeadline(review({ 'member-1': 'CONFIRM', 'member-2': 'REVOKE', 'member-3': 'ABSTAIN' }), KR, CLOSES_AT)).toEqual({
       kind: 'DECIDED',
       outcome: 'REVOKED',
       reason: 'NO_MAJORITY',
@@ -141,14 +143,14 @@ describe('decideAtDeadline', () => {
     ['POST_REVIEW', '2026-12-08T06:00:00.000Z'],
     ['APPEAL', '2026-12-16T06:00:00.000Z'],
   ] as const)('extends a %s without quorum once by the same window (to %s)', (kind, closesAt) => {
-    expect(decideAtDeadline(review({ 'member-1': 'CONFIRM' }, { kind }), KR)).toEqual({ kind: 'EXTENDED', closesAt });
+    expect(decideAtDeadline(review({ 'member-1': 'CONFIRM' }, { kind }), KR, CLOSES_AT)).toEqual({ kind: 'EXTENDED', closesAt });
   });
 
   it.each([
     ['escalates', KR, { kind: 'ESCALATED' }],
     ['lifts', LIFT, { kind: 'LIFTED', outcome: 'REVOKED', reason: 'AUTO_LIFTED' }],
   ] as const)('%s an order left without quorum after the extension, by policy', (_label, policy, expected) => {
-    expect(decideAtDeadline(review({ 'member-1': 'CONFIRM' }, { extended: true }), policy)).toEqual(expected);
+    expect(decideAtDeadline(review({ 'member-1': 'CONFIRM' }, { extended: true }), policy, CLOSES_AT)).toEqual(expected);
   });
 });
 

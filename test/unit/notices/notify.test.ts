@@ -1,25 +1,35 @@
-import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+/**
+ * Notices (shared/services/notify.ts, shared/notices and notifyOperator / notifyStaff in
+ * shared/services/acts.ts): each goes out once per event key, however often its sending is
+ * retried, and is recorded on its order (NOTICE_SENT) or on its case (STAFF_ALERTED). A claim
+ * another sender holds and SES throttling come out as TransientError, which the workflow retries.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { OperatorNoticeRequest } from '../../../shared/domain/decider';
 import { caseIdFrom, orderIdFor, ulidFrom } from '../../../shared/domain/ids';
 import type { OrderRecord } from '../../../shared/domain/model';
-import { notifyOperator, notifyStaff } from '../../../shared/notices';
+import { sesClient } from '../../../shared/notices/index';
+import { nowIso } from '../../../shared/runtime/clock';
+import { resetConfigForTests } from '../../../shared/runtime/config';
 import { TransientError } from '../../../shared/runtime/transient';
-import { keys } from '../../../shared/store/keys';
-import { operatorItem, orderItem } from '../../../shared/store/repository';
-import { anOperator, anOrder } from '../../support/records';
-import { ddbMock, givenItems, resetAws, storedItem, storedItems } from '../../support/fake-table';
-
-const sesMock = mockClient(SESClient);
+import { notifyOperator, notifyStaff } from '../../../shared/services/acts';
+import { documentClient } from '../../../shared/store/client';
+import { keys, refs } from '../../../shared/store/keys';
+import { claimNotice, getCase, getOrder, recordNoticeSent, writeUrls } from '../../../shared/store/repository';
+import { actionsOf, expectConsistentStream, plant } from '../../support/given';
+import { aCase, anOperator, anOrder } from '../../support/records';
+import { STAFF_EMAILS, startWorld, type World } from '../../support/world';
+import { chainOfCase, storedItem } from '../services/world-steps';
 
 const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-11-24T05:00:00.000Z'), new Uint8Array(10).fill(7)));
 const ORDER_ID = orderIdFor(CASE_ID, 'op-webhard');
 const EVENT_KEY = `order:${ORDER_ID}`;
 const URL = 'https://webhard.example/v/123';
+const OTHER_URL = 'https://social.example/p/9';
+const OPERATOR_MAIL = ['notices@webhard.example'];
+const ISSUED = ['REPORT_FILED', 'ORDER_ISSUED'];
 
-const operator = anOperator();
-
-const order = anOrder({
+const order: OrderRecord = anOrder({
   caseId: CASE_ID,
   urlCount: 1,
   issuedAt: '2026-11-24T06:00:00.000Z',
@@ -27,138 +37,276 @@ const order = anOrder({
   graceEndsAt: '2026-12-02T06:00:00.000Z',
 });
 
-const noticeClaim = () => keys.notice(CASE_ID, EVENT_KEY);
-const storedOrder = () => storedItem(`CASE#${CASE_ID}`, `ORDER#${ORDER_ID}`) as unknown as OrderRecord;
-const auditEvents = () => storedItems({ pk: `CASE#${CASE_ID}`, skPrefix: 'AUDIT#' });
 const awsError = (name: string) => Object.assign(new Error(`${name} from the service`), { name, $metadata: {} });
+const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+const noticeClaim = () => storedItem(keys.notice(CASE_ID, EVENT_KEY));
+const noticesSent = async () => (await actionsOf(CASE_ID)).filter((action) => action === 'NOTICE_SENT').length;
 
-beforeEach(() => {
-  resetAws({ NOTICE_FROM: 'notices@kcsc.example', STAFF_EMAILS: 'staff@kcsc.example' });
-  sesMock.reset();
-  sesMock.on(SendEmailCommand).resolves({ MessageId: 'msg-1' });
-  givenItems(operatorItem(operator), orderItem(order));
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+beforeEach(async () => {
+  // Given an operator, and a case whose order to it was issued, with the URLs of two operators
+  await world.reset();
+  await plant.operator(anOperator());
+  await plant.case(aCase({ caseId: CASE_ID, createdAt: '2026-11-24T05:00:00.000Z', status: 'ORDERS_ISSUED', ordersIssuedAt: order.issuedAt }));
+  await writeUrls(CASE_ID, [
+    { url: URL, host: 'webhard.example', operatorId: 'op-webhard' },
+    { url: OTHER_URL, host: 'social.example', operatorId: 'op-social' },
+  ]);
+  await plant.order(order);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 describe('notifyOperator', () => {
-  it('claims, sends one e-mail to the operator, and records it on the claim, the order and the audit chain', async () => {
-    // Act
-    const record = await notifyOperator(order, { kind: 'ORDER', urls: [URL] }, EVENT_KEY);
-    // Assess
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
-    const input = sesMock.commandCalls(SendEmailCommand)[0]!.args[0].input;
-    expect(input.Source).toBe('notices@kcsc.example');
-    expect(input.Destination?.ToAddresses).toEqual(['notices@webhard.example']);
-    expect(input.Message?.Subject?.Data).toContain(ORDER_ID);
-    expect(input.Message?.Body?.Text?.Data).toContain(URL);
-    expect(record).toMatchObject({ kind: 'ORDER', to: ['notices@webhard.example'], messageId: 'msg-1' });
-    expect(storedItem(noticeClaim().pk, noticeClaim().sk)).toMatchObject({ messageId: 'msg-1' });
-    expect(storedOrder().notices).toEqual([record]);
-    const events = auditEvents();
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
+  it('claims, sends one e-mail to the operator with its own URLs, and records it on the claim, the order and the chain', async () => {
+    // When
+    const record = await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY);
+
+    // Then
+    expect(world.mails).toHaveLength(1);
+    const [mail] = world.mails;
+    expect(mail?.to).toEqual(OPERATOR_MAIL);
+    expect(mail?.subject).toContain(ORDER_ID);
+    expect(mail?.text).toContain(URL);
+    expect(mail?.text).not.toContain(OTHER_URL);
+    expect(record).toEqual({ eventKey: EVENT_KEY, kind: 'ORDER', to: OPERATOR_MAIL, messageId: 'message-1', sentAt: expect.any(String) });
+    expect(await noticeClaim()).toMatchObject({ messageId: 'message-1', sentAt: record.sentAt });
+    expect((await getOrder(ORDER_ID))?.notices).toEqual([record]);
+    const event = (await chainOfCase(CASE_ID)).at(-1);
+    expect(event).toMatchObject({
       action: 'NOTICE_SENT',
-      eventKey: `notice:${EVENT_KEY}`,
-      details: { orderId: ORDER_ID, kind: 'ORDER', messageId: 'msg-1' },
+      actor: 'system',
+      at: record.sentAt,
+      details: { orderId: ORDER_ID, kind: 'ORDER', messageId: 'message-1' },
     });
-    expect(JSON.stringify(events[0])).not.toContain(URL);
+    expect(JSON.stringify(event)).not.toContain('example');
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 
   it('sends nothing the second time and answers the first record', async () => {
-    // Prepare
-    const first = await notifyOperator(order, { kind: 'ORDER', urls: [URL] }, EVENT_KEY);
-    // Act
-    const second = await notifyOperator(order, { kind: 'ORDER', urls: [URL] }, EVENT_KEY);
-    // Assess
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+    // Given
+    const first = await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY);
+
+    // When
+    const second = await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY);
+
+    // Then
+    expect(world.mails).toHaveLength(1);
     expect(second).toEqual(first);
-    expect(storedOrder().notices).toHaveLength(1);
-    expect(auditEvents()).toHaveLength(1);
+    expect((await getOrder(ORDER_ID))?.notices).toHaveLength(1);
+    expect(await noticesSent()).toBe(1);
   });
 
-  it('finishes the recording without sending when a crash left the claim sent but the order unrecorded', async () => {
-    // Prepare
-    givenItems({ ...noticeClaim(), claimedAt: '2026-11-24T06:00:00.000Z', messageId: 'msg-0', sentAt: '2026-11-24T06:00:01.000Z' });
-    // Act
-    const record = await notifyOperator(order, { kind: 'ORDER', urls: [URL] }, EVENT_KEY);
-    // Assess
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
-    expect(record).toMatchObject({ messageId: 'msg-0', sentAt: '2026-11-24T06:00:01.000Z' });
-    expect(storedOrder().notices).toEqual([record]);
-    expect(auditEvents()).toHaveLength(1);
+  it('sends one notice per event key', async () => {
+    // When
+    await notifyOperator(ORDER_ID, { kind: 'REMINDER', reminderAt: '2026-11-24T18:00:00.000Z' }, `reminder:${ORDER_ID}:1`);
+    await notifyOperator(ORDER_ID, { kind: 'REMINDER', reminderAt: '2026-11-25T04:00:00.000Z' }, `reminder:${ORDER_ID}:2`);
+
+    // Then
+    expect(world.mails).toHaveLength(2);
+    expect((await getOrder(ORDER_ID))?.notices.map((notice) => notice.eventKey)).toEqual([`reminder:${ORDER_ID}:1`, `reminder:${ORDER_ID}:2`]);
   });
 
-  it('throws TransientError without sending while another worker holds a fresh claim', async () => {
-    // Prepare
-    givenItems({ ...noticeClaim(), claimedAt: new Date().toISOString() });
-    // Act
-    const result = notifyOperator(order, { kind: 'OVERDUE' }, EVENT_KEY);
-    // Assess
+  it('records, without sending, a notice that went out before a crash left the order unrecorded', async () => {
+    // Given the claim says the message went out
+    await claimNotice(CASE_ID, EVENT_KEY, '2026-11-24T06:00:00.000Z');
+    await recordNoticeSent(CASE_ID, EVENT_KEY, 'message-0', '2026-11-24T06:00:01.000Z');
+
+    // When
+    const record = await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY);
+
+    // Then
+    expect(world.mails).toEqual([]);
+    expect(record).toMatchObject({ messageId: 'message-0', sentAt: '2026-11-24T06:00:01.000Z' });
+    expect((await getOrder(ORDER_ID))?.notices).toEqual([record]);
+    expect((await chainOfCase(CASE_ID)).at(-1)).toMatchObject({ action: 'NOTICE_SENT', at: '2026-11-24T06:00:01.000Z' });
+  });
+
+  it('throws TransientError without sending while another sender holds a fresh claim', async () => {
+    // Given
+    await claimNotice(CASE_ID, EVENT_KEY, secondsAgo(5));
+
+    // When
+    const result = notifyOperator(ORDER_ID, { kind: 'OVERDUE' }, EVENT_KEY);
+
+    // Then
     await expect(result).rejects.toBeInstanceOf(TransientError);
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(world.mails).toEqual([]);
+    expect(await actionsOf(CASE_ID)).toEqual(ISSUED);
+  });
+
+  it('takes over a claim whose sender died without sending, and sends', async () => {
+    // Given a claim older than a claim's lifetime, without a message id
+    await claimNotice(CASE_ID, EVENT_KEY, secondsAgo(60));
+
+    // When
+    const record = await notifyOperator(ORDER_ID, { kind: 'OVERDUE' }, EVENT_KEY);
+
+    // Then
+    expect(world.mails).toHaveLength(1);
+    expect(record.messageId).toBe('message-1');
+    expect(await noticesSent()).toBe(1);
   });
 
   it.each(['Throttling', 'ThrottlingException', 'TooManyRequestsException'])(
     'turns SES %s into TransientError and gives the claim back so the retry sends at once',
     async (name) => {
-      // Prepare
-      sesMock.on(SendEmailCommand).rejectsOnce(awsError(name)).resolves({ MessageId: 'msg-2' });
-      // Act
-      const failed = notifyOperator(order, { kind: 'REVOKED' }, EVENT_KEY);
-      // Assess
-      await expect(failed).rejects.toMatchObject({ name: 'TransientError' });
-      expect(storedOrder().notices).toEqual([]);
-      const retried = await notifyOperator(order, { kind: 'REVOKED' }, EVENT_KEY);
-      expect(retried?.messageId).toBe('msg-2');
-      expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(2);
-      expect(storedOrder().notices).toHaveLength(1);
+      // Given SES refuses the first message
+      vi.spyOn(sesClient, 'send').mockRejectedValueOnce(awsError(name));
+
+      // When
+      const failed = notifyOperator(ORDER_ID, { kind: 'REVOKED' }, EVENT_KEY);
+
+      // Then
+      await expect(failed).rejects.toBeInstanceOf(TransientError);
+      expect((await getOrder(ORDER_ID))?.notices).toEqual([]);
+      expect(await noticeClaim()).not.toHaveProperty('messageId');
+
+      // When it is retried
+      const retried = await notifyOperator(ORDER_ID, { kind: 'REVOKED' }, EVENT_KEY);
+
+      // Then
+      expect(retried.messageId).toBe('message-1');
+      expect(world.mails).toHaveLength(1);
+      expect((await getOrder(ORDER_ID))?.notices).toHaveLength(1);
+      expect(await noticesSent()).toBe(1);
     },
   );
 
   it('lets a permanent SES refusal through as it is', async () => {
-    // Prepare
-    sesMock.on(SendEmailCommand).rejects(awsError('MessageRejected'));
-    // Act
-    const result = notifyOperator(order, { kind: 'CONFIRMED' }, EVENT_KEY);
-    // Assess
+    // Given
+    vi.spyOn(sesClient, 'send').mockRejectedValue(awsError('MessageRejected'));
+
+    // When
+    const result = notifyOperator(ORDER_ID, { kind: 'CONFIRMED' }, EVENT_KEY);
+
+    // Then
     await expect(result).rejects.toMatchObject({ name: 'MessageRejected' });
+    expect(await actionsOf(CASE_ID)).toEqual(ISSUED);
   });
 
   it('turns DynamoDB throughput errors into TransientError', async () => {
-    // Prepare
-    ddbMock.rejects(awsError('ProvisionedThroughputExceededException'));
-    // Act
-    const result = notifyOperator(order, { kind: 'OVERDUE' }, EVENT_KEY);
-    // Assess
+    // Given
+    vi.spyOn(documentClient, 'send').mockRejectedValueOnce(awsError('ProvisionedThroughputExceededException'));
+
+    // When
+    const result = notifyOperator(ORDER_ID, { kind: 'OVERDUE' }, EVENT_KEY);
+
+    // Then
     await expect(result).rejects.toBeInstanceOf(TransientError);
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(world.mails).toEqual([]);
+  });
+
+  it.each<[string, OperatorNoticeRequest]>([
+    ['REVOKED', { kind: 'REVOKED' }],
+    ['CONFIRMED', { kind: 'CONFIRMED' }],
+    ['OVERDUE', { kind: 'OVERDUE' }],
+    ['APPEAL_OUTCOME', { kind: 'APPEAL_OUTCOME', outcome: 'UPHELD' }],
+  ])('sends a %s notice about the order to the operator', async (kind, notice) => {
+    // When
+    const record = await notifyOperator(ORDER_ID, notice, `${kind}:${ORDER_ID}`);
+
+    // Then
+    expect(record).toMatchObject({ kind, to: OPERATOR_MAIL });
+    expect(world.mails.map((mail) => [mail.to, mail.subject.includes(ORDER_ID)])).toEqual([[OPERATOR_MAIL, true]]);
+  });
+
+  it('fails with a clear message when the order has no fine to notify', async () => {
+    await expect(notifyOperator(ORDER_ID, { kind: 'FINE' }, `fine:${ORDER_ID}`)).rejects.toThrow(/has no fine to notify/);
+    expect(world.mails).toEqual([]);
   });
 
   it('fails with a clear message when the operator is not registered', async () => {
-    // Act
-    const result = notifyOperator({ ...order, operatorId: 'op-gone' }, { kind: 'OVERDUE' }, EVENT_KEY);
-    // Assess
+    // Given an order to an operator that is not registered
+    const orphan = anOrder({ ...order, operatorId: 'op-gone', orderId: orderIdFor(CASE_ID, 'op-gone') });
+    await plant.order(orphan);
+
+    // When
+    const result = notifyOperator(orphan.orderId, { kind: 'OVERDUE' }, `overdue:${orphan.orderId}`);
+
+    // Then
     await expect(result).rejects.toThrow(/op-gone, which is not registered/);
+    expect(world.mails).toEqual([]);
   });
 });
 
 describe('notifyStaff', () => {
-  it('sends once to STAFF_EMAILS per event key', async () => {
-    // Act
-    const first = await notifyStaff(CASE_ID, { subject: 'Deadline missed', lines: [`Order ${ORDER_ID} is overdue.`] }, 'staff:overdue');
-    await notifyStaff(CASE_ID, { subject: 'Deadline missed', lines: [`Order ${ORDER_ID} is overdue.`] }, 'staff:overdue');
-    // Assess
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
-    expect(sesMock.commandCalls(SendEmailCommand)[0]!.args[0].input.Destination?.ToAddresses).toEqual(['staff@kcsc.example']);
-    expect(first).toMatchObject({ messageId: 'msg-1', to: ['staff@kcsc.example'] });
+  const alert = { subject: 'Deadline missed', lines: [`Order ${ORDER_ID} is overdue.`] };
+
+  it('sends once to STAFF_EMAILS per event key, and records on the case that staff were told', async () => {
+    // When
+    await notifyStaff(CASE_ID, alert, 'staff:overdue');
+    await notifyStaff(CASE_ID, alert, 'staff:overdue');
+
+    // Then
+    expect(world.mails).toHaveLength(1);
+    expect(world.mails[0]).toMatchObject({ to: STAFF_EMAILS, messageId: 'message-1' });
+    expect(world.mails[0]?.subject).toContain('Deadline missed');
+    expect(world.mails[0]?.subject).toContain(CASE_ID);
+    expect(world.mails[0]?.text).toContain(`Order ${ORDER_ID} is overdue.`);
+    expect((await getCase(CASE_ID))?.staffAlerts).toEqual([{ eventKey: 'staff:overdue', messageId: 'message-1', sentAt: expect.any(String) }]);
+    const alerted = (await chainOfCase(CASE_ID)).filter((event) => event.action === 'STAFF_ALERTED');
+    expect(alerted).toMatchObject([{ actor: 'system', details: { eventKey: 'staff:overdue', messageId: 'message-1' } }]);
+    await expectConsistentStream(refs.case(CASE_ID).root);
+  });
+
+  it('sends one alert per event key', async () => {
+    // When
+    await notifyStaff(CASE_ID, alert, 'staff:one');
+    await notifyStaff(CASE_ID, alert, 'staff:two');
+
+    // Then
+    expect(world.mails).toHaveLength(2);
+    expect((await getCase(CASE_ID))?.staffAlerts?.map((sent) => sent.eventKey)).toEqual(['staff:one', 'staff:two']);
   });
 
   it('is a logged no-op without staff addresses', async () => {
-    // Prepare
-    resetAws({ STAFF_EMAILS: '' });
-    // Act
-    const result = await notifyStaff(CASE_ID, { subject: 'x', lines: [] }, 'staff:none');
-    // Assess
-    expect(result).toBeUndefined();
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+    // Given
+    const staffEmails = process.env.STAFF_EMAILS;
+    process.env.STAFF_EMAILS = '';
+    resetConfigForTests();
+
+    // When
+    try {
+      await notifyStaff(CASE_ID, alert, 'staff:none');
+    } finally {
+      if (staffEmails === undefined) delete process.env.STAFF_EMAILS;
+      else process.env.STAFF_EMAILS = staffEmails;
+      resetConfigForTests();
+    }
+
+    // Then
+    expect(world.mails).toEqual([]);
+    expect(await actionsOf(CASE_ID)).toEqual(ISSUED);
+  });
+
+  it('throws TransientError while another sender holds a fresh claim', async () => {
+    // Given
+    await claimNotice(CASE_ID, 'staff:overdue', nowIso());
+
+    // When, Then
+    await expect(notifyStaff(CASE_ID, alert, 'staff:overdue')).rejects.toBeInstanceOf(TransientError);
+    expect(world.mails).toEqual([]);
+  });
+
+  it('turns SES throttling into TransientError, and the retry sends once', async () => {
+    // Given
+    vi.spyOn(sesClient, 'send').mockRejectedValueOnce(awsError('Throttling'));
+
+    // When
+    const failed = notifyStaff(CASE_ID, alert, 'staff:overdue');
+
+    // Then
+    await expect(failed).rejects.toBeInstanceOf(TransientError);
+    await notifyStaff(CASE_ID, alert, 'staff:overdue');
+    expect(world.mails).toHaveLength(1);
+    expect((await getCase(CASE_ID))?.staffAlerts).toHaveLength(1);
   });
 });

@@ -1,157 +1,220 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Identity } from '../../../shared/domain/authz';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../../shared/domain/errors';
 import type { CaseRecord } from '../../../shared/domain/model';
+import { tokenPurpose } from '../../../shared/domain/waits';
 import { decideApproval } from '../../../shared/services/approvals';
-import { caseItem } from '../../../shared/store/repository';
-import { givenItems, givenStaleReadOnce, resetAws, sfnMock, storedItem, storedItems } from '../../support/fake-table';
+import { sweep } from '../../../shared/services/sweeper';
+import { refs } from '../../../shared/store/keys';
+import { getCase, getTaskToken } from '../../../shared/store/repository';
+import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, CASE_ID } from '../../support/records';
+import { startWorld, type World } from '../../support/world';
+import { chainOfCase, crashAfterCommit, givenLiveWait, plus, unsettledOfCase } from './world-steps';
 
 const NOW = '2026-03-02T00:30:00.000Z';
 const staff = (userId: string): Identity => ({ userId, roles: ['staff'] });
 const approvedBy = (by: string) => ({ by, at: '2026-03-02T00:10:00.000Z', decision: 'APPROVE' as const });
+const APPROVAL = tokenPurpose.approval();
 
-function givenCase(overrides: Partial<CaseRecord> = {}): void {
-  givenItems(caseItem(aCase(overrides)));
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+beforeEach(async () => {
+  await world.reset();
+});
+
+async function givenCase(overrides: Partial<CaseRecord> = {}): Promise<void> {
+  await plant.case(aCase(overrides));
 }
-function givenApprovalToken(): void {
-  givenItems({ pk: `CASE#${CASE_ID}`, sk: 'TOKEN#APPROVAL', token: 'token-approval', storedAt: NOW });
-}
-const storedCase = () => storedItem(`CASE#${CASE_ID}`, 'CASE');
+const givenApprovalWait = () => givenLiveWait(world, CASE_ID, APPROVAL, 'token-approval', NOW);
+const lastEvent = async () => (await chainOfCase(CASE_ID)).at(-1);
 
 describe('decideApproval', () => {
-  beforeEach(() => resetAws());
-
   it('records a first approval and leaves the case pending', async () => {
-    // Prepare
-    givenCase();
-    givenApprovalToken();
+    // Given a pending case whose workflow waits for the approval
+    await givenCase();
+    await givenApprovalWait();
 
-    // Act
+    // When one staff member approves
     const answer = await decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE' }, NOW);
 
-    // Assess
+    // Then the approval is recorded, the case still waits for the second one, and so does the workflow
     expect(answer).toEqual({ caseId: CASE_ID, status: 'PENDING_APPROVAL', approvals: [{ by: 'staff-lee', at: NOW, decision: 'APPROVE' }] });
-    expect(storedCase()).toMatchObject({ approvers: ['staff-lee'] });
-    expect(storedCase()).not.toHaveProperty('ordersIssuedAt');
-    expect(sfnMock).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+    const stored = await getCase(CASE_ID);
+    expect(stored).toMatchObject({ status: 'PENDING_APPROVAL', approvals: [{ by: 'staff-lee', at: NOW, decision: 'APPROVE' }] });
+    expect(stored).not.toHaveProperty('ordersIssuedAt');
+    expect(await lastEvent()).toMatchObject({
+      action: 'APPROVAL_GIVEN',
+      actor: 'staff-lee',
+      at: NOW,
+      details: { decision: 'APPROVE', approvalsSoFar: 1, status: 'PENDING_APPROVAL' },
+    });
+    expect(world.completedWaits).toEqual([]);
+    expect(await getTaskToken(CASE_ID, APPROVAL)).toBe('token-approval');
   });
 
-  it('issues the orders with the approval that completes the count, starting the clock in the same write', async () => {
-    // Prepare
-    givenCase({ approvals: [approvedBy('staff-lee')] });
-    givenApprovalToken();
+  it('issues the orders with the approval that completes the count: one event that starts the clock, and the wait completed', async () => {
+    // Given a case with one approval, whose workflow waits
+    await givenCase({ approvals: [approvedBy('staff-lee')] });
+    await givenApprovalWait();
 
-    // Act
+    // When the second staff member approves
     const answer = await decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE', reason: 'clear case' }, NOW);
 
-    // Assess
+    // Then
     expect(answer.status).toBe('ORDERS_ISSUED');
-    expect(answer.approvals.map((a) => a.by)).toEqual(['staff-lee', 'staff-park']);
-    expect(storedCase()).toMatchObject({ status: 'ORDERS_ISSUED', ordersIssuedAt: NOW });
-    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
-      taskToken: 'token-approval',
-      output: JSON.stringify({ decision: 'APPROVED' }),
-    });
-    const actions = storedItems({ pk: `CASE#${CASE_ID}`, skPrefix: 'AUDIT#' }).map((event) => event.action);
-    expect(actions).toEqual(['APPROVAL_GIVEN', 'ORDERS_AUTHORIZED']);
-  });
-
-  it('finishes the work of a decisive approval whose request died after the write, then answers CONFLICT', async () => {
-    // Prepare: the completing approval was written, but neither its audit events nor the news to
-    // the workflow happened (the process stopped in between)
-    givenCase({
+    expect(answer.approvals.map((approval) => approval.by)).toEqual(['staff-lee', 'staff-park']);
+    expect(await getCase(CASE_ID)).toMatchObject({
       status: 'ORDERS_ISSUED',
       ordersIssuedAt: NOW,
-      approvals: [approvedBy('staff-lee'), { ...approvedBy('staff-park'), at: NOW }],
-      approvers: ['staff-lee', 'staff-park'],
-    } as Partial<CaseRecord>);
-    givenApprovalToken();
-
-    // Act: staff-park sends the same request again
-    const retry = decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, NOW);
-
-    // Assess: told it already decided, and the workflow heard of it with the audit complete
-    await expect(retry).rejects.toBeInstanceOf(ConflictError);
-    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
-      taskToken: 'token-approval',
-      output: JSON.stringify({ decision: 'APPROVED' }),
+      approvals: [approvedBy('staff-lee'), { by: 'staff-park', at: NOW, decision: 'APPROVE', reason: 'clear case' }],
     });
-    const actions = storedItems({ pk: `CASE#${CASE_ID}`, skPrefix: 'AUDIT#' }).map((event) => event.action);
-    expect(actions).toEqual(['APPROVAL_GIVEN', 'ORDERS_AUTHORIZED']);
+    expect(await actionsOf(CASE_ID)).toEqual(['REPORT_FILED', 'APPROVAL_GIVEN']);
+    const event = await lastEvent();
+    expect(event?.details).toEqual({ decision: 'APPROVE', approvalsSoFar: 2, status: 'ORDERS_ISSUED', ordersIssuedAt: NOW });
+    // The reason may describe the content: it stays on the case, out of the chain
+    expect(JSON.stringify(await chainOfCase(CASE_ID))).not.toContain('clear case');
+    expect(world.completedWaits).toEqual([{ token: 'token-approval', output: { decision: 'APPROVED' } }]);
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 
   it('ends the urgent track with one rejection', async () => {
-    // Prepare
-    givenCase({ approvals: [approvedBy('staff-lee')] });
-    givenApprovalToken();
+    // Given
+    await givenCase({ approvals: [approvedBy('staff-lee')] });
+    await givenApprovalWait();
 
-    // Act
+    // When
     const answer = await decideApproval(staff('staff-park'), CASE_ID, { decision: 'REJECT', reason: 'not illegal' }, NOW);
 
-    // Assess
+    // Then
     expect(answer.status).toBe('REJECTED');
-    expect(storedCase()).not.toHaveProperty('ordersIssuedAt');
-    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { output: JSON.stringify({ decision: 'REJECTED' }) });
+    expect(await getCase(CASE_ID)).not.toHaveProperty('ordersIssuedAt');
+    expect(await lastEvent()).toMatchObject({
+      action: 'APPROVAL_REFUSED',
+      actor: 'staff-park',
+      details: { decision: 'REJECT', approvalsSoFar: 2, status: 'REJECTED' },
+    });
+    expect(world.completedWaits).toEqual([{ token: 'token-approval', output: { decision: 'REJECTED' } }]);
   });
 
   it('needs policy.urgentApprovals approvals', async () => {
-    // Prepare
-    resetAws({ POLICY_JSON: JSON.stringify({ urgentApprovals: 1 }) });
-    givenCase();
+    // Given a policy that asks for one approval
+    await world.reset({ urgentApprovals: 1 });
+    await givenCase();
 
-    // Act
+    // When
     const answer = await decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE' }, NOW);
 
-    // Assess
+    // Then
     expect(answer.status).toBe('ORDERS_ISSUED');
+    expect(await getCase(CASE_ID)).toMatchObject({ ordersIssuedAt: NOW });
   });
 
   it.each([
     ['the filer approves', {}, 'staff-kim', ForbiddenError],
     ['the same member approves twice', { approvals: [approvedBy('staff-lee')] }, 'staff-lee', ConflictError],
     ['the case was rejected', { status: 'REJECTED' as const }, 'staff-lee', ConflictError],
-    ['the orders were issued', { status: 'ORDERS_ISSUED' as const }, 'staff-lee', ConflictError],
+    ['the orders were issued', { status: 'ORDERS_ISSUED' as const, ordersIssuedAt: NOW }, 'staff-lee', ConflictError],
   ])('refuses when %s, changing nothing', async (_, overrides, userId, errorClass) => {
-    // Prepare
-    givenCase(overrides);
-    const before = storedCase();
+    // Given
+    await givenCase(overrides);
+    await givenApprovalWait();
+    const before = await getCase(CASE_ID);
 
-    // Act
+    // When
     const decision = decideApproval(staff(userId), CASE_ID, { decision: 'APPROVE' }, NOW);
 
-    // Assess
+    // Then
     await expect(decision).rejects.toBeInstanceOf(errorClass);
-    expect(storedCase()).toEqual(before);
+    expect(await getCase(CASE_ID)).toEqual(before);
+    expect(await actionsOf(CASE_ID)).toEqual(['REPORT_FILED']);
+    expect(world.completedWaits).toEqual([]);
+  });
+
+  it('refuses someone who is not staff', async () => {
+    await givenCase();
+    await expect(decideApproval({ userId: 'member-1', roles: ['committee'] }, CASE_ID, { decision: 'APPROVE' }, NOW)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
   });
 
   it.each([CASE_ID, 'not-a-case', `${CASE_ID}X`])('answers NotFound for a case that does not exist (%s)', async (caseId) => {
     await expect(decideApproval(staff('staff-lee'), caseId, { decision: 'APPROVE' }, NOW)).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('issues the orders when another approval landed between its read and its write', async () => {
-    // Prepare: the table has staff-lee's approval; the first read still saw none.
-    givenCase({ approvals: [approvedBy('staff-lee')], approvers: ['staff-lee'] } as Partial<CaseRecord>);
-    givenStaleReadOnce(caseItem(aCase()));
+  it('counts two approvals sent at once, and issues the orders once', async () => {
+    // Given a pending case without approvals, whose workflow waits
+    await givenCase();
+    await givenApprovalWait();
 
-    // Act
-    const answer = await decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, NOW);
+    // When two staff members approve at the same moment
+    const answers = await Promise.all([
+      decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE' }, NOW),
+      decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, NOW),
+    ]);
 
-    // Assess
-    expect(answer.status).toBe('ORDERS_ISSUED');
-    expect(storedCase()).toMatchObject({ approvers: ['staff-lee', 'staff-park'], ordersIssuedAt: NOW });
+    // Then both count: the later one completed the count, in the one event that issued the orders
+    expect(answers.map((answer) => answer.status).sort()).toEqual(['ORDERS_ISSUED', 'PENDING_APPROVAL']);
+    expect((await getCase(CASE_ID))?.approvals.map((approval) => approval.by).sort()).toEqual(['staff-lee', 'staff-park']);
+    const chain = await chainOfCase(CASE_ID);
+    expect(chain.map((event) => [event.action, event.details.approvalsSoFar, event.details.status])).toEqual([
+      ['REPORT_FILED', undefined, undefined],
+      ['APPROVAL_GIVEN', 1, 'PENDING_APPROVAL'],
+      ['APPROVAL_GIVEN', 2, 'ORDERS_ISSUED'],
+    ]);
+    expect(world.completedWaits).toEqual([{ token: 'token-approval', output: { decision: 'APPROVED' } }]);
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 
-  it('answers CONFLICT when the case was rejected between its read and its write', async () => {
-    // Prepare
-    givenCase({ status: 'REJECTED', approvals: [{ ...approvedBy('staff-lee'), decision: 'REJECT' }] });
-    givenStaleReadOnce(caseItem(aCase()));
+  it('lets a rejection sent at the same moment as an approval end the urgent track, whichever lands first', async () => {
+    // Given
+    await givenCase();
 
-    // Act
-    const decision = decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, NOW);
+    // When an approval and a rejection race
+    const [approval, rejection] = await Promise.allSettled([
+      decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE' }, NOW),
+      decideApproval(staff('staff-park'), CASE_ID, { decision: 'REJECT', reason: 'not illegal' }, NOW),
+    ]);
 
-    // Assess
-    await expect(decision).rejects.toThrow(/already decided/);
+    // Then the rejection lands; the approval either landed before it or was told the case is decided
+    expect(rejection).toMatchObject({ status: 'fulfilled', value: { status: 'REJECTED' } });
+    if (approval.status === 'rejected') expect(approval.reason).toBeInstanceOf(ConflictError);
+    expect(await getCase(CASE_ID)).toMatchObject({ status: 'REJECTED' });
+    expect((await actionsOf(CASE_ID)).at(-1)).toBe('APPROVAL_REFUSED');
+  });
+
+  it('leaves a decisive approval whose request died after its commit to the sweeper: the retry is told it was decided, the workflow hears it once', async () => {
+    // Given the completing approval was committed, and the process died before anything else
+    await crashAfterCommit(world, {
+      given: async () => {
+        await givenCase({ approvals: [approvedBy('staff-lee')] });
+        await givenApprovalWait();
+      },
+      act: () => decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, NOW),
+      action: 'APPROVAL_GIVEN',
+    });
+    expect(world.completedWaits).toEqual([]);
+
+    // When staff-park sends the same request again
+    const retry = decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, NOW);
+
+    // Then the retry is told that its approval stands, the case shows it, and one APPROVAL_GIVEN was recorded
+    await expect(retry).rejects.toBeInstanceOf(ConflictError);
+    expect(await getCase(CASE_ID)).toMatchObject({ status: 'ORDERS_ISSUED', ordersIssuedAt: NOW });
+    expect(await actionsOf(CASE_ID)).toEqual(['REPORT_FILED', 'APPROVAL_GIVEN']);
+    expect((await unsettledOfCase(CASE_ID)).map((event) => event.action)).toEqual(['APPROVAL_GIVEN']);
+
+    // When the sweeper runs a few minutes later
+    const counts = await sweep(plus(NOW, 180));
+
+    // Then it told the workflow, once, and settled the act
+    expect(counts).toMatchObject({ leftoversSettled: 1, failed: 0 });
+    expect(world.completedWaits).toEqual([{ token: 'token-approval', output: { decision: 'APPROVED' } }]);
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 });

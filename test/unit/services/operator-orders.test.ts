@@ -1,41 +1,54 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Identity } from '../../../shared/domain/authz';
 import { ConflictError, NotFoundError, WindowClosedError } from '../../../shared/domain/errors';
 import { appealIdFor, orderIdFor } from '../../../shared/domain/ids';
 import type { OrderRecord } from '../../../shared/domain/model';
+import { tokenPurpose } from '../../../shared/domain/waits';
 import { acknowledgeOrder, fileAppeal, listOperatorOrders, recordCompliance } from '../../../shared/services/operator-orders';
-import { caseItem, orderItem } from '../../../shared/store/repository';
-import { givenItems, givenStaleReadOnce, resetAws, sfnMock, storedItem, storedItems } from '../../support/fake-table';
-import { aCase, anAppeal, anOrder, CASE_ID, CASE_URLS, OTHER_CASE_ID, SOCIAL_ORDER_ID, urlChunkItems, WEBHARD_ORDER_ID } from '../../support/records';
+import { sweep } from '../../../shared/services/sweeper';
+import { refs } from '../../../shared/store/keys';
+import { getAppeal, getOrder, listOpenOrders, writeUrls } from '../../../shared/store/repository';
+import { actionsOf, expectConsistentStream, plant } from '../../support/given';
+import { aCase, anOrder, CASE_ID, CASE_URLS, OTHER_CASE_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../../support/records';
+import { startWorld, type World } from '../../support/world';
+import { chainOfCase, crashAfterCommit, givenLiveWait, plus } from './world-steps';
 
 const webhard: Identity = { userId: 'op-webhard', roles: ['operator'], operatorId: 'op-webhard' };
 const BEFORE_DEADLINE = '2026-03-02T12:00:00.000Z';
 const AFTER_DEADLINE = '2026-03-04T01:00:00.000Z';
 const AFTER_GRACE = '2026-03-10T01:00:00.001Z';
+const ISSUED = ['REPORT_FILED', 'ORDER_ISSUED'];
 
-const storedOrder = (orderId = WEBHARD_ORDER_ID) => storedItem(`CASE#${CASE_ID}`, `ORDER#${orderId}`);
-const auditActions = () => storedItems({ pk: `CASE#${CASE_ID}`, skPrefix: 'AUDIT#' }).map((event) => event.action);
-function givenOrder(overrides: Partial<OrderRecord> = {}): void {
-  givenItems(orderItem(anOrder(overrides)));
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+beforeEach(async () => {
+  await world.reset();
+});
+
+/** The case with its orders issued, and one order of it. */
+async function givenOrder(overrides: Partial<OrderRecord> = {}): Promise<void> {
+  await plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+  await plant.order(anOrder(overrides));
 }
-
-beforeEach(() => resetAws());
+const openOrderIds = async () => (await listOpenOrders()).map((order) => order.orderId);
 
 describe('listOperatorOrders', () => {
   it('lists the operator’s own orders with its own URLs only, and nothing about the reporter', async () => {
-    // Prepare
-    givenItems(
-      caseItem(aCase({ status: 'ORDERS_ISSUED' })),
-      ...urlChunkItems(CASE_ID, CASE_URLS),
-      orderItem(anOrder({ acknowledgedAt: '2026-03-02T02:00:00.000Z', complianceStatus: 'ACKNOWLEDGED', status: 'ACKNOWLEDGED' })),
-      orderItem(anOrder({ operatorId: 'op-social' })),
-    );
+    // Given a case with the URLs of two operators and one unassigned, and an order for each operator
+    await plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+    await writeUrls(CASE_ID, CASE_URLS);
+    await plant.order(anOrder({ acknowledgedAt: '2026-03-02T02:00:00.000Z', complianceStatus: 'ACKNOWLEDGED', status: 'ACKNOWLEDGED' }));
+    await plant.order(anOrder({ operatorId: 'op-social' }));
 
-    // Act
+    // When
     const orders = await listOperatorOrders(webhard);
 
-    // Assess
+    // Then
     expect(orders).toEqual([
       {
         orderId: WEBHARD_ORDER_ID,
@@ -53,60 +66,87 @@ describe('listOperatorOrders', () => {
     expect(JSON.stringify(orders)).not.toMatch(/social|unknown|SC-2026|Victim|support/);
   });
 
-  it('lists nothing for an operator without orders', async () => {
-    expect(await listOperatorOrders({ ...webhard, operatorId: 'op-quiet' })).toEqual([]);
+  it('lists the orders of several cases newest first', async () => {
+    // Given
+    await plant.order(anOrder({ caseId: OTHER_CASE_ID, issuedAt: '2026-03-01T01:00:00.000Z' }));
+    await plant.order(anOrder());
+
+    // When
+    const orders = await listOperatorOrders(webhard);
+
+    // Then
+    expect(orders.map((order) => order.orderId)).toEqual([WEBHARD_ORDER_ID, orderIdFor(OTHER_CASE_ID, 'op-webhard')]);
+  });
+
+  it.each([
+    ['an operator without orders', { ...webhard, operatorId: 'op-quiet' }],
+    ['an identity without an operator', { userId: 'staff-kim', roles: ['staff'] } as Identity],
+  ])('lists nothing for %s', async (_, identity) => {
+    await givenOrder();
+    expect(await listOperatorOrders(identity)).toEqual([]);
   });
 });
 
 describe('acknowledgeOrder', () => {
-  it('acknowledges an issued order and audits it', async () => {
-    // Prepare
-    givenOrder();
+  it('acknowledges an issued order and audits it; the order stays open', async () => {
+    // Given
+    await givenOrder();
 
-    // Act
+    // When
     const answer = await acknowledgeOrder(webhard, WEBHARD_ORDER_ID, BEFORE_DEADLINE);
 
-    // Assess
+    // Then
     expect(answer).toEqual({ orderId: WEBHARD_ORDER_ID, status: 'ACKNOWLEDGED', acknowledgedAt: BEFORE_DEADLINE });
-    expect(storedOrder()).toMatchObject({ complianceStatus: 'ACKNOWLEDGED', status: 'ACKNOWLEDGED', gsi2pk: 'OPEN_ORDERS' });
-    expect(auditActions()).toEqual(['ORDER_ACKNOWLEDGED']);
+    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ complianceStatus: 'ACKNOWLEDGED', status: 'ACKNOWLEDGED', acknowledgedAt: BEFORE_DEADLINE });
+    expect(await openOrderIds()).toEqual([WEBHARD_ORDER_ID]);
+    expect((await chainOfCase(CASE_ID)).at(-1)).toMatchObject({
+      action: 'ORDER_ACKNOWLEDGED',
+      actor: 'op-webhard',
+      at: BEFORE_DEADLINE,
+      details: { orderId: WEBHARD_ORDER_ID, operatorId: 'op-webhard' },
+    });
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 
-  it('is harmless when repeated', async () => {
-    // Prepare
-    givenOrder();
+  it('is harmless when repeated: it answers the first acknowledgement and audits it once', async () => {
+    // Given
+    await givenOrder();
     await acknowledgeOrder(webhard, WEBHARD_ORDER_ID, BEFORE_DEADLINE);
 
-    // Act
+    // When
     const again = await acknowledgeOrder(webhard, WEBHARD_ORDER_ID, '2026-03-02T13:00:00.000Z');
 
-    // Assess
+    // Then
     expect(again).toEqual({ orderId: WEBHARD_ORDER_ID, status: 'ACKNOWLEDGED', acknowledgedAt: BEFORE_DEADLINE });
-    expect(auditActions()).toEqual(['ORDER_ACKNOWLEDGED']);
+    expect(await actionsOf(CASE_ID)).toEqual([...ISSUED, 'ORDER_ACKNOWLEDGED']);
+  });
+
+  it('records one acknowledgement when two arrive at once, and answers both with it', async () => {
+    // Given
+    await givenOrder();
+
+    // When
+    const answers = await Promise.all([
+      acknowledgeOrder(webhard, WEBHARD_ORDER_ID, '2026-03-02T05:00:00.000Z'),
+      acknowledgeOrder(webhard, WEBHARD_ORDER_ID, BEFORE_DEADLINE),
+    ]);
+
+    // Then
+    const stored = await getOrder(WEBHARD_ORDER_ID);
+    expect(answers.map((answer) => answer.acknowledgedAt)).toEqual([stored?.acknowledgedAt, stored?.acknowledgedAt]);
+    expect(await actionsOf(CASE_ID)).toEqual([...ISSUED, 'ORDER_ACKNOWLEDGED']);
   });
 
   it('keeps an overdue order overdue', async () => {
-    // Prepare
-    givenOrder({ complianceStatus: 'OVERDUE', status: 'OVERDUE' });
+    // Given
+    await givenOrder({ complianceStatus: 'OVERDUE', status: 'OVERDUE' });
 
-    // Act
+    // When
     const answer = await acknowledgeOrder(webhard, WEBHARD_ORDER_ID, AFTER_DEADLINE);
 
-    // Assess
+    // Then
     expect(answer.status).toBe('OVERDUE');
-    expect(storedOrder()).toMatchObject({ complianceStatus: 'OVERDUE', acknowledgedAt: AFTER_DEADLINE });
-  });
-
-  it('answers how the order stands when another request acknowledged it first', async () => {
-    // Prepare
-    givenOrder({ complianceStatus: 'ACKNOWLEDGED', status: 'ACKNOWLEDGED', acknowledgedAt: '2026-03-02T05:00:00.000Z' });
-    givenStaleReadOnce(orderItem(anOrder()));
-
-    // Act
-    const answer = await acknowledgeOrder(webhard, WEBHARD_ORDER_ID, BEFORE_DEADLINE);
-
-    // Assess
-    expect(answer).toEqual({ orderId: WEBHARD_ORDER_ID, status: 'ACKNOWLEDGED', acknowledgedAt: '2026-03-02T05:00:00.000Z' });
+    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ complianceStatus: 'OVERDUE', acknowledgedAt: AFTER_DEADLINE });
   });
 
   it.each([
@@ -114,15 +154,16 @@ describe('acknowledgeOrder', () => {
     ['a missing order', orderIdFor(OTHER_CASE_ID, 'op-webhard')],
     ['a malformed id', 'not-an-order'],
     ['a case id', CASE_ID],
-  ])('answers NotFound for %s', async (_, orderId) => {
-    // Prepare
-    givenOrder({ operatorId: 'op-social' });
+  ])('answers NotFound for %s, changing nothing', async (_, orderId) => {
+    // Given
+    await givenOrder({ operatorId: 'op-social' });
 
-    // Act
+    // When
     const acknowledging = acknowledgeOrder(webhard, orderId, BEFORE_DEADLINE);
 
-    // Assess
+    // Then
     await expect(acknowledging).rejects.toBeInstanceOf(NotFoundError);
+    expect(await actionsOf(CASE_ID)).toEqual(ISSUED);
   });
 });
 
@@ -133,69 +174,91 @@ describe('recordCompliance', () => {
     ['after the deadline, before enforcement ran', {}, AFTER_DEADLINE, 'COMPLIED_LATE'],
     ['after the deadline, once overdue', { complianceStatus: 'OVERDUE', status: 'OVERDUE' }, AFTER_DEADLINE, 'COMPLIED_LATE'],
     ['before the deadline, once acknowledged', { complianceStatus: 'ACKNOWLEDGED', status: 'ACKNOWLEDGED' }, BEFORE_DEADLINE, 'COMPLIED'],
-  ] as const)('records %s as %s, closes the open-order entry and wakes the workflow', async (_, overrides, now, outcome) => {
-    // Prepare
-    givenOrder(overrides);
-    givenItems({ pk: `CASE#${CASE_ID}`, sk: `TOKEN#COMPLIANCE#${WEBHARD_ORDER_ID}`, token: 'token-compliance' });
+  ] as const)('records compliance %s as %s, takes the order off the open list and wakes the workflow', async (_, overrides, now, outcome) => {
+    // Given an order whose workflow waits for compliance
+    await givenOrder(overrides);
+    await givenLiveWait(world, CASE_ID, tokenPurpose.compliance(WEBHARD_ORDER_ID), 'token-compliance', BEFORE_DEADLINE);
 
-    // Act
+    // When
     const answer = await recordCompliance(webhard, WEBHARD_ORDER_ID, { action: 'DELETED', note: 'removed' }, now);
 
-    // Assess
+    // Then
     expect(answer).toEqual({ orderId: WEBHARD_ORDER_ID, status: outcome, compliedAt: now });
-    const stored = storedOrder();
-    expect(stored).toMatchObject({ complianceStatus: outcome, status: outcome, compliedAt: now, complianceAction: 'DELETED', complianceNote: 'removed' });
-    expect(stored).not.toHaveProperty('gsi2pk');
-    expect(stored).not.toHaveProperty('gsi2sk');
-    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'token-compliance', output: JSON.stringify({ outcome }) });
-    expect(auditActions()).toEqual([outcome === 'COMPLIED' ? 'ORDER_COMPLIED' : 'ORDER_COMPLIED_LATE']);
+    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({
+      complianceStatus: outcome,
+      status: outcome,
+      compliedAt: now,
+      complianceAction: 'DELETED',
+      complianceNote: 'removed',
+    });
+    expect(await openOrderIds()).toEqual([]);
+    expect(world.completedWaits).toEqual([{ token: 'token-compliance', output: { outcome } }]);
+    const event = (await chainOfCase(CASE_ID)).at(-1);
+    expect(event).toMatchObject({
+      action: outcome === 'COMPLIED' ? 'ORDER_COMPLIED' : 'ORDER_COMPLIED_LATE',
+      actor: 'op-webhard',
+      details: { orderId: WEBHARD_ORDER_ID, action: 'DELETED', complianceStatus: outcome },
+    });
+    // The operator's note stays on the order, out of the chain
+    expect(JSON.stringify(event)).not.toContain('removed');
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 
   it('keeps a confirmed order’s status CONFIRMED while recording the compliance', async () => {
-    // Prepare
-    givenOrder({ decisionStatus: 'CONFIRMED', status: 'CONFIRMED' });
+    // Given
+    await givenOrder({ decisionStatus: 'CONFIRMED', status: 'CONFIRMED' });
 
-    // Act
+    // When
     const answer = await recordCompliance(webhard, WEBHARD_ORDER_ID, { action: 'DELETED' }, BEFORE_DEADLINE);
 
-    // Assess
+    // Then
     expect(answer.status).toBe('COMPLIED');
-    expect(storedOrder()).toMatchObject({ complianceStatus: 'COMPLIED', status: 'CONFIRMED' });
+    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ complianceStatus: 'COMPLIED', status: 'CONFIRMED' });
   });
 
   it.each([
     ['after the grace period', {}, AFTER_GRACE, WindowClosedError],
     ['a second time', { complianceStatus: 'COMPLIED', status: 'COMPLIED', compliedAt: BEFORE_DEADLINE }, BEFORE_DEADLINE, ConflictError],
     ['on a revoked order', { decisionStatus: 'REVOKED', status: 'REVOKED' }, BEFORE_DEADLINE, ConflictError],
+    ['on an overturned order', { decisionStatus: 'OVERTURNED', status: 'OVERTURNED' }, BEFORE_DEADLINE, ConflictError],
   ] as const)('refuses compliance %s, changing nothing', async (_, overrides, now, errorClass) => {
-    // Prepare
-    givenOrder(overrides);
-    const before = storedOrder();
+    // Given
+    await givenOrder(overrides);
+    await givenLiveWait(world, CASE_ID, tokenPurpose.compliance(WEBHARD_ORDER_ID), 'token-compliance', BEFORE_DEADLINE);
+    const before = await getOrder(WEBHARD_ORDER_ID);
 
-    // Act
+    // When
     const recording = recordCompliance(webhard, WEBHARD_ORDER_ID, { action: 'BLOCKED' }, now);
 
-    // Assess
+    // Then
     await expect(recording).rejects.toBeInstanceOf(errorClass);
-    expect(storedOrder()).toEqual(before);
-    expect(sfnMock).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+    expect(await getOrder(WEBHARD_ORDER_ID)).toEqual(before);
+    expect(await actionsOf(CASE_ID)).toEqual(ISSUED);
+    expect(world.completedWaits).toEqual([]);
   });
 
-  it('answers CONFLICT when another report of compliance landed between its read and its write', async () => {
-    // Prepare
-    givenOrder({ complianceStatus: 'COMPLIED', status: 'COMPLIED', compliedAt: BEFORE_DEADLINE });
-    givenStaleReadOnce(orderItem(anOrder()));
+  it('records one of two reports of compliance sent at once and tells the other it was already reported', async () => {
+    // Given
+    await givenOrder();
 
-    // Act
-    const recording = recordCompliance(webhard, WEBHARD_ORDER_ID, { action: 'DELETED' }, BEFORE_DEADLINE);
+    // When
+    const [first, second] = await Promise.allSettled([
+      recordCompliance(webhard, WEBHARD_ORDER_ID, { action: 'DELETED' }, BEFORE_DEADLINE),
+      recordCompliance(webhard, WEBHARD_ORDER_ID, { action: 'BLOCKED' }, BEFORE_DEADLINE),
+    ]);
 
-    // Assess
-    await expect(recording).rejects.toThrow(/already reported/);
+    // Then
+    const outcomes = [first, second].map((result) => result.status).sort();
+    expect(outcomes).toEqual(['fulfilled', 'rejected']);
+    const refused = [first, second].find((result) => result.status === 'rejected');
+    expect(refused?.status === 'rejected' ? refused.reason : undefined).toBeInstanceOf(ConflictError);
+    expect(await actionsOf(CASE_ID)).toEqual([...ISSUED, 'ORDER_COMPLIED']);
   });
 
   it('answers NotFound for another operator’s order', async () => {
-    givenOrder({ operatorId: 'op-social' });
+    await givenOrder({ operatorId: 'op-social' });
     await expect(recordCompliance(webhard, SOCIAL_ORDER_ID, { action: 'DELETED' }, BEFORE_DEADLINE)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await getOrder(SOCIAL_ORDER_ID)).toMatchObject({ complianceStatus: 'ISSUED' });
   });
 });
 
@@ -210,49 +273,72 @@ describe('fileAppeal', () => {
   const grounds = { grounds: 'The video is a licensed production with consenting adults.' };
   const IN_WINDOW = '2026-03-20T00:00:00.000Z';
 
-  it('files one appeal for a confirmed order inside its window', async () => {
-    // Prepare
-    givenOrder(confirmed);
+  it('files one appeal for a confirmed order inside its window: the order records it and the appeal follows', async () => {
+    // Given
+    await givenOrder(confirmed);
 
-    // Act
+    // When
     const answer = await fileAppeal(webhard, WEBHARD_ORDER_ID, grounds, IN_WINDOW);
 
-    // Assess
+    // Then
     expect(answer).toEqual({ appealId: APPEAL_ID });
-    expect(storedOrder()).toMatchObject({ decisionStatus: 'APPEALED', status: 'APPEALED', appealId: APPEAL_ID });
-    expect(storedItem(`CASE#${CASE_ID}`, `APPEAL#${APPEAL_ID}`)).toMatchObject({
+    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ decisionStatus: 'APPEALED', status: 'APPEALED', appealId: APPEAL_ID });
+    expect(await getAppeal(APPEAL_ID)).toEqual({
+      appealId: APPEAL_ID,
+      caseId: CASE_ID,
       orderId: WEBHARD_ORDER_ID,
       operatorId: 'op-webhard',
       status: 'FILED',
       filedAt: IN_WINDOW,
       grounds: grounds.grounds,
     });
-    expect(auditActions()).toEqual(['APPEAL_FILED']);
+    const chain = await chainOfCase(CASE_ID);
+    expect(chain.slice(-2)).toMatchObject([
+      { action: 'ORDER_APPEALED', actor: 'op-webhard', details: { orderId: WEBHARD_ORDER_ID, appealId: APPEAL_ID } },
+      { action: 'APPEAL_FILED', details: { appealId: APPEAL_ID, orderId: WEBHARD_ORDER_ID, operatorId: 'op-webhard' } },
+    ]);
+    // The grounds are the operator's own words: on the appeal, not in the chain
+    expect(JSON.stringify(chain)).not.toContain('licensed production');
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 
   it('answers CONFLICT to a second appeal', async () => {
-    // Prepare
-    givenOrder(confirmed);
+    // Given
+    await givenOrder(confirmed);
     await fileAppeal(webhard, WEBHARD_ORDER_ID, grounds, IN_WINDOW);
 
-    // Act
+    // When
     const again = fileAppeal(webhard, WEBHARD_ORDER_ID, grounds, IN_WINDOW);
 
-    // Assess
+    // Then
     await expect(again).rejects.toBeInstanceOf(ConflictError);
+    expect((await actionsOf(CASE_ID)).filter((action) => action === 'APPEAL_FILED')).toHaveLength(1);
   });
 
-  it('finishes an appeal whose order was not marked before a crash', async () => {
-    // Prepare
-    givenOrder(confirmed);
-    givenItems({ pk: `CASE#${CASE_ID}`, sk: `APPEAL#${APPEAL_ID}`, ...anAppeal({ appealId: APPEAL_ID }) });
+  it('leaves the appeal of an order whose request died after its commit to the sweeper; the retry is told it was filed', async () => {
+    // Given the order recorded the appeal, and the process died before the appeal was filed
+    await crashAfterCommit(world, {
+      given: () => givenOrder(confirmed),
+      act: () => fileAppeal(webhard, WEBHARD_ORDER_ID, grounds, IN_WINDOW),
+      action: 'ORDER_APPEALED',
+    });
+    expect(await getAppeal(APPEAL_ID)).toBeUndefined();
 
-    // Act
-    const answer = await fileAppeal(webhard, WEBHARD_ORDER_ID, grounds, IN_WINDOW);
+    // When the operator sends it again
+    const retry = fileAppeal(webhard, WEBHARD_ORDER_ID, grounds, IN_WINDOW);
 
-    // Assess
-    expect(answer).toEqual({ appealId: APPEAL_ID });
-    expect(storedOrder()).toMatchObject({ decisionStatus: 'APPEALED' });
+    // Then it is told that its appeal stands
+    await expect(retry).rejects.toBeInstanceOf(ConflictError);
+    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ decisionStatus: 'APPEALED', appealId: APPEAL_ID });
+
+    // When the sweeper runs
+    const counts = await sweep(plus(IN_WINDOW, 180));
+
+    // Then the appeal is filed, once
+    expect(counts).toMatchObject({ leftoversSettled: 1, failed: 0 });
+    expect(await getAppeal(APPEAL_ID)).toMatchObject({ status: 'FILED', filedAt: IN_WINDOW, grounds: grounds.grounds });
+    expect(await actionsOf(CASE_ID)).toEqual([...ISSUED, 'ORDER_APPEALED', 'APPEAL_FILED']);
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 
   it.each([
@@ -260,20 +346,21 @@ describe('fileAppeal', () => {
     ['for a revoked order', { decisionStatus: 'REVOKED', status: 'REVOKED' }, IN_WINDOW],
     ['at the end of the window', confirmed, '2026-03-25T00:00:00.000Z'],
     ['after the window', confirmed, '2026-03-26T00:00:00.000Z'],
-  ] as const)('answers WINDOW_CLOSED %s', async (_, overrides, now) => {
-    // Prepare
-    givenOrder(overrides as Partial<OrderRecord>);
+  ] as const)('answers WINDOW_CLOSED %s, filing nothing', async (_, overrides, now) => {
+    // Given
+    await givenOrder(overrides as Partial<OrderRecord>);
 
-    // Act
+    // When
     const filing = fileAppeal(webhard, WEBHARD_ORDER_ID, grounds, now);
 
-    // Assess
+    // Then
     await expect(filing).rejects.toBeInstanceOf(WindowClosedError);
-    expect(storedItem(`CASE#${CASE_ID}`, `APPEAL#${APPEAL_ID}`)).toBeUndefined();
+    expect(await getAppeal(APPEAL_ID)).toBeUndefined();
+    expect(await actionsOf(CASE_ID)).toEqual(ISSUED);
   });
 
   it('answers NotFound for another operator’s order', async () => {
-    givenOrder({ ...confirmed, operatorId: 'op-social' });
+    await givenOrder({ ...confirmed, operatorId: 'op-social' });
     await expect(fileAppeal(webhard, SOCIAL_ORDER_ID, grounds, IN_WINDOW)).rejects.toBeInstanceOf(NotFoundError);
   });
 });

@@ -1,13 +1,17 @@
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../../shared/runtime/logger';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Identity } from '../../../shared/domain/authz';
+import { caseDecider } from '../../../shared/domain/deciders/case';
 import { ConflictError, ValidationError } from '../../../shared/domain/errors';
 import type { ReportRequest } from '../../../shared/domain/model';
-import { caseItem, operatorItem } from '../../../shared/store/repository';
+import { logger } from '../../../shared/runtime/logger';
+import { act } from '../../../shared/services/acts';
 import { fileReport, listOwnReports } from '../../../shared/services/reports';
-import { givenItems, resetAws, sfnMock, storedItem, storedItems } from '../../support/fake-table';
-import { aCase, anOperator, CASE_ID, CASE_URLS, OTHER_CASE_ID, urlChunkItems } from '../../support/records';
+import { refs } from '../../../shared/store/keys';
+import { getCase, getCaseUrls, getIdempotencyRecord, listCasesByReporter, writeUrls } from '../../../shared/store/repository';
+import { actionsOf, expectConsistentStream, plant } from '../../support/given';
+import { aCase, anOperator, CASE_ID, CASE_URLS, OTHER_CASE_ID } from '../../support/records';
+import { startWorld, type World } from '../../support/world';
+import { chainOfCase } from './world-steps';
 
 const NOW = '2026-03-02T09:00:00.000Z';
 const reporter: Identity = { userId: 'support-center', roles: ['reporter'] };
@@ -20,164 +24,184 @@ const report: ReportRequest = {
   summary: 'Secret summary about the victim',
 };
 
-function givenOperators(): void {
-  givenItems(
-    operatorItem(anOperator()),
-    operatorItem(anOperator({ operatorId: 'op-social', domains: ['social.example'], contactEmails: ['legal@social.example'] })),
-  );
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+beforeEach(async () => {
+  await world.reset();
+});
+
+async function givenOperators(): Promise<void> {
+  await plant.operator(anOperator());
+  await plant.operator(anOperator({ operatorId: 'op-social', domains: ['social.example'], contactEmails: ['legal@social.example'] }));
 }
+const urlsOf = async (caseId: string, operatorId: string | null) => (await getCaseUrls(caseId, operatorId)).map((url) => url.url);
 
 describe('fileReport', () => {
-  beforeEach(() => {
-    resetAws();
-    givenOperators();
+  beforeEach(async () => {
+    await givenOperators();
   });
 
   it('stores a pending case with its URLs matched to operators, audits it without victim data, and starts the workflow', async () => {
-    // Act
+    // When
     const filed = await fileReport(reporter, report, undefined, NOW);
 
-    // Assess
+    // Then
     expect(filed).toMatchObject({ created: true, status: 'PENDING_APPROVAL' });
-    const stored = storedItem(`CASE#${filed.caseId}`, 'CASE');
-    expect(stored).toMatchObject({
+    expect(await getCase(filed.caseId)).toMatchObject({
+      caseId: filed.caseId,
       status: 'PENDING_APPROVAL',
+      createdAt: NOW,
       createdBy: 'support-center',
       policyId: 'kr-kcsc',
       procedure: 'interim-then-review',
       urlCount: 3,
       approvals: [],
       approvalDeadlineAt: '2026-03-02T11:00:00.000Z',
-      gsi2pk: 'REPORTER#support-center',
+      summary: report.summary,
+      reporter: report.reporter,
     });
-    const chunks = storedItems({ pk: `CASE#${filed.caseId}`, skPrefix: 'URLS#' });
-    expect(chunks.map((chunk) => chunk.sk)).toEqual(['URLS#op-social#0000', 'URLS#op-webhard#0000', 'URLS#~UNASSIGNED#0000']);
-    const [event] = storedItems({ pk: `CASE#${filed.caseId}`, skPrefix: 'AUDIT#' });
-    expect(event).toMatchObject({ action: 'REPORT_FILED', actor: 'support-center', details: { urlCount: 3, category: 'ILLEGAL_FILMING' } });
-    const auditText = JSON.stringify(event);
-    expect(auditText).not.toContain('Secret summary');
-    expect(auditText).not.toContain('SC-REF-77');
-    expect(auditText).not.toContain('webhard.example');
-    expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, { name: filed.caseId, input: JSON.stringify({ caseId: filed.caseId }) });
+    expect((await listCasesByReporter('support-center')).map((record) => record.caseId)).toEqual([filed.caseId]);
+    expect(await urlsOf(filed.caseId, 'op-webhard')).toEqual(['https://webhard.example/v/123']);
+    expect(await urlsOf(filed.caseId, 'op-social')).toEqual(['https://social.example/p/9']);
+    expect(await urlsOf(filed.caseId, null)).toEqual(['https://nobody.example/x']);
+    const chain = await chainOfCase(filed.caseId);
+    expect(chain).toMatchObject([
+      { seq: 1, action: 'REPORT_FILED', actor: 'support-center', at: NOW, details: { urlCount: 3, category: 'ILLEGAL_FILMING', procedure: 'interim-then-review' } },
+    ]);
+    expect(JSON.stringify(chain)).not.toMatch(/Secret summary|SC-REF-77|example/);
+    expect([...world.executions]).toEqual([filed.caseId]);
+    await expectConsistentStream(refs.case(filed.caseId).root);
   });
 
   it('logs no URL, summary or reporter reference', async () => {
-    // Prepare
+    // Given
     const lines: unknown[] = [];
     const spies = (['debug', 'info', 'warn', 'error'] as const).map((level) =>
       vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => void lines.push(args)),
     );
 
-    // Act
-    await fileReport(reporter, report, 'key-log', NOW);
-    spies.forEach((spy) => spy.mockRestore());
+    // When
+    try {
+      await fileReport(reporter, report, 'key-log', NOW);
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
 
-    // Assess
+    // Then
     expect(lines.length).toBeGreaterThan(0);
     expect(JSON.stringify(lines)).not.toMatch(/example|Secret summary|SC-REF-77/);
   });
 
   it('opens the case under prior review when the policy votes first', async () => {
-    // Prepare
-    resetAws({ POLICY_JSON: JSON.stringify({ procedure: 'vote-first' }) });
-    givenOperators();
+    // Given
+    await world.reset({ procedure: 'vote-first' });
+    await givenOperators();
 
-    // Act
+    // When
     const filed = await fileReport(reporter, report, undefined, NOW);
 
-    // Assess
+    // Then
     expect(filed.status).toBe('UNDER_PRIOR_REVIEW');
-    const stored = storedItem(`CASE#${filed.caseId}`, 'CASE');
-    expect(stored).toMatchObject({ status: 'UNDER_PRIOR_REVIEW', procedure: 'vote-first' });
+    expect(await getCase(filed.caseId)).toMatchObject({ status: 'UNDER_PRIOR_REVIEW', procedure: 'vote-first' });
+    expect((await chainOfCase(filed.caseId))[0]?.details).toMatchObject({ procedure: 'vote-first' });
   });
 
-  it('answers the same case for the same Idempotency-Key and body, without a second case', async () => {
-    // Prepare
+  it('answers the same case for the same Idempotency-Key and body, without a second case or event', async () => {
+    // Given
     const first = await fileReport(reporter, report, 'key-1', NOW);
 
-    // Act
+    // When
     const again = await fileReport(reporter, { ...report }, 'key-1', '2026-03-02T09:00:05.000Z');
 
-    // Assess
+    // Then
     expect(again).toEqual({ created: false, caseId: first.caseId, status: 'PENDING_APPROVAL' });
-    expect(storedItems({ pk: `CASE#${first.caseId}`, skPrefix: 'AUDIT#' })).toHaveLength(1);
-    expect(sfnMock).toHaveReceivedCommandTimes(StartExecutionCommand, 2);
+    expect(await actionsOf(first.caseId)).toEqual(['REPORT_FILED']);
+    expect(await listCasesByReporter('support-center')).toHaveLength(1);
   });
 
   it('refuses the same Idempotency-Key with a different body', async () => {
-    // Prepare
+    // Given
     await fileReport(reporter, report, 'key-1', NOW);
 
-    // Act
+    // When
     const filing = fileReport(reporter, { ...report, category: 'SYNTHETIC_SEXUAL_IMAGERY' }, 'key-1', NOW);
 
-    // Assess
+    // Then
     await expect(filing).rejects.toBeInstanceOf(ConflictError);
+    expect(await listCasesByReporter('support-center')).toHaveLength(1);
   });
 
   it('keeps Idempotency-Keys apart per user', async () => {
-    // Prepare
+    // Given
     const first = await fileReport(reporter, report, 'key-1', NOW);
 
-    // Act
+    // When
     const other = await fileReport({ userId: 'staff-kim', roles: ['staff'] }, report, 'key-1', NOW);
 
-    // Assess
+    // Then
     expect(other.created).toBe(true);
     expect(other.caseId).not.toBe(first.caseId);
   });
 
-  it('finishes a filing that stopped after reserving its key, on the reserved case id', async () => {
-    // Prepare
-    await fileReport(reporter, report, 'key-1', NOW);
-    const reserved = storedItem('IDEMPOTENCY#support-center#key-1', 'IDEMPOTENCY');
+  it('finishes a filing that stopped right after reserving its key, on the reserved case id and time', async () => {
+    // Given the request reserved its key (the first AWS call) and then the process died
+    world.faults.arm({ at: 1, when: 'after', crash: true });
+    await expect(fileReport(reporter, report, 'key-1', NOW)).rejects.toThrow(/injected fault/);
+    world.faults.disarm();
+    const reserved = await getIdempotencyRecord('support-center', 'key-1');
+    expect(reserved).toMatchObject({ createdAt: NOW });
     const caseId = String(reserved?.caseId);
-    resetAws();
-    givenOperators();
-    givenItems({ pk: 'IDEMPOTENCY#support-center#key-1', sk: 'IDEMPOTENCY', ...reserved });
+    expect(await getCase(caseId)).toBeUndefined();
 
-    // Act
+    // When the client retries a minute later
     const retried = await fileReport(reporter, report, 'key-1', '2026-03-02T09:01:00.000Z');
 
-    // Assess
+    // Then the reserved case is filed, as of the first request
     expect(retried).toEqual({ created: true, caseId, status: 'PENDING_APPROVAL' });
-    expect(storedItem(`CASE#${caseId}`, 'CASE')).toMatchObject({ createdAt: NOW });
+    expect(await getCase(caseId)).toMatchObject({ createdAt: NOW, approvalDeadlineAt: '2026-03-02T11:00:00.000Z' });
+    expect(await actionsOf(caseId)).toEqual(['REPORT_FILED']);
+    expect(world.executions.has(caseId)).toBe(true);
   });
 
   it('does not touch a case that moved on when its key is replayed', async () => {
-    // Prepare
+    // Given a filed case that staff approved since
     const first = await fileReport(reporter, report, 'key-1', NOW);
-    givenItems(caseItem(aCase({ caseId: first.caseId, createdBy: 'support-center', status: 'ORDERS_ISSUED' })));
-    sfnMock.resetHistory();
+    for (const userId of ['staff-lee', 'staff-park']) {
+      await act(caseDecider, refs.case(first.caseId), { type: 'DECIDE_APPROVAL', identity: { userId, roles: ['staff'] }, decision: 'APPROVE' }, NOW);
+    }
+    world.executions.clear();
 
-    // Act
+    // When
     const again = await fileReport(reporter, report, 'key-1', NOW);
 
-    // Assess
+    // Then
     expect(again).toEqual({ created: false, caseId: first.caseId, status: 'ORDERS_ISSUED' });
-    expect(sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(await actionsOf(first.caseId)).toEqual(['REPORT_FILED', 'APPROVAL_GIVEN', 'APPROVAL_GIVEN']);
+    expect(world.executions.size).toBe(0);
   });
 
   it.each(['', 'has space', 'x'.repeat(129), 'ünï'])('refuses the malformed Idempotency-Key %j', async (key) => {
     await expect(fileReport(reporter, report, key, NOW)).rejects.toBeInstanceOf(ValidationError);
+    expect(await listCasesByReporter('support-center')).toEqual([]);
   });
 });
 
 describe('listOwnReports', () => {
-  beforeEach(() => resetAws());
-
   it('lists only the caller’s reports, with the status in plain words and the URLs', async () => {
-    // Prepare
-    givenItems(
-      caseItem(aCase({ createdBy: 'support-center', status: 'ORDERS_ISSUED' })),
-      caseItem(aCase({ caseId: OTHER_CASE_ID, createdBy: 'staff-kim' })),
-      ...urlChunkItems(CASE_ID, CASE_URLS),
-    );
+    // Given
+    await plant.case(aCase({ createdBy: 'support-center', status: 'ORDERS_ISSUED' }));
+    await plant.case(aCase({ caseId: OTHER_CASE_ID, createdBy: 'staff-kim' }));
+    await writeUrls(CASE_ID, CASE_URLS);
 
-    // Act
+    // When
     const reports = await listOwnReports(reporter, 'en');
 
-    // Assess
+    // Then
     expect(reports).toEqual([
       {
         caseId: CASE_ID,
@@ -187,16 +211,29 @@ describe('listOwnReports', () => {
         urls: expect.arrayContaining(CASE_URLS.map((url) => url.url)),
       },
     ]);
+    expect(reports[0]?.urls).toHaveLength(CASE_URLS.length);
+  });
+
+  it('lists the newest report first', async () => {
+    // Given
+    await plant.case(aCase({ caseId: OTHER_CASE_ID, createdBy: 'support-center', createdAt: '2026-03-01T00:00:00.000Z' }));
+    await plant.case(aCase({ createdBy: 'support-center' }));
+
+    // When
+    const reports = await listOwnReports(reporter, 'en');
+
+    // Then
+    expect(reports.map((entry) => entry.caseId)).toEqual([CASE_ID, OTHER_CASE_ID]);
   });
 
   it('speaks the policy’s language by default', async () => {
-    // Prepare
-    givenItems(caseItem(aCase({ createdBy: 'support-center' })));
+    // Given
+    await plant.case(aCase({ createdBy: 'support-center' }));
 
-    // Act
+    // When
     const [first] = await listOwnReports(reporter);
 
-    // Assess
+    // Then
     expect(first?.status).toBe('승인 대기 중');
   });
 });

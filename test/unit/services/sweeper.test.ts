@@ -1,26 +1,36 @@
-import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+/**
+ * The sweeper on the world: reminders are acts (REMINDER_DUE, then one REMINDER notice), and
+ * the safety net finishes what the workflow or a fault left: deadlines and reviews past their
+ * time, reviews whose outcome is certain, acts left unsettled, cases without an execution, and
+ * waits whose act happened.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../../shared/domain/ids';
-import type { OrderRecord, ReviewRecord } from '../../../shared/domain/model';
-import { anOperator, anOrder as sharedOrder } from '../../support/records';
+import type { CaseRecord, OrderRecord, ReviewRecord, VoteRecord } from '../../../shared/domain/model';
+import { tokenPurpose } from '../../../shared/domain/waits';
 import { enforceDeadline } from '../../../shared/services/deadlines';
-import { closeReviewAtDeadline } from '../../../shared/services/reviews';
-import { sweep } from '../../../shared/services/sweeper';
-import { keys } from '../../../shared/store/keys';
-import { operatorItem, orderItem, reviewItem } from '../../../shared/store/repository';
-import { givenItems, resetAws, sfnMock, storedItem } from '../../support/fake-table';
+import { recordCompliance } from '../../../shared/services/operator-orders';
+import { sweep, type SweepCounts } from '../../../shared/services/sweeper';
+import { refs } from '../../../shared/store/keys';
+import { getCase, getOrder, getReview, getTaskToken, listOpenReviews } from '../../../shared/store/repository';
+import { actionsOf, expectConsistentStream, plant } from '../../support/given';
+import { aCase, anOperator, anOrder as sharedOrder, aReview as sharedReview } from '../../support/records';
+import { STAFF_EMAILS, startWorld, type World } from '../../support/world';
+import { chainOfCase, crashAfterCommit, givenLiveWait, plus, unsettledOfCase } from './world-steps';
 
-vi.mock('../../../shared/services/deadlines', () => ({ enforceDeadline: vi.fn() }));
-vi.mock('../../../shared/services/reviews', () => ({ closeReviewAtDeadline: vi.fn() }));
+// The real enforcement, which one test makes fail once.
+vi.mock('../../../shared/services/deadlines', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../../shared/services/deadlines')>();
+  return { ...actual, enforceDeadline: vi.fn(actual.enforceDeadline) };
+});
 
-const sesMock = mockClient(SESClient);
-
-const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-11-24T05:00:00.000Z'), new Uint8Array(10).fill(3)));
+const CREATED_AT = '2026-11-24T05:00:00.000Z';
+const CASE_ID = caseIdFrom(ulidFrom(Date.parse(CREATED_AT), new Uint8Array(10).fill(3)));
 const OTHER_CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-11-24T05:30:00.000Z'), new Uint8Array(10).fill(4)));
 const ORDER_ID = orderIdFor(CASE_ID, 'op-webhard');
+const OTHER_ORDER_ID = orderIdFor(OTHER_CASE_ID, 'op-webhard');
 const REVIEW_ID = reviewIdFor(CASE_ID, 'POST_REVIEW');
+const OPERATOR_MAIL = ['notices@webhard.example'];
 
 // kr-kcsc: 24 hours to comply, reminders 12 hours and 2 hours before the deadline.
 const ISSUED_AT = '2026-11-24T06:00:00.000Z';
@@ -28,198 +38,424 @@ const DEADLINE = '2026-11-25T06:00:00.000Z';
 const FIRST_REMINDER = '2026-11-24T18:00:00.000Z';
 const SECOND_REMINDER = '2026-11-25T04:00:00.000Z';
 
-const operator = anOperator();
+const NOTHING: SweepCounts = { reminders: 0, enforced: 0, reviewsClosed: 0, leftoversSettled: 0, executionsStarted: 0, waitsCompleted: 0, failed: 0 };
+
+function theCase(change: Partial<CaseRecord> = {}): CaseRecord {
+  return aCase({ caseId: CASE_ID, createdAt: CREATED_AT, status: 'ORDERS_ISSUED', ordersIssuedAt: ISSUED_AT, ...change });
+}
 
 /** An order of this file's case, issued at ISSUED_AT under the Korean policy. */
 function anOrder(change: Partial<OrderRecord> = {}): OrderRecord {
-  return sharedOrder({
-    caseId: CASE_ID,
-    urlCount: 1,
-    issuedAt: ISSUED_AT,
-    deadlineAt: DEADLINE,
-    graceEndsAt: '2026-12-02T06:00:00.000Z',
-    ...change,
-  });
+  return sharedOrder({ caseId: CASE_ID, urlCount: 1, issuedAt: ISSUED_AT, deadlineAt: DEADLINE, graceEndsAt: '2026-12-02T06:00:00.000Z', ...change });
 }
 
-const aReview = (closesAt: string): ReviewRecord => ({
-  reviewId: REVIEW_ID,
-  kind: 'POST_REVIEW',
-  caseId: CASE_ID,
-  orderIds: [ORDER_ID],
-  status: 'OPEN',
-  openedAt: ISSUED_AT,
-  closesAt,
-  extended: false,
-  eligibleMembers: ['member-1', 'member-2', 'member-3'],
-  recusals: {},
-  votes: {},
+const aReview = (change: Partial<ReviewRecord> = {}): ReviewRecord =>
+  sharedReview({ reviewId: REVIEW_ID, caseId: CASE_ID, orderIds: [ORDER_ID], openedAt: ISSUED_AT, ...change });
+
+const ballot = (decision: VoteRecord['decision']): VoteRecord => ({ decision, at: ISSUED_AT });
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+beforeEach(async () => {
+  await world.reset();
+  vi.mocked(enforceDeadline).mockClear();
 });
 
-const at = (iso: string, plusSeconds: number) => new Date(Date.parse(iso) + plusSeconds * 1000).toISOString();
-const storedOrder = (orderId = ORDER_ID, caseId = CASE_ID) =>
-  storedItem(`CASE#${caseId}`, `ORDER#${orderId}`) as unknown as OrderRecord;
-const emails = () => sesMock.commandCalls(SendEmailCommand).map((call) => call.args[0].input);
-
-beforeEach(() => {
-  resetAws({ STAFF_EMAILS: '' });
-  sesMock.reset();
-  let sent = 0;
-  sesMock.on(SendEmailCommand).callsFake(() => ({ MessageId: `msg-${++sent}` }));
-  vi.mocked(enforceDeadline).mockReset().mockResolvedValue({ outcome: 'OVERDUE', secondsToGraceEnd: 604_800 });
-  vi.mocked(closeReviewAtDeadline).mockReset().mockResolvedValue({ decided: true, outcome: 'CONFIRMED', secondsToClose: 0 });
-  givenItems(operatorItem(operator));
-});
+/** The operator, the case with its orders issued (its execution running), and the order. */
+async function givenOrder(change: Partial<OrderRecord> = {}): Promise<void> {
+  await plant.operator(anOperator());
+  await plant.case(theCase());
+  await plant.order(anOrder(change));
+}
 
 describe('sweep: reminders', () => {
-  it('sends a due reminder once and records it, however often it runs', async () => {
-    // Prepare
-    givenItems(orderItem(anOrder()));
-    const now = at(FIRST_REMINDER, 5);
-    // Act
+  it('sends a due reminder once, as an act that records it and then its notice, however often it runs', async () => {
+    // Given
+    await givenOrder();
+    const now = plus(FIRST_REMINDER, 5);
+
+    // When
     const first = await sweep(now);
-    const second = await sweep(at(now, 60));
-    // Assess
-    expect(first).toEqual({ reminders: 1, enforced: 0, reviewsClosed: 0, failed: 0 });
-    expect(second.reminders).toBe(0);
-    expect(emails()).toHaveLength(1);
-    expect(emails()[0]?.Message?.Subject?.Data).toContain(ORDER_ID);
-    expect(emails()[0]?.Message?.Subject?.Data).toContain('12시간');
-    expect(storedOrder().remindersSent).toEqual([FIRST_REMINDER]);
-    expect(storedOrder().notices).toMatchObject([{ kind: 'REMINDER', messageId: 'msg-1' }]);
+    const second = await sweep(plus(now, 60));
+
+    // Then
+    expect(first).toEqual({ ...NOTHING, reminders: 1 });
+    expect(second).toEqual(NOTHING);
+    expect(world.mails).toHaveLength(1);
+    expect(world.mails[0]?.to).toEqual(OPERATOR_MAIL);
+    expect(world.mails[0]?.subject).toContain(ORDER_ID);
+    expect(world.mails[0]?.subject).toContain('12시간');
+    const order = await getOrder(ORDER_ID);
+    expect(order?.remindersSent).toEqual([FIRST_REMINDER]);
+    expect(order?.notices).toMatchObject([{ kind: 'REMINDER', messageId: 'message-1', eventKey: `reminder:${ORDER_ID}:${FIRST_REMINDER}` }]);
+    expect((await chainOfCase(CASE_ID)).slice(-2)).toMatchObject([
+      { action: 'REMINDER_DUE', actor: 'system', at: now, details: { orderId: ORDER_ID, reminderAt: FIRST_REMINDER, due: [FIRST_REMINDER] } },
+      { action: 'NOTICE_SENT', details: { orderId: ORDER_ID, kind: 'REMINDER', messageId: 'message-1' } },
+    ]);
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 
   it('sends nothing before the first reminder is due', async () => {
-    // Prepare
-    givenItems(orderItem(anOrder()));
-    // Act
-    const counts = await sweep(at(FIRST_REMINDER, -1));
-    // Assess
+    // Given
+    await givenOrder();
+
+    // When
+    const counts = await sweep(plus(FIRST_REMINDER, -1));
+
+    // Then
     expect(counts.reminders).toBe(0);
-    expect(emails()).toHaveLength(0);
+    expect(world.mails).toEqual([]);
+    expect(await actionsOf(CASE_ID)).toEqual(['REPORT_FILED', 'ORDER_ISSUED']);
   });
 
   it('sends the second reminder when the first one was already sent', async () => {
-    // Prepare
-    givenItems(orderItem(anOrder({ remindersSent: [FIRST_REMINDER] })));
-    // Act
-    await sweep(at(SECOND_REMINDER, 1));
-    // Assess
-    expect(emails()).toHaveLength(1);
-    expect(storedOrder().remindersSent).toEqual([FIRST_REMINDER, SECOND_REMINDER]);
+    // Given
+    await givenOrder({ remindersSent: [FIRST_REMINDER] });
+
+    // When
+    await sweep(plus(SECOND_REMINDER, 1));
+
+    // Then
+    expect(world.mails.map((mail) => mail.subject)).toEqual([expect.stringContaining('2시간')]);
+    expect((await getOrder(ORDER_ID))?.remindersSent).toEqual([FIRST_REMINDER, SECOND_REMINDER]);
   });
 
   it('after a pause sends only the latest due reminder and records both', async () => {
-    // Prepare
-    givenItems(orderItem(anOrder()));
-    // Act
-    const counts = await sweep(at(SECOND_REMINDER, 30));
-    // Assess
+    // Given
+    await givenOrder();
+
+    // When
+    const counts = await sweep(plus(SECOND_REMINDER, 30));
+
+    // Then
     expect(counts.reminders).toBe(1);
-    expect(emails()).toHaveLength(1);
-    expect(emails()[0]?.Message?.Subject?.Data).toContain('2시간');
-    expect(storedOrder().remindersSent).toEqual([FIRST_REMINDER, SECOND_REMINDER]);
+    expect(world.mails.map((mail) => mail.subject)).toEqual([expect.stringContaining('2시간')]);
+    expect((await getOrder(ORDER_ID))?.remindersSent).toEqual([FIRST_REMINDER, SECOND_REMINDER]);
+    expect((await chainOfCase(CASE_ID)).find((event) => event.action === 'REMINDER_DUE')?.details).toEqual({
+      orderId: ORDER_ID,
+      reminderAt: SECOND_REMINDER,
+      due: [FIRST_REMINDER, SECOND_REMINDER],
+    });
   });
 
   it.each([
-    { what: 'a lifted order', order: anOrder({ decisionStatus: 'REVOKED', status: 'REVOKED' }) },
-    { what: 'an order past its deadline', order: anOrder({ remindersSent: [FIRST_REMINDER] }), now: at(DEADLINE, 10) },
+    { what: 'a lifted order', order: { decisionStatus: 'REVOKED', status: 'REVOKED' } as const, now: plus(SECOND_REMINDER, 1) },
+    { what: 'a complied order', order: { complianceStatus: 'COMPLIED', status: 'COMPLIED' } as const, now: plus(SECOND_REMINDER, 1) },
+    { what: 'an order past its deadline', order: { remindersSent: [FIRST_REMINDER] }, now: plus(DEADLINE, 10) },
   ])('reminds nobody of $what', async ({ order, now }) => {
-    // Prepare
-    givenItems(orderItem(order));
-    // Act
-    const counts = await sweep(now ?? at(SECOND_REMINDER, 1));
-    // Assess
+    // Given
+    await givenOrder(order);
+
+    // When
+    const counts = await sweep(now);
+
+    // Then
     expect(counts.reminders).toBe(0);
-    expect(emails()).toHaveLength(0);
+    expect(world.mails).toEqual([]);
+    expect(await actionsOf(CASE_ID)).toEqual(['REPORT_FILED', 'ORDER_ISSUED']);
   });
 
   it('two sweeps at once send one reminder', async () => {
-    // Prepare
-    givenItems(orderItem(anOrder()));
-    const now = at(FIRST_REMINDER, 5);
-    // Act
-    await Promise.all([sweep(now), sweep(now)]);
-    // Assess
-    expect(emails()).toHaveLength(1);
-    expect(storedOrder().remindersSent).toEqual([FIRST_REMINDER]);
+    // Given
+    await givenOrder();
+    const now = plus(FIRST_REMINDER, 5);
+
+    // When
+    const counts = await Promise.all([sweep(now), sweep(now)]);
+
+    // Then
+    expect(counts.map((count) => count.reminders).sort()).toEqual([0, 1]);
+    expect(world.mails).toHaveLength(1);
+    expect((await getOrder(ORDER_ID))?.remindersSent).toEqual([FIRST_REMINDER]);
+    expect((await actionsOf(CASE_ID)).filter((action) => action === 'REMINDER_DUE')).toHaveLength(1);
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 });
 
 describe('sweep: deadlines the workflow did not enforce', () => {
-  it('enforces a deadline more than 60 s past and sends no reminder for it', async () => {
-    // Prepare
-    givenItems(orderItem(anOrder()));
-    const now = at(DEADLINE, 61);
-    // Act
+  it('enforces a deadline more than 60 s past, telling the operator and staff, and sends no reminder for it', async () => {
+    // Given
+    await givenOrder();
+    const now = plus(DEADLINE, 61);
+
+    // When
     const counts = await sweep(now);
-    // Assess
-    expect(vi.mocked(enforceDeadline).mock.calls).toEqual([[ORDER_ID, now]]);
-    expect(counts).toMatchObject({ enforced: 1, reminders: 0 });
-    expect(emails()).toHaveLength(0);
+
+    // Then
+    expect(counts).toEqual({ ...NOTHING, enforced: 1 });
+    expect(await getOrder(ORDER_ID)).toMatchObject({ complianceStatus: 'OVERDUE', status: 'OVERDUE', overdueAt: now });
+    expect(world.mails.map((mail) => mail.to)).toEqual([OPERATOR_MAIL, STAFF_EMAILS]);
+    expect(world.mails[0]?.subject).toContain(ORDER_ID);
   });
 
   it.each([0, 30, 60])('leaves a deadline %i s past to the workflow', async (seconds) => {
-    // Prepare
-    givenItems(orderItem(anOrder({ remindersSent: [FIRST_REMINDER, SECOND_REMINDER] })));
-    // Act
-    const counts = await sweep(at(DEADLINE, seconds));
-    // Assess
-    expect(enforceDeadline).not.toHaveBeenCalled();
+    // Given
+    await givenOrder({ remindersSent: [FIRST_REMINDER, SECOND_REMINDER] });
+
+    // When
+    const counts = await sweep(plus(DEADLINE, seconds));
+
+    // Then
     expect(counts.enforced).toBe(0);
+    expect(await getOrder(ORDER_ID)).toMatchObject({ complianceStatus: 'ISSUED' });
+    expect(world.mails).toEqual([]);
   });
 
-  it('goes on with the other orders when one fails', async () => {
-    // Prepare
-    const otherOrderId = orderIdFor(OTHER_CASE_ID, 'op-webhard');
-    givenItems(orderItem(anOrder()), orderItem(anOrder({ orderId: otherOrderId, caseId: OTHER_CASE_ID })));
+  it('goes on with the other orders when one fails, and the next sweep enforces the one left', async () => {
+    // Given two overdue orders, and an enforcement that fails once
+    await givenOrder();
+    await plant.case(theCase({ caseId: OTHER_CASE_ID, createdAt: '2026-11-24T05:30:00.000Z' }));
+    await plant.order(anOrder({ caseId: OTHER_CASE_ID }));
     vi.mocked(enforceDeadline).mockRejectedValueOnce(new Error('boom'));
-    // Act
-    const counts = await sweep(at(DEADLINE, 120));
-    // Assess
+
+    // When
+    const counts = await sweep(plus(DEADLINE, 120));
+
+    // Then
     expect(enforceDeadline).toHaveBeenCalledTimes(2);
     expect(counts).toMatchObject({ enforced: 1, failed: 1 });
+    const statuses = async () => [(await getOrder(ORDER_ID))?.complianceStatus, (await getOrder(OTHER_ORDER_ID))?.complianceStatus].sort();
+    expect(await statuses()).toEqual(['ISSUED', 'OVERDUE']);
+
+    // When the next sweep runs
+    const next = await sweep(plus(DEADLINE, 180));
+
+    // Then
+    expect(next).toMatchObject({ enforced: 1, failed: 0 });
+    expect(await statuses()).toEqual(['OVERDUE', 'OVERDUE']);
   });
 });
 
-describe('sweep: reviews past their close', () => {
+describe('sweep: reviews', () => {
   const closesAt = '2026-12-01T06:00:00.000Z';
+  const quorumWithoutCertainty = { 'member-1': ballot('CONFIRM'), 'member-2': ballot('CONFIRM'), 'member-3': ballot('REVOKE') };
 
-  it('closes a review more than 60 s past its close and completes the workflow wait', async () => {
-    // Prepare
-    givenItems(reviewItem(aReview(closesAt)), {
-      ...keys.taskToken(CASE_ID, `REVIEW#${REVIEW_ID}`),
-      token: 'token-1',
-      storedAt: closesAt,
-    });
-    const now = at(closesAt, 61);
-    // Act
+  async function givenReview(change: Partial<ReviewRecord>): Promise<void> {
+    await plant.case(theCase({ status: 'UNDER_POST_REVIEW' }));
+    await plant.review(aReview(change));
+    await givenLiveWait(world, CASE_ID, tokenPurpose.review(REVIEW_ID), 'token-review', ISSUED_AT);
+  }
+
+  it('closes a review more than 60 s past its close and completes the workflow’s wait', async () => {
+    // Given a review with a quorum whose timer did not fire
+    await givenReview({ closesAt, votes: quorumWithoutCertainty });
+    const now = plus(closesAt, 61);
+
+    // When
     const counts = await sweep(now);
-    // Assess
-    expect(vi.mocked(closeReviewAtDeadline).mock.calls).toEqual([[REVIEW_ID, now]]);
-    expect(counts.reviewsClosed).toBe(1);
-    const success = sfnMock.commandCalls(SendTaskSuccessCommand);
-    expect(success).toHaveLength(1);
-    expect(success[0]!.args[0].input).toEqual({ taskToken: 'token-1', output: JSON.stringify({ decided: true, outcome: 'CONFIRMED' }) });
+
+    // Then
+    expect(counts).toEqual({ ...NOTHING, reviewsClosed: 1 });
+    expect(await getReview(REVIEW_ID)).toMatchObject({ status: 'CLOSED', outcome: 'CONFIRMED', outcomeReason: 'MAJORITY', closedAt: now });
+    expect(world.completedWaits).toEqual([{ token: 'token-review', output: { decided: true, outcome: 'CONFIRMED' } }]);
+    expect(await listOpenReviews()).toEqual([]);
   });
 
-  it('does not complete the wait when the review was extended instead', async () => {
-    // Prepare
-    givenItems(reviewItem(aReview(closesAt)));
-    vi.mocked(closeReviewAtDeadline).mockResolvedValue({ decided: false, outcome: null, secondsToClose: 604_800 });
-    // Act
-    const counts = await sweep(at(closesAt, 120));
-    // Assess
+  it('extends a review without a quorum and leaves the wait waiting', async () => {
+    // Given
+    await givenReview({ closesAt });
+
+    // When
+    const counts = await sweep(plus(closesAt, 120));
+
+    // Then
     expect(counts.reviewsClosed).toBe(0);
-    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    expect(await getReview(REVIEW_ID)).toMatchObject({ status: 'OPEN', extended: true, closesAt: '2026-12-08T06:00:00.000Z' });
+    expect(world.completedWaits).toEqual([]);
+    expect((await actionsOf(CASE_ID)).at(-1)).toBe('REVIEW_EXTENDED');
   });
 
   it('leaves a review closing within the last 60 s to the workflow', async () => {
-    // Prepare
-    givenItems(reviewItem(aReview(closesAt)));
-    // Act
-    await sweep(at(closesAt, 59));
-    // Assess
-    expect(closeReviewAtDeadline).not.toHaveBeenCalled();
+    // Given
+    await givenReview({ closesAt, votes: quorumWithoutCertainty });
+
+    // When
+    const counts = await sweep(plus(closesAt, 59));
+
+    // Then
+    expect(counts.reviewsClosed).toBe(0);
+    expect(await getReview(REVIEW_ID)).toMatchObject({ status: 'OPEN' });
+    expect((await actionsOf(CASE_ID)).at(-1)).toBe('REVIEW_OPENED');
+  });
+
+  it.each([
+    ['CONFIRMED', { 'member-1': ballot('CONFIRM'), 'member-2': ballot('CONFIRM'), 'member-3': ballot('CONFIRM') }],
+    ['REVOKED', { 'member-1': ballot('REVOKE'), 'member-2': ballot('REVOKE'), 'member-3': ballot('ABSTAIN') }],
+  ] as const)('closes a review decided early (%s) but still OPEN, and completes its wait', async (outcome, votes) => {
+    // Given a review whose outcome no remaining vote can change, left open (its closing follow-up was lost)
+    await givenReview({ closesAt, votes });
+    const now = '2026-11-26T00:00:00.000Z';
+
+    // When
+    const counts = await sweep(now);
+
+    // Then
+    expect(counts).toEqual({ ...NOTHING, reviewsClosed: 1 });
+    expect(await getReview(REVIEW_ID)).toMatchObject({ status: 'CLOSED', outcome, outcomeReason: 'MAJORITY', closedAt: now });
+    expect((await chainOfCase(CASE_ID)).at(-1)).toMatchObject({ action: 'REVIEW_CLOSED', actor: 'system', details: { outcome, outcomeReason: 'MAJORITY' } });
+    expect(world.completedWaits).toEqual([{ token: 'token-review', output: { decided: true, outcome } }]);
+  });
+
+  it('leaves an open review whose outcome can still change', async () => {
+    // Given
+    await givenReview({ closesAt, votes: quorumWithoutCertainty });
+
+    // When
+    const counts = await sweep('2026-11-26T00:00:00.000Z');
+
+    // Then
+    expect(counts.reviewsClosed).toBe(0);
+    expect(await getReview(REVIEW_ID)).toMatchObject({ status: 'OPEN' });
+  });
+});
+
+describe('sweep: acts a fault left unsettled', () => {
+  const COMPLIED_AT = '2026-11-24T07:00:00.000Z';
+  const webhard = { userId: 'op-webhard', roles: ['operator' as const], operatorId: 'op-webhard' };
+
+  it('finishes and settles an act left unsettled for more than a minute, and leaves a younger one to its writer', async () => {
+    // Given a compliance committed just before the process died: not projected, the wait not completed
+    await crashAfterCommit(world, {
+      given: async () => {
+        await givenOrder();
+        await givenLiveWait(world, CASE_ID, tokenPurpose.compliance(ORDER_ID), 'token-compliance', ISSUED_AT);
+      },
+      act: () => recordCompliance(webhard, ORDER_ID, { action: 'DELETED' }, COMPLIED_AT),
+      action: 'ORDER_COMPLIED',
+    });
+    expect((await unsettledOfCase(CASE_ID)).map((event) => event.action)).toEqual(['ORDER_COMPLIED']);
+
+    // When a sweep runs within the minute
+    const early = await sweep(plus(COMPLIED_AT, 30));
+
+    // Then it leaves the act alone
+    expect(early).toEqual(NOTHING);
+    expect(world.completedWaits).toEqual([]);
+    expect(await unsettledOfCase(CASE_ID)).toHaveLength(1);
+
+    // When a sweep runs after it
+    const late = await sweep(plus(COMPLIED_AT, 120));
+
+    // Then the act is projected, its wait completed once, and it is settled
+    expect(late).toEqual({ ...NOTHING, leftoversSettled: 1 });
+    expect(await getOrder(ORDER_ID)).toMatchObject({ complianceStatus: 'COMPLIED', compliedAt: COMPLIED_AT });
+    expect(world.completedWaits).toEqual([{ token: 'token-compliance', output: { outcome: 'COMPLIED' } }]);
+    expect(await getTaskToken(CASE_ID, tokenPurpose.compliance(ORDER_ID))).toBeUndefined();
+    await expectConsistentStream(refs.case(CASE_ID).root);
+  });
+
+  it('counts a leftover whose follow-up still fails, and a later sweep finishes it', async () => {
+    // Given an overdue order whose operator is not registered: its notices cannot go out
+    await plant.case(theCase());
+    await plant.order(anOrder());
+    await enforceDeadline(ORDER_ID, plus(DEADLINE, 1));
+    expect(world.mails).toEqual([]);
+    expect((await unsettledOfCase(CASE_ID)).map((event) => event.action)).toEqual(['ORDER_OVERDUE']);
+
+    // When the sweep runs
+    const failing = await sweep(plus(DEADLINE, 180));
+
+    // Then it tried, failed, counted it, and left it for the next sweep
+    expect(failing).toEqual({ ...NOTHING, failed: 1 });
+    expect(await unsettledOfCase(CASE_ID)).toHaveLength(1);
+
+    // When the operator is registered and the sweep runs again
+    await plant.operator(anOperator());
+    const next = await sweep(plus(DEADLINE, 240));
+
+    // Then the notices went out, once each, were recorded, and the act is settled
+    expect(next).toEqual({ ...NOTHING, leftoversSettled: 1 });
+    expect(world.mails.map((mail) => mail.to)).toEqual([OPERATOR_MAIL, STAFF_EMAILS]);
+    expect((await getOrder(ORDER_ID))?.notices).toMatchObject([{ kind: 'OVERDUE', eventKey: `overdue:${ORDER_ID}` }]);
+    expect((await getCase(CASE_ID))?.staffAlerts).toMatchObject([{ eventKey: `overdue-staff:${ORDER_ID}` }]);
+    expect((await actionsOf(CASE_ID)).slice(-3)).toEqual(['ORDER_OVERDUE', 'NOTICE_SENT', 'STAFF_ALERTED']);
+    await expectConsistentStream(refs.case(CASE_ID).root);
+  });
+});
+
+describe('sweep: executions', () => {
+  it('starts the execution of a quiet active case that has none, and leaves a case that is not yet quiet', async () => {
+    // Given a pending case whose execution never started
+    await plant.case(theCase({ status: 'PENDING_APPROVAL', ordersIssuedAt: undefined }));
+    world.executions.clear();
+
+    // When a sweep runs a minute after its last event
+    const soon = await sweep(plus(CREATED_AT, 60));
+
+    // Then it is left to its workflow
+    expect(soon.executionsStarted).toBe(0);
+    expect(world.executions.size).toBe(0);
+
+    // When a sweep runs after it went quiet, and again
+    const late = await sweep(plus(CREATED_AT, 180));
+    const again = await sweep(plus(CREATED_AT, 240));
+
+    // Then the execution was started once
+    expect(late).toEqual({ ...NOTHING, executionsStarted: 1 });
+    expect([...world.executions]).toEqual([CASE_ID]);
+    expect(again).toEqual(NOTHING);
+  });
+
+  it.each([
+    ['closed', { status: 'CLOSED', closedAt: '2026-11-24T06:00:00.000Z' }],
+    ['failed', { status: 'FAILED', failure: { at: '2026-11-24T06:00:00.000Z', error: 'Error', cause: 'boom' } }],
+  ] as const)('starts nothing for a %s case', async (_, change) => {
+    // Given
+    await plant.case(theCase(change));
+    world.executions.clear();
+
+    // When
+    const counts = await sweep(plus(CREATED_AT, 600));
+
+    // Then
+    expect(counts.executionsStarted).toBe(0);
+    expect(world.executions.size).toBe(0);
+  });
+
+  it('completes the waits of a running execution whose act happened, and leaves the others waiting', async () => {
+    // Given an approved case whose approval never reached its wait, and a pending one whose wait waits
+    await plant.case(theCase());
+    await givenLiveWait(world, CASE_ID, tokenPurpose.approval(), 'token-approved', ISSUED_AT);
+    await plant.case(theCase({ caseId: OTHER_CASE_ID, status: 'PENDING_APPROVAL', ordersIssuedAt: undefined }));
+    await givenLiveWait(world, OTHER_CASE_ID, tokenPurpose.approval(), 'token-pending', ISSUED_AT);
+
+    // When
+    const counts = await sweep(plus(CREATED_AT, 3600));
+
+    // Then
+    expect(counts).toEqual({ ...NOTHING, waitsCompleted: 1 });
+    expect(world.completedWaits).toEqual([{ token: 'token-approved', output: { decision: 'APPROVED' } }]);
+    expect(await getTaskToken(CASE_ID, tokenPurpose.approval())).toBeUndefined();
+    expect(await getTaskToken(OTHER_CASE_ID, tokenPurpose.approval())).toBe('token-pending');
+  });
+
+  it('looks at a few quiet cases a sweep, and goes on where it stopped', async () => {
+    // Given 26 quiet cases without an execution (a sweep looks at 25)
+    const createdAts = Array.from({ length: 26 }, (_, index) => plus(CREATED_AT, index));
+    const caseIds = createdAts.map((createdAt, index) => caseIdFrom(ulidFrom(Date.parse(createdAt), new Uint8Array(10).fill(index + 10))));
+    await Promise.all(
+      caseIds.map((caseId, index) => plant.case(theCase({ caseId, createdAt: createdAts[index], status: 'PENDING_APPROVAL', ordersIssuedAt: undefined }))),
+    );
+    world.executions.clear();
+    const now = plus(CREATED_AT, 3600);
+
+    // When the first sweep runs
+    const first = await sweep(now);
+
+    // Then it started the oldest 25
+    expect(first.executionsStarted).toBe(25);
+    expect([...world.executions].sort()).toEqual(caseIds.slice(0, 25).sort());
+
+    // When the next sweep runs
+    const second = await sweep(now);
+
+    // Then it went on with the last one
+    expect(second.executionsStarted).toBe(1);
+    expect([...world.executions].sort()).toEqual([...caseIds].sort());
   });
 });

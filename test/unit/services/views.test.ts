@@ -1,18 +1,25 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { nextAuditEvent } from '../../../shared/domain/audit';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../shared/domain/errors';
-import type { AuditEvent } from '../../../shared/domain/model';
+import type { Approval, VoteRecord } from '../../../shared/domain/model';
+import { config } from '../../../shared/runtime/config';
+import { decideApproval } from '../../../shared/services/approvals';
+import { createOperator, updateOperator } from '../../../shared/services/operators';
+import { castVote, closeReviewAtDeadline } from '../../../shared/services/reviews';
 import {
   committeeReviewView,
   getCaseAudit,
   getCaseView,
+  getOperatorAudit,
   listCaseSummaries,
   listCommitteeReviews,
   listDeadlineBoard,
 } from '../../../shared/services/views';
-import { keys } from '../../../shared/store/keys';
-import { caseItem, operatorItem, orderItem, reviewItem } from '../../../shared/store/repository';
-import { givenItems, resetAws } from '../../support/fake-table';
+import { documentClient } from '../../../shared/store/client';
+import { readChainHead } from '../../../shared/store/journal';
+import { keys, refs } from '../../../shared/store/keys';
+import { writeUrls } from '../../../shared/store/repository';
+import { plant } from '../../support/given';
 import {
   aCase,
   anAppeal,
@@ -22,37 +29,71 @@ import {
   CASE_ID,
   CASE_URLS,
   OTHER_CASE_ID,
+  POST_REVIEW_ID,
   SOCIAL_ORDER_ID,
-  urlChunkItems,
   WEBHARD_ORDER_ID,
 } from '../../support/records';
+import { startWorld, type World } from '../../support/world';
+import { chainOfCase } from './world-steps';
 
-function auditChain(caseId: string, actions: string[]): AuditEvent[] {
-  const events: AuditEvent[] = [];
-  actions.forEach((action, index) => {
-    events.push(nextAuditEvent(events.at(-1) ?? null, { at: `2026-03-02T0${index}:00:00.000Z`, actor: 'staff-lee', action, details: { n: index } }));
-  });
-  return events;
-}
-function givenAudit(caseId: string, events: AuditEvent[]): void {
-  givenItems(...events.map((event) => ({ ...keys.audit(caseId, event.seq), ...event, eventKey: `k${event.seq}` })));
+const staff = (userId: string) => ({ userId, roles: ['staff' as const] });
+const member = (userId: string) => ({ userId, roles: ['committee' as const] });
+const VOTE_AT = '2026-03-03T00:00:00.000Z';
+const ballot = (decision: VoteRecord['decision']): VoteRecord => ({ decision, at: VOTE_AT });
+const approvedBy = (by: string): Approval => ({ by, at: '2026-03-02T00:10:00.000Z', decision: 'APPROVE' });
+const CASE_STREAM = refs.case(CASE_ID).root.pk;
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+beforeEach(async () => {
+  await world.reset();
+});
+
+/** A case whose two approvals were given: three events on its chain. */
+async function givenApprovedCase(): Promise<void> {
+  await plant.case(aCase());
+  await decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE' }, '2026-03-02T00:10:00.000Z');
+  await decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, '2026-03-02T00:20:00.000Z');
 }
 
-beforeEach(() => resetAws());
+/** A case under post-review whose committee review is open, every member eligible. */
+async function givenOpenReview(change: Parameters<typeof aReview>[0] = {}): Promise<void> {
+  await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+  await plant.review(aReview(change));
+}
+
+const tamper = {
+  async change(stream: string, seq: number): Promise<void> {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: config().tableName,
+        Key: keys.audit(stream, seq),
+        UpdateExpression: 'SET actor = :someone',
+        ExpressionAttributeValues: { ':someone': 'someone-else' },
+      }),
+    );
+  },
+  async remove(stream: string, seq: number): Promise<void> {
+    await documentClient.send(new DeleteCommand({ TableName: config().tableName, Key: keys.audit(stream, seq) }));
+  },
+};
 
 describe('listCaseSummaries', () => {
   it('lists cases newest first without victim data or internal attributes', async () => {
-    // Prepare
-    givenItems(
-      caseItem(aCase({ caseId: OTHER_CASE_ID, createdAt: '2026-03-01T00:00:00.000Z', status: 'CLOSED' })),
-      { ...caseItem(aCase()), approvers: ['staff-lee'] },
-    );
+    // Given
+    await plant.case(aCase({ caseId: OTHER_CASE_ID, createdAt: '2026-03-01T00:00:00.000Z', status: 'CLOSED', closedAt: '2026-03-01T05:00:00.000Z' }));
+    await plant.case(aCase());
 
-    // Act
+    // When
     const cases = await listCaseSummaries();
 
-    // Assess
-    expect(cases.map((c) => c.caseId)).toEqual([CASE_ID, OTHER_CASE_ID]);
+    // Then
+    expect(cases.map((summary) => summary.caseId)).toEqual([CASE_ID, OTHER_CASE_ID]);
     expect(cases[0]).toEqual({
       caseId: CASE_ID,
       status: 'PENDING_APPROVAL',
@@ -63,100 +104,168 @@ describe('listCaseSummaries', () => {
       approvalCount: 0,
       approvalDeadlineAt: '2026-03-02T02:00:00.000Z',
     });
+    expect(cases[1]).toMatchObject({ status: 'CLOSED', closedAt: '2026-03-01T05:00:00.000Z' });
   });
 
   it('filters by status', async () => {
-    // Prepare
-    givenItems(caseItem(aCase({ caseId: OTHER_CASE_ID, status: 'CLOSED' })), caseItem(aCase()));
+    // Given
+    await plant.case(aCase({ caseId: OTHER_CASE_ID, status: 'CLOSED' }));
+    await plant.case(aCase());
 
-    // Act
+    // When
     const cases = await listCaseSummaries({ status: 'CLOSED' });
 
-    // Assess
-    expect(cases.map((c) => c.caseId)).toEqual([OTHER_CASE_ID]);
+    // Then
+    expect(cases.map((summary) => summary.caseId)).toEqual([OTHER_CASE_ID]);
   });
 });
 
 describe('getCaseView', () => {
   it('shows the whole case to its readers: URLs with their assignment, orders with their URLs, reviews, appeals, timeline', async () => {
-    // Prepare
-    givenItems(
-      { ...caseItem(aCase({ status: 'UNDER_POST_REVIEW', approvals: [{ by: 'staff-lee', at: '2026-03-02T00:10:00.000Z', decision: 'APPROVE' }] })), approvers: ['staff-lee'] },
-      ...urlChunkItems(CASE_ID, CASE_URLS),
-      orderItem(anOrder()),
-      orderItem(anOrder({ operatorId: 'op-social' })),
-      reviewItem(aReview({ votes: { 'member-1': { decision: 'CONFIRM', at: '2026-03-03T00:00:00.000Z' } }, recusals: { 'member-5': { reason: 'conflict', at: '2026-03-03T00:00:00.000Z' } } })),
-      { pk: `CASE#${CASE_ID}`, sk: `APPEAL#${anAppeal().appealId}`, ...anAppeal() },
-    );
-    givenAudit(CASE_ID, auditChain(CASE_ID, ['REPORT_FILED', 'APPROVAL_GIVEN']));
+    // Given a case under post-review with its orders, a review with a recusal and a vote, and an appeal
+    await plant.case(aCase({ status: 'UNDER_POST_REVIEW', approvals: [approvedBy('staff-lee')], ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+    await writeUrls(CASE_ID, CASE_URLS);
+    await plant.order(anOrder());
+    await plant.order(anOrder({ operatorId: 'op-social' }));
+    await plant.review(aReview({ recusals: { 'member-5': { reason: 'conflict', at: VOTE_AT } } }));
+    await castVote(member('member-1'), POST_REVIEW_ID, { decision: 'CONFIRM' }, VOTE_AT);
+    await plant.appeal(anAppeal());
 
-    // Act
+    // When
     const view = await getCaseView(CASE_ID);
 
-    // Assess
+    // Then
     expect(view).toMatchObject({
       caseId: CASE_ID,
       status: 'UNDER_POST_REVIEW',
       summary: 'Victim identified by the support centre',
       reporter: { kind: 'SUPPORT_CENTER', reference: 'SC-2026-0042' },
       approvals: [{ by: 'staff-lee' }],
-      appeals: [{ orderId: WEBHARD_ORDER_ID }],
-      timeline: [
-        { at: '2026-03-02T00:00:00.000Z', actor: 'staff-lee', action: 'REPORT_FILED' },
-        { at: '2026-03-02T01:00:00.000Z', actor: 'staff-lee', action: 'APPROVAL_GIVEN' },
-      ],
+      appeals: [{ orderId: WEBHARD_ORDER_ID, status: 'FILED' }],
     });
+    expect(view.timeline).toEqual([
+      { at: '2026-03-02T00:00:00.000Z', actor: 'staff-kim', action: 'REPORT_FILED' },
+      { at: '2026-03-02T01:00:00.000Z', actor: 'system', action: 'ORDER_ISSUED' },
+      { at: '2026-03-02T01:00:00.000Z', actor: 'system', action: 'ORDER_ISSUED' },
+      { at: '2026-03-02T01:00:00.000Z', actor: 'system', action: 'REVIEW_OPENED' },
+      { at: VOTE_AT, actor: 'member-1', action: 'VOTE_CAST' },
+      { at: '2026-03-10T00:00:00.000Z', actor: 'system', action: 'APPEAL_FILED' },
+    ]);
     expect(view.urls).toContainEqual({ url: 'https://unknown.example/x', host: 'unknown.example', operatorId: null, assignment: 'UNASSIGNED' });
     expect(view.urls).toContainEqual({ url: 'https://social.example/p/9', host: 'social.example', operatorId: 'op-social', assignment: 'ASSIGNED' });
-    expect(view.orders.find((o) => o.orderId === SOCIAL_ORDER_ID)?.urls).toEqual(['https://social.example/p/9']);
-    expect(view.reviews[0]).toMatchObject({ eligibleMembers: ['member-1', 'member-2', 'member-3', 'member-4'], recusedMembers: ['member-5'], votesCast: 1, quorumNeeded: 3 });
+    expect(view.orders.find((order) => order.orderId === SOCIAL_ORDER_ID)?.urls).toEqual(['https://social.example/p/9']);
+    expect(view.reviews).toHaveLength(1);
+    expect(view.reviews[0]).toMatchObject({
+      eligibleMembers: ['member-1', 'member-2', 'member-3', 'member-4'],
+      recusedMembers: ['member-5'],
+      votesCast: 1,
+      quorumNeeded: 3,
+    });
     expect(view.reviews[0]).not.toHaveProperty('votes');
-    expect(JSON.stringify(view)).not.toMatch(/gsi1pk|approvers|eventKey/);
+    expect(view.reviews[0]).not.toHaveProperty('confirm');
+    expect(JSON.stringify(view)).not.toMatch(/gsi\dpk|auditSeq|auditHash|followUps|"version"|"record"|"state"/);
   });
 
   it('shows the ballots of a closed review', async () => {
-    // Prepare
-    const votes = { 'member-1': { decision: 'CONFIRM' as const, at: '2026-03-03T00:00:00.000Z' }, 'member-2': { decision: 'REVOKE' as const, at: '2026-03-03T00:00:00.000Z' }, 'member-3': { decision: 'CONFIRM' as const, at: '2026-03-03T00:00:00.000Z' } };
-    givenItems(caseItem(aCase({ status: 'CONFIRMED' })), reviewItem(aReview({ status: 'CLOSED', votes, outcome: 'CONFIRMED', outcomeReason: 'MAJORITY' })));
+    // Given
+    const votes = { 'member-1': ballot('CONFIRM'), 'member-2': ballot('REVOKE'), 'member-3': ballot('CONFIRM') };
+    await plant.case(aCase({ status: 'CONFIRMED' }));
+    await plant.review(aReview({ status: 'CLOSED', votes, outcome: 'CONFIRMED', outcomeReason: 'MAJORITY' }));
 
-    // Act
+    // When
     const [review] = (await getCaseView(CASE_ID)).reviews;
 
-    // Assess
+    // Then
     expect(review).toMatchObject({ status: 'CLOSED', outcome: 'CONFIRMED', confirm: 2, revoke: 1, abstain: 0, votes });
   });
 
   it.each([OTHER_CASE_ID, 'nope'])('answers NotFound for %s', async (caseId) => {
-    givenItems(caseItem(aCase()));
+    await plant.case(aCase());
     await expect(getCaseView(caseId)).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 
 describe('getCaseAudit', () => {
-  it('answers the events and that the chain holds', async () => {
-    // Prepare
-    const events = auditChain(CASE_ID, ['REPORT_FILED', 'APPROVAL_GIVEN', 'ORDERS_AUTHORIZED']);
-    givenItems(caseItem(aCase()));
-    givenAudit(CASE_ID, events);
+  it('answers the chain’s events, verified up to the head stored on the case', async () => {
+    // Given
+    await givenApprovedCase();
 
-    // Act
+    // When
     const audit = await getCaseAudit(CASE_ID);
 
-    // Assess
-    expect(audit).toEqual({ events, verified: true });
+    // Then
+    expect(audit).toEqual({ events: await chainOfCase(CASE_ID), verified: true });
+    expect(audit.events.map((event) => [event.seq, event.action, event.actor])).toEqual([
+      [1, 'REPORT_FILED', 'staff-kim'],
+      [2, 'APPROVAL_GIVEN', 'staff-lee'],
+      [3, 'APPROVAL_GIVEN', 'staff-park'],
+    ]);
+    expect(audit.events.map((event) => Object.keys(event).sort())).toEqual(
+      audit.events.map(() => ['action', 'actor', 'at', 'details', 'hash', 'prevHash', 'seq']),
+    );
+    expect(await readChainHead(refs.case(CASE_ID).root)).toEqual({ seq: 3, hash: audit.events[2]?.hash });
   });
 
-  it('answers verified false when an event was changed', async () => {
-    // Prepare
-    const events = auditChain(CASE_ID, ['REPORT_FILED', 'APPROVAL_GIVEN']);
-    givenItems(caseItem(aCase()));
-    givenAudit(CASE_ID, [events[0] as AuditEvent, { ...(events[1] as AuditEvent), actor: 'someone-else' }]);
+  it.each([
+    ['an event was changed', (stream: string) => tamper.change(stream, 2), 'event 2 was changed after it was recorded'],
+    ['an event in the middle was removed', (stream: string) => tamper.remove(stream, 2), 'expected event 2 here, found 3: an event was removed, inserted or moved'],
+    ['the last event was cut off', (stream: string) => tamper.remove(stream, 3), 'the chain should reach event 3, but it ends at 2'],
+  ])('answers verified false, and why, when %s', async (_, damage, problem) => {
+    // Given
+    await givenApprovedCase();
+    await damage(CASE_STREAM);
 
-    // Act
+    // When
     const audit = await getCaseAudit(CASE_ID);
 
-    // Assess
-    expect(audit.verified).toBe(false);
+    // Then
+    expect(audit).toMatchObject({ verified: false, problem });
+  });
+
+  it('seals how members voted until the review has closed, and still verifies the chain', async () => {
+    // Given an open review with one ballot
+    await givenOpenReview();
+    await castVote(member('member-1'), POST_REVIEW_ID, { decision: 'CONFIRM', reason: 'clearly illegal' }, VOTE_AT);
+
+    // When
+    const open = await getCaseAudit(CASE_ID);
+
+    // Then the ballot shows who voted, not what
+    const sealed = open.events.find((event) => event.action === 'VOTE_CAST');
+    expect(sealed).toMatchObject({ actor: 'member-1', details: { reviewId: POST_REVIEW_ID, sealed: true } });
+    expect(sealed?.details).not.toHaveProperty('decision');
+    expect(open.verified).toBe(true);
+    expect(JSON.stringify(open)).not.toMatch(/CONFIRM"|clearly illegal/);
+
+    // When two more ballots decide the review, which closes it
+    await castVote(member('member-2'), POST_REVIEW_ID, { decision: 'CONFIRM' }, VOTE_AT);
+    await castVote(member('member-3'), POST_REVIEW_ID, { decision: 'REVOKE' }, VOTE_AT);
+    await castVote(member('member-4'), POST_REVIEW_ID, { decision: 'CONFIRM' }, VOTE_AT);
+    const closed = await getCaseAudit(CASE_ID);
+
+    // Then every ballot is shown as cast
+    expect(closed.events.filter((event) => event.action === 'VOTE_CAST').map((event) => [event.actor, event.details])).toEqual([
+      ['member-1', { reviewId: POST_REVIEW_ID, decision: 'CONFIRM' }],
+      ['member-2', { reviewId: POST_REVIEW_ID, decision: 'CONFIRM' }],
+      ['member-3', { reviewId: POST_REVIEW_ID, decision: 'REVOKE' }],
+      ['member-4', { reviewId: POST_REVIEW_ID, decision: 'CONFIRM' }],
+    ]);
+    expect(closed.events.at(-1)).toMatchObject({ action: 'REVIEW_CLOSED', details: { outcome: 'CONFIRMED' } });
+    expect(closed.verified).toBe(true);
+  });
+
+  it('keeps the ballots of an escalated review sealed', async () => {
+    // Given a review that got no quorum, even after its extension, and was escalated to staff
+    await givenOpenReview({ extended: true, closesAt: '2026-03-04T00:00:00.000Z' });
+    await castVote(member('member-1'), POST_REVIEW_ID, { decision: 'REVOKE' }, VOTE_AT);
+    await closeReviewAtDeadline(POST_REVIEW_ID, '2026-03-04T00:00:00.000Z');
+
+    // When
+    const audit = await getCaseAudit(CASE_ID);
+
+    // Then
+    expect(audit.events.map((event) => event.action).slice(-2)).toEqual(['REVIEW_ESCALATED', 'STAFF_ALERTED']);
+    expect(audit.events.find((event) => event.action === 'VOTE_CAST')?.details).toEqual({ reviewId: POST_REVIEW_ID, sealed: true });
   });
 
   it('answers NotFound for an unknown case', async () => {
@@ -164,24 +273,72 @@ describe('getCaseAudit', () => {
   });
 });
 
+describe('getOperatorAudit', () => {
+  const input = {
+    operatorId: 'op-social',
+    name: 'Social Example Inc.',
+    domains: ['social.example'],
+    contactEmails: ['legal@social.example'],
+    jurisdiction: 'DOMESTIC' as const,
+    annualRevenue: 5_000_000_000,
+    currency: 'KRW',
+  };
+
+  it('answers who changed the operator’s registry entry, and when, verified up to its head', async () => {
+    // Given
+    await createOperator(input, '2026-03-01T00:00:00.000Z', 'staff-kim');
+    await updateOperator('op-social', { contactEmails: ['new@social.example'] }, '2026-03-02T00:00:00.000Z', 'staff-lee');
+
+    // When
+    const audit = await getOperatorAudit('op-social');
+
+    // Then
+    expect(audit.verified).toBe(true);
+    expect(audit).not.toHaveProperty('problem');
+    expect(audit.events.map((event) => [event.seq, event.action, event.actor, event.at])).toEqual([
+      [1, 'OPERATOR_REGISTERED', 'staff-kim', '2026-03-01T00:00:00.000Z'],
+      [2, 'OPERATOR_UPDATED', 'staff-lee', '2026-03-02T00:00:00.000Z'],
+    ]);
+    expect(audit.events[1]?.details).toEqual({
+      operatorId: 'op-social',
+      changes: { contactEmails: { from: ['legal@social.example'], to: ['new@social.example'] } },
+    });
+  });
+
+  it('answers verified false when its last change was cut off', async () => {
+    // Given
+    await createOperator(input, '2026-03-01T00:00:00.000Z', 'staff-kim');
+    await updateOperator('op-social', { name: 'Social Inc.' }, '2026-03-02T00:00:00.000Z', 'staff-lee');
+    await tamper.remove(refs.operator('op-social').root.pk, 2);
+
+    // When
+    const audit = await getOperatorAudit('op-social');
+
+    // Then
+    expect(audit).toMatchObject({ verified: false, problem: 'the chain should reach event 2, but it ends at 1' });
+  });
+
+  it('answers NotFound for an unknown operator', async () => {
+    await expect(getOperatorAudit('op-nobody')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
 describe('listDeadlineBoard', () => {
   it('lists open orders by deadline first, then the others newest first', async () => {
-    // Prepare
-    const otherOrder = (operatorId: string, issuedAt: string) =>
-      orderItem(anOrder({ caseId: OTHER_CASE_ID, operatorId, issuedAt, complianceStatus: 'COMPLIED', status: 'COMPLIED' }));
-    givenItems(
-      operatorItem(anOperator()),
-      operatorItem(anOperator({ operatorId: 'op-social', domains: ['social.example'] })),
-      orderItem(anOrder({ deadlineAt: '2026-03-03T05:00:00.000Z' })),
-      orderItem(anOrder({ operatorId: 'op-social', deadlineAt: '2026-03-03T01:00:00.000Z' })),
-      otherOrder('op-webhard', '2026-02-01T00:00:00.000Z'),
-      otherOrder('op-social', '2026-02-02T00:00:00.000Z'),
-    );
+    // Given
+    const closedOrder = (operatorId: string, issuedAt: string) =>
+      anOrder({ caseId: OTHER_CASE_ID, operatorId, issuedAt, complianceStatus: 'COMPLIED', status: 'COMPLIED' });
+    await plant.operator(anOperator());
+    await plant.operator(anOperator({ operatorId: 'op-social', domains: ['social.example'] }));
+    await plant.order(anOrder({ deadlineAt: '2026-03-03T05:00:00.000Z' }));
+    await plant.order(anOrder({ operatorId: 'op-social', deadlineAt: '2026-03-03T01:00:00.000Z' }));
+    await plant.order(closedOrder('op-webhard', '2026-02-01T00:00:00.000Z'));
+    await plant.order(closedOrder('op-social', '2026-02-02T00:00:00.000Z'));
 
-    // Act
+    // When
     const board = await listDeadlineBoard();
 
-    // Assess
+    // Then
     expect(board.map((entry) => [entry.operatorId, entry.caseId, entry.open])).toEqual([
       ['op-social', CASE_ID, true],
       ['op-webhard', CASE_ID, true],
@@ -189,54 +346,55 @@ describe('listDeadlineBoard', () => {
       ['op-webhard', OTHER_CASE_ID, false],
     ]);
     expect(board[0]).toMatchObject({ status: 'ISSUED', deadlineAt: '2026-03-03T01:00:00.000Z', issuedAt: '2026-03-02T01:00:00.000Z' });
+    expect(JSON.stringify(board)).not.toMatch(/notices|remindersSent/);
   });
 
   it('limits the closed orders to the most recent ones', async () => {
-    // Prepare
-    givenItems(operatorItem(anOperator()), orderItem(anOrder({ complianceStatus: 'COMPLIED', status: 'COMPLIED' })), orderItem(anOrder({ caseId: OTHER_CASE_ID, complianceStatus: 'COMPLIED', status: 'COMPLIED', issuedAt: '2026-01-01T00:00:00.000Z' })));
+    // Given
+    await plant.operator(anOperator());
+    await plant.order(anOrder({ complianceStatus: 'COMPLIED', status: 'COMPLIED' }));
+    await plant.order(anOrder({ caseId: OTHER_CASE_ID, complianceStatus: 'COMPLIED', status: 'COMPLIED', issuedAt: '2026-01-01T00:00:00.000Z' }));
 
-    // Act
+    // When
     const board = await listDeadlineBoard(1);
 
-    // Assess
+    // Then
     expect(board.map((entry) => entry.caseId)).toEqual([CASE_ID]);
   });
 });
 
 describe('listCommitteeReviews', () => {
-  const votes = { 'member-1': { decision: 'REVOKE' as const, at: '2026-03-03T00:00:00.000Z', reason: 'private reason' } };
+  const votes = { 'member-1': { decision: 'REVOKE' as const, at: VOTE_AT, reason: 'private reason' } };
 
   it('shows each review with the caller’s own vote only', async () => {
-    // Prepare
-    givenItems(reviewItem(aReview({ votes })));
+    // Given
+    await plant.review(aReview({ votes }));
 
-    // Act
-    const [mine] = await listCommitteeReviews({ userId: 'member-1', roles: ['committee'] });
-    const [theirs] = await listCommitteeReviews({ userId: 'member-2', roles: ['committee'] });
+    // When
+    const [mine] = await listCommitteeReviews(member('member-1'));
+    const [theirs] = await listCommitteeReviews(member('member-2'));
 
-    // Assess
-    expect(mine).toMatchObject({ reviewId: aReview().reviewId, kind: 'POST_REVIEW', status: 'OPEN', votesCast: 1, myVote: 'REVOKE', canVote: false });
+    // Then
+    expect(mine).toMatchObject({ reviewId: POST_REVIEW_ID, kind: 'POST_REVIEW', status: 'OPEN', votesCast: 1, myVote: 'REVOKE', canVote: false });
     expect(theirs).toMatchObject({ votesCast: 1, canVote: true, recused: false });
     expect(theirs).not.toHaveProperty('myVote');
     expect(JSON.stringify(theirs)).not.toContain('private reason');
   });
 
   it('filters by status and shows the outcome of closed reviews', async () => {
-    // Prepare
-    givenItems(
-      reviewItem(aReview()),
-      reviewItem(aReview({ reviewId: `R${OTHER_CASE_ID.slice(1)}-POST`, caseId: OTHER_CASE_ID, status: 'CLOSED', outcome: 'REVOKED' })),
-    );
+    // Given
+    await plant.review(aReview());
+    await plant.review(aReview({ reviewId: `R${OTHER_CASE_ID.slice(1)}-POST`, caseId: OTHER_CASE_ID, status: 'CLOSED', outcome: 'REVOKED' }));
 
-    // Act
-    const closed = await listCommitteeReviews({ userId: 'member-1', roles: ['committee'] }, { status: 'CLOSED' });
+    // When
+    const closed = await listCommitteeReviews(member('member-1'), { status: 'CLOSED' });
 
-    // Assess
+    // Then
     expect(closed).toEqual([expect.objectContaining({ caseId: OTHER_CASE_ID, outcome: 'REVOKED', canVote: false })]);
   });
 
   it('marks a recused member as unable to vote', () => {
-    const view = committeeReviewView(aReview({ recusals: { 'member-3': { reason: 'family', at: '2026-03-03T00:00:00.000Z' } } }), 'member-3');
+    const view = committeeReviewView(aReview({ recusals: { 'member-3': { reason: 'family', at: VOTE_AT } } }), 'member-3');
     expect(view).toMatchObject({ recused: true, canVote: false, eligibleMembers: ['member-1', 'member-2', 'member-4', 'member-5'] });
   });
 });
