@@ -150,9 +150,7 @@ export class UrgentDeliberationStack extends Stack {
       stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromString(readFileSync(definitionFile, 'utf8')),
-      definitionSubstitutions: Object.fromEntries(
-        workflowFns.map(({ name, fn }) => [`${name}FunctionArn`, fn.function.functionArn]),
-      ),
+      definitionSubstitutions: Object.fromEntries(workflowFns.map(({ name, fn }) => [`${name}FunctionArn`, fn.function.functionArn])),
       // Execution data would put task tokens and case contents in the logs.
       logs: { destination: workflowLogs, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
@@ -268,11 +266,12 @@ export class UrgentDeliberationStack extends Stack {
     Validations.of(this).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-        reason: 'Handlers query the table\'s own GSIs (gsi1, gsi2); the wildcard covers only this table\'s indexes.',
+        reason: "Handlers query the table's own GSIs (gsi1, gsi2); the wildcard covers only this table's indexes.",
       },
       {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}:*]`,
-        reason: 'DescribeExecution needs execution ARNs, whose names (case ids) are made at run time; the wildcard covers only this state machine\'s executions.',
+        reason:
+          "DescribeExecution needs execution ARNs, whose names (case ids) are made at run time; the wildcard covers only this state machine's executions.",
       },
     );
 

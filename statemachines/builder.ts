@@ -148,7 +148,13 @@ function selector(fields: readonly string[] | undefined, from: '$.Payload' | '$'
   return { ResultSelector: Object.fromEntries(fields.map((field) => [`${field}.$`, `${from}.${field}`])) as Template };
 }
 
-function invoke(resource: string, fn: WorkflowFunctionName, payload: Template, options: TaskOptions & Then, answerAt: '$.Payload' | '$'): TaskState {
+function invoke(
+  resource: string,
+  fn: WorkflowFunctionName,
+  payload: Template,
+  options: TaskOptions & Then,
+  answerAt: '$.Payload' | '$',
+): TaskState {
   const { select, resultPath, timeoutSecondsPath, onTimeout } = options;
   return {
     Type: 'Task',
@@ -191,9 +197,7 @@ export function formatted(format: string, of: Path): FormattedText {
 export function waitForPerson(purpose: string | FormattedText, options: TaskOptions & Then): TaskState {
   const payload: Template = {
     'caseId.$': '$.caseId',
-    ...(typeof purpose === 'string'
-      ? { purpose }
-      : { 'purpose.$': `States.Format('${purpose.format}', ${purpose.of})` as IntrinsicCall }),
+    ...(typeof purpose === 'string' ? { purpose } : { 'purpose.$': `States.Format('${purpose.format}', ${purpose.of})` as IntrinsicCall }),
     'taskToken.$': TASK_TOKEN,
   };
   return invoke(LAMBDA_CALLBACK, TOKEN_KEEPER, payload, options, '$');
@@ -308,9 +312,27 @@ function nestedScopes(state: State): readonly Scope[] {
 
 // ASL's order of fields, as AWS's console and the spec list them: a reviewer reads a state top down.
 const FIELD_ORDER = [
-  'Type', 'Comment', 'Resource', 'Parameters', 'ItemsPath', 'ItemSelector', 'ItemProcessor', 'Branches',
-  'TimeoutSecondsPath', 'TimestampPath', 'Result', 'ResultSelector', 'ResultPath', 'Retry', 'Catch',
-  'Choices', 'Default', 'Error', 'Cause', 'Next', 'End',
+  'Type',
+  'Comment',
+  'Resource',
+  'Parameters',
+  'ItemsPath',
+  'ItemSelector',
+  'ItemProcessor',
+  'Branches',
+  'TimeoutSecondsPath',
+  'TimestampPath',
+  'Result',
+  'ResultSelector',
+  'ResultPath',
+  'Retry',
+  'Catch',
+  'Choices',
+  'Default',
+  'Error',
+  'Cause',
+  'Next',
+  'End',
 ];
 
 function inAslOrder<S extends Scope>(scope: S): S {
@@ -346,7 +368,8 @@ function check(definition: AslDefinition): void {
   const names = new Set<string>();
   forEachState(definition, (name) => {
     // AWS refuses a definition that uses a state name twice, even in different branches.
-    if (names.has(name)) throw new DefinitionError(`The state name '${name}' is used twice; state names must be unique in the whole machine.`);
+    if (names.has(name))
+      throw new DefinitionError(`The state name '${name}' is used twice; state names must be unique in the whole machine.`);
     names.add(name);
   });
   checkScope(definition, 'the top level');

@@ -58,11 +58,7 @@ interface ReviewStateNames {
  * A committee review: open it, wait for its votes until it closes; when the time is up, the
  * deadline rule decides, extends (wait again) or escalates; then apply the outcome.
  */
-function committeeReview(
-  names: ReviewStateNames,
-  openPayload: Template,
-  outcome: { readonly resultPath: Path } & Then,
-): States {
+function committeeReview(names: ReviewStateNames, openPayload: Template, outcome: { readonly resultPath: Path } & Then): States {
   const { resultPath, ...then } = outcome;
   return {
     [names.open]: lambdaTask('OpenReview', openPayload, {

@@ -5,12 +5,5 @@ import { decideApproval } from '../../shared/services/approvals';
 
 export const handler = apiHandler({
   'POST /cases/{caseId}/approvals': async (request) =>
-    ok(
-      await decideApproval(
-        request.identity,
-        request.pathParameters.caseId ?? '',
-        parseBody(request, approvalRequestSchema),
-        nowIso(),
-      ),
-    ),
+    ok(await decideApproval(request.identity, request.pathParameters.caseId ?? '', parseBody(request, approvalRequestSchema), nowIso())),
 });

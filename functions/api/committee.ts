@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import {
-  escalationDecisionRequestSchema,
-  recusalRequestSchema,
-  REVIEW_STATUSES,
-  voteRequestSchema,
-} from '../../shared/domain/model';
+import { escalationDecisionRequestSchema, recusalRequestSchema, REVIEW_STATUSES, voteRequestSchema } from '../../shared/domain/model';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody, parseQuery } from '../../shared/runtime/http';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';

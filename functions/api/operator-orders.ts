@@ -1,12 +1,7 @@
 import { appealRequestSchema, complianceRequestSchema } from '../../shared/domain/model';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody } from '../../shared/runtime/http';
-import {
-  acknowledgeOrder,
-  fileAppeal,
-  listOperatorOrders,
-  recordCompliance,
-} from '../../shared/services/operator-orders';
+import { acknowledgeOrder, fileAppeal, listOperatorOrders, recordCompliance } from '../../shared/services/operator-orders';
 
 export const handler = apiHandler({
   'GET /operator/orders': async (request) => ok({ orders: await listOperatorOrders(request.identity) }),

@@ -9,6 +9,13 @@ export const handler = apiHandler({
   'POST /operators': async (request) =>
     ok(await createOperator(parseBody(request, operatorInputSchema), nowIso(), request.identity.userId), 201),
   'PATCH /operators/{operatorId}': async (request) =>
-    ok(await updateOperator(request.pathParameters.operatorId ?? '', parseBody(request, operatorPatchSchema), nowIso(), request.identity.userId)),
+    ok(
+      await updateOperator(
+        request.pathParameters.operatorId ?? '',
+        parseBody(request, operatorPatchSchema),
+        nowIso(),
+        request.identity.userId,
+      ),
+    ),
   'GET /operators/{operatorId}/audit': async (request) => ok(await getOperatorAudit(request.pathParameters.operatorId ?? '')),
 });

@@ -1,21 +1,9 @@
 import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import {
-  Distribution,
-  HttpVersion,
-  PriceClass,
-  ResponseHeadersPolicy,
-  ViewerProtocolPolicy,
-} from 'aws-cdk-lib/aws-cloudfront';
+import { Distribution, HttpVersion, PriceClass, ResponseHeadersPolicy, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  CfnBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
@@ -86,11 +74,13 @@ export class WebSite extends Construct {
       },
       {
         id: 'AwsSolutions-CFR2',
-        reason: 'The distribution serves static files only; the API it calls is throttled and JWT-protected. A WAF web ACL (us-east-1, billed per rule and request) can be attached when a custom domain is added.',
+        reason:
+          'The distribution serves static files only; the API it calls is throttled and JWT-protected. A WAF web ACL (us-east-1, billed per rule and request) can be attached when a custom domain is added.',
       },
       {
         id: 'AwsSolutions-CFR4',
-        reason: 'The default *.cloudfront.net certificate cannot pin a minimum TLS version; a custom domain with its own certificate would set TLSv1.2_2021.',
+        reason:
+          'The default *.cloudfront.net certificate cannot pin a minimum TLS version; a custom domain with its own certificate would set TLSv1.2_2021.',
       },
     );
 
@@ -141,7 +131,8 @@ export class WebSite extends Construct {
       [`Resource::<${contentLogicalId}.Arn>/*`]: 'The deployment writes every object of the site bucket.',
       'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*':
         'The deployment reads the zipped build that `cdk deploy` uploaded to the bootstrap asset bucket.',
-      'Resource::*': 'BucketDeployment grants cloudfront:CreateInvalidation/GetInvalidation on * itself; the handler only invalidates this distribution.',
+      'Resource::*':
+        'BucketDeployment grants cloudfront:CreateInvalidation/GetInvalidation on * itself; the handler only invalidates this distribution.',
     };
     for (const [finding, reason] of Object.entries(deploymentAcks)) {
       Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
@@ -150,7 +141,8 @@ export class WebSite extends Construct {
     if (handler) {
       Validations.of(handler).acknowledge({
         id: 'AwsSolutions-L1',
-        reason: 'The runtime of the BucketDeployment handler (Python with the AWS CLI layer) is fixed by aws-cdk-lib; it runs only during deployments.',
+        reason:
+          'The runtime of the BucketDeployment handler (Python with the AWS CLI layer) is fixed by aws-cdk-lib; it runs only during deployments.',
       });
     }
   }

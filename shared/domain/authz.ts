@@ -54,9 +54,7 @@ type ApprovalView = Pick<CaseRecord, 'caseId' | 'status' | 'createdBy' | 'approv
 
 /** Distinct staff members who approved, the filer excluded. */
 function approvers(caseRecord: ApprovalView): Set<string> {
-  return new Set(
-    caseRecord.approvals.filter((a) => a.decision === 'APPROVE' && a.by !== caseRecord.createdBy).map((a) => a.by),
-  );
+  return new Set(caseRecord.approvals.filter((a) => a.decision === 'APPROVE' && a.by !== caseRecord.createdBy).map((a) => a.by));
 }
 
 /** May this staff member approve or reject this case now? (An urgent order needs distinct approvers.) */

@@ -148,13 +148,11 @@ export function formatForPeople(at: string, timeZone: string, language: (typeof 
     minute: '2-digit',
     hourCycle: 'h23',
   }).formatToParts(date);
-  const part = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(parts.find((p) => p.type === type)?.value ?? Number.NaN);
+  const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? Number.NaN);
   const [year, month, day, hour, minute] = [part('year'), part('month'), part('day'), part('hour'), part('minute')];
   const zoneName =
-    new Intl.DateTimeFormat(language, { timeZone, timeZoneName: 'long' })
-      .formatToParts(date)
-      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+    new Intl.DateTimeFormat(language, { timeZone, timeZoneName: 'long' }).formatToParts(date).find((p) => p.type === 'timeZoneName')
+      ?.value ?? timeZone;
   const mm = String(minute).padStart(2, '0');
   switch (language) {
     case 'ko': {

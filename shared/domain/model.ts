@@ -154,9 +154,7 @@ const domainName = z
   .max(253)
   .regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a lower-case host name such as example.com');
 
-export const operatorIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and hyphens, 2 to 63 characters');
+export const operatorIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and hyphens, 2 to 63 characters');
 
 export const operatorInputSchema = z.strictObject({
   operatorId: operatorIdSchema.optional(),
@@ -319,15 +317,7 @@ export interface AuditEvent {
 export const PROCEDURES = ['interim-then-review', 'vote-first'] as const;
 export type Procedure = (typeof PROCEDURES)[number];
 
-export const NOTICE_KINDS = [
-  'ORDER',
-  'REMINDER',
-  'OVERDUE',
-  'REVOKED',
-  'CONFIRMED',
-  'APPEAL_OUTCOME',
-  'FINE',
-] as const;
+export const NOTICE_KINDS = ['ORDER', 'REMINDER', 'OVERDUE', 'REVOKED', 'CONFIRMED', 'APPEAL_OUTCOME', 'FINE'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /** Fails to compile when a switch over a union misses a member. */

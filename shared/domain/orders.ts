@@ -69,10 +69,7 @@ function normalizeHost(host: string): string {
  * matching domain wins, so `cdn.webhard.example` can belong to another operator than
  * `webhard.example`. `null` when none matches.
  */
-export function operatorForHost(
-  host: string,
-  operators: readonly Pick<Operator, 'operatorId' | 'domains'>[],
-): string | null {
+export function operatorForHost(host: string, operators: readonly Pick<Operator, 'operatorId' | 'domains'>[]): string | null {
   const h = normalizeHost(host);
   if (h === '') return null;
   let best: { operatorId: string; length: number } | null = null;
@@ -90,10 +87,7 @@ export function operatorForHost(
 }
 
 /** Each URL with its host and operator (`null`: UNASSIGNED, for staff to resolve). */
-export function assignUrls(
-  urls: readonly string[],
-  operators: readonly Pick<Operator, 'operatorId' | 'domains'>[],
-): CaseUrl[] {
+export function assignUrls(urls: readonly string[], operators: readonly Pick<Operator, 'operatorId' | 'domains'>[]): CaseUrl[] {
   return urls.map((url, index) => {
     let host: string;
     try {

@@ -53,56 +53,48 @@ const gradeThresholds = z
   .strictObject({ grade2: z.number().int().min(0), grade3: z.number().int().min(0) })
   .refine((t) => t.grade2 <= t.grade3, { message: 'grade2 must not exceed grade3' });
 
-export const FINE_FACTORS = [
-  'gainObtained',
-  'harmCaused',
-  'harmRemedied',
-  'profitMotive',
-  'requestCount',
-  'distributionScale',
-] as const;
+export const FINE_FACTORS = ['gainObtained', 'harmCaused', 'harmRemedied', 'profitMotive', 'requestCount', 'distributionScale'] as const;
 export type FineFactor = (typeof FINE_FACTORS)[number];
 
-export const finesSchema = z
-  .strictObject({
-    /** The statutory ceiling as a fraction of the operator's relevant revenue. */
-    capRate: rate,
-    weights: z
-      .strictObject({
-        gainObtained: rate,
-        harmCaused: rate,
-        harmRemedied: rate,
-        profitMotive: rate,
-        requestCount: rate,
-        distributionScale: rate,
-      })
-      .refine((w) => Math.abs(Object.values(w).reduce((a, b) => a + b, 0) - 1) < 1e-9, {
-        message: 'the six weights must add up to 1',
-      }),
-    /** Weighted score (1..3) at or above which tier 2 and tier 3 apply. */
-    tierThresholds: z
-      .strictObject({ tier2: z.number().min(1).max(3), tier3: z.number().min(1).max(3) })
-      .refine((t) => t.tier2 <= t.tier3, { message: 'tier2 must not exceed tier3' }),
-    /** Base fine of each tier as a fraction of revenue. */
-    tierRates: z
-      .strictObject({ tier1: rate, tier2: rate, tier3: rate })
-      .refine((r) => r.tier1 <= r.tier2 && r.tier2 <= r.tier3, { message: 'rates must not fall as the tier rises' }),
-    lateSurchargeRatePerHour: rate,
-    lateSurchargeMaxHours: z.number().int().min(0),
-    /** In whole units of the fine's currency; never lifts a fine above the cap. */
-    minimumFine: z.number().int().min(0).optional(),
-    /** Grades the system cannot observe (what the operator gained, whether it sought profit). */
-    defaultGrades: z.strictObject({ gainObtained: grade, profitMotive: grade }),
-    harmByCategory: z.strictObject(
-      Object.fromEntries(CATEGORIES.map((c) => [c, grade])) as Record<(typeof CATEGORIES)[number], typeof grade>,
-    ),
-    /** Late compliance within this many hours counts as promptly remedied (grade 1). */
-    remediedPromptlyHours: z.number().int().min(0),
-    /** Earlier orders to the same operator. */
-    priorOrderGrades: gradeThresholds,
-    /** URLs of the order. */
-    urlCountGrades: gradeThresholds,
-  });
+export const finesSchema = z.strictObject({
+  /** The statutory ceiling as a fraction of the operator's relevant revenue. */
+  capRate: rate,
+  weights: z
+    .strictObject({
+      gainObtained: rate,
+      harmCaused: rate,
+      harmRemedied: rate,
+      profitMotive: rate,
+      requestCount: rate,
+      distributionScale: rate,
+    })
+    .refine((w) => Math.abs(Object.values(w).reduce((a, b) => a + b, 0) - 1) < 1e-9, {
+      message: 'the six weights must add up to 1',
+    }),
+  /** Weighted score (1..3) at or above which tier 2 and tier 3 apply. */
+  tierThresholds: z
+    .strictObject({ tier2: z.number().min(1).max(3), tier3: z.number().min(1).max(3) })
+    .refine((t) => t.tier2 <= t.tier3, { message: 'tier2 must not exceed tier3' }),
+  /** Base fine of each tier as a fraction of revenue. */
+  tierRates: z
+    .strictObject({ tier1: rate, tier2: rate, tier3: rate })
+    .refine((r) => r.tier1 <= r.tier2 && r.tier2 <= r.tier3, { message: 'rates must not fall as the tier rises' }),
+  lateSurchargeRatePerHour: rate,
+  lateSurchargeMaxHours: z.number().int().min(0),
+  /** In whole units of the fine's currency; never lifts a fine above the cap. */
+  minimumFine: z.number().int().min(0).optional(),
+  /** Grades the system cannot observe (what the operator gained, whether it sought profit). */
+  defaultGrades: z.strictObject({ gainObtained: grade, profitMotive: grade }),
+  harmByCategory: z.strictObject(
+    Object.fromEntries(CATEGORIES.map((c) => [c, grade])) as Record<(typeof CATEGORIES)[number], typeof grade>,
+  ),
+  /** Late compliance within this many hours counts as promptly remedied (grade 1). */
+  remediedPromptlyHours: z.number().int().min(0),
+  /** Earlier orders to the same operator. */
+  priorOrderGrades: gradeThresholds,
+  /** URLs of the order. */
+  urlCountGrades: gradeThresholds,
+});
 export type FineSchedule = z.infer<typeof finesSchema>;
 
 // ---------------------------------------------------------------- policy
@@ -275,9 +267,7 @@ export const DEFAULT_POLICY_ID = 'kr-kcsc';
 
 export const builtInPolicies: Record<string, Policy> = {
   [KR_KCSC.id]: policySchema.parse(KR_KCSC),
-  ...Object.fromEntries(
-    Object.entries(PROFILE_OVERRIDES).map(([id, over]) => [id, policySchema.parse(mergeOver(KR_KCSC, over))]),
-  ),
+  ...Object.fromEntries(Object.entries(PROFILE_OVERRIDES).map(([id, over]) => [id, policySchema.parse(mergeOver(KR_KCSC, over))])),
 };
 
 /** A built-in profile by id; throws PolicyError naming the known ones. */
@@ -317,8 +307,5 @@ export function resolvePolicy(input: unknown): Policy {
       ? issue.keys.map((key) => ({ field: issuePath([...issue.path, key]), message: 'unknown key' }))
       : [{ field: issuePath(issue.path), message: issue.message }],
   );
-  throw new PolicyError(
-    `Policy is invalid: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-    issues,
-  );
+  throw new PolicyError(`Policy is invalid: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
 }

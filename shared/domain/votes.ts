@@ -85,9 +85,7 @@ export function decideAtDeadline(
   if (!review.extended) {
     return { kind: 'EXTENDED', closesAt: reviewExtendedClosesAt(policy, review.kind, review.closesAt, now) };
   }
-  return policy.unreviewedOrder === 'lift'
-    ? { kind: 'LIFTED', outcome: 'REVOKED', reason: 'AUTO_LIFTED' }
-    : { kind: 'ESCALATED' };
+  return policy.unreviewedOrder === 'lift' ? { kind: 'LIFTED', outcome: 'REVOKED', reason: 'AUTO_LIFTED' } : { kind: 'ESCALATED' };
 }
 
 type VoteGate = ReviewView & Pick<ReviewRecord, 'reviewId' | 'status' | 'closesAt'>;

@@ -42,12 +42,7 @@ export interface Delivery {
  * Claims the event key, sends, records the message id on the claim. A notice already sent is not
  * sent again (its first message id is answered); one being sent elsewhere is a TransientError.
  */
-export async function deliverOnce(
-  caseId: string,
-  eventKey: string,
-  to: readonly string[],
-  render: () => RenderedEmail,
-): Promise<Delivery> {
+export async function deliverOnce(caseId: string, eventKey: string, to: readonly string[], render: () => RenderedEmail): Promise<Delivery> {
   const claimedAt = nowIso();
   const claim = await claimNotice(caseId, eventKey, claimedAt);
   switch (claim.state) {

@@ -2,13 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { ZodError, type ZodType } from 'zod';
 import { assertRouteAllowed, type Identity } from '../domain/authz';
 import { roleSchema, type Role } from '../domain/model';
-import {
-  DomainError,
-  PayloadTooLargeError,
-  UnauthenticatedError,
-  ValidationError,
-  type ErrorDetail,
-} from '../domain/errors';
+import { DomainError, PayloadTooLargeError, UnauthenticatedError, ValidationError, type ErrorDetail } from '../domain/errors';
 import { logger } from './logger';
 import { isTransientAwsError } from './transient';
 

@@ -41,7 +41,12 @@ export async function notifyOperator(orderId: string, notice: OperatorNoticeRequ
 export async function notifyStaff(caseId: string, alert: StaffAlertRequest, eventKey: string): Promise<void> {
   const delivery = await deliverStaffAlert(caseId, alert, eventKey);
   if (delivery === undefined) return;
-  await act(caseDecider, refs.case(caseId), { type: 'RECORD_STAFF_ALERT', eventKey, messageId: delivery.messageId, sentAt: delivery.sentAt });
+  await act(caseDecider, refs.case(caseId), {
+    type: 'RECORD_STAFF_ALERT',
+    eventKey,
+    messageId: delivery.messageId,
+    sentAt: delivery.sentAt,
+  });
 }
 
 /** Does one follow-up; `at` is the time of the event that requires it, which a command it runs acts at. */
@@ -116,7 +121,11 @@ export async function settleLeftovers(now: string): Promise<{ found: number; set
   const leftovers = await listUnsettled(before, LEFTOVERS_PER_SWEEP);
   let settled = 0;
   for (const event of leftovers) {
-    logger.warn('sweep: an act was left unfinished by a fault; finishing it', { stream: event.stream, seq: event.seq, action: event.action });
+    logger.warn('sweep: an act was left unfinished by a fault; finishing it', {
+      stream: event.stream,
+      seq: event.seq,
+      action: event.action,
+    });
     await project(event);
     if (await finish(event)) settled += 1;
   }

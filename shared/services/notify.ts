@@ -29,11 +29,7 @@ async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest): Pr
  * Sends the notice about the order to its operator's current contacts, once per event key, and
  * answers the record to keep on the order. Throttling comes out as a TransientError.
  */
-export async function deliverOperatorNotice(
-  orderId: string,
-  request: OperatorNoticeRequest,
-  eventKey: string,
-): Promise<NoticeRecord> {
+export async function deliverOperatorNotice(orderId: string, request: OperatorNoticeRequest, eventKey: string): Promise<NoticeRecord> {
   return retryableAs(`sending the ${request.kind} notice of order ${orderId}`, async () => {
     const order = await getOrder(orderId);
     if (!order) throw new Error(`Order ${orderId} does not exist; its notice cannot be sent.`);

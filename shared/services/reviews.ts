@@ -135,7 +135,11 @@ export async function decideEscalatedReview(
     filedBy: record.createdBy,
     approvedBy: record.approvals.filter((approval) => approval.decision === 'APPROVE').map((approval) => approval.by),
   };
-  const { review } = await reviewAct(reviewId, { type: 'STAFF_DECIDE', identity, decision: body.decision, reason: body.reason, participants }, now);
+  const { review } = await reviewAct(
+    reviewId,
+    { type: 'STAFF_DECIDE', identity, decision: body.decision, reason: body.reason, participants },
+    now,
+  );
   return { review };
 }
 

@@ -100,7 +100,12 @@ async function sweepOrders(counts: SweepCounts, now: string, safetyLine: string)
     const due = dueReminders(order, now);
     if (!due) continue;
     await attempt(counts, 'sending a reminder', ids, async () => {
-      const { committed } = await act(orderDecider, refs.order(order.orderId), { type: 'REMIND', reminderAt: due.send, due: due.record }, now);
+      const { committed } = await act(
+        orderDecider,
+        refs.order(order.orderId),
+        { type: 'REMIND', reminderAt: due.send, due: due.record },
+        now,
+      );
       if (committed) counts.reminders += 1;
     });
   }
@@ -154,14 +159,25 @@ async function reconcileExecutions(counts: SweepCounts, now: string): Promise<vo
 }
 
 export async function sweep(now: string): Promise<SweepCounts> {
-  const counts: SweepCounts = { reminders: 0, enforced: 0, reviewsClosed: 0, leftoversSettled: 0, executionsStarted: 0, waitsCompleted: 0, failed: 0 };
+  const counts: SweepCounts = {
+    reminders: 0,
+    enforced: 0,
+    reviewsClosed: 0,
+    leftoversSettled: 0,
+    executionsStarted: 0,
+    waitsCompleted: 0,
+    failed: 0,
+  };
   const safetyLine = new Date(Date.parse(now) - durationToMs(SAFETY_MARGIN)).toISOString();
   const steps: [string, () => Promise<void>][] = [
-    ['finishing left-over acts', async () => {
-      const leftovers = await settleLeftovers(now);
-      counts.leftoversSettled += leftovers.settled;
-      counts.failed += leftovers.found - leftovers.settled;
-    }],
+    [
+      'finishing left-over acts',
+      async () => {
+        const leftovers = await settleLeftovers(now);
+        counts.leftoversSettled += leftovers.settled;
+        counts.failed += leftovers.found - leftovers.settled;
+      },
+    ],
     ['sweeping orders', () => sweepOrders(counts, now, safetyLine)],
     ['sweeping reviews', () => sweepReviews(counts, now, safetyLine)],
     ['reconciling executions', () => reconcileExecutions(counts, now)],

@@ -24,7 +24,12 @@ export async function alreadyHappened(caseId: string, purpose: Purpose): Promise
 }
 
 /** Stores the wait's token, then completes it at once when the awaited act already happened. */
-export async function storeAndCheckTaskToken(caseId: string, purpose: string, token: string, now: string): Promise<{ completedAtOnce: boolean }> {
+export async function storeAndCheckTaskToken(
+  caseId: string,
+  purpose: string,
+  token: string,
+  now: string,
+): Promise<{ completedAtOnce: boolean }> {
   const parsed = parsePurpose(purpose);
   if (!parsed) throw new Error(`Unknown wait purpose "${purpose}"; see tokenPurpose in shared/domain/waits.ts.`);
   await storeTaskToken(caseId, purpose, token, now);

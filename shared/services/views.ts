@@ -94,7 +94,18 @@ export type OrderView = OrderRecord & { urls: string[] };
 export interface ReviewView
   extends Pick<
     ReviewRecord,
-    'reviewId' | 'kind' | 'caseId' | 'orderIds' | 'appealId' | 'status' | 'openedAt' | 'closesAt' | 'extended' | 'outcome' | 'outcomeReason' | 'closedAt'
+    | 'reviewId'
+    | 'kind'
+    | 'caseId'
+    | 'orderIds'
+    | 'appealId'
+    | 'status'
+    | 'openedAt'
+    | 'closesAt'
+    | 'extended'
+    | 'outcome'
+    | 'outcomeReason'
+    | 'closedAt'
   > {
   /** Members who may still vote: the eligible set without those who recused themselves. */
   eligibleMembers: string[];
@@ -339,10 +350,7 @@ export function committeeReviewView(review: ReviewRecord, memberId: string): Com
   };
 }
 
-export async function listCommitteeReviews(
-  identity: Identity,
-  options: { status?: ReviewStatus } = {},
-): Promise<CommitteeReviewView[]> {
+export async function listCommitteeReviews(identity: Identity, options: { status?: ReviewStatus } = {}): Promise<CommitteeReviewView[]> {
   const reviews = await listReviews();
   return reviews
     .filter((review) => options.status === undefined || review.status === options.status)

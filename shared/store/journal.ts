@@ -29,8 +29,7 @@ const tableName = (): string => config().tableName;
 /** Writers racing on one stream retry with jittered, growing pauses, at most this often. */
 const COMMIT_ATTEMPTS = 15;
 const MAX_PAUSE_MS = 500;
-const pause = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_PAUSE_MS, 5 * 2 ** attempt)));
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_PAUSE_MS, 5 * 2 ** attempt)));
 
 /** A committed event: its place in the chain, the record it changed, and what it requires. */
 export interface StoredEvent<State = unknown> extends AuditEvent {
@@ -56,7 +55,13 @@ interface RecordItem<State> {
 
 async function getRecordItem<State>(key: ItemKey): Promise<RecordItem<State> | undefined> {
   const result = await documentClient.send(
-    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true, ProjectionExpression: '#record, #version', ExpressionAttributeNames: { '#record': 'record', '#version': 'version' } }),
+    new GetCommand({
+      TableName: tableName(),
+      Key: key,
+      ConsistentRead: true,
+      ProjectionExpression: '#record, #version',
+      ExpressionAttributeNames: { '#record': 'record', '#version': 'version' },
+    }),
   );
   const item = result.Item;
   return item && typeof item.version === 'number' ? { record: item.record as State, version: item.version } : undefined;
@@ -248,9 +253,7 @@ export async function listUnsettled(before: string, limit: number): Promise<Stor
   return (result.Items ?? []).map((item) => storedEventOf(item));
 }
 
-const AUDIT_NAMES = Object.fromEntries(
-  ['seq', 'at', 'actor', 'action', 'details', 'prevHash', 'hash'].map((name) => [`#${name}`, name]),
-);
+const AUDIT_NAMES = Object.fromEntries(['seq', 'at', 'actor', 'action', 'details', 'prevHash', 'hash'].map((name) => [`#${name}`, name]));
 
 /**
  * The unsettled events of one stream, oldest first. The list of unsettled events is short (acts in

@@ -14,8 +14,7 @@ const operatorPartition = (operatorId: string): string => `OPERATOR#${operatorId
 
 export const keys = {
   case: (caseId: string): ItemKey => ({ pk: casePartition(caseId), sk: 'CASE' }),
-  urlChunkPrefix: (operatorId?: string | null) =>
-    operatorId === undefined ? 'URLS#' : `URLS#${operatorId ?? UNASSIGNED}#`,
+  urlChunkPrefix: (operatorId?: string | null) => (operatorId === undefined ? 'URLS#' : `URLS#${operatorId ?? UNASSIGNED}#`),
   urlChunk: (caseId: string, operatorId: string | null, index: number): ItemKey => ({
     pk: casePartition(caseId),
     sk: `URLS#${operatorId ?? UNASSIGNED}#${String(index).padStart(4, '0')}`,

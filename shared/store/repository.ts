@@ -5,14 +5,7 @@
  * `{record, version}` items with index attributes derived from the record.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../domain/model';
 import { chunk } from '../domain/orders';
 import { config } from '../runtime/config';
@@ -89,9 +82,7 @@ async function queryIndex(
   return queryAll(
     {
       IndexName: index.indexName,
-      KeyConditionExpression: options.before
-        ? `${index.partitionKey} = :p AND ${index.sortKey} < :before`
-        : `${index.partitionKey} = :p`,
+      KeyConditionExpression: options.before ? `${index.partitionKey} = :p AND ${index.sortKey} < :before` : `${index.partitionKey} = :p`,
       ExpressionAttributeValues: { ':p': partition, ...(options.before ? { ':before': options.before } : {}) },
       ScanIndexForward: !options.newestFirst,
     },
@@ -149,11 +140,7 @@ export async function listCasesByReporter(userId: string): Promise<CaseRecord[]>
  * Cases still going on whose last event is older than `before`, oldest first, after the position
  * `after` (a position answered by an earlier call), at most `limit`.
  */
-export async function listQuietActiveCases(
-  before: string,
-  limit: number,
-  after?: string,
-): Promise<{ caseId: string; position: string }[]> {
+export async function listQuietActiveCases(before: string, limit: number, after?: string): Promise<{ caseId: string; position: string }[]> {
   const items = await queryAll(
     {
       IndexName: GSI3.indexName,

@@ -68,11 +68,7 @@ export async function completeWaitingTask(caseId: string, purpose: string, outpu
   return completed;
 }
 
-export async function sendTaskSuccess(
-  token: string,
-  output: unknown,
-  context: { caseId: string; purpose: string },
-): Promise<boolean> {
+export async function sendTaskSuccess(token: string, output: unknown, context: { caseId: string; purpose: string }): Promise<boolean> {
   try {
     await sfnClient.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
     return true;

@@ -22,17 +22,20 @@ export const figure: Figure = {
       const sfn = new StepFunctions(stack);
       const mailbox = new Mailbox(stack).start();
       try {
-        await inPool(Array.from({ length: OPERATORS }, (_, i) => i), 5, (i) =>
-          api.request('staff-kim', 'POST', '/operators', {
-            operatorId: operatorIdOf(i),
-            name: `Bench operator ${i}`,
-            domains: [`${operatorIdOf(i)}.example`],
-            contactEmails: [`abuse@${operatorIdOf(i)}.example`],
-            jurisdiction: 'DOMESTIC',
-            language: 'ko',
-            annualRevenue: 1_000_000_000,
-            currency: 'KRW',
-          }),
+        await inPool(
+          Array.from({ length: OPERATORS }, (_, i) => i),
+          5,
+          (i) =>
+            api.request('staff-kim', 'POST', '/operators', {
+              operatorId: operatorIdOf(i),
+              name: `Bench operator ${i}`,
+              domains: [`${operatorIdOf(i)}.example`],
+              contactEmails: [`abuse@${operatorIdOf(i)}.example`],
+              jurisdiction: 'DOMESTIC',
+              language: 'ko',
+              annualRevenue: 1_000_000_000,
+              currency: 'KRW',
+            }),
         );
         const urls = Array.from({ length: URLS }, (_, i) => `https://${operatorIdOf(i % OPERATORS)}.example/bench/bulk/${i}`);
         const caseId = await api.fileReport(urls);
@@ -63,7 +66,7 @@ export const figure: Figure = {
             reportBodyBytes: Buffer.byteLength(JSON.stringify({ urls })),
           },
           notes: [
-            'From the completing approval\'s at to the last order\'s notice sentAt (both system records); every notice also checked in the SES store.',
+            "From the completing approval's at to the last order's notice sentAt (both system records); every notice also checked in the SES store.",
             'Largest payload: the biggest input, output or task parameters of any event in the execution history, in UTF-8 bytes.',
           ],
         };

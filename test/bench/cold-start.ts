@@ -91,7 +91,7 @@ export const figure: Figure = {
       details: { importRuns: IMPORT_RUNS, bundles },
       notes: [
         'Bundled as the CDK stack bundles (esbuild, minified ESM, node22 target, AWS SDK included); import time is the median of fresh Node processes, measured inside each process.',
-        'A proxy for Lambda\'s init phase on this machine, not Lambda\'s own numbers: Lambda adds its runtime start and the download of the package.',
+        "A proxy for Lambda's init phase on this machine, not Lambda's own numbers: Lambda adds its runtime start and the download of the package.",
       ],
     };
   },

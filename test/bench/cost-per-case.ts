@@ -41,7 +41,12 @@ async function carryCase({ api, table, mailbox }: Parts, scenario: Scenario, ind
       const id = orderId(caseId, operatorId);
       await mailbox.waitForSubject(id, 60_000);
       if (scenario === 'late') {
-        await waitFor(`order ${id} to turn OVERDUE`, async () => ((await table.ordersOf(caseId)).find((o) => o.orderId === id)?.overdueAt ? true : undefined), 60_000, 250);
+        await waitFor(
+          `order ${id} to turn OVERDUE`,
+          async () => ((await table.ordersOf(caseId)).find((o) => o.orderId === id)?.overdueAt ? true : undefined),
+          60_000,
+          250,
+        );
       }
       await api.request(operatorId, 'GET', '/operator/orders');
       await api.request(operatorId, 'POST', `/operator/orders/${id}/acknowledge`);
@@ -56,9 +61,17 @@ async function carryCase({ api, table, mailbox }: Parts, scenario: Scenario, ind
   );
   for (const member of VOTERS) {
     await api.request(member, 'GET', '/committee/reviews');
-    await api.request(member, 'POST', `/committee/reviews/${reviewId}/votes`, { decision: 'CONFIRM', reason: 'the content is clearly illegal' });
+    await api.request(member, 'POST', `/committee/reviews/${reviewId}/votes`, {
+      decision: 'CONFIRM',
+      reason: 'the content is clearly illegal',
+    });
   }
-  await waitFor(`case ${caseId} to close`, async () => ((await table.caseRecord(caseId))?.status === 'CLOSED' ? true : undefined), 90_000, 500);
+  await waitFor(
+    `case ${caseId} to close`,
+    async () => ((await table.caseRecord(caseId))?.status === 'CLOSED' ? true : undefined),
+    90_000,
+    500,
+  );
   return caseId;
 }
 
@@ -140,7 +153,10 @@ export const figure: Figure = {
     try {
       return await withStack(
         // The sweeper every second: reminders are its work, and the fast policy's reminder falls 3 s before the deadline.
-        { policy: FAST_POLICY, env: { DYNAMODB_PORT: String(dynamoDbPort), LOCAL_HANDLER_DYNAMODB_ENDPOINT: meterUrl, SWEEP_INTERVAL_SECONDS: '1' } },
+        {
+          policy: FAST_POLICY,
+          env: { DYNAMODB_PORT: String(dynamoDbPort), LOCAL_HANDLER_DYNAMODB_ENDPOINT: meterUrl, SWEEP_INTERVAL_SECONDS: '1' },
+        },
         async (stack): Promise<FigureResult> => {
           const parts: Parts = {
             api: new Api(stack),
@@ -160,9 +176,9 @@ export const figure: Figure = {
               details: { pricesAsOf: PRICES_AS_OF, prices: PRICES, lambdaMemoryGb: LAMBDA_MEMORY_GB, onTime, late },
               notes: [
                 'A case: 2 URLs for 2 operators; 2 approvals; each operator lists its orders, acknowledges, reports compliance; 3 of 5 members vote CONFIRM; no appeal; the appeal window passes; CLOSED.',
-                'Lambda duration: workflow tasks from TaskStarted to TaskSucceeded/TaskSubmitted in the history (in-process here, so no cold starts); API handlers by the bench\'s round trip (an upper bound). Both at 512 MB arm64, rounded up to 1 ms per invocation.',
-                'DynamoDB units measured by dynalite behind a counting proxy; GSI write units estimated (one more write per index that projects the item); failed conditional writes counted as 1 WRU; the sweeper\'s index polls excluded (a fixed cost: in the cloud it runs once a minute whatever the caseload: 43,200 runs a month, a few cents).',
-                'SES: one message per recipient (operators\' contacts and the staff address). Logs: the handlers\' JSON lines at $0.50/GB ingestion.',
+                "Lambda duration: workflow tasks from TaskStarted to TaskSucceeded/TaskSubmitted in the history (in-process here, so no cold starts); API handlers by the bench's round trip (an upper bound). Both at 512 MB arm64, rounded up to 1 ms per invocation.",
+                "DynamoDB units measured by dynalite behind a counting proxy; GSI write units estimated (one more write per index that projects the item); failed conditional writes counted as 1 WRU; the sweeper's index polls excluded (a fixed cost: in the cloud it runs once a minute whatever the caseload: 43,200 runs a month, a few cents).",
+                "SES: one message per recipient (operators' contacts and the staff address). Logs: the handlers' JSON lines at $0.50/GB ingestion.",
                 'Not counted: storage (a case is a few KB), data transfer, Cognito, KMS, CloudFront for the web UI, free tiers.',
               ],
             };

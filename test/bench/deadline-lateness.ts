@@ -41,11 +41,15 @@ const policy = (deadlineSeconds: number) => ({
  */
 async function issueOrders(stack: LocalStack, tag: string): Promise<void> {
   const api = new Api(stack);
-  const caseIds = await inPool(Array.from({ length: CASES }, (_, i) => i), IN_FLIGHT, async (i) => {
-    const caseId = await api.fileReport(CASE_URLS.map((url) => `${url}/${tag}/${i}`));
-    await api.approve(caseId, ['staff-lee']);
-    return caseId;
-  });
+  const caseIds = await inPool(
+    Array.from({ length: CASES }, (_, i) => i),
+    IN_FLIGHT,
+    async (i) => {
+      const caseId = await api.fileReport(CASE_URLS.map((url) => `${url}/${tag}/${i}`));
+      await api.approve(caseId, ['staff-lee']);
+      return caseId;
+    },
+  );
   await inPool(caseIds, IN_FLIGHT, (caseId) => api.approve(caseId, ['staff-park']));
 }
 
@@ -133,13 +137,21 @@ export const figure: Figure = {
     return {
       summary:
         `running: p50 ${ms(live.lateness.p50)}, p99 ${ms(live.lateness.p99)} after the deadline; ` +
-        ('error' in down ? `down: FAILED (${down.error})` : `down: p50 ${ms(down.fromRestartMs.p50)}, p99 ${ms(down.fromRestartMs.p99)} after the restart`),
-      details: { orders: ORDERS, liveDeadlineSeconds: LIVE_DEADLINE_SECONDS, liveMs: live, downDeadlineSeconds: DOWN_DEADLINE_SECONDS, down },
+        ('error' in down
+          ? `down: FAILED (${down.error})`
+          : `down: p50 ${ms(down.fromRestartMs.p50)}, p99 ${ms(down.fromRestartMs.p99)} after the restart`),
+      details: {
+        orders: ORDERS,
+        liveDeadlineSeconds: LIVE_DEADLINE_SECONDS,
+        liveMs: live,
+        downDeadlineSeconds: DOWN_DEADLINE_SECONDS,
+        down,
+      },
       notes: [
-        'Lateness = the order\'s overdueAt minus its deadlineAt, both written by the system; the bench only reads them.',
+        "Lateness = the order's overdueAt minus its deadlineAt, both written by the system; the bench only reads them.",
         `Down: all ${ORDERS} orders issued, then kill -9 (no clean stop), restart after every deadline has passed; lateness from the moment the restart began (fromRestartMs) and from its "ready" line (fromReadyMs, negative when enforced before ready).`,
-        'liveMs.timerFiredAfterDeadlineMs: the compliance wait\'s TaskTimedOut in the history minus deadlineAt; enforcementAfterTimerMs: overdueAt minus that TaskTimedOut; enforcedOtherwise: orders whose wait did not time out (the sweeper got there first).',
-        'Sweeper at its cloud period (60 s): the figure measures the workflow\'s own timers, not the safety net.',
+        "liveMs.timerFiredAfterDeadlineMs: the compliance wait's TaskTimedOut in the history minus deadlineAt; enforcementAfterTimerMs: overdueAt minus that TaskTimedOut; enforcedOtherwise: orders whose wait did not time out (the sweeper got there first).",
+        "Sweeper at its cloud period (60 s): the figure measures the workflow's own timers, not the safety net.",
       ],
     };
   },

@@ -70,10 +70,18 @@ export const figure: Figure = {
         const executionArn = await sfn.executionArn(caseId);
         let runs: TaskRun[] = [];
         try {
-          const stretch = await waitFor(`the workflow of ${caseId} to wait on people again`, async () => automaticStretch((runs = taskRuns(await sfn.history(executionArn)))), 60_000, 100);
+          const stretch = await waitFor(
+            `the workflow of ${caseId} to wait on people again`,
+            async () => automaticStretch((runs = taskRuns(await sfn.history(executionArn)))),
+            60_000,
+            100,
+          );
           return { caseId, ...stretch };
         } catch (error) {
-          const seen = runs.map((run) => `${run.functionName}${run.failed ? ' FAILED' : run.endedAt === undefined ? ' running' : ''}${run.closedBy ? ` ${run.closedBy}` : ''}`);
+          const seen = runs.map(
+            (run) =>
+              `${run.functionName}${run.failed ? ' FAILED' : run.endedAt === undefined ? ' running' : ''}${run.closedBy ? ` ${run.closedBy}` : ''}`,
+          );
           throw new Error(`${(error as Error).message} Its tasks so far: ${seen.join(', ')}.`);
         }
       };
@@ -82,14 +90,24 @@ export const figure: Figure = {
       const directly = async (template: { caseId: string; steps: Step[] }, index: number) => {
         const caseId = await api.fileReport(URLS.map((url) => `${url}/b${index}`));
         const executionArn = await sfn.executionArn(caseId);
-        await waitFor(`the approval wait of ${caseId}`, async () => (taskRuns(await sfn.history(executionArn)).some((run) => run.endedAt !== undefined && run.waitForToken) ? true : undefined), 30_000, 100);
+        await waitFor(
+          `the approval wait of ${caseId}`,
+          async () =>
+            taskRuns(await sfn.history(executionArn)).some((run) => run.endedAt !== undefined && run.waitForToken) ? true : undefined,
+          30_000,
+          100,
+        );
         await sfn.client.send(new StopExecutionCommand({ executionArn, error: 'Benchmark', cause: 'handlers are called directly' }));
         await api.approve(caseId);
         const from = template.caseId.slice(1);
         const to = caseId.slice(1);
         const steps = template.steps.map((step) => ({
           functionName: step.functionName,
-          payload: JSON.parse(JSON.stringify(step.payload).replaceAll(from, to).replace(/"taskToken":"[^"]*"/g, `"taskToken":"${FAKE_TOKEN}"`)) as unknown,
+          payload: JSON.parse(
+            JSON.stringify(step.payload)
+              .replaceAll(from, to)
+              .replace(/"taskToken":"[^"]*"/g, `"taskToken":"${FAKE_TOKEN}"`),
+          ) as unknown,
         }));
         const started = performance.now();
         for (const step of steps) await lambda.invoke(step.functionName, step.payload);
@@ -127,7 +145,7 @@ export const figure: Figure = {
         notes: [
           '(a) from the TaskSucceeded of the approval wait to the end of the last task before the workflow waits on people again, from the execution history.',
           '(b) the same handlers, payloads and order, called in sequence in the bench process through the same in-process Lambda invoker; the engine runs the two notices and the review opening concurrently (Parallel, Map), (b) does not.',
-          'engineHandlerTimeSumMs: the handlers\' own time inside (a), summed over its tasks, from TaskStarted to TaskSucceeded/TaskSubmitted.',
+          "engineHandlerTimeSumMs: the handlers' own time inside (a), summed over its tasks, from TaskStarted to TaskSucceeded/TaskSubmitted.",
         ],
       };
     }),

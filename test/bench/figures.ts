@@ -11,7 +11,12 @@ export interface FigureEntry {
 
 export const FIGURES: readonly FigureEntry[] = [
   { id: 'time-to-notice', title: '1. Time to notice', budgetSeconds: 180, load: async () => (await import('./time-to-notice')).figure },
-  { id: 'deadline-lateness', title: '2. Deadline lateness', budgetSeconds: 240, load: async () => (await import('./deadline-lateness')).figure },
+  {
+    id: 'deadline-lateness',
+    title: '2. Deadline lateness',
+    budgetSeconds: 240,
+    load: async () => (await import('./deadline-lateness')).figure,
+  },
   { id: 'engine-overhead', title: '3. Engine overhead', budgetSeconds: 90, load: async () => (await import('./engine-overhead')).figure },
   { id: 'bulk-report', title: '4. Bulk report', budgetSeconds: 90, load: async () => (await import('./bulk-report')).figure },
   { id: 'throughput', title: '5. Throughput', budgetSeconds: 120, load: async () => (await import('./throughput')).figure },

@@ -10,13 +10,24 @@ const at = (ms: number): Date => new Date(Date.UTC(2026, 0, 1) + ms);
 /** A history shaped like the local engine's (and AWS's): each event points at the one before it in its thread. */
 const history: HistoryEvent[] = [
   { id: 1, previousEventId: 0, timestamp: at(0), type: 'ExecutionStarted' },
-  { id: 2, previousEventId: 1, timestamp: at(1), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'OpenCase', input: '{"caseId":"C1"}' } },
+  {
+    id: 2,
+    previousEventId: 1,
+    timestamp: at(1),
+    type: 'TaskStateEntered',
+    stateEnteredEventDetails: { name: 'OpenCase', input: '{"caseId":"C1"}' },
+  },
   {
     id: 3,
     previousEventId: 2,
     timestamp: at(2),
     type: 'TaskScheduled',
-    taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:OpenCase","Payload":{"caseId":"C1"}}' },
+    taskScheduledEventDetails: {
+      resourceType: 'lambda',
+      resource: 'invoke',
+      region: 'us-east-1',
+      parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:OpenCase","Payload":{"caseId":"C1"}}',
+    },
   },
   { id: 4, previousEventId: 3, timestamp: at(3), type: 'TaskStarted' },
   { id: 5, previousEventId: 4, timestamp: at(40), type: 'TaskFailed' },
@@ -25,18 +36,40 @@ const history: HistoryEvent[] = [
     previousEventId: 5,
     timestamp: at(2040),
     type: 'TaskScheduled',
-    taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:OpenCase","Payload":{"caseId":"C1"}}' },
+    taskScheduledEventDetails: {
+      resourceType: 'lambda',
+      resource: 'invoke',
+      region: 'us-east-1',
+      parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:OpenCase","Payload":{"caseId":"C1"}}',
+    },
   },
   { id: 7, previousEventId: 6, timestamp: at(2041), type: 'TaskStarted' },
-  { id: 8, previousEventId: 7, timestamp: at(2100), type: 'TaskSucceeded', taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: '{"Payload":{"procedure":"interim-then-review"}}' } },
-  { id: 9, previousEventId: 8, timestamp: at(2101), type: 'ChoiceStateEntered', stateEnteredEventDetails: { name: 'ChooseProcedure', input: 'x'.repeat(500) } },
+  {
+    id: 8,
+    previousEventId: 7,
+    timestamp: at(2100),
+    type: 'TaskSucceeded',
+    taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: '{"Payload":{"procedure":"interim-then-review"}}' },
+  },
+  {
+    id: 9,
+    previousEventId: 8,
+    timestamp: at(2101),
+    type: 'ChoiceStateEntered',
+    stateEnteredEventDetails: { name: 'ChooseProcedure', input: 'x'.repeat(500) },
+  },
   { id: 10, previousEventId: 9, timestamp: at(2102), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'AwaitApprovals' } },
   {
     id: 11,
     previousEventId: 10,
     timestamp: at(2103),
     type: 'TaskScheduled',
-    taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', region: 'us-east-1', parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:StoreTaskToken","Payload":{"purpose":"APPROVAL"}}' },
+    taskScheduledEventDetails: {
+      resourceType: 'lambda',
+      resource: 'invoke.waitForTaskToken',
+      region: 'us-east-1',
+      parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:StoreTaskToken","Payload":{"purpose":"APPROVAL"}}',
+    },
   },
   { id: 12, previousEventId: 11, timestamp: at(2104), type: 'TaskStarted' },
   { id: 13, previousEventId: 12, timestamp: at(2130), type: 'TaskSubmitted' },
@@ -47,7 +80,12 @@ const history: HistoryEvent[] = [
     previousEventId: 15,
     timestamp: at(9001),
     type: 'TaskScheduled',
-    taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', region: 'us-east-1', parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:StoreTaskToken","Payload":{"purpose":"REVIEW"}}' },
+    taskScheduledEventDetails: {
+      resourceType: 'lambda',
+      resource: 'invoke.waitForTaskToken',
+      region: 'us-east-1',
+      parameters: '{"FunctionName":"arn:aws:lambda:us-east-1:0:function:StoreTaskToken","Payload":{"purpose":"REVIEW"}}',
+    },
   },
   { id: 17, previousEventId: 16, timestamp: at(9002), type: 'TaskStarted' },
   // The token completed before the Lambda returned: no TaskSubmitted.
@@ -78,13 +116,17 @@ describe('inPool', () => {
     let running = 0;
     let most = 0;
     // When each item takes a turn of the event loop
-    const results = await inPool(Array.from({ length: 20 }, (_, i) => i), 3, async (item) => {
-      running += 1;
-      most = Math.max(most, running);
-      await new Promise((resolve) => setImmediate(resolve));
-      running -= 1;
-      return item * 2;
-    });
+    const results = await inPool(
+      Array.from({ length: 20 }, (_, i) => i),
+      3,
+      async (item) => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setImmediate(resolve));
+        running -= 1;
+        return item * 2;
+      },
+    );
     // Then at most three ran together, and results line up with the items
     expect(most).toBe(3);
     expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
@@ -99,7 +141,9 @@ describe('execution history', () => {
 
   it('pairs each invocation with its start and end, a token task ending when its Lambda returned', () => {
     const runs = taskRuns(history);
-    expect(runs.map((run) => [run.functionName, run.startedAt - at(0).getTime(), (run.endedAt ?? 0) - at(0).getTime(), run.failed])).toEqual([
+    expect(
+      runs.map((run) => [run.functionName, run.startedAt - at(0).getTime(), (run.endedAt ?? 0) - at(0).getTime(), run.failed]),
+    ).toEqual([
       ['OpenCase', 3, 40, true],
       ['OpenCase', 2041, 2100, false],
       ['StoreTaskToken', 2104, 2130, false],

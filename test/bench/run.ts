@@ -31,7 +31,6 @@ interface FigureOutcome {
   error?: string;
 }
 
-
 /** The figure running now, so that Ctrl-C stops it (and its stacks) too: it sits in a process group of its own. */
 let current: number | undefined;
 for (const name of ['SIGINT', 'SIGTERM'] as const) {
@@ -96,7 +95,9 @@ function runFigure(entry: FigureEntry, budgetSeconds: number): Promise<FigureOut
           title: entry.title,
           seconds,
           ok: false,
-          error: overran ? `Stopped after its budget of ${budgetSeconds} s.\n${log.slice(-4000)}` : `The figure's process ended without a result.\n${log.slice(-4000)}`,
+          error: overran
+            ? `Stopped after its budget of ${budgetSeconds} s.\n${log.slice(-4000)}`
+            : `The figure's process ended without a result.\n${log.slice(-4000)}`,
         };
       }
       rmSync(scratch, { recursive: true, force: true });
@@ -106,7 +107,10 @@ function runFigure(entry: FigureEntry, budgetSeconds: number): Promise<FigureOut
 }
 
 function lastLines(text: string, count: number): string[] {
-  return text.split('\n').filter((line) => line.trim() !== '').slice(-count);
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(-count);
 }
 
 function firstLine(text: string): string {
@@ -132,13 +136,21 @@ async function main(): Promise<void> {
   }
   const selected = only.length > 0 ? FIGURES.filter((f) => only.includes(f.id)) : FIGURES;
   const machine = describeMachine();
-  console.log(`Benchmark on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, load ${machine.loadAverage1mAtStart}`);
+  console.log(
+    `Benchmark on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, load ${machine.loadAverage1mAtStart}`,
+  );
   const runStarted = Date.now();
   const outcomes: FigureOutcome[] = [];
   for (const entry of selected) {
     const left = TOTAL_BUDGET_SECONDS - (Date.now() - runStarted) / 1000;
     if (left < 10) {
-      outcomes.push({ id: entry.id, title: entry.title, ok: false, seconds: 0, error: 'Not run: the whole run reached its 10-minute budget.' });
+      outcomes.push({
+        id: entry.id,
+        title: entry.title,
+        ok: false,
+        seconds: 0,
+        error: 'Not run: the whole run reached its 10-minute budget.',
+      });
       continue;
     }
     process.stdout.write(`${entry.title} ... `);

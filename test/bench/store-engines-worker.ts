@@ -19,16 +19,32 @@ const CONTENDED_ACTS = 64;
 const policy = policyById('kr-kcsc');
 const now = '2026-03-02T00:30:00.000Z';
 
-Object.assign(process.env, { TABLE_NAME: 'store-engines', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+Object.assign(process.env, {
+  TABLE_NAME: 'store-engines',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+});
 
-const caseIdOf = (index: number, batch: number) => caseIdFrom(ulidFrom(Date.parse('2026-03-02T00:00:00.000Z') + batch, new Uint8Array(10).fill(index % 256).map((b, i) => (i === 0 ? Math.floor(index / 256) : b))));
+const caseIdOf = (index: number, batch: number) =>
+  caseIdFrom(
+    ulidFrom(
+      Date.parse('2026-03-02T00:00:00.000Z') + batch,
+      new Uint8Array(10).fill(index % 256).map((b, i) => (i === 0 ? Math.floor(index / 256) : b)),
+    ),
+  );
 
 async function file(caseId: string): Promise<void> {
   await execute(caseDecider, refs.case(caseId), { type: 'FILE', record: aCase({ caseId }) }, { now, policy });
 }
 
 const approve = (caseId: string, by: string): Promise<unknown> =>
-  execute(caseDecider, refs.case(caseId), { type: 'DECIDE_APPROVAL', identity: { userId: by, roles: ['staff'] }, decision: 'APPROVE' } satisfies CaseCommand, { now, policy });
+  execute(
+    caseDecider,
+    refs.case(caseId),
+    { type: 'DECIDE_APPROVAL', identity: { userId: by, roles: ['staff'] }, decision: 'APPROVE' } satisfies CaseCommand,
+    { now, policy },
+  );
 
 async function inFlight<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -61,16 +77,24 @@ async function main(): Promise<void> {
   await file(contended);
   // Each commit attempt is one PutItem: attempts beyond one per act are writers that lost a race.
   let commits = 0;
-  documentClient.middlewareStack.add((next, context) => (args) => {
-    if (context.commandName === 'PutCommand' || context.commandName === 'PutItemCommand') commits += 1;
-    return next(args);
-  }, { step: 'initialize', name: 'countCommits' });
+  documentClient.middlewareStack.add(
+    (next, context) => (args) => {
+      if (context.commandName === 'PutCommand' || context.commandName === 'PutItemCommand') commits += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommits' },
+  );
   started = performance.now();
   await inFlight(
     Array.from({ length: CONTENDED_ACTS }, (_, i) => i),
     IN_FLIGHT,
     async (i) => {
-      await execute(caseDecider, refs.case(contended), { type: 'RECORD_STAFF_ALERT', eventKey: `alert-${i}`, messageId: `m-${i}`, sentAt: now }, { now, policy });
+      await execute(
+        caseDecider,
+        refs.case(contended),
+        { type: 'RECORD_STAFF_ALERT', eventKey: `alert-${i}`, messageId: `m-${i}`, sentAt: now },
+        { now, policy },
+      );
     },
   );
   const contendedSeconds = (performance.now() - started) / 1000;

@@ -40,15 +40,30 @@ function measure(engine: string, endpoint: string): Promise<EngineFigures> {
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as EngineFigures) : reject(new Error(`${engine} worker exited ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(output) as EngineFigures) : reject(new Error(`${engine} worker exited ${code}`)),
+    );
   });
 }
 
 async function startDynamoDbLocal(jar: string, dataDir: string): Promise<{ endpoint: string; process: ChildProcess }> {
   const port = 18_000 + Math.floor(Math.random() * 1000);
-  const java = spawn('java', [`-Djava.library.path=${path.join(path.dirname(jar), 'DynamoDBLocal_lib')}`, '-jar', jar, '-sharedDb', '-dbPath', dataDir, '-port', String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const java = spawn(
+    'java',
+    [
+      `-Djava.library.path=${path.join(path.dirname(jar), 'DynamoDBLocal_lib')}`,
+      '-jar',
+      jar,
+      '-sharedDb',
+      '-dbPath',
+      dataDir,
+      '-port',
+      String(port),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   java.stdout?.resume();
   // Ready once it accepts a connection (it prints its banner before it listens).
   for (let attempt = 0; ; attempt += 1) {
@@ -89,7 +104,10 @@ async function main(): Promise<void> {
   }
   console.table(results);
   if (!process.env.DYNAMODB_LOCAL_JAR) console.log('DYNAMODB_LOCAL_JAR is not set: DynamoDB Local was not measured.');
-  writeFileSync(path.join(BENCH_DIR, 'results', 'store-engines.json'), `${JSON.stringify({ machine: describeMachine(), results }, null, 2)}\n`);
+  writeFileSync(
+    path.join(BENCH_DIR, 'results', 'store-engines.json'),
+    `${JSON.stringify({ machine: describeMachine(), results }, null, 2)}\n`,
+  );
 }
 
 await main();

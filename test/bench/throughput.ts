@@ -35,7 +35,11 @@ export const figure: Figure = {
           const email = await mailbox.waitForSubject(orderId(caseId, operator.operatorId), 60_000);
           return { startedAt, doneAt: email.seenAt };
         };
-        await inPool(Array.from({ length: WARM_UP }, (_, i) => i), WARM_UP, () => oneCase());
+        await inPool(
+          Array.from({ length: WARM_UP }, (_, i) => i),
+          WARM_UP,
+          () => oneCase(),
+        );
 
         const rssStart = runtimeRss(stack);
         let rssPeak = rssStart ?? 0;
@@ -63,7 +67,11 @@ export const figure: Figure = {
         const perSecond = Math.round((inWindow.length / WINDOW_SECONDS) * 100) / 100;
         const buckets = Array.from({ length: WINDOW_SECONDS / BUCKET_SECONDS }, (_, i) => {
           const from = windowStart + i * BUCKET_SECONDS * 1000;
-          return Math.round((inWindow.filter((c) => c.doneAt > from && c.doneAt <= from + BUCKET_SECONDS * 1000).length / BUCKET_SECONDS) * 100) / 100;
+          return (
+            Math.round(
+              (inWindow.filter((c) => c.doneAt > from && c.doneAt <= from + BUCKET_SECONDS * 1000).length / BUCKET_SECONDS) * 100,
+            ) / 100
+          );
         });
         const latency = distribution(done.map((c) => c.doneAt - c.startedAt));
         return {
@@ -84,7 +92,7 @@ export const figure: Figure = {
           notes: [
             'A case counts when its order notice is in the SES store (seen by a 50 ms tail) before the window closes; each case: POST /reports, two approvals, then the workflow to the notice.',
             `p50 report-to-notice under this load: ${ms(latency.p50)}.`,
-            'RSS: VmRSS of the largest process in the runtime\'s process group (the Node process running infra/local/main.ts with dynalite, SES, the engine and the handlers).',
+            "RSS: VmRSS of the largest process in the runtime's process group (the Node process running infra/local/main.ts with dynalite, SES, the engine and the handlers).",
           ],
         };
       } finally {

@@ -36,15 +36,28 @@ export const figure: Figure = {
           return { caseId, orderId: id, clientMs: email.seenAt - approvedAt };
         };
         // The first cases load every handler module: Lambda's cold starts are figure 7's business.
-        await inPool(Array.from({ length: WARM_UP }, (_, i) => i), WARM_UP, (i) => oneCase(CASES + i));
+        await inPool(
+          Array.from({ length: WARM_UP }, (_, i) => i),
+          WARM_UP,
+          (i) => oneCase(CASES + i),
+        );
 
         const started = Date.now();
-        const runs = await inPool(Array.from({ length: CASES }, (_, i) => i), IN_FLIGHT, oneCase);
+        const runs = await inPool(
+          Array.from({ length: CASES }, (_, i) => i),
+          IN_FLIGHT,
+          oneCase,
+        );
         const wallMs = Date.now() - started;
 
         const latencies: number[] = [];
         const storeLag: number[] = [];
-        const parts = { approvalToWorkflow: [] as number[], issueOrders: [] as number[], waitForNoticeTask: [] as number[], sendOrderNotice: [] as number[] };
+        const parts = {
+          approvalToWorkflow: [] as number[],
+          issueOrders: [] as number[],
+          waitForNoticeTask: [] as number[],
+          sendOrderNotice: [] as number[],
+        };
         for (const run of runs) {
           const record = await table.caseRecord(run.caseId);
           const order = (await table.ordersOf(run.caseId)).find((o) => o.orderId === run.orderId);
@@ -84,7 +97,7 @@ export const figure: Figure = {
           notes: [
             'serverMs: order notice sentAt (recorded right after SES accepted the e-mail) minus the completing approval at, both written by the system.',
             'observedByClientMs: from the approval response to the e-mail appearing in the emulator store, seen by a 50 ms tail: an upper bound.',
-            'breakdownMs, from the execution history: approvalToWorkflow = the approval wait\'s TaskSucceeded minus the approval\'s at (the API handler\'s write, then SendTaskSuccess); issueOrders = until IssueOrders returned; waitForNoticeTask = until SendOrderNotice started; sendOrderNotice = until the notice was recorded sent.',
+            "breakdownMs, from the execution history: approvalToWorkflow = the approval wait's TaskSucceeded minus the approval's at (the API handler's write, then SendTaskSuccess); issueOrders = until IssueOrders returned; waitForNoticeTask = until SendOrderNotice started; sendOrderNotice = until the notice was recorded sent.",
             `Policy: Korean profile, 24 h deadlines, no reminders; sweeper at 60 s; ${WARM_UP} warm-up cases not counted.`,
           ],
         };

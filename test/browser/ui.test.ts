@@ -194,7 +194,7 @@ describe('web UI', () => {
     expect(await row.locator('.countdown.overdue').textContent()).toContain('Overdue');
   }, 120_000);
 
-  it('keeps an operator away from another operator\'s order', async () => {
+  it("keeps an operator away from another operator's order", async () => {
     const orderId = orderIdFor(overdueCaseId, 'op-social');
     const other = await as('op-webhard', 'isolation');
     await visit(other, stack.baseUrl, `/operator/orders/${orderId}`, 'foreign-order');

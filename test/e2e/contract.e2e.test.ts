@@ -75,7 +75,10 @@ describe('errors (section 3)', () => {
     ['missing fields', { body: { urls: ['https://webhard.example/v/1'] } }],
     ['1001 URLs', { body: reportBody(Array.from({ length: 1001 }, (_, i) => `https://webhard.example/v/${i}`)) }],
     ['an unknown category', { body: reportBody(['https://webhard.example/v/1'], { category: 'SPAM' }) }],
-    ['a URL over 2048 characters', { body: reportBody([`https://webhard.example/${'a'.repeat(2049 - 'https://webhard.example/'.length)}`]) }],
+    [
+      'a URL over 2048 characters',
+      { body: reportBody([`https://webhard.example/${'a'.repeat(2049 - 'https://webhard.example/'.length)}`]) },
+    ],
     ['a URL that is not http(s)', { body: reportBody(['ftp://webhard.example/v/1']) }],
     ['no URL at all', { body: reportBody([]) }],
     ['a summary over 2000 characters', { body: reportBody(['https://webhard.example/v/1'], { summary: 'x'.repeat(2001) }) }],
@@ -140,7 +143,13 @@ describe('errors (section 3)', () => {
     ['an operator registering an operator', 'op-webhard', 'POST', '/operators', undefined],
     ['a committee member approving', 'member-1', 'POST', '/cases/CASEID/approvals', { decision: 'APPROVE' }],
     ['a staff member voting', 'staff-lee', 'POST', '/committee/reviews/RID/votes', { decision: 'CONFIRM' }],
-    ['a committee member deciding an escalated review', 'member-1', 'POST', '/committee/reviews/RID/decision', { decision: 'CONFIRM', reason: 'x' }],
+    [
+      'a committee member deciding an escalated review',
+      'member-1',
+      'POST',
+      '/committee/reviews/RID/decision',
+      { decision: 'CONFIRM', reason: 'x' },
+    ],
     ['an auditor approving', 'auditor-1', 'POST', '/cases/CASEID/approvals', { decision: 'APPROVE' }],
     ['staff reading operator orders', 'staff-kim', 'GET', '/operator/orders', undefined],
     ['an operator listing committee reviews', 'op-overseas', 'GET', '/committee/reviews', undefined],
@@ -219,7 +228,9 @@ describe('errors (section 3)', () => {
       currency: 'KRW',
     });
     expectError(created, 409, 'CONFLICT');
-    const patched = await api.call('staff-kim', 'PATCH', '/operators/op-social', { body: { domains: ['social.example', 'webhard.example'] } });
+    const patched = await api.call('staff-kim', 'PATCH', '/operators/op-social', {
+      body: { domains: ['social.example', 'webhard.example'] },
+    });
     expectError(patched, 409, 'CONFLICT');
     const operators = await api.get('staff-kim', '/operators');
     const social = (operators.body.operators as any[]).find((operator) => operator.operatorId === 'op-social');
@@ -246,7 +257,12 @@ describe('reports and cases (section 4)', () => {
       const listed = await api.get(reader, '/cases?status=PENDING_APPROVAL');
       expect(listed.status, reader).toBe(200);
       const row = (listed.body.cases as any[]).find((candidate) => candidate.caseId === caseId);
-      expect(row, reader).toMatchObject({ caseId, status: 'PENDING_APPROVAL', category: 'ILLEGAL_FILMING', createdAt: expect.stringMatching(/Z$/) });
+      expect(row, reader).toMatchObject({
+        caseId,
+        status: 'PENDING_APPROVAL',
+        category: 'ILLEGAL_FILMING',
+        createdAt: expect.stringMatching(/Z$/),
+      });
       expect((listed.body.cases as any[]).every((candidate) => candidate.status === 'PENDING_APPROVAL')).toBe(true);
 
       const read = await api.get(reader, `/cases/${caseId}`);
@@ -261,7 +277,11 @@ describe('reports and cases (section 4)', () => {
         appeals: [],
       });
       expect(JSON.stringify(read.body.urls)).toContain(url);
-      expect(read.body.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ at: expect.any(String), actor: expect.any(String), action: expect.any(String) })]));
+      expect(read.body.timeline).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ at: expect.any(String), actor: expect.any(String), action: expect.any(String) }),
+        ]),
+      );
     }
     const other = await api.get('staff-kim', '/cases?status=CLOSED');
     expect((other.body.cases as any[]).some((candidate) => candidate.caseId === caseId)).toBe(false);
@@ -271,7 +291,11 @@ describe('reports and cases (section 4)', () => {
     const caseId = await fileReport(api, [uniqueUrl('op-webhard'), uniqueUrl('op-overseas')], 'support-center');
     const first = await api.post('staff-lee', `/cases/${caseId}/approvals`, { decision: 'APPROVE', reason: 'clear case' });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ caseId, status: 'PENDING_APPROVAL', approvals: [{ by: 'staff-lee', at: expect.stringMatching(/Z$/) }] });
+    expect(first.body).toMatchObject({
+      caseId,
+      status: 'PENDING_APPROVAL',
+      approvals: [{ by: 'staff-lee', at: expect.stringMatching(/Z$/) }],
+    });
     const second = await api.post('staff-kim', `/cases/${caseId}/approvals`, { decision: 'APPROVE' });
     expect(second.status).toBe(200);
     expect(second.body.status).toBe('ORDERS_ISSUED');
@@ -343,7 +367,12 @@ describe('reports and cases (section 4)', () => {
       body: { name: 'Files Hosting Ltd', contactEmails: ['takedown@files.example'] },
     });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ operatorId, name: 'Files Hosting Ltd', domains: [host], contactEmails: ['takedown@files.example'] });
+    expect(patched.body).toMatchObject({
+      operatorId,
+      name: 'Files Hosting Ltd',
+      domains: [host],
+      contactEmails: ['takedown@files.example'],
+    });
     const listed = await api.get('auditor-1', '/operators');
     expect(listed.status).toBe(200);
     expect((listed.body.operators as any[]).map((operator) => operator.operatorId)).toEqual(
@@ -402,7 +431,8 @@ describe('orders (section 5)', () => {
 
     // And another operator's order does not exist for it
     for (const action of ['acknowledge', 'compliance', 'appeal']) {
-      const body = action === 'compliance' ? { action: 'DELETED' } : action === 'appeal' ? { grounds: 'This is not ours to remove.' } : undefined;
+      const body =
+        action === 'compliance' ? { action: 'DELETED' } : action === 'appeal' ? { grounds: 'This is not ours to remove.' } : undefined;
       const answer = await api.post('op-webhard', `/operator/orders/${theirs}/${action}`, body);
       expectError(answer, 404, 'NOT_FOUND');
     }
@@ -487,7 +517,9 @@ describe('committee (section 6)', () => {
     expect(recused.status).toBeLessThan(300);
     const afterRecusal = await findReview(api, caseId, 'POST_REVIEW', 'member-5');
     expect(afterRecusal.eligibleMembers).not.toContain('member-5');
-    expect((await api.post('member-5', `/committee/reviews/${review.reviewId}/votes`, { decision: 'CONFIRM' })).status).toBeGreaterThanOrEqual(400);
+    expect(
+      (await api.post('member-5', `/committee/reviews/${review.reviewId}/votes`, { decision: 'CONFIRM' })).status,
+    ).toBeGreaterThanOrEqual(400);
 
     const first = await api.post('member-1', `/committee/reviews/${review.reviewId}/votes`, { decision: 'CONFIRM', reason: 'clear' });
     expect(first.status).toBe(201);
@@ -535,18 +567,28 @@ describe('committee (section 6)', () => {
     const caseId = await fileReport(api, [uniqueUrl('op-overseas')], 'support-center');
     await approveCase(api, caseId);
     const review = await findReview(api, caseId, 'POST_REVIEW');
-    const early = await api.post('staff-kim', `/committee/reviews/${review.reviewId}/decision`, { decision: 'REVOKE', reason: 'no quorum' });
+    const early = await api.post('staff-kim', `/committee/reviews/${review.reviewId}/decision`, {
+      decision: 'REVOKE',
+      reason: 'no quorum',
+    });
     expectError(early, 409, 'CONFLICT');
 
     // No vote at all: extended once by the window, then escalated
-    await eventually(async () => {
-      const current = await findReview(api, caseId, 'POST_REVIEW');
-      expect(current.status).toBe('ESCALATED');
-    }, 45_000, 500);
+    await eventually(
+      async () => {
+        const current = await findReview(api, caseId, 'POST_REVIEW');
+        expect(current.status).toBe('ESCALATED');
+      },
+      45_000,
+      500,
+    );
     const bad = await api.post('staff-kim', `/committee/reviews/${review.reviewId}/decision`, { decision: 'REVOKE' });
     expectError(bad, 400, 'VALIDATION_FAILED');
     // An approver of the urgent order may not also decide its review
-    const approver = await api.post('staff-lee', `/committee/reviews/${review.reviewId}/decision`, { decision: 'CONFIRM', reason: 'I approved it' });
+    const approver = await api.post('staff-lee', `/committee/reviews/${review.reviewId}/decision`, {
+      decision: 'CONFIRM',
+      reason: 'I approved it',
+    });
     expectError(approver, 403, 'FORBIDDEN');
     const decided = await api.post('staff-kim', `/committee/reviews/${review.reviewId}/decision`, {
       decision: 'REVOKE',

@@ -78,7 +78,11 @@ describe('kill -9 with deadlines running', () => {
     // Given two approved cases whose order notices went out, one approved just before the crash,
     // and one still waiting for approval
     for (const operators of [['op-webhard', 'op-overseas'], ['op-social']]) {
-      const caseId = await fileReport(api, operators.map((operator) => uniqueUrl(operator as 'op-webhard')), 'support-center');
+      const caseId = await fileReport(
+        api,
+        operators.map((operator) => uniqueUrl(operator as 'op-webhard')),
+        'support-center',
+      );
       await approveCase(api, caseId);
       const orderIds = Object.fromEntries(operators.map((operator) => [operator, orderIdFor(caseId, operator)]));
       for (const orderId of Object.values(orderIds)) await untilNotice(stack, orderId, 'ORDER', 15_000);
@@ -89,7 +93,12 @@ describe('kill -9 with deadlines running', () => {
     await approveCase(api, lastMinute);
     const lastMinuteOrder = orderIdFor(lastMinute, 'op-webhard');
     pendingCaseId = await fileReport(api, [uniqueUrl('op-social')], 'staff-kim');
-    const keyed = { urls: [uniqueUrl('op-overseas')], category: 'CHILD_SEXUAL_EXPLOITATION', reporter: { kind: 'POLICE' }, victimConsent: false };
+    const keyed = {
+      urls: [uniqueUrl('op-overseas')],
+      category: 'CHILD_SEXUAL_EXPLOITATION',
+      reporter: { kind: 'POLICE' },
+      victimConsent: false,
+    };
     const keyedFiling = await api.post('support-center', '/reports', keyed, { headers: { 'Idempotency-Key': 'crash-replay-1' } });
     expect(keyedFiling.status).toBe(201);
     const deadlines = await Promise.all(
@@ -128,9 +137,10 @@ describe('kill -9 with deadlines running', () => {
         }, 10_000);
         const overdueAt = Date.parse(overdue.at);
         expect(overdueAt).toBeGreaterThanOrEqual(Date.parse(order.deadlineAt));
-        expect(overdueAt - restartReadyAt, `${orderId} overdue at ${overdue.at}, ready at ${new Date(restartReadyAt).toISOString()}`).toBeLessThanOrEqual(
-          CATCH_UP_BOUND_MS,
-        );
+        expect(
+          overdueAt - restartReadyAt,
+          `${orderId} overdue at ${overdue.at}, ready at ${new Date(restartReadyAt).toISOString()}`,
+        ).toBeLessThanOrEqual(CATCH_UP_BOUND_MS);
       }
     }
 
@@ -171,8 +181,14 @@ describe('kill -9 with deadlines running', () => {
       const ends = history.filter((event) =>
         ['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut'].includes(event.type ?? ''),
       );
-      expect(ends.map((event) => event.type), caseId).toEqual(['ExecutionSucceeded']);
-      expect(history.filter((event) => event.type === 'ExecutionStarted'), caseId).toHaveLength(1);
+      expect(
+        ends.map((event) => event.type),
+        caseId,
+      ).toEqual(['ExecutionSucceeded']);
+      expect(
+        history.filter((event) => event.type === 'ExecutionStarted'),
+        caseId,
+      ).toHaveLength(1);
     }
 
     // And every notice event went out exactly once

@@ -56,7 +56,11 @@ async function orderOnCase(caseId: string, orderId: string): Promise<any> {
 
 /** Files a report naming `operators` and approves it; answers the case and its order ids by operator. */
 async function approvedCase(...operators: ('op-webhard' | 'op-social' | 'op-overseas')[]) {
-  const caseId = await fileReport(api, operators.map((operator) => uniqueUrl(operator)), 'support-center');
+  const caseId = await fileReport(
+    api,
+    operators.map((operator) => uniqueUrl(operator)),
+    'support-center',
+  );
   await approveCase(api, caseId);
   const orders = Object.fromEntries(operators.map((operator) => [operator, orderIdFor(caseId, operator)])) as Record<string, string>;
   for (const [operator, orderId] of Object.entries(orders)) {
@@ -277,7 +281,9 @@ describe.concurrent('a case over its whole life', () => {
     await untilAppealable(api, 'op-webhard', orderId);
 
     // When the operator appeals and the committee rejects the appeal
-    const appeal = await api.post('op-webhard', `/operator/orders/${orderId}/appeal`, { grounds: 'The uploader had consent from everyone shown.' });
+    const appeal = await api.post('op-webhard', `/operator/orders/${orderId}/appeal`, {
+      grounds: 'The uploader had consent from everyone shown.',
+    });
     expect(appeal.status, JSON.stringify(appeal.body)).toBe(201);
     expect((await operatorOrder(api, 'op-webhard', orderId)).status).toBe('APPEALED');
     await untilCaseStatus(api, caseId, 'UNDER_APPEAL', LONG);
@@ -303,7 +309,9 @@ describe.concurrent('a case over its whole life', () => {
     await untilAppealable(api, 'op-overseas', orderId);
 
     // When it appeals and the committee grants the appeal
-    const appeal = await api.post('op-overseas', `/operator/orders/${orderId}/appeal`, { grounds: 'The content is hosted by a third party.' });
+    const appeal = await api.post('op-overseas', `/operator/orders/${orderId}/appeal`, {
+      grounds: 'The content is hosted by a third party.',
+    });
     expect(appeal.status, JSON.stringify(appeal.body)).toBe(201);
     const review = await findReview(api, caseId, 'APPEAL', 'member-1', LONG);
     // The order fell overdue meanwhile: the granted appeal must also wipe out the fine for that.

@@ -172,7 +172,12 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     'an appeal: the order appealed once within its window, its appeal recorded once with the grounds',
     {
       given: () =>
-        givenOpenOrder({ status: 'CONFIRMED', decisionStatus: 'CONFIRMED', complianceStatus: 'COMPLIED', appealDeadline: '2026-03-20T00:00:00.000Z' }),
+        givenOpenOrder({
+          status: 'CONFIRMED',
+          decisionStatus: 'CONFIRMED',
+          complianceStatus: 'COMPLIED',
+          appealDeadline: '2026-03-20T00:00:00.000Z',
+        }),
       act: () => fileAppeal(webhard, WEBHARD_ORDER_ID, { grounds: 'The video is a licensed film.' }, NOW),
       streams: caseStream,
       expectAfter: async (outcome) => {
@@ -237,11 +242,14 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     {
       given: async () => {
         const approvals = ['staff-lee', 'staff-park'].map((by) => ({ by, at: '2026-03-02T00:10:00.000Z', decision: 'APPROVE' as const }));
-        await plant.case(aCase({ createdBy: 'support-center', approvals, status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+        await plant.case(
+          aCase({ createdBy: 'support-center', approvals, status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }),
+        );
         await plant.review(aReview({ status: 'ESCALATED', extended: true }));
         await givenWait(tokenPurpose.review(POST_REVIEW_ID), 'live-review');
       },
-      act: () => decideEscalatedReview(staff('staff-kim'), POST_REVIEW_ID, { decision: 'REVOKE', reason: 'The committee could not meet.' }, NOW),
+      act: () =>
+        decideEscalatedReview(staff('staff-kim'), POST_REVIEW_ID, { decision: 'REVOKE', reason: 'The committee could not meet.' }, NOW),
       streams: caseStream,
       expectAfter: async (outcome) => {
         expectDoneOnce(outcome);
@@ -297,9 +305,12 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   ],
 ];
 
-describe('a person\'s act under every fault', () => {
-  it.each(subjects)('%s', async (_name, subject) => {
-    expect(await underEveryFault(world, subject, CLOCK)).toBeGreaterThan(3);
-  }, 600_000);
+describe("a person's act under every fault", () => {
+  it.each(subjects)(
+    '%s',
+    async (_name, subject) => {
+      expect(await underEveryFault(world, subject, CLOCK)).toBeGreaterThan(3);
+    },
+    600_000,
+  );
 });
-

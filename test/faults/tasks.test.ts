@@ -19,7 +19,18 @@ import { refs } from '../../shared/store/keys';
 import { getAppeal, getCase, getOrder, getReview, storeTaskToken, writeUrls } from '../../shared/store/repository';
 import { expectMailedOnce, finalAnswer, underEveryFault, type ActUnderFaults } from '../support/faults';
 import { actionsOf, plant, storedEvents } from '../support/given';
-import { aCase, anAppeal, anOperator, anOrder, aReview, CASE_ID, CASE_URLS, POST_REVIEW_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../support/records';
+import {
+  aCase,
+  anAppeal,
+  anOperator,
+  anOrder,
+  aReview,
+  CASE_ID,
+  CASE_URLS,
+  POST_REVIEW_ID,
+  SOCIAL_ORDER_ID,
+  WEBHARD_ORDER_ID,
+} from '../support/records';
 import { startWorld, type World } from '../support/world';
 
 /** An hour after the orders' deadline (2026-03-03T01:00Z), well inside their grace period. */
@@ -172,7 +183,11 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
       streams: caseStream,
       expectAfter: async (outcome) => {
         expect(finalAnswer(outcome).ok).toBe(true);
-        expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'OPEN', openedAt: NOW, orderIds: [SOCIAL_ORDER_ID, WEBHARD_ORDER_ID] });
+        expect(await getReview(POST_REVIEW_ID)).toMatchObject({
+          status: 'OPEN',
+          openedAt: NOW,
+          orderIds: [SOCIAL_ORDER_ID, WEBHARD_ORDER_ID],
+        });
         const actions = await actionsOf(CASE_ID);
         expect([count(actions, 'REVIEW_OPENED'), count(actions, 'POST_REVIEW_STARTED')]).toEqual([1, 1]);
       },
@@ -257,7 +272,10 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     'OpenAppealWindow: each confirmed order gets its appeal deadline and notice once',
     {
       given: async () => {
-        await givenOrders({ status: 'CONFIRMED', decisionStatus: 'CONFIRMED', complianceStatus: 'COMPLIED' }, { caseStatus: { status: 'CONFIRMED' } });
+        await givenOrders(
+          { status: 'CONFIRMED', decisionStatus: 'CONFIRMED', complianceStatus: 'COMPLIED' },
+          { caseStatus: { status: 'CONFIRMED' } },
+        );
         await plant.review(closedReview('CONFIRMED'));
       },
       act: () => openAppealWindow(CASE_ID, NOW),
@@ -281,7 +299,10 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         const closed = { appealDeadline: '2026-03-03T00:00:00.000Z', complianceStatus: 'COMPLIED' as const };
         await givenOrders(
           { status: 'CONFIRMED', decisionStatus: 'CONFIRMED', ...closed },
-          { caseStatus: { status: 'APPEAL_WINDOW' }, webhard: { status: 'APPEALED', decisionStatus: 'APPEALED', appealId: appeal.appealId } },
+          {
+            caseStatus: { status: 'APPEAL_WINDOW' },
+            webhard: { status: 'APPEALED', decisionStatus: 'APPEALED', appealId: appeal.appealId },
+          },
         );
         await plant.appeal(appeal);
       },
@@ -373,7 +394,11 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
 const WORKFLOW_RETRY_MS = 62_000;
 
 describe('a workflow task under every fault', () => {
-  it.each(subjects)('%s', async (_name, subject) => {
-    expect(await underEveryFault(world, { ...subject, retryAfterMs: WORKFLOW_RETRY_MS }, CLOCK)).toBeGreaterThan(3);
-  }, 600_000);
+  it.each(subjects)(
+    '%s',
+    async (_name, subject) => {
+      expect(await underEveryFault(world, { ...subject, retryAfterMs: WORKFLOW_RETRY_MS }, CLOCK)).toBeGreaterThan(3);
+    },
+    600_000,
+  );
 });

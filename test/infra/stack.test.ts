@@ -58,7 +58,9 @@ function resources(type: string): [string, Json][] {
 }
 
 function logicalIdOf(constructId: string, type: string): string {
-  const found = resources(type).filter(([, r]) => (r.Metadata as Json | undefined)?.['aws:cdk:path'] === `UrgentDeliberation/${constructId}`);
+  const found = resources(type).filter(
+    ([, r]) => (r.Metadata as Json | undefined)?.['aws:cdk:path'] === `UrgentDeliberation/${constructId}`,
+  );
   expect(found, `${type} at ${constructId}`).toHaveLength(1);
   return found[0]![0];
 }
@@ -68,7 +70,9 @@ const roleId = (constructId: string): string => logicalIdOf(`${constructId}/Role
 
 function statementsOfRole(roleLogicalId: string): Statement[] {
   return resources('AWS::IAM::Policy')
-    .filter(([, p]) => ((p.Properties as Json).Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleLogicalId })))
+    .filter(([, p]) =>
+      ((p.Properties as Json).Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleLogicalId })),
+    )
     .flatMap(([, p]) => ((p.Properties as Json).PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
@@ -115,48 +119,49 @@ describe('table', () => {
 
 describe('functions', () => {
   it('has exactly one Node.js Lambda per manifest entry', () => {
-    const nodeFunctions = resources('AWS::Lambda::Function').filter(([, f]) =>
-      String((f.Properties as Json).Runtime).startsWith('nodejs'),
-    );
+    const nodeFunctions = resources('AWS::Lambda::Function').filter(([, f]) => String((f.Properties as Json).Runtime).startsWith('nodejs'));
     expect(nodeFunctions).toHaveLength(manifest.length);
   });
 
-  it.each(manifest)('$id ($entry) is bundled for ARM64 on Node.js 24 with tracing, its own log group and the shared environment', ({ id }) => {
-    // Act
-    const fn = template.toJSON().Resources[functionId(id)] as Json;
-    const props = fn.Properties as Json;
-    // Assess
-    expect(props).toMatchObject({
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-      Handler: 'index.handler',
-      TracingConfig: { Mode: 'Active' },
-      LoggingConfig: { LogGroup: { Ref: logicalIdOf(`${id}/Logs/Resource`, 'AWS::Logs::LogGroup') } },
-    });
-    expect((props.Code as Json).S3Key).toMatch(/\.zip$/);
-    const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(Object.keys(env).sort()).toEqual(
-      [
-        'COMMITTEE_MEMBERS',
-        'LOG_LEVEL',
-        'NODE_OPTIONS',
-        'NOTICE_FROM',
-        'POLICY_JSON',
-        'POWERTOOLS_SERVICE_NAME',
-        'STAFF_EMAILS',
-        'STATE_MACHINE_ARN',
-        'TABLE_NAME',
-      ].sort(),
-    );
-    expect(JSON.parse(env.POLICY_JSON as string)).toEqual(policyById('eu-tco'));
-    expect(env.STAFF_EMAILS).toBe('duty@regulator.example,lead@regulator.example');
-    expect(env.COMMITTEE_MEMBERS).toBe('member-1,member-2,member-3');
-    expect(env.NOTICE_FROM).toBe('notices@notices-test.example');
-    expect(env.TABLE_NAME).toEqual({ Ref: logicalIdOf('Table/Resource', 'AWS::DynamoDB::Table') });
-    expect(JSON.stringify(env.STATE_MACHINE_ARN)).toContain(':stateMachine:UrgentDeliberation-case-workflow');
-    const retention = template.toJSON().Resources[logicalIdOf(`${id}/Logs/Resource`, 'AWS::Logs::LogGroup')] as Json;
-    expect((retention.Properties as Json).RetentionInDays).toBeGreaterThan(0);
-  });
+  it.each(manifest)(
+    '$id ($entry) is bundled for ARM64 on Node.js 24 with tracing, its own log group and the shared environment',
+    ({ id }) => {
+      // Act
+      const fn = template.toJSON().Resources[functionId(id)] as Json;
+      const props = fn.Properties as Json;
+      // Assess
+      expect(props).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: logicalIdOf(`${id}/Logs/Resource`, 'AWS::Logs::LogGroup') } },
+      });
+      expect((props.Code as Json).S3Key).toMatch(/\.zip$/);
+      const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(env).sort()).toEqual(
+        [
+          'COMMITTEE_MEMBERS',
+          'LOG_LEVEL',
+          'NODE_OPTIONS',
+          'NOTICE_FROM',
+          'POLICY_JSON',
+          'POWERTOOLS_SERVICE_NAME',
+          'STAFF_EMAILS',
+          'STATE_MACHINE_ARN',
+          'TABLE_NAME',
+        ].sort(),
+      );
+      expect(JSON.parse(env.POLICY_JSON as string)).toEqual(policyById('eu-tco'));
+      expect(env.STAFF_EMAILS).toBe('duty@regulator.example,lead@regulator.example');
+      expect(env.COMMITTEE_MEMBERS).toBe('member-1,member-2,member-3');
+      expect(env.NOTICE_FROM).toBe('notices@notices-test.example');
+      expect(env.TABLE_NAME).toEqual({ Ref: logicalIdOf('Table/Resource', 'AWS::DynamoDB::Table') });
+      expect(JSON.stringify(env.STATE_MACHINE_ARN)).toContain(':stateMachine:UrgentDeliberation-case-workflow');
+      const retention = template.toJSON().Resources[logicalIdOf(`${id}/Logs/Resource`, 'AWS::Logs::LogGroup')] as Json;
+      expect((retention.Properties as Json).RetentionInDays).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('state machine', () => {
@@ -278,7 +283,12 @@ describe('IAM', () => {
       .flatMap(([, p]) => ((p.Properties as Json).PolicyDocument as { Statement: Statement[] }).Statement)
       .filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
     // Assess
-    expect(senders.sort()).toEqual(manifest.map(({ id }) => id).filter((id) => !id.startsWith('Api')).sort());
+    expect(senders.sort()).toEqual(
+      manifest
+        .map(({ id }) => id)
+        .filter((id) => !id.startsWith('Api'))
+        .sort(),
+    );
     const identityRef = JSON.stringify({ Ref: logicalIdOf('NoticeSender/Resource', 'AWS::SES::EmailIdentity') });
     for (const statement of sesStatements) {
       expect(actionsOf(statement).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
@@ -400,7 +410,11 @@ describe('context', () => {
       // Act
       const props = stackPropsFromContext(new App({ context: { policyFile: file, staffEmails: ' a@x.example ,,b@y.example' } }).node);
       // Assess
-      expect(props.policy).toMatchObject({ id: 'short-test', complianceDeadline: 'PT1H', jurisdiction: policyById('au-esafety').jurisdiction });
+      expect(props.policy).toMatchObject({
+        id: 'short-test',
+        complianceDeadline: 'PT1H',
+        jurisdiction: policyById('au-esafety').jurisdiction,
+      });
       expect(props.staffEmails).toEqual(['a@x.example', 'b@y.example']);
       expect(props.noticeDomain).toBe('urgent-deliberation.example');
     } finally {

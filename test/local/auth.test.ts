@@ -70,7 +70,7 @@ describe('the signing key', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).privateJwk.d).toBeTypeOf('string');
   });
 
-  it('of another data directory does not verify this one\'s tokens', async () => {
+  it("of another data directory does not verify this one's tokens", async () => {
     const token = await (await createTokenIssuer(path.join(dir, 'one'))).issue(findLocalUser('staff-kim')!);
     await expect((await createTokenIssuer(path.join(dir, 'two'))).verify(token)).rejects.toThrow();
   });

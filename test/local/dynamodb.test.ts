@@ -57,7 +57,11 @@ describe('local DynamoDB', () => {
       const { Item } = await documents.send(
         new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: `OPERATOR#${seed.operatorId}`, sk: 'OPERATOR' } }),
       );
-      expect(Item).toMatchObject({ record: { operatorId: seed.operatorId, updatedAt: '2026-01-01T00:00:00.000Z' }, version: 1, gsi1pk: 'OPERATORS' });
+      expect(Item).toMatchObject({
+        record: { operatorId: seed.operatorId, updatedAt: '2026-01-01T00:00:00.000Z' },
+        version: 1,
+        gsi1pk: 'OPERATORS',
+      });
       const claim = await documents.send(
         new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: `DOMAIN#${seed.domains[0]}`, sk: 'DOMAIN' } }),
       );

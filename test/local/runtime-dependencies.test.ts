@@ -61,7 +61,10 @@ describe('runtime dependencies', () => {
     expect([...imported.keys()]).toEqual(expect.arrayContaining(['dynalite', '@aws-sdk/client-dynamodb', 'vite', 'preact']));
     const missing = [...imported]
       .filter(([name]) => manifest.dependencies[name] === undefined)
-      .map(([name, files]) => `${name} (${manifest.devDependencies[name] === undefined ? 'not in package.json' : 'a devDependency'}; imported by ${[...files].slice(0, 3).join(', ')})`);
+      .map(
+        ([name, files]) =>
+          `${name} (${manifest.devDependencies[name] === undefined ? 'not in package.json' : 'a devDependency'}; imported by ${[...files].slice(0, 3).join(', ')})`,
+      );
     expect(missing, 'move these to "dependencies"').toEqual([]);
   }, 60_000);
 

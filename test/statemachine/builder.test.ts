@@ -58,8 +58,20 @@ describe('the house policy', () => {
   });
 
   it('renders the fields of each state in ASL order, whatever order the helpers wrote them in', () => {
-    const built = machine({ Open: lambdaTask('OpenCase', theCase, { select: ['procedure'], resultPath: '$.open', next: 'Done' }), Done: succeed() });
-    expect(Object.keys(built.States.Open ?? {})).toEqual(['Type', 'Resource', 'Parameters', 'ResultSelector', 'ResultPath', 'Retry', 'Catch', 'Next']);
+    const built = machine({
+      Open: lambdaTask('OpenCase', theCase, { select: ['procedure'], resultPath: '$.open', next: 'Done' }),
+      Done: succeed(),
+    });
+    expect(Object.keys(built.States.Open ?? {})).toEqual([
+      'Type',
+      'Resource',
+      'Parameters',
+      'ResultSelector',
+      'ResultPath',
+      'Retry',
+      'Catch',
+      'Next',
+    ]);
   });
 
   it('hands the wait for a person the case, its purpose (made at run time by States.Format) and the task token', () => {
@@ -85,13 +97,18 @@ describe('checks made while the definition is built', () => {
     };
     // Then building the machine throws, naming the state and the token
     expect(() => machine({ Forgetful: forgetful })).toThrow(
-      new DefinitionError("State 'Forgetful' waits for a task token, but its Parameters do not pass '$$.Task.Token': nothing could ever complete it."),
+      new DefinitionError(
+        "State 'Forgetful' waits for a task token, but its Parameters do not pass '$$.Task.Token': nothing could ever complete it.",
+      ),
     );
   });
 
   it.each([
     ['a Next', { Open: lambdaTask('OpenCase', theCase, { resultPath: null, next: 'Nowhere' }) }],
-    ['a timeout catch', { Open: waitForPerson('APPROVAL', { timeoutSecondsPath: '$.s', onTimeout: 'Nowhere', resultPath: null, end: true }) }],
+    [
+      'a timeout catch',
+      { Open: waitForPerson('APPROVAL', { timeoutSecondsPath: '$.s', onTimeout: 'Nowhere', resultPath: null, end: true }) },
+    ],
     ['a Choice rule', { Open: choice([when(stringEquals('$.x', 'y'), 'Nowhere')], 'Done'), Done: succeed() }],
     ['a Choice default', { Open: choice([when(stringEquals('$.x', 'y'), 'Done')], 'Nowhere'), Done: succeed() }],
   ])('refuses %s that names no state', (_what, states: States) => {
@@ -116,9 +133,7 @@ describe('checks made while the definition is built', () => {
       Forgotten: pass({ next: 'Done' }),
       Done: succeed(),
     };
-    expect(() => machine(states)).toThrow(
-      new DefinitionError("No transition of the top level reaches 'Forgotten'."),
-    );
+    expect(() => machine(states)).toThrow(new DefinitionError("No transition of the top level reaches 'Forgotten'."));
   });
 
   it('refuses a state name used twice, even in different scopes', () => {

@@ -30,7 +30,8 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
     // Given the file that the stack and the local runtime read
     const committed = readFileSync(ASL_PATH, 'utf8');
     // Then it is what the builder renders now
-    const stale = 'statemachines/case-workflow.asl.json is not what statemachines/case-workflow.ts renders: edit the .ts, run `npm run asl`, commit both';
+    const stale =
+      'statemachines/case-workflow.asl.json is not what statemachines/case-workflow.ts renders: edit the .ts, run `npm run asl`, commit both';
     expect(committed, stale).toBe(text);
   });
 
@@ -54,12 +55,41 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
   it('names the states of docs/architecture.md', () => {
     expect(Object.keys(states)).toEqual(
       expect.arrayContaining([
-        'OpenCase', 'ChooseProcedure', 'AwaitApprovals', 'EscalateApprovalSla', 'AwaitApprovalsAfterEscalation', 'CaseRejected',
-        'OpenPriorReview', 'AwaitPriorReview', 'PriorReviewDeadlinePassed', 'ApplyPriorReviewOutcome',
-        'IssueOrders', 'Tracks', 'PerOrder', 'SendOrderNotice', 'AwaitCompliance', 'EnforceDeadline', 'AwaitLateCompliance',
-        'GraceExpired', 'OpenPostReview', 'AwaitPostReview', 'PostReviewDeadlinePassed', 'ApplyPostReviewOutcome',
-        'OpenAppealWindow', 'AwaitAppealWindow', 'CollectAppeals', 'AppealReviews', 'OpenAppealReview', 'AwaitAppealReview',
-        'AppealDeadlinePassed', 'ApplyAppealOutcome', 'AssessFines', 'CloseCase', 'Closed', 'RecordFailure', 'Failed',
+        'OpenCase',
+        'ChooseProcedure',
+        'AwaitApprovals',
+        'EscalateApprovalSla',
+        'AwaitApprovalsAfterEscalation',
+        'CaseRejected',
+        'OpenPriorReview',
+        'AwaitPriorReview',
+        'PriorReviewDeadlinePassed',
+        'ApplyPriorReviewOutcome',
+        'IssueOrders',
+        'Tracks',
+        'PerOrder',
+        'SendOrderNotice',
+        'AwaitCompliance',
+        'EnforceDeadline',
+        'AwaitLateCompliance',
+        'GraceExpired',
+        'OpenPostReview',
+        'AwaitPostReview',
+        'PostReviewDeadlinePassed',
+        'ApplyPostReviewOutcome',
+        'OpenAppealWindow',
+        'AwaitAppealWindow',
+        'CollectAppeals',
+        'AppealReviews',
+        'OpenAppealReview',
+        'AwaitAppealReview',
+        'AppealDeadlinePassed',
+        'ApplyAppealOutcome',
+        'AssessFines',
+        'CloseCase',
+        'Closed',
+        'RecordFailure',
+        'Failed',
       ]),
     );
   });
@@ -85,15 +115,22 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
   it('hands StoreTaskToken the case, the purpose and the task token in every wait for a person', () => {
     const waits = tasks.filter(([, task]) => task.Resource === LAMBDA_CALLBACK);
     expect(waits.map(([name]) => name).sort()).toEqual([
-      'AwaitAppealReview', 'AwaitApprovals', 'AwaitApprovalsAfterEscalation', 'AwaitCompliance', 'AwaitLateCompliance',
-      'AwaitPostReview', 'AwaitPriorReview',
+      'AwaitAppealReview',
+      'AwaitApprovals',
+      'AwaitApprovalsAfterEscalation',
+      'AwaitCompliance',
+      'AwaitLateCompliance',
+      'AwaitPostReview',
+      'AwaitPriorReview',
     ]);
     for (const [name, state] of waits) {
       expect(state.Parameters.FunctionName, name).toBe('${StoreTaskTokenFunctionArn}');
       const payload = state.Parameters.Payload as Record<string, string>;
       expect(payload['caseId.$'], name).toBe('$.caseId');
       expect(payload['taskToken.$'], name).toBe('$$.Task.Token');
-      expect(payload.purpose ?? payload['purpose.$'], name).toMatch(/^(APPROVAL|States\.Format\('(COMPLIANCE|REVIEW)#\{\}', \$\.[\w.]+\))$/);
+      expect(payload.purpose ?? payload['purpose.$'], name).toMatch(
+        /^(APPROVAL|States\.Format\('(COMPLIANCE|REVIEW)#\{\}', \$\.[\w.]+\))$/,
+      );
     }
   });
 
@@ -104,7 +141,11 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
     );
     expect(topLevel.length).toBeGreaterThan(10);
     for (const [name, state] of topLevel) {
-      expect('Catch' in state && state.Catch?.at(-1), name).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' });
+      expect('Catch' in state && state.Catch?.at(-1), name).toEqual({
+        ErrorEquals: ['States.ALL'],
+        ResultPath: '$.error',
+        Next: 'RecordFailure',
+      });
     }
     const nested = Object.entries(states).filter(([name]) => !(name in definition.States));
     for (const [name, state] of nested) {

@@ -85,7 +85,9 @@ export interface WorkflowHarness {
   /** Waits for the case's execution to end and answers the case as it is then. */
   finished(caseId: string): Promise<CaseRecord>;
   /** Resolves with the n-th (1-based) task event that matches, already happened or still to come. */
-  until(match: Partial<Pick<TaskEvent, 'caseId' | 'state' | 'phase'>> & { where?: (event: TaskEvent) => boolean; nth?: number }): Promise<TaskEvent>;
+  until(
+    match: Partial<Pick<TaskEvent, 'caseId' | 'state' | 'phase'>> & { where?: (event: TaskEvent) => boolean; nth?: number },
+  ): Promise<TaskEvent>;
   events(caseId: string): TaskEvent[];
   /** E-mails whose subject or text names the case (every id of a case contains its ULID). */
   mails(caseId: string): Mail[];
@@ -305,7 +307,8 @@ export async function startWorkflowHarness(policy: object = FAST_POLICY): Promis
       // An execution that ends first would leave the test waiting for ever: say so instead.
       const ended = execution.result.then(
         () => test() ?? Promise.reject(new Error(`the execution of ${fields.caseId} ended before ${JSON.stringify(fields)} happened`)),
-        (error: unknown) => Promise.reject(new Error(`the execution of ${fields.caseId} failed before ${JSON.stringify(fields)}: ${String(error)}`)),
+        (error: unknown) =>
+          Promise.reject(new Error(`the execution of ${fields.caseId} failed before ${JSON.stringify(fields)}: ${String(error)}`)),
       );
       return Promise.race([awaited, ended]);
     },

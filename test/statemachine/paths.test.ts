@@ -195,9 +195,7 @@ describe('the case workflow, path by path', () => {
     ]);
     expect(h.events(caseId).map((e) => e.state)).not.toContain('EnforceDeadline');
     expect(h.events(caseId).map((e) => e.state)).not.toContain('OpenAppealWindow');
-    expect(await notices(caseId)).toEqual(
-      [`${WEBHARD}: ORDER`, `${WEBHARD}: REVOKED`, `${SOCIAL}: ORDER`, `${SOCIAL}: REVOKED`].sort(),
-    );
+    expect(await notices(caseId)).toEqual([`${WEBHARD}: ORDER`, `${WEBHARD}: REVOKED`, `${SOCIAL}: ORDER`, `${SOCIAL}: REVOKED`].sort());
   });
 
   it('appeal upheld: an appeal in the window goes to the committee, which upholds the order', async () => {
@@ -309,17 +307,28 @@ describe('the case workflow, path by path', () => {
     expect(orders).toEqual(before);
     const byOperator = Object.fromEntries(orders.map((o) => [o.operatorId, o]));
     expect(byOperator['op-webhard']?.fine).toBeUndefined();
-    for (const [operatorId, currency] of [['op-social', 'KRW'], ['op-overseas', 'USD']] as const) {
+    for (const [operatorId, currency] of [
+      ['op-social', 'KRW'],
+      ['op-overseas', 'USD'],
+    ] as const) {
       const fine = byOperator[operatorId]?.fine;
       expect(fine, operatorId).toMatchObject({ currency, policyId: FAST_POLICY.id });
       expect(fine?.breakdown.reduce((sum, item) => sum + item.amount, 0)).toBe(fine?.amount);
     }
     expect(await notices(caseId)).toEqual(
       [
-        `${WEBHARD}: ORDER`, `${WEBHARD}: CONFIRMED`,
-        `${SOCIAL}: ORDER`, `${SOCIAL}: OVERDUE`, `${SOCIAL}: CONFIRMED`, `${SOCIAL}: FINE`,
-        `${OVERSEAS}: ORDER`, `${OVERSEAS}: OVERDUE`, `${OVERSEAS}: CONFIRMED`, `${OVERSEAS}: FINE`,
-        'staff: OVERDUE', 'staff: OVERDUE',
+        `${WEBHARD}: ORDER`,
+        `${WEBHARD}: CONFIRMED`,
+        `${SOCIAL}: ORDER`,
+        `${SOCIAL}: OVERDUE`,
+        `${SOCIAL}: CONFIRMED`,
+        `${SOCIAL}: FINE`,
+        `${OVERSEAS}: ORDER`,
+        `${OVERSEAS}: OVERDUE`,
+        `${OVERSEAS}: CONFIRMED`,
+        `${OVERSEAS}: FINE`,
+        'staff: OVERDUE',
+        'staff: OVERDUE',
       ].sort(),
     );
   });

@@ -33,14 +33,14 @@ async function registerOperators(): Promise<void> {
     const domain = `bulk${index}.example`;
     await ensureOperator(
       {
-      operatorId: operatorId(index),
-      name: `Bulk host ${index}`,
-      domains: [domain],
-      contactEmails: [`abuse@${domain}`],
-      jurisdiction: index % 2 === 0 ? 'DOMESTIC' : 'OVERSEAS',
-      language: index % 2 === 0 ? 'ko' : 'en',
-      annualRevenue: 1_000_000_000,
-      currency: 'KRW',
+        operatorId: operatorId(index),
+        name: `Bulk host ${index}`,
+        domains: [domain],
+        contactEmails: [`abuse@${domain}`],
+        jurisdiction: index % 2 === 0 ? 'DOMESTIC' : 'OVERSEAS',
+        language: index % 2 === 0 ? 'ko' : 'en',
+        annualRevenue: 1_000_000_000,
+        currency: 'KRW',
       },
       '2026-01-01T00:00:00.000Z',
     );

@@ -43,7 +43,9 @@ async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): P
 }
 
 /** The stream's events as stored, with the record and version each changed. */
-export async function storedEvents(stream: string): Promise<(AuditEvent & { target: { key: ItemKey; version: number }; state: unknown })[]> {
+export async function storedEvents(
+  stream: string,
+): Promise<(AuditEvent & { target: { key: ItemKey; version: number }; state: unknown })[]> {
   const items = await queryAll({
     TableName: config().tableName,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -83,5 +85,8 @@ export async function expectConsistentStream(root: ItemKey): Promise<void> {
     expect(item?.record, `stored state of ${id}`).toEqual(changes.at(-1)?.state);
   }
   const unsettled = items.filter((item) => String(item.sk).startsWith(AUDIT_PREFIX) && item.gsi3pk !== undefined);
-  expect(unsettled.map((item) => item.action), `unsettled events of ${root.pk}`).toEqual([]);
+  expect(
+    unsettled.map((item) => item.action),
+    `unsettled events of ${root.pk}`,
+  ).toEqual([]);
 }

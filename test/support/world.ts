@@ -7,7 +7,14 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DescribeExecutionCommand, ExecutionDoesNotExist, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import { SendEmailCommand, SESClient, type SendEmailCommandInput } from '@aws-sdk/client-ses';
 import { BatchWriteItemCommand, DeleteTableCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -169,10 +176,13 @@ export async function startWorld(): Promise<World> {
   const faults = new Faults();
   let tables = 0;
 
-  documentClient.middlewareStack.add((next, context) => (args) => faults.around(`DynamoDB ${String(context.commandName)}`, () => next(args)), {
-    step: 'initialize',
-    name: 'injectFaults',
-  });
+  documentClient.middlewareStack.add(
+    (next, context) => (args) => faults.around(`DynamoDB ${String(context.commandName)}`, () => next(args)),
+    {
+      step: 'initialize',
+      name: 'injectFaults',
+    },
+  );
 
   const mails: Mail[] = [];
   const completedWaits: { token: string; output: unknown }[] = [];

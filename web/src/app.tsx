@@ -7,15 +7,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Role } from '../../shared/domain/model';
 import { ApiClient } from './api';
-import {
-  completeHostedSignIn,
-  forgetToken,
-  hostedSignOutUrl,
-  loadConfig,
-  storedSession,
-  type AppConfig,
-  type Session,
-} from './auth';
+import { completeHostedSignIn, forgetToken, hostedSignOutUrl, loadConfig, storedSession, type AppConfig, type Session } from './auth';
 import { AppContext } from './hooks';
 import { I18n, initialLang, rememberLang, translator, useT, type Lang, type MessageKey } from './i18n';
 import { CasePage, CasesPage } from './pages/cases';
@@ -87,14 +79,26 @@ export function App() {
   }, [config]);
 
   let body: ComponentChildren;
-  if (bootError) body = <p class="error" role="alert">{i18n.t('error', { message: bootError })}</p>;
+  if (bootError)
+    body = (
+      <p class="error" role="alert">
+        {i18n.t('error', { message: bootError })}
+      </p>
+    );
   else if (!config) body = <p aria-busy="true">{i18n.t('loading')}</p>;
   else if (!session) body = <SignIn config={config} onSignedIn={setSession} />;
   else body = <SignedIn config={config} session={session} onUnauthenticated={signOut} />;
 
   return (
     <I18n.Provider value={i18n}>
-      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         {i18n.t('skipToContent')}
       </a>
       <header class="top">
@@ -102,7 +106,13 @@ export function App() {
         {session && <Nav session={session} />}
         <div class="tools">
           {session && <span class="who">{i18n.t('signedInAs', { user: session.userId })}</span>}
-          <button type="button" class="link" onClick={switchLang} lang={lang === 'ko' ? 'en' : 'ko'} aria-label={`${i18n.t('language')}: ${i18n.t('switchTo')}`}>
+          <button
+            type="button"
+            class="link"
+            onClick={switchLang}
+            lang={lang === 'ko' ? 'en' : 'ko'}
+            aria-label={`${i18n.t('language')}: ${i18n.t('switchTo')}`}
+          >
             {i18n.t('switchTo')}
           </button>
           {session && (
@@ -163,7 +173,12 @@ function SignedIn({ config, session, onUnauthenticated }: { config: AppConfig; s
     document.getElementById('main')?.focus({ preventScroll: true });
   }, [path]);
 
-  if (!home) return <p class="error" role="alert">{t('noRole')}</p>;
+  if (!home)
+    return (
+      <p class="error" role="alert">
+        {t('noRole')}
+      </p>
+    );
   let content: ComponentChildren = null;
   for (const screen of screens) {
     const params = match(screen.pattern, path);
@@ -174,7 +189,12 @@ function SignedIn({ config, session, onUnauthenticated }: { config: AppConfig; s
   }
   return (
     <AppContext.Provider value={{ config, session, api }}>
-      {content ?? (path === '/' ? null : <p class="error" role="alert">{t('notFound')}</p>)}
+      {content ??
+        (path === '/' ? null : (
+          <p class="error" role="alert">
+            {t('notFound')}
+          </p>
+        ))}
     </AppContext.Provider>
   );
 }

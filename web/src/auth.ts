@@ -43,9 +43,7 @@ export function parseConfig(raw: unknown): AppConfig {
       timeZone: str(policy.timeZone) ?? DEFAULT_POLICY.timeZone,
       language: policy.language === 'en' ? 'en' : DEFAULT_POLICY.language,
       urgentApprovals:
-        typeof policy.urgentApprovals === 'number' && policy.urgentApprovals > 0
-          ? policy.urgentApprovals
-          : DEFAULT_POLICY.urgentApprovals,
+        typeof policy.urgentApprovals === 'number' && policy.urgentApprovals > 0 ? policy.urgentApprovals : DEFAULT_POLICY.urgentApprovals,
     },
   };
   const policyId = str(policy.id);
@@ -73,7 +71,10 @@ const TOKEN_KEY = 'ud.token';
 export function decodeJwtPayload(token: string): Record<string, unknown> {
   const part = token.split('.')[1];
   if (!part) throw new Error('not a JWT');
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+  const base64 = part
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(part.length / 4) * 4, '=');
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   const payload: unknown = JSON.parse(new TextDecoder().decode(bytes));
   if (typeof payload !== 'object' || payload === null) throw new Error('JWT payload is not an object');
@@ -97,9 +98,7 @@ export function groupsOf(claim: unknown): Role[] {
 
 export function sessionFromToken(token: string): Session {
   const claims = decodeJwtPayload(token);
-  const userId = [claims['cognito:username'], claims.username, claims.sub].find(
-    (v): v is string => typeof v === 'string' && v.length > 0,
-  );
+  const userId = [claims['cognito:username'], claims.username, claims.sub].find((v): v is string => typeof v === 'string' && v.length > 0);
   if (!userId) throw new Error('the token names no user');
   const session: Session = { token, userId, roles: groupsOf(claims['cognito:groups']) };
   const operatorId = claims['custom:operatorId'];

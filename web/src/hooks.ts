@@ -26,10 +26,11 @@ export function useNow(): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     listeners.add(setNow);
-    if (!timer) timer = setInterval(() => {
-      const at = Date.now();
-      for (const listener of listeners) listener(at);
-    }, 1000);
+    if (!timer)
+      timer = setInterval(() => {
+        const at = Date.now();
+        for (const listener of listeners) listener(at);
+      }, 1000);
     return () => {
       listeners.delete(setNow);
       if (listeners.size === 0 && timer) {

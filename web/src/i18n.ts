@@ -529,9 +529,7 @@ export function translator(lang: Lang): Translator {
   return {
     lang,
     t: (key, params) =>
-      catalog.messages[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-        params && name in params ? String(params[name]) : whole,
-      ),
+      catalog.messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole)),
     v: (value) => (value === undefined ? '' : (catalog.values[value] ?? value)),
     schema: (message) => (lang === 'ko' ? (koSchemaMessages[message] ?? message) : message),
   };

@@ -53,7 +53,12 @@ export function apiGatewayTime(epochMs: number): string {
   return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }
 
-export function buildEvent(request: LocalRequest, route: RouteInfo, claims: Record<string, string> | undefined, epochMs: number): LocalApiEvent {
+export function buildEvent(
+  request: LocalRequest,
+  route: RouteInfo,
+  claims: Record<string, string> | undefined,
+  epochMs: number,
+): LocalApiEvent {
   const questionMark = request.url.indexOf('?');
   const rawPath = questionMark < 0 ? request.url : request.url.slice(0, questionMark);
   const rawQueryString = questionMark < 0 ? '' : request.url.slice(questionMark + 1);
@@ -65,7 +70,10 @@ export function buildEvent(request: LocalRequest, route: RouteInfo, claims: Reco
     const lower = name.toLowerCase();
     // Format 2.0 moves cookies out of the headers into their own array.
     if (lower === 'cookie') {
-      cookies = (Array.isArray(value) ? value.join('; ') : value).split(';').map((c) => c.trim()).filter((c) => c !== '');
+      cookies = (Array.isArray(value) ? value.join('; ') : value)
+        .split(';')
+        .map((c) => c.trim())
+        .filter((c) => c !== '');
       continue;
     }
     headers[lower] = Array.isArray(value) ? value.join(',') : value;

@@ -107,10 +107,7 @@ function wantsHtml(request: IncomingMessage): boolean {
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new HttpError('UNAVAILABLE', 'The request took too long to handle; try again.')),
-      ms,
-    );
+    timer = setTimeout(() => reject(new HttpError('UNAVAILABLE', 'The request took too long to handle; try again.')), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -189,7 +186,9 @@ export function createApiGatewayServer(options: ApiGatewayOptions): Server {
       if (error instanceof HttpError) throw error;
       // The caller gets no stack trace or internal message; the console gets what is needed to fix it.
       const failure = error as Error;
-      log(`${route.functionName} failed on ${route.routeKey} (request ${event.requestContext.requestId}): ${failure?.stack ?? String(error)}`);
+      log(
+        `${route.functionName} failed on ${route.routeKey} (request ${event.requestContext.requestId}): ${failure?.stack ?? String(error)}`,
+      );
       return errorResponse('INTERNAL', `The server could not handle the request (request id ${event.requestContext.requestId}).`);
     }
   }

@@ -14,9 +14,7 @@ export class PortInUseError extends Error {
 export function listen(server: Server, port: number, host: string, variable: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
-      reject(
-        error.code === 'EADDRINUSE' ? new PortInUseError(port, host, variable) : error,
-      );
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, host, variable) : error);
     };
     server.once('error', onError);
     server.listen(port, host, () => {

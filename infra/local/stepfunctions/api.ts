@@ -81,7 +81,12 @@ const OPERATIONS: Record<string, Operation> = {
   ListStateMachines: (engine, body) => {
     const { items, nextToken } = page(engine.listStateMachines(), body);
     return {
-      stateMachines: items.map((sm) => ({ stateMachineArn: sm.stateMachineArn, name: sm.name, type: sm.type, creationDate: epoch(sm.creationDate) })),
+      stateMachines: items.map((sm) => ({
+        stateMachineArn: sm.stateMachineArn,
+        name: sm.name,
+        type: sm.type,
+        creationDate: epoch(sm.creationDate),
+      })),
       ...(nextToken ? { nextToken } : {}),
     };
   },
@@ -160,7 +165,10 @@ export function createSfnServer(engine: StepFunctionsEngine, onError?: (error: u
         const operation = target.startsWith('AWSStepFunctions.') ? OPERATIONS[target.slice('AWSStepFunctions.'.length)] : undefined;
         const text = await readBody(request);
         if (request.method !== 'POST' || !operation) {
-          throw new SfnApiError('UnknownOperationException', `Unknown operation '${target}': send POST / with X-Amz-Target: AWSStepFunctions.<Operation>.`);
+          throw new SfnApiError(
+            'UnknownOperationException',
+            `Unknown operation '${target}': send POST / with X-Amz-Target: AWSStepFunctions.<Operation>.`,
+          );
         }
         let body: Body;
         try {

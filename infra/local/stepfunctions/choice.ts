@@ -2,7 +2,10 @@ import { runtimeError } from './errors';
 import { readPath, type Json } from './paths';
 
 /** A Choice rule as written in the definition (JSONPath query language). */
-export type ChoiceRule = { Variable?: string; And?: ChoiceRule[]; Or?: ChoiceRule[]; Not?: ChoiceRule; Next?: string } & Record<string, unknown>;
+export type ChoiceRule = { Variable?: string; And?: ChoiceRule[]; Or?: ChoiceRule[]; Not?: ChoiceRule; Next?: string } & Record<
+  string,
+  unknown
+>;
 
 /** RFC 3339 date-time, as AWS accepts in Timestamp comparisons and IsTimestamp. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
@@ -75,7 +78,8 @@ export function evaluateRule(rule: ChoiceRule, input: Json, context: Json): bool
   if (rule.Or) return rule.Or.some((r) => evaluateRule(r, input, context));
   if (rule.Not) return !evaluateRule(rule.Not, input, context);
   const operator = Object.keys(rule).find((key) => !STRUCTURAL.has(key));
-  if (!operator || rule.Variable === undefined) throw runtimeError(`A Choice rule needs a Variable and one operator: ${JSON.stringify(rule)}`);
+  if (!operator || rule.Variable === undefined)
+    throw runtimeError(`A Choice rule needs a Variable and one operator: ${JSON.stringify(rule)}`);
   const operand = rule[operator];
   const variable = readPath(rule.Variable, input, context);
   if (operator === 'IsPresent') return variable.found === operand;
@@ -86,7 +90,8 @@ export function evaluateRule(rule: ChoiceRule, input: Json, context: Json): bool
   }
   if (operator.endsWith('Path')) {
     const other = readPath(String(operand), input, context);
-    if (!other.found) throw runtimeError(`Invalid path '${String(operand)}': The choice state's condition path references an invalid value.`);
+    if (!other.found)
+      throw runtimeError(`Invalid path '${String(operand)}': The choice state's condition path references an invalid value.`);
     return compare(operator.slice(0, -4), variable.value, other.value);
   }
   return compare(operator, variable.value, operand);

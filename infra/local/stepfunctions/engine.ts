@@ -117,7 +117,8 @@ export class StepFunctionsEngine {
       }
       this.executions.set(execution.executionArn, execution);
       for (const thread of Object.values(execution.threads)) {
-        if (thread.step.kind === 'task' && thread.step.token) this.tokens.set(thread.step.token, { executionArn: execution.executionArn, threadId: thread.id });
+        if (thread.step.kind === 'task' && thread.step.token)
+          this.tokens.set(thread.step.token, { executionArn: execution.executionArn, threadId: thread.id });
       }
     }
   }
@@ -290,7 +291,8 @@ export class StepFunctionsEngine {
     if (open && execution) return { execution, threadId: open.threadId };
     const named = readToken(token);
     if (!named) throw new SfnApiError('InvalidToken', 'Invalid Token: the task token is malformed.');
-    if (!this.executions.has(named.executionArn) && !this.finished.has(named.executionArn)) throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist: no execution holds this task token.');
+    if (!this.executions.has(named.executionArn) && !this.finished.has(named.executionArn))
+      throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist: no execution holds this task token.');
     throw new SfnApiError('TaskTimedOut', 'Task Timed Out: the task of this token has already finished, failed or timed out.');
   }
 

@@ -190,7 +190,12 @@ export class Interpreter {
     if (step.kind === 'wait' && Date.parse(step.dueAt) <= now) {
       this.guard(execution, thread, () => {
         const state = this.stateOf(execution, thread);
-        this.exit(execution, thread, state, filterPath(state.OutputPath, step.effectiveInput, this.context(execution, thread), 'OutputPath'));
+        this.exit(
+          execution,
+          thread,
+          state,
+          filterPath(state.OutputPath, step.effectiveInput, this.context(execution, thread), 'OutputPath'),
+        );
       });
     } else if (step.kind === 'retry' && Date.parse(step.dueAt) <= now) {
       this.guard(execution, thread, () => this.attempt(execution, thread, this.stateOf(execution, thread)));
@@ -260,8 +265,14 @@ export class Interpreter {
         const effective = filterPath(state.InputPath, thread.input, context, 'InputPath');
         const rule = (state.Choices ?? []).find((r) => evaluateRule(r, effective, context));
         const next = rule?.Next ?? state.Default;
-        if (!next) throw new StatesError('States.NoChoiceMatched', `No Choice rule matched and there is no Default in state '${thread.stateName}'.`);
-        return this.exit(execution, thread, { ...state, Next: next, End: false }, filterPath(state.OutputPath, effective, context, 'OutputPath'));
+        if (!next)
+          throw new StatesError('States.NoChoiceMatched', `No Choice rule matched and there is no Default in state '${thread.stateName}'.`);
+        return this.exit(
+          execution,
+          thread,
+          { ...state, Next: next, End: false },
+          filterPath(state.OutputPath, effective, context, 'OutputPath'),
+        );
       }
       case 'Wait': {
         const effective = filterPath(state.InputPath, thread.input, context, 'InputPath');
@@ -301,15 +312,25 @@ export class Interpreter {
       const branches = state.Branches ?? [];
       const input = state.Parameters === undefined ? effective : evaluateTemplate(state.Parameters, effective, context);
       this.event(execution, thread, 'ParallelStateStarted', undefined, undefined);
-      return this.startBranches(execution, thread, branches.map(() => input), 0);
+      return this.startBranches(
+        execution,
+        thread,
+        branches.map(() => input),
+        0,
+      );
     }
     const items = mustRead(state.ItemsPath ?? '$', effective, context, 'ItemsPath');
-    if (!Array.isArray(items)) throw runtimeError(`The ItemsPath of Map state '${thread.stateName}' must select an array; it selected ${JSON.stringify(items)}.`);
+    if (!Array.isArray(items))
+      throw runtimeError(`The ItemsPath of Map state '${thread.stateName}' must select an array; it selected ${JSON.stringify(items)}.`);
     const selector = state.ItemSelector ?? state.Parameters;
     const inputs = items.map((value, index) =>
-      selector === undefined ? value : evaluateTemplate(selector, effective, { ...(context as object), Map: { Item: { Index: index, Value: value } } }),
+      selector === undefined
+        ? value
+        : evaluateTemplate(selector, effective, { ...(context as object), Map: { Item: { Index: index, Value: value } } }),
     );
-    const maxConcurrency = state.MaxConcurrencyPath ? mustRead(state.MaxConcurrencyPath, effective, context, 'MaxConcurrencyPath') : state.MaxConcurrency;
+    const maxConcurrency = state.MaxConcurrencyPath
+      ? mustRead(state.MaxConcurrencyPath, effective, context, 'MaxConcurrencyPath')
+      : state.MaxConcurrency;
     this.event(execution, thread, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
     return this.startBranches(execution, thread, inputs, typeof maxConcurrency === 'number' ? maxConcurrency : 0);
   }
@@ -328,7 +349,9 @@ export class Interpreter {
       if (path === undefined) return fixed;
       const value = mustRead(path, effective, context, field);
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-        throw runtimeError(`${field} '${path}' of state '${thread.stateName}' must select a positive integer; it selected ${JSON.stringify(value)}.`);
+        throw runtimeError(
+          `${field} '${path}' of state '${thread.stateName}' must select a positive integer; it selected ${JSON.stringify(value)}.`,
+        );
       }
       return value;
     };
@@ -374,14 +397,32 @@ export class Interpreter {
     const lambda = isFunctionArn(resource);
     this.dropTask(execution, thread);
     if (!outcome.ok) {
-      if (lambda) this.event(execution, thread, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', { error: outcome.error, cause: outcome.cause });
-      else this.event(execution, thread, 'TaskFailed', 'taskFailedEventDetails', { ...this.taskResource(resource), error: outcome.error, cause: outcome.cause });
+      if (lambda)
+        this.event(execution, thread, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', {
+          error: outcome.error,
+          cause: outcome.cause,
+        });
+      else
+        this.event(execution, thread, 'TaskFailed', 'taskFailedEventDetails', {
+          ...this.taskResource(resource),
+          error: outcome.error,
+          cause: outcome.cause,
+        });
       this.handleError(execution, thread, outcome.error, outcome.cause);
       return;
     }
     const output = JSON.stringify(outcome.value);
-    if (lambda) this.event(execution, thread, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', { output, outputDetails: { truncated: false } });
-    else this.event(execution, thread, 'TaskSucceeded', 'taskSucceededEventDetails', { ...this.taskResource(resource), output, outputDetails: { truncated: false } });
+    if (lambda)
+      this.event(execution, thread, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', {
+        output,
+        outputDetails: { truncated: false },
+      });
+    else
+      this.event(execution, thread, 'TaskSucceeded', 'taskSucceededEventDetails', {
+        ...this.taskResource(resource),
+        output,
+        outputDetails: { truncated: false },
+      });
     this.guard(execution, thread, () => this.completeState(execution, thread, state, outcome.value, true));
   }
 
@@ -403,7 +444,8 @@ export class Interpreter {
       const start = scopeAt(this.host.definitionOf(execution), scope).StartAt;
       const child = this.newThread(execution, scope, start, step.inputs[slot] ?? null, { threadId: parent.id, slot });
       child.lastEventId = parent.lastEventId;
-      if (state.Type === 'Map') this.event(execution, child, 'MapIterationStarted', 'mapIterationStartedEventDetails', { name: parent.stateName, index: slot });
+      if (state.Type === 'Map')
+        this.event(execution, child, 'MapIterationStarted', 'mapIterationStartedEventDetails', { name: parent.stateName, index: slot });
     }
   }
 
@@ -461,7 +503,10 @@ export class Interpreter {
       const catcher: Catcher | undefined = (state.Catch ?? []).find((c) => errorMatches(c.ErrorEquals, error));
       if (catcher) {
         try {
-          const output = applyResultPath(catcher.ResultPath === undefined ? '$' : catcher.ResultPath, thread.input, { Error: error, Cause: cause });
+          const output = applyResultPath(catcher.ResultPath === undefined ? '$' : catcher.ResultPath, thread.input, {
+            Error: error,
+            Cause: cause,
+          });
           this.event(execution, thread, `${EVENT_PREFIX[state.Type]}Exited`, 'stateExitedEventDetails', {
             name: thread.stateName,
             output: this.measure(execution, thread, output),
@@ -493,7 +538,10 @@ export class Interpreter {
     step.results[thread.parent.slot] = output;
     step.finished++;
     if (this.stateOf(execution, parent).Type === 'Map') {
-      this.event(execution, thread, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', { name: parent.stateName, index: thread.parent.slot });
+      this.event(execution, thread, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', {
+        name: parent.stateName,
+        index: thread.parent.slot,
+      });
     }
     if (step.finished === step.inputs.length) {
       this.guard(execution, parent, () => this.branchesDone(execution, parent));
@@ -509,14 +557,24 @@ export class Interpreter {
     }
     const parentState = this.stateOf(execution, parent);
     if (parentState.Type === 'Map') {
-      this.event(execution, thread, 'MapIterationFailed', 'mapIterationFailedEventDetails', { name: parent.stateName, index: thread.parent.slot });
+      this.event(execution, thread, 'MapIterationFailed', 'mapIterationFailedEventDetails', {
+        name: parent.stateName,
+        index: thread.parent.slot,
+      });
     }
-    for (const sibling of Object.values(execution.threads)) if (this.isDescendant(execution, sibling, parent.id)) this.removeThread(execution, sibling);
+    for (const sibling of Object.values(execution.threads))
+      if (this.isDescendant(execution, sibling, parent.id)) this.removeThread(execution, sibling);
     this.event(execution, parent, parentState.Type === 'Map' ? 'MapStateFailed' : 'ParallelStateFailed', undefined, undefined);
     this.handleError(execution, parent, error, cause);
   }
 
-  private endExecution(execution: ExecutionRecord, status: ExecutionRecord['status'], type: string, key: string, details: Record<string, unknown>): void {
+  private endExecution(
+    execution: ExecutionRecord,
+    status: ExecutionRecord['status'],
+    type: string,
+    key: string,
+    details: Record<string, unknown>,
+  ): void {
     if (execution.status !== 'RUNNING') return;
     for (const thread of Object.values(execution.threads)) this.removeThread(execution, thread);
     this.host.cancel(executionTimerKey(execution));
@@ -581,7 +639,8 @@ export class Interpreter {
     if (state.Timestamp !== undefined) return this.timestamp(state.Timestamp, 'Timestamp');
     if (state.SecondsPath !== undefined) {
       const seconds = mustRead(state.SecondsPath, input, context, 'SecondsPath');
-      if (typeof seconds !== 'number' || seconds < 0) throw runtimeError(`SecondsPath '${state.SecondsPath}' must select a non-negative number; it selected ${JSON.stringify(seconds)}.`);
+      if (typeof seconds !== 'number' || seconds < 0)
+        throw runtimeError(`SecondsPath '${state.SecondsPath}' must select a non-negative number; it selected ${JSON.stringify(seconds)}.`);
       return this.host.now() + seconds * 1000;
     }
     const path = state.TimestampPath ?? '$';
@@ -590,7 +649,8 @@ export class Interpreter {
 
   private timestamp(value: Json, field: string): number {
     const ms = parseTimestamp(value);
-    if (ms === undefined) throw runtimeError(`${field} must be an ISO 8601 timestamp such as 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}.`);
+    if (ms === undefined)
+      throw runtimeError(`${field} must be an ISO 8601 timestamp such as 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}.`);
     return ms;
   }
 

@@ -4,8 +4,7 @@ import { StatesError, runtimeError } from './errors';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A path that can select several nodes (wildcards, filters, slices, unions, descent) yields an array. */
 const INDEFINITE = /\*|\.\.|\[\s*\?|\[\s*\(|\[[^\]'"]*[,:][^\]'"]*\]/;
@@ -38,9 +37,7 @@ export function readPath(path: string, input: Json, context: Json): PathResult {
 export function mustRead(path: string, input: Json, context: Json, field: string): Json {
   const result = readPath(path, input, context);
   if (!result.found) {
-    throw runtimeError(
-      `Invalid path '${path}' : The ${field} path references an invalid value in the input '${JSON.stringify(input)}'.`,
-    );
+    throw runtimeError(`Invalid path '${path}' : The ${field} path references an invalid value in the input '${JSON.stringify(input)}'.`);
   }
   return result.value;
 }

@@ -39,6 +39,9 @@ export function evaluateTemplate(template: Json, input: Json, context: Json): Js
 export function evaluateExpression(expression: string, input: Json, context: Json, field: string): Json {
   if (isIntrinsic(expression)) return evaluateIntrinsic(expression, input, context);
   const result = readPath(expression, input, context);
-  if (!result.found) throw runtimeError(`The JSONPath '${expression}' specified for the field '${field}' could not be found in the input '${JSON.stringify(input)}'`);
+  if (!result.found)
+    throw runtimeError(
+      `The JSONPath '${expression}' specified for the field '${field}' could not be found in the input '${JSON.stringify(input)}'`,
+    );
   return result.value;
 }

@@ -33,7 +33,10 @@ type Moved = { readonly status: CaseStatus };
 export type CaseEvent =
   | WithData<RecordEvent<'REPORT_FILED', { urlCount: number; category: string; procedure: string }>, CaseRecord>
   | WithData<
-      RecordEvent<'APPROVAL_GIVEN' | 'APPROVAL_REFUSED', { decision: Approval['decision']; approvalsSoFar: number; status: CaseStatus; ordersIssuedAt?: string }>,
+      RecordEvent<
+        'APPROVAL_GIVEN' | 'APPROVAL_REFUSED',
+        { decision: Approval['decision']; approvalsSoFar: number; status: CaseStatus; ordersIssuedAt?: string }
+      >,
       Approval
     >
   | RecordEvent<'WORKFLOW_STARTED', { procedure: string; approvalDeadlineAt?: string }>
@@ -53,7 +56,11 @@ const FINAL: ReadonlySet<CaseStatus> = new Set(['CLOSED', 'FAILED', 'REJECTED', 
 /** A case still awaiting a decision cannot be closed: the workflow closes it after its tracks end. */
 const UNDECIDED: ReadonlySet<CaseStatus> = new Set(['PENDING_APPROVAL', 'UNDER_PRIOR_REVIEW', 'UNDER_POST_REVIEW']);
 
-function approvalDecision(command: Extract<CaseCommand, { type: 'DECIDE_APPROVAL' }>, record: CaseRecord, context: Parameters<CaseDecider['decide']>[2]): Decision<CaseEvent> {
+function approvalDecision(
+  command: Extract<CaseCommand, { type: 'DECIDE_APPROVAL' }>,
+  record: CaseRecord,
+  context: Parameters<CaseDecider['decide']>[2],
+): Decision<CaseEvent> {
   const { identity, decision } = command;
   assertCanApprove(record, identity, context.policy);
   const approval: Approval = {
@@ -182,11 +189,21 @@ export const caseDecider: CaseDecider = {
         return move(record, ['ORDERS_ISSUED'], 'UNDER_POST_REVIEW', 'POST_REVIEW_STARTED', now, { reviewId: command.reviewId });
       case 'APPLY_PRIOR_REVIEW':
         return command.outcome === 'CONFIRMED'
-          ? move(record, ['UNDER_PRIOR_REVIEW'], 'ORDERS_ISSUED', 'ORDERS_APPROVED_BY_COMMITTEE', now, { reviewId: command.reviewId, ordersIssuedAt: command.decidedAt })
+          ? move(record, ['UNDER_PRIOR_REVIEW'], 'ORDERS_ISSUED', 'ORDERS_APPROVED_BY_COMMITTEE', now, {
+              reviewId: command.reviewId,
+              ordersIssuedAt: command.decidedAt,
+            })
           : move(record, ['UNDER_PRIOR_REVIEW'], 'REJECTED', 'REJECTED_BY_COMMITTEE', now, { reviewId: command.reviewId });
       case 'APPLY_POST_REVIEW': {
         const confirmed = command.outcome === 'CONFIRMED';
-        return move(record, ['UNDER_POST_REVIEW'], confirmed ? 'CONFIRMED' : 'REVOKED', confirmed ? 'CASE_CONFIRMED' : 'CASE_REVOKED', now, { reviewId: command.reviewId });
+        return move(
+          record,
+          ['UNDER_POST_REVIEW'],
+          confirmed ? 'CONFIRMED' : 'REVOKED',
+          confirmed ? 'CASE_CONFIRMED' : 'CASE_REVOKED',
+          now,
+          { reviewId: command.reviewId },
+        );
       }
       case 'RECORD_URL_MATCH':
         if (record.urlsMatchedAt !== undefined) return null;
@@ -254,7 +271,11 @@ export const caseDecider: CaseDecider = {
               eventKey: 'workflow-failed',
               alert: {
                 subject: `The workflow of case ${record.caseId} stopped on an error`,
-                lines: [`Error: ${command.error}`, `Cause: ${command.cause}`, 'The case is FAILED; check it and act on its orders by hand.'],
+                lines: [
+                  `Error: ${command.error}`,
+                  `Cause: ${command.cause}`,
+                  'The case is FAILED; check it and act on its orders by hand.',
+                ],
               },
             },
           ],
@@ -271,7 +292,12 @@ export const caseDecider: CaseDecider = {
       case 'APPROVAL_GIVEN':
       case 'APPROVAL_REFUSED': {
         const { status, ordersIssuedAt } = event.details;
-        return { ...record, approvals: [...record.approvals, event.data], status, ...(ordersIssuedAt === undefined ? {} : { ordersIssuedAt }) };
+        return {
+          ...record,
+          approvals: [...record.approvals, event.data],
+          status,
+          ...(ordersIssuedAt === undefined ? {} : { ordersIssuedAt }),
+        };
       }
       case 'WORKFLOW_STARTED':
         return { ...record, workflowStartedAt: event.at };

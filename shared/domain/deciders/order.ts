@@ -117,7 +117,12 @@ export const orderDecider: OrderDecider = {
             data: command.note === undefined ? {} : { note: command.note },
           },
           followUps: [
-            { type: 'COMPLETE_WAIT', caseId: order.caseId, purpose: tokenPurpose.compliance(orderId), output: { outcome: complianceStatus } },
+            {
+              type: 'COMPLETE_WAIT',
+              caseId: order.caseId,
+              purpose: tokenPurpose.compliance(orderId),
+              output: { outcome: complianceStatus },
+            },
           ],
         };
       }
@@ -143,7 +148,12 @@ export const orderDecider: OrderDecider = {
           ],
         );
       case 'RECORD_NON_COMPLIANCE':
-        if (order.complianceStatus !== 'OVERDUE' || order.nonComplianceRecordedAt !== undefined || isLifted(order) || !hasEnded(order.graceEndsAt, now)) {
+        if (
+          order.complianceStatus !== 'OVERDUE' ||
+          order.nonComplianceRecordedAt !== undefined ||
+          isLifted(order) ||
+          !hasEnded(order.graceEndsAt, now)
+        ) {
           return null;
         }
         return system(now, {
@@ -238,11 +248,9 @@ export const orderDecider: OrderDecider = {
         );
       case 'REMIND':
         if (order.remindersSent.includes(command.reminderAt) || !complianceOpen(order)) return null;
-        return system(
-          now,
-          { action: 'REMINDER_DUE', details: { orderId, reminderAt: command.reminderAt, due: [...command.due] } },
-          [notify(order, { kind: 'REMINDER', reminderAt: command.reminderAt }, `reminder:${orderId}:${command.reminderAt}`)],
-        );
+        return system(now, { action: 'REMINDER_DUE', details: { orderId, reminderAt: command.reminderAt, due: [...command.due] } }, [
+          notify(order, { kind: 'REMINDER', reminderAt: command.reminderAt }, `reminder:${orderId}:${command.reminderAt}`),
+        ]);
       default:
         return assertNever(command, 'order command');
     }

@@ -63,12 +63,7 @@ const closeIfDecided = (review: ReviewRecord): FollowUp => ({
   command: { kind: 'review', reviewId: review.reviewId, command: { type: 'CLOSE_IF_DECIDED' } },
 });
 
-function close(
-  review: ReviewRecord,
-  closed: Omit<Closed, 'reviewId' | 'tally'>,
-  at: string,
-  actor: string,
-): Decision<ReviewEvent> {
+function close(review: ReviewRecord, closed: Omit<Closed, 'reviewId' | 'tally'>, at: string, actor: string): Decision<ReviewEvent> {
   const after = { ...review, status: 'CLOSED' as const, outcome: closed.outcome };
   const output = reviewWaitOutput(after);
   return {
@@ -100,7 +95,11 @@ export const reviewDecider: ReviewDecider = {
     switch (command.type) {
       case 'VOTE': {
         assertCanVote(review, command.memberId, now);
-        const vote: VoteRecord = { decision: command.decision, at: now, ...(command.reason === undefined ? {} : { reason: command.reason }) };
+        const vote: VoteRecord = {
+          decision: command.decision,
+          at: now,
+          ...(command.reason === undefined ? {} : { reason: command.reason }),
+        };
         return {
           event: { action: 'VOTE_CAST', at: now, actor: command.memberId, details: { reviewId, decision: command.decision }, data: vote },
           followUps: [closeIfDecided(review)],
@@ -129,7 +128,12 @@ export const reviewDecider: ReviewDecider = {
             return close(review, { outcome: decision.outcome, outcomeReason: decision.reason }, now, SYSTEM_ACTOR);
           case 'EXTENDED':
             return {
-              event: { action: 'REVIEW_EXTENDED', at: now, actor: SYSTEM_ACTOR, details: { reviewId, closesAt: decision.closesAt, turnout: turnoutOf(review) } },
+              event: {
+                action: 'REVIEW_EXTENDED',
+                at: now,
+                actor: SYSTEM_ACTOR,
+                details: { reviewId, closesAt: decision.closesAt, turnout: turnoutOf(review) },
+              },
             };
           case 'ESCALATED': {
             const t = turnoutOf(review);
@@ -164,9 +168,7 @@ export const reviewDecider: ReviewDecider = {
         }
         if (review.status === 'CLOSED') throw new ConflictError(`Review ${reviewId} was already decided (${review.outcome ?? 'closed'}).`);
         if (participants.filedBy === identity.userId || participants.approvedBy.includes(identity.userId)) {
-          throw new ForbiddenError(
-            `You filed or approved case ${review.caseId}; another staff member must decide its escalated review.`,
-          );
+          throw new ForbiddenError(`You filed or approved case ${review.caseId}; another staff member must decide its escalated review.`);
         }
         const outcome: ReviewOutcome = command.decision === 'CONFIRM' ? 'CONFIRMED' : 'REVOKED';
         return close(review, { outcome, outcomeReason: 'STAFF_DECISION', reason: command.reason }, now, identity.userId);
@@ -185,7 +187,13 @@ export const reviewDecider: ReviewDecider = {
       case 'MEMBER_RECUSED':
         return { ...review, recusals: { ...review.recusals, [event.actor]: { reason: event.data.reason, at: event.at } } };
       case 'REVIEW_CLOSED':
-        return { ...review, status: 'CLOSED', outcome: event.details.outcome, outcomeReason: event.details.outcomeReason, closedAt: event.at };
+        return {
+          ...review,
+          status: 'CLOSED',
+          outcome: event.details.outcome,
+          outcomeReason: event.details.outcomeReason,
+          closedAt: event.at,
+        };
       case 'REVIEW_EXTENDED':
         return { ...review, closesAt: event.details.closesAt, extended: true };
       case 'REVIEW_ESCALATED':

@@ -78,7 +78,10 @@ export class DynamoDbMeter {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
       incoming.on('end', () => {
-        const operation = String(incoming.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+        const operation =
+          String(incoming.headers['x-amz-target'] ?? '')
+            .split('.')
+            .pop() ?? '';
         let body: Record<string, unknown> = {};
         let payload = Buffer.concat(chunks);
         try {

@@ -45,7 +45,11 @@ export function taskRuns(events: readonly HistoryEvent[]): TaskRun[] {
     const ended = started && after(started, ['TaskSubmitted', 'TaskSucceeded', 'TaskFailed', 'TaskTimedOut']);
     // A token can be completed before its Lambda returns (the person acted at once): then no
     // TaskSubmitted, and the wait closes straight after TaskStarted.
-    const closed = !waitForToken ? undefined : ended?.type === 'TaskSubmitted' ? after(ended, ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut']) : ended;
+    const closed = !waitForToken
+      ? undefined
+      : ended?.type === 'TaskSubmitted'
+        ? after(ended, ['TaskSucceeded', 'TaskFailed', 'TaskTimedOut'])
+        : ended;
     runs.push({
       functionName: (parameters.FunctionName ?? '').split(':').pop() ?? '',
       payload: parameters.Payload,

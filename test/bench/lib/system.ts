@@ -188,7 +188,10 @@ export class Mailbox {
   private timer: NodeJS.Timeout | undefined;
   private readonly waiters: { match: (email: SentEmail) => boolean; resolve: (email: SentEmail) => void }[] = [];
 
-  constructor(private readonly stack: LocalStack, private readonly everyMs = 50) {
+  constructor(
+    private readonly stack: LocalStack,
+    private readonly everyMs = 50,
+  ) {
     this.file = path.join(stack.dataDir, 'ses', 'emails.jsonl');
   }
 
@@ -307,7 +310,9 @@ export class StepFunctions {
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: true }));
+      const page = await this.client.send(
+        new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: true }),
+      );
       events.push(...(page.events ?? []));
       nextToken = page.nextToken;
     } while (nextToken);
@@ -349,7 +354,9 @@ export function runtimeRss(stack: LocalStack): number | undefined {
 
 function readProcDir(): number[] {
   try {
-    return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+    return readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number);
   } catch {
     return [];
   }

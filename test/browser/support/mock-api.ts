@@ -159,7 +159,19 @@ export function fixtures(now: number) {
     ],
   });
   const details = new Map<string, object>([
-    [caseA, detail(cases[0]!, ordersA, [{ ...reviews[0]!, votes: { 'member-2': { decision: 'CONFIRM', at: at(-600) }, 'member-4': { decision: 'CONFIRM', reason: 'clear case', at: at(-300) } }, recusals: {} }])],
+    [
+      caseA,
+      detail(cases[0]!, ordersA, [
+        {
+          ...reviews[0]!,
+          votes: {
+            'member-2': { decision: 'CONFIRM', at: at(-600) },
+            'member-4': { decision: 'CONFIRM', reason: 'clear case', at: at(-300) },
+          },
+          recusals: {},
+        },
+      ]),
+    ],
     [caseB, detail(cases[1]!, [], [])],
     [caseC, detail(cases[2]!, ordersC, [])],
     [cases[3]!.caseId, detail(cases[3]!, [], [])],
@@ -179,7 +191,10 @@ export function fixtures(now: number) {
   const board = [...ordersA, ...ordersC].map((o) => ({ ...o, urls: undefined }));
   const operatorView = (o: (typeof ordersA)[number] | (typeof ordersC)[number]) => ({
     ...o,
-    urls: o.operatorId === 'op-social' ? ['https://social.example/p/9'] : ['https://webhard.example/v/123', 'https://cdn.webhard.example/f/9a8b'],
+    urls:
+      o.operatorId === 'op-social'
+        ? ['https://social.example/p/9']
+        : ['https://webhard.example/v/123', 'https://cdn.webhard.example/f/9a8b'],
   });
   return { cases, details, reviews, audit, board, operatorOrders: [...ordersA, ...ordersC].map(operatorView), caseA, caseB, caseC };
 }
@@ -194,7 +209,12 @@ export async function mockApi(page: Page, now: number): Promise<ReturnType<typeo
     const p = url.pathname;
     const method = request.method();
     const user = userOf(route);
-    if (p === '/config.json') return json(route, 200, { apiUrl: '', local: true, policy: { id: 'kr-kcsc', timeZone: 'Asia/Seoul', language: 'ko', urgentApprovals: 2 } });
+    if (p === '/config.json')
+      return json(route, 200, {
+        apiUrl: '',
+        local: true,
+        policy: { id: 'kr-kcsc', timeZone: 'Asia/Seoul', language: 'ko', urgentApprovals: 2 },
+      });
     if (p === '/auth/local-token') return json(route, 200, { token: fakeToken((request.postDataJSON() as { user: string }).user) });
     if (method === 'GET' && p === '/cases') {
       const status = url.searchParams.get('status');
@@ -207,14 +227,25 @@ export async function mockApi(page: Page, now: number): Promise<ReturnType<typeo
       return json(route, 200, m[2] ? data.audit : found);
     }
     if (method === 'GET' && p === '/orders') return json(route, 200, { orders: data.board });
-    if (method === 'GET' && p === '/operator/orders') return json(route, 200, { orders: data.operatorOrders.filter((o) => o.operatorId === user) });
+    if (method === 'GET' && p === '/operator/orders')
+      return json(route, 200, { orders: data.operatorOrders.filter((o) => o.operatorId === user) });
     if (method === 'GET' && p === '/committee/reviews') {
-      return json(route, 200, { reviews: data.reviews.map((r) => (user === 'member-2' && r.caseId === data.caseA ? { ...r, myVote: 'CONFIRM' } : r)) });
+      return json(route, 200, {
+        reviews: data.reviews.map((r) => (user === 'member-2' && r.caseId === data.caseA ? { ...r, myVote: 'CONFIRM' } : r)),
+      });
     }
     if (method === 'GET' && p === '/reports') {
-      return json(route, 200, { reports: data.cases.map((c) => ({ caseId: c.caseId, createdAt: c.createdAt, status: c.status, urls: ['https://webhard.example/v/123'] })) });
+      return json(route, 200, {
+        reports: data.cases.map((c) => ({
+          caseId: c.caseId,
+          createdAt: c.createdAt,
+          status: c.status,
+          urls: ['https://webhard.example/v/123'],
+        })),
+      });
     }
-    if (method === 'POST' && p === '/reports') return json(route, 201, { caseId: 'C01JD3QNEWNEWNEWNEWNEWNEWN', status: 'PENDING_APPROVAL' });
+    if (method === 'POST' && p === '/reports')
+      return json(route, 201, { caseId: 'C01JD3QNEWNEWNEWNEWNEWNEWN', status: 'PENDING_APPROVAL' });
     m = /^\/committee\/reviews\/([^/]+)\/votes$/.exec(p);
     if (method === 'POST' && m) return json(route, 201, { reviewId: m[1] });
     return json(route, 200, {});

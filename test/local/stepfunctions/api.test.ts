@@ -58,14 +58,17 @@ describe('the SFN HTTP API through @aws-sdk/client-sfn', () => {
       },
     });
     sfn = sfnClient(local.endpoint);
-    ({ stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'api', definition: JSON.stringify(callback), roleArn: 'arn:aws:iam::123456789012:role/r' })) as { stateMachineArn: string });
+    ({ stateMachineArn } = (await sfn.send(
+      new CreateStateMachineCommand({ name: 'api', definition: JSON.stringify(callback), roleArn: 'arn:aws:iam::123456789012:role/r' }),
+    )) as { stateMachineArn: string });
   });
   afterAll(async () => {
     await local.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const start = async (name: string, input = '{}') => (await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }))).executionArn!;
+  const start = async (name: string, input = '{}') =>
+    (await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }))).executionArn!;
 
   it('describes and lists state machines', async () => {
     const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
@@ -129,25 +132,63 @@ describe('the SFN HTTP API through @aws-sdk/client-sfn', () => {
   });
 
   it.each([
-    ['InvalidDefinition', () => sfn.send(new CreateStateMachineCommand({ name: 'bad', roleArn: 'arn:aws:iam::123456789012:role/r', definition: JSON.stringify({ StartAt: 'S', States: { S: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', End: true } } }) })), InvalidDefinition],
-    ['StateMachineDoesNotExist', () => sfn.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:nope' })), StateMachineDoesNotExist],
-    ['ExecutionDoesNotExist', () => sfn.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:api:nope' })), ExecutionDoesNotExist],
+    [
+      'InvalidDefinition',
+      () =>
+        sfn.send(
+          new CreateStateMachineCommand({
+            name: 'bad',
+            roleArn: 'arn:aws:iam::123456789012:role/r',
+            definition: JSON.stringify({
+              StartAt: 'S',
+              States: { S: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', End: true } },
+            }),
+          }),
+        ),
+      InvalidDefinition,
+    ],
+    [
+      'StateMachineDoesNotExist',
+      () => sfn.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:nope' })),
+      StateMachineDoesNotExist,
+    ],
+    [
+      'ExecutionDoesNotExist',
+      () => sfn.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:api:nope' })),
+      ExecutionDoesNotExist,
+    ],
     ['InvalidToken', () => sfn.send(new SendTaskSuccessCommand({ taskToken: 'garbage', output: '{}' })), InvalidToken],
-    ['TaskDoesNotExist', () => sfn.send(new SendTaskSuccessCommand({ taskToken: Buffer.from('{"e":"arn:x"}').toString('base64url'), output: '{}' })), TaskDoesNotExist],
+    [
+      'TaskDoesNotExist',
+      () => sfn.send(new SendTaskSuccessCommand({ taskToken: Buffer.from('{"e":"arn:x"}').toString('base64url'), output: '{}' })),
+      TaskDoesNotExist,
+    ],
   ])('raises %s as a typed exception', async (_name, call, type) => {
     await expect(call()).rejects.toBeInstanceOf(type);
   });
 
   it('names the state and the feature when it refuses a definition', async () => {
     const error = await sfn
-      .send(new CreateStateMachineCommand({ name: 'bad2', roleArn: 'arn:aws:iam::123456789012:role/r', definition: JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', End: true } } }) }))
+      .send(
+        new CreateStateMachineCommand({
+          name: 'bad2',
+          roleArn: 'arn:aws:iam::123456789012:role/r',
+          definition: JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', End: true } } }),
+        }),
+      )
       .catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(InvalidDefinition);
     expect((error as Error).message).toMatch(/JSONata/);
   });
 
   it('deletes a state machine', async () => {
-    const { stateMachineArn: arn } = await sfn.send(new CreateStateMachineCommand({ name: 'temp', definition: JSON.stringify({ StartAt: 'S', States: { S: { Type: 'Pass', End: true } } }), roleArn: 'arn:aws:iam::123456789012:role/r' }));
+    const { stateMachineArn: arn } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'temp',
+        definition: JSON.stringify({ StartAt: 'S', States: { S: { Type: 'Pass', End: true } } }),
+        roleArn: 'arn:aws:iam::123456789012:role/r',
+      }),
+    );
     await sfn.send(new DeleteStateMachineCommand({ stateMachineArn: arn }));
     await expect(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
   });

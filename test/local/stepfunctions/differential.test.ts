@@ -35,7 +35,12 @@ const nameOf = (arn: unknown): string => String(arn).split(':').pop() ?? '';
 const EXECUTION_NAME = 'diff';
 /** aws-local-stepfunctions has a static context object: give it what ours computes. */
 const theirContext = (input: Json) => ({
-  Execution: { Id: `arn:aws:states:us-east-1:123456789012:execution:sm1:${EXECUTION_NAME}`, Name: EXECUTION_NAME, Input: input, StartTime: '2026-01-01T00:00:00Z' },
+  Execution: {
+    Id: `arn:aws:states:us-east-1:123456789012:execution:sm1:${EXECUTION_NAME}`,
+    Name: EXECUTION_NAME,
+    Input: input,
+    StartTime: '2026-01-01T00:00:00Z',
+  },
   Task: { Token: 'static-token' },
 });
 
@@ -112,14 +117,25 @@ const CASES: Array<{ name: string; definition: object; inputs: Json[]; stubs?: (
     definition: {
       StartAt: 'Shape',
       States: {
-        Shape: { Type: 'Pass', InputPath: '$.order', Parameters: { 'id.$': '$.id', 'exec.$': '$$.Execution.Name', fixed: [1, { 'n.$': '$.n' }] }, ResultPath: '$.shaped', Next: 'Call' },
-        Call: invoke('double', { InputPath: '$.shaped', ResultSelector: { 'doubled.$': '$.Payload.n', 'code.$': '$.StatusCode' }, ResultPath: '$.call', Next: 'Trim' }),
+        Shape: {
+          Type: 'Pass',
+          InputPath: '$.order',
+          Parameters: { 'id.$': '$.id', 'exec.$': '$$.Execution.Name', fixed: [1, { 'n.$': '$.n' }] },
+          ResultPath: '$.shaped',
+          Next: 'Call',
+        },
+        Call: invoke('double', {
+          InputPath: '$.shaped',
+          ResultSelector: { 'doubled.$': '$.Payload.n', 'code.$': '$.StatusCode' },
+          ResultPath: '$.call',
+          Next: 'Trim',
+        }),
         Trim: { Type: 'Pass', OutputPath: '$.call', Next: 'Keep' },
         Keep: { Type: 'Pass', Result: 'ignored', ResultPath: null, End: true },
       },
     },
     inputs: [{ order: { id: 'O1', n: 4 } }],
-    stubs: () => ({ lambdas: { double: (p) => ({ n: ((p as { fixed: [number, { n: number }] }).fixed[1].n) * 2 }) } }),
+    stubs: () => ({ lambdas: { double: (p) => ({ n: (p as { fixed: [number, { n: number }] }).fixed[1].n * 2 }) } }),
   },
   {
     name: 'choice: comparison operators, And/Or/Not, Path variants, Default',
@@ -129,8 +145,21 @@ const CASES: Array<{ name: string; definition: object; inputs: Json[]; stubs?: (
         C: {
           Type: 'Choice',
           Choices: [
-            { And: [{ Variable: '$.n', NumericGreaterThan: 1 }, { Variable: '$.n', NumericLessThanEqualsPath: '$.max' }, { Not: { Variable: '$.s', StringEquals: 'x' } }], Next: 'A' },
-            { Or: [{ Variable: '$.s', StringMatches: 'rep*.pdf' }, { Variable: '$.t', TimestampGreaterThan: '2025-01-01T00:00:00Z' }], Next: 'B' },
+            {
+              And: [
+                { Variable: '$.n', NumericGreaterThan: 1 },
+                { Variable: '$.n', NumericLessThanEqualsPath: '$.max' },
+                { Not: { Variable: '$.s', StringEquals: 'x' } },
+              ],
+              Next: 'A',
+            },
+            {
+              Or: [
+                { Variable: '$.s', StringMatches: 'rep*.pdf' },
+                { Variable: '$.t', TimestampGreaterThan: '2025-01-01T00:00:00Z' },
+              ],
+              Next: 'B',
+            },
             { Variable: '$.b', BooleanEquals: true, Next: 'C2' },
             { Variable: '$.nil', IsNull: true, Next: 'D' },
             { Variable: '$.s', IsString: true, Next: 'E' },
@@ -183,7 +212,18 @@ const CASES: Array<{ name: string; definition: object; inputs: Json[]; stubs?: (
         },
       },
     },
-    inputs: [{ id: 'O-1', n: 3, text: '{"a":[1,2]}', obj: { a: 1 }, more: { b: 2 }, list: [1, 2, 3, 4, 5], dups: [1, 1, 'a', 'a', 2], csv: 'a,b,c' }],
+    inputs: [
+      {
+        id: 'O-1',
+        n: 3,
+        text: '{"a":[1,2]}',
+        obj: { a: 1 },
+        more: { b: 2 },
+        list: [1, 2, 3, 4, 5],
+        dups: [1, 1, 'a', 'a', 2],
+        csv: 'a,b,c',
+      },
+    ],
   },
   {
     name: 'retry then catch, with error names from handlers',
@@ -192,7 +232,14 @@ const CASES: Array<{ name: string; definition: object; inputs: Json[]; stubs?: (
       States: {
         Flaky: invoke('flaky', {
           Retry: [
-            { ErrorEquals: ['TransientError'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 1, MaxDelaySeconds: 1, JitterStrategy: 'NONE' },
+            {
+              ErrorEquals: ['TransientError'],
+              IntervalSeconds: 1,
+              MaxAttempts: 2,
+              BackoffRate: 1,
+              MaxDelaySeconds: 1,
+              JitterStrategy: 'NONE',
+            },
           ],
           Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.error', Next: 'Recovered' }],
           ResultSelector: { 'ok.$': '$.Payload' },
@@ -245,7 +292,11 @@ const CASES: Array<{ name: string; definition: object; inputs: Json[]; stubs?: (
                   ItemsPath: '$.ids',
                   MaxConcurrency: 2,
                   ItemSelector: { 'caseId.$': '$.caseId', 'id.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' },
-                  ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Work', States: { Work: invoke('tag', { ResultSelector: { 'tagged.$': '$.Payload' }, End: true }) } },
+                  ItemProcessor: {
+                    ProcessorConfig: { Mode: 'INLINE' },
+                    StartAt: 'Work',
+                    States: { Work: invoke('tag', { ResultSelector: { 'tagged.$': '$.Payload' }, End: true }) },
+                  },
                   End: true,
                 },
               },
@@ -253,7 +304,14 @@ const CASES: Array<{ name: string; definition: object; inputs: Json[]; stubs?: (
             {
               StartAt: 'M2',
               States: {
-                M2: { Type: 'Map', ItemsPath: '$.ids', Parameters: { 'v.$': '$$.Map.Item.Value' }, Iterator: { StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } }, ResultPath: '$.echoed', End: true },
+                M2: {
+                  Type: 'Map',
+                  ItemsPath: '$.ids',
+                  Parameters: { 'v.$': '$$.Map.Item.Value' },
+                  Iterator: { StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } },
+                  ResultPath: '$.echoed',
+                  End: true,
+                },
               },
             },
           ],
@@ -262,8 +320,13 @@ const CASES: Array<{ name: string; definition: object; inputs: Json[]; stubs?: (
         },
       },
     },
-    inputs: [{ caseId: 'C1', ids: ['a', 'b', 'c'] }, { caseId: 'C2', ids: [] }],
-    stubs: () => ({ lambdas: { tag: (p) => `${(p as { caseId: string }).caseId}/${(p as { id: string }).id}#${(p as { index: number }).index}` } }),
+    inputs: [
+      { caseId: 'C1', ids: ['a', 'b', 'c'] },
+      { caseId: 'C2', ids: [] },
+    ],
+    stubs: () => ({
+      lambdas: { tag: (p) => `${(p as { caseId: string }).caseId}/${(p as { id: string }).id}#${(p as { index: number }).index}` },
+    }),
   },
   {
     name: 'task timeout caught as States.Timeout; a function ARN resource',
@@ -271,7 +334,11 @@ const CASES: Array<{ name: string; definition: object; inputs: Json[]; stubs?: (
       StartAt: 'Direct',
       States: {
         Direct: { Type: 'Task', Resource: fnArn('direct'), Parameters: { 'x.$': '$.x' }, ResultPath: '$.direct', Next: 'Slow' },
-        Slow: invoke('hang', { TimeoutSeconds: 1, Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timedOut', Next: 'Done' }], End: true }),
+        Slow: invoke('hang', {
+          TimeoutSeconds: 1,
+          Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timedOut', Next: 'Done' }],
+          End: true,
+        }),
         Done: { Type: 'Pass', Parameters: { 'direct.$': '$.direct', 'error.$': '$.timedOut.Error' }, End: true },
       },
     },
@@ -338,16 +405,24 @@ const caseStubs = (path: { procedure: string; decision: string; reviewOutcome: s
 
 describe('differential: the case workflow with stub tasks', () => {
   it('binds every task of the workflow to a function of the manifest', () => {
-    const functions = new Set(Object.values(taskStates(caseWorkflow() as never)).map((s) => nameOf((s.Parameters as { FunctionName: string }).FunctionName)));
+    const functions = new Set(
+      Object.values(taskStates(caseWorkflow() as never)).map((s) => nameOf((s.Parameters as { FunctionName: string }).FunctionName)),
+    );
     expect([...functions].every((f) => f in workflowFunctions)).toBe(true);
   });
 
   it.each([
-    ['approved, orders complied, post-review confirmed, one appeal', { procedure: 'interim-then-review', decision: 'APPROVED', reviewOutcome: 'CONFIRMED', appeals: ['A1-op-a'] }],
+    [
+      'approved, orders complied, post-review confirmed, one appeal',
+      { procedure: 'interim-then-review', decision: 'APPROVED', reviewOutcome: 'CONFIRMED', appeals: ['A1-op-a'] },
+    ],
     ['approved, post-review revoked', { procedure: 'interim-then-review', decision: 'APPROVED', reviewOutcome: 'REVOKED', appeals: [] }],
     ['rejected at approval', { procedure: 'interim-then-review', decision: 'REJECTED', reviewOutcome: 'CONFIRMED', appeals: [] }],
     ['vote first, confirmed, no appeals', { procedure: 'vote-first', decision: 'APPROVED', reviewOutcome: 'CONFIRMED', appeals: [] }],
-    ['an unexpected approval answer goes to RecordFailure', { procedure: 'interim-then-review', decision: 'MAYBE', reviewOutcome: 'CONFIRMED', appeals: [] }],
+    [
+      'an unexpected approval answer goes to RecordFailure',
+      { procedure: 'interim-then-review', decision: 'MAYBE', reviewOutcome: 'CONFIRMED', appeals: [] },
+    ],
   ])('%s', async (_label, path) => {
     const definition = caseWorkflow();
     const input = { caseId: 'C01TESTCASE' };
@@ -364,25 +439,89 @@ describe('known divergences: aws-local-stepfunctions differs from AWS, this engi
   const single = (state: object) => ({ StartAt: 'S', States: { S: { ...state, End: true } } });
   const choose = (rule: object) => ({
     StartAt: 'C',
-    States: { C: { Type: 'Choice', Choices: [{ ...rule, Next: 'Yes' }], Default: 'No' }, Yes: { Type: 'Pass', Result: 'yes', End: true }, No: { Type: 'Pass', Result: 'no', End: true } },
+    States: {
+      C: { Type: 'Choice', Choices: [{ ...rule, Next: 'Yes' }], Default: 'No' },
+      Yes: { Type: 'Pass', Result: 'yes', End: true },
+      No: { Type: 'Pass', Result: 'no', End: true },
+    },
   });
   it.each<[string, object, Json, Outcome, Partial<Outcome>]>([
-    ['StringMatches: ? is not a wildcard', choose({ Variable: '$.s', StringMatches: 'a?c' }), { s: 'abc' }, { status: 'SUCCEEDED', output: 'no' }, { status: 'SUCCEEDED', output: 'yes' }],
-    ['IsNull false on a non-null field', choose({ Variable: '$.s', IsNull: false }), { s: 'abc' }, { status: 'SUCCEEDED', output: 'yes' }, { status: 'SUCCEEDED', output: 'no' }],
-    ['StringMatches on a number is false', choose({ Variable: '$.n', StringMatches: '*' }), { n: 1 }, { status: 'SUCCEEDED', output: 'no' }, { status: 'FAILED' }],
+    [
+      'StringMatches: ? is not a wildcard',
+      choose({ Variable: '$.s', StringMatches: 'a?c' }),
+      { s: 'abc' },
+      { status: 'SUCCEEDED', output: 'no' },
+      { status: 'SUCCEEDED', output: 'yes' },
+    ],
+    [
+      'IsNull false on a non-null field',
+      choose({ Variable: '$.s', IsNull: false }),
+      { s: 'abc' },
+      { status: 'SUCCEEDED', output: 'yes' },
+      { status: 'SUCCEEDED', output: 'no' },
+    ],
+    [
+      'StringMatches on a number is false',
+      choose({ Variable: '$.n', StringMatches: '*' }),
+      { n: 1 },
+      { status: 'SUCCEEDED', output: 'no' },
+      { status: 'FAILED' },
+    ],
     [
       'TimeoutSecondsPath reads the state input, not the Parameters',
-      single({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: fnArn('quick'), Payload: {} }, TimeoutSecondsPath: '$.timeout', ResultSelector: { 'ok.$': '$.Payload' } }),
+      single({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: fnArn('quick'), Payload: {} },
+        TimeoutSecondsPath: '$.timeout',
+        ResultSelector: { 'ok.$': '$.Payload' },
+      }),
       { timeout: 5 },
       { status: 'SUCCEEDED', output: { ok: 'done' } },
       { status: 'FAILED', error: 'States.Runtime' },
     ],
-    ['Pass with Result false', single({ Type: 'Pass', Result: false }), { a: 1 }, { status: 'SUCCEEDED', output: false }, { status: 'SUCCEEDED', output: { a: 1 } }],
-    ['StringSplit splits on each delimiter character', single({ Type: 'Pass', Parameters: { 'v.$': "States.StringSplit($.s, ',;')" } }), { s: 'a,b;;c' }, { status: 'SUCCEEDED', output: { v: ['a', 'b', 'c'] } }, { status: 'SUCCEEDED', output: { v: ['a,b;;c'] } }],
-    ['MathAdd rounds its arguments', single({ Type: 'Pass', Parameters: { 'v.$': 'States.MathAdd($.n, 1)' } }), { n: 1.5 }, { status: 'SUCCEEDED', output: { v: 3 } }, { status: 'SUCCEEDED', output: { v: 2.5 } }],
-    ['StringToJson of an empty string is null', single({ Type: 'Pass', Parameters: { 'v.$': 'States.StringToJson($.s)' } }), { s: '' }, { status: 'SUCCEEDED', output: { v: null } }, { status: 'FAILED' }],
-    ['Format renders an object argument', single({ Type: 'Pass', Parameters: { 'v.$': "States.Format('x={}', $.o)" } }), { o: { Arg1: 1, Arg2: [] } }, { status: 'SUCCEEDED', output: { v: 'x={Arg1=1, Arg2=[]}' } }, { status: 'FAILED' }],
-    ['a wildcard path over missing data is []', single({ Type: 'Pass', Parameters: { 'v.$': '$.items[*].id' } }), {}, { status: 'SUCCEEDED', output: { v: [] } }, { status: 'FAILED', error: 'States.Runtime' }],
+    [
+      'Pass with Result false',
+      single({ Type: 'Pass', Result: false }),
+      { a: 1 },
+      { status: 'SUCCEEDED', output: false },
+      { status: 'SUCCEEDED', output: { a: 1 } },
+    ],
+    [
+      'StringSplit splits on each delimiter character',
+      single({ Type: 'Pass', Parameters: { 'v.$': "States.StringSplit($.s, ',;')" } }),
+      { s: 'a,b;;c' },
+      { status: 'SUCCEEDED', output: { v: ['a', 'b', 'c'] } },
+      { status: 'SUCCEEDED', output: { v: ['a,b;;c'] } },
+    ],
+    [
+      'MathAdd rounds its arguments',
+      single({ Type: 'Pass', Parameters: { 'v.$': 'States.MathAdd($.n, 1)' } }),
+      { n: 1.5 },
+      { status: 'SUCCEEDED', output: { v: 3 } },
+      { status: 'SUCCEEDED', output: { v: 2.5 } },
+    ],
+    [
+      'StringToJson of an empty string is null',
+      single({ Type: 'Pass', Parameters: { 'v.$': 'States.StringToJson($.s)' } }),
+      { s: '' },
+      { status: 'SUCCEEDED', output: { v: null } },
+      { status: 'FAILED' },
+    ],
+    [
+      'Format renders an object argument',
+      single({ Type: 'Pass', Parameters: { 'v.$': "States.Format('x={}', $.o)" } }),
+      { o: { Arg1: 1, Arg2: [] } },
+      { status: 'SUCCEEDED', output: { v: 'x={Arg1=1, Arg2=[]}' } },
+      { status: 'FAILED' },
+    ],
+    [
+      'a wildcard path over missing data is []',
+      single({ Type: 'Pass', Parameters: { 'v.$': '$.items[*].id' } }),
+      {},
+      { status: 'SUCCEEDED', output: { v: [] } },
+      { status: 'FAILED', error: 'States.Runtime' },
+    ],
   ])('%s', async (_label, definition, input, awsAnswer, theirAnswer) => {
     const stubs = (): Stubs => ({ lambdas: { quick: () => 'done' } });
     const [ours, theirs] = await Promise.all([runOurs(definition, input, stubs), runTheirs(definition, input, stubs)]);

@@ -77,7 +77,9 @@ describe('the engine survives kill -9', () => {
     writeFileSync(join(dir, 'hang'), '');
     const first = await startEngine();
     let sfn = sfnClient(first.endpoint);
-    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: 'crash', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::123456789012:role/x' }));
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'crash', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::123456789012:role/x' }),
+    );
     const waitUntil = new Date(Date.now() + 1500).toISOString();
     const start = async (name: string, input: object) =>
       (await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }))).executionArn!;

@@ -25,7 +25,12 @@ describe('input and output processing', () => {
   it.each([
     ['InputPath', pass({ InputPath: '$.a' }), { a: { b: 1 } }, { b: 1 }],
     ['InputPath null', pass({ InputPath: null }), { a: 1 }, {}],
-    ['Parameters with paths and context', pass({ Parameters: { 'x.$': '$.a', fixed: 2, 'name.$': '$$.Execution.Name', 'st.$': '$$.State.Name' } }), { a: 1 }, { x: 1, fixed: 2, name: 'run1', st: 'S' }],
+    [
+      'Parameters with paths and context',
+      pass({ Parameters: { 'x.$': '$.a', fixed: 2, 'name.$': '$$.Execution.Name', 'st.$': '$$.State.Name' } }),
+      { a: 1 },
+      { x: 1, fixed: 2, name: 'run1', st: 'S' },
+    ],
     ['Result', pass({ Result: { r: true } }), { a: 1 }, { r: true }],
     ['Result false replaces the input', pass({ Result: false }), { a: 1 }, false],
     ['ResultPath into the input', pass({ Result: 5, ResultPath: '$.b.c' }), { a: 1 }, { a: 1, b: { c: 5 } }],
@@ -40,7 +45,19 @@ describe('input and output processing', () => {
 
   it('gives the context object: Execution.Input, StartTime, Id and State.EnteredTime', async () => {
     const input = { q: 1 };
-    const r = await harness().run(one(pass({ Parameters: { 'i.$': '$$.Execution.Input', 't.$': '$$.Execution.StartTime', 'id.$': '$$.Execution.Id', 'e.$': '$$.State.EnteredTime' } })), input);
+    const r = await harness().run(
+      one(
+        pass({
+          Parameters: {
+            'i.$': '$$.Execution.Input',
+            't.$': '$$.Execution.StartTime',
+            'id.$': '$$.Execution.Id',
+            'e.$': '$$.State.EnteredTime',
+          },
+        }),
+      ),
+      input,
+    );
     const out = output(r) as { i: unknown; t: string; id: string; e: string };
     expect(out.i).toEqual(input);
     expect(out.id).toBe(r.executionArn);
@@ -81,8 +98,24 @@ describe('Choice', () => {
     [{ Variable: '$.b', IsBoolean: true }, true],
     [{ Variable: '$.t', IsTimestamp: true }, true],
     [{ Variable: '$.s', IsTimestamp: true }, false],
-    [{ And: [{ Variable: '$.n', NumericEquals: 5 }, { Variable: '$.b', BooleanEquals: true }] }, true],
-    [{ Or: [{ Variable: '$.n', NumericEquals: 6 }, { Variable: '$.b', BooleanEquals: false }] }, false],
+    [
+      {
+        And: [
+          { Variable: '$.n', NumericEquals: 5 },
+          { Variable: '$.b', BooleanEquals: true },
+        ],
+      },
+      true,
+    ],
+    [
+      {
+        Or: [
+          { Variable: '$.n', NumericEquals: 6 },
+          { Variable: '$.b', BooleanEquals: false },
+        ],
+      },
+      false,
+    ],
     [{ Not: { Variable: '$.n', NumericEquals: 6 } }, true],
   ])('%j is %s', (rule, expected) => {
     expect(evaluateRule(rule, input, {})).toBe(expected);
@@ -115,7 +148,7 @@ describe('intrinsic functions', () => {
     ["States.Format('{}', $.o)", '{x=1}'],
     ["States.Format('lit \\{\\} {}', 'x')", 'lit {} x'],
     ["States.Format('it\\'s {} \\\\', 'ok')", "it's ok \\"],
-    ["States.StringToJson('{\"k\":1}')", { k: 1 }],
+    ['States.StringToJson(\'{"k":1}\')', { k: 1 }],
     ["States.StringToJson('')", null],
     ['States.JsonToString($.o)', '{"x":1}'],
     ["States.Array(1, 'two', $.o)", [1, 'two', { x: 1 }]],
@@ -128,7 +161,7 @@ describe('intrinsic functions', () => {
     ["States.Base64Encode('hi')", 'aGk='],
     ["States.Base64Decode('aGk=')", 'hi'],
     ["States.Hash('abc', 'SHA-256')", 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'],
-    ["States.JsonMerge($.o, States.StringToJson('{\"y\":2}'), false)", { x: 1, y: 2 }],
+    ['States.JsonMerge($.o, States.StringToJson(\'{"y":2}\'), false)', { x: 1, y: 2 }],
     ['States.MathAdd($.n, 1)', 3],
     ['States.MathAdd(-1, 1)', 0],
     ["States.StringSplit($.s, ',;')", ['a', 'b', 'c']],
@@ -155,7 +188,13 @@ describe('Task, Retry and Catch', () => {
     const r = await h.run({
       StartAt: 'A',
       States: {
-        A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: fnArn('echo'), Payload: { k: 1 } }, ResultPath: '$.a', Next: 'B' },
+        A: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: fnArn('echo'), Payload: { k: 1 } },
+          ResultPath: '$.a',
+          Next: 'B',
+        },
         B: { Type: 'Task', Resource: fnArn('echo'), Parameters: { k: 2 }, ResultPath: '$.b', End: true },
       },
     });
@@ -174,20 +213,40 @@ describe('Task, Retry and Catch', () => {
         return 'ok';
       },
     });
-    const r = await h.run(one({ Type: 'Task', Resource: fnArn('flaky'), Retry: [{ ErrorEquals: ['TransientError'], IntervalSeconds: 0, MaxAttempts: 3, JitterStrategy: 'NONE' }], End: true }));
+    const r = await h.run(
+      one({
+        Type: 'Task',
+        Resource: fnArn('flaky'),
+        Retry: [{ ErrorEquals: ['TransientError'], IntervalSeconds: 0, MaxAttempts: 3, JitterStrategy: 'NONE' }],
+        End: true,
+      }),
+    );
     expect(output(r)).toBe('ok');
     expect(calls).toBe(3);
   });
 
   it('catches after MaxAttempts with the error and a Lambda-style cause', async () => {
-    const h = harness({ bad: () => { throw new TransientError('still down'); } });
-    const r = await h.run({
-      StartAt: 'T',
-      States: {
-        T: { Type: 'Task', Resource: fnArn('bad'), Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 0, MaxAttempts: 1 }], Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.err', Next: 'Done' }], End: true },
-        Done: pass(),
+    const h = harness({
+      bad: () => {
+        throw new TransientError('still down');
       },
-    }, { k: 1 });
+    });
+    const r = await h.run(
+      {
+        StartAt: 'T',
+        States: {
+          T: {
+            Type: 'Task',
+            Resource: fnArn('bad'),
+            Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 0, MaxAttempts: 1 }],
+            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.err', Next: 'Done' }],
+            End: true,
+          },
+          Done: pass(),
+        },
+      },
+      { k: 1 },
+    );
     const out = output(r) as { k: number; err: { Error: string; Cause: string } };
     expect(out.err.Error).toBe('TransientError');
     expect(JSON.parse(out.err.Cause)).toEqual({ errorMessage: 'still down', errorType: 'TransientError' });
@@ -196,40 +255,59 @@ describe('Task, Retry and Catch', () => {
 
   it('times out a task with States.Timeout, caught by name', async () => {
     const h = harness({ hang: () => new Promise(() => undefined) });
-    const r = await h.run({
-      StartAt: 'T',
-      States: {
-        T: { Type: 'Task', Resource: fnArn('hang'), TimeoutSecondsPath: '$.t', Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Late' }], End: true },
-        Late: pass(),
+    const r = await h.run(
+      {
+        StartAt: 'T',
+        States: {
+          T: {
+            Type: 'Task',
+            Resource: fnArn('hang'),
+            TimeoutSecondsPath: '$.t',
+            Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Late' }],
+            End: true,
+          },
+          Late: pass(),
+        },
       },
-    }, { t: 1 });
+      { t: 1 },
+    );
     expect((output(r) as { Error: string }).Error).toBe('States.Timeout');
     expect(h.engine.getExecutionHistory(r.arn).map((e) => e.type)).toContain('LambdaFunctionTimedOut');
   });
 
   it('times out a waitForTaskToken task without heartbeat (States.HeartbeatTimeout)', async () => {
     const h = harness({ store: () => ({}) });
-    const r = await h.run(one({
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: fnArn('store'), Payload: { 'token.$': '$$.Task.Token' } },
-      HeartbeatSeconds: 1,
-      End: true,
-    }));
+    const r = await h.run(
+      one({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: fnArn('store'), Payload: { 'token.$': '$$.Task.Token' } },
+        HeartbeatSeconds: 1,
+        End: true,
+      }),
+    );
     expect(r.status).toBe('FAILED');
     expect(r.error).toBe('States.HeartbeatTimeout');
   });
 
   it('completes a waitForTaskToken task with SendTaskSuccess output; tokens are unique per task', async () => {
     const tokens: string[] = [];
-    const h = harness({ store: (p) => { tokens.push((p as { token: string }).token); return {}; } });
+    const h = harness({
+      store: (p) => {
+        tokens.push((p as { token: string }).token);
+        return {};
+      },
+    });
     const wait = (next: object) => ({
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
       Parameters: { FunctionName: fnArn('store'), Payload: { 'token.$': '$$.Task.Token' } },
       ...next,
     });
-    const arn = h.engine.createStateMachine('cb', JSON.stringify({ StartAt: 'A', States: { A: wait({ ResultPath: '$.a', Next: 'B' }), B: wait({ End: true }) } }));
+    const arn = h.engine.createStateMachine(
+      'cb',
+      JSON.stringify({ StartAt: 'A', States: { A: wait({ ResultPath: '$.a', Next: 'B' }), B: wait({ End: true }) } }),
+    );
     const { executionArn } = h.engine.startExecution(arn, 'cb1', '{}');
     await until(() => tokens.length === 1);
     h.engine.sendTaskSuccess(tokens[0]!, '{"first":true}');
@@ -258,23 +336,29 @@ describe('Wait, Fail, Parallel, Map', () => {
 
   it('fails with Error/Cause and ErrorPath/CausePath', async () => {
     expect((await harness().run(one({ Type: 'Fail', Error: 'E', Cause: 'C' }))).cause).toBe('C');
-    const r = await harness().run(one({ Type: 'Fail', ErrorPath: '$.e', CausePath: "States.Format('bad {}', $.n)" }), { e: 'Custom', n: 3 });
+    const r = await harness().run(one({ Type: 'Fail', ErrorPath: '$.e', CausePath: "States.Format('bad {}', $.n)" }), {
+      e: 'Custom',
+      n: 3,
+    });
     expect([r.error, r.cause]).toEqual(['Custom', 'bad 3']);
   });
 
   it('runs Parallel branches and catches a failing branch', async () => {
-    const r = await harness().run({
-      StartAt: 'P',
-      States: {
-        P: {
-          Type: 'Parallel',
-          Branches: [one(pass({ Result: 1 }), 'B1'), one({ Type: 'Fail', Error: 'BranchFailed', Cause: 'x' }, 'B2')],
-          Catch: [{ ErrorEquals: ['BranchFailed'], ResultPath: '$.caught', Next: 'Done' }],
-          End: true,
+    const r = await harness().run(
+      {
+        StartAt: 'P',
+        States: {
+          P: {
+            Type: 'Parallel',
+            Branches: [one(pass({ Result: 1 }), 'B1'), one({ Type: 'Fail', Error: 'BranchFailed', Cause: 'x' }, 'B2')],
+            Catch: [{ ErrorEquals: ['BranchFailed'], ResultPath: '$.caught', Next: 'Done' }],
+            End: true,
+          },
+          Done: pass(),
         },
-        Done: pass(),
       },
-    }, {});
+      {},
+    );
     expect((output(r) as { caught: { Error: string } }).caught.Error).toBe('BranchFailed');
   });
 
@@ -290,23 +374,33 @@ describe('Wait, Fail, Parallel, Map', () => {
         return (p as { v: number }).v * 10;
       },
     });
-    const r = await h.run(one({
-      Type: 'Map',
-      ItemsPath: '$.items',
-      MaxConcurrency: 2,
-      ItemSelector: { 'v.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index', 'tag.$': '$.tag' },
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'T', States: { T: { Type: 'Task', Resource: fnArn('slow'), End: true } } },
-      ResultSelector: { 'all.$': '$' },
-      ResultPath: '$.out',
-      End: true,
-    }), { items: [1, 2, 3, 4, 5], tag: 't' });
+    const r = await h.run(
+      one({
+        Type: 'Map',
+        ItemsPath: '$.items',
+        MaxConcurrency: 2,
+        ItemSelector: { 'v.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index', 'tag.$': '$.tag' },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'INLINE' },
+          StartAt: 'T',
+          States: { T: { Type: 'Task', Resource: fnArn('slow'), End: true } },
+        },
+        ResultSelector: { 'all.$': '$' },
+        ResultPath: '$.out',
+        End: true,
+      }),
+      { items: [1, 2, 3, 4, 5], tag: 't' },
+    );
     expect((output(r) as { out: { all: number[] } }).out.all).toEqual([10, 20, 30, 40, 50]);
     expect(peak).toBe(2);
     expect(h.calls[0]?.payload).toEqual({ v: 1, i: 0, tag: 't' });
   });
 
   it('runs a Map with legacy Iterator and Parameters over an empty array', async () => {
-    const r = await harness().run(one({ Type: 'Map', Parameters: { 'x.$': '$$.Map.Item.Value' }, Iterator: one(pass(), 'Item'), End: true }), []);
+    const r = await harness().run(
+      one({ Type: 'Map', Parameters: { 'x.$': '$$.Map.Item.Value' }, Iterator: one(pass(), 'Item'), End: true }),
+      [],
+    );
     expect(output(r)).toEqual([]);
   });
 });
@@ -314,10 +408,35 @@ describe('Wait, Fail, Parallel, Map', () => {
 describe('definitions the engine refuses', () => {
   it.each([
     ['JSONata', { QueryLanguage: 'JSONata', StartAt: 'S', States: { S: { Type: 'Pass', End: true } } }, /JSONata/],
-    ['DynamoDB integration', one({ Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: {}, End: true }), /State "S".*dynamodb:putItem/],
-    ['.sync', one({ Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Parameters: {}, End: true }), /startExecution\.sync/],
-    ['distributed Map', one({ Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'X', States: { X: pass() } }, End: true }), /DISTRIBUTED/],
-    ['ItemReader', one({ Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: {} }, ItemProcessor: { StartAt: 'X', States: { X: pass() } }, End: true }), /ItemReader|Invalid State Machine/],
+    [
+      'DynamoDB integration',
+      one({ Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: {}, End: true }),
+      /State "S".*dynamodb:putItem/,
+    ],
+    [
+      '.sync',
+      one({ Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Parameters: {}, End: true }),
+      /startExecution\.sync/,
+    ],
+    [
+      'distributed Map',
+      one({
+        Type: 'Map',
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'X', States: { X: pass() } },
+        End: true,
+      }),
+      /DISTRIBUTED/,
+    ],
+    [
+      'ItemReader',
+      one({
+        Type: 'Map',
+        ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: {} },
+        ItemProcessor: { StartAt: 'X', States: { X: pass() } },
+        End: true,
+      }),
+      /ItemReader|Invalid State Machine/,
+    ],
     ['unknown type', one({ Type: 'Teleport', End: true }), /Teleport|Invalid State Machine/],
     ['a missing Next target', { StartAt: 'S', States: { S: { Type: 'Pass', Next: 'Nowhere' } } }, /Invalid State Machine/],
   ])('refuses %s with InvalidDefinition', (_name, definition, message) => {

@@ -46,10 +46,7 @@ describe(`${ROUTE} on a pending case`, () => {
     expect(answer.body).toEqual({
       caseId: CASE_ID,
       status: 'ORDERS_ISSUED',
-      approvals: [
-        { ...LEE_APPROVED },
-        { by: 'staff-park', at: expect.stringMatching(/Z$/), decision: 'APPROVE' },
-      ],
+      approvals: [{ ...LEE_APPROVED }, { by: 'staff-park', at: expect.stringMatching(/Z$/), decision: 'APPROVE' }],
     });
     // And the table holds it, with the legal clock started and the approval in the chain
     expect(await getCase(CASE_ID)).toMatchObject({ status: 'ORDERS_ISSUED', ordersIssuedAt: answer.body.approvals[1].at });
@@ -114,10 +111,13 @@ describe(`${ROUTE} on a pending case`, () => {
     expect(await actionsOf(CASE_ID)).toEqual(['REPORT_FILED', 'APPROVAL_REFUSED']);
   });
 
-  it.each([callers.member1, callers.webhard, callers.supportCenter, callers.auditor])('answers 403 to $userId, and changes nothing', async (caller) => {
-    expect(await approve(caller, { decision: 'APPROVE' })).toMatchObject({ statusCode: 403, body: { error: { code: 'FORBIDDEN' } } });
-    expect(await actionsOf(CASE_ID)).toEqual(['REPORT_FILED']);
-  });
+  it.each([callers.member1, callers.webhard, callers.supportCenter, callers.auditor])(
+    'answers 403 to $userId, and changes nothing',
+    async (caller) => {
+      expect(await approve(caller, { decision: 'APPROVE' })).toMatchObject({ statusCode: 403, body: { error: { code: 'FORBIDDEN' } } });
+      expect(await actionsOf(CASE_ID)).toEqual(['REPORT_FILED']);
+    },
+  );
 });
 
 describe(`${ROUTE} on no case`, () => {
@@ -127,7 +127,10 @@ describe(`${ROUTE} on no case`, () => {
   });
 
   it('answers 413 PAYLOAD_TOO_LARGE for an oversized body', async () => {
-    expect(await approve(callers.staffPark, oversizedBody())).toMatchObject({ statusCode: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
+    expect(await approve(callers.staffPark, oversizedBody())).toMatchObject({
+      statusCode: 413,
+      body: { error: { code: 'PAYLOAD_TOO_LARGE' } },
+    });
   });
 
   it('answers 401 UNAUTHENTICATED without a token', async () => {

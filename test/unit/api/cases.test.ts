@@ -53,41 +53,51 @@ beforeEach(async () => {
 async function givenCases(): Promise<void> {
   await writeUrls(CASE_ID, CASE_URLS);
   await plant.case(aCase());
-  await plant.case(aCase({ caseId: OTHER_CASE_ID, status: 'CLOSED', createdAt: '2026-03-01T00:00:00.000Z', closedAt: '2026-03-20T00:00:00.000Z' }));
+  await plant.case(
+    aCase({ caseId: OTHER_CASE_ID, status: 'CLOSED', createdAt: '2026-03-01T00:00:00.000Z', closedAt: '2026-03-20T00:00:00.000Z' }),
+  );
 }
 
 describe('GET /cases', () => {
   describe('with cases filed', () => {
     beforeEach(givenCases);
 
-    it.each([callers.staffKim, callers.member1, callers.auditor])('answers 200 with the cases, newest first, to $userId', async (caller) => {
-      // When
-      const answer = await call('GET /cases', caller);
+    it.each([callers.staffKim, callers.member1, callers.auditor])(
+      'answers 200 with the cases, newest first, to $userId',
+      async (caller) => {
+        // When
+        const answer = await call('GET /cases', caller);
 
-      // Then
-      expect(answer.statusCode).toBe(200);
-      expect(answer.body.cases.map((c: { caseId: string }) => c.caseId)).toEqual([CASE_ID, OTHER_CASE_ID]);
-      expect(answer.body.cases[0]).toEqual({
-        caseId: CASE_ID,
-        status: 'PENDING_APPROVAL',
-        category: 'ILLEGAL_FILMING',
-        createdAt: '2026-03-02T00:00:00.000Z',
-        procedure: 'interim-then-review',
-        urlCount: 3,
-        approvalCount: 0,
-        approvalDeadlineAt: '2026-03-02T02:00:00.000Z',
-      });
-    });
+        // Then
+        expect(answer.statusCode).toBe(200);
+        expect(answer.body.cases.map((c: { caseId: string }) => c.caseId)).toEqual([CASE_ID, OTHER_CASE_ID]);
+        expect(answer.body.cases[0]).toEqual({
+          caseId: CASE_ID,
+          status: 'PENDING_APPROVAL',
+          category: 'ILLEGAL_FILMING',
+          createdAt: '2026-03-02T00:00:00.000Z',
+          procedure: 'interim-then-review',
+          urlCount: 3,
+          approvalCount: 0,
+          approvalDeadlineAt: '2026-03-02T02:00:00.000Z',
+        });
+      },
+    );
 
     it('filters by ?status=', async () => {
       const answer = await call('GET /cases', callers.staffKim, { query: { status: 'CLOSED' } });
-      expect(answer.body.cases).toEqual([expect.objectContaining({ caseId: OTHER_CASE_ID, status: 'CLOSED', closedAt: '2026-03-20T00:00:00.000Z' })]);
+      expect(answer.body.cases).toEqual([
+        expect.objectContaining({ caseId: OTHER_CASE_ID, status: 'CLOSED', closedAt: '2026-03-20T00:00:00.000Z' }),
+      ]);
     });
   });
 
   it('answers 400 naming the parameter for an unknown status', async () => {
     const answer = await call('GET /cases', callers.staffKim, { query: { status: 'DONE' } });
-    expect(answer).toMatchObject({ statusCode: 400, body: { error: { code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'status' })] } } });
+    expect(answer).toMatchObject({
+      statusCode: 400,
+      body: { error: { code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'status' })] } },
+    });
   });
 
   it.each([callers.webhard, callers.supportCenter])('answers 403 to $userId', async (caller) => {
@@ -103,36 +113,45 @@ describe('GET /cases/{caseId}', () => {
   describe('with cases filed', () => {
     beforeEach(givenCases);
 
-    it.each([callers.staffKim, callers.member1, callers.auditor])('answers 200 with the case, its reporter and summary to $userId', async (caller) => {
-      // When
-      const answer = await call('GET /cases/{caseId}', caller, { caseId: CASE_ID });
+    it.each([callers.staffKim, callers.member1, callers.auditor])(
+      'answers 200 with the case, its reporter and summary to $userId',
+      async (caller) => {
+        // When
+        const answer = await call('GET /cases/{caseId}', caller, { caseId: CASE_ID });
 
-      // Then
-      expect(answer.statusCode).toBe(200);
-      expect(answer.body).toMatchObject({
-        caseId: CASE_ID,
-        status: 'PENDING_APPROVAL',
-        createdBy: 'staff-kim',
-        summary: 'Victim identified by the support centre',
-        reporter: { kind: 'SUPPORT_CENTER', reference: 'SC-2026-0042' },
-        orders: [],
-        reviews: [],
-        appeals: [],
-        approvals: [],
-        timeline: [{ at: '2026-03-02T00:00:00.000Z', actor: 'staff-kim', action: 'REPORT_FILED' }],
-      });
-      expect(answer.body.urls).toEqual(
-        expect.arrayContaining([
-          { url: 'https://webhard.example/v/123', host: 'webhard.example', operatorId: 'op-webhard', assignment: 'ASSIGNED' },
-          { url: 'https://unknown.example/x', host: 'unknown.example', operatorId: null, assignment: 'UNASSIGNED' },
-        ]),
-      );
-      expect(answer.body.urls).toHaveLength(CASE_URLS.length);
-    });
+        // Then
+        expect(answer.statusCode).toBe(200);
+        expect(answer.body).toMatchObject({
+          caseId: CASE_ID,
+          status: 'PENDING_APPROVAL',
+          createdBy: 'staff-kim',
+          summary: 'Victim identified by the support centre',
+          reporter: { kind: 'SUPPORT_CENTER', reference: 'SC-2026-0042' },
+          orders: [],
+          reviews: [],
+          appeals: [],
+          approvals: [],
+          timeline: [{ at: '2026-03-02T00:00:00.000Z', actor: 'staff-kim', action: 'REPORT_FILED' }],
+        });
+        expect(answer.body.urls).toEqual(
+          expect.arrayContaining([
+            { url: 'https://webhard.example/v/123', host: 'webhard.example', operatorId: 'op-webhard', assignment: 'ASSIGNED' },
+            { url: 'https://unknown.example/x', host: 'unknown.example', operatorId: null, assignment: 'UNASSIGNED' },
+          ]),
+        );
+        expect(answer.body.urls).toHaveLength(CASE_URLS.length);
+      },
+    );
 
-    it.each([`O${CASE_ID.slice(1)}-op-webhard`, POST_REVIEW_ID, CASE_ID.toLowerCase()])('answers 404 for %s, another id of the filed case', async (caseId) => {
-      expect(await call('GET /cases/{caseId}', callers.staffKim, { caseId })).toMatchObject({ statusCode: 404, body: { error: { code: 'NOT_FOUND' } } });
-    });
+    it.each([`O${CASE_ID.slice(1)}-op-webhard`, POST_REVIEW_ID, CASE_ID.toLowerCase()])(
+      'answers 404 for %s, another id of the filed case',
+      async (caseId) => {
+        expect(await call('GET /cases/{caseId}', callers.staffKim, { caseId })).toMatchObject({
+          statusCode: 404,
+          body: { error: { code: 'NOT_FOUND' } },
+        });
+      },
+    );
 
     it('shows every operator’s order with its own URLs, and an open review without its ballots', async () => {
       // Given orders to two operators and an open review with one ballot
@@ -148,7 +167,10 @@ describe('GET /cases/{caseId}', () => {
       expect(answer.body.orders).toHaveLength(2);
       expect(answer.body.orders).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ orderId: WEBHARD_ORDER_ID, urls: ['https://webhard.example/v/123', 'https://cdn.webhard.example/v/124'] }),
+          expect.objectContaining({
+            orderId: WEBHARD_ORDER_ID,
+            urls: ['https://webhard.example/v/123', 'https://cdn.webhard.example/v/124'],
+          }),
           expect.objectContaining({ operatorId: 'op-social', urls: ['https://social.example/p/9'] }),
         ]),
       );
@@ -166,11 +188,17 @@ describe('GET /cases/{caseId}', () => {
   });
 
   it.each([UNKNOWN_CASE, 'not-a-case'])('answers 404 for %s', async (caseId) => {
-    expect(await call('GET /cases/{caseId}', callers.staffKim, { caseId })).toMatchObject({ statusCode: 404, body: { error: { code: 'NOT_FOUND' } } });
+    expect(await call('GET /cases/{caseId}', callers.staffKim, { caseId })).toMatchObject({
+      statusCode: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
   });
 
   it.each([callers.webhard, callers.supportCenter])('answers 403 to $userId', async (caller) => {
-    expect(await call('GET /cases/{caseId}', caller, { caseId: CASE_ID })).toMatchObject({ statusCode: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(await call('GET /cases/{caseId}', caller, { caseId: CASE_ID })).toMatchObject({
+      statusCode: 403,
+      body: { error: { code: 'FORBIDDEN' } },
+    });
   });
 
   it('answers 401 without a token', async () => {
@@ -234,7 +262,10 @@ describe('GET /cases/{caseId}/audit', () => {
         ['member-2', { reviewId: POST_REVIEW_ID, decision: 'CONFIRM' }],
         ['member-3', { reviewId: POST_REVIEW_ID, decision: 'CONFIRM' }],
       ]);
-      expect(closed.body.events.at(-1)).toMatchObject({ action: 'REVIEW_CLOSED', details: { outcome: 'CONFIRMED', outcomeReason: 'MAJORITY' } });
+      expect(closed.body.events.at(-1)).toMatchObject({
+        action: 'REVIEW_CLOSED',
+        details: { outcome: 'CONFIRMED', outcomeReason: 'MAJORITY' },
+      });
       expect(verifyChain(closed.body.events)).toEqual({ verified: true });
     });
 
@@ -242,7 +273,12 @@ describe('GET /cases/{caseId}/audit', () => {
     it('keeps an extended, still-open review’s ballots secret: no count by decision gives them away', async () => {
       // Given member-1 alone voted, and the deadline passed without a quorum, so the review was extended
       await plant.review(aReview({ closesAt: '2026-03-09T01:00:00.000Z' }));
-      await act(reviewDecider, refs.review(POST_REVIEW_ID), { type: 'VOTE', memberId: 'member-1', decision: 'CONFIRM' }, '2026-03-03T00:00:00.000Z');
+      await act(
+        reviewDecider,
+        refs.review(POST_REVIEW_ID),
+        { type: 'VOTE', memberId: 'member-1', decision: 'CONFIRM' },
+        '2026-03-03T00:00:00.000Z',
+      );
       expect(await closeReviewAtDeadline(POST_REVIEW_ID, '2026-03-09T01:00:00.000Z')).toMatchObject({ decided: false });
       expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'OPEN', extended: true });
 
@@ -273,11 +309,17 @@ describe('GET /cases/{caseId}/audit', () => {
   });
 
   it.each([UNKNOWN_CASE, 'not-a-case'])('answers 404 for the unknown case %s', async (caseId) => {
-    expect(await call('GET /cases/{caseId}/audit', callers.auditor, { caseId })).toMatchObject({ statusCode: 404, body: { error: { code: 'NOT_FOUND' } } });
+    expect(await call('GET /cases/{caseId}/audit', callers.auditor, { caseId })).toMatchObject({
+      statusCode: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
   });
 
   it.each([callers.member1, callers.webhard, callers.supportCenter])('answers 403 to $userId', async (caller) => {
-    expect(await call('GET /cases/{caseId}/audit', caller, { caseId: CASE_ID })).toMatchObject({ statusCode: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(await call('GET /cases/{caseId}/audit', caller, { caseId: CASE_ID })).toMatchObject({
+      statusCode: 403,
+      body: { error: { code: 'FORBIDDEN' } },
+    });
   });
 
   it('answers 401 without a token', async () => {

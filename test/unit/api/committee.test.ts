@@ -20,7 +20,11 @@ const ballot = (decision: VoteRecord['decision']): VoteRecord => ({ decision, at
 /** Actions the planting leaves in the case's chain. */
 const PLANTED = ['REPORT_FILED', 'REVIEW_OPENED'];
 
-async function call(routeKey: string, caller: Caller | null, options: { reviewId?: string; body?: unknown; query?: Record<string, string> } = {}) {
+async function call(
+  routeKey: string,
+  caller: Caller | null,
+  options: { reviewId?: string; body?: unknown; query?: Record<string, string> } = {},
+) {
   return answerOf(
     await handler(
       apiEvent(routeKey, {
@@ -119,7 +123,13 @@ describe('GET /committee/reviews', () => {
     await givenReview();
     await plant.case(aCase({ caseId: OTHER_CASE_ID, createdAt: '2026-03-01T00:00:00.000Z', status: 'CONFIRMED' }));
     await plant.review(
-      aReview({ reviewId: reviewIdFor(OTHER_CASE_ID, 'POST_REVIEW'), caseId: OTHER_CASE_ID, orderIds: [], status: 'CLOSED', outcome: 'CONFIRMED' }),
+      aReview({
+        reviewId: reviewIdFor(OTHER_CASE_ID, 'POST_REVIEW'),
+        caseId: OTHER_CASE_ID,
+        orderIds: [],
+        status: 'CLOSED',
+        outcome: 'CONFIRMED',
+      }),
     );
 
     // When
@@ -154,8 +164,13 @@ describe(VOTES, () => {
     const answer = await call(VOTES, callers.member1, { reviewId: POST_REVIEW_ID, body: { decision: 'REVOKE', reason: 'not illegal' } });
 
     // Then
-    expect(answer).toMatchObject({ statusCode: 201, body: { reviewId: POST_REVIEW_ID, status: 'OPEN', myVote: 'REVOKE', votesCast: 1, canVote: false } });
-    expect((await getReview(POST_REVIEW_ID))?.votes).toEqual({ 'member-1': { decision: 'REVOKE', reason: 'not illegal', at: expect.stringMatching(/Z$/) } });
+    expect(answer).toMatchObject({
+      statusCode: 201,
+      body: { reviewId: POST_REVIEW_ID, status: 'OPEN', myVote: 'REVOKE', votesCast: 1, canVote: false },
+    });
+    expect((await getReview(POST_REVIEW_ID))?.votes).toEqual({
+      'member-1': { decision: 'REVOKE', reason: 'not illegal', at: expect.stringMatching(/Z$/) },
+    });
     expect(await actionsOf(CASE_ID)).toEqual([...PLANTED, 'VOTE_CAST']);
     await expectConsistentStream(refs.case(CASE_ID).root);
   });
@@ -189,7 +204,12 @@ describe(VOTES, () => {
     ['409 CONFLICT to a second vote', { votes: { 'member-1': ballot('CONFIRM') } }, 409, 'CONFLICT'],
     ['409 WINDOW_CLOSED on a closed review', { status: 'CLOSED' as const, outcome: 'REVOKED' as const }, 409, 'WINDOW_CLOSED'],
     ['409 WINDOW_CLOSED on a review past its closing time', { closesAt: '2000-01-01T00:00:00.000Z' }, 409, 'WINDOW_CLOSED'],
-    ['403 FORBIDDEN to a member who recused', { recusals: { 'member-1': { reason: 'conflict', at: '2026-03-03T00:00:00.000Z' } } }, 403, 'FORBIDDEN'],
+    [
+      '403 FORBIDDEN to a member who recused',
+      { recusals: { 'member-1': { reason: 'conflict', at: '2026-03-03T00:00:00.000Z' } } },
+      403,
+      'FORBIDDEN',
+    ],
     ['403 FORBIDDEN to a member not eligible in the review', { eligibleMembers: ['member-2', 'member-3', 'member-4'] }, 403, 'FORBIDDEN'],
   ])('answers %s, and records nothing', async (_, overrides, statusCode, code) => {
     // Given
@@ -218,7 +238,10 @@ describe(VOTES, () => {
   ])('answers 400 naming the field for %s', async (_, body, field) => {
     await givenReview();
     const answer = await call(VOTES, callers.member1, { reviewId: POST_REVIEW_ID, body });
-    expect(answer).toMatchObject({ statusCode: 400, body: { error: { code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field })] } } });
+    expect(answer).toMatchObject({
+      statusCode: 400,
+      body: { error: { code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field })] } },
+    });
     expect(await actionsOf(CASE_ID)).toEqual(PLANTED);
   });
 
@@ -243,7 +266,9 @@ describe(RECUSAL, () => {
     // Then
     expect(answer).toMatchObject({ statusCode: 200, body: { recused: true, canVote: false, quorumNeeded: 3 } });
     expect(answer.body.eligibleMembers).toEqual(['member-1', 'member-3', 'member-4', 'member-5']);
-    expect((await getReview(POST_REVIEW_ID))?.recusals).toEqual({ 'member-2': { reason: 'I know the operator', at: expect.stringMatching(/Z$/) } });
+    expect((await getReview(POST_REVIEW_ID))?.recusals).toEqual({
+      'member-2': { reason: 'I know the operator', at: expect.stringMatching(/Z$/) },
+    });
     expect(await actionsOf(CASE_ID)).toEqual([...PLANTED, 'MEMBER_RECUSED']);
     // The reason is the member's own words: kept on the review, out of the chain
     const events = await storedEvents(refs.case(CASE_ID).root.pk);
@@ -270,7 +295,12 @@ describe(RECUSAL, () => {
 
   it.each([
     ['409 CONFLICT after voting', { votes: { 'member-2': ballot('CONFIRM') } }, 409, 'CONFLICT'],
-    ['409 CONFLICT to a second recusal', { recusals: { 'member-2': { reason: 'conflict', at: '2026-03-03T00:00:00.000Z' } } }, 409, 'CONFLICT'],
+    [
+      '409 CONFLICT to a second recusal',
+      { recusals: { 'member-2': { reason: 'conflict', at: '2026-03-03T00:00:00.000Z' } } },
+      409,
+      'CONFLICT',
+    ],
     ['409 WINDOW_CLOSED on a closed review', { status: 'CLOSED' as const, outcome: 'CONFIRMED' as const }, 409, 'WINDOW_CLOSED'],
   ])('answers %s', async (_, overrides, statusCode, code) => {
     await givenReview(overrides);
@@ -315,7 +345,11 @@ describe(DECISION, () => {
     });
     expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'CLOSED', outcome: 'REVOKED', outcomeReason: 'STAFF_DECISION' });
     const events = await storedEvents(refs.case(CASE_ID).root.pk);
-    expect(events.at(-1)).toMatchObject({ action: 'REVIEW_CLOSED', actor: 'staff-choi', details: { outcome: 'REVOKED', reason: 'no quorum twice' } });
+    expect(events.at(-1)).toMatchObject({
+      action: 'REVIEW_CLOSED',
+      actor: 'staff-choi',
+      details: { outcome: 'REVOKED', reason: 'no quorum twice' },
+    });
     expect(world.completedWaits).toEqual([{ token: 'token-review', output: { decided: true, outcome: 'REVOKED' } }]);
     await expectConsistentStream(refs.case(CASE_ID).root);
   });
@@ -332,7 +366,10 @@ describe(DECISION, () => {
     const answer = await call(DECISION, caller, { reviewId: POST_REVIEW_ID, body: { decision: 'CONFIRM', reason: 'the order stands' } });
 
     // Then
-    expect(answer).toMatchObject({ statusCode: 403, body: { error: { code: 'FORBIDDEN', message: expect.stringContaining('another staff member') } } });
+    expect(answer).toMatchObject({
+      statusCode: 403,
+      body: { error: { code: 'FORBIDDEN', message: expect.stringContaining('another staff member') } },
+    });
     expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'ESCALATED' });
     expect(await actionsOf(CASE_ID)).toEqual(PLANTED);
   });
@@ -353,9 +390,13 @@ describe(DECISION, () => {
       statusCode: 400,
       body: { error: { code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'reason' })] } },
     });
-    expect((await call(DECISION, staffChoi, { reviewId: UNKNOWN_REVIEW, body: { decision: 'CONFIRM', reason: 'x' } })).statusCode).toBe(404);
+    expect((await call(DECISION, staffChoi, { reviewId: UNKNOWN_REVIEW, body: { decision: 'CONFIRM', reason: 'x' } })).statusCode).toBe(
+      404,
+    );
     expect((await call(DECISION, staffChoi, { reviewId: 'R-nothing', body: { decision: 'CONFIRM', reason: 'x' } })).statusCode).toBe(404);
-    expect((await call(DECISION, callers.member1, { reviewId: POST_REVIEW_ID, body: { decision: 'CONFIRM', reason: 'x' } })).statusCode).toBe(403);
+    expect(
+      (await call(DECISION, callers.member1, { reviewId: POST_REVIEW_ID, body: { decision: 'CONFIRM', reason: 'x' } })).statusCode,
+    ).toBe(403);
     expect((await call(DECISION, null, { reviewId: POST_REVIEW_ID, body: { decision: 'CONFIRM', reason: 'x' } })).statusCode).toBe(401);
     expect(await actionsOf(CASE_ID)).toEqual(PLANTED);
   });

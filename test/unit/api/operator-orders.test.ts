@@ -12,7 +12,12 @@ import { startWorld, type World } from '../../support/world';
 
 // Deadlines far in the future and the past, so that the wall clock of the handler decides nothing.
 const open = { deadlineAt: '2999-01-01T00:00:00.000Z', graceEndsAt: '2999-01-08T00:00:00.000Z' };
-const confirmedInWindow = { ...open, decisionStatus: 'CONFIRMED' as const, status: 'CONFIRMED' as const, appealDeadline: '2999-02-01T00:00:00.000Z' };
+const confirmedInWindow = {
+  ...open,
+  decisionStatus: 'CONFIRMED' as const,
+  status: 'CONFIRMED' as const,
+  appealDeadline: '2999-02-01T00:00:00.000Z',
+};
 const APPEAL_ID = appealIdFor(CASE_ID, 'op-webhard');
 const ACK = 'POST /operator/orders/{orderId}/acknowledge';
 const COMPLY = 'POST /operator/orders/{orderId}/compliance';
@@ -23,7 +28,9 @@ const PLANTED = ['REPORT_FILED', 'ORDER_ISSUED'];
 
 async function call(routeKey: string, caller: Caller | null, orderId?: string, body?: unknown) {
   return answerOf(
-    await handler(apiEvent(routeKey, { caller, ...(orderId ? { pathParameters: { orderId } } : {}), ...(body === undefined ? {} : { body }) })),
+    await handler(
+      apiEvent(routeKey, { caller, ...(orderId ? { pathParameters: { orderId } } : {}), ...(body === undefined ? {} : { body }) }),
+    ),
   );
 }
 
@@ -52,7 +59,9 @@ describe('GET /operator/orders', () => {
     await givenOrder();
     await plant.order(anOrder({ ...open, operatorId: 'op-social', urlCount: 1 }));
     await plant.case(aCase({ caseId: OTHER_CASE_ID, createdAt: '2026-03-01T00:00:00.000Z', status: 'CLOSED' }));
-    await plant.order(anOrder({ caseId: OTHER_CASE_ID, status: 'COMPLIED', complianceStatus: 'COMPLIED', issuedAt: '2026-03-01T01:00:00.000Z' }));
+    await plant.order(
+      anOrder({ caseId: OTHER_CASE_ID, status: 'COMPLIED', complianceStatus: 'COMPLIED', issuedAt: '2026-03-01T01:00:00.000Z' }),
+    );
 
     // When
     const answer = await call('GET /operator/orders', callers.webhard);
@@ -71,7 +80,15 @@ describe('GET /operator/orders', () => {
       ...open,
     });
     const text = JSON.stringify(answer.body);
-    for (const secret of ['op-social', 'social.example', 'unknown.example', 'SC-2026-0042', 'support centre', 'SUPPORT_CENTER', 'staff-kim']) {
+    for (const secret of [
+      'op-social',
+      'social.example',
+      'unknown.example',
+      'SC-2026-0042',
+      'support centre',
+      'SUPPORT_CENTER',
+      'staff-kim',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
@@ -83,7 +100,10 @@ describe('GET /operator/orders', () => {
 
   it('answers 403 to an operator account without an operator id', async () => {
     const answer = await call('GET /operator/orders', { userId: 'op-broken', roles: ['operator'] });
-    expect(answer).toMatchObject({ statusCode: 403, body: { error: { code: 'FORBIDDEN', message: expect.stringContaining('custom:operatorId') } } });
+    expect(answer).toMatchObject({
+      statusCode: 403,
+      body: { error: { code: 'FORBIDDEN', message: expect.stringContaining('custom:operatorId') } },
+    });
   });
 
   it('answers 401 without a token', async () => {
@@ -105,7 +125,10 @@ describe(ACK, () => {
     const again = await call(ACK, callers.webhard, WEBHARD_ORDER_ID);
 
     // Then
-    expect(first).toEqual({ statusCode: 200, body: { orderId: WEBHARD_ORDER_ID, status: 'ACKNOWLEDGED', acknowledgedAt: expect.stringMatching(/Z$/) } });
+    expect(first).toEqual({
+      statusCode: 200,
+      body: { orderId: WEBHARD_ORDER_ID, status: 'ACKNOWLEDGED', acknowledgedAt: expect.stringMatching(/Z$/) },
+    });
     expect(again).toEqual(first);
     expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ complianceStatus: 'ACKNOWLEDGED', acknowledgedAt: first.body.acknowledgedAt });
     expect(await actionsOf(CASE_ID)).toEqual([...PLANTED, 'ORDER_ACKNOWLEDGED']);
@@ -147,7 +170,10 @@ describe(COMPLY, () => {
     const answer = await call(COMPLY, callers.webhard, WEBHARD_ORDER_ID, { action: 'DELETED', note: 'gone' });
 
     // Then
-    expect(answer).toEqual({ statusCode: 200, body: { orderId: WEBHARD_ORDER_ID, status: 'COMPLIED', compliedAt: expect.stringMatching(/Z$/) } });
+    expect(answer).toEqual({
+      statusCode: 200,
+      body: { orderId: WEBHARD_ORDER_ID, status: 'COMPLIED', compliedAt: expect.stringMatching(/Z$/) },
+    });
     expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'COMPLIED', complianceAction: 'DELETED', complianceNote: 'gone' });
     expect(await actionsOf(CASE_ID)).toEqual([...PLANTED, 'ORDER_COMPLIED']);
     expect(world.completedWaits).toEqual([{ token: 'token-compliance', output: { outcome: 'COMPLIED' } }]);
@@ -163,7 +189,11 @@ describe(COMPLY, () => {
   });
 
   it.each([
-    ['409 WINDOW_CLOSED after the grace period', { deadlineAt: '2000-01-01T00:00:00.000Z', graceEndsAt: '2000-01-08T00:00:00.000Z' }, 'WINDOW_CLOSED'],
+    [
+      '409 WINDOW_CLOSED after the grace period',
+      { deadlineAt: '2000-01-01T00:00:00.000Z', graceEndsAt: '2000-01-08T00:00:00.000Z' },
+      'WINDOW_CLOSED',
+    ],
     ['409 CONFLICT once compliance was reported', { complianceStatus: 'COMPLIED' as const, status: 'COMPLIED' as const }, 'CONFLICT'],
     ['409 CONFLICT on a revoked order', { decisionStatus: 'REVOKED' as const, status: 'REVOKED' as const }, 'CONFLICT'],
   ])('answers %s, and records nothing', async (_, overrides, code) => {
@@ -236,7 +266,10 @@ describe(APPEAL, () => {
   it('answers 409 CONFLICT to a second appeal', async () => {
     await givenOrder(confirmedInWindow);
     expect((await call(APPEAL, callers.webhard, WEBHARD_ORDER_ID, grounds)).statusCode).toBe(201);
-    expect(await call(APPEAL, callers.webhard, WEBHARD_ORDER_ID, grounds)).toMatchObject({ statusCode: 409, body: { error: { code: 'CONFLICT' } } });
+    expect(await call(APPEAL, callers.webhard, WEBHARD_ORDER_ID, grounds)).toMatchObject({
+      statusCode: 409,
+      body: { error: { code: 'CONFLICT' } },
+    });
     expect(await actionsOf(CASE_ID)).toEqual([...PLANTED, 'ORDER_APPEALED', 'APPEAL_FILED']);
   });
 

@@ -22,11 +22,18 @@ const PATCH = 'PATCH /operators/{operatorId}';
 const AUDIT = 'GET /operators/{operatorId}/audit';
 /** The fields of an audit event as the contract shows it; anything else is internal. */
 const AUDIT_FIELDS = ['action', 'actor', 'at', 'details', 'hash', 'prevHash', 'seq'];
-const SOCIAL = anOperator({ operatorId: 'op-social', name: 'Social Inc.', domains: ['social.example'], contactEmails: ['abuse@social.example'] });
+const SOCIAL = anOperator({
+  operatorId: 'op-social',
+  name: 'Social Inc.',
+  domains: ['social.example'],
+  contactEmails: ['abuse@social.example'],
+});
 
 async function call(routeKey: string, caller: Caller | null, body?: unknown, operatorId?: string) {
   return answerOf(
-    await handler(apiEvent(routeKey, { caller, ...(body === undefined ? {} : { body }), ...(operatorId ? { pathParameters: { operatorId } } : {}) })),
+    await handler(
+      apiEvent(routeKey, { caller, ...(body === undefined ? {} : { body }), ...(operatorId ? { pathParameters: { operatorId } } : {}) }),
+    ),
   );
 }
 
@@ -128,7 +135,10 @@ describe('POST /operators', () => {
     const answer = await call('POST /operators', callers.staffKim, { ...input, domains: ['overseas.example', 'webhard.example'] });
 
     // Then
-    expect(answer).toMatchObject({ statusCode: 409, body: { error: { code: 'CONFLICT', message: expect.stringContaining('op-webhard') } } });
+    expect(answer).toMatchObject({
+      statusCode: 409,
+      body: { error: { code: 'CONFLICT', message: expect.stringContaining('op-webhard') } },
+    });
     expect(await getOperator('op-overseas')).toBeUndefined();
     // And the domain claimed on the way was given back: another operator can have it
     expect((await call('POST /operators', callers.staffKim, { ...input, operatorId: 'op-other' })).statusCode).toBe(201);
@@ -137,7 +147,10 @@ describe('POST /operators', () => {
   it('claims the domains: a later operator with one of them is refused, naming the holder', async () => {
     expect((await call('POST /operators', callers.staffKim, input)).statusCode).toBe(201);
     const answer = await call('POST /operators', callers.staffKim, { ...input, operatorId: 'op-other' });
-    expect(answer).toMatchObject({ statusCode: 409, body: { error: { code: 'CONFLICT', message: expect.stringContaining('op-overseas') } } });
+    expect(answer).toMatchObject({
+      statusCode: 409,
+      body: { error: { code: 'CONFLICT', message: expect.stringContaining('op-overseas') } },
+    });
   });
 
   it.each([
@@ -202,7 +215,10 @@ describe(PATCH, () => {
     expect(answer).toMatchObject({ statusCode: 200, body: { annualRevenue: 12_000_000_000 } });
     const events = await storedEvents(refs.operator('op-webhard').root.pk);
     expect(events[1]).toMatchObject({ actor: 'staff-park' });
-    expect(events[1]?.details).toEqual({ operatorId: 'op-webhard', changes: { annualRevenue: { from: 10_000_000_000, to: 12_000_000_000 } } });
+    expect(events[1]?.details).toEqual({
+      operatorId: 'op-webhard',
+      changes: { annualRevenue: { from: 10_000_000_000, to: 12_000_000_000 } },
+    });
   });
 
   it('answers 200 with the operator as it is, recording nothing, when nothing changes', async () => {
@@ -222,7 +238,10 @@ describe(PATCH, () => {
   });
 
   it.each(['op-nobody', 'Op_1'])('answers 404 for the unknown operator %s', async (operatorId) => {
-    expect(await call(PATCH, callers.staffKim, { name: 'x' }, operatorId)).toMatchObject({ statusCode: 404, body: { error: { code: 'NOT_FOUND' } } });
+    expect(await call(PATCH, callers.staffKim, { name: 'x' }, operatorId)).toMatchObject({
+      statusCode: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
   });
 
   it('answers 409 naming the holder of a domain of another operator, and changes nothing', async () => {
@@ -245,7 +264,10 @@ describe(PATCH, () => {
     ['no domain', { domains: [] }, 'domains'],
   ])('answers 400 naming the field for %s', async (_, body, field) => {
     const answer = await call(PATCH, callers.staffKim, body, 'op-webhard');
-    expect(answer).toMatchObject({ statusCode: 400, body: { error: { code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ field })]) } } });
+    expect(answer).toMatchObject({
+      statusCode: 400,
+      body: { error: { code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ field })]) } },
+    });
     expect(await getOperator('op-webhard')).toEqual(anOperator());
   });
 
@@ -264,47 +286,55 @@ describe(PATCH, () => {
 describe(AUDIT, () => {
   beforeEach(givenWebhard);
 
-  it.each([callers.staffKim, callers.auditor])('answers 200 with the verified chain of the registration and its changes to $userId', async (caller) => {
-    // Given staff-lee changed the contact addresses
-    expect((await call(PATCH, callers.staffLee, { contactEmails: ['new@webhard.example'] }, 'op-webhard')).statusCode).toBe(200);
+  it.each([callers.staffKim, callers.auditor])(
+    'answers 200 with the verified chain of the registration and its changes to $userId',
+    async (caller) => {
+      // Given staff-lee changed the contact addresses
+      expect((await call(PATCH, callers.staffLee, { contactEmails: ['new@webhard.example'] }, 'op-webhard')).statusCode).toBe(200);
 
-    // When
-    const answer = await call(AUDIT, caller, undefined, 'op-webhard');
+      // When
+      const answer = await call(AUDIT, caller, undefined, 'op-webhard');
 
-    // Then
-    expect(answer.statusCode).toBe(200);
-    expect(answer.body).toEqual({
-      verified: true,
-      events: [
-        {
-          seq: 1,
-          at: anOperator().updatedAt,
-          actor: 'system',
-          action: 'OPERATOR_REGISTERED',
-          details: { operatorId: 'op-webhard', fields: expect.objectContaining({ contactEmails: ['notices@webhard.example'] }) },
-          prevHash: GENESIS_HASH,
-          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
-        },
-        {
-          seq: 2,
-          at: expect.stringMatching(/Z$/),
-          actor: 'staff-lee',
-          action: 'OPERATOR_UPDATED',
-          details: { operatorId: 'op-webhard', changes: { contactEmails: { from: ['notices@webhard.example'], to: ['new@webhard.example'] } } },
-          prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
-          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
-        },
-      ],
-    });
-    // And the chain checks out on what was answered, field for field
-    expect(verifyChain(answer.body.events)).toEqual({ verified: true });
-    for (const event of answer.body.events) expect(Object.keys(event).sort()).toEqual(AUDIT_FIELDS);
-  });
+      // Then
+      expect(answer.statusCode).toBe(200);
+      expect(answer.body).toEqual({
+        verified: true,
+        events: [
+          {
+            seq: 1,
+            at: anOperator().updatedAt,
+            actor: 'system',
+            action: 'OPERATOR_REGISTERED',
+            details: { operatorId: 'op-webhard', fields: expect.objectContaining({ contactEmails: ['notices@webhard.example'] }) },
+            prevHash: GENESIS_HASH,
+            hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          },
+          {
+            seq: 2,
+            at: expect.stringMatching(/Z$/),
+            actor: 'staff-lee',
+            action: 'OPERATOR_UPDATED',
+            details: {
+              operatorId: 'op-webhard',
+              changes: { contactEmails: { from: ['notices@webhard.example'], to: ['new@webhard.example'] } },
+            },
+            prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+            hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          },
+        ],
+      });
+      // And the chain checks out on what was answered, field for field
+      expect(verifyChain(answer.body.events)).toEqual({ verified: true });
+      for (const event of answer.body.events) expect(Object.keys(event).sort()).toEqual(AUDIT_FIELDS);
+    },
+  );
 
   it('answers the chain of the operator asked for only', async () => {
     await givenOperator(SOCIAL);
     const answer = await call(AUDIT, callers.auditor, undefined, 'op-social');
-    expect(answer.body.events).toEqual([expect.objectContaining({ action: 'OPERATOR_REGISTERED', details: expect.objectContaining({ operatorId: 'op-social' }) })]);
+    expect(answer.body.events).toEqual([
+      expect.objectContaining({ action: 'OPERATOR_REGISTERED', details: expect.objectContaining({ operatorId: 'op-social' }) }),
+    ]);
   });
 
   it.each([callers.webhard, callers.member1, callers.supportCenter])('answers 403 to $userId', async (caller) => {
@@ -312,7 +342,10 @@ describe(AUDIT, () => {
   });
 
   it.each(['op-nobody', 'Op_1'])('answers 404 for the unknown operator %s', async (operatorId) => {
-    expect(await call(AUDIT, callers.auditor, undefined, operatorId)).toMatchObject({ statusCode: 404, body: { error: { code: 'NOT_FOUND' } } });
+    expect(await call(AUDIT, callers.auditor, undefined, operatorId)).toMatchObject({
+      statusCode: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
   });
 
   it('answers 401 without a token', async () => {

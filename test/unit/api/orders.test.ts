@@ -46,31 +46,43 @@ describe('GET /orders', () => {
       );
     });
 
-    it.each([callers.staffKim, callers.auditor])('answers 200 with open orders first, soonest deadline first, to $userId', async (caller) => {
-      // When
-      const answer = await get(caller);
+    it.each([callers.staffKim, callers.auditor])(
+      'answers 200 with open orders first, soonest deadline first, to $userId',
+      async (caller) => {
+        // When
+        const answer = await get(caller);
 
-      // Then
-      expect(answer.statusCode).toBe(200);
-      expect(answer.body.orders.map((order: { orderId: string }) => order.orderId)).toEqual([SOCIAL_ORDER_ID, WEBHARD_ORDER_ID, OLD_ORDER_ID]);
-      expect(answer.body.orders[1]).toEqual({
-        orderId: WEBHARD_ORDER_ID,
-        caseId: CASE_ID,
-        operatorId: 'op-webhard',
-        status: 'ISSUED',
-        complianceStatus: 'ISSUED',
-        decisionStatus: 'PENDING',
-        action: 'DELETE',
-        urlCount: 2,
-        issuedAt: '2026-03-02T01:00:00.000Z',
-        deadlineAt: '2026-03-03T01:00:00.000Z',
-        graceEndsAt: '2026-03-10T01:00:00.000Z',
-        open: true,
-      });
-      expect(answer.body.orders[2]).toMatchObject({ caseId: OTHER_CASE_ID, status: 'COMPLIED', open: false, compliedAt: '2026-02-01T05:00:00.000Z' });
-      // The board is for the deadlines: no operator's notes or notices
-      expect(JSON.stringify(answer.body)).not.toContain('ticket 42');
-    });
+        // Then
+        expect(answer.statusCode).toBe(200);
+        expect(answer.body.orders.map((order: { orderId: string }) => order.orderId)).toEqual([
+          SOCIAL_ORDER_ID,
+          WEBHARD_ORDER_ID,
+          OLD_ORDER_ID,
+        ]);
+        expect(answer.body.orders[1]).toEqual({
+          orderId: WEBHARD_ORDER_ID,
+          caseId: CASE_ID,
+          operatorId: 'op-webhard',
+          status: 'ISSUED',
+          complianceStatus: 'ISSUED',
+          decisionStatus: 'PENDING',
+          action: 'DELETE',
+          urlCount: 2,
+          issuedAt: '2026-03-02T01:00:00.000Z',
+          deadlineAt: '2026-03-03T01:00:00.000Z',
+          graceEndsAt: '2026-03-10T01:00:00.000Z',
+          open: true,
+        });
+        expect(answer.body.orders[2]).toMatchObject({
+          caseId: OTHER_CASE_ID,
+          status: 'COMPLIED',
+          open: false,
+          compliedAt: '2026-02-01T05:00:00.000Z',
+        });
+        // The board is for the deadlines: no operator's notes or notices
+        expect(JSON.stringify(answer.body)).not.toContain('ticket 42');
+      },
+    );
 
     it.each([
       ['0', 2],

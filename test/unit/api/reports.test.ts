@@ -36,38 +36,40 @@ beforeEach(async () => {
 });
 
 describe('POST /reports', () => {
+  it.each([callers.supportCenter, callers.staffKim])(
+    'files a report for $userId: 201 with the case id, the case stored and its workflow started',
+    async (caller) => {
+      // Given the registry knows op-webhard (and no one hosts social.example)
+      await plant.operator(anOperator());
 
-  it.each([callers.supportCenter, callers.staffKim])('files a report for $userId: 201 with the case id, the case stored and its workflow started', async (caller) => {
-    // Given the registry knows op-webhard (and no one hosts social.example)
-    await plant.operator(anOperator());
+      // When
+      const answer = await post(caller, report);
 
-    // When
-    const answer = await post(caller, report);
-
-    // Then
-    expect(answer).toEqual({ statusCode: 201, body: { caseId: expect.stringMatching(/^C[0-9A-Z]{26}$/), status: 'PENDING_APPROVAL' } });
-    const { caseId } = answer.body;
-    expect(await getCase(caseId)).toMatchObject({
-      caseId,
-      status: 'PENDING_APPROVAL',
-      createdBy: caller.userId,
-      category: 'ILLEGAL_FILMING',
-      reporter: report.reporter,
-      summary: report.summary,
-      urlCount: 2,
-      approvals: [],
-      policyId: 'kr-kcsc',
-      procedure: 'interim-then-review',
-    });
-    expect(await getCaseUrls(caseId)).toEqual(
-      expect.arrayContaining([
-        { url: 'https://webhard.example/v/123', host: 'webhard.example', operatorId: 'op-webhard' },
-        { url: 'https://social.example/p/9', host: 'social.example', operatorId: null },
-      ]),
-    );
-    expect([...world.executions]).toEqual([caseId]);
-    await expectConsistentStream(refs.case(caseId).root);
-  });
+      // Then
+      expect(answer).toEqual({ statusCode: 201, body: { caseId: expect.stringMatching(/^C[0-9A-Z]{26}$/), status: 'PENDING_APPROVAL' } });
+      const { caseId } = answer.body;
+      expect(await getCase(caseId)).toMatchObject({
+        caseId,
+        status: 'PENDING_APPROVAL',
+        createdBy: caller.userId,
+        category: 'ILLEGAL_FILMING',
+        reporter: report.reporter,
+        summary: report.summary,
+        urlCount: 2,
+        approvals: [],
+        policyId: 'kr-kcsc',
+        procedure: 'interim-then-review',
+      });
+      expect(await getCaseUrls(caseId)).toEqual(
+        expect.arrayContaining([
+          { url: 'https://webhard.example/v/123', host: 'webhard.example', operatorId: 'op-webhard' },
+          { url: 'https://social.example/p/9', host: 'social.example', operatorId: null },
+        ]),
+      );
+      expect([...world.executions]).toEqual([caseId]);
+      await expectConsistentStream(refs.case(caseId).root);
+    },
+  );
 
   it('keeps the victim’s data out of the audit chain', async () => {
     // When
@@ -139,7 +141,10 @@ describe('POST /reports', () => {
     const answer = await post(callers.supportCenter, { ...report, victimConsent: false }, { 'idempotency-key': 'abc-1' });
 
     // Then
-    expect(answer).toMatchObject({ statusCode: 409, body: { error: { code: 'CONFLICT', message: expect.stringContaining('Idempotency-Key') } } });
+    expect(answer).toMatchObject({
+      statusCode: 409,
+      body: { error: { code: 'CONFLICT', message: expect.stringContaining('Idempotency-Key') } },
+    });
     expect((await listCasesByReporter('support-center')).map((record) => record.caseId)).toEqual([first.body.caseId]);
   });
 
@@ -243,7 +248,10 @@ describe('GET /reports', () => {
 
   it('answers 400 naming the parameter for an unknown language', async () => {
     const answer = await get(callers.supportCenter, { language: 'fr' });
-    expect(answer).toMatchObject({ statusCode: 400, body: { error: { code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'language' })] } } });
+    expect(answer).toMatchObject({
+      statusCode: 400,
+      body: { error: { code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'language' })] } },
+    });
   });
 
   it('answers 401 without a token', async () => {

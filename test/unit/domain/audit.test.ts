@@ -90,7 +90,13 @@ describe('verifyChain', () => {
     ['prevHash', (e: AuditEvent) => ({ ...e, prevHash: 'f'.repeat(64) })],
     ['seq', (e: AuditEvent) => ({ ...e, seq: e.seq + 100 })],
     // A forger who recomputes the changed event's own hash is still caught by the next link or the head.
-    ['details, rehashed', (e: AuditEvent) => { const f = { ...e, details: { forged: 1 } }; return { ...f, hash: hashAuditEvent(f) }; }],
+    [
+      'details, rehashed',
+      (e: AuditEvent) => {
+        const f = { ...e, details: { forged: 1 } };
+        return { ...f, hash: hashAuditEvent(f) };
+      },
+    ],
   ])('detects a change to %s of any single event', (_field, mutate) => {
     fc.assert(
       fc.property(chain, fc.nat(), (events, pick) => {

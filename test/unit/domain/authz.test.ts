@@ -42,9 +42,7 @@ describe('routeRoles', () => {
     'POST /committee/reviews/{reviewId}/recusal': ['committee'],
     'POST /committee/reviews/{reviewId}/decision': ['staff'],
   };
-  const table = Object.entries(expected).flatMap(([route, allowed]) =>
-    ROLES.map((role) => [route, role, allowed.includes(role)] as const),
-  );
+  const table = Object.entries(expected).flatMap(([route, allowed]) => ROLES.map((role) => [route, role, allowed.includes(role)] as const));
 
   it.each(table)('%s as %s: allowed %s', (route, role, allowed) => {
     const identity: Identity = { userId: 'u', roles: [role], ...(role === 'operator' ? { operatorId: 'op-webhard' } : {}) };

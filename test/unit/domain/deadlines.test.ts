@@ -18,9 +18,7 @@ import { builtInPolicies, durationToMs, policyById, resolvePolicy } from '../../
 const KR = policyById('kr-kcsc');
 const ISSUED = '2026-11-24T06:00:00.000Z';
 
-const instant = fc
-  .integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) })
-  .map((ms) => new Date(ms).toISOString());
+const instant = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }).map((ms) => new Date(ms).toISOString());
 
 describe('addDuration', () => {
   it.each([
@@ -52,7 +50,7 @@ describe('orderDeadlines', () => {
     expect(orderDeadlines(policy, ISSUED).reminderAts).toEqual(['2026-11-24T06:30:00.000Z', '2026-11-24T06:50:00.000Z']);
   });
 
-  it('rounds a deadline up to the whole second, in the operator\'s favour', () => {
+  it("rounds a deadline up to the whole second, in the operator's favour", () => {
     expect(orderDeadlines(KR, '2026-11-24T06:00:00.001Z').deadlineAt).toBe('2026-11-25T06:00:01.000Z');
   });
 

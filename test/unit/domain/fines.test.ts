@@ -19,7 +19,9 @@ const factors: fc.Arbitrary<FineFactors> = fc.record({
 const revenue = fc.oneof(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10 ** 13 }));
 const policy = fc.oneof(
   fc.constantFrom(...Object.values(builtInPolicies)),
-  fc.record({ minimumFine: fc.integer({ min: 0, max: 10 ** 9 }), lateSurchargeMaxHours: fc.integer({ min: 0, max: 500 }) }).map((fines) => resolvePolicy({ fines })),
+  fc
+    .record({ minimumFine: fc.integer({ min: 0, max: 10 ** 9 }), lateSurchargeMaxHours: fc.integer({ min: 0, max: 500 }) })
+    .map((fines) => resolvePolicy({ fines })),
 );
 
 describe('fineFactors', () => {
@@ -37,8 +39,12 @@ describe('fineFactors', () => {
   });
 
   it('takes the unobservable grades and the thresholds from the policy', () => {
-    const custom = resolvePolicy({ fines: { defaultGrades: { gainObtained: 3, profitMotive: 1 }, urlCountGrades: { grade2: 2, grade3: 5 } } });
-    expect(fineFactors({ category: 'ILLEGAL_FILMING', compliance: 'OVERDUE', urlCount: 5, priorOrders: 0, lateHours: 1 }, custom)).toMatchObject({
+    const custom = resolvePolicy({
+      fines: { defaultGrades: { gainObtained: 3, profitMotive: 1 }, urlCountGrades: { grade2: 2, grade3: 5 } },
+    });
+    expect(
+      fineFactors({ category: 'ILLEGAL_FILMING', compliance: 'OVERDUE', urlCount: 5, priorOrders: 0, lateHours: 1 }, custom),
+    ).toMatchObject({
       gainObtained: 3,
       profitMotive: 1,
       distributionScale: 3,
@@ -54,7 +60,14 @@ describe('fineFactors', () => {
 });
 
 describe('severityScore and tierOf', () => {
-  const all = (g: Grade): FineFactors => ({ gainObtained: g, harmCaused: g, harmRemedied: g, profitMotive: g, requestCount: g, distributionScale: g });
+  const all = (g: Grade): FineFactors => ({
+    gainObtained: g,
+    harmCaused: g,
+    harmRemedied: g,
+    profitMotive: g,
+    requestCount: g,
+    distributionScale: g,
+  });
 
   it.each([
     [all(1), 1, 1],
@@ -113,7 +126,14 @@ describe('computeFine', () => {
     ['revenue that is not a number', Number.NaN, 0],
     ['negative lateness', 100, -1],
   ])('refuses %s', (_label, rev, late) => {
-    expect(() => computeFine(KR, { revenue: rev, currency: 'KRW', factors: fineFactors({ category: 'ILLEGAL_FILMING', compliance: 'OVERDUE', urlCount: 1, priorOrders: 0, lateHours: 1 }), lateHours: late })).toThrow(RangeError);
+    expect(() =>
+      computeFine(KR, {
+        revenue: rev,
+        currency: 'KRW',
+        factors: fineFactors({ category: 'ILLEGAL_FILMING', compliance: 'OVERDUE', urlCount: 1, priorOrders: 0, lateHours: 1 }),
+        lateHours: late,
+      }),
+    ).toThrow(RangeError);
   });
 
   it('is a whole amount, never above the cap, and its breakdown adds up to it exactly', () => {
@@ -132,10 +152,17 @@ describe('computeFine', () => {
 
   it('never falls when the operator is later', () => {
     fc.assert(
-      fc.property(policy, revenue, factors, fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }), (p, rev, f, hours, more) => {
-        const fine = (h: number) => computeFine(p, { revenue: rev, currency: 'KRW', factors: f, lateHours: h }).amount;
-        expect(fine(hours + more)).toBeGreaterThanOrEqual(fine(hours));
-      }),
+      fc.property(
+        policy,
+        revenue,
+        factors,
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (p, rev, f, hours, more) => {
+          const fine = (h: number) => computeFine(p, { revenue: rev, currency: 'KRW', factors: f, lateHours: h }).amount;
+          expect(fine(hours + more)).toBeGreaterThanOrEqual(fine(hours));
+        },
+      ),
     );
   });
 

@@ -25,11 +25,23 @@ describe('orderStatus', () => {
   // Every pair of the two tracks, with the status CONTRACT.md section 5 shows.
   const expected: Record<DecisionStatus, Record<ComplianceStatus, OrderStatus>> = {
     PENDING: { ISSUED: 'ISSUED', ACKNOWLEDGED: 'ACKNOWLEDGED', COMPLIED: 'COMPLIED', OVERDUE: 'OVERDUE', COMPLIED_LATE: 'COMPLIED_LATE' },
-    CONFIRMED: { ISSUED: 'CONFIRMED', ACKNOWLEDGED: 'CONFIRMED', COMPLIED: 'CONFIRMED', OVERDUE: 'OVERDUE', COMPLIED_LATE: 'COMPLIED_LATE' },
+    CONFIRMED: {
+      ISSUED: 'CONFIRMED',
+      ACKNOWLEDGED: 'CONFIRMED',
+      COMPLIED: 'CONFIRMED',
+      OVERDUE: 'OVERDUE',
+      COMPLIED_LATE: 'COMPLIED_LATE',
+    },
     REVOKED: { ISSUED: 'REVOKED', ACKNOWLEDGED: 'REVOKED', COMPLIED: 'REVOKED', OVERDUE: 'REVOKED', COMPLIED_LATE: 'REVOKED' },
     APPEALED: { ISSUED: 'APPEALED', ACKNOWLEDGED: 'APPEALED', COMPLIED: 'APPEALED', OVERDUE: 'APPEALED', COMPLIED_LATE: 'APPEALED' },
     UPHELD: { ISSUED: 'UPHELD', ACKNOWLEDGED: 'UPHELD', COMPLIED: 'UPHELD', OVERDUE: 'UPHELD', COMPLIED_LATE: 'UPHELD' },
-    OVERTURNED: { ISSUED: 'OVERTURNED', ACKNOWLEDGED: 'OVERTURNED', COMPLIED: 'OVERTURNED', OVERDUE: 'OVERTURNED', COMPLIED_LATE: 'OVERTURNED' },
+    OVERTURNED: {
+      ISSUED: 'OVERTURNED',
+      ACKNOWLEDGED: 'OVERTURNED',
+      COMPLIED: 'OVERTURNED',
+      OVERDUE: 'OVERTURNED',
+      COMPLIED_LATE: 'OVERTURNED',
+    },
   };
   const table = DECISION_STATUSES.flatMap((d) => COMPLIANCE_STATUSES.map((c) => [c, d, expected[d][c]] as const));
 
@@ -124,7 +136,9 @@ describe('chunk', () => {
   });
 });
 
-function order(overrides: Partial<OrderRecord> = {}): Pick<OrderRecord, 'orderId' | 'complianceStatus' | 'decisionStatus' | 'deadlineAt' | 'graceEndsAt'> {
+function order(
+  overrides: Partial<OrderRecord> = {},
+): Pick<OrderRecord, 'orderId' | 'complianceStatus' | 'decisionStatus' | 'deadlineAt' | 'graceEndsAt'> {
   return {
     orderId: 'O01ARZ3NDEKTSV4RRFFQ69G5FAV-op-webhard',
     complianceStatus: 'ISSUED',
@@ -164,10 +178,7 @@ describe('canAcceptCompliance', () => {
 
 describe('isFinable', () => {
   const table = COMPLIANCE_STATUSES.flatMap((c) =>
-    DECISION_STATUSES.map(
-      (d) =>
-        [c, d, (c === 'OVERDUE' || c === 'COMPLIED_LATE') && d !== 'REVOKED' && d !== 'OVERTURNED'] as const,
-    ),
+    DECISION_STATUSES.map((d) => [c, d, (c === 'OVERDUE' || c === 'COMPLIED_LATE') && d !== 'REVOKED' && d !== 'OVERTURNED'] as const),
   );
   it.each(table)('compliance %s, decision %s: finable %s', (complianceStatus, decisionStatus, finable) => {
     expect(isFinable({ complianceStatus, decisionStatus })).toBe(finable);

@@ -33,12 +33,9 @@ describe('durationToMs', () => {
     expect(() => durationToMs(iso)).toThrow(/years and months have no fixed length/);
   });
 
-  it.each([['P'], ['PT'], ['24H'], ['PT1.5H'], ['PT0.0001S'], ['P1DT'], ['-PT1H'], ['pt1h'], ['']])(
-    'refuses the malformed %j',
-    (iso) => {
-      expect(() => durationToMs(iso)).toThrow(/not an ISO 8601 duration/);
-    },
-  );
+  it.each([['P'], ['PT'], ['24H'], ['PT1.5H'], ['PT0.0001S'], ['P1DT'], ['-PT1H'], ['pt1h'], ['']])('refuses the malformed %j', (iso) => {
+    expect(() => durationToMs(iso)).toThrow(/not an ISO 8601 duration/);
+  });
 });
 
 describe('built-in profiles', () => {
@@ -169,6 +166,12 @@ describe('resolvePolicy', () => {
 
   it('keeps a policy of its own id and choices', () => {
     const policy = resolvePolicy({ id: 'kr-test', base: 'demo', unreviewedOrder: 'lift', procedure: 'vote-first' });
-    expect(policy).toMatchObject({ id: 'kr-test', base: 'demo', unreviewedOrder: 'lift', procedure: 'vote-first', complianceDeadline: 'PT5M' });
+    expect(policy).toMatchObject({
+      id: 'kr-test',
+      base: 'demo',
+      unreviewedOrder: 'lift',
+      procedure: 'vote-first',
+      complianceDeadline: 'PT5M',
+    });
   });
 });

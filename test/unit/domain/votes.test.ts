@@ -43,11 +43,31 @@ describe('eligibleVoters and tally', () => {
   it.each([
     // votes, recusals, expected tally
     [{}, [], { eligible: 5, votesCast: 0, confirm: 0, revoke: 0, abstain: 0, quorum: false, quorumNeeded: 3 }],
-    [{ 'member-1': 'CONFIRM', 'member-2': 'ABSTAIN' }, [], { eligible: 5, votesCast: 2, confirm: 1, revoke: 0, abstain: 1, quorum: false, quorumNeeded: 3 }],
-    [{ 'member-1': 'CONFIRM', 'member-2': 'ABSTAIN', 'member-3': 'REVOKE' }, [], { eligible: 5, votesCast: 3, confirm: 1, revoke: 1, abstain: 1, quorum: true, quorumNeeded: 3 }],
-    [{ 'member-1': 'CONFIRM', 'member-2': 'REVOKE' }, ['member-3'], { eligible: 4, votesCast: 2, confirm: 1, revoke: 1, abstain: 0, quorum: false, quorumNeeded: 3 }],
-    [{ 'member-1': 'CONFIRM', 'member-2': 'REVOKE' }, ['member-3', 'member-4'], { eligible: 3, votesCast: 2, confirm: 1, revoke: 1, abstain: 0, quorum: true, quorumNeeded: 2 }],
-    [{ 'outsider': 'REVOKE', 'member-1': 'CONFIRM' }, [], { eligible: 5, votesCast: 1, confirm: 1, revoke: 0, abstain: 0, quorum: false, quorumNeeded: 3 }],
+    [
+      { 'member-1': 'CONFIRM', 'member-2': 'ABSTAIN' },
+      [],
+      { eligible: 5, votesCast: 2, confirm: 1, revoke: 0, abstain: 1, quorum: false, quorumNeeded: 3 },
+    ],
+    [
+      { 'member-1': 'CONFIRM', 'member-2': 'ABSTAIN', 'member-3': 'REVOKE' },
+      [],
+      { eligible: 5, votesCast: 3, confirm: 1, revoke: 1, abstain: 1, quorum: true, quorumNeeded: 3 },
+    ],
+    [
+      { 'member-1': 'CONFIRM', 'member-2': 'REVOKE' },
+      ['member-3'],
+      { eligible: 4, votesCast: 2, confirm: 1, revoke: 1, abstain: 0, quorum: false, quorumNeeded: 3 },
+    ],
+    [
+      { 'member-1': 'CONFIRM', 'member-2': 'REVOKE' },
+      ['member-3', 'member-4'],
+      { eligible: 3, votesCast: 2, confirm: 1, revoke: 1, abstain: 0, quorum: true, quorumNeeded: 2 },
+    ],
+    [
+      { outsider: 'REVOKE', 'member-1': 'CONFIRM' },
+      [],
+      { eligible: 5, votesCast: 1, confirm: 1, revoke: 0, abstain: 0, quorum: false, quorumNeeded: 3 },
+    ],
     [{}, MEMBERS, { eligible: 0, votesCast: 0, confirm: 0, revoke: 0, abstain: 0, quorum: false, quorumNeeded: 1 }],
   ] as const)('votes %j, recused %j: %j', (votes, recusals, expected) => {
     expect(tally(review(votes, { recusals: recused(...recusals) }))).toEqual(expected);

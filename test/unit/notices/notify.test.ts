@@ -53,7 +53,9 @@ beforeEach(async () => {
   // Given an operator, and a case whose order to it was issued, with the URLs of two operators
   await world.reset();
   await plant.operator(anOperator());
-  await plant.case(aCase({ caseId: CASE_ID, createdAt: '2026-11-24T05:00:00.000Z', status: 'ORDERS_ISSUED', ordersIssuedAt: order.issuedAt }));
+  await plant.case(
+    aCase({ caseId: CASE_ID, createdAt: '2026-11-24T05:00:00.000Z', status: 'ORDERS_ISSUED', ordersIssuedAt: order.issuedAt }),
+  );
   await writeUrls(CASE_ID, [
     { url: URL, host: 'webhard.example', operatorId: 'op-webhard' },
     { url: OTHER_URL, host: 'social.example', operatorId: 'op-social' },
@@ -111,7 +113,10 @@ describe('notifyOperator', () => {
 
     // Then
     expect(world.mails).toHaveLength(2);
-    expect((await getOrder(ORDER_ID))?.notices.map((notice) => notice.eventKey)).toEqual([`reminder:${ORDER_ID}:1`, `reminder:${ORDER_ID}:2`]);
+    expect((await getOrder(ORDER_ID))?.notices.map((notice) => notice.eventKey)).toEqual([
+      `reminder:${ORDER_ID}:1`,
+      `reminder:${ORDER_ID}:2`,
+    ]);
   });
 
   it('records, without sending, a notice that went out before a crash left the order unrecorded', async () => {
@@ -251,7 +256,9 @@ describe('notifyStaff', () => {
     expect(world.mails[0]?.subject).toContain('Deadline missed');
     expect(world.mails[0]?.subject).toContain(CASE_ID);
     expect(world.mails[0]?.text).toContain(`Order ${ORDER_ID} is overdue.`);
-    expect((await getCase(CASE_ID))?.staffAlerts).toEqual([{ eventKey: 'staff:overdue', messageId: 'message-1', sentAt: expect.any(String) }]);
+    expect((await getCase(CASE_ID))?.staffAlerts).toEqual([
+      { eventKey: 'staff:overdue', messageId: 'message-1', sentAt: expect.any(String) },
+    ]);
     const alerted = (await chainOfCase(CASE_ID)).filter((event) => event.action === 'STAFF_ALERTED');
     expect(alerted).toMatchObject([{ actor: 'system', details: { eventKey: 'staff:overdue', messageId: 'message-1' } }]);
     await expectConsistentStream(refs.case(CASE_ID).root);

@@ -88,8 +88,22 @@ describe('renderOperatorNotice', () => {
   });
 
   it.each([
-    { lang: 'ko' as const, local: '2026년 11월 25일 오후 3:00', basis: policy.legalBasis.ko, action: '삭제', appeal: '15일', within: '24시간' },
-    { lang: 'en' as const, local: '25 Nov 2026, 15:00', basis: policy.legalBasis.en, action: 'Delete the content', appeal: '15 days', within: '24 hours' },
+    {
+      lang: 'ko' as const,
+      local: '2026년 11월 25일 오후 3:00',
+      basis: policy.legalBasis.ko,
+      action: '삭제',
+      appeal: '15일',
+      within: '24시간',
+    },
+    {
+      lang: 'en' as const,
+      local: '25 Nov 2026, 15:00',
+      basis: policy.legalBasis.en,
+      action: 'Delete the content',
+      appeal: '15 days',
+      within: '24 hours',
+    },
   ])('ORDER in $lang gives URLs, action, deadline in UTC and Seoul time, legal basis, how to answer and appeal', (want) => {
     // Act
     const mail = render({ kind: 'ORDER', urls: ['https://webhard.example/v/1', HOSTILE_URL] }, want.lang);

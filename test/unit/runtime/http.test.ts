@@ -10,7 +10,7 @@ describe('the HTTP edge', () => {
   it.each([
     ['an array', ['staff', 'committee']],
     ['a JSON string', '["staff","committee"]'],
-    ['API Gateway\'s bracketed list', '[staff committee]'],
+    ["API Gateway's bracketed list", '[staff committee]'],
   ])('reads cognito:groups given as %s', (_label, raw) => {
     expect(parseGroups(raw)).toEqual(['staff', 'committee']);
   });

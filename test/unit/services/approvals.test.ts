@@ -138,9 +138,9 @@ describe('decideApproval', () => {
 
   it('refuses someone who is not staff', async () => {
     await givenCase();
-    await expect(decideApproval({ userId: 'member-1', roles: ['committee'] }, CASE_ID, { decision: 'APPROVE' }, NOW)).rejects.toBeInstanceOf(
-      ForbiddenError,
-    );
+    await expect(
+      decideApproval({ userId: 'member-1', roles: ['committee'] }, CASE_ID, { decision: 'APPROVE' }, NOW),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it.each([CASE_ID, 'not-a-case', `${CASE_ID}X`])('answers NotFound for a case that does not exist (%s)', async (caseId) => {

@@ -97,7 +97,11 @@ describe('acknowledgeOrder', () => {
 
     // Then
     expect(answer).toEqual({ orderId: WEBHARD_ORDER_ID, status: 'ACKNOWLEDGED', acknowledgedAt: BEFORE_DEADLINE });
-    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ complianceStatus: 'ACKNOWLEDGED', status: 'ACKNOWLEDGED', acknowledgedAt: BEFORE_DEADLINE });
+    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({
+      complianceStatus: 'ACKNOWLEDGED',
+      status: 'ACKNOWLEDGED',
+      acknowledgedAt: BEFORE_DEADLINE,
+    });
     expect(await openOrderIds()).toEqual([WEBHARD_ORDER_ID]);
     expect((await chainOfCase(CASE_ID)).at(-1)).toMatchObject({
       action: 'ORDER_ACKNOWLEDGED',
@@ -174,35 +178,38 @@ describe('recordCompliance', () => {
     ['after the deadline, before enforcement ran', {}, AFTER_DEADLINE, 'COMPLIED_LATE'],
     ['after the deadline, once overdue', { complianceStatus: 'OVERDUE', status: 'OVERDUE' }, AFTER_DEADLINE, 'COMPLIED_LATE'],
     ['before the deadline, once acknowledged', { complianceStatus: 'ACKNOWLEDGED', status: 'ACKNOWLEDGED' }, BEFORE_DEADLINE, 'COMPLIED'],
-  ] as const)('records compliance %s as %s, takes the order off the open list and wakes the workflow', async (_, overrides, now, outcome) => {
-    // Given an order whose workflow waits for compliance
-    await givenOrder(overrides);
-    await givenLiveWait(world, CASE_ID, tokenPurpose.compliance(WEBHARD_ORDER_ID), 'token-compliance', BEFORE_DEADLINE);
+  ] as const)(
+    'records compliance %s as %s, takes the order off the open list and wakes the workflow',
+    async (_, overrides, now, outcome) => {
+      // Given an order whose workflow waits for compliance
+      await givenOrder(overrides);
+      await givenLiveWait(world, CASE_ID, tokenPurpose.compliance(WEBHARD_ORDER_ID), 'token-compliance', BEFORE_DEADLINE);
 
-    // When
-    const answer = await recordCompliance(webhard, WEBHARD_ORDER_ID, { action: 'DELETED', note: 'removed' }, now);
+      // When
+      const answer = await recordCompliance(webhard, WEBHARD_ORDER_ID, { action: 'DELETED', note: 'removed' }, now);
 
-    // Then
-    expect(answer).toEqual({ orderId: WEBHARD_ORDER_ID, status: outcome, compliedAt: now });
-    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({
-      complianceStatus: outcome,
-      status: outcome,
-      compliedAt: now,
-      complianceAction: 'DELETED',
-      complianceNote: 'removed',
-    });
-    expect(await openOrderIds()).toEqual([]);
-    expect(world.completedWaits).toEqual([{ token: 'token-compliance', output: { outcome } }]);
-    const event = (await chainOfCase(CASE_ID)).at(-1);
-    expect(event).toMatchObject({
-      action: outcome === 'COMPLIED' ? 'ORDER_COMPLIED' : 'ORDER_COMPLIED_LATE',
-      actor: 'op-webhard',
-      details: { orderId: WEBHARD_ORDER_ID, action: 'DELETED', complianceStatus: outcome },
-    });
-    // The operator's note stays on the order, out of the chain
-    expect(JSON.stringify(event)).not.toContain('removed');
-    await expectConsistentStream(refs.case(CASE_ID).root);
-  });
+      // Then
+      expect(answer).toEqual({ orderId: WEBHARD_ORDER_ID, status: outcome, compliedAt: now });
+      expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({
+        complianceStatus: outcome,
+        status: outcome,
+        compliedAt: now,
+        complianceAction: 'DELETED',
+        complianceNote: 'removed',
+      });
+      expect(await openOrderIds()).toEqual([]);
+      expect(world.completedWaits).toEqual([{ token: 'token-compliance', output: { outcome } }]);
+      const event = (await chainOfCase(CASE_ID)).at(-1);
+      expect(event).toMatchObject({
+        action: outcome === 'COMPLIED' ? 'ORDER_COMPLIED' : 'ORDER_COMPLIED_LATE',
+        actor: 'op-webhard',
+        details: { orderId: WEBHARD_ORDER_ID, action: 'DELETED', complianceStatus: outcome },
+      });
+      // The operator's note stays on the order, out of the chain
+      expect(JSON.stringify(event)).not.toContain('removed');
+      await expectConsistentStream(refs.case(CASE_ID).root);
+    },
+  );
 
   it('keeps a confirmed order’s status CONFIRMED while recording the compliance', async () => {
     // Given

@@ -88,7 +88,11 @@ describe('createOperator', () => {
     ['OVERSEAS', undefined, 'en'],
     ['OVERSEAS', 'ko', 'ko'],
   ] as const)('gives a %s operator with language %s the language %s', async (jurisdiction, language, expected) => {
-    const operator = await createOperator({ ...social, operatorId: 'op-x', jurisdiction, ...(language ? { language } : {}) }, NOW, 'staff-kim');
+    const operator = await createOperator(
+      { ...social, operatorId: 'op-x', jurisdiction, ...(language ? { language } : {}) },
+      NOW,
+      'staff-kim',
+    );
     expect(operator.language).toBe(expected);
     expect((await getOperator('op-x'))?.language).toBe(expected);
   });
@@ -185,7 +189,12 @@ describe('updateOperator', () => {
     await givenWebhard();
 
     // When
-    const updated = await updateOperator('op-webhard', { domains: ['webhard2.example'], contactEmails: ['new@webhard.example'] }, NOW, 'staff-lee');
+    const updated = await updateOperator(
+      'op-webhard',
+      { domains: ['webhard2.example'], contactEmails: ['new@webhard.example'] },
+      NOW,
+      'staff-lee',
+    );
 
     // Then
     expect(updated).toEqual(anOperator({ domains: ['webhard2.example'], contactEmails: ['new@webhard.example'], updatedAt: NOW }));

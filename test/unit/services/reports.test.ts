@@ -71,7 +71,13 @@ describe('fileReport', () => {
     expect(await urlsOf(filed.caseId, null)).toEqual(['https://nobody.example/x']);
     const chain = await chainOfCase(filed.caseId);
     expect(chain).toMatchObject([
-      { seq: 1, action: 'REPORT_FILED', actor: 'support-center', at: NOW, details: { urlCount: 3, category: 'ILLEGAL_FILMING', procedure: 'interim-then-review' } },
+      {
+        seq: 1,
+        action: 'REPORT_FILED',
+        actor: 'support-center',
+        at: NOW,
+        details: { urlCount: 3, category: 'ILLEGAL_FILMING', procedure: 'interim-then-review' },
+      },
     ]);
     expect(JSON.stringify(chain)).not.toMatch(/Secret summary|SC-REF-77|example/);
     expect([...world.executions]).toEqual([filed.caseId]);
@@ -172,7 +178,12 @@ describe('fileReport', () => {
     // Given a filed case that staff approved since
     const first = await fileReport(reporter, report, 'key-1', NOW);
     for (const userId of ['staff-lee', 'staff-park']) {
-      await act(caseDecider, refs.case(first.caseId), { type: 'DECIDE_APPROVAL', identity: { userId, roles: ['staff'] }, decision: 'APPROVE' }, NOW);
+      await act(
+        caseDecider,
+        refs.case(first.caseId),
+        { type: 'DECIDE_APPROVAL', identity: { userId, roles: ['staff'] }, decision: 'APPROVE' },
+        NOW,
+      );
     }
     world.executions.clear();
 

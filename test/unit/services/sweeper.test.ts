@@ -38,7 +38,15 @@ const DEADLINE = '2026-11-25T06:00:00.000Z';
 const FIRST_REMINDER = '2026-11-24T18:00:00.000Z';
 const SECOND_REMINDER = '2026-11-25T04:00:00.000Z';
 
-const NOTHING: SweepCounts = { reminders: 0, enforced: 0, reviewsClosed: 0, leftoversSettled: 0, executionsStarted: 0, waitsCompleted: 0, failed: 0 };
+const NOTHING: SweepCounts = {
+  reminders: 0,
+  enforced: 0,
+  reviewsClosed: 0,
+  leftoversSettled: 0,
+  executionsStarted: 0,
+  waitsCompleted: 0,
+  failed: 0,
+};
 
 function theCase(change: Partial<CaseRecord> = {}): CaseRecord {
   return aCase({ caseId: CASE_ID, createdAt: CREATED_AT, status: 'ORDERS_ISSUED', ordersIssuedAt: ISSUED_AT, ...change });
@@ -46,7 +54,14 @@ function theCase(change: Partial<CaseRecord> = {}): CaseRecord {
 
 /** An order of this file's case, issued at ISSUED_AT under the Korean policy. */
 function anOrder(change: Partial<OrderRecord> = {}): OrderRecord {
-  return sharedOrder({ caseId: CASE_ID, urlCount: 1, issuedAt: ISSUED_AT, deadlineAt: DEADLINE, graceEndsAt: '2026-12-02T06:00:00.000Z', ...change });
+  return sharedOrder({
+    caseId: CASE_ID,
+    urlCount: 1,
+    issuedAt: ISSUED_AT,
+    deadlineAt: DEADLINE,
+    graceEndsAt: '2026-12-02T06:00:00.000Z',
+    ...change,
+  });
 }
 
 const aReview = (change: Partial<ReviewRecord> = {}): ReviewRecord =>
@@ -92,9 +107,16 @@ describe('sweep: reminders', () => {
     expect(world.mails[0]?.subject).toContain('12시간');
     const order = await getOrder(ORDER_ID);
     expect(order?.remindersSent).toEqual([FIRST_REMINDER]);
-    expect(order?.notices).toMatchObject([{ kind: 'REMINDER', messageId: 'message-1', eventKey: `reminder:${ORDER_ID}:${FIRST_REMINDER}` }]);
+    expect(order?.notices).toMatchObject([
+      { kind: 'REMINDER', messageId: 'message-1', eventKey: `reminder:${ORDER_ID}:${FIRST_REMINDER}` },
+    ]);
     expect((await chainOfCase(CASE_ID)).slice(-2)).toMatchObject([
-      { action: 'REMINDER_DUE', actor: 'system', at: now, details: { orderId: ORDER_ID, reminderAt: FIRST_REMINDER, due: [FIRST_REMINDER] } },
+      {
+        action: 'REMINDER_DUE',
+        actor: 'system',
+        at: now,
+        details: { orderId: ORDER_ID, reminderAt: FIRST_REMINDER, due: [FIRST_REMINDER] },
+      },
       { action: 'NOTICE_SENT', details: { orderId: ORDER_ID, kind: 'REMINDER', messageId: 'message-1' } },
     ]);
     await expectConsistentStream(refs.case(CASE_ID).root);
@@ -297,7 +319,11 @@ describe('sweep: reviews', () => {
     // Then
     expect(counts).toEqual({ ...NOTHING, reviewsClosed: 1 });
     expect(await getReview(REVIEW_ID)).toMatchObject({ status: 'CLOSED', outcome, outcomeReason: 'MAJORITY', closedAt: now });
-    expect((await chainOfCase(CASE_ID)).at(-1)).toMatchObject({ action: 'REVIEW_CLOSED', actor: 'system', details: { outcome, outcomeReason: 'MAJORITY' } });
+    expect((await chainOfCase(CASE_ID)).at(-1)).toMatchObject({
+      action: 'REVIEW_CLOSED',
+      actor: 'system',
+      details: { outcome, outcomeReason: 'MAJORITY' },
+    });
     expect(world.completedWaits).toEqual([{ token: 'token-review', output: { decided: true, outcome } }]);
   });
 
@@ -439,7 +465,9 @@ describe('sweep: executions', () => {
     const createdAts = Array.from({ length: 26 }, (_, index) => plus(CREATED_AT, index));
     const caseIds = createdAts.map((createdAt, index) => caseIdFrom(ulidFrom(Date.parse(createdAt), new Uint8Array(10).fill(index + 10))));
     await Promise.all(
-      caseIds.map((caseId, index) => plant.case(theCase({ caseId, createdAt: createdAts[index], status: 'PENDING_APPROVAL', ordersIssuedAt: undefined }))),
+      caseIds.map((caseId, index) =>
+        plant.case(theCase({ caseId, createdAt: createdAts[index], status: 'PENDING_APPROVAL', ordersIssuedAt: undefined })),
+      ),
     );
     world.executions.clear();
     const now = plus(CREATED_AT, 3600);

@@ -86,7 +86,9 @@ const tamper = {
 describe('listCaseSummaries', () => {
   it('lists cases newest first without victim data or internal attributes', async () => {
     // Given
-    await plant.case(aCase({ caseId: OTHER_CASE_ID, createdAt: '2026-03-01T00:00:00.000Z', status: 'CLOSED', closedAt: '2026-03-01T05:00:00.000Z' }));
+    await plant.case(
+      aCase({ caseId: OTHER_CASE_ID, createdAt: '2026-03-01T00:00:00.000Z', status: 'CLOSED', closedAt: '2026-03-01T05:00:00.000Z' }),
+    );
     await plant.case(aCase());
 
     // When
@@ -123,7 +125,9 @@ describe('listCaseSummaries', () => {
 describe('getCaseView', () => {
   it('shows the whole case to its readers: URLs with their assignment, orders with their URLs, reviews, appeals, timeline', async () => {
     // Given a case under post-review with its orders, a review with a recusal and a vote, and an appeal
-    await plant.case(aCase({ status: 'UNDER_POST_REVIEW', approvals: [approvedBy('staff-lee')], ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+    await plant.case(
+      aCase({ status: 'UNDER_POST_REVIEW', approvals: [approvedBy('staff-lee')], ordersIssuedAt: '2026-03-02T01:00:00.000Z' }),
+    );
     await writeUrls(CASE_ID, CASE_URLS);
     await plant.order(anOrder());
     await plant.order(anOrder({ operatorId: 'op-social' }));
@@ -151,8 +155,18 @@ describe('getCaseView', () => {
       { at: VOTE_AT, actor: 'member-1', action: 'VOTE_CAST' },
       { at: '2026-03-10T00:00:00.000Z', actor: 'system', action: 'APPEAL_FILED' },
     ]);
-    expect(view.urls).toContainEqual({ url: 'https://unknown.example/x', host: 'unknown.example', operatorId: null, assignment: 'UNASSIGNED' });
-    expect(view.urls).toContainEqual({ url: 'https://social.example/p/9', host: 'social.example', operatorId: 'op-social', assignment: 'ASSIGNED' });
+    expect(view.urls).toContainEqual({
+      url: 'https://unknown.example/x',
+      host: 'unknown.example',
+      operatorId: null,
+      assignment: 'UNASSIGNED',
+    });
+    expect(view.urls).toContainEqual({
+      url: 'https://social.example/p/9',
+      host: 'social.example',
+      operatorId: 'op-social',
+      assignment: 'ASSIGNED',
+    });
     expect(view.orders.find((order) => order.orderId === SOCIAL_ORDER_ID)?.urls).toEqual(['https://social.example/p/9']);
     expect(view.reviews).toHaveLength(1);
     expect(view.reviews[0]).toMatchObject({
@@ -208,7 +222,11 @@ describe('getCaseAudit', () => {
 
   it.each([
     ['an event was changed', (stream: string) => tamper.change(stream, 2), 'event 2 was changed after it was recorded'],
-    ['an event in the middle was removed', (stream: string) => tamper.remove(stream, 2), 'expected event 2 here, found 3: an event was removed, inserted or moved'],
+    [
+      'an event in the middle was removed',
+      (stream: string) => tamper.remove(stream, 2),
+      'expected event 2 here, found 3: an event was removed, inserted or moved',
+    ],
     ['the last event was cut off', (stream: string) => tamper.remove(stream, 3), 'the chain should reach event 3, but it ends at 2'],
   ])('answers verified false, and why, when %s', async (_, damage, problem) => {
     // Given
@@ -353,7 +371,9 @@ describe('listDeadlineBoard', () => {
     // Given
     await plant.operator(anOperator());
     await plant.order(anOrder({ complianceStatus: 'COMPLIED', status: 'COMPLIED' }));
-    await plant.order(anOrder({ caseId: OTHER_CASE_ID, complianceStatus: 'COMPLIED', status: 'COMPLIED', issuedAt: '2026-01-01T00:00:00.000Z' }));
+    await plant.order(
+      anOrder({ caseId: OTHER_CASE_ID, complianceStatus: 'COMPLIED', status: 'COMPLIED', issuedAt: '2026-01-01T00:00:00.000Z' }),
+    );
 
     // When
     const board = await listDeadlineBoard(1);
@@ -375,7 +395,14 @@ describe('listCommitteeReviews', () => {
     const [theirs] = await listCommitteeReviews(member('member-2'));
 
     // Then
-    expect(mine).toMatchObject({ reviewId: POST_REVIEW_ID, kind: 'POST_REVIEW', status: 'OPEN', votesCast: 1, myVote: 'REVOKE', canVote: false });
+    expect(mine).toMatchObject({
+      reviewId: POST_REVIEW_ID,
+      kind: 'POST_REVIEW',
+      status: 'OPEN',
+      votesCast: 1,
+      myVote: 'REVOKE',
+      canVote: false,
+    });
     expect(theirs).toMatchObject({ votesCast: 1, canVote: true, recused: false });
     expect(theirs).not.toHaveProperty('myVote');
     expect(JSON.stringify(theirs)).not.toContain('private reason');
@@ -384,7 +411,9 @@ describe('listCommitteeReviews', () => {
   it('filters by status and shows the outcome of closed reviews', async () => {
     // Given
     await plant.review(aReview());
-    await plant.review(aReview({ reviewId: `R${OTHER_CASE_ID.slice(1)}-POST`, caseId: OTHER_CASE_ID, status: 'CLOSED', outcome: 'REVOKED' }));
+    await plant.review(
+      aReview({ reviewId: `R${OTHER_CASE_ID.slice(1)}-POST`, caseId: OTHER_CASE_ID, status: 'CLOSED', outcome: 'REVOKED' }),
+    );
 
     // When
     const closed = await listCommitteeReviews(member('member-1'), { status: 'CLOSED' });

@@ -52,7 +52,8 @@ beforeEach(async () => {
   await world.reset();
 });
 
-const givenCase = (change: Partial<CaseRecord> = {}) => plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-03-02T01:00:00.000Z', ...change }));
+const givenCase = (change: Partial<CaseRecord> = {}) =>
+  plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-03-02T01:00:00.000Z', ...change }));
 const givenOrder = (change: Partial<OrderRecord> = {}) => plant.order(anOrder(change));
 /** A case under post-review (filed by staff-kim, approved by staff-lee) and its review. */
 async function givenReview(change: Partial<ReviewRecord> = {}): Promise<void> {
@@ -65,9 +66,24 @@ describe('StoreTaskToken closes the race between a person and the wait', () => {
   it.each([
     ['APPROVAL', 'approved before the wait', () => givenCase({ ordersIssuedAt: NOW }), { decision: 'APPROVED' }],
     ['APPROVAL', 'rejected before the wait', () => givenCase({ status: 'REJECTED', ordersIssuedAt: undefined }), { decision: 'REJECTED' }],
-    [`COMPLIANCE#${WEBHARD_ORDER_ID}`, 'complied', () => givenOrder({ complianceStatus: 'COMPLIED', status: 'COMPLIED' }), { outcome: 'COMPLIED' }],
-    [`COMPLIANCE#${WEBHARD_ORDER_ID}`, 'lifted', () => givenOrder({ decisionStatus: 'REVOKED', status: 'REVOKED' }), { outcome: 'REVOKED' }],
-    [REVIEW_WAIT, 'closed early', () => givenReview({ status: 'CLOSED', outcome: 'CONFIRMED', closedAt: NOW }), { decided: true, outcome: 'CONFIRMED' }],
+    [
+      `COMPLIANCE#${WEBHARD_ORDER_ID}`,
+      'complied',
+      () => givenOrder({ complianceStatus: 'COMPLIED', status: 'COMPLIED' }),
+      { outcome: 'COMPLIED' },
+    ],
+    [
+      `COMPLIANCE#${WEBHARD_ORDER_ID}`,
+      'lifted',
+      () => givenOrder({ decisionStatus: 'REVOKED', status: 'REVOKED' }),
+      { outcome: 'REVOKED' },
+    ],
+    [
+      REVIEW_WAIT,
+      'closed early',
+      () => givenReview({ status: 'CLOSED', outcome: 'CONFIRMED', closedAt: NOW }),
+      { decided: true, outcome: 'CONFIRMED' },
+    ],
   ])('%s %s: the token is stored and completed at once', async (purpose, _what, given, output) => {
     // Given the act happened before the wait began
     await given();
@@ -226,7 +242,12 @@ describe('votes', () => {
     await givenLiveWait(world, CASE_ID, REVIEW_WAIT, 'review-token', NOW);
 
     // When
-    const { review } = await decideEscalatedReview(staff('staff-park'), POST_REVIEW_ID, { decision: 'REVOKE', reason: 'not illegal after all' }, NOW);
+    const { review } = await decideEscalatedReview(
+      staff('staff-park'),
+      POST_REVIEW_ID,
+      { decision: 'REVOKE', reason: 'not illegal after all' },
+      NOW,
+    );
 
     // Then
     expect(review).toMatchObject({ status: 'CLOSED', outcome: 'REVOKED', outcomeReason: 'STAFF_DECISION', closedAt: NOW });
@@ -263,13 +284,21 @@ describe('a review at its deadline', () => {
     // Then
     expect(answer).toEqual({ decided: false, outcome: null, secondsToClose: 7 * 86_400 });
     expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'OPEN', extended: true, closesAt: '2026-03-12T00:00:00.000Z' });
-    expect((await listOpenReviews()).map((review) => [review.reviewId, review.closesAt])).toEqual([[POST_REVIEW_ID, '2026-03-12T00:00:00.000Z']]);
-    expect((await chainOfCase(CASE_ID)).at(-1)).toMatchObject({ action: 'REVIEW_EXTENDED', details: { closesAt: '2026-03-12T00:00:00.000Z' } });
+    expect((await listOpenReviews()).map((review) => [review.reviewId, review.closesAt])).toEqual([
+      [POST_REVIEW_ID, '2026-03-12T00:00:00.000Z'],
+    ]);
+    expect((await chainOfCase(CASE_ID)).at(-1)).toMatchObject({
+      action: 'REVIEW_EXTENDED',
+      details: { closesAt: '2026-03-12T00:00:00.000Z' },
+    });
   });
 
   it('decides a review with a quorum at its deadline', async () => {
     // Given two REVOKE votes and an abstention of five
-    await givenReview({ closesAt: NOW, votes: { 'member-1': ballot('REVOKE'), 'member-2': ballot('REVOKE'), 'member-3': ballot('ABSTAIN') } });
+    await givenReview({
+      closesAt: NOW,
+      votes: { 'member-1': ballot('REVOKE'), 'member-2': ballot('REVOKE'), 'member-3': ballot('ABSTAIN') },
+    });
 
     // When
     const answer = await closeReviewAtDeadline(POST_REVIEW_ID, NOW);
@@ -294,7 +323,9 @@ describe('a review at its deadline', () => {
     expect(await listOpenReviews()).toEqual([]);
     expect(mailsTo(STAFF_EMAILS)).toHaveLength(1);
     expect(world.mails[0]?.subject).toContain(POST_REVIEW_ID);
-    expect((await getCase(CASE_ID))?.staffAlerts).toMatchObject([{ eventKey: `review-escalated:${POST_REVIEW_ID}`, messageId: 'message-1' }]);
+    expect((await getCase(CASE_ID))?.staffAlerts).toMatchObject([
+      { eventKey: `review-escalated:${POST_REVIEW_ID}`, messageId: 'message-1' },
+    ]);
     expect((await actionsOf(CASE_ID)).slice(2)).toEqual(['REVIEW_ESCALATED', 'STAFF_ALERTED']);
   });
 
@@ -535,7 +566,11 @@ describe('case steps', () => {
     [
       'Lambda JSON cause',
       'Error',
-      JSON.stringify({ errorType: 'Error', errorMessage: 'cannot fetch https://victim.example/v/1 for jane@victim.example', trace: ['at x'] }),
+      JSON.stringify({
+        errorType: 'Error',
+        errorMessage: 'cannot fetch https://victim.example/v/1 for jane@victim.example',
+        trace: ['at x'],
+      }),
       'Error: cannot fetch [url] for [e-mail]',
     ],
     ['plain cause', 'States.Timeout', 'Task timed out after 60 seconds', 'Task timed out after 60 seconds'],

@@ -37,7 +37,13 @@ async function uiSourceFiles(): Promise<string[]> {
 function textOf(file: string): string {
   const source = readFileSync(path.join(ROOT, file), 'utf8');
   if (file.endsWith('.css')) return [...source.matchAll(/content:\s*(['"])(.*?)\1/g)].map((match) => match[2]).join('');
-  const parsed = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, false, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const parsed = ts.createSourceFile(
+    file,
+    source,
+    ts.ScriptTarget.Latest,
+    false,
+    file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const texts: string[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node) || ts.isJsxText(node)) texts.push(node.text);

@@ -42,7 +42,10 @@ describe('config.json', () => {
 
 describe('roles from the token', () => {
   it.each([
-    [['staff', 'committee'], ['staff', 'committee']],
+    [
+      ['staff', 'committee'],
+      ['staff', 'committee'],
+    ],
     ['["operator"]', ['operator']],
     ['[staff auditor]', ['staff', 'auditor']],
     [['admin', 'reporter'], ['reporter']],
@@ -53,7 +56,13 @@ describe('roles from the token', () => {
 
   it('reads the user, the operator and the expiry, including non-ASCII claims', () => {
     const session = sessionFromToken(
-      token({ 'cognito:username': 'op-webhard', 'cognito:groups': ['operator'], 'custom:operatorId': 'op-webhard', exp: 10, name: '웹하드' }),
+      token({
+        'cognito:username': 'op-webhard',
+        'cognito:groups': ['operator'],
+        'custom:operatorId': 'op-webhard',
+        exp: 10,
+        name: '웹하드',
+      }),
     );
     expect(session).toMatchObject({ userId: 'op-webhard', roles: ['operator'], operatorId: 'op-webhard', expiresAt: 10 });
     expect(decodeJwtPayload(session.token).name).toBe('웹하드');
@@ -110,7 +119,13 @@ describe('the workflow drawing', () => {
 
 describe('review answers', () => {
   it('keeps an open vote secret and shows the counts once closed', () => {
-    const open = normalizeReview({ reviewId: 'R1-POST', status: 'OPEN', votesCast: 2, eligibleMembers: ['a', 'b', 'c'], myVote: 'CONFIRM' });
+    const open = normalizeReview({
+      reviewId: 'R1-POST',
+      status: 'OPEN',
+      votesCast: 2,
+      eligibleMembers: ['a', 'b', 'c'],
+      myVote: 'CONFIRM',
+    });
     const closed = normalizeReview({ reviewId: 'R1-POST', status: 'CLOSED', votesCast: 3, confirm: 2, revoke: 1, abstain: 0 });
     expect([open.tally, open.myVote, open.votesCast]).toEqual([undefined, 'CONFIRM', 2]);
     expect(closed.tally).toEqual({ CONFIRM: 2, REVOKE: 1, ABSTAIN: 0 });

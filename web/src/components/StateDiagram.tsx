@@ -7,7 +7,10 @@ import type { CaseStatus, ComplianceStatus } from '../../../shared/domain/model'
 import type { CaseDetail } from '../api';
 import { useT } from '../i18n';
 
-type AslStates = Record<string, { Branches?: { States: AslStates }[]; ItemProcessor?: { States: AslStates }; Iterator?: { States: AslStates } }>;
+type AslStates = Record<
+  string,
+  { Branches?: { States: AslStates }[]; ItemProcessor?: { States: AslStates }; Iterator?: { States: AslStates } }
+>;
 
 // A glob, not an import: the build must not fail while the definition is still being written.
 const definitions = import.meta.glob<{ States?: AslStates }>('../../../statemachines/case-workflow.asl.json', {
@@ -121,7 +124,10 @@ export function StateDiagram({ detail }: { detail: CaseDetail }) {
         {opening.map((name) => (
           <Node key={name} name={name} current={name === top} done={past(name)} />
         ))}
-        <li class={`sm-tracks${top === 'Tracks' ? ' current' : ''}${past('Tracks') ? ' done' : ''}`} aria-current={top === 'Tracks' ? 'step' : undefined}>
+        <li
+          class={`sm-tracks${top === 'Tracks' ? ' current' : ''}${past('Tracks') ? ' done' : ''}`}
+          aria-current={top === 'Tracks' ? 'step' : undefined}
+        >
           <span class="sm-name">Tracks</span>
           <div class="sm-branches">
             <div class="sm-branch">
@@ -137,7 +143,9 @@ export function StateDiagram({ detail }: { detail: CaseDetail }) {
         {closing.map((name) => (
           <Node key={name} name={name} current={name === top} done={past(name)} />
         ))}
-        {(status === 'REJECTED' || status === 'FAILED') && <Node name={status === 'REJECTED' ? 'CaseRejected' : 'RecordFailure'} current done={false} />}
+        {(status === 'REJECTED' || status === 'FAILED') && (
+          <Node name={status === 'REJECTED' ? 'CaseRejected' : 'RecordFailure'} current done={false} />
+        )}
       </ol>
     </figure>
   );

@@ -68,7 +68,11 @@ const TONE: Record<string, string> = {
 
 export function Badge({ value }: { value: string }) {
   const { v } = useT();
-  return <span class={`badge ${TONE[value] ?? ''}`} data-status={value}>{v(value)}</span>;
+  return (
+    <span class={`badge ${TONE[value] ?? ''}`} data-status={value}>
+      {v(value)}
+    </span>
+  );
 }
 
 export function ErrorNote({ error }: { error: unknown }) {
@@ -90,7 +94,9 @@ export function Loaded<T>({ resource, children }: { resource: Resource<T>; child
     return (
       <div>
         <ErrorNote error={resource.error} />
-        <button type="button" onClick={resource.reload}>{t('retry')}</button>
+        <button type="button" onClick={resource.reload}>
+          {t('retry')}
+        </button>
       </div>
     );
   }
@@ -114,7 +120,11 @@ export function Field({
     <div class={`field${error ? ' invalid' : ''}`}>
       <label for={id}>{label}</label>
       {children}
-      {hint && <small id={`${id}-hint`} class="hint">{hint}</small>}
+      {hint && (
+        <small id={`${id}-hint`} class="hint">
+          {hint}
+        </small>
+      )}
       {error && (
         <small id={`${id}-error`} class="field-error" role="alert">
           {error}
@@ -138,7 +148,9 @@ export function FineView({ fine }: { fine: Fine }) {
   const { t, lang } = useT();
   return (
     <table class="fine">
-      <caption>{t('fine')} · {fine.policyId}</caption>
+      <caption>
+        {t('fine')} · {fine.policyId}
+      </caption>
       <tbody>
         {fine.breakdown.map((line) => (
           <tr key={line.item}>
@@ -150,7 +162,9 @@ export function FineView({ fine }: { fine: Fine }) {
       <tfoot>
         <tr>
           <th scope="row">{t('total')}</th>
-          <td class="num"><strong>{money(fine.amount, fine.currency, lang)}</strong></td>
+          <td class="num">
+            <strong>{money(fine.amount, fine.currency, lang)}</strong>
+          </td>
         </tr>
       </tfoot>
     </table>

@@ -22,7 +22,9 @@ export function CasesPage() {
           <select id="status-filter" value={status} onChange={(e) => setStatus(e.currentTarget.value as CaseStatus | '')}>
             <option value="">{t('allStatuses')}</option>
             {CASE_STATUSES.map((s) => (
-              <option key={s} value={s}>{v(s)}</option>
+              <option key={s} value={s}>
+                {v(s)}
+              </option>
             ))}
           </select>
         </div>
@@ -48,7 +50,9 @@ export function CasesPage() {
                   .map((c) => (
                     <tr key={c.caseId}>
                       <td data-label={t('colCase')}>
-                        <a href={href(`/cases/${c.caseId}`)} class="mono">{c.caseId}</a>
+                        <a href={href(`/cases/${c.caseId}`)} class="mono">
+                          {c.caseId}
+                        </a>
                       </td>
                       <td data-label={t('category')}>{v(c.category)}</td>
                       <td data-label={t('status')}>
@@ -73,15 +77,18 @@ export function CasePage({ caseId }: { caseId: string }) {
   const { api, session } = useApp();
   const seesAudit = session.roles.includes('staff') || session.roles.includes('auditor');
   const detail = useResource(() => api.caseDetail(caseId), [api, caseId], 15_000);
-  const audit = useResource<AuditChain | null>(() => (seesAudit ? api.audit(caseId) : Promise.resolve(null)), [api, caseId, seesAudit], 15_000);
+  const audit = useResource<AuditChain | null>(
+    () => (seesAudit ? api.audit(caseId) : Promise.resolve(null)),
+    [api, caseId, seesAudit],
+    15_000,
+  );
   return (
     <Loaded resource={detail}>
       {(c) => (
         <div class="case">
           <div class="title-row">
             <h1>
-              {t('caseTitle')}{' '}
-              <span class="mono">{c.caseId}</span>
+              {t('caseTitle')} <span class="mono">{c.caseId}</span>
             </h1>
             <Badge value={c.status} />
           </div>
@@ -214,7 +221,9 @@ function OrderCard({ order }: { order: CaseOrder }) {
       <p class="badges">
         <Badge value={order.status} />
         {order.complianceStatus && order.complianceStatus !== order.status && <Badge value={order.complianceStatus} />}
-        {order.decisionStatus && order.decisionStatus !== 'PENDING' && order.decisionStatus !== order.status && <Badge value={order.decisionStatus} />}
+        {order.decisionStatus && order.decisionStatus !== 'PENDING' && order.decisionStatus !== order.status && (
+          <Badge value={order.decisionStatus} />
+        )}
         {order.action && <span class="meta">{v(order.action)}</span>}
       </p>
       <dl class="facts">

@@ -28,7 +28,9 @@ export function ReviewsPage() {
     <section>
       <div class="title-row">
         <h1>{t('reviewsTitle')}</h1>
-        <button type="button" onClick={data.reload}>{t('refresh')}</button>
+        <button type="button" onClick={data.reload}>
+          {t('refresh')}
+        </button>
       </div>
       <Loaded resource={data}>
         {({ reviews, cases }) => {
@@ -50,8 +52,10 @@ export function ReviewsPage() {
                     <ul class="rows">
                       {closed.map((r) => (
                         <li key={r.reviewId}>
-                          <a href={href(`/committee/reviews/${r.reviewId}`)} class="mono">{r.reviewId}</a> · {v(r.kind)} ·{' '}
-                          <Badge value={r.status} /> {r.outcome && <Badge value={r.outcome} />}
+                          <a href={href(`/committee/reviews/${r.reviewId}`)} class="mono">
+                            {r.reviewId}
+                          </a>{' '}
+                          · {v(r.kind)} · <Badge value={r.status} /> {r.outcome && <Badge value={r.outcome} />}
                         </li>
                       ))}
                     </ul>
@@ -133,7 +137,9 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
               }}
             >
               {kinds.map((k) => (
-                <option key={k} value={k}>{v(k)}</option>
+                <option key={k} value={k}>
+                  {v(k)}
+                </option>
               ))}
             </select>
           </div>
@@ -172,14 +178,18 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
                   {t('closesAt')}: <DateTime iso={review.closesAt} /> · <Countdown deadline={review.closesAt} />
                 </p>
                 <ReviewTally review={review} />
-                <p class="meta">{review.recused ? t('recused') : review.myVote ? t('myVote', { vote: v(review.myVote) }) : t('notVoted')}</p>
+                <p class="meta">
+                  {review.recused ? t('recused') : review.myVote ? t('myVote', { vote: v(review.myVote) }) : t('notVoted')}
+                </p>
               </div>
             </li>
           );
         })}
       </ul>
       <div class="batch-bar">
-        <p aria-live="polite"><strong>{t('batchSelected', { count: chosen.length })}</strong></p>
+        <p aria-live="polite">
+          <strong>{t('batchSelected', { count: chosen.length })}</strong>
+        </p>
         {chosen.length > 0 && (
           <>
             <fieldset class="choices">
@@ -241,15 +251,7 @@ export function ReviewPage({ reviewId }: { reviewId: string }) {
   );
 }
 
-function ReviewDetail({
-  review,
-  detail,
-  onChange,
-}: {
-  review: ReviewView;
-  detail: CaseDetail;
-  onChange: () => void;
-}) {
+function ReviewDetail({ review, detail, onChange }: { review: ReviewView; detail: CaseDetail; onChange: () => void }) {
   const { t, v } = useT();
   const { session } = useApp();
   const orders = detail.orders.filter((o) => review.orderIds.length === 0 || review.orderIds.includes(o.orderId));
@@ -285,7 +287,10 @@ function ReviewDetail({
         <dl class="facts">
           <dt>{t('colCase')}</dt>
           <dd>
-            <a href={href(`/cases/${detail.caseId}`)} class="mono">{detail.caseId}</a> · <Badge value={detail.status} />
+            <a href={href(`/cases/${detail.caseId}`)} class="mono">
+              {detail.caseId}
+            </a>{' '}
+            · <Badge value={detail.status} />
           </dd>
           <dt>{t('category')}</dt>
           <dd>{v(detail.category)}</dd>
@@ -325,7 +330,9 @@ function ReviewDetail({
           {detail.urls
             .filter((u) => orders.length === 0 || orders.some((o) => o.operatorId === u.operatorId))
             .map((u) => (
-              <li key={u.url} class="mono">{u.url}</li>
+              <li key={u.url} class="mono">
+                {u.url}
+              </li>
             ))}
         </ul>
       </Section>
@@ -419,7 +426,12 @@ function RecusalForm({ review, onDone }: { review: ReviewView; onDone: () => voi
       <summary>{t('recuse')}</summary>
       <form onSubmit={submit} noValidate>
         <Field id="recusal-reason" label={t('recusalReason')} error={fieldError}>
-          <input {...described('recusal-reason', fieldError)} maxLength={2000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+          <input
+            {...described('recusal-reason', fieldError)}
+            maxLength={2000}
+            value={reason}
+            onInput={(e) => setReason(e.currentTarget.value)}
+          />
         </Field>
         <button type="submit" disabled={busy}>
           {t('recuse')}

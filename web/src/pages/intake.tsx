@@ -31,7 +31,10 @@ function fieldOf(path: readonly PropertyKey[]): FieldName | null {
 }
 
 function pathOf(field: string): (string | number)[] {
-  return field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  return field
+    .split(/[.[\]]+/)
+    .filter(Boolean)
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
 export function IntakePage() {
@@ -55,7 +58,10 @@ export function IntakePage() {
   // One key per filled form: a double click or a retry after a lost answer files one case.
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
 
-  const lines = form.urls.split('\n').map((line, index) => ({ url: line.trim(), line: index + 1 })).filter((l) => l.url);
+  const lines = form.urls
+    .split('\n')
+    .map((line, index) => ({ url: line.trim(), line: index + 1 }))
+    .filter((l) => l.url);
   const set = <K extends keyof Form>(key: K, value: Form[K]): void => setForm((f) => ({ ...f, [key]: value }));
 
   const explain = (path: readonly PropertyKey[], message: string): [FieldName, string] | null => {
@@ -122,7 +128,11 @@ export function IntakePage() {
           {t('filed', { caseId: filed })} {isStaff && <a href={href(`/cases/${filed}`)}>{t('openCase')}</a>}
         </p>
       )}
-      {Object.keys(errors).length > 0 && <p class="error" role="alert">{t('fixErrors')}</p>}
+      {Object.keys(errors).length > 0 && (
+        <p class="error" role="alert">
+          {t('fixErrors')}
+        </p>
+      )}
       <ErrorNote error={failure} />
       <form onSubmit={submit} noValidate>
         <Field id="urls" label={t('fieldUrls')} error={errors.urls} hint={t('fieldUrlsHint')}>
@@ -137,10 +147,16 @@ export function IntakePage() {
         </Field>
         <div class="row">
           <Field id="category" label={t('fieldCategory')} error={errors.category}>
-            <select {...described('category', errors.category)} value={form.category} onChange={(e) => set('category', e.currentTarget.value)}>
+            <select
+              {...described('category', errors.category)}
+              value={form.category}
+              onChange={(e) => set('category', e.currentTarget.value)}
+            >
               <option value="">{t('chooseOne')}</option>
               {CATEGORIES.map((c) => (
-                <option key={c} value={c}>{v(c)}</option>
+                <option key={c} value={c}>
+                  {v(c)}
+                </option>
               ))}
             </select>
           </Field>
@@ -152,20 +168,33 @@ export function IntakePage() {
             >
               <option value="">{t('chooseOne')}</option>
               {REPORTER_KINDS.map((k) => (
-                <option key={k} value={k}>{v(k)}</option>
+                <option key={k} value={k}>
+                  {v(k)}
+                </option>
               ))}
             </select>
           </Field>
         </div>
         <Field id="reporterRef" label={t('fieldReporterRef')} error={errors.reporterRef}>
-          <input {...described('reporterRef', errors.reporterRef)} value={form.reporterRef} autocomplete="off" onInput={(e) => set('reporterRef', e.currentTarget.value)} />
+          <input
+            {...described('reporterRef', errors.reporterRef)}
+            value={form.reporterRef}
+            autocomplete="off"
+            onInput={(e) => set('reporterRef', e.currentTarget.value)}
+          />
         </Field>
         <div class="field check">
           <input id="consent" type="checkbox" checked={form.consent} onChange={(e) => set('consent', e.currentTarget.checked)} />
           <label for="consent">{t('fieldConsent')}</label>
         </div>
         <Field id="summary" label={t('fieldSummary')} error={errors.summary}>
-          <textarea {...described('summary', errors.summary)} rows={3} maxLength={2000} value={form.summary} onInput={(e) => set('summary', e.currentTarget.value)} />
+          <textarea
+            {...described('summary', errors.summary)}
+            rows={3}
+            maxLength={2000}
+            value={form.summary}
+            onInput={(e) => set('summary', e.currentTarget.value)}
+          />
         </Field>
         <Field id="contentSha256" label={t('fieldSha')} error={errors.contentSha256}>
           <input

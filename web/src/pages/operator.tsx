@@ -17,7 +17,9 @@ export function OperatorOrdersPage() {
     <section>
       <div class="title-row">
         <h1>{t('ordersTitle')}</h1>
-        <button type="button" onClick={orders.reload}>{t('refresh')}</button>
+        <button type="button" onClick={orders.reload}>
+          {t('refresh')}
+        </button>
       </div>
       <Loaded resource={orders}>
         {(list) => {
@@ -59,7 +61,9 @@ function FineSummary({ orders }: { orders: OperatorOrder[] }) {
         {orders.map((o) => (
           <tr key={o.orderId}>
             <th scope="row">
-              <a href={href(`/operator/orders/${o.orderId}`)} class="mono">{o.orderId}</a>
+              <a href={href(`/operator/orders/${o.orderId}`)} class="mono">
+                {o.orderId}
+              </a>
             </th>
             <td class="num">{money(o.fine!.amount, o.fine!.currency, lang)}</td>
           </tr>
@@ -127,7 +131,10 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
   return (
     <article class={`card${compliance === 'OVERDUE' ? ' overdue' : ''}`} data-order={order.orderId} aria-labelledby={`h-${order.orderId}`}>
       <Heading id={`h-${order.orderId}`} class="order-title">
-        {t('orderTitle')} <a href={href(`/operator/orders/${order.orderId}`)} class="mono">{order.orderId}</a>
+        {t('orderTitle')}{' '}
+        <a href={href(`/operator/orders/${order.orderId}`)} class="mono">
+          {order.orderId}
+        </a>
       </Heading>
       <p class="badges">
         <Badge value={order.status} />
@@ -168,11 +175,17 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
         <summary>{t('urlCount', { count: order.urls.length })}</summary>
         <ul class="urls">
           {order.urls.map((url) => (
-            <li key={url} class="mono">{url}</li>
+            <li key={url} class="mono">
+              {url}
+            </li>
           ))}
         </ul>
       </details>
-      {message && <p class="success" role="status">{message}</p>}
+      {message && (
+        <p class="success" role="status">
+          {message}
+        </p>
+      )}
       <ErrorNote error={error} />
       {compliance === 'ISSUED' && (
         <button
@@ -185,7 +198,12 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
         </button>
       )}
       {open && <ComplianceForm order={order} busy={busy} act={act} />}
-      {order.appealDeadline && (appealOpen ? <AppealForm order={order} busy={busy} act={act} /> : !open && order.status === 'CONFIRMED' && <p class="meta">{t('appealClosed')}</p>)}
+      {order.appealDeadline &&
+        (appealOpen ? (
+          <AppealForm order={order} busy={busy} act={act} />
+        ) : (
+          !open && order.status === 'CONFIRMED' && <p class="meta">{t('appealClosed')}</p>
+        ))}
       {order.fine && <FineView fine={order.fine} />}
     </article>
   );
@@ -261,7 +279,13 @@ function AppealForm({ order, busy, act }: ActProps) {
         <DateTime iso={order.appealDeadline} legal /> · <Countdown deadline={order.appealDeadline!} />
       </p>
       <Field id={id} label={t('appealGrounds')} error={fieldError}>
-        <textarea {...described(id, fieldError)} rows={3} maxLength={5000} value={grounds} onInput={(e) => setGrounds(e.currentTarget.value)} />
+        <textarea
+          {...described(id, fieldError)}
+          rows={3}
+          maxLength={5000}
+          value={grounds}
+          onInput={(e) => setGrounds(e.currentTarget.value)}
+        />
       </Field>
       <button type="submit" disabled={busy}>
         {t('appeal')}

@@ -19,7 +19,9 @@ export function ReportsPage() {
     <section>
       <div class="title-row">
         <h1>{t('reportsTitle')}</h1>
-        <a href={href('/intake')} class="button">{t('navIntake')}</a>
+        <a href={href('/intake')} class="button">
+          {t('navIntake')}
+        </a>
       </div>
       <Loaded resource={reports}>
         {(list) =>
@@ -42,7 +44,9 @@ export function ReportsPage() {
                       <summary>{t('urlCount', { count: r.urls.length })}</summary>
                       <ul class="urls">
                         {r.urls.map((u) => (
-                          <li key={u} class="mono">{u}</li>
+                          <li key={u} class="mono">
+                            {u}
+                          </li>
                         ))}
                       </ul>
                     </details>

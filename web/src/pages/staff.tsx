@@ -22,7 +22,9 @@ export function ApprovalsPage() {
     <section>
       <div class="title-row">
         <h1>{t('approvalsTitle')}</h1>
-        <button type="button" onClick={queue.reload}>{t('refresh')}</button>
+        <button type="button" onClick={queue.reload}>
+          {t('refresh')}
+        </button>
       </div>
       <Loaded resource={queue}>
         {(cases) =>
@@ -76,7 +78,9 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
   return (
     <article class="card" aria-labelledby={`h-${detail.caseId}`} data-case={detail.caseId}>
       <h2 id={`h-${detail.caseId}`}>
-        <a href={href(`/cases/${detail.caseId}`)} class="mono">{detail.caseId}</a>
+        <a href={href(`/cases/${detail.caseId}`)} class="mono">
+          {detail.caseId}
+        </a>
       </h2>
       <p class="meta">
         <Badge value={detail.category} /> · {t('filedBy', { user: detail.createdBy ?? '?' })} · <DateTime iso={detail.createdAt} />
@@ -109,9 +113,7 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
             ))}
           </ul>
         )}
-        {approvals.length < need && (
-          <p class="meta">{t('needsDifferent', { count: need - approvals.length, who: excluded.join(', ') })}</p>
-        )}
+        {approvals.length < need && <p class="meta">{t('needsDifferent', { count: need - approvals.length, who: excluded.join(', ') })}</p>}
       </div>
       {iFiled && <p class="note">{t('youFiled')}</p>}
       {!iFiled && iApproved && <p class="note">{t('youApproved')}</p>}
@@ -162,7 +164,9 @@ export function DeadlinesPage() {
     <section>
       <div class="title-row">
         <h1>{t('deadlinesTitle')}</h1>
-        <button type="button" onClick={board.reload}>{t('refresh')}</button>
+        <button type="button" onClick={board.reload}>
+          {t('refresh')}
+        </button>
       </div>
       <Loaded resource={board}>
         {(orders) => {
@@ -208,7 +212,9 @@ function BoardTable({ orders, live }: { orders: BoardOrder[]; live: boolean }) {
             <tr key={order.orderId} class={overdue ? 'overdue' : ''} data-order={order.orderId} data-overdue={overdue ? 'true' : undefined}>
               <td data-label={t('colOperator')}>{order.operatorId}</td>
               <td data-label={t('colCase')}>
-                <a href={href(`/cases/${order.caseId}`)} class="mono" title={order.caseId}>{shortId(order.caseId)}</a>
+                <a href={href(`/cases/${order.caseId}`)} class="mono" title={order.caseId}>
+                  {shortId(order.caseId)}
+                </a>
               </td>
               <td data-label={t('colStatus')}>
                 <Badge value={order.complianceStatus ?? order.status} />

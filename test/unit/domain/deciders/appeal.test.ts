@@ -29,7 +29,9 @@ describe('appealDecider: FILE', () => {
     expect(followUps).toBeUndefined();
     expect(after).toEqual(appeal);
     // And filing it again answers null
-    expect(appealDecider.decide({ type: 'FILE', appeal: { ...appeal, grounds: 'other grounds, sent again' } }, after, ctx(LATER))).toBeNull();
+    expect(
+      appealDecider.decide({ type: 'FILE', appeal: { ...appeal, grounds: 'other grounds, sent again' } }, after, ctx(LATER)),
+    ).toBeNull();
   });
 
   it('refuses any other command on an appeal that does not exist, as a defect', () => {
@@ -69,7 +71,12 @@ describe('appealDecider: SETTLE', () => {
     // When the order's appeal outcome settles it
     const { event, after } = decided(appealDecider, { type: 'SETTLE', result }, appeal, ctx(NOW));
     // Then APPEAL_SETTLED with the result, and settling again (even otherwise) answers null
-    expect(event).toEqual({ action: 'APPEAL_SETTLED', at: NOW, actor: SYSTEM_ACTOR, details: { appealId: appeal.appealId, orderId: WEBHARD_ORDER_ID, result } });
+    expect(event).toEqual({
+      action: 'APPEAL_SETTLED',
+      at: NOW,
+      actor: SYSTEM_ACTOR,
+      details: { appealId: appeal.appealId, orderId: WEBHARD_ORDER_ID, result },
+    });
     expect(after).toEqual({ ...appeal, status: result });
     expect(appealDecider.decide({ type: 'SETTLE', result: result === 'UPHELD' ? 'OVERTURNED' : 'UPHELD' }, after, ctx(LATER))).toBeNull();
     expect(appealDecider.decide({ type: 'START_REVIEW', reviewId: APPEAL_REVIEW_ID }, after, ctx(LATER))).toBeNull();

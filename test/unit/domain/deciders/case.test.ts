@@ -71,9 +71,9 @@ describe('caseDecider: FILE', () => {
     const act = () => caseDecider.decide({ type: 'START_WORKFLOW' }, undefined, ctx(NOW));
     expect(act).toThrow(/No such case/);
     expect(act).not.toThrow(DomainError);
-    expect(() => caseDecider.evolve(undefined, { action: 'WORKFLOW_STARTED', at: NOW, actor: SYSTEM_ACTOR, details: { procedure: 'x' } })).toThrow(
-      /No such case/,
-    );
+    expect(() =>
+      caseDecider.evolve(undefined, { action: 'WORKFLOW_STARTED', at: NOW, actor: SYSTEM_ACTOR, details: { procedure: 'x' } }),
+    ).toThrow(/No such case/);
   });
 });
 
@@ -153,10 +153,25 @@ describe('caseDecider: DECIDE_APPROVAL', () => {
     ['a committee member approving', {}, { userId: 'member-1', roles: ['committee'] }, ForbiddenError],
     ['an operator approving', {}, { userId: 'op-user', roles: ['operator'], operatorId: 'op-webhard' }, ForbiddenError],
     ['the same staff member approving twice', { approvals: approvedBy('staff-lee') }, LEE, ConflictError],
-    ['a staff member who rejected approving', { status: 'REJECTED', approvals: [{ by: 'staff-lee', at: NOW, decision: 'REJECT' }] }, LEE, ConflictError],
-    ['approving a case whose orders were issued', { status: 'ORDERS_ISSUED', approvals: approvedBy('staff-lee', 'staff-choi'), ordersIssuedAt: NOW }, PARK, ConflictError],
+    [
+      'a staff member who rejected approving',
+      { status: 'REJECTED', approvals: [{ by: 'staff-lee', at: NOW, decision: 'REJECT' }] },
+      LEE,
+      ConflictError,
+    ],
+    [
+      'approving a case whose orders were issued',
+      { status: 'ORDERS_ISSUED', approvals: approvedBy('staff-lee', 'staff-choi'), ordersIssuedAt: NOW },
+      PARK,
+      ConflictError,
+    ],
     ['approving a rejected case', { status: 'REJECTED' }, PARK, ConflictError],
-    ['approving a vote-first case (the committee decides it)', { status: 'UNDER_PRIOR_REVIEW', procedure: 'vote-first' }, PARK, ConflictError],
+    [
+      'approving a vote-first case (the committee decides it)',
+      { status: 'UNDER_PRIOR_REVIEW', procedure: 'vote-first' },
+      PARK,
+      ConflictError,
+    ],
     ['approving a closed case', { status: 'CLOSED', closedAt: NOW }, PARK, ConflictError],
     ['the filer approving a decided case (already decided wins)', { status: 'ORDERS_ISSUED' }, KIM, ConflictError],
   ])('refuses %s', (_label, overrides, identity, ErrorClass) => {
@@ -209,7 +224,12 @@ describe('caseDecider: workflow milestones', () => {
       details: { approvalDeadlineAt: '2026-03-02T02:00:00.000Z', approvals: 1, needed: 2 },
     });
     expect(followUps).toEqual([
-      expect.objectContaining({ type: 'NOTIFY_STAFF', caseId: CASE_ID, eventKey: 'approval-sla', alert: expect.objectContaining({ subject: expect.stringContaining(CASE_ID) }) }),
+      expect.objectContaining({
+        type: 'NOTIFY_STAFF',
+        caseId: CASE_ID,
+        eventKey: 'approval-sla',
+        alert: expect.objectContaining({ subject: expect.stringContaining(CASE_ID) }),
+      }),
     ]);
     expectNoVictimData(event, secretsOf(record));
     expect(JSON.stringify(followUps)).not.toContain(record.summary);
@@ -218,9 +238,12 @@ describe('caseDecider: workflow milestones', () => {
     expect(caseDecider.decide({ type: 'MISS_APPROVAL_SLA' }, after, ctx(LATER))).toBeNull();
   });
 
-  it.each<CaseStatus>(['ORDERS_ISSUED', 'REJECTED', 'UNDER_PRIOR_REVIEW', 'CLOSED'])('answers null to a missed SLA once the case is %s', (status) => {
-    expect(caseDecider.decide({ type: 'MISS_APPROVAL_SLA' }, aCase({ status }), ctx(NOW))).toBeNull();
-  });
+  it.each<CaseStatus>(['ORDERS_ISSUED', 'REJECTED', 'UNDER_PRIOR_REVIEW', 'CLOSED'])(
+    'answers null to a missed SLA once the case is %s',
+    (status) => {
+      expect(caseDecider.decide({ type: 'MISS_APPROVAL_SLA' }, aCase({ status }), ctx(NOW))).toBeNull();
+    },
+  );
 
   it.each([
     [0, 0],
@@ -239,9 +262,19 @@ describe('caseDecider: workflow milestones', () => {
 
   it('records a staff alert once per event key, at the time it was sent', () => {
     const record = aCase();
-    const command: CaseCommand = { type: 'RECORD_STAFF_ALERT', eventKey: 'approval-sla', messageId: 'm-1', sentAt: '2026-03-02T02:00:01.000Z' };
+    const command: CaseCommand = {
+      type: 'RECORD_STAFF_ALERT',
+      eventKey: 'approval-sla',
+      messageId: 'm-1',
+      sentAt: '2026-03-02T02:00:01.000Z',
+    };
     const { event, after } = decided(caseDecider, command, record, ctx(LATER));
-    expect(event).toEqual({ action: 'STAFF_ALERTED', at: '2026-03-02T02:00:01.000Z', actor: SYSTEM_ACTOR, details: { eventKey: 'approval-sla', messageId: 'm-1' } });
+    expect(event).toEqual({
+      action: 'STAFF_ALERTED',
+      at: '2026-03-02T02:00:01.000Z',
+      actor: SYSTEM_ACTOR,
+      details: { eventKey: 'approval-sla', messageId: 'm-1' },
+    });
     expect(after.staffAlerts).toEqual([{ eventKey: 'approval-sla', messageId: 'm-1', sentAt: '2026-03-02T02:00:01.000Z' }]);
     expect(caseDecider.decide({ ...command, messageId: 'm-2' }, after, ctx(LATER))).toBeNull();
     // Another key is another alert
@@ -253,7 +286,14 @@ describe('caseDecider: workflow milestones', () => {
 describe('caseDecider: status moves', () => {
   type Move = [string, CaseStatus, CaseCommand, CaseEvent['action'], CaseStatus, Record<string, unknown>];
   const moves: Move[] = [
-    ['START_POST_REVIEW', 'ORDERS_ISSUED', { type: 'START_POST_REVIEW', reviewId: POST_REVIEW_ID }, 'POST_REVIEW_STARTED', 'UNDER_POST_REVIEW', { reviewId: POST_REVIEW_ID }],
+    [
+      'START_POST_REVIEW',
+      'ORDERS_ISSUED',
+      { type: 'START_POST_REVIEW', reviewId: POST_REVIEW_ID },
+      'POST_REVIEW_STARTED',
+      'UNDER_POST_REVIEW',
+      { reviewId: POST_REVIEW_ID },
+    ],
     [
       'APPLY_PRIOR_REVIEW CONFIRMED',
       'UNDER_PRIOR_REVIEW',
@@ -270,11 +310,46 @@ describe('caseDecider: status moves', () => {
       'REJECTED',
       { reviewId: 'R-PRIOR' },
     ],
-    ['APPLY_POST_REVIEW CONFIRMED', 'UNDER_POST_REVIEW', { type: 'APPLY_POST_REVIEW', reviewId: POST_REVIEW_ID, outcome: 'CONFIRMED' }, 'CASE_CONFIRMED', 'CONFIRMED', { reviewId: POST_REVIEW_ID }],
-    ['APPLY_POST_REVIEW REVOKED', 'UNDER_POST_REVIEW', { type: 'APPLY_POST_REVIEW', reviewId: POST_REVIEW_ID, outcome: 'REVOKED' }, 'CASE_REVOKED', 'REVOKED', { reviewId: POST_REVIEW_ID }],
-    ['OPEN_APPEAL_WINDOW after confirmation', 'CONFIRMED', { type: 'OPEN_APPEAL_WINDOW', closesAt: '2026-03-24T00:00:00.000Z' }, 'APPEAL_WINDOW_OPENED', 'APPEAL_WINDOW', { closesAt: '2026-03-24T00:00:00.000Z' }],
-    ['OPEN_APPEAL_WINDOW at issuance (vote-first)', 'ORDERS_ISSUED', { type: 'OPEN_APPEAL_WINDOW', closesAt: '2026-03-24T00:00:00.000Z' }, 'APPEAL_WINDOW_OPENED', 'APPEAL_WINDOW', { closesAt: '2026-03-24T00:00:00.000Z' }],
-    ['START_APPEAL_REVIEWS', 'APPEAL_WINDOW', { type: 'START_APPEAL_REVIEWS', appealIds: ['A1', 'A2'] }, 'APPEALS_UNDER_REVIEW', 'UNDER_APPEAL', { appealIds: ['A1', 'A2'] }],
+    [
+      'APPLY_POST_REVIEW CONFIRMED',
+      'UNDER_POST_REVIEW',
+      { type: 'APPLY_POST_REVIEW', reviewId: POST_REVIEW_ID, outcome: 'CONFIRMED' },
+      'CASE_CONFIRMED',
+      'CONFIRMED',
+      { reviewId: POST_REVIEW_ID },
+    ],
+    [
+      'APPLY_POST_REVIEW REVOKED',
+      'UNDER_POST_REVIEW',
+      { type: 'APPLY_POST_REVIEW', reviewId: POST_REVIEW_ID, outcome: 'REVOKED' },
+      'CASE_REVOKED',
+      'REVOKED',
+      { reviewId: POST_REVIEW_ID },
+    ],
+    [
+      'OPEN_APPEAL_WINDOW after confirmation',
+      'CONFIRMED',
+      { type: 'OPEN_APPEAL_WINDOW', closesAt: '2026-03-24T00:00:00.000Z' },
+      'APPEAL_WINDOW_OPENED',
+      'APPEAL_WINDOW',
+      { closesAt: '2026-03-24T00:00:00.000Z' },
+    ],
+    [
+      'OPEN_APPEAL_WINDOW at issuance (vote-first)',
+      'ORDERS_ISSUED',
+      { type: 'OPEN_APPEAL_WINDOW', closesAt: '2026-03-24T00:00:00.000Z' },
+      'APPEAL_WINDOW_OPENED',
+      'APPEAL_WINDOW',
+      { closesAt: '2026-03-24T00:00:00.000Z' },
+    ],
+    [
+      'START_APPEAL_REVIEWS',
+      'APPEAL_WINDOW',
+      { type: 'START_APPEAL_REVIEWS', appealIds: ['A1', 'A2'] },
+      'APPEALS_UNDER_REVIEW',
+      'UNDER_APPEAL',
+      { appealIds: ['A1', 'A2'] },
+    ],
   ];
 
   it.each(moves)('%s moves a case from %s', (_label, from, command, action, to, details) => {
@@ -292,22 +367,44 @@ describe('caseDecider: status moves', () => {
     expect(caseDecider.decide(command, after, ctx(LATER))).toBeNull();
   });
 
-  it.each(moves.map(([label, from, command]) => [label, from, command] as const))('%s is refused with CONFLICT from any status but %s and its target', (_label, from, command) => {
-    // Given a case in each other status that is not the move's target
-    const target = decided(caseDecider, command, aCase({ status: from }), ctx(NOW)).after.status;
-    const others = (['PENDING_APPROVAL', 'UNDER_PRIOR_REVIEW', 'ORDERS_ISSUED', 'UNDER_POST_REVIEW', 'CONFIRMED', 'REVOKED', 'REJECTED', 'APPEAL_WINDOW', 'UNDER_APPEAL', 'CLOSED', 'FAILED'] as const).filter(
-      (status) => status !== target && !(command.type === 'OPEN_APPEAL_WINDOW' ? ['CONFIRMED', 'ORDERS_ISSUED'] : [from]).includes(status),
-    );
-    // When the move is decided / Then it is refused with CONFLICT
-    for (const status of others) {
-      expect(() => caseDecider.decide(command, aCase({ status }), ctx(NOW)), status).toThrow(ConflictError);
-    }
-  });
+  it.each(moves.map(([label, from, command]) => [label, from, command] as const))(
+    '%s is refused with CONFLICT from any status but %s and its target',
+    (_label, from, command) => {
+      // Given a case in each other status that is not the move's target
+      const target = decided(caseDecider, command, aCase({ status: from }), ctx(NOW)).after.status;
+      const others = (
+        [
+          'PENDING_APPROVAL',
+          'UNDER_PRIOR_REVIEW',
+          'ORDERS_ISSUED',
+          'UNDER_POST_REVIEW',
+          'CONFIRMED',
+          'REVOKED',
+          'REJECTED',
+          'APPEAL_WINDOW',
+          'UNDER_APPEAL',
+          'CLOSED',
+          'FAILED',
+        ] as const
+      ).filter(
+        (status) =>
+          status !== target && !(command.type === 'OPEN_APPEAL_WINDOW' ? ['CONFIRMED', 'ORDERS_ISSUED'] : [from]).includes(status),
+      );
+      // When the move is decided / Then it is refused with CONFLICT
+      for (const status of others) {
+        expect(() => caseDecider.decide(command, aCase({ status }), ctx(NOW)), status).toThrow(ConflictError);
+      }
+    },
+  );
 
   it('answers null to a move the case already made (even when it reached that status another way)', () => {
     // A case issued by approvals receiving a (stray) prior-review confirmation is already ORDERS_ISSUED
     expect(
-      caseDecider.decide({ type: 'APPLY_PRIOR_REVIEW', reviewId: 'R', outcome: 'CONFIRMED', decidedAt: NOW }, aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: LATER }), ctx(NOW)),
+      caseDecider.decide(
+        { type: 'APPLY_PRIOR_REVIEW', reviewId: 'R', outcome: 'CONFIRMED', decidedAt: NOW },
+        aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: LATER }),
+        ctx(NOW),
+      ),
     ).toBeNull();
   });
 });
@@ -335,21 +432,29 @@ describe('caseDecider: CLOSE and FAIL', () => {
     expect(caseDecider.decide({ type: 'CLOSE' }, aCase({ status: 'FAILED' }), ctx(NOW))).toBeNull();
   });
 
-  it.each<CaseStatus>(['PENDING_APPROVAL', 'UNDER_PRIOR_REVIEW', 'UNDER_POST_REVIEW'])('refuses with CONFLICT to close a case still %s (undecided)', (status) => {
-    // Given a case still awaiting a decision
-    const record = aCase({ status });
-    // When the workflow asks to close it / Then it is refused, and nothing is recorded
-    const result = step(caseDecider, { type: 'CLOSE' }, record, ctx(NOW));
-    expect(result.kind).toBe('refused');
-    expect(result.kind === 'refused' && result.error).toBeInstanceOf(ConflictError);
-    expect(result.kind === 'refused' && result.error.message).toMatch(status);
-  });
+  it.each<CaseStatus>(['PENDING_APPROVAL', 'UNDER_PRIOR_REVIEW', 'UNDER_POST_REVIEW'])(
+    'refuses with CONFLICT to close a case still %s (undecided)',
+    (status) => {
+      // Given a case still awaiting a decision
+      const record = aCase({ status });
+      // When the workflow asks to close it / Then it is refused, and nothing is recorded
+      const result = step(caseDecider, { type: 'CLOSE' }, record, ctx(NOW));
+      expect(result.kind).toBe('refused');
+      expect(result.kind === 'refused' && result.error).toBeInstanceOf(ConflictError);
+      expect(result.kind === 'refused' && result.error.message).toMatch(status);
+    },
+  );
 
   it('records a failure with where it failed from, and alerts staff', () => {
     // Given a case under post-review
     const record = aCase({ status: 'UNDER_POST_REVIEW' });
     // When the workflow fails
-    const { event, followUps, after } = decided(caseDecider, { type: 'FAIL', error: 'States.Timeout', cause: 'Task timed out' }, record, ctx(NOW));
+    const { event, followUps, after } = decided(
+      caseDecider,
+      { type: 'FAIL', error: 'States.Timeout', cause: 'Task timed out' },
+      record,
+      ctx(NOW),
+    );
     // Then WORKFLOW_FAILED, status FAILED, staff told under workflow-failed
     expect(event).toEqual({
       action: 'WORKFLOW_FAILED',
@@ -415,16 +520,46 @@ const identityArb: fc.Arbitrary<Identity> = fc.oneof(
 );
 
 const commandArb: fc.Arbitrary<CaseCommand> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ identity: identityArb, decision: fc.oneof({ weight: 7, arbitrary: fc.constant('APPROVE' as const) }, { weight: 1, arbitrary: fc.constant('REJECT' as const) }), reason: fc.option(fc.constant('on the hash list'), { nil: undefined }) }).map(({ identity, decision, reason }) => (decision === 'APPROVE' ? approve(identity, reason) : reject(identity, reason))) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .record({
+        identity: identityArb,
+        decision: fc.oneof(
+          { weight: 7, arbitrary: fc.constant('APPROVE' as const) },
+          { weight: 1, arbitrary: fc.constant('REJECT' as const) },
+        ),
+        reason: fc.option(fc.constant('on the hash list'), { nil: undefined }),
+      })
+      .map(({ identity, decision, reason }) => (decision === 'APPROVE' ? approve(identity, reason) : reject(identity, reason))),
+  },
   { weight: 1, arbitrary: fc.constant<CaseCommand>({ type: 'START_WORKFLOW' }) },
   { weight: 1, arbitrary: fc.constant<CaseCommand>({ type: 'MISS_APPROVAL_SLA' }) },
   { weight: 4, arbitrary: fc.constant<CaseCommand>({ type: 'START_POST_REVIEW', reviewId: POST_REVIEW_ID }) },
-  { weight: 3, arbitrary: fc.constantFrom<'CONFIRMED' | 'REVOKED'>('CONFIRMED', 'REVOKED').map((outcome): CaseCommand => ({ type: 'APPLY_PRIOR_REVIEW', reviewId: 'R-PRIOR', outcome, decidedAt: '' })) },
-  { weight: 4, arbitrary: fc.constantFrom<'CONFIRMED' | 'REVOKED'>('CONFIRMED', 'REVOKED').map((outcome): CaseCommand => ({ type: 'APPLY_POST_REVIEW', reviewId: POST_REVIEW_ID, outcome })) },
-  { weight: 1, arbitrary: fc.record({ matched: fc.nat(5), unassigned: fc.nat(3) }).map((m): CaseCommand => ({ type: 'RECORD_URL_MATCH', ...m })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .constantFrom<'CONFIRMED' | 'REVOKED'>('CONFIRMED', 'REVOKED')
+      .map((outcome): CaseCommand => ({ type: 'APPLY_PRIOR_REVIEW', reviewId: 'R-PRIOR', outcome, decidedAt: '' })),
+  },
+  {
+    weight: 4,
+    arbitrary: fc
+      .constantFrom<'CONFIRMED' | 'REVOKED'>('CONFIRMED', 'REVOKED')
+      .map((outcome): CaseCommand => ({ type: 'APPLY_POST_REVIEW', reviewId: POST_REVIEW_ID, outcome })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ matched: fc.nat(5), unassigned: fc.nat(3) }).map((m): CaseCommand => ({ type: 'RECORD_URL_MATCH', ...m })),
+  },
   { weight: 4, arbitrary: fc.constant<CaseCommand>({ type: 'OPEN_APPEAL_WINDOW', closesAt: '' }) },
   { weight: 3, arbitrary: fc.constant<CaseCommand>({ type: 'START_APPEAL_REVIEWS', appealIds: ['A-1'] }) },
-  { weight: 1, arbitrary: fc.constantFrom('approval-sla', 'workflow-failed').map((eventKey): CaseCommand => ({ type: 'RECORD_STAFF_ALERT', eventKey, messageId: 'm', sentAt: '' })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('approval-sla', 'workflow-failed')
+      .map((eventKey): CaseCommand => ({ type: 'RECORD_STAFF_ALERT', eventKey, messageId: 'm', sentAt: '' })),
+  },
   { weight: 1, arbitrary: fc.constant<CaseCommand>({ type: 'CLOSE' }) },
   { weight: 1, arbitrary: fc.constant<CaseCommand>({ type: 'FAIL', error: 'States.TaskFailed', cause: 'Error: boom' }) },
 );
@@ -505,83 +640,96 @@ function expectCloseAndFailRules(state: CaseRecord, now: string, policy: Policy)
 
 function runCaseProperty(runs: fc.Parameters<[CaseRecord, Policy, Script]> = RUNS): void {
   fc.assert(
-    fc.property(fileArb, anyPolicy, fc.array(fc.tuple(whenArb(['approvalDeadlineAt']), choiceArb(commandArb)), { maxLength: 30, size: 'max' }), (filed, policy, script) => {
-      let now = filed.createdAt;
-      let state = decided(caseDecider, { type: 'FILE', record: filed }, undefined, ctx(now, policy)).after;
-      const accepted: CaseCommand[] = [];
-      for (const [when, choice] of script) {
-        now = resolveWhen(when, now, { approvalDeadlineAt: state.approvalDeadlineAt });
-        const raw = resolveChoice(choice, caseDecider, state, ctx(now, policy), () => CANDIDATES.map((c) => timed(c, now)));
-        if (raw === undefined) continue;
-        const command = timed(raw, now);
-        const before = state;
-        const result = step(caseDecider, command, before, ctx(now, policy));
-        // A command that already happened never records anything again.
-        for (const earlier of accepted) expect(step(caseDecider, timed(earlier, now), before, ctx(now, policy)).kind, earlier.type).not.toBe('event');
-        expect(caseDecider.decide({ type: 'FILE', record: filed }, before, ctx(now, policy))).toBeNull();
-        // CLOSE and FAIL, asked in this state, answer what their rules say (whatever command comes now).
-        expectCloseAndFailRules(before, now, policy);
-        if (result.kind !== 'event') continue;
-        const { decision, after } = result;
-        accepted.push(command);
-        state = after;
+    fc.property(
+      fileArb,
+      anyPolicy,
+      fc.array(fc.tuple(whenArb(['approvalDeadlineAt']), choiceArb(commandArb)), { maxLength: 30, size: 'max' }),
+      (filed, policy, script) => {
+        let now = filed.createdAt;
+        let state = decided(caseDecider, { type: 'FILE', record: filed }, undefined, ctx(now, policy)).after;
+        const accepted: CaseCommand[] = [];
+        for (const [when, choice] of script) {
+          now = resolveWhen(when, now, { approvalDeadlineAt: state.approvalDeadlineAt });
+          const raw = resolveChoice(choice, caseDecider, state, ctx(now, policy), () => CANDIDATES.map((c) => timed(c, now)));
+          if (raw === undefined) continue;
+          const command = timed(raw, now);
+          const before = state;
+          const result = step(caseDecider, command, before, ctx(now, policy));
+          // A command that already happened never records anything again.
+          for (const earlier of accepted)
+            expect(step(caseDecider, timed(earlier, now), before, ctx(now, policy)).kind, earlier.type).not.toBe('event');
+          expect(caseDecider.decide({ type: 'FILE', record: filed }, before, ctx(now, policy))).toBeNull();
+          // CLOSE and FAIL, asked in this state, answer what their rules say (whatever command comes now).
+          expectCloseAndFailRules(before, now, policy);
+          if (result.kind !== 'event') continue;
+          const { decision, after } = result;
+          accepted.push(command);
+          state = after;
 
-        // The event: the actor is the deciding person or the system; no victim data in its details.
-        expect(decision.event.actor).toBe(command.type === 'DECIDE_APPROVAL' ? command.identity.userId : SYSTEM_ACTOR);
-        expectNoVictimData(decision.event, secretsOf(filed));
+          // The event: the actor is the deciding person or the system; no victim data in its details.
+          expect(decision.event.actor).toBe(command.type === 'DECIDE_APPROVAL' ? command.identity.userId : SYSTEM_ACTOR);
+          expectNoVictimData(decision.event, secretsOf(filed));
 
-        // Approvers (APPROVE decisions) are distinct staff and never the filer.
-        const approvers = after.approvals.filter((a) => a.decision === 'APPROVE').map((a) => a.by);
-        expect(new Set(approvers).size).toBe(approvers.length);
-        expect(approvers).not.toContain(filed.createdBy);
-        expect(new Set(after.approvals.map((a) => a.by)).size).toBe(after.approvals.length);
+          // Approvers (APPROVE decisions) are distinct staff and never the filer.
+          const approvers = after.approvals.filter((a) => a.decision === 'APPROVE').map((a) => a.by);
+          expect(new Set(approvers).size).toBe(approvers.length);
+          expect(approvers).not.toContain(filed.createdBy);
+          expect(new Set(after.approvals.map((a) => a.by)).size).toBe(after.approvals.length);
 
-        // Status: moves only along the workflow's edges, CLOSE (once decided) and FAIL aside; never
-        // leaves a final status (REVOKED and REJECTED only get their closing time).
-        if (FINAL.has(before.status)) expect(after.status, `${before.status} left by ${command.type}`).toBe(before.status);
-        if (before.status !== after.status) {
-          const allowed = FINAL.has(before.status)
-            ? []
-            : [
-                ...MOVES[before.status],
-                ...(command.type === 'CLOSE' && !UNDECIDED.has(before.status) ? ['CLOSED'] : []),
-                ...(command.type === 'FAIL' ? ['FAILED'] : []),
-              ];
-          expect(allowed, `${before.status} -> ${after.status} by ${command.type}`).toContain(after.status);
-        }
-        if (command.type === 'CLOSE') expect(UNDECIDED.has(before.status), `closed while ${before.status}`).toBe(false);
-        if (before.closedAt !== undefined) expect(after.closedAt).toBe(before.closedAt);
-
-        // ordersIssuedAt: set once and never changed; under interim-then-review exactly when the count was reached.
-        if (before.ordersIssuedAt !== undefined) expect(after.ordersIssuedAt).toBe(before.ordersIssuedAt);
-        if (filed.procedure === 'interim-then-review') {
-          const reached = approvers.length >= policy.urgentApprovals;
-          expect(after.ordersIssuedAt !== undefined, `ordersIssuedAt with ${approvers.length} approvals`).toBe(reached);
-          if (reached) expect(after.ordersIssuedAt).toBe(after.approvals[policy.urgentApprovals - 1]?.at);
-          expect(after.approvals.length).toBeLessThanOrEqual(policy.urgentApprovals);
-        } else {
-          expect(after.approvals).toEqual([]);
-        }
-
-        // An approval completes the APPROVAL wait exactly when it decides the case.
-        if (command.type === 'DECIDE_APPROVAL') {
-          const waits = (decision.followUps ?? []).filter((f) => f.type === 'COMPLETE_WAIT');
-          expect(waits).toEqual(
-            after.status === 'PENDING_APPROVAL'
+          // Status: moves only along the workflow's edges, CLOSE (once decided) and FAIL aside; never
+          // leaves a final status (REVOKED and REJECTED only get their closing time).
+          if (FINAL.has(before.status)) expect(after.status, `${before.status} left by ${command.type}`).toBe(before.status);
+          if (before.status !== after.status) {
+            const allowed = FINAL.has(before.status)
               ? []
-              : [{ type: 'COMPLETE_WAIT', caseId: filed.caseId, purpose: 'APPROVAL', output: { decision: after.status === 'REJECTED' ? 'REJECTED' : 'APPROVED' } }],
-          );
-        }
+              : [
+                  ...MOVES[before.status],
+                  ...(command.type === 'CLOSE' && !UNDECIDED.has(before.status) ? ['CLOSED'] : []),
+                  ...(command.type === 'FAIL' ? ['FAILED'] : []),
+                ];
+            expect(allowed, `${before.status} -> ${after.status} by ${command.type}`).toContain(after.status);
+          }
+          if (command.type === 'CLOSE') expect(UNDECIDED.has(before.status), `closed while ${before.status}`).toBe(false);
+          if (before.closedAt !== undefined) expect(after.closedAt).toBe(before.closedAt);
 
-        // The same command right away answers null (an approval: CONFLICT, the person already decided).
-        const again = step(caseDecider, command, after, ctx(now, policy));
-        if (command.type === 'DECIDE_APPROVAL') {
-          expect(again.kind === 'refused' && again.error).toBeInstanceOf(ConflictError);
-        } else {
-          expect(again.kind, `${command.type} repeated`).toBe('null');
+          // ordersIssuedAt: set once and never changed; under interim-then-review exactly when the count was reached.
+          if (before.ordersIssuedAt !== undefined) expect(after.ordersIssuedAt).toBe(before.ordersIssuedAt);
+          if (filed.procedure === 'interim-then-review') {
+            const reached = approvers.length >= policy.urgentApprovals;
+            expect(after.ordersIssuedAt !== undefined, `ordersIssuedAt with ${approvers.length} approvals`).toBe(reached);
+            if (reached) expect(after.ordersIssuedAt).toBe(after.approvals[policy.urgentApprovals - 1]?.at);
+            expect(after.approvals.length).toBeLessThanOrEqual(policy.urgentApprovals);
+          } else {
+            expect(after.approvals).toEqual([]);
+          }
+
+          // An approval completes the APPROVAL wait exactly when it decides the case.
+          if (command.type === 'DECIDE_APPROVAL') {
+            const waits = (decision.followUps ?? []).filter((f) => f.type === 'COMPLETE_WAIT');
+            expect(waits).toEqual(
+              after.status === 'PENDING_APPROVAL'
+                ? []
+                : [
+                    {
+                      type: 'COMPLETE_WAIT',
+                      caseId: filed.caseId,
+                      purpose: 'APPROVAL',
+                      output: { decision: after.status === 'REJECTED' ? 'REJECTED' : 'APPROVED' },
+                    },
+                  ],
+            );
+          }
+
+          // The same command right away answers null (an approval: CONFLICT, the person already decided).
+          const again = step(caseDecider, command, after, ctx(now, policy));
+          if (command.type === 'DECIDE_APPROVAL') {
+            expect(again.kind === 'refused' && again.error).toBeInstanceOf(ConflictError);
+          } else {
+            expect(again.kind, `${command.type} repeated`).toBe('null');
+          }
         }
-      }
-    }),
+      },
+    ),
     runs,
   );
 }

@@ -31,7 +31,9 @@ describe('operatorDecider: REGISTER', () => {
   });
 
   it('refuses to register an operator id that exists with CONFLICT', () => {
-    expect(() => operatorDecider.decide({ type: 'REGISTER', by: STAFF, operator: anOperator({ name: 'Another' }) }, anOperator(), ctx(NOW))).toThrow(ConflictError);
+    expect(() =>
+      operatorDecider.decide({ type: 'REGISTER', by: STAFF, operator: anOperator({ name: 'Another' }) }, anOperator(), ctx(NOW)),
+    ).toThrow(ConflictError);
   });
 });
 
@@ -68,8 +70,15 @@ describe('operatorDecider: UPDATE', () => {
 
   it('counts a reordered list as a change (lists are compared as written)', () => {
     const operator = anOperator({ domains: ['a.example', 'b.example'] });
-    const { event } = decided(operatorDecider, { type: 'UPDATE', by: STAFF, patch: { domains: ['b.example', 'a.example'] } }, operator, ctx(LATER));
-    expect(event.action === 'OPERATOR_UPDATED' && event.details.changes).toEqual({ domains: { from: ['a.example', 'b.example'], to: ['b.example', 'a.example'] } });
+    const { event } = decided(
+      operatorDecider,
+      { type: 'UPDATE', by: STAFF, patch: { domains: ['b.example', 'a.example'] } },
+      operator,
+      ctx(LATER),
+    );
+    expect(event.action === 'OPERATOR_UPDATED' && event.details.changes).toEqual({
+      domains: { from: ['a.example', 'b.example'], to: ['b.example', 'a.example'] },
+    });
   });
 
   it('refuses an update of an operator that does not exist, as a defect', () => {
@@ -94,7 +103,12 @@ const patchArb: fc.Arbitrary<Partial<OperatorFields>> = fc.record(
   { requiredKeys: [] },
 );
 const commandArb: fc.Arbitrary<OperatorCommand> = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.constantFrom('staff-kim', 'staff-lee'), patchArb).map(([by, patch]): OperatorCommand => ({ type: 'UPDATE', by, patch })) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .tuple(fc.constantFrom('staff-kim', 'staff-lee'), patchArb)
+      .map(([by, patch]): OperatorCommand => ({ type: 'UPDATE', by, patch })),
+  },
   { weight: 1, arbitrary: fc.constant<OperatorCommand>({ type: 'REGISTER', by: STAFF, operator: anOperator() }) },
 );
 

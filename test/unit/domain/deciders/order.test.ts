@@ -42,8 +42,18 @@ const APPEAL_REVIEW_ID = `R${CASE_ID.slice(1)}-APPEAL-op-webhard`;
 const GROUNDS = 'The uploader holds a licence for this content.';
 const FINE: Fine = { amount: 3_000_000, currency: 'KRW', policyId: 'kr-kcsc', breakdown: [{ item: 'base', amount: 3_000_000 }] };
 
-const complianceWait = (outcome: string): FollowUp => ({ type: 'COMPLETE_WAIT', caseId: CASE_ID, purpose: `COMPLIANCE#${ID}`, output: { outcome } });
-const notifyOperator = (notice: object, eventKey: string): FollowUp => ({ type: 'NOTIFY_OPERATOR', orderId: ID, notice: notice as never, eventKey });
+const complianceWait = (outcome: string): FollowUp => ({
+  type: 'COMPLETE_WAIT',
+  caseId: CASE_ID,
+  purpose: `COMPLIANCE#${ID}`,
+  output: { outcome },
+});
+const notifyOperator = (notice: object, eventKey: string): FollowUp => ({
+  type: 'NOTIFY_OPERATOR',
+  orderId: ID,
+  notice: notice as never,
+  eventKey,
+});
 /** An order in the two tracks given, with the status they make. */
 const tracks = (complianceStatus: ComplianceStatus, decisionStatus: DecisionStatus, overrides: Partial<OrderRecord> = {}) =>
   anOrder({ complianceStatus, decisionStatus, status: orderStatus(complianceStatus, decisionStatus), ...overrides });
@@ -76,22 +86,41 @@ describe('orderDecider: ISSUE and RECORD_NOTICE', () => {
 
   it('records a sent notice once per event key, at the time it was sent', () => {
     // Given an issued order and the notice sent for it
-    const notice: NoticeRecord = { eventKey: `order:${ID}`, kind: 'ORDER', to: ['notices@webhard.example'], sentAt: '2026-03-02T01:00:09.000Z', messageId: 'ses-1' };
+    const notice: NoticeRecord = {
+      eventKey: `order:${ID}`,
+      kind: 'ORDER',
+      to: ['notices@webhard.example'],
+      sentAt: '2026-03-02T01:00:09.000Z',
+      messageId: 'ses-1',
+    };
     // When it is recorded
     const { event, after } = decided(orderDecider, { type: 'RECORD_NOTICE', notice }, anOrder(), ctx(BEFORE_DEADLINE));
     // Then NOTICE_SENT at the sending time, with the addresses only in data
-    expect(event).toEqual({ action: 'NOTICE_SENT', at: notice.sentAt, actor: SYSTEM_ACTOR, details: { orderId: ID, kind: 'ORDER', messageId: 'ses-1' }, data: notice });
+    expect(event).toEqual({
+      action: 'NOTICE_SENT',
+      at: notice.sentAt,
+      actor: SYSTEM_ACTOR,
+      details: { orderId: ID, kind: 'ORDER', messageId: 'ses-1' },
+      data: notice,
+    });
     expect(after.notices).toEqual([notice]);
     expectConsistent(after);
     // And the same key again (another message id from a retry) answers null
-    expect(orderDecider.decide({ type: 'RECORD_NOTICE', notice: { ...notice, messageId: 'ses-2' } }, after, ctx(BEFORE_DEADLINE))).toBeNull();
+    expect(
+      orderDecider.decide({ type: 'RECORD_NOTICE', notice: { ...notice, messageId: 'ses-2' } }, after, ctx(BEFORE_DEADLINE)),
+    ).toBeNull();
   });
 });
 
 describe('orderDecider: ACKNOWLEDGE', () => {
   it('acknowledges an issued order once, by the operator', () => {
     const { event, followUps, after } = decided(orderDecider, { type: 'ACKNOWLEDGE', by: OPERATOR_USER }, anOrder(), ctx(BEFORE_DEADLINE));
-    expect(event).toEqual({ action: 'ORDER_ACKNOWLEDGED', at: BEFORE_DEADLINE, actor: OPERATOR_USER, details: { orderId: ID, operatorId: 'op-webhard' } });
+    expect(event).toEqual({
+      action: 'ORDER_ACKNOWLEDGED',
+      at: BEFORE_DEADLINE,
+      actor: OPERATOR_USER,
+      details: { orderId: ID, operatorId: 'op-webhard' },
+    });
     expect(followUps).toBeUndefined();
     expect(after).toMatchObject({ complianceStatus: 'ACKNOWLEDGED', status: 'ACKNOWLEDGED', acknowledgedAt: BEFORE_DEADLINE });
     expect(orderDecider.decide({ type: 'ACKNOWLEDGE', by: OPERATOR_USER }, after, ctx(AFTER_DEADLINE))).toBeNull();
@@ -102,25 +131,38 @@ describe('orderDecider: ACKNOWLEDGE', () => {
     ['OVERDUE', 'PENDING', 'OVERDUE'],
     ['COMPLIED', 'PENDING', 'COMPLIED'],
   ])('an order %s / %s records the acknowledgement and shows %s', (complianceStatus, decisionStatus, status) => {
-    const { after } = decided(orderDecider, { type: 'ACKNOWLEDGE', by: OPERATOR_USER }, tracks(complianceStatus, decisionStatus), ctx(AFTER_DEADLINE));
+    const { after } = decided(
+      orderDecider,
+      { type: 'ACKNOWLEDGE', by: OPERATOR_USER },
+      tracks(complianceStatus, decisionStatus),
+      ctx(AFTER_DEADLINE),
+    );
     expect(after.acknowledgedAt).toBe(AFTER_DEADLINE);
     expect(after.status).toBe(status);
     expectConsistent(after);
   });
 
-  it.each<DecisionStatus>(['REVOKED', 'OVERTURNED'])('acknowledging a %s order records the time but leaves its compliance ISSUED', (decisionStatus) => {
-    // Given an order lifted before the operator acknowledged it
-    const order = tracks('ISSUED', decisionStatus);
-    // When the operator acknowledges it
-    const { event, after } = decided(orderDecider, { type: 'ACKNOWLEDGE', by: OPERATOR_USER }, order, ctx(BEFORE_DEADLINE));
-    // Then the acknowledgement is recorded, but compliance and status stay as they were
-    expect(event).toEqual({ action: 'ORDER_ACKNOWLEDGED', at: BEFORE_DEADLINE, actor: OPERATOR_USER, details: { orderId: ID, operatorId: 'op-webhard' } });
-    expect(after).toEqual({ ...order, acknowledgedAt: BEFORE_DEADLINE });
-    expect(after).toMatchObject({ complianceStatus: 'ISSUED', decisionStatus, status: decisionStatus });
-    expectConsistent(after);
-    // And a repeat answers null
-    expect(orderDecider.decide({ type: 'ACKNOWLEDGE', by: OPERATOR_USER }, after, ctx(AFTER_DEADLINE))).toBeNull();
-  });
+  it.each<DecisionStatus>(['REVOKED', 'OVERTURNED'])(
+    'acknowledging a %s order records the time but leaves its compliance ISSUED',
+    (decisionStatus) => {
+      // Given an order lifted before the operator acknowledged it
+      const order = tracks('ISSUED', decisionStatus);
+      // When the operator acknowledges it
+      const { event, after } = decided(orderDecider, { type: 'ACKNOWLEDGE', by: OPERATOR_USER }, order, ctx(BEFORE_DEADLINE));
+      // Then the acknowledgement is recorded, but compliance and status stay as they were
+      expect(event).toEqual({
+        action: 'ORDER_ACKNOWLEDGED',
+        at: BEFORE_DEADLINE,
+        actor: OPERATOR_USER,
+        details: { orderId: ID, operatorId: 'op-webhard' },
+      });
+      expect(after).toEqual({ ...order, acknowledgedAt: BEFORE_DEADLINE });
+      expect(after).toMatchObject({ complianceStatus: 'ISSUED', decisionStatus, status: decisionStatus });
+      expectConsistent(after);
+      // And a repeat answers null
+      expect(orderDecider.decide({ type: 'ACKNOWLEDGE', by: OPERATOR_USER }, after, ctx(AFTER_DEADLINE))).toBeNull();
+    },
+  );
 });
 
 describe('orderDecider: COMPLY', () => {
@@ -132,13 +174,25 @@ describe('orderDecider: COMPLY', () => {
     ['when overdue, within grace', 'OVERDUE', 'PENDING', AFTER_DEADLINE, 'COMPLIED_LATE', 'COMPLIED_LATE'],
     ['when overdue, at the end of grace', 'OVERDUE', 'CONFIRMED', GRACE_END, 'COMPLIED_LATE', 'COMPLIED_LATE'],
     ['when already marked overdue, at the deadline instant', 'OVERDUE', 'PENDING', DEADLINE, 'COMPLIED_LATE', 'COMPLIED_LATE'],
-    ['when already marked overdue, with a clock before the deadline', 'OVERDUE', 'PENDING', BEFORE_DEADLINE, 'COMPLIED_LATE', 'COMPLIED_LATE'],
+    [
+      'when already marked overdue, with a clock before the deadline',
+      'OVERDUE',
+      'PENDING',
+      BEFORE_DEADLINE,
+      'COMPLIED_LATE',
+      'COMPLIED_LATE',
+    ],
     ['while appealed', 'OVERDUE', 'APPEALED', AFTER_DEADLINE, 'COMPLIED_LATE', 'APPEALED'],
   ])('accepts compliance %s as %s', (_label, complianceStatus, decisionStatus, now, expected, status) => {
     // Given the order in its tracks
     const order = tracks(complianceStatus, decisionStatus);
     // When the operator reports compliance with a note
-    const { event, followUps, after } = decided(orderDecider, { type: 'COMPLY', by: OPERATOR_USER, action: 'DELETED', note: 'removed from all mirrors' }, order, ctx(now));
+    const { event, followUps, after } = decided(
+      orderDecider,
+      { type: 'COMPLY', by: OPERATOR_USER, action: 'DELETED', note: 'removed from all mirrors' },
+      order,
+      ctx(now),
+    );
     // Then the event says on time or late, the note stays in data, and the compliance wait completes
     expect(event).toEqual({
       action: expected === 'COMPLIED' ? 'ORDER_COMPLIED' : 'ORDER_COMPLIED_LATE',
@@ -148,7 +202,13 @@ describe('orderDecider: COMPLY', () => {
       data: { note: 'removed from all mirrors' },
     });
     expect(followUps).toEqual([complianceWait(expected)]);
-    expect(after).toMatchObject({ complianceStatus: expected, compliedAt: now, complianceAction: 'DELETED', complianceNote: 'removed from all mirrors', status });
+    expect(after).toMatchObject({
+      complianceStatus: expected,
+      compliedAt: now,
+      complianceAction: 'DELETED',
+      complianceNote: 'removed from all mirrors',
+      status,
+    });
     expectConsistent(after);
   });
 
@@ -159,11 +219,18 @@ describe('orderDecider: COMPLY', () => {
     ['for a revoked order', { decisionStatus: 'REVOKED', status: 'REVOKED' }, BEFORE_DEADLINE, ConflictError],
     ['for an order overturned on appeal', { decisionStatus: 'OVERTURNED', status: 'OVERTURNED' }, BEFORE_DEADLINE, ConflictError],
   ])('refuses compliance %s', (_label, overrides, now, ErrorClass) => {
-    expect(() => orderDecider.decide({ type: 'COMPLY', by: OPERATOR_USER, action: 'DELETED' }, anOrder(overrides), ctx(now))).toThrow(ErrorClass);
+    expect(() => orderDecider.decide({ type: 'COMPLY', by: OPERATOR_USER, action: 'DELETED' }, anOrder(overrides), ctx(now))).toThrow(
+      ErrorClass,
+    );
   });
 
   it('leaves the note out when none is given', () => {
-    const { event, after } = decided(orderDecider, { type: 'COMPLY', by: OPERATOR_USER, action: 'NOT_FOUND' }, anOrder(), ctx(BEFORE_DEADLINE));
+    const { event, after } = decided(
+      orderDecider,
+      { type: 'COMPLY', by: OPERATOR_USER, action: 'NOT_FOUND' },
+      anOrder(),
+      ctx(BEFORE_DEADLINE),
+    );
     expect(event.data).toEqual({});
     expect(after.complianceNote).toBeUndefined();
   });
@@ -186,7 +253,12 @@ describe('orderDecider: COMPLY', () => {
     const overdue = decided(orderDecider, { type: 'ENFORCE_DEADLINE' }, anOrder(), ctx(plus(DEADLINE, 1))).after;
     expect(overdue).toMatchObject({ complianceStatus: 'OVERDUE', overdueAt: plus(DEADLINE, 1) });
     // When the operator reports compliance at that instant / Then it is late
-    const { event, after } = decided(orderDecider, { type: 'COMPLY', by: OPERATOR_USER, action: 'DELETED' }, overdue, ctx(plus(DEADLINE, 1)));
+    const { event, after } = decided(
+      orderDecider,
+      { type: 'COMPLY', by: OPERATOR_USER, action: 'DELETED' },
+      overdue,
+      ctx(plus(DEADLINE, 1)),
+    );
     expect(event.action).toBe('ORDER_COMPLIED_LATE');
     expect(after.complianceStatus).toBe('COMPLIED_LATE');
   });
@@ -199,9 +271,19 @@ describe('orderDecider: the clock (ENFORCE_DEADLINE, RECORD_NON_COMPLIANCE, REMI
     ['ISSUED', 'CONFIRMED'],
   ])('marks an order %s / %s overdue at its deadline, telling the operator and staff', (complianceStatus, decisionStatus) => {
     // Given an open order / When its deadline passes
-    const { event, followUps, after } = decided(orderDecider, { type: 'ENFORCE_DEADLINE' }, tracks(complianceStatus, decisionStatus), ctx(AFTER_DEADLINE));
+    const { event, followUps, after } = decided(
+      orderDecider,
+      { type: 'ENFORCE_DEADLINE' },
+      tracks(complianceStatus, decisionStatus),
+      ctx(AFTER_DEADLINE),
+    );
     // Then ORDER_OVERDUE, with the OVERDUE notice to the operator and an alert to staff
-    expect(event).toEqual({ action: 'ORDER_OVERDUE', at: AFTER_DEADLINE, actor: SYSTEM_ACTOR, details: { orderId: ID, deadlineAt: DEADLINE, graceEndsAt: GRACE_END } });
+    expect(event).toEqual({
+      action: 'ORDER_OVERDUE',
+      at: AFTER_DEADLINE,
+      actor: SYSTEM_ACTOR,
+      details: { orderId: ID, deadlineAt: DEADLINE, graceEndsAt: GRACE_END },
+    });
     expect(followUps).toEqual([
       notifyOperator({ kind: 'OVERDUE' }, `overdue:${ID}`),
       expect.objectContaining({ type: 'NOTIFY_STAFF', caseId: CASE_ID, eventKey: `overdue-staff:${ID}` }),
@@ -233,7 +315,12 @@ describe('orderDecider: the clock (ENFORCE_DEADLINE, RECORD_NON_COMPLIANCE, REMI
     const order = tracks('OVERDUE', decisionStatus);
     const at = plus(GRACE_END, 1);
     const { event, followUps, after } = decided(orderDecider, { type: 'RECORD_NON_COMPLIANCE' }, order, ctx(at));
-    expect(event).toEqual({ action: 'NON_COMPLIANCE_RECORDED', at, actor: SYSTEM_ACTOR, details: { orderId: ID, deadlineAt: DEADLINE, graceEndsAt: GRACE_END } });
+    expect(event).toEqual({
+      action: 'NON_COMPLIANCE_RECORDED',
+      at,
+      actor: SYSTEM_ACTOR,
+      details: { orderId: ID, deadlineAt: DEADLINE, graceEndsAt: GRACE_END },
+    });
     expect(followUps).toEqual([]);
     expect(after).toMatchObject({ nonComplianceRecordedAt: at, complianceStatus: 'OVERDUE', status });
     expect(orderDecider.decide({ type: 'RECORD_NON_COMPLIANCE' }, after, ctx(plus(GRACE_END, DAY)))).toBeNull();
@@ -245,10 +332,16 @@ describe('orderDecider: the clock (ENFORCE_DEADLINE, RECORD_NON_COMPLIANCE, REMI
     // When non-compliance is recorded at that instant / Then nothing happens
     expect(orderDecider.decide({ type: 'RECORD_NON_COMPLIANCE' }, order, ctx(GRACE_END))).toBeNull();
     // And compliance at that instant is still accepted, as late
-    expect(decided(orderDecider, { type: 'COMPLY', by: OPERATOR_USER, action: 'BLOCKED' }, order, ctx(GRACE_END)).after.complianceStatus).toBe('COMPLIED_LATE');
+    expect(
+      decided(orderDecider, { type: 'COMPLY', by: OPERATOR_USER, action: 'BLOCKED' }, order, ctx(GRACE_END)).after.complianceStatus,
+    ).toBe('COMPLIED_LATE');
     // While a millisecond later it is refused, and non-compliance is recorded
-    expect(() => orderDecider.decide({ type: 'COMPLY', by: OPERATOR_USER, action: 'BLOCKED' }, order, ctx(plus(GRACE_END, 1)))).toThrow(WindowClosedError);
-    expect(decided(orderDecider, { type: 'RECORD_NON_COMPLIANCE' }, order, ctx(plus(GRACE_END, 1))).event.action).toBe('NON_COMPLIANCE_RECORDED');
+    expect(() => orderDecider.decide({ type: 'COMPLY', by: OPERATOR_USER, action: 'BLOCKED' }, order, ctx(plus(GRACE_END, 1)))).toThrow(
+      WindowClosedError,
+    );
+    expect(decided(orderDecider, { type: 'RECORD_NON_COMPLIANCE' }, order, ctx(plus(GRACE_END, 1))).event.action).toBe(
+      'NON_COMPLIANCE_RECORDED',
+    );
   });
 
   it.each<[string, OrderRecord, string]>([
@@ -265,15 +358,32 @@ describe('orderDecider: the clock (ENFORCE_DEADLINE, RECORD_NON_COMPLIANCE, REMI
 
   it('sends a reminder once, recording every reminder it stands for', () => {
     // Given an open order with two reminders due (the sweeper sends only the latest)
-    const command: OrderCommand = { type: 'REMIND', reminderAt: '2026-03-02T23:00:00.000Z', due: ['2026-03-02T13:00:00.000Z', '2026-03-02T23:00:00.000Z'] };
+    const command: OrderCommand = {
+      type: 'REMIND',
+      reminderAt: '2026-03-02T23:00:00.000Z',
+      due: ['2026-03-02T13:00:00.000Z', '2026-03-02T23:00:00.000Z'],
+    };
     // When the reminder is decided
     const { event, followUps, after } = decided(orderDecider, command, anOrder(), ctx('2026-03-02T23:00:01.000Z'));
     // Then REMINDER_DUE, one REMINDER notice keyed by its time, and both recorded as sent
-    expect(event).toEqual({ action: 'REMINDER_DUE', at: '2026-03-02T23:00:01.000Z', actor: SYSTEM_ACTOR, details: { orderId: ID, reminderAt: command.reminderAt, due: command.due } });
-    expect(followUps).toEqual([notifyOperator({ kind: 'REMINDER', reminderAt: command.reminderAt }, `reminder:${ID}:${command.reminderAt}`)]);
+    expect(event).toEqual({
+      action: 'REMINDER_DUE',
+      at: '2026-03-02T23:00:01.000Z',
+      actor: SYSTEM_ACTOR,
+      details: { orderId: ID, reminderAt: command.reminderAt, due: command.due },
+    });
+    expect(followUps).toEqual([
+      notifyOperator({ kind: 'REMINDER', reminderAt: command.reminderAt }, `reminder:${ID}:${command.reminderAt}`),
+    ]);
     expect(after.remindersSent).toEqual(command.due);
     expect(orderDecider.decide(command, after, ctx('2026-03-02T23:05:00.000Z'))).toBeNull();
-    expect(orderDecider.decide({ ...command, reminderAt: '2026-03-02T13:00:00.000Z', due: ['2026-03-02T13:00:00.000Z'] }, after, ctx('2026-03-02T23:05:00.000Z'))).toBeNull();
+    expect(
+      orderDecider.decide(
+        { ...command, reminderAt: '2026-03-02T13:00:00.000Z', due: ['2026-03-02T13:00:00.000Z'] },
+        after,
+        ctx('2026-03-02T23:05:00.000Z'),
+      ),
+    ).toBeNull();
   });
 
   it('records the reminder it sends even when its own time is not among those due', () => {
@@ -291,7 +401,11 @@ describe('orderDecider: the clock (ENFORCE_DEADLINE, RECORD_NON_COMPLIANCE, REMI
     // Given an order that recorded the 23:00 reminder
     const order = anOrder({ remindersSent: ['2026-03-02T23:00:00.000Z'] });
     // When an earlier reminder arrives late, standing for itself and the 23:00 one again
-    const command: OrderCommand = { type: 'REMIND', reminderAt: '2026-03-02T13:00:00.000Z', due: ['2026-03-02T23:00:00.000Z', '2026-03-02T13:00:00.000Z', '2026-03-02T13:00:00.000Z'] };
+    const command: OrderCommand = {
+      type: 'REMIND',
+      reminderAt: '2026-03-02T13:00:00.000Z',
+      due: ['2026-03-02T23:00:00.000Z', '2026-03-02T13:00:00.000Z', '2026-03-02T13:00:00.000Z'],
+    };
     const { after } = decided(orderDecider, command, order, ctx('2026-03-02T23:00:01.000Z'));
     // Then each is recorded once, earliest first
     expect(after.remindersSent).toEqual(['2026-03-02T13:00:00.000Z', '2026-03-02T23:00:00.000Z']);
@@ -302,7 +416,13 @@ describe('orderDecider: the clock (ENFORCE_DEADLINE, RECORD_NON_COMPLIANCE, REMI
     ['overdue', tracks('OVERDUE', 'PENDING')],
     ['revoked', tracks('ISSUED', 'REVOKED')],
   ])('sends no reminder for an order %s', (_label, order) => {
-    expect(orderDecider.decide({ type: 'REMIND', reminderAt: '2026-03-02T23:00:00.000Z', due: ['2026-03-02T23:00:00.000Z'] }, order, ctx('2026-03-02T23:00:01.000Z'))).toBeNull();
+    expect(
+      orderDecider.decide(
+        { type: 'REMIND', reminderAt: '2026-03-02T23:00:00.000Z', due: ['2026-03-02T23:00:00.000Z'] },
+        order,
+        ctx('2026-03-02T23:00:01.000Z'),
+      ),
+    ).toBeNull();
   });
 });
 
@@ -313,16 +433,36 @@ describe('orderDecider: the regulator (DECIDE, OPEN_APPEAL_WINDOW, ASSESS_FINE)'
     ['OVERDUE', 'OVERDUE'],
     ['COMPLIED_LATE', 'COMPLIED_LATE'],
   ])('confirms a %s order after post-review (status %s), with no follow-up', (complianceStatus, status) => {
-    const { event, followUps, after } = decided(orderDecider, { type: 'DECIDE', reviewId: POST_REVIEW_ID, outcome: 'CONFIRMED' }, tracks(complianceStatus, 'PENDING'), ctx(BEFORE_DEADLINE));
-    expect(event).toEqual({ action: 'ORDER_CONFIRMED', at: BEFORE_DEADLINE, actor: SYSTEM_ACTOR, details: { orderId: ID, reviewId: POST_REVIEW_ID, decisionStatus: 'CONFIRMED' } });
+    const { event, followUps, after } = decided(
+      orderDecider,
+      { type: 'DECIDE', reviewId: POST_REVIEW_ID, outcome: 'CONFIRMED' },
+      tracks(complianceStatus, 'PENDING'),
+      ctx(BEFORE_DEADLINE),
+    );
+    expect(event).toEqual({
+      action: 'ORDER_CONFIRMED',
+      at: BEFORE_DEADLINE,
+      actor: SYSTEM_ACTOR,
+      details: { orderId: ID, reviewId: POST_REVIEW_ID, decisionStatus: 'CONFIRMED' },
+    });
     expect(followUps).toEqual([]);
     expect(after).toMatchObject({ decisionStatus: 'CONFIRMED', complianceStatus, status });
     expectConsistent(after);
   });
 
   it('revokes an order: the operator is told and the compliance wait ends with REVOKED', () => {
-    const { event, followUps, after } = decided(orderDecider, { type: 'DECIDE', reviewId: POST_REVIEW_ID, outcome: 'REVOKED' }, tracks('OVERDUE', 'PENDING'), ctx(AFTER_DEADLINE));
-    expect(event).toEqual({ action: 'ORDER_REVOKED', at: AFTER_DEADLINE, actor: SYSTEM_ACTOR, details: { orderId: ID, reviewId: POST_REVIEW_ID, decisionStatus: 'REVOKED' } });
+    const { event, followUps, after } = decided(
+      orderDecider,
+      { type: 'DECIDE', reviewId: POST_REVIEW_ID, outcome: 'REVOKED' },
+      tracks('OVERDUE', 'PENDING'),
+      ctx(AFTER_DEADLINE),
+    );
+    expect(event).toEqual({
+      action: 'ORDER_REVOKED',
+      at: AFTER_DEADLINE,
+      actor: SYSTEM_ACTOR,
+      details: { orderId: ID, reviewId: POST_REVIEW_ID, decisionStatus: 'REVOKED' },
+    });
     expect(followUps).toEqual([notifyOperator({ kind: 'REVOKED' }, `revoked:${ID}`), complianceWait('REVOKED')]);
     expect(after).toMatchObject({ decisionStatus: 'REVOKED', complianceStatus: 'OVERDUE', status: 'REVOKED' });
     expect(complianceWaitOutput(after)).toEqual({ outcome: 'REVOKED' });
@@ -334,7 +474,9 @@ describe('orderDecider: the regulator (DECIDE, OPEN_APPEAL_WINDOW, ASSESS_FINE)'
     ['REVOKED', 'CONFIRMED'],
     ['APPEALED', 'REVOKED'],
   ])('answers null to a post-review outcome for an order already %s (asked %s)', (decisionStatus, outcome) => {
-    expect(orderDecider.decide({ type: 'DECIDE', reviewId: POST_REVIEW_ID, outcome }, tracks('ISSUED', decisionStatus), ctx(BEFORE_DEADLINE))).toBeNull();
+    expect(
+      orderDecider.decide({ type: 'DECIDE', reviewId: POST_REVIEW_ID, outcome }, tracks('ISSUED', decisionStatus), ctx(BEFORE_DEADLINE)),
+    ).toBeNull();
   });
 
   it.each([
@@ -342,21 +484,44 @@ describe('orderDecider: the regulator (DECIDE, OPEN_APPEAL_WINDOW, ASSESS_FINE)'
     [false, []],
   ])('opens the appeal window of a confirmed order once (notify %s)', (notify, expectedFollowUps) => {
     const order = tracks('COMPLIED', 'CONFIRMED');
-    const { event, followUps, after } = decided(orderDecider, { type: 'OPEN_APPEAL_WINDOW', appealDeadline: APPEAL_DEADLINE, notify }, order, ctx('2026-03-10T01:00:00.000Z'));
-    expect(event).toEqual({ action: 'APPEAL_WINDOW_OPENED', at: '2026-03-10T01:00:00.000Z', actor: SYSTEM_ACTOR, details: { orderId: ID, appealDeadline: APPEAL_DEADLINE } });
+    const { event, followUps, after } = decided(
+      orderDecider,
+      { type: 'OPEN_APPEAL_WINDOW', appealDeadline: APPEAL_DEADLINE, notify },
+      order,
+      ctx('2026-03-10T01:00:00.000Z'),
+    );
+    expect(event).toEqual({
+      action: 'APPEAL_WINDOW_OPENED',
+      at: '2026-03-10T01:00:00.000Z',
+      actor: SYSTEM_ACTOR,
+      details: { orderId: ID, appealDeadline: APPEAL_DEADLINE },
+    });
     expect(followUps).toEqual(expectedFollowUps);
     expect(after).toMatchObject({ appealDeadline: APPEAL_DEADLINE, appealWindowOpenedAt: '2026-03-10T01:00:00.000Z', status: 'CONFIRMED' });
-    expect(orderDecider.decide({ type: 'OPEN_APPEAL_WINDOW', appealDeadline: plus(APPEAL_DEADLINE, DAY), notify }, after, ctx(GRACE_END))).toBeNull();
+    expect(
+      orderDecider.decide({ type: 'OPEN_APPEAL_WINDOW', appealDeadline: plus(APPEAL_DEADLINE, DAY), notify }, after, ctx(GRACE_END)),
+    ).toBeNull();
   });
 
   it('keeps the appeal deadline a vote-first order was issued with', () => {
     const order = tracks('ISSUED', 'CONFIRMED', { appealDeadline: '2026-03-17T01:00:00.000Z' });
-    const { after } = decided(orderDecider, { type: 'OPEN_APPEAL_WINDOW', appealDeadline: APPEAL_DEADLINE, notify: false }, order, ctx(BEFORE_DEADLINE));
+    const { after } = decided(
+      orderDecider,
+      { type: 'OPEN_APPEAL_WINDOW', appealDeadline: APPEAL_DEADLINE, notify: false },
+      order,
+      ctx(BEFORE_DEADLINE),
+    );
     expect(after.appealDeadline).toBe('2026-03-17T01:00:00.000Z');
   });
 
   it.each<DecisionStatus>(['PENDING', 'REVOKED', 'APPEALED'])('opens no appeal window for an order %s', (decisionStatus) => {
-    expect(orderDecider.decide({ type: 'OPEN_APPEAL_WINDOW', appealDeadline: APPEAL_DEADLINE, notify: true }, tracks('ISSUED', decisionStatus), ctx(BEFORE_DEADLINE))).toBeNull();
+    expect(
+      orderDecider.decide(
+        { type: 'OPEN_APPEAL_WINDOW', appealDeadline: APPEAL_DEADLINE, notify: true },
+        tracks('ISSUED', decisionStatus),
+        ctx(BEFORE_DEADLINE),
+      ),
+    ).toBeNull();
   });
 
   it.each<[ComplianceStatus, DecisionStatus]>([
@@ -368,7 +533,13 @@ describe('orderDecider: the regulator (DECIDE, OPEN_APPEAL_WINDOW, ASSESS_FINE)'
   ])('fines a %s / %s order (late, and it stands), once, and tells the operator', (complianceStatus, decisionStatus) => {
     const order = tracks(complianceStatus, decisionStatus);
     const { event, followUps, after } = decided(orderDecider, { type: 'ASSESS_FINE', fine: FINE }, order, ctx(GRACE_END));
-    expect(event).toEqual({ action: 'FINE_ASSESSED', at: GRACE_END, actor: SYSTEM_ACTOR, details: { orderId: ID, amount: 3_000_000, currency: 'KRW', policyId: 'kr-kcsc' }, data: FINE });
+    expect(event).toEqual({
+      action: 'FINE_ASSESSED',
+      at: GRACE_END,
+      actor: SYSTEM_ACTOR,
+      details: { orderId: ID, amount: 3_000_000, currency: 'KRW', policyId: 'kr-kcsc' },
+      data: FINE,
+    });
     expect(followUps).toEqual([notifyOperator({ kind: 'FINE' }, `fine:${ID}`)]);
     expect(after.fine).toEqual(FINE);
     expectConsistent(after);
@@ -390,16 +561,27 @@ describe('orderDecider: the regulator (DECIDE, OPEN_APPEAL_WINDOW, ASSESS_FINE)'
 });
 
 describe('orderDecider: appeals (APPEAL, DECIDE_APPEAL)', () => {
-  const confirmed = (overrides: Partial<OrderRecord> = {}) => tracks('COMPLIED', 'CONFIRMED', { appealDeadline: APPEAL_DEADLINE, appealWindowOpenedAt: GRACE_END, ...overrides });
+  const confirmed = (overrides: Partial<OrderRecord> = {}) =>
+    tracks('COMPLIED', 'CONFIRMED', { appealDeadline: APPEAL_DEADLINE, appealWindowOpenedAt: GRACE_END, ...overrides });
 
   it('records the appeal of a confirmed order within its window and files the appeal record', () => {
     // Given a confirmed order whose appeal window is open
     const order = confirmed();
     // When the operator appeals with its grounds
     const now = '2026-03-20T00:00:00.000Z';
-    const { event, followUps, after } = decided(orderDecider, { type: 'APPEAL', by: OPERATOR_USER, appealId: APPEAL_ID, grounds: GROUNDS }, order, ctx(now));
+    const { event, followUps, after } = decided(
+      orderDecider,
+      { type: 'APPEAL', by: OPERATOR_USER, appealId: APPEAL_ID, grounds: GROUNDS },
+      order,
+      ctx(now),
+    );
     // Then ORDER_APPEALED (grounds out of the details), and the appeal is filed by a RUN follow-up
-    expect(event).toEqual({ action: 'ORDER_APPEALED', at: now, actor: OPERATOR_USER, details: { orderId: ID, operatorId: 'op-webhard', appealId: APPEAL_ID } });
+    expect(event).toEqual({
+      action: 'ORDER_APPEALED',
+      at: now,
+      actor: OPERATOR_USER,
+      details: { orderId: ID, operatorId: 'op-webhard', appealId: APPEAL_ID },
+    });
     expect(JSON.stringify(event.details)).not.toContain('licence');
     expect(followUps).toEqual([
       {
@@ -407,26 +589,56 @@ describe('orderDecider: appeals (APPEAL, DECIDE_APPEAL)', () => {
         command: {
           kind: 'appeal',
           appealId: APPEAL_ID,
-          command: { type: 'FILE', appeal: { appealId: APPEAL_ID, caseId: CASE_ID, orderId: ID, operatorId: 'op-webhard', grounds: GROUNDS, filedAt: now, status: 'FILED' } },
+          command: {
+            type: 'FILE',
+            appeal: {
+              appealId: APPEAL_ID,
+              caseId: CASE_ID,
+              orderId: ID,
+              operatorId: 'op-webhard',
+              grounds: GROUNDS,
+              filedAt: now,
+              status: 'FILED',
+            },
+          },
         },
       },
     ]);
     expect(after).toMatchObject({ decisionStatus: 'APPEALED', appealId: APPEAL_ID, status: 'APPEALED' });
     // And appealing again is refused with CONFLICT
-    expect(() => orderDecider.decide({ type: 'APPEAL', by: OPERATOR_USER, appealId: APPEAL_ID, grounds: GROUNDS }, after, ctx(now))).toThrow(ConflictError);
+    expect(() =>
+      orderDecider.decide({ type: 'APPEAL', by: OPERATOR_USER, appealId: APPEAL_ID, grounds: GROUNDS }, after, ctx(now)),
+    ).toThrow(ConflictError);
   });
 
   it.each<[string, OrderRecord, string, new (...args: never[]) => DomainError]>([
-    ['appealing twice', confirmed({ decisionStatus: 'APPEALED', status: 'APPEALED', appealId: APPEAL_ID }), '2026-03-20T00:00:00.000Z', ConflictError],
-    ['appealing after the appeal was upheld', confirmed({ decisionStatus: 'UPHELD', status: 'UPHELD' }), '2026-03-20T00:00:00.000Z', ConflictError],
-    ['appealing after the order was overturned', confirmed({ decisionStatus: 'OVERTURNED', status: 'OVERTURNED' }), '2026-03-20T00:00:00.000Z', ConflictError],
+    [
+      'appealing twice',
+      confirmed({ decisionStatus: 'APPEALED', status: 'APPEALED', appealId: APPEAL_ID }),
+      '2026-03-20T00:00:00.000Z',
+      ConflictError,
+    ],
+    [
+      'appealing after the appeal was upheld',
+      confirmed({ decisionStatus: 'UPHELD', status: 'UPHELD' }),
+      '2026-03-20T00:00:00.000Z',
+      ConflictError,
+    ],
+    [
+      'appealing after the order was overturned',
+      confirmed({ decisionStatus: 'OVERTURNED', status: 'OVERTURNED' }),
+      '2026-03-20T00:00:00.000Z',
+      ConflictError,
+    ],
     ['appealing at the deadline', confirmed(), APPEAL_DEADLINE, WindowClosedError],
     ['appealing after the deadline', confirmed(), plus(APPEAL_DEADLINE, DAY), WindowClosedError],
     ['appealing before the committee confirmed', tracks('COMPLIED', 'PENDING'), BEFORE_DEADLINE, WindowClosedError],
     ['appealing a revoked order', tracks('COMPLIED', 'REVOKED', { appealDeadline: APPEAL_DEADLINE }), BEFORE_DEADLINE, WindowClosedError],
     ['appealing a confirmed order whose window never opened', tracks('COMPLIED', 'CONFIRMED'), BEFORE_DEADLINE, WindowClosedError],
   ])('refuses %s', (_label, order, now, ErrorClass) => {
-    expect(() => orderDecider.decide({ type: 'APPEAL', by: OPERATOR_USER, appealId: APPEAL_ID, grounds: GROUNDS }, order, ctx(now))).toThrow(ErrorClass);
+    expect(() =>
+      orderDecider.decide({ type: 'APPEAL', by: OPERATOR_USER, appealId: APPEAL_ID, grounds: GROUNDS }, order, ctx(now)),
+    ).toThrow(ErrorClass);
   });
 
   it('upholds an appealed order: the operator hears the outcome and the appeal settles', () => {
@@ -462,16 +674,29 @@ describe('orderDecider: appeals (APPEAL, DECIDE_APPEAL)', () => {
     expect(orderDecider.decide({ ...command, outcome: 'CONFIRMED' }, after, ctx(APPEAL_DEADLINE))).toBeNull();
   });
 
-  it.each<DecisionStatus>(['PENDING', 'CONFIRMED', 'REVOKED', 'UPHELD', 'OVERTURNED'])('answers null to an appeal outcome for an order %s', (decisionStatus) => {
-    expect(
-      orderDecider.decide({ type: 'DECIDE_APPEAL', reviewId: APPEAL_REVIEW_ID, appealId: APPEAL_ID, outcome: 'REVOKED' }, tracks('COMPLIED', decisionStatus), ctx(APPEAL_DEADLINE)),
-    ).toBeNull();
-  });
+  it.each<DecisionStatus>(['PENDING', 'CONFIRMED', 'REVOKED', 'UPHELD', 'OVERTURNED'])(
+    'answers null to an appeal outcome for an order %s',
+    (decisionStatus) => {
+      expect(
+        orderDecider.decide(
+          { type: 'DECIDE_APPEAL', reviewId: APPEAL_REVIEW_ID, appealId: APPEAL_ID, outcome: 'REVOKED' },
+          tracks('COMPLIED', decisionStatus),
+          ctx(APPEAL_DEADLINE),
+        ),
+      ).toBeNull();
+    },
+  );
 
   it('answers null to a confirmed order never appealed, even one whose appeal window is open', () => {
     const order = confirmed();
     for (const outcome of ['CONFIRMED', 'REVOKED'] as const) {
-      expect(orderDecider.decide({ type: 'DECIDE_APPEAL', reviewId: APPEAL_REVIEW_ID, appealId: APPEAL_ID, outcome }, order, ctx(APPEAL_DEADLINE))).toBeNull();
+      expect(
+        orderDecider.decide(
+          { type: 'DECIDE_APPEAL', reviewId: APPEAL_REVIEW_ID, appealId: APPEAL_ID, outcome },
+          order,
+          ctx(APPEAL_DEADLINE),
+        ),
+      ).toBeNull();
     }
   });
 
@@ -483,7 +708,13 @@ describe('orderDecider: appeals (APPEAL, DECIDE_APPEAL)', () => {
     const order = confirmed({ decisionStatus: 'APPEALED', status: 'APPEALED', ...overrides });
     // When an outcome for APPEAL_ID arrives / Then nothing is settled
     for (const outcome of ['CONFIRMED', 'REVOKED'] as const) {
-      expect(orderDecider.decide({ type: 'DECIDE_APPEAL', reviewId: APPEAL_REVIEW_ID, appealId: APPEAL_ID, outcome }, order, ctx(APPEAL_DEADLINE))).toBeNull();
+      expect(
+        orderDecider.decide(
+          { type: 'DECIDE_APPEAL', reviewId: APPEAL_REVIEW_ID, appealId: APPEAL_ID, outcome },
+          order,
+          ctx(APPEAL_DEADLINE),
+        ),
+      ).toBeNull();
     }
   });
 });
@@ -512,20 +743,22 @@ const atOrJustAfter = fc.oneof(fc.constant(0), fc.nat(2000));
 
 type Issued = { order: OrderRecord; policy: Policy; reminderAts: string[] };
 
-const issuedArb: fc.Arbitrary<Issued> = fc.record({ policy: anyPolicy, voteFirst: fc.boolean(), offset: fc.integer({ min: 0, max: 999 }) }).map(({ policy, voteFirst, offset }) => {
-  const issuedAt = plus(ISSUED_AT, offset);
-  const { deadlineAt, graceEndsAt, reminderAts } = orderDeadlines(policy, issuedAt);
-  const decisionStatus: DecisionStatus = voteFirst ? 'CONFIRMED' : 'PENDING';
-  const order = anOrder({
-    issuedAt,
-    deadlineAt,
-    graceEndsAt,
-    decisionStatus,
-    status: orderStatus('ISSUED', decisionStatus),
-    ...(voteFirst ? { appealDeadline: appealWindowClosesAt(policy, issuedAt) } : {}),
+const issuedArb: fc.Arbitrary<Issued> = fc
+  .record({ policy: anyPolicy, voteFirst: fc.boolean(), offset: fc.integer({ min: 0, max: 999 }) })
+  .map(({ policy, voteFirst, offset }) => {
+    const issuedAt = plus(ISSUED_AT, offset);
+    const { deadlineAt, graceEndsAt, reminderAts } = orderDeadlines(policy, issuedAt);
+    const decisionStatus: DecisionStatus = voteFirst ? 'CONFIRMED' : 'PENDING';
+    const order = anOrder({
+      issuedAt,
+      deadlineAt,
+      graceEndsAt,
+      decisionStatus,
+      status: orderStatus('ISSUED', decisionStatus),
+      ...(voteFirst ? { appealDeadline: appealWindowClosesAt(policy, issuedAt) } : {}),
+    });
+    return { order, policy, reminderAts };
   });
-  return { order, policy, reminderAts };
-});
 
 const noticeKinds = ['ORDER', 'OVERDUE', 'FINE'] as const;
 /**
@@ -536,19 +769,37 @@ const DUE_MODES = ['upTo', 'none', 'earlier'] as const;
 type DueMode = (typeof DUE_MODES)[number];
 /** An abstract REMIND: `reminderAt` is an index into the order's reminders, `due` holds one DueMode. */
 const remind = (index: number, mode: DueMode): OrderCommand => ({ type: 'REMIND', reminderAt: String(index), due: [mode] });
-const decideAppeal = (appealId: string, outcome: 'CONFIRMED' | 'REVOKED'): OrderCommand => ({ type: 'DECIDE_APPEAL', reviewId: APPEAL_REVIEW_ID, appealId, outcome });
+const decideAppeal = (appealId: string, outcome: 'CONFIRMED' | 'REVOKED'): OrderCommand => ({
+  type: 'DECIDE_APPEAL',
+  reviewId: APPEAL_REVIEW_ID,
+  appealId,
+  outcome,
+});
 const APPEAL_IDS = [APPEAL_ID, `${APPEAL_ID}-2`] as const;
 
 const abstractArb: fc.Arbitrary<OrderCommand> = fc.oneof(
-  fc.constantFrom(...noticeKinds).map((kind): OrderCommand => ({ type: 'RECORD_NOTICE', notice: { eventKey: `${kind.toLowerCase()}:${ID}`, kind, to: ['n@webhard.example'], sentAt: '', messageId: 'm' } })),
+  fc
+    .constantFrom(...noticeKinds)
+    .map(
+      (kind): OrderCommand => ({
+        type: 'RECORD_NOTICE',
+        notice: { eventKey: `${kind.toLowerCase()}:${ID}`, kind, to: ['n@webhard.example'], sentAt: '', messageId: 'm' },
+      }),
+    ),
   fc.constant<OrderCommand>({ type: 'ACKNOWLEDGE', by: OPERATOR_USER }),
-  fc.constantFrom<'DELETED' | 'BLOCKED' | 'NOT_FOUND'>('DELETED', 'BLOCKED', 'NOT_FOUND').map((action): OrderCommand => ({ type: 'COMPLY', by: OPERATOR_USER, action, note: 'done' })),
+  fc
+    .constantFrom<'DELETED' | 'BLOCKED' | 'NOT_FOUND'>('DELETED', 'BLOCKED', 'NOT_FOUND')
+    .map((action): OrderCommand => ({ type: 'COMPLY', by: OPERATOR_USER, action, note: 'done' })),
   fc.constant<OrderCommand>({ type: 'ENFORCE_DEADLINE' }),
   fc.constant<OrderCommand>({ type: 'RECORD_NON_COMPLIANCE' }),
-  fc.constantFrom<'CONFIRMED' | 'REVOKED'>('CONFIRMED', 'REVOKED').map((outcome): OrderCommand => ({ type: 'DECIDE', reviewId: POST_REVIEW_ID, outcome })),
+  fc
+    .constantFrom<'CONFIRMED' | 'REVOKED'>('CONFIRMED', 'REVOKED')
+    .map((outcome): OrderCommand => ({ type: 'DECIDE', reviewId: POST_REVIEW_ID, outcome })),
   fc.boolean().map((notify): OrderCommand => ({ type: 'OPEN_APPEAL_WINDOW', appealDeadline: '', notify })),
   fc.constantFrom(...APPEAL_IDS).map((appealId): OrderCommand => ({ type: 'APPEAL', by: OPERATOR_USER, appealId, grounds: GROUNDS })),
-  fc.tuple(fc.constantFrom(...APPEAL_IDS), fc.constantFrom<'CONFIRMED' | 'REVOKED'>('CONFIRMED', 'REVOKED')).map(([appealId, outcome]) => decideAppeal(appealId, outcome)),
+  fc
+    .tuple(fc.constantFrom(...APPEAL_IDS), fc.constantFrom<'CONFIRMED' | 'REVOKED'>('CONFIRMED', 'REVOKED'))
+    .map(([appealId, outcome]) => decideAppeal(appealId, outcome)),
   fc.constant<OrderCommand>({ type: 'ASSESS_FINE', fine: FINE }),
   fc.tuple(fc.nat(3), fc.constantFrom(...DUE_MODES)).map(([index, mode]) => remind(index, mode)),
 );
@@ -575,7 +826,12 @@ function concrete(command: OrderCommand, now: string, issued: Issued): OrderComm
 }
 
 const CANDIDATES: readonly OrderCommand[] = [
-  ...noticeKinds.map((kind): OrderCommand => ({ type: 'RECORD_NOTICE', notice: { eventKey: `${kind.toLowerCase()}:${ID}`, kind, to: ['n@webhard.example'], sentAt: '', messageId: 'm' } })),
+  ...noticeKinds.map(
+    (kind): OrderCommand => ({
+      type: 'RECORD_NOTICE',
+      notice: { eventKey: `${kind.toLowerCase()}:${ID}`, kind, to: ['n@webhard.example'], sentAt: '', messageId: 'm' },
+    }),
+  ),
   { type: 'ACKNOWLEDGE', by: OPERATOR_USER },
   { type: 'COMPLY', by: OPERATOR_USER, action: 'DELETED' },
   { type: 'ENFORCE_DEADLINE' },
@@ -607,15 +863,20 @@ const isEvent = (result: { kind: string }) => result.kind === 'event';
 function expectClockFineAndAppealRules(order: OrderRecord, now: string, policy: Policy): void {
   const context = ctx(now, policy);
   const at = ms(now);
-  expect(isEvent(step(orderDecider, { type: 'ENFORCE_DEADLINE' }, order, context)), `ENFORCE_DEADLINE at ${now}, deadline ${order.deadlineAt}, ${order.complianceStatus}/${order.decisionStatus}`).toBe(
-    complianceOpen(order) && at > ms(order.deadlineAt),
-  );
-  expect(isEvent(step(orderDecider, { type: 'RECORD_NON_COMPLIANCE' }, order, context)), `RECORD_NON_COMPLIANCE at ${now}, grace ${order.graceEndsAt}, ${order.complianceStatus}/${order.decisionStatus}`).toBe(
+  expect(
+    isEvent(step(orderDecider, { type: 'ENFORCE_DEADLINE' }, order, context)),
+    `ENFORCE_DEADLINE at ${now}, deadline ${order.deadlineAt}, ${order.complianceStatus}/${order.decisionStatus}`,
+  ).toBe(complianceOpen(order) && at > ms(order.deadlineAt));
+  expect(
+    isEvent(step(orderDecider, { type: 'RECORD_NON_COMPLIANCE' }, order, context)),
+    `RECORD_NON_COMPLIANCE at ${now}, grace ${order.graceEndsAt}, ${order.complianceStatus}/${order.decisionStatus}`,
+  ).toBe(
     order.complianceStatus === 'OVERDUE' && order.nonComplianceRecordedAt === undefined && !isLifted(order) && at > ms(order.graceEndsAt),
   );
-  expect(isEvent(step(orderDecider, { type: 'ASSESS_FINE', fine: FINE }, order, context)), `ASSESS_FINE of ${order.complianceStatus}/${order.decisionStatus}`).toBe(
-    order.fine === undefined && isFinable(order),
-  );
+  expect(
+    isEvent(step(orderDecider, { type: 'ASSESS_FINE', fine: FINE }, order, context)),
+    `ASSESS_FINE of ${order.complianceStatus}/${order.decisionStatus}`,
+  ).toBe(order.fine === undefined && isFinable(order));
   for (const appealId of APPEAL_IDS) {
     for (const outcome of ['CONFIRMED', 'REVOKED'] as const) {
       const result = step(orderDecider, decideAppeal(appealId, outcome), order, context);
@@ -628,110 +889,134 @@ function expectClockFineAndAppealRules(order: OrderRecord, now: string, policy: 
 
 function runOrderProperty(runs: fc.Parameters<[Issued, Script]> = RUNS): void {
   fc.assert(
-    fc.property(issuedArb, fc.array(fc.tuple(whenArb(ANCHORS), choiceArb(abstractArb)), { maxLength: 30, size: 'max' }), (issued, script) => {
-      const { policy } = issued;
-      let now = issued.order.issuedAt;
-      let state = decided(orderDecider, { type: 'ISSUE', order: issued.order }, undefined, ctx(now, policy)).after;
-      const accepted: OrderCommand[] = [];
-      /** Every reminderAt a REMINDER_DUE was decided for: the record must hold each for good. */
-      const reminded = new Set<string>();
-      let appeals = 0;
-      for (const [when, choice] of script) {
-        now = resolveWhen(when, now, { deadlineAt: state.deadlineAt, graceEndsAt: state.graceEndsAt, appealDeadline: state.appealDeadline, reminder: issued.reminderAts[0] });
-        const context = ctx(now, policy);
-        const concreteChoice: Choice<OrderCommand | undefined> = choice.kind === 'any' ? { kind: 'any', command: concrete(choice.command, now, issued) } : choice;
-        const command = resolveChoice(concreteChoice, orderDecider, state, context, () => CANDIDATES.flatMap((c) => concrete(c, now, issued) ?? []));
-        if (command === undefined) continue;
-        const before = state;
-        // A command that already happened never records anything again (COMPLY and APPEAL: CONFLICT).
-        for (const earlier of accepted) {
-          const again = step(orderDecider, earlier, before, context);
-          expect(again.kind, `${earlier.type} again`).not.toBe('event');
-        }
-        expectClockFineAndAppealRules(before, now, policy);
-        const result = step(orderDecider, command, before, context);
-        if (result.kind !== 'event') continue;
-        const { decision, after } = result;
-        const { event } = decision;
-        accepted.push(command);
-        state = after;
+    fc.property(
+      issuedArb,
+      fc.array(fc.tuple(whenArb(ANCHORS), choiceArb(abstractArb)), { maxLength: 30, size: 'max' }),
+      (issued, script) => {
+        const { policy } = issued;
+        let now = issued.order.issuedAt;
+        let state = decided(orderDecider, { type: 'ISSUE', order: issued.order }, undefined, ctx(now, policy)).after;
+        const accepted: OrderCommand[] = [];
+        /** Every reminderAt a REMINDER_DUE was decided for: the record must hold each for good. */
+        const reminded = new Set<string>();
+        let appeals = 0;
+        for (const [when, choice] of script) {
+          now = resolveWhen(when, now, {
+            deadlineAt: state.deadlineAt,
+            graceEndsAt: state.graceEndsAt,
+            appealDeadline: state.appealDeadline,
+            reminder: issued.reminderAts[0],
+          });
+          const context = ctx(now, policy);
+          const concreteChoice: Choice<OrderCommand | undefined> =
+            choice.kind === 'any' ? { kind: 'any', command: concrete(choice.command, now, issued) } : choice;
+          const command = resolveChoice(concreteChoice, orderDecider, state, context, () =>
+            CANDIDATES.flatMap((c) => concrete(c, now, issued) ?? []),
+          );
+          if (command === undefined) continue;
+          const before = state;
+          // A command that already happened never records anything again (COMPLY and APPEAL: CONFLICT).
+          for (const earlier of accepted) {
+            const again = step(orderDecider, earlier, before, context);
+            expect(again.kind, `${earlier.type} again`).not.toBe('event');
+          }
+          expectClockFineAndAppealRules(before, now, policy);
+          const result = step(orderDecider, command, before, context);
+          if (result.kind !== 'event') continue;
+          const { decision, after } = result;
+          const { event } = decision;
+          accepted.push(command);
+          state = after;
 
-        // Who and when: the operator's own acts carry its user, the rest the system; no URL or grounds in details.
-        expect(event.actor).toBe(USER_ACTS.has(command.type) ? OPERATOR_USER : SYSTEM_ACTOR);
-        expect(event.at).toBe(command.type === 'RECORD_NOTICE' ? command.notice.sentAt : now);
-        expectNoVictimData(event, [GROUNDS, 'done']);
+          // Who and when: the operator's own acts carry its user, the rest the system; no URL or grounds in details.
+          expect(event.actor).toBe(USER_ACTS.has(command.type) ? OPERATOR_USER : SYSTEM_ACTOR);
+          expect(event.at).toBe(command.type === 'RECORD_NOTICE' ? command.notice.sentAt : now);
+          expectNoVictimData(event, [GROUNDS, 'done']);
 
-        // The single status always follows the two tracks.
-        expect(after.status).toBe(orderStatus(after.complianceStatus, after.decisionStatus));
+          // The single status always follows the two tracks.
+          expect(after.status).toBe(orderStatus(after.complianceStatus, after.decisionStatus));
 
-        // Compliance never goes back: COMPLIED and COMPLIED_LATE are final, OVERDUE only becomes COMPLIED_LATE;
-        // and no act after the order is lifted changes it.
-        if (after.complianceStatus !== before.complianceStatus) {
-          expect(COMPLIANCE_MOVES[before.complianceStatus], `compliance ${before.complianceStatus} -> ${after.complianceStatus} by ${command.type}`).toContain(after.complianceStatus);
-          expect(isLifted(before), `${command.type} changed the compliance of a lifted order: ${before.complianceStatus} -> ${after.complianceStatus}`).toBe(false);
-        }
-        if (before.compliedAt !== undefined) expect(after.compliedAt).toBe(before.compliedAt);
-        if (before.acknowledgedAt !== undefined) expect(after.acknowledgedAt).toBe(before.acknowledgedAt);
+          // Compliance never goes back: COMPLIED and COMPLIED_LATE are final, OVERDUE only becomes COMPLIED_LATE;
+          // and no act after the order is lifted changes it.
+          if (after.complianceStatus !== before.complianceStatus) {
+            expect(
+              COMPLIANCE_MOVES[before.complianceStatus],
+              `compliance ${before.complianceStatus} -> ${after.complianceStatus} by ${command.type}`,
+            ).toContain(after.complianceStatus);
+            expect(
+              isLifted(before),
+              `${command.type} changed the compliance of a lifted order: ${before.complianceStatus} -> ${after.complianceStatus}`,
+            ).toBe(false);
+          }
+          if (before.compliedAt !== undefined) expect(after.compliedAt).toBe(before.compliedAt);
+          if (before.acknowledgedAt !== undefined) expect(after.acknowledgedAt).toBe(before.acknowledgedAt);
 
-        // The deadline includes its last instant: on time exactly when not yet overdue and not after it.
-        if (event.action === 'ORDER_COMPLIED' || event.action === 'ORDER_COMPLIED_LATE') {
-          const onTime = before.complianceStatus !== 'OVERDUE' && ms(now) <= ms(before.deadlineAt);
-          expect(after.complianceStatus, `complied at ${now}, deadline ${before.deadlineAt}, was ${before.complianceStatus}`).toBe(onTime ? 'COMPLIED' : 'COMPLIED_LATE');
-        }
-        if (event.action === 'ORDER_OVERDUE') expect(ms(now), `overdue at ${now}, deadline ${before.deadlineAt}`).toBeGreaterThan(ms(before.deadlineAt));
-        if (event.action === 'NON_COMPLIANCE_RECORDED') {
-          expect(ms(now), `non-compliance at ${now}, grace ${before.graceEndsAt}`).toBeGreaterThan(ms(before.graceEndsAt));
-          expect(isLifted(before)).toBe(false);
-        }
+          // The deadline includes its last instant: on time exactly when not yet overdue and not after it.
+          if (event.action === 'ORDER_COMPLIED' || event.action === 'ORDER_COMPLIED_LATE') {
+            const onTime = before.complianceStatus !== 'OVERDUE' && ms(now) <= ms(before.deadlineAt);
+            expect(after.complianceStatus, `complied at ${now}, deadline ${before.deadlineAt}, was ${before.complianceStatus}`).toBe(
+              onTime ? 'COMPLIED' : 'COMPLIED_LATE',
+            );
+          }
+          if (event.action === 'ORDER_OVERDUE')
+            expect(ms(now), `overdue at ${now}, deadline ${before.deadlineAt}`).toBeGreaterThan(ms(before.deadlineAt));
+          if (event.action === 'NON_COMPLIANCE_RECORDED') {
+            expect(ms(now), `non-compliance at ${now}, grace ${before.graceEndsAt}`).toBeGreaterThan(ms(before.graceEndsAt));
+            expect(isLifted(before)).toBe(false);
+          }
 
-        // The decision moves forward only and never leaves REVOKED, OVERTURNED or UPHELD.
-        if (after.decisionStatus !== before.decisionStatus) {
-          expect(DECISION_MOVES[before.decisionStatus], `decision ${before.decisionStatus} -> ${after.decisionStatus} by ${command.type}`).toContain(after.decisionStatus);
-        }
+          // The decision moves forward only and never leaves REVOKED, OVERTURNED or UPHELD.
+          if (after.decisionStatus !== before.decisionStatus) {
+            expect(
+              DECISION_MOVES[before.decisionStatus],
+              `decision ${before.decisionStatus} -> ${after.decisionStatus} by ${command.type}`,
+            ).toContain(after.decisionStatus);
+          }
 
-        // At most one appeal, whose id never changes; its outcome only for the appeal the order recorded.
-        if (event.action === 'ORDER_APPEALED') appeals += 1;
-        expect(appeals).toBeLessThanOrEqual(1);
-        if (before.appealId !== undefined) expect(after.appealId).toBe(before.appealId);
-        if (before.appealDeadline !== undefined) expect(after.appealDeadline).toBe(before.appealDeadline);
-        if (command.type === 'DECIDE_APPEAL') {
-          expect(before.decisionStatus).toBe('APPEALED');
-          expect(before.appealId).toBe(command.appealId);
-        }
+          // At most one appeal, whose id never changes; its outcome only for the appeal the order recorded.
+          if (event.action === 'ORDER_APPEALED') appeals += 1;
+          expect(appeals).toBeLessThanOrEqual(1);
+          if (before.appealId !== undefined) expect(after.appealId).toBe(before.appealId);
+          if (before.appealDeadline !== undefined) expect(after.appealDeadline).toBe(before.appealDeadline);
+          if (command.type === 'DECIDE_APPEAL') {
+            expect(before.decisionStatus).toBe('APPEALED');
+            expect(before.appealId).toBe(command.appealId);
+          }
 
-        // A fine at most once, and only for an order that is late and stands.
-        if (before.fine !== undefined) expect(after.fine).toEqual(before.fine);
-        if (event.action === 'FINE_ASSESSED') {
-          expect(before.fine).toBeUndefined();
-          expect(isFinable(before), `fined ${before.complianceStatus} / ${before.decisionStatus}`).toBe(true);
-        }
+          // A fine at most once, and only for an order that is late and stands.
+          if (before.fine !== undefined) expect(after.fine).toEqual(before.fine);
+          if (event.action === 'FINE_ASSESSED') {
+            expect(before.fine).toBeUndefined();
+            expect(isFinable(before), `fined ${before.complianceStatus} / ${before.decisionStatus}`).toBe(true);
+          }
 
-        // Reminders: a decided reminder records its own time and every one it stands for, sorted, once each.
-        if (command.type === 'REMIND') {
-          reminded.add(command.reminderAt);
-          expect(after.remindersSent).toEqual([...new Set([...before.remindersSent, ...command.due, command.reminderAt])].sort());
-        }
-        for (const reminderAt of reminded) expect(after.remindersSent, `reminder ${reminderAt} recorded`).toContain(reminderAt);
-        expect(after.remindersSent).toEqual([...new Set(after.remindersSent)].sort());
+          // Reminders: a decided reminder records its own time and every one it stands for, sorted, once each.
+          if (command.type === 'REMIND') {
+            reminded.add(command.reminderAt);
+            expect(after.remindersSent).toEqual([...new Set([...before.remindersSent, ...command.due, command.reminderAt])].sort());
+          }
+          for (const reminderAt of reminded) expect(after.remindersSent, `reminder ${reminderAt} recorded`).toContain(reminderAt);
+          expect(after.remindersSent).toEqual([...new Set(after.remindersSent)].sort());
 
-        // Follow-ups: a wait completed says what the record now says; an overdue order tells operator and staff.
-        for (const followUp of decision.followUps ?? []) {
-          if (followUp.type === 'COMPLETE_WAIT') expect(followUp.output).toEqual(complianceWaitOutput(after));
-        }
-        if (event.action === 'ORDER_OVERDUE') {
-          expect((decision.followUps ?? []).map((f) => f.type)).toEqual(['NOTIFY_OPERATOR', 'NOTIFY_STAFF']);
-        }
+          // Follow-ups: a wait completed says what the record now says; an overdue order tells operator and staff.
+          for (const followUp of decision.followUps ?? []) {
+            if (followUp.type === 'COMPLETE_WAIT') expect(followUp.output).toEqual(complianceWaitOutput(after));
+          }
+          if (event.action === 'ORDER_OVERDUE') {
+            expect((decision.followUps ?? []).map((f) => f.type)).toEqual(['NOTIFY_OPERATOR', 'NOTIFY_STAFF']);
+          }
 
-        // The same command right away answers null (COMPLY and APPEAL are refused: they happened).
-        const again = step(orderDecider, command, after, context);
-        if (command.type === 'COMPLY' || command.type === 'APPEAL') {
-          expect(again.kind === 'refused' && again.error).toBeInstanceOf(ConflictError);
-        } else {
-          expect(again.kind, `${command.type} repeated`).toBe('null');
+          // The same command right away answers null (COMPLY and APPEAL are refused: they happened).
+          const again = step(orderDecider, command, after, context);
+          if (command.type === 'COMPLY' || command.type === 'APPEAL') {
+            expect(again.kind === 'refused' && again.error).toBeInstanceOf(ConflictError);
+          } else {
+            expect(again.kind, `${command.type} repeated`).toBe('null');
+          }
         }
-      }
-      for (const reminderAt of reminded) expect(state.remindersSent).toContain(reminderAt);
-    }),
+        for (const reminderAt of reminded) expect(state.remindersSent).toContain(reminderAt);
+      },
+    ),
     runs,
   );
 }
@@ -747,7 +1032,9 @@ describe('orderDecider: property over random command sequences', () => {
   it('compliance at the deadline instant is on time, and never goes back from OVERDUE to COMPLIED', () => {
     fc.assert(
       fc.property(issuedArb, atOrJustAfter, atOrJustAfter, fc.boolean(), ({ order, policy }, enforceDelay, complyDelay, acknowledged) => {
-        let state = acknowledged ? decided(orderDecider, { type: 'ACKNOWLEDGE', by: OPERATOR_USER }, order, ctx(order.issuedAt, policy)).after : order;
+        let state = acknowledged
+          ? decided(orderDecider, { type: 'ACKNOWLEDGE', by: OPERATOR_USER }, order, ctx(order.issuedAt, policy)).after
+          : order;
         const enforceAt = plus(state.deadlineAt, enforceDelay);
         const enforced = step(orderDecider, { type: 'ENFORCE_DEADLINE' }, state, ctx(enforceAt, policy));
         if (enforceDelay === 0) {

@@ -42,7 +42,12 @@ const vote = (memberId: string, decision: VoteDecision, reason?: string): Review
 const votes = (ballots: Record<string, VoteDecision>) =>
   Object.fromEntries(Object.entries(ballots).map(([member, decision]) => [member, { decision, at: OPENED }]));
 const recused = (...members: string[]) => Object.fromEntries(members.map((m) => [m, { reason: 'conflict of interest', at: OPENED }]));
-const reviewWait = (outcome: string) => ({ type: 'COMPLETE_WAIT', caseId: CASE_ID, purpose: `REVIEW#${POST_REVIEW_ID}`, output: { decided: true, outcome } });
+const reviewWait = (outcome: string) => ({
+  type: 'COMPLETE_WAIT',
+  caseId: CASE_ID,
+  purpose: `REVIEW#${POST_REVIEW_ID}`,
+  output: { decided: true, outcome },
+});
 /** What an open review's events may say of it: how many took part, never how they voted. */
 const turnout = (review: ReviewRecord) => {
   const { eligible, votesCast, quorumNeeded } = tally(review);
@@ -100,7 +105,13 @@ describe('reviewDecider: VOTE and RECUSE', () => {
 
   it.each<[string, Partial<ReviewRecord>, string, string, new (...args: never[]) => DomainError]>([
     ['a second ballot from the same member', { votes: votes({ 'member-1': 'REVOKE' }) }, 'member-1', NOW, ConflictError],
-    ['a second ballot after the review closed', { status: 'CLOSED', outcome: 'REVOKED', votes: votes({ 'member-1': 'REVOKE' }) }, 'member-1', NOW, ConflictError],
+    [
+      'a second ballot after the review closed',
+      { status: 'CLOSED', outcome: 'REVOKED', votes: votes({ 'member-1': 'REVOKE' }) },
+      'member-1',
+      NOW,
+      ConflictError,
+    ],
     ['a ballot at closesAt', {}, 'member-1', CLOSES, WindowClosedError],
     ['a ballot after closesAt', {}, 'member-1', plus(CLOSES, HOUR), WindowClosedError],
     ['a ballot on a closed review', { status: 'CLOSED', outcome: 'CONFIRMED' }, 'member-2', NOW, WindowClosedError],
@@ -112,8 +123,19 @@ describe('reviewDecider: VOTE and RECUSE', () => {
   });
 
   it('records a recusal once, its reason only in data, and asks to close the review if decided', () => {
-    const { event, followUps, after } = decided(reviewDecider, { type: 'RECUSE', memberId: 'member-3', reason: 'Former employee of the operator' }, aReview(), ctx(NOW));
-    expect(event).toEqual({ action: 'MEMBER_RECUSED', at: NOW, actor: 'member-3', details: { reviewId: POST_REVIEW_ID }, data: { reason: 'Former employee of the operator' } });
+    const { event, followUps, after } = decided(
+      reviewDecider,
+      { type: 'RECUSE', memberId: 'member-3', reason: 'Former employee of the operator' },
+      aReview(),
+      ctx(NOW),
+    );
+    expect(event).toEqual({
+      action: 'MEMBER_RECUSED',
+      at: NOW,
+      actor: 'member-3',
+      details: { reviewId: POST_REVIEW_ID },
+      data: { reason: 'Former employee of the operator' },
+    });
     expect(followUps).toEqual([closeIfDecided]);
     expect(after.recusals).toEqual({ 'member-3': { reason: 'Former employee of the operator', at: NOW } });
   });
@@ -165,8 +187,14 @@ describe('reviewDecider: CLOSE_IF_DECIDED', () => {
 
   it.each<[string, Partial<ReviewRecord>]>([
     ['no quorum yet', { votes: votes({ 'member-1': 'CONFIRM', 'member-2': 'CONFIRM' }) }],
-    ['a quorum whose outcome the remaining votes can still change', { votes: votes({ 'member-1': 'CONFIRM', 'member-2': 'CONFIRM', 'member-3': 'REVOKE' }) }],
-    ['a closed review', { status: 'CLOSED', outcome: 'REVOKED', votes: votes({ 'member-1': 'CONFIRM', 'member-2': 'CONFIRM', 'member-3': 'CONFIRM' }) }],
+    [
+      'a quorum whose outcome the remaining votes can still change',
+      { votes: votes({ 'member-1': 'CONFIRM', 'member-2': 'CONFIRM', 'member-3': 'REVOKE' }) },
+    ],
+    [
+      'a closed review',
+      { status: 'CLOSED', outcome: 'REVOKED', votes: votes({ 'member-1': 'CONFIRM', 'member-2': 'CONFIRM', 'member-3': 'CONFIRM' }) },
+    ],
     ['an escalated review', { status: 'ESCALATED', votes: votes({ 'member-1': 'CONFIRM', 'member-2': 'CONFIRM', 'member-3': 'CONFIRM' }) }],
   ])('answers null with %s', (_label, overrides) => {
     expect(reviewDecider.decide({ type: 'CLOSE_IF_DECIDED' }, aReview(overrides), ctx(NOW))).toBeNull();
@@ -176,15 +204,24 @@ describe('reviewDecider: CLOSE_IF_DECIDED', () => {
 describe('reviewDecider: DEADLINE_PASSED', () => {
   it('answers null before closesAt, and for a review no longer open', () => {
     expect(reviewDecider.decide({ type: 'DEADLINE_PASSED' }, aReview(), ctx(plus(CLOSES, -1)))).toBeNull();
-    expect(reviewDecider.decide({ type: 'DEADLINE_PASSED' }, aReview({ status: 'ESCALATED', extended: true }), ctx(plus(CLOSES, 1)))).toBeNull();
-    expect(reviewDecider.decide({ type: 'DEADLINE_PASSED' }, aReview({ status: 'CLOSED', outcome: 'REVOKED' }), ctx(plus(CLOSES, 1)))).toBeNull();
+    expect(
+      reviewDecider.decide({ type: 'DEADLINE_PASSED' }, aReview({ status: 'ESCALATED', extended: true }), ctx(plus(CLOSES, 1))),
+    ).toBeNull();
+    expect(
+      reviewDecider.decide({ type: 'DEADLINE_PASSED' }, aReview({ status: 'CLOSED', outcome: 'REVOKED' }), ctx(plus(CLOSES, 1))),
+    ).toBeNull();
   });
 
   it.each<[Record<string, VoteDecision>, 'CONFIRMED' | 'REVOKED', 'MAJORITY' | 'NO_MAJORITY']>([
     [{ 'member-1': 'CONFIRM', 'member-2': 'CONFIRM', 'member-3': 'REVOKE' }, 'CONFIRMED', 'MAJORITY'],
     [{ 'member-1': 'CONFIRM', 'member-2': 'REVOKE', 'member-3': 'ABSTAIN' }, 'REVOKED', 'NO_MAJORITY'],
   ])('closes a review with a quorum at closesAt: %j gives %s (%s)', (ballots, outcome, outcomeReason) => {
-    const { event, followUps, after } = decided(reviewDecider, { type: 'DEADLINE_PASSED' }, aReview({ votes: votes(ballots) }), ctx(CLOSES));
+    const { event, followUps, after } = decided(
+      reviewDecider,
+      { type: 'DEADLINE_PASSED' },
+      aReview({ votes: votes(ballots) }),
+      ctx(CLOSES),
+    );
     expect(event).toMatchObject({ action: 'REVIEW_CLOSED', at: CLOSES, actor: SYSTEM_ACTOR, details: { outcome, outcomeReason } });
     expect(followUps).toEqual([reviewWait(outcome)]);
     expect(after).toMatchObject({ status: 'CLOSED', outcome, outcomeReason, closedAt: CLOSES });
@@ -198,7 +235,12 @@ describe('reviewDecider: DEADLINE_PASSED', () => {
     const review = aReview({ kind, votes: votes({ 'member-1': 'CONFIRM' }) });
     const { event, followUps, after } = decided(reviewDecider, { type: 'DEADLINE_PASSED' }, review, ctx(plus(CLOSES, 5), policy));
     const extendedTo = reviewExtendedClosesAt(policy, kind, CLOSES, plus(CLOSES, 5));
-    expect(event).toEqual({ action: 'REVIEW_EXTENDED', at: plus(CLOSES, 5), actor: SYSTEM_ACTOR, details: { reviewId: POST_REVIEW_ID, closesAt: extendedTo, turnout: turnout(review) } });
+    expect(event).toEqual({
+      action: 'REVIEW_EXTENDED',
+      at: plus(CLOSES, 5),
+      actor: SYSTEM_ACTOR,
+      details: { reviewId: POST_REVIEW_ID, closesAt: extendedTo, turnout: turnout(review) },
+    });
     expect(event.details).toMatchObject({ turnout: { eligible: 5, votesCast: 1, quorumNeeded: 3 } });
     expect(followUps).toBeUndefined();
     expect(after).toMatchObject({ status: 'OPEN', extended: true, closesAt: extendedTo });
@@ -219,9 +261,16 @@ describe('reviewDecider: DEADLINE_PASSED', () => {
   it('escalates an extended review still without quorum to staff (policy escalate)', () => {
     const review = aReview({ extended: true, votes: votes({ 'member-1': 'CONFIRM' }) });
     const { event, followUps, after } = decided(reviewDecider, { type: 'DEADLINE_PASSED' }, review, ctx(CLOSES, KR));
-    expect(event).toEqual({ action: 'REVIEW_ESCALATED', at: CLOSES, actor: SYSTEM_ACTOR, details: { reviewId: POST_REVIEW_ID, turnout: turnout(review) } });
+    expect(event).toEqual({
+      action: 'REVIEW_ESCALATED',
+      at: CLOSES,
+      actor: SYSTEM_ACTOR,
+      details: { reviewId: POST_REVIEW_ID, turnout: turnout(review) },
+    });
     expect(JSON.stringify(event.details)).not.toMatch(/confirm|revoke|abstain/i);
-    expect(followUps).toEqual([expect.objectContaining({ type: 'NOTIFY_STAFF', caseId: CASE_ID, eventKey: `review-escalated:${POST_REVIEW_ID}` })]);
+    expect(followUps).toEqual([
+      expect.objectContaining({ type: 'NOTIFY_STAFF', caseId: CASE_ID, eventKey: `review-escalated:${POST_REVIEW_ID}` }),
+    ]);
     expect(after.status).toBe('ESCALATED');
     expect(after.outcome).toBeUndefined();
     expect(reviewDecider.decide({ type: 'DEADLINE_PASSED' }, after, ctx(plus(CLOSES, HOUR), KR))).toBeNull();
@@ -250,7 +299,13 @@ describe('reviewDecider: STAFF_DECIDE', () => {
       action: 'REVIEW_CLOSED',
       at: NOW,
       actor: 'staff-park',
-      details: { reviewId: POST_REVIEW_ID, outcome, outcomeReason: 'STAFF_DECISION', tally: tally(review), reason: 'Reviewed the evidence file' },
+      details: {
+        reviewId: POST_REVIEW_ID,
+        outcome,
+        outcomeReason: 'STAFF_DECISION',
+        tally: tally(review),
+        reason: 'Reviewed the evidence file',
+      },
     });
     expect(followUps).toEqual([reviewWait(outcome)]);
     expect(after).toMatchObject({ status: 'CLOSED', outcome, outcomeReason: 'STAFF_DECISION', closedAt: NOW });
@@ -284,18 +339,37 @@ const openedArb: fc.Arbitrary<Opened> = fc
     kind: fc.constantFrom<ReviewKind>('POST_REVIEW', 'PRIOR_REVIEW', 'APPEAL'),
     eligible: fc.subarray(MEMBERS, { minLength: 1 }),
   })
-  .map(({ policy, kind, eligible }) => ({ policy, review: aReview({ kind, eligibleMembers: eligible, closesAt: reviewClosesAt(policy, kind, OPENED) }) }));
+  .map(({ policy, kind, eligible }) => ({
+    policy,
+    review: aReview({ kind, eligibleMembers: eligible, closesAt: reviewClosesAt(policy, kind, OPENED) }),
+  }));
 
 const decisionArb = fc.constantFrom<VoteDecision>('CONFIRM', 'REVOKE', 'ABSTAIN');
 const commandArb: fc.Arbitrary<ReviewCommand> = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...VOTERS), decisionArb).map(([member, decision]) => vote(member, decision, 'my reasons')) },
-  { weight: 2, arbitrary: fc.constantFrom(...VOTERS).map((memberId): ReviewCommand => ({ type: 'RECUSE', memberId, reason: 'a conflict' })) },
+  {
+    weight: 6,
+    arbitrary: fc.tuple(fc.constantFrom(...VOTERS), decisionArb).map(([member, decision]) => vote(member, decision, 'my reasons')),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(...VOTERS).map((memberId): ReviewCommand => ({ type: 'RECUSE', memberId, reason: 'a conflict' })),
+  },
   { weight: 1, arbitrary: fc.constant<ReviewCommand>({ type: 'CLOSE_IF_DECIDED' }) },
   { weight: 2, arbitrary: fc.constant<ReviewCommand>({ type: 'DEADLINE_PASSED' }) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...STAFF_IDS), fc.constantFrom<'CONFIRM' | 'REVOKE'>('CONFIRM', 'REVOKE')).map(([identity, decision]) => staffDecide(identity, decision)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...STAFF_IDS), fc.constantFrom<'CONFIRM' | 'REVOKE'>('CONFIRM', 'REVOKE'))
+      .map(([identity, decision]) => staffDecide(identity, decision)),
+  },
 );
 const CANDIDATES: readonly ReviewCommand[] = [
-  ...MEMBERS.flatMap((member) => [vote(member, 'CONFIRM'), vote(member, 'REVOKE'), vote(member, 'ABSTAIN'), { type: 'RECUSE', memberId: member, reason: 'r' } as const]),
+  ...MEMBERS.flatMap((member) => [
+    vote(member, 'CONFIRM'),
+    vote(member, 'REVOKE'),
+    vote(member, 'ABSTAIN'),
+    { type: 'RECUSE', memberId: member, reason: 'r' } as const,
+  ]),
   { type: 'CLOSE_IF_DECIDED' },
   { type: 'DEADLINE_PASSED' },
   staffDecide(staff('staff-park'), 'CONFIRM'),
@@ -308,92 +382,109 @@ type Script = [When, Choice<ReviewCommand>][];
 describe('reviewDecider: property over random command sequences', () => {
   it('keeps ballots, recusals, closing, outcome and extension rules', () => {
     fc.assert(
-      fc.property(openedArb, fc.array(fc.tuple(whenArb(['closesAt'], 2 * DAY), choiceArb(commandArb)), { maxLength: 30, size: 'max' }), ({ review: opened, policy }, script: Script) => {
-        let now = opened.openedAt;
-        let state = decided(reviewDecider, { type: 'OPEN', review: opened }, undefined, ctx(now, policy)).after;
-        let extensions = 0;
-        for (const [when, choice] of script) {
-          now = resolveWhen(when, now, { closesAt: state.closesAt });
-          const context = ctx(now, policy);
-          const command = resolveChoice(choice, reviewDecider, state, context, () => CANDIDATES);
-          if (command === undefined) continue;
-          const before = state;
-          const result = step(reviewDecider, command, before, context);
+      fc.property(
+        openedArb,
+        fc.array(fc.tuple(whenArb(['closesAt'], 2 * DAY), choiceArb(commandArb)), { maxLength: 30, size: 'max' }),
+        ({ review: opened, policy }, script: Script) => {
+          let now = opened.openedAt;
+          let state = decided(reviewDecider, { type: 'OPEN', review: opened }, undefined, ctx(now, policy)).after;
+          let extensions = 0;
+          for (const [when, choice] of script) {
+            now = resolveWhen(when, now, { closesAt: state.closesAt });
+            const context = ctx(now, policy);
+            const command = resolveChoice(choice, reviewDecider, state, context, () => CANDIDATES);
+            if (command === undefined) continue;
+            const before = state;
+            const result = step(reviewDecider, command, before, context);
 
-          // Nothing is recorded after CLOSED (so its outcome never changes).
-          if (before.status === 'CLOSED') expect(result.kind, `${command.type} on a closed review`).not.toBe('event');
-          if (result.kind !== 'event') continue;
-          const { decision, after } = result;
-          const { event } = decision;
-          state = after;
-          expect(event.at).toBe(now);
-          expect(JSON.stringify(event.details)).not.toContain('my reasons');
+            // Nothing is recorded after CLOSED (so its outcome never changes).
+            if (before.status === 'CLOSED') expect(result.kind, `${command.type} on a closed review`).not.toBe('event');
+            if (result.kind !== 'event') continue;
+            const { decision, after } = result;
+            const { event } = decision;
+            state = after;
+            expect(event.at).toBe(now);
+            expect(JSON.stringify(event.details)).not.toContain('my reasons');
 
-          // At most one ballot per member, none from a recused or ineligible member; a ballot never changes.
-          for (const member of Object.keys(after.votes)) {
-            expect(after.eligibleMembers).toContain(member);
-            expect(Object.hasOwn(after.recusals, member), `${member} voted and recused`).toBe(false);
-          }
-          for (const [member, ballot] of Object.entries(before.votes)) expect(after.votes[member]).toEqual(ballot);
-          for (const member of Object.keys(after.recusals)) expect(after.eligibleMembers).toContain(member);
-          if (event.action === 'VOTE_CAST') expect(Object.hasOwn(before.votes, event.actor)).toBe(false);
-
-          // Status moves forward only; extended at most once (and only while open).
-          if (after.status !== before.status) expect(STATUS_MOVES[before.status]).toContain(after.status);
-          if (event.action === 'REVIEW_EXTENDED') {
-            extensions += 1;
-            expect(before.extended).toBe(false);
-          }
-          expect(extensions).toBeLessThanOrEqual(1);
-          expect(after.extended).toBe(extensions === 1);
-
-          // A review not yet closed keeps its ballots secret: extending or escalating it tells only the turnout.
-          if (event.action === 'REVIEW_EXTENDED' || event.action === 'REVIEW_ESCALATED') {
-            expect(event.details.turnout).toEqual(turnout(before));
-            expect(JSON.stringify(event.details), `${event.action} details`).not.toMatch(/confirm|revoke|abstain/i);
-          }
-
-          // A ballot or a recusal asks to close the review if decided; what that run does when it is.
-          if (event.action === 'VOTE_CAST' || event.action === 'MEMBER_RECUSED') {
-            expect(decision.followUps).toEqual([{ type: 'RUN', command: { kind: 'review', reviewId: opened.reviewId, command: { type: 'CLOSE_IF_DECIDED' } } }]);
-            const early = decidedEarly(after);
-            const closing = step(reviewDecider, { type: 'CLOSE_IF_DECIDED' }, after, context);
-            if (early === null) expect(closing.kind).toBe('null');
-            else expect(closing.kind === 'event' && closing.after.outcome).toBe(early);
-          }
-
-          // A closed review has its outcome, reason and time; the closing event completes the review wait.
-          if (event.action === 'REVIEW_CLOSED') {
-            expect(after).toMatchObject({ status: 'CLOSED', outcome: event.details.outcome, outcomeReason: event.details.outcomeReason, closedAt: now });
-            expect(event.details.tally).toEqual(tally(before));
-            expect(decision.followUps).toEqual([
-              { type: 'COMPLETE_WAIT', caseId: opened.caseId, purpose: `REVIEW#${opened.reviewId}`, output: { decided: true, outcome: after.outcome } },
-            ]);
-            switch (event.details.outcomeReason) {
-              case 'MAJORITY':
-              case 'NO_MAJORITY':
-                expect(after.outcome).toBe(outcomeOf(tally(before)));
-                break;
-              case 'AUTO_LIFTED':
-                expect([policy.unreviewedOrder, before.extended, after.outcome]).toEqual(['lift', true, 'REVOKED']);
-                break;
-              case 'STAFF_DECISION':
-                expect(before.status).toBe('ESCALATED');
-                expect(command.type === 'STAFF_DECIDE' && command.identity.roles).toContain('staff');
-                expect([PARTICIPANTS.filedBy, ...PARTICIPANTS.approvedBy]).not.toContain(event.actor);
-                break;
+            // At most one ballot per member, none from a recused or ineligible member; a ballot never changes.
+            for (const member of Object.keys(after.votes)) {
+              expect(after.eligibleMembers).toContain(member);
+              expect(Object.hasOwn(after.recusals, member), `${member} voted and recused`).toBe(false);
             }
-          }
-          if (after.status === 'ESCALATED') expect([policy.unreviewedOrder, after.extended]).toEqual(['escalate', true]);
+            for (const [member, ballot] of Object.entries(before.votes)) expect(after.votes[member]).toEqual(ballot);
+            for (const member of Object.keys(after.recusals)) expect(after.eligibleMembers).toContain(member);
+            if (event.action === 'VOTE_CAST') expect(Object.hasOwn(before.votes, event.actor)).toBe(false);
 
-          // The same command right away answers null (a ballot, a recusal, a staff decision: refused, it happened).
-          // An extension is counted from the old close, so one decided more than a window late is
-          // already over: the next DEADLINE_PASSED is then a new deadline, not a repeat (see the report).
-          const again = step(reviewDecider, command, after, context);
-          if (REFUSED_ON_REPEAT.has(command.type)) expect(again.kind, `${command.type} repeated`).toBe('refused');
-          else if (!(event.action === 'REVIEW_EXTENDED' && Date.parse(now) >= Date.parse(after.closesAt))) expect(again.kind, `${command.type} repeated`).toBe('null');
-        }
-      }),
+            // Status moves forward only; extended at most once (and only while open).
+            if (after.status !== before.status) expect(STATUS_MOVES[before.status]).toContain(after.status);
+            if (event.action === 'REVIEW_EXTENDED') {
+              extensions += 1;
+              expect(before.extended).toBe(false);
+            }
+            expect(extensions).toBeLessThanOrEqual(1);
+            expect(after.extended).toBe(extensions === 1);
+
+            // A review not yet closed keeps its ballots secret: extending or escalating it tells only the turnout.
+            if (event.action === 'REVIEW_EXTENDED' || event.action === 'REVIEW_ESCALATED') {
+              expect(event.details.turnout).toEqual(turnout(before));
+              expect(JSON.stringify(event.details), `${event.action} details`).not.toMatch(/confirm|revoke|abstain/i);
+            }
+
+            // A ballot or a recusal asks to close the review if decided; what that run does when it is.
+            if (event.action === 'VOTE_CAST' || event.action === 'MEMBER_RECUSED') {
+              expect(decision.followUps).toEqual([
+                { type: 'RUN', command: { kind: 'review', reviewId: opened.reviewId, command: { type: 'CLOSE_IF_DECIDED' } } },
+              ]);
+              const early = decidedEarly(after);
+              const closing = step(reviewDecider, { type: 'CLOSE_IF_DECIDED' }, after, context);
+              if (early === null) expect(closing.kind).toBe('null');
+              else expect(closing.kind === 'event' && closing.after.outcome).toBe(early);
+            }
+
+            // A closed review has its outcome, reason and time; the closing event completes the review wait.
+            if (event.action === 'REVIEW_CLOSED') {
+              expect(after).toMatchObject({
+                status: 'CLOSED',
+                outcome: event.details.outcome,
+                outcomeReason: event.details.outcomeReason,
+                closedAt: now,
+              });
+              expect(event.details.tally).toEqual(tally(before));
+              expect(decision.followUps).toEqual([
+                {
+                  type: 'COMPLETE_WAIT',
+                  caseId: opened.caseId,
+                  purpose: `REVIEW#${opened.reviewId}`,
+                  output: { decided: true, outcome: after.outcome },
+                },
+              ]);
+              switch (event.details.outcomeReason) {
+                case 'MAJORITY':
+                case 'NO_MAJORITY':
+                  expect(after.outcome).toBe(outcomeOf(tally(before)));
+                  break;
+                case 'AUTO_LIFTED':
+                  expect([policy.unreviewedOrder, before.extended, after.outcome]).toEqual(['lift', true, 'REVOKED']);
+                  break;
+                case 'STAFF_DECISION':
+                  expect(before.status).toBe('ESCALATED');
+                  expect(command.type === 'STAFF_DECIDE' && command.identity.roles).toContain('staff');
+                  expect([PARTICIPANTS.filedBy, ...PARTICIPANTS.approvedBy]).not.toContain(event.actor);
+                  break;
+              }
+            }
+            if (after.status === 'ESCALATED') expect([policy.unreviewedOrder, after.extended]).toEqual(['escalate', true]);
+
+            // The same command right away answers null (a ballot, a recusal, a staff decision: refused, it happened).
+            // An extension is counted from the old close, so one decided more than a window late is
+            // already over: the next DEADLINE_PASSED is then a new deadline, not a repeat (see the report).
+            const again = step(reviewDecider, command, after, context);
+            if (REFUSED_ON_REPEAT.has(command.type)) expect(again.kind, `${command.type} repeated`).toBe('refused');
+            else if (!(event.action === 'REVIEW_EXTENDED' && Date.parse(now) >= Date.parse(after.closesAt)))
+              expect(again.kind, `${command.type} repeated`).toBe('null');
+          }
+        },
+      ),
       RUNS,
     );
   });
