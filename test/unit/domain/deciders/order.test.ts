@@ -778,14 +778,12 @@ const decideAppeal = (appealId: string, outcome: 'CONFIRMED' | 'REVOKED'): Order
 const APPEAL_IDS = [APPEAL_ID, `${APPEAL_ID}-2`] as const;
 
 const abstractArb: fc.Arbitrary<OrderCommand> = fc.oneof(
-  fc
-    .constantFrom(...noticeKinds)
-    .map(
-      (kind): OrderCommand => ({
-        type: 'RECORD_NOTICE',
-        notice: { eventKey: `${kind.toLowerCase()}:${ID}`, kind, to: ['n@webhard.example'], sentAt: '', messageId: 'm' },
-      }),
-    ),
+  fc.constantFrom(...noticeKinds).map(
+    (kind): OrderCommand => ({
+      type: 'RECORD_NOTICE',
+      notice: { eventKey: `${kind.toLowerCase()}:${ID}`, kind, to: ['n@webhard.example'], sentAt: '', messageId: 'm' },
+    }),
+  ),
   fc.constant<OrderCommand>({ type: 'ACKNOWLEDGE', by: OPERATOR_USER }),
   fc
     .constantFrom<'DELETED' | 'BLOCKED' | 'NOT_FOUND'>('DELETED', 'BLOCKED', 'NOT_FOUND')
