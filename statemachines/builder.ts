@@ -391,7 +391,9 @@ function checkScope(scope: Scope, where: string): void {
         `State '${name}' waits for a task token, but its Parameters do not pass '${TASK_TOKEN}': nothing could ever complete it.`,
       );
     }
-    if (state.Type === 'Parallel') state.Branches.forEach((inner, index) => checkScope(inner, `branch ${index + 1} of '${name}'`));
+    if (state.Type === 'Parallel') {
+      for (const [index, inner] of state.Branches.entries()) checkScope(inner, `branch ${index + 1} of '${name}'`);
+    }
     if (state.Type === 'Map') checkScope(state.ItemProcessor, `the iteration of '${name}'`);
   }
   const reached = new Set<string>();

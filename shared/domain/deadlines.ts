@@ -5,7 +5,7 @@
 import type { Policy } from './policy';
 import { durationToMs } from './policy';
 import type { ReviewKind } from './model';
-import { assertNever, LANGUAGES } from './model';
+import { assertNever, type LANGUAGES } from './model';
 
 const HOUR_MS = 3_600_000;
 

@@ -7,7 +7,7 @@ import type { Identity } from '../domain/authz';
 import { approvalSlaAt } from '../domain/deadlines';
 import { ConflictError, UnavailableError, ValidationError } from '../domain/errors';
 import type { CaseRecord, CaseStatus, ReportRequest } from '../domain/model';
-import { LANGUAGES } from '../domain/model';
+import type { LANGUAGES } from '../domain/model';
 import { caseDecider } from '../domain/deciders/case';
 import { assignUrls, reporterStatusText } from '../domain/orders';
 import { config } from '../runtime/config';

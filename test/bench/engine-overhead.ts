@@ -72,7 +72,10 @@ export const figure: Figure = {
         try {
           const stretch = await waitFor(
             `the workflow of ${caseId} to wait on people again`,
-            async () => automaticStretch((runs = taskRuns(await sfn.history(executionArn)))),
+            async () => {
+              runs = taskRuns(await sfn.history(executionArn));
+              return automaticStretch(runs);
+            },
             60_000,
             100,
           );

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../shared/domain/authz';
-import { ConflictError, DomainError } from '../../shared/domain/errors';
+import { ConflictError, type DomainError } from '../../shared/domain/errors';
 import { appealIdFor } from '../../shared/domain/ids';
 import type { VoteRecord } from '../../shared/domain/model';
 import { tokenPurpose } from '../../shared/domain/waits';

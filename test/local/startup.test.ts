@@ -3,7 +3,7 @@
  * real entry point as a child process and read what it prints and its exit code.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,7 +68,8 @@ describe('a bad policy stops start-up', () => {
     [{ base: 'atlantis' }, 'policy.base'],
     [{ fines: { capRate: 3 } }, 'policy.fines.capRate'],
   ])('%j is refused naming %s', (policy, field) => {
-    const file = path.join(root, `policy-${(counter += 1)}.json`);
+    counter += 1;
+    const file = path.join(root, `policy-${counter}.json`);
     writeFileSync(file, JSON.stringify(policy));
     expect(() => loadPolicy({ POLICY_FILE: file })).toThrow(StartupError);
     expect(() => loadPolicy({ POLICY_FILE: file })).toThrow(field);

@@ -65,7 +65,7 @@ function persistStore(dir: string): void {
       try {
         emails.push(JSON.parse(line));
       } catch {
-        continue;
+        // That torn line is skipped: its e-mail was never reported as sent.
       }
     }
   }

@@ -101,7 +101,9 @@ export class StepFunctionsEngine {
         const waiting = this.waiters.get(execution.executionArn) ?? [];
         this.waiters.delete(execution.executionArn);
         // Resolved after the turn's write, so a waiter reads what is on disk.
-        queueMicrotask(() => waiting.forEach((resolve) => resolve(this.describe(execution))));
+        queueMicrotask(() => {
+          for (const resolve of waiting) resolve(this.describe(execution));
+        });
       },
     };
     this.interpreter = new Interpreter(host);
@@ -126,7 +128,9 @@ export class StepFunctionsEngine {
   /** Picks up every RUNNING execution where it stood; timers that came due meanwhile fire now. */
   resume(): void {
     const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
-    this.turn(() => running.forEach((execution) => this.interpreter.resume(this.touch(execution))));
+    this.turn(() => {
+      for (const execution of running) this.interpreter.resume(this.touch(execution));
+    });
     if (running.length > 0) this.options.logger?.info('Resumed Step Functions executions', { count: running.length });
   }
 
@@ -326,7 +330,7 @@ export class StepFunctionsEngine {
 
   private launch(execution: ExecutionRecord, threadId: string, attemptId: string): void {
     const thread = execution.threads[threadId];
-    if (!thread || thread.step.kind !== 'task') return;
+    if (thread?.step.kind !== 'task') return;
     const { functionArn, payload } = this.target(thread, thread.step.parameters, this.definitionOf(execution));
     const settle = (outcome: TaskOutcome): void => {
       if (this.closed || !this.executions.has(execution.executionArn)) return;
@@ -358,7 +362,7 @@ export class StepFunctionsEngine {
   private onTimer(key: string): void {
     const cut = key.lastIndexOf('#');
     const execution = this.executions.get(key.slice(0, cut));
-    if (!execution || execution.status !== 'RUNNING') return;
+    if (execution?.status !== 'RUNNING') return;
     this.turn(() => this.interpreter.timer(this.touch(execution), key.slice(cut + 1)));
   }
 

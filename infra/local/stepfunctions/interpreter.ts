@@ -159,14 +159,14 @@ export class Interpreter {
   /** SendTaskSuccess / SendTaskFailure on the token of a waiting task. */
   tokenOutcome(execution: ExecutionRecord, threadId: string, outcome: TaskOutcome): void {
     const thread = execution.threads[threadId];
-    if (!thread || thread.step.kind !== 'task') return;
+    if (thread?.step.kind !== 'task') return;
     this.finishTask(execution, thread, outcome);
     this.run();
   }
 
   heartbeat(execution: ExecutionRecord, threadId: string): void {
     const thread = execution.threads[threadId];
-    if (!thread || thread.step.kind !== 'task' || thread.step.heartbeatSeconds === undefined) return;
+    if (thread?.step.kind !== 'task' || thread.step.heartbeatSeconds === undefined) return;
     thread.step.heartbeatAt = new Date(this.host.now() + thread.step.heartbeatSeconds * 1000).toISOString();
     this.armTaskTimer(execution, thread);
   }

@@ -224,7 +224,7 @@ export class Mailbox {
     this.emails.push(email);
     for (let index = this.waiters.length - 1; index >= 0; index -= 1) {
       const waiter = this.waiters[index];
-      if (waiter && waiter.match(email)) {
+      if (waiter?.match(email)) {
         this.waiters.splice(index, 1);
         waiter.resolve(email);
       }
@@ -257,7 +257,7 @@ export class Mailbox {
       try {
         this.add(JSON.parse(line) as Parameters<Mailbox['add']>[0], seenAt);
       } catch {
-        continue;
+        // Not an e-mail record: skipped.
       }
     }
   }
@@ -268,7 +268,13 @@ export class Mailbox {
     const found = this.emails.find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const waiter = { match, resolve: (email: SentEmail) => (clearTimeout(timer), resolve(email)) };
+      const waiter = {
+        match,
+        resolve: (email: SentEmail) => {
+          clearTimeout(timer);
+          resolve(email);
+        },
+      };
       const timer = setTimeout(() => {
         const index = this.waiters.indexOf(waiter);
         if (index >= 0) this.waiters.splice(index, 1);
@@ -303,7 +309,7 @@ export class StepFunctions {
 
   /** The execution of a case: its name is the case id (docs/architecture.md). */
   async executionArn(caseId: string): Promise<string> {
-    return (await this.stateMachineArn()).replace(':stateMachine:', ':execution:') + `:${caseId}`;
+    return `${(await this.stateMachineArn()).replace(':stateMachine:', ':execution:')}:${caseId}`;
   }
 
   async history(executionArn: string): Promise<HistoryEvent[]> {
@@ -346,7 +352,7 @@ export function runtimeRss(stack: LocalStack): number | undefined {
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (match) largest = Math.max(largest ?? 0, Number(match[1]) * 1024);
     } catch {
-      continue;
+      // The process ended between the listing and the read: skipped.
     }
   }
   return largest;

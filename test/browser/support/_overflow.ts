@@ -6,7 +6,7 @@ const server = await serveStatic(path.resolve(import.meta.dirname, '..', '..', '
 const browser = await launchBrowser();
 const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
 await mockApi(page, Date.now());
-await page.goto(server.url + '/');
+await page.goto(`${server.url}/`);
 await page.evaluate((t) => {
   sessionStorage.setItem('ud.token', t);
   localStorage.setItem('ud.lang', 'en');

@@ -95,7 +95,7 @@ describe('fileReport', () => {
     try {
       await fileReport(reporter, report, 'key-log', NOW);
     } finally {
-      spies.forEach((spy) => spy.mockRestore());
+      for (const spy of spies) spy.mockRestore();
     }
 
     // Then
