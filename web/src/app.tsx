@@ -91,6 +91,7 @@ export function App() {
 
   return (
     <I18n.Provider value={i18n}>
+      {/* biome-ignore lint/a11y/useValidAnchor: a skip link is a link to #main; the click only keeps the hash router from reading #main as a route */}
       <a
         class="skip"
         href="#main"
@@ -165,6 +166,7 @@ function SignedIn({ config, session, onUnauthenticated }: { config: AppConfig; s
   // A screen reached from another takes the keyboard focus, so the next Tab starts in it; on a
   // fresh load the focus stays at the top, where the skip link is.
   const firstPath = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each change of path, which it does not read
   useEffect(() => {
     if (firstPath.current) {
       firstPath.current = false;

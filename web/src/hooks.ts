@@ -65,7 +65,7 @@ export function useResource<T>(load: () => Promise<T>, deps: unknown[], refreshM
           setState((previous) => ({ ...previous, error: error instanceof Error ? error : new Error(String(error)), loading: false }));
       },
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what `load` depends on, in `deps`
   }, deps);
   useEffect(() => {
     run();

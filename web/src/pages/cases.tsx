@@ -113,6 +113,7 @@ export function CasePage({ caseId }: { caseId: string }) {
           <Section title={t('timeline')} id="timeline">
             <ol class="timeline">
               {c.timeline.map((entry, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the timeline only grows at its end, so an index names the same entry in every render
                 <li key={`${entry.at}-${i}`}>
                   <DateTime iso={entry.at} /> · <strong>{entry.actor}</strong> · {entry.action}
                 </li>
