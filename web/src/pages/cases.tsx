@@ -337,6 +337,7 @@ function EscalatedDecision({ review, onDone }: { review: ReviewView; onDone: () 
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const id = `escalate-${review.reviewId}`;
+  // Never rejects (a failure is shown in the form), so its callers do not wait for it: `void submit(event)`.
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     const parsed = escalationDecisionRequestSchema.safeParse({ decision, reason: reason.trim() });
@@ -357,7 +358,7 @@ function EscalatedDecision({ review, onDone }: { review: ReviewView; onDone: () 
     }
   };
   return (
-    <form onSubmit={submit} class="decide" noValidate>
+    <form onSubmit={(event) => void submit(event)} class="decide" noValidate>
       <p class="note">{t('escalatedDecide')}</p>
       <fieldset class="choices">
         <legend>{t('decide')}</legend>

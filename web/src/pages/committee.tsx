@@ -99,6 +99,8 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
     setSelected(next);
   };
 
+  // Never rejects (each vote's failure is listed in the result; the request is valid by construction), so
+  // the form does not wait for it: `void submit(event)`.
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (chosen.length === 0) return;
@@ -121,7 +123,7 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
   };
 
   return (
-    <form class="batch" onSubmit={submit} aria-labelledby="batch-h">
+    <form class="batch" onSubmit={(event) => void submit(event)} aria-labelledby="batch-h">
       <div class="card">
         <h2 id="batch-h">{t('batchTitle')}</h2>
         <p class="meta">{t('batchHint')}</p>
@@ -348,6 +350,7 @@ function VoteForm({ review, onDone }: { review: ReviewView; onDone: () => void }
   const [choiceError, setChoiceError] = useState<string>();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Never rejects (a failure is shown in the form), so its callers do not wait for it: `void submit(event)`.
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     const parsed = voteRequestSchema.safeParse({ decision, ...(reason.trim() ? { reason: reason.trim() } : {}) });
@@ -368,7 +371,7 @@ function VoteForm({ review, onDone }: { review: ReviewView; onDone: () => void }
     }
   };
   return (
-    <form class="decide" onSubmit={submit} noValidate>
+    <form class="decide" onSubmit={(event) => void submit(event)} noValidate>
       <fieldset class="choices" aria-describedby={choiceError ? 'vote-error' : undefined}>
         <legend>{t('vote')}</legend>
         {VOTE_DECISIONS.map((d) => (
@@ -402,6 +405,7 @@ function RecusalForm({ review, onDone }: { review: ReviewView; onDone: () => voi
   const [fieldError, setFieldError] = useState<string>();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Never rejects (a failure is shown in the form), so its callers do not wait for it: `void submit(event)`.
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     const parsed = recusalRequestSchema.safeParse({ reason: reason.trim() });
@@ -424,7 +428,7 @@ function RecusalForm({ review, onDone }: { review: ReviewView; onDone: () => voi
   return (
     <details class="recusal">
       <summary>{t('recuse')}</summary>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(event) => void submit(event)} noValidate>
         <Field id="recusal-reason" label={t('recusalReason')} error={fieldError}>
           <input
             {...described('recusal-reason', fieldError)}

@@ -75,6 +75,7 @@ export function IntakePage() {
     return [field, text];
   };
 
+  // Never rejects (a failure is shown in the form), so its callers do not wait for it: `void submit(event)`.
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     setFailure(null);
@@ -134,7 +135,7 @@ export function IntakePage() {
         </p>
       )}
       <ErrorNote error={failure} />
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(event) => void submit(event)} noValidate>
         <Field id="urls" label={t('fieldUrls')} error={errors.urls} hint={t('fieldUrlsHint')}>
           <textarea
             {...described('urls', errors.urls, true)}

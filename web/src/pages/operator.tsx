@@ -114,6 +114,7 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
     !['APPEALED', 'UPHELD', 'OVERTURNED', 'REVOKED'].includes(order.status);
   const Heading = heading;
 
+  // Never rejects (a failure is shown on the card), so the buttons and forms do not wait for it: `void act(...)`.
   const act = async (run: () => Promise<string>): Promise<void> => {
     setBusy(true);
     setError(null);
@@ -192,7 +193,12 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
           type="button"
           class="primary"
           disabled={busy}
-          onClick={() => act(async () => (await api.acknowledge(order.orderId), t('acknowledged')))}
+          onClick={() =>
+            void act(async () => {
+              await api.acknowledge(order.orderId);
+              return t('acknowledged');
+            })
+          }
         >
           {t('acknowledge')}
         </button>

@@ -18,6 +18,7 @@ export function SignIn({ config, onSignedIn }: { config: AppConfig; onSignedIn: 
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
+  // Never rejects (a failure is shown on the page), so a click does not wait for it: `void pick(user)`.
   const pick = async (user: string): Promise<void> => {
     setBusy(user);
     setError(null);
@@ -35,7 +36,7 @@ export function SignIn({ config, onSignedIn }: { config: AppConfig; onSignedIn: 
       <section class="card narrow">
         <h1>{t('signInTitle')}</h1>
         <p>{t('signInCloud')}</p>
-        <button type="button" class="primary" onClick={() => startHostedSignIn(config).catch(setError)}>
+        <button type="button" class="primary" onClick={() => void startHostedSignIn(config).catch(setError)}>
           {t('signInButton')}
         </button>
         <ErrorNote error={error} />
@@ -52,7 +53,7 @@ export function SignIn({ config, onSignedIn }: { config: AppConfig; onSignedIn: 
           <legend>{t(`role_${group.role}`)}</legend>
           <div class="buttons">
             {group.users.map((user) => (
-              <button type="button" key={user} data-user={user} disabled={busy !== null} onClick={() => pick(user)}>
+              <button type="button" key={user} data-user={user} disabled={busy !== null} onClick={() => void pick(user)}>
                 {busy === user ? t('signingIn') : user}
               </button>
             ))}

@@ -62,6 +62,7 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
   const excluded = [...new Set([...(detail.createdBy ? [detail.createdBy] : []), ...approvals.map((a) => a.by)])];
   const reasonId = `reason-${detail.caseId}`;
 
+  // Never rejects (a failure is shown on the card), so a click does not wait for it: `void decide(...)`.
   const decide = async (decision: 'APPROVE' | 'REJECT'): Promise<void> => {
     setBusy(true);
     setError(null);
@@ -124,10 +125,10 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
             <input id={reasonId} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
           </div>
           <div class="buttons">
-            <button type="button" class="primary" disabled={busy} onClick={() => decide('APPROVE')}>
+            <button type="button" class="primary" disabled={busy} onClick={() => void decide('APPROVE')}>
               {t('approve')}
             </button>
-            <button type="button" class="danger" disabled={busy} onClick={() => decide('REJECT')}>
+            <button type="button" class="danger" disabled={busy} onClick={() => void decide('REJECT')}>
               {t('reject')}
             </button>
           </div>
