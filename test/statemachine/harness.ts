@@ -268,6 +268,8 @@ export async function startWorkflowHarness(policy: object = FAST_POLICY): Promis
       context: { Task: { Token: 'the-static-token-of-aws-local-stepfunctions' } },
     });
     const sizes: { state: string; bytes: number }[] = [];
+    // Runs beside the execution and ends with it; the sizes are read after `result` settles. A failure
+    // would surface as an unhandled rejection, which vitest reports as an error of the run.
     void collectSizes(run.eventLogs, sizes);
     // A failed execution is asserted through `result` by the test that expects it.
     run.result.catch(() => undefined);

@@ -159,6 +159,7 @@ function answer(response: ServerResponse, status: number, body: unknown): void {
 
 export function createSfnServer(engine: StepFunctionsEngine, onError?: (error: unknown) => void): Server {
   return createServer((request, response) => {
+    // Never rejects: every failure is answered (400, or 500 and onError), so the request handler need not wait.
     void (async () => {
       try {
         const target = String(request.headers['x-amz-target'] ?? '');
