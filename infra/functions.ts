@@ -26,7 +26,7 @@ export const apiFunctions: readonly ApiFunction[] = [
     routes: ['GET /cases', 'GET /cases/{caseId}', 'GET /cases/{caseId}/audit'],
   },
   { name: 'Approvals', entry: 'functions/api/approvals.ts', routes: ['POST /cases/{caseId}/approvals'] },
-  { name: 'Orders', entry: 'functions/api/orders.ts', routes: ['GET /orders'] },
+  { name: 'Orders', entry: 'functions/api/orders.ts', routes: ['GET /orders', 'POST /orders/{orderId}/resend'] },
   {
     name: 'Operators',
     entry: 'functions/api/operators.ts',
@@ -64,6 +64,7 @@ export const workflowFunctions = {
   EscalateApprovalSla: 'functions/workflow/escalate-approval-sla.ts',
   IssueOrders: 'functions/workflow/issue-orders.ts',
   SendOrderNotice: 'functions/workflow/send-order-notice.ts',
+  MarkUndelivered: 'functions/workflow/mark-undelivered.ts',
   EnforceDeadline: 'functions/workflow/enforce-deadline.ts',
   GraceExpired: 'functions/workflow/grace-expired.ts',
   OpenReview: 'functions/workflow/open-review.ts',

@@ -61,7 +61,10 @@ export interface ChoiceState {
   readonly Choices: readonly ChoiceRule[];
   readonly Default?: string;
 }
-export type WaitState = Transition & { readonly Type: 'Wait'; readonly Comment?: string; readonly TimestampPath: Path };
+export type WaitState = Transition & { readonly Type: 'Wait'; readonly Comment?: string } & (
+    | { readonly TimestampPath: Path; readonly SecondsPath?: never }
+    | { readonly SecondsPath: Path; readonly TimestampPath?: never }
+  );
 export type PassState = Transition & { readonly Type: 'Pass'; readonly Result?: Json; readonly ResultPath?: Path | null };
 export interface Scope {
   readonly StartAt: string;
@@ -112,10 +115,10 @@ export const HOUSE_RETRY: Retrier = {
   MaxAttempts: 6,
 };
 /** Where the house catch puts the error (`{Error, Cause}`) for the `onError` state to read. */
-export const ERROR_PATH = '$.error';
+export const ERROR_PATH: Path = '$.error';
 const houseCatch = (onError: string): Catcher => ({ ErrorEquals: ['States.ALL'], ResultPath: ERROR_PATH, Next: onError });
 /** Where a timeout caught by `onTimeout` is kept, out of the way of the state's data. */
-const TIMEOUT_PATH = '$.timeout';
+const TIMEOUT_PATH: Path = '$.timeout';
 
 // ---- tasks
 
@@ -137,6 +140,11 @@ export type TaskOptions = Timeout & {
   /** Fields of the answer that the state keeps (its ResultSelector); none: nothing is selected. */
   readonly select?: readonly string[];
   readonly resultPath: Path | null;
+  /**
+   * Inside a branch or a Map, the state any error goes to, so that the error stays with this
+   * branch's item instead of ending the whole branch (the top level has the house catch).
+   */
+  readonly onError?: string;
 };
 
 function transition(then: Then): Transition {
@@ -155,7 +163,11 @@ function invoke(
   options: TaskOptions & Then,
   answerAt: '$.Payload' | '$',
 ): TaskState {
-  const { select, resultPath, timeoutSecondsPath, onTimeout } = options;
+  const { select, resultPath, timeoutSecondsPath, onTimeout, onError } = options;
+  const catchers: Catcher[] = [
+    ...(onTimeout ? [{ ErrorEquals: ['States.Timeout'], ResultPath: TIMEOUT_PATH, Next: onTimeout }] : []),
+    ...(onError ? [{ ErrorEquals: ['States.ALL'], ResultPath: ERROR_PATH, Next: onError }] : []),
+  ];
   return {
     Type: 'Task',
     Resource: resource,
@@ -164,7 +176,7 @@ function invoke(
     ...selector(select, answerAt),
     ResultPath: resultPath,
     Retry: [HOUSE_RETRY],
-    ...(onTimeout ? { Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: TIMEOUT_PATH, Next: onTimeout }] } : {}),
+    ...(catchers.length > 0 ? { Catch: catchers } : {}),
     ...transition(options),
   } as TaskState;
 }
@@ -225,6 +237,11 @@ export function choiceOn(variable: Path, routes: { readonly [value: string]: str
 /** Waits until the timestamp at `timestampPath`: a deadline stored once, not a countdown. */
 export function waitUntil(timestampPath: Path, then: Then, comment?: string): WaitState {
   return { Type: 'Wait', ...(comment ? { Comment: comment } : {}), TimestampPath: timestampPath, ...transition(then) } as WaitState;
+}
+
+/** Waits the number of seconds found at `secondsPath`. */
+export function waitFor(secondsPath: Path, then: Then): WaitState {
+  return { Type: 'Wait', SecondsPath: secondsPath, ...transition(then) } as WaitState;
 }
 
 export function pass(then: Then, result?: { readonly value: Json; readonly resultPath: Path | null }): PassState {
@@ -322,6 +339,7 @@ const FIELD_ORDER = [
   'Branches',
   'TimeoutSecondsPath',
   'TimestampPath',
+  'SecondsPath',
   'Result',
   'ResultSelector',
   'ResultPath',

@@ -22,6 +22,7 @@ import {
   stringEquals,
   succeed,
   waitForPerson,
+  waitFor,
   waitUntil,
   when,
   type AslDefinition,
@@ -40,6 +41,7 @@ const waitingFor = {
   approval: tokenPurpose.approval(),
   compliance: formatted(tokenPurpose.compliance('{}'), '$.orderId'),
   review: formatted(tokenPurpose.review('{}'), '$.review.reviewId'),
+  delivery: formatted(tokenPurpose.delivery('{}'), '$.orderId'),
 };
 
 /** A Choice default: a task answered something the workflow has no branch for. */
@@ -82,14 +84,45 @@ function committeeReview(names: ReviewStateNames, openPayload: Template, outcome
   };
 }
 
-/** The compliance window of one order: its notice, the wait until the deadline, enforcement, the grace period. */
+/**
+ * The compliance window of one order: its notice (retried while SES will not take it, then, if it
+ * cannot reach the operator, a wait for staff to resend it), the wait until the deadline,
+ * enforcement, the grace period. An error on the notice stays with this order: the order is
+ * UNDELIVERED and every other order, the review and the case go on.
+ */
 function orderCompliance(): States {
-  const complianceAnswer = { select: ['outcome'], resultPath: '$.compliance', next: 'ComplianceSettled' } as const;
+  const complianceAnswer = { select: ['outcome'], resultPath: '$.compliance', next: 'ComplianceOutcome' } as const;
   return {
     SendOrderNotice: lambdaTask('SendOrderNotice', theOrder, {
-      select: ['secondsToDeadline', 'deadlineAt'],
+      select: ['state', 'secondsToDeadline', 'deadlineAt', 'secondsToWait'],
       resultPath: '$.notice',
-      next: 'AwaitCompliance',
+      next: 'NoticeOutcome',
+      onError: 'MarkUndelivered',
+    }),
+    MarkUndelivered: lambdaTask(
+      'MarkUndelivered',
+      { ...theOrder, 'error.$': `${ERROR_PATH}.Error`, 'cause.$': `${ERROR_PATH}.Cause` },
+      { select: ['state', 'secondsToDeadline', 'deadlineAt', 'secondsToWait'], resultPath: '$.notice', next: 'NoticeOutcome' },
+    ),
+    NoticeOutcome: choiceOn(
+      '$.notice.state',
+      {
+        DELIVERED: 'AwaitCompliance',
+        RETRY: 'WaitToSendAgain',
+        UNDELIVERED: 'AwaitDelivery',
+        GIVEN_UP: 'ComplianceSettled',
+        SETTLED: 'ComplianceSettled',
+      },
+      'UnexpectedComplianceOutcome',
+    ),
+    WaitToSendAgain: waitFor('$.notice.secondsToWait', { next: 'SendOrderNotice' }),
+    // Staff fix the contact and resend (its acceptance ends this wait); it also ends now and then
+    // to look again, and when the resend window is over SendOrderNotice answers GIVEN_UP.
+    AwaitDelivery: waitForPerson(waitingFor.delivery, {
+      resultPath: null,
+      timeoutSecondsPath: '$.notice.secondsToWait',
+      onTimeout: 'SendOrderNotice',
+      next: 'SendOrderNotice',
     }),
     AwaitCompliance: waitForPerson(waitingFor.compliance, {
       ...complianceAnswer,
@@ -106,18 +139,15 @@ function orderCompliance(): States {
       resultPath: '$.enforcement',
       next: 'StillOverdue',
     }),
-    StillOverdue: choice(
-      [
-        when(stringEquals('$.enforcement.outcome', 'OVERDUE'), 'AwaitLateCompliance'),
-        when(
-          anyOf(
-            stringEquals('$.enforcement.outcome', 'COMPLIED'),
-            stringEquals('$.enforcement.outcome', 'COMPLIED_LATE'),
-            stringEquals('$.enforcement.outcome', 'REVOKED'),
-          ),
-          'ComplianceSettled',
-        ),
-      ],
+    StillOverdue: choiceOn(
+      '$.enforcement.outcome',
+      {
+        OVERDUE: 'AwaitLateCompliance',
+        COMPLIED: 'ComplianceSettled',
+        COMPLIED_LATE: 'ComplianceSettled',
+        REVOKED: 'ComplianceSettled',
+        UNDELIVERED: 'SendOrderNotice',
+      },
       'UnexpectedComplianceOutcome',
     ),
     AwaitLateCompliance: waitForPerson(waitingFor.compliance, {
@@ -125,6 +155,8 @@ function orderCompliance(): States {
       timeoutSecondsPath: '$.enforcement.secondsToGraceEnd',
       onTimeout: 'GraceExpired',
     }),
+    // A notice found undelivered while its compliance was awaited: the order waits for a resend.
+    ComplianceOutcome: choiceOn('$.compliance.outcome', { UNDELIVERED: 'SendOrderNotice' }, 'ComplianceSettled'),
     GraceExpired: lambdaTask('GraceExpired', theOrder, { select: ['outcome'], resultPath: '$.compliance', end: true }),
     ComplianceSettled: succeed(),
     UnexpectedComplianceOutcome: unexpected(),

@@ -24,6 +24,7 @@ export const routeRoles: Record<string, Role[]> = {
   'GET /cases/{caseId}/audit': ['staff', 'auditor'],
   'POST /cases/{caseId}/approvals': ['staff'],
   'GET /orders': ['staff', 'auditor'],
+  'POST /orders/{orderId}/resend': ['staff'],
   'GET /operators': ['staff', 'auditor'],
   'POST /operators': ['staff'],
   'PATCH /operators/{operatorId}': ['staff'],

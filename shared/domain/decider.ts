@@ -43,6 +43,14 @@ export type FollowUp =
   | { readonly type: 'NOTIFY_STAFF'; readonly caseId: string; readonly alert: StaffAlertRequest; readonly eventKey: string }
   | { readonly type: 'COMPLETE_WAIT'; readonly caseId: string; readonly purpose: string; readonly output: Record<string, unknown> }
   | { readonly type: 'START_WORKFLOW'; readonly caseId: string }
+  /** An operator's contact e-mails changed: the old and the new contacts are both told. */
+  | {
+      readonly type: 'NOTIFY_CONTACT_CHANGE';
+      readonly operatorId: string;
+      readonly eventKey: string;
+      readonly before: readonly string[];
+      readonly after: readonly string[];
+    }
   | { readonly type: 'RUN'; readonly command: RecordCommand };
 
 /** What an operator notice says, beside the order it is about (rendered by shared/notices). */

@@ -4,6 +4,8 @@
  * so a field means one thing everywhere. Pure: no AWS, no clock, no I/O.
  */
 import { z } from 'zod';
+import { multiLineText, singleLineText } from './text';
+import { checkReportedUrl } from './urls';
 
 export const isoTimestamp = z.iso.datetime({ offset: false });
 
@@ -40,7 +42,11 @@ export const caseStatusSchema = z.enum(CASE_STATUSES);
 export type CaseStatus = z.infer<typeof caseStatusSchema>;
 
 /** Where an order stands on the operator's side: did it act, and when. */
-export const COMPLIANCE_STATUSES = ['ISSUED', 'ACKNOWLEDGED', 'COMPLIED', 'OVERDUE', 'COMPLIED_LATE'] as const;
+/**
+ * UNDELIVERED: the order notice could not be delivered (bounced, refused, or not accepted for the
+ * whole retry window), so the operator was never told and no clock runs.
+ */
+export const COMPLIANCE_STATUSES = ['ISSUED', 'ACKNOWLEDGED', 'COMPLIED', 'OVERDUE', 'COMPLIED_LATE', 'UNDELIVERED'] as const;
 export const complianceStatusSchema = z.enum(COMPLIANCE_STATUSES);
 export type ComplianceStatus = z.infer<typeof complianceStatusSchema>;
 
@@ -61,6 +67,7 @@ export const ORDER_STATUSES = [
   'APPEALED',
   'UPHELD',
   'OVERTURNED',
+  'UNDELIVERED',
 ] as const;
 export const orderStatusSchema = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
@@ -85,29 +92,29 @@ export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 export const JURISDICTIONS = ['DOMESTIC', 'OVERSEAS'] as const;
 export const LANGUAGES = ['ko', 'en'] as const;
 
-const httpUrl = z
-  .string()
-  .max(2048, 'a URL may have at most 2048 characters')
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http(s) URL');
+/**
+ * A reported URL, refused when it hides anything (shared/domain/urls.ts), and stored as the
+ * normalized `href` that notices print.
+ */
+const reportedUrl = z.string().transform((value, context) => {
+  const checked = checkReportedUrl(value);
+  if (checked.ok) return checked.href;
+  // The URL itself, escaped, so the reporter can find it; the field's index names it too.
+  context.addIssue({ code: 'custom', message: `${JSON.stringify(value.slice(0, 120))} ${checked.refusal}` });
+  return z.NEVER;
+});
 
 // ---------------------------------------------------------------- requests (validated at the edge)
 
 export const reportRequestSchema = z.strictObject({
-  urls: z.array(httpUrl).min(1, 'give at least one URL').max(1000, 'at most 1000 URLs per report'),
+  urls: z.array(reportedUrl).min(1, 'give at least one URL').max(1000, 'at most 1000 URLs per report'),
   category: categorySchema,
   reporter: z.strictObject({
     kind: reporterKindSchema,
-    reference: z.string().max(200).optional(),
+    reference: singleLineText(200).optional(),
   }),
   victimConsent: z.boolean(),
-  summary: z.string().max(2000, 'the summary may have at most 2000 characters').optional(),
+  summary: multiLineText(2000).optional(),
   contentSha256: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters')
@@ -117,35 +124,35 @@ export type ReportRequest = z.infer<typeof reportRequestSchema>;
 
 export const approvalRequestSchema = z.strictObject({
   decision: z.enum(['APPROVE', 'REJECT']),
-  reason: z.string().max(2000).optional(),
+  reason: multiLineText(2000).optional(),
 });
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
 
 export const complianceRequestSchema = z.strictObject({
   action: complianceActionSchema,
-  note: z.string().max(2000).optional(),
+  note: multiLineText(2000).optional(),
 });
 export type ComplianceRequest = z.infer<typeof complianceRequestSchema>;
 
 export const appealRequestSchema = z.strictObject({
-  grounds: z.string().min(10, 'grounds need at least 10 characters').max(5000, 'grounds may have at most 5000 characters'),
+  grounds: multiLineText(5000).pipe(z.string().min(10, 'grounds need at least 10 characters')),
 });
 export type AppealRequest = z.infer<typeof appealRequestSchema>;
 
 export const voteRequestSchema = z.strictObject({
   decision: voteDecisionSchema,
-  reason: z.string().max(2000).optional(),
+  reason: multiLineText(2000).optional(),
 });
 export type VoteRequest = z.infer<typeof voteRequestSchema>;
 
 export const recusalRequestSchema = z.strictObject({
-  reason: z.string().min(1, 'say why you recuse yourself').max(2000),
+  reason: multiLineText(2000).pipe(z.string().min(1, 'say why you recuse yourself')),
 });
 
 /** Staff decide a review that the committee could not (no quorum twice, policy `escalate`). */
 export const escalationDecisionRequestSchema = z.strictObject({
   decision: z.enum(['CONFIRM', 'REVOKE']),
-  reason: z.string().min(1, 'give the reason for the decision').max(2000),
+  reason: multiLineText(2000).pipe(z.string().min(1, 'give the reason for the decision')),
 });
 
 const domainName = z
@@ -158,9 +165,9 @@ export const operatorIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'l
 
 export const operatorInputSchema = z.strictObject({
   operatorId: operatorIdSchema.optional(),
-  name: z.string().min(1).max(200),
+  name: singleLineText(200).pipe(z.string().min(1, 'give the operator\'s name')),
   domains: z.array(domainName).min(1).max(100),
-  contactEmails: z.array(z.email()).min(1).max(10),
+  contactEmails: z.array(z.email().max(254)).min(1).max(10),
   jurisdiction: z.enum(JURISDICTIONS),
   language: z.enum(LANGUAGES).optional(),
   annualRevenue: z.number().int().nonnegative(),
@@ -226,6 +233,10 @@ export interface CaseRecord {
   staffAlerts?: { eventKey: string; sentAt: string; messageId: string }[];
 }
 
+/** SENT: SES accepted it; then what SES's events say became of it (CONTRACT.md section 9). */
+export const NOTICE_STATUSES = ['SENT', 'DELIVERED', 'BOUNCED', 'COMPLAINED', 'REJECTED', 'FAILED'] as const;
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
+
 export interface NoticeRecord {
   /** The notice's identity: one notice per event key, however often its sending is retried. */
   eventKey: string;
@@ -233,6 +244,10 @@ export interface NoticeRecord {
   to: string[];
   sentAt: string;
   messageId: string;
+  status: NoticeStatus;
+  /** When it did not arrive: what SES said, without addresses. */
+  reason?: string;
+  statusAt?: string;
 }
 
 export interface Fine {
@@ -253,8 +268,19 @@ export interface OrderRecord {
   category: Category;
   urlCount: number;
   issuedAt: string;
-  deadlineAt: string;
-  graceEndsAt: string;
+  /**
+   * The compliance deadline and the end of its grace period, counted from when the ORDER notice
+   * was accepted for delivery; absent until then, and again while the order is UNDELIVERED.
+   */
+  deadlineAt?: string;
+  graceEndsAt?: string;
+  /** When SES accepted the ORDER notice that started the clock. */
+  noticeAcceptedAt?: string;
+  /** How many times staff sent the ORDER notice again (its event key counts them). */
+  resends?: number;
+  resentAt?: string;
+  undeliveredAt?: string;
+  undeliveredReason?: string;
   acknowledgedAt?: string;
   compliedAt?: string;
   complianceAction?: (typeof COMPLIANCE_ACTIONS)[number];

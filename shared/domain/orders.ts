@@ -38,6 +38,7 @@ export function orderStatus(compliance: ComplianceStatus, decision: DecisionStat
   switch (compliance) {
     case 'OVERDUE':
     case 'COMPLIED_LATE':
+    case 'UNDELIVERED':
       return compliance;
     case 'ISSUED':
     case 'ACKNOWLEDGED':
@@ -112,7 +113,8 @@ type ComplianceView = Pick<OrderRecord, 'orderId' | 'complianceStatus' | 'decisi
 
 /**
  * Whether compliance reported at `now` is on time or late. Late compliance is accepted until the
- * grace period ends so that the delay can be measured for the fine.
+ * grace period ends so that the delay can be measured for the fine. An order whose notice was not
+ * (yet) delivered has no clock: compliance with it is on time.
  */
 export function canAcceptCompliance(order: ComplianceView, now: string): 'COMPLIED' | 'COMPLIED_LATE' {
   if (order.decisionStatus === 'REVOKED' || order.decisionStatus === 'OVERTURNED') {
@@ -122,27 +124,46 @@ export function canAcceptCompliance(order: ComplianceView, now: string): 'COMPLI
     throw new ConflictError(`Compliance with order ${order.orderId} was already reported.`);
   }
   const at = Date.parse(now);
-  if (at > Date.parse(order.graceEndsAt)) {
+  if (order.graceEndsAt !== undefined && at > Date.parse(order.graceEndsAt)) {
     throw new WindowClosedError(
       `Compliance with order ${order.orderId} can no longer be reported: the grace period ended at ${order.graceEndsAt}. Contact the commission.`,
     );
   }
   // An order once marked overdue stays late, whatever the clock of the report says.
   if (order.complianceStatus === 'OVERDUE') return 'COMPLIED_LATE';
-  return at <= Date.parse(order.deadlineAt) ? 'COMPLIED' : 'COMPLIED_LATE';
+  return order.deadlineAt === undefined || at <= Date.parse(order.deadlineAt) ? 'COMPLIED' : 'COMPLIED_LATE';
 }
 
 type Tracks = Pick<OrderRecord, 'complianceStatus' | 'decisionStatus'>;
+
+/**
+ * The event key of a notice about the order's current clock (`what`: order, overdue, ...): after a
+ * resend the clock is a new one, and so are its notices.
+ */
+export function clockNoticeKey(order: Pick<OrderRecord, 'orderId' | 'resends'>, what: string): string {
+  return order.resends ? `${what}:${order.orderId}:resend-${order.resends}` : `${what}:${order.orderId}`;
+}
+
+/** The event key of the order's current ORDER notice. */
+export const orderNoticeKey = (order: Pick<OrderRecord, 'orderId' | 'resends'>): string => clockNoticeKey(order, 'order');
+
+/** The order's notice could not reach the operator, and it still waits for a resend. */
+export function isUndelivered(order: Tracks): boolean {
+  return order.complianceStatus === 'UNDELIVERED' && !isLifted(order);
+}
 
 /** The order fell: revoked by the committee, or overturned on appeal. */
 export function isLifted(order: Pick<OrderRecord, 'decisionStatus'>): boolean {
   return order.decisionStatus === 'REVOKED' || order.decisionStatus === 'OVERTURNED';
 }
 
-/** Compliance is open while the operator can still act on time and the order stands. */
-export function complianceOpen(order: Tracks): boolean {
+/**
+ * Compliance is open while the operator was told, can still act on time, and the order stands:
+ * its clock runs (a deadline is set once the ORDER notice is accepted for delivery).
+ */
+export function complianceOpen(order: Tracks & Pick<OrderRecord, 'deadlineAt'>): boolean {
   const acting = order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED';
-  return acting && !isLifted(order);
+  return acting && !isLifted(order) && order.deadlineAt !== undefined;
 }
 
 /** Decision statuses of an order that was appealed (one appeal per order). */

@@ -129,6 +129,16 @@ export const policySchema = z.strictObject({
    */
   reminders: z.array(positiveDuration).max(10),
   lateComplianceGrace: durationFormat,
+  /**
+   * How long an order notice that SES will not accept for now (throttling, an outage) is tried
+   * again, with capped exponential backoff, before its order is UNDELIVERED.
+   */
+  noticeRetryWindow: positiveDuration.default('PT6H'),
+  /**
+   * How long an UNDELIVERED order waits for staff to fix the contact and resend before its
+   * compliance track ends unfined (the rest of the case never waits for it).
+   */
+  resendWindow: positiveDuration.default('P7D'),
   postReviewWindow: positiveDuration,
   appealWindow: positiveDuration,
   appealReviewWindow: positiveDuration,
@@ -170,6 +180,8 @@ const KR_KCSC: Policy = {
   complianceDeadline: 'PT24H',
   reminders: ['PT12H', 'PT2H'],
   lateComplianceGrace: 'P7D',
+  noticeRetryWindow: 'PT6H',
+  resendWindow: 'P7D',
   postReviewWindow: 'P7D',
   appealWindow: 'P15D',
   appealReviewWindow: 'P15D',
@@ -257,6 +269,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
     complianceDeadline: 'PT5M',
     reminders: ['PT2M', 'PT1M'],
     lateComplianceGrace: 'PT3M',
+    noticeRetryWindow: 'PT2M',
+    resendWindow: 'PT10M',
     postReviewWindow: 'PT4M',
     appealWindow: 'PT3M',
     appealReviewWindow: 'PT3M',

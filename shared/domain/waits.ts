@@ -3,17 +3,19 @@
  * purpose names the wait, and a stored token is found by it. Pure.
  */
 import type { CaseRecord, OrderRecord, ReviewOutcome, ReviewRecord } from './model';
-import { isLifted } from './orders';
+import { isLifted, isUndelivered } from './orders';
 export const tokenPurpose = {
   approval: () => 'APPROVAL',
   compliance: (orderId: string) => `COMPLIANCE#${orderId}`,
   review: (reviewId: string) => `REVIEW#${reviewId}`,
+  delivery: (orderId: string) => `DELIVERY#${orderId}`,
 } as const;
 
 export type Purpose =
   | { readonly kind: 'APPROVAL' }
   | { readonly kind: 'COMPLIANCE'; readonly orderId: string }
-  | { readonly kind: 'REVIEW'; readonly reviewId: string };
+  | { readonly kind: 'REVIEW'; readonly reviewId: string }
+  | { readonly kind: 'DELIVERY'; readonly orderId: string };
 
 /** Reads a purpose written by `tokenPurpose`; null for anything else. */
 export function parsePurpose(purpose: string): Purpose | null {
@@ -22,6 +24,7 @@ export function parsePurpose(purpose: string): Purpose | null {
   if (!id || rest.length > 0) return null;
   if (kind === 'COMPLIANCE' && purpose === tokenPurpose.compliance(id)) return { kind, orderId: id };
   if (kind === 'REVIEW' && purpose === tokenPurpose.review(id)) return { kind, reviewId: id };
+  if (kind === 'DELIVERY' && purpose === tokenPurpose.delivery(id)) return { kind, orderId: id };
   return null;
 }
 
@@ -31,8 +34,9 @@ export function parsePurpose(purpose: string): Purpose | null {
  */
 export type WaitOutput =
   | { readonly decision: 'APPROVED' | 'REJECTED' }
-  | { readonly outcome: 'COMPLIED' | 'COMPLIED_LATE' | 'REVOKED' }
-  | { readonly decided: true; readonly outcome: ReviewOutcome };
+  | { readonly outcome: 'COMPLIED' | 'COMPLIED_LATE' | 'REVOKED' | 'UNDELIVERED' }
+  | { readonly decided: true; readonly outcome: ReviewOutcome }
+  | { readonly deliverable: true };
 
 export function approvalWaitOutput(record: Pick<CaseRecord, 'status' | 'ordersIssuedAt'>): WaitOutput | null {
   if (record.status === 'REJECTED') return { decision: 'REJECTED' };
@@ -41,8 +45,19 @@ export function approvalWaitOutput(record: Pick<CaseRecord, 'status' | 'ordersIs
 
 export function complianceWaitOutput(order: Pick<OrderRecord, 'complianceStatus' | 'decisionStatus'>): WaitOutput | null {
   if (isLifted(order)) return { outcome: 'REVOKED' };
-  if (order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE') return { outcome: order.complianceStatus };
-  return null;
+  switch (order.complianceStatus) {
+    case 'COMPLIED':
+    case 'COMPLIED_LATE':
+    case 'UNDELIVERED':
+      return { outcome: order.complianceStatus };
+    default:
+      return null;
+  }
+}
+
+/** An UNDELIVERED order's wait ends once it no longer waits for a resend (sent again, complied, or lifted). */
+export function deliveryWaitOutput(order: Pick<OrderRecord, 'complianceStatus' | 'decisionStatus'>): WaitOutput | null {
+  return isUndelivered(order) ? null : { deliverable: true };
 }
 
 export function reviewWaitOutput(review: Pick<ReviewRecord, 'status' | 'outcome'>): WaitOutput | null {

@@ -11,11 +11,12 @@ import { logger } from '../runtime/logger';
 import { TransientError } from '../runtime/transient';
 import { claimNotice, recordNoticeSent, releaseNoticeClaim } from '../store/repository';
 import type { RenderedEmail } from './templates';
+import { AWS_CLIENT_OPTIONS } from '../runtime/aws';
 
-export { renderOperatorNotice, renderStaffAlert } from './templates';
+export { renderContactChange, renderOperatorNotice, renderStaffAlert } from './templates';
 export type { OperatorNotice, StaffAlert } from './templates';
 
-export const sesClient = new SESClient({});
+export const sesClient = new SESClient(AWS_CLIENT_OPTIONS);
 
 async function sendEmail(to: readonly string[], rendered: RenderedEmail): Promise<string> {
   const result = await sesClient.send(
@@ -39,17 +40,25 @@ export interface Delivery {
 }
 
 /**
- * Claims the event key, sends, records the message id on the claim. A notice already sent is not
- * sent again (its first message id is answered); one being sent elsewhere is a TransientError.
+ * Claims the event key, sends, records the message id on the claim (where SES's later events
+ * about the message find the notice: `about` names its order). A notice already sent is not sent
+ * again (its first message id is answered); one being sent elsewhere is a TransientError.
  */
-export async function deliverOnce(caseId: string, eventKey: string, to: readonly string[], render: () => RenderedEmail): Promise<Delivery> {
+export async function deliverOnce(
+  /** The partition of what the notice is about: a case's, or an operator's. */
+  stream: string,
+  eventKey: string,
+  to: readonly string[],
+  render: () => RenderedEmail,
+  about: { readonly orderId?: string } = {},
+): Promise<Delivery> {
   const claimedAt = nowIso();
-  const claim = await claimNotice(caseId, eventKey, claimedAt);
+  const claim = await claimNotice(stream, eventKey, claimedAt);
   switch (claim.state) {
     case 'SENT':
       return { state: 'SENT_BEFORE', messageId: claim.messageId, sentAt: claim.sentAt };
     case 'IN_FLIGHT':
-      throw new TransientError(`notice ${eventKey} of case ${caseId} is being sent by another worker; retry shortly`);
+      throw new TransientError(`notice ${eventKey} of ${stream} is being sent by another worker; retry shortly`);
     case 'CLAIMED':
       break;
   }
@@ -57,9 +66,9 @@ export async function deliverOnce(caseId: string, eventKey: string, to: readonly
   try {
     messageId = await sendEmail(to, render());
   } catch (error) {
-    await releaseNoticeClaim(caseId, eventKey, claimedAt).catch((releaseError: unknown) =>
+    await releaseNoticeClaim(stream, eventKey, claimedAt).catch((releaseError: unknown) =>
       logger.warn('could not release a notice claim; it expires by itself', {
-        caseId,
+        stream,
         eventKey,
         errorName: (releaseError as Error).name,
       }),
@@ -67,7 +76,7 @@ export async function deliverOnce(caseId: string, eventKey: string, to: readonly
     throw error;
   }
   const sentAt = nowIso();
-  await recordNoticeSent(caseId, eventKey, messageId, sentAt);
-  logger.info('notice sent', { caseId, eventKey, messageId });
+  await recordNoticeSent(stream, eventKey, { messageId, sentAt, ...about });
+  logger.info('notice sent', { stream, eventKey, messageId });
   return { state: 'SENT_NOW', messageId, sentAt };
 }

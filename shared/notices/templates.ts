@@ -14,7 +14,8 @@ export type Language = (typeof LANGUAGES)[number];
 
 /** What happened to an order, as the operator is told. */
 export type OperatorNotice =
-  | { kind: 'ORDER'; urls: string[] }
+  /** `deadlineAt`: the deadline this notice states, fixed when it is written (its clock starts when SES accepts it). */
+  | { kind: 'ORDER'; urls: string[]; deadlineAt: string }
   | { kind: 'REMINDER'; reminderAt: string }
   | { kind: 'OVERDUE' }
   | { kind: 'REVOKED' }
@@ -54,8 +55,15 @@ export function escapeHtml(value: string): string {
 }
 
 /** A subject is one header line: a line break in it would start another header. */
+/**
+ * Text that someone typed (a name, a reason SES gave) as one line: no line break, control,
+ * bidirectional or zero-width character can forge a line or reorder what a reader sees.
+ */
 function oneLine(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ').trim();
+  return value
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+/gu, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 function toText(blocks: readonly Block[]): string {
@@ -209,7 +217,8 @@ const routes = (orderId: string) => ({
 });
 
 function greeting(operatorName: string, lang: Language): Block {
-  return { type: 'paragraph', text: say(lang, { ko: `${operatorName} 담당자님께`, en: `To ${operatorName}` }) };
+  const name = oneLine(operatorName);
+  return { type: 'paragraph', text: say(lang, { ko: `${name} 담당자님께`, en: `To ${name}` }) };
 }
 
 function howToRespond(orderId: string, lang: Language): Block[] {
@@ -256,6 +265,14 @@ function footer(lang: Language): Block {
 
 // --------------------------------------------------------------------------------- the notices
 
+/** A notice about the running clock needs it: rendering one for an order without a deadline is a defect. */
+function deadlinesOf(order: OrderRecord): { deadlineAt: string; graceEndsAt: string } {
+  if (order.deadlineAt === undefined || order.graceEndsAt === undefined) {
+    throw new Error(`Order ${order.orderId} has no deadline running; a notice about its deadline cannot be written.`);
+  }
+  return { deadlineAt: order.deadlineAt, graceEndsAt: order.graceEndsAt };
+}
+
 export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail {
   const { order, operator, policy, notice } = input;
   const lang = operator.language;
@@ -289,7 +306,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
               [say(lang, { ko: '요청 조치', en: 'Action required' }), actionWords(order.action, policy.jurisdiction, lang)],
               [say(lang, { ko: '유형', en: 'Category' }), say(lang, CATEGORY_WORDS[order.category])],
               ...timeRows({ ko: '발송 시각', en: 'Issued' }, order.issuedAt, tz, lang),
-              ...timeRows({ ko: '조치 기한', en: 'Deadline' }, order.deadlineAt, tz, lang),
+              ...timeRows({ ko: '조치 기한', en: 'Deadline' }, notice.deadlineAt, tz, lang),
             ],
           },
           { type: 'heading', text: say(lang, { ko: `대상 URL (${notice.urls.length}건)`, en: `URLs (${notice.urls.length})` }) },
@@ -312,7 +329,8 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
       );
     }
     case 'REMINDER': {
-      const left = durationInWords(Date.parse(order.deadlineAt) - Date.parse(notice.reminderAt), lang);
+      const { deadlineAt } = deadlinesOf(order);
+      const left = durationInWords(Date.parse(deadlineAt) - Date.parse(notice.reminderAt), lang);
       return email(
         say(lang, { ko: `[기한 알림] ${id}: 기한까지 ${left} 남음`, en: `[Reminder] ${id}: ${left} left before the deadline` }),
         [
@@ -330,7 +348,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
               [say(lang, { ko: '요청 번호', en: 'Order id' }), id],
               [say(lang, { ko: '요청 조치', en: 'Action required' }), actionWords(order.action, policy.jurisdiction, lang)],
               [say(lang, { ko: '대상 URL 수', en: 'Number of URLs' }), String(order.urlCount)],
-              ...timeRows({ ko: '조치 기한', en: 'Deadline' }, order.deadlineAt, tz, lang),
+              ...timeRows({ ko: '조치 기한', en: 'Deadline' }, deadlineAt, tz, lang),
             ],
           },
           ...howToRespond(id, lang),
@@ -355,8 +373,8 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
             type: 'fields',
             rows: [
               [say(lang, { ko: '요청 번호', en: 'Order id' }), id],
-              ...timeRows({ ko: '조치 기한', en: 'Deadline' }, order.deadlineAt, tz, lang),
-              ...timeRows({ ko: '늦은 조치 접수 마감', en: 'Late compliance accepted until' }, order.graceEndsAt, tz, lang),
+              ...timeRows({ ko: '조치 기한', en: 'Deadline' }, deadlinesOf(order).deadlineAt, tz, lang),
+              ...timeRows({ ko: '늦은 조치 접수 마감', en: 'Late compliance accepted until' }, deadlinesOf(order).graceEndsAt, tz, lang),
             ],
           },
           ...howToRespond(id, lang),
@@ -449,7 +467,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
               [say(lang, { ko: '요청 번호', en: 'Order id' }), id],
               [say(lang, { ko: '과징금', en: 'Fine' }), total],
               [say(lang, { ko: '적용 기준(정책)', en: 'Schedule (policy)' }), fine.policyId],
-              ...timeRows({ ko: '조치 기한', en: 'Deadline' }, order.deadlineAt, tz, lang),
+              ...timeRows({ ko: '조치 기한', en: 'Deadline' }, deadlinesOf(order).deadlineAt, tz, lang),
               ...(order.compliedAt ? timeRows({ ko: '조치 보고', en: 'Compliance reported' }, order.compliedAt, tz, lang) : []),
             ],
           },
@@ -479,12 +497,57 @@ export function renderStaffAlert(caseId: string, alert: StaffAlert): RenderedEma
     `[Staff alert / 직원 알림] ${alert.subject} (${caseId})`,
     [
       { type: 'fields', rows: [['Case / 사건', caseId]] },
-      { type: 'list', items: [...alert.lines] },
+      { type: 'list', items: alert.lines.map(oneLine) },
       {
         type: 'paragraph',
         text: `Open the case in the web UI (#/cases/${caseId}) to act.\n웹 화면에서 사건(#/cases/${caseId})을 열어 처리해 주십시오.`,
       },
     ],
     'en',
+  );
+}
+
+export interface ContactChangeInput {
+  readonly operator: Pick<Operator, 'operatorId' | 'name' | 'language'>;
+  readonly before: readonly string[];
+  readonly after: readonly string[];
+  readonly at: string;
+  readonly policy: Pick<Policy, 'timeZone'>;
+}
+
+/**
+ * To an operator's old and new contacts: where the Commission's legal notices go has changed. The
+ * old contacts hear of it too, so that a change nobody at the operator asked for does not go unseen.
+ */
+export function renderContactChange(input: ContactChangeInput): RenderedEmail {
+  const { operator, before, after, at, policy } = input;
+  const lang = operator.language;
+  return email(
+    say(lang, {
+      ko: `[연락처 변경] ${oneLine(operator.name)}: 통지 수신 주소가 바뀌었습니다`,
+      en: `[Contact changed] ${oneLine(operator.name)}: notices now go to another address`,
+    }),
+    [
+      greeting(operator.name, lang),
+      {
+        type: 'paragraph',
+        text: say(lang, {
+          ko: '위원회가 귀사에 보내는 삭제 요청 등 법적 통지를 받을 주소가 아래와 같이 변경되었습니다. 요청하지 않은 변경이라면 즉시 위원회에 알려 주십시오.',
+          en: "The addresses where the Commission sends your service's legal notices, removal orders included, have changed as below. If nobody at your service asked for this, tell the Commission at once.",
+        }),
+      },
+      {
+        type: 'fields',
+        rows: [
+          [say(lang, { ko: '사업자', en: 'Operator' }), operator.operatorId],
+          ...timeRows({ ko: '변경 시각', en: 'Changed' }, at, policy.timeZone, lang),
+        ],
+      },
+      { type: 'heading', text: say(lang, { ko: '이전 주소', en: 'Before' }) },
+      { type: 'list', items: [...before], code: true },
+      { type: 'heading', text: say(lang, { ko: '새 주소', en: 'Now' }) },
+      { type: 'list', items: [...after], code: true },
+    ],
+    lang,
   );
 }

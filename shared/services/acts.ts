@@ -16,7 +16,7 @@ import { logger } from '../runtime/logger';
 import { execute, listUnsettled, listUnsettledOf, project, settle, type Executed, type StoredEvent } from '../store/journal';
 import { refs, type RecordRef } from '../store/keys';
 import { completeWaitingTask, startCaseWorkflow } from '../workflow/client';
-import { deliverOperatorNotice, deliverStaffAlert } from './notify';
+import { deliverContactChange, deliverOperatorNotice, deliverStaffAlert, type OperatorNoticeDelivery } from './notify';
 
 /** Runs `command` on the record and does what its event requires; refusals throw, nothing written. */
 export async function act<State, Command, Event extends RecordEvent>(
@@ -30,11 +30,24 @@ export async function act<State, Command, Event extends RecordEvent>(
   return executed;
 }
 
-/** Sends the notice (once per event key) and records it on the order. */
-export async function notifyOperator(orderId: string, notice: OperatorNoticeRequest, eventKey: string) {
-  const record = await deliverOperatorNotice(orderId, notice, eventKey);
-  await act(orderDecider, refs.order(orderId), { type: 'RECORD_NOTICE', notice: record });
-  return record;
+/**
+ * Sends the notice (once per event key) and records it on the order: accepted (an ORDER notice
+ * starts the order's clock), or refused for good (an ORDER notice makes the order UNDELIVERED;
+ * another notice is kept on the order as REJECTED, for staff to see).
+ */
+export async function notifyOperator(orderId: string, notice: OperatorNoticeRequest, eventKey: string): Promise<OperatorNoticeDelivery> {
+  const delivery = await deliverOperatorNotice(orderId, notice, eventKey);
+  const ref = refs.order(orderId);
+  if (delivery.accepted) {
+    await act(orderDecider, ref, { type: 'RECORD_NOTICE', notice: delivery.record, ...(delivery.deadlines ? { deadlines: delivery.deadlines } : {}) });
+  } else if (notice.kind === 'ORDER') {
+    await act(orderDecider, ref, { type: 'MARK_UNDELIVERED', reason: delivery.reason });
+  } else {
+    const at = nowIso();
+    const refused = { eventKey, kind: notice.kind, to: [], sentAt: at, messageId: '', status: 'REJECTED', reason: delivery.reason, statusAt: at } as const;
+    await act(orderDecider, ref, { type: 'RECORD_NOTICE', notice: { ...refused, to: [] } });
+  }
+  return delivery;
 }
 
 /** Sends the alert (once per event key) and records on the case that staff were told. */
@@ -63,6 +76,9 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
       return;
     case 'START_WORKFLOW':
       await startCaseWorkflow(followUp.caseId);
+      return;
+    case 'NOTIFY_CONTACT_CHANGE':
+      await deliverContactChange(followUp.operatorId, followUp, at);
       return;
     case 'RUN': {
       const { command } = followUp;

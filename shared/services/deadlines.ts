@@ -11,7 +11,7 @@ import { refs } from '../store/keys';
 import { act } from './acts';
 import { requireOrder } from './records';
 
-export type ComplianceOutcome = 'OVERDUE' | 'COMPLIED' | 'COMPLIED_LATE' | 'REVOKED';
+export type ComplianceOutcome = 'OVERDUE' | 'COMPLIED' | 'COMPLIED_LATE' | 'REVOKED' | 'UNDELIVERED';
 
 function outcomeOf(order: OrderRecord): ComplianceOutcome {
   if (isLifted(order)) return 'REVOKED';
@@ -19,6 +19,7 @@ function outcomeOf(order: OrderRecord): ComplianceOutcome {
     case 'COMPLIED':
     case 'COMPLIED_LATE':
     case 'OVERDUE':
+    case 'UNDELIVERED':
       return order.complianceStatus;
     case 'ISSUED':
     case 'ACKNOWLEDGED':
@@ -35,18 +36,19 @@ export async function enforceDeadline(orderId: string, now: string): Promise<{ o
   const before = await requireOrder(orderId);
   // A timer may fire a hair early against this clock: never call an order overdue before its
   // deadline. The workflow retries TransientError, by which time the deadline has passed.
-  if (!hasEnded(before.deadlineAt, now)) {
+  if (before.deadlineAt !== undefined && !hasEnded(before.deadlineAt, now)) {
     throw new TransientError(`the deadline of order ${orderId} (${before.deadlineAt}) has not passed yet at ${now}`);
   }
   const { state } = await act(orderDecider, refs.order(orderId), { type: 'ENFORCE_DEADLINE' }, now);
   const order = state ?? before;
-  return { outcome: outcomeOf(order), secondsToGraceEnd: secondsUntil(order.graceEndsAt, now) };
+  // An order whose notice turned out undelivered has no grace period: nothing is waited for.
+  return { outcome: outcomeOf(order), secondsToGraceEnd: order.graceEndsAt === undefined ? 1 : secondsUntil(order.graceEndsAt, now) };
 }
 
 /** The grace period ended: an order still OVERDUE is recorded as not complied with (it stays OVERDUE). */
 export async function graceExpired(orderId: string, now: string): Promise<{ outcome: ComplianceOutcome }> {
   const before = await requireOrder(orderId);
-  if (!hasEnded(before.graceEndsAt, now)) {
+  if (before.graceEndsAt !== undefined && !hasEnded(before.graceEndsAt, now)) {
     throw new TransientError(`the grace period of order ${orderId} (${before.graceEndsAt}) has not ended yet at ${now}`);
   }
   const { state } = await act(orderDecider, refs.order(orderId), { type: 'RECORD_NON_COMPLIANCE' }, now);

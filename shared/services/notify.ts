@@ -4,18 +4,37 @@
  * once per event key (shared/notices); recording it is the caller's act (shared/services/acts.ts).
  */
 import type { OperatorNoticeRequest, StaffAlertRequest } from '../domain/decider';
+import { orderDeadlines } from '../domain/deadlines';
 import type { NoticeRecord, OrderRecord } from '../domain/model';
-import { deliverOnce, renderOperatorNotice, renderStaffAlert, type Delivery, type OperatorNotice } from '../notices/index';
+import { deliverOnce, renderContactChange, renderOperatorNotice, renderStaffAlert, type Delivery, type OperatorNotice } from '../notices/index';
+import { nowIso } from '../runtime/clock';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { retryableAs } from '../runtime/transient';
+import { casePartition, operatorPartition } from '../store/keys';
 import { getCaseUrls, getOperator, getOrder } from '../store/repository';
 
-async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest): Promise<OperatorNotice> {
+/**
+ * An ORDER notice states its deadline, but its clock starts only when SES accepts it: the deadline
+ * it states is counted from this long after it is written, so that it is never earlier than the
+ * acceptance plus the compliance deadline (SES answers within seconds, or the call fails).
+ */
+export const ACCEPTANCE_MARGIN_MS = 60_000;
+
+/** SES refuses the message for its recipients, not for a passing reason: sending it again will not help. */
+const REFUSED_FOR_GOOD = new Set(['MessageRejected', 'InvalidParameterValue']);
+
+export type OperatorNoticeDelivery =
+  /** SES accepted it (now or before); an ORDER notice also says which deadline it stated. */
+  | { readonly accepted: true; readonly record: NoticeRecord; readonly deadlines?: { deadlineAt: string; graceEndsAt: string } }
+  /** It cannot reach the operator, whatever is tried: no operator, no contact, or SES refused it for good. */
+  | { readonly accepted: false; readonly reason: string };
+
+async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, deadlineAt: string): Promise<OperatorNotice> {
   switch (request.kind) {
     case 'ORDER': {
       const urls = (await getCaseUrls(order.caseId, order.operatorId)).map((url) => url.url);
-      return { kind: 'ORDER', urls: [...new Set(urls)] };
+      return { kind: 'ORDER', urls: [...new Set(urls)], deadlineAt };
     }
     case 'FINE':
       if (order.fine === undefined) throw new Error(`Order ${order.orderId} has no fine to notify.`);
@@ -27,25 +46,36 @@ async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest): Pr
 
 /**
  * Sends the notice about the order to its operator's current contacts, once per event key, and
- * answers the record to keep on the order. Throttling comes out as a TransientError.
+ * answers what to record on the order. Throttling and other passing faults come out as a
+ * TransientError; a notice that cannot reach the operator at all is answered as refused.
  */
-export async function deliverOperatorNotice(orderId: string, request: OperatorNoticeRequest, eventKey: string): Promise<NoticeRecord> {
+export async function deliverOperatorNotice(orderId: string, request: OperatorNoticeRequest, eventKey: string): Promise<OperatorNoticeDelivery> {
   return retryableAs(`sending the ${request.kind} notice of order ${orderId}`, async () => {
     const order = await getOrder(orderId);
     if (!order) throw new Error(`Order ${orderId} does not exist; its notice cannot be sent.`);
     const operator = await getOperator(order.operatorId);
-    if (!operator) {
-      throw new Error(`Order ${orderId} names operator ${order.operatorId}, which is not registered; restore it, then retry.`);
-    }
-    if (operator.contactEmails.length === 0) {
-      throw new Error(`Operator ${operator.operatorId} has no contact e-mail; add one (PATCH /operators/${operator.operatorId}).`);
-    }
+    if (!operator) return { accepted: false, reason: `operator ${order.operatorId} is not registered` };
+    if (operator.contactEmails.length === 0) return { accepted: false, reason: `operator ${operator.operatorId} has no contact e-mail` };
+    const { policy } = config();
     const to = [...operator.contactEmails];
-    const notice = await noticeFor(order, request);
-    const delivery = await deliverOnce(order.caseId, eventKey, to, () =>
-      renderOperatorNotice({ order, operator, policy: config().policy, notice }),
-    );
-    return { eventKey, kind: request.kind, to, sentAt: delivery.sentAt, messageId: delivery.messageId };
+    const stated = orderDeadlines(policy, new Date(Date.parse(nowIso()) + ACCEPTANCE_MARGIN_MS).toISOString());
+    const notice = await noticeFor(order, request, stated.deadlineAt);
+    let delivery: Delivery;
+    try {
+      delivery = await deliverOnce(casePartition(order.caseId), eventKey, to, () => renderOperatorNotice({ order, operator, policy, notice }), {
+        orderId,
+      });
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      if (!REFUSED_FOR_GOOD.has(name)) throw error;
+      return { accepted: false, reason: `SES refused the message (${name})` };
+    }
+    const record: NoticeRecord = { eventKey, kind: request.kind, to, sentAt: delivery.sentAt, messageId: delivery.messageId, status: 'SENT' };
+    return {
+      accepted: true,
+      record,
+      ...(request.kind === 'ORDER' ? { deadlines: { deadlineAt: stated.deadlineAt, graceEndsAt: stated.graceEndsAt } } : {}),
+    };
   });
 }
 
@@ -60,6 +90,22 @@ export async function deliverStaffAlert(caseId: string, alert: StaffAlertRequest
     return undefined;
   }
   return retryableAs(`sending staff alert ${eventKey} of case ${caseId}`, () =>
-    deliverOnce(caseId, eventKey, to, () => renderStaffAlert(caseId, alert)),
+    deliverOnce(casePartition(caseId), eventKey, to, () => renderStaffAlert(caseId, alert)),
+  );
+}
+
+/** Tells an operator's old and new contacts that its contact e-mails changed (once per event key). */
+export async function deliverContactChange(
+  operatorId: string,
+  change: { readonly eventKey: string; readonly before: readonly string[]; readonly after: readonly string[] },
+  at: string,
+): Promise<Delivery | undefined> {
+  const operator = await getOperator(operatorId);
+  if (!operator) return undefined;
+  const to = [...new Set([...change.before, ...change.after])];
+  return retryableAs(`telling the contacts of operator ${operatorId} of their change`, () =>
+    deliverOnce(operatorPartition(operatorId), change.eventKey, to, () =>
+      renderContactChange({ operator, before: change.before, after: change.after, at, policy: config().policy }),
+    ),
   );
 }

@@ -31,8 +31,9 @@ export interface OperatorOrderView {
   category: OrderRecord['category'];
   urls: string[];
   issuedAt: string;
-  deadlineAt: string;
-  graceEndsAt: string;
+  /** Absent until the order notice is accepted for delivery, and while the order is UNDELIVERED. */
+  deadlineAt?: string;
+  graceEndsAt?: string;
   acknowledgedAt?: string;
   compliedAt?: string;
   appealDeadline?: string;
@@ -53,8 +54,8 @@ export async function listOperatorOrders(identity: Identity): Promise<OperatorOr
       category: order.category,
       urls: (await getCaseUrls(order.caseId, operatorId)).map((url) => url.url),
       issuedAt: order.issuedAt,
-      deadlineAt: order.deadlineAt,
-      graceEndsAt: order.graceEndsAt,
+      ...(order.deadlineAt === undefined ? {} : { deadlineAt: order.deadlineAt }),
+      ...(order.graceEndsAt === undefined ? {} : { graceEndsAt: order.graceEndsAt }),
       ...(order.acknowledgedAt === undefined ? {} : { acknowledgedAt: order.acknowledgedAt }),
       ...(order.compliedAt === undefined ? {} : { compliedAt: order.compliedAt }),
       ...(order.appealDeadline === undefined ? {} : { appealDeadline: order.appealDeadline }),

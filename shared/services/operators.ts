@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { operatorDecider } from '../domain/deciders/operator';
+import { operatorDomainRefusal } from '../domain/domains';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { operatorIdSchema, type Operator, type OperatorInput, type operatorPatchSchema } from '../domain/model';
 import { logger } from '../runtime/logger';
@@ -31,6 +32,15 @@ function defaultLanguage(jurisdiction: Operator['jurisdiction']): Operator['lang
   return jurisdiction === 'DOMESTIC' ? 'ko' : 'en';
 }
 
+/** Refuses (400, the field named) a domain no operator may hold: a public suffix, an IP address. */
+function assertClaimable(domains: readonly string[]): void {
+  const refused = domains.flatMap((domain, index) => {
+    const refusal = operatorDomainRefusal(domain);
+    return refusal === null ? [] : [{ field: `domains[${index}]`, message: `${domain} ${refusal}` }];
+  });
+  if (refused.length > 0) throw new ValidationError('A domain of this operator cannot be claimed by one operator.', refused);
+}
+
 /** Claims every domain or none: on a taken domain, the claims made here are released and the owner named. */
 async function claimDomains(domains: readonly string[], operatorId: string): Promise<void> {
   const claimed: string[] = [];
@@ -55,6 +65,7 @@ export async function createOperator(input: OperatorInput, now: string, by: stri
   }
   if (await getOperator(operatorId)) throw new ConflictError(`Operator ${operatorId} already exists; change it with PATCH.`);
   const domains = [...new Set(input.domains)];
+  assertClaimable(domains);
   await claimDomains(domains, operatorId);
   const operator: Operator = {
     operatorId,
@@ -96,6 +107,7 @@ export async function updateOperator(operatorId: string, patch: OperatorPatch, n
   if (!existing) throw new NotFoundError(`Operator ${operatorId}`);
   const domains = patch.domains === undefined ? existing.domains : [...new Set(patch.domains)];
   const added = domains.filter((domain) => !existing.domains.includes(domain));
+  assertClaimable(domains);
   await claimDomains(added, operatorId);
   let updated: Operator;
   try {

@@ -4,12 +4,13 @@
  * when already done, so a retried task finishes what an earlier attempt began.
  */
 import { caseDecider } from '../domain/deciders/case';
-import { orderDecider } from '../domain/deciders/order';
-import { appealWindowClosesAt, isPast, lateHours, orderDeadlines, secondsBefore } from '../domain/deadlines';
+import { orderDecider, resendClosesAt } from '../domain/deciders/order';
+import { appealWindowClosesAt, isPast, lateHours, secondsBefore, secondsUntil } from '../domain/deadlines';
 import { computeFine, fineFactors } from '../domain/fines';
 import { orderIdFor, reviewIdFor } from '../domain/ids';
 import type { CaseUrl, Fine, OrderRecord } from '../domain/model';
-import { actionFor, APPEALED_STATUSES, chunk, isFinable, isLifted, operatorForHost, orderStatus } from '../domain/orders';
+import { actionFor, APPEALED_STATUSES, chunk, isFinable, isLifted, isUndelivered, operatorForHost, orderNoticeKey, orderStatus } from '../domain/orders';
+import { durationToMs } from '../domain/policy';
 import { config } from '../runtime/config';
 import { TransientError } from '../runtime/transient';
 import { refs } from '../store/keys';
@@ -26,6 +27,7 @@ import {
   writeUrls,
 } from '../store/repository';
 import { act, finishUnsettledOf, notifyOperator } from './acts';
+import { sanitizeFailure } from './case-workflow';
 import { requireCase, requireOrder } from './records';
 
 function distinctByUrl(urls: readonly CaseUrl[]): CaseUrl[] {
@@ -74,8 +76,9 @@ async function matchUnassignedUrls(caseId: string): Promise<{ matched: number; u
 const INLINE_MAP_CONCURRENCY = 40;
 
 /**
- * One order per operator named by the case's URLs, with deadlines counted from the moment the
- * case was approved (`ordersIssuedAt`), not from when this task happens to run. The order ids are
+ * One order per operator named by the case's URLs, issued at the moment the case was approved
+ * (`ordersIssuedAt`), not when this task happens to run; each order's deadline is set when its
+ * notice is accepted for delivery. The order ids are
  * derived from the case and the operator, so a retry lands on the same orders.
  */
 export async function issueOrders(caseId: string, now: string): Promise<{ orderIds: string[]; orderBatches: string[][] }> {
@@ -90,7 +93,6 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
   for (const url of distinctByUrl(await getCaseUrls(caseId))) {
     if (url.operatorId !== null) urlCounts.set(url.operatorId, (urlCounts.get(url.operatorId) ?? 0) + 1);
   }
-  const deadlines = orderDeadlines(policy, issuedAt);
   // vote-first: the committee confirmed before issuance, so each order starts confirmed and its
   // appeal window opens with it.
   const decided = record.procedure === 'vote-first';
@@ -111,8 +113,6 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
       category: record.category,
       urlCount: urlCounts.get(operatorId) ?? 0,
       issuedAt,
-      deadlineAt: deadlines.deadlineAt,
-      graceEndsAt: deadlines.graceEndsAt,
       ...(decided ? { appealDeadline: appealWindowClosesAt(policy, issuedAt) } : {}),
       remindersSent: [],
       notices: [],
@@ -124,15 +124,79 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
   return { orderIds, orderBatches: chunk(orderIds, INLINE_MAP_CONCURRENCY) };
 }
 
+/** How often an UNDELIVERED order's workflow looks again, should a resend's wake-up be lost. */
+const UNDELIVERED_RECHECK_SECONDS = 60 * 60;
+/** The longest pause between two attempts at a notice SES will not accept for now. */
+const NOTICE_RETRY_CAP_SECONDS = 300;
+
 /**
- * Sends the order's notice and answers how long the compliance wait may run: up to the deadline's
- * last whole second, counted after sending (a notice can take seconds under load), so that the
- * wait never ends after the deadline; the workflow then waits for the exact instant.
+ * Where an order's notice stands, and what the workflow does next:
+ * - DELIVERED: its clock runs; the compliance wait may last `secondsToDeadline` (up to the
+ *   deadline's last whole second, counted after sending, so the wait never ends after it), then a
+ *   Wait on `deadlineAt` itself;
+ * - RETRY: SES did not accept it for now; try again in `secondsToWait` (capped exponential backoff,
+ *   for the policy's noticeRetryWindow, after which the order is UNDELIVERED);
+ * - UNDELIVERED: it cannot reach the operator; wait up to `secondsToWait` for a resend;
+ * - GIVEN_UP: it stayed UNDELIVERED for the policy's resendWindow: its track ends, unfined;
+ * - SETTLED: nothing to wait for (the order was lifted, or complied with before any deadline).
  */
-export async function sendOrderNotice(orderId: string, clock: () => string): Promise<{ secondsToDeadline: number; deadlineAt: string }> {
+export type NoticeState = 'DELIVERED' | 'RETRY' | 'UNDELIVERED' | 'GIVEN_UP' | 'SETTLED';
+
+export interface NoticeStep {
+  readonly state: NoticeState;
+  readonly secondsToDeadline: number;
+  readonly deadlineAt: string | null;
+  readonly secondsToWait: number;
+}
+
+function stepOf(order: OrderRecord, now: string, state: NoticeState, secondsToWait = 1): NoticeStep {
+  return {
+    state,
+    secondsToDeadline: order.deadlineAt === undefined ? 1 : secondsBefore(order.deadlineAt, now),
+    deadlineAt: order.deadlineAt ?? null,
+    secondsToWait: Math.max(1, Math.round(secondsToWait)),
+  };
+}
+
+function stepFor(order: OrderRecord, now: string): NoticeStep | null {
+  if (isLifted(order) || order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE') return stepOf(order, now, 'SETTLED');
+  if (isUndelivered(order)) {
+    const closesAt = resendClosesAt(config().policy, order) ?? now;
+    if (isPast(closesAt, now)) return stepOf(order, now, 'GIVEN_UP');
+    return stepOf(order, now, 'UNDELIVERED', Math.min(UNDELIVERED_RECHECK_SECONDS, secondsUntil(closesAt, now)));
+  }
+  return order.deadlineAt === undefined ? null : stepOf(order, now, 'DELIVERED');
+}
+
+/**
+ * Sends the order's current ORDER notice (the first, or the latest resend) unless it was accepted
+ * already, and answers where it stands (see NoticeState).
+ */
+export async function sendOrderNotice(orderId: string, clock: () => string): Promise<NoticeStep> {
   const order = await requireOrder(orderId);
-  if (!isLifted(order)) await notifyOperator(orderId, { kind: 'ORDER' }, `order:${orderId}`);
-  return { secondsToDeadline: secondsBefore(order.deadlineAt, clock()), deadlineAt: order.deadlineAt };
+  const known = stepFor(order, clock());
+  if (known !== null) return known;
+  try {
+    await notifyOperator(orderId, { kind: 'ORDER' }, orderNoticeKey(order));
+  } catch (error) {
+    if (!(error instanceof TransientError)) throw error;
+    // SES will not take it for now: back off, and give up on it when the retry window is over.
+    const now = clock();
+    const trying = Math.max(0, (Date.parse(now) - Date.parse(order.resentAt ?? order.issuedAt)) / 1000);
+    if (trying < durationToMs(config().policy.noticeRetryWindow) / 1000) {
+      return stepOf(order, now, 'RETRY', Math.min(NOTICE_RETRY_CAP_SECONDS, Math.max(2, trying)));
+    }
+    await act(orderDecider, refs.order(orderId), { type: 'MARK_UNDELIVERED', reason: `SES did not accept the notice within ${config().policy.noticeRetryWindow} (${error.message})` }, now);
+  }
+  const after = await requireOrder(orderId);
+  return stepFor(after, clock()) ?? stepOf(after, clock(), 'RETRY', 2);
+}
+
+/** A task failed for good on the order's notice: the order is UNDELIVERED (the rest of the case goes on). */
+export async function markUndelivered(orderId: string, error: string, cause: string, now: string): Promise<NoticeStep> {
+  const reason = sanitizeFailure(error, cause);
+  await act(orderDecider, refs.order(orderId), { type: 'MARK_UNDELIVERED', reason: `the notice could not be sent (${reason.error}: ${reason.cause})` }, now);
+  return stepFor(await requireOrder(orderId), now) ?? stepOf(await requireOrder(orderId), now, 'RETRY', 2);
 }
 
 /**
@@ -185,6 +249,7 @@ export async function collectAppeals(caseId: string, now: string): Promise<{ app
 
 /** Delay counted for the fine: to the late compliance, or to the end of the grace period. */
 function lateHoursOf(order: OrderRecord): number {
+  if (order.deadlineAt === undefined || order.graceEndsAt === undefined) return 0;
   const until = order.complianceStatus === 'COMPLIED_LATE' && order.compliedAt ? order.compliedAt : order.graceEndsAt;
   return lateHours(order.deadlineAt, until);
 }

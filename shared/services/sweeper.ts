@@ -53,9 +53,11 @@ export interface SweepCounts {
 
 /** The reminder to send now, if any, and every due reminder it makes moot. */
 function dueReminders(order: OrderRecord, now: string): { send: string; record: string[] } | null {
-  if (isPast(order.deadlineAt, now)) return null;
-  const due = orderDeadlines(config().policy, order.issuedAt).reminderAts.filter(
-    (at) => isPast(at, now) && Date.parse(at) < Date.parse(order.deadlineAt) && !order.remindersSent.includes(at),
+  const { deadlineAt, noticeAcceptedAt } = order;
+  if (deadlineAt === undefined || noticeAcceptedAt === undefined || isPast(deadlineAt, now)) return null;
+  // The reminders of the running clock, which started when the order notice was accepted.
+  const due = orderDeadlines(config().policy, noticeAcceptedAt).reminderAts.filter(
+    (at) => isPast(at, now) && Date.parse(at) < Date.parse(deadlineAt) && !order.remindersSent.includes(at),
   );
   const latest = due.at(-1);
   // After a pause of the sweeper only the latest due reminder goes out: earlier ones would only repeat it.
@@ -87,7 +89,7 @@ async function sweepOrders(counts: SweepCounts, now: string, safetyLine: string)
   // Only orders whose earliest reminder may be due can need anything: the index is sorted by deadline.
   const orders = await listOpenOrders(new Date(Date.parse(now) + furthestReminder + 1).toISOString());
   for (const order of orders) {
-    if (!complianceOpen(order)) continue;
+    if (!complianceOpen(order) || order.deadlineAt === undefined) continue;
     const ids = { caseId: order.caseId, orderId: order.orderId };
     if (Date.parse(order.deadlineAt) < Date.parse(safetyLine)) {
       logger.warn('sweep: a compliance deadline passed without enforcement; enforcing it now', { ...ids, deadlineAt: order.deadlineAt });

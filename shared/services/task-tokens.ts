@@ -4,7 +4,7 @@
  * store (and the act's follow-up finds the token). Either way no act is lost to a race.
  */
 import { assertNever } from '../domain/model';
-import { approvalWaitOutput, complianceWaitOutput, parsePurpose, reviewWaitOutput, type Purpose, type WaitOutput } from '../domain/waits';
+import { approvalWaitOutput, complianceWaitOutput, deliveryWaitOutput, parsePurpose, reviewWaitOutput, type Purpose, type WaitOutput } from '../domain/waits';
 import { forgetTaskToken, getCase, listTaskTokens, storeTaskToken } from '../store/repository';
 import { sendTaskSuccess } from '../workflow/client';
 import { requireCase, requireOrder, requireReview } from './records';
@@ -18,6 +18,8 @@ export async function alreadyHappened(caseId: string, purpose: Purpose): Promise
       return complianceWaitOutput(await requireOrder(purpose.orderId));
     case 'REVIEW':
       return reviewWaitOutput(await requireReview(purpose.reviewId));
+    case 'DELIVERY':
+      return deliveryWaitOutput(await requireOrder(purpose.orderId));
     default:
       return assertNever(purpose, 'wait purpose');
   }

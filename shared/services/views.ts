@@ -30,6 +30,7 @@ import {
   listAppealsOfCase,
   listCases,
   listOpenOrders,
+  listUndeliveredOrders,
   listOperators,
   listOrdersOfCase,
   listOrdersOfOperator,
@@ -254,10 +255,13 @@ export interface DeadlineBoardEntry {
   action: OrderRecord['action'];
   urlCount: number;
   issuedAt: string;
-  deadlineAt: string;
-  graceEndsAt: string;
-  /** Compliance still awaited: the board's top section, soonest deadline first. */
+  /** Absent until the order notice is accepted for delivery, and while the order is UNDELIVERED. */
+  deadlineAt?: string;
+  graceEndsAt?: string;
+  /** Staff's attention needed: undelivered, or compliance still awaited (the board's top section). */
   open: boolean;
+  undeliveredAt?: string;
+  undeliveredReason?: string;
   acknowledgedAt?: string;
   compliedAt?: string;
   overdueAt?: string;
@@ -276,12 +280,14 @@ function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
     action: order.action,
     urlCount: order.urlCount,
     issuedAt: order.issuedAt,
-    deadlineAt: order.deadlineAt,
-    graceEndsAt: order.graceEndsAt,
+    ...(order.deadlineAt === undefined ? {} : { deadlineAt: order.deadlineAt }),
+    ...(order.graceEndsAt === undefined ? {} : { graceEndsAt: order.graceEndsAt }),
     open,
     ...(order.acknowledgedAt === undefined ? {} : { acknowledgedAt: order.acknowledgedAt }),
     ...(order.compliedAt === undefined ? {} : { compliedAt: order.compliedAt }),
     ...(order.overdueAt === undefined ? {} : { overdueAt: order.overdueAt }),
+    ...(order.undeliveredAt === undefined ? {} : { undeliveredAt: order.undeliveredAt }),
+    ...(order.undeliveredReason === undefined ? {} : { undeliveredReason: order.undeliveredReason }),
     ...(order.appealDeadline === undefined ? {} : { appealDeadline: order.appealDeadline }),
     ...(order.fine === undefined ? {} : { fine: order.fine }),
   };
@@ -290,19 +296,21 @@ function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
 export const DEFAULT_RECENT_ORDERS = 100;
 
 /**
- * The deadline board: every order whose compliance is still open, soonest deadline first, then
- * up to `recent` other orders, newest first. There is no index of all orders, so the others come
+ * The deadline board: every UNDELIVERED order, then every order whose compliance is still open,
+ * soonest deadline first, then up to `recent` other orders, newest first. There is no index of all orders, so the others come
  * from each operator's listing; operators are few.
  */
 export async function listDeadlineBoard(recent = DEFAULT_RECENT_ORDERS): Promise<DeadlineBoardEntry[]> {
-  const [openOrders, operators] = await Promise.all([listOpenOrders(), listOperators()]);
-  const openIds = new Set(openOrders.map((order) => order.orderId));
+  const [undelivered, openOrders, operators] = await Promise.all([listUndeliveredOrders(), listOpenOrders(), listOperators()]);
+  const needStaff = [...undelivered, ...openOrders];
+  const shown = new Set(needStaff.map((order) => order.orderId));
   const others = (await Promise.all(operators.map((operator) => listOrdersOfOperator(operator.operatorId))))
     .flat()
-    .filter((order) => !openIds.has(order.orderId))
+    .filter((order) => !shown.has(order.orderId))
     .sort((a, b) => (a.issuedAt < b.issuedAt ? 1 : a.issuedAt > b.issuedAt ? -1 : a.orderId < b.orderId ? 1 : -1))
     .slice(0, recent);
-  return [...openOrders.map((order) => boardEntry(order, true)), ...others.map((order) => boardEntry(order, false))];
+  // Undelivered orders first: no clock runs for them until staff fix the contact and resend.
+  return [...needStaff.map((order) => boardEntry(order, true)), ...others.map((order) => boardEntry(order, false))];
 }
 
 // ------------------------------------------------------------------------------------ committee

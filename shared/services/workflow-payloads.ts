@@ -22,3 +22,4 @@ export const taskTokenPayload = z.object({
 // Step Functions' error output names the error and its cause; either may be absent or not text.
 const text = z.unknown().transform((value) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? '')));
 export const failurePayload = z.object({ caseId: caseIdSchema, error: text, cause: text });
+export const orderFailurePayload = z.object({ orderId: idOfCase('an order'), error: text, cause: text });

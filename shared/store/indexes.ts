@@ -5,7 +5,7 @@
 import type { RecordKind } from '../domain/decider';
 import type { CaseRecord, Operator, OrderRecord, ReviewRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
-import { complianceOpen } from '../domain/orders';
+import { complianceOpen, isUndelivered } from '../domain/orders';
 import type { IndexField } from './keys';
 
 /** GSI3 partition of events whose projection or follow-ups may be undone. */
@@ -13,6 +13,8 @@ export const UNSETTLED = 'UNSETTLED';
 /** GSI3 partition of cases still going on, by the time of their last event. */
 export const ACTIVE_CASES = 'ACTIVE_CASES';
 export const OPEN_ORDERS = 'OPEN_ORDERS';
+/** Orders whose notice did not reach the operator, waiting for staff to resend. */
+export const UNDELIVERED_ORDERS = 'UNDELIVERED_ORDERS';
 export const OPEN_REVIEWS = 'OPEN_REVIEWS';
 
 type IndexKeys = Partial<Record<IndexField, string>>;
@@ -39,6 +41,7 @@ export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: strin
         gsi1pk: `OPERATOR#${order.operatorId}`,
         gsi1sk: `${order.issuedAt}#${order.orderId}`,
         ...(complianceOpen(order) ? { gsi2pk: OPEN_ORDERS, gsi2sk: `${order.deadlineAt}#${order.orderId}` } : {}),
+        ...(isUndelivered(order) ? { gsi2pk: UNDELIVERED_ORDERS, gsi2sk: `${order.undeliveredAt ?? lastEventAt}#${order.orderId}` } : {}),
       };
     }
     case 'review': {

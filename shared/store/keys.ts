@@ -10,7 +10,7 @@ export interface ItemKey {
 const UNASSIGNED = '~UNASSIGNED';
 
 export const casePartition = (caseId: string): string => `CASE#${caseId}`;
-const operatorPartition = (operatorId: string): string => `OPERATOR#${operatorId}`;
+export const operatorPartition = (operatorId: string): string => `OPERATOR#${operatorId}`;
 
 export const keys = {
   case: (caseId: string): ItemKey => ({ pk: casePartition(caseId), sk: 'CASE' }),
@@ -25,7 +25,8 @@ export const keys = {
   /** An event of a stream's audit chain (a case's, or an operator's). */
   audit: (stream: string, seq: number): ItemKey => ({ pk: stream, sk: `${AUDIT_PREFIX}${String(seq).padStart(8, '0')}` }),
   taskToken: (caseId: string, purpose: string): ItemKey => ({ pk: casePartition(caseId), sk: `TOKEN#${purpose}` }),
-  notice: (caseId: string, eventKey: string): ItemKey => ({ pk: casePartition(caseId), sk: `NOTICE#${eventKey}` }),
+  /** A notice's claim, in the stream (a case's or an operator's partition) it is about. */
+  notice: (stream: string, eventKey: string): ItemKey => ({ pk: stream, sk: `NOTICE#${eventKey}` }),
   operator: (operatorId: string): ItemKey => ({ pk: operatorPartition(operatorId), sk: 'OPERATOR' }),
   domain: (domain: string): ItemKey => ({ pk: `DOMAIN#${domain}`, sk: 'DOMAIN' }),
   idempotency: (userId: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${userId}#${key}`, sk: 'IDEMPOTENCY' }),

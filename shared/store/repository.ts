@@ -10,7 +10,7 @@ import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRe
 import { chunk } from '../domain/orders';
 import { config } from '../runtime/config';
 import { documentClient } from './client';
-import { ACTIVE_CASES, OPEN_ORDERS, OPEN_REVIEWS } from './indexes';
+import { ACTIVE_CASES, OPEN_ORDERS, OPEN_REVIEWS, UNDELIVERED_ORDERS } from './indexes';
 import { readRecord } from './journal';
 import { casePartition, keys, refs, TOKEN_PREFIX, type ItemKey } from './keys';
 import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
@@ -183,6 +183,11 @@ export async function listOpenOrders(dueBefore?: string): Promise<OrderRecord[]>
   return recordsOf<OrderRecord>(await queryIndex(GSI2, OPEN_ORDERS, dueBefore ? { before: dueBefore } : {}));
 }
 
+/** Orders whose notice did not reach their operator, the longest waiting first. */
+export async function listUndeliveredOrders(): Promise<OrderRecord[]> {
+  return recordsOf<OrderRecord>(await queryIndex(GSI2, UNDELIVERED_ORDERS));
+}
+
 // ---------------------------------------------------------------------------------------- reviews
 
 export const getReview = (reviewId: string) => readRecord<ReviewRecord>(refs.review(reviewId));
@@ -301,11 +306,11 @@ const NOTICE_CLAIM_TTL_MS = 30 * 1000;
 const RELEASED_AT = '1970-01-01T00:00:00.000Z';
 
 /**
- * Claims the right to send the notice for one event. SENT: it went out already. IN_FLIGHT: another
+ * Claims the right to send the notice for one event of a stream (a case's or an operator's). SENT: it went out already. IN_FLIGHT: another
  * sender claimed it moments ago. CLAIMED: send it now, then call `recordNoticeSent`.
  */
-export async function claimNotice(caseId: string, eventKey: string, at: string): Promise<NoticeClaim> {
-  const key = keys.notice(caseId, eventKey);
+export async function claimNotice(stream: string, eventKey: string, at: string): Promise<NoticeClaim> {
+  const key = keys.notice(stream, eventKey);
   if (await putIfAbsent({ ...key, claimedAt: at })) return { state: 'CLAIMED' };
   const existing = await getItem<{ claimedAt: string; messageId?: string; sentAt?: string }>(key);
   if (existing?.messageId && existing.sentAt) return { state: 'SENT', messageId: existing.messageId, sentAt: existing.sentAt };
@@ -323,23 +328,47 @@ export async function claimNotice(caseId: string, eventKey: string, at: string):
  * Gives a claim back after SES refused the message, so the retry sends it at once instead of
  * waiting out the claim's lifetime. Only our own claim, and only while nothing was recorded sent.
  */
-export async function releaseNoticeClaim(caseId: string, eventKey: string, claimedAt: string): Promise<void> {
-  await updateIf(keys.notice(caseId, eventKey), {
+export async function releaseNoticeClaim(stream: string, eventKey: string, claimedAt: string): Promise<void> {
+  await updateIf(keys.notice(stream, eventKey), {
     UpdateExpression: 'SET claimedAt = :released',
     ConditionExpression: 'claimedAt = :mine AND attribute_not_exists(messageId)',
     ExpressionAttributeValues: { ':released': RELEASED_AT, ':mine': claimedAt },
   });
 }
 
-export async function recordNoticeSent(caseId: string, eventKey: string, messageId: string, sentAt: string): Promise<void> {
+/** GSI3 partition of a sent notice's claim, by SES's message id: where SES's events find their notice. */
+export const messagePartition = (messageId: string): string => `MESSAGE#${messageId}`;
+
+export async function recordNoticeSent(
+  stream: string,
+  eventKey: string,
+  sent: { readonly messageId: string; readonly sentAt: string; readonly orderId?: string },
+): Promise<void> {
   await documentClient.send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: keys.notice(caseId, eventKey),
-      UpdateExpression: 'SET messageId = :messageId, sentAt = :sentAt',
-      ExpressionAttributeValues: { ':messageId': messageId, ':sentAt': sentAt },
+      Key: keys.notice(stream, eventKey),
+      UpdateExpression: `SET messageId = :messageId, sentAt = :sentAt, eventKey = :eventKey, gsi3pk = :message, gsi3sk = :sentAt${sent.orderId === undefined ? '' : ', orderId = :orderId'}`,
+      ExpressionAttributeValues: {
+        ':messageId': sent.messageId,
+        ':sentAt': sent.sentAt,
+        ':eventKey': eventKey,
+        ':message': messagePartition(sent.messageId),
+        ...(sent.orderId === undefined ? {} : { ':orderId': sent.orderId }),
+      },
     }),
   );
+}
+
+/** The notice SES's message id belongs to: its stream, event key and order (none for an alert to staff or a contact). */
+export async function findNoticeByMessageId(messageId: string): Promise<{ stream: string; eventKey: string; orderId?: string } | undefined> {
+  const [item] = await queryIndex(GSI3, messagePartition(messageId), { limit: 1 });
+  if (item === undefined) return undefined;
+  return {
+    stream: String(item.pk),
+    eventKey: item.eventKey as string,
+    ...(typeof item.orderId === 'string' ? { orderId: item.orderId } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------- idempotency

@@ -18,8 +18,9 @@ import {
 import { forgetTaskToken, getTaskToken } from '../store/repository';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
+import { AWS_CLIENT_OPTIONS } from '../runtime/aws';
 
-export const sfnClient = new SFNClient({});
+export const sfnClient = new SFNClient(AWS_CLIENT_OPTIONS);
 
 /** Starts the case's workflow; the execution is named after the case, so a retry is harmless. */
 export async function startCaseWorkflow(caseId: string): Promise<void> {

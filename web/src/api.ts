@@ -98,7 +98,6 @@ export interface CaseOrder extends Partial<OrderRecord> {
   orderId: string;
   caseId: string;
   status: OrderStatus;
-  deadlineAt: string;
 }
 
 export interface CaseDetail extends Partial<CaseRecord> {
@@ -122,7 +121,8 @@ export interface OperatorOrder {
   category: Category;
   urls: string[];
   issuedAt: string;
-  deadlineAt: string;
+  /** Absent until the order notice is accepted for delivery, and while the order is UNDELIVERED. */
+  deadlineAt?: string;
   acknowledgedAt?: string;
   compliedAt?: string;
   appealDeadline?: string;
@@ -136,9 +136,10 @@ export interface BoardOrder {
   caseId: string;
   operatorId: string;
   status: OrderStatus;
-  deadlineAt: string;
-  /** Compliance still awaited. */
+  deadlineAt?: string;
+  /** Staff's attention needed: undelivered, or compliance still awaited. */
   open?: boolean;
+  undeliveredReason?: string;
   complianceStatus?: ComplianceStatus;
   decisionStatus?: DecisionStatus;
   issuedAt?: string;
@@ -243,6 +244,11 @@ export class ApiClient {
   async operatorOrders(): Promise<OperatorOrder[]> {
     const body = await this.call<{ orders: OperatorOrder[] }>('GET', '/operator/orders');
     return body.orders;
+  }
+
+  /** Staff: send an UNDELIVERED order's notice again, to the operator's current contacts. */
+  resendOrder(orderId: string): Promise<{ orderId: string; status: OrderStatus; deadlineAt?: string }> {
+    return this.call('POST', `/orders/${encodeURIComponent(orderId)}/resend`, {});
   }
 
   acknowledge(orderId: string): Promise<{ orderId: string; status: OrderStatus }> {

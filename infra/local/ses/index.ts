@@ -3,6 +3,12 @@
  * the sent e-mails at `GET /store`, `POST /clear-store`). The library keeps its e-mails in memory;
  * here each one is also appended to `${DATA_DIR}/ses/emails.jsonl` as it is sent and loaded back at
  * start, so the inbox, like everything else, survives a restart or `kill -9`.
+ *
+ * Like SES with a configuration set, it publishes what became of each message (simulator.ts: the
+ * mailbox simulator's addresses bounce or complain) to `onEvent`, which the runtime hands to the
+ * same Lambda that SES's events reach through SNS in the cloud. A message whose events were all
+ * taken is journaled in `ses/events.jsonl`; one that was not (a crash, a failing handler) is
+ * published again at the next start.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,14 +16,26 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import * as sesModule from 'aws-ses-v2-local';
 import { closeServer, PortInUseError } from '../net';
+import { simulatedEvents, type StoredEmail } from './simulator';
 
 export interface LocalSes {
   readonly endpoint: string;
   close(): Promise<void>;
 }
 
-export async function startSes(options: { port: number; host: string; dataDir?: string }): Promise<LocalSes> {
-  if (options.dataDir !== undefined) persistStore(path.join(options.dataDir, 'ses'));
+/** Hands one SES event (the JSON of an SNS message) to its handler; a rejection means "try again". */
+export type SesEventSink = (message: string) => Promise<void>;
+
+export interface SesOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir?: string;
+  readonly onEvent?: SesEventSink;
+  readonly log?: (message: string) => void;
+}
+
+export async function startSes(options: SesOptions): Promise<LocalSes> {
+  if (options.dataDir !== undefined) persistStore(path.join(options.dataDir, 'ses'), options.onEvent, options.log ?? console.warn);
   const server = await sesServerFunction()({ port: options.port, host: options.host });
   // Express 5 calls the listen callback on error too, so a taken port shows up as a server that does not listen.
   if (!server.listening) {
@@ -43,11 +61,54 @@ interface SesStoreModule {
 
 let persisted = false;
 
+/** How SNS would keep trying a handler that fails: a few times, further and further apart. */
+const EVENT_ATTEMPTS = 8;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function publisher(dir: string, onEvent: SesEventSink, log: (message: string) => void): (email: StoredEmail) => void {
+  const journal = path.join(dir, 'events.jsonl');
+  return (email) => {
+    const events = simulatedEvents(email, new Date().toISOString());
+    void (async () => {
+      for (const event of events) {
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await onEvent(JSON.stringify(event));
+            break;
+          } catch (error) {
+            if (attempt >= EVENT_ATTEMPTS) {
+              log(`SES: the ${String(event.eventType)} event of message ${email.messageId} was not taken (${(error as Error).message}); it is published again at the next start.`);
+              return;
+            }
+            await sleep(250 * 2 ** attempt);
+          }
+        }
+      }
+      appendFileSync(journal, `${JSON.stringify({ messageId: email.messageId })}\n`);
+    })();
+  };
+}
+
+/** Lines of a JSONL file; a line cut short by `kill -9` in mid-write is skipped. */
+function readJsonLines(file: string): unknown[] {
+  if (!existsSync(file)) return [];
+  const values: unknown[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      values.push(JSON.parse(line));
+    } catch {
+      // That torn line is skipped: its e-mail (or event) was never reported as done.
+    }
+  }
+  return values;
+}
+
 /**
  * The library calls its store through the module's exports object at each call, so wrapping the
- * exports records every e-mail without forking the library.
+ * exports records every e-mail (and publishes its events) without forking the library.
  */
-function persistStore(dir: string): void {
+function persistStore(dir: string, onEvent: SesEventSink | undefined, log: (message: string) => void): void {
   if (persisted) return;
   const store = createRequire(import.meta.url)('aws-ses-v2-local/dist/store') as Partial<SesStoreModule>;
   const { saveEmail, clearStore, getStoreReadonly } = store;
@@ -57,21 +118,17 @@ function persistStore(dir: string): void {
   }
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'emails.jsonl');
-  if (existsSync(file)) {
-    const emails = getStoreReadonly().emails;
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      // A line cut short by `kill -9` in mid-write is the only one that can fail to parse.
-      if (line.trim() === '') continue;
-      try {
-        emails.push(JSON.parse(line));
-      } catch {
-        // That torn line is skipped: its e-mail was never reported as sent.
-      }
-    }
+  const saved = readJsonLines(file) as StoredEmail[];
+  getStoreReadonly().emails.push(...saved);
+  const publish = onEvent === undefined ? undefined : publisher(dir, onEvent, log);
+  if (publish !== undefined) {
+    const published = new Set((readJsonLines(path.join(dir, 'events.jsonl')) as { messageId: string }[]).map((done) => done.messageId));
+    for (const email of saved) if (!published.has(email.messageId)) publish(email);
   }
   store.saveEmail = (email) => {
     appendFileSync(file, `${JSON.stringify(email)}\n`);
     saveEmail(email);
+    publish?.(email as StoredEmail);
   };
   store.clearStore = () => {
     writeFileSync(file, '');

@@ -51,7 +51,23 @@ export const operatorDecider: Decider<Operator, OperatorCommand, OperatorEvent> 
           changes[field] = { from: current[field], to };
         }
         if (Object.keys(changes).length === 0) return null;
-        return { event: { action: 'OPERATOR_UPDATED', at: now, actor: command.by, details: { operatorId: operator.operatorId, changes } } };
+        const contacts = changes.contactEmails;
+        return {
+          event: { action: 'OPERATOR_UPDATED', at: now, actor: command.by, details: { operatorId: operator.operatorId, changes } },
+          // Where legal notices go changed: the old contacts learn it too, so a hijacked change is noticed.
+          followUps:
+            contacts === undefined
+              ? []
+              : [
+                  {
+                    type: 'NOTIFY_CONTACT_CHANGE',
+                    operatorId: operator.operatorId,
+                    eventKey: `contacts-changed:${now}`,
+                    before: current.contactEmails,
+                    after: contacts.to as string[],
+                  },
+                ],
+        };
       }
       default:
         return assertNever(command, 'operator command');

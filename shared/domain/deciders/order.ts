@@ -1,16 +1,19 @@
 /**
  * The order's decider: what the operator does (acknowledge, comply, appeal), what the regulator
- * decides (confirm, revoke, uphold, overturn, fine), and the clock (overdue, end of grace). The
- * order's single status is derived from its two tracks by one rule (`orderStatus`) in `evolve`,
- * so no write can leave them disagreeing.
+ * decides (confirm, revoke, uphold, overturn, fine), the delivery of its notice (accepted, bounced,
+ * undelivered, resent), and the clock (overdue, end of grace). The clock starts when the ORDER
+ * notice is accepted for delivery and does not run while the order is UNDELIVERED. The order's
+ * single status is derived from its two tracks by one rule (`orderStatus`) in `evolve`, so no
+ * write can leave them disagreeing.
  */
 import type { Decider, Decision, FollowUp, RecordEvent, WithData } from '../decider';
 import { missing } from '../decider';
-import { hasEnded } from '../deadlines';
+import { addDuration, hasEnded, orderDeadlines } from '../deadlines';
 import { ConflictError, WindowClosedError } from '../errors';
-import type { ComplianceStatus, DecisionStatus, Fine, NoticeRecord, OrderRecord, ReviewOutcome } from '../model';
+import type { ComplianceStatus, DecisionStatus, Fine, NoticeRecord, NoticeStatus, OrderRecord, ReviewOutcome } from '../model';
 import { assertNever, type COMPLIANCE_ACTIONS } from '../model';
-import { APPEALED_STATUSES, canAcceptCompliance, complianceOpen, isFinable, isLifted, orderStatus } from '../orders';
+import { APPEALED_STATUSES, canAcceptCompliance, clockNoticeKey, complianceOpen, isFinable, isLifted, isUndelivered, orderNoticeKey, orderStatus } from '../orders';
+import type { Policy } from '../policy';
 import { tokenPurpose } from '../waits';
 import { SYSTEM_ACTOR } from './case';
 
@@ -18,7 +21,13 @@ type ComplianceAction = (typeof COMPLIANCE_ACTIONS)[number];
 
 export type OrderCommand =
   | { readonly type: 'ISSUE'; readonly order: OrderRecord }
-  | { readonly type: 'RECORD_NOTICE'; readonly notice: NoticeRecord }
+  /** `deadlines`: for an ORDER notice, the deadline it states (fixed when it was written). */
+  | { readonly type: 'RECORD_NOTICE'; readonly notice: NoticeRecord; readonly deadlines?: Deadlines }
+  /** The ORDER notice cannot reach the operator (refused for good, or not accepted for the whole retry window). */
+  | { readonly type: 'MARK_UNDELIVERED'; readonly reason: string }
+  /** What SES's events say became of a sent notice. */
+  | { readonly type: 'RECORD_DELIVERY'; readonly eventKey: string; readonly status: NoticeStatus; readonly permanent: boolean; readonly reason?: string; readonly at: string }
+  | { readonly type: 'RESEND'; readonly by: string }
   | { readonly type: 'ACKNOWLEDGE'; readonly by: string }
   | { readonly type: 'COMPLY'; readonly by: string; readonly action: ComplianceAction; readonly note?: string }
   | { readonly type: 'ENFORCE_DEADLINE' }
@@ -31,10 +40,15 @@ export type OrderCommand =
   | { readonly type: 'REMIND'; readonly reminderAt: string; readonly due: readonly string[] };
 
 type Ids = { orderId: string; operatorId: string };
+type Deadlines = { readonly deadlineAt: string; readonly graceEndsAt: string };
 
 export type OrderEvent =
-  | WithData<RecordEvent<'ORDER_ISSUED', Ids & { urlCount: number; deadlineAt: string; action: string }>, OrderRecord>
-  | WithData<RecordEvent<'NOTICE_SENT', { orderId: string; kind: string; messageId: string }>, NoticeRecord>
+  | WithData<RecordEvent<'ORDER_ISSUED', Ids & { urlCount: number; action: string }>, OrderRecord>
+  /** With `deadlineAt`: the ORDER notice was accepted for delivery, and the clock starts. */
+  | WithData<RecordEvent<'NOTICE_SENT', { orderId: string; kind: string; messageId: string; deadlineAt?: string; graceEndsAt?: string }>, NoticeRecord>
+  | RecordEvent<'NOTICE_STATUS_RECORDED', { orderId: string; eventKey: string; status: NoticeStatus; reason?: string }>
+  | RecordEvent<'ORDER_UNDELIVERED', { orderId: string; reason: string; eventKey?: string; status?: NoticeStatus }>
+  | RecordEvent<'ORDER_NOTICE_RESENT', { orderId: string; resends: number }>
   | RecordEvent<'ORDER_ACKNOWLEDGED', Ids>
   | WithData<
       RecordEvent<'ORDER_COMPLIED' | 'ORDER_COMPLIED_LATE', Ids & { action: ComplianceAction; complianceStatus: ComplianceStatus }>,
@@ -72,22 +86,47 @@ function system<E extends OrderEvent>(at: string, event: Omit<E, 'at' | 'actor'>
   return { event: { ...event, at, actor: SYSTEM_ACTOR } as OrderEvent, followUps };
 }
 
+/** The order's wait for a resend ends: it can be delivered (or no longer needs to be). */
+const deliverableWait = (order: OrderRecord): FollowUp => ({
+  type: 'COMPLETE_WAIT',
+  caseId: order.caseId,
+  purpose: tokenPurpose.delivery(order.orderId),
+  output: { deliverable: true },
+});
+
+/**
+ * The clock of an ORDER notice accepted at `acceptedAt`: what the notice stated, unless SES took so
+ * long that acceptance plus the compliance deadline is later (the later one, in the operator's favour).
+ */
+function clockFrom(policy: Policy, acceptedAt: string, stated: Deadlines | undefined): Deadlines {
+  const fromAcceptance = orderDeadlines(policy, acceptedAt);
+  if (stated === undefined || Date.parse(stated.deadlineAt) < Date.parse(fromAcceptance.deadlineAt)) {
+    return { deadlineAt: fromAcceptance.deadlineAt, graceEndsAt: fromAcceptance.graceEndsAt };
+  }
+  return stated;
+}
+
+/** When staff may no longer resend an UNDELIVERED order: its compliance track has ended unfined. */
+export function resendClosesAt(policy: Policy, order: Pick<OrderRecord, 'undeliveredAt'>): string | undefined {
+  return order.undeliveredAt === undefined ? undefined : addDuration(order.undeliveredAt, policy.resendWindow);
+}
+
+/** Whether a delivery status replaces the one recorded: a notice's fate only moves forward. */
+function supersedes(next: NoticeStatus, current: NoticeStatus): boolean {
+  const rank: Record<NoticeStatus, number> = { SENT: 0, DELIVERED: 1, COMPLAINED: 2, BOUNCED: 3, REJECTED: 3, FAILED: 3 };
+  return rank[next] > rank[current];
+}
+
 export const orderDecider: OrderDecider = {
   kind: 'order',
 
-  decide(command, order, { now }) {
+  decide(command, order, { now, policy }) {
     if (command.type === 'ISSUE') {
       if (order !== undefined) return null;
       const issued = command.order;
       return system(issued.issuedAt, {
         action: 'ORDER_ISSUED',
-        details: {
-          orderId: issued.orderId,
-          operatorId: issued.operatorId,
-          urlCount: issued.urlCount,
-          deadlineAt: issued.deadlineAt,
-          action: issued.action,
-        },
+        details: { orderId: issued.orderId, operatorId: issued.operatorId, urlCount: issued.urlCount, action: issued.action },
         data: issued,
       });
     }
@@ -97,17 +136,61 @@ export const orderDecider: OrderDecider = {
       case 'RECORD_NOTICE': {
         const { notice } = command;
         if (order.notices.some((sent) => sent.eventKey === notice.eventKey)) return null;
-        return system(notice.sentAt, {
-          action: 'NOTICE_SENT',
-          details: { orderId, kind: notice.kind, messageId: notice.messageId },
-          data: notice,
+        // The current ORDER notice, accepted for an order whose clock does not run yet: it starts now.
+        const startsClock =
+          notice.kind === 'ORDER' &&
+          notice.eventKey === orderNoticeKey(order) &&
+          order.deadlineAt === undefined &&
+          !isLifted(order) &&
+          (order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED' || order.complianceStatus === 'UNDELIVERED');
+        const clock = startsClock ? clockFrom(policy, notice.sentAt, command.deadlines) : undefined;
+        return system(
+          notice.sentAt,
+          { action: 'NOTICE_SENT', details: { orderId, kind: notice.kind, messageId: notice.messageId, ...clock }, data: notice },
+          startsClock && order.complianceStatus === 'UNDELIVERED' ? [deliverableWait(order)] : [],
+        );
+      }
+      case 'RECORD_DELIVERY': {
+        const notice = order.notices.find((sent) => sent.eventKey === command.eventKey);
+        if (notice === undefined) throw new Error(`Order ${orderId} has no notice ${command.eventKey} yet; its delivery is recorded once it is.`);
+        if (!supersedes(command.status, notice.status)) return null;
+        const reason = command.reason === undefined ? {} : { reason: command.reason };
+        const lost = command.permanent && notice.kind === 'ORDER' && notice.eventKey === orderNoticeKey(order);
+        if (lost && !isUndelivered(order) && undeliverable(order)) {
+          return undelivered(order, command.at, command.reason ?? `the order notice was ${command.status.toLowerCase()}`, {
+            eventKey: command.eventKey,
+            status: command.status,
+          });
+        }
+        return system(command.at, {
+          action: 'NOTICE_STATUS_RECORDED',
+          details: { orderId, eventKey: command.eventKey, status: command.status, ...reason },
         });
+      }
+      case 'MARK_UNDELIVERED':
+        if (isUndelivered(order) || !undeliverable(order)) return null;
+        return undelivered(order, now, command.reason, {});
+      case 'RESEND': {
+        if (!isUndelivered(order)) {
+          throw new ConflictError(`Order ${orderId} is ${order.status}: only an UNDELIVERED order's notice is sent again.`);
+        }
+        const closesAt = resendClosesAt(policy, order);
+        if (closesAt !== undefined && Date.parse(now) >= Date.parse(closesAt)) {
+          throw new WindowClosedError(`Order ${orderId} could be sent again until ${closesAt}; its compliance track has ended without a fine.`);
+        }
+        const resent = { ...order, resends: (order.resends ?? 0) + 1 };
+        return {
+          event: { action: 'ORDER_NOTICE_RESENT', at: now, actor: command.by, details: { orderId, resends: resent.resends } },
+          followUps: [notify(resent, { kind: 'ORDER' }, orderNoticeKey(resent))],
+        };
       }
       case 'ACKNOWLEDGE':
         if (order.acknowledgedAt !== undefined) return null;
         return { event: { action: 'ORDER_ACKNOWLEDGED', at: now, actor: command.by, details: { orderId, operatorId } } };
       case 'COMPLY': {
         const complianceStatus = canAcceptCompliance(order, now);
+        // An operator that complies with an order whose notice never reached it ends its wait too.
+        const deliveryWait = isUndelivered(order) ? [deliverableWait(order)] : [];
         return {
           event: {
             action: complianceStatus === 'COMPLIED' ? 'ORDER_COMPLIED' : 'ORDER_COMPLIED_LATE',
@@ -123,43 +206,42 @@ export const orderDecider: OrderDecider = {
               purpose: tokenPurpose.compliance(orderId),
               output: { outcome: complianceStatus },
             },
+            ...deliveryWait,
           ],
         };
       }
-      case 'ENFORCE_DEADLINE':
-        if (!complianceOpen(order) || !hasEnded(order.deadlineAt, now)) return null;
-        return system(
-          now,
-          { action: 'ORDER_OVERDUE', details: { orderId, deadlineAt: order.deadlineAt, graceEndsAt: order.graceEndsAt } },
-          [
-            notify(order, { kind: 'OVERDUE' }, `overdue:${orderId}`),
-            {
-              type: 'NOTIFY_STAFF',
-              caseId: order.caseId,
-              eventKey: `overdue-staff:${orderId}`,
-              alert: {
-                subject: `Order ${orderId} is overdue`,
-                lines: [
-                  `Operator ${operatorId} did not report compliance by ${order.deadlineAt}.`,
-                  `Late compliance is accepted until ${order.graceEndsAt}; the delay will count towards a fine.`,
-                ],
-              },
+      case 'ENFORCE_DEADLINE': {
+        const clock = clockOf(order);
+        if (!complianceOpen(order) || clock === undefined || !hasEnded(clock.deadlineAt, now)) return null;
+        return system(now, { action: 'ORDER_OVERDUE', details: { orderId, ...clock } }, [
+          notify(order, { kind: 'OVERDUE' }, clockNoticeKey(order, 'overdue')),
+          {
+            type: 'NOTIFY_STAFF',
+            caseId: order.caseId,
+            eventKey: clockNoticeKey(order, 'overdue-staff'),
+            alert: {
+              subject: `Order ${orderId} is overdue`,
+              lines: [
+                `Operator ${operatorId} did not report compliance by ${clock.deadlineAt}.`,
+                `Late compliance is accepted until ${clock.graceEndsAt}; the delay will count towards a fine.`,
+              ],
             },
-          ],
-        );
-      case 'RECORD_NON_COMPLIANCE':
+          },
+        ]);
+      }
+      case 'RECORD_NON_COMPLIANCE': {
+        const clock = clockOf(order);
         if (
           order.complianceStatus !== 'OVERDUE' ||
           order.nonComplianceRecordedAt !== undefined ||
           isLifted(order) ||
-          !hasEnded(order.graceEndsAt, now)
+          clock === undefined ||
+          !hasEnded(clock.graceEndsAt, now)
         ) {
           return null;
         }
-        return system(now, {
-          action: 'NON_COMPLIANCE_RECORDED',
-          details: { orderId, deadlineAt: order.deadlineAt, graceEndsAt: order.graceEndsAt },
-        });
+        return system(now, { action: 'NON_COMPLIANCE_RECORDED', details: { orderId, ...clock } });
+      }
       case 'DECIDE': {
         if (order.decisionStatus !== 'PENDING') return null;
         const revoked = command.outcome === 'REVOKED';
@@ -169,7 +251,7 @@ export const orderDecider: OrderDecider = {
             action: revoked ? 'ORDER_REVOKED' : 'ORDER_CONFIRMED',
             details: { orderId, reviewId: command.reviewId, decisionStatus: revoked ? 'REVOKED' : 'CONFIRMED' },
           },
-          revoked ? [notify(order, { kind: 'REVOKED' }, `revoked:${orderId}`), revokedWait(order)] : [],
+          revoked ? [notify(order, { kind: 'REVOKED' }, `revoked:${orderId}`), revokedWait(order), deliverableWait(order)] : [],
         );
       }
       case 'OPEN_APPEAL_WINDOW':
@@ -230,7 +312,7 @@ export const orderDecider: OrderDecider = {
           [
             notify(order, { kind: 'APPEAL_OUTCOME', outcome: result }, `appeal-outcome:${command.appealId}`),
             { type: 'RUN', command: { kind: 'appeal', appealId: command.appealId, command: { type: 'SETTLE', result } } },
-            ...(overturned ? [revokedWait(order)] : []),
+            ...(overturned ? [revokedWait(order), deliverableWait(order)] : []),
           ],
         );
       }
@@ -264,10 +346,76 @@ export const orderDecider: OrderDecider = {
   },
 };
 
+/** The running clock: both ends are set together, when the ORDER notice is accepted. */
+function clockOf(order: OrderRecord): Deadlines | undefined {
+  return order.deadlineAt === undefined || order.graceEndsAt === undefined ? undefined : { deadlineAt: order.deadlineAt, graceEndsAt: order.graceEndsAt };
+}
+
+/** An order that can still become UNDELIVERED: it stands and the operator has not complied. */
+function undeliverable(order: OrderRecord): boolean {
+  return !isLifted(order) && (order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED' || order.complianceStatus === 'OVERDUE');
+}
+
+/**
+ * The ORDER notice did not reach the operator: no clock runs (a missed deadline is void), staff
+ * are told how to fix it, and the workflow's wait on compliance ends so that it can wait for a resend.
+ */
+function undelivered(order: OrderRecord, at: string, reason: string, notice: { eventKey?: string; status?: NoticeStatus }): Decision<OrderEvent> {
+  const { orderId } = order;
+  return system(at, { action: 'ORDER_UNDELIVERED', details: { orderId, reason, ...notice } }, [
+    {
+      type: 'NOTIFY_STAFF',
+      caseId: order.caseId,
+      eventKey: `undelivered:${orderId}:${order.resends ?? 0}`,
+      alert: {
+        subject: `Order ${orderId} could not be delivered`,
+        lines: [
+          `The order notice to operator ${order.operatorId} did not arrive: ${reason}.`,
+          'Its deadline does not run. Correct the operator\'s contact (PATCH /operators/' + order.operatorId + '),',
+          `then send the notice again (POST /orders/${orderId}/resend); the deadline runs from the new notice.`,
+        ],
+      },
+    },
+    { type: 'COMPLETE_WAIT', caseId: order.caseId, purpose: tokenPurpose.compliance(orderId), output: { outcome: 'UNDELIVERED' } },
+  ]);
+}
+
+function withNoticeStatus(notices: readonly NoticeRecord[], eventKey: string, status: NoticeStatus, reason: string | undefined, at: string): NoticeRecord[] {
+  return notices.map((notice) =>
+    notice.eventKey === eventKey ? { ...notice, status, statusAt: at, ...(reason === undefined ? {} : { reason }) } : notice,
+  );
+}
+
 function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action: 'ORDER_ISSUED' }>): OrderRecord {
   switch (event.action) {
-    case 'NOTICE_SENT':
-      return { ...order, notices: [...order.notices, event.data] };
+    case 'NOTICE_SENT': {
+      const { deadlineAt, graceEndsAt } = event.details;
+      const sent = { ...order, notices: [...order.notices, event.data] };
+      if (deadlineAt === undefined || graceEndsAt === undefined) return sent;
+      const { undeliveredAt: _at, undeliveredReason: _reason, ...delivered } = sent;
+      return {
+        ...delivered,
+        deadlineAt,
+        graceEndsAt,
+        noticeAcceptedAt: event.at,
+        ...(order.complianceStatus === 'UNDELIVERED' ? { complianceStatus: order.acknowledgedAt === undefined ? 'ISSUED' : 'ACKNOWLEDGED' } : {}),
+      };
+    }
+    case 'NOTICE_STATUS_RECORDED':
+      return { ...order, notices: withNoticeStatus(order.notices, event.details.eventKey, event.details.status, event.details.reason, event.at) };
+    case 'ORDER_UNDELIVERED': {
+      const { deadlineAt: _deadline, graceEndsAt: _grace, overdueAt: _overdue, ...stopped } = order;
+      const { eventKey, status } = event.details;
+      return {
+        ...stopped,
+        complianceStatus: 'UNDELIVERED',
+        undeliveredAt: event.at,
+        undeliveredReason: event.details.reason,
+        notices: eventKey === undefined || status === undefined ? order.notices : withNoticeStatus(order.notices, eventKey, status, event.details.reason, event.at),
+      };
+    }
+    case 'ORDER_NOTICE_RESENT':
+      return { ...order, resends: event.details.resends, resentAt: event.at };
     case 'ORDER_ACKNOWLEDGED':
       // Acknowledging moves only an untouched order that stands; one overdue or lifted keeps its status.
       return {

@@ -29,6 +29,7 @@ describe('routeRoles', () => {
     'GET /cases/{caseId}/audit': ['staff', 'auditor'],
     'POST /cases/{caseId}/approvals': ['staff'],
     'GET /orders': ['staff', 'auditor'],
+    'POST /orders/{orderId}/resend': ['staff'],
     'GET /operators': ['staff', 'auditor'],
     'POST /operators': ['staff'],
     'PATCH /operators/{operatorId}': ['staff'],

@@ -50,6 +50,7 @@ const COMPLIANCE_AT: Record<ComplianceStatus, string | null> = {
   OVERDUE: 'AwaitLateCompliance',
   COMPLIED: null,
   COMPLIED_LATE: null,
+  UNDELIVERED: 'AwaitDelivery',
 };
 
 export function currentStates(detail: Pick<CaseDetail, 'status' | 'procedure' | 'orders'>): {

@@ -31,11 +31,12 @@ function safeLocal(iso: string, lang: 'ko' | 'en', timeZone: string): string {
 }
 
 /** Time left to a deadline, ticking; once past it says so in words, not only in colour. */
-export function Countdown({ deadline, done }: { deadline: string; done?: boolean }) {
+export function Countdown({ deadline, done }: { deadline: string | undefined; done?: boolean }) {
   const now = useNow();
   const { t, lang } = useT();
+  // No deadline: the order's notice was not delivered, so no clock runs.
+  if (done || deadline === undefined) return <span class="countdown done">—</span>;
   const left = new Date(deadline).getTime() - now;
-  if (done) return <span class="countdown done">—</span>;
   if (left <= 0) {
     return (
       <span class="countdown overdue" role="timer" data-overdue="true">
@@ -53,6 +54,7 @@ export function Countdown({ deadline, done }: { deadline: string; done?: boolean
 
 const TONE: Record<string, string> = {
   OVERDUE: 'bad',
+  UNDELIVERED: 'bad',
   FAILED: 'bad',
   REJECTED: 'muted',
   REVOKED: 'muted',

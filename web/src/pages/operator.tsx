@@ -27,7 +27,7 @@ export function OperatorOrdersPage() {
           // Open orders first, the most urgent on top: an operator has 24 hours.
           const sorted = list.slice().sort((a, b) => {
             const open = Number(OPEN.has(complianceOf(b))) - Number(OPEN.has(complianceOf(a)));
-            return open !== 0 ? open : a.deadlineAt.localeCompare(b.deadlineAt);
+            return open !== 0 ? open : (a.deadlineAt ?? '').localeCompare(b.deadlineAt ?? '');
           });
           const fined = list.filter((o) => o.fine);
           return (

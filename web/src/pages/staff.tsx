@@ -149,12 +149,13 @@ const LIFTED = new Set(['REVOKED', 'OVERTURNED']);
  */
 function needsAttention(order: BoardOrder): boolean {
   const compliance = order.complianceStatus ?? order.status;
-  if (compliance === 'OVERDUE') return !LIFTED.has(order.decisionStatus ?? '');
+  if (compliance === 'OVERDUE' || compliance === 'UNDELIVERED') return !LIFTED.has(order.decisionStatus ?? '');
   return order.open ?? OPEN.has(compliance);
 }
 
 function isOverdue(order: BoardOrder, now: number): boolean {
-  return (order.complianceStatus ?? order.status) === 'OVERDUE' || new Date(order.deadlineAt).getTime() <= now;
+  if ((order.complianceStatus ?? order.status) === 'OVERDUE') return true;
+  return order.deadlineAt !== undefined && new Date(order.deadlineAt).getTime() <= now;
 }
 
 export function DeadlinesPage() {
@@ -171,7 +172,8 @@ export function DeadlinesPage() {
       </div>
       <Loaded resource={board}>
         {(orders) => {
-          const sorted = orders.slice().sort((a, b) => a.deadlineAt.localeCompare(b.deadlineAt));
+          // Undelivered orders (no deadline runs) first, then the soonest deadline.
+          const sorted = orders.slice().sort((a, b) => (a.deadlineAt ?? '').localeCompare(b.deadlineAt ?? ''));
           const open = sorted.filter(needsAttention);
           const settled = sorted.filter((o) => !needsAttention(o)).reverse();
           return (
@@ -219,6 +221,7 @@ function BoardTable({ orders, live }: { orders: BoardOrder[]; live: boolean }) {
               </td>
               <td data-label={t('colStatus')}>
                 <Badge value={order.complianceStatus ?? order.status} />
+                {live && (order.complianceStatus ?? order.status) === 'UNDELIVERED' && <Resend order={order} />}
               </td>
               <td data-label={t('colDeadline')}>
                 <DateTime iso={order.deadlineAt} />
@@ -231,5 +234,32 @@ function BoardTable({ orders, live }: { orders: BoardOrder[]; live: boolean }) {
         })}
       </tbody>
     </table>
+  );
+}
+
+/** An undelivered order: why, and the staff's way to send its notice again once the contact is fixed. */
+function Resend({ order }: { order: BoardOrder }) {
+  const { t } = useT();
+  const { api } = useApp();
+  const [state, setState] = useState<{ busy: boolean; error?: unknown; done?: boolean }>({ busy: false });
+  const resend = async (): Promise<void> => {
+    if (!window.confirm(t('resendConfirm'))) return;
+    setState({ busy: true });
+    try {
+      await api.resendOrder(order.orderId);
+      setState({ busy: false, done: true });
+    } catch (error) {
+      setState({ busy: false, error });
+    }
+  };
+  return (
+    <div class="resend">
+      {order.undeliveredReason && <small>{t('undeliveredWhy', { reason: order.undeliveredReason })}</small>}
+      {/* resend() catches its own failure and shows it: nothing waits for it. */}
+      <button type="button" disabled={state.busy || state.done} onClick={() => void resend()}>
+        {t('resendNotice')}
+      </button>
+      {state.error !== undefined && <ErrorNote error={state.error} />}
+    </div>
   );
 }
