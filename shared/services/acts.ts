@@ -13,6 +13,8 @@ import { assertNever } from '../domain/model';
 import { nowIso } from '../runtime/clock';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
+import { STAFF_NOTICE_KIND } from '../runtime/metric-names';
+import { countNotice } from '../runtime/metrics';
 import { execute, listUnsettled, listUnsettledOf, project, settle, type Executed, type StoredEvent } from '../store/journal';
 import { refs, type RecordRef } from '../store/keys';
 import { completeWaitingTask, startCaseWorkflow } from '../workflow/client';
@@ -30,23 +32,36 @@ export async function act<State, Command, Event extends RecordEvent>(
   return executed;
 }
 
-/** Sends the notice (once per event key) and records it on the order. */
+/** Counts a failed attempt to send a notice of `kind` and fails as the attempt did. */
+const noticeFailed =
+  (kind: string) =>
+  (error: unknown): never => {
+    countNotice('NoticeFailed', kind);
+    throw error;
+  };
+
+/**
+ * Sends the notice (once per event key) and records it on the order. It is counted as sent when
+ * it is recorded: a repeated call (a retry, the sweeper) records nothing and counts nothing.
+ */
 export async function notifyOperator(orderId: string, notice: OperatorNoticeRequest, eventKey: string) {
-  const record = await deliverOperatorNotice(orderId, notice, eventKey);
-  await act(orderDecider, refs.order(orderId), { type: 'RECORD_NOTICE', notice: record });
+  const record = await deliverOperatorNotice(orderId, notice, eventKey).catch(noticeFailed(notice.kind));
+  const { committed } = await act(orderDecider, refs.order(orderId), { type: 'RECORD_NOTICE', notice: record });
+  if (committed) countNotice('NoticeSent', notice.kind);
   return record;
 }
 
 /** Sends the alert (once per event key) and records on the case that staff were told. */
 export async function notifyStaff(caseId: string, alert: StaffAlertRequest, eventKey: string): Promise<void> {
-  const delivery = await deliverStaffAlert(caseId, alert, eventKey);
+  const delivery = await deliverStaffAlert(caseId, alert, eventKey).catch(noticeFailed(STAFF_NOTICE_KIND));
   if (delivery === undefined) return;
-  await act(caseDecider, refs.case(caseId), {
+  const { committed } = await act(caseDecider, refs.case(caseId), {
     type: 'RECORD_STAFF_ALERT',
     eventKey,
     messageId: delivery.messageId,
     sentAt: delivery.sentAt,
   });
+  if (committed) countNotice('NoticeSent', STAFF_NOTICE_KIND);
 }
 
 /** Does one follow-up; `at` is the time of the event that requires it, which a command it runs acts at. */

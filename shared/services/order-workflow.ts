@@ -11,6 +11,7 @@ import { orderIdFor, reviewIdFor } from '../domain/ids';
 import type { CaseUrl, Fine, OrderRecord } from '../domain/model';
 import { actionFor, APPEALED_STATUSES, chunk, isFinable, isLifted, operatorForHost, orderStatus } from '../domain/orders';
 import { config } from '../runtime/config';
+import { durationMetric } from '../runtime/metrics';
 import { TransientError } from '../runtime/transient';
 import { refs } from '../store/keys';
 import {
@@ -131,7 +132,11 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
  */
 export async function sendOrderNotice(orderId: string, clock: () => string): Promise<{ secondsToDeadline: number; deadlineAt: string }> {
   const order = await requireOrder(orderId);
-  if (!isLifted(order)) await notifyOperator(orderId, { kind: 'ORDER' }, `order:${orderId}`);
+  if (!isLifted(order)) {
+    const sent = await notifyOperator(orderId, { kind: 'ORDER' }, `order:${orderId}`);
+    // Once per order: a retried task finds the notice already recorded on the order it read.
+    if (!order.notices.some((notice) => notice.eventKey === sent.eventKey)) durationMetric('TimeToNoticeMs', order.issuedAt, sent.sentAt);
+  }
   return { secondsToDeadline: secondsBefore(order.deadlineAt, clock()), deadlineAt: order.deadlineAt };
 }
 
