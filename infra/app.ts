@@ -1,5 +1,5 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { stackPropsFromContext } from './context';
 import { UrgentDeliberationStack } from './stack';
 
@@ -9,5 +9,5 @@ new UrgentDeliberationStack(app, 'UrgentDeliberation', {
   ...stackPropsFromContext(app.node),
   description: 'Urgent deletion orders with committee post-review, appeals and fines',
 });
-// Any unacknowledged AwsSolutions finding fails synthesis.
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+// Any unacknowledged AwsSolutions or Serverless finding fails synthesis.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ServerlessChecks(app, { verbose: true }));

@@ -39,5 +39,6 @@ export function stackPropsFromContext(node: Node): UrgentDeliberationStackProps 
     staffEmails: listContext(node, 'staffEmails'),
     committeeMembers: listContext(node, 'committeeMembers'),
     authDomainPrefix: stringContext(node, 'authDomainPrefix') ?? `urgent-deliberation-${Aws.ACCOUNT_ID}`,
+    alarmEmails: listContext(node, 'alarmEmails'),
   };
 }

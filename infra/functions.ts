@@ -1,7 +1,8 @@
 /**
  * The one list of the system's functions: which file serves which HTTP route, which file runs
- * which state-machine task, and which runs on a schedule. The CDK stack and the local runtime
- * both read it, so a route added here exists in the cloud and on a laptop alike.
+ * which state-machine task, which runs on a schedule, and which handles events from another
+ * service. The CDK stack and the local runtime both read it, so a route added here exists in the
+ * cloud and on a laptop alike.
  */
 
 export type Role = 'staff' | 'committee' | 'operator' | 'reporter' | 'auditor';
@@ -87,3 +88,30 @@ export const scheduledFunctions = [
     everySeconds: 60,
   },
 ] as const;
+
+/** Where an event function's events come from. */
+export type EventSource = 'ses-delivery-events';
+
+/**
+ * Functions that handle another service's events. `ses-delivery-events`: the SES configuration
+ * set's event destination (an SNS topic) in the cloud; the SES stand-in locally.
+ */
+export const eventFunctions = [
+  {
+    name: 'DeliveryEvents',
+    entry: 'functions/events/delivery-events.ts',
+    source: 'ses-delivery-events' as EventSource,
+  },
+] as const;
+
+export type FunctionKind = 'api' | 'workflow' | 'scheduled' | 'events';
+
+/** Every function of the manifest, whatever starts it: name (unique), entry and kind. */
+export function everyFunction(): { name: string; entry: string; kind: FunctionKind }[] {
+  return [
+    ...apiFunctions.map((fn) => ({ name: fn.name, entry: fn.entry, kind: 'api' as const })),
+    ...Object.entries(workflowFunctions).map(([name, entry]) => ({ name, entry, kind: 'workflow' as const })),
+    ...scheduledFunctions.map((fn) => ({ name: fn.name, entry: fn.entry, kind: 'scheduled' as const })),
+    ...eventFunctions.map((fn) => ({ name: fn.name, entry: fn.entry, kind: 'events' as const })),
+  ];
+}

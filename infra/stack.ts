@@ -15,17 +15,21 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { EmailIdentity, Identity as SesIdentity } from 'aws-cdk-lib/aws-ses';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { ConfigurationSet, EmailIdentity, Identity as SesIdentity } from 'aws-cdk-lib/aws-ses';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Policy } from '../shared/domain/policy';
 import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS } from '../shared/store/table';
+import { DeliveryEvents, deadLetterQueue } from './constructs/delivery-events';
 import { HouseFunction } from './constructs/house-function';
 import { Identity } from './constructs/identity';
+import { Monitoring } from './constructs/monitoring';
 import { WebSite } from './constructs/web-site';
-import { apiFunctions, scheduledFunctions, workflowFunctions } from './functions';
+import { apiFunctions, eventFunctions, scheduledFunctions, workflowFunctions } from './functions';
 
 export interface UrgentDeliberationStackProps extends StackProps {
   /** Repository root: handler entries, statemachines/case-workflow.asl.json and web/dist are found from here. */
@@ -40,6 +44,8 @@ export interface UrgentDeliberationStackProps extends StackProps {
   readonly committeeMembers: readonly string[];
   /** Prefix of the Cognito hosted sign-in domain; must be unique in the region. */
   readonly authDomainPrefix: string;
+  /** Staff addresses subscribed (through SNS, not SES) to the alarm topic; each confirms by e-mail. */
+  readonly alarmEmails: readonly string[];
 }
 
 const TABLE_ACTIONS = [
@@ -59,6 +65,7 @@ export class UrgentDeliberationStack extends Stack {
   readonly table: Table;
   readonly stateMachine: StateMachine;
   readonly api: HttpApi;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: UrgentDeliberationStackProps) {
     super(scope, id, props);
@@ -82,9 +89,26 @@ export class UrgentDeliberationStack extends Stack {
       });
     }
 
+    // Every notice is sent with this configuration set: its event destination says what became of
+    // each (delivered, bounced, complained, rejected). It is also the identity's default, so that
+    // no message from the domain goes out without it.
+    const noticeEvents = new ConfigurationSet(this, 'NoticeEvents', { reputationMetrics: true });
     const noticeIdentity = new EmailIdentity(this, 'NoticeSender', {
       identity: SesIdentity.domain(props.noticeDomain),
+      configurationSet: noticeEvents,
     });
+    const configurationSetArn = this.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: noticeEvents.configurationSetName,
+    });
+    // SES authorizes a send on the identity and on the configuration set named in it.
+    const sendNotices = (fn: HouseFunction): void => {
+      noticeIdentity.grantSendEmail(fn.function);
+      fn.function.addToRolePolicy(
+        new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [configurationSetArn] }),
+      );
+    };
 
     // The functions need the state machine's ARN and the state machine needs theirs: a fixed name
     // gives the ARN without a reference, so there is no cycle.
@@ -99,10 +123,18 @@ export class UrgentDeliberationStack extends Stack {
       NOTICE_FROM: `notices@${props.noticeDomain}`,
       STAFF_EMAILS: props.staffEmails.join(','),
       COMMITTEE_MEMBERS: props.committeeMembers.join(','),
+      SES_CONFIGURATION_SET: noticeEvents.configurationSetName,
     };
 
-    const make = (id: string, entry: string, serviceName: string, timeout: Duration): HouseFunction =>
-      new HouseFunction(this, id, { projectRoot: root, entry, serviceName, environment, timeout });
+    const make = (id: string, entry: string, serviceName: string, timeout: Duration, deadLetterQueue?: IQueue): HouseFunction =>
+      new HouseFunction(this, id, {
+        projectRoot: root,
+        entry,
+        serviceName,
+        environment,
+        timeout,
+        ...(deadLetterQueue === undefined ? {} : { deadLetterQueue }),
+      });
     // What shared/store's repository does: single-item reads and conditional writes, and queries on
     // the table and its GSIs. No Scan: every listing has an index.
     const useTable = (fn: HouseFunction): void => {
@@ -125,24 +157,69 @@ export class UrgentDeliberationStack extends Stack {
       controlWorkflow(fn);
       // Notices go out from the workflow services, which several tasks share; a per-task list would
       // drift with every service change and fail only in the cloud. The identity bounds the grant.
-      noticeIdentity.grantSendEmail(fn.function);
+      sendNotices(fn);
+      Validations.of(fn.function).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Step Functions invokes the workflow tasks synchronously (lambda:invoke); a failure returns to the state machine, whose Retry and Catch (RecordFailure) handle it. A dead-letter queue receives only asynchronous invocations.',
+      });
       return { name, fn };
     });
 
     // ---- the sweeper (safety net: reminders, overdue deadlines, reviews whose time is up)
+    const deadLetterQueues: Record<string, IQueue> = {};
+    const scheduledFns: HouseFunction[] = [];
     for (const scheduled of scheduledFunctions) {
       // Done before the next run starts.
       const timeout = Duration.seconds(scheduled.everySeconds - 5);
       const fn = make(`Scheduled${scheduled.name}`, scheduled.entry, 'urgent-deliberation-scheduled', timeout);
       useTable(fn);
       controlWorkflow(fn);
-      noticeIdentity.grantSendEmail(fn.function);
+      sendNotices(fn);
+      // A schedule that EventBridge cannot deliver (a lost permission, throttling) would stop the
+      // safety net without an error anywhere: its events land here, and an alarm says so.
+      const undelivered = deadLetterQueue(this, `${scheduled.name}ScheduleDeadLetters`, `the ${scheduled.name} schedule`);
+      deadLetterQueues[`${scheduled.name}Schedule`] = undelivered;
       new Rule(this, `${scheduled.name}Schedule`, {
         description: `Runs ${scheduled.name} every ${scheduled.everySeconds} s`,
         schedule: Schedule.rate(Duration.seconds(scheduled.everySeconds)),
         // The next run is at most one period away; retrying a stale run only doubles the work.
-        targets: [new LambdaFunction(fn.function, { retryAttempts: 0 })],
+        targets: [new LambdaFunction(fn.function, { retryAttempts: 0, deadLetterQueue: undelivered })],
       });
+      Validations.of(fn.function).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: `A failed run of ${scheduled.name} has nothing to redo later: the next run, ${scheduled.everySeconds} s on, looks again. Its failures raise the SweeperErrors alarm, and events EventBridge could not deliver go to the schedule's dead-letter queue.`,
+      });
+      scheduledFns.push(fn);
+    }
+
+    // ---- functions for other services' events (SES delivery events, through SNS)
+    // One key for the two topics (delivery events, staff alarms); each adds the service that publishes.
+    const topicKey = new Key(this, 'TopicKey', {
+      description: 'Encrypts the SES delivery-events topic and the staff-alarm topic',
+      enableKeyRotation: true,
+    });
+    for (const spec of eventFunctions) {
+      // SNS invokes asynchronously: an invocation that still fails after Lambda's retries lands here.
+      const failed = deadLetterQueue(this, `${spec.name}DeadLetters`, `the ${spec.name} function`);
+      deadLetterQueues[spec.name] = failed;
+      const fn = make(`Events${spec.name}`, spec.entry, 'urgent-deliberation-events', Duration.seconds(30), failed);
+      // Recording an event is an act on the notice's order or case: its follow-ups may alert staff,
+      // complete a wait or start work, like any other act.
+      useTable(fn);
+      controlWorkflow(fn);
+      sendNotices(fn);
+      switch (spec.source) {
+        case 'ses-delivery-events': {
+          const events = new DeliveryEvents(this, 'DeliveryEvents', {
+            configurationSet: noticeEvents,
+            handler: fn.function,
+            key: topicKey,
+          });
+          deadLetterQueues[`${spec.name}Subscription`] = events.subscriptionDeadLetters;
+          break;
+        }
+      }
     }
 
     // ---- the case workflow
@@ -224,6 +301,11 @@ export class UrgentDeliberationStack extends Stack {
     const none = new HttpNoneAuthorizer();
     for (const spec of apiFunctions) {
       const fn = make(`Api${spec.name}`, spec.entry, 'urgent-deliberation-api', Duration.seconds(15));
+      Validations.of(fn.function).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'The HTTP API invokes its handlers synchronously: the caller gets the error response and may retry (acts are idempotent). A dead-letter queue receives only asynchronous invocations.',
+      });
       // /health answers from memory; every other route reads or writes cases.
       const isPublicOnly = spec.routes.every((route) => spec.publicRoutes?.includes(route));
       if (!isPublicOnly) {
@@ -282,11 +364,25 @@ export class UrgentDeliberationStack extends Stack {
       },
     );
 
+    // ---- alarms to staff, and the operations dashboard
+    const sweeper = scheduledFns.find((fn) => fn.node.id === 'ScheduledSweeper');
+    if (!sweeper) throw new Error('infra/functions.ts: the Sweeper schedule is missing; the alarms watch it.');
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      key: topicKey,
+      alarmEmails: props.alarmEmails,
+      stateMachine: this.stateMachine,
+      api: this.api,
+      sweeper: sweeper.function,
+      deadLetterQueues,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: apiUrl });
     new CfnOutput(this, 'WebUrl', { value: site.origin });
     new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: identity.client.userPoolClientId });
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 }

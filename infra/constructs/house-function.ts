@@ -3,6 +3,7 @@ import { ServicePrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 
@@ -36,6 +37,12 @@ export interface HouseFunctionProps {
   readonly logRetention?: RetentionDays;
   /** @default 'INFO' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * Where Lambda puts an asynchronous invocation that failed after its retries. Only functions that
+   * are invoked asynchronously (by SNS, EventBridge) have one: a synchronous caller gets the error.
+   * @default none
+   */
+  readonly deadLetterQueue?: IQueue;
 }
 
 /**
@@ -73,6 +80,7 @@ export class HouseFunction extends Construct {
       role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
+      ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,

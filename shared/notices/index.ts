@@ -19,9 +19,12 @@ export type { OperatorNotice, StaffAlert } from './templates';
 export const sesClient = new SESClient(AWS_CLIENT_OPTIONS);
 
 async function sendEmail(to: readonly string[], rendered: RenderedEmail): Promise<string> {
+  const { noticeFrom, sesConfigurationSet } = config();
   const result = await sesClient.send(
     new SendEmailCommand({
-      Source: config().noticeFrom,
+      Source: noticeFrom,
+      // Its event destination reports delivery, bounces and complaints (functions/events/delivery-events.ts).
+      ...(sesConfigurationSet === undefined ? {} : { ConfigurationSetName: sesConfigurationSet }),
       Destination: { ToAddresses: [...to] },
       Message: {
         Subject: { Data: rendered.subject, Charset: 'UTF-8' },

@@ -8,6 +8,8 @@ export interface Config {
   readonly tableName: string;
   readonly stateMachineArn: string;
   readonly noticeFrom: string;
+  /** SES configuration set the notices are sent with (its events say what became of each); none locally. */
+  readonly sesConfigurationSet: string | undefined;
   readonly staffEmails: readonly string[];
   readonly committeeMembers: readonly string[];
   readonly policy: Policy;
@@ -39,6 +41,7 @@ export function config(): Config {
     tableName: required('TABLE_NAME'),
     stateMachineArn: process.env.STATE_MACHINE_ARN ?? '',
     noticeFrom: process.env.NOTICE_FROM ?? 'notices@urgent-deliberation.example',
+    sesConfigurationSet: process.env.SES_CONFIGURATION_SET || undefined,
     staffEmails: list(process.env.STAFF_EMAILS),
     committeeMembers: list(process.env.COMMITTEE_MEMBERS),
     policy: loadPolicy(),

@@ -1,8 +1,9 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { ZodError, type ZodType } from 'zod';
 import { assertRouteAllowed, type Identity } from '../domain/authz';
 import { roleSchema, type Role } from '../domain/model';
 import { DomainError, PayloadTooLargeError, UnauthenticatedError, ValidationError, type ErrorDetail } from '../domain/errors';
+import { correlationKeys, invocation } from './invocation';
 import { logger } from './logger';
 import { isTransientAwsError } from './transient';
 
@@ -150,23 +151,27 @@ function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<st
  * dispatches on `routeKey`, and turns typed errors into the contract's error body.
  */
 export function apiHandler(routes: Readonly<Record<string, RouteHandler>>) {
-  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
-    try {
-      const route = routes[event.routeKey];
-      if (!route) return errorResponse(new DomainError('NOT_FOUND', `No route ${event.routeKey}.`));
-      const identity = identityFromClaims(claimsOf(event));
-      assertRouteAllowed(identity, event.routeKey);
-      const result = await route({
-        routeKey: event.routeKey,
-        identity,
-        pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
-        query: (event.queryStringParameters ?? {}) as Record<string, string>,
-        headers: lowerCaseHeaders(event.headers),
-        rawBody: bodyOf(event),
-      });
-      return respond(result.statusCode, result.body);
-    } catch (error) {
-      return errorResponse(error);
-    }
-  };
+  return (event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyResultV2> =>
+    invocation(context, correlationKeys(event.pathParameters), () => answer(routes, event));
+}
+
+/** Authenticates, authorizes, dispatches; every error becomes the contract's error body. */
+async function answer(routes: Readonly<Record<string, RouteHandler>>, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> {
+  try {
+    const route = routes[event.routeKey];
+    if (!route) return errorResponse(new DomainError('NOT_FOUND', `No route ${event.routeKey}.`));
+    const identity = identityFromClaims(claimsOf(event));
+    assertRouteAllowed(identity, event.routeKey);
+    const result = await route({
+      routeKey: event.routeKey,
+      identity,
+      pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+      query: (event.queryStringParameters ?? {}) as Record<string, string>,
+      headers: lowerCaseHeaders(event.headers),
+      rawBody: bodyOf(event),
+    });
+    return respond(result.statusCode, result.body);
+  } catch (error) {
+    return errorResponse(error);
+  }
 }

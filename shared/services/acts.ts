@@ -13,6 +13,8 @@ import { assertNever } from '../domain/model';
 import { nowIso } from '../runtime/clock';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
+import { STAFF_NOTICE_KIND } from '../runtime/metric-names';
+import { countNotice } from '../runtime/metrics';
 import { execute, listUnsettled, listUnsettledOf, project, settle, type Executed, type StoredEvent } from '../store/journal';
 import { refs, type RecordRef } from '../store/keys';
 import { completeWaitingTask, startCaseWorkflow } from '../workflow/client';
@@ -30,36 +32,52 @@ export async function act<State, Command, Event extends RecordEvent>(
   return executed;
 }
 
+/** Counts a failed attempt to send a notice of `kind` and fails as the attempt did. */
+const noticeFailed =
+  (kind: string) =>
+  (error: unknown): never => {
+    countNotice('NoticeFailed', kind);
+    throw error;
+  };
+
 /**
  * Sends the notice (once per event key) and records it on the order: accepted (an ORDER notice
  * starts the order's clock), or refused for good (an ORDER notice makes the order UNDELIVERED;
- * another notice is kept on the order as REJECTED, for staff to see).
+ * another notice is kept on the order as REJECTED, for staff to see). A notice is counted as sent
+ * when it is recorded: a repeated call (a retry, the sweeper) records nothing and counts nothing.
  */
 export async function notifyOperator(orderId: string, notice: OperatorNoticeRequest, eventKey: string): Promise<OperatorNoticeDelivery> {
-  const delivery = await deliverOperatorNotice(orderId, notice, eventKey);
+  const delivery = await deliverOperatorNotice(orderId, notice, eventKey).catch(noticeFailed(notice.kind));
   const ref = refs.order(orderId);
   if (delivery.accepted) {
-    await act(orderDecider, ref, { type: 'RECORD_NOTICE', notice: delivery.record, ...(delivery.deadlines ? { deadlines: delivery.deadlines } : {}) });
+    const deadlines = delivery.deadlines ? { deadlines: delivery.deadlines } : {};
+    const { committed } = await act(orderDecider, ref, { type: 'RECORD_NOTICE', notice: delivery.record, ...deadlines });
+    if (committed) countNotice('NoticeSent', notice.kind);
   } else if (notice.kind === 'ORDER') {
+    countNotice('NoticeFailed', notice.kind);
     await act(orderDecider, ref, { type: 'MARK_UNDELIVERED', reason: delivery.reason });
   } else {
+    countNotice('NoticeFailed', notice.kind);
     const at = nowIso();
-    const refused = { eventKey, kind: notice.kind, to: [], sentAt: at, messageId: '', status: 'REJECTED', reason: delivery.reason, statusAt: at } as const;
-    await act(orderDecider, ref, { type: 'RECORD_NOTICE', notice: { ...refused, to: [] } });
+    await act(orderDecider, ref, {
+      type: 'RECORD_NOTICE',
+      notice: { eventKey, kind: notice.kind, to: [], sentAt: at, messageId: '', status: 'REJECTED', reason: delivery.reason, statusAt: at },
+    });
   }
   return delivery;
 }
 
 /** Sends the alert (once per event key) and records on the case that staff were told. */
 export async function notifyStaff(caseId: string, alert: StaffAlertRequest, eventKey: string): Promise<void> {
-  const delivery = await deliverStaffAlert(caseId, alert, eventKey);
+  const delivery = await deliverStaffAlert(caseId, alert, eventKey).catch(noticeFailed(STAFF_NOTICE_KIND));
   if (delivery === undefined) return;
-  await act(caseDecider, refs.case(caseId), {
+  const { committed } = await act(caseDecider, refs.case(caseId), {
     type: 'RECORD_STAFF_ALERT',
     eventKey,
     messageId: delivery.messageId,
     sentAt: delivery.sentAt,
   });
+  if (committed) countNotice('NoticeSent', STAFF_NOTICE_KIND);
 }
 
 /** Does one follow-up; `at` is the time of the event that requires it, which a command it runs acts at. */

@@ -6,6 +6,7 @@ import { orderDecider } from '../domain/deciders/order';
 import { hasEnded, secondsUntil } from '../domain/deadlines';
 import type { OrderRecord } from '../domain/model';
 import { isLifted } from '../domain/orders';
+import { countMetric, durationMetric } from '../runtime/metrics';
 import { TransientError } from '../runtime/transient';
 import { refs } from '../store/keys';
 import { act } from './acts';
@@ -39,7 +40,12 @@ export async function enforceDeadline(orderId: string, now: string): Promise<{ o
   if (before.deadlineAt !== undefined && !hasEnded(before.deadlineAt, now)) {
     throw new TransientError(`the deadline of order ${orderId} (${before.deadlineAt}) has not passed yet at ${now}`);
   }
-  const { state } = await act(orderDecider, refs.order(orderId), { type: 'ENFORCE_DEADLINE' }, now);
+  const { state, committed } = await act(orderDecider, refs.order(orderId), { type: 'ENFORCE_DEADLINE' }, now);
+  // Measured once, by whoever marked the order overdue: the workflow's timer, or the sweeper after a fault.
+  if (committed && before.deadlineAt !== undefined) {
+    countMetric('OrderOverdue');
+    durationMetric('DeadlineLatenessMs', before.deadlineAt, now);
+  }
   const order = state ?? before;
   // An order whose notice turned out undelivered has no grace period: nothing is waited for.
   return { outcome: outcomeOf(order), secondsToGraceEnd: order.graceEndsAt === undefined ? 1 : secondsUntil(order.graceEndsAt, now) };

@@ -12,6 +12,7 @@ import type { CaseUrl, Fine, OrderRecord } from '../domain/model';
 import { actionFor, APPEALED_STATUSES, chunk, isFinable, isLifted, isUndelivered, operatorForHost, orderNoticeKey, orderStatus } from '../domain/orders';
 import { durationToMs } from '../domain/policy';
 import { config } from '../runtime/config';
+import { durationMetric } from '../runtime/metrics';
 import { TransientError } from '../runtime/transient';
 import { refs } from '../store/keys';
 import {
@@ -177,7 +178,11 @@ export async function sendOrderNotice(orderId: string, clock: () => string): Pro
   const known = stepFor(order, clock());
   if (known !== null) return known;
   try {
-    await notifyOperator(orderId, { kind: 'ORDER' }, orderNoticeKey(order));
+    const sent = await notifyOperator(orderId, { kind: 'ORDER' }, orderNoticeKey(order));
+    // Once per order: its first notice, accepted now (a retried task reads the order with it recorded).
+    if (sent.accepted && !order.resends && !order.notices.some((notice) => notice.eventKey === sent.record.eventKey)) {
+      durationMetric('TimeToNoticeMs', order.issuedAt, sent.record.sentAt);
+    }
   } catch (error) {
     if (!(error instanceof TransientError)) throw error;
     // SES will not take it for now: back off, and give up on it when the retry window is over.

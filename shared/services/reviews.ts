@@ -14,6 +14,7 @@ import { NotFoundError } from '../domain/errors';
 import { caseIdOf, operatorIdOfAppeal, reviewIdFor } from '../domain/ids';
 import type { ReviewKind, ReviewOutcome, ReviewRecord, VoteRequest } from '../domain/model';
 import { config } from '../runtime/config';
+import { countMetric } from '../runtime/metrics';
 import { refs } from '../store/keys';
 import { getCase, getReview, listOrdersOfCase } from '../store/repository';
 import { act } from './acts';
@@ -150,6 +151,8 @@ export async function decideEscalatedReview(
  */
 export async function closeReviewAtDeadline(reviewId: string, now: string): Promise<ReviewDecision> {
   await requireReview(reviewId);
-  const { state } = await act(reviewDecider, refs.review(reviewId), { type: 'DEADLINE_PASSED' }, now);
+  const { state, committed } = await act(reviewDecider, refs.review(reviewId), { type: 'DEADLINE_PASSED' }, now);
+  // Without a quorum the review is extended, escalated or lifted; with one it closes on the votes.
+  if (committed && (state?.status !== 'CLOSED' || state.outcomeReason === 'AUTO_LIFTED')) countMetric('ReviewWithoutQuorum');
   return decisionOf(state ?? (await requireReview(reviewId)), now);
 }

@@ -18,6 +18,7 @@ import { complianceOpen } from '../domain/orders';
 import { durationToMs } from '../domain/policy';
 import { decidedEarly } from '../domain/votes';
 import { config } from '../runtime/config';
+import { appendCorrelationKeys, removeCorrelationKeys } from '../runtime/invocation';
 import { logger } from '../runtime/logger';
 import { TransientError } from '../runtime/transient';
 import { refs } from '../store/keys';
@@ -76,11 +77,15 @@ function failure(what: string, ids: Record<string, string>, error: unknown): voi
 
 /** Runs one step of the sweep; a failure is counted and logged, and the sweep goes on. */
 async function attempt(counts: SweepCounts, what: string, ids: Record<string, string>, step: () => Promise<void>): Promise<void> {
+  // Every line the step writes (the acts, the notices) names the case it is about.
+  appendCorrelationKeys(ids);
   try {
     await step();
   } catch (error) {
     counts.failed += 1;
     failure(what, ids, error);
+  } finally {
+    removeCorrelationKeys(ids);
   }
 }
 

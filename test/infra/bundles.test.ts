@@ -1,8 +1,8 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { apiFunctions, scheduledFunctions, workflowFunctions } from '../../infra/functions';
+import { everyFunction } from '../../infra/functions';
 
-const entries = [...apiFunctions.map((fn) => fn.entry), ...Object.values(workflowFunctions), ...scheduledFunctions.map((fn) => fn.entry)];
+const entries = everyFunction().map((fn) => fn.entry);
 
 describe('Lambda bundles', () => {
   it('bundles every handler of the manifest for Lambda (ESM, Node) with every import resolved', async () => {

@@ -1,12 +1,12 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackPropsFromContext } from '../../infra/context';
-import { apiFunctions, scheduledFunctions, workflowFunctions } from '../../infra/functions';
+import { apiFunctions, eventFunctions, scheduledFunctions, workflowFunctions } from '../../infra/functions';
 import { UrgentDeliberationStack } from '../../infra/stack';
 import { policyById } from '../../shared/domain/policy';
 import { GLOBAL_SECONDARY_INDEXES } from '../../shared/store/table';
@@ -24,6 +24,7 @@ const CONTEXT = {
   staffEmails: 'duty@regulator.example, lead@regulator.example',
   committeeMembers: 'member-1,member-2,member-3',
   noticeDomain: 'notices-test.example',
+  alarmEmails: 'alarms@regulator.example,night@regulator.example',
 };
 
 let outdir: string;
@@ -83,6 +84,7 @@ const manifest = [
   ...apiFunctions.map((f) => ({ id: `Api${f.name}`, entry: f.entry })),
   ...Object.entries(workflowFunctions).map(([name, entry]) => ({ id: `Workflow${name}`, entry })),
   ...scheduledFunctions.map((f) => ({ id: `Scheduled${f.name}`, entry: f.entry })),
+  ...eventFunctions.map((f) => ({ id: `Events${f.name}`, entry: f.entry })),
 ];
 
 describe('table', () => {
@@ -147,6 +149,7 @@ describe('functions', () => {
           'NOTICE_FROM',
           'POLICY_JSON',
           'POWERTOOLS_SERVICE_NAME',
+          'SES_CONFIGURATION_SET',
           'STAFF_EMAILS',
           'STATE_MACHINE_ARN',
           'TABLE_NAME',
@@ -158,6 +161,7 @@ describe('functions', () => {
       expect(env.NOTICE_FROM).toBe('notices@notices-test.example');
       expect(env.TABLE_NAME).toEqual({ Ref: logicalIdOf('Table/Resource', 'AWS::DynamoDB::Table') });
       expect(JSON.stringify(env.STATE_MACHINE_ARN)).toContain(':stateMachine:UrgentDeliberation-case-workflow');
+      expect(env.SES_CONFIGURATION_SET).toEqual({ Ref: logicalIdOf('NoticeEvents/Resource', 'AWS::SES::ConfigurationSet') });
       const retention = template.toJSON().Resources[logicalIdOf(`${id}/Logs/Resource`, 'AWS::Logs::LogGroup')] as Json;
       expect((retention.Properties as Json).RetentionInDays).toBeGreaterThan(0);
     },
@@ -290,10 +294,16 @@ describe('IAM', () => {
         .sort(),
     );
     const identityRef = JSON.stringify({ Ref: logicalIdOf('NoticeSender/Resource', 'AWS::SES::EmailIdentity') });
-    for (const statement of sesStatements) {
+    const configurationSetRef = JSON.stringify({ Ref: logicalIdOf('NoticeEvents/Resource', 'AWS::SES::ConfigurationSet') });
+    // SES authorizes a send on the identity and on the configuration set the message names.
+    const scopes = sesStatements.map((statement) => {
       expect(actionsOf(statement).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-      expect(JSON.stringify(statement.Resource)).toContain(`":identity/",${identityRef}`);
-    }
+      const resource = JSON.stringify(statement.Resource);
+      if (resource.includes(`":identity/",${identityRef}`)) return 'identity';
+      if (resource.includes(`":configuration-set/",${configurationSetRef}`)) return 'configuration set';
+      return resource;
+    });
+    expect(new Set(scopes)).toEqual(new Set(['identity', 'configuration set']));
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'notices-test.example' });
   });
 });
@@ -367,10 +377,16 @@ describe('identity', () => {
 });
 
 describe('schedule, web and outputs', () => {
-  it('runs the sweeper every minute', () => {
+  it('runs the sweeper every minute; what EventBridge cannot deliver goes to a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('ScheduledSweeper'), 'Arn'] } })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionId('ScheduledSweeper'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf('SweeperScheduleDeadLetters/Resource', 'AWS::SQS::Queue'), 'Arn'] } },
+        }),
+      ],
     });
   });
 
@@ -383,20 +399,33 @@ describe('schedule, web and outputs', () => {
     template.resourceCountIs('Custom::CDKBucketDeployment', 1);
   });
 
-  it.each(['ApiUrl', 'WebUrl', 'UserPoolId', 'UserPoolClientId', 'StateMachineArn', 'TableName'])('outputs %s', (name) => {
-    template.hasOutput(name, Match.anyValue());
-  });
+  it.each(['ApiUrl', 'WebUrl', 'UserPoolId', 'UserPoolClientId', 'StateMachineArn', 'TableName', 'AlarmTopicArn', 'DashboardName'])(
+    'outputs %s',
+    (name) => {
+      template.hasOutput(name, Match.anyValue());
+    },
+  );
 });
 
 describe('cdk-nag', () => {
-  it('leaves no AwsSolutions finding unacknowledged', () => {
-    // Act: the same check the app's validation plugin runs at synth.
-    const report = new AwsSolutionsChecks().validateScope(app);
+  it.each([
+    ['AwsSolutions', () => new AwsSolutionsChecks()],
+    ['Serverless', () => new ServerlessChecks()],
+  ])('leaves no %s finding unacknowledged', (_pack, pack) => {
+    // Act: the same checks the app's validation plugins run at synth.
+    const report = pack().validateScope(app);
     // Assess
     const findings = report.violations.flatMap((v) =>
       v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath ?? '?'}`),
     );
     expect(findings).toEqual([]);
+  });
+
+  it('runs both packs on every synth of the app', () => {
+    const app = readFileSync(join(import.meta.dirname, '..', '..', 'infra', 'app.ts'), 'utf8');
+    expect(app).toMatch(
+      /addPlugins\(new AwsSolutionsChecks\(app, \{ verbose: true \}\), new ServerlessChecks\(app, \{ verbose: true \}\)\)/,
+    );
   });
 });
 

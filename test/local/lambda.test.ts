@@ -55,7 +55,7 @@ describe('local Lambda invoker', () => {
 
   it('knows every function of the manifest', () => {
     const functions = manifestFunctions();
-    for (const name of [...Object.keys(workflowFunctions), 'Health', 'Reports', 'Sweeper']) {
+    for (const name of [...Object.keys(workflowFunctions), 'Health', 'Reports', 'Sweeper', 'DeliveryEvents']) {
       expect(functions.has(name), name).toBe(true);
     }
   });

@@ -35,6 +35,8 @@ export interface Mail {
   readonly subject: string;
   readonly text: string;
   readonly messageId: string;
+  /** The SES configuration set the message was sent with, when it named one. */
+  readonly configurationSet?: string;
 }
 
 /** Where a fault strikes: the k-th AWS call (1-based), before or after the service acted. */
@@ -202,6 +204,7 @@ export async function startWorld(): Promise<World> {
           subject: input.Message?.Subject?.Data ?? '',
           text: input.Message?.Body?.Text?.Data ?? '',
           messageId,
+          ...(input.ConfigurationSetName === undefined ? {} : { configurationSet: input.ConfigurationSetName }),
         });
         return { MessageId: messageId };
       }),

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { apiFunctions, scheduledFunctions, workflowFunctions } from '../../functions';
+import { everyFunction, workflowFunctions } from '../../functions';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -16,12 +16,13 @@ export function functionArn(name: string): string {
   return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
 }
 
-/** Name → entry file (relative to the repository root) for every function of the manifest. */
+/** Name → entry file (relative to the repository root) for every function of the manifest, whatever its kind. */
 export function manifestFunctions(): Map<string, string> {
   const entries = new Map<string, string>();
-  for (const [name, entry] of Object.entries(workflowFunctions)) entries.set(name, entry);
-  for (const fn of apiFunctions) entries.set(fn.name, fn.entry);
-  for (const fn of scheduledFunctions) entries.set(fn.name, fn.entry);
+  for (const fn of everyFunction()) {
+    if (entries.has(fn.name)) throw new Error(`infra/functions.ts names two functions ${fn.name}; names must be unique.`);
+    entries.set(fn.name, fn.entry);
+  }
   return entries;
 }
 
