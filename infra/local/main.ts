@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { apiFunctions, scheduledFunctions } from '../functions';
+import { apiFunctions, eventFunctions, scheduledFunctions } from '../functions';
 import { RouteTable } from './apigateway/routes';
 import { startApiGateway, type LocalApiGateway } from './apigateway/server';
 import { createTokenIssuer } from './auth/tokens';
@@ -20,7 +20,7 @@ import { DataDirInUseError, lockDataDir, type DataDirLock } from './datadir/lock
 import { ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from './dynamodb';
 import { startScheduler, type LocalScheduler } from './eventbridge';
 import { createLambdaInvoker, definitionSubstitutions, LOCAL_REGION, substituteDefinition } from './lambda';
-import { startSes, type LocalSes } from './ses';
+import { snsEventOf, startSes, type LocalSes, type SesEventSink } from './ses';
 import { startLocalStepFunctions } from './stepfunctions';
 import { PortInUseError } from './net';
 import { ensureWebBuilt } from './web';
@@ -28,6 +28,7 @@ import { LOCAL_TABLE_NAME } from '../../shared/store/table';
 
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STATE_MACHINE_NAME = 'case-workflow';
+const DELIVERY_EVENTS_FUNCTION = eventFunctions.find((fn) => fn.source === 'ses-delivery-events')?.name ?? 'DeliveryEvents';
 const DEFINITION_FILE = path.join(ROOT_DIR, 'statemachines', 'case-workflow.asl.json');
 
 const log = (message: string): void => console.log(message);
@@ -80,7 +81,16 @@ async function start(): Promise<void> {
 
   running.dynamoDb = await startDynamoDb({ dataDir: config.dataDir, port: config.dynamoDbPort, host: config.host });
   await ensureTable(localDynamoDbClient(running.dynamoDb.endpoint), process.env.TABLE_NAME as string);
-  running.ses = await startSes({ port: config.sesPort, host: config.host, dataDir: config.dataDir });
+  // SES's events about each message reach the same Lambda as in the cloud, once the handlers can run.
+  let handlersStarted!: (invoke: SesEventSink) => void;
+  const deliveryEvents = new Promise<SesEventSink>((resolve) => (handlersStarted = resolve));
+  running.ses = await startSes({
+    port: config.sesPort,
+    host: config.host,
+    dataDir: config.dataDir,
+    onEvent: async (message) => (await deliveryEvents)(message),
+    log: warn,
+  });
   // LOCAL_HANDLER_DYNAMODB_ENDPOINT lets the benchmark put a request-counting proxy between the
   // handlers and dynalite (test/bench): DynamoDB units per case are measured, not guessed.
   process.env.AWS_ENDPOINT_URL_DYNAMODB = process.env.LOCAL_HANDLER_DYNAMODB_ENDPOINT || running.dynamoDb.endpoint;
@@ -119,6 +129,10 @@ async function start(): Promise<void> {
   const definition = substituteDefinition(definitionText, definitionSubstitutions());
   process.env.STATE_MACHINE_ARN = stepFunctions.engine.createStateMachine(STATE_MACHINE_NAME, definition);
   stateMachineReady();
+
+  handlersStarted(async (message) => {
+    await lambda.invoke(DELIVERY_EVENTS_FUNCTION, snsEventOf(message));
+  });
 
   const { seedOperators } = await import('./seed');
   await seedOperators(new Date().toISOString());

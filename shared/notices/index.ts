@@ -4,7 +4,7 @@
  * sent notice on its order or case is the caller's act (shared/services/notify.ts). Locally the
  * SDK reads AWS_ENDPOINT_URL_SES, so the same code talks to the SES emulator.
  */
-import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { nowIso } from '../runtime/clock';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
@@ -16,19 +16,21 @@ import { AWS_CLIENT_OPTIONS } from '../runtime/aws';
 export { renderContactChange, renderOperatorNotice, renderStaffAlert } from './templates';
 export type { OperatorNotice, StaffAlert } from './templates';
 
-export const sesClient = new SESClient(AWS_CLIENT_OPTIONS);
+export const sesClient = new SESv2Client(AWS_CLIENT_OPTIONS);
 
 async function sendEmail(to: readonly string[], rendered: RenderedEmail): Promise<string> {
   const { noticeFrom, sesConfigurationSet } = config();
   const result = await sesClient.send(
     new SendEmailCommand({
-      Source: noticeFrom,
+      FromEmailAddress: noticeFrom,
       // Its event destination reports delivery, bounces and complaints (functions/events/delivery-events.ts).
       ...(sesConfigurationSet === undefined ? {} : { ConfigurationSetName: sesConfigurationSet }),
       Destination: { ToAddresses: [...to] },
-      Message: {
-        Subject: { Data: rendered.subject, Charset: 'UTF-8' },
-        Body: { Text: { Data: rendered.text, Charset: 'UTF-8' }, Html: { Data: rendered.html, Charset: 'UTF-8' } },
+      Content: {
+        Simple: {
+          Subject: { Data: rendered.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: rendered.text, Charset: 'UTF-8' }, Html: { Data: rendered.html, Charset: 'UTF-8' } },
+        },
       },
     }),
   );

@@ -5,7 +5,7 @@
  * checked; the rest (headers, recipients' addresses, tags) is never kept or logged.
  */
 import { z } from 'zod';
-import type { DeliveryEvent } from '../services/delivery';
+import type { DeliveryEvent } from '../domain/delivery';
 
 const timestamp = z.iso.datetime({ offset: true });
 
@@ -14,6 +14,8 @@ const mail = z.object({
   messageId: z.string().min(1),
   /** When SES accepted the message. */
   timestamp,
+  /** Its recipients: counted only, to tell a bounce of every one from a bounce of some. */
+  destination: z.array(z.string()).optional(),
 });
 
 const sendRecord = z.object({ eventType: z.literal('Send'), mail });
@@ -102,7 +104,8 @@ export function deliveryEventOf(record: SesEvent): DeliveryEvent {
         type: 'BOUNCE',
         messageId,
         at: record.bounce.timestamp,
-        permanent: bounceType === 'Permanent',
+        // The notice did not arrive only if no recipient got it: a permanent bounce of every one.
+        permanent: bounceType === 'Permanent' && bouncedRecipients.length >= (record.mail.destination?.length ?? 1),
         reason: reasonOf([`${bounceType}/${bounceSubType}`, diagnostics.join('; ')]),
       };
     }

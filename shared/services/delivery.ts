@@ -4,27 +4,19 @@
  * SES stand-in, recorded on the notice they are about.
  */
 import { orderDecider } from '../domain/deciders/order';
+import type { DeliveryEvent, DeliveryEventType } from '../domain/delivery';
 import type { NoticeStatus } from '../domain/model';
+import { nowIso } from '../runtime/clock';
 import { logger } from '../runtime/logger';
 import { TransientError } from '../runtime/transient';
 import { refs } from '../store/keys';
 import { findNoticeByMessageId, getOrder } from '../store/repository';
 import { act } from './acts';
 
-export const DELIVERY_EVENT_TYPES = ['SEND', 'DELIVERY', 'BOUNCE', 'COMPLAINT', 'REJECT'] as const;
-export type DeliveryEventType = (typeof DELIVERY_EVENT_TYPES)[number];
+export type { DeliveryEvent } from '../domain/delivery';
 
-export interface DeliveryEvent {
-  /** SES's message id: the notice it is about is found by it. */
-  readonly messageId: string;
-  readonly type: DeliveryEventType;
-  /** When SES says it happened. */
-  readonly at: string;
-  /** A permanent bounce (or a rejection): the address will not take mail. */
-  readonly permanent: boolean;
-  /** What SES says went wrong (bounce type and diagnostic, complaint type), without addresses. */
-  readonly reason?: string;
-}
+/** How long an event about a message nobody recorded is retried before it is taken as someone else's. */
+const UNKNOWN_MESSAGE_PATIENCE_MS = 10 * 60_000;
 
 const STATUS_OF: Record<DeliveryEventType, NoticeStatus | null> = {
   // SES took the message: the notice was SENT already when SES answered.
@@ -44,8 +36,17 @@ const STATUS_OF: Record<DeliveryEventType, NoticeStatus | null> = {
 export async function recordDeliveryEvent(event: DeliveryEvent): Promise<void> {
   const status = STATUS_OF[event.type];
   if (status === null) return;
+  if (event.type === 'BOUNCE' && !event.permanent) {
+    // SES keeps trying a soft bounce, and a bounce of some recipients left the others reached.
+    logger.info('a notice bounced for now, or for some recipients only; its status stays', { messageId: event.messageId });
+    return;
+  }
   const notice = await findNoticeByMessageId(event.messageId);
   if (notice === undefined) {
+    // SES's events can overtake the sender's record of the message: a recent one is retried.
+    if (Date.parse(nowIso()) - Date.parse(event.at) < UNKNOWN_MESSAGE_PATIENCE_MS) {
+      throw new TransientError(`message ${event.messageId} is not recorded yet; its ${event.type} event is retried`);
+    }
     logger.warn('delivery event for a message this system did not send; ignored', { messageId: event.messageId, type: event.type });
     return;
   }

@@ -22,7 +22,7 @@ import { getCaseUrls, getOperator, getOrder } from '../store/repository';
 export const ACCEPTANCE_MARGIN_MS = 60_000;
 
 /** SES refuses the message for its recipients, not for a passing reason: sending it again will not help. */
-const REFUSED_FOR_GOOD = new Set(['MessageRejected', 'InvalidParameterValue']);
+const REFUSED_FOR_GOOD = new Set(['MessageRejected', 'BadRequestException']);
 
 export type OperatorNoticeDelivery =
   /** SES accepted it (now or before); an ORDER notice also says which deadline it stated. */

@@ -61,6 +61,10 @@ export class Api {
   post<T = any>(user: string | null, path: string, body?: unknown, options: CallOptions = {}): Promise<Answer<T>> {
     return this.call<T>(user, 'POST', path, { ...options, ...(body === undefined ? {} : { body }) });
   }
+
+  patch<T = any>(user: string | null, path: string, body: unknown, options: CallOptions = {}): Promise<Answer<T>> {
+    return this.call<T>(user, 'PATCH', path, { ...options, body });
+  }
 }
 
 /** Polls `probe` until it returns without throwing, and returns its value; rethrows its last error at the timeout. */

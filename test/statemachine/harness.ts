@@ -15,7 +15,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SendEmailCommand, SESClient, type SendEmailCommandInput } from '@aws-sdk/client-ses';
+import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -151,8 +151,8 @@ function caseOfPayload(payload: Json): string {
 function mailOf(input: SendEmailCommandInput): Mail {
   return {
     to: [...(input.Destination?.ToAddresses ?? [])],
-    subject: input.Message?.Subject?.Data ?? '',
-    text: input.Message?.Body?.Text?.Data ?? '',
+    subject: input.Content?.Simple?.Subject?.Data ?? '',
+    text: input.Content?.Simple?.Body?.Text?.Data ?? '',
   };
 }
 
@@ -199,7 +199,7 @@ export async function startWorkflowHarness(policy: object = FAST_POLICY): Promis
   };
 
   const mails: Mail[] = [];
-  const sesMock = mockClient(SESClient);
+  const sesMock = mockClient(SESv2Client);
   let messages = 0;
   sesMock.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) => {
     mails.push(mailOf(input));

@@ -15,7 +15,7 @@ import {
   StartExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { SendEmailCommand, SESClient, type SendEmailCommandInput } from '@aws-sdk/client-ses';
+import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { BatchWriteItemCommand, DeleteTableCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
@@ -191,7 +191,7 @@ export async function startWorld(): Promise<World> {
   const executions = new Set<string>();
   const live = new Set<string>();
 
-  const ses = mockClient(SESClient);
+  const ses = mockClient(SESv2Client);
   const sfn = mockClient(SFNClient);
   const arm = () => {
     ses.reset();
@@ -201,8 +201,8 @@ export async function startWorld(): Promise<World> {
         const messageId = `message-${mails.length + 1}`;
         mails.push({
           to: [...(input.Destination?.ToAddresses ?? [])],
-          subject: input.Message?.Subject?.Data ?? '',
-          text: input.Message?.Body?.Text?.Data ?? '',
+          subject: input.Content?.Simple?.Subject?.Data ?? '',
+          text: input.Content?.Simple?.Body?.Text?.Data ?? '',
           messageId,
           ...(input.ConfigurationSetName === undefined ? {} : { configurationSet: input.ConfigurationSetName }),
         });

@@ -10,6 +10,7 @@
  * taken is journaled in `ses/events.jsonl`; one that was not (a crash, a failing handler) is
  * published again at the next start.
  */
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,33 @@ import { simulatedEvents, type StoredEmail } from './simulator';
 export interface LocalSes {
   readonly endpoint: string;
   close(): Promise<void>;
+}
+
+/** An SNS notification holding one SES event, as the configuration set's topic delivers it to a Lambda. */
+export function snsEventOf(message: string): { Records: Record<string, unknown>[] } {
+  const at = new Date().toISOString();
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:ses-delivery-events:local',
+        Sns: {
+          Type: 'Notification',
+          MessageId: randomUUID(),
+          TopicArn: 'arn:aws:sns:us-east-1:000000000000:ses-delivery-events',
+          Subject: null,
+          Message: message,
+          Timestamp: at,
+          SignatureVersion: '1',
+          Signature: '',
+          SigningCertUrl: '',
+          UnsubscribeUrl: '',
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
 }
 
 /** Hands one SES event (the JSON of an SNS message) to its handler; a rejection means "try again". */
@@ -63,13 +91,16 @@ let persisted = false;
 
 /** How SNS would keep trying a handler that fails: a few times, further and further apart. */
 const EVENT_ATTEMPTS = 8;
+const PUBLISH_DELAY_MS = 300;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function publisher(dir: string, onEvent: SesEventSink, log: (message: string) => void): (email: StoredEmail) => void {
   const journal = path.join(dir, 'events.jsonl');
   return (email) => {
-    const events = simulatedEvents(email, new Date().toISOString());
     void (async () => {
+      // SES publishes a message's events after it answered the sender, a moment later.
+      await sleep(PUBLISH_DELAY_MS);
+      const events = simulatedEvents(email, new Date().toISOString());
       for (const event of events) {
         for (let attempt = 1; ; attempt += 1) {
           try {

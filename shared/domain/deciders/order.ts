@@ -260,7 +260,8 @@ export const orderDecider: OrderDecider = {
           now,
           // An order confirmed before issuance (vote-first) keeps the deadline its notice already gave.
           { action: 'APPEAL_WINDOW_OPENED', details: { orderId, appealDeadline: order.appealDeadline ?? command.appealDeadline } },
-          command.notify ? [notify(order, { kind: 'CONFIRMED' }, `confirmed:${orderId}`)] : [],
+          // An order whose notice did not arrive is not told either: its contact is known not to work.
+          command.notify && !isUndelivered(order) ? [notify(order, { kind: 'CONFIRMED' }, `confirmed:${orderId}`)] : [],
         );
       case 'APPEAL': {
         if (APPEALED_STATUSES.has(order.decisionStatus)) {
