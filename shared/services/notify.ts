@@ -14,13 +14,6 @@ import { retryableAs } from '../runtime/transient';
 import { casePartition, operatorPartition } from '../store/keys';
 import { getCaseUrls, getOperator, getOrder } from '../store/repository';
 
-/**
- * An ORDER notice states its deadline, but its clock starts only when SES accepts it: the deadline
- * it states is counted from this long after it is written, so that it is never earlier than the
- * acceptance plus the compliance deadline (SES answers within seconds, or the call fails).
- */
-export const ACCEPTANCE_MARGIN_MS = 60_000;
-
 /** SES refuses the message for its recipients, not for a passing reason: sending it again will not help. */
 const REFUSED_FOR_GOOD = new Set(['MessageRejected', 'BadRequestException']);
 
@@ -58,7 +51,9 @@ export async function deliverOperatorNotice(orderId: string, request: OperatorNo
     if (operator.contactEmails.length === 0) return { accepted: false, reason: `operator ${operator.operatorId} has no contact e-mail` };
     const { policy } = config();
     const to = [...operator.contactEmails];
-    const stated = orderDeadlines(policy, new Date(Date.parse(nowIso()) + ACCEPTANCE_MARGIN_MS).toISOString());
+    // The deadline the notice states, counted from when it is written; the order's clock counts
+    // from SES's acceptance a moment later and keeps the later of the two (in the operator's favour).
+    const stated = orderDeadlines(policy, nowIso());
     const notice = await noticeFor(order, request, stated.deadlineAt);
     let delivery: Delivery;
     try {

@@ -407,8 +407,12 @@ describe('orders (section 5)', () => {
     const mine = orderIdFor(caseId, 'op-webhard');
     const theirs = orderIdFor(caseId, 'op-social');
 
-    // When op-webhard reads its orders
-    const order = await eventually(() => operatorOrder(api, 'op-webhard', mine), 15_000);
+    // When op-webhard reads its orders, once its notice went out (the deadline runs from then)
+    const order = await eventually(async () => {
+      const current = await operatorOrder(api, 'op-webhard', mine);
+      expect(current.deadlineAt).toBeDefined();
+      return current;
+    }, 15_000);
 
     // Then it sees its order with its URL only, and nothing about who reported or why
     expect(order).toMatchObject({

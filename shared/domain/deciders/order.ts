@@ -136,13 +136,9 @@ export const orderDecider: OrderDecider = {
       case 'RECORD_NOTICE': {
         const { notice } = command;
         if (order.notices.some((sent) => sent.eventKey === notice.eventKey)) return null;
-        // The current ORDER notice, accepted for an order whose clock does not run yet: it starts now.
-        const startsClock =
-          notice.kind === 'ORDER' &&
-          notice.eventKey === orderNoticeKey(order) &&
-          order.deadlineAt === undefined &&
-          !isLifted(order) &&
-          (order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED' || order.complianceStatus === 'UNDELIVERED');
+        // The current ORDER notice, accepted for an order whose clock does not run yet: it starts now
+        // (recorded even for an order complied with meanwhile: the deadline the notice stated is a fact).
+        const startsClock = notice.kind === 'ORDER' && notice.eventKey === orderNoticeKey(order) && order.deadlineAt === undefined && !isLifted(order);
         const clock = startsClock ? clockFrom(policy, notice.sentAt, command.deadlines) : undefined;
         return system(
           notice.sentAt,
