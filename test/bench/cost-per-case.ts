@@ -55,7 +55,7 @@ async function carryCase({ api, table, mailbox }: Parts, scenario: Scenario, ind
   );
   const reviewId = await waitFor(
     `the post-review of ${caseId}`,
-    async () => (await table.caseItems(caseId)).find((item) => String(item.sk).startsWith('REVIEW#'))?.reviewId as string | undefined,
+    async () => ((await table.caseItems(caseId)).find((item) => String(item.sk).startsWith('REVIEW#'))?.record as { reviewId?: string } | undefined)?.reviewId,
     60_000,
     250,
   );

@@ -134,12 +134,13 @@ export class Table {
     return items;
   }
 
+  /** A record item holds the record under `record` (shared/store/journal.ts). */
   async caseRecord(caseId: string): Promise<CaseRecord | undefined> {
-    return (await this.caseItems(caseId)).find((item) => item.sk === 'CASE') as CaseRecord | undefined;
+    return (await this.caseItems(caseId)).find((item) => item.sk === 'CASE')?.record as CaseRecord | undefined;
   }
 
   async ordersOf(caseId: string): Promise<OrderRecord[]> {
-    return (await this.caseItems(caseId)).filter((item) => String(item.sk).startsWith('ORDER#')) as unknown as OrderRecord[];
+    return (await this.caseItems(caseId)).filter((item) => String(item.sk).startsWith('ORDER#')).map((item) => item.record as OrderRecord);
   }
 
   async allOrders(): Promise<OrderRecord[]> {
@@ -154,7 +155,7 @@ export class Table {
           ExclusiveStartKey: start,
         }),
       );
-      items.push(...((page.Items ?? []) as OrderRecord[]));
+      items.push(...(page.Items ?? []).map((item) => item.record as OrderRecord));
       start = page.LastEvaluatedKey;
     } while (start);
     return items;
