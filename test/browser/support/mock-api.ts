@@ -188,7 +188,17 @@ export function fixtures(now: number) {
       hash: `${seq}`.repeat(64),
     })),
   };
-  const board = [...ordersA, ...ordersC].map((o) => ({ ...o, urls: undefined }));
+  // An order whose notice bounced: no deadline runs; staff fix the contact and resend.
+  const undelivered = order(caseB, 'op-overseas', {
+    status: 'UNDELIVERED',
+    complianceStatus: 'UNDELIVERED',
+    deadlineAt: undefined,
+    graceEndsAt: undefined,
+    undeliveredAt: at(-900),
+    undeliveredReason: 'Permanent/General: smtp; 550 5.1.1 user unknown',
+    open: true,
+  });
+  const board = [undelivered, ...ordersA, ...ordersC].map((o) => ({ ...o, urls: undefined }));
   const operatorView = (o: (typeof ordersA)[number] | (typeof ordersC)[number]) => ({
     ...o,
     urls:

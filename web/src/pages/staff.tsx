@@ -220,8 +220,11 @@ function BoardTable({ orders, live }: { orders: BoardOrder[]; live: boolean }) {
                 </a>
               </td>
               <td data-label={t('colStatus')}>
-                <Badge value={order.complianceStatus ?? order.status} />
-                {live && (order.complianceStatus ?? order.status) === 'UNDELIVERED' && <Resend order={order} />}
+                {/* One child, so that the phone layout's label column does not take the resend block. */}
+                <div>
+                  <Badge value={order.complianceStatus ?? order.status} />
+                  {live && (order.complianceStatus ?? order.status) === 'UNDELIVERED' && <Resend order={order} />}
+                </div>
               </td>
               <td data-label={t('colDeadline')}>
                 <DateTime iso={order.deadlineAt} />
