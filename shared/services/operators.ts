@@ -36,7 +36,7 @@ function defaultLanguage(jurisdiction: Operator['jurisdiction']): Operator['lang
 function assertClaimable(domains: readonly string[]): void {
   const refused = domains.flatMap((domain, index) => {
     const refusal = operatorDomainRefusal(domain);
-    return refusal === null ? [] : [{ field: `domains[${index}]`, message: `${domain} ${refusal}` }];
+    return refusal === null ? [] : [{ field: `domains.${index}`, message: `${domain} ${refusal}` }];
   });
   if (refused.length > 0) throw new ValidationError('A domain of this operator cannot be claimed by one operator.', refused);
 }

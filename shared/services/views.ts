@@ -19,6 +19,7 @@ import type {
   ReviewStatus,
   VoteDecision,
 } from '../domain/model';
+import { operatorIdSchema } from '../domain/model';
 import { eligibleVoters, tally } from '../domain/votes';
 import { BALLOT_ACTIONS } from '../domain/deciders/review';
 import { listChain, readChainHead } from '../store/journal';
@@ -239,7 +240,8 @@ export async function getCaseAudit(caseId: string): Promise<AuditView> {
 
 /** An operator's registry changes: who changed its contacts, domains or revenue, and when. */
 export async function getOperatorAudit(operatorId: string): Promise<AuditView> {
-  if (!(await getOperator(operatorId))) throw new NotFoundError(`Operator ${operatorId}`);
+  // An id no operator can have is not read: too long a one is a key DynamoDB refuses.
+  if (!operatorIdSchema.safeParse(operatorId).success || !(await getOperator(operatorId))) throw new NotFoundError(`Operator ${operatorId}`);
   return auditOf(refs.operator(operatorId).root, []);
 }
 

@@ -67,6 +67,12 @@ async function ordersWhere(table: Table, done: (order: OrderRecord) => boolean, 
 
 const overdue = (order: OrderRecord): boolean => order.overdueAt !== undefined;
 
+/** Every order this figure measures had its notice accepted, so its clock runs. */
+function deadlineMs(order: OrderRecord): number {
+  if (order.deadlineAt === undefined) throw new Error(`Order ${order.orderId} has no deadline: its notice was never accepted.`);
+  return Date.parse(order.deadlineAt);
+}
+
 /**
  * Splits lateness in two with the execution histories: the compliance wait's timeout firing after
  * the deadline (the timer), and the enforcement handler's write after that (the handler).
@@ -83,7 +89,7 @@ async function whereLatenessComesFrom(sfn: StepFunctions, orders: readonly Order
         enforcedOtherwise += 1;
         continue;
       }
-      timerMs.push(wait.closedAt - Date.parse(order.deadlineAt));
+      timerMs.push(wait.closedAt - deadlineMs(order));
       handlerMs.push(Date.parse(order.overdueAt as string) - wait.closedAt);
     }
   }
@@ -98,9 +104,9 @@ export const figure: Figure = {
       progress(`live: ${ORDERS} orders issued`);
       const orders = await ordersWhere(table, overdue, `${ORDERS} orders to turn OVERDUE`, 90_000);
       return {
-        lateness: distribution(orders.map((order) => Date.parse(order.overdueAt as string) - Date.parse(order.deadlineAt))),
+        lateness: distribution(orders.map((order) => Date.parse(order.overdueAt as string) - deadlineMs(order))),
         noticesSentAfterDeadline: orders.filter((order) =>
-          order.notices.some((notice) => notice.kind === 'ORDER' && notice.sentAt > order.deadlineAt),
+          order.notices.some((notice) => notice.kind === 'ORDER' && Date.parse(notice.sentAt) > deadlineMs(order)),
         ).length,
         ...(await whereLatenessComesFrom(new StepFunctions(stack), orders)),
       };
@@ -115,7 +121,7 @@ export const figure: Figure = {
       const killedAt = Date.now();
       await stack.kill9();
       progress('down: killed');
-      const lastDeadline = Math.max(...before.map((order) => Date.parse(order.deadlineAt)));
+      const lastDeadline = Math.max(...before.map((order) => deadlineMs(order)));
       // Down until every deadline has passed.
       await sleep(Math.max(0, lastDeadline + 2_000 - Date.now()));
       const downMs = Date.now() - killedAt;
@@ -124,7 +130,7 @@ export const figure: Figure = {
       const readyMs = Date.now() - restartedAt;
       progress(`down: ready again after ${readyMs} ms`);
       const after = await ordersWhere(table, overdue, `${ORDERS} orders to turn OVERDUE after the restart`, 120_000);
-      const fellWhileDown = after.filter((order) => Date.parse(order.deadlineAt) > killedAt);
+      const fellWhileDown = after.filter((order) => deadlineMs(order) > killedAt);
       return {
         fromRestartMs: distribution(fellWhileDown.map((order) => Date.parse(order.overdueAt as string) - restartedAt)),
         fromReadyMs: distribution(fellWhileDown.map((order) => Date.parse(order.overdueAt as string) - restartedAt - readyMs)),

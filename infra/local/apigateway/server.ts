@@ -4,7 +4,8 @@
  * event, and answers with what the handler returns. Beside the API it serves the local sign-in,
  * the web UI's configuration and the built web UI itself.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { JWTPayload } from 'jose';
 import { ERROR_STATUS, type ErrorCode } from '../../../shared/domain/errors';
 import { closeServer, listen } from '../net';
@@ -17,6 +18,12 @@ import { indexHtml, staticFile } from './static';
  * own is 10 MB). The largest valid report, 1,000 URLs of 2,048 characters, is about 2 MB.
  */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+/**
+ * API Gateway HTTP APIs refuse a request whose request line and header values together pass 10,240
+ * bytes (a quota that cannot be raised); node:http's own limit, counted the same way plus header
+ * names, is set to it so a local request too large for the cloud is refused here too.
+ */
+export const MAX_HEADER_BYTES = 10_240;
 /** API Gateway HTTP APIs stop waiting for an integration after 30 seconds. */
 const INTEGRATION_TIMEOUT_MS = 30_000;
 
@@ -200,7 +207,7 @@ export function createApiGatewayServer(options: ApiGatewayOptions): Server {
     response.end(request.method === 'HEAD' ? undefined : answer.body);
   }
 
-  return createServer((request, response) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
     handle(request).then(
       (answer) => send(request, response, answer),
       (error: unknown) => {
@@ -213,6 +220,30 @@ export function createApiGatewayServer(options: ApiGatewayOptions): Server {
       },
     );
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerUnparsable(error, socket));
+  return server;
+}
+
+/**
+ * A request node:http cannot parse never reaches the handler; it still gets the contract's JSON
+ * error rather than a bare status line, so a client sees which limit it met.
+ */
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return;
+  const answer =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? errorResponse(
+          'PAYLOAD_TOO_LARGE',
+          `The request line and headers together are larger than ${MAX_HEADER_BYTES} bytes, API Gateway's limit; send a shorter path, query or header.`,
+        )
+      : errorResponse('VALIDATION_FAILED', 'The request is not well-formed HTTP.');
+  const head = [
+    `HTTP/1.1 ${answer.statusCode} ${STATUS_CODES[answer.statusCode] ?? ''}`,
+    ...Object.entries(answer.headers).map(([name, value]) => `${name}: ${value}`),
+    `content-length: ${answer.body.length}`,
+    'connection: close',
+  ];
+  socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), answer.body]));
 }
 
 export async function startApiGateway(options: ApiGatewayOptions): Promise<LocalApiGateway> {
