@@ -1,0 +1,547 @@
+/**
+ * The authorization matrix (issue 9): every route of the manifest (infra/functions.ts) × every kind
+ * of caller × the resource it names (one of side A, one of side B, one that does not exist),
+ * generated as one table. The expected answer of each cell comes from the rules of CONTRACT.md
+ * sections 2 to 6 and 9 written once, as `expectedStatus` below, from the route's roles
+ * (shared/domain/authz.ts `routeRoles`), the caller and how the caller relates to the resource.
+ *
+ * Each request goes over HTTP through the local API Gateway of `npm start`, started in this process
+ * in front of the real handlers: it verifies the JWT (a missing, expired or foreign token is its 401,
+ * as API Gateway's JWT authorizer answers in the cloud, before any handler runs), and hands the
+ * handler the claims as API Gateway passes them. The handlers work on the in-process world
+ * (test/support/world.ts), planted once (matrix/world-plan.ts) and restored after every act that
+ * changed it; a refused act is checked to have changed nothing (section 3).
+ *
+ * Over every answer: none shows a ballot of a review that has not closed (section 6), and none to an
+ * operator shows the reporter, the summary, or another operator's URLs (section 5). A listing shows
+ * the caller what it may see and nothing else.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiFunctions } from '../../../infra/functions';
+import { routeRoles } from '../../../shared/domain/authz';
+import type { Role } from '../../../shared/domain/model';
+import { getReview } from '../../../shared/store/repository';
+import { answerOf, apiEvent } from '../../support/api-event';
+import { startWorld, type World, type WorldSnapshot } from '../../support/world';
+import { startMatrixGateway, type MatrixGateway } from './matrix/gateway';
+import { ballotEvidence, operatorLeaks, reporterLeaks } from './matrix/leaks';
+import {
+  CASES,
+  caseResource,
+  everything,
+  MISSING,
+  missingResource,
+  OPERATOR_ID,
+  operatorResource,
+  orderResource,
+  people,
+  plantWorld,
+  reviewResource,
+  SENTINEL,
+  type Person,
+  type PlannedCase,
+  type Resource,
+} from './matrix/world-plan';
+
+// ------------------------------------------------------------------------------------ the rules
+
+/** Refusals that depend on the caller's part in the record acted on (sections 4 and 6, README). */
+type Act = 'approve' | 'decideEscalated' | 'vote' | 'recuse';
+
+interface Access {
+  readonly isPublic: boolean;
+  /** `routeRoles` of the route; undefined when the route was given none (then it is closed). */
+  readonly roles: readonly Role[] | undefined;
+  readonly success: 200 | 201;
+  readonly act?: Act;
+}
+
+interface CallerFacts {
+  /** The request carries a token that API Gateway's authorizer (locally: the local gateway) accepts. */
+  readonly authenticated: boolean;
+  readonly userId: string;
+  readonly roles: readonly Role[];
+  readonly operatorId?: string;
+}
+
+/**
+ * Whether the caller may see the resource (section 3: a resource it may not see is 404): staff,
+ * committee members and auditors see every case, order and review their routes serve; an operator
+ * only its own orders; a reporter only the cases it filed.
+ */
+function maySee(caller: CallerFacts, resource: Resource): boolean {
+  if (caller.roles.some((role) => role === 'staff' || role === 'committee' || role === 'auditor')) return true;
+  if (caller.roles.includes('operator')) return resource.operatorId !== undefined && resource.operatorId === caller.operatorId;
+  if (caller.roles.includes('reporter')) return resource.filedBy !== undefined && resource.filedBy === caller.userId;
+  return false;
+}
+
+/** The answer the contract gives: the route's success status, or the refusal's. */
+function expectedStatus(access: Access, caller: CallerFacts, resource: Resource | undefined): number {
+  if (access.isPublic) return access.success;
+  // Section 2: no token, an expired one, or one the pool did not sign.
+  if (!caller.authenticated) return 401;
+  // Section 3: a route the caller's role may not use; a route no role was given is closed.
+  const roles = access.roles ?? [];
+  if (!caller.roles.some((role) => roles.includes(role))) return 403;
+  // Section 2: an operator's token carries its operator id; an operator's route needs it.
+  if (roles.every((role) => role === 'operator') && caller.operatorId === undefined) return 403;
+  if (resource === undefined) return access.success;
+  // Section 3: a resource the caller may not see does not exist for it.
+  if (!resource.exists || !maySee(caller, resource)) return 404;
+  const me = caller.userId;
+  const among = (list: readonly string[] | undefined): boolean => list?.includes(me) ?? false;
+  switch (access.act) {
+    case 'approve':
+      // Section 4: the filer may not approve (403); the same member approving twice is 409.
+      if (resource.filedBy === me) return 403;
+      if (among(resource.approvedBy)) return 409;
+      break;
+    case 'decideEscalated':
+      // README: a staff member who filed or approved the case may not decide its escalated review.
+      if (resource.filedBy === me || among(resource.approvedBy)) return 403;
+      break;
+    case 'vote':
+      // Section 6: a second vote is 409; a member recused or not eligible may not vote.
+      if (among(resource.voted)) return 409;
+      if (!among(resource.eligible) || among(resource.recused)) return 403;
+      break;
+    case 'recuse':
+      // Section 6: before voting only, once.
+      if (among(resource.recused) || among(resource.voted)) return 409;
+      if (!among(resource.eligible)) return 403;
+      break;
+    case undefined:
+      break;
+  }
+  return access.success;
+}
+
+const ERROR_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT' };
+
+// ------------------------------------------------------------------------------------ the routes
+
+interface RouteSpec {
+  readonly success: 200 | 201;
+  readonly act?: Act;
+  /** A valid body, so that an allowed caller is answered 2xx. */
+  readonly body?: unknown;
+  /** What the path parameter names: a resource of side A, one of side B, and one that does not exist. */
+  readonly resources?: readonly [Resource, Resource, Resource];
+  /** A listing: the caller must find in it what it may see of these, and nothing else of them. */
+  readonly lists?: readonly Resource[];
+}
+
+const noCase = missingResource('no such case', MISSING.caseId);
+const noOrder = missingResource('no such order', MISSING.orderId);
+const noReview = missingResource('no such review', MISSING.reviewId);
+
+function ordersOf(planned: PlannedCase, what: string): readonly [Resource, Resource, Resource] {
+  return [orderResource(`${what} to operator A`, planned, 'A'), orderResource(`${what} to operator B`, planned, 'B'), noOrder];
+}
+
+const reportedCases = [
+  caseResource('case filed by reporter A', CASES.reportedA),
+  caseResource('case filed by reporter B', CASES.reportedB),
+  noCase,
+] as const;
+const operators = [
+  operatorResource("operator A's record", 'A'),
+  operatorResource("operator B's record", 'B'),
+  missingResource('no such operator', MISSING.operatorId),
+] as const;
+const openReviews = [
+  reviewResource('open review member-2 recused from', CASES.reportedA),
+  reviewResource('open review without recusals', CASES.reportedB),
+  noReview,
+] as const;
+
+/** Every route of the manifest must be here: a route added without deciding what it does for whom fails the matrix. */
+const ROUTES: Record<string, RouteSpec> = {
+  'GET /health': { success: 200 },
+  'POST /reports': {
+    success: 201,
+    body: {
+      urls: ['https://operator-a.example/new-report'],
+      category: 'ILLEGAL_FILMING',
+      reporter: { kind: 'VICTIM', reference: 'new reference' },
+      victimConsent: true,
+      summary: 'a new report',
+    },
+  },
+  'GET /reports': { success: 200, lists: everything.cases },
+  'GET /cases': { success: 200, lists: everything.cases },
+  'GET /cases/{caseId}': { success: 200, resources: reportedCases },
+  'GET /cases/{caseId}/audit': { success: 200, resources: reportedCases },
+  'POST /cases/{caseId}/approvals': {
+    success: 200,
+    act: 'approve',
+    body: { decision: 'APPROVE' },
+    resources: [
+      caseResource('pending case filed by staff-kim, approved by staff-lee', CASES.pendingA),
+      caseResource('pending case filed by reporter B', CASES.pendingB),
+      noCase,
+    ],
+  },
+  'GET /orders': { success: 200, lists: everything.orders },
+  'POST /orders/{orderId}/resend': { success: 200, resources: ordersOf(CASES.undelivered, 'undelivered order') },
+  'GET /operators': { success: 200, lists: everything.operators },
+  'POST /operators': {
+    success: 201,
+    body: {
+      operatorId: 'operator-new',
+      name: 'New Operator',
+      domains: ['operator-new.example'],
+      contactEmails: ['notices@operator-new.example'],
+      jurisdiction: 'DOMESTIC',
+      annualRevenue: 1_000_000,
+      currency: 'KRW',
+    },
+  },
+  'PATCH /operators/{operatorId}': { success: 200, body: { contactEmails: ['legal@contact.example'] }, resources: operators },
+  'GET /operators/{operatorId}/audit': { success: 200, resources: operators },
+  'GET /operator/orders': { success: 200, lists: everything.orders },
+  'POST /operator/orders/{orderId}/acknowledge': { success: 200, resources: ordersOf(CASES.reportedA, 'open order') },
+  'POST /operator/orders/{orderId}/compliance': {
+    success: 200,
+    body: { action: 'DELETED', note: 'removed' },
+    resources: ordersOf(CASES.reportedA, 'open order'),
+  },
+  'POST /operator/orders/{orderId}/appeal': {
+    success: 201,
+    body: { grounds: 'The content is licensed and consensual.' },
+    resources: ordersOf(CASES.confirmed, 'confirmed order'),
+  },
+  'GET /committee/reviews': { success: 200, lists: everything.reviews },
+  'POST /committee/reviews/{reviewId}/votes': { success: 201, act: 'vote', body: { decision: 'CONFIRM' }, resources: openReviews },
+  'POST /committee/reviews/{reviewId}/recusal': {
+    success: 200,
+    act: 'recuse',
+    body: { reason: 'I know the operator' },
+    resources: openReviews,
+  },
+  'POST /committee/reviews/{reviewId}/decision': {
+    success: 200,
+    act: 'decideEscalated',
+    body: { decision: 'CONFIRM', reason: 'the order stands' },
+    resources: [
+      reviewResource('escalated review of a case filed by staff-kim, approved by staff-lee', CASES.escalatedA),
+      reviewResource('escalated review of a case filed by reporter B', CASES.escalatedB),
+      noReview,
+    ],
+  },
+};
+
+const MANIFEST_ROUTES = apiFunctions.flatMap((fn) =>
+  fn.routes.map((routeKey) => ({ routeKey, isPublic: fn.publicRoutes?.includes(routeKey) ?? false })),
+);
+
+// ------------------------------------------------------------------------------------ the callers
+
+type TokenKind = 'valid' | 'none' | 'expired' | 'foreignKey';
+
+interface CallerKind {
+  readonly label: string;
+  readonly token: TokenKind;
+  /** Whose token (for an expired or foreign token: chosen per route, see `standIn`). */
+  readonly person?: Person;
+  readonly withoutGroups?: boolean;
+}
+
+const CALLERS: readonly CallerKind[] = [
+  { label: 'staff (staff-park)', token: 'valid', person: people.staff },
+  { label: 'staff who filed (staff-kim)', token: 'valid', person: people.staffFiler },
+  { label: 'staff who approved (staff-lee)', token: 'valid', person: people.staffApprover },
+  { label: 'committee member (member-1)', token: 'valid', person: people.member },
+  { label: 'recused member (member-2)', token: 'valid', person: people.recusedMember },
+  { label: 'operator A', token: 'valid', person: people.operatorA },
+  { label: 'operator B', token: 'valid', person: people.operatorB },
+  { label: 'operator token without operatorId', token: 'valid', person: people.operatorUnlinked },
+  { label: 'reporter A', token: 'valid', person: people.reporterA },
+  { label: 'reporter B', token: 'valid', person: people.reporterB },
+  { label: 'auditor', token: 'valid', person: people.auditor },
+  { label: 'token without cognito:groups', token: 'valid', person: people.noGroup, withoutGroups: true },
+  { label: 'no token', token: 'none' },
+  { label: 'expired token', token: 'expired' },
+  { label: 'token from another key', token: 'foreignKey' },
+];
+
+/**
+ * Whose expired or foreign token: someone the route would let in, so that the 401 is the token's
+ * doing and not the role's.
+ */
+function standIn(roles: readonly Role[] | undefined): Person {
+  const candidates: Person[] = [people.staff, people.member, people.operatorA, people.reporterA, people.auditor];
+  return candidates.find((person) => person.roles.some((role) => roles?.includes(role))) ?? people.staff;
+}
+
+// ------------------------------------------------------------------------------------ the table
+
+interface Cell {
+  readonly name: string;
+  readonly routeKey: string;
+  readonly spec: RouteSpec;
+  readonly caller: CallerKind;
+  readonly person: Person | undefined;
+  readonly resource: Resource | undefined;
+  readonly isPublic: boolean;
+  readonly expected: number;
+}
+
+function cellsOf(routeKey: string, isPublic: boolean, spec: RouteSpec): Cell[] {
+  const roles = Object.hasOwn(routeRoles, routeKey) ? routeRoles[routeKey] : undefined;
+  const access: Access = { isPublic, roles, success: spec.success, ...(spec.act ? { act: spec.act } : {}) };
+  const resources: readonly (Resource | undefined)[] = spec.resources ?? [undefined];
+  return resources.flatMap((resource) =>
+    CALLERS.map((caller) => {
+      const person = caller.token === 'none' ? undefined : (caller.person ?? standIn(roles));
+      const facts: CallerFacts = {
+        authenticated: caller.token === 'valid',
+        userId: person?.userId ?? '',
+        roles: person?.roles ?? [],
+        ...(person?.operatorId === undefined ? {} : { operatorId: person.operatorId }),
+      };
+      const expected = expectedStatus(access, facts, resource);
+      const who = caller.person || caller.token === 'none' ? caller.label : `${caller.label} (of ${person?.userId})`;
+      const name = `${who}${resource ? ` → ${resource.label}` : ''}: ${expected}`;
+      return { name, routeKey, spec, caller, person, resource, isPublic, expected };
+    }),
+  );
+}
+
+const TABLE = MANIFEST_ROUTES.flatMap(({ routeKey, isPublic }) => {
+  const spec = Object.hasOwn(ROUTES, routeKey) ? ROUTES[routeKey] : undefined;
+  return spec ? [{ routeKey, cells: cellsOf(routeKey, isPublic, spec) }] : [];
+});
+
+/**
+ * Cells that find a bug in the product, by `cellId`: they run as `it.fails`, each with the bug named,
+ * until the product is fixed. None is known: every cell answers as the contract says.
+ */
+const KNOWN_BUGS: Readonly<Record<string, string>> = {};
+const cellId = (cell: Cell): string => `${cell.routeKey} | ${cell.name}`;
+
+// ------------------------------------------------------------------------------------ running a cell
+
+let world: World;
+let gateway: MatrixGateway;
+let planted: WorldSnapshot;
+let plantedItems: string;
+/** Whether the table may differ from the planted world (an act was let through, or not checked). */
+let dirty = false;
+const tokens = new Map<string, Promise<string>>();
+
+function tokenFor(cell: Cell): Promise<string> | undefined {
+  const { caller, person } = cell;
+  if (caller.token === 'none' || person === undefined) return undefined;
+  const key = `${caller.token}|${caller.withoutGroups === true}|${person.userId}`;
+  let token = tokens.get(key);
+  if (!token) {
+    token = gateway.token(person, {
+      expired: caller.token === 'expired',
+      foreignKey: caller.token === 'foreignKey',
+      withoutGroups: caller.withoutGroups === true,
+    });
+    tokens.set(key, token);
+  }
+  return token;
+}
+
+const pathOf = (cell: Cell): string =>
+  (cell.routeKey.split(' ')[1] ?? '/').replace(/\{\w+\}/, () => encodeURIComponent(cell.resource?.id ?? ''));
+
+async function send(cell: Cell): Promise<{ status: number; body: any }> {
+  const method = cell.routeKey.split(' ')[0] ?? 'GET';
+  const token = await tokenFor(cell);
+  const response = await fetch(`${gateway.endpoint}${pathOf(cell)}`, {
+    method,
+    headers: {
+      accept: 'application/json',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(cell.spec.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(cell.spec.body === undefined ? {} : { body: JSON.stringify(cell.spec.body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** The table's items, in a stable order, to compare with the planted world. */
+async function itemsNow(): Promise<string> {
+  const snapshot = await world.snapshot();
+  return JSON.stringify(snapshot.items.map((item) => JSON.stringify(item)).sort());
+}
+
+/** Fails unless every ballot the answer shows is of a closed review, or the caller's own. */
+async function expectNoOpenBallot(body: unknown, person: Person | undefined, where: string): Promise<void> {
+  for (const evidence of ballotEvidence(body)) {
+    const review = await getReview(evidence.reviewId);
+    if (review?.status === 'CLOSED') continue;
+    if (evidence.ownVote !== undefined && person && review?.votes[person.userId]?.decision === evidence.ownVote) continue;
+    expect.fail(`${where} shows a ballot of review ${evidence.reviewId} (${review?.status ?? 'unknown'}) at ${evidence.path}`);
+  }
+}
+
+function expectListing(cell: Cell, body: unknown): void {
+  const { lists } = cell.spec;
+  if (!lists || !cell.person) return;
+  const person = cell.person;
+  const caller: CallerFacts = {
+    authenticated: true,
+    userId: person.userId,
+    roles: person.roles,
+    ...(person.operatorId === undefined ? {} : { operatorId: person.operatorId }),
+  };
+  const text = JSON.stringify(body);
+  const shown = lists.filter((resource) => text.includes(resource.id)).map((resource) => resource.id);
+  const visible = lists.filter((resource) => maySee(caller, resource)).map((resource) => resource.id);
+  expect(shown.sort(), 'what the listing shows').toEqual(visible.sort());
+  // An operator's orders come with its own URLs: the checks for the others' would be empty otherwise.
+  const side = (['A', 'B'] as const).find((candidate) => OPERATOR_ID[candidate] === person.operatorId);
+  if (side) expect(text, "the operator's own URLs").toContain(SENTINEL.url(side));
+}
+
+async function run(cell: Cell): Promise<void> {
+  const mutating = !cell.routeKey.startsWith('GET ');
+  if (dirty) {
+    await world.restore(planted);
+    dirty = false;
+  }
+  if (mutating) dirty = true;
+  const invokedBefore = gateway.invocations();
+  const logged = gateway.log.length;
+
+  // When
+  const answer = await send(cell);
+
+  // Then the status, and the contract's error body for a refusal
+  const invoked = gateway.invocations() - invokedBefore;
+  const context = `${cell.routeKey} for ${cell.caller.label}: ${JSON.stringify(answer.body)}`;
+  expect(gateway.log.slice(logged), 'what the gateway logged').toEqual([]);
+  expect(answer.status, context).toBe(cell.expected);
+  const ok = answer.status >= 200 && answer.status < 300;
+  if (!ok) expect(answer.body?.error?.code, context).toBe(ERROR_CODE[cell.expected]);
+
+  // The gateway refused a bad token without running a handler; anything else reached the route's handler
+  const refusedAtTheEdge = !cell.isPublic && cell.caller.token !== 'valid';
+  expect(invoked, 'handler invocations').toBe(refusedAtTheEdge ? 0 : 1);
+  if (cell.caller.token === 'none') {
+    // And the handler alone, without the authorizer's claims (a route left open by mistake), refuses too
+    const direct = answerOf(
+      await gateway.handlerOf(cell.routeKey)(
+        apiEvent(cell.routeKey, {
+          caller: null,
+          ...(cell.resource ? { pathParameters: { [paramOf(cell.routeKey)]: cell.resource.id } } : {}),
+        }),
+      ),
+    );
+    expect(direct.statusCode, 'the handler without claims').toBe(cell.isPublic ? cell.spec.success : 401);
+  }
+
+  // Nothing an operator may not see; no open ballot to anyone; a listing shows what the caller may see
+  if (cell.caller.token === 'valid' && cell.person?.roles.includes('operator')) {
+    expect(operatorLeaks(answer.body, cell.person.operatorId, { strict: ok }), context).toEqual([]);
+  }
+  if (cell.caller.token === 'valid' && cell.person?.roles.includes('reporter')) {
+    expect(reporterLeaks(answer.body, cell.person.userId), context).toEqual([]);
+  }
+  await expectNoOpenBallot(answer.body, cell.person, context);
+  if (ok) expectListing(cell, answer.body);
+
+  // A request that fails changes nothing (section 3)
+  if (mutating && (!ok || invoked === 0)) {
+    if (invoked > 0) expect(await itemsNow(), 'the table after a refused request').toBe(plantedItems);
+    dirty = false;
+  }
+}
+
+const paramOf = (routeKey: string): string => /\{(\w+)\}/.exec(routeKey)?.[1] ?? '';
+
+// ------------------------------------------------------------------------------------ the tests
+
+beforeAll(async () => {
+  world = await startWorld();
+  await plantWorld();
+  planted = await world.snapshot();
+  plantedItems = await itemsNow();
+  gateway = await startMatrixGateway();
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await world?.close();
+});
+
+describe('the matrix covers every route', () => {
+  it('gives every route of the manifest an access decision: public, or the roles of routeRoles', () => {
+    const undecided = MANIFEST_ROUTES.filter(({ routeKey, isPublic }) => !isPublic && !Object.hasOwn(routeRoles, routeKey));
+    expect(undecided.map(({ routeKey }) => routeKey)).toEqual([]);
+    expect(Object.keys(routeRoles).filter((routeKey) => !MANIFEST_ROUTES.some((route) => route.routeKey === routeKey))).toEqual([]);
+  });
+
+  it('has a row for every route of the manifest, and none for a route that does not exist', () => {
+    expect(MANIFEST_ROUTES.filter(({ routeKey }) => !Object.hasOwn(ROUTES, routeKey)).map(({ routeKey }) => routeKey)).toEqual([]);
+    expect(Object.keys(ROUTES).filter((routeKey) => !MANIFEST_ROUTES.some((route) => route.routeKey === routeKey))).toEqual([]);
+  });
+
+  it('tries each of the fifteen kinds of caller on each resource of each route', () => {
+    const cells = TABLE.flatMap(({ cells: routeCells }) => routeCells);
+    expect(new Set(cells.map(cellId)).size).toBe(cells.length);
+    expect(CALLERS).toHaveLength(15);
+    for (const { routeKey, cells: routeCells } of TABLE) {
+      expect(routeCells, routeKey).toHaveLength(CALLERS.length * (ROUTES[routeKey]?.resources?.length ?? 1));
+    }
+  });
+});
+
+describe('the checks see what they look for', () => {
+  it('finds the ballots of a closed review, which staff may read', async () => {
+    const confirmed = caseResource('confirmed case', CASES.confirmed);
+    const cell = cellsOf('GET /cases/{caseId}', false, { success: 200, resources: [confirmed, confirmed, confirmed] })[0] as Cell;
+    const answer = await send(cell);
+    expect(answer.status).toBe(200);
+    const evidence = ballotEvidence(answer.body);
+    expect(evidence.map((found) => found.reviewId)).toContain(reviewResource('closed', CASES.confirmed).id);
+    await expectNoOpenBallot(answer.body, people.staff, 'the closed review');
+  });
+
+  it('meets the ballots of an open review in its case’s audit, sealed', async () => {
+    const reported = caseResource('case filed by reporter A', CASES.reportedA);
+    const staffCell = cellsOf('GET /cases/{caseId}/audit', false, { success: 200, resources: [reported, reported, reported] })[0] as Cell;
+    const answer = await send(staffCell);
+    expect(answer.status).toBe(200);
+    const ballots = answer.body.events.filter((event: { action: string }) => event.action === 'VOTE_CAST');
+    expect(ballots).toEqual([
+      expect.objectContaining({ actor: 'member-3', details: { reviewId: reviewResource('open', CASES.reportedA).id, sealed: true } }),
+    ]);
+  });
+
+  it('finds an open review’s ballot, a sealed ballot’s decision and a ballot’s reason', () => {
+    const reviewId = reviewResource('open', CASES.reportedA).id;
+    expect(ballotEvidence({ reviews: [{ reviewId, status: 'OPEN', votes: {} }] })).toHaveLength(1);
+    expect(ballotEvidence({ events: [{ action: 'VOTE_CAST', details: { reviewId, decision: 'REVOKE' } }] })).toHaveLength(1);
+    expect(ballotEvidence({ note: `${SENTINEL.ballot}-${reviewId}` })).toEqual([expect.objectContaining({ reviewId })]);
+    expect(ballotEvidence({ events: [{ action: 'VOTE_CAST', details: { reviewId, sealed: true } }] })).toEqual([]);
+  });
+
+  it('finds what an operator or a reporter must not see', () => {
+    expect(operatorLeaks({ summary: `${SENTINEL.summary}-1` }, OPERATOR_ID.A, { strict: true })).toHaveLength(1);
+    expect(operatorLeaks({ urls: [`https://operator-b.example/${SENTINEL.url('B')}`] }, OPERATOR_ID.A, { strict: true })).toHaveLength(2);
+    expect(operatorLeaks({ urls: [`https://operator-b.example/${SENTINEL.url('B')}`] }, OPERATOR_ID.A, { strict: false })).toHaveLength(1);
+    expect(operatorLeaks({ reporter: { kind: 'POLICE' } }, undefined, { strict: false })).toHaveLength(2);
+    expect(operatorLeaks({ urls: [`https://operator-a.example/${SENTINEL.url('A')}`] }, OPERATOR_ID.A, { strict: true })).toEqual([]);
+    expect(reporterLeaks({ reference: `${SENTINEL.reference}-${CASES.reportedB.n}` }, people.reporterA.userId)).toHaveLength(1);
+    expect(reporterLeaks({ reference: `${SENTINEL.reference}-${CASES.reportedA.n}` }, people.reporterA.userId)).toEqual([]);
+  });
+});
+
+// One test per cell, named in full (route, caller, resource, expected status), so that a failure names its cell.
+for (const { routeKey, cells } of TABLE) {
+  describe(routeKey, () => {
+    for (const cell of cells) {
+      const bug = Object.hasOwn(KNOWN_BUGS, cellId(cell)) ? KNOWN_BUGS[cellId(cell)] : undefined;
+      if (bug === undefined) it(cell.name, () => run(cell));
+      else it.fails(`${cell.name} (known bug: ${bug})`, () => run(cell));
+    }
+  });
+}
