@@ -219,7 +219,6 @@ export function waitForPerson(purpose: string | FormattedText, options: TaskOpti
 
 export const stringEquals = (variable: Path, value: string): Condition => ({ Variable: variable, StringEquals: value });
 export const booleanEquals = (variable: Path, value: boolean): Condition => ({ Variable: variable, BooleanEquals: value });
-export const anyOf = (...conditions: Condition[]): Condition => ({ Or: conditions });
 export const when = (condition: Condition, next: string): ChoiceRule => ({ ...condition, Next: next });
 
 export function choice(choices: readonly ChoiceRule[], otherwise: string): ChoiceState {

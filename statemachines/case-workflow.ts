@@ -6,7 +6,6 @@
  */
 import { tokenPurpose } from '../shared/domain/waits';
 import {
-  anyOf,
   booleanEquals,
   branch,
   choice,
@@ -19,7 +18,6 @@ import {
   parallel,
   pass,
   stateMachine,
-  stringEquals,
   succeed,
   waitForPerson,
   waitFor,

@@ -165,7 +165,7 @@ export const operatorIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'l
 
 export const operatorInputSchema = z.strictObject({
   operatorId: operatorIdSchema.optional(),
-  name: singleLineText(200).pipe(z.string().min(1, 'give the operator\'s name')),
+  name: singleLineText(200).pipe(z.string().min(1, "give the operator's name")),
   domains: z.array(domainName).min(1).max(100),
   contactEmails: z.array(z.email().max(254)).min(1).max(10),
   jurisdiction: z.enum(JURISDICTIONS),

@@ -8,15 +8,20 @@
 import { z } from 'zod';
 
 /** C0 and C1 controls, DEL, bidirectional embeddings/overrides/isolates, and invisible characters. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for
 const NOT_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
 /** The same, but line breaks and tabs, and the right-to-left and left-to-right marks, are text. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for
 const NOT_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200d\u202a-\u202e\u2066-\u2069\u2060-\u2064\ufeff]/u;
 
 export const singleLineText = (max: number) =>
   z
     .string()
     .max(max, `at most ${max} characters`)
-    .refine((value) => !NOT_IN_A_LINE.test(value), 'must be one line of plain text: no line break, control, direction-override or invisible character');
+    .refine(
+      (value) => !NOT_IN_A_LINE.test(value),
+      'must be one line of plain text: no line break, control, direction-override or invisible character',
+    );
 
 export const multiLineText = (max: number) =>
   z

@@ -14,6 +14,7 @@ export type UrlRefusal = string;
 
 /** Checked in this order: the first that matches names the problem. */
 const HIDDEN: readonly [RegExp, string][] = [
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for
   [/[\u0000-\u001f\u007f-\u009f]/u, 'contains a control character (such as a line break or NUL)'],
   [/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u, 'contains a bidirectional control character'],
   [/[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/u, 'contains an invisible (zero-width) character'],

@@ -6,7 +6,14 @@
 import type { OperatorNoticeRequest, StaffAlertRequest } from '../domain/decider';
 import { orderDeadlines } from '../domain/deadlines';
 import type { NoticeRecord, OrderRecord } from '../domain/model';
-import { deliverOnce, renderContactChange, renderOperatorNotice, renderStaffAlert, type Delivery, type OperatorNotice } from '../notices/index';
+import {
+  deliverOnce,
+  renderContactChange,
+  renderOperatorNotice,
+  renderStaffAlert,
+  type Delivery,
+  type OperatorNotice,
+} from '../notices/index';
 import { nowIso } from '../runtime/clock';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
@@ -42,7 +49,11 @@ async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, dea
  * answers what to record on the order. Throttling and other passing faults come out as a
  * TransientError; a notice that cannot reach the operator at all is answered as refused.
  */
-export async function deliverOperatorNotice(orderId: string, request: OperatorNoticeRequest, eventKey: string): Promise<OperatorNoticeDelivery> {
+export async function deliverOperatorNotice(
+  orderId: string,
+  request: OperatorNoticeRequest,
+  eventKey: string,
+): Promise<OperatorNoticeDelivery> {
   return retryableAs(`sending the ${request.kind} notice of order ${orderId}`, async () => {
     const order = await getOrder(orderId);
     if (!order) throw new Error(`Order ${orderId} does not exist; its notice cannot be sent.`);
@@ -57,15 +68,28 @@ export async function deliverOperatorNotice(orderId: string, request: OperatorNo
     const notice = await noticeFor(order, request, stated.deadlineAt);
     let delivery: Delivery;
     try {
-      delivery = await deliverOnce(casePartition(order.caseId), eventKey, to, () => renderOperatorNotice({ order, operator, policy, notice }), {
-        orderId,
-      });
+      delivery = await deliverOnce(
+        casePartition(order.caseId),
+        eventKey,
+        to,
+        () => renderOperatorNotice({ order, operator, policy, notice }),
+        {
+          orderId,
+        },
+      );
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
       if (!REFUSED_FOR_GOOD.has(name)) throw error;
       return { accepted: false, reason: `SES refused the message (${name})` };
     }
-    const record: NoticeRecord = { eventKey, kind: request.kind, to, sentAt: delivery.sentAt, messageId: delivery.messageId, status: 'SENT' };
+    const record: NoticeRecord = {
+      eventKey,
+      kind: request.kind,
+      to,
+      sentAt: delivery.sentAt,
+      messageId: delivery.messageId,
+      status: 'SENT',
+    };
     return {
       accepted: true,
       record,

@@ -9,7 +9,17 @@ import { appealWindowClosesAt, isPast, lateHours, secondsBefore, secondsUntil } 
 import { computeFine, fineFactors } from '../domain/fines';
 import { orderIdFor, reviewIdFor } from '../domain/ids';
 import type { CaseUrl, Fine, OrderRecord } from '../domain/model';
-import { actionFor, APPEALED_STATUSES, chunk, isFinable, isLifted, isUndelivered, operatorForHost, orderNoticeKey, orderStatus } from '../domain/orders';
+import {
+  actionFor,
+  APPEALED_STATUSES,
+  chunk,
+  isFinable,
+  isLifted,
+  isUndelivered,
+  operatorForHost,
+  orderNoticeKey,
+  orderStatus,
+} from '../domain/orders';
 import { durationToMs } from '../domain/policy';
 import { config } from '../runtime/config';
 import { durationMetric } from '../runtime/metrics';
@@ -160,7 +170,8 @@ function stepOf(order: OrderRecord, now: string, state: NoticeState, secondsToWa
 }
 
 function stepFor(order: OrderRecord, now: string): NoticeStep | null {
-  if (isLifted(order) || order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE') return stepOf(order, now, 'SETTLED');
+  if (isLifted(order) || order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE')
+    return stepOf(order, now, 'SETTLED');
   if (isUndelivered(order)) {
     const closesAt = resendClosesAt(config().policy, order) ?? now;
     if (isPast(closesAt, now)) return stepOf(order, now, 'GIVEN_UP');
@@ -191,7 +202,12 @@ export async function sendOrderNotice(orderId: string, clock: () => string): Pro
     if (trying < durationToMs(config().policy.noticeRetryWindow) / 1000) {
       return stepOf(order, now, 'RETRY', Math.min(NOTICE_RETRY_CAP_SECONDS, Math.max(2, trying)));
     }
-    await act(orderDecider, refs.order(orderId), { type: 'MARK_UNDELIVERED', reason: `SES did not accept the notice within ${config().policy.noticeRetryWindow} (${error.message})` }, now);
+    await act(
+      orderDecider,
+      refs.order(orderId),
+      { type: 'MARK_UNDELIVERED', reason: `SES did not accept the notice within ${config().policy.noticeRetryWindow} (${error.message})` },
+      now,
+    );
   }
   const after = await requireOrder(orderId);
   return stepFor(after, clock()) ?? stepOf(after, clock(), 'RETRY', 2);
@@ -200,7 +216,12 @@ export async function sendOrderNotice(orderId: string, clock: () => string): Pro
 /** A task failed for good on the order's notice: the order is UNDELIVERED (the rest of the case goes on). */
 export async function markUndelivered(orderId: string, error: string, cause: string, now: string): Promise<NoticeStep> {
   const reason = sanitizeFailure(error, cause);
-  await act(orderDecider, refs.order(orderId), { type: 'MARK_UNDELIVERED', reason: `the notice could not be sent (${reason.error}: ${reason.cause})` }, now);
+  await act(
+    orderDecider,
+    refs.order(orderId),
+    { type: 'MARK_UNDELIVERED', reason: `the notice could not be sent (${reason.error}: ${reason.cause})` },
+    now,
+  );
   return stepFor(await requireOrder(orderId), now) ?? stepOf(await requireOrder(orderId), now, 'RETRY', 2);
 }
 

@@ -4,7 +4,15 @@
  * store (and the act's follow-up finds the token). Either way no act is lost to a race.
  */
 import { assertNever } from '../domain/model';
-import { approvalWaitOutput, complianceWaitOutput, deliveryWaitOutput, parsePurpose, reviewWaitOutput, type Purpose, type WaitOutput } from '../domain/waits';
+import {
+  approvalWaitOutput,
+  complianceWaitOutput,
+  deliveryWaitOutput,
+  parsePurpose,
+  reviewWaitOutput,
+  type Purpose,
+  type WaitOutput,
+} from '../domain/waits';
 import { forgetTaskToken, getCase, listTaskTokens, storeTaskToken } from '../store/repository';
 import { sendTaskSuccess } from '../workflow/client';
 import { requireCase, requireOrder, requireReview } from './records';

@@ -241,7 +241,8 @@ export async function getCaseAudit(caseId: string): Promise<AuditView> {
 /** An operator's registry changes: who changed its contacts, domains or revenue, and when. */
 export async function getOperatorAudit(operatorId: string): Promise<AuditView> {
   // An id no operator can have is not read: too long a one is a key DynamoDB refuses.
-  if (!operatorIdSchema.safeParse(operatorId).success || !(await getOperator(operatorId))) throw new NotFoundError(`Operator ${operatorId}`);
+  if (!operatorIdSchema.safeParse(operatorId).success || !(await getOperator(operatorId)))
+    throw new NotFoundError(`Operator ${operatorId}`);
   return auditOf(refs.operator(operatorId).root, []);
 }
 

@@ -361,7 +361,9 @@ export async function recordNoticeSent(
 }
 
 /** The notice SES's message id belongs to: its stream, event key and order (none for an alert to staff or a contact). */
-export async function findNoticeByMessageId(messageId: string): Promise<{ stream: string; eventKey: string; orderId?: string } | undefined> {
+export async function findNoticeByMessageId(
+  messageId: string,
+): Promise<{ stream: string; eventKey: string; orderId?: string } | undefined> {
   const [item] = await queryIndex(GSI3, messagePartition(messageId), { limit: 1 });
   if (item === undefined) return undefined;
   return {

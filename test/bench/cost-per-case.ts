@@ -55,7 +55,9 @@ async function carryCase({ api, table, mailbox }: Parts, scenario: Scenario, ind
   );
   const reviewId = await waitFor(
     `the post-review of ${caseId}`,
-    async () => ((await table.caseItems(caseId)).find((item) => String(item.sk).startsWith('REVIEW#'))?.record as { reviewId?: string } | undefined)?.reviewId,
+    async () =>
+      ((await table.caseItems(caseId)).find((item) => String(item.sk).startsWith('REVIEW#'))?.record as { reviewId?: string } | undefined)
+        ?.reviewId,
     60_000,
     250,
   );

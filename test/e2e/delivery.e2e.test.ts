@@ -118,7 +118,10 @@ describe('an order notice that bounces', () => {
     expect(chain.verified).toBe(true);
     const actions = chain.events.map((event: any) => event.action);
     expect(actions).toEqual(expect.arrayContaining(['ORDER_UNDELIVERED', 'ORDER_NOTICE_RESENT', 'CASE_CLOSED']));
-    expect(chain.events.find((event: any) => event.action === 'ORDER_UNDELIVERED').details).toMatchObject({ orderId: social, status: 'BOUNCED' });
+    expect(chain.events.find((event: any) => event.action === 'ORDER_UNDELIVERED').details).toMatchObject({
+      orderId: social,
+      status: 'BOUNCED',
+    });
     // The contact change itself is on the operator's own chain, and its old and new contacts were told
     const registry = await api.get('auditor-1', '/operators/op-social/audit');
     expect(registry.body.verified).toBe(true);

@@ -36,7 +36,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const client = () => new SESv2Client({ endpoint: ses.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+const client = () =>
+  new SESv2Client({ endpoint: ses.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
 
 async function send(to: string[], subject: string): Promise<string> {
   const sent = await client().send(
@@ -51,7 +52,9 @@ async function send(to: string[], subject: string): Promise<string> {
 
 async function eventsOf(messageId: string, count: number): Promise<string[]> {
   for (let waited = 0; waited < 20_000; waited += 50) {
-    const types = published.filter((event) => (event.mail as { messageId: string }).messageId === messageId).map((event) => String(event.eventType));
+    const types = published
+      .filter((event) => (event.mail as { messageId: string }).messageId === messageId)
+      .map((event) => String(event.eventType));
     if (types.length >= count) return types;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -64,8 +67,13 @@ describe('local SES', () => {
     const messageId = await send(['notices@webhard.example', 'legal@webhard.example'], 'Order O1');
 
     // Then the inbox shows it with both recipients, and the journal on disk holds it
-    const store = (await (await fetch(`${ses.endpoint}/store`)).json()) as { emails: { messageId: string; destination: { to: string[] } }[] };
-    expect(store.emails.find((email) => email.messageId === messageId)?.destination.to).toEqual(['notices@webhard.example', 'legal@webhard.example']);
+    const store = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
+      emails: { messageId: string; destination: { to: string[] } }[];
+    };
+    expect(store.emails.find((email) => email.messageId === messageId)?.destination.to).toEqual([
+      'notices@webhard.example',
+      'legal@webhard.example',
+    ]);
     const lines = readFileSync(journal, 'utf8').trim().split('\n');
     expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ messageId, subject: 'Order O1' });
   });
@@ -76,13 +84,16 @@ describe('local SES', () => {
     ['bounce@simulator.amazonses.com', ['Send', 'Bounce']],
     ['suppressionlist@simulator.amazonses.com', ['Send', 'Bounce']],
     ['complaint@simulator.amazonses.com', ['Send', 'Delivery', 'Complaint']],
-  ])('publishes what became of a message to %s, like the mailbox simulator, to a handler that failed at first', async (address, expected) => {
-    const messageId = await send([address], `to ${address}`);
-    expect(await eventsOf(messageId, expected.length)).toEqual(expected);
-    // Taken in the end: journaled, so a restart does not publish it again
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(readFileSync(path.join(dataDir, 'ses', 'events.jsonl'), 'utf8')).toContain(messageId);
-  });
+  ])(
+    'publishes what became of a message to %s, like the mailbox simulator, to a handler that failed at first',
+    async (address, expected) => {
+      const messageId = await send([address], `to ${address}`);
+      expect(await eventsOf(messageId, expected.length)).toEqual(expected);
+      // Taken in the end: journaled, so a restart does not publish it again
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(readFileSync(path.join(dataDir, 'ses', 'events.jsonl'), 'utf8')).toContain(messageId);
+    },
+  );
 
   it('publishes events the cloud handler reads, a bounce of every recipient as permanent', () => {
     const email = { messageId: 'm-1', from: 'n@x.example', destination: { to: ['bounce@simulator.amazonses.com'] }, subject: 's', at: 1 };
@@ -92,8 +103,13 @@ describe('local SES', () => {
       { kind: 'event', event: expect.objectContaining({ type: 'BOUNCE', messageId: 'm-1', permanent: true }) },
     ]);
     // A message that reached one of its recipients did not bounce for good
-    const some = simulatedEvents({ ...email, destination: { to: ['bounce@simulator.amazonses.com', 'legal@x.example'] } }, '2026-12-01T00:00:00.000Z');
-    const bounce = some.map((event) => parseSesEvent(JSON.stringify(event))).find((parsedEvent) => parsedEvent.kind === 'event' && parsedEvent.event.type === 'BOUNCE');
+    const some = simulatedEvents(
+      { ...email, destination: { to: ['bounce@simulator.amazonses.com', 'legal@x.example'] } },
+      '2026-12-01T00:00:00.000Z',
+    );
+    const bounce = some
+      .map((event) => parseSesEvent(JSON.stringify(event)))
+      .find((parsedEvent) => parsedEvent.kind === 'event' && parsedEvent.event.type === 'BOUNCE');
     expect(bounce).toEqual({ kind: 'event', event: expect.objectContaining({ permanent: false }) });
   });
 

@@ -135,7 +135,7 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
     }
   });
 
-  it('catches every error of a top-level task and of the parallel tracks into RecordFailure, and inside the tracks only an order notice\'s', () => {
+  it("catches every error of a top-level task and of the parallel tracks into RecordFailure, and inside the tracks only an order notice's", () => {
     // A state inside a track that caught States.ALL would keep the error from Tracks' catch, and the case from FAILED:
     // only the order notice does, on purpose, so that one operator's notice failing marks its own order UNDELIVERED.
     const topLevel = Object.entries(definition.States).filter(
@@ -150,8 +150,12 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
       });
     }
     const nested = Object.entries(states).filter(([name]) => !(name in definition.States));
-    const catchingAll = nested.filter(([, state]) => 'Catch' in state && (state.Catch ?? []).some((catcher) => catcher.ErrorEquals.includes('States.ALL')));
-    expect(catchingAll.map(([name, state]) => [name, 'Catch' in state ? state.Catch?.at(-1)?.Next : undefined])).toEqual([['SendOrderNotice', 'MarkUndelivered']]);
+    const catchingAll = nested.filter(
+      ([, state]) => 'Catch' in state && (state.Catch ?? []).some((catcher) => catcher.ErrorEquals.includes('States.ALL')),
+    );
+    expect(catchingAll.map(([name, state]) => [name, 'Catch' in state ? state.Catch?.at(-1)?.Next : undefined])).toEqual([
+      ['SendOrderNotice', 'MarkUndelivered'],
+    ]);
   });
 
   it('waits for people until a stored deadline, and for the appeal window until a timestamp', () => {

@@ -18,7 +18,8 @@ const en = {
   retry: 'Try again',
   refresh: 'Refresh',
   resendNotice: 'Send the notice again',
-  resendConfirm: 'Send the order notice again to this operator\'s current contacts? Correct them first under Operators. The deadline will run from the new notice.',
+  resendConfirm:
+    "Send the order notice again to this operator's current contacts? Correct them first under Operators. The deadline will run from the new notice.",
   undeliveredWhy: 'Not delivered: {reason}',
   error: 'Something went wrong: {message}',
   notFound: 'Not found.',
@@ -216,7 +217,8 @@ const ko: Record<MessageKey, string> = {
   retry: '다시 시도',
   refresh: '새로 고침',
   resendNotice: '통지 다시 보내기',
-  resendConfirm: '이 사업자의 현재 연락처로 요청 통지를 다시 보냅니다. 연락처가 틀렸다면 먼저 사업자 관리에서 고쳐 주십시오. 기한은 새 통지부터 계산됩니다. 보낼까요?',
+  resendConfirm:
+    '이 사업자의 현재 연락처로 요청 통지를 다시 보냅니다. 연락처가 틀렸다면 먼저 사업자 관리에서 고쳐 주십시오. 기한은 새 통지부터 계산됩니다. 보낼까요?',
   undeliveredWhy: '통지 불능: {reason}',
   error: '문제가 생겼습니다: {message}',
   notFound: '찾을 수 없습니다.',

@@ -108,7 +108,9 @@ function publisher(dir: string, onEvent: SesEventSink, log: (message: string) =>
             break;
           } catch (error) {
             if (attempt >= EVENT_ATTEMPTS) {
-              log(`SES: the ${String(event.eventType)} event of message ${email.messageId} was not taken (${(error as Error).message}); it is published again at the next start.`);
+              log(
+                `SES: the ${String(event.eventType)} event of message ${email.messageId} was not taken (${(error as Error).message}); it is published again at the next start.`,
+              );
               return;
             }
             await sleep(250 * 2 ** attempt);

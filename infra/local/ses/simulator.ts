@@ -49,7 +49,13 @@ export function simulatedEvents(email: StoredEmail, now: string): Record<string,
     events.push({
       eventType: 'Delivery',
       mail,
-      delivery: { timestamp: now, processingTimeMillis: 0, recipients: delivered, smtpResponse: '250 2.6.0 Message received', reportingMTA: 'local' },
+      delivery: {
+        timestamp: now,
+        processingTimeMillis: 0,
+        recipients: delivered,
+        smtpResponse: '250 2.6.0 Message received',
+        reportingMTA: 'local',
+      },
     });
   }
   if (bounced.length > 0) {
@@ -65,7 +71,9 @@ export function simulatedEvents(email: StoredEmail, now: string): Record<string,
           action: 'failed',
           status: '5.1.1',
           diagnosticCode:
-            fate === 'SUPPRESSED' ? 'Amazon SES did not send the message to this address because it is on the suppression list.' : 'smtp; 550 5.1.1 user unknown',
+            fate === 'SUPPRESSED'
+              ? 'Amazon SES did not send the message to this address because it is on the suppression list.'
+              : 'smtp; 550 5.1.1 user unknown',
         })),
         timestamp: now,
         feedbackId: `local-${email.messageId}`,

@@ -12,7 +12,17 @@ import { addDuration, hasEnded, orderDeadlines } from '../deadlines';
 import { ConflictError, WindowClosedError } from '../errors';
 import type { ComplianceStatus, DecisionStatus, Fine, NoticeRecord, NoticeStatus, OrderRecord, ReviewOutcome } from '../model';
 import { assertNever, type COMPLIANCE_ACTIONS } from '../model';
-import { APPEALED_STATUSES, canAcceptCompliance, clockNoticeKey, complianceOpen, isFinable, isLifted, isUndelivered, orderNoticeKey, orderStatus } from '../orders';
+import {
+  APPEALED_STATUSES,
+  canAcceptCompliance,
+  clockNoticeKey,
+  complianceOpen,
+  isFinable,
+  isLifted,
+  isUndelivered,
+  orderNoticeKey,
+  orderStatus,
+} from '../orders';
 import type { Policy } from '../policy';
 import { tokenPurpose } from '../waits';
 import { SYSTEM_ACTOR } from './case';
@@ -26,7 +36,14 @@ export type OrderCommand =
   /** The ORDER notice cannot reach the operator (refused for good, or not accepted for the whole retry window). */
   | { readonly type: 'MARK_UNDELIVERED'; readonly reason: string }
   /** What SES's events say became of a sent notice. */
-  | { readonly type: 'RECORD_DELIVERY'; readonly eventKey: string; readonly status: NoticeStatus; readonly permanent: boolean; readonly reason?: string; readonly at: string }
+  | {
+      readonly type: 'RECORD_DELIVERY';
+      readonly eventKey: string;
+      readonly status: NoticeStatus;
+      readonly permanent: boolean;
+      readonly reason?: string;
+      readonly at: string;
+    }
   | { readonly type: 'RESEND'; readonly by: string }
   | { readonly type: 'ACKNOWLEDGE'; readonly by: string }
   | { readonly type: 'COMPLY'; readonly by: string; readonly action: ComplianceAction; readonly note?: string }
@@ -45,7 +62,10 @@ type Deadlines = { readonly deadlineAt: string; readonly graceEndsAt: string };
 export type OrderEvent =
   | WithData<RecordEvent<'ORDER_ISSUED', Ids & { urlCount: number; action: string }>, OrderRecord>
   /** With `deadlineAt`: the ORDER notice was accepted for delivery, and the clock starts. */
-  | WithData<RecordEvent<'NOTICE_SENT', { orderId: string; kind: string; messageId: string; deadlineAt?: string; graceEndsAt?: string }>, NoticeRecord>
+  | WithData<
+      RecordEvent<'NOTICE_SENT', { orderId: string; kind: string; messageId: string; deadlineAt?: string; graceEndsAt?: string }>,
+      NoticeRecord
+    >
   | RecordEvent<'NOTICE_STATUS_RECORDED', { orderId: string; eventKey: string; status: NoticeStatus; reason?: string }>
   | RecordEvent<'ORDER_UNDELIVERED', { orderId: string; reason: string; eventKey?: string; status?: NoticeStatus }>
   | RecordEvent<'ORDER_NOTICE_RESENT', { orderId: string; resends: number }>
@@ -138,7 +158,8 @@ export const orderDecider: OrderDecider = {
         if (order.notices.some((sent) => sent.eventKey === notice.eventKey)) return null;
         // The current ORDER notice, accepted for an order whose clock does not run yet: it starts now
         // (recorded even for an order complied with meanwhile: the deadline the notice stated is a fact).
-        const startsClock = notice.kind === 'ORDER' && notice.eventKey === orderNoticeKey(order) && order.deadlineAt === undefined && !isLifted(order);
+        const startsClock =
+          notice.kind === 'ORDER' && notice.eventKey === orderNoticeKey(order) && order.deadlineAt === undefined && !isLifted(order);
         const clock = startsClock ? clockFrom(policy, notice.sentAt, command.deadlines) : undefined;
         return system(
           notice.sentAt,
@@ -148,7 +169,8 @@ export const orderDecider: OrderDecider = {
       }
       case 'RECORD_DELIVERY': {
         const notice = order.notices.find((sent) => sent.eventKey === command.eventKey);
-        if (notice === undefined) throw new Error(`Order ${orderId} has no notice ${command.eventKey} yet; its delivery is recorded once it is.`);
+        if (notice === undefined)
+          throw new Error(`Order ${orderId} has no notice ${command.eventKey} yet; its delivery is recorded once it is.`);
         if (!supersedes(command.status, notice.status)) return null;
         const reason = command.reason === undefined ? {} : { reason: command.reason };
         const lost = command.permanent && notice.kind === 'ORDER' && notice.eventKey === orderNoticeKey(order);
@@ -172,7 +194,9 @@ export const orderDecider: OrderDecider = {
         }
         const closesAt = resendClosesAt(policy, order);
         if (closesAt !== undefined && Date.parse(now) >= Date.parse(closesAt)) {
-          throw new WindowClosedError(`Order ${orderId} could be sent again until ${closesAt}; its compliance track has ended without a fine.`);
+          throw new WindowClosedError(
+            `Order ${orderId} could be sent again until ${closesAt}; its compliance track has ended without a fine.`,
+          );
         }
         const resent = { ...order, resends: (order.resends ?? 0) + 1 };
         return {
@@ -345,19 +369,29 @@ export const orderDecider: OrderDecider = {
 
 /** The running clock: both ends are set together, when the ORDER notice is accepted. */
 function clockOf(order: OrderRecord): Deadlines | undefined {
-  return order.deadlineAt === undefined || order.graceEndsAt === undefined ? undefined : { deadlineAt: order.deadlineAt, graceEndsAt: order.graceEndsAt };
+  return order.deadlineAt === undefined || order.graceEndsAt === undefined
+    ? undefined
+    : { deadlineAt: order.deadlineAt, graceEndsAt: order.graceEndsAt };
 }
 
 /** An order that can still become UNDELIVERED: it stands and the operator has not complied. */
 function undeliverable(order: OrderRecord): boolean {
-  return !isLifted(order) && (order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED' || order.complianceStatus === 'OVERDUE');
+  return (
+    !isLifted(order) &&
+    (order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED' || order.complianceStatus === 'OVERDUE')
+  );
 }
 
 /**
  * The ORDER notice did not reach the operator: no clock runs (a missed deadline is void), staff
  * are told how to fix it, and the workflow's wait on compliance ends so that it can wait for a resend.
  */
-function undelivered(order: OrderRecord, at: string, reason: string, notice: { eventKey?: string; status?: NoticeStatus }): Decision<OrderEvent> {
+function undelivered(
+  order: OrderRecord,
+  at: string,
+  reason: string,
+  notice: { eventKey?: string; status?: NoticeStatus },
+): Decision<OrderEvent> {
   const { orderId } = order;
   return system(at, { action: 'ORDER_UNDELIVERED', details: { orderId, reason, ...notice } }, [
     {
@@ -368,7 +402,7 @@ function undelivered(order: OrderRecord, at: string, reason: string, notice: { e
         subject: `Order ${orderId} could not be delivered`,
         lines: [
           `The order notice to operator ${order.operatorId} did not arrive: ${reason}.`,
-          'Its deadline does not run. Correct the operator\'s contact (PATCH /operators/' + order.operatorId + '),',
+          `Its deadline does not run. Correct the operator's contact (PATCH /operators/${order.operatorId}),`,
           `then send the notice again (POST /orders/${orderId}/resend); the deadline runs from the new notice.`,
         ],
       },
@@ -377,7 +411,13 @@ function undelivered(order: OrderRecord, at: string, reason: string, notice: { e
   ]);
 }
 
-function withNoticeStatus(notices: readonly NoticeRecord[], eventKey: string, status: NoticeStatus, reason: string | undefined, at: string): NoticeRecord[] {
+function withNoticeStatus(
+  notices: readonly NoticeRecord[],
+  eventKey: string,
+  status: NoticeStatus,
+  reason: string | undefined,
+  at: string,
+): NoticeRecord[] {
   return notices.map((notice) =>
     notice.eventKey === eventKey ? { ...notice, status, statusAt: at, ...(reason === undefined ? {} : { reason }) } : notice,
   );
@@ -395,11 +435,16 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
         deadlineAt,
         graceEndsAt,
         noticeAcceptedAt: event.at,
-        ...(order.complianceStatus === 'UNDELIVERED' ? { complianceStatus: order.acknowledgedAt === undefined ? 'ISSUED' : 'ACKNOWLEDGED' } : {}),
+        ...(order.complianceStatus === 'UNDELIVERED'
+          ? { complianceStatus: order.acknowledgedAt === undefined ? 'ISSUED' : 'ACKNOWLEDGED' }
+          : {}),
       };
     }
     case 'NOTICE_STATUS_RECORDED':
-      return { ...order, notices: withNoticeStatus(order.notices, event.details.eventKey, event.details.status, event.details.reason, event.at) };
+      return {
+        ...order,
+        notices: withNoticeStatus(order.notices, event.details.eventKey, event.details.status, event.details.reason, event.at),
+      };
     case 'ORDER_UNDELIVERED': {
       const { deadlineAt: _deadline, graceEndsAt: _grace, overdueAt: _overdue, ...stopped } = order;
       const { eventKey, status } = event.details;
@@ -408,7 +453,10 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
         complianceStatus: 'UNDELIVERED',
         undeliveredAt: event.at,
         undeliveredReason: event.details.reason,
-        notices: eventKey === undefined || status === undefined ? order.notices : withNoticeStatus(order.notices, eventKey, status, event.details.reason, event.at),
+        notices:
+          eventKey === undefined || status === undefined
+            ? order.notices
+            : withNoticeStatus(order.notices, eventKey, status, event.details.reason, event.at),
       };
     }
     case 'ORDER_NOTICE_RESENT':

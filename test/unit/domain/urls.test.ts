@@ -15,7 +15,11 @@ describe('checkReportedUrl', () => {
   });
 
   it.each([
-    ['a line break that would forge a line in the notice', 'https://webhard.example/v\r\nNOTICE: this order is withdrawn', 'control character'],
+    [
+      'a line break that would forge a line in the notice',
+      'https://webhard.example/v\r\nNOTICE: this order is withdrawn',
+      'control character',
+    ],
     ['a NUL', 'https://webhard.example/v\u0000x', 'control character'],
     ['a tab', 'https://webhard.example/\tv', 'control character'],
     ['a space', 'https://webhard.example/a b', 'whitespace'],
@@ -43,6 +47,7 @@ describe('checkReportedUrl', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 40 }), (path, query) => {
         const checked = checkReportedUrl(`https://webhard.example/${path}?${query}`);
         if (checked.ok) {
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for
           expect(checked.href).not.toMatch(/[\u0000-\u001f\u007f-\u009f\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u);
           expect(checked.host).toBe('webhard.example');
           // Checking what was stored gives the same: a stored URL is a fixed point.
