@@ -33,8 +33,9 @@ export const handler = (event: SNSEvent, context?: Context): Promise<void> =>
               permanent: parsed.event.permanent,
               reason: parsed.event.reason,
             });
-            // A bounce comes only after SES gave up retrying, and a rejection is never tried: the message did not arrive.
-            if (parsed.event.type === 'BOUNCE' || parsed.event.type === 'REJECT') countMetric('NoticeUndelivered');
+            // A permanent bounce of every recipient, or a rejection: the message did not arrive (a soft
+            // bounce is retried by SES, a bounce of some recipients left the others reached).
+            if (parsed.event.permanent) countMetric('NoticeUndelivered');
           } finally {
             removeCorrelationKeys(keys);
           }

@@ -15,4 +15,9 @@ export interface DeliveryEvent {
   readonly permanent: boolean;
   /** What SES says went wrong (bounce type and diagnostic, complaint type), without addresses. */
   readonly reason?: string;
+  /**
+   * The recipients a permanent bounce says will never get it, when not every one did: matched to
+   * the notice's recipients by their place, then dropped (never recorded, never logged).
+   */
+  readonly lostAddresses?: readonly string[];
 }

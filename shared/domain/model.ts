@@ -248,6 +248,8 @@ export interface NoticeRecord {
   /** When it did not arrive: what SES said, without addresses. */
   reason?: string;
   statusAt?: string;
+  /** The places in `to` of recipients a permanent bounce says will never get it (while others may). */
+  lostRecipients?: number[];
 }
 
 export interface Fine {
@@ -279,8 +281,11 @@ export interface OrderRecord {
   /** How many times staff sent the ORDER notice again (its event key counts them). */
   resends?: number;
   resentAt?: string;
+  /** Since when no notice of the order has reached the operator (the first of several refused). */
   undeliveredAt?: string;
   undeliveredReason?: string;
+  /** The event key of the ORDER notice found undelivered: a later key is a resend still on its way. */
+  undeliveredNoticeKey?: string;
   acknowledgedAt?: string;
   compliedAt?: string;
   complianceAction?: (typeof COMPLIANCE_ACTIONS)[number];

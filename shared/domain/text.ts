@@ -7,12 +7,16 @@
  */
 import { z } from 'zod';
 
-/** C0 and C1 controls, DEL, bidirectional embeddings/overrides/isolates, and invisible characters. */
+/**
+ * C0 and C1 controls, DEL, the Unicode line and paragraph separators, bidirectional
+ * embeddings/overrides/isolates, and invisible characters (soft hyphen, zero-width ones).
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for
-const NOT_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
-/** The same, but line breaks and tabs, and the right-to-left and left-to-right marks, are text. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for
-const NOT_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200d\u202a-\u202e\u2066-\u2069\u2060-\u2064\ufeff]/u;
+const NOT_IN_A_LINE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/u;
+/** The same, but \n, \r and tabs, and the right-to-left and left-to-right marks, are text (U+2028/9 are not: one break, one way). */
+const NOT_IN_TEXT =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u180e\u200b-\u200d\u2028\u2029\u202a-\u202e\u2066-\u2069\u2060-\u2064\ufeff]/u;
 
 export const singleLineText = (max: number) =>
   z

@@ -14,7 +14,7 @@ const mail = z.object({
   messageId: z.string().min(1),
   /** When SES accepted the message. */
   timestamp,
-  /** Its recipients: counted only, to tell a bounce of every one from a bounce of some. */
+  /** Its recipients: counted, to tell a bounce of every one from a bounce of some. */
   destination: z.array(z.string()).optional(),
 });
 
@@ -36,6 +36,8 @@ const bounceRecord = z.object({
     bounceSubType: z.string().min(1),
     bouncedRecipients: z.array(
       z.object({
+        /** Matched to the notice's recipients when only some bounced, never kept. */
+        emailAddress: z.string().optional(),
         status: z.string().optional(),
         /** The receiving server's words, e.g. `smtp; 550 5.1.1 user unknown`; may quote the address. */
         diagnosticCode: z.string().optional(),
@@ -100,13 +102,18 @@ export function deliveryEventOf(record: SesEvent): DeliveryEvent {
     case 'Bounce': {
       const { bounceType, bounceSubType, bouncedRecipients } = record.bounce;
       const diagnostics = [...new Set(bouncedRecipients.map((recipient) => recipient.diagnosticCode).filter((code) => code !== undefined))];
+      const permanentForSome = bounceType === 'Permanent';
+      // The notice did not arrive only if no recipient got it: a permanent bounce of every one, in
+      // this event or (recipients bouncing at different times) in several.
+      const permanent = permanentForSome && bouncedRecipients.length >= (record.mail.destination?.length ?? 1);
+      const lostAddresses = bouncedRecipients.flatMap((recipient) => (recipient.emailAddress ? [recipient.emailAddress] : []));
       return {
         type: 'BOUNCE',
         messageId,
         at: record.bounce.timestamp,
-        // The notice did not arrive only if no recipient got it: a permanent bounce of every one.
-        permanent: bounceType === 'Permanent' && bouncedRecipients.length >= (record.mail.destination?.length ?? 1),
+        permanent,
         reason: reasonOf([`${bounceType}/${bounceSubType}`, diagnostics.join('; ')]),
+        ...(permanentForSome && !permanent && lostAddresses.length > 0 ? { lostAddresses } : {}),
       };
     }
     case 'Complaint': {

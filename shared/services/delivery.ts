@@ -36,9 +36,9 @@ const STATUS_OF: Record<DeliveryEventType, NoticeStatus | null> = {
 export async function recordDeliveryEvent(event: DeliveryEvent): Promise<void> {
   const status = STATUS_OF[event.type];
   if (status === null) return;
-  if (event.type === 'BOUNCE' && !event.permanent) {
-    // SES keeps trying a soft bounce, and a bounce of some recipients left the others reached.
-    logger.info('a notice bounced for now, or for some recipients only; its status stays', { messageId: event.messageId });
+  if (event.type === 'BOUNCE' && !event.permanent && event.lostAddresses === undefined) {
+    // SES keeps trying a soft bounce.
+    logger.info('a notice bounced for now; its status stays', { messageId: event.messageId });
     return;
   }
   const notice = await findNoticeByMessageId(event.messageId);
@@ -56,8 +56,14 @@ export async function recordDeliveryEvent(event: DeliveryEvent): Promise<void> {
     return;
   }
   const order = await getOrder(notice.orderId);
-  if (!order?.notices.some((sent) => sent.eventKey === notice.eventKey)) {
+  const sent = order?.notices.find((recorded) => recorded.eventKey === notice.eventKey);
+  if (sent === undefined) {
     throw new TransientError(`the notice ${notice.eventKey} of order ${notice.orderId} is not recorded yet; its delivery event is retried`);
+  }
+  const lostRecipients = placesOf(sent.to, event.lostAddresses);
+  if (event.type === 'BOUNCE' && !event.permanent && lostRecipients.length === 0) {
+    logger.warn("a bounce names none of the notice's recipients; ignored", { messageId: event.messageId, eventKey: notice.eventKey });
+    return;
   }
   await act(orderDecider, refs.order(notice.orderId), {
     type: 'RECORD_DELIVERY',
@@ -66,5 +72,12 @@ export async function recordDeliveryEvent(event: DeliveryEvent): Promise<void> {
     permanent: event.permanent,
     at: event.at,
     ...(event.reason === undefined ? {} : { reason: event.reason }),
+    ...(lostRecipients.length > 0 ? { lostRecipients } : {}),
   });
+}
+
+/** Where the addresses stand among the notice's recipients (addresses compare without case). */
+function placesOf(to: readonly string[], addresses: readonly string[] = []): number[] {
+  const lost = new Set(addresses.map((address) => address.toLowerCase()));
+  return to.flatMap((address, place) => (lost.has(address.toLowerCase()) ? [place] : []));
 }

@@ -5,7 +5,7 @@
  */
 import type { OperatorNoticeRequest, StaffAlertRequest } from '../domain/decider';
 import { orderDeadlines } from '../domain/deadlines';
-import type { NoticeRecord, OrderRecord } from '../domain/model';
+import type { NoticeKind, NoticeRecord, OrderRecord } from '../domain/model';
 import {
   deliverOnce,
   renderContactChange,
@@ -24,11 +24,25 @@ import { getCaseUrls, getOperator, getOrder } from '../store/repository';
 /** SES refuses the message for its recipients, not for a passing reason: sending it again will not help. */
 const REFUSED_FOR_GOOD = new Set(['MessageRejected', 'BadRequestException']);
 
+/** The delivery, or the name of SES's refusal when it will never take the message; other errors pass. */
+async function refusedForGood(sending: Promise<Delivery>): Promise<Delivery | { readonly refusal: string }> {
+  try {
+    return await sending;
+  } catch (error) {
+    const name = error instanceof Error ? error.name : '';
+    if (!REFUSED_FOR_GOOD.has(name)) throw error;
+    return { refusal: name };
+  }
+}
+
 export type OperatorNoticeDelivery =
   /** SES accepted it (now or before); an ORDER notice also says which deadline it stated. */
   | { readonly accepted: true; readonly record: NoticeRecord; readonly deadlines?: { deadlineAt: string; graceEndsAt: string } }
   /** It cannot reach the operator, whatever is tried: no operator, no contact, or SES refused it for good. */
   | { readonly accepted: false; readonly reason: string };
+
+/** The notices about the order's running deadline (a FINE too states it, but a fined order always had one). */
+const ABOUT_THE_CLOCK: ReadonlySet<NoticeKind> = new Set<NoticeKind>(['REMINDER', 'OVERDUE']);
 
 async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, deadlineAt: string): Promise<OperatorNotice> {
   switch (request.kind) {
@@ -57,6 +71,11 @@ export async function deliverOperatorNotice(
   return retryableAs(`sending the ${request.kind} notice of order ${orderId}`, async () => {
     const order = await getOrder(orderId);
     if (!order) throw new Error(`Order ${orderId} does not exist; its notice cannot be sent.`);
+    // A notice about the clock, left for the sweeper while the order's notice was found undelivered,
+    // has nothing true to say: it is recorded as not sent, with why, instead of failing every sweep.
+    if (ABOUT_THE_CLOCK.has(request.kind) && order.deadlineAt === undefined) {
+      return { accepted: false, reason: 'not sent: the order notice did not reach the operator, so no deadline runs' };
+    }
     const operator = await getOperator(order.operatorId);
     if (!operator) return { accepted: false, reason: `operator ${order.operatorId} is not registered` };
     if (operator.contactEmails.length === 0) return { accepted: false, reason: `operator ${operator.operatorId} has no contact e-mail` };
@@ -66,22 +85,12 @@ export async function deliverOperatorNotice(
     // from SES's acceptance a moment later and keeps the later of the two (in the operator's favour).
     const stated = orderDeadlines(policy, nowIso());
     const notice = await noticeFor(order, request, stated.deadlineAt);
-    let delivery: Delivery;
-    try {
-      delivery = await deliverOnce(
-        casePartition(order.caseId),
-        eventKey,
-        to,
-        () => renderOperatorNotice({ order, operator, policy, notice }),
-        {
-          orderId,
-        },
-      );
-    } catch (error) {
-      const name = error instanceof Error ? error.name : '';
-      if (!REFUSED_FOR_GOOD.has(name)) throw error;
-      return { accepted: false, reason: `SES refused the message (${name})` };
-    }
+    const delivery = await refusedForGood(
+      deliverOnce(casePartition(order.caseId), eventKey, to, () => renderOperatorNotice({ order, operator, policy, notice }), {
+        orderId,
+      }),
+    );
+    if ('refusal' in delivery) return { accepted: false, reason: `SES refused the message (${delivery.refusal})` };
     const record: NoticeRecord = {
       eventKey,
       kind: request.kind,
@@ -93,7 +102,11 @@ export async function deliverOperatorNotice(
     return {
       accepted: true,
       record,
-      ...(request.kind === 'ORDER' ? { deadlines: { deadlineAt: stated.deadlineAt, graceEndsAt: stated.graceEndsAt } } : {}),
+      // Only the deadline of the e-mail sent now: one sent before stated its own, counted from before
+      // its acceptance, which the clock then counts from (restating it now would move it later).
+      ...(request.kind === 'ORDER' && delivery.state === 'SENT_NOW'
+        ? { deadlines: { deadlineAt: stated.deadlineAt, graceEndsAt: stated.graceEndsAt } }
+        : {}),
     };
   });
 }
@@ -113,18 +126,31 @@ export async function deliverStaffAlert(caseId: string, alert: StaffAlertRequest
   );
 }
 
-/** Tells an operator's old and new contacts that its contact e-mails changed (once per event key). */
+/**
+ * Tells an operator's old and new contacts that its contact e-mails changed, in one e-mail (once per
+ * event key). Should SES refuse it for good (often for the very address replaced), each contact is
+ * told on its own, and one SES refuses is skipped: the others must still learn of the change.
+ */
 export async function deliverContactChange(
   operatorId: string,
   change: { readonly eventKey: string; readonly before: readonly string[]; readonly after: readonly string[] },
   at: string,
-): Promise<Delivery | undefined> {
+): Promise<void> {
   const operator = await getOperator(operatorId);
-  if (!operator) return undefined;
+  if (!operator) return;
   const to = [...new Set([...change.before, ...change.after])];
-  return retryableAs(`telling the contacts of operator ${operatorId} of their change`, () =>
-    deliverOnce(operatorPartition(operatorId), change.eventKey, to, () =>
-      renderContactChange({ operator, before: change.before, after: change.after, at, policy: config().policy }),
-    ),
-  );
+  const tell = (eventKey: string, recipients: readonly string[]) =>
+    retryableAs(`telling the contacts of operator ${operatorId} of their change`, () =>
+      refusedForGood(
+        deliverOnce(operatorPartition(operatorId), eventKey, recipients, () =>
+          renderContactChange({ operator, before: change.before, after: change.after, at, policy: config().policy }),
+        ),
+      ),
+    );
+  if (!('refusal' in (await tell(change.eventKey, to)))) return;
+  for (const [index, address] of to.entries()) {
+    // The key names the contact by its place in the change, never by its address.
+    const told = await tell(`${change.eventKey}:contact-${index}`, [address]);
+    if ('refusal' in told) logger.warn('a contact could not be told of its change', { operatorId, contact: index, refusal: told.refusal });
+  }
 }

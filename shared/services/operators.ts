@@ -32,10 +32,13 @@ function defaultLanguage(jurisdiction: Operator['jurisdiction']): Operator['lang
   return jurisdiction === 'DOMESTIC' ? 'ko' : 'en';
 }
 
-/** Refuses (400, the field named) a domain no operator may hold: a public suffix, an IP address. */
-function assertClaimable(domains: readonly string[]): void {
+/**
+ * Refuses (400, the field named) a new domain no operator may hold: a public suffix, an IP address.
+ * One the operator already holds (registered before the rule) is kept: its other fields stay editable.
+ */
+function assertClaimable(domains: readonly string[], held: readonly string[] = []): void {
   const refused = domains.flatMap((domain, index) => {
-    const refusal = operatorDomainRefusal(domain);
+    const refusal = held.includes(domain) ? null : operatorDomainRefusal(domain);
     return refusal === null ? [] : [{ field: `domains.${index}`, message: `${domain} ${refusal}` }];
   });
   if (refused.length > 0) throw new ValidationError('A domain of this operator cannot be claimed by one operator.', refused);
@@ -107,7 +110,7 @@ export async function updateOperator(operatorId: string, patch: OperatorPatch, n
   if (!existing) throw new NotFoundError(`Operator ${operatorId}`);
   const domains = patch.domains === undefined ? existing.domains : [...new Set(patch.domains)];
   const added = domains.filter((domain) => !existing.domains.includes(domain));
-  assertClaimable(domains);
+  assertClaimable(domains, existing.domains);
   await claimDomains(added, operatorId);
   let updated: Operator;
   try {

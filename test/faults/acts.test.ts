@@ -10,16 +10,28 @@ import { ConflictError, type DomainError } from '../../shared/domain/errors';
 import { appealIdFor } from '../../shared/domain/ids';
 import type { VoteRecord } from '../../shared/domain/model';
 import { tokenPurpose } from '../../shared/domain/waits';
+import { notifyOperator } from '../../shared/services/acts';
 import { decideApproval } from '../../shared/services/approvals';
+import { recordDeliveryEvent } from '../../shared/services/delivery';
 import { acknowledgeOrder, fileAppeal, recordCompliance } from '../../shared/services/operator-orders';
 import { createOperator, updateOperator } from '../../shared/services/operators';
 import { fileReport } from '../../shared/services/reports';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
+import { resendOrderNotice } from '../../shared/services/staff-orders';
 import { refs } from '../../shared/store/keys';
-import { getAppeal, getCase, getIdempotencyRecord, getOperator, getOrder, getReview, storeTaskToken } from '../../shared/store/repository';
-import { finalAnswer, underEveryFault, type ActUnderFaults, type Outcome } from '../support/faults';
+import {
+  getAppeal,
+  getCase,
+  getIdempotencyRecord,
+  getOperator,
+  getOrder,
+  getReview,
+  storeTaskToken,
+  writeUrls,
+} from '../../shared/store/repository';
+import { expectMailedOnce, finalAnswer, underEveryFault, type ActUnderFaults, type Outcome } from '../support/faults';
 import { actionsOf, expectConsistentStream, plant, storedEvents } from '../support/given';
-import { aCase, anOperator, anOrder, aReview, CASE_ID, POST_REVIEW_ID, WEBHARD_ORDER_ID } from '../support/records';
+import { aCase, anOperator, anOrder, aReview, CASE_ID, CASE_URLS, POST_REVIEW_ID, WEBHARD_ORDER_ID } from '../support/records';
 import { startWorld, type World } from '../support/world';
 
 const NOW = '2026-03-03T00:00:00.000Z';
@@ -67,6 +79,19 @@ async function givenOpenOrder(overrides: Parameters<typeof anOrder>[0] = {}): Pr
   await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
   await plant.order(anOrder(overrides));
 }
+
+/** The order as issued, before SES accepted its notice: no clock. */
+async function givenIssuedOrder(overrides: Parameters<typeof anOrder>[0] = {}): Promise<void> {
+  await plant.operator(anOperator());
+  await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+  await writeUrls(CASE_ID, CASE_URLS);
+  const { deadlineAt: _deadline, graceEndsAt: _grace, ...issued } = anOrder(overrides);
+  await plant.order(issued);
+}
+
+const DAY_MS = 86_400_000;
+const UNDELIVERED_ALERT = new RegExp(`Order ${WEBHARD_ORDER_ID} could not be delivered`);
+const ORDER_NOTICE = new RegExp(`^\\[긴급 .*${WEBHARD_ORDER_ID}`);
 
 const subjects: [string, ActUnderFaults<unknown>][] = [
   [
@@ -300,10 +325,73 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(updates.map((event) => [event.actor, event.details.changes])).toEqual([
           ['staff-lee', { contactEmails: { from: ['notices@webhard.example'], to: ['legal@webhard.example'] } }],
         ]);
+        // And the old and the new contacts were told, in one e-mail, once
+        expectMailedOnce(world, /^\[연락처 변경\]/);
+        const told = world.mails.find((mail) => mail.subject.startsWith('[연락처 변경]'));
+        expect([...(told?.to ?? [])].sort()).toEqual(['legal@webhard.example', 'notices@webhard.example']);
+      },
+    },
+  ],
+  [
+    "SES's permanent bounce of an ORDER notice: the order UNDELIVERED once, staff told once, the compliance wait completed once",
+    {
+      given: async () => {
+        // The order's notice went out (message-1) and its clock runs; the workflow waits for compliance
+        await givenIssuedOrder();
+        await notifyOperator(WEBHARD_ORDER_ID, { kind: 'ORDER' }, `order:${WEBHARD_ORDER_ID}`);
+        await givenWait(tokenPurpose.compliance(WEBHARD_ORDER_ID), 'live-compliance');
+      },
+      act: () =>
+        recordDeliveryEvent({
+          messageId: 'message-1',
+          type: 'BOUNCE',
+          permanent: true,
+          at: NOW,
+          reason: 'Permanent/General: smtp; 550 5.1.1 user unknown',
+        }),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        const order = await getOrder(WEBHARD_ORDER_ID);
+        expect(order).toMatchObject({ status: 'UNDELIVERED', undeliveredAt: NOW });
+        expect(order?.deadlineAt).toBeUndefined();
+        expect(order?.notices).toMatchObject([{ eventKey: `order:${WEBHARD_ORDER_ID}`, status: 'BOUNCED' }]);
+        expect(count(await actionsOf(CASE_ID), 'ORDER_UNDELIVERED')).toBe(1);
+        expectMailedOnce(world, UNDELIVERED_ALERT);
+        expect(world.completedWaits).toEqual([{ token: 'live-compliance', output: { outcome: 'UNDELIVERED' } }]);
       },
     },
   ],
 ];
+
+/**
+ * Staff resend an UNDELIVERED order's notice: the resend recorded once, the ORDER notice sent once
+ * (to the contact fixed since), its acceptance starting the clock once, the delivery wait completed once.
+ */
+const resendSubject: ActUnderFaults<unknown> = {
+  given: async () => {
+    await givenIssuedOrder({
+      complianceStatus: 'UNDELIVERED',
+      status: 'UNDELIVERED',
+      undeliveredAt: '2026-03-02T23:00:00.000Z',
+      undeliveredReason: 'Permanent/General',
+    });
+    await givenWait(tokenPurpose.delivery(WEBHARD_ORDER_ID), 'live-delivery');
+  },
+  act: () => resendOrderNotice(staff('staff-lee'), WEBHARD_ORDER_ID, NOW),
+  streams: caseStream,
+  expectAfter: async (outcome) => {
+    expectDoneOnce(outcome);
+    expect(count(await actionsOf(CASE_ID), 'ORDER_NOTICE_RESENT')).toBe(1);
+    expectMailedOnce(world, ORDER_NOTICE);
+    const order = await getOrder(WEBHARD_ORDER_ID);
+    expect(order).toMatchObject({ status: 'ISSUED', resends: 1 });
+    expect(order?.notices.map((notice) => notice.eventKey)).toEqual([`order:${WEBHARD_ORDER_ID}:resend-1`]);
+    const accepted = Date.parse(order?.noticeAcceptedAt ?? '');
+    expect(Date.parse(order?.deadlineAt ?? '')).toBeGreaterThanOrEqual(accepted + DAY_MS);
+    expect(world.completedWaits).toEqual([{ token: 'live-delivery', output: { deliverable: true } }]);
+  },
+};
 
 describe("a person's act under every fault", () => {
   it.each(subjects)(
@@ -313,4 +401,12 @@ describe("a person's act under every fault", () => {
     },
     600_000,
   );
+
+  // BUG (shared/domain/deciders/order.ts, RESEND): a resend whose answer was lost (a fault after its
+  // event was committed, before the follow-up sent the notice) is repeated by the client while the
+  // order is still UNDELIVERED, and RESEND decides a second resend: two ORDER_NOTICE_RESENT events,
+  // two ORDER notices (resend-1 and resend-2) to the operator. With fault {at: 4, when: 'after'}.
+  it('a resend of an UNDELIVERED order: resent once, the notice sent once, its clock started once, the delivery wait completed once', async () => {
+    expect(await underEveryFault(world, resendSubject, CLOCK)).toBeGreaterThan(3);
+  }, 600_000);
 });

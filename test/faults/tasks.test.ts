@@ -10,7 +10,14 @@ import type { AppealRecord } from '../../shared/domain/model';
 import { tokenPurpose } from '../../shared/domain/waits';
 import { closeCase, escalateApprovalSla, openCase, recordFailure } from '../../shared/services/case-workflow';
 import { enforceDeadline, graceExpired } from '../../shared/services/deadlines';
-import { assessFines, collectAppeals, issueOrders, openAppealWindow, sendOrderNotice } from '../../shared/services/order-workflow';
+import {
+  assessFines,
+  collectAppeals,
+  issueOrders,
+  markUndelivered,
+  openAppealWindow,
+  sendOrderNotice,
+} from '../../shared/services/order-workflow';
 import { applyReviewOutcome } from '../../shared/services/review-outcomes';
 import { closeReviewAtDeadline, openReview } from '../../shared/services/reviews';
 import { sweep } from '../../shared/services/sweeper';
@@ -64,6 +71,12 @@ async function givenOperators(): Promise<void> {
 
 type OrderOverrides = Parameters<typeof anOrder>[0];
 
+/** Orders as issued: no clock runs until SES accepts the ORDER notice. */
+const NO_CLOCK = { deadlineAt: undefined, graceEndsAt: undefined } satisfies OrderOverrides;
+/** The addresses the two operators' notices go to. */
+const WEBHARD_CONTACT = 'notices@webhard.example';
+const DAY_MS = 86_400_000;
+
 /**
  * An approved case (under post-review unless said otherwise) with an order for each of the two
  * operators; `webhard` overrides the first order beyond what both share.
@@ -75,8 +88,13 @@ async function givenOrders(
   await givenOperators();
   await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: ISSUED_AT, ...options.caseStatus }));
   await writeUrls(CASE_ID, CASE_URLS);
-  await plant.order(anOrder({ ...both, ...options.webhard }));
-  await plant.order(anOrder({ operatorId: 'op-social', ...both }));
+  await plant.order(withoutUndefined(anOrder({ ...both, ...options.webhard })));
+  await plant.order(withoutUndefined(anOrder({ operatorId: 'op-social', ...both })));
+}
+
+/** An override of `undefined` leaves the field out (an order whose clock has not started has no deadline at all). */
+function withoutUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
 
 const closedReview = (outcome: 'CONFIRMED' | 'REVOKED') =>
@@ -132,17 +150,78 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     },
   ],
   [
-    'SendOrderNotice: the order notice sent once and recorded once on the order',
+    'SendOrderNotice: the order notice sent once and recorded once on the order, its clock started at the acceptance',
     {
-      // Deadlines after the sweep, which would otherwise enforce them
-      given: () => givenOrders({ deadlineAt: '2026-03-04T01:00:00.000Z' }),
-      act: () => sendOrderNotice(WEBHARD_ORDER_ID, () => NOW),
+      given: () => givenOrders(NO_CLOCK),
+      act: () => sendOrderNotice(WEBHARD_ORDER_ID, () => new Date().toISOString()),
       streams: caseStream,
       expectAfter: async (outcome) => {
-        expect(finalAnswer(outcome).ok).toBe(true);
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { state: 'DELIVERED' } });
         expectMailedOnce(world, new RegExp(`^\\[긴급 .*${WEBHARD_ORDER_ID}`));
-        expect((await getOrder(WEBHARD_ORDER_ID))?.notices.map((notice) => notice.kind)).toEqual(['ORDER']);
+        const order = await getOrder(WEBHARD_ORDER_ID);
+        expect(order?.notices.map((notice) => [notice.kind, notice.status])).toEqual([['ORDER', 'SENT']]);
         expect(count(await actionsOf(CASE_ID), 'NOTICE_SENT')).toBe(1);
+        // The clock runs from the acceptance recorded (now, or at the retry a minute later), never earlier.
+        // (Its end should be acceptance + complianceDeadline to the second; when the first attempt's
+        // record of an accepted notice is lost, the retry states the deadline anew, up to the retry's
+        // delay later: see the it.fails test in test/unit/notices/notify.test.ts.)
+        const acceptedAt = Date.parse(order?.noticeAcceptedAt ?? '');
+        expect(acceptedAt).toBeGreaterThanOrEqual(Date.parse(NOW));
+        expect(Date.parse(order?.deadlineAt ?? '')).toBeGreaterThanOrEqual(acceptedAt + DAY_MS);
+        expect(Date.parse(order?.deadlineAt ?? '')).toBeLessThanOrEqual(acceptedAt + DAY_MS + WORKFLOW_RETRY_MS + 1000);
+        expect(order?.status).toBe('ISSUED');
+      },
+    },
+  ],
+  [
+    'SendOrderNotice when SES refuses the contact for good: the order UNDELIVERED once, staff told once, the other order untouched',
+    {
+      given: async () => {
+        await givenOrders(NO_CLOCK);
+        world.rejectAddress(WEBHARD_CONTACT);
+      },
+      act: () => sendOrderNotice(WEBHARD_ORDER_ID, () => new Date().toISOString()),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        // The workflow waits for a resend, looking again within the hour
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { state: 'UNDELIVERED', deadlineAt: null } });
+        const answer = finalAnswer(outcome);
+        if (answer.ok) expect((answer.value as { secondsToWait: number }).secondsToWait).toBeLessThanOrEqual(3600);
+        const order = await getOrder(WEBHARD_ORDER_ID);
+        expect(order).toMatchObject({
+          status: 'UNDELIVERED',
+          complianceStatus: 'UNDELIVERED',
+          undeliveredReason: 'SES refused the message (MessageRejected)',
+        });
+        expect(order?.deadlineAt).toBeUndefined();
+        expect(order?.notices).toEqual([]);
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'ORDER_UNDELIVERED'), count(actions, 'NOTICE_SENT')]).toEqual([1, 0]);
+        expect(world.mails.filter((mail) => mail.to.includes(WEBHARD_CONTACT))).toEqual([]);
+        expectMailedOnce(world, new RegExp(`Order ${WEBHARD_ORDER_ID} could not be delivered`));
+        expect((await getOrder(SOCIAL_ORDER_ID))?.status).toBe('ISSUED');
+      },
+    },
+  ],
+  [
+    'MarkUndelivered: a task that failed for good on the notice makes that order UNDELIVERED once, staff told once',
+    {
+      given: async () => {
+        await givenOrders(NO_CLOCK);
+        // (were the compliance wait already running, it would hear the order is UNDELIVERED)
+        await givenWait(tokenPurpose.compliance(WEBHARD_ORDER_ID), 'live-webhard');
+      },
+      act: () => markUndelivered(WEBHARD_ORDER_ID, 'Error', 'Operator of https://webhard.example/v/1?victim=jane is gone', NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { state: 'UNDELIVERED' } });
+        const order = await getOrder(WEBHARD_ORDER_ID);
+        expect(order).toMatchObject({ status: 'UNDELIVERED', undeliveredAt: NOW });
+        expect(JSON.stringify(order?.undeliveredReason)).not.toMatch(/jane|webhard\.example/);
+        expect(count(await actionsOf(CASE_ID), 'ORDER_UNDELIVERED')).toBe(1);
+        expectMailedOnce(world, new RegExp(`Order ${WEBHARD_ORDER_ID} could not be delivered`));
+        expect(world.completedWaits).toEqual([{ token: 'live-webhard', output: { outcome: 'UNDELIVERED' } }]);
+        expect((await getOrder(SOCIAL_ORDER_ID))?.status).toBe('ISSUED');
       },
     },
   ],
@@ -377,7 +456,13 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   [
     'a reminder due before the deadline: decided once, sent once',
     {
-      given: () => givenOrders({ issuedAt: '2026-03-02T03:00:00.000Z', deadlineAt: '2026-03-03T03:00:00.000Z' }),
+      // (the clock runs from the notices' acceptance, at issuance)
+      given: () =>
+        givenOrders({
+          issuedAt: '2026-03-02T03:00:00.000Z',
+          noticeAcceptedAt: '2026-03-02T03:00:00.000Z',
+          deadlineAt: '2026-03-03T03:00:00.000Z',
+        }),
       act: () => sweep(NOW),
       streams: caseStream,
       expectAfter: async () => {

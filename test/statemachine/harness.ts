@@ -93,6 +93,12 @@ export interface WorkflowHarness {
   mails(caseId: string): Mail[];
   /** Replaces the policy (POLICY_JSON) for what runs next. */
   usePolicy(policy: object): Promise<void>;
+  /**
+   * SES refuses for good (MessageRejected) every message to this address until `acceptAddress`:
+   * the message is not sent, and the sender gets the error SES answers.
+   */
+  rejectAddress(address: string): void;
+  acceptAddress(address: string): void;
   close(): Promise<void>;
 }
 
@@ -199,9 +205,18 @@ export async function startWorkflowHarness(policy: object = FAST_POLICY): Promis
   };
 
   const mails: Mail[] = [];
+  const rejected = new Set<string>();
   const sesMock = mockClient(SESv2Client);
   let messages = 0;
   sesMock.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) => {
+    const refused = (input.Destination?.ToAddresses ?? []).find((address) => rejected.has(address));
+    if (refused !== undefined) {
+      throw Object.assign(new Error(`Email address is not verified. The following identities failed the check: ${refused}`), {
+        name: 'MessageRejected',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
     mails.push(mailOf(input));
     messages += 1;
     return { MessageId: `message-${messages}` };
@@ -320,6 +335,8 @@ export async function startWorkflowHarness(policy: object = FAST_POLICY): Promis
       return mails.filter((mail) => mail.subject.includes(ulid) || mail.text.includes(ulid));
     },
     usePolicy: policyEnv,
+    rejectAddress: (address) => rejected.add(address),
+    acceptAddress: (address) => rejected.delete(address),
     async close() {
       sesMock.restore();
       sfnMock.restore();

@@ -139,6 +139,13 @@ export interface World {
   readonly executions: Set<string>;
   /** A token a running wait holds: completing it succeeds once, as in Step Functions. */
   liveToken(token: string): void;
+  /**
+   * SES refuses, for good, every message to this address from now on (until `reset`): SendEmail
+   * throws an error named MessageRejected, as SES does for an address it will not send to.
+   */
+  rejectAddress(address: string): void;
+  /** The addresses SES refuses (see `rejectAddress`). */
+  readonly rejectedAddresses: ReadonlySet<string>;
   /** Empties the table and every record; the policy given replaces the environment's. */
   reset(policy?: object): Promise<void>;
   /** Everything the world holds now: the table's items and what the stand-ins recorded. */
@@ -154,6 +161,18 @@ export interface WorldSnapshot {
   readonly completedWaits: readonly { token: string; output: unknown }[];
   readonly executions: readonly string[];
   readonly live: readonly string[];
+  /** The addresses SES refuses (`rejectAddress`). */
+  readonly rejected?: readonly string[];
+}
+
+/** What SES answers for an address it will not send to (SES v2: a 400 MessageRejected). */
+export class MessageRejected extends Error {
+  readonly $metadata = { httpStatusCode: 400 };
+  readonly $fault = 'client';
+  constructor(address: string) {
+    super(`Email address is not verified. The following identities failed the check: ${address}`);
+    this.name = 'MessageRejected';
+  }
 }
 
 const BATCH_WRITE_LIMIT = 25;
@@ -190,6 +209,7 @@ export async function startWorld(): Promise<World> {
   const completedWaits: { token: string; output: unknown }[] = [];
   const executions = new Set<string>();
   const live = new Set<string>();
+  const rejected = new Set<string>();
 
   const ses = mockClient(SESv2Client);
   const sfn = mockClient(SFNClient);
@@ -198,6 +218,8 @@ export async function startWorld(): Promise<World> {
     sfn.reset();
     ses.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) =>
       faults.around('SES SendEmail', () => {
+        const refused = (input.Destination?.ToAddresses ?? []).find((address) => rejected.has(address));
+        if (refused !== undefined) throw new MessageRejected(refused);
         const messageId = `message-${mails.length + 1}`;
         mails.push({
           to: [...(input.Destination?.ToAddresses ?? [])],
@@ -237,6 +259,8 @@ export async function startWorld(): Promise<World> {
     completedWaits,
     executions,
     liveToken: (token) => live.add(token),
+    rejectAddress: (address) => rejected.add(address),
+    rejectedAddresses: rejected,
     async reset(policy) {
       faults.reset();
       // A fresh table each time: dynalite drops a deleted table in the background, so recreating
@@ -252,6 +276,7 @@ export async function startWorld(): Promise<World> {
       completedWaits.length = 0;
       executions.clear();
       live.clear();
+      rejected.clear();
       arm();
       if (policy === undefined) delete process.env.POLICY_JSON;
       else process.env.POLICY_JSON = JSON.stringify(policy);
@@ -265,7 +290,14 @@ export async function startWorld(): Promise<World> {
         items.push(...(page.Items ?? []));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
-      return { items, mails: [...mails], completedWaits: [...completedWaits], executions: [...executions], live: [...live] };
+      return {
+        items,
+        mails: [...mails],
+        completedWaits: [...completedWaits],
+        executions: [...executions],
+        live: [...live],
+        rejected: [...rejected],
+      };
     },
     async restore(snapshot, policy) {
       await world.reset(policy);
@@ -277,6 +309,7 @@ export async function startWorld(): Promise<World> {
       completedWaits.push(...snapshot.completedWaits);
       for (const name of snapshot.executions) executions.add(name);
       for (const token of snapshot.live) live.add(token);
+      for (const address of snapshot.rejected ?? []) rejected.add(address);
     },
     async close() {
       ses.restore();

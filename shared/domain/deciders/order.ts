@@ -43,6 +43,8 @@ export type OrderCommand =
       readonly permanent: boolean;
       readonly reason?: string;
       readonly at: string;
+      /** With a permanent bounce of some recipients only: their places in the notice's `to`. */
+      readonly lostRecipients?: readonly number[];
     }
   | { readonly type: 'RESEND'; readonly by: string }
   | { readonly type: 'ACKNOWLEDGE'; readonly by: string }
@@ -66,8 +68,12 @@ export type OrderEvent =
       RecordEvent<'NOTICE_SENT', { orderId: string; kind: string; messageId: string; deadlineAt?: string; graceEndsAt?: string }>,
       NoticeRecord
     >
-  | RecordEvent<'NOTICE_STATUS_RECORDED', { orderId: string; eventKey: string; status: NoticeStatus; reason?: string }>
-  | RecordEvent<'ORDER_UNDELIVERED', { orderId: string; reason: string; eventKey?: string; status?: NoticeStatus }>
+  | RecordEvent<
+      'NOTICE_STATUS_RECORDED',
+      { orderId: string; eventKey: string; status: NoticeStatus; reason?: string; lostRecipients?: number[] }
+    >
+  /** `eventKey`: the ORDER notice that did not arrive; `status`: what SES said of it, when it said anything. */
+  | RecordEvent<'ORDER_UNDELIVERED', { orderId: string; reason: string; eventKey: string; status?: NoticeStatus }>
   | RecordEvent<'ORDER_NOTICE_RESENT', { orderId: string; resends: number }>
   | RecordEvent<'ORDER_ACKNOWLEDGED', Ids>
   | WithData<
@@ -161,24 +167,33 @@ export const orderDecider: OrderDecider = {
         const startsClock =
           notice.kind === 'ORDER' && notice.eventKey === orderNoticeKey(order) && order.deadlineAt === undefined && !isLifted(order);
         const clock = startsClock ? clockFrom(policy, notice.sentAt, command.deadlines) : undefined;
+        const reachedAtLast = startsClock && order.complianceStatus === 'UNDELIVERED';
         return system(
           notice.sentAt,
           { action: 'NOTICE_SENT', details: { orderId, kind: notice.kind, messageId: notice.messageId, ...clock }, data: notice },
-          startsClock && order.complianceStatus === 'UNDELIVERED' ? [deliverableWait(order)] : [],
+          reachedAtLast ? [deliverableWait(order), ...confirmationMissed(order)] : [],
         );
       }
       case 'RECORD_DELIVERY': {
         const notice = order.notices.find((sent) => sent.eventKey === command.eventKey);
         if (notice === undefined)
           throw new Error(`Order ${orderId} has no notice ${command.eventKey} yet; its delivery is recorded once it is.`);
-        if (!supersedes(command.status, notice.status)) return null;
+        // Recipients bouncing for good at different times: the notice is lost once every one has.
+        const lostBefore = notice.lostRecipients ?? [];
+        const lostRecipients = [...new Set([...lostBefore, ...(command.lostRecipients ?? [])])].sort((a, b) => a - b);
+        const everyRecipientLost = command.permanent || (lostRecipients.length > 0 && lostRecipients.length >= notice.to.length);
         const reason = command.reason === undefined ? {} : { reason: command.reason };
-        const lost = command.permanent && notice.kind === 'ORDER' && notice.eventKey === orderNoticeKey(order);
-        if (lost && !isUndelivered(order) && undeliverable(order)) {
-          return undelivered(order, command.at, command.reason ?? `the order notice was ${command.status.toLowerCase()}`, {
-            eventKey: command.eventKey,
-            status: command.status,
+        if (!everyRecipientLost && command.lostRecipients !== undefined) {
+          if (lostRecipients.length === lostBefore.length) return null;
+          return system(command.at, {
+            action: 'NOTICE_STATUS_RECORDED',
+            details: { orderId, eventKey: command.eventKey, status: notice.status, lostRecipients },
           });
+        }
+        if (!supersedes(command.status, notice.status)) return null;
+        const lost = everyRecipientLost && notice.kind === 'ORDER' && notice.eventKey === orderNoticeKey(order);
+        if (lost && undeliverable(order)) {
+          return undelivered(order, command.at, command.reason ?? `the order notice was ${command.status.toLowerCase()}`, command.status);
         }
         return system(command.at, {
           action: 'NOTICE_STATUS_RECORDED',
@@ -186,9 +201,12 @@ export const orderDecider: OrderDecider = {
         });
       }
       case 'MARK_UNDELIVERED':
-        if (isUndelivered(order) || !undeliverable(order)) return null;
-        return undelivered(order, now, command.reason, {});
+        // An ORDER notice SES accepted is not undelivered until SES's own events say so.
+        if (order.notices.some((sent) => sent.eventKey === orderNoticeKey(order)) || !undeliverable(order)) return null;
+        return undelivered(order, now, command.reason);
       case 'RESEND': {
+        // The same resend again (its answer was lost): its notice is still on its way.
+        if (resendOnItsWay(order)) return null;
         if (!isUndelivered(order)) {
           throw new ConflictError(`Order ${orderId} is ${order.status}: only an UNDELIVERED order's notice is sent again.`);
         }
@@ -374,26 +392,39 @@ function clockOf(order: OrderRecord): Deadlines | undefined {
     : { deadlineAt: order.deadlineAt, graceEndsAt: order.graceEndsAt };
 }
 
-/** An order that can still become UNDELIVERED: it stands and the operator has not complied. */
+/**
+ * Whether the current ORDER notice can be found undelivered: the order stands, the operator has not
+ * complied, its non-compliance is not on record (nor fined), and this notice is not already known
+ * undelivered (a resend still on its way can be).
+ */
 function undeliverable(order: OrderRecord): boolean {
-  return (
-    !isLifted(order) &&
-    (order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED' || order.complianceStatus === 'OVERDUE')
-  );
+  const open = order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED' || order.complianceStatus === 'OVERDUE';
+  return !isLifted(order) && order.nonComplianceRecordedAt === undefined && order.fine === undefined && (open || resendOnItsWay(order));
+}
+
+/** Staff resent an UNDELIVERED order's notice, and SES has neither accepted nor refused it yet. */
+function resendOnItsWay(order: OrderRecord): boolean {
+  return isUndelivered(order) && (order.resends ?? 0) > 0 && order.undeliveredNoticeKey !== orderNoticeKey(order);
+}
+
+/**
+ * An order confirmed while its notice did not arrive was not told (OPEN_APPEAL_WINDOW skips it):
+ * once a notice reaches the operator, so does the confirmation with its appeal rights.
+ */
+function confirmationMissed(order: OrderRecord): FollowUp[] {
+  return order.decisionStatus === 'CONFIRMED' && order.appealWindowOpenedAt !== undefined
+    ? [notify(order, { kind: 'CONFIRMED' }, `confirmed:${order.orderId}`)]
+    : [];
 }
 
 /**
  * The ORDER notice did not reach the operator: no clock runs (a missed deadline is void), staff
  * are told how to fix it, and the workflow's wait on compliance ends so that it can wait for a resend.
  */
-function undelivered(
-  order: OrderRecord,
-  at: string,
-  reason: string,
-  notice: { eventKey?: string; status?: NoticeStatus },
-): Decision<OrderEvent> {
+function undelivered(order: OrderRecord, at: string, reason: string, status?: NoticeStatus): Decision<OrderEvent> {
   const { orderId } = order;
-  return system(at, { action: 'ORDER_UNDELIVERED', details: { orderId, reason, ...notice } }, [
+  const details = { orderId, reason, eventKey: orderNoticeKey(order), ...(status === undefined ? {} : { status }) };
+  return system(at, { action: 'ORDER_UNDELIVERED', details }, [
     {
       type: 'NOTIFY_STAFF',
       caseId: order.caseId,
@@ -429,7 +460,7 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
       const { deadlineAt, graceEndsAt } = event.details;
       const sent = { ...order, notices: [...order.notices, event.data] };
       if (deadlineAt === undefined || graceEndsAt === undefined) return sent;
-      const { undeliveredAt: _at, undeliveredReason: _reason, ...delivered } = sent;
+      const { undeliveredAt: _at, undeliveredReason: _reason, undeliveredNoticeKey: _key, ...delivered } = sent;
       return {
         ...delivered,
         deadlineAt,
@@ -440,23 +471,28 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
           : {}),
       };
     }
-    case 'NOTICE_STATUS_RECORDED':
+    case 'NOTICE_STATUS_RECORDED': {
+      const { eventKey, status, reason, lostRecipients } = event.details;
+      // Some recipients lost: the notice's fate (the others') stays as it was.
       return {
         ...order,
-        notices: withNoticeStatus(order.notices, event.details.eventKey, event.details.status, event.details.reason, event.at),
+        notices:
+          lostRecipients === undefined
+            ? withNoticeStatus(order.notices, eventKey, status, reason, event.at)
+            : order.notices.map((notice) => (notice.eventKey === eventKey ? { ...notice, lostRecipients } : notice)),
       };
+    }
     case 'ORDER_UNDELIVERED': {
       const { deadlineAt: _deadline, graceEndsAt: _grace, overdueAt: _overdue, ...stopped } = order;
       const { eventKey, status } = event.details;
       return {
         ...stopped,
         complianceStatus: 'UNDELIVERED',
-        undeliveredAt: event.at,
+        // A refused resend does not restart the resend window: it counts from the first undelivery.
+        undeliveredAt: order.complianceStatus === 'UNDELIVERED' ? (order.undeliveredAt ?? event.at) : event.at,
         undeliveredReason: event.details.reason,
-        notices:
-          eventKey === undefined || status === undefined
-            ? order.notices
-            : withNoticeStatus(order.notices, eventKey, status, event.details.reason, event.at),
+        undeliveredNoticeKey: eventKey,
+        notices: status === undefined ? order.notices : withNoticeStatus(order.notices, eventKey, status, event.details.reason, event.at),
       };
     }
     case 'ORDER_NOTICE_RESENT':

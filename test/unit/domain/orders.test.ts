@@ -15,8 +15,13 @@ import {
   assignUrls,
   canAcceptCompliance,
   chunk,
+  clockNoticeKey,
+  complianceOpen,
   isFinable,
+  isLifted,
+  isUndelivered,
   operatorForHost,
+  orderNoticeKey,
   orderStatus,
   reporterStatusText,
 } from '../../../shared/domain/orders';
@@ -24,23 +29,54 @@ import {
 describe('orderStatus', () => {
   // Every pair of the two tracks, with the status CONTRACT.md section 5 shows.
   const expected: Record<DecisionStatus, Record<ComplianceStatus, OrderStatus>> = {
-    PENDING: { ISSUED: 'ISSUED', ACKNOWLEDGED: 'ACKNOWLEDGED', COMPLIED: 'COMPLIED', OVERDUE: 'OVERDUE', COMPLIED_LATE: 'COMPLIED_LATE' },
+    PENDING: {
+      ISSUED: 'ISSUED',
+      ACKNOWLEDGED: 'ACKNOWLEDGED',
+      COMPLIED: 'COMPLIED',
+      OVERDUE: 'OVERDUE',
+      COMPLIED_LATE: 'COMPLIED_LATE',
+      UNDELIVERED: 'UNDELIVERED',
+    },
     CONFIRMED: {
       ISSUED: 'CONFIRMED',
       ACKNOWLEDGED: 'CONFIRMED',
       COMPLIED: 'CONFIRMED',
       OVERDUE: 'OVERDUE',
       COMPLIED_LATE: 'COMPLIED_LATE',
+      // An order whose notice did not arrive shows it even once confirmed: staff must resend it.
+      UNDELIVERED: 'UNDELIVERED',
     },
-    REVOKED: { ISSUED: 'REVOKED', ACKNOWLEDGED: 'REVOKED', COMPLIED: 'REVOKED', OVERDUE: 'REVOKED', COMPLIED_LATE: 'REVOKED' },
-    APPEALED: { ISSUED: 'APPEALED', ACKNOWLEDGED: 'APPEALED', COMPLIED: 'APPEALED', OVERDUE: 'APPEALED', COMPLIED_LATE: 'APPEALED' },
-    UPHELD: { ISSUED: 'UPHELD', ACKNOWLEDGED: 'UPHELD', COMPLIED: 'UPHELD', OVERDUE: 'UPHELD', COMPLIED_LATE: 'UPHELD' },
+    REVOKED: {
+      ISSUED: 'REVOKED',
+      ACKNOWLEDGED: 'REVOKED',
+      COMPLIED: 'REVOKED',
+      OVERDUE: 'REVOKED',
+      COMPLIED_LATE: 'REVOKED',
+      UNDELIVERED: 'REVOKED',
+    },
+    APPEALED: {
+      ISSUED: 'APPEALED',
+      ACKNOWLEDGED: 'APPEALED',
+      COMPLIED: 'APPEALED',
+      OVERDUE: 'APPEALED',
+      COMPLIED_LATE: 'APPEALED',
+      UNDELIVERED: 'APPEALED',
+    },
+    UPHELD: {
+      ISSUED: 'UPHELD',
+      ACKNOWLEDGED: 'UPHELD',
+      COMPLIED: 'UPHELD',
+      OVERDUE: 'UPHELD',
+      COMPLIED_LATE: 'UPHELD',
+      UNDELIVERED: 'UPHELD',
+    },
     OVERTURNED: {
       ISSUED: 'OVERTURNED',
       ACKNOWLEDGED: 'OVERTURNED',
       COMPLIED: 'OVERTURNED',
       OVERDUE: 'OVERTURNED',
       COMPLIED_LATE: 'OVERTURNED',
+      UNDELIVERED: 'OVERTURNED',
     },
   };
   const table = DECISION_STATUSES.flatMap((d) => COMPLIANCE_STATUSES.map((c) => [c, d, expected[d][c]] as const));
@@ -160,6 +196,17 @@ describe('canAcceptCompliance', () => {
     expect(canAcceptCompliance(order({ complianceStatus }), now)).toBe(expected);
   });
 
+  it.each([
+    ['ISSUED', 'its notice not yet accepted'],
+    ['ACKNOWLEDGED', 'its notice not yet accepted, acknowledged'],
+    ['UNDELIVERED', 'its notice undelivered'],
+  ] as const)('accepts compliance with a %s order whose clock does not run (%s) as on time, however late', (complianceStatus, _why) => {
+    // Given an order without a deadline (the clock starts when its ORDER notice is accepted)
+    const unstarted = order({ complianceStatus, deadlineAt: undefined, graceEndsAt: undefined });
+    // When the operator complies a year after issuance / Then it is on time: no clock ran
+    expect(canAcceptCompliance(unstarted, '2027-11-25T06:00:00.000Z')).toBe('COMPLIED');
+  });
+
   it('refuses compliance after the grace period with WINDOW_CLOSED', () => {
     expect(() => canAcceptCompliance(order({ complianceStatus: 'OVERDUE' }), '2026-12-02T06:00:00.001Z')).toThrow(WindowClosedError);
   });
@@ -182,6 +229,42 @@ describe('isFinable', () => {
   );
   it.each(table)('compliance %s, decision %s: finable %s', (complianceStatus, decisionStatus, finable) => {
     expect(isFinable({ complianceStatus, decisionStatus })).toBe(finable);
+  });
+});
+
+describe("the clock's notice keys", () => {
+  const ID = 'O01ARZ3NDEKTSV4RRFFQ69G5FAV-op-webhard';
+  it.each<[number | undefined, string, string]>([
+    [undefined, 'order', `order:${ID}`],
+    [0, 'order', `order:${ID}`],
+    [1, 'order', `order:${ID}:resend-1`],
+    [3, 'order', `order:${ID}:resend-3`],
+    [undefined, 'overdue', `overdue:${ID}`],
+    [2, 'overdue-staff', `overdue-staff:${ID}:resend-2`],
+  ])('after %s resends, the %s notice is keyed %s', (resends, what, key) => {
+    // Given an order resent `resends` times / Then the notices of its current clock carry the resend count
+    const record = { orderId: ID, ...(resends === undefined ? {} : { resends }) };
+    expect(clockNoticeKey(record, what)).toBe(key);
+    if (what === 'order') expect(orderNoticeKey(record)).toBe(key);
+  });
+
+  it('gives every resend its own ORDER notice key', () => {
+    const keys = [0, 1, 2, 3, 4].map((resends) => orderNoticeKey({ orderId: ID, resends }));
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('isUndelivered and complianceOpen', () => {
+  const table = COMPLIANCE_STATUSES.flatMap((c) => DECISION_STATUSES.map((d) => [c, d] as const));
+  it.each(table)('compliance %s, decision %s', (complianceStatus, decisionStatus) => {
+    const lifted = decisionStatus === 'REVOKED' || decisionStatus === 'OVERTURNED';
+    expect(isLifted({ decisionStatus })).toBe(lifted);
+    // An UNDELIVERED order waits for a resend unless it was lifted
+    expect(isUndelivered({ complianceStatus, decisionStatus })).toBe(complianceStatus === 'UNDELIVERED' && !lifted);
+    // Compliance is open only while the clock runs (a deadline is set) and the operator can still act
+    const acting = (complianceStatus === 'ISSUED' || complianceStatus === 'ACKNOWLEDGED') && !lifted;
+    expect(complianceOpen({ complianceStatus, decisionStatus, deadlineAt: '2026-11-25T06:00:00.000Z' })).toBe(acting);
+    expect(complianceOpen({ complianceStatus, decisionStatus })).toBe(false);
   });
 });
 

@@ -41,12 +41,12 @@ function snsRecord(message: string, snsMessageId = `sns-${Math.random()}`): SNSE
 const event = (...records: SNSEventRecord[]): SNSEvent => ({ Records: records });
 const delivered = (messageId: string) =>
   JSON.stringify({ eventType: 'Delivery', mail: mail(messageId), delivery: { timestamp: '2026-11-24T06:00:02Z' } });
-const bounced = (messageId: string) =>
+const bounced = (messageId: string, bounceType = 'Permanent') =>
   JSON.stringify({
     eventType: 'Bounce',
     mail: mail(messageId),
     bounce: {
-      bounceType: 'Permanent',
+      bounceType,
       bounceSubType: 'General',
       bouncedRecipients: [{ emailAddress: RECIPIENT, diagnosticCode: `smtp; 550 5.1.1 <${RECIPIENT}> unknown` }],
       timestamp: '2026-11-24T06:00:03Z',
@@ -75,12 +75,16 @@ afterEach(() => {
 describe('the delivery-events handler', () => {
   it('records each record of the event, in order, as its DeliveryEvent', async () => {
     // Act
-    await handler(event(snsRecord(delivered('m-1')), snsRecord(bounced('m-2')), snsRecord(rejected('m-3'))), context);
+    await handler(
+      event(snsRecord(delivered('m-1')), snsRecord(bounced('m-2')), snsRecord(rejected('m-3')), snsRecord(bounced('m-4', 'Transient'))),
+      context,
+    );
     // Assess
     expect(recorded.mock.calls.map(([e]) => [e.type, e.messageId, e.permanent])).toEqual([
       ['DELIVERY', 'm-1', false],
       ['BOUNCE', 'm-2', true],
       ['REJECT', 'm-3', true],
+      ['BOUNCE', 'm-4', false],
     ]);
     expect(recorded.mock.calls[1]![0].reason).toBe('Permanent/General: smtp; 550 5.1.1 [address] unknown');
   });
@@ -119,7 +123,7 @@ describe('the delivery-events handler', () => {
     await expect(handler(event(snsRecord(delivered('m-1'))))).rejects.toMatchObject({ name: 'ThrottlingException' });
   });
 
-  it('counts a bounce or a rejection as NoticeUndelivered once recorded, and flushes the metrics after the invocation', async () => {
+  it('counts a permanent bounce or a rejection as NoticeUndelivered once recorded (a soft bounce not), and flushes the metrics after the invocation', async () => {
     // Prepare: in Lambda, where metrics are recorded
     vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'DeliveryEvents');
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', undefined);
@@ -127,7 +131,10 @@ describe('the delivery-events handler', () => {
     const stored = vi.spyOn(metrics, 'hasStoredMetrics').mockReturnValue(true);
     const published = vi.spyOn(metrics, 'publishStoredMetrics').mockReturnThis();
     // Act
-    await handler(event(snsRecord(delivered('m-1')), snsRecord(bounced('m-2')), snsRecord(rejected('m-3'))), context);
+    await handler(
+      event(snsRecord(delivered('m-1')), snsRecord(bounced('m-2')), snsRecord(rejected('m-3')), snsRecord(bounced('m-4', 'Transient'))),
+      context,
+    );
     // Assess
     expect(added.mock.calls.map(([name, unit, value]) => [name, unit, value])).toEqual([
       ['NoticeUndelivered', 'Count', 1],

@@ -7,14 +7,16 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OperatorNoticeRequest } from '../../../shared/domain/decider';
 import { caseIdFrom, orderIdFor, ulidFrom } from '../../../shared/domain/ids';
-import type { OrderRecord } from '../../../shared/domain/model';
+import type { NoticeRecord, OrderRecord } from '../../../shared/domain/model';
+import { durationToMs } from '../../../shared/domain/policy';
 import { sesClient } from '../../../shared/notices/index';
 import { nowIso } from '../../../shared/runtime/clock';
-import { resetConfigForTests } from '../../../shared/runtime/config';
+import { config, resetConfigForTests } from '../../../shared/runtime/config';
 import { TransientError } from '../../../shared/runtime/transient';
 import { notifyOperator, notifyStaff } from '../../../shared/services/acts';
+import type { OperatorNoticeDelivery } from '../../../shared/services/notify';
 import { documentClient } from '../../../shared/store/client';
-import { keys, refs } from '../../../shared/store/keys';
+import { casePartition, keys, refs } from '../../../shared/store/keys';
 import { claimNotice, getCase, getOrder, recordNoticeSent, writeUrls } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOperator, anOrder } from '../../support/records';
@@ -29,17 +31,32 @@ const OTHER_URL = 'https://social.example/p/9';
 const OPERATOR_MAIL = ['notices@webhard.example'];
 const ISSUED = ['REPORT_FILED', 'ORDER_ISSUED'];
 
-const order: OrderRecord = anOrder({
+/** Issued, its clock not started: it starts when SES accepts the ORDER notice. */
+const {
+  deadlineAt: _deadline,
+  graceEndsAt: _grace,
+  ...order
+}: OrderRecord = anOrder({
   caseId: CASE_ID,
   urlCount: 1,
   issuedAt: '2026-11-24T06:00:00.000Z',
-  deadlineAt: '2026-11-25T06:00:00.000Z',
-  graceEndsAt: '2026-12-02T06:00:00.000Z',
 });
+
+/** The notice recorded on the order: SES accepted it. */
+function accepted(delivery: OperatorNoticeDelivery): NoticeRecord {
+  if (!delivery.accepted) throw new Error(`expected the notice accepted, got refused: ${delivery.reason}`);
+  return delivery.record;
+}
 
 const awsError = (name: string) => Object.assign(new Error(`${name} from the service`), { name, $metadata: {} });
 const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
-const noticeClaim = () => storedItem(keys.notice(CASE_ID, EVENT_KEY));
+const STREAM = casePartition(CASE_ID);
+const noticeClaim = () => storedItem(keys.notice(STREAM, EVENT_KEY));
+/** Starts the order's clock as SES accepting its ORDER notice does; forgets that e-mail. */
+async function startClock(): Promise<void> {
+  accepted(await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY));
+  world.mails.length = 0;
+}
 const noticesSent = async () => (await actionsOf(CASE_ID)).filter((action) => action === 'NOTICE_SENT').length;
 
 let world: World;
@@ -69,7 +86,7 @@ afterEach(() => {
 describe('notifyOperator', () => {
   it('claims, sends one e-mail to the operator with its own URLs, and records it on the claim, the order and the chain', async () => {
     // When
-    const record = await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY);
+    const delivery = await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY);
 
     // Then
     expect(world.mails).toHaveLength(1);
@@ -78,15 +95,39 @@ describe('notifyOperator', () => {
     expect(mail?.subject).toContain(ORDER_ID);
     expect(mail?.text).toContain(URL);
     expect(mail?.text).not.toContain(OTHER_URL);
-    expect(record).toEqual({ eventKey: EVENT_KEY, kind: 'ORDER', to: OPERATOR_MAIL, messageId: 'message-1', sentAt: expect.any(String) });
-    expect(await noticeClaim()).toMatchObject({ messageId: 'message-1', sentAt: record.sentAt });
-    expect((await getOrder(ORDER_ID))?.notices).toEqual([record]);
+    const record = accepted(delivery);
+    expect(record).toEqual({
+      eventKey: EVENT_KEY,
+      kind: 'ORDER',
+      to: OPERATOR_MAIL,
+      messageId: 'message-1',
+      sentAt: expect.any(String),
+      status: 'SENT',
+    });
+    expect(await noticeClaim()).toMatchObject({ messageId: 'message-1', sentAt: record.sentAt, orderId: ORDER_ID });
+    // And the order's clock starts at the acceptance: the deadline the notice stated (the one it prints), or acceptance + complianceDeadline if later
+    const stored = await getOrder(ORDER_ID);
+    expect(stored?.notices).toEqual([record]);
+    const stated = delivery.accepted ? delivery.deadlines : undefined;
+    expect(stated).toBeDefined();
+    expect(mail?.text).toContain(`(UTC): ${stated?.deadlineAt}`);
+    expect(stored).toMatchObject({ noticeAcceptedAt: record.sentAt, complianceStatus: 'ISSUED' });
+    const complianceMs = durationToMs(config().policy.complianceDeadline);
+    expect(Date.parse(stored?.deadlineAt ?? '')).toBeGreaterThanOrEqual(Date.parse(record.sentAt) + complianceMs);
+    expect(Date.parse(stored?.deadlineAt ?? '')).toBeLessThan(Date.parse(record.sentAt) + complianceMs + 2000);
+    expect(Date.parse(stored?.deadlineAt ?? '')).toBeGreaterThanOrEqual(Date.parse(stated?.deadlineAt ?? ''));
     const event = (await chainOfCase(CASE_ID)).at(-1);
     expect(event).toMatchObject({
       action: 'NOTICE_SENT',
       actor: 'system',
       at: record.sentAt,
-      details: { orderId: ORDER_ID, kind: 'ORDER', messageId: 'message-1' },
+      details: {
+        orderId: ORDER_ID,
+        kind: 'ORDER',
+        messageId: 'message-1',
+        deadlineAt: stored?.deadlineAt,
+        graceEndsAt: stored?.graceEndsAt,
+      },
     });
     expect(JSON.stringify(event)).not.toContain('example');
     await expectConsistentStream(refs.case(CASE_ID).root);
@@ -101,12 +142,15 @@ describe('notifyOperator', () => {
 
     // Then
     expect(world.mails).toHaveLength(1);
-    expect(second).toEqual(first);
+    expect(accepted(second)).toEqual(accepted(first));
     expect((await getOrder(ORDER_ID))?.notices).toHaveLength(1);
     expect(await noticesSent()).toBe(1);
   });
 
   it('sends one notice per event key', async () => {
+    // Given an order whose clock runs
+    await startClock();
+
     // When
     await notifyOperator(ORDER_ID, { kind: 'REMINDER', reminderAt: '2026-11-24T18:00:00.000Z' }, `reminder:${ORDER_ID}:1`);
     await notifyOperator(ORDER_ID, { kind: 'REMINDER', reminderAt: '2026-11-25T04:00:00.000Z' }, `reminder:${ORDER_ID}:2`);
@@ -114,6 +158,7 @@ describe('notifyOperator', () => {
     // Then
     expect(world.mails).toHaveLength(2);
     expect((await getOrder(ORDER_ID))?.notices.map((notice) => notice.eventKey)).toEqual([
+      EVENT_KEY,
       `reminder:${ORDER_ID}:1`,
       `reminder:${ORDER_ID}:2`,
     ]);
@@ -121,25 +166,47 @@ describe('notifyOperator', () => {
 
   it('records, without sending, a notice that went out before a crash left the order unrecorded', async () => {
     // Given the claim says the message went out
-    await claimNotice(CASE_ID, EVENT_KEY, '2026-11-24T06:00:00.000Z');
-    await recordNoticeSent(CASE_ID, EVENT_KEY, 'message-0', '2026-11-24T06:00:01.000Z');
+    await claimNotice(STREAM, EVENT_KEY, '2026-11-24T06:00:00.000Z');
+    await recordNoticeSent(STREAM, EVENT_KEY, { messageId: 'message-0', sentAt: '2026-11-24T06:00:01.000Z', orderId: ORDER_ID });
 
     // When
-    const record = await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY);
+    const record = accepted(await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY));
 
     // Then
     expect(world.mails).toEqual([]);
-    expect(record).toMatchObject({ messageId: 'message-0', sentAt: '2026-11-24T06:00:01.000Z' });
+    expect(record).toMatchObject({ messageId: 'message-0', sentAt: '2026-11-24T06:00:01.000Z', status: 'SENT' });
     expect((await getOrder(ORDER_ID))?.notices).toEqual([record]);
     expect((await chainOfCase(CASE_ID)).at(-1)).toMatchObject({ action: 'NOTICE_SENT', at: '2026-11-24T06:00:01.000Z' });
+    // And the clock runs from that acceptance at the latest (the stated deadline is later: it was written now)
+    expect(Date.parse((await getOrder(ORDER_ID))?.deadlineAt ?? '')).toBeGreaterThanOrEqual(Date.parse('2026-11-25T06:00:01.000Z'));
+  });
+
+  // BUG (shared/services/notify.ts, deliverOperatorNotice): the deadline an ORDER notice states is
+  // computed from `nowIso()` on every call, also when deliverOnce answers SENT_BEFORE (the e-mail went
+  // out on an earlier attempt whose record was lost). The retry then records as "stated" a deadline
+  // the e-mail never said, as late as the retry came, and the order's clock ends then, not at
+  // acceptance + complianceDeadline (nor at what the operator read).
+  it('a notice that went out before a crash starts the clock at its acceptance, not at the retry', async () => {
+    // Given the ORDER notice went out ten minutes ago, and its record on the order was lost
+    const sentAt = secondsAgo(600);
+    await claimNotice(STREAM, EVENT_KEY, sentAt);
+    await recordNoticeSent(STREAM, EVENT_KEY, { messageId: 'message-0', sentAt, orderId: ORDER_ID });
+
+    // When its sending is retried now
+    accepted(await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY));
+
+    // Then the clock ends complianceDeadline after the acceptance (to the whole second, in the operator's favour)
+    const complianceMs = durationToMs(config().policy.complianceDeadline);
+    const expected = Math.ceil((Date.parse(sentAt) + complianceMs) / 1000) * 1000;
+    expect((await getOrder(ORDER_ID))?.deadlineAt).toBe(new Date(expected).toISOString());
   });
 
   it('throws TransientError without sending while another sender holds a fresh claim', async () => {
     // Given
-    await claimNotice(CASE_ID, EVENT_KEY, secondsAgo(5));
+    await claimNotice(STREAM, EVENT_KEY, secondsAgo(5));
 
     // When
-    const result = notifyOperator(ORDER_ID, { kind: 'OVERDUE' }, EVENT_KEY);
+    const result = notifyOperator(ORDER_ID, { kind: 'REVOKED' }, EVENT_KEY);
 
     // Then
     await expect(result).rejects.toBeInstanceOf(TransientError);
@@ -149,10 +216,10 @@ describe('notifyOperator', () => {
 
   it('takes over a claim whose sender died without sending, and sends', async () => {
     // Given a claim older than a claim's lifetime, without a message id
-    await claimNotice(CASE_ID, EVENT_KEY, secondsAgo(60));
+    await claimNotice(STREAM, EVENT_KEY, secondsAgo(60));
 
     // When
-    const record = await notifyOperator(ORDER_ID, { kind: 'OVERDUE' }, EVENT_KEY);
+    const record = accepted(await notifyOperator(ORDER_ID, { kind: 'REVOKED' }, EVENT_KEY));
 
     // Then
     expect(world.mails).toHaveLength(1);
@@ -175,7 +242,7 @@ describe('notifyOperator', () => {
       expect(await noticeClaim()).not.toHaveProperty('messageId');
 
       // When it is retried
-      const retried = await notifyOperator(ORDER_ID, { kind: 'REVOKED' }, EVENT_KEY);
+      const retried = accepted(await notifyOperator(ORDER_ID, { kind: 'REVOKED' }, EVENT_KEY));
 
       // Then
       expect(retried.messageId).toBe('message-1');
@@ -185,16 +252,55 @@ describe('notifyOperator', () => {
     },
   );
 
-  it('lets a permanent SES refusal through as it is', async () => {
-    // Given
-    vi.spyOn(sesClient, 'send').mockRejectedValue(awsError('MessageRejected'));
+  it.each(['MessageRejected', 'BadRequestException'])(
+    'a notice SES refuses for good (%s) is kept on the order as REJECTED, for staff to see',
+    async (name) => {
+      // Given SES refuses every message for good
+      vi.spyOn(sesClient, 'send').mockRejectedValue(awsError(name));
 
-    // When
-    const result = notifyOperator(ORDER_ID, { kind: 'CONFIRMED' }, EVENT_KEY);
+      // When a CONFIRMED notice is sent
+      const delivery = await notifyOperator(ORDER_ID, { kind: 'CONFIRMED' }, `confirmed:${ORDER_ID}`);
 
-    // Then
-    await expect(result).rejects.toMatchObject({ name: 'MessageRejected' });
-    expect(await actionsOf(CASE_ID)).toEqual(ISSUED);
+      // Then it is answered refused, and recorded so, with no message and no recipient
+      expect(delivery).toEqual({ accepted: false, reason: `SES refused the message (${name})` });
+      expect(world.mails).toEqual([]);
+      const stored = await getOrder(ORDER_ID);
+      expect(stored?.notices).toEqual([
+        expect.objectContaining({
+          eventKey: `confirmed:${ORDER_ID}`,
+          kind: 'CONFIRMED',
+          status: 'REJECTED',
+          reason: `SES refused the message (${name})`,
+          to: [],
+        }),
+      ]);
+      // And the order itself is not touched
+      expect(stored?.complianceStatus).toBe('ISSUED');
+      expect(await actionsOf(CASE_ID)).toEqual([...ISSUED, 'NOTICE_SENT']);
+    },
+  );
+
+  it('an ORDER notice SES refuses for good makes the order UNDELIVERED: no clock, staff told', async () => {
+    // Given SES refuses the operator's address for good (staff alerts still go out)
+    world.rejectAddress(OPERATOR_MAIL[0] as string);
+
+    // When its ORDER notice is sent
+    const delivery = await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY);
+
+    // Then the order is UNDELIVERED, with no deadline, and staff were alerted once
+    expect(delivery).toEqual({ accepted: false, reason: 'SES refused the message (MessageRejected)' });
+    const stored = await getOrder(ORDER_ID);
+    expect(stored).toMatchObject({
+      complianceStatus: 'UNDELIVERED',
+      status: 'UNDELIVERED',
+      undeliveredReason: 'SES refused the message (MessageRejected)',
+    });
+    expect(stored?.deadlineAt).toBeUndefined();
+    expect(stored?.notices).toEqual([]);
+    expect(await actionsOf(CASE_ID)).toEqual([...ISSUED, 'ORDER_UNDELIVERED', 'STAFF_ALERTED']);
+    expect((await getCase(CASE_ID))?.staffAlerts?.map((alert) => alert.eventKey)).toEqual([`undelivered:${ORDER_ID}:0`]);
+    expect(world.mails.map((mail) => mail.to)).toEqual([STAFF_EMAILS]);
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 
   it('turns DynamoDB throughput errors into TransientError', async () => {
@@ -202,7 +308,7 @@ describe('notifyOperator', () => {
     vi.spyOn(documentClient, 'send').mockRejectedValueOnce(awsError('ProvisionedThroughputExceededException'));
 
     // When
-    const result = notifyOperator(ORDER_ID, { kind: 'OVERDUE' }, EVENT_KEY);
+    const result = notifyOperator(ORDER_ID, { kind: 'REVOKED' }, EVENT_KEY);
 
     // Then
     await expect(result).rejects.toBeInstanceOf(TransientError);
@@ -215,11 +321,14 @@ describe('notifyOperator', () => {
     ['OVERDUE', { kind: 'OVERDUE' }],
     ['APPEAL_OUTCOME', { kind: 'APPEAL_OUTCOME', outcome: 'UPHELD' }],
   ])('sends a %s notice about the order to the operator', async (kind, notice) => {
+    // Given an order whose clock runs (an OVERDUE notice states its deadline)
+    await startClock();
+
     // When
-    const record = await notifyOperator(ORDER_ID, notice, `${kind}:${ORDER_ID}`);
+    const record = accepted(await notifyOperator(ORDER_ID, notice, `${kind}:${ORDER_ID}`));
 
     // Then
-    expect(record).toMatchObject({ kind, to: OPERATOR_MAIL });
+    expect(record).toMatchObject({ kind, to: OPERATOR_MAIL, status: 'SENT' });
     expect(world.mails.map((mail) => [mail.to, mail.subject.includes(ORDER_ID)])).toEqual([[OPERATOR_MAIL, true]]);
   });
 
@@ -228,18 +337,32 @@ describe('notifyOperator', () => {
     expect(world.mails).toEqual([]);
   });
 
-  it('fails with a clear message when the operator is not registered', async () => {
-    // Given an order to an operator that is not registered
-    const orphan = anOrder({ ...order, operatorId: 'op-gone', orderId: orderIdFor(CASE_ID, 'op-gone') });
-    await plant.order(orphan);
+  it.each([
+    ['not registered', 'op-gone', 'operator op-gone is not registered'],
+    ['without a contact e-mail', 'op-mute', 'operator op-mute has no contact e-mail'],
+  ])(
+    'answers refused, and sends nothing, when the operator is %s; its ORDER notice makes the order UNDELIVERED',
+    async (_label, operatorId, reason) => {
+      // Given orders to an operator that cannot be reached
+      if (operatorId === 'op-mute') await plant.operator(anOperator({ operatorId, domains: ['mute.example'], contactEmails: [] }));
+      const orphan = anOrder({ ...order, operatorId, orderId: orderIdFor(CASE_ID, operatorId) });
+      await plant.order(orphan);
 
-    // When
-    const result = notifyOperator(orphan.orderId, { kind: 'OVERDUE' }, `overdue:${orphan.orderId}`);
+      // When an OVERDUE notice, then its ORDER notice, are sent
+      const overdue = await notifyOperator(orphan.orderId, { kind: 'OVERDUE' }, `overdue:${orphan.orderId}`);
+      const orderNotice = await notifyOperator(orphan.orderId, { kind: 'ORDER' }, `order:${orphan.orderId}`);
 
-    // Then
-    await expect(result).rejects.toThrow(/op-gone, which is not registered/);
-    expect(world.mails).toEqual([]);
-  });
+      // Then both are refused with the reason, nothing is sent to it, and the order is UNDELIVERED
+      expect(overdue).toEqual({ accepted: false, reason });
+      expect(orderNotice).toEqual({ accepted: false, reason });
+      expect(world.mails.filter((mail) => !mail.to.includes(STAFF_EMAILS[0] as string))).toEqual([]);
+      expect(await getOrder(orphan.orderId)).toMatchObject({
+        complianceStatus: 'UNDELIVERED',
+        undeliveredReason: reason,
+        notices: [expect.objectContaining({ kind: 'OVERDUE', status: 'REJECTED', reason })],
+      });
+    },
+  );
 });
 
 describe('notifyStaff', () => {
@@ -296,7 +419,7 @@ describe('notifyStaff', () => {
 
   it('throws TransientError while another sender holds a fresh claim', async () => {
     // Given
-    await claimNotice(CASE_ID, 'staff:overdue', nowIso());
+    await claimNotice(STREAM, 'staff:overdue', nowIso());
 
     // When, Then
     await expect(notifyStaff(CASE_ID, alert, 'staff:overdue')).rejects.toBeInstanceOf(TransientError);

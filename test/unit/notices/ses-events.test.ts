@@ -124,6 +124,25 @@ describe('SES delivery events', () => {
     });
   });
 
+  it('reads a permanent bounce of some recipients as not permanent, naming those lost for the notice to count', () => {
+    // Given a message to two recipients, one of which bounced for good
+    const message = JSON.stringify({
+      eventType: 'Bounce',
+      mail: { ...mail, destination: ['a@webhard.example', 'b@webhard.example'] },
+      bounce: {
+        bounceType: 'Permanent',
+        bounceSubType: 'General',
+        bouncedRecipients: [{ emailAddress: 'b@webhard.example', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+        timestamp: '2026-11-24T06:00:03.500Z',
+      },
+    });
+    // When it is read / Then the notice is not lost by this event alone, and the lost address is named
+    expect(parseSesEvent(message)).toMatchObject({ event: { type: 'BOUNCE', permanent: false, lostAddresses: ['b@webhard.example'] } });
+    // And a transient bounce names nobody lost
+    const transient = parseSesEvent(bounce('Transient', 'MailboxFull', 'smtp; 452 4.2.2 mailbox full'));
+    expect(transient.kind === 'event' && transient.event.lostAddresses).toBeUndefined();
+  });
+
   it('reads a Complaint record with its feedback type, not permanent (the message arrived)', () => {
     const message = record('Complaint', {
       complaint: {

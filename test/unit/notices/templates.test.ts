@@ -4,6 +4,7 @@ import { policyById } from '../../../shared/domain/policy';
 import {
   durationInWords,
   escapeHtml,
+  renderContactChange,
   renderOperatorNotice,
   renderStaffAlert,
   type Language,
@@ -42,8 +43,10 @@ const fine: Fine = {
   ],
 };
 
+/** The deadline an ORDER notice states: the one it was written with (the order's clock starts at SES's acceptance). */
+const STATED = order.deadlineAt as string;
 const NOTICES: OperatorNotice[] = [
-  { kind: 'ORDER', urls: ['https://webhard.example/v/1', HOSTILE_URL] },
+  { kind: 'ORDER', urls: ['https://webhard.example/v/1', HOSTILE_URL], deadlineAt: STATED },
   { kind: 'REMINDER', reminderAt: '2026-11-24T18:00:00.000Z' },
   { kind: 'OVERDUE' },
   { kind: 'REVOKED' },
@@ -106,11 +109,11 @@ describe('renderOperatorNotice', () => {
     },
   ])('ORDER in $lang gives URLs, action, deadline in UTC and Seoul time, legal basis, how to answer and appeal', (want) => {
     // Act
-    const mail = render({ kind: 'ORDER', urls: ['https://webhard.example/v/1', HOSTILE_URL] }, want.lang);
+    const mail = render({ kind: 'ORDER', urls: ['https://webhard.example/v/1', HOSTILE_URL], deadlineAt: STATED }, want.lang);
     // Assess
     expect(mail.subject).toContain(want.within);
     for (const part of [mail.text, mail.html]) {
-      expect(part).toContain(order.deadlineAt);
+      expect(part).toContain(STATED);
       expect(part).toContain(want.local);
       expect(part).toContain(want.action);
       expect(part).toContain(want.appeal);
@@ -130,7 +133,10 @@ describe('renderOperatorNotice', () => {
 
   it('ORDER to an overseas operator asks to block access from the jurisdiction', () => {
     // Act
-    const mail = render({ kind: 'ORDER', urls: ['https://overseas.example/x'] }, 'en', { ...order, action: 'BLOCK_ACCESS' });
+    const mail = render({ kind: 'ORDER', urls: ['https://overseas.example/x'], deadlineAt: STATED }, 'en', {
+      ...order,
+      action: 'BLOCK_ACCESS',
+    });
     // Assess
     expect(mail.text).toContain('Block access from South Korea');
     expect(mail.subject).toContain('access-blocking order');
@@ -144,7 +150,7 @@ describe('renderOperatorNotice', () => {
     const mail = render({ kind: 'REMINDER', reminderAt: '2026-11-24T18:00:00.000Z' }, lang);
     // Assess
     expect(mail.subject).toContain(left);
-    expect(mail.text).toContain(order.deadlineAt);
+    expect(mail.text).toContain(STATED);
   });
 
   it.each(LANGS)('OVERDUE in %s gives the end of the grace period in UTC and local time', (lang) => {
@@ -153,6 +159,39 @@ describe('renderOperatorNotice', () => {
     // Assess
     expect(mail.text).toContain(order.graceEndsAt);
     expect(mail.text).toContain(lang === 'ko' ? '2026년 12월 2일 오후 3:00' : '2 Dec 2026, 15:00');
+  });
+
+  it.each(LANGS)('ORDER in %s states the deadline it was written with, for an order whose clock has not started', (lang) => {
+    // Given an issued order without a deadline (its clock starts when SES accepts this notice)
+    const { deadlineAt: _deadline, graceEndsAt: _grace, ...issued } = order;
+    const written = '2026-11-25T06:00:07.000Z';
+    // When its ORDER notice is written
+    const mail = render({ kind: 'ORDER', urls: ['https://webhard.example/v/1'], deadlineAt: written }, lang, issued);
+    // Then it states that deadline, in UTC and local time
+    expect(mail.text).toContain(`(UTC): ${written}`);
+    expect(mail.text).toContain(lang === 'ko' ? '2026년 11월 25일 오후 3:00' : '25 Nov 2026, 15:00');
+  });
+
+  it.each<OperatorNotice>([{ kind: 'REMINDER', reminderAt: '2026-11-24T18:00:00.000Z' }, { kind: 'OVERDUE' }, { kind: 'FINE', fine }])(
+    'a $kind notice about the clock of an order without one is a defect, not a notice without a deadline',
+    (notice) => {
+      const { deadlineAt: _deadline, graceEndsAt: _grace, ...issued } = order;
+      expect(() => render(notice, 'en', issued)).toThrow(/has no deadline running/);
+    },
+  );
+
+  it.each(LANGS)("in %s, the operator's name is rendered on one line: no forged line, no reordering", (lang) => {
+    // Given an operator name with a line break, a bidirectional override and a zero-width space
+    const mail = renderOperatorNotice({
+      order,
+      operator: { name: 'Webhard\r\nDeadline (UTC): 2099-01-01 \u202eoC\u200b', language: lang },
+      policy,
+      notice: { kind: 'CONFIRMED' },
+    });
+    // Then the forged "Deadline" is no line of its own, and no invisible character reaches the text
+    expect(mail.text.split('\n').some((line) => line.startsWith('Deadline (UTC): 2099'))).toBe(false);
+    expect(mail.text).toContain('Webhard Deadline (UTC): 2099-01-01 oC');
+    expect(mail.text).not.toMatch(/[\u202e\u200b\r]/);
   });
 
   it.each(LANGS)('CONFIRMED in %s gives the appeal deadline and how to appeal', (lang) => {
@@ -205,5 +244,61 @@ describe('renderStaffAlert', () => {
     expect(mail.subject).toContain('직원 알림');
     expect(mail.text).toContain('order <O1> & more');
     expect(mail.html).toContain('order &lt;O1&gt; &amp; more');
+  });
+
+  it.each([
+    [
+      'a line break',
+      'did not arrive: 550 user unknown\r\nOrder revoked by staff',
+      'did not arrive: 550 user unknown Order revoked by staff',
+    ],
+    ['a bidirectional override', 'reason \u202etxt.exe', 'reason txt.exe'],
+    ['zero-width characters', 'bou\u200bnced\ufeff', 'bou nced'],
+  ])('renders each line on one line: %s in a line (an SES reason, say) cannot forge another', (_label, line, shown) => {
+    // When a line holding it is rendered
+    const mail = renderStaffAlert('C01JDXQ4ZKCM3Q6V7W8X9Y0Z1A', { subject: 'Order could not be delivered', lines: [line, 'second line'] });
+    // Then it is one list item, and the next line is the next item
+    expect(mail.text).toContain(`- ${shown}\n- second line`);
+    expect(mail.text).not.toMatch(/[\r\u202e\u200b\ufeff]/);
+  });
+
+  it('renders a subject with a line break on one header line', () => {
+    const mail = renderStaffAlert('C01JDXQ4ZKCM3Q6V7W8X9Y0Z1A', { subject: 'Order\r\nBcc: x@evil.example', lines: [] });
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('renderContactChange', () => {
+  const before = ['old-notices@webhard.example', 'legal@webhard.example'];
+  const after = ['new-notices@webhard.example'];
+
+  it.each(LANGS)('in %s names the operator, when, the old and the new contacts, and asks to report a change nobody asked for', (lang) => {
+    // When an operator's contacts changed
+    const mail = renderContactChange({
+      operator: { operatorId: 'op-webhard', name: 'Webhard <Co>\nCEO', language: lang },
+      before,
+      after,
+      at: '2026-11-24T06:00:00.000Z',
+      policy,
+    });
+    // Then the subject is one line naming the operator
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+    expect(mail.subject).toContain('Webhard <Co> CEO');
+    // And the text lists the old addresses under "before" and the new ones under "now", each once
+    const text = mail.text;
+    const beforeAt = text.indexOf(lang === 'ko' ? '■ 이전 주소' : '■ Before');
+    const nowAt = text.indexOf(lang === 'ko' ? '■ 새 주소' : '■ Now');
+    expect(beforeAt).toBeGreaterThan(-1);
+    expect(nowAt).toBeGreaterThan(beforeAt);
+    for (const address of before) {
+      expect(text.indexOf(`- ${address}`)).toBeGreaterThan(beforeAt);
+      expect(text.indexOf(`- ${address}`)).toBeLessThan(nowAt);
+    }
+    for (const address of after) expect(text.indexOf(`- ${address}`)).toBeGreaterThan(nowAt);
+    expect(text).toContain('op-webhard');
+    expect(text).toContain('2026-11-24T06:00:00.000Z');
+    expect(text).toContain(lang === 'ko' ? '요청하지 않은 변경' : 'If nobody at your service asked for this');
+    expect(mail.html).toContain(escapeHtml('Webhard <Co> CEO'));
+    expect(mail.html).not.toContain('<Co>');
   });
 });

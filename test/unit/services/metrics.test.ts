@@ -63,6 +63,11 @@ afterEach(() => {
 });
 
 const givenOrder = (change: Partial<OrderRecord> = {}) => plant.order(anOrder(change));
+/** An order as issued: no deadline until SES accepts its ORDER notice. */
+const givenIssuedOrder = (change: Partial<OrderRecord> = {}) => {
+  const { deadlineAt: _deadline, graceEndsAt: _grace, ...issued } = anOrder(change);
+  return plant.order(issued);
+};
 const givenReview = async (change: Partial<ReviewRecord> = {}) => {
   await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
   await plant.review(aReview(change));
@@ -71,7 +76,7 @@ const givenReview = async (change: Partial<ReviewRecord> = {}) => {
 describe('metrics of the services', () => {
   it('order notice: sent once, with its time from issuance, however often the task runs', async () => {
     // Given an order issued at 01:00:00 whose notice goes out at 01:00:02.5
-    await givenOrder({ issuedAt: '2026-03-02T01:00:00.000Z', deadlineAt: '2026-03-03T01:00:00.000Z' });
+    await givenIssuedOrder({ issuedAt: '2026-03-02T01:00:00.000Z' });
     vi.useFakeTimers({ now: Date.parse('2026-03-02T01:00:02.500Z'), toFake: ['Date'] });
     try {
       // When the task runs, and runs again (a retry)
@@ -84,6 +89,23 @@ describe('metrics of the services', () => {
     expect(noticeCounts).toEqual([['NoticeSent', 'ORDER']]);
     expect(recorded).toEqual([['TimeToNoticeMs', 2500]]);
     expect(world.mails).toHaveLength(1);
+  });
+
+  it('order notice SES refuses for good: counted failed once, never sent, and no time to notice', async () => {
+    // Given an issued order whose operator's address SES refuses
+    await givenIssuedOrder();
+    world.rejectAddress('notices@webhard.example');
+    // When the task runs, and runs again
+    const first = await sendOrderNotice(WEBHARD_ORDER_ID, () => NOW);
+    const again = await sendOrderNotice(WEBHARD_ORDER_ID, () => NOW);
+    // Then the order is UNDELIVERED, the failure counted once (the retry finds it UNDELIVERED), and only staff were mailed
+    expect([first.state, again.state]).toEqual(['UNDELIVERED', 'UNDELIVERED']);
+    expect(noticeCounts).toEqual([
+      ['NoticeFailed', 'ORDER'],
+      ['NoticeSent', 'STAFF'],
+    ]);
+    expect(recorded.filter(([name]) => name === 'TimeToNoticeMs')).toEqual([]);
+    expect(world.mails.map((mail) => mail.to)).toEqual([['duty-officer@commission.example']]);
   });
 
   it('counts a failed sending attempt by kind, and the notice as sent once it goes out', async () => {
@@ -157,13 +179,13 @@ describe('the configuration set', () => {
   it('is named in every notice when SES_CONFIGURATION_SET is set (the cloud)', async () => {
     vi.stubEnv('SES_CONFIGURATION_SET', 'UrgentDeliberation-NoticeEvents');
     resetConfigForTests();
-    await givenOrder();
+    await givenIssuedOrder();
     await sendOrderNotice(WEBHARD_ORDER_ID, () => NOW);
     expect(world.mails.map((mail) => mail.configurationSet)).toEqual(['UrgentDeliberation-NoticeEvents']);
   });
 
   it('is not named without it (npm start: the SES stand-in has none)', async () => {
-    await givenOrder();
+    await givenIssuedOrder();
     await sendOrderNotice(WEBHARD_ORDER_ID, () => NOW);
     expect(world.mails).toHaveLength(1);
     expect(world.mails[0]).not.toHaveProperty('configurationSet');

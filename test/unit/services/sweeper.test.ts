@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../../shared/domain/ids';
 import type { CaseRecord, OrderRecord, ReviewRecord, VoteRecord } from '../../../shared/domain/model';
 import { tokenPurpose } from '../../../shared/domain/waits';
+import { sesClient } from '../../../shared/notices/index';
 import { enforceDeadline } from '../../../shared/services/deadlines';
 import { recordCompliance } from '../../../shared/services/operator-orders';
 import { sweep, type SweepCounts } from '../../../shared/services/sweeper';
@@ -52,16 +53,23 @@ function theCase(change: Partial<CaseRecord> = {}): CaseRecord {
   return aCase({ caseId: CASE_ID, createdAt: CREATED_AT, status: 'ORDERS_ISSUED', ordersIssuedAt: ISSUED_AT, ...change });
 }
 
-/** An order of this file's case, issued at ISSUED_AT under the Korean policy. */
+/** An order of this file's case, issued at ISSUED_AT under the Korean policy, its notice accepted then (its clock runs). */
 function anOrder(change: Partial<OrderRecord> = {}): OrderRecord {
   return sharedOrder({
     caseId: CASE_ID,
     urlCount: 1,
     issuedAt: ISSUED_AT,
+    noticeAcceptedAt: ISSUED_AT,
     deadlineAt: DEADLINE,
     graceEndsAt: '2026-12-02T06:00:00.000Z',
     ...change,
   });
+}
+
+/** The same order before SES accepted its notice, or while it is UNDELIVERED: no clock. */
+function withoutClock(change: Partial<OrderRecord> = {}): OrderRecord {
+  const { deadlineAt: _deadline, graceEndsAt: _grace, noticeAcceptedAt: _accepted, ...order } = anOrder(change);
+  return order;
 }
 
 const aReview = (change: Partial<ReviewRecord> = {}): ReviewRecord =>
@@ -180,6 +188,45 @@ describe('sweep: reminders', () => {
     expect(counts.reminders).toBe(0);
     expect(world.mails).toEqual([]);
     expect(await actionsOf(CASE_ID)).toEqual(['REPORT_FILED', 'ORDER_ISSUED']);
+  });
+
+  it.each([
+    { what: 'an order whose notice SES has not accepted yet', order: withoutClock() },
+    {
+      what: 'an UNDELIVERED order',
+      order: withoutClock({ complianceStatus: 'UNDELIVERED', status: 'UNDELIVERED', undeliveredAt: ISSUED_AT }),
+    },
+  ])('reminds nobody of $what, and enforces no deadline: its clock does not run', async ({ order }) => {
+    // Given an order without a clock
+    await plant.operator(anOperator());
+    await plant.case(theCase());
+    await plant.order(order);
+
+    // When the sweeps run through what would have been its reminders and its deadline
+    const counts = [await sweep(plus(FIRST_REMINDER, 5)), await sweep(plus(SECOND_REMINDER, 5)), await sweep(plus(DEADLINE, 600))];
+
+    // Then nothing is sent or enforced
+    expect(counts.map((count) => [count.reminders, count.enforced, count.failed])).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    expect(world.mails).toEqual([]);
+    expect(await actionsOf(CASE_ID)).toEqual(['REPORT_FILED', 'ORDER_ISSUED']);
+  });
+
+  it('counts the reminders from the acceptance of the ORDER notice, not from issuance', async () => {
+    // Given an order whose notice SES accepted three hours after issuance (its deadline 24 hours after that)
+    const acceptedAt = plus(ISSUED_AT, 3 * 3600);
+    await givenOrder({ noticeAcceptedAt: acceptedAt, deadlineAt: plus(DEADLINE, 3 * 3600) });
+
+    // When a sweep runs when the reminder counted from issuance would be due / Then none is
+    expect((await sweep(plus(FIRST_REMINDER, 5))).reminders).toBe(0);
+
+    // When a sweep runs 12 hours before the deadline that runs / Then the first reminder goes out
+    expect((await sweep(plus(FIRST_REMINDER, 3 * 3600 + 5))).reminders).toBe(1);
+    expect((await getOrder(ORDER_ID))?.remindersSent).toEqual([plus(FIRST_REMINDER, 3 * 3600)]);
+    expect(world.mails.map((mail) => mail.subject)).toEqual([expect.stringContaining('12시간')]);
   });
 
   it('two sweeps at once send one reminder', async () => {
@@ -376,23 +423,34 @@ describe('sweep: acts a fault left unsettled', () => {
   });
 
   it('counts a leftover whose follow-up still fails, and a later sweep finishes it', async () => {
-    // Given an overdue order whose operator is not registered: its notices cannot go out
+    // Given an overdue order whose notices cannot go out for now: SES is down
+    await plant.operator(anOperator());
     await plant.case(theCase());
     await plant.order(anOrder());
-    await enforceDeadline(ORDER_ID, plus(DEADLINE, 1));
-    expect(world.mails).toEqual([]);
-    expect((await unsettledOfCase(CASE_ID)).map((event) => event.action)).toEqual(['ORDER_OVERDUE']);
+    let sesDown = true;
+    const original = sesClient.send.bind(sesClient);
+    const send = vi
+      .spyOn(sesClient, 'send')
+      .mockImplementation(((command: Parameters<typeof sesClient.send>[0]) =>
+        sesDown ? Promise.reject(Object.assign(new Error('SES is down'), { name: 'ServiceUnavailable' })) : original(command)) as never);
+    try {
+      await enforceDeadline(ORDER_ID, plus(DEADLINE, 1));
+      expect(world.mails).toEqual([]);
+      expect((await unsettledOfCase(CASE_ID)).map((event) => event.action)).toEqual(['ORDER_OVERDUE']);
 
-    // When the sweep runs
-    const failing = await sweep(plus(DEADLINE, 180));
+      // When the sweep runs
+      const failing = await sweep(plus(DEADLINE, 180));
 
-    // Then it tried, failed, counted it, and left it for the next sweep
-    expect(failing).toEqual({ ...NOTHING, failed: 1 });
-    expect(await unsettledOfCase(CASE_ID)).toHaveLength(1);
+      // Then it tried, failed, counted it, and left it for the next sweep
+      expect(failing).toEqual({ ...NOTHING, failed: 1 });
+      expect(await unsettledOfCase(CASE_ID)).toHaveLength(1);
+    } finally {
+      sesDown = false;
+    }
 
-    // When the operator is registered and the sweep runs again
-    await plant.operator(anOperator());
+    // When SES is back and the sweep runs again
     const next = await sweep(plus(DEADLINE, 240));
+    send.mockRestore();
 
     // Then the notices went out, once each, were recorded, and the act is settled
     expect(next).toEqual({ ...NOTHING, leftoversSettled: 1 });
@@ -401,6 +459,24 @@ describe('sweep: acts a fault left unsettled', () => {
     expect((await getCase(CASE_ID))?.staffAlerts).toMatchObject([{ eventKey: `overdue-staff:${ORDER_ID}` }]);
     expect((await actionsOf(CASE_ID)).slice(-3)).toEqual(['ORDER_OVERDUE', 'NOTICE_SENT', 'STAFF_ALERTED']);
     await expectConsistentStream(refs.case(CASE_ID).root);
+  });
+
+  it('settles the notices of an order whose operator is gone: kept as REJECTED, staff told, nothing left to retry', async () => {
+    // Given an overdue order whose operator is not registered
+    await plant.case(theCase());
+    await plant.order(anOrder());
+
+    // When its deadline is enforced, and the sweep runs
+    await enforceDeadline(ORDER_ID, plus(DEADLINE, 1));
+    const counts = await sweep(plus(DEADLINE, 180));
+
+    // Then the OVERDUE notice is recorded as refused, staff were told, and nothing is left for a later sweep
+    expect(counts).toEqual(NOTHING);
+    expect(await unsettledOfCase(CASE_ID)).toEqual([]);
+    expect((await getOrder(ORDER_ID))?.notices).toMatchObject([
+      { kind: 'OVERDUE', status: 'REJECTED', reason: 'operator op-webhard is not registered', to: [] },
+    ]);
+    expect(world.mails.map((mail) => mail.to)).toEqual([STAFF_EMAILS]);
   });
 });
 

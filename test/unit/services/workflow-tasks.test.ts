@@ -3,7 +3,7 @@
  * by StoreTaskToken, concurrent and late votes, early or repeated deadline runs, re-matching
  * UNASSIGNED URLs, failure sanitizing, and a payload the ASL got wrong.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as openCaseHandler } from '../../../functions/workflow/open-case';
 import { ConflictError, ForbiddenError, WindowClosedError } from '../../../shared/domain/errors';
 import { orderIdFor } from '../../../shared/domain/ids';
@@ -55,6 +55,11 @@ beforeEach(async () => {
 const givenCase = (change: Partial<CaseRecord> = {}) =>
   plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-03-02T01:00:00.000Z', ...change }));
 const givenOrder = (change: Partial<OrderRecord> = {}) => plant.order(anOrder(change));
+/** An order as issued: no deadline until SES accepts its ORDER notice. */
+const givenIssuedOrder = (change: Partial<OrderRecord> = {}) => {
+  const { deadlineAt: _deadline, graceEndsAt: _grace, ...issued } = anOrder(change);
+  return plant.order(issued);
+};
 /** A case under post-review (filed by staff-kim, approved by staff-lee) and its review. */
 async function givenReview(change: Partial<ReviewRecord> = {}): Promise<void> {
   await givenCase({ status: 'UNDER_POST_REVIEW', approvals: [{ by: 'staff-lee', at: '2026-03-02T00:10:00.000Z', decision: 'APPROVE' }] });
@@ -452,12 +457,11 @@ describe('issuing orders', () => {
     const orderIds = [SOCIAL_ORDER_ID, WEBHARD_ORDER_ID];
     expect(first).toEqual({ orderIds, orderBatches: [orderIds] });
     expect(second).toEqual(first);
-    expect(await getOrder(SOCIAL_ORDER_ID)).toMatchObject({
-      urlCount: 1,
-      issuedAt: '2026-03-02T01:00:00.000Z',
-      deadlineAt: '2026-03-03T01:00:00.000Z',
-      status: 'ISSUED',
-    });
+    expect(await getOrder(SOCIAL_ORDER_ID)).toMatchObject({ urlCount: 1, issuedAt: '2026-03-02T01:00:00.000Z', status: 'ISSUED' });
+    // (no deadline yet: the clock starts when SES accepts the order's notice)
+    expect((await getOrder(SOCIAL_ORDER_ID))?.deadlineAt).toBeUndefined();
+    const issued = (await chainOfCase(CASE_ID)).filter((event) => event.action === 'ORDER_ISSUED');
+    for (const event of issued) expect(event.details).not.toHaveProperty('deadlineAt');
     const urls = async (operatorId: string | null) => (await getCaseUrls(CASE_ID, operatorId)).map((url) => url.url);
     expect(await urls('op-social')).toEqual(['https://social.example/p/10']);
     expect(await urls('op-webhard')).toEqual(['https://webhard.example/v/123', 'https://cdn.webhard.example/v/124']);
@@ -469,34 +473,60 @@ describe('issuing orders', () => {
     await expectConsistentStream(refs.case(CASE_ID).root);
   });
 
-  it('sends no order notice for an order lifted before its notice went out', async () => {
+  it.each<[string, Partial<OrderRecord>]>([
+    ['lifted', { decisionStatus: 'REVOKED', status: 'REVOKED' }],
+    ['overturned', { decisionStatus: 'OVERTURNED', status: 'OVERTURNED' }],
+    ['complied with', { complianceStatus: 'COMPLIED', status: 'COMPLIED', compliedAt: '2026-03-02T02:00:00.000Z' }],
+  ])('sends no order notice for an order %s before its notice went out: SETTLED', async (_label, change) => {
     // Given
-    await givenOrder({ decisionStatus: 'REVOKED', status: 'REVOKED', deadlineAt: '2026-03-05T00:00:05.000Z' });
+    await givenIssuedOrder(change);
 
     // When
     const answer = await sendOrderNotice(WEBHARD_ORDER_ID, () => NOW);
 
     // Then
-    expect(answer).toEqual({ secondsToDeadline: 5, deadlineAt: '2026-03-05T00:00:05.000Z' });
+    expect(answer).toEqual({ state: 'SETTLED', secondsToDeadline: 1, deadlineAt: null, secondsToWait: 1 });
+    expect(world.mails).toEqual([]);
+  });
+
+  it('answers DELIVERED without sending again for an order whose notice was accepted', async () => {
+    // Given an order whose clock runs (its notice accepted), due 5 s from now
+    await givenOrder({ noticeAcceptedAt: '2026-03-04T00:00:05.000Z', deadlineAt: '2026-03-05T00:00:05.000Z' });
+
+    // When the task runs again (a retry)
+    const answer = await sendOrderNotice(WEBHARD_ORDER_ID, () => NOW);
+
+    // Then it waits for compliance up to the deadline, and sends nothing
+    expect(answer).toEqual({ state: 'DELIVERED', secondsToDeadline: 5, deadlineAt: '2026-03-05T00:00:05.000Z', secondsToWait: 1 });
     expect(world.mails).toEqual([]);
   });
 
   it('counts the compliance wait from after the notice went out, ending at or before the deadline', async () => {
-    // Given an order due 5 s from now, and a notice that takes 3.5 s to send
-    await givenOrder({ deadlineAt: '2026-03-05T00:00:05.000Z' });
+    // Given an issued order whose notice SES accepts at 00:00:00.250 (its deadline 24 hours later, to the
+    // whole second), and a task clock read after sending 3.5 s later
+    await givenIssuedOrder();
     const readings: string[] = [];
     const clock = () => {
       readings.push(world.mails.length > 0 ? 'after-send' : 'before-send');
       return '2026-03-05T00:00:03.500Z';
     };
+    vi.useFakeTimers({ now: Date.parse('2026-03-05T00:00:00.250Z'), toFake: ['Date'] });
 
     // When the notice task runs
-    const answer = await sendOrderNotice(WEBHARD_ORDER_ID, clock);
+    let answer: Awaited<ReturnType<typeof sendOrderNotice>>;
+    try {
+      answer = await sendOrderNotice(WEBHARD_ORDER_ID, clock);
+    } finally {
+      vi.useRealTimers();
+    }
 
-    // Then the clock was read after sending, and the wait ends at the deadline's last whole second
-    expect(readings).toEqual(['after-send']);
-    expect(answer.secondsToDeadline).toBe(1);
-    expect((await getOrder(WEBHARD_ORDER_ID))?.notices).toMatchObject([{ kind: 'ORDER', eventKey: `order:${WEBHARD_ORDER_ID}` }]);
+    // Then the deadline runs from the acceptance, the answer was computed from the clock read after
+    // sending, and the wait ends at the deadline's last whole second
+    const order = await getOrder(WEBHARD_ORDER_ID);
+    expect(order).toMatchObject({ noticeAcceptedAt: '2026-03-05T00:00:00.250Z', deadlineAt: '2026-03-06T00:00:01.000Z' });
+    expect(readings.at(-1)).toBe('after-send');
+    expect(answer).toEqual({ state: 'DELIVERED', secondsToDeadline: 86_397, deadlineAt: '2026-03-06T00:00:01.000Z', secondsToWait: 1 });
+    expect(order?.notices).toMatchObject([{ kind: 'ORDER', eventKey: `order:${WEBHARD_ORDER_ID}`, status: 'SENT' }]);
   });
 });
 
