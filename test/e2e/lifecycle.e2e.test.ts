@@ -161,7 +161,12 @@ describe.concurrent('a case over its whole life', () => {
       [overseas, 'abuse@overseas.example', 'Article 44-7'],
     ] as const) {
       const notice = await untilNotice(stack, orderId, 'ORDER');
-      const order = await orderOnCase(caseId, orderId);
+      // SES holds the e-mail a moment before the order records its acceptance (and its deadline).
+      const order = await eventually(async () => {
+        const read = await orderOnCase(caseId, orderId);
+        expect(read.deadlineAt).toBeDefined();
+        return read;
+      }, LONG);
       const text = notice.email.body.text ?? '';
       expect(notice.email.destination.to).toEqual([contact]);
       expect(order.urls).toHaveLength(1);

@@ -80,7 +80,11 @@ describe('an order whose notice SES refuses', () => {
       expect(resent).toMatchObject({ orderId: webhardOrder, status: 'CONFIRMED' });
       expect(resent.deadlineAt).toBeDefined();
       await h.until({ caseId, state: 'AwaitCompliance', phase: 'start', where: purposeIs(`COMPLIANCE#${webhardOrder}`) });
-      expect(mailsTo(caseId, WEBHARD_FIXED).map((mail) => mail.subject)).toEqual([expect.stringContaining(webhardOrder)]);
+      // And, the committee having confirmed it meanwhile, the confirmation with its appeal rights follows
+      expect(mailsTo(caseId, WEBHARD_FIXED).map((mail) => mail.subject)).toEqual([
+        expect.stringMatching(new RegExp(`^\\[긴급 .*${webhardOrder}`)),
+        expect.stringMatching(new RegExp(`^\\[요청 확정\\] ${webhardOrder}`)),
+      ]);
       expect(await comply('op-webhard', webhardOrder)).toBe('COMPLIED');
 
       // And the case closes: both orders confirmed and complied, nobody fined, no overdue
@@ -91,6 +95,7 @@ describe('an order whose notice SES refuses', () => {
       expect(webhard?.fine).toBeUndefined();
       expect(webhard?.notices.map((notice) => [notice.eventKey, notice.to, notice.status])).toEqual([
         [`order:${webhardOrder}:resend-1`, [WEBHARD_FIXED], 'SENT'],
+        [`confirmed:${webhardOrder}`, [WEBHARD_FIXED], 'SENT'],
       ]);
       expect((await getOrder(socialOrder))?.status).toBe('CONFIRMED');
       expect(noticeStates(caseId, webhardOrder)).toEqual(['UNDELIVERED', 'DELIVERED']);
