@@ -4,7 +4,7 @@
  * crash left; the answer is success only when the act took effect, and a refusal on the retry
  * says that the first attempt's act stands.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../shared/domain/authz';
 import { ConflictError, type DomainError } from '../../shared/domain/errors';
 import { appealIdFor } from '../../shared/domain/ids';
@@ -32,7 +32,7 @@ import {
 import { expectMailedOnce, finalAnswer, underEveryFault, type ActUnderFaults, type Outcome } from '../support/faults';
 import { actionsOf, expectConsistentStream, plant, storedEvents } from '../support/given';
 import { aCase, anOperator, anOrder, aReview, CASE_ID, CASE_URLS, POST_REVIEW_ID, WEBHARD_ORDER_ID } from '../support/records';
-import { startWorld, type World } from '../support/world';
+import { useWorld } from '../support/world';
 
 const NOW = '2026-03-03T00:00:00.000Z';
 const SWEEP_AT = '2026-03-03T00:10:00.000Z';
@@ -43,13 +43,7 @@ const member = (userId: string): Identity => ({ userId, roles: ['committee'] });
 const webhard: Identity = { userId: 'op-webhard', roles: ['operator'], operatorId: 'op-webhard' };
 const ballot = (decision: VoteRecord['decision']): VoteRecord => ({ decision, at: '2026-03-02T12:00:00.000Z' });
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld({ resetEachTest: false });
 
 /** A wait of the workflow that holds a live token. */
 async function givenWait(purpose: string, token: string): Promise<void> {

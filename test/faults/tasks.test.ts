@@ -4,7 +4,7 @@
  * once, its notices go out once (twice only if SES's answer to the first was lost), the waits it
  * completes are completed once, and every chain still verifies.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appealIdFor, orderIdFor, reviewIdFor } from '../../shared/domain/ids';
 import type { AppealRecord } from '../../shared/domain/model';
 import { tokenPurpose } from '../../shared/domain/waits';
@@ -38,7 +38,7 @@ import {
   SOCIAL_ORDER_ID,
   WEBHARD_ORDER_ID,
 } from '../support/records';
-import { startWorld, type World } from '../support/world';
+import { useWorld } from '../support/world';
 
 /** An hour after the orders' deadline (2026-03-03T01:00Z), well inside their grace period. */
 const NOW = '2026-03-03T02:00:00.000Z';
@@ -46,13 +46,7 @@ const SWEEP_AT = '2026-03-03T02:10:00.000Z';
 const CLOCK = { now: NOW, sweepAt: SWEEP_AT };
 const ISSUED_AT = '2026-03-02T01:00:00.000Z';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld({ resetEachTest: false });
 
 const count = (items: readonly string[], wanted: string) => items.filter((item) => item === wanted).length;
 const caseStream = () => [refs.case(CASE_ID).root];

@@ -19,6 +19,7 @@ import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-
 import { BatchWriteItemCommand, DeleteTableCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { ensureTable, localDynamoDbClient } from '../../infra/local/dynamodb';
 import { closeServer } from '../../infra/local/net';
 import { resetConfigForTests } from '../../shared/runtime/config';
@@ -176,6 +177,32 @@ export class MessageRejected extends Error {
 }
 
 const BATCH_WRITE_LIMIT = 25;
+
+/**
+ * The test file's world: started before its first test, closed after its last, and (unless
+ * `resetEachTest` is false) emptied before each test. What it returns stands for the world once
+ * started; touching it before then, at import time, is a mistake it names.
+ */
+export function useWorld({ resetEachTest = true }: { readonly resetEachTest?: boolean } = {}): World {
+  let started: World | undefined;
+  beforeAll(async () => {
+    started = await startWorld();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  if (resetEachTest) {
+    beforeEach(async () => {
+      await started?.reset();
+    });
+  }
+  return new Proxy({} as World, {
+    get(_unused, property) {
+      if (started === undefined) throw new Error('The world starts in beforeAll: use it inside a hook or a test.');
+      return Reflect.get(started, property);
+    },
+  });
+}
 
 export async function startWorld(): Promise<World> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });

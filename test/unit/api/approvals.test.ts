@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/api/approvals';
 import { tokenPurpose } from '../../../shared/domain/waits';
 import { refs } from '../../../shared/store/keys';
@@ -6,7 +6,7 @@ import { getCase, storeTaskToken } from '../../../shared/store/repository';
 import { answerOf, apiEvent, callers, oversizedBody, type Caller } from '../../support/api-event';
 import { actionsOf, expectConsistentStream, plant, storedEvents } from '../../support/given';
 import { aCase, CASE_ID, OTHER_CASE_ID } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 
 const ROUTE = 'POST /cases/{caseId}/approvals';
 const LEE_APPROVED = { by: 'staff-lee', at: '2026-03-02T00:10:00.000Z', decision: 'APPROVE' as const };
@@ -15,17 +15,7 @@ async function approve(caller: Caller | null, body: unknown, caseId = CASE_ID) {
   return answerOf(await handler(apiEvent(ROUTE, { caller, body, pathParameters: { caseId } })));
 }
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-
-beforeEach(async () => {
-  await world.reset();
-});
+const world = useWorld();
 
 describe(`${ROUTE} on a pending case`, () => {
   beforeEach(async () => {

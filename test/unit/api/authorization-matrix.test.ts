@@ -22,7 +22,7 @@ import { routeRoles } from '../../../shared/domain/authz';
 import type { Role } from '../../../shared/domain/model';
 import { getReview } from '../../../shared/store/repository';
 import { answerOf, apiEvent } from '../../support/api-event';
-import { startWorld, type World, type WorldSnapshot } from '../../support/world';
+import { useWorld, type WorldSnapshot } from '../../support/world';
 import { startMatrixGateway, type MatrixGateway } from './matrix/gateway';
 import { ballotEvidence, operatorLeaks, reporterLeaks } from './matrix/leaks';
 import {
@@ -323,7 +323,7 @@ const cellId = (cell: Cell): string => `${cell.routeKey} | ${cell.name}`;
 
 // ------------------------------------------------------------------------------------ running a cell
 
-let world: World;
+const world = useWorld({ resetEachTest: false });
 let gateway: MatrixGateway;
 let planted: WorldSnapshot;
 let plantedItems: string;
@@ -460,7 +460,6 @@ const paramOf = (routeKey: string): string => /\{(\w+)\}/.exec(routeKey)?.[1] ??
 // ------------------------------------------------------------------------------------ the tests
 
 beforeAll(async () => {
-  world = await startWorld();
   await plantWorld();
   planted = await world.snapshot();
   plantedItems = await itemsNow();
@@ -469,7 +468,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
-  await world?.close();
 });
 
 describe('the matrix covers every route', () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as committeeHandler } from '../../../functions/api/committee';
 import { handler } from '../../../functions/api/cases';
 import { GENESIS_HASH, verifyChain } from '../../../shared/domain/audit';
@@ -10,7 +10,7 @@ import { getReview, writeUrls } from '../../../shared/store/repository';
 import { answerOf, apiEvent, callers, type Caller } from '../../support/api-event';
 import { plant } from '../../support/given';
 import { aCase, anOrder, aReview, CASE_ID, CASE_URLS, OTHER_CASE_ID, POST_REVIEW_ID, WEBHARD_ORDER_ID } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 
 const UNKNOWN_CASE = 'C01KJNXGE000W3GE1R70W3GE1ZZ';
 /** The fields of an audit event as the contract shows it; anything else is internal. */
@@ -37,17 +37,7 @@ async function vote(caller: Caller, decision: 'CONFIRM' | 'REVOKE') {
   expect(answer.statusCode).toBe(201);
 }
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-
-beforeEach(async () => {
-  await world.reset();
-});
+useWorld();
 
 /** A pending case with its URLs (one unassigned), and an older closed one. */
 async function givenCases(): Promise<void> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/api/committee';
 import { reviewIdFor } from '../../../shared/domain/ids';
 import type { ReviewRecord, VoteRecord } from '../../../shared/domain/model';
@@ -8,7 +8,7 @@ import { getReview, storeTaskToken } from '../../../shared/store/repository';
 import { answerOf, apiEvent, callers, oversizedBody, type Caller } from '../../support/api-event';
 import { actionsOf, expectConsistentStream, plant, storedEvents } from '../../support/given';
 import { aCase, aReview, CASE_ID, OTHER_CASE_ID, POST_REVIEW_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 
 const VOTES = 'POST /committee/reviews/{reviewId}/votes';
 const RECUSAL = 'POST /committee/reviews/{reviewId}/recusal';
@@ -37,13 +37,7 @@ async function call(
   );
 }
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld();
 
 /**
  * A case under post-review, filed by staff-kim and approved by staff-lee and staff-park, with its
@@ -68,10 +62,6 @@ async function givenReviewWait(token: string): Promise<void> {
   await storeTaskToken(CASE_ID, tokenPurpose.review(POST_REVIEW_ID), token, '2026-03-02T01:00:00.000Z');
   world.liveToken(token);
 }
-
-beforeEach(async () => {
-  await world.reset();
-});
 
 describe('GET /committee/reviews', () => {
   it('answers 200 with the reviews and the caller’s own vote', async () => {

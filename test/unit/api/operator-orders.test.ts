@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/api/operator-orders';
 import { appealIdFor } from '../../../shared/domain/ids';
 import type { OrderRecord } from '../../../shared/domain/model';
@@ -8,7 +8,7 @@ import { getAppeal, getOrder, storeTaskToken, writeUrls } from '../../../shared/
 import { answerOf, apiEvent, callers, oversizedBody, type Caller } from '../../support/api-event';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOrder, CASE_ID, CASE_URLS, OTHER_CASE_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 
 // Deadlines far in the future and the past, so that the wall clock of the handler decides nothing.
 const open = { deadlineAt: '2999-01-01T00:00:00.000Z', graceEndsAt: '2999-01-08T00:00:00.000Z' };
@@ -34,23 +34,13 @@ async function call(routeKey: string, caller: Caller | null, orderId?: string, b
   );
 }
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld();
 
 /** A case whose orders were issued, with the order given. */
 async function givenOrder(overrides: Partial<OrderRecord> = {}): Promise<void> {
   await plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
   await plant.order(anOrder({ ...open, ...overrides }));
 }
-
-beforeEach(async () => {
-  await world.reset();
-});
 
 describe('GET /operator/orders', () => {
   it('answers 200 with the operator’s own orders and URLs, and nothing about the reporter or other operators', async () => {

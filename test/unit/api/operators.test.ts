@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/api/operators';
 import { GENESIS_HASH, verifyChain } from '../../../shared/domain/audit';
 import type { Operator } from '../../../shared/domain/model';
@@ -7,7 +7,7 @@ import { claimDomain, getOperator } from '../../../shared/store/repository';
 import { answerOf, apiEvent, callers, oversizedBody, type Caller } from '../../support/api-event';
 import { expectConsistentStream, plant, storedEvents } from '../../support/given';
 import { anOperator } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 
 const input = {
   operatorId: 'op-overseas',
@@ -48,20 +48,10 @@ async function givenOperator(operator: Operator): Promise<void> {
   for (const domain of operator.domains) expect(await claimDomain(domain, operator.operatorId)).toEqual({ claimed: true });
 }
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+useWorld();
 
 /** The registry holds op-webhard (registered by the system) and its domain. */
 const givenWebhard = () => givenOperator(anOperator());
-
-beforeEach(async () => {
-  await world.reset();
-});
 
 describe('GET /operators', () => {
   beforeEach(givenWebhard);

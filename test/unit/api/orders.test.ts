@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/api/orders';
 import { orderIdFor } from '../../../shared/domain/ids';
 import { answerOf, apiEvent, callers, type Caller } from '../../support/api-event';
 import { plant } from '../../support/given';
 import { aCase, anOperator, anOrder, CASE_ID, OTHER_CASE_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 
 const OLD_ORDER_ID = orderIdFor(OTHER_CASE_ID, 'op-webhard');
 
@@ -12,13 +12,7 @@ async function get(caller: Caller | null, query?: Record<string, string>) {
   return answerOf(await handler(apiEvent('GET /orders', { caller, ...(query ? { query } : {}) })));
 }
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld({ resetEachTest: false });
 
 describe('GET /orders', () => {
   beforeEach(async () => {

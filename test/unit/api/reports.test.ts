@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/api/reports';
 import { refs } from '../../../shared/store/keys';
 import { getCase, getCaseUrls, listCasesByReporter, writeUrls } from '../../../shared/store/repository';
 import { answerOf, apiEvent, callers, oversizedBody, type Caller } from '../../support/api-event';
 import { actionsOf, expectConsistentStream, plant, storedEvents } from '../../support/given';
 import { aCase, anOperator, anOrder, CASE_ID, CASE_URLS, OTHER_CASE_ID } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 
 const report = {
   urls: ['https://webhard.example/v/123', 'https://social.example/p/9'],
@@ -23,17 +23,7 @@ async function get(caller: Caller | null, query?: Record<string, string>) {
   return answerOf(await handler(apiEvent('GET /reports', { caller, ...(query ? { query } : {}) })));
 }
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-
-beforeEach(async () => {
-  await world.reset();
-});
+const world = useWorld();
 
 describe('POST /reports', () => {
   it.each([callers.supportCenter, callers.staffKim])(

@@ -4,7 +4,7 @@
  * retried, and is recorded on its order (NOTICE_SENT) or on its case (STAFF_ALERTED). A claim
  * another sender holds and SES throttling come out as TransientError, which the workflow retries.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OperatorNoticeRequest } from '../../../shared/domain/decider';
 import { caseIdFrom, orderIdFor, ulidFrom } from '../../../shared/domain/ids';
 import type { NoticeRecord, OrderRecord } from '../../../shared/domain/model';
@@ -20,7 +20,7 @@ import { casePartition, keys, refs } from '../../../shared/store/keys';
 import { claimNotice, getCase, getOrder, recordNoticeSent, writeUrls } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOperator, anOrder } from '../../support/records';
-import { STAFF_EMAILS, startWorld, type World } from '../../support/world';
+import { STAFF_EMAILS, useWorld } from '../../support/world';
 import { chainOfCase, storedItem } from '../services/world-steps';
 
 const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-11-24T05:00:00.000Z'), new Uint8Array(10).fill(7)));
@@ -59,16 +59,9 @@ async function startClock(): Promise<void> {
 }
 const noticesSent = async () => (await actionsOf(CASE_ID)).filter((action) => action === 'NOTICE_SENT').length;
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld();
 beforeEach(async () => {
   // Given an operator, and a case whose order to it was issued, with the URLs of two operators
-  await world.reset();
   await plant.operator(anOperator());
   await plant.case(
     aCase({ caseId: CASE_ID, createdAt: '2026-11-24T05:00:00.000Z', status: 'ORDERS_ISSUED', ordersIssuedAt: order.issuedAt }),

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../../shared/domain/authz';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../../shared/domain/errors';
 import type { CaseRecord } from '../../../shared/domain/model';
@@ -9,7 +9,7 @@ import { refs } from '../../../shared/store/keys';
 import { getCase, getTaskToken } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, CASE_ID } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 import { chainOfCase, crashAfterCommit, givenLiveWait, plus, unsettledOfCase } from './world-steps';
 
 const NOW = '2026-03-02T00:30:00.000Z';
@@ -17,17 +17,7 @@ const staff = (userId: string): Identity => ({ userId, roles: ['staff'] });
 const approvedBy = (by: string) => ({ by, at: '2026-03-02T00:10:00.000Z', decision: 'APPROVE' as const });
 const APPROVAL = tokenPurpose.approval();
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-beforeEach(async () => {
-  await world.reset();
-});
-
+const world = useWorld();
 async function givenCase(overrides: Partial<CaseRecord> = {}): Promise<void> {
   await plant.case(aCase(overrides));
 }

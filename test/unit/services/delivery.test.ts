@@ -4,7 +4,7 @@
  * ORDER notice makes the order UNDELIVERED (staff told, the compliance wait completed); an event
  * that overtakes the record of its message is retried, one about a message nobody sent is ignored.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { caseIdFrom, orderIdFor, ulidFrom } from '../../../shared/domain/ids';
 import type { OrderRecord } from '../../../shared/domain/model';
 import { tokenPurpose } from '../../../shared/domain/waits';
@@ -19,7 +19,7 @@ import { casePartition, refs } from '../../../shared/store/keys';
 import { claimNotice, getCase, getOrder, recordNoticeSent, writeUrls } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOperator, anOrder } from '../../support/records';
-import { STAFF_EMAILS, startWorld, type World } from '../../support/world';
+import { STAFF_EMAILS, useWorld } from '../../support/world';
 import { givenLiveWait, unsettledOfCase } from './world-steps';
 
 const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-11-24T05:00:00.000Z'), new Uint8Array(10).fill(9)));
@@ -28,13 +28,7 @@ const ORDER_KEY = `order:${ORDER_ID}`;
 const ORDER_MESSAGE = 'message-1';
 const OPERATOR_MAIL = ['notices@webhard.example'];
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld();
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -52,7 +46,6 @@ const order = async (): Promise<OrderRecord> => (await getOrder(ORDER_ID)) as Or
 
 beforeEach(async () => {
   // Given an order whose ORDER notice SES accepted (message-1): its clock runs, and the workflow waits for compliance
-  await world.reset();
   await plant.operator(anOperator());
   await plant.case(
     aCase({ caseId: CASE_ID, createdAt: '2026-11-24T05:00:00.000Z', status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-11-24T06:00:00.000Z' }),

@@ -3,7 +3,7 @@
  * per thing that happened, however often the act that caused it runs (a retried task, the sweeper
  * finishing a follow-up), and notices go out with the configuration set whose events report them.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OrderRecord, ReviewRecord } from '../../../shared/domain/model';
 import { resetConfigForTests } from '../../../shared/runtime/config';
 import { metrics } from '../../../shared/runtime/metrics';
@@ -14,22 +14,15 @@ import { sendOrderNotice } from '../../../shared/services/order-workflow';
 import { closeReviewAtDeadline } from '../../../shared/services/reviews';
 import { plant } from '../../support/given';
 import { aCase, anOperator, anOrder, aReview, POST_REVIEW_ID, WEBHARD_ORDER_ID } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 
 const NOW = '2026-03-05T00:00:00.000Z';
 
-let world: World;
+const world = useWorld();
 let recorded: [string, number][];
 let noticeCounts: [string, string][];
 
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
 beforeEach(async () => {
-  await world.reset();
   // In Lambda, where metrics are recorded; what would be published is captured instead.
   vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'urgent-deliberation-test');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', undefined);

@@ -3,14 +3,14 @@
  * operator may hold (a public suffix, an IP address) is refused with 400 naming `domains.i` (as every list field), and
  * nothing is claimed or written.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../shared/domain/errors';
 import type { OperatorInput } from '../../../shared/domain/model';
 import { createOperator, updateOperator } from '../../../shared/services/operators';
 import { getOperator } from '../../../shared/store/repository';
 import { plant } from '../../support/given';
 import { anOperator } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 import { chainOfOperator, domainOwner } from './world-steps';
 
 const NOW = '2026-03-02T09:00:00.000Z';
@@ -24,17 +24,7 @@ const input = (domains: string[]): OperatorInput => ({
   currency: 'KRW',
 });
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-beforeEach(async () => {
-  await world.reset();
-});
-
+useWorld();
 describe('operator domains', () => {
   it.each([
     [['co.kr'], ['domains.0']],

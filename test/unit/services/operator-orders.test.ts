@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../../shared/domain/authz';
 import { ConflictError, NotFoundError, WindowClosedError } from '../../../shared/domain/errors';
 import { appealIdFor, orderIdFor } from '../../../shared/domain/ids';
@@ -10,7 +10,7 @@ import { refs } from '../../../shared/store/keys';
 import { getAppeal, getOrder, listOpenOrders, writeUrls } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOrder, CASE_ID, CASE_URLS, OTHER_CASE_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 import { chainOfCase, crashAfterCommit, givenLiveWait, plus } from './world-steps';
 
 const webhard: Identity = { userId: 'op-webhard', roles: ['operator'], operatorId: 'op-webhard' };
@@ -19,17 +19,7 @@ const AFTER_DEADLINE = '2026-03-04T01:00:00.000Z';
 const AFTER_GRACE = '2026-03-10T01:00:00.001Z';
 const ISSUED = ['REPORT_FILED', 'ORDER_ISSUED'];
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-beforeEach(async () => {
-  await world.reset();
-});
-
+const world = useWorld();
 /** The case with its orders issued, and one order of it. */
 async function givenOrder(overrides: Partial<OrderRecord> = {}): Promise<void> {
   await plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));

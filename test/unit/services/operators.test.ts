@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/domain/errors';
 import type { OperatorInput } from '../../../shared/domain/model';
 import { createOperator, ensureOperator, listOperators, operatorIdFromName, updateOperator } from '../../../shared/services/operators';
@@ -6,7 +6,7 @@ import { refs } from '../../../shared/store/keys';
 import { claimDomain, getOperator } from '../../../shared/store/repository';
 import { expectConsistentStream, plant } from '../../support/given';
 import { anOperator } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 import { chainOfOperator, domainOwner } from './world-steps';
 
 const NOW = '2026-03-02T09:00:00.000Z';
@@ -20,17 +20,7 @@ const social: OperatorInput = {
   currency: 'KRW',
 };
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-beforeEach(async () => {
-  await world.reset();
-});
-
+useWorld();
 /** op-webhard registered, holding the claim on its domain. */
 async function givenWebhard(): Promise<void> {
   await plant.operator(anOperator());

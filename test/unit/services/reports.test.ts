@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Identity } from '../../../shared/domain/authz';
 import { caseDecider } from '../../../shared/domain/deciders/case';
 import { ConflictError, ValidationError } from '../../../shared/domain/errors';
@@ -10,7 +10,7 @@ import { refs } from '../../../shared/store/keys';
 import { getCase, getCaseUrls, getIdempotencyRecord, listCasesByReporter, writeUrls } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOperator, CASE_ID, CASE_URLS, OTHER_CASE_ID } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 import { chainOfCase } from './world-steps';
 
 const NOW = '2026-03-02T09:00:00.000Z';
@@ -24,17 +24,7 @@ const report: ReportRequest = {
   summary: 'Secret summary about the victim',
 };
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-beforeEach(async () => {
-  await world.reset();
-});
-
+const world = useWorld();
 async function givenOperators(): Promise<void> {
   await plant.operator(anOperator());
   await plant.operator(anOperator({ operatorId: 'op-social', domains: ['social.example'], contactEmails: ['legal@social.example'] }));

@@ -4,7 +4,7 @@
  * the workflow's wait for it completed; refused while the notice is delivered (409), after the
  * policy's resendWindow (WINDOW_CLOSED), and for an unknown order (404).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Identity } from '../../../shared/domain/authz';
 import { ConflictError, NotFoundError, WindowClosedError } from '../../../shared/domain/errors';
 import { caseIdFrom, orderIdFor, ulidFrom } from '../../../shared/domain/ids';
@@ -22,7 +22,7 @@ import { refs } from '../../../shared/store/keys';
 import { getOrder, writeUrls } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOperator, anOrder } from '../../support/records';
-import { STAFF_EMAILS, startWorld, type World } from '../../support/world';
+import { STAFF_EMAILS, useWorld } from '../../support/world';
 import { crashAfterCommit, givenLiveWait } from './world-steps';
 
 const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-11-24T05:00:00.000Z'), new Uint8Array(10).fill(5)));
@@ -32,13 +32,7 @@ const NEW_CONTACT = 'legal@webhard.example';
 const STAFF: Identity = { userId: 'staff-kim', roles: ['staff'] };
 const DAY_MS = 86_400_000;
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld();
 
 const nowIso = () => new Date().toISOString();
 const order = async (): Promise<OrderRecord> => (await getOrder(ORDER_ID)) as OrderRecord;
@@ -48,7 +42,6 @@ const orderNotices = (address: string) =>
 
 beforeEach(async () => {
   // Given an issued order to op-webhard, whose clock has not started
-  await world.reset();
   await plant.operator(anOperator());
   await plant.case(
     aCase({ caseId: CASE_ID, createdAt: '2026-11-24T05:00:00.000Z', status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-11-24T06:00:00.000Z' }),

@@ -4,7 +4,7 @@
  * time, reviews whose outcome is certain, acts left unsettled, cases without an execution, and
  * waits whose act happened.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../../shared/domain/ids';
 import type { CaseRecord, OrderRecord, ReviewRecord, VoteRecord } from '../../../shared/domain/model';
 import { tokenPurpose } from '../../../shared/domain/waits';
@@ -16,7 +16,7 @@ import { refs } from '../../../shared/store/keys';
 import { getCase, getOrder, getReview, getTaskToken, listOpenReviews } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOperator, anOrder as sharedOrder, aReview as sharedReview } from '../../support/records';
-import { STAFF_EMAILS, startWorld, type World } from '../../support/world';
+import { STAFF_EMAILS, useWorld } from '../../support/world';
 import { chainOfCase, crashAfterCommit, givenLiveWait, plus, unsettledOfCase } from './world-steps';
 
 // The real enforcement, which one test makes fail once.
@@ -77,15 +77,8 @@ const aReview = (change: Partial<ReviewRecord> = {}): ReviewRecord =>
 
 const ballot = (decision: VoteRecord['decision']): VoteRecord => ({ decision, at: ISSUED_AT });
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useWorld();
 beforeEach(async () => {
-  await world.reset();
   vi.mocked(enforceDeadline).mockClear();
 });
 

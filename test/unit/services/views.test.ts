@@ -1,5 +1,5 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../shared/domain/errors';
 import type { Approval, VoteRecord } from '../../../shared/domain/model';
 import { config } from '../../../shared/runtime/config';
@@ -33,7 +33,7 @@ import {
   SOCIAL_ORDER_ID,
   WEBHARD_ORDER_ID,
 } from '../../support/records';
-import { startWorld, type World } from '../../support/world';
+import { useWorld } from '../../support/world';
 import { chainOfCase } from './world-steps';
 
 const staff = (userId: string) => ({ userId, roles: ['staff' as const] });
@@ -43,17 +43,7 @@ const ballot = (decision: VoteRecord['decision']): VoteRecord => ({ decision, at
 const approvedBy = (by: string): Approval => ({ by, at: '2026-03-02T00:10:00.000Z', decision: 'APPROVE' });
 const CASE_STREAM = refs.case(CASE_ID).root.pk;
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-beforeEach(async () => {
-  await world.reset();
-});
-
+useWorld();
 /** A case whose two approvals were given: three events on its chain. */
 async function givenApprovedCase(): Promise<void> {
   await plant.case(aCase());

@@ -3,7 +3,7 @@
  * by StoreTaskToken, concurrent and late votes, early or repeated deadline runs, re-matching
  * UNASSIGNED URLs, failure sanitizing, and a payload the ASL got wrong.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as openCaseHandler } from '../../../functions/workflow/open-case';
 import { ConflictError, ForbiddenError, WindowClosedError } from '../../../shared/domain/errors';
 import { orderIdFor } from '../../../shared/domain/ids';
@@ -29,7 +29,7 @@ import {
 } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOperator, anOrder, aReview, CASE_ID, CASE_URLS, POST_REVIEW_ID, WEBHARD_ORDER_ID } from '../../support/records';
-import { STAFF_EMAILS, startWorld, type World } from '../../support/world';
+import { STAFF_EMAILS, useWorld } from '../../support/world';
 import { chainOfCase, givenLiveWait } from './world-steps';
 
 const NOW = '2026-03-05T00:00:00.000Z';
@@ -41,17 +41,7 @@ const staff = (userId: string) => ({ userId, roles: ['staff' as const] });
 const ballot = (decision: VoteRecord['decision']): VoteRecord => ({ decision, at: NOW });
 const REVIEW_WAIT = tokenPurpose.review(POST_REVIEW_ID);
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
-beforeEach(async () => {
-  await world.reset();
-});
-
+const world = useWorld();
 const givenCase = (change: Partial<CaseRecord> = {}) =>
   plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-03-02T01:00:00.000Z', ...change }));
 const givenOrder = (change: Partial<OrderRecord> = {}) => plant.order(anOrder(change));
