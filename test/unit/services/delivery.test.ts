@@ -16,11 +16,10 @@ import { enforceDeadline } from '../../../shared/services/deadlines';
 import { recordDeliveryEvent, type DeliveryEvent } from '../../../shared/services/delivery';
 import { sweep } from '../../../shared/services/sweeper';
 import { casePartition, refs } from '../../../shared/store/keys';
-import { claimNotice, getCase, getOrder, recordNoticeSent, writeUrls } from '../../../shared/store/repository';
-import { actionsOf, expectConsistentStream, plant } from '../../support/given';
-import { aCase, anOperator, anOrder } from '../../support/records';
+import { claimNotice, getCase, getOrder, recordNoticeSent } from '../../../shared/store/repository';
+import { actionsOf, expectConsistentStream } from '../../support/given';
 import { STAFF_EMAILS, useWorld } from '../../support/world';
-import { givenLiveWait, unsettledOfCase } from './world-steps';
+import { givenIssuedOrder, givenLiveWait, unsettledOfCase } from './world-steps';
 
 const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-11-24T05:00:00.000Z'), new Uint8Array(10).fill(9)));
 const ORDER_ID = orderIdFor(CASE_ID, 'op-webhard');
@@ -46,17 +45,7 @@ const order = async (): Promise<OrderRecord> => (await getOrder(ORDER_ID)) as Or
 
 beforeEach(async () => {
   // Given an order whose ORDER notice SES accepted (message-1): its clock runs, and the workflow waits for compliance
-  await plant.operator(anOperator());
-  await plant.case(
-    aCase({ caseId: CASE_ID, createdAt: '2026-11-24T05:00:00.000Z', status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-11-24T06:00:00.000Z' }),
-  );
-  await writeUrls(CASE_ID, [{ url: 'https://webhard.example/v/1', host: 'webhard.example', operatorId: 'op-webhard' }]);
-  const {
-    deadlineAt: _deadline,
-    graceEndsAt: _grace,
-    ...issued
-  } = anOrder({ caseId: CASE_ID, urlCount: 1, issuedAt: '2026-11-24T06:00:00.000Z' });
-  await plant.order(issued);
+  await givenIssuedOrder(CASE_ID);
   await notifyOperator(ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
   expect(world.mails.map((mail) => mail.messageId)).toEqual([ORDER_MESSAGE]);
   await givenLiveWait(world, CASE_ID, tokenPurpose.compliance(ORDER_ID), 'live-compliance', now());

@@ -23,7 +23,7 @@ import { getOrder, writeUrls } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOperator, anOrder } from '../../support/records';
 import { STAFF_EMAILS, useWorld } from '../../support/world';
-import { crashAfterCommit, givenLiveWait } from './world-steps';
+import { crashAfterCommit, givenIssuedOrder, givenLiveWait } from './world-steps';
 
 const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-11-24T05:00:00.000Z'), new Uint8Array(10).fill(5)));
 const ORDER_ID = orderIdFor(CASE_ID, 'op-webhard');
@@ -42,17 +42,7 @@ const orderNotices = (address: string) =>
 
 beforeEach(async () => {
   // Given an issued order to op-webhard, whose clock has not started
-  await plant.operator(anOperator());
-  await plant.case(
-    aCase({ caseId: CASE_ID, createdAt: '2026-11-24T05:00:00.000Z', status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-11-24T06:00:00.000Z' }),
-  );
-  await writeUrls(CASE_ID, [{ url: 'https://webhard.example/v/1', host: 'webhard.example', operatorId: 'op-webhard' }]);
-  const {
-    deadlineAt: _deadline,
-    graceEndsAt: _grace,
-    ...issued
-  } = anOrder({ caseId: CASE_ID, urlCount: 1, issuedAt: '2026-11-24T06:00:00.000Z' });
-  await plant.order(issued);
+  await givenIssuedOrder(CASE_ID);
 });
 
 /** The ORDER notice did not reach the operator: SES refused its address, or it bounced for good. */

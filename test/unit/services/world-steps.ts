@@ -11,13 +11,29 @@ import { config } from '../../../shared/runtime/config';
 import { documentClient } from '../../../shared/store/client';
 import { listChain, listUnsettledOf, type StoredEvent } from '../../../shared/store/journal';
 import { keys, refs, type ItemKey } from '../../../shared/store/keys';
-import { storeTaskToken } from '../../../shared/store/repository';
+import { storeTaskToken, writeUrls } from '../../../shared/store/repository';
+import { plant } from '../../support/given';
+import { aCase, anOperator, anOrder } from '../../support/records';
 import type { World } from '../../support/world';
 
 /** A wait of the workflow that holds a token Step Functions will take once. */
 export async function givenLiveWait(world: World, caseId: string, purpose: string, token: string, at: string): Promise<void> {
   await storeTaskToken(caseId, purpose, token, at);
   world.liveToken(token);
+}
+
+/**
+ * A case of 2026-11-24 whose orders were issued, with one URL of op-webhard's: its order is issued
+ * and its notice not yet accepted, so its clock has not started.
+ */
+export async function givenIssuedOrder(caseId: string): Promise<void> {
+  await plant.operator(anOperator());
+  await plant.case(
+    aCase({ caseId, createdAt: '2026-11-24T05:00:00.000Z', status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-11-24T06:00:00.000Z' }),
+  );
+  await writeUrls(caseId, [{ url: 'https://webhard.example/v/1', host: 'webhard.example', operatorId: 'op-webhard' }]);
+  const { deadlineAt: _deadline, graceEndsAt: _grace, ...issued } = anOrder({ caseId, urlCount: 1, issuedAt: '2026-11-24T06:00:00.000Z' });
+  await plant.order(issued);
 }
 
 /** An item as the table holds it (for the claim items, which are no records). */
