@@ -5,7 +5,7 @@
  */
 import { CLOUD_SWEEP, ms, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
 import { largestPayloadBytes } from './lib/history';
-import { inPool } from './lib/stats';
+import { inPool, waitFor } from './lib/stats';
 import { Api, lastApprovalAt, Mailbox, orderId, orderNoticeSentAt, StepFunctions, Table } from './lib/system';
 
 const OPERATORS = 50;
@@ -46,8 +46,15 @@ export const figure: Figure = {
         const record = await table.caseRecord(caseId);
         if (!record) throw new Error(`Case ${caseId} is not in the table.`);
         const approvedAt = lastApprovalAt(record);
-        const sentAt = (await table.ordersOf(caseId)).map(orderNoticeSentAt).filter((at): at is number => at !== undefined);
-        if (sentAt.length < OPERATORS) throw new Error(`Only ${sentAt.length} of ${OPERATORS} orders record their notice.`);
+        // SES holds each e-mail a moment before its order records the acceptance.
+        const sentAt = await waitFor(
+          `all ${OPERATORS} orders to record their notice`,
+          async () => {
+            const recorded = (await table.ordersOf(caseId)).map(orderNoticeSentAt).filter((at): at is number => at !== undefined);
+            return recorded.length === OPERATORS ? recorded : undefined;
+          },
+          30_000,
+        );
         const allMs = Math.max(...sentAt) - approvedAt;
         const firstMs = Math.min(...sentAt) - approvedAt;
         const largest = largestPayloadBytes(await sfn.history(await sfn.executionArn(caseId)));
