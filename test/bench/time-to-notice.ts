@@ -2,7 +2,8 @@
  * Figure 1, time to notice: from the approval that completes the urgent track to the order's
  * notice in the SES emulator's store, for 200 cases with 20 in flight. Both ends are the system's
  * own records (the approval's `at` on the case, the notice's `sentAt` on the order, written right
- * after SES accepted the e-mail), so the bench's polling adds nothing to the figure.
+ * after SES accepted the e-mail), so the bench's polling adds nothing to the figure. Then 20 more
+ * cases one at a time: the same latency with nothing in flight beside it.
  */
 import { CLOUD_SWEEP, ms, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
 import { taskRuns } from './lib/history';
@@ -11,6 +12,8 @@ import { Api, lastApprovalAt, Mailbox, orderId, orderNoticeSentAt, StepFunctions
 
 const CASES = 200;
 const IN_FLIGHT = 20;
+/** Cases run one after another, after the others: the latency without contention. */
+const ALONE = 20;
 const WARM_UP = 5;
 const OPERATORS = [
   { operatorId: 'op-webhard', domain: 'webhard.example' },
@@ -49,6 +52,11 @@ export const figure: Figure = {
           oneCase,
         );
         const wallMs = Date.now() - started;
+        const alone = await inPool(
+          Array.from({ length: ALONE }, (_, i) => CASES + WARM_UP + i),
+          1,
+          oneCase,
+        );
 
         const latencies: number[] = [];
         const storeLag: number[] = [];
@@ -58,12 +66,21 @@ export const figure: Figure = {
           waitForNoticeTask: [] as number[],
           sendOrderNotice: [] as number[],
         };
-        for (const run of runs) {
+        /** The case's last approval and its order notice's acceptance, as the system recorded them. */
+        const recordedTimes = async (run: { caseId: string; orderId: string }): Promise<{ approvedAt: number; sentAt: number }> => {
           const record = await table.caseRecord(run.caseId);
           const order = (await table.ordersOf(run.caseId)).find((o) => o.orderId === run.orderId);
           const sentAt = order && orderNoticeSentAt(order);
           if (!record || sentAt === undefined) throw new Error(`Case ${run.caseId} has no recorded order notice.`);
-          const approvedAt = lastApprovalAt(record);
+          return { approvedAt: lastApprovalAt(record), sentAt };
+        };
+        const aloneLatencies: number[] = [];
+        for (const run of alone) {
+          const { approvedAt, sentAt } = await recordedTimes(run);
+          aloneLatencies.push(sentAt - approvedAt);
+        }
+        for (const run of runs) {
+          const { approvedAt, sentAt } = await recordedTimes(run);
           latencies.push(sentAt - approvedAt);
           // Where the time goes, from the execution's history.
           const runs = taskRuns(await sfn.history(await sfn.executionArn(run.caseId)));
@@ -82,12 +99,15 @@ export const figure: Figure = {
         }
         const server = distribution(latencies);
         const client = distribution(runs.map((run) => run.clientMs));
+        const serverAlone = distribution(aloneLatencies);
         return {
-          summary: `p50 ${ms(server.p50)}, p95 ${ms(server.p95)}, p99 ${ms(server.p99)} (${CASES} cases, ${IN_FLIGHT} in flight)`,
+          summary: `p50 ${ms(server.p50)}, p95 ${ms(server.p95)}, p99 ${ms(server.p99)} (${CASES} cases, ${IN_FLIGHT} in flight); alone p50 ${ms(serverAlone.p50)}, p99 ${ms(serverAlone.p99)}`,
           details: {
             cases: CASES,
             inFlight: IN_FLIGHT,
             serverMs: server,
+            casesAlone: ALONE,
+            serverAloneMs: serverAlone,
             observedByClientMs: client,
             storeStampMinusSentAtMs: distribution(storeLag),
             breakdownMs: Object.fromEntries(Object.entries(parts).map(([name, values]) => [name, distribution(values)])),
@@ -97,6 +117,7 @@ export const figure: Figure = {
           notes: [
             'serverMs: order notice sentAt (recorded right after SES accepted the e-mail) minus the completing approval at, both written by the system.',
             'observedByClientMs: from the approval response to the e-mail appearing in the emulator store, seen by a 50 ms tail: an upper bound.',
+            'serverAloneMs: the same as serverMs for cases filed one at a time after the others, nothing else in flight.',
             "breakdownMs, from the execution history: approvalToWorkflow = the approval wait's TaskSucceeded minus the approval's at (the API handler's write, then SendTaskSuccess); issueOrders = until IssueOrders returned; waitForNoticeTask = until SendOrderNotice started; sendOrderNotice = until the notice was recorded sent.",
             `Policy: Korean profile, 24 h deadlines, no reminders; sweeper at 60 s; ${WARM_UP} warm-up cases not counted.`,
           ],
