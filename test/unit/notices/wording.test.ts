@@ -203,26 +203,23 @@ describe('wording that fits what the operator did', () => {
 });
 
 describe('Korean particles', () => {
+  const BY_FINAL_SOUND = 'after a Hangul word, by its final sound';
+  const BOTH_FORMS = 'after a word not in Hangul, both forms, the one after a final consonant first';
   it.each([
-    { word: '요청', particle: '을/를' as const, written: '요청을' },
-    { word: '위원회', particle: '을/를' as const, written: '위원회를' },
-    { word: '방송통신심의위원회', particle: '이/가' as const, written: '방송통신심의위원회가' },
-    { word: '시험 기관', particle: '이/가' as const, written: '시험 기관이' },
-    { word: '서울', particle: '으로/로' as const, written: '서울로' },
-    { word: '부산', particle: '으로/로' as const, written: '부산으로' },
-    { word: '위원회', particle: '와/과' as const, written: '위원회와' },
-    { word: '요청', particle: '와/과' as const, written: '요청과' },
-  ])('after a Hangul word, by its final sound: $written', ({ word, particle, written }) => {
-    expect(withParticle(word, particle)).toBe(written);
-  });
-
-  it.each([
-    { word: 'op-social', particle: '와/과' as const, written: 'op-social과(와)' },
-    { word: 'O01JD-op-webhard', particle: '을/를' as const, written: 'O01JD-op-webhard을(를)' },
-    { word: 'eSafety', particle: '이/가' as const, written: 'eSafety이(가)' },
-    { word: 'kr-kcsc', particle: '은/는' as const, written: 'kr-kcsc은(는)' },
-    { word: '2026', particle: '으로/로' as const, written: '2026으로(로)' },
-  ])('after a word not in Hangul, both forms, the one after a final consonant first: $written', ({ word, particle, written }) => {
+    { word: '요청', particle: '을/를' as const, written: '요청을', rule: BY_FINAL_SOUND },
+    { word: '위원회', particle: '을/를' as const, written: '위원회를', rule: BY_FINAL_SOUND },
+    { word: '방송통신심의위원회', particle: '이/가' as const, written: '방송통신심의위원회가', rule: BY_FINAL_SOUND },
+    { word: '시험 기관', particle: '이/가' as const, written: '시험 기관이', rule: BY_FINAL_SOUND },
+    { word: '서울', particle: '으로/로' as const, written: '서울로', rule: BY_FINAL_SOUND },
+    { word: '부산', particle: '으로/로' as const, written: '부산으로', rule: BY_FINAL_SOUND },
+    { word: '위원회', particle: '와/과' as const, written: '위원회와', rule: BY_FINAL_SOUND },
+    { word: '요청', particle: '와/과' as const, written: '요청과', rule: BY_FINAL_SOUND },
+    { word: 'op-social', particle: '와/과' as const, written: 'op-social과(와)', rule: BOTH_FORMS },
+    { word: 'O01JD-op-webhard', particle: '을/를' as const, written: 'O01JD-op-webhard을(를)', rule: BOTH_FORMS },
+    { word: 'eSafety', particle: '이/가' as const, written: 'eSafety이(가)', rule: BOTH_FORMS },
+    { word: 'kr-kcsc', particle: '은/는' as const, written: 'kr-kcsc은(는)', rule: BOTH_FORMS },
+    { word: '2026', particle: '으로/로' as const, written: '2026으로(로)', rule: BOTH_FORMS },
+  ])('$rule: $written', ({ word, particle, written }) => {
     expect(withParticle(word, particle)).toBe(written);
   });
 
