@@ -126,8 +126,9 @@ export class UrgentDeliberationStack extends Stack {
       SES_CONFIGURATION_SET: noticeEvents.configurationSetName,
     };
 
-    const make = (id: string, entry: string, serviceName: string, timeout: Duration, deadLetterQueue?: IQueue): HouseFunction =>
-      new HouseFunction(this, id, {
+    const everyFunction: HouseFunction[] = [];
+    const make = (id: string, entry: string, serviceName: string, timeout: Duration, deadLetterQueue?: IQueue): HouseFunction => {
+      const fn = new HouseFunction(this, id, {
         projectRoot: root,
         entry,
         serviceName,
@@ -135,6 +136,9 @@ export class UrgentDeliberationStack extends Stack {
         timeout,
         ...(deadLetterQueue === undefined ? {} : { deadLetterQueue }),
       });
+      everyFunction.push(fn);
+      return fn;
+    };
     // What shared/store's repository does: single-item reads and conditional writes, and queries on
     // the table and its GSIs. No Scan: every listing has an index.
     const useTable = (fn: HouseFunction): void => {
@@ -335,6 +339,11 @@ export class UrgentDeliberationStack extends Stack {
     // ---- config.json: what the page learns at deploy time
     // The $default stage has no path segment, so the endpoint is the base URL.
     const apiUrl = this.api.apiEndpoint;
+    // E-mails link to the web UI and the API, which exist only once the functions do.
+    for (const fn of everyFunction) {
+      fn.function.addEnvironment('PUBLIC_BASE_URL', site.origin);
+      fn.function.addEnvironment('API_BASE_URL', apiUrl);
+    }
     site.deploy({
       apiUrl,
       local: false,

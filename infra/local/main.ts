@@ -64,6 +64,9 @@ function setHandlerEnvironment(config: LocalConfig, endpoints: { dynamoDb: strin
   env.STAFF_EMAILS = config.staffEmails;
   env.COMMITTEE_MEMBERS ||= LOCAL_COMMITTEE.join(',');
   env.POLICY_JSON = JSON.stringify(config.policy);
+  // The gateway serves the web UI and the API at one address: e-mails link there.
+  env.PUBLIC_BASE_URL ||= `http://${config.host}:${config.port}`;
+  env.API_BASE_URL ||= env.PUBLIC_BASE_URL;
 }
 
 async function start(): Promise<void> {

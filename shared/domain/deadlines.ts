@@ -133,11 +133,18 @@ const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep'
 
 /**
  * A time as a person in `timeZone` reads it, with the zone's name:
- * "2026년 11월 25일 오후 3:00 (한국 표준시)" / "25 Nov 2026, 15:00 (Korean Standard Time)".
+ * "2026년 11월 25일 오후 3:00 (한국 표준시)" / "25 Nov 2026, 15:00 (Korean Standard Time)", or with
+ * the seconds ("오후 3:00:07").
  * The date and time are assembled here, not by ICU's patterns, which change between ICU
  * versions (ICU 78 prints "PM" in Korean); only the zone's name comes from Intl.
  */
-export function formatForPeople(at: string, timeZone: string, language: (typeof LANGUAGES)[number]): string {
+export function formatForPeople(
+  at: string,
+  timeZone: string,
+  language: (typeof LANGUAGES)[number],
+  /** A legal notice states its deadline to the second; a screen may round to the minute. */
+  precision: 'minute' | 'second' = 'minute',
+): string {
   const date = new Date(toMs(at));
   const parts = new Intl.DateTimeFormat('en', {
     timeZone,
@@ -146,6 +153,7 @@ export function formatForPeople(at: string, timeZone: string, language: (typeof 
     day: 'numeric',
     hour: 'numeric',
     minute: '2-digit',
+    second: '2-digit',
     hourCycle: 'h23',
   }).formatToParts(date);
   const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? Number.NaN);
@@ -153,7 +161,7 @@ export function formatForPeople(at: string, timeZone: string, language: (typeof 
   const zoneName =
     new Intl.DateTimeFormat(language, { timeZone, timeZoneName: 'long' }).formatToParts(date).find((p) => p.type === 'timeZoneName')
       ?.value ?? timeZone;
-  const mm = String(minute).padStart(2, '0');
+  const mm = `${String(minute).padStart(2, '0')}${precision === 'second' ? `:${String(part('second')).padStart(2, '0')}` : ''}`;
   switch (language) {
     case 'ko': {
       const h12 = hour % 12 === 0 ? 12 : hour % 12;

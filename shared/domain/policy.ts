@@ -145,6 +145,14 @@ export const policySchema = z.strictObject({
   /** An order the committee left undecided after the one extension: staff decide, or it is lifted. */
   unreviewedOrder: z.enum(['escalate', 'lift']).default('escalate'),
   legalBasis: z.strictObject({ ko: z.string().min(1).max(2000), en: z.string().min(1).max(2000) }),
+  /**
+   * Who issues the orders, as every notice names it, and where an operator's reply goes (the
+   * Reply-To of every e-mail: notices are sent from an address nobody reads).
+   */
+  authority: z.strictObject({
+    name: z.strictObject({ ko: z.string().min(1).max(200), en: z.string().min(1).max(200) }),
+    replyTo: z.email(),
+  }),
   fines: finesSchema,
 });
 export type Policy = z.infer<typeof policySchema>;
@@ -190,6 +198,10 @@ const KR_KCSC: Policy = {
     ko: '「정보통신망 이용촉진 및 정보보호 등에 관한 법률」 제44조의7(불법정보의 유통금지 등) 및 「전기통신사업법」 제22조의5(부가통신사업자의 불법촬영물등 유통방지)에 따른 불법촬영물등의 삭제·접속차단 요청',
     en: 'Request to delete or block illegally filmed and similar sexual content under Article 44-7 (prohibition of the distribution of illegal information) of the Act on Promotion of Information and Communications Network Utilization and Information Protection, and Article 22-5 (duty of value-added telecommunications operators to prevent the distribution of illegally filmed material) of the Telecommunications Business Act',
   },
+  authority: {
+    name: { ko: '방송통신심의위원회', en: 'Korea Communications Standards Commission' },
+    replyTo: 'dsc-orders@kcsc.example',
+  },
   fines: {
     capRate: 0.03,
     weights: {
@@ -229,6 +241,10 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
     complianceDeadline: 'PT1H',
     approvalSla: 'PT30M',
     reminders: ['PT30M', 'PT10M'],
+    authority: {
+      name: { ko: 'EU 회원국 관할 당국(TCO 규칙)', en: 'competent authority under the TCO Regulation' },
+      replyTo: 'tco-orders@authority.example',
+    },
     legalBasis: {
       ko: '온라인 테러 콘텐츠 유포 대응에 관한 규칙(EU) 2021/784 제3조(삭제명령)',
       en: 'Removal order under Article 3 of Regulation (EU) 2021/784 on addressing the dissemination of terrorist content online',
@@ -242,6 +258,10 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
     timeZone: 'Australia/Sydney',
     language: 'en',
     complianceDeadline: 'PT24H',
+    authority: {
+      name: { ko: '호주 eSafety 위원회(eSafety Commissioner)', en: 'eSafety Commissioner' },
+      replyTo: 'removal-notices@esafety.example',
+    },
     legalBasis: {
       ko: '호주 「온라인안전법 2021」(Online Safety Act 2021) 제77조에 따른 삭제 통지(동의 없이 공유된 친밀한 이미지)',
       en: 'Removal notice under section 77 of the Online Safety Act 2021 (Cth) (intimate images shared without consent)',
@@ -256,6 +276,10 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
     language: 'en',
     complianceDeadline: 'PT48H',
     reminders: ['PT24H', 'PT6H'],
+    authority: {
+      name: { ko: '미국 연방거래위원회(FTC)', en: 'Federal Trade Commission' },
+      replyTo: 'take-it-down@ftc.example',
+    },
     legalBasis: {
       ko: '미국 TAKE IT DOWN Act의 통지 및 삭제 절차(동의 없는 친밀한 영상물은 유효한 요청 후 48시간 이내 삭제)',
       en: 'Notice and removal under the TAKE IT DOWN Act: nonconsensual intimate visual depictions must be removed within 48 hours of a valid request',

@@ -19,13 +19,15 @@ export type { OperatorNotice, StaffAlert } from './templates';
 export const sesClient = new SESv2Client(AWS_CLIENT_OPTIONS);
 
 async function sendEmail(to: readonly string[], rendered: RenderedEmail): Promise<string> {
-  const { noticeFrom, sesConfigurationSet } = config();
+  const { noticeFrom, sesConfigurationSet, policy } = config();
   const result = await sesClient.send(
     new SendEmailCommand({
       FromEmailAddress: noticeFrom,
       // Its event destination reports delivery, bounces and complaints (functions/events/delivery-events.ts).
       ...(sesConfigurationSet === undefined ? {} : { ConfigurationSetName: sesConfigurationSet }),
       Destination: { ToAddresses: [...to] },
+      // Notices come from an address nobody reads: a reply reaches the authority that issued them.
+      ReplyToAddresses: [policy.authority.replyTo],
       Content: {
         Simple: {
           Subject: { Data: rendered.subject, Charset: 'UTF-8' },

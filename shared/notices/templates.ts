@@ -9,6 +9,7 @@ import { formatForPeople } from '../domain/deadlines';
 import type { Category, Fine, LANGUAGES, Operator, OrderAction, OrderRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
 import { durationToMs, type Policy } from '../domain/policy';
+import { countOf, withParticle } from './words';
 
 export type Language = (typeof LANGUAGES)[number];
 
@@ -35,11 +36,18 @@ export interface RenderedEmail {
   html: string;
 }
 
+/** Where people reach the system: the web UI's and the API's public base URLs, without a trailing slash. */
+export interface NoticeLinks {
+  web: string;
+  api: string;
+}
+
 export interface OperatorNoticeInput {
   order: OrderRecord;
   operator: Pick<Operator, 'name' | 'language'>;
-  policy: Pick<Policy, 'id' | 'jurisdiction' | 'timeZone' | 'legalBasis' | 'appealWindow' | 'complianceDeadline'>;
+  policy: Pick<Policy, 'id' | 'jurisdiction' | 'timeZone' | 'legalBasis' | 'appealWindow' | 'complianceDeadline' | 'authority' | 'fines'>;
   notice: OperatorNotice;
+  links: NoticeLinks;
 }
 
 // ------------------------------------------------------------------------------ blocks to e-mail
@@ -48,7 +56,9 @@ type Block =
   | { type: 'heading'; text: string }
   | { type: 'paragraph'; text: string }
   | { type: 'fields'; rows: [label: string, value: string][] }
-  | { type: 'list'; items: string[]; code?: boolean };
+  | { type: 'list'; items: string[]; code?: boolean }
+  /** A page of the web UI: a link in HTML, the address on its own line in text. */
+  | { type: 'link'; label: string; href: string };
 
 export function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -78,6 +88,8 @@ function toText(blocks: readonly Block[]): string {
           return block.rows.map(([label, value]) => `${label}: ${value}`).join('\n');
         case 'list':
           return block.items.map((item) => `- ${item}`).join('\n');
+        case 'link':
+          return `${block.label}:\n${block.href}`;
         default:
           return assertNever(block, 'block');
       }
@@ -106,6 +118,8 @@ function toHtml(blocks: readonly Block[], lang: Language, title: string): string
           return `<ul style="margin:0 0 12px">${block.items
             .map((item) => `<li>${block.code ? `<code style="word-break:break-all">${escapeHtml(item)}</code>` : escapeHtml(item)}</li>`)
             .join('')}</ul>`;
+        case 'link':
+          return `<p style="margin:0 0 12px">${escapeHtml(block.label)}: <a href="${escapeHtml(block.href)}">${escapeHtml(block.href)}</a></p>`;
         default:
           return assertNever(block, 'block');
       }
@@ -146,7 +160,8 @@ export function durationInWords(ms: number, lang: Language): string {
   for (const unit of rest < TWO_DAYS_MS ? UNITS.slice(1) : UNITS) {
     const count = Math.floor(rest / unit.ms);
     rest -= count * unit.ms;
-    if (count > 0 && parts.length < 2) parts.push(lang === 'ko' ? `${count}${unit.ko}` : `${count} ${unit.en}${count === 1 ? '' : 's'}`);
+    if (count > 0 && parts.length < 2)
+      parts.push(lang === 'ko' ? `${count}${unit.ko}` : countOf(count, { one: unit.en, other: `${unit.en}s` }));
     else if (parts.length > 0) break;
   }
   if (parts.length === 0) return lang === 'ko' ? '1초 미만' : 'less than a second';
@@ -157,7 +172,7 @@ export function durationInWords(ms: number, lang: Language): string {
 function timeRows(label: Words, at: string, timeZone: string, lang: Language): [string, string][] {
   return [
     [`${say(lang, label)} (UTC)`, at],
-    [`${say(lang, label)} (${timeZone})`, formatForPeople(at, timeZone, lang)],
+    [`${say(lang, label)} (${timeZone})`, formatForPeople(at, timeZone, lang, 'second')],
   ];
 }
 
@@ -209,58 +224,132 @@ function money(amount: number, currency: string): string {
 
 // ------------------------------------------------------------------------------ shared passages
 
-const routes = (orderId: string) => ({
-  acknowledge: `POST /operator/orders/${orderId}/acknowledge`,
-  compliance: `POST /operator/orders/${orderId}/compliance`,
-  appeal: `POST /operator/orders/${orderId}/appeal`,
-  web: `#/operator/orders/${orderId}`,
-});
+/**
+ * Acts are POSTs with the operator's sign-in token, never links: a link carries neither, and a
+ * mail scanner that follows it must not act for anyone. Only the order's page is a link.
+ */
+const routes = (orderId: string, links: NoticeLinks) => {
+  const order = `${links.api}/operator/orders/${encodeURIComponent(orderId)}`;
+  return {
+    acknowledge: `POST ${order}/acknowledge`,
+    compliance: `POST ${order}/compliance`,
+    appeal: `POST ${order}/appeal`,
+    page: `${links.web}/#/operator/orders/${encodeURIComponent(orderId)}`,
+  };
+};
 
 function greeting(operatorName: string, lang: Language): Block {
   const name = oneLine(operatorName);
   return { type: 'paragraph', text: say(lang, { ko: `${name} 담당자님께`, en: `To ${name}` }) };
 }
 
-function howToRespond(orderId: string, lang: Language): Block[] {
-  const r = routes(orderId);
+function orderPage(orderId: string, links: NoticeLinks, lang: Language): Block {
+  return {
+    type: 'link',
+    label: say(lang, {
+      ko: '이 요청의 웹 화면(사업자 계정으로 로그인)',
+      en: "This order's page in the web UI (sign in with your operator account)",
+    }),
+    href: routes(orderId, links).page,
+  };
+}
+
+function howToRespond(orderId: string, links: NoticeLinks, lang: Language): Block[] {
+  const r = routes(orderId, links);
   return [
     { type: 'heading', text: say(lang, { ko: '수신 확인과 조치 결과 보고', en: 'How to acknowledge and report compliance' }) },
+    orderPage(orderId, links, lang),
+    {
+      type: 'paragraph',
+      text: say(lang, {
+        ko: '시스템 연동 시에는 사업자 계정의 토큰으로 API를 호출해 주십시오(POST 요청):',
+        en: 'From your own systems, call the API with your operator token (POST requests):',
+      }),
+    },
     {
       type: 'list',
       items: [
-        say(lang, {
-          ko: `수신 확인: ${r.acknowledge}`,
-          en: `Acknowledge receipt: ${r.acknowledge}`,
-        }),
+        say(lang, { ko: `수신 확인: ${r.acknowledge}`, en: `Acknowledge receipt: ${r.acknowledge}` }),
         say(lang, {
           ko: `조치 결과 보고: ${r.compliance} (본문 {"action":"DELETED|BLOCKED|NOT_FOUND","note":"..."})`,
           en: `Report what you did: ${r.compliance} with {"action":"DELETED|BLOCKED|NOT_FOUND","note":"..."}`,
-        }),
-        say(lang, {
-          ko: `또는 웹 화면에서 사업자 계정으로 로그인한 뒤 '요청 목록'의 ${orderId} (${r.web})`,
-          en: `Or in the web UI: sign in with your operator account, Orders, ${orderId} (${r.web})`,
         }),
       ],
     },
   ];
 }
 
-function howToAppeal(orderId: string, lang: Language): string {
-  const r = routes(orderId);
-  return say(lang, {
-    ko: `이의신청 방법: ${r.appeal} (본문 {"grounds":"이유, 10~5000자"}) 또는 웹 화면의 ${orderId} (${r.web})`,
-    en: `To appeal: ${r.appeal} with {"grounds":"your reasons, 10 to 5000 characters"}, or in the web UI at ${orderId} (${r.web})`,
-  });
-}
-
-function footer(lang: Language): Block {
+/** Follows a link to the order's page, where the appeal can be filed too. */
+function howToAppeal(orderId: string, links: NoticeLinks, lang: Language): Block {
+  const r = routes(orderId, links);
   return {
     type: 'paragraph',
     text: say(lang, {
-      ko: '이 통지는 자동으로 발송되었습니다. 피해자 보호를 위해 이 통지를 외부에 전달하지 마십시오. 문의 시 요청 번호를 알려 주십시오.',
-      en: 'This notice was sent automatically. To protect the person harmed, do not forward it outside your organisation. Quote the order id in any reply.',
+      ko: `이의신청은 위 웹 화면에서 하거나 API로 할 수 있습니다: ${r.appeal} (본문 {"grounds":"이유, 10~5000자"})`,
+      en: `Appeal on the order's page above, or through the API: ${r.appeal} with {"grounds":"your reasons, 10 to 5000 characters"}`,
     }),
   };
+}
+
+function footer(authority: Policy['authority'], lang: Language): Block {
+  const name = authority.name[lang];
+  return {
+    type: 'paragraph',
+    text: say(lang, {
+      ko: `발신: ${name}. 이 통지는 자동으로 발송되었으며, 회신하면 ${withParticle(name, '으로/로')} 전달됩니다(${authority.replyTo}). 피해자 보호를 위해 이 통지를 외부에 전달하지 마십시오. 문의 시 요청 번호를 알려 주십시오.`,
+      en: `From: the ${name}. This notice was sent automatically; a reply reaches the ${name} (${authority.replyTo}). To protect the person harmed, do not forward it outside your organisation. Quote the order id in any reply.`,
+    }),
+  };
+}
+
+function percent(rate: number, lang: Language): string {
+  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 4 }).format(rate);
+}
+
+/** What missing the deadline costs, in the policy's own figures (shared/domain/fines.ts computes it). */
+function fineWarning(fines: Policy['fines'], lang: Language): string {
+  const p = (rate: number): string => percent(rate, lang);
+  const hours = fines.lateSurchargeMaxHours;
+  return say(lang, {
+    ko: `기한까지 조치하지 않으면 과징금이 부과될 수 있습니다. 기본 금액은 위반의 정도에 따라 관련 매출액의 ${p(fines.tierRates.tier1)}에서 ${p(fines.tierRates.tier3)}까지이고, 기한을 넘긴 1시간마다 매출액의 ${p(fines.lateSurchargeRatePerHour)}가 더해지며(최대 ${hours}시간), 상한은 매출액의 ${p(fines.capRate)}입니다. 위원회가 요청을 철회하면 부과되지 않습니다.`,
+    en: `If you miss the deadline, you may be fined: a base of ${p(fines.tierRates.tier1)} to ${p(fines.tierRates.tier3)} of your relevant revenue, depending on the severity, plus ${p(fines.lateSurchargeRatePerHour)} of revenue for each hour late (up to ${countOf(hours, { one: 'hour', other: 'hours' })}), and never more than ${p(fines.capRate)} of revenue. No fine is imposed if the order is revoked.`,
+  });
+}
+
+/** Did the operator report that it acted? What a notice may ask it to keep doing depends on it. */
+function hasComplied(order: OrderRecord): boolean {
+  return order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE';
+}
+
+/** Told to an operator whose order stands: keep it so if it acted, act now if it did not. */
+function standingOrder(order: OrderRecord, lang: Language): string {
+  if (hasComplied(order)) {
+    return say(lang, {
+      ko: '조치 결과를 보고해 주셔서 감사합니다. 게시물이 다시 게시되지 않도록 삭제 또는 차단 상태를 유지해 주십시오.',
+      en: 'You reported that you acted on it: keep the content removed or blocked, and do not let it be posted again.',
+    });
+  }
+  const act = say(lang, {
+    ko: order.action === 'DELETE' ? '게시물을 삭제' : '게시물에 대한 접속을 차단',
+    en: order.action === 'DELETE' ? 'remove the content' : 'block access to the content',
+  });
+  return say(lang, {
+    ko: `아직 조치 결과가 보고되지 않았습니다. 지금 바로 ${act}하고 아래 방법으로 보고해 주십시오. 기한을 넘긴 시간은 과징금 산정에 반영됩니다.`,
+    en: `You have not reported compliance yet: ${act} now and report it as described below. Time past the deadline counts towards a fine.`,
+  });
+}
+
+/** Told to an operator whose order was lifted: what it removed may come back; one that did nothing has nothing to undo. */
+function liftedOrder(order: OrderRecord, lang: Language): string {
+  return hasComplied(order)
+    ? say(lang, {
+        ko: '이 요청에 따라 삭제하거나 차단한 게시물은 복원할 수 있습니다. 이 요청에 대해서는 과징금이 부과되지 않습니다.',
+        en: 'Content you removed or blocked because of it may be restored, and no fine will be imposed for it.',
+      })
+    : say(lang, {
+        ko: '이 요청에 따라 더 이상 조치할 필요가 없으며, 과징금도 부과되지 않습니다.',
+        en: 'You need not act on it any more, and no fine will be imposed for it.',
+      });
 }
 
 // --------------------------------------------------------------------------------- the notices
@@ -274,12 +363,16 @@ function deadlinesOf(order: OrderRecord): { deadlineAt: string; graceEndsAt: str
 }
 
 export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail {
-  const { order, operator, policy, notice } = input;
+  const { order, operator, policy, notice, links } = input;
   const lang = operator.language;
   const tz = policy.timeZone;
   const id = order.orderId;
   const orderKind = shortAction(order.action, lang);
+  const authority = policy.authority.name[lang];
+  /** In running English text an authority's name takes the article: "the eSafety Commissioner". */
+  const theAuthority = say(lang, { ko: authority, en: `the ${authority}` });
   const head: Block[] = [greeting(operator.name, lang)];
+  const tail = footer(policy.authority, lang);
 
   switch (notice.kind) {
     case 'ORDER': {
@@ -295,25 +388,34 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
           {
             type: 'paragraph',
             text: say(lang, {
-              ko: `귀사 서비스의 아래 URL에 디지털 성범죄물이 게시되어 있어 ${orderKind}을 합니다. 기한까지 조치하고 결과를 보고해 주십시오. 이 요청은 즉시 효력이 있으며, 위원회가 사후에 심의합니다.`,
-              en: `Digital sex crime content is available at the URLs below on your service. This ${orderKind} takes effect now; act before the deadline and report what you did. The Commission's committee reviews the order afterwards.`,
+              ko: `귀사 서비스의 아래 URL에 디지털 성범죄물이 게시되어 있어 ${withParticle(authority, '이/가')} ${withParticle(orderKind, '을/를')} 합니다. 기한까지 조치하고 결과를 보고해 주십시오. 이 요청은 즉시 효력이 있으며, 위원회가 사후에 심의합니다.`,
+              en: `Digital sex crime content is available at the URLs below on your service. The ${authority} issues this ${orderKind}, which takes effect now: act before the deadline and report what you did. A committee reviews the order afterwards.`,
             }),
           },
           {
             type: 'fields',
             rows: [
               [say(lang, { ko: '요청 번호', en: 'Order id' }), id],
+              [say(lang, { ko: '발령 기관', en: 'Issued by' }), authority],
               [say(lang, { ko: '요청 조치', en: 'Action required' }), actionWords(order.action, policy.jurisdiction, lang)],
               [say(lang, { ko: '유형', en: 'Category' }), say(lang, CATEGORY_WORDS[order.category])],
               ...timeRows({ ko: '발송 시각', en: 'Issued' }, order.issuedAt, tz, lang),
               ...timeRows({ ko: '조치 기한', en: 'Deadline' }, notice.deadlineAt, tz, lang),
             ],
           },
-          { type: 'heading', text: say(lang, { ko: `대상 URL (${notice.urls.length}건)`, en: `URLs (${notice.urls.length})` }) },
+          {
+            type: 'heading',
+            text: say(lang, {
+              ko: `대상 URL (${notice.urls.length}건)`,
+              en: `Content (${countOf(notice.urls.length, { one: 'URL', other: 'URLs' })})`,
+            }),
+          },
           { type: 'list', items: notice.urls, code: true },
+          { type: 'heading', text: say(lang, { ko: '기한을 넘기면', en: 'If you miss the deadline' }) },
+          { type: 'paragraph', text: fineWarning(policy.fines, lang) },
           { type: 'heading', text: say(lang, { ko: '법적 근거', en: 'Legal basis' }) },
           { type: 'paragraph', text: policy.legalBasis[lang] },
-          ...howToRespond(id, lang),
+          ...howToRespond(id, links, lang),
           { type: 'heading', text: say(lang, { ko: '이의신청 권리', en: 'Your right to appeal' }) },
           {
             type: 'paragraph',
@@ -322,8 +424,8 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
               en: `If the committee confirms this order, you may appeal within ${appealWindow} of the confirmation. If the committee revokes it, we will tell you, and the content may then be restored. Appealing does not suspend the deadline above.`,
             }),
           },
-          { type: 'paragraph', text: howToAppeal(id, lang) },
-          footer(lang),
+          howToAppeal(id, links, lang),
+          tail,
         ],
         lang,
       );
@@ -339,7 +441,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
             type: 'paragraph',
             text: say(lang, {
               ko: `${orderKind} ${id}의 조치 기한까지 ${left} 남았습니다. 아직 조치 결과가 보고되지 않았습니다.`,
-              en: `${left} remain before the deadline of ${orderKind} ${id}, and no compliance has been reported yet.`,
+              en: `${left} left before the deadline of ${orderKind} ${id}, and no compliance has been reported yet.`,
             }),
           },
           {
@@ -351,8 +453,9 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
               ...timeRows({ ko: '조치 기한', en: 'Deadline' }, deadlineAt, tz, lang),
             ],
           },
-          ...howToRespond(id, lang),
-          footer(lang),
+          { type: 'paragraph', text: fineWarning(policy.fines, lang) },
+          ...howToRespond(id, links, lang),
+          tail,
         ],
         lang,
       );
@@ -377,8 +480,8 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
               ...timeRows({ ko: '늦은 조치 접수 마감', en: 'Late compliance accepted until' }, deadlinesOf(order).graceEndsAt, tz, lang),
             ],
           },
-          ...howToRespond(id, lang),
-          footer(lang),
+          ...howToRespond(id, links, lang),
+          tail,
         ],
         lang,
       );
@@ -390,12 +493,12 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
           {
             type: 'paragraph',
             text: say(lang, {
-              ko: `위원회가 심의 결과 ${orderKind} ${id}을 철회했습니다. 더 이상 조치할 의무가 없으며, 이 요청에 따라 삭제하거나 차단한 게시물은 복원할 수 있습니다. 이 요청에 대해서는 과징금이 부과되지 않습니다.`,
-              en: `After its review, the committee revoked ${orderKind} ${id}. You no longer need to act on it, and content you removed or blocked because of it may be restored. No fine will be imposed for this order.`,
+              ko: `위원회가 심의 결과 ${orderKind} ${withParticle(id, '을/를')} 철회했습니다. ${liftedOrder(order, lang)}`,
+              en: `After its review, the committee revoked ${orderKind} ${id}. ${liftedOrder(order, lang)}`,
             }),
           },
           { type: 'fields', rows: [[say(lang, { ko: '요청 번호', en: 'Order id' }), id]] },
-          footer(lang),
+          tail,
         ],
         lang,
       );
@@ -410,13 +513,15 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
           {
             type: 'paragraph',
             text: say(lang, {
-              ko: `위원회가 심의 결과 ${orderKind} ${id}을 확정했습니다. 게시물의 삭제 또는 차단 상태를 유지해 주십시오. 이 결정에 동의하지 않으면 아래 기한까지 이의신청을 할 수 있습니다.`,
-              en: `After its review, the committee confirmed ${orderKind} ${id}. Keep the content removed or blocked. If you disagree, you may appeal until the deadline below.`,
+              ko: `위원회가 심의 결과 ${orderKind} ${withParticle(id, '을/를')} 확정했습니다. ${standingOrder(order, lang)} 이 결정에 동의하지 않으면 아래 기한까지 이의신청을 할 수 있습니다.`,
+              en: `After its review, the committee confirmed ${orderKind} ${id}. ${standingOrder(order, lang)} If you disagree, you may appeal until the deadline below.`,
             }),
           },
           { type: 'fields', rows: [[say(lang, { ko: '요청 번호', en: 'Order id' }), id], ...appealRows] },
-          { type: 'paragraph', text: howToAppeal(id, lang) },
-          footer(lang),
+          ...(hasComplied(order) ? [orderPage(id, links, lang)] : howToRespond(id, links, lang)),
+          { type: 'heading', text: say(lang, { ko: '이의신청 방법', en: 'How to appeal' }) },
+          howToAppeal(id, links, lang),
+          tail,
         ],
         lang,
       );
@@ -433,16 +538,17 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
             type: 'paragraph',
             text: upheld
               ? say(lang, {
-                  ko: `위원회가 ${orderKind} ${id}에 대한 이의신청을 기각했습니다. 요청은 그대로 유지되므로 게시물의 삭제 또는 차단 상태를 유지해 주십시오.`,
-                  en: `The committee dismissed your appeal against ${orderKind} ${id}. The order stands: keep the content removed or blocked.`,
+                  ko: `위원회가 ${orderKind} ${id}에 대한 이의신청을 기각했습니다. 요청은 그대로 유지됩니다. ${standingOrder(order, lang)}`,
+                  en: `The committee dismissed your appeal against ${orderKind} ${id}. The order stands. ${standingOrder(order, lang)}`,
                 })
               : say(lang, {
-                  ko: `위원회가 ${orderKind} ${id}에 대한 이의신청을 받아들였습니다. 요청은 취소되었고, 이 요청에 따라 삭제하거나 차단한 게시물은 복원할 수 있습니다. 이 요청에 대해서는 과징금이 부과되지 않습니다.`,
-                  en: `The committee granted your appeal against ${orderKind} ${id}. The order is overturned: content you removed or blocked because of it may be restored, and no fine will be imposed for it.`,
+                  ko: `위원회가 ${orderKind} ${id}에 대한 이의신청을 받아들여 요청을 취소했습니다. ${liftedOrder(order, lang)}`,
+                  en: `The committee granted your appeal against ${orderKind} ${id}: the order is overturned. ${liftedOrder(order, lang)}`,
                 }),
           },
           { type: 'fields', rows: [[say(lang, { ko: '요청 번호', en: 'Order id' }), id]] },
-          footer(lang),
+          ...(upheld && !hasComplied(order) ? howToRespond(id, links, lang) : []),
+          tail,
         ],
         lang,
       );
@@ -457,8 +563,8 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
           {
             type: 'paragraph',
             text: say(lang, {
-              ko: `${orderKind} ${id}의 조치 기한을 지키지 않아 아래와 같이 과징금을 부과합니다.`,
-              en: `Because ${orderKind} ${id} was not complied with by its deadline, the following fine is imposed.`,
+              ko: `${orderKind} ${id}의 조치 기한을 지키지 않아 ${withParticle(authority, '이/가')} 아래와 같이 과징금을 부과합니다.`,
+              en: `Because ${orderKind} ${id} was not complied with by its deadline, ${theAuthority} imposes the following fine.`,
             }),
           },
           {
@@ -477,11 +583,11 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
           {
             type: 'paragraph',
             text: say(lang, {
-              ko: `과징금에 이의가 있으면 요청 번호 ${id}와 이유를 적어 이 통지에 회신하거나 위원회에 서면으로 제출해 주십시오. 산정 내역은 정책 ${fine.policyId}에 따른 것입니다.`,
-              en: `To contest the fine, reply to this notice or write to the Commission, quoting order ${id} and your reasons. The computation above follows policy ${fine.policyId}.`,
+              ko: `과징금에 이의가 있으면 요청 번호 ${withParticle(id, '와/과')} 이유를 적어 이 통지에 회신하거나 ${authority}에 서면으로 제출해 주십시오(${policy.authority.replyTo}). 산정 내역은 정책 ${fine.policyId}에 따른 것입니다.`,
+              en: `To contest the fine, reply to this notice or write to ${theAuthority} (${policy.authority.replyTo}), quoting order ${id} and your reasons. The computation above follows policy ${fine.policyId}.`,
             }),
           },
-          footer(lang),
+          tail,
         ],
         lang,
       );
@@ -492,16 +598,14 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
 }
 
 /** Staff read both languages: a short bilingual frame around the caller's own lines. */
-export function renderStaffAlert(caseId: string, alert: StaffAlert): RenderedEmail {
+export function renderStaffAlert(caseId: string, alert: StaffAlert, links: Pick<NoticeLinks, 'web'>): RenderedEmail {
+  const casePage = `${links.web}/#/cases/${encodeURIComponent(caseId)}`;
   return email(
     `[Staff alert / 직원 알림] ${alert.subject} (${caseId})`,
     [
       { type: 'fields', rows: [['Case / 사건', caseId]] },
       { type: 'list', items: alert.lines.map(oneLine) },
-      {
-        type: 'paragraph',
-        text: `Open the case in the web UI (#/cases/${caseId}) to act.\n웹 화면에서 사건(#/cases/${caseId})을 열어 처리해 주십시오.`,
-      },
+      { type: 'link', label: 'Open the case in the web UI to act / 웹 화면에서 사건을 열어 처리해 주십시오', href: casePage },
     ],
     'en',
   );
@@ -512,7 +616,7 @@ export interface ContactChangeInput {
   readonly before: readonly string[];
   readonly after: readonly string[];
   readonly at: string;
-  readonly policy: Pick<Policy, 'timeZone'>;
+  readonly policy: Pick<Policy, 'timeZone' | 'authority'>;
 }
 
 /**
@@ -532,8 +636,8 @@ export function renderContactChange(input: ContactChangeInput): RenderedEmail {
       {
         type: 'paragraph',
         text: say(lang, {
-          ko: '위원회가 귀사에 보내는 삭제 요청 등 법적 통지를 받을 주소가 아래와 같이 변경되었습니다. 요청하지 않은 변경이라면 즉시 위원회에 알려 주십시오.',
-          en: "The addresses where the Commission sends your service's legal notices, removal orders included, have changed as below. If nobody at your service asked for this, tell the Commission at once.",
+          ko: `${withParticle(policy.authority.name.ko, '이/가')} 귀사에 보내는 삭제 요청 등 법적 통지를 받을 주소가 아래와 같이 변경되었습니다. 요청하지 않은 변경이라면 이 메일에 회신하여 즉시 알려 주십시오.`,
+          en: `The addresses where the ${policy.authority.name.en} sends your service's legal notices, removal orders included, have changed as below. If nobody at your service asked for this, reply to this e-mail at once.`,
         }),
       },
       {
@@ -547,6 +651,7 @@ export function renderContactChange(input: ContactChangeInput): RenderedEmail {
       { type: 'list', items: [...before], code: true },
       { type: 'heading', text: say(lang, { ko: '새 주소', en: 'Now' }) },
       { type: 'list', items: [...after], code: true },
+      footer(policy.authority, lang),
     ],
     lang,
   );

@@ -13,6 +13,9 @@ export interface Config {
   readonly staffEmails: readonly string[];
   readonly committeeMembers: readonly string[];
   readonly policy: Policy;
+  /** Where people open the web UI and call the API: e-mails link there (no trailing slash). */
+  readonly publicBaseUrl: string;
+  readonly apiBaseUrl: string;
 }
 
 function list(value: string | undefined): string[] {
@@ -34,6 +37,13 @@ function loadPolicy(): Policy {
   return policyById(process.env.POLICY_PROFILE ?? 'kr-kcsc');
 }
 
+/** `npm start`'s own address, for a process started without the variables. */
+const LOCAL_BASE_URL = 'http://127.0.0.1:3000';
+
+function baseUrl(value: string | undefined, fallback: string): string {
+  return (value || fallback).replace(/\/+$/, '');
+}
+
 let cached: Config | undefined;
 
 export function config(): Config {
@@ -45,6 +55,8 @@ export function config(): Config {
     staffEmails: list(process.env.STAFF_EMAILS),
     committeeMembers: list(process.env.COMMITTEE_MEMBERS),
     policy: loadPolicy(),
+    publicBaseUrl: baseUrl(process.env.PUBLIC_BASE_URL, LOCAL_BASE_URL),
+    apiBaseUrl: baseUrl(process.env.API_BASE_URL || process.env.PUBLIC_BASE_URL, LOCAL_BASE_URL),
   };
   return cached;
 }

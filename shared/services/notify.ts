@@ -79,16 +79,22 @@ export async function deliverOperatorNotice(
     const operator = await getOperator(order.operatorId);
     if (!operator) return { accepted: false, reason: `operator ${order.operatorId} is not registered` };
     if (operator.contactEmails.length === 0) return { accepted: false, reason: `operator ${operator.operatorId} has no contact e-mail` };
-    const { policy } = config();
+    const { policy, publicBaseUrl, apiBaseUrl } = config();
     const to = [...operator.contactEmails];
     // The deadline the notice states, counted from when it is written; the order's clock counts
     // from SES's acceptance a moment later and keeps the later of the two (in the operator's favour).
     const stated = orderDeadlines(policy, nowIso());
     const notice = await noticeFor(order, request, stated.deadlineAt);
     const delivery = await refusedForGood(
-      deliverOnce(casePartition(order.caseId), eventKey, to, () => renderOperatorNotice({ order, operator, policy, notice }), {
-        orderId,
-      }),
+      deliverOnce(
+        casePartition(order.caseId),
+        eventKey,
+        to,
+        () => renderOperatorNotice({ order, operator, policy, notice, links: { web: publicBaseUrl, api: apiBaseUrl } }),
+        {
+          orderId,
+        },
+      ),
     );
     if ('refusal' in delivery) return { accepted: false, reason: `SES refused the message (${delivery.refusal})` };
     const record: NoticeRecord = {
@@ -116,13 +122,14 @@ export async function deliverOperatorNotice(
  * addresses it only logs and answers undefined: an alert must never stop the workflow.
  */
 export async function deliverStaffAlert(caseId: string, alert: StaffAlertRequest, eventKey: string): Promise<Delivery | undefined> {
-  const to = [...config().staffEmails];
+  const { staffEmails, publicBaseUrl } = config();
+  const to = [...staffEmails];
   if (to.length === 0) {
     logger.warn('staff alert not sent: STAFF_EMAILS is empty', { caseId, eventKey });
     return undefined;
   }
   return retryableAs(`sending staff alert ${eventKey} of case ${caseId}`, () =>
-    deliverOnce(casePartition(caseId), eventKey, to, () => renderStaffAlert(caseId, alert)),
+    deliverOnce(casePartition(caseId), eventKey, to, () => renderStaffAlert(caseId, alert, { web: publicBaseUrl })),
   );
 }
 

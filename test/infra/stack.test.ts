@@ -143,12 +143,14 @@ describe('functions', () => {
       const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Object.keys(env).sort()).toEqual(
         [
+          'API_BASE_URL',
           'COMMITTEE_MEMBERS',
           'LOG_LEVEL',
           'NODE_OPTIONS',
           'NOTICE_FROM',
           'POLICY_JSON',
           'POWERTOOLS_SERVICE_NAME',
+          'PUBLIC_BASE_URL',
           'SES_CONFIGURATION_SET',
           'STAFF_EMAILS',
           'STATE_MACHINE_ARN',
@@ -158,6 +160,9 @@ describe('functions', () => {
       expect(JSON.parse(env.POLICY_JSON as string)).toEqual(policyById('eu-tco'));
       expect(env.STAFF_EMAILS).toBe('duty@regulator.example,lead@regulator.example');
       expect(env.COMMITTEE_MEMBERS).toBe('member-1,member-2,member-3');
+      // E-mails link to the deployed web UI and API
+      expect(JSON.stringify(env.PUBLIC_BASE_URL)).toContain(logicalIdOf('Web/Distribution/Resource', 'AWS::CloudFront::Distribution'));
+      expect(JSON.stringify(env.API_BASE_URL)).toContain(logicalIdOf('Api/Resource', 'AWS::ApiGatewayV2::Api'));
       expect(env.NOTICE_FROM).toBe('notices@notices-test.example');
       expect(env.TABLE_NAME).toEqual({ Ref: logicalIdOf('Table/Resource', 'AWS::DynamoDB::Table') });
       expect(JSON.stringify(env.STATE_MACHINE_ARN)).toContain(':stateMachine:UrgentDeliberation-case-workflow');

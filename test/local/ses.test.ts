@@ -78,6 +78,22 @@ describe('local SES', () => {
     expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ messageId, subject: 'Order O1' });
   });
 
+  it('keeps the Reply-To a notice was sent with', async () => {
+    // When a notice names where replies go
+    const sent = await client().send(
+      new SendEmailCommand({
+        FromEmailAddress: 'notices@urgent-deliberation.example',
+        Destination: { ToAddresses: ['notices@webhard.example'] },
+        ReplyToAddresses: ['dsc-orders@kcsc.example'],
+        Content: { Simple: { Subject: { Data: 'Order O2' }, Body: { Text: { Data: 'Delete within 24 hours.' } } } },
+      }),
+    );
+
+    // Then the inbox shows it
+    const store = (await (await fetch(`${ses.endpoint}/store`)).json()) as { emails: { messageId: string; replyTo: string[] }[] };
+    expect(store.emails.find((email) => email.messageId === sent.MessageId)?.replyTo).toEqual(['dsc-orders@kcsc.example']);
+  });
+
   it.each([
     ['success@simulator.amazonses.com', ['Send', 'Delivery']],
     ['notices@webhard.example', ['Send', 'Delivery']],

@@ -38,7 +38,12 @@ export interface Mail {
   readonly messageId: string;
   /** The SES configuration set the message was sent with, when it named one. */
   readonly configurationSet?: string;
+  readonly replyTo: readonly string[];
 }
+
+/** Where the world's e-mails say the web UI and the API are. */
+export const WEB_BASE_URL = 'https://web.commission.example';
+export const API_BASE_URL = 'https://api.commission.example';
 
 /** Where a fault strikes: the k-th AWS call (1-based), before or after the service acted. */
 export interface Fault {
@@ -218,6 +223,8 @@ export async function startWorld(): Promise<World> {
     COMMITTEE_MEMBERS: COMMITTEE.join(','),
     STAFF_EMAILS: STAFF_EMAILS.join(','),
     NOTICE_FROM: 'notices@commission.example',
+    PUBLIC_BASE_URL: WEB_BASE_URL,
+    API_BASE_URL: API_BASE_URL,
   });
   logger.setLogLevel('SILENT');
   const admin = localDynamoDbClient(endpoint);
@@ -253,6 +260,7 @@ export async function startWorld(): Promise<World> {
           subject: input.Content?.Simple?.Subject?.Data ?? '',
           text: input.Content?.Simple?.Body?.Text?.Data ?? '',
           messageId,
+          replyTo: [...(input.ReplyToAddresses ?? [])],
           ...(input.ConfigurationSetName === undefined ? {} : { configurationSet: input.ConfigurationSetName }),
         });
         return { MessageId: messageId };

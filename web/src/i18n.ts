@@ -1,6 +1,8 @@
 /**
  * Korean and English wording. Korean is the default under the Korean policy; the user's choice is
  * remembered in localStorage. `ko` is typed against `en`, so a missing translation fails to compile.
+ * `{count}` is a parameter; `{count:review|reviews}` picks the word for that count by
+ * Intl.PluralRules ("1 review", "2 reviews"; Korean counts need no such form).
  */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
@@ -77,10 +79,10 @@ const en = {
   approvalsTitle: 'Approval queue',
   approvalsEmpty: 'No case waits for approval.',
   filedBy: 'Filed by {user}',
-  urlCount: '{count} URLs',
+  urlCount: '{count} {count:URL|URLs}',
   approvedBy: 'Approved so far',
   approvalsNeeded: '{have} of {need} approvals',
-  needsDifferent: 'Needs {count} more approval(s) from staff other than {who}.',
+  needsDifferent: 'Needs {count} more {count:approval|approvals} from staff other than {who}.',
   youFiled: 'You filed this report: another staff member must approve it.',
   youApproved: 'You have approved: a second, different approver is needed.',
   approve: 'Approve',
@@ -137,8 +139,8 @@ const en = {
   fines: 'Fines',
   total: 'Total',
   audit: 'Audit chain',
-  auditVerified: 'Verified: {count} events, hash-linked and intact.',
-  auditBroken: 'NOT verified: the chain of {count} events does not check out.',
+  auditVerified: 'Verified: {count} {count:event|events}, hash-linked and intact.',
+  auditBroken: 'NOT verified: the chain of {count} {count:event|events} does not check out.',
   auditShow: 'Show all events',
   workflow: 'Workflow',
   currentState: 'current',
@@ -192,7 +194,7 @@ const en = {
   batchKind: 'Kind',
   batchSelectAll: 'Select all {count}',
   batchSelected: '{count} selected',
-  batchVote: 'Vote on {count} reviews',
+  batchVote: 'Vote on {count} {count:review|reviews}',
   batchDone: '{ok} recorded, {failed} failed.',
   select: 'Select {id}',
   outcome: 'Outcome',
@@ -536,10 +538,15 @@ export interface Translator {
 
 export function translator(lang: Lang): Translator {
   const catalog = catalogs[lang];
+  const plurals = new Intl.PluralRules(lang);
   return {
     lang,
     t: (key, params) =>
-      catalog.messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole)),
+      catalog.messages[key].replace(/\{(\w+)(?::([^|}]*)\|([^}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+        if (!params || !(name in params)) return whole;
+        if (one === undefined || other === undefined) return String(params[name]);
+        return plurals.select(Number(params[name])) === 'one' ? one : other;
+      }),
     v: (value) => (value === undefined ? '' : (catalog.values[value] ?? value)),
     schema: (message) => (lang === 'ko' ? (koSchemaMessages[message] ?? message) : message),
   };

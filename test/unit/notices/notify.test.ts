@@ -20,7 +20,7 @@ import { casePartition, keys, refs } from '../../../shared/store/keys';
 import { claimNotice, getCase, getOrder, recordNoticeSent, writeUrls } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOperator, anOrder } from '../../support/records';
-import { STAFF_EMAILS, useWorld } from '../../support/world';
+import { API_BASE_URL, STAFF_EMAILS, useWorld, WEB_BASE_URL } from '../../support/world';
 import { chainOfCase, storedItem } from '../services/world-steps';
 
 const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-11-24T05:00:00.000Z'), new Uint8Array(10).fill(7)));
@@ -431,5 +431,20 @@ describe('notifyStaff', () => {
     await notifyStaff(CASE_ID, alert, 'staff:overdue');
     expect(world.mails).toHaveLength(1);
     expect((await getCase(CASE_ID))?.staffAlerts).toHaveLength(1);
+  });
+});
+
+describe('what every e-mail carries', () => {
+  it("replies go to the policy's authority, and links to the configured web UI and API", async () => {
+    // When an operator notice and a staff alert go out
+    await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY);
+    await notifyStaff(CASE_ID, { subject: 'Deadline missed', lines: [] }, 'staff:overdue');
+
+    // Then both reply to the authority, and link to the world's web UI and API
+    const { replyTo } = config().policy.authority;
+    expect(world.mails.map((mail) => mail.replyTo)).toEqual([[replyTo], [replyTo]]);
+    expect(world.mails[0]?.text).toContain(`${WEB_BASE_URL}/#/operator/orders/${ORDER_ID}`);
+    expect(world.mails[0]?.text).toContain(`POST ${API_BASE_URL}/operator/orders/${ORDER_ID}/compliance`);
+    expect(world.mails[1]?.text).toContain(`${WEB_BASE_URL}/#/cases/${CASE_ID}`);
   });
 });

@@ -59,9 +59,10 @@ const LANGS: Language[] = ['ko', 'en'];
 const CASES = NOTICES.flatMap((notice) => LANGS.map((lang) => ({ kind: notice.kind, notice, lang })));
 
 const operatorIn = (language: Language) => ({ name: 'Webhard <Co> & Sons', language });
+const links = { web: 'https://web.commission.example', api: 'https://api.commission.example' };
 
 function render(notice: OperatorNotice, lang: Language, theOrder: OrderRecord = order) {
-  return renderOperatorNotice({ order: theOrder, operator: operatorIn(lang), policy, notice });
+  return renderOperatorNotice({ order: theOrder, operator: operatorIn(lang), policy, notice, links });
 }
 
 describe('renderOperatorNotice', () => {
@@ -93,7 +94,7 @@ describe('renderOperatorNotice', () => {
   it.each([
     {
       lang: 'ko' as const,
-      local: '2026년 11월 25일 오후 3:00',
+      local: '2026년 11월 25일 오후 3:00:00',
       basis: policy.legalBasis.ko,
       action: '삭제',
       appeal: '15일',
@@ -101,7 +102,7 @@ describe('renderOperatorNotice', () => {
     },
     {
       lang: 'en' as const,
-      local: '25 Nov 2026, 15:00',
+      local: '25 Nov 2026, 15:00:00',
       basis: policy.legalBasis.en,
       action: 'Delete the content',
       appeal: '15 days',
@@ -117,10 +118,10 @@ describe('renderOperatorNotice', () => {
       expect(part).toContain(want.local);
       expect(part).toContain(want.action);
       expect(part).toContain(want.appeal);
-      expect(part).toContain(`POST /operator/orders/${ORDER_ID}/acknowledge`);
-      expect(part).toContain(`POST /operator/orders/${ORDER_ID}/compliance`);
-      expect(part).toContain(`POST /operator/orders/${ORDER_ID}/appeal`);
-      expect(part).toContain(`#/operator/orders/${ORDER_ID}`);
+      expect(part).toContain(`POST ${links.api}/operator/orders/${ORDER_ID}/acknowledge`);
+      expect(part).toContain(`POST ${links.api}/operator/orders/${ORDER_ID}/compliance`);
+      expect(part).toContain(`POST ${links.api}/operator/orders/${ORDER_ID}/appeal`);
+      expect(part).toContain(`${links.web}/#/operator/orders/${ORDER_ID}`);
     }
     expect(mail.text).toContain(want.basis);
     expect(mail.html).toContain(escapeHtml(want.basis));
@@ -128,7 +129,8 @@ describe('renderOperatorNotice', () => {
     expect(mail.text).toContain(HOSTILE_URL);
     expect(mail.html).toContain('https://webhard.example/v/&lt;script&gt;alert(1)&lt;/script&gt;?a=1&amp;b=&quot;2&quot;');
     expect(mail.html).not.toContain('<script>');
-    expect(mail.html).not.toContain('<a ');
+    // The reported content is never a link: the only one leads to the order's page
+    expect([...mail.html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1])).toEqual([`${links.web}/#/operator/orders/${ORDER_ID}`]);
   });
 
   it('ORDER to an overseas operator asks to block access from the jurisdiction', () => {
@@ -158,7 +160,7 @@ describe('renderOperatorNotice', () => {
     const mail = render({ kind: 'OVERDUE' }, lang);
     // Assess
     expect(mail.text).toContain(order.graceEndsAt);
-    expect(mail.text).toContain(lang === 'ko' ? '2026년 12월 2일 오후 3:00' : '2 Dec 2026, 15:00');
+    expect(mail.text).toContain(lang === 'ko' ? '2026년 12월 2일 오후 3:00:00' : '2 Dec 2026, 15:00:00');
   });
 
   it.each(LANGS)('ORDER in %s states the deadline it was written with, for an order whose clock has not started', (lang) => {
@@ -169,7 +171,7 @@ describe('renderOperatorNotice', () => {
     const mail = render({ kind: 'ORDER', urls: ['https://webhard.example/v/1'], deadlineAt: written }, lang, issued);
     // Then it states that deadline, in UTC and local time
     expect(mail.text).toContain(`(UTC): ${written}`);
-    expect(mail.text).toContain(lang === 'ko' ? '2026년 11월 25일 오후 3:00' : '25 Nov 2026, 15:00');
+    expect(mail.text).toContain(lang === 'ko' ? '2026년 11월 25일 오후 3:00:07' : '25 Nov 2026, 15:00:07');
   });
 
   it.each<OperatorNotice>([{ kind: 'REMINDER', reminderAt: '2026-11-24T18:00:00.000Z' }, { kind: 'OVERDUE' }, { kind: 'FINE', fine }])(
@@ -187,6 +189,7 @@ describe('renderOperatorNotice', () => {
       operator: { name: 'Webhard\r\nDeadline (UTC): 2099-01-01 \u202eoC\u200b', language: lang },
       policy,
       notice: { kind: 'CONFIRMED' },
+      links,
     });
     // Then the forged "Deadline" is no line of its own, and no invisible character reaches the text
     expect(mail.text.split('\n').some((line) => line.startsWith('Deadline (UTC): 2099'))).toBe(false);
@@ -199,7 +202,7 @@ describe('renderOperatorNotice', () => {
     const mail = render({ kind: 'CONFIRMED' }, lang);
     // Assess
     expect(mail.text).toContain(order.appealDeadline);
-    expect(mail.text).toContain(`POST /operator/orders/${ORDER_ID}/appeal`);
+    expect(mail.text).toContain(`POST ${links.api}/operator/orders/${ORDER_ID}/appeal`);
   });
 
   it.each(LANGS)('FINE in %s itemizes the amount with its currency and names the policy', (lang) => {
@@ -238,7 +241,7 @@ describe('durationInWords', () => {
 describe('renderStaffAlert', () => {
   it('frames the lines in both languages, names the case and escapes HTML', () => {
     // Act
-    const mail = renderStaffAlert('C01JDXQ4ZKCM3Q6V7W8X9Y0Z1A', { subject: 'Deadline missed', lines: ['order <O1> & more'] });
+    const mail = renderStaffAlert('C01JDXQ4ZKCM3Q6V7W8X9Y0Z1A', { subject: 'Deadline missed', lines: ['order <O1> & more'] }, links);
     // Assess
     expect(mail.subject).toContain('C01JDXQ4ZKCM3Q6V7W8X9Y0Z1A');
     expect(mail.subject).toContain('직원 알림');
@@ -256,14 +259,21 @@ describe('renderStaffAlert', () => {
     ['zero-width characters', 'bou\u200bnced\ufeff', 'bou nced'],
   ])('renders each line on one line: %s in a line (an SES reason, say) cannot forge another', (_label, line, shown) => {
     // When a line holding it is rendered
-    const mail = renderStaffAlert('C01JDXQ4ZKCM3Q6V7W8X9Y0Z1A', { subject: 'Order could not be delivered', lines: [line, 'second line'] });
+    const mail = renderStaffAlert(
+      'C01JDXQ4ZKCM3Q6V7W8X9Y0Z1A',
+      {
+        subject: 'Order could not be delivered',
+        lines: [line, 'second line'],
+      },
+      links,
+    );
     // Then it is one list item, and the next line is the next item
     expect(mail.text).toContain(`- ${shown}\n- second line`);
     expect(mail.text).not.toMatch(/[\r\u202e\u200b\ufeff]/);
   });
 
   it('renders a subject with a line break on one header line', () => {
-    const mail = renderStaffAlert('C01JDXQ4ZKCM3Q6V7W8X9Y0Z1A', { subject: 'Order\r\nBcc: x@evil.example', lines: [] });
+    const mail = renderStaffAlert('C01JDXQ4ZKCM3Q6V7W8X9Y0Z1A', { subject: 'Order\r\nBcc: x@evil.example', lines: [] }, links);
     expect(mail.subject).not.toMatch(/[\r\n]/);
   });
 });
