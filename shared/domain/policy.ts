@@ -177,7 +177,7 @@ function mergeOver(base: PlainObject, over: PlainObject): PlainObject {
 
 const KR_KCSC: Policy = {
   id: 'kr-kcsc',
-  name: 'Korea: Korea Communications Standards Commission (pre-deletion, post-review)',
+  name: 'Korea: Korea Media and Communications Standards Commission (pre-deletion, post-review)',
   jurisdiction: 'KR',
   currency: 'KRW',
   timeZone: 'Asia/Seoul',
@@ -199,8 +199,8 @@ const KR_KCSC: Policy = {
     en: 'Request to delete or block illegally filmed and similar sexual content under Article 44-7 (prohibition of the distribution of illegal information) of the Act on Promotion of Information and Communications Network Utilization and Information Protection, and Article 22-5 (duty of value-added telecommunications operators to prevent the distribution of illegally filmed material) of the Telecommunications Business Act',
   },
   authority: {
-    name: { ko: '방송통신심의위원회', en: 'Korea Communications Standards Commission' },
-    replyTo: 'dsc-orders@kcsc.example',
+    name: { ko: '방송미디어통신심의위원회', en: 'Korea Media and Communications Standards Commission' },
+    replyTo: 'dsc-orders@kmcsc.example',
   },
   fines: {
     capRate: 0.03,

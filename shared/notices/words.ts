@@ -9,7 +9,7 @@ type Particle = Parameters<typeof josa>[1];
 const HANGUL_SYLLABLE = /[\uac00-\ud7a3]$/;
 
 /**
- * `word` with the particle its final sound takes: "요청을", "방송통신심의위원회는". After a word
+ * `word` with the particle its final sound takes: "요청을", "방송미디어통신심의위원회는". After a word
  * that does not end in a Hangul syllable (an id such as "op-social", a number) the final sound is
  * not written, and readers say Latin letters and digits differently, so both forms are written,
  * the one after a final consonant first, as Korean official documents do: "op-social과(와)",

@@ -208,7 +208,7 @@ describe('Korean particles', () => {
   it.each([
     { word: '요청', particle: '을/를' as const, written: '요청을', rule: BY_FINAL_SOUND },
     { word: '위원회', particle: '을/를' as const, written: '위원회를', rule: BY_FINAL_SOUND },
-    { word: '방송통신심의위원회', particle: '이/가' as const, written: '방송통신심의위원회가', rule: BY_FINAL_SOUND },
+    { word: '방송미디어통신심의위원회', particle: '이/가' as const, written: '방송미디어통신심의위원회가', rule: BY_FINAL_SOUND },
     { word: '시험 기관', particle: '이/가' as const, written: '시험 기관이', rule: BY_FINAL_SOUND },
     { word: '서울', particle: '으로/로' as const, written: '서울로', rule: BY_FINAL_SOUND },
     { word: '부산', particle: '으로/로' as const, written: '부산으로', rule: BY_FINAL_SOUND },
@@ -227,7 +227,7 @@ describe('Korean particles', () => {
     expect(render(NOTICES[4] as OperatorNotice, 'ko').text).toContain(`${ORDER_ID}을(를) 확정했습니다`);
     expect(render(NOTICES[3] as OperatorNotice, 'ko').text).toContain(`${ORDER_ID}을(를) 철회했습니다`);
     expect(render(NOTICES[7] as OperatorNotice, 'ko').text).toContain(`요청 번호 ${ORDER_ID}과(와) 이유를`);
-    expect(render(NOTICES[0] as OperatorNotice, 'ko').text).toContain('방송통신심의위원회가 삭제 요청을 합니다');
+    expect(render(NOTICES[0] as OperatorNotice, 'ko').text).toContain('방송미디어통신심의위원회가 삭제 요청을 합니다');
     expect(render(NOTICES[0] as OperatorNotice, 'ko', { action: 'BLOCK_ACCESS' }).text).toContain('접속차단 요청을 합니다');
   });
 });
