@@ -79,8 +79,12 @@ export function reporterOutcomeText(outcome: ReporterUrlOutcome, language: Langu
   return OUTCOME_TEXT[outcome][language];
 }
 
-/** Outcomes that leave the content online, or at least not taken down by the order. */
 const LEFT_ONLINE: ReadonlySet<ReporterUrlOutcome> = new Set(['NOT_ASSIGNED', 'NOT_REMOVED', 'ORDER_LIFTED']);
+
+/** The outcome leaves the content online, or at least not taken down by an order. */
+export function isLeftOnline(outcome: ReporterUrlOutcome): boolean {
+  return LEFT_ONLINE.has(outcome);
+}
 
 const CLOSED_WITH_CONTENT_LEFT: Record<Language, string> = {
   en: 'Closed: not every address was removed',
@@ -92,6 +96,6 @@ const CLOSED_WITH_CONTENT_LEFT: Record<Language, string> = {
  * "Closed" while one of its URLs was never taken down: that would tell a victim the matter is done.
  */
 export function reporterCaseText(caseStatus: CaseStatus, outcomes: readonly ReporterUrlOutcome[], language: Language): string {
-  if (caseStatus === 'CLOSED' && outcomes.some((outcome) => LEFT_ONLINE.has(outcome))) return CLOSED_WITH_CONTENT_LEFT[language];
+  if (caseStatus === 'CLOSED' && outcomes.some(isLeftOnline)) return CLOSED_WITH_CONTENT_LEFT[language];
   return reporterStatusText(caseStatus, language);
 }

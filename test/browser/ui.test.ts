@@ -171,6 +171,7 @@ describe('web UI', () => {
     await member.page.locator('#batch-reason').fill('Same uploader, same clip.');
     await member.shot('selected');
     await member.page.getByRole('button', { name: 'Vote on 3 reviews' }).click();
+    await member.page.getByRole('dialog').getByRole('button', { name: 'Cast my votes' }).click();
     await expect.poll(() => member.page.locator('.batch [role="status"]').textContent()).toContain('3 recorded, 0 failed');
     await member.shot('voted');
 
