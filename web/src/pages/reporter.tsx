@@ -61,7 +61,7 @@ function ReportCard({ report }: { report: ReporterReport }) {
       )}
       <details open={report.outcomes.length <= 5}>
         <summary>
-          {t('reportOutcomes')}: {tally.map((entry) => `${reporterOutcomeText(entry.outcome, lang)} ${entry.count}`).join(' · ')}
+          {t('reportOutcomes')}: {tally.map((entry) => `${reporterOutcomeText(entry.outcome, lang)} (${entry.count})`).join(' · ')}
         </summary>
         <ul class="outcomes">
           {report.outcomes.map((entry) => (
