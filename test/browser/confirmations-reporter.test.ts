@@ -12,7 +12,7 @@ import { Api, approveCase, eventually, fileReport, hasHangul, uniqueUrl } from '
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { launchBrowser, WatchedPage } from './support/browser';
 import { fakeToken, mockApi } from './support/mock-api';
-import { signIn, visit } from './support/session';
+import { closeWatched, signIn, visit } from './support/session';
 
 /** Windows long enough for clicks: nothing of these cases should move on by itself during a test. */
 const POLICY = {
@@ -76,11 +76,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 180_000);
 
-afterEach(async () => {
-  const errors = opened.flatMap((watched) => watched.errors);
-  await Promise.all(opened.splice(0).map((watched) => watched.close()));
-  expect(errors, 'console errors on the pages visited').toEqual([]);
-});
+afterEach(() => closeWatched(opened));
 
 afterAll(async () => {
   await browser?.close();

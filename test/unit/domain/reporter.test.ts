@@ -27,31 +27,18 @@ const anOrder = (facts: Partial<OrderOutcomeFacts> = {}): OrderOutcomeFacts => (
 
 describe('reporterUrlOutcome', () => {
   // What the operator has not yet done, per decision: a lifted order will not take the content down.
+  const stillActing: Record<DecisionStatus, ReporterUrlOutcome> = {
+    PENDING: 'IN_PROGRESS',
+    CONFIRMED: 'IN_PROGRESS',
+    APPEALED: 'IN_PROGRESS',
+    UPHELD: 'IN_PROGRESS',
+    REVOKED: 'ORDER_LIFTED',
+    OVERTURNED: 'ORDER_LIFTED',
+  };
   const notComplied: Record<Exclude<ComplianceStatus, 'COMPLIED' | 'COMPLIED_LATE'>, Record<DecisionStatus, ReporterUrlOutcome>> = {
-    ISSUED: {
-      PENDING: 'IN_PROGRESS',
-      CONFIRMED: 'IN_PROGRESS',
-      APPEALED: 'IN_PROGRESS',
-      UPHELD: 'IN_PROGRESS',
-      REVOKED: 'ORDER_LIFTED',
-      OVERTURNED: 'ORDER_LIFTED',
-    },
-    ACKNOWLEDGED: {
-      PENDING: 'IN_PROGRESS',
-      CONFIRMED: 'IN_PROGRESS',
-      APPEALED: 'IN_PROGRESS',
-      UPHELD: 'IN_PROGRESS',
-      REVOKED: 'ORDER_LIFTED',
-      OVERTURNED: 'ORDER_LIFTED',
-    },
-    UNDELIVERED: {
-      PENDING: 'IN_PROGRESS',
-      CONFIRMED: 'IN_PROGRESS',
-      APPEALED: 'IN_PROGRESS',
-      UPHELD: 'IN_PROGRESS',
-      REVOKED: 'ORDER_LIFTED',
-      OVERTURNED: 'ORDER_LIFTED',
-    },
+    ISSUED: stillActing,
+    ACKNOWLEDGED: stillActing,
+    UNDELIVERED: stillActing,
     OVERDUE: {
       PENDING: 'NOT_REMOVED',
       CONFIRMED: 'NOT_REMOVED',
