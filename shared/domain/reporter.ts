@@ -14,7 +14,7 @@ export const REPORTER_URL_OUTCOMES = [
   'NOT_ASSIGNED',
   'IN_PROGRESS',
   'REMOVED',
-  'BLOCKED',
+  'ACCESS_DISABLED',
   'NO_LONGER_FOUND',
   'NOT_REMOVED',
   'ORDER_LIFTED',
@@ -53,11 +53,11 @@ function compliedOutcome(order: OrderOutcomeFacts): ReporterUrlOutcome {
     case 'DELETED':
       return 'REMOVED';
     case 'BLOCKED':
-      return 'BLOCKED';
+      return 'ACCESS_DISABLED';
     case 'NOT_FOUND':
       return 'NO_LONGER_FOUND';
     case undefined:
-      return order.action === 'BLOCK_ACCESS' ? 'BLOCKED' : 'REMOVED';
+      return order.action === 'BLOCK_ACCESS' ? 'ACCESS_DISABLED' : 'REMOVED';
     default:
       return assertNever(order.complianceAction, 'compliance action');
   }
@@ -69,7 +69,7 @@ const OUTCOME_TEXT: Record<ReporterUrlOutcome, Record<Language, string>> = {
   NOT_ASSIGNED: { en: 'Not assigned to an operator yet', ko: '아직 담당 사업자가 정해지지 않음' },
   IN_PROGRESS: { en: 'Still being handled', ko: '처리 중' },
   REMOVED: { en: 'Removed', ko: '삭제됨' },
-  BLOCKED: { en: 'Access blocked', ko: '접속 차단됨' },
+  ACCESS_DISABLED: { en: 'Access blocked', ko: '접속 차단됨' },
   NO_LONGER_FOUND: { en: 'No longer found at this address', ko: '이 주소에서 더 이상 발견되지 않음' },
   NOT_REMOVED: { en: 'Not removed by the deadline', ko: '기한까지 삭제되지 않음' },
   ORDER_LIFTED: { en: 'Order lifted: not removed', ko: '삭제 요청 철회: 삭제되지 않음' },

@@ -233,7 +233,7 @@ export function fixtures(now: number) {
   const reports = [
     report(caseC, 'UNDER_APPEAL', -6 * 86400, [
       ['https://webhard.example/v/123', 'REMOVED'],
-      ['https://overseas.example/v/77', 'BLOCKED'],
+      ['https://overseas.example/v/77', 'ACCESS_DISABLED'],
       ['https://social.example/p/9', 'IN_PROGRESS'],
     ]),
     report('C01JD3QCLSD0000000000000000', 'CLOSED', -20 * 86400, [

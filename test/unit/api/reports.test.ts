@@ -257,6 +257,34 @@ describe('GET /reports', () => {
     );
   });
 
+  it('tells what was done in the reporter’s words, never in the operators’ (DELETED, BLOCKED)', async () => {
+    // Given op-webhard deleted its URLs and op-social blocked access to its own
+    await writeUrls(CASE_ID, CASE_URLS);
+    await plant.case(aCase({ createdBy: 'support-center', status: 'CONFIRMED', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+    await plant.order(anOrder({ status: 'COMPLIED', complianceStatus: 'COMPLIED', complianceAction: 'DELETED' }));
+    await plant.order(
+      anOrder({
+        operatorId: 'op-social',
+        action: 'BLOCK_ACCESS',
+        status: 'COMPLIED',
+        complianceStatus: 'COMPLIED',
+        complianceAction: 'BLOCKED',
+      }),
+    );
+
+    // When
+    const [report] = (await get(callers.supportCenter, { language: 'en' })).body.reports;
+
+    // Then
+    expect(report.outcomes).toEqual(
+      expect.arrayContaining([
+        { url: 'https://webhard.example/v/123', outcome: 'REMOVED' },
+        { url: 'https://social.example/p/9', outcome: 'ACCESS_DISABLED' },
+      ]),
+    );
+    expect(JSON.stringify(report)).not.toMatch(/DELETED|BLOCKED|COMPLIED|op-webhard|op-social/);
+  });
+
   it('gives the reason of a rejection, and no order for any URL', async () => {
     // Given staff rejected the report
     await writeUrls(CASE_ID, CASE_URLS);

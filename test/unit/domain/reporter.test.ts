@@ -65,7 +65,7 @@ describe('reporterUrlOutcome', () => {
     (['COMPLIED', 'COMPLIED_LATE'] as const).flatMap((complianceStatus) =>
       DECISION_STATUSES.flatMap((decisionStatus) => [
         [complianceStatus, decisionStatus, 'DELETED', 'REMOVED'] as const,
-        [complianceStatus, decisionStatus, 'BLOCKED', 'BLOCKED'] as const,
+        [complianceStatus, decisionStatus, 'BLOCKED', 'ACCESS_DISABLED'] as const,
         [complianceStatus, decisionStatus, 'NOT_FOUND', 'NO_LONGER_FOUND'] as const,
       ]),
     ),
@@ -78,7 +78,7 @@ describe('reporterUrlOutcome', () => {
 
   it.each([
     ['DELETE', 'REMOVED'],
-    ['BLOCK_ACCESS', 'BLOCKED'],
+    ['BLOCK_ACCESS', 'ACCESS_DISABLED'],
   ] as const)('tells a %s order complied without a stated action as %s', (action, expected) => {
     expect(reporterUrlOutcome('CONFIRMED', true, anOrder({ action, complianceStatus: 'COMPLIED' }))).toBe(expected);
   });
@@ -105,7 +105,7 @@ describe('reporterOutcomeText', () => {
     NOT_ASSIGNED: { en: 'Not assigned to an operator yet', ko: '아직 담당 사업자가 정해지지 않음' },
     IN_PROGRESS: { en: 'Still being handled', ko: '처리 중' },
     REMOVED: { en: 'Removed', ko: '삭제됨' },
-    BLOCKED: { en: 'Access blocked', ko: '접속 차단됨' },
+    ACCESS_DISABLED: { en: 'Access blocked', ko: '접속 차단됨' },
     NO_LONGER_FOUND: { en: 'No longer found at this address', ko: '이 주소에서 더 이상 발견되지 않음' },
     NOT_REMOVED: { en: 'Not removed by the deadline', ko: '기한까지 삭제되지 않음' },
     ORDER_LIFTED: { en: 'Order lifted: not removed', ko: '삭제 요청 철회: 삭제되지 않음' },
@@ -133,7 +133,7 @@ describe('reporterCaseText', () => {
   });
 
   it('calls a case closed when every URL was taken down', () => {
-    expect(reporterCaseText('CLOSED', ['REMOVED', 'BLOCKED', 'NO_LONGER_FOUND'], 'en')).toBe('Closed');
+    expect(reporterCaseText('CLOSED', ['REMOVED', 'ACCESS_DISABLED', 'NO_LONGER_FOUND'], 'en')).toBe('Closed');
   });
 
   it.each(
