@@ -122,10 +122,16 @@ export const reportRequestSchema = z.strictObject({
 });
 export type ReportRequest = z.infer<typeof reportRequestSchema>;
 
-export const approvalRequestSchema = z.strictObject({
-  decision: z.enum(['APPROVE', 'REJECT']),
-  reason: multiLineText(2000).optional(),
-});
+/** A rejection ends a victim's report without an order, so it must say why; an approval may. */
+export const approvalRequestSchema = z
+  .strictObject({
+    decision: z.enum(['APPROVE', 'REJECT']),
+    reason: multiLineText(2000).optional(),
+  })
+  .refine((request) => request.decision !== 'REJECT' || (request.reason ?? '').trim() !== '', {
+    path: ['reason'],
+    message: 'give a reason for rejecting the report',
+  });
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
 
 export const complianceRequestSchema = z.strictObject({

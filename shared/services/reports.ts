@@ -9,7 +9,8 @@ import { ConflictError, UnavailableError, ValidationError } from '../domain/erro
 import type { CaseRecord, CaseStatus, ReportRequest } from '../domain/model';
 import type { LANGUAGES } from '../domain/model';
 import { caseDecider } from '../domain/deciders/case';
-import { assignUrls, reporterStatusText } from '../domain/orders';
+import { assignUrls } from '../domain/orders';
+import { type ReporterUrlOutcome, reporterCaseText, reporterUrlOutcome } from '../domain/reporter';
 import { config } from '../runtime/config';
 import { newCaseId } from '../runtime/ids';
 import { logger } from '../runtime/logger';
@@ -20,6 +21,7 @@ import {
   getIdempotencyRecord,
   listCasesByReporter,
   listOperators,
+  listOrdersOfCase,
   putIdempotencyRecord,
   writeUrls,
 } from '../store/repository';
@@ -117,8 +119,14 @@ export interface ReporterReport {
   createdAt: string;
   /** The case's status in plain words, without operators' replies. */
   status: string;
+  /** The same status as a code, for a screen that speaks another language than the policy's. */
+  caseStatus: CaseStatus;
   category: string;
   urls: string[];
+  /** What became of each URL, as a code (the domain's `reporterOutcomeText` words it). */
+  outcomes: { url: string; outcome: ReporterUrlOutcome }[];
+  /** Why staff rejected the report, when they did. */
+  rejectionReason?: string;
 }
 
 /** The reports this user filed, newest first. */
@@ -127,13 +135,29 @@ export async function listOwnReports(
   language: (typeof LANGUAGES)[number] = config().policy.language,
 ): Promise<ReporterReport[]> {
   const cases = await listCasesByReporter(identity.userId);
-  return Promise.all(
-    cases.map(async (record) => ({
-      caseId: record.caseId,
-      createdAt: record.createdAt,
-      status: reporterStatusText(record.status, language),
-      category: record.category,
-      urls: (await getCaseUrls(record.caseId)).map((url) => url.url),
-    })),
-  );
+  return Promise.all(cases.map((record) => reporterReport(record, language)));
+}
+
+async function reporterReport(record: CaseRecord, language: (typeof LANGUAGES)[number]): Promise<ReporterReport> {
+  const [urls, orders] = await Promise.all([getCaseUrls(record.caseId), listOrdersOfCase(record.caseId)]);
+  const orderOf = new Map(orders.map((order) => [order.operatorId, order]));
+  const outcomes = urls.map((url) => ({
+    url: url.url,
+    outcome: reporterUrlOutcome(record.status, url.operatorId !== null, url.operatorId === null ? undefined : orderOf.get(url.operatorId)),
+  }));
+  const rejectionReason = record.approvals.find((approval) => approval.decision === 'REJECT')?.reason;
+  return {
+    caseId: record.caseId,
+    createdAt: record.createdAt,
+    status: reporterCaseText(
+      record.status,
+      outcomes.map((entry) => entry.outcome),
+      language,
+    ),
+    caseStatus: record.status,
+    category: record.category,
+    urls: urls.map((url) => url.url),
+    outcomes,
+    ...(rejectionReason === undefined ? {} : { rejectionReason }),
+  };
 }

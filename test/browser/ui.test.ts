@@ -11,7 +11,7 @@ import { orderIdFor, reviewIdFor } from '../../shared/domain/ids';
 import { Api, approveCase, eventually, fileReport, uniqueUrl } from '../e2e/support';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { launchBrowser, renderedFonts, WatchedPage } from './support/browser';
-import { reloadUntilVisible, signIn, visit } from './support/session';
+import { closeWatched, reloadUntilVisible, signIn, visit } from './support/session';
 
 /**
  * Seconds, but long enough for clicks: the operator must be able to comply by hand before its
@@ -49,11 +49,7 @@ beforeAll(async () => {
   await approveCase(api, overdueCaseId);
 }, 180_000);
 
-afterEach(async () => {
-  const errors = opened.flatMap((watched) => watched.errors);
-  await Promise.all(opened.splice(0).map((watched) => watched.close()));
-  expect(errors, 'console errors on the pages visited').toEqual([]);
-});
+afterEach(() => closeWatched(opened));
 
 afterAll(async () => {
   await browser?.close();
@@ -171,6 +167,7 @@ describe('web UI', () => {
     await member.page.locator('#batch-reason').fill('Same uploader, same clip.');
     await member.shot('selected');
     await member.page.getByRole('button', { name: 'Vote on 3 reviews' }).click();
+    await member.page.getByRole('dialog').getByRole('button', { name: 'Cast my votes' }).click();
     await expect.poll(() => member.page.locator('.batch [role="status"]').textContent()).toContain('3 recorded, 0 failed');
     await member.shot('voted');
 

@@ -31,6 +31,7 @@ import type {
   VoteRecord,
   VoteRequest,
 } from '../../shared/domain/model';
+import type { ReporterUrlOutcome } from '../../shared/domain/reporter';
 
 export class ApiError extends Error {
   constructor(
@@ -149,10 +150,13 @@ export interface BoardOrder {
 export interface ReporterReport {
   caseId: string;
   createdAt: string;
-  /** A case status, or already its plain words (CONTRACT.md section 4). */
+  /** The status in the policy's words (CONTRACT.md section 4); the screen words `caseStatus` in its own. */
   status: string;
+  caseStatus: CaseStatus;
   category?: Category;
   urls: string[];
+  outcomes: { url: string; outcome: ReporterUrlOutcome }[];
+  rejectionReason?: string;
 }
 
 export interface AuditChain {

@@ -204,6 +204,23 @@ const en = {
   // reporter
   reportsTitle: 'My reports',
   reportsEmpty: 'You have filed no reports.',
+
+  // confirmations of acts that cannot be undone
+  reasonToReject: 'Reason (required to reject)',
+  rejectConfirmTitle: 'Reject this report?',
+  rejectConfirmMeans: 'The victim’s report ends here: no order is issued and none of its URLs will be removed. This cannot be undone.',
+  rejectConfirm: 'Reject the report',
+  recuseConfirmTitle: 'Recuse yourself?',
+  recuseConfirmMeans: 'You leave review {id}: you can no longer vote on it. This cannot be undone.',
+  chooseDecision: 'Choose a decision first.',
+  batchConfirmTitle: 'Confirm your votes',
+  batchConfirmMeans_one: 'You are casting 1 vote: {decision} on review',
+  batchConfirmMeans_other: 'You are casting {count} votes: {decision} on reviews',
+  batchConfirm: 'Cast my votes',
+
+  // reporter: what became of each URL
+  reportOutcomes: 'What became of each URL',
+  rejectionReason: 'Why it was not approved',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -394,6 +411,21 @@ const ko: Record<MessageKey, string> = {
 
   reportsTitle: '내 신고',
   reportsEmpty: '접수한 신고가 없습니다.',
+
+  reasonToReject: '사유 (반려하려면 필수)',
+  rejectConfirmTitle: '이 신고를 반려할까요?',
+  rejectConfirmMeans: '피해자의 신고가 여기서 끝납니다. 삭제 요청은 나가지 않고 어느 URL도 삭제되지 않습니다. 되돌릴 수 없습니다.',
+  rejectConfirm: '신고 반려',
+  recuseConfirmTitle: '회피할까요?',
+  recuseConfirmMeans: '심의 {id}에서 빠지며 더는 표결할 수 없습니다. 되돌릴 수 없습니다.',
+  chooseDecision: '먼저 결정을 고르세요.',
+  batchConfirmTitle: '표결 확인',
+  batchConfirmMeans_one: '1건을 표결합니다. 결정: {decision}. 대상 심의:',
+  batchConfirmMeans_other: '{count}건을 표결합니다. 결정: {decision}. 대상 심의:',
+  batchConfirm: '표결 확정',
+
+  reportOutcomes: 'URL별 처리 결과',
+  rejectionReason: '승인되지 않은 사유',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
@@ -520,6 +552,7 @@ const koSchemaMessages: Record<string, string> = {
   'say why you recuse yourself': '회피 사유를 쓰세요',
   'give the reason for the decision': '결정 사유를 쓰세요',
   'choose one': '하나를 고르세요',
+  'give a reason for rejecting the report': '반려 사유를 쓰세요',
 };
 
 const catalogs = {

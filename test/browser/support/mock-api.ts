@@ -4,6 +4,8 @@
  * that do not depend on timing. Not a model of the rules: answers are canned.
  */
 import type { Page, Route } from 'playwright-core';
+import type { CaseStatus } from '../../../shared/domain/model';
+import { type ReporterUrlOutcome, reporterCaseText } from '../../../shared/domain/reporter';
 
 function b64url(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -206,7 +208,56 @@ export function fixtures(now: number) {
         ? ['https://social.example/p/9']
         : ['https://webhard.example/v/123', 'https://cdn.webhard.example/f/9a8b'],
   });
-  return { cases, details, reviews, audit, board, operatorOrders: [...ordersA, ...ordersC].map(operatorView), caseA, caseB, caseC };
+  // A reporter's four reports, one per way a report can end up; `status` in the policy's (Korean)
+  // words, as the server sends it, which an English screen must not show.
+  const report = (
+    caseId: string,
+    caseStatus: CaseStatus,
+    offset: number,
+    outcomes: [string, ReporterUrlOutcome][],
+    extra: object = {},
+  ) => ({
+    caseId,
+    createdAt: at(offset),
+    status: reporterCaseText(
+      caseStatus,
+      outcomes.map(([, outcome]) => outcome),
+      'ko',
+    ),
+    caseStatus,
+    category: 'ILLEGAL_FILMING',
+    urls: outcomes.map(([url]) => url),
+    outcomes: outcomes.map(([url, outcome]) => ({ url, outcome })),
+    ...extra,
+  });
+  const reports = [
+    report(caseC, 'UNDER_APPEAL', -6 * 86400, [
+      ['https://webhard.example/v/123', 'REMOVED'],
+      ['https://overseas.example/v/77', 'ACCESS_DISABLED'],
+      ['https://social.example/p/9', 'IN_PROGRESS'],
+    ]),
+    report('C01JD3QCLSD0000000000000000', 'CLOSED', -20 * 86400, [
+      ['https://webhard.example/v/55', 'REMOVED'],
+      ['https://social.example/p/12', 'NOT_REMOVED'],
+      ['https://unknown-host.example/x', 'NOT_ASSIGNED'],
+    ]),
+    report('C01JD3QRJCT0000000000000000', 'REJECTED', -2 * 86400, [['https://social.example/p/31', 'NOT_ORDERED']], {
+      rejectionReason: 'The images are not sexual content; the support centre was told to contact the police.',
+    }),
+    report('C01JD3QPND00000000000000000', 'PENDING_APPROVAL', -600, [['https://webhard.example/v/88', 'AWAITING_APPROVAL']]),
+  ];
+  return {
+    cases,
+    details,
+    reviews,
+    audit,
+    board,
+    operatorOrders: [...ordersA, ...ordersC].map(operatorView),
+    reports,
+    caseA,
+    caseB,
+    caseC,
+  };
 }
 
 export async function mockApi(page: Page, now: number): Promise<ReturnType<typeof fixtures>> {
@@ -244,16 +295,7 @@ export async function mockApi(page: Page, now: number): Promise<ReturnType<typeo
         reviews: data.reviews.map((r) => (user === 'member-2' && r.caseId === data.caseA ? { ...r, myVote: 'CONFIRM' } : r)),
       });
     }
-    if (method === 'GET' && p === '/reports') {
-      return json(route, 200, {
-        reports: data.cases.map((c) => ({
-          caseId: c.caseId,
-          createdAt: c.createdAt,
-          status: c.status,
-          urls: ['https://webhard.example/v/123'],
-        })),
-      });
-    }
+    if (method === 'GET' && p === '/reports') return json(route, 200, { reports: data.reports });
     if (method === 'POST' && p === '/reports')
       return json(route, 201, { caseId: 'C01JD3QNEWNEWNEWNEWNEWNEWN', status: 'PENDING_APPROVAL' });
     m = /^\/committee\/reviews\/([^/]+)\/votes$/.exec(p);

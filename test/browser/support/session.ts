@@ -3,6 +3,7 @@
  * that the tests read like the steps a person takes (the Korean default is tested on its own).
  */
 import type { Browser, Locator } from 'playwright-core';
+import { expect } from 'vitest';
 import { WatchedPage } from './browser';
 
 export async function signIn(browser: Browser, baseUrl: string, user: string, prefix: string, width = 1280): Promise<WatchedPage> {
@@ -37,4 +38,11 @@ export async function reloadUntilVisible(watched: WatchedPage, target: Locator, 
     }
     await watched.page.reload();
   }
+}
+
+/** Closes the tabs a test opened, then fails the test on any console error they logged. */
+export async function closeWatched(opened: WatchedPage[]): Promise<void> {
+  const errors = opened.flatMap((watched) => watched.errors);
+  await Promise.all(opened.splice(0).map((watched) => watched.close()));
+  expect(errors, 'console errors on the pages visited').toEqual([]);
 }

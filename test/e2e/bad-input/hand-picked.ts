@@ -381,6 +381,8 @@ const approvalCases = bodyCases('POST /cases/{caseId}/approvals', [
     expected: V400('reason'),
   },
   ...malformedFor('POST /cases/{caseId}/approvals', [0, 1, 2, 6, 7, 8]),
+  { what: 'a rejection without a reason', kind: 'missing field', body: { decision: 'REJECT' }, expected: V400('reason') },
+  { what: 'a rejection with a blank reason', kind: 'missing field', body: { decision: 'REJECT', reason: '   ' }, expected: V400('reason') },
 ]);
 
 const complianceCases = bodyCases('POST /operator/orders/{orderId}/compliance', [

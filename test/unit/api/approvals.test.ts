@@ -65,6 +65,8 @@ describe(`${ROUTE} on a pending case`, () => {
     ['an unknown decision', { decision: 'MAYBE' }, 'decision'],
     ['no decision', {}, 'decision'],
     ['a reason over 2000 characters', { decision: 'APPROVE', reason: 'r'.repeat(2001) }, 'reason'],
+    ['a rejection without a reason', { decision: 'REJECT' }, 'reason'],
+    ['a rejection with a blank reason', { decision: 'REJECT', reason: '  ' }, 'reason'],
     ['an unknown field', { decision: 'APPROVE', urgent: true }, '(body)'],
   ])('answers 400 naming the field for %s, and changes nothing', async (_, body, field) => {
     // When
@@ -91,7 +93,7 @@ describe(`${ROUTE} on a pending case`, () => {
 
   it('answers 409 CONFLICT once the case is decided', async () => {
     // Given staff-park rejected it
-    expect((await approve(callers.staffPark, { decision: 'REJECT' })).statusCode).toBe(200);
+    expect((await approve(callers.staffPark, { decision: 'REJECT', reason: 'not within the law' })).statusCode).toBe(200);
 
     // When another staff member approves
     const answer = await approve({ userId: 'staff-choi', roles: ['staff'] }, { decision: 'APPROVE' });

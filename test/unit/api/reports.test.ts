@@ -217,13 +217,87 @@ describe('GET /reports', () => {
             caseId: CASE_ID,
             createdAt: '2026-03-02T00:00:00.000Z',
             status: 'Removal ordered',
+            caseStatus: 'UNDER_POST_REVIEW',
             category: 'ILLEGAL_FILMING',
             urls: expect.arrayContaining(CASE_URLS.map((url) => url.url)),
+            outcomes: expect.arrayContaining([
+              { url: 'https://webhard.example/v/123', outcome: 'REMOVED' },
+              { url: 'https://cdn.webhard.example/v/124', outcome: 'REMOVED' },
+              { url: 'https://social.example/p/9', outcome: 'IN_PROGRESS' },
+              { url: 'https://unknown.example/x', outcome: 'NOT_ASSIGNED' },
+            ]),
           },
         ],
       },
     });
-    expect(JSON.stringify(answer.body)).not.toMatch(/op-webhard|orders|compli|ticket 42/i);
+    expect(answer.body.reports[0].outcomes).toHaveLength(CASE_URLS.length);
+    expect(JSON.stringify(answer.body)).not.toMatch(/op-webhard|op-social|orders|compli|ticket 42/i);
+  });
+
+  it('does not call a case closed as if it were done when one URL was never removed', async () => {
+    // Given a closed case: op-webhard removed its URLs, op-social let its deadline pass
+    await writeUrls(CASE_ID, CASE_URLS);
+    await plant.case(aCase({ createdBy: 'support-center', status: 'CLOSED', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+    await plant.order(anOrder({ status: 'COMPLIED', complianceStatus: 'COMPLIED', complianceAction: 'DELETED' }));
+    await plant.order(
+      anOrder({ operatorId: 'op-social', urlCount: 1, status: 'OVERDUE', complianceStatus: 'OVERDUE', decisionStatus: 'CONFIRMED' }),
+    );
+
+    // When
+    const [report] = (await get(callers.supportCenter, { language: 'en' })).body.reports;
+
+    // Then
+    expect(report).toMatchObject({ status: 'Closed: not every address was removed', caseStatus: 'CLOSED' });
+    expect(report.outcomes).toEqual(
+      expect.arrayContaining([
+        { url: 'https://webhard.example/v/123', outcome: 'REMOVED' },
+        { url: 'https://social.example/p/9', outcome: 'NOT_REMOVED' },
+        { url: 'https://unknown.example/x', outcome: 'NOT_ASSIGNED' },
+      ]),
+    );
+  });
+
+  it('tells what was done in the reporter’s words, never in the operators’ (DELETED, BLOCKED)', async () => {
+    // Given op-webhard deleted its URLs and op-social blocked access to its own
+    await writeUrls(CASE_ID, CASE_URLS);
+    await plant.case(aCase({ createdBy: 'support-center', status: 'CONFIRMED', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+    await plant.order(anOrder({ status: 'COMPLIED', complianceStatus: 'COMPLIED', complianceAction: 'DELETED' }));
+    await plant.order(
+      anOrder({
+        operatorId: 'op-social',
+        action: 'BLOCK_ACCESS',
+        status: 'COMPLIED',
+        complianceStatus: 'COMPLIED',
+        complianceAction: 'BLOCKED',
+      }),
+    );
+
+    // When
+    const [report] = (await get(callers.supportCenter, { language: 'en' })).body.reports;
+
+    // Then
+    expect(report.outcomes).toEqual(
+      expect.arrayContaining([
+        { url: 'https://webhard.example/v/123', outcome: 'REMOVED' },
+        { url: 'https://social.example/p/9', outcome: 'ACCESS_DISABLED' },
+      ]),
+    );
+    expect(JSON.stringify(report)).not.toMatch(/DELETED|BLOCKED|COMPLIED|op-webhard|op-social/);
+  });
+
+  it('gives the reason of a rejection, and no order for any URL', async () => {
+    // Given staff rejected the report
+    await writeUrls(CASE_ID, CASE_URLS);
+    const rejection = { by: 'staff-lee', at: '2026-03-02T00:30:00.000Z', decision: 'REJECT' as const, reason: 'The content is not sexual' };
+    await plant.case(aCase({ createdBy: 'support-center', status: 'REJECTED', approvals: [rejection] }));
+
+    // When
+    const [report] = (await get(callers.supportCenter, { language: 'ko' })).body.reports;
+
+    // Then
+    expect(report).toMatchObject({ status: '승인되지 않음', caseStatus: 'REJECTED', rejectionReason: 'The content is not sexual' });
+    expect(new Set(report.outcomes.map((entry: { outcome: string }) => entry.outcome))).toEqual(new Set(['NOT_ORDERED']));
+    expect(JSON.stringify(report)).not.toContain('staff-lee');
   });
 
   it('answers in the policy’s language by default', async () => {

@@ -208,8 +208,12 @@ describe('listOwnReports', () => {
         caseId: CASE_ID,
         createdAt: '2026-03-02T00:00:00.000Z',
         status: 'Removal ordered',
+        caseStatus: 'ORDERS_ISSUED',
         category: 'ILLEGAL_FILMING',
         urls: expect.arrayContaining(CASE_URLS.map((url) => url.url)),
+        outcomes: expect.arrayContaining(
+          CASE_URLS.map((url) => ({ url: url.url, outcome: url.operatorId === null ? 'NOT_ASSIGNED' : 'IN_PROGRESS' })),
+        ),
       },
     ]);
     expect(reports[0]?.urls).toHaveLength(CASE_URLS.length);

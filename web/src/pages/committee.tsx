@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { recusalRequestSchema, VOTE_DECISIONS, voteRequestSchema, type ReviewKind, type VoteDecision } from '../../../shared/domain/model';
 import { ApiError, type CaseDetail, type CaseSummary, type ReviewView } from '../api';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded, Section } from '../components/common';
 import { ReviewTally } from '../components/ReviewTally';
 import { useApp, useResource } from '../hooks';
@@ -70,6 +71,10 @@ export function ReviewsPage() {
   );
 }
 
+function plural(lang: 'ko' | 'en', count: number): 'one' | 'other' {
+  return new Intl.PluralRules(lang).select(count) === 'one' ? 'one' : 'other';
+}
+
 interface BatchResult {
   ok: number;
   failed: { reviewId: string; message: string }[];
@@ -80,12 +85,14 @@ interface BatchResult {
  * stays a separate, attributable record, and a failure on one item does not stop the others.
  */
 function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases: Map<string, CaseSummary>; onDone: () => void }) {
-  const { t, v } = useT();
+  const { t, v, lang } = useT();
   const { api, session } = useApp();
   const kinds = useMemo(() => [...new Set(reviews.map((r) => r.kind))], [reviews]);
   const [kind, setKind] = useState<ReviewKind>(kinds[0] ?? 'POST_REVIEW');
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [decision, setDecision] = useState<VoteDecision>('CONFIRM');
+  const [decision, setDecision] = useState<VoteDecision | ''>('');
+  const [choiceError, setChoiceError] = useState<string>();
+  const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<BatchResult | null>(null);
@@ -99,18 +106,30 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
     setSelected(next);
   };
 
-  // Never rejects (each vote's failure is listed in the result; the request is valid by construction), so
-  // the form does not wait for it: `void submit(event)`.
-  const submit = async (event: Event): Promise<void> => {
+  const request = voteRequestSchema.safeParse({ decision, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+
+  // Nothing is cast before the member has chosen a decision and seen, in one sentence, what it does.
+  const askToVote = (event: Event): void => {
     event.preventDefault();
     if (chosen.length === 0) return;
-    const request = voteRequestSchema.parse({ decision, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+    if (!request.success) {
+      setChoiceError(t('chooseDecision'));
+      return;
+    }
+    setChoiceError(undefined);
+    setConfirming(true);
+  };
+
+  // Never rejects (each vote's failure is listed in the result), so the dialog does not wait for it:
+  // `void castVotes()`.
+  const castVotes = async (): Promise<void> => {
+    if (!request.success) return;
     setBusy(true);
     setResult(null);
     const outcome: BatchResult = { ok: 0, failed: [] };
     for (const review of chosen) {
       try {
-        await api.vote(review.reviewId, request);
+        await api.vote(review.reviewId, request.data);
         outcome.ok += 1;
       } catch (error) {
         outcome.failed.push({ reviewId: review.reviewId, message: error instanceof ApiError ? error.message : String(error) });
@@ -118,12 +137,14 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
     }
     setResult(outcome);
     setSelected(new Set());
+    setDecision('');
     setBusy(false);
+    setConfirming(false);
     onDone();
   };
 
   return (
-    <form class="batch" onSubmit={(event) => void submit(event)} aria-labelledby="batch-h">
+    <form class="batch" onSubmit={askToVote} aria-labelledby="batch-h" noValidate>
       <div class="card">
         <h2 id="batch-h">{t('batchTitle')}</h2>
         <p class="meta">{t('batchHint')}</p>
@@ -188,30 +209,36 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
           );
         })}
       </ul>
+      {chosen.length > 0 && (
+        <div class="card batch-choices">
+          <fieldset class="choices" aria-describedby={choiceError ? 'batch-decision-error' : undefined}>
+            <legend>{t('vote')}</legend>
+            {VOTE_DECISIONS.map((d) => (
+              <label key={d}>
+                <input type="radio" name="batch-decision" value={d} checked={decision === d} onChange={() => setDecision(d)} /> {v(d)}
+              </label>
+            ))}
+            {choiceError && (
+              <small id="batch-decision-error" class="field-error" role="alert">
+                {choiceError}
+              </small>
+            )}
+          </fieldset>
+          <p class="meta">{t(`confirmMeans_${kind}`)}</p>
+          <div class="field">
+            <label for="batch-reason">{t('reasonOptional')}</label>
+            <input id="batch-reason" maxLength={2000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+          </div>
+        </div>
+      )}
+      {/* One line, so that on a phone it covers little of the list it sticks to. */}
       <div class="batch-bar">
         <p aria-live="polite">
           <strong>{t('batchSelected', { count: chosen.length })}</strong>
         </p>
-        {chosen.length > 0 && (
-          <>
-            <fieldset class="choices">
-              <legend>{t('vote')}</legend>
-              {VOTE_DECISIONS.map((d) => (
-                <label key={d}>
-                  <input type="radio" name="batch-decision" value={d} checked={decision === d} onChange={() => setDecision(d)} /> {v(d)}
-                </label>
-              ))}
-            </fieldset>
-            <p class="meta">{t(`confirmMeans_${kind}`)}</p>
-            <div class="field">
-              <label for="batch-reason">{t('reasonOptional')}</label>
-              <input id="batch-reason" maxLength={2000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-            </div>
-            <button type="submit" class="primary" disabled={busy || chosen.length === 0}>
-              {t('batchVote', { count: chosen.length })}
-            </button>
-          </>
-        )}
+        <button type="submit" class="primary" disabled={busy || chosen.length === 0}>
+          {t('batchVote', { count: chosen.length })}
+        </button>
         {result && (
           <div role="status" class={result.failed.length ? 'error' : 'success'}>
             {t('batchDone', { ok: result.ok, failed: result.failed.length })}
@@ -227,6 +254,29 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
           </div>
         )}
       </div>
+      <ConfirmDialog
+        open={confirming}
+        title={t('batchConfirmTitle', { count: chosen.length })}
+        confirmLabel={t('batchConfirm', { count: chosen.length })}
+        busy={busy}
+        onConfirm={() => void castVotes()}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>{t(`batchConfirmMeans_${plural(lang, chosen.length)}`, { count: chosen.length, decision: v(decision) })}</p>
+        <ul class="confirm-list">
+          {chosen.map((review) => (
+            <li key={review.reviewId} class="mono">
+              {review.reviewId}
+            </li>
+          ))}
+        </ul>
+        <p class="meta">{t(`confirmMeans_${kind}`)}</p>
+        {reason.trim() && (
+          <p>
+            {t('reason')}: <q>{reason.trim()}</q>
+          </p>
+        )}
+      </ConfirmDialog>
     </form>
   );
 }
@@ -405,8 +455,8 @@ function RecusalForm({ review, onDone }: { review: ReviewView; onDone: () => voi
   const [fieldError, setFieldError] = useState<string>();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  // Never rejects (a failure is shown in the form), so its callers do not wait for it: `void submit(event)`.
-  const submit = async (event: Event): Promise<void> => {
+  const [confirming, setConfirming] = useState(false);
+  const askToRecuse = (event: Event): void => {
     event.preventDefault();
     const parsed = recusalRequestSchema.safeParse({ reason: reason.trim() });
     if (!parsed.success) {
@@ -414,21 +464,26 @@ function RecusalForm({ review, onDone }: { review: ReviewView; onDone: () => voi
       return;
     }
     setFieldError(undefined);
+    setConfirming(true);
+  };
+  // Never rejects (a failure is shown in the form), so the dialog does not wait for it: `void recuse()`.
+  const recuse = async (): Promise<void> => {
     setBusy(true);
     setError(null);
     try {
-      await api.recuse(review.reviewId, parsed.data.reason);
+      await api.recuse(review.reviewId, reason.trim());
       onDone();
     } catch (caught) {
       setError(caught);
     } finally {
       setBusy(false);
+      setConfirming(false);
     }
   };
   return (
     <details class="recusal">
       <summary>{t('recuse')}</summary>
-      <form onSubmit={(event) => void submit(event)} noValidate>
+      <form onSubmit={askToRecuse} noValidate>
         <Field id="recusal-reason" label={t('recusalReason')} error={fieldError}>
           <input
             {...described('recusal-reason', fieldError)}
@@ -442,6 +497,20 @@ function RecusalForm({ review, onDone }: { review: ReviewView; onDone: () => voi
         </button>
         <ErrorNote error={error} />
       </form>
+      <ConfirmDialog
+        open={confirming}
+        title={t('recuseConfirmTitle')}
+        confirmLabel={t('recuse')}
+        danger
+        busy={busy}
+        onConfirm={() => void recuse()}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>{t('recuseConfirmMeans', { id: review.reviewId })}</p>
+        <p>
+          {t('reason')}: <q>{reason.trim()}</q>
+        </p>
+      </ConfirmDialog>
     </details>
   );
 }

@@ -1,18 +1,13 @@
-import { CASE_STATUSES, type CaseStatus } from '../../../shared/domain/model';
-import { reporterStatusText } from '../../../shared/domain/orders';
+import { isLeftOnline, REPORTER_URL_OUTCOMES, reporterCaseText, reporterOutcomeText } from '../../../shared/domain/reporter';
+import type { ReporterReport } from '../api';
 import { DateTime, Loaded } from '../components/common';
 import { useApp, useResource } from '../hooks';
 import { useT } from '../i18n';
 import { href } from '../router';
 
-/** The server may send the status code or its plain words (in the policy's language). */
-function plainStatus(status: string, lang: 'ko' | 'en'): string {
-  return (CASE_STATUSES as readonly string[]).includes(status) ? reporterStatusText(status as CaseStatus, lang) : status;
-}
-
 /** A reporter sees where each of its reports stands, in plain words, and nothing of operators' replies. */
 export function ReportsPage() {
-  const { t, lang } = useT();
+  const { t } = useT();
   const { api } = useApp();
   const reports = useResource(() => api.myReports(), [api], 30_000);
   return (
@@ -32,30 +27,53 @@ export function ReportsPage() {
               {list
                 .slice()
                 .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-                .map((r) => (
-                  <li key={r.caseId} class="card" data-case={r.caseId}>
-                    <p class="plain-status" data-status={r.status}>
-                      <strong>{plainStatus(r.status, lang)}</strong>
-                    </p>
-                    <p class="meta">
-                      <DateTime iso={r.createdAt} /> · <span class="mono">{r.caseId}</span>
-                    </p>
-                    <details>
-                      <summary>{t('urlCount', { count: r.urls.length })}</summary>
-                      <ul class="urls">
-                        {r.urls.map((u) => (
-                          <li key={u} class="mono">
-                            {u}
-                          </li>
-                        ))}
-                      </ul>
-                    </details>
-                  </li>
+                .map((report) => (
+                  <ReportCard key={report.caseId} report={report} />
                 ))}
             </ul>
           )
         }
       </Loaded>
     </section>
+  );
+}
+
+function ReportCard({ report }: { report: ReporterReport }) {
+  const { t, lang } = useT();
+  const outcomes = report.outcomes.map((entry) => entry.outcome);
+  // How many URLs came to each outcome, in the domain's order: the line a reporter reads first.
+  const tally = REPORTER_URL_OUTCOMES.map((outcome) => ({ outcome, count: outcomes.filter((o) => o === outcome).length })).filter(
+    (entry) => entry.count > 0,
+  );
+  const headingId = `report-${report.caseId}`;
+  return (
+    <li class="card" data-case={report.caseId} aria-labelledby={headingId}>
+      <p class="plain-status" data-status={report.caseStatus} id={headingId}>
+        <strong>{reporterCaseText(report.caseStatus, outcomes, lang)}</strong>
+      </p>
+      <p class="meta">
+        <DateTime iso={report.createdAt} /> · <span class="mono">{report.caseId}</span>
+      </p>
+      {report.rejectionReason && (
+        <p class="rejection">
+          {t('rejectionReason')}: <q>{report.rejectionReason}</q>
+        </p>
+      )}
+      <details open={report.outcomes.length <= 5}>
+        <summary>
+          {t('reportOutcomes')}: {tally.map((entry) => `${reporterOutcomeText(entry.outcome, lang)} (${entry.count})`).join(' · ')}
+        </summary>
+        <ul class="outcomes">
+          {report.outcomes.map((entry) => (
+            <li key={entry.url} data-outcome={entry.outcome}>
+              <span class="mono">{entry.url}</span>
+              <span class="outcome" data-left-online={isLeftOnline(entry.outcome)}>
+                {reporterOutcomeText(entry.outcome, lang)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </details>
+    </li>
   );
 }

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
+import { approvalRequestSchema } from '../../../shared/domain/model';
 import type { BoardOrder, CaseDetail } from '../api';
-import { Badge, Countdown, DateTime, ErrorNote, Loaded } from '../components/common';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded } from '../components/common';
 import { shortId } from '../format';
 import { useApp, useNow, useResource } from '../hooks';
 import { useT } from '../i18n';
@@ -49,7 +51,7 @@ export function ApprovalsPage() {
 }
 
 function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => void }) {
-  const { t, v } = useT();
+  const { t, v, schema } = useT();
   const { api, session, config } = useApp();
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -62,6 +64,9 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
   const excluded = [...new Set([...(detail.createdBy ? [detail.createdBy] : []), ...approvals.map((a) => a.by)])];
   const reasonId = `reason-${detail.caseId}`;
 
+  const [reasonError, setReasonError] = useState<string>();
+  const [confirmingReject, setConfirmingReject] = useState(false);
+
   // Never rejects (a failure is shown on the card), so a click does not wait for it: `void decide(...)`.
   const decide = async (decision: 'APPROVE' | 'REJECT'): Promise<void> => {
     setBusy(true);
@@ -73,7 +78,19 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
       setError(caught);
     } finally {
       setBusy(false);
+      setConfirmingReject(false);
     }
+  };
+
+  // A rejection ends the victim's report: it needs a reason, then a second, informed yes.
+  const askToReject = (): void => {
+    const parsed = approvalRequestSchema.safeParse({ decision: 'REJECT', reason: reason.trim() });
+    if (!parsed.success) {
+      setReasonError(schema(parsed.error.issues[0]?.message ?? ''));
+      return;
+    }
+    setReasonError(undefined);
+    setConfirmingReject(true);
   };
 
   return (
@@ -120,18 +137,36 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
       {!iFiled && iApproved && <p class="note">{t('youApproved')}</p>}
       {!iFiled && !iApproved && (
         <div class="decide">
-          <div class="field">
-            <label for={reasonId}>{t('reasonOptional')}</label>
-            <input id={reasonId} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-          </div>
+          <Field id={reasonId} label={t('reasonToReject')} error={reasonError}>
+            <input
+              {...described(reasonId, reasonError)}
+              maxLength={2000}
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
+          </Field>
           <div class="buttons">
             <button type="button" class="primary" disabled={busy} onClick={() => void decide('APPROVE')}>
               {t('approve')}
             </button>
-            <button type="button" class="danger" disabled={busy} onClick={() => void decide('REJECT')}>
+            <button type="button" class="danger" disabled={busy} onClick={askToReject}>
               {t('reject')}
             </button>
           </div>
+          <ConfirmDialog
+            open={confirmingReject}
+            title={t('rejectConfirmTitle')}
+            confirmLabel={t('rejectConfirm')}
+            danger
+            busy={busy}
+            onConfirm={() => void decide('REJECT')}
+            onCancel={() => setConfirmingReject(false)}
+          >
+            <p>{t('rejectConfirmMeans')}</p>
+            <p>
+              {t('reason')}: <q>{reason.trim()}</q>
+            </p>
+          </ConfirmDialog>
         </div>
       )}
       <ErrorNote error={error} />

@@ -1,0 +1,101 @@
+/**
+ * What a reporter may learn of its report: per URL, what became of it, in plain words. Never an
+ * operator's name, note or reply (CONTRACT.md section 4): only the outcome. Pure.
+ */
+import type { CaseStatus, LANGUAGES, OrderRecord } from './model';
+import { assertNever } from './model';
+import { isLifted, reporterStatusText } from './orders';
+
+type Language = (typeof LANGUAGES)[number];
+
+export const REPORTER_URL_OUTCOMES = [
+  'AWAITING_APPROVAL',
+  'NOT_ORDERED',
+  'NOT_ASSIGNED',
+  'IN_PROGRESS',
+  'REMOVED',
+  'ACCESS_DISABLED',
+  'NO_LONGER_FOUND',
+  'NOT_REMOVED',
+  'ORDER_LIFTED',
+] as const;
+export type ReporterUrlOutcome = (typeof REPORTER_URL_OUTCOMES)[number];
+
+/** The parts of an order that decide what a reporter is told. */
+export type OrderOutcomeFacts = Pick<OrderRecord, 'action' | 'complianceStatus' | 'decisionStatus' | 'complianceAction'>;
+
+/**
+ * What became of one URL. `order` is the order of the URL's operator (absent before it is issued,
+ * or when no operator claims the URL's host). What the operator did is a fact that outlives a
+ * later revocation, so it is told first.
+ */
+export function reporterUrlOutcome(caseStatus: CaseStatus, assigned: boolean, order: OrderOutcomeFacts | undefined): ReporterUrlOutcome {
+  if (caseStatus === 'PENDING_APPROVAL' || caseStatus === 'UNDER_PRIOR_REVIEW') return 'AWAITING_APPROVAL';
+  if (caseStatus === 'REJECTED') return 'NOT_ORDERED';
+  if (!order) return assigned ? 'IN_PROGRESS' : 'NOT_ASSIGNED';
+  switch (order.complianceStatus) {
+    case 'COMPLIED':
+    case 'COMPLIED_LATE':
+      return compliedOutcome(order);
+    case 'OVERDUE':
+      return isLifted(order) ? 'ORDER_LIFTED' : 'NOT_REMOVED';
+    case 'ISSUED':
+    case 'ACKNOWLEDGED':
+    case 'UNDELIVERED':
+      return isLifted(order) ? 'ORDER_LIFTED' : 'IN_PROGRESS';
+    default:
+      return assertNever(order.complianceStatus, 'compliance status');
+  }
+}
+
+function compliedOutcome(order: OrderOutcomeFacts): ReporterUrlOutcome {
+  switch (order.complianceAction) {
+    case 'DELETED':
+      return 'REMOVED';
+    case 'BLOCKED':
+      return 'ACCESS_DISABLED';
+    case 'NOT_FOUND':
+      return 'NO_LONGER_FOUND';
+    case undefined:
+      return order.action === 'BLOCK_ACCESS' ? 'ACCESS_DISABLED' : 'REMOVED';
+    default:
+      return assertNever(order.complianceAction, 'compliance action');
+  }
+}
+
+const OUTCOME_TEXT: Record<ReporterUrlOutcome, Record<Language, string>> = {
+  AWAITING_APPROVAL: { en: 'Waiting for approval', ko: '승인 대기 중' },
+  NOT_ORDERED: { en: 'No removal ordered: the report was not approved', ko: '삭제 요청 없음: 신고가 승인되지 않음' },
+  NOT_ASSIGNED: { en: 'Not assigned to an operator yet', ko: '아직 담당 사업자가 정해지지 않음' },
+  IN_PROGRESS: { en: 'Still being handled', ko: '처리 중' },
+  REMOVED: { en: 'Removed', ko: '삭제됨' },
+  ACCESS_DISABLED: { en: 'Access blocked', ko: '접속 차단됨' },
+  NO_LONGER_FOUND: { en: 'No longer found at this address', ko: '이 주소에서 더 이상 발견되지 않음' },
+  NOT_REMOVED: { en: 'Not removed by the deadline', ko: '기한까지 삭제되지 않음' },
+  ORDER_LIFTED: { en: 'Order lifted: not removed', ko: '삭제 요청 철회: 삭제되지 않음' },
+};
+
+export function reporterOutcomeText(outcome: ReporterUrlOutcome, language: Language): string {
+  return OUTCOME_TEXT[outcome][language];
+}
+
+const LEFT_ONLINE: ReadonlySet<ReporterUrlOutcome> = new Set(['NOT_ASSIGNED', 'NOT_REMOVED', 'ORDER_LIFTED']);
+
+/** The outcome leaves the content online, or at least not taken down by an order. */
+export function isLeftOnline(outcome: ReporterUrlOutcome): boolean {
+  return LEFT_ONLINE.has(outcome);
+}
+
+const CLOSED_WITH_CONTENT_LEFT: Record<Language, string> = {
+  en: 'Closed: not every address was removed',
+  ko: '종결: 삭제되지 않은 주소가 있음',
+};
+
+/**
+ * The case's status in plain words for its reporter. A closed case is not called simply
+ * "Closed" while one of its URLs was never taken down: that would tell a victim the matter is done.
+ */
+export function reporterCaseText(caseStatus: CaseStatus, outcomes: readonly ReporterUrlOutcome[], language: Language): string {
+  if (caseStatus === 'CLOSED' && outcomes.some(isLeftOnline)) return CLOSED_WITH_CONTENT_LEFT[language];
+  return reporterStatusText(caseStatus, language);
+}
