@@ -214,8 +214,7 @@ const en = {
   recuseConfirmMeans: 'You leave review {id}: you can no longer vote on it. This cannot be undone.',
   chooseDecision: 'Choose a decision first.',
   batchConfirmTitle: 'Confirm your votes',
-  batchConfirmMeans_one: 'You are casting 1 vote: {decision} on review',
-  batchConfirmMeans_other: 'You are casting {count} votes: {decision} on reviews',
+  batchConfirmMeans: 'You are casting {count} {count:vote|votes}: {decision} on {count:review|reviews}',
   batchConfirm: 'Cast my votes',
 
   // reporter: what became of each URL
@@ -420,8 +419,7 @@ const ko: Record<MessageKey, string> = {
   recuseConfirmMeans: '심의 {id}에서 빠지며 더는 표결할 수 없습니다. 되돌릴 수 없습니다.',
   chooseDecision: '먼저 결정을 고르세요.',
   batchConfirmTitle: '표결 확인',
-  batchConfirmMeans_one: '1건을 표결합니다. 결정: {decision}. 대상 심의:',
-  batchConfirmMeans_other: '{count}건을 표결합니다. 결정: {decision}. 대상 심의:',
+  batchConfirmMeans: '{count}건을 표결합니다. 결정: {decision}. 대상 심의:',
   batchConfirm: '표결 확정',
 
   reportOutcomes: 'URL별 처리 결과',

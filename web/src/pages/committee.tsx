@@ -71,10 +71,6 @@ export function ReviewsPage() {
   );
 }
 
-function plural(lang: 'ko' | 'en', count: number): 'one' | 'other' {
-  return new Intl.PluralRules(lang).select(count) === 'one' ? 'one' : 'other';
-}
-
 interface BatchResult {
   ok: number;
   failed: { reviewId: string; message: string }[];
@@ -262,7 +258,7 @@ function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases:
         onConfirm={() => void castVotes()}
         onCancel={() => setConfirming(false)}
       >
-        <p>{t(`batchConfirmMeans_${plural(lang, chosen.length)}`, { count: chosen.length, decision: v(decision) })}</p>
+        <p>{t('batchConfirmMeans', { count: chosen.length, decision: v(decision) })}</p>
         <ul class="confirm-list">
           {chosen.map((review) => (
             <li key={review.reviewId} class="mono">
