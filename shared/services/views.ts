@@ -4,7 +4,7 @@
  * board; the committee's reviews. Every answer is built field by field, so that an internal
  * attribute (an index key, the approvers list) never reaches a client by accident.
  */
-import { verifyChain } from '../domain/audit';
+import { auditJsonLines, GENESIS_HASH, verifyChain } from '../domain/audit';
 import type { Identity } from '../domain/authz';
 import { NotFoundError } from '../domain/errors';
 import { caseIdOf } from '../domain/ids';
@@ -236,6 +236,17 @@ async function auditOf(root: ReturnType<typeof refs.case>['root'], reviews: read
 export async function getCaseAudit(caseId: string): Promise<AuditView> {
   await requireVisibleCase(caseId);
   return auditOf(refs.case(caseId).root, await listReviewsOfCase(caseId));
+}
+
+/**
+ * The case's chain as JSON Lines, for checking without trusting this server (docs/audit.md): the
+ * events as hashed, open reviews' ballots sealed as in `/audit`, and the head the case records.
+ */
+export async function getCaseAuditJsonLines(caseId: string): Promise<string> {
+  await requireVisibleCase(caseId);
+  const root = refs.case(caseId).root;
+  const [events, head, reviews] = await Promise.all([listChain(root.pk), readChainHead(root), listReviewsOfCase(caseId)]);
+  return auditJsonLines(caseId, head ?? { seq: 0, hash: GENESIS_HASH }, sealOpenBallots(events, reviews));
 }
 
 /** An operator's registry changes: who changed its contacts, domains or revenue, and when. */
