@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { recusalRequestSchema, VOTE_DECISIONS, voteRequestSchema, type ReviewKind, type VoteDecision } from '../../../shared/domain/model';
 import { ApiError, type CaseDetail, type CaseSummary, type ReviewView } from '../api';
 import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded, Section } from '../components/common';
+import { EvidenceView } from '../components/Evidence';
 import { ReviewTally } from '../components/ReviewTally';
 import { useApp, useResource } from '../hooks';
 import { useT } from '../i18n';
@@ -327,17 +328,8 @@ function ReviewDetail({ review, detail, onChange }: { review: ReviewView; detail
             <p class="quote">{a.grounds}</p>
           </div>
         ))}
-        <h3>{t('urls')}</h3>
-        <ul class="urls">
-          {detail.urls
-            .filter((u) => orders.length === 0 || orders.some((o) => o.operatorId === u.operatorId))
-            .map((u) => (
-              <li key={u.url} class="mono">
-                {u.url}
-              </li>
-            ))}
-        </ul>
       </Section>
+      <EvidenceView detail={detail} orders={orders} />
     </>
   );
 }
