@@ -223,7 +223,8 @@ const en = {
   evidenceReporterKind: 'Reported by',
   earlierDecisions: 'Earlier decisions about the same operator',
   earlierNone: 'No earlier decision about this operator.',
-  earlierOrder: 'Order {orderId}: {outcome}',
+  earlierDecision: 'decision',
+  earlierCompliance: 'compliance',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -434,7 +435,8 @@ const ko: Record<MessageKey, string> = {
   evidenceReporterKind: '신고 주체',
   earlierDecisions: '같은 사업자에 대한 이전 결정',
   earlierNone: '이 사업자에 대한 이전 결정이 없습니다.',
-  earlierOrder: '명령 {orderId}: {outcome}',
+  earlierDecision: '결정',
+  earlierCompliance: '이행',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */

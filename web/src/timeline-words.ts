@@ -9,7 +9,7 @@ import type { CaseEvent } from '../../shared/domain/deciders/case';
 import type { OperatorEvent } from '../../shared/domain/deciders/operator';
 import type { OrderEvent } from '../../shared/domain/deciders/order';
 import type { ReviewEvent } from '../../shared/domain/deciders/review';
-import type { Approval, NoticeRecord } from '../../shared/domain/model';
+import type { Approval, NoticeRecord, NoticeStatus } from '../../shared/domain/model';
 import { formatCompact } from './format';
 import type { Lang, Translator } from './i18n';
 
@@ -154,6 +154,26 @@ const ko: Sentences = {
 
 const SENTENCES: Record<Lang, Sentences> = { en, ko };
 
+/** What SES said of a notice, in words (the enum labels elsewhere do not cover delivery). */
+const NOTICE_STATUS_WORDS: Record<Lang, Record<NoticeStatus, string>> = {
+  en: {
+    SENT: 'accepted for delivery',
+    DELIVERED: 'delivered',
+    BOUNCED: 'bounced',
+    COMPLAINED: 'marked as spam by the recipient',
+    REJECTED: 'rejected by the mail service',
+    FAILED: 'could not be sent',
+  },
+  ko: {
+    SENT: '발송 접수',
+    DELIVERED: '전달됨',
+    BOUNCED: '반송됨',
+    COMPLAINED: '수신자가 스팸 신고',
+    REJECTED: '메일 서비스가 거부',
+    FAILED: '발송 실패',
+  },
+};
+
 const isAction = (action: string): action is AuditAction => Object.hasOwn(en, action);
 
 /** One timeline entry in the translator's language; an action this screen does not know yet shows its code. */
@@ -175,7 +195,11 @@ export function timelineWords(event: WordedEvent, t: Translator, context: Timeli
       const value = raw(name);
       return Array.isArray(value) ? value.length : typeof value === 'number' ? value : 0;
     },
-    label: (name) => t.v(text(name)),
+    label: (name) => {
+      const value = text(name);
+      const statusWords = NOTICE_STATUS_WORDS[t.lang];
+      return name === 'status' && Object.hasOwn(statusWords, value) ? statusWords[value as NoticeStatus] : t.v(value);
+    },
     time: (name) => (text(name) ? formatCompact(text(name), context.timeZone) : ''),
     orderId,
     operator: text('operatorId') || order?.operatorId || '',

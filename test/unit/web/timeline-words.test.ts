@@ -134,6 +134,14 @@ describe('the timeline in words', () => {
     );
   });
 
+  it('says what became of a notice in words', () => {
+    const bounced = { orderId: ORDER_ID, eventKey: 'ORDER', status: 'BOUNCED', reason: 'mailbox does not exist' };
+    expect(words('en', 'NOTICE_STATUS_RECORDED', 'system', bounced)).toBe(`Notice of order ${ORDER_ID}: bounced (mailbox does not exist)`);
+    expect(words('ko', 'NOTICE_STATUS_RECORDED', 'system', { ...bounced, status: 'DELIVERED' })).toBe(
+      `명령 ${ORDER_ID} 통지: 전달됨 (mailbox does not exist)`,
+    );
+  });
+
   it('writes a fine in the currency', () => {
     expect(words('en', 'FINE_ASSESSED')).toBe(`Fine of ₩1,500,000 assessed on order ${ORDER_ID}`);
   });

@@ -47,8 +47,9 @@ export function EvidenceView({ detail, orders }: { detail: CaseDetail; orders: r
               <ul class="plain">
                 {theirs.map((order) => (
                   <li key={order.orderId}>
-                    <span class="mono">{order.orderId}</span> · <Badge value={order.decisionStatus} />{' '}
-                    <Badge value={order.complianceStatus} /> · {v(order.category)} · <DateTime iso={order.issuedAt} />
+                    <span class="mono">{order.orderId}</span> · {t('earlierDecision')} <Badge value={order.decisionStatus} /> ·{' '}
+                    {t('earlierCompliance')} <Badge value={order.complianceStatus} /> · {v(order.category)} · {t('issued')}{' '}
+                    <DateTime iso={order.issuedAt} />
                   </li>
                 ))}
               </ul>
