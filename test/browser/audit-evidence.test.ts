@@ -10,7 +10,7 @@ import { orderIdFor } from '../../shared/domain/ids';
 import { Api, approveCase, audit, eventually, fileReport, findReview, uniqueUrl } from '../e2e/support';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { launchBrowser, type WatchedPage } from './support/browser';
-import { signIn, visit } from './support/session';
+import { closeAll, signIn, visit } from './support/session';
 
 /** Long enough that nothing moves while the screens are read. */
 const POLICY = { id: 'kr-audit-evidence-test', complianceDeadline: 'PT30M', postReviewWindow: 'PT30M', approvalSla: 'PT30M' };
@@ -54,9 +54,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterEach(async () => {
-  const errors = opened.flatMap((watched) => watched.errors);
-  await Promise.all(opened.splice(0).map((watched) => watched.close()));
-  expect(errors, 'console errors on the pages visited').toEqual([]);
+  expect(await closeAll(opened), 'console errors on the pages visited').toEqual([]);
 });
 
 afterAll(async () => {

@@ -45,3 +45,10 @@ export async function reloadUntilVisible(watched: WatchedPage, target: Locator, 
     await watched.page.reload();
   }
 }
+
+/** Closes the tabs a test opened (emptying the list) and answers the console errors they logged. */
+export async function closeAll(opened: WatchedPage[]): Promise<string[]> {
+  const errors = opened.flatMap((watched) => watched.errors);
+  await Promise.all(opened.splice(0).map((watched) => watched.close()));
+  return errors;
+}
