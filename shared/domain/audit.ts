@@ -97,3 +97,18 @@ export function verifyChain(events: readonly AuditEvent[], head?: { seq: number;
   }
   return { verified: true };
 }
+
+/** The head recorded on the case: the chain must reach it (docs/audit.md). */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * A chain as JSON Lines (docs/audit.md): first `{"caseId","head":{seq,hash}}`, then one event a
+ * line in canonical JSON, its `hash` among its members. A reader checks each line with nothing
+ * but SHA-256 and the canonical form, and the head line shows a chain whose last events were cut.
+ */
+export function auditJsonLines(caseId: string, head: ChainHead, events: readonly AuditEvent[]): string {
+  return [canonicalJson({ caseId, head }), ...events.map((event) => canonicalJson(event))].map((line) => `${line}\n`).join('');
+}

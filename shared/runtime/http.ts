@@ -22,6 +22,8 @@ export interface ApiRequest {
 export interface ApiResult {
   readonly statusCode: number;
   readonly body: unknown;
+  /** A body that is text of this media type, sent as it is; absent: the body is sent as JSON. */
+  readonly contentType?: string;
 }
 
 export type RouteHandler = (request: ApiRequest) => Promise<ApiResult>;
@@ -104,6 +106,11 @@ export function ok(body: unknown, statusCode = 200): ApiResult {
   return { statusCode, body };
 }
 
+/** A 200 whose body is text of `contentType` (an export), not JSON. */
+export function text(body: string, contentType: string): ApiResult {
+  return { statusCode: 200, body, contentType };
+}
+
 function respond(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
   return {
     statusCode,
@@ -170,6 +177,13 @@ async function answer(routes: Readonly<Record<string, RouteHandler>>, event: API
       headers: lowerCaseHeaders(event.headers),
       rawBody: bodyOf(event),
     });
+    if (result.contentType !== undefined) {
+      return {
+        statusCode: result.statusCode,
+        headers: { 'content-type': result.contentType, 'cache-control': 'no-store' },
+        body: String(result.body),
+      };
+    }
     return respond(result.statusCode, result.body);
   } catch (error) {
     return errorResponse(error);

@@ -4,7 +4,7 @@
  * board; the committee's reviews. Every answer is built field by field, so that an internal
  * attribute (an index key, the approvers list) never reaches a client by accident.
  */
-import { verifyChain } from '../domain/audit';
+import { auditJsonLines, GENESIS_HASH, verifyChain } from '../domain/audit';
 import type { Identity } from '../domain/authz';
 import { NotFoundError } from '../domain/errors';
 import { caseIdOf } from '../domain/ids';
@@ -151,6 +151,48 @@ export interface TimelineEntry {
   at: string;
   actor: string;
   action: string;
+  /** The audit event's details (ballots sealed while their review is open): what the screen words. */
+  details: AuditEvent['details'];
+}
+
+/** An order of another case on the same operator: what the committee weighs as precedent. */
+export interface EarlierDecisionView {
+  orderId: string;
+  caseId: string;
+  operatorId: string;
+  category: OrderRecord['category'];
+  issuedAt: string;
+  status: OrderRecord['status'];
+  complianceStatus: OrderRecord['complianceStatus'];
+  decisionStatus: OrderRecord['decisionStatus'];
+}
+
+/** How many of an operator's latest orders a case page shows as earlier decisions. */
+export const EARLIER_DECISIONS_PER_OPERATOR = 10;
+
+/**
+ * The latest orders of other cases on the operators whose hosts this case names (ISPs, ordered to
+ * block hosts they do not run, are not the host's precedent). One index query per operator.
+ */
+async function earlierDecisions(caseId: string, urls: readonly CaseUrl[]): Promise<EarlierDecisionView[]> {
+  const operatorIds = [...new Set(urls.flatMap((url) => (url.operatorId === null ? [] : [url.operatorId])))];
+  const perOperator = await Promise.all(
+    operatorIds.map(async (operatorId) =>
+      (await listOrdersOfOperator(operatorId, EARLIER_DECISIONS_PER_OPERATOR + 1))
+        .filter((order) => order.caseId !== caseId)
+        .slice(0, EARLIER_DECISIONS_PER_OPERATOR),
+    ),
+  );
+  return perOperator.flat().map((order) => ({
+    orderId: order.orderId,
+    caseId: order.caseId,
+    operatorId: order.operatorId,
+    category: order.category,
+    issuedAt: order.issuedAt,
+    status: order.status,
+    complianceStatus: order.complianceStatus,
+    decisionStatus: order.decisionStatus,
+  }));
 }
 
 export interface CaseView extends CaseSummaryView {
@@ -167,6 +209,8 @@ export interface CaseView extends CaseSummaryView {
   appeals: AppealRecord[];
   approvals: CaseRecord['approvals'];
   timeline: TimelineEntry[];
+  /** Other cases' latest orders on the same operators (committee's evidence view). */
+  earlierDecisions: EarlierDecisionView[];
 }
 
 /**
@@ -182,6 +226,7 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     listAppealsOfCase(caseId),
     listChain(refs.case(caseId).root.pk),
   ]);
+  const earlier = await earlierDecisions(caseId, urls);
   return {
     ...caseSummary(record),
     createdBy: record.createdBy,
@@ -199,7 +244,8 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     reviews: reviews.map(reviewView),
     appeals,
     approvals: record.approvals,
-    timeline: sealOpenBallots(audit, reviews).map(({ at, actor, action }) => ({ at, actor, action })),
+    timeline: sealOpenBallots(audit, reviews).map(({ at, actor, action, details }) => ({ at, actor, action, details })),
+    earlierDecisions: earlier,
   };
 }
 
@@ -236,6 +282,17 @@ async function auditOf(root: ReturnType<typeof refs.case>['root'], reviews: read
 export async function getCaseAudit(caseId: string): Promise<AuditView> {
   await requireVisibleCase(caseId);
   return auditOf(refs.case(caseId).root, await listReviewsOfCase(caseId));
+}
+
+/**
+ * The case's chain as JSON Lines, for checking without trusting this server (docs/audit.md): the
+ * events as hashed, open reviews' ballots sealed as in `/audit`, and the head the case records.
+ */
+export async function getCaseAuditJsonLines(caseId: string): Promise<string> {
+  await requireVisibleCase(caseId);
+  const root = refs.case(caseId).root;
+  const [events, head, reviews] = await Promise.all([listChain(root.pk), readChainHead(root), listReviewsOfCase(caseId)]);
+  return auditJsonLines(caseId, head ?? { seq: 0, hash: GENESIS_HASH }, sealOpenBallots(events, reviews));
 }
 
 /** An operator's registry changes: who changed its contacts, domains or revenue, and when. */

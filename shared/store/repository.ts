@@ -174,8 +174,11 @@ export async function listOrdersOfCase(caseId: string): Promise<OrderRecord[]> {
   return recordsOf<OrderRecord>(await queryCasePartition(caseId, 'ORDER#'));
 }
 
-export async function listOrdersOfOperator(operatorId: string): Promise<OrderRecord[]> {
-  return recordsOf<OrderRecord>(await queryIndex(GSI1, `OPERATOR#${operatorId}`, { newestFirst: true }));
+/** An operator's orders, newest first; `limit`: only that many. */
+export async function listOrdersOfOperator(operatorId: string, limit?: number): Promise<OrderRecord[]> {
+  return recordsOf<OrderRecord>(
+    await queryIndex(GSI1, `OPERATOR#${operatorId}`, { newestFirst: true, ...(limit === undefined ? {} : { limit }) }),
+  );
 }
 
 /** Orders whose compliance is still open, by deadline; `dueBefore` limits to deadlines before it. */

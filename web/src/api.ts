@@ -59,6 +59,8 @@ export interface TimelineEntry {
   at: string;
   actor: string;
   action: string;
+  /** The audit event's details, from which the case page words the entry. */
+  details?: Record<string, unknown>;
 }
 
 export interface Tally {
@@ -111,6 +113,19 @@ export interface CaseDetail extends Partial<CaseRecord> {
   reviews: ReviewView[];
   appeals: AppealRecord[];
   timeline: TimelineEntry[];
+  /** Other cases' latest orders on the same operators (absent from servers before it was added). */
+  earlierDecisions?: EarlierDecision[];
+}
+
+export interface EarlierDecision {
+  orderId: string;
+  caseId: string;
+  operatorId: string;
+  category: Category;
+  issuedAt: string;
+  status: OrderStatus;
+  complianceStatus: ComplianceStatus;
+  decisionStatus: DecisionStatus;
 }
 
 /** What an operator sees of its own order (CONTRACT.md section 5): nothing about reporters. */
@@ -162,9 +177,21 @@ export interface ReporterReport {
 export interface AuditChain {
   events: AuditEvent[];
   verified: boolean;
+  /** Where the chain does not check out. */
+  problem?: string;
 }
 
 type Json = Record<string, unknown>;
+
+/** An answer's JSON; null when it has none (an empty body, or a proxy's HTML error page). */
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 export class ApiClient {
   constructor(
@@ -174,10 +201,9 @@ export class ApiClient {
     private readonly onUnauthenticated: () => void = () => {},
   ) {}
 
-  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    let response: Response;
+  private async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
     try {
-      response = await fetch(`${this.baseUrl}${path}`, {
+      return await fetch(`${this.baseUrl}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
@@ -189,25 +215,23 @@ export class ApiClient {
     } catch (error) {
       throw new ApiError(0, 'NETWORK', error instanceof Error ? error.message : String(error));
     }
-    const text = await response.text();
-    let parsed: unknown = null;
-    if (text) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = null;
-      }
-    }
-    if (!response.ok) {
-      const error = ((parsed as Json | null)?.error ?? {}) as { code?: ErrorCode; message?: string; details?: ErrorDetail[] };
-      if (response.status === 401) this.onUnauthenticated();
-      throw new ApiError(
-        response.status,
-        error.code ?? 'UNAVAILABLE',
-        error.message ?? `${method} ${path} answered ${response.status}`,
-        Array.isArray(error.details) ? error.details : [],
-      );
-    }
+  }
+
+  private failure(method: string, path: string, response: Response, parsed: unknown): ApiError {
+    const error = ((parsed as Json | null)?.error ?? {}) as { code?: ErrorCode; message?: string; details?: ErrorDetail[] };
+    if (response.status === 401) this.onUnauthenticated();
+    return new ApiError(
+      response.status,
+      error.code ?? 'UNAVAILABLE',
+      error.message ?? `${method} ${path} answered ${response.status}`,
+      Array.isArray(error.details) ? error.details : [],
+    );
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const response = await this.send(method, path, body, headers);
+    const parsed = parseJson(await response.text());
+    if (!response.ok) throw this.failure(method, path, response, parsed);
     return parsed as T;
   }
 
@@ -233,6 +257,14 @@ export class ApiClient {
 
   audit(caseId: string): Promise<AuditChain> {
     return this.call('GET', `/cases/${encodeURIComponent(caseId)}/audit`);
+  }
+
+  /** The case's chain as JSON Lines, exactly as hashed (docs/audit.md), as a file to save. */
+  async auditJsonLines(caseId: string): Promise<Blob> {
+    const path = `/cases/${encodeURIComponent(caseId)}/audit?format=jsonl`;
+    const response = await this.send('GET', path);
+    if (!response.ok) throw this.failure('GET', path, response, parseJson(await response.text()));
+    return response.blob();
   }
 
   decideApproval(caseId: string, request: ApprovalRequest): Promise<{ caseId: string; status: CaseStatus; approvals: Approval[] }> {

@@ -28,7 +28,7 @@ interface Screen {
 
 const SCREENS: Screen[] = [
   { pattern: '/staff/approvals', roles: ['staff'], nav: 'navApprovals', render: () => <ApprovalsPage /> },
-  { pattern: '/staff/deadlines', roles: ['staff'], nav: 'navDeadlines', render: () => <DeadlinesPage /> },
+  { pattern: '/staff/deadlines', roles: ['staff', 'auditor'], nav: 'navDeadlines', render: () => <DeadlinesPage /> },
   { pattern: '/intake', roles: ['staff', 'reporter'], nav: 'navIntake', render: () => <IntakePage /> },
   { pattern: '/cases', roles: ['staff', 'auditor'], nav: 'navCases', render: () => <CasesPage /> },
   { pattern: '/cases/:caseId', roles: ['staff', 'auditor', 'committee'], render: (p) => <CasePage caseId={p.caseId!} /> },

@@ -220,6 +220,28 @@ const en = {
   // reporter: what became of each URL
   reportOutcomes: 'What became of each URL',
   rejectionReason: 'Why it was not approved',
+  // audit and evidence (auditors, committee)
+  auditExport: 'Export as JSON Lines',
+  auditExportHint: 'One event a line, exactly as hashed; docs/audit.md shows how to check it with node:crypto alone.',
+  auditExported: 'Saved {file}.',
+  auditEvents: 'Events',
+  auditSeq: 'Sequence',
+  auditAt: 'Recorded at',
+  auditActor: 'Actor',
+  auditAction: 'Action',
+  auditDetails: 'Details',
+  auditPrevHash: 'Previous hash',
+  auditHash: 'Hash',
+  evidence: 'Evidence',
+  evidenceNote: 'What the report and staff recorded. The content itself is never shown or loaded here.',
+  evidenceHost: 'Host',
+  evidenceHashes: 'Hashes',
+  evidenceNoHash: 'No hash given',
+  evidenceReporterKind: 'Reported by',
+  earlierDecisions: 'Earlier decisions about the same operator',
+  earlierNone: 'No earlier decision about this operator.',
+  earlierDecision: 'decision',
+  earlierCompliance: 'compliance',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -424,6 +446,27 @@ const ko: Record<MessageKey, string> = {
 
   reportOutcomes: 'URL별 처리 결과',
   rejectionReason: '승인되지 않은 사유',
+  auditExport: 'JSON Lines로 내보내기',
+  auditExportHint: '한 줄에 이벤트 하나, 해시한 그대로입니다. node:crypto만으로 검증하는 방법은 docs/audit.md에 있습니다.',
+  auditExported: '{file} 저장됨.',
+  auditEvents: '이벤트',
+  auditSeq: '순번',
+  auditAt: '기록 시각',
+  auditActor: '행위자',
+  auditAction: '행위',
+  auditDetails: '세부 내용',
+  auditPrevHash: '이전 해시',
+  auditHash: '해시',
+  evidence: '근거 자료',
+  evidenceNote: '신고와 사무처가 기록한 내용입니다. 콘텐츠 자체는 여기서 표시하거나 불러오지 않습니다.',
+  evidenceHost: '호스트',
+  evidenceHashes: '해시',
+  evidenceNoHash: '해시 없음',
+  evidenceReporterKind: '신고 주체',
+  earlierDecisions: '같은 사업자에 대한 이전 결정',
+  earlierNone: '이 사업자에 대한 이전 결정이 없습니다.',
+  earlierDecision: '결정',
+  earlierCompliance: '이행',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */

@@ -6,9 +6,16 @@ import type { Browser, Locator } from 'playwright-core';
 import { expect } from 'vitest';
 import { WatchedPage } from './browser';
 
-export async function signIn(browser: Browser, baseUrl: string, user: string, prefix: string, width = 1280): Promise<WatchedPage> {
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  user: string,
+  prefix: string,
+  width = 1280,
+  lang: 'en' | 'ko' = 'en',
+): Promise<WatchedPage> {
   const watched = await WatchedPage.open(browser, `${prefix}-${user}`, width);
-  await watched.page.addInitScript(() => localStorage.setItem('ud.lang', 'en'));
+  await watched.page.addInitScript((chosen) => localStorage.setItem('ud.lang', chosen), lang);
   await watched.page.goto(`${baseUrl}/`);
   await watched.page.locator(`button[data-user="${user}"]`).click();
   await watched.page.locator('nav a[aria-current="page"]').waitFor();

@@ -776,6 +776,8 @@ const QUERY_CASES: readonly [string, string, string, string][] = [
   ['GET /orders', 'staff-kim', '/orders?recent=1e100', 'recent'],
   ['GET /reports', 'support-center', '/reports?language=fr', 'language'],
   ['GET /reports', 'support-center', '/reports?language=KO', 'language'],
+  ['GET /cases/{caseId}/audit', 'auditor-1', `/cases/C${MISSING_ULID}/audit?format=csv`, 'format'],
+  ['GET /cases/{caseId}/audit', 'staff-kim', `/cases/C${MISSING_ULID}/audit?format=JSONL`, 'format'],
 ];
 
 const queryCases: BadRequest[] = QUERY_CASES.map(([route, user, path, field]) => ({

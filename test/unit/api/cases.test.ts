@@ -121,7 +121,15 @@ describe('GET /cases/{caseId}', () => {
           reviews: [],
           appeals: [],
           approvals: [],
-          timeline: [{ at: '2026-03-02T00:00:00.000Z', actor: 'staff-kim', action: 'REPORT_FILED' }],
+          timeline: [
+            {
+              at: '2026-03-02T00:00:00.000Z',
+              actor: 'staff-kim',
+              action: 'REPORT_FILED',
+              details: { urlCount: 3, category: 'ILLEGAL_FILMING', procedure: 'interim-then-review' },
+            },
+          ],
+          earlierDecisions: [],
         });
         expect(answer.body.urls).toEqual(
           expect.arrayContaining([

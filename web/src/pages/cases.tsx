@@ -7,6 +7,7 @@ import { StateDiagram } from '../components/StateDiagram';
 import { useApp, useResource } from '../hooks';
 import { useT } from '../i18n';
 import { href } from '../router';
+import { timelineWords, type TimelineContext } from '../timeline-words';
 
 export function CasesPage() {
   const { t, v } = useT();
@@ -73,8 +74,9 @@ export function CasesPage() {
 }
 
 export function CasePage({ caseId }: { caseId: string }) {
-  const { t } = useT();
-  const { api, session } = useApp();
+  const i18n = useT();
+  const { t } = i18n;
+  const { api, session, config } = useApp();
   const seesAudit = session.roles.includes('staff') || session.roles.includes('auditor');
   const detail = useResource(() => api.caseDetail(caseId), [api, caseId], 15_000);
   const audit = useResource<AuditChain | null>(
@@ -114,15 +116,15 @@ export function CasePage({ caseId }: { caseId: string }) {
             <ol class="timeline">
               {c.timeline.map((entry, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: the timeline only grows at its end, so an index names the same entry in every render
-                <li key={`${entry.at}-${i}`}>
-                  <DateTime iso={entry.at} /> · <strong>{entry.actor}</strong> · {entry.action}
+                <li key={`${entry.at}-${i}`} data-action={entry.action}>
+                  <DateTime iso={entry.at} /> · {timelineWords(entry, i18n, wordsContext(c, config.policy.timeZone))}
                 </li>
               ))}
             </ol>
           </Section>
           {seesAudit && (
             <Section title={t('audit')} id="audit">
-              <Loaded resource={audit}>{(chain) => (chain ? <AuditView chain={chain} /> : null)}</Loaded>
+              <Loaded resource={audit}>{(chain) => (chain ? <AuditView chain={chain} detail={c} /> : null)}</Loaded>
             </Section>
           )}
         </div>
@@ -379,45 +381,89 @@ function EscalatedDecision({ review, onDone }: { review: ReviewView; onDone: () 
   );
 }
 
-function AuditView({ chain }: { chain: AuditChain }) {
-  const { t } = useT();
+/** What the timeline's words draw on beyond each event: approval reasons and notices' recipients. */
+function wordsContext(detail: CaseDetail, timeZone: string): TimelineContext {
+  return { timeZone, approvals: detail.approvals ?? [], orders: detail.orders };
+}
+
+function AuditView({ chain, detail }: { chain: AuditChain; detail: CaseDetail }) {
+  const i18n = useT();
+  const { t } = i18n;
+  const { config } = useApp();
   const count = chain.events.length;
+  const context = wordsContext(detail, config.policy.timeZone);
   return (
     <>
       <p class={chain.verified ? 'success' : 'error'} data-verified={String(chain.verified)} role="status">
         {chain.verified ? t('auditVerified', { count }) : t('auditBroken', { count })}
+        {chain.problem && ` (${chain.problem})`}
       </p>
-      <details>
+      <AuditExport caseId={detail.caseId} />
+      <details class="audit-events">
         <summary>{t('auditShow')}</summary>
-        <div class="scroll">
-          <table class="audit">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t('createdAt')}</th>
-                <th scope="col">actor</th>
-                <th scope="col">action</th>
-                <th scope="col">hash</th>
-              </tr>
-            </thead>
-            <tbody>
-              {chain.events.map((e) => (
-                <tr key={e.seq}>
-                  <td>{e.seq}</td>
-                  <td>
-                    <DateTime iso={e.at} />
-                  </td>
-                  <td>{e.actor}</td>
-                  <td>{e.action}</td>
-                  <td class="mono" title={`prev ${e.prevHash}\nhash ${e.hash}`}>
-                    {e.hash.slice(0, 12)}…
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ol class="audit-list" aria-label={t('auditEvents')}>
+          {chain.events.map((e) => (
+            <li key={e.seq} data-seq={e.seq}>
+              <details>
+                <summary>
+                  <span class="mono">#{e.seq}</span> · <DateTime iso={e.at} /> · {timelineWords(e, i18n, context)}
+                </summary>
+                <dl class="facts audit-event">
+                  <dt>{t('auditSeq')}</dt>
+                  <dd>{e.seq}</dd>
+                  <dt>{t('auditAt')}</dt>
+                  <dd class="mono">{e.at}</dd>
+                  <dt>{t('auditActor')}</dt>
+                  <dd>{e.actor}</dd>
+                  <dt>{t('auditAction')}</dt>
+                  <dd class="mono">{e.action}</dd>
+                  <dt>{t('auditDetails')}</dt>
+                  <dd>
+                    <pre class="mono">{JSON.stringify(e.details, null, 2)}</pre>
+                  </dd>
+                  <dt>{t('auditPrevHash')}</dt>
+                  <dd class="mono hash">{e.prevHash}</dd>
+                  <dt>{t('auditHash')}</dt>
+                  <dd class="mono hash">{e.hash}</dd>
+                </dl>
+              </details>
+            </li>
+          ))}
+        </ol>
       </details>
     </>
+  );
+}
+
+/** Saves the chain as JSON Lines; the browser writes the file, the page says so. */
+function AuditExport({ caseId }: { caseId: string }) {
+  const { t } = useT();
+  const { api } = useApp();
+  const [state, setState] = useState<{ busy: boolean; saved?: string; error?: unknown }>({ busy: false });
+  const save = async (): Promise<void> => {
+    setState({ busy: true });
+    try {
+      const file = `${caseId}-audit.jsonl`;
+      const url = URL.createObjectURL(await api.auditJsonLines(caseId));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file;
+      link.click();
+      URL.revokeObjectURL(url);
+      setState({ busy: false, saved: file });
+    } catch (error) {
+      setState({ busy: false, error });
+    }
+  };
+  return (
+    <div class="audit-export">
+      {/* save() catches its own failure and shows it: nothing waits for it. */}
+      <button type="button" onClick={() => void save()} disabled={state.busy} aria-describedby="audit-export-hint">
+        {t('auditExport')}
+      </button>
+      <small id="audit-export-hint">{t('auditExportHint')}</small>
+      <p aria-live="polite">{state.saved && t('auditExported', { file: state.saved })}</p>
+      {state.error !== undefined && <ErrorNote error={state.error} />}
+    </div>
   );
 }

@@ -3,6 +3,7 @@ import { recusalRequestSchema, VOTE_DECISIONS, voteRequestSchema, type ReviewKin
 import { ApiError, type CaseDetail, type CaseSummary, type ReviewView } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded, Section } from '../components/common';
+import { EvidenceView } from '../components/Evidence';
 import { ReviewTally } from '../components/ReviewTally';
 import { useApp, useResource } from '../hooks';
 import { useT } from '../i18n';
@@ -81,7 +82,7 @@ interface BatchResult {
  * stays a separate, attributable record, and a failure on one item does not stop the others.
  */
 function BatchReview({ reviews, cases, onDone }: { reviews: ReviewView[]; cases: Map<string, CaseSummary>; onDone: () => void }) {
-  const { t, v, lang } = useT();
+  const { t, v } = useT();
   const { api, session } = useApp();
   const kinds = useMemo(() => [...new Set(reviews.map((r) => r.kind))], [reviews]);
   const [kind, setKind] = useState<ReviewKind>(kinds[0] ?? 'POST_REVIEW');
@@ -373,17 +374,8 @@ function ReviewDetail({ review, detail, onChange }: { review: ReviewView; detail
             <p class="quote">{a.grounds}</p>
           </div>
         ))}
-        <h3>{t('urls')}</h3>
-        <ul class="urls">
-          {detail.urls
-            .filter((u) => orders.length === 0 || orders.some((o) => o.operatorId === u.operatorId))
-            .map((u) => (
-              <li key={u.url} class="mono">
-                {u.url}
-              </li>
-            ))}
-        </ul>
       </Section>
+      <EvidenceView detail={detail} orders={orders} />
     </>
   );
 }

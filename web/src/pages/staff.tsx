@@ -231,7 +231,10 @@ export function DeadlinesPage() {
 
 function BoardTable({ orders, live }: { orders: BoardOrder[]; live: boolean }) {
   const { t } = useT();
+  const { session } = useApp();
   const now = useNow();
+  // Auditors read the board (GET /orders is theirs) but act on nothing.
+  const mayResend = session.roles.includes('staff');
   return (
     <table class="board">
       <thead>
@@ -258,7 +261,7 @@ function BoardTable({ orders, live }: { orders: BoardOrder[]; live: boolean }) {
                 {/* One child, so that the phone layout's label column does not take the resend block. */}
                 <div>
                   <Badge value={order.complianceStatus ?? order.status} />
-                  {live && (order.complianceStatus ?? order.status) === 'UNDELIVERED' && <Resend order={order} />}
+                  {live && mayResend && (order.complianceStatus ?? order.status) === 'UNDELIVERED' && <Resend order={order} />}
                 </div>
               </td>
               <td data-label={t('colDeadline')}>
