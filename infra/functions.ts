@@ -27,7 +27,11 @@ export const apiFunctions: readonly ApiFunction[] = [
     routes: ['GET /cases', 'GET /cases/{caseId}', 'GET /cases/{caseId}/audit'],
   },
   { name: 'Approvals', entry: 'functions/api/approvals.ts', routes: ['POST /cases/{caseId}/approvals'] },
-  { name: 'Orders', entry: 'functions/api/orders.ts', routes: ['GET /orders', 'POST /orders/{orderId}/resend'] },
+  {
+    name: 'Orders',
+    entry: 'functions/api/orders.ts',
+    routes: ['GET /orders', 'POST /orders/{orderId}/resend', 'POST /orders/{orderId}/non-compliance'],
+  },
   {
     name: 'Operators',
     entry: 'functions/api/operators.ts',

@@ -140,6 +140,19 @@ export const complianceRequestSchema = z.strictObject({
 });
 export type ComplianceRequest = z.infer<typeof complianceRequestSchema>;
 
+/**
+ * What staff do with an order whose grace period ended without compliance: refer it for a formal
+ * order or penalty procedure, record that they checked the content is gone, or issue it again with
+ * a new notice and a new deadline.
+ */
+export const NON_COMPLIANCE_ACTIONS = ['ESCALATE', 'VERIFIED_REMOVAL', 'REISSUE'] as const;
+export type NonComplianceAction = (typeof NON_COMPLIANCE_ACTIONS)[number];
+export const nonComplianceRequestSchema = z.strictObject({
+  action: z.enum(NON_COMPLIANCE_ACTIONS),
+  reason: multiLineText(2000).pipe(z.string().min(1, 'say why: the reason goes on the case record')),
+});
+export type NonComplianceRequest = z.infer<typeof nonComplianceRequestSchema>;
+
 export const appealRequestSchema = z.strictObject({
   grounds: multiLineText(5000).pipe(z.string().min(10, 'grounds need at least 10 characters')),
 });
@@ -301,6 +314,12 @@ export interface OrderRecord {
   appealWindowOpenedAt?: string;
   appealId?: string;
   nonComplianceRecordedAt?: string;
+  /** What staff did about the recorded non-compliance (escalated, or removal verified); a re-issue clears both. */
+  nonComplianceResolution?: { action: Exclude<NonComplianceAction, 'REISSUE'>; at: string; by: string; reason: string };
+  /** When staff last issued the order again after non-compliance (its ORDER notice counts in `resends`). */
+  reissuedAt?: string;
+  /** The first clock the operator let run out before a re-issue: the fine is for that breach. */
+  missedClock?: { deadlineAt: string; graceEndsAt: string };
   remindersSent: string[];
   notices: NoticeRecord[];
   fine?: Fine;

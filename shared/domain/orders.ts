@@ -169,10 +169,38 @@ export function complianceOpen(order: Tracks & Pick<OrderRecord, 'deadlineAt'>):
 /** Decision statuses of an order that was appealed (one appeal per order). */
 export const APPEALED_STATUSES: ReadonlySet<DecisionStatus> = new Set(['APPEALED', 'UPHELD', 'OVERTURNED']);
 
-/** A missed deadline is fined unless the order itself fell. */
-export function isFinable(order: Tracks): boolean {
-  const late = order.complianceStatus === 'OVERDUE' || order.complianceStatus === 'COMPLIED_LATE';
+/**
+ * A missed deadline is fined unless the order itself fell. A clock missed before a re-issue stays
+ * missed: the re-issue gives the content a new deadline, not the operator a clean record.
+ */
+export function isFinable(order: Tracks & Pick<OrderRecord, 'missedClock'>): boolean {
+  const late = order.complianceStatus === 'OVERDUE' || order.complianceStatus === 'COMPLIED_LATE' || order.missedClock !== undefined;
   return late && !isLifted(order);
+}
+
+type NonComplianceView = Tracks & Pick<OrderRecord, 'nonComplianceRecordedAt' | 'nonComplianceResolution'>;
+
+/**
+ * The grace period ended without compliance and staff have not yet escalated it, verified the
+ * removal or issued it again: it waits for staff (the deadline board's NON_COMPLIANT list).
+ */
+export function isNonCompliant(order: NonComplianceView): boolean {
+  return (
+    order.complianceStatus === 'OVERDUE' &&
+    order.nonComplianceRecordedAt !== undefined &&
+    order.nonComplianceResolution === undefined &&
+    !isLifted(order)
+  );
+}
+
+/** Overdue and still inside the grace period: late compliance is accepted until `graceEndsAt`. */
+export function inGracePeriod(order: NonComplianceView & Pick<OrderRecord, 'graceEndsAt'>): boolean {
+  return (
+    order.complianceStatus === 'OVERDUE' &&
+    order.nonComplianceRecordedAt === undefined &&
+    order.graceEndsAt !== undefined &&
+    !isLifted(order)
+  );
 }
 
 const REPORTER_TEXT: Record<CaseStatus, Record<(typeof LANGUAGES)[number], string>> = {

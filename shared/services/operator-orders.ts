@@ -27,6 +27,9 @@ export interface OperatorOrderView {
   orderId: string;
   caseId: string;
   status: OrderStatus;
+  /** The order's two tracks (`status` is derived from them): what the operator must do, and what the committee decided. */
+  complianceStatus: OrderRecord['complianceStatus'];
+  decisionStatus: OrderRecord['decisionStatus'];
   action: OrderRecord['action'];
   category: OrderRecord['category'];
   urls: string[];
@@ -38,6 +41,12 @@ export interface OperatorOrderView {
   compliedAt?: string;
   appealDeadline?: string;
   fine?: OrderRecord['fine'];
+  /** The grace period ended without compliance. */
+  nonComplianceRecordedAt?: string;
+  /** What the commission did about it (its staff's reason stays on the commission's record). */
+  nonComplianceAction?: { action: NonNullable<OrderRecord['nonComplianceResolution']>['action']; at: string };
+  /** The order was issued again after non-compliance: a new notice and a new deadline. */
+  reissuedAt?: string;
 }
 
 /** The caller's orders, newest first: its own URLs only, nothing about the reporter or other operators. */
@@ -50,6 +59,8 @@ export async function listOperatorOrders(identity: Identity): Promise<OperatorOr
       orderId: order.orderId,
       caseId: order.caseId,
       status: order.status,
+      complianceStatus: order.complianceStatus,
+      decisionStatus: order.decisionStatus,
       action: order.action,
       category: order.category,
       urls: (await getCaseUrls(order.caseId, operatorId)).map((url) => url.url),
@@ -60,6 +71,11 @@ export async function listOperatorOrders(identity: Identity): Promise<OperatorOr
       ...(order.compliedAt === undefined ? {} : { compliedAt: order.compliedAt }),
       ...(order.appealDeadline === undefined ? {} : { appealDeadline: order.appealDeadline }),
       ...(order.fine === undefined ? {} : { fine: order.fine }),
+      ...(order.nonComplianceRecordedAt === undefined ? {} : { nonComplianceRecordedAt: order.nonComplianceRecordedAt }),
+      ...(order.nonComplianceResolution === undefined
+        ? {}
+        : { nonComplianceAction: { action: order.nonComplianceResolution.action, at: order.nonComplianceResolution.at } }),
+      ...(order.reissuedAt === undefined ? {} : { reissuedAt: order.reissuedAt }),
     })),
   );
 }

@@ -273,8 +273,12 @@ export async function collectAppeals(caseId: string, now: string): Promise<{ app
   return { appealIds };
 }
 
-/** Delay counted for the fine: to the late compliance, or to the end of the grace period. */
+/**
+ * Delay counted for the fine: to the late compliance, or to the end of the grace period; for an
+ * order issued again, the whole grace period of the clock it missed.
+ */
 function lateHoursOf(order: OrderRecord): number {
+  if (order.missedClock !== undefined) return lateHours(order.missedClock.deadlineAt, order.missedClock.graceEndsAt);
   if (order.deadlineAt === undefined || order.graceEndsAt === undefined) return 0;
   const until = order.complianceStatus === 'COMPLIED_LATE' && order.compliedAt ? order.compliedAt : order.graceEndsAt;
   return lateHours(order.deadlineAt, until);
@@ -285,7 +289,8 @@ export async function assessFines(caseId: string, now: string): Promise<{ fined:
   const { policy } = config();
   let fined = 0;
   for (const order of await listOrdersOfCase(caseId)) {
-    const compliance = order.complianceStatus;
+    // A clock missed before a re-issue is fined as missed, whatever became of the new one.
+    const compliance = order.missedClock === undefined ? order.complianceStatus : 'OVERDUE';
     if (!isFinable(order) || (compliance !== 'OVERDUE' && compliance !== 'COMPLIED_LATE')) continue;
     fined += 1;
     if (order.fine !== undefined) continue;

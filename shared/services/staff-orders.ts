@@ -1,13 +1,14 @@
 /**
  * What staff do to an order (CONTRACT.md section 9): send an UNDELIVERED order's notice again, to
  * the operator's current contacts (fix them first with PATCH /operators/{id}); the order's clock
- * starts when SES accepts the new notice.
+ * starts when SES accepts the new notice. And, once an order's grace period ended without
+ * compliance: escalate it, record a verified removal, or issue it again.
  */
 import type { Identity } from '../domain/authz';
 import { orderDecider } from '../domain/deciders/order';
 import { NotFoundError } from '../domain/errors';
 import { caseIdOf } from '../domain/ids';
-import type { OrderStatus } from '../domain/model';
+import type { NonComplianceRequest, OrderRecord, OrderStatus } from '../domain/model';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
 import { getOrder } from '../store/repository';
@@ -28,4 +29,36 @@ export async function resendOrderNotice(identity: Identity, orderId: string, now
   if (!order) throw new NotFoundError(`Order ${orderId}`);
   logger.info('order notice resent', { orderId, status: order.status });
   return { orderId, status: order.status, ...(order.deadlineAt === undefined ? {} : { deadlineAt: order.deadlineAt }) };
+}
+
+export interface NonComplianceAnswer {
+  readonly orderId: string;
+  readonly status: OrderStatus;
+  readonly complianceStatus: OrderRecord['complianceStatus'];
+  readonly nonComplianceResolution?: OrderRecord['nonComplianceResolution'];
+  readonly reissuedAt?: string;
+  /** After a re-issue, once SES accepted the new notice: the new deadline. */
+  readonly deadlineAt?: string;
+}
+
+export async function resolveNonCompliance(
+  identity: Identity,
+  orderId: string,
+  body: NonComplianceRequest,
+  now: string,
+): Promise<NonComplianceAnswer> {
+  if (caseIdOf(orderId) === null || !(await getOrder(orderId))) throw new NotFoundError(`Order ${orderId}`);
+  await act(orderDecider, refs.order(orderId), { type: 'RESOLVE_NON_COMPLIANCE', by: identity.userId, ...body }, now);
+  // Read after the act's follow-ups: a re-issued order's notice has been sent by now.
+  const order = await getOrder(orderId);
+  if (!order) throw new NotFoundError(`Order ${orderId}`);
+  logger.info('non-compliance acted on', { orderId, action: body.action, status: order.status });
+  return {
+    orderId,
+    status: order.status,
+    complianceStatus: order.complianceStatus,
+    ...(order.nonComplianceResolution === undefined ? {} : { nonComplianceResolution: order.nonComplianceResolution }),
+    ...(order.reissuedAt === undefined ? {} : { reissuedAt: order.reissuedAt }),
+    ...(order.deadlineAt === undefined ? {} : { deadlineAt: order.deadlineAt }),
+  };
 }

@@ -22,10 +22,17 @@ import { appendCorrelationKeys, removeCorrelationKeys } from '../runtime/invocat
 import { logger } from '../runtime/logger';
 import { TransientError } from '../runtime/transient';
 import { refs } from '../store/keys';
-import { listOpenOrders, listOpenReviews, listQuietActiveCases, readSweepCursor, writeSweepCursor } from '../store/repository';
+import {
+  listOpenOrders,
+  listOpenReviews,
+  listOverdueOrders,
+  listQuietActiveCases,
+  readSweepCursor,
+  writeSweepCursor,
+} from '../store/repository';
 import { caseExecutionStatus, startCaseWorkflow } from '../workflow/client';
 import { act, settleLeftovers } from './acts';
-import { enforceDeadline } from './deadlines';
+import { enforceDeadline, graceExpired } from './deadlines';
 import { closeReviewAtDeadline } from './reviews';
 import { recompleteWaits } from './task-tokens';
 
@@ -114,6 +121,15 @@ async function sweepOrders(counts: SweepCounts, now: string, safetyLine: string)
         now,
       );
       if (committed) counts.reminders += 1;
+    });
+  }
+  // A re-issued order has no workflow timer of its own: its grace period ends here (and any the workflow missed).
+  for (const order of await listOverdueOrders(safetyLine)) {
+    const ids = { caseId: order.caseId, orderId: order.orderId };
+    logger.warn('sweep: a grace period ended without its non-compliance on record; recording it now', { ...ids });
+    await attempt(counts, 'recording non-compliance', ids, async () => {
+      await graceExpired(order.orderId, now);
+      counts.enforced += 1;
     });
   }
 }

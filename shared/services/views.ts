@@ -20,6 +20,7 @@ import type {
   VoteDecision,
 } from '../domain/model';
 import { operatorIdSchema } from '../domain/model';
+import { isNonCompliant } from '../domain/orders';
 import { eligibleVoters, tally } from '../domain/votes';
 import { BALLOT_ACTIONS } from '../domain/deciders/review';
 import { listChain, readChainHead } from '../store/journal';
@@ -30,7 +31,9 @@ import {
   getOperator,
   listAppealsOfCase,
   listCases,
+  listNonCompliantOrders,
   listOpenOrders,
+  listOverdueOrders,
   listUndeliveredOrders,
   listOperators,
   listOrdersOfCase,
@@ -320,6 +323,11 @@ export interface DeadlineBoardEntry {
   graceEndsAt?: string;
   /** Staff's attention needed: undelivered, or compliance still awaited (the board's top section). */
   open: boolean;
+  /** The grace period ended without compliance and staff have yet to act (the board's NON_COMPLIANT section). */
+  nonCompliant: boolean;
+  nonComplianceRecordedAt?: string;
+  nonComplianceResolution?: OrderRecord['nonComplianceResolution'];
+  reissuedAt?: string;
   undeliveredAt?: string;
   undeliveredReason?: string;
   acknowledgedAt?: string;
@@ -343,6 +351,10 @@ function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
     ...(order.deadlineAt === undefined ? {} : { deadlineAt: order.deadlineAt }),
     ...(order.graceEndsAt === undefined ? {} : { graceEndsAt: order.graceEndsAt }),
     open,
+    nonCompliant: isNonCompliant(order),
+    ...(order.nonComplianceRecordedAt === undefined ? {} : { nonComplianceRecordedAt: order.nonComplianceRecordedAt }),
+    ...(order.nonComplianceResolution === undefined ? {} : { nonComplianceResolution: order.nonComplianceResolution }),
+    ...(order.reissuedAt === undefined ? {} : { reissuedAt: order.reissuedAt }),
     ...(order.acknowledgedAt === undefined ? {} : { acknowledgedAt: order.acknowledgedAt }),
     ...(order.compliedAt === undefined ? {} : { compliedAt: order.compliedAt }),
     ...(order.overdueAt === undefined ? {} : { overdueAt: order.overdueAt }),
@@ -357,20 +369,28 @@ export const DEFAULT_RECENT_ORDERS = 100;
 
 /**
  * The deadline board: every UNDELIVERED order, then every order whose compliance is still open,
- * soonest deadline first, then up to `recent` other orders, newest first. There is no index of all orders, so the others come
- * from each operator's listing; operators are few.
+ * soonest deadline first, then every overdue order in its grace period, then every NON_COMPLIANT
+ * order (`nonCompliant`, not `open`: no clock runs for it, staff must decide), then up to `recent`
+ * other orders, newest first. There is no index of all orders, so the others come from each
+ * operator's listing; operators are few.
  */
 export async function listDeadlineBoard(recent = DEFAULT_RECENT_ORDERS): Promise<DeadlineBoardEntry[]> {
-  const [undelivered, openOrders, operators] = await Promise.all([listUndeliveredOrders(), listOpenOrders(), listOperators()]);
-  const needStaff = [...undelivered, ...openOrders];
-  const shown = new Set(needStaff.map((order) => order.orderId));
+  const [undelivered, openOrders, overdue, nonCompliant, operators] = await Promise.all([
+    listUndeliveredOrders(),
+    listOpenOrders(),
+    listOverdueOrders(),
+    listNonCompliantOrders(),
+    listOperators(),
+  ]);
+  const needStaff = [...undelivered, ...openOrders, ...overdue];
+  const shown = new Set([...needStaff, ...nonCompliant].map((order) => order.orderId));
   const others = (await Promise.all(operators.map((operator) => listOrdersOfOperator(operator.operatorId))))
     .flat()
     .filter((order) => !shown.has(order.orderId))
     .sort((a, b) => (a.issuedAt < b.issuedAt ? 1 : a.issuedAt > b.issuedAt ? -1 : a.orderId < b.orderId ? 1 : -1))
     .slice(0, recent);
   // Undelivered orders first: no clock runs for them until staff fix the contact and resend.
-  return [...needStaff.map((order) => boardEntry(order, true)), ...others.map((order) => boardEntry(order, false))];
+  return [...needStaff.map((order) => boardEntry(order, true)), ...[...nonCompliant, ...others].map((order) => boardEntry(order, false))];
 }
 
 // ------------------------------------------------------------------------------------ committee

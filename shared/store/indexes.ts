@@ -5,7 +5,7 @@
 import type { RecordKind } from '../domain/decider';
 import type { CaseRecord, Operator, OrderRecord, ReviewRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
-import { complianceOpen, isUndelivered } from '../domain/orders';
+import { complianceOpen, inGracePeriod, isNonCompliant, isUndelivered } from '../domain/orders';
 import type { IndexField } from './keys';
 
 /** GSI3 partition of events whose projection or follow-ups may be undone. */
@@ -16,6 +16,10 @@ export const OPEN_ORDERS = 'OPEN_ORDERS';
 /** Orders whose notice did not reach the operator, waiting for staff to resend. */
 export const UNDELIVERED_ORDERS = 'UNDELIVERED_ORDERS';
 export const OPEN_REVIEWS = 'OPEN_REVIEWS';
+/** Overdue orders whose grace period runs, by its end: the sweeper records non-compliance once it passed. */
+export const OVERDUE_ORDERS = 'OVERDUE_ORDERS';
+/** Orders whose grace period ended without compliance, waiting for staff to act, the longest waiting first. */
+export const NON_COMPLIANT_ORDERS = 'NON_COMPLIANT_ORDERS';
 
 type IndexKeys = Partial<Record<IndexField, string>>;
 
@@ -42,6 +46,10 @@ export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: strin
         gsi1sk: `${order.issuedAt}#${order.orderId}`,
         ...(complianceOpen(order) ? { gsi2pk: OPEN_ORDERS, gsi2sk: `${order.deadlineAt}#${order.orderId}` } : {}),
         ...(isUndelivered(order) ? { gsi2pk: UNDELIVERED_ORDERS, gsi2sk: `${order.undeliveredAt ?? lastEventAt}#${order.orderId}` } : {}),
+        ...(inGracePeriod(order) ? { gsi2pk: OVERDUE_ORDERS, gsi2sk: `${order.graceEndsAt}#${order.orderId}` } : {}),
+        ...(isNonCompliant(order)
+          ? { gsi2pk: NON_COMPLIANT_ORDERS, gsi2sk: `${order.nonComplianceRecordedAt ?? lastEventAt}#${order.orderId}` }
+          : {}),
       };
     }
     case 'review': {

@@ -10,7 +10,7 @@ import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRe
 import { chunk } from '../domain/orders';
 import { config } from '../runtime/config';
 import { documentClient } from './client';
-import { ACTIVE_CASES, OPEN_ORDERS, OPEN_REVIEWS, UNDELIVERED_ORDERS } from './indexes';
+import { ACTIVE_CASES, NON_COMPLIANT_ORDERS, OPEN_ORDERS, OPEN_REVIEWS, OVERDUE_ORDERS, UNDELIVERED_ORDERS } from './indexes';
 import { readRecord } from './journal';
 import { casePartition, keys, refs, TOKEN_PREFIX, type ItemKey } from './keys';
 import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
@@ -189,6 +189,16 @@ export async function listOpenOrders(dueBefore?: string): Promise<OrderRecord[]>
 /** Orders whose notice did not reach their operator, the longest waiting first. */
 export async function listUndeliveredOrders(): Promise<OrderRecord[]> {
   return recordsOf<OrderRecord>(await queryIndex(GSI2, UNDELIVERED_ORDERS));
+}
+
+/** Overdue orders still in their grace period, by its end; `endedBefore` limits to grace periods over by then. */
+export async function listOverdueOrders(endedBefore?: string): Promise<OrderRecord[]> {
+  return recordsOf<OrderRecord>(await queryIndex(GSI2, OVERDUE_ORDERS, endedBefore ? { before: endedBefore } : {}));
+}
+
+/** Orders whose grace period ended without compliance and that wait for staff, the longest waiting first. */
+export async function listNonCompliantOrders(): Promise<OrderRecord[]> {
+  return recordsOf<OrderRecord>(await queryIndex(GSI2, NON_COMPLIANT_ORDERS));
 }
 
 // ---------------------------------------------------------------------------------------- reviews

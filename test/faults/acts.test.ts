@@ -17,7 +17,7 @@ import { acknowledgeOrder, fileAppeal, recordCompliance } from '../../shared/ser
 import { createOperator, updateOperator } from '../../shared/services/operators';
 import { fileReport } from '../../shared/services/reports';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
-import { resendOrderNotice } from '../../shared/services/staff-orders';
+import { resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
 import { refs } from '../../shared/store/keys';
 import {
   getAppeal,
@@ -81,6 +81,24 @@ async function givenIssuedOrder(overrides: Parameters<typeof anOrder>[0] = {}): 
   await writeUrls(CASE_ID, CASE_URLS);
   const { deadlineAt: _deadline, graceEndsAt: _grace, ...issued } = anOrder(overrides);
   await plant.order(issued);
+}
+
+const NON_COMPLIANT_CLOCK = { deadlineAt: '2026-02-20T00:00:00.000Z', graceEndsAt: '2026-02-27T00:00:00.000Z' };
+/** An order whose grace period ended without compliance, before NOW. */
+const NON_COMPLIANT = {
+  status: 'OVERDUE',
+  complianceStatus: 'OVERDUE',
+  ...NON_COMPLIANT_CLOCK,
+  overdueAt: NON_COMPLIANT_CLOCK.deadlineAt,
+  nonComplianceRecordedAt: NON_COMPLIANT_CLOCK.graceEndsAt,
+} as const;
+
+/** An issued order whose grace period ended without compliance, before NOW (its clock kept). */
+async function givenNonCompliantOrder(): Promise<void> {
+  await plant.operator(anOperator());
+  await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-02-19T00:00:00.000Z' }));
+  await writeUrls(CASE_ID, CASE_URLS);
+  await plant.order(anOrder({ issuedAt: '2026-02-19T00:00:00.000Z', ...NON_COMPLIANT }));
 }
 
 const DAY_MS = 86_400_000;
@@ -353,6 +371,37 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(count(await actionsOf(CASE_ID), 'ORDER_UNDELIVERED')).toBe(1);
         expectMailedOnce(world, UNDELIVERED_ALERT);
         expect(world.completedWaits).toEqual([{ token: 'live-compliance', output: { outcome: 'UNDELIVERED' } }]);
+      },
+    },
+  ],
+  [
+    'an escalation of non-compliance: recorded once with its reason, staff alerted once',
+    {
+      given: givenNonCompliantOrder,
+      act: () => resolveNonCompliance(staff('staff-lee'), WEBHARD_ORDER_ID, { action: 'ESCALATE', reason: 'still online' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(count(await actionsOf(CASE_ID), 'NON_COMPLIANCE_ESCALATED')).toBe(1);
+        expectMailedOnce(world, /referred for a formal order or penalty procedure/);
+        expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ nonComplianceResolution: { action: 'ESCALATE', reason: 'still online' } });
+      },
+    },
+  ],
+  [
+    'a re-issue after non-compliance: re-issued once, the new ORDER notice sent once, its clock started once',
+    {
+      given: givenNonCompliantOrder,
+      act: () => resolveNonCompliance(staff('staff-lee'), WEBHARD_ORDER_ID, { action: 'REISSUE', reason: 'new contact' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(count(await actionsOf(CASE_ID), 'ORDER_REISSUED')).toBe(1);
+        expectMailedOnce(world, ORDER_NOTICE);
+        const order = await getOrder(WEBHARD_ORDER_ID);
+        expect(order).toMatchObject({ complianceStatus: 'ISSUED', resends: 1, missedClock: NON_COMPLIANT_CLOCK });
+        expect(order?.notices.map((notice) => notice.eventKey)).toEqual([`order:${WEBHARD_ORDER_ID}:resend-1`]);
+        expect(Date.parse(order?.deadlineAt ?? '')).toBeGreaterThanOrEqual(Date.parse(order?.noticeAcceptedAt ?? '') + DAY_MS);
       },
     },
   ],

@@ -16,6 +16,7 @@ import type {
   CaseUrl,
   Category,
   ComplianceRequest,
+  NonComplianceRequest,
   ComplianceStatus,
   DecisionStatus,
   Fine,
@@ -145,6 +146,10 @@ export interface OperatorOrder {
   complianceStatus?: ComplianceStatus;
   decisionStatus?: DecisionStatus;
   fine?: Fine;
+  graceEndsAt?: string;
+  nonComplianceRecordedAt?: string;
+  nonComplianceAction?: { action: 'ESCALATE' | 'VERIFIED_REMOVAL'; at: string };
+  reissuedAt?: string;
 }
 
 export interface BoardOrder {
@@ -160,6 +165,12 @@ export interface BoardOrder {
   decisionStatus?: DecisionStatus;
   issuedAt?: string;
   category?: Category;
+  /** The grace period ended without compliance and staff have yet to act. */
+  nonCompliant?: boolean;
+  nonComplianceRecordedAt?: string;
+  nonComplianceResolution?: { action: 'ESCALATE' | 'VERIFIED_REMOVAL'; at: string; by: string; reason: string };
+  reissuedAt?: string;
+  graceEndsAt?: string;
 }
 
 export interface ReporterReport {
@@ -285,6 +296,11 @@ export class ApiClient {
   /** Staff: send an UNDELIVERED order's notice again, to the operator's current contacts. */
   resendOrder(orderId: string): Promise<{ orderId: string; status: OrderStatus; deadlineAt?: string }> {
     return this.call('POST', `/orders/${encodeURIComponent(orderId)}/resend`, {});
+  }
+
+  /** Staff: act on an order whose grace period ended without compliance. */
+  resolveNonCompliance(orderId: string, request: NonComplianceRequest): Promise<{ orderId: string; status: OrderStatus }> {
+    return this.call('POST', `/orders/${encodeURIComponent(orderId)}/non-compliance`, request);
   }
 
   acknowledge(orderId: string): Promise<{ orderId: string; status: OrderStatus }> {

@@ -242,6 +242,41 @@ const en = {
   earlierNone: 'No earlier decision about this operator.',
   earlierDecision: 'decision',
   earlierCompliance: 'compliance',
+  // compliance track (operator) and non-compliance (staff)
+  complianceTrack: 'Compliance',
+  decisionTrack: 'Committee decision',
+  decisionPending: 'Awaiting post-review (the deadline runs meanwhile)',
+  decisionConfirmed: 'Confirmed by the committee',
+  decisionRevoked: 'Revoked by the committee: nothing left to do',
+  decisionAppealed: 'Appealed: under review (the deadline is not paused)',
+  decisionUpheld: 'Upheld on appeal',
+  decisionOverturned: 'Overturned on appeal: nothing left to do',
+  graceEnds: 'Late compliance accepted until',
+  graceNote:
+    'The deadline has passed. You can still report compliance until the end of the grace period; it will be recorded as late, and the delay counts towards a fine.',
+  nonComplianceRecorded:
+    'The grace period ended without a compliance report. Compliance can no longer be reported here: the commission will refer the order for a penalty procedure, check whether the content is gone, or issue the order again. Contact the commission if you have removed the content.',
+  nonComplianceEscalated: 'The commission referred this order for a formal order or penalty procedure because it was not complied with.',
+  nonComplianceRemovalVerified:
+    'The commission checked that the content is no longer online and recorded it. The missed deadline still counts towards a fine.',
+  orderReissued:
+    'The commission issued this order again: a new notice and a new deadline. The deadline you missed before still counts towards a fine.',
+  complianceConfirmTitle: 'Confirm your compliance statement',
+  complianceConfirmWhat: 'You state that you did this: {action}, for the {count} URL(s) of this order.',
+  complianceConfirmOnTime: 'It will be recorded now, as on time.',
+  complianceConfirmLate: 'It will be recorded now, as late (after the deadline).',
+  complianceConfirmFinal: 'A statement cannot be withdrawn or changed once sent.',
+  complianceConfirmNote: 'Your note: {note}',
+  complianceConfirmSend: 'Send the statement',
+  complianceConfirmBack: 'Go back',
+  nonCompliantOrders: 'Not complied with (grace period over)',
+  nonCompliantEmpty: 'No order waits for a decision on non-compliance.',
+  nonCompliantAct: 'Decide',
+  nonCompliantWhat: 'What does the commission do?',
+  nonCompliantReason: 'Reason (goes on the case record)',
+  nonCompliantSend: 'Record the decision',
+  nonCompliantConfirm: 'Record "{action}" for order {orderId}? It cannot be undone.',
+  nonCompliantDone: 'Recorded: {action}.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -467,6 +502,39 @@ const ko: Record<MessageKey, string> = {
   earlierNone: '이 사업자에 대한 이전 결정이 없습니다.',
   earlierDecision: '결정',
   earlierCompliance: '이행',
+  complianceTrack: '이행',
+  decisionTrack: '위원회 결정',
+  decisionPending: '사후 심의 대기 (기한은 그대로 진행됩니다)',
+  decisionConfirmed: '위원회가 확정함',
+  decisionRevoked: '위원회가 취소함: 더 할 일이 없습니다',
+  decisionAppealed: '이의신청 심의 중 (기한은 멈추지 않습니다)',
+  decisionUpheld: '이의신청 기각, 명령 유지',
+  decisionOverturned: '이의신청 인용, 명령 취소: 더 할 일이 없습니다',
+  graceEnds: '지연 이행 접수 마감',
+  graceNote:
+    '기한이 지났습니다. 유예 기간이 끝날 때까지는 이행을 보고할 수 있으며, 지연 이행으로 기록되고 지연 시간은 과태료 산정에 반영됩니다.',
+  nonComplianceRecorded:
+    '유예 기간이 끝날 때까지 이행 보고가 없었습니다. 이제 여기서 이행을 보고할 수 없으며, 위원회가 과태료 등 절차 회부, 삭제 여부 확인, 명령 재발령 중 하나를 결정합니다. 이미 삭제했다면 위원회에 연락하세요.',
+  nonComplianceEscalated: '이행하지 않아 위원회가 이 명령을 정식 명령 또는 과태료 절차에 회부했습니다.',
+  nonComplianceRemovalVerified:
+    '위원회가 해당 정보가 더 이상 게시되어 있지 않음을 확인하고 기록했습니다. 놓친 기한은 여전히 과태료 산정에 반영됩니다.',
+  orderReissued: '위원회가 이 명령을 다시 발령했습니다: 새 통지와 새 기한이 적용됩니다. 앞서 놓친 기한은 여전히 과태료 산정에 반영됩니다.',
+  complianceConfirmTitle: '이행 보고 확인',
+  complianceConfirmWhat: '이 명령의 URL {count}개에 대해 다음 조치를 했다고 보고합니다: {action}.',
+  complianceConfirmOnTime: '지금 기한 내 이행으로 기록됩니다.',
+  complianceConfirmLate: '지금 지연 이행(기한 경과 후)으로 기록됩니다.',
+  complianceConfirmFinal: '보낸 보고는 철회하거나 고칠 수 없습니다.',
+  complianceConfirmNote: '메모: {note}',
+  complianceConfirmSend: '보고 보내기',
+  complianceConfirmBack: '돌아가기',
+  nonCompliantOrders: '미이행 (유예 기간 종료)',
+  nonCompliantEmpty: '미이행 조치를 기다리는 명령이 없습니다.',
+  nonCompliantAct: '조치',
+  nonCompliantWhat: '위원회의 조치',
+  nonCompliantReason: '사유 (사건 기록에 남습니다)',
+  nonCompliantSend: '조치 기록',
+  nonCompliantConfirm: '명령 {orderId}에 "{action}" 조치를 기록할까요? 되돌릴 수 없습니다.',
+  nonCompliantDone: '기록했습니다: {action}.',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
@@ -523,6 +591,9 @@ const enValues: Record<string, string> = {
   NO_MAJORITY: 'no majority',
   AUTO_LIFTED: 'lifted automatically',
   STAFF_DECISION: 'staff decision',
+  ESCALATE: 'Refer for a formal order or penalty procedure',
+  VERIFIED_REMOVAL: 'Record a verified removal (content checked gone)',
+  REISSUE: 'Issue the order again (new notice, new deadline)',
 };
 
 const koValues: Record<string, string> = {
@@ -578,6 +649,9 @@ const koValues: Record<string, string> = {
   NO_MAJORITY: '과반 미달',
   AUTO_LIFTED: '자동 해제',
   STAFF_DECISION: '사무처 결정',
+  ESCALATE: '정식 명령·과태료 절차 회부',
+  VERIFIED_REMOVAL: '삭제 확인 기록 (게시물 없음 확인)',
+  REISSUE: '명령 재발령 (새 통지, 새 기한)',
 };
 
 /** Korean for the messages of shared/domain/model.ts's schemas, which are written in English. */
@@ -594,6 +668,7 @@ const koSchemaMessages: Record<string, string> = {
   'give the reason for the decision': '결정 사유를 쓰세요',
   'choose one': '하나를 고르세요',
   'give a reason for rejecting the report': '반려 사유를 쓰세요',
+  'say why: the reason goes on the case record': '사유를 쓰세요: 사건 기록에 남습니다',
 };
 
 const catalogs = {

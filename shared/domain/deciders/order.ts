@@ -10,7 +10,16 @@ import type { Decider, Decision, FollowUp, RecordEvent, WithData } from '../deci
 import { missing } from '../decider';
 import { addDuration, hasEnded, orderDeadlines } from '../deadlines';
 import { ConflictError, WindowClosedError } from '../errors';
-import type { ComplianceStatus, DecisionStatus, Fine, NoticeRecord, NoticeStatus, OrderRecord, ReviewOutcome } from '../model';
+import type {
+  ComplianceStatus,
+  DecisionStatus,
+  Fine,
+  NonComplianceAction,
+  NoticeRecord,
+  NoticeStatus,
+  OrderRecord,
+  ReviewOutcome,
+} from '../model';
 import { assertNever, type COMPLIANCE_ACTIONS } from '../model';
 import {
   APPEALED_STATUSES,
@@ -19,6 +28,7 @@ import {
   complianceOpen,
   isFinable,
   isLifted,
+  isNonCompliant,
   isUndelivered,
   orderNoticeKey,
   orderStatus,
@@ -51,6 +61,7 @@ export type OrderCommand =
   | { readonly type: 'COMPLY'; readonly by: string; readonly action: ComplianceAction; readonly note?: string }
   | { readonly type: 'ENFORCE_DEADLINE' }
   | { readonly type: 'RECORD_NON_COMPLIANCE' }
+  | { readonly type: 'RESOLVE_NON_COMPLIANCE'; readonly by: string; readonly action: NonComplianceAction; readonly reason: string }
   | { readonly type: 'DECIDE'; readonly reviewId: string; readonly outcome: ReviewOutcome }
   | { readonly type: 'OPEN_APPEAL_WINDOW'; readonly appealDeadline: string; readonly notify: boolean }
   | { readonly type: 'APPEAL'; readonly by: string; readonly appealId: string; readonly grounds: string }
@@ -82,6 +93,10 @@ export type OrderEvent =
     >
   | RecordEvent<'ORDER_OVERDUE', { orderId: string; deadlineAt: string; graceEndsAt: string }>
   | RecordEvent<'NON_COMPLIANCE_RECORDED', { orderId: string; deadlineAt: string; graceEndsAt: string }>
+  /** Staff's reason is on the case's record (staff and auditors read it), never in the operator's view. */
+  | RecordEvent<'NON_COMPLIANCE_ESCALATED' | 'REMOVAL_VERIFIED', { orderId: string; reason: string }>
+  /** A new ORDER notice is on its way; its acceptance starts the new clock. */
+  | RecordEvent<'ORDER_REISSUED', { orderId: string; reason: string; resends: number; missedDeadlineAt: string }>
   | RecordEvent<'ORDER_CONFIRMED' | 'ORDER_REVOKED', { orderId: string; reviewId: string; decisionStatus: DecisionStatus }>
   | RecordEvent<'APPEAL_WINDOW_OPENED', { orderId: string; appealDeadline: string }>
   | RecordEvent<'ORDER_APPEALED', Ids & { appealId: string }>
@@ -280,6 +295,8 @@ export const orderDecider: OrderDecider = {
         }
         return system(now, { action: 'NON_COMPLIANCE_RECORDED', details: { orderId, ...clock } });
       }
+      case 'RESOLVE_NON_COMPLIANCE':
+        return resolveNonCompliance(order, command, now);
       case 'DECIDE': {
         if (order.decisionStatus !== 'PENDING') return null;
         const revoked = command.outcome === 'REVOKED';
@@ -384,6 +401,68 @@ export const orderDecider: OrderDecider = {
     return { ...next, status: orderStatus(next.complianceStatus, next.decisionStatus) };
   },
 };
+
+const NON_COMPLIANCE_EVENTS = {
+  ESCALATE: 'NON_COMPLIANCE_ESCALATED',
+  VERIFIED_REMOVAL: 'REMOVAL_VERIFIED',
+} as const;
+
+/**
+ * Staff act on an order whose grace period ended without compliance. The same act again (its answer
+ * was lost) does nothing; any other act on an order that is not waiting for staff is refused.
+ */
+function resolveNonCompliance(
+  order: OrderRecord,
+  command: Extract<OrderCommand, { type: 'RESOLVE_NON_COMPLIANCE' }>,
+  now: string,
+): Decision<OrderEvent> | null {
+  const { orderId, operatorId } = order;
+  const resolution = order.nonComplianceResolution;
+  if (resolution?.action === command.action) return null;
+  if (command.action === 'REISSUE' && order.reissuedAt !== undefined && order.nonComplianceRecordedAt === undefined && !isLifted(order)) {
+    return null;
+  }
+  const clock = clockOf(order);
+  if (!isNonCompliant(order) || clock === undefined) {
+    const why =
+      resolution === undefined
+        ? `it is ${order.status}, and only an order whose grace period ended without compliance is`
+        : `staff already chose ${resolution.action} for it at ${resolution.at}`;
+    throw new ConflictError(`Order ${orderId} is not waiting for a non-compliance decision: ${why}.`);
+  }
+  const by = command.by;
+  if (command.action !== 'REISSUE') {
+    const action = NON_COMPLIANCE_EVENTS[command.action];
+    const followUps: FollowUp[] =
+      command.action === 'ESCALATE'
+        ? [
+            {
+              type: 'NOTIFY_STAFF',
+              caseId: order.caseId,
+              eventKey: `escalated:${orderId}:${order.resends ?? 0}`,
+              alert: {
+                subject: `Order ${orderId} is referred for a formal order or penalty procedure`,
+                lines: [
+                  `Operator ${operatorId} did not comply by ${clock.deadlineAt} nor within the grace period that ended at ${clock.graceEndsAt}.`,
+                  `Staff member ${by} referred it; the reason is on the case's audit record.`,
+                ],
+              },
+            },
+          ]
+        : [];
+    return { event: { action, at: now, actor: by, details: { orderId, reason: command.reason } }, followUps };
+  }
+  const resends = (order.resends ?? 0) + 1;
+  return {
+    event: {
+      action: 'ORDER_REISSUED',
+      at: now,
+      actor: by,
+      details: { orderId, reason: command.reason, resends, missedDeadlineAt: clock.deadlineAt },
+    },
+    followUps: [notify({ ...order, resends }, { kind: 'ORDER' }, orderNoticeKey({ orderId, resends }))],
+  };
+}
 
 /** The running clock: both ends are set together, when the ORDER notice is accepted. */
 function clockOf(order: OrderRecord): Deadlines | undefined {
@@ -517,6 +596,37 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
       return { ...order, complianceStatus: 'OVERDUE', overdueAt: event.at };
     case 'NON_COMPLIANCE_RECORDED':
       return { ...order, nonComplianceRecordedAt: event.at };
+    case 'NON_COMPLIANCE_ESCALATED':
+    case 'REMOVAL_VERIFIED':
+      return {
+        ...order,
+        nonComplianceResolution: {
+          action: event.action === 'NON_COMPLIANCE_ESCALATED' ? 'ESCALATE' : 'VERIFIED_REMOVAL',
+          at: event.at,
+          by: event.actor,
+          reason: event.details.reason,
+        },
+      };
+    case 'ORDER_REISSUED': {
+      // The new clock starts when SES accepts the new notice; until then the order has none.
+      const {
+        deadlineAt,
+        graceEndsAt,
+        overdueAt: _overdue,
+        acknowledgedAt: _acknowledged,
+        nonComplianceRecordedAt: _recorded,
+        nonComplianceResolution: _resolution,
+        ...rest
+      } = order;
+      const missed = deadlineAt !== undefined && graceEndsAt !== undefined ? { deadlineAt, graceEndsAt } : undefined;
+      return {
+        ...rest,
+        complianceStatus: 'ISSUED',
+        resends: event.details.resends,
+        reissuedAt: event.at,
+        ...(order.missedClock !== undefined ? { missedClock: order.missedClock } : missed === undefined ? {} : { missedClock: missed }),
+      };
+    }
     case 'ORDER_CONFIRMED':
     case 'ORDER_REVOKED':
     case 'APPEAL_REJECTED_ORDER_UPHELD':

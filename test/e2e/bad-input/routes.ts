@@ -6,6 +6,7 @@
 import { z, type ZodType } from 'zod';
 import {
   approvalRequestSchema,
+  nonComplianceRequestSchema,
   appealRequestSchema,
   CASE_STATUSES,
   CATEGORIES,
@@ -253,6 +254,14 @@ export const ID_ROUTES: readonly IdRoute[] = [
     schema: approvalRequestSchema,
   },
   { route: 'POST /orders/{orderId}/resend', method: 'POST', path: '/orders/{id}/resend', user: 'staff-kim' },
+  {
+    route: 'POST /orders/{orderId}/non-compliance',
+    method: 'POST',
+    path: '/orders/{id}/non-compliance',
+    user: 'staff-kim',
+    body: { action: 'ESCALATE', reason: 'still online' },
+    schema: nonComplianceRequestSchema,
+  },
   {
     route: 'PATCH /operators/{operatorId}',
     method: 'PATCH',

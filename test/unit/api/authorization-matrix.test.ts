@@ -185,6 +185,11 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /orders': { success: 200, lists: everything.orders },
   'POST /orders/{orderId}/resend': { success: 200, resources: ordersOf(CASES.undelivered, 'undelivered order') },
+  'POST /orders/{orderId}/non-compliance': {
+    success: 200,
+    body: { action: 'VERIFIED_REMOVAL', reason: 'checked: the page answers 404' },
+    resources: ordersOf(CASES.nonCompliant, 'non-compliant order'),
+  },
   'GET /operators': { success: 200, lists: everything.operators },
   'POST /operators': {
     success: 201,

@@ -63,6 +63,8 @@ describe('GET /operator/orders', () => {
       orderId: WEBHARD_ORDER_ID,
       caseId: CASE_ID,
       status: 'ISSUED',
+      complianceStatus: 'ISSUED',
+      decisionStatus: 'PENDING',
       action: 'DELETE',
       category: 'ILLEGAL_FILMING',
       urls: ['https://webhard.example/v/123', 'https://cdn.webhard.example/v/124'],

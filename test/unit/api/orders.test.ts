@@ -66,6 +66,7 @@ describe('GET /orders', () => {
           deadlineAt: '2026-03-03T01:00:00.000Z',
           graceEndsAt: '2026-03-10T01:00:00.000Z',
           open: true,
+          nonCompliant: false,
         });
         expect(answer.body.orders[2]).toMatchObject({
           caseId: OTHER_CASE_ID,

@@ -44,6 +44,8 @@ describe('listOperatorOrders', () => {
         orderId: WEBHARD_ORDER_ID,
         caseId: CASE_ID,
         status: 'ACKNOWLEDGED',
+        complianceStatus: 'ACKNOWLEDGED',
+        decisionStatus: 'PENDING',
         action: 'DELETE',
         category: 'ILLEGAL_FILMING',
         urls: ['https://webhard.example/v/123', 'https://cdn.webhard.example/v/124'],

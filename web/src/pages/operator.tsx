@@ -1,13 +1,30 @@
 import { useState } from 'preact/hooks';
 import { appealRequestSchema, COMPLIANCE_ACTIONS, complianceRequestSchema } from '../../../shared/domain/model';
-import type { OperatorOrder } from '../api';
+import { ApiError, type OperatorOrder } from '../api';
 import { Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, money, Section } from '../components/common';
 import { useApp, useNow, useResource } from '../hooks';
-import { useT } from '../i18n';
+import { type MessageKey, useT } from '../i18n';
 import { href } from '../router';
 
 const OPEN = new Set(['ISSUED', 'ACKNOWLEDGED', 'OVERDUE']);
 const complianceOf = (order: OperatorOrder): string => order.complianceStatus ?? order.status;
+const LIFTED = new Set(['REVOKED', 'OVERTURNED']);
+
+/**
+ * Where the order's compliance track stands for the operator, whatever the committee decided: an
+ * order confirmed, appealed or upheld still has its deadline (an appeal does not pause it).
+ */
+type ComplianceStage = 'TO_ACT' | 'IN_GRACE' | 'NON_COMPLIANT' | 'SETTLED';
+
+function complianceStage(order: OperatorOrder, now: number): ComplianceStage {
+  if (LIFTED.has(order.decisionStatus ?? order.status)) return 'SETTLED';
+  const compliance = complianceOf(order);
+  if (compliance === 'ISSUED' || compliance === 'ACKNOWLEDGED' || compliance === 'UNDELIVERED') return 'TO_ACT';
+  if (compliance !== 'OVERDUE') return 'SETTLED';
+  const graceOver =
+    order.nonComplianceRecordedAt !== undefined || (order.graceEndsAt !== undefined && new Date(order.graceEndsAt).getTime() <= now);
+  return graceOver ? 'NON_COMPLIANT' : 'IN_GRACE';
+}
 
 export function OperatorOrdersPage() {
   const { t } = useT();
@@ -107,11 +124,10 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const compliance = complianceOf(order);
-  const open = OPEN.has(compliance);
-  const appealOpen =
-    order.appealDeadline !== undefined &&
-    new Date(order.appealDeadline).getTime() > now &&
-    !['APPEALED', 'UPHELD', 'OVERTURNED', 'REVOKED'].includes(order.status);
+  const decision = order.decisionStatus ?? order.status;
+  const stage = complianceStage(order, now);
+  const open = stage === 'TO_ACT' || stage === 'IN_GRACE';
+  const appealOpen = order.appealDeadline !== undefined && new Date(order.appealDeadline).getTime() > now && decision === 'CONFIRMED';
   const Heading = heading;
 
   // Never rejects (a failure is shown on the card), so the buttons and forms do not wait for it: `void act(...)`.
@@ -142,6 +158,12 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
         {compliance !== order.status && <Badge value={compliance} />}
         <span>{v(order.category)}</span>
       </p>
+      <dl class="facts tracks">
+        <dt>{t('complianceTrack')}</dt>
+        <dd data-testid="compliance-track">{v(compliance)}</dd>
+        <dt>{t('decisionTrack')}</dt>
+        <dd data-testid="decision-track">{t(DECISION_WORDS[decision] ?? 'decisionPending')}</dd>
+      </dl>
       <dl class="facts">
         <dt>{t('action')}</dt>
         <dd>
@@ -153,8 +175,21 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
         </dd>
         <dt>{t('deadline')}</dt>
         <dd>
-          <DateTime iso={order.deadlineAt} legal /> {open && <Countdown deadline={order.deadlineAt} />}
+          <DateTime iso={order.deadlineAt} legal /> {stage === 'TO_ACT' && <Countdown deadline={order.deadlineAt} />}
+          {stage !== 'TO_ACT' && compliance === 'OVERDUE' && (
+            <span class="countdown overdue" data-overdue="true">
+              <strong>{t('overdue')}</strong>
+            </span>
+          )}
         </dd>
+        {stage === 'IN_GRACE' && (
+          <>
+            <dt>{t('graceEnds')}</dt>
+            <dd>
+              <DateTime iso={order.graceEndsAt} legal /> <Countdown deadline={order.graceEndsAt} />
+            </dd>
+          </>
+        )}
         {order.acknowledgedAt && (
           <>
             <dt>{t('acknowledgedAt')}</dt>
@@ -187,8 +222,14 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
           {message}
         </p>
       )}
-      <ErrorNote error={error} />
-      {compliance === 'ISSUED' && (
+      <ActError error={error} />
+      <NonComplianceNote order={order} stage={stage} />
+      {stage === 'IN_GRACE' && (
+        <p class="notice warn" data-testid="grace-note">
+          {t('graceNote')}
+        </p>
+      )}
+      {compliance === 'ISSUED' && stage === 'TO_ACT' && (
         <button
           type="button"
           class="primary"
@@ -203,15 +244,64 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
           {t('acknowledge')}
         </button>
       )}
-      {open && <ComplianceForm order={order} busy={busy} act={act} />}
+      {open && <ComplianceForm order={order} busy={busy} act={act} late={stage === 'IN_GRACE'} />}
       {order.appealDeadline &&
         (appealOpen ? (
           <AppealForm order={order} busy={busy} act={act} />
         ) : (
-          !open && order.status === 'CONFIRMED' && <p class="meta">{t('appealClosed')}</p>
+          decision === 'CONFIRMED' && <p class="meta">{t('appealClosed')}</p>
         ))}
       {order.fine && <FineView fine={order.fine} />}
     </article>
+  );
+}
+
+const DECISION_WORDS: Partial<Record<string, MessageKey>> = {
+  PENDING: 'decisionPending',
+  CONFIRMED: 'decisionConfirmed',
+  REVOKED: 'decisionRevoked',
+  APPEALED: 'decisionAppealed',
+  UPHELD: 'decisionUpheld',
+  OVERTURNED: 'decisionOverturned',
+};
+
+/** A refusal the operator can act on is said as the server words it, not as "something went wrong". */
+function ActError({ error }: { error: unknown }) {
+  if (error instanceof ApiError && (error.code === 'CONFLICT' || error.code === 'WINDOW_CLOSED')) {
+    return (
+      <p class="error" role="alert">
+        {error.message}
+      </p>
+    );
+  }
+  return <ErrorNote error={error} />;
+}
+
+/** What became of an order whose grace period ended without compliance, in plain words. */
+function NonComplianceNote({ order, stage }: { order: OperatorOrder; stage: ComplianceStage }) {
+  const { t } = useT();
+  const taken = order.nonComplianceAction;
+  const words =
+    taken?.action === 'ESCALATE'
+      ? t('nonComplianceEscalated')
+      : taken?.action === 'VERIFIED_REMOVAL'
+        ? t('nonComplianceRemovalVerified')
+        : stage === 'NON_COMPLIANT'
+          ? t('nonComplianceRecorded')
+          : order.reissuedAt !== undefined
+            ? t('orderReissued')
+            : null;
+  if (words === null) return null;
+  const at = taken?.at ?? (stage === 'NON_COMPLIANT' ? (order.nonComplianceRecordedAt ?? order.graceEndsAt) : order.reissuedAt);
+  return (
+    <p class="notice" role="status" data-testid="non-compliance-note">
+      {at !== undefined && (
+        <>
+          <DateTime iso={at} legal />:{' '}
+        </>
+      )}
+      {words}
+    </p>
   );
 }
 
@@ -221,20 +311,50 @@ interface ActProps {
   act: (run: () => Promise<string>) => Promise<void>;
 }
 
-function ComplianceForm({ order, busy, act }: ActProps) {
+/**
+ * The compliance statement cannot be withdrawn: it is confirmed first, with what it will record
+ * (the action, the URLs, and whether it counts as on time or late).
+ */
+function ComplianceForm({ order, busy, act, late }: ActProps & { late: boolean }) {
   const { t, v } = useT();
   const { api } = useApp();
   const [action, setAction] = useState<(typeof COMPLIANCE_ACTIONS)[number]>(order.action === 'BLOCK_ACCESS' ? 'BLOCKED' : 'DELETED');
   const [note, setNote] = useState('');
+  const [confirming, setConfirming] = useState(false);
   const id = `comply-${order.orderId}`;
   const submit = (event: Event): void => {
     event.preventDefault();
+    setConfirming(true);
+  };
+  const send = (): void => {
     const request = complianceRequestSchema.parse({ action, ...(note.trim() ? { note: note.trim() } : {}) });
+    setConfirming(false);
     void act(async () => {
       const answer = await api.reportCompliance(order.orderId, request);
       return t('complianceSent', { status: v(answer.status) });
     });
   };
+  if (confirming) {
+    return (
+      <section class="decide confirm" aria-labelledby={`${id}-confirm`} data-testid="compliance-confirm">
+        <h3 id={`${id}-confirm`}>{t('complianceConfirmTitle')}</h3>
+        <p aria-live="polite">
+          {t('complianceConfirmWhat', { action: v(action), count: order.urls.length })}{' '}
+          {late ? t('complianceConfirmLate') : t('complianceConfirmOnTime')} {t('complianceConfirmFinal')}
+        </p>
+        {note.trim() && <p class="meta">{t('complianceConfirmNote', { note: note.trim() })}</p>}
+        <div class="buttons">
+          {/* biome-ignore lint/a11y/noAutofocus: the confirmation replaces the form the focus was in */}
+          <button type="button" class="primary" disabled={busy} onClick={send} autoFocus>
+            {t('complianceConfirmSend')}
+          </button>
+          <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+            {t('complianceConfirmBack')}
+          </button>
+        </div>
+      </section>
+    );
+  }
   return (
     <form class="decide" onSubmit={submit}>
       <fieldset class="choices">

@@ -1,5 +1,10 @@
 import { useState } from 'preact/hooks';
-import { approvalRequestSchema } from '../../../shared/domain/model';
+import {
+  approvalRequestSchema,
+  NON_COMPLIANCE_ACTIONS,
+  type NonComplianceAction,
+  nonComplianceRequestSchema,
+} from '../../../shared/domain/model';
 import type { BoardOrder, CaseDetail } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded } from '../components/common';
@@ -183,6 +188,7 @@ const LIFTED = new Set(['REVOKED', 'OVERTURNED']);
  * no longer counts these as open, but they are what staff must chase) unless lifted.
  */
 function needsAttention(order: BoardOrder): boolean {
+  if (order.nonCompliant) return false;
   const compliance = order.complianceStatus ?? order.status;
   if (compliance === 'OVERDUE' || compliance === 'UNDELIVERED') return !LIFTED.has(order.decisionStatus ?? '');
   return order.open ?? OPEN.has(compliance);
@@ -210,11 +216,21 @@ export function DeadlinesPage() {
           // Undelivered orders (no deadline runs) first, then the soonest deadline.
           const sorted = orders.slice().sort((a, b) => (a.deadlineAt ?? '').localeCompare(b.deadlineAt ?? ''));
           const open = sorted.filter(needsAttention);
-          const settled = sorted.filter((o) => !needsAttention(o)).reverse();
+          // No clock runs for these any more: they wait for staff's decision, not for the operator.
+          const nonCompliant = orders.filter((o) => o.nonCompliant);
+          const settled = sorted.filter((o) => !needsAttention(o) && !o.nonCompliant).reverse();
           return (
             <>
               <h2>{t('openOrders')}</h2>
               {open.length === 0 ? <p class="empty">{t('deadlinesEmpty')}</p> : <BoardTable orders={open} live />}
+              <section aria-labelledby="non-compliant-heading" data-testid="non-compliant">
+                <h2 id="non-compliant-heading">{t('nonCompliantOrders')}</h2>
+                {nonCompliant.length === 0 ? (
+                  <p class="empty">{t('nonCompliantEmpty')}</p>
+                ) : (
+                  <BoardTable orders={nonCompliant} live={false} onChange={board.reload} />
+                )}
+              </section>
               {settled.length > 0 && (
                 <>
                   <h2>{t('recentOrders')}</h2>
@@ -229,7 +245,7 @@ export function DeadlinesPage() {
   );
 }
 
-function BoardTable({ orders, live }: { orders: BoardOrder[]; live: boolean }) {
+function BoardTable({ orders, live, onChange }: { orders: BoardOrder[]; live: boolean; onChange?: () => void }) {
   const { t } = useT();
   const { session } = useApp();
   const now = useNow();
@@ -262,6 +278,7 @@ function BoardTable({ orders, live }: { orders: BoardOrder[]; live: boolean }) {
                 <div>
                   <Badge value={order.complianceStatus ?? order.status} />
                   {live && mayResend && (order.complianceStatus ?? order.status) === 'UNDELIVERED' && <Resend order={order} />}
+                  {mayResend && order.nonCompliant && onChange && <NonComplianceActions order={order} onChange={onChange} />}
                 </div>
               </td>
               <td data-label={t('colDeadline')}>
@@ -302,5 +319,68 @@ function Resend({ order }: { order: BoardOrder }) {
       </button>
       {state.error !== undefined && <ErrorNote error={state.error} />}
     </div>
+  );
+}
+
+/**
+ * An order whose grace period ended without compliance: staff refer it for a penalty procedure,
+ * record that they checked the content is gone, or issue it again; each with a reason on record.
+ */
+function NonComplianceActions({ order, onChange }: { order: BoardOrder; onChange: () => void }) {
+  const { t, v, schema } = useT();
+  const { api } = useApp();
+  const [action, setAction] = useState<NonComplianceAction>('ESCALATE');
+  const [reason, setReason] = useState('');
+  const [fieldError, setFieldError] = useState<string>();
+  const [state, setState] = useState<{ busy: boolean; error?: unknown; done?: string }>({ busy: false });
+  const id = `nc-${order.orderId}`;
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const parsed = nonComplianceRequestSchema.safeParse({ action, reason });
+    if (!parsed.success) {
+      setFieldError(schema(parsed.error.issues[0]?.message ?? ''));
+      document.getElementById(`${id}-reason`)?.focus();
+      return;
+    }
+    setFieldError(undefined);
+    if (!window.confirm(t('nonCompliantConfirm', { action: v(action), orderId: order.orderId }))) return;
+    setState({ busy: true });
+    try {
+      await api.resolveNonCompliance(order.orderId, parsed.data);
+      setState({ busy: false, done: t('nonCompliantDone', { action: v(action) }) });
+      onChange();
+    } catch (error) {
+      setState({ busy: false, error });
+    }
+  };
+  return (
+    <details class="non-compliance">
+      <summary>{t('nonCompliantAct')}</summary>
+      {/* submit() catches its own failure and shows it: nothing waits for it. */}
+      <form class="decide" onSubmit={(event) => void submit(event)} noValidate>
+        <fieldset class="choices">
+          <legend>{t('nonCompliantWhat')}</legend>
+          {NON_COMPLIANCE_ACTIONS.map((a) => (
+            <label key={a}>
+              <input type="radio" name={id} value={a} checked={action === a} onChange={() => setAction(a)} /> {v(a)}
+            </label>
+          ))}
+        </fieldset>
+        <Field id={`${id}-reason`} label={t('nonCompliantReason')} error={fieldError}>
+          <textarea
+            {...described(`${id}-reason`, fieldError)}
+            rows={2}
+            maxLength={2000}
+            value={reason}
+            onInput={(e) => setReason(e.currentTarget.value)}
+          />
+        </Field>
+        <button type="submit" class="primary" disabled={state.busy || state.done !== undefined}>
+          {t('nonCompliantSend')}
+        </button>
+      </form>
+      <div aria-live="polite">{state.done && <p class="success">{state.done}</p>}</div>
+      {state.error !== undefined && <ErrorNote error={state.error} />}
+    </details>
   );
 }

@@ -71,7 +71,7 @@ function caseIdOfNumber(n: number): string {
 
 const createdAtOf = (planned: { n: number }): string => minutesAfter(day(1), planned.n);
 
-type OrderShape = 'open' | 'confirmed' | 'undelivered';
+type OrderShape = 'open' | 'confirmed' | 'undelivered' | 'nonCompliant';
 
 interface PlannedReview {
   readonly shape: 'open' | 'closed' | 'escalated';
@@ -150,6 +150,13 @@ export const CASES = {
     filedBy: people.reporterB.userId,
     approvedBy: ['staff-choi', 'staff-yoon'],
     review: { shape: 'escalated', ballots: [['member-4', 'CONFIRM']], recused: [] },
+  }),
+  /** Orders whose grace period ended without compliance: they wait for staff's decision. */
+  nonCompliant: planned(9, {
+    status: 'ORDERS_ISSUED',
+    filedBy: people.reporterA.userId,
+    approvedBy: ['staff-lee', 'staff-choi'],
+    orders: 'nonCompliant',
   }),
 } as const satisfies Record<string, PlannedCase>;
 
@@ -276,6 +283,16 @@ function orderOf(planned: PlannedCase, side: Side, shape: OrderShape, now: numbe
         undeliveredReason: 'the order notice bounced',
       };
     }
+    case 'nonCompliant':
+      return {
+        ...base,
+        status: 'OVERDUE',
+        complianceStatus: 'OVERDUE',
+        deadlineAt: day(3, 1),
+        graceEndsAt: day(10, 1),
+        overdueAt: day(3, 1),
+        nonComplianceRecordedAt: day(10, 1),
+      };
   }
 }
 
