@@ -10,10 +10,12 @@ import type { CaseRecord, CaseStatus, ReportRequest } from '../domain/model';
 import type { LANGUAGES } from '../domain/model';
 import { caseDecider } from '../domain/deciders/case';
 import { assignUrls, reporterStatusText } from '../domain/orders';
+import { caseFacets } from '../domain/search';
 import { config } from '../runtime/config';
 import { newCaseId } from '../runtime/ids';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
+import { writeSearchEntries } from '../store/search';
 import {
   getCase,
   getCaseUrls,
@@ -107,6 +109,7 @@ export async function fileReport(
   };
   // The URLs first: a case that exists has all of them. The filing itself starts the workflow.
   await writeUrls(caseId, urls);
+  await writeSearchEntries(record, caseFacets(record, urls));
   const { state, committed } = await act(caseDecider, refs.case(caseId), { type: 'FILE', record }, now);
   logger.info('report filed', { caseId, urlCount: urls.length, created: committed !== null });
   return { created: committed !== null, caseId, status: (state ?? record).status };

@@ -22,6 +22,8 @@ import type {
 import { operatorIdSchema } from '../domain/model';
 import { eligibleVoters, tally } from '../domain/votes';
 import { BALLOT_ACTIONS } from '../domain/deciders/review';
+import { type CaseSearchQuery, DEFAULT_PAGE_SIZE, planSearch } from '../domain/search';
+import { nowIso } from '../runtime/clock';
 import { listChain, readChainHead } from '../store/journal';
 import { refs } from '../store/keys';
 import {
@@ -29,7 +31,6 @@ import {
   getCaseUrls,
   getOperator,
   listAppealsOfCase,
-  listCases,
   listOpenOrders,
   listUndeliveredOrders,
   listOperators,
@@ -38,6 +39,8 @@ import {
   listReviews,
   listReviewsOfCase,
 } from '../store/repository';
+import { searchCases } from '../store/search';
+import { type DuplicateView, findDuplicates } from './duplicates';
 
 async function requireVisibleCase(caseId: string): Promise<CaseRecord> {
   const record = caseIdOf(caseId) === caseId ? await getCase(caseId) : undefined;
@@ -75,9 +78,10 @@ function caseSummary(record: CaseRecord): CaseSummaryView {
   };
 }
 
-/** Cases newest first, optionally of one status. */
-export async function listCaseSummaries(options: { status?: CaseStatus } = {}): Promise<CaseSummaryView[]> {
-  return (await listCases(options.status === undefined ? {} : { status: options.status })).map(caseSummary);
+/** A page of the cases a search finds, newest first, and the cursor of the next page when there is more. */
+export async function findCases(query: CaseSearchQuery): Promise<{ cases: CaseSummaryView[]; nextCursor?: string }> {
+  const page = await searchCases(planSearch(query), query.limit ?? DEFAULT_PAGE_SIZE, query.cursor);
+  return { cases: page.cases.map(caseSummary), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
 }
 
 export interface CaseUrlView {
@@ -162,6 +166,8 @@ export interface CaseView extends CaseSummaryView {
   contentSha256?: string;
   failure?: CaseRecord['failure'];
   urls: CaseUrlView[];
+  /** Other cases going on or filed recently that hold one of these URLs. */
+  duplicates: DuplicateView[];
   orders: OrderView[];
   reviews: ReviewView[];
   appeals: AppealRecord[];
@@ -192,6 +198,7 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     ...(record.contentSha256 === undefined ? {} : { contentSha256: record.contentSha256 }),
     ...(record.failure === undefined ? {} : { failure: record.failure }),
     urls: urls.map(urlView),
+    duplicates: await findDuplicates(caseId, urls.map((url) => url.url), nowIso()),
     orders: orders.map((order) => ({
       ...order,
       urls: urls.filter((url) => url.operatorId === order.operatorId).map((url) => url.url),
