@@ -12,8 +12,12 @@ export const handler = apiHandler({
     const body = parseBody(request, reportRequestSchema);
     const now = nowIso();
     const filed = await fileReport(request.identity, body, request.headers['idempotency-key'], now);
-    const duplicates = await findDuplicates(filed.caseId, body.urls, now);
-    return ok({ caseId: filed.caseId, status: filed.status, duplicates }, filed.created ? 201 : 200);
+    const answer = { caseId: filed.caseId, status: filed.status };
+    // Other people's cases are staff's business: a reporter is not told what else was reported.
+    const shown = request.identity.roles.includes('staff')
+      ? { ...answer, duplicates: await findDuplicates(filed.caseId, body.urls, now) }
+      : answer;
+    return ok(shown, filed.created ? 201 : 200);
   },
   'GET /reports': async (request) => {
     const { language } = parseQuery(request, reportsQuery);

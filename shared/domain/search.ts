@@ -81,9 +81,10 @@ export function planSearch(query: CaseSearchQuery): SearchPlan {
   ];
   const given = keyed.filter(([, value]) => value !== undefined);
   if (given.length > 1) {
-    throw new ValidationError('Search by one of url, host, operatorId or reference at a time; combine it with status, category, from and to.', [
-      { field: given.map(([name]) => name).join(','), message: 'only one of these at a time' },
-    ]);
+    throw new ValidationError(
+      'Search by one of url, host, operatorId or reference at a time; combine it with status, category, from and to.',
+      [{ field: given.map(([name]) => name).join(','), message: 'only one of these at a time' }],
+    );
   }
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
     throw new ValidationError('`from` must not be after `to`.', [{ field: 'from', message: 'after `to`' }]);

@@ -198,7 +198,11 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     ...(record.contentSha256 === undefined ? {} : { contentSha256: record.contentSha256 }),
     ...(record.failure === undefined ? {} : { failure: record.failure }),
     urls: urls.map(urlView),
-    duplicates: await findDuplicates(caseId, urls.map((url) => url.url), nowIso()),
+    duplicates: await findDuplicates(
+      caseId,
+      urls.map((url) => url.url),
+      nowIso(),
+    ),
     orders: orders.map((order) => ({
       ...order,
       urls: urls.filter((url) => url.operatorId === order.operatorId).map((url) => url.url),
