@@ -60,3 +60,30 @@ export function formatCompact(iso: string, timeZone: string): string {
   const parts = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.timeZoneName}`;
 }
+
+/** How far `timeZone`'s clock is ahead of UTC at the instant `at` (ms). */
+function zoneOffsetMs(at: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  const part = (name: string): number => parts[name] ?? 0;
+  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+  return wall - (at - (at % 1000));
+}
+
+/** The instant a calendar day (`YYYY-MM-DD`) starts in `timeZone`, or with `end` its last millisecond. */
+export function dayBoundaryIn(day: string, timeZone: string, end = false): string {
+  const wall = Date.parse(`${day}T00:00:00.000Z`) + (end ? 24 * 3600 * 1000 - 1 : 0);
+  return new Date(wall - zoneOffsetMs(wall, timeZone)).toISOString();
+}

@@ -202,6 +202,27 @@ const en = {
   // reporter
   reportsTitle: 'My reports',
   reportsEmpty: 'You have filed no reports.',
+
+  // search at volume
+  searchCases: 'Search cases',
+  searchBy: 'Search by',
+  searchByUrl: 'URL (exact)',
+  searchByHost: 'Host',
+  searchByOperator: 'Operator id',
+  searchByReference: 'Reporter reference',
+  searchTerm: 'Search for',
+  allCategories: 'All',
+  dateFrom: 'Filed from',
+  dateTo: 'Filed until',
+  searchButton: 'Search',
+  clearSearch: 'Clear',
+  moreCases: 'More',
+  casesShown: '{count} cases shown',
+  casesShownMore: '{count} cases shown; more below',
+  duplicatesTitle: 'Same URLs in other cases',
+  duplicatesHint: 'These cases going on, or filed in the last 90 days, hold some of the same URLs.',
+  duplicatesNone: 'No other case holds these URLs.',
+  sharedUrls: 'Shared URLs',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -392,6 +413,26 @@ const ko: Record<MessageKey, string> = {
 
   reportsTitle: '내 신고',
   reportsEmpty: '접수한 신고가 없습니다.',
+
+  searchCases: '사건 검색',
+  searchBy: '검색 기준',
+  searchByUrl: 'URL (정확히 일치)',
+  searchByHost: '호스트',
+  searchByOperator: '사업자 ID',
+  searchByReference: '신고인 참조번호',
+  searchTerm: '검색어',
+  allCategories: '전체',
+  dateFrom: '접수 시작일',
+  dateTo: '접수 종료일',
+  searchButton: '검색',
+  clearSearch: '초기화',
+  moreCases: '더 보기',
+  casesShown: '사건 {count}건 표시',
+  casesShownMore: '사건 {count}건 표시, 더 있음',
+  duplicatesTitle: '같은 URL을 가진 다른 사건',
+  duplicatesHint: '진행 중이거나 최근 90일 안에 접수된 다음 사건이 같은 URL을 일부 포함합니다.',
+  duplicatesNone: '이 URL을 가진 다른 사건이 없습니다.',
+  sharedUrls: '공통 URL',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
