@@ -38,23 +38,24 @@ export function shortId(id: string): string {
 
 const compactFormatters = new Map<string, Intl.DateTimeFormat>();
 
+/** A moment's calendar date and 24-hour clock, as parts. */
+const WALL_CLOCK = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+} as const satisfies Intl.DateTimeFormatOptions;
+
 /** "2026-11-25 15:00:07 GMT+9": for lists and timelines, where the long legal form is too wide. */
 export function formatCompact(iso: string, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   let format = compactFormatters.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    });
+    format = new Intl.DateTimeFormat('en-US', { timeZone, ...WALL_CLOCK, timeZoneName: 'short' });
     compactFormatters.set(timeZone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
@@ -64,18 +65,7 @@ export function formatCompact(iso: string, timeZone: string): string {
 /** How far `timeZone`'s clock is ahead of UTC at the instant `at` (ms). */
 function zoneOffsetMs(at: number, timeZone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(at))
-      .map((p) => [p.type, Number(p.value)]),
+    new Intl.DateTimeFormat('en-US', { timeZone, ...WALL_CLOCK }).formatToParts(new Date(at)).map((p) => [p.type, Number(p.value)]),
   );
   const part = (name: string): number => parts[name] ?? 0;
   const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
