@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LANGUAGES, reportRequestSchema } from '../../shared/domain/model';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody, parseQuery } from '../../shared/runtime/http';
+import { findDuplicates } from '../../shared/services/duplicates';
 import { fileReport, listOwnReports } from '../../shared/services/reports';
 
 const reportsQuery = z.object({ language: z.enum(LANGUAGES).optional() });
@@ -9,8 +10,14 @@ const reportsQuery = z.object({ language: z.enum(LANGUAGES).optional() });
 export const handler = apiHandler({
   'POST /reports': async (request) => {
     const body = parseBody(request, reportRequestSchema);
-    const filed = await fileReport(request.identity, body, request.headers['idempotency-key'], nowIso());
-    return ok({ caseId: filed.caseId, status: filed.status }, filed.created ? 201 : 200);
+    const now = nowIso();
+    const filed = await fileReport(request.identity, body, request.headers['idempotency-key'], now);
+    const answer = { caseId: filed.caseId, status: filed.status };
+    // Other people's cases are staff's business: a reporter is not told what else was reported.
+    const shown = request.identity.roles.includes('staff')
+      ? { ...answer, duplicates: await findDuplicates(filed.caseId, body.urls, now) }
+      : answer;
+    return ok(shown, filed.created ? 201 : 200);
   },
   'GET /reports': async (request) => {
     const { language } = parseQuery(request, reportsQuery);

@@ -61,7 +61,7 @@ export function actionFor(jurisdiction: (typeof JURISDICTIONS)[number]): OrderAc
   }
 }
 
-function normalizeHost(host: string): string {
+export function normalizeHost(host: string): string {
   return host.trim().toLowerCase().replace(/\.+$/, '');
 }
 

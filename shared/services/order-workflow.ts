@@ -24,7 +24,9 @@ import { durationToMs } from '../domain/policy';
 import { config } from '../runtime/config';
 import { durationMetric } from '../runtime/metrics';
 import { TransientError } from '../runtime/transient';
+import { facets } from '../domain/search';
 import { refs } from '../store/keys';
+import { writeSearchEntries } from '../store/search';
 import {
   getAppeal,
   getCaseUrls,
@@ -68,6 +70,8 @@ async function matchUnassignedUrls(caseId: string): Promise<{ matched: number; u
     await writeUrls(caseId, distinctByUrl([...(await getCaseUrls(caseId, operatorId)), ...matched]));
   }
   await writeUrls(caseId, remaining);
+  // The case is found by its new operators too.
+  await writeSearchEntries(await requireCase(caseId), [...byOperator.keys()].map(facets.operator));
   // The rewritten chunks come first; any chunk after them still holds URLs that are now matched
   // (or copies of remaining ones): keep each remaining URL once, in its first chunk.
   const left = new Set(remaining.map((url) => url.url));

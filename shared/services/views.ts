@@ -23,6 +23,8 @@ import { operatorIdSchema } from '../domain/model';
 import { isNonCompliant } from '../domain/orders';
 import { eligibleVoters, tally } from '../domain/votes';
 import { BALLOT_ACTIONS } from '../domain/deciders/review';
+import { type CaseSearchQuery, DEFAULT_PAGE_SIZE, planSearch } from '../domain/search';
+import { nowIso } from '../runtime/clock';
 import { listChain, readChainHead } from '../store/journal';
 import { refs } from '../store/keys';
 import {
@@ -30,7 +32,6 @@ import {
   getCaseUrls,
   getOperator,
   listAppealsOfCase,
-  listCases,
   listNonCompliantOrders,
   listOpenOrders,
   listOverdueOrders,
@@ -41,6 +42,8 @@ import {
   listReviews,
   listReviewsOfCase,
 } from '../store/repository';
+import { searchCases } from '../store/search';
+import { type DuplicateView, findDuplicates } from './duplicates';
 
 async function requireVisibleCase(caseId: string): Promise<CaseRecord> {
   const record = caseIdOf(caseId) === caseId ? await getCase(caseId) : undefined;
@@ -78,9 +81,10 @@ function caseSummary(record: CaseRecord): CaseSummaryView {
   };
 }
 
-/** Cases newest first, optionally of one status. */
-export async function listCaseSummaries(options: { status?: CaseStatus } = {}): Promise<CaseSummaryView[]> {
-  return (await listCases(options.status === undefined ? {} : { status: options.status })).map(caseSummary);
+/** A page of the cases a search finds, newest first, and the cursor of the next page when there is more. */
+export async function findCases(query: CaseSearchQuery): Promise<{ cases: CaseSummaryView[]; nextCursor?: string }> {
+  const page = await searchCases(planSearch(query), query.limit ?? DEFAULT_PAGE_SIZE, query.cursor);
+  return { cases: page.cases.map(caseSummary), ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
 }
 
 export interface CaseUrlView {
@@ -207,6 +211,8 @@ export interface CaseView extends CaseSummaryView {
   contentSha256?: string;
   failure?: CaseRecord['failure'];
   urls: CaseUrlView[];
+  /** Other cases going on or filed recently that hold one of these URLs. */
+  duplicates: DuplicateView[];
   orders: OrderView[];
   reviews: ReviewView[];
   appeals: AppealRecord[];
@@ -240,6 +246,11 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     ...(record.contentSha256 === undefined ? {} : { contentSha256: record.contentSha256 }),
     ...(record.failure === undefined ? {} : { failure: record.failure }),
     urls: urls.map(urlView),
+    duplicates: await findDuplicates(
+      caseId,
+      urls.map((url) => url.url),
+      nowIso(),
+    ),
     orders: orders.map((order) => ({
       ...order,
       urls: urls.filter((url) => url.operatorId === order.operatorId).map((url) => url.url),

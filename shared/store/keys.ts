@@ -74,3 +74,9 @@ export const refs = {
 export const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
 export const INDEX_FIELDS = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
 export type IndexField = (typeof INDEX_FIELDS)[number];
+
+export const SEARCH_ENTRY_PREFIX = 'FIND#';
+/** GSI1 partition of the cases one search facet (`URL#…`, `HOST#…`, …) finds, newest first. */
+export const searchPartition = (facet: string): string => `${SEARCH_ENTRY_PREFIX}${facet}`;
+/** A case's entry under one search facet: an item of the case's partition, listed in GSI1. */
+export const searchEntryKey = (caseId: string, facet: string): ItemKey => ({ pk: casePartition(caseId), sk: searchPartition(facet) });

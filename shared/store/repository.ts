@@ -126,12 +126,6 @@ export async function putUrlChunk(caseId: string, operatorId: string | null, ind
   await putItem({ ...keys.urlChunk(caseId, operatorId, index), urls: [...urls] });
 }
 
-export async function listCases(options: { status?: string; limit?: number } = {}): Promise<CaseRecord[]> {
-  const cases = recordsOf<CaseRecord>(await queryIndex(GSI1, 'CASES', { newestFirst: true }));
-  const filtered = options.status ? cases.filter((record) => record.status === options.status) : cases;
-  return options.limit === undefined ? filtered : filtered.slice(0, options.limit);
-}
-
 export async function listCasesByReporter(userId: string): Promise<CaseRecord[]> {
   return recordsOf<CaseRecord>(await queryIndex(GSI2, `REPORTER#${userId}`, { newestFirst: true }));
 }

@@ -22,4 +22,5 @@ export const FIGURES: readonly FigureEntry[] = [
   { id: 'throughput', title: '5. Throughput', budgetSeconds: 120, load: async () => (await import('./throughput')).figure },
   { id: 'cost-per-case', title: '6. Cost per case on AWS', budgetSeconds: 120, load: async () => (await import('./cost-per-case')).figure },
   { id: 'cold-start', title: '7. Cold start proxy', budgetSeconds: 120, load: async () => (await import('./cold-start')).figure },
+  { id: 'case-search', title: '8. Search at volume', budgetSeconds: 600, load: async () => (await import('./case-search')).figure },
 ];

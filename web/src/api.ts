@@ -104,6 +104,29 @@ export interface CaseOrder extends Partial<OrderRecord> {
   status: OrderStatus;
 }
 
+/** `GET /cases`'s filters (README, "The API beyond the contract"): at most one of url, host, operatorId, reference. */
+export interface CaseSearch {
+  url?: string | undefined;
+  host?: string | undefined;
+  operatorId?: string | undefined;
+  reference?: string | undefined;
+  status?: CaseStatus | undefined;
+  category?: Category | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** Another case holding some of the same URLs. */
+export interface DuplicateCase {
+  caseId: string;
+  status: CaseStatus;
+  category: Category;
+  createdAt: string;
+  urls: string[];
+}
+
 export interface CaseDetail extends Partial<CaseRecord> {
   caseId: string;
   status: CaseStatus;
@@ -116,6 +139,7 @@ export interface CaseDetail extends Partial<CaseRecord> {
   timeline: TimelineEntry[];
   /** Other cases' latest orders on the same operators (absent from servers before it was added). */
   earlierDecisions?: EarlierDecision[];
+  duplicates?: DuplicateCase[];
 }
 
 export interface EarlierDecision {
@@ -247,7 +271,7 @@ export class ApiClient {
   }
 
   // ------------------------------------------------ reports and cases
-  fileReport(report: ReportRequest, idempotencyKey: string): Promise<{ caseId: string; status: CaseStatus }> {
+  fileReport(report: ReportRequest, idempotencyKey: string): Promise<{ caseId: string; status: CaseStatus; duplicates?: DuplicateCase[] }> {
     return this.call('POST', '/reports', report, { 'idempotency-key': idempotencyKey });
   }
 
@@ -256,10 +280,23 @@ export class ApiClient {
     return body.reports;
   }
 
+  /** Every case (of a status), page after page: for screens that need them all. */
   async cases(status?: CaseStatus): Promise<CaseSummary[]> {
-    const query = status ? `?status=${encodeURIComponent(status)}` : '';
-    const body = await this.call<{ cases: CaseSummary[] }>('GET', `/cases${query}`);
-    return body.cases;
+    const all: CaseSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.searchCases({ status, cursor, limit: 200 });
+      all.push(...page.cases);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return all;
+  }
+
+  /** One page of a search; `nextCursor` asks for the next. */
+  searchCases(search: CaseSearch): Promise<{ cases: CaseSummary[]; nextCursor?: string }> {
+    const given = Object.entries(search).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '');
+    const query = new URLSearchParams(given.map(([name, value]) => [name, String(value)])).toString();
+    return this.call('GET', `/cases${query === '' ? '' : `?${query}`}`);
   }
 
   async caseDetail(caseId: string): Promise<CaseDetail> {

@@ -38,25 +38,42 @@ export function shortId(id: string): string {
 
 const compactFormatters = new Map<string, Intl.DateTimeFormat>();
 
+/** A moment's calendar date and 24-hour clock, as parts. */
+const WALL_CLOCK = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+} as const satisfies Intl.DateTimeFormatOptions;
+
 /** "2026-11-25 15:00:07 GMT+9": for lists and timelines, where the long legal form is too wide. */
 export function formatCompact(iso: string, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   let format = compactFormatters.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    });
+    format = new Intl.DateTimeFormat('en-US', { timeZone, ...WALL_CLOCK, timeZoneName: 'short' });
     compactFormatters.set(timeZone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.timeZoneName}`;
+}
+
+/** How far `timeZone`'s clock is ahead of UTC at the instant `at` (ms). */
+function zoneOffsetMs(at: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, ...WALL_CLOCK }).formatToParts(new Date(at)).map((p) => [p.type, Number(p.value)]),
+  );
+  const part = (name: string): number => parts[name] ?? 0;
+  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+  return wall - (at - (at % 1000));
+}
+
+/** The instant a calendar day (`YYYY-MM-DD`) starts in `timeZone`, or with `end` its last millisecond. */
+export function dayBoundaryIn(day: string, timeZone: string, end = false): string {
+  const wall = Date.parse(`${day}T00:00:00.000Z`) + (end ? 24 * 3600 * 1000 - 1 : 0);
+  return new Date(wall - zoneOffsetMs(wall, timeZone)).toISOString();
 }

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import {
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
@@ -132,6 +132,17 @@ export class Table {
       start = page.LastEvaluatedKey;
     } while (start);
     return items;
+  }
+
+  /** Puts items as they are, 25 a request (BatchWriteItem's limit), retrying what DynamoDB left unprocessed. */
+  async putAll(items: readonly Record<string, unknown>[]): Promise<void> {
+    for (let start = 0; start < items.length; start += 25) {
+      let pending: Record<string, unknown>[] | undefined = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      while (pending !== undefined && pending.length > 0) {
+        const answer = await this.client.send(new BatchWriteCommand({ RequestItems: { [LOCAL_TABLE_NAME]: pending } }));
+        pending = answer.UnprocessedItems?.[LOCAL_TABLE_NAME] as Record<string, unknown>[] | undefined;
+      }
+    }
   }
 
   /** A record item holds the record under `record` (shared/store/journal.ts). */

@@ -36,7 +36,14 @@ describe('POST /reports', () => {
       const answer = await post(caller, report);
 
       // Then
-      expect(answer).toEqual({ statusCode: 201, body: { caseId: expect.stringMatching(/^C[0-9A-Z]{26}$/), status: 'PENDING_APPROVAL' } });
+      expect(answer).toEqual({
+        statusCode: 201,
+        body: {
+          caseId: expect.stringMatching(/^C[0-9A-Z]{26}$/),
+          status: 'PENDING_APPROVAL',
+          ...((caller.roles as readonly string[]).includes('staff') ? { duplicates: [] } : {}),
+        },
+      });
       const { caseId } = answer.body;
       expect(await getCase(caseId)).toMatchObject({
         caseId,

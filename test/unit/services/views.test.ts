@@ -11,7 +11,7 @@ import {
   getCaseAudit,
   getCaseView,
   getOperatorAudit,
-  listCaseSummaries,
+  findCases,
   listCommitteeReviews,
   listDeadlineBoard,
 } from '../../../shared/services/views';
@@ -73,7 +73,7 @@ const tamper = {
   },
 };
 
-describe('listCaseSummaries', () => {
+describe('findCases', () => {
   it('lists cases newest first without victim data or internal attributes', async () => {
     // Given
     await plant.case(
@@ -82,7 +82,7 @@ describe('listCaseSummaries', () => {
     await plant.case(aCase());
 
     // When
-    const cases = await listCaseSummaries();
+    const { cases } = await findCases({});
 
     // Then
     expect(cases.map((summary) => summary.caseId)).toEqual([CASE_ID, OTHER_CASE_ID]);
@@ -105,7 +105,7 @@ describe('listCaseSummaries', () => {
     await plant.case(aCase());
 
     // When
-    const cases = await listCaseSummaries({ status: 'CLOSED' });
+    const { cases } = await findCases({ status: 'CLOSED' });
 
     // Then
     expect(cases.map((summary) => summary.caseId)).toEqual([OTHER_CASE_ID]);

@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks';
-import { CASE_STATUSES, escalationDecisionRequestSchema, type CaseStatus } from '../../../shared/domain/model';
-import type { AuditChain, CaseDetail, CaseOrder, ReviewView } from '../api';
+import { useEffect, useState } from 'preact/hooks';
+import { CASE_STATUSES, CATEGORIES, type Category, escalationDecisionRequestSchema, type CaseStatus } from '../../../shared/domain/model';
+import type { AuditChain, CaseDetail, CaseOrder, CaseSearch, CaseSummary, DuplicateCase, ReviewView } from '../api';
+import { dayBoundaryIn } from '../format';
 import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, Section } from '../components/common';
 import { ReviewTally } from '../components/ReviewTally';
 import { StateDiagram } from '../components/StateDiagram';
@@ -9,67 +10,211 @@ import { useT } from '../i18n';
 import { href } from '../router';
 import { timelineWords, type TimelineContext } from '../timeline-words';
 
+type SearchKey = 'url' | 'host' | 'operatorId' | 'reference';
+const SEARCH_KEYS: readonly SearchKey[] = ['url', 'host', 'operatorId', 'reference'];
+const SEARCH_LABELS = { url: 'searchByUrl', host: 'searchByHost', operatorId: 'searchByOperator', reference: 'searchByReference' } as const;
+
+interface SearchForm {
+  by: SearchKey;
+  term: string;
+  status: CaseStatus | '';
+  category: Category | '';
+  from: string;
+  to: string;
+}
+
+const BLANK_SEARCH: SearchForm = { by: 'url', term: '', status: '', category: '', from: '', to: '' };
+const PAGE_SIZE = 50;
+
+/** The API's filters for a filled form: calendar days are whole days in the policy's time zone. */
+function searchOf(form: SearchForm, timeZone: string): CaseSearch {
+  const term = form.term.trim();
+  return {
+    ...(term === '' ? {} : { [form.by]: term }),
+    status: form.status || undefined,
+    category: form.category || undefined,
+    from: form.from === '' ? undefined : dayBoundaryIn(form.from, timeZone),
+    to: form.to === '' ? undefined : dayBoundaryIn(form.to, timeZone, true),
+    limit: PAGE_SIZE,
+  };
+}
+
 export function CasesPage() {
   const { t, v } = useT();
-  const { api } = useApp();
-  const [status, setStatus] = useState<CaseStatus | ''>('');
-  const cases = useResource(() => api.cases(status || undefined), [api, status], 30_000);
+  const { api, config } = useApp();
+  const [form, setForm] = useState<SearchForm>(BLANK_SEARCH);
+  const [search, setSearch] = useState<CaseSearch>(() => searchOf(BLANK_SEARCH, config.policy.timeZone));
+  const [found, setFound] = useState<{ cases: CaseSummary[]; nextCursor?: string | undefined } | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+
+  const load = async (cursor?: string): Promise<void> => {
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      const page = await api.searchCases({ ...search, cursor });
+      setFound((previous) => ({
+        cases: [...(cursor === undefined ? [] : (previous?.cases ?? [])), ...page.cases],
+        nextCursor: page.nextCursor,
+      }));
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new search starts from its first page
+  useEffect(() => {
+    void load();
+  }, [api, search]);
+
+  const set = <K extends keyof SearchForm>(name: K, value: SearchForm[K]): void => setForm((previous) => ({ ...previous, [name]: value }));
+  const submit = (event: Event): void => {
+    event.preventDefault();
+    setSearch(searchOf(form, config.policy.timeZone));
+  };
+  const clear = (): void => {
+    setForm(BLANK_SEARCH);
+    setSearch(searchOf(BLANK_SEARCH, config.policy.timeZone));
+  };
+  const list = found?.cases ?? [];
   return (
     <section>
-      <div class="title-row">
-        <h1>{t('casesTitle')}</h1>
-        <div class="field inline">
-          <label for="status-filter">{t('filterStatus')}</label>
-          <select id="status-filter" value={status} onChange={(e) => setStatus(e.currentTarget.value as CaseStatus | '')}>
-            <option value="">{t('allStatuses')}</option>
-            {CASE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {v(s)}
-              </option>
-            ))}
-          </select>
+      <h1>{t('casesTitle')}</h1>
+      <form aria-label={t('searchCases')} class="card search-form" onSubmit={submit}>
+        <div class="row">
+          <Field id="search-by" label={t('searchBy')}>
+            <select id="search-by" value={form.by} onChange={(e) => set('by', e.currentTarget.value as SearchKey)}>
+              {SEARCH_KEYS.map((key) => (
+                <option key={key} value={key}>
+                  {t(SEARCH_LABELS[key])}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="search-term" label={t('searchTerm')}>
+            <input
+              id="search-term"
+              type="search"
+              spellcheck={false}
+              autocomplete="off"
+              value={form.term}
+              onInput={(e) => set('term', e.currentTarget.value)}
+            />
+          </Field>
         </div>
-      </div>
-      <Loaded resource={cases}>
-        {(list) =>
-          list.length === 0 ? (
-            <p class="empty">{t('casesEmpty')}</p>
-          ) : (
-            <table class="board">
-              <thead>
-                <tr>
-                  <th scope="col">{t('colCase')}</th>
-                  <th scope="col">{t('category')}</th>
-                  <th scope="col">{t('status')}</th>
-                  <th scope="col">{t('createdAt')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list
-                  .slice()
-                  .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-                  .map((c) => (
-                    <tr key={c.caseId}>
-                      <td data-label={t('colCase')}>
-                        <a href={href(`/cases/${c.caseId}`)} class="mono">
-                          {c.caseId}
-                        </a>
-                      </td>
-                      <td data-label={t('category')}>{v(c.category)}</td>
-                      <td data-label={t('status')}>
-                        <Badge value={c.status} />
-                      </td>
-                      <td data-label={t('createdAt')}>
-                        <DateTime iso={c.createdAt} />
-                      </td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          )
-        }
-      </Loaded>
+        <div class="row">
+          <Field id="status-filter" label={t('filterStatus')}>
+            <select id="status-filter" value={form.status} onChange={(e) => set('status', e.currentTarget.value as CaseStatus | '')}>
+              <option value="">{t('allStatuses')}</option>
+              {CASE_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {v(s)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="category-filter" label={t('category')}>
+            <select id="category-filter" value={form.category} onChange={(e) => set('category', e.currentTarget.value as Category | '')}>
+              <option value="">{t('allCategories')}</option>
+              {CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {v(c)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="date-from" label={t('dateFrom')}>
+            <input id="date-from" type="date" value={form.from} onInput={(e) => set('from', e.currentTarget.value)} />
+          </Field>
+          <Field id="date-to" label={t('dateTo')}>
+            <input id="date-to" type="date" value={form.to} onInput={(e) => set('to', e.currentTarget.value)} />
+          </Field>
+        </div>
+        <div class="actions">
+          <button type="submit" disabled={busy}>
+            {t('searchButton')}
+          </button>
+          <button type="button" class="secondary" onClick={clear}>
+            {t('clearSearch')}
+          </button>
+        </div>
+      </form>
+      <ErrorNote error={failure} />
+      <p role="status" aria-live="polite" class="muted">
+        {found && t(found.nextCursor === undefined ? 'casesShown' : 'casesShownMore', { count: list.length })}
+      </p>
+      {found && list.length === 0 ? <p class="empty">{t('casesEmpty')}</p> : <CaseTable cases={list} />}
+      {found?.nextCursor !== undefined && (
+        <button type="button" disabled={busy} onClick={() => void load(found.nextCursor)}>
+          {t('moreCases')}
+        </button>
+      )}
     </section>
+  );
+}
+
+function CaseTable({ cases }: { cases: readonly CaseSummary[] }) {
+  const { t, v } = useT();
+  if (cases.length === 0) return null;
+  return (
+    <table class="board">
+      <thead>
+        <tr>
+          <th scope="col">{t('colCase')}</th>
+          <th scope="col">{t('category')}</th>
+          <th scope="col">{t('status')}</th>
+          <th scope="col">{t('createdAt')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {cases.map((c) => (
+          <tr key={c.caseId}>
+            <td data-label={t('colCase')}>
+              <a href={href(`/cases/${c.caseId}`)} class="mono">
+                {c.caseId}
+              </a>
+            </td>
+            <td data-label={t('category')}>{v(c.category)}</td>
+            <td data-label={t('status')}>
+              <Badge value={c.status} />
+            </td>
+            <td data-label={t('createdAt')}>
+              <DateTime iso={c.createdAt} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Other cases holding some of the same URLs: on the case page, and after filing. */
+export function DuplicateCases({ duplicates }: { duplicates: readonly DuplicateCase[] }) {
+  const { t, v } = useT();
+  if (duplicates.length === 0) return <p class="muted">{t('duplicatesNone')}</p>;
+  return (
+    <div role="note" aria-label={t('duplicatesTitle')}>
+      <p>{t('duplicatesHint')}</p>
+      <ul class="duplicates">
+        {duplicates.map((other) => (
+          <li key={other.caseId}>
+            <a href={href(`/cases/${other.caseId}`)} class="mono">
+              {other.caseId}
+            </a>{' '}
+            <Badge value={other.status} /> {v(other.category)} <DateTime iso={other.createdAt} />
+            <div class="muted">
+              {t('sharedUrls')}:{' '}
+              {other.urls.map((url) => (
+                <span key={url} class="mono break">
+                  {url}{' '}
+                </span>
+              ))}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -95,6 +240,11 @@ export function CasePage({ caseId }: { caseId: string }) {
             <Badge value={c.status} />
           </div>
           <CaseFacts detail={c} />
+          {c.duplicates !== undefined && (
+            <Section title={t('duplicatesTitle')} id="duplicates">
+              <DuplicateCases duplicates={c.duplicates} />
+            </Section>
+          )}
           <Section title={t('workflow')} id="workflow">
             <StateDiagram detail={c} />
           </Section>

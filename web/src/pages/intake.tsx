@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { CATEGORIES, REPORTER_KINDS, reportRequestSchema, type ReportRequest } from '../../../shared/domain/model';
-import { ApiError } from '../api';
+import { ApiError, type DuplicateCase } from '../api';
 import { described, ErrorNote, Field } from '../components/common';
 import { useApp } from '../hooks';
 import { useT } from '../i18n';
 import { href } from '../router';
+import { DuplicateCases } from './cases';
 
 type FieldName = 'urls' | 'category' | 'reporterKind' | 'reporterRef' | 'summary' | 'contentSha256';
 type Errors = Partial<Record<FieldName, string>>;
@@ -55,6 +56,7 @@ export function IntakePage() {
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [filed, setFiled] = useState<string | null>(null);
+  const [duplicates, setDuplicates] = useState<DuplicateCase[] | undefined>();
   // One key per filled form: a double click or a retry after a lost answer files one case.
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
 
@@ -103,6 +105,7 @@ export function IntakePage() {
     try {
       const answer = await api.fileReport(parsed.data satisfies ReportRequest, idempotencyKey);
       setFiled(answer.caseId);
+      setDuplicates(answer.duplicates);
       setForm(blank);
       setIdempotencyKey(crypto.randomUUID());
     } catch (error) {
@@ -128,6 +131,12 @@ export function IntakePage() {
         <p class="success" role="status">
           {t('filed', { caseId: filed })} {isStaff && <a href={href(`/cases/${filed}`)}>{t('openCase')}</a>}
         </p>
+      )}
+      {filed && duplicates !== undefined && duplicates.length > 0 && (
+        <section class="warning" aria-labelledby="duplicates-h">
+          <h2 id="duplicates-h">{t('duplicatesTitle')}</h2>
+          <DuplicateCases duplicates={duplicates} />
+        </section>
       )}
       {Object.keys(errors).length > 0 && (
         <p class="error" role="alert">
