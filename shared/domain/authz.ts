@@ -37,6 +37,7 @@ export const routeRoles: Record<string, Role[]> = {
   'POST /committee/reviews/{reviewId}/votes': ['committee'],
   'POST /committee/reviews/{reviewId}/recusal': ['committee'],
   'POST /committee/reviews/{reviewId}/decision': ['staff'],
+  'GET /statistics': ['staff', 'auditor'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

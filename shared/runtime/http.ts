@@ -22,6 +22,8 @@ export interface ApiRequest {
 export interface ApiResult {
   readonly statusCode: number;
   readonly body: unknown;
+  /** A file instead of JSON: `body` is its text, sent as it is, offered for download under `fileName`. */
+  readonly file?: { readonly contentType: string; readonly fileName: string };
 }
 
 export type RouteHandler = (request: ApiRequest) => Promise<ApiResult>;
@@ -104,6 +106,11 @@ export function ok(body: unknown, statusCode = 200): ApiResult {
   return { statusCode, body };
 }
 
+/** A download (e.g. CSV) rather than a JSON answer. */
+export function file(text: string, contentType: string, fileName: string): ApiResult {
+  return { statusCode: 200, body: text, file: { contentType, fileName } };
+}
+
 function respond(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
   return {
     statusCode,
@@ -152,16 +159,32 @@ function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<st
  */
 export function apiHandler(routes: Readonly<Record<string, RouteHandler>>) {
   return (event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyResultV2> =>
-    invocation(context, correlationKeys(event.pathParameters), () => answer(routes, event));
+    invocation(context, correlationKeys(event.pathParameters), () => answer(routes, event, 'signed-in'));
 }
 
-/** Authenticates, authorizes, dispatches; every error becomes the contract's error body. */
-async function answer(routes: Readonly<Record<string, RouteHandler>>, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> {
+/** Nobody signed in: who calls a public route (infra/functions.ts `publicRoutes`) is not asked. */
+const ANONYMOUS: Identity = { userId: 'anonymous', roles: [] };
+
+/**
+ * Routes anyone may call without a token (infra/functions.ts `publicRoutes`): the same parsing and
+ * error bodies as `apiHandler`, without authentication; a token sent along is ignored.
+ */
+export function publicApiHandler(routes: Readonly<Record<string, RouteHandler>>) {
+  return (event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyResultV2> =>
+    invocation(context, correlationKeys(event.pathParameters), () => answer(routes, event, 'public'));
+}
+
+/** Authenticates and authorizes (unless public), dispatches; every error becomes the contract's error body. */
+async function answer(
+  routes: Readonly<Record<string, RouteHandler>>,
+  event: APIGatewayProxyEventV2,
+  access: 'signed-in' | 'public',
+): Promise<APIGatewayProxyResultV2> {
   try {
     const route = routes[event.routeKey];
     if (!route) return errorResponse(new DomainError('NOT_FOUND', `No route ${event.routeKey}.`));
-    const identity = identityFromClaims(claimsOf(event));
-    assertRouteAllowed(identity, event.routeKey);
+    const identity = access === 'public' ? ANONYMOUS : identityFromClaims(claimsOf(event));
+    if (access === 'signed-in') assertRouteAllowed(identity, event.routeKey);
     const result = await route({
       routeKey: event.routeKey,
       identity,
@@ -170,6 +193,17 @@ async function answer(routes: Readonly<Record<string, RouteHandler>>, event: API
       headers: lowerCaseHeaders(event.headers),
       rawBody: bodyOf(event),
     });
+    if (result.file) {
+      return {
+        statusCode: result.statusCode,
+        headers: {
+          'content-type': result.file.contentType,
+          'content-disposition': `attachment; filename="${result.file.fileName}"`,
+          'cache-control': 'no-store',
+        },
+        body: String(result.body),
+      };
+    }
     return respond(result.statusCode, result.body);
   } catch (error) {
     return errorResponse(error);
