@@ -16,6 +16,9 @@ import { useT, type MessageKey, type Translator } from '../i18n';
 const percent = (rate: number | null, lang: string): string =>
   rate === null ? '–' : new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(rate);
 
+/** Counts have no halves: an axis tick between two whole numbers stays unlabelled. */
+const wholeNumbers = (value: number): string => (Number.isInteger(value) ? String(value) : '');
+
 function RateText({ rate }: { rate: Rate }) {
   const { t, lang } = useT();
   if (rate.denominator === 0) return <span class="muted">{t('statNoData')}</span>;
@@ -103,6 +106,7 @@ function Charts({ statistics }: { statistics: Statistics }) {
   ]);
   const compliance = statistics.byMonth.filter((m) => m.compliedInTime.rate !== null);
   const categories = statistics.byCategory.map((c) => ({ category: v(c.category), reports: c.reports }));
+  const rotated = statistics.byMonth.length > 6;
   return (
     <div class="charts">
       <Chart
@@ -111,12 +115,13 @@ function Charts({ statistics }: { statistics: Statistics }) {
         draw={(width) =>
           Plot.plot({
             width,
-            height: 260,
-            x: { label: null, tickRotate: statistics.byMonth.length > 6 ? -45 : 0 },
-            y: { label: null, grid: true },
-            fx: { label: null },
+            height: 280,
+            marginBottom: rotated ? 50 : 30,
+            x: { axis: null, domain: [reports, orders] },
+            y: { label: null, grid: true, tickFormat: wholeNumbers },
+            fx: { label: null, tickRotate: rotated ? -45 : 0, padding: 0.2 },
             color: { legend: true, domain: [reports, orders], range: ['#2f5d8a', '#c46a1b'] },
-            marks: [Plot.barY(monthly, { x: 'month', y: 'count', fill: 'what', dx: 0, insetLeft: 1, insetRight: 1 }), Plot.ruleY([0])],
+            marks: [Plot.barY(monthly, { fx: 'month', x: 'what', y: 'count', fill: 'what' }), Plot.ruleY([0])],
           })
         }
         columns={[t('statMonth'), reports, orders]}
@@ -156,7 +161,7 @@ function Charts({ statistics }: { statistics: Statistics }) {
             width,
             height: 180,
             marginLeft: Math.min(180, width / 2.5),
-            x: { label: null, grid: true },
+            x: { label: null, grid: true, tickFormat: wholeNumbers },
             y: { label: null },
             marks: [Plot.barX(categories, { y: 'category', x: 'reports', fill: '#2f5d8a' }), Plot.ruleX([0])],
           })
