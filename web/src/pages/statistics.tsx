@@ -16,6 +16,9 @@ import { useT, type MessageKey, type Translator } from '../i18n';
 const percent = (rate: number | null, lang: string): string =>
   rate === null ? '–' : new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(rate);
 
+/** Plot's own font stack (system-ui) has no Korean glyphs on many machines; the page's web font has. */
+const CHART_STYLE = { fontFamily: 'inherit', fontSize: '12px' };
+
 /** Counts have no halves: an axis tick between two whole numbers stays unlabelled. */
 const wholeNumbers = (value: number): string => (Number.isInteger(value) ? String(value) : '');
 
@@ -115,6 +118,7 @@ function Charts({ statistics }: { statistics: Statistics }) {
         draw={(width) =>
           Plot.plot({
             width,
+            style: CHART_STYLE,
             height: 280,
             marginBottom: rotated ? 50 : 30,
             x: { axis: null, domain: [reports, orders] },
@@ -133,12 +137,14 @@ function Charts({ statistics }: { statistics: Statistics }) {
         draw={(width) =>
           Plot.plot({
             width,
-            height: 220,
+            style: CHART_STYLE,
+            height: 240,
+            marginBottom: rotated ? 50 : 30,
             x: {
               label: null,
-              type: 'band',
+              type: 'point',
               domain: statistics.byMonth.map((m) => m.month),
-              tickRotate: statistics.byMonth.length > 6 ? -45 : 0,
+              tickRotate: rotated ? -45 : 0,
             },
             y: { label: null, domain: [0, 1], tickFormat: '%', grid: true },
             marks: [
@@ -159,6 +165,7 @@ function Charts({ statistics }: { statistics: Statistics }) {
         draw={(width) =>
           Plot.plot({
             width,
+            style: CHART_STYLE,
             height: 180,
             marginLeft: Math.min(180, width / 2.5),
             x: { label: null, grid: true, tickFormat: wholeNumbers },
