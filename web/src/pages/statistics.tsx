@@ -167,7 +167,7 @@ function Charts({ statistics }: { statistics: Statistics }) {
             width,
             style: CHART_STYLE,
             height: 180,
-            marginLeft: Math.min(180, width / 2.5),
+            marginLeft: Math.min(200, width / 2),
             x: { label: null, grid: true, tickFormat: wholeNumbers },
             y: { label: null },
             marks: [Plot.barX(categories, { y: 'category', x: 'reports', fill: '#2f5d8a' }), Plot.ruleX([0])],
