@@ -57,6 +57,13 @@ export const apiFunctions: readonly ApiFunction[] = [
       'POST /committee/reviews/{reviewId}/decision',
     ],
   },
+  { name: 'Statistics', entry: 'functions/api/statistics.ts', routes: ['GET /statistics'] },
+  {
+    name: 'PublicStatistics',
+    entry: 'functions/api/public-statistics.ts',
+    routes: ['GET /statistics/public'],
+    publicRoutes: ['GET /statistics/public'],
+  },
 ];
 
 /**

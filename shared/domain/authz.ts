@@ -38,6 +38,7 @@ export const routeRoles: Record<string, Role[]> = {
   'POST /committee/reviews/{reviewId}/recusal': ['committee'],
   'POST /committee/reviews/{reviewId}/decision': ['staff'],
   'POST /orders/{orderId}/non-compliance': ['staff'],
+  'GET /statistics': ['staff', 'auditor'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

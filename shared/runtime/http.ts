@@ -24,6 +24,8 @@ export interface ApiResult {
   readonly body: unknown;
   /** A body that is text of this media type, sent as it is; absent: the body is sent as JSON. */
   readonly contentType?: string;
+  /** With `contentType`: the text is a file offered for download under this name. */
+  readonly fileName?: string;
 }
 
 export type RouteHandler = (request: ApiRequest) => Promise<ApiResult>;
@@ -106,9 +108,9 @@ export function ok(body: unknown, statusCode = 200): ApiResult {
   return { statusCode, body };
 }
 
-/** A 200 whose body is text of `contentType` (an export), not JSON. */
-export function text(body: string, contentType: string): ApiResult {
-  return { statusCode: 200, body, contentType };
+/** A 200 whose body is text of `contentType` (an export), not JSON; with `fileName`, a download. */
+export function text(body: string, contentType: string, fileName?: string): ApiResult {
+  return { statusCode: 200, body, contentType, ...(fileName === undefined ? {} : { fileName }) };
 }
 
 function respond(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
@@ -159,16 +161,32 @@ function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<st
  */
 export function apiHandler(routes: Readonly<Record<string, RouteHandler>>) {
   return (event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyResultV2> =>
-    invocation(context, correlationKeys(event.pathParameters), () => answer(routes, event));
+    invocation(context, correlationKeys(event.pathParameters), () => answer(routes, event, 'signed-in'));
 }
 
-/** Authenticates, authorizes, dispatches; every error becomes the contract's error body. */
-async function answer(routes: Readonly<Record<string, RouteHandler>>, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> {
+/** Nobody signed in: who calls a public route (infra/functions.ts `publicRoutes`) is not asked. */
+const ANONYMOUS: Identity = { userId: 'anonymous', roles: [] };
+
+/**
+ * Routes anyone may call without a token (infra/functions.ts `publicRoutes`): the same parsing and
+ * error bodies as `apiHandler`, without authentication; a token sent along is ignored.
+ */
+export function publicApiHandler(routes: Readonly<Record<string, RouteHandler>>) {
+  return (event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyResultV2> =>
+    invocation(context, correlationKeys(event.pathParameters), () => answer(routes, event, 'public'));
+}
+
+/** Authenticates and authorizes (unless public), dispatches; every error becomes the contract's error body. */
+async function answer(
+  routes: Readonly<Record<string, RouteHandler>>,
+  event: APIGatewayProxyEventV2,
+  access: 'signed-in' | 'public',
+): Promise<APIGatewayProxyResultV2> {
   try {
     const route = routes[event.routeKey];
     if (!route) return errorResponse(new DomainError('NOT_FOUND', `No route ${event.routeKey}.`));
-    const identity = identityFromClaims(claimsOf(event));
-    assertRouteAllowed(identity, event.routeKey);
+    const identity = access === 'public' ? ANONYMOUS : identityFromClaims(claimsOf(event));
+    if (access === 'signed-in') assertRouteAllowed(identity, event.routeKey);
     const result = await route({
       routeKey: event.routeKey,
       identity,
@@ -180,7 +198,11 @@ async function answer(routes: Readonly<Record<string, RouteHandler>>, event: API
     if (result.contentType !== undefined) {
       return {
         statusCode: result.statusCode,
-        headers: { 'content-type': result.contentType, 'cache-control': 'no-store' },
+        headers: {
+          'content-type': result.contentType,
+          ...(result.fileName === undefined ? {} : { 'content-disposition': `attachment; filename="${result.fileName}"` }),
+          'cache-control': 'no-store',
+        },
         body: String(result.body),
       };
     }

@@ -392,3 +392,28 @@ export const getIdempotencyRecord = (userId: string, key: string) => getItem<Ide
 
 export const putIdempotencyRecord = (userId: string, key: string, record: IdempotencyRecord) =>
   putIfAbsent({ ...keys.idempotency(userId, key), ...record });
+
+// ------------------------------------------------------------------------------------- statistics
+
+/** Cases filed from `from` to `to` (ISO instants, both included), on the CASES index: a query, no scan. */
+export async function listCasesFiledBetween(from: string, to: string): Promise<CaseRecord[]> {
+  return recordsOf<CaseRecord>(
+    await queryAll({
+      IndexName: GSI1.indexName,
+      KeyConditionExpression: 'gsi1pk = :p AND gsi1sk BETWEEN :from AND :to',
+      // A sort key is `{createdAt}#{caseId}`: the highest character keeps the last instant's cases in.
+      ExpressionAttributeValues: { ':p': 'CASES', ':from': from, ':to': `${to}\uffff` },
+    }),
+  );
+}
+
+/** An operator's orders issued at or after `from`, on its OPERATOR index partition. */
+export async function listOrdersOfOperatorIssuedSince(operatorId: string, from: string): Promise<OrderRecord[]> {
+  return recordsOf<OrderRecord>(
+    await queryAll({
+      IndexName: GSI1.indexName,
+      KeyConditionExpression: 'gsi1pk = :p AND gsi1sk >= :from',
+      ExpressionAttributeValues: { ':p': `OPERATOR#${operatorId}`, ':from': from },
+    }),
+  );
+}

@@ -5,6 +5,7 @@
  * `normalize*` functions give the screens one shape to read.
  */
 import type { ErrorCode, ErrorDetail } from '../../shared/domain/errors';
+import type { MonthRange, Statistics } from '../../shared/domain/statistics';
 import type {
   AppealRecord,
   AppealRequest,
@@ -368,6 +369,19 @@ export class ApiClient {
 
   decideEscalated(reviewId: string, decision: 'CONFIRM' | 'REVOKE', reason: string): Promise<unknown> {
     return this.call('POST', `/committee/reviews/${encodeURIComponent(reviewId)}/decision`, { decision, reason });
+  }
+
+  // ------------------------------------------------ statistics
+  statistics(range: MonthRange): Promise<Statistics> {
+    return this.call('GET', `/statistics?${new URLSearchParams({ from: range.from, to: range.to }).toString()}`);
+  }
+
+  /** The CSV as a file to save: fetched with the token, which a plain link could not send. */
+  async statisticsCsv(range: MonthRange): Promise<Blob> {
+    const query = new URLSearchParams({ from: range.from, to: range.to, format: 'csv' }).toString();
+    const response = await fetch(`${this.baseUrl}/statistics?${query}`, { headers: { authorization: `Bearer ${this.token}` } });
+    if (!response.ok) throw new ApiError(response.status, 'UNAVAILABLE', `GET /statistics answered ${response.status}`);
+    return response.blob();
   }
 }
 

@@ -17,6 +17,7 @@ import { IntakePage } from './pages/intake';
 import { OperatorOrderPage, OperatorOrdersPage } from './pages/operator';
 import { ReportsPage } from './pages/reporter';
 import { SignIn } from './pages/signin';
+import { StatisticsPage } from './pages/statistics';
 import { href, match, navigate, useRoute } from './router';
 
 interface Screen {
@@ -37,6 +38,7 @@ const SCREENS: Screen[] = [
   { pattern: '/committee/reviews', roles: ['committee'], nav: 'navReviews', render: () => <ReviewsPage /> },
   { pattern: '/committee/reviews/:reviewId', roles: ['committee'], render: (p) => <ReviewPage reviewId={p.reviewId!} /> },
   { pattern: '/reporter/reports', roles: ['reporter'], nav: 'navReports', render: () => <ReportsPage /> },
+  { pattern: '/statistics', roles: ['staff', 'auditor'], nav: 'navStatistics', render: () => <StatisticsPage /> },
 ];
 
 function allowed(session: Session): Screen[] {

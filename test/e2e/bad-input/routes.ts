@@ -24,6 +24,7 @@ import {
   VOTE_DECISIONS,
   voteRequestSchema,
 } from '../../../shared/domain/model';
+import { monthSchema } from '../../../shared/domain/statistics';
 
 export type FieldType =
   | { readonly t: 'enum'; readonly values: readonly string[] }
@@ -362,6 +363,20 @@ export const QUERY_ROUTES: readonly QueryRoute[] = [
     user: 'support-center',
     parameter: 'language',
     schema: z.object({ language: z.enum(LANGUAGES).optional() }),
+  },
+  {
+    route: 'GET /statistics',
+    path: '/statistics',
+    user: 'auditor-1',
+    parameter: 'format',
+    schema: z.object({ format: z.enum(['json', 'csv']).optional() }),
+  },
+  {
+    route: 'GET /statistics/public',
+    path: '/statistics/public',
+    user: 'staff-kim',
+    parameter: 'to',
+    schema: z.object({ to: monthSchema.optional() }),
   },
 ];
 

@@ -235,6 +235,8 @@ const ROUTES: Record<string, RouteSpec> = {
       noReview,
     ],
   },
+  'GET /statistics': { success: 200 },
+  'GET /statistics/public': { success: 200 },
 };
 
 const MANIFEST_ROUTES = apiFunctions.flatMap((fn) =>

@@ -5,9 +5,10 @@ import { answerOf, apiEvent } from '../../support/api-event';
 
 type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
 
-const routes = apiFunctions
-  .filter((fn) => fn.name !== 'Health')
-  .flatMap((fn) => fn.routes.map((routeKey) => [fn.entry, routeKey] as const));
+// Public routes (infra/functions.ts `publicRoutes`) answer anyone; the authorization matrix covers them.
+const routes = apiFunctions.flatMap((fn) =>
+  fn.routes.filter((routeKey) => !(fn.publicRoutes ?? []).includes(routeKey)).map((routeKey) => [fn.entry, routeKey] as const),
+);
 
 describe('every API route of the manifest', () => {
   it.each(routes)('%s serves %s behind authentication and roles', async (entry, routeKey) => {
