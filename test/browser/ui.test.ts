@@ -109,6 +109,8 @@ describe('web UI', () => {
     await order.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => order.locator('[role="status"]').textContent()).toContain('Acknowledged');
     await order.getByRole('button', { name: 'Report compliance' }).click();
+    // A compliance statement cannot be withdrawn: it is confirmed first
+    await order.getByRole('button', { name: 'Send the statement' }).click();
     await expect.poll(() => order.locator('[role="status"]').textContent()).toContain('Compliance recorded: Complied');
     await operator.shot('order-complied');
     expect(await order.locator('.badge').first().getAttribute('data-status')).toBe('COMPLIED');
