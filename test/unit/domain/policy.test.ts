@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyError } from '../../../shared/domain/errors';
-import { builtInPolicies, durationToMs, policyById, policySchema, resolvePolicy } from '../../../shared/domain/policy';
+import { builtInPolicies, durationToMs, policyById, policySchema, policyVersionOf, resolvePolicy } from '../../../shared/domain/policy';
 
 function policyErrorOf(input: unknown): PolicyError {
   try {
@@ -173,5 +173,21 @@ describe('resolvePolicy', () => {
       procedure: 'vote-first',
       complianceDeadline: 'PT5M',
     });
+  });
+});
+
+describe('policyVersionOf', () => {
+  it('is the same for the same content however its keys are ordered', () => {
+    const korea = policyById('kr-kcsc');
+    const reordered = Object.fromEntries(Object.entries(korea).reverse()) as typeof korea;
+    expect(policyVersionOf(reordered)).toBe(policyVersionOf(korea));
+    expect(policyVersionOf(korea)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('changes when any value changes, so a case bound to a version cannot be altered by a new file', () => {
+    const korea = policyById('kr-kcsc');
+    const shorter = resolvePolicy({ complianceDeadline: 'PT23H' });
+    expect(policyVersionOf(shorter)).not.toBe(policyVersionOf(korea));
+    expect(new Set(Object.values(builtInPolicies).map(policyVersionOf)).size).toBe(Object.keys(builtInPolicies).length);
   });
 });
