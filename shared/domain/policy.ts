@@ -3,9 +3,7 @@
  * schedule of one jurisdiction, validated by zod. A policy file may give only some keys; the rest
  * come from the built-in profile named by `base`. Pure.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalJson } from './audit';
 import { PolicyError, type ErrorDetail } from './errors';
 import { CATEGORIES, LANGUAGES, PROCEDURES } from './model';
 
@@ -348,13 +346,4 @@ export function resolvePolicy(input: unknown): Policy {
       : [{ field: issuePath(issue.path), message: issue.message }],
   );
   throw new PolicyError(`Policy is invalid: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
-}
-
-/**
- * A policy's version: the SHA-256 (hex) of its canonical JSON. A case is bound to the version it
- * was filed under, so anyone holding the document can check it is the one the case used, and a
- * later policy change (a new file, a new release) cannot alter a running case.
- */
-export function policyVersionOf(policy: Policy): string {
-  return createHash('sha256').update(canonicalJson(policy), 'utf8').digest('hex');
 }

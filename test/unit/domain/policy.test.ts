@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyError } from '../../../shared/domain/errors';
-import { builtInPolicies, durationToMs, policyById, policySchema, policyVersionOf, resolvePolicy } from '../../../shared/domain/policy';
+import { builtInPolicies, durationToMs, policyById, policySchema, resolvePolicy } from '../../../shared/domain/policy';
+import { policyVersionOf } from '../../../shared/domain/policy-version';
 
 function policyErrorOf(input: unknown): PolicyError {
   try {
