@@ -366,7 +366,7 @@ const en = {
   domainTaken: 'Another operator already holds this domain. {message}',
   unassignedTitle: 'Unassigned hosts',
   unassignedIntro: 'No registered operator claimed these hosts when the URLs were matched, so no order names them.',
-  unassignedHostUrls: '{count:URL|URLs}',
+  unassignedHostUrls: '{count} {count:URL|URLs}',
   unassignedNoMatch: 'matches no operator',
   unassignedMatchAtApproval: 'now matches {operatorId}: it gets an order when the case is approved',
   unassignedMatchFollowUp: 'now matches {operatorId}: file a follow-up case to order it',
@@ -389,7 +389,7 @@ const en = {
   followUpOf: 'Follow-up of case',
   followUps: 'Follow-up cases',
   followUpOfNote:
-    'Follow-up case: its URLs were left unassigned when the orders of the case below were issued. They need their own urgent approval.',
+    'Follow-up case: its URLs were left unassigned when the orders of this case were issued, and need their own urgent approval:',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -757,7 +757,7 @@ const ko: Record<MessageKey, string> = {
   followUpFiled: '후속 사건 {caseId}을(를) 접수했습니다. 승인을 기다립니다.',
   followUpOf: '원 사건',
   followUps: '후속 사건',
-  followUpOfNote: '후속 사건입니다. 아래 사건의 명령이 발령될 때 미배정으로 남았던 URL이며, 따로 긴급 승인이 필요합니다.',
+  followUpOfNote: '후속 사건입니다. 다음 사건의 명령이 발령될 때 미배정으로 남았던 URL이며, 따로 긴급 승인이 필요합니다:',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
