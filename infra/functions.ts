@@ -64,6 +64,7 @@ export const apiFunctions: readonly ApiFunction[] = [
     routes: ['GET /statistics/public'],
     publicRoutes: ['GET /statistics/public'],
   },
+  { name: 'FollowUps', entry: 'functions/api/follow-ups.ts', routes: ['POST /cases/{caseId}/follow-ups'] },
 ];
 
 /**

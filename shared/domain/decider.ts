@@ -51,7 +51,9 @@ export type FollowUp =
       readonly before: readonly string[];
       readonly after: readonly string[];
     }
-  | { readonly type: 'RUN'; readonly command: RecordCommand };
+  | { readonly type: 'RUN'; readonly command: RecordCommand }
+  /** Files the case's unassigned URLs as the follow-up case the event named (a case id fixed by the event). */
+  | { readonly type: 'FILE_FOLLOW_UP'; readonly caseId: string; readonly followUpCaseId: string; readonly filedBy: string };
 
 /** What an operator notice says, beside the order it is about (rendered by shared/notices). */
 export type OperatorNoticeRequest =

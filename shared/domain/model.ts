@@ -214,6 +214,8 @@ export interface CaseUrl {
   host: string;
   /** `null` while no operator's domain matches the host (shown as UNASSIGNED). */
   operatorId: string | null;
+  /** The follow-up case that took this unassigned URL over, so that it gets an order of its own. */
+  referredTo?: string;
 }
 
 export interface Approval {
@@ -250,6 +252,10 @@ export interface CaseRecord {
   unassignedUrls?: number;
   /** Alerts sent to the commission's staff about this case, once per event key. */
   staffAlerts?: { eventKey: string; sentAt: string; messageId: string }[];
+  /** The case whose unassigned URLs this one was filed for, after that case's orders were issued. */
+  followUpOf?: string;
+  /** The follow-up cases filed for this case's unassigned URLs. */
+  followUps?: string[];
 }
 
 /** SENT: SES accepted it; then what SES's events say became of it (CONTRACT.md section 9). */

@@ -18,6 +18,7 @@ import { countNotice } from '../runtime/metrics';
 import { execute, listUnsettled, listUnsettledOf, project, settle, type Executed, type StoredEvent } from '../store/journal';
 import { refs, type RecordRef } from '../store/keys';
 import { completeWaitingTask, startCaseWorkflow } from '../workflow/client';
+import { fileFollowUpCase } from './follow-ups';
 import { deliverContactChange, deliverOperatorNotice, deliverStaffAlert, type OperatorNoticeDelivery } from './notify';
 
 /** Runs `command` on the record and does what its event requires; refusals throw, nothing written. */
@@ -97,6 +98,9 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
       return;
     case 'NOTIFY_CONTACT_CHANGE':
       await deliverContactChange(followUp.operatorId, followUp, at);
+      return;
+    case 'FILE_FOLLOW_UP':
+      await fileFollowUpCase(followUp, at);
       return;
     case 'RUN': {
       const { command } = followUp;

@@ -43,7 +43,7 @@ import { act, finishUnsettledOf, notifyOperator } from './acts';
 import { sanitizeFailure } from './case-workflow';
 import { requireCase, requireOrder } from './records';
 
-function distinctByUrl(urls: readonly CaseUrl[]): CaseUrl[] {
+export function distinctByUrl(urls: readonly CaseUrl[]): CaseUrl[] {
   const seen = new Map<string, CaseUrl>();
   for (const url of urls) if (!seen.has(url.url)) seen.set(url.url, url);
   return [...seen.values()];

@@ -6,7 +6,7 @@ import { canonicalJson } from '../domain/audit';
 import type { Identity } from '../domain/authz';
 import { approvalSlaAt } from '../domain/deadlines';
 import { ConflictError, UnavailableError, ValidationError } from '../domain/errors';
-import type { CaseRecord, CaseStatus, ReportRequest } from '../domain/model';
+import type { CaseRecord, CaseStatus, CaseUrl, ReportRequest } from '../domain/model';
 import type { LANGUAGES } from '../domain/model';
 import { caseDecider } from '../domain/deciders/case';
 import { assignUrls } from '../domain/orders';
@@ -15,6 +15,7 @@ import { caseFacets } from '../domain/search';
 import { config } from '../runtime/config';
 import { newCaseId } from '../runtime/ids';
 import { logger } from '../runtime/logger';
+import type { Executed } from '../store/journal';
 import { refs } from '../store/keys';
 import { writeSearchEntries } from '../store/search';
 import {
@@ -71,13 +72,42 @@ function initialStatus(procedure: CaseRecord['procedure']): CaseStatus {
   return procedure === 'vote-first' ? 'UNDER_PRIOR_REVIEW' : 'PENDING_APPROVAL';
 }
 
+/** What a new case is filed with; the rest comes from the policy in force. */
+export type NewCase = Pick<
+  CaseRecord,
+  'caseId' | 'category' | 'createdAt' | 'createdBy' | 'reporter' | 'victimConsent' | 'summary' | 'contentSha256' | 'followUpOf'
+>;
+
+export function newCaseRecord(fields: NewCase, urlCount: number): CaseRecord {
+  const { policy } = config();
+  const procedure = policy.procedure;
+  return {
+    ...fields,
+    status: initialStatus(procedure),
+    policyId: policy.id,
+    procedure,
+    urlCount,
+    approvals: [],
+    approvalDeadlineAt: approvalSlaAt(policy, fields.createdAt),
+  };
+}
+
+/**
+ * Files a case: its URLs and search entries first (a case that exists has all of them), then its
+ * first event, which starts its workflow. Every step is safe to repeat with the same case id.
+ */
+export async function fileCase(record: CaseRecord, urls: readonly CaseUrl[], now: string): Promise<Executed<CaseRecord>> {
+  await writeUrls(record.caseId, urls);
+  await writeSearchEntries(record, caseFacets(record, urls));
+  return act(caseDecider, refs.case(record.caseId), { type: 'FILE', record }, now);
+}
+
 export async function fileReport(
   identity: Identity,
   body: ReportRequest,
   idempotencyKey: string | undefined,
   now: string,
 ): Promise<FiledReport> {
-  const { policy } = config();
   const reserved =
     idempotencyKey === undefined
       ? { caseId: newCaseId(), createdAt: now, replay: false }
@@ -90,29 +120,21 @@ export async function fileReport(
     // The earlier request reserved the key and stopped before the case existed: file it now.
   }
 
-  const operators = await listOperators();
-  const urls = assignUrls(body.urls, operators);
-  const procedure = policy.procedure;
-  const record: CaseRecord = {
-    caseId,
-    status: initialStatus(procedure),
-    category: body.category,
-    createdAt,
-    createdBy: identity.userId,
-    policyId: policy.id,
-    procedure,
-    reporter: body.reporter,
-    victimConsent: body.victimConsent,
-    ...(body.summary === undefined ? {} : { summary: body.summary }),
-    ...(body.contentSha256 === undefined ? {} : { contentSha256: body.contentSha256.toLowerCase() }),
-    urlCount: urls.length,
-    approvals: [],
-    approvalDeadlineAt: approvalSlaAt(policy, createdAt),
-  };
-  // The URLs first: a case that exists has all of them. The filing itself starts the workflow.
-  await writeUrls(caseId, urls);
-  await writeSearchEntries(record, caseFacets(record, urls));
-  const { state, committed } = await act(caseDecider, refs.case(caseId), { type: 'FILE', record }, now);
+  const urls = assignUrls(body.urls, await listOperators());
+  const record = newCaseRecord(
+    {
+      caseId,
+      category: body.category,
+      createdAt,
+      createdBy: identity.userId,
+      reporter: body.reporter,
+      victimConsent: body.victimConsent,
+      ...(body.summary === undefined ? {} : { summary: body.summary }),
+      ...(body.contentSha256 === undefined ? {} : { contentSha256: body.contentSha256.toLowerCase() }),
+    },
+    urls.length,
+  );
+  const { state, committed } = await fileCase(record, urls, now);
   logger.info('report filed', { caseId, urlCount: urls.length, created: committed !== null });
   return { created: committed !== null, caseId, status: (state ?? record).status };
 }

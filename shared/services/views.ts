@@ -64,6 +64,9 @@ export interface CaseSummaryView {
   approvalDeadlineAt?: string;
   ordersIssuedAt?: string;
   closedAt?: string;
+  /** The case this one was filed as a follow-up of, and the follow-ups filed for this one. */
+  followUpOf?: string;
+  followUps?: string[];
 }
 
 function caseSummary(record: CaseRecord): CaseSummaryView {
@@ -78,6 +81,8 @@ function caseSummary(record: CaseRecord): CaseSummaryView {
     ...(record.approvalDeadlineAt === undefined ? {} : { approvalDeadlineAt: record.approvalDeadlineAt }),
     ...(record.ordersIssuedAt === undefined ? {} : { ordersIssuedAt: record.ordersIssuedAt }),
     ...(record.closedAt === undefined ? {} : { closedAt: record.closedAt }),
+    ...(record.followUpOf === undefined ? {} : { followUpOf: record.followUpOf }),
+    ...(record.followUps === undefined ? {} : { followUps: record.followUps }),
   };
 }
 
@@ -91,11 +96,24 @@ export interface CaseUrlView {
   url: string;
   host: string;
   operatorId: string | null;
-  assignment: 'ASSIGNED' | 'UNASSIGNED';
+  /** REFERRED_TO_FOLLOW_UP: left unassigned at issuance, now handled by the follow-up case `referredTo`. */
+  assignment: 'ASSIGNED' | 'UNASSIGNED' | 'REFERRED_TO_FOLLOW_UP';
+  referredTo?: string;
+}
+
+function urlAssignment(url: CaseUrl): CaseUrlView['assignment'] {
+  if (url.operatorId !== null) return 'ASSIGNED';
+  return url.referredTo === undefined ? 'UNASSIGNED' : 'REFERRED_TO_FOLLOW_UP';
 }
 
 function urlView(url: CaseUrl): CaseUrlView {
-  return { url: url.url, host: url.host, operatorId: url.operatorId, assignment: url.operatorId === null ? 'UNASSIGNED' : 'ASSIGNED' };
+  return {
+    url: url.url,
+    host: url.host,
+    operatorId: url.operatorId,
+    assignment: urlAssignment(url),
+    ...(url.referredTo === undefined ? {} : { referredTo: url.referredTo }),
+  };
 }
 
 export type OrderView = OrderRecord & { urls: string[] };

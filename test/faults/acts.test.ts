@@ -15,16 +15,20 @@ import { decideApproval } from '../../shared/services/approvals';
 import { recordDeliveryEvent } from '../../shared/services/delivery';
 import { acknowledgeOrder, fileAppeal, recordCompliance } from '../../shared/services/operator-orders';
 import { createOperator, updateOperator } from '../../shared/services/operators';
+import { fileFollowUp } from '../../shared/services/follow-ups';
 import { fileReport } from '../../shared/services/reports';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
 import { resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
+import { facets } from '../../shared/domain/search';
 import { refs } from '../../shared/store/keys';
+import { caseIdsUnder } from '../../shared/store/search';
 import {
   getAppeal,
   getCase,
   getIdempotencyRecord,
   getOperator,
   getOrder,
+  getCaseUrls,
   getReview,
   storeTaskToken,
   writeUrls,
@@ -402,6 +406,36 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(order).toMatchObject({ complianceStatus: 'ISSUED', resends: 1, missedClock: NON_COMPLIANT_CLOCK });
         expect(order?.notices.map((notice) => notice.eventKey)).toEqual([`order:${WEBHARD_ORDER_ID}:resend-1`]);
         expect(Date.parse(order?.deadlineAt ?? '')).toBeGreaterThanOrEqual(Date.parse(order?.noticeAcceptedAt ?? '') + DAY_MS);
+      },
+    },
+  ],
+  [
+    'a follow-up for URLs left unassigned at issuance: one follow-up case, filed once, its search entries and workflow once',
+    {
+      given: async () => {
+        await plant.operator(anOperator());
+        // Registered after the case's orders were issued: unknown.example's URL stayed UNASSIGNED.
+        await plant.operator(anOperator({ operatorId: 'op-unknown', name: 'Unknown Host', domains: ['unknown.example'] }));
+        await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+        await writeUrls(CASE_ID, CASE_URLS);
+      },
+      act: () => fileFollowUp(staff('staff-lee'), CASE_ID, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        const followUps = (await getCase(CASE_ID))?.followUps ?? [];
+        expect(followUps).toHaveLength(1);
+        const followUpId = followUps[0] ?? '';
+        expect(count(await actionsOf(CASE_ID), 'FOLLOW_UP_FILED')).toBe(1);
+        expect(count(await actionsOf(followUpId), 'REPORT_FILED')).toBe(1);
+        expect(await getCase(followUpId)).toMatchObject({ followUpOf: CASE_ID, status: 'PENDING_APPROVAL', createdBy: 'staff-lee' });
+        expect(await getCaseUrls(followUpId)).toEqual([
+          { url: 'https://unknown.example/x', host: 'unknown.example', operatorId: 'op-unknown' },
+        ]);
+        expect(await getCaseUrls(CASE_ID, null)).toEqual([{ ...CASE_URLS[3], referredTo: followUpId }]);
+        expect(await caseIdsUnder(facets.operator('op-unknown'), 10)).toEqual([followUpId]);
+        expect([...world.executions]).toContain(followUpId);
+        await expectConsistentStream(refs.case(followUpId).root);
       },
     },
   ],

@@ -19,6 +19,8 @@ import type {
   ComplianceRequest,
   NonComplianceRequest,
   ComplianceStatus,
+  Operator,
+  OperatorInput,
   DecisionStatus,
   Fine,
   OrderAction,
@@ -55,6 +57,9 @@ export interface CaseSummary {
   createdBy?: string;
   urlCount?: number;
   approvals?: Approval[];
+  /** The case this one follows up (its URLs were left unassigned there), and this case's follow-ups. */
+  followUpOf?: string;
+  followUps?: string[];
 }
 
 export interface TimelineEntry {
@@ -383,6 +388,34 @@ export class ApiClient {
     if (!response.ok) throw new ApiError(response.status, 'UNAVAILABLE', `GET /statistics answered ${response.status}`);
     return response.blob();
   }
+
+  // ------------------------------------------------ operators registry
+  async operators(): Promise<Operator[]> {
+    const body = await this.call<{ operators: Operator[] }>('GET', '/operators');
+    return body.operators;
+  }
+
+  registerOperator(input: OperatorInput): Promise<Operator> {
+    return this.call('POST', '/operators', input);
+  }
+
+  updateOperator(operatorId: string, patch: OperatorPatch): Promise<Operator> {
+    return this.call('PATCH', `/operators/${encodeURIComponent(operatorId)}`, patch);
+  }
+
+  /** Staff: files the URLs a case left unassigned after issuance as a follow-up case (README). */
+  fileFollowUp(caseId: string): Promise<FiledFollowUp> {
+    return this.call('POST', `/cases/${encodeURIComponent(caseId)}/follow-ups`, {});
+  }
+}
+
+export type OperatorPatch = Partial<Omit<OperatorInput, 'operatorId'>>;
+
+export interface FiledFollowUp {
+  created: boolean;
+  caseId: string;
+  followUpCaseId: string;
+  status: CaseStatus;
 }
 
 // ---------------------------------------------------------------- answer shapes
@@ -425,7 +458,12 @@ export function normalizeCase(raw: Json): CaseDetail {
   const urls = (Array.isArray(raw.urls) ? raw.urls : []).map((entry: unknown): CaseUrl => {
     if (typeof entry === 'string') return { url: entry, host: hostOf(entry), operatorId: null };
     const value = entry as Partial<CaseUrl>;
-    return { url: value.url ?? '', host: value.host ?? hostOf(value.url ?? ''), operatorId: value.operatorId ?? null };
+    return {
+      url: value.url ?? '',
+      host: value.host ?? hostOf(value.url ?? ''),
+      operatorId: value.operatorId ?? null,
+      ...(value.referredTo === undefined ? {} : { referredTo: value.referredTo }),
+    };
   });
   return {
     ...(raw as unknown as CaseDetail),

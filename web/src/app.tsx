@@ -15,6 +15,7 @@ import { ReviewPage, ReviewsPage } from './pages/committee';
 import { ApprovalsPage, DeadlinesPage } from './pages/staff';
 import { IntakePage } from './pages/intake';
 import { OperatorOrderPage, OperatorOrdersPage } from './pages/operator';
+import { OperatorsPage } from './pages/operators';
 import { ReportsPage } from './pages/reporter';
 import { SignIn } from './pages/signin';
 import { StatisticsPage } from './pages/statistics';
@@ -39,6 +40,7 @@ const SCREENS: Screen[] = [
   { pattern: '/committee/reviews/:reviewId', roles: ['committee'], render: (p) => <ReviewPage reviewId={p.reviewId!} /> },
   { pattern: '/reporter/reports', roles: ['reporter'], nav: 'navReports', render: () => <ReportsPage /> },
   { pattern: '/statistics', roles: ['staff', 'auditor'], nav: 'navStatistics', render: () => <StatisticsPage /> },
+  { pattern: '/operators', roles: ['staff', 'auditor'], nav: 'navOperators', render: () => <OperatorsPage /> },
 ];
 
 function allowed(session: Session): Screen[] {

@@ -102,6 +102,7 @@ const en: Sentences = {
   APPEAL_SETTLED: (f) => `Appeal against order ${f.orderId} settled: ${f.label('result')}`,
   OPERATOR_REGISTERED: (f) => `${f.actor} registered operator ${f.operator}`,
   OPERATOR_UPDATED: (f) => `${f.actor} changed operator ${f.operator}: ${f.text('changes')}`,
+  FOLLOW_UP_FILED: (f) => `${f.actor} filed follow-up case ${f.text('followUpCaseId')} for ${f.urls(f.count('urlCount'))} left unassigned`,
 };
 
 const ko: Sentences = {
@@ -156,6 +157,7 @@ const ko: Sentences = {
   APPEAL_SETTLED: (f) => `명령 ${f.orderId} 이의신청 결정: ${f.label('result')}`,
   OPERATOR_REGISTERED: (f) => `사업자 ${f.operator} 등록 (${f.actor})`,
   OPERATOR_UPDATED: (f) => `사업자 ${f.operator} 정보 변경 (${f.actor}): ${f.text('changes')}`,
+  FOLLOW_UP_FILED: (f) => `미배정 ${f.urls(f.count('urlCount'))}에 대한 후속 사건 ${f.text('followUpCaseId')} 접수 (${f.actor})`,
 };
 
 const SENTENCES: Record<Lang, Sentences> = { en, ko };

@@ -26,7 +26,15 @@ export type CaseCommand =
   | { readonly type: 'START_APPEAL_REVIEWS'; readonly appealIds: readonly string[] }
   | { readonly type: 'RECORD_STAFF_ALERT'; readonly eventKey: string; readonly messageId: string; readonly sentAt: string }
   | { readonly type: 'CLOSE' }
-  | { readonly type: 'FAIL'; readonly error: string; readonly cause: string };
+  | { readonly type: 'FAIL'; readonly error: string; readonly cause: string }
+  | {
+      readonly type: 'FILE_FOLLOW_UP';
+      readonly identity: Identity;
+      /** A fresh case id, used only if the follow-up is filed now. */
+      readonly followUpCaseId: string;
+      /** The case's unassigned URLs that no follow-up took over yet, each with the operator its host matches now. */
+      readonly unassigned: readonly { readonly host: string; readonly operatorId: string | null }[];
+    };
 
 type Moved = { readonly status: CaseStatus };
 
@@ -49,7 +57,8 @@ export type CaseEvent =
   | RecordEvent<'APPEALS_UNDER_REVIEW', Moved & { appealIds: string[] }>
   | RecordEvent<'STAFF_ALERTED', { eventKey: string; messageId: string }>
   | RecordEvent<'CASE_CLOSED', Moved & { closedAt: string }>
-  | RecordEvent<'WORKFLOW_FAILED', Moved & { error: string; cause: string; failedFrom: CaseStatus }>;
+  | RecordEvent<'WORKFLOW_FAILED', Moved & { error: string; cause: string; failedFrom: CaseStatus }>
+  | RecordEvent<'FOLLOW_UP_FILED', { followUpCaseId: string; urlCount: number; operatorCount: number }>;
 
 /** A case in one of these is decided for good: a later failure of its workflow does not undo that. */
 const FINAL: ReadonlySet<CaseStatus> = new Set(['CLOSED', 'FAILED', 'REJECTED', 'REVOKED']);
@@ -116,6 +125,48 @@ function move<A extends CaseEvent['action']>(
 }
 
 type CaseDecider = Decider<CaseRecord, CaseCommand, CaseEvent>;
+
+/**
+ * Unassigned URLs of a case whose orders were issued get no order from it (they are matched only at
+ * issuance): a follow-up case takes them all over and runs its own approval. The set of unassigned
+ * URLs never grows after issuance, so a case has at most one follow-up, and asking again is a no-op.
+ */
+function followUpDecision(
+  command: Extract<CaseCommand, { type: 'FILE_FOLLOW_UP' }>,
+  record: CaseRecord,
+  now: string,
+): Decision<CaseEvent> | null {
+  if ((record.followUps ?? []).length > 0) return null;
+  if (record.ordersIssuedAt === undefined) {
+    throw new ConflictError(
+      `Case ${record.caseId} is ${record.status}: its orders are not issued yet, and its unassigned URLs are matched again when it is approved. Assign their hosts to operators, then approve it.`,
+    );
+  }
+  if (record.status === 'REVOKED')
+    throw new ConflictError(`Case ${record.caseId} was revoked by the committee; file a new report instead.`);
+  if (command.unassigned.length === 0) throw new ConflictError(`Case ${record.caseId} has no unassigned URLs to file as a follow-up.`);
+  const unmatched = [...new Set(command.unassigned.filter((url) => url.operatorId === null).map((url) => url.host))];
+  if (unmatched.length > 0) {
+    throw new ConflictError(
+      `No registered operator claims ${unmatched.join(', ')}; add the host to an operator's domains (or register one), then file the follow-up.`,
+    );
+  }
+  return {
+    event: {
+      action: 'FOLLOW_UP_FILED',
+      at: now,
+      actor: command.identity.userId,
+      details: {
+        followUpCaseId: command.followUpCaseId,
+        urlCount: command.unassigned.length,
+        operatorCount: new Set(command.unassigned.map((url) => url.operatorId)).size,
+      },
+    },
+    followUps: [
+      { type: 'FILE_FOLLOW_UP', caseId: record.caseId, followUpCaseId: command.followUpCaseId, filedBy: command.identity.userId },
+    ],
+  };
+}
 
 export const caseDecider: CaseDecider = {
   kind: 'case',
@@ -280,6 +331,8 @@ export const caseDecider: CaseDecider = {
             },
           ],
         };
+      case 'FILE_FOLLOW_UP':
+        return followUpDecision(command, record, now);
       default:
         return assertNever(command, 'case command');
     }
@@ -319,6 +372,8 @@ export const caseDecider: CaseDecider = {
           status: event.details.status,
           failure: { at: event.at, error: event.details.error, cause: event.details.cause },
         };
+      case 'FOLLOW_UP_FILED':
+        return { ...record, followUps: [...(record.followUps ?? []), event.details.followUpCaseId], unassignedUrls: 0 };
       case 'POST_REVIEW_STARTED':
       case 'REJECTED_BY_COMMITTEE':
       case 'CASE_CONFIRMED':

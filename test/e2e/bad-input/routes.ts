@@ -318,6 +318,7 @@ export const ID_ROUTES: readonly IdRoute[] = [
     body: VALID_DECISION,
     schema: escalationDecisionRequestSchema,
   },
+  { route: 'POST /cases/{caseId}/follow-ups', method: 'POST', path: '/cases/{id}/follow-ups', user: 'staff-kim', body: {} },
 ];
 
 export function idRoute(route: string): IdRoute {

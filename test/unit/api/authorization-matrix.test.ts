@@ -46,7 +46,7 @@ import {
 // ------------------------------------------------------------------------------------ the rules
 
 /** Refusals that depend on the caller's part in the record acted on (sections 4 and 6, README). */
-type Act = 'approve' | 'decideEscalated' | 'vote' | 'recuse';
+type Act = 'approve' | 'decideEscalated' | 'vote' | 'recuse' | 'fileFollowUp';
 
 interface Access {
   readonly isPublic: boolean;
@@ -111,6 +111,10 @@ function expectedStatus(access: Access, caller: CallerFacts, resource: Resource 
       if (among(resource.recused) || among(resource.voted)) return 409;
       if (!among(resource.eligible)) return 403;
       break;
+    case 'fileFollowUp':
+      // README: the planted cases' unassigned host (nobody.example) is claimed by no operator, and a
+      // follow-up needs every unassigned host assigned first (test/unit/api/follow-ups.test.ts files one).
+      return 409;
     case undefined:
       break;
   }
@@ -237,6 +241,7 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /statistics': { success: 200 },
   'GET /statistics/public': { success: 200 },
+  'POST /cases/{caseId}/follow-ups': { success: 201, act: 'fileFollowUp', body: {}, resources: reportedCases },
 };
 
 const MANIFEST_ROUTES = apiFunctions.flatMap((fn) =>

@@ -9,6 +9,7 @@ import { useApp, useResource } from '../hooks';
 import { useT } from '../i18n';
 import { href } from '../router';
 import { timelineWords, type TimelineContext } from '../timeline-words';
+import { UnassignedHosts } from './operators';
 
 type SearchKey = 'url' | 'host' | 'operatorId' | 'reference';
 const SEARCH_KEYS: readonly SearchKey[] = ['url', 'host', 'operatorId', 'reference'];
@@ -240,6 +241,7 @@ export function CasePage({ caseId }: { caseId: string }) {
             <Badge value={c.status} />
           </div>
           <CaseFacts detail={c} />
+          <UnassignedHosts detail={c} onChange={detail.reload} />
           {c.duplicates !== undefined && (
             <Section title={t('duplicatesTitle')} id="duplicates">
               <DuplicateCases duplicates={c.duplicates} />
@@ -320,6 +322,7 @@ function CaseFacts({ detail }: { detail: CaseDetail }) {
         <dd>
           <ApprovalList approvals={approvals} />
         </dd>
+        <FollowUpLinks detail={detail} />
       </dl>
       <details>
         <summary>
@@ -334,6 +337,32 @@ function CaseFacts({ detail }: { detail: CaseDetail }) {
         </ul>
       </details>
     </Section>
+  );
+}
+
+/** The cases linked to this one: the case it follows up, and its follow-ups. */
+function FollowUpLinks({ detail }: { detail: Pick<CaseDetail, 'followUpOf' | 'followUps'> }) {
+  const { t } = useT();
+  const link = (caseId: string) => (
+    <a key={caseId} class="mono" href={href(`/cases/${caseId}`)}>
+      {caseId}
+    </a>
+  );
+  return (
+    <>
+      {detail.followUpOf && (
+        <>
+          <dt>{t('followUpOf')}</dt>
+          <dd>{link(detail.followUpOf)}</dd>
+        </>
+      )}
+      {detail.followUps && detail.followUps.length > 0 && (
+        <>
+          <dt>{t('followUps')}</dt>
+          <dd>{detail.followUps.map(link)}</dd>
+        </>
+      )}
+    </>
   );
 }
 

@@ -124,6 +124,14 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
           ))}
         </ul>
       </details>
+      {detail.followUpOf && (
+        <p class="note" data-follow-up-of={detail.followUpOf}>
+          {t('followUpOfNote')}{' '}
+          <a class="mono" href={href(`/cases/${detail.followUpOf}`)}>
+            {detail.followUpOf}
+          </a>
+        </p>
+      )}
       {detail.summary && <p class="summary">{detail.summary}</p>}
       <div class="approvals" aria-live="polite">
         <strong>{t('approvalsNeeded', { have: approvals.length, need })}</strong>
