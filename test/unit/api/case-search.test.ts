@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/api/cases';
 import { handler as reportsHandler } from '../../../functions/api/reports';
+import { caseIdFrom, ulidFrom } from '../../../shared/domain/ids';
 import { type ReportRequest, reportRequestSchema } from '../../../shared/domain/model';
 import { encodeCursor } from '../../../shared/domain/search';
 import { fileReport } from '../../../shared/services/reports';
@@ -161,6 +162,25 @@ describe('GET /cases search', () => {
     const calls = world.faults.log.filter((call) => call.startsWith('DynamoDB '));
     expect(calls).toContain('DynamoDB QueryCommand');
     expect(calls.filter((call) => !['DynamoDB QueryCommand', 'DynamoDB BatchGetItemCommand'].includes(call))).toEqual([]);
+  });
+});
+
+describe('GET /cases reads a first page with one Query', () => {
+  it('reads the newest ten of thirty cases with one Query and nothing else', async () => {
+    // Given thirty cases, an hour apart
+    for (let hour = 1; hour <= 30; hour += 1) {
+      const at = Date.parse('2026-03-01T00:00:00.000Z') + hour * 3_600_000;
+      await plant.case(aCase({ caseId: caseIdFrom(ulidFrom(at, new Uint8Array(10).fill(hour))), createdAt: new Date(at).toISOString() }));
+    }
+
+    // When
+    world.faults.reset();
+    const answer = await search({ limit: '10' });
+
+    // Then
+    expect(answer.body.cases).toHaveLength(10);
+    expect(answer.body.nextCursor).toEqual(expect.any(String));
+    expect(world.faults.log.filter((call) => call.startsWith('DynamoDB '))).toEqual(['DynamoDB QueryCommand']);
   });
 });
 
