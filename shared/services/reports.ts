@@ -11,12 +11,12 @@ import type { LANGUAGES } from '../domain/model';
 import { caseDecider } from '../domain/deciders/case';
 import { assignUrls } from '../domain/orders';
 import { type ReporterUrlOutcome, reporterCaseText, reporterUrlOutcome } from '../domain/reporter';
-import { caseFacets } from '../domain/search';
+import { caseFacets, facets } from '../domain/search';
 import { config } from '../runtime/config';
 import { newCaseId } from '../runtime/ids';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
-import { writeSearchEntries } from '../store/search';
+import { writeSearchEntries, writeUrlCases } from '../store/search';
 import {
   getCase,
   getCaseUrls,
@@ -112,6 +112,10 @@ export async function fileReport(
   // The URLs first: a case that exists has all of them. The filing itself starts the workflow.
   await writeUrls(caseId, urls);
   await writeSearchEntries(record, caseFacets(record, urls));
+  await writeUrlCases(
+    record,
+    urls.map((url) => facets.url(url.url)),
+  );
   const { state, committed } = await act(caseDecider, refs.case(caseId), { type: 'FILE', record }, now);
   logger.info('report filed', { caseId, urlCount: urls.length, created: committed !== null });
   return { created: committed !== null, caseId, status: (state ?? record).status };

@@ -85,3 +85,5 @@ export const orderSearchEntryKey = (caseId: string, orderId: string, facet: stri
   pk: casePartition(caseId),
   sk: `${searchPartition(facet)}#${orderId}`,
 });
+/** Every case that holds one URL (its facet `URL#…`), in one item: read by exact key, 100 URLs a BatchGetItem. */
+export const urlCasesKey = (urlFacet: string): ItemKey => ({ pk: `CASES_OF#${urlFacet}`, sk: 'CASES' });

@@ -6,7 +6,7 @@
  * search reads each case it finds from its item, so the status it filters on is the record's.
  * Every read is a Query of one GSI1 partition; nothing here scans the table.
  */
-import { BatchGetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { caseIdOf } from '../domain/ids';
 import type { CaseRecord, OrderRecord } from '../domain/model';
 import {
@@ -21,7 +21,7 @@ import { decodeCursor, encodeCursor, matchesPlan, type SearchPlan } from '../dom
 import { config } from '../runtime/config';
 import { documentClient } from './client';
 import { ALL_ORDERS, NON_COMPLIANT_ORDERS, OPEN_ORDERS, OVERDUE_ORDERS, UNDELIVERED_ORDERS } from './indexes';
-import { type ItemKey, keys, orderSearchEntryKey, searchEntryKey, searchPartition } from './keys';
+import { type ItemKey, keys, orderSearchEntryKey, searchEntryKey, searchPartition, urlCasesKey } from './keys';
 import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
 
 const ALL_CASES = 'CASES';
@@ -58,20 +58,26 @@ export async function writeSearchEntries(record: Pick<CaseRecord, 'caseId' | 'cr
   });
 }
 
-/** The records of the given items that exist (BatchGetItem, 100 keys a call), by `idOf`. */
-async function getRecords<T>(itemKeys: readonly ItemKey[], idOf: (record: T) => string): Promise<Map<string, T>> {
-  const found = new Map<string, T>();
+/** The items of the given keys that exist (BatchGetItem, 100 keys a call), by partition key. */
+async function getRecordItems(itemKeys: readonly ItemKey[]): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
   for (let start = 0; start < itemKeys.length; start += BATCH_GET_LIMIT) {
     let pending: Record<string, unknown>[] | undefined = itemKeys.slice(start, start + BATCH_GET_LIMIT).map((key) => ({ ...key }));
     while (pending !== undefined && pending.length > 0) {
       const answer: BatchGetCommandOutput = await documentClient.send(
         new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }),
       );
-      for (const item of answer.Responses?.[tableName()] ?? []) found.set(idOf(item.record as T), item.record as T);
+      for (const item of answer.Responses?.[tableName()] ?? []) found.set(`${item.pk as string}|${item.sk as string}`, item);
       pending = answer.UnprocessedKeys?.[tableName()]?.Keys;
     }
   }
   return found;
+}
+
+/** The records of the given items that exist, by `idOf`. */
+async function getRecords<T>(itemKeys: readonly ItemKey[], idOf: (record: T) => string): Promise<Map<string, T>> {
+  const items = await getRecordItems(itemKeys);
+  return new Map([...items.values()].map((item) => [idOf(item.record as T), item.record as T]));
 }
 
 /** The cases of the given ids that exist, by id. */
@@ -130,19 +136,36 @@ export async function searchCases(plan: SearchPlan, limit: number, cursor?: stri
   }
 }
 
-/** The ids of the cases listed under a facet, newest first, at most `limit`. */
-export async function caseIdsUnder(facet: string, limit: number): Promise<string[]> {
-  const page = await documentClient.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: GSI1.indexName,
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': searchPartition(facet) },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
-  return (page.Items ?? []).map((item) => item.caseId as string);
+/**
+ * Adds the case to each of its URLs' item (a string set of `{createdAt}#{caseId}`): adding is
+ * idempotent, so a retried filing changes nothing, and the duplicate check reads these items by key.
+ */
+export async function writeUrlCases(record: Pick<CaseRecord, 'caseId' | 'createdAt'>, urlFacets: readonly string[]): Promise<void> {
+  await forEachLimited([...new Set(urlFacets)], WRITE_CONCURRENCY, async (facet) => {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: urlCasesKey(facet),
+        UpdateExpression: 'ADD #cases :case',
+        ExpressionAttributeNames: { '#cases': 'cases' },
+        ExpressionAttributeValues: { ':case': new Set([sortKeyOf(record)]) },
+      }),
+    );
+  });
+}
+
+/** The ids of the cases holding each URL facet, newest first, at most `limit` a URL: BatchGetItem, 100 URLs a call. */
+export async function caseIdsOfUrls(urlFacets: readonly string[], limit: number): Promise<Map<string, string[]>> {
+  const distinct = [...new Set(urlFacets)];
+  const items = await getRecordItems(distinct.map(urlCasesKey));
+  const found = new Map<string, string[]>();
+  for (const facet of distinct) {
+    const key = urlCasesKey(facet);
+    const held = items.get(`${key.pk}|${key.sk}`)?.cases as Set<string> | undefined;
+    if (held === undefined) continue;
+    found.set(facet, [...held].sort().reverse().slice(0, limit).map(caseIdOfSortKey));
+  }
+  return found;
 }
 
 // ------------------------------------------------------------------------------------- orders

@@ -15,6 +15,7 @@ import { decideApproval } from '../../shared/services/approvals';
 import { recordDeliveryEvent } from '../../shared/services/delivery';
 import { acknowledgeOrder, fileAppeal, recordCompliance } from '../../shared/services/operator-orders';
 import { createOperator, updateOperator } from '../../shared/services/operators';
+import { findDuplicates } from '../../shared/services/duplicates';
 import { fileReport } from '../../shared/services/reports';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
 import { resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
@@ -127,6 +128,8 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(count(await actionsOf(caseId), 'REPORT_FILED')).toBe(1);
         expect([...world.executions]).toEqual([caseId]);
         await expectConsistentStream(refs.case(caseId).root);
+        // A later report of the same URL is warned of it
+        expect((await findDuplicates(null, ['https://webhard.example/v/1'], NOW)).map((found) => found.caseId)).toEqual([caseId]);
       },
     },
   ],
