@@ -3,10 +3,11 @@
  * section, status and issue dates, page after page (GET /orders with its search parameters).
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { COMPLIANCE_STATUSES, type ComplianceStatus } from '../../../shared/domain/model';
 import type { BoardOrder, OrderSearch } from '../api';
 import { ErrorNote, Field } from '../components/common';
+import { SearchTermFields, usePagedSearch } from '../components/paged-search';
 import { dayBoundaryIn } from '../format';
 import { useApp } from '../hooks';
 import { useT } from '../i18n';
@@ -58,27 +59,15 @@ export function OrderSearchBar({ onSearch }: { onSearch: (search: OrderSearch | 
   };
   return (
     <form aria-label={t('searchOrders')} class="card search-form" onSubmit={submit}>
-      <div class="row">
-        <Field id="order-search-by" label={t('searchBy')}>
-          <select id="order-search-by" value={form.by} onChange={(e) => set('by', e.currentTarget.value as SearchKey)}>
-            {SEARCH_KEYS.map((key) => (
-              <option key={key} value={key}>
-                {t(SEARCH_LABELS[key])}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="order-search-term" label={t('searchTerm')}>
-          <input
-            id="order-search-term"
-            type="search"
-            spellcheck={false}
-            autocomplete="off"
-            value={form.term}
-            onInput={(e) => set('term', e.currentTarget.value)}
-          />
-        </Field>
-      </div>
+      <SearchTermFields
+        idPrefix="order-search"
+        keys={SEARCH_KEYS}
+        labels={SEARCH_LABELS}
+        by={form.by}
+        term={form.term}
+        onBy={(by) => set('by', by)}
+        onTerm={(term) => set('term', term)}
+      />
       <div class="row">
         <Field id="order-section" label={t('orderSection')}>
           <select id="order-section" value={form.section} onChange={(e) => set('section', e.currentTarget.value as Section | '')}>
@@ -121,32 +110,11 @@ export function OrderSearchBar({ onSearch }: { onSearch: (search: OrderSearch | 
 export function OrderResults({ search, table }: { search: OrderSearch; table: (orders: BoardOrder[]) => ComponentChildren }) {
   const { t } = useT();
   const { api } = useApp();
-  const [found, setFound] = useState<{ orders: BoardOrder[]; nextCursor?: string | undefined } | undefined>();
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>();
-
-  const load = async (cursor?: string): Promise<void> => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      const page = await api.searchOrders({ ...search, cursor });
-      setFound((previous) => ({
-        orders: [...(cursor === undefined ? [] : (previous?.orders ?? [])), ...page.orders],
-        nextCursor: page.nextCursor,
-      }));
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new search starts from its first page
-  useEffect(() => {
-    setFound(undefined);
-    void load();
-  }, [api, search]);
-
-  const orders = found?.orders ?? [];
+  const { found, busy, failure, more } = usePagedSearch(search, async (asked: OrderSearch, cursor?: string) => {
+    const page = await api.searchOrders({ ...asked, cursor });
+    return { items: page.orders, nextCursor: page.nextCursor };
+  });
+  const orders = found?.items ?? [];
   return (
     <section aria-labelledby="order-results-heading" data-testid="order-results">
       <h2 id="order-results-heading">{t('orderResults')}</h2>
@@ -156,7 +124,7 @@ export function OrderResults({ search, table }: { search: OrderSearch; table: (o
       </p>
       {found && orders.length === 0 ? <p class="empty">{t('orderSearchEmpty')}</p> : orders.length > 0 && table(orders)}
       {found?.nextCursor !== undefined && (
-        <button type="button" disabled={busy} onClick={() => void load(found.nextCursor)}>
+        <button type="button" disabled={busy} onClick={more}>
           {t('moreOrders')}
         </button>
       )}
