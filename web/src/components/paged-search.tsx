@@ -82,3 +82,47 @@ export function SearchTermFields<K extends string>({
     </div>
   );
 }
+
+/** Two calendar days bounding a search (the page turns them into the policy's whole days). */
+export function DayRangeFields({
+  ids,
+  labels,
+  from,
+  to,
+  onFrom,
+  onTo,
+}: {
+  ids: readonly [string, string];
+  labels: readonly [MessageKey, MessageKey];
+  from: string;
+  to: string;
+  onFrom: (day: string) => void;
+  onTo: (day: string) => void;
+}) {
+  const { t } = useT();
+  return (
+    <>
+      <Field id={ids[0]} label={t(labels[0])}>
+        <input id={ids[0]} type="date" value={from} onInput={(e) => onFrom(e.currentTarget.value)} />
+      </Field>
+      <Field id={ids[1]} label={t(labels[1])}>
+        <input id={ids[1]} type="date" value={to} onInput={(e) => onTo(e.currentTarget.value)} />
+      </Field>
+    </>
+  );
+}
+
+/** Search, and Clear back to where the screen started. */
+export function SearchActions({ busy = false, onClear }: { busy?: boolean; onClear: () => void }) {
+  const { t } = useT();
+  return (
+    <div class="actions">
+      <button type="submit" disabled={busy}>
+        {t('searchButton')}
+      </button>
+      <button type="button" class="secondary" onClick={onClear}>
+        {t('clearSearch')}
+      </button>
+    </div>
+  );
+}

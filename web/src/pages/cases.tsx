@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { CASE_STATUSES, CATEGORIES, type Category, escalationDecisionRequestSchema, type CaseStatus } from '../../../shared/domain/model';
 import type { AuditChain, CaseDetail, CaseOrder, CaseSearch, CaseSummary, DuplicateCase, ReviewView } from '../api';
 import { dayBoundaryIn } from '../format';
-import { SearchTermFields, usePagedSearch } from '../components/paged-search';
+import { DayRangeFields, SearchActions, SearchTermFields, usePagedSearch } from '../components/paged-search';
 import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, Section } from '../components/common';
 import { ReviewTally } from '../components/ReviewTally';
 import { StateDiagram } from '../components/StateDiagram';
@@ -94,21 +94,16 @@ export function CasesPage() {
               ))}
             </select>
           </Field>
-          <Field id="date-from" label={t('dateFrom')}>
-            <input id="date-from" type="date" value={form.from} onInput={(e) => set('from', e.currentTarget.value)} />
-          </Field>
-          <Field id="date-to" label={t('dateTo')}>
-            <input id="date-to" type="date" value={form.to} onInput={(e) => set('to', e.currentTarget.value)} />
-          </Field>
+          <DayRangeFields
+            ids={['date-from', 'date-to']}
+            labels={['dateFrom', 'dateTo']}
+            from={form.from}
+            to={form.to}
+            onFrom={(day) => set('from', day)}
+            onTo={(day) => set('to', day)}
+          />
         </div>
-        <div class="actions">
-          <button type="submit" disabled={busy}>
-            {t('searchButton')}
-          </button>
-          <button type="button" class="secondary" onClick={clear}>
-            {t('clearSearch')}
-          </button>
-        </div>
+        <SearchActions busy={busy} onClear={clear} />
       </form>
       <ErrorNote error={failure} />
       <p role="status" aria-live="polite" class="muted">

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { COMPLIANCE_STATUSES, type ComplianceStatus } from '../../../shared/domain/model';
 import type { BoardOrder, OrderSearch } from '../api';
 import { ErrorNote, Field } from '../components/common';
-import { SearchTermFields, usePagedSearch } from '../components/paged-search';
+import { DayRangeFields, SearchActions, SearchTermFields, usePagedSearch } from '../components/paged-search';
 import { dayBoundaryIn } from '../format';
 import { useApp } from '../hooks';
 import { useT } from '../i18n';
@@ -89,19 +89,16 @@ export function OrderSearchBar({ onSearch }: { onSearch: (search: OrderSearch | 
             ))}
           </select>
         </Field>
-        <Field id="issued-from" label={t('issuedFrom')}>
-          <input id="issued-from" type="date" value={form.from} onInput={(e) => set('from', e.currentTarget.value)} />
-        </Field>
-        <Field id="issued-to" label={t('issuedTo')}>
-          <input id="issued-to" type="date" value={form.to} onInput={(e) => set('to', e.currentTarget.value)} />
-        </Field>
+        <DayRangeFields
+          ids={['issued-from', 'issued-to']}
+          labels={['issuedFrom', 'issuedTo']}
+          from={form.from}
+          to={form.to}
+          onFrom={(day) => set('from', day)}
+          onTo={(day) => set('to', day)}
+        />
       </div>
-      <div class="actions">
-        <button type="submit">{t('searchButton')}</button>
-        <button type="button" class="secondary" onClick={clear}>
-          {t('clearSearch')}
-        </button>
-      </div>
+      <SearchActions onClear={clear} />
     </form>
   );
 }
