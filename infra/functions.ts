@@ -20,7 +20,7 @@ export interface ApiFunction {
 
 export const apiFunctions: readonly ApiFunction[] = [
   { name: 'Health', entry: 'functions/api/health.ts', routes: ['GET /health'], publicRoutes: ['GET /health'] },
-  { name: 'Reports', entry: 'functions/api/reports.ts', routes: ['POST /reports', 'GET /reports'] },
+  { name: 'Reports', entry: 'functions/api/reports.ts', routes: ['POST /reports', 'GET /reports', 'POST /reports/duplicates'] },
   {
     name: 'Cases',
     entry: 'functions/api/cases.ts',

@@ -1,18 +1,23 @@
 import { z } from 'zod';
 import { nonComplianceRequestSchema } from '../../shared/domain/model';
+import { isOrderSearch, orderSearchSchema } from '../../shared/domain/order-search';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody, parseQuery } from '../../shared/runtime/http';
 import { resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
-import { DEFAULT_RECENT_ORDERS, listDeadlineBoard } from '../../shared/services/views';
+import { DEFAULT_RECENT_ORDERS, listDeadlineBoard, searchDeadlineBoard } from '../../shared/services/views';
 
-const boardQuery = z.object({ recent: z.coerce.number().int().min(0).max(1000).default(DEFAULT_RECENT_ORDERS) });
+const boardQuery = orderSearchSchema.extend({ recent: z.coerce.number().int().min(0).max(1000).default(DEFAULT_RECENT_ORDERS) });
 
 /**
- * The staff's deadline board (an extension of the contract for the web UI), resending an undelivered
+ * The staff's deadline board (an extension of the contract for the web UI) and its search, resending an undelivered
  * order, and acting on an order whose grace period ended without compliance.
  */
 export const handler = apiHandler({
-  'GET /orders': async (request) => ok({ orders: await listDeadlineBoard(parseQuery(request, boardQuery).recent) }),
+  // No search parameter: the contract's board, as its clients know it; any: one page of a search.
+  'GET /orders': async (request) => {
+    const { recent, ...search } = parseQuery(request, boardQuery);
+    return ok(isOrderSearch(search) ? await searchDeadlineBoard(search) : { orders: await listDeadlineBoard(recent) });
+  },
   'POST /orders/{orderId}/resend': async (request) =>
     ok(await resendOrderNotice(request.identity, request.pathParameters.orderId ?? '', nowIso())),
   'POST /orders/{orderId}/non-compliance': async (request) =>

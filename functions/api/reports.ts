@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { LANGUAGES, reportRequestSchema } from '../../shared/domain/model';
+import { duplicateCheckRequestSchema, LANGUAGES, reportRequestSchema } from '../../shared/domain/model';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody, parseQuery } from '../../shared/runtime/http';
-import { findDuplicates } from '../../shared/services/duplicates';
+import { findDuplicates, urlsAlreadyHandled } from '../../shared/services/duplicates';
 import { fileReport, listOwnReports } from '../../shared/services/reports';
 
 const reportsQuery = z.object({ language: z.enum(LANGUAGES).optional() });
@@ -18,6 +18,14 @@ export const handler = apiHandler({
       ? { ...answer, duplicates: await findDuplicates(filed.caseId, body.urls, now) }
       : answer;
     return ok(shown, filed.created ? 201 : 200);
+  },
+  // Before filing: which URLs are already in an open or recent case. Staff see the cases; a
+  // reporter only that a URL is being handled, never what anyone else reported.
+  'POST /reports/duplicates': async (request) => {
+    const { urls } = parseBody(request, duplicateCheckRequestSchema);
+    const duplicates = await findDuplicates(null, urls, nowIso());
+    const handled = urlsAlreadyHandled(urls, duplicates);
+    return ok(request.identity.roles.includes('staff') ? { urls: handled, duplicates } : { urls: handled });
   },
   'GET /reports': async (request) => {
     const { language } = parseQuery(request, reportsQuery);

@@ -40,6 +40,7 @@ export const routeRoles: Record<string, Role[]> = {
   'POST /orders/{orderId}/non-compliance': ['staff'],
   'GET /statistics': ['staff', 'auditor'],
   'POST /cases/{caseId}/follow-ups': ['staff'],
+  'POST /reports/duplicates': ['staff', 'reporter'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

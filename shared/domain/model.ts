@@ -386,3 +386,6 @@ export type NoticeKind = (typeof NOTICE_KINDS)[number];
 export function assertNever(value: never, what = 'value'): never {
   throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
 }
+
+/** `POST /reports/duplicates`: the URLs a report is about to name, checked before it is filed. */
+export const duplicateCheckRequestSchema = z.strictObject({ urls: reportRequestSchema.shape.urls });

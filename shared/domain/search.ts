@@ -43,7 +43,8 @@ export const MAX_PAGE_SIZE = 200;
 /** A client of the contract that asks for no `limit` gets the largest page: it may not know of `nextCursor`. */
 export const DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE;
 
-const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+/** An ISO 8601 instant with any offset, answered in UTC. */
+export const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
 /** `GET /cases`'s query: the contract's `status`, and the search's optional filters and paging. */
 export const caseSearchSchema = z.object({
@@ -117,21 +118,20 @@ export function matchesPlan(plan: SearchPlan, record: Pick<CaseRecord, 'status' 
 
 /** A position in a search: the sort key of the last case answered, bound to the partition it was read from. */
 const POSITION_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#C[0-9A-HJKMNP-TV-Z]{26}$/;
-const cursorSchema = z.strictObject({ p: z.string(), s: z.string().regex(POSITION_RE) });
 
 export function encodeCursor(partition: string, position: string): string {
   return Buffer.from(JSON.stringify({ p: digest(partition), s: position }), 'utf8').toString('base64url');
 }
 
-/** The position a cursor holds; 400 when it is not one this search answered. */
-export function decodeCursor(partition: string, cursor: string): string {
+/** The position a cursor holds; 400 when it is not one this search answered (`position`: the form of its sort keys). */
+export function decodeCursor(partition: string, cursor: string, position: RegExp = POSITION_RE): string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     parsed = undefined;
   }
-  const result = cursorSchema.safeParse(parsed);
+  const result = z.strictObject({ p: z.string(), s: z.string().regex(position) }).safeParse(parsed);
   if (!result.success || result.data.p !== digest(partition)) {
     throw new ValidationError('The cursor is not one this search answered; start again without it.', [
       { field: 'cursor', message: 'not a cursor of this search' },

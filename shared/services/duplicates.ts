@@ -1,10 +1,11 @@
 /**
  * The duplicate-URL warning: other cases holding a URL of this report, so that staff see the same
- * content reported twice before they act on it twice.
+ * content reported twice before they act on it twice, and a reporter sees, before filing, that a
+ * URL is already being handled.
  */
 import type { CaseRecord } from '../domain/model';
 import { facets, isWarnableDuplicate } from '../domain/search';
-import { caseIdsUnder, forEachLimited, getCases } from '../store/search';
+import { caseIdsOfUrls, getCases } from '../store/search';
 
 export interface DuplicateView {
   caseId: string;
@@ -17,16 +18,21 @@ export interface DuplicateView {
 
 /** Cases looked at per URL, newest first: enough to warn, bounded however often a URL was reported. */
 const CASES_PER_URL = 20;
-const QUERY_CONCURRENCY = 16;
 
-/** Other cases going on, or filed within the policy's window, that hold one of `urls` (normalized), newest first. */
-export async function findDuplicates(caseId: string, urls: readonly string[], now: string): Promise<DuplicateView[]> {
+/**
+ * Other cases going on, or filed within the window, that hold one of `urls` (normalized), newest
+ * first; `caseId`: the case asking, left out (null before filing). Two reads of items by key,
+ * each 100 a call, whatever the number of URLs.
+ */
+export async function findDuplicates(caseId: string | null, urls: readonly string[], now: string): Promise<DuplicateView[]> {
+  const distinct = [...new Set(urls)];
+  const held = await caseIdsOfUrls(distinct.map(facets.url), CASES_PER_URL);
   const sharedUrls = new Map<string, string[]>();
-  await forEachLimited([...new Set(urls)], QUERY_CONCURRENCY, async (url) => {
-    for (const other of await caseIdsUnder(facets.url(url), CASES_PER_URL)) {
+  for (const url of distinct) {
+    for (const other of held.get(facets.url(url)) ?? []) {
       if (other !== caseId) sharedUrls.set(other, [...(sharedUrls.get(other) ?? []), url]);
     }
-  });
+  }
   const records = await getCases([...sharedUrls.keys()]);
   return [...records.values()]
     .filter((record) => isWarnableDuplicate(record, now))
@@ -38,4 +44,10 @@ export async function findDuplicates(caseId: string, urls: readonly string[], no
       createdAt: record.createdAt,
       urls: sharedUrls.get(record.caseId) ?? [],
     }));
+}
+
+/** The URLs among `urls` that some duplicate holds, in the order given: all a reporter is told. */
+export function urlsAlreadyHandled(urls: readonly string[], duplicates: readonly DuplicateView[]): string[] {
+  const handled = new Set(duplicates.flatMap((duplicate) => duplicate.urls));
+  return [...new Set(urls)].filter((url) => handled.has(url));
 }

@@ -24,9 +24,10 @@ import { durationToMs } from '../domain/policy';
 import { config } from '../runtime/config';
 import { durationMetric } from '../runtime/metrics';
 import { TransientError } from '../runtime/transient';
+import { orderFacets } from '../domain/order-search';
 import { facets } from '../domain/search';
 import { refs } from '../store/keys';
-import { writeSearchEntries } from '../store/search';
+import { writeOrderSearchEntries, writeSearchEntries } from '../store/search';
 import {
   getAppeal,
   getCaseUrls,
@@ -132,6 +133,8 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
       remindersSent: [],
       notices: [],
     };
+    // The order is found by its URLs and hosts as soon as it exists.
+    await writeOrderSearchEntries(order, orderFacets(await getCaseUrls(caseId, operatorId)));
     await act(orderDecider, refs.order(orderId), { type: 'ISSUE', order }, now);
     orderIds.push(orderId);
   }

@@ -11,13 +11,13 @@ import type { LANGUAGES } from '../domain/model';
 import { caseDecider } from '../domain/deciders/case';
 import { assignUrls } from '../domain/orders';
 import { type ReporterUrlOutcome, reporterCaseText, reporterUrlOutcome } from '../domain/reporter';
-import { caseFacets } from '../domain/search';
+import { caseFacets, facets } from '../domain/search';
 import { config } from '../runtime/config';
 import { newCaseId } from '../runtime/ids';
 import { logger } from '../runtime/logger';
 import type { Executed } from '../store/journal';
 import { refs } from '../store/keys';
-import { writeSearchEntries } from '../store/search';
+import { writeSearchEntries, writeUrlCases } from '../store/search';
 import {
   getCase,
   getCaseUrls,
@@ -99,6 +99,10 @@ export function newCaseRecord(fields: NewCase, urlCount: number): CaseRecord {
 export async function fileCase(record: CaseRecord, urls: readonly CaseUrl[], now: string): Promise<Executed<CaseRecord>> {
   await writeUrls(record.caseId, urls);
   await writeSearchEntries(record, caseFacets(record, urls));
+  await writeUrlCases(
+    record,
+    urls.map((url) => facets.url(url.url)),
+  );
   return act(caseDecider, refs.case(record.caseId), { type: 'FILE', record }, now);
 }
 

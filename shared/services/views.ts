@@ -20,6 +20,7 @@ import type {
   VoteDecision,
 } from '../domain/model';
 import { operatorIdSchema } from '../domain/model';
+import { type OrderSearchQuery, onList, planOrderSearch } from '../domain/order-search';
 import { isNonCompliant } from '../domain/orders';
 import { eligibleVoters, tally } from '../domain/votes';
 import { BALLOT_ACTIONS } from '../domain/deciders/review';
@@ -42,7 +43,7 @@ import {
   listReviews,
   listReviewsOfCase,
 } from '../store/repository';
-import { searchCases } from '../store/search';
+import { searchCases, searchOrders } from '../store/search';
 import { type DuplicateView, findDuplicates } from './duplicates';
 
 async function requireVisibleCase(caseId: string): Promise<CaseRecord> {
@@ -420,6 +421,18 @@ export async function listDeadlineBoard(recent = DEFAULT_RECENT_ORDERS): Promise
     .slice(0, recent);
   // Undelivered orders first: no clock runs for them until staff fix the contact and resend.
   return [...needStaff.map((order) => boardEntry(order, true)), ...[...nonCompliant, ...others].map((order) => boardEntry(order, false))];
+}
+
+/** Whether staff's attention is needed: the board's top section (undelivered, compliance awaited, overdue in grace). */
+const needsStaff = (order: OrderRecord): boolean => onList('UNDELIVERED', order) || onList('OPEN', order) || onList('OVERDUE', order);
+
+/** One page of the deadline board's search (`GET /orders` with any filter or paging parameter). */
+export async function searchDeadlineBoard(query: OrderSearchQuery): Promise<{ orders: DeadlineBoardEntry[]; nextCursor?: string }> {
+  const page = await searchOrders(planOrderSearch(query), query.limit ?? DEFAULT_PAGE_SIZE, query.cursor);
+  return {
+    orders: page.orders.map((order) => boardEntry(order, needsStaff(order))),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+  };
 }
 
 // ------------------------------------------------------------------------------------ committee

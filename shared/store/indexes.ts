@@ -21,6 +21,9 @@ export const OVERDUE_ORDERS = 'OVERDUE_ORDERS';
 /** Orders whose grace period ended without compliance, waiting for staff to act, the longest waiting first. */
 export const NON_COMPLIANT_ORDERS = 'NON_COMPLIANT_ORDERS';
 
+/** GSI3 partition of every order, newest issued first: the deadline board's search when nothing narrows it. */
+export const ALL_ORDERS = 'ORDERS';
+
 type IndexKeys = Partial<Record<IndexField, string>>;
 
 export function caseIsActive(record: Pick<CaseRecord, 'status' | 'closedAt'>): boolean {
@@ -44,6 +47,8 @@ export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: strin
       return {
         gsi1pk: `OPERATOR#${order.operatorId}`,
         gsi1sk: `${order.issuedAt}#${order.orderId}`,
+        gsi3pk: ALL_ORDERS,
+        gsi3sk: `${order.issuedAt}#${order.orderId}`,
         ...(complianceOpen(order) ? { gsi2pk: OPEN_ORDERS, gsi2sk: `${order.deadlineAt}#${order.orderId}` } : {}),
         ...(isUndelivered(order) ? { gsi2pk: UNDELIVERED_ORDERS, gsi2sk: `${order.undeliveredAt ?? lastEventAt}#${order.orderId}` } : {}),
         ...(inGracePeriod(order) ? { gsi2pk: OVERDUE_ORDERS, gsi2sk: `${order.graceEndsAt}#${order.orderId}` } : {}),

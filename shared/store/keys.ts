@@ -80,3 +80,10 @@ export const SEARCH_ENTRY_PREFIX = 'FIND#';
 export const searchPartition = (facet: string): string => `${SEARCH_ENTRY_PREFIX}${facet}`;
 /** A case's entry under one search facet: an item of the case's partition, listed in GSI1. */
 export const searchEntryKey = (caseId: string, facet: string): ItemKey => ({ pk: casePartition(caseId), sk: searchPartition(facet) });
+/** An order's entry under one search facet (`ORDER#URL#…`, `ORDER#HOST#…`): an item of its case's partition, listed in GSI1. */
+export const orderSearchEntryKey = (caseId: string, orderId: string, facet: string): ItemKey => ({
+  pk: casePartition(caseId),
+  sk: `${searchPartition(facet)}#${orderId}`,
+});
+/** Every case that holds one URL (its facet `URL#…`), in one item: read by exact key, 100 URLs a BatchGetItem. */
+export const urlCasesKey = (urlFacet: string): ItemKey => ({ pk: `CASES_OF#${urlFacet}`, sk: 'CASES' });

@@ -17,7 +17,8 @@ export const GSI2: IndexDefinition = { indexName: 'gsi2', partitionKey: 'gsi2pk'
 
 /**
  * GSI3: the write model's work lists, for the sweeper: events whose follow-ups are not yet done
- * (`UNSETTLED`), and cases still going on (`ACTIVE_CASES`), each by time.
+ * (`UNSETTLED`), and cases still going on (`ACTIVE_CASES`), each by time; and every order by its
+ * issue time (`ORDERS`), for the deadline board's search.
  */
 export const GSI3: IndexDefinition = { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' };
 

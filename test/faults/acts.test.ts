@@ -16,12 +16,13 @@ import { recordDeliveryEvent } from '../../shared/services/delivery';
 import { acknowledgeOrder, fileAppeal, recordCompliance } from '../../shared/services/operator-orders';
 import { createOperator, updateOperator } from '../../shared/services/operators';
 import { fileFollowUp } from '../../shared/services/follow-ups';
+import { findDuplicates } from '../../shared/services/duplicates';
 import { fileReport } from '../../shared/services/reports';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
 import { resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
-import { facets } from '../../shared/domain/search';
+import { planSearch } from '../../shared/domain/search';
 import { refs } from '../../shared/store/keys';
-import { caseIdsUnder } from '../../shared/store/search';
+import { searchCases } from '../../shared/store/search';
 import {
   getAppeal,
   getCase,
@@ -131,6 +132,8 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(count(await actionsOf(caseId), 'REPORT_FILED')).toBe(1);
         expect([...world.executions]).toEqual([caseId]);
         await expectConsistentStream(refs.case(caseId).root);
+        // A later report of the same URL is warned of it
+        expect((await findDuplicates(null, ['https://webhard.example/v/1'], NOW)).map((found) => found.caseId)).toEqual([caseId]);
       },
     },
   ],
@@ -433,7 +436,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
           { url: 'https://unknown.example/x', host: 'unknown.example', operatorId: 'op-unknown' },
         ]);
         expect(await getCaseUrls(CASE_ID, null)).toEqual([{ ...CASE_URLS[3], referredTo: followUpId }]);
-        expect(await caseIdsUnder(facets.operator('op-unknown'), 10)).toEqual([followUpId]);
+        expect((await searchCases(planSearch({ operatorId: 'op-unknown' }), 10)).cases.map((c) => c.caseId)).toEqual([followUpId]);
         expect([...world.executions]).toContain(followUpId);
         await expectConsistentStream(refs.case(followUpId).root);
       },

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { appealIdFor, orderIdFor, reviewIdFor } from '../../shared/domain/ids';
 import type { AppealRecord } from '../../shared/domain/model';
+import { planOrderSearch } from '../../shared/domain/order-search';
 import { tokenPurpose } from '../../shared/domain/waits';
 import { closeCase, escalateApprovalSla, openCase, recordFailure } from '../../shared/services/case-workflow';
 import { enforceDeadline, graceExpired } from '../../shared/services/deadlines';
@@ -23,6 +24,7 @@ import { closeReviewAtDeadline, openReview } from '../../shared/services/reviews
 import { sweep } from '../../shared/services/sweeper';
 import { storeAndCheckTaskToken } from '../../shared/services/task-tokens';
 import { refs } from '../../shared/store/keys';
+import { searchOrders } from '../../shared/store/search';
 import { getAppeal, getCase, getOrder, getReview, storeTaskToken, writeUrls } from '../../shared/store/repository';
 import { expectMailedOnce, finalAnswer, underEveryFault, type ActUnderFaults } from '../support/faults';
 import { actionsOf, plant, storedEvents } from '../support/given';
@@ -140,6 +142,9 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         const actions = await actionsOf(CASE_ID);
         expect([count(actions, 'ORDER_ISSUED'), count(actions, 'URLS_MATCHED')]).toEqual([2, 1]);
         expectMailedOnce(world, /match no registered operator/);
+        // Each order is found, once, by its host's search entries
+        const byHost = await searchOrders(planOrderSearch({ host: 'webhard.example' }), 10);
+        expect(byHost.orders.map((order) => order.orderId)).toEqual([WEBHARD_ORDER_ID]);
       },
     },
   ],

@@ -300,8 +300,7 @@ export class ApiClient {
 
   /** One page of a search; `nextCursor` asks for the next. */
   searchCases(search: CaseSearch): Promise<{ cases: CaseSummary[]; nextCursor?: string }> {
-    const given = Object.entries(search).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '');
-    const query = new URLSearchParams(given.map(([name, value]) => [name, String(value)])).toString();
+    const query = queryOf(search);
     return this.call('GET', `/cases${query === '' ? '' : `?${query}`}`);
   }
 
@@ -328,6 +327,16 @@ export class ApiClient {
   async boardOrders(): Promise<BoardOrder[]> {
     const body = await this.call<{ orders: BoardOrder[] }>('GET', '/orders');
     return body.orders;
+  }
+
+  /** One page of the deadline board's search; `nextCursor` asks for the next. */
+  searchOrders(search: OrderSearch): Promise<{ orders: BoardOrder[]; nextCursor?: string }> {
+    return this.call('GET', `/orders?${queryOf(search)}`);
+  }
+
+  /** Which of these URLs an open or recent case holds (staff also get those cases), before filing. */
+  checkDuplicates(urls: readonly string[]): Promise<DuplicateCheck> {
+    return this.call('POST', '/reports/duplicates', { urls });
   }
 
   // ------------------------------------------------ operator
@@ -491,4 +500,33 @@ function hostOf(url: string): string {
 
 function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `GET /orders`'s search (README, "The API beyond the contract"): url and host exclusive; with none, the board. */
+export interface OrderSearch {
+  list?: 'OPEN' | 'UNDELIVERED' | 'OVERDUE' | 'NON_COMPLIANT' | undefined;
+  complianceStatus?: ComplianceStatus | undefined;
+  decisionStatus?: DecisionStatus | undefined;
+  operatorId?: string | undefined;
+  caseId?: string | undefined;
+  host?: string | undefined;
+  url?: string | undefined;
+  issuedFrom?: string | undefined;
+  issuedTo?: string | undefined;
+  deadlineFrom?: string | undefined;
+  deadlineTo?: string | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** `POST /reports/duplicates`: the URLs already being handled; the cases holding them for staff only. */
+export interface DuplicateCheck {
+  urls: string[];
+  duplicates?: DuplicateCase[];
+}
+
+/** A search's parameters as a query string, the empty ones left out. */
+function queryOf(search: object): string {
+  const given = Object.entries(search).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '');
+  return new URLSearchParams(given.map(([name, value]) => [name, String(value)])).toString();
 }

@@ -390,6 +390,27 @@ const en = {
   followUps: 'Follow-up cases',
   followUpOfNote:
     'Follow-up case: its URLs were left unassigned when the orders of this case were issued, and need their own urgent approval:',
+  // the deadline board's search, and the duplicate check before filing
+  searchOrders: 'Search orders',
+  searchByCase: 'Case id',
+  orderSection: 'Board section',
+  allSections: 'All',
+  section_OPEN: 'Awaiting compliance',
+  section_UNDELIVERED: 'Notice not delivered',
+  section_OVERDUE: 'Overdue, in grace period',
+  section_NON_COMPLIANT: 'Not complied with',
+  issuedFrom: 'Issued from',
+  issuedTo: 'Issued until',
+  orderResults: 'Search results',
+  ordersShown: '{count} {count:order|orders} shown',
+  ordersShownMore: '{count} {count:order|orders} shown; more below',
+  orderSearchEmpty: 'No order matches this search.',
+  moreOrders: 'Load more',
+  alreadyHandledTitle: 'Already being handled',
+  alreadyHandledHint:
+    'These URLs are already in a case going on or filed in the last 90 days. You may still file this report; check first that it is not the same report again.',
+  checkingDuplicates: 'Checking the URLs…',
+  fileAnyway: 'File anyway',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -758,6 +779,26 @@ const ko: Record<MessageKey, string> = {
   followUpOf: '원 사건',
   followUps: '후속 사건',
   followUpOfNote: '후속 사건입니다. 다음 사건의 명령이 발령될 때 미배정으로 남았던 URL이며, 따로 긴급 승인이 필요합니다:',
+  searchOrders: '명령 검색',
+  searchByCase: '사건 번호',
+  orderSection: '현황 구분',
+  allSections: '전체',
+  section_OPEN: '이행 대기',
+  section_UNDELIVERED: '통지 미도달',
+  section_OVERDUE: '기한 경과, 유예 기간 중',
+  section_NON_COMPLIANT: '불이행',
+  issuedFrom: '발령 시작일',
+  issuedTo: '발령 종료일',
+  orderResults: '검색 결과',
+  ordersShown: '명령 {count}건 표시',
+  ordersShownMore: '명령 {count}건 표시, 더 있음',
+  orderSearchEmpty: '검색 조건에 맞는 명령이 없습니다.',
+  moreOrders: '더 불러오기',
+  alreadyHandledTitle: '이미 처리 중인 URL',
+  alreadyHandledHint:
+    '다음 URL은 진행 중이거나 최근 90일 안에 접수된 사건에 이미 있습니다. 그래도 접수할 수 있지만, 같은 신고를 다시 내는 것은 아닌지 먼저 확인하세요.',
+  checkingDuplicates: 'URL 확인 중…',
+  fileAnyway: '그래도 접수',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */

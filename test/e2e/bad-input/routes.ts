@@ -11,6 +11,7 @@ import {
   CASE_STATUSES,
   CATEGORIES,
   COMPLIANCE_ACTIONS,
+  duplicateCheckRequestSchema,
   complianceRequestSchema,
   escalationDecisionRequestSchema,
   LANGUAGES,
@@ -136,6 +137,15 @@ export const BODY_ROUTES: readonly BodyRoute[] = [
       { name: 'summary', required: false, type: { t: 'text', max: 2000 } },
       { name: 'contentSha256', required: false, type: { t: 'hex64' } },
     ],
+  },
+  {
+    route: 'POST /reports/duplicates',
+    method: 'POST',
+    path: '/reports/duplicates',
+    user: 'support-center',
+    schema: duplicateCheckRequestSchema,
+    base: { urls: VALID_REPORT.urls },
+    fields: [{ name: 'urls', required: true, type: { t: 'urls' } }],
   },
   {
     route: 'POST /cases/{caseId}/approvals',

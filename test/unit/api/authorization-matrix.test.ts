@@ -242,6 +242,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /statistics': { success: 200 },
   'GET /statistics/public': { success: 200 },
   'POST /cases/{caseId}/follow-ups': { success: 201, act: 'fileFollowUp', body: {}, resources: reportedCases },
+  'POST /reports/duplicates': { success: 200, body: { urls: ['https://operator-a.example/new-report'] } },
 };
 
 const MANIFEST_ROUTES = apiFunctions.flatMap((fn) =>

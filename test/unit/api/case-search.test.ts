@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/api/cases';
 import { handler as reportsHandler } from '../../../functions/api/reports';
+import { caseIdFrom, ulidFrom } from '../../../shared/domain/ids';
 import { type ReportRequest, reportRequestSchema } from '../../../shared/domain/model';
 import { encodeCursor } from '../../../shared/domain/search';
 import { fileReport } from '../../../shared/services/reports';
@@ -164,6 +165,25 @@ describe('GET /cases search', () => {
   });
 });
 
+describe('GET /cases reads a first page with one Query', () => {
+  it('reads the newest ten of thirty cases with one Query and nothing else', async () => {
+    // Given thirty cases, an hour apart
+    for (let hour = 1; hour <= 30; hour += 1) {
+      const at = Date.parse('2026-03-01T00:00:00.000Z') + hour * 3_600_000;
+      await plant.case(aCase({ caseId: caseIdFrom(ulidFrom(at, new Uint8Array(10).fill(hour))), createdAt: new Date(at).toISOString() }));
+    }
+
+    // When
+    world.faults.reset();
+    const answer = await search({ limit: '10' });
+
+    // Then
+    expect(answer.body.cases).toHaveLength(10);
+    expect(answer.body.nextCursor).toEqual(expect.any(String));
+    expect(world.faults.log.filter((call) => call.startsWith('DynamoDB '))).toEqual(['DynamoDB QueryCommand']);
+  });
+});
+
 describe('GET /cases keeps the contract', () => {
   it('answers ?status= with {"cases":[...]} of that status', async () => {
     // Given
@@ -215,6 +235,67 @@ describe('duplicate URLs', () => {
         urls: ['https://social.example/p/1'],
       },
     ]);
+  });
+
+  async function check(caller: Caller, urls: string[]) {
+    return answerOf(await reportsHandler(apiEvent('POST /reports/duplicates', { caller, body: { urls } })));
+  }
+
+  it('tells staff before filing which URLs open or recent cases hold, and those cases', async () => {
+    // Given
+    const ids = await givenFiledReports();
+
+    // When
+    const answer = await check(callers.staffLee, ['https://new.example/a', 'HTTPS://WEBHARD.EXAMPLE/v/2']);
+
+    // Then
+    expect(answer).toEqual({
+      statusCode: 200,
+      body: {
+        urls: ['https://webhard.example/v/2'],
+        duplicates: [
+          {
+            caseId: ids.second,
+            status: 'PENDING_APPROVAL',
+            category: 'SYNTHETIC_SEXUAL_IMAGERY',
+            createdAt: filedAt('02'),
+            urls: ['https://webhard.example/v/2'],
+          },
+        ],
+      },
+    });
+  });
+
+  it('tells a reporter before filing only which URLs are already being handled', async () => {
+    // Given
+    await givenFiledReports();
+
+    // When
+    const answer = await check(callers.supportCenter, ['https://social.example/p/1', 'https://new.example/a']);
+
+    // Then
+    expect(answer).toEqual({ statusCode: 200, body: { urls: ['https://social.example/p/1'] } });
+  });
+
+  it('looks up a thousand URLs by key, a hundred a call, with no Query', async () => {
+    // Given a bulk report of a thousand URLs
+    const urls = Array.from({ length: 1000 }, (_, index) => `https://webhard.example/bulk/${index}`);
+    const filed = await fileReport(
+      staff,
+      reportRequestSchema.parse({ urls, category: 'ILLEGAL_FILMING', reporter: { kind: 'MONITORING' }, victimConsent: true }),
+      undefined,
+      filedAt('06'),
+    );
+
+    // When
+    world.faults.reset();
+    const answer = await check(callers.staffLee, urls);
+
+    // Then
+    expect(answer.body.urls).toHaveLength(1000);
+    expect(answer.body.duplicates.map((other: { caseId: string }) => other.caseId)).toEqual([filed.caseId]);
+    const calls = world.faults.log.filter((call) => call.startsWith('DynamoDB '));
+    expect(calls).toEqual(Array.from({ length: 11 }, () => 'DynamoDB BatchGetItemCommand'));
   });
 
   it('tells a reporter nothing about other people’s cases', async () => {

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { CASE_STATUSES, CATEGORIES, type Category, escalationDecisionRequestSchema, type CaseStatus } from '../../../shared/domain/model';
 import type { AuditChain, CaseDetail, CaseOrder, CaseSearch, CaseSummary, DuplicateCase, ReviewView } from '../api';
 import { dayBoundaryIn } from '../format';
+import { DayRangeFields, SearchActions, SearchTermFields, usePagedSearch } from '../components/paged-search';
 import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, Section } from '../components/common';
 import { ReviewTally } from '../components/ReviewTally';
 import { StateDiagram } from '../components/StateDiagram';
@@ -45,29 +46,10 @@ export function CasesPage() {
   const { api, config } = useApp();
   const [form, setForm] = useState<SearchForm>(BLANK_SEARCH);
   const [search, setSearch] = useState<CaseSearch>(() => searchOf(BLANK_SEARCH, config.policy.timeZone));
-  const [found, setFound] = useState<{ cases: CaseSummary[]; nextCursor?: string | undefined } | undefined>();
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>();
-
-  const load = async (cursor?: string): Promise<void> => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      const page = await api.searchCases({ ...search, cursor });
-      setFound((previous) => ({
-        cases: [...(cursor === undefined ? [] : (previous?.cases ?? [])), ...page.cases],
-        nextCursor: page.nextCursor,
-      }));
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new search starts from its first page
-  useEffect(() => {
-    void load();
-  }, [api, search]);
+  const { found, busy, failure, more } = usePagedSearch(search, async (asked: CaseSearch, cursor?: string) => {
+    const page = await api.searchCases({ ...asked, cursor });
+    return { items: page.cases, nextCursor: page.nextCursor };
+  });
 
   const set = <K extends keyof SearchForm>(name: K, value: SearchForm[K]): void => setForm((previous) => ({ ...previous, [name]: value }));
   const submit = (event: Event): void => {
@@ -78,32 +60,20 @@ export function CasesPage() {
     setForm(BLANK_SEARCH);
     setSearch(searchOf(BLANK_SEARCH, config.policy.timeZone));
   };
-  const list = found?.cases ?? [];
+  const list = found?.items ?? [];
   return (
     <section>
       <h1>{t('casesTitle')}</h1>
       <form aria-label={t('searchCases')} class="card search-form" onSubmit={submit}>
-        <div class="row">
-          <Field id="search-by" label={t('searchBy')}>
-            <select id="search-by" value={form.by} onChange={(e) => set('by', e.currentTarget.value as SearchKey)}>
-              {SEARCH_KEYS.map((key) => (
-                <option key={key} value={key}>
-                  {t(SEARCH_LABELS[key])}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field id="search-term" label={t('searchTerm')}>
-            <input
-              id="search-term"
-              type="search"
-              spellcheck={false}
-              autocomplete="off"
-              value={form.term}
-              onInput={(e) => set('term', e.currentTarget.value)}
-            />
-          </Field>
-        </div>
+        <SearchTermFields
+          idPrefix="search"
+          keys={SEARCH_KEYS}
+          labels={SEARCH_LABELS}
+          by={form.by}
+          term={form.term}
+          onBy={(by) => set('by', by)}
+          onTerm={(term) => set('term', term)}
+        />
         <div class="row">
           <Field id="status-filter" label={t('filterStatus')}>
             <select id="status-filter" value={form.status} onChange={(e) => set('status', e.currentTarget.value as CaseStatus | '')}>
@@ -125,21 +95,16 @@ export function CasesPage() {
               ))}
             </select>
           </Field>
-          <Field id="date-from" label={t('dateFrom')}>
-            <input id="date-from" type="date" value={form.from} onInput={(e) => set('from', e.currentTarget.value)} />
-          </Field>
-          <Field id="date-to" label={t('dateTo')}>
-            <input id="date-to" type="date" value={form.to} onInput={(e) => set('to', e.currentTarget.value)} />
-          </Field>
+          <DayRangeFields
+            ids={['date-from', 'date-to']}
+            labels={['dateFrom', 'dateTo']}
+            from={form.from}
+            to={form.to}
+            onFrom={(day) => set('from', day)}
+            onTo={(day) => set('to', day)}
+          />
         </div>
-        <div class="actions">
-          <button type="submit" disabled={busy}>
-            {t('searchButton')}
-          </button>
-          <button type="button" class="secondary" onClick={clear}>
-            {t('clearSearch')}
-          </button>
-        </div>
+        <SearchActions busy={busy} onClear={clear} />
       </form>
       <ErrorNote error={failure} />
       <p role="status" aria-live="polite" class="muted">
@@ -147,7 +112,7 @@ export function CasesPage() {
       </p>
       {found && list.length === 0 ? <p class="empty">{t('casesEmpty')}</p> : <CaseTable cases={list} />}
       {found?.nextCursor !== undefined && (
-        <button type="button" disabled={busy} onClick={() => void load(found.nextCursor)}>
+        <button type="button" disabled={busy} onClick={more}>
           {t('moreCases')}
         </button>
       )}

@@ -1,6 +1,12 @@
 import { useState } from 'preact/hooks';
-import { CATEGORIES, REPORTER_KINDS, reportRequestSchema, type ReportRequest } from '../../../shared/domain/model';
-import { ApiError, type DuplicateCase } from '../api';
+import {
+  CATEGORIES,
+  duplicateCheckRequestSchema,
+  REPORTER_KINDS,
+  reportRequestSchema,
+  type ReportRequest,
+} from '../../../shared/domain/model';
+import { ApiError, type DuplicateCase, type DuplicateCheck } from '../api';
 import { described, ErrorNote, Field } from '../components/common';
 import { useApp } from '../hooks';
 import { useT } from '../i18n';
@@ -57,6 +63,9 @@ export function IntakePage() {
   const [busy, setBusy] = useState(false);
   const [filed, setFiled] = useState<string | null>(null);
   const [duplicates, setDuplicates] = useState<DuplicateCase[] | undefined>();
+  // The duplicate check of the URLs as they were last checked (`key`: those URLs, one a line).
+  const [check, setCheck] = useState<(DuplicateCheck & { key: string }) | undefined>();
+  const [checking, setChecking] = useState(false);
   // One key per filled form: a double click or a retry after a lost answer files one case.
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
 
@@ -65,6 +74,32 @@ export function IntakePage() {
     .map((line, index) => ({ url: line.trim(), line: index + 1 }))
     .filter((l) => l.url);
   const set = <K extends keyof Form>(key: K, value: Form[K]): void => setForm((f) => ({ ...f, [key]: value }));
+
+  /**
+   * Asks which of these URLs are already being handled. A failed check never stops a report:
+   * it answers undefined and filing goes on without the warning.
+   */
+  const checkDuplicates = async (urls: readonly string[]): Promise<DuplicateCheck | undefined> => {
+    const key = urls.join('\n');
+    if (check?.key === key) return check;
+    setChecking(true);
+    try {
+      const answer = { ...(await api.checkDuplicates(urls)), key };
+      setCheck(answer);
+      return answer;
+    } catch {
+      return undefined;
+    } finally {
+      setChecking(false);
+    }
+  };
+  const enteredUrls = duplicateCheckRequestSchema.safeParse({ urls: lines.map((l) => l.url) });
+  const checkOnLeave = (): void => {
+    if (enteredUrls.success) void checkDuplicates(enteredUrls.data.urls);
+  };
+  // A check of other URLs than those in the form now warns of nothing.
+  const current = enteredUrls.success && check?.key === enteredUrls.data.urls.join('\n') ? check : undefined;
+  const warned = current !== undefined && current.urls.length > 0;
 
   const explain = (path: readonly PropertyKey[], message: string): [FieldName, string] | null => {
     const field = fieldOf(path);
@@ -102,11 +137,20 @@ export function IntakePage() {
     }
     setErrors({});
     setBusy(true);
+    // The first submit of URLs already being handled only shows the warning; the next one files.
+    const seenBefore = check?.key === parsed.data.urls.join('\n');
+    const checked = await checkDuplicates(parsed.data.urls);
+    if (!seenBefore && checked !== undefined && checked.urls.length > 0) {
+      setBusy(false);
+      requestAnimationFrame(() => document.getElementById('already-handled')?.focus());
+      return;
+    }
     try {
       const answer = await api.fileReport(parsed.data satisfies ReportRequest, idempotencyKey);
       setFiled(answer.caseId);
       setDuplicates(answer.duplicates);
       setForm(blank);
+      setCheck(undefined);
       setIdempotencyKey(crypto.randomUUID());
     } catch (error) {
       if (error instanceof ApiError && error.details.length > 0) {
@@ -153,8 +197,26 @@ export function IntakePage() {
             autocomplete="off"
             value={form.urls}
             onInput={(e) => set('urls', e.currentTarget.value)}
+            onBlur={checkOnLeave}
           />
         </Field>
+        <p role="status" aria-live="polite" class="muted">
+          {checking ? t('checkingDuplicates') : ''}
+        </p>
+        {warned && (
+          <section id="already-handled" class="warning" aria-labelledby="already-handled-h" tabIndex={-1} data-testid="already-handled">
+            <h2 id="already-handled-h">{t('alreadyHandledTitle')}</h2>
+            <p>{t('alreadyHandledHint')}</p>
+            <ul class="duplicates">
+              {current.urls.map((url) => (
+                <li key={url} class="mono">
+                  {url}
+                </li>
+              ))}
+            </ul>
+            {current.duplicates !== undefined && <DuplicateCases duplicates={current.duplicates} />}
+          </section>
+        )}
         <div class="row">
           <Field id="category" label={t('fieldCategory')} error={errors.category}>
             <select
@@ -217,7 +279,7 @@ export function IntakePage() {
           />
         </Field>
         <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('filing') : t('fileReport')}
+          {busy ? t('filing') : warned ? t('fileAnyway') : t('fileReport')}
         </button>
       </form>
     </section>

@@ -5,13 +5,14 @@ import {
   type NonComplianceAction,
   nonComplianceRequestSchema,
 } from '../../../shared/domain/model';
-import type { BoardOrder, CaseDetail } from '../api';
+import type { BoardOrder, CaseDetail, OrderSearch } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded } from '../components/common';
 import { shortId } from '../format';
 import { useApp, useNow, useResource } from '../hooks';
 import { useT } from '../i18n';
 import { href } from '../router';
+import { OrderResults, OrderSearchBar } from './order-search';
 
 export function ApprovalsPage() {
   const { t } = useT();
@@ -211,6 +212,7 @@ export function DeadlinesPage() {
   const { t } = useT();
   const { api } = useApp();
   const board = useResource(() => api.boardOrders(), [api], 15_000);
+  const [search, setSearch] = useState<OrderSearch | null>(null);
   return (
     <section>
       <div class="title-row">
@@ -219,36 +221,40 @@ export function DeadlinesPage() {
           {t('refresh')}
         </button>
       </div>
-      <Loaded resource={board}>
-        {(orders) => {
-          // Undelivered orders (no deadline runs) first, then the soonest deadline.
-          const sorted = orders.slice().sort((a, b) => (a.deadlineAt ?? '').localeCompare(b.deadlineAt ?? ''));
-          const open = sorted.filter(needsAttention);
-          // No clock runs for these any more: they wait for staff's decision, not for the operator.
-          const nonCompliant = orders.filter((o) => o.nonCompliant);
-          const settled = sorted.filter((o) => !needsAttention(o) && !o.nonCompliant).reverse();
-          return (
-            <>
-              <h2>{t('openOrders')}</h2>
-              {open.length === 0 ? <p class="empty">{t('deadlinesEmpty')}</p> : <BoardTable orders={open} live />}
-              <section aria-labelledby="non-compliant-heading" data-testid="non-compliant">
-                <h2 id="non-compliant-heading">{t('nonCompliantOrders')}</h2>
-                {nonCompliant.length === 0 ? (
-                  <p class="empty">{t('nonCompliantEmpty')}</p>
-                ) : (
-                  <BoardTable orders={nonCompliant} live={false} onChange={board.reload} />
+      <OrderSearchBar onSearch={setSearch} />
+      {search !== null && <OrderResults search={search} table={(orders) => <BoardTable orders={orders} live={false} />} />}
+      {search === null && (
+        <Loaded resource={board}>
+          {(orders) => {
+            // Undelivered orders (no deadline runs) first, then the soonest deadline.
+            const sorted = orders.slice().sort((a, b) => (a.deadlineAt ?? '').localeCompare(b.deadlineAt ?? ''));
+            const open = sorted.filter(needsAttention);
+            // No clock runs for these any more: they wait for staff's decision, not for the operator.
+            const nonCompliant = orders.filter((o) => o.nonCompliant);
+            const settled = sorted.filter((o) => !needsAttention(o) && !o.nonCompliant).reverse();
+            return (
+              <>
+                <h2>{t('openOrders')}</h2>
+                {open.length === 0 ? <p class="empty">{t('deadlinesEmpty')}</p> : <BoardTable orders={open} live />}
+                <section aria-labelledby="non-compliant-heading" data-testid="non-compliant">
+                  <h2 id="non-compliant-heading">{t('nonCompliantOrders')}</h2>
+                  {nonCompliant.length === 0 ? (
+                    <p class="empty">{t('nonCompliantEmpty')}</p>
+                  ) : (
+                    <BoardTable orders={nonCompliant} live={false} onChange={board.reload} />
+                  )}
+                </section>
+                {settled.length > 0 && (
+                  <>
+                    <h2>{t('recentOrders')}</h2>
+                    <BoardTable orders={settled} live={false} />
+                  </>
                 )}
-              </section>
-              {settled.length > 0 && (
-                <>
-                  <h2>{t('recentOrders')}</h2>
-                  <BoardTable orders={settled} live={false} />
-                </>
-              )}
-            </>
-          );
-        }}
-      </Loaded>
+              </>
+            );
+          }}
+        </Loaded>
+      )}
     </section>
   );
 }

@@ -1,0 +1,130 @@
+/**
+ * The deadline board's search: find an order among thousands by operator, case, host or URL,
+ * section, status and issue dates, page after page (GET /orders with its search parameters).
+ */
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { COMPLIANCE_STATUSES, type ComplianceStatus } from '../../../shared/domain/model';
+import type { BoardOrder, OrderSearch } from '../api';
+import { ErrorNote, Field } from '../components/common';
+import { DayRangeFields, SearchActions, SearchTermFields, usePagedSearch } from '../components/paged-search';
+import { dayBoundaryIn } from '../format';
+import { useApp } from '../hooks';
+import { useT } from '../i18n';
+
+type SearchKey = 'host' | 'url' | 'operatorId' | 'caseId';
+const SEARCH_KEYS: readonly SearchKey[] = ['host', 'url', 'operatorId', 'caseId'];
+const SEARCH_LABELS = { host: 'searchByHost', url: 'searchByUrl', operatorId: 'searchByOperator', caseId: 'searchByCase' } as const;
+type Section = NonNullable<OrderSearch['list']>;
+const SECTIONS: readonly Section[] = ['OPEN', 'UNDELIVERED', 'OVERDUE', 'NON_COMPLIANT'];
+
+interface SearchForm {
+  by: SearchKey;
+  term: string;
+  section: Section | '';
+  status: ComplianceStatus | '';
+  from: string;
+  to: string;
+}
+
+const BLANK: SearchForm = { by: 'host', term: '', section: '', status: '', from: '', to: '' };
+const PAGE_SIZE = 50;
+
+/** The API's parameters for a filled form (calendar days are whole days in the policy's time zone); null: nothing asked. */
+function searchOf(form: SearchForm, timeZone: string): OrderSearch | null {
+  const term = form.term.trim();
+  const search: OrderSearch = {
+    ...(term === '' ? {} : { [form.by]: term }),
+    list: form.section || undefined,
+    complianceStatus: form.status || undefined,
+    issuedFrom: form.from === '' ? undefined : dayBoundaryIn(form.from, timeZone),
+    issuedTo: form.to === '' ? undefined : dayBoundaryIn(form.to, timeZone, true),
+  };
+  return Object.values(search).some((value) => value !== undefined) ? { ...search, limit: PAGE_SIZE } : null;
+}
+
+/** The search bar; `onSearch(null)` when cleared, back to the board. */
+export function OrderSearchBar({ onSearch }: { onSearch: (search: OrderSearch | null) => void }) {
+  const { t, v } = useT();
+  const { config } = useApp();
+  const [form, setForm] = useState<SearchForm>(BLANK);
+  const set = <K extends keyof SearchForm>(name: K, value: SearchForm[K]): void => setForm((previous) => ({ ...previous, [name]: value }));
+  const submit = (event: Event): void => {
+    event.preventDefault();
+    onSearch(searchOf(form, config.policy.timeZone));
+  };
+  const clear = (): void => {
+    setForm(BLANK);
+    onSearch(null);
+  };
+  return (
+    <form aria-label={t('searchOrders')} class="card search-form" onSubmit={submit}>
+      <SearchTermFields
+        idPrefix="order-search"
+        keys={SEARCH_KEYS}
+        labels={SEARCH_LABELS}
+        by={form.by}
+        term={form.term}
+        onBy={(by) => set('by', by)}
+        onTerm={(term) => set('term', term)}
+      />
+      <div class="row">
+        <Field id="order-section" label={t('orderSection')}>
+          <select id="order-section" value={form.section} onChange={(e) => set('section', e.currentTarget.value as Section | '')}>
+            <option value="">{t('allSections')}</option>
+            {SECTIONS.map((section) => (
+              <option key={section} value={section}>
+                {t(`section_${section}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="order-status" label={t('filterStatus')}>
+          <select id="order-status" value={form.status} onChange={(e) => set('status', e.currentTarget.value as ComplianceStatus | '')}>
+            <option value="">{t('allStatuses')}</option>
+            {COMPLIANCE_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {v(status)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <DayRangeFields
+          ids={['issued-from', 'issued-to']}
+          labels={['issuedFrom', 'issuedTo']}
+          from={form.from}
+          to={form.to}
+          onFrom={(day) => set('from', day)}
+          onTo={(day) => set('to', day)}
+        />
+      </div>
+      <SearchActions onClear={clear} />
+    </form>
+  );
+}
+
+/** The orders a search finds, its first page then more on request; `table` draws them as the board does. */
+export function OrderResults({ search, table }: { search: OrderSearch; table: (orders: BoardOrder[]) => ComponentChildren }) {
+  const { t } = useT();
+  const { api } = useApp();
+  const { found, busy, failure, more } = usePagedSearch(search, async (asked: OrderSearch, cursor?: string) => {
+    const page = await api.searchOrders({ ...asked, cursor });
+    return { items: page.orders, nextCursor: page.nextCursor };
+  });
+  const orders = found?.items ?? [];
+  return (
+    <section aria-labelledby="order-results-heading" data-testid="order-results">
+      <h2 id="order-results-heading">{t('orderResults')}</h2>
+      <ErrorNote error={failure} />
+      <p role="status" aria-live="polite" class="muted">
+        {found && t(found.nextCursor === undefined ? 'ordersShown' : 'ordersShownMore', { count: orders.length })}
+      </p>
+      {found && orders.length === 0 ? <p class="empty">{t('orderSearchEmpty')}</p> : orders.length > 0 && table(orders)}
+      {found?.nextCursor !== undefined && (
+        <button type="button" disabled={busy} onClick={more}>
+          {t('moreOrders')}
+        </button>
+      )}
+    </section>
+  );
+}
