@@ -8,6 +8,7 @@
  */
 import type { AppealRecord } from './model';
 import type { Policy } from './policy';
+import type { ReporterUrlOutcome } from './reporter';
 
 /**
  * One audited change of one record. `details` is what the audit chain records and shows (never
@@ -51,7 +52,20 @@ export type FollowUp =
       readonly before: readonly string[];
       readonly after: readonly string[];
     }
-  | { readonly type: 'RUN'; readonly command: RecordCommand };
+  | { readonly type: 'RUN'; readonly command: RecordCommand }
+  /**
+   * The outcome of a case's URLs changed for its reporter, who asked to be told: those of
+   * `operatorId`'s order, or every URL of the case when there is no order. Only ids and outcome
+   * codes here: the address is read from the case when the e-mail is sent.
+   */
+  | {
+      readonly type: 'NOTIFY_REPORTER';
+      readonly caseId: string;
+      readonly operatorId?: string;
+      readonly previous: ReporterUrlOutcome;
+      readonly outcome: ReporterUrlOutcome;
+      readonly eventKey: string;
+    };
 
 /** What an operator notice says, beside the order it is about (rendered by shared/notices). */
 export type OperatorNoticeRequest =

@@ -131,6 +131,7 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
       ...(decided ? { appealDeadline: appealWindowClosesAt(policy, issuedAt) } : {}),
       remindersSent: [],
       notices: [],
+      ...(record.reporterContact === undefined ? {} : { reporterUpdates: true }),
     };
     await act(orderDecider, refs.order(orderId), { type: 'ISSUE', order }, now);
     orderIds.push(orderId);

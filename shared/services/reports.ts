@@ -108,6 +108,7 @@ export async function fileReport(
     urlCount: urls.length,
     approvals: [],
     approvalDeadlineAt: approvalSlaAt(policy, createdAt),
+    ...(body.notify === undefined ? {} : { reporterContact: { email: body.notify.email, language: body.notify.language } }),
   };
   // The URLs first: a case that exists has all of them. The filing itself starts the workflow.
   await writeUrls(caseId, urls);
@@ -130,6 +131,8 @@ export interface ReporterReport {
   outcomes: { url: string; outcome: ReporterUrlOutcome }[];
   /** Why staff rejected the report, when they did. */
   rejectionReason?: string;
+  /** Present when the reporter asked to be e-mailed as outcomes change (the address is not shown again). */
+  emailUpdates?: true;
 }
 
 /** The reports this user filed, newest first. */
@@ -162,5 +165,6 @@ async function reporterReport(record: CaseRecord, language: (typeof LANGUAGES)[n
     urls: urls.map((url) => url.url),
     outcomes,
     ...(rejectionReason === undefined ? {} : { rejectionReason }),
+    ...(record.reporterContact === undefined ? {} : { emailUpdates: true as const }),
   };
 }

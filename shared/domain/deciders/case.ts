@@ -9,6 +9,7 @@ import { missing } from '../decider';
 import { ConflictError } from '../errors';
 import type { Approval, CaseRecord, CaseStatus, ReviewOutcome } from '../model';
 import { assertNever } from '../model';
+import { reporterRejectionUpdate } from '../reporter';
 import { tokenPurpose } from '../waits';
 
 export const SYSTEM_ACTOR = 'system';
@@ -26,7 +27,8 @@ export type CaseCommand =
   | { readonly type: 'START_APPEAL_REVIEWS'; readonly appealIds: readonly string[] }
   | { readonly type: 'RECORD_STAFF_ALERT'; readonly eventKey: string; readonly messageId: string; readonly sentAt: string }
   | { readonly type: 'CLOSE' }
-  | { readonly type: 'FAIL'; readonly error: string; readonly cause: string };
+  | { readonly type: 'FAIL'; readonly error: string; readonly cause: string }
+  | { readonly type: 'RECORD_REPORTER_UPDATE'; readonly eventKey: string; readonly messageId: string; readonly sentAt: string };
 
 type Moved = { readonly status: CaseStatus };
 
@@ -49,7 +51,9 @@ export type CaseEvent =
   | RecordEvent<'APPEALS_UNDER_REVIEW', Moved & { appealIds: string[] }>
   | RecordEvent<'STAFF_ALERTED', { eventKey: string; messageId: string }>
   | RecordEvent<'CASE_CLOSED', Moved & { closedAt: string }>
-  | RecordEvent<'WORKFLOW_FAILED', Moved & { error: string; cause: string; failedFrom: CaseStatus }>;
+  | RecordEvent<'WORKFLOW_FAILED', Moved & { error: string; cause: string; failedFrom: CaseStatus }>
+  /** The reporter was e-mailed that an outcome changed (the address stays off the chain). */
+  | RecordEvent<'REPORTER_NOTIFIED', { eventKey: string; messageId: string }>;
 
 /** A case in one of these is decided for good: a later failure of its workflow does not undo that. */
 const FINAL: ReadonlySet<CaseStatus> = new Set(['CLOSED', 'FAILED', 'REJECTED', 'REVOKED']);
@@ -82,6 +86,7 @@ function approvalDecision(
             purpose: tokenPurpose.approval(),
             output: { decision: status === 'REJECTED' ? 'REJECTED' : 'APPROVED' },
           },
+          ...(status === 'REJECTED' ? reporterRejectionUpdate(record) : []),
         ];
   return {
     event: {
@@ -113,6 +118,10 @@ function move<A extends CaseEvent['action']>(
   }
   const event = { action, at, actor: SYSTEM_ACTOR, details: { ...details, status: to } };
   return { event: event as unknown as EventOf<A> };
+}
+
+function withFollowUps(decision: Decision<CaseEvent> | null, followUps: readonly FollowUp[]): Decision<CaseEvent> | null {
+  return decision === null || followUps.length === 0 ? decision : { ...decision, followUps: [...(decision.followUps ?? []), ...followUps] };
 }
 
 type CaseDecider = Decider<CaseRecord, CaseCommand, CaseEvent>;
@@ -193,7 +202,10 @@ export const caseDecider: CaseDecider = {
               reviewId: command.reviewId,
               ordersIssuedAt: command.decidedAt,
             })
-          : move(record, ['UNDER_PRIOR_REVIEW'], 'REJECTED', 'REJECTED_BY_COMMITTEE', now, { reviewId: command.reviewId });
+          : withFollowUps(
+              move(record, ['UNDER_PRIOR_REVIEW'], 'REJECTED', 'REJECTED_BY_COMMITTEE', now, { reviewId: command.reviewId }),
+              reporterRejectionUpdate(record),
+            );
       case 'APPLY_POST_REVIEW': {
         const confirmed = command.outcome === 'CONFIRMED';
         return move(
@@ -241,6 +253,16 @@ export const caseDecider: CaseDecider = {
         return {
           event: {
             action: 'STAFF_ALERTED',
+            at: command.sentAt,
+            actor: SYSTEM_ACTOR,
+            details: { eventKey: command.eventKey, messageId: command.messageId },
+          },
+        };
+      case 'RECORD_REPORTER_UPDATE':
+        if (record.reporterUpdates?.some((update) => update.eventKey === command.eventKey)) return null;
+        return {
+          event: {
+            action: 'REPORTER_NOTIFIED',
             at: command.sentAt,
             actor: SYSTEM_ACTOR,
             details: { eventKey: command.eventKey, messageId: command.messageId },
@@ -310,6 +332,10 @@ export const caseDecider: CaseDecider = {
       case 'STAFF_ALERTED': {
         const alert = { eventKey: event.details.eventKey, messageId: event.details.messageId, sentAt: event.at };
         return { ...record, staffAlerts: [...(record.staffAlerts ?? []), alert] };
+      }
+      case 'REPORTER_NOTIFIED': {
+        const update = { eventKey: event.details.eventKey, messageId: event.details.messageId, sentAt: event.at };
+        return { ...record, reporterUpdates: [...(record.reporterUpdates ?? []), update] };
       }
       case 'CASE_CLOSED':
         return { ...record, status: event.details.status, closedAt: event.details.closedAt };
