@@ -3,6 +3,7 @@ import { CASE_STATUSES, CATEGORIES, type Category, escalationDecisionRequestSche
 import type { AuditChain, CaseDetail, CaseOrder, CaseSearch, CaseSummary, DuplicateCase, ReviewView } from '../api';
 import { dayBoundaryIn } from '../format';
 import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, Section } from '../components/common';
+import { ValueOptions } from '../components/ValueOptions';
 import { ReviewTally } from '../components/ReviewTally';
 import { StateDiagram } from '../components/StateDiagram';
 import { useApp, useResource } from '../hooks';
@@ -40,7 +41,7 @@ function searchOf(form: SearchForm, timeZone: string): CaseSearch {
 }
 
 export function CasesPage() {
-  const { t, v } = useT();
+  const { t } = useT();
   const { api, config } = useApp();
   const [form, setForm] = useState<SearchForm>(BLANK_SEARCH);
   const [search, setSearch] = useState<CaseSearch>(() => searchOf(BLANK_SEARCH, config.policy.timeZone));
@@ -106,22 +107,12 @@ export function CasesPage() {
         <div class="row">
           <Field id="status-filter" label={t('filterStatus')}>
             <select id="status-filter" value={form.status} onChange={(e) => set('status', e.currentTarget.value as CaseStatus | '')}>
-              <option value="">{t('allStatuses')}</option>
-              {CASE_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {v(s)}
-                </option>
-              ))}
+              <ValueOptions values={CASE_STATUSES} empty={t('allStatuses')} />
             </select>
           </Field>
           <Field id="category-filter" label={t('category')}>
             <select id="category-filter" value={form.category} onChange={(e) => set('category', e.currentTarget.value as Category | '')}>
-              <option value="">{t('allCategories')}</option>
-              {CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {v(c)}
-                </option>
-              ))}
+              <ValueOptions values={CATEGORIES} empty={t('allCategories')} />
             </select>
           </Field>
           <Field id="date-from" label={t('dateFrom')}>

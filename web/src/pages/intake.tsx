@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { CATEGORIES, REPORTER_KINDS, reportRequestSchema, type ReportRequest } from '../../../shared/domain/model';
 import { ApiError, type DuplicateCase } from '../api';
 import { described, ErrorNote, Field } from '../components/common';
+import { ValueOptions } from '../components/ValueOptions';
 import { useApp } from '../hooks';
 import { useT } from '../i18n';
 import { href } from '../router';
@@ -39,7 +40,7 @@ function pathOf(field: string): (string | number)[] {
 }
 
 export function IntakePage() {
-  const { t, v, schema } = useT();
+  const { t, schema } = useT();
   const { api, session } = useApp();
   const isStaff = session.roles.includes('staff');
   const blank: Form = {
@@ -162,12 +163,7 @@ export function IntakePage() {
               value={form.category}
               onChange={(e) => set('category', e.currentTarget.value)}
             >
-              <option value="">{t('chooseOne')}</option>
-              {CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {v(c)}
-                </option>
-              ))}
+              <ValueOptions values={CATEGORIES} empty={t('chooseOne')} />
             </select>
           </Field>
           <Field id="reporterKind" label={t('fieldReporterKind')} error={errors.reporterKind}>
@@ -176,12 +172,7 @@ export function IntakePage() {
               value={form.reporterKind}
               onChange={(e) => set('reporterKind', e.currentTarget.value)}
             >
-              <option value="">{t('chooseOne')}</option>
-              {REPORTER_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {v(k)}
-                </option>
-              ))}
+              <ValueOptions values={REPORTER_KINDS} empty={t('chooseOne')} />
             </select>
           </Field>
         </div>
