@@ -343,6 +343,15 @@ const en = {
   esafetyPenalties: 'Penalties (fines)',
   statKcsc: 'KCSC annual report',
   statEsafety: 'eSafety, Online Safety Act s.183(2)',
+  // reporter outcome e-mails
+  fieldNotify: 'E-mail me when what became of an address changes',
+  fieldNotifyEmail: 'E-mail address for updates',
+  fieldNotifyEmailHint: 'Used only for these updates. Staff see only that updates are on; operators and the committee never see it.',
+  fieldNotifyLanguage: 'Language of the e-mails',
+  emailUpdates: 'E-mail updates',
+  emailUpdatesOn: 'On',
+  emailUpdatesOff: 'Off',
+  emailUpdatesHowTo: 'To be e-mailed when what became of an address changes, choose it when you file a report.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -666,6 +675,14 @@ const ko: Record<MessageKey, string> = {
   esafetyPenalties: '제재(과태료)',
   statKcsc: '방송통신심의위원회 연차보고서',
   statEsafety: 'eSafety, 온라인안전법 제183조(2)',
+  fieldNotify: '주소의 처리 결과가 바뀌면 이메일로 알려 주세요',
+  fieldNotifyEmail: '알림을 받을 이메일 주소',
+  fieldNotifyEmailHint: '이 알림에만 씁니다. 직원에게는 알림 여부만 보이고, 사업자와 위원회에는 보이지 않습니다.',
+  fieldNotifyLanguage: '이메일 언어',
+  emailUpdates: '이메일 알림',
+  emailUpdatesOn: '받음',
+  emailUpdatesOff: '받지 않음',
+  emailUpdatesHowTo: '처리 결과가 바뀔 때 이메일을 받으려면 신고할 때 선택하세요.',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
@@ -800,6 +817,7 @@ const koSchemaMessages: Record<string, string> = {
   'choose one': '하나를 고르세요',
   'give a reason for rejecting the report': '반려 사유를 쓰세요',
   'say why: the reason goes on the case record': '사유를 쓰세요: 사건 기록에 남습니다',
+  'must be an e-mail address such as name@example.org': 'name@example.org 같은 이메일 주소여야 합니다',
 };
 
 const catalogs = {

@@ -295,6 +295,14 @@ function CaseFacts({ detail }: { detail: CaseDetail }) {
             </dd>
           </>
         )}
+        {detail.reporter && (
+          <>
+            <dt>{t('emailUpdates')}</dt>
+            <dd data-email-updates={detail.reporterEmailUpdates === true}>
+              {detail.reporterEmailUpdates ? t('emailUpdatesOn') : t('emailUpdatesOff')}
+            </dd>
+          </>
+        )}
         {detail.victimConsent !== undefined && (
           <>
             <dt>{t('consent')}</dt>

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { CATEGORIES, REPORTER_KINDS, reportRequestSchema, type ReportRequest } from '../../../shared/domain/model';
+import { CATEGORIES, LANGUAGES, REPORTER_KINDS, reportRequestSchema, type ReportRequest } from '../../../shared/domain/model';
 import { ApiError, type DuplicateCase } from '../api';
 import { described, ErrorNote, Field } from '../components/common';
 import { ValueOptions } from '../components/ValueOptions';
@@ -8,7 +8,7 @@ import { useT } from '../i18n';
 import { href } from '../router';
 import { DuplicateCases } from './cases';
 
-type FieldName = 'urls' | 'category' | 'reporterKind' | 'reporterRef' | 'summary' | 'contentSha256';
+type FieldName = 'urls' | 'category' | 'reporterKind' | 'reporterRef' | 'summary' | 'contentSha256' | 'notifyEmail';
 type Errors = Partial<Record<FieldName, string>>;
 
 interface Form {
@@ -19,6 +19,9 @@ interface Form {
   consent: boolean;
   summary: string;
   contentSha256: string;
+  notify: boolean;
+  notifyEmail: string;
+  notifyLanguage: string;
 }
 
 /** Which form field a schema path (`urls.3`, `reporter.kind`) belongs to. */
@@ -29,8 +32,12 @@ function fieldOf(path: readonly PropertyKey[]): FieldName | null {
   if (head === 'reporter') return next === 'reference' ? 'reporterRef' : 'reporterKind';
   if (head === 'summary') return 'summary';
   if (head === 'contentSha256') return 'contentSha256';
+  if (head === 'notify') return 'notifyEmail';
   return null;
 }
+
+/** Each language by its own name, as language pickers write them. */
+const LANGUAGE_NAMES: Record<(typeof LANGUAGES)[number], string> = { ko: '한국어', en: 'English' };
 
 function pathOf(field: string): (string | number)[] {
   return field
@@ -40,7 +47,7 @@ function pathOf(field: string): (string | number)[] {
 }
 
 export function IntakePage() {
-  const { t, schema } = useT();
+  const { t, schema, lang } = useT();
   const { api, session } = useApp();
   const isStaff = session.roles.includes('staff');
   const blank: Form = {
@@ -51,6 +58,9 @@ export function IntakePage() {
     consent: false,
     summary: '',
     contentSha256: '',
+    notify: false,
+    notifyEmail: '',
+    notifyLanguage: lang,
   };
   const [form, setForm] = useState<Form>(blank);
   const [errors, setErrors] = useState<Errors>({});
@@ -89,6 +99,7 @@ export function IntakePage() {
       victimConsent: form.consent,
       ...(form.summary.trim() ? { summary: form.summary.trim() } : {}),
       ...(form.contentSha256.trim() ? { contentSha256: form.contentSha256.trim() } : {}),
+      ...(form.notify ? { notify: { email: form.notifyEmail.trim(), language: form.notifyLanguage } } : {}),
     };
     const parsed = reportRequestSchema.safeParse(candidate);
     if (!parsed.success) {
@@ -207,6 +218,36 @@ export function IntakePage() {
             onInput={(e) => set('contentSha256', e.currentTarget.value)}
           />
         </Field>
+        <fieldset class="notify">
+          <legend>{t('emailUpdates')}</legend>
+          <div class="field check">
+            <input id="notify" type="checkbox" checked={form.notify} onChange={(e) => set('notify', e.currentTarget.checked)} />
+            <label for="notify">{t('fieldNotify')}</label>
+          </div>
+          {form.notify && (
+            <div class="row">
+              <Field id="notifyEmail" label={t('fieldNotifyEmail')} error={errors.notifyEmail} hint={t('fieldNotifyEmailHint')}>
+                <input
+                  {...described('notifyEmail', errors.notifyEmail, true)}
+                  type="email"
+                  autocomplete="email"
+                  spellcheck={false}
+                  value={form.notifyEmail}
+                  onInput={(e) => set('notifyEmail', e.currentTarget.value)}
+                />
+              </Field>
+              <Field id="notifyLanguage" label={t('fieldNotifyLanguage')}>
+                <select id="notifyLanguage" value={form.notifyLanguage} onChange={(e) => set('notifyLanguage', e.currentTarget.value)}>
+                  {LANGUAGES.map((language) => (
+                    <option key={language} value={language}>
+                      {LANGUAGE_NAMES[language]}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            </div>
+          )}
+        </fieldset>
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t('filing') : t('fileReport')}
         </button>
@@ -216,7 +257,7 @@ export function IntakePage() {
 }
 
 function focusFirstError(errors: Errors): void {
-  const order: FieldName[] = ['urls', 'category', 'reporterKind', 'reporterRef', 'summary', 'contentSha256'];
+  const order: FieldName[] = ['urls', 'category', 'reporterKind', 'reporterRef', 'summary', 'contentSha256', 'notifyEmail'];
   const first = order.find((name) => errors[name]);
   if (first) requestAnimationFrame(() => document.getElementById(first)?.focus());
 }
