@@ -124,6 +124,18 @@ function withFollowUps(decision: Decision<CaseEvent> | null, followUps: readonly
   return decision === null || followUps.length === 0 ? decision : { ...decision, followUps: [...(decision.followUps ?? []), ...followUps] };
 }
 
+/** An e-mail SES accepted, recorded on the case once per event key (a repeated record does nothing). */
+function mailRecorded(
+  recorded: readonly { eventKey: string }[] | undefined,
+  action: 'STAFF_ALERTED' | 'REPORTER_NOTIFIED',
+  mail: { readonly eventKey: string; readonly messageId: string; readonly sentAt: string },
+): Decision<CaseEvent> | null {
+  if (recorded?.some((sent) => sent.eventKey === mail.eventKey)) return null;
+  return {
+    event: { action, at: mail.sentAt, actor: SYSTEM_ACTOR, details: { eventKey: mail.eventKey, messageId: mail.messageId } },
+  };
+}
+
 type CaseDecider = Decider<CaseRecord, CaseCommand, CaseEvent>;
 
 export const caseDecider: CaseDecider = {
@@ -249,25 +261,9 @@ export const caseDecider: CaseDecider = {
       case 'START_APPEAL_REVIEWS':
         return move(record, ['APPEAL_WINDOW'], 'UNDER_APPEAL', 'APPEALS_UNDER_REVIEW', now, { appealIds: [...command.appealIds] });
       case 'RECORD_STAFF_ALERT':
-        if (record.staffAlerts?.some((alert) => alert.eventKey === command.eventKey)) return null;
-        return {
-          event: {
-            action: 'STAFF_ALERTED',
-            at: command.sentAt,
-            actor: SYSTEM_ACTOR,
-            details: { eventKey: command.eventKey, messageId: command.messageId },
-          },
-        };
+        return mailRecorded(record.staffAlerts, 'STAFF_ALERTED', command);
       case 'RECORD_REPORTER_UPDATE':
-        if (record.reporterUpdates?.some((update) => update.eventKey === command.eventKey)) return null;
-        return {
-          event: {
-            action: 'REPORTER_NOTIFIED',
-            at: command.sentAt,
-            actor: SYSTEM_ACTOR,
-            details: { eventKey: command.eventKey, messageId: command.messageId },
-          },
-        };
+        return mailRecorded(record.reporterUpdates, 'REPORTER_NOTIFIED', command);
       case 'CLOSE': {
         if (record.closedAt !== undefined || record.status === 'FAILED') return null;
         if (UNDECIDED.has(record.status)) {
