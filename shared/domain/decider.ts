@@ -8,6 +8,7 @@
  */
 import type { AppealRecord } from './model';
 import type { Policy } from './policy';
+import type { ReporterUrlOutcome } from './reporter';
 
 /**
  * One audited change of one record. `details` is what the audit chain records and shows (never
@@ -53,7 +54,20 @@ export type FollowUp =
     }
   | { readonly type: 'RUN'; readonly command: RecordCommand }
   /** Files the case's unassigned URLs as the follow-up case the event named (a case id fixed by the event). */
-  | { readonly type: 'FILE_FOLLOW_UP'; readonly caseId: string; readonly followUpCaseId: string; readonly filedBy: string };
+  | { readonly type: 'FILE_FOLLOW_UP'; readonly caseId: string; readonly followUpCaseId: string; readonly filedBy: string }
+  /**
+   * The outcome of a case's URLs changed for its reporter, who asked to be told: those of
+   * `operatorId`'s order, or every URL of the case when there is no order. Only ids and outcome
+   * codes here: the address is read from the case when the e-mail is sent.
+   */
+  | {
+      readonly type: 'NOTIFY_REPORTER';
+      readonly caseId: string;
+      readonly operatorId?: string;
+      readonly previous: ReporterUrlOutcome;
+      readonly outcome: ReporterUrlOutcome;
+      readonly eventKey: string;
+    };
 
 /** What an operator notice says, beside the order it is about (rendered by shared/notices). */
 export type OperatorNoticeRequest =

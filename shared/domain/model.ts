@@ -119,6 +119,12 @@ export const reportRequestSchema = z.strictObject({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters')
     .optional(),
+  notify: z
+    .strictObject({
+      email: z.email('must be an e-mail address such as name@example.org').max(254),
+      language: z.enum(LANGUAGES),
+    })
+    .optional(),
 });
 export type ReportRequest = z.infer<typeof reportRequestSchema>;
 
@@ -256,6 +262,18 @@ export interface CaseRecord {
   followUpOf?: string;
   /** The follow-up cases filed for this case's unassigned URLs. */
   followUps?: string[];
+  /**
+   * Where the reporter asked to be told when the outcome of one of its URLs changes. Personal data:
+   * staff see only that updates are on, operators and the committee nothing, and no log line holds it.
+   */
+  reporterContact?: ReporterContact;
+  /** The outcome e-mails sent to the reporter, once per event key. */
+  reporterUpdates?: { eventKey: string; sentAt: string; messageId: string }[];
+}
+
+export interface ReporterContact {
+  email: string;
+  language: (typeof LANGUAGES)[number];
 }
 
 /** SENT: SES accepted it; then what SES's events say became of it (CONTRACT.md section 9). */
@@ -329,6 +347,8 @@ export interface OrderRecord {
   remindersSent: string[];
   notices: NoticeRecord[];
   fine?: Fine;
+  /** Its case's reporter asked for outcome e-mails: a change of this order's outcome for the reporter is told. */
+  reporterUpdates?: boolean;
 }
 
 export interface VoteRecord {

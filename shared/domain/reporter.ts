@@ -2,7 +2,8 @@
  * What a reporter may learn of its report: per URL, what became of it, in plain words. Never an
  * operator's name, note or reply (CONTRACT.md section 4): only the outcome. Pure.
  */
-import type { CaseStatus, LANGUAGES, OrderRecord } from './model';
+import type { FollowUp } from './decider';
+import type { CaseRecord, CaseStatus, LANGUAGES, OrderRecord } from './model';
 import { assertNever } from './model';
 import { isLifted, reporterStatusText } from './orders';
 
@@ -33,6 +34,11 @@ export function reporterUrlOutcome(caseStatus: CaseStatus, assigned: boolean, or
   if (caseStatus === 'PENDING_APPROVAL' || caseStatus === 'UNDER_PRIOR_REVIEW') return 'AWAITING_APPROVAL';
   if (caseStatus === 'REJECTED') return 'NOT_ORDERED';
   if (!order) return assigned ? 'IN_PROGRESS' : 'NOT_ASSIGNED';
+  return reporterOrderOutcome(order);
+}
+
+/** What became of the URLs of an issued order (the case's status no longer matters once it is). */
+export function reporterOrderOutcome(order: OrderOutcomeFacts): ReporterUrlOutcome {
   switch (order.complianceStatus) {
     case 'COMPLIED':
     case 'COMPLIED_LATE':
@@ -98,4 +104,41 @@ const CLOSED_WITH_CONTENT_LEFT: Record<Language, string> = {
 export function reporterCaseText(caseStatus: CaseStatus, outcomes: readonly ReporterUrlOutcome[], language: Language): string {
   if (caseStatus === 'CLOSED' && outcomes.some(isLeftOnline)) return CLOSED_WITH_CONTENT_LEFT[language];
   return reporterStatusText(caseStatus, language);
+}
+
+/** The e-mail a reporter who asked for updates gets when the outcome of some of its URLs changes. */
+export type ReporterUpdate = Extract<FollowUp, { type: 'NOTIFY_REPORTER' }>;
+
+/**
+ * The update an order's event causes: one when the outcome of the order's URLs changed and the
+ * reporter asked to be told, none otherwise. Keyed by the order, its issue and the change, so a
+ * retried event never e-mails twice while a later change (after a re-issue) is told again.
+ */
+export function reporterOrderUpdate(before: OrderRecord, after: OrderRecord): ReporterUpdate | undefined {
+  if (after.reporterUpdates !== true) return undefined;
+  const previous = reporterOrderOutcome(before);
+  const outcome = reporterOrderOutcome(after);
+  if (previous === outcome) return undefined;
+  return {
+    type: 'NOTIFY_REPORTER',
+    caseId: after.caseId,
+    operatorId: after.operatorId,
+    previous,
+    outcome,
+    eventKey: `reporter:${after.orderId}:${after.resends ?? 0}:${previous}>${outcome}`,
+  };
+}
+
+/** The update a rejection of the whole report causes (no order will be issued for any URL). */
+export function reporterRejectionUpdate(record: Pick<CaseRecord, 'caseId' | 'reporterContact'>): ReporterUpdate[] {
+  if (record.reporterContact === undefined) return [];
+  return [
+    {
+      type: 'NOTIFY_REPORTER',
+      caseId: record.caseId,
+      previous: 'AWAITING_APPROVAL',
+      outcome: 'NOT_ORDERED',
+      eventKey: 'reporter:rejected',
+    },
+  ];
 }

@@ -9,6 +9,7 @@ import { formatForPeople } from '../domain/deadlines';
 import type { Category, Fine, LANGUAGES, Operator, OrderAction, OrderRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
 import { durationToMs, type Policy } from '../domain/policy';
+import { reporterOutcomeText, type ReporterUrlOutcome } from '../domain/reporter';
 import { countOf, withParticle } from './words';
 
 export type Language = (typeof LANGUAGES)[number];
@@ -652,6 +653,73 @@ export function renderContactChange(input: ContactChangeInput): RenderedEmail {
       { type: 'heading', text: say(lang, { ko: '새 주소', en: 'Now' }) },
       { type: 'list', items: [...after], code: true },
       footer(policy.authority, lang),
+    ],
+    lang,
+  );
+}
+
+export interface ReporterUpdateInput {
+  readonly caseId: string;
+  readonly language: Language;
+  /** The reporter's own URLs whose outcome changed. */
+  readonly urls: readonly string[];
+  readonly previous: ReporterUrlOutcome;
+  readonly outcome: ReporterUrlOutcome;
+  /** Why staff rejected the report, when that is the change. */
+  readonly rejectionReason?: string;
+  readonly links: Pick<NoticeLinks, 'web'>;
+  readonly policy: Pick<Policy, 'authority'>;
+}
+
+/**
+ * To a reporter who asked to be told: what became of some of its URLs, before and now, and where
+ * to read the whole report. Only outcomes: never an operator's name, note or reply.
+ */
+export function renderReporterUpdate(input: ReporterUpdateInput): RenderedEmail {
+  const { caseId, language: lang, urls, previous, outcome, rejectionReason, links, policy } = input;
+  const authority = policy.authority.name[lang];
+  const count = lang === 'ko' ? `${urls.length}개` : countOf(urls.length, { one: 'address', other: 'addresses' }, lang);
+  return email(
+    say(lang, {
+      ko: `[신고 처리 결과] 신고하신 주소 ${count}의 처리 결과: ${reporterOutcomeText(outcome, lang)}`,
+      en: `[Report update] ${count} you reported: ${reporterOutcomeText(outcome, lang)}`,
+    }),
+    [
+      {
+        type: 'paragraph',
+        text: say(lang, {
+          ko: `${authority}에 접수된 신고의 처리 결과가 바뀌어 알려 드립니다.`,
+          en: `What became of addresses you reported to the ${authority} has changed.`,
+        }),
+      },
+      {
+        type: 'fields',
+        rows: [
+          [say(lang, { ko: '신고 번호', en: 'Report' }), caseId],
+          [say(lang, { ko: '이전', en: 'Before' }), reporterOutcomeText(previous, lang)],
+          [say(lang, { ko: '현재', en: 'Now' }), reporterOutcomeText(outcome, lang)],
+          ...(rejectionReason === undefined
+            ? []
+            : [[say(lang, { ko: '사유', en: 'Reason' }), oneLine(rejectionReason)] as [string, string]]),
+        ],
+      },
+      { type: 'heading', text: say(lang, { ko: '해당 주소', en: 'Addresses' }) },
+      { type: 'list', items: urls.map((url) => `${url}: ${reporterOutcomeText(outcome, lang)}`), code: true },
+      {
+        type: 'link',
+        label: say(lang, {
+          ko: '내 신고에서 모든 주소의 처리 결과를 볼 수 있습니다',
+          en: 'Every address of your reports is in My reports',
+        }),
+        href: `${links.web}/#/reporter/reports`,
+      },
+      {
+        type: 'paragraph',
+        text: say(lang, {
+          ko: `이 메일은 신고 시 요청하신 알림으로 자동 발송되었습니다. 회신하면 ${withParticle(authority, '으로/로')} 전달됩니다(${policy.authority.replyTo}).`,
+          en: `You asked for these e-mails when you filed the report; this one was sent automatically. A reply reaches the ${authority} (${policy.authority.replyTo}).`,
+        }),
+      },
     ],
     lang,
   );

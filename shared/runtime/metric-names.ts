@@ -20,6 +20,8 @@ export type NoticeMetric = (typeof NOTICE_METRICS)[number];
 
 /** The `kind` of a staff alert (operator notices use their own kinds: ORDER, REMINDER, ...). */
 export const STAFF_NOTICE_KIND = 'STAFF';
+/** The `kind` of an e-mail to a reporter about its report's outcome. */
+export const REPORTER_NOTICE_KIND = 'REPORTER';
 
 /** Counts, with the service dimension only. */
 export const COUNT_METRICS = ['OrderOverdue', 'ReviewWithoutQuorum', 'NoticeUndelivered'] as const;

@@ -10,16 +10,23 @@ import { caseDecider } from '../domain/deciders/case';
 import { orderDecider } from '../domain/deciders/order';
 import { reviewDecider } from '../domain/deciders/review';
 import { assertNever } from '../domain/model';
+import type { ReporterUpdate } from '../domain/reporter';
 import { nowIso } from '../runtime/clock';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
-import { STAFF_NOTICE_KIND } from '../runtime/metric-names';
+import { REPORTER_NOTICE_KIND, STAFF_NOTICE_KIND } from '../runtime/metric-names';
 import { countNotice } from '../runtime/metrics';
 import { execute, listUnsettled, listUnsettledOf, project, settle, type Executed, type StoredEvent } from '../store/journal';
 import { refs, type RecordRef } from '../store/keys';
 import { completeWaitingTask, startCaseWorkflow } from '../workflow/client';
 import { fileFollowUpCase } from './follow-ups';
-import { deliverContactChange, deliverOperatorNotice, deliverStaffAlert, type OperatorNoticeDelivery } from './notify';
+import {
+  deliverContactChange,
+  deliverOperatorNotice,
+  deliverReporterUpdate,
+  deliverStaffAlert,
+  type OperatorNoticeDelivery,
+} from './notify';
 
 /** Runs `command` on the record and does what its event requires; refusals throw, nothing written. */
 export async function act<State, Command, Event extends RecordEvent>(
@@ -81,6 +88,19 @@ export async function notifyStaff(caseId: string, alert: StaffAlertRequest, even
   if (committed) countNotice('NoticeSent', STAFF_NOTICE_KIND);
 }
 
+/** E-mails the reporter that an outcome changed (once per event key) and records on the case that it was told. */
+export async function notifyReporter(update: ReporterUpdate): Promise<void> {
+  const delivery = await deliverReporterUpdate(update).catch(noticeFailed(REPORTER_NOTICE_KIND));
+  if (delivery === undefined) return;
+  const { committed } = await act(caseDecider, refs.case(update.caseId), {
+    type: 'RECORD_REPORTER_UPDATE',
+    eventKey: update.eventKey,
+    messageId: delivery.messageId,
+    sentAt: delivery.sentAt,
+  });
+  if (committed) countNotice('NoticeSent', REPORTER_NOTICE_KIND);
+}
+
 /** Does one follow-up; `at` is the time of the event that requires it, which a command it runs acts at. */
 async function perform(followUp: FollowUp, at: string): Promise<void> {
   switch (followUp.type) {
@@ -101,6 +121,9 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
       return;
     case 'FILE_FOLLOW_UP':
       await fileFollowUpCase(followUp, at);
+      return;
+    case 'NOTIFY_REPORTER':
+      await notifyReporter(followUp);
       return;
     case 'RUN': {
       const { command } = followUp;

@@ -76,6 +76,7 @@ export async function fileFollowUpCase(followUp: Extract<FollowUp, { type: 'FILE
       victimConsent: original.victimConsent,
       ...(original.summary === undefined ? {} : { summary: original.summary }),
       ...(original.contentSha256 === undefined ? {} : { contentSha256: original.contentSha256 }),
+      ...(original.reporterContact === undefined ? {} : { reporterContact: original.reporterContact }),
       followUpOf: caseId,
     },
     urls.length,

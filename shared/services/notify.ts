@@ -4,12 +4,14 @@
  * once per event key (shared/notices); recording it is the caller's act (shared/services/acts.ts).
  */
 import type { OperatorNoticeRequest, StaffAlertRequest } from '../domain/decider';
+import type { ReporterUpdate } from '../domain/reporter';
 import { orderDeadlines } from '../domain/deadlines';
 import type { NoticeKind, NoticeRecord, OrderRecord } from '../domain/model';
 import {
   deliverOnce,
   renderContactChange,
   renderOperatorNotice,
+  renderReporterUpdate,
   renderStaffAlert,
   type Delivery,
   type OperatorNotice,
@@ -19,7 +21,7 @@ import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { retryableAs } from '../runtime/transient';
 import { casePartition, operatorPartition } from '../store/keys';
-import { getCaseUrls, getOperator, getOrder } from '../store/repository';
+import { getCase, getCaseUrls, getOperator, getOrder } from '../store/repository';
 
 /** SES refuses the message for its recipients, not for a passing reason: sending it again will not help. */
 const REFUSED_FOR_GOOD = new Set(['MessageRejected', 'BadRequestException']);
@@ -160,4 +162,40 @@ export async function deliverContactChange(
     const told = await tell(`${change.eventKey}:contact-${index}`, [address]);
     if ('refusal' in told) logger.warn('a contact could not be told of its change', { operatorId, contact: index, refusal: told.refusal });
   }
+}
+
+/**
+ * E-mails the case's reporter, in the language it chose, that the outcome of some of its URLs
+ * changed (once per event key). Answers undefined when there is nobody to tell, or SES refuses the
+ * address for good: a reporter's mailbox must never hold up the case. The address is never logged.
+ */
+export async function deliverReporterUpdate(update: ReporterUpdate): Promise<Delivery | undefined> {
+  const record = await getCase(update.caseId);
+  const contact = record?.reporterContact;
+  if (record === undefined || contact === undefined) return undefined;
+  const urls = [...new Set((await getCaseUrls(update.caseId, update.operatorId)).map((url) => url.url))];
+  const rejectionReason =
+    update.outcome === 'NOT_ORDERED' ? record.approvals.find((approval) => approval.decision === 'REJECT')?.reason : undefined;
+  const { publicBaseUrl, policy } = config();
+  const delivery = await retryableAs(`e-mailing the reporter of case ${update.caseId}`, () =>
+    refusedForGood(
+      deliverOnce(casePartition(update.caseId), update.eventKey, [contact.email], () =>
+        renderReporterUpdate({
+          caseId: update.caseId,
+          language: contact.language,
+          urls,
+          previous: update.previous,
+          outcome: update.outcome,
+          ...(rejectionReason === undefined ? {} : { rejectionReason }),
+          links: { web: publicBaseUrl },
+          policy,
+        }),
+      ),
+    ),
+  );
+  if ('refusal' in delivery) {
+    logger.warn('the reporter could not be e-mailed', { caseId: update.caseId, eventKey: update.eventKey, refusal: delivery.refusal });
+    return undefined;
+  }
+  return delivery;
 }

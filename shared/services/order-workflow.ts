@@ -132,6 +132,7 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
       ...(decided ? { appealDeadline: appealWindowClosesAt(policy, issuedAt) } : {}),
       remindersSent: [],
       notices: [],
+      ...(record.reporterContact === undefined ? {} : { reporterUpdates: true }),
     };
     // The order is found by its URLs and hosts as soon as it exists.
     await writeOrderSearchEntries(order, orderFacets(await getCaseUrls(caseId, operatorId)));

@@ -75,7 +75,16 @@ function initialStatus(procedure: CaseRecord['procedure']): CaseStatus {
 /** What a new case is filed with; the rest comes from the policy in force. */
 export type NewCase = Pick<
   CaseRecord,
-  'caseId' | 'category' | 'createdAt' | 'createdBy' | 'reporter' | 'victimConsent' | 'summary' | 'contentSha256' | 'followUpOf'
+  | 'caseId'
+  | 'category'
+  | 'createdAt'
+  | 'createdBy'
+  | 'reporter'
+  | 'victimConsent'
+  | 'summary'
+  | 'contentSha256'
+  | 'followUpOf'
+  | 'reporterContact'
 >;
 
 export function newCaseRecord(fields: NewCase, urlCount: number): CaseRecord {
@@ -135,6 +144,7 @@ export async function fileReport(
       victimConsent: body.victimConsent,
       ...(body.summary === undefined ? {} : { summary: body.summary }),
       ...(body.contentSha256 === undefined ? {} : { contentSha256: body.contentSha256.toLowerCase() }),
+      ...(body.notify === undefined ? {} : { reporterContact: { email: body.notify.email, language: body.notify.language } }),
     },
     urls.length,
   );
@@ -156,6 +166,8 @@ export interface ReporterReport {
   outcomes: { url: string; outcome: ReporterUrlOutcome }[];
   /** Why staff rejected the report, when they did. */
   rejectionReason?: string;
+  /** Present when the reporter asked to be e-mailed as outcomes change (the address is not shown again). */
+  emailUpdates?: true;
 }
 
 /** The reports this user filed, newest first. */
@@ -188,5 +200,6 @@ async function reporterReport(record: CaseRecord, language: (typeof LANGUAGES)[n
     urls: urls.map((url) => url.url),
     outcomes,
     ...(rejectionReason === undefined ? {} : { rejectionReason }),
+    ...(record.reporterContact === undefined ? {} : { emailUpdates: true as const }),
   };
 }

@@ -239,6 +239,8 @@ export interface CaseView extends CaseSummaryView {
   timeline: TimelineEntry[];
   /** Other cases' latest orders on the same operators (committee's evidence view). */
   earlierDecisions: EarlierDecisionView[];
+  /** Present when the reporter asked for outcome e-mails: its address is never shown, only that they are on. */
+  reporterEmailUpdates?: true;
 }
 
 /**
@@ -279,6 +281,7 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     approvals: record.approvals,
     timeline: sealOpenBallots(audit, reviews).map(({ at, actor, action, details }) => ({ at, actor, action, details })),
     earlierDecisions: earlier,
+    ...(record.reporterContact === undefined ? {} : { reporterEmailUpdates: true as const }),
   };
 }
 

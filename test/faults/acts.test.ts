@@ -4,11 +4,14 @@
  * crash left; the answer is success only when the act took effect, and a refusal on the retry
  * says that the first attempt's act stands.
  */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../shared/domain/authz';
 import { ConflictError, type DomainError } from '../../shared/domain/errors';
 import { appealIdFor } from '../../shared/domain/ids';
 import type { VoteRecord } from '../../shared/domain/model';
+import { facets, planSearch } from '../../shared/domain/search';
+import { config } from '../../shared/runtime/config';
 import { tokenPurpose } from '../../shared/domain/waits';
 import { notifyOperator } from '../../shared/services/acts';
 import { decideApproval } from '../../shared/services/approvals';
@@ -20,9 +23,10 @@ import { findDuplicates } from '../../shared/services/duplicates';
 import { fileReport } from '../../shared/services/reports';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
 import { resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
-import { planSearch } from '../../shared/domain/search';
-import { refs } from '../../shared/store/keys';
 import { searchCases } from '../../shared/store/search';
+import { documentClient } from '../../shared/store/client';
+import { casePartition, refs, SEARCH_ENTRY_PREFIX, searchPartition } from '../../shared/store/keys';
+import { GSI1 } from '../../shared/store/table';
 import {
   getAppeal,
   getCase,
@@ -106,6 +110,42 @@ async function givenNonCompliantOrder(): Promise<void> {
   await plant.order(anOrder({ issuedAt: '2026-02-19T00:00:00.000Z', ...NON_COMPLIANT }));
 }
 
+/** The sort keys of a case's search entries, as stored in its partition. */
+async function searchEntriesOf(caseId: string): Promise<string[]> {
+  const answer = await documentClient.send(
+    new QueryCommand({
+      TableName: config().tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': casePartition(caseId), ':prefix': SEARCH_ENTRY_PREFIX },
+    }),
+  );
+  return (answer.Items ?? []).map((item) => String(item.sk)).sort();
+}
+
+/** How many entries a search of one facet finds (GSI1), whoever's case they are. */
+async function entriesUnder(facet: string): Promise<number> {
+  const answer = await documentClient.send(
+    new QueryCommand({
+      TableName: config().tableName,
+      IndexName: GSI1.indexName,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': searchPartition(facet) },
+    }),
+  );
+  return answer.Items?.length ?? 0;
+}
+
+const REPORTER_CONTACT = { email: 'survivor@example.org', language: 'ko' } as const;
+
+/** An issued order whose case's reporter asked for outcome e-mails; the workflow waits for compliance. */
+async function givenWatchedOrder(): Promise<void> {
+  await plant.operator(anOperator());
+  await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z', reporterContact: REPORTER_CONTACT }));
+  await writeUrls(CASE_ID, CASE_URLS);
+  await plant.order(anOrder({ reporterUpdates: true }));
+  await givenWait(tokenPurpose.compliance(WEBHARD_ORDER_ID), 'live-compliance');
+}
+
 const DAY_MS = 86_400_000;
 const UNDELIVERED_ALERT = new RegExp(`Order ${WEBHARD_ORDER_ID} could not be delivered`);
 const ORDER_NOTICE = new RegExp(`^\\[긴급 .*${WEBHARD_ORDER_ID}`);
@@ -134,6 +174,10 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         await expectConsistentStream(refs.case(caseId).root);
         // A later report of the same URL is warned of it
         expect((await findDuplicates(null, ['https://webhard.example/v/1'], NOW)).map((found) => found.caseId)).toEqual([caseId]);
+        // One set of search entries: one per facet of the case, each listed once in the search index
+        const filed = [facets.category('ILLEGAL_FILMING'), facets.url('https://webhard.example/v/1'), facets.host('webhard.example')];
+        expect(await searchEntriesOf(caseId)).toEqual(filed.map(searchPartition).sort());
+        for (const facet of filed) expect(await entriesUnder(facet), facet).toBe(1);
       },
     },
   ],
@@ -392,6 +436,43 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(count(await actionsOf(CASE_ID), 'NON_COMPLIANCE_ESCALATED')).toBe(1);
         expectMailedOnce(world, /referred for a formal order or penalty procedure/);
         expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ nonComplianceResolution: { action: 'ESCALATE', reason: 'still online' } });
+      },
+    },
+  ],
+  [
+    'a verified removal after non-compliance: recorded once with its reason, nothing sent',
+    {
+      given: givenNonCompliantOrder,
+      act: () => resolveNonCompliance(staff('staff-lee'), WEBHARD_ORDER_ID, { action: 'VERIFIED_REMOVAL', reason: 'checked: gone' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        const actions = await actionsOf(CASE_ID);
+        expect(count(actions, 'REMOVAL_VERIFIED')).toBe(1);
+        expect(count(actions, 'NON_COMPLIANCE_ESCALATED')).toBe(0);
+        // It shares the escalation's path but tells nobody: no staff alert, no notice to the operator
+        expect(world.mails).toEqual([]);
+        expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({
+          nonComplianceResolution: { action: 'VERIFIED_REMOVAL', by: 'staff-lee', reason: 'checked: gone' },
+        });
+      },
+    },
+  ],
+  [
+    'a compliance report whose reporter asked for e-mails: the reporter told once, in its language, the e-mail recorded once',
+    {
+      given: givenWatchedOrder,
+      act: () => recordCompliance(webhard, WEBHARD_ORDER_ID, { action: 'DELETED' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'ORDER_COMPLIED'), count(actions, 'REPORTER_NOTIFIED')]).toEqual([1, 1]);
+        expectMailedOnce(world, /^\[신고 처리 결과\] 신고하신 주소 2개의 처리 결과: 삭제됨$/);
+        expect((await getCase(CASE_ID))?.reporterUpdates?.map((update) => update.eventKey)).toEqual([
+          `reporter:${WEBHARD_ORDER_ID}:0:IN_PROGRESS>REMOVED`,
+        ]);
+        expect(world.completedWaits).toEqual([{ token: 'live-compliance', output: { outcome: 'COMPLIED' } }]);
       },
     },
   ],

@@ -146,6 +146,8 @@ export interface CaseDetail extends Partial<CaseRecord> {
   /** Other cases' latest orders on the same operators (absent from servers before it was added). */
   earlierDecisions?: EarlierDecision[];
   duplicates?: DuplicateCase[];
+  /** The reporter asked for outcome e-mails (the address itself is never sent to the screen). */
+  reporterEmailUpdates?: true;
 }
 
 export interface EarlierDecision {
@@ -213,6 +215,7 @@ export interface ReporterReport {
   urls: string[];
   outcomes: { url: string; outcome: ReporterUrlOutcome }[];
   rejectionReason?: string;
+  emailUpdates?: true;
 }
 
 export interface AuditChain {

@@ -411,6 +411,15 @@ const en = {
     'These URLs are already in a case going on or filed in the last 90 days. You may still file this report; check first that it is not the same report again.',
   checkingDuplicates: 'Checking the URLs…',
   fileAnyway: 'File anyway',
+  // reporter outcome e-mails
+  fieldNotify: 'E-mail me when what became of an address changes',
+  fieldNotifyEmail: 'E-mail address for updates',
+  fieldNotifyEmailHint: 'Used only for these updates. Staff see only that updates are on; operators and the committee never see it.',
+  fieldNotifyLanguage: 'Language of the e-mails',
+  emailUpdates: 'E-mail updates',
+  emailUpdatesOn: 'On',
+  emailUpdatesOff: 'Off',
+  emailUpdatesHowTo: 'To be e-mailed when what became of an address changes, choose it when you file a report.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -799,6 +808,14 @@ const ko: Record<MessageKey, string> = {
     '다음 URL은 진행 중이거나 최근 90일 안에 접수된 사건에 이미 있습니다. 그래도 접수할 수 있지만, 같은 신고를 다시 내는 것은 아닌지 먼저 확인하세요.',
   checkingDuplicates: 'URL 확인 중…',
   fileAnyway: '그래도 접수',
+  fieldNotify: '주소의 처리 결과가 바뀌면 이메일로 알려 주세요',
+  fieldNotifyEmail: '알림을 받을 이메일 주소',
+  fieldNotifyEmailHint: '이 알림에만 씁니다. 직원에게는 알림 여부만 보이고, 사업자와 위원회에는 보이지 않습니다.',
+  fieldNotifyLanguage: '이메일 언어',
+  emailUpdates: '이메일 알림',
+  emailUpdatesOn: '받음',
+  emailUpdatesOff: '받지 않음',
+  emailUpdatesHowTo: '처리 결과가 바뀔 때 이메일을 받으려면 신고할 때 선택하세요.',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
@@ -944,6 +961,7 @@ const koSchemaMessages: Record<string, string> = {
   'Invalid input: expected number, received NaN': '숫자를 넣으세요',
   'Invalid string: must match pattern /^[A-Z]{3}$/': '영문 대문자 3자 통화 코드여야 합니다 (예: KRW)',
   'Too small: expected array to have >=1 items': '하나 이상 넣으세요',
+  'must be an e-mail address such as name@example.org': 'name@example.org 같은 이메일 주소여야 합니다',
 };
 
 const catalogs = {

@@ -9,6 +9,7 @@ import { missing } from '../decider';
 import { ConflictError } from '../errors';
 import type { Approval, CaseRecord, CaseStatus, ReviewOutcome } from '../model';
 import { assertNever } from '../model';
+import { reporterRejectionUpdate } from '../reporter';
 import { tokenPurpose } from '../waits';
 
 export const SYSTEM_ACTOR = 'system';
@@ -34,7 +35,8 @@ export type CaseCommand =
       readonly followUpCaseId: string;
       /** The case's unassigned URLs that no follow-up took over yet, each with the operator its host matches now. */
       readonly unassigned: readonly { readonly host: string; readonly operatorId: string | null }[];
-    };
+    }
+  | { readonly type: 'RECORD_REPORTER_UPDATE'; readonly eventKey: string; readonly messageId: string; readonly sentAt: string };
 
 type Moved = { readonly status: CaseStatus };
 
@@ -58,7 +60,9 @@ export type CaseEvent =
   | RecordEvent<'STAFF_ALERTED', { eventKey: string; messageId: string }>
   | RecordEvent<'CASE_CLOSED', Moved & { closedAt: string }>
   | RecordEvent<'WORKFLOW_FAILED', Moved & { error: string; cause: string; failedFrom: CaseStatus }>
-  | RecordEvent<'FOLLOW_UP_FILED', { followUpCaseId: string; urlCount: number; operatorCount: number }>;
+  | RecordEvent<'FOLLOW_UP_FILED', { followUpCaseId: string; urlCount: number; operatorCount: number }>
+  /** The reporter was e-mailed that an outcome changed (the address stays off the chain). */
+  | RecordEvent<'REPORTER_NOTIFIED', { eventKey: string; messageId: string }>;
 
 /** A case in one of these is decided for good: a later failure of its workflow does not undo that. */
 const FINAL: ReadonlySet<CaseStatus> = new Set(['CLOSED', 'FAILED', 'REJECTED', 'REVOKED']);
@@ -91,6 +95,7 @@ function approvalDecision(
             purpose: tokenPurpose.approval(),
             output: { decision: status === 'REJECTED' ? 'REJECTED' : 'APPROVED' },
           },
+          ...(status === 'REJECTED' ? reporterRejectionUpdate(record) : []),
         ];
   return {
     event: {
@@ -122,6 +127,22 @@ function move<A extends CaseEvent['action']>(
   }
   const event = { action, at, actor: SYSTEM_ACTOR, details: { ...details, status: to } };
   return { event: event as unknown as EventOf<A> };
+}
+
+function withFollowUps(decision: Decision<CaseEvent> | null, followUps: readonly FollowUp[]): Decision<CaseEvent> | null {
+  return decision === null || followUps.length === 0 ? decision : { ...decision, followUps: [...(decision.followUps ?? []), ...followUps] };
+}
+
+/** An e-mail SES accepted, recorded on the case once per event key (a repeated record does nothing). */
+function mailRecorded(
+  recorded: readonly { eventKey: string }[] | undefined,
+  action: 'STAFF_ALERTED' | 'REPORTER_NOTIFIED',
+  mail: { readonly eventKey: string; readonly messageId: string; readonly sentAt: string },
+): Decision<CaseEvent> | null {
+  if (recorded?.some((sent) => sent.eventKey === mail.eventKey)) return null;
+  return {
+    event: { action, at: mail.sentAt, actor: SYSTEM_ACTOR, details: { eventKey: mail.eventKey, messageId: mail.messageId } },
+  };
 }
 
 type CaseDecider = Decider<CaseRecord, CaseCommand, CaseEvent>;
@@ -244,7 +265,10 @@ export const caseDecider: CaseDecider = {
               reviewId: command.reviewId,
               ordersIssuedAt: command.decidedAt,
             })
-          : move(record, ['UNDER_PRIOR_REVIEW'], 'REJECTED', 'REJECTED_BY_COMMITTEE', now, { reviewId: command.reviewId });
+          : withFollowUps(
+              move(record, ['UNDER_PRIOR_REVIEW'], 'REJECTED', 'REJECTED_BY_COMMITTEE', now, { reviewId: command.reviewId }),
+              reporterRejectionUpdate(record),
+            );
       case 'APPLY_POST_REVIEW': {
         const confirmed = command.outcome === 'CONFIRMED';
         return move(
@@ -288,15 +312,9 @@ export const caseDecider: CaseDecider = {
       case 'START_APPEAL_REVIEWS':
         return move(record, ['APPEAL_WINDOW'], 'UNDER_APPEAL', 'APPEALS_UNDER_REVIEW', now, { appealIds: [...command.appealIds] });
       case 'RECORD_STAFF_ALERT':
-        if (record.staffAlerts?.some((alert) => alert.eventKey === command.eventKey)) return null;
-        return {
-          event: {
-            action: 'STAFF_ALERTED',
-            at: command.sentAt,
-            actor: SYSTEM_ACTOR,
-            details: { eventKey: command.eventKey, messageId: command.messageId },
-          },
-        };
+        return mailRecorded(record.staffAlerts, 'STAFF_ALERTED', command);
+      case 'RECORD_REPORTER_UPDATE':
+        return mailRecorded(record.reporterUpdates, 'REPORTER_NOTIFIED', command);
       case 'CLOSE': {
         if (record.closedAt !== undefined || record.status === 'FAILED') return null;
         if (UNDECIDED.has(record.status)) {
@@ -363,6 +381,10 @@ export const caseDecider: CaseDecider = {
       case 'STAFF_ALERTED': {
         const alert = { eventKey: event.details.eventKey, messageId: event.details.messageId, sentAt: event.at };
         return { ...record, staffAlerts: [...(record.staffAlerts ?? []), alert] };
+      }
+      case 'REPORTER_NOTIFIED': {
+        const update = { eventKey: event.details.eventKey, messageId: event.details.messageId, sentAt: event.at };
+        return { ...record, reporterUpdates: [...(record.reporterUpdates ?? []), update] };
       }
       case 'CASE_CLOSED':
         return { ...record, status: event.details.status, closedAt: event.details.closedAt };

@@ -34,6 +34,7 @@ import {
   orderStatus,
 } from '../orders';
 import type { Policy } from '../policy';
+import { reporterOrderUpdate } from '../reporter';
 import { tokenPurpose } from '../waits';
 import { SYSTEM_ACTOR } from './case';
 
@@ -158,7 +159,8 @@ function supersedes(next: NoticeStatus, current: NoticeStatus): boolean {
   return rank[next] > rank[current];
 }
 
-export const orderDecider: OrderDecider = {
+/** The order's own rules; `orderDecider` adds what the reporter is told. */
+const orderRules: OrderDecider = {
   kind: 'order',
 
   decide(command, order, { now, policy }) {
@@ -400,6 +402,22 @@ export const orderDecider: OrderDecider = {
     const next = applyOrderEvent(order, event);
     return { ...next, status: orderStatus(next.complianceStatus, next.decisionStatus) };
   },
+};
+
+/**
+ * Every event that changes what the reporter is told about the order's URLs (removed, not removed,
+ * lifted, handled again) brings the reporter's e-mail with it, whichever command caused it.
+ */
+function withReporterUpdate(order: OrderRecord | undefined, decision: Decision<OrderEvent> | null): Decision<OrderEvent> | null {
+  if (decision === null || order === undefined) return decision;
+  const update = reporterOrderUpdate(order, orderRules.evolve(order, decision.event));
+  return update === undefined ? decision : { ...decision, followUps: [...(decision.followUps ?? []), update] };
+}
+
+export const orderDecider: OrderDecider = {
+  kind: 'order',
+  decide: (command, order, context) => withReporterUpdate(order, orderRules.decide(command, order, context)),
+  evolve: (order, event) => orderRules.evolve(order, event),
 };
 
 const NON_COMPLIANCE_EVENTS = {

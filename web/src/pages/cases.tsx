@@ -4,6 +4,7 @@ import type { AuditChain, CaseDetail, CaseOrder, CaseSearch, CaseSummary, Duplic
 import { dayBoundaryIn } from '../format';
 import { DayRangeFields, SearchActions, SearchTermFields, usePagedSearch } from '../components/paged-search';
 import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, Section } from '../components/common';
+import { ValueOptions } from '../components/ValueOptions';
 import { ReviewTally } from '../components/ReviewTally';
 import { StateDiagram } from '../components/StateDiagram';
 import { useApp, useResource } from '../hooks';
@@ -42,7 +43,7 @@ function searchOf(form: SearchForm, timeZone: string): CaseSearch {
 }
 
 export function CasesPage() {
-  const { t, v } = useT();
+  const { t } = useT();
   const { api, config } = useApp();
   const [form, setForm] = useState<SearchForm>(BLANK_SEARCH);
   const [search, setSearch] = useState<CaseSearch>(() => searchOf(BLANK_SEARCH, config.policy.timeZone));
@@ -77,22 +78,12 @@ export function CasesPage() {
         <div class="row">
           <Field id="status-filter" label={t('filterStatus')}>
             <select id="status-filter" value={form.status} onChange={(e) => set('status', e.currentTarget.value as CaseStatus | '')}>
-              <option value="">{t('allStatuses')}</option>
-              {CASE_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {v(s)}
-                </option>
-              ))}
+              <ValueOptions values={CASE_STATUSES} empty={t('allStatuses')} />
             </select>
           </Field>
           <Field id="category-filter" label={t('category')}>
             <select id="category-filter" value={form.category} onChange={(e) => set('category', e.currentTarget.value as Category | '')}>
-              <option value="">{t('allCategories')}</option>
-              {CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {v(c)}
-                </option>
-              ))}
+              <ValueOptions values={CATEGORIES} empty={t('allCategories')} />
             </select>
           </Field>
           <DayRangeFields
@@ -268,6 +259,14 @@ function CaseFacts({ detail }: { detail: CaseDetail }) {
             <dd>
               {v(detail.reporter.kind)}
               {detail.reporter.reference && ` · ${detail.reporter.reference}`}
+            </dd>
+          </>
+        )}
+        {detail.reporter && (
+          <>
+            <dt>{t('emailUpdates')}</dt>
+            <dd data-email-updates={detail.reporterEmailUpdates === true}>
+              {detail.reporterEmailUpdates ? t('emailUpdatesOn') : t('emailUpdatesOff')}
             </dd>
           </>
         )}

@@ -2,18 +2,20 @@ import { useState } from 'preact/hooks';
 import {
   CATEGORIES,
   duplicateCheckRequestSchema,
+  LANGUAGES,
   REPORTER_KINDS,
   reportRequestSchema,
   type ReportRequest,
 } from '../../../shared/domain/model';
 import { ApiError, type DuplicateCase, type DuplicateCheck } from '../api';
 import { described, ErrorNote, Field } from '../components/common';
+import { ValueOptions } from '../components/ValueOptions';
 import { useApp } from '../hooks';
 import { useT } from '../i18n';
 import { href } from '../router';
 import { DuplicateCases } from './cases';
 
-type FieldName = 'urls' | 'category' | 'reporterKind' | 'reporterRef' | 'summary' | 'contentSha256';
+type FieldName = 'urls' | 'category' | 'reporterKind' | 'reporterRef' | 'summary' | 'contentSha256' | 'notifyEmail';
 type Errors = Partial<Record<FieldName, string>>;
 
 interface Form {
@@ -24,6 +26,9 @@ interface Form {
   consent: boolean;
   summary: string;
   contentSha256: string;
+  notify: boolean;
+  notifyEmail: string;
+  notifyLanguage: string;
 }
 
 /** Which form field a schema path (`urls.3`, `reporter.kind`) belongs to. */
@@ -34,8 +39,12 @@ function fieldOf(path: readonly PropertyKey[]): FieldName | null {
   if (head === 'reporter') return next === 'reference' ? 'reporterRef' : 'reporterKind';
   if (head === 'summary') return 'summary';
   if (head === 'contentSha256') return 'contentSha256';
+  if (head === 'notify') return 'notifyEmail';
   return null;
 }
+
+/** Each language by its own name, as language pickers write them. */
+const LANGUAGE_NAMES: Record<(typeof LANGUAGES)[number], string> = { ko: '한국어', en: 'English' };
 
 function pathOf(field: string): (string | number)[] {
   return field
@@ -45,7 +54,7 @@ function pathOf(field: string): (string | number)[] {
 }
 
 export function IntakePage() {
-  const { t, v, schema } = useT();
+  const { t, schema, lang } = useT();
   const { api, session } = useApp();
   const isStaff = session.roles.includes('staff');
   const blank: Form = {
@@ -56,6 +65,9 @@ export function IntakePage() {
     consent: false,
     summary: '',
     contentSha256: '',
+    notify: false,
+    notifyEmail: '',
+    notifyLanguage: lang,
   };
   const [form, setForm] = useState<Form>(blank);
   const [errors, setErrors] = useState<Errors>({});
@@ -123,6 +135,7 @@ export function IntakePage() {
       victimConsent: form.consent,
       ...(form.summary.trim() ? { summary: form.summary.trim() } : {}),
       ...(form.contentSha256.trim() ? { contentSha256: form.contentSha256.trim() } : {}),
+      ...(form.notify ? { notify: { email: form.notifyEmail.trim(), language: form.notifyLanguage } } : {}),
     };
     const parsed = reportRequestSchema.safeParse(candidate);
     if (!parsed.success) {
@@ -224,12 +237,7 @@ export function IntakePage() {
               value={form.category}
               onChange={(e) => set('category', e.currentTarget.value)}
             >
-              <option value="">{t('chooseOne')}</option>
-              {CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {v(c)}
-                </option>
-              ))}
+              <ValueOptions values={CATEGORIES} empty={t('chooseOne')} />
             </select>
           </Field>
           <Field id="reporterKind" label={t('fieldReporterKind')} error={errors.reporterKind}>
@@ -238,12 +246,7 @@ export function IntakePage() {
               value={form.reporterKind}
               onChange={(e) => set('reporterKind', e.currentTarget.value)}
             >
-              <option value="">{t('chooseOne')}</option>
-              {REPORTER_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {v(k)}
-                </option>
-              ))}
+              <ValueOptions values={REPORTER_KINDS} empty={t('chooseOne')} />
             </select>
           </Field>
         </div>
@@ -278,6 +281,36 @@ export function IntakePage() {
             onInput={(e) => set('contentSha256', e.currentTarget.value)}
           />
         </Field>
+        <fieldset class="notify">
+          <legend>{t('emailUpdates')}</legend>
+          <div class="field check">
+            <input id="notify" type="checkbox" checked={form.notify} onChange={(e) => set('notify', e.currentTarget.checked)} />
+            <label for="notify">{t('fieldNotify')}</label>
+          </div>
+          {form.notify && (
+            <div class="row">
+              <Field id="notifyEmail" label={t('fieldNotifyEmail')} error={errors.notifyEmail} hint={t('fieldNotifyEmailHint')}>
+                <input
+                  {...described('notifyEmail', errors.notifyEmail, true)}
+                  type="email"
+                  autocomplete="email"
+                  spellcheck={false}
+                  value={form.notifyEmail}
+                  onInput={(e) => set('notifyEmail', e.currentTarget.value)}
+                />
+              </Field>
+              <Field id="notifyLanguage" label={t('fieldNotifyLanguage')}>
+                <select id="notifyLanguage" value={form.notifyLanguage} onChange={(e) => set('notifyLanguage', e.currentTarget.value)}>
+                  {LANGUAGES.map((language) => (
+                    <option key={language} value={language}>
+                      {LANGUAGE_NAMES[language]}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            </div>
+          )}
+        </fieldset>
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t('filing') : warned ? t('fileAnyway') : t('fileReport')}
         </button>
@@ -287,7 +320,7 @@ export function IntakePage() {
 }
 
 function focusFirstError(errors: Errors): void {
-  const order: FieldName[] = ['urls', 'category', 'reporterKind', 'reporterRef', 'summary', 'contentSha256'];
+  const order: FieldName[] = ['urls', 'category', 'reporterKind', 'reporterRef', 'summary', 'contentSha256', 'notifyEmail'];
   const first = order.find((name) => errors[name]);
   if (first) requestAnimationFrame(() => document.getElementById(first)?.focus());
 }

@@ -18,6 +18,7 @@ export function ReportsPage() {
           {t('navIntake')}
         </a>
       </div>
+      <p class="hint">{t('emailUpdatesHowTo')}</p>
       <Loaded resource={reports}>
         {(list) =>
           list.length === 0 ? (
@@ -52,7 +53,8 @@ function ReportCard({ report }: { report: ReporterReport }) {
         <strong>{reporterCaseText(report.caseStatus, outcomes, lang)}</strong>
       </p>
       <p class="meta">
-        <DateTime iso={report.createdAt} /> · <span class="mono">{report.caseId}</span>
+        <DateTime iso={report.createdAt} /> · <span class="mono">{report.caseId}</span> · {t('emailUpdates')}:{' '}
+        <span data-email-updates={report.emailUpdates === true}>{report.emailUpdates ? t('emailUpdatesOn') : t('emailUpdatesOff')}</span>
       </p>
       {report.rejectionReason && (
         <p class="rejection">

@@ -3,6 +3,7 @@ import {
   approvalRequestSchema,
   NON_COMPLIANCE_ACTIONS,
   type NonComplianceAction,
+  type NonComplianceRequest,
   nonComplianceRequestSchema,
 } from '../../../shared/domain/model';
 import type { BoardOrder, CaseDetail, OrderSearch } from '../api';
@@ -343,13 +344,22 @@ function Resend({ order }: { order: BoardOrder }) {
 function NonComplianceActions({ order, onChange }: { order: BoardOrder; onChange: () => void }) {
   const { t, v, schema } = useT();
   const { api } = useApp();
-  const [action, setAction] = useState<NonComplianceAction>('ESCALATE');
+  // Nothing is pre-selected: each choice is a different legal step, and a default would be chosen by a slip.
+  const [action, setAction] = useState<NonComplianceAction>();
   const [reason, setReason] = useState('');
+  const [choiceError, setChoiceError] = useState<string>();
   const [fieldError, setFieldError] = useState<string>();
+  const [confirming, setConfirming] = useState<NonComplianceRequest>();
   const [state, setState] = useState<{ busy: boolean; error?: unknown; done?: string }>({ busy: false });
   const id = `nc-${order.orderId}`;
-  const submit = async (event: Event): Promise<void> => {
+  const submit = (event: Event): void => {
     event.preventDefault();
+    if (action === undefined) {
+      setChoiceError(t('chooseDecision'));
+      document.querySelector<HTMLInputElement>(`input[name="${id}"]`)?.focus();
+      return;
+    }
+    setChoiceError(undefined);
     const parsed = nonComplianceRequestSchema.safeParse({ action, reason });
     if (!parsed.success) {
       setFieldError(schema(parsed.error.issues[0]?.message ?? ''));
@@ -357,23 +367,31 @@ function NonComplianceActions({ order, onChange }: { order: BoardOrder; onChange
       return;
     }
     setFieldError(undefined);
-    if (!window.confirm(t('nonCompliantConfirm', { action: v(action), orderId: order.orderId }))) return;
+    setConfirming(parsed.data);
+  };
+  const record = async (request: NonComplianceRequest): Promise<void> => {
     setState({ busy: true });
     try {
-      await api.resolveNonCompliance(order.orderId, parsed.data);
-      setState({ busy: false, done: t('nonCompliantDone', { action: v(action) }) });
+      await api.resolveNonCompliance(order.orderId, request);
+      setConfirming(undefined);
+      setState({ busy: false, done: t('nonCompliantDone', { action: v(request.action) }) });
       onChange();
     } catch (error) {
+      setConfirming(undefined);
       setState({ busy: false, error });
     }
   };
   return (
     <details class="non-compliance">
       <summary>{t('nonCompliantAct')}</summary>
-      {/* submit() catches its own failure and shows it: nothing waits for it. */}
-      <form class="decide" onSubmit={(event) => void submit(event)} noValidate>
-        <fieldset class="choices">
+      <form class="decide" onSubmit={submit} noValidate>
+        <fieldset class="choices" aria-describedby={choiceError ? `${id}-choice-error` : undefined}>
           <legend>{t('nonCompliantWhat')}</legend>
+          {choiceError && (
+            <p id={`${id}-choice-error`} class="error" role="alert">
+              {choiceError}
+            </p>
+          )}
           {NON_COMPLIANCE_ACTIONS.map((a) => (
             <label key={a}>
               <input type="radio" name={id} value={a} checked={action === a} onChange={() => setAction(a)} /> {v(a)}
@@ -395,6 +413,25 @@ function NonComplianceActions({ order, onChange }: { order: BoardOrder; onChange
       </form>
       <div aria-live="polite">{state.done && <p class="success">{state.done}</p>}</div>
       {state.error !== undefined && <ErrorNote error={state.error} />}
+      {/* record() catches its own failure and shows it: nothing waits for it. */}
+      <ConfirmDialog
+        open={confirming !== undefined}
+        title={confirming ? v(confirming.action) : ''}
+        confirmLabel={t('nonCompliantSend')}
+        danger={confirming?.action === 'ESCALATE'}
+        busy={state.busy}
+        onConfirm={() => confirming && void record(confirming)}
+        onCancel={() => setConfirming(undefined)}
+      >
+        {confirming && (
+          <>
+            <p>{t('nonCompliantConfirm', { action: v(confirming.action), orderId: order.orderId })}</p>
+            <p>
+              {t('nonCompliantReason')}: <q>{confirming.reason}</q>
+            </p>
+          </>
+        )}
+      </ConfirmDialog>
     </details>
   );
 }
