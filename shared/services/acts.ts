@@ -11,7 +11,6 @@ import { orderDecider } from '../domain/deciders/order';
 import { reviewDecider } from '../domain/deciders/review';
 import { assertNever } from '../domain/model';
 import { nowIso } from '../runtime/clock';
-import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { STAFF_NOTICE_KIND } from '../runtime/metric-names';
 import { countNotice } from '../runtime/metrics';
@@ -19,6 +18,7 @@ import { execute, listUnsettled, listUnsettledOf, project, settle, type Executed
 import { refs, type RecordRef } from '../store/keys';
 import { completeWaitingTask, startCaseWorkflow } from '../workflow/client';
 import { deliverContactChange, deliverOperatorNotice, deliverStaffAlert, type OperatorNoticeDelivery } from './notify';
+import { policyForRecord } from './policies';
 
 /** Runs `command` on the record and does what its event requires; refusals throw, nothing written. */
 export async function act<State, Command, Event extends RecordEvent>(
@@ -27,7 +27,7 @@ export async function act<State, Command, Event extends RecordEvent>(
   command: Command,
   now: string = nowIso(),
 ): Promise<Executed<State>> {
-  const executed = await execute(decider, ref, command, { now, policy: config().policy });
+  const executed = await execute(decider, ref, command, { now, policy: await policyForRecord(ref) });
   if (executed.committed) await finish(executed.committed);
   return executed;
 }

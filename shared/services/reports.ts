@@ -28,6 +28,7 @@ import {
   writeUrls,
 } from '../store/repository';
 import { act } from './acts';
+import { storeActivePolicy } from './policies';
 
 export interface FiledReport {
   /** false when an Idempotency-Key replay found the case filed before. */
@@ -77,7 +78,8 @@ export async function fileReport(
   idempotencyKey: string | undefined,
   now: string,
 ): Promise<FiledReport> {
-  const { policy } = config();
+  // Stored before a case can cite it: a case's policy version is always there to load.
+  const { policy, version } = await storeActivePolicy(now);
   const reserved =
     idempotencyKey === undefined
       ? { caseId: newCaseId(), createdAt: now, replay: false }
@@ -100,6 +102,7 @@ export async function fileReport(
     createdAt,
     createdBy: identity.userId,
     policyId: policy.id,
+    policyVersion: version,
     procedure,
     reporter: body.reporter,
     victimConsent: body.victimConsent,
