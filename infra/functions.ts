@@ -64,6 +64,7 @@ export const apiFunctions: readonly ApiFunction[] = [
     routes: ['GET /statistics/public'],
     publicRoutes: ['GET /statistics/public'],
   },
+  { name: 'Policies', entry: 'functions/api/policies.ts', routes: ['GET /policies/current', 'GET /policies/{version}'] },
 ];
 
 /**

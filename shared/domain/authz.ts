@@ -39,6 +39,10 @@ export const routeRoles: Record<string, Role[]> = {
   'POST /committee/reviews/{reviewId}/decision': ['staff'],
   'POST /orders/{orderId}/non-compliance': ['staff'],
   'GET /statistics': ['staff', 'auditor'],
+  // A policy is the published rules (durations, votes, fines, legal basis), with no case in it:
+  // an operator reads the version its order cites, or any other.
+  'GET /policies/current': ['staff', 'committee', 'auditor', 'operator'],
+  'GET /policies/{version}': ['staff', 'committee', 'auditor', 'operator'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

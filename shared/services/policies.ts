@@ -5,6 +5,7 @@
  * changes, and a case's version never changes once it is filed. `config().policy` is the policy
  * for new cases only.
  */
+import { NotFoundError } from '../domain/errors';
 import { caseIdOf } from '../domain/ids';
 import type { CaseRecord } from '../domain/model';
 import { policySchema, policyVersionOf, type Policy } from '../domain/policy';
@@ -24,13 +25,29 @@ export interface ActivePolicy {
 
 /** The policy new cases are filed under, stored under its version (once per process: the put is idempotent anyway). */
 export async function storeActivePolicy(now: string): Promise<ActivePolicy> {
-  const { policy } = config();
-  const version = policyVersionOf(policy);
+  const { policy, version } = activePolicy();
   if (!storedVersions.has(version)) {
     await putPolicyVersion(version, policy, now);
     storedVersions.add(version);
   }
   byVersion.set(version, policy);
+  return { version, policy };
+}
+
+/** The policy new cases are filed under, with its version (read only: start-up and filing store it). */
+export function activePolicy(): ActivePolicy {
+  const { policy } = config();
+  return { version: policyVersionOf(policy), policy };
+}
+
+const VERSION_RE = /^[0-9a-f]{64}$/;
+
+/** `GET /policies/{version}`: a stored version, or the active one; anything else is 404. */
+export async function readPolicyVersion(version: string): Promise<ActivePolicy> {
+  const active = activePolicy();
+  if (version === active.version) return active;
+  const policy = VERSION_RE.test(version) ? await policyByVersion(version) : undefined;
+  if (!policy) throw new NotFoundError(`Policy version ${version}`);
   return { version, policy };
 }
 

@@ -318,6 +318,7 @@ export const ID_ROUTES: readonly IdRoute[] = [
     body: VALID_DECISION,
     schema: escalationDecisionRequestSchema,
   },
+  { route: 'GET /policies/{version}', method: 'GET', path: '/policies/{id}', user: 'auditor-1' },
 ];
 
 export function idRoute(route: string): IdRoute {
