@@ -279,9 +279,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     {
       given: async () => {
         await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
-        await plant.review(
-          aReview({ eligibleMembers: ['member-1', 'member-2', 'member-3'], votes: { 'member-1': ballot('CONFIRM') } }),
-        );
+        await plant.review(aReview({ eligibleMembers: ['member-1', 'member-2', 'member-3'], votes: { 'member-1': ballot('CONFIRM') } }));
         await givenWait(tokenPurpose.review(POST_REVIEW_ID), 'live-review');
       },
       act: () => recuse(member('member-3'), POST_REVIEW_ID, { reason: 'I advised the operator.' }, NOW),
