@@ -65,6 +65,7 @@ export const apiFunctions: readonly ApiFunction[] = [
     publicRoutes: ['GET /statistics/public'],
   },
   { name: 'FollowUps', entry: 'functions/api/follow-ups.ts', routes: ['POST /cases/{caseId}/follow-ups'] },
+  { name: 'Policies', entry: 'functions/api/policies.ts', routes: ['GET /policies/current', 'GET /policies/{version}'] },
 ];
 
 /**

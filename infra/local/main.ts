@@ -139,6 +139,9 @@ async function start(): Promise<void> {
 
   const { seedOperators } = await import('./seed');
   await seedOperators(new Date().toISOString());
+  // The policy new cases are filed under, stored under its version before anyone can file one.
+  const { storeActivePolicy } = await import('../../shared/services/policies');
+  await storeActivePolicy(new Date().toISOString());
 
   if (config.buildWeb) await ensureWebBuilt(ROOT_DIR, warn);
 

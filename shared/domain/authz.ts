@@ -41,6 +41,10 @@ export const routeRoles: Record<string, Role[]> = {
   'GET /statistics': ['staff', 'auditor'],
   'POST /cases/{caseId}/follow-ups': ['staff'],
   'POST /reports/duplicates': ['staff', 'reporter'],
+  // A policy is the published rules (durations, votes, fines, legal basis), with no case in it:
+  // an operator reads the version its order cites, or any other.
+  'GET /policies/current': ['staff', 'committee', 'auditor', 'operator'],
+  'GET /policies/{version}': ['staff', 'committee', 'auditor', 'operator'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

@@ -238,6 +238,11 @@ export interface CaseRecord {
   createdAt: string;
   createdBy: string;
   policyId: string;
+  /**
+   * The version (content hash) of the policy the case was filed under: every step of the case
+   * follows it. Absent on cases filed before policies had versions: they follow the current policy.
+   */
+  policyVersion?: string;
   procedure: Procedure;
   reporter: { kind: (typeof REPORTER_KINDS)[number]; reference?: string };
   victimConsent: boolean;

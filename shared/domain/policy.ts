@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { PolicyError, type ErrorDetail } from './errors';
-import { CATEGORIES, LANGUAGES, PROCEDURES } from './model';
+import { CATEGORIES, LANGUAGES, PROCEDURES, REVIEW_KINDS } from './model';
 
 // ---------------------------------------------------------------- durations
 
@@ -97,6 +97,36 @@ export const finesSchema = z.strictObject({
 });
 export type FineSchedule = z.infer<typeof finesSchema>;
 
+// ---------------------------------------------------------------- committee votes (docs/policies.md)
+
+export const VOTE_MAJORITIES = ['VOTES_CAST', 'MEMBERS_PRESENT'] as const;
+/** When neither side has the majority: the order stands (UPHOLD) or is lifted (LIFT). */
+export const TIE_RULES = ['UPHOLD', 'LIFT'] as const;
+export const POST_REVIEW_WITHOUT_DECISION = ['EXTEND_ONCE', 'REVOKE', 'ESCALATE'] as const;
+
+export const voteRulesSchema = z.strictObject({
+  /** Members who must be present (have voted) for the votes to decide, whatever the recusals. */
+  minimumPresent: z.number().int().min(1),
+  /** Whether an ABSTAIN vote counts towards the members present (and so towards the majority's base). */
+  abstentionsCountAsPresent: z.boolean(),
+  /** CONFIRM or REVOKE must exceed half of the CONFIRM and REVOKE votes, or half of the members present. */
+  majorityOf: z.enum(VOTE_MAJORITIES),
+  onTie: z.strictObject(
+    Object.fromEntries(REVIEW_KINDS.map((kind) => [kind, z.enum(TIE_RULES)])) as Record<
+      (typeof REVIEW_KINDS)[number],
+      z.ZodEnum<{ UPHOLD: 'UPHOLD'; LIFT: 'LIFT' }>
+    >,
+  ),
+});
+export type VoteRules = z.infer<typeof voteRulesSchema>;
+
+const KOREAN_VOTE_RULES: VoteRules = {
+  minimumPresent: 3,
+  abstentionsCountAsPresent: true,
+  majorityOf: 'MEMBERS_PRESENT',
+  onTie: { POST_REVIEW: 'LIFT', PRIOR_REVIEW: 'LIFT', APPEAL: 'UPHOLD' },
+};
+
 // ---------------------------------------------------------------- policy
 
 function isTimeZone(zone: string): boolean {
@@ -154,6 +184,12 @@ export const policySchema = z.strictObject({
     replyTo: z.email(),
   }),
   fines: finesSchema,
+  votes: voteRulesSchema.default(KOREAN_VOTE_RULES),
+  /**
+   * A post-review without a decision at its close: extended once (then `unreviewedOrder`), or at
+   * once revoked (an interim direction the committee did not approve lapses) or escalated.
+   */
+  postReview: z.strictObject({ withoutDecision: z.enum(POST_REVIEW_WITHOUT_DECISION) }).default({ withoutDecision: 'EXTEND_ONCE' }),
 });
 export type Policy = z.infer<typeof policySchema>;
 
@@ -227,28 +263,21 @@ const KR_KCSC: Policy = {
     priorOrderGrades: { grade2: 1, grade3: 3 },
     urlCountGrades: { grade2: 10, grade3: 100 },
   },
+  votes: KOREAN_VOTE_RULES,
+  postReview: { withoutDecision: 'EXTEND_ONCE' },
 };
 
 /** Profiles other than Korea give the shape of the jurisdiction; their fine schedule is Korea's model. */
 const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   'eu-tco': {
+    // The TCO Regulation (EU) 2021/784 covers terrorist content only; this id is kept for policy
+    // files that name it, with its one-hour timings and the legal basis of `eu-dsa-9`.
+    base: 'eu-dsa-9',
     id: 'eu-tco',
-    name: 'European Union: removal orders under the Terrorist Content Online Regulation',
-    jurisdiction: 'EU',
-    currency: 'EUR',
-    timeZone: 'Europe/Brussels',
-    language: 'en',
+    name: 'European Union: one-hour removal orders on the TCO timetable (national law, DSA Art. 9)',
     complianceDeadline: 'PT1H',
     approvalSla: 'PT30M',
     reminders: ['PT30M', 'PT10M'],
-    authority: {
-      name: { ko: 'EU 회원국 관할 당국(TCO 규칙)', en: 'competent authority under the TCO Regulation' },
-      replyTo: 'tco-orders@authority.example',
-    },
-    legalBasis: {
-      ko: '온라인 테러 콘텐츠 유포 대응에 관한 규칙(EU) 2021/784 제3조(삭제명령)',
-      en: 'Removal order under Article 3 of Regulation (EU) 2021/784 on addressing the dissemination of terrorist content online',
-    },
   },
   'au-esafety': {
     id: 'au-esafety',
@@ -285,6 +314,25 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
       en: 'Notice and removal under the TAKE IT DOWN Act: nonconsensual intimate visual depictions must be removed within 48 hours of a valid request',
     },
   },
+  'eu-dsa-9': {
+    id: 'eu-dsa-9',
+    name: 'European Union: national orders against illegal sexual content (DSA Art. 9; Directive 2011/93/EU Art. 25)',
+    jurisdiction: 'EU',
+    currency: 'EUR',
+    timeZone: 'Europe/Brussels',
+    language: 'en',
+    complianceDeadline: 'PT24H',
+    approvalSla: 'PT2H',
+    reminders: ['PT12H', 'PT2H'],
+    authority: {
+      name: { ko: 'EU 회원국 관할 당국(디지털서비스법 제9조 명령)', en: 'competent national authority (order under Article 9 DSA)' },
+      replyTo: 'dsa-orders@authority.example',
+    },
+    legalBasis: {
+      ko: '아동 성적 학대·착취 및 아동 성착취물 대응에 관한 지침 2011/93/EU 제25조를 이행하는 회원국 법률과 디지털서비스법(규칙 (EU) 2022/2065) 제9조(불법 콘텐츠 대응 명령)에 따른 삭제 명령',
+      en: 'Order to act against illegal content under Article 9 of Regulation (EU) 2022/2065 (Digital Services Act), issued under the national law that makes the content illegal, including the law transposing Article 25 of Directive 2011/93/EU on combating the sexual abuse and sexual exploitation of children and child pornography',
+    },
+  },
   demo: {
     id: 'demo',
     base: 'kr-kcsc',
@@ -299,13 +347,48 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
     appealWindow: 'PT3M',
     appealReviewWindow: 'PT3M',
   },
+  'in-it-rules-9': {
+    id: 'in-it-rules-9',
+    name: 'India: emergency blocking by interim direction, then the committee (IT Blocking Rules 2009, Rule 9)',
+    jurisdiction: 'IN',
+    currency: 'INR',
+    timeZone: 'Asia/Kolkata',
+    language: 'en',
+    procedure: 'interim-then-review',
+    complianceDeadline: 'PT24H',
+    postReviewWindow: 'PT48H',
+    unreviewedOrder: 'lift',
+    // Rule 9: the interim direction is revoked unless the committee approves it within 48 hours,
+    // so a review that ends without an approving majority (no quorum, or a tie) lifts the order.
+    postReview: { withoutDecision: 'REVOKE' },
+    votes: { onTie: { POST_REVIEW: 'LIFT', PRIOR_REVIEW: 'LIFT', APPEAL: 'UPHOLD' } },
+    authority: {
+      name: {
+        ko: '인도 전자정보기술부 지정관(Designated Officer)',
+        en: 'Designated Officer, Ministry of Electronics and Information Technology',
+      },
+      replyTo: 'blocking-directions@meity.example',
+    },
+    legalBasis: {
+      ko: '인도 「정보기술법 2000」 제69A조 및 「정보 접근 차단 절차·보호 규칙 2009」 제9조(긴급 시 차단)에 따른 임시 차단 지시',
+      en: 'Interim direction under section 69A of the Information Technology Act, 2000 and Rule 9 (blocking of information in cases of emergency) of the Information Technology (Procedure and Safeguards for Blocking for Access of Information by Public) Rules, 2009',
+    },
+  },
 };
 
 export const DEFAULT_POLICY_ID = 'kr-kcsc';
 
+/** A profile merged over the profile its `base` names (Korea's when none), at any depth. */
+function builtInProfile(id: string): PlainObject {
+  const over = PROFILE_OVERRIDES[id];
+  if (over === undefined) return KR_KCSC as unknown as PlainObject;
+  const baseId = typeof over.base === 'string' && over.base !== id ? over.base : DEFAULT_POLICY_ID;
+  return mergeOver(builtInProfile(baseId), over);
+}
+
 export const builtInPolicies: Record<string, Policy> = {
   [KR_KCSC.id]: policySchema.parse(KR_KCSC),
-  ...Object.fromEntries(Object.entries(PROFILE_OVERRIDES).map(([id, over]) => [id, policySchema.parse(mergeOver(KR_KCSC, over))])),
+  ...Object.fromEntries(Object.keys(PROFILE_OVERRIDES).map((id) => [id, policySchema.parse(builtInProfile(id))])),
 };
 
 /** A built-in profile by id; throws PolicyError naming the known ones. */

@@ -1,13 +1,16 @@
 /**
- * Committee votes (CONTRACT.md section 6). With a quorum (a majority of eligible members voted,
- * abstentions included) the order stands when CONFIRM votes outnumber REVOKE votes, otherwise
- * it is lifted. Without a quorum at the close the review is extended once, then escalated to
- * staff or lifted, by policy. Pure.
+ * Committee votes (CONTRACT.md section 6) under the policy's vote rules (docs/policies.md): a
+ * quorum is a number of members present, never a share of whoever remains after recusals; the
+ * order stands with a majority of the votes cast or of the members present; when neither side
+ * has that majority the policy's tie rule for the review's kind decides. A recusal that leaves
+ * fewer eligible members than the quorum escalates the review to staff. Without a quorum at the
+ * close the review is extended once (or, by policy, a post-review is revoked or escalated at
+ * once), then escalated to staff or lifted, by policy. Pure.
  */
 import { reviewExtendedClosesAt } from './deadlines';
 import { ConflictError, ForbiddenError, WindowClosedError } from './errors';
-import type { ReviewOutcome, ReviewRecord } from './model';
-import type { Policy } from './policy';
+import type { ReviewKind, ReviewOutcome, ReviewRecord } from './model';
+import type { Policy, VoteRules } from './policy';
 
 type ReviewView = Pick<ReviewRecord, 'eligibleMembers' | 'recusals' | 'votes'>;
 
@@ -17,6 +20,8 @@ export interface Tally {
   confirm: number;
   revoke: number;
   abstain: number;
+  /** Members counted present: those who voted, less abstainers when abstentions do not count. */
+  present: number;
   quorum: boolean;
   quorumNeeded: number;
 }
@@ -26,51 +31,88 @@ export function eligibleVoters(review: Pick<ReviewRecord, 'eligibleMembers' | 'r
   return [...new Set(review.eligibleMembers)].filter((m) => !Object.hasOwn(review.recusals, m));
 }
 
-export function tally(review: ReviewView): Tally {
+type Ballots = Pick<Tally, 'confirm' | 'revoke' | 'abstain'>;
+
+function counted(eligible: number, ballots: Ballots, rules: VoteRules): Tally {
+  const present = ballots.confirm + ballots.revoke + (rules.abstentionsCountAsPresent ? ballots.abstain : 0);
+  return {
+    eligible,
+    votesCast: ballots.confirm + ballots.revoke + ballots.abstain,
+    ...ballots,
+    present,
+    quorum: present >= rules.minimumPresent,
+    quorumNeeded: rules.minimumPresent,
+  };
+}
+
+export function tally(review: ReviewView, rules: VoteRules): Tally {
   const voters = eligibleVoters(review);
-  const t = { confirm: 0, revoke: 0, abstain: 0 };
+  const ballots = { confirm: 0, revoke: 0, abstain: 0 };
   // Only eligible members' votes count: a stray vote in the record cannot sway the outcome.
   for (const member of voters) {
     const vote = Object.hasOwn(review.votes, member) ? review.votes[member] : undefined;
-    if (vote?.decision === 'CONFIRM') t.confirm += 1;
-    else if (vote?.decision === 'REVOKE') t.revoke += 1;
-    else if (vote?.decision === 'ABSTAIN') t.abstain += 1;
+    if (vote?.decision === 'CONFIRM') ballots.confirm += 1;
+    else if (vote?.decision === 'REVOKE') ballots.revoke += 1;
+    else if (vote?.decision === 'ABSTAIN') ballots.abstain += 1;
   }
-  const votesCast = t.confirm + t.revoke + t.abstain;
-  const quorumNeeded = Math.floor(voters.length / 2) + 1;
-  return { eligible: voters.length, votesCast, ...t, quorum: votesCast >= quorumNeeded, quorumNeeded };
+  return counted(voters.length, ballots, rules);
 }
 
-export function outcomeOf(t: Tally): ReviewOutcome | null {
-  if (!t.quorum) return null;
-  return t.confirm > t.revoke ? 'CONFIRMED' : 'REVOKED';
+export interface Verdict {
+  outcome: ReviewOutcome;
+  /** MAJORITY when one side has the policy's majority; NO_MAJORITY when the tie rule decided. */
+  reason: 'MAJORITY' | 'NO_MAJORITY';
 }
 
-/** MAJORITY when one side outnumbers the other; NO_MAJORITY when a tie lifts the order. */
-export function outcomeReasonOf(t: Tally): 'MAJORITY' | 'NO_MAJORITY' | null {
+/** The outcome the votes give with a quorum, else `null`. */
+export function verdictOf(t: Tally, kind: ReviewKind, rules: VoteRules): Verdict | null {
   if (!t.quorum) return null;
-  return t.confirm === t.revoke ? 'NO_MAJORITY' : 'MAJORITY';
+  const base = rules.majorityOf === 'VOTES_CAST' ? t.confirm + t.revoke : t.present;
+  if (2 * t.confirm > base) return { outcome: 'CONFIRMED', reason: 'MAJORITY' };
+  if (2 * t.revoke > base) return { outcome: 'REVOKED', reason: 'MAJORITY' };
+  return { outcome: rules.onTie[kind] === 'UPHOLD' ? 'CONFIRMED' : 'REVOKED', reason: 'NO_MAJORITY' };
+}
+
+/** Whether the quorum can no longer be reached: recusals left fewer eligible members than it needs. */
+export function tooFewEligible(review: Pick<ReviewRecord, 'eligibleMembers' | 'recusals'>, rules: VoteRules): boolean {
+  return eligibleVoters(review).length < rules.minimumPresent;
 }
 
 /**
- * The outcome when no remaining vote can change it, else `null`. Only with a quorum already met:
- * members who have not voted may stay silent, and a recusal only shrinks the eligible set, which
- * keeps a met quorum met.
+ * The verdict when no remaining vote can change its outcome, else `null`. Only with a quorum
+ * already met: members who have not voted may stay silent, and a recusal changes neither the
+ * members present nor the quorum. Every split of the remaining members' ballots is tried:
+ * committees are small, and a rule-specific shortcut would be one more thing to get wrong.
  */
-export function decidedEarly(review: ReviewView): ReviewOutcome | null {
-  const t = tally(review);
-  if (!t.quorum) return null;
-  const remaining = t.eligible - t.votesCast;
-  if (t.confirm > t.revoke + remaining) return 'CONFIRMED';
-  if (t.confirm + remaining <= t.revoke) return 'REVOKED';
-  return null;
+export function decidedEarly(review: ReviewView & Pick<ReviewRecord, 'kind'>, rules: VoteRules): Verdict | null {
+  const now = tally(review, rules);
+  const verdict = verdictOf(now, review.kind, rules);
+  if (verdict === null) return null;
+  const remaining = now.eligible - now.votesCast;
+  for (let confirm = 0; confirm <= remaining; confirm += 1) {
+    for (let revoke = 0; confirm + revoke <= remaining; revoke += 1) {
+      for (let abstain = 0; confirm + revoke + abstain <= remaining; abstain += 1) {
+        const later = counted(
+          now.eligible,
+          { confirm: now.confirm + confirm, revoke: now.revoke + revoke, abstain: now.abstain + abstain },
+          rules,
+        );
+        if (verdictOf(later, review.kind, rules)?.outcome !== verdict.outcome) return null;
+      }
+    }
+  }
+  return verdict;
 }
 
+export type EscalationCause = 'NO_QUORUM' | 'TOO_FEW_ELIGIBLE';
+
 export type DeadlineDecision =
-  | { kind: 'DECIDED'; outcome: ReviewOutcome; reason: 'MAJORITY' | 'NO_MAJORITY' }
+  | ({ kind: 'DECIDED' } & Verdict)
   | { kind: 'EXTENDED'; closesAt: string }
-  | { kind: 'ESCALATED' }
+  | { kind: 'ESCALATED'; cause: EscalationCause }
   | { kind: 'LIFTED'; outcome: 'REVOKED'; reason: 'AUTO_LIFTED' };
+
+const LIFTED = { kind: 'LIFTED', outcome: 'REVOKED', reason: 'AUTO_LIFTED' } as const;
 
 /** What happens when a review reaches `closesAt`. */
 export function decideAtDeadline(
@@ -78,14 +120,25 @@ export function decideAtDeadline(
   policy: Policy,
   now: string,
 ): DeadlineDecision {
-  const t = tally(review);
-  const outcome = outcomeOf(t);
-  const reason = outcomeReasonOf(t);
-  if (outcome !== null && reason !== null) return { kind: 'DECIDED', outcome, reason };
+  const verdict = verdictOf(tally(review, policy.votes), review.kind, policy.votes);
+  if (verdict !== null) return { kind: 'DECIDED', ...verdict };
+  if (review.kind === 'POST_REVIEW') {
+    // India's IT Rules r.9: an interim direction the committee did not approve in time is revoked.
+    switch (policy.postReview.withoutDecision) {
+      case 'REVOKE':
+        return LIFTED;
+      case 'ESCALATE':
+        return { kind: 'ESCALATED', cause: 'NO_QUORUM' };
+      case 'EXTEND_ONCE':
+        break;
+    }
+  }
+  // An extension cannot bring back members who recused.
+  if (tooFewEligible(review, policy.votes)) return { kind: 'ESCALATED', cause: 'TOO_FEW_ELIGIBLE' };
   if (!review.extended) {
     return { kind: 'EXTENDED', closesAt: reviewExtendedClosesAt(policy, review.kind, review.closesAt, now) };
   }
-  return policy.unreviewedOrder === 'lift' ? { kind: 'LIFTED', outcome: 'REVOKED', reason: 'AUTO_LIFTED' } : { kind: 'ESCALATED' };
+  return policy.unreviewedOrder === 'lift' ? LIFTED : { kind: 'ESCALATED', cause: 'NO_QUORUM' };
 }
 
 type VoteGate = ReviewView & Pick<ReviewRecord, 'reviewId' | 'status' | 'closesAt'>;

@@ -12,7 +12,6 @@ import { reviewDecider } from '../domain/deciders/review';
 import { assertNever } from '../domain/model';
 import type { ReporterUpdate } from '../domain/reporter';
 import { nowIso } from '../runtime/clock';
-import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { REPORTER_NOTICE_KIND, STAFF_NOTICE_KIND } from '../runtime/metric-names';
 import { countNotice } from '../runtime/metrics';
@@ -27,6 +26,7 @@ import {
   deliverStaffAlert,
   type OperatorNoticeDelivery,
 } from './notify';
+import { policyForRecord } from './policies';
 
 /** Runs `command` on the record and does what its event requires; refusals throw, nothing written. */
 export async function act<State, Command, Event extends RecordEvent>(
@@ -35,7 +35,7 @@ export async function act<State, Command, Event extends RecordEvent>(
   command: Command,
   now: string = nowIso(),
 ): Promise<Executed<State>> {
-  const executed = await execute(decider, ref, command, { now, policy: config().policy });
+  const executed = await execute(decider, ref, command, { now, policy: await policyForRecord(ref) });
   if (executed.committed) await finish(executed.committed);
   return executed;
 }

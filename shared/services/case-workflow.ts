@@ -6,11 +6,11 @@ import { caseDecider } from '../domain/deciders/case';
 import { approvalSlaAt, secondsUntil } from '../domain/deadlines';
 import type { CaseStatus, Procedure } from '../domain/model';
 import { durationToMs } from '../domain/policy';
-import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
 import { getCase } from '../store/repository';
 import { act } from './acts';
+import { policyOf } from './policies';
 import { requireCase } from './records';
 
 /** Records that the workflow runs, and says how to proceed and how long approvals may take. */
@@ -18,7 +18,7 @@ export async function openCase(caseId: string, now: string): Promise<{ procedure
   await requireCase(caseId);
   const { state } = await act(caseDecider, refs.case(caseId), { type: 'START_WORKFLOW' }, now);
   const record = state ?? (await requireCase(caseId));
-  const deadline = record.approvalDeadlineAt ?? approvalSlaAt(config().policy, record.createdAt);
+  const deadline = record.approvalDeadlineAt ?? approvalSlaAt(await policyOf(record), record.createdAt);
   return { procedure: record.procedure, secondsToApprovalSla: secondsUntil(deadline, now) };
 }
 
@@ -27,11 +27,11 @@ export async function openCase(caseId: string, now: string): Promise<{ procedure
  * then waits for the decision again, looking again after each further SLA's length.
  */
 export async function escalateApprovalSla(caseId: string, now: string): Promise<{ alerted: boolean; secondsToRecheck: number }> {
-  await requireCase(caseId);
+  const record = await requireCase(caseId);
   const { state } = await act(caseDecider, refs.case(caseId), { type: 'MISS_APPROVAL_SLA' }, now);
   return {
     alerted: state?.approvalSlaMissedAt !== undefined,
-    secondsToRecheck: Math.max(1, Math.ceil(durationToMs(config().policy.approvalSla) / 1000)),
+    secondsToRecheck: Math.max(1, Math.ceil(durationToMs((await policyOf(record)).approvalSla) / 1000)),
   };
 }
 

@@ -17,6 +17,7 @@ import { refs } from '../store/keys';
 import { getCase, getCaseUrls, getUrlChunk, listOperators, putUrlChunk } from '../store/repository';
 import { act, finishUnsettledOf } from './acts';
 import { distinctByUrl } from './order-workflow';
+import { storeActivePolicy } from './policies';
 import { fileCase, newCaseRecord } from './reports';
 import { requireCase } from './records';
 
@@ -80,6 +81,7 @@ export async function fileFollowUpCase(followUp: Extract<FollowUp, { type: 'FILE
       followUpOf: caseId,
     },
     urls.length,
+    await storeActivePolicy(at),
   );
   await fileCase(record, urls, at);
   for (let index = 0; ; index += 1) {

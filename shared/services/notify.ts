@@ -18,6 +18,7 @@ import {
 } from '../notices/index';
 import { nowIso } from '../runtime/clock';
 import { config } from '../runtime/config';
+import { policyOfCase } from './policies';
 import { logger } from '../runtime/logger';
 import { retryableAs } from '../runtime/transient';
 import { casePartition, operatorPartition } from '../store/keys';
@@ -81,7 +82,8 @@ export async function deliverOperatorNotice(
     const operator = await getOperator(order.operatorId);
     if (!operator) return { accepted: false, reason: `operator ${order.operatorId} is not registered` };
     if (operator.contactEmails.length === 0) return { accepted: false, reason: `operator ${operator.operatorId} has no contact e-mail` };
-    const { policy, publicBaseUrl, apiBaseUrl } = config();
+    const { publicBaseUrl, apiBaseUrl } = config();
+    const policy = await policyOfCase(order.caseId);
     const to = [...operator.contactEmails];
     // The deadline the notice states, counted from when it is written; the order's clock counts
     // from SES's acceptance a moment later and keeps the later of the two (in the operator's favour).

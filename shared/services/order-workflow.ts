@@ -20,8 +20,7 @@ import {
   orderNoticeKey,
   orderStatus,
 } from '../domain/orders';
-import { durationToMs } from '../domain/policy';
-import { config } from '../runtime/config';
+import { durationToMs, type Policy } from '../domain/policy';
 import { durationMetric } from '../runtime/metrics';
 import { TransientError } from '../runtime/transient';
 import { orderFacets } from '../domain/order-search';
@@ -40,6 +39,7 @@ import {
   putUrlChunk,
   writeUrls,
 } from '../store/repository';
+import { policyOf, policyOfCase } from './policies';
 import { act, finishUnsettledOf, notifyOperator } from './acts';
 import { sanitizeFailure } from './case-workflow';
 import { requireCase, requireOrder } from './records';
@@ -103,7 +103,7 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
   if (issuedAt === undefined) {
     throw new Error(`Case ${caseId} has no ordersIssuedAt: orders are issued only once the case is approved.`);
   }
-  const { policy } = config();
+  const policy = await policyOf(record);
   const match = await matchUnassignedUrls(caseId);
   const urlCounts = new Map<string, number>();
   for (const url of distinctByUrl(await getCaseUrls(caseId))) {
@@ -177,11 +177,11 @@ function stepOf(order: OrderRecord, now: string, state: NoticeState, secondsToWa
   };
 }
 
-function stepFor(order: OrderRecord, now: string): NoticeStep | null {
+function stepFor(order: OrderRecord, policy: Policy, now: string): NoticeStep | null {
   if (isLifted(order) || order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE')
     return stepOf(order, now, 'SETTLED');
   if (isUndelivered(order)) {
-    const closesAt = resendClosesAt(config().policy, order) ?? now;
+    const closesAt = resendClosesAt(policy, order) ?? now;
     if (isPast(closesAt, now)) return stepOf(order, now, 'GIVEN_UP');
     return stepOf(order, now, 'UNDELIVERED', Math.min(UNDELIVERED_RECHECK_SECONDS, secondsUntil(closesAt, now)));
   }
@@ -194,7 +194,8 @@ function stepFor(order: OrderRecord, now: string): NoticeStep | null {
  */
 export async function sendOrderNotice(orderId: string, clock: () => string): Promise<NoticeStep> {
   const order = await requireOrder(orderId);
-  const known = stepFor(order, clock());
+  const policy = await policyOfCase(order.caseId);
+  const known = stepFor(order, policy, clock());
   if (known !== null) return known;
   try {
     const sent = await notifyOperator(orderId, { kind: 'ORDER' }, orderNoticeKey(order));
@@ -207,18 +208,18 @@ export async function sendOrderNotice(orderId: string, clock: () => string): Pro
     // SES will not take it for now: back off, and give up on it when the retry window is over.
     const now = clock();
     const trying = Math.max(0, (Date.parse(now) - Date.parse(order.resentAt ?? order.issuedAt)) / 1000);
-    if (trying < durationToMs(config().policy.noticeRetryWindow) / 1000) {
+    if (trying < durationToMs(policy.noticeRetryWindow) / 1000) {
       return stepOf(order, now, 'RETRY', Math.min(NOTICE_RETRY_CAP_SECONDS, Math.max(2, trying)));
     }
     await act(
       orderDecider,
       refs.order(orderId),
-      { type: 'MARK_UNDELIVERED', reason: `SES did not accept the notice within ${config().policy.noticeRetryWindow} (${error.message})` },
+      { type: 'MARK_UNDELIVERED', reason: `SES did not accept the notice within ${policy.noticeRetryWindow} (${error.message})` },
       now,
     );
   }
   const after = await requireOrder(orderId);
-  return stepFor(after, clock()) ?? stepOf(after, clock(), 'RETRY', 2);
+  return stepFor(after, policy, clock()) ?? stepOf(after, clock(), 'RETRY', 2);
 }
 
 /** A task failed for good on the order's notice: the order is UNDELIVERED (the rest of the case goes on). */
@@ -230,7 +231,8 @@ export async function markUndelivered(orderId: string, error: string, cause: str
     { type: 'MARK_UNDELIVERED', reason: `the notice could not be sent (${reason.error}: ${reason.cause})` },
     now,
   );
-  return stepFor(await requireOrder(orderId), now) ?? stepOf(await requireOrder(orderId), now, 'RETRY', 2);
+  const after = await requireOrder(orderId);
+  return stepFor(after, await policyOfCase(after.caseId), now) ?? stepOf(after, now, 'RETRY', 2);
 }
 
 /**
@@ -243,7 +245,7 @@ export async function openAppealWindow(caseId: string, now: string): Promise<{ c
   const voteFirst = record.procedure === 'vote-first';
   const confirmedAt = voteFirst ? record.ordersIssuedAt : (await getReview(reviewIdFor(caseId, 'POST_REVIEW')))?.closedAt;
   if (confirmedAt === undefined) throw new Error(`Case ${caseId} has no confirmation time; the appeal window cannot open.`);
-  const closesAt = appealWindowClosesAt(config().policy, confirmedAt);
+  const closesAt = appealWindowClosesAt(await policyOf(record), confirmedAt);
   for (const order of await listOrdersOfCase(caseId)) {
     await act(orderDecider, refs.order(order.orderId), { type: 'OPEN_APPEAL_WINDOW', appealDeadline: closesAt, notify: !voteFirst }, now);
   }
@@ -294,7 +296,7 @@ function lateHoursOf(order: OrderRecord): number {
 
 /** Fines every order that missed its deadline and still stands (once per order). */
 export async function assessFines(caseId: string, now: string): Promise<{ fined: number }> {
-  const { policy } = config();
+  const policy = await policyOfCase(caseId);
   let fined = 0;
   for (const order of await listOrdersOfCase(caseId)) {
     // A clock missed before a re-issue is fined as missed, whatever became of the new one.

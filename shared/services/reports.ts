@@ -29,6 +29,7 @@ import {
   writeUrls,
 } from '../store/repository';
 import { act } from './acts';
+import { type ActivePolicy, storeActivePolicy } from './policies';
 
 export interface FiledReport {
   /** false when an Idempotency-Key replay found the case filed before. */
@@ -87,13 +88,13 @@ export type NewCase = Pick<
   | 'reporterContact'
 >;
 
-export function newCaseRecord(fields: NewCase, urlCount: number): CaseRecord {
-  const { policy } = config();
+export function newCaseRecord(fields: NewCase, urlCount: number, { policy, version }: ActivePolicy): CaseRecord {
   const procedure = policy.procedure;
   return {
     ...fields,
     status: initialStatus(procedure),
     policyId: policy.id,
+    policyVersion: version,
     procedure,
     urlCount,
     approvals: [],
@@ -121,6 +122,8 @@ export async function fileReport(
   idempotencyKey: string | undefined,
   now: string,
 ): Promise<FiledReport> {
+  // Stored before a case can cite it: a case's policy version is always there to load.
+  const bound = await storeActivePolicy(now);
   const reserved =
     idempotencyKey === undefined
       ? { caseId: newCaseId(), createdAt: now, replay: false }
@@ -147,6 +150,7 @@ export async function fileReport(
       ...(body.notify === undefined ? {} : { reporterContact: { email: body.notify.email, language: body.notify.language } }),
     },
     urls.length,
+    bound,
   );
   const { state, committed } = await fileCase(record, urls, now);
   logger.info('report filed', { caseId, urlCount: urls.length, created: committed !== null });

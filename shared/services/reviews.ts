@@ -13,11 +13,13 @@ import { reviewClosesAt, secondsUntil } from '../domain/deadlines';
 import { NotFoundError } from '../domain/errors';
 import { caseIdOf, operatorIdOfAppeal, reviewIdFor } from '../domain/ids';
 import type { ReviewKind, ReviewOutcome, ReviewRecord, VoteRequest } from '../domain/model';
+import type { VoteRules } from '../domain/policy';
 import { config } from '../runtime/config';
 import { countMetric } from '../runtime/metrics';
 import { refs } from '../store/keys';
 import { getCase, getReview, listOrdersOfCase } from '../store/repository';
 import { act } from './acts';
+import { policyOfCase } from './policies';
 import { requireAppeal, requireCase, requireReview } from './records';
 
 /** How long the workflow waits before looking again at a review that staff must decide. */
@@ -54,7 +56,8 @@ export interface OpenReviewInput {
  */
 export async function openReview(input: OpenReviewInput, now: string): Promise<{ review: ReviewRecord; secondsToClose: number }> {
   const { caseId, kind } = input;
-  const { policy, committeeMembers } = config();
+  const { committeeMembers } = config();
+  const policy = await policyOfCase(caseId);
   if (committeeMembers.length === 0) {
     throw new Error('COMMITTEE_MEMBERS is empty: nobody could vote in the review; set it in the stack or npm start.');
   }
@@ -99,6 +102,11 @@ export async function openReview(input: OpenReviewInput, now: string): Promise<{
   if (kind === 'POST_REVIEW') await act(caseDecider, refs.case(caseId), { type: 'START_POST_REVIEW', reviewId }, now);
   if (appealId !== undefined) await act(appealDecider, refs.appeal(appealId), { type: 'START_REVIEW', reviewId }, now);
   return { review, secondsToClose: decisionOf(review, now).secondsToClose };
+}
+
+/** The vote rules of the review's case: the policy version it was filed under. */
+export async function voteRulesOf(review: Pick<ReviewRecord, 'caseId'>): Promise<VoteRules> {
+  return (await policyOfCase(review.caseId)).votes;
 }
 
 /** A person's act on a review they can see; a review that does not exist is 404. */

@@ -15,7 +15,7 @@ import { orderDecider } from '../domain/deciders/order';
 import { isPast, orderDeadlines } from '../domain/deadlines';
 import type { OrderRecord } from '../domain/model';
 import { complianceOpen } from '../domain/orders';
-import { durationToMs } from '../domain/policy';
+import { durationToMs, type Policy } from '../domain/policy';
 import { decidedEarly } from '../domain/votes';
 import { config } from '../runtime/config';
 import { appendCorrelationKeys, removeCorrelationKeys } from '../runtime/invocation';
@@ -32,6 +32,7 @@ import {
 } from '../store/repository';
 import { caseExecutionStatus, startCaseWorkflow } from '../workflow/client';
 import { act, settleLeftovers } from './acts';
+import { policyOfCase } from './policies';
 import { enforceDeadline, graceExpired } from './deadlines';
 import { closeReviewAtDeadline } from './reviews';
 import { recompleteWaits } from './task-tokens';
@@ -60,11 +61,11 @@ export interface SweepCounts {
 }
 
 /** The reminder to send now, if any, and every due reminder it makes moot. */
-function dueReminders(order: OrderRecord, now: string): { send: string; record: string[] } | null {
+function dueReminders(order: OrderRecord, policy: Policy, now: string): { send: string; record: string[] } | null {
   const { deadlineAt, noticeAcceptedAt } = order;
   if (deadlineAt === undefined || noticeAcceptedAt === undefined || isPast(deadlineAt, now)) return null;
   // The reminders of the running clock, which started when the order notice was accepted.
-  const due = orderDeadlines(config().policy, noticeAcceptedAt).reminderAts.filter(
+  const due = orderDeadlines(policy, noticeAcceptedAt).reminderAts.filter(
     (at) => isPast(at, now) && Date.parse(at) < Date.parse(deadlineAt) && !order.remindersSent.includes(at),
   );
   const latest = due.at(-1);
@@ -97,6 +98,8 @@ async function attempt(counts: SweepCounts, what: string, ids: Record<string, st
 }
 
 async function sweepOrders(counts: SweepCounts, now: string, safetyLine: string): Promise<void> {
+  // The current policy's reminders bound the query; a case bound to an older version with earlier
+  // reminders still has its workflow's own timers, which this sweep only backs up.
   const furthestReminder = Math.max(0, ...config().policy.reminders.map(durationToMs));
   // Only orders whose earliest reminder may be due can need anything: the index is sorted by deadline.
   const orders = await listOpenOrders(new Date(Date.parse(now) + furthestReminder + 1).toISOString());
@@ -111,7 +114,7 @@ async function sweepOrders(counts: SweepCounts, now: string, safetyLine: string)
       });
       continue;
     }
-    const due = dueReminders(order, now);
+    const due = dueReminders(order, await policyOfCase(order.caseId), now);
     if (!due) continue;
     await attempt(counts, 'sending a reminder', ids, async () => {
       const { committed } = await act(
@@ -142,7 +145,7 @@ async function sweepReviews(counts: SweepCounts, now: string, safetyLine: string
       await attempt(counts, 'closing a review', ids, async () => {
         if ((await closeReviewAtDeadline(review.reviewId, now)).decided) counts.reviewsClosed += 1;
       });
-    } else if (decidedEarly(review) !== null) {
+    } else if (decidedEarly(review, (await policyOfCase(review.caseId)).votes) !== null) {
       logger.warn('sweep: a review whose outcome is certain is still open; closing it now', ids);
       await attempt(counts, 'closing a decided review', ids, async () => {
         const { committed } = await act(reviewDecider, refs.review(review.reviewId), { type: 'CLOSE_IF_DECIDED' }, now);

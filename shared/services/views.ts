@@ -22,6 +22,7 @@ import type {
 import { operatorIdSchema } from '../domain/model';
 import { type OrderSearchQuery, onList, planOrderSearch } from '../domain/order-search';
 import { isNonCompliant } from '../domain/orders';
+import type { VoteRules } from '../domain/policy';
 import { eligibleVoters, tally } from '../domain/votes';
 import { BALLOT_ACTIONS } from '../domain/deciders/review';
 import { type CaseSearchQuery, DEFAULT_PAGE_SIZE, planSearch } from '../domain/search';
@@ -45,6 +46,7 @@ import {
 } from '../store/repository';
 import { searchCases, searchOrders } from '../store/search';
 import { type DuplicateView, findDuplicates } from './duplicates';
+import { policyOf, policyOfCase } from './policies';
 
 async function requireVisibleCase(caseId: string): Promise<CaseRecord> {
   const record = caseIdOf(caseId) === caseId ? await getCase(caseId) : undefined;
@@ -140,6 +142,8 @@ export interface ReviewView
   recusedMembers: string[];
   votesCast: number;
   quorumNeeded: number;
+  /** Whether the members present reach the quorum, under the case's vote rules (abstentions may not count). */
+  quorumMet: boolean;
   /** Counts and ballots only once the review has closed: an open vote stays secret. */
   confirm?: number;
   revoke?: number;
@@ -147,8 +151,8 @@ export interface ReviewView
   votes?: Record<string, { decision: VoteDecision; at: string; reason?: string }>;
 }
 
-export function reviewView(review: ReviewRecord): ReviewView {
-  const counts = tally(review);
+export function reviewView(review: ReviewRecord, rules: VoteRules): ReviewView {
+  const counts = tally(review, rules);
   // Ballots stay secret until the review has closed: an escalated review's staff decision too is
   // taken without knowing how members voted.
   const open = review.status !== 'CLOSED';
@@ -166,6 +170,7 @@ export function reviewView(review: ReviewRecord): ReviewView {
     recusedMembers: Object.keys(review.recusals),
     votesCast: counts.votesCast,
     quorumNeeded: counts.quorumNeeded,
+    quorumMet: counts.quorum,
     ...(review.outcome === undefined ? {} : { outcome: review.outcome }),
     ...(review.outcomeReason === undefined ? {} : { outcomeReason: review.outcomeReason }),
     ...(review.closedAt === undefined ? {} : { closedAt: review.closedAt }),
@@ -224,6 +229,8 @@ async function earlierDecisions(caseId: string, urls: readonly CaseUrl[]): Promi
 export interface CaseView extends CaseSummaryView {
   createdBy: string;
   policyId: string;
+  /** The policy version the case follows; absent on a case filed before policies had versions (it follows the current policy). */
+  policyVersion?: string;
   reporter: CaseRecord['reporter'];
   victimConsent: boolean;
   summary?: string;
@@ -257,10 +264,12 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     listChain(refs.case(caseId).root.pk),
   ]);
   const earlier = await earlierDecisions(caseId, urls);
+  const policy = await policyOf(record);
   return {
     ...caseSummary(record),
     createdBy: record.createdBy,
     policyId: record.policyId,
+    ...(record.policyVersion === undefined ? {} : { policyVersion: record.policyVersion }),
     reporter: record.reporter,
     victimConsent: record.victimConsent,
     ...(record.summary === undefined ? {} : { summary: record.summary }),
@@ -276,7 +285,7 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
       ...order,
       urls: urls.filter((url) => url.operatorId === order.operatorId).map((url) => url.url),
     })),
-    reviews: reviews.map(reviewView),
+    reviews: reviews.map((review) => reviewView(review, policy.votes)),
     appeals,
     approvals: record.approvals,
     timeline: sealOpenBallots(audit, reviews).map(({ at, actor, action, details }) => ({ at, actor, action, details })),
@@ -452,6 +461,7 @@ export interface CommitteeReviewView {
   eligibleMembers: string[];
   votesCast: number;
   quorumNeeded: number;
+  quorumMet: boolean;
   /** Whether the caller may still vote in it. */
   canVote: boolean;
   recused: boolean;
@@ -460,8 +470,8 @@ export interface CommitteeReviewView {
 }
 
 /** One review as a committee member sees it in the list: the count of votes, not who voted what. */
-export function committeeReviewView(review: ReviewRecord, memberId: string): CommitteeReviewView {
-  const counts = tally(review);
+export function committeeReviewView(review: ReviewRecord, memberId: string, rules: VoteRules): CommitteeReviewView {
+  const counts = tally(review, rules);
   const eligible = eligibleVoters(review);
   const myVote = Object.hasOwn(review.votes, memberId) ? review.votes[memberId]?.decision : undefined;
   return {
@@ -476,6 +486,7 @@ export function committeeReviewView(review: ReviewRecord, memberId: string): Com
     eligibleMembers: eligible,
     votesCast: counts.votesCast,
     quorumNeeded: counts.quorumNeeded,
+    quorumMet: counts.quorum,
     canVote: review.status === 'OPEN' && eligible.includes(memberId) && myVote === undefined,
     recused: Object.hasOwn(review.recusals, memberId),
     ...(myVote === undefined ? {} : { myVote }),
@@ -484,8 +495,8 @@ export function committeeReviewView(review: ReviewRecord, memberId: string): Com
 }
 
 export async function listCommitteeReviews(identity: Identity, options: { status?: ReviewStatus } = {}): Promise<CommitteeReviewView[]> {
-  const reviews = await listReviews();
-  return reviews
-    .filter((review) => options.status === undefined || review.status === options.status)
-    .map((review) => committeeReviewView(review, identity.userId));
+  const reviews = (await listReviews()).filter((review) => options.status === undefined || review.status === options.status);
+  return Promise.all(
+    reviews.map(async (review) => committeeReviewView(review, identity.userId, (await policyOfCase(review.caseId)).votes)),
+  );
 }

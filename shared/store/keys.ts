@@ -30,6 +30,8 @@ export const keys = {
   operator: (operatorId: string): ItemKey => ({ pk: operatorPartition(operatorId), sk: 'OPERATOR' }),
   domain: (domain: string): ItemKey => ({ pk: `DOMAIN#${domain}`, sk: 'DOMAIN' }),
   idempotency: (userId: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${userId}#${key}`, sk: 'IDEMPOTENCY' }),
+  /** A policy document under its version (its content hash): written once, never changed. */
+  policyVersion: (version: string): ItemKey => ({ pk: `POLICY#${version}`, sk: 'POLICY' }),
 } as const;
 
 export const AUDIT_PREFIX = 'AUDIT#';

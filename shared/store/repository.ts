@@ -8,6 +8,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../domain/model';
 import { chunk } from '../domain/orders';
+import type { Policy } from '../domain/policy';
 import { config } from '../runtime/config';
 import { documentClient } from './client';
 import { ACTIVE_CASES, NON_COMPLIANT_ORDERS, OPEN_ORDERS, OPEN_REVIEWS, OVERDUE_ORDERS, UNDELIVERED_ORDERS } from './indexes';
@@ -416,4 +417,14 @@ export async function listOrdersOfOperatorIssuedSince(operatorId: string, from: 
       ExpressionAttributeValues: { ':p': `OPERATOR#${operatorId}`, ':from': from },
     }),
   );
+}
+
+/** Stores a policy document under its version; a version already stored is left as it is (same content). */
+export async function putPolicyVersion(version: string, policy: Policy, at: string): Promise<void> {
+  await putIfAbsent({ ...keys.policyVersion(version), version, policy, storedAt: at });
+}
+
+export async function getPolicyVersion(version: string): Promise<unknown> {
+  const item = await getItem<{ policy: unknown }>(keys.policyVersion(version));
+  return item?.policy;
 }

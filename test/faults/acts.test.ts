@@ -326,6 +326,28 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     },
   ],
   [
+    'a recusal that leaves fewer members than the quorum: recorded once, escalated once, staff told',
+    {
+      given: async () => {
+        await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+        await plant.review(aReview({ eligibleMembers: ['member-1', 'member-2', 'member-3'], votes: { 'member-1': ballot('CONFIRM') } }));
+        await givenWait(tokenPurpose.review(POST_REVIEW_ID), 'live-review');
+      },
+      act: () => recuse(member('member-3'), POST_REVIEW_ID, { reason: 'I advised the operator.' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'ESCALATED', recusals: { 'member-3': expect.anything() } });
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'MEMBER_RECUSED'), count(actions, 'REVIEW_ESCALATED')]).toEqual([1, 1]);
+        // At least once: a fault between SES's acceptance and its record makes the retry send it again.
+        expect(world.mails.some((mail) => mail.subject.includes(`Review ${POST_REVIEW_ID} needs a staff decision`))).toBe(true);
+        // The review is not decided: the workflow keeps waiting, for the staff decision.
+        expect(world.completedWaits).toEqual([]);
+      },
+    },
+  ],
+  [
     'a staff decision on an escalated review: decided once, as stored, the wait completed once',
     {
       given: async () => {

@@ -89,6 +89,8 @@ export interface ReviewView {
   votesCast: number;
   /** Votes needed for a quorum, as the server counts them. */
   quorumNeeded?: number;
+  /** Whether the members present reach the quorum, as the server counts them under the case's vote rules. */
+  quorumMet?: boolean;
   /** Whether the caller may still vote (committee list). */
   canVote?: boolean;
   /** Whether the caller recused itself (committee list). */

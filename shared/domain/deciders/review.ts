@@ -10,7 +10,17 @@ import { missing } from '../decider';
 import { ConflictError, ForbiddenError } from '../errors';
 import type { ReviewOutcome, ReviewRecord, VoteDecision, VoteRecord } from '../model';
 import { assertNever } from '../model';
-import { assertCanRecuse, assertCanVote, decideAtDeadline, decidedEarly, outcomeReasonOf, tally, type Tally } from '../votes';
+import type { Policy } from '../policy';
+import {
+  assertCanRecuse,
+  assertCanVote,
+  decideAtDeadline,
+  decidedEarly,
+  tally,
+  tooFewEligible,
+  type EscalationCause,
+  type Tally,
+} from '../votes';
 import { reviewWaitOutput, tokenPurpose } from '../waits';
 import { SYSTEM_ACTOR } from './case';
 
@@ -43,13 +53,13 @@ export type ReviewEvent =
   | WithData<RecordEvent<'MEMBER_RECUSED', { reviewId: string }>, { reason: string }>
   | RecordEvent<'REVIEW_CLOSED', Closed>
   | RecordEvent<'REVIEW_EXTENDED', { reviewId: string; closesAt: string; turnout: Turnout }>
-  | RecordEvent<'REVIEW_ESCALATED', { reviewId: string; turnout: Turnout }>;
+  | RecordEvent<'REVIEW_ESCALATED', { reviewId: string; turnout: Turnout; cause?: EscalationCause }>;
 
 /** How many took part, without how they voted: what may be known of a review not yet closed. */
 type Turnout = Pick<Tally, 'eligible' | 'votesCast' | 'quorumNeeded'>;
 
-function turnoutOf(review: ReviewRecord): Turnout {
-  const { eligible, votesCast, quorumNeeded } = tally(review);
+function turnoutOf(review: ReviewRecord, policy: Policy): Turnout {
+  const { eligible, votesCast, quorumNeeded } = tally(review, policy.votes);
   return { eligible, votesCast, quorumNeeded };
 }
 
@@ -63,13 +73,48 @@ const closeIfDecided = (review: ReviewRecord): FollowUp => ({
   command: { kind: 'review', reviewId: review.reviewId, command: { type: 'CLOSE_IF_DECIDED' } },
 });
 
-function close(review: ReviewRecord, closed: Omit<Closed, 'reviewId' | 'tally'>, at: string, actor: string): Decision<ReviewEvent> {
+function close(
+  review: ReviewRecord,
+  closed: Omit<Closed, 'reviewId' | 'tally'>,
+  policy: Policy,
+  at: string,
+  actor: string,
+): Decision<ReviewEvent> {
   const after = { ...review, status: 'CLOSED' as const, outcome: closed.outcome };
   const output = reviewWaitOutput(after);
   return {
-    event: { action: 'REVIEW_CLOSED', at, actor, details: { reviewId: review.reviewId, tally: tally(review), ...closed } },
+    event: { action: 'REVIEW_CLOSED', at, actor, details: { reviewId: review.reviewId, tally: tally(review, policy.votes), ...closed } },
     followUps:
       output === null ? [] : [{ type: 'COMPLETE_WAIT', caseId: review.caseId, purpose: tokenPurpose.review(review.reviewId), output }],
+  };
+}
+
+const ESCALATION_WHY: Record<EscalationCause, (t: Turnout) => string> = {
+  NO_QUORUM: (t) => `The committee did not reach a quorum (${t.votesCast} of ${t.eligible} voted, ${t.quorumNeeded} needed).`,
+  TOO_FEW_ELIGIBLE: (t) =>
+    `Recusals left ${t.eligible} eligible members, fewer than the ${t.quorumNeeded} the quorum needs: the committee cannot decide it.`,
+};
+
+function escalate(review: ReviewRecord, cause: EscalationCause, policy: Policy, now: string): Decision<ReviewEvent> {
+  const turnout = turnoutOf(review, policy);
+  const { reviewId } = review;
+  return {
+    event: { action: 'REVIEW_ESCALATED', at: now, actor: SYSTEM_ACTOR, details: { reviewId, turnout, cause } },
+    followUps: [
+      {
+        type: 'NOTIFY_STAFF',
+        caseId: review.caseId,
+        eventKey: `review-escalated:${reviewId}`,
+        alert: {
+          subject: `Review ${reviewId} needs a staff decision`,
+          lines: [
+            ESCALATION_WHY[cause](turnout),
+            `Decide it: POST /committee/reviews/${reviewId}/decision with CONFIRM or REVOKE and the reason.`,
+            'Staff who filed or approved the case cannot decide it.',
+          ],
+        },
+      },
+    ],
   };
 }
 
@@ -109,15 +154,15 @@ export const reviewDecider: ReviewDecider = {
         assertCanRecuse(review, command.memberId, now);
         return {
           event: { action: 'MEMBER_RECUSED', at: now, actor: command.memberId, details: { reviewId }, data: { reason: command.reason } },
-          // A recusal shrinks the eligible set, which can make the outcome certain.
+          // A recusal leaves fewer members to vote, which can make the outcome certain or the quorum unreachable.
           followUps: [closeIfDecided(review)],
         };
       case 'CLOSE_IF_DECIDED': {
         if (review.status !== 'OPEN') return null;
-        const outcome = decidedEarly(review);
-        const outcomeReason = outcomeReasonOf(tally(review));
-        if (outcome === null || outcomeReason === null) return null;
-        return close(review, { outcome, outcomeReason }, now, SYSTEM_ACTOR);
+        const verdict = decidedEarly(review, policy.votes);
+        if (verdict !== null) return close(review, { outcome: verdict.outcome, outcomeReason: verdict.reason }, policy, now, SYSTEM_ACTOR);
+        // A recusal that leaves the committee unable to reach its quorum: staff decide now, not after the wait.
+        return tooFewEligible(review, policy.votes) ? escalate(review, 'TOO_FEW_ELIGIBLE', policy, now) : null;
       }
       case 'DEADLINE_PASSED': {
         if (review.status !== 'OPEN' || Date.parse(now) < Date.parse(review.closesAt)) return null;
@@ -125,37 +170,18 @@ export const reviewDecider: ReviewDecider = {
         switch (decision.kind) {
           case 'DECIDED':
           case 'LIFTED':
-            return close(review, { outcome: decision.outcome, outcomeReason: decision.reason }, now, SYSTEM_ACTOR);
+            return close(review, { outcome: decision.outcome, outcomeReason: decision.reason }, policy, now, SYSTEM_ACTOR);
           case 'EXTENDED':
             return {
               event: {
                 action: 'REVIEW_EXTENDED',
                 at: now,
                 actor: SYSTEM_ACTOR,
-                details: { reviewId, closesAt: decision.closesAt, turnout: turnoutOf(review) },
+                details: { reviewId, closesAt: decision.closesAt, turnout: turnoutOf(review, policy) },
               },
             };
-          case 'ESCALATED': {
-            const t = turnoutOf(review);
-            return {
-              event: { action: 'REVIEW_ESCALATED', at: now, actor: SYSTEM_ACTOR, details: { reviewId, turnout: t } },
-              followUps: [
-                {
-                  type: 'NOTIFY_STAFF',
-                  caseId: review.caseId,
-                  eventKey: `review-escalated:${reviewId}`,
-                  alert: {
-                    subject: `Review ${reviewId} needs a staff decision`,
-                    lines: [
-                      `The committee did not reach a quorum (${t.votesCast} of ${t.eligible} voted, ${t.quorumNeeded} needed), even after the extension.`,
-                      `Decide it: POST /committee/reviews/${reviewId}/decision with CONFIRM or REVOKE and the reason.`,
-                      'Staff who filed or approved the case cannot decide it.',
-                    ],
-                  },
-                },
-              ],
-            };
-          }
+          case 'ESCALATED':
+            return escalate(review, decision.cause, policy, now);
           default:
             return assertNever(decision, 'deadline decision');
         }
@@ -171,7 +197,7 @@ export const reviewDecider: ReviewDecider = {
           throw new ForbiddenError(`You filed or approved case ${review.caseId}; another staff member must decide its escalated review.`);
         }
         const outcome: ReviewOutcome = command.decision === 'CONFIRM' ? 'CONFIRMED' : 'REVOKED';
-        return close(review, { outcome, outcomeReason: 'STAFF_DECISION', reason: command.reason }, now, identity.userId);
+        return close(review, { outcome, outcomeReason: 'STAFF_DECISION', reason: command.reason }, policy, now, identity.userId);
       }
       default:
         return assertNever(command, 'review command');

@@ -329,6 +329,7 @@ export const ID_ROUTES: readonly IdRoute[] = [
     schema: escalationDecisionRequestSchema,
   },
   { route: 'POST /cases/{caseId}/follow-ups', method: 'POST', path: '/cases/{id}/follow-ups', user: 'staff-kim', body: {} },
+  { route: 'GET /policies/{version}', method: 'GET', path: '/policies/{id}', user: 'auditor-1' },
 ];
 
 export function idRoute(route: string): IdRoute {

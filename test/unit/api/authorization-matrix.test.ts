@@ -20,6 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiFunctions } from '../../../infra/functions';
 import { routeRoles } from '../../../shared/domain/authz';
 import type { Role } from '../../../shared/domain/model';
+import { policyById } from '../../../shared/domain/policy';
+import { policyVersionOf } from '../../../shared/domain/policy-version';
 import { getReview } from '../../../shared/store/repository';
 import { answerOf, apiEvent } from '../../support/api-event';
 import { useWorld, type WorldSnapshot } from '../../support/world';
@@ -70,6 +72,7 @@ interface CallerFacts {
  * only its own orders; a reporter only the cases it filed.
  */
 function maySee(caller: CallerFacts, resource: Resource): boolean {
+  if (resource.published) return true;
   if (caller.roles.some((role) => role === 'staff' || role === 'committee' || role === 'auditor')) return true;
   if (caller.roles.includes('operator')) return resource.operatorId !== undefined && resource.operatorId === caller.operatorId;
   if (caller.roles.includes('reporter')) return resource.filedBy !== undefined && resource.filedBy === caller.userId;
@@ -243,6 +246,15 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /statistics/public': { success: 200 },
   'POST /cases/{caseId}/follow-ups': { success: 201, act: 'fileFollowUp', body: {}, resources: reportedCases },
   'POST /reports/duplicates': { success: 200, body: { urls: ['https://operator-a.example/new-report'] } },
+  'GET /policies/current': { success: 200 },
+  'GET /policies/{version}': {
+    success: 200,
+    resources: [
+      { label: 'the active policy version', id: policyVersionOf(policyById('kr-kcsc')), exists: true, published: true },
+      missingResource('a version never stored', 'f'.repeat(64)),
+      missingResource('not a version', 'kr-kcsc'),
+    ],
+  },
 };
 
 const MANIFEST_ROUTES = apiFunctions.flatMap((fn) =>

@@ -1,4 +1,5 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { policyById } from '../../../shared/domain/policy';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../shared/domain/errors';
 import type { Approval, VoteRecord } from '../../../shared/domain/model';
@@ -413,7 +414,11 @@ describe('listCommitteeReviews', () => {
   });
 
   it('marks a recused member as unable to vote', () => {
-    const view = committeeReviewView(aReview({ recusals: { 'member-3': { reason: 'family', at: VOTE_AT } } }), 'member-3');
+    const view = committeeReviewView(
+      aReview({ recusals: { 'member-3': { reason: 'family', at: VOTE_AT } } }),
+      'member-3',
+      policyById('kr-kcsc').votes,
+    );
     expect(view).toMatchObject({ recused: true, canVote: false, eligibleMembers: ['member-1', 'member-2', 'member-4', 'member-5'] });
   });
 });

@@ -170,15 +170,15 @@ describe('votes', () => {
   });
 
   it('a recusal that makes the outcome certain closes the review and completes its wait', async () => {
-    // Given two CONFIRM votes of four eligible members (member-5 is not on this review)
+    // Given CONFIRM, CONFIRM, REVOKE of four eligible members (member-5 is not on this review)
     await givenReview({
       eligibleMembers: ['member-1', 'member-2', 'member-3', 'member-4'],
-      votes: { 'member-1': ballot('CONFIRM'), 'member-2': ballot('CONFIRM') },
+      votes: { 'member-1': ballot('CONFIRM'), 'member-2': ballot('CONFIRM'), 'member-3': ballot('REVOKE') },
     });
     await givenLiveWait(world, CASE_ID, REVIEW_WAIT, 'review-token', NOW);
 
-    // When member-3 recuses: 2 of 3 voted, and CONFIRM leads beyond what member-4 could change
-    const { closed } = await recuse(member(3), POST_REVIEW_ID, { reason: 'worked for the operator' }, NOW);
+    // When member-4, whose REVOKE would have tied the vote, recuses: 2 of the 3 present confirm
+    const { closed } = await recuse(member(4), POST_REVIEW_ID, { reason: 'worked for the operator' }, NOW);
 
     // Then
     expect(closed).toBe(true);
@@ -187,7 +187,7 @@ describe('votes', () => {
     expect(world.completedWaits).toEqual([{ token: 'review-token', output: { decided: true, outcome: 'CONFIRMED' } }]);
     const chain = await chainOfCase(CASE_ID);
     expect(chain.slice(-2).map((event) => [event.action, event.actor])).toEqual([
-      ['MEMBER_RECUSED', 'member-3'],
+      ['MEMBER_RECUSED', 'member-4'],
       ['REVIEW_CLOSED', 'system'],
     ]);
     expect(JSON.stringify(chain)).not.toContain('worked for the operator');
@@ -196,13 +196,13 @@ describe('votes', () => {
   // A RUN follow-up acts at the time of the event that caused it, not when it happens to run: the
   // appeal window is counted from the review's closedAt.
   it.each([
-    ['the vote', () => castVote(member(3), POST_REVIEW_ID, { decision: 'CONFIRM' }, NOW)],
+    ['the vote', () => castVote(member(4), POST_REVIEW_ID, { decision: 'CONFIRM' }, NOW)],
     ['the recusal', () => recuse(member(4), POST_REVIEW_ID, { reason: 'worked for the operator' }, NOW)],
   ])('a review closed by %s that decided it is closed at that act’s time', async (_what, decidingAct) => {
-    // Given two CONFIRM votes of four eligible members
+    // Given CONFIRM, CONFIRM, REVOKE of four eligible members
     await givenReview({
       eligibleMembers: ['member-1', 'member-2', 'member-3', 'member-4'],
-      votes: { 'member-1': ballot('CONFIRM'), 'member-2': ballot('CONFIRM') },
+      votes: { 'member-1': ballot('CONFIRM'), 'member-2': ballot('CONFIRM'), 'member-3': ballot('REVOKE') },
     });
 
     // When the deciding act happens at NOW

@@ -201,6 +201,8 @@ export interface Resource {
   readonly eligible?: readonly string[];
   readonly recused?: readonly string[];
   readonly voted?: readonly string[];
+  /** A published document (a policy version): whoever may use its route may read it. */
+  readonly published?: boolean;
 }
 
 const COMMITTEE = ['member-1', 'member-2', 'member-3', 'member-4', 'member-5'];

@@ -7,7 +7,7 @@ import { reviewClosesAt, reviewExtendedClosesAt } from '../../../../shared/domai
 import { ConflictError, DomainError, ForbiddenError, WindowClosedError } from '../../../../shared/domain/errors';
 import type { ReviewKind, ReviewRecord, ReviewStatus, VoteDecision } from '../../../../shared/domain/model';
 import { resolvePolicy, type Policy } from '../../../../shared/domain/policy';
-import { decidedEarly, outcomeOf, tally } from '../../../../shared/domain/votes';
+import { decidedEarly, eligibleVoters, tally, verdictOf } from '../../../../shared/domain/votes';
 import { aReview, CASE_ID, POST_REVIEW_ID } from '../../../support/records';
 import {
   anyPolicy,
@@ -49,8 +49,8 @@ const reviewWait = (outcome: string) => ({
   output: { decided: true, outcome },
 });
 /** What an open review's events may say of it: how many took part, never how they voted. */
-const turnout = (review: ReviewRecord) => {
-  const { eligible, votesCast, quorumNeeded } = tally(review);
+const turnout = (review: ReviewRecord, policy: Policy = KR) => {
+  const { eligible, votesCast, quorumNeeded } = tally(review, policy.votes);
   return { eligible, votesCast, quorumNeeded };
 };
 const closeIfDecided = { type: 'RUN', command: { kind: 'review', reviewId: POST_REVIEW_ID, command: { type: 'CLOSE_IF_DECIDED' } } };
@@ -167,7 +167,7 @@ describe('reviewDecider: CLOSE_IF_DECIDED', () => {
         reviewId: POST_REVIEW_ID,
         outcome: 'CONFIRMED',
         outcomeReason: 'MAJORITY',
-        tally: { eligible: 5, votesCast: 3, confirm: 3, revoke: 0, abstain: 0, quorum: true, quorumNeeded: 3 },
+        tally: { eligible: 5, votesCast: 3, confirm: 3, revoke: 0, abstain: 0, present: 3, quorum: true, quorumNeeded: 3 },
       },
     });
     expect(followUps).toEqual([reviewWait('CONFIRMED')]);
@@ -177,12 +177,40 @@ describe('reviewDecider: CLOSE_IF_DECIDED', () => {
   });
 
   it('closes the review when recusals make the outcome certain', () => {
-    // Given REVOKE, REVOKE of five, and two members recusing
-    let review = aReview({ votes: votes({ 'member-1': 'REVOKE', 'member-2': 'REVOKE' }), recusals: recused('member-4') });
+    // Given REVOKE, REVOKE, CONFIRM of five (a quorum), and the two others recusing
+    let review = aReview({
+      votes: votes({ 'member-1': 'REVOKE', 'member-2': 'REVOKE', 'member-3': 'CONFIRM' }),
+      recusals: recused('member-4'),
+    });
     review = decided(reviewDecider, { type: 'RECUSE', memberId: 'member-5', reason: 'x' }, review, ctx(NOW)).after;
     // When the recusal's follow-up runs / Then the review closes REVOKED
     const { after } = decided(reviewDecider, { type: 'CLOSE_IF_DECIDED' }, review, ctx(NOW));
     expect(after).toMatchObject({ status: 'CLOSED', outcome: 'REVOKED', outcomeReason: 'MAJORITY' });
+  });
+
+  it('escalates to staff at once when a recusal leaves fewer eligible members than the quorum', () => {
+    // Given one REVOKE of five and two members recused (Korea: at least three present)
+    let review = aReview({ votes: votes({ 'member-1': 'REVOKE' }), recusals: recused('member-4', 'member-5') });
+    // When a third member recuses, and its follow-up runs
+    review = decided(reviewDecider, { type: 'RECUSE', memberId: 'member-3', reason: 'x' }, review, ctx(NOW)).after;
+    const { event, followUps, after } = decided(reviewDecider, { type: 'CLOSE_IF_DECIDED' }, review, ctx(NOW));
+    // Then the review is escalated, saying why, with no ballot in it, and staff are told
+    expect(event).toEqual({
+      action: 'REVIEW_ESCALATED',
+      at: NOW,
+      actor: SYSTEM_ACTOR,
+      details: { reviewId: POST_REVIEW_ID, turnout: { eligible: 2, votesCast: 1, quorumNeeded: 3 }, cause: 'TOO_FEW_ELIGIBLE' },
+    });
+    expect(followUps).toEqual([
+      expect.objectContaining({
+        type: 'NOTIFY_STAFF',
+        alert: expect.objectContaining({ lines: expect.arrayContaining([expect.stringContaining('Recusals left 2 eligible members')]) }),
+      }),
+    ]);
+    expect(after.status).toBe('ESCALATED');
+    // And the remaining members can no longer vote: staff decide
+    expect(() => reviewDecider.decide(vote('member-2', 'CONFIRM'), after, ctx(NOW))).toThrow(WindowClosedError);
+    expect(decided(reviewDecider, staffDecide(staff('staff-park')), after, ctx(NOW)).after.outcome).toBe('CONFIRMED');
   });
 
   it.each<[string, Partial<ReviewRecord>]>([
@@ -265,7 +293,7 @@ describe('reviewDecider: DEADLINE_PASSED', () => {
       action: 'REVIEW_ESCALATED',
       at: CLOSES,
       actor: SYSTEM_ACTOR,
-      details: { reviewId: POST_REVIEW_ID, turnout: turnout(review) },
+      details: { reviewId: POST_REVIEW_ID, turnout: turnout(review), cause: 'NO_QUORUM' },
     });
     expect(JSON.stringify(event.details)).not.toMatch(/confirm|revoke|abstain/i);
     expect(followUps).toEqual([
@@ -303,7 +331,7 @@ describe('reviewDecider: STAFF_DECIDE', () => {
         reviewId: POST_REVIEW_ID,
         outcome,
         outcomeReason: 'STAFF_DECISION',
-        tally: tally(review),
+        tally: tally(review, KR.votes),
         reason: 'Reviewed the evidence file',
       },
     });
@@ -426,7 +454,7 @@ describe('reviewDecider: property over random command sequences', () => {
 
             // A review not yet closed keeps its ballots secret: extending or escalating it tells only the turnout.
             if (event.action === 'REVIEW_EXTENDED' || event.action === 'REVIEW_ESCALATED') {
-              expect(event.details.turnout).toEqual(turnout(before));
+              expect(event.details.turnout).toEqual(turnout(before, policy));
               expect(JSON.stringify(event.details), `${event.action} details`).not.toMatch(/confirm|revoke|abstain/i);
             }
 
@@ -435,10 +463,12 @@ describe('reviewDecider: property over random command sequences', () => {
               expect(decision.followUps).toEqual([
                 { type: 'RUN', command: { kind: 'review', reviewId: opened.reviewId, command: { type: 'CLOSE_IF_DECIDED' } } },
               ]);
-              const early = decidedEarly(after);
+              const early = decidedEarly(after, policy.votes);
               const closing = step(reviewDecider, { type: 'CLOSE_IF_DECIDED' }, after, context);
-              if (early === null) expect(closing.kind).toBe('null');
-              else expect(closing.kind === 'event' && closing.after.outcome).toBe(early);
+              if (early !== null) expect(closing.kind === 'event' && closing.after.outcome).toBe(early.outcome);
+              else if (after.status === 'OPEN' && eligibleVoters(after).length < policy.votes.minimumPresent) {
+                expect(closing.kind === 'event' && closing.decision.event.action).toBe('REVIEW_ESCALATED');
+              } else expect(closing.kind).toBe('null');
             }
 
             // A closed review has its outcome, reason and time; the closing event completes the review wait.
@@ -449,7 +479,7 @@ describe('reviewDecider: property over random command sequences', () => {
                 outcomeReason: event.details.outcomeReason,
                 closedAt: now,
               });
-              expect(event.details.tally).toEqual(tally(before));
+              expect(event.details.tally).toEqual(tally(before, policy.votes));
               expect(decision.followUps).toEqual([
                 {
                   type: 'COMPLETE_WAIT',
@@ -461,10 +491,13 @@ describe('reviewDecider: property over random command sequences', () => {
               switch (event.details.outcomeReason) {
                 case 'MAJORITY':
                 case 'NO_MAJORITY':
-                  expect(after.outcome).toBe(outcomeOf(tally(before)));
+                  expect(after.outcome).toBe(verdictOf(tally(before, policy.votes), before.kind, policy.votes)?.outcome);
                   break;
                 case 'AUTO_LIFTED':
-                  expect([policy.unreviewedOrder, before.extended, after.outcome]).toEqual(['lift', true, 'REVOKED']);
+                  // Lifted after the extension by policy, or at once: a post-review whose policy revokes without a decision.
+                  if (before.kind === 'POST_REVIEW' && policy.postReview.withoutDecision === 'REVOKE')
+                    expect(after.outcome).toBe('REVOKED');
+                  else expect([policy.unreviewedOrder, before.extended, after.outcome]).toEqual(['lift', true, 'REVOKED']);
                   break;
                 case 'STAFF_DECISION':
                   expect(before.status).toBe('ESCALATED');
@@ -473,7 +506,16 @@ describe('reviewDecider: property over random command sequences', () => {
                   break;
               }
             }
-            if (after.status === 'ESCALATED') expect([policy.unreviewedOrder, after.extended]).toEqual(['escalate', true]);
+            if (event.action === 'REVIEW_ESCALATED') {
+              // Escalated because the quorum became unreachable, or (the extension spent) by policy.
+              if (event.details.cause === 'TOO_FEW_ELIGIBLE')
+                expect(eligibleVoters(before).length).toBeLessThan(policy.votes.minimumPresent);
+              else
+                expect([policy.unreviewedOrder, before.extended || policy.postReview.withoutDecision === 'ESCALATE']).toEqual([
+                  'escalate',
+                  true,
+                ]);
+            }
 
             // The same command right away answers null (a ballot, a recusal, a staff decision: refused, it happened).
             // An extension is counted from the old close, so one decided more than a window late is
