@@ -101,6 +101,8 @@ export type FineSchedule = z.infer<typeof finesSchema>;
 
 // ---------------------------------------------------------------- policy
 
+export const DAY_COUNTS = ['EXACT', 'KR_CIVIL_ACT'] as const;
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -156,6 +158,12 @@ export const policySchema = z.strictObject({
     replyTo: z.email(),
   }),
   fines: finesSchema,
+  /**
+   * How day-based windows (post-review, appeal, appeal review, grace) are counted: EXACT, as
+   * multiples of 24 hours; KR_CIVIL_ACT, by Korea's Civil Act Arts. 157, 159 and 161 (see
+   * `dayWindowEnd` in deadlines.ts). Hour-based durations such as the compliance deadline stay exact.
+   */
+  dayCount: z.enum(DAY_COUNTS).default('EXACT'),
 });
 export type Policy = z.infer<typeof policySchema>;
 
@@ -229,12 +237,14 @@ const KR_KCSC: Policy = {
     priorOrderGrades: { grade2: 1, grade3: 3 },
     urlCountGrades: { grade2: 10, grade3: 100 },
   },
+  dayCount: 'KR_CIVIL_ACT',
 };
 
 /** Profiles other than Korea give the shape of the jurisdiction; their fine schedule is Korea's model. */
 const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   'eu-tco': {
     id: 'eu-tco',
+    dayCount: 'EXACT',
     name: 'European Union: removal orders under the Terrorist Content Online Regulation',
     jurisdiction: 'EU',
     currency: 'EUR',
@@ -254,6 +264,7 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'au-esafety': {
     id: 'au-esafety',
+    dayCount: 'EXACT',
     name: 'Australia: eSafety Commissioner removal notices',
     jurisdiction: 'AU',
     currency: 'AUD',
@@ -271,6 +282,7 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'us-take-it-down': {
     id: 'us-take-it-down',
+    dayCount: 'EXACT',
     name: 'United States: TAKE IT DOWN Act notice and removal',
     jurisdiction: 'US',
     currency: 'USD',
@@ -300,6 +312,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
     postReviewWindow: 'PT4M',
     appealWindow: 'PT3M',
     appealReviewWindow: 'PT3M',
+    // Windows of minutes: the Civil Act's days would stretch a demonstration to days.
+    dayCount: 'EXACT',
   },
 };
 

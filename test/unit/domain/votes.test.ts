@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, WindowClosedError } from '../../../shared/domain/errors';
 import type { ReviewRecord, VoteDecision } from '../../../shared/domain/model';
-import { policyById, resolvePolicy } from '../../../shared/domain/policy';
+import { resolvePolicy } from '../../../shared/domain/policy';
 import {
   assertCanRecuse,
   assertCanVote,
@@ -141,7 +141,7 @@ describe('decidedEarly', () => {
 });
 
 describe('decideAtDeadline', () => {
-  const KR = policyById('kr-kcsc');
+  const KR = resolvePolicy({ dayCount: 'EXACT' });
   /** The deadline rule applied at the close itself. */
   const CLOSES_AT = review({}).closesAt;
   const LIFT = resolvePolicy({ unreviewedOrder: 'lift' });
