@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { deadlineChangeRequestSchema } from '../../shared/domain/deadline-changes';
 import { nonComplianceRequestSchema } from '../../shared/domain/model';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody, parseQuery } from '../../shared/runtime/http';
-import { resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
+import { changeDeadline, resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
 import { DEFAULT_RECENT_ORDERS, listDeadlineBoard } from '../../shared/services/views';
 
 const boardQuery = z.object({ recent: z.coerce.number().int().min(0).max(1000).default(DEFAULT_RECENT_ORDERS) });
@@ -21,6 +22,15 @@ export const handler = apiHandler({
         request.identity,
         request.pathParameters.orderId ?? '',
         parseBody(request, nonComplianceRequestSchema),
+        nowIso(),
+      ),
+    ),
+  'POST /orders/{orderId}/deadline': async (request) =>
+    ok(
+      await changeDeadline(
+        request.identity,
+        request.pathParameters.orderId ?? '',
+        parseBody(request, deadlineChangeRequestSchema),
         nowIso(),
       ),
     ),

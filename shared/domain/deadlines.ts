@@ -59,9 +59,25 @@ export function orderDeadlines(policy: Policy, issuedAt: string): OrderDeadlines
   }
   return {
     deadlineAt: toIso(deadline),
-    graceEndsAt: toIso(toWholeSecond(toMs(dayWindowEnd(policy, toIso(deadline), policy.lateComplianceGrace)))),
+    graceEndsAt: graceEndsFor(policy, toIso(deadline)),
     reminderAts: [...reminders].sort((a, b) => a - b).map(toIso),
   };
+}
+
+/** The end of the grace period after a compliance deadline (a day window), on a whole second. */
+export function graceEndsFor(policy: Policy, deadlineAt: string): string {
+  return toIso(toWholeSecond(toMs(dayWindowEnd(policy, deadlineAt, policy.lateComplianceGrace))));
+}
+
+/** A clock that staff moved: the new deadline (on a whole second) and the grace period after it. */
+export function movedClock(policy: Policy, deadlineAt: string, byMs: number): { deadlineAt: string; graceEndsAt: string } {
+  const moved = toIso(toWholeSecond(toMs(deadlineAt) + byMs));
+  return { deadlineAt: moved, graceEndsAt: graceEndsFor(policy, moved) };
+}
+
+/** Milliseconds from `from` to `to`. */
+export function elapsedMs(from: string, to: string): number {
+  return toMs(to) - toMs(from);
 }
 
 function reviewWindow(policy: Policy, kind: ReviewKind): string {
