@@ -673,6 +673,25 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
 const DEADLINE_EVENTS = { EXTEND: 'DEADLINE_EXTENDED', PAUSE: 'DEADLINE_PAUSED', RESUME: 'DEADLINE_RESUMED' } as const;
 const DEADLINE_CHANGE_OF = { DEADLINE_EXTENDED: 'EXTENDED', DEADLINE_PAUSED: 'PAUSED', DEADLINE_RESUMED: 'RESUMED' } as const;
 
+/** How long the same change by the same person with the same reason counts as a retry whose answer was lost. */
+const DEADLINE_RETRY_MS = 15 * 60_000;
+
+/**
+ * Whether the command repeats the last change (same person, change, extension and reason, within
+ * DEADLINE_RETRY_MS): a client retrying after a lost answer must not extend a deadline twice.
+ */
+function isRetryOf(last: DeadlineChange | undefined, command: Extract<OrderCommand, { type: 'CHANGE_DEADLINE' }>, now: string): boolean {
+  if (last === undefined) return false;
+  const { move } = command;
+  return (
+    last.change === DEADLINE_CHANGE_OF[DEADLINE_EVENTS[move.kind]] &&
+    last.by === command.by &&
+    last.reason === command.reason &&
+    last.extendBy === (move.kind === 'EXTEND' ? move.extendBy : undefined) &&
+    elapsedMs(last.at, now) <= DEADLINE_RETRY_MS
+  );
+}
+
 /** Why the order's deadline cannot be moved now, or null when it can. */
 function deadlineFixed(order: OrderRecord, move: DeadlineMove, now: string): string | null {
   const { orderId } = order;
@@ -708,8 +727,9 @@ function changeDeadline(
   command: Extract<OrderCommand, { type: 'CHANGE_DEADLINE' }>,
   now: string,
   policy: Policy,
-): Decision<OrderEvent> {
+): Decision<OrderEvent> | null {
   const { orderId } = order;
+  if (isRetryOf(order.deadlineChanges?.at(-1), command, now)) return null;
   const refusal = deadlineFixed(order, command.move, now);
   if (refusal !== null) throw new ConflictError(refusal);
   const previous = order.pausedClock ?? clockOf(order);

@@ -67,9 +67,21 @@ describe('order decider: staff extend a deadline', () => {
 
   it('gives every further change its own notice', () => {
     const once = decided(orderDecider, EXTEND_12H, anOrder(), ctx(BEFORE_DEADLINE)).after;
-    const twice = decided(orderDecider, EXTEND_12H, once, ctx(plus(BEFORE_DEADLINE, MINUTE)));
+    const again = change({ kind: 'EXTEND', extendBy: 'PT12H' }, 'The operator asked for clarification of the URLs.');
+    const twice = decided(orderDecider, again, once, ctx(plus(BEFORE_DEADLINE, MINUTE)));
     expect(twice.after.deadlineAt).toBe('2026-03-04T01:00:00.000Z');
-    expect(twice.followUps[0]).toMatchObject({ eventKey: `deadline:${ID}:2` });
+    expect(twice.followUps).toContainEqual(expect.objectContaining({ eventKey: `deadline:${ID}:2` }));
+  });
+
+  it('takes the same change by the same person with the same reason within 15 minutes as a retry, never extending twice', () => {
+    // Given a deadline extended, whose answer the client lost
+    const once = decided(orderDecider, EXTEND_12H, anOrder(), ctx(BEFORE_DEADLINE)).after;
+    // When the client sends the same request again, it does nothing
+    expect(orderDecider.decide(EXTEND_12H, once, ctx(plus(BEFORE_DEADLINE, 15 * MINUTE)))).toBeNull();
+    // But the same words later, or by someone else, are a new extension
+    expect(step(orderDecider, EXTEND_12H, once, ctx(plus(BEFORE_DEADLINE, 15 * MINUTE + 1))).kind).toBe('event');
+    const byLee: OrderCommand = { ...EXTEND_12H, by: 'staff-lee' } as OrderCommand;
+    expect(step(orderDecider, byLee, once, ctx(plus(BEFORE_DEADLINE, MINUTE))).kind).toBe('event');
   });
 });
 
@@ -131,7 +143,7 @@ describe('order decider: deadline changes that make no sense are refused with 40
     ],
     ['lifted', () => anOrder({ decisionStatus: 'REVOKED', status: 'REVOKED' }), PAUSE, /was lifted/],
     ['overdue', () => anOrder({ complianceStatus: 'OVERDUE', status: 'OVERDUE' }), EXTEND_12H, /overdue/],
-    ['already paused', paused, PAUSE, /is paused since/],
+    ['already paused', paused, change({ kind: 'PAUSE' }, 'Another reason'), /is paused since/],
     ['paused, then extended', paused, EXTEND_12H, /resume it first/],
     ['not paused', () => anOrder(), RESUME, /not paused/],
     [
