@@ -30,7 +30,7 @@ export const apiFunctions: readonly ApiFunction[] = [
   {
     name: 'Orders',
     entry: 'functions/api/orders.ts',
-    routes: ['GET /orders', 'POST /orders/{orderId}/resend', 'POST /orders/{orderId}/non-compliance'],
+    routes: ['GET /orders', 'POST /orders/{orderId}/resend', 'POST /orders/{orderId}/non-compliance', 'POST /orders/{orderId}/deadline'],
   },
   {
     name: 'Operators',

@@ -110,6 +110,7 @@ function orderCompliance(): States {
         UNDELIVERED: 'AwaitDelivery',
         GIVEN_UP: 'ComplianceSettled',
         SETTLED: 'ComplianceSettled',
+        PAUSED: 'AwaitDeadlineResumed',
       },
       'UnexpectedComplianceOutcome',
     ),
@@ -132,11 +133,15 @@ function orderCompliance(): States {
       { next: 'EnforceDeadline' },
       "The compliance wait ends at the deadline's last whole second at the latest; this waits for the deadline itself, so enforcement is neither early nor late.",
     ),
-    EnforceDeadline: lambdaTask('EnforceDeadline', theOrder, {
-      select: ['outcome', 'secondsToGraceEnd'],
-      resultPath: '$.enforcement',
-      next: 'StillOverdue',
-    }),
+    EnforceDeadline: lambdaTask(
+      'EnforceDeadline',
+      { ...theOrder, 'deadlineAt.$': '$.notice.deadlineAt' },
+      {
+        select: ['outcome', 'secondsToGraceEnd'],
+        resultPath: '$.enforcement',
+        next: 'StillOverdue',
+      },
+    ),
     StillOverdue: choiceOn(
       '$.enforcement.outcome',
       {
@@ -145,6 +150,7 @@ function orderCompliance(): States {
         COMPLIED_LATE: 'ComplianceSettled',
         REVOKED: 'ComplianceSettled',
         UNDELIVERED: 'SendOrderNotice',
+        DEADLINE_CHANGED: 'SendOrderNotice',
       },
       'UnexpectedComplianceOutcome',
     ),
@@ -154,7 +160,18 @@ function orderCompliance(): States {
       onTimeout: 'GraceExpired',
     }),
     // A notice found undelivered while its compliance was awaited: the order waits for a resend.
-    ComplianceOutcome: choiceOn('$.compliance.outcome', { UNDELIVERED: 'SendOrderNotice' }, 'ComplianceSettled'),
+    // A deadline staff moved, paused or resumed: SendOrderNotice reads the stored one and the order waits for it.
+    ComplianceOutcome: choiceOn(
+      '$.compliance.outcome',
+      { UNDELIVERED: 'SendOrderNotice', DEADLINE_CHANGED: 'SendOrderNotice' },
+      'ComplianceSettled',
+    ),
+    // The deadline is paused: compliance still ends the wait, and so does the resumption (DEADLINE_CHANGED).
+    AwaitDeadlineResumed: waitForPerson(waitingFor.compliance, {
+      ...complianceAnswer,
+      timeoutSecondsPath: '$.notice.secondsToWait',
+      onTimeout: 'SendOrderNotice',
+    }),
     GraceExpired: lambdaTask('GraceExpired', theOrder, { select: ['outcome'], resultPath: '$.compliance', end: true }),
     ComplianceSettled: succeed(),
     UnexpectedComplianceOutcome: unexpected(),

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { deadlineChangeRequestSchema } from '../../shared/domain/deadline-changes';
 import { nonComplianceRequestSchema } from '../../shared/domain/model';
 import { isOrderSearch, orderSearchSchema } from '../../shared/domain/order-search';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody, parseQuery } from '../../shared/runtime/http';
-import { resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
+import { changeDeadline, resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
 import { DEFAULT_RECENT_ORDERS, listDeadlineBoard, searchDeadlineBoard } from '../../shared/services/views';
 
 const boardQuery = orderSearchSchema.extend({ recent: z.coerce.number().int().min(0).max(1000).default(DEFAULT_RECENT_ORDERS) });
@@ -26,6 +27,15 @@ export const handler = apiHandler({
         request.identity,
         request.pathParameters.orderId ?? '',
         parseBody(request, nonComplianceRequestSchema),
+        nowIso(),
+      ),
+    ),
+  'POST /orders/{orderId}/deadline': async (request) =>
+    ok(
+      await changeDeadline(
+        request.identity,
+        request.pathParameters.orderId ?? '',
+        parseBody(request, deadlineChangeRequestSchema),
         nowIso(),
       ),
     ),

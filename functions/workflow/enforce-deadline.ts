@@ -1,5 +1,7 @@
 import { workflowTask } from '../../shared/runtime/workflow-task';
 import { enforceDeadline } from '../../shared/services/deadlines';
-import { orderPayload } from '../../shared/services/workflow-payloads';
+import { enforcementPayload } from '../../shared/services/workflow-payloads';
 
-export const handler = workflowTask('EnforceDeadline', orderPayload, ({ orderId }, now) => enforceDeadline(orderId, now));
+export const handler = workflowTask('EnforceDeadline', enforcementPayload, ({ orderId, deadlineAt }, now) =>
+  enforceDeadline(orderId, now, deadlineAt ?? undefined),
+);

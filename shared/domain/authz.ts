@@ -45,6 +45,7 @@ export const routeRoles: Record<string, Role[]> = {
   // an operator reads the version its order cites, or any other.
   'GET /policies/current': ['staff', 'committee', 'auditor', 'operator'],
   'GET /policies/{version}': ['staff', 'committee', 'auditor', 'operator'],
+  'POST /orders/{orderId}/deadline': ['staff'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

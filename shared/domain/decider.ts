@@ -6,7 +6,7 @@
  * the event (which is the audit chain's entry) and its follow-ups in one conditional write
  * (shared/store/journal.ts). Pure: no I/O, no clock (the time comes in the context).
  */
-import type { AppealRecord } from './model';
+import type { AppealRecord, DeadlineChange } from './model';
 import type { Policy } from './policy';
 import type { ReporterUrlOutcome } from './reporter';
 
@@ -77,7 +77,8 @@ export type OperatorNoticeRequest =
   | { readonly kind: 'REVOKED' }
   | { readonly kind: 'CONFIRMED' }
   | { readonly kind: 'APPEAL_OUTCOME'; readonly outcome: 'UPHELD' | 'OVERTURNED' }
-  | { readonly kind: 'FINE' };
+  | { readonly kind: 'FINE' }
+  | { readonly kind: 'DEADLINE_CHANGED'; readonly change: DeadlineChange };
 
 export interface StaffAlertRequest {
   readonly subject: string;

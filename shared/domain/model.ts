@@ -354,6 +354,28 @@ export interface OrderRecord {
   fine?: Fine;
   /** Its case's reporter asked for outcome e-mails: a change of this order's outcome for the reporter is told. */
   reporterUpdates?: boolean;
+  /** Since when staff have paused the deadline; no `deadlineAt` runs meanwhile. */
+  deadlinePausedAt?: string;
+  /** While paused: the clock that was running, which resuming moves later by the time paused. */
+  pausedClock?: { deadlineAt: string; graceEndsAt: string };
+  /** Every extension, pause and resumption of the deadline, oldest first. */
+  deadlineChanges?: DeadlineChange[];
+}
+
+export const DEADLINE_CHANGES = ['EXTENDED', 'PAUSED', 'RESUMED'] as const;
+
+/** Staff moved an order's deadline, with their reason (which the operator is told). */
+export interface DeadlineChange {
+  change: (typeof DEADLINE_CHANGES)[number];
+  at: string;
+  by: string;
+  reason: string;
+  /** EXTENDED: by how much (ISO 8601 duration). */
+  extendBy?: string;
+  /** The deadline in force before the change. */
+  previousDeadlineAt: string;
+  /** The deadline after it; absent while paused. */
+  deadlineAt?: string;
 }
 
 export interface VoteRecord {
@@ -404,7 +426,7 @@ export interface AuditEvent {
 export const PROCEDURES = ['interim-then-review', 'vote-first'] as const;
 export type Procedure = (typeof PROCEDURES)[number];
 
-export const NOTICE_KINDS = ['ORDER', 'REMINDER', 'OVERDUE', 'REVOKED', 'CONFIRMED', 'APPEAL_OUTCOME', 'FINE'] as const;
+export const NOTICE_KINDS = ['ORDER', 'REMINDER', 'OVERDUE', 'REVOKED', 'CONFIRMED', 'APPEAL_OUTCOME', 'FINE', 'DEADLINE_CHANGED'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /** Fails to compile when a switch over a union misses a member. */

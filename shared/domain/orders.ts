@@ -221,3 +221,9 @@ const REPORTER_TEXT: Record<CaseStatus, Record<(typeof LANGUAGES)[number], strin
 export function reporterStatusText(caseStatus: CaseStatus, language: (typeof LANGUAGES)[number]): string {
   return REPORTER_TEXT[caseStatus][language];
 }
+
+/** Staff paused the order's deadline, and the operator can still act on it: no clock runs until they resume it. */
+export function deadlinePaused(order: Tracks & Pick<OrderRecord, 'deadlinePausedAt'>): boolean {
+  const acting = order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED';
+  return acting && !isLifted(order) && order.deadlinePausedAt !== undefined;
+}

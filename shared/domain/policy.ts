@@ -129,6 +129,8 @@ const KOREAN_VOTE_RULES: VoteRules = {
 
 // ---------------------------------------------------------------- policy
 
+export const DAY_COUNTS = ['EXACT', 'KR_CIVIL_ACT'] as const;
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -190,6 +192,12 @@ export const policySchema = z.strictObject({
    * once revoked (an interim direction the committee did not approve lapses) or escalated.
    */
   postReview: z.strictObject({ withoutDecision: z.enum(POST_REVIEW_WITHOUT_DECISION) }).default({ withoutDecision: 'EXTEND_ONCE' }),
+  /**
+   * How day-based windows (post-review, appeal, appeal review, grace) are counted: EXACT, as
+   * multiples of 24 hours; KR_CIVIL_ACT, by Korea's Civil Act Arts. 157, 159 and 161 (see
+   * `dayWindowEnd` in deadlines.ts). Hour-based durations such as the compliance deadline stay exact.
+   */
+  dayCount: z.enum(DAY_COUNTS).default('EXACT'),
 });
 export type Policy = z.infer<typeof policySchema>;
 
@@ -265,6 +273,7 @@ const KR_KCSC: Policy = {
   },
   votes: KOREAN_VOTE_RULES,
   postReview: { withoutDecision: 'EXTEND_ONCE' },
+  dayCount: 'KR_CIVIL_ACT',
 };
 
 /** Profiles other than Korea give the shape of the jurisdiction; their fine schedule is Korea's model. */
@@ -281,6 +290,7 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'au-esafety': {
     id: 'au-esafety',
+    dayCount: 'EXACT',
     name: 'Australia: eSafety Commissioner removal notices',
     jurisdiction: 'AU',
     currency: 'AUD',
@@ -298,6 +308,7 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'us-take-it-down': {
     id: 'us-take-it-down',
+    dayCount: 'EXACT',
     name: 'United States: TAKE IT DOWN Act notice and removal',
     jurisdiction: 'US',
     currency: 'USD',
@@ -316,6 +327,7 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'eu-dsa-9': {
     id: 'eu-dsa-9',
+    dayCount: 'EXACT',
     name: 'European Union: national orders against illegal sexual content (DSA Art. 9; Directive 2011/93/EU Art. 25)',
     jurisdiction: 'EU',
     currency: 'EUR',
@@ -346,6 +358,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
     postReviewWindow: 'PT4M',
     appealWindow: 'PT3M',
     appealReviewWindow: 'PT3M',
+    // Windows of minutes: the Civil Act's days would stretch a demonstration to days.
+    dayCount: 'EXACT',
   },
   'in-it-rules-9': {
     id: 'in-it-rules-9',
@@ -354,6 +368,7 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
     currency: 'INR',
     timeZone: 'Asia/Kolkata',
     language: 'en',
+    dayCount: 'EXACT',
     procedure: 'interim-then-review',
     complianceDeadline: 'PT24H',
     postReviewWindow: 'PT48H',

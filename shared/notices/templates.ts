@@ -6,7 +6,7 @@
  * operator's URLs cannot reach it.
  */
 import { formatForPeople } from '../domain/deadlines';
-import type { Category, Fine, LANGUAGES, Operator, OrderAction, OrderRecord } from '../domain/model';
+import type { Category, DeadlineChange, Fine, LANGUAGES, Operator, OrderAction, OrderRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
 import { durationToMs, type Policy } from '../domain/policy';
 import { reporterOutcomeText, type ReporterUrlOutcome } from '../domain/reporter';
@@ -23,7 +23,9 @@ export type OperatorNotice =
   | { kind: 'REVOKED' }
   | { kind: 'CONFIRMED' }
   | { kind: 'APPEAL_OUTCOME'; outcome: 'UPHELD' | 'OVERTURNED' }
-  | { kind: 'FINE'; fine: Fine };
+  | { kind: 'FINE'; fine: Fine }
+  /** Staff extended, paused or resumed the deadline: what the notice states is the change's. */
+  | { kind: 'DEADLINE_CHANGED'; change: DeadlineChange };
 
 /** A short message for the commission's staff; the caller writes the subject and lines. */
 export interface StaffAlert {
@@ -593,6 +595,28 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
         lang,
       );
     }
+    case 'DEADLINE_CHANGED':
+      return email(
+        deadlineChangeSubject(notice.change, id, lang),
+        [
+          ...head,
+          { type: 'paragraph', text: deadlineChangeWords(notice.change, orderKind, id, lang) },
+          {
+            type: 'fields',
+            rows: [
+              [say(lang, { ko: '요청 번호', en: 'Order id' }), id],
+              [say(lang, { ko: '변경 사유', en: 'Reason' }), oneLine(notice.change.reason)],
+              ...timeRows({ ko: '이전 조치 기한', en: 'Previous deadline' }, notice.change.previousDeadlineAt, tz, lang),
+              ...(notice.change.deadlineAt === undefined
+                ? timeRows({ ko: '기한 정지 시각', en: 'Deadline paused at' }, notice.change.at, tz, lang)
+                : timeRows({ ko: '새 조치 기한', en: 'New deadline' }, notice.change.deadlineAt, tz, lang)),
+            ],
+          },
+          ...howToRespond(id, links, lang),
+          tail,
+        ],
+        lang,
+      );
     default:
       return assertNever(notice, 'notice');
   }
@@ -723,4 +747,42 @@ export function renderReporterUpdate(input: ReporterUpdateInput): RenderedEmail 
     ],
     lang,
   );
+}
+
+function deadlineChangeSubject(change: DeadlineChange, id: string, lang: Language): string {
+  switch (change.change) {
+    case 'EXTENDED':
+      return say(lang, { ko: `[기한 연장] ${id}: 조치 기한이 연장되었습니다`, en: `[Deadline extended] ${id}: you have more time` });
+    case 'PAUSED':
+      return say(lang, {
+        ko: `[기한 정지] ${id}: 조치 기한이 정지되었습니다`,
+        en: `[Deadline paused] ${id}: the deadline does not run for now`,
+      });
+    case 'RESUMED':
+      return say(lang, { ko: `[기한 재개] ${id}: 조치 기한이 다시 진행됩니다`, en: `[Deadline resumed] ${id}: the deadline runs again` });
+    default:
+      return assertNever(change.change, 'deadline change');
+  }
+}
+
+function deadlineChangeWords(change: DeadlineChange, orderKind: string, id: string, lang: Language): string {
+  switch (change.change) {
+    case 'EXTENDED':
+      return say(lang, {
+        ko: `${orderKind} ${id}의 조치 기한이 연장되었습니다. 아래의 새 기한까지 조치하고 결과를 보고해 주십시오.`,
+        en: `The deadline of ${orderKind} ${id} has been extended. Act and report what you did before the new deadline below.`,
+      });
+    case 'PAUSED':
+      return say(lang, {
+        ko: `${orderKind} ${id}의 조치 기한이 정지되었습니다. 기한이 다시 진행되면 남은 시간과 새 기한을 알려 드립니다. 그동안에도 조치하고 보고할 수 있습니다.`,
+        en: `The deadline of ${orderKind} ${id} is paused. When it runs again, we will tell you the new deadline, which keeps the time you had left. You may still act and report meanwhile.`,
+      });
+    case 'RESUMED':
+      return say(lang, {
+        ko: `${orderKind} ${id}의 조치 기한이 다시 진행됩니다. 새 기한은 정지되었던 시간만큼 늦춰졌습니다. 새 기한까지 조치하고 결과를 보고해 주십시오.`,
+        en: `The deadline of ${orderKind} ${id} runs again, later by the time it was paused. Act and report what you did before the new deadline below.`,
+      });
+    default:
+      return assertNever(change.change, 'deadline change');
+  }
 }

@@ -5,14 +5,15 @@
 import { orderDecider } from '../domain/deciders/order';
 import { hasEnded, secondsUntil } from '../domain/deadlines';
 import type { OrderRecord } from '../domain/model';
-import { isLifted } from '../domain/orders';
+import { deadlinePaused, isLifted } from '../domain/orders';
 import { countMetric, durationMetric } from '../runtime/metrics';
 import { TransientError } from '../runtime/transient';
 import { refs } from '../store/keys';
 import { act } from './acts';
 import { requireOrder } from './records';
 
-export type ComplianceOutcome = 'OVERDUE' | 'COMPLIED' | 'COMPLIED_LATE' | 'REVOKED' | 'UNDELIVERED';
+/** DEADLINE_CHANGED: staff moved or paused the deadline the workflow waited for; it reads the stored one and waits again. */
+export type ComplianceOutcome = 'OVERDUE' | 'COMPLIED' | 'COMPLIED_LATE' | 'REVOKED' | 'UNDELIVERED' | 'DEADLINE_CHANGED';
 
 function outcomeOf(order: OrderRecord): ComplianceOutcome {
   if (isLifted(order)) return 'REVOKED';
@@ -33,11 +34,19 @@ function outcomeOf(order: OrderRecord): ComplianceOutcome {
  * staff (the event's follow-ups). An order already settled (complied, lifted) is answered as it
  * stands. Late compliance stays possible until `graceEndsAt`, so the workflow waits that long next.
  */
-export async function enforceDeadline(orderId: string, now: string): Promise<{ outcome: ComplianceOutcome; secondsToGraceEnd: number }> {
+export async function enforceDeadline(
+  orderId: string,
+  now: string,
+  /** The deadline the workflow's timer waited for; absent for the sweeper, which reads the stored one. */
+  waitedFor?: string,
+): Promise<{ outcome: ComplianceOutcome; secondsToGraceEnd: number }> {
   const before = await requireOrder(orderId);
-  // A timer may fire a hair early against this clock: never call an order overdue before its
-  // deadline. The workflow retries TransientError, by which time the deadline has passed.
+  // A timer set for a deadline that staff have since moved or paused is stale: never obeyed.
+  if (deadlinePaused(before)) return { outcome: 'DEADLINE_CHANGED', secondsToGraceEnd: 1 };
   if (before.deadlineAt !== undefined && !hasEnded(before.deadlineAt, now)) {
+    if (waitedFor !== undefined && waitedFor !== before.deadlineAt) return { outcome: 'DEADLINE_CHANGED', secondsToGraceEnd: 1 };
+    // A timer may fire a hair early against this clock: never call an order overdue before its
+    // deadline. The workflow retries TransientError, by which time the deadline has passed.
     throw new TransientError(`the deadline of order ${orderId} (${before.deadlineAt}) has not passed yet at ${now}`);
   }
   const { state, committed } = await act(orderDecider, refs.order(orderId), { type: 'ENFORCE_DEADLINE' }, now);

@@ -37,6 +37,8 @@ export interface OperatorOrderView {
   /** Absent until the order notice is accepted for delivery, and while the order is UNDELIVERED. */
   deadlineAt?: string;
   graceEndsAt?: string;
+  /** The commission paused the deadline: no `deadlineAt` runs until it resumes it. */
+  deadlinePausedAt?: string;
   acknowledgedAt?: string;
   compliedAt?: string;
   appealDeadline?: string;
@@ -67,6 +69,7 @@ export async function listOperatorOrders(identity: Identity): Promise<OperatorOr
       issuedAt: order.issuedAt,
       ...(order.deadlineAt === undefined ? {} : { deadlineAt: order.deadlineAt }),
       ...(order.graceEndsAt === undefined ? {} : { graceEndsAt: order.graceEndsAt }),
+      ...(order.deadlinePausedAt === undefined ? {} : { deadlinePausedAt: order.deadlinePausedAt }),
       ...(order.acknowledgedAt === undefined ? {} : { acknowledgedAt: order.acknowledgedAt }),
       ...(order.compliedAt === undefined ? {} : { compliedAt: order.compliedAt }),
       ...(order.appealDeadline === undefined ? {} : { appealDeadline: order.appealDeadline }),

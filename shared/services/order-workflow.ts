@@ -13,6 +13,7 @@ import {
   actionFor,
   APPEALED_STATUSES,
   chunk,
+  deadlinePaused,
   isFinable,
   isLifted,
   isUndelivered,
@@ -145,6 +146,8 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
 
 /** How often an UNDELIVERED order's workflow looks again, should a resend's wake-up be lost. */
 const UNDELIVERED_RECHECK_SECONDS = 60 * 60;
+/** How often the workflow of an order whose deadline is paused looks again, should the resumption's wake-up be lost. */
+const PAUSED_RECHECK_SECONDS = 60 * 60;
 /** The longest pause between two attempts at a notice SES will not accept for now. */
 const NOTICE_RETRY_CAP_SECONDS = 300;
 
@@ -157,9 +160,11 @@ const NOTICE_RETRY_CAP_SECONDS = 300;
  *   for the policy's noticeRetryWindow, after which the order is UNDELIVERED);
  * - UNDELIVERED: it cannot reach the operator; wait up to `secondsToWait` for a resend;
  * - GIVEN_UP: it stayed UNDELIVERED for the policy's resendWindow: its track ends, unfined;
- * - SETTLED: nothing to wait for (the order was lifted, or complied with before any deadline).
+ * - SETTLED: nothing to wait for (the order was lifted, or complied with before any deadline);
+ * - PAUSED: staff paused its deadline; wait for compliance, or for the resumption, without a
+ *   deadline (looking again every `secondsToWait`).
  */
-export type NoticeState = 'DELIVERED' | 'RETRY' | 'UNDELIVERED' | 'GIVEN_UP' | 'SETTLED';
+export type NoticeState = 'DELIVERED' | 'RETRY' | 'UNDELIVERED' | 'GIVEN_UP' | 'SETTLED' | 'PAUSED';
 
 export interface NoticeStep {
   readonly state: NoticeState;
@@ -185,6 +190,7 @@ function stepFor(order: OrderRecord, policy: Policy, now: string): NoticeStep | 
     if (isPast(closesAt, now)) return stepOf(order, now, 'GIVEN_UP');
     return stepOf(order, now, 'UNDELIVERED', Math.min(UNDELIVERED_RECHECK_SECONDS, secondsUntil(closesAt, now)));
   }
+  if (deadlinePaused(order)) return stepOf(order, now, 'PAUSED', PAUSED_RECHECK_SECONDS);
   return order.deadlineAt === undefined ? null : stepOf(order, now, 'DELIVERED');
 }
 

@@ -5,6 +5,7 @@
  * compliance: escalate it, record a verified removal, or issue it again.
  */
 import type { Identity } from '../domain/authz';
+import { deadlineMoveOf, type DeadlineChangeRequest } from '../domain/deadline-changes';
 import { orderDecider } from '../domain/deciders/order';
 import { NotFoundError } from '../domain/errors';
 import { caseIdOf } from '../domain/ids';
@@ -60,5 +61,46 @@ export async function resolveNonCompliance(
     ...(order.nonComplianceResolution === undefined ? {} : { nonComplianceResolution: order.nonComplianceResolution }),
     ...(order.reissuedAt === undefined ? {} : { reissuedAt: order.reissuedAt }),
     ...(order.deadlineAt === undefined ? {} : { deadlineAt: order.deadlineAt }),
+  };
+}
+
+export interface DeadlineChangeAnswer {
+  readonly orderId: string;
+  readonly status: OrderStatus;
+  /** The deadline now in force; absent while paused. */
+  readonly deadlineAt?: string;
+  readonly graceEndsAt?: string;
+  readonly deadlinePausedAt?: string;
+  readonly deadlineChanges: NonNullable<OrderRecord['deadlineChanges']>;
+}
+
+/**
+ * Staff extend, pause or resume an order's deadline, with a reason; the operator is told the new
+ * deadline and the workflow waits for it (see the order decider's CHANGE_DEADLINE).
+ */
+export async function changeDeadline(
+  identity: Identity,
+  orderId: string,
+  body: DeadlineChangeRequest,
+  now: string,
+): Promise<DeadlineChangeAnswer> {
+  if (caseIdOf(orderId) === null || !(await getOrder(orderId))) throw new NotFoundError(`Order ${orderId}`);
+  await act(
+    orderDecider,
+    refs.order(orderId),
+    { type: 'CHANGE_DEADLINE', by: identity.userId, move: deadlineMoveOf(body), reason: body.reason },
+    now,
+  );
+  const order = await getOrder(orderId);
+  if (!order) throw new NotFoundError(`Order ${orderId}`);
+  // The reason is on the record and in the operator's notice, never in a log line.
+  logger.info('order deadline changed', { orderId, change: order.deadlineChanges?.at(-1)?.change, deadlineAt: order.deadlineAt });
+  return {
+    orderId,
+    status: order.status,
+    ...(order.deadlineAt === undefined ? {} : { deadlineAt: order.deadlineAt }),
+    ...(order.graceEndsAt === undefined ? {} : { graceEndsAt: order.graceEndsAt }),
+    ...(order.deadlinePausedAt === undefined ? {} : { deadlinePausedAt: order.deadlinePausedAt }),
+    deadlineChanges: order.deadlineChanges ?? [],
   };
 }

@@ -377,6 +377,10 @@ export interface DeadlineBoardEntry {
   overdueAt?: string;
   appealDeadline?: string;
   fine?: OrderRecord['fine'];
+  /** Staff paused the deadline (no `deadlineAt` runs meanwhile). */
+  deadlinePausedAt?: string;
+  /** Staff's extensions, pauses and resumptions, oldest first. */
+  deadlineChanges?: OrderRecord['deadlineChanges'];
 }
 
 function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
@@ -404,6 +408,8 @@ function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
     ...(order.undeliveredReason === undefined ? {} : { undeliveredReason: order.undeliveredReason }),
     ...(order.appealDeadline === undefined ? {} : { appealDeadline: order.appealDeadline }),
     ...(order.fine === undefined ? {} : { fine: order.fine }),
+    ...(order.deadlinePausedAt === undefined ? {} : { deadlinePausedAt: order.deadlinePausedAt }),
+    ...(order.deadlineChanges === undefined ? {} : { deadlineChanges: order.deadlineChanges }),
   };
 }
 

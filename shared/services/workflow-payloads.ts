@@ -23,3 +23,5 @@ export const taskTokenPayload = z.object({
 const text = z.unknown().transform((value) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? '')));
 export const failurePayload = z.object({ caseId: caseIdSchema, error: text, cause: text });
 export const orderFailurePayload = z.object({ orderId: idOfCase('an order'), error: text, cause: text });
+/** `deadlineAt`: the deadline the workflow waited for (null when it had none). */
+export const enforcementPayload = z.object({ orderId: idOfCase('an order'), deadlineAt: z.string().nullish() });

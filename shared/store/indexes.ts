@@ -5,7 +5,7 @@
 import type { RecordKind } from '../domain/decider';
 import type { CaseRecord, Operator, OrderRecord, ReviewRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
-import { complianceOpen, inGracePeriod, isNonCompliant, isUndelivered } from '../domain/orders';
+import { complianceOpen, deadlinePaused, inGracePeriod, isNonCompliant, isUndelivered } from '../domain/orders';
 import type { IndexField } from './keys';
 
 /** GSI3 partition of events whose projection or follow-ups may be undone. */
@@ -50,6 +50,8 @@ export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: strin
         gsi3pk: ALL_ORDERS,
         gsi3sk: `${order.issuedAt}#${order.orderId}`,
         ...(complianceOpen(order) ? { gsi2pk: OPEN_ORDERS, gsi2sk: `${order.deadlineAt}#${order.orderId}` } : {}),
+        // Listed after every deadline ('~' sorts after digits): on the board, never among deadlines due.
+        ...(deadlinePaused(order) ? { gsi2pk: OPEN_ORDERS, gsi2sk: `~PAUSED#${order.deadlinePausedAt}#${order.orderId}` } : {}),
         ...(isUndelivered(order) ? { gsi2pk: UNDELIVERED_ORDERS, gsi2sk: `${order.undeliveredAt ?? lastEventAt}#${order.orderId}` } : {}),
         ...(inGracePeriod(order) ? { gsi2pk: OVERDUE_ORDERS, gsi2sk: `${order.graceEndsAt}#${order.orderId}` } : {}),
         ...(isNonCompliant(order)

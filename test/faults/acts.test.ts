@@ -22,7 +22,7 @@ import { fileFollowUp } from '../../shared/services/follow-ups';
 import { findDuplicates } from '../../shared/services/duplicates';
 import { fileReport } from '../../shared/services/reports';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
-import { resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
+import { changeDeadline, resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
 import { searchCases } from '../../shared/store/search';
 import { documentClient } from '../../shared/store/client';
 import { casePartition, refs, SEARCH_ENTRY_PREFIX, searchPartition } from '../../shared/store/keys';
@@ -542,6 +542,47 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect((await searchCases(planSearch({ operatorId: 'op-unknown' }), 10)).cases.map((c) => c.caseId)).toEqual([followUpId]);
         expect([...world.executions]).toContain(followUpId);
         await expectConsistentStream(refs.case(followUpId).root);
+      },
+    },
+  ],
+  [
+    'a deadline extended: extended once, the operator told once, the compliance wait woken once',
+    {
+      given: async () => {
+        await givenOpenOrder();
+        await givenWait(tokenPurpose.compliance(WEBHARD_ORDER_ID), 'live-compliance');
+      },
+      act: () => changeDeadline(staff('staff-lee'), WEBHARD_ORDER_ID, { extendBy: 'PT12H', reason: 'clarification requested' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(count(await actionsOf(CASE_ID), 'DEADLINE_EXTENDED')).toBe(1);
+        const order = await getOrder(WEBHARD_ORDER_ID);
+        // The grace period counted by the Civil Act from the new deadline: to 24:00 in Seoul on its 7th day
+        expect(order).toMatchObject({ deadlineAt: '2026-03-03T13:00:00.000Z', graceEndsAt: '2026-03-10T15:00:00.000Z' });
+        expect(order?.deadlineChanges).toHaveLength(1);
+        expectMailedOnce(world, /^\[기한 연장\]/);
+        expect(world.completedWaits).toEqual([{ token: 'live-compliance', output: { outcome: 'DEADLINE_CHANGED' } }]);
+      },
+    },
+  ],
+  [
+    'a deadline paused: paused once, the operator told once, the compliance wait woken once',
+    {
+      given: async () => {
+        await givenOpenOrder();
+        await givenWait(tokenPurpose.compliance(WEBHARD_ORDER_ID), 'live-compliance');
+      },
+      act: () => changeDeadline(staff('staff-lee'), WEBHARD_ORDER_ID, { pause: true, reason: 'force majeure' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(count(await actionsOf(CASE_ID), 'DEADLINE_PAUSED')).toBe(1);
+        const order = await getOrder(WEBHARD_ORDER_ID);
+        expect(order).toMatchObject({ deadlinePausedAt: NOW, pausedClock: { deadlineAt: '2026-03-03T01:00:00.000Z' } });
+        expect(order?.deadlineAt).toBeUndefined();
+        expectMailedOnce(world, /^\[기한 정지\]/);
+        expect(world.completedWaits).toEqual([{ token: 'live-compliance', output: { outcome: 'DEADLINE_CHANGED' } }]);
       },
     },
   ],

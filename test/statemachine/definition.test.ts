@@ -119,6 +119,7 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
       'AwaitApprovals',
       'AwaitApprovalsAfterEscalation',
       'AwaitCompliance',
+      'AwaitDeadlineResumed',
       'AwaitDelivery',
       'AwaitLateCompliance',
       'AwaitPostReview',

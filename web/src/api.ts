@@ -4,6 +4,7 @@
  * after the domain's record types; where the contract lets the server add or omit fields, the
  * `normalize*` functions give the screens one shape to read.
  */
+import type { DeadlineChangeRequest } from '../../shared/domain/deadline-changes';
 import type { ErrorCode, ErrorDetail } from '../../shared/domain/errors';
 import type { MonthRange, Statistics } from '../../shared/domain/statistics';
 import type {
@@ -205,6 +206,8 @@ export interface BoardOrder {
   nonComplianceResolution?: { action: 'ESCALATE' | 'VERIFIED_REMOVAL'; at: string; by: string; reason: string };
   reissuedAt?: string;
   graceEndsAt?: string;
+  /** Staff paused the deadline: no `deadlineAt` runs meanwhile. */
+  deadlinePausedAt?: string;
 }
 
 export interface ReporterReport {
@@ -353,6 +356,14 @@ export class ApiClient {
   /** Staff: send an UNDELIVERED order's notice again, to the operator's current contacts. */
   resendOrder(orderId: string): Promise<{ orderId: string; status: OrderStatus; deadlineAt?: string }> {
     return this.call('POST', `/orders/${encodeURIComponent(orderId)}/resend`, {});
+  }
+
+  /** Staff: extend, pause or resume an order's deadline, with a reason. */
+  changeDeadline(
+    orderId: string,
+    request: DeadlineChangeRequest,
+  ): Promise<{ orderId: string; deadlineAt?: string; deadlinePausedAt?: string }> {
+    return this.call('POST', `/orders/${encodeURIComponent(orderId)}/deadline`, request);
   }
 
   /** Staff: act on an order whose grace period ended without compliance. */

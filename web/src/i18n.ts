@@ -420,6 +420,20 @@ const en = {
   emailUpdatesOn: 'On',
   emailUpdatesOff: 'Off',
   emailUpdatesHowTo: 'To be e-mailed when what became of an address changes, choose it when you file a report.',
+  deadlineAct: 'Change deadline',
+  deadlineWhat: 'What to do',
+  deadlineExtend: 'Extend by hours',
+  deadlinePause: 'Pause',
+  deadlineResume: 'Resume',
+  deadlineHours: 'Hours',
+  deadlineReason: 'Reason (the operator is told; goes on the case record)',
+  deadlineSend: 'Change deadline',
+  deadlineConfirmTitle: 'Change the deadline of {orderId}?',
+  deadlineConfirmExtend: 'The deadline moves {hours} h later and the operator is e-mailed the new deadline. This cannot be undone.',
+  deadlineConfirmPause: 'The deadline stops running until it is resumed, and the operator is told. This cannot be undone.',
+  deadlineConfirmResume: 'The deadline runs again, later by the time it was paused, and the operator is told. This cannot be undone.',
+  deadlineDone: 'Deadline changed.',
+  deadlinePausedSince: 'Paused since',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -816,6 +830,20 @@ const ko: Record<MessageKey, string> = {
   emailUpdatesOn: '받음',
   emailUpdatesOff: '받지 않음',
   emailUpdatesHowTo: '처리 결과가 바뀔 때 이메일을 받으려면 신고할 때 선택하세요.',
+  deadlineAct: '기한 변경',
+  deadlineWhat: '변경 방법',
+  deadlineExtend: '시간 단위 연장',
+  deadlinePause: '정지',
+  deadlineResume: '재개',
+  deadlineHours: '시간',
+  deadlineReason: '사유 (사업자에게 알리고 사건 기록에 남습니다)',
+  deadlineSend: '기한 변경',
+  deadlineConfirmTitle: '{orderId}의 기한을 바꿀까요?',
+  deadlineConfirmExtend: '기한이 {hours}시간 늦춰지고 사업자에게 새 기한을 이메일로 알립니다. 되돌릴 수 없습니다.',
+  deadlineConfirmPause: '재개할 때까지 기한이 멈추고 사업자에게 알립니다. 되돌릴 수 없습니다.',
+  deadlineConfirmResume: '정지되었던 시간만큼 늦춰진 기한이 다시 진행되고 사업자에게 알립니다. 되돌릴 수 없습니다.',
+  deadlineDone: '기한을 바꿨습니다.',
+  deadlinePausedSince: '정지 시각',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
@@ -962,6 +990,7 @@ const koSchemaMessages: Record<string, string> = {
   'Invalid string: must match pattern /^[A-Z]{3}$/': '영문 대문자 3자 통화 코드여야 합니다 (예: KRW)',
   'Too small: expected array to have >=1 items': '하나 이상 넣으세요',
   'must be an e-mail address such as name@example.org': 'name@example.org 같은 이메일 주소여야 합니다',
+  'say why: the operator is told the reason, and it goes on the case record': '사유를 쓰세요: 사업자에게 알리고 사건 기록에 남습니다',
 };
 
 const catalogs = {

@@ -104,6 +104,11 @@ const en: Sentences = {
   OPERATOR_REGISTERED: (f) => `${f.actor} registered operator ${f.operator}`,
   OPERATOR_UPDATED: (f) => `${f.actor} changed operator ${f.operator}: ${f.text('changes')}`,
   FOLLOW_UP_FILED: (f) => `${f.actor} filed follow-up case ${f.text('followUpCaseId')} for ${f.urls(f.count('urlCount'))} left unassigned`,
+  DEADLINE_EXTENDED: (f) =>
+    `${f.actor} extended the deadline of order ${f.orderId} by ${f.text('extendBy')}, from ${f.time('previousDeadlineAt')} to ${f.time('deadlineAt')}: ${f.text('reason')}`,
+  DEADLINE_PAUSED: (f) =>
+    `${f.actor} paused the deadline of order ${f.orderId} (it was ${f.time('previousDeadlineAt')}): ${f.text('reason')}`,
+  DEADLINE_RESUMED: (f) => `${f.actor} resumed the deadline of order ${f.orderId}: now ${f.time('deadlineAt')}: ${f.text('reason')}`,
 };
 
 const ko: Sentences = {
@@ -160,6 +165,10 @@ const ko: Sentences = {
   OPERATOR_REGISTERED: (f) => `사업자 ${f.operator} 등록 (${f.actor})`,
   OPERATOR_UPDATED: (f) => `사업자 ${f.operator} 정보 변경 (${f.actor}): ${f.text('changes')}`,
   FOLLOW_UP_FILED: (f) => `미배정 ${f.urls(f.count('urlCount'))}에 대한 후속 사건 ${f.text('followUpCaseId')} 접수 (${f.actor})`,
+  DEADLINE_EXTENDED: (f) =>
+    `명령 ${f.orderId} 기한 연장 (${f.actor}): ${f.text('extendBy')}, ${f.time('previousDeadlineAt')}에서 ${f.time('deadlineAt')}(으)로: ${f.text('reason')}`,
+  DEADLINE_PAUSED: (f) => `명령 ${f.orderId} 기한 정지 (${f.actor}, 정지 전 기한 ${f.time('previousDeadlineAt')}): ${f.text('reason')}`,
+  DEADLINE_RESUMED: (f) => `명령 ${f.orderId} 기한 재개 (${f.actor}): 새 기한 ${f.time('deadlineAt')}: ${f.text('reason')}`,
 };
 
 const SENTENCES: Record<Lang, Sentences> = { en, ko };

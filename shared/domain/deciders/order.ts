@@ -8,10 +8,12 @@
  */
 import type { Decider, Decision, FollowUp, RecordEvent, WithData } from '../decider';
 import { missing } from '../decider';
-import { addDuration, hasEnded, orderDeadlines } from '../deadlines';
+import { addDuration, elapsedMs, hasEnded, movedClock, orderDeadlines } from '../deadlines';
+import type { DeadlineMove } from '../deadline-changes';
 import { ConflictError, WindowClosedError } from '../errors';
 import type {
   ComplianceStatus,
+  DeadlineChange,
   DecisionStatus,
   Fine,
   NonComplianceAction,
@@ -26,6 +28,7 @@ import {
   canAcceptCompliance,
   clockNoticeKey,
   complianceOpen,
+  deadlinePaused,
   isFinable,
   isLifted,
   isNonCompliant,
@@ -33,7 +36,7 @@ import {
   orderNoticeKey,
   orderStatus,
 } from '../orders';
-import type { Policy } from '../policy';
+import { durationToMs, type Policy } from '../policy';
 import { reporterOrderUpdate } from '../reporter';
 import { tokenPurpose } from '../waits';
 import { SYSTEM_ACTOR } from './case';
@@ -68,7 +71,8 @@ export type OrderCommand =
   | { readonly type: 'APPEAL'; readonly by: string; readonly appealId: string; readonly grounds: string }
   | { readonly type: 'DECIDE_APPEAL'; readonly reviewId: string; readonly appealId: string; readonly outcome: ReviewOutcome }
   | { readonly type: 'ASSESS_FINE'; readonly fine: Fine }
-  | { readonly type: 'REMIND'; readonly reminderAt: string; readonly due: readonly string[] };
+  | { readonly type: 'REMIND'; readonly reminderAt: string; readonly due: readonly string[] }
+  | { readonly type: 'CHANGE_DEADLINE'; readonly by: string; readonly move: DeadlineMove; readonly reason: string };
 
 type Ids = { orderId: string; operatorId: string };
 type Deadlines = { readonly deadlineAt: string; readonly graceEndsAt: string };
@@ -106,7 +110,12 @@ export type OrderEvent =
       { orderId: string; appealId: string; reviewId: string; decisionStatus: DecisionStatus }
     >
   | WithData<RecordEvent<'FINE_ASSESSED', { orderId: string; amount: number; currency: string; policyId: string }>, Fine>
-  | RecordEvent<'REMINDER_DUE', { orderId: string; reminderAt: string; due: string[] }>;
+  | RecordEvent<'REMINDER_DUE', { orderId: string; reminderAt: string; due: string[] }>
+  /** Staff's reason is in the details: the operator is told it too. `deadlineAt`, `graceEndsAt`: the clock after the change (none while paused). */
+  | RecordEvent<
+      'DEADLINE_EXTENDED' | 'DEADLINE_PAUSED' | 'DEADLINE_RESUMED',
+      { orderId: string; reason: string; previousDeadlineAt: string; extendBy?: string; deadlineAt?: string; graceEndsAt?: string }
+    >;
 
 type OrderDecider = Decider<OrderRecord, OrderCommand, OrderEvent>;
 
@@ -391,6 +400,8 @@ const orderRules: OrderDecider = {
         return system(now, { action: 'REMINDER_DUE', details: { orderId, reminderAt: command.reminderAt, due: [...command.due] } }, [
           notify(order, { kind: 'REMINDER', reminderAt: command.reminderAt }, `reminder:${orderId}:${command.reminderAt}`),
         ]);
+      case 'CHANGE_DEADLINE':
+        return changeDeadline(order, command, now, policy);
       default:
         return assertNever(command, 'order command');
     }
@@ -580,7 +591,15 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
       };
     }
     case 'ORDER_UNDELIVERED': {
-      const { deadlineAt: _deadline, graceEndsAt: _grace, overdueAt: _overdue, ...stopped } = order;
+      // A pause ends with the clock it paused: the next accepted notice starts a new one.
+      const {
+        deadlineAt: _deadline,
+        graceEndsAt: _grace,
+        overdueAt: _overdue,
+        deadlinePausedAt: _paused,
+        pausedClock: _pausedClock,
+        ...stopped
+      } = order;
       const { eventKey, status } = event.details;
       return {
         ...stopped,
@@ -660,7 +679,129 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
       const sent = new Set([...order.remindersSent, ...event.details.due, event.details.reminderAt]);
       return { ...order, remindersSent: [...sent].sort() };
     }
+    case 'DEADLINE_EXTENDED':
+    case 'DEADLINE_PAUSED':
+    case 'DEADLINE_RESUMED':
+      return withDeadlineChange(order, event);
     default:
       return assertNever(event, 'order event');
   }
+}
+
+const DEADLINE_EVENTS = { EXTEND: 'DEADLINE_EXTENDED', PAUSE: 'DEADLINE_PAUSED', RESUME: 'DEADLINE_RESUMED' } as const;
+const DEADLINE_CHANGE_OF = { DEADLINE_EXTENDED: 'EXTENDED', DEADLINE_PAUSED: 'PAUSED', DEADLINE_RESUMED: 'RESUMED' } as const;
+
+/** How long the same change by the same person with the same reason counts as a retry whose answer was lost. */
+const DEADLINE_RETRY_MS = 15 * 60_000;
+
+/**
+ * Whether the command repeats the last change (same person, change, extension and reason, within
+ * DEADLINE_RETRY_MS): a client retrying after a lost answer must not extend a deadline twice.
+ */
+function isRetryOf(last: DeadlineChange | undefined, command: Extract<OrderCommand, { type: 'CHANGE_DEADLINE' }>, now: string): boolean {
+  if (last === undefined) return false;
+  const { move } = command;
+  return (
+    last.change === DEADLINE_CHANGE_OF[DEADLINE_EVENTS[move.kind]] &&
+    last.by === command.by &&
+    last.reason === command.reason &&
+    last.extendBy === (move.kind === 'EXTEND' ? move.extendBy : undefined) &&
+    elapsedMs(last.at, now) <= DEADLINE_RETRY_MS
+  );
+}
+
+/** Why the order's deadline cannot be moved now, or null when it can. */
+function deadlineFixed(order: OrderRecord, move: DeadlineMove, now: string): string | null {
+  const { orderId } = order;
+  if (isLifted(order)) return `Order ${orderId} was lifted (${order.decisionStatus}); it has no deadline left to change.`;
+  if (order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE') {
+    return `Order ${orderId} was complied with at ${order.compliedAt ?? 'an earlier time'}; its deadline no longer runs.`;
+  }
+  if (order.complianceStatus === 'OVERDUE') {
+    return `Order ${orderId} is overdue since its deadline ${order.deadlineAt ?? ''} passed; decide on it after its grace period (POST /orders/${orderId}/non-compliance) instead.`;
+  }
+  if (deadlinePaused(order)) {
+    return move.kind === 'RESUME'
+      ? null
+      : `The deadline of order ${orderId} is paused since ${order.deadlinePausedAt}; resume it first ({"resume":true,"reason":...}).`;
+  }
+  if (move.kind === 'RESUME') return `The deadline of order ${orderId} is not paused; there is nothing to resume.`;
+  if (order.deadlineAt === undefined) {
+    return `Order ${orderId} has no running deadline yet (${order.complianceStatus}): its clock starts when its order notice is accepted for delivery.`;
+  }
+  if (hasEnded(order.deadlineAt, now)) {
+    return `The deadline of order ${orderId} passed at ${order.deadlineAt}; a deadline can be extended or paused only before it passes.`;
+  }
+  return null;
+}
+
+/**
+ * Staff extend, pause or resume the deadline, with a reason: the operator is told the new deadline,
+ * and the workflow's compliance wait ends so that it waits again for the stored one. Resuming moves
+ * the paused clock later by the time it was paused.
+ */
+function changeDeadline(
+  order: OrderRecord,
+  command: Extract<OrderCommand, { type: 'CHANGE_DEADLINE' }>,
+  now: string,
+  policy: Policy,
+): Decision<OrderEvent> | null {
+  const { orderId } = order;
+  if (isRetryOf(order.deadlineChanges?.at(-1), command, now)) return null;
+  const refusal = deadlineFixed(order, command.move, now);
+  if (refusal !== null) throw new ConflictError(refusal);
+  const previous = order.pausedClock ?? clockOf(order);
+  if (previous === undefined) throw new Error(`Order ${orderId} has neither a running nor a paused clock.`);
+  const { move } = command;
+  const next =
+    move.kind === 'EXTEND'
+      ? movedClock(policy, previous.deadlineAt, durationToMs(move.extendBy))
+      : move.kind === 'RESUME'
+        ? movedClock(policy, previous.deadlineAt, elapsedMs(order.deadlinePausedAt ?? now, now))
+        : undefined;
+  const details = {
+    orderId,
+    reason: command.reason,
+    previousDeadlineAt: previous.deadlineAt,
+    ...(move.kind === 'EXTEND' ? { extendBy: move.extendBy } : {}),
+    ...next,
+  };
+  const action = DEADLINE_EVENTS[move.kind];
+  const change = changeOf(action, now, command.by, details);
+  const count = (order.deadlineChanges?.length ?? 0) + 1;
+  return {
+    event: { action, at: now, actor: command.by, details },
+    followUps: [
+      notify(order, { kind: 'DEADLINE_CHANGED', change }, `deadline:${orderId}:${count}`),
+      { type: 'COMPLETE_WAIT', caseId: order.caseId, purpose: tokenPurpose.compliance(orderId), output: { outcome: 'DEADLINE_CHANGED' } },
+    ],
+  };
+}
+
+type DeadlineEvent = Extract<OrderEvent, { action: 'DEADLINE_EXTENDED' | 'DEADLINE_PAUSED' | 'DEADLINE_RESUMED' }>;
+
+/** The order's record of a change: what the operator is told, and what its history keeps. */
+function changeOf(action: DeadlineEvent['action'], at: string, by: string, details: DeadlineEvent['details']): DeadlineChange {
+  const { reason, previousDeadlineAt, extendBy, deadlineAt } = details;
+  return {
+    change: DEADLINE_CHANGE_OF[action],
+    at,
+    by,
+    reason,
+    previousDeadlineAt,
+    ...(extendBy === undefined ? {} : { extendBy }),
+    ...(deadlineAt === undefined ? {} : { deadlineAt }),
+  };
+}
+
+function withDeadlineChange(order: OrderRecord, event: DeadlineEvent): OrderRecord {
+  const { deadlineAt, graceEndsAt } = event.details;
+  const change = changeOf(event.action, event.at, event.actor, event.details);
+  const { deadlineAt: _deadline, graceEndsAt: _grace, deadlinePausedAt: _paused, pausedClock: _clock, ...rest } = order;
+  const history = { deadlineChanges: [...(order.deadlineChanges ?? []), change] };
+  if (event.action === 'DEADLINE_PAUSED') {
+    const running = clockOf(order);
+    return { ...rest, ...history, deadlinePausedAt: event.at, ...(running === undefined ? {} : { pausedClock: running }) };
+  }
+  return deadlineAt === undefined || graceEndsAt === undefined ? { ...rest, ...history } : { ...rest, ...history, deadlineAt, graceEndsAt };
 }

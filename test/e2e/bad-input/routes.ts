@@ -4,6 +4,7 @@
  * schemas of the GET routes (copied from functions/api, where they are private).
  */
 import { z, type ZodType } from 'zod';
+import { deadlineChangeRequestSchema } from '../../../shared/domain/deadline-changes';
 import {
   approvalRequestSchema,
   nonComplianceRequestSchema,
@@ -272,6 +273,14 @@ export const ID_ROUTES: readonly IdRoute[] = [
     user: 'staff-kim',
     body: { action: 'ESCALATE', reason: 'still online' },
     schema: nonComplianceRequestSchema,
+  },
+  {
+    route: 'POST /orders/{orderId}/deadline',
+    method: 'POST',
+    path: '/orders/{id}/deadline',
+    user: 'staff-kim',
+    body: { extendBy: 'PT12H', reason: 'clarification requested' },
+    schema: deadlineChangeRequestSchema,
   },
   {
     route: 'PATCH /operators/{operatorId}',

@@ -197,6 +197,11 @@ const ROUTES: Record<string, RouteSpec> = {
     body: { action: 'VERIFIED_REMOVAL', reason: 'checked: the page answers 404' },
     resources: ordersOf(CASES.nonCompliant, 'non-compliant order'),
   },
+  'POST /orders/{orderId}/deadline': {
+    success: 200,
+    body: { extendBy: 'PT12H', reason: 'the operator asked for clarification' },
+    resources: ordersOf(CASES.reportedA, 'open order'),
+  },
   'GET /operators': { success: 200, lists: everything.operators },
   'POST /operators': {
     success: 201,

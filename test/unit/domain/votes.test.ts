@@ -254,7 +254,7 @@ describe('decidedEarly', () => {
 });
 
 describe('decideAtDeadline', () => {
-  const KR = policyById('kr-kcsc');
+  const KR = resolvePolicy({ dayCount: 'EXACT' });
   /** The deadline rule applied at the close itself. */
   const CLOSES_AT = review({}).closesAt;
   const LIFT = resolvePolicy({ unreviewedOrder: 'lift' });

@@ -327,7 +327,8 @@ describe('sweep: reviews', () => {
 
     // Then
     expect(counts.reviewsClosed).toBe(0);
-    expect(await getReview(REVIEW_ID)).toMatchObject({ status: 'OPEN', extended: true, closesAt: '2026-12-08T06:00:00.000Z' });
+    // Counted by the Civil Act: 7 days from the day after the old close, to 24:00 in Seoul
+    expect(await getReview(REVIEW_ID)).toMatchObject({ status: 'OPEN', extended: true, closesAt: '2026-12-08T15:00:00.000Z' });
     expect(world.completedWaits).toEqual([]);
     expect((await actionsOf(CASE_ID)).at(-1)).toBe('REVIEW_EXTENDED');
   });

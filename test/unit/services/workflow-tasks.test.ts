@@ -277,14 +277,15 @@ describe('a review at its deadline', () => {
     const answer = await closeReviewAtDeadline(POST_REVIEW_ID, NOW);
 
     // Then
-    expect(answer).toEqual({ decided: false, outcome: null, secondsToClose: 7 * 86_400 });
-    expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'OPEN', extended: true, closesAt: '2026-03-12T00:00:00.000Z' });
+    // Counted by the Civil Act: 7 days from the day after the old close (09:00 in Seoul), to 24:00 there
+    expect(answer).toEqual({ decided: false, outcome: null, secondsToClose: 7 * 86_400 + 15 * 3_600 });
+    expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'OPEN', extended: true, closesAt: '2026-03-12T15:00:00.000Z' });
     expect((await listOpenReviews()).map((review) => [review.reviewId, review.closesAt])).toEqual([
-      [POST_REVIEW_ID, '2026-03-12T00:00:00.000Z'],
+      [POST_REVIEW_ID, '2026-03-12T15:00:00.000Z'],
     ]);
     expect((await chainOfCase(CASE_ID)).at(-1)).toMatchObject({
       action: 'REVIEW_EXTENDED',
-      details: { closesAt: '2026-03-12T00:00:00.000Z' },
+      details: { closesAt: '2026-03-12T15:00:00.000Z' },
     });
   });
 
@@ -522,7 +523,8 @@ describe('issuing orders', () => {
 
 describe('the appeal window', () => {
   it('ends its Wait on a whole second at or after the deadline, which Step Functions can honour exactly', async () => {
-    // Given a case whose orders the committee confirmed
+    // Given a policy counting days exactly (the Civil Act's count ends at midnight), and a case whose orders the committee confirmed
+    await world.reset({ dayCount: 'EXACT' });
     await plant.operator(anOperator());
     await givenCase({ status: 'CONFIRMED' });
     await plant.review(aReview({ status: 'CLOSED', outcome: 'CONFIRMED', closedAt: '2026-03-04T10:00:00.250Z' }));

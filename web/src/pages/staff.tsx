@@ -294,6 +294,7 @@ function BoardTable({ orders, live, onChange }: { orders: BoardOrder[]; live: bo
                   <Badge value={order.complianceStatus ?? order.status} />
                   {live && mayResend && (order.complianceStatus ?? order.status) === 'UNDELIVERED' && <Resend order={order} />}
                   {mayResend && order.nonCompliant && onChange && <NonComplianceActions order={order} onChange={onChange} />}
+                  {live && mayResend && onChange && deadlineMovable(order) && <DeadlineActions order={order} onChange={onChange} />}
                 </div>
               </td>
               <td data-label={t('colDeadline')}>
@@ -432,6 +433,128 @@ function NonComplianceActions({ order, onChange }: { order: BoardOrder; onChange
           </>
         )}
       </ConfirmDialog>
+    </details>
+  );
+}
+
+/** An order whose deadline runs (or is paused) and that the operator can still act on. */
+function deadlineMovable(order: BoardOrder): boolean {
+  const status = order.complianceStatus ?? order.status;
+  return (status === 'ISSUED' || status === 'ACKNOWLEDGED') && (order.deadlineAt !== undefined || order.deadlinePausedAt !== undefined);
+}
+
+type DeadlineMoveChoice = 'EXTEND' | 'PAUSE';
+
+/** Staff extend by whole hours or pause a running deadline, or resume a paused one, always with a reason. */
+function DeadlineActions({ order, onChange }: { order: BoardOrder; onChange: () => void }) {
+  const { t, schema } = useT();
+  const { api } = useApp();
+  const paused = order.deadlinePausedAt !== undefined;
+  const [move, setMove] = useState<DeadlineMoveChoice>('EXTEND');
+  const [hours, setHours] = useState('12');
+  const [reason, setReason] = useState('');
+  const [fieldError, setFieldError] = useState<string>();
+  const [confirming, setConfirming] = useState(false);
+  const [state, setState] = useState<{ busy: boolean; error?: unknown; done?: boolean }>({ busy: false });
+  const id = `deadline-${order.orderId}`;
+  const hoursValue = Number(hours);
+  const ask = (event: Event): void => {
+    event.preventDefault();
+    if (reason.trim() === '') {
+      setFieldError(schema('say why: the operator is told the reason, and it goes on the case record'));
+      document.getElementById(`${id}-reason`)?.focus();
+      return;
+    }
+    setFieldError(undefined);
+    setConfirming(true);
+  };
+  const send = async (): Promise<void> => {
+    setState({ busy: true });
+    try {
+      const request = paused
+        ? { resume: true as const, reason }
+        : move === 'PAUSE'
+          ? { pause: true as const, reason }
+          : { extendBy: `PT${hoursValue}H`, reason };
+      await api.changeDeadline(order.orderId, request);
+      setState({ busy: false, done: true });
+      setConfirming(false);
+      onChange();
+    } catch (error) {
+      setState({ busy: false, error });
+      setConfirming(false);
+    }
+  };
+  const means = paused
+    ? t('deadlineConfirmResume')
+    : move === 'PAUSE'
+      ? t('deadlineConfirmPause')
+      : t('deadlineConfirmExtend', { hours: String(hoursValue) });
+  return (
+    <details class="non-compliance deadline-change">
+      <summary>{paused ? t('deadlineResume') : t('deadlineAct')}</summary>
+      {paused && order.deadlinePausedAt && (
+        <p>
+          {t('deadlinePausedSince')}:
+          <DateTime iso={order.deadlinePausedAt} />
+        </p>
+      )}
+      <form class="decide" onSubmit={ask} noValidate>
+        {!paused && (
+          <fieldset class="choices">
+            <legend>{t('deadlineWhat')}</legend>
+            {(['EXTEND', 'PAUSE'] as const).map((choice) => (
+              <label key={choice}>
+                <input type="radio" name={id} value={choice} checked={move === choice} onChange={() => setMove(choice)} />{' '}
+                {choice === 'EXTEND' ? t('deadlineExtend') : t('deadlinePause')}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        {!paused && move === 'EXTEND' && (
+          <Field id={`${id}-hours`} label={t('deadlineHours')}>
+            <input
+              {...described(`${id}-hours`)}
+              type="number"
+              min={1}
+              max={8784}
+              step={1}
+              value={hours}
+              onInput={(e) => setHours(e.currentTarget.value)}
+            />
+          </Field>
+        )}
+        <Field id={`${id}-reason`} label={t('deadlineReason')} error={fieldError}>
+          <textarea
+            {...described(`${id}-reason`, fieldError)}
+            rows={2}
+            maxLength={2000}
+            value={reason}
+            onInput={(e) => setReason(e.currentTarget.value)}
+          />
+        </Field>
+        <button
+          type="submit"
+          class="primary"
+          disabled={
+            state.busy || state.done === true || (!paused && move === 'EXTEND' && !(Number.isInteger(hoursValue) && hoursValue >= 1))
+          }
+        >
+          {paused ? t('deadlineResume') : t('deadlineSend')}
+        </button>
+      </form>
+      <ConfirmDialog
+        open={confirming}
+        title={t('deadlineConfirmTitle', { orderId: order.orderId })}
+        confirmLabel={paused ? t('deadlineResume') : t('deadlineSend')}
+        busy={state.busy}
+        onConfirm={() => void send()}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>{means}</p>
+      </ConfirmDialog>
+      <div aria-live="polite">{state.done && <p class="success">{t('deadlineDone')}</p>}</div>
+      {state.error !== undefined && <ErrorNote error={state.error} />}
     </details>
   );
 }

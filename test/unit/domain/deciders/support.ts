@@ -7,9 +7,10 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Decider, DecisionContext, Decision, RecordEvent } from '../../../../shared/domain/decider';
 import { DomainError } from '../../../../shared/domain/errors';
-import { builtInPolicies, policyById, resolvePolicy, type Policy } from '../../../../shared/domain/policy';
+import { builtInPolicies, resolvePolicy, type Policy } from '../../../../shared/domain/policy';
 
-export const KR = policyById('kr-kcsc');
+/** The Korean profile counting days exactly: the Civil Act's count has its own tests (day-count.test.ts). */
+export const KR = resolvePolicy({ dayCount: 'EXACT' });
 
 export const ctx = (now: string, policy: Policy = KR): DecisionContext => ({ now, policy });
 
