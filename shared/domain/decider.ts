@@ -61,7 +61,8 @@ export type OperatorNoticeRequest =
   | { readonly kind: 'REVOKED' }
   | { readonly kind: 'CONFIRMED' }
   | { readonly kind: 'APPEAL_OUTCOME'; readonly outcome: 'UPHELD' | 'OVERTURNED' }
-  | { readonly kind: 'FINE' };
+  | { readonly kind: 'FINE' }
+  | { readonly kind: 'FINE_DECISION' };
 
 export interface StaffAlertRequest {
   readonly subject: string;
@@ -77,6 +78,13 @@ export type RecordCommand =
       readonly command:
         | { readonly type: 'FILE'; readonly appeal: AppealRecord }
         | { readonly type: 'SETTLE'; readonly result: 'UPHELD' | 'OVERTURNED' };
+    }
+  /** A decided fine lower than proposed gives room back to its operator's cap period. */
+  | {
+      readonly kind: 'fineLedger';
+      readonly operatorId: string;
+      readonly period: string;
+      readonly command: { readonly type: 'RELEASE'; readonly orderId: string; readonly amount: number };
     };
 
 export interface Decision<Event extends RecordEvent> {
@@ -96,7 +104,7 @@ export interface Decider<State, Command, Event extends RecordEvent> {
   evolve(state: State | undefined, event: Event): State;
 }
 
-export const RECORD_KINDS = ['case', 'order', 'review', 'appeal', 'operator'] as const;
+export const RECORD_KINDS = ['case', 'order', 'review', 'appeal', 'operator', 'fineLedger'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /**

@@ -399,7 +399,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { fined: 2 } });
         for (const orderId of [WEBHARD_ORDER_ID, SOCIAL_ORDER_ID]) {
           expect((await getOrder(orderId))?.fine?.amount).toBeGreaterThan(0);
-          expectMailedOnce(world, new RegExp(`^\\[과징금 부과\\] ${orderId}`));
+          expectMailedOnce(world, new RegExp(`^\\[과징금 사전 통지\\] ${orderId}`));
         }
         expect(count(await actionsOf(CASE_ID), 'FINE_ASSESSED')).toBe(2);
       },

@@ -1,3 +1,5 @@
+import { type FineAssessment, type FineInputs, fineInputsFor } from '../../shared/domain/fines';
+import { DEFAULT_POLICY_ID, policyById, policyVersionOf } from '../../shared/domain/policy';
 /** Stored records for service and handler tests, as the workflow and the API leave them. */
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../shared/domain/ids';
 import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
@@ -106,4 +108,20 @@ export function urlChunkItems(caseId: string, urls: readonly CaseUrl[]) {
   const groups = new Map<string | null, CaseUrl[]>();
   for (const url of urls) groups.set(url.operatorId, [...(groups.get(url.operatorId) ?? []), url]);
   return [...groups].map(([operatorId, group]) => ({ ...keys.urlChunk(caseId, operatorId, 0), urls: group }));
+}
+
+/** A fine's inputs as `assessFines` builds them under the Korean profile (revenue 10 billion KRW, 30 h late). */
+export function aFineAssessment(overrides: Partial<FineAssessment> = {}): FineInputs {
+  const policy = policyById(DEFAULT_POLICY_ID);
+  return fineInputsFor({
+    policy,
+    policyVersion: policyVersionOf(policy),
+    order: { category: 'ILLEGAL_FILMING', urlCount: 2 },
+    compliance: 'OVERDUE',
+    missedDeadlineAt: '2026-03-03T01:00:00.000Z',
+    lateHours: 30,
+    operator: { annualRevenue: 10_000_000_000, currency: 'KRW', updatedAt: '2026-01-01T00:00:00.000Z' },
+    priorOrderIds: [],
+    ...overrides,
+  });
 }
