@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { nonComplianceRequestSchema } from '../../shared/domain/model';
+import { fineDecisionSchema, nonComplianceRequestSchema } from '../../shared/domain/model';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody, parseQuery } from '../../shared/runtime/http';
-import { resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
+import { decideFine, resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
 import { DEFAULT_RECENT_ORDERS, listDeadlineBoard } from '../../shared/services/views';
 
 const boardQuery = z.object({ recent: z.coerce.number().int().min(0).max(1000).default(DEFAULT_RECENT_ORDERS) });
 
 /**
  * The staff's deadline board (an extension of the contract for the web UI), resending an undelivered
- * order, and acting on an order whose grace period ended without compliance.
+ * order, acting on an order whose grace period ended without compliance, and deciding a proposed fine.
  */
 export const handler = apiHandler({
   'GET /orders': async (request) => ok({ orders: await listDeadlineBoard(parseQuery(request, boardQuery).recent) }),
@@ -24,4 +24,6 @@ export const handler = apiHandler({
         nowIso(),
       ),
     ),
+  'POST /orders/{orderId}/fine/decision': async (request) =>
+    ok(await decideFine(request.identity, request.pathParameters.orderId ?? '', parseBody(request, fineDecisionSchema), nowIso())),
 });

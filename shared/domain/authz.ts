@@ -39,6 +39,8 @@ export const routeRoles: Record<string, Role[]> = {
   'POST /committee/reviews/{reviewId}/decision': ['staff'],
   'POST /orders/{orderId}/non-compliance': ['staff'],
   'GET /statistics': ['staff', 'auditor'],
+  'POST /operator/orders/{orderId}/fine/opinion': ['operator'],
+  'POST /orders/{orderId}/fine/decision': ['staff'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

@@ -1,8 +1,8 @@
-import { type FineAssessment, type FineInputs, fineInputsFor } from '../../shared/domain/fines';
+import { type FineAssessment, type FineInputs, fineInputsFor, recomputeFine } from '../../shared/domain/fines';
 import { DEFAULT_POLICY_ID, policyById, policyVersionOf } from '../../shared/domain/policy';
 /** Stored records for service and handler tests, as the workflow and the API leave them. */
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../shared/domain/ids';
-import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
+import type { AppealRecord, CaseRecord, CaseUrl, Fine, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
 import { keys } from '../../shared/store/keys';
 
 export const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-03-02T00:00:00.000Z'), new Uint8Array(10).fill(7)));
@@ -124,4 +124,20 @@ export function aFineAssessment(overrides: Partial<FineAssessment> = {}): FineIn
     priorOrderIds: [],
     ...overrides,
   });
+}
+
+/** A fine as `ASSESS_FINE` proposes it from `aFineAssessment()`, its opinion period running until `opinionDueAt`. */
+export function aProposedFine(overrides: Partial<Fine> = {}): Fine {
+  const inputs = aFineAssessment();
+  const computed = recomputeFine(inputs);
+  return {
+    ...computed,
+    status: 'PROPOSED',
+    policyVersion: inputs.policyVersion,
+    proposedAmount: computed.amount,
+    inputs,
+    proposedAt: '2026-03-10T01:00:00.000Z',
+    opinionDueAt: '2026-03-20T01:00:00.000Z',
+    ...overrides,
+  };
 }
