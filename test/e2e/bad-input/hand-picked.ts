@@ -8,7 +8,6 @@ import { reportRequestSchema } from '../../../shared/domain/model';
 import { MAX_URL_LENGTH } from '../../../shared/domain/urls';
 import {
   VALID_APPEAL,
-  VALID_FINE_DECISION,
   VALID_FINE_OPINION,
   VALID_APPROVAL,
   VALID_COMPLIANCE,
