@@ -30,7 +30,13 @@ export const apiFunctions: readonly ApiFunction[] = [
   {
     name: 'Orders',
     entry: 'functions/api/orders.ts',
-    routes: ['GET /orders', 'POST /orders/{orderId}/resend', 'POST /orders/{orderId}/non-compliance', 'POST /orders/{orderId}/deadline'],
+    routes: [
+      'GET /orders',
+      'POST /orders/{orderId}/resend',
+      'POST /orders/{orderId}/non-compliance',
+      'POST /orders/{orderId}/fine/decision',
+      'POST /orders/{orderId}/deadline',
+    ],
   },
   {
     name: 'Operators',
@@ -45,6 +51,7 @@ export const apiFunctions: readonly ApiFunction[] = [
       'POST /operator/orders/{orderId}/acknowledge',
       'POST /operator/orders/{orderId}/compliance',
       'POST /operator/orders/{orderId}/appeal',
+      'POST /operator/orders/{orderId}/fine/opinion',
     ],
   },
   {

@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { deadlineChangeRequestSchema } from '../../shared/domain/deadline-changes';
-import { nonComplianceRequestSchema } from '../../shared/domain/model';
+import { fineDecisionSchema, nonComplianceRequestSchema } from '../../shared/domain/model';
 import { isOrderSearch, orderSearchSchema } from '../../shared/domain/order-search';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody, parseQuery } from '../../shared/runtime/http';
-import { changeDeadline, resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
+import { changeDeadline, decideFine, resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
 import { DEFAULT_RECENT_ORDERS, listDeadlineBoard, searchDeadlineBoard } from '../../shared/services/views';
 
 const boardQuery = orderSearchSchema.extend({ recent: z.coerce.number().int().min(0).max(1000).default(DEFAULT_RECENT_ORDERS) });
 
 /**
  * The staff's deadline board (an extension of the contract for the web UI) and its search, resending an undelivered
- * order, and acting on an order whose grace period ended without compliance.
+ * order, acting on an order whose grace period ended without compliance, changing its deadline, and deciding a proposed fine.
  */
 export const handler = apiHandler({
   // No search parameter: the contract's board, as its clients know it; any: one page of a search.
@@ -39,4 +39,6 @@ export const handler = apiHandler({
         nowIso(),
       ),
     ),
+  'POST /orders/{orderId}/fine/decision': async (request) =>
+    ok(await decideFine(request.identity, request.pathParameters.orderId ?? '', parseBody(request, fineDecisionSchema), nowIso())),
 });

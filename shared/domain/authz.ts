@@ -46,6 +46,8 @@ export const routeRoles: Record<string, Role[]> = {
   'GET /policies/current': ['staff', 'committee', 'auditor', 'operator'],
   'GET /policies/{version}': ['staff', 'committee', 'auditor', 'operator'],
   'POST /orders/{orderId}/deadline': ['staff'],
+  'POST /operator/orders/{orderId}/fine/opinion': ['operator'],
+  'POST /orders/{orderId}/fine/decision': ['staff'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

@@ -78,7 +78,8 @@ export type OperatorNoticeRequest =
   | { readonly kind: 'CONFIRMED' }
   | { readonly kind: 'APPEAL_OUTCOME'; readonly outcome: 'UPHELD' | 'OVERTURNED' }
   | { readonly kind: 'FINE' }
-  | { readonly kind: 'DEADLINE_CHANGED'; readonly change: DeadlineChange };
+  | { readonly kind: 'DEADLINE_CHANGED'; readonly change: DeadlineChange }
+  | { readonly kind: 'FINE_DECISION' };
 
 export interface StaffAlertRequest {
   readonly subject: string;
@@ -94,6 +95,13 @@ export type RecordCommand =
       readonly command:
         | { readonly type: 'FILE'; readonly appeal: AppealRecord }
         | { readonly type: 'SETTLE'; readonly result: 'UPHELD' | 'OVERTURNED' };
+    }
+  /** A decided fine lower than proposed gives room back to its operator's cap period. */
+  | {
+      readonly kind: 'fineLedger';
+      readonly operatorId: string;
+      readonly period: string;
+      readonly command: { readonly type: 'RELEASE'; readonly orderId: string; readonly amount: number };
     };
 
 export interface Decision<Event extends RecordEvent> {
@@ -113,7 +121,7 @@ export interface Decider<State, Command, Event extends RecordEvent> {
   evolve(state: State | undefined, event: Event): State;
 }
 
-export const RECORD_KINDS = ['case', 'order', 'review', 'appeal', 'operator'] as const;
+export const RECORD_KINDS = ['case', 'order', 'review', 'appeal', 'operator', 'fineLedger'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /**

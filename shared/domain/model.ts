@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { multiLineText, singleLineText } from './text';
 import { checkReportedUrl } from './urls';
+import type { FineInputs } from './fines';
 
 export const isoTimestamp = z.iso.datetime({ offset: false });
 
@@ -300,12 +301,55 @@ export interface NoticeRecord {
   lostRecipients?: number[];
 }
 
+/** `code` names the line's kind, so that a notice can say it in the reader's language. */
+export interface FineBreakdownLine {
+  item: string;
+  amount: number;
+  code?: 'BASE' | 'LATENESS' | 'MINIMUM' | 'CAP' | 'PERIOD_CAP' | 'DECISION';
+}
+
+/** Where a fine's procedure stands (CONTRACT.md section 7): proposed with a notice, then decided by staff. */
+export const FINE_STATUSES = ['PROPOSED', 'IMPOSED', 'REDUCED', 'WAIVED'] as const;
+export type FineStatus = (typeof FINE_STATUSES)[number];
+export const FINE_DECISIONS = ['IMPOSE', 'REDUCE', 'WAIVE'] as const;
+export type FineDecision = (typeof FINE_DECISIONS)[number];
+
 export interface Fine {
+  /** The current amount: the proposed one until staff decide, then the decided one. */
   amount: number;
   currency: string;
   policyId: string;
-  breakdown: { item: string; amount: number }[];
+  breakdown: FineBreakdownLine[];
+  status?: FineStatus;
+  policyVersion?: string;
+  /** What `recomputeFine(inputs)` gives (shared/domain/fines.ts). */
+  proposedAmount?: number;
+  inputs?: FineInputs;
+  proposedAt?: string;
+  /** Until when the operator may state its opinion (policy `fines.opinionPeriod` from the proposal). */
+  opinionDueAt?: string;
+  opinion?: { at: string; by: string; text: string };
+  decision?: { decision: FineDecision; at: string; by: string; reason: string };
 }
+
+/** How an operator states its opinion on a proposed fine. */
+export const fineOpinionSchema = z.strictObject({
+  opinion: multiLineText(5000).pipe(z.string().trim().min(10, 'an opinion needs at least 10 characters')),
+});
+export type FineOpinionRequest = z.infer<typeof fineOpinionSchema>;
+
+/** Staff's decision on a proposed fine: REDUCE names the new amount, lower than the proposed one. */
+export const fineDecisionSchema = z
+  .strictObject({
+    decision: z.enum(FINE_DECISIONS),
+    amount: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    reason: multiLineText(2000).pipe(z.string().trim().min(1, 'say why: the reason is sent to the operator')),
+  })
+  .refine((d) => (d.decision === 'REDUCE') === (d.amount !== undefined), {
+    message: 'amount is given with REDUCE (the reduced fine) and only then',
+    path: ['amount'],
+  });
+export type FineDecisionRequest = z.infer<typeof fineDecisionSchema>;
 
 export interface OrderRecord {
   orderId: string;
@@ -426,7 +470,17 @@ export interface AuditEvent {
 export const PROCEDURES = ['interim-then-review', 'vote-first'] as const;
 export type Procedure = (typeof PROCEDURES)[number];
 
-export const NOTICE_KINDS = ['ORDER', 'REMINDER', 'OVERDUE', 'REVOKED', 'CONFIRMED', 'APPEAL_OUTCOME', 'FINE', 'DEADLINE_CHANGED'] as const;
+export const NOTICE_KINDS = [
+  'ORDER',
+  'REMINDER',
+  'OVERDUE',
+  'REVOKED',
+  'CONFIRMED',
+  'APPEAL_OUTCOME',
+  'FINE',
+  'DEADLINE_CHANGED',
+  'FINE_DECISION',
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /** Fails to compile when a switch over a union misses a member. */

@@ -94,6 +94,17 @@ export const finesSchema = z.strictObject({
   priorOrderGrades: gradeThresholds,
   /** URLs of the order. */
   urlCountGrades: gradeThresholds,
+  /** The period over which an operator's fines together stay within the cap, in the policy's time zone. */
+  capPeriod: z.enum(['CALENDAR_YEAR', 'CALENDAR_MONTH']),
+  /** How long the operator may state its opinion on a proposed fine before staff decide. */
+  opinionPeriod: positiveDuration,
+  /** The remedies against a decided fine, counted from the decision notice. */
+  administrativeAppealWindow: positiveDuration,
+  litigationWindow: positiveDuration,
+  /** `POLICY_CURRENCY`: every fine is in the policy's currency; `OPERATOR_CURRENCY`: in the operator's. */
+  chargeIn: z.enum(['POLICY_CURRENCY', 'OPERATOR_CURRENCY']),
+  /** Minor units of the fine's currency per minor unit of another currency an operator's revenue is registered in. */
+  exchangeRates: z.record(z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'), z.number().positive()),
 });
 export type FineSchedule = z.infer<typeof finesSchema>;
 
@@ -270,6 +281,12 @@ const KR_KCSC: Policy = {
     remediedPromptlyHours: 24,
     priorOrderGrades: { grade2: 1, grade3: 3 },
     urlCountGrades: { grade2: 10, grade3: 100 },
+    capPeriod: 'CALENDAR_YEAR',
+    opinionPeriod: 'P10D',
+    administrativeAppealWindow: 'P90D',
+    litigationWindow: 'P90D',
+    chargeIn: 'POLICY_CURRENCY',
+    exchangeRates: {},
   },
   votes: KOREAN_VOTE_RULES,
   postReview: { withoutDecision: 'EXTEND_ONCE' },

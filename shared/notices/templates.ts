@@ -6,7 +6,18 @@
  * operator's URLs cannot reach it.
  */
 import { formatForPeople } from '../domain/deadlines';
-import type { Category, DeadlineChange, Fine, LANGUAGES, Operator, OrderAction, OrderRecord } from '../domain/model';
+import { severityScore, tierOf } from '../domain/fines';
+import type {
+  Category,
+  DeadlineChange,
+  Fine,
+  FineBreakdownLine,
+  FineDecision,
+  LANGUAGES,
+  Operator,
+  OrderAction,
+  OrderRecord,
+} from '../domain/model';
 import { assertNever } from '../domain/model';
 import { durationToMs, type Policy } from '../domain/policy';
 import { reporterOutcomeText, type ReporterUrlOutcome } from '../domain/reporter';
@@ -23,7 +34,8 @@ export type OperatorNotice =
   | { kind: 'REVOKED' }
   | { kind: 'CONFIRMED' }
   | { kind: 'APPEAL_OUTCOME'; outcome: 'UPHELD' | 'OVERTURNED' }
-  | { kind: 'FINE'; fine: Fine }
+  /** FINE: the fine is proposed (the operator may state its opinion); FINE_DECISION: staff decided it. */
+  | { kind: 'FINE' | 'FINE_DECISION'; fine: Fine }
   /** Staff extended, paused or resumed the deadline: what the notice states is the change's. */
   | { kind: 'DEADLINE_CHANGED'; change: DeadlineChange };
 
@@ -237,6 +249,7 @@ const routes = (orderId: string, links: NoticeLinks) => {
     acknowledge: `POST ${order}/acknowledge`,
     compliance: `POST ${order}/compliance`,
     appeal: `POST ${order}/appeal`,
+    fineOpinion: `POST ${order}/fine/opinion`,
     page: `${links.web}/#/operator/orders/${encodeURIComponent(orderId)}`,
   };
 };
@@ -556,45 +569,9 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
         lang,
       );
     }
-    case 'FINE': {
-      const { fine } = notice;
-      const total = money(fine.amount, fine.currency);
-      return email(
-        say(lang, { ko: `[과징금 부과] ${id}: ${total}`, en: `[Fine] ${id}: ${total}` }),
-        [
-          ...head,
-          {
-            type: 'paragraph',
-            text: say(lang, {
-              ko: `${orderKind} ${id}의 조치 기한을 지키지 않아 ${withParticle(authority, '이/가')} 아래와 같이 과징금을 부과합니다.`,
-              en: `Because ${orderKind} ${id} was not complied with by its deadline, ${theAuthority} imposes the following fine.`,
-            }),
-          },
-          {
-            type: 'fields',
-            rows: [
-              [say(lang, { ko: '요청 번호', en: 'Order id' }), id],
-              [say(lang, { ko: '과징금', en: 'Fine' }), total],
-              [say(lang, { ko: '적용 기준(정책)', en: 'Schedule (policy)' }), fine.policyId],
-              ...timeRows({ ko: '조치 기한', en: 'Deadline' }, deadlinesOf(order).deadlineAt, tz, lang),
-              ...(order.compliedAt ? timeRows({ ko: '조치 보고', en: 'Compliance reported' }, order.compliedAt, tz, lang) : []),
-            ],
-          },
-          { type: 'heading', text: say(lang, { ko: '산정 내역', en: 'How it was computed' }) },
-          { type: 'list', items: fine.breakdown.map((line) => `${line.item}: ${money(line.amount, fine.currency)}`) },
-          { type: 'heading', text: say(lang, { ko: '이의 제기', en: 'How to contest' }) },
-          {
-            type: 'paragraph',
-            text: say(lang, {
-              ko: `과징금에 이의가 있으면 요청 번호 ${withParticle(id, '와/과')} 이유를 적어 이 통지에 회신하거나 ${authority}에 서면으로 제출해 주십시오(${policy.authority.replyTo}). 산정 내역은 정책 ${fine.policyId}에 따른 것입니다.`,
-              en: `To contest the fine, reply to this notice or write to ${theAuthority} (${policy.authority.replyTo}), quoting order ${id} and your reasons. The computation above follows policy ${fine.policyId}.`,
-            }),
-          },
-          tail,
-        ],
-        lang,
-      );
-    }
+    case 'FINE':
+    case 'FINE_DECISION':
+      return fineNotice(notice.kind, notice.fine, { ...input, lang, head, tail, orderKind, authority, theAuthority });
     case 'DEADLINE_CHANGED':
       return email(
         deadlineChangeSubject(notice.change, id, lang),
@@ -620,6 +597,157 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
     default:
       return assertNever(notice, 'notice');
   }
+}
+
+interface FineNoticeFrame extends OperatorNoticeInput {
+  lang: Language;
+  head: Block[];
+  tail: Block;
+  orderKind: string;
+  authority: string;
+  theAuthority: string;
+}
+
+/** A breakdown line in the reader's language, from its `code` and the fine's stored inputs. */
+function breakdownLabel(line: FineBreakdownLine, fine: Fine, lang: Language): string {
+  const inputs = fine.inputs;
+  if (lang === 'en' || inputs === undefined) return lang === 'en' ? line.item : '산정 항목';
+  const f = inputs.schedule;
+  const p = (rate: number): string => percent(rate, lang);
+  switch (line.code) {
+    case 'BASE': {
+      const score = severityScore(f, inputs.grades);
+      const tier = tierOf(f, score);
+      return `기본 과징금: 위반 정도 3단계 중 ${tier}단계(점수 ${score}), 매출액의 ${p(f.tierRates[`tier${tier}` as const])}`;
+    }
+    case 'LATENESS': {
+      const hours = Math.min(inputs.lateHours, f.lateSurchargeMaxHours);
+      const limit = hours < inputs.lateHours ? `(최대 ${f.lateSurchargeMaxHours}시간까지 산정)` : '';
+      return `지연 가산금: ${hours}시간 × 매출액의 ${p(f.lateSurchargeRatePerHour)}${limit}`;
+    }
+    case 'MINIMUM':
+      return '최저 과징금까지 상향';
+    case 'CAP':
+      return `법정 상한(매출액의 ${p(f.capRate)})으로 감액`;
+    case 'PERIOD_CAP':
+      return `${inputs.period.id} 기간 법정 상한(매출액의 ${p(f.capRate)}) 중 남은 한도로 감액(같은 기간에 이미 산정된 과징금 ${money(inputs.period.finedBefore, fine.currency)})`;
+    case 'DECISION':
+      return '직원 결정에 따른 감액';
+    case undefined:
+      return '산정 항목';
+    default:
+      return assertNever(line.code, 'fine breakdown line');
+  }
+}
+
+/** What the law lets the operator do about a decided fine, with the policy's windows. */
+function fineRemedies(fine: Fine, frame: FineNoticeFrame): Block {
+  const { lang, theAuthority, authority } = frame;
+  const f = fine.inputs?.schedule ?? frame.policy.fines;
+  const appeal = durationInWords(durationToMs(f.administrativeAppealWindow), lang);
+  const suit = durationInWords(durationToMs(f.litigationWindow), lang);
+  return {
+    type: 'paragraph',
+    text: say(lang, {
+      ko: `이 처분에 불복하는 경우 처분이 있음을 안 날부터 ${appeal} 이내에 행정심판을 청구하거나, ${suit} 이내에 행정소송을 제기할 수 있습니다. 문의는 ${authority}(${frame.policy.authority.replyTo})에 해 주십시오.`,
+      en: `If you disagree with this decision, you may file an administrative appeal within ${appeal}, or bring an action before the administrative court within ${suit}, of learning of it. Questions go to ${theAuthority} (${frame.policy.authority.replyTo}).`,
+    }),
+  };
+}
+
+const FINE_DECISION_SUBJECTS: Record<FineDecision, Record<Language, string>> = {
+  IMPOSE: { ko: '부과', en: 'imposed' },
+  REDUCE: { ko: '감액 부과', en: 'reduced' },
+  WAIVE: { ko: '부과하지 않음', en: 'waived' },
+};
+
+/**
+ * FINE: the proposal, with how and until when to state an opinion (TBA Art. 22-6 asks for prior
+ * notice and a chance to be heard); FINE_DECISION: staff's decision, its reason and the remedies.
+ */
+function fineNotice(kind: 'FINE' | 'FINE_DECISION', fine: Fine, frame: FineNoticeFrame): RenderedEmail {
+  const { order, policy, links, lang, head, tail, orderKind, authority, theAuthority } = frame;
+  const id = order.orderId;
+  const tz = policy.timeZone;
+  const total = money(fine.amount, fine.currency);
+  const rows: [string, string][] = [
+    [say(lang, { ko: '요청 번호', en: 'Order id' }), id],
+    [say(lang, { ko: kind === 'FINE' ? '과징금(안)' : '과징금', en: kind === 'FINE' ? 'Proposed fine' : 'Fine' }), total],
+    [say(lang, { ko: '적용 기준(정책)', en: 'Schedule (policy)' }), fine.policyId],
+    ...(fine.policyVersion === undefined
+      ? []
+      : ([[say(lang, { ko: '정책 버전', en: 'Policy version' }), fine.policyVersion]] as [string, string][])),
+    ...timeRows({ ko: '조치 기한', en: 'Deadline' }, deadlinesOf(order).deadlineAt, tz, lang),
+    ...(order.compliedAt ? timeRows({ ko: '조치 보고', en: 'Compliance reported' }, order.compliedAt, tz, lang) : []),
+  ];
+  const computation: Block[] = [
+    { type: 'heading', text: say(lang, { ko: '산정 내역', en: 'How it was computed' }) },
+    { type: 'list', items: fine.breakdown.map((line) => `${breakdownLabel(line, fine, lang)}: ${money(line.amount, fine.currency)}`) },
+  ];
+  if (kind === 'FINE') {
+    const due = fine.opinionDueAt;
+    return email(
+      say(lang, { ko: `[과징금 사전 통지] ${id}: ${total}`, en: `[Proposed fine] ${id}: ${total}` }),
+      [
+        ...head,
+        {
+          type: 'paragraph',
+          text: say(lang, {
+            ko: `${orderKind} ${id}의 조치 기한을 지키지 않아 ${withParticle(authority, '은/는')} 아래 금액의 과징금 부과를 검토하고 있습니다. 아직 부과된 것이 아니며, 의견을 제출할 수 있습니다.`,
+            en: `Because ${orderKind} ${id} was not complied with by its deadline, ${theAuthority} proposes the fine below. It is not imposed yet: you may state your opinion first.`,
+          }),
+        },
+        {
+          type: 'fields',
+          rows: [...rows, ...(due === undefined ? [] : timeRows({ ko: '의견 제출 기한', en: 'Opinion due by' }, due, tz, lang))],
+        },
+        ...computation,
+        { type: 'heading', text: say(lang, { ko: '의견 제출 방법', en: 'How to state your opinion' }) },
+        {
+          type: 'paragraph',
+          text: say(lang, {
+            ko: `의견 제출 기한까지 위 웹 화면에서 의견을 제출하거나 API를 호출해 주십시오: ${routes(id, links).fineOpinion} (본문 {"opinion":"의견, 10~5000자"}). 기한이 지나거나 의견이 접수되면 직원이 의견을 검토해 부과, 감액 또는 면제를 결정하고 그 결과와 불복 방법을 알려 드립니다.`,
+            en: `By the date above, state your opinion on the order's page or through the API: ${routes(id, links).fineOpinion} with {"opinion":"your opinion, 10 to 5000 characters"}. Once the period ends or your opinion is in, staff decide to impose, reduce or waive the fine, and tell you the decision and how to challenge it.`,
+          }),
+        },
+        orderPage(id, links, lang),
+        tail,
+      ],
+      lang,
+    );
+  }
+  const decision = fine.decision;
+  const outcome = decision === undefined ? FINE_DECISION_SUBJECTS.IMPOSE : FINE_DECISION_SUBJECTS[decision.decision];
+  return email(
+    say(lang, { ko: `[과징금 처분] ${id}: ${outcome.ko} ${total}`, en: `[Fine ${outcome.en}] ${id}: ${total}` }),
+    [
+      ...head,
+      {
+        type: 'paragraph',
+        text: say(lang, {
+          ko: `${withParticle(authority, '은/는')} ${orderKind} ${id}의 과징금을 다음과 같이 결정했습니다: ${outcome.ko}.`,
+          en: `${theAuthority.charAt(0).toUpperCase()}${theAuthority.slice(1)} decided the fine for ${orderKind} ${id}: ${outcome.en}.`,
+        }),
+      },
+      {
+        type: 'fields',
+        rows: [
+          ...rows,
+          ...(fine.proposedAmount === undefined
+            ? []
+            : ([[say(lang, { ko: '사전 통지 금액', en: 'Proposed' }), money(fine.proposedAmount, fine.currency)]] as [string, string][])),
+          ...(decision === undefined
+            ? []
+            : ([[say(lang, { ko: '결정 이유', en: 'Reason' }), oneLine(decision.reason)]] as [string, string][])),
+        ],
+      },
+      ...computation,
+      { type: 'heading', text: say(lang, { ko: '불복 방법', en: 'How to challenge the decision' }) },
+      fineRemedies(fine, frame),
+      tail,
+    ],
+    lang,
+  );
 }
 
 /** Staff read both languages: a short bilingual frame around the caller's own lines. */

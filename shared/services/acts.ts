@@ -7,6 +7,7 @@
 import type { Decider, FollowUp, OperatorNoticeRequest, RecordEvent, StaffAlertRequest } from '../domain/decider';
 import { appealDecider } from '../domain/deciders/appeal';
 import { caseDecider } from '../domain/deciders/case';
+import { fineLedgerDecider } from '../domain/deciders/fine-ledger';
 import { orderDecider } from '../domain/deciders/order';
 import { reviewDecider } from '../domain/deciders/review';
 import { assertNever } from '../domain/model';
@@ -133,6 +134,9 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
           return;
         case 'appeal':
           await act(appealDecider, refs.appeal(command.appealId), command.command, at);
+          return;
+        case 'fineLedger':
+          await act(fineLedgerDecider, refs.fineLedger(command.operatorId, command.period), command.command, at);
           return;
         default:
           return assertNever(command, 'follow-up command');

@@ -54,8 +54,9 @@ async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, dea
       return { kind: 'ORDER', urls: [...new Set(urls)], deadlineAt };
     }
     case 'FINE':
+    case 'FINE_DECISION':
       if (order.fine === undefined) throw new Error(`Order ${order.orderId} has no fine to notify.`);
-      return { kind: 'FINE', fine: order.fine };
+      return { kind: request.kind, fine: order.fine };
     default:
       return request;
   }

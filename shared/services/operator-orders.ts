@@ -6,7 +6,7 @@ import { assertOperatorOwnsOrder, type Identity } from '../domain/authz';
 import { orderDecider, type OrderCommand } from '../domain/deciders/order';
 import { NotFoundError } from '../domain/errors';
 import { appealIdFor, caseIdOf, operatorIdOfOrder } from '../domain/ids';
-import type { AppealRequest, ComplianceRequest, OrderRecord, OrderStatus } from '../domain/model';
+import type { AppealRequest, ComplianceRequest, FineOpinionRequest, FineStatus, OrderRecord, OrderStatus } from '../domain/model';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
 import { getCaseUrls, getOrder, listOrdersOfOperator } from '../store/repository';
@@ -127,4 +127,16 @@ export async function fileAppeal(identity: Identity, orderId: string, body: Appe
   await operatorAct(identity, orderId, { type: 'APPEAL', by: identity.userId, appealId, grounds: body.grounds }, now);
   logger.info('appeal filed', { orderId, appealId });
   return { appealId };
+}
+
+/** The operator states its opinion on a proposed fine, within the opinion period; staff are told. */
+export async function submitFineOpinion(
+  identity: Identity,
+  orderId: string,
+  body: FineOpinionRequest,
+  now: string,
+): Promise<{ orderId: string; fineStatus: FineStatus; opinionAt: string }> {
+  const order = await operatorAct(identity, orderId, { type: 'SUBMIT_FINE_OPINION', by: identity.userId, opinion: body.opinion }, now);
+  logger.info('fine opinion submitted', { orderId });
+  return { orderId, fineStatus: order.fine?.status ?? 'PROPOSED', opinionAt: order.fine?.opinion?.at ?? now };
 }

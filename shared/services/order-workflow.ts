@@ -6,9 +6,10 @@
 import { caseDecider } from '../domain/deciders/case';
 import { orderDecider, resendClosesAt } from '../domain/deciders/order';
 import { appealWindowClosesAt, isPast, lateHours, secondsBefore, secondsUntil } from '../domain/deadlines';
-import { computeFine, fineFactors } from '../domain/fines';
+import { fineInputsFor, isBindingOrder, periodCap, recomputeFine, standingPriorOrderIds } from '../domain/fines';
+import { fineLedgerDecider } from '../domain/deciders/fine-ledger';
 import { orderIdFor, reviewIdFor } from '../domain/ids';
-import type { CaseUrl, Fine, OrderRecord } from '../domain/model';
+import type { CaseUrl, OrderRecord } from '../domain/model';
 import {
   actionFor,
   APPEALED_STATUSES,
@@ -22,6 +23,7 @@ import {
   orderStatus,
 } from '../domain/orders';
 import { durationToMs, type Policy } from '../domain/policy';
+import { policyVersionOf } from '../domain/policy-version';
 import { durationMetric } from '../runtime/metrics';
 import { TransientError } from '../runtime/transient';
 import { orderFacets } from '../domain/order-search';
@@ -300,25 +302,57 @@ function lateHoursOf(order: OrderRecord): number {
   return lateHours(order.deadlineAt, until);
 }
 
-/** Fines every order that missed its deadline and still stands (once per order). */
+/**
+ * Proposes a fine for every binding order that missed its deadline and still stands (once per
+ * order). Each fine first takes its room in its operator's cap period (the ledger's own
+ * conditional write serializes cases closing at once), then is proposed from inputs that record
+ * that room, so `recomputeFine(fine.inputs)` gives the amount proposed.
+ */
 export async function assessFines(caseId: string, now: string): Promise<{ fined: number }> {
   const policy = await policyOfCase(caseId);
+  const policyVersion = policyVersionOf(policy);
   let fined = 0;
   for (const order of await listOrdersOfCase(caseId)) {
     // A clock missed before a re-issue is fined as missed, whatever became of the new one.
     const compliance = order.missedClock === undefined ? order.complianceStatus : 'OVERDUE';
-    if (!isFinable(order) || (compliance !== 'OVERDUE' && compliance !== 'COMPLIED_LATE')) continue;
+    const missedDeadlineAt = order.missedClock?.deadlineAt ?? order.deadlineAt;
+    if (!isFinable(order) || !isBindingOrder(order) || (compliance !== 'OVERDUE' && compliance !== 'COMPLIED_LATE')) continue;
+    if (missedDeadlineAt === undefined) continue;
     fined += 1;
     if (order.fine !== undefined) continue;
     const operator = await getOperator(order.operatorId);
     if (!operator) throw new Error(`Operator ${order.operatorId} of order ${order.orderId} is not registered; the fine needs its revenue.`);
-    const priorOrders = (await listOrdersOfOperator(order.operatorId)).filter(
-      (other) => other.orderId !== order.orderId && other.issuedAt < order.issuedAt,
-    ).length;
-    const hours = lateHoursOf(order);
-    const factors = fineFactors({ category: order.category, compliance, urlCount: order.urlCount, priorOrders, lateHours: hours }, policy);
-    const fine: Fine = computeFine(policy, { revenue: operator.annualRevenue, currency: operator.currency, factors, lateHours: hours });
-    await act(orderDecider, refs.order(order.orderId), { type: 'ASSESS_FINE', fine }, now);
+    const priorOrderIds = standingPriorOrderIds(order, await listOrdersOfOperator(order.operatorId));
+    const unplaced = fineInputsFor({
+      policy,
+      policyVersion,
+      order,
+      compliance,
+      missedDeadlineAt,
+      lateHours: lateHoursOf(order),
+      operator,
+      priorOrderIds,
+    });
+    const ledgerRef = refs.fineLedger(order.operatorId, unplaced.period.id);
+    const { state: ledger } = await act(
+      fineLedgerDecider,
+      ledgerRef,
+      {
+        type: 'RESERVE',
+        operatorId: order.operatorId,
+        period: unplaced.period.id,
+        currency: unplaced.currency,
+        orderId: order.orderId,
+        requested: recomputeFine(unplaced).amount,
+        cap: periodCap(unplaced),
+      },
+      now,
+    );
+    const room = ledger?.fines[order.orderId];
+    if (room === undefined)
+      throw new Error(`The cap period ${unplaced.period.id} of operator ${order.operatorId} holds no room for order ${order.orderId}.`);
+    const inputs = { ...unplaced, period: { id: unplaced.period.id, finedBefore: room.finedBefore } };
+    await act(orderDecider, refs.order(order.orderId), { type: 'ASSESS_FINE', inputs }, now);
   }
   return { fined };
 }

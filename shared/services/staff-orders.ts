@@ -9,7 +9,7 @@ import { deadlineMoveOf, type DeadlineChangeRequest } from '../domain/deadline-c
 import { orderDecider } from '../domain/deciders/order';
 import { NotFoundError } from '../domain/errors';
 import { caseIdOf } from '../domain/ids';
-import type { NonComplianceRequest, OrderRecord, OrderStatus } from '../domain/model';
+import type { Fine, FineDecisionRequest, NonComplianceRequest, OrderRecord, OrderStatus } from '../domain/model';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
 import { getOrder } from '../store/repository';
@@ -103,4 +103,29 @@ export async function changeDeadline(
     ...(order.deadlinePausedAt === undefined ? {} : { deadlinePausedAt: order.deadlinePausedAt }),
     deadlineChanges: order.deadlineChanges ?? [],
   };
+}
+
+/** Staff decide a proposed fine (IMPOSE, REDUCE or WAIVE, with a reason); the operator is sent the decision and its remedies. */
+export async function decideFine(
+  identity: Identity,
+  orderId: string,
+  body: FineDecisionRequest,
+  now: string,
+): Promise<{ orderId: string; fine: Fine }> {
+  if (caseIdOf(orderId) === null || !(await getOrder(orderId))) throw new NotFoundError(`Order ${orderId}`);
+  const { state } = await act(
+    orderDecider,
+    refs.order(orderId),
+    {
+      type: 'DECIDE_FINE',
+      by: identity.userId,
+      decision: body.decision,
+      reason: body.reason,
+      ...(body.amount === undefined ? {} : { amount: body.amount }),
+    },
+    now,
+  );
+  if (state?.fine === undefined) throw new NotFoundError(`Order ${orderId}`);
+  logger.info('fine decided', { orderId, decision: body.decision });
+  return { orderId, fine: state.fine };
 }

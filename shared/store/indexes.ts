@@ -70,6 +70,7 @@ export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: strin
     case 'operator':
       return { gsi1pk: 'OPERATORS', gsi1sk: (state as Operator).operatorId };
     case 'appeal':
+    case 'fineLedger':
       return {};
     default:
       return assertNever(kind, 'record kind');

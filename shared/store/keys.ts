@@ -28,6 +28,7 @@ export const keys = {
   /** A notice's claim, in the stream (a case's or an operator's partition) it is about. */
   notice: (stream: string, eventKey: string): ItemKey => ({ pk: stream, sk: `NOTICE#${eventKey}` }),
   operator: (operatorId: string): ItemKey => ({ pk: operatorPartition(operatorId), sk: 'OPERATOR' }),
+  fineLedger: (operatorId: string, period: string): ItemKey => ({ pk: operatorPartition(operatorId), sk: `FINES#${period}` }),
   domain: (domain: string): ItemKey => ({ pk: `DOMAIN#${domain}`, sk: 'DOMAIN' }),
   idempotency: (userId: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${userId}#${key}`, sk: 'IDEMPOTENCY' }),
   /** A policy document under its version (its content hash): written once, never changed. */
@@ -69,6 +70,13 @@ export const refs = {
     kind: 'operator',
     id: operatorId,
     key: keys.operator(operatorId),
+    root: keys.operator(operatorId),
+  }),
+  /** An operator's fines of one cap period: in the operator's stream, so its chain records every change. */
+  fineLedger: (operatorId: string, period: string): RecordRef => ({
+    kind: 'fineLedger',
+    id: `${operatorId}/${period}`,
+    key: keys.fineLedger(operatorId, period),
     root: keys.operator(operatorId),
   }),
 } as const;

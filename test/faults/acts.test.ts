@@ -13,20 +13,22 @@ import type { VoteRecord } from '../../shared/domain/model';
 import { facets, planSearch } from '../../shared/domain/search';
 import { config } from '../../shared/runtime/config';
 import { tokenPurpose } from '../../shared/domain/waits';
-import { notifyOperator } from '../../shared/services/acts';
+import { act, notifyOperator } from '../../shared/services/acts';
 import { decideApproval } from '../../shared/services/approvals';
 import { recordDeliveryEvent } from '../../shared/services/delivery';
-import { acknowledgeOrder, fileAppeal, recordCompliance } from '../../shared/services/operator-orders';
+import { acknowledgeOrder, fileAppeal, recordCompliance, submitFineOpinion } from '../../shared/services/operator-orders';
 import { createOperator, updateOperator } from '../../shared/services/operators';
 import { fileFollowUp } from '../../shared/services/follow-ups';
 import { findDuplicates } from '../../shared/services/duplicates';
 import { fileReport } from '../../shared/services/reports';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
-import { changeDeadline, resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
+import { changeDeadline, decideFine, resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
 import { searchCases } from '../../shared/store/search';
 import { documentClient } from '../../shared/store/client';
 import { casePartition, refs, SEARCH_ENTRY_PREFIX, searchPartition } from '../../shared/store/keys';
 import { GSI1 } from '../../shared/store/table';
+import { type FineLedger, fineLedgerDecider } from '../../shared/domain/deciders/fine-ledger';
+import { readRecord } from '../../shared/store/journal';
 import {
   getAppeal,
   getCase,
@@ -40,7 +42,17 @@ import {
 } from '../../shared/store/repository';
 import { expectMailedOnce, finalAnswer, underEveryFault, type ActUnderFaults, type Outcome } from '../support/faults';
 import { actionsOf, expectConsistentStream, plant, storedEvents } from '../support/given';
-import { aCase, anOperator, anOrder, aReview, CASE_ID, CASE_URLS, POST_REVIEW_ID, WEBHARD_ORDER_ID } from '../support/records';
+import {
+  aCase,
+  anOperator,
+  anOrder,
+  aProposedFine,
+  aReview,
+  CASE_ID,
+  CASE_URLS,
+  POST_REVIEW_ID,
+  WEBHARD_ORDER_ID,
+} from '../support/records';
 import { useWorld } from '../support/world';
 
 const NOW = '2026-03-03T00:00:00.000Z';
@@ -546,6 +558,23 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     },
   ],
   [
+    'an opinion on a proposed fine: recorded once, staff alerted once',
+    {
+      given: () => givenFinedOrder('2026-03-13T00:00:00.000Z'),
+      act: () => submitFineOpinion(webhard, WEBHARD_ORDER_ID, { opinion: 'We removed it the hour we read the notice.' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(count(await actionsOf(CASE_ID), 'FINE_OPINION_SUBMITTED')).toBe(1);
+        expectMailedOnce(world, /stated its opinion on the fine/);
+        expect((await getOrder(WEBHARD_ORDER_ID))?.fine?.opinion).toMatchObject({
+          at: NOW,
+          text: 'We removed it the hour we read the notice.',
+        });
+      },
+    },
+  ],
+  [
     'a deadline extended: extended once, the operator told once, the compliance wait woken once',
     {
       given: async () => {
@@ -586,7 +615,52 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
       },
     },
   ],
+  [
+    'a reduced fine: decided once, the decision sent once, its room given back to the period once',
+    {
+      given: () => givenFinedOrder('2026-03-02T12:00:00.000Z'),
+      act: () =>
+        decideFine(
+          staff('staff-lee'),
+          WEBHARD_ORDER_ID,
+          { decision: 'REDUCE', amount: 1_000_000, reason: 'removed promptly once told' },
+          NOW,
+        ),
+      streams: () => [...caseStream(), refs.operator('op-webhard').root],
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(count(await actionsOf(CASE_ID), 'FINE_DECIDED')).toBe(1);
+        expectMailedOnce(world, new RegExp(`^\\[과징금 처분\\] ${WEBHARD_ORDER_ID}`));
+        expect((await getOrder(WEBHARD_ORDER_ID))?.fine).toMatchObject({ status: 'REDUCED', amount: 1_000_000 });
+        const ledger = await readRecord<FineLedger>(refs.fineLedger('op-webhard', '2026'));
+        expect(ledger).toMatchObject({ total: 1_000_000, fines: { [WEBHARD_ORDER_ID]: { amount: 1_000_000 } } });
+      },
+    },
+  ],
 ];
+
+/** An overdue order whose fine is proposed (its room taken in the operator's 2026 ledger), open to opinions until `opinionDueAt`. */
+async function givenFinedOrder(opinionDueAt: string): Promise<void> {
+  await plant.operator(anOperator());
+  await plant.case(aCase({ status: 'CLOSED', ordersIssuedAt: '2026-02-19T00:00:00.000Z' }));
+  await writeUrls(CASE_ID, CASE_URLS);
+  const fine = aProposedFine({ opinionDueAt, proposedAt: '2026-03-02T00:00:00.000Z' });
+  await plant.order(anOrder({ ...NON_COMPLIANT, status: 'CONFIRMED', decisionStatus: 'CONFIRMED', fine }));
+  await act(
+    fineLedgerDecider,
+    refs.fineLedger('op-webhard', '2026'),
+    {
+      type: 'RESERVE',
+      operatorId: 'op-webhard',
+      period: '2026',
+      currency: 'KRW',
+      orderId: WEBHARD_ORDER_ID,
+      requested: fine.amount,
+      cap: 300_000_000,
+    },
+    '2026-03-02T00:00:00.000Z',
+  );
+}
 
 /**
  * Staff resend an UNDELIVERED order's notice: the resend recorded once, the ORDER notice sent once

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { appealIdFor, orderIdFor, reviewIdFor } from '../../shared/domain/ids';
+import type { FineLedger } from '../../shared/domain/deciders/fine-ledger';
+import { recomputeFine } from '../../shared/domain/fines';
 import type { AppealRecord } from '../../shared/domain/model';
 import { planOrderSearch } from '../../shared/domain/order-search';
 import { tokenPurpose } from '../../shared/domain/waits';
@@ -23,6 +25,7 @@ import { applyReviewOutcome } from '../../shared/services/review-outcomes';
 import { closeReviewAtDeadline, openReview } from '../../shared/services/reviews';
 import { sweep } from '../../shared/services/sweeper';
 import { storeAndCheckTaskToken } from '../../shared/services/task-tokens';
+import { readRecord } from '../../shared/store/journal';
 import { refs } from '../../shared/store/keys';
 import { searchOrders } from '../../shared/store/search';
 import { getAppeal, getCase, getOrder, getReview, storeTaskToken, writeUrls } from '../../shared/store/repository';
@@ -404,9 +407,26 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { fined: 2 } });
         for (const orderId of [WEBHARD_ORDER_ID, SOCIAL_ORDER_ID]) {
           expect((await getOrder(orderId))?.fine?.amount).toBeGreaterThan(0);
-          expectMailedOnce(world, new RegExp(`^\\[과징금 부과\\] ${orderId}`));
+          expectMailedOnce(world, new RegExp(`^\\[과징금 사전 통지\\] ${orderId}`));
         }
         expect(count(await actionsOf(CASE_ID), 'FINE_ASSESSED')).toBe(2);
+        for (const [operatorId, orderId] of [
+          ['op-webhard', WEBHARD_ORDER_ID],
+          ['op-social', SOCIAL_ORDER_ID],
+        ] as const) {
+          // Each fine took its room in its operator's period once, and recomputes from its stored inputs to its amount
+          const fine = (await getOrder(orderId))?.fine;
+          expect(fine?.status).toBe('PROPOSED');
+          expect(fine?.inputs && recomputeFine(fine.inputs).amount).toBe(fine?.amount);
+          const ledger = await readRecord<FineLedger>(refs.fineLedger(operatorId, fine?.inputs?.period.id ?? ''));
+          expect(ledger?.fines[orderId]?.amount).toBe(fine?.amount);
+          expect(
+            count(
+              (await storedEvents(refs.operator(operatorId).root.pk)).map((event) => event.action),
+              'FINE_ROOM_RESERVED',
+            ),
+          ).toBe(1);
+        }
       },
     },
   ],

@@ -1,6 +1,9 @@
+import { type FineAssessment, type FineInputs, fineInputsFor, recomputeFine } from '../../shared/domain/fines';
+import { DEFAULT_POLICY_ID, policyById } from '../../shared/domain/policy';
+import { policyVersionOf } from '../../shared/domain/policy-version';
 /** Stored records for service and handler tests, as the workflow and the API leave them. */
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../shared/domain/ids';
-import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
+import type { AppealRecord, CaseRecord, CaseUrl, Fine, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
 import { keys } from '../../shared/store/keys';
 
 export const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-03-02T00:00:00.000Z'), new Uint8Array(10).fill(7)));
@@ -106,4 +109,36 @@ export function urlChunkItems(caseId: string, urls: readonly CaseUrl[]) {
   const groups = new Map<string | null, CaseUrl[]>();
   for (const url of urls) groups.set(url.operatorId, [...(groups.get(url.operatorId) ?? []), url]);
   return [...groups].map(([operatorId, group]) => ({ ...keys.urlChunk(caseId, operatorId, 0), urls: group }));
+}
+
+/** A fine's inputs as `assessFines` builds them under the Korean profile (revenue 10 billion KRW, 30 h late). */
+export function aFineAssessment(overrides: Partial<FineAssessment> = {}): FineInputs {
+  const policy = policyById(DEFAULT_POLICY_ID);
+  return fineInputsFor({
+    policy,
+    policyVersion: policyVersionOf(policy),
+    order: { category: 'ILLEGAL_FILMING', urlCount: 2 },
+    compliance: 'OVERDUE',
+    missedDeadlineAt: '2026-03-03T01:00:00.000Z',
+    lateHours: 30,
+    operator: { annualRevenue: 10_000_000_000, currency: 'KRW', updatedAt: '2026-01-01T00:00:00.000Z' },
+    priorOrderIds: [],
+    ...overrides,
+  });
+}
+
+/** A fine as `ASSESS_FINE` proposes it from `aFineAssessment()`, its opinion period running until `opinionDueAt`. */
+export function aProposedFine(overrides: Partial<Fine> = {}): Fine {
+  const inputs = aFineAssessment();
+  const computed = recomputeFine(inputs);
+  return {
+    ...computed,
+    status: 'PROPOSED',
+    policyVersion: inputs.policyVersion,
+    proposedAmount: computed.amount,
+    inputs,
+    proposedAt: '2026-03-10T01:00:00.000Z',
+    opinionDueAt: '2026-03-20T01:00:00.000Z',
+    ...overrides,
+  };
 }

@@ -10,12 +10,15 @@ import type { Decider, Decision, FollowUp, RecordEvent, WithData } from '../deci
 import { missing } from '../decider';
 import { addDuration, elapsedMs, hasEnded, movedClock, orderDeadlines } from '../deadlines';
 import type { DeadlineMove } from '../deadline-changes';
-import { ConflictError, WindowClosedError } from '../errors';
+import { ConflictError, ValidationError, WindowClosedError } from '../errors';
+import { type FineInputs, isBindingOrder, recomputeFine } from '../fines';
 import type {
   ComplianceStatus,
   DeadlineChange,
   DecisionStatus,
   Fine,
+  FineDecision,
+  FineStatus,
   NonComplianceAction,
   NoticeRecord,
   NoticeStatus,
@@ -70,7 +73,16 @@ export type OrderCommand =
   | { readonly type: 'OPEN_APPEAL_WINDOW'; readonly appealDeadline: string; readonly notify: boolean }
   | { readonly type: 'APPEAL'; readonly by: string; readonly appealId: string; readonly grounds: string }
   | { readonly type: 'DECIDE_APPEAL'; readonly reviewId: string; readonly appealId: string; readonly outcome: ReviewOutcome }
-  | { readonly type: 'ASSESS_FINE'; readonly fine: Fine }
+  /** Proposes the fine the inputs give (`recomputeFine`), with its opinion period. */
+  | { readonly type: 'ASSESS_FINE'; readonly inputs: FineInputs }
+  | { readonly type: 'SUBMIT_FINE_OPINION'; readonly by: string; readonly opinion: string }
+  | {
+      readonly type: 'DECIDE_FINE';
+      readonly by: string;
+      readonly decision: FineDecision;
+      readonly amount?: number;
+      readonly reason: string;
+    }
   | { readonly type: 'REMIND'; readonly reminderAt: string; readonly due: readonly string[] }
   | { readonly type: 'CHANGE_DEADLINE'; readonly by: string; readonly move: DeadlineMove; readonly reason: string };
 
@@ -109,7 +121,36 @@ export type OrderEvent =
       'APPEAL_REJECTED_ORDER_UPHELD' | 'APPEAL_GRANTED_ORDER_OVERTURNED',
       { orderId: string; appealId: string; reviewId: string; decisionStatus: DecisionStatus }
     >
-  | WithData<RecordEvent<'FINE_ASSESSED', { orderId: string; amount: number; currency: string; policyId: string }>, Fine>
+  /** The fine is computed and PROPOSED: the operator is told and may state its opinion until `opinionDueAt`. */
+  | WithData<
+      RecordEvent<
+        'FINE_ASSESSED',
+        {
+          orderId: string;
+          amount: number;
+          currency: string;
+          policyId: string;
+          policyVersion: string;
+          status: 'PROPOSED';
+          opinionDueAt: string;
+        }
+      >,
+      Fine
+    >
+  /** The opinion's text stays outside the chain: an operator may quote what it was ordered to remove. */
+  | WithData<RecordEvent<'FINE_OPINION_SUBMITTED', Ids & { characters: number }>, { opinion: string }>
+  | RecordEvent<
+      'FINE_DECIDED',
+      {
+        orderId: string;
+        decision: FineDecision;
+        status: FineStatus;
+        amount: number;
+        proposedAmount: number;
+        currency: string;
+        reason: string;
+      }
+    >
   | RecordEvent<'REMINDER_DUE', { orderId: string; reminderAt: string; due: string[] }>
   /** Staff's reason is in the details: the operator is told it too. `deadlineAt`, `graceEndsAt`: the clock after the change (none while paused). */
   | RecordEvent<
@@ -384,17 +425,13 @@ const orderRules: OrderDecider = {
         );
       }
       case 'ASSESS_FINE':
-        // A fine only for an order that missed its deadline and still stands, and only once.
-        if (order.fine !== undefined || !isFinable(order)) return null;
-        return system(
-          now,
-          {
-            action: 'FINE_ASSESSED',
-            details: { orderId, amount: command.fine.amount, currency: command.fine.currency, policyId: command.fine.policyId },
-            data: command.fine,
-          },
-          [notify(order, { kind: 'FINE' }, `fine:${orderId}`)],
-        );
+        // A fine only for a binding order that missed its deadline and still stands, and only once.
+        if (order.fine !== undefined || !isFinable(order) || !isBindingOrder(order)) return null;
+        return proposeFine(order, command.inputs, now);
+      case 'SUBMIT_FINE_OPINION':
+        return submitFineOpinion(order, command, now);
+      case 'DECIDE_FINE':
+        return decideFine(order, command, now);
       case 'REMIND':
         if (order.remindersSent.includes(command.reminderAt) || !complianceOpen(order)) return null;
         return system(now, { action: 'REMINDER_DUE', details: { orderId, reminderAt: command.reminderAt, due: [...command.due] } }, [
@@ -414,6 +451,142 @@ const orderRules: OrderDecider = {
     return { ...next, status: orderStatus(next.complianceStatus, next.decisionStatus) };
   },
 };
+
+const FINE_STATUS_OF: Record<FineDecision, FineStatus> = { IMPOSE: 'IMPOSED', REDUCE: 'REDUCED', WAIVE: 'WAIVED' };
+
+/** The fine the inputs give, PROPOSED: the operator is told and may state its opinion; staff are told a decision will be due. */
+function proposeFine(order: OrderRecord, inputs: FineInputs, now: string): Decision<OrderEvent> {
+  const { orderId } = order;
+  const computed = recomputeFine(inputs);
+  const opinionDueAt = addDuration(now, inputs.schedule.opinionPeriod);
+  const fine: Fine = {
+    ...computed,
+    status: 'PROPOSED',
+    policyVersion: inputs.policyVersion,
+    proposedAmount: computed.amount,
+    inputs,
+    proposedAt: now,
+    opinionDueAt,
+  };
+  const { amount, currency, policyId } = computed;
+  return system(
+    now,
+    {
+      action: 'FINE_ASSESSED',
+      details: { orderId, amount, currency, policyId, policyVersion: inputs.policyVersion, status: 'PROPOSED', opinionDueAt },
+      data: fine,
+    },
+    [
+      notify(order, { kind: 'FINE' }, `fine:${orderId}`),
+      {
+        type: 'NOTIFY_STAFF',
+        caseId: order.caseId,
+        eventKey: `fine-proposed:${orderId}`,
+        alert: {
+          subject: `A fine is proposed for order ${orderId}`,
+          lines: [
+            `Operator ${order.operatorId} was sent a proposed fine of ${amount} ${currency} and may state its opinion until ${opinionDueAt}.`,
+            `Decide once the opinion is in or that time has passed: POST /orders/${orderId}/fine/decision (IMPOSE, REDUCE or WAIVE, with a reason).`,
+          ],
+        },
+      },
+    ],
+  );
+}
+
+function proposedFineOf(order: OrderRecord): Fine & { opinionDueAt: string; proposedAmount: number } {
+  const fine = order.fine;
+  if (fine?.status === undefined || fine.opinionDueAt === undefined || fine.proposedAmount === undefined) {
+    throw new ConflictError(`Order ${order.orderId} has no proposed fine: a fine is proposed when its case closes.`);
+  }
+  return { ...fine, opinionDueAt: fine.opinionDueAt, proposedAmount: fine.proposedAmount };
+}
+
+function submitFineOpinion(
+  order: OrderRecord,
+  command: Extract<OrderCommand, { type: 'SUBMIT_FINE_OPINION' }>,
+  now: string,
+): Decision<OrderEvent> | null {
+  const { orderId, operatorId } = order;
+  const fine = proposedFineOf(order);
+  if (fine.opinion !== undefined) {
+    if (fine.opinion.text === command.opinion) return null;
+    throw new ConflictError(`An opinion on the fine of order ${orderId} was already stated at ${fine.opinion.at}; one opinion per fine.`);
+  }
+  if (fine.status !== 'PROPOSED') throw new WindowClosedError(`The fine of order ${orderId} was already decided (${fine.status}).`);
+  if (hasEnded(fine.opinionDueAt, now)) {
+    throw new WindowClosedError(`Opinions on the fine of order ${orderId} were accepted until ${fine.opinionDueAt}.`);
+  }
+  return {
+    event: {
+      action: 'FINE_OPINION_SUBMITTED',
+      at: now,
+      actor: command.by,
+      details: { orderId, operatorId, characters: command.opinion.length },
+      data: { opinion: command.opinion },
+    },
+    followUps: [
+      {
+        type: 'NOTIFY_STAFF',
+        caseId: order.caseId,
+        eventKey: `fine-opinion:${orderId}`,
+        alert: {
+          subject: `Operator ${operatorId} stated its opinion on the fine for order ${orderId}`,
+          lines: [`Read it on the order, then decide: POST /orders/${orderId}/fine/decision (IMPOSE, REDUCE or WAIVE, with a reason).`],
+        },
+      },
+    ],
+  };
+}
+
+function decideFine(order: OrderRecord, command: Extract<OrderCommand, { type: 'DECIDE_FINE' }>, now: string): Decision<OrderEvent> | null {
+  const { orderId } = order;
+  const fine = proposedFineOf(order);
+  const amount =
+    command.decision === 'IMPOSE' ? fine.proposedAmount : command.decision === 'WAIVE' ? 0 : (command.amount ?? fine.proposedAmount);
+  if (fine.decision !== undefined) {
+    if (fine.decision.decision === command.decision && fine.amount === amount) return null;
+    throw new ConflictError(`The fine of order ${orderId} was already decided (${fine.status}) at ${fine.decision.at}.`);
+  }
+  if (fine.opinion === undefined && !hasEnded(fine.opinionDueAt, now)) {
+    throw new ConflictError(
+      `The operator may state its opinion on the fine of order ${orderId} until ${fine.opinionDueAt}; decide once it has, or after that time.`,
+    );
+  }
+  if (command.decision === 'REDUCE' && amount >= fine.proposedAmount) {
+    throw new ValidationError(`A reduced fine must be lower than the proposed ${fine.proposedAmount} ${fine.currency}.`, [
+      { field: 'amount', message: `lower than ${fine.proposedAmount}` },
+    ]);
+  }
+  const status = FINE_STATUS_OF[command.decision];
+  const period = fine.inputs?.period.id;
+  const release: FollowUp[] =
+    amount < fine.proposedAmount && period !== undefined
+      ? [
+          {
+            type: 'RUN',
+            command: { kind: 'fineLedger', operatorId: order.operatorId, period, command: { type: 'RELEASE', orderId, amount } },
+          },
+        ]
+      : [];
+  return {
+    event: {
+      action: 'FINE_DECIDED',
+      at: now,
+      actor: command.by,
+      details: {
+        orderId,
+        decision: command.decision,
+        status,
+        amount,
+        proposedAmount: fine.proposedAmount,
+        currency: fine.currency,
+        reason: command.reason,
+      },
+    },
+    followUps: [notify(order, { kind: 'FINE_DECISION' }, `fine-decision:${orderId}`), ...release],
+  };
+}
 
 /**
  * Every event that changes what the reporter is told about the order's URLs (removed, not removed,
@@ -675,6 +848,34 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
       return { ...order, decisionStatus: 'APPEALED', appealId: event.details.appealId };
     case 'FINE_ASSESSED':
       return { ...order, fine: event.data };
+    case 'FINE_OPINION_SUBMITTED':
+      return order.fine === undefined
+        ? order
+        : { ...order, fine: { ...order.fine, opinion: { at: event.at, by: event.actor, text: event.data.opinion } } };
+    case 'FINE_DECIDED': {
+      if (order.fine === undefined) return order;
+      const { decision, status, amount, proposedAmount, reason } = event.details;
+      const lowered =
+        amount < proposedAmount
+          ? [
+              {
+                item: `${status === 'WAIVED' ? 'Waived' : 'Reduced'} by staff decision`,
+                amount: amount - proposedAmount,
+                code: 'DECISION' as const,
+              },
+            ]
+          : [];
+      return {
+        ...order,
+        fine: {
+          ...order.fine,
+          amount,
+          status,
+          breakdown: [...order.fine.breakdown, ...lowered],
+          decision: { decision, at: event.at, by: event.actor, reason },
+        },
+      };
+    }
     case 'REMINDER_DUE': {
       const sent = new Set([...order.remindersSent, ...event.details.due, event.details.reminderAt]);
       return { ...order, remindersSent: [...sent].sort() };

@@ -8,6 +8,7 @@ import { reportRequestSchema } from '../../../shared/domain/model';
 import { MAX_URL_LENGTH } from '../../../shared/domain/urls';
 import {
   VALID_APPEAL,
+  VALID_FINE_OPINION,
   VALID_APPROVAL,
   VALID_COMPLIANCE,
   VALID_DECISION,
@@ -434,6 +435,48 @@ const appealCases = bodyCases('POST /operator/orders/{orderId}/appeal', [
   ...malformedFor('POST /operator/orders/{orderId}/appeal', [0, 4, 6, 8]),
 ]);
 
+const fineOpinionCases = bodyCases('POST /operator/orders/{orderId}/fine/opinion', [
+  { what: 'opinion of 9 characters', kind: 'too short', body: { opinion: 'too short' }, expected: V400('opinion') },
+  { what: 'opinion of 5001 characters', kind: 'too long', body: { opinion: 'o'.repeat(5001) }, expected: V400('opinion') },
+  { what: 'no opinion', kind: 'missing field', body: {}, expected: V400('opinion') },
+  {
+    what: 'opinion with a right-to-left override',
+    kind: 'forbidden character',
+    body: { opinion: 'we removed it \u202Eall' },
+    expected: V400('opinion'),
+  },
+  {
+    what: 'forged opinionDueAt',
+    kind: 'unknown field',
+    body: { ...VALID_FINE_OPINION, opinionDueAt: '2999-01-01T00:00:00Z' },
+    expected: V400('(body)'),
+  },
+]);
+
+const fineDecisionCases = bodyCases('POST /orders/{orderId}/fine/decision', [
+  { what: 'REDUCE without an amount', kind: 'missing field', body: { decision: 'REDUCE', reason: 'heard them' }, expected: V400('amount') },
+  {
+    what: 'IMPOSE with an amount',
+    kind: 'unknown field',
+    body: { decision: 'IMPOSE', amount: 5, reason: 'heard them' },
+    expected: V400('amount'),
+  },
+  {
+    what: 'REDUCE to a fraction',
+    kind: 'wrong type',
+    body: { decision: 'REDUCE', amount: 1.5, reason: 'heard them' },
+    expected: V400('amount'),
+  },
+  {
+    what: 'REDUCE to a negative amount',
+    kind: 'bad number',
+    body: { decision: 'REDUCE', amount: -1, reason: 'heard them' },
+    expected: V400('amount'),
+  },
+  { what: 'decision in lower case', kind: 'invalid enum', body: { decision: 'waive', reason: 'heard them' }, expected: V400('decision') },
+  { what: 'no reason', kind: 'missing field', body: { decision: 'WAIVE' }, expected: V400('reason') },
+]);
+
 const voteCases = bodyCases('POST /committee/reviews/{reviewId}/votes', [
   { what: 'decision YES', kind: 'invalid enum', body: { decision: 'YES' }, expected: V400('decision') },
   { what: 'decision in lower case', kind: 'invalid enum', body: { decision: 'confirm' }, expected: V400('decision') },
@@ -833,6 +876,8 @@ export function handPickedCorpus(): BadRequest[] {
     ...approvalCases,
     ...complianceCases,
     ...appealCases,
+    ...fineOpinionCases,
+    ...fineDecisionCases,
     ...voteCases,
     ...recusalCases,
     ...decisionCases,

@@ -9,6 +9,8 @@ import {
   approvalRequestSchema,
   nonComplianceRequestSchema,
   appealRequestSchema,
+  fineDecisionSchema,
+  fineOpinionSchema,
   CASE_STATUSES,
   CATEGORIES,
   COMPLIANCE_ACTIONS,
@@ -97,6 +99,8 @@ export const VALID_PATCH = {
 export const VALID_APPROVAL = { decision: 'APPROVE', reason: 'urgent' } as const;
 export const VALID_COMPLIANCE = { action: 'DELETED', note: 'removed' } as const;
 export const VALID_APPEAL = { grounds: 'The content was lawful and published with consent.' } as const;
+export const VALID_FINE_OPINION = { opinion: 'We removed it the hour the notice reached us.' } as const;
+export const VALID_FINE_DECISION = { decision: 'WAIVE', reason: 'the operator removed it promptly' } as const;
 export const VALID_VOTE = { decision: 'CONFIRM', reason: 'as discussed' } as const;
 export const VALID_RECUSAL = { reason: 'I know the operator.' } as const;
 export const VALID_DECISION = { decision: 'CONFIRM', reason: 'The committee could not decide.' } as const;
@@ -232,6 +236,27 @@ export const BODY_ROUTES: readonly BodyRoute[] = [
     base: VALID_PATCH,
     fields: operatorFields(false),
   },
+  {
+    route: 'POST /operator/orders/{orderId}/fine/opinion',
+    method: 'POST',
+    path: '/operator/orders/{{ownOrder}}/fine/opinion',
+    user: 'op-webhard',
+    schema: fineOpinionSchema,
+    base: VALID_FINE_OPINION,
+    fields: [{ name: 'opinion', required: true, type: { t: 'text', max: 5000, min: 10 } }],
+  },
+  {
+    route: 'POST /orders/{orderId}/fine/decision',
+    method: 'POST',
+    path: '/orders/{{ownOrder}}/fine/decision',
+    user: 'staff-kim',
+    schema: fineDecisionSchema,
+    base: VALID_FINE_DECISION,
+    fields: [
+      { name: 'decision', required: true, type: { t: 'enum', values: ['IMPOSE', 'WAIVE'] } },
+      { name: 'reason', required: true, type: { t: 'text', max: 2000, min: 1 } },
+    ],
+  },
 ];
 
 export function bodyRoute(route: string): BodyRoute {
@@ -312,6 +337,22 @@ export const ID_ROUTES: readonly IdRoute[] = [
     user: 'op-webhard',
     body: VALID_APPEAL,
     schema: appealRequestSchema,
+  },
+  {
+    route: 'POST /operator/orders/{orderId}/fine/opinion',
+    method: 'POST',
+    path: '/operator/orders/{id}/fine/opinion',
+    user: 'op-webhard',
+    body: VALID_FINE_OPINION,
+    schema: fineOpinionSchema,
+  },
+  {
+    route: 'POST /orders/{orderId}/fine/decision',
+    method: 'POST',
+    path: '/orders/{id}/fine/decision',
+    user: 'staff-kim',
+    body: VALID_FINE_DECISION,
+    schema: fineDecisionSchema,
   },
   {
     route: 'POST /committee/reviews/{reviewId}/votes',

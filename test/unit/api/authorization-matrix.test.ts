@@ -229,6 +229,16 @@ const ROUTES: Record<string, RouteSpec> = {
     body: { grounds: 'The content is licensed and consensual.' },
     resources: ordersOf(CASES.confirmed, 'confirmed order'),
   },
+  'POST /operator/orders/{orderId}/fine/opinion': {
+    success: 200,
+    body: { opinion: 'We removed it within the hour of reading the notice.' },
+    resources: ordersOf(CASES.fineProposed, 'order with a proposed fine'),
+  },
+  'POST /orders/{orderId}/fine/decision': {
+    success: 200,
+    body: { decision: 'REDUCE', amount: 1_000_000, reason: 'the operator removed it promptly once told' },
+    resources: ordersOf(CASES.fineDue, 'order whose fine is due for decision'),
+  },
   'GET /committee/reviews': { success: 200, lists: everything.reviews },
   'POST /committee/reviews/{reviewId}/votes': { success: 201, act: 'vote', body: { decision: 'CONFIRM' }, resources: openReviews },
   'POST /committee/reviews/{reviewId}/recusal': {

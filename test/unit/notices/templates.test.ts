@@ -210,8 +210,9 @@ describe('renderOperatorNotice', () => {
     const mail = render({ kind: 'FINE', fine }, lang);
     // Assess
     expect(mail.subject).toContain('1,234,000 KRW');
-    expect(mail.text).toContain('base: 1,000,000 KRW');
-    expect(mail.text).toContain('lateSurcharge: 234,000 KRW');
+    // A line without a code (a fine stored before lines had codes) is named generically in Korean: never English in a Korean notice
+    expect(mail.text).toContain(lang === 'ko' ? '산정 항목: 1,000,000 KRW' : 'base: 1,000,000 KRW');
+    expect(mail.text).toContain(lang === 'ko' ? '산정 항목: 234,000 KRW' : 'lateSurcharge: 234,000 KRW');
     expect(mail.text).toContain('kr-kcsc');
   });
 

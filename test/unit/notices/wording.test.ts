@@ -226,7 +226,7 @@ describe('Korean particles', () => {
   it('the notices use them: an order id takes both forms, a Hangul name its own', () => {
     expect(render(NOTICES[4] as OperatorNotice, 'ko').text).toContain(`${ORDER_ID}을(를) 확정했습니다`);
     expect(render(NOTICES[3] as OperatorNotice, 'ko').text).toContain(`${ORDER_ID}을(를) 철회했습니다`);
-    expect(render(NOTICES[7] as OperatorNotice, 'ko').text).toContain(`요청 번호 ${ORDER_ID}과(와) 이유를`);
+    expect(render(NOTICES[7] as OperatorNotice, 'ko').text).toContain('방송미디어통신심의위원회는 아래 금액의 과징금 부과를 검토');
     expect(render(NOTICES[0] as OperatorNotice, 'ko').text).toContain('방송미디어통신심의위원회가 삭제 요청을 합니다');
     expect(render(NOTICES[0] as OperatorNotice, 'ko', { action: 'BLOCK_ACCESS' }).text).toContain('접속차단 요청을 합니다');
   });

@@ -14,7 +14,7 @@ import { closeReviewAtDeadline } from '../../../../shared/services/reviews';
 import { refs } from '../../../../shared/store/keys';
 import { writeUrls } from '../../../../shared/store/repository';
 import { plant } from '../../../support/given';
-import { aCase, anOperator, anOrder, aReview } from '../../../support/records';
+import { aCase, anOperator, anOrder, aProposedFine, aReview } from '../../../support/records';
 
 export type Side = 'A' | 'B';
 
@@ -71,7 +71,7 @@ function caseIdOfNumber(n: number): string {
 
 const createdAtOf = (planned: { n: number }): string => minutesAfter(day(1), planned.n);
 
-type OrderShape = 'open' | 'confirmed' | 'undelivered' | 'nonCompliant';
+type OrderShape = 'open' | 'confirmed' | 'undelivered' | 'nonCompliant' | 'fineProposed' | 'fineDue';
 
 interface PlannedReview {
   readonly shape: 'open' | 'closed' | 'escalated';
@@ -157,6 +157,20 @@ export const CASES = {
     filedBy: people.reporterA.userId,
     approvedBy: ['staff-lee', 'staff-choi'],
     orders: 'nonCompliant',
+  }),
+  /** Closed; its overdue orders carry a proposed fine whose opinion period runs far from the wall clock. */
+  fineProposed: planned(10, {
+    status: 'CLOSED',
+    filedBy: people.reporterA.userId,
+    approvedBy: ['staff-lee', 'staff-choi'],
+    orders: 'fineProposed',
+  }),
+  /** Closed; its orders' proposed fines ended their opinion period: staff may decide them. */
+  fineDue: planned(11, {
+    status: 'CLOSED',
+    filedBy: people.reporterB.userId,
+    approvedBy: ['staff-lee', 'staff-choi'],
+    orders: 'fineDue',
   }),
 } as const satisfies Record<string, PlannedCase>;
 
@@ -295,6 +309,11 @@ function orderOf(planned: PlannedCase, side: Side, shape: OrderShape, now: numbe
         overdueAt: day(3, 1),
         nonComplianceRecordedAt: day(10, 1),
       };
+    case 'fineProposed':
+    case 'fineDue': {
+      const overdue = { ...base, status: 'CONFIRMED' as const, complianceStatus: 'OVERDUE' as const, decisionStatus: 'CONFIRMED' as const };
+      return { ...overdue, fine: aProposedFine({ opinionDueAt: shape === 'fineDue' ? day(20) : FAR }) };
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from '../../../../shared/domain/deciders/case';
 import { orderDecider, resendClosesAt, type OrderCommand } from '../../../../shared/domain/deciders/order';
 import { appealWindowClosesAt, orderDeadlines } from '../../../../shared/domain/deadlines';
 import { ConflictError, DomainError, WindowClosedError } from '../../../../shared/domain/errors';
-import type { ComplianceStatus, DecisionStatus, Fine, NoticeRecord, NoticeStatus, OrderRecord } from '../../../../shared/domain/model';
+import type { ComplianceStatus, DecisionStatus, NoticeRecord, NoticeStatus, OrderRecord } from '../../../../shared/domain/model';
 import {
   clockNoticeKey,
   complianceOpen,
@@ -15,6 +15,7 @@ import {
   orderNoticeKey,
   orderStatus,
 } from '../../../../shared/domain/orders';
+import { recomputeFine } from '../../../../shared/domain/fines';
 import { durationToMs, type Policy } from '../../../../shared/domain/policy';
 import { complianceWaitOutput, deliveryWaitOutput, tokenPurpose } from '../../../../shared/domain/waits';
 import { anOrder, CASE_ID, POST_REVIEW_ID, WEBHARD_ORDER_ID } from '../../../support/records';
@@ -38,6 +39,7 @@ import {
   type Choice,
   type When,
 } from './support';
+import { aFineAssessment } from '../../../support/records';
 
 const ID = WEBHARD_ORDER_ID;
 const OPERATOR_USER = 'op-webhard-user';
@@ -50,7 +52,7 @@ const APPEAL_DEADLINE = '2026-03-25T01:00:00.000Z';
 const APPEAL_ID = `A${CASE_ID.slice(1)}-op-webhard`;
 const APPEAL_REVIEW_ID = `R${CASE_ID.slice(1)}-APPEAL-op-webhard`;
 const GROUNDS = 'The uploader holds a licence for this content.';
-const FINE: Fine = { amount: 3_000_000, currency: 'KRW', policyId: 'kr-kcsc', breakdown: [{ item: 'base', amount: 3_000_000 }] };
+const FINE_INPUTS = aFineAssessment();
 
 const complianceWait = (outcome: string): FollowUp => ({
   type: 'COMPLETE_WAIT',
@@ -554,18 +556,18 @@ describe('orderDecider: the regulator (DECIDE, OPEN_APPEAL_WINDOW, ASSESS_FINE)'
     ['OVERDUE', 'UPHELD'],
   ])('fines a %s / %s order (late, and it stands), once, and tells the operator', (complianceStatus, decisionStatus) => {
     const order = tracks(complianceStatus, decisionStatus);
-    const { event, followUps, after } = decided(orderDecider, { type: 'ASSESS_FINE', fine: FINE }, order, ctx(GRACE_END));
-    expect(event).toEqual({
+    const { event, followUps, after } = decided(orderDecider, { type: 'ASSESS_FINE', inputs: FINE_INPUTS }, order, ctx(GRACE_END));
+    const { amount } = recomputeFine(FINE_INPUTS);
+    expect(event).toMatchObject({
       action: 'FINE_ASSESSED',
       at: GRACE_END,
       actor: SYSTEM_ACTOR,
-      details: { orderId: ID, amount: 3_000_000, currency: 'KRW', policyId: 'kr-kcsc' },
-      data: FINE,
+      details: { orderId: ID, amount, currency: 'KRW', policyId: 'kr-kcsc', status: 'PROPOSED', opinionDueAt: plus(GRACE_END, 10 * DAY) },
     });
-    expect(followUps).toEqual([notifyOperator({ kind: 'FINE' }, `fine:${ID}`)]);
-    expect(after.fine).toEqual(FINE);
+    expect(followUps?.[0]).toEqual(notifyOperator({ kind: 'FINE' }, `fine:${ID}`));
+    expect(after.fine).toMatchObject({ amount, status: 'PROPOSED', proposedAmount: amount, inputs: FINE_INPUTS });
     expectConsistent(after);
-    expect(orderDecider.decide({ type: 'ASSESS_FINE', fine: { ...FINE, amount: 1 } }, after, ctx(GRACE_END))).toBeNull();
+    expect(orderDecider.decide({ type: 'ASSESS_FINE', inputs: { ...FINE_INPUTS, lateHours: 1 } }, after, ctx(GRACE_END))).toBeNull();
   });
 
   it.each<[ComplianceStatus, DecisionStatus]>([
@@ -578,7 +580,9 @@ describe('orderDecider: the regulator (DECIDE, OPEN_APPEAL_WINDOW, ASSESS_FINE)'
     ['COMPLIED_LATE', 'OVERTURNED'],
     ['OVERDUE', 'OVERTURNED'],
   ])('answers null to a fine for an order %s / %s (not late, or lifted)', (complianceStatus, decisionStatus) => {
-    expect(orderDecider.decide({ type: 'ASSESS_FINE', fine: FINE }, tracks(complianceStatus, decisionStatus), ctx(GRACE_END))).toBeNull();
+    expect(
+      orderDecider.decide({ type: 'ASSESS_FINE', inputs: FINE_INPUTS }, tracks(complianceStatus, decisionStatus), ctx(GRACE_END)),
+    ).toBeNull();
   });
 });
 
@@ -925,7 +929,7 @@ describe('orderDecider: UNDELIVERED (MARK_UNDELIVERED, RECORD_DELIVERY)', () => 
       const later = plus(GRACE_END, DAY);
       expect(orderDecider.decide({ type: 'ENFORCE_DEADLINE' }, after, ctx(later))).toBeNull();
       expect(orderDecider.decide({ type: 'RECORD_NON_COMPLIANCE' }, after, ctx(later))).toBeNull();
-      expect(orderDecider.decide({ type: 'ASSESS_FINE', fine: FINE }, after, ctx(later))).toBeNull();
+      expect(orderDecider.decide({ type: 'ASSESS_FINE', inputs: FINE_INPUTS }, after, ctx(later))).toBeNull();
       expect(orderDecider.decide({ type: 'MARK_UNDELIVERED', reason: 'again' }, after, ctx(later))).toBeNull();
     },
   );
@@ -1203,7 +1207,7 @@ describe('orderDecider: UNDELIVERED (MARK_UNDELIVERED, RECORD_DELIVERY)', () => 
     // Given an overdue order whose grace period ended and which was fined
     const overdue = decided(orderDecider, { type: 'ENFORCE_DEADLINE' }, delivered(), ctx(AFTER_DEADLINE)).after;
     const recorded = decided(orderDecider, { type: 'RECORD_NON_COMPLIANCE' }, overdue, ctx(plus(GRACE_END, DAY))).after;
-    const fined = decided(orderDecider, { type: 'ASSESS_FINE', fine: FINE }, recorded, ctx(plus(GRACE_END, DAY))).after;
+    const fined = decided(orderDecider, { type: 'ASSESS_FINE', inputs: FINE_INPUTS }, recorded, ctx(plus(GRACE_END, DAY))).after;
     // When a permanent bounce of its ORDER notice arrives late
     const result = step(
       orderDecider,
@@ -1478,7 +1482,7 @@ const abstractArb: fc.Arbitrary<OrderCommand> = fc.oneof(
   fc
     .tuple(fc.constantFrom(...APPEAL_IDS), fc.constantFrom<'CONFIRMED' | 'REVOKED'>('CONFIRMED', 'REVOKED'))
     .map(([appealId, outcome]) => decideAppeal(appealId, outcome)),
-  fc.constant<OrderCommand>({ type: 'ASSESS_FINE', fine: FINE }),
+  fc.constant<OrderCommand>({ type: 'ASSESS_FINE', inputs: FINE_INPUTS }),
   fc.tuple(fc.nat(3), fc.constantFrom(...DUE_MODES)).map(([index, mode]) => remind(index, mode)),
 );
 
@@ -1538,7 +1542,7 @@ const CANDIDATES: readonly OrderCommand[] = [
   { type: 'OPEN_APPEAL_WINDOW', appealDeadline: '', notify: true },
   { type: 'APPEAL', by: OPERATOR_USER, appealId: APPEAL_ID, grounds: GROUNDS },
   ...APPEAL_IDS.flatMap((appealId) => [decideAppeal(appealId, 'CONFIRMED'), decideAppeal(appealId, 'REVOKED')]),
-  { type: 'ASSESS_FINE', fine: FINE },
+  { type: 'ASSESS_FINE', inputs: FINE_INPUTS },
   remind(0, 'upTo'),
   remind(1, 'upTo'),
   remind(1, 'none'),
@@ -1581,7 +1585,7 @@ function expectClockFineAndAppealRules(order: OrderRecord, now: string, policy: 
   );
   // An UNDELIVERED order is never fined (isFinable says so for OVERDUE and COMPLIED_LATE only).
   expect(
-    isEvent(step(orderDecider, { type: 'ASSESS_FINE', fine: FINE }, order, context)),
+    isEvent(step(orderDecider, { type: 'ASSESS_FINE', inputs: FINE_INPUTS }, order, context)),
     `ASSESS_FINE of ${order.complianceStatus}/${order.decisionStatus}`,
   ).toBe(order.fine === undefined && isFinable(order) && order.complianceStatus !== 'UNDELIVERED');
   // An order becomes UNDELIVERED while it stands, the operator has not complied, its non-compliance
