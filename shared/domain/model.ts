@@ -122,16 +122,17 @@ export const reportRequestSchema = z.strictObject({
 });
 export type ReportRequest = z.infer<typeof reportRequestSchema>;
 
-/** A rejection ends a victim's report without an order, so it must say why; an approval may. */
-export const approvalRequestSchema = z
-  .strictObject({
-    decision: z.enum(['APPROVE', 'REJECT']),
-    reason: multiLineText(2000).optional(),
-  })
-  .refine((request) => request.decision !== 'REJECT' || (request.reason ?? '').trim() !== '', {
-    path: ['reason'],
-    message: 'give a reason for rejecting the report',
-  });
+/**
+ * Every decision says why: a rejection ends a victim's report without an order, and an approval's
+ * reason is the facts of the order's statement of reasons (shared/domain/reasons.ts), which the
+ * operator reads.
+ */
+export const approvalRequestSchema = z.strictObject({
+  decision: z.enum(['APPROVE', 'REJECT']),
+  reason: multiLineText(2000).refine((reason) => reason.trim() !== '', {
+    message: 'give the reason for the decision',
+  }),
+});
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
 
 export const complianceRequestSchema = z.strictObject({

@@ -206,7 +206,7 @@ const en = {
   reportsEmpty: 'You have filed no reports.',
 
   // confirmations of acts that cannot be undone
-  reasonToReject: 'Reason (required to reject)',
+  reasonForDecision: 'Reason (required; an approval\'s reason is sent to the operator as the facts of the order: no victim\'s identity)',
   rejectConfirmTitle: 'Reject this report?',
   rejectConfirmMeans: 'The victim’s report ends here: no order is issued and none of its URLs will be removed. This cannot be undone.',
   rejectConfirm: 'Reject the report',
@@ -534,7 +534,7 @@ const ko: Record<MessageKey, string> = {
   reportsTitle: '내 신고',
   reportsEmpty: '접수한 신고가 없습니다.',
 
-  reasonToReject: '사유 (반려하려면 필수)',
+  reasonForDecision: '사유 (필수. 승인 사유는 요청의 사실관계로 사업자에게 전달되므로 피해자 신원을 쓰지 마세요)',
   rejectConfirmTitle: '이 신고를 반려할까요?',
   rejectConfirmMeans: '피해자의 신고가 여기서 끝납니다. 삭제 요청은 나가지 않고 어느 URL도 삭제되지 않습니다. 되돌릴 수 없습니다.',
   rejectConfirm: '신고 반려',
@@ -798,7 +798,6 @@ const koSchemaMessages: Record<string, string> = {
   'say why you recuse yourself': '회피 사유를 쓰세요',
   'give the reason for the decision': '결정 사유를 쓰세요',
   'choose one': '하나를 고르세요',
-  'give a reason for rejecting the report': '반려 사유를 쓰세요',
   'say why: the reason goes on the case record': '사유를 쓰세요: 사건 기록에 남습니다',
 };
 

@@ -146,7 +146,7 @@ export const BODY_ROUTES: readonly BodyRoute[] = [
     base: VALID_APPROVAL,
     fields: [
       { name: 'decision', required: true, type: { t: 'enum', values: ['APPROVE', 'REJECT'] } },
-      { name: 'reason', required: false, type: { t: 'text', max: 2000 } },
+      { name: 'reason', required: true, type: { t: 'text', max: 2000, min: 1 } },
     ],
   },
   {
