@@ -134,7 +134,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     'a first approval: counted once, the case still pending, no wait completed',
     {
       given: () => givenPendingCase(),
-      act: () => decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE', reason: 'Hidden-camera footage of an identifiable person, checked against the report.' }, NOW),
+      act: () => decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW),
       streams: caseStream,
       expectAfter: async (outcome) => {
         expectDoneOnce(outcome);
@@ -150,7 +150,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     'the approval that completes the count: the clock starts once, the workflow hears it once',
     {
       given: () => givenPendingCase(['staff-lee']),
-      act: () => decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE', reason: 'Hidden-camera footage of an identifiable person, checked against the report.' }, NOW),
+      act: () => decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW),
       streams: caseStream,
       expectAfter: async (outcome) => {
         expectDoneOnce(outcome);

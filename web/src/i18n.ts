@@ -206,7 +206,7 @@ const en = {
   reportsEmpty: 'You have filed no reports.',
 
   // confirmations of acts that cannot be undone
-  reasonForDecision: 'Reason (required; an approval\'s reason is sent to the operator as the facts of the order: no victim\'s identity)',
+  reasonForDecision: "Reason (required; an approval's reason is sent to the operator as the facts of the order: no victim's identity)",
   rejectConfirmTitle: 'Reject this report?',
   rejectConfirmMeans: 'The victim’s report ends here: no order is issued and none of its URLs will be removed. This cannot be undone.',
   rejectConfirm: 'Reject the report',

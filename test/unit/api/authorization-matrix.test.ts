@@ -176,7 +176,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /cases/{caseId}/approvals': {
     success: 200,
     act: 'approve',
-    body: { decision: 'APPROVE', reason: 'Hidden-camera footage of an identifiable person, checked against the report.' },
+    body: { decision: 'APPROVE', reason: 'footage checked' },
     resources: [
       caseResource('pending case filed by staff-kim, approved by staff-lee', CASES.pendingA),
       caseResource('pending case filed by reporter B', CASES.pendingB),
