@@ -61,7 +61,8 @@ export type OperatorNoticeRequest =
   | { readonly kind: 'REVOKED' }
   | { readonly kind: 'CONFIRMED' }
   | { readonly kind: 'APPEAL_OUTCOME'; readonly outcome: 'UPHELD' | 'OVERTURNED' }
-  | { readonly kind: 'FINE' };
+  | { readonly kind: 'FINE' }
+  | { readonly kind: 'REINSTATE'; readonly reminder?: boolean };
 
 export interface StaffAlertRequest {
   readonly subject: string;

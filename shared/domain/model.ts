@@ -324,7 +324,30 @@ export interface OrderRecord {
   remindersSent: string[];
   notices: NoticeRecord[];
   fine?: Fine;
+  /** A lifted order's instruction to restore the content (REINSTATE) or lift the block (UNBLOCK), and the operator's answer. */
+  reinstatement?: Reinstatement;
 }
+
+export const REINSTATEMENT_ACTIONS = ['RESTORED', 'UNBLOCKED', 'NOT_APPLICABLE'] as const;
+export type ReinstatementAction = (typeof REINSTATEMENT_ACTIONS)[number];
+
+export interface Reinstatement {
+  instruction: 'REINSTATE' | 'UNBLOCK';
+  status: 'PENDING' | 'DONE';
+  instructedAt: string;
+  /** When the operator, not having answered, was reminded (once). */
+  remindedAt?: string;
+  doneAt?: string;
+  action?: ReinstatementAction;
+  note?: string;
+}
+
+/** The operator's answer to a reinstatement instruction (README, "API beyond the contract"). */
+export const reinstatementRequestSchema = z.strictObject({
+  action: z.enum(REINSTATEMENT_ACTIONS),
+  note: multiLineText(2000).optional(),
+});
+export type ReinstatementRequest = z.infer<typeof reinstatementRequestSchema>;
 
 export interface VoteRecord {
   decision: VoteDecision;
@@ -374,7 +397,7 @@ export interface AuditEvent {
 export const PROCEDURES = ['interim-then-review', 'vote-first'] as const;
 export type Procedure = (typeof PROCEDURES)[number];
 
-export const NOTICE_KINDS = ['ORDER', 'REMINDER', 'OVERDUE', 'REVOKED', 'CONFIRMED', 'APPEAL_OUTCOME', 'FINE'] as const;
+export const NOTICE_KINDS = ['ORDER', 'REMINDER', 'OVERDUE', 'REVOKED', 'CONFIRMED', 'APPEAL_OUTCOME', 'FINE', 'REINSTATE'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /** Fails to compile when a switch over a union misses a member. */

@@ -156,8 +156,26 @@ export const policySchema = z.strictObject({
     replyTo: z.email(),
   }),
   fines: finesSchema,
+  /**
+   * The remedies against an order beside the committee's own objection procedure (`appealWindow`),
+   * as its statement of reasons lists them (shared/domain/reasons.ts): where to go, within how long
+   * of learning of the order (absent: as the law of the forum says), on what basis.
+   */
+  remedies: z
+    .array(
+      z.strictObject({
+        kind: z.enum(['ADMINISTRATIVE_APPEAL', 'LITIGATION']),
+        window: positiveDuration.optional(),
+        body: z.strictObject({ ko: z.string().min(1).max(300), en: z.string().min(1).max(300) }),
+        basis: z.strictObject({ ko: z.string().min(1).max(500), en: z.string().min(1).max(500) }),
+      }),
+    )
+    .max(5),
+  /** How long after a reinstatement instruction an operator that has not answered it is reminded, once. */
+  reinstatementReminder: positiveDuration.default('P3D'),
 });
 export type Policy = z.infer<typeof policySchema>;
+export type PolicyRemedy = Policy['remedies'][number];
 
 // ---------------------------------------------------------------- built-in profiles
 
@@ -229,6 +247,27 @@ const KR_KCSC: Policy = {
     priorOrderGrades: { grade2: 1, grade3: 3 },
     urlCountGrades: { grade2: 10, grade3: 100 },
   },
+  remedies: [
+    {
+      kind: 'ADMINISTRATIVE_APPEAL',
+      window: 'P90D',
+      body: { ko: '중앙행정심판위원회', en: 'Central Administrative Appeals Commission' },
+      basis: {
+        ko: '「행정심판법」 제27조: 처분이 있음을 알게 된 날부터 90일(처분이 있었던 날부터 180일) 이내',
+        en: 'Administrative Appeals Act, Article 27: within 90 days of learning of the disposition (180 days of the disposition)',
+      },
+    },
+    {
+      kind: 'LITIGATION',
+      window: 'P90D',
+      body: { ko: '관할 행정법원(서울행정법원)', en: 'the competent administrative court (Seoul Administrative Court)' },
+      basis: {
+        ko: '「행정소송법」 제20조: 처분 등이 있음을 안 날부터 90일(처분 등이 있은 날부터 1년) 이내',
+        en: 'Administrative Litigation Act, Article 20: within 90 days of learning of the disposition (one year of the disposition)',
+      },
+    },
+  ],
+  reinstatementReminder: 'P3D',
 };
 
 /** Profiles other than Korea give the shape of the jurisdiction; their fine schedule is Korea's model. */
@@ -251,6 +290,16 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
       ko: '온라인 테러 콘텐츠 유포 대응에 관한 규칙(EU) 2021/784 제3조(삭제명령)',
       en: 'Removal order under Article 3 of Regulation (EU) 2021/784 on addressing the dissemination of terrorist content online',
     },
+    remedies: [
+      {
+        kind: 'LITIGATION',
+        body: { ko: '발령 당국 소속 회원국의 법원', en: 'the courts of the Member State of the issuing authority' },
+        basis: {
+          ko: '규칙(EU) 2021/784 제9조(효과적인 구제를 받을 권리): 기간은 그 회원국 법에 따름',
+          en: 'Regulation (EU) 2021/784, Article 9 (right to an effective remedy); the time limit is that of national law',
+        },
+      },
+    ],
   },
   'au-esafety': {
     id: 'au-esafety',
@@ -268,6 +317,17 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
       ko: '호주 「온라인안전법 2021」(Online Safety Act 2021) 제77조에 따른 삭제 통지(동의 없이 공유된 친밀한 이미지)',
       en: 'Removal notice under section 77 of the Online Safety Act 2021 (Cth) (intimate images shared without consent)',
     },
+    remedies: [
+      {
+        kind: 'ADMINISTRATIVE_APPEAL',
+        window: 'P28D',
+        body: { ko: '호주 행정심판소(Administrative Review Tribunal)', en: 'Administrative Review Tribunal' },
+        basis: {
+          ko: '「온라인안전법 2021」 제220조: 신청 기간은 행정심판소법에 따름(28일)',
+          en: 'Online Safety Act 2021 (Cth), section 220; the application period is that of the Administrative Review Tribunal Act 2024 (28 days)',
+        },
+      },
+    ],
   },
   'us-take-it-down': {
     id: 'us-take-it-down',
@@ -286,6 +346,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
       ko: '미국 TAKE IT DOWN Act의 통지 및 삭제 절차(동의 없는 친밀한 영상물은 유효한 요청 후 48시간 이내 삭제)',
       en: 'Notice and removal under the TAKE IT DOWN Act: nonconsensual intimate visual depictions must be removed within 48 hours of a valid request',
     },
+    // The Act gives no review of a removal request and no counter-notice; enforcement is the FTC's.
+    remedies: [],
   },
   demo: {
     id: 'demo',

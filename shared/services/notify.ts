@@ -5,6 +5,7 @@
  */
 import type { OperatorNoticeRequest, StaffAlertRequest } from '../domain/decider';
 import { orderDeadlines } from '../domain/deadlines';
+import { statementOfReasons } from '../domain/reasons';
 import type { NoticeKind, NoticeRecord, OrderRecord } from '../domain/model';
 import {
   deliverOnce,
@@ -19,7 +20,7 @@ import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { retryableAs } from '../runtime/transient';
 import { casePartition, operatorPartition } from '../store/keys';
-import { getCaseUrls, getOperator, getOrder } from '../store/repository';
+import { getCase, getCaseUrls, getOperator, getOrder } from '../store/repository';
 
 /** SES refuses the message for its recipients, not for a passing reason: sending it again will not help. */
 const REFUSED_FOR_GOOD = new Set(['MessageRejected', 'BadRequestException']);
@@ -47,8 +48,17 @@ const ABOUT_THE_CLOCK: ReadonlySet<NoticeKind> = new Set<NoticeKind>(['REMINDER'
 async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, deadlineAt: string): Promise<OperatorNotice> {
   switch (request.kind) {
     case 'ORDER': {
-      const urls = (await getCaseUrls(order.caseId, order.operatorId)).map((url) => url.url);
-      return { kind: 'ORDER', urls: [...new Set(urls)], deadlineAt };
+      const [caseRecord, caseUrls] = await Promise.all([getCase(order.caseId), getCaseUrls(order.caseId, order.operatorId)]);
+      if (!caseRecord) throw new Error(`Case ${order.caseId} of order ${order.orderId} does not exist; its notice cannot be written.`);
+      const urls = [...new Set(caseUrls.map((url) => url.url))];
+      const reasons = statementOfReasons({
+        policy: config().policy,
+        procedure: caseRecord.procedure,
+        order: { ...order, deadlineAt },
+        approvals: caseRecord.approvals,
+        urls,
+      });
+      return { kind: 'ORDER', urls, deadlineAt, reasons };
     }
     case 'FINE':
       if (order.fine === undefined) throw new Error(`Order ${order.orderId} has no fine to notify.`);

@@ -1,6 +1,9 @@
 /** Stored records for service and handler tests, as the workflow and the API leave them. */
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../shared/domain/ids';
-import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
+import type { AppealRecord, Approval, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
+import { policyById, type Policy } from '../../shared/domain/policy';
+import { statementOfReasons } from '../../shared/domain/reasons';
+import type { OperatorNotice } from '../../shared/notices/templates';
 import { keys } from '../../shared/store/keys';
 
 export const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-03-02T00:00:00.000Z'), new Uint8Array(10).fill(7)));
@@ -106,4 +109,27 @@ export function urlChunkItems(caseId: string, urls: readonly CaseUrl[]) {
   const groups = new Map<string | null, CaseUrl[]>();
   for (const url of urls) groups.set(url.operatorId, [...(groups.get(url.operatorId) ?? []), url]);
   return [...groups].map(([operatorId, group]) => ({ ...keys.urlChunk(caseId, operatorId, 0), urls: group }));
+}
+
+/** Approvals by two staff members, each with the reason that becomes the order's facts. */
+export const TWO_APPROVALS: Approval[] = [
+  {
+    by: 'staff-lee',
+    at: '2026-03-02T00:10:00.000Z',
+    decision: 'APPROVE',
+    reason: 'Hidden-camera footage of a changing room, as the victim described.',
+  },
+  { by: 'staff-park', at: '2026-03-02T00:20:00.000Z', decision: 'APPROVE', reason: 'Same footage confirmed at every URL.' },
+];
+
+/** The ORDER notice of `order` as shared/services/notify.ts writes it: its URLs, the deadline it states, its statement of reasons. */
+export function anOrderNotice(order: OrderRecord, urls: string[], deadlineAt: string, policy: Policy = policyById('kr-kcsc')) {
+  const reasons = statementOfReasons({
+    policy,
+    procedure: 'interim-then-review',
+    order: { ...order, deadlineAt },
+    approvals: TWO_APPROVALS,
+    urls,
+  });
+  return { kind: 'ORDER', urls, deadlineAt, reasons } satisfies OperatorNotice;
 }

@@ -725,6 +725,11 @@ const enValues: Record<string, string> = {
   ESCALATE: 'Refer for a formal order or penalty procedure',
   VERIFIED_REMOVAL: 'Record a verified removal (content checked gone)',
   REISSUE: 'Issue the order again (new notice, new deadline)',
+  RESTORED: 'Content restored',
+  UNBLOCKED: 'Block lifted',
+  NOT_APPLICABLE: 'Nothing to restore (nothing was removed or blocked)',
+  REINSTATE: 'Restore the content',
+  UNBLOCK: 'Lift the block',
 };
 
 const koValues: Record<string, string> = {
@@ -783,6 +788,11 @@ const koValues: Record<string, string> = {
   ESCALATE: '정식 명령·과태료 절차 회부',
   VERIFIED_REMOVAL: '삭제 확인 기록 (게시물 없음 확인)',
   REISSUE: '명령 재발령 (새 통지, 새 기한)',
+  RESTORED: '게시물 복원함',
+  UNBLOCKED: '접속차단 해제함',
+  NOT_APPLICABLE: '복원할 것 없음 (삭제·차단하지 않았음)',
+  REINSTATE: '게시물 복원',
+  UNBLOCK: '접속차단 해제',
 };
 
 /** Korean for the messages of shared/domain/model.ts's schemas, which are written in English. */

@@ -102,6 +102,8 @@ const en: Sentences = {
   APPEAL_SETTLED: (f) => `Appeal against order ${f.orderId} settled: ${f.label('result')}`,
   OPERATOR_REGISTERED: (f) => `${f.actor} registered operator ${f.operator}`,
   OPERATOR_UPDATED: (f) => `${f.actor} changed operator ${f.operator}: ${f.text('changes')}`,
+  REINSTATEMENT_REPORTED: (f) => `${f.actor} answered the reinstatement instruction of order ${f.orderId}: ${f.label('action')}`,
+  REINSTATEMENT_REMINDED: (f) => `Operator reminded of the unanswered reinstatement instruction of order ${f.orderId}`,
 };
 
 const ko: Sentences = {
@@ -156,6 +158,8 @@ const ko: Sentences = {
   APPEAL_SETTLED: (f) => `명령 ${f.orderId} 이의신청 결정: ${f.label('result')}`,
   OPERATOR_REGISTERED: (f) => `사업자 ${f.operator} 등록 (${f.actor})`,
   OPERATOR_UPDATED: (f) => `사업자 ${f.operator} 정보 변경 (${f.actor}): ${f.text('changes')}`,
+  REINSTATEMENT_REPORTED: (f) => `${f.actor}, 명령 ${f.orderId}의 복원·차단 해제 요청에 답함: ${f.label('action')}`,
+  REINSTATEMENT_REMINDED: (f) => `명령 ${f.orderId}의 복원·차단 해제 요청에 답이 없어 사업자에게 다시 알림`,
 };
 
 const SENTENCES: Record<Lang, Sentences> = { en, ko };
