@@ -382,7 +382,10 @@ function remedyLine(remedy: Remedy, lang: Language, timeZone: string): string {
   const deadline =
     remedy.deadline === undefined
       ? ''
-      : say(lang, { ko: `, 기한 ${formatForPeople(remedy.deadline, timeZone, lang, 'second')}`, en: `, until ${formatForPeople(remedy.deadline, timeZone, lang, 'second')}` });
+      : say(lang, {
+          ko: `, 기한 ${formatForPeople(remedy.deadline, timeZone, lang, 'second')}`,
+          en: `, until ${formatForPeople(remedy.deadline, timeZone, lang, 'second')}`,
+        });
   const basis = remedy.basis === undefined ? '' : ` (${remedy.basis[lang]})`;
   return say(lang, { ko: `${name}: ${body}에, ${within}${deadline}${basis}`, en: `${name}: to ${body}, ${within}${deadline}${basis}` });
 }
@@ -407,13 +410,17 @@ function decidedByWords(reasons: StatementOfReasons, lang: Language): string {
  * authority, who decided, the facts, the legal basis and every remedy with its time limit.
  */
 function statementBlocks(reasons: StatementOfReasons, timeZone: string, lang: Language): Block[] {
-  const grounds = reasons.facts.grounds.length > 0 ? reasons.facts.grounds.map(oneLine) : [say(lang, CATEGORY_WORDS[reasons.facts.category])];
+  const grounds =
+    reasons.facts.grounds.length > 0 ? reasons.facts.grounds.map(oneLine) : [say(lang, CATEGORY_WORDS[reasons.facts.category])];
   return [
     { type: 'heading', text: say(lang, { ko: '처분 이유', en: 'Statement of reasons' }) },
     {
       type: 'fields',
       rows: [
-        [say(lang, { ko: '발령 기관', en: 'Issuing authority' }), `${reasons.issuingAuthority.name[lang]} (${reasons.issuingAuthority.contact})`],
+        [
+          say(lang, { ko: '발령 기관', en: 'Issuing authority' }),
+          `${reasons.issuingAuthority.name[lang]} (${reasons.issuingAuthority.contact})`,
+        ],
         [say(lang, { ko: '결정', en: 'Decided by' }), decidedByWords(reasons, lang)],
         [say(lang, { ko: '유형', en: 'Category' }), say(lang, CATEGORY_WORDS[reasons.facts.category])],
       ],

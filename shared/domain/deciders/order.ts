@@ -319,7 +319,12 @@ export const orderDecider: OrderDecider = {
             details: { orderId, reviewId: command.reviewId, decisionStatus: revoked ? 'REVOKED' : 'CONFIRMED' },
           },
           revoked
-            ? [notify(order, { kind: 'REVOKED' }, `revoked:${orderId}`), reinstateInstruction(order), revokedWait(order), deliverableWait(order)]
+            ? [
+                notify(order, { kind: 'REVOKED' }, `revoked:${orderId}`),
+                reinstateInstruction(order),
+                revokedWait(order),
+                deliverableWait(order),
+              ]
             : [],
         );
       }
@@ -446,9 +451,10 @@ function reportReinstatement(
   }
   const answer = ANSWERS[reinstatement.instruction];
   if (command.action !== answer && command.action !== 'NOT_APPLICABLE') {
-    throw new ValidationError(`Order ${orderId} asks for ${reinstatement.instruction}: answer ${answer}, or NOT_APPLICABLE if nothing was removed or blocked.`, [
-      { field: 'action', message: `must be ${answer} or NOT_APPLICABLE for this order` },
-    ]);
+    throw new ValidationError(
+      `Order ${orderId} asks for ${reinstatement.instruction}: answer ${answer}, or NOT_APPLICABLE if nothing was removed or blocked.`,
+      [{ field: 'action', message: `must be ${answer} or NOT_APPLICABLE for this order` }],
+    );
   }
   if (reinstatement.status === 'DONE') {
     if (reinstatement.action === command.action) return null;
@@ -698,7 +704,11 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
       return {
         ...order,
         decisionStatus: event.details.decisionStatus,
-        reinstatement: { instruction: order.action === 'BLOCK_ACCESS' ? 'UNBLOCK' : 'REINSTATE', status: 'PENDING', instructedAt: event.at },
+        reinstatement: {
+          instruction: order.action === 'BLOCK_ACCESS' ? 'UNBLOCK' : 'REINSTATE',
+          status: 'PENDING',
+          instructedAt: event.at,
+        },
       };
     case 'REINSTATEMENT_REPORTED': {
       const reinstatement = order.reinstatement;
