@@ -45,6 +45,7 @@ export const apiFunctions: readonly ApiFunction[] = [
       'POST /operator/orders/{orderId}/acknowledge',
       'POST /operator/orders/{orderId}/compliance',
       'POST /operator/orders/{orderId}/appeal',
+      'POST /operator/orders/{orderId}/reinstatement',
     ],
   },
   {

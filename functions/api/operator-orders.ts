@@ -1,7 +1,13 @@
-import { appealRequestSchema, complianceRequestSchema } from '../../shared/domain/model';
+import { appealRequestSchema, complianceRequestSchema, reinstatementRequestSchema } from '../../shared/domain/model';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody } from '../../shared/runtime/http';
-import { acknowledgeOrder, fileAppeal, listOperatorOrders, recordCompliance } from '../../shared/services/operator-orders';
+import {
+  acknowledgeOrder,
+  fileAppeal,
+  listOperatorOrders,
+  recordCompliance,
+  reportReinstatement,
+} from '../../shared/services/operator-orders';
 
 export const handler = apiHandler({
   'GET /operator/orders': async (request) => ok({ orders: await listOperatorOrders(request.identity) }),
@@ -14,5 +20,9 @@ export const handler = apiHandler({
   'POST /operator/orders/{orderId}/appeal': async (request) => {
     const body = parseBody(request, appealRequestSchema);
     return ok(await fileAppeal(request.identity, request.pathParameters.orderId ?? '', body, nowIso()), 201);
+  },
+  'POST /operator/orders/{orderId}/reinstatement': async (request) => {
+    const body = parseBody(request, reinstatementRequestSchema);
+    return ok(await reportReinstatement(request.identity, request.pathParameters.orderId ?? '', body, nowIso()));
   },
 });

@@ -39,6 +39,7 @@ export const routeRoles: Record<string, Role[]> = {
   'POST /committee/reviews/{reviewId}/decision': ['staff'],
   'POST /orders/{orderId}/non-compliance': ['staff'],
   'GET /statistics': ['staff', 'auditor'],
+  'POST /operator/orders/{orderId}/reinstatement': ['operator'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

@@ -21,10 +21,12 @@ import type {
 } from '../domain/model';
 import { operatorIdSchema } from '../domain/model';
 import { isNonCompliant } from '../domain/orders';
+import { statementOfReasons, type StatementOfReasons } from '../domain/reasons';
 import { eligibleVoters, tally } from '../domain/votes';
 import { BALLOT_ACTIONS } from '../domain/deciders/review';
 import { type CaseSearchQuery, DEFAULT_PAGE_SIZE, planSearch } from '../domain/search';
 import { nowIso } from '../runtime/clock';
+import { config } from '../runtime/config';
 import { listChain, readChainHead } from '../store/journal';
 import { refs } from '../store/keys';
 import {
@@ -98,7 +100,8 @@ function urlView(url: CaseUrl): CaseUrlView {
   return { url: url.url, host: url.host, operatorId: url.operatorId, assignment: url.operatorId === null ? 'UNASSIGNED' : 'ASSIGNED' };
 }
 
-export type OrderView = OrderRecord & { urls: string[] };
+/** An order with its own URLs, and the statement of reasons its ORDER notice gave (shared/domain/reasons.ts). */
+export type OrderView = OrderRecord & { urls: string[]; statementOfReasons: StatementOfReasons };
 
 export interface ReviewView
   extends Pick<
@@ -251,10 +254,17 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
       urls.map((url) => url.url),
       nowIso(),
     ),
-    orders: orders.map((order) => ({
-      ...order,
-      urls: urls.filter((url) => url.operatorId === order.operatorId).map((url) => url.url),
-    })),
+    orders: orders.map((order) => {
+      const own = urls.filter((url) => url.operatorId === order.operatorId).map((url) => url.url);
+      const reasons = statementOfReasons({
+        policy: config().policy,
+        procedure: record.procedure,
+        order,
+        approvals: record.approvals,
+        urls: own,
+      });
+      return { ...order, urls: own, statementOfReasons: reasons };
+    }),
     reviews: reviews.map(reviewView),
     appeals,
     approvals: record.approvals,
@@ -346,6 +356,8 @@ export interface DeadlineBoardEntry {
   overdueAt?: string;
   appealDeadline?: string;
   fine?: OrderRecord['fine'];
+  /** A lifted order's instruction to restore the content or lift the block: PENDING until the operator answers. */
+  reinstatement?: OrderRecord['reinstatement'];
 }
 
 function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
@@ -373,6 +385,7 @@ function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
     ...(order.undeliveredReason === undefined ? {} : { undeliveredReason: order.undeliveredReason }),
     ...(order.appealDeadline === undefined ? {} : { appealDeadline: order.appealDeadline }),
     ...(order.fine === undefined ? {} : { fine: order.fine }),
+    ...(order.reinstatement === undefined ? {} : { reinstatement: order.reinstatement }),
   };
 }
 

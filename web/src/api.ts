@@ -32,7 +32,10 @@ import type {
   VoteDecision,
   VoteRecord,
   VoteRequest,
+  Reinstatement,
+  ReinstatementRequest,
 } from '../../shared/domain/model';
+import type { StatementOfReasons } from '../../shared/domain/reasons';
 import type { ReporterUrlOutcome } from '../../shared/domain/reporter';
 
 export class ApiError extends Error {
@@ -175,6 +178,8 @@ export interface OperatorOrder {
   nonComplianceRecordedAt?: string;
   nonComplianceAction?: { action: 'ESCALATE' | 'VERIFIED_REMOVAL'; at: string };
   reissuedAt?: string;
+  statementOfReasons?: StatementOfReasons;
+  reinstatement?: Reinstatement;
 }
 
 export interface BoardOrder {
@@ -351,6 +356,10 @@ export class ApiClient {
 
   appeal(orderId: string, request: AppealRequest): Promise<{ appealId: string }> {
     return this.call('POST', `/operator/orders/${encodeURIComponent(orderId)}/appeal`, request);
+  }
+
+  reportReinstatement(orderId: string, request: ReinstatementRequest): Promise<{ orderId: string; reinstatement: Reinstatement }> {
+    return this.call('POST', `/operator/orders/${encodeURIComponent(orderId)}/reinstatement`, request);
   }
 
   // ------------------------------------------------ committee

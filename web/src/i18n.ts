@@ -343,6 +343,22 @@ const en = {
   esafetyPenalties: 'Penalties (fines)',
   statKcsc: 'KCSC annual report',
   statEsafety: 'eSafety, Online Safety Act s.183(2)',
+  reasonsTitle: 'Statement of reasons',
+  reasonsAuthority: 'Issuing authority',
+  reasonsDecidedBy: 'Decided by',
+  reasonsDecidedByStaff: '{count} commission staff members approved it (urgent procedure); the committee reviews it afterwards',
+  reasonsDecidedByCommittee: 'The committee decided it by vote',
+  reasonsLegalBasis: 'Legal basis',
+  reasonsFacts: 'Facts',
+  reasonsRemedies: 'Remedies and their time limits',
+  reinstateTitle: 'Restore the content',
+  unblockTitle: 'Lift the block',
+  reinstateAsk: 'The order was lifted. Restore the content you removed because of it, then tell us. There is no deadline and no fine.',
+  unblockAsk: 'The order was lifted. Lift the block you put on its URLs, then tell us. There is no deadline and no fine.',
+  reinstatementDone: 'You answered: {action}',
+  reinstatementConfirmTitle: 'Report your answer to the instruction?',
+  reinstatementConfirm: 'Send',
+  reinstatementConfirmMeans: 'This records “{action}” on the order for the commission. It cannot be changed afterwards.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -666,6 +682,22 @@ const ko: Record<MessageKey, string> = {
   esafetyPenalties: '제재(과태료)',
   statKcsc: '방송통신심의위원회 연차보고서',
   statEsafety: 'eSafety, 온라인안전법 제183조(2)',
+  reasonsTitle: '처분 이유',
+  reasonsAuthority: '발령 기관',
+  reasonsDecidedBy: '결정',
+  reasonsDecidedByStaff: '위원회 사무처 직원 {count}명이 긴급 절차로 승인했고, 위원회가 사후에 심의합니다',
+  reasonsDecidedByCommittee: '위원회가 심의하여 의결했습니다',
+  reasonsLegalBasis: '법적 근거',
+  reasonsFacts: '사실관계',
+  reasonsRemedies: '불복 방법과 기간',
+  reinstateTitle: '게시물 복원 요청',
+  unblockTitle: '접속차단 해제 요청',
+  reinstateAsk: '요청이 철회되었습니다. 이 요청에 따라 삭제한 게시물을 복원한 뒤 알려 주십시오. 기한과 과징금은 없습니다.',
+  unblockAsk: '요청이 철회되었습니다. 이 요청에 따라 차단한 URL의 접속차단을 해제한 뒤 알려 주십시오. 기한과 과징금은 없습니다.',
+  reinstatementDone: '답변함: {action}',
+  reinstatementConfirmTitle: '요청에 대한 조치 결과를 보낼까요?',
+  reinstatementConfirm: '보내기',
+  reinstatementConfirmMeans: '“{action}”(으)로 요청에 기록되어 위원회에 전달됩니다. 보낸 뒤에는 바꿀 수 없습니다.',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
@@ -730,6 +762,9 @@ const enValues: Record<string, string> = {
   NOT_APPLICABLE: 'Nothing to restore (nothing was removed or blocked)',
   REINSTATE: 'Restore the content',
   UNBLOCK: 'Lift the block',
+  OBJECTION: 'Objection',
+  ADMINISTRATIVE_APPEAL: 'Administrative appeal',
+  LITIGATION: 'Court action',
 };
 
 const koValues: Record<string, string> = {
@@ -793,6 +828,9 @@ const koValues: Record<string, string> = {
   NOT_APPLICABLE: '복원할 것 없음 (삭제·차단하지 않았음)',
   REINSTATE: '게시물 복원',
   UNBLOCK: '접속차단 해제',
+  OBJECTION: '이의신청',
+  ADMINISTRATIVE_APPEAL: '행정심판',
+  LITIGATION: '행정소송',
 };
 
 /** Korean for the messages of shared/domain/model.ts's schemas, which are written in English. */
