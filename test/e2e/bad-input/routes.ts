@@ -18,6 +18,8 @@ import {
   operatorInputSchema,
   operatorPatchSchema,
   recusalRequestSchema,
+  REINSTATEMENT_ACTIONS,
+  reinstatementRequestSchema,
   REPORTER_KINDS,
   reportRequestSchema,
   REVIEW_STATUSES,
@@ -98,6 +100,7 @@ export const VALID_APPEAL = { grounds: 'The content was lawful and published wit
 export const VALID_VOTE = { decision: 'CONFIRM', reason: 'as discussed' } as const;
 export const VALID_RECUSAL = { reason: 'I know the operator.' } as const;
 export const VALID_DECISION = { decision: 'CONFIRM', reason: 'The committee could not decide.' } as const;
+export const VALID_REINSTATEMENT = { action: 'RESTORED', note: 'restored' } as const;
 
 const operatorFields = (withId: boolean): FieldSpec[] => [
   ...(withId ? [{ name: 'operatorId', required: false, type: { t: 'operatorId' } } as const] : []),
@@ -221,6 +224,18 @@ export const BODY_ROUTES: readonly BodyRoute[] = [
     base: VALID_PATCH,
     fields: operatorFields(false),
   },
+  {
+    route: 'POST /operator/orders/{orderId}/reinstatement',
+    method: 'POST',
+    path: '/operator/orders/{{ownOrder}}/reinstatement',
+    user: 'op-webhard',
+    schema: reinstatementRequestSchema,
+    base: VALID_REINSTATEMENT,
+    fields: [
+      { name: 'action', required: true, type: { t: 'enum', values: REINSTATEMENT_ACTIONS } },
+      { name: 'note', required: false, type: { t: 'text', max: 2000 } },
+    ],
+  },
 ];
 
 export function bodyRoute(route: string): BodyRoute {
@@ -317,6 +332,14 @@ export const ID_ROUTES: readonly IdRoute[] = [
     user: 'staff-kim',
     body: VALID_DECISION,
     schema: escalationDecisionRequestSchema,
+  },
+  {
+    route: 'POST /operator/orders/{orderId}/reinstatement',
+    method: 'POST',
+    path: '/operator/orders/{id}/reinstatement',
+    user: 'op-webhard',
+    body: VALID_REINSTATEMENT,
+    schema: reinstatementRequestSchema,
   },
 ];
 

@@ -237,6 +237,11 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /statistics': { success: 200 },
   'GET /statistics/public': { success: 200 },
+  'POST /operator/orders/{orderId}/reinstatement': {
+    success: 200,
+    body: { action: 'RESTORED', note: 'restored' },
+    resources: ordersOf(CASES.revoked, 'revoked order'),
+  },
 };
 
 const MANIFEST_ROUTES = apiFunctions.flatMap((fn) =>

@@ -71,7 +71,7 @@ function caseIdOfNumber(n: number): string {
 
 const createdAtOf = (planned: { n: number }): string => minutesAfter(day(1), planned.n);
 
-type OrderShape = 'open' | 'confirmed' | 'undelivered' | 'nonCompliant';
+type OrderShape = 'open' | 'confirmed' | 'undelivered' | 'nonCompliant' | 'revoked';
 
 interface PlannedReview {
   readonly shape: 'open' | 'closed' | 'escalated';
@@ -157,6 +157,13 @@ export const CASES = {
     filedBy: people.reporterA.userId,
     approvedBy: ['staff-lee', 'staff-choi'],
     orders: 'nonCompliant',
+  }),
+  /** Revoked by the committee after both operators removed the content: each is told to restore it. */
+  revoked: planned(10, {
+    status: 'REVOKED',
+    filedBy: people.reporterB.userId,
+    approvedBy: ['staff-lee', 'staff-choi'],
+    orders: 'revoked',
   }),
 } as const satisfies Record<string, PlannedCase>;
 
@@ -292,6 +299,16 @@ function orderOf(planned: PlannedCase, side: Side, shape: OrderShape, now: numbe
         graceEndsAt: day(10, 1),
         overdueAt: day(3, 1),
         nonComplianceRecordedAt: day(10, 1),
+      };
+    case 'revoked':
+      return {
+        ...base,
+        status: 'REVOKED',
+        complianceStatus: 'COMPLIED',
+        decisionStatus: 'REVOKED',
+        compliedAt: day(2, 3),
+        complianceAction: 'DELETED',
+        reinstatement: { instruction: 'REINSTATE', status: 'PENDING', instructedAt: day(9) },
       };
   }
 }
