@@ -117,9 +117,9 @@ export const TWO_APPROVALS: Approval[] = [
     by: 'staff-lee',
     at: '2026-03-02T00:10:00.000Z',
     decision: 'APPROVE',
-    reason: 'Hidden-camera footage of a changing room, as the victim described.',
+    reason: '피해자가 진술한 탈의실 불법촬영물과 같은 영상임을 확인함',
   },
-  { by: 'staff-park', at: '2026-03-02T00:20:00.000Z', decision: 'APPROVE', reason: 'Same footage confirmed at every URL.' },
+  { by: 'staff-park', at: '2026-03-02T00:20:00.000Z', decision: 'APPROVE', reason: '모든 URL에서 같은 영상을 확인함' },
 ];
 
 /** The ORDER notice of `order` as shared/services/notify.ts writes it: its URLs, the deadline it states, its statement of reasons. */
