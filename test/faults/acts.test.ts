@@ -13,7 +13,7 @@ import { tokenPurpose } from '../../shared/domain/waits';
 import { notifyOperator } from '../../shared/services/acts';
 import { decideApproval } from '../../shared/services/approvals';
 import { recordDeliveryEvent } from '../../shared/services/delivery';
-import { acknowledgeOrder, fileAppeal, recordCompliance } from '../../shared/services/operator-orders';
+import { acknowledgeOrder, fileAppeal, recordCompliance, reportReinstatement } from '../../shared/services/operator-orders';
 import { createOperator, updateOperator } from '../../shared/services/operators';
 import { fileReport } from '../../shared/services/reports';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
@@ -185,6 +185,25 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(finalAnswer(outcome).ok).toBe(true);
         expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedAt: NOW });
         expect(count(await actionsOf(CASE_ID), 'ORDER_ACKNOWLEDGED')).toBe(1);
+      },
+    },
+  ],
+  [
+    'an answer to a reinstatement instruction: recorded once, and repeating it is harmless',
+    {
+      given: () =>
+        givenOpenOrder({
+          status: 'REVOKED',
+          decisionStatus: 'REVOKED',
+          complianceStatus: 'COMPLIED',
+          reinstatement: { instruction: 'REINSTATE', status: 'PENDING', instructedAt: '2026-03-02T20:00:00.000Z' },
+        }),
+      act: () => reportReinstatement(webhard, WEBHARD_ORDER_ID, { action: 'RESTORED', note: 'back online' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expect((await getOrder(WEBHARD_ORDER_ID))?.reinstatement).toMatchObject({ status: 'DONE', action: 'RESTORED', doneAt: NOW });
+        expect(count(await actionsOf(CASE_ID), 'REINSTATEMENT_REPORTED')).toBe(1);
       },
     },
   ],
