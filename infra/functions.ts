@@ -52,6 +52,7 @@ export const apiFunctions: readonly ApiFunction[] = [
       'POST /operator/orders/{orderId}/compliance',
       'POST /operator/orders/{orderId}/appeal',
       'POST /operator/orders/{orderId}/fine/opinion',
+      'POST /operator/orders/{orderId}/reinstatement',
     ],
   },
   {

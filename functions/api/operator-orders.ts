@@ -1,4 +1,4 @@
-import { appealRequestSchema, complianceRequestSchema, fineOpinionSchema } from '../../shared/domain/model';
+import { appealRequestSchema, complianceRequestSchema, fineOpinionSchema, reinstatementRequestSchema } from '../../shared/domain/model';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody } from '../../shared/runtime/http';
 import {
@@ -7,6 +7,7 @@ import {
   listOperatorOrders,
   recordCompliance,
   submitFineOpinion,
+  reportReinstatement,
 } from '../../shared/services/operator-orders';
 
 export const handler = apiHandler({
@@ -24,5 +25,9 @@ export const handler = apiHandler({
   'POST /operator/orders/{orderId}/fine/opinion': async (request) => {
     const body = parseBody(request, fineOpinionSchema);
     return ok(await submitFineOpinion(request.identity, request.pathParameters.orderId ?? '', body, nowIso()));
+  },
+  'POST /operator/orders/{orderId}/reinstatement': async (request) => {
+    const body = parseBody(request, reinstatementRequestSchema);
+    return ok(await reportReinstatement(request.identity, request.pathParameters.orderId ?? '', body, nowIso()));
   },
 });

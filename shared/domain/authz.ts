@@ -48,6 +48,7 @@ export const routeRoles: Record<string, Role[]> = {
   'POST /orders/{orderId}/deadline': ['staff'],
   'POST /operator/orders/{orderId}/fine/opinion': ['operator'],
   'POST /orders/{orderId}/fine/decision': ['staff'],
+  'POST /operator/orders/{orderId}/reinstatement': ['operator'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

@@ -79,7 +79,8 @@ export type OperatorNoticeRequest =
   | { readonly kind: 'APPEAL_OUTCOME'; readonly outcome: 'UPHELD' | 'OVERTURNED' }
   | { readonly kind: 'FINE' }
   | { readonly kind: 'DEADLINE_CHANGED'; readonly change: DeadlineChange }
-  | { readonly kind: 'FINE_DECISION' };
+  | { readonly kind: 'FINE_DECISION' }
+  | { readonly kind: 'REINSTATE'; readonly reminder?: boolean };
 
 export interface StaffAlertRequest {
   readonly subject: string;

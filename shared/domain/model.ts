@@ -129,16 +129,17 @@ export const reportRequestSchema = z.strictObject({
 });
 export type ReportRequest = z.infer<typeof reportRequestSchema>;
 
-/** A rejection ends a victim's report without an order, so it must say why; an approval may. */
-export const approvalRequestSchema = z
-  .strictObject({
-    decision: z.enum(['APPROVE', 'REJECT']),
-    reason: multiLineText(2000).optional(),
-  })
-  .refine((request) => request.decision !== 'REJECT' || (request.reason ?? '').trim() !== '', {
-    path: ['reason'],
-    message: 'give a reason for rejecting the report',
-  });
+/**
+ * Every decision says why: a rejection ends a victim's report without an order, and an approval's
+ * reason is the facts of the order's statement of reasons (shared/domain/reasons.ts), which the
+ * operator reads.
+ */
+export const approvalRequestSchema = z.strictObject({
+  decision: z.enum(['APPROVE', 'REJECT']),
+  reason: multiLineText(2000).refine((reason) => reason.trim() !== '', {
+    message: 'give the reason for the decision',
+  }),
+});
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
 
 export const complianceRequestSchema = z.strictObject({
@@ -404,6 +405,8 @@ export interface OrderRecord {
   pausedClock?: { deadlineAt: string; graceEndsAt: string };
   /** Every extension, pause and resumption of the deadline, oldest first. */
   deadlineChanges?: DeadlineChange[];
+  /** A lifted order's instruction to restore the content (REINSTATE) or lift the block (UNBLOCK), and the operator's answer. */
+  reinstatement?: Reinstatement;
 }
 
 export const DEADLINE_CHANGES = ['EXTENDED', 'PAUSED', 'RESUMED'] as const;
@@ -421,6 +424,27 @@ export interface DeadlineChange {
   /** The deadline after it; absent while paused. */
   deadlineAt?: string;
 }
+
+export const REINSTATEMENT_ACTIONS = ['RESTORED', 'UNBLOCKED', 'NOT_APPLICABLE'] as const;
+export type ReinstatementAction = (typeof REINSTATEMENT_ACTIONS)[number];
+
+export interface Reinstatement {
+  instruction: 'REINSTATE' | 'UNBLOCK';
+  status: 'PENDING' | 'DONE';
+  instructedAt: string;
+  /** When the operator, not having answered, was reminded (once). */
+  remindedAt?: string;
+  doneAt?: string;
+  action?: ReinstatementAction;
+  note?: string;
+}
+
+/** The operator's answer to a reinstatement instruction (README, "API beyond the contract"). */
+export const reinstatementRequestSchema = z.strictObject({
+  action: z.enum(REINSTATEMENT_ACTIONS),
+  note: multiLineText(2000).optional(),
+});
+export type ReinstatementRequest = z.infer<typeof reinstatementRequestSchema>;
 
 export interface VoteRecord {
   decision: VoteDecision;
@@ -480,6 +504,7 @@ export const NOTICE_KINDS = [
   'FINE',
   'DEADLINE_CHANGED',
   'FINE_DECISION',
+  'REINSTATE',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

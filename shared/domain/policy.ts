@@ -209,8 +209,26 @@ export const policySchema = z.strictObject({
    * `dayWindowEnd` in deadlines.ts). Hour-based durations such as the compliance deadline stay exact.
    */
   dayCount: z.enum(DAY_COUNTS).default('EXACT'),
+  /**
+   * The remedies against an order beside the committee's own objection procedure (`appealWindow`),
+   * as its statement of reasons lists them (shared/domain/reasons.ts): where to go, within how long
+   * of learning of the order (absent: as the law of the forum says), on what basis.
+   */
+  remedies: z
+    .array(
+      z.strictObject({
+        kind: z.enum(['ADMINISTRATIVE_APPEAL', 'LITIGATION']),
+        window: positiveDuration.optional(),
+        body: z.strictObject({ ko: z.string().min(1).max(300), en: z.string().min(1).max(300) }),
+        basis: z.strictObject({ ko: z.string().min(1).max(500), en: z.string().min(1).max(500) }),
+      }),
+    )
+    .max(5),
+  /** How long after a reinstatement instruction an operator that has not answered it is reminded, once. */
+  reinstatementReminder: positiveDuration.default('P3D'),
 });
 export type Policy = z.infer<typeof policySchema>;
+export type PolicyRemedy = Policy['remedies'][number];
 
 // ---------------------------------------------------------------- built-in profiles
 
@@ -291,6 +309,27 @@ const KR_KCSC: Policy = {
   votes: KOREAN_VOTE_RULES,
   postReview: { withoutDecision: 'EXTEND_ONCE' },
   dayCount: 'KR_CIVIL_ACT',
+  remedies: [
+    {
+      kind: 'ADMINISTRATIVE_APPEAL',
+      window: 'P90D',
+      body: { ko: '중앙행정심판위원회', en: 'Central Administrative Appeals Commission' },
+      basis: {
+        ko: '「행정심판법」 제27조: 처분이 있음을 알게 된 날부터 90일(처분이 있었던 날부터 180일) 이내',
+        en: 'Administrative Appeals Act, Article 27: within 90 days of learning of the disposition (180 days of the disposition)',
+      },
+    },
+    {
+      kind: 'LITIGATION',
+      window: 'P90D',
+      body: { ko: '관할 행정법원(서울행정법원)', en: 'the competent administrative court (Seoul Administrative Court)' },
+      basis: {
+        ko: '「행정소송법」 제20조: 처분 등이 있음을 안 날부터 90일(처분 등이 있은 날부터 1년) 이내',
+        en: 'Administrative Litigation Act, Article 20: within 90 days of learning of the disposition (one year of the disposition)',
+      },
+    },
+  ],
+  reinstatementReminder: 'P3D',
 };
 
 /** Profiles other than Korea give the shape of the jurisdiction; their fine schedule is Korea's model. */
@@ -322,6 +361,17 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
       ko: '호주 「온라인안전법 2021」(Online Safety Act 2021) 제77조에 따른 삭제 통지(동의 없이 공유된 친밀한 이미지)',
       en: 'Removal notice under section 77 of the Online Safety Act 2021 (Cth) (intimate images shared without consent)',
     },
+    remedies: [
+      {
+        kind: 'ADMINISTRATIVE_APPEAL',
+        window: 'P28D',
+        body: { ko: '호주 행정심판소(Administrative Review Tribunal)', en: 'Administrative Review Tribunal' },
+        basis: {
+          ko: '「온라인안전법 2021」 제220조: 신청 기간은 행정심판소법에 따름(28일)',
+          en: 'Online Safety Act 2021 (Cth), section 220; the application period is that of the Administrative Review Tribunal Act 2024 (28 days)',
+        },
+      },
+    ],
   },
   'us-take-it-down': {
     id: 'us-take-it-down',
@@ -341,6 +391,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
       ko: '미국 TAKE IT DOWN Act의 통지 및 삭제 절차(동의 없는 친밀한 영상물은 유효한 요청 후 48시간 이내 삭제)',
       en: 'Notice and removal under the TAKE IT DOWN Act: nonconsensual intimate visual depictions must be removed within 48 hours of a valid request',
     },
+    // The Act gives no review of a removal request and no counter-notice; enforcement is the FTC's.
+    remedies: [],
   },
   'eu-dsa-9': {
     id: 'eu-dsa-9',
@@ -361,6 +413,16 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
       ko: '아동 성적 학대·착취 및 아동 성착취물 대응에 관한 지침 2011/93/EU 제25조를 이행하는 회원국 법률과 디지털서비스법(규칙 (EU) 2022/2065) 제9조(불법 콘텐츠 대응 명령)에 따른 삭제 명령',
       en: 'Order to act against illegal content under Article 9 of Regulation (EU) 2022/2065 (Digital Services Act), issued under the national law that makes the content illegal, including the law transposing Article 25 of Directive 2011/93/EU on combating the sexual abuse and sexual exploitation of children and child pornography',
     },
+    remedies: [
+      {
+        kind: 'LITIGATION',
+        body: { ko: '발령 당국 소속 회원국의 법원', en: 'the courts of the Member State of the issuing authority' },
+        basis: {
+          ko: '규칙(EU) 2022/2065(디지털서비스법) 제9조 제2항: 명령에는 이용할 수 있는 구제 수단이 적혀야 하며, 기간은 그 회원국 법에 따름',
+          en: 'Regulation (EU) 2022/2065 (Digital Services Act), Article 9(2): the order states the redress available; the time limit is that of national law',
+        },
+      },
+    ],
   },
   demo: {
     id: 'demo',
@@ -405,6 +467,16 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
       ko: '인도 「정보기술법 2000」 제69A조 및 「정보 접근 차단 절차·보호 규칙 2009」 제9조(긴급 시 차단)에 따른 임시 차단 지시',
       en: 'Interim direction under section 69A of the Information Technology Act, 2000 and Rule 9 (blocking of information in cases of emergency) of the Information Technology (Procedure and Safeguards for Blocking for Access of Information by Public) Rules, 2009',
     },
+    remedies: [
+      {
+        kind: 'LITIGATION',
+        body: { ko: '관할 고등법원(영장 청구)', en: 'the High Court (writ petition)' },
+        basis: {
+          ko: '인도 헌법 제226조: 기간은 법원이 정함',
+          en: 'Constitution of India, Article 226; no fixed time limit',
+        },
+      },
+    ],
   },
 };
 

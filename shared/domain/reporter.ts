@@ -19,6 +19,8 @@ export const REPORTER_URL_OUTCOMES = [
   'NO_LONGER_FOUND',
   'NOT_REMOVED',
   'ORDER_LIFTED',
+  /** The operator acted, then the committee lifted the order: it is told to restore or unblock the content. */
+  'LIFTED_AFTER_REMOVAL',
 ] as const;
 export type ReporterUrlOutcome = (typeof REPORTER_URL_OUTCOMES)[number];
 
@@ -27,8 +29,9 @@ export type OrderOutcomeFacts = Pick<OrderRecord, 'action' | 'complianceStatus' 
 
 /**
  * What became of one URL. `order` is the order of the URL's operator (absent before it is issued,
- * or when no operator claims the URL's host). What the operator did is a fact that outlives a
- * later revocation, so it is told first.
+ * or when no operator claims the URL's host). An order lifted after the operator acted is told as
+ * such: the operator is then instructed to restore the content or lift the block, so "removed"
+ * would no longer be true.
  */
 export function reporterUrlOutcome(caseStatus: CaseStatus, assigned: boolean, order: OrderOutcomeFacts | undefined): ReporterUrlOutcome {
   if (caseStatus === 'PENDING_APPROVAL' || caseStatus === 'UNDER_PRIOR_REVIEW') return 'AWAITING_APPROVAL';
@@ -42,7 +45,7 @@ export function reporterOrderOutcome(order: OrderOutcomeFacts): ReporterUrlOutco
   switch (order.complianceStatus) {
     case 'COMPLIED':
     case 'COMPLIED_LATE':
-      return compliedOutcome(order);
+      return isLifted(order) ? 'LIFTED_AFTER_REMOVAL' : compliedOutcome(order);
     case 'OVERDUE':
       return isLifted(order) ? 'ORDER_LIFTED' : 'NOT_REMOVED';
     case 'ISSUED':
@@ -78,14 +81,18 @@ const OUTCOME_TEXT: Record<ReporterUrlOutcome, Record<Language, string>> = {
   ACCESS_DISABLED: { en: 'Access blocked', ko: '접속 차단됨' },
   NO_LONGER_FOUND: { en: 'No longer found at this address', ko: '이 주소에서 더 이상 발견되지 않음' },
   NOT_REMOVED: { en: 'Not removed by the deadline', ko: '기한까지 삭제되지 않음' },
-  ORDER_LIFTED: { en: 'Order lifted: not removed', ko: '삭제 요청 철회: 삭제되지 않음' },
+  ORDER_LIFTED: { en: 'The committee lifted the order: not removed', ko: '위원회가 요청을 철회함: 삭제되지 않음' },
+  LIFTED_AFTER_REMOVAL: {
+    en: 'The committee lifted the order; the content may be restored',
+    ko: '위원회가 요청을 철회함: 삭제·차단된 게시물이 복원될 수 있음',
+  },
 };
 
 export function reporterOutcomeText(outcome: ReporterUrlOutcome, language: Language): string {
   return OUTCOME_TEXT[outcome][language];
 }
 
-const LEFT_ONLINE: ReadonlySet<ReporterUrlOutcome> = new Set(['NOT_ASSIGNED', 'NOT_REMOVED', 'ORDER_LIFTED']);
+const LEFT_ONLINE: ReadonlySet<ReporterUrlOutcome> = new Set(['NOT_ASSIGNED', 'NOT_REMOVED', 'ORDER_LIFTED', 'LIFTED_AFTER_REMOVAL']);
 
 /** The outcome leaves the content online, or at least not taken down by an order. */
 export function isLeftOnline(outcome: ReporterUrlOutcome): boolean {

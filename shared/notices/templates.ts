@@ -21,6 +21,7 @@ import type {
 import { assertNever } from '../domain/model';
 import { durationToMs, type Policy } from '../domain/policy';
 import { reporterOutcomeText, type ReporterUrlOutcome } from '../domain/reporter';
+import type { Remedy, StatementOfReasons } from '../domain/reasons';
 import { countOf, withParticle } from './words';
 
 export type Language = (typeof LANGUAGES)[number];
@@ -28,7 +29,7 @@ export type Language = (typeof LANGUAGES)[number];
 /** What happened to an order, as the operator is told. */
 export type OperatorNotice =
   /** `deadlineAt`: the deadline this notice states, fixed when it is written (its clock starts when SES accepts it). */
-  | { kind: 'ORDER'; urls: string[]; deadlineAt: string }
+  | { kind: 'ORDER'; urls: string[]; deadlineAt: string; reasons: StatementOfReasons }
   | { kind: 'REMINDER'; reminderAt: string }
   | { kind: 'OVERDUE' }
   | { kind: 'REVOKED' }
@@ -37,7 +38,9 @@ export type OperatorNotice =
   /** FINE: the fine is proposed (the operator may state its opinion); FINE_DECISION: staff decided it. */
   | { kind: 'FINE' | 'FINE_DECISION'; fine: Fine }
   /** Staff extended, paused or resumed the deadline: what the notice states is the change's. */
-  | { kind: 'DEADLINE_CHANGED'; change: DeadlineChange };
+  | { kind: 'DEADLINE_CHANGED'; change: DeadlineChange }
+  /** Restore the content (a DELETE order) or lift the block (BLOCK_ACCESS) of a lifted order; `reminder`: not answered yet. */
+  | { kind: 'REINSTATE'; reminder?: boolean };
 
 /** A short message for the commission's staff; the caller writes the subject and lines. */
 export interface StaffAlert {
@@ -250,6 +253,7 @@ const routes = (orderId: string, links: NoticeLinks) => {
     compliance: `POST ${order}/compliance`,
     appeal: `POST ${order}/appeal`,
     fineOpinion: `POST ${order}/fine/opinion`,
+    reinstatement: `POST ${order}/reinstatement`,
     page: `${links.web}/#/operator/orders/${encodeURIComponent(orderId)}`,
   };
 };
@@ -368,6 +372,116 @@ function liftedOrder(order: OrderRecord, lang: Language): string {
       });
 }
 
+// ------------------------------------------------------------------------- statement of reasons
+
+const REMEDY_WORDS: Record<Remedy['kind'], Words> = {
+  OBJECTION: { ko: '이의신청', en: 'Objection' },
+  ADMINISTRATIVE_APPEAL: { ko: '행정심판', en: 'Administrative appeal' },
+  LITIGATION: { ko: '행정소송', en: 'Court action' },
+};
+
+function remedyLine(remedy: Remedy, lang: Language, timeZone: string): string {
+  const name = say(lang, REMEDY_WORDS[remedy.kind]);
+  const body = remedy.body[lang];
+  const within =
+    remedy.window === undefined
+      ? say(lang, { ko: '기간은 관할 법에 따름', en: 'within the time the law of that forum allows' })
+      : remedy.from === 'CONFIRMATION'
+        ? say(lang, {
+            ko: `위원회의 확정 통지를 받은 때부터 ${durationInWords(durationToMs(remedy.window), lang)} 이내`,
+            en: `within ${durationInWords(durationToMs(remedy.window), lang)} of the committee's confirmation`,
+          })
+        : say(lang, {
+            ko: `이 요청을 안 날부터 ${durationInWords(durationToMs(remedy.window), lang)} 이내`,
+            en: `within ${durationInWords(durationToMs(remedy.window), lang)} of learning of this order`,
+          });
+  const deadline =
+    remedy.deadline === undefined
+      ? ''
+      : say(lang, {
+          ko: `, 기한 ${formatForPeople(remedy.deadline, timeZone, lang, 'second')}`,
+          en: `, until ${formatForPeople(remedy.deadline, timeZone, lang, 'second')}`,
+        });
+  const basis = remedy.basis === undefined ? '' : ` (${remedy.basis[lang]})`;
+  return say(lang, { ko: `${name}: ${body}에, ${within}${deadline}${basis}`, en: `${name}: to ${body}, ${within}${deadline}${basis}` });
+}
+
+function decidedByWords(reasons: StatementOfReasons, lang: Language): string {
+  const { decidedBy } = reasons;
+  switch (decidedBy.body) {
+    case 'COMMISSION_STAFF':
+      return say(lang, {
+        ko: `위원회 사무처 직원 ${decidedBy.members}명이 긴급 절차로 승인했고, 위원회가 사후에 심의합니다`,
+        en: `${countOf(decidedBy.members, { one: 'commission staff member', other: 'commission staff members' })} approved it under the urgent procedure; the committee reviews it afterwards`,
+      });
+    case 'COMMITTEE':
+      return say(lang, { ko: '위원회가 심의하여 의결했습니다', en: 'the committee decided it by vote' });
+    default:
+      return assertNever(decidedBy, 'decision makers');
+  }
+}
+
+/**
+ * What the order rests on and how to contest it (shared/domain/reasons.ts builds it): the
+ * authority, who decided, the facts, the legal basis and every remedy with its time limit.
+ */
+function statementBlocks(reasons: StatementOfReasons, timeZone: string, lang: Language): Block[] {
+  const grounds =
+    reasons.facts.grounds.length > 0 ? reasons.facts.grounds.map(oneLine) : [say(lang, CATEGORY_WORDS[reasons.facts.category])];
+  return [
+    { type: 'heading', text: say(lang, { ko: '처분 이유', en: 'Statement of reasons' }) },
+    {
+      type: 'fields',
+      rows: [
+        [
+          say(lang, { ko: '발령 기관', en: 'Issuing authority' }),
+          `${reasons.issuingAuthority.name[lang]} (${reasons.issuingAuthority.contact})`,
+        ],
+        [say(lang, { ko: '결정', en: 'Decided by' }), decidedByWords(reasons, lang)],
+        [say(lang, { ko: '유형', en: 'Category' }), say(lang, CATEGORY_WORDS[reasons.facts.category])],
+      ],
+    },
+    {
+      type: 'paragraph',
+      text: say(lang, {
+        ko: `사실관계: 대상 URL ${reasons.facts.urls.length}건에 대해 승인 시 확인된 사실은 다음과 같습니다.`,
+        en: `Facts: what the approval found about the ${countOf(reasons.facts.urls.length, { one: 'URL', other: 'URLs' })} listed above:`,
+      }),
+    },
+    { type: 'list', items: grounds },
+    { type: 'heading', text: say(lang, { ko: '법적 근거', en: 'Legal basis' }) },
+    { type: 'paragraph', text: reasons.legalBasis[lang] },
+    { type: 'heading', text: say(lang, { ko: '불복 방법과 기간', en: 'Remedies and their time limits' }) },
+    { type: 'list', items: reasons.remedies.map((remedy) => remedyLine(remedy, lang, timeZone)) },
+  ];
+}
+
+/** What a lifted order asks: restore what was removed, or lift the block. */
+function reinstatementWords(action: OrderAction, lang: Language): { short: string; act: string; answer: string } {
+  switch (action) {
+    case 'DELETE':
+      return {
+        short: say(lang, { ko: '게시물 복원 요청', en: 'reinstatement instruction' }),
+        act: say(lang, {
+          ko: '이 요청에 따라 삭제한 게시물을 복원해 주십시오',
+          en: 'restore the content you removed because of this order',
+        }),
+        answer: 'RESTORED',
+      };
+    case 'BLOCK_ACCESS':
+      return {
+        short: say(lang, { ko: '접속차단 해제 요청', en: 'unblocking instruction' }),
+        act: say(lang, {
+          ko: '이 요청에 따라 차단한 URL의 접속차단을 해제해 주십시오',
+          en: 'lift the block you put on the URLs because of this order',
+        }),
+        answer: 'UNBLOCKED',
+      };
+    default:
+      return assertNever(action, 'order action');
+  }
+}
+
 // --------------------------------------------------------------------------------- the notices
 
 /** A notice about the running clock needs it: rendering one for an order without a deadline is a defect. */
@@ -429,8 +543,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
           { type: 'list', items: notice.urls, code: true },
           { type: 'heading', text: say(lang, { ko: '기한을 넘기면', en: 'If you miss the deadline' }) },
           { type: 'paragraph', text: fineWarning(policy.fines, lang) },
-          { type: 'heading', text: say(lang, { ko: '법적 근거', en: 'Legal basis' }) },
-          { type: 'paragraph', text: policy.legalBasis[lang] },
+          ...statementBlocks(notice.reasons, tz, lang),
           ...howToRespond(id, links, lang),
           { type: 'heading', text: say(lang, { ko: '이의신청 권리', en: 'Your right to appeal' }) },
           {
@@ -594,6 +707,55 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
         ],
         lang,
       );
+    case 'REINSTATE': {
+      const words = reinstatementWords(order.action, lang);
+      const why =
+        order.decisionStatus === 'OVERTURNED'
+          ? say(lang, {
+              ko: `위원회가 이의신청을 받아들여 ${orderKind} ${withParticle(id, '을/를')} 취소했습니다.`,
+              en: `The committee granted the appeal against ${orderKind} ${id} and overturned it.`,
+            })
+          : say(lang, {
+              ko: `위원회가 사후 심의 결과 ${orderKind} ${withParticle(id, '을/를')} 철회했습니다.`,
+              en: `After its review, the committee revoked ${orderKind} ${id}.`,
+            });
+      const r = routes(id, links);
+      return email(
+        say(lang, {
+          ko: `[${notice.reminder ? '다시 알림: ' : ''}${words.short}] ${id}: 조치 결과를 알려 주십시오`,
+          en: `[${notice.reminder ? 'Reminder: ' : ''}${words.short.replace(/^./, (first) => first.toUpperCase())}] ${id}: tell us what you did`,
+        }),
+        [
+          ...head,
+          {
+            type: 'paragraph',
+            text: `${why} ${say(lang, {
+              ko: `${words.act}. 삭제나 차단을 하지 않았다면 그렇다고 알려 주시면 됩니다. 이 요청에는 기한과 과징금이 없습니다.`,
+              en: `Please ${words.act}. If you did not remove or block anything, say so. This instruction has no deadline and no fine.`,
+            })}`,
+          },
+          {
+            type: 'fields',
+            rows: [
+              [say(lang, { ko: '요청 번호', en: 'Order id' }), id],
+              [say(lang, { ko: '요청 사항', en: 'Instruction' }), words.short],
+              ...(order.reinstatement ? timeRows({ ko: '요청 시각', en: 'Instructed' }, order.reinstatement.instructedAt, tz, lang) : []),
+            ],
+          },
+          { type: 'heading', text: say(lang, { ko: '조치 결과 보고', en: 'How to report what you did' }) },
+          orderPage(id, links, lang),
+          {
+            type: 'paragraph',
+            text: say(lang, {
+              ko: `시스템 연동 시: ${r.reinstatement} (본문 {"action":"${words.answer}|NOT_APPLICABLE","note":"..."}; 조치할 게시물이 없었다면 NOT_APPLICABLE)`,
+              en: `From your own systems: ${r.reinstatement} with {"action":"${words.answer}|NOT_APPLICABLE","note":"..."} (NOT_APPLICABLE if there was nothing to restore)`,
+            }),
+          },
+          tail,
+        ],
+        lang,
+      );
+    }
     default:
       return assertNever(notice, 'notice');
   }

@@ -6,6 +6,7 @@
 import type { OperatorNoticeRequest, StaffAlertRequest } from '../domain/decider';
 import type { ReporterUpdate } from '../domain/reporter';
 import { orderDeadlines } from '../domain/deadlines';
+import { statementOfReasons } from '../domain/reasons';
 import type { NoticeKind, NoticeRecord, OrderRecord } from '../domain/model';
 import {
   deliverOnce,
@@ -18,7 +19,7 @@ import {
 } from '../notices/index';
 import { nowIso } from '../runtime/clock';
 import { config } from '../runtime/config';
-import { policyOfCase } from './policies';
+import { policyOf, policyOfCase } from './policies';
 import { logger } from '../runtime/logger';
 import { retryableAs } from '../runtime/transient';
 import { casePartition, operatorPartition } from '../store/keys';
@@ -50,8 +51,17 @@ const ABOUT_THE_CLOCK: ReadonlySet<NoticeKind> = new Set<NoticeKind>(['REMINDER'
 async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, deadlineAt: string): Promise<OperatorNotice> {
   switch (request.kind) {
     case 'ORDER': {
-      const urls = (await getCaseUrls(order.caseId, order.operatorId)).map((url) => url.url);
-      return { kind: 'ORDER', urls: [...new Set(urls)], deadlineAt };
+      const [caseRecord, caseUrls] = await Promise.all([getCase(order.caseId), getCaseUrls(order.caseId, order.operatorId)]);
+      if (!caseRecord) throw new Error(`Case ${order.caseId} of order ${order.orderId} does not exist; its notice cannot be written.`);
+      const urls = [...new Set(caseUrls.map((url) => url.url))];
+      const reasons = statementOfReasons({
+        policy: await policyOf(caseRecord),
+        procedure: caseRecord.procedure,
+        order: { ...order, deadlineAt },
+        approvals: caseRecord.approvals,
+        urls,
+      });
+      return { kind: 'ORDER', urls, deadlineAt, reasons };
     }
     case 'FINE':
     case 'FINE_DECISION':

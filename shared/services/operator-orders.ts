@@ -6,11 +6,22 @@ import { assertOperatorOwnsOrder, type Identity } from '../domain/authz';
 import { orderDecider, type OrderCommand } from '../domain/deciders/order';
 import { NotFoundError } from '../domain/errors';
 import { appealIdFor, caseIdOf, operatorIdOfOrder } from '../domain/ids';
-import type { AppealRequest, ComplianceRequest, FineOpinionRequest, FineStatus, OrderRecord, OrderStatus } from '../domain/model';
+import type {
+  AppealRequest,
+  ComplianceRequest,
+  FineOpinionRequest,
+  FineStatus,
+  OrderRecord,
+  OrderStatus,
+  Reinstatement,
+  ReinstatementRequest,
+} from '../domain/model';
+import { statementOfReasons, type StatementOfReasons } from '../domain/reasons';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
-import { getCaseUrls, getOrder, listOrdersOfOperator } from '../store/repository';
+import { getCase, getCaseUrls, getOrder, listOrdersOfOperator } from '../store/repository';
 import { act } from './acts';
+import { policyOf } from './policies';
 
 /** Reads an order for its operator; a malformed id, a missing order or another's order are all 404. */
 async function ownOrder(identity: Identity, orderId: string): Promise<OrderRecord> {
@@ -49,6 +60,10 @@ export interface OperatorOrderView {
   nonComplianceAction?: { action: NonNullable<OrderRecord['nonComplianceResolution']>['action']; at: string };
   /** The order was issued again after non-compliance: a new notice and a new deadline. */
   reissuedAt?: string;
+  /** Why the order was made and how to contest it, as its ORDER notice states it (shared/domain/reasons.ts). */
+  statementOfReasons?: StatementOfReasons;
+  /** A revoked or overturned order's instruction to restore the content or lift the block, and the answer. */
+  reinstatement?: Reinstatement;
 }
 
 /** The caller's orders, newest first: its own URLs only, nothing about the reporter or other operators. */
@@ -57,29 +72,45 @@ export async function listOperatorOrders(identity: Identity): Promise<OperatorOr
   if (!operatorId) return [];
   const orders = await listOrdersOfOperator(operatorId);
   return Promise.all(
-    orders.map(async (order) => ({
-      orderId: order.orderId,
-      caseId: order.caseId,
-      status: order.status,
-      complianceStatus: order.complianceStatus,
-      decisionStatus: order.decisionStatus,
-      action: order.action,
-      category: order.category,
-      urls: (await getCaseUrls(order.caseId, operatorId)).map((url) => url.url),
-      issuedAt: order.issuedAt,
-      ...(order.deadlineAt === undefined ? {} : { deadlineAt: order.deadlineAt }),
-      ...(order.graceEndsAt === undefined ? {} : { graceEndsAt: order.graceEndsAt }),
-      ...(order.deadlinePausedAt === undefined ? {} : { deadlinePausedAt: order.deadlinePausedAt }),
-      ...(order.acknowledgedAt === undefined ? {} : { acknowledgedAt: order.acknowledgedAt }),
-      ...(order.compliedAt === undefined ? {} : { compliedAt: order.compliedAt }),
-      ...(order.appealDeadline === undefined ? {} : { appealDeadline: order.appealDeadline }),
-      ...(order.fine === undefined ? {} : { fine: order.fine }),
-      ...(order.nonComplianceRecordedAt === undefined ? {} : { nonComplianceRecordedAt: order.nonComplianceRecordedAt }),
-      ...(order.nonComplianceResolution === undefined
-        ? {}
-        : { nonComplianceAction: { action: order.nonComplianceResolution.action, at: order.nonComplianceResolution.at } }),
-      ...(order.reissuedAt === undefined ? {} : { reissuedAt: order.reissuedAt }),
-    })),
+    orders.map(async (order) => {
+      const [caseRecord, caseUrls] = await Promise.all([getCase(order.caseId), getCaseUrls(order.caseId, operatorId)]);
+      const urls = caseUrls.map((url) => url.url);
+      return {
+        orderId: order.orderId,
+        caseId: order.caseId,
+        status: order.status,
+        complianceStatus: order.complianceStatus,
+        decisionStatus: order.decisionStatus,
+        action: order.action,
+        category: order.category,
+        urls,
+        issuedAt: order.issuedAt,
+        ...(order.deadlineAt === undefined ? {} : { deadlineAt: order.deadlineAt }),
+        ...(order.graceEndsAt === undefined ? {} : { graceEndsAt: order.graceEndsAt }),
+        ...(order.deadlinePausedAt === undefined ? {} : { deadlinePausedAt: order.deadlinePausedAt }),
+        ...(order.acknowledgedAt === undefined ? {} : { acknowledgedAt: order.acknowledgedAt }),
+        ...(order.compliedAt === undefined ? {} : { compliedAt: order.compliedAt }),
+        ...(order.appealDeadline === undefined ? {} : { appealDeadline: order.appealDeadline }),
+        ...(order.fine === undefined ? {} : { fine: order.fine }),
+        ...(order.nonComplianceRecordedAt === undefined ? {} : { nonComplianceRecordedAt: order.nonComplianceRecordedAt }),
+        ...(order.nonComplianceResolution === undefined
+          ? {}
+          : { nonComplianceAction: { action: order.nonComplianceResolution.action, at: order.nonComplianceResolution.at } }),
+        ...(order.reissuedAt === undefined ? {} : { reissuedAt: order.reissuedAt }),
+        ...(caseRecord === undefined
+          ? {}
+          : {
+              statementOfReasons: statementOfReasons({
+                policy: await policyOf(caseRecord),
+                procedure: caseRecord.procedure,
+                order,
+                approvals: caseRecord.approvals,
+                urls,
+              }),
+            }),
+        ...(order.reinstatement === undefined ? {} : { reinstatement: order.reinstatement }),
+      };
+    }),
   );
 }
 
@@ -118,6 +149,25 @@ export async function recordCompliance(
   const status = order.complianceStatus === 'COMPLIED_LATE' ? 'COMPLIED_LATE' : 'COMPLIED';
   logger.info('compliance recorded', { orderId, outcome: status });
   return { orderId, status, compliedAt: order.compliedAt ?? now };
+}
+
+/** The operator answers a revoked or overturned order's instruction to restore the content or lift the block. */
+export async function reportReinstatement(
+  identity: Identity,
+  orderId: string,
+  body: ReinstatementRequest,
+  now: string,
+): Promise<{ orderId: string; status: OrderStatus; reinstatement: Reinstatement }> {
+  const command: OrderCommand = {
+    type: 'REPORT_REINSTATEMENT',
+    by: identity.userId,
+    action: body.action,
+    ...(body.note === undefined ? {} : { note: body.note }),
+  };
+  const order = await operatorAct(identity, orderId, command, now);
+  if (order.reinstatement === undefined) throw new Error(`Order ${orderId} lost its reinstatement instruction.`);
+  logger.info('reinstatement reported', { orderId, action: body.action });
+  return { orderId, status: order.status, reinstatement: order.reinstatement };
 }
 
 /** Records the appeal on the order within its window; the appeal's own record follows from it. */

@@ -23,6 +23,7 @@ import { operatorIdSchema } from '../domain/model';
 import { type OrderSearchQuery, onList, planOrderSearch } from '../domain/order-search';
 import { isNonCompliant } from '../domain/orders';
 import type { VoteRules } from '../domain/policy';
+import { statementOfReasons, type StatementOfReasons } from '../domain/reasons';
 import { eligibleVoters, tally } from '../domain/votes';
 import { BALLOT_ACTIONS } from '../domain/deciders/review';
 import { type CaseSearchQuery, DEFAULT_PAGE_SIZE, planSearch } from '../domain/search';
@@ -119,7 +120,8 @@ function urlView(url: CaseUrl): CaseUrlView {
   };
 }
 
-export type OrderView = OrderRecord & { urls: string[] };
+/** An order with its own URLs, and the statement of reasons its ORDER notice gave (shared/domain/reasons.ts). */
+export type OrderView = OrderRecord & { urls: string[]; statementOfReasons: StatementOfReasons };
 
 export interface ReviewView
   extends Pick<
@@ -281,10 +283,17 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
       urls.map((url) => url.url),
       nowIso(),
     ),
-    orders: orders.map((order) => ({
-      ...order,
-      urls: urls.filter((url) => url.operatorId === order.operatorId).map((url) => url.url),
-    })),
+    orders: orders.map((order) => {
+      const own = urls.filter((url) => url.operatorId === order.operatorId).map((url) => url.url);
+      const reasons = statementOfReasons({
+        policy,
+        procedure: record.procedure,
+        order,
+        approvals: record.approvals,
+        urls: own,
+      });
+      return { ...order, urls: own, statementOfReasons: reasons };
+    }),
     reviews: reviews.map((review) => reviewView(review, policy.votes)),
     appeals,
     approvals: record.approvals,
@@ -381,6 +390,8 @@ export interface DeadlineBoardEntry {
   deadlinePausedAt?: string;
   /** Staff's extensions, pauses and resumptions, oldest first. */
   deadlineChanges?: OrderRecord['deadlineChanges'];
+  /** A lifted order's instruction to restore the content or lift the block: PENDING until the operator answers. */
+  reinstatement?: OrderRecord['reinstatement'];
 }
 
 function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
@@ -410,6 +421,7 @@ function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
     ...(order.fine === undefined ? {} : { fine: order.fine }),
     ...(order.deadlinePausedAt === undefined ? {} : { deadlinePausedAt: order.deadlinePausedAt }),
     ...(order.deadlineChanges === undefined ? {} : { deadlineChanges: order.deadlineChanges }),
+    ...(order.reinstatement === undefined ? {} : { reinstatement: order.reinstatement }),
   };
 }
 

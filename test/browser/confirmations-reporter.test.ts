@@ -94,7 +94,7 @@ describe('confirmations of acts that cannot be undone', () => {
 
     // When staff-lee rejects without a reason, the screen refuses and asks for one
     await reject.click();
-    await expect.poll(() => card.locator(`#reason-${caseId}-error`).textContent()).toContain('give a reason for rejecting');
+    await expect.poll(() => card.locator(`#reason-${caseId}-error`).textContent()).toContain('give the reason for the decision');
     expect(await lee.page.getByRole('dialog').count()).toBe(0);
 
     // When a reason is given, a dialog says what will happen, with Cancel focused

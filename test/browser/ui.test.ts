@@ -88,6 +88,7 @@ describe('web UI', () => {
 
     const lee = await as('staff-lee', 'flow');
     const leeCard = lee.page.locator(`article[data-case="${caseId}"]`);
+    await leeCard.getByRole('textbox').fill('Hidden-camera footage, checked against the report.');
     await leeCard.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => leeCard.locator('.approvals').textContent()).toContain('1 of 2 approvals');
     await expect.poll(() => leeCard.locator('.note').textContent()).toContain('a second, different approver is needed');
@@ -95,6 +96,7 @@ describe('web UI', () => {
 
     const park = await as('staff-park', 'flow');
     const parkCard = park.page.locator(`article[data-case="${caseId}"]`);
+    await parkCard.getByRole('textbox').fill('Hidden-camera footage, checked against the report.');
     await parkCard.getByRole('button', { name: 'Approve' }).click();
     await parkCard.waitFor({ state: 'detached' });
     await park.shot('approved-twice');

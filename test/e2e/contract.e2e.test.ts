@@ -133,7 +133,7 @@ describe('errors (section 3)', () => {
   });
 
   it.each([
-    ['a reporter approving', 'support-center', 'POST', '/cases/CASEID/approvals', { decision: 'APPROVE' }],
+    ['a reporter approving', 'support-center', 'POST', '/cases/CASEID/approvals', { decision: 'APPROVE', reason: 'footage checked' }],
     ['an operator listing cases', 'op-webhard', 'GET', '/cases', undefined],
     ['an operator reading a case', 'op-webhard', 'GET', '/cases/CASEID', undefined],
     ['an operator reading the audit', 'op-webhard', 'GET', '/cases/CASEID/audit', undefined],
@@ -141,7 +141,7 @@ describe('errors (section 3)', () => {
     ['an operator listing all orders', 'op-webhard', 'GET', '/orders', undefined],
     ['an operator listing operators', 'op-webhard', 'GET', '/operators', undefined],
     ['an operator registering an operator', 'op-webhard', 'POST', '/operators', undefined],
-    ['a committee member approving', 'member-1', 'POST', '/cases/CASEID/approvals', { decision: 'APPROVE' }],
+    ['a committee member approving', 'member-1', 'POST', '/cases/CASEID/approvals', { decision: 'APPROVE', reason: 'footage checked' }],
     ['a staff member voting', 'staff-lee', 'POST', '/committee/reviews/RID/votes', { decision: 'CONFIRM' }],
     [
       'a committee member deciding an escalated review',
@@ -150,7 +150,7 @@ describe('errors (section 3)', () => {
       '/committee/reviews/RID/decision',
       { decision: 'CONFIRM', reason: 'x' },
     ],
-    ['an auditor approving', 'auditor-1', 'POST', '/cases/CASEID/approvals', { decision: 'APPROVE' }],
+    ['an auditor approving', 'auditor-1', 'POST', '/cases/CASEID/approvals', { decision: 'APPROVE', reason: 'footage checked' }],
     ['staff reading operator orders', 'staff-kim', 'GET', '/operator/orders', undefined],
     ['an operator listing committee reviews', 'op-overseas', 'GET', '/committee/reviews', undefined],
     ['a reporter reading a case', 'support-center', 'GET', '/cases/CASEID', undefined],
@@ -164,7 +164,7 @@ describe('errors (section 3)', () => {
 
   it('answers 403 to the staff member who filed the report approving it, and records nothing', async () => {
     const caseId = await fileReport(api, [uniqueUrl('op-webhard')], 'staff-kim');
-    const answer = await api.post('staff-kim', `/cases/${caseId}/approvals`, { decision: 'APPROVE' });
+    const answer = await api.post('staff-kim', `/cases/${caseId}/approvals`, { decision: 'APPROVE', reason: 'footage checked' });
     expectError(answer, 403, 'FORBIDDEN');
     const read = await api.get('staff-lee', `/cases/${caseId}`);
     expect(read.body.status).toBe('PENDING_APPROVAL');
@@ -174,7 +174,7 @@ describe('errors (section 3)', () => {
     ['GET', '/cases/C01ARZ3NDEKTSV4RRFFQ69G5FA', 'staff-kim', undefined],
     ['GET', '/cases/not-a-case-id', 'staff-kim', undefined],
     ['GET', '/cases/C01ARZ3NDEKTSV4RRFFQ69G5FA/audit', 'auditor-1', undefined],
-    ['POST', '/cases/C01ARZ3NDEKTSV4RRFFQ69G5FA/approvals', 'staff-lee', { decision: 'APPROVE' }],
+    ['POST', '/cases/C01ARZ3NDEKTSV4RRFFQ69G5FA/approvals', 'staff-lee', { decision: 'APPROVE', reason: 'footage checked' }],
     ['POST', '/committee/reviews/R01ARZ3NDEKTSV4RRFFQ69G5FA-POST/votes', 'member-1', { decision: 'CONFIRM' }],
     ['POST', '/operator/orders/O01ARZ3NDEKTSV4RRFFQ69G5FA-op-webhard/acknowledge', 'op-webhard', undefined],
     ['PATCH', '/operators/op-nobody', 'staff-kim', { name: 'Nobody' }],
@@ -185,9 +185,9 @@ describe('errors (section 3)', () => {
 
   it('answers 409 CONFLICT to the same approver twice, and counts the approval once', async () => {
     const caseId = await fileReport(api, [uniqueUrl('op-webhard')]);
-    const first = await api.post('staff-lee', `/cases/${caseId}/approvals`, { decision: 'APPROVE' });
+    const first = await api.post('staff-lee', `/cases/${caseId}/approvals`, { decision: 'APPROVE', reason: 'footage checked' });
     expect(first.status).toBe(200);
-    const second = await api.post('staff-lee', `/cases/${caseId}/approvals`, { decision: 'APPROVE' });
+    const second = await api.post('staff-lee', `/cases/${caseId}/approvals`, { decision: 'APPROVE', reason: 'footage checked' });
     expectError(second, 409, 'CONFLICT');
     const read = await api.get('staff-kim', `/cases/${caseId}`);
     expect(read.body.status).toBe('PENDING_APPROVAL');
@@ -296,7 +296,7 @@ describe('reports and cases (section 4)', () => {
       status: 'PENDING_APPROVAL',
       approvals: [{ by: 'staff-lee', at: expect.stringMatching(/Z$/) }],
     });
-    const second = await api.post('staff-kim', `/cases/${caseId}/approvals`, { decision: 'APPROVE' });
+    const second = await api.post('staff-kim', `/cases/${caseId}/approvals`, { decision: 'APPROVE', reason: 'footage checked' });
     expect(second.status).toBe(200);
     expect(second.body.status).toBe('ORDERS_ISSUED');
     expect(second.body.approvals.map((approval: any) => approval.by)).toEqual(['staff-lee', 'staff-kim']);
@@ -319,7 +319,9 @@ describe('reports and cases (section 4)', () => {
   it('lets two approvers racing both land: ORDERS_ISSUED with both approvals, and one order', async () => {
     const caseId = await fileReport(api, [uniqueUrl('op-social')]);
     const answers = await Promise.all(
-      ['staff-lee', 'staff-park'].map((approver) => api.post(approver, `/cases/${caseId}/approvals`, { decision: 'APPROVE' })),
+      ['staff-lee', 'staff-park'].map((approver) =>
+        api.post(approver, `/cases/${caseId}/approvals`, { decision: 'APPROVE', reason: 'footage checked' }),
+      ),
     );
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     const read = await eventually(async () => {
@@ -336,7 +338,7 @@ describe('reports and cases (section 4)', () => {
     const answer = await api.post('staff-lee', `/cases/${caseId}/approvals`, { decision: 'REJECT', reason: 'not illegal' });
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe('REJECTED');
-    const late = await api.post('staff-park', `/cases/${caseId}/approvals`, { decision: 'APPROVE' });
+    const late = await api.post('staff-park', `/cases/${caseId}/approvals`, { decision: 'APPROVE', reason: 'footage checked' });
     expect(late.status).toBe(409);
   });
 

@@ -135,7 +135,7 @@ describe.concurrent('policy switches', () => {
   it('vote-first: a committee that revokes before any order rejects the case, and no operator hears of it', async () => {
     const { stack, api } = voteFirst;
     const caseId = await fileReport(api, [uniqueUrl('op-social')], 'support-center');
-    const approval = await api.post('staff-lee', `/cases/${caseId}/approvals`, { decision: 'APPROVE' });
+    const approval = await api.post('staff-lee', `/cases/${caseId}/approvals`, { decision: 'APPROVE', reason: 'footage checked' });
     expect(approval.status).toBe(409);
     const review = await findReview(api, caseId, 'PRIOR_REVIEW');
     await vote(api, review.reviewId, ['member-2', 'member-3', 'member-4'], 'REVOKE');

@@ -16,7 +16,13 @@ import { tokenPurpose } from '../../shared/domain/waits';
 import { act, notifyOperator } from '../../shared/services/acts';
 import { decideApproval } from '../../shared/services/approvals';
 import { recordDeliveryEvent } from '../../shared/services/delivery';
-import { acknowledgeOrder, fileAppeal, recordCompliance, submitFineOpinion } from '../../shared/services/operator-orders';
+import {
+  acknowledgeOrder,
+  fileAppeal,
+  recordCompliance,
+  reportReinstatement,
+  submitFineOpinion,
+} from '../../shared/services/operator-orders';
 import { createOperator, updateOperator } from '../../shared/services/operators';
 import { fileFollowUp } from '../../shared/services/follow-ups';
 import { findDuplicates } from '../../shared/services/duplicates';
@@ -197,7 +203,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     'a first approval: counted once, the case still pending, no wait completed',
     {
       given: () => givenPendingCase(),
-      act: () => decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE' }, NOW),
+      act: () => decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW),
       streams: caseStream,
       expectAfter: async (outcome) => {
         expectDoneOnce(outcome);
@@ -213,7 +219,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     'the approval that completes the count: the clock starts once, the workflow hears it once',
     {
       given: () => givenPendingCase(['staff-lee']),
-      act: () => decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, NOW),
+      act: () => decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW),
       streams: caseStream,
       expectAfter: async (outcome) => {
         expectDoneOnce(outcome);
@@ -248,6 +254,25 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(finalAnswer(outcome).ok).toBe(true);
         expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedAt: NOW });
         expect(count(await actionsOf(CASE_ID), 'ORDER_ACKNOWLEDGED')).toBe(1);
+      },
+    },
+  ],
+  [
+    'an answer to a reinstatement instruction: recorded once, and repeating it is harmless',
+    {
+      given: () =>
+        givenOpenOrder({
+          status: 'REVOKED',
+          decisionStatus: 'REVOKED',
+          complianceStatus: 'COMPLIED',
+          reinstatement: { instruction: 'REINSTATE', status: 'PENDING', instructedAt: '2026-03-02T20:00:00.000Z' },
+        }),
+      act: () => reportReinstatement(webhard, WEBHARD_ORDER_ID, { action: 'RESTORED', note: 'back online' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expect((await getOrder(WEBHARD_ORDER_ID))?.reinstatement).toMatchObject({ status: 'DONE', action: 'RESTORED', doneAt: NOW });
+        expect(count(await actionsOf(CASE_ID), 'REINSTATEMENT_REPORTED')).toBe(1);
       },
     },
   ],

@@ -308,6 +308,9 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         for (const orderId of [WEBHARD_ORDER_ID, SOCIAL_ORDER_ID]) {
           expect((await getOrder(orderId))?.status).toBe('REVOKED');
           expectMailedOnce(world, new RegExp(`^\\[요청 철회\\] ${orderId}`));
+          // The instruction to restore the content goes out once too, and the order tracks it.
+          expectMailedOnce(world, new RegExp(`^\\[(게시물 복원|접속차단 해제) 요청\\] ${orderId}`));
+          expect((await getOrder(orderId))?.reinstatement).toMatchObject({ status: 'PENDING' });
         }
         const actions = await actionsOf(CASE_ID);
         expect([count(actions, 'ORDER_REVOKED'), count(actions, 'CASE_REVOKED')]).toEqual([2, 1]);
@@ -347,6 +350,8 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         const actions = await actionsOf(CASE_ID);
         expect([count(actions, 'APPEAL_GRANTED_ORDER_OVERTURNED'), count(actions, 'APPEAL_SETTLED')]).toEqual([1, 1]);
         expectMailedOnce(world, new RegExp(`^\\[이의신청 결과\\] ${WEBHARD_ORDER_ID}`));
+        expectMailedOnce(world, new RegExp(`^\\[게시물 복원 요청\\] ${WEBHARD_ORDER_ID}`));
+        expect((await getOrder(WEBHARD_ORDER_ID))?.reinstatement).toMatchObject({ instruction: 'REINSTATE', status: 'PENDING' });
       },
     },
   ],

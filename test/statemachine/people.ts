@@ -37,8 +37,8 @@ export async function file(urls: string[], overrides: Partial<ReportRequest> = {
 }
 
 export async function approve(caseId: string): Promise<void> {
-  await decideApproval(staff.kim, caseId, { decision: 'APPROVE' }, nowIso());
-  await decideApproval(staff.lee, caseId, { decision: 'APPROVE' }, nowIso());
+  await decideApproval(staff.kim, caseId, { decision: 'APPROVE', reason: 'footage checked' }, nowIso());
+  await decideApproval(staff.lee, caseId, { decision: 'APPROVE', reason: 'footage checked' }, nowIso());
 }
 
 export async function reject(caseId: string): Promise<void> {

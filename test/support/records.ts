@@ -3,7 +3,10 @@ import { DEFAULT_POLICY_ID, policyById } from '../../shared/domain/policy';
 import { policyVersionOf } from '../../shared/domain/policy-version';
 /** Stored records for service and handler tests, as the workflow and the API leave them. */
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../shared/domain/ids';
-import type { AppealRecord, CaseRecord, CaseUrl, Fine, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
+import type { AppealRecord, Approval, CaseRecord, CaseUrl, Fine, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
+import type { Policy } from '../../shared/domain/policy';
+import { statementOfReasons } from '../../shared/domain/reasons';
+import type { OperatorNotice } from '../../shared/notices/templates';
 import { keys } from '../../shared/store/keys';
 
 export const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-03-02T00:00:00.000Z'), new Uint8Array(10).fill(7)));
@@ -141,4 +144,27 @@ export function aProposedFine(overrides: Partial<Fine> = {}): Fine {
     opinionDueAt: '2026-03-20T01:00:00.000Z',
     ...overrides,
   };
+}
+
+/** Approvals by two staff members, each with the reason that becomes the order's facts. */
+export const TWO_APPROVALS: Approval[] = [
+  {
+    by: 'staff-lee',
+    at: '2026-03-02T00:10:00.000Z',
+    decision: 'APPROVE',
+    reason: '피해자가 진술한 탈의실 불법촬영물과 같은 영상임을 확인함',
+  },
+  { by: 'staff-park', at: '2026-03-02T00:20:00.000Z', decision: 'APPROVE', reason: '모든 URL에서 같은 영상을 확인함' },
+];
+
+/** The ORDER notice of `order` as shared/services/notify.ts writes it: its URLs, the deadline it states, its statement of reasons. */
+export function anOrderNotice(order: OrderRecord, urls: string[], deadlineAt: string, policy: Policy = policyById('kr-kcsc')) {
+  const reasons = statementOfReasons({
+    policy,
+    procedure: 'interim-then-review',
+    order: { ...order, deadlineAt },
+    approvals: TWO_APPROVALS,
+    urls,
+  });
+  return { kind: 'ORDER', urls, deadlineAt, reasons } satisfies OperatorNotice;
 }

@@ -35,7 +35,10 @@ import type {
   VoteDecision,
   VoteRecord,
   VoteRequest,
+  Reinstatement,
+  ReinstatementRequest,
 } from '../../shared/domain/model';
+import type { StatementOfReasons } from '../../shared/domain/reasons';
 import type { ReporterUrlOutcome } from '../../shared/domain/reporter';
 
 export class ApiError extends Error {
@@ -185,6 +188,8 @@ export interface OperatorOrder {
   nonComplianceRecordedAt?: string;
   nonComplianceAction?: { action: 'ESCALATE' | 'VERIFIED_REMOVAL'; at: string };
   reissuedAt?: string;
+  statementOfReasons?: StatementOfReasons;
+  reinstatement?: Reinstatement;
 }
 
 export interface BoardOrder {
@@ -381,6 +386,10 @@ export class ApiClient {
 
   appeal(orderId: string, request: AppealRequest): Promise<{ appealId: string }> {
     return this.call('POST', `/operator/orders/${encodeURIComponent(orderId)}/appeal`, request);
+  }
+
+  reportReinstatement(orderId: string, request: ReinstatementRequest): Promise<{ orderId: string; reinstatement: Reinstatement }> {
+    return this.call('POST', `/operator/orders/${encodeURIComponent(orderId)}/reinstatement`, request);
   }
 
   // ------------------------------------------------ committee

@@ -206,7 +206,7 @@ const en = {
   reportsEmpty: 'You have filed no reports.',
 
   // confirmations of acts that cannot be undone
-  reasonToReject: 'Reason (required to reject)',
+  reasonForDecision: "Reason (required; an approval's reason is sent to the operator as the facts of the order: no victim's identity)",
   rejectConfirmTitle: 'Reject this report?',
   rejectConfirmMeans: 'The victim’s report ends here: no order is issued and none of its URLs will be removed. This cannot be undone.',
   rejectConfirm: 'Reject the report',
@@ -434,6 +434,22 @@ const en = {
   deadlineConfirmResume: 'The deadline runs again, later by the time it was paused, and the operator is told. This cannot be undone.',
   deadlineDone: 'Deadline changed.',
   deadlinePausedSince: 'Paused since',
+  reasonsTitle: 'Statement of reasons',
+  reasonsAuthority: 'Issuing authority',
+  reasonsDecidedBy: 'Decided by',
+  reasonsDecidedByStaff: '{count} commission staff members approved it (urgent procedure); the committee reviews it afterwards',
+  reasonsDecidedByCommittee: 'The committee decided it by vote',
+  reasonsLegalBasis: 'Legal basis',
+  reasonsFacts: 'Facts',
+  reasonsRemedies: 'Remedies and their time limits',
+  reinstateTitle: 'Restore the content',
+  unblockTitle: 'Lift the block',
+  reinstateAsk: 'The order was lifted. Restore the content you removed because of it, then tell us. There is no deadline and no fine.',
+  unblockAsk: 'The order was lifted. Lift the block you put on its URLs, then tell us. There is no deadline and no fine.',
+  reinstatementDone: 'You answered: {action}',
+  reinstatementConfirmTitle: 'Report your answer to the instruction?',
+  reinstatementConfirm: 'Send',
+  reinstatementConfirmMeans: 'This records “{action}” on the order for the commission. It cannot be changed afterwards.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -625,7 +641,7 @@ const ko: Record<MessageKey, string> = {
   reportsTitle: '내 신고',
   reportsEmpty: '접수한 신고가 없습니다.',
 
-  reasonToReject: '사유 (반려하려면 필수)',
+  reasonForDecision: '사유 (필수. 승인 사유는 요청의 사실관계로 사업자에게 전달되므로 피해자 신원을 쓰지 마세요)',
   rejectConfirmTitle: '이 신고를 반려할까요?',
   rejectConfirmMeans: '피해자의 신고가 여기서 끝납니다. 삭제 요청은 나가지 않고 어느 URL도 삭제되지 않습니다. 되돌릴 수 없습니다.',
   rejectConfirm: '신고 반려',
@@ -844,6 +860,22 @@ const ko: Record<MessageKey, string> = {
   deadlineConfirmResume: '정지되었던 시간만큼 늦춰진 기한이 다시 진행되고 사업자에게 알립니다. 되돌릴 수 없습니다.',
   deadlineDone: '기한을 바꿨습니다.',
   deadlinePausedSince: '정지 시각',
+  reasonsTitle: '처분 이유',
+  reasonsAuthority: '발령 기관',
+  reasonsDecidedBy: '결정',
+  reasonsDecidedByStaff: '위원회 사무처 직원 {count}명이 긴급 절차로 승인했고, 위원회가 사후에 심의합니다',
+  reasonsDecidedByCommittee: '위원회가 심의하여 의결했습니다',
+  reasonsLegalBasis: '법적 근거',
+  reasonsFacts: '사실관계',
+  reasonsRemedies: '불복 방법과 기간',
+  reinstateTitle: '게시물 복원 요청',
+  unblockTitle: '접속차단 해제 요청',
+  reinstateAsk: '요청이 철회되었습니다. 이 요청에 따라 삭제한 게시물을 복원한 뒤 알려 주십시오. 기한과 과징금은 없습니다.',
+  unblockAsk: '요청이 철회되었습니다. 이 요청에 따라 차단한 URL의 접속차단을 해제한 뒤 알려 주십시오. 기한과 과징금은 없습니다.',
+  reinstatementDone: '답변함: {action}',
+  reinstatementConfirmTitle: '요청에 대한 조치 결과를 보낼까요?',
+  reinstatementConfirm: '보내기',
+  reinstatementConfirmMeans: '“{action}”(으)로 요청에 기록되어 위원회에 전달됩니다. 보낸 뒤에는 바꿀 수 없습니다.',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
@@ -905,6 +937,14 @@ const enValues: Record<string, string> = {
   REISSUE: 'Issue the order again (new notice, new deadline)',
   DOMESTIC: 'Domestic',
   OVERSEAS: 'Overseas',
+  RESTORED: 'Content restored',
+  UNBLOCKED: 'Block lifted',
+  NOT_APPLICABLE: 'Nothing to restore (nothing was removed or blocked)',
+  REINSTATE: 'Restore the content',
+  UNBLOCK: 'Lift the block',
+  OBJECTION: 'Objection',
+  ADMINISTRATIVE_APPEAL: 'Administrative appeal',
+  LITIGATION: 'Court action',
 };
 
 const koValues: Record<string, string> = {
@@ -965,6 +1005,14 @@ const koValues: Record<string, string> = {
   REISSUE: '명령 재발령 (새 통지, 새 기한)',
   DOMESTIC: '국내',
   OVERSEAS: '해외',
+  RESTORED: '게시물 복원함',
+  UNBLOCKED: '접속차단 해제함',
+  NOT_APPLICABLE: '복원할 것 없음 (삭제·차단하지 않았음)',
+  REINSTATE: '게시물 복원',
+  UNBLOCK: '접속차단 해제',
+  OBJECTION: '이의신청',
+  ADMINISTRATIVE_APPEAL: '행정심판',
+  LITIGATION: '행정소송',
 };
 
 /** Korean for the messages of shared/domain/model.ts's schemas, which are written in English. */
@@ -980,7 +1028,6 @@ const koSchemaMessages: Record<string, string> = {
   'say why you recuse yourself': '회피 사유를 쓰세요',
   'give the reason for the decision': '결정 사유를 쓰세요',
   'choose one': '하나를 고르세요',
-  'give a reason for rejecting the report': '반려 사유를 쓰세요',
   'say why: the reason goes on the case record': '사유를 쓰세요: 사건 기록에 남습니다',
   "give the operator's name": '사업자 이름을 쓰세요',
   'must be a lower-case host name such as example.com': '소문자 호스트 이름이어야 합니다 (예: example.com)',

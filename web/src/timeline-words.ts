@@ -111,6 +111,8 @@ const en: Sentences = {
   DEADLINE_PAUSED: (f) =>
     `${f.actor} paused the deadline of order ${f.orderId} (it was ${f.time('previousDeadlineAt')}): ${f.text('reason')}`,
   DEADLINE_RESUMED: (f) => `${f.actor} resumed the deadline of order ${f.orderId}: now ${f.time('deadlineAt')}: ${f.text('reason')}`,
+  REINSTATEMENT_REPORTED: (f) => `${f.actor} answered the reinstatement instruction of order ${f.orderId}: ${f.label('action')}`,
+  REINSTATEMENT_REMINDED: (f) => `Operator reminded of the unanswered reinstatement instruction of order ${f.orderId}`,
 };
 
 const ko: Sentences = {
@@ -173,6 +175,8 @@ const ko: Sentences = {
     `명령 ${f.orderId} 기한 연장 (${f.actor}): ${f.text('extendBy')}, ${f.time('previousDeadlineAt')}에서 ${f.time('deadlineAt')}(으)로: ${f.text('reason')}`,
   DEADLINE_PAUSED: (f) => `명령 ${f.orderId} 기한 정지 (${f.actor}, 정지 전 기한 ${f.time('previousDeadlineAt')}): ${f.text('reason')}`,
   DEADLINE_RESUMED: (f) => `명령 ${f.orderId} 기한 재개 (${f.actor}): 새 기한 ${f.time('deadlineAt')}: ${f.text('reason')}`,
+  REINSTATEMENT_REPORTED: (f) => `${f.actor}, 명령 ${f.orderId}의 복원·차단 해제 요청에 답함: ${f.label('action')}`,
+  REINSTATEMENT_REMINDED: (f) => `명령 ${f.orderId}의 복원·차단 해제 요청에 답이 없어 사업자에게 다시 알림`,
 };
 
 const SENTENCES: Record<Lang, Sentences> = { en, ko };

@@ -23,6 +23,8 @@ import type {
   NoticeRecord,
   NoticeStatus,
   OrderRecord,
+  Reinstatement,
+  ReinstatementAction,
   ReviewOutcome,
 } from '../model';
 import { assertNever, type COMPLIANCE_ACTIONS } from '../model';
@@ -84,7 +86,11 @@ export type OrderCommand =
       readonly reason: string;
     }
   | { readonly type: 'REMIND'; readonly reminderAt: string; readonly due: readonly string[] }
-  | { readonly type: 'CHANGE_DEADLINE'; readonly by: string; readonly move: DeadlineMove; readonly reason: string };
+  | { readonly type: 'CHANGE_DEADLINE'; readonly by: string; readonly move: DeadlineMove; readonly reason: string }
+  /** The operator answers a lifted order's instruction to restore the content or lift the block. */
+  | { readonly type: 'REPORT_REINSTATEMENT'; readonly by: string; readonly action: ReinstatementAction; readonly note?: string }
+  /** The sweeper: an instruction left unanswered for the policy's `reinstatementReminder`. */
+  | { readonly type: 'REMIND_REINSTATEMENT' };
 
 type Ids = { orderId: string; operatorId: string };
 type Deadlines = { readonly deadlineAt: string; readonly graceEndsAt: string };
@@ -156,7 +162,10 @@ export type OrderEvent =
   | RecordEvent<
       'DEADLINE_EXTENDED' | 'DEADLINE_PAUSED' | 'DEADLINE_RESUMED',
       { orderId: string; reason: string; previousDeadlineAt: string; extendBy?: string; deadlineAt?: string; graceEndsAt?: string }
-    >;
+    >
+  /** The operator's note stays off the chain (it may describe the content), like a compliance note. */
+  | WithData<RecordEvent<'REINSTATEMENT_REPORTED', Ids & { action: ReinstatementAction }>, { note?: string }>
+  | RecordEvent<'REINSTATEMENT_REMINDED', { orderId: string; instructedAt: string }>;
 
 type OrderDecider = Decider<OrderRecord, OrderCommand, OrderEvent>;
 
@@ -173,6 +182,9 @@ const revokedWait = (order: OrderRecord): FollowUp => ({
   purpose: tokenPurpose.compliance(order.orderId),
   output: { outcome: 'REVOKED' },
 });
+
+/** A lifted order tells its operator to restore what it removed or lift its block, once. */
+const reinstateInstruction = (order: OrderRecord): FollowUp => notify(order, { kind: 'REINSTATE' }, `reinstate:${order.orderId}`);
 
 function system<E extends OrderEvent>(at: string, event: Omit<E, 'at' | 'actor'>, followUps: FollowUp[] = []): Decision<OrderEvent> {
   return { event: { ...event, at, actor: SYSTEM_ACTOR } as OrderEvent, followUps };
@@ -358,7 +370,14 @@ const orderRules: OrderDecider = {
             action: revoked ? 'ORDER_REVOKED' : 'ORDER_CONFIRMED',
             details: { orderId, reviewId: command.reviewId, decisionStatus: revoked ? 'REVOKED' : 'CONFIRMED' },
           },
-          revoked ? [notify(order, { kind: 'REVOKED' }, `revoked:${orderId}`), revokedWait(order), deliverableWait(order)] : [],
+          revoked
+            ? [
+                notify(order, { kind: 'REVOKED' }, `revoked:${orderId}`),
+                reinstateInstruction(order),
+                revokedWait(order),
+                deliverableWait(order),
+              ]
+            : [],
         );
       }
       case 'OPEN_APPEAL_WINDOW':
@@ -420,7 +439,7 @@ const orderRules: OrderDecider = {
           [
             notify(order, { kind: 'APPEAL_OUTCOME', outcome: result }, `appeal-outcome:${command.appealId}`),
             { type: 'RUN', command: { kind: 'appeal', appealId: command.appealId, command: { type: 'SETTLE', result } } },
-            ...(overturned ? [revokedWait(order), deliverableWait(order)] : []),
+            ...(overturned ? [reinstateInstruction(order), revokedWait(order), deliverableWait(order)] : []),
           ],
         );
       }
@@ -439,6 +458,16 @@ const orderRules: OrderDecider = {
         ]);
       case 'CHANGE_DEADLINE':
         return changeDeadline(order, command, now, policy);
+      case 'REPORT_REINSTATEMENT':
+        return reportReinstatement(order, command, now);
+      case 'REMIND_REINSTATEMENT': {
+        const reinstatement = order.reinstatement;
+        if (reinstatement?.status !== 'PENDING' || reinstatement.remindedAt !== undefined) return null;
+        if (!hasEnded(addDuration(reinstatement.instructedAt, policy.reinstatementReminder), now)) return null;
+        return system(now, { action: 'REINSTATEMENT_REMINDED', details: { orderId, instructedAt: reinstatement.instructedAt } }, [
+          notify(order, { kind: 'REINSTATE', reminder: true }, `reinstate-reminder:${orderId}`),
+        ]);
+      }
       default:
         return assertNever(command, 'order command');
     }
@@ -603,6 +632,46 @@ export const orderDecider: OrderDecider = {
   decide: (command, order, context) => withReporterUpdate(order, orderRules.decide(command, order, context)),
   evolve: (order, event) => orderRules.evolve(order, event),
 };
+
+/** What answers each instruction, beside NOT_APPLICABLE (nothing was removed or blocked). */
+const ANSWERS: Record<Reinstatement['instruction'], ReinstatementAction> = { REINSTATE: 'RESTORED', UNBLOCK: 'UNBLOCKED' };
+
+/**
+ * The operator answers a reinstatement instruction. The same answer again (a retry, a double click)
+ * does nothing; another answer after the first, or an answer to an order that gave no instruction, is refused.
+ */
+function reportReinstatement(
+  order: OrderRecord,
+  command: Extract<OrderCommand, { type: 'REPORT_REINSTATEMENT' }>,
+  now: string,
+): Decision<OrderEvent> | null {
+  const { orderId, operatorId, reinstatement } = order;
+  if (reinstatement === undefined) {
+    throw new ConflictError(
+      `Order ${orderId} is ${order.status}: only an order the committee revoked or overturned asks for the content to be restored or unblocked.`,
+    );
+  }
+  const answer = ANSWERS[reinstatement.instruction];
+  if (command.action !== answer && command.action !== 'NOT_APPLICABLE') {
+    throw new ValidationError(
+      `Order ${orderId} asks for ${reinstatement.instruction}: answer ${answer}, or NOT_APPLICABLE if nothing was removed or blocked.`,
+      [{ field: 'action', message: `must be ${answer} or NOT_APPLICABLE for this order` }],
+    );
+  }
+  if (reinstatement.status === 'DONE') {
+    if (reinstatement.action === command.action) return null;
+    throw new ConflictError(`Order ${orderId}'s reinstatement was already reported as ${reinstatement.action} at ${reinstatement.doneAt}.`);
+  }
+  return {
+    event: {
+      action: 'REINSTATEMENT_REPORTED',
+      at: now,
+      actor: command.by,
+      details: { orderId, operatorId, action: command.action },
+      data: command.note === undefined ? {} : { note: command.note },
+    },
+  };
+}
 
 const NON_COMPLIANCE_EVENTS = {
   ESCALATE: 'NON_COMPLIANCE_ESCALATED',
@@ -838,10 +907,27 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
       };
     }
     case 'ORDER_CONFIRMED':
-    case 'ORDER_REVOKED':
     case 'APPEAL_REJECTED_ORDER_UPHELD':
-    case 'APPEAL_GRANTED_ORDER_OVERTURNED':
       return { ...order, decisionStatus: event.details.decisionStatus };
+    case 'ORDER_REVOKED':
+    case 'APPEAL_GRANTED_ORDER_OVERTURNED':
+      return {
+        ...order,
+        decisionStatus: event.details.decisionStatus,
+        reinstatement: {
+          instruction: order.action === 'BLOCK_ACCESS' ? 'UNBLOCK' : 'REINSTATE',
+          status: 'PENDING',
+          instructedAt: event.at,
+        },
+      };
+    case 'REINSTATEMENT_REPORTED': {
+      const reinstatement = order.reinstatement;
+      if (reinstatement === undefined) return order;
+      const note = event.data.note === undefined ? {} : { note: event.data.note };
+      return { ...order, reinstatement: { ...reinstatement, status: 'DONE', doneAt: event.at, action: event.details.action, ...note } };
+    }
+    case 'REINSTATEMENT_REMINDED':
+      return order.reinstatement === undefined ? order : { ...order, reinstatement: { ...order.reinstatement, remindedAt: event.at } };
     case 'APPEAL_WINDOW_OPENED':
       return { ...order, appealDeadline: event.details.appealDeadline, appealWindowOpenedAt: event.at };
     case 'ORDER_APPEALED':

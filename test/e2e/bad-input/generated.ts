@@ -611,6 +611,7 @@ const BODY_COUNTS: Record<string, number> = {
   'POST /committee/reviews/{reviewId}/votes': 12,
   'POST /committee/reviews/{reviewId}/recusal': 10,
   'POST /committee/reviews/{reviewId}/decision': 12,
+  'POST /operator/orders/{orderId}/reinstatement': 10,
 };
 
 function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {

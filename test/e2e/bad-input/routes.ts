@@ -22,6 +22,8 @@ import {
   operatorInputSchema,
   operatorPatchSchema,
   recusalRequestSchema,
+  REINSTATEMENT_ACTIONS,
+  reinstatementRequestSchema,
   REPORTER_KINDS,
   reportRequestSchema,
   REVIEW_STATUSES,
@@ -104,6 +106,7 @@ export const VALID_FINE_DECISION = { decision: 'WAIVE', reason: 'the operator re
 export const VALID_VOTE = { decision: 'CONFIRM', reason: 'as discussed' } as const;
 export const VALID_RECUSAL = { reason: 'I know the operator.' } as const;
 export const VALID_DECISION = { decision: 'CONFIRM', reason: 'The committee could not decide.' } as const;
+export const VALID_REINSTATEMENT = { action: 'RESTORED', note: 'restored' } as const;
 
 const operatorFields = (withId: boolean): FieldSpec[] => [
   ...(withId ? [{ name: 'operatorId', required: false, type: { t: 'operatorId' } } as const] : []),
@@ -161,7 +164,7 @@ export const BODY_ROUTES: readonly BodyRoute[] = [
     base: VALID_APPROVAL,
     fields: [
       { name: 'decision', required: true, type: { t: 'enum', values: ['APPROVE', 'REJECT'] } },
-      { name: 'reason', required: false, type: { t: 'text', max: 2000 } },
+      { name: 'reason', required: true, type: { t: 'text', max: 2000, min: 1 } },
     ],
   },
   {
@@ -255,6 +258,18 @@ export const BODY_ROUTES: readonly BodyRoute[] = [
     fields: [
       { name: 'decision', required: true, type: { t: 'enum', values: ['IMPOSE', 'WAIVE'] } },
       { name: 'reason', required: true, type: { t: 'text', max: 2000, min: 1 } },
+    ],
+  },
+  {
+    route: 'POST /operator/orders/{orderId}/reinstatement',
+    method: 'POST',
+    path: '/operator/orders/{{ownOrder}}/reinstatement',
+    user: 'op-webhard',
+    schema: reinstatementRequestSchema,
+    base: VALID_REINSTATEMENT,
+    fields: [
+      { name: 'action', required: true, type: { t: 'enum', values: REINSTATEMENT_ACTIONS } },
+      { name: 'note', required: false, type: { t: 'text', max: 2000 } },
     ],
   },
 ];
@@ -380,6 +395,14 @@ export const ID_ROUTES: readonly IdRoute[] = [
   },
   { route: 'POST /cases/{caseId}/follow-ups', method: 'POST', path: '/cases/{id}/follow-ups', user: 'staff-kim', body: {} },
   { route: 'GET /policies/{version}', method: 'GET', path: '/policies/{id}', user: 'auditor-1' },
+  {
+    route: 'POST /operator/orders/{orderId}/reinstatement',
+    method: 'POST',
+    path: '/operator/orders/{id}/reinstatement',
+    user: 'op-webhard',
+    body: VALID_REINSTATEMENT,
+    schema: reinstatementRequestSchema,
+  },
 ];
 
 export function idRoute(route: string): IdRoute {

@@ -29,7 +29,7 @@ describe(`${ROUTE} on a pending case`, () => {
     world.liveToken('token-approval');
 
     // When a second staff member approves
-    const answer = await approve(callers.staffPark, { decision: 'APPROVE' });
+    const answer = await approve(callers.staffPark, { decision: 'APPROVE', reason: 'footage checked' });
 
     // Then the answer shows the status and both approvals
     expect(answer.statusCode).toBe(200);
@@ -67,7 +67,9 @@ describe(`${ROUTE} on a pending case`, () => {
     ['a reason over 2000 characters', { decision: 'APPROVE', reason: 'r'.repeat(2001) }, 'reason'],
     ['a rejection without a reason', { decision: 'REJECT' }, 'reason'],
     ['a rejection with a blank reason', { decision: 'REJECT', reason: '  ' }, 'reason'],
-    ['an unknown field', { decision: 'APPROVE', urgent: true }, '(body)'],
+    ['an approval without a reason', { decision: 'APPROVE' }, 'reason'],
+    ['an approval with a blank reason', { decision: 'APPROVE', reason: ' \n ' }, 'reason'],
+    ['an unknown field', { decision: 'APPROVE', reason: 'clear', urgent: true }, '(body)'],
   ])('answers 400 naming the field for %s, and changes nothing', async (_, body, field) => {
     // When
     const answer = await approve(callers.staffPark, body);
@@ -83,7 +85,7 @@ describe(`${ROUTE} on a pending case`, () => {
     ['409 CONFLICT to a member approving twice', callers.staffLee, 409, 'CONFLICT'],
   ])('answers %s, and changes nothing', async (_, caller, statusCode, code) => {
     // When
-    const answer = await approve(caller, { decision: 'APPROVE' });
+    const answer = await approve(caller, { decision: 'APPROVE', reason: 'footage checked' });
 
     // Then
     expect(answer).toMatchObject({ statusCode, body: { error: { code, message: expect.any(String) } } });
@@ -96,7 +98,7 @@ describe(`${ROUTE} on a pending case`, () => {
     expect((await approve(callers.staffPark, { decision: 'REJECT', reason: 'not within the law' })).statusCode).toBe(200);
 
     // When another staff member approves
-    const answer = await approve({ userId: 'staff-choi', roles: ['staff'] }, { decision: 'APPROVE' });
+    const answer = await approve({ userId: 'staff-choi', roles: ['staff'] }, { decision: 'APPROVE', reason: 'footage checked' });
 
     // Then
     expect(answer).toMatchObject({ statusCode: 409, body: { error: { code: 'CONFLICT' } } });
@@ -106,7 +108,10 @@ describe(`${ROUTE} on a pending case`, () => {
   it.each([callers.member1, callers.webhard, callers.supportCenter, callers.auditor])(
     'answers 403 to $userId, and changes nothing',
     async (caller) => {
-      expect(await approve(caller, { decision: 'APPROVE' })).toMatchObject({ statusCode: 403, body: { error: { code: 'FORBIDDEN' } } });
+      expect(await approve(caller, { decision: 'APPROVE', reason: 'footage checked' })).toMatchObject({
+        statusCode: 403,
+        body: { error: { code: 'FORBIDDEN' } },
+      });
       expect(await actionsOf(CASE_ID)).toEqual(['REPORT_FILED']);
     },
   );
@@ -114,7 +119,7 @@ describe(`${ROUTE} on a pending case`, () => {
 
 describe(`${ROUTE} on no case`, () => {
   it.each([OTHER_CASE_ID, 'C123', `O${CASE_ID.slice(1)}-op-webhard`])('answers 404 for the unknown case %s', async (caseId) => {
-    const answer = await approve(callers.staffPark, { decision: 'APPROVE' }, caseId);
+    const answer = await approve(callers.staffPark, { decision: 'APPROVE', reason: 'footage checked' }, caseId);
     expect(answer).toMatchObject({ statusCode: 404, body: { error: { code: 'NOT_FOUND' } } });
   });
 
@@ -126,6 +131,9 @@ describe(`${ROUTE} on no case`, () => {
   });
 
   it('answers 401 UNAUTHENTICATED without a token', async () => {
-    expect(await approve(null, { decision: 'APPROVE' })).toMatchObject({ statusCode: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
+    expect(await approve(null, { decision: 'APPROVE', reason: 'footage checked' })).toMatchObject({
+      statusCode: 401,
+      body: { error: { code: 'UNAUTHENTICATED' } },
+    });
   });
 });

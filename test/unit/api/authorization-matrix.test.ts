@@ -183,7 +183,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /cases/{caseId}/approvals': {
     success: 200,
     act: 'approve',
-    body: { decision: 'APPROVE' },
+    body: { decision: 'APPROVE', reason: 'footage checked' },
     resources: [
       caseResource('pending case filed by staff-kim, approved by staff-lee', CASES.pendingA),
       caseResource('pending case filed by reporter B', CASES.pendingB),
@@ -269,6 +269,11 @@ const ROUTES: Record<string, RouteSpec> = {
       missingResource('a version never stored', 'f'.repeat(64)),
       missingResource('not a version', 'kr-kcsc'),
     ],
+  },
+  'POST /operator/orders/{orderId}/reinstatement': {
+    success: 200,
+    body: { action: 'RESTORED', note: 'restored' },
+    resources: ordersOf(CASES.revoked, 'revoked order'),
   },
 };
 

@@ -70,6 +70,10 @@ describe('GET /operator/orders', () => {
       urls: ['https://webhard.example/v/123', 'https://cdn.webhard.example/v/124'],
       issuedAt: '2026-03-02T01:00:00.000Z',
       ...open,
+      statementOfReasons: expect.objectContaining({
+        orderId: WEBHARD_ORDER_ID,
+        facts: expect.objectContaining({ urls: ['https://webhard.example/v/123', 'https://cdn.webhard.example/v/124'] }),
+      }),
     });
     const text = JSON.stringify(answer.body);
     for (const secret of [

@@ -61,16 +61,24 @@ describe('reporterUrlOutcome', () => {
     expect(reporterUrlOutcome('UNDER_POST_REVIEW', true, anOrder({ complianceStatus, decisionStatus }))).toBe(expected);
   });
 
+  const LIFTED = new Set<string>(['REVOKED', 'OVERTURNED']);
   it.each(
     (['COMPLIED', 'COMPLIED_LATE'] as const).flatMap((complianceStatus) =>
-      DECISION_STATUSES.flatMap((decisionStatus) => [
-        [complianceStatus, decisionStatus, 'DELETED', 'REMOVED'] as const,
-        [complianceStatus, decisionStatus, 'BLOCKED', 'ACCESS_DISABLED'] as const,
-        [complianceStatus, decisionStatus, 'NOT_FOUND', 'NO_LONGER_FOUND'] as const,
-      ]),
+      DECISION_STATUSES.flatMap(
+        (decisionStatus): (readonly [ComplianceStatus, DecisionStatus, 'DELETED' | 'BLOCKED' | 'NOT_FOUND', ReporterUrlOutcome])[] =>
+          LIFTED.has(decisionStatus)
+            ? (['DELETED', 'BLOCKED', 'NOT_FOUND'] as const).map(
+                (action) => [complianceStatus, decisionStatus, action, 'LIFTED_AFTER_REMOVAL'] as const,
+              )
+            : [
+                [complianceStatus, decisionStatus, 'DELETED', 'REMOVED'] as const,
+                [complianceStatus, decisionStatus, 'BLOCKED', 'ACCESS_DISABLED'] as const,
+                [complianceStatus, decisionStatus, 'NOT_FOUND', 'NO_LONGER_FOUND'] as const,
+              ],
+      ),
     ),
   )(
-    'tells %s under %s with the operator’s %s as %s: what was done outlives a revocation',
+    'tells %s under %s with the operator’s %s as %s: a lifted order may bring the content back',
     (complianceStatus, decisionStatus, complianceAction, expected) => {
       expect(reporterUrlOutcome('CLOSED', true, anOrder({ complianceStatus, decisionStatus, complianceAction }))).toBe(expected);
     },
@@ -108,7 +116,11 @@ describe('reporterOutcomeText', () => {
     ACCESS_DISABLED: { en: 'Access blocked', ko: '접속 차단됨' },
     NO_LONGER_FOUND: { en: 'No longer found at this address', ko: '이 주소에서 더 이상 발견되지 않음' },
     NOT_REMOVED: { en: 'Not removed by the deadline', ko: '기한까지 삭제되지 않음' },
-    ORDER_LIFTED: { en: 'Order lifted: not removed', ko: '삭제 요청 철회: 삭제되지 않음' },
+    ORDER_LIFTED: { en: 'The committee lifted the order: not removed', ko: '위원회가 요청을 철회함: 삭제되지 않음' },
+    LIFTED_AFTER_REMOVAL: {
+      en: 'The committee lifted the order; the content may be restored',
+      ko: '위원회가 요청을 철회함: 삭제·차단된 게시물이 복원될 수 있음',
+    },
   };
 
   it.each(REPORTER_URL_OUTCOMES.flatMap((outcome) => LANGUAGES.map((language) => [outcome, language] as const)))(
@@ -127,10 +139,13 @@ describe('reporterOutcomeText', () => {
 });
 
 describe('reporterCaseText', () => {
-  it.each(['NOT_ASSIGNED', 'NOT_REMOVED', 'ORDER_LIFTED'] as const)('does not call a case simply closed when one URL is %s', (left) => {
-    expect(reporterCaseText('CLOSED', ['REMOVED', left], 'en')).toBe('Closed: not every address was removed');
-    expect(reporterCaseText('CLOSED', ['REMOVED', left], 'ko')).toBe('종결: 삭제되지 않은 주소가 있음');
-  });
+  it.each(['NOT_ASSIGNED', 'NOT_REMOVED', 'ORDER_LIFTED', 'LIFTED_AFTER_REMOVAL'] as const)(
+    'does not call a case simply closed when one URL is %s',
+    (left) => {
+      expect(reporterCaseText('CLOSED', ['REMOVED', left], 'en')).toBe('Closed: not every address was removed');
+      expect(reporterCaseText('CLOSED', ['REMOVED', left], 'ko')).toBe('종결: 삭제되지 않은 주소가 있음');
+    },
+  );
 
   it('calls a case closed when every URL was taken down', () => {
     expect(reporterCaseText('CLOSED', ['REMOVED', 'ACCESS_DISABLED', 'NO_LONGER_FOUND'], 'en')).toBe('Closed');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { anOrderNotice } from '../../support/records';
 import type { Fine, OrderRecord } from '../../../shared/domain/model';
 import { policyById } from '../../../shared/domain/policy';
 import {
@@ -46,7 +47,7 @@ const fine: Fine = {
 /** The deadline an ORDER notice states: the one it was written with (the order's clock starts at SES's acceptance). */
 const STATED = order.deadlineAt as string;
 const NOTICES: OperatorNotice[] = [
-  { kind: 'ORDER', urls: ['https://webhard.example/v/1', HOSTILE_URL], deadlineAt: STATED },
+  anOrderNotice(order, ['https://webhard.example/v/1', HOSTILE_URL], STATED),
   { kind: 'REMINDER', reminderAt: '2026-11-24T18:00:00.000Z' },
   { kind: 'OVERDUE' },
   { kind: 'REVOKED' },
@@ -110,7 +111,7 @@ describe('renderOperatorNotice', () => {
     },
   ])('ORDER in $lang gives URLs, action, deadline in UTC and Seoul time, legal basis, how to answer and appeal', (want) => {
     // Act
-    const mail = render({ kind: 'ORDER', urls: ['https://webhard.example/v/1', HOSTILE_URL], deadlineAt: STATED }, want.lang);
+    const mail = render(anOrderNotice(order, ['https://webhard.example/v/1', HOSTILE_URL], STATED), want.lang);
     // Assess
     expect(mail.subject).toContain(want.within);
     for (const part of [mail.text, mail.html]) {
@@ -135,7 +136,7 @@ describe('renderOperatorNotice', () => {
 
   it('ORDER to an overseas operator asks to block access from the jurisdiction', () => {
     // Act
-    const mail = render({ kind: 'ORDER', urls: ['https://overseas.example/x'], deadlineAt: STATED }, 'en', {
+    const mail = render(anOrderNotice(order, ['https://overseas.example/x'], STATED), 'en', {
       ...order,
       action: 'BLOCK_ACCESS',
     });
@@ -168,7 +169,7 @@ describe('renderOperatorNotice', () => {
     const { deadlineAt: _deadline, graceEndsAt: _grace, ...issued } = order;
     const written = '2026-11-25T06:00:07.000Z';
     // When its ORDER notice is written
-    const mail = render({ kind: 'ORDER', urls: ['https://webhard.example/v/1'], deadlineAt: written }, lang, issued);
+    const mail = render(anOrderNotice(order, ['https://webhard.example/v/1'], written), lang, issued);
     // Then it states that deadline, in UTC and local time
     expect(mail.text).toContain(`(UTC): ${written}`);
     expect(mail.text).toContain(lang === 'ko' ? '2026년 11월 25일 오후 3:00:07' : '25 Nov 2026, 15:00:07');

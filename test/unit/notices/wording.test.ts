@@ -14,7 +14,7 @@ import {
   type OperatorNotice,
 } from '../../../shared/notices/templates';
 import { countOf, withParticle } from '../../../shared/notices/words';
-import { anOrder } from '../../support/records';
+import { anOrder, anOrderNotice } from '../../support/records';
 
 const kcsc = policyById('kr-kcsc');
 const links = { web: 'https://web.commission.example', api: 'https://api.commission.example' };
@@ -33,7 +33,7 @@ const order: OrderRecord = anOrder({
 });
 
 const NOTICES: OperatorNotice[] = [
-  { kind: 'ORDER', urls: ['https://social.example/p/1', 'https://social.example/p/2'], deadlineAt: DEADLINE },
+  anOrderNotice(order, ['https://social.example/p/1', 'https://social.example/p/2'], DEADLINE),
   { kind: 'REMINDER', reminderAt: '2026-11-24T18:00:57.000Z' },
   { kind: 'OVERDUE' },
   { kind: 'REVOKED' },
@@ -60,7 +60,7 @@ describe('the issuing authority', () => {
     // Given the Australian profile
     const esafety = policyById('au-esafety');
     // When its order notice is written
-    const mail = render(NOTICES[0] as OperatorNotice, lang, {}, esafety);
+    const mail = render(anOrderNotice(order, ['https://social.example/p/1'], DEADLINE, esafety), lang, {}, esafety);
     // Then it names the eSafety Commissioner, not the Korean commission
     expect(mail.text).toContain(esafety.authority.name[lang]);
     expect(mail.text).not.toContain(kcsc.authority.name[lang]);
@@ -242,7 +242,7 @@ describe('English plurals', () => {
   });
 
   it('an order of one URL says "1 URL", of two "2 URLs"', () => {
-    const one = render({ kind: 'ORDER', urls: ['https://social.example/p/1'], deadlineAt: DEADLINE }, 'en').text;
+    const one = render(anOrderNotice(order, ['https://social.example/p/1'], DEADLINE), 'en').text;
     expect(one).toContain('(1 URL)');
     expect(one).not.toContain('1 URLs');
     expect(render(NOTICES[0] as OperatorNotice, 'en').text).toContain('(2 URLs)');

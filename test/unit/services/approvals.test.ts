@@ -31,7 +31,7 @@ describe('decideApproval', () => {
     await givenApprovalWait();
 
     // When one staff member approves
-    const answer = await decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE' }, NOW);
+    const answer = await decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW);
 
     // Then the approval is recorded, the case still waits for the second one, and so does the workflow
     expect(answer).toEqual({ caseId: CASE_ID, status: 'PENDING_APPROVAL', approvals: [{ by: 'staff-lee', at: NOW, decision: 'APPROVE' }] });
@@ -98,7 +98,7 @@ describe('decideApproval', () => {
     await givenCase();
 
     // When
-    const answer = await decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE' }, NOW);
+    const answer = await decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW);
 
     // Then
     expect(answer.status).toBe('ORDERS_ISSUED');
@@ -117,7 +117,7 @@ describe('decideApproval', () => {
     const before = await getCase(CASE_ID);
 
     // When
-    const decision = decideApproval(staff(userId), CASE_ID, { decision: 'APPROVE' }, NOW);
+    const decision = decideApproval(staff(userId), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW);
 
     // Then
     await expect(decision).rejects.toBeInstanceOf(errorClass);
@@ -129,12 +129,14 @@ describe('decideApproval', () => {
   it('refuses someone who is not staff', async () => {
     await givenCase();
     await expect(
-      decideApproval({ userId: 'member-1', roles: ['committee'] }, CASE_ID, { decision: 'APPROVE' }, NOW),
+      decideApproval({ userId: 'member-1', roles: ['committee'] }, CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW),
     ).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it.each([CASE_ID, 'not-a-case', `${CASE_ID}X`])('answers NotFound for a case that does not exist (%s)', async (caseId) => {
-    await expect(decideApproval(staff('staff-lee'), caseId, { decision: 'APPROVE' }, NOW)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      decideApproval(staff('staff-lee'), caseId, { decision: 'APPROVE', reason: 'footage checked' }, NOW),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('counts two approvals sent at once, and issues the orders once', async () => {
@@ -144,8 +146,8 @@ describe('decideApproval', () => {
 
     // When two staff members approve at the same moment
     const answers = await Promise.all([
-      decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE' }, NOW),
-      decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, NOW),
+      decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW),
+      decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW),
     ]);
 
     // Then both count: the later one completed the count, in the one event that issued the orders
@@ -167,7 +169,7 @@ describe('decideApproval', () => {
 
     // When an approval and a rejection race
     const [approval, rejection] = await Promise.allSettled([
-      decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE' }, NOW),
+      decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW),
       decideApproval(staff('staff-park'), CASE_ID, { decision: 'REJECT', reason: 'not illegal' }, NOW),
     ]);
 
@@ -185,13 +187,13 @@ describe('decideApproval', () => {
         await givenCase({ approvals: [approvedBy('staff-lee')] });
         await givenApprovalWait();
       },
-      act: () => decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, NOW),
+      act: () => decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW),
       action: 'APPROVAL_GIVEN',
     });
     expect(world.completedWaits).toEqual([]);
 
     // When staff-park sends the same request again
-    const retry = decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, NOW);
+    const retry = decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW);
 
     // Then the retry is told that its approval stands, the case shows it, and one APPROVAL_GIVEN was recorded
     await expect(retry).rejects.toBeInstanceOf(ConflictError);

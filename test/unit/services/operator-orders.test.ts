@@ -53,6 +53,12 @@ describe('listOperatorOrders', () => {
         deadlineAt: '2026-03-03T01:00:00.000Z',
         graceEndsAt: '2026-03-10T01:00:00.000Z',
         acknowledgedAt: '2026-03-02T02:00:00.000Z',
+        // The statement of reasons names the operator's own URLs only, and who decided by role.
+        statementOfReasons: expect.objectContaining({
+          orderId: WEBHARD_ORDER_ID,
+          decidedBy: expect.objectContaining({ body: 'COMMISSION_STAFF' }),
+          facts: expect.objectContaining({ urls: ['https://webhard.example/v/123', 'https://cdn.webhard.example/v/124'] }),
+        }),
       },
     ]);
     expect(JSON.stringify(orders)).not.toMatch(/social|unknown|SC-2026|Victim|support/);

@@ -48,8 +48,8 @@ useWorld();
 /** A case whose two approvals were given: three events on its chain. */
 async function givenApprovedCase(): Promise<void> {
   await plant.case(aCase());
-  await decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE' }, '2026-03-02T00:10:00.000Z');
-  await decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE' }, '2026-03-02T00:20:00.000Z');
+  await decideApproval(staff('staff-lee'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, '2026-03-02T00:10:00.000Z');
+  await decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, '2026-03-02T00:20:00.000Z');
 }
 
 /** A case under post-review whose committee review is open, every member eligible. */

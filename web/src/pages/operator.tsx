@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { appealRequestSchema, COMPLIANCE_ACTIONS, complianceRequestSchema } from '../../../shared/domain/model';
 import { ApiError, type OperatorOrder } from '../api';
 import { Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, money, Section } from '../components/common';
+import { ReinstatementPanel, StatementOfReasonsView } from '../components/Reasons';
 import { useApp, useNow, useResource } from '../hooks';
 import { type MessageKey, useT } from '../i18n';
 import { href } from '../router';
@@ -217,6 +218,8 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
           ))}
         </ul>
       </details>
+      {order.statementOfReasons && <StatementOfReasonsView reasons={order.statementOfReasons} />}
+      <ReinstatementPanel order={order} onChange={onChange} />
       {message && (
         <p class="success" role="status">
           {message}

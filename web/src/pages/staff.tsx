@@ -79,7 +79,7 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
     setBusy(true);
     setError(null);
     try {
-      await api.decideApproval(detail.caseId, { decision, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+      await api.decideApproval(detail.caseId, { decision, reason: reason.trim() });
       onDone();
     } catch (caught) {
       setError(caught);
@@ -89,15 +89,17 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
     }
   };
 
-  // A rejection ends the victim's report: it needs a reason, then a second, informed yes.
+  /** Every decision needs its reason; the field shows what is missing. */
+  const reasonGiven = (decision: 'APPROVE' | 'REJECT'): boolean => {
+    const parsed = approvalRequestSchema.safeParse({ decision, reason: reason.trim() });
+    setReasonError(parsed.success ? undefined : schema(parsed.error.issues[0]?.message ?? ''));
+    if (!parsed.success) document.getElementById(reasonId)?.focus();
+    return parsed.success;
+  };
+
+  // A rejection ends the victim's report: after its reason, a second, informed yes.
   const askToReject = (): void => {
-    const parsed = approvalRequestSchema.safeParse({ decision: 'REJECT', reason: reason.trim() });
-    if (!parsed.success) {
-      setReasonError(schema(parsed.error.issues[0]?.message ?? ''));
-      return;
-    }
-    setReasonError(undefined);
-    setConfirmingReject(true);
+    if (reasonGiven('REJECT')) setConfirmingReject(true);
   };
 
   return (
@@ -152,7 +154,7 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
       {!iFiled && iApproved && <p class="note">{t('youApproved')}</p>}
       {!iFiled && !iApproved && (
         <div class="decide">
-          <Field id={reasonId} label={t('reasonToReject')} error={reasonError}>
+          <Field id={reasonId} label={t('reasonForDecision')} error={reasonError}>
             <input
               {...described(reasonId, reasonError)}
               maxLength={2000}
@@ -161,7 +163,7 @@ function ApprovalCard({ detail, onDone }: { detail: CaseDetail; onDone: () => vo
             />
           </Field>
           <div class="buttons">
-            <button type="button" class="primary" disabled={busy} onClick={() => void decide('APPROVE')}>
+            <button type="button" class="primary" disabled={busy} onClick={() => reasonGiven('APPROVE') && void decide('APPROVE')}>
               {t('approve')}
             </button>
             <button type="button" class="danger" disabled={busy} onClick={askToReject}>

@@ -71,7 +71,7 @@ function caseIdOfNumber(n: number): string {
 
 const createdAtOf = (planned: { n: number }): string => minutesAfter(day(1), planned.n);
 
-type OrderShape = 'open' | 'confirmed' | 'undelivered' | 'nonCompliant' | 'fineProposed' | 'fineDue';
+type OrderShape = 'open' | 'confirmed' | 'undelivered' | 'nonCompliant' | 'fineProposed' | 'fineDue' | 'revoked';
 
 interface PlannedReview {
   readonly shape: 'open' | 'closed' | 'escalated';
@@ -171,6 +171,13 @@ export const CASES = {
     filedBy: people.reporterB.userId,
     approvedBy: ['staff-lee', 'staff-choi'],
     orders: 'fineDue',
+  }),
+  /** Revoked by the committee after both operators removed the content: each is told to restore it. */
+  revoked: planned(12, {
+    status: 'REVOKED',
+    filedBy: people.reporterB.userId,
+    approvedBy: ['staff-lee', 'staff-choi'],
+    orders: 'revoked',
   }),
 } as const satisfies Record<string, PlannedCase>;
 
@@ -314,6 +321,16 @@ function orderOf(planned: PlannedCase, side: Side, shape: OrderShape, now: numbe
       const overdue = { ...base, status: 'CONFIRMED' as const, complianceStatus: 'OVERDUE' as const, decisionStatus: 'CONFIRMED' as const };
       return { ...overdue, fine: aProposedFine({ opinionDueAt: shape === 'fineDue' ? day(20) : FAR }) };
     }
+    case 'revoked':
+      return {
+        ...base,
+        status: 'REVOKED',
+        complianceStatus: 'COMPLIED',
+        decisionStatus: 'REVOKED',
+        compliedAt: day(2, 3),
+        complianceAction: 'DELETED',
+        reinstatement: { instruction: 'REINSTATE', status: 'PENDING', instructedAt: day(9) },
+      };
   }
 }
 

@@ -487,7 +487,12 @@ describe('orderDecider: the regulator (DECIDE, OPEN_APPEAL_WINDOW, ASSESS_FINE)'
       details: { orderId: ID, reviewId: POST_REVIEW_ID, decisionStatus: 'REVOKED' },
     });
     // (and a wait for a resend, had the order been UNDELIVERED, ends: nothing is left to deliver)
-    expect(followUps).toEqual([notifyOperator({ kind: 'REVOKED' }, `revoked:${ID}`), complianceWait('REVOKED'), deliveryWait]);
+    expect(followUps).toEqual([
+      notifyOperator({ kind: 'REVOKED' }, `revoked:${ID}`),
+      notifyOperator({ kind: 'REINSTATE' }, `reinstate:${ID}`),
+      complianceWait('REVOKED'),
+      deliveryWait,
+    ]);
     expect(after).toMatchObject({ decisionStatus: 'REVOKED', complianceStatus: 'OVERDUE', status: 'REVOKED' });
     expect(complianceWaitOutput(after)).toEqual({ outcome: 'REVOKED' });
   });
@@ -694,6 +699,7 @@ describe('orderDecider: appeals (APPEAL, DECIDE_APPEAL)', () => {
     expect(followUps).toEqual([
       notifyOperator({ kind: 'APPEAL_OUTCOME', outcome: 'OVERTURNED' }, `appeal-outcome:${APPEAL_ID}`),
       { type: 'RUN', command: { kind: 'appeal', appealId: APPEAL_ID, command: { type: 'SETTLE', result: 'OVERTURNED' } } },
+      notifyOperator({ kind: 'REINSTATE' }, `reinstate:${ID}`),
       complianceWait('REVOKED'),
       deliveryWait,
     ]);
