@@ -64,6 +64,12 @@ export const apiFunctions: readonly ApiFunction[] = [
     routes: ['GET /statistics/public'],
     publicRoutes: ['GET /statistics/public'],
   },
+  {
+    name: 'PublicObjections',
+    entry: 'functions/api/public-objections.ts',
+    routes: ['POST /public/objections', 'GET /public/objections/{reference}'],
+    publicRoutes: ['POST /public/objections', 'GET /public/objections/{reference}'],
+  },
 ];
 
 /**

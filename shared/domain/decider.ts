@@ -6,7 +6,7 @@
  * the event (which is the audit chain's entry) and its follow-ups in one conditional write
  * (shared/store/journal.ts). Pure: no I/O, no clock (the time comes in the context).
  */
-import type { AppealRecord } from './model';
+import type { AppealObjection, AppealRecord } from './model';
 import type { Policy } from './policy';
 
 /**
@@ -51,7 +51,9 @@ export type FollowUp =
       readonly before: readonly string[];
       readonly after: readonly string[];
     }
-  | { readonly type: 'RUN'; readonly command: RecordCommand };
+  | { readonly type: 'RUN'; readonly command: RecordCommand }
+  /** A poster who left a contact hears the outcome of the objection (once per event key). */
+  | { readonly type: 'NOTIFY_OBJECTOR'; readonly appealId: string; readonly objectionId: string; readonly eventKey: string };
 
 /** What an operator notice says, beside the order it is about (rendered by shared/notices). */
 export type OperatorNoticeRequest =
@@ -76,7 +78,8 @@ export type RecordCommand =
       readonly appealId: string;
       readonly command:
         | { readonly type: 'FILE'; readonly appeal: AppealRecord }
-        | { readonly type: 'SETTLE'; readonly result: 'UPHELD' | 'OVERTURNED' };
+        | { readonly type: 'SETTLE'; readonly result: 'UPHELD' | 'OVERTURNED' }
+        | { readonly type: 'JOIN'; readonly objection: AppealObjection };
     };
 
 export interface Decision<Event extends RecordEvent> {

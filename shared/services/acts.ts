@@ -18,7 +18,13 @@ import { countNotice } from '../runtime/metrics';
 import { execute, listUnsettled, listUnsettledOf, project, settle, type Executed, type StoredEvent } from '../store/journal';
 import { refs, type RecordRef } from '../store/keys';
 import { completeWaitingTask, startCaseWorkflow } from '../workflow/client';
-import { deliverContactChange, deliverOperatorNotice, deliverStaffAlert, type OperatorNoticeDelivery } from './notify';
+import {
+  deliverContactChange,
+  deliverObjectionOutcome,
+  deliverOperatorNotice,
+  deliverStaffAlert,
+  type OperatorNoticeDelivery,
+} from './notify';
 
 /** Runs `command` on the record and does what its event requires; refusals throw, nothing written. */
 export async function act<State, Command, Event extends RecordEvent>(
@@ -97,6 +103,9 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
       return;
     case 'NOTIFY_CONTACT_CHANGE':
       await deliverContactChange(followUp.operatorId, followUp, at);
+      return;
+    case 'NOTIFY_OBJECTOR':
+      await deliverObjectionOutcome(followUp.appealId, followUp.objectionId, followUp.eventKey);
       return;
     case 'RUN': {
       const { command } = followUp;

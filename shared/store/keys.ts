@@ -30,6 +30,12 @@ export const keys = {
   operator: (operatorId: string): ItemKey => ({ pk: operatorPartition(operatorId), sk: 'OPERATOR' }),
   domain: (domain: string): ItemKey => ({ pk: `DOMAIN#${domain}`, sk: 'DOMAIN' }),
   idempotency: (userId: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${userId}#${key}`, sk: 'IDEMPOTENCY' }),
+  /** Where an objection code (by its hash) leads: the order whose notice carried it. */
+  objectionCode: (codeHash: string): ItemKey => ({ pk: `OBJECTION_CODE#${codeHash}`, sk: 'OBJECTION_CODE' }),
+  /** Where a poster's objection reference leads: the appeal that holds the objection. */
+  objectionReference: (reference: string): ItemKey => ({ pk: `OBJECTION#${reference}`, sk: 'OBJECTION' }),
+  /** A rate limit's counter: its scope, the hashed key it counts (an address, a code) and its window. */
+  rateCounter: (scope: string, keyHash: string, windowStart: string): ItemKey => ({ pk: `RATE#${scope}#${keyHash}`, sk: windowStart }),
 } as const;
 
 export const AUDIT_PREFIX = 'AUDIT#';

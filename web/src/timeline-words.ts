@@ -102,6 +102,8 @@ const en: Sentences = {
   APPEAL_SETTLED: (f) => `Appeal against order ${f.orderId} settled: ${f.label('result')}`,
   OPERATOR_REGISTERED: (f) => `${f.actor} registered operator ${f.operator}`,
   OPERATOR_UPDATED: (f) => `${f.actor} changed operator ${f.operator}: ${f.text('changes')}`,
+  ORDER_OBJECTED_BY_POSTER: (f) => `The poster of the content objected to order ${f.orderId} (reference ${f.text('objectionId')})`,
+  APPEAL_OBJECTION_JOINED: (f) => `An objection (${f.text('objectionId')}) joined the appeal against order ${f.orderId}`,
 };
 
 const ko: Sentences = {
@@ -156,6 +158,8 @@ const ko: Sentences = {
   APPEAL_SETTLED: (f) => `명령 ${f.orderId} 이의신청 결정: ${f.label('result')}`,
   OPERATOR_REGISTERED: (f) => `사업자 ${f.operator} 등록 (${f.actor})`,
   OPERATOR_UPDATED: (f) => `사업자 ${f.operator} 정보 변경 (${f.actor}): ${f.text('changes')}`,
+  ORDER_OBJECTED_BY_POSTER: (f) => `게시자가 명령 ${f.orderId}에 이의신청 (접수 번호 ${f.text('objectionId')})`,
+  APPEAL_OBJECTION_JOINED: (f) => `명령 ${f.orderId} 이의신청에 다른 이의신청(${f.text('objectionId')}) 병합`,
 };
 
 const SENTENCES: Record<Lang, Sentences> = { en, ko };
