@@ -386,7 +386,7 @@ export interface AppealObjection {
 
 /** A poster's objection through the public page: the code from the order notice, the reasons, optionally where to answer. */
 export const publicObjectionRequestSchema = z.strictObject({
-  code: z.string().min(1, 'give the objection code from the notice').max(64, 'an objection code is 24 characters'),
+  code: singleLineText(64).pipe(z.string().min(1, 'give the objection code from the notice')),
   grounds: multiLineText(5000).pipe(z.string().min(10, 'grounds need at least 10 characters')),
   contact: z.email('give an e-mail address, or leave it out').max(254).optional(),
 });

@@ -12,8 +12,8 @@ import type { Policy } from './policy';
 
 /** 120 random bits: 24 base32 characters, written in six groups of four. */
 export const OBJECTION_CODE_BYTES = 15;
-/** 80 random bits behind the reference's prefix. */
-export const OBJECTION_REFERENCE_BYTES = 10;
+/** 80 bits behind the reference's prefix. */
+const OBJECTION_REFERENCE_BYTES = 10;
 const REFERENCE_PREFIX = 'OBJ-';
 const REFERENCE_RE = /^OBJ-[0-9A-HJKMNP-TV-Z]{16}$/;
 
@@ -60,10 +60,16 @@ export function objectionCodeHash(normalizedCode: string): string {
   return createHash('sha256').update(`objection-code:${normalizedCode}`).digest('hex');
 }
 
-/** The reference a poster keeps to look the objection up; it names nothing else. */
-export function objectionReferenceFrom(random: Uint8Array): string {
-  if (random.length !== OBJECTION_REFERENCE_BYTES) throw new RangeError(`a reference needs ${OBJECTION_REFERENCE_BYTES} random bytes`);
-  return REFERENCE_PREFIX + base32(random);
+/**
+ * The reference a poster keeps to look the objection up; it names nothing else. It is derived from
+ * the code's hash and what the poster sent, so a request sent again after its answer was lost is the
+ * same objection, not a second one; without the code nobody can derive it.
+ */
+export function objectionReferenceOf(codeHash: string, grounds: string, contact: string | undefined): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify(['objection-reference', codeHash, grounds, contact ?? null]))
+    .digest();
+  return REFERENCE_PREFIX + base32(digest.subarray(0, OBJECTION_REFERENCE_BYTES));
 }
 
 export function isObjectionReference(value: string): boolean {

@@ -5,7 +5,6 @@
  * and gets the same answer whatever made it wrong, so neither time nor words tell codes apart.
  * Nothing about the poster (words, contact, address) reaches a log line.
  */
-import { randomBytes } from 'node:crypto';
 import { orderDecider } from '../domain/deciders/order';
 import { DomainError, RateLimitedError } from '../domain/errors';
 import { appealIdFor } from '../domain/ids';
@@ -15,8 +14,7 @@ import {
   isObjectionReference,
   normalizeObjectionCode,
   objectionCodeHash,
-  OBJECTION_REFERENCE_BYTES,
-  objectionReferenceFrom,
+  objectionReferenceOf,
   PUBLIC_OBJECTION_LIMITS,
   rateVerdict,
   rateWindow,
@@ -74,7 +72,7 @@ export async function filePosterObjection(body: PublicObjectionRequest, sourceIp
   const target = await getObjectionCode(codeHash);
   const order = await getOrder(target?.orderId ?? NO_SUCH_ORDER);
   if (normalized === null || target === undefined || order === undefined) throw new DomainError('NOT_FOUND', UNKNOWN_CODE);
-  const reference = objectionReferenceFrom(randomBytes(OBJECTION_REFERENCE_BYTES));
+  const reference = objectionReferenceOf(codeHash, body.grounds, body.contact);
   const appealId = order.appealId ?? appealIdFor(order.caseId, order.operatorId);
   // The reference's lookup goes first: an objection the order refuses leaves one that finds nothing.
   await putObjectionReference(reference, { appealId, orderId: order.orderId });
@@ -96,6 +94,8 @@ export async function filePosterObjection(body: PublicObjectionRequest, sourceIp
 
 /** Where the objection stands, by its reference only: no case, order, URL or reporter. */
 export async function posterObjectionStatus(reference: string, sourceIp: string, now: string): Promise<PosterObjectionStatus> {
+  // A reference's form is public: one that cannot be a reference is refused before it is counted.
+  if (!isObjectionReference(reference)) throw new DomainError('NOT_FOUND', UNKNOWN_REFERENCE);
   await limit(
     'objection-lookup-address',
     clientAddressHash(sourceIp),
@@ -103,7 +103,7 @@ export async function posterObjectionStatus(reference: string, sourceIp: string,
     now,
     'look-ups from your address',
   );
-  const target = isObjectionReference(reference) ? await getObjectionReference(reference) : undefined;
+  const target = await getObjectionReference(reference);
   const appeal = target === undefined ? undefined : await getAppeal(target.appealId);
   const objection = appeal?.objections?.find((one) => one.objectionId === reference);
   if (appeal === undefined || objection === undefined) throw new DomainError('NOT_FOUND', UNKNOWN_REFERENCE);

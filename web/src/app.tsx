@@ -14,6 +14,7 @@ import { CasePage, CasesPage } from './pages/cases';
 import { ReviewPage, ReviewsPage } from './pages/committee';
 import { ApprovalsPage, DeadlinesPage } from './pages/staff';
 import { IntakePage } from './pages/intake';
+import { ObjectionPage } from './pages/objection';
 import { OperatorOrderPage, OperatorOrdersPage } from './pages/operator';
 import { ReportsPage } from './pages/reporter';
 import { SignIn } from './pages/signin';
@@ -41,6 +42,8 @@ const SCREENS: Screen[] = [
   { pattern: '/statistics', roles: ['staff', 'auditor'], nav: 'navStatistics', render: () => <StatisticsPage /> },
 ];
 
+const PUBLIC_OBJECTION_PATH = '/object';
+
 function allowed(session: Session): Screen[] {
   return SCREENS.filter((screen) => screen.roles.some((role) => session.roles.includes(role)));
 }
@@ -50,6 +53,7 @@ export function App() {
   const [bootError, setBootError] = useState<string | null>(null);
   const [session, setSession] = useState<Session | null>(null);
   const [lang, setLang] = useState<Lang>('ko');
+  const path = useRoute();
 
   useEffect(() => {
     loadConfig()
@@ -88,6 +92,8 @@ export function App() {
       </p>
     );
   else if (!config) body = <p aria-busy="true">{i18n.t('loading')}</p>;
+  // The poster's page needs no account: it is open whether anyone is signed in or not.
+  else if (path === PUBLIC_OBJECTION_PATH) body = <ObjectionPage apiUrl={config.apiUrl} />;
   else if (!session) body = <SignIn config={config} onSignedIn={setSession} />;
   else body = <SignedIn config={config} session={session} onUnauthenticated={signOut} />;
 
