@@ -93,7 +93,7 @@ export function App() {
     );
   else if (!config) body = <p aria-busy="true">{i18n.t('loading')}</p>;
   // The poster's page needs no account: it is open whether anyone is signed in or not.
-  else if (path === PUBLIC_OBJECTION_PATH) body = <ObjectionPage apiUrl={config.apiUrl} />;
+  else if (path === PUBLIC_OBJECTION_PATH) body = <ObjectionPage apiUrl={config.apiUrl} timeZone={config.policy.timeZone} />;
   else if (!session) body = <SignIn config={config} onSignedIn={setSession} />;
   else body = <SignedIn config={config} session={session} onUnauthenticated={signOut} />;
 

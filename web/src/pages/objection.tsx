@@ -6,7 +6,8 @@
 import { useState } from 'preact/hooks';
 import { publicObjectionRequestSchema } from '../../../shared/domain/model';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { DateTime, described, Field } from '../components/common';
+import { described, Field } from '../components/common';
+import { formatCompact } from '../format';
 import { useT, type MessageKey } from '../i18n';
 
 interface PublicAnswer {
@@ -18,7 +19,8 @@ interface PublicAnswer {
 async function call(apiUrl: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<PublicAnswer> {
   const response = await fetch(`${apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // JSON asked for by name: the local server answers a GET that accepts any type with the web UI.
+    headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return {
@@ -47,7 +49,8 @@ function statusWords(status: string | undefined, outcome: string | undefined): M
   return status === 'UNDER_REVIEW' ? 'objectionUnderReview' : 'objectionReceived';
 }
 
-export function ObjectionPage({ apiUrl }: { apiUrl: string }) {
+/** `timeZone`: the policy's, in which every time is shown (the page has no signed-in app around it). */
+export function ObjectionPage({ apiUrl, timeZone }: { apiUrl: string; timeZone: string }) {
   const { t, schema } = useT();
   const [code, setCode] = useState('');
   const [grounds, setGrounds] = useState('');
@@ -170,7 +173,7 @@ export function ObjectionPage({ apiUrl }: { apiUrl: string }) {
         <button type="submit">{t('objectionLookUp')}</button>
         {looked.words && (
           <p role="status">
-            {looked.words} ({t('objectionFiledAt')} <DateTime iso={looked.filedAt} />)
+            {looked.words} ({t('objectionFiledAt')} <time dateTime={looked.filedAt}>{formatCompact(looked.filedAt ?? '', timeZone)}</time>)
           </p>
         )}
         {looked.refusal && (
