@@ -54,7 +54,10 @@ afterEach(async () => {
   const errors = opened.flatMap((watched) => watched.errors);
   await Promise.all(opened.splice(0).map((watched) => watched.close()));
   // A wrong code is answered 404 on purpose; the browser logs that request as failed.
-  expect(errors.filter((error) => !error.includes('404')), 'console errors on the pages visited').toEqual([]);
+  expect(
+    errors.filter((error) => !error.includes('404')),
+    'console errors on the pages visited',
+  ).toEqual([]);
 });
 
 afterAll(async () => {
