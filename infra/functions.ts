@@ -74,6 +74,12 @@ export const apiFunctions: readonly ApiFunction[] = [
   },
   { name: 'FollowUps', entry: 'functions/api/follow-ups.ts', routes: ['POST /cases/{caseId}/follow-ups'] },
   { name: 'Policies', entry: 'functions/api/policies.ts', routes: ['GET /policies/current', 'GET /policies/{version}'] },
+  {
+    name: 'PublicObjections',
+    entry: 'functions/api/public-objections.ts',
+    routes: ['POST /public/objections', 'GET /public/objections/{reference}'],
+    publicRoutes: ['POST /public/objections', 'GET /public/objections/{reference}'],
+  },
 ];
 
 /**

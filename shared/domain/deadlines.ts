@@ -206,6 +206,14 @@ export function dayWindowEnd(policy: DayCountPolicy, startAt: string, window: st
 }
 
 /**
+ * The end of the objection window, counted from the ORDER notice's acceptance. The one place the
+ * day-count rule applies to it: a calendar rule (the Civil Act's) replaces this sum here.
+ */
+export function objectionWindowClosesAt(policy: Pick<Policy, 'objectionWindow'>, noticeAcceptedAt: string): string {
+  return addDuration(noticeAcceptedAt, policy.objectionWindow);
+}
+
+/**
  * Whole seconds from `now` to `target`, rounded up and at least 1: it feeds a state machine's
  * TimeoutSecondsPath, which must be a positive integer, and a deadline already past must still
  * time out (at once) rather than fail the execution.

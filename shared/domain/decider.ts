@@ -6,7 +6,7 @@
  * the event (which is the audit chain's entry) and its follow-ups in one conditional write
  * (shared/store/journal.ts). Pure: no I/O, no clock (the time comes in the context).
  */
-import type { AppealRecord, DeadlineChange } from './model';
+import type { AppealObjection, AppealRecord, DeadlineChange } from './model';
 import type { Policy } from './policy';
 import type { ReporterUrlOutcome } from './reporter';
 
@@ -67,7 +67,9 @@ export type FollowUp =
       readonly previous: ReporterUrlOutcome;
       readonly outcome: ReporterUrlOutcome;
       readonly eventKey: string;
-    };
+    }
+  /** A poster who left a contact hears the outcome of the objection (once per event key). */
+  | { readonly type: 'NOTIFY_OBJECTOR'; readonly appealId: string; readonly objectionId: string; readonly eventKey: string };
 
 /** What an operator notice says, beside the order it is about (rendered by shared/notices). */
 export type OperatorNoticeRequest =
@@ -95,7 +97,8 @@ export type RecordCommand =
       readonly appealId: string;
       readonly command:
         | { readonly type: 'FILE'; readonly appeal: AppealRecord }
-        | { readonly type: 'SETTLE'; readonly result: 'UPHELD' | 'OVERTURNED' };
+        | { readonly type: 'SETTLE'; readonly result: 'UPHELD' | 'OVERTURNED' }
+        | { readonly type: 'JOIN'; readonly objection: AppealObjection };
     }
   /** A decided fine lower than proposed gives room back to its operator's cap period. */
   | {

@@ -88,6 +88,16 @@ export class UnavailableError extends DomainError {
   }
 }
 
+/** Too many requests from one client (or for one key) in the window: try again after `retryAfterSeconds`. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('RATE_LIMITED', message);
+  }
+}
+
 /** A policy file that does not validate: start-up stops with the bad field named. */
 export class PolicyError extends Error {
   constructor(

@@ -6,7 +6,7 @@
 import type { ReviewKind } from './model';
 import { assertNever } from './model';
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const ULID_PATTERN = '[0-9A-HJKMNP-TV-Z]{26}';
 const ULID_RE = new RegExp(`^${ULID_PATTERN}$`);
 // Operator ids follow operatorIdSchema in model.ts.

@@ -407,6 +407,10 @@ export interface OrderRecord {
   deadlineChanges?: DeadlineChange[];
   /** A lifted order's instruction to restore the content (REINSTATE) or lift the block (UNBLOCK), and the operator's answer. */
   reinstatement?: Reinstatement;
+  /** When the operator objected or appealed (its appeal may have been opened by a poster before). */
+  operatorAppealedAt?: string;
+  /** The references of the posters' objections to this order, all decided with its appeal. */
+  posterObjectionIds?: string[];
 }
 
 export const DEADLINE_CHANGES = ['EXTENDED', 'PAUSED', 'RESUMED'] as const;
@@ -479,7 +483,35 @@ export interface AppealRecord {
   filedAt: string;
   status: 'FILED' | 'UNDER_REVIEW' | 'UPHELD' | 'OVERTURNED';
   reviewId?: string;
+  /** Who filed first, whose words `grounds` are; absent: the operator. */
+  filedBy?: ObjectionParty;
+  /** Every later objection to the same order (posters', and the operator's after a poster's): one review decides them all. */
+  objections?: AppealObjection[];
 }
+
+export const OBJECTION_PARTIES = ['OPERATOR', 'POSTER'] as const;
+export type ObjectionParty = (typeof OBJECTION_PARTIES)[number];
+
+/**
+ * One person's objection to an order. `objectionId` is the poster's reference (the operator's is
+ * the appealId); `contact` is where a poster asked to hear the outcome: never logged, never in the
+ * audit chain, never shown to the operator.
+ */
+export interface AppealObjection {
+  objectionId: string;
+  party: ObjectionParty;
+  grounds: string;
+  filedAt: string;
+  contact?: string;
+}
+
+/** A poster's objection through the public page: the code from the order notice, the reasons, optionally where to answer. */
+export const publicObjectionRequestSchema = z.strictObject({
+  code: singleLineText(64).pipe(z.string().min(1, 'give the objection code from the notice')),
+  grounds: multiLineText(5000).pipe(z.string().min(10, 'grounds need at least 10 characters')),
+  contact: z.email('give an e-mail address, or leave it out').max(254).optional(),
+});
+export type PublicObjectionRequest = z.infer<typeof publicObjectionRequestSchema>;
 
 export interface AuditEvent {
   seq: number;

@@ -185,6 +185,12 @@ export const policySchema = z.strictObject({
   postReviewWindow: positiveDuration,
   appealWindow: positiveDuration,
   appealReviewWindow: positiveDuration,
+  /**
+   * How long the operator and the poster of the content may object to an order, counted from when
+   * its ORDER notice was accepted for delivery (Korea: 15 days from receiving the request). After
+   * the committee confirms the order, the appeal window (`appealWindow`) applies instead.
+   */
+  objectionWindow: positiveDuration.default('P15D'),
   /** An order the committee left undecided after the one extension: staff decide, or it is lifted. */
   unreviewedOrder: z.enum(['escalate', 'lift']).default('escalate'),
   legalBasis: z.strictObject({ ko: z.string().min(1).max(2000), en: z.string().min(1).max(2000) }),
@@ -266,6 +272,7 @@ const KR_KCSC: Policy = {
   postReviewWindow: 'P7D',
   appealWindow: 'P15D',
   appealReviewWindow: 'P15D',
+  objectionWindow: 'P15D',
   unreviewedOrder: 'escalate',
   legalBasis: {
     ko: '「정보통신망 이용촉진 및 정보보호 등에 관한 법률」 제44조의7(불법정보의 유통금지 등) 및 「전기통신사업법」 제22조의5(부가통신사업자의 불법촬영물등 유통방지)에 따른 불법촬영물등의 삭제·접속차단 요청',
@@ -437,6 +444,7 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
     postReviewWindow: 'PT4M',
     appealWindow: 'PT3M',
     appealReviewWindow: 'PT3M',
+    objectionWindow: 'PT5M',
     // Windows of minutes: the Civil Act's days would stretch a demonstration to days.
     dayCount: 'EXACT',
   },

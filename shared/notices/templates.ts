@@ -29,7 +29,8 @@ export type Language = (typeof LANGUAGES)[number];
 /** What happened to an order, as the operator is told. */
 export type OperatorNotice =
   /** `deadlineAt`: the deadline this notice states, fixed when it is written (its clock starts when SES accepts it). */
-  | { kind: 'ORDER'; urls: string[]; deadlineAt: string; reasons: StatementOfReasons }
+  /** `objectionCode`: the code the operator may pass on to the poster, who objects with it on the public page. */
+  | { kind: 'ORDER'; urls: string[]; deadlineAt: string; reasons: StatementOfReasons; objectionCode?: string }
   | { kind: 'REMINDER'; reminderAt: string }
   | { kind: 'OVERDUE' }
   | { kind: 'REVOKED' }
@@ -63,7 +64,10 @@ export interface NoticeLinks {
 export interface OperatorNoticeInput {
   order: OrderRecord;
   operator: Pick<Operator, 'name' | 'language'>;
-  policy: Pick<Policy, 'id' | 'jurisdiction' | 'timeZone' | 'legalBasis' | 'appealWindow' | 'complianceDeadline' | 'authority' | 'fines'>;
+  policy: Pick<
+    Policy,
+    'id' | 'jurisdiction' | 'timeZone' | 'legalBasis' | 'appealWindow' | 'complianceDeadline' | 'authority' | 'fines' | 'objectionWindow'
+  >;
   notice: OperatorNotice;
   links: NoticeLinks;
 }
@@ -311,6 +315,30 @@ function howToAppeal(orderId: string, links: NoticeLinks, lang: Language): Block
   };
 }
 
+/**
+ * The objection open from this notice, to the operator and to whoever posted the content: the code
+ * lets the poster object without an account, and nothing else (it is not the order id).
+ */
+function objectionRights(code: string, policy: Pick<Policy, 'objectionWindow'>, links: NoticeLinks, lang: Language): Block[] {
+  const window = durationInWords(durationToMs(policy.objectionWindow), lang);
+  return [
+    { type: 'heading', text: say(lang, { ko: '지금 할 수 있는 이의신청', en: 'Objecting now' }) },
+    {
+      type: 'paragraph',
+      text: say(lang, {
+        ko: `이 통지를 받은 때부터 ${window} 이내에는 위원회의 확정 전이라도 이의신청을 할 수 있습니다(방법은 위와 같습니다). 확정 전에 접수된 이의신청은 위원회가 사후 심의를 마친 뒤 함께 결정하며, 위원회가 요청을 철회하면 이의신청이 받아들여진 것으로 처리합니다. 게시물을 올린 사람도 아래 이의신청 코드로 계정 없이 이의신청을 할 수 있습니다. 게시자에게 삭제 사실을 알릴 때 이 코드를 함께 전달해 주십시오.`,
+        en: `For ${window} from receiving this notice you may object even before the committee confirms the order (as above). An objection filed before then is decided once the committee's post-review is over; if the committee revokes the order, the objection is granted. The person who posted the content may object too, without an account, with the objection code below: pass it on when you tell them of the removal.`,
+      }),
+    },
+    { type: 'fields', rows: [[say(lang, { ko: '이의신청 코드', en: 'Objection code' }), code]] },
+    {
+      type: 'link',
+      label: say(lang, { ko: '게시자의 이의신청 화면(계정 불필요)', en: "The poster's objection page (no account needed)" }),
+      href: `${links.web}/#/object`,
+    },
+  ];
+}
+
 function footer(authority: Policy['authority'], lang: Language): Block {
   const name = authority.name[lang];
   return {
@@ -554,6 +582,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
             }),
           },
           howToAppeal(id, links, lang),
+          ...(notice.objectionCode === undefined ? [] : objectionRights(notice.objectionCode, policy, links, lang)),
           tail,
         ],
         lang,
@@ -1075,4 +1104,53 @@ function deadlineChangeWords(change: DeadlineChange, orderKind: string, id: stri
     default:
       return assertNever(change.change, 'deadline change');
   }
+}
+
+/** What a poster who objected is told of the outcome: the reference, the result, nothing about the case. */
+export interface ObjectionOutcomeInput {
+  readonly reference: string;
+  readonly outcome: 'UPHELD' | 'OVERTURNED';
+  readonly policy: Pick<Policy, 'authority' | 'language'>;
+  readonly links: Pick<NoticeLinks, 'web'>;
+}
+
+/**
+ * A poster has no account and no known language: the e-mail says everything in Korean and then in
+ * English (the policy's language first), each part wholly in its own language.
+ */
+export function renderObjectionOutcome(input: ObjectionOutcomeInput): RenderedEmail {
+  const { reference, outcome, policy, links } = input;
+  const order: Language[] = policy.language === 'en' ? ['en', 'ko'] : ['ko', 'en'];
+  const part = (lang: Language): Block[] => [
+    { type: 'heading', text: say(lang, { ko: '이의신청 결과', en: 'The outcome of your objection' }) },
+    {
+      type: 'paragraph',
+      text:
+        outcome === 'OVERTURNED'
+          ? say(lang, {
+              ko: `접수 번호 ${reference}의 이의신청이 받아들여졌습니다. 해당 게시물에 대한 삭제·차단 요청은 취소되었습니다.`,
+              en: `Your objection ${reference} was granted: the order to remove or block the content was lifted.`,
+            })
+          : say(lang, {
+              ko: `접수 번호 ${reference}의 이의신청은 받아들여지지 않았습니다. 위원회가 삭제·차단 요청을 유지하기로 결정했습니다. 이 결정에 대해서는 행정심판이나 행정소송을 제기할 수 있습니다.`,
+              en: `Your objection ${reference} was not granted: the committee decided that the order stands. You may challenge this decision by an administrative appeal or in court.`,
+            }),
+    },
+    {
+      type: 'link',
+      label: say(lang, { ko: '접수 번호로 진행 상황 보기', en: 'Look the objection up by its reference' }),
+      href: `${links.web}/#/object`,
+    },
+    {
+      type: 'paragraph',
+      text: say(lang, {
+        ko: `발신: ${policy.authority.name.ko}. 이 메일은 이의신청 때 남기신 주소로 자동 발송되었습니다. 문의 시 접수 번호를 알려 주십시오.`,
+        en: `From: the ${policy.authority.name.en}. This e-mail went automatically to the address you left with your objection. Quote the reference in any reply.`,
+      }),
+    },
+  ];
+  const subject = order
+    .map((lang) => say(lang, { ko: `[이의신청 결과] ${reference}`, en: `[Objection outcome] ${reference}` }))
+    .join(' / ');
+  return email(subject, [...part(order[0] ?? 'ko'), ...part(order[1] ?? 'en')], order[0] ?? 'ko');
 }

@@ -2,7 +2,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { ZodError, type ZodType } from 'zod';
 import { assertRouteAllowed, type Identity } from '../domain/authz';
 import { roleSchema, type Role } from '../domain/model';
-import { DomainError, PayloadTooLargeError, UnauthenticatedError, ValidationError, type ErrorDetail } from '../domain/errors';
+import {
+  DomainError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  UnauthenticatedError,
+  ValidationError,
+  type ErrorDetail,
+} from '../domain/errors';
 import { correlationKeys, invocation } from './invocation';
 import { logger } from './logger';
 import { isTransientAwsError } from './transient';
@@ -17,6 +24,8 @@ export interface ApiRequest {
   readonly query: Readonly<Record<string, string>>;
   readonly headers: Readonly<Record<string, string>>;
   readonly rawBody: string | undefined;
+  /** The client's address as API Gateway saw it (`requestContext.http.sourceIp`); for rate limits, never logged. */
+  readonly sourceIp?: string;
 }
 
 export interface ApiResult {
@@ -113,19 +122,21 @@ export function text(body: string, contentType: string, fileName?: string): ApiR
   return { statusCode: 200, body, contentType, ...(fileName === undefined ? {} : { fileName }) };
 }
 
-function respond(statusCode: number, body: unknown): APIGatewayProxyResultV2 {
+function respond(statusCode: number, body: unknown, extraHeaders: Record<string, string> = {}): APIGatewayProxyResultV2 {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extraHeaders },
     body: JSON.stringify(body),
   };
 }
 
 export function errorResponse(error: unknown): APIGatewayProxyResultV2 {
   if (error instanceof DomainError) {
-    return respond(error.httpStatus, {
-      error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
-    });
+    return respond(
+      error.httpStatus,
+      { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
+      error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : {},
+    );
   }
   if (error instanceof ZodError) {
     return respond(400, {
@@ -194,6 +205,7 @@ async function answer(
       query: (event.queryStringParameters ?? {}) as Record<string, string>,
       headers: lowerCaseHeaders(event.headers),
       rawBody: bodyOf(event),
+      ...(event.requestContext?.http?.sourceIp === undefined ? {} : { sourceIp: event.requestContext.http.sourceIp }),
     });
     if (result.contentType !== undefined) {
       return {

@@ -22,6 +22,7 @@ import { completeWaitingTask, startCaseWorkflow } from '../workflow/client';
 import { fileFollowUpCase } from './follow-ups';
 import {
   deliverContactChange,
+  deliverObjectionOutcome,
   deliverOperatorNotice,
   deliverReporterUpdate,
   deliverStaffAlert,
@@ -125,6 +126,9 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
       return;
     case 'NOTIFY_REPORTER':
       await notifyReporter(followUp);
+      return;
+    case 'NOTIFY_OBJECTOR':
+      await deliverObjectionOutcome(followUp.appealId, followUp.objectionId, followUp.eventKey);
       return;
     case 'RUN': {
       const { command } = followUp;

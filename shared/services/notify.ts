@@ -4,13 +4,16 @@
  * once per event key (shared/notices); recording it is the caller's act (shared/services/acts.ts).
  */
 import type { OperatorNoticeRequest, StaffAlertRequest } from '../domain/decider';
+import { randomBytes } from 'node:crypto';
 import type { ReporterUpdate } from '../domain/reporter';
 import { orderDeadlines } from '../domain/deadlines';
 import { statementOfReasons } from '../domain/reasons';
+import { normalizeObjectionCode, OBJECTION_CODE_BYTES, objectionCodeFrom, objectionCodeHash } from '../domain/objections';
 import type { NoticeKind, NoticeRecord, OrderRecord } from '../domain/model';
 import {
   deliverOnce,
   renderContactChange,
+  renderObjectionOutcome,
   renderOperatorNotice,
   renderReporterUpdate,
   renderStaffAlert,
@@ -23,7 +26,8 @@ import { policyOf, policyOfCase } from './policies';
 import { logger } from '../runtime/logger';
 import { retryableAs } from '../runtime/transient';
 import { casePartition, operatorPartition } from '../store/keys';
-import { getCase, getCaseUrls, getOperator, getOrder } from '../store/repository';
+import { putObjectionCode } from '../store/objections';
+import { getAppeal, getCase, getCaseUrls, getOperator, getOrder } from '../store/repository';
 
 /** SES refuses the message for its recipients, not for a passing reason: sending it again will not help. */
 const REFUSED_FOR_GOOD = new Set(['MessageRejected', 'BadRequestException']);
@@ -61,7 +65,7 @@ async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, dea
         approvals: caseRecord.approvals,
         urls,
       });
-      return { kind: 'ORDER', urls, deadlineAt, reasons };
+      return { kind: 'ORDER', urls, deadlineAt, reasons, objectionCode: await newObjectionCode(order.orderId) };
     }
     case 'FINE':
     case 'FINE_DECISION':
@@ -70,6 +74,42 @@ async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, dea
     default:
       return request;
   }
+}
+
+/**
+ * A fresh objection code for an ORDER notice, its hash stored before any e-mail carries it: each
+ * ORDER notice (a resend too) has its own, and every code sent stays valid for its order. A code
+ * made for an attempt that sends nothing leads to its order too, but nobody ever saw it.
+ */
+async function newObjectionCode(orderId: string): Promise<string> {
+  const code = objectionCodeFrom(randomBytes(OBJECTION_CODE_BYTES));
+  const normalized = normalizeObjectionCode(code);
+  if (normalized === null) throw new Error('a generated objection code must read back as one');
+  await putObjectionCode(objectionCodeHash(normalized), { orderId, createdAt: nowIso() });
+  return code;
+}
+
+/**
+ * Tells a poster who left a contact the outcome of the objection, once per event key. An address
+ * SES refuses for good is given up on (logged without it): the outcome stays on the public page.
+ */
+export async function deliverObjectionOutcome(appealId: string, objectionId: string, eventKey: string): Promise<void> {
+  const appeal = await getAppeal(appealId);
+  const objection = appeal?.objections?.find((one) => one.objectionId === objectionId);
+  if (!appeal || objection?.contact === undefined) return;
+  if (appeal.status !== 'UPHELD' && appeal.status !== 'OVERTURNED') {
+    throw new Error(`Appeal ${appealId} is ${appeal.status}; its objectors are told once it is settled.`);
+  }
+  const outcome = appeal.status;
+  const { policy, publicBaseUrl } = config();
+  const delivery = await retryableAs(`telling objector ${objectionId} the outcome`, () =>
+    refusedForGood(
+      deliverOnce(casePartition(appeal.caseId), eventKey, [objection.contact as string], () =>
+        renderObjectionOutcome({ reference: objectionId, outcome, policy, links: { web: publicBaseUrl } }),
+      ),
+    ),
+  );
+  if ('refusal' in delivery) logger.warn('an objector could not be told the outcome', { appealId, refusal: delivery.refusal });
 }
 
 /**

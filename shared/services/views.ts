@@ -9,6 +9,7 @@ import type { Identity } from '../domain/authz';
 import { NotFoundError } from '../domain/errors';
 import { caseIdOf } from '../domain/ids';
 import type {
+  AppealObjection,
   AppealRecord,
   AuditEvent,
   CaseRecord,
@@ -243,13 +244,23 @@ export interface CaseView extends CaseSummaryView {
   duplicates: DuplicateView[];
   orders: OrderView[];
   reviews: ReviewView[];
-  appeals: AppealRecord[];
+  appeals: AppealView[];
   approvals: CaseRecord['approvals'];
   timeline: TimelineEntry[];
   /** Other cases' latest orders on the same operators (committee's evidence view). */
   earlierDecisions: EarlierDecisionView[];
   /** Present when the reporter asked for outcome e-mails: its address is never shown, only that they are on. */
   reporterEmailUpdates?: true;
+}
+
+/** An objection as the case's readers see it: its words, and whether the poster left a contact (never the address). */
+export type ObjectionView = Omit<AppealObjection, 'contact'> & { contactGiven: boolean };
+export type AppealView = Omit<AppealRecord, 'objections'> & { objections?: ObjectionView[] };
+
+function appealView(appeal: AppealRecord): AppealView {
+  const { objections, ...rest } = appeal;
+  if (objections === undefined) return rest;
+  return { ...rest, objections: objections.map(({ contact, ...objection }) => ({ ...objection, contactGiven: contact !== undefined })) };
 }
 
 /**
@@ -295,7 +306,7 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
       return { ...order, urls: own, statementOfReasons: reasons };
     }),
     reviews: reviews.map((review) => reviewView(review, policy.votes)),
-    appeals,
+    appeals: appeals.map(appealView),
     approvals: record.approvals,
     timeline: sealOpenBallots(audit, reviews).map(({ at, actor, action, details }) => ({ at, actor, action, details })),
     earlierDecisions: earlier,

@@ -33,6 +33,12 @@ export const keys = {
   idempotency: (userId: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${userId}#${key}`, sk: 'IDEMPOTENCY' }),
   /** A policy document under its version (its content hash): written once, never changed. */
   policyVersion: (version: string): ItemKey => ({ pk: `POLICY#${version}`, sk: 'POLICY' }),
+  /** Where an objection code (by its hash) leads: the order whose notice carried it. */
+  objectionCode: (codeHash: string): ItemKey => ({ pk: `OBJECTION_CODE#${codeHash}`, sk: 'OBJECTION_CODE' }),
+  /** Where a poster's objection reference leads: the appeal that holds the objection. */
+  objectionReference: (reference: string): ItemKey => ({ pk: `OBJECTION#${reference}`, sk: 'OBJECTION' }),
+  /** A rate limit's counter: its scope, the hashed key it counts (an address, a code) and its window. */
+  rateCounter: (scope: string, keyHash: string, windowStart: string): ItemKey => ({ pk: `RATE#${scope}#${keyHash}`, sk: windowStart }),
 } as const;
 
 export const AUDIT_PREFIX = 'AUDIT#';

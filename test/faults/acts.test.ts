@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../shared/domain/authz';
 import { ConflictError, type DomainError } from '../../shared/domain/errors';
 import { appealIdFor } from '../../shared/domain/ids';
+import { normalizeObjectionCode, objectionCodeHash } from '../../shared/domain/objections';
 import type { VoteRecord } from '../../shared/domain/model';
 import { facets, planSearch } from '../../shared/domain/search';
 import { config } from '../../shared/runtime/config';
@@ -23,6 +24,8 @@ import {
   reportReinstatement,
   submitFineOpinion,
 } from '../../shared/services/operator-orders';
+import { filePosterObjection } from '../../shared/services/public-objections';
+import { putObjectionCode } from '../../shared/store/objections';
 import { createOperator, updateOperator } from '../../shared/services/operators';
 import { fileFollowUp } from '../../shared/services/follow-ups';
 import { findDuplicates } from '../../shared/services/duplicates';
@@ -69,6 +72,8 @@ const staff = (userId: string): Identity => ({ userId, roles: ['staff'] });
 const member = (userId: string): Identity => ({ userId, roles: ['committee'] });
 const webhard: Identity = { userId: 'op-webhard', roles: ['operator'], operatorId: 'op-webhard' };
 const ballot = (decision: VoteRecord['decision']): VoteRecord => ({ decision, at: '2026-03-02T12:00:00.000Z' });
+const POSTER_CODE = 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ01';
+const POSTER_GROUNDS = 'I posted this clip myself; everyone in it agreed to its publication.';
 
 const world = useWorld({ resetEachTest: false });
 
@@ -312,6 +317,31 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(await getAppeal(appealId)).toMatchObject({ status: 'FILED', grounds: 'The video is a licensed film.', filedAt: NOW });
         const actions = await actionsOf(CASE_ID);
         expect([count(actions, 'ORDER_APPEALED'), count(actions, 'APPEAL_FILED')]).toEqual([1, 1]);
+      },
+    },
+  ],
+  [
+    "a poster's objection: recorded once on the order and once on its appeal, however often it is sent",
+    {
+      given: async () => {
+        await givenOpenOrder({ noticeAcceptedAt: '2026-03-02T01:00:05.000Z' });
+        await putObjectionCode(objectionCodeHash(normalizeObjectionCode(POSTER_CODE) ?? ''), { orderId: WEBHARD_ORDER_ID, createdAt: NOW });
+      },
+      act: () => filePosterObjection({ code: POSTER_CODE, grounds: POSTER_GROUNDS, contact: 'poster@mail.example' }, '203.0.113.9', NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        const answer = finalAnswer(outcome);
+        const appealId = appealIdFor(CASE_ID, 'op-webhard');
+        const order = await getOrder(WEBHARD_ORDER_ID);
+        expect(order).toMatchObject({ decisionStatus: 'PENDING', appealId });
+        expect(order?.posterObjectionIds).toHaveLength(1);
+        if (answer.ok) expect(order?.posterObjectionIds).toEqual([(answer.value as { reference: string }).reference]);
+        const appeal = await getAppeal(appealId);
+        expect(appeal).toMatchObject({ status: 'FILED', filedBy: 'POSTER' });
+        expect(appeal?.objections?.map((objection) => objection.grounds)).toEqual([POSTER_GROUNDS]);
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'ORDER_OBJECTED_BY_POSTER'), count(actions, 'APPEAL_FILED')]).toEqual([1, 1]);
       },
     },
   ],

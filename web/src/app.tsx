@@ -14,6 +14,7 @@ import { CasePage, CasesPage } from './pages/cases';
 import { ReviewPage, ReviewsPage } from './pages/committee';
 import { ApprovalsPage, DeadlinesPage } from './pages/staff';
 import { IntakePage } from './pages/intake';
+import { ObjectionPage } from './pages/objection';
 import { OperatorOrderPage, OperatorOrdersPage } from './pages/operator';
 import { OperatorsPage } from './pages/operators';
 import { ReportsPage } from './pages/reporter';
@@ -43,6 +44,8 @@ const SCREENS: Screen[] = [
   { pattern: '/operators', roles: ['staff', 'auditor'], nav: 'navOperators', render: () => <OperatorsPage /> },
 ];
 
+const PUBLIC_OBJECTION_PATH = '/object';
+
 function allowed(session: Session): Screen[] {
   return SCREENS.filter((screen) => screen.roles.some((role) => session.roles.includes(role)));
 }
@@ -52,6 +55,7 @@ export function App() {
   const [bootError, setBootError] = useState<string | null>(null);
   const [session, setSession] = useState<Session | null>(null);
   const [lang, setLang] = useState<Lang>('ko');
+  const path = useRoute();
 
   useEffect(() => {
     loadConfig()
@@ -90,6 +94,8 @@ export function App() {
       </p>
     );
   else if (!config) body = <p aria-busy="true">{i18n.t('loading')}</p>;
+  // The poster's page needs no account: it is open whether anyone is signed in or not.
+  else if (path === PUBLIC_OBJECTION_PATH) body = <ObjectionPage apiUrl={config.apiUrl} timeZone={config.policy.timeZone} />;
   else if (!session) body = <SignIn config={config} onSignedIn={setSession} />;
   else body = <SignedIn config={config} session={session} onUnauthenticated={signOut} />;
 

@@ -450,6 +450,29 @@ const en = {
   reinstatementConfirmTitle: 'Report your answer to the instruction?',
   reinstatementConfirm: 'Send',
   reinstatementConfirmMeans: 'This records “{action}” on the order for the commission. It cannot be changed afterwards.',
+  // the poster's public objection page (#/object)
+  objectionTitle: 'Object to a removal',
+  objectionIntro:
+    'If content you posted was removed or blocked on our order, you may object without an account. The service that hosts it can give you the objection code from our notice.',
+  objectionFile: 'File the objection',
+  objectionCode: 'Objection code',
+  objectionCodeHint: '24 letters and digits from the notice, for example ABCD-EFGH-JKMN-PQRS-TVWX-YZ01',
+  objectionContact: 'E-mail address (optional)',
+  objectionContactHint: 'Only to tell you the outcome; never shown to the service or published.',
+  objectionConfirmTitle: 'File this objection?',
+  objectionConfirm: 'The committee will decide it. You cannot change or withdraw it here once it is filed.',
+  objectionFiled: 'Your objection was filed. Keep this reference to look it up:',
+  objectionCodeUnknown: 'No order matches this objection code. Check the code in the notice and try again.',
+  objectionReferenceUnknown: 'No objection has this reference. Check the reference you were given.',
+  objectionTooMany: 'Too many attempts. Try again in {seconds} seconds.',
+  objectionWindowClosed: 'This order can no longer be objected to: its objection period has ended or it was already decided.',
+  objectionLookUp: 'Look up an objection',
+  objectionReference: 'Reference (OBJ-…)',
+  objectionFiledAt: 'filed',
+  objectionReceived: 'Received: the committee will decide it.',
+  objectionUnderReview: 'The committee is deciding it.',
+  objectionStands: 'Decided: the objection was not granted, the order stands.',
+  objectionLifted: 'Decided: the objection was granted, the order was lifted.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -876,6 +899,29 @@ const ko: Record<MessageKey, string> = {
   reinstatementConfirmTitle: '요청에 대한 조치 결과를 보낼까요?',
   reinstatementConfirm: '보내기',
   reinstatementConfirmMeans: '“{action}”(으)로 요청에 기록되어 위원회에 전달됩니다. 보낸 뒤에는 바꿀 수 없습니다.',
+  // 게시자의 공개 이의신청 화면 (#/object)
+  objectionTitle: '삭제·차단에 대한 이의신청',
+  objectionIntro:
+    '올린 게시물이 위원회의 요청으로 삭제되거나 차단되었다면 계정 없이 이의신청을 할 수 있습니다. 이의신청 코드는 게시물이 있던 서비스가 위원회의 통지에서 알려 드릴 수 있습니다.',
+  objectionFile: '이의신청하기',
+  objectionCode: '이의신청 코드',
+  objectionCodeHint: '통지에 적힌 영문과 숫자 24자, 예: ABCD-EFGH-JKMN-PQRS-TVWX-YZ01',
+  objectionContact: '이메일 주소 (선택)',
+  objectionContactHint: '결과를 알려 드릴 때만 씁니다. 서비스에 보이거나 공개되지 않습니다.',
+  objectionConfirmTitle: '이의신청을 접수할까요?',
+  objectionConfirm: '위원회가 결정합니다. 접수한 뒤에는 이 화면에서 고치거나 취소할 수 없습니다.',
+  objectionFiled: '이의신청이 접수되었습니다. 진행 상황을 볼 때 필요하니 접수 번호를 보관하세요:',
+  objectionCodeUnknown: '이 이의신청 코드에 해당하는 요청이 없습니다. 통지에 적힌 코드를 확인하고 다시 시도하세요.',
+  objectionReferenceUnknown: '이 접수 번호의 이의신청이 없습니다. 받은 접수 번호를 확인하세요.',
+  objectionTooMany: '시도가 너무 많습니다. {seconds}초 뒤에 다시 시도하세요.',
+  objectionWindowClosed: '이 요청에는 더 이상 이의신청을 할 수 없습니다. 이의신청 기간이 끝났거나 이미 결정되었습니다.',
+  objectionLookUp: '이의신청 조회',
+  objectionReference: '접수 번호 (OBJ-…)',
+  objectionFiledAt: '접수',
+  objectionReceived: '접수됨: 위원회가 결정할 예정입니다.',
+  objectionUnderReview: '위원회가 심의하고 있습니다.',
+  objectionStands: '결정됨: 이의신청이 받아들여지지 않아 요청이 유지됩니다.',
+  objectionLifted: '결정됨: 이의신청이 받아들여져 요청이 취소되었습니다.',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
@@ -1038,6 +1084,8 @@ const koSchemaMessages: Record<string, string> = {
   'Too small: expected array to have >=1 items': '하나 이상 넣으세요',
   'must be an e-mail address such as name@example.org': 'name@example.org 같은 이메일 주소여야 합니다',
   'say why: the operator is told the reason, and it goes on the case record': '사유를 쓰세요: 사업자에게 알리고 사건 기록에 남습니다',
+  'give the objection code from the notice': '통지에 적힌 이의신청 코드를 넣으세요',
+  'give an e-mail address, or leave it out': '이메일 주소를 넣거나 비워 두세요',
 };
 
 const catalogs = {

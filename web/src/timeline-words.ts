@@ -113,6 +113,8 @@ const en: Sentences = {
   DEADLINE_RESUMED: (f) => `${f.actor} resumed the deadline of order ${f.orderId}: now ${f.time('deadlineAt')}: ${f.text('reason')}`,
   REINSTATEMENT_REPORTED: (f) => `${f.actor} answered the reinstatement instruction of order ${f.orderId}: ${f.label('action')}`,
   REINSTATEMENT_REMINDED: (f) => `Operator reminded of the unanswered reinstatement instruction of order ${f.orderId}`,
+  ORDER_OBJECTED_BY_POSTER: (f) => `The poster of the content objected to order ${f.orderId} (reference ${f.text('objectionId')})`,
+  APPEAL_OBJECTION_JOINED: (f) => `An objection (${f.text('objectionId')}) joined the appeal against order ${f.orderId}`,
 };
 
 const ko: Sentences = {
@@ -177,6 +179,8 @@ const ko: Sentences = {
   DEADLINE_RESUMED: (f) => `명령 ${f.orderId} 기한 재개 (${f.actor}): 새 기한 ${f.time('deadlineAt')}: ${f.text('reason')}`,
   REINSTATEMENT_REPORTED: (f) => `${f.actor}, 명령 ${f.orderId}의 복원·차단 해제 요청에 답함: ${f.label('action')}`,
   REINSTATEMENT_REMINDED: (f) => `명령 ${f.orderId}의 복원·차단 해제 요청에 답이 없어 사업자에게 다시 알림`,
+  ORDER_OBJECTED_BY_POSTER: (f) => `게시자가 명령 ${f.orderId}에 이의신청 (접수 번호 ${f.text('objectionId')})`,
+  APPEAL_OBJECTION_JOINED: (f) => `명령 ${f.orderId} 이의신청에 다른 이의신청(${f.text('objectionId')}) 병합`,
 };
 
 const SENTENCES: Record<Lang, Sentences> = { en, ko };

@@ -2,9 +2,9 @@
  * The appeal's decider: filed (after its order recorded the appeal within the window), put
  * under review, settled by the review's outcome.
  */
-import type { Decider, RecordEvent, WithData } from '../decider';
+import type { Decider, FollowUp, RecordEvent, WithData } from '../decider';
 import { missing } from '../decider';
-import type { AppealRecord } from '../model';
+import type { AppealObjection, AppealRecord, ObjectionParty } from '../model';
 import { assertNever } from '../model';
 import { SYSTEM_ACTOR } from './case';
 
@@ -13,12 +13,18 @@ type Settled = 'UPHELD' | 'OVERTURNED';
 export type AppealCommand =
   | { readonly type: 'FILE'; readonly appeal: AppealRecord }
   | { readonly type: 'START_REVIEW'; readonly reviewId: string }
-  | { readonly type: 'SETTLE'; readonly result: Settled };
+  | { readonly type: 'SETTLE'; readonly result: Settled }
+  | { readonly type: 'JOIN'; readonly objection: AppealObjection };
 
 export type AppealEvent =
   | WithData<RecordEvent<'APPEAL_FILED', { appealId: string; orderId: string; operatorId: string }>, AppealRecord>
   | RecordEvent<'APPEAL_UNDER_REVIEW', { appealId: string; orderId: string; reviewId: string }>
-  | RecordEvent<'APPEAL_SETTLED', { appealId: string; orderId: string; result: Settled }>;
+  | RecordEvent<'APPEAL_SETTLED', { appealId: string; orderId: string; result: Settled }>
+  /** The objector's words and contact are `data`: on the appeal, out of the chain. */
+  | WithData<
+      RecordEvent<'APPEAL_OBJECTION_JOINED', { appealId: string; orderId: string; objectionId: string; party: ObjectionParty }>,
+      AppealObjection
+    >;
 
 export const appealDecider: Decider<AppealRecord, AppealCommand, AppealEvent> = {
   kind: 'appeal',
@@ -46,7 +52,23 @@ export const appealDecider: Decider<AppealRecord, AppealCommand, AppealEvent> = 
         return { event: { action: 'APPEAL_UNDER_REVIEW', at: now, actor: SYSTEM_ACTOR, details: { ...ids, reviewId: command.reviewId } } };
       case 'SETTLE':
         if (appeal.status !== 'FILED' && appeal.status !== 'UNDER_REVIEW') return null;
-        return { event: { action: 'APPEAL_SETTLED', at: now, actor: SYSTEM_ACTOR, details: { ...ids, result: command.result } } };
+        return {
+          event: { action: 'APPEAL_SETTLED', at: now, actor: SYSTEM_ACTOR, details: { ...ids, result: command.result } },
+          followUps: objectorsToTell(appeal),
+        };
+      case 'JOIN': {
+        const { objection } = command;
+        if ((appeal.objections ?? []).some((joined) => joined.objectionId === objection.objectionId)) return null;
+        return {
+          event: {
+            action: 'APPEAL_OBJECTION_JOINED',
+            at: objection.filedAt,
+            actor: SYSTEM_ACTOR,
+            details: { ...ids, objectionId: objection.objectionId, party: objection.party },
+            data: objection,
+          },
+        };
+      }
       default:
         return assertNever(command, 'appeal command');
     }
@@ -60,8 +82,22 @@ export const appealDecider: Decider<AppealRecord, AppealCommand, AppealEvent> = 
         return { ...appeal, status: 'UNDER_REVIEW', reviewId: event.details.reviewId };
       case 'APPEAL_SETTLED':
         return { ...appeal, status: event.details.result };
+      case 'APPEAL_OBJECTION_JOINED':
+        return { ...appeal, objections: [...(appeal.objections ?? []), event.data] };
       default:
         return assertNever(event, 'appeal event');
     }
   },
 };
+
+/** Each poster who left a contact is told the outcome; the e-mail is rendered from the settled appeal. */
+function objectorsToTell(appeal: AppealRecord): FollowUp[] {
+  return (appeal.objections ?? [])
+    .filter((objection) => objection.party === 'POSTER' && objection.contact !== undefined)
+    .map((objection) => ({
+      type: 'NOTIFY_OBJECTOR',
+      appealId: appeal.appealId,
+      objectionId: objection.objectionId,
+      eventKey: `objection-outcome:${objection.objectionId}`,
+    }));
+}

@@ -12,7 +12,10 @@ import { addDuration, elapsedMs, hasEnded, movedClock, orderDeadlines } from '..
 import type { DeadlineMove } from '../deadline-changes';
 import { ConflictError, ValidationError, WindowClosedError } from '../errors';
 import { type FineInputs, isBindingOrder, recomputeFine } from '../fines';
+import { objectionOpenUntil } from '../objections';
 import type {
+  AppealObjection,
+  AppealRecord,
   ComplianceStatus,
   DeadlineChange,
   DecisionStatus,
@@ -74,6 +77,14 @@ export type OrderCommand =
   | { readonly type: 'DECIDE'; readonly reviewId: string; readonly outcome: ReviewOutcome }
   | { readonly type: 'OPEN_APPEAL_WINDOW'; readonly appealDeadline: string; readonly notify: boolean }
   | { readonly type: 'APPEAL'; readonly by: string; readonly appealId: string; readonly grounds: string }
+  /** A poster's objection through the public page; `appealId`: the order's appeal, should this objection open it. */
+  | {
+      readonly type: 'OBJECT_AS_POSTER';
+      readonly objectionId: string;
+      readonly appealId: string;
+      readonly grounds: string;
+      readonly contact?: string;
+    }
   | { readonly type: 'DECIDE_APPEAL'; readonly reviewId: string; readonly appealId: string; readonly outcome: ReviewOutcome }
   /** Proposes the fine the inputs give (`recomputeFine`), with its opinion period. */
   | { readonly type: 'ASSESS_FINE'; readonly inputs: FineInputs }
@@ -123,6 +134,8 @@ export type OrderEvent =
   | RecordEvent<'ORDER_CONFIRMED' | 'ORDER_REVOKED', { orderId: string; reviewId: string; decisionStatus: DecisionStatus }>
   | RecordEvent<'APPEAL_WINDOW_OPENED', { orderId: string; appealDeadline: string }>
   | RecordEvent<'ORDER_APPEALED', Ids & { appealId: string }>
+  /** Neither the poster's words nor contact: they stay on the appeal record, out of the chain. */
+  | RecordEvent<'ORDER_OBJECTED_BY_POSTER', { orderId: string; appealId: string; objectionId: string }>
   | RecordEvent<
       'APPEAL_REJECTED_ORDER_UPHELD' | 'APPEAL_GRANTED_ORDER_OVERTURNED',
       { orderId: string; appealId: string; reviewId: string; decisionStatus: DecisionStatus }
@@ -376,12 +389,16 @@ const orderRules: OrderDecider = {
                 reinstateInstruction(order),
                 revokedWait(order),
                 deliverableWait(order),
+                ...heldAppealGranted(order),
               ]
             : [],
         );
       }
       case 'OPEN_APPEAL_WINDOW':
-        if (order.decisionStatus !== 'CONFIRMED' || order.appealWindowOpenedAt !== undefined) return null;
+        // An order objected to before its confirmation is APPEALED from it, and is told of the confirmation too.
+        if ((order.decisionStatus !== 'CONFIRMED' && order.decisionStatus !== 'APPEALED') || order.appealWindowOpenedAt !== undefined) {
+          return null;
+        }
         return system(
           now,
           // An order confirmed before issuance (vote-first) keeps the deadline its notice already gave.
@@ -390,39 +407,31 @@ const orderRules: OrderDecider = {
           command.notify && !isUndelivered(order) ? [notify(order, { kind: 'CONFIRMED' }, `confirmed:${orderId}`)] : [],
         );
       case 'APPEAL': {
-        if (APPEALED_STATUSES.has(order.decisionStatus)) {
+        if (operatorHasAppealed(order)) {
           throw new ConflictError(`Order ${orderId} was already appealed; one appeal per order.`);
         }
-        const deadline = order.appealDeadline;
-        if (order.decisionStatus !== 'CONFIRMED' || deadline === undefined) {
-          throw new WindowClosedError(`Order ${orderId} cannot be appealed now: an appeal opens once the committee confirms the order.`);
-        }
-        if (Date.parse(now) >= Date.parse(deadline)) {
-          throw new WindowClosedError(`The appeal window of order ${orderId} closed at ${deadline}.`);
-        }
+        assertObjectionOpen(order, policy, now);
+        const appealId = order.appealId ?? command.appealId;
         return {
-          event: { action: 'ORDER_APPEALED', at: now, actor: command.by, details: { orderId, operatorId, appealId: command.appealId } },
-          followUps: [
-            {
-              type: 'RUN',
-              command: {
-                kind: 'appeal',
-                appealId: command.appealId,
-                command: {
-                  type: 'FILE',
-                  appeal: {
-                    appealId: command.appealId,
-                    caseId: order.caseId,
-                    orderId,
-                    operatorId,
-                    grounds: command.grounds,
-                    filedAt: now,
-                    status: 'FILED',
-                  },
-                },
-              },
-            },
-          ],
+          event: { action: 'ORDER_APPEALED', at: now, actor: command.by, details: { orderId, operatorId, appealId } },
+          followUps: [fileOrJoin(order, appealId, { objectionId: appealId, party: 'OPERATOR', grounds: command.grounds, filedAt: now })],
+        };
+      }
+      case 'OBJECT_AS_POSTER': {
+        if (order.posterObjectionIds?.includes(command.objectionId)) return null;
+        assertObjectionOpen(order, policy, now);
+        const appealId = order.appealId ?? command.appealId;
+        const { objectionId } = command;
+        const objection: AppealObjection = {
+          objectionId,
+          party: 'POSTER',
+          grounds: command.grounds,
+          filedAt: now,
+          ...(command.contact === undefined ? {} : { contact: command.contact }),
+        };
+        return {
+          event: { action: 'ORDER_OBJECTED_BY_POSTER', at: now, actor: POSTER_ACTOR, details: { orderId, appealId, objectionId } },
+          followUps: [fileOrJoin(order, appealId, objection)],
         };
       }
       case 'DECIDE_APPEAL': {
@@ -735,6 +744,69 @@ function resolveNonCompliance(
   };
 }
 
+/** The actor of a poster's objection: the poster has no account, and the chain names no person. */
+export const POSTER_ACTOR = 'poster';
+
+/** Whether the operator itself appealed (an appeal a poster opened does not count). */
+function operatorHasAppealed(order: OrderRecord): boolean {
+  if (order.operatorAppealedAt !== undefined) return true;
+  const appealed = order.appealId !== undefined || APPEALED_STATUSES.has(order.decisionStatus);
+  return appealed && (order.posterObjectionIds ?? []).length === 0;
+}
+
+/** Refuses an objection outside its window (shared/domain/objections.ts says when it is open). */
+function assertObjectionOpen(order: OrderRecord, policy: Policy, now: string): void {
+  const until = objectionOpenUntil(order, policy);
+  if (until === undefined) {
+    const why =
+      order.decisionStatus === 'PENDING'
+        ? 'its notice has not reached the operator yet'
+        : `it is ${order.status}; an order the committee confirmed can be appealed once its appeal window opens`;
+    throw new WindowClosedError(`Order ${order.orderId} cannot be objected to now: ${why}.`);
+  }
+  if (Date.parse(now) >= Date.parse(until)) {
+    const window = order.decisionStatus === 'PENDING' ? 'objection window' : 'appeal window';
+    throw new WindowClosedError(`The ${window} of order ${order.orderId} closed at ${until}.`);
+  }
+}
+
+/**
+ * The objection opens the order's appeal, or joins the one already open: one appeal per order,
+ * decided by one review with every objection's grounds before the members.
+ */
+function fileOrJoin(order: OrderRecord, appealId: string, objection: AppealObjection): FollowUp {
+  if (order.appealId !== undefined) {
+    return { type: 'RUN', command: { kind: 'appeal', appealId, command: { type: 'JOIN', objection } } };
+  }
+  const byPoster = objection.party === 'POSTER';
+  const appeal: AppealRecord = {
+    appealId,
+    caseId: order.caseId,
+    orderId: order.orderId,
+    operatorId: order.operatorId,
+    grounds: byPoster ? '' : objection.grounds,
+    filedAt: objection.filedAt,
+    status: 'FILED',
+    ...(byPoster ? { filedBy: 'POSTER', objections: [objection] } : {}),
+  };
+  return { type: 'RUN', command: { kind: 'appeal', appealId, command: { type: 'FILE', appeal } } };
+}
+
+/**
+ * An objection filed before the post-review decided waits for it (docs/objections.md): a revoked
+ * order grants what it asked, so its appeal is settled as overturned and its posters are told.
+ */
+function heldAppealGranted(order: OrderRecord): FollowUp[] {
+  return order.appealId === undefined
+    ? []
+    : [{ type: 'RUN', command: { kind: 'appeal', appealId: order.appealId, command: { type: 'SETTLE', result: 'OVERTURNED' } } }];
+}
+
+/** A confirmed order goes under appeal at once; a pending one keeps waiting for its post-review. */
+function underAppeal(order: OrderRecord, appealId: string): OrderRecord {
+  return { ...order, appealId, ...(order.decisionStatus === 'CONFIRMED' ? { decisionStatus: 'APPEALED' } : {}) };
+}
+
 /** The running clock: both ends are set together, when the ORDER notice is accepted. */
 function clockOf(order: OrderRecord): Deadlines | undefined {
   return order.deadlineAt === undefined || order.graceEndsAt === undefined
@@ -907,6 +979,8 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
       };
     }
     case 'ORDER_CONFIRMED':
+      // An objection held until the post-review decided: the confirmed order is now under appeal.
+      return { ...order, decisionStatus: order.appealId === undefined ? 'CONFIRMED' : 'APPEALED' };
     case 'APPEAL_REJECTED_ORDER_UPHELD':
       return { ...order, decisionStatus: event.details.decisionStatus };
     case 'ORDER_REVOKED':
@@ -931,7 +1005,12 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
     case 'APPEAL_WINDOW_OPENED':
       return { ...order, appealDeadline: event.details.appealDeadline, appealWindowOpenedAt: event.at };
     case 'ORDER_APPEALED':
-      return { ...order, decisionStatus: 'APPEALED', appealId: event.details.appealId };
+      return { ...underAppeal(order, event.details.appealId), operatorAppealedAt: event.at };
+    case 'ORDER_OBJECTED_BY_POSTER':
+      return {
+        ...underAppeal(order, event.details.appealId),
+        posterObjectionIds: [...(order.posterObjectionIds ?? []), event.details.objectionId],
+      };
     case 'FINE_ASSESSED':
       return { ...order, fine: event.data };
     case 'FINE_OPINION_SUBMITTED':

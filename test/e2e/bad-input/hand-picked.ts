@@ -788,6 +788,10 @@ const ID_CASES: readonly IdCase[] = [
     id: `R${MISSING_ULID}-POST`,
   },
   { route: 'POST /committee/reviews/{reviewId}/decision', what: 'a PRIOR review of a case that has none', id: '{{priorReview}}' },
+  { route: 'GET /public/objections/{reference}', what: 'a reference in lower case', id: 'obj-0123456789abcdef' },
+  { route: 'GET /public/objections/{reference}', what: 'an order id', id: '{{ownOrder}}' },
+  { route: 'GET /public/objections/{reference}', what: 'a reference one character short', id: 'OBJ-0123456789ABCDE' },
+  { route: 'GET /public/objections/{reference}', what: 'a 3000-character id', id: `OBJ-${LONG}` },
 ];
 
 const idCases: BadRequest[] = ID_CASES.map((c) => {

@@ -29,6 +29,7 @@ import {
   REVIEW_STATUSES,
   VOTE_DECISIONS,
   voteRequestSchema,
+  publicObjectionRequestSchema,
 } from '../../../shared/domain/model';
 import { monthSchema } from '../../../shared/domain/statistics';
 
@@ -107,6 +108,11 @@ export const VALID_VOTE = { decision: 'CONFIRM', reason: 'as discussed' } as con
 export const VALID_RECUSAL = { reason: 'I know the operator.' } as const;
 export const VALID_DECISION = { decision: 'CONFIRM', reason: 'The committee could not decide.' } as const;
 export const VALID_REINSTATEMENT = { action: 'RESTORED', note: 'restored' } as const;
+export const VALID_POSTER_OBJECTION = {
+  code: '0123-4567-89AB-CDEF-GHJK-MNPQ',
+  grounds: 'I posted this myself, with the consent of everyone in it.',
+  contact: 'poster@bad-input.example',
+} as const;
 
 const operatorFields = (withId: boolean): FieldSpec[] => [
   ...(withId ? [{ name: 'operatorId', required: false, type: { t: 'operatorId' } } as const] : []),
@@ -120,6 +126,20 @@ const operatorFields = (withId: boolean): FieldSpec[] => [
 ];
 
 export const BODY_ROUTES: readonly BodyRoute[] = [
+  {
+    // Public (no token needed; the one sent is ignored). A valid body with an unknown code is 404.
+    route: 'POST /public/objections',
+    method: 'POST',
+    path: '/public/objections',
+    user: 'staff-kim',
+    schema: publicObjectionRequestSchema,
+    base: VALID_POSTER_OBJECTION,
+    fields: [
+      { name: 'code', required: true, type: { t: 'line', max: 64, min: 1 } },
+      { name: 'grounds', required: true, type: { t: 'text', max: 5000, min: 10 } },
+      { name: 'contact', required: false, type: { t: 'line', max: 254 } },
+    ],
+  },
   {
     route: 'POST /reports',
     method: 'POST',
@@ -295,6 +315,8 @@ export interface IdRoute {
 }
 
 export const ID_ROUTES: readonly IdRoute[] = [
+  // Public: a reference that cannot be one is refused before the rate limit counts it.
+  { route: 'GET /public/objections/{reference}', method: 'GET', path: '/public/objections/{id}', user: 'staff-kim' },
   { route: 'GET /cases/{caseId}', method: 'GET', path: '/cases/{id}', user: 'staff-kim' },
   { route: 'GET /cases/{caseId}/audit', method: 'GET', path: '/cases/{id}/audit', user: 'auditor-1' },
   {

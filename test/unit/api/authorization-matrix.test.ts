@@ -33,6 +33,9 @@ import {
   everything,
   MISSING,
   missingResource,
+  OBJECTION_CODE,
+  OBJECTION_REFERENCES,
+  objectionResource,
   OPERATOR_ID,
   operatorResource,
   orderResource,
@@ -81,7 +84,8 @@ function maySee(caller: CallerFacts, resource: Resource): boolean {
 
 /** The answer the contract gives: the route's success status, or the refusal's. */
 function expectedStatus(access: Access, caller: CallerFacts, resource: Resource | undefined): number {
-  if (access.isPublic) return access.success;
+  // A public route answers anyone; what it names either exists or is 404, as for everyone.
+  if (access.isPublic) return resource !== undefined && !resource.exists ? 404 : access.success;
   // Section 2: no token, an expired one, or one the pool did not sign.
   if (!caller.authenticated) return 401;
   // Section 3: a route the caller's role may not use; a route no role was given is closed.
@@ -274,6 +278,18 @@ const ROUTES: Record<string, RouteSpec> = {
     success: 200,
     body: { action: 'RESTORED', note: 'restored' },
     resources: ordersOf(CASES.revoked, 'revoked order'),
+  },
+  'POST /public/objections': {
+    success: 201,
+    body: { code: OBJECTION_CODE, grounds: 'I posted this myself, with the consent of everyone in it.' },
+  },
+  'GET /public/objections/{reference}': {
+    success: 200,
+    resources: [
+      objectionResource("a poster's objection", OBJECTION_REFERENCES[0]),
+      objectionResource("another poster's objection to the same order", OBJECTION_REFERENCES[1]),
+      missingResource('no such objection', 'OBJ-ZZZZZZZZZZZZZZZZ'),
+    ],
   },
 };
 
@@ -477,10 +493,11 @@ async function run(cell: Cell): Promise<void> {
         apiEvent(cell.routeKey, {
           caller: null,
           ...(cell.resource ? { pathParameters: { [paramOf(cell.routeKey)]: cell.resource.id } } : {}),
+          ...(cell.spec.body === undefined ? {} : { body: cell.spec.body }),
         }),
       ),
     );
-    expect(direct.statusCode, 'the handler without claims').toBe(cell.isPublic ? cell.spec.success : 401);
+    expect(direct.statusCode, 'the handler without claims').toBe(cell.isPublic ? cell.expected : 401);
   }
 
   // Nothing an operator may not see; no open ballot to anyone; a listing shows what the caller may see

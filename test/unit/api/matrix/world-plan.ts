@@ -6,12 +6,15 @@
  * table of cells can be generated at collection time; `plantWorld` then writes exactly this world
  * through the deciders (`plant.*`, and ballots and recusals as the review's own commands).
  */
+import { orderDecider } from '../../../../shared/domain/deciders/order';
 import { reviewDecider } from '../../../../shared/domain/deciders/review';
-import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../../../shared/domain/ids';
+import { appealIdFor, caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../../../shared/domain/ids';
+import { normalizeObjectionCode, objectionCodeHash } from '../../../../shared/domain/objections';
 import type { CaseRecord, CaseUrl, OrderRecord, Role, VoteDecision } from '../../../../shared/domain/model';
 import { act } from '../../../../shared/services/acts';
 import { closeReviewAtDeadline } from '../../../../shared/services/reviews';
 import { refs } from '../../../../shared/store/keys';
+import { putObjectionCode, putObjectionReference } from '../../../../shared/store/objections';
 import { writeUrls } from '../../../../shared/store/repository';
 import { plant } from '../../../support/given';
 import { aCase, anOperator, anOrder, aProposedFine, aReview } from '../../../support/records';
@@ -367,6 +370,29 @@ function expectDecision(decision: { decided: boolean }, reviewId: string): void 
   if (decision.decided) throw new Error(`review ${reviewId} was decided while it was being escalated`);
 }
 
+/** The objection code of the confirmed case's order to operator A, as its notice would carry it. */
+export const OBJECTION_CODE = '0123-4567-89AB-CDEF-GHJK-MNPQ';
+/** Two posters' objections to the confirmed case's order to operator B, by their references. */
+export const OBJECTION_REFERENCES = ['OBJ-0000000000000001', 'OBJ-0000000000000002'] as const;
+
+export function objectionResource(label: string, reference: string): Resource {
+  return { label, id: reference, exists: true };
+}
+
+async function plantObjections(): Promise<void> {
+  await putObjectionCode(objectionCodeHash(normalizeObjectionCode(OBJECTION_CODE) ?? ''), {
+    orderId: orderIdOf(CASES.confirmed, 'A'),
+    createdAt: day(2, 1),
+  });
+  const orderId = orderIdOf(CASES.confirmed, 'B');
+  const appealId = appealIdFor(CASES.confirmed.caseId, OPERATOR_ID.B);
+  for (const reference of OBJECTION_REFERENCES) {
+    await putObjectionReference(reference, { appealId, orderId });
+    const grounds = `I posted this myself (${reference}).`;
+    await act(orderDecider, refs.order(orderId), { type: 'OBJECT_AS_POSTER', objectionId: reference, appealId, grounds }, day(10));
+  }
+}
+
 /** Writes the planned world; call on a fresh world, then snapshot it. */
 export async function plantWorld(now = Date.now()): Promise<void> {
   for (const side of ['A', 'B'] as const) {
@@ -402,4 +428,5 @@ export async function plantWorld(now = Date.now()): Promise<void> {
     }
     if (planned.review) await plantReview(planned, planned.review);
   }
+  await plantObjections();
 }

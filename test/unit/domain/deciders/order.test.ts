@@ -543,13 +543,20 @@ describe('orderDecider: the regulator (DECIDE, OPEN_APPEAL_WINDOW, ASSESS_FINE)'
     expect(after.appealDeadline).toBe('2026-03-17T01:00:00.000Z');
   });
 
-  it.each<DecisionStatus>(['PENDING', 'REVOKED', 'APPEALED'])('opens no appeal window for an order %s', (decisionStatus) => {
+  it.each<DecisionStatus>(['PENDING', 'REVOKED'])('opens no appeal window for an order %s', (decisionStatus) => {
     expect(
       orderDecider.decide(
         { type: 'OPEN_APPEAL_WINDOW', appealDeadline: APPEAL_DEADLINE, notify: true },
         tracks('ISSUED', decisionStatus),
         ctx(BEFORE_DEADLINE),
       ),
+    ).toBeNull();
+  });
+
+  it('opens no second appeal window for an order APPEALED in its window', () => {
+    const order = tracks('ISSUED', 'APPEALED', { appealDeadline: APPEAL_DEADLINE, appealWindowOpenedAt: GRACE_END, appealId: APPEAL_ID });
+    expect(
+      orderDecider.decide({ type: 'OPEN_APPEAL_WINDOW', appealDeadline: APPEAL_DEADLINE, notify: true }, order, ctx(BEFORE_DEADLINE)),
     ).toBeNull();
   });
 
@@ -663,7 +670,7 @@ describe('orderDecider: appeals (APPEAL, DECIDE_APPEAL)', () => {
     ],
     ['appealing at the deadline', confirmed(), APPEAL_DEADLINE, WindowClosedError],
     ['appealing after the deadline', confirmed(), plus(APPEAL_DEADLINE, DAY), WindowClosedError],
-    ['appealing before the committee confirmed', tracks('COMPLIED', 'PENDING'), BEFORE_DEADLINE, WindowClosedError],
+    ['objecting before the order notice was accepted', tracks('COMPLIED', 'PENDING'), BEFORE_DEADLINE, WindowClosedError],
     ['appealing a revoked order', tracks('COMPLIED', 'REVOKED', { appealDeadline: APPEAL_DEADLINE }), BEFORE_DEADLINE, WindowClosedError],
     ['appealing a confirmed order whose window never opened', tracks('COMPLIED', 'CONFIRMED'), BEFORE_DEADLINE, WindowClosedError],
   ])('refuses %s', (_label, order, now, ErrorClass) => {
@@ -1389,7 +1396,8 @@ const COMPLIANCE_MOVES: Record<ComplianceStatus, readonly ComplianceStatus[]> = 
 const NOTICE_RANK: Record<NoticeStatus, number> = { SENT: 0, DELIVERED: 1, COMPLAINED: 2, BOUNCED: 3, REJECTED: 3, FAILED: 3 };
 /** An appeal is settled (UPHELD / OVERTURNED) only once the order was APPEALED. */
 const DECISION_MOVES: Record<DecisionStatus, readonly DecisionStatus[]> = {
-  PENDING: ['CONFIRMED', 'REVOKED'],
+  // PENDING -> APPEALED: an objection held until the post-review confirms the order.
+  PENDING: ['CONFIRMED', 'REVOKED', 'APPEALED'],
   CONFIRMED: ['APPEALED'],
   APPEALED: ['UPHELD', 'OVERTURNED'],
   REVOKED: [],
