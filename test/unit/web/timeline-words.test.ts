@@ -78,6 +78,7 @@ const DETAILS: Record<string, unknown> = {
   approvals: 1,
   needed: 2,
   appealIds: ['A1'],
+  objectionId: 'OBJ-0123456789ABCDEF',
   error: 'States.Timeout',
   changes: { contactEmails: { from: [], to: [] } },
 };
@@ -143,7 +144,7 @@ describe('the timeline in words', () => {
   });
 
   it('writes a fine in the currency', () => {
-    expect(words('en', 'FINE_ASSESSED')).toBe(`Fine of ₩1,500,000 assessed on order ${ORDER_ID}`);
+    expect(words('en', 'FINE_ASSESSED')).toBe(`Fine of ₩1,500,000 proposed on order ${ORDER_ID}`);
   });
 
   it('shows an action it does not know by its actor and code', () => {
