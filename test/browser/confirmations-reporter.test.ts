@@ -99,7 +99,8 @@ describe('confirmations of acts that cannot be undone', () => {
 
     // When a reason is given, a dialog says what will happen, with Cancel focused
     const reason = 'The images are not sexual content; refer the victim to the police cyber unit.';
-    await card.getByLabel('Reason (required to reject)').fill(reason);
+    // (issue 11's statements of reasons: every decision, approval too, now needs its reason)
+    await card.getByLabel(/^Reason \(required; an approval's reason is sent to the operator/).fill(reason);
     await reject.click();
     const dialog = lee.page.getByRole('dialog', { name: 'Reject this report?' });
     await dialog.waitFor();
