@@ -227,23 +227,24 @@ describe('the deadline board’s NON_COMPLIANT section', () => {
           // Nothing is pre-selected: a decision must be chosen first
           const choices = section.getByRole('radio');
           expect(await choices.evaluateAll((inputs) => inputs.filter((input) => (input as HTMLInputElement).checked).length)).toBe(0);
-          await section.getByRole('button', { name: 'Record the decision' }).click();
+          await section.locator('form').getByRole('button', { name: 'Record the decision' }).click();
           await expect.poll(() => section.getByRole('alert').textContent()).toContain('Choose a decision first.');
           // And a reason is required
           await section.getByLabel('Issue the order again').check();
-          await section.getByRole('button', { name: 'Record the decision' }).click();
+          await section.locator('form').getByRole('button', { name: 'Record the decision' }).click();
           expect(await page.getByRole('dialog').count()).toBe(0);
           expect(recorded.nonCompliance).toEqual([]);
           // The shared confirmation dialog says what will be recorded; cancelling records nothing
           await section.getByLabel('Reason').fill('New contact found');
-          await section.getByRole('button', { name: 'Record the decision' }).click();
+          await section.locator('form').getByRole('button', { name: 'Record the decision' }).click();
           const dialog = page.getByRole('dialog');
           await expect.poll(() => dialog.textContent()).toContain('New contact found');
           await shot(page, `board-confirm-${lang}-${width}`);
           await dialog.getByRole('button', { name: 'Cancel' }).click();
+          await dialog.waitFor({ state: 'hidden' });
           expect(recorded.nonCompliance).toEqual([]);
           // Confirming records it once
-          await section.getByRole('button', { name: 'Record the decision' }).click();
+          await section.locator('form').getByRole('button', { name: 'Record the decision' }).click();
           await page.getByRole('dialog').getByRole('button', { name: 'Record the decision' }).click();
           await expect.poll(() => recorded.nonCompliance).toEqual([{ action: 'REISSUE', reason: 'New contact found' }]);
         }
