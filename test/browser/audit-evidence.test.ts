@@ -95,10 +95,16 @@ describe('auditor', () => {
     // When the deadline board opens
     await visit(auditor, stack.baseUrl, '/staff/deadlines', 'deadlines');
 
-    // Then it lists the orders, read-only
+    // Then it lists the orders, read-only: besides issue 11's order search (which only reads),
+    // no form, and the one other button refreshes
     await page.locator(`tr[data-order="${orderIdFor(caseId, 'op-social')}"]`).waitFor();
-    expect(await page.locator('main form').count()).toBe(0);
-    expect(await page.locator('main button').allTextContents()).toEqual([lang === 'en' ? 'Refresh' : '새로 고침']);
+    const search = page.getByRole('form', { name: lang === 'en' ? 'Search orders' : '명령 검색' });
+    expect(await search.count()).toBe(1);
+    expect(await page.locator('main form').count()).toBe(1);
+    expect(await page.locator('main button:not(form.search-form button)').allTextContents()).toEqual([
+      lang === 'en' ? 'Refresh' : '새로 고침',
+    ]);
+    expect(await page.locator('table.board button, table.board form, table.board details').count()).toBe(0);
   });
 
   it('exports the chain as JSON Lines, head first, one event a line', async () => {
