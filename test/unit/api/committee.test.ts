@@ -88,6 +88,8 @@ describe('GET /committee/reviews', () => {
             eligibleMembers: ['member-1', 'member-2', 'member-3', 'member-4', 'member-5'],
             votesCast: 1,
             quorumNeeded: 3,
+            // votes as policy: one vote of five eligible members does not yet make the quorum of three
+            quorumMet: false,
             canVote: false,
             recused: false,
             myVote: 'CONFIRM',
