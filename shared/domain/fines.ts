@@ -235,11 +235,14 @@ export interface FineAssessment {
 /**
  * The inputs of a fine before it takes its room in the cap period (`period.finedBefore` is 0
  * until the operator's ledger says what the period already holds). The fine is in the policy's
- * currency unless the policy charges in the operator's.
+ * currency unless the policy charges in the operator's or has no exchange rate for the revenue's.
  */
 export function fineInputsFor(assessment: FineAssessment): FineInputs {
   const { policy, operator, order, compliance, lateHours } = assessment;
-  const currency = policy.fines.chargeIn === 'OPERATOR_CURRENCY' ? operator.currency : policy.currency;
+  // Without a rate for the revenue's currency the fine stays in that currency rather than failing
+  // the whole case's closing: a missing rate is a gap in the policy, not the operator's doing.
+  const convertible = Object.hasOwn(policy.fines.exchangeRates, operator.currency);
+  const currency = policy.fines.chargeIn === 'OPERATOR_CURRENCY' || !convertible ? operator.currency : policy.currency;
   const exchangeRate = operator.currency === currency ? undefined : policy.fines.exchangeRates[operator.currency];
   const grades = fineFactors(
     { category: order.category, compliance, urlCount: order.urlCount, priorOrders: assessment.priorOrderIds.length, lateHours },

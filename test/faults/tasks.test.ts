@@ -371,7 +371,8 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(finalAnswer(outcome).ok).toBe(true);
         expect((await getCase(CASE_ID))?.status).toBe('APPEAL_WINDOW');
         for (const orderId of [WEBHARD_ORDER_ID, SOCIAL_ORDER_ID]) {
-          expect((await getOrder(orderId))?.appealDeadline).toBe('2026-03-17T20:00:00.000Z');
+          // 15 days by the Civil Act from 05:00 in Seoul on 3 March: the first day left out, ending at 24:00 on 18 March
+          expect((await getOrder(orderId))?.appealDeadline).toBe('2026-03-18T15:00:00.000Z');
           expectMailedOnce(world, new RegExp(`^\\[요청 확정\\] ${orderId}`));
         }
         expect(count(await actionsOf(CASE_ID), 'APPEAL_WINDOW_OPENED')).toBe(3);

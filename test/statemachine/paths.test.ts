@@ -31,6 +31,7 @@ const STAFF_ALERTS: [RegExp, string][] = [
   [/still waiting for approval/, 'APPROVAL_SLA'],
   [/stopped on an error/, 'FAILED'],
   [/match no registered operator/, 'UNASSIGNED'],
+  [/A fine is proposed/, 'FINE_PROPOSED'],
 ];
 
 /**
@@ -151,7 +152,7 @@ describe('the case workflow, path by path', () => {
     expect(order?.fine?.amount).toBeGreaterThan(0);
     expect(h.events(caseId).map((e) => e.state)).not.toContain('GraceExpired');
     expect(await notices(caseId)).toEqual(
-      [`${WEBHARD}: ORDER`, `${WEBHARD}: OVERDUE`, `${WEBHARD}: CONFIRMED`, `${WEBHARD}: FINE`, 'staff: OVERDUE'].sort(),
+      [`${WEBHARD}: ORDER`, `${WEBHARD}: OVERDUE`, `${WEBHARD}: CONFIRMED`, `${WEBHARD}: FINE`, 'staff: OVERDUE', 'staff: FINE_PROPOSED'].sort(),
     );
   });
 
@@ -172,7 +173,7 @@ describe('the case workflow, path by path', () => {
       expect.arrayContaining(['ORDER_OVERDUE', 'NON_COMPLIANCE_RECORDED', 'FINE_ASSESSED', 'CASE_CLOSED']),
     );
     expect(await notices(caseId)).toEqual(
-      [`${SOCIAL}: ORDER`, `${SOCIAL}: OVERDUE`, `${SOCIAL}: CONFIRMED`, `${SOCIAL}: FINE`, 'staff: OVERDUE'].sort(),
+      [`${SOCIAL}: ORDER`, `${SOCIAL}: OVERDUE`, `${SOCIAL}: CONFIRMED`, `${SOCIAL}: FINE`, 'staff: OVERDUE', 'staff: FINE_PROPOSED'].sort(),
     );
   });
 
@@ -195,7 +196,7 @@ describe('the case workflow, path by path', () => {
     ]);
     expect(h.events(caseId).map((e) => e.state)).not.toContain('EnforceDeadline');
     expect(h.events(caseId).map((e) => e.state)).not.toContain('OpenAppealWindow');
-    expect(await notices(caseId)).toEqual([`${WEBHARD}: ORDER`, `${WEBHARD}: REVOKED`, `${SOCIAL}: ORDER`, `${SOCIAL}: REVOKED`].sort());
+    expect(await notices(caseId)).toEqual([`${WEBHARD}: ORDER`, `${WEBHARD}: REVOKED`, `${WEBHARD}: REINSTATE`, `${SOCIAL}: ORDER`, `${SOCIAL}: REVOKED`, `${SOCIAL}: REINSTATE`].sort());
   });
 
   it('appeal upheld: an appeal in the window goes to the committee, which upholds the order', async () => {
@@ -238,7 +239,7 @@ describe('the case workflow, path by path', () => {
     expect(await getAppeal(appealId)).toMatchObject({ status: 'OVERTURNED' });
     expect(h.events(caseId).map((e) => e.state)).not.toContain('GraceExpired');
     expect(await notices(caseId)).toEqual(
-      [`${SOCIAL}: ORDER`, `${SOCIAL}: CONFIRMED`, `${SOCIAL}: OVERDUE`, `${SOCIAL}: APPEAL_OUTCOME`, 'staff: OVERDUE'].sort(),
+      [`${SOCIAL}: ORDER`, `${SOCIAL}: CONFIRMED`, `${SOCIAL}: OVERDUE`, `${SOCIAL}: APPEAL_OUTCOME`, `${SOCIAL}: REINSTATE`, 'staff: OVERDUE'].sort(),
     );
   });
 
@@ -281,7 +282,7 @@ describe('the case workflow, path by path', () => {
     expect(record.status).toBe('REVOKED');
     expect(await getReview(reviewId)).toMatchObject({ status: 'CLOSED', outcome: 'REVOKED', outcomeReason: 'STAFF_DECISION' });
     expect(await getOrder(orderOf('op-webhard'))).toMatchObject({ status: 'REVOKED', complianceStatus: 'COMPLIED' });
-    expect(await notices(caseId)).toEqual([`${WEBHARD}: ORDER`, `${WEBHARD}: REVOKED`, 'staff: ESCALATED']);
+    expect(await notices(caseId)).toEqual([`${WEBHARD}: ORDER`, `${WEBHARD}: REINSTATE`, `${WEBHARD}: REVOKED`, 'staff: ESCALATED']);
   });
 
   it('fined: only the orders that missed their deadline are fined, each once, with a breakdown that adds up', async () => {
@@ -327,6 +328,8 @@ describe('the case workflow, path by path', () => {
         `${OVERSEAS}: OVERDUE`,
         `${OVERSEAS}: CONFIRMED`,
         `${OVERSEAS}: FINE`,
+        'staff: FINE_PROPOSED',
+        'staff: FINE_PROPOSED',
         'staff: OVERDUE',
         'staff: OVERDUE',
       ].sort(),

@@ -58,7 +58,7 @@ describe('the case workflow under other policies', () => {
       complianceStatus: 'COMPLIED',
       decisionStatus: 'REVOKED',
     });
-    expect(await operatorNotices(caseId)).toEqual([`${WEBHARD}: ORDER`, `${WEBHARD}: REVOKED`]);
+    expect(await operatorNotices(caseId)).toEqual([`${WEBHARD}: ORDER`, `${WEBHARD}: REINSTATE`, `${WEBHARD}: REVOKED`]);
     expect(staffSubjects(caseId)).toEqual([]);
   });
 

@@ -264,7 +264,11 @@ describe('recomputeFine and the cap per period', () => {
     expect(inputs.revenue).toMatchObject({ amount: 1_000_000_000, currency: 'USD', exchangeRate: 14 });
     expect(recomputeFine(inputs).currency).toBe('KRW');
     expect(recomputeFine(inputs).breakdown[0]?.amount).toBe(shareOf(kr.fines.tierRates.tier2, 14_000_000_000));
-    expect(() => recomputeFine(aFineAssessment({ operator }))).toThrow(/fines\.exchangeRates\.USD/);
+    // Without a rate the fine stays in the revenue's currency: the case still closes
+    const unconverted = aFineAssessment({ operator });
+    expect(unconverted.currency).toBe('USD');
+    expect(unconverted.revenue.exchangeRate).toBeUndefined();
+    expect(recomputeFine(unconverted).breakdown[0]?.amount).toBe(shareOf(kr.fines.tierRates.tier2, 1_000_000_000));
     const own = resolvePolicy({ fines: { chargeIn: 'OPERATOR_CURRENCY' } });
     expect(aFineAssessment({ operator, policy: own }).currency).toBe('USD');
   });

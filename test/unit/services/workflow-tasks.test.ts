@@ -494,7 +494,8 @@ describe('issuing orders', () => {
 
   it('counts the compliance wait from after the notice went out, ending at or before the deadline', async () => {
     // Given an issued order whose notice SES accepts at 00:00:00.250 (its deadline 24 hours later, to the
-    // whole second), and a task clock read after sending 3.5 s later
+    // whole second), and a task clock read after sending 3.5 s later; the case gives the notice its statement of reasons
+    await givenCase();
     await givenIssuedOrder();
     const readings: string[] = [];
     const clock = () => {
