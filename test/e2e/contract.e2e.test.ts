@@ -19,6 +19,7 @@ import {
   untilAppealable,
   untilNotice,
   untilCaseStatus,
+  untilOrderStatus,
   vote,
 } from './support';
 
@@ -447,7 +448,7 @@ describe('orders (section 5)', () => {
     expect(untouched.compliedAt).toBeUndefined();
   });
 
-  it('acknowledges (twice harmlessly), records compliance, and refuses an appeal before the committee confirms', async () => {
+  it('acknowledges (twice harmlessly), records compliance, holds an appeal filed before the committee confirms, and refuses one on a revoked order', async () => {
     const caseId = await fileReport(api, [uniqueUrl('op-social')]);
     await approveCase(api, caseId);
     const orderId = orderIdFor(caseId, 'op-social');
@@ -468,8 +469,37 @@ describe('orders (section 5)', () => {
 
     const shortGrounds = await api.post('op-social', `/operator/orders/${orderId}/appeal`, { grounds: 'short' });
     expectError(shortGrounds, 400, 'VALIDATION_FAILED');
+    // Issue 11 (docs/objections.md): from the ORDER notice's acceptance the objection window is open
+    // before the post-review too; an appeal filed then is accepted and held until the review decides.
+    await untilNotice(stack, orderId, 'ORDER');
     const early = await api.post('op-social', `/operator/orders/${orderId}/appeal`, { grounds: 'The content is lawful satire.' });
-    expectError(early, 409, 'WINDOW_CLOSED');
+    expect(early.status, JSON.stringify(early.body)).toBe(201);
+    expect(early.body).toEqual({ appealId: `A${caseId.slice(1)}-op-social` });
+    // The order still waits for the post-review (PENDING, not yet APPEALED); the appeal is on file, held for it
+    expect(await operatorOrder(api, 'op-social', orderId)).toMatchObject({ status: 'COMPLIED', decisionStatus: 'PENDING' });
+    const staffView = (await api.get('staff-kim', `/cases/${caseId}`)).body;
+    expect(['ORDERS_ISSUED', 'UNDER_POST_REVIEW']).toContain(staffView.status);
+    expect(staffView.orders.find((o: any) => o.orderId === orderId)).toMatchObject({
+      decisionStatus: 'PENDING',
+      appealId: early.body.appealId,
+      operatorAppealedAt: expect.any(String),
+    });
+    expect(staffView.appeals).toEqual([
+      expect.objectContaining({ appealId: early.body.appealId, orderId, status: 'FILED', grounds: 'The content is lawful satire.' }),
+    ]);
+    const second = await api.post('op-social', `/operator/orders/${orderId}/appeal`, { grounds: 'The same objection, once more.' });
+    expectError(second, 409, 'CONFLICT');
+
+    // An order the post-review revoked has nothing left to appeal
+    const revokedCase = await fileReport(api, [uniqueUrl('op-social')]);
+    await approveCase(api, revokedCase);
+    const revokedOrder = orderIdFor(revokedCase, 'op-social');
+    await eventually(() => operatorOrder(api, 'op-social', revokedOrder), 15_000);
+    const review = await findReview(api, revokedCase, 'POST_REVIEW');
+    await vote(api, review.reviewId, ['member-1', 'member-2', 'member-3'], 'REVOKE');
+    await untilOrderStatus(api, 'op-social', revokedOrder, 'REVOKED', 15_000);
+    const tooLate = await api.post('op-social', `/operator/orders/${revokedOrder}/appeal`, { grounds: 'The content is lawful satire.' });
+    expectError(tooLate, 409, 'WINDOW_CLOSED');
   });
 
   it('accepts an appeal inside the window (201) and refuses one after it (409 WINDOW_CLOSED)', async () => {
