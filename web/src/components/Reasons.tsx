@@ -46,8 +46,9 @@ export function StatementOfReasonsView({ reasons }: { reasons: StatementOfReason
         <dt>{t('reasonsFacts')}</dt>
         <dd>
           <ul>
-            {reasons.facts.grounds.map((ground) => (
-              <li key={ground}>{ground}</li>
+            {reasons.facts.grounds.map((ground, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: two approvers may give the same words, and the list never changes once issued
+              <li key={i}>{ground}</li>
             ))}
             <li>{v(reasons.facts.category)}</li>
           </ul>

@@ -213,7 +213,9 @@ export function IntakePage() {
             onBlur={checkOnLeave}
           />
         </Field>
-        <p role="status" aria-live="polite" class="muted">
+        {/* Its line is kept when empty: the check starts when the URLs field loses focus, often on a
+            press of "File report", and a line appearing then would move the button from under the pointer. */}
+        <p role="status" aria-live="polite" class="muted check-status">
           {checking ? t('checkingDuplicates') : ''}
         </p>
         {warned && (
