@@ -152,7 +152,14 @@ describe('the case workflow, path by path', () => {
     expect(order?.fine?.amount).toBeGreaterThan(0);
     expect(h.events(caseId).map((e) => e.state)).not.toContain('GraceExpired');
     expect(await notices(caseId)).toEqual(
-      [`${WEBHARD}: ORDER`, `${WEBHARD}: OVERDUE`, `${WEBHARD}: CONFIRMED`, `${WEBHARD}: FINE`, 'staff: OVERDUE', 'staff: FINE_PROPOSED'].sort(),
+      [
+        `${WEBHARD}: ORDER`,
+        `${WEBHARD}: OVERDUE`,
+        `${WEBHARD}: CONFIRMED`,
+        `${WEBHARD}: FINE`,
+        'staff: OVERDUE',
+        'staff: FINE_PROPOSED',
+      ].sort(),
     );
   });
 
@@ -173,7 +180,14 @@ describe('the case workflow, path by path', () => {
       expect.arrayContaining(['ORDER_OVERDUE', 'NON_COMPLIANCE_RECORDED', 'FINE_ASSESSED', 'CASE_CLOSED']),
     );
     expect(await notices(caseId)).toEqual(
-      [`${SOCIAL}: ORDER`, `${SOCIAL}: OVERDUE`, `${SOCIAL}: CONFIRMED`, `${SOCIAL}: FINE`, 'staff: OVERDUE', 'staff: FINE_PROPOSED'].sort(),
+      [
+        `${SOCIAL}: ORDER`,
+        `${SOCIAL}: OVERDUE`,
+        `${SOCIAL}: CONFIRMED`,
+        `${SOCIAL}: FINE`,
+        'staff: OVERDUE',
+        'staff: FINE_PROPOSED',
+      ].sort(),
     );
   });
 
@@ -196,7 +210,16 @@ describe('the case workflow, path by path', () => {
     ]);
     expect(h.events(caseId).map((e) => e.state)).not.toContain('EnforceDeadline');
     expect(h.events(caseId).map((e) => e.state)).not.toContain('OpenAppealWindow');
-    expect(await notices(caseId)).toEqual([`${WEBHARD}: ORDER`, `${WEBHARD}: REVOKED`, `${WEBHARD}: REINSTATE`, `${SOCIAL}: ORDER`, `${SOCIAL}: REVOKED`, `${SOCIAL}: REINSTATE`].sort());
+    expect(await notices(caseId)).toEqual(
+      [
+        `${WEBHARD}: ORDER`,
+        `${WEBHARD}: REVOKED`,
+        `${WEBHARD}: REINSTATE`,
+        `${SOCIAL}: ORDER`,
+        `${SOCIAL}: REVOKED`,
+        `${SOCIAL}: REINSTATE`,
+      ].sort(),
+    );
   });
 
   it('appeal upheld: an appeal in the window goes to the committee, which upholds the order', async () => {
@@ -239,7 +262,14 @@ describe('the case workflow, path by path', () => {
     expect(await getAppeal(appealId)).toMatchObject({ status: 'OVERTURNED' });
     expect(h.events(caseId).map((e) => e.state)).not.toContain('GraceExpired');
     expect(await notices(caseId)).toEqual(
-      [`${SOCIAL}: ORDER`, `${SOCIAL}: CONFIRMED`, `${SOCIAL}: OVERDUE`, `${SOCIAL}: APPEAL_OUTCOME`, `${SOCIAL}: REINSTATE`, 'staff: OVERDUE'].sort(),
+      [
+        `${SOCIAL}: ORDER`,
+        `${SOCIAL}: CONFIRMED`,
+        `${SOCIAL}: OVERDUE`,
+        `${SOCIAL}: APPEAL_OUTCOME`,
+        `${SOCIAL}: REINSTATE`,
+        'staff: OVERDUE',
+      ].sort(),
     );
   });
 
