@@ -10,6 +10,7 @@ import {
   Api,
   approveCase,
   audit,
+  emails,
   eventually,
   fileReport,
   findReview,
@@ -105,12 +106,30 @@ async function expectNoOpenOrders(caseId: string): Promise<void> {
   expect(mine.filter((order) => order.open).map((order) => order.orderId)).toEqual([]);
 }
 
+/** Issue 11's fines: a fine is first PROPOSED, with an opinion period, until staff decide (docs/fines.md). */
 function expectFine(fine: any, currency: string): void {
-  expect(fine).toMatchObject({ amount: expect.any(Number), currency, policyId: POLICY.id });
+  expect(fine).toMatchObject({
+    amount: expect.any(Number),
+    currency,
+    policyId: POLICY.id,
+    status: 'PROPOSED',
+    opinionDueAt: expect.any(String),
+  });
+  expect(fine.proposedAmount).toBe(fine.amount);
   expect(fine.amount).toBeGreaterThan(0);
   expect(fine.breakdown.length).toBeGreaterThan(0);
   const total = (fine.breakdown as { item: string; amount: number }[]).reduce((sum, item) => sum + item.amount, 0);
   expect(total).toBe(fine.amount);
+}
+
+/** Beside the operator's FINE notice (the proposal), staff are alerted once that a decision will be due. */
+async function expectStaffToldOfProposal(orderId: string): Promise<void> {
+  const alerts = await eventually(async () => {
+    const found = (await emails(stack)).filter((email) => email.subject.includes(`A fine is proposed for order ${orderId}`));
+    expect(found.length).toBeGreaterThan(0);
+    return found;
+  }, 15_000);
+  expect(alerts).toHaveLength(1);
 }
 
 async function confirmPostReview(caseId: string): Promise<string> {
@@ -226,6 +245,7 @@ describe.concurrent('a case over its whole life', () => {
     expect((await operatorOrder(api, 'op-webhard', orderId)).fine).toEqual(order.fine);
     await untilNotice(stack, orderId, 'FINE');
     await expectNotices(orderId, 'ko', { ORDER: 1, REMINDER: 1, OVERDUE: 1, CONFIRMED: 1, FINE: 1 });
+    await expectStaffToldOfProposal(orderId);
     await expectVerifiedAudit(caseId, ['ORDER_OVERDUE', 'ORDER_COMPLIED_LATE', 'FINE_ASSESSED', 'CASE_CLOSED']);
   });
 
@@ -248,6 +268,7 @@ describe.concurrent('a case over its whole life', () => {
     await untilNotice(stack, orderId, 'FINE');
     await expectNoOpenOrders(caseId);
     await expectNotices(orderId, 'en', { ORDER: 1, OVERDUE: 1, CONFIRMED: 1, FINE: 1 });
+    await expectStaffToldOfProposal(orderId);
     await expectVerifiedAudit(caseId, ['ORDER_OVERDUE', 'NON_COMPLIANCE_RECORDED', 'FINE_ASSESSED', 'CASE_CLOSED']);
   });
 

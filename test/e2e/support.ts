@@ -236,14 +236,15 @@ const SUBJECT_KINDS: [RegExp, NoticeKind, 'ko' | 'en'][] = [
   [/^\[요청 철회\]/, 'REVOKED', 'ko'],
   [/^\[요청 확정\]/, 'CONFIRMED', 'ko'],
   [/^\[이의신청 결과\]/, 'APPEAL_OUTCOME', 'ko'],
-  [/^\[과징금 부과\]/, 'FINE', 'ko'],
+  // issue 11's fines: the FINE notice is a proposal with an opinion period (docs/fines.md)
+  [/^\[과징금 사전 통지\]/, 'FINE', 'ko'],
   [/^\[Urgent /, 'ORDER', 'en'],
   [/^\[Reminder\]/, 'REMINDER', 'en'],
   [/^\[Overdue\]/, 'OVERDUE', 'en'],
   [/^\[Revoked\]/, 'REVOKED', 'en'],
   [/^\[Confirmed\]/, 'CONFIRMED', 'en'],
   [/^\[Appeal decided\]/, 'APPEAL_OUTCOME', 'en'],
-  [/^\[Fine\]/, 'FINE', 'en'],
+  [/^\[Proposed fine\]/, 'FINE', 'en'],
 ];
 
 export interface Notice {
