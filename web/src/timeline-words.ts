@@ -6,6 +6,7 @@
  */
 import type { AppealEvent } from '../../shared/domain/deciders/appeal';
 import type { CaseEvent } from '../../shared/domain/deciders/case';
+import type { FineLedgerEvent } from '../../shared/domain/deciders/fine-ledger';
 import type { OperatorEvent } from '../../shared/domain/deciders/operator';
 import type { OrderEvent } from '../../shared/domain/deciders/order';
 import type { ReviewEvent } from '../../shared/domain/deciders/review';
@@ -13,7 +14,7 @@ import type { Approval, NoticeRecord, NoticeStatus } from '../../shared/domain/m
 import { formatCompact } from './format';
 import type { Lang, Translator } from './i18n';
 
-export type AuditAction = (CaseEvent | OrderEvent | ReviewEvent | AppealEvent | OperatorEvent)['action'];
+export type AuditAction = (CaseEvent | OrderEvent | ReviewEvent | AppealEvent | OperatorEvent | FineLedgerEvent)['action'];
 
 export interface WordedEvent {
   at: string;
