@@ -71,7 +71,7 @@ describe('the public objection page', () => {
     const { page } = watched;
     // When the poster fills in the code, the grounds and an address, and confirms
     await page.getByLabel('Objection code').fill(code.toLowerCase());
-    await page.getByLabel('Grounds of appeal (10 to 5000 characters)').fill('I posted this clip myself, and everyone in it agreed.');
+    await page.getByLabel('Why you object (10 to 5000 characters)').fill('I posted this clip myself, and everyone in it agreed.');
     await page.getByLabel('E-mail address (optional)').fill('poster@mail.example');
     await page.getByRole('button', { name: 'File the objection' }).click();
     const dialog = page.getByRole('dialog');

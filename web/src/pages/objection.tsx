@@ -115,7 +115,7 @@ export function ObjectionPage({ apiUrl, timeZone }: { apiUrl: string; timeZone: 
             onInput={(e) => setCode(e.currentTarget.value)}
           />
         </Field>
-        <Field id="objection-grounds" label={t('appealGrounds')} error={errors.grounds}>
+        <Field id="objection-grounds" label={t('objectionGrounds')} error={errors.grounds}>
           <textarea
             {...described('objection-grounds', errors.grounds)}
             rows={5}
