@@ -80,6 +80,7 @@ export const apiFunctions: readonly ApiFunction[] = [
     routes: ['POST /public/objections', 'GET /public/objections/{reference}'],
     publicRoutes: ['POST /public/objections', 'GET /public/objections/{reference}'],
   },
+  { name: 'OpenApi', entry: 'functions/api/openapi.ts', routes: ['GET /openapi.json'], publicRoutes: ['GET /openapi.json'] },
 ];
 
 /**

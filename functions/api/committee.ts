@@ -1,15 +1,13 @@
-import { z } from 'zod';
-import { escalationDecisionRequestSchema, recusalRequestSchema, REVIEW_STATUSES, voteRequestSchema } from '../../shared/domain/model';
+import { reviewsQuerySchema } from '../../shared/api/inputs';
+import { escalationDecisionRequestSchema, recusalRequestSchema, voteRequestSchema } from '../../shared/domain/model';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody, parseQuery } from '../../shared/runtime/http';
 import { castVote, decideEscalatedReview, recuse, voteRulesOf } from '../../shared/services/reviews';
 import { committeeReviewView, listCommitteeReviews, reviewView } from '../../shared/services/views';
 
-const reviewsQuery = z.object({ status: z.enum(REVIEW_STATUSES).optional() });
-
 export const handler = apiHandler({
   'GET /committee/reviews': async (request) =>
-    ok({ reviews: await listCommitteeReviews(request.identity, parseQuery(request, reviewsQuery)) }),
+    ok({ reviews: await listCommitteeReviews(request.identity, parseQuery(request, reviewsQuerySchema)) }),
   'POST /committee/reviews/{reviewId}/votes': async (request) => {
     const body = parseBody(request, voteRequestSchema);
     const { review } = await castVote(request.identity, request.pathParameters.reviewId ?? '', body, nowIso());

@@ -1,13 +1,11 @@
-import { z } from 'zod';
 import { deadlineChangeRequestSchema } from '../../shared/domain/deadline-changes';
 import { fineDecisionSchema, nonComplianceRequestSchema } from '../../shared/domain/model';
-import { isOrderSearch, orderSearchSchema } from '../../shared/domain/order-search';
+import { isOrderSearch } from '../../shared/domain/order-search';
+import { boardQuerySchema } from '../../shared/api/inputs';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody, parseQuery } from '../../shared/runtime/http';
 import { changeDeadline, decideFine, resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
-import { DEFAULT_RECENT_ORDERS, listDeadlineBoard, searchDeadlineBoard } from '../../shared/services/views';
-
-const boardQuery = orderSearchSchema.extend({ recent: z.coerce.number().int().min(0).max(1000).default(DEFAULT_RECENT_ORDERS) });
+import { listDeadlineBoard, searchDeadlineBoard } from '../../shared/services/views';
 
 /**
  * The staff's deadline board (an extension of the contract for the web UI) and its search, resending an undelivered
@@ -16,7 +14,7 @@ const boardQuery = orderSearchSchema.extend({ recent: z.coerce.number().int().mi
 export const handler = apiHandler({
   // No search parameter: the contract's board, as its clients know it; any: one page of a search.
   'GET /orders': async (request) => {
-    const { recent, ...search } = parseQuery(request, boardQuery);
+    const { recent, ...search } = parseQuery(request, boardQuerySchema);
     return ok(isOrderSearch(search) ? await searchDeadlineBoard(search) : { orders: await listDeadlineBoard(recent) });
   },
   'POST /orders/{orderId}/resend': async (request) =>

@@ -1,11 +1,9 @@
-import { z } from 'zod';
-import { duplicateCheckRequestSchema, LANGUAGES, reportRequestSchema } from '../../shared/domain/model';
+import { reportsQuerySchema } from '../../shared/api/inputs';
+import { duplicateCheckRequestSchema, reportRequestSchema } from '../../shared/domain/model';
 import { nowIso } from '../../shared/runtime/clock';
 import { apiHandler, ok, parseBody, parseQuery } from '../../shared/runtime/http';
 import { findDuplicates, urlsAlreadyHandled } from '../../shared/services/duplicates';
 import { fileReport, listOwnReports } from '../../shared/services/reports';
-
-const reportsQuery = z.object({ language: z.enum(LANGUAGES).optional() });
 
 export const handler = apiHandler({
   'POST /reports': async (request) => {
@@ -28,7 +26,7 @@ export const handler = apiHandler({
     return ok(request.identity.roles.includes('staff') ? { urls: handled, duplicates } : { urls: handled });
   },
   'GET /reports': async (request) => {
-    const { language } = parseQuery(request, reportsQuery);
+    const { language } = parseQuery(request, reportsQuerySchema);
     return ok({ reports: await listOwnReports(request.identity, language) });
   },
 });

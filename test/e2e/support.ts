@@ -6,6 +6,7 @@
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { orderIdFor } from '../../shared/domain/ids';
 import type { LocalStack } from '../support/local-stack';
+import { answerMismatch } from '../support/openapi-answers';
 
 export interface Answer<T = any> {
   readonly status: number;
@@ -51,6 +52,9 @@ export class Api {
     } catch {
       // Not JSON: the assertion on the body will show the text.
     }
+    // Every answer the suite sees is one the OpenAPI document describes (issue 13).
+    const mismatch = answerMismatch(method, path, response.status, response.headers.get('content-type') ?? '', parsed);
+    if (mismatch !== undefined) throw new Error(mismatch);
     return { status: response.status, body: parsed as T };
   }
 

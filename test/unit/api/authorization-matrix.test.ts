@@ -291,6 +291,7 @@ const ROUTES: Record<string, RouteSpec> = {
       missingResource('no such objection', 'OBJ-ZZZZZZZZZZZZZZZZ'),
     ],
   },
+  'GET /openapi.json': { success: 200 },
 };
 
 const MANIFEST_ROUTES = apiFunctions.flatMap((fn) =>

@@ -1,0 +1,304 @@
+/**
+ * The API's route registry: for every route of infra/functions.ts's manifest, what it takes (path,
+ * query and body schemas, the same zod schemas its handler parses with) and what it answers (the
+ * schemas of shared/api/answers.ts per status). The OpenAPI document (shared/api/openapi.ts) is
+ * generated from this table, the manifest (which routes are public) and shared/domain/authz.ts
+ * (which roles may call each). A unit test checks that the registry and the manifest name the same
+ * routes, so a new route is one entry here (README, "Adding a route").
+ */
+import type { ZodObject, ZodType } from 'zod';
+import { z } from 'zod';
+import { deadlineChangeRequestSchema } from '../domain/deadline-changes';
+import {
+  appealRequestSchema,
+  approvalRequestSchema,
+  complianceRequestSchema,
+  duplicateCheckRequestSchema,
+  escalationDecisionRequestSchema,
+  fineDecisionSchema,
+  fineOpinionSchema,
+  nonComplianceRequestSchema,
+  operatorInputSchema,
+  operatorPatchSchema,
+  publicObjectionRequestSchema,
+  recusalRequestSchema,
+  reinstatementRequestSchema,
+  reportRequestSchema,
+  voteRequestSchema,
+} from '../domain/model';
+import { caseSearchSchema } from '../domain/search';
+import * as answers from './answers';
+import {
+  auditQuerySchema,
+  boardQuerySchema,
+  followUpRequestSchema,
+  reportsQuerySchema,
+  reviewsQuerySchema,
+  statisticsFormatSchema,
+  statisticsRangeSchema,
+} from './inputs';
+
+/** Groups of the reference page, in the order it shows them. */
+export const ROUTE_TAGS = [
+  { name: 'Operator orders', description: "An operator's orders: list, acknowledge, report compliance, appeal (CONTRACT.md section 5)." },
+  { name: 'Reports and cases', description: 'Reports filed by staff and reporters, and the cases they open (section 4).' },
+  { name: 'Staff orders', description: "Staff's deadline board and acts on orders (sections 5, 7 and 9)." },
+  { name: 'Operators registry', description: 'The registered operators (section 4).' },
+  { name: 'Committee', description: 'Post-review and appeal votes (section 6).' },
+  { name: 'Policies and statistics', description: 'The published rules and the transparency figures.' },
+  { name: 'Public', description: 'Routes anyone may call without a token.' },
+  { name: 'Sign-in', description: 'Tokens. `POST /auth/local-token` exists only on the local runtime (`npm start`).' },
+] as const;
+export type RouteTag = (typeof ROUTE_TAGS)[number]['name'];
+
+/** An answer that is text (an export), not JSON. */
+export interface TextAnswer {
+  readonly mediaType: string;
+  readonly description: string;
+}
+
+export interface RouteDoc {
+  readonly summary: string;
+  readonly tag: RouteTag;
+  readonly description?: string;
+  readonly query?: ZodObject;
+  readonly body?: ZodType;
+  /** An example body, shown on the reference page. */
+  readonly example?: unknown;
+  /** The JSON answers by status; a route's errors (CONTRACT.md section 3) are added by the generator. */
+  readonly answers: Readonly<Record<number, ZodType>>;
+  /** Text answers besides JSON (by `?format=` or `Accept`), all with status 200. */
+  readonly textAnswers?: readonly TextAnswer[];
+  /** OAuth2 scopes a machine client's token needs for the route (CONTRACT.md section 12). */
+  readonly scopes?: readonly MachineScope[];
+  /** A route of the local runtime only (not in the manifest, not in the cloud). */
+  readonly localOnly?: boolean;
+}
+
+export const MACHINE_SCOPES = {
+  'orders.read': "Read the operator's own orders.",
+  'orders.write': "Acknowledge, report compliance on and appeal the operator's own orders.",
+  'blocklist.read': "Read the ISPs' block list and its changes.",
+  'hashes.match': 'Match content hashes against the hash list.',
+} as const;
+export type MachineScope = keyof typeof MACHINE_SCOPES;
+
+export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
+  'GET /health': { summary: 'The API answers.', tag: 'Public', answers: { 200: answers.healthAnswerSchema } },
+  'POST /reports': {
+    summary: 'File a report; it opens a case awaiting approval.',
+    tag: 'Reports and cases',
+    description:
+      'Optional header `Idempotency-Key`: the same key with the same body answers the same case (200 instead of 201); with another body, 409.',
+    body: reportRequestSchema,
+    example: {
+      urls: ['https://webhard.example/v/123'],
+      category: 'ILLEGAL_FILMING',
+      reporter: { kind: 'SUPPORT_CENTER', reference: 'SC-2026-0042' },
+      victimConsent: true,
+    },
+    answers: { 201: answers.reportFiledAnswerSchema, 200: answers.reportFiledAnswerSchema },
+  },
+  'GET /reports': {
+    summary: 'The reports this reporter filed, newest first.',
+    tag: 'Reports and cases',
+    query: reportsQuerySchema,
+    answers: { 200: answers.reporterReportsAnswerSchema },
+  },
+  'POST /reports/duplicates': {
+    summary: 'Before filing: which URLs are already in an open or recent case.',
+    tag: 'Reports and cases',
+    body: duplicateCheckRequestSchema,
+    answers: { 200: answers.duplicateCheckAnswerSchema },
+  },
+  'GET /cases': {
+    summary: 'Search cases, newest first, one page at a time.',
+    tag: 'Reports and cases',
+    query: caseSearchSchema,
+    answers: { 200: answers.casePageAnswerSchema },
+  },
+  'GET /cases/{caseId}': {
+    summary: 'A case with its URLs, orders, reviews, appeals and timeline.',
+    tag: 'Reports and cases',
+    answers: { 200: answers.caseViewSchema },
+  },
+  'GET /cases/{caseId}/audit': {
+    summary: "The case's audit chain and whether it verifies.",
+    tag: 'Reports and cases',
+    query: auditQuerySchema,
+    answers: { 200: answers.auditAnswerSchema },
+    textAnswers: [{ mediaType: 'application/x-ndjson', description: '`?format=jsonl`: the chain as JSON Lines.' }],
+  },
+  'POST /cases/{caseId}/approvals': {
+    summary: 'Approve or reject an urgent order (distinct staff members; not the filer).',
+    tag: 'Reports and cases',
+    body: approvalRequestSchema,
+    example: { decision: 'APPROVE', reason: 'footage checked' },
+    answers: { 200: answers.approvalAnswerSchema },
+  },
+  'POST /cases/{caseId}/follow-ups': {
+    summary: "File a follow-up case for the case's URLs left unassigned at issuance.",
+    tag: 'Reports and cases',
+    body: followUpRequestSchema,
+    answers: { 201: answers.followUpAnswerSchema, 200: answers.followUpAnswerSchema },
+  },
+  'GET /orders': {
+    summary: "Staff's deadline board, or one page of an order search when a search parameter is given.",
+    tag: 'Staff orders',
+    query: boardQuerySchema,
+    answers: { 200: answers.boardAnswerSchema },
+  },
+  'POST /orders/{orderId}/resend': {
+    summary: "Send an undelivered order's notice again to the operator's current contacts.",
+    tag: 'Staff orders',
+    answers: { 200: answers.resendAnswerSchema },
+  },
+  'POST /orders/{orderId}/non-compliance': {
+    summary: 'Act on an order whose grace period ended without compliance.',
+    tag: 'Staff orders',
+    body: nonComplianceRequestSchema,
+    answers: { 200: answers.nonComplianceAnswerSchema },
+  },
+  'POST /orders/{orderId}/fine/decision': {
+    summary: 'Impose, reduce or waive a proposed fine.',
+    tag: 'Staff orders',
+    body: fineDecisionSchema,
+    answers: { 200: answers.fineDecisionAnswerSchema },
+  },
+  'POST /orders/{orderId}/deadline': {
+    summary: "Extend, pause or resume an order's deadline.",
+    tag: 'Staff orders',
+    body: deadlineChangeRequestSchema,
+    answers: { 200: answers.deadlineChangeAnswerSchema },
+  },
+  'GET /operators': { summary: 'The registered operators.', tag: 'Operators registry', answers: { 200: answers.operatorsAnswerSchema } },
+  'POST /operators': {
+    summary: 'Register an operator.',
+    tag: 'Operators registry',
+    body: operatorInputSchema,
+    answers: { 201: answers.operatorSchema },
+  },
+  'PATCH /operators/{operatorId}': {
+    summary: "Change an operator's record (contacts, domains, revenue).",
+    tag: 'Operators registry',
+    body: operatorPatchSchema,
+    answers: { 200: answers.operatorSchema },
+  },
+  'GET /operators/{operatorId}/audit': {
+    summary: "The operator record's audit chain.",
+    tag: 'Operators registry',
+    answers: { 200: answers.auditAnswerSchema },
+  },
+  'GET /operator/orders': {
+    summary: "The caller's own orders, newest first.",
+    tag: 'Operator orders',
+    description: 'Only URLs of the calling operator; never the reporter, the summary, or another operator.',
+    answers: { 200: answers.operatorOrdersAnswerSchema },
+    scopes: ['orders.read'],
+  },
+  'POST /operator/orders/{orderId}/acknowledge': {
+    summary: 'Acknowledge receipt of an order; repeating it is harmless.',
+    tag: 'Operator orders',
+    answers: { 200: answers.acknowledgeAnswerSchema },
+    scopes: ['orders.write'],
+  },
+  'POST /operator/orders/{orderId}/compliance': {
+    summary: 'Report compliance: COMPLIED before the deadline, COMPLIED_LATE after it.',
+    tag: 'Operator orders',
+    body: complianceRequestSchema,
+    example: { action: 'DELETED', note: 'removed at 10:12 KST' },
+    answers: { 200: answers.complianceAnswerSchema },
+    scopes: ['orders.write'],
+  },
+  'POST /operator/orders/{orderId}/appeal': {
+    summary: 'Appeal an order while its appeal window is open (otherwise 409 WINDOW_CLOSED).',
+    tag: 'Operator orders',
+    body: appealRequestSchema,
+    example: { grounds: 'The content is licensed and all people in it consented.' },
+    answers: { 201: answers.appealAnswerSchema },
+    scopes: ['orders.write'],
+  },
+  'POST /operator/orders/{orderId}/fine/opinion': {
+    summary: 'State an opinion on a proposed fine before it is decided.',
+    tag: 'Operator orders',
+    body: fineOpinionSchema,
+    answers: { 200: answers.fineOpinionAnswerSchema },
+    scopes: ['orders.write'],
+  },
+  'POST /operator/orders/{orderId}/reinstatement': {
+    summary: "Answer a lifted order's instruction to restore the content or lift the block.",
+    tag: 'Operator orders',
+    body: reinstatementRequestSchema,
+    answers: { 200: answers.reinstatementAnswerSchema },
+    scopes: ['orders.write'],
+  },
+  'GET /committee/reviews': {
+    summary: "The reviews the committee votes on, with the caller's own vote.",
+    tag: 'Committee',
+    query: reviewsQuerySchema,
+    answers: { 200: answers.committeeReviewsAnswerSchema },
+  },
+  'POST /committee/reviews/{reviewId}/votes': {
+    summary: 'Vote on a review (once).',
+    tag: 'Committee',
+    body: voteRequestSchema,
+    example: { decision: 'CONFIRM', reason: 'the footage is what the report says' },
+    answers: { 201: answers.committeeReviewSchema },
+  },
+  'POST /committee/reviews/{reviewId}/recusal': {
+    summary: 'Recuse oneself from a review before voting.',
+    tag: 'Committee',
+    body: recusalRequestSchema,
+    answers: { 200: answers.committeeReviewSchema },
+  },
+  'POST /committee/reviews/{reviewId}/decision': {
+    summary: 'Decide a review escalated to staff for want of a quorum.',
+    tag: 'Committee',
+    body: escalationDecisionRequestSchema,
+    answers: { 200: answers.reviewAnswerSchema },
+  },
+  'GET /statistics': {
+    summary: 'The transparency statistics by month, category, operator and year.',
+    tag: 'Policies and statistics',
+    query: statisticsRangeSchema.extend(statisticsFormatSchema.shape),
+    answers: { 200: answers.statisticsAnswerSchema },
+    textAnswers: [{ mediaType: 'text/csv', description: '`?format=csv`: the same figures as CSV.' }],
+  },
+  'GET /statistics/public': {
+    summary: 'The public aggregate: no operator, no case; small counts suppressed.',
+    tag: 'Public',
+    query: statisticsRangeSchema,
+    answers: { 200: answers.publicStatisticsAnswerSchema },
+  },
+  'GET /policies/current': {
+    summary: 'The policy new cases follow, with its version.',
+    tag: 'Policies and statistics',
+    answers: { 200: answers.policyAnswerSchema },
+    scopes: ['orders.read'],
+  },
+  'GET /policies/{version}': {
+    summary: 'A policy by its version (the one an order cites).',
+    tag: 'Policies and statistics',
+    answers: { 200: answers.policyAnswerSchema },
+    scopes: ['orders.read'],
+  },
+  'POST /public/objections': {
+    summary: 'A poster objects to an order with the code from the notice on the page.',
+    tag: 'Public',
+    body: publicObjectionRequestSchema,
+    answers: { 201: answers.posterObjectionAnswerSchema },
+  },
+  'GET /public/objections/{reference}': {
+    summary: "A poster's objection by its reference.",
+    tag: 'Public',
+    answers: { 200: answers.posterObjectionAnswerSchema },
+  },
+  'POST /auth/local-token': {
+    summary: 'Local runtime only: a token for a seeded user (CONTRACT.md section 2).',
+    tag: 'Sign-in',
+    localOnly: true,
+    body: z.strictObject({ user: z.string().min(1) }),
+    example: { user: 'op-webhard' },
+    answers: { 200: answers.localTokenAnswerSchema },
+  },
+};
