@@ -12,6 +12,7 @@ import { AppContext } from './hooks';
 import { I18n, initialLang, rememberLang, translator, useT, type Lang, type MessageKey } from './i18n';
 import { CasePage, CasesPage } from './pages/cases';
 import { ReviewPage, ReviewsPage } from './pages/committee';
+import { ApiReferencePage } from './pages/api-reference';
 import { ApprovalsPage, DeadlinesPage } from './pages/staff';
 import { IntakePage } from './pages/intake';
 import { ObjectionPage } from './pages/objection';
@@ -45,6 +46,8 @@ const SCREENS: Screen[] = [
 ];
 
 const PUBLIC_OBJECTION_PATH = '/object';
+/** The API reference: public like `GET /openapi.json`, which it renders. */
+const API_REFERENCE_PATH = '/api';
 
 function allowed(session: Session): Screen[] {
   return SCREENS.filter((screen) => screen.roles.some((role) => session.roles.includes(role)));
@@ -96,6 +99,7 @@ export function App() {
   else if (!config) body = <p aria-busy="true">{i18n.t('loading')}</p>;
   // The poster's page needs no account: it is open whether anyone is signed in or not.
   else if (path === PUBLIC_OBJECTION_PATH) body = <ObjectionPage apiUrl={config.apiUrl} timeZone={config.policy.timeZone} />;
+  else if (path === API_REFERENCE_PATH) body = <ApiReferencePage apiUrl={config.apiUrl} />;
   else if (!session) body = <SignIn config={config} onSignedIn={setSession} />;
   else body = <SignedIn config={config} session={session} onUnauthenticated={signOut} />;
 

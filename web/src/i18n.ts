@@ -474,6 +474,26 @@ const en = {
   objectionUnderReview: 'The committee is deciding it.',
   objectionStands: 'Decided: the objection was not granted, the order stands.',
   objectionLifted: 'Decided: the objection was granted, the order was lifted.',
+
+  // API reference (#/api)
+  apiTitle: 'API reference',
+  apiIntro:
+    'Every route of the HTTP API, generated from the same schemas the server checks requests with. Operators’ systems: see the operator engineer’s guide (docs/operators.md).',
+  apiDownload: 'Download openapi.json',
+  apiGroups: 'Groups of routes',
+  apiSecurity: 'Tokens',
+  apiWho: 'Who may call it',
+  apiPublic: 'Anyone, without a token',
+  apiScopes: 'Machine client scopes',
+  apiWhere: 'Where',
+  apiLocalOnly: 'Only on the local runtime (npm start)',
+  apiParameters: 'Parameters',
+  apiBody: 'Request body (JSON)',
+  apiExample: 'Example',
+  apiAnswer: 'Answer {status}',
+  apiErrors: 'Errors',
+  apiRequired: 'required',
+  apiNoFields: 'No fields.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -924,6 +944,25 @@ const ko: Record<MessageKey, string> = {
   objectionUnderReview: '위원회가 심의하고 있습니다.',
   objectionStands: '결정됨: 이의신청이 받아들여지지 않아 요청이 유지됩니다.',
   objectionLifted: '결정됨: 이의신청이 받아들여져 요청이 취소되었습니다.',
+
+  apiTitle: 'API 안내',
+  apiIntro:
+    'HTTP API의 모든 경로입니다. 서버가 요청을 검사하는 것과 같은 스키마에서 만들어집니다. 사업자 시스템 연동은 사업자 개발자 안내서(docs/operators.md)를 보세요.',
+  apiDownload: 'openapi.json 내려받기',
+  apiGroups: '경로 묶음',
+  apiSecurity: '토큰',
+  apiWho: '호출할 수 있는 사용자',
+  apiPublic: '토큰 없이 누구나',
+  apiScopes: '시스템 클라이언트 권한 범위',
+  apiWhere: '사용 환경',
+  apiLocalOnly: '로컬 실행 환경(npm start)에서만',
+  apiParameters: '매개변수',
+  apiBody: '요청 본문(JSON)',
+  apiExample: '예시',
+  apiAnswer: '응답 {status}',
+  apiErrors: '오류',
+  apiRequired: '필수',
+  apiNoFields: '필드가 없습니다.',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
