@@ -29,10 +29,12 @@ function splitRouteKey(routeKey: string): { method: Method; path: string } {
 /** The error codes a route may answer with, by status (CONTRACT.md section 3). */
 function errorCodesOf(routeKey: string, isPublic: boolean): Map<number, ErrorCode[]> {
   const { method, path } = splitRouteKey(routeKey);
-  const codes: ErrorCode[] = ['VALIDATION_FAILED', 'INTERNAL', 'UNAVAILABLE'];
+  // Any request may be too large (a body, or a path of thousands of characters).
+  const codes: ErrorCode[] = ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'INTERNAL', 'UNAVAILABLE'];
   if (!isPublic) codes.push('UNAUTHENTICATED', 'FORBIDDEN');
-  if (path.includes('{')) codes.push('NOT_FOUND');
-  if (method !== 'get') codes.push('CONFLICT', 'WINDOW_CLOSED', 'PAYLOAD_TOO_LARGE');
+  // What a path or a body names (an order, an objection code, a user) may not exist.
+  if (path.includes('{') || method !== 'get') codes.push('NOT_FOUND');
+  if (method !== 'get') codes.push('CONFLICT', 'WINDOW_CLOSED');
   // The public routes that take input are rate limited per client address.
   if (isPublic) codes.push('RATE_LIMITED');
   const byStatus = new Map<number, ErrorCode[]>();
