@@ -247,7 +247,8 @@ const noticeSchema = z.object({
   statusAt: timestamp.optional(),
 });
 
-const caseOrderSchema = z.object({
+/** Who an order is for and where its two tracks stand: the first fields of every staff view of an order. */
+const orderTracks = {
   orderId: z.string(),
   caseId: z.string(),
   operatorId: z.string(),
@@ -255,6 +256,10 @@ const caseOrderSchema = z.object({
   complianceStatus: complianceStatusSchema,
   decisionStatus: decisionStatusSchema,
   action: z.enum(ORDER_ACTIONS),
+};
+
+const caseOrderSchema = z.object({
+  ...orderTracks,
   category: categorySchema,
   urlCount: z.number().int(),
   urls: z.array(z.string()),
@@ -383,13 +388,7 @@ export const followUpAnswerSchema = z.object({
 // ------------------------------------------------------------------------------------ staff's orders
 
 const boardEntrySchema = z.object({
-  orderId: z.string(),
-  caseId: z.string(),
-  operatorId: z.string(),
-  status: orderStatusSchema,
-  complianceStatus: complianceStatusSchema,
-  decisionStatus: decisionStatusSchema,
-  action: z.enum(ORDER_ACTIONS),
+  ...orderTracks,
   urlCount: z.number().int(),
   issuedAt: timestamp,
   deadlineAt: timestamp.optional(),
