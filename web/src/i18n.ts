@@ -479,6 +479,7 @@ const en = {
   apiTitle: 'API reference',
   apiIntro:
     'Every route of the HTTP API, generated from the same schemas the server checks requests with. Operators’ systems: see the operator engineer’s guide (docs/operators.md).',
+  apiInEnglish: 'The descriptions of the routes and fields are the document’s own, in English.',
   apiDownload: 'Download openapi.json',
   apiGroups: 'Groups of routes',
   apiSecurity: 'Tokens',
@@ -948,6 +949,7 @@ const ko: Record<MessageKey, string> = {
   apiTitle: 'API 안내',
   apiIntro:
     'HTTP API의 모든 경로입니다. 서버가 요청을 검사하는 것과 같은 스키마에서 만들어집니다. 사업자 시스템 연동은 사업자 개발자 안내서(docs/operators.md)를 보세요.',
+  apiInEnglish: '경로와 필드의 설명은 API 문서에 적힌 그대로 영어로 보여 줍니다.',
   apiDownload: 'openapi.json 내려받기',
   apiGroups: '경로 묶음',
   apiSecurity: '토큰',

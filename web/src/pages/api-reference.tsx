@@ -4,7 +4,7 @@
  * takes and what it answers. Everything is drawn here from the document: no CDN, no network but
  * the API itself.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useT } from '../i18n';
 
 interface Schema {
@@ -97,6 +97,19 @@ function fieldsOf(document: OpenApiDocument, given: Schema | undefined, prefix =
   });
 }
 
+/** The document's descriptions are Markdown with `code` spans: those become <code>, the rest stays text. */
+function Prose({ text }: { text: string | undefined }) {
+  if (!text) return null;
+  return (
+    <>
+      {text.split('`').map((part, index) =>
+        // biome-ignore lint/suspicious/noArrayIndexKey: the pieces of one fixed text never move, so their place is their identity
+        index % 2 === 1 ? <code key={index}>{part}</code> : part,
+      )}
+    </>
+  );
+}
+
 function Fields({ fields }: { fields: Field[] }) {
   const { t } = useT();
   if (fields.length === 0) return <p class="meta">{t('apiNoFields')}</p>;
@@ -106,7 +119,11 @@ function Fields({ fields }: { fields: Field[] }) {
         <li key={field.name}>
           <code>{field.name}</code> <span class="api-type">{field.type}</span>{' '}
           {field.required && <span class="badge muted">{t('apiRequired')}</span>}
-          {field.description && <div class="meta">{field.description}</div>}
+          {field.description && (
+            <div class="meta">
+              <Prose text={field.description} />
+            </div>
+          )}
         </li>
       ))}
     </ul>
@@ -137,7 +154,9 @@ function OperationCard({
       <h3 id={id}>
         <span class="badge">{method.toUpperCase()}</span> <code class="api-path">{path}</code>
       </h3>
-      <p>{operation.summary}</p>
+      <p>
+        <Prose text={operation.summary} />
+      </p>
       <dl class="facts">
         <dt>{t('apiWho')}</dt>
         <dd>{roles.length === 0 ? t('apiPublic') : roles.join(', ')}</dd>
@@ -222,6 +241,14 @@ export function ApiReferencePage({ apiUrl }: { apiUrl: string }) {
       .catch((error: unknown) => setFailed(error instanceof Error ? error.message : String(error)));
   }, [apiUrl]);
 
+  // The download is the document already loaded: locally a browser asking for /openapi.json as a
+  // page would be answered the web UI itself (the local server gives HTML to a GET that accepts it).
+  const download = useMemo(
+    () => (document ? URL.createObjectURL(new Blob([JSON.stringify(document, null, 2)], { type: 'application/json' })) : null),
+    [document],
+  );
+  useEffect(() => () => (download ? URL.revokeObjectURL(download) : undefined), [download]);
+
   if (failed)
     return (
       <p class="error" role="alert">
@@ -234,10 +261,14 @@ export function ApiReferencePage({ apiUrl }: { apiUrl: string }) {
     <div class="api-reference">
       <h1>{t('apiTitle')}</h1>
       <p>{t('apiIntro')}</p>
+      <p class="meta">{t('apiInEnglish')}</p>
       <p>
-        <a href={`${apiUrl}/openapi.json`}>{t('apiDownload')}</a> · OpenAPI 3.1 · {document.info.title} {document.info.version}
+        <a href={download ?? undefined} download="openapi.json">
+          {t('apiDownload')}
+        </a>{' '}
+        (<code>GET {apiUrl}/openapi.json</code>) · OpenAPI 3.1 · {document.info.title} {document.info.version}
       </p>
-      <nav aria-label={t('apiGroups')}>
+      <nav aria-label={t('apiGroups')} class="api-groups">
         <ul class="inline">
           {grouped(document).map(({ tag }) => (
             <li key={tag}>
@@ -256,7 +287,9 @@ export function ApiReferencePage({ apiUrl }: { apiUrl: string }) {
             <h3>
               <code>{name}</code> <span class="meta">{scheme.type}</span>
             </h3>
-            <p>{scheme.description}</p>
+            <p>
+              <Prose text={scheme.description} />
+            </p>
             {scheme.flows?.clientCredentials && (
               <ul class="api-fields">
                 {Object.entries(scheme.flows.clientCredentials.scopes).map(([scope, meaning]) => (
@@ -272,7 +305,11 @@ export function ApiReferencePage({ apiUrl }: { apiUrl: string }) {
       {grouped(document).map(({ tag, description, operations }) => (
         <section key={tag} aria-labelledby={tagId(tag)}>
           <h2 id={tagId(tag)}>{tag}</h2>
-          {description && <p class="meta">{description}</p>}
+          {description && (
+            <p class="meta">
+              <Prose text={description} />
+            </p>
+          )}
           {operations.map(([method, path, operation]) => (
             <OperationCard key={`${method} ${path}`} document={document} method={method} path={path} operation={operation} />
           ))}
