@@ -27,7 +27,15 @@ useWorld();
 const OPEN = { deadlineAt: '2999-01-01T00:00:00.000Z', graceEndsAt: '2999-01-08T00:00:00.000Z' };
 const OP_WEBHARD = { userId: 'op-webhard', roles: ['operator'] as const, operatorId: 'op-webhard' };
 
+const GROUNDS = 'The content is licensed and everyone in it consented.';
+
 let gateway: MatrixGateway;
+
+async function givenConfirmedOrder(appealDeadline: string): Promise<void> {
+  await writeUrls(CASE_ID, CASE_URLS);
+  await plant.case(aCase({ status: 'APPEAL_WINDOW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+  await plant.order(anOrder({ ...OPEN, status: 'CONFIRMED', decisionStatus: 'CONFIRMED', appealDeadline }));
+}
 
 beforeAll(async () => {
   gateway = await startMatrixGateway();
@@ -65,24 +73,27 @@ describe("the operator guide's client", () => {
     expect(complied).toMatchObject({ orderId: WEBHARD_ORDER_ID, status: 'COMPLIED' });
   });
 
-  it('appeals a confirmed order in its window, and gets WINDOW_CLOSED as an ApiError once the window has passed', async () => {
+  it('appeals a confirmed order inside its appeal window', async () => {
     // Given a confirmed order whose appeal window is open
-    await writeUrls(CASE_ID, CASE_URLS);
-    await plant.case(aCase({ status: 'APPEAL_WINDOW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
-    await plant.order(anOrder({ ...OPEN, status: 'CONFIRMED', decisionStatus: 'CONFIRMED', appealDeadline: '2999-02-01T00:00:00.000Z' }));
+    await givenConfirmedOrder('2999-02-01T00:00:00.000Z');
     const client = operatorClient(gateway.endpoint, await gateway.token(OP_WEBHARD));
 
     // When it appeals
-    const filed = await client.appeal(WEBHARD_ORDER_ID, 'The content is licensed and everyone in it consented.');
+    const filed = await client.appeal(WEBHARD_ORDER_ID, GROUNDS);
 
     // Then the appeal is filed
     expect(filed.appealId).toMatch(/\S/);
+  });
 
-    // Given the window has passed; When it appeals again; Then the refusal carries the code
-    await plant.order(anOrder({ ...OPEN, status: 'CONFIRMED', decisionStatus: 'CONFIRMED', appealDeadline: '2000-01-01T00:00:00.000Z' }));
-    const refused = await client
-      .appeal(WEBHARD_ORDER_ID, 'The content is licensed and everyone in it consented.')
-      .catch((error: unknown) => error);
+  it("gets the contract's code, WINDOW_CLOSED, as an ApiError once the appeal window has passed", async () => {
+    // Given a confirmed order whose appeal window has passed
+    await givenConfirmedOrder('2000-01-01T00:00:00.000Z');
+    const client = operatorClient(gateway.endpoint, await gateway.token(OP_WEBHARD));
+
+    // When it appeals
+    const refused = await client.appeal(WEBHARD_ORDER_ID, GROUNDS).catch((error: unknown) => error);
+
+    // Then the refusal carries the status and the code
     expect(refused).toBeInstanceOf(ApiError);
     expect(refused).toMatchObject({ status: 409, code: 'WINDOW_CLOSED' });
   });
