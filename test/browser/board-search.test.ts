@@ -128,12 +128,17 @@ describe('the deadline board’s search', () => {
       const { page } = watched;
       await page.locator('table.board tbody tr').first().waitFor();
 
-      // When
+      // When (on a phone the search starts folded, below nothing but its own line)
+      const phone = width <= 640;
+      expect(await page.locator('#order-search-term').isVisible()).toBe(!phone);
+      if (phone) await page.locator('details.search-fold > summary').click();
       await page.locator('#order-search-term').fill('webhard.example');
       await page.locator('form.search-form button[type="submit"]').click();
       await page.getByTestId('order-results').locator('tbody tr').first().waitFor();
 
-      // Then
+      // Then on a phone it folds again over the results, the filter in force still in words
+      expect(await page.locator('#order-search-term').isVisible()).toBe(!phone);
+      expect(await page.getByTestId('active-filters').textContent()).toContain('webhard.example');
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       await watched.shot('board-search');
       expect(overflow).toBeLessThanOrEqual(0);

@@ -995,7 +995,7 @@ const ko: Record<MessageKey, string> = {
   fineFactor_requestCount: '요청 횟수',
   fineFactor_distributionScale: '유통 규모',
   fineLateHours: '지연 시간',
-  finePriorOrders: '반영된 이전 요청',
+  finePriorOrders: '반영된 이전 명령',
   finePeriod: '상한 적용 기간',
   fineFinedBefore: '같은 기간에 이미 산정된 과징금: {amount}',
   finePolicy: '정책과 버전',
@@ -1015,10 +1015,10 @@ const ko: Record<MessageKey, string> = {
   fineDecideReason: '사유 (사업자에게 보냄)',
   fineDecideSend: '결정 기록',
   fineDecideConfirmTitle: '과징금 결정을 기록할까요?',
-  fineDecideConfirmMeans: '요청 {orderId}: {decision}, {amount}. 사업자에게 결정과 사유, 불복 방법을 보냅니다. 되돌릴 수 없습니다.',
+  fineDecideConfirmMeans: '명령 {orderId}: {decision}, {amount}. 사업자에게 결정과 사유, 불복 방법을 보냅니다. 되돌릴 수 없습니다.',
   finesAwaiting: '결정을 기다리는 과징금',
   finesAwaitingEmpty: '결정을 기다리는 과징금이 없습니다.',
-  searchFold: '요청 검색',
+  searchFold: '명령 검색',
   searchActiveFilters: '검색 중: {filters}',
 };
 

@@ -377,9 +377,7 @@ export function FinesAwaitingDecision({ orders }: { orders: readonly BoardOrder[
                       {shortId(order.caseId)}
                     </a>
                   </td>
-                  <td data-label={t('fineProposedAmountColumn')} class="num">
-                    {money(fine.amount, fine.currency, lang)}
-                  </td>
+                  <td data-label={t('fineProposedAmountColumn')}>{money(fine.amount, fine.currency, lang)}</td>
                   <td data-label={t('fineOpinion')}>{fine.opinion ? t('fineOpinionIn') : t('fineOpinionNotYet')}</td>
                   <td data-label={t('fineOpinionDue')}>
                     <DateTime iso={fine.opinionDueAt} />
