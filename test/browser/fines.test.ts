@@ -9,11 +9,10 @@
 import path from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FineInputs, recomputeFine } from '../../shared/domain/fines';
 import type { Fine, FineDecisionRequest, FineOpinionRequest } from '../../shared/domain/model';
-import { builtInPolicies } from '../../shared/domain/policy';
+import { aProposedFine } from '../support/records';
 import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
-import { fakeToken, mockApi } from './support/mock-api';
+import { mockApi, openSignedIn } from './support/mock-api';
 
 const DIST = path.resolve(import.meta.dirname, '..', '..', 'web', 'dist');
 const OPINION = 'The clip was removed 13 hours late because our only moderator was ill; we have since hired two more.';
@@ -35,33 +34,12 @@ afterAll(async () => {
 const json = (route: Route, status: number, body: unknown) =>
   route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
 
-/** A fine proposed two days ago under the Korean schedule, computed by the domain from inputs as the server stores them. */
+/** The Korean profile's proposed fine, its opinion period running for eight more days. */
 function proposedFine(now: number): Fine {
-  const kr = builtInPolicies['kr-kcsc']!;
-  const inputs: FineInputs = {
-    policyId: 'kr-kcsc',
-    policyVersion: 'a3f1c09e5b7d2e4f6a8c0b1d3e5f7a9c1b3d5e7f9a1c3e5b7d9f1a3c5e7b9d1f3',
-    schedule: kr.fines,
-    currency: 'KRW',
-    revenue: { amount: 2_500_000_000, currency: 'KRW', registeredAt: new Date(now - 90 * 86_400_000).toISOString() },
-    category: 'ILLEGAL_FILMING',
-    compliance: 'COMPLIED_LATE',
-    urlCount: 2,
-    priorOrderIds: ['O01JC0000000000000000000000-op-webhard'],
-    lateHours: 13,
-    grades: { gainObtained: 2, harmCaused: 3, harmRemedied: 1, profitMotive: 2, requestCount: 2, distributionScale: 1 },
-    period: { id: '2026', finedBefore: 0 },
-  };
-  const computed = recomputeFine(inputs);
-  return {
-    ...computed,
-    status: 'PROPOSED',
-    policyVersion: inputs.policyVersion,
-    proposedAmount: computed.amount,
-    inputs,
+  return aProposedFine({
     proposedAt: new Date(now - 2 * 86_400_000).toISOString(),
     opinionDueAt: new Date(now + 8 * 86_400_000).toISOString(),
-  };
+  });
 }
 
 /**
@@ -125,16 +103,7 @@ async function tab(user: string, route: string, lang: 'en' | 'ko', width: number
       });
     },
   );
-  await watched.page.goto(`${server.url}/`);
-  await watched.page.evaluate(
-    ([token, language]) => {
-      sessionStorage.setItem('ud.token', token as string);
-      localStorage.setItem('ud.lang', language as string);
-    },
-    [fakeToken(user), lang],
-  );
-  await watched.page.goto(`${server.url}/#${route}`);
-  await watched.page.reload();
+  await openSignedIn(watched.page, server.url, user, lang, route);
   return { watched, opinions, decisions, orderId: fined.orderId, caseId: data.caseC };
 }
 
@@ -152,15 +121,17 @@ describe('a fine’s procedure', () => {
     // Then it shows the breakdown as money, the opinion period's end and what the fine was computed from
     expect(await fine.getAttribute('data-fine-status')).toBe('PROPOSED');
     const table = await fine.locator('table.fine').textContent();
+    const proposed = proposedFine(Date.now());
+    const inputs = proposed.inputs!;
     expect(table).toContain('Base fine, severity tier');
-    expect(table).toContain('Lateness surcharge: 13 h');
-    expect(table).toContain(`₩${proposedFine(Date.now()).amount.toLocaleString('en-GB')}`);
+    expect(table).toContain(`Lateness surcharge: ${inputs.lateHours} h`);
+    expect(table).toContain(`₩${proposed.amount.toLocaleString('en-GB')}`);
     await fine.getByText('What it was computed from').click();
-    const inputs = await fine.locator('.fine-inputs').textContent();
-    expect(inputs).toContain('₩2,500,000,000');
-    expect(inputs).toContain('Harm caused: 3');
-    expect(await fine.locator('.fine-inputs [title="O01JC0000000000000000000000-op-webhard"]').count()).toBe(1);
-    expect(inputs).toContain('kr-kcsc a3f1c09e5b7d');
+    const computedFrom = await fine.locator('.fine-inputs').textContent();
+    expect(computedFrom).toContain(`₩${inputs.revenue.amount.toLocaleString('en-GB')}`);
+    expect(computedFrom).toContain(`Harm caused: ${inputs.grades.harmCaused}`);
+    expect(computedFrom).toContain('Earlier orders countedNone');
+    expect(computedFrom).toContain(`kr-kcsc ${inputs.policyVersion.slice(0, 12)}`);
     expect(await fine.textContent()).toContain('Opinion due by');
     await watched.shot('proposed');
 
