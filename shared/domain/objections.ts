@@ -105,17 +105,6 @@ export interface RateLimit {
   readonly windowSeconds: number;
 }
 
-/**
- * The public objection routes' limits: a person objecting needs a handful of tries; someone trying
- * codes or references needs millions. Per client address, and per code (so that a code passed to
- * many people, or guessed at from many addresses, is not a flood into the committee's work).
- */
-export const PUBLIC_OBJECTION_LIMITS = {
-  filingsPerAddress: { limit: 10, windowSeconds: 3600 },
-  filingsPerCode: { limit: 20, windowSeconds: 86_400 },
-  lookupsPerAddress: { limit: 60, windowSeconds: 3600 },
-} as const satisfies Record<string, RateLimit>;
-
 /** The fixed window `now` falls in: its start (the counter's key) and its end. */
 export function rateWindow(rule: RateLimit, now: string): { startsAt: string; endsAt: string } {
   const size = rule.windowSeconds * 1000;

@@ -151,6 +151,28 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** At most `limit` requests in each fixed window of `windowSeconds` (the public objection routes). */
+const rateLimitSchema = z.strictObject({
+  limit: z.number().int().min(1).max(1_000_000),
+  windowSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(31 * 86_400),
+});
+
+/**
+ * The public objection routes' limits (docs/objections.md): a person objecting needs a handful of
+ * tries; someone trying codes or references needs millions. Per client address, and per code (so
+ * that a code passed to many people, or guessed at from many addresses, is not a flood into the
+ * committee's work).
+ */
+export const DEFAULT_PUBLIC_OBJECTION_LIMITS = {
+  filingsPerAddress: { limit: 10, windowSeconds: 3600 },
+  filingsPerCode: { limit: 20, windowSeconds: 86_400 },
+  lookupsPerAddress: { limit: 60, windowSeconds: 3600 },
+};
+
 export const policySchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and hyphens, at most 63 characters'),
   /** The built-in profile this policy was merged over. */
@@ -232,6 +254,9 @@ export const policySchema = z.strictObject({
     .max(5),
   /** How long after a reinstatement instruction an operator that has not answered it is reminded, once. */
   reinstatementReminder: positiveDuration.default('P3D'),
+  publicObjectionLimits: z
+    .strictObject({ filingsPerAddress: rateLimitSchema, filingsPerCode: rateLimitSchema, lookupsPerAddress: rateLimitSchema })
+    .default(DEFAULT_PUBLIC_OBJECTION_LIMITS),
 });
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyRemedy = Policy['remedies'][number];
@@ -337,6 +362,7 @@ const KR_KCSC: Policy = {
     },
   ],
   reinstatementReminder: 'P3D',
+  publicObjectionLimits: DEFAULT_PUBLIC_OBJECTION_LIMITS,
 };
 
 /** Profiles other than Korea give the shape of the jurisdiction; their fine schedule is Korea's model. */

@@ -6,18 +6,8 @@
  * operator's URLs cannot reach it.
  */
 import { formatForPeople } from '../domain/deadlines';
-import { severityScore, tierOf } from '../domain/fines';
-import type {
-  Category,
-  DeadlineChange,
-  Fine,
-  FineBreakdownLine,
-  FineDecision,
-  LANGUAGES,
-  Operator,
-  OrderAction,
-  OrderRecord,
-} from '../domain/model';
+import { breakdownLabel, money, percent } from '../domain/fine-words';
+import type { Category, DeadlineChange, Fine, FineDecision, LANGUAGES, Operator, OrderAction, OrderRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
 import { durationToMs, type Policy } from '../domain/policy';
 import { reporterOutcomeText, type ReporterUrlOutcome } from '../domain/reporter';
@@ -240,10 +230,6 @@ function shortAction(action: OrderAction, lang: Language): string {
   }
 }
 
-function money(amount: number, currency: string): string {
-  return `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(amount)} ${currency}`;
-}
-
 // ------------------------------------------------------------------------------ shared passages
 
 /**
@@ -348,10 +334,6 @@ function footer(authority: Policy['authority'], lang: Language): Block {
       en: `From: the ${name}. This notice was sent automatically; a reply reaches the ${name} (${authority.replyTo}). To protect the person harmed, do not forward it outside your organisation. Quote the order id in any reply.`,
     }),
   };
-}
-
-function percent(rate: number, lang: Language): string {
-  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 4 }).format(rate);
 }
 
 /** What missing the deadline costs, in the policy's own figures (shared/domain/fines.ts computes it). */
@@ -797,38 +779,6 @@ interface FineNoticeFrame extends OperatorNoticeInput {
   orderKind: string;
   authority: string;
   theAuthority: string;
-}
-
-/** A breakdown line in the reader's language, from its `code` and the fine's stored inputs. */
-function breakdownLabel(line: FineBreakdownLine, fine: Fine, lang: Language): string {
-  const inputs = fine.inputs;
-  if (lang === 'en' || inputs === undefined) return lang === 'en' ? line.item : '산정 항목';
-  const f = inputs.schedule;
-  const p = (rate: number): string => percent(rate, lang);
-  switch (line.code) {
-    case 'BASE': {
-      const score = severityScore(f, inputs.grades);
-      const tier = tierOf(f, score);
-      return `기본 과징금: 위반 정도 3단계 중 ${tier}단계(점수 ${score}), 매출액의 ${p(f.tierRates[`tier${tier}` as const])}`;
-    }
-    case 'LATENESS': {
-      const hours = Math.min(inputs.lateHours, f.lateSurchargeMaxHours);
-      const limit = hours < inputs.lateHours ? `(최대 ${f.lateSurchargeMaxHours}시간까지 산정)` : '';
-      return `지연 가산금: ${hours}시간 × 매출액의 ${p(f.lateSurchargeRatePerHour)}${limit}`;
-    }
-    case 'MINIMUM':
-      return '최저 과징금까지 상향';
-    case 'CAP':
-      return `법정 상한(매출액의 ${p(f.capRate)})으로 감액`;
-    case 'PERIOD_CAP':
-      return `${inputs.period.id} 기간 법정 상한(매출액의 ${p(f.capRate)}) 중 남은 한도로 감액(같은 기간에 이미 산정된 과징금 ${money(inputs.period.finedBefore, fine.currency)})`;
-    case 'DECISION':
-      return '직원 결정에 따른 감액';
-    case undefined:
-      return '산정 항목';
-    default:
-      return assertNever(line.code, 'fine breakdown line');
-  }
 }
 
 /** What the law lets the operator do about a decided fine, with the policy's windows. */

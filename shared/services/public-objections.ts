@@ -15,11 +15,11 @@ import {
   normalizeObjectionCode,
   objectionCodeHash,
   objectionReferenceOf,
-  PUBLIC_OBJECTION_LIMITS,
   rateVerdict,
   rateWindow,
   type RateLimit,
 } from '../domain/objections';
+import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
 import { countRequest, getObjectionCode, getObjectionReference, putObjectionReference } from '../store/objections';
@@ -64,7 +64,8 @@ function statusOf(appeal: AppealRecord, reference: string, filedAt: string): Pos
 
 /** Files the poster's objection on the order its code names; answers the reference to keep. */
 export async function filePosterObjection(body: PublicObjectionRequest, sourceIp: string, now: string): Promise<PosterObjectionStatus> {
-  const limits = PUBLIC_OBJECTION_LIMITS;
+  // The policy new cases follow: the limit is the deployment's, counted before any case is known.
+  const limits = config().policy.publicObjectionLimits;
   await limit('objection-filing-address', clientAddressHash(sourceIp), limits.filingsPerAddress, now, 'objections from your address');
   const normalized = normalizeObjectionCode(body.code);
   const codeHash = objectionCodeHash(normalized ?? body.code);
@@ -99,7 +100,7 @@ export async function posterObjectionStatus(reference: string, sourceIp: string,
   await limit(
     'objection-lookup-address',
     clientAddressHash(sourceIp),
-    PUBLIC_OBJECTION_LIMITS.lookupsPerAddress,
+    config().policy.publicObjectionLimits.lookupsPerAddress,
     now,
     'look-ups from your address',
   );

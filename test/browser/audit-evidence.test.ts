@@ -98,7 +98,8 @@ describe('auditor', () => {
     // Then it lists the orders, read-only: besides issue 11's order search (which only reads),
     // no form, and the one other button refreshes
     await page.locator(`tr[data-order="${orderIdFor(caseId, 'op-social')}"]`).waitFor();
-    const search = page.getByRole('form', { name: lang === 'en' ? 'Search orders' : '명령 검색' });
+    // (on a phone the search is folded, so hidden until opened)
+    const search = page.getByRole('form', { name: lang === 'en' ? 'Search orders' : '명령 검색', includeHidden: true });
     expect(await search.count()).toBe(1);
     expect(await page.locator('main form').count()).toBe(1);
     expect(await page.locator('main button:not(form.search-form button)').allTextContents()).toEqual([

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
-import { fakeToken, fixtures, mockApi } from './support/mock-api';
+import { fixtures, mockApi, openSignedIn } from './support/mock-api';
 
 const DIST = path.resolve(import.meta.dirname, '..', '..', 'web', 'dist');
 
@@ -54,16 +54,7 @@ async function tab(user: string, route: string, lang: 'en' | 'ko', width: number
     filings.push(body);
     return json(request, 201, { caseId: 'C01JD3QNEWNEWNEWNEWNEWNEWN', status: 'PENDING_APPROVAL' });
   });
-  await watched.page.goto(`${server.url}/`);
-  await watched.page.evaluate(
-    ([token, language]) => {
-      sessionStorage.setItem('ud.token', token as string);
-      localStorage.setItem('ud.lang', language as string);
-    },
-    [fakeToken(user), lang],
-  );
-  await watched.page.goto(`${server.url}/#${route}`);
-  await watched.page.reload();
+  await openSignedIn(watched.page, server.url, user, lang, route);
   return { watched, orderQueries, checks, filings };
 }
 
@@ -128,12 +119,17 @@ describe('the deadline board’s search', () => {
       const { page } = watched;
       await page.locator('table.board tbody tr').first().waitFor();
 
-      // When
+      // When (on a phone the search starts folded, below nothing but its own line)
+      const phone = width <= 640;
+      expect(await page.locator('#order-search-term').isVisible()).toBe(!phone);
+      if (phone) await page.locator('details.search-fold > summary').click();
       await page.locator('#order-search-term').fill('webhard.example');
       await page.locator('form.search-form button[type="submit"]').click();
       await page.getByTestId('order-results').locator('tbody tr').first().waitFor();
 
-      // Then
+      // Then on a phone it folds again over the results, the filter in force still in words
+      expect(await page.locator('#order-search-term').isVisible()).toBe(!phone);
+      expect(await page.getByTestId('active-filters').textContent()).toContain('webhard.example');
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       await watched.shot('board-search');
       expect(overflow).toBeLessThanOrEqual(0);

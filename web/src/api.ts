@@ -37,6 +37,9 @@ import type {
   VoteRequest,
   Reinstatement,
   ReinstatementRequest,
+  FineDecisionRequest,
+  FineOpinionRequest,
+  FineStatus,
 } from '../../shared/domain/model';
 import type { StatementOfReasons } from '../../shared/domain/reasons';
 import type { ReporterUrlOutcome } from '../../shared/domain/reporter';
@@ -213,6 +216,7 @@ export interface BoardOrder {
   graceEndsAt?: string;
   /** Staff paused the deadline: no `deadlineAt` runs meanwhile. */
   deadlinePausedAt?: string;
+  fine?: Fine;
 }
 
 export interface ReporterReport {
@@ -390,6 +394,16 @@ export class ApiClient {
 
   reportReinstatement(orderId: string, request: ReinstatementRequest): Promise<{ orderId: string; reinstatement: Reinstatement }> {
     return this.call('POST', `/operator/orders/${encodeURIComponent(orderId)}/reinstatement`, request);
+  }
+
+  /** Operator: its opinion on a proposed fine, once, within the opinion period. */
+  submitFineOpinion(orderId: string, request: FineOpinionRequest): Promise<{ orderId: string; fineStatus: FineStatus; opinionAt: string }> {
+    return this.call('POST', `/operator/orders/${encodeURIComponent(orderId)}/fine/opinion`, request);
+  }
+
+  /** Staff: impose, reduce or waive a proposed fine, with the reason the operator is sent. */
+  decideFine(orderId: string, request: FineDecisionRequest): Promise<{ orderId: string; fine: Fine }> {
+    return this.call('POST', `/orders/${encodeURIComponent(orderId)}/fine/decision`, request);
   }
 
   // ------------------------------------------------ committee

@@ -304,3 +304,17 @@ export async function mockApi(page: Page, now: number): Promise<ReturnType<typeo
   });
   return data;
 }
+
+/** Signs `user` in on the built web UI by its stored token (no sign-in page), in `lang`, on `route`. */
+export async function openSignedIn(page: Page, baseUrl: string, user: string, lang: 'en' | 'ko', route: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.evaluate(
+    ([token, language]) => {
+      sessionStorage.setItem('ud.token', token as string);
+      localStorage.setItem('ud.lang', language as string);
+    },
+    [fakeToken(user), lang],
+  );
+  await page.goto(`${baseUrl}/#${route}`);
+  await page.reload();
+}

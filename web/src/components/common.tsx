@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { Approval, Fine } from '../../../shared/domain/model';
 import { ApiError } from '../api';
 import { formatForPeople } from '../../../shared/domain/deadlines';
+import { breakdownLabel } from '../../../shared/domain/fine-words';
 import { formatCompact, formatDuration, formatUtc } from '../format';
 import { useApp, useNow, type Resource } from '../hooks';
 import { useT } from '../i18n';
@@ -142,21 +143,38 @@ export function described(id: string, error?: string, hint?: boolean) {
   return { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': ids || undefined };
 }
 
-export function money(amount: number, currency: string, lang: 'ko' | 'en'): string {
-  return new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-GB', { style: 'currency', currency }).format(amount);
+/** Digits of the currency's minor unit: 0 for KRW, 2 for USD. */
+export function minorDigitsOf(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 0;
 }
 
+/**
+ * An amount in the currency's minor unit (CONTRACT.md section 7) as money: 12345 USD is $123.45,
+ * 12345 KRW is ₩12,345. Formatted from its decimal string, so no amount loses a unit on the way.
+ */
+export function money(amount: number, currency: string, lang: 'ko' | 'en'): string {
+  const digits = minorDigitsOf(currency);
+  const units = Math.abs(amount)
+    .toString()
+    .padStart(digits + 1, '0');
+  const decimal = digits === 0 ? units : `${units.slice(0, -digits)}.${units.slice(-digits)}`;
+  const format = new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-GB', { style: 'currency', currency });
+  return format.format(`${amount < 0 ? '-' : ''}${decimal}` as `${number}`);
+}
+
+/** A fine's breakdown, each line in the screen's language (the notices' words), and its total. */
 export function FineView({ fine }: { fine: Fine }) {
-  const { t, lang } = useT();
+  const { t, v, lang } = useT();
   return (
     <table class="fine">
       <caption>
         {t('fine')} · {fine.policyId}
+        {fine.status && <> · {v(fine.status)}</>}
       </caption>
       <tbody>
         {fine.breakdown.map((line) => (
           <tr key={line.item}>
-            <th scope="row">{line.item}</th>
+            <th scope="row">{breakdownLabel(line, fine, lang)}</th>
             <td class="num">{money(line.amount, fine.currency, lang)}</td>
           </tr>
         ))}

@@ -3,7 +3,8 @@ import { CASE_STATUSES, CATEGORIES, type Category, escalationDecisionRequestSche
 import type { AuditChain, CaseDetail, CaseOrder, CaseSearch, CaseSummary, DuplicateCase, ReviewView } from '../api';
 import { dayBoundaryIn } from '../format';
 import { DayRangeFields, SearchActions, SearchTermFields, usePagedSearch } from '../components/paged-search';
-import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, Section } from '../components/common';
+import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded, Section } from '../components/common';
+import { FineDecisionForm, FineDetails } from '../components/Fines';
 import { ValueOptions } from '../components/ValueOptions';
 import { ReviewTally } from '../components/ReviewTally';
 import { StateDiagram } from '../components/StateDiagram';
@@ -206,7 +207,7 @@ export function CasePage({ caseId }: { caseId: string }) {
           <Section title={t('workflow')} id="workflow">
             <StateDiagram detail={c} />
           </Section>
-          <Orders orders={c.orders} />
+          <Orders orders={c.orders} onChange={detail.reload} />
           <Reviews detail={c} onChange={detail.reload} />
           {c.appeals.length > 0 && (
             <Section title={t('appeals')} id="appeals">
@@ -330,7 +331,7 @@ function FollowUpLinks({ detail }: { detail: Pick<CaseDetail, 'followUpOf' | 'fo
   );
 }
 
-function Orders({ orders }: { orders: CaseOrder[] }) {
+function Orders({ orders, onChange }: { orders: CaseOrder[]; onChange: () => void }) {
   const { t } = useT();
   if (orders.length === 0) return null;
   return (
@@ -338,7 +339,7 @@ function Orders({ orders }: { orders: CaseOrder[] }) {
       <ul class="cards">
         {orders.map((order) => (
           <li key={order.orderId}>
-            <OrderCard order={order} />
+            <OrderCard order={order} onChange={onChange} />
           </li>
         ))}
       </ul>
@@ -348,8 +349,9 @@ function Orders({ orders }: { orders: CaseOrder[] }) {
 
 const OPEN_COMPLIANCE = new Set(['ISSUED', 'ACKNOWLEDGED', 'OVERDUE']);
 
-function OrderCard({ order }: { order: CaseOrder }) {
+function OrderCard({ order, onChange }: { order: CaseOrder; onChange: () => void }) {
   const { t, v } = useT();
+  const { session } = useApp();
   const orderNotice = order.notices?.find((n) => n.kind === 'ORDER');
   // The four steps a legal notice goes through, as far as the system can prove each one.
   const steps: [string, string | undefined][] = [
@@ -420,7 +422,13 @@ function OrderCard({ order }: { order: CaseOrder }) {
           </ul>
         </details>
       )}
-      {order.fine && <FineView fine={order.fine} />}
+      {order.fine && (
+        <>
+          <FineDetails fine={order.fine} />
+          {/* Auditors read the fine; deciding it is staff's. */}
+          {session.roles.includes('staff') && <FineDecisionForm orderId={order.orderId} fine={order.fine} onChange={onChange} />}
+        </>
+      )}
     </article>
   );
 }

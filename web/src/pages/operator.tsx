@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { appealRequestSchema, COMPLIANCE_ACTIONS, complianceRequestSchema } from '../../../shared/domain/model';
 import { ApiError, type OperatorOrder } from '../api';
-import { Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, money, Section } from '../components/common';
+import { Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded, money, Section } from '../components/common';
+import { FineDetails, FineOpinionForm } from '../components/Fines';
 import { ReinstatementPanel, StatementOfReasonsView } from '../components/Reasons';
 import { useApp, useNow, useResource } from '../hooks';
 import { type MessageKey, useT } from '../i18n';
@@ -254,7 +255,12 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
         ) : (
           decision === 'CONFIRMED' && <p class="meta">{t('appealClosed')}</p>
         ))}
-      {order.fine && <FineView fine={order.fine} />}
+      {order.fine && (
+        <>
+          <FineDetails fine={order.fine} />
+          <FineOpinionForm orderId={order.orderId} fine={order.fine} onChange={onChange} />
+        </>
+      )}
     </article>
   );
 }

@@ -10,7 +10,7 @@ import { ErrorNote, Field } from '../components/common';
 import { DayRangeFields, SearchActions, SearchTermFields, usePagedSearch } from '../components/paged-search';
 import { dayBoundaryIn } from '../format';
 import { useApp } from '../hooks';
-import { useT } from '../i18n';
+import { type Translator, useT } from '../i18n';
 
 type SearchKey = 'host' | 'url' | 'operatorId' | 'caseId';
 const SEARCH_KEYS: readonly SearchKey[] = ['host', 'url', 'operatorId', 'caseId'];
@@ -43,64 +43,101 @@ function searchOf(form: SearchForm, timeZone: string): OrderSearch | null {
   return Object.values(search).some((value) => value !== undefined) ? { ...search, limit: PAGE_SIZE } : null;
 }
 
-/** The search bar; `onSearch(null)` when cleared, back to the board. */
+/** Wide enough for the board's table layout (styles.css lays it out as cards at 640 px and below). */
+const WIDE_SCREEN = '(min-width: 641px)';
+
+/**
+ * The search bar; `onSearch(null)` when cleared, back to the board. On a phone it starts folded
+ * and folds again after a search, so the results are in view; the filters in force stay readable
+ * on the fold.
+ */
 export function OrderSearchBar({ onSearch }: { onSearch: (search: OrderSearch | null) => void }) {
   const { t, v } = useT();
   const { config } = useApp();
   const [form, setForm] = useState<SearchForm>(BLANK);
+  const [applied, setApplied] = useState<SearchForm | null>(null);
+  const [open, setOpen] = useState(() => window.matchMedia(WIDE_SCREEN).matches);
   const set = <K extends keyof SearchForm>(name: K, value: SearchForm[K]): void => setForm((previous) => ({ ...previous, [name]: value }));
   const submit = (event: Event): void => {
     event.preventDefault();
-    onSearch(searchOf(form, config.policy.timeZone));
+    const search = searchOf(form, config.policy.timeZone);
+    setApplied(search === null ? null : form);
+    if (!window.matchMedia(WIDE_SCREEN).matches) setOpen(false);
+    onSearch(search);
   };
   const clear = (): void => {
     setForm(BLANK);
+    setApplied(null);
     onSearch(null);
   };
+  const filters = applied === null ? [] : filterWords(applied, t, v);
   return (
-    <form aria-label={t('searchOrders')} class="card search-form" onSubmit={submit}>
-      <SearchTermFields
-        idPrefix="order-search"
-        keys={SEARCH_KEYS}
-        labels={SEARCH_LABELS}
-        by={form.by}
-        term={form.term}
-        onBy={(by) => set('by', by)}
-        onTerm={(term) => set('term', term)}
-      />
-      <div class="row">
-        <Field id="order-section" label={t('orderSection')}>
-          <select id="order-section" value={form.section} onChange={(e) => set('section', e.currentTarget.value as Section | '')}>
-            <option value="">{t('allSections')}</option>
-            {SECTIONS.map((section) => (
-              <option key={section} value={section}>
-                {t(`section_${section}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="order-status" label={t('filterStatus')}>
-          <select id="order-status" value={form.status} onChange={(e) => set('status', e.currentTarget.value as ComplianceStatus | '')}>
-            <option value="">{t('allStatuses')}</option>
-            {COMPLIANCE_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {v(status)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <DayRangeFields
-          ids={['issued-from', 'issued-to']}
-          labels={['issuedFrom', 'issuedTo']}
-          from={form.from}
-          to={form.to}
-          onFrom={(day) => set('from', day)}
-          onTo={(day) => set('to', day)}
+    <details class="card search-fold" open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>
+        <strong>{t('searchFold')}</strong>
+        {filters.length > 0 && (
+          <span class="active-filters" data-testid="active-filters">
+            {' '}
+            · {t('searchActiveFilters', { filters: filters.join(' · ') })}
+          </span>
+        )}
+      </summary>
+      <form aria-label={t('searchOrders')} class="search-form" onSubmit={submit}>
+        <SearchTermFields
+          idPrefix="order-search"
+          keys={SEARCH_KEYS}
+          labels={SEARCH_LABELS}
+          by={form.by}
+          term={form.term}
+          onBy={(by) => set('by', by)}
+          onTerm={(term) => set('term', term)}
         />
-      </div>
-      <SearchActions onClear={clear} />
-    </form>
+        <div class="row">
+          <Field id="order-section" label={t('orderSection')}>
+            <select id="order-section" value={form.section} onChange={(e) => set('section', e.currentTarget.value as Section | '')}>
+              <option value="">{t('allSections')}</option>
+              {SECTIONS.map((section) => (
+                <option key={section} value={section}>
+                  {t(`section_${section}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="order-status" label={t('filterStatus')}>
+            <select id="order-status" value={form.status} onChange={(e) => set('status', e.currentTarget.value as ComplianceStatus | '')}>
+              <option value="">{t('allStatuses')}</option>
+              {COMPLIANCE_STATUSES.map((status) => (
+                <option key={status} value={status}>
+                  {v(status)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <DayRangeFields
+            ids={['issued-from', 'issued-to']}
+            labels={['issuedFrom', 'issuedTo']}
+            from={form.from}
+            to={form.to}
+            onFrom={(day) => set('from', day)}
+            onTo={(day) => set('to', day)}
+          />
+        </div>
+        <SearchActions onClear={clear} />
+      </form>
+    </details>
   );
+}
+
+/** The filters of a search in force, in words, for the folded bar. */
+function filterWords(form: SearchForm, t: Translator['t'], v: Translator['v']): string[] {
+  const term = form.term.trim();
+  return [
+    term === '' ? '' : `${t(SEARCH_LABELS[form.by])} ${term}`,
+    form.section === '' ? '' : t(`section_${form.section}`),
+    form.status === '' ? '' : v(form.status),
+    form.from === '' ? '' : `${t('issuedFrom')} ${form.from}`,
+    form.to === '' ? '' : `${t('issuedTo')} ${form.to}`,
+  ].filter((words) => words !== '');
 }
 
 /** The orders a search finds, its first page then more on request; `table` draws them as the board does. */

@@ -8,6 +8,7 @@ import {
 } from '../../../shared/domain/model';
 import type { BoardOrder, CaseDetail, OrderSearch } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { FinesAwaitingDecision } from '../components/Fines';
 import { Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded } from '../components/common';
 import { shortId } from '../format';
 import { useApp, useNow, useResource } from '../hooks';
@@ -247,6 +248,7 @@ export function DeadlinesPage() {
                     <BoardTable orders={nonCompliant} live={false} onChange={board.reload} />
                   )}
                 </section>
+                <FinesAwaitingDecision orders={orders} />
                 {settled.length > 0 && (
                   <>
                     <h2>{t('recentOrders')}</h2>
