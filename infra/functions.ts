@@ -80,6 +80,11 @@ export const apiFunctions: readonly ApiFunction[] = [
     routes: ['POST /public/objections', 'GET /public/objections/{reference}'],
     publicRoutes: ['POST /public/objections', 'GET /public/objections/{reference}'],
   },
+  {
+    name: 'Blocklist',
+    entry: 'functions/api/blocklist.ts',
+    routes: ['GET /isp/blocklist', 'GET /isp/blocklist/changes', 'GET /isp/blocklist/key'],
+  },
 ];
 
 /**
