@@ -5,6 +5,7 @@
  * loaded version v can ask for what changed since. Pure: the store and the service bring the
  * orders, the current entries and the time.
  */
+import { z } from 'zod';
 import type { Identity } from './authz';
 import { ForbiddenError } from './errors';
 import type { Operator, OrderRecord } from './model';
@@ -43,6 +44,14 @@ export const ENTRIES_PER_VERSION = 100;
 
 /** How many versions one answer of `changes?since=` folds at most; further back, load the full list. */
 export const MAX_VERSIONS_PER_CHANGES_ANSWER = 500;
+
+/** `GET /isp/blocklist/changes?since=`: a version an ISP loaded before (0: the empty list before the first version). */
+export const blocklistChangesQuerySchema = z.strictObject({
+  since: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,11})$/, 'a version: a whole number from 0, as answered in `version`')
+    .transform(Number),
+});
 
 /** Order events after which a case's entries may have to change (an order issued, revoked or overturned). */
 const LIST_CHANGING_ACTIONS: ReadonlySet<string> = new Set(['ORDER_ISSUED', 'ORDER_REVOKED', 'APPEAL_GRANTED_ORDER_OVERTURNED']);
