@@ -478,7 +478,7 @@ const en = {
   blocklistTitle: 'Block list for access providers',
   blocklistIntro:
     'Every URL that a BLOCK_ACCESS order in force tells internet access providers to block. The list is signed: access providers check it with the published key.',
-  blocklistVersion: 'Version {version} · {count:URL|URLs}',
+  blocklistVersion: 'Version {version} · {count} {count:URL|URLs}',
   blocklistUrl: 'URL',
   blocklistHost: 'Host',
   blocklistOrder: 'Order',
