@@ -81,6 +81,11 @@ export const apiFunctions: readonly ApiFunction[] = [
     publicRoutes: ['POST /public/objections', 'GET /public/objections/{reference}'],
   },
   { name: 'OpenApi', entry: 'functions/api/openapi.ts', routes: ['GET /openapi.json'], publicRoutes: ['GET /openapi.json'] },
+  {
+    name: 'Blocklist',
+    entry: 'functions/api/blocklist.ts',
+    routes: ['GET /isp/blocklist', 'GET /isp/blocklist/changes', 'GET /isp/blocklist/key'],
+  },
 ];
 
 /**

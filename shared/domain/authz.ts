@@ -49,6 +49,10 @@ export const routeRoles: Record<string, Role[]> = {
   'POST /operator/orders/{orderId}/fine/opinion': ['operator'],
   'POST /orders/{orderId}/fine/decision': ['staff'],
   'POST /operator/orders/{orderId}/reinstatement': ['operator'],
+  // Of the operators, only access providers (kind ISP): shared/domain/blocklist.ts refuses a host.
+  'GET /isp/blocklist': ['staff', 'auditor', 'operator'],
+  'GET /isp/blocklist/changes': ['staff', 'auditor', 'operator'],
+  'GET /isp/blocklist/key': ['staff', 'auditor', 'operator'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

@@ -5,6 +5,7 @@
  * act answered with success is committed, and everything it requires is done or durably queued.
  */
 import type { Decider, FollowUp, OperatorNoticeRequest, RecordEvent, StaffAlertRequest } from '../domain/decider';
+import { changesBlocklist } from '../domain/blocklist';
 import { appealDecider } from '../domain/deciders/appeal';
 import { caseDecider } from '../domain/deciders/case';
 import { fineLedgerDecider } from '../domain/deciders/fine-ledger';
@@ -19,6 +20,7 @@ import { countNotice } from '../runtime/metrics';
 import { execute, listUnsettled, listUnsettledOf, project, settle, type Executed, type StoredEvent } from '../store/journal';
 import { refs, type RecordRef } from '../store/keys';
 import { completeWaitingTask, startCaseWorkflow } from '../workflow/client';
+import { syncBlocklist } from './blocklist';
 import { fileFollowUpCase } from './follow-ups';
 import {
   deliverContactChange,
@@ -130,6 +132,9 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
     case 'NOTIFY_OBJECTOR':
       await deliverObjectionOutcome(followUp.appealId, followUp.objectionId, followUp.eventKey);
       return;
+    case 'SYNC_BLOCKLIST':
+      await syncBlocklist(followUp.caseId, at);
+      return;
     case 'RUN': {
       const { command } = followUp;
       switch (command.kind) {
@@ -152,12 +157,25 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
 }
 
 /**
+ * The event's stored follow-ups, and those derived from it: the block list follows every order
+ * event that can change it, whichever decider rule made the event (also for events committed
+ * before the list existed, when the sweeper finishes them).
+ */
+function followUpsOf(event: StoredEvent): readonly FollowUp[] {
+  const derived: FollowUp[] = [];
+  if (changesBlocklist({ action: event.action, targetKind: event.target.kind, state: event.state })) {
+    derived.push({ type: 'SYNC_BLOCKLIST', caseId: (event.state as { caseId: string }).caseId });
+  }
+  return [...event.followUps, ...derived];
+}
+
+/**
  * Does the event's follow-ups in order, then settles it. A failure is logged and left for the
  * sweeper: the act itself is committed, so its caller must not be told it failed.
  */
 export async function finish(event: StoredEvent): Promise<boolean> {
   try {
-    for (const followUp of event.followUps) await perform(followUp, event.at);
+    for (const followUp of followUpsOf(event)) await perform(followUp, event.at);
     await settle(event);
     return true;
   } catch (error) {

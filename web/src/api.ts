@@ -4,6 +4,7 @@
  * after the domain's record types; where the contract lets the server add or omit fields, the
  * `normalize*` functions give the screens one shape to read.
  */
+import type { BlocklistEntry } from '../../shared/domain/blocklist';
 import type { DeadlineChangeRequest } from '../../shared/domain/deadline-changes';
 import type { ErrorCode, ErrorDetail } from '../../shared/domain/errors';
 import type { MonthRange, Statistics } from '../../shared/domain/statistics';
@@ -437,6 +438,15 @@ export class ApiClient {
     return response.blob();
   }
 
+  // ------------------------------------------------ block list (docs/blocklist.md)
+  blocklist(): Promise<Blocklist> {
+    return this.call('GET', '/isp/blocklist');
+  }
+
+  blocklistChanges(since: number): Promise<BlocklistChanges> {
+    return this.call('GET', `/isp/blocklist/changes?${new URLSearchParams({ since: String(since) }).toString()}`);
+  }
+
   // ------------------------------------------------ operators registry
   async operators(): Promise<Operator[]> {
     const body = await this.call<{ operators: Operator[] }>('GET', '/operators');
@@ -568,4 +578,20 @@ export interface DuplicateCheck {
 function queryOf(search: object): string {
   const given = Object.entries(search).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '');
   return new URLSearchParams(given.map(([name, value]) => [name, String(value)])).toString();
+}
+
+/** `GET /isp/blocklist` (docs/blocklist.md): one entry per blocked URL, signed. */
+export interface Blocklist {
+  version: number;
+  generatedAt: string;
+  entries: BlocklistEntry[];
+  signature: string;
+}
+
+/** `GET /isp/blocklist/changes?since=`: remove `removed`, then add `added`. */
+export interface BlocklistChanges {
+  version: number;
+  since: number;
+  added: BlocklistEntry[];
+  removed: BlocklistEntry[];
 }

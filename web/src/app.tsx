@@ -10,6 +10,7 @@ import { ApiClient } from './api';
 import { completeHostedSignIn, forgetToken, hostedSignOutUrl, loadConfig, storedSession, type AppConfig, type Session } from './auth';
 import { AppContext } from './hooks';
 import { I18n, initialLang, rememberLang, translator, useT, type Lang, type MessageKey } from './i18n';
+import { BlocklistPage } from './pages/blocklist';
 import { CasePage, CasesPage } from './pages/cases';
 import { ReviewPage, ReviewsPage } from './pages/committee';
 import { ApiReferencePage } from './pages/api-reference';
@@ -43,6 +44,8 @@ const SCREENS: Screen[] = [
   { pattern: '/reporter/reports', roles: ['reporter'], nav: 'navReports', render: () => <ReportsPage /> },
   { pattern: '/statistics', roles: ['staff', 'auditor'], nav: 'navStatistics', render: () => <StatisticsPage /> },
   { pattern: '/operators', roles: ['staff', 'auditor'], nav: 'navOperators', render: () => <OperatorsPage /> },
+  // Operators: the access providers' list; a hosting operator is told it is not for it (the API's 403).
+  { pattern: '/blocklist', roles: ['staff', 'auditor', 'operator'], nav: 'navBlocklist', render: () => <BlocklistPage /> },
 ];
 
 const PUBLIC_OBJECTION_PATH = '/object';

@@ -543,6 +543,25 @@ const en = {
   finesAwaitingEmpty: 'No fine awaits a decision.',
   searchFold: 'Search orders',
   searchActiveFilters: 'Searching: {filters}',
+  navBlocklist: 'Block list',
+  blocklistTitle: 'Block list for access providers',
+  blocklistIntro:
+    'Every URL that a BLOCK_ACCESS order in force tells internet access providers to block. The list is signed: access providers check it with the published key.',
+  blocklistVersion: 'Version {version} · {count} {count:URL|URLs}',
+  blocklistUrl: 'URL',
+  blocklistHost: 'Host',
+  blocklistOrder: 'Order',
+  blocklistSince: 'Blocked since',
+  blocklistEmpty: 'No URL is on the block list.',
+  blocklistEntries: 'Blocked URLs',
+  blocklistRecent: 'Changes since version {since}',
+  blocklistAdded: 'Added',
+  blocklistRemoved: 'Removed',
+  blocklistNoChanges: 'No changes.',
+  blocklistKey: 'Signed with key {kid}',
+  blocklistForIsps: 'The block list is for internet access providers, staff and auditors.',
+  blocklistOfCase: 'On the block list',
+  blocklistOfCaseNone: "None of this case's URLs is on the block list.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1061,6 +1080,25 @@ const ko: Record<MessageKey, string> = {
   finesAwaitingEmpty: '결정을 기다리는 과징금이 없습니다.',
   searchFold: '명령 검색',
   searchActiveFilters: '검색 중: {filters}',
+  navBlocklist: '차단 목록',
+  blocklistTitle: '접속 차단 목록',
+  blocklistIntro:
+    '효력이 있는 접속 차단 명령에 따라 인터넷 접속 서비스 사업자가 차단해야 하는 모든 URL입니다. 목록에는 전자서명이 있어 사업자가 공개된 키로 확인합니다.',
+  blocklistVersion: '버전 {version} · URL {count}개',
+  blocklistUrl: 'URL',
+  blocklistHost: '호스트',
+  blocklistOrder: '명령',
+  blocklistSince: '차단 시작',
+  blocklistEmpty: '차단 목록에 URL이 없습니다.',
+  blocklistEntries: '차단된 URL',
+  blocklistRecent: '버전 {since} 이후 변경 사항',
+  blocklistAdded: '추가',
+  blocklistRemoved: '삭제',
+  blocklistNoChanges: '변경 사항이 없습니다.',
+  blocklistKey: '서명 키 {kid}',
+  blocklistForIsps: '차단 목록은 인터넷 접속 서비스 사업자, 직원, 감사인만 볼 수 있습니다.',
+  blocklistOfCase: '차단 목록 등재',
+  blocklistOfCaseNone: '이 사건의 URL 중 차단 목록에 있는 URL이 없습니다.',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */

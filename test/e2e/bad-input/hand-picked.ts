@@ -835,6 +835,10 @@ const QUERY_CASES: readonly [string, string, string, string][] = [
   ['GET /reports', 'support-center', '/reports?language=KO', 'language'],
   ['GET /cases/{caseId}/audit', 'auditor-1', `/cases/C${MISSING_ULID}/audit?format=csv`, 'format'],
   ['GET /cases/{caseId}/audit', 'staff-kim', `/cases/C${MISSING_ULID}/audit?format=JSONL`, 'format'],
+  ['GET /isp/blocklist/changes', 'staff-kim', '/isp/blocklist/changes?since=', 'since'],
+  ['GET /isp/blocklist/changes', 'staff-kim', '/isp/blocklist/changes?since=-1', 'since'],
+  ['GET /isp/blocklist/changes', 'auditor-1', '/isp/blocklist/changes?since=007', 'since'],
+  ['GET /isp/blocklist/changes', 'staff-kim', '/isp/blocklist/changes?since=1&until=2', '(body)'],
 ];
 
 const queryCases: BadRequest[] = QUERY_CASES.map(([route, user, path, field]) => ({
@@ -847,6 +851,20 @@ const queryCases: BadRequest[] = QUERY_CASES.map(([route, user, path, field]) =>
   path,
   expected: V400(field),
 }));
+
+/** A version the block list has not reached: load the full list (409, CONTRACT.md section 10, docs/blocklist.md). */
+const blocklistCases: BadRequest[] = [
+  {
+    name: 'GET /isp/blocklist/changes since a version not reached yet',
+    route: 'GET /isp/blocklist/changes',
+    kind: 'conflict',
+    origin: 'hand-picked',
+    user: 'staff-kim',
+    method: 'GET',
+    path: '/isp/blocklist/changes?since=999999999',
+    expected: C409,
+  },
+];
 
 // ------------------------------------------------------------------------- local sign-in
 
@@ -890,5 +908,6 @@ export function handPickedCorpus(): BadRequest[] {
     ...idCases,
     ...queryCases,
     ...signInCases,
+    ...blocklistCases,
   ];
 }

@@ -32,6 +32,7 @@ import {
   publicObjectionRequestSchema,
 } from '../../../shared/domain/model';
 import { monthSchema } from '../../../shared/domain/statistics';
+import { blocklistChangesQuerySchema } from '../../../shared/domain/blocklist';
 
 export type FieldType =
   | { readonly t: 'enum'; readonly values: readonly string[] }
@@ -484,6 +485,13 @@ export const QUERY_ROUTES: readonly QueryRoute[] = [
     user: 'staff-kim',
     parameter: 'to',
     schema: z.object({ to: monthSchema.optional() }),
+  },
+  {
+    route: 'GET /isp/blocklist/changes',
+    path: '/isp/blocklist/changes',
+    user: 'auditor-1',
+    parameter: 'since',
+    schema: blocklistChangesQuerySchema,
   },
 ];
 

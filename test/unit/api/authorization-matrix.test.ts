@@ -51,7 +51,7 @@ import {
 // ------------------------------------------------------------------------------------ the rules
 
 /** Refusals that depend on the caller's part in the record acted on (sections 4 and 6, README). */
-type Act = 'approve' | 'decideEscalated' | 'vote' | 'recuse' | 'fileFollowUp';
+type Act = 'approve' | 'decideEscalated' | 'vote' | 'recuse' | 'fileFollowUp' | 'readBlocklist';
 
 interface Access {
   readonly isPublic: boolean;
@@ -93,6 +93,8 @@ function expectedStatus(access: Access, caller: CallerFacts, resource: Resource 
   if (!caller.roles.some((role) => roles.includes(role))) return 403;
   // Section 2: an operator's token carries its operator id; an operator's route needs it.
   if (roles.every((role) => role === 'operator') && caller.operatorId === undefined) return 403;
+  // Section 10: of the operators, only access providers (kind ISP) read the block list; the planted operators are hosts.
+  if (access.act === 'readBlocklist' && !caller.roles.some((role) => role === 'staff' || role === 'auditor')) return 403;
   if (resource === undefined) return access.success;
   // Section 3: a resource the caller may not see does not exist for it.
   if (!resource.exists || !maySee(caller, resource)) return 404;
@@ -122,6 +124,7 @@ function expectedStatus(access: Access, caller: CallerFacts, resource: Resource 
       // README: the planted cases' unassigned host (nobody.example) is claimed by no operator, and a
       // follow-up needs every unassigned host assigned first (test/unit/api/follow-ups.test.ts files one).
       return 409;
+    case 'readBlocklist':
     case undefined:
       break;
   }
@@ -146,6 +149,8 @@ interface RouteSpec {
    * answer may have (`reporter`, `VICTIM`), so the leak checks, which look for those, do not apply.
    */
   readonly schemasOnly?: true;
+  /** A valid query string (without `?`), so that an allowed caller is answered 2xx. */
+  readonly query?: string;
 }
 
 const noCase = missingResource('no such case', MISSING.caseId);
@@ -297,6 +302,9 @@ const ROUTES: Record<string, RouteSpec> = {
     ],
   },
   'GET /openapi.json': { success: 200, schemasOnly: true },
+  'GET /isp/blocklist': { success: 200, act: 'readBlocklist' },
+  'GET /isp/blocklist/changes': { success: 200, act: 'readBlocklist', query: 'since=0' },
+  'GET /isp/blocklist/key': { success: 200, act: 'readBlocklist' },
 };
 
 const MANIFEST_ROUTES = apiFunctions.flatMap((fn) =>
@@ -415,7 +423,8 @@ function tokenFor(cell: Cell): Promise<string> | undefined {
 }
 
 const pathOf = (cell: Cell): string =>
-  (cell.routeKey.split(' ')[1] ?? '/').replace(/\{\w+\}/, () => encodeURIComponent(cell.resource?.id ?? ''));
+  (cell.routeKey.split(' ')[1] ?? '/').replace(/\{\w+\}/, () => encodeURIComponent(cell.resource?.id ?? '')) +
+  (cell.spec.query === undefined ? '' : `?${cell.spec.query}`);
 
 async function send(cell: Cell): Promise<{ status: number; body: any }> {
   const method = cell.routeKey.split(' ')[0] ?? 'GET';

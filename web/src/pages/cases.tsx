@@ -1,3 +1,4 @@
+import { CaseBlocklist } from './blocklist';
 import { useState } from 'preact/hooks';
 import { CASE_STATUSES, CATEGORIES, type Category, escalationDecisionRequestSchema, type CaseStatus } from '../../../shared/domain/model';
 import type { AuditChain, CaseDetail, CaseOrder, CaseSearch, CaseSummary, DuplicateCase, ReviewView } from '../api';
@@ -208,6 +209,7 @@ export function CasePage({ caseId }: { caseId: string }) {
             <StateDiagram detail={c} />
           </Section>
           <Orders orders={c.orders} onChange={detail.reload} />
+          {c.orders.some((order) => order.action === 'BLOCK_ACCESS') && <CaseBlocklist caseId={c.caseId} />}
           <Reviews detail={c} onChange={detail.reload} />
           {c.appeals.length > 0 && (
             <Section title={t('appeals')} id="appeals">
