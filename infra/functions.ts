@@ -80,6 +80,7 @@ export const apiFunctions: readonly ApiFunction[] = [
     routes: ['POST /public/objections', 'GET /public/objections/{reference}'],
     publicRoutes: ['POST /public/objections', 'GET /public/objections/{reference}'],
   },
+  { name: 'Hashes', entry: 'functions/api/hashes.ts', routes: ['POST /hashes/match', 'GET /hashes/export'] },
 ];
 
 /**

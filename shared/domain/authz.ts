@@ -49,6 +49,9 @@ export const routeRoles: Record<string, Role[]> = {
   'POST /operator/orders/{orderId}/fine/opinion': ['operator'],
   'POST /orders/{orderId}/fine/decision': ['staff'],
   'POST /operator/orders/{orderId}/reinstatement': ['operator'],
+  // The hash list carries no case, URL or reporter (docs/hashes.md): operators filter uploads with it.
+  'POST /hashes/match': ['operator'],
+  'GET /hashes/export': ['operator'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

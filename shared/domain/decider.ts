@@ -69,7 +69,9 @@ export type FollowUp =
       readonly eventKey: string;
     }
   /** A poster who left a contact hears the outcome of the objection (once per event key). */
-  | { readonly type: 'NOTIFY_OBJECTOR'; readonly appealId: string; readonly objectionId: string; readonly eventKey: string };
+  | { readonly type: 'NOTIFY_OBJECTOR'; readonly appealId: string; readonly objectionId: string; readonly eventKey: string }
+  /** The case's hashes join or leave the hash list as its orders now stand (docs/hashes.md). */
+  | { readonly type: 'SYNC_HASH_LISTING'; readonly caseId: string };
 
 /** What an operator notice says, beside the order it is about (rendered by shared/notices). */
 export type OperatorNoticeRequest =

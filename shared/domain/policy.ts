@@ -232,6 +232,11 @@ export const policySchema = z.strictObject({
     .max(5),
   /** How long after a reinstatement instruction an operator that has not answered it is reminded, once. */
   reinstatementReminder: positiveDuration.default('P3D'),
+  /**
+   * How many of a PDQ hash's 256 bits may differ from a listed one for `POST /hashes/match` to
+   * answer it (docs/hashes.md); 31 is PDQ's own recommended threshold.
+   */
+  hashMatchDistance: z.number().int().min(0).max(128).default(31),
 });
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyRemedy = Policy['remedies'][number];
@@ -337,6 +342,7 @@ const KR_KCSC: Policy = {
     },
   ],
   reinstatementReminder: 'P3D',
+  hashMatchDistance: 31,
 };
 
 /** Profiles other than Korea give the shape of the jurisdiction; their fine schedule is Korea's model. */

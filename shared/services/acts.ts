@@ -20,6 +20,7 @@ import { execute, listUnsettled, listUnsettledOf, project, settle, type Executed
 import { refs, type RecordRef } from '../store/keys';
 import { completeWaitingTask, startCaseWorkflow } from '../workflow/client';
 import { fileFollowUpCase } from './follow-ups';
+import { syncHashListing } from './hash-list';
 import {
   deliverContactChange,
   deliverObjectionOutcome,
@@ -129,6 +130,9 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
       return;
     case 'NOTIFY_OBJECTOR':
       await deliverObjectionOutcome(followUp.appealId, followUp.objectionId, followUp.eventKey);
+      return;
+    case 'SYNC_HASH_LISTING':
+      await syncHashListing(followUp.caseId, at);
       return;
     case 'RUN': {
       const { command } = followUp;
