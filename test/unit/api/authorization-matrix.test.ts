@@ -291,6 +291,8 @@ const ROUTES: Record<string, RouteSpec> = {
       missingResource('no such objection', 'OBJ-ZZZZZZZZZZZZZZZZ'),
     ],
   },
+  'POST /hashes/match': { success: 200, body: { hashes: [{ algorithm: 'PDQ', value: 'ab'.repeat(32) }] } },
+  'GET /hashes/export': { success: 200 },
 };
 
 const MANIFEST_ROUTES = apiFunctions.flatMap((fn) =>
