@@ -101,19 +101,12 @@ export function buildPdqIndex(words: Uint32Array): PdqIndex {
       fill[key]! += 1;
     }
   }
-  // Marks the candidates one search has verified, by a stamp that changes per search (no clearing).
-  const seen = new Uint32Array(size);
-  let stamp = 0;
-
   function search(query: Uint32Array, radius: number): PdqMatch[] {
     if (query.length !== PDQ_WORDS) throw new Error('A PDQ query is 8 words (256 bits).');
-    const matches: PdqMatch[] = [];
-    if (size === 0 || radius < 0) return matches;
-    stamp += 1;
-    if (stamp === 0xffffffff) {
-      seen.fill(0);
-      stamp = 1;
-    }
+    // A candidate found in two tables is verified twice rather than marked as seen: a mark would
+    // cost a second random memory access for every candidate, and repeats are rare but for matches.
+    const found = new Map<number, number>();
+    if (size === 0 || radius < 0) return [];
     const substringRadius = Math.floor(radius / SUBSTRINGS);
     for (let substring = 0; substring < SUBSTRINGS; substring += 1) {
       const offsetBase = substring * (KEYS + 1);
@@ -122,17 +115,17 @@ export function buildPdqIndex(words: Uint32Array): PdqIndex {
         const end = offsets[offsetBase + key + 1]!;
         for (let at = offsets[offsetBase + key]!; at < end; at += 1) {
           const ordinal = ordinals[ordinalBase + at]!;
-          if (seen[ordinal] === stamp) continue;
-          seen[ordinal] = stamp;
           const distance = distanceWithin(words, ordinal, query, radius);
-          if (distance <= radius) matches.push({ ordinal, distance });
+          if (distance <= radius) found.set(ordinal, distance);
         }
       }
     }
-    return matches.sort((a, b) => a.distance - b.distance || a.ordinal - b.ordinal);
+    return [...found]
+      .map(([ordinal, distance]) => ({ ordinal, distance }))
+      .sort((a, b) => a.distance - b.distance || a.ordinal - b.ordinal);
   }
 
-  return { size, search, bytes: words.byteLength + offsets.byteLength + ordinals.byteLength + seen.byteLength };
+  return { size, search, bytes: words.byteLength + offsets.byteLength + ordinals.byteLength };
 }
 
 /** The same answer by comparing the query with every hash: the reference the index is tested and measured against. */
