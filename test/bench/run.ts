@@ -127,6 +127,26 @@ function printTable(outcomes: readonly FigureOutcome[]): void {
   for (const row of rows) console.log(line(row));
 }
 
+/**
+ * Figures run alone join the last whole run's results instead of replacing them, each stamped with
+ * its own date and load, so that the file keeps every figure.
+ */
+function mergedIntoLastRun(figures: Record<string, object>, machine: ReturnType<typeof describeMachine>): Record<string, unknown> {
+  let last: { figures?: Record<string, object> } = {};
+  try {
+    last = JSON.parse(readFileSync(RESULTS_FILE, 'utf8'));
+  } catch {
+    // No earlier run: the figures run now are the whole file.
+  }
+  const stamped = Object.fromEntries(
+    Object.entries(figures).map(([id, figure]) => [
+      id,
+      { ...figure, measuredAt: machine.date, loadAverage1mAtStart: machine.loadAverage1mAtStart },
+    ]),
+  );
+  return { machine, partial: true, ...last, figures: { ...last.figures, ...stamped } };
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
   const unknown = only.filter((id) => !FIGURES.some((f) => f.id === id));
@@ -163,13 +183,17 @@ async function main(): Promise<void> {
   printTable(outcomes);
 
   mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-  const report = {
-    machine,
-    partial: only.length > 0,
-    loadAverage1mAtEnd: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
-    totalSeconds: Math.round((Date.now() - runStarted) / 100) / 10,
-    figures: Object.fromEntries(outcomes.map(({ id, ...rest }) => [id, rest])),
-  };
+  const figures = Object.fromEntries(outcomes.map(({ id, ...rest }) => [id, rest]));
+  const report =
+    only.length > 0
+      ? mergedIntoLastRun(figures, machine)
+      : {
+          machine,
+          partial: false,
+          loadAverage1mAtEnd: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+          totalSeconds: Math.round((Date.now() - runStarted) / 100) / 10,
+          figures,
+        };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nWritten: ${path.relative(ROOT_DIR, RESULTS_FILE)} (${report.totalSeconds} s)`);
 }
