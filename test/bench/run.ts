@@ -4,7 +4,8 @@
  * test/bench/results/latest.json. It reports; it never fails a build on a number. A figure that
  * fails or overruns its budget shows as failed in the table and the others still run.
  *
- * `npm run bench -- time-to-notice cold-start` runs only the named figures.
+ * `npm run bench -- time-to-notice cold-start` runs only the named figures, and merges them into the
+ * last run's results (each with its own date and load) rather than replacing them.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
