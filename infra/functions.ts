@@ -86,6 +86,7 @@ export const apiFunctions: readonly ApiFunction[] = [
     entry: 'functions/api/blocklist.ts',
     routes: ['GET /isp/blocklist', 'GET /isp/blocklist/changes', 'GET /isp/blocklist/key'],
   },
+  { name: 'Hashes', entry: 'functions/api/hashes.ts', routes: ['POST /hashes/match', 'GET /hashes/export'] },
 ];
 
 /**

@@ -53,6 +53,9 @@ export const routeRoles: Record<string, Role[]> = {
   'GET /isp/blocklist': ['staff', 'auditor', 'operator'],
   'GET /isp/blocklist/changes': ['staff', 'auditor', 'operator'],
   'GET /isp/blocklist/key': ['staff', 'auditor', 'operator'],
+  // The hash list carries no case, URL or reporter (docs/hashes.md): operators filter uploads with it.
+  'POST /hashes/match': ['operator'],
+  'GET /hashes/export': ['operator'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

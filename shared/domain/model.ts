@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { multiLineText, singleLineText } from './text';
 import { checkReportedUrl } from './urls';
 import type { FineInputs } from './fines';
+import { type HashAlgorithm, reportHashesSchema } from './hashes';
 
 export const isoTimestamp = z.iso.datetime({ offset: false });
 
@@ -120,6 +121,8 @@ export const reportRequestSchema = z.strictObject({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters')
     .optional(),
+  /** Hashes of the content (docs/hashes.md): listed once the case's orders are confirmed. */
+  hashes: reportHashesSchema.optional(),
   notify: z
     .strictObject({
       email: z.email('must be an e-mail address such as name@example.org').max(254),
@@ -250,6 +253,8 @@ export interface CaseRecord {
   victimConsent: boolean;
   summary?: string;
   contentSha256?: string;
+  /** The content's hashes as reported (never shown to operators with the case; docs/hashes.md). */
+  hashes?: ContentHash[];
   urlCount: number;
   approvals: Approval[];
   approvalDeadlineAt?: string;
@@ -547,3 +552,9 @@ export function assertNever(value: never, what = 'value'): never {
 
 /** `POST /reports/duplicates`: the URLs a report is about to name, checked before it is filed. */
 export const duplicateCheckRequestSchema = z.strictObject({ urls: reportRequestSchema.shape.urls });
+
+/** A hash of reported content (docs/hashes.md). */
+export interface ContentHash {
+  algorithm: HashAlgorithm;
+  value: string;
+}

@@ -257,6 +257,11 @@ export const policySchema = z.strictObject({
   publicObjectionLimits: z
     .strictObject({ filingsPerAddress: rateLimitSchema, filingsPerCode: rateLimitSchema, lookupsPerAddress: rateLimitSchema })
     .default(DEFAULT_PUBLIC_OBJECTION_LIMITS),
+  /**
+   * How many of a PDQ hash's 256 bits may differ from a listed one for `POST /hashes/match` to
+   * answer it (docs/hashes.md); 31 is PDQ's own recommended threshold.
+   */
+  hashMatchDistance: z.number().int().min(0).max(128).default(31),
 });
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyRemedy = Policy['remedies'][number];
@@ -363,6 +368,7 @@ const KR_KCSC: Policy = {
   ],
   reinstatementReminder: 'P3D',
   publicObjectionLimits: DEFAULT_PUBLIC_OBJECTION_LIMITS,
+  hashMatchDistance: 31,
 };
 
 /** Profiles other than Korea give the shape of the jurisdiction; their fine schedule is Korea's model. */

@@ -22,6 +22,7 @@ import { refs, type RecordRef } from '../store/keys';
 import { completeWaitingTask, startCaseWorkflow } from '../workflow/client';
 import { syncBlocklist } from './blocklist';
 import { fileFollowUpCase } from './follow-ups';
+import { syncHashListing } from './hash-list';
 import {
   deliverContactChange,
   deliverObjectionOutcome,
@@ -134,6 +135,9 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
       return;
     case 'SYNC_BLOCKLIST':
       await syncBlocklist(followUp.caseId, at);
+      return;
+    case 'SYNC_HASH_LISTING':
+      await syncHashListing(followUp.caseId, at);
       return;
     case 'RUN': {
       const { command } = followUp;

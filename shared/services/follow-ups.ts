@@ -77,6 +77,7 @@ export async function fileFollowUpCase(followUp: Extract<FollowUp, { type: 'FILE
       victimConsent: original.victimConsent,
       ...(original.summary === undefined ? {} : { summary: original.summary }),
       ...(original.contentSha256 === undefined ? {} : { contentSha256: original.contentSha256 }),
+      ...(original.hashes === undefined ? {} : { hashes: original.hashes }),
       ...(original.reporterContact === undefined ? {} : { reporterContact: original.reporterContact }),
       followUpOf: caseId,
     },

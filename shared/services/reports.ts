@@ -84,6 +84,7 @@ export type NewCase = Pick<
   | 'victimConsent'
   | 'summary'
   | 'contentSha256'
+  | 'hashes'
   | 'followUpOf'
   | 'reporterContact'
 >;
@@ -147,6 +148,7 @@ export async function fileReport(
       victimConsent: body.victimConsent,
       ...(body.summary === undefined ? {} : { summary: body.summary }),
       ...(body.contentSha256 === undefined ? {} : { contentSha256: body.contentSha256.toLowerCase() }),
+      ...(body.hashes === undefined || body.hashes.length === 0 ? {} : { hashes: body.hashes }),
       ...(body.notify === undefined ? {} : { reporterContact: { email: body.notify.email, language: body.notify.language } }),
     },
     urls.length,

@@ -238,6 +238,8 @@ export interface CaseView extends CaseSummaryView {
   victimConsent: boolean;
   summary?: string;
   contentSha256?: string;
+  /** The content's hashes as reported (docs/hashes.md). */
+  hashes?: CaseRecord['hashes'];
   failure?: CaseRecord['failure'];
   urls: CaseUrlView[];
   /** Other cases going on or filed recently that hold one of these URLs. */
@@ -287,6 +289,7 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     victimConsent: record.victimConsent,
     ...(record.summary === undefined ? {} : { summary: record.summary }),
     ...(record.contentSha256 === undefined ? {} : { contentSha256: record.contentSha256 }),
+    ...(record.hashes === undefined ? {} : { hashes: record.hashes }),
     ...(record.failure === undefined ? {} : { failure: record.failure }),
     urls: urls.map(urlView),
     duplicates: await findDuplicates(

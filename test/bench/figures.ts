@@ -23,4 +23,5 @@ export const FIGURES: readonly FigureEntry[] = [
   { id: 'cost-per-case', title: '6. Cost per case on AWS', budgetSeconds: 120, load: async () => (await import('./cost-per-case')).figure },
   { id: 'cold-start', title: '7. Cold start proxy', budgetSeconds: 120, load: async () => (await import('./cold-start')).figure },
   { id: 'case-search', title: '8. Search at volume', budgetSeconds: 600, load: async () => (await import('./case-search')).figure },
+  { id: 'hash-match', title: '9. PDQ matching at volume', budgetSeconds: 240, load: async () => (await import('./hash-match')).figure },
 ];

@@ -4,7 +4,8 @@
  * test/bench/results/latest.json. It reports; it never fails a build on a number. A figure that
  * fails or overruns its budget shows as failed in the table and the others still run.
  *
- * `npm run bench -- time-to-notice cold-start` runs only the named figures.
+ * `npm run bench -- time-to-notice cold-start` runs only the named figures, and merges them into the
+ * last run's results (each with its own date and load) rather than replacing them.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -127,6 +128,26 @@ function printTable(outcomes: readonly FigureOutcome[]): void {
   for (const row of rows) console.log(line(row));
 }
 
+/**
+ * Figures run alone join the last whole run's results instead of replacing them, each stamped with
+ * its own date and load, so that the file keeps every figure.
+ */
+function mergedIntoLastRun(figures: Record<string, object>, machine: ReturnType<typeof describeMachine>): Record<string, unknown> {
+  let last: { figures?: Record<string, object> } = {};
+  try {
+    last = JSON.parse(readFileSync(RESULTS_FILE, 'utf8'));
+  } catch {
+    // No earlier run: the figures run now are the whole file.
+  }
+  const stamped = Object.fromEntries(
+    Object.entries(figures).map(([id, figure]) => [
+      id,
+      { ...figure, measuredAt: machine.date, loadAverage1mAtStart: machine.loadAverage1mAtStart },
+    ]),
+  );
+  return { machine, partial: true, ...last, figures: { ...last.figures, ...stamped } };
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
   const unknown = only.filter((id) => !FIGURES.some((f) => f.id === id));
@@ -163,13 +184,17 @@ async function main(): Promise<void> {
   printTable(outcomes);
 
   mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-  const report = {
-    machine,
-    partial: only.length > 0,
-    loadAverage1mAtEnd: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
-    totalSeconds: Math.round((Date.now() - runStarted) / 100) / 10,
-    figures: Object.fromEntries(outcomes.map(({ id, ...rest }) => [id, rest])),
-  };
+  const figures = Object.fromEntries(outcomes.map(({ id, ...rest }) => [id, rest]));
+  const report =
+    only.length > 0
+      ? mergedIntoLastRun(figures, machine)
+      : {
+          machine,
+          partial: false,
+          loadAverage1mAtEnd: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+          totalSeconds: Math.round((Date.now() - runStarted) / 100) / 10,
+          figures,
+        };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nWritten: ${path.relative(ROOT_DIR, RESULTS_FILE)} (${report.totalSeconds} s)`);
 }

@@ -29,6 +29,7 @@ import { putObjectionCode } from '../../shared/store/objections';
 import { createOperator, updateOperator } from '../../shared/services/operators';
 import { fileFollowUp } from '../../shared/services/follow-ups';
 import { findDuplicates } from '../../shared/services/duplicates';
+import { exportHashes, matchHashes } from '../../shared/services/hash-list';
 import { fileReport } from '../../shared/services/reports';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
 import { changeDeadline, decideFine, resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
@@ -37,6 +38,7 @@ import { documentClient } from '../../shared/store/client';
 import { casePartition, refs, SEARCH_ENTRY_PREFIX, searchPartition } from '../../shared/store/keys';
 import { GSI1 } from '../../shared/store/table';
 import { type FineLedger, fineLedgerDecider } from '../../shared/domain/deciders/fine-ledger';
+import { orderDecider } from '../../shared/domain/deciders/order';
 import { readRecord } from '../../shared/store/journal';
 import {
   getAppeal,
@@ -761,5 +763,36 @@ describe("a person's act under every fault", () => {
   // two ORDER notices (resend-1 and resend-2) to the operator. With fault {at: 4, when: 'after'}.
   it('a resend of an UNDELIVERED order: resent once, the notice sent once, its clock started once, the delivery wait completed once', async () => {
     expect(await underEveryFault(world, resendSubject, CLOCK)).toBeGreaterThan(3);
+  }, 600_000);
+});
+
+// ------------------------------------------------------------------------------------ the hash list
+
+const LISTED_PDQ = 'ab'.repeat(32);
+
+/** The post-review confirms an order of a case reported with a hash: the hash is listed once, under one entry id. */
+const hashListingSubject: ActUnderFaults<unknown> = {
+  given: async () => {
+    await plant.operator(anOperator());
+    await plant.case(
+      aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z', hashes: [{ algorithm: 'PDQ', value: LISTED_PDQ }] }),
+    );
+    await plant.order(anOrder());
+  },
+  act: () => act(orderDecider, refs.order(WEBHARD_ORDER_ID), { type: 'DECIDE', reviewId: POST_REVIEW_ID, outcome: 'CONFIRMED' }, NOW),
+  streams: caseStream,
+  expectAfter: async () => {
+    expect(count(await actionsOf(CASE_ID), 'ORDER_CONFIRMED')).toBe(1);
+    const { entries, removed } = await exportHashes(undefined);
+    expect(removed).toEqual([]);
+    expect(entries.map(({ algorithm, value }) => ({ algorithm, value }))).toEqual([{ algorithm: 'PDQ', value: LISTED_PDQ }]);
+    const { matches } = await matchHashes({ hashes: [{ algorithm: 'PDQ', value: LISTED_PDQ }] });
+    expect(matches.map((found) => found.entryId)).toEqual([entries[0]?.entryId]);
+  },
+};
+
+describe('the hash list under every fault', () => {
+  it('a confirmation lists the case hash once, under one entry id, whatever call fails', async () => {
+    expect(await underEveryFault(world, hashListingSubject, CLOCK)).toBeGreaterThan(3);
   }, 600_000);
 });

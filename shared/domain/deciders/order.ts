@@ -46,6 +46,7 @@ import {
 } from '../orders';
 import { durationToMs, type Policy } from '../policy';
 import { reporterOrderUpdate } from '../reporter';
+import { hashListingFollowUp } from '../hashes';
 import { tokenPurpose } from '../waits';
 import { SYSTEM_ACTOR } from './case';
 
@@ -636,9 +637,16 @@ function withReporterUpdate(order: OrderRecord | undefined, decision: Decision<O
   return update === undefined ? decision : { ...decision, followUps: [...(decision.followUps ?? []), update] };
 }
 
+/** An event that confirms the order or lifts a confirmed one brings the case's hash listing in line (docs/hashes.md). */
+function withHashListing(order: OrderRecord | undefined, decision: Decision<OrderEvent> | null): Decision<OrderEvent> | null {
+  if (decision === null || order === undefined) return decision;
+  const listing = hashListingFollowUp(order, orderRules.evolve(order, decision.event));
+  return listing.length === 0 ? decision : { ...decision, followUps: [...(decision.followUps ?? []), ...listing] };
+}
+
 export const orderDecider: OrderDecider = {
   kind: 'order',
-  decide: (command, order, context) => withReporterUpdate(order, orderRules.decide(command, order, context)),
+  decide: (command, order, context) => withHashListing(order, withReporterUpdate(order, orderRules.decide(command, order, context))),
   evolve: (order, event) => orderRules.evolve(order, event),
 };
 

@@ -361,6 +361,82 @@ const idempotencyCases: BadRequest[] = [
   idempotencyCase('20000 characters', 'k'.repeat(20_000), HEADERS_TOO_LARGE),
 ];
 
+const PDQ = 'ab'.repeat(32);
+const hashCases = [
+  ...bodyCases('POST /reports', [
+    {
+      what: 'hashes as an object',
+      kind: 'wrong type',
+      body: report({ hashes: { algorithm: 'PDQ', value: PDQ } }),
+      expected: V400('hashes'),
+    },
+    {
+      what: 'a hash of an unknown algorithm',
+      kind: 'invalid enum',
+      body: report({ hashes: [{ algorithm: 'SHA1', value: 'a'.repeat(40) }] }),
+      expected: V400('hashes.0.algorithm'),
+    },
+    {
+      what: 'an MD5 of 64 hex digits',
+      kind: 'bad format',
+      body: report({ hashes: [{ algorithm: 'MD5', value: 'a'.repeat(64) }] }),
+      expected: V400('hashes.0.value'),
+    },
+    {
+      what: 'a PDQ hash with a non-hex digit',
+      kind: 'bad format',
+      body: report({ hashes: [{ algorithm: 'PDQ', value: `${'a'.repeat(63)}g` }] }),
+      expected: V400('hashes.0.value'),
+    },
+    {
+      what: 'a hash with an extra field',
+      kind: 'unknown field',
+      body: report({ hashes: [{ algorithm: 'PDQ', value: PDQ, caseId: 'C1' }] }),
+      expected: V400('hashes.0'),
+    },
+    {
+      what: '101 hashes',
+      kind: 'list size',
+      body: report({ hashes: Array.from({ length: 101 }, () => ({ algorithm: 'PDQ', value: PDQ })) }),
+      expected: V400('hashes'),
+    },
+  ]),
+  ...bodyCases('POST /hashes/match', [
+    { what: 'no hashes', kind: 'list size', body: { hashes: [] }, expected: V400('hashes') },
+    { what: 'without hashes', kind: 'missing field', body: {}, expected: V400('hashes') },
+    {
+      what: '1001 hashes',
+      kind: 'list size',
+      body: { hashes: Array.from({ length: 1001 }, () => ({ algorithm: 'PDQ', value: PDQ })) },
+      expected: V400('hashes'),
+    },
+    {
+      what: 'a PDQ hash of 63 hex digits',
+      kind: 'bad format',
+      body: { hashes: [{ algorithm: 'PDQ', value: 'a'.repeat(63) }] },
+      expected: V400('hashes.0.value'),
+    },
+    {
+      what: 'a SHA256 with 0x prefix',
+      kind: 'bad format',
+      body: { hashes: [{ algorithm: 'SHA256', value: `0x${'a'.repeat(62)}` }] },
+      expected: V400('hashes.0.value'),
+    },
+    {
+      what: 'an algorithm in lower case',
+      kind: 'invalid enum',
+      body: { hashes: [{ algorithm: 'pdq', value: PDQ }] },
+      expected: V400('hashes.0.algorithm'),
+    },
+    {
+      what: 'a value that is a number',
+      kind: 'wrong type',
+      body: { hashes: [{ algorithm: 'MD5', value: 12345 }] },
+      expected: V400('hashes.0.value'),
+    },
+  ]),
+];
+
 const approvalCases = bodyCases('POST /cases/{caseId}/approvals', [
   { what: 'decision in lower case', kind: 'invalid enum', body: { decision: 'approve' }, expected: V400('decision') },
   { what: 'decision MAYBE', kind: 'invalid enum', body: { decision: 'MAYBE' }, expected: V400('decision') },
@@ -839,6 +915,10 @@ const QUERY_CASES: readonly [string, string, string, string][] = [
   ['GET /isp/blocklist/changes', 'staff-kim', '/isp/blocklist/changes?since=-1', 'since'],
   ['GET /isp/blocklist/changes', 'auditor-1', '/isp/blocklist/changes?since=007', 'since'],
   ['GET /isp/blocklist/changes', 'staff-kim', '/isp/blocklist/changes?since=1&until=2', '(body)'],
+  ['GET /hashes/export', 'op-webhard', '/hashes/export?since=-1', 'since'],
+  ['GET /hashes/export', 'op-social', '/hashes/export?since=abc', 'since'],
+  ['GET /hashes/export', 'op-social', '/hashes/export?since=1e3', 'since'],
+  ['GET /hashes/export', 'op-webhard', '/hashes/export?since=', 'since'],
 ];
 
 const queryCases: BadRequest[] = QUERY_CASES.map(([route, user, path, field]) => ({
@@ -909,5 +989,6 @@ export function handPickedCorpus(): BadRequest[] {
     ...queryCases,
     ...signInCases,
     ...blocklistCases,
+    ...hashCases,
   ];
 }

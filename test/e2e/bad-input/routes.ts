@@ -31,6 +31,7 @@ import {
   voteRequestSchema,
   publicObjectionRequestSchema,
 } from '../../../shared/domain/model';
+import { hashExportQuerySchema, hashMatchRequestSchema } from '../../../shared/domain/hashes';
 import { monthSchema } from '../../../shared/domain/statistics';
 import { blocklistChangesQuerySchema } from '../../../shared/domain/blocklist';
 
@@ -109,6 +110,7 @@ export const VALID_VOTE = { decision: 'CONFIRM', reason: 'as discussed' } as con
 export const VALID_RECUSAL = { reason: 'I know the operator.' } as const;
 export const VALID_DECISION = { decision: 'CONFIRM', reason: 'The committee could not decide.' } as const;
 export const VALID_REINSTATEMENT = { action: 'RESTORED', note: 'restored' } as const;
+export const VALID_HASH_MATCH = { hashes: [{ algorithm: 'PDQ', value: 'ab'.repeat(32) }] } as const;
 export const VALID_POSTER_OBJECTION = {
   code: '0123-4567-89AB-CDEF-GHJK-MNPQ',
   grounds: 'I posted this myself, with the consent of everyone in it.',
@@ -292,6 +294,16 @@ export const BODY_ROUTES: readonly BodyRoute[] = [
       { name: 'action', required: true, type: { t: 'enum', values: REINSTATEMENT_ACTIONS } },
       { name: 'note', required: false, type: { t: 'text', max: 2000 } },
     ],
+  },
+  {
+    // The list of hashes has its own hand-picked cases; the generator adds unknown fields and non-objects.
+    route: 'POST /hashes/match',
+    method: 'POST',
+    path: '/hashes/match',
+    user: 'op-webhard',
+    schema: hashMatchRequestSchema,
+    base: VALID_HASH_MATCH,
+    fields: [],
   },
 ];
 
@@ -493,6 +505,7 @@ export const QUERY_ROUTES: readonly QueryRoute[] = [
     parameter: 'since',
     schema: blocklistChangesQuerySchema,
   },
+  { route: 'GET /hashes/export', path: '/hashes/export', user: 'op-webhard', parameter: 'since', schema: hashExportQuerySchema },
 ];
 
 /** shared/services/reports.ts's rule for the Idempotency-Key header. */

@@ -305,6 +305,8 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /isp/blocklist': { success: 200, act: 'readBlocklist' },
   'GET /isp/blocklist/changes': { success: 200, act: 'readBlocklist', query: 'since=0' },
   'GET /isp/blocklist/key': { success: 200, act: 'readBlocklist' },
+  'POST /hashes/match': { success: 200, body: { hashes: [{ algorithm: 'PDQ', value: 'ab'.repeat(32) }] } },
+  'GET /hashes/export': { success: 200 },
 };
 
 const MANIFEST_ROUTES = apiFunctions.flatMap((fn) =>

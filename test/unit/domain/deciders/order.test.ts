@@ -60,6 +60,8 @@ const complianceWait = (outcome: string): FollowUp => ({
   purpose: `COMPLIANCE#${ID}`,
   output: { outcome },
 });
+/** An order confirmed, or lifted after it was: its case's hashes join or leave the hash list. */
+const hashListing: FollowUp = { type: 'SYNC_HASH_LISTING', caseId: CASE_ID };
 const deliveryWait: FollowUp = { type: 'COMPLETE_WAIT', caseId: CASE_ID, purpose: `DELIVERY#${ID}`, output: { deliverable: true } };
 const notifyOperator = (notice: object, eventKey: string): FollowUp => ({
   type: 'NOTIFY_OPERATOR',
@@ -455,7 +457,7 @@ describe('orderDecider: the regulator (DECIDE, OPEN_APPEAL_WINDOW, ASSESS_FINE)'
     ['COMPLIED', 'CONFIRMED'],
     ['OVERDUE', 'OVERDUE'],
     ['COMPLIED_LATE', 'COMPLIED_LATE'],
-  ])('confirms a %s order after post-review (status %s), with no follow-up', (complianceStatus, status) => {
+  ])('confirms a %s order after post-review (status %s): the hashes of its case are listed', (complianceStatus, status) => {
     const { event, followUps, after } = decided(
       orderDecider,
       { type: 'DECIDE', reviewId: POST_REVIEW_ID, outcome: 'CONFIRMED' },
@@ -468,7 +470,7 @@ describe('orderDecider: the regulator (DECIDE, OPEN_APPEAL_WINDOW, ASSESS_FINE)'
       actor: SYSTEM_ACTOR,
       details: { orderId: ID, reviewId: POST_REVIEW_ID, decisionStatus: 'CONFIRMED' },
     });
-    expect(followUps).toEqual([]);
+    expect(followUps).toEqual([hashListing]);
     expect(after).toMatchObject({ decisionStatus: 'CONFIRMED', complianceStatus, status });
     expectConsistent(after);
   });
@@ -709,6 +711,7 @@ describe('orderDecider: appeals (APPEAL, DECIDE_APPEAL)', () => {
       notifyOperator({ kind: 'REINSTATE' }, `reinstate:${ID}`),
       complianceWait('REVOKED'),
       deliveryWait,
+      hashListing,
     ]);
     expect(after).toMatchObject({ decisionStatus: 'OVERTURNED', status: 'OVERTURNED', complianceStatus: 'ACKNOWLEDGED' });
     expect(orderDecider.decide({ ...command, outcome: 'CONFIRMED' }, after, ctx(APPEAL_DEADLINE))).toBeNull();
