@@ -671,6 +671,37 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     },
   ],
   [
+    'a paused deadline resumed: moved later once by the time it was paused, the operator told once, the compliance wait woken once',
+    {
+      given: async () => {
+        // Paused twelve hours before NOW, its running clock kept aside
+        await plant.operator(anOperator());
+        await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+        const { deadlineAt, graceEndsAt, ...running } = anOrder();
+        await plant.order({
+          ...running,
+          deadlinePausedAt: '2026-03-02T12:00:00.000Z',
+          pausedClock: { deadlineAt: deadlineAt ?? '', graceEndsAt: graceEndsAt ?? '' },
+        });
+        await givenWait(tokenPurpose.compliance(WEBHARD_ORDER_ID), 'live-compliance');
+      },
+      act: () => changeDeadline(staff('staff-lee'), WEBHARD_ORDER_ID, { resume: true, reason: 'the outage is over' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(count(await actionsOf(CASE_ID), 'DEADLINE_RESUMED')).toBe(1);
+        const order = await getOrder(WEBHARD_ORDER_ID);
+        // Twelve hours later than the paused deadline (not 24: moved once), the grace period counted by the Civil Act from it
+        expect(order).toMatchObject({ deadlineAt: '2026-03-03T13:00:00.000Z', graceEndsAt: '2026-03-10T15:00:00.000Z' });
+        expect(order?.deadlinePausedAt).toBeUndefined();
+        expect(order?.pausedClock).toBeUndefined();
+        expect(order?.deadlineChanges).toMatchObject([{ change: 'RESUMED', previousDeadlineAt: '2026-03-03T01:00:00.000Z' }]);
+        expectMailedOnce(world, /^\[기한 재개\]/);
+        expect(world.completedWaits).toEqual([{ token: 'live-compliance', output: { outcome: 'DEADLINE_CHANGED' } }]);
+      },
+    },
+  ],
+  [
     'a reduced fine: decided once, the decision sent once, its room given back to the period once',
     {
       given: () => givenFinedOrder('2026-03-02T12:00:00.000Z'),
