@@ -2,10 +2,8 @@
  * Issue 11 over HTTP against the local stack: staff extend an order's deadline with a reason, the
  * operator is told, and compliance after the original deadline (but before the new one) is on time.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { describe, expect, it } from 'vitest';
 import {
-  Api,
   approveCase,
   E2E_DURATIONS,
   emails,
@@ -16,22 +14,13 @@ import {
   orderIdFor,
   sleep,
   uniqueUrl,
+  useLocalStack,
 } from './support';
 
 const POLICY = { id: 'kr-e2e-deadline-changes', ...E2E_DURATIONS };
 const EXTENSION_MS = 30_000;
 
-let stack: LocalStack;
-let api: Api;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '1' } });
-  api = new Api(stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const { stack, api } = useLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '1' } });
 
 describe('a deadline extended, then met', () => {
   it('is COMPLIED, not COMPLIED_LATE, after the original deadline passed', async () => {
