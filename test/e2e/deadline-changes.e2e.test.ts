@@ -14,6 +14,7 @@ import {
   orderIdFor,
   sleep,
   uniqueUrl,
+  untilDeadlineRuns,
   useLocalStack,
 } from './support';
 
@@ -28,11 +29,7 @@ describe('a deadline extended, then met', () => {
     const caseId = await fileReport(api, [uniqueUrl('op-webhard')], 'support-center');
     await approveCase(api, caseId);
     const orderId = orderIdFor(caseId, 'op-webhard');
-    const original = await eventually(async () => {
-      const order = await operatorOrder(api, 'op-webhard', orderId);
-      if (order.deadlineAt === undefined) throw new Error('the order notice is not accepted yet');
-      return order.deadlineAt as string;
-    }, LONG);
+    const original = (await untilDeadlineRuns(api, 'op-webhard', orderId)).deadlineAt as string;
 
     // A resume of a deadline that is not paused makes no sense: 409
     const refused = await api.post('staff-kim', `/orders/${orderId}/deadline`, { resume: true, reason: 'nothing paused' });

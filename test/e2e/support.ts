@@ -174,6 +174,15 @@ export async function untilOrderStatus(api: Api, operatorId: string, orderId: st
   }, timeoutMs);
 }
 
+/** Waits until the order's notice was accepted, so that its deadline runs, and returns the operator's view of it. */
+export async function untilDeadlineRuns(api: Api, operatorId: string, orderId: string, timeoutMs = LONG): Promise<any> {
+  return eventually(async () => {
+    const order = await operatorOrder(api, operatorId, orderId);
+    if (order.deadlineAt === undefined) throw new Error(`order ${orderId}'s notice is not accepted yet`);
+    return order;
+  }, timeoutMs);
+}
+
 /**
  * The appeal window opens with the order's appealDeadline, before the case shows APPEAL_WINDOW
  * (the operator's notice goes out in between), so an appeal waits for that, not the case status.
