@@ -336,6 +336,8 @@ export interface Fine {
   opinionDueAt?: string;
   opinion?: { at: string; by: string; text: string };
   decision?: { decision: FineDecision; at: string; by: string; reason: string };
+  /** When staff were alerted that the opinion period ended without their decision (the sweeper, once). */
+  decisionReminderAt?: string;
 }
 
 /** How an operator states its opinion on a proposed fine. */

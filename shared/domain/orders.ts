@@ -227,3 +227,15 @@ export function deadlinePaused(order: Tracks & Pick<OrderRecord, 'deadlinePaused
   const acting = order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED';
   return acting && !isLifted(order) && order.deadlinePausedAt !== undefined;
 }
+
+/** A fine still PROPOSED whose staff were not yet reminded, once its opinion period ends, to decide it. */
+export function awaitsFineDecisionReminder(order: Pick<OrderRecord, 'fine'>): boolean {
+  const fine = order.fine;
+  return fine?.status === 'PROPOSED' && fine.opinionDueAt !== undefined && fine.decisionReminderAt === undefined;
+}
+
+/** A lifted order's instruction the operator has not answered, and of which it was not yet reminded. */
+export function awaitsReinstatementReminder(order: Pick<OrderRecord, 'reinstatement'>): boolean {
+  const reinstatement = order.reinstatement;
+  return reinstatement?.status === 'PENDING' && reinstatement.remindedAt === undefined;
+}

@@ -31,7 +31,7 @@ export type OperatorNotice =
   /** Staff extended, paused or resumed the deadline: what the notice states is the change's. */
   | { kind: 'DEADLINE_CHANGED'; change: DeadlineChange }
   /** Restore the content (a DELETE order) or lift the block (BLOCK_ACCESS) of a lifted order; `reminder`: not answered yet. */
-  | { kind: 'REINSTATE'; reminder?: boolean };
+  | { kind: 'REINSTATE'; reminder?: boolean; urls?: string[] };
 
 /** A short message for the commission's staff; the caller writes the subject and lines. */
 export interface StaffAlert {
@@ -467,11 +467,16 @@ function statementBlocks(reasons: StatementOfReasons, timeZone: string, lang: La
 }
 
 /** What a lifted order asks: restore what was removed, or lift the block. */
-function reinstatementWords(action: OrderAction, lang: Language): { short: string; act: string; answer: string } {
+function reinstatementWords(
+  action: OrderAction,
+  lang: Language,
+): { short: string; act: string; answer: string; urls: (count: number) => string } {
   switch (action) {
     case 'DELETE':
       return {
         short: say(lang, { ko: '게시물 복원 요청', en: 'reinstatement instruction' }),
+        urls: (count) =>
+          say(lang, { ko: `복원할 게시물 URL (${count}건)`, en: `Content to restore (${countOf(count, { one: 'URL', other: 'URLs' })})` }),
         act: say(lang, {
           ko: '이 요청에 따라 삭제한 게시물을 복원해 주십시오',
           en: 'restore the content you removed because of this order',
@@ -481,6 +486,8 @@ function reinstatementWords(action: OrderAction, lang: Language): { short: strin
     case 'BLOCK_ACCESS':
       return {
         short: say(lang, { ko: '접속차단 해제 요청', en: 'unblocking instruction' }),
+        urls: (count) =>
+          say(lang, { ko: `차단을 해제할 URL (${count}건)`, en: `URLs to unblock (${countOf(count, { one: 'URL', other: 'URLs' })})` }),
         act: say(lang, {
           ko: '이 요청에 따라 차단한 URL의 접속차단을 해제해 주십시오',
           en: 'lift the block you put on the URLs because of this order',
@@ -753,6 +760,12 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
               ...(order.reinstatement ? timeRows({ ko: '요청 시각', en: 'Instructed' }, order.reinstatement.instructedAt, tz, lang) : []),
             ],
           },
+          ...(notice.urls === undefined
+            ? []
+            : [
+                { type: 'heading', text: words.urls(notice.urls.length) } as const,
+                { type: 'list', items: notice.urls, code: true } as const,
+              ]),
           { type: 'heading', text: say(lang, { ko: '조치 결과 보고', en: 'How to report what you did' }) },
           orderPage(id, links, lang),
           {

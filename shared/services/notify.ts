@@ -52,12 +52,15 @@ export type OperatorNoticeDelivery =
 /** The notices about the order's running deadline (a FINE too states it, but a fined order always had one). */
 const ABOUT_THE_CLOCK: ReadonlySet<NoticeKind> = new Set<NoticeKind>(['REMINDER', 'OVERDUE']);
 
+async function orderUrls(order: OrderRecord): Promise<string[]> {
+  return [...new Set((await getCaseUrls(order.caseId, order.operatorId)).map((url) => url.url))];
+}
+
 async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, deadlineAt: string): Promise<OperatorNotice> {
   switch (request.kind) {
     case 'ORDER': {
-      const [caseRecord, caseUrls] = await Promise.all([getCase(order.caseId), getCaseUrls(order.caseId, order.operatorId)]);
+      const [caseRecord, urls] = await Promise.all([getCase(order.caseId), orderUrls(order)]);
       if (!caseRecord) throw new Error(`Case ${order.caseId} of order ${order.orderId} does not exist; its notice cannot be written.`);
-      const urls = [...new Set(caseUrls.map((url) => url.url))];
       const reasons = statementOfReasons({
         policy: await policyOf(caseRecord),
         procedure: caseRecord.procedure,
@@ -67,6 +70,9 @@ async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, dea
       });
       return { kind: 'ORDER', urls, deadlineAt, reasons, objectionCode: await newObjectionCode(order.orderId) };
     }
+    case 'REINSTATE':
+      // What to restore or unblock is the order's own URLs, as its ORDER notice listed them.
+      return { ...request, urls: await orderUrls(order) };
     case 'FINE':
     case 'FINE_DECISION':
       if (order.fine === undefined) throw new Error(`Order ${order.orderId} has no fine to notify.`);

@@ -1,5 +1,6 @@
 /**
- * The scheduled sweep (every minute): reminders before compliance deadlines, and the safety net.
+ * The scheduled sweep (every minute): reminders (before compliance deadlines, of unanswered
+ * reinstatement instructions, of fines due for decision), and the safety net.
  * The workflow owns the timeline and each act does its own follow-ups, so work of the second kind
  * means a fault happened; the sweep repairs it, says so in a warning, and counts it:
  * - acts whose follow-ups a fault left undone (older than a minute) are finished;
@@ -11,7 +12,7 @@
  * workflow, do no harm.
  */
 import { reviewDecider } from '../domain/deciders/review';
-import { orderDecider } from '../domain/deciders/order';
+import { type OrderCommand, orderDecider } from '../domain/deciders/order';
 import { isPast, orderDeadlines } from '../domain/deadlines';
 import type { OrderRecord } from '../domain/model';
 import { complianceOpen } from '../domain/orders';
@@ -23,8 +24,10 @@ import { logger } from '../runtime/logger';
 import { TransientError } from '../runtime/transient';
 import { refs } from '../store/keys';
 import {
+  listFinesDueForDecision,
   listOpenOrders,
   listOpenReviews,
+  listPendingReinstatements,
   listOverdueOrders,
   listQuietActiveCases,
   readSweepCursor,
@@ -44,7 +47,10 @@ const QUIET_FOR_MS = 2 * 60_000;
 const CASES_RECONCILED_PER_SWEEP = 25;
 
 export interface SweepCounts {
-  /** Reminder notices due and sent by this sweep. */
+  /**
+   * Reminders due and sent by this sweep: before compliance deadlines, of unanswered reinstatement
+   * instructions, and to staff of fines due for decision.
+   */
   reminders: number;
   /** Deadlines the workflow had not enforced, enforced by this sweep. */
   enforced: number;
@@ -137,6 +143,26 @@ async function sweepOrders(counts: SweepCounts, now: string, safetyLine: string)
   }
 }
 
+/**
+ * Reminders no workflow timer sends (the case's execution has ended): to operators that have not
+ * answered a lifted order's reinstatement instruction within the case policy's
+ * `reinstatementReminder`, and to staff of fines still PROPOSED after their opinion period. Each
+ * is an act that takes the order off its list, so a second sweep sends nothing more.
+ */
+async function sweepRemindersAfterClose(counts: SweepCounts, now: string): Promise<void> {
+  const remind = (what: string, command: OrderCommand) => (order: OrderRecord) => ({ order, command, what });
+  const due = [
+    ...(await listPendingReinstatements()).map(remind('reminding of a reinstatement', { type: 'REMIND_REINSTATEMENT' })),
+    ...(await listFinesDueForDecision(now)).map(remind('reminding staff of a fine decision', { type: 'REMIND_FINE_DECISION' })),
+  ];
+  for (const { order, command, what } of due) {
+    await attempt(counts, what, { caseId: order.caseId, orderId: order.orderId }, async () => {
+      const { committed } = await act(orderDecider, refs.order(order.orderId), command, now);
+      if (committed) counts.reminders += 1;
+    });
+  }
+}
+
 async function sweepReviews(counts: SweepCounts, now: string, safetyLine: string): Promise<void> {
   for (const review of await listOpenReviews()) {
     const ids = { caseId: review.caseId, reviewId: review.reviewId };
@@ -206,6 +232,7 @@ export async function sweep(now: string): Promise<SweepCounts> {
     ],
     ['sweeping orders', () => sweepOrders(counts, now, safetyLine)],
     ['sweeping reviews', () => sweepReviews(counts, now, safetyLine)],
+    ['sending reminders after the close', () => sweepRemindersAfterClose(counts, now)],
     ['reconciling executions', () => reconcileExecutions(counts, now)],
   ];
   for (const [what, step] of steps) await attempt(counts, what, {}, step);

@@ -5,7 +5,15 @@
 import type { RecordKind } from '../domain/decider';
 import type { CaseRecord, Operator, OrderRecord, ReviewRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
-import { complianceOpen, deadlinePaused, inGracePeriod, isNonCompliant, isUndelivered } from '../domain/orders';
+import {
+  awaitsFineDecisionReminder,
+  awaitsReinstatementReminder,
+  complianceOpen,
+  deadlinePaused,
+  inGracePeriod,
+  isNonCompliant,
+  isUndelivered,
+} from '../domain/orders';
 import type { IndexField } from './keys';
 
 /** GSI3 partition of events whose projection or follow-ups may be undone. */
@@ -20,6 +28,18 @@ export const OPEN_REVIEWS = 'OPEN_REVIEWS';
 export const OVERDUE_ORDERS = 'OVERDUE_ORDERS';
 /** Orders whose grace period ended without compliance, waiting for staff to act, the longest waiting first. */
 export const NON_COMPLIANT_ORDERS = 'NON_COMPLIANT_ORDERS';
+
+/**
+ * Lifted orders whose reinstatement instruction the operator has not answered and was not yet
+ * reminded of, by when it was instructed: the sweeper's reminders. A lifted order is in no other GSI2 list.
+ */
+export const REINSTATEMENTS_PENDING = 'REINSTATEMENTS_PENDING';
+/**
+ * Orders whose fine is PROPOSED and whose staff were not yet reminded to decide it, by the end of
+ * the opinion period. An order that is also NON_COMPLIANT stays in that list (the board's), so the
+ * sweeper reads both.
+ */
+export const FINES_PROPOSED = 'FINES_PROPOSED';
 
 /** GSI3 partition of every order, newest issued first: the deadline board's search when nothing narrows it. */
 export const ALL_ORDERS = 'ORDERS';
@@ -49,6 +69,8 @@ export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: strin
         gsi1sk: `${order.issuedAt}#${order.orderId}`,
         gsi3pk: ALL_ORDERS,
         gsi3sk: `${order.issuedAt}#${order.orderId}`,
+        // First, so that any list below takes precedence (an order has one GSI2 entry).
+        ...(awaitsFineDecisionReminder(order) ? { gsi2pk: FINES_PROPOSED, gsi2sk: `${order.fine?.opinionDueAt}#${order.orderId}` } : {}),
         ...(complianceOpen(order) ? { gsi2pk: OPEN_ORDERS, gsi2sk: `${order.deadlineAt}#${order.orderId}` } : {}),
         // Listed after every deadline ('~' sorts after digits): on the board, never among deadlines due.
         ...(deadlinePaused(order) ? { gsi2pk: OPEN_ORDERS, gsi2sk: `~PAUSED#${order.deadlinePausedAt}#${order.orderId}` } : {}),
@@ -56,6 +78,9 @@ export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: strin
         ...(inGracePeriod(order) ? { gsi2pk: OVERDUE_ORDERS, gsi2sk: `${order.graceEndsAt}#${order.orderId}` } : {}),
         ...(isNonCompliant(order)
           ? { gsi2pk: NON_COMPLIANT_ORDERS, gsi2sk: `${order.nonComplianceRecordedAt ?? lastEventAt}#${order.orderId}` }
+          : {}),
+        ...(awaitsReinstatementReminder(order)
+          ? { gsi2pk: REINSTATEMENTS_PENDING, gsi2sk: `${order.reinstatement?.instructedAt}#${order.orderId}` }
           : {}),
       };
     }

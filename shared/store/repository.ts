@@ -7,11 +7,20 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../domain/model';
-import { chunk } from '../domain/orders';
+import { awaitsFineDecisionReminder, chunk } from '../domain/orders';
 import type { Policy } from '../domain/policy';
 import { config } from '../runtime/config';
 import { documentClient } from './client';
-import { ACTIVE_CASES, NON_COMPLIANT_ORDERS, OPEN_ORDERS, OPEN_REVIEWS, OVERDUE_ORDERS, UNDELIVERED_ORDERS } from './indexes';
+import {
+  ACTIVE_CASES,
+  FINES_PROPOSED,
+  NON_COMPLIANT_ORDERS,
+  OPEN_ORDERS,
+  OPEN_REVIEWS,
+  OVERDUE_ORDERS,
+  REINSTATEMENTS_PENDING,
+  UNDELIVERED_ORDERS,
+} from './indexes';
 import { readRecord } from './journal';
 import { casePartition, keys, refs, TOKEN_PREFIX, type ItemKey } from './keys';
 import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
@@ -194,6 +203,24 @@ export async function listOverdueOrders(endedBefore?: string): Promise<OrderReco
 /** Orders whose grace period ended without compliance and that wait for staff, the longest waiting first. */
 export async function listNonCompliantOrders(): Promise<OrderRecord[]> {
   return recordsOf<OrderRecord>(await queryIndex(GSI2, NON_COMPLIANT_ORDERS));
+}
+
+/** Lifted orders whose reinstatement instruction is unanswered and whose operator was not yet reminded, oldest first. */
+export async function listPendingReinstatements(): Promise<OrderRecord[]> {
+  return recordsOf<OrderRecord>(await queryIndex(GSI2, REINSTATEMENTS_PENDING));
+}
+
+/**
+ * Orders whose fine is still PROPOSED after the opinion period ended before `endedBefore`, whose
+ * staff were not yet reminded: the sweeper's list, and the non-compliant orders' (an order listed
+ * there is not listed under FINES_PROPOSED).
+ */
+export async function listFinesDueForDecision(endedBefore: string): Promise<OrderRecord[]> {
+  const proposed = recordsOf<OrderRecord>(await queryIndex(GSI2, FINES_PROPOSED, { before: endedBefore }));
+  const nonCompliant = (await listNonCompliantOrders()).filter(
+    (order) => awaitsFineDecisionReminder(order) && (order.fine?.opinionDueAt ?? endedBefore) < endedBefore,
+  );
+  return [...proposed, ...nonCompliant];
 }
 
 // ---------------------------------------------------------------------------------------- reviews

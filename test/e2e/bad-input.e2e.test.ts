@@ -23,15 +23,25 @@
  * delivery events recorded, the review open, and the table unchanged for a few seconds.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_STATUS } from '../../shared/domain/errors';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
 import { generatedCorpus } from './bad-input/generated';
 import { handPickedCorpus } from './bad-input/hand-picked';
 import { BODY_ROUTES, ID_ROUTES, QUERY_ROUTES } from './bad-input/routes';
 import { differences, documentClient, itemCount, scanEverything, type TableSnapshot } from './bad-input/table';
 import { fillPath, type BadRequest, type Expected, type World } from './bad-input/types';
-import { Api, approveCase, emails, eventually, fileReport, findReview, orderIdFor, sleep, uniqueUrl, type Answer } from './support';
+import {
+  approveCase,
+  emails,
+  eventually,
+  fileReport,
+  findReview,
+  orderIdFor,
+  sleep,
+  uniqueUrl,
+  type Answer,
+  useLocalStack,
+} from './support';
 
 /** Hours and days: no timer of the planted cases fires while the corpus runs. */
 const POLICY = {
@@ -69,8 +79,7 @@ const CONTRACT_CODES = [
   'UNAVAILABLE',
 ] as const;
 
-let stack: LocalStack;
-let api: Api;
+const { stack, api } = useLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '86400' } });
 let world: World;
 let before: TableSnapshot;
 let emailsBefore: number;
@@ -160,8 +169,6 @@ async function settledSnapshot(timeoutMs: number): Promise<TableSnapshot> {
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '86400' } });
-  api = new Api(stack);
   // Every user's token first: the corpus then measures only its own requests.
   const users = [...new Set(CORPUS.map((request) => request.user))];
   await Promise.all([...users, 'staff-park'].map((user) => api.token(user)));
@@ -198,10 +205,6 @@ beforeAll(async () => {
   before = await settledSnapshot(30_000);
   emailsBefore = (await emails(stack)).length;
   corpusStartedAt = Date.now();
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 describe('the bad-input corpus', () => {

@@ -3,10 +3,8 @@
  * documented shape, every error code comes out where the contract says, and a failed request
  * changes nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { describe, expect, it } from 'vitest';
 import {
-  Api,
   approveCase,
   audit,
   eventually,
@@ -21,6 +19,7 @@ import {
   untilCaseStatus,
   untilOrderStatus,
   vote,
+  useLocalStack,
 } from './support';
 
 /** Short windows where a test waits for one to pass, long ones where an act must land inside. */
@@ -35,17 +34,7 @@ const POLICY = {
   appealReviewWindow: 'PT10S',
 };
 
-let stack: LocalStack;
-let api: Api;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '1' } });
-  api = new Api(stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const { stack, api } = useLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '1' } });
 
 function expectError(answer: { status: number; body: any }, status: number, code: string): void {
   expect(answer.status, JSON.stringify(answer.body)).toBe(status);

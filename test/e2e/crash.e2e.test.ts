@@ -5,10 +5,8 @@
  * execution runs twice, and no notice goes out twice.
  */
 import { ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Api,
   approveCase,
   audit,
   duplicateNotices,
@@ -27,6 +25,7 @@ import {
   untilNotice,
   untilOrderStatus,
   vote,
+  useLocalStack,
 } from './support';
 
 const POLICY = {
@@ -46,8 +45,8 @@ const POLICY = {
 const CATCH_UP_BOUND_MS = 3000;
 const LONG = 45_000;
 
-let stack: LocalStack;
-let api: Api;
+// The sweeper would enforce deadlines too (a safety net): an hour apart, it cannot hide the engine.
+const { stack, api } = useLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '3600' } });
 let sfn: SFNClient;
 
 /** Cases whose orders were running when the process died, and one still waiting for approval. */
@@ -55,15 +54,8 @@ const running: { caseId: string; orderIds: Record<string, string> }[] = [];
 let pendingCaseId: string;
 let restartReadyAt: number;
 
-beforeAll(async () => {
-  // The sweeper would enforce deadlines too (a safety net): an hour apart, it cannot hide the engine.
-  stack = await startLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '3600' } });
-  api = new Api(stack);
+beforeAll(() => {
   sfn = sfnClient(stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 async function stateMachineArn(): Promise<string> {

@@ -2,10 +2,8 @@
  * Issue 11 over HTTP against the local stack: staff extend an order's deadline with a reason, the
  * operator is told, and compliance after the original deadline (but before the new one) is on time.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { describe, expect, it } from 'vitest';
 import {
-  Api,
   approveCase,
   E2E_DURATIONS,
   emails,
@@ -16,22 +14,14 @@ import {
   orderIdFor,
   sleep,
   uniqueUrl,
+  untilDeadlineRuns,
+  useLocalStack,
 } from './support';
 
 const POLICY = { id: 'kr-e2e-deadline-changes', ...E2E_DURATIONS };
 const EXTENSION_MS = 30_000;
 
-let stack: LocalStack;
-let api: Api;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '1' } });
-  api = new Api(stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const { stack, api } = useLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '1' } });
 
 describe('a deadline extended, then met', () => {
   it('is COMPLIED, not COMPLIED_LATE, after the original deadline passed', async () => {
@@ -39,11 +29,7 @@ describe('a deadline extended, then met', () => {
     const caseId = await fileReport(api, [uniqueUrl('op-webhard')], 'support-center');
     await approveCase(api, caseId);
     const orderId = orderIdFor(caseId, 'op-webhard');
-    const original = await eventually(async () => {
-      const order = await operatorOrder(api, 'op-webhard', orderId);
-      if (order.deadlineAt === undefined) throw new Error('the order notice is not accepted yet');
-      return order.deadlineAt as string;
-    }, LONG);
+    const original = (await untilDeadlineRuns(api, 'op-webhard', orderId)).deadlineAt as string;
 
     // A resume of a deadline that is not paused makes no sense: 409
     const refused = await api.post('staff-kim', `/orders/${orderId}/deadline`, { resume: true, reason: 'nothing paused' });

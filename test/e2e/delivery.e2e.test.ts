@@ -5,10 +5,8 @@
  * bounce; once staff fix the contact and resend, the order's deadline runs from the resend, and the
  * case closes when that order is settled too.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { describe, expect, it } from 'vitest';
 import {
-  Api,
   approveCase,
   audit,
   E2E_DURATIONS,
@@ -22,22 +20,13 @@ import {
   untilCaseStatus,
   untilNotice,
   vote,
+  useLocalStack,
 } from './support';
 
 const POLICY = { id: 'kr-e2e-delivery', ...E2E_DURATIONS, resendWindow: 'PT120S' };
 const BOUNCE = 'bounce@simulator.amazonses.com';
 
-let stack: LocalStack;
-let api: Api;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '1' } });
-  api = new Api(stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const { stack, api } = useLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '1' } });
 
 async function order(caseId: string, orderId: string): Promise<any> {
   const answer = await api.get('staff-kim', `/cases/${caseId}`);

@@ -4,10 +4,8 @@
  * them (one per event, Korean for domestic operators and English for overseas ones), fines, and
  * a verified audit chain at the end. The paths run side by side on one stack, each on its own case.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { describe, expect, it } from 'vitest';
 import {
-  Api,
   approveCase,
   audit,
   emails,
@@ -27,21 +25,12 @@ import {
   vote,
   E2E_DURATIONS,
   LONG,
+  useLocalStack,
 } from './support';
 
 const POLICY = { id: 'kr-e2e-lifecycle', ...E2E_DURATIONS };
 
-let stack: LocalStack;
-let api: Api;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '1' } });
-  api = new Api(stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const { stack, api } = useLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '1' } });
 
 async function readCase(caseId: string): Promise<any> {
   const answer = await api.get('staff-kim', `/cases/${caseId}`);

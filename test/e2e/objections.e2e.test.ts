@@ -5,10 +5,8 @@
  * committee decides it as the order's appeal; the outcome is on the order, on the public status
  * page and in the poster's mailbox. A wrong code is 404; too many filings from one address are 429.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../support/local-stack';
+import { describe, expect, it } from 'vitest';
 import {
-  Api,
   approveCase,
   audit,
   E2E_DURATIONS,
@@ -22,6 +20,7 @@ import {
   untilCaseStatus,
   untilNotice,
   vote,
+  useLocalStack,
 } from './support';
 
 const POLICY = { id: 'kr-e2e-objections', ...E2E_DURATIONS, objectionWindow: 'PT5M' };
@@ -29,17 +28,7 @@ const CODE_RE = /[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){5}/;
 const POSTER = 'poster-e2e@mail.example';
 const GROUNDS = 'I am the person in this clip and I published it myself, with everyone’s consent.';
 
-let stack: LocalStack;
-let api: Api;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '1' } });
-  api = new Api(stack);
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const { stack, api } = useLocalStack({ policy: POLICY, env: { SWEEP_INTERVAL_SECONDS: '1' } });
 
 describe("a poster's objection", () => {
   it('is held through the post-review, decided by the committee as the appeal, and its outcome reaches the poster', async () => {

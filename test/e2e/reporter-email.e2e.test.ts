@@ -3,24 +3,23 @@
  * were removed once the operator complied: one e-mail, in its language, about its own URLs, with
  * the link to My reports and nothing of the operator.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
-import { Api, approveCase, E2E_DURATIONS, emails, eventually, fileReport, orderIdFor, uniqueUrl, untilOrderStatus } from './support';
+import { describe, expect, it } from 'vitest';
+import {
+  approveCase,
+  E2E_DURATIONS,
+  emails,
+  eventually,
+  fileReport,
+  orderIdFor,
+  uniqueUrl,
+  untilOrderStatus,
+  useLocalStack,
+} from './support';
 
 const POLICY = { id: 'kr-e2e-reporter-email', ...E2E_DURATIONS, complianceDeadline: 'PT10M', postReviewWindow: 'PT10M' };
 const ADDRESS = 'survivor.e2e@example.org';
 
-let stack: LocalStack;
-let api: Api;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ policy: POLICY });
-  api = new Api(stack);
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const { stack, api } = useLocalStack({ policy: POLICY });
 
 describe('the reporter outcome e-mail', () => {
   it('reaches the reporter once, in English, after the operator complies', async () => {

@@ -4,8 +4,9 @@
  * the Step Functions endpoint through the real SDK client.
  */
 import { GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll } from 'vitest';
 import { orderIdFor } from '../../shared/domain/ids';
-import type { LocalStack } from '../support/local-stack';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../support/local-stack';
 import { answerMismatch } from '../support/openapi-answers';
 
 export interface Answer<T = any> {
@@ -177,6 +178,15 @@ export async function untilOrderStatus(api: Api, operatorId: string, orderId: st
   }, timeoutMs);
 }
 
+/** Waits until the order's notice was accepted, so that its deadline runs, and returns the operator's view of it. */
+export async function untilDeadlineRuns(api: Api, operatorId: string, orderId: string, timeoutMs = LONG): Promise<any> {
+  return eventually(async () => {
+    const order = await operatorOrder(api, operatorId, orderId);
+    if (order.deadlineAt === undefined) throw new Error(`order ${orderId}'s notice is not accepted yet`);
+    return order;
+  }, timeoutMs);
+}
+
 /**
  * The appeal window opens with the order's appealDeadline, before the case shows APPEAL_WINDOW
  * (the operator's notice goes out in between), so an appeal waits for that, not the case status.
@@ -330,4 +340,28 @@ export async function executionHistory(client: SFNClient, executionArn: string):
     nextToken = page.nextToken;
   } while (nextToken);
   return events;
+}
+
+// ---------------------------------------------------------------- one stack per file
+
+/**
+ * Starts one local stack before the file's tests and stops it after them. The stack and the Api
+ * are usable from the tests on (reading them before `beforeAll` has run throws), so a file
+ * declares them once at its top: `const { stack, api } = useLocalStack({ policy })`.
+ */
+export function useLocalStack(options: LocalStackOptions = {}): { readonly stack: LocalStack; readonly api: Api } {
+  let started: LocalStack | undefined;
+  beforeAll(async () => {
+    started = await startLocalStack(options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const stack = new Proxy({} as LocalStack, {
+    get(_target, property) {
+      if (started === undefined) throw new Error('The local stack is used before it started: use it inside a test.');
+      return Reflect.get(started, property);
+    },
+  });
+  return { stack, api: new Api(stack) };
 }

@@ -14,6 +14,7 @@ import type { VoteRecord } from '../../shared/domain/model';
 import { facets, planSearch } from '../../shared/domain/search';
 import { config } from '../../shared/runtime/config';
 import { tokenPurpose } from '../../shared/domain/waits';
+import { orderDecider } from '../../shared/domain/deciders/order';
 import { act, notifyOperator } from '../../shared/services/acts';
 import { decideApproval } from '../../shared/services/approvals';
 import { recordDeliveryEvent } from '../../shared/services/delivery';
@@ -669,6 +670,77 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(order?.deadlineAt).toBeUndefined();
         expectMailedOnce(world, /^\[기한 정지\]/);
         expect(world.completedWaits).toEqual([{ token: 'live-compliance', output: { outcome: 'DEADLINE_CHANGED' } }]);
+      },
+    },
+  ],
+  [
+    'a paused deadline resumed: moved later once by the time it was paused, the operator told once, the compliance wait woken once',
+    {
+      given: async () => {
+        // Paused twelve hours before NOW, its running clock kept aside
+        await plant.operator(anOperator());
+        await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+        const { deadlineAt, graceEndsAt, ...running } = anOrder();
+        await plant.order({
+          ...running,
+          deadlinePausedAt: '2026-03-02T12:00:00.000Z',
+          pausedClock: { deadlineAt: deadlineAt ?? '', graceEndsAt: graceEndsAt ?? '' },
+        });
+        await givenWait(tokenPurpose.compliance(WEBHARD_ORDER_ID), 'live-compliance');
+      },
+      act: () => changeDeadline(staff('staff-lee'), WEBHARD_ORDER_ID, { resume: true, reason: 'the outage is over' }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(count(await actionsOf(CASE_ID), 'DEADLINE_RESUMED')).toBe(1);
+        const order = await getOrder(WEBHARD_ORDER_ID);
+        // Twelve hours later than the paused deadline (not 24: moved once), the grace period counted by the Civil Act from it
+        expect(order).toMatchObject({ deadlineAt: '2026-03-03T13:00:00.000Z', graceEndsAt: '2026-03-10T15:00:00.000Z' });
+        expect(order?.deadlinePausedAt).toBeUndefined();
+        expect(order?.pausedClock).toBeUndefined();
+        expect(order?.deadlineChanges).toMatchObject([{ change: 'RESUMED', previousDeadlineAt: '2026-03-03T01:00:00.000Z' }]);
+        expectMailedOnce(world, /^\[기한 재개\]/);
+        expect(world.completedWaits).toEqual([{ token: 'live-compliance', output: { outcome: 'DEADLINE_CHANGED' } }]);
+      },
+    },
+  ],
+  [
+    'the sweeper reminds of an unanswered reinstatement: recorded once, the operator reminded once',
+    {
+      given: async () => {
+        // The committee revoked the complied order four days ago (the policy's reminder comes after P3D)
+        await plant.operator(anOperator());
+        await plant.case(aCase({ status: 'CLOSED', ordersIssuedAt: '2026-02-19T00:00:00.000Z', closedAt: '2026-02-27T00:00:00.000Z' }));
+        await writeUrls(CASE_ID, CASE_URLS);
+        await plant.order(
+          anOrder({
+            complianceStatus: 'COMPLIED',
+            compliedAt: '2026-02-19T03:00:00.000Z',
+            decisionStatus: 'REVOKED',
+            status: 'REVOKED',
+            reinstatement: { instruction: 'REINSTATE', status: 'PENDING', instructedAt: '2026-02-27T00:00:00.000Z' },
+          }),
+        );
+      },
+      act: () => act(orderDecider, refs.order(WEBHARD_ORDER_ID), { type: 'REMIND_REINSTATEMENT' }, NOW),
+      streams: caseStream,
+      expectAfter: async () => {
+        expect(count(await actionsOf(CASE_ID), 'REINSTATEMENT_REMINDED')).toBe(1);
+        expectMailedOnce(world, new RegExp(`^\\[다시 알림: 게시물 복원 요청\\] ${WEBHARD_ORDER_ID}`));
+        expect((await getOrder(WEBHARD_ORDER_ID))?.reinstatement).toMatchObject({ status: 'PENDING', remindedAt: NOW });
+      },
+    },
+  ],
+  [
+    'the sweeper reminds staff of a fine due for decision: recorded once, staff alerted once',
+    {
+      given: () => givenFinedOrder('2026-03-02T12:00:00.000Z'),
+      act: () => act(orderDecider, refs.order(WEBHARD_ORDER_ID), { type: 'REMIND_FINE_DECISION' }, NOW),
+      streams: caseStream,
+      expectAfter: async () => {
+        expect(count(await actionsOf(CASE_ID), 'FINE_DECISION_DUE')).toBe(1);
+        expectMailedOnce(world, new RegExp(`order ${WEBHARD_ORDER_ID} awaits your decision`));
+        expect((await getOrder(WEBHARD_ORDER_ID))?.fine).toMatchObject({ status: 'PROPOSED', decisionReminderAt: NOW });
       },
     },
   ],

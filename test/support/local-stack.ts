@@ -40,6 +40,14 @@ export interface LocalStackOptions {
   readonly web?: boolean;
 }
 
+/** What may change between two runs on one DATA_DIR: the policy, as an operator would change it. */
+export interface RestartOptions {
+  /** Written to the same POLICY_FILE. */
+  readonly policy?: object;
+  /** A built-in profile by id (POLICY_PROFILE), with no POLICY_FILE. */
+  readonly profile?: string;
+}
+
 export interface LocalStack {
   readonly baseUrl: string;
   readonly sesUrl: string;
@@ -59,8 +67,8 @@ export interface LocalStack {
   stop(): Promise<void>;
   /** SIGKILL to the whole process group: a crash, with no chance to flush. */
   kill9(): Promise<void>;
-  /** Stops it if running, then starts it again on the same ports and DATA_DIR. */
-  restart(): Promise<void>;
+  /** Stops it if running, then starts it again on the same ports and DATA_DIR (under another policy, if given). */
+  restart(options?: RestartOptions): Promise<void>;
 }
 
 async function freePorts(count: number): Promise<number[]> {
@@ -233,8 +241,17 @@ async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack>
     },
     stop,
     kill9,
-    async restart() {
+    async restart(options = {}) {
       await stop();
+      if (options.policy !== undefined) {
+        writeFileSync(policyFile, JSON.stringify(options.policy, null, 2));
+        env.POLICY_FILE = policyFile;
+        delete env.POLICY_PROFILE;
+      }
+      if (options.profile !== undefined) {
+        env.POLICY_PROFILE = options.profile;
+        delete env.POLICY_FILE;
+      }
       await launch();
     },
   };

@@ -118,6 +118,7 @@ const en: Sentences = {
   REINSTATEMENT_REMINDED: (f) => `Operator reminded of the unanswered reinstatement instruction of order ${f.orderId}`,
   ORDER_OBJECTED_BY_POSTER: (f) => `The poster of the content objected to order ${f.orderId} (reference ${f.text('objectionId')})`,
   APPEAL_OBJECTION_JOINED: (f) => `An objection (${f.text('objectionId')}) joined the appeal against order ${f.orderId}`,
+  FINE_DECISION_DUE: (f) => `The opinion period on the fine of order ${f.orderId} ended without a decision; staff reminded`,
 };
 
 const ko: Sentences = {
@@ -186,6 +187,7 @@ const ko: Sentences = {
   REINSTATEMENT_REMINDED: (f) => `명령 ${f.orderId}의 복원·차단 해제 요청에 답이 없어 사업자에게 다시 알림`,
   ORDER_OBJECTED_BY_POSTER: (f) => `게시자가 명령 ${f.orderId}에 이의신청 (접수 번호 ${f.text('objectionId')})`,
   APPEAL_OBJECTION_JOINED: (f) => `명령 ${f.orderId} 이의신청에 다른 이의신청(${f.text('objectionId')}) 병합`,
+  FINE_DECISION_DUE: (f) => `명령 ${f.orderId} 과징금 의견 제출 기간이 끝났으나 처분 결정이 없어 직원에게 알림`,
 };
 
 const SENTENCES: Record<Lang, Sentences> = { en, ko };

@@ -33,6 +33,8 @@ import type {
 import { assertNever, type COMPLIANCE_ACTIONS } from '../model';
 import {
   APPEALED_STATUSES,
+  awaitsFineDecisionReminder,
+  awaitsReinstatementReminder,
   canAcceptCompliance,
   clockNoticeKey,
   complianceOpen,
@@ -102,7 +104,9 @@ export type OrderCommand =
   /** The operator answers a lifted order's instruction to restore the content or lift the block. */
   | { readonly type: 'REPORT_REINSTATEMENT'; readonly by: string; readonly action: ReinstatementAction; readonly note?: string }
   /** The sweeper: an instruction left unanswered for the policy's `reinstatementReminder`. */
-  | { readonly type: 'REMIND_REINSTATEMENT' };
+  | { readonly type: 'REMIND_REINSTATEMENT' }
+  /** The sweeper: a proposed fine whose opinion period ended and that staff have not decided. */
+  | { readonly type: 'REMIND_FINE_DECISION' };
 
 type Ids = { orderId: string; operatorId: string };
 type Deadlines = { readonly deadlineAt: string; readonly graceEndsAt: string };
@@ -179,7 +183,9 @@ export type OrderEvent =
     >
   /** The operator's note stays off the chain (it may describe the content), like a compliance note. */
   | WithData<RecordEvent<'REINSTATEMENT_REPORTED', Ids & { action: ReinstatementAction }>, { note?: string }>
-  | RecordEvent<'REINSTATEMENT_REMINDED', { orderId: string; instructedAt: string }>;
+  | RecordEvent<'REINSTATEMENT_REMINDED', { orderId: string; instructedAt: string }>
+  /** Staff are told, once, that a proposed fine's opinion period ended without their decision. */
+  | RecordEvent<'FINE_DECISION_DUE', { orderId: string; opinionDueAt: string; opinionStated: boolean }>;
 
 type OrderDecider = Decider<OrderRecord, OrderCommand, OrderEvent>;
 
@@ -472,12 +478,14 @@ const orderRules: OrderDecider = {
         return reportReinstatement(order, command, now);
       case 'REMIND_REINSTATEMENT': {
         const reinstatement = order.reinstatement;
-        if (reinstatement?.status !== 'PENDING' || reinstatement.remindedAt !== undefined) return null;
+        if (reinstatement === undefined || !awaitsReinstatementReminder(order)) return null;
         if (!hasEnded(addDuration(reinstatement.instructedAt, policy.reinstatementReminder), now)) return null;
         return system(now, { action: 'REINSTATEMENT_REMINDED', details: { orderId, instructedAt: reinstatement.instructedAt } }, [
           notify(order, { kind: 'REINSTATE', reminder: true }, `reinstate-reminder:${orderId}`),
         ]);
       }
+      case 'REMIND_FINE_DECISION':
+        return remindFineDecision(order, now);
       default:
         return assertNever(command, 'order command');
     }
@@ -531,6 +539,27 @@ function proposeFine(order: OrderRecord, inputs: FineInputs, now: string): Decis
       },
     ],
   );
+}
+
+/** A fine still PROPOSED after its opinion period: staff are alerted once that the decision is theirs to make. */
+function remindFineDecision(order: OrderRecord, now: string): Decision<OrderEvent> | null {
+  const { orderId, fine } = order;
+  if (fine?.opinionDueAt === undefined || !awaitsFineDecisionReminder(order) || !hasEnded(fine.opinionDueAt, now)) return null;
+  const opinionStated = fine.opinion !== undefined;
+  return system(now, { action: 'FINE_DECISION_DUE', details: { orderId, opinionDueAt: fine.opinionDueAt, opinionStated } }, [
+    {
+      type: 'NOTIFY_STAFF',
+      caseId: order.caseId,
+      eventKey: `fine-decision-due:${orderId}`,
+      alert: {
+        subject: `The fine proposed for order ${orderId} awaits your decision`,
+        lines: [
+          `Operator ${order.operatorId}'s opinion period ended at ${fine.opinionDueAt}; ${opinionStated ? 'its opinion is on the order' : 'it stated no opinion'}.`,
+          `Decide now: POST /orders/${orderId}/fine/decision (IMPOSE, REDUCE or WAIVE, with a reason). Until then the fine stays PROPOSED.`,
+        ],
+      },
+    },
+  ]);
 }
 
 function proposedFineOf(order: OrderRecord): Fine & { opinionDueAt: string; proposedAmount: number } {
@@ -1049,6 +1078,8 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
         },
       };
     }
+    case 'FINE_DECISION_DUE':
+      return order.fine === undefined ? order : { ...order, fine: { ...order.fine, decisionReminderAt: event.at } };
     case 'REMINDER_DUE': {
       const sent = new Set([...order.remindersSent, ...event.details.due, event.details.reminderAt]);
       return { ...order, remindersSent: [...sent].sort() };

@@ -142,6 +142,18 @@ describe('the REINSTATE instruction', () => {
     );
   });
 
+  it.each([
+    ['DELETE', 'ko', '복원할 게시물 URL (2건)'],
+    ['DELETE', 'en', 'Content to restore (2 URLs)'],
+    ['BLOCK_ACCESS', 'ko', '차단을 해제할 URL (2건)'],
+    ['BLOCK_ACCESS', 'en', 'URLs to unblock (2 URLs)'],
+  ] as const)('a %s order in %s lists what to restore or unblock', (action, lang, heading) => {
+    const urls = ['https://webhard.example/v/1', 'https://webhard.example/v/2'];
+    const text = render({ kind: 'REINSTATE', urls }, lang, { ...revoked, action }).text;
+    expect(text).toContain(heading);
+    for (const url of urls) expect(text).toContain(url);
+  });
+
   it('a reminder says so in its subject', () => {
     expect(render({ kind: 'REINSTATE', reminder: true }, 'en', revoked).subject).toMatch(/^\[Reminder: Reinstatement instruction\]/);
     expect(render({ kind: 'REINSTATE', reminder: true }, 'ko', revoked).subject).toMatch(/^\[다시 알림: 게시물 복원 요청\]/);
@@ -149,7 +161,7 @@ describe('the REINSTATE instruction', () => {
 
   it('in Korean, every line is Korean', () => {
     for (const action of ['DELETE', 'BLOCK_ACCESS'] as const) {
-      const lines = render({ kind: 'REINSTATE' }, 'ko', { ...revoked, action })
+      const lines = render({ kind: 'REINSTATE', urls: ['https://webhard.example/v/1'] }, 'ko', { ...revoked, action })
         .text.split('\n')
         .filter((line) => line.trim() !== '');
       expect(lines.filter((line) => !KOREAN_OR_ADDRESS.test(line.trim()))).toEqual([]);

@@ -5,17 +5,19 @@
  * waits whose act happened.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { orderDecider } from '../../../shared/domain/deciders/order';
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../../shared/domain/ids';
 import type { CaseRecord, OrderRecord, ReviewRecord, VoteRecord } from '../../../shared/domain/model';
 import { tokenPurpose } from '../../../shared/domain/waits';
 import { sesClient } from '../../../shared/notices/index';
 import { enforceDeadline } from '../../../shared/services/deadlines';
 import { recordCompliance } from '../../../shared/services/operator-orders';
+import { act } from '../../../shared/services/acts';
 import { sweep, type SweepCounts } from '../../../shared/services/sweeper';
 import { refs } from '../../../shared/store/keys';
-import { getCase, getOrder, getReview, getTaskToken, listOpenReviews } from '../../../shared/store/repository';
+import { getCase, getOrder, getReview, getTaskToken, listOpenReviews, writeUrls } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
-import { aCase, anOperator, anOrder as sharedOrder, aReview as sharedReview } from '../../support/records';
+import { aCase, anOperator, anOrder as sharedOrder, aProposedFine, aReview as sharedReview } from '../../support/records';
 import { STAFF_EMAILS, useWorld } from '../../support/world';
 import { chainOfCase, crashAfterCommit, givenLiveWait, plus, unsettledOfCase } from './world-steps';
 
@@ -555,5 +557,91 @@ describe('sweep: executions', () => {
     // Then it went on with the last one
     expect(second.executionsStarted).toBe(1);
     expect([...world.executions].sort()).toEqual([...caseIds].sort());
+  });
+});
+
+describe('sweep: reminders after the case closed', () => {
+  const CLOSED_AT = '2026-11-27T06:00:00.000Z';
+  const URL = 'https://webhard.example/v/1';
+  const DAY_S = 86_400;
+
+  /** The case closed, its order complied with, its URL on record. */
+  async function givenClosedCase(order: Partial<OrderRecord>): Promise<void> {
+    await plant.operator(anOperator());
+    await plant.case(theCase({ status: 'CLOSED', closedAt: CLOSED_AT }));
+    await writeUrls(CASE_ID, [{ url: URL, host: 'webhard.example', operatorId: 'op-webhard' }]);
+    await plant.order(anOrder({ complianceStatus: 'COMPLIED', compliedAt: plus(ISSUED_AT, 600), complianceAction: 'DELETED', ...order }));
+  }
+
+  const revoke = () => act(orderDecider, refs.order(ORDER_ID), { type: 'DECIDE', reviewId: REVIEW_ID, outcome: 'REVOKED' }, CLOSED_AT);
+  const countOf = async (action: string) => (await actionsOf(CASE_ID)).filter((one) => one === action).length;
+
+  it('reminds an operator once of a reinstatement instruction it left unanswered for the policy’s P3D, naming what to restore', async () => {
+    // Given the committee revoked an order its operator had complied with (the instruction went out then)
+    await givenClosedCase({});
+    await revoke();
+    const sentBefore = world.mails.length;
+
+    // When the sweeper runs just before the three days are over, then after, then again
+    const early = await sweep(plus(CLOSED_AT, 3 * DAY_S - 60));
+    const due = await sweep(plus(CLOSED_AT, 3 * DAY_S + 5));
+    const again = await sweep(plus(CLOSED_AT, 3 * DAY_S + 65));
+
+    // Then one reminder went out, to the operator, naming the URL to restore
+    expect([early, due, again]).toEqual([NOTHING, { ...NOTHING, reminders: 1 }, NOTHING]);
+    const reminders = world.mails.slice(sentBefore);
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]?.to).toEqual(OPERATOR_MAIL);
+    expect(reminders[0]?.subject).toMatch(new RegExp(`^\\[다시 알림: 게시물 복원 요청\\] ${ORDER_ID}`));
+    expect(reminders[0]?.text).toContain(URL);
+    expect(await countOf('REINSTATEMENT_REMINDED')).toBe(1);
+    await expectConsistentStream(refs.case(CASE_ID).root);
+  });
+
+  it('does not remind an operator that answered the instruction', async () => {
+    // Given a revoked order whose operator reported the content restored
+    await givenClosedCase({});
+    await revoke();
+    await act(
+      orderDecider,
+      refs.order(ORDER_ID),
+      { type: 'REPORT_REINSTATEMENT', by: 'op-webhard', action: 'RESTORED' },
+      plus(CLOSED_AT, 3600),
+    );
+    const sentBefore = world.mails.length;
+
+    // When the sweeper runs after the reminder would have been due
+    const counts = await sweep(plus(CLOSED_AT, 4 * DAY_S));
+
+    // Then nothing is sent
+    expect(counts).toEqual(NOTHING);
+    expect(world.mails.slice(sentBefore)).toEqual([]);
+  });
+
+  it.each([
+    ['complied late', { complianceStatus: 'COMPLIED_LATE' as const }],
+    [
+      'non-compliant, still on the board’s non-compliance list',
+      { complianceStatus: 'OVERDUE' as const, overdueAt: DEADLINE, nonComplianceRecordedAt: '2026-12-02T06:00:00.000Z' },
+    ],
+  ])('alerts staff once of a proposed fine whose opinion period ended undecided (%s)', async (_shape, compliance) => {
+    // Given a closed case whose order's fine is proposed, open to the operator's opinion until opinionDueAt
+    const opinionDueAt = '2026-12-08T06:00:00.000Z';
+    const fine = aProposedFine({ proposedAt: CLOSED_AT, opinionDueAt });
+    await givenClosedCase({ decisionStatus: 'CONFIRMED', ...compliance, fine });
+
+    // When the sweeper runs within the period, after it, and again
+    const early = await sweep(plus(opinionDueAt, -1));
+    const due = await sweep(plus(opinionDueAt, 5));
+    const again = await sweep(plus(opinionDueAt, 65));
+
+    // Then staff were alerted once that the decision is theirs; the fine stays PROPOSED
+    expect([early, due, again]).toEqual([NOTHING, { ...NOTHING, reminders: 1 }, NOTHING]);
+    expect(world.mails.map((mail) => mail.to)).toEqual([STAFF_EMAILS]);
+    expect(world.mails[0]?.subject).toContain(`order ${ORDER_ID} awaits your decision`);
+    expect(world.mails[0]?.text).toContain(`POST /orders/${ORDER_ID}/fine/decision`);
+    expect((await getOrder(ORDER_ID))?.fine).toMatchObject({ status: 'PROPOSED', decisionReminderAt: plus(opinionDueAt, 5) });
+    expect(await countOf('FINE_DECISION_DUE')).toBe(1);
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 });

@@ -181,6 +181,45 @@ describe('orderDecider: staff decide the fine (DECIDE_FINE)', () => {
   });
 });
 
+describe('orderDecider: staff reminded of a fine due for decision (REMIND_FINE_DECISION)', () => {
+  const REMIND = { type: 'REMIND_FINE_DECISION' } as const;
+
+  it('alerts staff once, after the opinion period ended, saying whether an opinion came', () => {
+    // Given a proposed fine whose operator stated an opinion
+    const heard = decided(
+      orderDecider,
+      { type: 'SUBMIT_FINE_OPINION', by: 'op-webhard', opinion: OPINION },
+      proposed(),
+      ctx(PROPOSED_AT),
+    ).after;
+    // When the sweeper asks within the period: nothing
+    expect(orderDecider.decide(REMIND, heard, ctx(OPINION_DUE))).toBeNull();
+    // When it asks after the period ended
+    const { event, followUps, after } = decided(orderDecider, REMIND, heard, ctx(AFTER_DUE));
+    // Then the reminder is on the chain and staff are told, under a key of its own
+    expect(event).toMatchObject({
+      action: 'FINE_DECISION_DUE',
+      actor: 'system',
+      details: { orderId: WEBHARD_ORDER_ID, opinionDueAt: OPINION_DUE, opinionStated: true },
+    });
+    expect(followUps).toEqual([expect.objectContaining({ type: 'NOTIFY_STAFF', eventKey: `fine-decision-due:${WEBHARD_ORDER_ID}` })]);
+    expect(after.fine).toMatchObject({ status: 'PROPOSED', decisionReminderAt: AFTER_DUE });
+    // And asking again sends nothing more
+    expect(orderDecider.decide(REMIND, after, ctx(plus(AFTER_DUE, DAY)))).toBeNull();
+  });
+
+  it('sends nothing for a fine already decided, nor for an order without a fine', () => {
+    const waived = decided(
+      orderDecider,
+      { type: 'DECIDE_FINE', by: 'staff-lee', decision: 'WAIVE', reason: 'removed at once' },
+      proposed(),
+      ctx(AFTER_DUE),
+    ).after;
+    expect(orderDecider.decide(REMIND, waived, ctx(plus(AFTER_DUE, DAY)))).toBeNull();
+    expect(orderDecider.decide(REMIND, lateOrder(), ctx(AFTER_DUE))).toBeNull();
+  });
+});
+
 describe('fineLedgerDecider', () => {
   const reserve = (orderId: string, requested: number) =>
     ({ type: 'RESERVE', operatorId: 'op-webhard', period: '2026', currency: 'KRW', orderId, requested, cap: 100 }) as const;
