@@ -5,7 +5,7 @@
 import type { RecordKind } from '../domain/decider';
 import type { CaseRecord, Operator, OrderRecord, ReviewRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
-import { complianceOpen, deadlinePaused, inGracePeriod, isNonCompliant, isUndelivered } from '../domain/orders';
+import { complianceOpen, deadlinePaused, inGracePeriod, isNonCompliant, isUndelivered, monitoringDue } from '../domain/orders';
 import type { IndexField } from './keys';
 
 /** GSI3 partition of events whose projection or follow-ups may be undone. */
@@ -20,6 +20,9 @@ export const OPEN_REVIEWS = 'OPEN_REVIEWS';
 export const OVERDUE_ORDERS = 'OVERDUE_ORDERS';
 /** Orders whose grace period ended without compliance, waiting for staff to act, the longest waiting first. */
 export const NON_COMPLIANT_ORDERS = 'NON_COMPLIANT_ORDERS';
+
+/** Complied DELETE orders whose next post-monitoring round is due, by its time: the checker's work list. */
+export const MONITORING_DUE = 'MONITORING_DUE';
 
 /** GSI3 partition of every order, newest issued first: the deadline board's search when nothing narrows it. */
 export const ALL_ORDERS = 'ORDERS';
@@ -54,6 +57,7 @@ export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: strin
         ...(deadlinePaused(order) ? { gsi2pk: OPEN_ORDERS, gsi2sk: `~PAUSED#${order.deadlinePausedAt}#${order.orderId}` } : {}),
         ...(isUndelivered(order) ? { gsi2pk: UNDELIVERED_ORDERS, gsi2sk: `${order.undeliveredAt ?? lastEventAt}#${order.orderId}` } : {}),
         ...(inGracePeriod(order) ? { gsi2pk: OVERDUE_ORDERS, gsi2sk: `${order.graceEndsAt}#${order.orderId}` } : {}),
+        ...(monitoringDue(order) ? { gsi2pk: MONITORING_DUE, gsi2sk: `${order.monitoring?.nextCheckAt}#${order.orderId}` } : {}),
         ...(isNonCompliant(order)
           ? { gsi2pk: NON_COMPLIANT_ORDERS, gsi2sk: `${order.nonComplianceRecordedAt ?? lastEventAt}#${order.orderId}` }
           : {}),

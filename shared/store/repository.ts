@@ -11,7 +11,15 @@ import { chunk } from '../domain/orders';
 import type { Policy } from '../domain/policy';
 import { config } from '../runtime/config';
 import { documentClient } from './client';
-import { ACTIVE_CASES, NON_COMPLIANT_ORDERS, OPEN_ORDERS, OPEN_REVIEWS, OVERDUE_ORDERS, UNDELIVERED_ORDERS } from './indexes';
+import {
+  ACTIVE_CASES,
+  MONITORING_DUE,
+  NON_COMPLIANT_ORDERS,
+  OPEN_ORDERS,
+  OPEN_REVIEWS,
+  OVERDUE_ORDERS,
+  UNDELIVERED_ORDERS,
+} from './indexes';
 import { readRecord } from './journal';
 import { casePartition, keys, refs, TOKEN_PREFIX, type ItemKey } from './keys';
 import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
@@ -194,6 +202,12 @@ export async function listOverdueOrders(endedBefore?: string): Promise<OrderReco
 /** Orders whose grace period ended without compliance and that wait for staff, the longest waiting first. */
 export async function listNonCompliantOrders(): Promise<OrderRecord[]> {
   return recordsOf<OrderRecord>(await queryIndex(GSI2, NON_COMPLIANT_ORDERS));
+}
+
+/** Orders whose post-monitoring round is due by `now`, the longest due first, at most `limit`. */
+export async function listMonitoringDue(now: string, limit: number): Promise<OrderRecord[]> {
+  // '~' sorts after '#': a round due exactly now is included.
+  return recordsOf<OrderRecord>(await queryIndex(GSI2, MONITORING_DUE, { before: `${now}~`, limit }));
 }
 
 // ---------------------------------------------------------------------------------------- reviews
