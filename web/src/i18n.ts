@@ -474,6 +474,14 @@ const en = {
   objectionUnderReview: 'The committee is deciding it.',
   objectionStands: 'Decided: the objection was not granted, the order stands.',
   objectionLifted: 'Decided: the objection was granted, the order was lifted.',
+  monitoringTitle: 'Checked after compliance',
+  monitoringUrl: 'URL',
+  monitoringLast: 'Last check',
+  monitoringNext: 'Next check',
+  monitoringDone: 'All scheduled checks done ({count:round|rounds}).',
+  monitoringNotYet: 'Not checked yet',
+  monitoringStatus: 'HTTP {status}',
+  monitoringReopened: 'Reopened: found online after compliance',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -924,6 +932,14 @@ const ko: Record<MessageKey, string> = {
   objectionUnderReview: '위원회가 심의하고 있습니다.',
   objectionStands: '결정됨: 이의신청이 받아들여지지 않아 요청이 유지됩니다.',
   objectionLifted: '결정됨: 이의신청이 받아들여져 요청이 취소되었습니다.',
+  monitoringTitle: '이행 후 확인',
+  monitoringUrl: '주소',
+  monitoringLast: '마지막 확인',
+  monitoringNext: '다음 확인',
+  monitoringDone: '예정된 확인을 모두 마침 ({count}회).',
+  monitoringNotYet: '아직 확인 전',
+  monitoringStatus: 'HTTP 응답 {status}',
+  monitoringReopened: '재개됨: 이행 후에도 접속됨',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
@@ -993,6 +1009,11 @@ const enValues: Record<string, string> = {
   OBJECTION: 'Objection',
   ADMINISTRATIVE_APPEAL: 'Administrative appeal',
   LITIGATION: 'Court action',
+  GONE: 'Gone',
+  STILL_UP: 'Still online',
+  POST_MONITORING: 'Found online after compliance',
+  STILL_ONLINE: 'Still online',
+  ERROR: 'No clear answer (checked again next round)',
 };
 
 const koValues: Record<string, string> = {
@@ -1061,6 +1082,11 @@ const koValues: Record<string, string> = {
   OBJECTION: '이의신청',
   ADMINISTRATIVE_APPEAL: '행정심판',
   LITIGATION: '행정소송',
+  GONE: '삭제됨',
+  STILL_UP: '아직 접속됨',
+  POST_MONITORING: '이행 후 접속 확인',
+  STILL_ONLINE: '재게시 확인',
+  ERROR: '확인 불가 (다음 확인 때 다시 확인)',
 };
 
 /** Korean for the messages of shared/domain/model.ts's schemas, which are written in English. */

@@ -4,6 +4,7 @@ import type { AuditChain, CaseDetail, CaseOrder, CaseSearch, CaseSummary, Duplic
 import { dayBoundaryIn } from '../format';
 import { DayRangeFields, SearchActions, SearchTermFields, usePagedSearch } from '../components/paged-search';
 import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, FineView, Loaded, Section } from '../components/common';
+import { MonitoringResults } from '../components/Monitoring';
 import { ValueOptions } from '../components/ValueOptions';
 import { ReviewTally } from '../components/ReviewTally';
 import { StateDiagram } from '../components/StateDiagram';
@@ -399,6 +400,12 @@ function OrderCard({ order }: { order: CaseOrder }) {
           </>
         )}
       </dl>
+      {order.nonComplianceCause === 'POST_MONITORING' && order.nonComplianceResolution === undefined && (
+        <p class="badges">
+          <Badge value="STILL_UP" /> {t('monitoringReopened')}
+        </p>
+      )}
+      <MonitoringResults monitoring={order.monitoring} />
       <ol class="steps" aria-label={t('notices')}>
         {steps.map(([label, at]) => (
           <li key={label} class={at ? 'done' : ''}>
