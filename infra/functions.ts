@@ -121,6 +121,12 @@ export const scheduledFunctions = [
     /** EventBridge schedule in the cloud; the local timer uses the same period. */
     everySeconds: 60,
   },
+  {
+    name: 'PostMonitoring',
+    entry: 'functions/scheduled/post-monitoring.ts',
+    /** Rounds fall due at the policy's intervals after compliance (an hour and more): five minutes late at most. */
+    everySeconds: 300,
+  },
 ] as const;
 
 /** Where an event function's events come from. */

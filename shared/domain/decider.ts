@@ -86,7 +86,9 @@ export type OperatorNoticeRequest =
   | { readonly kind: 'FINE' }
   | { readonly kind: 'DEADLINE_CHANGED'; readonly change: DeadlineChange }
   | { readonly kind: 'FINE_DECISION' }
-  | { readonly kind: 'REINSTATE'; readonly reminder?: boolean };
+  | { readonly kind: 'REINSTATE'; readonly reminder?: boolean }
+  /** Post-monitoring found `stillUp` of the order's URLs online after the operator reported compliance. */
+  | { readonly kind: 'STILL_ONLINE'; readonly stillUp: number };
 
 export interface StaffAlertRequest {
   readonly subject: string;
@@ -110,6 +112,12 @@ export type RecordCommand =
       readonly operatorId: string;
       readonly period: string;
       readonly command: { readonly type: 'RELEASE'; readonly orderId: string; readonly amount: number };
+    }
+  /** A post-monitoring round found URLs still up: the order's own reopening, as an act of its own. */
+  | {
+      readonly kind: 'order';
+      readonly orderId: string;
+      readonly command: { readonly type: 'RECORD_NON_COMPLIANCE'; readonly cause: 'POST_MONITORING'; readonly checkedAt: string };
     };
 
 export interface Decision<Event extends RecordEvent> {

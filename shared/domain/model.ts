@@ -4,6 +4,7 @@
  * so a field means one thing everywhere. Pure: no AWS, no clock, no I/O.
  */
 import { z } from 'zod';
+import type { OrderMonitoring } from './monitoring';
 import { multiLineText, singleLineText } from './text';
 import { checkReportedUrl } from './urls';
 import type { FineInputs } from './fines';
@@ -418,6 +419,10 @@ export interface OrderRecord {
   operatorAppealedAt?: string;
   /** The references of the posters' objections to this order, all decided with its appeal. */
   posterObjectionIds?: string[];
+  /** A complied DELETE order's URLs checked again at the policy's intervals (shared/domain/monitoring.ts). */
+  monitoring?: OrderMonitoring;
+  /** Why non-compliance was recorded, when not for a grace period that ended: a URL found still up after compliance. */
+  nonComplianceCause?: 'POST_MONITORING';
 }
 
 export const DEADLINE_CHANGES = ['EXTENDED', 'PAUSED', 'RESUMED'] as const;
@@ -544,6 +549,7 @@ export const NOTICE_KINDS = [
   'DEADLINE_CHANGED',
   'FINE_DECISION',
   'REINSTATE',
+  'STILL_ONLINE',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -178,15 +178,17 @@ export function isFinable(order: Tracks & Pick<OrderRecord, 'missedClock'>): boo
   return late && !isLifted(order);
 }
 
-type NonComplianceView = Tracks & Pick<OrderRecord, 'nonComplianceRecordedAt' | 'nonComplianceResolution'>;
+type NonComplianceView = Tracks & Pick<OrderRecord, 'nonComplianceRecordedAt' | 'nonComplianceResolution' | 'nonComplianceCause'>;
 
 /**
- * The grace period ended without compliance and staff have not yet escalated it, verified the
- * removal or issued it again: it waits for staff (the deadline board's NON_COMPLIANT list).
+ * The grace period ended without compliance, or post-monitoring found a complied order's content
+ * still up, and staff have not yet escalated it, verified the removal or issued it again: it waits
+ * for staff (the deadline board's NON_COMPLIANT list).
  */
 export function isNonCompliant(order: NonComplianceView): boolean {
+  const complied = order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE';
   return (
-    order.complianceStatus === 'OVERDUE' &&
+    (order.complianceStatus === 'OVERDUE' || (complied && order.nonComplianceCause === 'POST_MONITORING')) &&
     order.nonComplianceRecordedAt !== undefined &&
     order.nonComplianceResolution === undefined &&
     !isLifted(order)
@@ -238,4 +240,13 @@ export function awaitsFineDecisionReminder(order: Pick<OrderRecord, 'fine'>): bo
 export function awaitsReinstatementReminder(order: Pick<OrderRecord, 'reinstatement'>): boolean {
   const reinstatement = order.reinstatement;
   return reinstatement?.status === 'PENDING' && reinstatement.remindedAt === undefined;
+}
+
+/**
+ * A complied DELETE order that still stands has a post-monitoring round to come. An order reopened
+ * by an earlier round waits for staff first; the rounds go on once they have decided.
+ */
+export function monitoringDue(order: NonComplianceView & Pick<OrderRecord, 'action' | 'monitoring'>): boolean {
+  const complied = order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE';
+  return complied && order.action === 'DELETE' && order.monitoring?.nextCheckAt !== undefined && !isLifted(order) && !isNonCompliant(order);
 }

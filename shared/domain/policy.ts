@@ -140,6 +140,8 @@ const KOREAN_VOTE_RULES: VoteRules = {
 
 // ---------------------------------------------------------------- policy
 
+const POST_MONITORING = { checksAfter: ['PT1H', 'P1D', 'P7D'], timeout: 'PT10S', maxRedirects: 5, maxBytes: 1024, concurrency: 8 };
+
 export const DAY_COUNTS = ['EXACT', 'KR_CIVIL_ACT'] as const;
 
 function isTimeZone(zone: string): boolean {
@@ -262,6 +264,25 @@ export const policySchema = z.strictObject({
    * answer it (docs/hashes.md); 31 is PDQ's own recommended threshold.
    */
   hashMatchDistance: z.number().int().min(0).max(128).default(31),
+  /** Post-monitoring of complied DELETE orders (docs/policies.md): when each URL is checked again, and how. */
+  postMonitoring: z
+    .strictObject({
+      /** Each round's time after compliance, ascending; `[]` checks nothing. */
+      checksAfter: z
+        .array(positiveDuration)
+        .max(10)
+        .refine((after) => after.every((each, i) => i === 0 || durationToMs(each) > durationToMs(after[i - 1] as string)), {
+          message: 'must be ascending, each later than the one before',
+        }),
+      /** How long one URL's check may take, redirects included, before it is an ERROR. */
+      timeout: positiveDuration,
+      maxRedirects: z.number().int().min(0).max(20),
+      /** The most body bytes a GET reads (and discards) before it closes the connection. */
+      maxBytes: z.number().int().min(0).max(65_536),
+      /** URLs checked at once by one run of the checker. */
+      concurrency: z.number().int().min(1).max(64),
+    })
+    .default(POST_MONITORING),
 });
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyRemedy = Policy['remedies'][number];
@@ -369,6 +390,7 @@ const KR_KCSC: Policy = {
   reinstatementReminder: 'P3D',
   publicObjectionLimits: DEFAULT_PUBLIC_OBJECTION_LIMITS,
   hashMatchDistance: 31,
+  postMonitoring: POST_MONITORING,
 };
 
 /** Profiles other than Korea give the shape of the jurisdiction; their fine schedule is Korea's model. */
@@ -477,6 +499,7 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
     appealWindow: 'PT3M',
     appealReviewWindow: 'PT3M',
     objectionWindow: 'PT5M',
+    postMonitoring: { checksAfter: ['PT2M', 'PT5M', 'PT10M'] },
     // Windows of minutes: the Civil Act's days would stretch a demonstration to days.
     dayCount: 'EXACT',
   },

@@ -31,7 +31,9 @@ export type OperatorNotice =
   /** Staff extended, paused or resumed the deadline: what the notice states is the change's. */
   | { kind: 'DEADLINE_CHANGED'; change: DeadlineChange }
   /** Restore the content (a DELETE order) or lift the block (BLOCK_ACCESS) of a lifted order; `reminder`: not answered yet. */
-  | { kind: 'REINSTATE'; reminder?: boolean; urls?: string[] };
+  | { kind: 'REINSTATE'; reminder?: boolean; urls?: string[] }
+  /** Post-monitoring found these URLs of a complied order still online (`checkedAt`: when). */
+  | { kind: 'STILL_ONLINE'; urls: string[]; checkedAt: string };
 
 /** A short message for the commission's staff; the caller writes the subject and lines. */
 export interface StaffAlert {
@@ -780,6 +782,41 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
         lang,
       );
     }
+    case 'STILL_ONLINE':
+      return email(
+        say(lang, {
+          ko: `[재게시 확인] ${id}: 삭제된 게시물이 아직 접속됩니다`,
+          en: `[Still online] ${id}: content reported removed is online`,
+        }),
+        [
+          ...head,
+          {
+            type: 'paragraph',
+            text: say(lang, {
+              ko: `귀사가 ${orderKind} ${id}의 조치를 보고한 뒤 ${withParticle(theAuthority, '이/가')} 다시 확인한 결과, 아래 URL이 아직 접속됩니다. 지금 바로 삭제해 주십시오. 이 요청은 미이행으로 다시 기록되었으며, 담당자가 추가 조치를 검토합니다.`,
+              en: `After you reported compliance with ${orderKind} ${id}, ${theAuthority} checked again and found the URLs below still online. Remove them now. The order is recorded as not complied with again, and staff will decide what follows.`,
+            }),
+          },
+          {
+            type: 'fields',
+            rows: [
+              [say(lang, { ko: '요청 번호', en: 'Order id' }), id],
+              ...timeRows({ ko: '확인 시각', en: 'Checked' }, notice.checkedAt, tz, lang),
+            ],
+          },
+          {
+            type: 'heading',
+            text: say(lang, {
+              ko: `아직 접속되는 URL (${notice.urls.length}건)`,
+              en: `Still online (${countOf(notice.urls.length, { one: 'URL', other: 'URLs' })})`,
+            }),
+          },
+          { type: 'list', items: notice.urls, code: true },
+          orderPage(id, links, lang),
+          tail,
+        ],
+        lang,
+      );
     default:
       return assertNever(notice, 'notice');
   }

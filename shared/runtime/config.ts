@@ -16,6 +16,12 @@ export interface Config {
   /** Where people open the web UI and call the API: e-mails link there (no trailing slash). */
   readonly publicBaseUrl: string;
   readonly apiBaseUrl: string;
+  /**
+   * `POST_MONITORING_RESOLVE_TO` (local and tests only): the IP address every host name the
+   * post-monitoring checker looks up resolves to, so that nothing leaves the machine. Unset: the
+   * system resolver.
+   */
+  readonly monitoringResolveTo: string | undefined;
 }
 
 function list(value: string | undefined): string[] {
@@ -57,6 +63,7 @@ export function config(): Config {
     policy: loadPolicy(),
     publicBaseUrl: baseUrl(process.env.PUBLIC_BASE_URL, LOCAL_BASE_URL),
     apiBaseUrl: baseUrl(process.env.API_BASE_URL || process.env.PUBLIC_BASE_URL, LOCAL_BASE_URL),
+    monitoringResolveTo: process.env.POST_MONITORING_RESOLVE_TO || undefined,
   };
   return cached;
 }

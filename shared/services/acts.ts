@@ -151,6 +151,9 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
         case 'fineLedger':
           await act(fineLedgerDecider, refs.fineLedger(command.operatorId, command.period), command.command, at);
           return;
+        case 'order':
+          await act(orderDecider, refs.order(command.orderId), command.command, at);
+          return;
         default:
           return assertNever(command, 'follow-up command');
       }

@@ -77,6 +77,12 @@ async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, dea
     case 'FINE_DECISION':
       if (order.fine === undefined) throw new Error(`Order ${order.orderId} has no fine to notify.`);
       return { kind: request.kind, fine: order.fine };
+    case 'STILL_ONLINE': {
+      const lastRound = order.monitoring?.lastCheckedAt;
+      if (lastRound === undefined) throw new Error(`Order ${order.orderId} has no post-monitoring round to notify.`);
+      const urls = (order.monitoring?.urls ?? []).filter((url) => url.checks.at(-1)?.result === 'STILL_UP').map((url) => url.url);
+      return { kind: 'STILL_ONLINE', urls, checkedAt: lastRound };
+    }
     default:
       return request;
   }

@@ -64,6 +64,10 @@ export interface OperatorOrderView {
   statementOfReasons?: StatementOfReasons;
   /** A revoked or overturned order's instruction to restore the content or lift the block, and the answer. */
   reinstatement?: Reinstatement;
+  /** POST_MONITORING: recorded as not complied with again because a URL was found still up after compliance. */
+  nonComplianceCause?: OrderRecord['nonComplianceCause'];
+  /** The commission's checks of the order's URLs after compliance, and when the next is due. */
+  monitoring?: OrderRecord['monitoring'];
 }
 
 /** The caller's orders, newest first: its own URLs only, nothing about the reporter or other operators. */
@@ -97,6 +101,8 @@ export async function listOperatorOrders(identity: Identity): Promise<OperatorOr
           ? {}
           : { nonComplianceAction: { action: order.nonComplianceResolution.action, at: order.nonComplianceResolution.at } }),
         ...(order.reissuedAt === undefined ? {} : { reissuedAt: order.reissuedAt }),
+        ...(order.nonComplianceCause === undefined ? {} : { nonComplianceCause: order.nonComplianceCause }),
+        ...(order.monitoring === undefined ? {} : { monitoring: order.monitoring }),
         ...(caseRecord === undefined
           ? {}
           : {

@@ -406,6 +406,10 @@ export interface DeadlineBoardEntry {
   deadlineChanges?: OrderRecord['deadlineChanges'];
   /** A lifted order's instruction to restore the content or lift the block: PENDING until the operator answers. */
   reinstatement?: OrderRecord['reinstatement'];
+  /** POST_MONITORING: the order is non-compliant again because a URL was found still up after compliance. */
+  nonComplianceCause?: OrderRecord['nonComplianceCause'];
+  /** A complied DELETE order's post-monitoring: each URL's checks, and when the next round is due. */
+  monitoring?: OrderRecord['monitoring'];
 }
 
 function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
@@ -436,6 +440,8 @@ function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
     ...(order.deadlinePausedAt === undefined ? {} : { deadlinePausedAt: order.deadlinePausedAt }),
     ...(order.deadlineChanges === undefined ? {} : { deadlineChanges: order.deadlineChanges }),
     ...(order.reinstatement === undefined ? {} : { reinstatement: order.reinstatement }),
+    ...(order.nonComplianceCause === undefined ? {} : { nonComplianceCause: order.nonComplianceCause }),
+    ...(order.monitoring === undefined ? {} : { monitoring: order.monitoring }),
   };
 }
 

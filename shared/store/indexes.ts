@@ -13,6 +13,7 @@ import {
   inGracePeriod,
   isNonCompliant,
   isUndelivered,
+  monitoringDue,
 } from '../domain/orders';
 import type { IndexField } from './keys';
 
@@ -40,6 +41,8 @@ export const REINSTATEMENTS_PENDING = 'REINSTATEMENTS_PENDING';
  * sweeper reads both.
  */
 export const FINES_PROPOSED = 'FINES_PROPOSED';
+/** Complied DELETE orders whose next post-monitoring round is due, by its time: the checker's work list. */
+export const MONITORING_DUE = 'MONITORING_DUE';
 
 /** GSI3 partition of every order, newest issued first: the deadline board's search when nothing narrows it. */
 export const ALL_ORDERS = 'ORDERS';
@@ -76,6 +79,7 @@ export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: strin
         ...(deadlinePaused(order) ? { gsi2pk: OPEN_ORDERS, gsi2sk: `~PAUSED#${order.deadlinePausedAt}#${order.orderId}` } : {}),
         ...(isUndelivered(order) ? { gsi2pk: UNDELIVERED_ORDERS, gsi2sk: `${order.undeliveredAt ?? lastEventAt}#${order.orderId}` } : {}),
         ...(inGracePeriod(order) ? { gsi2pk: OVERDUE_ORDERS, gsi2sk: `${order.graceEndsAt}#${order.orderId}` } : {}),
+        ...(monitoringDue(order) ? { gsi2pk: MONITORING_DUE, gsi2sk: `${order.monitoring?.nextCheckAt}#${order.orderId}` } : {}),
         ...(isNonCompliant(order)
           ? { gsi2pk: NON_COMPLIANT_ORDERS, gsi2sk: `${order.nonComplianceRecordedAt ?? lastEventAt}#${order.orderId}` }
           : {}),

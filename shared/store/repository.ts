@@ -14,6 +14,7 @@ import { documentClient } from './client';
 import {
   ACTIVE_CASES,
   FINES_PROPOSED,
+  MONITORING_DUE,
   NON_COMPLIANT_ORDERS,
   OPEN_ORDERS,
   OPEN_REVIEWS,
@@ -212,15 +213,21 @@ export async function listPendingReinstatements(): Promise<OrderRecord[]> {
 
 /**
  * Orders whose fine is still PROPOSED after the opinion period ended before `endedBefore`, whose
- * staff were not yet reminded: the sweeper's list, and the non-compliant orders' (an order listed
- * there is not listed under FINES_PROPOSED).
+ * staff were not yet reminded: the sweeper's list, and those of the non-compliant and the
+ * monitored orders (an order listed there is not listed under FINES_PROPOSED).
  */
 export async function listFinesDueForDecision(endedBefore: string): Promise<OrderRecord[]> {
   const proposed = recordsOf<OrderRecord>(await queryIndex(GSI2, FINES_PROPOSED, { before: endedBefore }));
-  const nonCompliant = (await listNonCompliantOrders()).filter(
+  const listedElsewhere = [...(await listNonCompliantOrders()), ...recordsOf<OrderRecord>(await queryIndex(GSI2, MONITORING_DUE))].filter(
     (order) => awaitsFineDecisionReminder(order) && (order.fine?.opinionDueAt ?? endedBefore) < endedBefore,
   );
-  return [...proposed, ...nonCompliant];
+  return [...proposed, ...listedElsewhere];
+}
+
+/** Orders whose post-monitoring round is due by `now`, the longest due first, at most `limit`. */
+export async function listMonitoringDue(now: string, limit: number): Promise<OrderRecord[]> {
+  // '~' sorts after '#': a round due exactly now is included.
+  return recordsOf<OrderRecord>(await queryIndex(GSI2, MONITORING_DUE, { before: `${now}~`, limit }));
 }
 
 // ---------------------------------------------------------------------------------------- reviews

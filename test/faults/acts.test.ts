@@ -25,6 +25,7 @@ import {
   reportReinstatement,
   submitFineOpinion,
 } from '../../shared/services/operator-orders';
+import { checkDueUrls } from '../../shared/services/post-monitoring';
 import { filePosterObjection } from '../../shared/services/public-objections';
 import { putObjectionCode } from '../../shared/store/objections';
 import { createOperator, updateOperator } from '../../shared/services/operators';
@@ -39,7 +40,6 @@ import { documentClient } from '../../shared/store/client';
 import { casePartition, refs, SEARCH_ENTRY_PREFIX, searchPartition } from '../../shared/store/keys';
 import { GSI1 } from '../../shared/store/table';
 import { type FineLedger, fineLedgerDecider } from '../../shared/domain/deciders/fine-ledger';
-import { orderDecider } from '../../shared/domain/deciders/order';
 import { readRecord } from '../../shared/store/journal';
 import {
   getAppeal,
@@ -820,6 +820,48 @@ const resendSubject: ActUnderFaults<unknown> = {
   },
 };
 
+/**
+ * The post-monitoring checker records a round that found a URL of a complied order still up: the
+ * round recorded once, the order reopened once, the operator and staff told once, whatever call
+ * fails; a failed run fails (so its alarm counts it) and the next run is the retry.
+ */
+const stillUpSubject: ActUnderFaults<unknown> = {
+  given: async () => {
+    await plant.operator(anOperator());
+    await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+    await writeUrls(CASE_ID, CASE_URLS);
+    await plant.order(
+      anOrder({
+        status: 'COMPLIED',
+        complianceStatus: 'COMPLIED',
+        compliedAt: '2026-03-02T12:00:00.000Z',
+        complianceAction: 'DELETED',
+        monitoring: { since: '2026-03-02T12:00:00.000Z', nextCheckAt: '2026-03-02T13:00:00.000Z', rounds: 0, urls: [] },
+      }),
+    );
+  },
+  act: () =>
+    checkDueUrls(
+      () => new Date().toISOString(),
+      async (url) =>
+        url === CASE_URLS[0]?.url
+          ? { result: 'STILL_UP', httpStatus: 200, bytesRead: 0 }
+          : { result: 'GONE', httpStatus: 404, bytesRead: 0 },
+    ),
+  streams: caseStream,
+  expectAfter: async (outcome) => {
+    expectDoneOnce(outcome);
+    const actions = await actionsOf(CASE_ID);
+    expect(count(actions, 'URLS_CHECKED')).toBe(1);
+    expect(count(actions, 'NON_COMPLIANCE_RECORDED')).toBe(1);
+    const order = await getOrder(WEBHARD_ORDER_ID);
+    expect(order).toMatchObject({ complianceStatus: 'COMPLIED', nonComplianceCause: 'POST_MONITORING', monitoring: { rounds: 1 } });
+    expect(order?.monitoring?.urls.map((url) => url.checks.length)).toEqual([1, 1]);
+    expectMailedOnce(world, new RegExp(`^\\[재게시 확인\\] ${WEBHARD_ORDER_ID}`));
+    expectMailedOnce(world, new RegExp(`Order ${WEBHARD_ORDER_ID}: content reported removed is online again`));
+  },
+};
+
 describe("a person's act under every fault", () => {
   it.each(subjects)(
     '%s',
@@ -833,6 +875,10 @@ describe("a person's act under every fault", () => {
   // event was committed, before the follow-up sent the notice) is repeated by the client while the
   // order is still UNDELIVERED, and RESEND decides a second resend: two ORDER_NOTICE_RESENT events,
   // two ORDER notices (resend-1 and resend-2) to the operator. With fault {at: 4, when: 'after'}.
+  it('a post-monitoring round that finds a URL still up: recorded once, the order reopened once, operator and staff told once', async () => {
+    expect(await underEveryFault(world, stillUpSubject, CLOCK)).toBeGreaterThan(3);
+  }, 600_000);
+
   it('a resend of an UNDELIVERED order: resent once, the notice sent once, its clock started once, the delivery wait completed once', async () => {
     expect(await underEveryFault(world, resendSubject, CLOCK)).toBeGreaterThan(3);
   }, 600_000);

@@ -218,6 +218,10 @@ export interface BoardOrder {
   /** Staff paused the deadline: no `deadlineAt` runs meanwhile. */
   deadlinePausedAt?: string;
   fine?: Fine;
+  /** POST_MONITORING: non-compliant again because a URL was found online after compliance. */
+  nonComplianceCause?: OrderRecord['nonComplianceCause'];
+  /** A complied DELETE order's checks after compliance. */
+  monitoring?: OrderRecord['monitoring'];
 }
 
 export interface ReporterReport {

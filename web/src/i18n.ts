@@ -562,6 +562,14 @@ const en = {
   blocklistForIsps: 'The block list is for internet access providers, staff and auditors.',
   blocklistOfCase: 'On the block list',
   blocklistOfCaseNone: "None of this case's URLs is on the block list.",
+  monitoringTitle: 'Checked after compliance',
+  monitoringUrl: 'URL',
+  monitoringLast: 'Last check',
+  monitoringNext: 'Next check',
+  monitoringDone: 'All scheduled checks done ({count:round|rounds}).',
+  monitoringNotYet: 'Not checked yet',
+  monitoringStatus: 'HTTP {status}',
+  monitoringReopened: 'Reopened: found online after compliance',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1099,6 +1107,14 @@ const ko: Record<MessageKey, string> = {
   blocklistForIsps: '차단 목록은 인터넷 접속 서비스 사업자, 직원, 감사인만 볼 수 있습니다.',
   blocklistOfCase: '차단 목록 등재',
   blocklistOfCaseNone: '이 사건의 URL 중 차단 목록에 있는 URL이 없습니다.',
+  monitoringTitle: '이행 후 확인',
+  monitoringUrl: '주소',
+  monitoringLast: '마지막 확인',
+  monitoringNext: '다음 확인',
+  monitoringDone: '예정된 확인을 모두 마침 ({count}회).',
+  monitoringNotYet: '아직 확인 전',
+  monitoringStatus: 'HTTP 응답 {status}',
+  monitoringReopened: '재개됨: 이행 후에도 접속됨',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */
@@ -1175,6 +1191,11 @@ const enValues: Record<string, string> = {
   IMPOSE: 'Impose',
   REDUCE: 'Reduce',
   WAIVE: 'Waive',
+  GONE: 'Gone',
+  STILL_UP: 'Still online',
+  POST_MONITORING: 'Found online after compliance',
+  STILL_ONLINE: 'Still online',
+  ERROR: 'No clear answer (checked again next round)',
 };
 
 const koValues: Record<string, string> = {
@@ -1250,6 +1271,11 @@ const koValues: Record<string, string> = {
   IMPOSE: '부과',
   REDUCE: '감액 부과',
   WAIVE: '면제 (부과하지 않음)',
+  GONE: '삭제됨',
+  STILL_UP: '아직 접속됨',
+  POST_MONITORING: '이행 후 접속 확인',
+  STILL_ONLINE: '재게시 확인',
+  ERROR: '확인 불가 (다음 확인 때 다시 확인)',
 };
 
 /** Korean for the messages of shared/domain/model.ts's schemas, which are written in English. */

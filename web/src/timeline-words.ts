@@ -81,7 +81,10 @@ const en: Sentences = {
   ORDER_COMPLIED: (f) => `${f.actor} reported order ${f.orderId} complied: ${f.label('action')}`,
   ORDER_COMPLIED_LATE: (f) => `${f.actor} reported order ${f.orderId} complied late: ${f.label('action')}`,
   ORDER_OVERDUE: (f) => `Order ${f.orderId} overdue: late compliance accepted until ${f.time('graceEndsAt')}`,
-  NON_COMPLIANCE_RECORDED: (f) => `Order ${f.orderId} not complied by the end of its grace period (${f.time('graceEndsAt')})`,
+  NON_COMPLIANCE_RECORDED: (f) =>
+    f.text('cause') === 'POST_MONITORING'
+      ? `Order ${f.orderId} reopened: post-monitoring found ${f.urls(f.count('stillUp'))} still online; staff alerted, operator told`
+      : `Order ${f.orderId} not complied by the end of its grace period (${f.time('graceEndsAt')})`,
   ORDER_CONFIRMED: (f) => `Order ${f.orderId} confirmed by the committee`,
   NON_COMPLIANCE_ESCALATED: (f) => `${f.actor} referred order ${f.orderId} for a formal order or penalty procedure: ${f.text('reason')}`,
   REMOVAL_VERIFIED: (f) => `${f.actor} verified that the content of order ${f.orderId} is gone: ${f.text('reason')}`,
@@ -116,6 +119,8 @@ const en: Sentences = {
   DEADLINE_RESUMED: (f) => `${f.actor} resumed the deadline of order ${f.orderId}: now ${f.time('deadlineAt')}: ${f.text('reason')}`,
   REINSTATEMENT_REPORTED: (f) => `${f.actor} answered the reinstatement instruction of order ${f.orderId}: ${f.label('action')}`,
   REINSTATEMENT_REMINDED: (f) => `Operator reminded of the unanswered reinstatement instruction of order ${f.orderId}`,
+  URLS_CHECKED: (f) =>
+    `Post-monitoring of order ${f.orderId}: ${f.count('gone')} gone, ${f.count('stillUp')} still online, ${f.count('errors')} not answered${f.text('nextCheckAt') ? `; next check ${f.time('nextCheckAt')}` : '; last check'}`,
   ORDER_OBJECTED_BY_POSTER: (f) => `The poster of the content objected to order ${f.orderId} (reference ${f.text('objectionId')})`,
   APPEAL_OBJECTION_JOINED: (f) => `An objection (${f.text('objectionId')}) joined the appeal against order ${f.orderId}`,
   FINE_DECISION_DUE: (f) => `The opinion period on the fine of order ${f.orderId} ended without a decision; staff reminded`,
@@ -151,7 +156,10 @@ const ko: Sentences = {
   ORDER_COMPLIED: (f) => `명령 ${f.orderId} 이행 보고 (${f.actor}): ${f.label('action')}`,
   ORDER_COMPLIED_LATE: (f) => `명령 ${f.orderId} 기한 후 이행 보고 (${f.actor}): ${f.label('action')}`,
   ORDER_OVERDUE: (f) => `명령 ${f.orderId} 기한 경과: ${f.time('graceEndsAt')}까지 늦은 이행 접수`,
-  NON_COMPLIANCE_RECORDED: (f) => `명령 ${f.orderId} 유예 기간(${f.time('graceEndsAt')}) 내 미이행`,
+  NON_COMPLIANCE_RECORDED: (f) =>
+    f.text('cause') === 'POST_MONITORING'
+      ? `명령 ${f.orderId} 재개: 사후 확인에서 ${f.urls(f.count('stillUp'))}가 아직 접속됨, 담당자와 사업자에게 알림`
+      : `명령 ${f.orderId} 유예 기간(${f.time('graceEndsAt')}) 내 미이행`,
   ORDER_CONFIRMED: (f) => `위원회가 명령 ${f.orderId} 확정`,
   NON_COMPLIANCE_ESCALATED: (f) => `${f.actor}, 명령 ${f.orderId} 정식 명령·과징금 절차 회부: ${f.text('reason')}`,
   REMOVAL_VERIFIED: (f) => `${f.actor}, 명령 ${f.orderId} 콘텐츠 삭제 확인: ${f.text('reason')}`,
@@ -185,6 +193,8 @@ const ko: Sentences = {
   DEADLINE_RESUMED: (f) => `명령 ${f.orderId} 기한 재개 (${f.actor}): 새 기한 ${f.time('deadlineAt')}: ${f.text('reason')}`,
   REINSTATEMENT_REPORTED: (f) => `${f.actor}, 명령 ${f.orderId}의 복원·차단 해제 요청에 답함: ${f.label('action')}`,
   REINSTATEMENT_REMINDED: (f) => `명령 ${f.orderId}의 복원·차단 해제 요청에 답이 없어 사업자에게 다시 알림`,
+  URLS_CHECKED: (f) =>
+    `명령 ${f.orderId} 사후 확인: 삭제 ${f.count('gone')}건, 접속됨 ${f.count('stillUp')}건, 확인 불가 ${f.count('errors')}건${f.text('nextCheckAt') ? `; 다음 확인 ${f.time('nextCheckAt')}` : '; 마지막 확인'}`,
   ORDER_OBJECTED_BY_POSTER: (f) => `게시자가 명령 ${f.orderId}에 이의신청 (접수 번호 ${f.text('objectionId')})`,
   APPEAL_OBJECTION_JOINED: (f) => `명령 ${f.orderId} 이의신청에 다른 이의신청(${f.text('objectionId')}) 병합`,
   FINE_DECISION_DUE: (f) => `명령 ${f.orderId} 과징금 의견 제출 기간이 끝났으나 처분 결정이 없어 직원에게 알림`,

@@ -46,6 +46,7 @@ import {
   orderNoticeKey,
   orderStatus,
 } from '../orders';
+import { firstCheckAt, nextCheckAfter, roundCounts, type UrlProbe, withRound } from '../monitoring';
 import { durationToMs, type Policy } from '../policy';
 import { reporterOrderUpdate } from '../reporter';
 import { hashListingFollowUp } from '../hashes';
@@ -76,6 +77,8 @@ export type OrderCommand =
   | { readonly type: 'COMPLY'; readonly by: string; readonly action: ComplianceAction; readonly note?: string }
   | { readonly type: 'ENFORCE_DEADLINE' }
   | { readonly type: 'RECORD_NON_COMPLIANCE' }
+  /** A round of post-monitoring at `checkedAt` found a URL still up: the complied order is reopened. */
+  | { readonly type: 'RECORD_NON_COMPLIANCE'; readonly cause: 'POST_MONITORING'; readonly checkedAt: string }
   | { readonly type: 'RESOLVE_NON_COMPLIANCE'; readonly by: string; readonly action: NonComplianceAction; readonly reason: string }
   | { readonly type: 'DECIDE'; readonly reviewId: string; readonly outcome: ReviewOutcome }
   | { readonly type: 'OPEN_APPEAL_WINDOW'; readonly appealDeadline: string; readonly notify: boolean }
@@ -106,7 +109,9 @@ export type OrderCommand =
   /** The sweeper: an instruction left unanswered for the policy's `reinstatementReminder`. */
   | { readonly type: 'REMIND_REINSTATEMENT' }
   /** The sweeper: a proposed fine whose opinion period ended and that staff have not decided. */
-  | { readonly type: 'REMIND_FINE_DECISION' };
+  | { readonly type: 'REMIND_FINE_DECISION' }
+  /** The checker's answers for the round due at `dueAt` (post-monitoring of a complied DELETE order). */
+  | { readonly type: 'RECORD_URL_CHECKS'; readonly dueAt: string; readonly probes: readonly UrlProbe[] };
 
 type Ids = { orderId: string; operatorId: string };
 type Deadlines = { readonly deadlineAt: string; readonly graceEndsAt: string };
@@ -127,11 +132,19 @@ export type OrderEvent =
   | RecordEvent<'ORDER_NOTICE_RESENT', { orderId: string; resends: number }>
   | RecordEvent<'ORDER_ACKNOWLEDGED', Ids>
   | WithData<
-      RecordEvent<'ORDER_COMPLIED' | 'ORDER_COMPLIED_LATE', Ids & { action: ComplianceAction; complianceStatus: ComplianceStatus }>,
+      RecordEvent<
+        'ORDER_COMPLIED' | 'ORDER_COMPLIED_LATE',
+        /** `firstCheckAt`: a DELETE order's first post-monitoring round. */
+        Ids & { action: ComplianceAction; complianceStatus: ComplianceStatus; firstCheckAt?: string }
+      >,
       { note?: string }
     >
   | RecordEvent<'ORDER_OVERDUE', { orderId: string; deadlineAt: string; graceEndsAt: string }>
-  | RecordEvent<'NON_COMPLIANCE_RECORDED', { orderId: string; deadlineAt: string; graceEndsAt: string }>
+  /** `cause` POST_MONITORING: a complied order reopened because `stillUp` of its URLs were found still up. */
+  | RecordEvent<
+      'NON_COMPLIANCE_RECORDED',
+      { orderId: string; deadlineAt: string; graceEndsAt: string; cause?: 'POST_MONITORING'; stillUp?: number }
+    >
   /** Staff's reason is on the case's record (staff and auditors read it), never in the operator's view. */
   | RecordEvent<'NON_COMPLIANCE_ESCALATED' | 'REMOVAL_VERIFIED', { orderId: string; reason: string }>
   /** A new ORDER notice is on its way; its acceptance starts the new clock. */
@@ -185,7 +198,12 @@ export type OrderEvent =
   | WithData<RecordEvent<'REINSTATEMENT_REPORTED', Ids & { action: ReinstatementAction }>, { note?: string }>
   | RecordEvent<'REINSTATEMENT_REMINDED', { orderId: string; instructedAt: string }>
   /** Staff are told, once, that a proposed fine's opinion period ended without their decision. */
-  | RecordEvent<'FINE_DECISION_DUE', { orderId: string; opinionDueAt: string; opinionStated: boolean }>;
+  | RecordEvent<'FINE_DECISION_DUE', { orderId: string; opinionDueAt: string; opinionStated: boolean }>
+  /** A post-monitoring round: counts on the chain; the URLs, victim data, only in `data`. */
+  | WithData<
+      RecordEvent<'URLS_CHECKED', { orderId: string; dueAt: string; gone: number; stillUp: number; errors: number; nextCheckAt?: string }>,
+      { probes: UrlProbe[] }
+    >;
 
 type OrderDecider = Decider<OrderRecord, OrderCommand, OrderEvent>;
 
@@ -328,12 +346,20 @@ const orderRules: OrderDecider = {
         const complianceStatus = canAcceptCompliance(order, now);
         // An operator that complies with an order whose notice never reached it ends its wait too.
         const deliveryWait = isUndelivered(order) ? [deliverableWait(order)] : [];
+        // Only a deletion can be seen from here: an ISP's block leaves the site up for everyone else.
+        const firstCheck = order.action === 'DELETE' ? firstCheckAt(policy, now) : undefined;
         return {
           event: {
             action: complianceStatus === 'COMPLIED' ? 'ORDER_COMPLIED' : 'ORDER_COMPLIED_LATE',
             at: now,
             actor: command.by,
-            details: { orderId, operatorId, action: command.action, complianceStatus },
+            details: {
+              orderId,
+              operatorId,
+              action: command.action,
+              complianceStatus,
+              ...(firstCheck === undefined ? {} : { firstCheckAt: firstCheck }),
+            },
             data: command.note === undefined ? {} : { note: command.note },
           },
           followUps: [
@@ -367,6 +393,7 @@ const orderRules: OrderDecider = {
         ]);
       }
       case 'RECORD_NON_COMPLIANCE': {
+        if ('cause' in command) return reopenAfterMonitoring(order, command.checkedAt);
         const clock = clockOf(order);
         if (
           order.complianceStatus !== 'OVERDUE' ||
@@ -486,6 +513,8 @@ const orderRules: OrderDecider = {
       }
       case 'REMIND_FINE_DECISION':
         return remindFineDecision(order, now);
+      case 'RECORD_URL_CHECKS':
+        return recordUrlChecks(order, command, policy, now);
       default:
         return assertNever(command, 'order command');
     }
@@ -972,18 +1001,29 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
         ...(order.complianceStatus === 'ISSUED' && !isLifted(order) ? { complianceStatus: 'ACKNOWLEDGED' } : {}),
       };
     case 'ORDER_COMPLIED':
-    case 'ORDER_COMPLIED_LATE':
+    case 'ORDER_COMPLIED_LATE': {
+      const { firstCheckAt: nextCheckAt } = event.details;
+      // Earlier rounds' results stay (a re-issued order complied again); the schedule starts over.
+      const monitoring =
+        nextCheckAt === undefined ? {} : { monitoring: { since: event.at, nextCheckAt, rounds: 0, urls: order.monitoring?.urls ?? [] } };
       return {
         ...order,
         complianceStatus: event.details.complianceStatus,
         compliedAt: event.at,
         complianceAction: event.details.action,
         ...(event.data.note === undefined ? {} : { complianceNote: event.data.note }),
+        ...monitoring,
       };
+    }
     case 'ORDER_OVERDUE':
       return { ...order, complianceStatus: 'OVERDUE', overdueAt: event.at };
-    case 'NON_COMPLIANCE_RECORDED':
-      return { ...order, nonComplianceRecordedAt: event.at };
+    case 'NON_COMPLIANCE_RECORDED': {
+      const { cause } = event.details;
+      if (cause === undefined) return { ...order, nonComplianceRecordedAt: event.at };
+      // A reopening after an earlier one staff resolved waits for a decision of its own.
+      const { nonComplianceResolution: _resolved, ...rest } = order;
+      return { ...rest, nonComplianceRecordedAt: event.at, nonComplianceCause: cause };
+    }
     case 'NON_COMPLIANCE_ESCALATED':
     case 'REMOVAL_VERIFIED':
       return {
@@ -1004,9 +1044,14 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
         acknowledgedAt: _acknowledged,
         nonComplianceRecordedAt: _recorded,
         nonComplianceResolution: _resolution,
+        nonComplianceCause: _cause,
         ...rest
       } = order;
-      const missed = deadlineAt !== undefined && graceEndsAt !== undefined ? { deadlineAt, graceEndsAt } : undefined;
+      // An order complied with in time and reopened by post-monitoring missed no clock: nothing to fine.
+      const missed =
+        deadlineAt !== undefined && graceEndsAt !== undefined && order.complianceStatus === 'OVERDUE'
+          ? { deadlineAt, graceEndsAt }
+          : undefined;
       return {
         ...rest,
         complianceStatus: 'ISSUED',
@@ -1039,6 +1084,16 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
     }
     case 'REINSTATEMENT_REMINDED':
       return order.reinstatement === undefined ? order : { ...order, reinstatement: { ...order.reinstatement, remindedAt: event.at } };
+    case 'URLS_CHECKED':
+      return {
+        ...order,
+        monitoring: withRound(
+          order.monitoring ?? { since: order.compliedAt ?? event.at, rounds: 0, urls: [] },
+          event.at,
+          event.data.probes,
+          event.details.nextCheckAt,
+        ),
+      };
     case 'APPEAL_WINDOW_OPENED':
       return { ...order, appealDeadline: event.details.appealDeadline, appealWindowOpenedAt: event.at };
     case 'ORDER_APPEALED':
@@ -1209,4 +1264,67 @@ function withDeadlineChange(order: OrderRecord, event: DeadlineEvent): OrderReco
     return { ...rest, ...history, deadlinePausedAt: event.at, ...(running === undefined ? {} : { pausedClock: running }) };
   }
   return deadlineAt === undefined || graceEndsAt === undefined ? { ...rest, ...history } : { ...rest, ...history, deadlineAt, graceEndsAt };
+}
+
+/**
+ * A post-monitoring round's answers, once per round (`dueAt` is the round the checker found due;
+ * a retry finds it done). A URL still up reopens the order, as its own act that follows.
+ */
+function recordUrlChecks(
+  order: OrderRecord,
+  command: Extract<OrderCommand, { type: 'RECORD_URL_CHECKS' }>,
+  policy: Policy,
+  now: string,
+): Decision<OrderEvent> | null {
+  const monitoring = order.monitoring;
+  if (monitoring?.nextCheckAt !== command.dueAt || isLifted(order)) return null;
+  const { orderId } = order;
+  const counts = roundCounts(command.probes);
+  const nextCheckAt = nextCheckAfter(policy, monitoring.since, now);
+  return system(
+    now,
+    {
+      action: 'URLS_CHECKED',
+      details: { orderId, dueAt: command.dueAt, ...counts, ...(nextCheckAt === undefined ? {} : { nextCheckAt }) },
+      data: { probes: [...command.probes] },
+    },
+    counts.stillUp > 0
+      ? [
+          {
+            type: 'RUN',
+            command: { kind: 'order', orderId, command: { type: 'RECORD_NON_COMPLIANCE', cause: 'POST_MONITORING', checkedAt: now } },
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * The round at `checkedAt` found URLs of a complied order still up: non-compliance is recorded
+ * again (the board's NON_COMPLIANT section), staff are alerted and the operator is told. An order
+ * already waiting for staff, or lifted, stays as it is.
+ */
+function reopenAfterMonitoring(order: OrderRecord, checkedAt: string): Decision<OrderEvent> | null {
+  const { orderId, operatorId } = order;
+  const clock = clockOf(order);
+  const complied = order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE';
+  const round = order.monitoring?.urls.flatMap((url) => url.checks.filter((check) => check.at === checkedAt)) ?? [];
+  const stillUp = round.filter((check) => check.result === 'STILL_UP').length;
+  if (!complied || isLifted(order) || isNonCompliant(order) || clock === undefined || stillUp === 0) return null;
+  if (order.nonComplianceRecordedAt !== undefined && !hasEnded(order.nonComplianceRecordedAt, checkedAt)) return null;
+  return system(checkedAt, { action: 'NON_COMPLIANCE_RECORDED', details: { orderId, ...clock, cause: 'POST_MONITORING', stillUp } }, [
+    notify(order, { kind: 'STILL_ONLINE', stillUp }, `still-online:${orderId}:${checkedAt}`),
+    {
+      type: 'NOTIFY_STAFF',
+      caseId: order.caseId,
+      eventKey: `still-online-staff:${orderId}:${checkedAt}`,
+      alert: {
+        subject: `Order ${orderId}: content reported removed is online again`,
+        lines: [
+          `Post-monitoring at ${checkedAt} found ${stillUp} URL(s) of order ${orderId} still up, though operator ${operatorId} reported compliance.`,
+          `The order is back in the board's non-compliance section; decide with POST /orders/${orderId}/non-compliance (ESCALATE, VERIFIED_REMOVAL or REISSUE).`,
+        ],
+      },
+    },
+  ]);
 }

@@ -41,6 +41,7 @@ const NOTICES: OperatorNotice[] = [
   { kind: 'APPEAL_OUTCOME', outcome: 'UPHELD' },
   { kind: 'APPEAL_OUTCOME', outcome: 'OVERTURNED' },
   { kind: 'FINE', fine: { amount: 1000, currency: 'KRW', policyId: 'kr-kcsc', breakdown: [{ item: 'base', amount: 1000 }] } },
+  { kind: 'STILL_ONLINE', urls: ['https://social.example/p/2'], checkedAt: '2026-11-25T07:00:00.000Z' },
 ];
 const LANGS: Language[] = ['ko', 'en'];
 const EVERY = NOTICES.flatMap((notice) => LANGS.map((lang) => ({ kind: notice.kind, notice, lang })));
@@ -252,5 +253,16 @@ describe('English plurals', () => {
     const mail = render({ kind: 'REMINDER', reminderAt: '2026-11-25T05:00:57.000Z' }, 'en');
     expect(mail.subject).toContain('1 hour left');
     expect(mail.subject).not.toContain('1 hours');
+  });
+});
+
+describe('the STILL_ONLINE notice (post-monitoring)', () => {
+  it('in Korean, every line is Korean, beside the URLs still online and the links', () => {
+    const mail = render({ kind: 'STILL_ONLINE', urls: ['https://social.example/p/2'], checkedAt: '2026-11-25T07:00:00.000Z' }, 'ko');
+    const lines = mail.text.split('\n').filter((line) => line.trim() !== '' && !/^\W*https?:\/\/\S+$/.test(line.trim()));
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(line, line).toMatch(/[가-힣]/);
+    expect(mail.subject).toMatch(/^\[재게시 확인\]/);
+    expect(mail.text).toContain('https://social.example/p/2');
   });
 });

@@ -67,6 +67,8 @@ const TONE: Record<string, string> = {
   UPHELD: 'good',
   PENDING_APPROVAL: 'warn',
   ESCALATED: 'warn',
+  GONE: 'good',
+  STILL_UP: 'bad',
 };
 
 export function Badge({ value }: { value: string }) {

@@ -6,6 +6,7 @@ import { dayBoundaryIn } from '../format';
 import { DayRangeFields, SearchActions, SearchTermFields, usePagedSearch } from '../components/paged-search';
 import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded, Section } from '../components/common';
 import { FineDecisionForm, FineDetails } from '../components/Fines';
+import { MonitoringResults } from '../components/Monitoring';
 import { ValueOptions } from '../components/ValueOptions';
 import { ReviewTally } from '../components/ReviewTally';
 import { StateDiagram } from '../components/StateDiagram';
@@ -403,6 +404,12 @@ function OrderCard({ order, onChange }: { order: CaseOrder; onChange: () => void
           </>
         )}
       </dl>
+      {order.nonComplianceCause === 'POST_MONITORING' && order.nonComplianceResolution === undefined && (
+        <p class="badges">
+          <Badge value="STILL_UP" /> {t('monitoringReopened')}
+        </p>
+      )}
+      <MonitoringResults monitoring={order.monitoring} />
       <ol class="steps" aria-label={t('notices')}>
         {steps.map(([label, at]) => (
           <li key={label} class={at ? 'done' : ''}>

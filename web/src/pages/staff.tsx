@@ -10,6 +10,7 @@ import type { BoardOrder, CaseDetail, OrderSearch } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FinesAwaitingDecision } from '../components/Fines';
 import { Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded } from '../components/common';
+import { MonitoringResults } from '../components/Monitoring';
 import { shortId } from '../format';
 import { useApp, useNow, useResource } from '../hooks';
 import { useT } from '../i18n';
@@ -297,6 +298,8 @@ function BoardTable({ orders, live, onChange }: { orders: BoardOrder[]; live: bo
                 <div>
                   <Badge value={order.complianceStatus ?? order.status} />
                   {live && mayResend && (order.complianceStatus ?? order.status) === 'UNDELIVERED' && <Resend order={order} />}
+                  {order.nonComplianceCause === 'POST_MONITORING' && order.nonCompliant && <Badge value="POST_MONITORING" />}
+                  <MonitoringResults monitoring={order.monitoring} compact />
                   {mayResend && order.nonCompliant && onChange && <NonComplianceActions order={order} onChange={onChange} />}
                   {live && mayResend && onChange && deadlineMovable(order) && <DeadlineActions order={order} onChange={onChange} />}
                 </div>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FollowUp } from '../../../../shared/domain/decider';
 import { SYSTEM_ACTOR } from '../../../../shared/domain/deciders/case';
 import { orderDecider, resendClosesAt, type OrderCommand } from '../../../../shared/domain/deciders/order';
-import { appealWindowClosesAt, orderDeadlines } from '../../../../shared/domain/deadlines';
+import { addDuration, appealWindowClosesAt, orderDeadlines } from '../../../../shared/domain/deadlines';
 import { ConflictError, DomainError, WindowClosedError } from '../../../../shared/domain/errors';
 import type { ComplianceStatus, DecisionStatus, NoticeRecord, NoticeStatus, OrderRecord } from '../../../../shared/domain/model';
 import {
@@ -218,12 +218,19 @@ describe('orderDecider: COMPLY', () => {
       order,
       ctx(now),
     );
-    // Then the event says on time or late, the note stays in data, and the compliance wait completes
+    // Then the event says on time or late (and, for a DELETE order, when post-monitoring first checks),
+    // the note stays in data, and the compliance wait completes
     expect(event).toEqual({
       action: expected === 'COMPLIED' ? 'ORDER_COMPLIED' : 'ORDER_COMPLIED_LATE',
       at: now,
       actor: OPERATOR_USER,
-      details: { orderId: ID, operatorId: 'op-webhard', action: 'DELETED', complianceStatus: expected },
+      details: {
+        orderId: ID,
+        operatorId: 'op-webhard',
+        action: 'DELETED',
+        complianceStatus: expected,
+        firstCheckAt: addDuration(now, 'PT1H'),
+      },
       data: { note: 'removed from all mirrors' },
     });
     expect(followUps).toEqual([complianceWait(expected)]);

@@ -1,0 +1,130 @@
+/**
+ * Post-monitoring on the staff screens, in the built web UI (web/dist) with the API answered in the
+ * browser (test/browser/support/mock-api.ts): the case page shows each URL's last check (GONE,
+ * STILL_UP, ERROR with its time) and when the next is due, and says an order was reopened; the
+ * deadline board lists the reopened order in its non-compliance section with the cause and the
+ * results. Screenshots in Korean and English at 390 and 1280 px go to test/artifacts/screenshots/.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fontsLoaded, launchBrowser, SCREENSHOT_DIR, serveStatic } from './support/browser';
+import { fakeToken, mockApi } from './support/mock-api';
+
+const NOW = Date.parse('2026-03-02T01:00:00Z');
+const at = (seconds: number): string => new Date(NOW + seconds * 1000).toISOString();
+const HOUR = 3600;
+
+/** The complied order of the fixtures' case C, reopened by its second round. */
+const monitoring = {
+  since: at(-30 * HOUR),
+  nextCheckAt: at(5 * 24 * HOUR),
+  rounds: 2,
+  lastCheckedAt: at(-5 * HOUR),
+  urls: [
+    {
+      url: 'https://webhard.example/v/123',
+      checks: [
+        { at: at(-29 * HOUR), result: 'GONE', httpStatus: 404 },
+        { at: at(-5 * HOUR), result: 'STILL_UP', httpStatus: 200 },
+      ],
+    },
+    {
+      url: 'https://cdn.webhard.example/f/9a8b',
+      checks: [
+        { at: at(-29 * HOUR), result: 'GONE', httpStatus: 410 },
+        { at: at(-5 * HOUR), result: 'ERROR' },
+      ],
+    },
+  ],
+};
+const reopened = { nonComplianceCause: 'POST_MONITORING', nonComplianceRecordedAt: at(-5 * HOUR), monitoring };
+
+let browser: Browser;
+let server: { url: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  server = await serveStatic(path.resolve(import.meta.dirname, '..', '..', 'web', 'dist'));
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(routeOf: (caseId: string) => string, lang: 'ko' | 'en', width: number): Promise<{ page: Page; orderId: string }> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: lang === 'ko' ? 'ko-KR' : 'en-GB' });
+  const page = await context.newPage();
+  await page.clock.setFixedTime(new Date(NOW));
+  const data = await mockApi(page, NOW);
+  // Case C's order complied (late) and reopened by post-monitoring, on the case page and on the board.
+  const detail = data.details.get(data.caseC) as { orders: { orderId: string }[] };
+  const order = detail.orders[0] as { orderId: string };
+  Object.assign(order, reopened);
+  const onBoard = data.board.find((entry) => entry.orderId === order.orderId);
+  Object.assign(onBoard ?? {}, { ...reopened, nonCompliant: true, open: false });
+  await page.addInitScript(
+    ([token, language]) => {
+      sessionStorage.setItem('ud.token', token as string);
+      localStorage.setItem('ud.lang', language as string);
+    },
+    [fakeToken('staff-kim'), lang],
+  );
+  await page.goto(`${server.url}/#${routeOf(data.caseC)}`);
+  await page.waitForLoadState('networkidle');
+  return { page, orderId: order.orderId };
+}
+
+const shot = async (page: Page, name: string): Promise<void> => {
+  await fontsLoaded(page);
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `monitoring-${name}.png`), fullPage: true });
+};
+
+const WORDS = {
+  en: {
+    title: 'Checked after compliance',
+    stillUp: 'Still online',
+    gone: 'Gone',
+    error: 'No clear answer',
+    reopened: 'Reopened',
+    cause: 'Found online after compliance',
+  },
+  ko: { title: '이행 후 확인', stillUp: '아직 접속됨', gone: '삭제됨', error: '확인 불가', reopened: '재개됨', cause: '이행 후 접속 확인' },
+} as const;
+
+describe('post-monitoring results', () => {
+  it.each(['ko', 'en'] as const)('in %s, the case page shows each URL’s last check and the reopening', async (lang) => {
+    for (const width of [390, 1280]) {
+      const { page, orderId } = await open((caseId) => `/cases/${caseId}`, lang, width);
+      const card = page.locator(`[data-order="${orderId}"]`);
+      const results = card.getByRole('region', { name: WORDS[lang].title });
+      await expect.poll(() => results.count()).toBe(1);
+      // The last check of each URL, not the first
+      expect(await results.locator('[data-url-result="STILL_UP"]').textContent()).toContain(WORDS[lang].stillUp);
+      expect(await results.locator('[data-url-result="STILL_UP"]').textContent()).toContain('webhard.example/v/123');
+      expect(await results.locator('[data-url-result="ERROR"]').textContent()).toContain(WORDS[lang].error);
+      expect(await results.locator('[data-url-result="GONE"]').count()).toBe(0);
+      // Times in the policy's time zone (Asia/Seoul): the second round, 5 hours before 10:00 KST
+      expect(await results.locator('[data-url-result="STILL_UP"] time').getAttribute('datetime')).toBe(at(-5 * HOUR));
+      expect(await card.textContent()).toContain(WORDS[lang].reopened);
+      await shot(page, `case-${lang}-${width}`);
+      await page.context().close();
+    }
+  });
+
+  it.each(['ko', 'en'] as const)('in %s, the deadline board lists the reopened order under non-compliance, with why', async (lang) => {
+    for (const width of [390, 1280]) {
+      const { page, orderId } = await open(() => '/staff/deadlines', lang, width);
+      const section = page.getByTestId('non-compliant');
+      const row = section.locator(`[data-order="${orderId}"]`);
+      await expect.poll(() => row.count()).toBe(1);
+      expect(await row.textContent()).toContain(WORDS[lang].cause);
+      expect(await row.locator('[data-url-result="STILL_UP"]').count()).toBe(1);
+      // The board keeps victim data off its rows: results, not URLs
+      expect(await row.textContent()).not.toContain('webhard.example/v/123');
+      await shot(page, `board-${lang}-${width}`);
+      await page.context().close();
+    }
+  });
+});
