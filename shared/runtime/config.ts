@@ -16,6 +16,21 @@ export interface Config {
   /** Where people open the web UI and call the API: e-mails link there (no trailing slash). */
   readonly publicBaseUrl: string;
   readonly apiBaseUrl: string;
+  /**
+   * Machine clients (client-credentials grant) by client id → the operator each acts for
+   * (`MACHINE_CLIENTS`: `clientId=operatorId,…`). Cognito's machine tokens carry no custom
+   * attributes, so this mapping is where a client's operator is known.
+   */
+  readonly machineClients: Readonly<Record<string, string>>;
+}
+
+function pairs(value: string | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const entry of list(value)) {
+    const [key, mapped] = entry.split('=').map((part) => part.trim());
+    if (key && mapped) result[key] = mapped;
+  }
+  return result;
 }
 
 function list(value: string | undefined): string[] {
@@ -57,6 +72,7 @@ export function config(): Config {
     policy: loadPolicy(),
     publicBaseUrl: baseUrl(process.env.PUBLIC_BASE_URL, LOCAL_BASE_URL),
     apiBaseUrl: baseUrl(process.env.API_BASE_URL || process.env.PUBLIC_BASE_URL, LOCAL_BASE_URL),
+    machineClients: pairs(process.env.MACHINE_CLIENTS),
   };
   return cached;
 }
