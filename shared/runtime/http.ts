@@ -76,13 +76,14 @@ export function parseGroups(raw: unknown): Role[] {
  * from `machineClients` (configuration: client id → operator id); the local runtime's tokens carry
  * it as `custom:operatorId` as well. A user's access token also names its client, and its user.
  */
-function machineIdentity(claims: Claims, machineClients: Readonly<Record<string, string>>): Identity | undefined {
+function machineIdentity(claims: Claims, machineClients: () => Readonly<Record<string, string>>): Identity | undefined {
   const clientId = claims.client_id;
   if (typeof clientId !== 'string' || clientId === '' || claims.username !== undefined || claims['cognito:username'] !== undefined) {
     return undefined;
   }
   const claimed = claims['custom:operatorId'];
-  const operatorId = Object.hasOwn(machineClients, clientId) ? machineClients[clientId] : typeof claimed === 'string' ? claimed : undefined;
+  const mapping = machineClients();
+  const operatorId = Object.hasOwn(mapping, clientId) ? mapping[clientId] : typeof claimed === 'string' ? claimed : undefined;
   const groups = parseGroups(claims['cognito:groups']);
   return {
     userId: clientId,
@@ -92,7 +93,11 @@ function machineIdentity(claims: Claims, machineClients: Readonly<Record<string,
   };
 }
 
-export function identityFromClaims(claims: Claims | undefined, machineClients: Readonly<Record<string, string>> = {}): Identity {
+/** `machineClients` is read only for a machine's token: a person's request needs no configuration. */
+export function identityFromClaims(
+  claims: Claims | undefined,
+  machineClients: () => Readonly<Record<string, string>> = () => ({}),
+): Identity {
   if (!claims) throw new UnauthenticatedError();
   const machine = machineIdentity(claims, machineClients);
   if (machine) return machine;
@@ -221,7 +226,7 @@ async function answer(
   try {
     const route = routes[event.routeKey];
     if (!route) return errorResponse(new DomainError('NOT_FOUND', `No route ${event.routeKey}.`));
-    const identity = access === 'public' ? ANONYMOUS : identityFromClaims(claimsOf(event), config().machineClients);
+    const identity = access === 'public' ? ANONYMOUS : identityFromClaims(claimsOf(event), () => config().machineClients);
     if (access === 'signed-in') assertRouteAllowed(identity, event.routeKey);
     const result = await route({
       routeKey: event.routeKey,

@@ -20,7 +20,7 @@ const cognitoMachineClaims = {
 describe('a machine token as an identity', () => {
   it("takes the operator of a Cognito machine client from the configured mapping, and its scopes from the resource server's", () => {
     // When
-    const identity = identityFromClaims(cognitoMachineClaims, { '3example0client0id': 'op-webhard' });
+    const identity = identityFromClaims(cognitoMachineClaims, () => ({ '3example0client0id': 'op-webhard' }));
     // Then
     expect(identity).toEqual({
       userId: '3example0client0id',
@@ -32,7 +32,7 @@ describe('a machine token as an identity', () => {
 
   it('leaves a client that is not mapped without an operator, so that operator routes refuse it', () => {
     // When
-    const identity = identityFromClaims(cognitoMachineClaims, {});
+    const identity = identityFromClaims(cognitoMachineClaims, () => ({}));
     // Then
     expect(identity.operatorId).toBeUndefined();
     expect(() => assertRouteAllowed(identity, 'GET /operator/orders')).toThrow(/no operator id/);
@@ -42,13 +42,13 @@ describe('a machine token as an identity', () => {
     // Given a local-style token that claims another operator
     const claims = { ...cognitoMachineClaims, 'custom:operatorId': 'op-social' };
     // Then
-    expect(identityFromClaims(claims, { '3example0client0id': 'op-webhard' }).operatorId).toBe('op-webhard');
-    expect(identityFromClaims(claims, {}).operatorId).toBe('op-social');
+    expect(identityFromClaims(claims, () => ({ '3example0client0id': 'op-webhard' })).operatorId).toBe('op-webhard');
+    expect(identityFromClaims(claims, () => ({})).operatorId).toBe('op-social');
   });
 
   it("treats a person's access token, which names its user, as the person's", () => {
     // When
-    const identity = identityFromClaims({ ...cognitoMachineClaims, username: 'op-webhard', 'cognito:groups': '[operator]' }, {});
+    const identity = identityFromClaims({ ...cognitoMachineClaims, username: 'op-webhard', 'cognito:groups': '[operator]' }, () => ({}));
     // Then
     expect(identity.scopes).toBeUndefined();
     expect(identity.userId).toBe('op-webhard');
