@@ -36,6 +36,10 @@ export const routeScopes: Readonly<Record<string, MachineScope>> = {
   'POST /operator/orders/{orderId}/appeal': 'orders.write',
   'POST /operator/orders/{orderId}/fine/opinion': 'orders.write',
   'POST /operator/orders/{orderId}/reinstatement': 'orders.write',
+  'PUT /operator/webhook': 'orders.write',
+  'GET /operator/webhook': 'orders.read',
+  'DELETE /operator/webhook': 'orders.write',
+  'GET /operator/webhook/deliveries': 'orders.read',
   'GET /isp/blocklist': 'blocklist.read',
   'GET /isp/blocklist/changes': 'blocklist.read',
   'GET /isp/blocklist/key': 'blocklist.read',
@@ -98,6 +102,10 @@ export const routeRoles: Record<string, Role[]> = {
   'POST /operator/orders/{orderId}/fine/opinion': ['operator'],
   'POST /orders/{orderId}/fine/decision': ['staff'],
   'POST /operator/orders/{orderId}/reinstatement': ['operator'],
+  'PUT /operator/webhook': ['operator'],
+  'GET /operator/webhook': ['operator'],
+  'DELETE /operator/webhook': ['operator'],
+  'GET /operator/webhook/deliveries': ['operator'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

@@ -29,6 +29,7 @@ import {
   type OperatorNoticeDelivery,
 } from './notify';
 import { policyForRecord } from './policies';
+import { queueWebhookEvents } from './webhooks';
 
 /** Runs `command` on the record and does what its event requires; refusals throw, nothing written. */
 export async function act<State, Command, Event extends RecordEvent>(
@@ -108,6 +109,8 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
   switch (followUp.type) {
     case 'NOTIFY_OPERATOR':
       await notifyOperator(followUp.orderId, followUp.notice, followUp.eventKey);
+      // After the e-mail, so that the event states what the notice started (an order's deadline).
+      await queueWebhookEvents(followUp.orderId, followUp.notice, followUp.eventKey);
       return;
     case 'NOTIFY_STAFF':
       await notifyStaff(followUp.caseId, followUp.alert, followUp.eventKey);

@@ -285,6 +285,10 @@ const ROUTES: Record<string, RouteSpec> = {
     body: { action: 'RESTORED', note: 'restored' },
     resources: ordersOf(CASES.revoked, 'revoked order'),
   },
+  'PUT /operator/webhook': { success: 200, body: { url: 'https://hooks.example/urgent-deliberation' } },
+  'GET /operator/webhook': { success: 200 },
+  'DELETE /operator/webhook': { success: 200 },
+  'GET /operator/webhook/deliveries': { success: 200 },
   'POST /public/objections': {
     success: 201,
     body: { code: OBJECTION_CODE, grounds: 'I posted this myself, with the consent of everyone in it.' },

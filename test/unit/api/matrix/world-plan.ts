@@ -17,6 +17,7 @@ import { closeReviewAtDeadline } from '../../../../shared/services/reviews';
 import { refs } from '../../../../shared/store/keys';
 import { putObjectionCode, putObjectionReference } from '../../../../shared/store/objections';
 import { writeUrls } from '../../../../shared/store/repository';
+import { putWebhookEndpoint } from '../../../../shared/store/webhooks';
 import { plant } from '../../../support/given';
 import { aCase, anOperator, anOrder, aProposedFine, aReview } from '../../../support/records';
 
@@ -410,6 +411,13 @@ export async function plantWorld(now = Date.now()): Promise<void> {
         contactEmails: [`notices@${domain}`],
       }),
     );
+    await putWebhookEndpoint({
+      operatorId: OPERATOR_ID[side],
+      url: `https://hooks.${domain}/urgent-deliberation`,
+      secret: `whsec_${Buffer.from(`operator ${side}'s signing secret`).toString('base64')}`,
+      status: 'ACTIVE',
+      createdAt: new Date(now - 86_400_000).toISOString(),
+    });
   }
   for (const planned of ALL_CASES) {
     const urls = urlsOf(planned);
