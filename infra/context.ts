@@ -3,6 +3,7 @@ import type { Node } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_POLICY_ID, policyById, resolvePolicy } from '../shared/domain/policy';
+import { parseMachineClients } from './constructs/machine-clients';
 import type { UrgentDeliberationStackProps } from './stack';
 
 /** The repository root, from this file's place in it. */
@@ -40,5 +41,6 @@ export function stackPropsFromContext(node: Node): UrgentDeliberationStackProps 
     committeeMembers: listContext(node, 'committeeMembers'),
     authDomainPrefix: stringContext(node, 'authDomainPrefix') ?? `urgent-deliberation-${Aws.ACCOUNT_ID}`,
     alarmEmails: listContext(node, 'alarmEmails'),
+    machineClients: parseMachineClients(listContext(node, 'machineClients')),
   };
 }

@@ -55,6 +55,13 @@ export const apiFunctions: readonly ApiFunction[] = [
       'POST /operator/orders/{orderId}/reinstatement',
     ],
   },
+  // Before the public routes: the matrix's refused acts compare the table with the planted world,
+  // which the public objection lookups' rate counters change.
+  {
+    name: 'OperatorWebhook',
+    entry: 'functions/api/operator-webhook.ts',
+    routes: ['PUT /operator/webhook', 'GET /operator/webhook', 'DELETE /operator/webhook', 'GET /operator/webhook/deliveries'],
+  },
   {
     name: 'Committee',
     entry: 'functions/api/committee.ts',
@@ -126,6 +133,12 @@ export const scheduledFunctions = [
     entry: 'functions/scheduled/post-monitoring.ts',
     /** Rounds fall due at the policy's intervals after compliance (an hour and more): five minutes late at most. */
     everySeconds: 300,
+  },
+  {
+    name: 'WebhookSender',
+    entry: 'functions/scheduled/webhook-sender.ts',
+    /** Retries are minutes to hours apart, and the first attempt waits at most one run. */
+    everySeconds: 60,
   },
 ] as const;
 

@@ -27,6 +27,7 @@ import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS } from '../shared/store/table';
 import { DeliveryEvents, deadLetterQueue } from './constructs/delivery-events';
 import { HouseFunction } from './constructs/house-function';
 import { Identity } from './constructs/identity';
+import { MachineClients, type MachineClientSpec } from './constructs/machine-clients';
 import { Monitoring } from './constructs/monitoring';
 import { WebSite } from './constructs/web-site';
 import { apiFunctions, eventFunctions, scheduledFunctions, workflowFunctions } from './functions';
@@ -46,6 +47,8 @@ export interface UrgentDeliberationStackProps extends StackProps {
   readonly authDomainPrefix: string;
   /** Staff addresses subscribed (through SNS, not SES) to the alarm topic; each confirms by e-mail. */
   readonly alarmEmails: readonly string[];
+  /** Operators' own systems (client-credentials grant) and their scopes; none when absent. */
+  readonly machineClients?: readonly MachineClientSpec[];
 }
 
 const TABLE_ACTIONS = [
@@ -299,12 +302,18 @@ export class UrgentDeliberationStack extends Stack {
       },
     });
 
+    const machineClients = new MachineClients(this, 'MachineClients', {
+      userPool: identity.userPool,
+      clients: props.machineClients ?? [],
+    });
+    // A client-credentials token has no `aud`; API Gateway then checks its `client_id` against the same list.
     const authorizer = new HttpJwtAuthorizer('CognitoJwt', identity.userPool.userPoolProviderUrl, {
-      jwtAudience: [identity.client.userPoolClientId],
+      jwtAudience: [identity.client.userPoolClientId, ...machineClients.clients.map(({ client }) => client.userPoolClientId)],
     });
     const none = new HttpNoneAuthorizer();
     for (const spec of apiFunctions) {
       const fn = make(`Api${spec.name}`, spec.entry, 'urgent-deliberation-api', Duration.seconds(15));
+      fn.function.addEnvironment('MACHINE_CLIENTS', machineClients.setting);
       Validations.of(fn.function).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason:

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { apiFunctions, eventFunctions, scheduledFunctions } from '../functions';
 import { RouteTable } from './apigateway/routes';
 import { startApiGateway, type LocalApiGateway } from './apigateway/server';
+import { authenticateLocalClient, LOCAL_MACHINE_CLIENTS_SETTING } from './auth/clients';
 import { createTokenIssuer } from './auth/tokens';
 import { findLocalUser, LOCAL_COMMITTEE, LOCAL_USERS } from './auth/users';
 import { loadLocalConfig, StartupError, type LocalConfig } from './config';
@@ -64,6 +65,7 @@ function setHandlerEnvironment(config: LocalConfig, endpoints: { dynamoDb: strin
   env.STAFF_EMAILS = config.staffEmails;
   env.COMMITTEE_MEMBERS ||= LOCAL_COMMITTEE.join(',');
   env.POLICY_JSON = JSON.stringify(config.policy);
+  env.MACHINE_CLIENTS = LOCAL_MACHINE_CLIENTS_SETTING;
   // The gateway serves the web UI and the API at one address: e-mails link there.
   env.PUBLIC_BASE_URL ||= `http://${config.host}:${config.port}`;
   env.API_BASE_URL ||= env.PUBLIC_BASE_URL;
@@ -158,6 +160,10 @@ async function start(): Promise<void> {
         return user === undefined ? undefined : issuer.issue(user);
       },
       verify: (token) => issuer.verify(token),
+      issueClient: async (clientId, clientSecret) => {
+        const client = authenticateLocalClient(clientId, clientSecret);
+        return client === undefined ? undefined : issuer.issueClient(client);
+      },
     },
     publicConfig: {
       apiUrl: '',

@@ -10,6 +10,59 @@ export interface Identity {
   userId: string;
   roles: Role[];
   operatorId?: string;
+  /**
+   * A machine client's granted scopes (the token's `scope` claim); absent for a person. A machine
+   * client acts for its operator only, and only on the routes its scopes cover (`routeScopes`).
+   */
+  scopes?: MachineScope[];
+}
+
+/** What a machine client may be granted (CONTRACT.md section 12; Cognito's resource server scopes). */
+export const MACHINE_SCOPES = ['orders.read', 'orders.write', 'blocklist.read', 'hashes.match'] as const;
+export type MachineScope = (typeof MACHINE_SCOPES)[number];
+
+/**
+ * The scope each route needs from a machine client. A route absent here refuses machine clients
+ * (403), whatever their scopes: staff, committee, reporter and auditor routes are for people. The
+ * block list and hash routes (CONTRACT.md sections 10 and 11) are listed ahead of their handlers
+ * so that a machine client's scopes cover them the day they are served.
+ */
+export const routeScopes: Readonly<Record<string, MachineScope>> = {
+  'GET /operator/orders': 'orders.read',
+  'GET /policies/current': 'orders.read',
+  'GET /policies/{version}': 'orders.read',
+  'POST /operator/orders/{orderId}/acknowledge': 'orders.write',
+  'POST /operator/orders/{orderId}/compliance': 'orders.write',
+  'POST /operator/orders/{orderId}/appeal': 'orders.write',
+  'POST /operator/orders/{orderId}/fine/opinion': 'orders.write',
+  'POST /operator/orders/{orderId}/reinstatement': 'orders.write',
+  'PUT /operator/webhook': 'orders.write',
+  'GET /operator/webhook': 'orders.read',
+  'DELETE /operator/webhook': 'orders.write',
+  'GET /operator/webhook/deliveries': 'orders.read',
+  'GET /isp/blocklist': 'blocklist.read',
+  'GET /isp/blocklist/changes': 'blocklist.read',
+  'GET /isp/blocklist/key': 'blocklist.read',
+  'POST /hashes/match': 'hashes.match',
+  'GET /hashes/export': 'hashes.match',
+};
+
+/**
+ * A `scope` claim's scopes that this API grants. Cognito names a resource server's scope
+ * `<identifier>/<scope>`; the local runtime names it plainly. Scopes of other APIs are ignored.
+ */
+export function parseScopes(raw: unknown): MachineScope[] {
+  if (typeof raw !== 'string') return [];
+  const granted = raw.split(/\s+/).map((scope) => scope.slice(scope.lastIndexOf('/') + 1));
+  return MACHINE_SCOPES.filter((scope) => granted.includes(scope));
+}
+
+function assertScopeAllowed(scopes: readonly MachineScope[], routeKey: string): void {
+  const needed = Object.hasOwn(routeScopes, routeKey) ? routeScopes[routeKey] : undefined;
+  if (needed === undefined) throw new ForbiddenError(`${routeKey} is for people signed in, not for machine clients.`);
+  if (!scopes.includes(needed)) {
+    throw new ForbiddenError(`${routeKey} needs the scope ${needed}; ask the commission to grant it to this client.`);
+  }
 }
 
 /**
@@ -56,6 +109,10 @@ export const routeRoles: Record<string, Role[]> = {
   // The hash list carries no case, URL or reporter (docs/hashes.md): operators filter uploads with it.
   'POST /hashes/match': ['operator'],
   'GET /hashes/export': ['operator'],
+  'PUT /operator/webhook': ['operator'],
+  'GET /operator/webhook': ['operator'],
+  'DELETE /operator/webhook': ['operator'],
+  'GET /operator/webhook/deliveries': ['operator'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {
@@ -68,6 +125,7 @@ export function assertRouteAllowed(identity: Identity, routeKey: string): void {
   if (allowed.includes('operator') && allowed.length === 1 && !identity.operatorId) {
     throw new ForbiddenError('This operator account has no operator id (claim custom:operatorId); ask the commission to fix it.');
   }
+  if (identity.scopes !== undefined) assertScopeAllowed(identity.scopes, routeKey);
 }
 
 type ApprovalView = Pick<CaseRecord, 'caseId' | 'status' | 'createdBy' | 'approvals'>;

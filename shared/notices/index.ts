@@ -13,7 +13,14 @@ import { claimNotice, recordNoticeSent, releaseNoticeClaim } from '../store/repo
 import type { RenderedEmail } from './templates';
 import { AWS_CLIENT_OPTIONS } from '../runtime/aws';
 
-export { renderContactChange, renderObjectionOutcome, renderOperatorNotice, renderReporterUpdate, renderStaffAlert } from './templates';
+export {
+  renderContactChange,
+  renderObjectionOutcome,
+  renderOperatorNotice,
+  renderReporterUpdate,
+  renderStaffAlert,
+  renderWebhookDisabled,
+} from './templates';
 export type { OperatorNotice, StaffAlert } from './templates';
 
 export const sesClient = new SESv2Client(AWS_CLIENT_OPTIONS);

@@ -1154,3 +1154,57 @@ export function renderObjectionOutcome(input: ObjectionOutcomeInput): RenderedEm
     .join(' / ');
   return email(subject, [...part(order[0] ?? 'ko'), ...part(order[1] ?? 'en')], order[0] ?? 'ko');
 }
+
+export interface WebhookDisabledInput {
+  readonly operator: Pick<Operator, 'operatorId' | 'name' | 'language'>;
+  /** The endpoint's address as the operator registered it. */
+  readonly url: string;
+  readonly failingSince: string;
+  readonly disabledAt: string;
+  readonly links: Pick<NoticeLinks, 'api'>;
+  readonly policy: Pick<Policy, 'authority' | 'timeZone'>;
+}
+
+/**
+ * To an operator's contacts: its webhook endpoint failed every delivery for the retry window and
+ * is disabled. E-mail stays the legal channel, so nothing the operator must do was lost; its system
+ * only stopped hearing of it.
+ */
+export function renderWebhookDisabled(input: WebhookDisabledInput): RenderedEmail {
+  const { operator, url, failingSince, disabledAt, links, policy } = input;
+  const lang = operator.language;
+  return email(
+    say(lang, {
+      ko: `[웹훅 중지] ${oneLine(operator.name)}: 웹훅 수신 주소가 응답하지 않아 전송을 멈췄습니다`,
+      en: `[Webhook disabled] ${oneLine(operator.name)}: your webhook endpoint stopped answering`,
+    }),
+    [
+      greeting(operator.name, lang),
+      {
+        type: 'paragraph',
+        text: say(lang, {
+          ko: `귀사의 웹훅 수신 주소가 아래 시각부터 모든 전송에 성공 응답(2xx)을 주지 않아 웹훅 전송을 중지했습니다. 삭제 요청 등 법적 통지는 계속 이 전자우편으로 전달되며, 기한도 그대로입니다.`,
+          en: `Your webhook endpoint has not answered any delivery with a success (2xx) since the time below, so webhook deliveries are stopped. Legal notices, removal orders included, still come to this e-mail address, and their deadlines stand.`,
+        }),
+      },
+      {
+        type: 'fields',
+        rows: [
+          [say(lang, { ko: '사업자', en: 'Operator' }), operator.operatorId],
+          [say(lang, { ko: '수신 주소', en: 'Endpoint' }), url],
+          ...timeRows({ ko: '실패 시작', en: 'Failing since' }, failingSince, policy.timeZone, lang),
+          ...timeRows({ ko: '중지 시각', en: 'Disabled' }, disabledAt, policy.timeZone, lang),
+        ],
+      },
+      {
+        type: 'paragraph',
+        text: say(lang, {
+          ko: `수신 주소를 고친 뒤 PUT ${links.api}/operator/webhook 으로 다시 등록하십시오. 새 서명 비밀값이 발급됩니다.`,
+          en: `Once the endpoint works again, register it again with PUT ${links.api}/operator/webhook; it gets a new signing secret.`,
+        }),
+      },
+      footer(policy.authority, lang),
+    ],
+    lang,
+  );
+}

@@ -1,4 +1,5 @@
 import { policyById, resolvePolicy, type Policy } from '../domain/policy';
+import { DEFAULT_WEBHOOK_RETRY, type WebhookRetrySettings } from '../domain/webhooks';
 
 /**
  * Everything a handler learns from its environment, read once per process. The same handler runs
@@ -22,6 +23,28 @@ export interface Config {
    * system resolver.
    */
   readonly monitoringResolveTo: string | undefined;
+  /**
+   * Machine clients (client-credentials grant) by client id → the operator each acts for
+   * (`MACHINE_CLIENTS`: `clientId=operatorId,…`). Cognito's machine tokens carry no custom
+   * attributes, so this mapping is where a client's operator is known.
+   */
+  readonly machineClients: Readonly<Record<string, string>>;
+  /** Webhook deliveries: retry timing (`WEBHOOK_RETRY_*_SECONDS`) and whether plain HTTP to loopback is allowed (tests). */
+  readonly webhooks: { readonly retry: WebhookRetrySettings; readonly allowLoopbackHttp: boolean };
+}
+
+function seconds(value: string | undefined, fallbackMs: number): number {
+  const parsed = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(parsed) && parsed > 0 ? parsed * 1000 : fallbackMs;
+}
+
+function pairs(value: string | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const entry of list(value)) {
+    const [key, mapped] = entry.split('=').map((part) => part.trim());
+    if (key && mapped) result[key] = mapped;
+  }
+  return result;
 }
 
 function list(value: string | undefined): string[] {
@@ -64,6 +87,15 @@ export function config(): Config {
     publicBaseUrl: baseUrl(process.env.PUBLIC_BASE_URL, LOCAL_BASE_URL),
     apiBaseUrl: baseUrl(process.env.API_BASE_URL || process.env.PUBLIC_BASE_URL, LOCAL_BASE_URL),
     monitoringResolveTo: process.env.POST_MONITORING_RESOLVE_TO || undefined,
+    machineClients: pairs(process.env.MACHINE_CLIENTS),
+    webhooks: {
+      retry: {
+        firstRetryMs: seconds(process.env.WEBHOOK_RETRY_FIRST_SECONDS, DEFAULT_WEBHOOK_RETRY.firstRetryMs),
+        maxDelayMs: seconds(process.env.WEBHOOK_RETRY_MAX_SECONDS, DEFAULT_WEBHOOK_RETRY.maxDelayMs),
+        failureWindowMs: seconds(process.env.WEBHOOK_FAILURE_WINDOW_SECONDS, DEFAULT_WEBHOOK_RETRY.failureWindowMs),
+      },
+      allowLoopbackHttp: process.env.WEBHOOK_ALLOW_LOOPBACK_HTTP === 'true',
+    },
   };
   return cached;
 }

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { ZodError, type ZodType } from 'zod';
-import { assertRouteAllowed, type Identity } from '../domain/authz';
+import { assertRouteAllowed, parseScopes, type Identity } from '../domain/authz';
 import { roleSchema, type Role } from '../domain/model';
 import {
   DomainError,
@@ -10,6 +10,7 @@ import {
   ValidationError,
   type ErrorDetail,
 } from '../domain/errors';
+import { config } from './config';
 import { correlationKeys, invocation } from './invocation';
 import { logger } from './logger';
 import { isTransientAwsError } from './transient';
@@ -69,8 +70,37 @@ export function parseGroups(raw: unknown): Role[] {
   });
 }
 
-export function identityFromClaims(claims: Claims | undefined): Identity {
+/**
+ * A token of the client-credentials grant: Cognito's names the app client (`client_id`, also its
+ * `sub`) and no user, and carries no custom attributes nor groups, so the client's operator comes
+ * from `machineClients` (configuration: client id → operator id); the local runtime's tokens carry
+ * it as `custom:operatorId` as well. A user's access token also names its client, and its user.
+ */
+function machineIdentity(claims: Claims, machineClients: () => Readonly<Record<string, string>>): Identity | undefined {
+  const clientId = claims.client_id;
+  if (typeof clientId !== 'string' || clientId === '' || claims.username !== undefined || claims['cognito:username'] !== undefined) {
+    return undefined;
+  }
+  const claimed = claims['custom:operatorId'];
+  const mapping = machineClients();
+  const operatorId = Object.hasOwn(mapping, clientId) ? mapping[clientId] : typeof claimed === 'string' ? claimed : undefined;
+  const groups = parseGroups(claims['cognito:groups']);
+  return {
+    userId: clientId,
+    roles: groups.length > 0 ? groups : ['operator'],
+    ...(operatorId ? { operatorId } : {}),
+    scopes: parseScopes(claims.scope),
+  };
+}
+
+/** `machineClients` is read only for a machine's token: a person's request needs no configuration. */
+export function identityFromClaims(
+  claims: Claims | undefined,
+  machineClients: () => Readonly<Record<string, string>> = () => ({}),
+): Identity {
   if (!claims) throw new UnauthenticatedError();
+  const machine = machineIdentity(claims, machineClients);
+  if (machine) return machine;
   const userId = [claims['cognito:username'], claims.username, claims.sub].find(
     (value): value is string => typeof value === 'string' && value.length > 0,
   );
@@ -196,7 +226,7 @@ async function answer(
   try {
     const route = routes[event.routeKey];
     if (!route) return errorResponse(new DomainError('NOT_FOUND', `No route ${event.routeKey}.`));
-    const identity = access === 'public' ? ANONYMOUS : identityFromClaims(claimsOf(event));
+    const identity = access === 'public' ? ANONYMOUS : identityFromClaims(claimsOf(event), () => config().machineClients);
     if (access === 'signed-in') assertRouteAllowed(identity, event.routeKey);
     const result = await route({
       routeKey: event.routeKey,

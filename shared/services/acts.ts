@@ -32,6 +32,7 @@ import {
   type OperatorNoticeDelivery,
 } from './notify';
 import { policyForRecord } from './policies';
+import { queueWebhookEvents } from './webhooks';
 
 /** Runs `command` on the record and does what its event requires; refusals throw, nothing written. */
 export async function act<State, Command, Event extends RecordEvent>(
@@ -54,7 +55,7 @@ const noticeFailed =
   };
 
 /**
- * Sends the notice (once per event key) and records it on the order: accepted (an ORDER notice
+ * Sends the notice (once per event key), records it on the order and queues its webhook events: accepted (an ORDER notice
  * starts the order's clock), or refused for good (an ORDER notice makes the order UNDELIVERED;
  * another notice is kept on the order as REJECTED, for staff to see). A notice is counted as sent
  * when it is recorded: a repeated call (a retry, the sweeper) records nothing and counts nothing.
@@ -66,6 +67,9 @@ export async function notifyOperator(orderId: string, notice: OperatorNoticeRequ
     const deadlines = delivery.deadlines ? { deadlines: delivery.deadlines } : {};
     const { committed } = await act(orderDecider, ref, { type: 'RECORD_NOTICE', notice: delivery.record, ...deadlines });
     if (committed) countNotice('NoticeSent', notice.kind);
+    // Once the e-mail is recorded, so that the event states what the notice started (an order's
+    // deadline); a notice that never reached the operator gives its system no event either.
+    await queueWebhookEvents(orderId, notice, eventKey);
   } else if (notice.kind === 'ORDER') {
     countNotice('NoticeFailed', notice.kind);
     await act(orderDecider, ref, { type: 'MARK_UNDELIVERED', reason: delivery.reason });

@@ -36,6 +36,9 @@ import { fileReport } from '../../shared/services/reports';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
 import { changeDeadline, decideFine, resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
 import { searchCases } from '../../shared/store/search';
+import { webhookIdOf } from '../../shared/domain/webhooks';
+import { attemptWebhookDelivery, registerWebhook, webhookDeliveries, type WebhookPost } from '../../shared/services/webhooks';
+import { getWebhookDelivery } from '../../shared/store/webhooks';
 import { documentClient } from '../../shared/store/client';
 import { casePartition, refs, SEARCH_ENTRY_PREFIX, searchPartition } from '../../shared/store/keys';
 import { GSI1 } from '../../shared/store/table';
@@ -912,5 +915,66 @@ const hashListingSubject: ActUnderFaults<unknown> = {
 describe('the hash list under every fault', () => {
   it('a confirmation lists the case hash once, under one entry id, whatever call fails', async () => {
     expect(await underEveryFault(world, hashListingSubject, CLOCK)).toBeGreaterThan(3);
+  }, 600_000);
+});
+
+describe('webhooks under every fault', () => {
+  const ORDER_KEY = `order:${WEBHARD_ORDER_ID}`;
+  const ISSUED_ID = webhookIdOf(WEBHARD_ORDER_ID, ORDER_KEY, 'order.issued');
+  const posted: string[] = [];
+  const answering200: WebhookPost = async (_url, headers) => {
+    posted.push(headers['webhook-id'] as string);
+    return { statusCode: 200 };
+  };
+  const givenEndpoint = async (): Promise<void> => {
+    await givenIssuedOrder();
+    await registerWebhook(webhard, 'https://hooks.webhard.example/ud');
+  };
+
+  it('an ORDER notice with a webhook: e-mailed once, its order.issued queued once under one webhook-id', async () => {
+    const runs = await underEveryFault(
+      world,
+      {
+        given: givenEndpoint,
+        act: () => notifyOperator(WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY),
+        streams: caseStream,
+        expectAfter: async (outcome) => {
+          // A notice still claimed by the faulted attempt fails the retry too; the workflow retries it later
+          const { deliveries } = await webhookDeliveries(webhard);
+          const queued = deliveries.map((delivery) => [delivery.webhookId, delivery.type, delivery.status]);
+          if (finalAnswer(outcome).ok) expect(queued).toEqual([[ISSUED_ID, 'order.issued', 'PENDING']]);
+          else expect(queued.length).toBeLessThanOrEqual(1);
+        },
+      },
+      CLOCK,
+    );
+    expect(runs).toBeGreaterThan(3);
+  }, 600_000);
+
+  it('a delivery attempt: recorded once, every post under the same webhook-id, none lost', async () => {
+    const runs = await underEveryFault(
+      world,
+      {
+        given: async () => {
+          await givenEndpoint();
+          await notifyOperator(WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
+          posted.length = 0;
+        },
+        act: () => attemptWebhookDelivery('op-webhard', ISSUED_ID, new Date().toISOString(), answering200),
+        streams: caseStream,
+        expectAfter: async (outcome) => {
+          expect(finalAnswer(outcome).ok).toBe(true);
+          const delivery = await getWebhookDelivery('op-webhard', ISSUED_ID);
+          expect(delivery?.status).toBe('DELIVERED');
+          expect(delivery?.attempts.map((attempt) => attempt.statusCode)).toEqual([200]);
+          // A post whose record was lost is posted again (the receiver drops it by its id), never under another id
+          expect(new Set(posted)).toEqual(new Set([ISSUED_ID]));
+          expect(posted.length).toBeLessThanOrEqual(2);
+          posted.length = 0;
+        },
+      },
+      CLOCK,
+    );
+    expect(runs).toBeGreaterThan(3);
   }, 600_000);
 });

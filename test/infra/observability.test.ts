@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stackPropsFromContext } from '../../infra/context';
 import { DEADLINE_LATENESS_ALARM_MS, NOTICE_METRIC_KINDS } from '../../infra/constructs/monitoring';
-import { eventFunctions } from '../../infra/functions';
+import { eventFunctions, scheduledFunctions } from '../../infra/functions';
 import { UrgentDeliberationStack } from '../../infra/stack';
 import { config, resetConfigForTests } from '../../shared/runtime/config';
 import { COUNT_METRICS, DURATION_METRICS, METRICS_NAMESPACE, METRICS_SERVICE, NOTICE_METRICS } from '../../shared/runtime/metric-names';
@@ -159,7 +159,8 @@ describe('SES delivery events', () => {
 
   it('keeps every dead-letter queue encrypted, TLS only, for 14 days', () => {
     const queues = resources('AWS::SQS::Queue');
-    expect(queues).toHaveLength(3);
+    // The delivery subscription's, the delivery function's, and one per schedule
+    expect(queues).toHaveLength(2 + scheduledFunctions.length);
     for (const [, queue] of queues) {
       expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     }

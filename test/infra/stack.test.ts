@@ -25,6 +25,7 @@ const CONTEXT = {
   committeeMembers: 'member-1,member-2,member-3',
   noticeDomain: 'notices-test.example',
   alarmEmails: 'alarms@regulator.example,night@regulator.example',
+  machineClients: 'op-webhard:orders.read+orders.write,isp-kt:orders.read+blocklist.read',
 };
 
 let outdir: string;
@@ -155,6 +156,8 @@ describe('functions', () => {
           'STAFF_EMAILS',
           'STATE_MACHINE_ARN',
           'TABLE_NAME',
+          // API handlers map a machine client's token to its operator
+          ...(id.startsWith('Api') ? ['MACHINE_CLIENTS'] : []),
         ].sort(),
       );
       expect(JSON.parse(env.POLICY_JSON as string)).toEqual(policyById('eu-tco'));
@@ -339,12 +342,16 @@ describe('HTTP API', () => {
     expect(resources('AWS::ApiGatewayV2::Route')).toHaveLength(routes.length);
   });
 
-  it('checks Cognito JWTs issued for the web client', () => {
+  it('checks Cognito JWTs issued for the web client and for each operator system', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: Match.stringLikeRegexp('^IdentityUsersWeb') }],
+        Audience: [
+          { Ref: Match.stringLikeRegexp('^IdentityUsersWeb') },
+          { Ref: Match.stringLikeRegexp('^IdentityUsersSystemopwebhard') },
+          { Ref: Match.stringLikeRegexp('^IdentityUsersSystemispkt') },
+        ],
         Issuer: Match.anyValue(),
       },
     });
@@ -458,5 +465,49 @@ describe('context', () => {
 
   it('stops synthesis on an unknown policy profile', () => {
     expect(() => stackPropsFromContext(new App({ context: { policyProfile: 'nowhere' } }).node)).toThrow(/unknown profile "nowhere"/);
+  });
+});
+
+describe('machine clients', () => {
+  const clientNamed = (name: string): Json => {
+    const found = resources('AWS::Cognito::UserPoolClient').filter(([, c]) => (c.Properties as Json).ClientName === name);
+    expect(found, name).toHaveLength(1);
+    return found[0]![1].Properties as Json;
+  };
+
+  it('has a resource server with the four scopes of the API', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'urgent-deliberation',
+      Scopes: ['orders.read', 'orders.write', 'blocklist.read', 'hashes.match'].map((name) => Match.objectLike({ ScopeName: name })),
+    });
+  });
+
+  it('gives each operator system a client-credentials client with a generated secret and its own scopes only', () => {
+    const webhard = clientNamed('op-webhard-system');
+    expect(webhard).toMatchObject({
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthFlowsUserPoolClient: true,
+    });
+    expect(JSON.stringify(webhard.AllowedOAuthScopes)).toContain('/orders.write');
+    expect(JSON.stringify(webhard.AllowedOAuthScopes)).not.toContain('blocklist.read');
+    const kt = clientNamed('isp-kt-system');
+    expect(JSON.stringify(kt.AllowedOAuthScopes)).toContain('/blocklist.read');
+    expect(JSON.stringify(kt.AllowedOAuthScopes)).not.toContain('orders.write');
+  });
+
+  it('tells every API function which operator each client acts for', () => {
+    for (const spec of apiFunctions) {
+      const fn = template.toJSON().Resources[functionId(`Api${spec.name}`)] as Json;
+      const variables = ((fn.Properties as Json).Environment as Json).Variables as Json;
+      const setting = JSON.stringify(variables.MACHINE_CLIENTS);
+      expect(setting, spec.name).toMatch(/IdentityUsersSystemopwebhard.*=op-webhard,.*IdentityUsersSystemispkt.*=isp-kt/);
+    }
+  });
+
+  it('stops synthesis on a scope the API does not know', () => {
+    expect(() => stackPropsFromContext(new App({ context: { machineClients: 'op-webhard:orders.delete' } }).node)).toThrow(
+      /machineClients entry "op-webhard:orders.delete"/,
+    );
   });
 });

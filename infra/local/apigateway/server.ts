@@ -8,6 +8,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { Duplex } from 'node:stream';
 import type { JWTPayload } from 'jose';
 import { ERROR_STATUS, type ErrorCode } from '../../../shared/domain/errors';
+import { clientCredentialsSchema } from '../../../shared/domain/machine-clients';
 import { closeServer, listen } from '../net';
 import { buildEvent, claimsAsApiGatewayPasses, toResponse, type LocalRequest, type LocalResponse } from './event';
 import type { RouteTable } from './routes';
@@ -32,6 +33,8 @@ export interface LocalSignIn {
   readonly users: readonly unknown[];
   /** A token for a seeded user, or undefined when there is no such user. */
   issue(userId: string): Promise<string | undefined>;
+  /** A machine client's token (client-credentials grant), or undefined when the credentials are wrong. */
+  issueClient?(clientId: string, clientSecret: string): Promise<string | undefined>;
   verify(token: string): Promise<JWTPayload>;
 }
 
@@ -101,6 +104,14 @@ function tooLarge(): HttpError {
   return new HttpError('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes; split the request.`);
 }
 
+function parseJson(body: string | undefined): unknown {
+  try {
+    return JSON.parse(body ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
 function bearerToken(request: IncomingMessage): string | undefined {
   const header = request.headers.authorization;
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -139,6 +150,16 @@ export function createApiGatewayServer(options: ApiGatewayOptions): Server {
       }
       const token = await options.signIn.issue(userId);
       if (token === undefined) return errorResponse('NOT_FOUND', `User ${userId} was not found; GET /auth/users lists the seeded users.`);
+      return json(200, { token });
+    }
+    if (method === 'POST' && pathname === '/auth/client-token' && options.signIn.issueClient) {
+      const credentials = clientCredentialsSchema.safeParse(parseJson(await readBody(request)));
+      if (!credentials.success) {
+        return errorResponse('VALIDATION_FAILED', 'Send {"clientId":"<id>","clientSecret":"<secret>"} of a machine client.');
+      }
+      const token = await options.signIn.issueClient(credentials.data.clientId, credentials.data.clientSecret);
+      // Which of the two was wrong is not said: that would tell a guesser which client ids exist.
+      if (token === undefined) return errorResponse('UNAUTHENTICATED', 'The client id or secret is wrong.');
       return json(200, { token });
     }
     return undefined;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import type { LocalMachineClient } from './clients';
 import type { LocalUser } from './users';
 
 const ALGORITHM = 'ES256';
@@ -18,6 +19,12 @@ type Key = Awaited<ReturnType<typeof importJWK>>;
 
 export interface LocalTokenIssuer {
   issue(user: LocalUser): Promise<string>;
+  /**
+   * A machine client's access token, shaped like Cognito's client-credentials tokens (`client_id`,
+   * `scope`, `token_use: access`, no user), plus the operator id and group that Cognito's cannot
+   * carry (the handlers map a cloud client to its operator through `MACHINE_CLIENTS`).
+   */
+  issueClient(client: LocalMachineClient): Promise<string>;
   /** Resolves to the token's claims; rejects when the signature, issuer, audience or expiry is wrong. */
   verify(token: string): Promise<JWTPayload>;
 }
@@ -54,7 +61,29 @@ export async function createTokenIssuer(authDir: string): Promise<LocalTokenIssu
   const publicKey: Key = await importJWK(stored.publicJwk, ALGORITHM);
   const kid = stored.privateJwk.kid;
 
+  const sign = (claims: JWTPayload, subject: string): Promise<string> =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: ALGORITHM, ...(kid === undefined ? {} : { kid }) })
+      .setSubject(subject)
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(TOKEN_LIFETIME)
+      .sign(privateKey);
+
   return {
+    issueClient(client) {
+      return sign(
+        {
+          client_id: client.clientId,
+          scope: client.scopes.join(' '),
+          token_use: 'access',
+          'cognito:groups': ['operator'],
+          'custom:operatorId': client.operatorId,
+        },
+        client.clientId,
+      );
+    },
     issue(user) {
       const claims: JWTPayload & Record<string, unknown> = {
         'cognito:username': user.id,
@@ -62,14 +91,7 @@ export async function createTokenIssuer(authDir: string): Promise<LocalTokenIssu
         token_use: 'id',
       };
       if (user.operatorId !== undefined) claims['custom:operatorId'] = user.operatorId;
-      return new SignJWT(claims)
-        .setProtectedHeader({ alg: ALGORITHM, ...(kid === undefined ? {} : { kid }) })
-        .setSubject(subjectOf(user.id))
-        .setIssuer(LOCAL_ISSUER)
-        .setAudience(LOCAL_AUDIENCE)
-        .setIssuedAt()
-        .setExpirationTime(TOKEN_LIFETIME)
-        .sign(privateKey);
+      return sign(claims, subjectOf(user.id));
     },
     async verify(token) {
       const { payload } = await jwtVerify(token, publicKey, {

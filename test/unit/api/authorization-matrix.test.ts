@@ -18,7 +18,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiFunctions } from '../../../infra/functions';
-import { routeRoles } from '../../../shared/domain/authz';
+import { routeRoles, routeScopes, type MachineScope } from '../../../shared/domain/authz';
 import type { Role } from '../../../shared/domain/model';
 import { policyById } from '../../../shared/domain/policy';
 import { policyVersionOf } from '../../../shared/domain/policy-version';
@@ -59,6 +59,8 @@ interface Access {
   readonly roles: readonly Role[] | undefined;
   readonly success: 200 | 201;
   readonly act?: Act;
+  /** `routeScopes` of the route: what a machine client needs; undefined: machine clients are refused. */
+  readonly scope?: MachineScope;
 }
 
 interface CallerFacts {
@@ -67,6 +69,8 @@ interface CallerFacts {
   readonly userId: string;
   readonly roles: readonly Role[];
   readonly operatorId?: string;
+  /** A machine client's scopes (CONTRACT.md section 12). */
+  readonly scopes?: readonly MachineScope[];
 }
 
 /**
@@ -95,6 +99,8 @@ function expectedStatus(access: Access, caller: CallerFacts, resource: Resource 
   if (roles.every((role) => role === 'operator') && caller.operatorId === undefined) return 403;
   // Section 10: of the operators, only access providers (kind ISP) read the block list; the planted operators are hosts.
   if (access.act === 'readBlocklist' && !caller.roles.some((role) => role === 'staff' || role === 'auditor')) return 403;
+  // Section 12: a machine client acts only on the routes its scopes cover; people's routes are not for it.
+  if (caller.scopes !== undefined && (access.scope === undefined || !caller.scopes.includes(access.scope))) return 403;
   if (resource === undefined) return access.success;
   // Section 3: a resource the caller may not see does not exist for it.
   if (!resource.exists || !maySee(caller, resource)) return 404;
@@ -289,6 +295,10 @@ const ROUTES: Record<string, RouteSpec> = {
     body: { action: 'RESTORED', note: 'restored' },
     resources: ordersOf(CASES.revoked, 'revoked order'),
   },
+  'PUT /operator/webhook': { success: 200, body: { url: 'https://hooks.example/urgent-deliberation' } },
+  'GET /operator/webhook': { success: 200 },
+  'DELETE /operator/webhook': { success: 200 },
+  'GET /operator/webhook/deliveries': { success: 200 },
   'POST /public/objections': {
     success: 201,
     body: { code: OBJECTION_CODE, grounds: 'I posted this myself, with the consent of everyone in it.' },
@@ -341,6 +351,8 @@ const CALLERS: readonly CallerKind[] = [
   { label: 'no token', token: 'none' },
   { label: 'expired token', token: 'expired' },
   { label: 'token from another key', token: 'foreignKey' },
+  { label: 'machine client of operator A (orders.read, orders.write)', token: 'valid', person: people.machineA },
+  { label: 'machine client of operator A (orders.read)', token: 'valid', person: people.machineAReadOnly },
 ];
 
 /**
@@ -367,7 +379,14 @@ interface Cell {
 
 function cellsOf(routeKey: string, isPublic: boolean, spec: RouteSpec): Cell[] {
   const roles = Object.hasOwn(routeRoles, routeKey) ? routeRoles[routeKey] : undefined;
-  const access: Access = { isPublic, roles, success: spec.success, ...(spec.act ? { act: spec.act } : {}) };
+  const scope = Object.hasOwn(routeScopes, routeKey) ? routeScopes[routeKey] : undefined;
+  const access: Access = {
+    isPublic,
+    roles,
+    success: spec.success,
+    ...(spec.act ? { act: spec.act } : {}),
+    ...(scope === undefined ? {} : { scope }),
+  };
   const resources: readonly (Resource | undefined)[] = spec.resources ?? [undefined];
   return resources.flatMap((resource) =>
     CALLERS.map((caller) => {
@@ -377,6 +396,7 @@ function cellsOf(routeKey: string, isPublic: boolean, spec: RouteSpec): Cell[] {
         userId: person?.userId ?? '',
         roles: person?.roles ?? [],
         ...(person?.operatorId === undefined ? {} : { operatorId: person.operatorId }),
+        ...(person?.scopes === undefined ? {} : { scopes: person.scopes }),
       };
       const expected = expectedStatus(access, facts, resource);
       const who = caller.person || caller.token === 'none' ? caller.label : `${caller.label} (of ${person?.userId})`;
@@ -561,10 +581,10 @@ describe('the matrix covers every route', () => {
     expect(Object.keys(ROUTES).filter((routeKey) => !MANIFEST_ROUTES.some((route) => route.routeKey === routeKey))).toEqual([]);
   });
 
-  it('tries each of the fifteen kinds of caller on each resource of each route', () => {
+  it('tries each of the seventeen kinds of caller on each resource of each route', () => {
     const cells = TABLE.flatMap(({ cells: routeCells }) => routeCells);
     expect(new Set(cells.map(cellId)).size).toBe(cells.length);
-    expect(CALLERS).toHaveLength(15);
+    expect(CALLERS).toHaveLength(17);
     for (const { routeKey, cells: routeCells } of TABLE) {
       expect(routeCells, routeKey).toHaveLength(CALLERS.length * (ROUTES[routeKey]?.resources?.length ?? 1));
     }

@@ -90,6 +90,9 @@ export async function startMatrixGateway(): Promise<MatrixGateway> {
         name: person.userId,
         ...(person.operatorId === undefined ? {} : { operatorId: person.operatorId }),
       };
+      if (person.scopes !== undefined && person.operatorId !== undefined && !options.foreignKey && !options.expired) {
+        return issuer.issueClient({ clientId: person.userId, operatorId: person.operatorId, scopes: person.scopes });
+      }
       if (options.foreignKey) return stranger.issue(user);
       const token = await issuer.issue(user);
       if (options.withoutGroups) {

@@ -6,6 +6,7 @@
  * table of cells can be generated at collection time; `plantWorld` then writes exactly this world
  * through the deciders (`plant.*`, and ballots and recusals as the review's own commands).
  */
+import type { MachineScope } from '../../../../shared/domain/authz';
 import { orderDecider } from '../../../../shared/domain/deciders/order';
 import { reviewDecider } from '../../../../shared/domain/deciders/review';
 import { appealIdFor, caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../../../shared/domain/ids';
@@ -16,6 +17,7 @@ import { closeReviewAtDeadline } from '../../../../shared/services/reviews';
 import { refs } from '../../../../shared/store/keys';
 import { putObjectionCode, putObjectionReference } from '../../../../shared/store/objections';
 import { writeUrls } from '../../../../shared/store/repository';
+import { putWebhookEndpoint } from '../../../../shared/store/webhooks';
 import { plant } from '../../../support/given';
 import { aCase, anOperator, anOrder, aProposedFine, aReview } from '../../../support/records';
 
@@ -25,6 +27,8 @@ export interface Person {
   readonly userId: string;
   readonly roles: readonly Role[];
   readonly operatorId?: string;
+  /** A machine client (client-credentials grant): the scopes granted to it. */
+  readonly scopes?: readonly MachineScope[];
 }
 
 export const OPERATOR_ID: Record<Side, string> = { A: 'operator-a', B: 'operator-b' };
@@ -43,6 +47,8 @@ export const people = {
   reporterB: { userId: 'reporter-b', roles: ['reporter'] },
   auditor: { userId: 'auditor-1', roles: ['auditor'] },
   noGroup: { userId: 'nobody', roles: [] },
+  machineA: { userId: 'operator-a-system', roles: ['operator'], operatorId: OPERATOR_ID.A, scopes: ['orders.read', 'orders.write'] },
+  machineAReadOnly: { userId: 'operator-a-reader', roles: ['operator'], operatorId: OPERATOR_ID.A, scopes: ['orders.read'] },
 } as const satisfies Record<string, Person>;
 
 /** Strings that must never reach a caller who may not see them. */
@@ -405,6 +411,13 @@ export async function plantWorld(now = Date.now()): Promise<void> {
         contactEmails: [`notices@${domain}`],
       }),
     );
+    await putWebhookEndpoint({
+      operatorId: OPERATOR_ID[side],
+      url: `https://hooks.${domain}/urgent-deliberation`,
+      secret: `whsec_${Buffer.from(`operator ${side}'s signing secret`).toString('base64')}`,
+      status: 'ACTIVE',
+      createdAt: new Date(now - 86_400_000).toISOString(),
+    });
   }
   for (const planned of ALL_CASES) {
     const urls = urlsOf(planned);

@@ -1,0 +1,8 @@
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { nowIso } from '../../shared/runtime/clock';
+import { invocation } from '../../shared/runtime/invocation';
+import { sendDueWebhooks } from '../../shared/services/webhooks';
+
+/** EventBridge, every minute (locally the same timer as the sweeper): posts the webhook deliveries that are due. */
+export const handler = (_event: ScheduledEvent, context?: Context): Promise<{ attempted: number }> =>
+  invocation(context, {}, () => sendDueWebhooks(nowIso()));
