@@ -5,7 +5,7 @@
  * URLs the caller gives (that operator's own), so a reporter's identity, a case summary or another
  * operator's URLs cannot reach it.
  */
-import { formatForPeople } from '../domain/deadlines';
+import { formatForPeople } from '../domain/time-for-people';
 import { breakdownLabel, money, percent } from '../domain/fine-words';
 import type { Category, DeadlineChange, Fine, FineDecision, LANGUAGES, Operator, OrderAction, OrderRecord } from '../domain/model';
 import { assertNever } from '../domain/model';

@@ -17,7 +17,7 @@ import { isPast, orderDeadlines } from '../domain/deadlines';
 import type { OrderRecord } from '../domain/model';
 import { complianceOpen } from '../domain/orders';
 import { durationToMs, type Policy } from '../domain/policy';
-import { decidedEarly } from '../domain/votes';
+import { decidedEarly } from '../domain/vote-count';
 import { config } from '../runtime/config';
 import { appendCorrelationKeys, removeCorrelationKeys } from '../runtime/invocation';
 import { logger } from '../runtime/logger';

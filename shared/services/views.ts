@@ -25,7 +25,7 @@ import { type OrderSearchQuery, onList, planOrderSearch } from '../domain/order-
 import { isNonCompliant } from '../domain/orders';
 import type { VoteRules } from '../domain/policy';
 import { statementOfReasons, type StatementOfReasons } from '../domain/reasons';
-import { eligibleVoters, tally } from '../domain/votes';
+import { eligibleVoters, tally } from '../domain/vote-count';
 import { BALLOT_ACTIONS } from '../domain/deciders/review';
 import { type CaseSearchQuery, DEFAULT_PAGE_SIZE, planSearch } from '../domain/search';
 import { nowIso } from '../runtime/clock';

@@ -11,16 +11,8 @@ import { ConflictError, ForbiddenError } from '../errors';
 import type { ReviewOutcome, ReviewRecord, VoteDecision, VoteRecord } from '../model';
 import { assertNever } from '../model';
 import type { Policy } from '../policy';
-import {
-  assertCanRecuse,
-  assertCanVote,
-  decideAtDeadline,
-  decidedEarly,
-  tally,
-  tooFewEligible,
-  type EscalationCause,
-  type Tally,
-} from '../votes';
+import { assertCanRecuse, assertCanVote, decideAtDeadline, type EscalationCause } from '../votes';
+import { decidedEarly, tally, tooFewEligible, type Tally } from '../vote-count';
 import { reviewWaitOutput, tokenPurpose } from '../waits';
 import { SYSTEM_ACTOR } from './case';
 

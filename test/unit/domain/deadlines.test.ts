@@ -4,7 +4,6 @@ import {
   addDuration,
   appealWindowClosesAt,
   approvalSlaAt,
-  formatForPeople,
   isPast,
   lateHours,
   orderDeadlines,
@@ -13,6 +12,7 @@ import {
   secondsBefore,
   secondsUntil,
 } from '../../../shared/domain/deadlines';
+import { formatForPeople } from '../../../shared/domain/time-for-people';
 import { builtInPolicies, durationToMs, policyById, resolvePolicy } from '../../../shared/domain/policy';
 
 /** The Korean profile counting days exactly: the Civil Act's count has its own tests (day-count.test.ts). */

@@ -3,16 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, WindowClosedError } from '../../../shared/domain/errors';
 import type { ReviewKind, ReviewRecord, VoteDecision } from '../../../shared/domain/model';
 import { policyById, resolvePolicy, type VoteRules } from '../../../shared/domain/policy';
-import {
-  assertCanRecuse,
-  assertCanVote,
-  decideAtDeadline,
-  decidedEarly,
-  eligibleVoters,
-  tally,
-  tooFewEligible,
-  verdictOf,
-} from '../../../shared/domain/votes';
+import { assertCanRecuse, assertCanVote, decideAtDeadline } from '../../../shared/domain/votes';
+import { decidedEarly, eligibleVoters, tally, tooFewEligible, verdictOf } from '../../../shared/domain/vote-count';
 
 const MEMBERS = ['member-1', 'member-2', 'member-3', 'member-4', 'member-5'];
 const AT = '2026-11-25T00:00:00.000Z';

@@ -1,4 +1,4 @@
-import { eligibleVoters } from '../../../shared/domain/votes';
+import { eligibleVoters } from '../../../shared/domain/vote-count';
 import type { ReviewView } from '../api';
 import { useT } from '../i18n';
 

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Approval, Fine } from '../../../shared/domain/model';
 import { ApiError } from '../api';
-import { formatForPeople } from '../../../shared/domain/deadlines';
+import { formatForPeople } from '../../../shared/domain/time-for-people';
 import { breakdownLabel } from '../../../shared/domain/fine-words';
 import { formatCompact, formatDuration, formatUtc } from '../format';
 import { useApp, useNow, type Resource } from '../hooks';

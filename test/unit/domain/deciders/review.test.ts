@@ -7,7 +7,7 @@ import { reviewClosesAt, reviewExtendedClosesAt } from '../../../../shared/domai
 import { ConflictError, DomainError, ForbiddenError, WindowClosedError } from '../../../../shared/domain/errors';
 import type { ReviewKind, ReviewRecord, ReviewStatus, VoteDecision } from '../../../../shared/domain/model';
 import { resolvePolicy, type Policy } from '../../../../shared/domain/policy';
-import { decidedEarly, eligibleVoters, tally, verdictOf } from '../../../../shared/domain/votes';
+import { decidedEarly, eligibleVoters, tally, verdictOf } from '../../../../shared/domain/vote-count';
 import { aReview, CASE_ID, POST_REVIEW_ID } from '../../../support/records';
 import {
   anyPolicy,
