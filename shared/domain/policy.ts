@@ -232,6 +232,12 @@ export const policySchema = z.strictObject({
     .max(5),
   /** How long after a reinstatement instruction an operator that has not answered it is reminded, once. */
   reinstatementReminder: positiveDuration.default('P3D'),
+  /**
+   * Where orders for URLs go that no domestic host can delete. `unclaimedHostsToIsps`: URLs on hosts
+   * no registered operator claims are blocked through every ISP (Korea blocks them as it blocks
+   * overseas sites) instead of waiting UNASSIGNED for staff.
+   */
+  routing: z.strictObject({ unclaimedHostsToIsps: z.boolean() }).default({ unclaimedHostsToIsps: false }),
 });
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyRemedy = Policy['remedies'][number];
@@ -337,6 +343,7 @@ const KR_KCSC: Policy = {
     },
   ],
   reinstatementReminder: 'P3D',
+  routing: { unclaimedHostsToIsps: true },
 };
 
 /** Profiles other than Korea give the shape of the jurisdiction; their fine schedule is Korea's model. */
@@ -353,6 +360,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'au-esafety': {
     id: 'au-esafety',
+    // Only Korea blocks sites no registered operator claims through its ISPs.
+    routing: { unclaimedHostsToIsps: false },
     dayCount: 'EXACT',
     name: 'Australia: eSafety Commissioner removal notices',
     jurisdiction: 'AU',
@@ -382,6 +391,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'us-take-it-down': {
     id: 'us-take-it-down',
+    // Only Korea blocks sites no registered operator claims through its ISPs.
+    routing: { unclaimedHostsToIsps: false },
     dayCount: 'EXACT',
     name: 'United States: TAKE IT DOWN Act notice and removal',
     jurisdiction: 'US',
@@ -403,6 +414,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'eu-dsa-9': {
     id: 'eu-dsa-9',
+    // Only Korea blocks sites no registered operator claims through its ISPs.
+    routing: { unclaimedHostsToIsps: false },
     dayCount: 'EXACT',
     name: 'European Union: national orders against illegal sexual content (DSA Art. 9; Directive 2011/93/EU Art. 25)',
     jurisdiction: 'EU',
@@ -450,6 +463,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'in-it-rules-9': {
     id: 'in-it-rules-9',
+    // Only Korea blocks sites no registered operator claims through its ISPs.
+    routing: { unclaimedHostsToIsps: false },
     name: 'India: emergency blocking by interim direction, then the committee (IT Blocking Rules 2009, Rule 9)',
     jurisdiction: 'IN',
     currency: 'INR',

@@ -27,7 +27,7 @@ import { logger } from '../runtime/logger';
 import { retryableAs } from '../runtime/transient';
 import { casePartition, operatorPartition } from '../store/keys';
 import { putObjectionCode } from '../store/objections';
-import { getAppeal, getCase, getCaseUrls, getOperator, getOrder } from '../store/repository';
+import { getAppeal, getCase, getCaseUrls, getOperator, getOrder, getOrderUrls } from '../store/repository';
 
 /** SES refuses the message for its recipients, not for a passing reason: sending it again will not help. */
 const REFUSED_FOR_GOOD = new Set(['MessageRejected', 'BadRequestException']);
@@ -55,7 +55,7 @@ const ABOUT_THE_CLOCK: ReadonlySet<NoticeKind> = new Set<NoticeKind>(['REMINDER'
 async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, deadlineAt: string): Promise<OperatorNotice> {
   switch (request.kind) {
     case 'ORDER': {
-      const [caseRecord, caseUrls] = await Promise.all([getCase(order.caseId), getCaseUrls(order.caseId, order.operatorId)]);
+      const [caseRecord, caseUrls] = await Promise.all([getCase(order.caseId), getOrderUrls(order)]);
       if (!caseRecord) throw new Error(`Case ${order.caseId} of order ${order.orderId} does not exist; its notice cannot be written.`);
       const urls = [...new Set(caseUrls.map((url) => url.url))];
       const reasons = statementOfReasons({
