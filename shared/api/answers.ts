@@ -341,7 +341,7 @@ export const caseViewSchema = caseSummarySchema.extend({
       url: z.string(),
       host: z.string(),
       operatorId: z.string().nullable(),
-      assignment: z.enum(['ASSIGNED', 'UNASSIGNED', 'REFERRED_TO_FOLLOW_UP']),
+      assignment: z.enum(['ASSIGNED', 'UNASSIGNED', 'REFERRED_TO_FOLLOW_UP', 'BLOCKED_THROUGH_ISPS']),
       referredTo: z.string().optional(),
     }),
   ),

@@ -13,7 +13,7 @@
  */
 import type { Category, Fine, FineBreakdownLine, OrderRecord } from './model';
 import { assertNever } from './model';
-import { isLifted } from './orders';
+import { isBindingOrder, isLifted } from './orders';
 import type { FineFactor, FineSchedule, Policy } from './policy';
 import { DEFAULT_POLICY_ID, FINE_FACTORS, policyById } from './policy';
 
@@ -215,10 +215,6 @@ export function recomputeFine(inputs: FineInputs): Pick<Fine, 'amount' | 'curren
   }
   return { amount: total, currency: inputs.currency, policyId: inputs.policyId, breakdown };
 }
-
-/** Orders whose action binds the operator; a request it may decline (an overseas host's) is never fined. */
-const BINDING_ACTIONS: ReadonlySet<string> = new Set(['DELETE', 'BLOCK_ACCESS']);
-export const isBindingOrder = (order: { action: string }): boolean => BINDING_ACTIONS.has(order.action);
 
 export interface FineAssessment {
   policy: Pick<Policy, 'id' | 'currency' | 'timeZone' | 'fines'>;

@@ -75,7 +75,8 @@ export const ORDER_STATUSES = [
 export const orderStatusSchema = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 
-export const ORDER_ACTIONS = ['DELETE', 'BLOCK_ACCESS'] as const;
+/** DELETE: a domestic host; BLOCK_ACCESS: an ISP; DELETE_REQUEST: an overseas host, asked and not bound. */
+export const ORDER_ACTIONS = ['DELETE', 'BLOCK_ACCESS', 'DELETE_REQUEST'] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
 export const COMPLIANCE_ACTIONS = ['DELETED', 'BLOCKED', 'NOT_FOUND'] as const;
@@ -93,6 +94,9 @@ export const REVIEW_OUTCOMES = ['CONFIRMED', 'REVOKED'] as const;
 export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 
 export const JURISDICTIONS = ['DOMESTIC', 'OVERSEAS'] as const;
+/** A HOST holds content on its domains; an ISP gives access to the internet and blocks what it is ordered to. */
+export const OPERATOR_KINDS = ['HOST', 'ISP'] as const;
+export type OperatorKind = (typeof OPERATOR_KINDS)[number];
 export const LANGUAGES = ['ko', 'en'] as const;
 
 /**
@@ -194,18 +198,32 @@ const domainName = z
 
 export const operatorIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and hyphens, 2 to 63 characters');
 
-export const operatorInputSchema = z.strictObject({
+const operatorFields = z.strictObject({
   operatorId: operatorIdSchema.optional(),
   name: singleLineText(200).pipe(z.string().min(1, "give the operator's name")),
-  domains: z.array(domainName).min(1).max(100),
+  // A host needs at least one (hostNeedsDomains); an ISP hosts nothing and may have none.
+  domains: z.array(domainName).max(100),
   contactEmails: z.array(z.email().max(254)).min(1).max(10),
   jurisdiction: z.enum(JURISDICTIONS),
   language: z.enum(LANGUAGES).optional(),
   annualRevenue: z.number().int().nonnegative(),
   currency: z.string().regex(/^[A-Z]{3}$/),
+  kind: z.enum(OPERATOR_KINDS).optional(),
+});
+
+/** The field error of a host without domains, or null: a PATCH checks the operator it would leave. */
+export function hostWithoutDomains(operator: { kind?: OperatorKind | undefined; domains: readonly string[] }): string | null {
+  return (operator.kind ?? 'HOST') === 'HOST' && operator.domains.length === 0
+    ? 'a host needs at least one domain (an ISP needs none)'
+    : null;
+}
+
+export const operatorInputSchema = operatorFields.superRefine((input, context) => {
+  const refusal = hostWithoutDomains(input);
+  if (refusal !== null) context.addIssue({ code: 'custom', path: ['domains'], message: refusal });
 });
 export type OperatorInput = z.infer<typeof operatorInputSchema>;
-export const operatorPatchSchema = operatorInputSchema.omit({ operatorId: true }).partial();
+export const operatorPatchSchema = operatorFields.omit({ operatorId: true }).partial();
 
 // ---------------------------------------------------------------- stored entities (as the API shows them)
 
@@ -219,6 +237,8 @@ export interface Operator {
   annualRevenue: number;
   currency: string;
   updatedAt: string;
+  /** Absent on operators registered before ISPs were known: they are hosts. */
+  kind?: OperatorKind;
 }
 
 export interface CaseUrl {
@@ -423,6 +443,11 @@ export interface OrderRecord {
   monitoring?: OrderMonitoring;
   /** Why non-compliance was recorded, when not for a grace period that ended: a URL found still up after compliance. */
   nonComplianceCause?: 'POST_MONITORING';
+  /**
+   * Whose URLs the order lists: operator ids, `null` for the URLs no operator claims. Absent: its
+   * own operator's (a host's order). An ISP's BLOCK_ACCESS order lists other hosts' URLs.
+   */
+  urlOwners?: (string | null)[];
 }
 
 export const DEADLINE_CHANGES = ['EXTENDED', 'PAUSED', 'RESUMED'] as const;

@@ -9,7 +9,6 @@ import type {
   ComplianceStatus,
   DecisionStatus,
   LANGUAGES,
-  JURISDICTIONS,
   Operator,
   OrderAction,
   OrderRecord,
@@ -49,16 +48,72 @@ export function orderStatus(compliance: ComplianceStatus, decision: DecisionStat
   }
 }
 
-/** A domestic operator can delete; an overseas one is only blocked from access. */
-export function actionFor(jurisdiction: (typeof JURISDICTIONS)[number]): OrderAction {
-  switch (jurisdiction) {
-    case 'DOMESTIC':
-      return 'DELETE';
-    case 'OVERSEAS':
-      return 'BLOCK_ACCESS';
-    default:
-      return assertNever(jurisdiction, 'jurisdiction');
+/** Orders whose action binds the operator; a request it may decline (an overseas host's) is never fined nor enforced. */
+const BINDING_ACTIONS: ReadonlySet<OrderAction> = new Set(['DELETE', 'BLOCK_ACCESS']);
+export const isBindingOrder = (order: { action: OrderAction }): boolean => BINDING_ACTIONS.has(order.action);
+
+/** One order to issue: to whom, asking what, and whose URLs it lists (absent: the operator's own). */
+export interface RoutedOrder {
+  operatorId: string;
+  action: OrderAction;
+  urlOwners?: (string | null)[];
+  urlCount: number;
+}
+
+export type RoutingOperator = Pick<Operator, 'operatorId' | 'jurisdiction' | 'contactEmails' | 'kind'>;
+
+/**
+ * The orders a case's URLs give (CONTRACT.md section 10). A domestic host deletes its URLs. What
+ * no domestic host can delete (an overseas host's URLs, an ISP's own, and, when the policy says
+ * so, the URLs of hosts no operator claims) every registered ISP blocks; the overseas host is
+ * asked, not ordered, to delete, where it has a contact. `unassigned`: URLs no order covers.
+ * `operators` must include every operator that owns one of the URLs.
+ */
+export function routeOrders(
+  urls: readonly Pick<CaseUrl, 'url' | 'operatorId'>[],
+  operators: readonly RoutingOperator[],
+  routing: { unclaimedHostsToIsps: boolean },
+): { orders: RoutedOrder[]; unassigned: number } {
+  const urlsByOwner = new Map<string | null, Set<string>>();
+  for (const { url, operatorId } of urls) urlsByOwner.set(operatorId, (urlsByOwner.get(operatorId) ?? new Set()).add(url));
+  const byId = new Map(operators.map((operator) => [operator.operatorId, operator]));
+  const isps = operators.filter((operator) => operator.kind === 'ISP').map((isp) => isp.operatorId);
+  const orders: RoutedOrder[] = [];
+  const blocked: (string | null)[] = [];
+  let unassigned = 0;
+  for (const [owner, ownerUrls] of urlsByOwner) {
+    if (owner === null) {
+      if (routing.unclaimedHostsToIsps && isps.length > 0) blocked.push(null);
+      else unassigned = ownerUrls.size;
+      continue;
+    }
+    const operator = byId.get(owner);
+    if (operator === undefined) throw new RangeError(`operator ${owner} owns URLs of the case but was not given to routeOrders`);
+    if (operator.kind === 'ISP') {
+      blocked.push(owner);
+    } else if (operator.jurisdiction === 'DOMESTIC') {
+      orders.push({ operatorId: owner, action: 'DELETE', urlCount: ownerUrls.size });
+    } else {
+      blocked.push(owner);
+      if (operator.contactEmails.length > 0) orders.push({ operatorId: owner, action: 'DELETE_REQUEST', urlCount: ownerUrls.size });
+    }
   }
+  if (blocked.length > 0) {
+    const urlOwners = blocked.sort((a, b) => (a ?? '').localeCompare(b ?? ''));
+    const urlCount = urlOwners.reduce((sum, owner) => sum + (urlsByOwner.get(owner)?.size ?? 0), 0);
+    for (const isp of isps) orders.push({ operatorId: isp, action: 'BLOCK_ACCESS', urlOwners, urlCount });
+  }
+  // Overseas URLs with no ISP registered to block them stay covered by the host's request only.
+  return { orders: orders.sort((a, b) => a.operatorId.localeCompare(b.operatorId)), unassigned };
+}
+
+/** The case's URLs that an order lists (every URL of its `urlOwners`, or of its own operator). */
+export function urlsOfOrder<U extends Pick<CaseUrl, 'operatorId'>>(
+  order: Pick<OrderRecord, 'operatorId' | 'urlOwners'>,
+  caseUrls: readonly U[],
+): U[] {
+  const owners = new Set<string | null>(order.urlOwners ?? [order.operatorId]);
+  return caseUrls.filter((url) => owners.has(url.operatorId));
 }
 
 export function normalizeHost(host: string): string {
@@ -109,7 +164,7 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-type ComplianceView = Pick<OrderRecord, 'orderId' | 'complianceStatus' | 'decisionStatus' | 'deadlineAt' | 'graceEndsAt'>;
+type ComplianceView = Pick<OrderRecord, 'orderId' | 'complianceStatus' | 'decisionStatus' | 'deadlineAt' | 'graceEndsAt' | 'action'>;
 
 /**
  * Whether compliance reported at `now` is on time or late. Late compliance is accepted until the
@@ -123,6 +178,8 @@ export function canAcceptCompliance(order: ComplianceView, now: string): 'COMPLI
   if (order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE') {
     throw new ConflictError(`Compliance with order ${order.orderId} was already reported.`);
   }
+  // A request has no legal deadline to be late for, nor a grace period to miss.
+  if (!isBindingOrder(order)) return 'COMPLIED';
   const at = Date.parse(now);
   if (order.graceEndsAt !== undefined && at > Date.parse(order.graceEndsAt)) {
     throw new WindowClosedError(
@@ -158,24 +215,25 @@ export function isLifted(order: Pick<OrderRecord, 'decisionStatus'>): boolean {
 }
 
 /**
- * Compliance is open while the operator was told, can still act on time, and the order stands:
- * its clock runs (a deadline is set once the ORDER notice is accepted for delivery).
+ * Compliance is open while the operator was told, can still act on time, and the binding order
+ * stands: its clock runs (a deadline is set once the ORDER notice is accepted for delivery).
  */
-export function complianceOpen(order: Tracks & Pick<OrderRecord, 'deadlineAt'>): boolean {
+export function complianceOpen(order: Tracks & Pick<OrderRecord, 'deadlineAt' | 'action'>): boolean {
   const acting = order.complianceStatus === 'ISSUED' || order.complianceStatus === 'ACKNOWLEDGED';
-  return acting && !isLifted(order) && order.deadlineAt !== undefined;
+  // A request's date is asked for, not enforced: no reminder, no overdue, no fine.
+  return acting && !isLifted(order) && order.deadlineAt !== undefined && isBindingOrder(order);
 }
 
 /** Decision statuses of an order that was appealed (one appeal per order). */
 export const APPEALED_STATUSES: ReadonlySet<DecisionStatus> = new Set(['APPEALED', 'UPHELD', 'OVERTURNED']);
 
 /**
- * A missed deadline is fined unless the order itself fell. A clock missed before a re-issue stays
+ * A missed deadline of a binding order is fined unless the order itself fell. A clock missed before a re-issue stays
  * missed: the re-issue gives the content a new deadline, not the operator a clean record.
  */
-export function isFinable(order: Tracks & Pick<OrderRecord, 'missedClock'>): boolean {
+export function isFinable(order: Tracks & Pick<OrderRecord, 'missedClock' | 'action'>): boolean {
   const late = order.complianceStatus === 'OVERDUE' || order.complianceStatus === 'COMPLIED_LATE' || order.missedClock !== undefined;
-  return late && !isLifted(order);
+  return late && !isLifted(order) && isBindingOrder(order);
 }
 
 type NonComplianceView = Tracks & Pick<OrderRecord, 'nonComplianceRecordedAt' | 'nonComplianceResolution' | 'nonComplianceCause'>;

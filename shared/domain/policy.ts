@@ -283,6 +283,12 @@ export const policySchema = z.strictObject({
       concurrency: z.number().int().min(1).max(64),
     })
     .default(POST_MONITORING),
+  /**
+   * Where orders for URLs go that no domestic host can delete. `unclaimedHostsToIsps`: URLs on hosts
+   * no registered operator claims are blocked through every ISP (Korea blocks them as it blocks
+   * overseas sites) instead of waiting UNASSIGNED for staff.
+   */
+  routing: z.strictObject({ unclaimedHostsToIsps: z.boolean() }).default({ unclaimedHostsToIsps: false }),
 });
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyRemedy = Policy['remedies'][number];
@@ -391,6 +397,7 @@ const KR_KCSC: Policy = {
   publicObjectionLimits: DEFAULT_PUBLIC_OBJECTION_LIMITS,
   hashMatchDistance: 31,
   postMonitoring: POST_MONITORING,
+  routing: { unclaimedHostsToIsps: true },
 };
 
 /** Profiles other than Korea give the shape of the jurisdiction; their fine schedule is Korea's model. */
@@ -407,6 +414,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'au-esafety': {
     id: 'au-esafety',
+    // Only Korea blocks sites no registered operator claims through its ISPs.
+    routing: { unclaimedHostsToIsps: false },
     dayCount: 'EXACT',
     name: 'Australia: eSafety Commissioner removal notices',
     jurisdiction: 'AU',
@@ -436,6 +445,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'us-take-it-down': {
     id: 'us-take-it-down',
+    // Only Korea blocks sites no registered operator claims through its ISPs.
+    routing: { unclaimedHostsToIsps: false },
     dayCount: 'EXACT',
     name: 'United States: TAKE IT DOWN Act notice and removal',
     jurisdiction: 'US',
@@ -457,6 +468,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'eu-dsa-9': {
     id: 'eu-dsa-9',
+    // Only Korea blocks sites no registered operator claims through its ISPs.
+    routing: { unclaimedHostsToIsps: false },
     dayCount: 'EXACT',
     name: 'European Union: national orders against illegal sexual content (DSA Art. 9; Directive 2011/93/EU Art. 25)',
     jurisdiction: 'EU',
@@ -505,6 +518,8 @@ const PROFILE_OVERRIDES: Record<string, PlainObject> = {
   },
   'in-it-rules-9': {
     id: 'in-it-rules-9',
+    // Only Korea blocks sites no registered operator claims through its ISPs.
+    routing: { unclaimedHostsToIsps: false },
     name: 'India: emergency blocking by interim direction, then the committee (IT Blocking Rules 2009, Rule 9)',
     jurisdiction: 'IN',
     currency: 'INR',

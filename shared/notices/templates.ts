@@ -216,6 +216,8 @@ function actionWords(action: OrderAction, jurisdiction: string, lang: Language):
         en: `Block access from ${region} to the content at each URL below`,
       });
     }
+    case 'DELETE_REQUEST':
+      return say(lang, { ko: '아래 URL의 게시물 삭제를 권고', en: 'Please delete the content at each URL below (a request)' });
     default:
       return assertNever(action, 'order action');
   }
@@ -227,6 +229,8 @@ function shortAction(action: OrderAction, lang: Language): string {
       return say(lang, { ko: '삭제 요청', en: 'removal order' });
     case 'BLOCK_ACCESS':
       return say(lang, { ko: '접속차단 요청', en: 'access-blocking order' });
+    case 'DELETE_REQUEST':
+      return say(lang, { ko: '삭제 권고', en: 'deletion request' });
     default:
       return assertNever(action, 'order action');
   }
@@ -496,6 +500,20 @@ function reinstatementWords(
         }),
         answer: 'UNBLOCKED',
       };
+    case 'DELETE_REQUEST':
+      return {
+        short: say(lang, { ko: '삭제 권고 철회', en: 'deletion request withdrawn' }),
+        urls: (count) =>
+          say(lang, {
+            ko: `권고를 철회한 URL (${count}건)`,
+            en: `URLs of the withdrawn request (${countOf(count, { one: 'URL', other: 'URLs' })})`,
+          }),
+        act: say(lang, {
+          ko: '이 권고에 따라 삭제한 게시물이 있다면 복원할 수 있습니다',
+          en: 'you may restore any content you removed because of this request',
+        }),
+        answer: 'RESTORED',
+      };
     default:
       return assertNever(action, 'order action');
   }
@@ -511,9 +529,61 @@ function deadlinesOf(order: OrderRecord): { deadlineAt: string; graceEndsAt: str
   return { deadlineAt: order.deadlineAt, graceEndsAt: order.graceEndsAt };
 }
 
+/**
+ * An overseas host is outside the authority's reach: it is asked, in English, to delete, told that
+ * the request binds it to nothing, and that access from the jurisdiction is blocked through its ISPs.
+ */
+function deletionRequest(
+  input: OperatorNoticeInput & { notice: Extract<OperatorNotice, { kind: 'ORDER' }> },
+  head: readonly Block[],
+  tail: Block,
+): RenderedEmail {
+  const { order, policy, notice, links } = input;
+  const lang: Language = 'en';
+  const authority = policy.authority.name.en;
+  const region = regionName(policy.jurisdiction, lang);
+  const r = routes(order.orderId, links);
+  return email(
+    `[Deletion request, not binding] ${order.orderId}: please remove the content below`,
+    [
+      ...head,
+      {
+        type: 'paragraph',
+        text: `Digital sex crime content is available at the URLs below on your service. The ${authority} asks you to delete it. This is a request, not a binding order: you are not fined if you decline, and its date is a request, not a deadline. Access to these URLs from ${region} is blocked through internet access providers meanwhile.`,
+      },
+      {
+        type: 'fields',
+        rows: [
+          ['Request id', order.orderId],
+          ['Requested by', authority],
+          ['Requested action', actionWords(order.action, policy.jurisdiction, lang)],
+          ['Category', say(lang, CATEGORY_WORDS[order.category])],
+          ...timeRows({ ko: '발송 시각', en: 'Sent' }, order.issuedAt, policy.timeZone, lang),
+          ...timeRows({ ko: '권고 기한', en: 'Requested by (not enforced)' }, notice.deadlineAt, policy.timeZone, lang),
+        ],
+      },
+      { type: 'heading', text: `Content (${countOf(notice.urls.length, { one: 'URL', other: 'URLs' })})` },
+      { type: 'list', items: notice.urls, code: true },
+      ...statementBlocks(notice.reasons, policy.timeZone, lang),
+      { type: 'heading', text: 'How to answer' },
+      orderPage(order.orderId, links, lang),
+      {
+        type: 'list',
+        items: [
+          `Acknowledge receipt: ${r.acknowledge}`,
+          `Tell us the content is removed: ${r.compliance} with {"action":"DELETED|NOT_FOUND","note":"..."}`,
+        ],
+      },
+      tail,
+    ],
+    lang,
+  );
+}
+
 export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail {
   const { order, operator, policy, notice, links } = input;
-  const lang = operator.language;
+  // An overseas host is asked in English, whatever language it was registered with.
+  const lang = order.action === 'DELETE_REQUEST' ? 'en' : operator.language;
   const tz = policy.timeZone;
   const id = order.orderId;
   const orderKind = shortAction(order.action, lang);
@@ -525,6 +595,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
 
   switch (notice.kind) {
     case 'ORDER': {
+      if (order.action === 'DELETE_REQUEST') return deletionRequest({ ...input, notice }, head, tail);
       const window = durationInWords(durationToMs(policy.complianceDeadline), lang);
       const appealWindow = durationInWords(durationToMs(policy.appealWindow), lang);
       return email(
@@ -536,10 +607,16 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
           ...head,
           {
             type: 'paragraph',
-            text: say(lang, {
-              ko: `귀사 서비스의 아래 URL에 디지털 성범죄물이 게시되어 있어 ${withParticle(authority, '이/가')} ${withParticle(orderKind, '을/를')} 합니다. 기한까지 조치하고 결과를 보고해 주십시오. 이 요청은 즉시 효력이 있으며, 위원회가 사후에 심의합니다.`,
-              en: `Digital sex crime content is available at the URLs below on your service. The ${authority} issues this ${orderKind}, which takes effect now: act before the deadline and report what you did. A committee reviews the order afterwards.`,
-            }),
+            text:
+              order.action === 'BLOCK_ACCESS'
+                ? say(lang, {
+                    ko: `아래 URL에 디지털 성범죄물이 게시되어 있어 ${withParticle(authority, '이/가')} ${withParticle(orderKind, '을/를')} 합니다. 귀사 이용자가 아래 URL에 접속하지 못하도록 기한까지 차단하고 결과를 보고해 주십시오. 이 요청은 즉시 효력이 있으며, 위원회가 사후에 심의합니다.`,
+                    en: `Digital sex crime content is available at the URLs below. The ${authority} issues this ${orderKind}, which takes effect now: block your subscribers' access to each URL before the deadline and report what you did. A committee reviews the order afterwards.`,
+                  })
+                : say(lang, {
+                    ko: `귀사 서비스의 아래 URL에 디지털 성범죄물이 게시되어 있어 ${withParticle(authority, '이/가')} ${withParticle(orderKind, '을/를')} 합니다. 기한까지 조치하고 결과를 보고해 주십시오. 이 요청은 즉시 효력이 있으며, 위원회가 사후에 심의합니다.`,
+                    en: `Digital sex crime content is available at the URLs below on your service. The ${authority} issues this ${orderKind}, which takes effect now: act before the deadline and report what you did. A committee reviews the order afterwards.`,
+                  }),
           },
           {
             type: 'fields',

@@ -27,7 +27,7 @@ import { logger } from '../runtime/logger';
 import { retryableAs } from '../runtime/transient';
 import { casePartition, operatorPartition } from '../store/keys';
 import { putObjectionCode } from '../store/objections';
-import { getAppeal, getCase, getCaseUrls, getOperator, getOrder } from '../store/repository';
+import { getAppeal, getCase, getCaseUrls, getOperator, getOrder, getOrderUrls } from '../store/repository';
 
 /** SES refuses the message for its recipients, not for a passing reason: sending it again will not help. */
 const REFUSED_FOR_GOOD = new Set(['MessageRejected', 'BadRequestException']);
@@ -53,7 +53,7 @@ export type OperatorNoticeDelivery =
 const ABOUT_THE_CLOCK: ReadonlySet<NoticeKind> = new Set<NoticeKind>(['REMINDER', 'OVERDUE']);
 
 async function orderUrls(order: OrderRecord): Promise<string[]> {
-  return [...new Set((await getCaseUrls(order.caseId, order.operatorId)).map((url) => url.url))];
+  return [...new Set((await getOrderUrls(order)).map((url) => url.url))];
 }
 
 async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, deadlineAt: string): Promise<OperatorNotice> {

@@ -19,7 +19,7 @@ import type {
 import { statementOfReasons, type StatementOfReasons } from '../domain/reasons';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
-import { getCase, getCaseUrls, getOrder, listOrdersOfOperator } from '../store/repository';
+import { getCase, getOrder, getOrderUrls, listOrdersOfOperator } from '../store/repository';
 import { act } from './acts';
 import { policyOf } from './policies';
 
@@ -77,7 +77,7 @@ export async function listOperatorOrders(identity: Identity): Promise<OperatorOr
   const orders = await listOrdersOfOperator(operatorId);
   return Promise.all(
     orders.map(async (order) => {
-      const [caseRecord, caseUrls] = await Promise.all([getCase(order.caseId), getCaseUrls(order.caseId, operatorId)]);
+      const [caseRecord, caseUrls] = await Promise.all([getCase(order.caseId), getOrderUrls(order)]);
       const urls = caseUrls.map((url) => url.url);
       return {
         orderId: order.orderId,

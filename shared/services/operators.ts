@@ -80,6 +80,7 @@ export async function createOperator(input: OperatorInput, now: string, by: stri
     annualRevenue: input.annualRevenue,
     currency: input.currency,
     updatedAt: now,
+    kind: input.kind ?? 'HOST',
   };
   try {
     const { state } = await act(operatorDecider, refs.operator(operatorId), { type: 'REGISTER', by, operator }, now);

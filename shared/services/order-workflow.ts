@@ -6,21 +6,23 @@
 import { caseDecider } from '../domain/deciders/case';
 import { orderDecider, resendClosesAt } from '../domain/deciders/order';
 import { appealWindowClosesAt, isPast, lateHours, secondsBefore, secondsUntil } from '../domain/deadlines';
-import { fineInputsFor, isBindingOrder, periodCap, recomputeFine, standingPriorOrderIds } from '../domain/fines';
+import { fineInputsFor, periodCap, recomputeFine, standingPriorOrderIds } from '../domain/fines';
 import { fineLedgerDecider } from '../domain/deciders/fine-ledger';
 import { orderIdFor, reviewIdFor } from '../domain/ids';
 import type { CaseUrl, OrderRecord } from '../domain/model';
 import {
-  actionFor,
   APPEALED_STATUSES,
   chunk,
   deadlinePaused,
+  isBindingOrder,
   isFinable,
   isLifted,
   isUndelivered,
   operatorForHost,
   orderNoticeKey,
   orderStatus,
+  routeOrders,
+  urlsOfOrder,
 } from '../domain/orders';
 import { durationToMs, type Policy } from '../domain/policy';
 import { policyVersionOf } from '../domain/policy-version';
@@ -95,7 +97,7 @@ async function matchUnassignedUrls(caseId: string): Promise<{ matched: number; u
 const INLINE_MAP_CONCURRENCY = 40;
 
 /**
- * One order per operator named by the case's URLs, issued at the moment the case was approved
+ * The orders the case's URLs give (routeOrders: hosts, overseas hosts, ISPs), issued at the moment the case was approved
  * (`ordersIssuedAt`), not when this task happens to run; each order's deadline is set when its
  * notice is accepted for delivery. The order ids are
  * derived from the case and the operator, so a retry lands on the same orders.
@@ -108,17 +110,19 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
   }
   const policy = await policyOf(record);
   const match = await matchUnassignedUrls(caseId);
-  const urlCounts = new Map<string, number>();
-  for (const url of distinctByUrl(await getCaseUrls(caseId))) {
-    if (url.operatorId !== null) urlCounts.set(url.operatorId, (urlCounts.get(url.operatorId) ?? 0) + 1);
+  const caseUrls = distinctByUrl(await getCaseUrls(caseId));
+  const operators = await listOperators();
+  const owners = new Set(caseUrls.flatMap((url) => (url.operatorId === null ? [] : [url.operatorId])));
+  const unregistered = [...owners].find((operatorId) => !operators.some((operator) => operator.operatorId === operatorId));
+  if (unregistered !== undefined) {
+    throw new Error(`Operator ${unregistered} named by case ${caseId} is not registered; restore it, then retry.`);
   }
+  const routed = routeOrders(caseUrls, operators, policy.routing);
   // vote-first: the committee confirmed before issuance, so each order starts confirmed and its
   // appeal window opens with it.
   const decided = record.procedure === 'vote-first';
   const orderIds: string[] = [];
-  for (const operatorId of [...urlCounts.keys()].sort()) {
-    const operator = await getOperator(operatorId);
-    if (!operator) throw new Error(`Operator ${operatorId} named by case ${caseId} is not registered; restore it, then retry.`);
+  for (const { operatorId, action, urlOwners, urlCount } of routed.orders) {
     const orderId = orderIdFor(caseId, operatorId);
     const decisionStatus = decided ? 'CONFIRMED' : 'PENDING';
     const order: OrderRecord = {
@@ -128,21 +132,24 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
       status: orderStatus('ISSUED', decisionStatus),
       complianceStatus: 'ISSUED',
       decisionStatus,
-      action: actionFor(operator.jurisdiction),
+      action,
       category: record.category,
-      urlCount: urlCounts.get(operatorId) ?? 0,
+      urlCount,
       issuedAt,
       ...(decided ? { appealDeadline: appealWindowClosesAt(policy, issuedAt) } : {}),
       remindersSent: [],
       notices: [],
       ...(record.reporterContact === undefined ? {} : { reporterUpdates: true }),
+      ...(urlOwners === undefined ? {} : { urlOwners }),
     };
     // The order is found by its URLs and hosts as soon as it exists.
-    await writeOrderSearchEntries(order, orderFacets(await getCaseUrls(caseId, operatorId)));
+    await writeOrderSearchEntries(order, orderFacets(urlsOfOrder(order, caseUrls)));
     await act(orderDecider, refs.order(orderId), { type: 'ISSUE', order }, now);
     orderIds.push(orderId);
   }
-  await act(caseDecider, refs.case(caseId), { type: 'RECORD_URL_MATCH', ...match }, now);
+  // URLs blocked through the ISPs are no longer waiting for staff.
+  const routedMatch = { ...match, unassigned: routed.unassigned };
+  await act(caseDecider, refs.case(caseId), { type: 'RECORD_URL_MATCH', ...routedMatch }, now);
   return { orderIds, orderBatches: chunk(orderIds, INLINE_MAP_CONCURRENCY) };
 }
 
@@ -162,7 +169,8 @@ const NOTICE_RETRY_CAP_SECONDS = 300;
  *   for the policy's noticeRetryWindow, after which the order is UNDELIVERED);
  * - UNDELIVERED: it cannot reach the operator; wait up to `secondsToWait` for a resend;
  * - GIVEN_UP: it stayed UNDELIVERED for the policy's resendWindow: its track ends, unfined;
- * - SETTLED: nothing to wait for (the order was lifted, or complied with before any deadline);
+ * - SETTLED: nothing to wait for (the order was lifted, or complied with before any deadline, or
+ *   it is a non-binding request that reached the host);
  * - PAUSED: staff paused its deadline; wait for compliance, or for the resumption, without a
  *   deadline (looking again every `secondsToWait`).
  */
@@ -193,7 +201,9 @@ function stepFor(order: OrderRecord, policy: Policy, now: string): NoticeStep | 
     return stepOf(order, now, 'UNDELIVERED', Math.min(UNDELIVERED_RECHECK_SECONDS, secondsUntil(closesAt, now)));
   }
   if (deadlinePaused(order)) return stepOf(order, now, 'PAUSED', PAUSED_RECHECK_SECONDS);
-  return order.deadlineAt === undefined ? null : stepOf(order, now, 'DELIVERED');
+  if (order.deadlineAt === undefined) return null;
+  // A request's date is not enforced: once it reached the host, its track has nothing to wait for.
+  return stepOf(order, now, isBindingOrder(order) ? 'DELIVERED' : 'SETTLED');
 }
 
 /**
@@ -316,7 +326,7 @@ export async function assessFines(caseId: string, now: string): Promise<{ fined:
     // A clock missed before a re-issue is fined as missed, whatever became of the new one.
     const compliance = order.missedClock === undefined ? order.complianceStatus : 'OVERDUE';
     const missedDeadlineAt = order.missedClock?.deadlineAt ?? order.deadlineAt;
-    if (!isFinable(order) || !isBindingOrder(order) || (compliance !== 'OVERDUE' && compliance !== 'COMPLIED_LATE')) continue;
+    if (!isFinable(order) || (compliance !== 'OVERDUE' && compliance !== 'COMPLIED_LATE')) continue;
     if (missedDeadlineAt === undefined) continue;
     fined += 1;
     if (order.fine !== undefined) continue;

@@ -22,7 +22,7 @@ import type {
 } from '../domain/model';
 import { operatorIdSchema } from '../domain/model';
 import { type OrderSearchQuery, onList, planOrderSearch } from '../domain/order-search';
-import { isNonCompliant } from '../domain/orders';
+import { isNonCompliant, urlsOfOrder } from '../domain/orders';
 import type { VoteRules } from '../domain/policy';
 import { statementOfReasons, type StatementOfReasons } from '../domain/reasons';
 import { eligibleVoters, tally } from '../domain/vote-count';
@@ -101,22 +101,26 @@ export interface CaseUrlView {
   url: string;
   host: string;
   operatorId: string | null;
-  /** REFERRED_TO_FOLLOW_UP: left unassigned at issuance, now handled by the follow-up case `referredTo`. */
-  assignment: 'ASSIGNED' | 'UNASSIGNED' | 'REFERRED_TO_FOLLOW_UP';
+  /**
+   * REFERRED_TO_FOLLOW_UP: left unassigned at issuance, now handled by the follow-up case `referredTo`.
+   * BLOCKED_THROUGH_ISPS: no operator claims its host, and the ISPs' orders block it (policy `routing`).
+   */
+  assignment: 'ASSIGNED' | 'UNASSIGNED' | 'REFERRED_TO_FOLLOW_UP' | 'BLOCKED_THROUGH_ISPS';
   referredTo?: string;
 }
 
-function urlAssignment(url: CaseUrl): CaseUrlView['assignment'] {
+function urlAssignment(url: CaseUrl, unclaimedBlocked: boolean): CaseUrlView['assignment'] {
   if (url.operatorId !== null) return 'ASSIGNED';
-  return url.referredTo === undefined ? 'UNASSIGNED' : 'REFERRED_TO_FOLLOW_UP';
+  if (url.referredTo !== undefined) return 'REFERRED_TO_FOLLOW_UP';
+  return unclaimedBlocked ? 'BLOCKED_THROUGH_ISPS' : 'UNASSIGNED';
 }
 
-function urlView(url: CaseUrl): CaseUrlView {
+function urlView(url: CaseUrl, unclaimedBlocked: boolean): CaseUrlView {
   return {
     url: url.url,
     host: url.host,
     operatorId: url.operatorId,
-    assignment: urlAssignment(url),
+    assignment: urlAssignment(url, unclaimedBlocked),
     ...(url.referredTo === undefined ? {} : { referredTo: url.referredTo }),
   };
 }
@@ -279,6 +283,7 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     listChain(refs.case(caseId).root.pk),
   ]);
   const earlier = await earlierDecisions(caseId, urls);
+  const unclaimedBlocked = orders.some((order) => order.urlOwners?.includes(null) === true);
   const policy = await policyOf(record);
   return {
     ...caseSummary(record),
@@ -291,14 +296,14 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     ...(record.contentSha256 === undefined ? {} : { contentSha256: record.contentSha256 }),
     ...(record.hashes === undefined ? {} : { hashes: record.hashes }),
     ...(record.failure === undefined ? {} : { failure: record.failure }),
-    urls: urls.map(urlView),
+    urls: urls.map((url) => urlView(url, unclaimedBlocked)),
     duplicates: await findDuplicates(
       caseId,
       urls.map((url) => url.url),
       nowIso(),
     ),
     orders: orders.map((order) => {
-      const own = urls.filter((url) => url.operatorId === order.operatorId).map((url) => url.url);
+      const own = urlsOfOrder(order, urls).map((url) => url.url);
       const reasons = statementOfReasons({
         policy,
         procedure: record.procedure,

@@ -129,6 +129,12 @@ export async function getCaseUrls(caseId: string, operatorId?: string | null): P
   return items.flatMap((item) => item.urls as CaseUrl[]);
 }
 
+/** The URLs an order lists: its operator's, or, for an ISP's order, those of every owner it blocks. */
+export async function getOrderUrls(order: Pick<OrderRecord, 'caseId' | 'operatorId' | 'urlOwners'>): Promise<CaseUrl[]> {
+  const owners = order.urlOwners ?? [order.operatorId];
+  return (await Promise.all(owners.map((owner) => getCaseUrls(order.caseId, owner)))).flat();
+}
+
 export async function getUrlChunk(caseId: string, operatorId: string | null, index: number): Promise<CaseUrl[] | undefined> {
   return (await getItem<{ urls: CaseUrl[] }>(keys.urlChunk(caseId, operatorId, index)))?.urls;
 }

@@ -22,6 +22,9 @@ import {
   useLocalStack,
 } from './support';
 
+/** The seeded ISPs (CONTRACT.md section 2). */
+const ISPS = ['isp-kt', 'isp-skb', 'isp-lgu'];
+
 /** Short windows where a test waits for one to pass, long ones where an act must land inside. */
 const POLICY = {
   id: 'kr-e2e-contract',
@@ -293,13 +296,17 @@ describe('reports and cases (section 4)', () => {
 
     const orders = await eventually(async () => {
       const read = await api.get('staff-kim', `/cases/${caseId}`);
-      expect(read.body.orders).toHaveLength(2);
+      expect(read.body.orders).toHaveLength(2 + ISPS.length);
       return read.body.orders as any[];
     }, 15_000);
-    expect(orders.map((order) => order.orderId).sort()).toEqual([orderIdFor(caseId, 'op-overseas'), orderIdFor(caseId, 'op-webhard')]);
+    expect(orders.map((order) => order.orderId).sort()).toEqual(
+      ['op-overseas', 'op-webhard', ...ISPS].map((operatorId) => orderIdFor(caseId, operatorId)).sort(),
+    );
     const byOperator = Object.fromEntries(orders.map((order) => [order.orderId, order]));
     expect(byOperator[orderIdFor(caseId, 'op-webhard')].action).toBe('DELETE');
-    expect(byOperator[orderIdFor(caseId, 'op-overseas')].action).toBe('BLOCK_ACCESS');
+    // section 10: the overseas host is asked, and every ISP blocks its URL
+    expect(byOperator[orderIdFor(caseId, 'op-overseas')].action).toBe('DELETE_REQUEST');
+    for (const isp of ISPS) expect(byOperator[orderIdFor(caseId, isp)].action).toBe('BLOCK_ACCESS');
 
     const all = await api.get('auditor-1', '/orders');
     expect(all.status).toBe(200);
@@ -380,7 +387,7 @@ describe('reports and cases (section 4)', () => {
       return found;
     }, 15_000);
     expect(order.urls).toEqual([url]);
-    expect(order.action).toBe('BLOCK_ACCESS');
+    expect(order.action).toBe('DELETE_REQUEST');
     const notice = await untilNotice(stack, order.orderId, 'ORDER', 15_000);
     expect(notice.email.destination.to).toEqual(['takedown@files.example']);
     expect(notice.language).toBe('en');

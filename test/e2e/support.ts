@@ -259,6 +259,8 @@ const SUBJECT_KINDS: [RegExp, NoticeKind, 'ko' | 'en'][] = [
   [/^\[Confirmed\]/, 'CONFIRMED', 'en'],
   [/^\[Appeal decided\]/, 'APPEAL_OUTCOME', 'en'],
   [/^\[Proposed fine\]/, 'FINE', 'en'],
+  // issue 12: an overseas host's non-binding DELETE_REQUEST
+  [/^\[Deletion request, not binding\]/, 'ORDER', 'en'],
 ];
 
 export interface Notice {

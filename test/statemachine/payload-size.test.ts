@@ -10,6 +10,8 @@ import { FAST_POLICY, startWorkflowHarness, type WorkflowHarness } from './harne
 import { approve, comply, file, vote } from './people';
 
 const OPERATORS = 50;
+/** The seeded ISPs: each blocks the overseas hosts' URLs. */
+const ISPS = ['isp-kt', 'isp-skb', 'isp-lgu'];
 const URLS_PER_OPERATOR = 20;
 const STEP_FUNCTIONS_LIMIT = 256 * 1024;
 /** "Far below": an eighth of the limit. */
@@ -59,21 +61,31 @@ describe('payload size', () => {
     // When it is approved, every operator complies, and the committee confirms
     await h.until({ caseId, state: 'AwaitApprovals' });
     await approve(caseId);
-    // (every order's wait is open before anyone acts: the orders run in batches, none queued)
-    for (let index = 0; index < OPERATORS; index += 1) {
-      const orderId = orderIdFor(caseId, operatorId(index));
+    // (every binding order's wait is open before anyone acts: the orders run in batches, none
+    // queued; the overseas hosts' requests have no wait)
+    const binding = [...Array.from({ length: OPERATORS }, (_, index) => operatorId(index)).filter((_, index) => index % 2 === 0), ...ISPS];
+    for (const operator of binding) {
+      const orderId = orderIdFor(caseId, operator);
       await h.until({ caseId, state: 'AwaitCompliance', where: (e) => e.payload.purpose === `COMPLIANCE#${orderId}` });
     }
     for (let index = 0; index < OPERATORS; index += 1) await comply(operatorId(index), orderIdFor(caseId, operatorId(index)));
+    for (const isp of ISPS) await comply(isp, orderIdFor(caseId, isp));
     await h.until({ caseId, state: 'AwaitPostReview' });
     await vote(reviewIdFor(caseId, 'POST_REVIEW'), ['CONFIRM', 'CONFIRM', 'CONFIRM']);
     await h.execution(caseId).result;
 
-    // Then the case closed with 50 orders of 20 URLs
+    // Then the case closed with 50 hosts' orders of 20 URLs (25 DELETE, 25 DELETE_REQUEST) and
+    // the ISPs' orders blocking the overseas 500: 53 orders, two batches of the Map
     expect((await getCase(caseId))?.status).toBe('CLOSED');
     const orders = await listOrdersOfCase(caseId);
-    expect(orders).toHaveLength(OPERATORS);
-    expect(orders.every((order) => order.urlCount === URLS_PER_OPERATOR && order.status === 'CONFIRMED')).toBe(true);
+    expect(orders).toHaveLength(OPERATORS + ISPS.length);
+    const hosts = orders.filter((order) => order.action !== 'BLOCK_ACCESS');
+    expect(hosts.every((order) => order.urlCount === URLS_PER_OPERATOR && order.status === 'CONFIRMED')).toBe(true);
+    expect(hosts.filter((order) => order.action === 'DELETE_REQUEST')).toHaveLength(OPERATORS / 2);
+    const blocking = orders.filter((order) => order.action === 'BLOCK_ACCESS');
+    expect(blocking.map((order) => [order.operatorId, order.urlCount, order.status])).toEqual(
+      ISPS.map((isp) => [isp, (OPERATORS / 2) * URLS_PER_OPERATOR, 'CONFIRMED']).sort(),
+    );
     // and no state and no task payload came near the limit, nor carried a URL
     const { sizes } = h.execution(caseId);
     const taskData = h.events(caseId).map((event) => JSON.stringify({ payload: event.payload, result: event.result }));

@@ -359,6 +359,7 @@ const en = {
   operatorContacts: 'Contact e-mail addresses',
   operatorListHint: 'One per line, or separated by commas.',
   operatorJurisdiction: 'Jurisdiction',
+  operatorKind: 'Kind',
   operatorLanguage: 'Language of notices',
   operatorRevenue: 'Annual revenue',
   operatorCurrency: 'Currency (ISO code)',
@@ -908,6 +909,7 @@ const ko: Record<MessageKey, string> = {
   operatorContacts: '연락 이메일 주소',
   operatorListHint: '한 줄에 하나씩, 또는 쉼표로 구분하세요.',
   operatorJurisdiction: '관할',
+  operatorKind: '사업자 유형',
   operatorLanguage: '통지 언어',
   operatorRevenue: '연 매출액',
   operatorCurrency: '통화 (ISO 코드)',
@@ -1196,6 +1198,10 @@ const enValues: Record<string, string> = {
   POST_MONITORING: 'Found online after compliance',
   STILL_ONLINE: 'Still online',
   ERROR: 'No clear answer (checked again next round)',
+  DELETE_REQUEST: 'Deletion request (not binding)',
+  HOST: 'Host',
+  ISP: 'Internet access provider (ISP)',
+  BLOCKED_THROUGH_ISPS: 'Blocked through the ISPs',
 };
 
 const koValues: Record<string, string> = {
@@ -1276,6 +1282,10 @@ const koValues: Record<string, string> = {
   POST_MONITORING: '이행 후 접속 확인',
   STILL_ONLINE: '재게시 확인',
   ERROR: '확인 불가 (다음 확인 때 다시 확인)',
+  DELETE_REQUEST: '삭제 권고(구속력 없음)',
+  HOST: '호스팅 사업자',
+  ISP: '인터넷접속서비스 사업자(ISP)',
+  BLOCKED_THROUGH_ISPS: 'ISP를 통해 접속 차단',
 };
 
 /** Korean for the messages of shared/domain/model.ts's schemas, which are written in English. */

@@ -19,6 +19,9 @@ export const LOCAL_USERS: readonly LocalUser[] = [
   { id: 'op-overseas', role: 'operator', name: 'Overseas host', operatorId: 'op-overseas' },
   { id: 'support-center', role: 'reporter', name: 'Victim support centre' },
   { id: 'auditor-1', role: 'auditor', name: 'Auditor' },
+  { id: 'isp-kt', role: 'operator', name: 'KT (internet access provider)', operatorId: 'isp-kt' },
+  { id: 'isp-skb', role: 'operator', name: 'SK Broadband (internet access provider)', operatorId: 'isp-skb' },
+  { id: 'isp-lgu', role: 'operator', name: 'LG U+ (internet access provider)', operatorId: 'isp-lgu' },
 ];
 
 export function findLocalUser(id: string): LocalUser | undefined {

@@ -1,4 +1,4 @@
-/** The three operators of CONTRACT.md section 2, as staff would register them through `POST /operators`. */
+/** The operators of CONTRACT.md section 2 (three hosts, three ISPs), as staff would register them through `POST /operators`. */
 import type { OperatorInput } from '../../../shared/domain/model';
 
 export const SEED_OPERATORS: readonly (OperatorInput & { operatorId: string })[] = [
@@ -32,4 +32,21 @@ export const SEED_OPERATORS: readonly (OperatorInput & { operatorId: string })[]
     annualRevenue: 250_000_000,
     currency: 'USD',
   },
+  ...(
+    [
+      ['isp-kt', 'KT', 18_000_000_000_000],
+      ['isp-skb', 'SK Broadband', 4_300_000_000_000],
+      ['isp-lgu', 'LG U+', 14_000_000_000_000],
+    ] as const
+  ).map(([operatorId, name, annualRevenue]) => ({
+    operatorId,
+    name,
+    domains: [],
+    contactEmails: [`blocking@${operatorId}.example`],
+    jurisdiction: 'DOMESTIC' as const,
+    language: 'ko' as const,
+    annualRevenue,
+    currency: 'KRW',
+    kind: 'ISP' as const,
+  })),
 ];

@@ -5,9 +5,9 @@
  */
 import type { Decider, RecordEvent, WithData } from '../decider';
 import { missing } from '../decider';
-import { ConflictError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
 import type { Operator } from '../model';
-import { assertNever } from '../model';
+import { assertNever, hostWithoutDomains } from '../model';
 import { canonicalJson } from '../audit';
 
 /** The registry fields a person may change (the id is fixed; `updatedAt` follows every change). */
@@ -24,6 +24,10 @@ export type OperatorEvent =
 
 function fieldsOf({ operatorId: _id, updatedAt: _at, ...fields }: Operator): OperatorFields {
   return fields;
+}
+
+function definedFields(patch: Partial<OperatorFields>): Partial<OperatorFields> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
 }
 
 export const operatorDecider: Decider<Operator, OperatorCommand, OperatorEvent> = {
@@ -45,6 +49,10 @@ export const operatorDecider: Decider<Operator, OperatorCommand, OperatorEvent> 
       case 'UPDATE': {
         if (operator === undefined) throw missing('operator');
         const current = fieldsOf(operator);
+        const refusal = hostWithoutDomains({ ...current, ...definedFields(command.patch) });
+        if (refusal !== null) {
+          throw new ValidationError('This change would leave a host without domains.', [{ field: 'domains', message: refusal }]);
+        }
         const changes: Partial<Record<keyof OperatorFields, FieldChange>> = {};
         for (const [field, to] of Object.entries(command.patch) as [keyof OperatorFields, unknown][]) {
           if (to === undefined || canonicalJson(current[field]) === canonicalJson(to)) continue;

@@ -11,7 +11,7 @@ import { missing } from '../decider';
 import { addDuration, elapsedMs, hasEnded, movedClock, orderDeadlines } from '../deadlines';
 import type { DeadlineMove } from '../deadline-changes';
 import { ConflictError, ValidationError, WindowClosedError } from '../errors';
-import { type FineInputs, isBindingOrder, recomputeFine } from '../fines';
+import { type FineInputs, recomputeFine } from '../fines';
 import { objectionOpenUntil } from '../objections';
 import type {
   AppealObjection,
@@ -488,7 +488,7 @@ const orderRules: OrderDecider = {
       }
       case 'ASSESS_FINE':
         // A fine only for a binding order that missed its deadline and still stands, and only once.
-        if (order.fine !== undefined || !isFinable(order) || !isBindingOrder(order)) return null;
+        if (order.fine !== undefined || !isFinable(order)) return null;
         return proposeFine(order, command.inputs, now);
       case 'SUBMIT_FINE_OPINION':
         return submitFineOpinion(order, command, now);

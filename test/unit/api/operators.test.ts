@@ -77,7 +77,7 @@ describe('POST /operators', () => {
     const answer = await call('POST /operators', callers.staffKim, input);
 
     // Then
-    expect(answer).toEqual({ statusCode: 201, body: { ...input, language: 'en', updatedAt: expect.stringMatching(/Z$/) } });
+    expect(answer).toEqual({ statusCode: 201, body: { ...input, language: 'en', kind: 'HOST', updatedAt: expect.stringMatching(/Z$/) } });
     expect(await getOperator('op-overseas')).toEqual(answer.body);
     const events = await storedEvents(refs.operator('op-overseas').root.pk);
     expect(events).toEqual([
@@ -95,6 +95,7 @@ describe('POST /operators', () => {
             language: 'en',
             annualRevenue: input.annualRevenue,
             currency: 'USD',
+            kind: 'HOST',
           },
         },
       }),
@@ -157,6 +158,16 @@ describe('POST /operators', () => {
     expect(answer).toMatchObject({ statusCode: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
     expect(answer.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     expect((await call('GET /operators', callers.staffKim)).body.operators).toEqual([]);
+  });
+
+  it('registers an ISP without domains (an ISP hosts nothing)', async () => {
+    // Given an access provider with no domains
+    const isp = { ...input, operatorId: 'isp-new', name: 'New ISP', domains: [], jurisdiction: 'DOMESTIC', kind: 'ISP' };
+    // When staff register it
+    const answer = await call('POST /operators', callers.staffKim, isp);
+    // Then it is an ISP, in Korean by default
+    expect(answer).toMatchObject({ statusCode: 201, body: { operatorId: 'isp-new', kind: 'ISP', domains: [], language: 'ko' } });
+    expect(await getOperator('isp-new')).toEqual(answer.body);
   });
 
   it('answers 413 for an oversized body', async () => {
@@ -259,6 +270,20 @@ describe(PATCH, () => {
       body: { error: { code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ field })]) } },
     });
     expect(await getOperator('op-webhard')).toEqual(anOperator());
+  });
+
+  it('lets an ISP drop its domains, and refuses to make a domain-less operator a host', async () => {
+    // Given a host turned into an ISP that gives up its domains
+    const turned = await call(PATCH, callers.staffKim, { kind: 'ISP', domains: [] }, 'op-webhard');
+    expect(turned).toMatchObject({ statusCode: 200, body: { kind: 'ISP', domains: [] } });
+    // When staff try to make it a host again without domains
+    const refused = await call(PATCH, callers.staffKim, { kind: 'HOST' }, 'op-webhard');
+    // Then 400 names the domains, and it stays an ISP
+    expect(refused).toMatchObject({
+      statusCode: 400,
+      body: { error: { code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'domains' })] } },
+    });
+    expect(await getOperator('op-webhard')).toMatchObject({ kind: 'ISP', domains: [] });
   });
 
   it('answers 403 to an auditor and to an operator, and 401 without a token', async () => {

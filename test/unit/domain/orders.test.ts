@@ -11,7 +11,6 @@ import {
   type OrderStatus,
 } from '../../../shared/domain/model';
 import {
-  actionFor,
   assignUrls,
   canAcceptCompliance,
   chunk,
@@ -24,6 +23,9 @@ import {
   orderNoticeKey,
   orderStatus,
   reporterStatusText,
+  routeOrders,
+  type RoutingOperator,
+  urlsOfOrder,
 } from '../../../shared/domain/orders';
 
 describe('orderStatus', () => {
@@ -86,12 +88,99 @@ describe('orderStatus', () => {
   });
 });
 
-describe('actionFor', () => {
+describe('routeOrders', () => {
+  const REGISTRY: RoutingOperator[] = [
+    { operatorId: 'op-webhard', jurisdiction: 'DOMESTIC', contactEmails: ['notices@webhard.example'], kind: 'HOST' },
+    // Registered before operators had a kind: a host.
+    { operatorId: 'op-social', jurisdiction: 'DOMESTIC', contactEmails: ['legal@social.example'] },
+    { operatorId: 'op-overseas', jurisdiction: 'OVERSEAS', contactEmails: ['abuse@overseas.example'], kind: 'HOST' },
+    { operatorId: 'isp-kt', jurisdiction: 'DOMESTIC', contactEmails: ['blocking@isp-kt.example'], kind: 'ISP' },
+    { operatorId: 'isp-skb', jurisdiction: 'DOMESTIC', contactEmails: ['blocking@isp-skb.example'], kind: 'ISP' },
+  ];
+  const KOREA = { unclaimedHostsToIsps: true };
+  const ELSEWHERE = { unclaimedHostsToIsps: false };
+  const url = (path: string, operatorId: string | null) => ({ url: `https://${path}`, operatorId });
+
+  it('gives a domestic host one DELETE order for its URLs, and the ISPs nothing', () => {
+    // Given two URLs on a domestic host and one on another (a host without a kind)
+    const urls = [url('webhard.example/1', 'op-webhard'), url('webhard.example/2', 'op-webhard'), url('social.example/p', 'op-social')];
+    // When the orders are routed
+    const { orders, unassigned } = routeOrders(urls, REGISTRY, KOREA);
+    // Then each host deletes its own URLs
+    expect(orders).toEqual([
+      { operatorId: 'op-social', action: 'DELETE', urlCount: 1 },
+      { operatorId: 'op-webhard', action: 'DELETE', urlCount: 2 },
+    ]);
+    expect(unassigned).toBe(0);
+  });
+
   it.each([
-    ['DOMESTIC', 'DELETE'],
-    ['OVERSEAS', 'BLOCK_ACCESS'],
-  ] as const)('%s operators are asked to %s', (jurisdiction, action) => {
-    expect(actionFor(jurisdiction)).toBe(action);
+    ['the Korean profile', KOREA],
+    ['another profile', ELSEWHERE],
+  ])("blocks an overseas host's URLs through every ISP and asks the host to delete them, under %s", (_profile, routing) => {
+    // Given a URL on an overseas host
+    const { orders } = routeOrders([url('overseas.example/v/1', 'op-overseas')], REGISTRY, routing);
+    // Then each ISP blocks it (binding) and the host is only asked
+    expect(orders).toEqual([
+      { operatorId: 'isp-kt', action: 'BLOCK_ACCESS', urlOwners: ['op-overseas'], urlCount: 1 },
+      { operatorId: 'isp-skb', action: 'BLOCK_ACCESS', urlOwners: ['op-overseas'], urlCount: 1 },
+      { operatorId: 'op-overseas', action: 'DELETE_REQUEST', urlCount: 1 },
+    ]);
+  });
+
+  it('blocks the URLs of hosts no operator claims through the ISPs under the Korean profile', () => {
+    // Given a domestic, an overseas and two unclaimed URLs
+    const urls = [
+      url('webhard.example/1', 'op-webhard'),
+      url('overseas.example/2', 'op-overseas'),
+      url('unknown.example/3', null),
+      url('elsewhere.example/4', null),
+    ];
+    // When routed under the Korean profile
+    const { orders, unassigned } = routeOrders(urls, REGISTRY, KOREA);
+    // Then one BLOCK_ACCESS per ISP lists the overseas and the unclaimed URLs, and nothing is left unassigned
+    const blocking = orders.filter((order) => order.action === 'BLOCK_ACCESS');
+    expect(blocking.map((order) => order.operatorId)).toEqual(['isp-kt', 'isp-skb']);
+    for (const order of blocking) expect(order).toMatchObject({ urlOwners: [null, 'op-overseas'], urlCount: 3 });
+    expect(unassigned).toBe(0);
+    expect(urlsOfOrder({ operatorId: 'isp-kt', urlOwners: [null, 'op-overseas'] }, urls).map((u) => u.url)).toEqual([
+      'https://overseas.example/2',
+      'https://unknown.example/3',
+      'https://elsewhere.example/4',
+    ]);
+  });
+
+  it('leaves the URLs of hosts no operator claims UNASSIGNED under another profile', () => {
+    // Given an overseas and an unclaimed URL
+    const urls = [url('overseas.example/2', 'op-overseas'), url('unknown.example/3', null)];
+    // When routed under a profile that does not block unclaimed hosts
+    const { orders, unassigned } = routeOrders(urls, REGISTRY, ELSEWHERE);
+    // Then the ISPs block the overseas URL only, and the unclaimed one waits for staff
+    for (const order of orders.filter((o) => o.action === 'BLOCK_ACCESS'))
+      expect(order).toMatchObject({ urlOwners: ['op-overseas'], urlCount: 1 });
+    expect(unassigned).toBe(1);
+  });
+
+  it('leaves unclaimed URLs UNASSIGNED when no ISP is registered, and asks an overseas host only', () => {
+    const hostsOnly = REGISTRY.filter((operator) => operator.kind !== 'ISP');
+    const { orders, unassigned } = routeOrders(
+      [url('overseas.example/2', 'op-overseas'), url('unknown.example/3', null)],
+      hostsOnly,
+      KOREA,
+    );
+    expect(orders).toEqual([{ operatorId: 'op-overseas', action: 'DELETE_REQUEST', urlCount: 1 }]);
+    expect(unassigned).toBe(1);
+  });
+
+  it('sends no request to an overseas host without a contact, while the ISPs still block it', () => {
+    const silent = REGISTRY.map((operator) => (operator.operatorId === 'op-overseas' ? { ...operator, contactEmails: [] } : operator));
+    const { orders } = routeOrders([url('overseas.example/2', 'op-overseas')], silent, KOREA);
+    expect(orders.map((order) => order.action)).toEqual(['BLOCK_ACCESS', 'BLOCK_ACCESS']);
+  });
+
+  it('counts a URL reported twice once', () => {
+    const { orders } = routeOrders([url('webhard.example/1', 'op-webhard'), url('webhard.example/1', 'op-webhard')], REGISTRY, KOREA);
+    expect(orders).toEqual([{ operatorId: 'op-webhard', action: 'DELETE', urlCount: 1 }]);
   });
 });
 
@@ -174,9 +263,10 @@ describe('chunk', () => {
 
 function order(
   overrides: Partial<OrderRecord> = {},
-): Pick<OrderRecord, 'orderId' | 'complianceStatus' | 'decisionStatus' | 'deadlineAt' | 'graceEndsAt'> {
+): Pick<OrderRecord, 'orderId' | 'complianceStatus' | 'decisionStatus' | 'deadlineAt' | 'graceEndsAt' | 'action'> {
   return {
     orderId: 'O01ARZ3NDEKTSV4RRFFQ69G5FAV-op-webhard',
+    action: 'DELETE',
     complianceStatus: 'ISSUED',
     decisionStatus: 'PENDING',
     deadlineAt: '2026-11-25T06:00:00.000Z',
@@ -207,6 +297,13 @@ describe('canAcceptCompliance', () => {
     expect(canAcceptCompliance(unstarted, '2027-11-25T06:00:00.000Z')).toBe('COMPLIED');
   });
 
+  it('accepts compliance with a deletion request after its date as on time: the date is not enforced', () => {
+    // Given a DELETE_REQUEST whose requested date passed
+    const request = order({ action: 'DELETE_REQUEST' });
+    // When the host reports removal a month later / Then it is on time
+    expect(canAcceptCompliance(request, '2026-12-25T06:00:00.000Z')).toBe('COMPLIED');
+  });
+
   it('refuses compliance after the grace period with WINDOW_CLOSED', () => {
     expect(() => canAcceptCompliance(order({ complianceStatus: 'OVERDUE' }), '2026-12-02T06:00:00.001Z')).toThrow(WindowClosedError);
   });
@@ -228,7 +325,10 @@ describe('isFinable', () => {
     DECISION_STATUSES.map((d) => [c, d, (c === 'OVERDUE' || c === 'COMPLIED_LATE') && d !== 'REVOKED' && d !== 'OVERTURNED'] as const),
   );
   it.each(table)('compliance %s, decision %s: finable %s', (complianceStatus, decisionStatus, finable) => {
-    expect(isFinable({ complianceStatus, decisionStatus })).toBe(finable);
+    expect(isFinable({ complianceStatus, decisionStatus, action: 'DELETE' })).toBe(finable);
+    expect(isFinable({ complianceStatus, decisionStatus, action: 'BLOCK_ACCESS' })).toBe(finable);
+    // A request is never fined, whatever happened to it
+    expect(isFinable({ complianceStatus, decisionStatus, action: 'DELETE_REQUEST' })).toBe(false);
   });
 });
 
@@ -263,8 +363,12 @@ describe('isUndelivered and complianceOpen', () => {
     expect(isUndelivered({ complianceStatus, decisionStatus })).toBe(complianceStatus === 'UNDELIVERED' && !lifted);
     // Compliance is open only while the clock runs (a deadline is set) and the operator can still act
     const acting = (complianceStatus === 'ISSUED' || complianceStatus === 'ACKNOWLEDGED') && !lifted;
-    expect(complianceOpen({ complianceStatus, decisionStatus, deadlineAt: '2026-11-25T06:00:00.000Z' })).toBe(acting);
-    expect(complianceOpen({ complianceStatus, decisionStatus })).toBe(false);
+    expect(complianceOpen({ complianceStatus, decisionStatus, action: 'DELETE', deadlineAt: '2026-11-25T06:00:00.000Z' })).toBe(acting);
+    expect(complianceOpen({ complianceStatus, decisionStatus, action: 'DELETE' })).toBe(false);
+    // A request's date is never enforced: its compliance is never open against a clock
+    expect(complianceOpen({ complianceStatus, decisionStatus, action: 'DELETE_REQUEST', deadlineAt: '2026-11-25T06:00:00.000Z' })).toBe(
+      false,
+    );
   });
 });
 

@@ -108,6 +108,8 @@ function OperatorCard({ operator, canEdit, onSaved }: { operator: Operator; canE
           <dd class="mono">{operator.contactEmails.join(', ')}</dd>
           <dt>{t('operatorJurisdiction')}</dt>
           <dd>{v(operator.jurisdiction)}</dd>
+          <dt>{t('operatorKind')}</dt>
+          <dd>{v(operator.kind ?? 'HOST')}</dd>
           <dt>{t('operatorLanguage')}</dt>
           <dd>{t(operator.language === 'ko' ? 'languageKo' : 'languageEn')}</dd>
           <dt>{t('operatorRevenue')}</dt>
