@@ -150,7 +150,7 @@ export function publicEntry(entry: BlocklistEntry): BlocklistEntry {
  * Who may read the list: staff and auditors, and operators that are access providers (`kind: ISP`);
  * a host has no list to load (403).
  */
-export function assertMayReadBlocklist(identity: Identity, operator: (Operator & { readonly kind?: string }) | undefined): void {
+export function assertMayReadBlocklist(identity: Identity, operator: Operator | undefined): void {
   if (identity.roles.includes('staff') || identity.roles.includes('auditor')) return;
   if (operator?.kind === 'ISP') return;
   throw new ForbiddenError('The block list is for internet access providers (operators of kind ISP), staff and auditors.');

@@ -29,7 +29,7 @@ import {
   readSnapshot,
   storeSigningKeyOnce,
 } from '../store/blocklist';
-import { getCaseUrls, getOperator, listOrdersOfCase } from '../store/repository';
+import { getOperator, getOrderUrls, listOrdersOfCase } from '../store/repository';
 import { caseIdsOfUrls } from '../store/search';
 
 /** A sync gives up (to be redone by the sweeper) after this many lost races for a version. */
@@ -43,7 +43,7 @@ export const FULL_LIST_HINT = 'FULL_LIST: load GET /isp/blocklist, then ask for 
 
 async function ordersWithUrls(caseId: string): Promise<OrderUrls[]> {
   const orders = (await listOrdersOfCase(caseId)).filter((order) => order.action === 'BLOCK_ACCESS');
-  return Promise.all(orders.map(async (order) => ({ order, urls: await getCaseUrls(caseId, order.operatorId) })));
+  return Promise.all(orders.map(async (order) => ({ order, urls: await getOrderUrls(order) })));
 }
 
 /** Brings one case's entries in line with its orders, a version at a time; answers the URLs it removed. */
