@@ -41,8 +41,8 @@ describe('seeded local users (CONTRACT.md section 2)', () => {
     expect(decodeProtectedHeader(token).alg).toBe('ES256');
   });
 
-  it('has exactly the thirteen users of the contract, five of them on the committee', () => {
-    expect(LOCAL_USERS).toHaveLength(13);
+  it('has exactly the sixteen users of the contract, five of them on the committee', () => {
+    expect(LOCAL_USERS).toHaveLength(16);
     expect(LOCAL_COMMITTEE).toEqual(['member-1', 'member-2', 'member-3', 'member-4', 'member-5']);
   });
 

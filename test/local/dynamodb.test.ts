@@ -41,7 +41,7 @@ describe('local DynamoDB', () => {
     );
   });
 
-  it('seeds the three operators and their domain claims only when absent', async () => {
+  it('seeds the six operators and their domain claims only when absent', async () => {
     // Given the seed run once
     const { seedOperators } = await import('../../infra/local/seed');
     const first = await seedOperators('2026-01-01T00:00:00.000Z');
@@ -50,7 +50,7 @@ describe('local DynamoDB', () => {
     const second = await seedOperators('2026-02-01T00:00:00.000Z');
 
     // Then the operators were written once, with their domains claimed
-    expect(first.sort()).toEqual(['op-overseas', 'op-social', 'op-webhard']);
+    expect(first.sort()).toEqual(['isp-kt', 'isp-lgu', 'isp-skb', 'op-overseas', 'op-social', 'op-webhard']);
     expect(second).toEqual([]);
     const documents = DynamoDBDocumentClient.from(localDynamoDbClient(dynamo.endpoint));
     for (const seed of SEED_OPERATORS) {
@@ -62,11 +62,13 @@ describe('local DynamoDB', () => {
         version: 1,
         gsi1pk: 'OPERATORS',
       });
-      const claim = await documents.send(
-        new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: `DOMAIN#${seed.domains[0]}`, sk: 'DOMAIN' } }),
-      );
-      expect(claim.Item?.operatorId).toBe(seed.operatorId);
+      // An ISP claims no domain: it blocks other hosts' URLs.
+      for (const domain of seed.domains) {
+        const claim = await documents.send(new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: `DOMAIN#${domain}`, sk: 'DOMAIN' } }));
+        expect(claim.Item?.operatorId).toBe(seed.operatorId);
+      }
     }
+    expect(SEED_OPERATORS.filter((seed) => seed.kind === 'ISP').map((seed) => seed.domains)).toEqual([[], [], []]);
   });
 
   it('keeps its data on disk across a restart', async () => {
