@@ -310,6 +310,13 @@ const caseOrderSchema = z.object({
   statementOfReasons: statementOfReasonsSchema,
   nonComplianceCause: nonComplianceCauseSchema.optional(),
   monitoring: monitoringSchema.optional(),
+  undeliveredAt: timestamp.optional(),
+  undeliveredReason: z.string().optional(),
+  nonComplianceRecordedAt: timestamp.optional(),
+  nonComplianceResolution: nonComplianceResolutionSchema.optional(),
+  reissuedAt: timestamp.optional(),
+  deadlinePausedAt: timestamp.optional(),
+  appealId: z.string().optional(),
 });
 
 const reviewSchema = z.object({
