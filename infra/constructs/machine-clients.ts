@@ -1,6 +1,7 @@
 import { OAuthScope, ResourceServerScope, type UserPool, type UserPoolClient, UserPoolResourceServer } from 'aws-cdk-lib/aws-cognito';
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { MACHINE_SCOPE_MEANINGS } from '../../shared/api/routes';
 import { MACHINE_SCOPES, type MachineScope } from '../../shared/domain/authz';
 
 /** One operator's own system, and the scopes granted to it. */
@@ -17,13 +18,6 @@ export interface MachineClientsProps {
 /** The resource server's identifier: Cognito names its scopes `urgent-deliberation/orders.read`. */
 export const RESOURCE_SERVER_IDENTIFIER = 'urgent-deliberation';
 
-const SCOPE_DESCRIPTIONS: Record<MachineScope, string> = {
-  'orders.read': "Read the operator's own orders",
-  'orders.write': "Acknowledge, report compliance on, appeal the operator's own orders",
-  'blocklist.read': 'Read the signed block list (ISPs)',
-  'hashes.match': 'Match and export listed hashes',
-};
-
 /**
  * Operators' systems sign in machine to machine (CONTRACT.md section 12): a resource server with
  * the API's scopes, and one app client per operator system with the client-credentials grant and a
@@ -39,7 +33,7 @@ export class MachineClients extends Construct {
   constructor(scope: Construct, id: string, props: MachineClientsProps) {
     super(scope, id);
     const scopes = Object.fromEntries(
-      MACHINE_SCOPES.map((name) => [name, new ResourceServerScope({ scopeName: name, scopeDescription: SCOPE_DESCRIPTIONS[name] })]),
+      MACHINE_SCOPES.map((name) => [name, new ResourceServerScope({ scopeName: name, scopeDescription: MACHINE_SCOPE_MEANINGS[name] })]),
     ) as Record<MachineScope, ResourceServerScope>;
     const server = new UserPoolResourceServer(this, 'Api', {
       userPool: props.userPool,

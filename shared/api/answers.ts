@@ -17,6 +17,12 @@ import type { DeadlineChangeAnswer, NonComplianceAnswer, ResendAnswer } from '..
 import type { ApprovalAnswer } from '../services/approvals';
 import type { AuditView, CaseSummaryView, CaseView, CommitteeReviewView, DeadlineBoardEntry, ReviewView } from '../services/views';
 import type { Operator } from '../domain/model';
+import type { BlocklistChangesView, BlocklistView } from '../services/blocklist';
+import type { HashExportPage } from '../services/hash-list';
+import { HASH_ALGORITHMS } from '../domain/hashes';
+import { MONITORING_RESULTS } from '../domain/monitoring';
+import { webhookDeliveriesAnswerSchema, webhookRegisteredAnswerSchema, webhookStatusAnswerSchema } from '../domain/webhooks';
+import { clientTokenAnswerSchema } from '../domain/machine-clients';
 import {
   caseStatusSchema,
   categorySchema,
@@ -30,6 +36,7 @@ import {
   LANGUAGES,
   NON_COMPLIANCE_ACTIONS,
   NOTICE_KINDS,
+  OPERATOR_KINDS,
   NOTICE_STATUSES,
   ORDER_ACTIONS,
   orderStatusSchema,
@@ -139,6 +146,27 @@ const auditEventSchema = z.object({
   hash: z.string(),
 });
 
+/** A complied DELETE order's post-monitoring (docs/post-monitoring.md). */
+const monitoringSchema = z
+  .object({
+    since: timestamp.meta({ description: 'The compliance the schedule counts from.' }),
+    nextCheckAt: timestamp.optional().meta({ description: 'Absent once the last round was done.' }),
+    rounds: z.number().int(),
+    lastCheckedAt: timestamp.optional(),
+    urls: z.array(
+      z.object({
+        url: z.string(),
+        checks: z.array(z.object({ at: timestamp, result: z.enum(MONITORING_RESULTS), httpStatus: z.number().int().optional() })),
+      }),
+    ),
+  })
+  .meta({ description: "A complied DELETE order's URLs checked again at the policy's intervals." });
+
+/** Post-monitoring found a URL still up after compliance: the order is non-compliant again. */
+const nonComplianceCauseSchema = z.enum(['POST_MONITORING']);
+
+const contentHashSchema = z.object({ algorithm: z.enum(HASH_ALGORITHMS), value: z.string() });
+
 // ------------------------------------------------------------------------------------ operators' orders
 
 export const operatorOrderSchema = z
@@ -166,6 +194,8 @@ export const operatorOrderSchema = z
     reissuedAt: timestamp.optional(),
     statementOfReasons: statementOfReasonsSchema.optional(),
     reinstatement: reinstatementSchema.optional(),
+    nonComplianceCause: nonComplianceCauseSchema.optional(),
+    monitoring: monitoringSchema.optional(),
   })
   .meta({ id: 'OperatorOrder' });
 
@@ -278,6 +308,15 @@ const caseOrderSchema = z.object({
   deadlineChanges: z.array(deadlineChangeSchema).optional(),
   reinstatement: reinstatementSchema.optional(),
   statementOfReasons: statementOfReasonsSchema,
+  nonComplianceCause: nonComplianceCauseSchema.optional(),
+  monitoring: monitoringSchema.optional(),
+  undeliveredAt: timestamp.optional(),
+  undeliveredReason: z.string().optional(),
+  nonComplianceRecordedAt: timestamp.optional(),
+  nonComplianceResolution: nonComplianceResolutionSchema.optional(),
+  reissuedAt: timestamp.optional(),
+  deadlinePausedAt: timestamp.optional(),
+  appealId: z.string().optional(),
 });
 
 const reviewSchema = z.object({
@@ -364,6 +403,7 @@ export const caseViewSchema = caseSummarySchema.extend({
     }),
   ),
   reporterEmailUpdates: z.literal(true).optional(),
+  hashes: z.array(contentHashSchema).optional().meta({ description: "The content's hashes as reported (docs/hashes.md)." }),
 });
 
 export const auditAnswerSchema = z.object({
@@ -405,6 +445,11 @@ const boardEntrySchema = z.object({
   overdueAt: timestamp.optional(),
   appealDeadline: timestamp.optional(),
   fine: fineSchema.optional(),
+  deadlinePausedAt: timestamp.optional(),
+  deadlineChanges: z.array(deadlineChangeSchema).optional(),
+  reinstatement: reinstatementSchema.optional(),
+  nonComplianceCause: nonComplianceCauseSchema.optional(),
+  monitoring: monitoringSchema.optional(),
 });
 export const boardAnswerSchema = z.object({ orders: z.array(boardEntrySchema), nextCursor: z.string().optional() });
 
@@ -440,6 +485,7 @@ export const operatorSchema = z
     annualRevenue: z.number().int(),
     currency: z.string(),
     updatedAt: timestamp,
+    kind: z.enum(OPERATOR_KINDS).optional().meta({ description: 'HOST (the default) or ISP, which blocks access instead of deleting.' }),
   })
   .meta({ id: 'Operator' });
 export const operatorsAnswerSchema = z.object({ operators: z.array(operatorSchema) });
@@ -507,6 +553,65 @@ export const posterObjectionAnswerSchema = z.object({
 });
 
 export const localTokenAnswerSchema = z.object({ token: z.string() });
+export { clientTokenAnswerSchema };
+
+// ------------------------------------------------------------------------------------ webhooks
+
+export { webhookDeliveriesAnswerSchema, webhookRegisteredAnswerSchema, webhookStatusAnswerSchema };
+export const webhookRemovedAnswerSchema = z.object({ removed: z.literal(true) });
+
+// ------------------------------------------------------------------------------------ ISP block list
+
+const blocklistEntrySchema = z.object({
+  url: z.string(),
+  host: z.string(),
+  orderId: z.string().meta({ description: 'The BLOCK_ACCESS order the entry stands on.' }),
+  since: timestamp.meta({ description: 'When the entry was added.' }),
+});
+const signature = z.string().meta({
+  description:
+    'A compact JWS (ES256) whose payload is the answer without `signature`; GET /isp/blocklist/key verifies it (docs/blocklist.md).',
+});
+
+export const blocklistAnswerSchema = z.object({
+  version: z.number().int(),
+  generatedAt: timestamp,
+  entries: z.array(blocklistEntrySchema),
+  signature,
+});
+export const blocklistChangesAnswerSchema = z.object({
+  version: z.number().int(),
+  since: z.number().int(),
+  added: z.array(blocklistEntrySchema),
+  removed: z.array(blocklistEntrySchema),
+  signature,
+});
+export const blocklistKeyAnswerSchema = z
+  .object({ kty: z.string() })
+  .catchall(z.unknown())
+  .meta({ description: 'The public key as a JWK (RFC 7517).' });
+
+// ------------------------------------------------------------------------------------ hash list
+
+export const hashMatchAnswerSchema = z.object({
+  matches: z.array(
+    z.object({
+      algorithm: z.enum(HASH_ALGORITHMS),
+      value: z.string().meta({ description: 'The value asked about.' }),
+      entryId: z.string(),
+      category: categorySchema,
+      distance: z.number().int().meta({ description: 'Bits that differ (0 for SHA256 and MD5, which match exactly).' }),
+    }),
+  ),
+});
+export const hashExportAnswerSchema = z.object({
+  entries: z.array(
+    z.object({ entryId: z.string(), algorithm: z.enum(HASH_ALGORITHMS), value: z.string(), category: categorySchema, listedAt: timestamp }),
+  ),
+  removed: z.array(z.object({ entryId: z.string(), algorithm: z.enum(HASH_ALGORITHMS), value: z.string(), removedAt: timestamp })),
+  cursor: z.string().meta({ description: 'Give it as `since` for the next page, and later for what changed since.' }),
+  more: z.boolean(),
+});
 
 // ------------------------------------------------------------------------------------ drift checks
 
@@ -537,4 +642,11 @@ export type DriftChecks = [
   Answers<ReviewView, z.infer<typeof reviewSchema>>,
   Answers<Awaited<ReturnType<typeof import('../services/staff-orders').decideFine>>, z.infer<typeof fineDecisionAnswerSchema>>,
   Answers<PosterObjectionStatus, z.infer<typeof posterObjectionAnswerSchema>>,
+  Answers<BlocklistView, z.infer<typeof blocklistAnswerSchema>>,
+  Answers<BlocklistChangesView, z.infer<typeof blocklistChangesAnswerSchema>>,
+  Answers<Awaited<ReturnType<typeof import('../services/hash-list').matchHashes>>, z.infer<typeof hashMatchAnswerSchema>>,
+  Answers<HashExportPage, z.infer<typeof hashExportAnswerSchema>>,
+  Answers<Awaited<ReturnType<typeof import('../services/webhooks').registerWebhook>>, z.infer<typeof webhookRegisteredAnswerSchema>>,
+  Answers<Awaited<ReturnType<typeof import('../services/webhooks').webhookStatus>>, z.infer<typeof webhookStatusAnswerSchema>>,
+  Answers<Awaited<ReturnType<typeof import('../services/webhooks').webhookDeliveries>>, z.infer<typeof webhookDeliveriesAnswerSchema>>,
 ];

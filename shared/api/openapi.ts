@@ -7,10 +7,10 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import type { ApiFunction } from '../../infra/functions';
-import { routeRoles } from '../domain/authz';
+import { routeRoles, routeScopes } from '../domain/authz';
 import { ERROR_STATUS, type ErrorCode } from '../domain/errors';
 import { errorAnswerSchema } from './answers';
-import { apiRoutes, MACHINE_SCOPES, ROUTE_TAGS, type RouteDoc } from './routes';
+import { apiRoutes, MACHINE_SCOPE_MEANINGS, ROUTE_TAGS, type RouteDoc } from './routes';
 
 /** The document's own route, public; it describes itself too. */
 export const OPENAPI_ROUTE = 'GET /openapi.json';
@@ -56,7 +56,7 @@ function operationOf(routeKey: string, route: RouteDoc, isPublic: boolean): Rout
   const roles = rolesOf(routeKey, isPublic);
   const params = pathParametersOf(path);
   const access = isPublic ? 'Public: no token.' : `Roles: ${roles.join(', ')}.`;
-  const scopes = route.scopes ?? [];
+  const scope = Object.hasOwn(routeScopes, routeKey) ? routeScopes[routeKey] : undefined;
   const responses: RouteConfig['responses'] = {};
   for (const [status, schema] of Object.entries(route.answers)) {
     const text = Number(status) === 200 ? (route.textAnswers ?? []) : [];
@@ -84,7 +84,7 @@ function operationOf(routeKey: string, route: RouteDoc, isPublic: boolean): Rout
     summary: route.summary,
     description: [access, route.description].filter((part) => part !== undefined).join('\n\n'),
     tags: [route.tag],
-    security: isPublic ? [] : [{ bearer: [] }, ...(scopes.length > 0 ? [{ machineClient: [...scopes] }] : [])],
+    security: isPublic ? [] : [{ bearer: [] }, ...(scope === undefined ? [] : [{ machineClient: [scope] }])],
     request: {
       ...(params === undefined ? {} : { params }),
       ...(route.query === undefined ? {} : { query: route.query }),
@@ -141,7 +141,7 @@ export function openApiDocument(manifest: readonly ApiFunction[]) {
     type: 'oauth2',
     description:
       "An operator system's token by the client-credentials grant: Cognito's token endpoint in the cloud, `POST /auth/client-token` locally. It acts for its operator only, within the scopes of its `scope` claim. Send it as `Authorization: Bearer <token>`.",
-    flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: { ...MACHINE_SCOPES } } },
+    flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: { ...MACHINE_SCOPE_MEANINGS } } },
   });
   for (const { routeKey, route, isPublic } of documentedRoutes(manifest)) registry.registerPath(operationOf(routeKey, route, isPublic));
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

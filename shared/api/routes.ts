@@ -8,7 +8,11 @@
  */
 import type { ZodObject, ZodType } from 'zod';
 import { z } from 'zod';
+import type { MachineScope } from '../domain/authz';
+import { blocklistChangesQuerySchema } from '../domain/blocklist';
 import { deadlineChangeRequestSchema } from '../domain/deadline-changes';
+import { hashExportQuerySchema, hashMatchRequestSchema } from '../domain/hashes';
+import { clientCredentialsSchema } from '../domain/machine-clients';
 import {
   appealRequestSchema,
   approvalRequestSchema,
@@ -26,6 +30,7 @@ import {
   reportRequestSchema,
   voteRequestSchema,
 } from '../domain/model';
+import { webhookRegistrationSchema } from '../domain/webhooks';
 import { caseSearchSchema } from '../domain/search';
 import * as answers from './answers';
 import {
@@ -48,6 +53,9 @@ export const ROUTE_TAGS = [
   { name: 'Policies and statistics', description: 'The published rules and the transparency figures.' },
   { name: 'Public', description: 'Routes anyone may call without a token.' },
   { name: 'Sign-in', description: 'Tokens. `POST /auth/local-token` exists only on the local runtime (`npm start`).' },
+  { name: 'Webhooks', description: "An operator's endpoint for order events, signed per Standard Webhooks (docs/webhooks.md)." },
+  { name: 'ISP block list', description: 'The signed list of URLs ISPs block, and its changes (docs/blocklist.md).' },
+  { name: 'Hash list', description: 'Hashes of confirmed content: match uploads against it, or export it (docs/hashes.md).' },
 ] as const;
 export type RouteTag = (typeof ROUTE_TAGS)[number]['name'];
 
@@ -69,19 +77,17 @@ export interface RouteDoc {
   readonly answers: Readonly<Record<number, ZodType>>;
   /** Text answers besides JSON (by `?format=` or `Accept`), all with status 200. */
   readonly textAnswers?: readonly TextAnswer[];
-  /** OAuth2 scopes a machine client's token needs for the route (CONTRACT.md section 12). */
-  readonly scopes?: readonly MachineScope[];
   /** A route of the local runtime only (not in the manifest, not in the cloud). */
   readonly localOnly?: boolean;
 }
 
-export const MACHINE_SCOPES = {
-  'orders.read': "Read the operator's own orders.",
-  'orders.write': "Acknowledge, report compliance on and appeal the operator's own orders.",
+/** What each scope lets a machine client do; which routes need which is authz.ts's `routeScopes`. */
+export const MACHINE_SCOPE_MEANINGS: Readonly<Record<MachineScope, string>> = {
+  'orders.read': "Read the operator's own orders and webhook.",
+  'orders.write': "Acknowledge, report compliance on and appeal the operator's own orders; set or remove its webhook.",
   'blocklist.read': "Read the ISPs' block list and its changes.",
   'hashes.match': 'Match content hashes against the hash list.',
-} as const;
-export type MachineScope = keyof typeof MACHINE_SCOPES;
+};
 
 export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
   'GET /health': { summary: 'The API answers.', tag: 'Public', answers: { 200: answers.healthAnswerSchema } },
@@ -194,13 +200,11 @@ export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
     tag: 'Operator orders',
     description: 'Only URLs of the calling operator; never the reporter, the summary, or another operator.',
     answers: { 200: answers.operatorOrdersAnswerSchema },
-    scopes: ['orders.read'],
   },
   'POST /operator/orders/{orderId}/acknowledge': {
     summary: 'Acknowledge receipt of an order; repeating it is harmless.',
     tag: 'Operator orders',
     answers: { 200: answers.acknowledgeAnswerSchema },
-    scopes: ['orders.write'],
   },
   'POST /operator/orders/{orderId}/compliance': {
     summary: 'Report compliance: COMPLIED before the deadline, COMPLIED_LATE after it.',
@@ -208,7 +212,6 @@ export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
     body: complianceRequestSchema,
     example: { action: 'DELETED', note: 'removed at 10:12 KST' },
     answers: { 200: answers.complianceAnswerSchema },
-    scopes: ['orders.write'],
   },
   'POST /operator/orders/{orderId}/appeal': {
     summary: 'Appeal an order while its appeal window is open (otherwise 409 WINDOW_CLOSED).',
@@ -216,21 +219,18 @@ export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
     body: appealRequestSchema,
     example: { grounds: 'The content is licensed and all people in it consented.' },
     answers: { 201: answers.appealAnswerSchema },
-    scopes: ['orders.write'],
   },
   'POST /operator/orders/{orderId}/fine/opinion': {
     summary: 'State an opinion on a proposed fine before it is decided.',
     tag: 'Operator orders',
     body: fineOpinionSchema,
     answers: { 200: answers.fineOpinionAnswerSchema },
-    scopes: ['orders.write'],
   },
   'POST /operator/orders/{orderId}/reinstatement': {
     summary: "Answer a lifted order's instruction to restore the content or lift the block.",
     tag: 'Operator orders',
     body: reinstatementRequestSchema,
     answers: { 200: answers.reinstatementAnswerSchema },
-    scopes: ['orders.write'],
   },
   'GET /committee/reviews': {
     summary: "The reviews the committee votes on, with the caller's own vote.",
@@ -274,13 +274,11 @@ export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
     summary: 'The policy new cases follow, with its version.',
     tag: 'Policies and statistics',
     answers: { 200: answers.policyAnswerSchema },
-    scopes: ['orders.read'],
   },
   'GET /policies/{version}': {
     summary: 'A policy by its version (the one an order cites).',
     tag: 'Policies and statistics',
     answers: { 200: answers.policyAnswerSchema },
-    scopes: ['orders.read'],
   },
   'POST /public/objections': {
     summary: 'A poster objects to an order with the code from the notice on the page.',
@@ -300,5 +298,64 @@ export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
     body: z.strictObject({ user: z.string().min(1) }),
     example: { user: 'op-webhard' },
     answers: { 200: answers.localTokenAnswerSchema },
+  },
+  'POST /auth/client-token': {
+    summary: "Local runtime only: a machine client's token by its id and secret (CONTRACT.md section 12).",
+    tag: 'Sign-in',
+    localOnly: true,
+    body: clientCredentialsSchema,
+    answers: { 200: answers.clientTokenAnswerSchema },
+  },
+  'PUT /operator/webhook': {
+    summary: 'Register the endpoint for order events, or replace it; the signing secret is answered this once.',
+    tag: 'Webhooks',
+    body: webhookRegistrationSchema,
+    example: { url: 'https://hooks.webhard.example/orders' },
+    answers: { 200: answers.webhookRegisteredAnswerSchema },
+  },
+  'GET /operator/webhook': {
+    summary: 'Where events go and whether they still do (never the secret).',
+    tag: 'Webhooks',
+    answers: { 200: answers.webhookStatusAnswerSchema },
+  },
+  'DELETE /operator/webhook': {
+    summary: 'Stop sending events; deliveries still pending fail at their next attempt.',
+    tag: 'Webhooks',
+    answers: { 200: answers.webhookRemovedAnswerSchema },
+  },
+  'GET /operator/webhook/deliveries': {
+    summary: 'The latest deliveries with every attempt, newest first.',
+    tag: 'Webhooks',
+    answers: { 200: answers.webhookDeliveriesAnswerSchema },
+  },
+  'GET /isp/blocklist': {
+    summary: 'Every URL ISPs block, as of one version, signed.',
+    tag: 'ISP block list',
+    answers: { 200: answers.blocklistAnswerSchema },
+  },
+  'GET /isp/blocklist/changes': {
+    summary: 'What changed since a version (remove `removed`, then add `added`), signed.',
+    tag: 'ISP block list',
+    description: 'A version the list has not reached, or one too far behind, is 409 CONFLICT: load the full list instead.',
+    query: blocklistChangesQuerySchema,
+    answers: { 200: answers.blocklistChangesAnswerSchema },
+  },
+  'GET /isp/blocklist/key': {
+    summary: "The public key (JWK) that verifies the list's signatures.",
+    tag: 'ISP block list',
+    answers: { 200: answers.blocklistKeyAnswerSchema },
+  },
+  'POST /hashes/match': {
+    summary: 'The listed entries each hash matches: exactly for SHA256 and MD5, within a distance for PDQ.',
+    tag: 'Hash list',
+    body: hashMatchRequestSchema,
+    example: { hashes: [{ algorithm: 'SHA256', value: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }] },
+    answers: { 200: answers.hashMatchAnswerSchema },
+  },
+  'GET /hashes/export': {
+    summary: "One page of the list's changes after a cursor, oldest first: entries listed and entries removed.",
+    tag: 'Hash list',
+    query: hashExportQuerySchema,
+    answers: { 200: answers.hashExportAnswerSchema },
   },
 };

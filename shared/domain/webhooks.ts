@@ -159,7 +159,7 @@ export const webhookDeliveriesAnswerSchema = z.object({
       status: z.enum(WEBHOOK_DELIVERY_STATUSES),
       createdAt: z.string(),
       nextAttemptAt: z.string().optional(),
-      attempts: z.array(webhookAttemptSchema),
+      attempts: z.array(webhookAttemptSchema).readonly(),
     }),
   ),
 });

@@ -84,6 +84,13 @@ describe.each(VIEWS)('the API reference in $lang at $width px', ({ lang, width }
       expect(await action.textContent()).toContain(words.required);
       expect(await compliance.locator('pre.api-example').textContent()).toContain('"action": "DELETED"');
 
+      // and the webhook, block list and hash list routes have their own groups, with their scopes
+      for (const group of ['Webhooks', 'ISP block list', 'Hash list']) {
+        expect(await page.getByRole('heading', { level: 2, name: group, exact: true }).count(), group).toBe(1);
+      }
+      expect(await card('GET /isp/blocklist').locator('dd').nth(1).textContent()).toBe('blocklist.read');
+      expect(await card('POST /hashes/match').locator('dd').nth(1).textContent()).toBe('hashes.match');
+
       // and a public route says anyone may call it
       const openapi = card('GET /openapi.json');
       expect(await openapi.locator('dd').first().textContent()).toBe(words.anyone);

@@ -134,12 +134,15 @@ describe("an operator's own system", () => {
     const event = new Webhook(registered.body.secret).verify(taken.body, taken.headers) as any;
     expect(event).toMatchObject({ type: 'order.issued', data: { orderId: ownOrder, caseId, status: expect.any(String) } });
     expect(taken.body).not.toMatch(/webhard\.example|reporter|summary/);
-    const deliveries = await api.get(null, '/operator/webhook/deliveries', machine);
-    expect(deliveries.body.deliveries.find((one: any) => one.webhookId === id)).toMatchObject({
-      type: 'order.issued',
-      status: 'DELIVERED',
-      attempts: [{ statusCode: 500 }, { statusCode: 500 }, { statusCode: 200 }],
-    });
+    // The sender records the delivery after the receiver answered: poll until it has
+    await eventually(async () => {
+      const deliveries = await api.get(null, '/operator/webhook/deliveries', machine);
+      expect(deliveries.body.deliveries.find((one: any) => one.webhookId === id)).toMatchObject({
+        type: 'order.issued',
+        status: 'DELIVERED',
+        attempts: [{ statusCode: 500 }, { statusCode: 500 }, { statusCode: 200 }],
+      });
+    }, LONG);
 
     // And it reports compliance, and appeals once the committee confirmed the order
     const complied = await api.post(null, `/operator/orders/${ownOrder}/compliance`, { action: 'DELETED', note: 'removed' }, machine);

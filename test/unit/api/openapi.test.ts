@@ -9,7 +9,7 @@ import { handler as operatorOrdersHandler } from '../../../functions/api/operato
 import { handler } from '../../../functions/api/openapi';
 import { apiFunctions } from '../../../infra/functions';
 import { apiRoutes } from '../../../shared/api/routes';
-import { routeRoles } from '../../../shared/domain/authz';
+import { routeRoles, routeScopes } from '../../../shared/domain/authz';
 import { COMPLIANCE_ACTIONS } from '../../../shared/domain/model';
 import { writeUrls } from '../../../shared/store/repository';
 import { answerOf, apiEvent, callers } from '../../support/api-event';
@@ -97,6 +97,19 @@ describe('GET /openapi.json', () => {
     expect(operations.get('POST /operator/orders/{orderId}/compliance')?.security).toContainEqual({ machineClient: ['orders.write'] });
     // Staff routes take no machine token
     expect(operations.get('GET /cases')?.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('names for each route the scope authz.ts lets a machine client call it with, and none for the others', async () => {
+    // Given authz.ts's scopes per route; When the document is read
+    const operations = operationsOf(await servedDocument());
+
+    // Then every operation's machine-client requirement is that scope, or absent
+    for (const [routeKey, operation] of operations) {
+      const machineClient = operation.security.flatMap((requirement) => requirement.machineClient ?? []);
+      const scope = Object.hasOwn(routeScopes, routeKey) ? routeScopes[routeKey] : undefined;
+      expect(machineClient, routeKey).toEqual(scope === undefined ? [] : [scope]);
+    }
+    expect(operations.get('GET /isp/blocklist')?.security).toContainEqual({ machineClient: ['blocklist.read'] });
   });
 
   it('describes a body with the schema the handler parses it with', async () => {
