@@ -369,7 +369,15 @@ describe('a case blocked through ISPs', () => {
   const cases = [aCase('c-isp', { category: 'ILLEGAL_FILMING', createdAt: '2026-03-05T00:00:00.000Z', urlCount: 3 })];
   const issued = { caseId: 'c-isp', issuedAt: '2026-03-05T01:00:00.000Z', decisionStatus: 'PENDING' } as const;
   const blocking = (isp: string): StatisticsOrder =>
-    anOrder(`o-${isp}`, { ...issued, operatorId: isp, action: 'BLOCK_ACCESS', urlCount: 2, urlOwners: [null, 'op-overseas'], complianceStatus: 'COMPLIED', compliedAt: '2026-03-05T02:00:00.000Z' });
+    anOrder(`o-${isp}`, {
+      ...issued,
+      operatorId: isp,
+      action: 'BLOCK_ACCESS',
+      urlCount: 2,
+      urlOwners: [null, 'op-overseas'],
+      complianceStatus: 'COMPLIED',
+      compliedAt: '2026-03-05T02:00:00.000Z',
+    });
   // and its orders: a DELETE to the host, the same 2 URLs to block for each of three ISPs, a request to the overseas host
   const orders = [
     anOrder('o-host', { ...issued, operatorId: 'op-domestic', complianceStatus: 'ISSUED' }),
