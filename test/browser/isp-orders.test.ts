@@ -11,6 +11,7 @@ import { ensureWebBuilt } from '../../infra/local/web';
 import type { Lang } from '../../web/src/i18n';
 import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
 import { mockApi } from './support/mock-api';
+import { ispToken } from './support/session';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NOW = Date.parse('2026-11-24T06:00:00.000Z');
@@ -54,12 +55,6 @@ afterAll(async () => {
 });
 
 const json = (route: Route, body: unknown) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
-
-function ispToken(operatorId: string): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const claims = { 'cognito:username': operatorId, 'cognito:groups': ['operator'], 'custom:operatorId': operatorId, exp: 4_102_444_800 };
-  return `${part({ alg: 'none' })}.${part(claims)}.sig`;
-}
 
 /** Opens `route` as `user` (an ISP by its token, staff by the local picker) in `lang` at `width`. */
 async function open(user: string, lang: Lang, width: number, route: string): Promise<WatchedPage> {
