@@ -64,6 +64,8 @@ export type FollowUp =
       readonly type: 'NOTIFY_REPORTER';
       readonly caseId: string;
       readonly operatorId?: string;
+      /** An ISP's order: the owners of the URLs it blocks (the e-mail names their URLs). */
+      readonly urlOwners?: readonly (string | null)[];
       readonly previous: ReporterUrlOutcome;
       readonly outcome: ReporterUrlOutcome;
       readonly eventKey: string;

@@ -21,11 +21,13 @@ export const REPORTER_URL_OUTCOMES = [
   'ORDER_LIFTED',
   /** The operator acted, then the committee lifted the order: it is told to restore or unblock the content. */
   'LIFTED_AFTER_REMOVAL',
+  /** Internet providers block access to it (an overseas host's URL, or one no operator claims). */
+  'ACCESS_BLOCKED_BY_PROVIDERS',
 ] as const;
 export type ReporterUrlOutcome = (typeof REPORTER_URL_OUTCOMES)[number];
 
 /** The parts of an order that decide what a reporter is told. */
-export type OrderOutcomeFacts = Pick<OrderRecord, 'action' | 'complianceStatus' | 'decisionStatus' | 'complianceAction'>;
+export type OrderOutcomeFacts = Pick<OrderRecord, 'action' | 'complianceStatus' | 'decisionStatus' | 'complianceAction' | 'urlOwners'>;
 
 /**
  * What became of one URL. `order` is the order of the URL's operator (absent before it is issued,
@@ -58,18 +60,47 @@ export function reporterOrderOutcome(order: OrderOutcomeFacts): ReporterUrlOutco
 }
 
 function compliedOutcome(order: OrderOutcomeFacts): ReporterUrlOutcome {
+  // An ISP's order lists other hosts' URLs: whatever the ISP reports, it blocked them, it deleted nothing.
+  const blockedBy: ReporterUrlOutcome = isIspOrder(order) ? 'ACCESS_BLOCKED_BY_PROVIDERS' : 'ACCESS_DISABLED';
   switch (order.complianceAction) {
     case 'DELETED':
-      return 'REMOVED';
+      return isIspOrder(order) ? blockedBy : 'REMOVED';
     case 'BLOCKED':
-      return 'ACCESS_DISABLED';
+      return blockedBy;
     case 'NOT_FOUND':
       return 'NO_LONGER_FOUND';
     case undefined:
-      return order.action === 'BLOCK_ACCESS' ? 'ACCESS_DISABLED' : 'REMOVED';
+      return order.action === 'BLOCK_ACCESS' ? blockedBy : 'REMOVED';
     default:
       return assertNever(order.complianceAction, 'compliance action');
   }
+}
+
+const isIspOrder = (order: Pick<OrderRecord, 'urlOwners'>): boolean => order.urlOwners !== undefined;
+
+/** Outcomes that take the content down, wherever they come from. */
+const TAKEN_DOWN: ReadonlySet<ReporterUrlOutcome> = new Set(['REMOVED', 'NO_LONGER_FOUND']);
+
+/**
+ * What became of one URL among all the case's orders. A URL of an overseas host, or of a host no
+ * operator claims, is listed by every ISP's BLOCK_ACCESS order (through `urlOwners`) and perhaps by
+ * the host's own DELETE_REQUEST: the host's removal is told first, else the providers' blocking
+ * once any provider blocks (the reporter hears of the providers together, not one by one).
+ */
+export function reporterUrlOutcomeAmong(
+  caseStatus: CaseStatus,
+  owner: string | null,
+  orders: readonly (OrderOutcomeFacts & Pick<OrderRecord, 'operatorId'>)[],
+): ReporterUrlOutcome {
+  const own = owner === null ? undefined : orders.find((order) => !isIspOrder(order) && order.operatorId === owner);
+  const blocking = orders.filter((order) => order.urlOwners?.includes(owner) === true);
+  if (blocking.length === 0) return reporterUrlOutcome(caseStatus, owner !== null, own);
+  const ownOutcome = own === undefined ? undefined : reporterOrderOutcome(own);
+  if (ownOutcome !== undefined && TAKEN_DOWN.has(ownOutcome)) return ownOutcome;
+  const outcomes = blocking.map(reporterOrderOutcome);
+  const first =
+    outcomes.find((outcome) => outcome === 'ACCESS_BLOCKED_BY_PROVIDERS') ?? outcomes.find((outcome) => outcome === 'IN_PROGRESS');
+  return first ?? (outcomes[0] as ReporterUrlOutcome);
 }
 
 const OUTCOME_TEXT: Record<ReporterUrlOutcome, Record<Language, string>> = {
@@ -85,6 +116,10 @@ const OUTCOME_TEXT: Record<ReporterUrlOutcome, Record<Language, string>> = {
   LIFTED_AFTER_REMOVAL: {
     en: 'The committee lifted the order; the content may be restored',
     ko: '위원회가 요청을 철회함: 삭제·차단된 게시물이 복원될 수 있음',
+  },
+  ACCESS_BLOCKED_BY_PROVIDERS: {
+    en: 'Access blocked through internet providers',
+    ko: '인터넷 서비스 제공자를 통해 접속 차단됨',
   },
 };
 
@@ -126,6 +161,19 @@ export function reporterOrderUpdate(before: OrderRecord, after: OrderRecord): Re
   const previous = reporterOrderOutcome(before);
   const outcome = reporterOrderOutcome(after);
   if (previous === outcome) return undefined;
+  if (after.urlOwners !== undefined) {
+    // Every ISP's order lists the same URLs: the first to change them tells the reporter, the
+    // others' same change finds the e-mail sent (the key names the URLs and the change, no ISP).
+    return {
+      type: 'NOTIFY_REPORTER',
+      caseId: after.caseId,
+      operatorId: after.operatorId,
+      urlOwners: after.urlOwners,
+      previous,
+      outcome,
+      eventKey: `reporter:blocking:${after.urlOwners.map((owner) => owner ?? '-').join(',')}:${previous}>${outcome}`,
+    };
+  }
   return {
     type: 'NOTIFY_REPORTER',
     caseId: after.caseId,

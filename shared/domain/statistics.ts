@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { CaseRecord, Category, OrderRecord } from './model';
 import { CATEGORIES } from './model';
+import { isBindingOrder } from './orders';
 
 // ------------------------------------------------------------------------------ months and ranges
 
@@ -115,6 +116,7 @@ export type StatisticsOrder = Pick<
   | 'decisionStatus'
   | 'resends'
   | 'fine'
+  | 'urlOwners'
 >;
 
 /** The figures of one group of cases (all, a month, a category) and their orders. */
@@ -228,9 +230,24 @@ export interface YearCounts {
 
 const SECONDS_PER_DAY = 86_400;
 
+/**
+ * The URLs the orders list, each counted once: every ISP's BLOCK_ACCESS order of a case lists the
+ * same URLs (those of its `urlOwners`), and KCSC counts a URL blocked, not a URL per provider.
+ */
+function distinctUrlCount(orders: readonly StatisticsOrder[]): number {
+  const counted = new Set<string>();
+  let total = 0;
+  for (const order of orders) {
+    const listing = order.urlOwners === undefined ? `${order.orderId}` : `${order.caseId} ${JSON.stringify(order.urlOwners)}`;
+    if (counted.has(listing)) continue;
+    counted.add(listing);
+    total += order.urlCount;
+  }
+  return total;
+}
+
 function yearCounts(year: string, cases: readonly StatisticsCase[], orders: readonly StatisticsOrder[]): YearCounts {
-  const urlsOf = (predicate: (order: StatisticsOrder) => boolean): number =>
-    orders.filter(predicate).reduce((total, order) => total + order.urlCount, 0);
+  const urlsOf = (predicate: (order: StatisticsOrder) => boolean): number => distinctUrlCount(orders.filter(predicate));
   const categoryOf = new Map(cases.map((c) => [c.caseId, c.category]));
   const { meanSeconds } = durationsOf(cases.flatMap((c) => (c.ordersIssuedAt ? [secondsBetween(c.createdAt, c.ordersIssuedAt)] : [])));
   return {
@@ -288,7 +305,8 @@ export function computeStatistics(
     if (month >= range.from && month <= range.to) monthOfCase.set(c.caseId, month);
   }
   const cases = allCases.filter((c) => monthOfCase.has(c.caseId));
-  const orders = allOrders.filter((o) => monthOfCase.has(o.caseId));
+  // An overseas host's DELETE_REQUEST binds no one: its URLs are counted through the ISPs' orders.
+  const orders = allOrders.filter((o) => monthOfCase.has(o.caseId) && isBindingOrder(o));
   const categoryOf = new Map(cases.map((c) => [c.caseId, c.category]));
   const group = (keep: (caseId: string) => boolean): Figures =>
     figuresOf(

@@ -238,7 +238,12 @@ export async function deliverReporterUpdate(update: ReporterUpdate): Promise<Del
   const record = await getCase(update.caseId);
   const contact = record?.reporterContact;
   if (record === undefined || contact === undefined) return undefined;
-  const urls = [...new Set((await getCaseUrls(update.caseId, update.operatorId)).map((url) => url.url))];
+  const { caseId, operatorId, urlOwners } = update;
+  const listed =
+    operatorId === undefined || urlOwners === undefined
+      ? await getCaseUrls(caseId, operatorId)
+      : await getOrderUrls({ caseId, operatorId, urlOwners: [...urlOwners] });
+  const urls = [...new Set(listed.map((url) => url.url))];
   const rejectionReason =
     update.outcome === 'NOT_ORDERED' ? record.approvals.find((approval) => approval.decision === 'REJECT')?.reason : undefined;
   const { publicBaseUrl, policy } = config();

@@ -10,7 +10,7 @@ import type { CaseRecord, CaseStatus, CaseUrl, ReportRequest } from '../domain/m
 import type { LANGUAGES } from '../domain/model';
 import { caseDecider } from '../domain/deciders/case';
 import { assignUrls } from '../domain/orders';
-import { type ReporterUrlOutcome, reporterCaseText, reporterUrlOutcome } from '../domain/reporter';
+import { type ReporterUrlOutcome, reporterCaseText, reporterUrlOutcomeAmong } from '../domain/reporter';
 import { caseFacets, facets } from '../domain/search';
 import { config } from '../runtime/config';
 import { newCaseId } from '../runtime/ids';
@@ -187,11 +187,7 @@ export async function listOwnReports(
 
 async function reporterReport(record: CaseRecord, language: (typeof LANGUAGES)[number]): Promise<ReporterReport> {
   const [urls, orders] = await Promise.all([getCaseUrls(record.caseId), listOrdersOfCase(record.caseId)]);
-  const orderOf = new Map(orders.map((order) => [order.operatorId, order]));
-  const outcomes = urls.map((url) => ({
-    url: url.url,
-    outcome: reporterUrlOutcome(record.status, url.operatorId !== null, url.operatorId === null ? undefined : orderOf.get(url.operatorId)),
-  }));
+  const outcomes = urls.map((url) => ({ url: url.url, outcome: reporterUrlOutcomeAmong(record.status, url.operatorId, orders) }));
   const rejectionReason = record.approvals.find((approval) => approval.decision === 'REJECT')?.reason;
   return {
     caseId: record.caseId,

@@ -12,6 +12,7 @@ import { ensureWebBuilt } from '../../infra/local/web';
 import type { Lang } from '../../web/src/i18n';
 import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
 import { mockApi } from './support/mock-api';
+import { ispToken } from './support/session';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NOW = Date.parse('2026-11-24T06:00:00.000Z');
@@ -99,12 +100,6 @@ async function open(user: string, lang: Lang, width: number, route: string): Pro
   // The case page loads several parts at once: wait until none is loading.
   await expect.poll(() => watched.page.locator('[aria-busy="true"]').count()).toBe(0);
   return watched;
-}
-
-function ispToken(operatorId: string): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const claims = { 'cognito:username': operatorId, 'cognito:groups': ['operator'], 'custom:operatorId': operatorId, exp: 4_102_444_800 };
-  return `${part({ alg: 'none' })}.${part(claims)}.sig`;
 }
 
 const WORDS = {

@@ -59,6 +59,14 @@ async function approvedCase(...operators: ('op-webhard' | 'op-social' | 'op-over
   return { caseId, orders };
 }
 
+/** An approved case naming an overseas host's URL, and the binding BLOCK_ACCESS order of isp-kt that blocks it. */
+async function ispBlockedCase() {
+  const { caseId } = await approvedCase('op-overseas');
+  const orderId = orderIdFor(caseId, 'isp-kt');
+  await eventually(() => operatorOrder(api, 'isp-kt', orderId), 15_000);
+  return { caseId, orderId };
+}
+
 /** The operator's notices about `orderId` are in its language, at most one per kind, and name the order. */
 async function expectNotices(
   orderId: string,
@@ -164,9 +172,10 @@ describe.concurrent('a case over its whole life', () => {
     // And each order notice went to the operator's contact with its own URLs only, the deadline in
     // UTC and in the policy's time zone, the legal basis, how to acknowledge and how to appeal
     const urls = (await readCase(caseId)).urls.map((entry: any) => entry.url as string);
-    for (const [orderId, contact, legalBasis] of [
-      [domestic, 'notices@webhard.example', '제44조의7'],
-      [overseas, 'abuse@overseas.example', 'Article 44-7'],
+    // The overseas host's DELETE_REQUEST binds it to nothing, so it has nothing to appeal
+    for (const [orderId, contact, legalBasis, appealable] of [
+      [domestic, 'notices@webhard.example', '제44조의7', true],
+      [overseas, 'abuse@overseas.example', 'Article 44-7', false],
     ] as const) {
       const notice = await untilNotice(stack, orderId, 'ORDER');
       // SES holds the e-mail a moment before the order records its acceptance (and its deadline).
@@ -188,7 +197,8 @@ describe.concurrent('a case over its whole life', () => {
       expect(text).toContain('Asia/Seoul');
       expect(text).toContain(legalBasis);
       expect(text).toContain(`/operator/orders/${orderId}/acknowledge`);
-      expect(text).toContain(`/operator/orders/${orderId}/appeal`);
+      if (appealable) expect(text).toContain(`/operator/orders/${orderId}/appeal`);
+      else expect(text).not.toContain(`/operator/orders/${orderId}/appeal`);
     }
     await confirmPostReview(caseId);
 
@@ -239,24 +249,23 @@ describe.concurrent('a case over its whole life', () => {
   });
 
   it('never complied, confirmed: OVERDUE to the end of the grace period, CLOSED with a fine', async () => {
-    // Given an approved case naming an overseas operator that never acts, confirmed by the committee
-    const { caseId, orders } = await approvedCase('op-overseas');
-    const orderId = orders['op-overseas']!;
+    // Given an approved case whose overseas URL an ISP is ordered to block and never does, confirmed by the committee
+    const { caseId, orderId } = await ispBlockedCase();
     await confirmPostReview(caseId);
 
     // When the deadline and then the grace period run out
-    await untilOrderStatus(api, 'op-overseas', orderId, 'OVERDUE', LONG);
+    await untilOrderStatus(api, 'isp-kt', orderId, 'OVERDUE', LONG);
     await untilCaseStatus(api, caseId, 'CLOSED', LONG);
 
     // Then the order is fined in the operator's currency, and late compliance is no longer accepted
     const order = await orderOnCase(caseId, orderId);
     expect(order.status).toBe('OVERDUE');
-    expectFine(order.fine, 'USD');
-    const tooLate = await api.post('op-overseas', `/operator/orders/${orderId}/compliance`, { action: 'BLOCKED' });
+    expectFine(order.fine, 'KRW');
+    const tooLate = await api.post('isp-kt', `/operator/orders/${orderId}/compliance`, { action: 'BLOCKED' });
     expect(tooLate.status).toBe(409);
     await untilNotice(stack, orderId, 'FINE');
     await expectNoOpenOrders(caseId);
-    await expectNotices(orderId, 'en', { ORDER: 1, OVERDUE: 1, CONFIRMED: 1, FINE: 1 });
+    await expectNotices(orderId, 'ko', { ORDER: 1, OVERDUE: 1, CONFIRMED: 1, FINE: 1 });
     await expectStaffToldOfProposal(orderId);
     await expectVerifiedAudit(caseId, ['ORDER_OVERDUE', 'NON_COMPLIANCE_RECORDED', 'FINE_ASSESSED', 'CASE_CLOSED']);
   });
@@ -321,14 +330,13 @@ describe.concurrent('a case over its whole life', () => {
   });
 
   it('appeal granted: the order is OVERTURNED, and its delay is not fined', async () => {
-    // Given a confirmed case whose overseas operator let the deadline pass
-    const { caseId, orders } = await approvedCase('op-overseas');
-    const orderId = orders['op-overseas']!;
+    // Given a confirmed case whose ISP let the deadline pass on its order to block an overseas URL
+    const { caseId, orderId } = await ispBlockedCase();
     await confirmPostReview(caseId);
-    await untilAppealable(api, 'op-overseas', orderId);
+    await untilAppealable(api, 'isp-kt', orderId);
 
     // When it appeals and the committee grants the appeal
-    const appeal = await api.post('op-overseas', `/operator/orders/${orderId}/appeal`, {
+    const appeal = await api.post('isp-kt', `/operator/orders/${orderId}/appeal`, {
       grounds: 'The content is hosted by a third party.',
     });
     expect(appeal.status, JSON.stringify(appeal.body)).toBe(201);
@@ -343,10 +351,10 @@ describe.concurrent('a case over its whole life', () => {
     expect(order.status).toBe('OVERTURNED');
     expect(order.fine).toBeUndefined();
     const outcome = await untilNotice(stack, orderId, 'APPEAL_OUTCOME');
-    expect(outcome.email.subject).toContain('overturned');
+    expect(outcome.email.subject).toContain('요청 취소(인용)');
     expect(await noticeCounts(stack, orderId)).not.toHaveProperty('FINE');
     await expectNoOpenOrders(caseId);
-    await expectNotices(orderId, 'en', { ORDER: 1, OVERDUE: 1, CONFIRMED: 1, APPEAL_OUTCOME: 1 });
+    await expectNotices(orderId, 'ko', { ORDER: 1, OVERDUE: 1, CONFIRMED: 1, APPEAL_OUTCOME: 1 });
     await expectVerifiedAudit(caseId, ['APPEAL_FILED', 'APPEAL_GRANTED_ORDER_OVERTURNED', 'CASE_CLOSED']);
   });
 

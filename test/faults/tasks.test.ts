@@ -68,6 +68,19 @@ async function givenOperators(): Promise<void> {
   );
 }
 
+const ISPS = ['isp-kt', 'isp-skb'];
+const anIsp = (operatorId: string) =>
+  anOperator({ operatorId, name: operatorId, kind: 'ISP', domains: [], contactEmails: [`blocking@${operatorId}.example`] });
+/** Without a contact the overseas host is sent no request: the fault run stays to the ISPs' orders, at a quarter of the AWS calls. */
+const OVERSEAS_HOST = anOperator({
+  operatorId: 'op-overseas',
+  name: 'Overseas Host',
+  domains: ['overseas.example'],
+  contactEmails: [],
+  jurisdiction: 'OVERSEAS',
+  language: 'en',
+});
+
 type OrderOverrides = Parameters<typeof anOrder>[0];
 
 /** Orders as issued: no clock runs until SES accepts the ORDER notice. */
@@ -148,6 +161,45 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         // Each order is found, once, by its host's search entries
         const byHost = await searchOrders(planOrderSearch({ host: 'webhard.example' }), 10);
         expect(byHost.orders.map((order) => order.orderId)).toEqual([WEBHARD_ORDER_ID]);
+      },
+    },
+  ],
+  [
+    'IssueOrders with ISPs, then each notice: every ISP gets one BLOCK_ACCESS order for the overseas and the unclaimed URL, and one notice',
+    {
+      given: async () => {
+        for (const operator of [...ISPS.map(anIsp), OVERSEAS_HOST]) await plant.operator(operator);
+        await plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-03-02T12:00:00.000Z' }));
+        await writeUrls(CASE_ID, [
+          { url: 'https://overseas.example/v/1', host: 'overseas.example', operatorId: OVERSEAS_HOST.operatorId },
+          { url: 'https://unknown.example/x', host: 'unknown.example', operatorId: null },
+        ]);
+      },
+      act: async () => {
+        const { orderIds } = await issueOrders(CASE_ID, NOW);
+        for (const orderId of orderIds) await sendOrderNotice(orderId, () => NOW);
+        return orderIds;
+      },
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        const ispOrderIds = ISPS.map((isp) => orderIdFor(CASE_ID, isp));
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true });
+        // The overseas and the unclaimed URL are blocked by each ISP (Korean profile); the host is asked
+        for (const orderId of ispOrderIds) {
+          const order = await getOrder(orderId);
+          expect(order).toMatchObject({ action: 'BLOCK_ACCESS', urlCount: 2, urlOwners: [null, 'op-overseas'] });
+          expect(order?.notices.filter((notice) => notice.kind === 'ORDER')).toHaveLength(1);
+        }
+        expect(await getOrder(orderIdFor(CASE_ID, 'op-overseas'))).toBeUndefined();
+        const actions = await actionsOf(CASE_ID);
+        expect(count(actions, 'ORDER_ISSUED')).toBe(ISPS.length);
+        for (const isp of ISPS) {
+          const mails = world.mails.filter((mail) => mail.to.includes(`blocking@${isp}.example`));
+          expect(mails.length, isp).toBeGreaterThanOrEqual(1);
+          expect(mails.length, isp).toBeLessThanOrEqual(world.faults.struckAfterAnEmailWasAccepted ? 2 : 1);
+        }
+        // Nothing is left for staff to resolve: no unassigned-URL alert
+        expect(world.mails.some((mail) => /match no registered operator/.test(mail.subject))).toBe(false);
       },
     },
   ],

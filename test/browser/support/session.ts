@@ -53,3 +53,10 @@ export async function closeWatched(opened: WatchedPage[]): Promise<void> {
   await Promise.all(opened.splice(0).map((watched) => watched.close()));
   expect(errors, 'console errors on the pages visited').toEqual([]);
 }
+
+/** A bearer token for an ISP the local user picker does not list, as the mocked API reads it (unsigned). */
+export function ispToken(operatorId: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const claims = { 'cognito:username': operatorId, 'cognito:groups': ['operator'], 'custom:operatorId': operatorId, exp: 4_102_444_800 };
+  return `${part({ alg: 'none' })}.${part(claims)}.sig`;
+}

@@ -167,3 +167,43 @@ describe('renderReporterUpdate', () => {
     expect(mail.text).not.toMatch(/operator|op-webhard/i);
   });
 });
+
+describe('the reporter of URLs blocked through ISPs', () => {
+  // Given the three ISPs' orders of one case, each listing the same overseas and unclaimed URLs
+  const ispOrder = (operatorId: string) =>
+    watched({ orderId: `${CASE_ID}#${operatorId}`, operatorId, action: 'BLOCK_ACCESS', urlOwners: [null, 'op-overseas'] });
+
+  it('is e-mailed once for the blocking, in plain words, whichever ISP reports first: every ISP’s e-mail has the same key', () => {
+    // When each ISP reports the URLs blocked
+    const mails = ['isp-kt', 'isp-skb', 'isp-lgu'].flatMap((isp) =>
+      reporterMailsOf({ type: 'COMPLY', by: isp, action: 'BLOCKED' }, ispOrder(isp)),
+    );
+    // Then every update names the blocked URLs' owners and the same change, so the case sends one e-mail
+    expect(mails.map((mail) => mail.outcome)).toEqual([
+      'ACCESS_BLOCKED_BY_PROVIDERS',
+      'ACCESS_BLOCKED_BY_PROVIDERS',
+      'ACCESS_BLOCKED_BY_PROVIDERS',
+    ]);
+    expect(mails.map((mail) => mail.urlOwners)).toEqual([
+      [null, 'op-overseas'],
+      [null, 'op-overseas'],
+      [null, 'op-overseas'],
+    ]);
+    expect(new Set(mails.map((mail) => mail.eventKey)).size).toBe(1);
+  });
+
+  it('reads "access blocked through internet providers" in the e-mail, in Korean and English', () => {
+    const mail = (language: 'ko' | 'en') =>
+      renderReporterUpdate({
+        caseId: CASE_ID,
+        language,
+        urls: ['https://overseas.example/v/1', 'https://unknown.example/x'],
+        previous: 'IN_PROGRESS',
+        outcome: 'ACCESS_BLOCKED_BY_PROVIDERS',
+        links: { web: 'https://deliberation.example' },
+        policy: policyById('kr-kcsc'),
+      });
+    expect(mail('en').subject).toContain('Access blocked through internet providers');
+    expect(mail('ko').subject).toContain('인터넷 서비스 제공자를 통해 접속 차단됨');
+  });
+});

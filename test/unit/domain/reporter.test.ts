@@ -16,6 +16,7 @@ import {
   reporterCaseText,
   reporterOutcomeText,
   reporterUrlOutcome,
+  reporterUrlOutcomeAmong,
 } from '../../../shared/domain/reporter';
 
 const anOrder = (facts: Partial<OrderOutcomeFacts> = {}): OrderOutcomeFacts => ({
@@ -121,6 +122,7 @@ describe('reporterOutcomeText', () => {
       en: 'The committee lifted the order; the content may be restored',
       ko: '위원회가 요청을 철회함: 삭제·차단된 게시물이 복원될 수 있음',
     },
+    ACCESS_BLOCKED_BY_PROVIDERS: { en: 'Access blocked through internet providers', ko: '인터넷 서비스 제공자를 통해 접속 차단됨' },
   };
 
   it.each(REPORTER_URL_OUTCOMES.flatMap((outcome) => LANGUAGES.map((language) => [outcome, language] as const)))(
@@ -155,5 +157,48 @@ describe('reporterCaseText', () => {
     CASE_STATUSES.filter((status) => status !== 'CLOSED').flatMap((status) => LANGUAGES.map((language) => [status, language] as const)),
   )('words a %s case in %s as its status', (status: CaseStatus, language) => {
     expect(reporterCaseText(status, ['NOT_REMOVED'], language)).toBe(reporterStatusText(status, language));
+  });
+});
+
+describe('reporterUrlOutcomeAmong: URLs blocked through ISPs', () => {
+  // Given a case whose overseas and unclaimed URLs three ISPs are ordered to block, and whose overseas host is asked to delete
+  const BLOCKED_OWNERS = [null, 'op-overseas'];
+  const ispOrder = (operatorId: string, facts: Partial<OrderOutcomeFacts> = {}) => ({
+    operatorId,
+    ...anOrder({ action: 'BLOCK_ACCESS', urlOwners: BLOCKED_OWNERS, ...facts }),
+  });
+  const request = (facts: Partial<OrderOutcomeFacts> = {}) => ({
+    operatorId: 'op-overseas',
+    ...anOrder({ action: 'DELETE_REQUEST', ...facts }),
+  });
+  const domestic = { operatorId: 'op-domestic', ...anOrder({ complianceStatus: 'COMPLIED', complianceAction: 'DELETED' }) };
+  const complied = { complianceStatus: 'COMPLIED', complianceAction: 'BLOCKED' } as const;
+
+  it('tells an unclaimed URL as in progress, not "not assigned", while the ISPs have not acted', () => {
+    const orders = [ispOrder('isp-kt'), ispOrder('isp-skb'), request(), domestic];
+    expect(reporterUrlOutcomeAmong('ORDERS_ISSUED', null, orders)).toBe('IN_PROGRESS');
+    expect(reporterUrlOutcomeAmong('ORDERS_ISSUED', 'op-overseas', orders)).toBe('IN_PROGRESS');
+  });
+
+  it('tells the URLs blocked through internet providers once a provider blocks them, and leaves the domestic host’s URL to its own order', () => {
+    const orders = [ispOrder('isp-kt', complied), ispOrder('isp-skb'), request(), domestic];
+    expect(reporterUrlOutcomeAmong('ORDERS_ISSUED', null, orders)).toBe('ACCESS_BLOCKED_BY_PROVIDERS');
+    expect(reporterUrlOutcomeAmong('ORDERS_ISSUED', 'op-overseas', orders)).toBe('ACCESS_BLOCKED_BY_PROVIDERS');
+    expect(reporterUrlOutcomeAmong('ORDERS_ISSUED', 'op-domestic', orders)).toBe('REMOVED');
+  });
+
+  it('tells an overseas URL removed when its host granted the request, whatever the ISPs did', () => {
+    const orders = [ispOrder('isp-kt', complied), request({ complianceStatus: 'COMPLIED', complianceAction: 'DELETED' })];
+    expect(reporterUrlOutcomeAmong('ORDERS_ISSUED', 'op-overseas', orders)).toBe('REMOVED');
+    expect(reporterUrlOutcomeAmong('ORDERS_ISSUED', null, orders)).toBe('ACCESS_BLOCKED_BY_PROVIDERS');
+  });
+
+  it('tells the URLs of ISP orders lifted by the committee as lifted', () => {
+    const lifted = { ...complied, decisionStatus: 'REVOKED' } as const;
+    expect(reporterUrlOutcomeAmong('CLOSED', null, [ispOrder('isp-kt', lifted), ispOrder('isp-skb', lifted)])).toBe('LIFTED_AFTER_REMOVAL');
+  });
+
+  it('still tells a URL no order covers as not assigned (no ISP registered)', () => {
+    expect(reporterUrlOutcomeAmong('ORDERS_ISSUED', null, [domestic])).toBe('NOT_ASSIGNED');
   });
 });

@@ -363,3 +363,40 @@ describe('CSV', () => {
     });
   });
 });
+
+describe('a case blocked through ISPs', () => {
+  // Given a March case with 3 URLs: 1 on a domestic host, 1 on an overseas host, 1 on a host no operator claims
+  const cases = [aCase('c-isp', { category: 'ILLEGAL_FILMING', createdAt: '2026-03-05T00:00:00.000Z', urlCount: 3 })];
+  const issued = { caseId: 'c-isp', issuedAt: '2026-03-05T01:00:00.000Z', decisionStatus: 'PENDING' } as const;
+  const blocking = (isp: string): StatisticsOrder =>
+    anOrder(`o-${isp}`, {
+      ...issued,
+      operatorId: isp,
+      action: 'BLOCK_ACCESS',
+      urlCount: 2,
+      urlOwners: [null, 'op-overseas'],
+      complianceStatus: 'COMPLIED',
+      compliedAt: '2026-03-05T02:00:00.000Z',
+    });
+  // and its orders: a DELETE to the host, the same 2 URLs to block for each of three ISPs, a request to the overseas host
+  const orders = [
+    anOrder('o-host', { ...issued, operatorId: 'op-domestic', complianceStatus: 'ISSUED' }),
+    ...['isp-kt', 'isp-skb', 'isp-lgu'].map(blocking),
+    anOrder('o-request', { ...issued, operatorId: 'op-overseas', action: 'DELETE_REQUEST', complianceStatus: 'ISSUED' }),
+  ];
+
+  // When
+  const statistics = computeStatistics(cases, orders, context);
+
+  it('counts a blocked URL once, not once per ISP, and the request to the overseas host not at all', () => {
+    // Then: blocked: the 2 URLs; deleted: 1; requested of the case: 2 + 1
+    expect(statistics.byYear[0]?.kcsc).toMatchObject({ accessBlocking: 2, deletion: 1, correctionRequests: 3 });
+    // Each ISP received a blocking notice of its own
+    expect(statistics.byYear[0]?.esafety).toMatchObject({ removalNoticesToHosts: 1, blockingNotices: 3, noticesComplied: 3 });
+  });
+
+  it('lists the overseas host under no operator: its request is not a binding order', () => {
+    expect(statistics.byOperator.map((row) => row.operatorId)).toEqual(['isp-kt', 'isp-lgu', 'isp-skb', 'op-domestic']);
+    expect(statistics.total.orders).toBe(4);
+  });
+});
