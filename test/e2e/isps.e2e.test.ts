@@ -2,8 +2,11 @@
  * Issue 12, item 1, over HTTP on one local stack: a case with a domestic, an overseas-host and an
  * unknown-host URL gives the domestic host a DELETE order, every seeded ISP a BLOCK_ACCESS order
  * for the other two URLs, and the overseas host a non-binding DELETE_REQUEST in English; an ISP
- * acknowledges and complies; the committee's revoke sends each ISP an UNBLOCK instruction.
+ * acknowledges and complies; the committee's revoke sends each ISP an UNBLOCK instruction. The
+ * block list an ISP loads lists the blocked URLs while the orders stand, and verifies with the
+ * published key; the revoke takes them off it.
  */
+import { compactVerify, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
 import {
@@ -38,7 +41,7 @@ afterAll(async () => {
 });
 
 describe('ISPs and overseas hosts', () => {
-  it('routes a domestic, an overseas and an unknown host; an ISP complies; a revoke tells each ISP to unblock', async () => {
+  it('routes a domestic, an overseas and an unknown host; an ISP loads a signed block list and complies; a revoke unblocks', async () => {
     // Given a report with a URL on a domestic host, one on an overseas host and one on a host nobody claims
     const domestic = uniqueUrl('op-webhard');
     const overseas = uniqueUrl('op-overseas');
@@ -91,6 +94,19 @@ describe('ISPs and overseas hosts', () => {
     const complied = await api.post('isp-kt', `/operator/orders/${ktOrderId}/compliance`, { action: 'BLOCKED' });
     expect(complied).toMatchObject({ status: 200, body: { status: 'COMPLIED' } });
 
+    // And the block list an ISP loads lists the two blocked URLs, signed with the published key
+    const listed = await eventually(async () => {
+      const list = await api.get('isp-kt', '/isp/blocklist');
+      expect(list.status).toBe(200);
+      expect((list.body.entries as any[]).map((entry) => entry.url)).toEqual(expect.arrayContaining([overseas, unknown]));
+      return list.body;
+    }, LONG);
+    const key = await api.get('isp-kt', '/isp/blocklist/key');
+    const { payload } = await compactVerify(listed.signature, await importJWK(key.body as JWK, 'ES256'));
+    const { version, generatedAt, entries } = listed;
+    expect(JSON.parse(new TextDecoder().decode(payload))).toEqual({ version, generatedAt, entries });
+    expect((await api.get('op-webhard', '/isp/blocklist')).status).toBe(403);
+
     // And the committee revokes the case's orders
     const review = await findReview(api, caseId, 'POST_REVIEW', 'member-1', LONG);
     await vote(api, review.reviewId, ['member-1', 'member-2', 'member-3'], 'REVOKE');
@@ -113,5 +129,13 @@ describe('ISPs and overseas hosts', () => {
         reinstatement: { instruction: 'UNBLOCK' },
       });
     }
+    // And the revoke takes the URLs off the block list, as a change since the version loaded
+    await eventually(async () => {
+      const changes = await api.get('isp-kt', `/isp/blocklist/changes?since=${version}`);
+      expect(changes.status).toBe(200);
+      expect((changes.body.removed as any[]).map((entry) => entry.url)).toEqual(expect.arrayContaining([overseas, unknown]));
+      const now = await api.get('isp-kt', '/isp/blocklist');
+      expect((now.body.entries as any[]).map((entry) => entry.url)).not.toContain(overseas);
+    }, LONG);
   }, 240_000);
 });
