@@ -27,7 +27,7 @@ function splitRouteKey(routeKey: string): { method: Method; path: string } {
 }
 
 /** The error codes a route may answer with, by status (CONTRACT.md section 3). */
-function errorCodesOf(routeKey: string, isPublic: boolean): Map<number, ErrorCode[]> {
+function errorCodesOf(routeKey: string, isPublic: boolean, alsoAnswers: readonly ErrorCode[] = []): Map<number, ErrorCode[]> {
   const { method, path } = splitRouteKey(routeKey);
   // Any request may be too large (a body, or a path of thousands of characters).
   const codes: ErrorCode[] = ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'INTERNAL', 'UNAVAILABLE'];
@@ -37,6 +37,7 @@ function errorCodesOf(routeKey: string, isPublic: boolean): Map<number, ErrorCod
   if (method !== 'get') codes.push('CONFLICT', 'WINDOW_CLOSED');
   // The public routes that take input are rate limited per client address.
   if (isPublic) codes.push('RATE_LIMITED');
+  codes.push(...alsoAnswers);
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
   return byStatus;
@@ -68,7 +69,7 @@ function operationOf(routeKey: string, route: RouteDoc, isPublic: boolean): Rout
       },
     };
   }
-  for (const [status, codes] of errorCodesOf(routeKey, isPublic)) {
+  for (const [status, codes] of errorCodesOf(routeKey, isPublic, route.alsoAnswers)) {
     responses[String(status)] = {
       description: `Error: ${codes.join(' or ')}.`,
       content: { 'application/json': { schema: errorAnswerSchema } },

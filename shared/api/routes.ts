@@ -6,6 +6,7 @@
  * (which roles may call each). A unit test checks that the registry and the manifest name the same
  * routes, so a new route is one entry here (README, "Adding a route").
  */
+import type { ErrorCode } from '../domain/errors';
 import type { ZodObject, ZodType } from 'zod';
 import { z } from 'zod';
 import type { MachineScope } from '../domain/authz';
@@ -79,6 +80,8 @@ export interface RouteDoc {
   readonly textAnswers?: readonly TextAnswer[];
   /** A route of the local runtime only (not in the manifest, not in the cloud). */
   readonly localOnly?: boolean;
+  /** Error codes beyond those its method implies (a read that can conflict with the state it reads). */
+  readonly alsoAnswers?: readonly ErrorCode[];
 }
 
 /** What each scope lets a machine client do; which routes need which is authz.ts's `routeScopes`. */
@@ -339,6 +342,7 @@ export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
     description: 'A version the list has not reached, or one too far behind, is 409 CONFLICT: load the full list instead.',
     query: blocklistChangesQuerySchema,
     answers: { 200: answers.blocklistChangesAnswerSchema },
+    alsoAnswers: ['CONFLICT'],
   },
   'GET /isp/blocklist/key': {
     summary: "The public key (JWK) that verifies the list's signatures.",

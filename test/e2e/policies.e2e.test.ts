@@ -121,10 +121,11 @@ describe.concurrent('policy switches', () => {
     const counts = await noticeCounts(stack, orderId);
     expect(counts).toMatchObject({ ORDER: 1 });
     expect(counts).not.toHaveProperty('CONFIRMED');
+    // The overseas host was only asked to delete (a request binds nothing): never fined.
     const overseas = orderIdFor(caseId, 'op-overseas');
-    expect((await api.get('staff-kim', `/cases/${caseId}`)).body.orders.find((o: any) => o.orderId === overseas)?.fine).toMatchObject({
-      currency: 'USD',
-    });
+    const request = (await api.get('staff-kim', `/cases/${caseId}`)).body.orders.find((o: any) => o.orderId === overseas);
+    expect(request).toMatchObject({ action: 'DELETE_REQUEST' });
+    expect(request).not.toHaveProperty('fine');
     const chain = await audit(api, caseId);
     expect(chain.verified).toBe(true);
     expect(chain.events.map((event) => event.action)).toEqual(
