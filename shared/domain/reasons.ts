@@ -47,7 +47,7 @@ export interface StatementOfReasons {
   readonly facts: {
     readonly category: Category;
     readonly action: OrderAction;
-    /** The approvers' reasons, in the order they were given: the facts the order rests on. */
+    /** The approvers' reasons, in the order they were given (each wording once): the facts the order rests on. */
     readonly grounds: readonly string[];
     /** The operator's own URLs the order concerns. */
     readonly urls: readonly string[];
@@ -108,9 +108,14 @@ export function statementOfReasons(input: StatementInput): StatementOfReasons {
     facts: {
       category: order.category,
       action: order.action,
-      grounds: approvals.flatMap((approval) =>
-        approval.decision === 'APPROVE' && approval.reason !== undefined && approval.reason.trim() !== '' ? [approval.reason.trim()] : [],
-      ),
+      // Two approvers who gave the same words state one fact: the notice says it once.
+      grounds: [
+        ...new Set(
+          approvals.flatMap((approval) =>
+            approval.decision === 'APPROVE' && approval.reason !== undefined && approval.reason.trim() !== '' ? [approval.reason.trim()] : [],
+          ),
+        ),
+      ],
       urls: [...urls],
     },
     issuedAt: order.issuedAt,

@@ -83,6 +83,18 @@ describe('statementOfReasons', () => {
     expect(mixed.facts.grounds).toEqual(TWO_APPROVALS.map((approval) => approval.reason));
     expect(mixed.decidedBy).toMatchObject({ members: 3 });
   });
+
+  it('states a reason two approvers gave in the same words once', () => {
+    const same = 'Hidden-camera footage, checked against the report';
+    const twice = statementOfReasons({
+      policy: kcsc,
+      procedure: 'interim-then-review',
+      order,
+      approvals: TWO_APPROVALS.map((approval) => ({ ...approval, reason: ` ${same}` })),
+      urls: URLS,
+    });
+    expect(twice.facts.grounds).toEqual([same]);
+  });
 });
 
 describe('the ORDER notice states its reasons', () => {
