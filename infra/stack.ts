@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -16,7 +16,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { ConfigurationSet, EmailIdentity, Identity as SesIdentity } from 'aws-cdk-lib/aws-ses';
+import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -93,21 +93,28 @@ export class UrgentDeliberationStack extends Stack {
     }
 
     // Every notice is sent with this configuration set: its event destination says what became of
-    // each (delivered, bounced, complained, rejected). It is also the identity's default, so that
-    // no message from the domain goes out without it.
+    // each (delivered, bounced, complained, rejected).
     const noticeEvents = new ConfigurationSet(this, 'NoticeEvents', { reputationMetrics: true });
-    const noticeIdentity = new EmailIdentity(this, 'NoticeSender', {
-      identity: SesIdentity.domain(props.noticeDomain),
-      configurationSet: noticeEvents,
-    });
+    // The domain is verified in SES before the first deploy (docs/deploying.md), not made here:
+    // Cognito refuses a sender whose identity is not yet verified, and an identity made by the
+    // stack would be verified only after it, with new DKIM records after every teardown.
+    const noticeSender = `notices@${props.noticeDomain}`;
     const configurationSetArn = this.formatArn({
       service: 'ses',
       resource: 'configuration-set',
       resourceName: noticeEvents.configurationSetName,
     });
-    // SES authorizes a send on the identity and on the configuration set named in it.
+    // SES authorizes a send on the sender's identity and on the configuration set named in it; in
+    // the sandbox also on each recipient's identity. Hence every identity, but only as the notice
+    // sender: no other From address of the account's identities can be used.
     const sendNotices = (fn: HouseFunction): void => {
-      noticeIdentity.grantSendEmail(fn.function);
+      fn.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+          resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
+          conditions: { StringEquals: { 'ses:FromAddress': noticeSender } },
+        }),
+      );
       fn.function.addToRolePolicy(
         new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [configurationSetArn] }),
       );
@@ -123,7 +130,7 @@ export class UrgentDeliberationStack extends Stack {
       TABLE_NAME: this.table.tableName,
       STATE_MACHINE_ARN: stateMachineArn,
       POLICY_JSON: JSON.stringify(props.policy),
-      NOTICE_FROM: `notices@${props.noticeDomain}`,
+      NOTICE_FROM: noticeSender,
       STAFF_EMAILS: props.staffEmails.join(','),
       COMMITTEE_MEMBERS: props.committeeMembers.join(','),
       SES_CONFIGURATION_SET: noticeEvents.configurationSetName,
@@ -233,9 +240,11 @@ export class UrgentDeliberationStack extends Stack {
     const definitionFile = join(root, 'statemachines', 'case-workflow.asl.json');
     const workflowLogs = new LogGroup(this, 'WorkflowLogs', {
       // The vended-logs prefix keeps Step Functions from growing the account's log resource policy.
-      logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
+      // The stack id's suffix makes the name new for each stack: the group of a deleted stack is
+      // kept as a record and would otherwise stand in the way of the next deploy.
+      logGroupName: `/aws/vendedlogs/states/${stateMachineName}-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
       retention: RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.stateMachine = new StateMachine(this, 'CaseWorkflow', {
       stateMachineName,
@@ -261,12 +270,17 @@ export class UrgentDeliberationStack extends Stack {
 
     // ---- web hosting and sign-in
     const site = new WebSite(this, 'Web', { distDir: join(root, 'web', 'dist') });
-    const identity = new Identity(this, 'Identity', { domainPrefix: props.authDomainPrefix, webOrigin: site.origin });
+    const identity = new Identity(this, 'Identity', {
+      domainPrefix: props.authDomainPrefix,
+      webOrigin: site.origin,
+      emailSender: noticeSender,
+      emailDomain: props.noticeDomain,
+    });
 
     // ---- the HTTP API
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.api = new HttpApi(this, 'Api', {
       description: 'Urgent deletion orders: reports, approvals, orders, committee review, appeals',
@@ -379,6 +393,11 @@ export class UrgentDeliberationStack extends Stack {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}:*]`,
         reason:
           "DescribeExecution needs execution ARNs, whose names (case ids) are made at run time; the wildcard covers only this state machine's executions.",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+        reason:
+          "In the SES sandbox a send is authorized on every recipient's identity too, whose addresses are known only at run time; the ses:FromAddress condition keeps the grant to the notice sender.",
       },
     );
 

@@ -59,7 +59,8 @@ export class HouseFunction extends Construct {
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept when the stack is deleted; removed when a first deploy rolls back, which logged nothing.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     // An own role instead of AWSLambdaBasicExecutionRole: that managed policy may write to every

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   ClientAttributes,
@@ -9,6 +9,7 @@ import {
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolEmail,
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
@@ -19,6 +20,10 @@ export interface IdentityProps {
   readonly domainPrefix: string;
   /** The web UI's origin; the hosted sign-in returns to `<origin>/`. */
   readonly webOrigin: string;
+  /** Where temporary passwords and verification codes come from: an address on `emailDomain`. */
+  readonly emailSender: string;
+  /** The domain verified in SES, in this stack's region, that Cognito sends as. */
+  readonly emailDomain: string;
 }
 
 /**
@@ -38,6 +43,15 @@ export class Identity extends Construct {
       signInAliases: { username: true, email: true },
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
+      // A changed address takes over only once its code is confirmed: until then recovery and
+      // temporary passwords still go to the address that was checked.
+      keepOriginal: { email: true },
+      // Through SES and the notice domain: Cognito's own sender allows a few dozen e-mails a day.
+      email: UserPoolEmail.withSES({
+        fromEmail: props.emailSender,
+        sesVerifiedDomain: props.emailDomain,
+        sesRegion: Aws.REGION,
+      }),
       customAttributes: { operatorId: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }) },
       // These accounts issue legal orders and read victims' reports: a stolen password alone must
       // not be enough. TOTP only: SMS costs per message and is open to SIM swapping.
@@ -83,8 +97,9 @@ export class Identity extends Construct {
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
       // A user must not be able to rewrite custom:operatorId (and so act for another operator)
-      // with their own token: only administrators set it.
-      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+      // with their own token: only administrators set it. Cognito refuses a client that cannot
+      // write an attribute the pool requires, hence the e-mail.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true, email: true }),
     });
   }
 }

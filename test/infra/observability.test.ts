@@ -9,6 +9,7 @@ import { DEADLINE_LATENESS_ALARM_MS, NOTICE_METRIC_KINDS } from '../../infra/con
 import { eventFunctions, scheduledFunctions } from '../../infra/functions';
 import { UrgentDeliberationStack } from '../../infra/stack';
 import { config, resetConfigForTests } from '../../shared/runtime/config';
+import { VALID_CONTEXT } from './valid-context';
 import { COUNT_METRICS, DURATION_METRICS, METRICS_NAMESPACE, METRICS_SERVICE, NOTICE_METRICS } from '../../shared/runtime/metric-names';
 
 type Json = Record<string, unknown>;
@@ -24,8 +25,7 @@ beforeAll(() => {
   const app = new App({
     outdir,
     context: {
-      staffEmails: 'duty@regulator.example',
-      committeeMembers: 'member-1,member-2,member-3',
+      ...VALID_CONTEXT,
       alarmEmails: ALARM_EMAILS.join(','),
       'aws:cdk:enable-path-metadata': true,
       'aws:cdk:bundling-stacks': [],
@@ -57,11 +57,9 @@ const alarmTopic = () => ref('Monitoring/AlarmTopic/Resource', 'AWS::SNS::Topic'
 const topicKey = () => arnOf('TopicKey/Resource', 'AWS::KMS::Key');
 
 describe('SES delivery events', () => {
-  it('sends every notice with a configuration set, also the identity default', () => {
+  it('has one configuration set for the notices, and leaves the domain identity to SES (verified before the deploy)', () => {
     template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
-    template.hasResourceProperties('AWS::SES::EmailIdentity', {
-      ConfigurationSetAttributes: { ConfigurationSetName: ref('NoticeEvents/Resource', 'AWS::SES::ConfigurationSet') },
-    });
+    template.resourceCountIs('AWS::SES::EmailIdentity', 0);
   });
 
   it('publishes SEND, DELIVERY, BOUNCE, COMPLAINT and REJECT to the delivery-events topic, and nothing else', () => {
@@ -190,9 +188,9 @@ describe('every Lambda environment', () => {
       expect(loaded.tableName).toBe('{TABLE_NAME}');
       expect(loaded.stateMachineArn).toBe('{STATE_MACHINE_ARN}');
       expect(loaded.sesConfigurationSet).toBe('{SES_CONFIGURATION_SET}');
-      expect(loaded.staffEmails).toEqual(['duty@regulator.example']);
+      expect(loaded.staffEmails).toEqual([VALID_CONTEXT.staffEmails]);
       expect(loaded.committeeMembers).toEqual(['member-1', 'member-2', 'member-3']);
-      expect(loaded.noticeFrom).toBe('notices@urgent-deliberation.example');
+      expect(loaded.noticeFrom).toBe(`notices@${VALID_CONTEXT.noticeDomain}`);
     },
   );
 

@@ -259,17 +259,33 @@ function parseJson(text: string): unknown {
 export class ApiClient {
   constructor(
     private readonly baseUrl: string,
-    private readonly token: string,
+    /** The token for each request (renewed when it runs out); null once the session is over. */
+    private readonly token: () => Promise<string | null>,
     /** Called on 401 so that the app can ask the user to sign in again. */
     private readonly onUnauthenticated: () => void = () => {},
   ) {}
 
+  private async authorization(): Promise<string> {
+    let token: string | null;
+    try {
+      token = await this.token();
+    } catch (error) {
+      throw new ApiError(0, 'NETWORK', error instanceof Error ? error.message : String(error));
+    }
+    if (token === null) {
+      this.onUnauthenticated();
+      throw new ApiError(401, 'UNAUTHENTICATED', 'The session has ended; sign in again.');
+    }
+    return `Bearer ${token}`;
+  }
+
   private async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    const authorization = await this.authorization();
     try {
       return await fetch(`${this.baseUrl}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${this.token}`,
+          authorization,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...headers,
         },
@@ -437,7 +453,7 @@ export class ApiClient {
   /** The CSV as a file to save: fetched with the token, which a plain link could not send. */
   async statisticsCsv(range: MonthRange): Promise<Blob> {
     const query = new URLSearchParams({ from: range.from, to: range.to, format: 'csv' }).toString();
-    const response = await fetch(`${this.baseUrl}/statistics?${query}`, { headers: { authorization: `Bearer ${this.token}` } });
+    const response = await fetch(`${this.baseUrl}/statistics?${query}`, { headers: { authorization: await this.authorization() } });
     if (!response.ok) throw new ApiError(response.status, 'UNAVAILABLE', `GET /statistics answered ${response.status}`);
     return response.blob();
   }

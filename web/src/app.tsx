@@ -7,7 +7,16 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Role } from '../../shared/domain/model';
 import { ApiClient } from './api';
-import { completeHostedSignIn, forgetToken, hostedSignOutUrl, loadConfig, storedSession, type AppConfig, type Session } from './auth';
+import {
+  completeHostedSignIn,
+  currentToken,
+  forgetToken,
+  hostedSignOutUrl,
+  loadConfig,
+  resumeSession,
+  type AppConfig,
+  type Session,
+} from './auth';
 import { AppContext } from './hooks';
 import { I18n, initialLang, rememberLang, translator, useT, type Lang, type MessageKey } from './i18n';
 import { BlocklistPage } from './pages/blocklist';
@@ -68,7 +77,7 @@ export function App() {
       .then(async (loaded) => {
         setLang(initialLang(loaded.policy.language));
         const returning = loaded.local ? null : await completeHostedSignIn(loaded);
-        setSession(returning ?? storedSession(Date.now() / 1000));
+        setSession(returning ?? (await resumeSession(loaded, Date.now() / 1000)));
         setConfig(loaded);
       })
       .catch((error: unknown) => setBootError(error instanceof Error ? error.message : String(error)));
@@ -172,7 +181,11 @@ function Nav({ session }: { session: Session }) {
 function SignedIn({ config, session, onUnauthenticated }: { config: AppConfig; session: Session; onUnauthenticated: () => void }) {
   const { t } = useT();
   const path = useRoute();
-  const api = useMemo(() => new ApiClient(config.apiUrl, session.token, onUnauthenticated), [config, session, onUnauthenticated]);
+  // The session's user and roles stay; its token is renewed underneath, so the client is not remade.
+  const api = useMemo(
+    () => new ApiClient(config.apiUrl, () => currentToken(config, Date.now() / 1000), onUnauthenticated),
+    [config, onUnauthenticated],
+  );
   const screens = allowed(session);
   const home = screens.find((screen) => screen.nav);
 

@@ -1,6 +1,7 @@
 /**
  * Where the page learns how to sign in (`/config.json`), and the session that follows: a JWT kept
- * in sessionStorage so that closing the tab signs the user out. Roles are read from the token's
+ * in sessionStorage so that closing the tab signs the user out, renewed in the cloud with
+ * Cognito's refresh token (authorization code flow with PKCE). Roles are read from the token's
  * `cognito:groups` claim without verifying it: the API verifies every request, the browser only
  * needs to know which screens to offer.
  */
@@ -107,30 +108,80 @@ export function sessionFromToken(token: string): Session {
   return session;
 }
 
-export function storedSession(nowSeconds: number): Session | null {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (!token) return null;
-  try {
-    const session = sessionFromToken(token);
-    if (session.expiresAt !== undefined && session.expiresAt <= nowSeconds) {
-      sessionStorage.removeItem(TOKEN_KEY);
-      return null;
-    }
-    return session;
-  } catch {
-    sessionStorage.removeItem(TOKEN_KEY);
-    return null;
-  }
-}
+/**
+ * Cognito's refresh token (12 hours): it renews the one-hour ID token, so that a working day does
+ * not ask for the password and the TOTP code every hour. Kept beside the token, and like it gone
+ * with the tab.
+ */
+const REFRESH_KEY = 'ud.refresh';
+/** A token this close to its expiry is renewed first, so that it cannot expire on its way to the API. */
+const RENEW_BEFORE_SECONDS = 60;
 
-export function keepToken(token: string): Session {
+export function keepToken(token: string, refreshToken?: string): Session {
   const session = sessionFromToken(token);
   sessionStorage.setItem(TOKEN_KEY, token);
+  if (refreshToken) sessionStorage.setItem(REFRESH_KEY, refreshToken);
   return session;
 }
 
 export function forgetToken(): void {
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(REFRESH_KEY);
+}
+
+/** The renewal under way: requests sent together wait for one answer instead of spending the refresh token each. */
+let renewal: Promise<string | null> | null = null;
+
+/**
+ * The token for the next request: the kept one while it has time left, else a new one from the
+ * refresh token. Null when the session is over (no token, or Cognito refused to renew): sign in again.
+ */
+export function currentToken(config: AppConfig, nowSeconds: number): Promise<string | null> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  let expiresAt: number | undefined;
+  if (token) {
+    try {
+      expiresAt = sessionFromToken(token).expiresAt;
+    } catch {
+      forgetToken();
+      return Promise.resolve(null);
+    }
+    if (expiresAt === undefined || expiresAt - RENEW_BEFORE_SECONDS > nowSeconds) return Promise.resolve(token);
+  }
+  const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+  if (config.local || !refreshToken) {
+    // Nothing to renew with (the local sign-in gives no refresh token): the token serves to its end.
+    if (token && expiresAt !== undefined && expiresAt > nowSeconds) return Promise.resolve(token);
+    forgetToken();
+    return Promise.resolve(null);
+  }
+  renewal ??= renewToken(config, refreshToken).finally(() => {
+    renewal = null;
+  });
+  return renewal;
+}
+
+async function renewToken(config: AppConfig, refreshToken: string): Promise<string | null> {
+  const { response, body } = await askForTokens(config, {
+    grant_type: 'refresh_token',
+    client_id: config.clientId ?? '',
+    refresh_token: refreshToken,
+  });
+  if (response.ok && body.id_token) {
+    keepToken(body.id_token);
+    return body.id_token;
+  }
+  // 400 (invalid_grant): the refresh token expired or was revoked. Anything else is Cognito's
+  // trouble, not the session's end: the next request tries again.
+  if (response.status !== 400) throw new Error(`Cognito did not renew the session (${response.status}); try again`);
+  forgetToken();
+  return null;
+}
+
+/** The session kept in this tab, renewed if its token ran out; null when there is none. */
+export async function resumeSession(config: AppConfig, nowSeconds: number): Promise<Session | null> {
+  const token = await currentToken(config, nowSeconds);
+  return token === null ? null : sessionFromToken(token);
 }
 
 export async function localSignIn(config: AppConfig, user: string): Promise<Session> {
@@ -157,8 +208,29 @@ function cognitoBase(config: AppConfig): string {
   return `https://${domain}.auth.${config.region ?? 'ap-northeast-2'}.amazoncognito.com`;
 }
 
-function redirectUri(): string {
-  return `${location.origin}${location.pathname}`;
+interface TokenAnswer {
+  id_token?: string;
+  refresh_token?: string;
+  error?: string;
+}
+
+/** Cognito's token endpoint, for a code (sign-in) or a refresh token (renewal). */
+async function askForTokens(config: AppConfig, form: Record<string, string>): Promise<{ response: Response; body: TokenAnswer }> {
+  const response = await fetch(`${cognitoBase(config)}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form),
+  });
+  return { response, body: (await response.json().catch(() => ({}))) as TokenAnswer };
+}
+
+/**
+ * Cognito returns only to the URI registered for the client, the site's root: a page opened as
+ * `/index.html` (or any other file of the site) signs in through its folder, and the screen it
+ * showed (the hash route) is restored afterwards.
+ */
+export function redirectUri(): string {
+  return `${location.origin}${location.pathname.replace(/[^/]*$/, '')}`;
 }
 
 function base64Url(bytes: Uint8Array): string {
@@ -172,7 +244,7 @@ export async function startHostedSignIn(config: AppConfig): Promise<void> {
   const verifier = base64Url(crypto.getRandomValues(new Uint8Array(32)));
   const state = base64Url(crypto.getRandomValues(new Uint8Array(16)));
   const challenge = base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
-  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
+  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, returnTo: location.hash }));
   const query = new URLSearchParams({
     response_type: 'code',
     client_id: config.clientId,
@@ -187,30 +259,28 @@ export async function startHostedSignIn(config: AppConfig): Promise<void> {
 
 /**
  * Finishes the hosted sign-in when the page comes back with `?code=`. Keeps the ID token: it is
- * the one that carries `custom:operatorId`, and API Gateway checks its audience (the client id).
+ * the one that carries `custom:operatorId`, and API Gateway checks its audience (the client id);
+ * and the refresh token that renews it.
  */
 export async function completeHostedSignIn(config: AppConfig): Promise<Session | null> {
   const params = new URLSearchParams(location.search);
   const code = params.get('code');
   if (!code || !config.clientId) return null;
-  const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) ?? 'null') as { verifier: string; state: string } | null;
+  const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) ?? 'null') as { verifier: string; state: string; returnTo?: string } | null;
   sessionStorage.removeItem(PKCE_KEY);
-  history.replaceState(null, '', `${location.pathname}${location.hash}`);
+  history.replaceState(null, '', location.pathname);
+  // Through `location.hash`, so that the router hears of it.
+  if (saved?.returnTo) location.hash = saved.returnTo;
   if (!saved || saved.state !== params.get('state')) throw new Error('the sign-in answer does not match this tab; sign in again');
-  const response = await fetch(`${cognitoBase(config)}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      client_id: config.clientId,
-      code,
-      redirect_uri: redirectUri(),
-      code_verifier: saved.verifier,
-    }),
+  const { response, body } = await askForTokens(config, {
+    grant_type: 'authorization_code',
+    client_id: config.clientId,
+    code,
+    redirect_uri: redirectUri(),
+    code_verifier: saved.verifier,
   });
-  const body = (await response.json().catch(() => ({}))) as { id_token?: string; error?: string };
   if (!response.ok || !body.id_token) throw new Error(`Cognito refused the sign-in (${body.error ?? response.status})`);
-  return keepToken(body.id_token);
+  return keepToken(body.id_token, body.refresh_token);
 }
 
 export function hostedSignOutUrl(config: AppConfig): string | null {
