@@ -16,6 +16,7 @@ import {
   webhookStatus,
   type WebhookPost,
 } from '../../../shared/services/webhooks';
+import { getOperator } from '../../../shared/store/repository';
 import { getWebhookEndpoint } from '../../../shared/store/webhooks';
 import { useWorld } from '../../support/world';
 import { givenIssuedOrder } from './world-steps';
@@ -41,6 +42,13 @@ function endpointAnswering(...statuses: number[]): { post: WebhookPost; received
     return { statusCode: statuses[Math.min(received.length - 1, statuses.length - 1)] as number };
   };
   return { post, received };
+}
+
+/** The follow-up's webhook step again, for the operator as it now stands (a retried follow-up). */
+async function queueAgain(notice: Parameters<typeof queueWebhookEvents>[2], eventKey: string): Promise<void> {
+  const operator = await getOperator('op-webhard');
+  if (!operator) throw new Error('op-webhard is not planted');
+  await queueWebhookEvents(operator, ORDER_ID, notice, eventKey);
 }
 
 async function onlyDelivery() {
@@ -86,15 +94,15 @@ describe('delivering an event', () => {
     await registerWebhook(WEBHARD, 'https://hooks.webhard.example/ud');
     // When the notice's follow-up runs, and runs again
     await notifyOperator(ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
-    await queueWebhookEvents(ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
-    await queueWebhookEvents(ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
+    await queueAgain({ kind: 'ORDER' }, ORDER_KEY);
+    await queueAgain({ kind: 'ORDER' }, ORDER_KEY);
     // Then one delivery is due, with the deadline the e-mail started
     const delivery = await onlyDelivery();
     expect(delivery).toMatchObject({ type: 'order.issued', orderId: ORDER_ID, status: 'PENDING', attempts: [] });
   });
 
   it('queues nothing for an operator without an endpoint', async () => {
-    await queueWebhookEvents(ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
+    await queueAgain({ kind: 'ORDER' }, ORDER_KEY);
     expect((await webhookDeliveries(WEBHARD)).deliveries).toEqual([]);
   });
 
@@ -102,7 +110,7 @@ describe('delivering an event', () => {
     // Given a queued event and an endpoint that fails twice
     const { secret } = await registerWebhook(WEBHARD, 'https://hooks.webhard.example/ud');
     await notifyOperator(ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
-    await queueWebhookEvents(ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
+    await queueAgain({ kind: 'ORDER' }, ORDER_KEY);
     const endpoint = endpointAnswering(500, 503, 200);
 
     // When the sender attempts it each time it is due (and once too early, which does nothing)
@@ -133,7 +141,7 @@ describe('delivering an event', () => {
     // Given an endpoint that never answers 2xx
     await registerWebhook(WEBHARD, 'https://hooks.webhard.example/ud');
     await notifyOperator(ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
-    await queueWebhookEvents(ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
+    await queueAgain({ kind: 'ORDER' }, ORDER_KEY);
     const endpoint = endpointAnswering(500);
     const { webhookId } = await onlyDelivery();
 
@@ -153,6 +161,8 @@ describe('delivering an event', () => {
     expect((attempts.at(-1) as number) - (attempts[0] as number)).toBe(24 * 3_600_000);
     const status = await webhookStatus(WEBHARD);
     expect(status).toMatchObject({ status: 'DISABLED', failingSince: new Date(START).toISOString() });
+    // And its notices no longer read the endpoint
+    expect((await getOperator('op-webhard'))?.webhookActive).toBe(false);
     // And the operator is told once, in Korean
     const told = world.mails.filter((mail) => mail.subject.includes('[웹훅 중지]'));
     expect(told).toHaveLength(1);
@@ -160,7 +170,7 @@ describe('delivering an event', () => {
     expect(told[0]?.text).toContain('https://hooks.webhard.example/ud');
 
     // And a later event is given up without a post
-    await queueWebhookEvents(ORDER_ID, { kind: 'OVERDUE' }, `${ORDER_KEY}:overdue`);
+    await queueAgain({ kind: 'OVERDUE' }, `${ORDER_KEY}:overdue`);
     expect((await webhookDeliveries(WEBHARD)).deliveries).toHaveLength(1);
     expect(endpoint.received).toHaveLength(delivery.attempts.length);
   });
