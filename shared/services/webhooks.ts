@@ -142,6 +142,24 @@ async function enqueueDelivery(queueUrl: string, delivery: WebhookQueueMessage, 
 }
 
 /**
+ * A follow-up's hand-over to the queue: a failure must not fail the notice's follow-up (a workflow
+ * task, whose failure would end in the case's failure path over a channel that is only additional),
+ * and it loses nothing: the delivery is in the table, and the sweep queues it once it is due and
+ * not leased.
+ */
+async function enqueueDeliveryOrLeaveItToTheSweep(queueUrl: string, delivery: WebhookQueueMessage, now: string): Promise<void> {
+  try {
+    await enqueueDelivery(queueUrl, delivery, now);
+  } catch (error) {
+    logger.warn('webhook delivery left for the sweep to queue', {
+      operatorId: delivery.operatorId,
+      webhookId: delivery.webhookId,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+  }
+}
+
+/**
  * Queues the events a notice of the order gives its operator's endpoint, if it has an active one;
  * `operator` is the record the notice went to, whose flag spares an operator without a webhook any
  * read. The follow-up that sent the notice calls it after, so that an `order.issued` states the
@@ -170,7 +188,7 @@ export async function queueWebhookEvents(
       payload: JSON.stringify(webhookPayload(type, createdAt, order, notice)),
       createdAt,
     });
-    if (queueUrl !== undefined) await enqueueDelivery(queueUrl, delivery, createdAt);
+    if (queueUrl !== undefined) await enqueueDeliveryOrLeaveItToTheSweep(queueUrl, delivery, createdAt);
   }
 }
 

@@ -15,6 +15,7 @@ import type { Identity } from '../../../shared/domain/authz';
 import { handler } from '../../../functions/events/webhook-deliveries';
 import { caseIdFrom, orderIdFor, ulidFrom } from '../../../shared/domain/ids';
 import { WEBHOOK_QUEUE_LEASE_MS, webhookIdOf } from '../../../shared/domain/webhooks';
+import { sqsClient } from '../../../shared/queue/webhook-queue';
 import { resetConfigForTests } from '../../../shared/runtime/config';
 import { notifyOperator } from '../../../shared/services/acts';
 import {
@@ -215,6 +216,10 @@ describe('in the cloud (WEBHOOK_QUEUE_URL set)', () => {
     resetConfigForTests();
   });
 
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   describe('the producer (a notice follow-up) in the cloud', () => {
     it('queues one message per new delivery, naming it and nothing else; a retried follow-up queues none', async () => {
       // Given a registered endpoint
@@ -239,6 +244,18 @@ describe('in the cloud (WEBHOOK_QUEUE_URL set)', () => {
       // Then no AWS call at all
       expect(world.faults.calls).toBe(0);
       expect(world.queued).toEqual([]);
+    });
+
+    it('does not fail the notice when SQS refuses the message: the sweep queues the delivery when its lease ends', async () => {
+      // Given a registered endpoint, and SQS refusing the next message
+      await registerWebhook(WEBHARD, 'https://hooks.webhard.example/ud');
+      vi.spyOn(sqsClient, 'send').mockRejectedValueOnce(new Error('SQS is down'));
+      // When the ORDER notice's follow-up runs, it succeeds without a message
+      await expect(notifyOperator(ORDER_ID, { kind: 'ORDER' }, ORDER_KEY)).resolves.toMatchObject({ accepted: true });
+      expect(world.queued).toEqual([]);
+      // Then the sweep queues it once the lease has ended
+      expect((await sendDueWebhooks(at(START + WEBHOOK_QUEUE_LEASE_MS))).queued).toBe(1);
+      expect(bodies()).toEqual([{ operatorId: 'op-webhard', webhookId: ISSUED_ID }]);
     });
 
     it('keeps the operator flag in step with the endpoint: raised by a registration, lowered by a removal', async () => {
