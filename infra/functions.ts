@@ -157,6 +157,15 @@ export const eventFunctions = [
   },
 ] as const;
 
+/**
+ * The cloud's webhook sender, fed by the delivery queue (infra/constructs/webhook-delivery.ts).
+ * Locally there is no queue: the scheduled WebhookSender posts the deliveries itself.
+ */
+export const webhookQueueFunction = {
+  name: 'WebhookDeliveries',
+  entry: 'functions/events/webhook-deliveries.ts',
+} as const;
+
 export type FunctionKind = 'api' | 'workflow' | 'scheduled' | 'events';
 
 /** Every function of the manifest, whatever starts it: name (unique), entry and kind. */
@@ -166,5 +175,6 @@ export function everyFunction(): { name: string; entry: string; kind: FunctionKi
     ...Object.entries(workflowFunctions).map(([name, entry]) => ({ name, entry, kind: 'workflow' as const })),
     ...scheduledFunctions.map((fn) => ({ name: fn.name, entry: fn.entry, kind: 'scheduled' as const })),
     ...eventFunctions.map((fn) => ({ name: fn.name, entry: fn.entry, kind: 'events' as const })),
+    { name: webhookQueueFunction.name, entry: webhookQueueFunction.entry, kind: 'events' },
   ];
 }

@@ -29,8 +29,9 @@ import { HouseFunction } from './constructs/house-function';
 import { Identity } from './constructs/identity';
 import { MachineClients, type MachineClientSpec } from './constructs/machine-clients';
 import { Monitoring } from './constructs/monitoring';
+import { WEBHOOK_SENDER_TIMEOUT, WebhookDelivery } from './constructs/webhook-delivery';
 import { WebSite } from './constructs/web-site';
-import { apiFunctions, eventFunctions, scheduledFunctions, workflowFunctions } from './functions';
+import { apiFunctions, eventFunctions, scheduledFunctions, webhookQueueFunction, workflowFunctions } from './functions';
 
 export interface UrgentDeliberationStackProps extends StackProps {
   /** Repository root: handler entries, statemachines/case-workflow.asl.json and web/dist are found from here. */
@@ -149,10 +150,14 @@ export class UrgentDeliberationStack extends Stack {
       everyFunction.push(fn);
       return fn;
     };
+    // Webhook deliveries: the table lists what is due, the queue feeds the sender.
+    const webhookDelivery = new WebhookDelivery(this, 'WebhookDelivery');
     // What shared/store's repository does: single-item reads and conditional writes, and queries on
-    // the table and its GSIs. No Scan: every listing has an index.
+    // the table and its GSIs. No Scan: every listing has an index. A function that writes records
+    // runs their follow-ups, and a notice's follow-up queues its webhook events: it is a producer.
     const useTable = (fn: HouseFunction): void => {
       this.table.grant(fn.function, ...TABLE_ACTIONS);
+      webhookDelivery.addProducer(fn.function);
     };
     const controlWorkflow = (fn: HouseFunction): void => {
       fn.function.addToRolePolicy(
@@ -235,6 +240,19 @@ export class UrgentDeliberationStack extends Stack {
         }
       }
     }
+
+    // ---- the webhook sender: the delivery queue's consumer, not a producer (it never sends to the queue)
+    deadLetterQueues.WebhookDeliveries = webhookDelivery.deadLetters;
+    const webhookSender = make(
+      `Events${webhookQueueFunction.name}`,
+      webhookQueueFunction.entry,
+      'urgent-deliberation-events',
+      WEBHOOK_SENDER_TIMEOUT,
+    );
+    this.table.grant(webhookSender.function, ...TABLE_ACTIONS);
+    // It e-mails an operator whose endpoint it disabled.
+    sendNotices(webhookSender);
+    webhookDelivery.attachSender(webhookSender.function);
 
     // ---- the case workflow
     const definitionFile = join(root, 'statemachines', 'case-workflow.asl.json');

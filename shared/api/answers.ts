@@ -486,6 +486,10 @@ export const operatorSchema = z
     currency: z.string(),
     updatedAt: timestamp,
     kind: z.enum(OPERATOR_KINDS).optional().meta({ description: 'HOST (the default) or ISP, which blocks access instead of deleting.' }),
+    webhookActive: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Whether the operator has an active webhook endpoint (docs/webhooks.md); absent: it never registered one.' }),
   })
   .meta({ id: 'Operator' });
 export const operatorsAnswerSchema = z.object({ operators: z.array(operatorSchema) });

@@ -239,6 +239,11 @@ export interface Operator {
   updatedAt: string;
   /** Absent on operators registered before ISPs were known: they are hosts. */
   kind?: OperatorKind;
+  /**
+   * Whether the operator has an active webhook endpoint (set by its registration, cleared when it
+   * is removed or disabled): a notice of an operator without one reads nothing more. Absent: never had one.
+   */
+  webhookActive?: boolean;
 }
 
 export interface CaseUrl {

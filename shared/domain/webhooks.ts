@@ -232,6 +232,21 @@ export function nextAttemptAt(
   return new Date(next).toISOString();
 }
 
+/**
+ * The cloud's delivery queue carries only which delivery is due; the delivery item (its payload,
+ * attempts and schedule) stays the source of truth, so a message repeated or lost costs nothing.
+ */
+export const webhookQueueMessageSchema = z.strictObject({ operatorId: z.string().min(1), webhookId: z.string().min(1) });
+export type WebhookQueueMessage = z.infer<typeof webhookQueueMessageSchema>;
+
+/**
+ * How long a delivery handed to the queue is kept off the due list: longer than its message can
+ * stay in the queue before the dead-letter redrive (3 receives, 3 minutes apart: infra/constructs/
+ * webhook-delivery.ts), so the sweep does not queue it twice, and short enough that a message whose
+ * send failed, or that went to the dead-letter queue, is queued again by the sweep minutes later.
+ */
+export const WEBHOOK_QUEUE_LEASE_MS = 10 * 60_000;
+
 /** An endpoint that has failed every attempt since `failingSince` is disabled once the window has passed. */
 export function endpointExhausted(failingSince: string | undefined, now: string, settings: WebhookRetrySettings): boolean {
   return failingSince !== undefined && Date.parse(now) - Date.parse(failingSince) >= settings.failureWindowMs;

@@ -29,8 +29,12 @@ export interface Config {
    * attributes, so this mapping is where a client's operator is known.
    */
   readonly machineClients: Readonly<Record<string, string>>;
-  /** Webhook deliveries: retry timing (`WEBHOOK_RETRY_*_SECONDS`) and whether plain HTTP to loopback is allowed (tests). */
-  readonly webhooks: { readonly retry: WebhookRetrySettings; readonly allowLoopbackHttp: boolean };
+  /**
+   * Webhook deliveries: retry timing (`WEBHOOK_RETRY_*_SECONDS`), whether plain HTTP to loopback is
+   * allowed (tests), and the SQS queue that feeds the sender (`WEBHOOK_QUEUE_URL`, set by the cloud
+   * stack only; without it the scheduled sender posts what is due itself).
+   */
+  readonly webhooks: { readonly retry: WebhookRetrySettings; readonly allowLoopbackHttp: boolean; readonly queueUrl: string | undefined };
 }
 
 function seconds(value: string | undefined, fallbackMs: number): number {
@@ -95,6 +99,7 @@ export function config(): Config {
         failureWindowMs: seconds(process.env.WEBHOOK_FAILURE_WINDOW_SECONDS, DEFAULT_WEBHOOK_RETRY.failureWindowMs),
       },
       allowLoopbackHttp: process.env.WEBHOOK_ALLOW_LOOPBACK_HTTP === 'true',
+      queueUrl: process.env.WEBHOOK_QUEUE_URL || undefined,
     },
   };
   return cached;

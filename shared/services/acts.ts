@@ -69,7 +69,7 @@ export async function notifyOperator(orderId: string, notice: OperatorNoticeRequ
     if (committed) countNotice('NoticeSent', notice.kind);
     // Once the e-mail is recorded, so that the event states what the notice started (an order's
     // deadline); a notice that never reached the operator gives its system no event either.
-    await queueWebhookEvents(orderId, notice, eventKey);
+    await queueWebhookEvents(delivery.operator, orderId, notice, eventKey);
   } else if (notice.kind === 'ORDER') {
     countNotice('NoticeFailed', notice.kind);
     await act(orderDecider, ref, { type: 'MARK_UNDELIVERED', reason: delivery.reason });

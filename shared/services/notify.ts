@@ -9,7 +9,7 @@ import type { ReporterUpdate } from '../domain/reporter';
 import { orderDeadlines } from '../domain/deadlines';
 import { statementOfReasons } from '../domain/reasons';
 import { normalizeObjectionCode, OBJECTION_CODE_BYTES, objectionCodeFrom, objectionCodeHash } from '../domain/objections';
-import type { NoticeKind, NoticeRecord, OrderRecord } from '../domain/model';
+import type { NoticeKind, NoticeRecord, Operator, OrderRecord } from '../domain/model';
 import {
   deliverOnce,
   renderContactChange,
@@ -45,7 +45,13 @@ async function refusedForGood(sending: Promise<Delivery>): Promise<Delivery | { 
 
 export type OperatorNoticeDelivery =
   /** SES accepted it (now or before); an ORDER notice also says which deadline it stated. */
-  | { readonly accepted: true; readonly record: NoticeRecord; readonly deadlines?: { deadlineAt: string; graceEndsAt: string } }
+  | {
+      readonly accepted: true;
+      readonly record: NoticeRecord;
+      readonly deadlines?: { deadlineAt: string; graceEndsAt: string };
+      /** The operator it went to, as read to address it: its webhook flag says whether events follow. */
+      readonly operator: Operator;
+    }
   /** It cannot reach the operator, whatever is tried: no operator, no contact, or SES refused it for good. */
   | { readonly accepted: false; readonly reason: string };
 
@@ -175,6 +181,7 @@ export async function deliverOperatorNotice(
     return {
       accepted: true,
       record,
+      operator,
       // Only the deadline of the e-mail sent now: one sent before stated its own, counted from before
       // its acceptance, which the clock then counts from (restating it now would move it later).
       ...(request.kind === 'ORDER' && delivery.state === 'SENT_NOW'

@@ -4,7 +4,9 @@
  * (`OPERATOR#{id}` / `WEBHOOK_DELIVERY#{webhookId}`) with its attempts. Neither is a record of the
  * legal procedure (the e-mails are): they are written with single-item conditional writes, each
  * safe to repeat. A pending delivery is listed on GSI2 `WEBHOOKS_DUE` by its next attempt; every
- * delivery on GSI1 `WEBHOOK_DELIVERIES#{operatorId}`, newest last.
+ * delivery on GSI1 `WEBHOOK_DELIVERIES#{operatorId}`, newest last. In the cloud a delivery handed to
+ * the queue is leased: its place on `WEBHOOKS_DUE` moves to the lease's end, so the sweep lists it
+ * again only if no attempt was recorded by then.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -121,6 +123,8 @@ export async function disableWebhookEndpoint(endpoint: WebhookEndpoint, at: stri
 }
 
 const dueKey = (at: string, operatorId: string, webhookId: string): string => `${at}#${operatorId}#${webhookId}`;
+/** Above every due key of `now`, whatever its operator and webhook id. */
+const dueBy = (now: string): string => `${now}#\uffff`;
 
 /** Queues a delivery, due at once; a delivery queued before under the same id stays as it is. */
 export async function queueWebhookDelivery(
@@ -155,11 +159,43 @@ export async function listDueWebhookDeliveries(now: string, limit: number): Prom
       IndexName: GSI2.indexName,
       KeyConditionExpression: '#pk = :due AND #sk <= :now',
       ExpressionAttributeNames: { '#pk': GSI2.partitionKey, '#sk': GSI2.sortKey },
-      ExpressionAttributeValues: { ':due': DUE, ':now': `${now}#\uffff` },
+      ExpressionAttributeValues: { ':due': DUE, ':now': dueBy(now) },
       Limit: limit,
     }),
   );
   return (result.Items ?? []).map((item) => ({ operatorId: item.operatorId as string, webhookId: item.webhookId as string }));
+}
+
+/**
+ * Leases a due delivery to the queue until `leaseUntil` (see the header); answers whether this call
+ * leased it: false when it is no longer pending, not yet due, or leased already (by a sweep or by
+ * the follow-up that queued it), so one due delivery is handed to the queue once per lease.
+ */
+export async function leaseDueWebhookDelivery(
+  delivery: { readonly operatorId: string; readonly webhookId: string },
+  now: string,
+  leaseUntil: string,
+): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: webhookKeys.delivery(delivery.operatorId, delivery.webhookId),
+        UpdateExpression: 'SET #dueSk = :leased',
+        ConditionExpression: '#status = :pending AND #dueSk <= :now',
+        ExpressionAttributeNames: { '#status': 'status', '#dueSk': GSI2.sortKey },
+        ExpressionAttributeValues: {
+          ':pending': 'PENDING',
+          ':now': dueBy(now),
+          ':leased': dueKey(leaseUntil, delivery.operatorId, delivery.webhookId),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (conditionFailed(error)) return false;
+    throw error;
+  }
 }
 
 /** The operator's latest deliveries, newest first. */

@@ -5,14 +5,14 @@
  * says that the first attempt's act stands.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Identity } from '../../shared/domain/authz';
-import { ConflictError, type DomainError } from '../../shared/domain/errors';
+import { ConflictError, type DomainError, NotFoundError } from '../../shared/domain/errors';
 import { appealIdFor } from '../../shared/domain/ids';
 import { normalizeObjectionCode, objectionCodeHash } from '../../shared/domain/objections';
 import type { VoteRecord } from '../../shared/domain/model';
 import { facets, planSearch } from '../../shared/domain/search';
-import { config } from '../../shared/runtime/config';
+import { config, resetConfigForTests } from '../../shared/runtime/config';
 import { tokenPurpose } from '../../shared/domain/waits';
 import { orderDecider } from '../../shared/domain/deciders/order';
 import { act, notifyOperator } from '../../shared/services/acts';
@@ -36,9 +36,18 @@ import { fileReport } from '../../shared/services/reports';
 import { castVote, decideEscalatedReview, recuse } from '../../shared/services/reviews';
 import { changeDeadline, decideFine, resendOrderNotice, resolveNonCompliance } from '../../shared/services/staff-orders';
 import { searchCases } from '../../shared/store/search';
-import { webhookIdOf } from '../../shared/domain/webhooks';
-import { attemptWebhookDelivery, registerWebhook, webhookDeliveries, type WebhookPost } from '../../shared/services/webhooks';
-import { getWebhookDelivery } from '../../shared/store/webhooks';
+import { WEBHOOK_QUEUE_LEASE_MS, webhookIdOf } from '../../shared/domain/webhooks';
+import {
+  attemptWebhookDelivery,
+  queueWebhookEvents,
+  registerWebhook,
+  removeWebhook,
+  sendDueWebhooks,
+  sendQueuedWebhooks,
+  webhookDeliveries,
+  type WebhookPost,
+} from '../../shared/services/webhooks';
+import { getWebhookDelivery, getWebhookEndpoint } from '../../shared/store/webhooks';
 import { documentClient } from '../../shared/store/client';
 import { casePartition, refs, SEARCH_ENTRY_PREFIX, searchPartition } from '../../shared/store/keys';
 import { GSI1 } from '../../shared/store/table';
@@ -977,4 +986,104 @@ describe('webhooks under every fault', () => {
     );
     expect(runs).toBeGreaterThan(3);
   }, 600_000);
+
+  const operatorStream = () => [refs.operator('op-webhard').root];
+  const webhookChanges = async () =>
+    (await storedEvents(refs.operator('op-webhard').root.pk)).filter((event) => JSON.stringify(event.details).includes('webhookActive'));
+
+  // A retry after a lost answer registers again with a new secret: the secret of the answer the
+  // caller got is the one that signs; one whose answer was lost signs nothing (docs/webhooks.md).
+  it('PUT /operator/webhook: one endpoint, signed with the secret of the answer the caller got, its flag raised once', async () => {
+    const runs = await underEveryFault(
+      world,
+      {
+        given: givenIssuedOrder,
+        act: () => registerWebhook(webhard, 'https://hooks.webhard.example/ud'),
+        streams: operatorStream,
+        expectAfter: async (outcome) => {
+          const answer = finalAnswer(outcome);
+          expect(answer.ok).toBe(true);
+          const endpoint = await getWebhookEndpoint('op-webhard');
+          expect(endpoint).toMatchObject({ url: 'https://hooks.webhard.example/ud', status: 'ACTIVE' });
+          expect(answer.ok && endpoint?.secret).toBe(answer.ok && answer.value.secret);
+          expect((await getOperator('op-webhard'))?.webhookActive).toBe(true);
+          expect(await webhookChanges()).toHaveLength(1);
+        },
+      },
+      CLOCK,
+    );
+    expect(runs).toBeGreaterThan(3);
+  }, 600_000);
+
+  it('DELETE /operator/webhook: the endpoint gone and its flag lowered, whatever call fails', async () => {
+    const runs = await underEveryFault(
+      world,
+      {
+        given: givenEndpoint,
+        act: () => removeWebhook(webhard),
+        streams: operatorStream,
+        expectAfter: async (outcome) => {
+          // A retry after a lost answer finds the removal done: 404, as for any endpoint not there
+          expectDoneOnce(outcome, NotFoundError);
+          expect(await getWebhookEndpoint('op-webhard')).toBeUndefined();
+          expect((await getOperator('op-webhard'))?.webhookActive).toBe(false);
+          expect((await webhookChanges()).map((event) => event.details)).toHaveLength(2);
+        },
+      },
+      CLOCK,
+    );
+    expect(runs).toBeGreaterThan(3);
+  }, 600_000);
+
+  describe('in the cloud (WEBHOOK_QUEUE_URL set)', () => {
+    beforeAll(() => {
+      vi.stubEnv('WEBHOOK_QUEUE_URL', 'https://sqs.ap-northeast-2.amazonaws.com/000000000000/webhook-deliveries');
+      resetConfigForTests();
+    });
+    afterAll(() => {
+      vi.unstubAllEnvs();
+      resetConfigForTests();
+    });
+
+    // The follow-up's webhook step after the ORDER notice went out (the notice itself under every
+    // fault is the case above): it reads the operator as the notice did, then queues and enqueues.
+    const queueIssued = async (): Promise<void> => {
+      const operator = await getOperator('op-webhard');
+      if (!operator) throw new Error('op-webhard is not planted');
+      await queueWebhookEvents(operator, WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
+    };
+
+    it('the enqueue of an order.issued: posted once, by the message the act sent or by the sweep after its lease', async () => {
+      const runs = await underEveryFault(
+        world,
+        {
+          given: givenEndpoint,
+          act: queueIssued,
+          streams: caseStream,
+          expectAfter: async (outcome) => {
+            expect(finalAnswer(outcome).ok).toBe(true);
+            // Then the sender takes what the act queued; once the lease of a message that may have
+            // been lost has ended, the sweep queues what is still due, and the sender takes that too
+            const takeQueue = async (now: string): Promise<number> => {
+              const messages = world.queued.splice(0);
+              expect((await sendQueuedWebhooks(messages, now, answering200)).failedMessageIds).toEqual([]);
+              return messages.length;
+            };
+            const queuedByTheAct = await takeQueue(SWEEP_AT);
+            const leaseEnds = new Date(Date.parse(NOW) + WEBHOOK_QUEUE_LEASE_MS + 60_000).toISOString();
+            await sendDueWebhooks(leaseEnds);
+            const queuedBySweep = await takeQueue(leaseEnds);
+            // Nothing lost, nothing twice: one message in all, one post under the delivery's id
+            expect(queuedByTheAct + queuedBySweep).toBe(1);
+            const delivery = await getWebhookDelivery('op-webhard', ISSUED_ID);
+            expect(delivery).toMatchObject({ status: 'DELIVERED', attempts: [{ statusCode: 200 }] });
+            expect(posted).toEqual([ISSUED_ID]);
+            posted.length = 0;
+          },
+        },
+        CLOCK,
+      );
+      expect(runs).toBeGreaterThan(3);
+    }, 600_000);
+  });
 });

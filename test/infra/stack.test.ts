@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stackPropsFromContext } from '../../infra/context';
-import { apiFunctions, eventFunctions, scheduledFunctions, workflowFunctions } from '../../infra/functions';
+import { apiFunctions, eventFunctions, scheduledFunctions, webhookQueueFunction, workflowFunctions } from '../../infra/functions';
+import { WEBHOOK_MAX_RECEIVES, WEBHOOK_SENDER_TIMEOUT } from '../../infra/constructs/webhook-delivery';
 import { UrgentDeliberationStack } from '../../infra/stack';
 import { policyById } from '../../shared/domain/policy';
 import { GLOBAL_SECONDARY_INDEXES } from '../../shared/store/table';
@@ -86,7 +87,17 @@ const manifest = [
   ...Object.entries(workflowFunctions).map(([name, entry]) => ({ id: `Workflow${name}`, entry })),
   ...scheduledFunctions.map((f) => ({ id: `Scheduled${f.name}`, entry: f.entry })),
   ...eventFunctions.map((f) => ({ id: `Events${f.name}`, entry: f.entry })),
+  { id: `Events${webhookQueueFunction.name}`, entry: webhookQueueFunction.entry },
 ];
+const WEBHOOK_SENDER = `Events${webhookQueueFunction.name}`;
+
+const webhookQueueArn = () => ({ 'Fn::GetAtt': [logicalIdOf('WebhookDelivery/Queue/Resource', 'AWS::SQS::Queue'), 'Arn'] });
+/** The statements that name the webhook delivery queue. */
+const onWebhookQueue = (statements: Statement[]): Statement[] =>
+  statements.filter((s) => JSON.stringify(resourcesOf(s)).includes(JSON.stringify(webhookQueueArn())));
+/** Whether the function's role may send to the webhook delivery queue: only its producers may. */
+const sendsToQueue = (id: string): boolean =>
+  onWebhookQueue(statementsOfRole(roleId(id))).some((s) => actionsOf(s).includes('sqs:SendMessage'));
 
 describe('table', () => {
   it('has string pk/sk, the shared GSIs with all attributes, PITR, encryption, deletion protection and is retained', () => {
@@ -158,6 +169,8 @@ describe('functions', () => {
           'TABLE_NAME',
           // API handlers map a machine client's token to its operator
           ...(id.startsWith('Api') ? ['MACHINE_CLIENTS'] : []),
+          // Webhook producers hand due deliveries to the queue
+          ...(sendsToQueue(id) ? ['WEBHOOK_QUEUE_URL'] : []),
         ].sort(),
       );
       expect(JSON.parse(env.POLICY_JSON as string)).toEqual(policyById('eu-tco'));
@@ -315,6 +328,96 @@ describe('IAM', () => {
       return resource;
     });
     expect(new Set(scopes)).toEqual(new Set(['identities, as the sender', 'configuration set']));
+  });
+});
+
+describe('webhook delivery', () => {
+  const queueId = () => logicalIdOf('WebhookDelivery/Queue/Resource', 'AWS::SQS::Queue');
+  const deadLettersId = () => logicalIdOf('WebhookDelivery/DeadLetters/Resource', 'AWS::SQS::Queue');
+
+  it('queues deliveries encrypted, redriven to a dead-letter queue after a few receives, invisible for six sender timeouts', () => {
+    const queue = template.toJSON().Resources[queueId()] as Json;
+    expect(queue.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * WEBHOOK_SENDER_TIMEOUT.toSeconds(),
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLettersId(), 'Arn'] }, maxReceiveCount: WEBHOOK_MAX_RECEIVES },
+    });
+    expect(WEBHOOK_MAX_RECEIVES).toBeLessThanOrEqual(5);
+    const deadLetters = template.toJSON().Resources[deadLettersId()] as Json;
+    expect(deadLetters.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+  });
+
+  it('refuses every request to either queue that is not over TLS', () => {
+    for (const id of [queueId(), deadLettersId()]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Principal: { AWS: '*' } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('alarms staff when a message waits in the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLettersId(), 'QueueName'] } }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: logicalIdOf('Monitoring/AlarmTopic/Resource', 'AWS::SNS::Topic') }],
+    });
+  });
+
+  it('triggers the sender from the queue, reporting failed messages one by one', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId(WEBHOOK_SENDER) },
+      EventSourceArn: webhookQueueArn(),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+    });
+    const sender = template.toJSON().Resources[functionId(WEBHOOK_SENDER)] as Json;
+    expect((sender.Properties as Json).Timeout).toBe(WEBHOOK_SENDER_TIMEOUT.toSeconds());
+  });
+
+  it('lets every function that runs follow-ups send to the queue, and only send', () => {
+    // Act
+    const producers = manifest.map(({ id }) => id).filter(sendsToQueue);
+    const writers = manifest
+      .map(({ id }) => id)
+      .filter((id) => statementsOfRole(roleId(id)).some((s) => actionsOf(s).includes('dynamodb:PutItem')));
+    // Assess
+    expect(producers.sort()).toEqual(writers.filter((id) => id !== WEBHOOK_SENDER).sort());
+    const producerStatements = onWebhookQueue(
+      resources('AWS::IAM::Policy')
+        .filter(([, p]) => !JSON.stringify((p.Properties as Json).Roles).includes(roleId(WEBHOOK_SENDER)))
+        .flatMap(([, p]) => ((p.Properties as Json).PolicyDocument as { Statement: Statement[] }).Statement),
+    );
+    expect(producerStatements.length).toBeGreaterThan(0);
+    for (const statement of producerStatements) {
+      expect(actionsOf(statement)).toEqual(['sqs:SendMessage']);
+      expect(resourcesOf(statement)).toEqual([webhookQueueArn()]);
+    }
+  });
+
+  it('lets the sender consume the queue and never send to it', () => {
+    const sqs = statementsOfRole(roleId(WEBHOOK_SENDER)).filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')));
+    expect(sqs.length).toBeGreaterThan(0);
+    expect(sqs.flatMap(actionsOf)).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
+    );
+    expect(sqs.flatMap(actionsOf)).not.toContain('sqs:SendMessage');
+    for (const statement of sqs) expect(resourcesOf(statement)).toEqual([webhookQueueArn()]);
+  });
+
+  it('sends over HTTPS only: no function allows plain HTTP to loopback', () => {
+    for (const { id } of manifest) {
+      const fn = template.toJSON().Resources[functionId(id)] as Json;
+      const variables = ((fn.Properties as Json).Environment as Json).Variables as Json;
+      expect(variables, id).not.toHaveProperty('WEBHOOK_ALLOW_LOOPBACK_HTTP');
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The services' world in one process: DynamoDB is a real dynalite on 127.0.0.1 (in memory, the
- * product's table and indexes), SES and Step Functions are stand-ins that record what was sent,
- * completed and started. Every AWS call of the product goes through a counter, so a test can make
+ * product's table and indexes), SES, Step Functions and SQS are stand-ins that record what was
+ * sent, completed, started and queued. Every AWS call of the product goes through a counter, so a test can make
  * the k-th call fail: before it reaches the service, or after the service acted (the answer is
  * lost), once (a passing fault) or for every call from then on (the process died there).
  */
@@ -16,6 +16,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import { SendMessageCommand, SQSClient, type SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import { BatchWriteItemCommand, DeleteTableCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
@@ -44,6 +45,13 @@ export interface Mail {
 /** Where the world's e-mails say the web UI and the API are. */
 export const WEB_BASE_URL = 'https://web.commission.example';
 export const API_BASE_URL = 'https://api.commission.example';
+
+/** A message SQS accepted (the cloud's webhook delivery queue: only where WEBHOOK_QUEUE_URL is set). */
+export interface QueuedMessage {
+  readonly queueUrl: string;
+  readonly messageId: string;
+  readonly body: string;
+}
 
 /** Where a fault strikes: the k-th AWS call (1-based), before or after the service acted. */
 export interface Fault {
@@ -139,6 +147,8 @@ export interface World {
   readonly faults: Faults;
   /** E-mails SES accepted, in order. */
   readonly mails: Mail[];
+  /** Messages SQS accepted, in order. */
+  readonly queued: QueuedMessage[];
   /** SendTaskSuccess calls that completed a live wait. */
   readonly completedWaits: { token: string; output: unknown }[];
   /** Case ids whose execution was started. */
@@ -164,6 +174,7 @@ export interface World {
 export interface WorldSnapshot {
   readonly items: Record<string, AttributeValue>[];
   readonly mails: readonly Mail[];
+  readonly queued: readonly QueuedMessage[];
   readonly completedWaits: readonly { token: string; output: unknown }[];
   readonly executions: readonly string[];
   readonly live: readonly string[];
@@ -240,6 +251,7 @@ export async function startWorld(): Promise<World> {
   );
 
   const mails: Mail[] = [];
+  const queued: QueuedMessage[] = [];
   const completedWaits: { token: string; output: unknown }[] = [];
   const executions = new Set<string>();
   const live = new Set<string>();
@@ -247,9 +259,18 @@ export async function startWorld(): Promise<World> {
 
   const ses = mockClient(SESv2Client);
   const sfn = mockClient(SFNClient);
+  const sqs = mockClient(SQSClient);
   const arm = () => {
     ses.reset();
     sfn.reset();
+    sqs.reset();
+    sqs.on(SendMessageCommand).callsFake((input: SendMessageCommandInput) =>
+      faults.around('SQS SendMessage', () => {
+        const messageId = `queued-${queued.length + 1}`;
+        queued.push({ queueUrl: input.QueueUrl ?? '', messageId, body: input.MessageBody ?? '' });
+        return { MessageId: messageId };
+      }),
+    );
     ses.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) =>
       faults.around('SES SendEmail', () => {
         const refused = (input.Destination?.ToAddresses ?? []).find((address) => rejected.has(address));
@@ -291,6 +312,7 @@ export async function startWorld(): Promise<World> {
   const world: World = {
     faults,
     mails,
+    queued,
     completedWaits,
     executions,
     liveToken: (token) => live.add(token),
@@ -308,6 +330,7 @@ export async function startWorld(): Promise<World> {
         await admin.send(new DeleteTableCommand({ TableName: previous })).catch(() => undefined);
       }
       mails.length = 0;
+      queued.length = 0;
       completedWaits.length = 0;
       executions.clear();
       live.clear();
@@ -328,6 +351,7 @@ export async function startWorld(): Promise<World> {
       return {
         items,
         mails: [...mails],
+        queued: [...queued],
         completedWaits: [...completedWaits],
         executions: [...executions],
         live: [...live],
@@ -341,6 +365,7 @@ export async function startWorld(): Promise<World> {
         await admin.send(new BatchWriteItemCommand({ RequestItems: { [process.env.TABLE_NAME as string]: batch } }));
       }
       mails.push(...snapshot.mails);
+      queued.push(...snapshot.queued);
       completedWaits.push(...snapshot.completedWaits);
       for (const name of snapshot.executions) executions.add(name);
       for (const token of snapshot.live) live.add(token);
@@ -349,6 +374,7 @@ export async function startWorld(): Promise<World> {
     async close() {
       ses.restore();
       sfn.restore();
+      sqs.restore();
       documentClient.middlewareStack.remove('injectFaults');
       await closeServer(server);
     },

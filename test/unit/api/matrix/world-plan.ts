@@ -409,6 +409,8 @@ export async function plantWorld(now = Date.now()): Promise<void> {
         name: `Operator ${side}`,
         domains: [domain],
         contactEmails: [`notices@${domain}`],
+        // As its registration leaves it (shared/services/webhooks.ts): the endpoint below is active.
+        webhookActive: true,
       }),
     );
     await putWebhookEndpoint({
