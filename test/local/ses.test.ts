@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -132,19 +132,19 @@ describe('local SES', () => {
     expect(bounce).toEqual({ kind: 'event', event: expect.objectContaining({ permanent: false }) });
   });
 
-  it('keeps only the latest e-mails in memory, and every one in the journal', async () => {
-    // When more e-mails are sent than the store keeps
+  it('keeps only the latest e-mails in memory, and still shows every one at /store, from the journal', async () => {
+    // When more e-mails are sent than memory keeps
     const sent: string[] = [];
     for (let index = 0; index < STORE_LIMIT + 2; index += 1) sent.push(await send(['notices@webhard.example'], `Order L${index}`));
 
-    // Then GET /store answers the latest ones, and the journal on disk holds them all
-    const store = (await (await fetch(`${ses.endpoint}/store`)).json()) as { emails: { messageId: string }[] };
-    expect(store.emails.map((email) => email.messageId)).toEqual(sent.slice(-STORE_LIMIT));
-    const journaled = readFileSync(journal, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => (JSON.parse(line) as { messageId: string }).messageId);
-    expect(journaled).toEqual(expect.arrayContaining(sent));
+    // Then GET /store answers with every one of them
+    const storedIds = async (): Promise<string[]> =>
+      ((await (await fetch(`${ses.endpoint}/store`)).json()) as { emails: { messageId: string }[] }).emails.map((email) => email.messageId);
+    expect(await storedIds()).toEqual(expect.arrayContaining(sent));
+    // And it read them from the journal, not from memory: a journal cut short shows
+    const lines = readFileSync(journal, 'utf8').trim().split('\n');
+    writeFileSync(journal, `${lines.slice(-1).join('\n')}\n`);
+    expect(await storedIds()).toEqual(sent.slice(-1));
   });
 
   it('empties the journal too on POST /clear-store', async () => {

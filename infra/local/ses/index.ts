@@ -3,8 +3,8 @@
  * the sent e-mails at `GET /store`, `POST /clear-store`). The library keeps its e-mails in memory;
  * here each one is also appended to `${DATA_DIR}/ses/emails.jsonl` as it is sent and loaded back at
  * start, so the inbox, like everything else, survives a restart or `kill -9`. Memory holds only
- * the latest `SES_STORE_LIMIT` e-mails (what `GET /store` and the inbox page show); the file keeps
- * them all, so a long run does not grow by every e-mail it ever sent.
+ * the latest `SES_STORE_LIMIT` e-mails, so a long run does not grow by every e-mail it ever sent;
+ * beyond that many, `GET /store` reads them all from the file.
  *
  * Like SES with a configuration set, it publishes what became of each message (simulator.ts: the
  * mailbox simulator's addresses bounce or complain) to `onEvent`, which the runtime hands to the
@@ -56,7 +56,7 @@ export function snsEventOf(message: string): { Records: Record<string, unknown>[
 /** Hands one SES event (the JSON of an SNS message) to its handler; a rejection means "try again". */
 export type SesEventSink = (message: string) => Promise<void>;
 
-/** How many of the latest e-mails `GET /store` answers with; older ones are in `ses/emails.jsonl` only. */
+/** How many of the latest e-mails stay in memory; older ones are in `ses/emails.jsonl` only. */
 export const SES_STORE_LIMIT = 1000;
 
 export interface SesOptions {
@@ -92,7 +92,7 @@ function sesServerFunction(): SesServer {
 interface SesStoreModule {
   saveEmail: (email: unknown) => void;
   clearStore: () => void;
-  getStoreReadonly: () => { emails: unknown[] };
+  getStoreReadonly: () => { emails: unknown[]; templates: unknown };
 }
 
 let persisted = false;
@@ -166,16 +166,24 @@ function persistStore(dir: string, onEvent: SesEventSink | undefined, log: (mess
     const published = new Set((readJsonLines(path.join(dir, 'events.jsonl')) as { messageId: string }[]).map((done) => done.messageId));
     for (const email of saved) if (!published.has(email.messageId)) publish(email);
   }
+  let journaled = saved.length;
   store.saveEmail = (email) => {
     appendFileSync(file, `${JSON.stringify(email)}\n`);
+    journaled += 1;
     saveEmail(email);
     // Read at each call: the library's clearStore puts a new array in place.
     const { emails } = getStoreReadonly();
     if (emails.length > storeLimit) emails.splice(0, emails.length - storeLimit);
     publish?.(email as StoredEmail);
   };
+  // Within the limit memory holds every e-mail; beyond it, GET /store and the inbox read the file.
+  store.getStoreReadonly = () => {
+    const inMemory = getStoreReadonly();
+    return journaled <= storeLimit ? inMemory : { ...inMemory, emails: readJsonLines(file) };
+  };
   store.clearStore = () => {
     writeFileSync(file, '');
+    journaled = 0;
     clearStore();
   };
   persisted = true;
