@@ -29,8 +29,8 @@ export function dynaliteIteratorPrototype(): { close(): Promise<void>; return?: 
 /**
  * dynalite 4 ends each Query's and Scan's stream by calling `iterator.return()`, the async-iterator
  * protocol, but abstract-level 3's iterators only have `close()`: without this, every Query left
- * its LevelDB iterator open, which pins the memtables and snapshot it read (about 20 KB of native
- * memory a query, never given back: the runtime grew by about 1 MiB per case; docs/benchmarks.md).
+ * its LevelDB iterator open, which pins the memtables and snapshot it read (some 22 KB of native
+ * memory a query, never given back: half of the runtime's growth per case; docs/benchmarks.md).
  */
 function closeIteratorsWhenStreamsEnd(): void {
   const prototype = dynaliteIteratorPrototype();
