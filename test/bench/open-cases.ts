@@ -7,18 +7,13 @@
 import type { LocalStack } from '../support/local-stack';
 import { CLOUD_SWEEP, ms, progress, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
 import { inPool } from './lib/stats';
-import { Api, Mailbox, orderId, runtimeRss } from './lib/system';
+import { Api, Mailbox, orderId, runtimeRss, SEEDED_HOSTS } from './lib/system';
 
 const OPEN_CASES = 200;
 const IN_FLIGHT = 20;
 const WARM_UP = 10;
 /** The issue's goal is stated for this many open cases. */
 const GOAL_CASES = 10_000;
-const OPERATORS = [
-  { operatorId: 'op-webhard', domain: 'webhard.example' },
-  { operatorId: 'op-social', domain: 'social.example' },
-  { operatorId: 'op-overseas', domain: 'overseas.example' },
-] as const;
 
 const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 const kib = (bytes: number): number => Math.round(bytes / 1024);
@@ -32,7 +27,7 @@ async function openCases(stack: LocalStack, count: number, tag: string): Promise
       Array.from({ length: count }, (_, i) => i),
       IN_FLIGHT,
       async (i) => {
-        const operator = OPERATORS[i % OPERATORS.length] as (typeof OPERATORS)[number];
+        const operator = SEEDED_HOSTS[i % SEEDED_HOSTS.length] as (typeof SEEDED_HOSTS)[number];
         const caseId = await api.fileReport([`https://${operator.domain}/bench/open/${tag}/${i}`]);
         await api.approve(caseId);
         await mailbox.waitForSubject(orderId(caseId, operator.operatorId), 120_000);
