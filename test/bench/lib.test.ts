@@ -2,6 +2,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { largestPayloadBytes, stateTransitions, taskRuns } from './lib/history';
+import { previousFigures, previousLine } from './lib/previous';
 import { priceCase } from './lib/pricing';
 import { distribution, inPool, percentile } from './lib/stats';
 
@@ -188,5 +189,24 @@ describe('pricing', () => {
       logBytes: 0,
     });
     expect(priced.totalUsd).toBeCloseTo(0.2 / 1e6 + 0.5 * 0.0000133334, 12);
+  });
+});
+
+describe('the previous run beside each figure', () => {
+  it("gives each figure its own date and load when it ran alone, and the whole run's otherwise", () => {
+    const previous = previousFigures({
+      machine: { date: '2026-12-01T10:00:00.000Z', loadAverage1mAtStart: 1.2 },
+      figures: {
+        throughput: { ok: true, summary: '18.2 cases/s' },
+        'time-to-notice': { ok: true, summary: 'p99 1097 ms', measuredAt: '2026-12-02T08:30:00.000Z', loadAverage1mAtStart: 3.5 },
+        'cold-start': { ok: false, error: 'boom' },
+      },
+    });
+
+    expect(previousLine(previous.get('throughput'))).toBe('previous: 18.2 cases/s (2026-12-01 10:00 UTC, load 1.2)');
+    expect(previousLine(previous.get('time-to-notice'))).toBe('previous: p99 1097 ms (2026-12-02 08:30 UTC, load 3.5)');
+    expect(previousLine(previous.get('cold-start'))).toBe('previous: FAILED (2026-12-01 10:00 UTC, load 1.2)');
+    expect(previousLine(previous.get('open-cases'))).toBe('previous: none');
+    expect(previousFigures('not a run').size).toBe(0);
   });
 });

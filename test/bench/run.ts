@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FIGURES, type FigureEntry } from './figures';
 import { describeMachine } from './lib/machine';
+import { previousFigures, previousLine, type PreviousFigure } from './lib/previous';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT_DIR = path.resolve(BENCH_DIR, '..', '..');
@@ -118,8 +119,12 @@ function firstLine(text: string): string {
   return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim().slice(0, 160);
 }
 
-function printTable(outcomes: readonly FigureOutcome[]): void {
-  const rows = outcomes.map((o) => [o.title, o.ok ? (o.summary ?? '') : `FAILED: ${firstLine(o.error ?? '')}`, `${o.seconds} s`]);
+/** Each figure, and under it the previous run's, so that a change shows at a glance. */
+function printTable(outcomes: readonly FigureOutcome[], previous: ReadonlyMap<string, PreviousFigure>, load: unknown): void {
+  const rows = outcomes.flatMap((o) => [
+    [o.title, `${o.ok ? (o.summary ?? '') : `FAILED: ${firstLine(o.error ?? '')}`} (load ${String(load)})`, `${o.seconds} s`],
+    ['', previousLine(previous.get(o.id)), ''],
+  ]);
   const header = ['figure', 'result', 'took'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]): string => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
@@ -132,13 +137,17 @@ function printTable(outcomes: readonly FigureOutcome[]): void {
  * Figures run alone join the last whole run's results instead of replacing them, each stamped with
  * its own date and load, so that the file keeps every figure.
  */
-function mergedIntoLastRun(figures: Record<string, object>, machine: ReturnType<typeof describeMachine>): Record<string, unknown> {
-  let last: { figures?: Record<string, object> } = {};
+function readLastRun(): { figures?: Record<string, object> } {
   try {
-    last = JSON.parse(readFileSync(RESULTS_FILE, 'utf8'));
+    return JSON.parse(readFileSync(RESULTS_FILE, 'utf8'));
   } catch {
-    // No earlier run: the figures run now are the whole file.
+    // No earlier run.
+    return {};
   }
+}
+
+function mergedIntoLastRun(figures: Record<string, object>, machine: ReturnType<typeof describeMachine>): Record<string, unknown> {
+  const last = readLastRun();
   const stamped = Object.fromEntries(
     Object.entries(figures).map(([id, figure]) => [
       id,
@@ -157,6 +166,7 @@ async function main(): Promise<void> {
   }
   const selected = only.length > 0 ? FIGURES.filter((f) => only.includes(f.id)) : FIGURES;
   const machine = describeMachine();
+  const previous = previousFigures(readLastRun());
   console.log(
     `Benchmark on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, load ${machine.loadAverage1mAtStart}`,
   );
@@ -181,7 +191,7 @@ async function main(): Promise<void> {
     outcomes.push(outcome);
   }
   console.log('');
-  printTable(outcomes);
+  printTable(outcomes, previous, machine.loadAverage1mAtStart);
 
   mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
   const figures = Object.fromEntries(outcomes.map(({ id, ...rest }) => [id, rest]));

@@ -5,17 +5,12 @@
  */
 import { CLOUD_SWEEP, ms, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
 import { distribution, inPool } from './lib/stats';
-import { Api, Mailbox, orderId, runtimeRss } from './lib/system';
+import { Api, Mailbox, orderId, runtimeRss, SEEDED_HOSTS } from './lib/system';
 
 const WINDOW_SECONDS = 60;
 const IN_FLIGHT = 20;
 const BUCKET_SECONDS = 10;
 const WARM_UP = 5;
-const OPERATORS = [
-  { operatorId: 'op-webhard', domain: 'webhard.example' },
-  { operatorId: 'op-social', domain: 'social.example' },
-  { operatorId: 'op-overseas', domain: 'overseas.example' },
-] as const;
 
 const mib = (bytes: number | undefined): number | undefined => (bytes === undefined ? undefined : Math.round((bytes / 2 ** 20) * 10) / 10);
 
@@ -28,7 +23,7 @@ export const figure: Figure = {
         let counter = 0;
         const oneCase = async (): Promise<{ startedAt: number; doneAt: number }> => {
           counter += 1;
-          const operator = OPERATORS[counter % OPERATORS.length] as (typeof OPERATORS)[number];
+          const operator = SEEDED_HOSTS[counter % SEEDED_HOSTS.length] as (typeof SEEDED_HOSTS)[number];
           const startedAt = Date.now();
           const caseId = await api.fileReport([`https://${operator.domain}/bench/throughput/${counter}`]);
           await api.approve(caseId);

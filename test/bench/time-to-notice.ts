@@ -8,18 +8,13 @@
 import { CLOUD_SWEEP, ms, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
 import { taskRuns } from './lib/history';
 import { distribution, inPool } from './lib/stats';
-import { Api, lastApprovalAt, Mailbox, orderId, orderNoticeSentAt, StepFunctions, Table } from './lib/system';
+import { Api, lastApprovalAt, Mailbox, orderId, orderNoticeSentAt, StepFunctions, Table, SEEDED_HOSTS } from './lib/system';
 
 const CASES = 200;
 const IN_FLIGHT = 20;
 /** Cases run one after another, after the others: the latency without contention. */
 const ALONE = 20;
 const WARM_UP = 5;
-const OPERATORS = [
-  { operatorId: 'op-webhard', domain: 'webhard.example' },
-  { operatorId: 'op-social', domain: 'social.example' },
-  { operatorId: 'op-overseas', domain: 'overseas.example' },
-] as const;
 
 export const figure: Figure = {
   run: () =>
@@ -30,7 +25,7 @@ export const figure: Figure = {
       const mailbox = new Mailbox(stack).start();
       try {
         const oneCase = async (index: number): Promise<{ caseId: string; orderId: string; clientMs: number }> => {
-          const operator = OPERATORS[index % OPERATORS.length] as (typeof OPERATORS)[number];
+          const operator = SEEDED_HOSTS[index % SEEDED_HOSTS.length] as (typeof SEEDED_HOSTS)[number];
           const caseId = await api.fileReport([`https://${operator.domain}/bench/notice/${index}`]);
           const id = orderId(caseId, operator.operatorId);
           await api.approve(caseId);

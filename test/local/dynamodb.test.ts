@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from '../../infra/local/dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { dynaliteIteratorPrototype, ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from '../../infra/local/dynamodb';
 import { SEED_OPERATORS } from '../../infra/local/seed/operators';
 import { GLOBAL_SECONDARY_INDEXES, LOCAL_TABLE_NAME } from '../../shared/store/table';
 
@@ -82,5 +82,47 @@ describe('local DynamoDB', () => {
       new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: 'OPERATOR#op-overseas', sk: 'OPERATOR' } }),
     );
     expect(Item?.record).toMatchObject({ jurisdiction: 'OVERSEAS', language: 'en', currency: 'USD' });
+  });
+
+  it('closes the LevelDB iterator of every query, so that queries do not pin memory', async () => {
+    // Given a count of the iterators closed
+    const closed = vi.spyOn(dynaliteIteratorPrototype(), 'close');
+    const documents = DynamoDBDocumentClient.from(localDynamoDbClient(dynamo.endpoint));
+
+    // When five queries run: on the table and on an index, read to the end or cut short by a limit
+    for (const limit of [undefined, 1]) {
+      await documents.send(
+        new QueryCommand({
+          TableName: LOCAL_TABLE_NAME,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'OPERATOR#op-social' },
+          ...(limit ? { Limit: limit } : {}),
+        }),
+      );
+      await documents.send(
+        new QueryCommand({
+          TableName: LOCAL_TABLE_NAME,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'OPERATORS' },
+          ...(limit ? { Limit: limit } : {}),
+        }),
+      );
+    }
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: LOCAL_TABLE_NAME,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'OPERATORS' },
+        Limit: 2,
+      }),
+    );
+
+    // Then each query's iterator was closed once it answered, and paging still works
+    expect(closed.mock.calls.length).toBeGreaterThanOrEqual(5);
+    expect(page.Items).toHaveLength(2);
+    expect(page.LastEvaluatedKey).toBeDefined();
+    closed.mockRestore();
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -10,6 +10,8 @@ import { parseSesEvent } from '../../shared/notices/ses-events';
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ud-ses-'));
 const journal = path.join(dataDir, 'ses', 'emails.jsonl');
 let ses: LocalSes;
+/** Small, so that one test can pass it; the runtime's is SES_STORE_LIMIT. */
+const STORE_LIMIT = 4;
 const published: Record<string, unknown>[] = [];
 /** The first time each message's events are handed over, the handler fails: the stand-in tries again. */
 const failedOnce = new Set<string>();
@@ -28,6 +30,7 @@ beforeAll(async () => {
       published.push(event);
     },
     log: () => undefined,
+    storeLimit: STORE_LIMIT,
   });
 });
 
@@ -127,6 +130,21 @@ describe('local SES', () => {
       .map((event) => parseSesEvent(JSON.stringify(event)))
       .find((parsedEvent) => parsedEvent.kind === 'event' && parsedEvent.event.type === 'BOUNCE');
     expect(bounce).toEqual({ kind: 'event', event: expect.objectContaining({ permanent: false }) });
+  });
+
+  it('keeps only the latest e-mails in memory, and still shows every one at /store, from the journal', async () => {
+    // When more e-mails are sent than memory keeps
+    const sent: string[] = [];
+    for (let index = 0; index < STORE_LIMIT + 2; index += 1) sent.push(await send(['notices@webhard.example'], `Order L${index}`));
+
+    // Then GET /store answers with every one of them
+    const storedIds = async (): Promise<string[]> =>
+      ((await (await fetch(`${ses.endpoint}/store`)).json()) as { emails: { messageId: string }[] }).emails.map((email) => email.messageId);
+    expect(await storedIds()).toEqual(expect.arrayContaining(sent));
+    // And it read them from the journal, not from memory: a journal cut short shows
+    const lines = readFileSync(journal, 'utf8').trim().split('\n');
+    writeFileSync(journal, `${lines.slice(-1).join('\n')}\n`);
+    expect(await storedIds()).toEqual(sent.slice(-1));
   });
 
   it('empties the journal too on POST /clear-store', async () => {

@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -15,7 +16,32 @@ export interface LocalDynamoDb {
   close(): Promise<void>;
 }
 
+/** The prototype every LevelDB iterator of dynalite's store inherits: abstract-level's CommonIterator. */
+export function dynaliteIteratorPrototype(): { close(): Promise<void>; return?: () => Promise<void> } {
+  // Resolved through dynalite's own dependency chain, so that it is the copy dynalite runs.
+  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const fromLevel = createRequire(fromDynalite.resolve('level'));
+  const fromClassicLevel = createRequire(fromLevel.resolve('classic-level'));
+  const { AbstractIterator } = fromClassicLevel('abstract-level') as { AbstractIterator: { prototype: object } };
+  return Object.getPrototypeOf(AbstractIterator.prototype);
+}
+
+/**
+ * dynalite 4 ends each Query's and Scan's stream by calling `iterator.return()`, the async-iterator
+ * protocol, but abstract-level 3's iterators only have `close()`: without this, every Query left
+ * its LevelDB iterator open, which pins the memtables and snapshot it read (some 22 KB of native
+ * memory a query, never given back: half of the runtime's growth per case; docs/benchmarks.md).
+ */
+function closeIteratorsWhenStreamsEnd(): void {
+  const prototype = dynaliteIteratorPrototype();
+  if (typeof prototype.return === 'function') return;
+  prototype.return = function (this: { close(): Promise<void> }) {
+    return this.close();
+  };
+}
+
 export async function startDynamoDb(options: { dataDir: string; port: number; host: string }): Promise<LocalDynamoDb> {
+  closeIteratorsWhenStreamsEnd();
   const dbPath = path.join(options.dataDir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
   // Tables become ACTIVE at once: nothing here models provisioning delays.

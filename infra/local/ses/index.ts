@@ -2,7 +2,9 @@
  * SES on one machine: aws-ses-v2-local in this process (SES v1 and v2 APIs, an inbox page at `/`,
  * the sent e-mails at `GET /store`, `POST /clear-store`). The library keeps its e-mails in memory;
  * here each one is also appended to `${DATA_DIR}/ses/emails.jsonl` as it is sent and loaded back at
- * start, so the inbox, like everything else, survives a restart or `kill -9`.
+ * start, so the inbox, like everything else, survives a restart or `kill -9`. Memory holds only
+ * the latest `SES_STORE_LIMIT` e-mails, so a long run does not grow by every e-mail it ever sent;
+ * beyond that many, `GET /store` reads them all from the file.
  *
  * Like SES with a configuration set, it publishes what became of each message (simulator.ts: the
  * mailbox simulator's addresses bounce or complain) to `onEvent`, which the runtime hands to the
@@ -54,16 +56,22 @@ export function snsEventOf(message: string): { Records: Record<string, unknown>[
 /** Hands one SES event (the JSON of an SNS message) to its handler; a rejection means "try again". */
 export type SesEventSink = (message: string) => Promise<void>;
 
+/** How many of the latest e-mails stay in memory; older ones are in `ses/emails.jsonl` only. */
+export const SES_STORE_LIMIT = 1000;
+
 export interface SesOptions {
   readonly port: number;
   readonly host: string;
   readonly dataDir?: string;
   readonly onEvent?: SesEventSink;
   readonly log?: (message: string) => void;
+  /** `SES_STORE_LIMIT` unless given (tests give a small one). */
+  readonly storeLimit?: number;
 }
 
 export async function startSes(options: SesOptions): Promise<LocalSes> {
-  if (options.dataDir !== undefined) persistStore(path.join(options.dataDir, 'ses'), options.onEvent, options.log ?? console.warn);
+  if (options.dataDir !== undefined)
+    persistStore(path.join(options.dataDir, 'ses'), options.onEvent, options.log ?? console.warn, options.storeLimit ?? SES_STORE_LIMIT);
   const server = await sesServerFunction()({ port: options.port, host: options.host });
   // Express 5 calls the listen callback on error too, so a taken port shows up as a server that does not listen.
   if (!server.listening) {
@@ -84,7 +92,7 @@ function sesServerFunction(): SesServer {
 interface SesStoreModule {
   saveEmail: (email: unknown) => void;
   clearStore: () => void;
-  getStoreReadonly: () => { emails: unknown[] };
+  getStoreReadonly: () => { emails: unknown[]; templates: unknown };
 }
 
 let persisted = false;
@@ -141,7 +149,7 @@ function readJsonLines(file: string): unknown[] {
  * The library calls its store through the module's exports object at each call, so wrapping the
  * exports records every e-mail (and publishes its events) without forking the library.
  */
-function persistStore(dir: string, onEvent: SesEventSink | undefined, log: (message: string) => void): void {
+function persistStore(dir: string, onEvent: SesEventSink | undefined, log: (message: string) => void, storeLimit: number): void {
   if (persisted) return;
   const store = createRequire(import.meta.url)('aws-ses-v2-local/dist/store') as Partial<SesStoreModule>;
   const { saveEmail, clearStore, getStoreReadonly } = store;
@@ -152,19 +160,30 @@ function persistStore(dir: string, onEvent: SesEventSink | undefined, log: (mess
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'emails.jsonl');
   const saved = readJsonLines(file) as StoredEmail[];
-  getStoreReadonly().emails.push(...saved);
+  getStoreReadonly().emails.push(...saved.slice(-storeLimit));
   const publish = onEvent === undefined ? undefined : publisher(dir, onEvent, log);
   if (publish !== undefined) {
     const published = new Set((readJsonLines(path.join(dir, 'events.jsonl')) as { messageId: string }[]).map((done) => done.messageId));
     for (const email of saved) if (!published.has(email.messageId)) publish(email);
   }
+  let journaled = saved.length;
   store.saveEmail = (email) => {
     appendFileSync(file, `${JSON.stringify(email)}\n`);
+    journaled += 1;
     saveEmail(email);
+    // Read at each call: the library's clearStore puts a new array in place.
+    const { emails } = getStoreReadonly();
+    if (emails.length > storeLimit) emails.splice(0, emails.length - storeLimit);
     publish?.(email as StoredEmail);
+  };
+  // Within the limit memory holds every e-mail; beyond it, GET /store and the inbox read the file.
+  store.getStoreReadonly = () => {
+    const inMemory = getStoreReadonly();
+    return journaled <= storeLimit ? inMemory : { ...inMemory, emails: readJsonLines(file) };
   };
   store.clearStore = () => {
     writeFileSync(file, '');
+    journaled = 0;
     clearStore();
   };
   persisted = true;

@@ -1,47 +1,104 @@
+import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+
+type Kind = 'state-machines' | 'executions';
 
 /**
  * One JSON file per state machine and per execution under the data directory. A write goes to a
  * temporary file that is fsync'ed and then renamed over the old one, so that a `kill -9` (or a
  * power cut) leaves either the previous version or the new one, never a torn file.
+ *
+ * An execution carries the definition it started with (the case workflow's is some 55 KB, more
+ * than the rest of a running case's record). The store writes each definition once, under its
+ * SHA-256, and an execution's file names it: a transition then writes half as much, and after a
+ * restart every execution shares one copy of the text instead of holding its own.
  */
 export class JsonStore {
+  /** Definition text → its hash, for definitions already durable in `definitions/`. */
+  private readonly writtenDefinitions = new Map<string, string>();
+  /** Hash → the one copy of its text that loaded executions share. */
+  private readonly loadedDefinitions = new Map<string, string>();
+
   constructor(private readonly dir: string) {
-    for (const sub of ['state-machines', 'executions']) {
+    for (const sub of ['state-machines', 'executions', 'definitions']) {
       mkdirSync(join(dir, sub), { recursive: true });
       syncDirectory(dir);
     }
   }
 
-  save(kind: 'state-machines' | 'executions', key: string, value: unknown): void {
-    const dir = join(this.dir, kind);
-    const file = join(dir, `${encodeURIComponent(key)}.json`);
-    const temp = `${file}.tmp`;
-    const fd = openSync(temp, 'w');
-    try {
-      writeSync(fd, JSON.stringify(value));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file);
+  save(kind: Kind, key: string, value: unknown): void {
+    writeDurably(
+      join(this.dir, kind),
+      `${encodeURIComponent(key)}.json`,
+      JSON.stringify(kind === 'executions' ? this.withDefinitionByHash(value) : value),
+    );
   }
 
-  remove(kind: 'state-machines' | 'executions', key: string): void {
+  remove(kind: Kind, key: string): void {
     rmSync(join(this.dir, kind, `${encodeURIComponent(key)}.json`), { force: true });
   }
 
-  load<T>(kind: 'state-machines' | 'executions', key: string): T {
-    return JSON.parse(readFileSync(join(this.dir, kind, `${encodeURIComponent(key)}.json`), 'utf8')) as T;
+  load<T>(kind: Kind, key: string): T {
+    return this.parse<T>(kind, readFileSync(join(this.dir, kind, `${encodeURIComponent(key)}.json`), 'utf8'));
   }
 
-  loadAll<T>(kind: 'state-machines' | 'executions'): T[] {
+  loadAll<T>(kind: Kind): T[] {
     const dir = join(this.dir, kind);
     return readdirSync(dir)
       .filter((name) => name.endsWith('.json'))
-      .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as T);
+      .map((name) => this.parse<T>(kind, readFileSync(join(dir, name), 'utf8')));
   }
+
+  private parse<T>(kind: Kind, text: string): T {
+    const value = JSON.parse(text) as T;
+    return kind === 'executions' ? this.withDefinitionText(value) : value;
+  }
+
+  /** The record to write: its definition replaced by the hash of a file written (durably) first. */
+  private withDefinitionByHash(value: unknown): unknown {
+    if (!isRecord(value) || typeof value.definition !== 'string') return value;
+    const { definition, ...rest } = value;
+    let hash = this.writtenDefinitions.get(definition);
+    if (hash === undefined) {
+      hash = createHash('sha256').update(definition).digest('hex');
+      writeDurably(join(this.dir, 'definitions'), `${hash}.json`, definition);
+      // Durable before any execution file names it.
+      syncDirectory(join(this.dir, 'definitions'));
+      this.writtenDefinitions.set(definition, hash);
+      this.loadedDefinitions.set(hash, definition);
+    }
+    return { ...rest, definitionSha256: hash };
+  }
+
+  /** The record as the engine keeps it: its definition's text back in place, one shared copy per hash. */
+  private withDefinitionText<T>(value: T): T {
+    if (!isRecord(value) || typeof value.definitionSha256 !== 'string') return value;
+    const { definitionSha256: hash, ...rest } = value;
+    let definition = this.loadedDefinitions.get(hash);
+    if (definition === undefined) {
+      definition = readFileSync(join(this.dir, 'definitions', `${hash}.json`), 'utf8');
+      this.loadedDefinitions.set(hash, definition);
+      this.writtenDefinitions.set(definition, hash);
+    }
+    return { ...rest, definition } as T;
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Writes `name` in `dir` so that a crash leaves the old file or the new one, never a torn one. */
+function writeDurably(dir: string, name: string, text: string): void {
+  const file = join(dir, name);
+  const temp = `${file}.tmp`;
+  const fd = openSync(temp, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
 }
 
 /** Makes a new directory entry durable (the rename of a new file is then durable too). */

@@ -24,9 +24,17 @@ export const QUIET_POLICY = { id: 'kr-bench-quiet', reminders: [] } as const;
 /** The sweeper at its cloud period (EventBridge, 60 s), so figures measure the workflow's own timers. */
 export const CLOUD_SWEEP = { SWEEP_INTERVAL_SECONDS: '60' } as const;
 
+/**
+ * Node options for the runtime under measurement, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to
+ * see where its time goes (docs/benchmarks.md, "Profiling"); the bench's own process is unaffected.
+ */
+const RUNTIME_NODE_OPTIONS = process.env.BENCH_RUNTIME_NODE_OPTIONS ?? '';
+
 /** Starts a stack, runs `body`, and always stops the stack. */
 export async function withStack<T>(options: LocalStackOptions, body: (stack: LocalStack) => Promise<T>): Promise<T> {
-  const stack = await startLocalStack(options);
+  const stack = await startLocalStack(
+    RUNTIME_NODE_OPTIONS === '' ? options : { ...options, env: { ...options.env, NODE_OPTIONS: RUNTIME_NODE_OPTIONS } },
+  );
   try {
     return await body(stack);
   } finally {

@@ -25,6 +25,13 @@ const REGION = 'us-east-1';
 
 export const STAFF = ['staff-kim', 'staff-lee', 'staff-park'] as const;
 
+/** Three of the seeded hosts, whose domains they claim: a figure's cases take turns among them. */
+export const SEEDED_HOSTS = [
+  { operatorId: 'op-webhard', domain: 'webhard.example' },
+  { operatorId: 'op-social', domain: 'social.example' },
+  { operatorId: 'op-overseas', domain: 'overseas.example' },
+] as const;
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,

@@ -1,0 +1,95 @@
+/**
+ * Figure 10, open cases: the runtime's resident memory per open case (filed, approved, its order
+ * issued and waiting out its 24-hour deadline), and how long the runtime takes to be ready again
+ * with those cases on disk. 10,000 open cases would take most of an hour to file here, so the
+ * figure opens a few hundred and extrapolates linearly to 10,000, and says so.
+ */
+import type { LocalStack } from '../support/local-stack';
+import { CLOUD_SWEEP, ms, progress, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
+import { inPool } from './lib/stats';
+import { Api, Mailbox, orderId, runtimeRss, SEEDED_HOSTS } from './lib/system';
+
+const OPEN_CASES = 200;
+const IN_FLIGHT = 20;
+const WARM_UP = 10;
+/** The issue's goal is stated for this many open cases. */
+const GOAL_CASES = 10_000;
+
+const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+const kib = (bytes: number): number => Math.round(bytes / 1024);
+
+/** Files `count` cases and waits for each one's order notice: each stays open for 24 hours. */
+async function openCases(stack: LocalStack, count: number, tag: string): Promise<void> {
+  const api = new Api(stack);
+  const mailbox = new Mailbox(stack).start();
+  try {
+    await inPool(
+      Array.from({ length: count }, (_, i) => i),
+      IN_FLIGHT,
+      async (i) => {
+        const operator = SEEDED_HOSTS[i % SEEDED_HOSTS.length] as (typeof SEEDED_HOSTS)[number];
+        const caseId = await api.fileReport([`https://${operator.domain}/bench/open/${tag}/${i}`]);
+        await api.approve(caseId);
+        await mailbox.waitForSubject(orderId(caseId, operator.operatorId), 120_000);
+      },
+    );
+  } finally {
+    mailbox.stop();
+  }
+}
+
+/** The runtime's memory once it has settled: the largest of a few samples a second apart. */
+async function settledRss(stack: LocalStack): Promise<number> {
+  let largest = 0;
+  for (let sample = 0; sample < 3; sample += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    largest = Math.max(largest, runtimeRss(stack) ?? 0);
+  }
+  return largest;
+}
+
+export const figure: Figure = {
+  run: () =>
+    withStack({ policy: QUIET_POLICY, env: CLOUD_SWEEP }, async (stack): Promise<FigureResult> => {
+      await openCases(stack, WARM_UP, 'warm-up');
+      const rssBefore = await settledRss(stack);
+      progress(`opening ${OPEN_CASES} cases`);
+      const openStarted = Date.now();
+      await openCases(stack, OPEN_CASES, 'open');
+      const openSeconds = (Date.now() - openStarted) / 1000;
+      const rssOpen = await settledRss(stack);
+      const perCase = Math.max(0, rssOpen - rssBefore) / OPEN_CASES;
+
+      progress('restarting with the open cases on disk');
+      await stack.stop();
+      const restartStarted = Date.now();
+      await stack.restart();
+      const readyMs = Date.now() - restartStarted;
+      const rssRestarted = await settledRss(stack);
+      const openAfterRestart = OPEN_CASES + WARM_UP;
+
+      const extrapolatedMiB = mib(rssBefore + perCase * GOAL_CASES);
+      return {
+        summary:
+          `${kib(perCase)} KiB RSS per open case (${mib(rssBefore)} → ${mib(rssOpen)} MiB over ${OPEN_CASES}); ` +
+          `~${extrapolatedMiB} MiB at ${GOAL_CASES.toLocaleString('en')} (extrapolated); ` +
+          `ready in ${ms(readyMs)} with ${openAfterRestart} on disk, then ${mib(rssRestarted)} MiB`,
+        details: {
+          openCases: OPEN_CASES,
+          inFlight: IN_FLIGHT,
+          openedInSeconds: Math.round(openSeconds * 10) / 10,
+          rssMiB: { beforeOpening: mib(rssBefore), withOpenCases: mib(rssOpen), afterRestart: mib(rssRestarted) },
+          rssPerOpenCaseKiB: kib(perCase),
+          extrapolatedRssMiBAt10000: extrapolatedMiB,
+          readyAfterRestartMs: readyMs,
+          openCasesOnDiskAtRestart: openAfterRestart,
+        },
+        notes: [
+          `Each case: POST /reports, two approvals, then the workflow to the order's notice; it then waits out its 24-hour deadline (Korean policy, no reminders).`,
+          "RSS: VmRSS of the runtime's Node process from /proc, the largest of three samples a second apart once the cases are open. It includes memory the garbage collector has not yet handed back, so it overstates what the cases keep.",
+          `Per case: the growth over ${OPEN_CASES} cases divided by ${OPEN_CASES}. The ${GOAL_CASES.toLocaleString('en')}-case figure is that slope extrapolated linearly, not measured.`,
+          'Ready: from the restart (a fresh process on the same DATA_DIR) to its "ready" line, which it prints once every running execution is loaded and resumed.',
+        ],
+      };
+    }),
+};
