@@ -24,4 +24,10 @@ export const FIGURES: readonly FigureEntry[] = [
   { id: 'cold-start', title: '7. Cold start proxy', budgetSeconds: 120, load: async () => (await import('./cold-start')).figure },
   { id: 'case-search', title: '8. Search at volume', budgetSeconds: 600, load: async () => (await import('./case-search')).figure },
   { id: 'hash-match', title: '9. PDQ matching at volume', budgetSeconds: 240, load: async () => (await import('./hash-match')).figure },
+  {
+    id: 'workflow-limits',
+    title: "10. The largest case against AWS's limits",
+    budgetSeconds: 300,
+    load: async () => (await import('./workflow-limits')).figure,
+  },
 ];
