@@ -105,6 +105,7 @@ export const workflowFunctions = {
   StoreTaskToken: 'functions/workflow/store-task-token.ts',
   EscalateApprovalSla: 'functions/workflow/escalate-approval-sla.ts',
   IssueOrders: 'functions/workflow/issue-orders.ts',
+  ListBatch: 'functions/workflow/list-batch.ts',
   SendOrderNotice: 'functions/workflow/send-order-notice.ts',
   MarkUndelivered: 'functions/workflow/mark-undelivered.ts',
   EnforceDeadline: 'functions/workflow/enforce-deadline.ts',
@@ -143,11 +144,13 @@ export const scheduledFunctions = [
 ] as const;
 
 /** Where an event function's events come from. */
-export type EventSource = 'ses-delivery-events';
+export type EventSource = 'ses-delivery-events' | 'sfn-execution-status';
 
 /**
  * Functions that handle another service's events. `ses-delivery-events`: the SES configuration
  * set's event destination (an SNS topic) in the cloud; the SES stand-in locally.
+ * `sfn-execution-status`: an EventBridge rule on Step Functions execution status changes (FAILED,
+ * TIMED_OUT, ABORTED) in the cloud; the local engine's same event locally.
  */
 export const eventFunctions = [
   {
@@ -155,6 +158,7 @@ export const eventFunctions = [
     entry: 'functions/events/delivery-events.ts',
     source: 'ses-delivery-events' as EventSource,
   },
+  { name: 'ExecutionEnded', entry: 'functions/events/execution-ended.ts', source: 'sfn-execution-status' as EventSource },
 ] as const;
 
 /**

@@ -212,7 +212,7 @@ export class UrgentDeliberationStack extends Stack {
       scheduledFns.push(fn);
     }
 
-    // ---- functions for other services' events (SES delivery events, through SNS)
+    // ---- functions for other services' events (SES delivery events through SNS; Step Functions' execution ends)
     // One key for the two topics (delivery events, staff alarms); each adds the service that publishes.
     const topicKey = new Key(this, 'TopicKey', {
       description: 'Encrypts the SES delivery-events topic and the staff-alarm topic',
@@ -236,6 +236,25 @@ export class UrgentDeliberationStack extends Stack {
             key: topicKey,
           });
           deadLetterQueues[`${spec.name}Subscription`] = events.subscriptionDeadLetters;
+          break;
+        }
+        case 'sfn-execution-status': {
+          // An execution that ends in a way no Catch sees (States.Runtime, a payload or history
+          // limit, the one-year cap, an abort) still marks its case FAILED and tells staff.
+          const undelivered = deadLetterQueue(this, `${spec.name}RuleDeadLetters`, `the ${spec.name} rule`);
+          deadLetterQueues[`${spec.name}Rule`] = undelivered;
+          new Rule(this, `${spec.name}Rule`, {
+            description: 'Records a case workflow execution that ended FAILED, TIMED_OUT or ABORTED',
+            eventPattern: {
+              source: ['aws.states'],
+              detailType: ['Step Functions Execution Status Change'],
+              detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [stateMachineArn] },
+            },
+            // Recording is idempotent: EventBridge retries for a day, then keeps the event for staff.
+            targets: [
+              new LambdaFunction(fn.function, { retryAttempts: 185, maxEventAge: Duration.hours(24), deadLetterQueue: undelivered }),
+            ],
+          });
           break;
         }
       }

@@ -17,6 +17,7 @@
  * evaluate it, so the types here have no `QueryLanguage`.
  */
 import type { WorkflowFunctionName } from '../infra/functions';
+import { INLINE_MAP_CONCURRENCY } from '../shared/domain/batches';
 
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 /** A reference path: into the state's input (`$.`) or into the context object (`$$.`). */
@@ -82,6 +83,7 @@ export type MapState = Transition & {
   readonly ItemsPath: Path;
   readonly ItemSelector: Template;
   readonly ItemProcessor: Scope & { readonly ProcessorConfig: { readonly Mode: 'INLINE' } };
+  readonly MaxConcurrency: number;
   readonly ResultPath?: Path | null;
   readonly Catch?: readonly Catcher[];
 };
@@ -101,9 +103,14 @@ export interface AslDefinition extends Scope {
 
 // ---- the house policy
 
-/** Lambda's own transient faults, and `TransientError`, which handlers throw for SES throttling and DynamoDB throughput errors. */
+/**
+ * Every transient Lambda fault AWS lists (Step Functions' "Handle Lambda service exceptions", the
+ * set CDK's LambdaInvoke retries by default, and throttling), and `TransientError`, which handlers
+ * throw for SES throttling and DynamoDB throughput errors.
+ */
 export const HOUSE_RETRY: Retrier = {
   ErrorEquals: [
+    'Lambda.ClientExecutionTimeoutException',
     'Lambda.ServiceException',
     'Lambda.AWSLambdaException',
     'Lambda.SdkClientException',
@@ -259,20 +266,32 @@ export function parallel(branches: readonly Scope[], options: { readonly resultP
 export interface InlineMapOptions {
   readonly comment?: string;
   readonly itemsPath: Path;
+  /**
+   * How many iterations run at once, stated in every Map (AWS's default, 0, means "as many as
+   * AWS allows", which is 40 for an inline Map): 1 to INLINE_MAP_CONCURRENCY.
+   */
+  readonly maxConcurrency: number;
   /** The input of each iteration; `$$.Map.Item.Value` is the item. */
   readonly itemSelector: Template;
   readonly iteration: Scope;
   readonly resultPath: Path | null;
 }
 
-/** Runs `iteration` for every item, inline (AWS runs at most 40 iterations of an inline Map at once). */
+/** Runs `iteration` for every item, inline, at most `maxConcurrency` at once. */
 export function inlineMap(options: InlineMapOptions & Then): MapState {
+  const { maxConcurrency } = options;
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > INLINE_MAP_CONCURRENCY) {
+    throw new DefinitionError(
+      `An inline Map's MaxConcurrency must be a whole number from 1 to ${INLINE_MAP_CONCURRENCY} (AWS runs no more at once), not ${maxConcurrency}.`,
+    );
+  }
   return {
     Type: 'Map',
     ...(options.comment ? { Comment: options.comment } : {}),
     ItemsPath: options.itemsPath,
     ItemSelector: options.itemSelector,
     ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, ...options.iteration },
+    MaxConcurrency: maxConcurrency,
     ResultPath: options.resultPath,
     ...transition(options),
   } as MapState;
@@ -335,6 +354,7 @@ const FIELD_ORDER = [
   'ItemsPath',
   'ItemSelector',
   'ItemProcessor',
+  'MaxConcurrency',
   'Branches',
   'TimeoutSecondsPath',
   'TimestampPath',

@@ -4,6 +4,7 @@
  * which the CDK stack and the local runtime read. State carries ids only; see
  * docs/architecture.md "The workflow" for what each task answers.
  */
+import { type BatchKind, INLINE_MAP_CONCURRENCY } from '../shared/domain/batches';
 import { tokenPurpose } from '../shared/domain/waits';
 import {
   booleanEquals,
@@ -14,6 +15,7 @@ import {
   fail,
   formatted,
   inlineMap,
+  type MapState,
   lambdaTask,
   parallel,
   pass,
@@ -56,7 +58,10 @@ interface ReviewStateNames {
 
 /**
  * A committee review: open it, wait for its votes until it closes; when the time is up, the
- * deadline rule decides, extends (wait again) or escalates; then apply the outcome.
+ * deadline rule decides, extends (wait again) or escalates; then apply the outcome. An escalated
+ * review is waited for until staff decide it (their decision completes the wait) for as long as
+ * an execution may last, not in a recheck loop whose history would grow every day; the sweeper
+ * completes a wait whose completion was lost.
  */
 function committeeReview(names: ReviewStateNames, openPayload: Template, outcome: { readonly resultPath: Path } & Then): States {
   const { resultPath, ...then } = outcome;
@@ -99,7 +104,7 @@ function orderCompliance(): States {
     }),
     MarkUndelivered: lambdaTask(
       'MarkUndelivered',
-      { ...theOrder, 'error.$': `${ERROR_PATH}.Error`, 'cause.$': `${ERROR_PATH}.Cause` },
+      { ...theOrder, 'error.$': ERROR_PATH },
       { select: ['state', 'secondsToDeadline', 'deadlineAt', 'secondsToWait'], resultPath: '$.notice', next: 'NoticeOutcome' },
     ),
     NoticeOutcome: choiceOn(
@@ -178,23 +183,55 @@ function orderCompliance(): States {
   };
 }
 
-const complianceTrack = branch('PerOrderBatch', {
-  PerOrderBatch: inlineMap({
-    comment:
-      "AWS runs at most 40 iterations of an inline Map at once; batches of 40 orders, each its own inner Map, keep every order's wait running from the start.",
-    itemsPath: '$.orders.orderBatches',
-    itemSelector: { ...theCase, 'orderIds.$': '$$.Map.Item.Value' },
-    iteration: branch('PerOrder', {
-      PerOrder: inlineMap({
-        itemsPath: '$.orderIds',
-        itemSelector: { ...theCase, 'orderId.$': '$$.Map.Item.Value' },
-        iteration: branch('SendOrderNotice', orderCompliance()),
+interface BatchedMapNames {
+  /** The task that reads the batch's ids. */
+  readonly list: string;
+  /** The inner Map, over those ids. */
+  readonly each: string;
+}
+
+/**
+ * Runs `iteration` for every order or appeal of the case at once: AWS runs at most 40 iterations
+ * of an inline Map at once, so the outer Map runs over the batches of 40 (their numbers, all the
+ * state carries), and each batch reads its ids and runs them as an inner Map of its own
+ * (shared/domain/batches.ts). Each iteration's input is the case id and the item's id at `idField`.
+ */
+function everyOneAtOnce(
+  kind: BatchKind,
+  names: BatchedMapNames,
+  batchesPath: Path,
+  idField: 'orderId' | 'appealId',
+  iteration: { readonly startAt: string; readonly states: States },
+): MapState {
+  return inlineMap({
+    comment: `Every ${kind === 'ORDERS' ? 'order' : 'appeal'} at once: batches of ${INLINE_MAP_CONCURRENCY}, the most AWS runs at once in an inline Map, each its own inner Map.`,
+    itemsPath: batchesPath,
+    maxConcurrency: INLINE_MAP_CONCURRENCY,
+    itemSelector: { ...theCase, 'batch.$': '$$.Map.Item.Value' },
+    iteration: branch(names.list, {
+      [names.list]: lambdaTask(
+        'ListBatch',
+        { ...theCase, kind, 'batch.$': '$.batch' },
+        { select: ['ids'], resultPath: '$.batch', next: names.each },
+      ),
+      [names.each]: inlineMap({
+        itemsPath: '$.batch.ids',
+        maxConcurrency: INLINE_MAP_CONCURRENCY,
+        itemSelector: { ...theCase, [`${idField}.$`]: '$$.Map.Item.Value' },
+        iteration: branch(iteration.startAt, iteration.states),
         resultPath: null,
         end: true,
       }),
     }),
     resultPath: null,
     end: true,
+  });
+}
+
+const complianceTrack = branch('PerOrderBatch', {
+  PerOrderBatch: everyOneAtOnce('ORDERS', { list: 'ListOrderBatch', each: 'PerOrder' }, '$.orders.orderBatches', 'orderId', {
+    startAt: 'SendOrderNotice',
+    states: orderCompliance(),
   }),
 });
 
@@ -225,26 +262,21 @@ const decisionTrack = branch('DecisionProcedure', {
     next: 'AwaitAppealWindow',
   }),
   AwaitAppealWindow: waitUntil('$.appealWindow.waitUntil', { next: 'CollectAppeals' }),
-  CollectAppeals: lambdaTask('CollectAppeals', theCase, { select: ['appealIds'], resultPath: '$.appeals', next: 'AppealReviews' }),
-  AppealReviews: inlineMap({
-    itemsPath: '$.appeals.appealIds',
-    itemSelector: { ...theCase, 'appealId.$': '$$.Map.Item.Value' },
-    iteration: branch(
-      'OpenAppealReview',
-      committeeReview(
-        {
-          open: 'OpenAppealReview',
-          await: 'AwaitAppealReview',
-          deadlinePassed: 'AppealDeadlinePassed',
-          decided: 'AppealReviewDecided',
-          apply: 'ApplyAppealOutcome',
-        },
-        { ...theCase, kind: 'APPEAL', 'appealId.$': '$.appealId' },
-        { resultPath: '$.appealOutcome', end: true },
-      ),
+  CollectAppeals: lambdaTask('CollectAppeals', theCase, { select: ['appealBatches'], resultPath: '$.appeals', next: 'AppealReviews' }),
+  // Each appeal's review opens when its iteration starts: all of them at once, none waiting for an earlier one to end.
+  AppealReviews: everyOneAtOnce('APPEALS', { list: 'ListAppealBatch', each: 'PerAppeal' }, '$.appeals.appealBatches', 'appealId', {
+    startAt: 'OpenAppealReview',
+    states: committeeReview(
+      {
+        open: 'OpenAppealReview',
+        await: 'AwaitAppealReview',
+        deadlinePassed: 'AppealDeadlinePassed',
+        decided: 'AppealReviewDecided',
+        apply: 'ApplyAppealOutcome',
+      },
+      { ...theCase, kind: 'APPEAL', 'appealId.$': '$.appealId' },
+      { resultPath: '$.appealOutcome', end: true },
     ),
-    resultPath: null,
-    end: true,
   }),
 });
 
@@ -295,7 +327,7 @@ export function caseWorkflow(): AslDefinition {
       PriorReviewOutcome: choiceOn('$.priorOutcome.outcome', { CONFIRMED: 'IssueOrders', REVOKED: 'CaseRejected' }, 'UnexpectedResult'),
       CaseRejected: pass({ next: 'CloseCase' }),
       IssueOrders: lambdaTask('IssueOrders', theCase, {
-        select: ['orderIds', 'orderBatches'],
+        select: ['orderBatches'],
         resultPath: '$.orders',
         next: 'Tracks',
       }),
@@ -308,9 +340,10 @@ export function caseWorkflow(): AslDefinition {
         { next: 'RecordFailure' },
         { value: { Error: UNEXPECTED.error, Cause: UNEXPECTED.cause }, resultPath: ERROR_PATH },
       ),
+      // The whole error: a caught error may have no Cause, and a path to it would itself fail the state.
       RecordFailure: lambdaTask(
         'RecordFailure',
-        { ...theCase, 'error.$': `${ERROR_PATH}.Error`, 'cause.$': `${ERROR_PATH}.Cause` },
+        { ...theCase, 'error.$': ERROR_PATH },
         { select: ['status'], resultPath: '$.failure', next: 'Failed' },
       ),
       Failed: fail('CaseFailed', 'The case workflow stopped on an error; the case is FAILED and staff were told.'),

@@ -2,6 +2,6 @@ import { workflowTask } from '../../shared/runtime/workflow-task';
 import { recordFailure } from '../../shared/services/case-workflow';
 import { failurePayload } from '../../shared/services/workflow-payloads';
 
-export const handler = workflowTask('RecordFailure', failurePayload, ({ caseId, error, cause }, now) =>
-  recordFailure(caseId, error, cause, now),
+export const handler = workflowTask('RecordFailure', failurePayload, ({ caseId, error }, now) =>
+  recordFailure(caseId, error.error, error.cause, now),
 );

@@ -12,6 +12,7 @@ import { getCase } from '../store/repository';
 import { act } from './acts';
 import { policyOf } from './policies';
 import { requireCase } from './records';
+import type { UnsuccessfulEnd } from './workflow-payloads';
 
 /** Records that the workflow runs, and says how to proceed and how long approvals may take. */
 export async function openCase(caseId: string, now: string): Promise<{ procedure: Procedure; secondsToApprovalSla: number }> {
@@ -79,4 +80,26 @@ export async function recordFailure(caseId: string, error: string, cause: string
   await act(caseDecider, refs.case(caseId), { type: 'FAIL', ...failure }, now);
   logger.error('case workflow failed', { caseId, error: failure.error });
   return { status: 'FAILED' };
+}
+
+/** What is recorded when Step Functions names no error of its own for the way the execution ended. */
+const ENDED_WITHOUT_ERROR: Record<UnsuccessfulEnd, { readonly error: string; readonly cause: string }> = {
+  FAILED: { error: 'ExecutionFailed', cause: 'The case workflow failed, and Step Functions gave no error.' },
+  TIMED_OUT: { error: 'States.Timeout', cause: 'The case workflow ran past its time limit: a Standard execution runs at most one year.' },
+  ABORTED: { error: 'ExecutionAborted', cause: 'The case workflow was stopped before it finished.' },
+};
+
+/**
+ * The case workflow's execution ended FAILED, TIMED_OUT or ABORTED (Step Functions' execution
+ * status change): the same record as RecordFailure, for the ends no Catch sees (States.Runtime,
+ * a payload or history limit, the one-year cap, an abort). When RecordFailure has run already the
+ * case is FAILED, and nothing is recorded or sent twice.
+ */
+export async function recordExecutionEnd(
+  caseId: string,
+  ended: { readonly status: UnsuccessfulEnd; readonly error?: string | null; readonly cause?: string | null },
+  now: string,
+): Promise<{ status: CaseStatus }> {
+  const fallback = ENDED_WITHOUT_ERROR[ended.status];
+  return recordFailure(caseId, ended.error || fallback.error, ended.cause || fallback.cause, now);
 }

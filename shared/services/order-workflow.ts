@@ -3,6 +3,7 @@
  * appeal window, collecting appeals, and fines. Each step is a set of acts that answer `null`
  * when already done, so a retried task finishes what an earlier attempt began.
  */
+import { batchNumbers, batchOf, type BatchKind } from '../domain/batches';
 import { caseDecider } from '../domain/deciders/case';
 import { orderDecider, resendClosesAt } from '../domain/deciders/order';
 import { appealWindowClosesAt, isPast, lateHours, secondsBefore, secondsUntil } from '../domain/deadlines';
@@ -12,7 +13,6 @@ import { orderIdFor, reviewIdFor } from '../domain/ids';
 import type { CaseUrl, OrderRecord } from '../domain/model';
 import {
   APPEALED_STATUSES,
-  chunk,
   deadlinePaused,
   isBindingOrder,
   isFinable,
@@ -91,18 +91,13 @@ async function matchUnassignedUrls(caseId: string): Promise<{ matched: number; u
 }
 
 /**
- * AWS runs at most 40 iterations of an inline Map at once, and an order's iteration lasts until its
- * grace period ends: the workflow maps over batches of this size so that no order waits its turn.
- */
-const INLINE_MAP_CONCURRENCY = 40;
-
-/**
  * The orders the case's URLs give (routeOrders: hosts, overseas hosts, ISPs), issued at the moment the case was approved
  * (`ordersIssuedAt`), not when this task happens to run; each order's deadline is set when its
  * notice is accepted for delivery. The order ids are
- * derived from the case and the operator, so a retry lands on the same orders.
+ * derived from the case and the operator, so a retry lands on the same orders. Answers the
+ * numbers of the batches the workflow runs them in (shared/domain/batches.ts), not their ids.
  */
-export async function issueOrders(caseId: string, now: string): Promise<{ orderIds: string[]; orderBatches: string[][] }> {
+export async function issueOrders(caseId: string, now: string): Promise<{ orderBatches: number[] }> {
   const record = await requireCase(caseId);
   const issuedAt = record.ordersIssuedAt;
   if (issuedAt === undefined) {
@@ -150,7 +145,25 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderI
   // URLs blocked through the ISPs are no longer waiting for staff.
   const routedMatch = { ...match, unassigned: routed.unassigned };
   await act(caseDecider, refs.case(caseId), { type: 'RECORD_URL_MATCH', ...routedMatch }, now);
-  return { orderIds, orderBatches: chunk(orderIds, INLINE_MAP_CONCURRENCY) };
+  return { orderBatches: batchNumbers(orderIds.length) };
+}
+
+/** The appeals of a closed appeal window that go to the committee, one per appealed order. */
+function appealIdsOf(orders: readonly OrderRecord[]): string[] {
+  return orders
+    .filter((order) => APPEALED_STATUSES.has(order.decisionStatus) && order.appealId !== undefined)
+    .map((order) => order.appealId as string)
+    .sort();
+}
+
+/**
+ * The ids of one batch of the case's orders (once issued, the case has no other orders) or of
+ * its appeals (once the appeal window closed, no other appeals): the same batches every time.
+ */
+export async function listBatch(caseId: string, kind: BatchKind, batch: number): Promise<{ ids: string[] }> {
+  const orders = await listOrdersOfCase(caseId);
+  const ids = kind === 'ORDERS' ? orders.map((order) => order.orderId) : appealIdsOf(orders);
+  return { ids: batchOf(ids, batch) };
 }
 
 /** How often an UNDELIVERED order's workflow looks again, should a resend's wake-up be lost. */
@@ -279,17 +292,17 @@ function wholeSecondAtOrAfter(at: string): string {
   return new Date(Math.ceil(Date.parse(at) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** The appeal window closed: the appeals filed in it go to the committee. */
-export async function collectAppeals(caseId: string, now: string): Promise<{ appealIds: string[] }> {
+/**
+ * The appeal window closed: the appeals filed in it go to the committee. Answers the numbers of
+ * the batches the workflow reviews them in (shared/domain/batches.ts), not their ids.
+ */
+export async function collectAppeals(caseId: string, now: string): Promise<{ appealBatches: number[] }> {
   const orders = await listOrdersOfCase(caseId);
   const stillOpen = orders.find((order) => order.appealDeadline !== undefined && !isPast(order.appealDeadline, now));
   if (stillOpen) {
     throw new TransientError(`the appeal window of order ${stillOpen.orderId} is open until ${stillOpen.appealDeadline}`);
   }
-  const appealIds = orders
-    .filter((order) => APPEALED_STATUSES.has(order.decisionStatus) && order.appealId !== undefined)
-    .map((order) => order.appealId as string)
-    .sort();
+  const appealIds = appealIdsOf(orders);
   // An appeal's record follows from its order's event; one a fault held back is finished here.
   if ((await Promise.all(appealIds.map(getAppeal))).some((appeal) => appeal === undefined)) {
     await finishUnsettledOf(refs.case(caseId).root.pk);
@@ -298,7 +311,7 @@ export async function collectAppeals(caseId: string, now: string): Promise<{ app
     }
   }
   if (appealIds.length > 0) await act(caseDecider, refs.case(caseId), { type: 'START_APPEAL_REVIEWS', appealIds }, now);
-  return { appealIds };
+  return { appealBatches: batchNumbers(appealIds.length) };
 }
 
 /**

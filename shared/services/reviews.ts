@@ -22,8 +22,13 @@ import { act } from './acts';
 import { policyOfCase } from './policies';
 import { requireAppeal, requireCase, requireReview } from './records';
 
-/** How long the workflow waits before looking again at a review that staff must decide. */
-export const ESCALATED_RECHECK_SECONDS = 24 * 60 * 60;
+/**
+ * How long the workflow waits for staff to decide an escalated review: their decision completes
+ * the wait, so it never needs to end by itself; a year, the longest a Standard execution runs,
+ * so it never ends before the execution (whose end the ExecutionEnded rule records). A shorter
+ * wait would loop, adding history events for as long as the review stays undecided.
+ */
+export const ESCALATED_WAIT_SECONDS = 365 * 24 * 60 * 60;
 
 export interface ReviewDecision {
   readonly decided: boolean;
@@ -37,7 +42,7 @@ function decisionOf(review: ReviewRecord, now: string): ReviewDecision {
     case 'CLOSED':
       return { decided: true, outcome: review.outcome ?? null, secondsToClose: 0 };
     case 'ESCALATED':
-      return { decided: false, outcome: null, secondsToClose: ESCALATED_RECHECK_SECONDS };
+      return { decided: false, outcome: null, secondsToClose: ESCALATED_WAIT_SECONDS };
     case 'OPEN':
       return { decided: false, outcome: null, secondsToClose: secondsUntil(review.closesAt, now) };
   }

@@ -30,4 +30,10 @@ export const FIGURES: readonly FigureEntry[] = [
     budgetSeconds: 300,
     load: async () => (await import('./open-cases')).figure,
   },
+  {
+    id: 'workflow-limits',
+    title: "11. The largest case against AWS's limits",
+    budgetSeconds: 300,
+    load: async () => (await import('./workflow-limits')).figure,
+  },
 ];

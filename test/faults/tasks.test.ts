@@ -11,12 +11,14 @@ import { recomputeFine } from '../../shared/domain/fines';
 import type { AppealRecord } from '../../shared/domain/model';
 import { planOrderSearch } from '../../shared/domain/order-search';
 import { tokenPurpose } from '../../shared/domain/waits';
+import { handler as executionEnded } from '../../functions/events/execution-ended';
 import { closeCase, escalateApprovalSla, openCase, recordFailure } from '../../shared/services/case-workflow';
 import { enforceDeadline, graceExpired } from '../../shared/services/deadlines';
 import {
   assessFines,
   collectAppeals,
   issueOrders,
+  listBatch,
   markUndelivered,
   openAppealWindow,
   sendOrderNotice,
@@ -29,6 +31,7 @@ import { readRecord } from '../../shared/store/journal';
 import { refs } from '../../shared/store/keys';
 import { searchOrders } from '../../shared/store/search';
 import { getAppeal, getCase, getOrder, getReview, storeTaskToken, writeUrls } from '../../shared/store/repository';
+import { executionStatusChange } from '../support/execution-events';
 import { expectMailedOnce, finalAnswer, underEveryFault, type ActUnderFaults } from '../support/faults';
 import { actionsOf, plant, storedEvents } from '../support/given';
 import {
@@ -152,7 +155,9 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
       act: () => issueOrders(CASE_ID, NOW),
       streams: caseStream,
       expectAfter: async (outcome) => {
-        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { orderIds: [SOCIAL_ORDER_ID, WEBHARD_ORDER_ID] } });
+        // One batch of the workflow's Map, which holds the two orders
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { orderBatches: [0] } });
+        expect(await listBatch(CASE_ID, 'ORDERS', 0)).toEqual({ ids: [SOCIAL_ORDER_ID, WEBHARD_ORDER_ID] });
         expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ urlCount: 2, issuedAt: '2026-03-02T12:00:00.000Z', status: 'ISSUED' });
         expect(await getOrder(SOCIAL_ORDER_ID)).toMatchObject({ urlCount: 1, status: 'ISSUED' });
         const actions = await actionsOf(CASE_ID);
@@ -175,7 +180,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
           { url: 'https://unknown.example/x', host: 'unknown.example', operatorId: null },
         ]);
       },
-      act: async () => (await issueOrders(CASE_ID, NOW)).orderIds,
+      act: () => issueOrders(CASE_ID, NOW),
       streams: caseStream,
       expectAfter: async (outcome) => {
         const ispOrderIds = ISPS.map((isp) => orderIdFor(CASE_ID, isp));
@@ -439,7 +444,8 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
       act: () => collectAppeals(CASE_ID, NOW),
       streams: caseStream,
       expectAfter: async (outcome) => {
-        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { appealIds: [appealIdFor(CASE_ID, 'op-webhard')] } });
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { appealBatches: [0] } });
+        expect(await listBatch(CASE_ID, 'APPEALS', 0)).toEqual({ ids: [appealIdFor(CASE_ID, 'op-webhard')] });
         expect((await getCase(CASE_ID))?.status).toBe('UNDER_APPEAL');
         expect(count(await actionsOf(CASE_ID), 'APPEALS_UNDER_REVIEW')).toBe(1);
       },
@@ -502,6 +508,20 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         const record = await getCase(CASE_ID);
         expect(record?.status).toBe('FAILED');
         expect(JSON.stringify(record?.failure)).not.toMatch(/jane|social\.example/);
+        expect(count(await actionsOf(CASE_ID), 'WORKFLOW_FAILED')).toBe(1);
+        expectMailedOnce(world, /stopped on an error/);
+      },
+    },
+  ],
+  [
+    'ExecutionEnded: an execution past its one-year cap (no Catch sees it) leaves the case FAILED once, staff told once',
+    {
+      given: () => plant.case(aCase({ status: 'UNDER_APPEAL', ordersIssuedAt: ISSUED_AT })).then(() => undefined),
+      act: () => executionEnded(executionStatusChange(CASE_ID, 'TIMED_OUT')),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expect(await getCase(CASE_ID)).toMatchObject({ status: 'FAILED', failure: { error: 'States.Timeout' } });
         expect(count(await actionsOf(CASE_ID), 'WORKFLOW_FAILED')).toBe(1);
         expectMailedOnce(world, /stopped on an error/);
       },

@@ -155,13 +155,13 @@ describe('SES delivery events', () => {
     expect((fn.Properties as Json).DeadLetterConfig).toEqual({
       TargetArn: arnOf('DeliveryEventsDeadLetters/Resource', 'AWS::SQS::Queue'),
     });
-    expect(eventFunctions.map((f) => f.entry)).toEqual(['functions/events/delivery-events.ts']);
+    expect(eventFunctions.map((f) => f.entry)).toEqual(['functions/events/delivery-events.ts', 'functions/events/execution-ended.ts']);
   });
 
   it('keeps every dead-letter queue encrypted, TLS only, for 14 days', () => {
     const queues = deadLetterQueues();
-    // The delivery subscription's, the delivery function's, the webhook delivery queue's, and one per schedule
-    expect(queues).toHaveLength(3 + scheduledFunctions.length);
+    // The delivery subscription's, one per event function, the execution-ended rule's, the webhook delivery queue's, and one per schedule
+    expect(queues).toHaveLength(1 + eventFunctions.length + 1 + 1 + scheduledFunctions.length);
     for (const [, queue] of queues) {
       expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     }

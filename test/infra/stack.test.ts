@@ -612,6 +612,40 @@ describe('schedule, web and outputs', () => {
     });
   });
 
+  it("records every case workflow execution that ends FAILED, TIMED_OUT or ABORTED: a rule on Step Functions' status changes, retried, with a dead-letter queue", () => {
+    const workflowArn = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':states:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':stateMachine:UrgentDeliberation-case-workflow',
+        ],
+      ],
+    };
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [workflowArn] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionId('EventsExecutionEnded'), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 24 * 3600 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf('ExecutionEndedRuleDeadLetters/Resource', 'AWS::SQS::Queue'), 'Arn'] } },
+        }),
+      ],
+    });
+    // and the ARN the rule matches is the workflow's own
+    const machine = template.toJSON().Resources[logicalIdOf('CaseWorkflow/Resource', 'AWS::StepFunctions::StateMachine')] as Json;
+    expect((machine.Properties as Json).StateMachineName).toBe('UrgentDeliberation-case-workflow');
+  });
+
   it('serves the UI from a private bucket through CloudFront with origin access control', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicAcls: true, RestrictPublicBuckets: true }),

@@ -6,6 +6,7 @@ import {
   fail,
   formatted,
   HOUSE_RETRY,
+  inlineMap,
   lambdaTask,
   LAMBDA_CALLBACK,
   parallel,
@@ -143,6 +144,26 @@ describe('checks made while the definition is built', () => {
     };
     expect(() => machine(states)).toThrow("The state name 'Done' is used twice");
   });
+
+  it.each([0, 41, 2.5])(
+    'refuses an inline Map whose MaxConcurrency is %s: AWS runs 1 to 40 of its iterations at once',
+    (maxConcurrency) => {
+      const map = () =>
+        inlineMap({
+          itemsPath: '$.ids',
+          maxConcurrency,
+          itemSelector: { 'id.$': '$$.Map.Item.Value' },
+          iteration: branch('Done', { Done: succeed() }),
+          resultPath: null,
+          end: true,
+        });
+      expect(map).toThrow(
+        new DefinitionError(
+          `An inline Map's MaxConcurrency must be a whole number from 1 to 40 (AWS runs no more at once), not ${maxConcurrency}.`,
+        ),
+      );
+    },
+  );
 
   it('refuses a run-time purpose that States.Format would misread', () => {
     expect(() => formatted("REVIEW#{}'", '$.id')).toThrow(DefinitionError);

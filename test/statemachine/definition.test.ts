@@ -16,8 +16,9 @@ forEachState(definition, (name, state) => {
   states[name] = state;
 });
 const tasks = Object.entries(states).filter((entry): entry is [string, TaskState] => entry[1].Type === 'Task');
-/** docs/architecture.md: "Retries on every Lambda task". */
+/** docs/architecture.md: "Retries on every Lambda task": every transient Lambda error AWS lists, and ours. */
 const TRANSIENT_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
@@ -67,6 +68,8 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
         'ApplyPriorReviewOutcome',
         'IssueOrders',
         'Tracks',
+        'PerOrderBatch',
+        'ListOrderBatch',
         'PerOrder',
         'SendOrderNotice',
         'AwaitCompliance',
@@ -81,6 +84,8 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
         'AwaitAppealWindow',
         'CollectAppeals',
         'AppealReviews',
+        'ListAppealBatch',
+        'PerAppeal',
         'OpenAppealReview',
         'AwaitAppealReview',
         'AppealDeadlinePassed',
@@ -168,17 +173,53 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
       expect(timeoutOf(review)).toBe('$.review.secondsToClose');
     }
     expect(states.AwaitAppealWindow).toMatchObject({ Type: 'Wait', TimestampPath: '$.appealWindow.waitUntil' });
-    expect(states.PerOrderBatch).toMatchObject({
-      Type: 'Map',
-      ItemsPath: '$.orders.orderBatches',
-      ItemSelector: { 'caseId.$': '$.caseId', 'orderIds.$': '$$.Map.Item.Value' },
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'PerOrder' },
-    });
-    expect(states.PerOrder).toMatchObject({
-      Type: 'Map',
-      ItemsPath: '$.orderIds',
-      ItemSelector: { 'caseId.$': '$.caseId', 'orderId.$': '$$.Map.Item.Value' },
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' } },
-    });
+  });
+
+  it.each([
+    ['orders', 'PerOrderBatch', '$.orders.orderBatches', 'ListOrderBatch', 'ORDERS', 'PerOrder', 'orderId', 'SendOrderNotice'],
+    ['appeals', 'AppealReviews', '$.appeals.appealBatches', 'ListAppealBatch', 'APPEALS', 'PerAppeal', 'appealId', 'OpenAppealReview'],
+  ])(
+    'runs every one of the %s at once: batches of 40, each read by its iteration, each an inner Map',
+    (_what, outer, batches, list, kind, inner, idField, first) => {
+      // AWS runs at most 40 iterations of an inline Map at once, whatever MaxConcurrency says above it
+      expect(states[outer]).toMatchObject({
+        Type: 'Map',
+        ItemsPath: batches,
+        ItemSelector: { 'caseId.$': '$.caseId', 'batch.$': '$$.Map.Item.Value' },
+        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: list },
+        MaxConcurrency: 40,
+      });
+      expect(states[list]).toMatchObject({
+        Parameters: { FunctionName: '${ListBatchFunctionArn}', Payload: { 'caseId.$': '$.caseId', kind, 'batch.$': '$.batch' } },
+        ResultSelector: { 'ids.$': '$.Payload.ids' },
+        ResultPath: '$.batch',
+        Next: inner,
+      });
+      expect(states[inner]).toMatchObject({
+        Type: 'Map',
+        ItemsPath: '$.batch.ids',
+        ItemSelector: { 'caseId.$': '$.caseId', [`${idField}.$`]: '$$.Map.Item.Value' },
+        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: first },
+        MaxConcurrency: 40,
+      });
+    },
+  );
+
+  it('states MaxConcurrency in every Map, never above the 40 AWS runs at once', () => {
+    const maps = Object.entries(states).filter(([, state]) => state.Type === 'Map');
+    expect(maps.map(([name]) => name).sort()).toEqual(['AppealReviews', 'PerAppeal', 'PerOrder', 'PerOrderBatch']);
+    for (const [name, state] of maps) expect(state.Type === 'Map' && state.MaxConcurrency, name).toBe(40);
+  });
+
+  it('carries no ids in the state that nothing reads: the tasks that start the Maps answer batch numbers only', () => {
+    expect((states.IssueOrders as TaskState).ResultSelector).toEqual({ 'orderBatches.$': '$.Payload.orderBatches' });
+    expect((states.CollectAppeals as TaskState).ResultSelector).toEqual({ 'appealBatches.$': '$.Payload.appealBatches' });
+  });
+
+  it('hands RecordFailure and MarkUndelivered the whole error, whose Cause may be absent', () => {
+    // A path to $.error.Cause would itself fail the state (States.Runtime) on an error without a cause
+    expect((states.RecordFailure as TaskState).Parameters.Payload).toEqual({ 'caseId.$': '$.caseId', 'error.$': '$.error' });
+    expect((states.MarkUndelivered as TaskState).Parameters.Payload).toEqual({ 'orderId.$': '$.orderId', 'error.$': '$.error' });
+    expect(text).not.toContain('$.error.Cause');
   });
 });

@@ -128,6 +128,19 @@ function adaptTimeoutPaths(definition: Json): Json {
   return definition;
 }
 
+/** The longest delay Node's setTimeout keeps (about 24.8 days); a longer one fires at once. */
+const LONGEST_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/**
+ * Known divergence: aws-local-stepfunctions arms one setTimeout per task timeout, so a wait of
+ * more than about 24.8 days (an escalated review's, which lasts as long as an execution may)
+ * would time out at once. The override runs before the engine reads the timeout from the same
+ * payload (adaptTimeoutPaths), so it caps it there: every test's wait ends long before.
+ */
+function capTimeout(payload: Json): void {
+  if (typeof payload.timeoutSeconds === 'number') payload.timeoutSeconds = Math.min(payload.timeoutSeconds, LONGEST_TIMER_SECONDS);
+}
+
 /** Every Task state of the definition, at any depth, with its resource. */
 function taskStates(definition: Json): { name: string; resource: string }[] {
   const found: { name: string; resource: string }[] = [];
@@ -252,6 +265,7 @@ export async function startWorkflowHarness(policy: object = FAST_POLICY): Promis
   for (const { name, resource } of tasks) {
     overrides[name] = async (input: Json) => {
       const payload = input.Payload as Json;
+      capTimeout(payload);
       const caseId = caseOfPayload(payload);
       const handler = handlerFor(input.FunctionName);
       if (resource.endsWith('.waitForTaskToken')) {

@@ -142,7 +142,7 @@ describe('the case workflow, path by path', () => {
     expect(ofRequest.find((e) => e.state === 'SendOrderNotice' && e.phase === 'end')?.result).toMatchObject({ state: 'SETTLED' });
     expect(ofRequest.map((e) => e.state)).not.toContain('EnforceDeadline');
     expect(h.events(caseId).some((e) => e.payload.purpose === `COMPLIANCE#${requestId}`)).toBe(false);
-    expect(h.events(caseId).find((e) => e.state === 'CollectAppeals' && e.phase === 'end')?.result).toEqual({ appealIds: [] });
+    expect(h.events(caseId).find((e) => e.state === 'CollectAppeals' && e.phase === 'end')?.result).toEqual({ appealBatches: [] });
     expect(h.events(caseId).map((e) => e.state)).not.toContain('OpenAppealReview');
     expect(await notices(caseId)).toEqual(
       [OVERSEAS, ...ISPS.map((isp) => `blocking@${isp}.example`)].flatMap((to) => [`${to}: CONFIRMED`, `${to}: ORDER`]).sort(),

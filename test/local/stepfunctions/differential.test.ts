@@ -390,7 +390,8 @@ const caseStubs = (path: CasePath) => (): Stubs => {
     lambdas: {
       OpenCase: () => ({ procedure: path.procedure, secondsToApprovalSla: 7200 }),
       EscalateApprovalSla: () => ({ alerted: true }),
-      IssueOrders: () => ({ orderIds: ['O1-op-a', 'O1-op-b'], orderBatches: [['O1-op-a', 'O1-op-b']] }),
+      IssueOrders: () => ({ orderBatches: [0] }),
+      ListBatch: (p) => ({ ids: (p as { kind: string }).kind === 'ORDERS' ? ['O1-op-a', 'O1-op-b'] : path.appeals }),
       SendOrderNotice: (p) => {
         const orderId = String((p as { orderId: string }).orderId);
         const call = noticeCalls.get(orderId) ?? 0;
@@ -406,7 +407,7 @@ const caseStubs = (path: CasePath) => (): Stubs => {
       ReviewDeadlinePassed: (p) => ({ reviewId: (p as { reviewId: string }).reviewId, decided: true, secondsToClose: 0 }),
       ApplyReviewOutcome: () => ({ outcome: path.reviewOutcome }),
       OpenAppealWindow: () => ({ closesAt: PAST, waitUntil: PAST }),
-      CollectAppeals: () => ({ appealIds: path.appeals }),
+      CollectAppeals: () => ({ appealBatches: path.appeals.length > 0 ? [0] : [] }),
       AssessFines: () => ({ fined: 0 }),
       CloseCase: () => ({ status: 'CLOSED' }),
       RecordFailure: () => ({ status: 'FAILED' }),
