@@ -5,6 +5,7 @@ import { Interpreter, lambdaErrorOutcome, readToken, type Host, type TaskOutcome
 import type { ExecutionRecord, ExecutionStatus, HistoryEvent, StateMachineRecord, ThreadRecord } from './model';
 import { isObject, type Json } from './paths';
 import { Scheduler } from './scheduler';
+import { executionStatusChangeEvent, type EndedExecution, type ExecutionStatusChangeEvent } from './status-event';
 import { JsonStore } from './store';
 
 export type InvokeLambda = (functionArn: string, payload: unknown) => Promise<unknown>;
@@ -20,6 +21,11 @@ export interface EngineOptions {
   logger?: EngineLogger;
   region?: string;
   accountId?: string;
+  /**
+   * Called with the EventBridge event AWS raises when an execution ends (SUCCEEDED, FAILED,
+   * TIMED_OUT or ABORTED), once the end is on disk. Best effort, as on AWS: a failure is logged.
+   */
+  onExecutionEnded?: (event: ExecutionStatusChangeEvent) => void | Promise<void>;
 }
 
 /** The largest state input or output seen since start (the benchmark reports it). */
@@ -29,18 +35,7 @@ export interface PayloadStats {
   stateName?: string;
 }
 
-export interface ExecutionDescription {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date;
-  input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-}
+export type ExecutionDescription = EndedExecution;
 
 /**
  * All that stays in memory of a finished execution: what DescribeExecution, ListExecutions and the
@@ -102,7 +97,9 @@ export class StepFunctionsEngine {
         this.waiters.delete(execution.executionArn);
         // Resolved after the turn's write, so a waiter reads what is on disk.
         queueMicrotask(() => {
-          for (const resolve of waiting) resolve(this.describe(execution));
+          const description = this.describe(execution);
+          for (const resolve of waiting) resolve(description);
+          this.raiseStatusChange(description);
         });
       },
     };
@@ -330,7 +327,8 @@ export class StepFunctionsEngine {
 
   private launch(execution: ExecutionRecord, threadId: string, attemptId: string): void {
     const thread = execution.threads[threadId];
-    if (thread?.step.kind !== 'task') return;
+    // A task the turn started before the execution ended (at the history limit) never runs.
+    if (execution.status !== 'RUNNING' || thread?.step.kind !== 'task') return;
     const { functionArn, payload } = this.target(thread, thread.step.parameters, this.definitionOf(execution));
     const settle = (outcome: TaskOutcome): void => {
       if (this.closed || !this.executions.has(execution.executionArn)) return;
@@ -357,6 +355,21 @@ export class StepFunctionsEngine {
     if (isFunctionArn(resource)) return { functionArn: resource, payload: parameters };
     const fields = isObject(parameters) ? parameters : {};
     return { functionArn: String(fields.FunctionName ?? ''), payload: fields.Payload ?? {} };
+  }
+
+  private raiseStatusChange(description: ExecutionDescription): void {
+    const hook = this.options.onExecutionEnded;
+    if (!hook) return;
+    const failed = (error: unknown): void =>
+      this.options.logger?.error('Execution status change handler failed', {
+        executionArn: description.executionArn,
+        error: error instanceof Error ? error.name : 'Error',
+      });
+    try {
+      void Promise.resolve(hook(executionStatusChangeEvent(description, this.region, this.accountId))).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   }
 
   private onTimer(key: string): void {

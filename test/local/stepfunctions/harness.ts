@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StepFunctionsEngine, type ExecutionDescription } from '../../../infra/local/stepfunctions/engine';
+import type { ExecutionStatusChangeEvent } from '../../../infra/local/stepfunctions/status-event';
 
 export type Handler = (payload: unknown) => unknown;
 
@@ -12,6 +13,8 @@ export const fnArn = (name: string): string => `arn:aws:lambda:us-east-1:1234567
 export class EngineHarness {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'sfn-test-'));
   readonly calls: Array<{ functionArn: string; payload: unknown }> = [];
+  /** The EventBridge events the engine raised as executions ended. */
+  readonly statusEvents: ExecutionStatusChangeEvent[] = [];
   engine: StepFunctionsEngine;
   private count = 0;
 
@@ -47,6 +50,9 @@ export class EngineHarness {
         const handler = this.handlers[name];
         if (!handler) throw new Error(`No stub handler for ${functionArn}`);
         return handler(payload);
+      },
+      onExecutionEnded: (event) => {
+        this.statusEvents.push(event);
       },
     });
     engine.load();

@@ -126,7 +126,7 @@ describe('Choice', () => {
     expect(matchesPattern('a?b', 'a?b')).toBe(true);
   });
 
-  it('goes to Default, and fails with States.NoChoiceMatched without one', async () => {
+  it('goes to Default, and fails with States.Runtime without one (AWS reports no match so)', async () => {
     const def = (withDefault: boolean) => ({
       StartAt: 'C',
       States: {
@@ -137,7 +137,7 @@ describe('Choice', () => {
     });
     expect(output(await harness().run(def(true), { n: 1 }))).toBe('one');
     expect(output(await harness().run(def(true), { n: 2 }))).toBe('other');
-    expect((await harness().run(def(false), { n: 2 })).error).toBe('States.NoChoiceMatched');
+    expect((await harness().run(def(false), { n: 2 })).error).toBe('States.Runtime');
   });
 });
 
@@ -176,9 +176,9 @@ describe('intrinsic functions', () => {
     expect(evaluateIntrinsic('States.UUID()', {}, {})).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('fails with States.IntrinsicFailure on bad arguments', async () => {
+  it('fails with States.Runtime on bad arguments (AWS reports a failed intrinsic so)', async () => {
     const r = await harness().run(one(pass({ Parameters: { 'x.$': 'States.ArrayGetItem($.a, 9)' } })), { a: [] });
-    expect(r.error).toBe('States.IntrinsicFailure');
+    expect(r.error).toBe('States.Runtime');
   });
 });
 
