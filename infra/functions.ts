@@ -143,11 +143,16 @@ export const scheduledFunctions = [
 ] as const;
 
 /** Where an event function's events come from. */
-export type EventSource = 'ses-delivery-events';
+export type EventSource = 'ses-delivery-events' | 'sfn-execution-status';
+
+/** The execution statuses an `sfn-execution-status` function receives: every end but success. */
+export const unsuccessfulExecutionStatuses = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
 /**
  * Functions that handle another service's events. `ses-delivery-events`: the SES configuration
  * set's event destination (an SNS topic) in the cloud; the SES stand-in locally.
+ * `sfn-execution-status`: an EventBridge rule on Step Functions execution status changes (FAILED,
+ * TIMED_OUT, ABORTED) in the cloud; the local engine's same event locally.
  */
 export const eventFunctions = [
   {
