@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluateRule, matchesPattern } from '../../../infra/local/stepfunctions/choice';
 import { evaluateIntrinsic } from '../../../infra/local/stepfunctions/intrinsics';
-import { EngineHarness, fnArn, type Handler } from './harness';
+import { fnArn, harnessPerTest } from './harness';
 
-const harnesses: EngineHarness[] = [];
-const harness = (handlers: Record<string, Handler> = {}): EngineHarness => {
-  const h = new EngineHarness(handlers);
-  harnesses.push(h);
-  return h;
-};
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.dispose()));
-});
+const harness = harnessPerTest();
 
 class TransientError extends Error {
   override name = 'TransientError';

@@ -5,21 +5,15 @@ import {
   MAX_HISTORY_EVENTS,
   MAX_PAYLOAD_BYTES,
 } from '../../../infra/local/stepfunctions/limits';
-import { EngineHarness, fnArn, type Handler } from './harness';
+import { fnArn, harnessPerTest, LAMBDA_TASK_STATE_EVENTS, type Handler } from './harness';
 
 /**
  * AWS's limits on a Standard execution, and the ways AWS fails, as the local engine enforces them
  * (infra/local/stepfunctions/limits.ts cites the documentation of each).
  */
-const harnesses: EngineHarness[] = [];
-const harness = (handlers: Record<string, Handler> = {}): EngineHarness => {
-  const h = new EngineHarness(handlers);
-  harnesses.push(h);
-  return h;
-};
-afterEach(async () => {
+const harness = harnessPerTest();
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(harnesses.splice(0).map((h) => h.dispose()));
 });
 
 const single = (state: object) => ({ StartAt: 'S', States: { S: { ...state, End: true } } });
@@ -81,11 +75,7 @@ describe('25,000 history events per execution', () => {
     const r = await h.run(single({ Type: 'Task', Resource: fnArn('quick') }));
     expect(h.engine.getExecutionHistory(r.arn).map((e) => e.type)).toEqual([
       'ExecutionStarted',
-      'TaskStateEntered',
-      'LambdaFunctionScheduled',
-      'LambdaFunctionStarted',
-      'LambdaFunctionSucceeded',
-      'TaskStateExited',
+      ...LAMBDA_TASK_STATE_EVENTS,
       'ExecutionSucceeded',
     ]);
   });
