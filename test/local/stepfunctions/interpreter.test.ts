@@ -406,9 +406,9 @@ describe('definitions the engine refuses', () => {
       /State "S".*dynamodb:putItem/,
     ],
     [
-      '.sync',
-      one({ Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Parameters: {}, End: true }),
-      /startExecution\.sync/,
+      'an integration other than Lambda and child executions',
+      one({ Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: {}, End: true }),
+      /sqs:sendMessage/,
     ],
     [
       'distributed Map',
