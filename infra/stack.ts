@@ -24,6 +24,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Policy } from '../shared/domain/policy';
 import { GLOBAL_SECONDARY_INDEXES, TABLE_KEYS } from '../shared/store/table';
+import { UNSUCCESSFUL_ENDS } from '../shared/services/workflow-payloads';
 import { DeliveryEvents, deadLetterQueue } from './constructs/delivery-events';
 import { HouseFunction } from './constructs/house-function';
 import { Identity } from './constructs/identity';
@@ -248,7 +249,7 @@ export class UrgentDeliberationStack extends Stack {
             eventPattern: {
               source: ['aws.states'],
               detailType: ['Step Functions Execution Status Change'],
-              detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [stateMachineArn] },
+              detail: { status: [...UNSUCCESSFUL_ENDS], stateMachineArn: [stateMachineArn] },
             },
             // Recording is idempotent: EventBridge retries for a day, then keeps the event for staff.
             targets: [

@@ -19,7 +19,7 @@ import { findLocalUser, LOCAL_COMMITTEE, LOCAL_USERS } from './auth/users';
 import { loadLocalConfig, StartupError, type LocalConfig } from './config';
 import { DataDirInUseError, lockDataDir, type DataDirLock } from './datadir/lock';
 import { ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from './dynamodb';
-import { startScheduler, type LocalScheduler } from './eventbridge';
+import { deliverExecutionStatusChange, startScheduler, type LocalScheduler } from './eventbridge';
 import { createLambdaInvoker, definitionSubstitutions, LOCAL_REGION, substituteDefinition } from './lambda';
 import { snsEventOf, startSes, type LocalSes, type SesEventSink } from './ses';
 import { startLocalStepFunctions } from './stepfunctions';
@@ -114,6 +114,15 @@ async function start(): Promise<void> {
     invokeLambda: async (functionArn, payload) => {
       await stateMachineCreated;
       return lambda.invoke(functionArn, payload);
+    },
+    // The cloud's EventBridge rule on the case workflow's failed, timed-out and aborted executions.
+    onExecutionEnded: async (event) => {
+      await stateMachineCreated;
+      await deliverExecutionStatusChange(event, {
+        stateMachineArn: process.env.STATE_MACHINE_ARN ?? '',
+        functions: eventFunctions,
+        invoke: (functionName, statusChange) => lambda.invoke(functionName, statusChange),
+      });
     },
     logger: {
       info: (message, details) => log(`Step Functions: ${message}${details ? ` ${JSON.stringify(details)}` : ''}`),

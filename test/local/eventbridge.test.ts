@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { scheduledEvent, startScheduler } from '../../infra/local/eventbridge';
+import { deliverExecutionStatusChange, scheduledEvent, startScheduler } from '../../infra/local/eventbridge';
+import { executionStatusChangeEvent } from '../../infra/local/stepfunctions/status-event';
 
 describe('local EventBridge schedule', () => {
   it('sends the scheduled event a rule sends', () => {
@@ -36,5 +37,59 @@ describe('local EventBridge schedule', () => {
     expect(logged).toEqual(['Scheduled Sweeper failed: Error: table not ready']);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(calls.length).toBe(afterStop);
+  });
+});
+
+describe('local EventBridge rule on Step Functions execution status changes', () => {
+  const caseWorkflow = 'arn:aws:states:us-east-1:123456789012:stateMachine:case-workflow';
+  const ended = (status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED', stateMachineArn = caseWorkflow) =>
+    executionStatusChangeEvent(
+      {
+        executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:case-1`,
+        stateMachineArn,
+        name: 'case-1',
+        status,
+        startDate: new Date('2026-03-01T10:00:00.123Z'),
+        stopDate: new Date('2026-03-01T10:05:00.456Z'),
+        input: '{}',
+        ...(status === 'SUCCEEDED' ? { output: '{}' } : { error: 'States.Runtime', cause: 'broken' }),
+      },
+      'us-east-1',
+      '123456789012',
+    );
+  const functions = [
+    { name: 'DeliveryEvents', source: 'ses-delivery-events' as const },
+    { name: 'ExecutionEnded', source: 'sfn-execution-status' as const },
+  ];
+
+  it.each([
+    ['FAILED', caseWorkflow, ['ExecutionEnded']],
+    ['TIMED_OUT', caseWorkflow, ['ExecutionEnded']],
+    ['ABORTED', caseWorkflow, ['ExecutionEnded']],
+    ['SUCCEEDED', caseWorkflow, []],
+    ['FAILED', 'arn:aws:states:us-east-1:123456789012:stateMachine:another', []],
+  ] as const)('an execution that ended %s (%s) reaches %j', async (status, stateMachineArn, expected) => {
+    const invoked: Array<[string, unknown]> = [];
+    const event = ended(status, stateMachineArn);
+    await deliverExecutionStatusChange(event, {
+      stateMachineArn: caseWorkflow,
+      functions,
+      invoke: async (name, sent) => invoked.push([name, sent]),
+    });
+    expect(invoked).toEqual(expected.map((name) => [name, event]));
+  });
+
+  it('sends the dates as AWS does: epoch milliseconds, the event time to the second', () => {
+    const event = ended('SUCCEEDED');
+    expect(event).toMatchObject({
+      time: '2026-03-01T10:05:00Z',
+      detail: {
+        startDate: Date.parse('2026-03-01T10:00:00.123Z'),
+        stopDate: Date.parse('2026-03-01T10:05:00.456Z'),
+        output: '{}',
+        error: null,
+      },
+    });
+    expect(event.detail.outputDetails).toEqual({ included: true });
   });
 });

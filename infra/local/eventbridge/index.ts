@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../lambda';
 
+export { deliverExecutionStatusChange, type ExecutionStatusRule } from './execution-status';
+
 export interface Schedule {
   readonly name: string;
   readonly everySeconds: number;

@@ -66,6 +66,15 @@ export const LAMBDA_INVOKE_WAIT = 'arn:aws:states:::lambda:invoke.waitForTaskTok
 const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
 
 export const isWaitForToken = (resource: string): boolean => resource === LAMBDA_INVOKE_WAIT;
+
+/**
+ * A child execution of a state machine of this engine: started and left (`startExecution`), or
+ * waited for (`.sync`: its output as a JSON text; `.sync:2`: parsed), as AWS's Step Functions
+ * integration does (https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html).
+ */
+export const START_EXECUTION = 'arn:aws:states:::states:startExecution';
+const START_EXECUTION_RESOURCES = new Set([START_EXECUTION, `${START_EXECUTION}.sync`, `${START_EXECUTION}.sync:2`]);
+export const isStartExecution = (resource: string): boolean => START_EXECUTION_RESOURCES.has(resource);
 export const isFunctionArn = (resource: string): boolean => LAMBDA_FUNCTION_ARN.test(resource);
 
 /** Fields that belong to features this engine does not run: refused rather than ignored. */
@@ -97,8 +106,11 @@ function checkScope(scope: Scope): void {
     for (const [field, feature] of Object.entries(UNSUPPORTED_FIELDS)) if (field in state) refuse(name, feature);
     if (state.Type === 'Task') {
       const resource = String(state.Resource);
-      if (resource !== LAMBDA_INVOKE && resource !== LAMBDA_INVOKE_WAIT && !isFunctionArn(resource)) {
-        refuse(name, `the resource "${resource}" (only Lambda: ${LAMBDA_INVOKE}, ${LAMBDA_INVOKE_WAIT} and function ARNs are supported)`);
+      if (resource !== LAMBDA_INVOKE && resource !== LAMBDA_INVOKE_WAIT && !isFunctionArn(resource) && !isStartExecution(resource)) {
+        refuse(
+          name,
+          `the resource "${resource}" (only Lambda: ${LAMBDA_INVOKE}, ${LAMBDA_INVOKE_WAIT} and function ARNs, and ${START_EXECUTION}[.sync[:2]] are supported)`,
+        );
       }
     }
     if (state.Type === 'Parallel') state.Branches?.forEach(checkScope);

@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { isFunctionArn, parseDefinition, scopeAt, type Definition } from './definition';
+import { createHash, randomUUID } from 'node:crypto';
+import { START_EXECUTION, isFunctionArn, isStartExecution, parseDefinition, scopeAt, type Definition } from './definition';
 import { SfnApiError } from './errors';
 import { Interpreter, lambdaErrorOutcome, readToken, type Host, type TaskOutcome } from './interpreter';
-import type { ExecutionRecord, ExecutionStatus, HistoryEvent, StateMachineRecord, ThreadRecord } from './model';
+import type { ExecutionRecord, ExecutionStatus, HistoryEvent, StateMachineRecord } from './model';
 import { isObject, type Json } from './paths';
 import { Scheduler } from './scheduler';
+import { executionStatusChangeEvent, type EndedExecution, type ExecutionStatusChangeEvent } from './status-event';
 import { JsonStore } from './store';
 
 export type InvokeLambda = (functionArn: string, payload: unknown) => Promise<unknown>;
@@ -20,6 +21,11 @@ export interface EngineOptions {
   logger?: EngineLogger;
   region?: string;
   accountId?: string;
+  /**
+   * Called with the EventBridge event AWS raises when an execution ends (SUCCEEDED, FAILED,
+   * TIMED_OUT or ABORTED), once the end is on disk. Best effort, as on AWS: a failure is logged.
+   */
+  onExecutionEnded?: (event: ExecutionStatusChangeEvent) => void | Promise<void>;
 }
 
 /** The largest state input or output seen since start (the benchmark reports it). */
@@ -29,18 +35,7 @@ export interface PayloadStats {
   stateName?: string;
 }
 
-export interface ExecutionDescription {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date;
-  input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-}
+export type ExecutionDescription = EndedExecution;
 
 /**
  * All that stays in memory of a finished execution: what DescribeExecution, ListExecutions and the
@@ -102,7 +97,9 @@ export class StepFunctionsEngine {
         this.waiters.delete(execution.executionArn);
         // Resolved after the turn's write, so a waiter reads what is on disk.
         queueMicrotask(() => {
-          for (const resolve of waiting) resolve(this.describe(execution));
+          const description = this.describe(execution);
+          for (const resolve of waiting) resolve(description);
+          this.raiseStatusChange(description);
         });
       },
     };
@@ -330,12 +327,20 @@ export class StepFunctionsEngine {
 
   private launch(execution: ExecutionRecord, threadId: string, attemptId: string): void {
     const thread = execution.threads[threadId];
-    if (thread?.step.kind !== 'task') return;
-    const { functionArn, payload } = this.target(thread, thread.step.parameters, this.definitionOf(execution));
+    // A task the turn started before the execution ended (at the history limit) never runs.
+    if (execution.status !== 'RUNNING' || thread?.step.kind !== 'task') return;
     const settle = (outcome: TaskOutcome): void => {
       if (this.closed || !this.executions.has(execution.executionArn)) return;
       this.turn(() => this.interpreter.taskOutcome(this.touch(execution), threadId, attemptId, outcome));
     };
+    const resource = String(scopeAt(this.definitionOf(execution), thread.scope).States[thread.stateName]?.Resource);
+    if (isStartExecution(resource)) {
+      this.childExecution(resource, thread.step.parameters, `${execution.executionArn}#${attemptId}`).then(settle, (error: unknown) =>
+        settle(lambdaErrorOutcome(error)),
+      );
+      return;
+    }
+    const { functionArn, payload } = this.target(resource, thread.step.parameters);
     let call: Promise<unknown>;
     try {
       call = this.options.invokeLambda(functionArn, payload);
@@ -352,11 +357,72 @@ export class StepFunctionsEngine {
   }
 
   /** lambda:invoke names the function in its Parameters; a function ARN resource is the function. */
-  private target(thread: ThreadRecord, parameters: Json, definition: Definition): { functionArn: string; payload: Json } {
-    const resource = String(scopeAt(definition, thread.scope).States[thread.stateName]?.Resource);
+  private target(resource: string, parameters: Json): { functionArn: string; payload: Json } {
     if (isFunctionArn(resource)) return { functionArn: resource, payload: parameters };
     const fields = isObject(parameters) ? parameters : {};
     return { functionArn: String(fields.FunctionName ?? ''), payload: fields.Payload ?? {} };
+  }
+
+  /**
+   * A `states:startExecution` task: starts the child (named after the attempt unless the
+   * Parameters name it, so that the same attempt run again after a restart finds its child
+   * instead of starting a second one), then answers as AWS does: `{ExecutionArn, StartDate}` at
+   * once, or the child's DescribeExecution once it ends for `.sync` (Output a JSON text) and
+   * `.sync:2` (Output parsed); a child that did not succeed fails the task with States.TaskFailed
+   * and that description as its cause.
+   */
+  private async childExecution(resource: string, parameters: Json, attempt: string): Promise<TaskOutcome> {
+    // Out of the turn that started the task: the child's own turns must not nest in it.
+    await Promise.resolve();
+    const fields = isObject(parameters) ? parameters : {};
+    const stateMachineArn = String(fields.StateMachineArn ?? '');
+    const name = typeof fields.Name === 'string' ? fields.Name : createHash('sha256').update(attempt).digest('hex').slice(0, 32);
+    const input = typeof fields.Input === 'string' ? fields.Input : JSON.stringify(fields.Input ?? {});
+    let executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    try {
+      if (!this.executions.has(executionArn) && !this.finished.has(executionArn))
+        executionArn = this.startExecution(stateMachineArn, name, input).executionArn;
+    } catch (error) {
+      if (!(error instanceof SfnApiError)) throw error;
+      return { ok: false, error: `StepFunctions.${error.type}Exception`, cause: error.message };
+    }
+    const started = this.describeExecution(executionArn);
+    if (resource === START_EXECUTION)
+      return { ok: true, value: { ExecutionArn: executionArn, StartDate: started.startDate.toISOString() } };
+    const ended = await this.waitForExecution(executionArn);
+    const parse = (text: string | undefined): Json =>
+      resource.endsWith(':2') && text !== undefined ? (JSON.parse(text) as Json) : (text ?? null);
+    const described: Json = {
+      ExecutionArn: ended.executionArn,
+      StateMachineArn: ended.stateMachineArn,
+      Name: ended.name,
+      Status: ended.status,
+      StartDate: ended.startDate.getTime(),
+      StopDate: ended.stopDate?.getTime() ?? null,
+      Input: parse(ended.input),
+      InputDetails: { Included: true },
+      ...(ended.output === undefined ? {} : { Output: parse(ended.output), OutputDetails: { Included: true } }),
+      ...(ended.error === undefined ? {} : { Error: ended.error }),
+      ...(ended.cause === undefined ? {} : { Cause: ended.cause }),
+    };
+    return ended.status === 'SUCCEEDED'
+      ? { ok: true, value: described }
+      : { ok: false, error: 'States.TaskFailed', cause: JSON.stringify(described) };
+  }
+
+  private raiseStatusChange(description: ExecutionDescription): void {
+    const hook = this.options.onExecutionEnded;
+    if (!hook) return;
+    const failed = (error: unknown): void =>
+      this.options.logger?.error('Execution status change handler failed', {
+        executionArn: description.executionArn,
+        error: error instanceof Error ? error.name : 'Error',
+      });
+    try {
+      void Promise.resolve(hook(executionStatusChangeEvent(description, this.region, this.accountId))).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   }
 
   private onTimer(key: string): void {

@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { createSfnServer } from './api';
-import { StepFunctionsEngine, type EngineLogger, type InvokeLambda } from './engine';
+import { StepFunctionsEngine, type EngineLogger, type EngineOptions, type InvokeLambda } from './engine';
 
 export { StepFunctionsEngine } from './engine';
 export type { EngineLogger, ExecutionDescription, InvokeLambda, PayloadStats } from './engine';
+export type { ExecutionStatusChangeEvent } from './status-event';
 export { SfnApiError } from './errors';
 export { lambdaInvokeResult } from './interpreter';
 export { parseDefinition } from './definition';
@@ -17,6 +18,7 @@ export interface LocalStepFunctionsOptions {
   /** Runs a task's Lambda in process; the engine never imports handlers itself. */
   invokeLambda: InvokeLambda;
   logger?: EngineLogger;
+  onExecutionEnded?: EngineOptions['onExecutionEnded'];
 }
 
 export interface LocalStepFunctions {
@@ -37,6 +39,7 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
     dataDir: options.dataDir,
     invokeLambda: options.invokeLambda,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.onExecutionEnded ? { onExecutionEnded: options.onExecutionEnded } : {}),
   });
   engine.load();
   const server = createSfnServer(engine, (error) =>

@@ -11,6 +11,7 @@ import {
   type StateDef,
 } from './definition';
 import { StatesError, runtimeError } from './errors';
+import { INLINE_MAP_MAX_CONCURRENCY, MAX_EXECUTION_MS, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES } from './limits';
 import type { ExecutionRecord, ThreadRecord } from './model';
 import { applyResultPath, filterPath, mustRead, type Json } from './paths';
 import { evaluateExpression, evaluateTemplate } from './template';
@@ -43,6 +44,8 @@ const EVENT_PREFIX: Record<StateDef['Type'], string> = {
   Map: 'MapState',
 };
 const REGION = 'us-east-1';
+/** RFC 3339 as a Wait accepts it: upper-case T and Z only (state-wait.html). */
+const WAIT_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 export const threadTimerKey = (execution: ExecutionRecord, threadId: string): string => `${execution.executionArn}#${threadId}`;
 export const executionTimerKey = (execution: ExecutionRecord): string => `${execution.executionArn}#`;
@@ -111,11 +114,10 @@ export class Interpreter {
       inputDetails: { truncated: false },
       roleArn: execution.roleArn,
     });
-    if (definition.TimeoutSeconds !== undefined) {
-      const due = Date.parse(execution.startDate) + definition.TimeoutSeconds * 1000;
-      execution.timeoutAt = new Date(due).toISOString();
-      this.host.schedule(executionTimerKey(execution), due);
-    }
+    const started = Date.parse(execution.startDate);
+    const due = started + Math.min(definition.TimeoutSeconds === undefined ? Infinity : definition.TimeoutSeconds * 1000, MAX_EXECUTION_MS);
+    execution.timeoutAt = new Date(due).toISOString();
+    this.host.schedule(executionTimerKey(execution), due);
     const root = this.newThread(execution, [], definition.StartAt, JSON.parse(execution.input) as Json);
     root.lastEventId = 1;
     this.run();
@@ -123,7 +125,9 @@ export class Interpreter {
 
   /** After a restart: re-arm timers, re-run tasks that were in flight, keep tokens waiting. */
   resume(execution: ExecutionRecord): void {
-    if (execution.timeoutAt) this.host.schedule(executionTimerKey(execution), Date.parse(execution.timeoutAt));
+    // Executions recorded before the one-year limit was enforced get it now.
+    execution.timeoutAt ??= new Date(Date.parse(execution.startDate) + MAX_EXECUTION_MS).toISOString();
+    this.host.schedule(executionTimerKey(execution), Date.parse(execution.timeoutAt));
     for (const thread of Object.values(execution.threads)) {
       const step = thread.step;
       if (step.kind === 'enter') this.runnable.push([execution, thread.id]);
@@ -177,9 +181,12 @@ export class Interpreter {
     const now = this.host.now();
     if (threadId === '') {
       if (execution.timeoutAt && Date.parse(execution.timeoutAt) <= now) {
+        const yearLong = Date.parse(execution.timeoutAt) - Date.parse(execution.startDate) >= MAX_EXECUTION_MS;
         this.endExecution(execution, 'TIMED_OUT', 'ExecutionTimedOut', 'executionTimedOutEventDetails', {
           error: 'States.Timeout',
-          cause: 'The execution ran longer than the TimeoutSeconds of its state machine.',
+          cause: yearLong
+            ? 'The execution ran for one year, the longest a Standard execution may run.'
+            : 'The execution ran longer than the TimeoutSeconds of its state machine.',
         });
       }
       return;
@@ -241,7 +248,7 @@ export class Interpreter {
       fn();
     } catch (caught) {
       const error = caught instanceof StatesError ? caught : runtimeError(caught instanceof Error ? caught.message : String(caught));
-      if (execution.threads[thread.id]) this.handleError(execution, thread, error.error, error.errorCause);
+      if (execution.threads[thread.id]) this.handleError(execution, thread, error.error, this.causeOf(thread, error));
     }
   }
 
@@ -250,9 +257,10 @@ export class Interpreter {
     thread.enteredAt = new Date(this.host.now()).toISOString();
     this.event(execution, thread, `${EVENT_PREFIX[state.Type]}Entered`, 'stateEnteredEventDetails', {
       name: thread.stateName,
-      input: this.measure(execution, thread, thread.input),
+      input: this.measure(execution, thread, thread.input, 'has an input'),
       inputDetails: { truncated: false },
     });
+    thread.enteredEventId = thread.lastEventId;
     const context = this.context(execution, thread);
     switch (state.Type) {
       case 'Pass': {
@@ -265,8 +273,8 @@ export class Interpreter {
         const effective = filterPath(state.InputPath, thread.input, context, 'InputPath');
         const rule = (state.Choices ?? []).find((r) => evaluateRule(r, effective, context));
         const next = rule?.Next ?? state.Default;
-        if (!next)
-          throw new StatesError('States.NoChoiceMatched', `No Choice rule matched and there is no Default in state '${thread.stateName}'.`);
+        // AWS reports this as States.Runtime (States.NoChoiceMatched is "reserved for future use"): concepts-error-handling.html.
+        if (!next) throw runtimeError(`No Choice rule matched and there is no Default in state '${thread.stateName}'.`);
         return this.exit(
           execution,
           thread,
@@ -330,9 +338,14 @@ export class Interpreter {
     );
     const maxConcurrency = state.MaxConcurrencyPath
       ? mustRead(state.MaxConcurrencyPath, effective, context, 'MaxConcurrencyPath')
-      : state.MaxConcurrency;
+      : (state.MaxConcurrency ?? 0);
+    // AWS refuses anything but a non-negative integer here (a fraction, a string, a negative number).
+    if (typeof maxConcurrency !== 'number' || !Number.isInteger(maxConcurrency) || maxConcurrency < 0)
+      throw runtimeError(
+        `The MaxConcurrencyPath '${state.MaxConcurrencyPath}' must select a non-negative integer; it selected ${JSON.stringify(maxConcurrency)}.`,
+      );
     this.event(execution, thread, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
-    return this.startBranches(execution, thread, inputs, typeof maxConcurrency === 'number' ? maxConcurrency : 0);
+    return this.startBranches(execution, thread, inputs, maxConcurrency);
   }
 
   private startTask(
@@ -345,6 +358,7 @@ export class Interpreter {
     context: Json,
   ): void {
     const parameters = state.Parameters === undefined ? effective : evaluateTemplate(state.Parameters, effective, context);
+    this.measure(execution, thread, parameters, 'has parameters');
     const seconds = (fixed: number | undefined, path: string | undefined, field: string): number | undefined => {
       if (path === undefined) return fixed;
       const value = mustRead(path, effective, context, field);
@@ -423,7 +437,10 @@ export class Interpreter {
         output,
         outputDetails: { truncated: false },
       });
-    this.guard(execution, thread, () => this.completeState(execution, thread, state, outcome.value, true));
+    this.guard(execution, thread, () => {
+      this.measure(execution, thread, outcome.value, 'returned a result');
+      this.completeState(execution, thread, state, outcome.value, true);
+    });
   }
 
   private startBranches(execution: ExecutionRecord, thread: ThreadRecord, inputs: Json[], maxConcurrency: number): void {
@@ -436,8 +453,10 @@ export class Interpreter {
     const step = parent.step;
     if (step.kind !== 'branches') return;
     const state = this.stateOf(execution, parent);
-    const limit = step.maxConcurrency > 0 ? step.maxConcurrency : Infinity;
-    while (step.started < step.inputs.length && step.started - step.finished < limit) {
+    const requested = step.maxConcurrency > 0 ? step.maxConcurrency : Infinity;
+    const limit = state.Type === 'Map' ? Math.min(requested, INLINE_MAP_MAX_CONCURRENCY) : requested;
+    // The history limit can end the execution while this loop records events: start nothing more then.
+    while (execution.status === 'RUNNING' && step.started < step.inputs.length && step.started - step.finished < limit) {
       const slot = step.started++;
       const base = [...parent.scope, 'States', parent.stateName];
       const scope = state.Type === 'Parallel' ? [...base, 'Branches', slot] : [...base, state.ItemProcessor ? 'ItemProcessor' : 'Iterator'];
@@ -468,7 +487,7 @@ export class Interpreter {
   private exit(execution: ExecutionRecord, thread: ThreadRecord, state: StateDef, output: Json): void {
     this.event(execution, thread, `${EVENT_PREFIX[state.Type]}Exited`, 'stateExitedEventDetails', {
       name: thread.stateName,
-      output: this.measure(execution, thread, output),
+      output: this.measure(execution, thread, output, 'has an output'),
       outputDetails: { truncated: false },
     });
     if (state.End || !state.Next) return this.finishThread(execution, thread, output);
@@ -509,13 +528,13 @@ export class Interpreter {
           });
           this.event(execution, thread, `${EVENT_PREFIX[state.Type]}Exited`, 'stateExitedEventDetails', {
             name: thread.stateName,
-            output: this.measure(execution, thread, output),
+            output: this.measure(execution, thread, output, 'has an output'),
             outputDetails: { truncated: false },
           });
           return this.goTo(execution, thread, catcher.Next, output);
         } catch (caught) {
           const failure = caught instanceof StatesError ? caught : runtimeError(String(caught));
-          return this.failThread(execution, thread, failure.error, failure.errorCause);
+          return this.failThread(execution, thread, failure.error, this.causeOf(thread, failure));
         }
       }
     }
@@ -639,19 +658,26 @@ export class Interpreter {
     if (state.Timestamp !== undefined) return this.timestamp(state.Timestamp, 'Timestamp');
     if (state.SecondsPath !== undefined) {
       const seconds = mustRead(state.SecondsPath, input, context, 'SecondsPath');
-      if (typeof seconds !== 'number' || seconds < 0)
-        throw runtimeError(`SecondsPath '${state.SecondsPath}' must select a non-negative number; it selected ${JSON.stringify(seconds)}.`);
+      // AWS refuses a fraction of a second as well as a negative or non-numeric value (States.Runtime).
+      if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0)
+        throw runtimeError(
+          `SecondsPath '${state.SecondsPath}' must select a non-negative integer; it selected ${JSON.stringify(seconds)}.`,
+        );
       return this.host.now() + seconds * 1000;
     }
     const path = state.TimestampPath ?? '$';
     return this.timestamp(mustRead(path, input, context, 'TimestampPath'), 'TimestampPath');
   }
 
+  /**
+   * A Wait's timestamp: RFC 3339 with an upper-case T and Z, and AWS waits to the second, dropping
+   * milliseconds (https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html).
+   */
   private timestamp(value: Json, field: string): number {
-    const ms = parseTimestamp(value);
+    const ms = typeof value === 'string' && WAIT_TIMESTAMP.test(value) ? parseTimestamp(value) : undefined;
     if (ms === undefined)
       throw runtimeError(`${field} must be an ISO 8601 timestamp such as 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}.`);
-    return ms;
+    return Math.floor(ms / 1000) * 1000;
   }
 
   private taskResource(resource: string): { resourceType: string; resource: string } {
@@ -682,10 +708,24 @@ export class Interpreter {
     };
   }
 
-  private measure(execution: ExecutionRecord, thread: ThreadRecord, value: Json): string {
+  /** The JSON text of a state's data, refused past AWS's payload limit (see limits.ts). */
+  private measure(execution: ExecutionRecord, thread: ThreadRecord, value: Json, what: string): string {
     const text = JSON.stringify(value);
-    this.host.payloadSeen(Buffer.byteLength(text, 'utf8'), execution, thread.stateName);
+    const bytes = Buffer.byteLength(text, 'utf8');
+    this.host.payloadSeen(bytes, execution, thread.stateName);
+    if (bytes > MAX_PAYLOAD_BYTES)
+      throw new StatesError(
+        'States.DataLimitExceeded',
+        `The state/task '${thread.stateName}' ${what} with a size exceeding the maximum number of bytes service limit.`,
+      );
     return text;
+  }
+
+  /** AWS names the state and the event that entered it in the cause of a States.Runtime error. */
+  private causeOf(thread: ThreadRecord, error: StatesError): string {
+    if (error.error !== 'States.Runtime') return error.errorCause;
+    const enteredAt = thread.enteredEventId ?? thread.lastEventId;
+    return `An error occurred while executing the state '${thread.stateName}' (entered at the event id #${enteredAt}). ${error.errorCause}`;
   }
 
   private event(
@@ -695,6 +735,16 @@ export class Interpreter {
     detailsKey: string | undefined,
     details: Record<string, unknown> | undefined,
   ): void {
+    // Nothing is recorded once the execution has ended (the history limit can end it mid-transition).
+    if (execution.status !== 'RUNNING') return;
+    // The last of the 25,000 events is the execution's failure: an event that would take its place ends it.
+    if (execution.history.length >= MAX_HISTORY_EVENTS - 1 && !type.startsWith('Execution')) {
+      this.endExecution(execution, 'FAILED', 'ExecutionFailed', 'executionFailedEventDetails', {
+        error: 'States.Runtime',
+        cause: `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`,
+      });
+      return;
+    }
     const previous = execution.history[execution.history.length - 1];
     const id = (previous?.id ?? 0) + 1;
     execution.history.push({

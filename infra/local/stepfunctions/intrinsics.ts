@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { StatesError } from './errors';
+import { type StatesError, runtimeError } from './errors';
 import { isObject, mustRead, type Json } from './paths';
 
 /**
@@ -12,7 +12,11 @@ type Arg =
   | { kind: 'path'; path: string }
   | { kind: 'call'; name: string; args: Arg[] };
 
-const fail = (message: string): StatesError => new StatesError('States.IntrinsicFailure', message);
+/**
+ * AWS reports a failed intrinsic as States.Runtime (States.IntrinsicFailure is "reserved for future
+ * use"), which States.ALL does not catch: https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+ */
+const fail = (message: string): StatesError => runtimeError(message);
 
 export const isIntrinsic = (expression: string): boolean => /^States\.[A-Za-z0-9]+\s*\(/.test(expression);
 
@@ -150,7 +154,11 @@ const isStr = (v: Json): boolean => typeof v === 'string';
 
 const HASHES: Record<string, string> = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 /** AWS rounds half away from zero before integer arithmetic (Java's Math.round on positives). */
-const roundHalfUp = (n: number): number => Math.sign(n) * Math.round(Math.abs(n));
+/**
+ * MathAdd rounds a non-integer argument to the nearest integer (intrinsic-functions.html). AWS runs
+ * Java, whose Math.round sends a half toward positive infinity (-1.5 → -1), as JavaScript's does.
+ */
+const roundLikeJava = (n: number): number => Math.round(n);
 
 type Impl = (args: Json[], name: string) => Json;
 
@@ -223,7 +231,7 @@ const FUNCTIONS: Record<string, Impl> = {
     return start + Math.floor(Math.random() * (end - start));
   },
   'States.MathAdd': ([a, b], n) =>
-    roundHalfUp(expect<number>(n, a ?? null, isNum, 'a number')) + roundHalfUp(expect<number>(n, b ?? null, isNum, 'a number')),
+    roundLikeJava(expect<number>(n, a ?? null, isNum, 'a number')) + roundLikeJava(expect<number>(n, b ?? null, isNum, 'a number')),
   'States.StringSplit': ([s, d], n) => {
     const text = expect<string>(n, s ?? null, isStr, 'a string');
     const delimiters = new Set(expect<string>(n, d ?? null, isStr, 'a string'));

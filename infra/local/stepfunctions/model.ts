@@ -47,6 +47,8 @@ export interface ThreadRecord {
   stateName: string;
   input: Json;
   enteredAt: string;
+  /** The id of the event that entered the current state (AWS names it in a States.Runtime cause). */
+  enteredEventId?: number;
   lastEventId: number;
   retryCounts: number[];
   step: Step;

@@ -1,9 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StepFunctionsEngine, type ExecutionDescription } from '../../../infra/local/stepfunctions/engine';
+import type { ExecutionStatusChangeEvent } from '../../../infra/local/stepfunctions/status-event';
 
 export type Handler = (payload: unknown) => unknown;
+
+/**
+ * The events AWS records for one Task state that calls a Lambda by its ARN and succeeds at once
+ * (each counts toward the 25,000 of a history).
+ */
+export const LAMBDA_TASK_STATE_EVENTS = [
+  'TaskStateEntered',
+  'LambdaFunctionScheduled',
+  'LambdaFunctionStarted',
+  'LambdaFunctionSucceeded',
+  'TaskStateExited',
+];
 
 /** Lambda ARNs the test definitions name; the handler map says what each does. */
 export const fnArn = (name: string): string => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
@@ -12,6 +26,8 @@ export const fnArn = (name: string): string => `arn:aws:lambda:us-east-1:1234567
 export class EngineHarness {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'sfn-test-'));
   readonly calls: Array<{ functionArn: string; payload: unknown }> = [];
+  /** The EventBridge events the engine raised as executions ended. */
+  readonly statusEvents: ExecutionStatusChangeEvent[] = [];
   engine: StepFunctionsEngine;
   private count = 0;
 
@@ -48,9 +64,25 @@ export class EngineHarness {
         if (!handler) throw new Error(`No stub handler for ${functionArn}`);
         return handler(payload);
       },
+      onExecutionEnded: (event) => {
+        this.statusEvents.push(event);
+      },
     });
     engine.load();
     engine.resume();
     return engine;
   }
+}
+
+/** Harnesses for the tests of one file, each disposed after the test that opened it. */
+export function harnessPerTest(): (handlers?: Record<string, Handler>) => EngineHarness {
+  const open: EngineHarness[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((h) => h.dispose()));
+  });
+  return (handlers = {}) => {
+    const h = new EngineHarness(handlers);
+    open.push(h);
+    return h;
+  };
 }

@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluateRule, matchesPattern } from '../../../infra/local/stepfunctions/choice';
 import { evaluateIntrinsic } from '../../../infra/local/stepfunctions/intrinsics';
-import { EngineHarness, fnArn, type Handler } from './harness';
+import { fnArn, harnessPerTest } from './harness';
 
-const harnesses: EngineHarness[] = [];
-const harness = (handlers: Record<string, Handler> = {}): EngineHarness => {
-  const h = new EngineHarness(handlers);
-  harnesses.push(h);
-  return h;
-};
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.dispose()));
-});
+const harness = harnessPerTest();
 
 class TransientError extends Error {
   override name = 'TransientError';
@@ -126,7 +118,7 @@ describe('Choice', () => {
     expect(matchesPattern('a?b', 'a?b')).toBe(true);
   });
 
-  it('goes to Default, and fails with States.NoChoiceMatched without one', async () => {
+  it('goes to Default, and fails with States.Runtime without one (AWS reports no match so)', async () => {
     const def = (withDefault: boolean) => ({
       StartAt: 'C',
       States: {
@@ -137,7 +129,7 @@ describe('Choice', () => {
     });
     expect(output(await harness().run(def(true), { n: 1 }))).toBe('one');
     expect(output(await harness().run(def(true), { n: 2 }))).toBe('other');
-    expect((await harness().run(def(false), { n: 2 })).error).toBe('States.NoChoiceMatched');
+    expect((await harness().run(def(false), { n: 2 })).error).toBe('States.Runtime');
   });
 });
 
@@ -176,9 +168,9 @@ describe('intrinsic functions', () => {
     expect(evaluateIntrinsic('States.UUID()', {}, {})).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('fails with States.IntrinsicFailure on bad arguments', async () => {
+  it('fails with States.Runtime on bad arguments (AWS reports a failed intrinsic so)', async () => {
     const r = await harness().run(one(pass({ Parameters: { 'x.$': 'States.ArrayGetItem($.a, 9)' } })), { a: [] });
-    expect(r.error).toBe('States.IntrinsicFailure');
+    expect(r.error).toBe('States.Runtime');
   });
 });
 
@@ -414,9 +406,9 @@ describe('definitions the engine refuses', () => {
       /State "S".*dynamodb:putItem/,
     ],
     [
-      '.sync',
-      one({ Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync', Parameters: {}, End: true }),
-      /startExecution\.sync/,
+      'an integration other than Lambda and child executions',
+      one({ Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: {}, End: true }),
+      /sqs:sendMessage/,
     ],
     [
       'distributed Map',

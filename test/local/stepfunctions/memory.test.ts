@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EngineHarness, fnArn } from './harness';
+import { EngineHarness, fnArn, LAMBDA_TASK_STATE_EVENTS } from './harness';
 
 const harnesses: EngineHarness[] = [];
 afterEach(async () => {
@@ -25,17 +25,7 @@ const parkDefinition = {
     },
   },
 };
-const EVENTS = [
-  'ExecutionStarted',
-  'TaskStateEntered',
-  'LambdaFunctionScheduled',
-  'LambdaFunctionStarted',
-  'LambdaFunctionSucceeded',
-  'TaskStateExited',
-  'PassStateEntered',
-  'PassStateExited',
-  'ExecutionSucceeded',
-];
+const EVENTS = ['ExecutionStarted', ...LAMBDA_TASK_STATE_EVENTS, 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'];
 
 describe('finished executions leave memory', () => {
   it('keeps only RUNNING executions whole; finished histories come back from disk, also after a restart', async () => {
