@@ -410,7 +410,11 @@ function OrderCard({ order, onChange }: { order: CaseOrder; onChange: () => void
         </p>
       )}
       {order.urlOutcomes && (
-        <details open={order.urlOutcomes.some((entry) => entry.outcome === 'CANNOT_COMPLY')} data-testid="url-outcomes">
+        // Open when it is short, or when a URL cannot be complied with: staff must read why.
+        <details
+          open={order.urlOutcomes.length <= 10 || order.urlOutcomes.some((entry) => entry.outcome === 'CANNOT_COMPLY')}
+          data-testid="url-outcomes"
+        >
           <summary>{t('urlOutcomesTitle')}</summary>
           <ul class="urls">
             {order.urlOutcomes.map((entry) => (
