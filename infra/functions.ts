@@ -49,7 +49,9 @@ export const apiFunctions: readonly ApiFunction[] = [
     routes: [
       'GET /operator/orders',
       'POST /operator/orders/{orderId}/acknowledge',
+      'POST /operator/orders/bulk',
       'POST /operator/orders/{orderId}/compliance',
+      'POST /operator/orders/{orderId}/compliance/urls',
       'POST /operator/orders/{orderId}/appeal',
       'POST /operator/orders/{orderId}/fine/opinion',
       'POST /operator/orders/{orderId}/reinstatement',

@@ -39,6 +39,25 @@ export interface Complied {
   compliedAt: string;
 }
 
+/** Per URL: CANNOT_COMPLY needs a reason (staff read it) and keeps the order open. */
+export type UrlOutcome = ComplianceAction | 'CANNOT_COMPLY';
+
+export interface UrlReport {
+  url: string;
+  outcome: UrlOutcome;
+  reason?: string;
+}
+
+export interface UrlsReported {
+  orderId: string;
+  status: string;
+  compliedAt?: string;
+  urlCount: number;
+  /** URLs with an outcome; the order is complied with once every one is removed. */
+  accounted: number;
+  urls: { url: string; outcome?: UrlOutcome; reason?: string }[];
+}
+
 export interface AppealFiled {
   appealId: string;
 }
@@ -82,6 +101,9 @@ export function operatorClient(baseUrl: string, token: string) {
     acknowledge: (orderId: string): Promise<Acknowledged> => call(baseUrl, token, 'POST', order(orderId, 'acknowledge')),
     reportCompliance: (orderId: string, action: ComplianceAction, note?: string): Promise<Complied> =>
       call(baseUrl, token, 'POST', order(orderId, 'compliance'), { action, ...(note === undefined ? {} : { note }) }),
+    /** Report some of the order's URLs, each exactly as `listOrders` gives it; repeating a report is harmless. */
+    reportUrls: (orderId: string, urls: UrlReport[]): Promise<UrlsReported> =>
+      call(baseUrl, token, 'POST', order(orderId, 'compliance/urls'), { urls }),
     appeal: (orderId: string, grounds: string): Promise<AppealFiled> => call(baseUrl, token, 'POST', order(orderId, 'appeal'), { grounds }),
   };
 }

@@ -49,6 +49,8 @@ import {
   voteDecisionSchema,
 } from '../domain/model';
 import { ERROR_STATUS } from '../domain/errors';
+import { BULK_ACTS } from '../domain/bulk-orders';
+import { URL_OUTCOMES } from '../domain/url-compliance';
 import { REPORTER_URL_OUTCOMES } from '../domain/reporter';
 
 /** ISO 8601 in UTC, as every timestamp of the API (CONTRACT.md section 3). */
@@ -56,11 +58,13 @@ const timestamp = z.iso.datetime({ offset: false });
 
 // ------------------------------------------------------------------------------------ errors
 
+const errorCodeSchema = z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]);
+
 /** CONTRACT.md section 3: every 4xx/5xx body. */
 export const errorAnswerSchema = z
   .object({
     error: z.object({
-      code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
+      code: errorCodeSchema,
       message: z.string().meta({ description: 'What went wrong and what to do, for the person who made the request.' }),
       details: z.array(z.object({ field: z.string().optional(), message: z.string() })).optional(),
     }),
@@ -169,6 +173,14 @@ const contentHashSchema = z.object({ algorithm: z.enum(HASH_ALGORITHMS), value: 
 
 // ------------------------------------------------------------------------------------ operators' orders
 
+const urlOutcomeSchema = z
+  .object({
+    url: z.string(),
+    outcome: z.enum(URL_OUTCOMES).optional().meta({ description: 'Absent while the URL is not accounted for.' }),
+    reason: z.string().optional().meta({ description: 'Why the URL cannot be complied with (CANNOT_COMPLY); staff read it.' }),
+  })
+  .meta({ id: 'UrlOutcome' });
+
 export const operatorOrderSchema = z
   .object({
     orderId: z.string(),
@@ -196,10 +208,41 @@ export const operatorOrderSchema = z
     reinstatement: reinstatementSchema.optional(),
     nonComplianceCause: nonComplianceCauseSchema.optional(),
     monitoring: monitoringSchema.optional(),
+    urlOutcomes: z
+      .array(urlOutcomeSchema)
+      .optional()
+      .meta({ description: 'Once compliance was reported URL by URL: every URL of the order with its outcome.' }),
   })
   .meta({ id: 'OperatorOrder' });
 
-export const operatorOrdersAnswerSchema = z.object({ orders: z.array(operatorOrderSchema) });
+export const operatorOrdersAnswerSchema = z.object({
+  orders: z.array(operatorOrderSchema),
+  nextCursor: z.string().optional().meta({ description: 'With a filter or `limit`: give it as `cursor` for the next page.' }),
+});
+
+export const urlComplianceAnswerSchema = z.object({
+  orderId: z.string(),
+  status: orderStatusSchema,
+  complianceStatus: complianceStatusSchema,
+  compliedAt: timestamp.optional(),
+  urlCount: z.number().int(),
+  accounted: z.number().int().meta({ description: 'URLs with an outcome, CANNOT_COMPLY included.' }),
+  urls: z.array(urlOutcomeSchema),
+});
+
+export const bulkOrdersAnswerSchema = z.object({
+  results: z.array(
+    z.object({
+      orderId: z.string(),
+      act: z.enum(BULK_ACTS),
+      status: orderStatusSchema.optional().meta({ description: "The order's status after the act; absent when it was refused." }),
+      error: z
+        .object({ code: errorCodeSchema, message: z.string() })
+        .optional()
+        .meta({ description: "This order's refusal (CONTRACT.md section 3); the other orders' acts still ran." }),
+    }),
+  ),
+});
 
 export const acknowledgeAnswerSchema = z.object({ orderId: z.string(), status: orderStatusSchema, acknowledgedAt: timestamp });
 export const complianceAnswerSchema = z.object({
@@ -300,6 +343,10 @@ const caseOrderSchema = z.object({
   compliedAt: timestamp.optional(),
   complianceAction: z.enum(COMPLIANCE_ACTIONS).optional(),
   complianceNote: z.string().optional(),
+  urlOutcomes: z
+    .array(urlOutcomeSchema)
+    .optional()
+    .meta({ description: 'Once the operator reported URL by URL: every URL with its outcome and any CANNOT_COMPLY reason.' }),
   overdueAt: timestamp.optional(),
   appealDeadline: timestamp.optional(),
   remindersSent: z.array(z.string()),
@@ -627,6 +674,12 @@ export type DriftChecks = [
   Answers<OperatorOrderView, z.infer<typeof operatorOrderSchema>>,
   Answers<Awaited<ReturnType<typeof import('../services/operator-orders').acknowledgeOrder>>, z.infer<typeof acknowledgeAnswerSchema>>,
   Answers<Awaited<ReturnType<typeof import('../services/operator-orders').recordCompliance>>, z.infer<typeof complianceAnswerSchema>>,
+  Answers<Awaited<ReturnType<typeof import('../services/operator-orders').reportUrlCompliance>>, z.infer<typeof urlComplianceAnswerSchema>>,
+  Answers<Awaited<ReturnType<typeof import('../services/operator-orders').bulkOrders>>, z.infer<typeof bulkOrdersAnswerSchema>>,
+  Answers<
+    Awaited<ReturnType<typeof import('../services/operator-orders').searchOperatorOrders>>,
+    z.infer<typeof operatorOrdersAnswerSchema>
+  >,
   Answers<Awaited<ReturnType<typeof import('../services/operator-orders').fileAppeal>>, z.infer<typeof appealAnswerSchema>>,
   Answers<Awaited<ReturnType<typeof import('../services/operator-orders').submitFineOpinion>>, z.infer<typeof fineOpinionAnswerSchema>>,
   Answers<Awaited<ReturnType<typeof import('../services/operator-orders').reportReinstatement>>, z.infer<typeof reinstatementAnswerSchema>>,

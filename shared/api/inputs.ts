@@ -12,6 +12,17 @@ export const boardQuerySchema = orderSearchSchema.extend({
   recent: z.coerce.number().int().min(0).max(1000).default(DEFAULT_RECENT_ORDERS),
 });
 
+/** `GET /operator/orders`'s filters: the staff search's (shared/domain/order-search.ts) that concern the caller's own orders. */
+export const operatorOrdersQuerySchema = orderSearchSchema.pick({
+  status: true,
+  issuedFrom: true,
+  issuedTo: true,
+  deadlineFrom: true,
+  deadlineTo: true,
+  limit: true,
+  cursor: true,
+});
+
 export const reviewsQuerySchema = z.object({ status: z.enum(REVIEW_STATUSES).optional() });
 
 export const reportsQuerySchema = z.object({ language: z.enum(LANGUAGES).optional() });

@@ -11,6 +11,7 @@ import type { ZodObject, ZodType } from 'zod';
 import { z } from 'zod';
 import type { MachineScope } from '../domain/authz';
 import { blocklistChangesQuerySchema } from '../domain/blocklist';
+import { bulkOrdersRequestSchema } from '../domain/bulk-orders';
 import { deadlineChangeRequestSchema } from '../domain/deadline-changes';
 import { hashExportQuerySchema, hashMatchRequestSchema } from '../domain/hashes';
 import { clientCredentialsSchema } from '../domain/machine-clients';
@@ -33,11 +34,13 @@ import {
 } from '../domain/model';
 import { webhookRegistrationSchema } from '../domain/webhooks';
 import { caseSearchSchema } from '../domain/search';
+import { urlComplianceRequestSchema } from '../domain/url-compliance';
 import * as answers from './answers';
 import {
   auditQuerySchema,
   boardQuerySchema,
   followUpRequestSchema,
+  operatorOrdersQuerySchema,
   reportsQuerySchema,
   reviewsQuerySchema,
   statisticsFormatSchema,
@@ -199,10 +202,31 @@ export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
     answers: { 200: answers.auditAnswerSchema },
   },
   'GET /operator/orders': {
-    summary: "The caller's own orders, newest first.",
+    summary: "The caller's own orders, newest first; filtered and paged on request, or as CSV.",
     tag: 'Operator orders',
-    description: 'Only URLs of the calling operator; never the reporter, the summary, or another operator.',
+    description:
+      'Only URLs of the calling operator; never the reporter, the summary, or another operator. Without a query parameter, every order. ' +
+      'With `status`, dates or `limit`, one page (at most 200) and `nextCursor` while more match. ' +
+      '`Accept: text/csv`: the same orders as CSV, one row per order and URL with its reported outcome.',
+    query: operatorOrdersQuerySchema,
     answers: { 200: answers.operatorOrdersAnswerSchema },
+    textAnswers: [{ mediaType: 'text/csv', description: '`Accept: text/csv`: one row per order and URL (docs/operators.md).' }],
+  },
+  'POST /operator/orders/bulk': {
+    summary: 'Acknowledge and report compliance on up to 100 orders in one call, each order on its own.',
+    tag: 'Operator orders',
+    description:
+      'Answers 200 with one result per order named, acknowledgements first: its status, or the error that refused its act ' +
+      '(the other orders still ran). Repeating the call (after a timeout) does nothing twice.',
+    body: bulkOrdersRequestSchema,
+    example: {
+      acknowledge: ['O01JABCDEFGHJKMNPQRSTVWXYZ0-op-webhard'],
+      compliance: [
+        { orderId: 'O01JABCDEFGHJKMNPQRSTVWXYZ1-op-webhard', action: 'DELETED' },
+        { orderId: 'O01JABCDEFGHJKMNPQRSTVWXYZ2-op-webhard', urls: [{ url: 'https://webhard.example/v/9', outcome: 'NOT_FOUND' }] },
+      ],
+    },
+    answers: { 200: answers.bulkOrdersAnswerSchema },
   },
   'POST /operator/orders/{orderId}/acknowledge': {
     summary: 'Acknowledge receipt of an order; repeating it is harmless.',
@@ -215,6 +239,22 @@ export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
     body: complianceRequestSchema,
     example: { action: 'DELETED', note: 'removed at 10:12 KST' },
     answers: { 200: answers.complianceAnswerSchema },
+  },
+  'POST /operator/orders/{orderId}/compliance/urls': {
+    summary: 'Report compliance URL by URL: DELETED, BLOCKED, NOT_FOUND, or CANNOT_COMPLY with a reason.',
+    tag: 'Operator orders',
+    description:
+      'The order is complied with (COMPLIED, or COMPLIED_LATE after the deadline) once every URL has DELETED, BLOCKED or NOT_FOUND; ' +
+      'CANNOT_COMPLY keeps it open, and staff read the reason. An ISP (BLOCK_ACCESS) cannot report DELETED. Repeating a report is ' +
+      'harmless; changing an accounted URL is 409, except CANNOT_COMPLY replaced by a removal.',
+    body: urlComplianceRequestSchema,
+    example: {
+      urls: [
+        { url: 'https://webhard.example/v/1', outcome: 'DELETED' },
+        { url: 'https://webhard.example/v/2', outcome: 'CANNOT_COMPLY', reason: 'held under a court preservation order' },
+      ],
+    },
+    answers: { 200: answers.urlComplianceAnswerSchema },
   },
   'POST /operator/orders/{orderId}/appeal': {
     summary: 'Appeal an order while its appeal window is open (otherwise 409 WINDOW_CLOSED).',

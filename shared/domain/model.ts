@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { OrderMonitoring } from './monitoring';
+import type { UrlCompliance } from './url-compliance';
 import { multiLineText, singleLineText } from './text';
 import { checkReportedUrl } from './urls';
 import type { FineInputs } from './fines';
@@ -453,6 +454,8 @@ export interface OrderRecord {
    * own operator's (a host's order). An ISP's BLOCK_ACCESS order lists other hosts' URLs.
    */
   urlOwners?: (string | null)[];
+  /** Outcomes reported URL by URL (shared/domain/url-compliance.ts); absent while none was. */
+  urlCompliance?: UrlCompliance;
 }
 
 export const DEADLINE_CHANGES = ['EXTENDED', 'PAUSED', 'RESUMED'] as const;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ValidationError } from './errors';
 import type { CaseUrl, OrderRecord } from './model';
-import { complianceStatusSchema, decisionStatusSchema, operatorIdSchema } from './model';
+import { complianceStatusSchema, decisionStatusSchema, operatorIdSchema, orderStatusSchema } from './model';
 import { complianceOpen, inGracePeriod, isNonCompliant, isUndelivered } from './orders';
 import { decodeCursor, encodeCursor, facets, instant, MAX_PAGE_SIZE } from './search';
 import { checkReportedUrl } from './urls';
@@ -38,6 +38,8 @@ export function onList(list: OrderList, order: OrderRecord): boolean {
 /** `GET /orders`'s search: every parameter optional; none at all keeps the contract's board. */
 export const orderSearchSchema = z.object({
   list: z.enum(ORDER_LISTS).optional(),
+  /** The order's one status (CONTRACT.md section 5), derived from its two tracks. */
+  status: orderStatusSchema.optional(),
   complianceStatus: complianceStatusSchema.optional(),
   decisionStatus: decisionStatusSchema.optional(),
   operatorId: operatorIdSchema.optional(),
@@ -83,6 +85,7 @@ export interface OrderSearchPlan {
   /** The board's lists read soonest due first; every other source newest issued first. */
   readonly newestFirst: boolean;
   readonly list?: OrderList;
+  readonly status?: OrderRecord['status'];
   readonly complianceStatus?: OrderRecord['complianceStatus'];
   readonly decisionStatus?: OrderRecord['decisionStatus'];
   readonly operatorId?: string;
@@ -151,6 +154,7 @@ export function planOrderSearch(query: OrderSearchQuery): OrderSearchPlan {
     ...(keyRange === undefined ? {} : { keyRange }),
     newestFirst: source.kind !== 'list',
     ...(query.list === undefined ? {} : { list: query.list }),
+    ...(query.status === undefined ? {} : { status: query.status }),
     ...(query.complianceStatus === undefined ? {} : { complianceStatus: query.complianceStatus }),
     ...(query.decisionStatus === undefined ? {} : { decisionStatus: query.decisionStatus }),
     ...(query.operatorId === undefined ? {} : { operatorId: query.operatorId }),
@@ -164,6 +168,7 @@ export function planOrderSearch(query: OrderSearchQuery): OrderSearchPlan {
       ...(query.deadlineTo === undefined ? {} : { to: query.deadlineTo }),
     },
     filtered:
+      query.status !== undefined ||
       query.complianceStatus !== undefined ||
       query.decisionStatus !== undefined ||
       (query.list !== undefined && source.kind !== 'list') ||
@@ -182,6 +187,7 @@ const within = (range: Range, time: string | undefined): boolean =>
 export function matchesOrderPlan(plan: OrderSearchPlan, order: OrderRecord): boolean {
   return (
     (plan.list === undefined || onList(plan.list, order)) &&
+    (plan.status === undefined || order.status === plan.status) &&
     (plan.complianceStatus === undefined || order.complianceStatus === plan.complianceStatus) &&
     (plan.decisionStatus === undefined || order.decisionStatus === plan.decisionStatus) &&
     (plan.operatorId === undefined || order.operatorId === plan.operatorId) &&

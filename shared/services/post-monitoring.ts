@@ -6,6 +6,7 @@
  */
 import { orderDecider } from '../domain/deciders/order';
 import { roundCounts, type UrlProbe } from '../domain/monitoring';
+import { monitoredPlaces } from '../domain/url-compliance';
 import type { OrderRecord } from '../domain/model';
 import { durationToMs } from '../domain/policy';
 import { config } from '../runtime/config';
@@ -42,6 +43,12 @@ function probeOptions(): ProbeOptions {
   };
 }
 
+/** The URLs of the order's list (`placedUrls`' order) that post-monitoring checks: those reported deleted. */
+function deletedUrls<U>(order: OrderRecord, urls: readonly U[]): U[] {
+  const places = new Set(monitoredPlaces(order));
+  return urls.filter((_, place) => places.has(place));
+}
+
 /** Checks every due order's URLs, at most `postMonitoring.concurrency` at once, and records each order's round. */
 export async function checkDueUrls(clock: () => string, probe: Probe = probeUrl): Promise<MonitoringRun> {
   const due = await listMonitoringDue(clock(), ORDERS_PER_RUN);
@@ -49,7 +56,7 @@ export async function checkDueUrls(clock: () => string, probe: Probe = probeUrl)
   if (due.length === 0) return run;
   const options = probeOptions();
   const rounds = await Promise.all(
-    due.map(async (order) => ({ order, urls: distinctByUrl(await getCaseUrls(order.caseId, order.operatorId)) })),
+    due.map(async (order) => ({ order, urls: deletedUrls(order, distinctByUrl(await getCaseUrls(order.caseId, order.operatorId))) })),
   );
   const results = new Map<string, UrlProbe[]>(due.map((order) => [order.orderId, []]));
   const left = new Map(rounds.map(({ order, urls }) => [order.orderId, urls.length]));

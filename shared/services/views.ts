@@ -22,6 +22,7 @@ import type {
 } from '../domain/model';
 import { operatorIdSchema } from '../domain/model';
 import { type OrderSearchQuery, onList, planOrderSearch } from '../domain/order-search';
+import { placedUrls, type UrlOutcomeView, urlOutcomeViews } from '../domain/url-compliance';
 import { isNonCompliant, urlsOfOrder } from '../domain/orders';
 import type { VoteRules } from '../domain/policy';
 import { statementOfReasons, type StatementOfReasons } from '../domain/reasons';
@@ -126,7 +127,7 @@ function urlView(url: CaseUrl, unclaimedBlocked: boolean): CaseUrlView {
 }
 
 /** An order with its own URLs, and the statement of reasons its ORDER notice gave (shared/domain/reasons.ts). */
-export type OrderView = OrderRecord & { urls: string[]; statementOfReasons: StatementOfReasons };
+export type OrderView = OrderRecord & { urls: string[]; statementOfReasons: StatementOfReasons; urlOutcomes?: UrlOutcomeView[] };
 
 export interface ReviewView
   extends Pick<
@@ -311,7 +312,17 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
         approvals: record.approvals,
         urls: own,
       });
-      return { ...order, urls: own, statementOfReasons: reasons };
+      // Per-URL outcomes with the URLs themselves, so staff read each CANNOT_COMPLY reason next to its URL.
+      const outcomes =
+        order.urlCompliance === undefined
+          ? {}
+          : {
+              urlOutcomes: urlOutcomeViews(
+                order,
+                placedUrls(order, urls).map((url) => url.url),
+              ),
+            };
+      return { ...order, urls: own, statementOfReasons: reasons, ...outcomes };
     }),
     reviews: reviews.map((review) => reviewView(review, policy.votes)),
     appeals: appeals.map(appealView),

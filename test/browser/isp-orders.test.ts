@@ -75,6 +75,10 @@ async function open(user: string, lang: Lang, width: number, route: string): Pro
     action: 'BLOCK_ACCESS',
     urlOwners: [null, 'op-overseas'],
     urls: BLOCKED,
+    urlOutcomes: [
+      { url: BLOCKED[0], outcome: 'CANNOT_COMPLY', reason: 'the address resolves to no server from our network' },
+      { url: BLOCKED[1] },
+    ],
   };
   await watched.page.route(/\/operator\/orders$/, (route) => json(route, { orders: [blockOrder] }));
   await watched.page.route(/\/operators$/, (route) => json(route, { operators: OPERATORS }));
@@ -94,6 +98,16 @@ describe.each(VIEWS)('ISPs in $lang at $width px', ({ lang, width }) => {
     try {
       // Then its order is listed, and nothing on the page runs wider than the screen
       await expect.poll(() => watched.page.locator('main').textContent()).toContain('isp-kt');
+      // It is told the URLs are other hosts' and it blocks them: "Deleted" is offered neither for the order nor for a URL
+      await watched.page.locator('[data-testid="isp-order-note"]').waitFor();
+      expect(await watched.page.locator('input[type="radio"][value="DELETED"]').count()).toBe(0);
+      expect(await watched.page.locator('input[type="radio"][value="BLOCKED"]').count()).toBe(1);
+      const perUrl = watched.page.locator('[data-testid="url-compliance"]');
+      expect(await perUrl.locator('option[value="DELETED"]').count()).toBe(0);
+      expect(await perUrl.locator('select').count()).toBe(2);
+      // The URL it cannot comply with shows its reason, and may still be reported blocked
+      expect(await perUrl.locator('input').first().inputValue()).toContain('resolves to no server');
+      expect(watched.errors).toEqual([]);
       expect(await watched.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
       await watched.shot('orders');
       expect(watched.errors).toEqual([]);

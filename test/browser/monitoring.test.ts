@@ -38,7 +38,9 @@ const monitoring = {
     },
   ],
 };
-const reopened = { nonComplianceCause: 'POST_MONITORING', nonComplianceRecordedAt: at(-5 * HOUR), monitoring };
+/** Reported URL by URL before it was complied with: staff see each URL's outcome. */
+const urlOutcomes = monitoring.urls.map(({ url }) => ({ url, outcome: 'DELETED' }));
+const reopened = { nonComplianceCause: 'POST_MONITORING', nonComplianceRecordedAt: at(-5 * HOUR), monitoring, urlOutcomes };
 
 let browser: Browser;
 let server: { url: string; close: () => Promise<void> };
@@ -89,8 +91,17 @@ const WORDS = {
     error: 'No clear answer',
     reopened: 'Reopened',
     cause: 'Found online after compliance',
+    deleted: 'Deleted',
   },
-  ko: { title: '이행 후 확인', stillUp: '아직 접속됨', gone: '삭제됨', error: '확인 불가', reopened: '재개됨', cause: '이행 후 접속 확인' },
+  ko: {
+    title: '이행 후 확인',
+    stillUp: '아직 접속됨',
+    gone: '삭제됨',
+    error: '확인 불가',
+    reopened: '재개됨',
+    cause: '이행 후 접속 확인',
+    deleted: '삭제함',
+  },
 } as const;
 
 describe('post-monitoring results', () => {
@@ -108,6 +119,10 @@ describe('post-monitoring results', () => {
       // Times in the policy's time zone (Asia/Seoul): the second round, 5 hours before 10:00 KST
       expect(await results.locator('[data-url-result="STILL_UP"] time').getAttribute('datetime')).toBe(at(-5 * HOUR));
       expect(await card.textContent()).toContain(WORDS[lang].reopened);
+      // The outcome the operator reported for each URL
+      const outcomes = card.locator('[data-testid="url-outcomes"]');
+      expect(await outcomes.locator('li').count()).toBe(2);
+      expect(await outcomes.textContent()).toContain(WORDS[lang].deleted);
       await shot(page, `case-${lang}-${width}`);
       await page.context().close();
     }

@@ -1,7 +1,7 @@
 /**
  * CONTRACT.md section 12 over HTTP, one stack: op-webhard's own system signs in with the client
- * credentials grant, registers a webhook and does the operator's job (list, acknowledge, comply,
- * appeal) on its own orders only; a receiver on 127.0.0.1 that fails twice gets the order.issued
+ * credentials grant, registers a webhook and does the operator's job (list with a filter and as
+ * CSV, acknowledge in bulk, comply URL by URL, appeal) on its own orders only; a receiver on 127.0.0.1 that fails twice gets the order.issued
  * event on the third attempt under the same webhook-id, verified with the Standard Webhooks
  * reference library.
  */
@@ -101,7 +101,8 @@ describe("an operator's own system", () => {
     expect(JSON.stringify(shown.body)).not.toContain('whsec_');
 
     // When a case naming op-webhard and op-social is approved
-    const caseId = await fileReport(api, [uniqueUrl('op-webhard'), uniqueUrl('op-social')]);
+    const ownUrls = [uniqueUrl('op-webhard'), uniqueUrl('op-webhard')];
+    const caseId = await fileReport(api, [...ownUrls, uniqueUrl('op-social')]);
     await approveCase(api, caseId);
     const ownOrder = orderIdFor(caseId, 'op-webhard');
     const othersOrder = orderIdFor(caseId, 'op-social');
@@ -115,13 +116,27 @@ describe("an operator's own system", () => {
       return answer.body.orders as any[];
     }, LONG);
     expect(listed.every((order) => order.orderId.endsWith('-op-webhard'))).toBe(true);
-    expect((await api.post(null, `/operator/orders/${ownOrder}/acknowledge`, undefined, machine)).body).toMatchObject({
-      orderId: ownOrder,
-      status: 'ACKNOWLEDGED',
+    // Filtered by status and issue date, and as CSV: one row per URL of its own orders
+    const issued = listed.find((order) => order.orderId === ownOrder).issuedAt as string;
+    const filtered = await api.get(null, `/operator/orders?status=ISSUED&issuedFrom=${encodeURIComponent(issued)}`, machine);
+    expect(filtered.body.orders.map((order: any) => order.orderId)).toEqual([ownOrder]);
+    const csv = await fetch(`${stack.baseUrl}/operator/orders?issuedFrom=${encodeURIComponent(issued)}`, {
+      headers: { authorization: `Bearer ${machine.token}`, accept: 'text/csv' },
     });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const rows = (await csv.text()).trimEnd().split('\r\n');
+    expect(rows.slice(1).map((row) => row.split(',')[9])).toEqual(ownUrls);
+    // Acknowledged in bulk: its own order, another operator's refused in its result as not found
+    const bulk = await api.post(null, '/operator/orders/bulk', { acknowledge: [ownOrder, othersOrder] }, machine);
+    expect(bulk.body.results).toEqual([
+      { orderId: ownOrder, act: 'ACKNOWLEDGE', status: 'ACKNOWLEDGED' },
+      { orderId: othersOrder, act: 'ACKNOWLEDGE', error: { code: 'NOT_FOUND', message: expect.any(String) } },
+    ]);
     // And is refused a staff route (403) and another operator's order (404)
     expect((await api.get(null, '/cases', machine)).status).toBe(403);
     expect((await api.post(null, `/operator/orders/${othersOrder}/acknowledge`, undefined, machine)).status).toBe(404);
+    const othersUrls = { urls: [{ url: ownUrls[0], outcome: 'DELETED' }] };
+    expect((await api.post(null, `/operator/orders/${othersOrder}/compliance/urls`, othersUrls, machine)).status).toBe(404);
 
     // And the receiver, failing twice, gets order.issued on the third attempt under one webhook-id, signed
     const taken = await eventually(() => {
@@ -144,9 +159,17 @@ describe("an operator's own system", () => {
       });
     }, LONG);
 
-    // And it reports compliance, and appeals once the committee confirmed the order
-    const complied = await api.post(null, `/operator/orders/${ownOrder}/compliance`, { action: 'DELETED', note: 'removed' }, machine);
-    expect(complied.body).toMatchObject({ orderId: ownOrder, status: 'COMPLIED' });
+    // And it reports compliance URL by URL: a URL it cannot comply with keeps the order open, until it is removed
+    const perUrl = (urls: object[]) => api.post(null, `/operator/orders/${ownOrder}/compliance/urls`, { urls }, machine);
+    const partly = await perUrl([
+      { url: ownUrls[0], outcome: 'DELETED' },
+      { url: ownUrls[1], outcome: 'CANNOT_COMPLY', reason: 'on a server seized by the police' },
+    ]);
+    expect(partly.body).toMatchObject({ orderId: ownOrder, status: 'ACKNOWLEDGED', accounted: 2, urlCount: 2 });
+    expect((await perUrl([{ url: ownUrls[0], outcome: 'NOT_FOUND' }])).status).toBe(409);
+    const complied = await perUrl([{ url: ownUrls[1], outcome: 'NOT_FOUND' }]);
+    expect(complied.body).toMatchObject({ orderId: ownOrder, status: 'COMPLIED', accounted: 2 });
+    // And appeals once the committee confirmed the order
     const review = await findReview(api, caseId, 'POST_REVIEW');
     await vote(api, review.reviewId, ['member-1', 'member-2', 'member-3'], 'CONFIRM');
     await untilAppealable(api, 'op-webhard', ownOrder, LONG);

@@ -20,9 +20,11 @@ import { decideApproval } from '../../shared/services/approvals';
 import { recordDeliveryEvent } from '../../shared/services/delivery';
 import {
   acknowledgeOrder,
+  bulkOrders,
   fileAppeal,
   recordCompliance,
   reportReinstatement,
+  reportUrlCompliance,
   submitFineOpinion,
 } from '../../shared/services/operator-orders';
 import { checkDueUrls } from '../../shared/services/post-monitoring';
@@ -309,6 +311,63 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expectDoneOnce(outcome);
         expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'COMPLIED', compliedAt: NOW, complianceAction: 'DELETED' });
         expect(count(await actionsOf(CASE_ID), 'ORDER_COMPLIED')).toBe(1);
+        expect(world.completedWaits).toEqual([{ token: 'live-compliance', output: { outcome: 'COMPLIED' } }]);
+      },
+    },
+  ],
+  [
+    'a per-URL report that accounts for the last URL: each outcome kept once, the order complied once, the wait completed once',
+    {
+      given: async () => {
+        await givenOpenOrder();
+        await writeUrls(CASE_ID, CASE_URLS);
+        await givenWait(tokenPurpose.compliance(WEBHARD_ORDER_ID), 'live-compliance');
+      },
+      act: () =>
+        reportUrlCompliance(
+          webhard,
+          WEBHARD_ORDER_ID,
+          {
+            urls: CASE_URLS.filter((url) => url.operatorId === 'op-webhard').map((url) => ({ url: url.url, outcome: 'DELETED' as const })),
+          },
+          NOW,
+        ),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        // A repeat of the same report is harmless: the retry answers the complied order
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({
+          status: 'COMPLIED',
+          compliedAt: NOW,
+          urlCompliance: { outcomes: { 0: 'DELETED', 1: 'DELETED' } },
+        });
+        expect(count(await actionsOf(CASE_ID), 'ORDER_COMPLIED')).toBe(1);
+        expect(world.completedWaits).toEqual([{ token: 'live-compliance', output: { outcome: 'COMPLIED' } }]);
+      },
+    },
+  ],
+  [
+    'a bulk call: each order acted on once, and the retried call answers every order as done',
+    {
+      given: async () => {
+        await givenOpenOrder();
+        await givenWait(tokenPurpose.compliance(WEBHARD_ORDER_ID), 'live-compliance');
+      },
+      act: () =>
+        bulkOrders(webhard, { acknowledge: [WEBHARD_ORDER_ID], compliance: [{ orderId: WEBHARD_ORDER_ID, action: 'DELETED' }] }, NOW),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        const answer = finalAnswer(outcome);
+        const results = answer.ok ? (answer.value as Awaited<ReturnType<typeof bulkOrders>>).results : [];
+        // A retry's acknowledgement answers the order as it now stands: complied
+        expect(results.map((result) => [result.act, result.error])).toEqual([
+          ['ACKNOWLEDGE', undefined],
+          ['COMPLIANCE', undefined],
+        ]);
+        expect(results[1]?.status).toBe('COMPLIED');
+        expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'COMPLIED', acknowledgedAt: NOW, complianceAction: 'DELETED' });
+        const actions = await actionsOf(CASE_ID);
+        expect([count(actions, 'ORDER_ACKNOWLEDGED'), count(actions, 'ORDER_COMPLIED')]).toEqual([1, 1]);
         expect(world.completedWaits).toEqual([{ token: 'live-compliance', output: { outcome: 'COMPLIED' } }]);
       },
     },

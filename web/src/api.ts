@@ -8,6 +8,7 @@ import type { BlocklistEntry } from '../../shared/domain/blocklist';
 import type { DeadlineChangeRequest } from '../../shared/domain/deadline-changes';
 import type { ErrorCode, ErrorDetail } from '../../shared/domain/errors';
 import type { MonthRange, Statistics } from '../../shared/domain/statistics';
+import type { UrlComplianceRequest, UrlOutcomeView } from '../../shared/domain/url-compliance';
 import type {
   AppealRecord,
   AppealRequest,
@@ -118,6 +119,8 @@ export interface CaseOrder extends Partial<OrderRecord> {
   orderId: string;
   caseId: string;
   status: OrderStatus;
+  /** Once the operator reported URL by URL: each URL with its outcome and any CANNOT_COMPLY reason. */
+  urlOutcomes?: UrlOutcomeView[];
 }
 
 /** `GET /cases`'s filters (README, "The API beyond the contract"): at most one of url, host, operatorId, reference. */
@@ -194,6 +197,8 @@ export interface OperatorOrder {
   reissuedAt?: string;
   statementOfReasons?: StatementOfReasons;
   reinstatement?: Reinstatement;
+  /** Once compliance was reported URL by URL: each URL with its outcome. */
+  urlOutcomes?: UrlOutcomeView[];
 }
 
 export interface BoardOrder {
@@ -407,6 +412,13 @@ export class ApiClient {
 
   reportCompliance(orderId: string, request: ComplianceRequest): Promise<{ orderId: string; status: OrderStatus }> {
     return this.call('POST', `/operator/orders/${encodeURIComponent(orderId)}/compliance`, request);
+  }
+
+  reportUrlCompliance(
+    orderId: string,
+    request: UrlComplianceRequest,
+  ): Promise<{ orderId: string; status: OrderStatus; accounted: number; urlCount: number; urls: UrlOutcomeView[] }> {
+    return this.call('POST', `/operator/orders/${encodeURIComponent(orderId)}/compliance/urls`, request);
   }
 
   appeal(orderId: string, request: AppealRequest): Promise<{ appealId: string }> {

@@ -124,6 +124,8 @@ const en: Sentences = {
   ORDER_OBJECTED_BY_POSTER: (f) => `The poster of the content objected to order ${f.orderId} (reference ${f.text('objectionId')})`,
   APPEAL_OBJECTION_JOINED: (f) => `An objection (${f.text('objectionId')}) joined the appeal against order ${f.orderId}`,
   FINE_DECISION_DUE: (f) => `The opinion period on the fine of order ${f.orderId} ended without a decision; staff reminded`,
+  URLS_ACCOUNTED: (f) =>
+    `${f.actor} reported ${f.count('reported')} URLs of order ${f.orderId}: ${f.count('accounted')} of ${f.count('urlCount')} accounted for, ${f.count('cannotComply')} cannot be complied with`,
 };
 
 const ko: Sentences = {
@@ -198,6 +200,8 @@ const ko: Sentences = {
   ORDER_OBJECTED_BY_POSTER: (f) => `게시자가 명령 ${f.orderId}에 이의신청 (접수 번호 ${f.text('objectionId')})`,
   APPEAL_OBJECTION_JOINED: (f) => `명령 ${f.orderId} 이의신청에 다른 이의신청(${f.text('objectionId')}) 병합`,
   FINE_DECISION_DUE: (f) => `명령 ${f.orderId} 과징금 의견 제출 기간이 끝났으나 처분 결정이 없어 직원에게 알림`,
+  URLS_ACCOUNTED: (f) =>
+    `${f.actor}, 명령 ${f.orderId}의 URL ${f.count('reported')}건 조치 보고: ${f.count('urlCount')}건 중 ${f.count('accounted')}건 보고됨, 이행 불가 ${f.count('cannotComply')}건`,
 };
 
 const SENTENCES: Record<Lang, Sentences> = { en, ko };

@@ -51,6 +51,15 @@ import { durationToMs, type Policy } from '../policy';
 import { reporterOrderUpdate } from '../reporter';
 import { hashListingFollowUp } from '../hashes';
 import { tokenPurpose } from '../waits';
+import {
+  everyUrlRemoved,
+  newUrlReports,
+  outcomeCounts,
+  type UrlCompliance,
+  type UrlReport,
+  wholeOrderAction,
+  withUrlReports,
+} from '../url-compliance';
 import { SYSTEM_ACTOR } from './case';
 
 type ComplianceAction = (typeof COMPLIANCE_ACTIONS)[number];
@@ -75,6 +84,8 @@ export type OrderCommand =
   | { readonly type: 'RESEND'; readonly by: string }
   | { readonly type: 'ACKNOWLEDGE'; readonly by: string }
   | { readonly type: 'COMPLY'; readonly by: string; readonly action: ComplianceAction; readonly note?: string }
+  /** Outcomes of some of the order's URLs (shared/domain/url-compliance.ts); the last URL accounted for complies with it. */
+  | { readonly type: 'REPORT_URLS'; readonly by: string; readonly reports: readonly UrlReport[] }
   | { readonly type: 'ENFORCE_DEADLINE' }
   | { readonly type: 'RECORD_NON_COMPLIANCE' }
   /** A round of post-monitoring at `checkedAt` found a URL still up: the complied order is reopened. */
@@ -137,7 +148,13 @@ export type OrderEvent =
         /** `firstCheckAt`: a DELETE order's first post-monitoring round. */
         Ids & { action: ComplianceAction; complianceStatus: ComplianceStatus; firstCheckAt?: string }
       >,
-      { note?: string }
+      /** `reports`: the per-URL report that accounted for the last URLs (the URLs' places, not the URLs). */
+      { note?: string; reports?: UrlReport[] }
+    >
+  /** Some URLs accounted for, the order not yet complied with; counts on the chain, the reports (reasons) in `data`. */
+  | WithData<
+      RecordEvent<'URLS_ACCOUNTED', Ids & { reported: number; accounted: number; cannotComply: number; urlCount: number }>,
+      { reports: UrlReport[] }
     >
   | RecordEvent<'ORDER_OVERDUE', { orderId: string; deadlineAt: string; graceEndsAt: string }>
   /** `cause` POST_MONITORING: a complied order reopened because `stillUp` of its URLs were found still up. */
@@ -259,6 +276,42 @@ function supersedes(next: NoticeStatus, current: NoticeStatus): boolean {
   return rank[next] > rank[current];
 }
 
+/**
+ * The order complied with: as a whole (`COMPLY`), or by the per-URL report that accounted for its
+ * last URL (`byUrl`: the outcomes after it). A DELETE order's post-monitoring starts when a URL was
+ * deleted: per URL, only deleted URLs are checked (shared/domain/url-compliance.ts `monitoredPlaces`).
+ */
+function compliance(
+  order: OrderRecord,
+  by: string,
+  action: ComplianceAction,
+  now: string,
+  policy: Policy,
+  data: { note?: string; reports?: UrlReport[] },
+  byUrl?: UrlCompliance,
+): Decision<OrderEvent> {
+  const complianceStatus = canAcceptCompliance(order, now);
+  // An operator that complies with an order whose notice never reached it ends its wait too.
+  const deliveryWait = isUndelivered(order) ? [deliverableWait(order)] : [];
+  // Only a deletion can be seen from here: an ISP's block leaves the site up for everyone else.
+  const deletedAny = byUrl === undefined || outcomeCounts(byUrl).deleted > 0;
+  const firstCheck = order.action === 'DELETE' && deletedAny ? firstCheckAt(policy, now) : undefined;
+  const { orderId, operatorId } = order;
+  return {
+    event: {
+      action: complianceStatus === 'COMPLIED' ? 'ORDER_COMPLIED' : 'ORDER_COMPLIED_LATE',
+      at: now,
+      actor: by,
+      details: { orderId, operatorId, action, complianceStatus, ...(firstCheck === undefined ? {} : { firstCheckAt: firstCheck }) },
+      data,
+    },
+    followUps: [
+      { type: 'COMPLETE_WAIT', caseId: order.caseId, purpose: tokenPurpose.compliance(orderId), output: { outcome: complianceStatus } },
+      ...deliveryWait,
+    ],
+  };
+}
+
 /** The order's own rules; `orderDecider` adds what the reporter is told. */
 const orderRules: OrderDecider = {
   kind: 'order',
@@ -342,35 +395,33 @@ const orderRules: OrderDecider = {
       case 'ACKNOWLEDGE':
         if (order.acknowledgedAt !== undefined) return null;
         return { event: { action: 'ORDER_ACKNOWLEDGED', at: now, actor: command.by, details: { orderId, operatorId } } };
-      case 'COMPLY': {
-        const complianceStatus = canAcceptCompliance(order, now);
-        // An operator that complies with an order whose notice never reached it ends its wait too.
-        const deliveryWait = isUndelivered(order) ? [deliverableWait(order)] : [];
-        // Only a deletion can be seen from here: an ISP's block leaves the site up for everyone else.
-        const firstCheck = order.action === 'DELETE' ? firstCheckAt(policy, now) : undefined;
+      case 'COMPLY':
+        return compliance(order, command.by, command.action, now, policy, command.note === undefined ? {} : { note: command.note });
+      case 'REPORT_URLS': {
+        const reports = newUrlReports(order, command.reports);
+        if (reports.length === 0) return null;
+        // Checked only for a report that changes something: a repeat stays harmless once the order is closed.
+        canAcceptCompliance(order, now);
+        const after = withUrlReports(order.urlCompliance, reports);
+        if (everyUrlRemoved(after, order.urlCount)) {
+          return compliance(order, command.by, wholeOrderAction(after), now, policy, { reports }, after);
+        }
+        const counts = outcomeCounts(after);
         return {
           event: {
-            action: complianceStatus === 'COMPLIED' ? 'ORDER_COMPLIED' : 'ORDER_COMPLIED_LATE',
+            action: 'URLS_ACCOUNTED',
             at: now,
             actor: command.by,
             details: {
               orderId,
               operatorId,
-              action: command.action,
-              complianceStatus,
-              ...(firstCheck === undefined ? {} : { firstCheckAt: firstCheck }),
+              reported: reports.length,
+              accounted: Object.keys(after.outcomes).length,
+              cannotComply: counts.cannotComply,
+              urlCount: order.urlCount,
             },
-            data: command.note === undefined ? {} : { note: command.note },
+            data: { reports },
           },
-          followUps: [
-            {
-              type: 'COMPLETE_WAIT',
-              caseId: order.caseId,
-              purpose: tokenPurpose.compliance(orderId),
-              output: { outcome: complianceStatus },
-            },
-            ...deliveryWait,
-          ],
         };
       }
       case 'ENFORCE_DEADLINE': {
@@ -1012,9 +1063,12 @@ function applyOrderEvent(order: OrderRecord, event: Exclude<OrderEvent, { action
         compliedAt: event.at,
         complianceAction: event.details.action,
         ...(event.data.note === undefined ? {} : { complianceNote: event.data.note }),
+        ...(event.data.reports === undefined ? {} : { urlCompliance: withUrlReports(order.urlCompliance, event.data.reports) }),
         ...monitoring,
       };
     }
+    case 'URLS_ACCOUNTED':
+      return { ...order, urlCompliance: withUrlReports(order.urlCompliance, event.data.reports) };
     case 'ORDER_OVERDUE':
       return { ...order, complianceStatus: 'OVERDUE', overdueAt: event.at };
     case 'NON_COMPLIANCE_RECORDED': {

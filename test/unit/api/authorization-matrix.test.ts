@@ -46,12 +46,13 @@ import {
   type Person,
   type PlannedCase,
   type Resource,
+  urlsOf,
 } from './matrix/world-plan';
 
 // ------------------------------------------------------------------------------------ the rules
 
 /** Refusals that depend on the caller's part in the record acted on (sections 4 and 6, README). */
-type Act = 'approve' | 'decideEscalated' | 'vote' | 'recuse' | 'fileFollowUp' | 'readBlocklist';
+type Act = 'approve' | 'decideEscalated' | 'vote' | 'recuse' | 'fileFollowUp' | 'readBlocklist' | 'reportUrlsOfA';
 
 interface Access {
   readonly isPublic: boolean;
@@ -130,6 +131,10 @@ function expectedStatus(access: Access, caller: CallerFacts, resource: Resource 
       // README: the planted cases' unassigned host (nobody.example) is claimed by no operator, and a
       // follow-up needs every unassigned host assigned first (test/unit/api/follow-ups.test.ts files one).
       return 409;
+    case 'reportUrlsOfA':
+      // The body names operator A's URL (one body for every cell): on operator B's own order it is no URL of the order.
+      if (resource.operatorId !== OPERATOR_ID.A) return 400;
+      break;
     case 'readBlocklist':
     case undefined:
       break;
@@ -137,7 +142,13 @@ function expectedStatus(access: Access, caller: CallerFacts, resource: Resource 
   return access.success;
 }
 
-const ERROR_CODE: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT' };
+const ERROR_CODE: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+};
 
 // ------------------------------------------------------------------------------------ the routes
 
@@ -244,6 +255,15 @@ const ROUTES: Record<string, RouteSpec> = {
     body: { action: 'DELETED', note: 'removed' },
     resources: ordersOf(CASES.reportedA, 'open order'),
   },
+  'POST /operator/orders/{orderId}/compliance/urls': {
+    success: 200,
+    act: 'reportUrlsOfA',
+    body: { urls: [{ url: urlsOf(CASES.reportedA)[0]?.url, outcome: 'DELETED' }] },
+    resources: ordersOf(CASES.reportedA, 'open order'),
+  },
+  // Any operator's call is answered 200, an order it may not see refused in its result as not found (the results echo the
+  // ids named, so the one named is no planted operator's: test/unit/api/operator-url-compliance.test.ts acts on real ones).
+  'POST /operator/orders/bulk': { success: 200, body: { acknowledge: [`${MISSING.orderId.split('-')[0]}-operator-gone`] } },
   'POST /operator/orders/{orderId}/appeal': {
     success: 201,
     body: { grounds: 'The content is licensed and consensual.' },

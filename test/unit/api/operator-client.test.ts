@@ -10,12 +10,19 @@ import type { z } from 'zod';
 import {
   type Acknowledged,
   type AppealFiled,
+  type UrlsReported,
   ApiError,
   type Complied,
   type OperatorOrder,
   operatorClient,
 } from '../../../docs/examples/operator-client';
-import type { acknowledgeAnswerSchema, appealAnswerSchema, complianceAnswerSchema, operatorOrderSchema } from '../../../shared/api/answers';
+import type {
+  acknowledgeAnswerSchema,
+  appealAnswerSchema,
+  complianceAnswerSchema,
+  operatorOrderSchema,
+  urlComplianceAnswerSchema,
+} from '../../../shared/api/answers';
 import { writeUrls } from '../../../shared/store/repository';
 import { plant } from '../../support/given';
 import { aCase, anOrder, CASE_ID, CASE_URLS, WEBHARD_ORDER_ID } from '../../support/records';
@@ -52,6 +59,7 @@ describe("the operator guide's client", () => {
     expectTypeOf<z.infer<typeof acknowledgeAnswerSchema>>().toExtend<Acknowledged>();
     expectTypeOf<z.infer<typeof complianceAnswerSchema>>().toExtend<Complied>();
     expectTypeOf<z.infer<typeof appealAnswerSchema>>().toExtend<AppealFiled>();
+    expectTypeOf<z.infer<typeof urlComplianceAnswerSchema>>().toExtend<UrlsReported>();
   });
 
   it('lists its orders, acknowledges one and reports it complied', async () => {
@@ -71,6 +79,22 @@ describe("the operator guide's client", () => {
     expect(orders[0]?.urls.every((url) => url.includes('webhard.example'))).toBe(true);
     expect(acknowledged).toMatchObject({ orderId: WEBHARD_ORDER_ID, status: 'ACKNOWLEDGED' });
     expect(complied).toMatchObject({ orderId: WEBHARD_ORDER_ID, status: 'COMPLIED' });
+  });
+
+  it('reports the order URL by URL until it is complied with', async () => {
+    await writeUrls(CASE_ID, CASE_URLS);
+    await plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+    await plant.order(anOrder(OPEN));
+    const client = operatorClient(gateway.endpoint, await gateway.token(OP_WEBHARD));
+    const [listed] = await client.listOrders();
+    const [first = '', second = ''] = listed?.urls ?? [];
+    const partly = await client.reportUrls(WEBHARD_ORDER_ID, [{ url: first, outcome: 'CANNOT_COMPLY', reason: 'held by a court order' }]);
+    expect(partly).toMatchObject({ status: 'ISSUED', accounted: 1, urlCount: 2 });
+    const done = await client.reportUrls(WEBHARD_ORDER_ID, [
+      { url: first, outcome: 'DELETED' },
+      { url: second, outcome: 'NOT_FOUND' },
+    ]);
+    expect(done).toMatchObject({ status: 'COMPLIED', accounted: 2 });
   });
 
   it('appeals a confirmed order inside its appeal window', async () => {

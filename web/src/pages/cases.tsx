@@ -409,6 +409,23 @@ function OrderCard({ order, onChange }: { order: CaseOrder; onChange: () => void
           <Badge value="STILL_UP" /> {t('monitoringReopened')}
         </p>
       )}
+      {order.urlOutcomes && (
+        // Open when it is short, or when a URL cannot be complied with: staff must read why.
+        <details
+          open={order.urlOutcomes.length <= 10 || order.urlOutcomes.some((entry) => entry.outcome === 'CANNOT_COMPLY')}
+          data-testid="url-outcomes"
+        >
+          <summary>{t('urlOutcomesTitle')}</summary>
+          <ul class="urls">
+            {order.urlOutcomes.map((entry) => (
+              <li key={entry.url}>
+                <span class="mono">{entry.url}</span> {entry.outcome ? <Badge value={entry.outcome} /> : <span class="meta">—</span>}
+                {entry.reason && <span class="meta"> {entry.reason}</span>}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
       <MonitoringResults monitoring={order.monitoring} />
       <ol class="steps" aria-label={t('notices')}>
         {steps.map(([label, at]) => (

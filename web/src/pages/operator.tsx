@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { appealRequestSchema, COMPLIANCE_ACTIONS, complianceRequestSchema } from '../../../shared/domain/model';
+import { appealRequestSchema, complianceRequestSchema } from '../../../shared/domain/model';
+import { allowedOutcomes, type UrlOutcome, type UrlRemoval, urlComplianceRequestSchema } from '../../../shared/domain/url-compliance';
 import { ApiError, type OperatorOrder } from '../api';
 import { Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded, money, Section } from '../components/common';
 import { FineDetails, FineOpinionForm } from '../components/Fines';
@@ -209,6 +210,11 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
           </>
         )}
       </dl>
+      {order.action === 'BLOCK_ACCESS' && (
+        <p class="notice" data-testid="isp-order-note">
+          {t('ispOrderNote')}
+        </p>
+      )}
       <details open={open}>
         <summary>{t('urlCount', { count: order.urls.length })}</summary>
         <ul class="urls">
@@ -249,6 +255,7 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
         </button>
       )}
       {open && <ComplianceForm order={order} busy={busy} act={act} late={stage === 'IN_GRACE'} />}
+      {open && <UrlComplianceForm order={order} busy={busy} act={act} />}
       {order.appealDeadline &&
         (appealOpen ? (
           <AppealForm order={order} busy={busy} act={act} />
@@ -327,7 +334,9 @@ interface ActProps {
 function ComplianceForm({ order, busy, act, late }: ActProps & { late: boolean }) {
   const { t, v } = useT();
   const { api } = useApp();
-  const [action, setAction] = useState<(typeof COMPLIANCE_ACTIONS)[number]>(order.action === 'BLOCK_ACCESS' ? 'BLOCKED' : 'DELETED');
+  // An ISP blocks access to other hosts' URLs: it is not offered "Deleted" (shared/domain/url-compliance.ts).
+  const actions = removalsOf(order);
+  const [action, setAction] = useState<UrlRemoval>(order.action === 'BLOCK_ACCESS' ? 'BLOCKED' : 'DELETED');
   const [note, setNote] = useState('');
   const [confirming, setConfirming] = useState(false);
   const id = `comply-${order.orderId}`;
@@ -368,7 +377,7 @@ function ComplianceForm({ order, busy, act, late }: ActProps & { late: boolean }
     <form class="decide" onSubmit={submit}>
       <fieldset class="choices">
         <legend>{t('complianceWhat')}</legend>
-        {COMPLIANCE_ACTIONS.map((a) => (
+        {actions.map((a) => (
           <label key={a}>
             <input type="radio" name={id} value={a} checked={action === a} onChange={() => setAction(a)} /> {v(a)}
           </label>
@@ -380,6 +389,102 @@ function ComplianceForm({ order, busy, act, late }: ActProps & { late: boolean }
       </div>
       <button type="submit" class="primary" disabled={busy}>
         {t('reportCompliance')}
+      </button>
+    </form>
+  );
+}
+
+/** The whole-order outcomes the order's action allows. */
+const removalsOf = (order: OperatorOrder): UrlRemoval[] =>
+  allowedOutcomes(order.action).filter((outcome): outcome is UrlRemoval => outcome !== 'CANNOT_COMPLY');
+
+/**
+ * One row per URL: an outcome to choose, and the reason when it cannot be complied with. Only the
+ * rows changed are sent; a URL already accounted for is shown as reported.
+ */
+function UrlComplianceForm({ order, busy, act }: ActProps) {
+  const { t, v, schema } = useT();
+  const { api } = useApp();
+  const reported = new Map((order.urlOutcomes ?? []).map((entry) => [entry.url, entry]));
+  const [choices, setChoices] = useState<Record<string, { outcome?: UrlOutcome; reason: string }>>({});
+  const [fieldError, setFieldError] = useState<string>();
+  const id = `urls-${order.orderId}`;
+  const outcomes = allowedOutcomes(order.action);
+  const choose = (url: string, change: { outcome?: UrlOutcome; reason?: string }): void =>
+    setChoices((before) => ({ ...before, [url]: { reason: '', ...before[url], ...change } }));
+  const submit = (event: Event): void => {
+    event.preventDefault();
+    const urls = Object.entries(choices).flatMap(([url, choice]) =>
+      choice.outcome === undefined
+        ? []
+        : [{ url, outcome: choice.outcome, ...(choice.outcome === 'CANNOT_COMPLY' ? { reason: choice.reason.trim() } : {}) }],
+    );
+    const parsed = urlComplianceRequestSchema.safeParse({ urls });
+    if (!parsed.success) {
+      setFieldError(schema(parsed.error.issues[0]?.message ?? ''));
+      return;
+    }
+    setFieldError(undefined);
+    void act(async () => {
+      const answer = await api.reportUrlCompliance(order.orderId, parsed.data);
+      setChoices({});
+      return t('urlComplianceSent', { accounted: answer.accounted, count: answer.urlCount, status: v(answer.status) });
+    });
+  };
+  return (
+    <form class="decide" onSubmit={submit} data-testid="url-compliance">
+      <h3>{t('urlComplianceTitle')}</h3>
+      <p class="meta">{t('urlComplianceHint')}</p>
+      <table class="url-outcomes">
+        <thead>
+          <tr>
+            <th scope="col">URL</th>
+            <th scope="col">{t('urlOutcome')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.urls.map((url, row) => {
+            const done = reported.get(url);
+            const choice = choices[url];
+            return (
+              <tr key={url}>
+                <td class="mono">{url}</td>
+                <td>
+                  <select
+                    aria-label={`${t('urlOutcome')} ${row + 1}`}
+                    value={choice?.outcome ?? done?.outcome ?? ''}
+                    disabled={done !== undefined && done.outcome !== 'CANNOT_COMPLY'}
+                    onChange={(e) => choose(url, { outcome: (e.currentTarget.value || undefined) as UrlOutcome | undefined })}
+                  >
+                    <option value="">{t('urlOutcomeNone')}</option>
+                    {outcomes.map((outcome) => (
+                      <option key={outcome} value={outcome}>
+                        {v(outcome)}
+                      </option>
+                    ))}
+                  </select>
+                  {(choice?.outcome ?? done?.outcome) === 'CANNOT_COMPLY' && (
+                    <input
+                      aria-label={`${t('urlOutcomeReason')} ${row + 1}`}
+                      placeholder={t('urlOutcomeReason')}
+                      maxLength={500}
+                      value={choice?.reason ?? done?.reason ?? ''}
+                      onInput={(e) => choose(url, { outcome: 'CANNOT_COMPLY', reason: e.currentTarget.value })}
+                    />
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {fieldError && (
+        <p class="error" role="alert" id={`${id}-error`}>
+          {fieldError}
+        </p>
+      )}
+      <button type="submit" disabled={busy || Object.keys(choices).length === 0}>
+        {t('reportUrlCompliance')}
       </button>
     </form>
   );
