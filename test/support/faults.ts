@@ -84,10 +84,31 @@ async function runOnce<T>(
 }
 
 /**
+ * Calls that only read: the service does nothing, so losing the answer after it acted leaves the
+ * caller exactly where failing before it does (the same error, at the same point, the same state).
+ */
+const READS = new Set([
+  'DynamoDB GetItemCommand',
+  'DynamoDB BatchGetItemCommand',
+  'DynamoDB QueryCommand',
+  'DynamoDB ScanCommand',
+  'SFN DescribeExecution',
+]);
+
+async function runWithFault<T>(world: World, subject: ActUnderFaults<T>, fault: Fault, options: FaultRunOptions, start: WorldSnapshot) {
+  try {
+    await runOnce(world, subject, fault, options, start);
+  } catch (error) {
+    // The message alone: an AWS error's own fields would bury it in a screenful of socket state.
+    throw new Error(`with fault ${JSON.stringify(fault)}: ${(error as Error).message}`);
+  }
+}
+
+/**
  * Runs the act without a fault (counting its AWS calls), then once per fault: at every call, a
- * passing fault before the service acted and one after it (its answer lost), and a crash before
- * it. (A crash after call k leaves what a crash before call k+1 leaves, so it is not run twice.)
- * Answers how many runs it made.
+ * passing fault before the service acted and one after it (its answer lost; not for a read, where
+ * it is the fault before again), and a crash before it. (A crash after call k leaves what a crash
+ * before call k+1 leaves, so it is not run twice.) Answers how many runs it made.
  */
 export async function underEveryFault<T>(world: World, subject: ActUnderFaults<T>, options: FaultRunOptions): Promise<number> {
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -97,20 +118,16 @@ export async function underEveryFault<T>(world: World, subject: ActUnderFaults<T
     expect(calls, 'AWS calls of the act').toBeGreaterThan(0);
     let runs = 1;
     for (let at = 1; at <= calls; at += 1) {
-      const faults: Fault[] = [
-        { at, when: 'before', crash: false },
-        { at, when: 'after', crash: false },
-        { at, when: 'before', crash: true },
-      ];
-      for (const fault of faults) {
-        try {
-          await runOnce(world, subject, fault, options, start);
-        } catch (error) {
-          // The message alone: an AWS error's own fields would bury it in a screenful of socket state.
-          throw new Error(`with fault ${JSON.stringify(fault)}: ${(error as Error).message}`);
-        }
+      await runWithFault(world, subject, { at, when: 'before', crash: false }, options, start);
+      // The call the fault struck, as this run made it (a run that took another path may not reach call k).
+      const struck = world.faults.struck?.service;
+      runs += 1;
+      if (struck === undefined || !READS.has(struck)) {
+        await runWithFault(world, subject, { at, when: 'after', crash: false }, options, start);
         runs += 1;
       }
+      await runWithFault(world, subject, { at, when: 'before', crash: true }, options, start);
+      runs += 1;
     }
     return runs;
   } finally {
