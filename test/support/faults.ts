@@ -5,6 +5,7 @@
  * workflow retries a task), then the sweeper runs; the test's own `expectAfter` says what must
  * hold, and the write model's invariants are checked on every stream the act touched.
  */
+import { existsSync } from 'node:fs';
 import { expect, vi } from 'vitest';
 import { sweep } from '../../shared/services/sweeper';
 import type { ItemKey } from '../../shared/store/keys';
@@ -133,6 +134,26 @@ export async function underEveryFault<T>(world: World, subject: ActUnderFaults<T
   } finally {
     vi.useRealTimers();
   }
+}
+
+/**
+ * The `part`-th of `parts` shares of a list of fault subjects (1-based), dealt round-robin.
+ * Vitest runs files, not tests, in parallel: a fault sweep takes from seconds to minutes a subject,
+ * so a long list runs as several files, each one share, for the forks to balance. Every subject
+ * falls in exactly one share, wherever in the list it is added.
+ */
+export function shareOf<T>(subjects: readonly T[], part: number, parts: number): T[] {
+  return subjects.filter((_subject, index) => index % parts === part - 1);
+}
+
+/**
+ * The files `name-1.test.ts` to `name-<parts>.test.ts` beside `first` exist, and no `name-<parts+1>`:
+ * a share without its file would silently not run.
+ */
+export function expectShareFiles(first: URL, parts: number): void {
+  const shareFile = (share: number) => new URL(first.href.replace(/-1\.test\.ts$/, `-${share}.test.ts`));
+  for (let share = 1; share <= parts; share += 1) expect(existsSync(shareFile(share)), shareFile(share).pathname).toBe(true);
+  expect(existsSync(shareFile(parts + 1)), shareFile(parts + 1).pathname).toBe(false);
 }
 
 /** The answer of a run: the retry's when the first attempt failed. */

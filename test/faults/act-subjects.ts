@@ -1,5 +1,6 @@
 /**
- * Every act of a person under every fault (test/support/faults.ts): the act lands whole (state,
+ * Every act of a person under every fault (test/support/faults.ts), run in shares by acts-1.test.ts,
+ * acts-2.test.ts... so that two forks share the work: the act lands whole (state,
  * audit event, follow-ups) or not at all; a retry never does it twice; the sweeper finishes what a
  * crash left; the answer is success only when the act took effect, and a refusal on the retry
  * says that the first attempt's act stands.
@@ -55,7 +56,15 @@ import {
   storeTaskToken,
   writeUrls,
 } from '../../shared/store/repository';
-import { expectMailedOnce, finalAnswer, underEveryFault, type ActUnderFaults, type Outcome } from '../support/faults';
+import {
+  expectMailedOnce,
+  expectShareFiles,
+  finalAnswer,
+  shareOf,
+  underEveryFault,
+  type ActUnderFaults,
+  type Outcome,
+} from '../support/faults';
 import { actionsOf, expectConsistentStream, plant, storedEvents } from '../support/given';
 import {
   aCase,
@@ -865,28 +874,6 @@ const stillUpSubject: ActUnderFaults<unknown> = {
   },
 };
 
-describe("a person's act under every fault", () => {
-  it.each(subjects)(
-    '%s',
-    async (_name, subject) => {
-      expect(await underEveryFault(world, subject, CLOCK)).toBeGreaterThan(3);
-    },
-    600_000,
-  );
-
-  // BUG (shared/domain/deciders/order.ts, RESEND): a resend whose answer was lost (a fault after its
-  // event was committed, before the follow-up sent the notice) is repeated by the client while the
-  // order is still UNDELIVERED, and RESEND decides a second resend: two ORDER_NOTICE_RESENT events,
-  // two ORDER notices (resend-1 and resend-2) to the operator. With fault {at: 4, when: 'after'}.
-  it('a post-monitoring round that finds a URL still up: recorded once, the order reopened once, operator and staff told once', async () => {
-    expect(await underEveryFault(world, stillUpSubject, CLOCK)).toBeGreaterThan(3);
-  }, 600_000);
-
-  it('a resend of an UNDELIVERED order: resent once, the notice sent once, its clock started once, the delivery wait completed once', async () => {
-    expect(await underEveryFault(world, resendSubject, CLOCK)).toBeGreaterThan(3);
-  }, 600_000);
-});
-
 // ------------------------------------------------------------------------------------ the hash list
 
 const LISTED_PDQ = 'ab'.repeat(32);
@@ -912,69 +899,108 @@ const hashListingSubject: ActUnderFaults<unknown> = {
   },
 };
 
-describe('the hash list under every fault', () => {
-  it('a confirmation lists the case hash once, under one entry id, whatever call fails', async () => {
-    expect(await underEveryFault(world, hashListingSubject, CLOCK)).toBeGreaterThan(3);
-  }, 600_000);
-});
+function describeWebhooksUnderEveryFault(): void {
+  describe('webhooks under every fault', () => {
+    const ORDER_KEY = `order:${WEBHARD_ORDER_ID}`;
+    const ISSUED_ID = webhookIdOf(WEBHARD_ORDER_ID, ORDER_KEY, 'order.issued');
+    const posted: string[] = [];
+    const answering200: WebhookPost = async (_url, headers) => {
+      posted.push(headers['webhook-id'] as string);
+      return { statusCode: 200 };
+    };
+    const givenEndpoint = async (): Promise<void> => {
+      await givenIssuedOrder();
+      await registerWebhook(webhard, 'https://hooks.webhard.example/ud');
+    };
 
-describe('webhooks under every fault', () => {
-  const ORDER_KEY = `order:${WEBHARD_ORDER_ID}`;
-  const ISSUED_ID = webhookIdOf(WEBHARD_ORDER_ID, ORDER_KEY, 'order.issued');
-  const posted: string[] = [];
-  const answering200: WebhookPost = async (_url, headers) => {
-    posted.push(headers['webhook-id'] as string);
-    return { statusCode: 200 };
-  };
-  const givenEndpoint = async (): Promise<void> => {
-    await givenIssuedOrder();
-    await registerWebhook(webhard, 'https://hooks.webhard.example/ud');
-  };
-
-  it('an ORDER notice with a webhook: e-mailed once, its order.issued queued once under one webhook-id', async () => {
-    const runs = await underEveryFault(
-      world,
-      {
-        given: givenEndpoint,
-        act: () => notifyOperator(WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY),
-        streams: caseStream,
-        expectAfter: async (outcome) => {
-          // A notice still claimed by the faulted attempt fails the retry too; the workflow retries it later
-          const { deliveries } = await webhookDeliveries(webhard);
-          const queued = deliveries.map((delivery) => [delivery.webhookId, delivery.type, delivery.status]);
-          if (finalAnswer(outcome).ok) expect(queued).toEqual([[ISSUED_ID, 'order.issued', 'PENDING']]);
-          else expect(queued.length).toBeLessThanOrEqual(1);
+    it('an ORDER notice with a webhook: e-mailed once, its order.issued queued once under one webhook-id', async () => {
+      const runs = await underEveryFault(
+        world,
+        {
+          given: givenEndpoint,
+          act: () => notifyOperator(WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY),
+          streams: caseStream,
+          expectAfter: async (outcome) => {
+            // A notice still claimed by the faulted attempt fails the retry too; the workflow retries it later
+            const { deliveries } = await webhookDeliveries(webhard);
+            const queued = deliveries.map((delivery) => [delivery.webhookId, delivery.type, delivery.status]);
+            if (finalAnswer(outcome).ok) expect(queued).toEqual([[ISSUED_ID, 'order.issued', 'PENDING']]);
+            else expect(queued.length).toBeLessThanOrEqual(1);
+          },
         },
+        CLOCK,
+      );
+      expect(runs).toBeGreaterThan(3);
+    }, 600_000);
+
+    it('a delivery attempt: recorded once, every post under the same webhook-id, none lost', async () => {
+      const runs = await underEveryFault(
+        world,
+        {
+          given: async () => {
+            await givenEndpoint();
+            await notifyOperator(WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
+            posted.length = 0;
+          },
+          act: () => attemptWebhookDelivery('op-webhard', ISSUED_ID, new Date().toISOString(), answering200),
+          streams: caseStream,
+          expectAfter: async (outcome) => {
+            expect(finalAnswer(outcome).ok).toBe(true);
+            const delivery = await getWebhookDelivery('op-webhard', ISSUED_ID);
+            expect(delivery?.status).toBe('DELIVERED');
+            expect(delivery?.attempts.map((attempt) => attempt.statusCode)).toEqual([200]);
+            // A post whose record was lost is posted again (the receiver drops it by its id), never under another id
+            expect(new Set(posted)).toEqual(new Set([ISSUED_ID]));
+            expect(posted.length).toBeLessThanOrEqual(2);
+            posted.length = 0;
+          },
+        },
+        CLOCK,
+      );
+      expect(runs).toBeGreaterThan(3);
+    }, 600_000);
+  });
+}
+
+/** The acts run by underEveryFault alone, each as its own test. */
+const everyAct: [string, ActUnderFaults<unknown>][] = [
+  ...subjects,
+  [
+    'a post-monitoring round that finds a URL still up: recorded once, the order reopened once, operator and staff told once',
+    stillUpSubject,
+  ],
+  // BUG (shared/domain/deciders/order.ts, RESEND): a resend whose answer was lost (a fault after its
+  // event was committed, before the follow-up sent the notice) is repeated by the client while the
+  // order is still UNDELIVERED, and RESEND decides a second resend: two ORDER_NOTICE_RESENT events,
+  // two ORDER notices (resend-1 and resend-2) to the operator. With fault {at: 4, when: 'after'}.
+  [
+    'a resend of an UNDELIVERED order: resent once, the notice sent once, its clock started once, the delivery wait completed once',
+    resendSubject,
+  ],
+  ['a confirmation lists the case hash once, under one entry id, whatever call fails', hashListingSubject],
+];
+
+/** The files that run the acts, one share each (acts-1.test.ts, acts-2.test.ts...). */
+export const ACT_FILES = 3;
+
+/**
+ * Runs the `part`-th share of the acts (see shareOf): the file acts-`part`.test.ts calls it. The
+ * last share, which holds the fewest acts, also runs the webhooks' cases.
+ */
+export function describeActsUnderEveryFault(part: number): void {
+  describe(`a person's act under every fault (share ${part} of ${ACT_FILES})`, () => {
+    it.each(shareOf(everyAct, part, ACT_FILES))(
+      '%s',
+      async (_name, subject) => {
+        expect(await underEveryFault(world, subject, CLOCK)).toBeGreaterThan(3);
       },
-      CLOCK,
+      600_000,
     );
-    expect(runs).toBeGreaterThan(3);
-  }, 600_000);
-
-  it('a delivery attempt: recorded once, every post under the same webhook-id, none lost', async () => {
-    const runs = await underEveryFault(
-      world,
-      {
-        given: async () => {
-          await givenEndpoint();
-          await notifyOperator(WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
-          posted.length = 0;
-        },
-        act: () => attemptWebhookDelivery('op-webhard', ISSUED_ID, new Date().toISOString(), answering200),
-        streams: caseStream,
-        expectAfter: async (outcome) => {
-          expect(finalAnswer(outcome).ok).toBe(true);
-          const delivery = await getWebhookDelivery('op-webhard', ISSUED_ID);
-          expect(delivery?.status).toBe('DELIVERED');
-          expect(delivery?.attempts.map((attempt) => attempt.statusCode)).toEqual([200]);
-          // A post whose record was lost is posted again (the receiver drops it by its id), never under another id
-          expect(new Set(posted)).toEqual(new Set([ISSUED_ID]));
-          expect(posted.length).toBeLessThanOrEqual(2);
-          posted.length = 0;
-        },
-      },
-      CLOCK,
-    );
-    expect(runs).toBeGreaterThan(3);
-  }, 600_000);
-});
+    if (part === 1) {
+      it('every share has its file, and no file runs a share beyond the last', () => {
+        expectShareFiles(new URL('./acts-1.test.ts', import.meta.url), ACT_FILES);
+      });
+    }
+  });
+  if (part === ACT_FILES) describeWebhooksUnderEveryFault();
+}
