@@ -364,6 +364,7 @@ const caseOrderSchema = z.object({
   reissuedAt: timestamp.optional(),
   deadlinePausedAt: timestamp.optional(),
   appealId: z.string().optional(),
+  operatorAppealedAt: timestamp.optional().meta({ description: 'When the operator appealed (an appeal may be held for the post-review).' }),
 });
 
 const reviewSchema = z.object({

@@ -126,8 +126,58 @@ function urlView(url: CaseUrl, unclaimedBlocked: boolean): CaseUrlView {
   };
 }
 
+/**
+ * What the case's readers see of an order: its tracks, clock, notices, replies and decisions. The
+ * deciders' own bookkeeping stays on the record (a paused or missed clock kept to restore, the
+ * bounced notice's key, how often it was resent, the owner of each blocked URL, whether the
+ * reporter asked for e-mails...). Named field by field, so that a field added to the record is not
+ * answered until someone decides that its readers need it (then: here and in caseOrderSchema).
+ */
+const CASE_ORDER_FIELDS = [
+  'orderId',
+  'caseId',
+  'operatorId',
+  'status',
+  'complianceStatus',
+  'decisionStatus',
+  'action',
+  'category',
+  'urlCount',
+  'issuedAt',
+  'deadlineAt',
+  'graceEndsAt',
+  'deadlinePausedAt',
+  'deadlineChanges',
+  'remindersSent',
+  'notices',
+  'undeliveredAt',
+  'undeliveredReason',
+  'acknowledgedAt',
+  'compliedAt',
+  'complianceAction',
+  'complianceNote',
+  'overdueAt',
+  'nonComplianceCause',
+  'nonComplianceRecordedAt',
+  'nonComplianceResolution',
+  'reissuedAt',
+  'monitoring',
+  'reinstatement',
+  'appealDeadline',
+  'appealId',
+  'operatorAppealedAt',
+  'fine',
+] as const satisfies readonly (keyof OrderRecord)[];
+
+type CaseOrderFields = Pick<OrderRecord, (typeof CASE_ORDER_FIELDS)[number]>;
+
 /** An order with its own URLs, and the statement of reasons its ORDER notice gave (shared/domain/reasons.ts). */
-export type OrderView = OrderRecord & { urls: string[]; statementOfReasons: StatementOfReasons; urlOutcomes?: UrlOutcomeView[] };
+export type OrderView = CaseOrderFields & { urls: string[]; statementOfReasons: StatementOfReasons; urlOutcomes?: UrlOutcomeView[] };
+
+function caseOrderView(order: OrderRecord, urls: string[], reasons: StatementOfReasons): OrderView {
+  const shown = Object.fromEntries(CASE_ORDER_FIELDS.filter((field) => order[field] !== undefined).map((field) => [field, order[field]]));
+  return { ...(shown as CaseOrderFields), urls, statementOfReasons: reasons };
+}
 
 export interface ReviewView
   extends Pick<
@@ -322,7 +372,7 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
                 placedUrls(order, urls).map((url) => url.url),
               ),
             };
-      return { ...order, urls: own, statementOfReasons: reasons, ...outcomes };
+      return { ...caseOrderView(order, own, reasons), ...outcomes };
     }),
     reviews: reviews.map((review) => reviewView(review, policy.votes)),
     appeals: appeals.map(appealView),

@@ -2,7 +2,7 @@
  * The block list under every fault (test/support/faults.ts): a BLOCK_ACCESS order issued, and one
  * revoked, with the k-th AWS call failing (before or after the service acted, once or as a crash),
  * then retried and swept. Each change of the list is made once, its versions have no gaps, and the
- * entries are those of the last version. (Its own file beside acts.test.ts: the acts are the same
+ * entries are those of the last version. (Its own file beside act-subjects.ts: the acts are the same
  * order acts, and the list is their derived follow-up.)
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -90,7 +90,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   [
     'the sync after the last BLOCK_ACCESS order was revoked: its URLs removed once, in version 2',
     {
-      // The revoke itself is an order act like any other (test/faults/acts.test.ts); the list's part is
+      // The revoke itself is an order act like any other (test/faults/act-subjects.ts); the list's part is
       // the SYNC_BLOCKLIST follow-up it derives, run here alone so that every one of its calls fails once.
       given: async () => {
         await givenCase();

@@ -5,6 +5,7 @@
  * workflow retries a task), then the sweeper runs; the test's own `expectAfter` says what must
  * hold, and the write model's invariants are checked on every stream the act touched.
  */
+import { existsSync } from 'node:fs';
 import { expect, vi } from 'vitest';
 import { sweep } from '../../shared/services/sweeper';
 import type { ItemKey } from '../../shared/store/keys';
@@ -84,10 +85,31 @@ async function runOnce<T>(
 }
 
 /**
+ * Calls that only read: the service does nothing, so losing the answer after it acted leaves the
+ * caller exactly where failing before it does (the same error, at the same point, the same state).
+ */
+const READS = new Set([
+  'DynamoDB GetItemCommand',
+  'DynamoDB BatchGetItemCommand',
+  'DynamoDB QueryCommand',
+  'DynamoDB ScanCommand',
+  'SFN DescribeExecution',
+]);
+
+async function runWithFault<T>(world: World, subject: ActUnderFaults<T>, fault: Fault, options: FaultRunOptions, start: WorldSnapshot) {
+  try {
+    await runOnce(world, subject, fault, options, start);
+  } catch (error) {
+    // The message alone: an AWS error's own fields would bury it in a screenful of socket state.
+    throw new Error(`with fault ${JSON.stringify(fault)}: ${(error as Error).message}`);
+  }
+}
+
+/**
  * Runs the act without a fault (counting its AWS calls), then once per fault: at every call, a
- * passing fault before the service acted and one after it (its answer lost), and a crash before
- * it. (A crash after call k leaves what a crash before call k+1 leaves, so it is not run twice.)
- * Answers how many runs it made.
+ * passing fault before the service acted and one after it (its answer lost; not for a read, where
+ * it is the fault before again), and a crash before it. (A crash after call k leaves what a crash
+ * before call k+1 leaves, so it is not run twice.) Answers how many runs it made.
  */
 export async function underEveryFault<T>(world: World, subject: ActUnderFaults<T>, options: FaultRunOptions): Promise<number> {
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -97,25 +119,41 @@ export async function underEveryFault<T>(world: World, subject: ActUnderFaults<T
     expect(calls, 'AWS calls of the act').toBeGreaterThan(0);
     let runs = 1;
     for (let at = 1; at <= calls; at += 1) {
-      const faults: Fault[] = [
-        { at, when: 'before', crash: false },
-        { at, when: 'after', crash: false },
-        { at, when: 'before', crash: true },
-      ];
-      for (const fault of faults) {
-        try {
-          await runOnce(world, subject, fault, options, start);
-        } catch (error) {
-          // The message alone: an AWS error's own fields would bury it in a screenful of socket state.
-          throw new Error(`with fault ${JSON.stringify(fault)}: ${(error as Error).message}`);
-        }
+      await runWithFault(world, subject, { at, when: 'before', crash: false }, options, start);
+      // The call the fault struck, as this run made it (a run that took another path may not reach call k).
+      const struck = world.faults.struck?.service;
+      runs += 1;
+      if (struck === undefined || !READS.has(struck)) {
+        await runWithFault(world, subject, { at, when: 'after', crash: false }, options, start);
         runs += 1;
       }
+      await runWithFault(world, subject, { at, when: 'before', crash: true }, options, start);
+      runs += 1;
     }
     return runs;
   } finally {
     vi.useRealTimers();
   }
+}
+
+/**
+ * The `part`-th of `parts` shares of a list of fault subjects (1-based), dealt round-robin.
+ * Vitest runs files, not tests, in parallel: a fault sweep takes from seconds to minutes a subject,
+ * so a long list runs as several files, each one share, for the forks to balance. Every subject
+ * falls in exactly one share, wherever in the list it is added.
+ */
+export function shareOf<T>(subjects: readonly T[], part: number, parts: number): T[] {
+  return subjects.filter((_subject, index) => index % parts === part - 1);
+}
+
+/**
+ * The files `name-1.test.ts` to `name-<parts>.test.ts` beside `first` exist, and no `name-<parts+1>`:
+ * a share without its file would silently not run.
+ */
+export function expectShareFiles(first: URL, parts: number): void {
+  const shareFile = (share: number) => new URL(first.href.replace(/-1\.test\.ts$/, `-${share}.test.ts`));
+  for (let share = 1; share <= parts; share += 1) expect(existsSync(shareFile(share)), shareFile(share).pathname).toBe(true);
+  expect(existsSync(shareFile(parts + 1)), shareFile(parts + 1).pathname).toBe(false);
 }
 
 /** The answer of a run: the retry's when the first attempt failed. */

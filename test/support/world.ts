@@ -23,6 +23,7 @@ import dynalite from 'dynalite';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { ensureTable, localDynamoDbClient } from '../../infra/local/dynamodb';
 import { closeServer } from '../../infra/local/net';
+import { inProcessHandler } from './in-process-dynamodb';
 import { resetConfigForTests } from '../../shared/runtime/config';
 import { logger } from '../../shared/runtime/logger';
 import { documentClient } from '../../shared/store/client';
@@ -239,6 +240,10 @@ export async function startWorld(): Promise<World> {
   });
   logger.setLogLevel('SILENT');
   const admin = localDynamoDbClient(endpoint);
+  const transport = inProcessHandler(server);
+  admin.config.requestHandler = transport;
+  const socketTransport = documentClient.config.requestHandler;
+  documentClient.config.requestHandler = transport;
   const faults = new Faults();
   let tables = 0;
 
@@ -376,6 +381,7 @@ export async function startWorld(): Promise<World> {
       sfn.restore();
       sqs.restore();
       documentClient.middlewareStack.remove('injectFaults');
+      documentClient.config.requestHandler = socketTransport;
       await closeServer(server);
     },
   };

@@ -42,11 +42,15 @@ export function fixtures(now: number) {
   const caseA = 'C01JD3Q5Z8K2M4N6P8R0T2V4X6';
   const caseB = 'C01JD3Q9A1B2C3D4E5F6G7H8J9';
   const caseC = 'C01JD3QF0K1M2N3P4Q5R6S7T8V';
+  // The action the issuer gives each kind of operator (issue 12): an ISP blocks, an overseas host is
+  // asked (not bound) to delete, a domestic host is ordered to.
+  const actionFor = (operatorId: string) =>
+    operatorId.startsWith('isp-') ? 'BLOCK_ACCESS' : operatorId === 'op-overseas' ? 'DELETE_REQUEST' : 'DELETE';
   const order = (caseId: string, operatorId: string, extra: object) => ({
     orderId: `O${caseId.slice(1)}-${operatorId}`,
     caseId,
     operatorId,
-    action: operatorId === 'op-overseas' ? 'BLOCK_ACCESS' : 'DELETE',
+    action: actionFor(operatorId),
     category: 'ILLEGAL_FILMING',
     urlCount: 2,
     issuedAt: at(-3600),

@@ -159,6 +159,10 @@ describe('getCaseView', () => {
       assignment: 'ASSIGNED',
     });
     expect(view.orders.find((order) => order.orderId === SOCIAL_ORDER_ID)?.urls).toEqual(['https://social.example/p/9']);
+    expect(view.orders.find((order) => order.orderId === WEBHARD_ORDER_ID)).toMatchObject({
+      notices: expect.any(Array),
+      statementOfReasons: expect.any(Object),
+    });
     expect(view.reviews).toHaveLength(1);
     expect(view.reviews[0]).toMatchObject({
       eligibleMembers: ['member-1', 'member-2', 'member-3', 'member-4'],
@@ -169,6 +173,47 @@ describe('getCaseView', () => {
     expect(view.reviews[0]).not.toHaveProperty('votes');
     expect(view.reviews[0]).not.toHaveProperty('confirm');
     expect(JSON.stringify(view)).not.toMatch(/gsi\dpk|auditSeq|auditHash|followUps|"version"|"record"|"state"/);
+  });
+
+  it("keeps the order's own bookkeeping off the answer: its readers see the order, not how its decider keeps it", async () => {
+    // Given an order that holds every field the decider keeps for itself
+    await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+    await writeUrls(CASE_ID, CASE_URLS);
+    const clock = { deadlineAt: '2026-03-03T01:00:00.000Z', graceEndsAt: '2026-03-10T01:00:00.000Z' };
+    await plant.order(
+      anOrder({
+        noticeAcceptedAt: '2026-03-02T01:00:00.000Z',
+        resends: 1,
+        resentAt: '2026-03-02T02:00:00.000Z',
+        undeliveredNoticeKey: 'ORDER#1',
+        appealWindowOpenedAt: '2026-03-02T01:00:00.000Z',
+        missedClock: clock,
+        pausedClock: clock,
+        reporterUpdates: true,
+        posterObjectionIds: ['objection-1'],
+        urlOwners: ['op-webhard', null],
+      }),
+    );
+
+    // When
+    const [order] = (await getCaseView(CASE_ID)).orders;
+
+    // Then
+    expect(order).toMatchObject({ orderId: WEBHARD_ORDER_ID, status: 'ISSUED', urls: expect.any(Array) });
+    for (const field of [
+      'noticeAcceptedAt',
+      'resends',
+      'resentAt',
+      'undeliveredNoticeKey',
+      'appealWindowOpenedAt',
+      'missedClock',
+      'pausedClock',
+      'reporterUpdates',
+      'posterObjectionIds',
+      'urlOwners',
+    ]) {
+      expect(order, field).not.toHaveProperty(field);
+    }
   });
 
   it('shows the ballots of a closed review', async () => {

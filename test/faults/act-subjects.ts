@@ -1,5 +1,6 @@
 /**
- * Every act of a person under every fault (test/support/faults.ts): the act lands whole (state,
+ * Every act of a person under every fault (test/support/faults.ts), run in shares by acts-1.test.ts,
+ * acts-2.test.ts... so that two forks share the work: the act lands whole (state,
  * audit event, follow-ups) or not at all; a retry never does it twice; the sweeper finishes what a
  * crash left; the answer is success only when the act took effect, and a refusal on the retry
  * says that the first attempt's act stands.
@@ -66,7 +67,15 @@ import {
   storeTaskToken,
   writeUrls,
 } from '../../shared/store/repository';
-import { expectMailedOnce, finalAnswer, underEveryFault, type ActUnderFaults, type Outcome } from '../support/faults';
+import {
+  expectMailedOnce,
+  expectShareFiles,
+  finalAnswer,
+  shareOf,
+  underEveryFault,
+  type ActUnderFaults,
+  type Outcome,
+} from '../support/faults';
 import { actionsOf, expectConsistentStream, plant, storedEvents } from '../support/given';
 import {
   aCase,
@@ -933,28 +942,6 @@ const stillUpSubject: ActUnderFaults<unknown> = {
   },
 };
 
-describe("a person's act under every fault", () => {
-  it.each(subjects)(
-    '%s',
-    async (_name, subject) => {
-      expect(await underEveryFault(world, subject, CLOCK)).toBeGreaterThan(3);
-    },
-    600_000,
-  );
-
-  // BUG (shared/domain/deciders/order.ts, RESEND): a resend whose answer was lost (a fault after its
-  // event was committed, before the follow-up sent the notice) is repeated by the client while the
-  // order is still UNDELIVERED, and RESEND decides a second resend: two ORDER_NOTICE_RESENT events,
-  // two ORDER notices (resend-1 and resend-2) to the operator. With fault {at: 4, when: 'after'}.
-  it('a post-monitoring round that finds a URL still up: recorded once, the order reopened once, operator and staff told once', async () => {
-    expect(await underEveryFault(world, stillUpSubject, CLOCK)).toBeGreaterThan(3);
-  }, 600_000);
-
-  it('a resend of an UNDELIVERED order: resent once, the notice sent once, its clock started once, the delivery wait completed once', async () => {
-    expect(await underEveryFault(world, resendSubject, CLOCK)).toBeGreaterThan(3);
-  }, 600_000);
-});
-
 // ------------------------------------------------------------------------------------ the hash list
 
 const LISTED_PDQ = 'ab'.repeat(32);
@@ -980,163 +967,59 @@ const hashListingSubject: ActUnderFaults<unknown> = {
   },
 };
 
-describe('the hash list under every fault', () => {
-  it('a confirmation lists the case hash once, under one entry id, whatever call fails', async () => {
-    expect(await underEveryFault(world, hashListingSubject, CLOCK)).toBeGreaterThan(3);
-  }, 600_000);
-});
-
-describe('webhooks under every fault', () => {
-  const ORDER_KEY = `order:${WEBHARD_ORDER_ID}`;
-  const ISSUED_ID = webhookIdOf(WEBHARD_ORDER_ID, ORDER_KEY, 'order.issued');
-  const posted: string[] = [];
-  const answering200: WebhookPost = async (_url, headers) => {
-    posted.push(headers['webhook-id'] as string);
-    return { statusCode: 200 };
-  };
-  const givenEndpoint = async (): Promise<void> => {
-    await givenIssuedOrder();
-    await registerWebhook(webhard, 'https://hooks.webhard.example/ud');
-  };
-
-  it('an ORDER notice with a webhook: e-mailed once, its order.issued queued once under one webhook-id', async () => {
-    const runs = await underEveryFault(
-      world,
-      {
-        given: givenEndpoint,
-        act: () => notifyOperator(WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY),
-        streams: caseStream,
-        expectAfter: async (outcome) => {
-          // A notice still claimed by the faulted attempt fails the retry too; the workflow retries it later
-          const { deliveries } = await webhookDeliveries(webhard);
-          const queued = deliveries.map((delivery) => [delivery.webhookId, delivery.type, delivery.status]);
-          if (finalAnswer(outcome).ok) expect(queued).toEqual([[ISSUED_ID, 'order.issued', 'PENDING']]);
-          else expect(queued.length).toBeLessThanOrEqual(1);
-        },
-      },
-      CLOCK,
-    );
-    expect(runs).toBeGreaterThan(3);
-  }, 600_000);
-
-  it('a delivery attempt: recorded once, every post under the same webhook-id, none lost', async () => {
-    const runs = await underEveryFault(
-      world,
-      {
-        given: async () => {
-          await givenEndpoint();
-          await notifyOperator(WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
-          posted.length = 0;
-        },
-        act: () => attemptWebhookDelivery('op-webhard', ISSUED_ID, new Date().toISOString(), answering200),
-        streams: caseStream,
-        expectAfter: async (outcome) => {
-          expect(finalAnswer(outcome).ok).toBe(true);
-          const delivery = await getWebhookDelivery('op-webhard', ISSUED_ID);
-          expect(delivery?.status).toBe('DELIVERED');
-          expect(delivery?.attempts.map((attempt) => attempt.statusCode)).toEqual([200]);
-          // A post whose record was lost is posted again (the receiver drops it by its id), never under another id
-          expect(new Set(posted)).toEqual(new Set([ISSUED_ID]));
-          expect(posted.length).toBeLessThanOrEqual(2);
-          posted.length = 0;
-        },
-      },
-      CLOCK,
-    );
-    expect(runs).toBeGreaterThan(3);
-  }, 600_000);
-
-  const operatorStream = () => [refs.operator('op-webhard').root];
-  const webhookChanges = async () =>
-    (await storedEvents(refs.operator('op-webhard').root.pk)).filter((event) => JSON.stringify(event.details).includes('webhookActive'));
-
-  // A retry after a lost answer registers again with a new secret: the secret of the answer the
-  // caller got is the one that signs; one whose answer was lost signs nothing (docs/webhooks.md).
-  it('PUT /operator/webhook: one endpoint, signed with the secret of the answer the caller got, its flag raised once', async () => {
-    const runs = await underEveryFault(
-      world,
-      {
-        given: givenIssuedOrder,
-        act: () => registerWebhook(webhard, 'https://hooks.webhard.example/ud'),
-        streams: operatorStream,
-        expectAfter: async (outcome) => {
-          const answer = finalAnswer(outcome);
-          expect(answer.ok).toBe(true);
-          const endpoint = await getWebhookEndpoint('op-webhard');
-          expect(endpoint).toMatchObject({ url: 'https://hooks.webhard.example/ud', status: 'ACTIVE' });
-          expect(answer.ok && endpoint?.secret).toBe(answer.ok && answer.value.secret);
-          expect((await getOperator('op-webhard'))?.webhookActive).toBe(true);
-          expect(await webhookChanges()).toHaveLength(1);
-        },
-      },
-      CLOCK,
-    );
-    expect(runs).toBeGreaterThan(3);
-  }, 600_000);
-
-  it('DELETE /operator/webhook: the endpoint gone and its flag lowered, whatever call fails', async () => {
-    const runs = await underEveryFault(
-      world,
-      {
-        given: givenEndpoint,
-        act: () => removeWebhook(webhard),
-        streams: operatorStream,
-        expectAfter: async (outcome) => {
-          // A retry after a lost answer finds the removal done: 404, as for any endpoint not there
-          expectDoneOnce(outcome, NotFoundError);
-          expect(await getWebhookEndpoint('op-webhard')).toBeUndefined();
-          expect((await getOperator('op-webhard'))?.webhookActive).toBe(false);
-          expect((await webhookChanges()).map((event) => event.details)).toHaveLength(2);
-        },
-      },
-      CLOCK,
-    );
-    expect(runs).toBeGreaterThan(3);
-  }, 600_000);
-
-  describe('in the cloud (WEBHOOK_QUEUE_URL set)', () => {
-    beforeAll(() => {
-      vi.stubEnv('WEBHOOK_QUEUE_URL', 'https://sqs.ap-northeast-2.amazonaws.com/000000000000/webhook-deliveries');
-      resetConfigForTests();
-    });
-    afterAll(() => {
-      vi.unstubAllEnvs();
-      resetConfigForTests();
-    });
-
-    // The follow-up's webhook step after the ORDER notice went out (the notice itself under every
-    // fault is the case above): it reads the operator as the notice did, then queues and enqueues.
-    const queueIssued = async (): Promise<void> => {
-      const operator = await getOperator('op-webhard');
-      if (!operator) throw new Error('op-webhard is not planted');
-      await queueWebhookEvents(operator, WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
+function describeWebhooksUnderEveryFault(): void {
+  describe('webhooks under every fault', () => {
+    const ORDER_KEY = `order:${WEBHARD_ORDER_ID}`;
+    const ISSUED_ID = webhookIdOf(WEBHARD_ORDER_ID, ORDER_KEY, 'order.issued');
+    const posted: string[] = [];
+    const answering200: WebhookPost = async (_url, headers) => {
+      posted.push(headers['webhook-id'] as string);
+      return { statusCode: 200 };
+    };
+    const givenEndpoint = async (): Promise<void> => {
+      await givenIssuedOrder();
+      await registerWebhook(webhard, 'https://hooks.webhard.example/ud');
     };
 
-    it('the enqueue of an order.issued: posted once, by the message the act sent or by the sweep after its lease', async () => {
+    it('an ORDER notice with a webhook: e-mailed once, its order.issued queued once under one webhook-id', async () => {
       const runs = await underEveryFault(
         world,
         {
           given: givenEndpoint,
-          act: queueIssued,
+          act: () => notifyOperator(WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY),
+          streams: caseStream,
+          expectAfter: async (outcome) => {
+            // A notice still claimed by the faulted attempt fails the retry too; the workflow retries it later
+            const { deliveries } = await webhookDeliveries(webhard);
+            const queued = deliveries.map((delivery) => [delivery.webhookId, delivery.type, delivery.status]);
+            if (finalAnswer(outcome).ok) expect(queued).toEqual([[ISSUED_ID, 'order.issued', 'PENDING']]);
+            else expect(queued.length).toBeLessThanOrEqual(1);
+          },
+        },
+        CLOCK,
+      );
+      expect(runs).toBeGreaterThan(3);
+    }, 600_000);
+
+    it('a delivery attempt: recorded once, every post under the same webhook-id, none lost', async () => {
+      const runs = await underEveryFault(
+        world,
+        {
+          given: async () => {
+            await givenEndpoint();
+            await notifyOperator(WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
+            posted.length = 0;
+          },
+          act: () => attemptWebhookDelivery('op-webhard', ISSUED_ID, new Date().toISOString(), answering200),
           streams: caseStream,
           expectAfter: async (outcome) => {
             expect(finalAnswer(outcome).ok).toBe(true);
-            // Then the sender takes what the act queued; once the lease of a message that may have
-            // been lost has ended, the sweep queues what is still due, and the sender takes that too
-            const takeQueue = async (now: string): Promise<number> => {
-              const messages = world.queued.splice(0);
-              expect((await sendQueuedWebhooks(messages, now, answering200)).failedMessageIds).toEqual([]);
-              return messages.length;
-            };
-            const queuedByTheAct = await takeQueue(SWEEP_AT);
-            const leaseEnds = new Date(Date.parse(NOW) + WEBHOOK_QUEUE_LEASE_MS + 60_000).toISOString();
-            await sendDueWebhooks(leaseEnds);
-            const queuedBySweep = await takeQueue(leaseEnds);
-            // Nothing lost, nothing twice: one message in all, one post under the delivery's id
-            expect(queuedByTheAct + queuedBySweep).toBe(1);
             const delivery = await getWebhookDelivery('op-webhard', ISSUED_ID);
-            expect(delivery).toMatchObject({ status: 'DELIVERED', attempts: [{ statusCode: 200 }] });
-            expect(posted).toEqual([ISSUED_ID]);
+            expect(delivery?.status).toBe('DELIVERED');
+            expect(delivery?.attempts.map((attempt) => attempt.statusCode)).toEqual([200]);
+            // A post whose record was lost is posted again (the receiver drops it by its id), never under another id
+            expect(new Set(posted)).toEqual(new Set([ISSUED_ID]));
+            expect(posted.length).toBeLessThanOrEqual(2);
             posted.length = 0;
           },
         },
@@ -1144,5 +1027,148 @@ describe('webhooks under every fault', () => {
       );
       expect(runs).toBeGreaterThan(3);
     }, 600_000);
+
+    const operatorStream = () => [refs.operator('op-webhard').root];
+    const webhookChanges = async () =>
+      (await storedEvents(refs.operator('op-webhard').root.pk)).filter((event) => JSON.stringify(event.details).includes('webhookActive'));
+
+    // A retry after a lost answer registers again with a new secret: the secret of the answer the
+    // caller got is the one that signs; one whose answer was lost signs nothing (docs/webhooks.md).
+    it('PUT /operator/webhook: one endpoint, signed with the secret of the answer the caller got, its flag raised once', async () => {
+      const runs = await underEveryFault(
+        world,
+        {
+          given: givenIssuedOrder,
+          act: () => registerWebhook(webhard, 'https://hooks.webhard.example/ud'),
+          streams: operatorStream,
+          expectAfter: async (outcome) => {
+            const answer = finalAnswer(outcome);
+            expect(answer.ok).toBe(true);
+            const endpoint = await getWebhookEndpoint('op-webhard');
+            expect(endpoint).toMatchObject({ url: 'https://hooks.webhard.example/ud', status: 'ACTIVE' });
+            expect(answer.ok && endpoint?.secret).toBe(answer.ok && answer.value.secret);
+            expect((await getOperator('op-webhard'))?.webhookActive).toBe(true);
+            expect(await webhookChanges()).toHaveLength(1);
+          },
+        },
+        CLOCK,
+      );
+      expect(runs).toBeGreaterThan(3);
+    }, 600_000);
+
+    it('DELETE /operator/webhook: the endpoint gone and its flag lowered, whatever call fails', async () => {
+      const runs = await underEveryFault(
+        world,
+        {
+          given: givenEndpoint,
+          act: () => removeWebhook(webhard),
+          streams: operatorStream,
+          expectAfter: async (outcome) => {
+            // A retry after a lost answer finds the removal done: 404, as for any endpoint not there
+            expectDoneOnce(outcome, NotFoundError);
+            expect(await getWebhookEndpoint('op-webhard')).toBeUndefined();
+            expect((await getOperator('op-webhard'))?.webhookActive).toBe(false);
+            expect((await webhookChanges()).map((event) => event.details)).toHaveLength(2);
+          },
+        },
+        CLOCK,
+      );
+      expect(runs).toBeGreaterThan(3);
+    }, 600_000);
+
+    describe('in the cloud (WEBHOOK_QUEUE_URL set)', () => {
+      beforeAll(() => {
+        vi.stubEnv('WEBHOOK_QUEUE_URL', 'https://sqs.ap-northeast-2.amazonaws.com/000000000000/webhook-deliveries');
+        resetConfigForTests();
+      });
+      afterAll(() => {
+        vi.unstubAllEnvs();
+        resetConfigForTests();
+      });
+
+      // The follow-up's webhook step after the ORDER notice went out (the notice itself under every
+      // fault is the case above): it reads the operator as the notice did, then queues and enqueues.
+      const queueIssued = async (): Promise<void> => {
+        const operator = await getOperator('op-webhard');
+        if (!operator) throw new Error('op-webhard is not planted');
+        await queueWebhookEvents(operator, WEBHARD_ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
+      };
+
+      it('the enqueue of an order.issued: posted once, by the message the act sent or by the sweep after its lease', async () => {
+        const runs = await underEveryFault(
+          world,
+          {
+            given: givenEndpoint,
+            act: queueIssued,
+            streams: caseStream,
+            expectAfter: async (outcome) => {
+              expect(finalAnswer(outcome).ok).toBe(true);
+              // Then the sender takes what the act queued; once the lease of a message that may have
+              // been lost has ended, the sweep queues what is still due, and the sender takes that too
+              const takeQueue = async (now: string): Promise<number> => {
+                const messages = world.queued.splice(0);
+                expect((await sendQueuedWebhooks(messages, now, answering200)).failedMessageIds).toEqual([]);
+                return messages.length;
+              };
+              const queuedByTheAct = await takeQueue(SWEEP_AT);
+              const leaseEnds = new Date(Date.parse(NOW) + WEBHOOK_QUEUE_LEASE_MS + 60_000).toISOString();
+              await sendDueWebhooks(leaseEnds);
+              const queuedBySweep = await takeQueue(leaseEnds);
+              // Nothing lost, nothing twice: one message in all, one post under the delivery's id
+              expect(queuedByTheAct + queuedBySweep).toBe(1);
+              const delivery = await getWebhookDelivery('op-webhard', ISSUED_ID);
+              expect(delivery).toMatchObject({ status: 'DELIVERED', attempts: [{ statusCode: 200 }] });
+              expect(posted).toEqual([ISSUED_ID]);
+              posted.length = 0;
+            },
+          },
+          CLOCK,
+        );
+        expect(runs).toBeGreaterThan(3);
+      }, 600_000);
+    });
   });
-});
+}
+
+/** The acts run by underEveryFault alone, each as its own test. */
+const everyAct: [string, ActUnderFaults<unknown>][] = [
+  ...subjects,
+  [
+    'a post-monitoring round that finds a URL still up: recorded once, the order reopened once, operator and staff told once',
+    stillUpSubject,
+  ],
+  // BUG (shared/domain/deciders/order.ts, RESEND): a resend whose answer was lost (a fault after its
+  // event was committed, before the follow-up sent the notice) is repeated by the client while the
+  // order is still UNDELIVERED, and RESEND decides a second resend: two ORDER_NOTICE_RESENT events,
+  // two ORDER notices (resend-1 and resend-2) to the operator. With fault {at: 4, when: 'after'}.
+  [
+    'a resend of an UNDELIVERED order: resent once, the notice sent once, its clock started once, the delivery wait completed once',
+    resendSubject,
+  ],
+  ['a confirmation lists the case hash once, under one entry id, whatever call fails', hashListingSubject],
+];
+
+/** The files that run the acts, one share each (acts-1.test.ts, acts-2.test.ts...). */
+export const ACT_FILES = 3;
+
+/**
+ * Runs the `part`-th share of the acts (see shareOf): the file acts-`part`.test.ts calls it. The
+ * last share, which holds the fewest acts, also runs the webhooks' cases.
+ */
+export function describeActsUnderEveryFault(part: number): void {
+  describe(`a person's act under every fault (share ${part} of ${ACT_FILES})`, () => {
+    it.each(shareOf(everyAct, part, ACT_FILES))(
+      '%s',
+      async (_name, subject) => {
+        expect(await underEveryFault(world, subject, CLOCK)).toBeGreaterThan(3);
+      },
+      600_000,
+    );
+    if (part === 1) {
+      it('every share has its file, and no file runs a share beyond the last', () => {
+        expectShareFiles(new URL('./acts-1.test.ts', import.meta.url), ACT_FILES);
+      });
+    }
+  });
+  if (part === ACT_FILES) describeWebhooksUnderEveryFault();
+}

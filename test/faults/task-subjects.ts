@@ -1,5 +1,6 @@
 /**
- * Every task of the workflow under every fault (test/support/faults.ts). After a fault the task is
+ * Every task of the workflow under every fault (test/support/faults.ts), run in shares by
+ * tasks-1.test.ts, tasks-2.test.ts... so that two forks share the work. After a fault the task is
  * run again, as the state machine's Retry does, then the sweeper runs: the task's change lands
  * once, its notices go out once (twice only if SES's answer to the first was lost), the waits it
  * completes are completed once, and every chain still verifies.
@@ -32,7 +33,7 @@ import { refs } from '../../shared/store/keys';
 import { searchOrders } from '../../shared/store/search';
 import { getAppeal, getCase, getOrder, getReview, storeTaskToken, writeUrls } from '../../shared/store/repository';
 import { executionStatusChange } from '../support/execution-events';
-import { expectMailedOnce, finalAnswer, underEveryFault, type ActUnderFaults } from '../support/faults';
+import { expectMailedOnce, expectShareFiles, finalAnswer, shareOf, underEveryFault, type ActUnderFaults } from '../support/faults';
 import { actionsOf, plant, storedEvents } from '../support/given';
 import {
   aCase,
@@ -566,12 +567,23 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
 /** The state machine's Retry: 2, 4, 8, 16 and 32 s apart. */
 const WORKFLOW_RETRY_MS = 62_000;
 
-describe('a workflow task under every fault', () => {
-  it.each(subjects)(
-    '%s',
-    async (_name, subject) => {
-      expect(await underEveryFault(world, { ...subject, retryAfterMs: WORKFLOW_RETRY_MS }, CLOCK)).toBeGreaterThan(3);
-    },
-    600_000,
-  );
-});
+/** The files that run the tasks, one share each (tasks-1.test.ts, tasks-2.test.ts...). */
+export const TASK_FILES = 3;
+
+/** Runs the `part`-th share of the tasks (see shareOf): the file tasks-`part`.test.ts calls it. */
+export function describeTasksUnderEveryFault(part: number): void {
+  describe(`a workflow task under every fault (share ${part} of ${TASK_FILES})`, () => {
+    it.each(shareOf(subjects, part, TASK_FILES))(
+      '%s',
+      async (_name, subject) => {
+        expect(await underEveryFault(world, { ...subject, retryAfterMs: WORKFLOW_RETRY_MS }, CLOCK)).toBeGreaterThan(3);
+      },
+      600_000,
+    );
+    if (part === 1) {
+      it('every share has its file, and no file runs a share beyond the last', () => {
+        expectShareFiles(new URL('./tasks-1.test.ts', import.meta.url), TASK_FILES);
+      });
+    }
+  });
+}
