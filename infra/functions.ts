@@ -44,6 +44,11 @@ export const apiFunctions: readonly ApiFunction[] = [
     routes: ['GET /operators', 'POST /operators', 'PATCH /operators/{operatorId}', 'GET /operators/{operatorId}/audit'],
   },
   {
+    name: 'Partners',
+    entry: 'functions/api/partners.ts',
+    routes: ['GET /partners', 'POST /partners', 'GET /partners/{partnerId}', 'PATCH /partners/{partnerId}'],
+  },
+  {
     name: 'OperatorOrders',
     entry: 'functions/api/operator-orders.ts',
     routes: [

@@ -486,9 +486,31 @@ export const operatorSchema = z
     currency: z.string(),
     updatedAt: timestamp,
     kind: z.enum(OPERATOR_KINDS).optional().meta({ description: 'HOST (the default) or ISP, which blocks access instead of deleting.' }),
+    country: z.string().optional().meta({
+      description: "Where it is established (ISO 3166-1 alpha-2): an overseas host's URLs are referred to the partner covering it.",
+    }),
   })
   .meta({ id: 'Operator' });
 export const operatorsAnswerSchema = z.object({ operators: z.array(operatorSchema) });
+
+// ------------------------------------------------------------------------------------ partners registry
+
+export const partnerSchema = z
+  .object({
+    partnerId: z.string(),
+    name: z.string(),
+    countries: z.array(z.string()).meta({ description: 'ISO 3166-1 alpha-2 codes of the countries the partner covers.' }),
+    endpoint: z.string().optional().meta({ description: 'Where signed referrals and status updates are POSTed (docs/referrals.md).' }),
+    publicKey: z
+      .object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), kid: z.string().optional() })
+      .optional()
+      .meta({ description: "The JWK (ES256) that verifies the partner's signed messages." }),
+    contact: z.string().optional().meta({ description: 'Where referrals are e-mailed when the partner has no endpoint.' }),
+    language: z.string(),
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'Partner' });
+export const partnersAnswerSchema = z.object({ partners: z.array(partnerSchema) });
 
 // ------------------------------------------------------------------------------------ committee
 

@@ -139,7 +139,7 @@ export interface Decider<State, Command, Event extends RecordEvent> {
   evolve(state: State | undefined, event: Event): State;
 }
 
-export const RECORD_KINDS = ['case', 'order', 'review', 'appeal', 'operator', 'fineLedger'] as const;
+export const RECORD_KINDS = ['case', 'order', 'review', 'appeal', 'operator', 'fineLedger', 'partner'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /**

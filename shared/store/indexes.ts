@@ -3,6 +3,7 @@
  * so that a listing can never disagree with the record it lists (docs/architecture.md, "Table").
  */
 import type { RecordKind } from '../domain/decider';
+import type { Partner } from '../domain/partners';
 import type { CaseRecord, Operator, OrderRecord, ReviewRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
 import {
@@ -98,6 +99,8 @@ export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: strin
     }
     case 'operator':
       return { gsi1pk: 'OPERATORS', gsi1sk: (state as Operator).operatorId };
+    case 'partner':
+      return { gsi1pk: 'PARTNERS', gsi1sk: (state as Partner).partnerId };
     case 'appeal':
     case 'fineLedger':
       return {};

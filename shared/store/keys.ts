@@ -11,6 +11,7 @@ const UNASSIGNED = '~UNASSIGNED';
 
 export const casePartition = (caseId: string): string => `CASE#${caseId}`;
 export const operatorPartition = (operatorId: string): string => `OPERATOR#${operatorId}`;
+export const partnerPartition = (partnerId: string): string => `PARTNER#${partnerId}`;
 
 export const keys = {
   case: (caseId: string): ItemKey => ({ pk: casePartition(caseId), sk: 'CASE' }),
@@ -29,6 +30,7 @@ export const keys = {
   notice: (stream: string, eventKey: string): ItemKey => ({ pk: stream, sk: `NOTICE#${eventKey}` }),
   operator: (operatorId: string): ItemKey => ({ pk: operatorPartition(operatorId), sk: 'OPERATOR' }),
   fineLedger: (operatorId: string, period: string): ItemKey => ({ pk: operatorPartition(operatorId), sk: `FINES#${period}` }),
+  partner: (partnerId: string): ItemKey => ({ pk: partnerPartition(partnerId), sk: 'PARTNER' }),
   domain: (domain: string): ItemKey => ({ pk: `DOMAIN#${domain}`, sk: 'DOMAIN' }),
   idempotency: (userId: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${userId}#${key}`, sk: 'IDEMPOTENCY' }),
   /** A policy document under its version (its content hash): written once, never changed. */
@@ -84,6 +86,13 @@ export const refs = {
     id: `${operatorId}/${period}`,
     key: keys.fineLedger(operatorId, period),
     root: keys.operator(operatorId),
+  }),
+  /** A partner regulator: a stream of its own, like an operator's. */
+  partner: (partnerId: string): RecordRef => ({
+    kind: 'partner',
+    id: partnerId,
+    key: keys.partner(partnerId),
+    root: keys.partner(partnerId),
   }),
 } as const;
 

@@ -7,6 +7,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../domain/model';
+import type { Partner } from '../domain/partners';
 import { awaitsFineDecisionReminder, chunk } from '../domain/orders';
 import type { Policy } from '../domain/policy';
 import { config } from '../runtime/config';
@@ -267,6 +268,15 @@ export const getOperator = (operatorId: string) => readRecord<Operator>(refs.ope
 
 export async function listOperators(): Promise<Operator[]> {
   return recordsOf<Operator>(await queryIndex(GSI1, 'OPERATORS'));
+}
+
+// --------------------------------------------------------------------------------------- partners
+
+export const getPartner = (partnerId: string) => readRecord<Partner>(refs.partner(partnerId));
+
+/** Every registered partner, by id. */
+export async function listPartners(): Promise<Partner[]> {
+  return recordsOf<Partner>(await queryIndex(GSI1, 'PARTNERS'));
 }
 
 /**

@@ -38,6 +38,8 @@ import {
   objectionResource,
   OPERATOR_ID,
   operatorResource,
+  PARTNER_IDS,
+  partnerResource,
   orderResource,
   people,
   plantWorld,
@@ -177,6 +179,11 @@ const operators = [
   operatorResource("operator B's record", 'B'),
   missingResource('no such operator', MISSING.operatorId),
 ] as const;
+const partners = [
+  partnerResource("a partner's record", PARTNER_IDS[0]),
+  partnerResource("another partner's record", PARTNER_IDS[1]),
+  missingResource('no such partner', MISSING.partnerId),
+] as const;
 const openReviews = [
   reviewResource('open review member-2 recused from', CASES.reportedA),
   reviewResource('open review without recusals', CASES.reportedB),
@@ -237,6 +244,13 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'PATCH /operators/{operatorId}': { success: 200, body: { contactEmails: ['legal@contact.example'] }, resources: operators },
   'GET /operators/{operatorId}/audit': { success: 200, resources: operators },
+  'GET /partners': { success: 200 },
+  'POST /partners': {
+    success: 201,
+    body: { partnerId: 'partner-new', name: 'New Partner', countries: ['TW'], contact: 'referrals@partner-new.example', language: 'zh-TW' },
+  },
+  'GET /partners/{partnerId}': { success: 200, resources: partners },
+  'PATCH /partners/{partnerId}': { success: 200, body: { contact: 'desk@partner.example' }, resources: partners },
   'GET /operator/orders': { success: 200, lists: everything.orders },
   'POST /operator/orders/{orderId}/acknowledge': { success: 200, resources: ordersOf(CASES.reportedA, 'open order') },
   'POST /operator/orders/{orderId}/compliance': {

@@ -200,7 +200,11 @@ export const MISSING = {
   orderId: orderIdFor(MISSING_CASE_ID, OPERATOR_ID.A),
   reviewId: reviewIdFor(MISSING_CASE_ID, 'POST_REVIEW'),
   operatorId: 'operator-z',
+  partnerId: 'partner-z',
 };
+
+/** Two partners, reached by e-mail: the registry is staff's alone, so no side of the world owns one. */
+export const PARTNER_IDS = ['partner-a', 'partner-b'] as const;
 
 export const orderIdOf = (planned: PlannedCase, side: Side): string => orderIdFor(planned.caseId, OPERATOR_ID[side]);
 export const reviewIdOf = (planned: PlannedCase): string => reviewIdFor(planned.caseId, 'POST_REVIEW');
@@ -262,6 +266,10 @@ export function reviewResource(label: string, planned: PlannedCase): Resource {
 
 export function operatorResource(label: string, side: Side): Resource {
   return { label, id: OPERATOR_ID[side], exists: true };
+}
+
+export function partnerResource(label: string, partnerId: string): Resource {
+  return { label, id: partnerId, exists: true };
 }
 
 export function missingResource(label: string, id: string): Resource {
@@ -417,6 +425,16 @@ export async function plantWorld(now = Date.now()): Promise<void> {
       secret: `whsec_${Buffer.from(`operator ${side}'s signing secret`).toString('base64')}`,
       status: 'ACTIVE',
       createdAt: new Date(now - 86_400_000).toISOString(),
+    });
+  }
+  for (const partnerId of PARTNER_IDS) {
+    await plant.partner({
+      partnerId,
+      name: `Partner ${partnerId}`,
+      countries: ['FR'],
+      contact: `referrals@${partnerId}.example`,
+      language: 'fr',
+      updatedAt: new Date(now - 86_400_000).toISOString(),
     });
   }
   for (const planned of ALL_CASES) {
