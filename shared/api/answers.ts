@@ -49,6 +49,7 @@ import {
   voteDecisionSchema,
 } from '../domain/model';
 import { ERROR_STATUS } from '../domain/errors';
+import { REFERRAL_CHANNELS, REFERRAL_STATUSES } from '../domain/referrals';
 import { REPORTER_URL_OUTCOMES } from '../domain/reporter';
 
 /** ISO 8601 in UTC, as every timestamp of the API (CONTRACT.md section 3). */
@@ -366,6 +367,33 @@ const appealSchema = z.object({
     .optional(),
 });
 
+const attemptSchema = z.object({ at: timestamp, statusCode: z.number().int().optional(), error: z.string().optional() });
+
+export const referralSchema = z
+  .object({
+    referralId: z.string(),
+    caseId: z.string(),
+    orderId: z.string(),
+    operatorId: z.string(),
+    partnerId: z.string(),
+    country: z.string(),
+    channel: z.enum(REFERRAL_CHANNELS),
+    status: z.enum(REFERRAL_STATUSES),
+    createdAt: timestamp,
+    category: categorySchema,
+    urls: z.array(z.object({ url: z.string(), removedAt: timestamp.optional() })),
+    hashes: z.array(contentHashSchema).optional(),
+    legalBasis: z.string(),
+    attempts: z.array(attemptSchema).meta({ description: 'The latest delivery attempts (at most 10), oldest first.' }),
+    nextAttemptAt: timestamp.optional(),
+    sentAt: timestamp.optional(),
+    acknowledgedAt: timestamp.optional(),
+    removedAt: timestamp.optional(),
+    declined: z.object({ reason: z.string(), at: timestamp }).optional(),
+    failedAt: timestamp.optional(),
+  })
+  .meta({ id: 'Referral' });
+
 export const caseViewSchema = caseSummarySchema.extend({
   createdBy: z.string(),
   policyId: z.string(),
@@ -404,6 +432,9 @@ export const caseViewSchema = caseSummarySchema.extend({
   ),
   reporterEmailUpdates: z.literal(true).optional(),
   hashes: z.array(contentHashSchema).optional().meta({ description: "The content's hashes as reported (docs/hashes.md)." }),
+  referrals: z
+    .array(referralSchema)
+    .meta({ description: "Referrals of the case's overseas URLs to partner regulators (docs/referrals.md)." }),
 });
 
 export const auditAnswerSchema = z.object({
@@ -511,6 +542,7 @@ export const partnerSchema = z
   })
   .meta({ id: 'Partner' });
 export const partnersAnswerSchema = z.object({ partners: z.array(partnerSchema) });
+export const referralStatusAnswerSchema = z.object({ status: z.enum(REFERRAL_STATUSES) });
 
 // ------------------------------------------------------------------------------------ committee
 

@@ -32,6 +32,7 @@ import {
   voteRequestSchema,
 } from '../domain/model';
 import { partnerInputSchema, partnerPatchSchema } from '../domain/partners';
+import { signedMessageSchema } from '../domain/referrals';
 import { webhookRegistrationSchema } from '../domain/webhooks';
 import { caseSearchSchema } from '../domain/search';
 import * as answers from './answers';
@@ -215,6 +216,15 @@ export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
     answers: { 201: answers.partnerSchema },
   },
   'GET /partners/{partnerId}': { summary: 'A partner regulator.', tag: 'Partners', answers: { 200: answers.partnerSchema } },
+  'POST /partners/referrals/{referralId}/status': {
+    summary: 'A partner reports on a referral we sent it: acknowledged, URLs removed, or declined with its reason.',
+    tag: 'Partners',
+    description:
+      'No user token: the body `{"jws"}` is a compact JWS (ES256) signed with the key the partner registered, named by the header `kid`; 401 when no registered key verifies it. Payload: `{"type":"referral.status","status":"ACKNOWLEDGED|REMOVED|DECLINED","urls"?,"reason"?,"at"}` (docs/referrals.md).',
+    body: signedMessageSchema,
+    answers: { 200: answers.referralStatusAnswerSchema },
+    alsoAnswers: ['UNAUTHENTICATED'],
+  },
   'PATCH /partners/{partnerId}': {
     summary: "Change a partner's record; `null` removes its endpoint, key or contact.",
     tag: 'Partners',

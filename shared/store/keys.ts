@@ -23,6 +23,7 @@ export const keys = {
   order: (caseId: string, orderId: string): ItemKey => ({ pk: casePartition(caseId), sk: `ORDER#${orderId}` }),
   review: (caseId: string, reviewId: string): ItemKey => ({ pk: casePartition(caseId), sk: `REVIEW#${reviewId}` }),
   appeal: (caseId: string, appealId: string): ItemKey => ({ pk: casePartition(caseId), sk: `APPEAL#${appealId}` }),
+  referral: (caseId: string, referralId: string): ItemKey => ({ pk: casePartition(caseId), sk: `${REFERRAL_PREFIX}${referralId}` }),
   /** An event of a stream's audit chain (a case's, or an operator's). */
   audit: (stream: string, seq: number): ItemKey => ({ pk: stream, sk: `${AUDIT_PREFIX}${String(seq).padStart(8, '0')}` }),
   taskToken: (caseId: string, purpose: string): ItemKey => ({ pk: casePartition(caseId), sk: `TOKEN#${purpose}` }),
@@ -44,6 +45,7 @@ export const keys = {
 } as const;
 
 export const AUDIT_PREFIX = 'AUDIT#';
+export const REFERRAL_PREFIX = 'REFERRAL#';
 export const TOKEN_PREFIX = 'TOKEN#';
 
 /**
@@ -74,6 +76,8 @@ export const refs = {
   order: (orderId: string): RecordRef => inCase('order', orderId, keys.order),
   review: (reviewId: string): RecordRef => inCase('review', reviewId, keys.review),
   appeal: (appealId: string): RecordRef => inCase('appeal', appealId, keys.appeal),
+  /** A referral to a partner abroad (`X<ulid>-<operator>`): in its case's stream. */
+  referral: (referralId: string): RecordRef => inCase('referral', referralId, keys.referral),
   operator: (operatorId: string): RecordRef => ({
     kind: 'operator',
     id: operatorId,

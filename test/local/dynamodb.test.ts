@@ -76,7 +76,9 @@ describe('local DynamoDB', () => {
     expect((await seedPartners('2026-01-01T00:00:00.000Z')).sort()).toEqual(['partner-au', 'partner-fr', 'partner-tw']);
     expect(await seedPartners('2026-02-01T00:00:00.000Z')).toEqual([]);
     const documents = DynamoDBDocumentClient.from(localDynamoDbClient(dynamo.endpoint));
-    const { Item } = await documents.send(new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: 'PARTNER#partner-fr', sk: 'PARTNER' } }));
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: 'PARTNER#partner-fr', sk: 'PARTNER' } }),
+    );
     expect(Item).toMatchObject({ record: { partnerId: 'partner-fr', countries: ['FR'] }, version: 1, gsi1pk: 'PARTNERS' });
     expect(SEED_OPERATORS.find((seed) => seed.operatorId === 'op-overseas')?.country).toBe('FR');
   });

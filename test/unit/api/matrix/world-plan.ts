@@ -6,11 +6,14 @@
  * table of cells can be generated at collection time; `plantWorld` then writes exactly this world
  * through the deciders (`plant.*`, and ballots and recusals as the review's own commands).
  */
+import { exportJWK, generateKeyPair } from 'jose';
 import type { MachineScope } from '../../../../shared/domain/authz';
 import { orderDecider } from '../../../../shared/domain/deciders/order';
+import { referralDecider } from '../../../../shared/domain/deciders/referral';
 import { reviewDecider } from '../../../../shared/domain/deciders/review';
 import { appealIdFor, caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../../../shared/domain/ids';
 import { normalizeObjectionCode, objectionCodeHash } from '../../../../shared/domain/objections';
+import { referralIdOf } from '../../../../shared/domain/referrals';
 import type { CaseRecord, CaseUrl, OrderRecord, Role, VoteDecision } from '../../../../shared/domain/model';
 import { act } from '../../../../shared/services/acts';
 import { closeReviewAtDeadline } from '../../../../shared/services/reviews';
@@ -203,8 +206,15 @@ export const MISSING = {
   partnerId: 'partner-z',
 };
 
-/** Two partners, reached by e-mail: the registry is staff's alone, so no side of the world owns one. */
+/**
+ * Two partners: the registry is staff's alone, so no side of the world owns one. Partner A signs
+ * its messages with `PARTNER_A_KEY`; each was referred case 1's request to operator A or B.
+ */
 export const PARTNER_IDS = ['partner-a', 'partner-b'] as const;
+export const PARTNER_A_KEY = await generateKeyPair('ES256', { extractable: true });
+const { x = '', y = '' } = await exportJWK(PARTNER_A_KEY.publicKey);
+/** The referral of each side's request of case 1 (to partner A for side A, to partner B for side B). */
+export const referralIdOfSide = (side: Side): string => referralIdOf(orderIdFor(CASES.reportedA.caseId, OPERATOR_ID[side]));
 
 export const orderIdOf = (planned: PlannedCase, side: Side): string => orderIdFor(planned.caseId, OPERATOR_ID[side]);
 export const reviewIdOf = (planned: PlannedCase): string => reviewIdFor(planned.caseId, 'POST_REVIEW');
@@ -433,6 +443,7 @@ export async function plantWorld(now = Date.now()): Promise<void> {
       name: `Partner ${partnerId}`,
       countries: ['FR'],
       contact: `referrals@${partnerId}.example`,
+      ...(partnerId === 'partner-a' ? { publicKey: { kty: 'EC' as const, crv: 'P-256' as const, x, y } } : {}),
       language: 'fr',
       updatedAt: new Date(now - 86_400_000).toISOString(),
     });
@@ -460,4 +471,28 @@ export async function plantWorld(now = Date.now()): Promise<void> {
     if (planned.review) await plantReview(planned, planned.review);
   }
   await plantObjections();
+  for (const [side, partnerId] of [
+    ['A', 'partner-a'],
+    ['B', 'partner-b'],
+  ] as const) {
+    const orderId = orderIdFor(CASES.reportedA.caseId, OPERATOR_ID[side]);
+    await act(referralDecider, refs.referral(referralIdOf(orderId)), {
+      type: 'OPEN',
+      referral: {
+        referralId: referralIdOf(orderId),
+        caseId: CASES.reportedA.caseId,
+        orderId,
+        operatorId: OPERATOR_ID[side],
+        partnerId,
+        country: 'FR',
+        channel: 'EMAIL',
+        status: 'PENDING',
+        createdAt: new Date(now - 3_600_000).toISOString(),
+        category: 'ILLEGAL_FILMING',
+        urls: [{ url: `https://operator-${side.toLowerCase()}.example/${SENTINEL.url(side)}/referred` }],
+        legalBasis: 'the legal basis at home',
+        attempts: [],
+      },
+    });
+  }
 }
