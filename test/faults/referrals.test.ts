@@ -16,7 +16,7 @@ import { refs } from '../../shared/store/keys';
 import { getReferral, writeUrls } from '../../shared/store/repository';
 import { expectMailedOnce, finalAnswer, underEveryFault } from '../support/faults';
 import { plant } from '../support/given';
-import { aCase, anOperator, anOrder, CASE_ID } from '../support/records';
+import { aCase, anOrder, anOverseasHost, CASE_ID } from '../support/records';
 import { useWorld } from '../support/world';
 
 const NOW = '2026-03-03T00:00:00.000Z';
@@ -43,15 +43,7 @@ const PARTNER: Partner = {
 
 async function givenOverseasHostInFrance(): Promise<void> {
   await plant.partner(PARTNER);
-  await plant.operator(
-    anOperator({
-      operatorId: 'op-overseas',
-      domains: ['overseas.example'],
-      contactEmails: ['abuse@overseas.example'],
-      jurisdiction: 'OVERSEAS',
-      country: 'FR',
-    }),
-  );
+  await plant.operator(anOverseasHost({ country: 'FR' }));
   await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
   await writeUrls(CASE_ID, [{ url: URL, host: 'overseas.example', operatorId: 'op-overseas' }]);
 }

@@ -15,7 +15,7 @@ import { publicSigningKey } from '../../../shared/services/blocklist';
 import { recordPartnerStatus, sendDueReferrals, sendReferral } from '../../../shared/services/referrals';
 import { getReferral, writeUrls } from '../../../shared/store/repository';
 import { plant } from '../../support/given';
-import { aCase, anOperator, anOrder } from '../../support/records';
+import { aCase, anOrder, anOverseasHost } from '../../support/records';
 import { useWorld } from '../../support/world';
 import { chainOfCase } from './world-steps';
 
@@ -81,16 +81,7 @@ async function givenIssuedRequest(
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(Date.parse(ISSUED_AT));
   if (partner) await plant.partner(partner);
-  await plant.operator(
-    anOperator({
-      operatorId: 'op-overseas',
-      domains: ['overseas.example'],
-      contactEmails: ['abuse@overseas.example'],
-      jurisdiction: 'OVERSEAS',
-      language: 'en',
-      country,
-    }),
-  );
+  await plant.operator(anOverseasHost({ language: 'en', country }));
   await plant.case(
     aCase({
       caseId: CASE_ID,
