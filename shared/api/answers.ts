@@ -580,6 +580,19 @@ export const statisticsAnswerSchema = z.object({
   byCategory: z.array(z.object({ category: categorySchema })),
   byOperator: z.array(z.object({ operatorId: z.string() })),
   byYear: z.array(z.object({ year: z.string() })),
+  byPartner: z
+    .array(
+      z.object({
+        partnerId: z.string(),
+        referralsSent: z.number().int(),
+        removed: z.number().int(),
+        declined: z.number().int(),
+        medianHoursToRemoval: z.number().nullable(),
+      }),
+    )
+    .meta({
+      description: 'Referrals to partner regulators abroad, per partner, with the median hours to removal abroad (docs/referrals.md).',
+    }),
 });
 export const publicStatisticsAnswerSchema = z.object({
   range: monthRange,
