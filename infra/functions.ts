@@ -44,6 +44,18 @@ export const apiFunctions: readonly ApiFunction[] = [
     routes: ['GET /operators', 'POST /operators', 'PATCH /operators/{operatorId}', 'GET /operators/{operatorId}/audit'],
   },
   {
+    name: 'Partners',
+    entry: 'functions/api/partners.ts',
+    routes: ['GET /partners', 'POST /partners', 'GET /partners/{partnerId}', 'PATCH /partners/{partnerId}'],
+  },
+  // Partner regulators' systems sign every message with their registered key: no user token (docs/referrals.md).
+  {
+    name: 'PartnerReferrals',
+    entry: 'functions/api/partner-referrals.ts',
+    routes: ['POST /partners/referrals/{referralId}/status'],
+    publicRoutes: ['POST /partners/referrals/{referralId}/status'],
+  },
+  {
     name: 'OperatorOrders',
     entry: 'functions/api/operator-orders.ts',
     routes: [
@@ -141,6 +153,12 @@ export const scheduledFunctions = [
     name: 'WebhookSender',
     entry: 'functions/scheduled/webhook-sender.ts',
     /** Retries are minutes to hours apart, and the first attempt waits at most one run. */
+    everySeconds: 60,
+  },
+  {
+    name: 'ReferralSender',
+    entry: 'functions/scheduled/referral-sender.ts',
+    /** A referral's first attempt is made when it is opened; its retries are minutes to hours apart. */
     everySeconds: 60,
   },
 ] as const;

@@ -148,8 +148,9 @@ async function start(): Promise<void> {
     await lambda.invoke(DELIVERY_EVENTS_FUNCTION, snsEventOf(message));
   });
 
-  const { seedOperators } = await import('./seed');
+  const { seedOperators, seedPartners } = await import('./seed');
   await seedOperators(new Date().toISOString());
+  await seedPartners(new Date().toISOString());
   // The policy new cases are filed under, stored under its version before anyone can file one.
   const { storeActivePolicy } = await import('../../shared/services/policies');
   await storeActivePolicy(new Date().toISOString());

@@ -51,6 +51,7 @@ import {
 import { ERROR_STATUS } from '../domain/errors';
 import { BULK_ACTS } from '../domain/bulk-orders';
 import { URL_OUTCOMES } from '../domain/url-compliance';
+import { REFERRAL_CHANNELS, REFERRAL_STATUSES } from '../domain/referrals';
 import { REPORTER_URL_OUTCOMES } from '../domain/reporter';
 
 /** ISO 8601 in UTC, as every timestamp of the API (CONTRACT.md section 3). */
@@ -414,6 +415,33 @@ const appealSchema = z.object({
     .optional(),
 });
 
+const attemptSchema = z.object({ at: timestamp, statusCode: z.number().int().optional(), error: z.string().optional() });
+
+export const referralSchema = z
+  .object({
+    referralId: z.string(),
+    caseId: z.string(),
+    orderId: z.string(),
+    operatorId: z.string(),
+    partnerId: z.string(),
+    country: z.string(),
+    channel: z.enum(REFERRAL_CHANNELS),
+    status: z.enum(REFERRAL_STATUSES),
+    createdAt: timestamp,
+    category: categorySchema,
+    urls: z.array(z.object({ url: z.string(), removedAt: timestamp.optional() })),
+    hashes: z.array(contentHashSchema).optional(),
+    legalBasis: z.string(),
+    attempts: z.array(attemptSchema).meta({ description: 'The latest delivery attempts (at most 10), oldest first.' }),
+    nextAttemptAt: timestamp.optional(),
+    sentAt: timestamp.optional(),
+    acknowledgedAt: timestamp.optional(),
+    removedAt: timestamp.optional(),
+    declined: z.object({ reason: z.string(), at: timestamp }).optional(),
+    failedAt: timestamp.optional(),
+  })
+  .meta({ id: 'Referral' });
+
 export const caseViewSchema = caseSummarySchema.extend({
   createdBy: z.string(),
   policyId: z.string(),
@@ -452,6 +480,9 @@ export const caseViewSchema = caseSummarySchema.extend({
   ),
   reporterEmailUpdates: z.literal(true).optional(),
   hashes: z.array(contentHashSchema).optional().meta({ description: "The content's hashes as reported (docs/hashes.md)." }),
+  referrals: z
+    .array(referralSchema)
+    .meta({ description: "Referrals of the case's overseas URLs to partner regulators (docs/referrals.md)." }),
 });
 
 export const auditAnswerSchema = z.object({
@@ -538,9 +569,32 @@ export const operatorSchema = z
       .boolean()
       .optional()
       .meta({ description: 'Whether the operator has an active webhook endpoint (docs/webhooks.md); absent: it never registered one.' }),
+    country: z.string().optional().meta({
+      description: "Where it is established (ISO 3166-1 alpha-2): an overseas host's URLs are referred to the partner covering it.",
+    }),
   })
   .meta({ id: 'Operator' });
 export const operatorsAnswerSchema = z.object({ operators: z.array(operatorSchema) });
+
+// ------------------------------------------------------------------------------------ partners registry
+
+export const partnerSchema = z
+  .object({
+    partnerId: z.string(),
+    name: z.string(),
+    countries: z.array(z.string()).meta({ description: 'ISO 3166-1 alpha-2 codes of the countries the partner covers.' }),
+    endpoint: z.string().optional().meta({ description: 'Where signed referrals and status updates are POSTed (docs/referrals.md).' }),
+    publicKey: z
+      .object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string(), kid: z.string().optional() })
+      .optional()
+      .meta({ description: "The JWK (ES256) that verifies the partner's signed messages." }),
+    contact: z.string().optional().meta({ description: 'Where referrals are e-mailed when the partner has no endpoint.' }),
+    language: z.string(),
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'Partner' });
+export const partnersAnswerSchema = z.object({ partners: z.array(partnerSchema) });
+export const referralStatusAnswerSchema = z.object({ status: z.enum(REFERRAL_STATUSES) });
 
 // ------------------------------------------------------------------------------------ committee
 
@@ -578,6 +632,19 @@ export const statisticsAnswerSchema = z.object({
   byCategory: z.array(z.object({ category: categorySchema })),
   byOperator: z.array(z.object({ operatorId: z.string() })),
   byYear: z.array(z.object({ year: z.string() })),
+  byPartner: z
+    .array(
+      z.object({
+        partnerId: z.string(),
+        referralsSent: z.number().int(),
+        removed: z.number().int(),
+        declined: z.number().int(),
+        medianHoursToRemoval: z.number().nullable(),
+      }),
+    )
+    .meta({
+      description: 'Referrals to partner regulators abroad, per partner, with the median hours to removal abroad (docs/referrals.md).',
+    }),
 });
 export const publicStatisticsAnswerSchema = z.object({
   range: monthRange,

@@ -32,6 +32,8 @@ import {
   reportRequestSchema,
   voteRequestSchema,
 } from '../domain/model';
+import { partnerInputSchema, partnerPatchSchema } from '../domain/partners';
+import { signedMessageSchema } from '../domain/referrals';
 import { webhookRegistrationSchema } from '../domain/webhooks';
 import { caseSearchSchema } from '../domain/search';
 import { urlComplianceRequestSchema } from '../domain/url-compliance';
@@ -53,6 +55,7 @@ export const ROUTE_TAGS = [
   { name: 'Reports and cases', description: 'Reports filed by staff and reporters, and the cases they open (section 4).' },
   { name: 'Staff orders', description: "Staff's deadline board and acts on orders (sections 5, 7 and 9)." },
   { name: 'Operators registry', description: 'The registered operators (section 4).' },
+  { name: 'Partners', description: 'Partner regulators abroad and the referrals exchanged with them (docs/referrals.md).' },
   { name: 'Committee', description: 'Post-review and appeal votes (section 6).' },
   { name: 'Policies and statistics', description: 'The published rules and the transparency figures.' },
   { name: 'Public', description: 'Routes anyone may call without a token.' },
@@ -200,6 +203,36 @@ export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
     summary: "The operator record's audit chain.",
     tag: 'Operators registry',
     answers: { 200: answers.auditAnswerSchema },
+  },
+  'GET /partners': { summary: 'The registered partner regulators.', tag: 'Partners', answers: { 200: answers.partnersAnswerSchema } },
+  'POST /partners': {
+    summary: 'Register a partner regulator: the countries it covers and how it is reached.',
+    tag: 'Partners',
+    body: partnerInputSchema,
+    example: {
+      partnerId: 'partner-fr',
+      name: 'Point de Contact',
+      countries: ['FR'],
+      contact: 'referrals@pointdecontact.example',
+      language: 'fr',
+    },
+    answers: { 201: answers.partnerSchema },
+  },
+  'GET /partners/{partnerId}': { summary: 'A partner regulator.', tag: 'Partners', answers: { 200: answers.partnerSchema } },
+  'POST /partners/referrals/{referralId}/status': {
+    summary: 'A partner reports on a referral we sent it: acknowledged, URLs removed, or declined with its reason.',
+    tag: 'Partners',
+    description:
+      'No user token: the body `{"jws"}` is a compact JWS (ES256) signed with the key the partner registered, named by the header `kid`; 401 when no registered key verifies it. Payload: `{"type":"referral.status","status":"ACKNOWLEDGED|REMOVED|DECLINED","urls"?,"reason"?,"at"}` (docs/referrals.md).',
+    body: signedMessageSchema,
+    answers: { 200: answers.referralStatusAnswerSchema },
+    alsoAnswers: ['UNAUTHENTICATED'],
+  },
+  'PATCH /partners/{partnerId}': {
+    summary: "Change a partner's record; `null` removes its endpoint, key or contact.",
+    tag: 'Partners',
+    body: partnerPatchSchema,
+    answers: { 200: answers.partnerSchema },
   },
   'GET /operator/orders': {
     summary: "The caller's own orders, newest first; filtered and paged on request, or as CSV.",

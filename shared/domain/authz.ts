@@ -117,6 +117,11 @@ export const routeRoles: Record<string, Role[]> = {
   'GET /operator/webhook': ['operator'],
   'DELETE /operator/webhook': ['operator'],
   'GET /operator/webhook/deliveries': ['operator'],
+  // The partners registry says whom referrals reach and whose signatures are trusted: staff keep it.
+  'GET /partners': ['staff'],
+  'POST /partners': ['staff'],
+  'GET /partners/{partnerId}': ['staff'],
+  'PATCH /partners/{partnerId}': ['staff'],
 };
 
 export function assertRouteAllowed(identity: Identity, routeKey: string): void {

@@ -75,7 +75,11 @@ export type FollowUp =
   /** The case's block-list entries follow its BLOCK_ACCESS orders (derived from the event: see `followUpsOf`). */
   | { readonly type: 'SYNC_BLOCKLIST'; readonly caseId: string }
   /** The case's hashes join or leave the hash list as its orders now stand (docs/hashes.md). */
-  | { readonly type: 'SYNC_HASH_LISTING'; readonly caseId: string };
+  | { readonly type: 'SYNC_HASH_LISTING'; readonly caseId: string }
+  /** An overseas host's request was issued: the partner covering its country gets a referral (derived: see `followUpsOf`). */
+  | { readonly type: 'REFER_ABROAD'; readonly orderId: string }
+  /** A referral's message is sent to its partner, unless delivered already (docs/referrals.md). */
+  | { readonly type: 'SEND_REFERRAL'; readonly referralId: string };
 
 /** What an operator notice says, beside the order it is about (rendered by shared/notices). */
 export type OperatorNoticeRequest =
@@ -139,7 +143,7 @@ export interface Decider<State, Command, Event extends RecordEvent> {
   evolve(state: State | undefined, event: Event): State;
 }
 
-export const RECORD_KINDS = ['case', 'order', 'review', 'appeal', 'operator', 'fineLedger'] as const;
+export const RECORD_KINDS = ['case', 'order', 'review', 'appeal', 'operator', 'fineLedger', 'partner', 'referral'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /**

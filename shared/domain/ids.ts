@@ -12,7 +12,7 @@ const ULID_RE = new RegExp(`^${ULID_PATTERN}$`);
 // Operator ids follow operatorIdSchema in model.ts.
 const OPERATOR_PATTERN = '[a-z0-9][a-z0-9-]{1,62}';
 const ANY_ID_RE = new RegExp(
-  `^(?:C(${ULID_PATTERN})|O(${ULID_PATTERN})-(${OPERATOR_PATTERN})|A(${ULID_PATTERN})-(${OPERATOR_PATTERN})|R(${ULID_PATTERN})-(?:POST|PRIOR|APPEAL-(${OPERATOR_PATTERN})))$`,
+  `^(?:C(${ULID_PATTERN})|O(${ULID_PATTERN})-(${OPERATOR_PATTERN})|A(${ULID_PATTERN})-(${OPERATOR_PATTERN})|R(${ULID_PATTERN})-(?:POST|PRIOR|APPEAL-(${OPERATOR_PATTERN}))|X(${ULID_PATTERN})-${OPERATOR_PATTERN})$`,
 );
 
 const MAX_TIME = 2 ** 48 - 1;
@@ -107,7 +107,7 @@ export function appealIdFor(caseId: string, operatorId: string): string {
 export function caseIdOf(id: string): string | null {
   const m = ANY_ID_RE.exec(id);
   if (!m) return null;
-  const ulid = m[1] ?? m[2] ?? m[4] ?? m[6];
+  const ulid = m[1] ?? m[2] ?? m[4] ?? m[6] ?? m[8];
   return ulid === undefined ? null : `C${ulid}`;
 }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { OrderMonitoring } from './monitoring';
 import type { UrlCompliance } from './url-compliance';
+import { countryCodeSchema } from './countries';
 import { multiLineText, singleLineText } from './text';
 import { checkReportedUrl } from './urls';
 import type { FineInputs } from './fines';
@@ -210,6 +211,8 @@ const operatorFields = z.strictObject({
   annualRevenue: z.number().int().nonnegative(),
   currency: z.string().regex(/^[A-Z]{3}$/),
   kind: z.enum(OPERATOR_KINDS).optional(),
+  /** Where the operator is established (ISO 3166-1 alpha-2): an overseas host's URLs are referred to the partner covering it. */
+  country: countryCodeSchema.optional(),
 });
 
 /** The field error of a host without domains, or null: a PATCH checks the operator it would leave. */
@@ -245,6 +248,8 @@ export interface Operator {
    * is removed or disabled): a notice of an operator without one reads nothing more. Absent: never had one.
    */
   webhookActive?: boolean;
+  /** Where it is established (ISO 3166-1 alpha-2); absent: not known. */
+  country?: string;
 }
 
 export interface CaseUrl {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { CaseRecord, Category, OrderRecord } from './model';
 import { CATEGORIES } from './model';
 import { isBindingOrder } from './orders';
+import type { ReferralRecord } from './referrals';
 
 // ------------------------------------------------------------------------------ months and ranges
 
@@ -282,6 +283,42 @@ export interface Statistics {
   readonly byCategory: readonly (Figures & { readonly category: Category })[];
   readonly byOperator: readonly OperatorFigures[];
   readonly byYear: readonly YearCounts[];
+  /** Referrals to partner regulators abroad, per partner (docs/referrals.md). */
+  readonly byPartner: readonly PartnerFigures[];
+}
+
+/** What the statistics read of a referral. */
+export type StatisticsReferral = Pick<ReferralRecord, 'caseId' | 'partnerId' | 'status' | 'createdAt' | 'removedAt'>;
+
+export interface PartnerFigures {
+  readonly partnerId: string;
+  readonly referralsSent: number;
+  readonly removed: number;
+  readonly declined: number;
+  /** The median time from referral to every URL removed abroad, in hours (one decimal); null when none was. */
+  readonly medianHoursToRemoval: number | null;
+}
+
+function medianOf(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** One partner's referrals: sent, removed in full, declined, and the median time to removal abroad. */
+function partnerFigures(partnerId: string, referrals: readonly StatisticsReferral[]): PartnerFigures {
+  const hoursToRemoval = referrals.flatMap((r) =>
+    r.status === 'REMOVED' && r.removedAt !== undefined ? [(Date.parse(r.removedAt) - Date.parse(r.createdAt)) / 3_600_000] : [],
+  );
+  const median = medianOf(hoursToRemoval);
+  return {
+    partnerId,
+    referralsSent: referrals.length,
+    removed: referrals.filter((r) => r.status === 'REMOVED').length,
+    declined: referrals.filter((r) => r.status === 'DECLINED').length,
+    medianHoursToRemoval: median === null ? null : Math.round(median * 10) / 10,
+  };
 }
 
 export interface StatisticsContext {
@@ -298,6 +335,7 @@ export function computeStatistics(
   allCases: readonly StatisticsCase[],
   allOrders: readonly StatisticsOrder[],
   { range, timeZone, currency }: StatisticsContext,
+  allReferrals: readonly StatisticsReferral[] = [],
 ): Statistics {
   const monthOfCase = new Map<string, string>();
   for (const c of allCases) {
@@ -337,6 +375,13 @@ export function computeStatistics(
         year,
         cases.filter((c) => monthOfCase.get(c.caseId)?.startsWith(year)),
         orders.filter((o) => monthOfCase.get(o.caseId)?.startsWith(year)),
+      ),
+    ),
+    // Like orders, a referral counts with its case, in the month the report was filed.
+    byPartner: [...new Set(allReferrals.filter((r) => monthOfCase.has(r.caseId)).map((r) => r.partnerId))].sort().map((partnerId) =>
+      partnerFigures(
+        partnerId,
+        allReferrals.filter((r) => r.partnerId === partnerId && monthOfCase.has(r.caseId)),
       ),
     ),
   };

@@ -9,7 +9,9 @@ import { formatForPeople } from '../domain/time-for-people';
 import { breakdownLabel, money, percent } from '../domain/fine-words';
 import type { Category, DeadlineChange, Fine, FineDecision, LANGUAGES, Operator, OrderAction, OrderRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
+import type { Partner } from '../domain/partners';
 import { durationToMs, type Policy } from '../domain/policy';
+import type { ReferralRecord } from '../domain/referrals';
 import { reporterOutcomeText, type ReporterUrlOutcome } from '../domain/reporter';
 import type { Remedy, StatementOfReasons } from '../domain/reasons';
 import { countOf, withParticle } from './words';
@@ -1280,6 +1282,49 @@ export function renderWebhookDisabled(input: WebhookDisabledInput): RenderedEmai
           en: `Once the endpoint works again, register it again with PUT ${links.api}/operator/webhook; it gets a new signing secret.`,
         }),
       },
+      footer(policy.authority, lang),
+    ],
+    lang,
+  );
+}
+
+export interface ReferralEmailInput {
+  referral: Pick<ReferralRecord, 'referralId' | 'caseId' | 'category' | 'urls' | 'hashes' | 'legalBasis'>;
+  partner: Pick<Partner, 'name'>;
+  policy: Pick<Policy, 'authority'>;
+}
+
+/**
+ * A referral to a partner without an endpoint (docs/referrals.md), in English, the partners'
+ * common language: what the signed message would carry, and how to answer. Never the reporter,
+ * the summary or the content.
+ */
+export function renderReferralEmail(input: ReferralEmailInput): RenderedEmail {
+  const { referral, partner, policy } = input;
+  const lang = 'en';
+  return email(
+    `[Referral ${referral.referralId}] Content on hosts in your jurisdiction, case ${referral.caseId}`,
+    [
+      greeting(partner.name, lang),
+      {
+        type: 'paragraph',
+        text:
+          'Under our cooperation, we refer to you content on hosts in your jurisdiction that we have ordered removed or blocked at home. ' +
+          'Please tell us by reply whether you acknowledge the referral, which URLs were removed, or why you decline it, naming the referral id.',
+      },
+      {
+        type: 'fields',
+        rows: [
+          ['Referral', referral.referralId],
+          ['Our reference', referral.caseId],
+          ['Category', referral.category],
+          ['Legal basis here', referral.legalBasis],
+        ],
+      },
+      { type: 'list', items: referral.urls.map((entry) => entry.url), code: true },
+      ...(referral.hashes === undefined || referral.hashes.length === 0
+        ? []
+        : [{ type: 'list' as const, items: referral.hashes.map((hash) => `${hash.algorithm} ${hash.value}`), code: true }]),
       footer(policy.authority, lang),
     ],
     lang,

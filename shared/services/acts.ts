@@ -11,7 +11,7 @@ import { caseDecider } from '../domain/deciders/case';
 import { fineLedgerDecider } from '../domain/deciders/fine-ledger';
 import { orderDecider } from '../domain/deciders/order';
 import { reviewDecider } from '../domain/deciders/review';
-import { assertNever } from '../domain/model';
+import { assertNever, type OrderRecord } from '../domain/model';
 import type { ReporterUpdate } from '../domain/reporter';
 import { nowIso } from '../runtime/clock';
 import { logger } from '../runtime/logger';
@@ -32,6 +32,7 @@ import {
   type OperatorNoticeDelivery,
 } from './notify';
 import { policyForRecord } from './policies';
+import { referAbroad, sendReferral } from './referrals';
 import { queueWebhookEvents } from './webhooks';
 
 /** Runs `command` on the record and does what its event requires; refusals throw, nothing written. */
@@ -143,6 +144,12 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
     case 'SYNC_HASH_LISTING':
       await syncHashListing(followUp.caseId, at);
       return;
+    case 'REFER_ABROAD':
+      await referAbroad(followUp.orderId, at);
+      return;
+    case 'SEND_REFERRAL':
+      await sendReferral(followUp.referralId, nowIso());
+      return;
     case 'RUN': {
       const { command } = followUp;
       switch (command.kind) {
@@ -170,12 +177,16 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
 /**
  * The event's stored follow-ups, and those derived from it: the block list follows every order
  * event that can change it, whichever decider rule made the event (also for events committed
- * before the list existed, when the sweeper finishes them).
+ * before the list existed, when the sweeper finishes them); an overseas host's request, once
+ * issued, is referred to the partner covering the host's country (docs/referrals.md).
  */
 function followUpsOf(event: StoredEvent): readonly FollowUp[] {
   const derived: FollowUp[] = [];
   if (changesBlocklist({ action: event.action, targetKind: event.target.kind, state: event.state })) {
     derived.push({ type: 'SYNC_BLOCKLIST', caseId: (event.state as { caseId: string }).caseId });
+  }
+  if (event.target.kind === 'order' && event.action === 'ORDER_ISSUED' && (event.state as OrderRecord).action === 'DELETE_REQUEST') {
+    derived.push({ type: 'REFER_ABROAD', orderId: (event.state as OrderRecord).orderId });
   }
   return [...event.followUps, ...derived];
 }

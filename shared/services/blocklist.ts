@@ -117,13 +117,25 @@ function signingKey(): Promise<SigningKey> {
   return key;
 }
 
-/** Signs the answer's fields (the JSON text as answered) and answers them with `signature`. */
-async function signed<Body extends object>(body: Body): Promise<Body & { signature: string }> {
+/**
+ * A compact JWS (ES256) of the text, under the system's one signing key: the block list's, and the
+ * messages to partner regulators (docs/referrals.md), which verify them with the same public key.
+ */
+export async function signCompact(text: string): Promise<string> {
   const { privateKey, publicJwk } = await signingKey();
-  const signature = await new CompactSign(new TextEncoder().encode(JSON.stringify(body)))
+  return new CompactSign(new TextEncoder().encode(text))
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: publicJwk.kid ?? '' })
     .sign(privateKey);
-  return { ...body, signature };
+}
+
+/** The public half of the signing key (a JWK with its `kid`), for whoever verifies what the system signs. */
+export async function publicSigningKey(): Promise<JWK> {
+  return (await signingKey()).publicJwk;
+}
+
+/** Signs the answer's fields (the JSON text as answered) and answers them with `signature`. */
+async function signed<Body extends object>(body: Body): Promise<Body & { signature: string }> {
+  return { ...body, signature: await signCompact(JSON.stringify(body)) };
 }
 
 // ------------------------------------------------------------------------------------ reads

@@ -81,6 +81,7 @@ export async function createOperator(input: OperatorInput, now: string, by: stri
     currency: input.currency,
     updatedAt: now,
     kind: input.kind ?? 'HOST',
+    ...(input.country === undefined ? {} : { country: input.country }),
   };
   try {
     const { state } = await act(operatorDecider, refs.operator(operatorId), { type: 'REGISTER', by, operator }, now);

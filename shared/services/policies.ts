@@ -84,6 +84,6 @@ export async function policyOfCase(caseId: string): Promise<Policy> {
 
 /** The policy an act on the record follows: its case's, or the current one for an operator's record. */
 export function policyForRecord(ref: RecordRef): Promise<Policy> {
-  const caseId = ref.kind === 'operator' ? null : caseIdOf(ref.id);
+  const caseId = ref.kind === 'operator' || ref.kind === 'partner' ? null : caseIdOf(ref.id);
   return caseId === null ? Promise.resolve(config().policy) : policyOfCase(caseId);
 }

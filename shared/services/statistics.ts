@@ -5,7 +5,7 @@
  */
 import type { Policy } from '../domain/policy';
 import { computeStatistics, publicStatistics, type MonthRange, type PublicStatistics, type Statistics } from '../domain/statistics';
-import { listCasesFiledBetween, listOperators, listOrdersOfOperatorIssuedSince } from '../store/repository';
+import { listCasesFiledBetween, listOperators, listOrdersOfOperatorIssuedSince, listReferrals } from '../store/repository';
 
 const DAY_MS = 86_400_000;
 
@@ -22,9 +22,13 @@ function instantsAround(range: MonthRange): { from: string; to: string } {
 
 export async function readStatistics(range: MonthRange, policy: Pick<Policy, 'timeZone' | 'currency'>): Promise<Statistics> {
   const around = instantsAround(range);
-  const [cases, operators] = await Promise.all([listCasesFiledBetween(around.from, around.to), listOperators()]);
+  const [cases, operators, referrals] = await Promise.all([
+    listCasesFiledBetween(around.from, around.to),
+    listOperators(),
+    listReferrals(),
+  ]);
   const orders = (await Promise.all(operators.map((o) => listOrdersOfOperatorIssuedSince(o.operatorId, around.from)))).flat();
-  return computeStatistics(cases, orders, { range, timeZone: policy.timeZone, currency: policy.currency });
+  return computeStatistics(cases, orders, { range, timeZone: policy.timeZone, currency: policy.currency }, referrals);
 }
 
 export async function readPublicStatistics(range: MonthRange, policy: Pick<Policy, 'timeZone' | 'currency'>): Promise<PublicStatistics> {

@@ -26,6 +26,7 @@ import { placedUrls, type UrlOutcomeView, urlOutcomeViews } from '../domain/url-
 import { isNonCompliant, urlsOfOrder } from '../domain/orders';
 import type { VoteRules } from '../domain/policy';
 import { statementOfReasons, type StatementOfReasons } from '../domain/reasons';
+import type { ReferralRecord } from '../domain/referrals';
 import { eligibleVoters, tally } from '../domain/vote-count';
 import { BALLOT_ACTIONS } from '../domain/deciders/review';
 import { type CaseSearchQuery, DEFAULT_PAGE_SIZE, planSearch } from '../domain/search';
@@ -37,6 +38,7 @@ import {
   getCaseUrls,
   getOperator,
   listAppealsOfCase,
+  listReferralsOfCase,
   listNonCompliantOrders,
   listOpenOrders,
   listOverdueOrders,
@@ -308,6 +310,8 @@ export interface CaseView extends CaseSummaryView {
   earlierDecisions: EarlierDecisionView[];
   /** Present when the reporter asked for outcome e-mails: its address is never shown, only that they are on. */
   reporterEmailUpdates?: true;
+  /** The referrals of the case's overseas URLs to partner regulators (docs/referrals.md). */
+  referrals: ReferralRecord[];
 }
 
 /** An objection as the case's readers see it: its words, and whether the poster left a contact (never the address). */
@@ -326,12 +330,13 @@ function appealView(appeal: AppealRecord): AppealView {
  */
 export async function getCaseView(caseId: string): Promise<CaseView> {
   const record = await requireVisibleCase(caseId);
-  const [urls, orders, reviews, appeals, audit] = await Promise.all([
+  const [urls, orders, reviews, appeals, audit, referrals] = await Promise.all([
     getCaseUrls(caseId),
     listOrdersOfCase(caseId),
     listReviewsOfCase(caseId),
     listAppealsOfCase(caseId),
     listChain(refs.case(caseId).root.pk),
+    listReferralsOfCase(caseId),
   ]);
   const earlier = await earlierDecisions(caseId, urls);
   const unclaimedBlocked = orders.some((order) => order.urlOwners?.includes(null) === true);
@@ -380,6 +385,7 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     timeline: sealOpenBallots(audit, reviews).map(({ at, actor, action, details }) => ({ at, actor, action, details })),
     earlierDecisions: earlier,
     ...(record.reporterContact === undefined ? {} : { reporterEmailUpdates: true as const }),
+    referrals,
   };
 }
 

@@ -217,7 +217,8 @@ export const postOverHttp: WebhookPost = async (url, headers, body) => {
   }
 };
 
-const delivered = (outcome: PostOutcome): boolean => 'statusCode' in outcome && outcome.statusCode >= 200 && outcome.statusCode < 300;
+export const delivered = (outcome: PostOutcome): boolean =>
+  'statusCode' in outcome && outcome.statusCode >= 200 && outcome.statusCode < 300;
 
 /** Tells the operator, once per disabling, that its endpoint is disabled. */
 async function tellEndpointDisabled(endpoint: WebhookEndpoint): Promise<void> {

@@ -3,6 +3,8 @@
  * so that a listing can never disagree with the record it lists (docs/architecture.md, "Table").
  */
 import type { RecordKind } from '../domain/decider';
+import type { Partner } from '../domain/partners';
+import type { ReferralRecord } from '../domain/referrals';
 import type { CaseRecord, Operator, OrderRecord, ReviewRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
 import {
@@ -43,6 +45,9 @@ export const REINSTATEMENTS_PENDING = 'REINSTATEMENTS_PENDING';
 export const FINES_PROPOSED = 'FINES_PROPOSED';
 /** Complied DELETE orders whose next post-monitoring round is due, by its time: the checker's work list. */
 export const MONITORING_DUE = 'MONITORING_DUE';
+
+/** Referrals whose message waits for its next attempt, by its time: the referral sender's work list. */
+export const REFERRALS_DUE = 'REFERRALS_DUE';
 
 /** GSI3 partition of every order, newest issued first: the deadline board's search when nothing narrows it. */
 export const ALL_ORDERS = 'ORDERS';
@@ -98,6 +103,18 @@ export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: strin
     }
     case 'operator':
       return { gsi1pk: 'OPERATORS', gsi1sk: (state as Operator).operatorId };
+    case 'partner':
+      return { gsi1pk: 'PARTNERS', gsi1sk: (state as Partner).partnerId };
+    case 'referral': {
+      const referral = state as ReferralRecord;
+      return {
+        gsi1pk: 'REFERRALS',
+        gsi1sk: `${referral.createdAt}#${referral.referralId}`,
+        ...(referral.nextAttemptAt === undefined
+          ? {}
+          : { gsi2pk: REFERRALS_DUE, gsi2sk: `${referral.nextAttemptAt}#${referral.referralId}` }),
+      };
+    }
     case 'appeal':
     case 'fineLedger':
       return {};

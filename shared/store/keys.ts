@@ -11,6 +11,7 @@ const UNASSIGNED = '~UNASSIGNED';
 
 export const casePartition = (caseId: string): string => `CASE#${caseId}`;
 export const operatorPartition = (operatorId: string): string => `OPERATOR#${operatorId}`;
+export const partnerPartition = (partnerId: string): string => `PARTNER#${partnerId}`;
 
 export const keys = {
   case: (caseId: string): ItemKey => ({ pk: casePartition(caseId), sk: 'CASE' }),
@@ -22,6 +23,7 @@ export const keys = {
   order: (caseId: string, orderId: string): ItemKey => ({ pk: casePartition(caseId), sk: `ORDER#${orderId}` }),
   review: (caseId: string, reviewId: string): ItemKey => ({ pk: casePartition(caseId), sk: `REVIEW#${reviewId}` }),
   appeal: (caseId: string, appealId: string): ItemKey => ({ pk: casePartition(caseId), sk: `APPEAL#${appealId}` }),
+  referral: (caseId: string, referralId: string): ItemKey => ({ pk: casePartition(caseId), sk: `${REFERRAL_PREFIX}${referralId}` }),
   /** An event of a stream's audit chain (a case's, or an operator's). */
   audit: (stream: string, seq: number): ItemKey => ({ pk: stream, sk: `${AUDIT_PREFIX}${String(seq).padStart(8, '0')}` }),
   taskToken: (caseId: string, purpose: string): ItemKey => ({ pk: casePartition(caseId), sk: `TOKEN#${purpose}` }),
@@ -29,6 +31,7 @@ export const keys = {
   notice: (stream: string, eventKey: string): ItemKey => ({ pk: stream, sk: `NOTICE#${eventKey}` }),
   operator: (operatorId: string): ItemKey => ({ pk: operatorPartition(operatorId), sk: 'OPERATOR' }),
   fineLedger: (operatorId: string, period: string): ItemKey => ({ pk: operatorPartition(operatorId), sk: `FINES#${period}` }),
+  partner: (partnerId: string): ItemKey => ({ pk: partnerPartition(partnerId), sk: 'PARTNER' }),
   domain: (domain: string): ItemKey => ({ pk: `DOMAIN#${domain}`, sk: 'DOMAIN' }),
   idempotency: (userId: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${userId}#${key}`, sk: 'IDEMPOTENCY' }),
   /** A policy document under its version (its content hash): written once, never changed. */
@@ -42,6 +45,7 @@ export const keys = {
 } as const;
 
 export const AUDIT_PREFIX = 'AUDIT#';
+export const REFERRAL_PREFIX = 'REFERRAL#';
 export const TOKEN_PREFIX = 'TOKEN#';
 
 /**
@@ -72,6 +76,8 @@ export const refs = {
   order: (orderId: string): RecordRef => inCase('order', orderId, keys.order),
   review: (reviewId: string): RecordRef => inCase('review', reviewId, keys.review),
   appeal: (appealId: string): RecordRef => inCase('appeal', appealId, keys.appeal),
+  /** A referral to a partner abroad (`X<ulid>-<operator>`): in its case's stream. */
+  referral: (referralId: string): RecordRef => inCase('referral', referralId, keys.referral),
   operator: (operatorId: string): RecordRef => ({
     kind: 'operator',
     id: operatorId,
@@ -84,6 +90,13 @@ export const refs = {
     id: `${operatorId}/${period}`,
     key: keys.fineLedger(operatorId, period),
     root: keys.operator(operatorId),
+  }),
+  /** A partner regulator: a stream of its own, like an operator's. */
+  partner: (partnerId: string): RecordRef => ({
+    kind: 'partner',
+    id: partnerId,
+    key: keys.partner(partnerId),
+    root: keys.partner(partnerId),
   }),
 } as const;
 

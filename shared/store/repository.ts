@@ -7,6 +7,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../domain/model';
+import type { Partner } from '../domain/partners';
+import type { ReferralRecord } from '../domain/referrals';
 import { awaitsFineDecisionReminder, chunk } from '../domain/orders';
 import type { Policy } from '../domain/policy';
 import { config } from '../runtime/config';
@@ -20,10 +22,11 @@ import {
   OPEN_REVIEWS,
   OVERDUE_ORDERS,
   REINSTATEMENTS_PENDING,
+  REFERRALS_DUE,
   UNDELIVERED_ORDERS,
 } from './indexes';
 import { readRecord } from './journal';
-import { casePartition, keys, refs, TOKEN_PREFIX, type ItemKey } from './keys';
+import { casePartition, keys, REFERRAL_PREFIX, refs, TOKEN_PREFIX, type ItemKey } from './keys';
 import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
 
 const URLS_PER_CHUNK = 100;
@@ -267,6 +270,31 @@ export const getOperator = (operatorId: string) => readRecord<Operator>(refs.ope
 
 export async function listOperators(): Promise<Operator[]> {
   return recordsOf<Operator>(await queryIndex(GSI1, 'OPERATORS'));
+}
+
+// --------------------------------------------------------------------------------------- partners and referrals
+
+export const getPartner = (partnerId: string) => readRecord<Partner>(refs.partner(partnerId));
+
+/** Every registered partner, by id. */
+export async function listPartners(): Promise<Partner[]> {
+  return recordsOf<Partner>(await queryIndex(GSI1, 'PARTNERS'));
+}
+
+export const getReferral = (referralId: string) => readRecord<ReferralRecord>(refs.referral(referralId));
+
+export async function listReferralsOfCase(caseId: string): Promise<ReferralRecord[]> {
+  return recordsOf<ReferralRecord>(await queryCasePartition(caseId, REFERRAL_PREFIX));
+}
+
+/** Referrals whose next delivery attempt is due by `now`, the longest waiting first. */
+export async function listDueReferrals(now: string): Promise<ReferralRecord[]> {
+  return recordsOf<ReferralRecord>(await queryIndex(GSI2, REFERRALS_DUE, { before: now }));
+}
+
+/** Every referral, oldest first (the transparency statistics). */
+export async function listReferrals(): Promise<ReferralRecord[]> {
+  return recordsOf<ReferralRecord>(await queryIndex(GSI1, 'REFERRALS'));
 }
 
 /**

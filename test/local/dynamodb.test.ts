@@ -71,6 +71,18 @@ describe('local DynamoDB', () => {
     expect(SEED_OPERATORS.filter((seed) => seed.kind === 'ISP').map((seed) => seed.domains)).toEqual([[], [], []]);
   });
 
+  it('seeds the three partner regulators only when absent, and the overseas host in France', async () => {
+    const { seedPartners } = await import('../../infra/local/seed');
+    expect((await seedPartners('2026-01-01T00:00:00.000Z')).sort()).toEqual(['partner-au', 'partner-fr', 'partner-tw']);
+    expect(await seedPartners('2026-02-01T00:00:00.000Z')).toEqual([]);
+    const documents = DynamoDBDocumentClient.from(localDynamoDbClient(dynamo.endpoint));
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: { pk: 'PARTNER#partner-fr', sk: 'PARTNER' } }),
+    );
+    expect(Item).toMatchObject({ record: { partnerId: 'partner-fr', countries: ['FR'] }, version: 1, gsi1pk: 'PARTNERS' });
+    expect(SEED_OPERATORS.find((seed) => seed.operatorId === 'op-overseas')?.country).toBe('FR');
+  });
+
   it('keeps its data on disk across a restart', async () => {
     // When dynalite stops and starts again on the same directory
     await dynamo.close();

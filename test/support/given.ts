@@ -12,8 +12,10 @@ import { appealDecider } from '../../shared/domain/deciders/appeal';
 import { caseDecider } from '../../shared/domain/deciders/case';
 import { operatorDecider } from '../../shared/domain/deciders/operator';
 import { orderDecider } from '../../shared/domain/deciders/order';
+import { partnerDecider } from '../../shared/domain/deciders/partner';
 import { reviewDecider } from '../../shared/domain/deciders/review';
 import type { AppealRecord, AuditEvent, CaseRecord, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
+import type { Partner } from '../../shared/domain/partners';
 import { config } from '../../shared/runtime/config';
 import { act } from '../../shared/services/acts';
 import { documentClient } from '../../shared/store/client';
@@ -27,6 +29,8 @@ export const plant = {
   appeal: (appeal: AppealRecord) => act(appealDecider, refs.appeal(appeal.appealId), { type: 'FILE', appeal }, appeal.filedAt),
   operator: (operator: Operator) =>
     act(operatorDecider, refs.operator(operator.operatorId), { type: 'REGISTER', by: 'system', operator }, operator.updatedAt),
+  partner: (partner: Partner) =>
+    act(partnerDecider, refs.partner(partner.partnerId), { type: 'REGISTER', by: 'system', partner }, partner.updatedAt),
 };
 
 type Item = Record<string, unknown>;

@@ -100,6 +100,17 @@ export function anOperator(overrides: Partial<Operator> = {}): Operator {
   };
 }
 
+/** The overseas host of CONTRACT.md section 2, op-overseas. */
+export function anOverseasHost(overrides: Partial<Operator> = {}): Operator {
+  return anOperator({
+    operatorId: 'op-overseas',
+    domains: ['overseas.example'],
+    contactEmails: ['abuse@overseas.example'],
+    jurisdiction: 'OVERSEAS',
+    ...overrides,
+  });
+}
+
 export const CASE_URLS: CaseUrl[] = [
   { url: 'https://webhard.example/v/123', host: 'webhard.example', operatorId: 'op-webhard' },
   { url: 'https://cdn.webhard.example/v/124', host: 'cdn.webhard.example', operatorId: 'op-webhard' },

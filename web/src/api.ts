@@ -4,6 +4,7 @@
  * after the domain's record types; where the contract lets the server add or omit fields, the
  * `normalize*` functions give the screens one shape to read.
  */
+import type { ReferralRecord } from '../../shared/domain/referrals';
 import type { BlocklistEntry } from '../../shared/domain/blocklist';
 import type { DeadlineChangeRequest } from '../../shared/domain/deadline-changes';
 import type { ErrorCode, ErrorDetail } from '../../shared/domain/errors';
@@ -161,6 +162,8 @@ export interface CaseDetail extends Partial<CaseRecord> {
   duplicates?: DuplicateCase[];
   /** The reporter asked for outcome e-mails (the address itself is never sent to the screen). */
   reporterEmailUpdates?: true;
+  /** Referrals of the case's overseas URLs to partner regulators (absent from servers before they were added). */
+  referrals?: ReferralRecord[];
 }
 
 export interface EarlierDecision {

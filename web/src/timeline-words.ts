@@ -9,12 +9,23 @@ import type { CaseEvent } from '../../shared/domain/deciders/case';
 import type { FineLedgerEvent } from '../../shared/domain/deciders/fine-ledger';
 import type { OperatorEvent } from '../../shared/domain/deciders/operator';
 import type { OrderEvent } from '../../shared/domain/deciders/order';
+import type { PartnerEvent } from '../../shared/domain/deciders/partner';
+import type { ReferralEvent } from '../../shared/domain/deciders/referral';
 import type { ReviewEvent } from '../../shared/domain/deciders/review';
 import type { Approval, NoticeRecord, NoticeStatus } from '../../shared/domain/model';
 import { formatCompact } from './format';
 import type { Lang, Translator } from './i18n';
 
-export type AuditAction = (CaseEvent | OrderEvent | ReviewEvent | AppealEvent | OperatorEvent | FineLedgerEvent)['action'];
+export type AuditAction = (
+  | CaseEvent
+  | OrderEvent
+  | ReviewEvent
+  | AppealEvent
+  | OperatorEvent
+  | FineLedgerEvent
+  | PartnerEvent
+  | ReferralEvent
+)['action'];
 
 export interface WordedEvent {
   at: string;
@@ -111,6 +122,18 @@ const en: Sentences = {
   APPEAL_SETTLED: (f) => `Appeal against order ${f.orderId} settled: ${f.label('result')}`,
   OPERATOR_REGISTERED: (f) => `${f.actor} registered operator ${f.operator}`,
   OPERATOR_UPDATED: (f) => `${f.actor} changed operator ${f.operator}: ${f.text('changes')}`,
+  PARTNER_REGISTERED: (f) => `${f.actor} registered partner ${f.text('partnerId')}`,
+  PARTNER_UPDATED: (f) => `${f.actor} changed partner ${f.text('partnerId')}: ${f.text('changes')}`,
+  REFERRAL_OPENED: (f) =>
+    `${f.urls(f.count('urlCount'))} of order ${f.orderId} referred to partner ${f.text('partnerId')} (host in ${f.text('country')})`,
+  REFERRAL_SENT: (f) => `Referral ${f.text('referralId')} delivered to partner ${f.text('partnerId')}`,
+  REFERRAL_ATTEMPT_FAILED: (f) =>
+    `Referral ${f.text('referralId')} not delivered to partner ${f.text('partnerId')}; tried again at ${f.time('nextAttemptAt')}`,
+  REFERRAL_UNDELIVERABLE: (f) => `Referral ${f.text('referralId')} could not be delivered to partner ${f.text('partnerId')}; staff told`,
+  REFERRAL_ACKNOWLEDGED: (f) => `Partner ${f.text('partnerId')} acknowledged referral ${f.text('referralId')}`,
+  REFERRAL_URLS_REMOVED: (f) =>
+    `Partner ${f.text('partnerId')} removed ${f.urls(f.count('removed'))} of referral ${f.text('referralId')} (${f.count('remaining')} remaining)`,
+  REFERRAL_DECLINED: (f) => `Partner ${f.text('partnerId')} declined referral ${f.text('referralId')}: ${f.text('reason')}`,
   FOLLOW_UP_FILED: (f) => `${f.actor} filed follow-up case ${f.text('followUpCaseId')} for ${f.urls(f.count('urlCount'))} left unassigned`,
   DEADLINE_EXTENDED: (f) =>
     `${f.actor} extended the deadline of order ${f.orderId} by ${f.text('extendBy')}, from ${f.time('previousDeadlineAt')} to ${f.time('deadlineAt')}: ${f.text('reason')}`,
@@ -188,6 +211,18 @@ const ko: Sentences = {
   APPEAL_SETTLED: (f) => `명령 ${f.orderId} 이의신청 결정: ${f.label('result')}`,
   OPERATOR_REGISTERED: (f) => `사업자 ${f.operator} 등록 (${f.actor})`,
   OPERATOR_UPDATED: (f) => `사업자 ${f.operator} 정보 변경 (${f.actor}): ${f.text('changes')}`,
+  PARTNER_REGISTERED: (f) => `협력 기관 ${f.text('partnerId')} 등록 (${f.actor})`,
+  PARTNER_UPDATED: (f) => `협력 기관 ${f.text('partnerId')} 정보 변경 (${f.actor}): ${f.text('changes')}`,
+  REFERRAL_OPENED: (f) =>
+    `명령 ${f.orderId}의 ${f.urls(f.count('urlCount'))}을 협력 기관 ${f.text('partnerId')}에 이송 (호스트 소재지 ${f.text('country')})`,
+  REFERRAL_SENT: (f) => `이송 ${f.text('referralId')}을 협력 기관 ${f.text('partnerId')}에 전달`,
+  REFERRAL_ATTEMPT_FAILED: (f) =>
+    `이송 ${f.text('referralId')} 전달 실패, ${f.time('nextAttemptAt')}에 다시 시도 (협력 기관 ${f.text('partnerId')})`,
+  REFERRAL_UNDELIVERABLE: (f) => `이송 ${f.text('referralId')}을 협력 기관 ${f.text('partnerId')}에 전달하지 못함, 사무처에 알림`,
+  REFERRAL_ACKNOWLEDGED: (f) => `협력 기관 ${f.text('partnerId')}이 이송 ${f.text('referralId')} 접수 확인`,
+  REFERRAL_URLS_REMOVED: (f) =>
+    `협력 기관 ${f.text('partnerId')}이 이송 ${f.text('referralId')}의 ${f.urls(f.count('removed'))} 삭제 (남은 URL ${f.count('remaining')}개)`,
+  REFERRAL_DECLINED: (f) => `협력 기관 ${f.text('partnerId')}이 이송 ${f.text('referralId')} 거절: ${f.text('reason')}`,
   FOLLOW_UP_FILED: (f) => `미배정 ${f.urls(f.count('urlCount'))}에 대한 후속 사건 ${f.text('followUpCaseId')} 접수 (${f.actor})`,
   DEADLINE_EXTENDED: (f) =>
     `명령 ${f.orderId} 기한 연장 (${f.actor}): ${f.text('extendBy')}, ${f.time('previousDeadlineAt')}에서 ${f.time('deadlineAt')}(으)로: ${f.text('reason')}`,

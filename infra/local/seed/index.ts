@@ -1,15 +1,36 @@
 /**
- * Registers the seed operators at start through the product's own use case, only those not
- * registered yet, so that a restart keeps whatever staff changed since. Import this module only
- * after the handlers' environment is set: the store adapter reads it.
+ * Registers the seed operators and partners at start through the product's own use cases, only
+ * those not registered yet, so that a restart keeps whatever staff changed since. Import this
+ * module only after the handlers' environment is set: the store adapter reads it.
  */
 import { ensureOperator } from '../../../shared/services/operators';
+import { ensurePartner } from '../../../shared/services/partners';
 import { SEED_OPERATORS } from './operators';
+import { SEED_PARTNERS } from './partners';
 
-export async function seedOperators(nowIso: string): Promise<string[]> {
+/** The ids of the seeds registered now (the others were already). */
+async function seedEach<Seed>(
+  seeds: readonly Seed[],
+  ensure: (seed: Seed) => Promise<boolean>,
+  idOf: (seed: Seed) => string,
+): Promise<string[]> {
   const created: string[] = [];
-  for (const operator of SEED_OPERATORS) {
-    if (await ensureOperator(operator, nowIso)) created.push(operator.operatorId);
+  for (const seed of seeds) {
+    if (await ensure(seed)) created.push(idOf(seed));
   }
   return created;
 }
+
+export const seedOperators = (nowIso: string): Promise<string[]> =>
+  seedEach(
+    SEED_OPERATORS,
+    (operator) => ensureOperator(operator, nowIso),
+    (operator) => operator.operatorId,
+  );
+
+export const seedPartners = (nowIso: string): Promise<string[]> =>
+  seedEach(
+    SEED_PARTNERS,
+    (partner) => ensurePartner(partner, nowIso),
+    (partner) => partner.partnerId,
+  );

@@ -31,6 +31,8 @@ export const SEED_OPERATORS: readonly (OperatorInput & { operatorId: string })[]
     language: 'en',
     annualRevenue: 250_000_000,
     currency: 'USD',
+    // In France: its URLs are referred to partner-fr (docs/referrals.md).
+    country: 'FR',
   },
   ...(
     [

@@ -16,6 +16,7 @@
  * operator shows the reporter, the summary, or another operator's URLs (section 5). A listing shows
  * the caller what it may see and nothing else.
  */
+import { calculateJwkThumbprint, CompactSign, exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiFunctions } from '../../../infra/functions';
 import { routeRoles, routeScopes, type MachineScope } from '../../../shared/domain/authz';
@@ -38,6 +39,10 @@ import {
   objectionResource,
   OPERATOR_ID,
   operatorResource,
+  PARTNER_A_KEY,
+  PARTNER_IDS,
+  partnerResource,
+  referralIdOfSide,
   orderResource,
   people,
   plantWorld,
@@ -188,6 +193,19 @@ const operators = [
   operatorResource("operator B's record", 'B'),
   missingResource('no such operator', MISSING.operatorId),
 ] as const;
+const partners = [
+  partnerResource("a partner's record", PARTNER_IDS[0]),
+  partnerResource("another partner's record", PARTNER_IDS[1]),
+  missingResource('no such partner', MISSING.partnerId),
+] as const;
+/** Partner A's signed word that it removed the URLs: a public route, whose signature is the credential. */
+const PARTNER_A_STATUS = {
+  jws: await new CompactSign(
+    new TextEncoder().encode(JSON.stringify({ type: 'referral.status', status: 'REMOVED', at: '2026-12-01T00:00:00Z' })),
+  )
+    .setProtectedHeader({ alg: 'ES256', kid: await calculateJwkThumbprint(await exportJWK(PARTNER_A_KEY.publicKey)) })
+    .sign(PARTNER_A_KEY.privateKey),
+};
 const openReviews = [
   reviewResource('open review member-2 recused from', CASES.reportedA),
   reviewResource('open review without recusals', CASES.reportedB),
@@ -248,6 +266,23 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'PATCH /operators/{operatorId}': { success: 200, body: { contactEmails: ['legal@contact.example'] }, resources: operators },
   'GET /operators/{operatorId}/audit': { success: 200, resources: operators },
+  'GET /partners': { success: 200 },
+  'POST /partners': {
+    success: 201,
+    body: { partnerId: 'partner-new', name: 'New Partner', countries: ['TW'], contact: 'referrals@partner-new.example', language: 'zh-TW' },
+  },
+  'GET /partners/{partnerId}': { success: 200, resources: partners },
+  'PATCH /partners/{partnerId}': { success: 200, body: { contact: 'desk@partner.example' }, resources: partners },
+  'POST /partners/referrals/{referralId}/status': {
+    success: 200,
+    body: PARTNER_A_STATUS,
+    resources: [
+      { label: 'a referral to partner A', id: referralIdOfSide('A'), exists: true },
+      // Partner B's referral does not exist for partner A.
+      missingResource("partner B's referral, to partner A", referralIdOfSide('B')),
+      missingResource('no such referral', `X${MISSING.orderId.slice(1)}`),
+    ],
+  },
   'GET /operator/orders': { success: 200, lists: everything.orders },
   'POST /operator/orders/{orderId}/acknowledge': { success: 200, resources: ordersOf(CASES.reportedA, 'open order') },
   'POST /operator/orders/{orderId}/compliance': {

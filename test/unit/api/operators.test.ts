@@ -149,6 +149,7 @@ describe('POST /operators', () => {
     ['no domain', { ...input, domains: [] }, 'domains'],
     ['a bad e-mail', { ...input, contactEmails: ['abuse'] }, 'contactEmails.0'],
     ['an unknown jurisdiction', { ...input, jurisdiction: 'MARS' }, 'jurisdiction'],
+    ['a country the standard does not assign', { ...input, country: 'UK' }, 'country'],
     ['a negative revenue', { ...input, annualRevenue: -1 }, 'annualRevenue'],
     ['a bad id', { ...input, operatorId: 'Op_1' }, 'operatorId'],
     ['an unknown field', { ...input, colour: 'blue' }, '(body)'],
@@ -158,6 +159,14 @@ describe('POST /operators', () => {
     expect(answer).toMatchObject({ statusCode: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
     expect(answer.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     expect((await call('GET /operators', callers.staffKim)).body.operators).toEqual([]);
+  });
+
+  it('registers where an overseas host is established, which routes its referrals', async () => {
+    const answer = await call('POST /operators', callers.staffKim, { ...input, country: 'FR' });
+    expect(answer).toMatchObject({ statusCode: 201, body: { operatorId: 'op-overseas', country: 'FR' } });
+    expect(await getOperator('op-overseas')).toEqual(answer.body);
+    const moved = await call(PATCH, callers.staffKim, { country: 'TW' }, 'op-overseas');
+    expect(moved).toMatchObject({ statusCode: 200, body: { country: 'TW' } });
   });
 
   it('registers an ISP without domains (an ISP hosts nothing)', async () => {

@@ -2,6 +2,7 @@
  * The statistics on a fixed data set whose every figure was worked out by hand (the arithmetic is
  * in the comments), in the Korean policy's time zone (UTC+9) and currency.
  */
+import type { ReferralStatus } from '../../../shared/domain/referrals';
 import { describe, expect, it } from 'vitest';
 import {
   computeStatistics,
@@ -185,6 +186,37 @@ describe('months in the policy’s time zone', () => {
     const result = rangeOf(query);
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual([field]);
+  });
+});
+
+describe('referrals to partner regulators in the statistics', () => {
+  const referral = (caseId: string, partnerId: string, status: ReferralStatus, hoursToRemoval?: number) => ({
+    caseId,
+    partnerId,
+    status,
+    createdAt: '2026-03-10T00:00:00.000Z',
+    ...(hoursToRemoval === undefined
+      ? {}
+      : { removedAt: new Date(Date.parse('2026-03-10T00:00:00.000Z') + hoursToRemoval * 3_600_000).toISOString() }),
+  });
+
+  it('counts per partner those of the range’s cases: sent, removed, declined, and the median hours to removal abroad', () => {
+    const statistics = computeStatistics(CASES, ORDERS, context, [
+      referral('c1', 'partner-fr', 'REMOVED', 10),
+      referral('c2', 'partner-fr', 'REMOVED', 30),
+      referral('c3', 'partner-fr', 'DECLINED'),
+      referral('c1', 'partner-au', 'SENT'),
+      // A case reported in May (Seoul time): outside the range
+      referral('c6', 'partner-tw', 'REMOVED', 1),
+    ]);
+    expect(statistics.byPartner).toEqual([
+      { partnerId: 'partner-au', referralsSent: 1, removed: 0, declined: 0, medianHoursToRemoval: null },
+      { partnerId: 'partner-fr', referralsSent: 3, removed: 2, declined: 1, medianHoursToRemoval: 20 },
+    ]);
+  });
+
+  it('has none without referrals', () => {
+    expect(computeStatistics(CASES, ORDERS, context).byPartner).toEqual([]);
   });
 });
 

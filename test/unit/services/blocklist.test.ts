@@ -16,7 +16,7 @@ import { refs } from '../../../shared/store/keys';
 import { writeUrlCases } from '../../../shared/store/search';
 import { writeUrls } from '../../../shared/store/repository';
 import { plant } from '../../support/given';
-import { aCase, anOperator, anOrder, CASE_ID, OTHER_CASE_ID } from '../../support/records';
+import { aCase, anOperator, anOrder, anOverseasHost, CASE_ID, OTHER_CASE_ID } from '../../support/records';
 import { useWorld } from '../../support/world';
 
 const ISSUED_AT = '2026-03-02T01:00:00.000Z';
@@ -58,14 +58,7 @@ async function givenBlockingOrders(caseId: string, urls: readonly string[] = URL
 }
 
 async function givenOperators(): Promise<void> {
-  await plant.operator(
-    anOperator({
-      operatorId: 'op-overseas',
-      domains: ['overseas.example'],
-      contactEmails: ['abuse@overseas.example'],
-      jurisdiction: 'OVERSEAS',
-    }),
-  );
+  await plant.operator(anOverseasHost());
   for (const isp of ISPS) await plant.operator(ispOperator(isp));
 }
 

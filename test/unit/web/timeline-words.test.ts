@@ -81,6 +81,12 @@ const DETAILS: Record<string, unknown> = {
   objectionId: 'OBJ-0123456789ABCDEF',
   error: 'States.Timeout',
   changes: { contactEmails: { from: [], to: [] } },
+  partnerId: 'partner-fr',
+  referralId: 'X01KJNXGE000W3GE1R70W3GE1A7-op-overseas',
+  country: 'FR',
+  nextAttemptAt: '2026-03-02T00:10:00.000Z',
+  removed: 1,
+  remaining: 1,
 };
 
 const words = (lang: Lang, action: string, actor = 'system', details: Record<string, unknown> = DETAILS, at = '2026-03-02T00:05:00.000Z') =>

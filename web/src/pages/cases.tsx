@@ -1,6 +1,7 @@
 import { CaseBlocklist } from './blocklist';
 import { useState } from 'preact/hooks';
 import { CASE_STATUSES, CATEGORIES, type Category, escalationDecisionRequestSchema, type CaseStatus } from '../../../shared/domain/model';
+import type { ReferralRecord } from '../../../shared/domain/referrals';
 import type { AuditChain, CaseDetail, CaseOrder, CaseSearch, CaseSummary, DuplicateCase, ReviewView } from '../api';
 import { dayBoundaryIn } from '../format';
 import { DayRangeFields, SearchActions, SearchTermFields, usePagedSearch } from '../components/paged-search';
@@ -224,6 +225,7 @@ export function CasePage({ caseId }: { caseId: string }) {
               </ul>
             </Section>
           )}
+          {c.referrals !== undefined && c.referrals.length > 0 && <Referrals referrals={c.referrals} />}
           <Section title={t('timeline')} id="timeline">
             <ol class="timeline">
               {c.timeline.map((entry, i) => (
@@ -242,6 +244,55 @@ export function CasePage({ caseId }: { caseId: string }) {
         </div>
       )}
     </Loaded>
+  );
+}
+
+/** Where each referral abroad stands: the partner's word, per URL, and why a delivery fails (docs/referrals.md). */
+function Referrals({ referrals }: { referrals: readonly ReferralRecord[] }) {
+  const { t } = useT();
+  return (
+    <Section title={t('referrals')} id="referrals">
+      <ul class="plain">
+        {referrals.map((referral) => {
+          const lastAttempt = referral.attempts.at(-1);
+          return (
+            <li key={referral.referralId} data-referral={referral.referralId}>
+              <strong>{referral.partnerId}</strong> ({referral.country}) · <Badge value={referral.status} /> ·{' '}
+              <span class="mono">{referral.referralId}</span> · <DateTime iso={referral.createdAt} />
+              {referral.declined && (
+                <p class="quote">
+                  {t('referralDeclined')}: {referral.declined.reason}
+                </p>
+              )}
+              {referral.status === 'PENDING' && lastAttempt && (
+                <p class="muted">
+                  {lastAttempt.error ?? `HTTP ${lastAttempt.statusCode ?? ''}`}
+                  {referral.nextAttemptAt && (
+                    <>
+                      {' '}
+                      → <DateTime iso={referral.nextAttemptAt} />
+                    </>
+                  )}
+                </p>
+              )}
+              <ul class="plain mono">
+                {referral.urls.map((entry) => (
+                  <li key={entry.url}>
+                    {entry.url}
+                    {entry.removedAt && (
+                      <>
+                        {' '}
+                        · {t('referralRemovedAt')} <DateTime iso={entry.removedAt} />
+                      </>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          );
+        })}
+      </ul>
+    </Section>
   );
 }
 

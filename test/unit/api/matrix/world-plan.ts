@@ -6,11 +6,14 @@
  * table of cells can be generated at collection time; `plantWorld` then writes exactly this world
  * through the deciders (`plant.*`, and ballots and recusals as the review's own commands).
  */
+import { exportJWK, generateKeyPair } from 'jose';
 import type { MachineScope } from '../../../../shared/domain/authz';
 import { orderDecider } from '../../../../shared/domain/deciders/order';
+import { referralDecider } from '../../../../shared/domain/deciders/referral';
 import { reviewDecider } from '../../../../shared/domain/deciders/review';
 import { appealIdFor, caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../../../shared/domain/ids';
 import { normalizeObjectionCode, objectionCodeHash } from '../../../../shared/domain/objections';
+import { referralIdOf } from '../../../../shared/domain/referrals';
 import type { CaseRecord, CaseUrl, OrderRecord, Role, VoteDecision } from '../../../../shared/domain/model';
 import { act } from '../../../../shared/services/acts';
 import { closeReviewAtDeadline } from '../../../../shared/services/reviews';
@@ -200,7 +203,18 @@ export const MISSING = {
   orderId: orderIdFor(MISSING_CASE_ID, OPERATOR_ID.A),
   reviewId: reviewIdFor(MISSING_CASE_ID, 'POST_REVIEW'),
   operatorId: 'operator-z',
+  partnerId: 'partner-z',
 };
+
+/**
+ * Two partners: the registry is staff's alone, so no side of the world owns one. Partner A signs
+ * its messages with `PARTNER_A_KEY`; each was referred case 1's request to operator A or B.
+ */
+export const PARTNER_IDS = ['partner-a', 'partner-b'] as const;
+export const PARTNER_A_KEY = await generateKeyPair('ES256', { extractable: true });
+const { x = '', y = '' } = await exportJWK(PARTNER_A_KEY.publicKey);
+/** The referral of each side's request of case 1 (to partner A for side A, to partner B for side B). */
+export const referralIdOfSide = (side: Side): string => referralIdOf(orderIdFor(CASES.reportedA.caseId, OPERATOR_ID[side]));
 
 export const orderIdOf = (planned: PlannedCase, side: Side): string => orderIdFor(planned.caseId, OPERATOR_ID[side]);
 export const reviewIdOf = (planned: PlannedCase): string => reviewIdFor(planned.caseId, 'POST_REVIEW');
@@ -262,6 +276,10 @@ export function reviewResource(label: string, planned: PlannedCase): Resource {
 
 export function operatorResource(label: string, side: Side): Resource {
   return { label, id: OPERATOR_ID[side], exists: true };
+}
+
+export function partnerResource(label: string, partnerId: string): Resource {
+  return { label, id: partnerId, exists: true };
 }
 
 export function missingResource(label: string, id: string): Resource {
@@ -421,6 +439,17 @@ export async function plantWorld(now = Date.now()): Promise<void> {
       createdAt: new Date(now - 86_400_000).toISOString(),
     });
   }
+  for (const partnerId of PARTNER_IDS) {
+    await plant.partner({
+      partnerId,
+      name: `Partner ${partnerId}`,
+      countries: ['FR'],
+      contact: `referrals@${partnerId}.example`,
+      ...(partnerId === 'partner-a' ? { publicKey: { kty: 'EC' as const, crv: 'P-256' as const, x, y } } : {}),
+      language: 'fr',
+      updatedAt: new Date(now - 86_400_000).toISOString(),
+    });
+  }
   for (const planned of ALL_CASES) {
     const urls = urlsOf(planned);
     await writeUrls(planned.caseId, urls);
@@ -444,4 +473,28 @@ export async function plantWorld(now = Date.now()): Promise<void> {
     if (planned.review) await plantReview(planned, planned.review);
   }
   await plantObjections();
+  for (const [side, partnerId] of [
+    ['A', 'partner-a'],
+    ['B', 'partner-b'],
+  ] as const) {
+    const orderId = orderIdFor(CASES.reportedA.caseId, OPERATOR_ID[side]);
+    await act(referralDecider, refs.referral(referralIdOf(orderId)), {
+      type: 'OPEN',
+      referral: {
+        referralId: referralIdOf(orderId),
+        caseId: CASES.reportedA.caseId,
+        orderId,
+        operatorId: OPERATOR_ID[side],
+        partnerId,
+        country: 'FR',
+        channel: 'EMAIL',
+        status: 'PENDING',
+        createdAt: new Date(now - 3_600_000).toISOString(),
+        category: 'ILLEGAL_FILMING',
+        urls: [{ url: `https://operator-${side.toLowerCase()}.example/${SENTINEL.url(side)}/referred` }],
+        legalBasis: 'the legal basis at home',
+        attempts: [],
+      },
+    });
+  }
 }

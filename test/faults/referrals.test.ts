@@ -1,0 +1,121 @@
+/**
+ * Referrals under every fault (test/support/faults.ts; docs/referrals.md): an overseas host's
+ * request issued is referred once and its message sent once (an e-mail whose acceptance was lost
+ * may go twice, as every notice); a partner's signed status is recorded once, whatever call fails.
+ */
+import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { orderDecider } from '../../shared/domain/deciders/order';
+import { referralDecider } from '../../shared/domain/deciders/referral';
+import { orderIdFor } from '../../shared/domain/ids';
+import type { Partner } from '../../shared/domain/partners';
+import { referralIdOf, type ReferralRecord } from '../../shared/domain/referrals';
+import { act } from '../../shared/services/acts';
+import { recordPartnerStatus, sendDueReferrals } from '../../shared/services/referrals';
+import { refs } from '../../shared/store/keys';
+import { getReferral, writeUrls } from '../../shared/store/repository';
+import { expectMailedOnce, finalAnswer, underEveryFault } from '../support/faults';
+import { plant } from '../support/given';
+import { aCase, anOrder, anOverseasHost, CASE_ID } from '../support/records';
+import { useWorld } from '../support/world';
+
+const NOW = '2026-03-03T00:00:00.000Z';
+const SWEEP_AT = '2026-03-03T00:10:00.000Z';
+const CLOCK = { now: NOW, sweepAt: SWEEP_AT };
+const ORDER_ID = orderIdFor(CASE_ID, 'op-overseas');
+const REFERRAL_ID = referralIdOf(ORDER_ID);
+const URL = 'https://overseas.example/v/1';
+const caseStream = () => [refs.case(CASE_ID).root];
+
+const world = useWorld();
+const partnerKey = await generateKeyPair('ES256', { extractable: true });
+const { x = '', y = '' } = await exportJWK(partnerKey.publicKey);
+
+const PARTNER: Partner = {
+  partnerId: 'partner-fr',
+  name: 'Point de Contact',
+  countries: ['FR'],
+  contact: 'referrals@pointdecontact.example',
+  publicKey: { kty: 'EC', crv: 'P-256', x, y },
+  language: 'fr',
+  updatedAt: '2026-03-01T00:00:00.000Z',
+};
+
+async function givenOverseasHostInFrance(): Promise<void> {
+  await plant.partner(PARTNER);
+  await plant.operator(anOverseasHost({ country: 'FR' }));
+  await plant.case(aCase({ status: 'UNDER_POST_REVIEW', ordersIssuedAt: '2026-03-02T01:00:00.000Z' }));
+  await writeUrls(CASE_ID, [{ url: URL, host: 'overseas.example', operatorId: 'op-overseas' }]);
+}
+
+const issuedRequest = () => {
+  const {
+    deadlineAt: _deadline,
+    graceEndsAt: _grace,
+    ...issued
+  } = anOrder({ operatorId: 'op-overseas', action: 'DELETE_REQUEST', urlCount: 1 });
+  return issued;
+};
+
+describe('referrals under every fault', () => {
+  it('a request issued for a host in France: referred once, e-mailed to the partner once', async () => {
+    const runs = await underEveryFault(
+      world,
+      {
+        given: givenOverseasHostInFrance,
+        act: () => act(orderDecider, refs.order(ORDER_ID), { type: 'ISSUE', order: issuedRequest() }, NOW),
+        streams: caseStream,
+        expectAfter: async (outcome) => {
+          expect(finalAnswer(outcome).ok).toBe(true);
+          // An attempt a fault failed is tried again when due, never lost
+          await sendDueReferrals('2026-03-04T00:00:00.000Z');
+          expect(await getReferral(REFERRAL_ID)).toMatchObject({ status: 'SENT', channel: 'EMAIL' });
+          expectMailedOnce(world, new RegExp(`\\[Referral ${REFERRAL_ID}\\]`));
+        },
+      },
+      CLOCK,
+    );
+    expect(runs).toBeGreaterThan(3);
+  }, 600_000);
+
+  it("a partner's signed report of removal: recorded once, whatever call fails", async () => {
+    const kid = await calculateJwkThumbprint(PARTNER.publicKey ?? { kty: 'EC' });
+    const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify({ type: 'referral.status', status: 'REMOVED', at: NOW })))
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .sign(partnerKey.privateKey);
+    const referral: ReferralRecord = {
+      referralId: REFERRAL_ID,
+      caseId: CASE_ID,
+      orderId: ORDER_ID,
+      operatorId: 'op-overseas',
+      partnerId: 'partner-fr',
+      country: 'FR',
+      channel: 'EMAIL',
+      status: 'PENDING',
+      createdAt: '2026-03-02T01:00:00.000Z',
+      category: 'ILLEGAL_FILMING',
+      urls: [{ url: URL }],
+      legalBasis: 'the legal basis at home',
+      attempts: [],
+    };
+    const runs = await underEveryFault(
+      world,
+      {
+        given: async () => {
+          await givenOverseasHostInFrance();
+          await act(referralDecider, refs.referral(REFERRAL_ID), { type: 'OPEN', referral }, '2026-03-02T01:00:00.000Z');
+        },
+        act: () => recordPartnerStatus(REFERRAL_ID, jws, NOW),
+        streams: caseStream,
+        expectAfter: async (outcome) => {
+          const answer = finalAnswer(outcome);
+          expect(answer.ok).toBe(true);
+          if (answer.ok) expect(answer.value).toEqual({ status: 'REMOVED' });
+          expect(await getReferral(REFERRAL_ID)).toMatchObject({ status: 'REMOVED', urls: [{ url: URL, removedAt: NOW }] });
+        },
+      },
+      CLOCK,
+    );
+    expect(runs).toBeGreaterThan(3);
+  }, 600_000);
+});
