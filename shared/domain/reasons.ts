@@ -112,7 +112,9 @@ export function statementOfReasons(input: StatementInput): StatementOfReasons {
       grounds: [
         ...new Set(
           approvals.flatMap((approval) =>
-            approval.decision === 'APPROVE' && approval.reason !== undefined && approval.reason.trim() !== '' ? [approval.reason.trim()] : [],
+            approval.decision === 'APPROVE' && approval.reason !== undefined && approval.reason.trim() !== ''
+              ? [approval.reason.trim()]
+              : [],
           ),
         ),
       ],
