@@ -16,10 +16,12 @@ export interface ApiFunction {
   readonly routes: readonly string[];
   /** Routes served without a JWT (API Gateway: no authorizer). */
   readonly publicRoutes?: readonly string[];
+  /** It answers from memory: no table and no workflow rights (least privilege). */
+  readonly readsNoData?: true;
 }
 
 export const apiFunctions: readonly ApiFunction[] = [
-  { name: 'Health', entry: 'functions/api/health.ts', routes: ['GET /health'], publicRoutes: ['GET /health'] },
+  { name: 'Health', entry: 'functions/api/health.ts', routes: ['GET /health'], publicRoutes: ['GET /health'], readsNoData: true },
   { name: 'Reports', entry: 'functions/api/reports.ts', routes: ['POST /reports', 'GET /reports', 'POST /reports/duplicates'] },
   {
     name: 'Cases',
@@ -101,7 +103,13 @@ export const apiFunctions: readonly ApiFunction[] = [
     routes: ['POST /public/objections', 'GET /public/objections/{reference}'],
     publicRoutes: ['POST /public/objections', 'GET /public/objections/{reference}'],
   },
-  { name: 'OpenApi', entry: 'functions/api/openapi.ts', routes: ['GET /openapi.json'], publicRoutes: ['GET /openapi.json'] },
+  {
+    name: 'OpenApi',
+    entry: 'functions/api/openapi.ts',
+    routes: ['GET /openapi.json'],
+    publicRoutes: ['GET /openapi.json'],
+    readsNoData: true,
+  },
   {
     name: 'Blocklist',
     entry: 'functions/api/blocklist.ts',

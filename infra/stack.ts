@@ -371,9 +371,9 @@ export class UrgentDeliberationStack extends Stack {
         reason:
           'The HTTP API invokes its handlers synchronously: the caller gets the error response and may retry (acts are idempotent). A dead-letter queue receives only asynchronous invocations.',
       });
-      // /health answers from memory; every other route reads or writes cases.
-      const isPublicOnly = spec.routes.every((route) => spec.publicRoutes?.includes(route));
-      if (!isPublicOnly) {
+      // A public route is one without a user token, not one without data: the public objection
+      // page, the public statistics and partners' signed messages read and write the table.
+      if (!spec.readsNoData) {
         useTable(fn);
         controlWorkflow(fn);
       }
@@ -391,7 +391,9 @@ export class UrgentDeliberationStack extends Stack {
         if (isPublic && route) {
           Validations.of(route).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: `${routeKey} is the public liveness probe; it returns a constant and reads no data.`,
+            reason: spec.readsNoData
+              ? `${routeKey} answers from memory (a liveness probe, the API description) and reads no data.`
+              : `${routeKey} is public by design (infra/functions.ts): a poster without an account, the published statistics, or a partner whose message carries its own signature; the handler checks what it accepts.`,
           });
         }
       }

@@ -267,10 +267,23 @@ describe('IAM', () => {
     }
   });
 
-  it('gives the public health check no access to the table or the workflow', () => {
-    const statements = statementsOfRole(roleId('ApiHealth'));
-    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:') || a.startsWith('states:'))).toEqual([]);
+  const dataActions = (id: string) =>
+    statementsOfRole(roleId(id))
+      .flatMap(actionsOf)
+      .filter((a) => a.startsWith('dynamodb:') || a.startsWith('states:'));
+
+  it.each(apiFunctions.filter((f) => f.readsNoData).map((f) => `Api${f.name}`))('gives %s no access to the table or the workflow', (id) => {
+    expect(dataActions(id)).toEqual([]);
   });
+
+  // A public route has no user token, yet the objection page, the public statistics and partners'
+  // signed messages need the table: without the grant they would fail only in the cloud.
+  it.each(apiFunctions.filter((f) => f.publicRoutes !== undefined && !f.readsNoData).map((f) => `Api${f.name}`))(
+    'lets the public %s read and write the table',
+    (id) => {
+      expect(dataActions(id)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']));
+    },
+  );
 
   it('scopes task-token and execution rights to this state machine', () => {
     // Act
