@@ -295,7 +295,11 @@ export async function reportUrlCompliance(
   now: string,
 ): Promise<UrlComplianceAnswer> {
   const order = await ownOrder(identity, orderId);
-  const urls = placedUrls(order, await getOrderUrls(order)).map((url) => url.url);
+  // The order answers for the URLs it was issued with: one matched to its operator later is not
+  // this order's (it is refused as any other URL is, not a place beyond the order's count).
+  const urls = placedUrls(order, await getOrderUrls(order))
+    .slice(0, order.urlCount)
+    .map((url) => url.url);
   const placeOf = new Map(urls.map((url, place) => [url, place]));
   const reports: UrlReport[] = [];
   const unknown: number[] = [];

@@ -119,6 +119,16 @@ describe(URLS, () => {
     expect(other).toMatchObject({ statusCode: 404, body: { error: { code: 'NOT_FOUND' } } });
     expect(await actionsOf(CASE_ID)).toEqual(PLANTED);
   });
+
+  it('answers 400 for a URL matched to the operator after its order was issued: the order answers for its own count', async () => {
+    // Given an order issued for one URL, and a second URL of the operator's that came later
+    await givenOrders({ urlCount: 1 });
+    const later = await call(URLS, callers.webhard, { orderId: WEBHARD_ORDER_ID, body: { urls: [{ url: SECOND, outcome: 'DELETED' }] } });
+    expect(later).toMatchObject({ statusCode: 400, body: { error: { code: 'VALIDATION_FAILED', details: [{ field: 'urls[0].url' }] } } });
+    // And the order's own URL alone complies with it
+    const own = await call(URLS, callers.webhard, { orderId: WEBHARD_ORDER_ID, body: { urls: [{ url: FIRST, outcome: 'DELETED' }] } });
+    expect(own.body).toMatchObject({ status: 'COMPLIED', urlCount: 1, accounted: 1 });
+  });
 });
 
 describe(BULK, () => {
