@@ -249,6 +249,7 @@ const routes = (orderId: string, links: NoticeLinks) => {
   return {
     acknowledge: `POST ${order}/acknowledge`,
     compliance: `POST ${order}/compliance`,
+    urlCompliance: `POST ${order}/compliance/urls`,
     appeal: `POST ${order}/appeal`,
     fineOpinion: `POST ${order}/fine/opinion`,
     reinstatement: `POST ${order}/reinstatement`,
@@ -272,8 +273,14 @@ function orderPage(orderId: string, links: NoticeLinks, lang: Language): Block {
   };
 }
 
-function howToRespond(orderId: string, links: NoticeLinks, lang: Language): Block[] {
+/** What an operator may report for the whole order: an ISP blocks (it cannot delete what others host). */
+const WHOLE_ORDER_OUTCOMES = (action: OrderAction): string =>
+  action === 'BLOCK_ACCESS' ? 'BLOCKED|NOT_FOUND' : 'DELETED|BLOCKED|NOT_FOUND';
+
+function howToRespond(order: Pick<OrderRecord, 'orderId' | 'action'>, links: NoticeLinks, lang: Language): Block[] {
+  const orderId = order.orderId;
   const r = routes(orderId, links);
+  const outcomes = WHOLE_ORDER_OUTCOMES(order.action);
   return [
     { type: 'heading', text: say(lang, { ko: '수신 확인과 조치 결과 보고', en: 'How to acknowledge and report compliance' }) },
     orderPage(orderId, links, lang),
@@ -289,8 +296,12 @@ function howToRespond(orderId: string, links: NoticeLinks, lang: Language): Bloc
       items: [
         say(lang, { ko: `수신 확인: ${r.acknowledge}`, en: `Acknowledge receipt: ${r.acknowledge}` }),
         say(lang, {
-          ko: `조치 결과 보고: ${r.compliance} (본문 {"action":"DELETED|BLOCKED|NOT_FOUND","note":"..."})`,
-          en: `Report what you did: ${r.compliance} with {"action":"DELETED|BLOCKED|NOT_FOUND","note":"..."}`,
+          ko: `조치 결과 보고: ${r.compliance} (본문 {"action":"${outcomes}","note":"..."})`,
+          en: `Report what you did: ${r.compliance} with {"action":"${outcomes}","note":"..."}`,
+        }),
+        say(lang, {
+          ko: `URL별 보고: ${r.urlCompliance} (본문 {"urls":[{"url":"...","outcome":"${outcomes}|CANNOT_COMPLY","reason":"조치할 수 없는 이유"}]})`,
+          en: `Report URL by URL: ${r.urlCompliance} with {"urls":[{"url":"...","outcome":"${outcomes}|CANNOT_COMPLY","reason":"why you cannot"}]}`,
         }),
       ],
     },
@@ -313,16 +324,26 @@ function howToAppeal(orderId: string, links: NoticeLinks, lang: Language): Block
  * The objection open from this notice, to the operator and to whoever posted the content: the code
  * lets the poster object without an account, and nothing else (it is not the order id).
  */
-function objectionRights(code: string, policy: Pick<Policy, 'objectionWindow'>, links: NoticeLinks, lang: Language): Block[] {
+function objectionRights(code: string | undefined, policy: Pick<Policy, 'objectionWindow'>, links: NoticeLinks, lang: Language): Block[] {
   const window = durationInWords(durationToMs(policy.objectionWindow), lang);
+  const own = say(lang, {
+    ko: `이 통지를 받은 때부터 ${window} 이내에는 위원회의 확정 전이라도 이의신청을 할 수 있습니다(방법은 위와 같습니다). 확정 전에 접수된 이의신청은 위원회가 사후 심의를 마친 뒤 함께 결정하며, 위원회가 요청을 철회하면 이의신청이 받아들여진 것으로 처리합니다.`,
+    en: `For ${window} from receiving this notice you may object even before the committee confirms the order (as above). An objection filed before then is decided once the committee's post-review is over; if the committee revokes the order, the objection is granted.`,
+  });
+  // An ISP blocks content others host: it does not know the poster, so it gets no code to pass on.
+  if (code === undefined)
+    return [
+      { type: 'heading', text: say(lang, { ko: '지금 할 수 있는 이의신청', en: 'Objecting now' }) },
+      { type: 'paragraph', text: own },
+    ];
   return [
     { type: 'heading', text: say(lang, { ko: '지금 할 수 있는 이의신청', en: 'Objecting now' }) },
     {
       type: 'paragraph',
-      text: say(lang, {
-        ko: `이 통지를 받은 때부터 ${window} 이내에는 위원회의 확정 전이라도 이의신청을 할 수 있습니다(방법은 위와 같습니다). 확정 전에 접수된 이의신청은 위원회가 사후 심의를 마친 뒤 함께 결정하며, 위원회가 요청을 철회하면 이의신청이 받아들여진 것으로 처리합니다. 게시물을 올린 사람도 아래 이의신청 코드로 계정 없이 이의신청을 할 수 있습니다. 게시자에게 삭제 사실을 알릴 때 이 코드를 함께 전달해 주십시오.`,
-        en: `For ${window} from receiving this notice you may object even before the committee confirms the order (as above). An objection filed before then is decided once the committee's post-review is over; if the committee revokes the order, the objection is granted. The person who posted the content may object too, without an account, with the objection code below: pass it on when you tell them of the removal.`,
-      }),
+      text: `${own} ${say(lang, {
+        ko: '게시물을 올린 사람도 아래 이의신청 코드로 계정 없이 이의신청을 할 수 있습니다. 게시자에게 삭제 사실을 알릴 때 이 코드를 함께 전달해 주십시오.',
+        en: 'The person who posted the content may object too, without an account, with the objection code below: pass it on when you tell them of the removal.',
+      })}`,
     },
     { type: 'fields', rows: [[say(lang, { ko: '이의신청 코드', en: 'Objection code' }), code]] },
     {
@@ -642,17 +663,19 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
           { type: 'heading', text: say(lang, { ko: '기한을 넘기면', en: 'If you miss the deadline' }) },
           { type: 'paragraph', text: fineWarning(policy.fines, lang) },
           ...statementBlocks(notice.reasons, tz, lang),
-          ...howToRespond(id, links, lang),
+          ...howToRespond(order, links, lang),
           { type: 'heading', text: say(lang, { ko: '이의신청 권리', en: 'Your right to appeal' }) },
           {
             type: 'paragraph',
             text: say(lang, {
-              ko: `위원회가 이 요청을 확정하면, 확정 통지를 받은 때부터 ${appealWindow} 이내에 이의신청을 할 수 있습니다. 위원회가 요청을 철회하면 알려 드리며, 그 경우 게시물을 복원할 수 있습니다. 이의신청 여부와 관계없이 기한 내 조치는 필요합니다.`,
-              en: `If the committee confirms this order, you may appeal within ${appealWindow} of the confirmation. If the committee revokes it, we will tell you, and the content may then be restored. Appealing does not suspend the deadline above.`,
+              ko: `위원회가 이 요청을 확정하면, 확정 통지를 받은 때부터 ${appealWindow} 이내에 이의신청을 할 수 있습니다. 위원회가 요청을 철회하면 알려 드리며, 그 경우 ${order.action === 'BLOCK_ACCESS' ? '차단을 해제해 주십시오' : '게시물을 복원할 수 있습니다'}. 이의신청 여부와 관계없이 기한 내 조치는 필요합니다.`,
+              en: `If the committee confirms this order, you may appeal within ${appealWindow} of the confirmation. If the committee revokes it, we will tell you, and ${order.action === 'BLOCK_ACCESS' ? 'you are then to lift the block' : 'the content may then be restored'}. Appealing does not suspend the deadline above.`,
             }),
           },
           howToAppeal(id, links, lang),
-          ...(notice.objectionCode === undefined ? [] : objectionRights(notice.objectionCode, policy, links, lang)),
+          ...(notice.objectionCode === undefined && order.action !== 'BLOCK_ACCESS'
+            ? []
+            : objectionRights(notice.objectionCode, policy, links, lang)),
           tail,
         ],
         lang,
@@ -682,7 +705,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
             ],
           },
           { type: 'paragraph', text: fineWarning(policy.fines, lang) },
-          ...howToRespond(id, links, lang),
+          ...howToRespond(order, links, lang),
           tail,
         ],
         lang,
@@ -708,7 +731,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
               ...timeRows({ ko: '늦은 조치 접수 마감', en: 'Late compliance accepted until' }, deadlinesOf(order).graceEndsAt, tz, lang),
             ],
           },
-          ...howToRespond(id, links, lang),
+          ...howToRespond(order, links, lang),
           tail,
         ],
         lang,
@@ -746,7 +769,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
             }),
           },
           { type: 'fields', rows: [[say(lang, { ko: '요청 번호', en: 'Order id' }), id], ...appealRows] },
-          ...(hasComplied(order) ? [orderPage(id, links, lang)] : howToRespond(id, links, lang)),
+          ...(hasComplied(order) ? [orderPage(id, links, lang)] : howToRespond(order, links, lang)),
           { type: 'heading', text: say(lang, { ko: '이의신청 방법', en: 'How to appeal' }) },
           howToAppeal(id, links, lang),
           tail,
@@ -775,7 +798,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
                 }),
           },
           { type: 'fields', rows: [[say(lang, { ko: '요청 번호', en: 'Order id' }), id]] },
-          ...(upheld && !hasComplied(order) ? howToRespond(id, links, lang) : []),
+          ...(upheld && !hasComplied(order) ? howToRespond(order, links, lang) : []),
           tail,
         ],
         lang,
@@ -801,7 +824,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
                 : timeRows({ ko: '새 조치 기한', en: 'New deadline' }, notice.change.deadlineAt, tz, lang)),
             ],
           },
-          ...howToRespond(id, links, lang),
+          ...howToRespond(order, links, lang),
           tail,
         ],
         lang,

@@ -74,6 +74,8 @@ async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, dea
         approvals: caseRecord.approvals,
         urls,
       });
+      // The poster's code goes to whoever can pass it on: the host, not an ISP blocking another's content.
+      if (order.action === 'BLOCK_ACCESS') return { kind: 'ORDER', urls, deadlineAt, reasons };
       return { kind: 'ORDER', urls, deadlineAt, reasons, objectionCode: await newObjectionCode(order.orderId) };
     }
     case 'REINSTATE':

@@ -145,6 +145,21 @@ describe('renderOperatorNotice', () => {
     expect(mail.subject).toContain('access-blocking order');
   });
 
+  it.each(LANGS)('ORDER to an ISP in %s offers what an ISP can report, lifting the block on revocation, and no poster code', (lang) => {
+    // Given an ISP's order, whose notice carries no objection code (the ISP does not know the poster)
+    const isp = { ...order, action: 'BLOCK_ACCESS' as const };
+    // When its ORDER notice is written
+    const mail = render(anOrderNotice(isp, ['https://unclaimed.example/x'], STATED), lang, isp);
+    // Then it reports BLOCKED or NOT_FOUND, whole or URL by URL, never DELETED
+    expect(mail.text).toContain('{"action":"BLOCKED|NOT_FOUND"');
+    expect(mail.text).toContain('/compliance/urls');
+    expect(mail.text).not.toContain('DELETED');
+    // And a revocation lifts the block; the ISP may still object early, but gets no code for a poster
+    expect(mail.text).toContain(lang === 'ko' ? '차단을 해제해 주십시오' : 'you are then to lift the block');
+    expect(mail.text).toContain(lang === 'ko' ? '지금 할 수 있는 이의신청' : 'Objecting now');
+    expect(mail.text).not.toContain(lang === 'ko' ? '이의신청 코드' : 'Objection code');
+  });
+
   it.each([
     { lang: 'ko' as const, left: '12시간' },
     { lang: 'en' as const, left: '12 hours' },
