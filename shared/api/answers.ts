@@ -42,7 +42,7 @@ import {
   orderStatusSchema,
   PROCEDURES,
   REINSTATEMENT_ACTIONS,
-  REPORTER_KINDS,
+  CASE_REPORTER_KINDS,
   REVIEW_KINDS,
   REVIEW_OUTCOMES,
   REVIEW_STATUSES,
@@ -446,7 +446,7 @@ export const caseViewSchema = caseSummarySchema.extend({
   createdBy: z.string(),
   policyId: z.string(),
   policyVersion: z.string().optional(),
-  reporter: z.object({ kind: z.enum(REPORTER_KINDS), reference: z.string().optional() }),
+  reporter: z.object({ kind: z.enum(CASE_REPORTER_KINDS), reference: z.string().optional(), partnerId: z.string().optional() }),
   victimConsent: z.boolean(),
   summary: z.string().optional(),
   contentSha256: z.string().optional(),
@@ -595,6 +595,10 @@ export const partnerSchema = z
   .meta({ id: 'Partner' });
 export const partnersAnswerSchema = z.object({ partners: z.array(partnerSchema) });
 export const referralStatusAnswerSchema = z.object({ status: z.enum(REFERRAL_STATUSES) });
+export const inboundReferralAnswerSchema = z.object({
+  caseId: z.string(),
+  reference: z.string().meta({ description: "The partner's id of the referral, as it sent it." }),
+});
 
 // ------------------------------------------------------------------------------------ committee
 
