@@ -446,7 +446,12 @@ export const caseViewSchema = caseSummarySchema.extend({
   createdBy: z.string(),
   policyId: z.string(),
   policyVersion: z.string().optional(),
-  reporter: z.object({ kind: z.enum(CASE_REPORTER_KINDS), reference: z.string().optional(), partnerId: z.string().optional() }),
+  reporter: z.object({
+    kind: z.enum(CASE_REPORTER_KINDS),
+    reference: z.string().optional(),
+    partnerId: z.string().optional().meta({ description: 'The referring partner (reporter kind PARTNER).' }),
+    partnerName: z.string().optional(),
+  }),
   victimConsent: z.boolean(),
   summary: z.string().optional(),
   contentSha256: z.string().optional(),

@@ -11,6 +11,7 @@ import type { Partner } from '../../../shared/domain/partners';
 import { tokenPurpose } from '../../../shared/domain/waits';
 import { decideApproval } from '../../../shared/services/approvals';
 import { fileInboundReferral, partnerFiler } from '../../../shared/services/inbound-referrals';
+import { getCaseView } from '../../../shared/services/views';
 import { getCase, getCaseUrls, listCasesByReporter } from '../../../shared/store/repository';
 import { plant } from '../../support/given';
 import { anOperator } from '../../support/records';
@@ -79,6 +80,13 @@ describe('a referral from a partner', () => {
     });
     expect(record?.summary).toContain('Article 6-1 of the LCEN');
     expect(await getCaseUrls(filed.caseId)).toMatchObject([{ url: URL, operatorId: 'op-webhard' }]);
+    // Staff read who referred it on the case page
+    expect((await getCaseView(filed.caseId)).reporter).toEqual({
+      kind: 'PARTNER',
+      reference: REFERRAL_ID,
+      partnerId: 'partner-fr',
+      partnerName: 'Point de Contact',
+    });
 
     // Two staff approvals issue its orders, as for any report
     await givenLiveWait(world, filed.caseId, tokenPurpose.approval(), 'token-approval', NOW);
