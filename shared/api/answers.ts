@@ -645,6 +645,7 @@ export const statisticsAnswerSchema = z.object({
     .array(
       z.object({
         partnerId: z.string(),
+        referralsReceived: z.number().int().meta({ description: 'Cases the partner referred to us, filed in the range.' }),
         referralsSent: z.number().int(),
         removed: z.number().int(),
         declined: z.number().int(),
@@ -652,7 +653,8 @@ export const statisticsAnswerSchema = z.object({
       }),
     )
     .meta({
-      description: 'Referrals to partner regulators abroad, per partner, with the median hours to removal abroad (docs/referrals.md).',
+      description:
+        'Referrals to and from partner regulators abroad, per partner, with the median hours to removal abroad (docs/referrals.md).',
     }),
 });
 export const publicStatisticsAnswerSchema = z.object({
