@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { orderDecider } from '../../shared/domain/deciders/order';
 import { referralDecider } from '../../shared/domain/deciders/referral';
 import { orderIdFor } from '../../shared/domain/ids';
-import type { Partner } from '../../shared/domain/partners';
 import { referralIdOf, type ReferralRecord } from '../../shared/domain/referrals';
 import { act } from '../../shared/services/acts';
 import { fileInboundReferral, partnerFiler } from '../../shared/services/inbound-referrals';
@@ -17,7 +16,7 @@ import { refs } from '../../shared/store/keys';
 import { getReferral, listCasesByReporter, writeUrls } from '../../shared/store/repository';
 import { expectMailedOnce, finalAnswer, underEveryFault } from '../support/faults';
 import { actionsOf, plant } from '../support/given';
-import { aCase, anOperator, anOrder, anOverseasHost, CASE_ID } from '../support/records';
+import { aCase, anOperator, anOrder, anOverseasHost, aPartner, CASE_ID } from '../support/records';
 import { useWorld } from '../support/world';
 
 const NOW = '2026-03-03T00:00:00.000Z';
@@ -32,15 +31,7 @@ const world = useWorld();
 const partnerKey = await generateKeyPair('ES256', { extractable: true });
 const { x = '', y = '' } = await exportJWK(partnerKey.publicKey);
 
-const PARTNER: Partner = {
-  partnerId: 'partner-fr',
-  name: 'Point de Contact',
-  countries: ['FR'],
-  contact: 'referrals@pointdecontact.example',
-  publicKey: { kty: 'EC', crv: 'P-256', x, y },
-  language: 'fr',
-  updatedAt: '2026-03-01T00:00:00.000Z',
-};
+const PARTNER = aPartner({ x, y });
 
 async function signedByPartner(payload: unknown): Promise<string> {
   const kid = await calculateJwkThumbprint(PARTNER.publicKey ?? { kty: 'EC' });

@@ -7,14 +7,13 @@ import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair } from 
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../../shared/domain/authz';
 import { UnauthenticatedError, ValidationError } from '../../../shared/domain/errors';
-import type { Partner } from '../../../shared/domain/partners';
 import { tokenPurpose } from '../../../shared/domain/waits';
 import { decideApproval } from '../../../shared/services/approvals';
 import { fileInboundReferral, partnerFiler } from '../../../shared/services/inbound-referrals';
 import { getCaseView } from '../../../shared/services/views';
 import { getCase, getCaseUrls, listCasesByReporter } from '../../../shared/store/repository';
 import { plant } from '../../support/given';
-import { anOperator } from '../../support/records';
+import { anOperator, aPartner } from '../../support/records';
 import { useWorld } from '../../support/world';
 import { chainOfCase, givenLiveWait } from './world-steps';
 
@@ -28,15 +27,7 @@ const strangerKey = await generateKeyPair('ES256', { extractable: true });
 const { x = '', y = '' } = await exportJWK(partnerKey.publicKey);
 const PARTNER_KID = await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x, y });
 
-const PARTNER_FR: Partner = {
-  partnerId: 'partner-fr',
-  name: 'Point de Contact',
-  countries: ['FR'],
-  endpoint: 'https://referrals.pointdecontact.example/partners',
-  publicKey: { kty: 'EC', crv: 'P-256', x, y },
-  language: 'fr',
-  updatedAt: '2026-11-01T00:00:00.000Z',
-};
+const PARTNER_FR = aPartner({ x, y }, { endpoint: 'https://referrals.pointdecontact.example/partners' });
 
 const referral = (overrides: Record<string, unknown> = {}) => ({
   type: 'referral',
