@@ -54,8 +54,8 @@ export const apiFunctions: readonly ApiFunction[] = [
   {
     name: 'PartnerReferrals',
     entry: 'functions/api/partner-referrals.ts',
-    routes: ['POST /partners/referrals/{referralId}/status'],
-    publicRoutes: ['POST /partners/referrals/{referralId}/status'],
+    routes: ['POST /partners/referrals', 'POST /partners/referrals/{referralId}/status'],
+    publicRoutes: ['POST /partners/referrals', 'POST /partners/referrals/{referralId}/status'],
   },
   {
     name: 'OperatorOrders',

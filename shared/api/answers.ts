@@ -42,7 +42,7 @@ import {
   orderStatusSchema,
   PROCEDURES,
   REINSTATEMENT_ACTIONS,
-  REPORTER_KINDS,
+  CASE_REPORTER_KINDS,
   REVIEW_KINDS,
   REVIEW_OUTCOMES,
   REVIEW_STATUSES,
@@ -446,7 +446,12 @@ export const caseViewSchema = caseSummarySchema.extend({
   createdBy: z.string(),
   policyId: z.string(),
   policyVersion: z.string().optional(),
-  reporter: z.object({ kind: z.enum(REPORTER_KINDS), reference: z.string().optional() }),
+  reporter: z.object({
+    kind: z.enum(CASE_REPORTER_KINDS),
+    reference: z.string().optional(),
+    partnerId: z.string().optional().meta({ description: 'The referring partner (reporter kind PARTNER).' }),
+    partnerName: z.string().optional(),
+  }),
   victimConsent: z.boolean(),
   summary: z.string().optional(),
   contentSha256: z.string().optional(),
@@ -595,6 +600,10 @@ export const partnerSchema = z
   .meta({ id: 'Partner' });
 export const partnersAnswerSchema = z.object({ partners: z.array(partnerSchema) });
 export const referralStatusAnswerSchema = z.object({ status: z.enum(REFERRAL_STATUSES) });
+export const inboundReferralAnswerSchema = z.object({
+  caseId: z.string(),
+  reference: z.string().meta({ description: "The partner's id of the referral, as it sent it." }),
+});
 
 // ------------------------------------------------------------------------------------ committee
 
@@ -636,6 +645,7 @@ export const statisticsAnswerSchema = z.object({
     .array(
       z.object({
         partnerId: z.string(),
+        referralsReceived: z.number().int().meta({ description: 'Cases the partner referred to us, filed in the range.' }),
         referralsSent: z.number().int(),
         removed: z.number().int(),
         declined: z.number().int(),
@@ -643,7 +653,8 @@ export const statisticsAnswerSchema = z.object({
       }),
     )
     .meta({
-      description: 'Referrals to partner regulators abroad, per partner, with the median hours to removal abroad (docs/referrals.md).',
+      description:
+        'Referrals to and from partner regulators abroad, per partner, with the median hours to removal abroad (docs/referrals.md).',
     }),
 });
 export const publicStatisticsAnswerSchema = z.object({

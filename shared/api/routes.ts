@@ -219,6 +219,15 @@ export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
     answers: { 201: answers.partnerSchema },
   },
   'GET /partners/{partnerId}': { summary: 'A partner regulator.', tag: 'Partners', answers: { 200: answers.partnerSchema } },
+  'POST /partners/referrals': {
+    summary: 'A partner refers a case to us: files a report of reporter kind PARTNER that enters the normal flow.',
+    tag: 'Partners',
+    description:
+      'No user token: the body `{"jws"}` is a compact JWS (ES256) signed with the key the partner registered, named by the header `kid`; 401 when no registered key verifies it, and nothing is filed. Payload: `{"type":"referral","referralId","reference","category","urls","hashes"?,"legalBasis","sentAt"}`, never the victim\'s identity. `referralId` is the partner\'s id of the referral: a repeated message answers 200 with the case filed the first time (docs/referrals.md).',
+    body: signedMessageSchema,
+    answers: { 201: answers.inboundReferralAnswerSchema, 200: answers.inboundReferralAnswerSchema },
+    alsoAnswers: ['UNAUTHENTICATED'],
+  },
   'POST /partners/referrals/{referralId}/status': {
     summary: 'A partner reports on a referral we sent it: acknowledged, URLs removed, or declined with its reason.',
     tag: 'Partners',

@@ -29,6 +29,8 @@ export type Category = z.infer<typeof categorySchema>;
 
 export const REPORTER_KINDS = ['VICTIM', 'SUPPORT_CENTER', 'POLICE', 'MONITORING', 'STAFF'] as const;
 export const reporterKindSchema = z.enum(REPORTER_KINDS);
+/** A case's reporter kinds: those a person files, and a partner regulator's referral (`POST /partners/referrals`), which no person can claim. */
+export const CASE_REPORTER_KINDS = [...REPORTER_KINDS, 'PARTNER'] as const;
 
 export const CASE_STATUSES = [
   'PENDING_APPROVAL',
@@ -281,7 +283,8 @@ export interface CaseRecord {
    */
   policyVersion?: string;
   procedure: Procedure;
-  reporter: { kind: (typeof REPORTER_KINDS)[number]; reference?: string };
+  /** A partner's referral names the partner (`partnerId`) and the partner's own id of the referral (`reference`). */
+  reporter: { kind: (typeof CASE_REPORTER_KINDS)[number]; reference?: string; partnerId?: string };
   victimConsent: boolean;
   summary?: string;
   contentSha256?: string;

@@ -103,7 +103,8 @@ export function durationsOf(seconds: readonly number[]): Durations {
 
 const secondsBetween = (from: string, to: string): number => Math.round((Date.parse(to) - Date.parse(from)) / 1000);
 
-export type StatisticsCase = Pick<CaseRecord, 'caseId' | 'category' | 'createdAt' | 'urlCount' | 'ordersIssuedAt'>;
+export type StatisticsCase = Pick<CaseRecord, 'caseId' | 'category' | 'createdAt' | 'urlCount' | 'ordersIssuedAt'> &
+  Partial<Pick<CaseRecord, 'reporter'>>;
 export type StatisticsOrder = Pick<
   OrderRecord,
   | 'orderId'
@@ -292,6 +293,8 @@ export type StatisticsReferral = Pick<ReferralRecord, 'caseId' | 'partnerId' | '
 
 export interface PartnerFigures {
   readonly partnerId: string;
+  /** Cases the partner referred to us (reporter kind PARTNER), filed in the range. */
+  readonly referralsReceived: number;
   readonly referralsSent: number;
   readonly removed: number;
   readonly declined: number;
@@ -307,13 +310,14 @@ function medianOf(values: readonly number[]): number | null {
 }
 
 /** One partner's referrals: sent, removed in full, declined, and the median time to removal abroad. */
-function partnerFigures(partnerId: string, referrals: readonly StatisticsReferral[]): PartnerFigures {
+function partnerFigures(partnerId: string, referrals: readonly StatisticsReferral[], received: number): PartnerFigures {
   const hoursToRemoval = referrals.flatMap((r) =>
     r.status === 'REMOVED' && r.removedAt !== undefined ? [(Date.parse(r.removedAt) - Date.parse(r.createdAt)) / 3_600_000] : [],
   );
   const median = medianOf(hoursToRemoval);
   return {
     partnerId,
+    referralsReceived: received,
     referralsSent: referrals.length,
     removed: referrals.filter((r) => r.status === 'REMOVED').length,
     declined: referrals.filter((r) => r.status === 'DECLINED').length,
@@ -346,6 +350,11 @@ export function computeStatistics(
   // An overseas host's DELETE_REQUEST binds no one: its URLs are counted through the ISPs' orders.
   const orders = allOrders.filter((o) => monthOfCase.has(o.caseId) && isBindingOrder(o));
   const categoryOf = new Map(cases.map((c) => [c.caseId, c.category]));
+  const referrals = allReferrals.filter((r) => monthOfCase.has(r.caseId));
+  // The partner of each case a partner referred to us.
+  const receivedFrom = cases.flatMap((c) =>
+    c.reporter?.kind === 'PARTNER' && c.reporter.partnerId !== undefined ? [c.reporter.partnerId] : [],
+  );
   const group = (keep: (caseId: string) => boolean): Figures =>
     figuresOf(
       cases.filter((c) => keep(c.caseId)),
@@ -378,10 +387,11 @@ export function computeStatistics(
       ),
     ),
     // Like orders, a referral counts with its case, in the month the report was filed.
-    byPartner: [...new Set(allReferrals.filter((r) => monthOfCase.has(r.caseId)).map((r) => r.partnerId))].sort().map((partnerId) =>
+    byPartner: [...new Set([...referrals.map((r) => r.partnerId), ...receivedFrom])].sort().map((partnerId) =>
       partnerFigures(
         partnerId,
-        allReferrals.filter((r) => r.partnerId === partnerId && monthOfCase.has(r.caseId)),
+        referrals.filter((r) => r.partnerId === partnerId),
+        receivedFrom.filter((from) => from === partnerId).length,
       ),
     ),
   };

@@ -40,7 +40,7 @@ export interface FiledReport {
 
 const IDEMPOTENCY_KEY_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
-function bodyHash(body: ReportRequest): string {
+function bodyHash(body: ReportFiling): string {
   return createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
 }
 
@@ -117,9 +117,22 @@ export async function fileCase(record: CaseRecord, urls: readonly CaseUrl[], now
   return act(caseDecider, refs.case(record.caseId), { type: 'FILE', record }, now);
 }
 
+/** A report as filed: a person's request, or a partner's referral (whose reporter kind is PARTNER). */
+export type ReportFiling = Omit<ReportRequest, 'reporter'> & { reporter: CaseRecord['reporter'] };
+
 export async function fileReport(
   identity: Identity,
   body: ReportRequest,
+  idempotencyKey: string | undefined,
+  now: string,
+): Promise<FiledReport> {
+  return fileReportBy(identity.userId, body, idempotencyKey, now);
+}
+
+/** Files a report for `filer` (a user, or `partner:{partnerId}`), once per idempotency key. */
+export async function fileReportBy(
+  filer: string,
+  body: ReportFiling,
   idempotencyKey: string | undefined,
   now: string,
 ): Promise<FiledReport> {
@@ -128,7 +141,7 @@ export async function fileReport(
   const reserved =
     idempotencyKey === undefined
       ? { caseId: newCaseId(), createdAt: now, replay: false }
-      : await reserveCaseId(identity.userId, idempotencyKey, bodyHash(body), now);
+      : await reserveCaseId(filer, idempotencyKey, bodyHash(body), now);
   const { caseId, createdAt } = reserved;
 
   if (reserved.replay) {
@@ -143,7 +156,7 @@ export async function fileReport(
       caseId,
       category: body.category,
       createdAt,
-      createdBy: identity.userId,
+      createdBy: filer,
       reporter: body.reporter,
       victimConsent: body.victimConsent,
       ...(body.summary === undefined ? {} : { summary: body.summary }),

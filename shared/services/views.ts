@@ -37,6 +37,7 @@ import {
   getCase,
   getCaseUrls,
   getOperator,
+  getPartner,
   listAppealsOfCase,
   listReferralsOfCase,
   listNonCompliantOrders,
@@ -291,7 +292,8 @@ export interface CaseView extends CaseSummaryView {
   policyId: string;
   /** The policy version the case follows; absent on a case filed before policies had versions (it follows the current policy). */
   policyVersion?: string;
-  reporter: CaseRecord['reporter'];
+  /** A partner's referral also names the partner as registered (`partnerName`), for staff to read. */
+  reporter: CaseRecord['reporter'] & { partnerName?: string };
   victimConsent: boolean;
   summary?: string;
   contentSha256?: string;
@@ -341,12 +343,13 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
   const earlier = await earlierDecisions(caseId, urls);
   const unclaimedBlocked = orders.some((order) => order.urlOwners?.includes(null) === true);
   const policy = await policyOf(record);
+  const referringPartner = record.reporter.partnerId === undefined ? undefined : await getPartner(record.reporter.partnerId);
   return {
     ...caseSummary(record),
     createdBy: record.createdBy,
     policyId: record.policyId,
     ...(record.policyVersion === undefined ? {} : { policyVersion: record.policyVersion }),
-    reporter: record.reporter,
+    reporter: referringPartner === undefined ? record.reporter : { ...record.reporter, partnerName: referringPartner.name },
     victimConsent: record.victimConsent,
     ...(record.summary === undefined ? {} : { summary: record.summary }),
     ...(record.contentSha256 === undefined ? {} : { contentSha256: record.contentSha256 }),

@@ -8,15 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { orderDecider } from '../../shared/domain/deciders/order';
 import { referralDecider } from '../../shared/domain/deciders/referral';
 import { orderIdFor } from '../../shared/domain/ids';
-import type { Partner } from '../../shared/domain/partners';
 import { referralIdOf, type ReferralRecord } from '../../shared/domain/referrals';
 import { act } from '../../shared/services/acts';
+import { fileInboundReferral, partnerFiler } from '../../shared/services/inbound-referrals';
 import { recordPartnerStatus, sendDueReferrals } from '../../shared/services/referrals';
 import { refs } from '../../shared/store/keys';
-import { getReferral, writeUrls } from '../../shared/store/repository';
+import { getReferral, listCasesByReporter, writeUrls } from '../../shared/store/repository';
 import { expectMailedOnce, finalAnswer, underEveryFault } from '../support/faults';
-import { plant } from '../support/given';
-import { aCase, anOrder, anOverseasHost, CASE_ID } from '../support/records';
+import { actionsOf, plant } from '../support/given';
+import { aCase, anOperator, anOrder, anOverseasHost, aPartner, CASE_ID } from '../support/records';
 import { useWorld } from '../support/world';
 
 const NOW = '2026-03-03T00:00:00.000Z';
@@ -31,15 +31,14 @@ const world = useWorld();
 const partnerKey = await generateKeyPair('ES256', { extractable: true });
 const { x = '', y = '' } = await exportJWK(partnerKey.publicKey);
 
-const PARTNER: Partner = {
-  partnerId: 'partner-fr',
-  name: 'Point de Contact',
-  countries: ['FR'],
-  contact: 'referrals@pointdecontact.example',
-  publicKey: { kty: 'EC', crv: 'P-256', x, y },
-  language: 'fr',
-  updatedAt: '2026-03-01T00:00:00.000Z',
-};
+const PARTNER = aPartner({ x, y });
+
+async function signedByPartner(payload: unknown): Promise<string> {
+  const kid = await calculateJwkThumbprint(PARTNER.publicKey ?? { kty: 'EC' });
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+    .setProtectedHeader({ alg: 'ES256', kid })
+    .sign(partnerKey.privateKey);
+}
 
 async function givenOverseasHostInFrance(): Promise<void> {
   await plant.partner(PARTNER);
@@ -79,10 +78,7 @@ describe('referrals under every fault', () => {
   }, 600_000);
 
   it("a partner's signed report of removal: recorded once, whatever call fails", async () => {
-    const kid = await calculateJwkThumbprint(PARTNER.publicKey ?? { kty: 'EC' });
-    const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify({ type: 'referral.status', status: 'REMOVED', at: NOW })))
-      .setProtectedHeader({ alg: 'ES256', kid })
-      .sign(partnerKey.privateKey);
+    const jws = await signedByPartner({ type: 'referral.status', status: 'REMOVED', at: NOW });
     const referral: ReferralRecord = {
       referralId: REFERRAL_ID,
       caseId: CASE_ID,
@@ -112,6 +108,42 @@ describe('referrals under every fault', () => {
           expect(answer.ok).toBe(true);
           if (answer.ok) expect(answer.value).toEqual({ status: 'REMOVED' });
           expect(await getReferral(REFERRAL_ID)).toMatchObject({ status: 'REMOVED', urls: [{ url: URL, removedAt: NOW }] });
+        },
+      },
+      CLOCK,
+    );
+    expect(runs).toBeGreaterThan(3);
+  }, 600_000);
+  it("a partner's referral to us: one case, filed once, its workflow started once, whatever call fails", async () => {
+    const jws = await signedByPartner({
+      type: 'referral',
+      referralId: 'XFR-2026-0042',
+      reference: 'PDC-CASE-7',
+      category: 'ILLEGAL_FILMING',
+      urls: ['https://webhard.example/v/referred'],
+      legalBasis: 'Article 6-1 of the LCEN',
+      sentAt: NOW,
+    });
+    let filedCaseId = '';
+    const runs = await underEveryFault(
+      world,
+      {
+        given: async () => {
+          await plant.partner(PARTNER);
+          await plant.operator(anOperator());
+        },
+        act: () => fileInboundReferral(jws, NOW),
+        streams: () => [refs.case(filedCaseId).root],
+        expectAfter: async (outcome) => {
+          const answer = finalAnswer(outcome);
+          expect(answer.ok).toBe(true);
+          const filed = await listCasesByReporter(partnerFiler('partner-fr'));
+          expect(filed).toHaveLength(1);
+          filedCaseId = filed[0]?.caseId ?? '';
+          if (answer.ok) expect(answer.value).toMatchObject({ caseId: filedCaseId, reference: 'XFR-2026-0042' });
+          expect(filed[0]).toMatchObject({ status: 'PENDING_APPROVAL', reporter: { kind: 'PARTNER', reference: 'XFR-2026-0042' } });
+          expect((await actionsOf(filedCaseId)).filter((action) => action === 'REPORT_FILED')).toHaveLength(1);
+          expect([...world.executions]).toEqual([filedCaseId]);
         },
       },
       CLOCK,

@@ -4,6 +4,7 @@ import { policyVersionOf } from '../../shared/domain/policy-version';
 /** Stored records for service and handler tests, as the workflow and the API leave them. */
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../shared/domain/ids';
 import type { AppealRecord, Approval, CaseRecord, CaseUrl, Fine, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
+import type { Partner } from '../../shared/domain/partners';
 import type { Policy } from '../../shared/domain/policy';
 import { statementOfReasons } from '../../shared/domain/reasons';
 import type { OperatorNotice } from '../../shared/notices/templates';
@@ -96,6 +97,20 @@ export function anOperator(overrides: Partial<Operator> = {}): Operator {
     annualRevenue: 10_000_000_000,
     currency: 'KRW',
     updatedAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** partner-fr, France's Point de Contact, verified by `publicKey` (a test's own key pair) and reached by e-mail. */
+export function aPartner(publicKey: { x: string; y: string }, overrides: Partial<Partner> = {}): Partner {
+  return {
+    partnerId: 'partner-fr',
+    name: 'Point de Contact',
+    countries: ['FR'],
+    contact: 'referrals@pointdecontact.example',
+    publicKey: { kty: 'EC', crv: 'P-256', ...publicKey },
+    language: 'fr',
+    updatedAt: '2026-03-01T00:00:00.000Z',
     ...overrides,
   };
 }

@@ -160,6 +160,8 @@ export interface CaseDetail extends Partial<CaseRecord> {
   /** Other cases' latest orders on the same operators (absent from servers before it was added). */
   earlierDecisions?: EarlierDecision[];
   duplicates?: DuplicateCase[];
+  /** A partner's referral also names the partner as registered. */
+  reporter?: CaseRecord['reporter'] & { partnerName?: string };
   /** The reporter asked for outcome e-mails (the address itself is never sent to the screen). */
   reporterEmailUpdates?: true;
   /** Referrals of the case's overseas URLs to partner regulators (absent from servers before they were added). */

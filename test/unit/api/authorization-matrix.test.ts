@@ -173,6 +173,8 @@ interface RouteSpec {
   readonly schemasOnly?: true;
   /** A valid query string (without `?`), so that an allowed caller is answered 2xx. */
   readonly query?: string;
+  /** An idempotent route's answer to the same message again (the handler alone repeats the gateway's call). */
+  readonly repeated?: 200;
 }
 
 const noCase = missingResource('no such case', MISSING.caseId);
@@ -198,14 +200,26 @@ const partners = [
   partnerResource("another partner's record", PARTNER_IDS[1]),
   missingResource('no such partner', MISSING.partnerId),
 ] as const;
-/** Partner A's signed word that it removed the URLs: a public route, whose signature is the credential. */
-const PARTNER_A_STATUS = {
-  jws: await new CompactSign(
-    new TextEncoder().encode(JSON.stringify({ type: 'referral.status', status: 'REMOVED', at: '2026-12-01T00:00:00Z' })),
-  )
-    .setProtectedHeader({ alg: 'ES256', kid: await calculateJwkThumbprint(await exportJWK(PARTNER_A_KEY.publicKey)) })
-    .sign(PARTNER_A_KEY.privateKey),
-};
+/** A message partner A signed: public routes, whose signature is the credential. */
+async function signedByPartnerA(payload: unknown): Promise<{ jws: string }> {
+  return {
+    jws: await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg: 'ES256', kid: await calculateJwkThumbprint(await exportJWK(PARTNER_A_KEY.publicKey)) })
+      .sign(PARTNER_A_KEY.privateKey),
+  };
+}
+/** Partner A's word that it removed the URLs. */
+const PARTNER_A_STATUS = await signedByPartnerA({ type: 'referral.status', status: 'REMOVED', at: '2026-12-01T00:00:00Z' });
+/** Partner A refers a case to us. */
+const PARTNER_A_REFERRAL = await signedByPartnerA({
+  type: 'referral',
+  referralId: 'partner-a-referral-1',
+  reference: 'partner-a-case-1',
+  category: 'ILLEGAL_FILMING',
+  urls: ['https://operator-a.example/referred'],
+  legalBasis: "the partner's law",
+  sentAt: '2026-12-01T00:00:00Z',
+});
 const openReviews = [
   reviewResource('open review member-2 recused from', CASES.reportedA),
   reviewResource('open review without recusals', CASES.reportedB),
@@ -273,6 +287,7 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /partners/{partnerId}': { success: 200, resources: partners },
   'PATCH /partners/{partnerId}': { success: 200, body: { contact: 'desk@partner.example' }, resources: partners },
+  'POST /partners/referrals': { success: 201, body: PARTNER_A_REFERRAL, repeated: 200 },
   'POST /partners/referrals/{referralId}/status': {
     success: 200,
     body: PARTNER_A_STATUS,
@@ -597,7 +612,8 @@ async function run(cell: Cell): Promise<void> {
         }),
       ),
     );
-    expect(direct.statusCode, 'the handler without claims').toBe(cell.isPublic ? cell.expected : 401);
+    const repeated = cell.expected === cell.spec.success ? (cell.spec.repeated ?? cell.expected) : cell.expected;
+    expect(direct.statusCode, 'the handler without claims').toBe(cell.isPublic ? repeated : 401);
   }
 
   // Nothing an operator may not see; no open ballot to anyone; a listing shows what the caller may see

@@ -210,8 +210,35 @@ describe('referrals to partner regulators in the statistics', () => {
       referral('c6', 'partner-tw', 'REMOVED', 1),
     ]);
     expect(statistics.byPartner).toEqual([
-      { partnerId: 'partner-au', referralsSent: 1, removed: 0, declined: 0, medianHoursToRemoval: null },
-      { partnerId: 'partner-fr', referralsSent: 3, removed: 2, declined: 1, medianHoursToRemoval: 20 },
+      { partnerId: 'partner-au', referralsReceived: 0, referralsSent: 1, removed: 0, declined: 0, medianHoursToRemoval: null },
+      { partnerId: 'partner-fr', referralsReceived: 0, referralsSent: 3, removed: 2, declined: 1, medianHoursToRemoval: 20 },
+    ]);
+  });
+
+  it('counts per partner the cases it referred to us in the range, beside those we referred to it', () => {
+    const fromPartner = (caseId: string, partnerId: string, createdAt: string) =>
+      aCase(caseId, {
+        category: 'ILLEGAL_FILMING',
+        createdAt,
+        urlCount: 1,
+        reporter: { kind: 'PARTNER', reference: `ref-${caseId}`, partnerId },
+      });
+    const statistics = computeStatistics(
+      [
+        ...CASES,
+        fromPartner('p1', 'partner-tw', '2026-03-05T00:00:00.000Z'),
+        fromPartner('p2', 'partner-tw', '2026-04-05T00:00:00.000Z'),
+        fromPartner('p3', 'partner-fr', '2026-03-06T00:00:00.000Z'),
+        // Filed in May (Seoul time): outside the range
+        fromPartner('p4', 'partner-au', '2026-04-30T15:00:00.000Z'),
+      ],
+      ORDERS,
+      context,
+      [referral('c1', 'partner-fr', 'SENT')],
+    );
+    expect(statistics.byPartner).toEqual([
+      { partnerId: 'partner-fr', referralsReceived: 1, referralsSent: 1, removed: 0, declined: 0, medianHoursToRemoval: null },
+      { partnerId: 'partner-tw', referralsReceived: 2, referralsSent: 0, removed: 0, declined: 0, medianHoursToRemoval: null },
     ]);
   });
 

@@ -313,6 +313,8 @@ function CaseFacts({ detail }: { detail: CaseDetail }) {
             <dt>{t('reporter')}</dt>
             <dd>
               {v(detail.reporter.kind)}
+              {(detail.reporter.partnerName ?? detail.reporter.partnerId) &&
+                ` · ${detail.reporter.partnerName ?? detail.reporter.partnerId}`}
               {detail.reporter.reference && ` · ${detail.reporter.reference}`}
             </dd>
           </>

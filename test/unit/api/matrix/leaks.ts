@@ -3,7 +3,7 @@
  * URLs (CONTRACT.md section 5); for anyone, a ballot of a review that has not closed (section 6).
  * Pure: the ballot check lists the evidence, and the test decides it against the stored reviews.
  */
-import { REPORTER_KINDS } from '../../../../shared/domain/model';
+import { CASE_REPORTER_KINDS } from '../../../../shared/domain/model';
 import { ALL_CASES, OPERATOR_ID, SENTINEL } from './world-plan';
 
 /**
@@ -19,7 +19,7 @@ export function operatorLeaks(body: unknown, own: string | undefined, options: {
     [SENTINEL.summary, 'the case summary'],
     [SENTINEL.unassigned, 'URLs no operator claims'],
     ['"reporter"', 'a reporter field'],
-    ...REPORTER_KINDS.map((kind) => [`"${kind}"`, `the reporter kind ${kind}`] as const),
+    ...CASE_REPORTER_KINDS.map((kind) => [`"${kind}"`, `the reporter kind ${kind}`] as const),
     ...others.map((side) => [SENTINEL.url(side), `operator ${side}'s URLs`] as const),
     ...(options.strict ? others.map((side) => [OPERATOR_ID[side], `operator ${side}'s id or domain`] as const) : []),
   ];
