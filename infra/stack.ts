@@ -18,6 +18,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { CASE_BATCH_MACHINE } from '../statemachines/case-workflow';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
@@ -127,6 +128,10 @@ export class UrgentDeliberationStack extends Stack {
     const stateMachineName = `${this.stackName}-case-workflow`;
     const stateMachineArn = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${stateMachineName}`;
     const executionArns = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${stateMachineName}:*`;
+    // The case workflow runs each batch of orders or appeals as a child execution of this one.
+    const batchMachineName = `${this.stackName}-case-batch`;
+    const batchMachineArn = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${batchMachineName}`;
+    const batchExecutionArns = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${batchMachineName}:*`;
 
     const environment = {
       TABLE_NAME: this.table.tableName,
@@ -249,7 +254,7 @@ export class UrgentDeliberationStack extends Stack {
             eventPattern: {
               source: ['aws.states'],
               detailType: ['Step Functions Execution Status Change'],
-              detail: { status: [...UNSUCCESSFUL_ENDS], stateMachineArn: [stateMachineArn] },
+              detail: { status: [...UNSUCCESSFUL_ENDS], stateMachineArn: [stateMachineArn, batchMachineArn] },
             },
             // Recording is idempotent: EventBridge retries for a day, then keeps the event for staff.
             targets: [
@@ -274,36 +279,62 @@ export class UrgentDeliberationStack extends Stack {
     sendNotices(webhookSender);
     webhookDelivery.attachSender(webhookSender.function);
 
-    // ---- the case workflow
-    const definitionFile = join(root, 'statemachines', 'case-workflow.asl.json');
-    const workflowLogs = new LogGroup(this, 'WorkflowLogs', {
-      // The vended-logs prefix keeps Step Functions from growing the account's log resource policy.
-      // The stack id's suffix makes the name new for each stack: the group of a deleted stack is
-      // kept as a record and would otherwise stand in the way of the next deploy.
-      logGroupName: `/aws/vendedlogs/states/${stateMachineName}-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
-      retention: RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    // ---- the case workflow, and the state machine of its batches (child executions)
+    const functionSubstitutions = Object.fromEntries(workflowFns.map(({ name, fn }) => [`${name}FunctionArn`, fn.function.functionArn]));
+    const workflowMachine = (
+      ids: { readonly machine: string; readonly logs: string },
+      name: string,
+      file: string,
+      substitutions: Record<string, string>,
+    ): StateMachine => {
+      const logs = new LogGroup(this, ids.logs, {
+        // The vended-logs prefix keeps Step Functions from growing the account's log resource policy.
+        // The stack id's suffix makes the name new for each stack: the group of a deleted stack is
+        // kept as a record and would otherwise stand in the way of the next deploy.
+        logGroupName: `/aws/vendedlogs/states/${name}-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
+        retention: RetentionDays.ONE_YEAR,
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      });
+      const machine = new StateMachine(this, ids.machine, {
+        stateMachineName: name,
+        stateMachineType: StateMachineType.STANDARD,
+        definitionBody: DefinitionBody.fromString(readFileSync(join(root, 'statemachines', file), 'utf8')),
+        definitionSubstitutions: { ...functionSubstitutions, ...substitutions },
+        // Execution data would put task tokens and case contents in the logs.
+        logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+        tracingEnabled: true,
+      });
+      // Unqualified ARNs only, as the ASL names them: no `:*` version or alias wildcard.
+      machine.addToRolePolicy(
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: workflowFns.map(({ fn }) => fn.function.functionArn) }),
+      );
+      Validations.of(machine).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Step Functions log delivery (logs:CreateLogDelivery and related) and X-Ray (PutTraceSegments) support no resource-level permissions.',
+      });
+      return machine;
+    };
+    const batchMachine = workflowMachine({ machine: 'CaseBatch', logs: 'BatchLogs' }, batchMachineName, 'case-batch.asl.json', {});
+    // The ids of the case workflow's resources are those it had before it had batches: a new id would replace them.
+    this.stateMachine = workflowMachine({ machine: 'CaseWorkflow', logs: 'WorkflowLogs' }, stateMachineName, 'case-workflow.asl.json', {
+      [`${CASE_BATCH_MACHINE}StateMachineArn`]: batchMachine.stateMachineArn,
     });
-    this.stateMachine = new StateMachine(this, 'CaseWorkflow', {
-      stateMachineName,
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromString(readFileSync(definitionFile, 'utf8')),
-      definitionSubstitutions: Object.fromEntries(workflowFns.map(({ name, fn }) => [`${name}FunctionArn`, fn.function.functionArn])),
-      // Execution data would put task tokens and case contents in the logs.
-      logs: { destination: workflowLogs, level: LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
-    });
-    // Unqualified ARNs only, as the ASL names them: no `:*` version or alias wildcard.
+    // startExecution.sync:2: start the child, watch it end through Step Functions' managed rule, stop it when the case's execution stops.
+    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [batchMachineArn] }));
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [batchExecutionArns] }),
+    );
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: workflowFns.map(({ fn }) => fn.function.functionArn),
+        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+        resources: [`arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`],
       }),
     );
     Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${batchMachineName}:*]`,
       reason:
-        'Step Functions log delivery (logs:CreateLogDelivery and related) and X-Ray (PutTraceSegments) support no resource-level permissions.',
+        "The child executions' names (caseId-kind-batch) are made at run time; the wildcard covers only the batch state machine's executions.",
     });
 
     // ---- web hosting and sign-in

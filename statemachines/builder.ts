@@ -188,6 +188,56 @@ function invoke(
   } as TaskState;
 }
 
+/** The placeholder the stack and the local runtime replace with a state machine's ARN. */
+export const stateMachineArnOf = (name: string): string => `\${${name}StateMachineArn}`;
+
+/** Replaces every placeholder of a rendered definition (functionArnOf, stateMachineArnOf) as the stack's substitutions do. */
+export function bindArns(
+  text: string,
+  arnOf: { readonly function: (name: string) => string; readonly stateMachine: (name: string) => string },
+): string {
+  return text.replace(/\$\{(\w+?)(Function|StateMachine)Arn\}/g, (_, name: string, kind: string) =>
+    kind === 'Function' ? arnOf.function(name) : arnOf.stateMachine(name),
+  );
+}
+export const START_CHILD_EXECUTION = 'arn:aws:states:::states:startExecution.sync:2';
+
+export interface ChildExecutionOptions {
+  /** The state machine's name in its ARN placeholder (stateMachineArnOf). */
+  readonly stateMachine: string;
+  /**
+   * The child's execution name, the same for every attempt of the same work: a start retried
+   * after its answer was lost finds the running child (AWS answers StartExecution with the same
+   * name and input as the running execution's with that execution) instead of starting another.
+   */
+  readonly name: IntrinsicCall;
+  readonly input: Template;
+  readonly resultPath: Path | null;
+}
+
+/**
+ * Runs a child execution and waits for it to end (`.sync:2`): its own history, so that the
+ * parent's grows by a few events per child. A child that does not succeed fails this state.
+ */
+export function childExecution(options: ChildExecutionOptions & Then): TaskState {
+  return {
+    Type: 'Task',
+    Resource: START_CHILD_EXECUTION,
+    Parameters: { StateMachineArn: stateMachineArnOf(options.stateMachine), 'Name.$': options.name, Input: options.input },
+    ResultPath: options.resultPath,
+    Retry: [CHILD_EXECUTION_RETRY],
+    ...transition(options),
+  } as TaskState;
+}
+
+/** What a retry can fix when a child execution is started or watched: Step Functions' own throttling and faults. */
+const CHILD_EXECUTION_RETRY: Retrier = {
+  ErrorEquals: ['StepFunctions.SdkClientException', 'StepFunctions.AWSStepFunctionsException', 'StepFunctions.ThrottlingException'],
+  IntervalSeconds: 2,
+  BackoffRate: 2,
+  MaxAttempts: 6,
+};
+
 /** Calls a workflow function and waits for its answer; `select` picks fields of the answer (`$.Payload`). */
 export function lambdaTask(fn: WorkflowFunctionName, payload: Template, options: TaskOptions & Then): TaskState {
   return invoke(LAMBDA_INVOKE, fn, payload, options, '$.Payload');
@@ -307,14 +357,20 @@ export interface StateMachineSpec {
   readonly comment: string;
   readonly startAt: string;
   readonly states: States;
-  /** The state that every error left at the top level goes to (the house catch); it catches nothing itself. */
-  readonly onError: string;
+  /**
+   * The state that every error left at the top level goes to (the house catch); it catches
+   * nothing itself. None: an error ends the execution, for the parent that started it to catch.
+   */
+  readonly onError?: string;
 }
 
 /** The definition with the house catch attached, in ASL field order, checked (throws DefinitionError). */
 export function stateMachine(spec: StateMachineSpec): AslDefinition {
   const states = Object.fromEntries(
-    Object.entries(spec.states).map(([name, state]) => [name, name === spec.onError ? state : withHouseCatch(state, spec.onError)]),
+    Object.entries(spec.states).map(([name, state]) => [
+      name,
+      spec.onError === undefined || name === spec.onError ? state : withHouseCatch(state, spec.onError),
+    ]),
   );
   const definition: AslDefinition = { Comment: spec.comment, ...inAslOrder({ StartAt: spec.startAt, States: states }) };
   check(definition);

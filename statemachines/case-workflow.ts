@@ -9,6 +9,7 @@ import { tokenPurpose } from '../shared/domain/waits';
 import {
   booleanEquals,
   branch,
+  childExecution,
   choice,
   choiceOn,
   ERROR_PATH,
@@ -183,42 +184,27 @@ function orderCompliance(): States {
   };
 }
 
-interface BatchedMapNames {
-  /** The task that reads the batch's ids. */
-  readonly list: string;
-  /** The inner Map, over those ids. */
-  readonly each: string;
-}
+/** The state machine that runs one batch of a case's orders or appeals (caseBatch), as the parent names it. */
+export const CASE_BATCH_MACHINE = 'CaseBatch';
 
 /**
- * Runs `iteration` for every order or appeal of the case at once: AWS runs at most 40 iterations
- * of an inline Map at once, so the outer Map runs over the batches of 40 (their numbers, all the
- * state carries), and each batch reads its ids and runs them as an inner Map of its own
- * (shared/domain/batches.ts). Each iteration's input is the case id and the item's id at `idField`.
+ * Runs every order or appeal of the case at once: AWS runs at most 40 iterations of an inline Map
+ * at once, so this Map runs over the batches of 40 (their numbers, all the state carries), and
+ * each batch is a child execution of caseBatch, which reads its ids and runs them as a Map of its
+ * own (shared/domain/batches.ts). A child's events are in its own history, bounded by its 40
+ * items; the case's history grows by a few events per batch whatever each item goes through.
  */
-function everyOneAtOnce(
-  kind: BatchKind,
-  names: BatchedMapNames,
-  batchesPath: Path,
-  idField: 'orderId' | 'appealId',
-  iteration: { readonly startAt: string; readonly states: States },
-): MapState {
+function everyBatchAtOnce(kind: BatchKind, runBatch: string, batchesPath: Path): MapState {
   return inlineMap({
-    comment: `Every ${kind === 'ORDERS' ? 'order' : 'appeal'} at once: batches of ${INLINE_MAP_CONCURRENCY}, the most AWS runs at once in an inline Map, each its own inner Map.`,
+    comment: `Every ${kind === 'ORDERS' ? 'order' : 'appeal'} at once: batches of ${INLINE_MAP_CONCURRENCY}, the most AWS runs at once in an inline Map, each a child execution.`,
     itemsPath: batchesPath,
     maxConcurrency: INLINE_MAP_CONCURRENCY,
     itemSelector: { ...theCase, 'batch.$': '$$.Map.Item.Value' },
-    iteration: branch(names.list, {
-      [names.list]: lambdaTask(
-        'ListBatch',
-        { ...theCase, kind, 'batch.$': '$.batch' },
-        { select: ['ids'], resultPath: '$.batch', next: names.each },
-      ),
-      [names.each]: inlineMap({
-        itemsPath: '$.batch.ids',
-        maxConcurrency: INLINE_MAP_CONCURRENCY,
-        itemSelector: { ...theCase, [`${idField}.$`]: '$$.Map.Item.Value' },
-        iteration: branch(iteration.startAt, iteration.states),
+    iteration: branch(runBatch, {
+      [runBatch]: childExecution({
+        stateMachine: CASE_BATCH_MACHINE,
+        name: `States.Format('{}-${kind}-{}', $.caseId, $.batch)`,
+        input: { ...theCase, kind, 'batch.$': '$.batch' },
         resultPath: null,
         end: true,
       }),
@@ -228,11 +214,32 @@ function everyOneAtOnce(
   });
 }
 
+/** One batch's items as an inline Map, after the task that reads the batch's ids; each iteration's input is the case id and the item's id at `idField`. */
+function batchItems(
+  kind: BatchKind,
+  names: { readonly list: string; readonly each: string },
+  idField: 'orderId' | 'appealId',
+  iteration: { readonly startAt: string; readonly states: States },
+): States {
+  return {
+    [names.list]: lambdaTask(
+      'ListBatch',
+      { ...theCase, kind, 'batch.$': '$.batch' },
+      { select: ['ids'], resultPath: '$.batch', next: names.each },
+    ),
+    [names.each]: inlineMap({
+      itemsPath: '$.batch.ids',
+      maxConcurrency: INLINE_MAP_CONCURRENCY,
+      itemSelector: { ...theCase, [`${idField}.$`]: '$$.Map.Item.Value' },
+      iteration: branch(iteration.startAt, iteration.states),
+      resultPath: null,
+      end: true,
+    }),
+  };
+}
+
 const complianceTrack = branch('PerOrderBatch', {
-  PerOrderBatch: everyOneAtOnce('ORDERS', { list: 'ListOrderBatch', each: 'PerOrder' }, '$.orders.orderBatches', 'orderId', {
-    startAt: 'SendOrderNotice',
-    states: orderCompliance(),
-  }),
+  PerOrderBatch: everyBatchAtOnce('ORDERS', 'RunOrderBatch', '$.orders.orderBatches'),
 });
 
 /** Post-review (skipped under vote-first, whose prior review already decided), then the appeal window and its appeals. */
@@ -264,20 +271,7 @@ const decisionTrack = branch('DecisionProcedure', {
   AwaitAppealWindow: waitUntil('$.appealWindow.waitUntil', { next: 'CollectAppeals' }),
   CollectAppeals: lambdaTask('CollectAppeals', theCase, { select: ['appealBatches'], resultPath: '$.appeals', next: 'AppealReviews' }),
   // Each appeal's review opens when its iteration starts: all of them at once, none waiting for an earlier one to end.
-  AppealReviews: everyOneAtOnce('APPEALS', { list: 'ListAppealBatch', each: 'PerAppeal' }, '$.appeals.appealBatches', 'appealId', {
-    startAt: 'OpenAppealReview',
-    states: committeeReview(
-      {
-        open: 'OpenAppealReview',
-        await: 'AwaitAppealReview',
-        deadlinePassed: 'AppealDeadlinePassed',
-        decided: 'AppealReviewDecided',
-        apply: 'ApplyAppealOutcome',
-      },
-      { ...theCase, kind: 'APPEAL', 'appealId.$': '$.appealId' },
-      { resultPath: '$.appealOutcome', end: true },
-    ),
-  }),
+  AppealReviews: everyBatchAtOnce('APPEALS', 'RunAppealBatch', '$.appeals.appealBatches'),
 });
 
 const awaitApprovals = { select: ['decision'], resultPath: '$.approval', next: 'ApprovalDecision' } as const;
@@ -347,6 +341,41 @@ export function caseWorkflow(): AslDefinition {
         { select: ['status'], resultPath: '$.failure', next: 'Failed' },
       ),
       Failed: fail('CaseFailed', 'The case workflow stopped on an error; the case is FAILED and staff were told.'),
+    },
+  });
+}
+
+/**
+ * One batch of a case's orders or appeals ({caseId, kind, batch}), started by the case workflow
+ * (everyBatchAtOnce) with the name caseId-kind-batch. It catches nothing: an error ends it, and
+ * the case workflow's state that started it fails and is caught there.
+ */
+export function caseBatch(): AslDefinition {
+  return stateMachine({
+    comment:
+      'One batch of up to 40 orders or appeals of a case, a child execution of the case workflow (name = caseId-kind-batch); see docs/architecture.md "The workflow".',
+    startAt: 'BatchKind',
+    states: {
+      BatchKind: choiceOn('$.kind', { ORDERS: 'ListOrderBatch', APPEALS: 'ListAppealBatch' }, 'UnexpectedBatchKind'),
+      ...batchItems('ORDERS', { list: 'ListOrderBatch', each: 'PerOrder' }, 'orderId', {
+        startAt: 'SendOrderNotice',
+        states: orderCompliance(),
+      }),
+      ...batchItems('APPEALS', { list: 'ListAppealBatch', each: 'PerAppeal' }, 'appealId', {
+        startAt: 'OpenAppealReview',
+        states: committeeReview(
+          {
+            open: 'OpenAppealReview',
+            await: 'AwaitAppealReview',
+            deadlinePassed: 'AppealDeadlinePassed',
+            decided: 'AppealReviewDecided',
+            apply: 'ApplyAppealOutcome',
+          },
+          { ...theCase, kind: 'APPEAL', 'appealId.$': '$.appealId' },
+          { resultPath: '$.appealOutcome', end: true },
+        ),
+      }),
+      UnexpectedBatchKind: unexpected(),
     },
   });
 }

@@ -1,12 +1,23 @@
-/** `npm run asl`: writes statemachines/case-workflow.asl.json from statemachines/case-workflow.ts. */
+/** `npm run asl`: writes the state machines' ASL files (statemachines/*.asl.json) from statemachines/case-workflow.ts. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { render } from './builder';
-import { caseWorkflow } from './case-workflow';
+import { caseBatch, caseWorkflow } from './case-workflow';
 
-const CASE_WORKFLOW_FILE = fileURLToPath(new URL('./case-workflow.asl.json', import.meta.url));
+const RENDERED = [
+  { file: 'case-workflow.asl.json', definition: caseWorkflow() },
+  { file: 'case-batch.asl.json', definition: caseBatch() },
+];
 
-const rendered = render(caseWorkflow());
-const unchanged = readFileSync(CASE_WORKFLOW_FILE, 'utf8') === rendered;
-if (!unchanged) writeFileSync(CASE_WORKFLOW_FILE, rendered);
-console.log(`statemachines/case-workflow.asl.json ${unchanged ? 'is up to date' : 'rendered anew'}.`);
+for (const { file, definition } of RENDERED) {
+  const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
+  const rendered = render(definition);
+  let unchanged = false;
+  try {
+    unchanged = readFileSync(path, 'utf8') === rendered;
+  } catch {
+    // A file not yet rendered.
+  }
+  if (!unchanged) writeFileSync(path, rendered);
+  console.log(`statemachines/${file} ${unchanged ? 'is up to date' : 'rendered anew'}.`);
+}

@@ -26,11 +26,15 @@ import { startLocalStepFunctions } from './stepfunctions';
 import { PortInUseError } from './net';
 import { ensureWebBuilt } from './web';
 import { LOCAL_TABLE_NAME } from '../../shared/store/table';
+import { CASE_BATCH_MACHINE } from '../../statemachines/case-workflow';
 
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STATE_MACHINE_NAME = 'case-workflow';
 const DELIVERY_EVENTS_FUNCTION = eventFunctions.find((fn) => fn.source === 'ses-delivery-events')?.name ?? 'DeliveryEvents';
 const DEFINITION_FILE = path.join(ROOT_DIR, 'statemachines', 'case-workflow.asl.json');
+/** The state machine of the case workflow's batches, which it starts as child executions. */
+const BATCH_STATE_MACHINE_NAME = 'case-batch';
+const BATCH_DEFINITION_FILE = path.join(ROOT_DIR, 'statemachines', 'case-batch.asl.json');
 
 const log = (message: string): void => console.log(message);
 const warn = (message: string): void => console.error(message);
@@ -119,7 +123,7 @@ async function start(): Promise<void> {
     onExecutionEnded: async (event) => {
       await stateMachineCreated;
       await deliverExecutionStatusChange(event, {
-        stateMachineArn: process.env.STATE_MACHINE_ARN ?? '',
+        stateMachineArns: [process.env.STATE_MACHINE_ARN ?? '', batchMachineArn],
         functions: eventFunctions,
         invoke: (functionName, statusChange) => lambda.invoke(functionName, statusChange),
       });
@@ -134,14 +138,22 @@ async function start(): Promise<void> {
   running.stepFunctions = stepFunctions;
   process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
 
-  let definitionText: string;
-  try {
-    definitionText = readFileSync(DEFINITION_FILE, 'utf8');
-  } catch {
-    throw new StartupError(`${path.relative(ROOT_DIR, DEFINITION_FILE)} cannot be read; the case workflow is defined there.`);
-  }
-  const definition = substituteDefinition(definitionText, definitionSubstitutions());
-  process.env.STATE_MACHINE_ARN = stepFunctions.engine.createStateMachine(STATE_MACHINE_NAME, definition);
+  const definitionOf = (file: string, substitutions: Record<string, string>): string => {
+    try {
+      return substituteDefinition(readFileSync(file, 'utf8'), substitutions);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+      throw new StartupError(`${path.relative(ROOT_DIR, file)} cannot be read; the case workflow is defined there.`);
+    }
+  };
+  const batchMachineArn = stepFunctions.engine.createStateMachine(
+    BATCH_STATE_MACHINE_NAME,
+    definitionOf(BATCH_DEFINITION_FILE, definitionSubstitutions()),
+  );
+  process.env.STATE_MACHINE_ARN = stepFunctions.engine.createStateMachine(
+    STATE_MACHINE_NAME,
+    definitionOf(DEFINITION_FILE, { ...definitionSubstitutions(), [`${CASE_BATCH_MACHINE}StateMachineArn`]: batchMachineArn }),
+  );
   stateMachineReady();
 
   handlersStarted(async (message) => {

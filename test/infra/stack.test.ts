@@ -295,13 +295,33 @@ describe('IAM', () => {
     expect(states.some((s) => actionsOf(s).includes('states:SendTaskSuccess'))).toBe(true);
     for (const statement of states) {
       const rendered = JSON.stringify(resourcesOf(statement));
+      // The case workflow's own rights on the executions of its batches' state machine.
+      const machine =
+        actionsOf(statement).includes('states:StopExecution') || rendered.includes('case-batch') ? 'case-batch' : 'case-workflow';
       if (actionsOf(statement).includes('states:DescribeExecution')) {
-        expect(rendered).toContain(':execution:UrgentDeliberation-case-workflow:*');
+        expect(rendered).toContain(`:execution:UrgentDeliberation-${machine}:*`);
       } else {
-        expect(rendered).toContain(':stateMachine:UrgentDeliberation-case-workflow"');
+        expect(rendered).toContain(`:stateMachine:UrgentDeliberation-${machine}"`);
       }
       expect(resourcesOf(statement)).not.toContain('*');
     }
+  });
+
+  it("lets the case workflow run its batches' child executions (startExecution.sync:2) and no other", () => {
+    // Act
+    const statements = statementsOfRole(logicalIdOf('CaseWorkflow/Role/Resource', 'AWS::IAM::Role'));
+    const resourcesFor = (action: string) =>
+      statements.filter((s) => actionsOf(s).includes(action)).map((s) => JSON.stringify(resourcesOf(s)));
+    // Assess: start, watch and stop the children, through Step Functions' managed rule
+    expect(resourcesFor('states:StartExecution')).toEqual([expect.stringContaining(':stateMachine:UrgentDeliberation-case-batch"')]);
+    for (const action of ['states:DescribeExecution', 'states:StopExecution']) {
+      expect(resourcesFor(action)).toEqual([expect.stringContaining(':execution:UrgentDeliberation-case-batch:*')]);
+    }
+    for (const action of ['events:PutTargets', 'events:PutRule', 'events:DescribeRule']) {
+      expect(resourcesFor(action)).toEqual([expect.stringContaining(':rule/StepFunctionsGetEventsForStepFunctionsExecutionRule')]);
+    }
+    const batchStatements = statementsOfRole(logicalIdOf('CaseBatch/Role/Resource', 'AWS::IAM::Role'));
+    expect(batchStatements.flatMap(actionsOf)).not.toContain('states:StartExecution');
   });
 
   it.each(['ApiApprovals', 'ApiOperatorOrders', 'ApiCommittee', 'WorkflowStoreTaskToken', 'ScheduledSweeper'])(
@@ -644,7 +664,10 @@ describe('schedule, web and outputs', () => {
       EventPattern: {
         source: ['aws.states'],
         'detail-type': ['Step Functions Execution Status Change'],
-        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [workflowArn] },
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: [workflowArn, JSON.parse(JSON.stringify(workflowArn).replace('case-workflow', 'case-batch')) as Json],
+        },
       },
       Targets: [
         Match.objectLike({

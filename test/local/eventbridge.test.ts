@@ -72,7 +72,7 @@ describe('local EventBridge rule on Step Functions execution status changes', ()
     const invoked: Array<[string, unknown]> = [];
     const event = ended(status, stateMachineArn);
     await deliverExecutionStatusChange(event, {
-      stateMachineArn: caseWorkflow,
+      stateMachineArns: [caseWorkflow],
       functions,
       invoke: async (name, sent) => invoked.push([name, sent]),
     });

@@ -2,20 +2,37 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { workflowFunctions } from '../../infra/functions';
-import { forEachState, LAMBDA_CALLBACK, LAMBDA_INVOKE, render, type State, type TaskState } from '../../statemachines/builder';
-import { caseWorkflow } from '../../statemachines/case-workflow';
-import { ASL_PATH } from './harness';
+import {
+  bindArns,
+  forEachState,
+  LAMBDA_CALLBACK,
+  LAMBDA_INVOKE,
+  render,
+  START_CHILD_EXECUTION,
+  type State,
+  type TaskState,
+} from '../../statemachines/builder';
+import { caseBatch, caseWorkflow } from '../../statemachines/case-workflow';
+import { ASL_PATH, BATCH_ASL_PATH } from './harness';
 
 type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
 const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
 
 const definition = caseWorkflow();
+const batchDefinition = caseBatch();
 const text = render(definition);
+const batchText = render(batchDefinition);
+/** The states of both machines: the builder keeps every name unique across them, so a state is found by its name. */
 const states: Record<string, State> = {};
-forEachState(definition, (name, state) => {
-  states[name] = state;
-});
-const tasks = Object.entries(states).filter((entry): entry is [string, TaskState] => entry[1].Type === 'Task');
+for (const machine of [definition, batchDefinition]) {
+  forEachState(machine, (name, state) => {
+    expect(states[name], name).toBeUndefined();
+    states[name] = state;
+  });
+}
+const allTasks = Object.entries(states).filter((entry): entry is [string, TaskState] => entry[1].Type === 'Task');
+const childTasks = allTasks.filter(([, task]) => task.Resource === START_CHILD_EXECUTION);
+const tasks = allTasks.filter(([, task]) => task.Resource !== START_CHILD_EXECUTION);
 /** docs/architecture.md: "Retries on every Lambda task": every transient Lambda error AWS lists, and ours. */
 const TRANSIENT_ERRORS = [
   'Lambda.ClientExecutionTimeoutException',
@@ -26,20 +43,28 @@ const TRANSIENT_ERRORS = [
   'TransientError',
 ];
 
-describe('the case workflow (statemachines/case-workflow.ts)', () => {
-  it('is what statemachines/case-workflow.asl.json holds, byte for byte', () => {
+describe('the case workflow and its batches (statemachines/case-workflow.ts)', () => {
+  it.each([
+    [ASL_PATH, text],
+    [BATCH_ASL_PATH, batchText],
+  ])('is what %s holds, byte for byte', (file, rendered) => {
     // Given the file that the stack and the local runtime read
-    const committed = readFileSync(ASL_PATH, 'utf8');
+    const committed = readFileSync(file, 'utf8');
     // Then it is what the builder renders now
-    const stale =
-      'statemachines/case-workflow.asl.json is not what statemachines/case-workflow.ts renders: edit the .ts, run `npm run asl`, commit both';
-    expect(committed, stale).toBe(text);
+    const stale = `${file} is not what statemachines/case-workflow.ts renders: edit the .ts, run \`npm run asl\`, commit both`;
+    expect(committed, stale).toBe(rendered);
   });
 
-  it('is valid ASL for asl-validator', () => {
+  it.each([
+    ['case workflow', text],
+    ['case batch', batchText],
+  ])('is valid ASL for asl-validator: the %s', (_machine, rendered) => {
     // Given the definition with its substitutions made as the stack makes them
     const substituted = JSON.parse(
-      text.replace(/\$\{(\w+)FunctionArn\}/g, (_, name: string) => `arn:aws:lambda:ap-northeast-2:000000000000:function:${name}`),
+      bindArns(rendered, {
+        function: (name) => `arn:aws:lambda:ap-northeast-2:000000000000:function:${name}`,
+        stateMachine: (name) => `arn:aws:states:ap-northeast-2:000000000000:stateMachine:${name}`,
+      }),
     ) as unknown;
     // When it is validated
     const { isValid, errorsText } = aslValidator(substituted);
@@ -48,9 +73,11 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
   });
 
   it('uses JSONPath only, and a substitution for every workflow function of the manifest and no other', () => {
-    expect(text).not.toMatch(/JSONata|"QueryLanguage"|\{%/);
-    const named = new Set([...text.matchAll(/\$\{(\w+)FunctionArn\}/g)].map((m) => m[1]));
+    const both = `${text}${batchText}`;
+    expect(both).not.toMatch(/JSONata|"QueryLanguage"|\{%/);
+    const named = new Set([...both.matchAll(/\$\{(\w+)FunctionArn\}/g)].map((m) => m[1]));
     expect([...named].sort()).toEqual(Object.keys(workflowFunctions).sort());
+    expect([...both.matchAll(/\$\{(\w+)StateMachineArn\}/g)].map((m) => m[1])).toEqual(['CaseBatch', 'CaseBatch']);
   });
 
   it('names the states of docs/architecture.md', () => {
@@ -69,6 +96,8 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
         'IssueOrders',
         'Tracks',
         'PerOrderBatch',
+        'RunOrderBatch',
+        'BatchKind',
         'ListOrderBatch',
         'PerOrder',
         'SendOrderNotice',
@@ -84,6 +113,7 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
         'AwaitAppealWindow',
         'CollectAppeals',
         'AppealReviews',
+        'RunAppealBatch',
         'ListAppealBatch',
         'PerAppeal',
         'OpenAppealReview',
@@ -155,6 +185,7 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
         Next: 'RecordFailure',
       });
     }
+    // The batch machine catches nothing: an error ends the child, and the task that started it fails in the case workflow.
     const nested = Object.entries(states).filter(([name]) => !(name in definition.States));
     const catchingAll = nested.filter(
       ([, state]) => 'Catch' in state && (state.Catch ?? []).some((catcher) => catcher.ErrorEquals.includes('States.ALL')),
@@ -176,18 +207,54 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
   });
 
   it.each([
-    ['orders', 'PerOrderBatch', '$.orders.orderBatches', 'ListOrderBatch', 'ORDERS', 'PerOrder', 'orderId', 'SendOrderNotice'],
-    ['appeals', 'AppealReviews', '$.appeals.appealBatches', 'ListAppealBatch', 'APPEALS', 'PerAppeal', 'appealId', 'OpenAppealReview'],
+    [
+      'orders',
+      'PerOrderBatch',
+      '$.orders.orderBatches',
+      'RunOrderBatch',
+      'ListOrderBatch',
+      'ORDERS',
+      'PerOrder',
+      'orderId',
+      'SendOrderNotice',
+    ],
+    [
+      'appeals',
+      'AppealReviews',
+      '$.appeals.appealBatches',
+      'RunAppealBatch',
+      'ListAppealBatch',
+      'APPEALS',
+      'PerAppeal',
+      'appealId',
+      'OpenAppealReview',
+    ],
   ])(
-    'runs every one of the %s at once: batches of 40, each read by its iteration, each an inner Map',
-    (_what, outer, batches, list, kind, inner, idField, first) => {
+    'runs every one of the %s at once: batches of 40, each a child execution that reads its ids and runs them as a Map',
+    (_what, outer, batches, run, list, kind, inner, idField, first) => {
       // AWS runs at most 40 iterations of an inline Map at once, whatever MaxConcurrency says above it
       expect(states[outer]).toMatchObject({
         Type: 'Map',
         ItemsPath: batches,
         ItemSelector: { 'caseId.$': '$.caseId', 'batch.$': '$$.Map.Item.Value' },
-        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: list },
+        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: run },
         MaxConcurrency: 40,
+      });
+      // the batch's own history: a child named caseId-kind-batch, so a retried start finds the running one
+      expect(states[run]).toEqual({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::states:startExecution.sync:2',
+        Parameters: {
+          StateMachineArn: '${CaseBatchStateMachineArn}',
+          'Name.$': `States.Format('{}-${kind}-{}', $.caseId, $.batch)`,
+          Input: { 'caseId.$': '$.caseId', kind, 'batch.$': '$.batch' },
+        },
+        ResultPath: null,
+        Retry: [expect.objectContaining({ ErrorEquals: expect.arrayContaining(['StepFunctions.ThrottlingException']) })],
+        End: true,
+      });
+      expect(batchDefinition.States.BatchKind).toMatchObject({
+        Choices: expect.arrayContaining([{ Variable: '$.kind', StringEquals: kind, Next: list }]),
       });
       expect(states[list]).toMatchObject({
         Parameters: { FunctionName: '${ListBatchFunctionArn}', Payload: { 'caseId.$': '$.caseId', kind, 'batch.$': '$.batch' } },
@@ -205,6 +272,10 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
     },
   );
 
+  it('runs no child execution but the batches', () => {
+    expect(childTasks.map(([name]) => name).sort()).toEqual(['RunAppealBatch', 'RunOrderBatch']);
+  });
+
   it('states MaxConcurrency in every Map, never above the 40 AWS runs at once', () => {
     const maps = Object.entries(states).filter(([, state]) => state.Type === 'Map');
     expect(maps.map(([name]) => name).sort()).toEqual(['AppealReviews', 'PerAppeal', 'PerOrder', 'PerOrderBatch']);
@@ -220,6 +291,6 @@ describe('the case workflow (statemachines/case-workflow.ts)', () => {
     // A path to $.error.Cause would itself fail the state (States.Runtime) on an error without a cause
     expect((states.RecordFailure as TaskState).Parameters.Payload).toEqual({ 'caseId.$': '$.caseId', 'error.$': '$.error' });
     expect((states.MarkUndelivered as TaskState).Parameters.Payload).toEqual({ 'orderId.$': '$.orderId', 'error.$': '$.error' });
-    expect(text).not.toContain('$.error.Cause');
+    expect(`${text}${batchText}`).not.toContain('$.error.Cause');
   });
 });

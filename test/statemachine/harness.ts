@@ -23,12 +23,15 @@ import dynalite from 'dynalite';
 import { workflowFunctions, type WorkflowFunctionName } from '../../infra/functions';
 import { ensureTable, localDynamoDbClient } from '../../infra/local/dynamodb';
 import { closeServer } from '../../infra/local/net';
+import { bindArns, START_CHILD_EXECUTION } from '../../statemachines/builder';
 import { caseIdOf } from '../../shared/domain/ids';
 import type { CaseRecord } from '../../shared/domain/model';
 import { getCase } from '../../shared/store/repository';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ASL_PATH = path.join(ROOT, 'statemachines', 'case-workflow.asl.json');
+export const BATCH_ASL_PATH = path.join(ROOT, 'statemachines', 'case-batch.asl.json');
+const STATE_MACHINE_ARN_PREFIX = 'arn:aws:states:ap-northeast-2:000000000000:stateMachine:';
 const TABLE_NAME = 'urgent-deliberation-test';
 const FUNCTION_ARN_PREFIX = 'arn:aws:lambda:ap-northeast-2:000000000000:function:';
 /** Retries wait this long here instead of 2 s, 4 s, 8 s... */
@@ -102,8 +105,12 @@ export interface WorkflowHarness {
   close(): Promise<void>;
 }
 
-function definitionText(): string {
-  return readFileSync(ASL_PATH, 'utf8').replace(/\$\{(\w+)FunctionArn\}/g, (_, name: string) => `${FUNCTION_ARN_PREFIX}${name}`);
+function definitionOf(file: string): Json {
+  const text = bindArns(readFileSync(file, 'utf8'), {
+    function: (name) => `${FUNCTION_ARN_PREFIX}${name}`,
+    stateMachine: (name) => `${STATE_MACHINE_ARN_PREFIX}${name}`,
+  });
+  return adaptTimeoutPaths(JSON.parse(text) as Json);
 }
 
 /**
@@ -258,11 +265,42 @@ export async function startWorkflowHarness(policy: object = FAST_POLICY): Promis
     }
   };
 
-  const definition = adaptTimeoutPaths(JSON.parse(definitionText()) as Json);
-  const tasks = taskStates(definition);
+  const definition = definitionOf(ASL_PATH);
+  const batchDefinition = definitionOf(BATCH_ASL_PATH);
+  const tasks = [...taskStates(definition), ...taskStates(batchDefinition)];
   let tokens = 0;
   const overrides: Record<string, (input: Json) => Promise<unknown>> = {};
+  const executions = new Map<string, Execution>();
+  const batchMachine = new StateMachine(batchDefinition as never, { validationOptions: { checkPaths: true, checkArn: true } });
+  const runOptions = () => ({
+    overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
+    context: { Task: { Token: 'the-static-token-of-aws-local-stepfunctions' } },
+  });
+  /**
+   * aws-local-stepfunctions runs Lambda tasks only: a `startExecution.sync:2` state is served
+   * here by running the child's definition with the same library and the same task handlers,
+   * its sizes counted with its parent's. A child that does not succeed fails the state with
+   * States.TaskFailed, as AWS's integration does.
+   */
+  const runChild = async (input: Json): Promise<unknown> => {
+    const childInput = input.Input as Json;
+    const run = batchMachine.run(childInput as never, runOptions());
+    const parent = executions.get(String(childInput.caseId));
+    if (parent) void collectSizes(run.eventLogs, parent.sizes);
+    try {
+      return { Name: input.Name, Status: 'SUCCEEDED', Output: await run.result };
+    } catch (error) {
+      const cause = (error as { cause?: Error }).cause;
+      throw Object.assign(new Error(JSON.stringify({ Name: input.Name, Status: 'FAILED', Error: cause?.name, Cause: cause?.message })), {
+        name: 'States.TaskFailed',
+      });
+    }
+  };
   for (const { name, resource } of tasks) {
+    if (resource === START_CHILD_EXECUTION) {
+      overrides[name] = runChild;
+      continue;
+    }
     overrides[name] = async (input: Json) => {
       const payload = input.Payload as Json;
       capTimeout(payload);
@@ -289,13 +327,9 @@ export async function startWorkflowHarness(policy: object = FAST_POLICY): Promis
   const retryIntervalOverrides = Object.fromEntries(tasks.map(({ name }) => [name, RETRY_INTERVAL_MS]));
   const machine = new StateMachine(definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
 
-  const executions = new Map<string, Execution>();
   sfnMock.on(StartExecutionCommand).callsFake((input: { name: string; input: string }) => {
     if (executions.has(input.name)) return { executionArn: `execution:${input.name}` };
-    const run = machine.run(JSON.parse(input.input), {
-      overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
-      context: { Task: { Token: 'the-static-token-of-aws-local-stepfunctions' } },
-    });
+    const run = machine.run(JSON.parse(input.input), runOptions());
     const sizes: { state: string; bytes: number }[] = [];
     // Runs beside the execution and ends with it; the sizes are read after `result` settles. A failure
     // would surface as an unhandled rejection, which vitest reports as an error of the run.

@@ -1,11 +1,13 @@
 /**
  * The largest case's shape, played on the project's local Step Functions engine
- * (infra/local/stepfunctions) with the real statemachines/case-workflow.asl.json and scripted
- * tasks: every order is late (no compliance, its grace period ends), every order is appealed, and
- * every appeal's review runs out of time twice (extended, then escalated) before staff decide it.
- * Timeouts are a second, so a case of a hundred orders runs in seconds. It measures what AWS
- * limits: the execution's history events (25,000), the largest state input or output (256 KB),
- * and how many appeal reviews are open at once (an inline Map runs at most 40 iterations at once).
+ * (infra/local/stepfunctions) with the real statemachines/case-workflow.asl.json, its batches run
+ * as child executions of statemachines/case-batch.asl.json, and scripted tasks: every order is
+ * late (no compliance, its grace period ends), every order is appealed, and every appeal's review
+ * runs out of time twice (extended, then escalated) before staff decide it. Timeouts are a
+ * second, so a case of a hundred orders runs in seconds. It measures what AWS limits: the history
+ * events (25,000) of the case's execution and of its largest child, the largest state input or
+ * output (256 KB), and how many appeal reviews are open at once (an inline Map runs at most 40
+ * iterations at once).
  *
  * Staff decide the escalated reviews once every appeal's review has opened, so that the count of
  * reviews open at once is every appeal's when the workflow opens them all at once; should it not,
@@ -16,10 +18,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StepFunctionsEngine } from '../../infra/local/stepfunctions/engine';
+import { bindArns } from '../../statemachines/builder';
 import { batchNumbers, batchOf } from '../../shared/domain/batches';
 import { ESCALATED_WAIT_SECONDS } from '../../shared/services/reviews';
 
 const ASL_PATH = fileURLToPath(new URL('../../statemachines/case-workflow.asl.json', import.meta.url));
+const BATCH_ASL_PATH = fileURLToPath(new URL('../../statemachines/case-batch.asl.json', import.meta.url));
+/** The child state machine's name on the engine, as the local runtime names it. */
+const BATCH_MACHINE_NAME = 'case-batch';
 
 /** AWS's quotas for a Standard execution. */
 export const AWS_LIMITS = { historyEvents: 25_000, payloadBytes: 256 * 1024 } as const;
@@ -27,7 +33,11 @@ export const AWS_LIMITS = { historyEvents: 25_000, payloadBytes: 256 * 1024 } as
 export interface LargeCaseRun {
   readonly orders: number;
   readonly status: string;
+  /** The case's execution's history events. */
   readonly historyEvents: number;
+  /** The most history events of one of its batches' child executions. */
+  readonly largestChildHistoryEvents: number;
+  readonly childExecutions: number;
   /** The largest state input or output of the execution, in bytes, and the state it was seen at. */
   readonly largestPayloadBytes: number;
   readonly largestPayloadState: string | undefined;
@@ -143,15 +153,20 @@ export async function runLargeCase(orders: number): Promise<LargeCaseRun> {
     });
     engine.load();
     engine.resume();
-    const definition = readFileSync(ASL_PATH, 'utf8').replace(/\$\{(\w+)FunctionArn\}/g, (_, name: string) => FUNCTION_ARN(name));
-    const machine = engine.createStateMachine('case-workflow', definition);
+    const definitionOf = (file: string, batchMachine = '') =>
+      bindArns(readFileSync(file, 'utf8'), { function: FUNCTION_ARN, stateMachine: () => batchMachine });
+    const batchMachine = engine.createStateMachine(BATCH_MACHINE_NAME, definitionOf(BATCH_ASL_PATH));
+    const machine = engine.createStateMachine('case-workflow', definitionOf(ASL_PATH, batchMachine));
     const { executionArn } = engine.startExecution(machine, CASE_ID, JSON.stringify({ caseId: CASE_ID }));
     const ended = await engine.waitForExecution(executionArn);
     const largest = engine.largestPayload;
+    const children = engine.listExecutions(batchMachine);
     return {
       orders,
       status: ended.status,
       historyEvents: engine.getExecutionHistory(executionArn).length,
+      largestChildHistoryEvents: Math.max(0, ...children.map((child) => engine?.getExecutionHistory(child.executionArn).length ?? 0)),
+      childExecutions: children.length,
       largestPayloadBytes: largest.largestBytes,
       largestPayloadState: largest.stateName,
       appealReviewsOpenAtOnce: mostOpen,

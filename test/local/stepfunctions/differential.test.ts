@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { lambdaInvokeResult } from '../../../infra/local/stepfunctions';
 import type { Json } from '../../../infra/local/stepfunctions/paths';
 import { workflowFunctions } from '../../../infra/functions';
+import { bindArns } from '../../../statemachines/builder';
 import { EngineHarness, fnArn } from './harness';
 
 /**
@@ -44,7 +45,10 @@ const theirContext = (input: Json) => ({
   Task: { Token: 'static-token' },
 });
 
-async function runOurs(definition: object, input: Json, makeStubs: () => Stubs): Promise<Outcome> {
+/** The child state machines a definition starts (startExecution.sync:2), by name: registered with ours, run inline by theirs. */
+type Children = Record<string, object>;
+
+async function runOurs(definition: object, input: Json, makeStubs: () => Stubs, children: Children = {}): Promise<Outcome> {
   const { lambdas = {}, callbacks = {} } = makeStubs();
   const handlers: Record<string, (payload: unknown) => unknown> = { ...lambdas } as never;
   const h = new EngineHarness(handlers);
@@ -58,6 +62,7 @@ async function runOurs(definition: object, input: Json, makeStubs: () => Stubs):
       return {};
     };
   }
+  for (const [name, child] of Object.entries(children)) h.engine.createStateMachine(name, JSON.stringify(child));
   const r = await h.run(definition, input, EXECUTION_NAME);
   return r.status === 'SUCCEEDED'
     ? { status: 'SUCCEEDED', output: JSON.parse(r.output ?? 'null') as Json }
@@ -74,12 +79,36 @@ function taskStates(scope: { States: Record<string, Record<string, unknown>> }, 
   return out;
 }
 
-async function runTheirs(definition: object, input: Json, makeStubs: () => Stubs, waits: string[] = []): Promise<Outcome> {
+async function runTheirs(
+  definition: object,
+  input: Json,
+  makeStubs: () => Stubs,
+  waits: string[] = [],
+  children: Children = {},
+): Promise<Outcome> {
   const { lambdas = {}, callbacks = {} } = makeStubs();
   const overrides: Record<string, (input: Json) => Promise<Json>> = {};
-  for (const [stateName, state] of Object.entries(taskStates(definition as never))) {
+  const runOptions = () => ({
+    context: theirContext(input) as never,
+    overrides: { taskResourceLocalHandlers: overrides as never, waitTimeOverrides: Object.fromEntries(waits.map((w) => [w, 0])) },
+  });
+  // aws-local-stepfunctions runs Lambda tasks only: a child execution runs its definition inline, with the same stubs.
+  const childMachines = Object.fromEntries(
+    Object.entries(children).map(([name, child]) => [
+      name,
+      new StateMachine(child as never, { validationOptions: { checkArn: true, checkPaths: true } }),
+    ]),
+  );
+  const machines = [definition, ...Object.values(children)];
+  for (const [stateName, state] of machines.flatMap((machine) => Object.entries(taskStates(machine as never)))) {
     const resource = String(state.Resource);
     overrides[stateName] = async (taskInput) => {
+      if (resource.startsWith('arn:aws:states:::states:startExecution')) {
+        const { StateMachineArn, Input } = taskInput as { StateMachineArn: string; Input: Json };
+        const child = childMachines[nameOf(StateMachineArn)];
+        if (!child) throw new Error(`No child state machine ${StateMachineArn}`);
+        return { Output: (await child.run(Input as never, runOptions()).result) as Json, Status: 'SUCCEEDED' };
+      }
       if (!resource.startsWith('arn:aws:states:::')) return lambdas[nameOf(resource)]!(taskInput);
       const { FunctionName, Payload } = taskInput as { FunctionName: string; Payload: Json };
       if (resource.endsWith('.waitForTaskToken')) return callbacks[nameOf(FunctionName)]!(Payload);
@@ -88,10 +117,7 @@ async function runTheirs(definition: object, input: Json, makeStubs: () => Stubs
   }
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
   try {
-    const output = await machine.run(input as never, {
-      context: theirContext(input) as never,
-      overrides: { taskResourceLocalHandlers: overrides as never, waitTimeOverrides: Object.fromEntries(waits.map((w) => [w, 0])) },
-    }).result;
+    const output = await machine.run(input as never, runOptions()).result;
     return { status: 'SUCCEEDED', output: output as Json };
   } catch (error) {
     const cause = (error as { cause?: Error }).cause;
@@ -359,13 +385,19 @@ describe('differential: this engine and aws-local-stepfunctions agree', () => {
   });
 });
 
-const CASE_WORKFLOW = join(__dirname, '..', '..', '..', 'statemachines', 'case-workflow.asl.json');
+const STATE_MACHINES = join(__dirname, '..', '..', '..', 'statemachines');
+const BATCH_MACHINE = 'case-batch';
 
-/** The project's workflow with every `${XFunctionArn}` bound to a stub function `X`. */
-function caseWorkflow(): object {
-  const text = readFileSync(CASE_WORKFLOW, 'utf8').replace(/\$\{(\w+)FunctionArn\}/g, (_m, name: string) => fnArn(name));
+/** One of the project's state machines with every `${XFunctionArn}` bound to a stub function `X`, and its child's ARN. */
+function projectMachine(file: string): object {
+  const text = bindArns(readFileSync(join(STATE_MACHINES, file), 'utf8'), {
+    function: fnArn,
+    stateMachine: () => `arn:aws:states:us-east-1:123456789012:stateMachine:${BATCH_MACHINE}`,
+  });
   return JSON.parse(text) as object;
 }
+const caseWorkflow = () => projectMachine('case-workflow.asl.json');
+const caseBatch = () => projectMachine('case-batch.asl.json');
 
 /**
  * aws-local-stepfunctions reads TimeoutSecondsPath from the task's Parameters instead of the
@@ -427,7 +459,9 @@ const caseStubs = (path: CasePath) => (): Stubs => {
 describe('differential: the case workflow with stub tasks', () => {
   it('binds every task of the workflow to a function of the manifest', () => {
     const functions = new Set(
-      Object.values(taskStates(caseWorkflow() as never)).map((s) => nameOf((s.Parameters as { FunctionName: string }).FunctionName)),
+      Object.values({ ...taskStates(caseWorkflow() as never), ...taskStates(caseBatch() as never) })
+        .filter((s) => !String(s.Resource).startsWith('arn:aws:states:::states:'))
+        .map((s) => nameOf((s.Parameters as { FunctionName: string }).FunctionName)),
     );
     expect([...functions].every((f) => f in workflowFunctions)).toBe(true);
   });
@@ -468,8 +502,10 @@ describe('differential: the case workflow with stub tasks', () => {
     const definition = caseWorkflow();
     const input = { caseId: 'C01TESTCASE' };
     const [ours, theirs] = await Promise.all([
-      runOurs(definition, input, caseStubs(path)),
-      runTheirs(withoutTimeoutPaths(definition), input, caseStubs(path), ['AwaitAppealWindow', 'WaitToSendAgain']),
+      runOurs(definition, input, caseStubs(path), { [BATCH_MACHINE]: caseBatch() }),
+      runTheirs(withoutTimeoutPaths(definition), input, caseStubs(path), ['AwaitAppealWindow', 'WaitToSendAgain'], {
+        [BATCH_MACHINE]: withoutTimeoutPaths(caseBatch()),
+      }),
     ]);
     expect(ours.status).not.toBe('RUNNING');
     // An order's notice retried, undelivered or given up holds up nothing else: the case completes.
