@@ -5,9 +5,10 @@
  * A missing or failing build only warns: the API works without the UI.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 function newestMtime(target: string): number {
   if (!existsSync(target)) return 0;
@@ -41,6 +42,67 @@ export function viteCli(rootDir: string): string | undefined {
   }
 }
 
+/** How long a start waits for another process's build of the UI before building itself. */
+const BUILD_WAIT_MS = 5 * 60_000;
+
+function ownerAlive(lockDir: string): boolean {
+  try {
+    const pid = Number(readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process lives under another user. A lock without a pid file is one being made.
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'EPERM' || (code === 'ENOENT' && existsSync(lockDir));
+  }
+}
+
+/**
+ * Runs `build` into a fresh folder and swaps it in for web/dist, one process at a time. Several
+ * starts at once (test files in parallel, two terminals) otherwise build into the same folder,
+ * each emptying it while another already serves it: pages then answer 404 until the last ends.
+ * A waiting start checks again once the lock is free: the build it waited for is usually enough.
+ */
+export async function buildWebOnce(
+  rootDir: string,
+  build: (outDir: string) => Promise<boolean>,
+  log: (message: string) => void,
+): Promise<void> {
+  const webDir = path.join(rootDir, 'web');
+  const lockDir = path.join(webDir, '.build-lock');
+  const deadline = Date.now() + BUILD_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (!ownerAlive(lockDir) || Date.now() > deadline) rmSync(lockDir, { recursive: true, force: true });
+      else await delay(200);
+    }
+  }
+  try {
+    writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+    if (!webBuildNeeded(rootDir)) return;
+    log('Building the web UI (web/dist is missing or older than web/src)...');
+    const fresh = path.join(webDir, `.dist-${process.pid}`);
+    rmSync(fresh, { recursive: true, force: true });
+    if (!(await build(fresh))) {
+      rmSync(fresh, { recursive: true, force: true });
+      log('warning: the web UI build failed (see above); serving the API, and the last build of the UI if any.');
+      return;
+    }
+    // Two renames: a server reading web/dist misses it only between them, never for a whole build.
+    const old = path.join(webDir, `.dist-old-${process.pid}`);
+    const dist = path.join(webDir, 'dist');
+    if (existsSync(dist)) renameSync(dist, old);
+    renameSync(fresh, dist);
+    rmSync(old, { recursive: true, force: true });
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
 export async function ensureWebBuilt(rootDir: string, log: (message: string) => void): Promise<void> {
   if (!existsSync(path.join(rootDir, 'web', 'vite.config.ts'))) {
     log('warning: web/vite.config.ts does not exist yet; serving the API without the web UI.');
@@ -54,14 +116,12 @@ export async function ensureWebBuilt(rootDir: string, log: (message: string) => 
     log(`warning: vite is not installed (run npm ci), so the web UI cannot be built; serving the API ${last}.`);
     return;
   }
-  log('Building the web UI (web/dist is missing or older than web/src)...');
-  const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: rootDir,
-      stdio: ['ignore', 'inherit', 'inherit'],
+  const viteBuild = (outDir: string) =>
+    new Promise<boolean>((resolve) => {
+      const args = [vite, 'build', '--config', 'web/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'];
+      const child = spawn(process.execPath, args, { cwd: rootDir, stdio: ['ignore', 'inherit', 'inherit'] });
+      child.on('error', () => resolve(false));
+      child.on('exit', (exitCode) => resolve(exitCode === 0));
     });
-    child.on('error', () => resolve(null));
-    child.on('exit', (exitCode) => resolve(exitCode));
-  });
-  if (code !== 0) log('warning: the web UI build failed (see above); serving the API, and the last build of the UI if any.');
+  await buildWebOnce(rootDir, viteBuild, log);
 }
