@@ -246,7 +246,9 @@ export class UrgentDeliberationStack extends Stack {
         }
         case 'sfn-execution-status': {
           // An execution that ends in a way no Catch sees (States.Runtime, a payload or history
-          // limit, the one-year cap, an abort) still marks its case FAILED and tells staff.
+          // limit, the one-year cap, an abort) still marks its case FAILED and tells staff. The
+          // case workflow's only: a batch's child execution that ends so fails its parent's task
+          // (startExecution.sync:2), which the parent's Catch records, or which ends the parent.
           const undelivered = deadLetterQueue(this, `${spec.name}RuleDeadLetters`, `the ${spec.name} rule`);
           deadLetterQueues[`${spec.name}Rule`] = undelivered;
           new Rule(this, `${spec.name}Rule`, {
@@ -254,7 +256,7 @@ export class UrgentDeliberationStack extends Stack {
             eventPattern: {
               source: ['aws.states'],
               detailType: ['Step Functions Execution Status Change'],
-              detail: { status: [...UNSUCCESSFUL_ENDS], stateMachineArn: [stateMachineArn, batchMachineArn] },
+              detail: { status: [...UNSUCCESSFUL_ENDS], stateMachineArn: [stateMachineArn] },
             },
             // Recording is idempotent: EventBridge retries for a day, then keeps the event for staff.
             targets: [

@@ -123,7 +123,7 @@ async function start(): Promise<void> {
     onExecutionEnded: async (event) => {
       await stateMachineCreated;
       await deliverExecutionStatusChange(event, {
-        stateMachineArns: [process.env.STATE_MACHINE_ARN ?? '', batchMachineArn],
+        stateMachineArn: process.env.STATE_MACHINE_ARN ?? '',
         functions: eventFunctions,
         invoke: (functionName, statusChange) => lambda.invoke(functionName, statusChange),
       });

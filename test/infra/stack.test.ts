@@ -664,10 +664,9 @@ describe('schedule, web and outputs', () => {
       EventPattern: {
         source: ['aws.states'],
         'detail-type': ['Step Functions Execution Status Change'],
-        detail: {
-          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
-          stateMachineArn: [workflowArn, JSON.parse(JSON.stringify(workflowArn).replace('case-workflow', 'case-batch')) as Json],
-        },
+        // The case workflow's executions only: a batch's child execution that does not succeed
+        // fails its parent's task, which the parent's Catch records.
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [workflowArn] },
       },
       Targets: [
         Match.objectLike({

@@ -68,11 +68,13 @@ describe('local EventBridge rule on Step Functions execution status changes', ()
     ['ABORTED', caseWorkflow, ['ExecutionEnded']],
     ['SUCCEEDED', caseWorkflow, []],
     ['FAILED', 'arn:aws:states:us-east-1:123456789012:stateMachine:another', []],
+    // A batch's child execution: its failure fails the parent's task, which the parent records.
+    ['FAILED', 'arn:aws:states:us-east-1:123456789012:stateMachine:case-batch', []],
   ] as const)('an execution that ended %s (%s) reaches %j', async (status, stateMachineArn, expected) => {
     const invoked: Array<[string, unknown]> = [];
     const event = ended(status, stateMachineArn);
     await deliverExecutionStatusChange(event, {
-      stateMachineArns: [caseWorkflow],
+      stateMachineArn: caseWorkflow,
       functions,
       invoke: async (name, sent) => invoked.push([name, sent]),
     });
