@@ -295,15 +295,16 @@ export function caseWorkflow(): AslDefinition {
         onTimeout: 'EscalateApprovalSla',
       }),
       EscalateApprovalSla: lambdaTask('EscalateApprovalSla', theCase, {
-        select: ['alerted', 'secondsToRecheck'],
+        select: ['alerted', 'secondsToWait'],
         resultPath: '$.escalation',
         next: 'AwaitApprovalsAfterEscalation',
       }),
-      // Every wait for a person ends now and then and looks again, so that a lost completion
-      // cannot leave the case waiting for ever: the wait, starting again, finds the decision.
+      // The staff decision completes this wait; it lasts as long as the execution may run, so it
+      // never ends by itself and the history does not grow while the case stays undecided (a
+      // recheck loop added events every SLA's length). The sweeper completes a lost completion.
       AwaitApprovalsAfterEscalation: waitForPerson(waitingFor.approval, {
         ...awaitApprovals,
-        timeoutSecondsPath: '$.escalation.secondsToRecheck',
+        timeoutSecondsPath: '$.escalation.secondsToWait',
         onTimeout: 'EscalateApprovalSla',
       }),
       ApprovalDecision: choiceOn('$.approval.decision', { APPROVED: 'IssueOrders', REJECTED: 'CaseRejected' }, 'UnexpectedResult'),

@@ -11,6 +11,15 @@ export const tokenPurpose = {
   delivery: (orderId: string) => `DELIVERY#${orderId}`,
 } as const;
 
+/**
+ * How long the workflow waits for staff to decide what was escalated to them (a review, a late
+ * approval): their decision completes the wait, so it never needs to end by itself; a year, the
+ * longest a Standard execution runs, so it never ends before the execution (whose end the
+ * ExecutionEnded rule records). A shorter wait would loop, adding history events for as long as
+ * staff leave it undecided; the sweeper completes a wait whose completion was lost.
+ */
+export const ESCALATED_WAIT_SECONDS = 365 * 24 * 60 * 60;
+
 export type Purpose =
   | { readonly kind: 'APPROVAL' }
   | { readonly kind: 'COMPLIANCE'; readonly orderId: string }

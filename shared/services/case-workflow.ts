@@ -5,7 +5,7 @@
 import { caseDecider } from '../domain/deciders/case';
 import { approvalSlaAt, secondsUntil } from '../domain/deadlines';
 import type { CaseStatus, Procedure } from '../domain/model';
-import { durationToMs } from '../domain/policy';
+import { ESCALATED_WAIT_SECONDS } from '../domain/waits';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
 import { getCase } from '../store/repository';
@@ -25,15 +25,14 @@ export async function openCase(caseId: string, now: string): Promise<{ procedure
 
 /**
  * The approval SLA passed: staff are told once, while the case is still pending. The workflow
- * then waits for the decision again, looking again after each further SLA's length.
+ * then waits for the decision as long as its execution may run (ESCALATED_WAIT_SECONDS): the
+ * decision completes the wait, and a wait that ended now and then to look again would add
+ * history events for as long as the case stays undecided.
  */
-export async function escalateApprovalSla(caseId: string, now: string): Promise<{ alerted: boolean; secondsToRecheck: number }> {
-  const record = await requireCase(caseId);
+export async function escalateApprovalSla(caseId: string, now: string): Promise<{ alerted: boolean; secondsToWait: number }> {
+  await requireCase(caseId);
   const { state } = await act(caseDecider, refs.case(caseId), { type: 'MISS_APPROVAL_SLA' }, now);
-  return {
-    alerted: state?.approvalSlaMissedAt !== undefined,
-    secondsToRecheck: Math.max(1, Math.ceil(durationToMs((await policyOf(record)).approvalSla) / 1000)),
-  };
+  return { alerted: state?.approvalSlaMissedAt !== undefined, secondsToWait: ESCALATED_WAIT_SECONDS };
 }
 
 /** A case ends CLOSED, or keeps REVOKED / REJECTED, which are already final; `closedAt` either way. */

@@ -14,6 +14,7 @@ import { NotFoundError } from '../domain/errors';
 import { caseIdOf, operatorIdOfAppeal, reviewIdFor } from '../domain/ids';
 import type { ReviewKind, ReviewOutcome, ReviewRecord, VoteRequest } from '../domain/model';
 import type { VoteRules } from '../domain/policy';
+import { ESCALATED_WAIT_SECONDS } from '../domain/waits';
 import { config } from '../runtime/config';
 import { countMetric } from '../runtime/metrics';
 import { refs } from '../store/keys';
@@ -21,14 +22,6 @@ import { getCase, getReview, listOrdersOfCase } from '../store/repository';
 import { act } from './acts';
 import { policyOfCase } from './policies';
 import { requireAppeal, requireCase, requireReview } from './records';
-
-/**
- * How long the workflow waits for staff to decide an escalated review: their decision completes
- * the wait, so it never needs to end by itself; a year, the longest a Standard execution runs,
- * so it never ends before the execution (whose end the ExecutionEnded rule records). A shorter
- * wait would loop, adding history events for as long as the review stays undecided.
- */
-export const ESCALATED_WAIT_SECONDS = 365 * 24 * 60 * 60;
 
 export interface ReviewDecision {
   readonly decided: boolean;

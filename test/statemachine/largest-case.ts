@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { StepFunctionsEngine } from '../../infra/local/stepfunctions/engine';
 import { bindArns } from '../../statemachines/builder';
 import { batchNumbers, batchOf } from '../../shared/domain/batches';
-import { ESCALATED_WAIT_SECONDS } from '../../shared/services/reviews';
+import { ESCALATED_WAIT_SECONDS } from '../../shared/domain/waits';
 
 const ASL_PATH = fileURLToPath(new URL('../../statemachines/case-workflow.asl.json', import.meta.url));
 const BATCH_ASL_PATH = fileURLToPath(new URL('../../statemachines/case-batch.asl.json', import.meta.url));

@@ -10,6 +10,7 @@ import { documentClient } from '../../shared/store/client';
 import { keys, refs } from '../../shared/store/keys';
 import { getCase, getOrder, getReview, listOrdersOfCase, listReviewsOfCase } from '../../shared/store/repository';
 import { listChain } from '../../shared/store/journal';
+import { MAX_EXECUTION_MS } from '../../infra/local/stepfunctions/limits';
 import { FAST_POLICY, STAFF_EMAILS, startWorkflowHarness, type WorkflowHarness } from './harness';
 import { approve, comply, file, vote } from './people';
 
@@ -102,8 +103,11 @@ describe('the case workflow under other policies', () => {
     await h.usePolicy({ ...FAST_POLICY, approvalSla: 'PT1S' });
     const caseId = await file(['https://webhard.example/v/24']);
     // When the SLA passes before the approvals
-    await h.until({ caseId, state: 'EscalateApprovalSla' });
+    const escalation = await h.until({ caseId, state: 'EscalateApprovalSla' });
     await h.until({ caseId, state: 'AwaitApprovalsAfterEscalation' });
+    // The wait after the escalation lasts as long as an execution may run, and only the staff
+    // decision ends it: escalated for months, the history holds one escalation, not one per SLA.
+    expect((escalation.result as { secondsToWait: number }).secondsToWait * 1000).toBeGreaterThanOrEqual(MAX_EXECUTION_MS);
     await approve(caseId);
     await h.until({ caseId, state: 'AwaitCompliance' });
     await comply('op-webhard', orderIdFor(caseId, 'op-webhard'));
@@ -114,6 +118,7 @@ describe('the case workflow under other policies', () => {
     expect(record.status).toBe('CLOSED');
     expect(staffSubjects(caseId)).toEqual([expect.stringContaining('is still waiting for approval')]);
     expect((await listChain(refs.case(caseId).root.pk)).map((e) => e.action)).toContain('APPROVAL_SLA_MISSED');
+    expect(h.events(caseId).filter((event) => event.state === 'EscalateApprovalSla' && event.phase === 'start')).toHaveLength(1);
   });
 
   it('a task that fails for good: the case becomes FAILED without victim data, and staff are told', async () => {

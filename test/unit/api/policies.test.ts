@@ -9,7 +9,7 @@ import { handler } from '../../../functions/api/policies';
 import { handler as reportsHandler } from '../../../functions/api/reports';
 import { policyById, resolvePolicy } from '../../../shared/domain/policy';
 import { policyVersionOf } from '../../../shared/domain/policy-version';
-import { escalateApprovalSla } from '../../../shared/services/case-workflow';
+import { policyOfCase } from '../../../shared/services/policies';
 import { getCase, getPolicyVersion } from '../../../shared/store/repository';
 import { answerOf, apiEvent, callers, type Caller } from '../../support/api-event';
 import { plant } from '../../support/given';
@@ -61,13 +61,13 @@ describe('a case bound to its policy version', () => {
 
     // When the runtime starts again with a faster policy, on the same data
     await world.restore(await world.snapshot(), FASTER);
-    const later = await escalateApprovalSla(caseId, new Date().toISOString());
+    const later = await policyOfCase(caseId);
 
     // Then the case still waits by its own policy's two hours; a new case follows the new policy
-    expect(later.secondsToRecheck).toBe(2 * 60 * 60);
+    expect(later.approvalSla).toBe('PT2H');
     const newCase = await fileCase();
     expect(await getCase(newCase)).toMatchObject({ policyId: 'kr-faster', policyVersion: policyVersionOf(resolvePolicy(FASTER)) });
-    expect((await escalateApprovalSla(newCase, new Date().toISOString())).secondsToRecheck).toBe(5 * 60);
+    expect((await policyOfCase(newCase)).approvalSla).toBe('PT5M');
   });
 
   it('follows the current policy for a case filed before policies had versions', async () => {
@@ -76,7 +76,7 @@ describe('a case bound to its policy version', () => {
     await plant.case(aCase());
 
     // When / Then its steps follow the current policy
-    expect((await escalateApprovalSla(CASE_ID, new Date().toISOString())).secondsToRecheck).toBe(5 * 60);
+    expect((await policyOfCase(CASE_ID)).approvalSla).toBe('PT5M');
   });
 });
 

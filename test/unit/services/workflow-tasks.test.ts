@@ -8,7 +8,7 @@ import { handler as openCaseHandler } from '../../../functions/workflow/open-cas
 import { ConflictError, ForbiddenError, WindowClosedError } from '../../../shared/domain/errors';
 import { orderIdFor } from '../../../shared/domain/ids';
 import type { CaseRecord, OrderRecord, ReviewRecord, VoteRecord } from '../../../shared/domain/model';
-import { tokenPurpose } from '../../../shared/domain/waits';
+import { ESCALATED_WAIT_SECONDS, tokenPurpose } from '../../../shared/domain/waits';
 import { closeCase, escalateApprovalSla, sanitizeFailure } from '../../../shared/services/case-workflow';
 import { enforceDeadline, graceExpired } from '../../../shared/services/deadlines';
 import { collectAppeals, issueOrders, listBatch, openAppealWindow, sendOrderNotice } from '../../../shared/services/order-workflow';
@@ -569,6 +569,8 @@ describe('case steps', () => {
 
     // Then
     expect([first.alerted, again.alerted]).toEqual([true, true]);
+    // waited for until staff decide, as long as the execution may run: no recheck loop
+    expect([first.secondsToWait, again.secondsToWait]).toEqual([ESCALATED_WAIT_SECONDS, ESCALATED_WAIT_SECONDS]);
     expect(mailsTo(STAFF_EMAILS).map((mail) => mail.subject)).toEqual([expect.stringContaining(CASE_ID)]);
     expect((await actionsOf(CASE_ID)).slice(1)).toEqual(['APPROVAL_SLA_MISSED', 'STAFF_ALERTED']);
   });
