@@ -44,7 +44,7 @@ export type ExecutionDescription = EndedExecution;
  */
 type ExecutionSummary = Pick<
   ExecutionRecord,
-  'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'input' | 'output' | 'error' | 'cause' | 'startDate' | 'stopDate'
+  'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'input' | 'output' | 'error' | 'cause' | 'startDate' | 'stopDate' | 'startedBy'
 >;
 
 const NAME = /^[A-Za-z0-9_.~-]{1,80}$/;
@@ -191,7 +191,13 @@ export class StepFunctionsEngine {
 
   // ---- executions ----
 
-  startExecution(stateMachineArn: string, name: string = randomUUID(), input = '{}'): { executionArn: string; startDate: Date } {
+  /** `startedBy`: the parent's task attempt, for a child execution (ExecutionRecord.startedBy). */
+  startExecution(
+    stateMachineArn: string,
+    name: string = randomUUID(),
+    input = '{}',
+    startedBy?: string,
+  ): { executionArn: string; startDate: Date } {
     const sm = this.describeStateMachine(stateMachineArn);
     if (!NAME.test(name)) throw new SfnApiError('InvalidName', `Invalid execution name '${name}': use 1-80 letters, digits, - or _.`);
     try {
@@ -217,6 +223,7 @@ export class StepFunctionsEngine {
       startDate: new Date().toISOString(),
       roleArn: sm.roleArn,
       definition: sm.definition,
+      ...(startedBy === undefined ? {} : { startedBy }),
       seq: 0,
       threads: {},
       history: [],
@@ -365,11 +372,14 @@ export class StepFunctionsEngine {
 
   /**
    * A `states:startExecution` task: starts the child (named after the attempt unless the
-   * Parameters name it, so that the same attempt run again after a restart finds its child
-   * instead of starting a second one), then answers as AWS does: `{ExecutionArn, StartDate}` at
-   * once, or the child's DescribeExecution once it ends for `.sync` (Output a JSON text) and
-   * `.sync:2` (Output parsed); a child that did not succeed fails the task with States.TaskFailed
-   * and that description as its cause.
+   * Parameters name it), then answers as AWS does: `{ExecutionArn, StartDate}` at once, or the
+   * child's DescribeExecution once it ends for `.sync` (Output a JSON text) and `.sync:2` (Output
+   * parsed); a child that did not succeed (FAILED, TIMED_OUT or ABORTED) fails the task with
+   * States.TaskFailed and that description as its cause. The start follows AWS's StartExecution:
+   * the name and input of a running execution start nothing and answer that execution, and the
+   * name of a closed one fails the task with StepFunctions.ExecutionAlreadyExistsException. Only
+   * the same attempt run again after a restart (which AWS never does) waits for the child it
+   * started, even one that has ended meanwhile, instead of starting a second one.
    */
   private async childExecution(resource: string, parameters: Json, attempt: string): Promise<TaskOutcome> {
     // Out of the turn that started the task: the child's own turns must not nest in it.
@@ -380,8 +390,8 @@ export class StepFunctionsEngine {
     const input = typeof fields.Input === 'string' ? fields.Input : JSON.stringify(fields.Input ?? {});
     let executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     try {
-      if (!this.executions.has(executionArn) && !this.finished.has(executionArn))
-        executionArn = this.startExecution(stateMachineArn, name, input).executionArn;
+      const existing = this.executions.get(executionArn) ?? this.finished.get(executionArn);
+      if (existing?.startedBy !== attempt) executionArn = this.startExecution(stateMachineArn, name, input, attempt).executionArn;
     } catch (error) {
       if (!(error instanceof SfnApiError)) throw error;
       return { ok: false, error: `StepFunctions.${error.type}Exception`, cause: error.message };
@@ -464,7 +474,7 @@ export class StepFunctionsEngine {
 }
 
 function summary(e: ExecutionRecord): ExecutionSummary {
-  const { executionArn, stateMachineArn, name, status, input, output, error, cause, startDate, stopDate } = e;
+  const { executionArn, stateMachineArn, name, status, input, output, error, cause, startDate, stopDate, startedBy } = e;
   return {
     executionArn,
     stateMachineArn,
@@ -472,6 +482,7 @@ function summary(e: ExecutionRecord): ExecutionSummary {
     status,
     input,
     startDate,
+    ...(startedBy !== undefined ? { startedBy } : {}),
     ...(stopDate !== undefined ? { stopDate } : {}),
     ...(output !== undefined ? { output } : {}),
     ...(error !== undefined ? { error } : {}),

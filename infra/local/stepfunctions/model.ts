@@ -69,6 +69,11 @@ export interface ExecutionRecord {
   /** The definition as it was when the execution started (AWS runs that version to the end). */
   definition: string;
   timeoutAt?: string;
+  /**
+   * The parent's task attempt that started this child execution (`executionArn#attemptId`): that
+   * attempt, run again after a restart, waits for this child whatever it has become.
+   */
+  startedBy?: string;
   seq: number;
   threads: Record<string, ThreadRecord>;
   history: HistoryEvent[];

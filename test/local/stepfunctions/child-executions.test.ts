@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fnArn, harnessPerTest } from './harness';
+import { type EngineHarness, fnArn, harnessPerTest } from './harness';
 
 /**
  * `states:startExecution` tasks on a state machine of the same engine, answered as AWS's Step
@@ -47,6 +47,83 @@ describe('child executions', () => {
     const failure = JSON.parse(r.output ?? 'null').failure as { Error: string; Cause: string };
     expect(failure.Error).toBe('States.TaskFailed');
     expect(JSON.parse(failure.Cause)).toMatchObject({ Status: 'FAILED', Error: 'ChildBroke', Cause: 'on purpose' });
+  });
+
+  // AWS's integration fails the task with States.TaskFailed whatever way the child did not succeed.
+  it.each([
+    ['ABORTED', {}, (h: EngineHarness, execution: string) => h.engine.stopExecution(execution, 'Stopped', 'by staff')],
+    ['TIMED_OUT', { TimeoutSeconds: 1 }, () => undefined],
+  ] as const)(
+    'a child that ends %s fails the task with States.TaskFailed too, its description as the cause',
+    async (status, limits, end) => {
+      const h = harness();
+      h.handlers.park = () => ({});
+      const park = {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: fnArn('park'), Payload: {} },
+        End: true,
+      };
+      const childArn = h.engine.createStateMachine('child', JSON.stringify({ StartAt: 'C', ...limits, States: { C: park } }));
+      const definition = parent(`${START}.sync:2`, childArn, {
+        Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.failure', Next: 'Handled' }],
+      });
+      const run = h.run({ ...definition, States: { ...definition.States, Handled: { Type: 'Pass', End: true } } }, { n: 1 });
+      await expect.poll(() => h.engine.listExecutions(childArn).length).toBe(1);
+      end(h, h.engine.listExecutions(childArn)[0]?.executionArn ?? '');
+      const failure = JSON.parse((await run).output ?? 'null').failure as { Error: string; Cause: string };
+      expect(failure.Error).toBe('States.TaskFailed');
+      expect(JSON.parse(failure.Cause)).toMatchObject({ Status: status });
+    },
+  );
+
+  it("a start with a closed child's name fails the task with StepFunctions.ExecutionAlreadyExistsException, as AWS answers", async () => {
+    // Given a child that ran to its end under a name
+    const h = harness();
+    const childArn = h.engine.createStateMachine('child', child({ C: { Type: 'Pass', End: true } }));
+    const start = (next: object) => ({
+      Type: 'Task',
+      Resource: `${START}.sync:2`,
+      Parameters: { StateMachineArn: childArn, Name: 'batch-0', Input: { 'n.$': '$.n' } },
+      ResultPath: null,
+      ...next,
+    });
+    // When a later task starts that name again, with the same input
+    const r = await h.run(
+      {
+        StartAt: 'First',
+        States: {
+          First: start({ Next: 'Again' }),
+          Again: start({ Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Handled' }], End: true }),
+          Handled: { Type: 'Pass', End: true },
+        },
+      },
+      { n: 1 },
+    );
+    // Then AWS's StartExecution refuses it (idempotent only while the execution runs), and no second child runs
+    const failure = JSON.parse(r.output ?? 'null').failure as { Error: string };
+    expect(failure.Error).toBe('StepFunctions.ExecutionAlreadyExistsException');
+    expect(h.engine.listExecutions(childArn)).toHaveLength(1);
+  });
+
+  it('a retry that names its child after the retry count starts a new child where the ended one would be refused', async () => {
+    const h = harness();
+    const childArn = h.engine.createStateMachine('child', child({ C: { Type: 'Fail', Error: 'ChildBroke', Cause: 'on purpose' } }));
+    const retried = (name: object) =>
+      parent(`${START}.sync:2`, childArn, {
+        Parameters: { StateMachineArn: childArn, ...name, Input: {} },
+        Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1, MaxAttempts: 1 }],
+      });
+    const fixed = await h.run(retried({ Name: 'batch-0' }));
+    const counted = await h.run(retried({ 'Name.$': "States.Format('batch-1-{}', $$.State.RetryCount)" }));
+    expect(fixed.error).toBe('StepFunctions.ExecutionAlreadyExistsException');
+    expect(counted.error).toBe('States.TaskFailed');
+    expect(
+      h.engine
+        .listExecutions(childArn)
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['batch-0', 'batch-1-0', 'batch-1-1']);
   });
 
   it('startExecution starts the child and goes on at once', async () => {
