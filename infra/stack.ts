@@ -336,7 +336,7 @@ export class UrgentDeliberationStack extends Stack {
     Validations.of(this.stateMachine).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${batchMachineName}:*]`,
       reason:
-        "The child executions' names (caseId-kind-batch) are made at run time; the wildcard covers only the batch state machine's executions.",
+        "The child executions' names (caseId-kind-batch-retry) are made at run time; the wildcard covers only the batch state machine's executions.",
     });
 
     // ---- web hosting and sign-in

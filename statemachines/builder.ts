@@ -206,9 +206,11 @@ export interface ChildExecutionOptions {
   /** The state machine's name in its ARN placeholder (stateMachineArnOf). */
   readonly stateMachine: string;
   /**
-   * The child's execution name, the same for every attempt of the same work: a start retried
-   * after its answer was lost finds the running child (AWS answers StartExecution with the same
-   * name and input as the running execution's with that execution) instead of starting another.
+   * The child's execution name (at most 80 characters), new for each attempt: it ends with
+   * `$$.State.RetryCount`. AWS refuses the name of a closed execution (ExecutionAlreadyExists,
+   * for 90 days), so a retry under the same name would fail the case should its child have ended
+   * already. The retried errors are Step Functions refusing or failing the start; should that
+   * start have run a child after all, the two run the same batch, whose acts are idempotent.
    */
   readonly name: IntrinsicCall;
   readonly input: Template;

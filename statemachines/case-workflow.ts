@@ -203,7 +203,7 @@ function everyBatchAtOnce(kind: BatchKind, runBatch: string, batchesPath: Path):
     iteration: branch(runBatch, {
       [runBatch]: childExecution({
         stateMachine: CASE_BATCH_MACHINE,
-        name: `States.Format('{}-${kind}-{}', $.caseId, $.batch)`,
+        name: `States.Format('{}-${kind}-{}-{}', $.caseId, $.batch, $$.State.RetryCount)`,
         input: { ...theCase, kind, 'batch.$': '$.batch' },
         resultPath: null,
         end: true,
@@ -348,13 +348,13 @@ export function caseWorkflow(): AslDefinition {
 
 /**
  * One batch of a case's orders or appeals ({caseId, kind, batch}), started by the case workflow
- * (everyBatchAtOnce) with the name caseId-kind-batch. It catches nothing: an error ends it, and
- * the case workflow's state that started it fails and is caught there.
+ * (everyBatchAtOnce) with the name caseId-kind-batch-retry. It catches nothing: an error ends it,
+ * and the case workflow's state that started it fails and is caught there.
  */
 export function caseBatch(): AslDefinition {
   return stateMachine({
     comment:
-      'One batch of up to 40 orders or appeals of a case, a child execution of the case workflow (name = caseId-kind-batch); see docs/architecture.md "The workflow".',
+      'One batch of up to 40 orders or appeals of a case, a child execution of the case workflow (name = caseId-kind-batch-retry); see docs/architecture.md "The workflow".',
     startAt: 'BatchKind',
     states: {
       BatchKind: choiceOn('$.kind', { ORDERS: 'ListOrderBatch', APPEALS: 'ListAppealBatch' }, 'UnexpectedBatchKind'),

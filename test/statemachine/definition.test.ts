@@ -12,6 +12,7 @@ import {
   type State,
   type TaskState,
 } from '../../statemachines/builder';
+import { batchNumbers } from '../../shared/domain/batches';
 import { caseBatch, caseWorkflow } from '../../statemachines/case-workflow';
 import { ASL_PATH, BATCH_ASL_PATH } from './harness';
 
@@ -240,13 +241,14 @@ describe('the case workflow and its batches (statemachines/case-workflow.ts)', (
         ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: run },
         MaxConcurrency: 40,
       });
-      // the batch's own history: a child named caseId-kind-batch, so a retried start finds the running one
+      // the batch's own history: a child named caseId-kind-batch-retry, so that a retried start is
+      // never refused for the name of a child that has ended (AWS: ExecutionAlreadyExists)
       expect(states[run]).toEqual({
         Type: 'Task',
         Resource: 'arn:aws:states:::states:startExecution.sync:2',
         Parameters: {
           StateMachineArn: '${CaseBatchStateMachineArn}',
-          'Name.$': `States.Format('{}-${kind}-{}', $.caseId, $.batch)`,
+          'Name.$': `States.Format('{}-${kind}-{}-{}', $.caseId, $.batch, $$.State.RetryCount)`,
           Input: { 'caseId.$': '$.caseId', kind, 'batch.$': '$.batch' },
         },
         ResultPath: null,
@@ -274,6 +276,22 @@ describe('the case workflow and its batches (statemachines/case-workflow.ts)', (
 
   it('runs no child execution but the batches', () => {
     expect(childTasks.map(([name]) => name).sort()).toEqual(['RunAppealBatch', 'RunOrderBatch']);
+  });
+
+  it("names every child within AWS's 80 characters: the longest case id, the last batch of 1,000 appeals, the last retry", () => {
+    const longest = { caseId: `C${'Z'.repeat(26)}`, batch: Math.max(...batchNumbers(1000)) };
+    for (const [name, task] of childTasks) {
+      const [, format = '', args = ''] = /^States\.Format\('(.*)', (.*)\)$/.exec(String(task.Parameters['Name.$'])) ?? [];
+      const lastRetry = Math.max(...(task.Retry ?? []).map((retrier) => retrier.MaxAttempts ?? 3));
+      const values = args
+        .split(', ')
+        .map((arg) =>
+          arg === '$.caseId' ? longest.caseId : arg === '$.batch' ? longest.batch : arg === '$$.State.RetryCount' ? lastRetry : arg,
+        );
+      const rendered = values.reduce<string>((text, value) => text.replace('{}', String(value)), format);
+      expect(rendered, name).toMatch(/^CZ{26}-(ORDERS|APPEALS)-24-6$/);
+      expect(rendered.length, name).toBeLessThanOrEqual(80);
+    }
   });
 
   it('states MaxConcurrency in every Map, never above the 40 AWS runs at once', () => {

@@ -274,7 +274,9 @@ export async function startWorkflowHarness(policy: object = FAST_POLICY): Promis
   const batchMachine = new StateMachine(batchDefinition as never, { validationOptions: { checkPaths: true, checkArn: true } });
   const runOptions = () => ({
     overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
-    context: { Task: { Token: 'the-static-token-of-aws-local-stepfunctions' } },
+    // Static, as the library's context is: a batch's child is named after the start's retry count,
+    // and these runs never retry a start (their children run inline, see runChild).
+    context: { Task: { Token: 'the-static-token-of-aws-local-stepfunctions' }, State: { RetryCount: 0 } },
   });
   /**
    * aws-local-stepfunctions runs Lambda tasks only: a `startExecution.sync:2` state is served

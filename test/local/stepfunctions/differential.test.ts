@@ -43,6 +43,8 @@ const theirContext = (input: Json) => ({
     StartTime: '2026-01-01T00:00:00Z',
   },
   Task: { Token: 'static-token' },
+  // The count of the current state's retries: a batch's child is named after it, and no start is retried here.
+  State: { RetryCount: 0 },
 });
 
 /** The child state machines a definition starts (startExecution.sync:2), by name: registered with ours, run inline by theirs. */
