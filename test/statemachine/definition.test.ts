@@ -278,6 +278,20 @@ describe('the case workflow and its batches (statemachines/case-workflow.ts)', (
     expect(childTasks.map(([name]) => name).sort()).toEqual(['RunAppealBatch', 'RunOrderBatch']);
   });
 
+  it("retries a child's start on Step Functions' faults only, never a child that did not succeed (States.TaskFailed)", () => {
+    // AWS fails a .sync:2 task with States.TaskFailed whether the child ended FAILED, TIMED_OUT or
+    // ABORTED: its batch ran, so running it again is no repair; the house catch records the case.
+    for (const [name, task] of childTasks) {
+      const retried = (task.Retry ?? []).flatMap((retrier) => retrier.ErrorEquals);
+      expect(retried, name).not.toEqual(expect.arrayContaining(['States.TaskFailed']));
+      expect(retried, name).not.toEqual(expect.arrayContaining(['States.ALL']));
+      expect(
+        retried.every((error) => error.startsWith('StepFunctions.')),
+        name,
+      ).toBe(true);
+    }
+  });
+
   it("names every child within AWS's 80 characters: the longest case id, the last batch of 1,000 appeals, the last retry", () => {
     const longest = { caseId: `C${'Z'.repeat(26)}`, batch: Math.max(...batchNumbers(1000)) };
     for (const [name, task] of childTasks) {
