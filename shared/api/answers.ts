@@ -51,6 +51,7 @@ import {
 import { ERROR_STATUS } from '../domain/errors';
 import { BULK_ACTS } from '../domain/bulk-orders';
 import { URL_OUTCOMES } from '../domain/url-compliance';
+import { PARTNER_UPDATE_DELIVERIES, PARTNER_UPDATE_STATUSES } from '../domain/partner-updates';
 import { REFERRAL_CHANNELS, REFERRAL_STATUSES } from '../domain/referrals';
 import { REPORTER_URL_OUTCOMES } from '../domain/reporter';
 
@@ -436,11 +437,32 @@ export const referralSchema = z
     nextAttemptAt: timestamp.optional(),
     sentAt: timestamp.optional(),
     acknowledgedAt: timestamp.optional(),
+    orderIssuedAt: timestamp.optional().meta({ description: 'When the partner reported its own order issued.' }),
+    revokedAt: timestamp.optional().meta({ description: 'When the partner reported its order lifted.' }),
     removedAt: timestamp.optional(),
     declined: z.object({ reason: z.string(), at: timestamp }).optional(),
     failedAt: timestamp.optional(),
   })
   .meta({ id: 'Referral' });
+
+export const partnerUpdateSchema = z
+  .object({
+    updateId: z.string(),
+    caseId: z.string(),
+    partnerId: z.string(),
+    reference: z.string().meta({ description: "The partner's id of the referral the update is about." }),
+    status: z.enum(PARTNER_UPDATE_STATUSES),
+    orderId: z.string().optional(),
+    urls: z.array(z.string()).optional().meta({ description: 'REMOVED: the URLs taken down.' }),
+    reason: z.string().optional().meta({ description: 'DECLINED: why staff declined the report.' }),
+    createdAt: timestamp,
+    delivery: z.enum(PARTNER_UPDATE_DELIVERIES),
+    attempts: z.array(attemptSchema).meta({ description: 'The latest delivery attempts (at most 10), oldest first.' }),
+    nextAttemptAt: timestamp.optional(),
+    deliveredAt: timestamp.optional(),
+    failedAt: timestamp.optional(),
+  })
+  .meta({ id: 'PartnerUpdate' });
 
 export const caseViewSchema = caseSummarySchema.extend({
   createdBy: z.string(),
@@ -488,6 +510,10 @@ export const caseViewSchema = caseSummarySchema.extend({
   referrals: z
     .array(referralSchema)
     .meta({ description: "Referrals of the case's overseas URLs to partner regulators (docs/referrals.md)." }),
+  partnerUpdates: z
+    .array(partnerUpdateSchema)
+    .optional()
+    .meta({ description: 'A case a partner referred to us: the status updates sent back to it, with their delivery (docs/referrals.md).' }),
 });
 
 export const auditAnswerSchema = z.object({

@@ -7,6 +7,7 @@
  * (shared/store/journal.ts). Pure: no I/O, no clock (the time comes in the context).
  */
 import type { AppealObjection, AppealRecord, DeadlineChange } from './model';
+import type { PartnerUpdateStatus } from './partner-updates';
 import type { Policy } from './policy';
 import type { ReporterUrlOutcome } from './reporter';
 
@@ -79,7 +80,23 @@ export type FollowUp =
   /** An overseas host's request was issued: the partner covering its country gets a referral (derived: see `followUpsOf`). */
   | { readonly type: 'REFER_ABROAD'; readonly orderId: string }
   /** A referral's message is sent to its partner, unless delivered already (docs/referrals.md). */
-  | { readonly type: 'SEND_REFERRAL'; readonly referralId: string };
+  | { readonly type: 'SEND_REFERRAL'; readonly referralId: string }
+  /**
+   * The case a partner referred to us moved: the partner is told (docs/referrals.md). Stored as an
+   * update under `key`, which the change fixes, then sent like a referral.
+   */
+  | {
+      readonly type: 'TELL_PARTNER';
+      readonly caseId: string;
+      readonly partnerId: string;
+      readonly reference: string;
+      readonly status: PartnerUpdateStatus;
+      readonly key: string;
+      readonly orderId?: string;
+      readonly reason?: string;
+    }
+  /** A status update's message is sent to the partner, unless delivered already. */
+  | { readonly type: 'SEND_PARTNER_UPDATE'; readonly updateId: string };
 
 /** What an operator notice says, beside the order it is about (rendered by shared/notices). */
 export type OperatorNoticeRequest =
@@ -143,7 +160,17 @@ export interface Decider<State, Command, Event extends RecordEvent> {
   evolve(state: State | undefined, event: Event): State;
 }
 
-export const RECORD_KINDS = ['case', 'order', 'review', 'appeal', 'operator', 'fineLedger', 'partner', 'referral'] as const;
+export const RECORD_KINDS = [
+  'case',
+  'order',
+  'review',
+  'appeal',
+  'operator',
+  'fineLedger',
+  'partner',
+  'referral',
+  'partnerUpdate',
+] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /**

@@ -11,8 +11,10 @@ const ULID_PATTERN = '[0-9A-HJKMNP-TV-Z]{26}';
 const ULID_RE = new RegExp(`^${ULID_PATTERN}$`);
 // Operator ids follow operatorIdSchema in model.ts.
 const OPERATOR_PATTERN = '[a-z0-9][a-z0-9-]{1,62}';
+// A status update's key: its kind, then the order's operator and issue where it has one (`removed-op-fr-0`).
+const UPDATE_KEY_PATTERN = '[a-z][a-z0-9-]{1,100}';
 const ANY_ID_RE = new RegExp(
-  `^(?:C(${ULID_PATTERN})|O(${ULID_PATTERN})-(${OPERATOR_PATTERN})|A(${ULID_PATTERN})-(${OPERATOR_PATTERN})|R(${ULID_PATTERN})-(?:POST|PRIOR|APPEAL-(${OPERATOR_PATTERN}))|X(${ULID_PATTERN})-${OPERATOR_PATTERN})$`,
+  `^(?:C(${ULID_PATTERN})|O(${ULID_PATTERN})-(${OPERATOR_PATTERN})|A(${ULID_PATTERN})-(${OPERATOR_PATTERN})|R(${ULID_PATTERN})-(?:POST|PRIOR|APPEAL-(${OPERATOR_PATTERN}))|X(${ULID_PATTERN})-${OPERATOR_PATTERN}|U(${ULID_PATTERN})-${UPDATE_KEY_PATTERN})$`,
 );
 
 const MAX_TIME = 2 ** 48 - 1;
@@ -95,6 +97,12 @@ export function reviewIdFor(caseId: string, kind: ReviewKind, operatorId?: strin
   }
 }
 
+/** A status update sent back to the partner that referred the case (`U<ulid>-<key>`): one per change, so a retry lands on it. */
+export function partnerUpdateIdFor(caseId: string, key: string): string {
+  if (!new RegExp(`^${UPDATE_KEY_PATTERN}$`).test(key)) throw new RangeError(`not a status update key: ${key}`);
+  return `U${ulidOfCase(caseId)}-${key}`;
+}
+
 export function appealIdFor(caseId: string, operatorId: string): string {
   requireOperatorId(operatorId);
   return `A${ulidOfCase(caseId)}-${operatorId}`;
@@ -107,7 +115,7 @@ export function appealIdFor(caseId: string, operatorId: string): string {
 export function caseIdOf(id: string): string | null {
   const m = ANY_ID_RE.exec(id);
   if (!m) return null;
-  const ulid = m[1] ?? m[2] ?? m[4] ?? m[6] ?? m[8];
+  const ulid = m[1] ?? m[2] ?? m[4] ?? m[6] ?? m[8] ?? m[9];
   return ulid === undefined ? null : `C${ulid}`;
 }
 

@@ -441,6 +441,8 @@ export interface OrderRecord {
   fine?: Fine;
   /** Its case's reporter asked for outcome e-mails: a change of this order's outcome for the reporter is told. */
   reporterUpdates?: boolean;
+  /** Its case was referred by a partner abroad: the partner is told of the order's issue, removal and revocation. */
+  partnerReferral?: { partnerId: string; reference: string };
   /** Since when staff have paused the deadline; no `deadlineAt` runs meanwhile. */
   deadlinePausedAt?: string;
   /** While paused: the clock that was running, which resuming moves later by the time paused. */

@@ -14,9 +14,10 @@ import { multiLineText } from './text';
 /**
  * PENDING: not delivered yet (retried); SENT: the partner's endpoint took it (2xx) or SES accepted
  * the e-mail; ACKNOWLEDGED, REMOVED (every URL removed abroad), DECLINED: what the partner said;
- * FAILED: not delivered for the whole retry window (staff are told).
+ * REVOKED: the partner lifted the order it had issued; FAILED: not delivered for the whole retry
+ * window (staff are told).
  */
-export const REFERRAL_STATUSES = ['PENDING', 'SENT', 'ACKNOWLEDGED', 'REMOVED', 'DECLINED', 'FAILED'] as const;
+export const REFERRAL_STATUSES = ['PENDING', 'SENT', 'ACKNOWLEDGED', 'REMOVED', 'DECLINED', 'REVOKED', 'FAILED'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 export const REFERRAL_CHANNELS = ['ENDPOINT', 'EMAIL'] as const;
 export type ReferralChannel = (typeof REFERRAL_CHANNELS)[number];
@@ -50,6 +51,10 @@ export interface ReferralRecord {
   nextAttemptAt?: string;
   sentAt?: string;
   acknowledgedAt?: string;
+  /** When the partner reported its own order issued for the referred URLs. */
+  orderIssuedAt?: string;
+  /** When the partner reported its order lifted. */
+  revokedAt?: string;
   /** When the last URL was reported removed. */
   removedAt?: string;
   declined?: { reason: string; at: string };
@@ -95,6 +100,7 @@ export function referralMessage(referral: ReferralRecord, sentAt: string): Refer
 /** What a partner reports of a referral we sent, signed like the referral itself. */
 export const referralStatusMessageSchema = z.discriminatedUnion('status', [
   z.strictObject({ type: z.literal('referral.status'), status: z.literal('ACKNOWLEDGED'), at: z.iso.datetime() }),
+  z.strictObject({ type: z.literal('referral.status'), status: z.literal('ORDER_ISSUED'), at: z.iso.datetime() }),
   z.strictObject({
     type: z.literal('referral.status'),
     status: z.literal('REMOVED'),
@@ -108,6 +114,7 @@ export const referralStatusMessageSchema = z.discriminatedUnion('status', [
     reason: multiLineText(2000).pipe(z.string().trim().min(1, 'say why: staff read the reason')),
     at: z.iso.datetime(),
   }),
+  z.strictObject({ type: z.literal('referral.status'), status: z.literal('REVOKED'), at: z.iso.datetime() }),
 ]);
 export type ReferralStatusMessage = z.infer<typeof referralStatusMessageSchema>;
 
@@ -118,3 +125,28 @@ export const signedMessageSchema = z.strictObject({ jws: z.string().min(1).max(4
 export function awaitsDelivery(referral: Pick<ReferralRecord, 'status'>): boolean {
   return referral.status === 'PENDING';
 }
+
+/** A delivery attempt to record: its time and outcome, and when a failed one is tried again (absent: the retry window is over). */
+export interface AttemptToRecord {
+  readonly attempt: WebhookAttempt;
+  readonly delivered: boolean;
+  readonly nextAttemptAt?: string;
+}
+
+/**
+ * What an attempt at a partner message makes of it: SENT, ATTEMPT_FAILED (tried again later) or
+ * UNDELIVERABLE (the retry window is over); null when this very attempt is recorded already (a
+ * retried act). Referrals and status updates back are delivered alike.
+ */
+export function attemptOutcome(
+  attempts: readonly WebhookAttempt[],
+  recorded: AttemptToRecord,
+): 'SENT' | 'ATTEMPT_FAILED' | 'UNDELIVERABLE' | null {
+  if (attempts.some((attempt) => attempt.at === recorded.attempt.at)) return null;
+  if (recorded.delivered) return 'SENT';
+  return recorded.nextAttemptAt === undefined ? 'UNDELIVERABLE' : 'ATTEMPT_FAILED';
+}
+
+/** The attempts kept after one more: the latest ones say why a delivery fails now. */
+export const keptAttempts = (attempts: readonly WebhookAttempt[], attempt: WebhookAttempt): WebhookAttempt[] =>
+  [...attempts, attempt].slice(-KEPT_ATTEMPTS);

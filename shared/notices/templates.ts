@@ -11,7 +11,8 @@ import type { Category, DeadlineChange, Fine, FineDecision, LANGUAGES, Operator,
 import { assertNever } from '../domain/model';
 import type { Partner } from '../domain/partners';
 import { durationToMs, type Policy } from '../domain/policy';
-import type { ReferralRecord } from '../domain/referrals';
+import type { PartnerUpdateRecord } from '../domain/partner-updates';
+import type { ReferralRecord, ReferralStatusMessage } from '../domain/referrals';
 import { reporterOutcomeText, type ReporterUrlOutcome } from '../domain/reporter';
 import type { Remedy, StatementOfReasons } from '../domain/reasons';
 import { countOf, withParticle } from './words';
@@ -1348,6 +1349,49 @@ export function renderReferralEmail(input: ReferralEmailInput): RenderedEmail {
       ...(referral.hashes === undefined || referral.hashes.length === 0
         ? []
         : [{ type: 'list' as const, items: referral.hashes.map((hash) => `${hash.algorithm} ${hash.value}`), code: true }]),
+      footer(policy.authority, lang),
+    ],
+    lang,
+  );
+}
+
+export interface PartnerUpdateEmailInput {
+  update: Pick<PartnerUpdateRecord, 'updateId' | 'caseId' | 'reference'>;
+  message: ReferralStatusMessage;
+  partner: Pick<Partner, 'name'>;
+  policy: Pick<Policy, 'authority'>;
+}
+
+const PARTNER_UPDATE_WORDS: Record<ReferralStatusMessage['status'], string> = {
+  ACKNOWLEDGED: 'We received your referral and filed it as a case; staff will decide on it.',
+  ORDER_ISSUED: 'We issued an order to the host of the URLs you referred.',
+  REMOVED: 'The host reported the URLs below taken down under our order.',
+  REVOKED: 'Our order for the URLs you referred was lifted; the content may be restored.',
+  DECLINED: 'We declined your referral: no order will be issued.',
+};
+
+/**
+ * A status update on a partner's referral, for a partner without an endpoint (docs/referrals.md),
+ * in English: what the signed message would say, naming the partner's own referral id.
+ */
+export function renderPartnerUpdateEmail(input: PartnerUpdateEmailInput): RenderedEmail {
+  const { update, message, partner, policy } = input;
+  const lang = 'en';
+  return email(
+    `[Referral ${update.reference}] ${message.status.replace('_', ' ').toLowerCase()}, our case ${update.caseId}`,
+    [
+      greeting(partner.name, lang),
+      { type: 'paragraph', text: PARTNER_UPDATE_WORDS[message.status] },
+      {
+        type: 'fields',
+        rows: [
+          ['Your referral', update.reference],
+          ['Our reference', update.caseId],
+          ['Status', message.status],
+          ...(message.status === 'DECLINED' ? [['Reason', message.reason] as [string, string]] : []),
+        ],
+      },
+      ...(message.status === 'REMOVED' && message.urls !== undefined ? [{ type: 'list' as const, items: message.urls, code: true }] : []),
       footer(policy.authority, lang),
     ],
     lang,

@@ -31,6 +31,7 @@ import {
   deliverStaffAlert,
   type OperatorNoticeDelivery,
 } from './notify';
+import { sendPartnerUpdate, tellPartner } from './partner-updates';
 import { policyForRecord } from './policies';
 import { referAbroad, sendReferral } from './referrals';
 import { queueWebhookEvents } from './webhooks';
@@ -149,6 +150,12 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
       return;
     case 'SEND_REFERRAL':
       await sendReferral(followUp.referralId, nowIso());
+      return;
+    case 'TELL_PARTNER':
+      await tellPartner(followUp, at);
+      return;
+    case 'SEND_PARTNER_UPDATE':
+      await sendPartnerUpdate(followUp.updateId, nowIso());
       return;
     case 'RUN': {
       const { command } = followUp;

@@ -11,6 +11,7 @@ import { fineInputsFor, periodCap, recomputeFine, standingPriorOrderIds } from '
 import { fineLedgerDecider } from '../domain/deciders/fine-ledger';
 import { orderIdFor, reviewIdFor } from '../domain/ids';
 import type { CaseUrl, OrderRecord } from '../domain/model';
+import { partnerOrigin } from '../domain/partner-updates';
 import {
   APPEALED_STATUSES,
   deadlinePaused,
@@ -117,6 +118,7 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderB
   // appeal window opens with it.
   const decided = record.procedure === 'vote-first';
   const orderIds: string[] = [];
+  const partnerReferral = partnerOrigin(record);
   for (const { operatorId, action, urlOwners, urlCount } of routed.orders) {
     const orderId = orderIdFor(caseId, operatorId);
     const decisionStatus = decided ? 'CONFIRMED' : 'PENDING';
@@ -135,6 +137,7 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderB
       remindersSent: [],
       notices: [],
       ...(record.reporterContact === undefined ? {} : { reporterUpdates: true }),
+      ...(partnerReferral === undefined ? {} : { partnerReferral }),
       ...(urlOwners === undefined ? {} : { urlOwners }),
     };
     // The order is found by its URLs and hosts as soon as it exists.

@@ -10,7 +10,7 @@
 import { referralDecider } from '../domain/deciders/referral';
 import { NotFoundError } from '../domain/errors';
 import { caseIdOf } from '../domain/ids';
-import { partnerCovering, type Partner } from '../domain/partners';
+import { partnerCovering } from '../domain/partners';
 import {
   awaitsDelivery,
   referralIdOf,
@@ -19,18 +19,16 @@ import {
   type ReferralRecord,
   type ReferralStatus,
 } from '../domain/referrals';
-import { nextAttemptAt, type WebhookAttempt } from '../domain/webhooks';
-import { deliverOnce } from '../notices/index';
 import { renderReferralEmail } from '../notices/templates';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
-import { casePartition, refs } from '../store/keys';
-import { getCase, getOperator, getOrder, getOrderUrls, getPartner, getReferral, listDueReferrals, listPartners } from '../store/repository';
+import { refs } from '../store/keys';
+import { getCase, getOperator, getOrder, getOrderUrls, getReferral, listPartners } from '../store/repository';
 import { act } from './acts';
-import { signCompact } from './blocklist';
+import { sendWhenDue } from './partner-delivery';
 import { verifiedPartnerMessage } from './partner-messages';
 import { policyOfCase } from './policies';
-import { delivered, postOverHttp, type WebhookPost } from './webhooks';
+import { postOverHttp, type WebhookPost } from './webhooks';
 
 /** `REFER_ABROAD`: opens the referral of an overseas host's request, when a partner covers the host's country. */
 export async function referAbroad(orderId: string, at: string): Promise<void> {
@@ -61,37 +59,6 @@ export async function referAbroad(orderId: string, at: string): Promise<void> {
   await act(referralDecider, refs.referral(referral.referralId), { type: 'OPEN', referral }, at);
 }
 
-/** Where a partner's endpoint takes referrals: `{endpoint}/referrals`. */
-export function partnerUrl(endpoint: string, path: string): string {
-  return new URL(path, endpoint.endsWith('/') ? endpoint : `${endpoint}/`).toString();
-}
-
-/** One attempt over the partner's channel; what happened, as a webhook attempt is recorded. */
-async function attempt(
-  referral: ReferralRecord,
-  partner: Partner | undefined,
-  now: string,
-  post: WebhookPost,
-): Promise<{ attempt: WebhookAttempt; ok: boolean }> {
-  if (partner === undefined) return { attempt: { at: now, error: 'the partner is no longer registered' }, ok: false };
-  if (partner.endpoint !== undefined) {
-    const jws = await signCompact(JSON.stringify(referralMessage(referral, now)));
-    const outcome = await post(partnerUrl(partner.endpoint, 'referrals'), {}, JSON.stringify({ jws }));
-    return { attempt: { at: now, ...outcome }, ok: delivered(outcome) };
-  }
-  if (partner.contact === undefined) return { attempt: { at: now, error: 'the partner has neither endpoint nor contact' }, ok: false };
-  const { policy } = config();
-  const contact = partner.contact;
-  try {
-    await deliverOnce(casePartition(referral.caseId), `referral:${referral.referralId}`, [contact], () =>
-      renderReferralEmail({ referral, partner, policy }),
-    );
-    return { attempt: { at: now }, ok: true };
-  } catch (error) {
-    return { attempt: { at: now, error: error instanceof Error ? error.name : 'sending failed' }, ok: false };
-  }
-}
-
 /**
  * Sends the referral's message if it still waits for delivery and is due, and records the attempt:
  * SENT, or failed with its next attempt, or, once the retry window is over, FAILED (staff told).
@@ -99,28 +66,20 @@ async function attempt(
 export async function sendReferral(referralId: string, now: string, post: WebhookPost = postOverHttp): Promise<void> {
   const referral = await getReferral(referralId);
   if (referral === undefined || !awaitsDelivery(referral)) return;
-  if (referral.nextAttemptAt !== undefined && referral.nextAttemptAt > now) return;
-  const partner = await getPartner(referral.partnerId);
-  const { attempt: tried, ok } = await attempt(referral, partner, now, post);
-  const firstAttemptAt = referral.attempts[0]?.at ?? now;
-  const next = ok
-    ? undefined
-    : nextAttemptAt({ firstAttemptAt, failedAttempts: referral.attempts.length + 1, now }, config().webhooks.retry, Math.random());
-  await act(
-    referralDecider,
-    refs.referral(referralId),
-    { type: 'RECORD_ATTEMPT', attempt: tried, delivered: ok, ...(next === undefined ? {} : { nextAttemptAt: next }) },
+  const { policy } = config();
+  await sendWhenDue(
+    { id: referralId, ...referral },
+    {
+      caseId: referral.caseId,
+      path: 'referrals',
+      payload: (sentAt) => referralMessage(referral, sentAt),
+      emailKey: `referral:${referral.referralId}`,
+      email: (to) => renderReferralEmail({ referral, partner: to, policy }),
+    },
+    (attempt) => act(referralDecider, refs.referral(referralId), { type: 'RECORD_ATTEMPT', ...attempt }, now),
     now,
+    post,
   );
-  if (!ok)
-    logger.warn('referral not delivered', { referralId, partnerId: referral.partnerId, statusCode: tried.statusCode, error: tried.error });
-}
-
-/** The referral sender's run: every referral whose next attempt is due. */
-export async function sendDueReferrals(now: string, post: WebhookPost = postOverHttp): Promise<{ attempted: number }> {
-  const due = await listDueReferrals(now);
-  for (const referral of due) await sendReferral(referral.referralId, now, post);
-  return { attempted: due.length };
 }
 
 /**

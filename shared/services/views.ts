@@ -26,6 +26,7 @@ import { placedUrls, type UrlOutcomeView, urlOutcomeViews } from '../domain/url-
 import { isNonCompliant, urlsOfOrder } from '../domain/orders';
 import type { VoteRules } from '../domain/policy';
 import { statementOfReasons, type StatementOfReasons } from '../domain/reasons';
+import { partnerOrigin, type PartnerUpdateRecord } from '../domain/partner-updates';
 import type { ReferralRecord } from '../domain/referrals';
 import { eligibleVoters, tally } from '../domain/vote-count';
 import { BALLOT_ACTIONS } from '../domain/deciders/review';
@@ -39,6 +40,7 @@ import {
   getOperator,
   getPartner,
   listAppealsOfCase,
+  listPartnerUpdatesOfCase,
   listReferralsOfCase,
   listNonCompliantOrders,
   listOpenOrders,
@@ -314,6 +316,8 @@ export interface CaseView extends CaseSummaryView {
   reporterEmailUpdates?: true;
   /** The referrals of the case's overseas URLs to partner regulators (docs/referrals.md). */
   referrals: ReferralRecord[];
+  /** A case a partner referred to us: the status updates sent back to the partner, each with its delivery (docs/referrals.md). */
+  partnerUpdates?: PartnerUpdateRecord[];
 }
 
 /** An objection as the case's readers see it: its words, and whether the poster left a contact (never the address). */
@@ -332,13 +336,14 @@ function appealView(appeal: AppealRecord): AppealView {
  */
 export async function getCaseView(caseId: string): Promise<CaseView> {
   const record = await requireVisibleCase(caseId);
-  const [urls, orders, reviews, appeals, audit, referrals] = await Promise.all([
+  const [urls, orders, reviews, appeals, audit, referrals, partnerUpdates] = await Promise.all([
     getCaseUrls(caseId),
     listOrdersOfCase(caseId),
     listReviewsOfCase(caseId),
     listAppealsOfCase(caseId),
     listChain(refs.case(caseId).root.pk),
     listReferralsOfCase(caseId),
+    partnerOrigin(record) === undefined ? [] : listPartnerUpdatesOfCase(caseId),
   ]);
   const earlier = await earlierDecisions(caseId, urls);
   const unclaimedBlocked = orders.some((order) => order.urlOwners?.includes(null) === true);
@@ -389,6 +394,7 @@ export async function getCaseView(caseId: string): Promise<CaseView> {
     earlierDecisions: earlier,
     ...(record.reporterContact === undefined ? {} : { reporterEmailUpdates: true as const }),
     referrals,
+    ...(partnerOrigin(record) === undefined ? {} : { partnerUpdates }),
   };
 }
 

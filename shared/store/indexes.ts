@@ -4,6 +4,7 @@
  */
 import type { RecordKind } from '../domain/decider';
 import type { Partner } from '../domain/partners';
+import type { PartnerUpdateRecord } from '../domain/partner-updates';
 import type { ReferralRecord } from '../domain/referrals';
 import type { CaseRecord, Operator, OrderRecord, ReviewRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
@@ -48,6 +49,8 @@ export const MONITORING_DUE = 'MONITORING_DUE';
 
 /** Referrals whose message waits for its next attempt, by its time: the referral sender's work list. */
 export const REFERRALS_DUE = 'REFERRALS_DUE';
+/** Status updates back to partners whose message waits for its next attempt, by its time: the same sender's other work list. */
+export const PARTNER_UPDATES_DUE = 'PARTNER_UPDATES_DUE';
 
 /** GSI3 partition of every order, newest issued first: the deadline board's search when nothing narrows it. */
 export const ALL_ORDERS = 'ORDERS';
@@ -114,6 +117,12 @@ export function indexKeysOf(kind: RecordKind, state: unknown, lastEventAt: strin
           ? {}
           : { gsi2pk: REFERRALS_DUE, gsi2sk: `${referral.nextAttemptAt}#${referral.referralId}` }),
       };
+    }
+    case 'partnerUpdate': {
+      const update = state as PartnerUpdateRecord;
+      return update.nextAttemptAt === undefined
+        ? {}
+        : { gsi2pk: PARTNER_UPDATES_DUE, gsi2sk: `${update.nextAttemptAt}#${update.updateId}` };
     }
     case 'appeal':
     case 'fineLedger':

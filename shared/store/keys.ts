@@ -24,6 +24,7 @@ export const keys = {
   review: (caseId: string, reviewId: string): ItemKey => ({ pk: casePartition(caseId), sk: `REVIEW#${reviewId}` }),
   appeal: (caseId: string, appealId: string): ItemKey => ({ pk: casePartition(caseId), sk: `APPEAL#${appealId}` }),
   referral: (caseId: string, referralId: string): ItemKey => ({ pk: casePartition(caseId), sk: `${REFERRAL_PREFIX}${referralId}` }),
+  partnerUpdate: (caseId: string, updateId: string): ItemKey => ({ pk: casePartition(caseId), sk: `${PARTNER_UPDATE_PREFIX}${updateId}` }),
   /** An event of a stream's audit chain (a case's, or an operator's). */
   audit: (stream: string, seq: number): ItemKey => ({ pk: stream, sk: `${AUDIT_PREFIX}${String(seq).padStart(8, '0')}` }),
   taskToken: (caseId: string, purpose: string): ItemKey => ({ pk: casePartition(caseId), sk: `TOKEN#${purpose}` }),
@@ -47,6 +48,7 @@ export const keys = {
 export const AUDIT_PREFIX = 'AUDIT#';
 export const REFERRAL_PREFIX = 'REFERRAL#';
 export const TOKEN_PREFIX = 'TOKEN#';
+export const PARTNER_UPDATE_PREFIX = 'PARTNER_UPDATE#';
 
 /**
  * A record the write model changes: its item, the stream (partition) whose audit chain records
@@ -78,6 +80,8 @@ export const refs = {
   appeal: (appealId: string): RecordRef => inCase('appeal', appealId, keys.appeal),
   /** A referral to a partner abroad (`X<ulid>-<operator>`): in its case's stream. */
   referral: (referralId: string): RecordRef => inCase('referral', referralId, keys.referral),
+  /** A status update back to the partner that referred the case (`U<ulid>-<key>`): in its case's stream. */
+  partnerUpdate: (updateId: string): RecordRef => inCase('partnerUpdate', updateId, keys.partnerUpdate),
   operator: (operatorId: string): RecordRef => ({
     kind: 'operator',
     id: operatorId,

@@ -7,6 +7,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AppealRecord, CaseRecord, CaseUrl, Operator, OrderRecord, ReviewRecord } from '../domain/model';
+import type { PartnerUpdateRecord } from '../domain/partner-updates';
 import type { Partner } from '../domain/partners';
 import type { ReferralRecord } from '../domain/referrals';
 import { awaitsFineDecisionReminder, chunk } from '../domain/orders';
@@ -22,11 +23,12 @@ import {
   OPEN_REVIEWS,
   OVERDUE_ORDERS,
   REINSTATEMENTS_PENDING,
+  PARTNER_UPDATES_DUE,
   REFERRALS_DUE,
   UNDELIVERED_ORDERS,
 } from './indexes';
 import { readRecord } from './journal';
-import { casePartition, keys, REFERRAL_PREFIX, refs, TOKEN_PREFIX, type ItemKey } from './keys';
+import { casePartition, keys, PARTNER_UPDATE_PREFIX, REFERRAL_PREFIX, refs, TOKEN_PREFIX, type ItemKey } from './keys';
 import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
 
 const URLS_PER_CHUNK = 100;
@@ -290,6 +292,18 @@ export async function listReferralsOfCase(caseId: string): Promise<ReferralRecor
 /** Referrals whose next delivery attempt is due by `now`, the longest waiting first. */
 export async function listDueReferrals(now: string): Promise<ReferralRecord[]> {
   return recordsOf<ReferralRecord>(await queryIndex(GSI2, REFERRALS_DUE, { before: now }));
+}
+
+export const getPartnerUpdate = (updateId: string) => readRecord<PartnerUpdateRecord>(refs.partnerUpdate(updateId));
+
+/** The status updates sent back to the partner that referred the case, in id order. */
+export async function listPartnerUpdatesOfCase(caseId: string): Promise<PartnerUpdateRecord[]> {
+  return recordsOf<PartnerUpdateRecord>(await queryCasePartition(caseId, PARTNER_UPDATE_PREFIX));
+}
+
+/** Status updates whose next delivery attempt is due by `now`, the longest waiting first. */
+export async function listDuePartnerUpdates(now: string): Promise<PartnerUpdateRecord[]> {
+  return recordsOf<PartnerUpdateRecord>(await queryIndex(GSI2, PARTNER_UPDATES_DUE, { before: now }));
 }
 
 /** Every referral, oldest first (the transparency statistics). */

@@ -32,6 +32,7 @@ import { checkDueUrls } from '../../shared/services/post-monitoring';
 import { filePosterObjection } from '../../shared/services/public-objections';
 import { putObjectionCode } from '../../shared/store/objections';
 import { createOperator, updateOperator } from '../../shared/services/operators';
+import { createPartner, updatePartner } from '../../shared/services/partners';
 import { fileFollowUp } from '../../shared/services/follow-ups';
 import { findDuplicates } from '../../shared/services/duplicates';
 import { exportHashes, matchHashes } from '../../shared/services/hash-list';
@@ -63,6 +64,7 @@ import {
   getOperator,
   getOrder,
   getCaseUrls,
+  getPartner,
   getReview,
   storeTaskToken,
   writeUrls,
@@ -81,6 +83,7 @@ import {
   aCase,
   anOperator,
   anOrder,
+  aPartner,
   aProposedFine,
   aReview,
   CASE_ID,
@@ -196,6 +199,11 @@ async function givenWatchedOrder(): Promise<void> {
 }
 
 const DAY_MS = 86_400_000;
+/** A point of P-256 (a registered partner's key is checked only when it is registered or changed). */
+const PARTNER_COORDINATES = {
+  x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+  y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+};
 const UNDELIVERED_ALERT = new RegExp(`Order ${WEBHARD_ORDER_ID} could not be delivered`);
 const ORDER_NOTICE = new RegExp(`^\\[긴급 .*${WEBHARD_ORDER_ID}`);
 
@@ -544,6 +552,38 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(await getOperator('op-new')).toMatchObject({ domains: ['new.example'], contactEmails: ['abuse@new.example'] });
         const actions = (await storedEvents(refs.operator('op-new').root.pk)).map((event) => event.action);
         expect(actions).toEqual(['OPERATOR_REGISTERED']);
+      },
+    },
+  ],
+  [
+    'a partner registered: once, audited on its own chain',
+    {
+      given: async () => undefined,
+      act: () =>
+        createPartner(
+          { partnerId: 'partner-tw', name: 'NCC', countries: ['TW'], contact: 'referrals@ncc.example', language: 'zh-TW' },
+          NOW,
+          'staff-kim',
+        ),
+      streams: () => [refs.partner('partner-tw').root],
+      expectAfter: async (outcome) => {
+        expectDoneOnce(outcome);
+        expect(await getPartner('partner-tw')).toMatchObject({ countries: ['TW'], contact: 'referrals@ncc.example' });
+        expect((await storedEvents(refs.partner('partner-tw').root.pk)).map((event) => event.action)).toEqual(['PARTNER_REGISTERED']);
+      },
+    },
+  ],
+  [
+    "a partner's change: recorded once, with who changed it",
+    {
+      given: () => plant.partner(aPartner(PARTNER_COORDINATES)).then(() => undefined),
+      act: () => updatePartner('partner-fr', { contact: 'signalements@pointdecontact.example' }, NOW, 'staff-lee'),
+      streams: () => [refs.partner('partner-fr').root],
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expect((await getPartner('partner-fr'))?.contact).toBe('signalements@pointdecontact.example');
+        const updates = (await storedEvents(refs.partner('partner-fr').root.pk)).filter((event) => event.action === 'PARTNER_UPDATED');
+        expect(updates.map((event) => event.actor)).toEqual(['staff-lee']);
       },
     },
   ],

@@ -6,14 +6,16 @@
 import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { orderDecider } from '../../shared/domain/deciders/order';
+import { ConflictError } from '../../shared/domain/errors';
 import { referralDecider } from '../../shared/domain/deciders/referral';
 import { orderIdFor } from '../../shared/domain/ids';
 import { referralIdOf, type ReferralRecord } from '../../shared/domain/referrals';
 import { act } from '../../shared/services/acts';
 import { fileInboundReferral, partnerFiler } from '../../shared/services/inbound-referrals';
-import { recordPartnerStatus, sendDueReferrals } from '../../shared/services/referrals';
+import { sendDuePartnerMessages } from '../../shared/services/partner-sender';
+import { recordPartnerStatus } from '../../shared/services/referrals';
 import { refs } from '../../shared/store/keys';
-import { getReferral, listCasesByReporter, writeUrls } from '../../shared/store/repository';
+import { getReferral, listCasesByReporter, listPartnerUpdatesOfCase, writeUrls } from '../../shared/store/repository';
 import { expectMailedOnce, finalAnswer, underEveryFault } from '../support/faults';
 import { actionsOf, plant } from '../support/given';
 import { aCase, anOperator, anOrder, anOverseasHost, aPartner, CASE_ID } from '../support/records';
@@ -67,7 +69,7 @@ describe('referrals under every fault', () => {
         expectAfter: async (outcome) => {
           expect(finalAnswer(outcome).ok).toBe(true);
           // An attempt a fault failed is tried again when due, never lost
-          await sendDueReferrals('2026-03-04T00:00:00.000Z');
+          await sendDuePartnerMessages('2026-03-04T00:00:00.000Z');
           expect(await getReferral(REFERRAL_ID)).toMatchObject({ status: 'SENT', channel: 'EMAIL' });
           expectMailedOnce(world, new RegExp(`\\[Referral ${REFERRAL_ID}\\]`));
         },
@@ -144,6 +146,42 @@ describe('referrals under every fault', () => {
           expect(filed[0]).toMatchObject({ status: 'PENDING_APPROVAL', reporter: { kind: 'PARTNER', reference: 'XFR-2026-0042' } });
           expect((await actionsOf(filedCaseId)).filter((action) => action === 'REPORT_FILED')).toHaveLength(1);
           expect([...world.executions]).toEqual([filedCaseId]);
+          // The partner is told once that its referral was filed
+          expect((await actionsOf(filedCaseId)).filter((action) => action === 'PARTNER_UPDATE_QUEUED')).toHaveLength(1);
+          await sendDuePartnerMessages('2026-03-04T00:00:00.000Z');
+          expect(await listPartnerUpdatesOfCase(filedCaseId)).toMatchObject([{ status: 'ACKNOWLEDGED', delivery: 'DELIVERED' }]);
+          expectMailedOnce(world, /\[Referral XFR-2026-0042\] acknowledged/);
+        },
+      },
+      CLOCK,
+    );
+    expect(runs).toBeGreaterThan(3);
+  }, 600_000);
+
+  it("an order of a partner's case complied with: the partner told of the removal once, whatever call fails", async () => {
+    const webhardOrder = orderIdFor(CASE_ID, 'op-webhard');
+    const runs = await underEveryFault(
+      world,
+      {
+        given: async () => {
+          await plant.partner(PARTNER);
+          await plant.operator(anOperator());
+          await plant.case(
+            aCase({ status: 'UNDER_POST_REVIEW', reporter: { kind: 'PARTNER', reference: 'XFR-2026-0042', partnerId: 'partner-fr' } }),
+          );
+          await writeUrls(CASE_ID, [{ url: 'https://webhard.example/v/referred', host: 'webhard.example', operatorId: 'op-webhard' }]);
+          await plant.order(anOrder({ urlCount: 1, partnerReferral: { partnerId: 'partner-fr', reference: 'XFR-2026-0042' } }));
+        },
+        act: () => act(orderDecider, refs.order(webhardOrder), { type: 'COMPLY', by: 'op-webhard-user', action: 'DELETED' }, NOW),
+        streams: caseStream,
+        expectAfter: async (outcome) => {
+          // A retry after a committed first attempt is refused: the order is complied with already
+          const answer = finalAnswer(outcome);
+          if (!answer.ok) expect(answer.error).toBeInstanceOf(ConflictError);
+          await sendDuePartnerMessages('2026-03-04T00:00:00.000Z');
+          const removed = (await listPartnerUpdatesOfCase(CASE_ID)).filter((update) => update.status === 'REMOVED');
+          expect(removed).toMatchObject([{ delivery: 'DELIVERED', urls: ['https://webhard.example/v/referred'] }]);
+          expectMailedOnce(world, /\[Referral XFR-2026-0042\] removed/);
         },
       },
       CLOCK,

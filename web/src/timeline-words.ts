@@ -10,6 +10,7 @@ import type { FineLedgerEvent } from '../../shared/domain/deciders/fine-ledger';
 import type { OperatorEvent } from '../../shared/domain/deciders/operator';
 import type { OrderEvent } from '../../shared/domain/deciders/order';
 import type { PartnerEvent } from '../../shared/domain/deciders/partner';
+import type { PartnerUpdateEvent } from '../../shared/domain/deciders/partner-update';
 import type { ReferralEvent } from '../../shared/domain/deciders/referral';
 import type { ReviewEvent } from '../../shared/domain/deciders/review';
 import type { Approval, NoticeRecord, NoticeStatus } from '../../shared/domain/model';
@@ -25,6 +26,7 @@ export type AuditAction = (
   | FineLedgerEvent
   | PartnerEvent
   | ReferralEvent
+  | PartnerUpdateEvent
 )['action'];
 
 export interface WordedEvent {
@@ -134,6 +136,13 @@ const en: Sentences = {
   REFERRAL_URLS_REMOVED: (f) =>
     `Partner ${f.text('partnerId')} removed ${f.urls(f.count('removed'))} of referral ${f.text('referralId')} (${f.count('remaining')} remaining)`,
   REFERRAL_DECLINED: (f) => `Partner ${f.text('partnerId')} declined referral ${f.text('referralId')}: ${f.text('reason')}`,
+  REFERRAL_ORDER_ISSUED: (f) => `Partner ${f.text('partnerId')} issued its order for referral ${f.text('referralId')}`,
+  REFERRAL_REVOKED: (f) => `Partner ${f.text('partnerId')} lifted its order for referral ${f.text('referralId')}`,
+  PARTNER_UPDATE_QUEUED: (f) => `Status ${f.text('status')} to be told to partner ${f.text('partnerId')} (update ${f.text('updateId')})`,
+  PARTNER_UPDATE_SENT: (f) => `Status ${f.text('status')} delivered to partner ${f.text('partnerId')}`,
+  PARTNER_UPDATE_ATTEMPT_FAILED: (f) =>
+    `Status ${f.text('status')} not delivered to partner ${f.text('partnerId')}; tried again at ${f.time('nextAttemptAt')}`,
+  PARTNER_UPDATE_UNDELIVERABLE: (f) => `Status ${f.text('status')} could not be delivered to partner ${f.text('partnerId')}; staff told`,
   FOLLOW_UP_FILED: (f) => `${f.actor} filed follow-up case ${f.text('followUpCaseId')} for ${f.urls(f.count('urlCount'))} left unassigned`,
   DEADLINE_EXTENDED: (f) =>
     `${f.actor} extended the deadline of order ${f.orderId} by ${f.text('extendBy')}, from ${f.time('previousDeadlineAt')} to ${f.time('deadlineAt')}: ${f.text('reason')}`,
@@ -223,6 +232,13 @@ const ko: Sentences = {
   REFERRAL_URLS_REMOVED: (f) =>
     `협력 기관 ${f.text('partnerId')}이 이송 ${f.text('referralId')}의 ${f.urls(f.count('removed'))} 삭제 (남은 URL ${f.count('remaining')}개)`,
   REFERRAL_DECLINED: (f) => `협력 기관 ${f.text('partnerId')}이 이송 ${f.text('referralId')} 거절: ${f.text('reason')}`,
+  REFERRAL_ORDER_ISSUED: (f) => `협력 기관 ${f.text('partnerId')}이 이송 ${f.text('referralId')}에 대해 명령 발령`,
+  REFERRAL_REVOKED: (f) => `협력 기관 ${f.text('partnerId')}이 이송 ${f.text('referralId')}에 대한 명령 철회`,
+  PARTNER_UPDATE_QUEUED: (f) => `협력 기관 ${f.text('partnerId')}에 상태 ${f.text('status')} 통보 예정 (통보 ${f.text('updateId')})`,
+  PARTNER_UPDATE_SENT: (f) => `협력 기관 ${f.text('partnerId')}에 상태 ${f.text('status')} 통보 완료`,
+  PARTNER_UPDATE_ATTEMPT_FAILED: (f) =>
+    `협력 기관 ${f.text('partnerId')}에 상태 ${f.text('status')} 통보 실패, ${f.time('nextAttemptAt')}에 다시 시도`,
+  PARTNER_UPDATE_UNDELIVERABLE: (f) => `협력 기관 ${f.text('partnerId')}에 상태 ${f.text('status')}을 통보하지 못함, 사무처에 알림`,
   FOLLOW_UP_FILED: (f) => `미배정 ${f.urls(f.count('urlCount'))}에 대한 후속 사건 ${f.text('followUpCaseId')} 접수 (${f.actor})`,
   DEADLINE_EXTENDED: (f) =>
     `명령 ${f.orderId} 기한 연장 (${f.actor}): ${f.text('extendBy')}, ${f.time('previousDeadlineAt')}에서 ${f.time('deadlineAt')}(으)로: ${f.text('reason')}`,

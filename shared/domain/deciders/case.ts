@@ -9,6 +9,7 @@ import { missing } from '../decider';
 import { ConflictError } from '../errors';
 import type { Approval, CaseRecord, CaseStatus, ReviewOutcome } from '../model';
 import { assertNever } from '../model';
+import { acknowledgement, declining } from '../partner-updates';
 import { reporterRejectionUpdate } from '../reporter';
 import { tokenPurpose } from '../waits';
 
@@ -95,7 +96,9 @@ function approvalDecision(
             purpose: tokenPurpose.approval(),
             output: { decision: status === 'REJECTED' ? 'REJECTED' : 'APPROVED' },
           },
-          ...(status === 'REJECTED' ? reporterRejectionUpdate(record) : []),
+          ...(status === 'REJECTED'
+            ? [...reporterRejectionUpdate(record), ...declining(record, command.reason ?? 'Staff declined to order removal.')]
+            : []),
         ];
   return {
     event: {
@@ -206,7 +209,7 @@ export const caseDecider: CaseDecider = {
           details: { urlCount: filed.urlCount, category: filed.category, procedure: filed.procedure },
           data: filed,
         },
-        followUps: [{ type: 'START_WORKFLOW', caseId: filed.caseId }],
+        followUps: [{ type: 'START_WORKFLOW', caseId: filed.caseId }, ...acknowledgement(filed)],
       };
     }
     if (record === undefined) throw missing('case');
@@ -265,10 +268,10 @@ export const caseDecider: CaseDecider = {
               reviewId: command.reviewId,
               ordersIssuedAt: command.decidedAt,
             })
-          : withFollowUps(
-              move(record, ['UNDER_PRIOR_REVIEW'], 'REJECTED', 'REJECTED_BY_COMMITTEE', now, { reviewId: command.reviewId }),
-              reporterRejectionUpdate(record),
-            );
+          : withFollowUps(move(record, ['UNDER_PRIOR_REVIEW'], 'REJECTED', 'REJECTED_BY_COMMITTEE', now, { reviewId: command.reviewId }), [
+              ...reporterRejectionUpdate(record),
+              ...declining(record, 'The review committee decided not to order removal.'),
+            ]);
       case 'APPLY_POST_REVIEW': {
         const confirmed = command.outcome === 'CONFIRMED';
         return move(

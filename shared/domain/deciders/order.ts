@@ -48,6 +48,7 @@ import {
 } from '../orders';
 import { firstCheckAt, nextCheckAfter, roundCounts, type UrlProbe, withRound } from '../monitoring';
 import { durationToMs, type Policy } from '../policy';
+import { partnerOrderUpdate } from '../partner-updates';
 import { reporterOrderUpdate } from '../reporter';
 import { hashListingFollowUp } from '../hashes';
 import { tokenPurpose } from '../waits';
@@ -746,6 +747,13 @@ function withReporterUpdate(order: OrderRecord | undefined, decision: Decision<O
   return update === undefined ? decision : { ...decision, followUps: [...(decision.followUps ?? []), update] };
 }
 
+/** Every event that issues the order, takes its URLs down or lifts it tells the partner that referred its case. */
+function withPartnerUpdate(order: OrderRecord | undefined, decision: Decision<OrderEvent> | null): Decision<OrderEvent> | null {
+  if (decision === null) return decision;
+  const update = partnerOrderUpdate(order, orderRules.evolve(order, decision.event));
+  return update === undefined ? decision : { ...decision, followUps: [...(decision.followUps ?? []), update] };
+}
+
 /** An event that confirms the order or lifts a confirmed one brings the case's hash listing in line (docs/hashes.md). */
 function withHashListing(order: OrderRecord | undefined, decision: Decision<OrderEvent> | null): Decision<OrderEvent> | null {
   if (decision === null || order === undefined) return decision;
@@ -755,7 +763,8 @@ function withHashListing(order: OrderRecord | undefined, decision: Decision<Orde
 
 export const orderDecider: OrderDecider = {
   kind: 'order',
-  decide: (command, order, context) => withHashListing(order, withReporterUpdate(order, orderRules.decide(command, order, context))),
+  decide: (command, order, context) =>
+    withPartnerUpdate(order, withHashListing(order, withReporterUpdate(order, orderRules.decide(command, order, context)))),
   evolve: (order, event) => orderRules.evolve(order, event),
 };
 

@@ -7,7 +7,8 @@ import type { Decision, Decider, FollowUp, RecordEvent, WithData } from '../deci
 import { missing } from '../decider';
 import { ConflictError, ValidationError } from '../errors';
 import { assertNever } from '../model';
-import { awaitsDelivery, KEPT_ATTEMPTS, type ReferralRecord, type ReferralStatusMessage } from '../referrals';
+import { attemptDecision } from './delivery-attempts';
+import { awaitsDelivery, keptAttempts, type ReferralRecord, type ReferralStatus, type ReferralStatusMessage } from '../referrals';
 import type { WebhookAttempt } from '../webhooks';
 
 const SYSTEM_ACTOR = 'system';
@@ -25,7 +26,7 @@ export type ReferralEvent =
   | RecordEvent<'REFERRAL_SENT', Ids & { attempts: number }, { attempt: WebhookAttempt }>
   | RecordEvent<'REFERRAL_ATTEMPT_FAILED', Ids & { attempt: WebhookAttempt; nextAttemptAt: string }>
   | RecordEvent<'REFERRAL_UNDELIVERABLE', Ids & { attempt: WebhookAttempt }>
-  | RecordEvent<'REFERRAL_ACKNOWLEDGED', Ids & { reportedAt: string }>
+  | RecordEvent<'REFERRAL_ACKNOWLEDGED' | 'REFERRAL_ORDER_ISSUED' | 'REFERRAL_REVOKED', Ids & { reportedAt: string }>
   | WithData<RecordEvent<'REFERRAL_URLS_REMOVED', Ids & { removed: number; remaining: number; reportedAt: string }>, { urls: string[] }>
   | RecordEvent<'REFERRAL_DECLINED', Ids & { reason: string; reportedAt: string }>;
 
@@ -34,41 +35,22 @@ function staffAlert(referral: ReferralRecord, key: string, subject: string, line
 }
 
 function recordAttempt(referral: ReferralRecord, command: Extract<ReferralCommand, { type: 'RECORD_ATTEMPT' }>, now: string) {
+  // Delivered already: nothing more to record.
+  if (!awaitsDelivery(referral)) return null;
   const ids = { referralId: referral.referralId, partnerId: referral.partnerId };
-  // Delivered already, or this very attempt recorded (a retried act): nothing more to record.
-  if (!awaitsDelivery(referral) || referral.attempts.some((attempt) => attempt.at === command.attempt.at)) return null;
-  const { attempt } = command;
-  if (command.delivered) {
-    return {
-      event: {
-        action: 'REFERRAL_SENT',
-        at: now,
-        actor: SYSTEM_ACTOR,
-        details: { ...ids, attempts: referral.attempts.length + 1 },
-        data: { attempt },
-      },
-    };
-  }
-  if (command.nextAttemptAt !== undefined) {
-    return {
-      event: {
-        action: 'REFERRAL_ATTEMPT_FAILED',
-        at: now,
-        actor: SYSTEM_ACTOR,
-        details: { ...ids, attempt, nextAttemptAt: command.nextAttemptAt },
-      },
-    };
-  }
-  return {
-    event: { action: 'REFERRAL_UNDELIVERABLE', at: now, actor: SYSTEM_ACTOR, details: { ...ids, attempt } },
-    followUps: [
+  return attemptDecision(
+    referral.attempts,
+    command,
+    ids,
+    now,
+    { sent: 'REFERRAL_SENT', failed: 'REFERRAL_ATTEMPT_FAILED', undeliverable: 'REFERRAL_UNDELIVERABLE' },
+    (attempt) =>
       staffAlert(referral, 'undeliverable', `Referral ${referral.referralId} to ${referral.partnerId} could not be delivered`, [
         `The referral of case ${referral.caseId} to partner ${referral.partnerId} failed every attempt of its retry window.`,
         `Last attempt: ${attempt.error ?? `HTTP ${attempt.statusCode ?? '?'}`}.`,
         'Check the partner\u2019s endpoint or contact in the partners registry (PATCH /partners/{partnerId}).',
       ]),
-    ],
-  };
+  );
 }
 
 function recordPartnerStatus(referral: ReferralRecord, command: Extract<ReferralCommand, { type: 'RECORD_PARTNER_STATUS' }>, now: string) {
@@ -83,6 +65,12 @@ function recordPartnerStatus(referral: ReferralRecord, command: Extract<Referral
     case 'ACKNOWLEDGED':
       if (referral.acknowledgedAt !== undefined) return null;
       return { event: { action: 'REFERRAL_ACKNOWLEDGED', at: now, actor: command.partnerId, details: { ...ids, reportedAt: message.at } } };
+    case 'ORDER_ISSUED':
+      if (referral.orderIssuedAt !== undefined) return null;
+      return { event: { action: 'REFERRAL_ORDER_ISSUED', at: now, actor: command.partnerId, details: { ...ids, reportedAt: message.at } } };
+    case 'REVOKED':
+      if (referral.revokedAt !== undefined) return null;
+      return { event: { action: 'REFERRAL_REVOKED', at: now, actor: command.partnerId, details: { ...ids, reportedAt: message.at } } };
     case 'REMOVED': {
       const known = new Set(referral.urls.map((entry) => entry.url));
       const unknown = (message.urls ?? []).filter((url) => !known.has(url));
@@ -128,6 +116,11 @@ function recordPartnerStatus(referral: ReferralRecord, command: Extract<Referral
   }
 }
 
+/** Where a partner's acknowledgement leaves the referral: a later word that arrived first (removed, declined, revoked) stands. */
+function acknowledged(status: ReferralStatus): ReferralStatus {
+  return status === 'PENDING' || status === 'SENT' || status === 'FAILED' ? 'ACKNOWLEDGED' : status;
+}
+
 export const referralDecider: Decider<ReferralRecord, ReferralCommand, ReferralEvent> = {
   kind: 'referral',
 
@@ -167,7 +160,7 @@ export const referralDecider: Decider<ReferralRecord, ReferralCommand, ReferralE
   evolve(referral, event) {
     if (event.action === 'REFERRAL_OPENED') return event.data;
     if (referral === undefined) throw missing('referral');
-    const attempts = (attempt: WebhookAttempt) => [...referral.attempts, attempt].slice(-KEPT_ATTEMPTS);
+    const attempts = (attempt: WebhookAttempt) => keptAttempts(referral.attempts, attempt);
     // A partner's word on a referral whose delivery we had not recorded (its answer came first) proves delivery.
     const { nextAttemptAt: _next, failedAt: _failed, ...settled } = referral;
     const answered = { ...settled, sentAt: referral.sentAt ?? event.at, acknowledgedAt: referral.acknowledgedAt ?? event.at };
@@ -179,13 +172,17 @@ export const referralDecider: Decider<ReferralRecord, ReferralCommand, ReferralE
       case 'REFERRAL_UNDELIVERABLE':
         return { ...settled, status: 'FAILED', failedAt: event.at, attempts: attempts(event.details.attempt) };
       case 'REFERRAL_ACKNOWLEDGED':
-        return { ...answered, status: 'ACKNOWLEDGED' };
+        return { ...answered, status: acknowledged(referral.status) };
+      case 'REFERRAL_ORDER_ISSUED':
+        return { ...answered, status: acknowledged(referral.status), orderIssuedAt: event.at };
+      case 'REFERRAL_REVOKED':
+        return { ...answered, status: 'REVOKED', revokedAt: event.at };
       case 'REFERRAL_URLS_REMOVED': {
         const removed = new Set(event.data.urls);
         const urls = referral.urls.map((entry) => (removed.has(entry.url) ? { ...entry, removedAt: event.at } : entry));
         return event.details.remaining === 0
           ? { ...answered, urls, status: 'REMOVED', removedAt: event.at }
-          : { ...answered, urls, status: 'ACKNOWLEDGED' };
+          : { ...answered, urls, status: acknowledged(referral.status) };
       }
       case 'REFERRAL_DECLINED':
         return { ...answered, status: 'DECLINED', declined: { reason: event.details.reason, at: event.at } };

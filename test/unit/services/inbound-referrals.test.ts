@@ -27,7 +27,8 @@ const strangerKey = await generateKeyPair('ES256', { extractable: true });
 const { x = '', y = '' } = await exportJWK(partnerKey.publicKey);
 const PARTNER_KID = await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x, y });
 
-const PARTNER_FR = aPartner({ x, y }, { endpoint: 'https://referrals.pointdecontact.example/partners' });
+// Reached by e-mail: the status updates back go to its contact (test/unit/services/partner-updates.test.ts posts them).
+const PARTNER_FR = aPartner({ x, y });
 
 const referral = (overrides: Record<string, unknown> = {}) => ({
   type: 'referral',
@@ -84,7 +85,13 @@ describe('a referral from a partner', () => {
     await decideApproval(staff('staff-lee'), filed.caseId, { decision: 'APPROVE', reason: 'footage checked' }, NOW);
     const answer = await decideApproval(staff('staff-park'), filed.caseId, { decision: 'APPROVE', reason: 'clear case' }, NOW);
     expect(answer.status).toBe('ORDERS_ISSUED');
-    expect((await chainOfCase(filed.caseId)).map((event) => event.action)).toEqual(['REPORT_FILED', 'APPROVAL_GIVEN', 'APPROVAL_GIVEN']);
+    expect((await chainOfCase(filed.caseId)).map((event) => event.action)).toEqual([
+      'REPORT_FILED',
+      'PARTNER_UPDATE_QUEUED',
+      'PARTNER_UPDATE_SENT',
+      'APPROVAL_GIVEN',
+      'APPROVAL_GIVEN',
+    ]);
   });
 
   it('answers a repeated message with the case filed the first time, and files nothing twice', async () => {

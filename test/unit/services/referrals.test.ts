@@ -12,7 +12,8 @@ import { caseIdFrom, orderIdFor, ulidFrom } from '../../../shared/domain/ids';
 import type { Partner } from '../../../shared/domain/partners';
 import { referralIdOf } from '../../../shared/domain/referrals';
 import { publicSigningKey } from '../../../shared/services/blocklist';
-import { recordPartnerStatus, sendDueReferrals, sendReferral } from '../../../shared/services/referrals';
+import { sendDuePartnerMessages } from '../../../shared/services/partner-sender';
+import { recordPartnerStatus, sendReferral } from '../../../shared/services/referrals';
 import { getReferral, writeUrls } from '../../../shared/store/repository';
 import { plant } from '../../support/given';
 import { aCase, anOrder, anOverseasHost } from '../../support/records';
@@ -154,12 +155,12 @@ describe('sending a referral', () => {
     expect(failing).toMatchObject({ status: 'PENDING', attempts: [{ at: ISSUED_AT, statusCode: 503 }], nextAttemptAt: expect.any(String) });
 
     // Not yet due: nothing sent
-    expect(await sendDueReferrals(ISSUED_AT)).toEqual({ attempted: 0 });
+    expect(await sendDuePartnerMessages(ISSUED_AT)).toEqual({ attempted: 0 });
     expect(received).toHaveLength(1);
 
     // Due: sent again, delivered
     vi.setSystemTime(Date.parse(at(60)));
-    expect(await sendDueReferrals(at(60))).toEqual({ attempted: 1 });
+    expect(await sendDuePartnerMessages(at(60))).toEqual({ attempted: 1 });
     expect(received).toHaveLength(2);
     const referralIds = received.map(
       (request) => JSON.parse(atob((JSON.parse(request.body).jws as string).split('.')[1] ?? '')).referralId,
@@ -173,7 +174,7 @@ describe('sending a referral', () => {
   it('gives up after the retry window, and tells staff', async () => {
     await givenIssuedRequest(partnerFr(), { answer: [500] });
     vi.setSystemTime(Date.parse(at(25 * 60)));
-    await sendDueReferrals(at(25 * 60));
+    await sendDuePartnerMessages(at(25 * 60));
     expect(await getReferral(REFERRAL_ID)).toMatchObject({ status: 'FAILED', failedAt: at(25 * 60) });
     expect(world.mails.map((mail) => mail.subject)).toEqual([
       expect.stringContaining(`Referral ${REFERRAL_ID} to partner-fr could not be delivered`),
