@@ -49,17 +49,24 @@ export interface PayloadStats {
 
 export type ExecutionDescription = EndedExecution;
 
-/**
- * All that stays in memory of an execution that is not being worked on: what DescribeExecution,
- * ListExecutions and the name-reuse rule of StartExecution need. Its history and threads are read
- * from disk on demand, so that the engine does not grow by one full history per execution it ever
- * ran, nor per execution waiting on a task token or a timer (the token and the timer themselves
- * stay in memory, in `tokens` and the scheduler).
- */
-type ExecutionSummary = Pick<
-  ExecutionRecord,
-  'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'input' | 'output' | 'error' | 'cause' | 'startDate' | 'stopDate'
+/** What ListExecutions answers of each execution. */
+export type ExecutionListItem = Pick<
+  ExecutionDescription,
+  'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'
 >;
+
+/**
+ * All that stays in memory of an execution that is not being worked on: what ListExecutions
+ * answers, and the input of a running one (DescribeExecution and the name-reuse rule of
+ * StartExecution need it). Its history and threads, and a finished one's input, output, error and
+ * cause, are read from disk on demand, so that the engine does not grow by one full record per
+ * execution it ever ran, nor per execution waiting on a task token or a timer (the token and the
+ * timer themselves stay in memory, in `tokens` and the scheduler).
+ */
+type ExecutionSummary = Pick<ExecutionRecord, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'> & {
+  /** Only while it runs. */
+  input?: string;
+};
 
 /** Executions resumed per turn after a restart: each turn's are held whole until it is written. */
 const RESUME_BATCH = 50;
@@ -231,7 +238,7 @@ export class StepFunctionsEngine {
     const existing = this.summaries.get(executionArn);
     if (existing) {
       // AWS Standard: the same name and input while it runs is the same request; anything else conflicts.
-      if (existing.status === 'RUNNING' && sameJson(existing.input, input)) {
+      if (existing.input !== undefined && sameJson(existing.input, input)) {
         return { executionArn, startDate: new Date(existing.startDate) };
       }
       throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
@@ -256,15 +263,28 @@ export class StepFunctionsEngine {
   }
 
   describeExecution(executionArn: string): ExecutionDescription {
-    return this.describe(this.execution(executionArn));
+    const execution = this.execution(executionArn);
+    // A running execution has no output, error or cause yet; a finished one has them on disk.
+    const whole =
+      execution.input === undefined
+        ? this.store.load<ExecutionRecord>('executions', fileKey(executionArn))
+        : { ...execution, input: execution.input };
+    return this.describe(whole);
   }
 
-  listExecutions(stateMachineArn: string, statusFilter?: ExecutionStatus): ExecutionDescription[] {
+  listExecutions(stateMachineArn: string, statusFilter?: ExecutionStatus): ExecutionListItem[] {
     this.describeStateMachine(stateMachineArn);
     return [...this.summaries.values()]
       .filter((e) => e.stateMachineArn === stateMachineArn && (statusFilter === undefined || e.status === statusFilter))
       .sort((a, b) => b.startDate.localeCompare(a.startDate))
-      .map((e) => this.describe(e));
+      .map((e) => ({
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: new Date(e.startDate),
+        ...(e.stopDate ? { stopDate: new Date(e.stopDate) } : {}),
+      }));
   }
 
   getExecutionHistory(executionArn: string): HistoryEvent[] {
@@ -282,7 +302,7 @@ export class StepFunctionsEngine {
   /** Resolves when the execution stops (at once if it already has). */
   waitForExecution(executionArn: string): Promise<ExecutionDescription> {
     const execution = this.execution(executionArn);
-    if (execution.status !== 'RUNNING') return Promise.resolve(this.describe(execution));
+    if (execution.status !== 'RUNNING') return Promise.resolve(this.describeExecution(executionArn));
     return new Promise((resolve) => {
       const list = this.waiters.get(executionArn) ?? [];
       list.push(resolve);
@@ -505,7 +525,7 @@ export class StepFunctionsEngine {
     return execution;
   }
 
-  private describe(e: ExecutionSummary): ExecutionDescription {
+  private describe(e: Pick<ExecutionRecord, keyof ExecutionListItem | 'input' | 'output' | 'error' | 'cause'>): ExecutionDescription {
     return {
       executionArn: e.executionArn,
       stateMachineArn: e.stateMachineArn,
@@ -522,17 +542,14 @@ export class StepFunctionsEngine {
 }
 
 function summary(e: ExecutionRecord): ExecutionSummary {
-  const { executionArn, stateMachineArn, name, status, input, output, error, cause, startDate, stopDate } = e;
+  const { executionArn, stateMachineArn, name, status, input, startDate, stopDate } = e;
   return {
     executionArn,
     stateMachineArn,
     name,
     status,
-    input,
     startDate,
     ...(stopDate !== undefined ? { stopDate } : {}),
-    ...(output !== undefined ? { output } : {}),
-    ...(error !== undefined ? { error } : {}),
-    ...(cause !== undefined ? { cause } : {}),
+    ...(status === 'RUNNING' ? { input } : {}),
   };
 }
