@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { ExecutionDescription, StepFunctionsEngine } from './engine';
+import type { ExecutionListItem, StepFunctionsEngine } from './engine';
 import { SfnApiError } from './errors';
 import type { ExecutionStatus, HistoryEvent } from './model';
 
@@ -29,7 +29,7 @@ function page<T>(items: T[], body: Body): { items: T[]; nextToken?: string } {
   return { items: items.slice(start, end), ...(end < items.length ? { nextToken: String(end) } : {}) };
 }
 
-const executionSummary = (e: ExecutionDescription): Body => ({
+const executionSummary = (e: ExecutionListItem): Body => ({
   executionArn: e.executionArn,
   stateMachineArn: e.stateMachineArn,
   name: e.name,

@@ -26,7 +26,19 @@ export interface EngineOptions {
    * TIMED_OUT or ABORTED), once the end is on disk. Best effort, as on AWS: a failure is logged.
    */
   onExecutionEnded?: (event: ExecutionStatusChangeEvent) => void | Promise<void>;
+  /**
+   * How many running executions with nothing in flight stay whole in memory, the most recently
+   * used (a token or timer then resumes them without a read). The rest wait on disk.
+   */
+  idleExecutionsHeld?: number;
 }
+
+/**
+ * More than the cases a busy runtime moves at once (the benchmarks keep 20 in flight), so that a
+ * token sent right after a task rarely needs a read; a case workflow's record takes some 40 KB
+ * of heap, so this bound costs about 1.3 MB however many cases are open.
+ */
+const IDLE_EXECUTIONS_HELD = 32;
 
 /** The largest state input or output seen since start (the benchmark reports it). */
 export interface PayloadStats {
@@ -37,16 +49,27 @@ export interface PayloadStats {
 
 export type ExecutionDescription = EndedExecution;
 
-/**
- * All that stays in memory of a finished execution: what DescribeExecution, ListExecutions and the
- * name-reuse rule of StartExecution need. Its history and threads are read from disk on demand, so
- * that a long-running engine does not grow by one full history per execution it ever ran.
- */
-type ExecutionSummary = Pick<
-  ExecutionRecord,
-  'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'input' | 'output' | 'error' | 'cause' | 'startDate' | 'stopDate' | 'startedBy'
+/** What ListExecutions answers of each execution. */
+export type ExecutionListItem = Pick<
+  ExecutionDescription,
+  'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'
 >;
 
+/**
+ * All that stays in memory of an execution that is not being worked on: what ListExecutions
+ * answers, and the input of a running one (DescribeExecution and the name-reuse rule of
+ * StartExecution need it). Its history and threads, and a finished one's input, output, error and
+ * cause, are read from disk on demand, so that the engine does not grow by one full record per
+ * execution it ever ran, nor per execution waiting on a task token or a timer (the token and the
+ * timer themselves stay in memory, in `tokens` and the scheduler).
+ */
+type ExecutionSummary = Pick<ExecutionRecord, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate' | 'startedBy'> & {
+  /** Only while it runs. */
+  input?: string;
+};
+
+/** Executions resumed per turn after a restart: each turn's are held whole until it is written. */
+const RESUME_BATCH = 50;
 const NAME = /^[A-Za-z0-9_.~-]{1,80}$/;
 /** An execution's file name: `<state machine>:<execution>`, unique per engine. */
 const fileKey = (executionArn: string): string => executionArn.split(':').slice(-2).join(':');
@@ -61,9 +84,17 @@ const sameJson = (a: string, b: string): boolean => JSON.stringify(JSON.parse(a)
 export class StepFunctionsEngine {
   private readonly store: JsonStore;
   private readonly stateMachines = new Map<string, StateMachineRecord>();
-  /** RUNNING executions, whole; they move to `finished` once their final record is on disk. */
-  private readonly executions = new Map<string, ExecutionRecord>();
-  private readonly finished = new Map<string, ExecutionSummary>();
+  /** Every execution, as of its last record on disk. */
+  private readonly summaries = new Map<string, ExecutionSummary>();
+  /**
+   * RUNNING executions held whole, least recently used first: those with a task in flight (its
+   * Lambda or child execution answers to this very record) and at most `idleExecutionsHeld` others.
+   */
+  private readonly held = new Map<string, ExecutionRecord>();
+  /** Tasks in flight per execution: such an execution stays held. */
+  private readonly inFlight = new Map<string, number>();
+  /** Executions on disk that `resume()` picks up. */
+  private pendingResume: string[] = [];
   private readonly definitions = new Map<string, Definition>();
   private readonly tokens = new Map<string, { executionArn: string; threadId: string }>();
   private readonly waiters = new Map<string, Array<(d: ExecutionDescription) => void>>();
@@ -73,6 +104,7 @@ export class StepFunctionsEngine {
   private readonly interpreter: Interpreter;
   private readonly region: string;
   private readonly accountId: string;
+  private readonly idleExecutionsHeld: number;
   private payload: PayloadStats = { largestBytes: 0 };
   private closed = false;
 
@@ -80,6 +112,7 @@ export class StepFunctionsEngine {
     this.store = new JsonStore(options.dataDir);
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
+    this.idleExecutionsHeld = options.idleExecutionsHeld ?? IDLE_EXECUTIONS_HELD;
     this.scheduler = new Scheduler((key) => this.onTimer(key));
     const host: Host = {
       now: () => Date.now(),
@@ -109,25 +142,27 @@ export class StepFunctionsEngine {
   /** Reads everything on disk. Call `resume()` once the HTTP API listens. */
   load(): void {
     for (const sm of this.store.loadAll<StateMachineRecord>('state-machines')) this.stateMachines.set(sm.stateMachineArn, sm);
-    for (const execution of this.store.loadAll<ExecutionRecord>('executions')) {
-      if (execution.status !== 'RUNNING') {
-        this.finished.set(execution.executionArn, summary(execution));
-        continue;
-      }
-      this.executions.set(execution.executionArn, execution);
+    this.store.forEach<ExecutionRecord>('executions', (execution) => {
+      this.summaries.set(execution.executionArn, summary(execution));
+      if (execution.status !== 'RUNNING') return;
+      this.pendingResume.push(execution.executionArn);
       for (const thread of Object.values(execution.threads)) {
         if (thread.step.kind === 'task' && thread.step.token)
           this.tokens.set(thread.step.token, { executionArn: execution.executionArn, threadId: thread.id });
       }
-    }
+    });
   }
 
   /** Picks up every RUNNING execution where it stood; timers that came due meanwhile fire now. */
   resume(): void {
-    const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
-    this.turn(() => {
-      for (const execution of running) this.interpreter.resume(this.touch(execution));
-    });
+    const running = this.pendingResume.filter((arn) => this.summaries.get(arn)?.status === 'RUNNING');
+    this.pendingResume = [];
+    // A few at a time, read again from disk: resuming them all in one turn would hold them all whole at once.
+    for (let first = 0; first < running.length; first += RESUME_BATCH) {
+      this.turn(() => {
+        for (const arn of running.slice(first, first + RESUME_BATCH)) this.interpreter.resume(this.touch(this.running(arn)));
+      });
+    }
     if (running.length > 0) this.options.logger?.info('Resumed Step Functions executions', { count: running.length });
   }
 
@@ -141,9 +176,9 @@ export class StepFunctionsEngine {
     return { ...this.payload };
   }
 
-  /** How many executions are held whole in memory (tests check that finished ones are not). */
+  /** How many executions are held whole in memory (tests check that finished and idle ones are not). */
   get executionsHeldWhole(): number {
-    return this.executions.size;
+    return this.held.size;
   }
 
   // ---- state machines ----
@@ -206,10 +241,10 @@ export class StepFunctionsEngine {
       throw new SfnApiError('InvalidExecutionInput', 'The execution input must be a JSON text.');
     }
     const executionArn = `arn:aws:states:${this.region}:${this.accountId}:execution:${sm.name}:${name}`;
-    const existing = this.executions.get(executionArn) ?? this.finished.get(executionArn);
+    const existing = this.summaries.get(executionArn);
     if (existing) {
       // AWS Standard: the same name and input while it runs is the same request; anything else conflicts.
-      if (existing.status === 'RUNNING' && sameJson(existing.input, input)) {
+      if (existing.input !== undefined && sameJson(existing.input, input)) {
         return { executionArn, startDate: new Date(existing.startDate) };
       }
       throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
@@ -228,38 +263,53 @@ export class StepFunctionsEngine {
       threads: {},
       history: [],
     };
-    this.executions.set(executionArn, execution);
+    this.summaries.set(executionArn, summary(execution));
+    this.held.set(executionArn, execution);
     this.turn(() => this.interpreter.start(this.touch(execution)));
     return { executionArn, startDate: new Date(execution.startDate) };
   }
 
   describeExecution(executionArn: string): ExecutionDescription {
-    return this.describe(this.execution(executionArn));
+    const execution = this.execution(executionArn);
+    // A running execution has no output, error or cause yet; a finished one has them on disk.
+    const whole =
+      execution.input === undefined
+        ? this.store.load<ExecutionRecord>('executions', fileKey(executionArn))
+        : { ...execution, input: execution.input };
+    return this.describe(whole);
   }
 
-  listExecutions(stateMachineArn: string, statusFilter?: ExecutionStatus): ExecutionDescription[] {
+  listExecutions(stateMachineArn: string, statusFilter?: ExecutionStatus): ExecutionListItem[] {
     this.describeStateMachine(stateMachineArn);
-    return [...this.executions.values(), ...this.finished.values()]
+    return [...this.summaries.values()]
       .filter((e) => e.stateMachineArn === stateMachineArn && (statusFilter === undefined || e.status === statusFilter))
       .sort((a, b) => b.startDate.localeCompare(a.startDate))
-      .map((e) => this.describe(e));
+      .map((e) => ({
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: new Date(e.startDate),
+        ...(e.stopDate ? { stopDate: new Date(e.stopDate) } : {}),
+      }));
   }
 
   getExecutionHistory(executionArn: string): HistoryEvent[] {
-    const execution = this.execution(executionArn);
-    return 'history' in execution ? execution.history : this.store.load<ExecutionRecord>('executions', fileKey(executionArn)).history;
+    this.execution(executionArn);
+    return (this.held.get(executionArn) ?? this.store.load<ExecutionRecord>('executions', fileKey(executionArn))).history;
   }
 
   stopExecution(executionArn: string, error?: string, cause?: string): { stopDate: Date } {
-    const execution = this.execution(executionArn);
-    if ('history' in execution) this.turn(() => this.interpreter.stop(this.touch(execution), error, cause));
-    return { stopDate: new Date(execution.stopDate ?? Date.now()) };
+    if (this.execution(executionArn).status === 'RUNNING') {
+      this.turn(() => this.interpreter.stop(this.touch(this.running(executionArn)), error, cause));
+    }
+    return { stopDate: new Date(this.execution(executionArn).stopDate ?? Date.now()) };
   }
 
   /** Resolves when the execution stops (at once if it already has). */
   waitForExecution(executionArn: string): Promise<ExecutionDescription> {
     const execution = this.execution(executionArn);
-    if (execution.status !== 'RUNNING') return Promise.resolve(this.describe(execution));
+    if (execution.status !== 'RUNNING') return Promise.resolve(this.describeExecution(executionArn));
     return new Promise((resolve) => {
       const list = this.waiters.get(executionArn) ?? [];
       list.push(resolve);
@@ -295,11 +345,11 @@ export class StepFunctionsEngine {
 
   private openTask(token: string): { execution: ExecutionRecord; threadId: string } {
     const open = this.tokens.get(token);
-    const execution = open && this.executions.get(open.executionArn);
-    if (open && execution) return { execution, threadId: open.threadId };
+    if (open && this.summaries.get(open.executionArn)?.status === 'RUNNING')
+      return { execution: this.running(open.executionArn), threadId: open.threadId };
     const named = readToken(token);
     if (!named) throw new SfnApiError('InvalidToken', 'Invalid Token: the task token is malformed.');
-    if (!this.executions.has(named.executionArn) && !this.finished.has(named.executionArn))
+    if (!this.summaries.has(named.executionArn))
       throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist: no execution holds this task token.');
     throw new SfnApiError('TaskTimedOut', 'Task Timed Out: the task of this token has already finished, failed or timed out.');
   }
@@ -319,26 +369,55 @@ export class StepFunctionsEngine {
     return execution;
   }
 
+  /** A RUNNING execution whole: held in memory, or read from disk and held from now on. */
+  private running(executionArn: string): ExecutionRecord {
+    let execution = this.held.get(executionArn);
+    if (execution) {
+      // Most recently used last: the idle ones trimmed first are those untouched longest.
+      this.held.delete(executionArn);
+    } else {
+      execution = this.store.load<ExecutionRecord>('executions', fileKey(executionArn));
+    }
+    this.held.set(executionArn, execution);
+    return execution;
+  }
+
   private flush(): void {
     if (this.closed) return;
     for (const execution of this.dirty) {
       this.store.save('executions', fileKey(execution.executionArn), execution);
-      if (execution.status !== 'RUNNING') {
-        this.executions.delete(execution.executionArn);
-        this.finished.set(execution.executionArn, summary(execution));
-      }
+      this.summaries.set(execution.executionArn, summary(execution));
+      if (execution.status !== 'RUNNING') this.held.delete(execution.executionArn);
     }
     this.dirty.clear();
     for (const call of this.invocations.splice(0)) this.launch(call.execution, call.threadId, call.attemptId);
+    this.releaseIdle();
+  }
+
+  /** Lets go of the least recently used executions with nothing in flight beyond `idleExecutionsHeld`: they wait on disk. */
+  private releaseIdle(): void {
+    let idle = 0;
+    for (const executionArn of this.held.keys()) if (!this.inFlight.has(executionArn)) idle += 1;
+    for (const executionArn of this.held.keys()) {
+      if (idle <= this.idleExecutionsHeld) return;
+      if (this.inFlight.has(executionArn)) continue;
+      this.held.delete(executionArn);
+      idle -= 1;
+    }
   }
 
   private launch(execution: ExecutionRecord, threadId: string, attemptId: string): void {
     const thread = execution.threads[threadId];
     // A task the turn started before the execution ended (at the history limit) never runs.
     if (execution.status !== 'RUNNING' || thread?.step.kind !== 'task') return;
+    const executionArn = execution.executionArn;
+    this.inFlight.set(executionArn, (this.inFlight.get(executionArn) ?? 0) + 1);
     const settle = (outcome: TaskOutcome): void => {
-      if (this.closed || !this.executions.has(execution.executionArn)) return;
-      this.turn(() => this.interpreter.taskOutcome(this.touch(execution), threadId, attemptId, outcome));
+      const left = (this.inFlight.get(executionArn) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(executionArn, left);
+      else this.inFlight.delete(executionArn);
+      if (this.closed || this.held.get(executionArn) !== execution) return;
+      this.turn(() => this.interpreter.taskOutcome(this.touch(this.running(executionArn)), threadId, attemptId, outcome));
     };
     const resource = String(scopeAt(this.definitionOf(execution), thread.scope).States[thread.stateName]?.Resource);
     if (isStartExecution(resource)) {
@@ -390,7 +469,7 @@ export class StepFunctionsEngine {
     const input = typeof fields.Input === 'string' ? fields.Input : JSON.stringify(fields.Input ?? {});
     let executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     try {
-      const existing = this.executions.get(executionArn) ?? this.finished.get(executionArn);
+      const existing = this.summaries.get(executionArn);
       if (existing?.startedBy !== attempt) executionArn = this.startExecution(stateMachineArn, name, input, attempt).executionArn;
     } catch (error) {
       if (!(error instanceof SfnApiError)) throw error;
@@ -437,9 +516,9 @@ export class StepFunctionsEngine {
 
   private onTimer(key: string): void {
     const cut = key.lastIndexOf('#');
-    const execution = this.executions.get(key.slice(0, cut));
-    if (execution?.status !== 'RUNNING') return;
-    this.turn(() => this.interpreter.timer(this.touch(execution), key.slice(cut + 1)));
+    const executionArn = key.slice(0, cut);
+    if (this.summaries.get(executionArn)?.status !== 'RUNNING') return;
+    this.turn(() => this.interpreter.timer(this.touch(this.running(executionArn)), key.slice(cut + 1)));
   }
 
   private definitionOf(execution: ExecutionRecord): Definition {
@@ -451,13 +530,13 @@ export class StepFunctionsEngine {
     return parsed;
   }
 
-  private execution(executionArn: string): ExecutionRecord | ExecutionSummary {
-    const execution = this.executions.get(executionArn) ?? this.finished.get(executionArn);
+  private execution(executionArn: string): ExecutionSummary {
+    const execution = this.summaries.get(executionArn);
     if (!execution) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return execution;
   }
 
-  private describe(e: ExecutionSummary): ExecutionDescription {
+  private describe(e: Pick<ExecutionRecord, keyof ExecutionListItem | 'input' | 'output' | 'error' | 'cause'>): ExecutionDescription {
     return {
       executionArn: e.executionArn,
       stateMachineArn: e.stateMachineArn,
@@ -474,18 +553,15 @@ export class StepFunctionsEngine {
 }
 
 function summary(e: ExecutionRecord): ExecutionSummary {
-  const { executionArn, stateMachineArn, name, status, input, output, error, cause, startDate, stopDate, startedBy } = e;
+  const { executionArn, stateMachineArn, name, status, input, startDate, stopDate, startedBy } = e;
   return {
     executionArn,
     stateMachineArn,
     name,
     status,
-    input,
     startDate,
     ...(startedBy !== undefined ? { startedBy } : {}),
     ...(stopDate !== undefined ? { stopDate } : {}),
-    ...(output !== undefined ? { output } : {}),
-    ...(error !== undefined ? { error } : {}),
-    ...(cause !== undefined ? { cause } : {}),
+    ...(status === 'RUNNING' ? { input } : {}),
   };
 }

@@ -44,10 +44,15 @@ export class JsonStore {
   }
 
   loadAll<T>(kind: Kind): T[] {
+    const all: T[] = [];
+    this.forEach<T>(kind, (value) => all.push(value));
+    return all;
+  }
+
+  /** Reads every record of `kind` one after the other, so that the caller need not hold them all at once. */
+  forEach<T>(kind: Kind, visit: (value: T) => void): void {
     const dir = join(this.dir, kind);
-    return readdirSync(dir)
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => this.parse<T>(kind, readFileSync(join(dir, name), 'utf8')));
+    for (const name of readdirSync(dir)) if (name.endsWith('.json')) visit(this.parse<T>(kind, readFileSync(join(dir, name), 'utf8')));
   }
 
   private parse<T>(kind: Kind, text: string): T {

@@ -31,7 +31,11 @@ export class EngineHarness {
   engine: StepFunctionsEngine;
   private count = 0;
 
-  constructor(readonly handlers: Record<string, Handler> = {}) {
+  constructor(
+    readonly handlers: Record<string, Handler> = {},
+    /** Every execution that waits goes back to disk unless told otherwise, so each test also checks that one read back resumes alike. */
+    private readonly idleExecutionsHeld = 0,
+  ) {
     this.engine = this.open();
   }
 
@@ -57,6 +61,7 @@ export class EngineHarness {
   private open(): StepFunctionsEngine {
     const engine = new StepFunctionsEngine({
       dataDir: this.dataDir,
+      idleExecutionsHeld: this.idleExecutionsHeld,
       invokeLambda: async (functionArn, payload) => {
         this.calls.push({ functionArn, payload });
         const name = functionArn.split(':').pop() ?? '';

@@ -25,10 +25,11 @@ const parkDefinition = {
     },
   },
 };
+const PARKED_EVENTS = ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted'];
 const EVENTS = ['ExecutionStarted', ...LAMBDA_TASK_STATE_EVENTS, 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'];
 
-describe('finished executions leave memory', () => {
-  it('keeps only RUNNING executions whole; finished histories come back from disk, also after a restart', async () => {
+describe('finished and waiting executions leave memory', () => {
+  it('keeps no finished or waiting execution whole; their histories come back from disk, also after a restart', async () => {
     // Prepare: one execution parked on a task token, and many small ones run to completion.
     const tokens: string[] = [];
     const h = new EngineHarness({
@@ -48,9 +49,9 @@ describe('finished executions leave memory', () => {
       expect((await h.engine.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
     }
 
-    // Assess: only the parked execution is held whole; the rest answer as before, from disk.
+    // Assess: nothing is held whole (the parked execution waits on disk); all answer as before, from disk.
     const assess = (): void => {
-      expect(h.engine.executionsHeldWhole).toBe(1);
+      expect(h.engine.executionsHeldWhole).toBe(0);
       expect(h.engine.listExecutions(smArn, 'SUCCEEDED')).toHaveLength(RUNS);
       arns.forEach((arn, n) => {
         expect(h.engine.getExecutionHistory(arn).map((e) => e.type)).toEqual(EVENTS);
@@ -58,6 +59,7 @@ describe('finished executions leave memory', () => {
       });
       expect(() => h.engine.startExecution(smArn, 'run0', JSON.stringify({ n: 0 }))).toThrow(/Execution Already Exists/);
       expect(h.engine.describeExecution(parked).status).toBe('RUNNING');
+      expect(h.engine.getExecutionHistory(parked).map((e) => e.type)).toEqual(PARKED_EVENTS);
     };
     assess();
     h.reopen();
@@ -67,4 +69,51 @@ describe('finished executions leave memory', () => {
     expect(h.engine.executionsHeldWhole).toBe(0);
     expect(h.engine.getExecutionHistory(parked).at(-1)?.type).toBe('ExecutionSucceeded');
   });
+
+  it('holds at most the idle executions it is told to, the most recently used, and resumes the others from disk', async () => {
+    // Prepare: an engine that holds two idle executions, and five executions parked on their tokens
+    const tokens = new Map<string, string>();
+    const h = new EngineHarness({ park: (p) => void tokens.set((p as { name: string }).name, (p as { token: string }).token) }, 2);
+    harnesses.push(h);
+    const parkArn = h.engine.createStateMachine('park', JSON.stringify(namedParkDefinition));
+    const names = ['p0', 'p1', 'p2', 'p3', 'p4'];
+    const arns = names.map((name) => h.engine.startExecution(parkArn, name, JSON.stringify({ name })).executionArn);
+    await until(() => tokens.size === names.length);
+    expect(h.engine.executionsHeldWhole).toBe(2);
+
+    // Act: complete every token, the ones on disk first
+    for (const name of names) h.engine.sendTaskSuccess(tokens.get(name)!, JSON.stringify({ done: name }));
+
+    // Assess: each ran to its end once, with the history of a run held whole, and none is held any more
+    for (const [n, arn] of arns.entries()) {
+      const ended = await h.engine.waitForExecution(arn);
+      expect(ended.status).toBe('SUCCEEDED');
+      expect(JSON.parse(ended.output ?? 'null')).toEqual({ done: names[n] });
+      expect(h.engine.getExecutionHistory(arn).map((e) => e.type)).toEqual([
+        ...PARKED_EVENTS,
+        'TaskSucceeded',
+        'TaskStateExited',
+        'ExecutionSucceeded',
+      ]);
+    }
+    expect(h.engine.executionsHeldWhole).toBe(0);
+  });
 });
+
+const namedParkDefinition = {
+  StartAt: 'Park',
+  States: {
+    Park: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: fnArn('park'), Payload: { 'token.$': '$$.Task.Token', 'name.$': '$.name' } },
+      End: true,
+    },
+  },
+};
+
+/** Lets the engine's Lambda calls (promises) settle until `done` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 1000 && !done(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
+  expect(done()).toBe(true);
+}
