@@ -573,7 +573,10 @@ export const operatorSchema = z
     webhookActive: z
       .boolean()
       .optional()
-      .meta({ description: 'Whether the operator has an active webhook endpoint (docs/webhooks.md); absent: it never registered one.' }),
+      .meta({
+        description:
+          'Whether the operator has an active webhook endpoint (docs/webhooks.md); absent on operators registered before the flag existed.',
+      }),
     country: z.string().optional().meta({
       description: "Where it is established (ISO 3166-1 alpha-2): an overseas host's URLs are referred to the partner covering it.",
     }),
