@@ -3,7 +3,8 @@
  * browser (test/browser/support/mock-api.ts): the case page shows each URL's last check (GONE,
  * STILL_UP, ERROR with its time) and when the next is due, and says an order was reopened; the
  * deadline board lists the reopened order in its non-compliance section with the cause and the
- * results. Screenshots in Korean and English at 390 and 1280 px go to test/artifacts/screenshots/.
+ * results. An open order with URLs its operator cannot comply with is flagged on both screens.
+ * Screenshots in Korean and English at 390 and 1280 px go to test/artifacts/screenshots/.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -55,17 +56,35 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function open(routeOf: (caseId: string) => string, lang: 'ko' | 'en', width: number): Promise<{ page: Page; orderId: string }> {
+/** What a test changes of one order of the fixtures, on the case page and on the board. */
+interface OrderChange {
+  caseOf: (data: Awaited<ReturnType<typeof mockApi>>) => string;
+  onCase: object;
+  onBoard: object;
+}
+
+/** Case C's order complied (late) and reopened by post-monitoring. */
+const REOPENED: OrderChange = {
+  caseOf: (data) => data.caseC,
+  onCase: reopened,
+  onBoard: { ...reopened, nonCompliant: true, open: false },
+};
+
+async function open(
+  routeOf: (caseId: string) => string,
+  lang: 'ko' | 'en',
+  width: number,
+  change: OrderChange = REOPENED,
+): Promise<{ page: Page; orderId: string }> {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale: lang === 'ko' ? 'ko-KR' : 'en-GB' });
   const page = await context.newPage();
   await page.clock.setFixedTime(new Date(NOW));
   const data = await mockApi(page, NOW);
-  // Case C's order complied (late) and reopened by post-monitoring, on the case page and on the board.
-  const detail = data.details.get(data.caseC) as { orders: { orderId: string }[] };
+  const caseId = change.caseOf(data);
+  const detail = data.details.get(caseId) as { orders: { orderId: string }[] };
   const order = detail.orders[0] as { orderId: string };
-  Object.assign(order, reopened);
-  const onBoard = data.board.find((entry) => entry.orderId === order.orderId);
-  Object.assign(onBoard ?? {}, { ...reopened, nonCompliant: true, open: false });
+  Object.assign(order, change.onCase);
+  Object.assign(data.board.find((entry) => entry.orderId === order.orderId) ?? {}, change.onBoard);
   await page.addInitScript(
     ([token, language]) => {
       sessionStorage.setItem('ud.token', token as string);
@@ -73,7 +92,7 @@ async function open(routeOf: (caseId: string) => string, lang: 'ko' | 'en', widt
     },
     [fakeToken('staff-kim'), lang],
   );
-  await page.goto(`${server.url}/#${routeOf(data.caseC)}`);
+  await page.goto(`${server.url}/#${routeOf(caseId)}`);
   await page.waitForLoadState('networkidle');
   return { page, orderId: order.orderId };
 }
@@ -140,6 +159,43 @@ describe('post-monitoring results', () => {
       expect(await row.textContent()).not.toContain('webhard.example/v/123');
       await shot(page, `board-${lang}-${width}`);
       await page.context().close();
+    }
+  });
+});
+
+/** Case A's open order: one URL deleted, one the operator cannot comply with, with its reason. */
+const CANNOT_COMPLY: OrderChange = {
+  caseOf: (data) => data.caseA,
+  onCase: {
+    urlOutcomes: [
+      { url: 'https://webhard.example/v/123', outcome: 'DELETED' },
+      { url: 'https://cdn.webhard.example/f/9a8b', outcome: 'CANNOT_COMPLY', reason: 'held under a court preservation order' },
+    ],
+  },
+  onBoard: { cannotComplyUrls: 1 },
+};
+
+describe('URLs the operator cannot comply with', () => {
+  it.each([
+    ['en', 'The operator cannot comply for 1 URL', 'Cannot comply'],
+    ['ko', '운영자가 URL 1건을 조치할 수 없다고 보고함', '이행 불가'],
+  ] as const)('in %s, flag the open order on the case page and on the deadline board', async (lang, flag, badge) => {
+    for (const width of [390, 1280]) {
+      const onCase = await open((caseId) => `/cases/${caseId}`, lang, width, CANNOT_COMPLY);
+      const card = onCase.page.locator(`[data-order="${onCase.orderId}"]`);
+      await expect.poll(() => card.getByTestId('cannot-comply').count()).toBe(1);
+      expect(await card.getByTestId('cannot-comply').textContent()).toContain(flag);
+      // The reason is on the case page, next to its URL
+      expect(await card.getByTestId('url-outcomes').textContent()).toContain('held under a court preservation order');
+      await shot(onCase.page, `cannot-comply-case-${lang}-${width}`);
+      await onCase.page.context().close();
+
+      const onBoard = await open(() => '/staff/deadlines', lang, width, CANNOT_COMPLY);
+      const row = onBoard.page.locator(`[data-order="${onBoard.orderId}"]`).first();
+      await expect.poll(() => row.getByTestId('cannot-comply').count()).toBe(1);
+      expect(await row.getByTestId('cannot-comply').textContent()).toContain(badge);
+      await shot(onBoard.page, `cannot-comply-board-${lang}-${width}`);
+      await onBoard.page.context().close();
     }
   });
 });

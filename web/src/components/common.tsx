@@ -69,6 +69,7 @@ const TONE: Record<string, string> = {
   ESCALATED: 'warn',
   GONE: 'good',
   STILL_UP: 'bad',
+  CANNOT_COMPLY: 'bad',
 };
 
 export function Badge({ value }: { value: string }) {

@@ -417,6 +417,7 @@ function OrderCard({ order, onChange }: { order: CaseOrder; onChange: () => void
     [t('noticeComplied'), order.compliedAt],
   ];
   const open = OPEN_COMPLIANCE.has(order.complianceStatus ?? order.status);
+  const cannotComply = order.urlOutcomes?.filter((entry) => entry.outcome === 'CANNOT_COMPLY').length ?? 0;
   return (
     <article class="card inner" data-order={order.orderId}>
       <h3>
@@ -460,6 +461,11 @@ function OrderCard({ order, onChange }: { order: CaseOrder; onChange: () => void
       {order.nonComplianceCause === 'POST_MONITORING' && order.nonComplianceResolution === undefined && (
         <p class="badges">
           <Badge value="STILL_UP" /> {t('monitoringReopened')}
+        </p>
+      )}
+      {cannotComply > 0 && (
+        <p class="badges" data-testid="cannot-comply">
+          <Badge value="CANNOT_COMPLY" /> {t('cannotComplyFlag', { count: cannotComply })}
         </p>
       )}
       {order.urlOutcomes && (

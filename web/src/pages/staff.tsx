@@ -299,6 +299,11 @@ function BoardTable({ orders, live, onChange }: { orders: BoardOrder[]; live: bo
                   <Badge value={order.complianceStatus ?? order.status} />
                   {live && mayResend && (order.complianceStatus ?? order.status) === 'UNDELIVERED' && <Resend order={order} />}
                   {order.nonComplianceCause === 'POST_MONITORING' && order.nonCompliant && <Badge value="POST_MONITORING" />}
+                  {order.cannotComplyUrls !== undefined && (
+                    <span data-testid="cannot-comply" title={t('cannotComplyFlag', { count: order.cannotComplyUrls })}>
+                      <Badge value="CANNOT_COMPLY" /> {t('urlCount', { count: order.cannotComplyUrls })}
+                    </span>
+                  )}
                   <MonitoringResults monitoring={order.monitoring} compact />
                   {mayResend && order.nonCompliant && onChange && <NonComplianceActions order={order} onChange={onChange} />}
                   {live && mayResend && onChange && deadlineMovable(order) && <DeadlineActions order={order} onChange={onChange} />}
