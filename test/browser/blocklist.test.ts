@@ -5,16 +5,13 @@
  * list, a hosting operator is told the list is not for it. Every page is saved to
  * test/artifacts/screenshots/.
  */
-import path from 'node:path';
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuilt } from '../../infra/local/web';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../web/src/i18n';
-import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
+import { WatchedPage, useBuiltSite } from './support/browser';
 import { mockApi } from './support/mock-api';
 import { ispToken } from './support/session';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NOW = Date.parse('2026-11-24T06:00:00.000Z');
 /** The mocked API's first case, whose page shows the block list's section. */
 const FIXTURE_CASE = 'C01JD3Q5Z8K2M4N6P8R0T2V4X6';
@@ -40,19 +37,7 @@ const CHANGES = {
   signature: 'x.y.z',
 };
 
-let browser: Browser;
-let site: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  await ensureWebBuilt(ROOT, (message) => console.warn(message));
-  site = await serveStatic(path.join(ROOT, 'web', 'dist'));
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useBuiltSite();
 
 const json = (route: Route, status: number, body: unknown) =>
   route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
@@ -81,7 +66,7 @@ async function mockBlocklist(page: Page, caseDetail: object, audit: object): Pro
 
 /** Opens `route` as `user` in `lang` at `width`: a seeded user by the local picker, an ISP by its token (the picker has no ISPs yet). */
 async function open(user: string, lang: Lang, width: number, route: string): Promise<WatchedPage> {
-  const watched = await WatchedPage.open(browser, `blocklist-${lang}-${width}-${user}`, width);
+  const watched = await WatchedPage.open(site.browser, `blocklist-${lang}-${width}-${user}`, width);
   await watched.page.addInitScript(
     ({ chosen, token }) => {
       localStorage.setItem('ud.lang', chosen);

@@ -4,16 +4,13 @@
  * tells hosts from ISPs. Korean and English at 390 and 1280 px against the built web UI with the
  * mocked API; screenshots in test/artifacts/screenshots/.
  */
-import path from 'node:path';
-import type { Browser, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuilt } from '../../infra/local/web';
+import type { Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../web/src/i18n';
-import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
+import { WatchedPage, useBuiltSite } from './support/browser';
 import { mockApi } from './support/mock-api';
 import { ispToken } from './support/session';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NOW = Date.parse('2026-11-24T06:00:00.000Z');
 const BLOCKED = ['https://overseas.example/v/1', 'https://unclaimed.example/clip/2'];
 
@@ -40,25 +37,13 @@ const OPERATORS = [
   anOperator('isp-kt', 'KT', { kind: 'ISP' }),
 ];
 
-let browser: Browser;
-let site: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  await ensureWebBuilt(ROOT, (message) => console.warn(message));
-  site = await serveStatic(path.join(ROOT, 'web', 'dist'));
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useBuiltSite();
 
 const json = (route: Route, body: unknown) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
 
 /** Opens `route` as `user` (an ISP by its token, staff by the local picker) in `lang` at `width`. */
 async function open(user: string, lang: Lang, width: number, route: string): Promise<WatchedPage> {
-  const watched = await WatchedPage.open(browser, `isp-orders-${lang}-${width}-${user}`, width);
+  const watched = await WatchedPage.open(site.browser, `isp-orders-${lang}-${width}-${user}`, width);
   await watched.page.addInitScript(
     ({ chosen, token }) => {
       localStorage.setItem('ud.lang', chosen);

@@ -6,11 +6,10 @@
  * results. An open order with URLs its operator cannot comply with is flagged on both screens.
  * Screenshots in Korean and English at 390 and 1280 px go to test/artifacts/screenshots/.
  */
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fontsLoaded, launchBrowser, SCREENSHOT_DIR, serveStatic } from './support/browser';
-import { fakeToken, mockApi } from './support/mock-api';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot, useBuiltSite } from './support/browser';
+import { fixtures, mockApi, openMockedTab } from './support/mock-api';
 
 const NOW = Date.parse('2026-03-02T01:00:00Z');
 const at = (seconds: number): string => new Date(NOW + seconds * 1000).toISOString();
@@ -43,22 +42,11 @@ const monitoring = {
 const urlOutcomes = monitoring.urls.map(({ url }) => ({ url, outcome: 'DELETED' }));
 const reopened = { nonComplianceCause: 'POST_MONITORING', nonComplianceRecordedAt: at(-5 * HOUR), monitoring, urlOutcomes };
 
-let browser: Browser;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  server = await serveStatic(path.resolve(import.meta.dirname, '..', '..', 'web', 'dist'));
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useBuiltSite();
 
 /** What a test changes of one order of the fixtures, on the case page and on the board. */
 interface OrderChange {
-  caseOf: (data: Awaited<ReturnType<typeof mockApi>>) => string;
+  caseOf: (data: ReturnType<typeof fixtures>) => string;
   onCase: object;
   onBoard: object;
 }
@@ -76,31 +64,21 @@ async function open(
   width: number,
   change: OrderChange = REOPENED,
 ): Promise<{ page: Page; orderId: string }> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: lang === 'ko' ? 'ko-KR' : 'en-GB' });
-  const page = await context.newPage();
-  await page.clock.setFixedTime(new Date(NOW));
-  const data = await mockApi(page, NOW);
-  const caseId = change.caseOf(data);
-  const detail = data.details.get(caseId) as { orders: { orderId: string }[] };
-  const order = detail.orders[0] as { orderId: string };
-  Object.assign(order, change.onCase);
-  Object.assign(data.board.find((entry) => entry.orderId === order.orderId) ?? {}, change.onBoard);
-  await page.addInitScript(
-    ([token, language]) => {
-      sessionStorage.setItem('ud.token', token as string);
-      localStorage.setItem('ud.lang', language as string);
-    },
-    [fakeToken('staff-kim'), lang],
-  );
-  await page.goto(`${server.url}/#${routeOf(caseId)}`);
-  await page.waitForLoadState('networkidle');
-  return { page, orderId: order.orderId };
+  // The fixtures' ids are fixed: the route can name the case before the page asks for it.
+  const caseId = change.caseOf(fixtures(NOW));
+  let orderId = '';
+  const answer = async (page: Page) => {
+    const data = await mockApi(page, NOW);
+    const order = (data.details.get(caseId) as { orders: { orderId: string }[] }).orders[0] as { orderId: string };
+    Object.assign(order, change.onCase);
+    Object.assign(data.board.find((entry) => entry.orderId === order.orderId) ?? {}, change.onBoard);
+    orderId = order.orderId;
+  };
+  const page = await openMockedTab(site, { user: 'staff-kim', lang, width, now: NOW, route: routeOf(caseId), answer });
+  return { page, orderId };
 }
 
-const shot = async (page: Page, name: string): Promise<void> => {
-  await fontsLoaded(page);
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `monitoring-${name}.png`), fullPage: true });
-};
+const shot = (page: Page, name: string): Promise<void> => screenshot(page, `monitoring-${name}`);
 
 const WORDS = {
   en: {
