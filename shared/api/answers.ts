@@ -560,6 +560,11 @@ const boardEntrySchema = z.object({
   reinstatement: reinstatementSchema.optional(),
   nonComplianceCause: nonComplianceCauseSchema.optional(),
   monitoring: monitoringSchema.optional(),
+  cannotComplyUrls: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: 'URLs the operator reported CANNOT_COMPLY while the order is open; the reasons are on the case. Absent: none.' }),
 });
 export const boardAnswerSchema = z.object({ orders: z.array(boardEntrySchema), nextCursor: z.string().optional() });
 
@@ -596,10 +601,10 @@ export const operatorSchema = z
     currency: z.string(),
     updatedAt: timestamp,
     kind: z.enum(OPERATOR_KINDS).optional().meta({ description: 'HOST (the default) or ISP, which blocks access instead of deleting.' }),
-    webhookActive: z
-      .boolean()
-      .optional()
-      .meta({ description: 'Whether the operator has an active webhook endpoint (docs/webhooks.md); absent: it never registered one.' }),
+    webhookActive: z.boolean().optional().meta({
+      description:
+        'Whether the operator has an active webhook endpoint (docs/webhooks.md); absent on operators registered before the flag existed.',
+    }),
     country: z.string().optional().meta({
       description: "Where it is established (ISO 3166-1 alpha-2): an overseas host's URLs are referred to the partner covering it.",
     }),

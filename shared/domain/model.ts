@@ -246,8 +246,10 @@ export interface Operator {
   /** Absent on operators registered before ISPs were known: they are hosts. */
   kind?: OperatorKind;
   /**
-   * Whether the operator has an active webhook endpoint (set by its registration, cleared when it
-   * is removed or disabled): a notice of an operator without one reads nothing more. Absent: never had one.
+   * Whether the operator has an active webhook endpoint (false when registered, raised by the
+   * endpoint's registration, lowered when it is removed or disabled): a notice of an operator
+   * without one reads nothing more. Absent: an operator written before the flag existed, whose
+   * endpoint, if any, counts as active (mayHaveActiveWebhook in shared/domain/webhooks.ts).
    */
   webhookActive?: boolean;
   /** Where it is established (ISO 3166-1 alpha-2); absent: not known. */

@@ -52,6 +52,33 @@ export function orderStatus(compliance: ComplianceStatus, decision: DecisionStat
 const BINDING_ACTIONS: ReadonlySet<OrderAction> = new Set(['DELETE', 'BLOCK_ACCESS']);
 export const isBindingOrder = (order: { action: OrderAction }): boolean => BINDING_ACTIONS.has(order.action);
 
+/** What an ORDER notice tells about objecting before the committee confirms the order. */
+export interface OrderNoticeObjection {
+  /** The operator may object now, within the policy's objection window (docs/objections.md). */
+  readonly operatorMayObject: boolean;
+  /** The notice carries an objection code for the operator to pass on to whoever posted the content. */
+  readonly posterCode: boolean;
+}
+
+/**
+ * Which objection sections an order's ORDER notice carries, by what the order asks. A host that
+ * deletes knows its poster and gets the poster's code; an ISP blocks content others host and does
+ * not know the poster, so it may object itself but gets no code; an overseas host is only asked,
+ * and a request that binds it to nothing has nothing to object to.
+ */
+export function orderNoticeObjection(action: OrderAction): OrderNoticeObjection {
+  switch (action) {
+    case 'DELETE':
+      return { operatorMayObject: true, posterCode: true };
+    case 'BLOCK_ACCESS':
+      return { operatorMayObject: true, posterCode: false };
+    case 'DELETE_REQUEST':
+      return { operatorMayObject: false, posterCode: false };
+    default:
+      return assertNever(action, 'order action');
+  }
+}
+
 /** One order to issue: to whom, asking what, and whose URLs it lists (absent: the operator's own). */
 export interface RoutedOrder {
   operatorId: string;

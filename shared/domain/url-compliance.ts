@@ -77,6 +77,12 @@ export function urlOutcomeAt(order: OutcomeView, place: number): UrlOutcome | un
   return reported;
 }
 
+/** How many of the order's URLs stand as CANNOT_COMPLY: staff's board flags an order with any. */
+export function cannotComplyCount(order: OutcomeView): number {
+  if (isComplied(order)) return 0;
+  return Object.values(order.urlCompliance?.outcomes ?? {}).filter((outcome) => outcome === 'CANNOT_COMPLY').length;
+}
+
 /** The reason given for a URL that cannot be complied with. */
 export function cannotComplyReason(order: Pick<OrderRecord, 'urlCompliance'>, place: number): string | undefined {
   return order.urlCompliance?.cannotComply?.find((group) => group.places.includes(place))?.reason;

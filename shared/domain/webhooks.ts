@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { OperatorNoticeRequest } from './decider';
 import { ValidationError } from './errors';
-import { assertNever, type Fine, type OrderRecord } from './model';
+import { assertNever, type Fine, type Operator, type OrderRecord } from './model';
 
 export const WEBHOOK_EVENT_TYPES = [
   'order.issued',
@@ -25,6 +25,13 @@ export const WEBHOOK_EVENT_TYPES = [
   'order.still_online',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/**
+ * Whether a notice must read its operator's endpoint: only the flag's `false` spares the read. A
+ * record without the flag was written before it existed, when a registration did not raise it, so
+ * an endpoint registered then counts as active until a registration or removal sets the flag.
+ */
+export const mayHaveActiveWebhook = (operator: Pick<Operator, 'webhookActive'>): boolean => operator.webhookActive !== false;
 
 /** The events a notice of an order gives its operator's endpoint. */
 export function webhookEventsOfNotice(notice: OperatorNoticeRequest, order: Pick<OrderRecord, 'action'>): WebhookEventType[] {

@@ -6,6 +6,7 @@
  * operator's URLs cannot reach it.
  */
 import { formatForPeople } from '../domain/time-for-people';
+import { orderNoticeObjection } from '../domain/orders';
 import { breakdownLabel, money, percent } from '../domain/fine-words';
 import type { Category, DeadlineChange, Fine, FineDecision, LANGUAGES, Operator, OrderAction, OrderRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
@@ -325,18 +326,27 @@ function howToAppeal(orderId: string, links: NoticeLinks, lang: Language): Block
  * The objection open from this notice, to the operator and to whoever posted the content: the code
  * lets the poster object without an account, and nothing else (it is not the order id).
  */
-function objectionRights(code: string | undefined, policy: Pick<Policy, 'objectionWindow'>, links: NoticeLinks, lang: Language): Block[] {
+function objectionRights(
+  action: OrderAction,
+  code: string | undefined,
+  policy: Pick<Policy, 'objectionWindow'>,
+  links: NoticeLinks,
+  lang: Language,
+): Block[] {
+  const sections = orderNoticeObjection(action);
+  if (!sections.operatorMayObject) return [];
   const window = durationInWords(durationToMs(policy.objectionWindow), lang);
   const own = say(lang, {
     ko: `이 통지를 받은 때부터 ${window} 이내에는 위원회의 확정 전이라도 이의신청을 할 수 있습니다(방법은 위와 같습니다). 확정 전에 접수된 이의신청은 위원회가 사후 심의를 마친 뒤 함께 결정하며, 위원회가 요청을 철회하면 이의신청이 받아들여진 것으로 처리합니다.`,
     en: `For ${window} from receiving this notice you may object even before the committee confirms the order (as above). An objection filed before then is decided once the committee's post-review is over; if the committee revokes the order, the objection is granted.`,
   });
-  // An ISP blocks content others host: it does not know the poster, so it gets no code to pass on.
-  if (code === undefined)
+  if (!sections.posterCode) {
     return [
       { type: 'heading', text: say(lang, { ko: '지금 할 수 있는 이의신청', en: 'Objecting now' }) },
       { type: 'paragraph', text: own },
     ];
+  }
+  if (code === undefined) throw new Error('An ORDER notice to a host must carry the objection code it passes on to the poster.');
   return [
     { type: 'heading', text: say(lang, { ko: '지금 할 수 있는 이의신청', en: 'Objecting now' }) },
     {
@@ -674,9 +684,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
             }),
           },
           howToAppeal(id, links, lang),
-          ...(notice.objectionCode === undefined && order.action !== 'BLOCK_ACCESS'
-            ? []
-            : objectionRights(notice.objectionCode, policy, links, lang)),
+          ...objectionRights(order.action, notice.objectionCode, policy, links, lang),
           tail,
         ],
         lang,

@@ -7,6 +7,7 @@ import type { OperatorNoticeRequest, StaffAlertRequest } from '../domain/decider
 import { randomBytes } from 'node:crypto';
 import type { ReporterUpdate } from '../domain/reporter';
 import { orderDeadlines } from '../domain/deadlines';
+import { orderNoticeObjection } from '../domain/orders';
 import { statementOfReasons } from '../domain/reasons';
 import { normalizeObjectionCode, OBJECTION_CODE_BYTES, objectionCodeFrom, objectionCodeHash } from '../domain/objections';
 import type { NoticeKind, NoticeRecord, Operator, OrderRecord } from '../domain/model';
@@ -74,8 +75,7 @@ async function noticeFor(order: OrderRecord, request: OperatorNoticeRequest, dea
         approvals: caseRecord.approvals,
         urls,
       });
-      // The poster's code goes to whoever can pass it on: the host, not an ISP blocking another's content.
-      if (order.action === 'BLOCK_ACCESS') return { kind: 'ORDER', urls, deadlineAt, reasons };
+      if (!orderNoticeObjection(order.action).posterCode) return { kind: 'ORDER', urls, deadlineAt, reasons };
       return { kind: 'ORDER', urls, deadlineAt, reasons, objectionCode: await newObjectionCode(order.orderId) };
     }
     case 'REINSTATE':

@@ -81,6 +81,8 @@ export async function createOperator(input: OperatorInput, now: string, by: stri
     currency: input.currency,
     updatedAt: now,
     kind: input.kind ?? 'HOST',
+    // Said from the start, so that its notices read no endpoint until it registers one (mayHaveActiveWebhook).
+    webhookActive: false,
     ...(input.country === undefined ? {} : { country: input.country }),
   };
   try {

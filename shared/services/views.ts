@@ -22,7 +22,7 @@ import type {
 } from '../domain/model';
 import { operatorIdSchema } from '../domain/model';
 import { type OrderSearchQuery, onList, planOrderSearch } from '../domain/order-search';
-import { placedUrls, type UrlOutcomeView, urlOutcomeViews } from '../domain/url-compliance';
+import { cannotComplyCount, placedUrls, type UrlOutcomeView, urlOutcomeViews } from '../domain/url-compliance';
 import { isNonCompliant, urlsOfOrder } from '../domain/orders';
 import type { VoteRules } from '../domain/policy';
 import { statementOfReasons, type StatementOfReasons } from '../domain/reasons';
@@ -491,9 +491,12 @@ export interface DeadlineBoardEntry {
   nonComplianceCause?: OrderRecord['nonComplianceCause'];
   /** A complied DELETE order's post-monitoring: each URL's checks, and when the next round is due. */
   monitoring?: OrderRecord['monitoring'];
+  /** URLs the operator reported it cannot comply with, while the order is open: staff read why on the case. */
+  cannotComplyUrls?: number;
 }
 
 function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
+  const cannotComply = cannotComplyCount(order);
   return {
     orderId: order.orderId,
     caseId: order.caseId,
@@ -523,6 +526,7 @@ function boardEntry(order: OrderRecord, open: boolean): DeadlineBoardEntry {
     ...(order.reinstatement === undefined ? {} : { reinstatement: order.reinstatement }),
     ...(order.nonComplianceCause === undefined ? {} : { nonComplianceCause: order.nonComplianceCause }),
     ...(order.monitoring === undefined ? {} : { monitoring: order.monitoring }),
+    ...(cannotComply === 0 ? {} : { cannotComplyUrls: cannotComply }),
   };
 }
 

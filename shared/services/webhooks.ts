@@ -18,6 +18,7 @@ import type { Operator } from '../domain/model';
 import {
   assertWebhookUrl,
   endpointExhausted,
+  mayHaveActiveWebhook,
   nextAttemptAt,
   webhookEventsOfNotice,
   webhookIdOf,
@@ -172,7 +173,7 @@ export async function queueWebhookEvents(
   notice: OperatorNoticeRequest,
   eventKey: string,
 ): Promise<void> {
-  if (operator.webhookActive !== true) return;
+  if (!mayHaveActiveWebhook(operator)) return;
   const order = await getOrder(orderId);
   if (!order) return;
   const endpoint = await getWebhookEndpoint(order.operatorId);

@@ -6,36 +6,20 @@
  * (shared/api/openapi.ts), so the page is tested on what GET /openapi.json serves. Screenshots go
  * to test/artifacts/screenshots/.
  */
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiFunctions } from '../../infra/functions';
-import { ensureWebBuilt } from '../../infra/local/web';
 import { openApiDocument } from '../../shared/api/openapi';
 import type { Lang } from '../../web/src/i18n';
-import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
+import { WatchedPage, useBuiltSite } from './support/browser';
 import { closeWatched } from './support/session';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const DOCUMENT = openApiDocument(apiFunctions);
 
-let browser: Browser;
-let site: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  await ensureWebBuilt(ROOT, (message) => console.warn(message));
-  site = await serveStatic(path.join(ROOT, 'web', 'dist'));
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useBuiltSite();
 
 /** Opens #/api with nobody signed in; records every request the page makes. */
 async function openReference(lang: Lang, width: number): Promise<{ watched: WatchedPage; requests: string[] }> {
-  const watched = await WatchedPage.open(browser, `api-reference-${lang}-${width}`, width);
+  const watched = await WatchedPage.open(site.browser, `api-reference-${lang}-${width}`, width);
   const requests: string[] = [];
   watched.page.on('request', (request) => requests.push(request.url()));
   await watched.page.addInitScript((chosen) => localStorage.setItem('ud.lang', chosen), lang);

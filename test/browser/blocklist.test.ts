@@ -5,16 +5,13 @@
  * list, a hosting operator is told the list is not for it. Every page is saved to
  * test/artifacts/screenshots/.
  */
-import path from 'node:path';
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuilt } from '../../infra/local/web';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../web/src/i18n';
-import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
+import { type WatchedPage, useBuiltSite } from './support/browser';
 import { mockApi } from './support/mock-api';
-import { ispToken } from './support/session';
+import { openAs } from './support/session';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NOW = Date.parse('2026-11-24T06:00:00.000Z');
 /** The mocked API's first case, whose page shows the block list's section. */
 const FIXTURE_CASE = 'C01JD3Q5Z8K2M4N6P8R0T2V4X6';
@@ -40,19 +37,7 @@ const CHANGES = {
   signature: 'x.y.z',
 };
 
-let browser: Browser;
-let site: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  await ensureWebBuilt(ROOT, (message) => console.warn(message));
-  site = await serveStatic(path.join(ROOT, 'web', 'dist'));
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useBuiltSite();
 
 const json = (route: Route, status: number, body: unknown) =>
   route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
@@ -79,28 +64,17 @@ async function mockBlocklist(page: Page, caseDetail: object, audit: object): Pro
   );
 }
 
-/** Opens `route` as `user` in `lang` at `width`: a seeded user by the local picker, an ISP by its token (the picker has no ISPs yet). */
-async function open(user: string, lang: Lang, width: number, route: string): Promise<WatchedPage> {
-  const watched = await WatchedPage.open(browser, `blocklist-${lang}-${width}-${user}`, width);
-  await watched.page.addInitScript(
-    ({ chosen, token }) => {
-      localStorage.setItem('ud.lang', chosen);
-      if (token) sessionStorage.setItem('ud.token', token);
-    },
-    { chosen: lang, token: user.startsWith('isp-') ? ispToken(user) : '' },
-  );
-  const data = await mockApi(watched.page, NOW);
+/** The mocked API, and the block list's answers beside it. */
+async function answerWithBlocklist(page: Page): Promise<void> {
+  const data = await mockApi(page, NOW);
   const detail = data.details.get(FIXTURE_CASE) as { orders: { operatorId: string }[] };
   const blockOrder = { ...detail.orders[0], orderId: ISP_ORDER, operatorId: 'isp-kt', action: 'BLOCK_ACCESS' };
-  await mockBlocklist(watched.page, { ...detail, caseId: CASE_A, orders: [...detail.orders, blockOrder] }, data.audit);
-  await watched.page.goto(`${site.url}/`);
-  if (!user.startsWith('isp-')) await watched.page.locator(`button[data-user="${user}"]`).click();
-  await watched.page.locator('nav a[aria-current="page"]').waitFor();
-  await watched.page.goto(`${site.url}/#${route}`);
-  // The case page loads several parts at once: wait until none is loading.
-  await expect.poll(() => watched.page.locator('[aria-busy="true"]').count()).toBe(0);
-  return watched;
+  await mockBlocklist(page, { ...detail, caseId: CASE_A, orders: [...detail.orders, blockOrder] }, data.audit);
 }
+
+/** Opens `route` as `user` in `lang` at `width`, the block list's answers beside the mocked API's. */
+const open = (user: string, lang: Lang, width: number, route: string): Promise<WatchedPage> =>
+  openAs(site, { prefix: 'blocklist', user, lang, width, route, answer: answerWithBlocklist });
 
 const WORDS = {
   en: {

@@ -4,33 +4,19 @@
  * and loads more with the cursor; the intake form checks the URLs and warns before it files, and
  * files on the second click. Screenshots in English and Korean, at 390 and 1280 px.
  */
-import path from 'node:path';
-import type { Browser, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
+import type { Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { WatchedPage, useBuiltSite } from './support/browser';
 import { fixtures, mockApi, openSignedIn } from './support/mock-api';
 
-const DIST = path.resolve(import.meta.dirname, '..', '..', 'web', 'dist');
-
-let server: { url: string; close: () => Promise<void> };
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveStatic(DIST);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useBuiltSite();
 
 const json = (route: Route, status: number, body: unknown) =>
   route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
 
 /** A signed-in tab on a route, whose stand-in API records what the page asked. */
 async function tab(user: string, route: string, lang: 'en' | 'ko', width: number) {
-  const watched = await WatchedPage.open(browser, `board-search-${user}-${lang}-${width}`, width);
+  const watched = await WatchedPage.open(site.browser, `board-search-${user}-${lang}-${width}`, width);
   const now = Date.now();
   await mockApi(watched.page, now);
   const board = fixtures(now).board;
@@ -54,7 +40,7 @@ async function tab(user: string, route: string, lang: 'en' | 'ko', width: number
     filings.push(body);
     return json(request, 201, { caseId: 'C01JD3QNEWNEWNEWNEWNEWNEWN', status: 'PENDING_APPROVAL' });
   });
-  await openSignedIn(watched.page, server.url, user, lang, route);
+  await openSignedIn(watched.page, site.url, user, lang, route);
   return { watched, orderQueries, checks, filings };
 }
 

@@ -7,11 +7,10 @@
  * own NON_COMPLIANT section, where staff record a decision. Screenshots in Korean and English at 390
  * and 1280 px go to test/artifacts/screenshots/.
  */
-import path from 'node:path';
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fontsLoaded, launchBrowser, SCREENSHOT_DIR, serveStatic } from './support/browser';
-import { fakeToken } from './support/mock-api';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot, useBuiltSite } from './support/browser';
+import { openMockedTab } from './support/mock-api';
 
 const NOW = Date.parse('2026-03-02T01:00:00Z');
 const at = (seconds: number): string => new Date(NOW + seconds * 1000).toISOString();
@@ -119,40 +118,12 @@ async function answerApi(page: Page, recorded: Recorded): Promise<void> {
   });
 }
 
-let browser: Browser;
-let server: { url: string; close: () => Promise<void> };
+const site = useBuiltSite();
 
-beforeAll(async () => {
-  server = await serveStatic(path.resolve(import.meta.dirname, '..', '..', 'web', 'dist'));
-  browser = await launchBrowser();
-}, 120_000);
+const open = (user: string, route: string, lang: 'ko' | 'en', width: number, recorded: Recorded): Promise<Page> =>
+  openMockedTab(site, { user, lang, width, now: NOW, route, answer: (page) => answerApi(page, recorded) });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(user: string, route: string, lang: 'ko' | 'en', width: number, recorded: Recorded): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: lang === 'ko' ? 'ko-KR' : 'en-GB' });
-  const page = await context.newPage();
-  await page.clock.setFixedTime(new Date(NOW));
-  await answerApi(page, recorded);
-  await page.addInitScript(
-    ([token, language]) => {
-      sessionStorage.setItem('ud.token', token as string);
-      localStorage.setItem('ud.lang', language as string);
-    },
-    [fakeToken(user), lang],
-  );
-  await page.goto(`${server.url}/#${route}`);
-  await page.waitForLoadState('networkidle');
-  return page;
-}
-
-const shot = async (page: Page, name: string): Promise<void> => {
-  await fontsLoaded(page);
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `compliance-track-${name}.png`), fullPage: true });
-};
+const shot = (page: Page, name: string): Promise<void> => screenshot(page, `compliance-track-${name}`);
 
 describe('the compliance track on the operator’s screen', () => {
   it.each(CASES.map(([name], i) => [name, i + 1] as const))(

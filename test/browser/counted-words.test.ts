@@ -4,34 +4,18 @@
  * mocked API (support/mock-api.ts), so the counts do not depend on the workflow's timing. Every
  * page visited is saved to test/artifacts/screenshots/.
  */
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuilt } from '../../infra/local/web';
+import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../web/src/i18n';
-import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
+import { WatchedPage, useBuiltSite } from './support/browser';
 import { mockApi } from './support/mock-api';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NOW = Date.parse('2026-11-24T06:00:00.000Z');
 
-let browser: Browser;
-let site: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  await ensureWebBuilt(ROOT, (message) => console.warn(message));
-  site = await serveStatic(path.join(ROOT, 'web', 'dist'));
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useBuiltSite();
 
 /** Signs `user` in by the local picker, in `lang`, at `width`; the page's console must stay clean. */
 async function as(user: string, lang: Lang, width: number): Promise<{ watched: WatchedPage; data: Awaited<ReturnType<typeof mockApi>> }> {
-  const watched = await WatchedPage.open(browser, `counted-${lang}-${width}-${user}`, width);
+  const watched = await WatchedPage.open(site.browser, `counted-${lang}-${width}-${user}`, width);
   await watched.page.addInitScript((chosen) => localStorage.setItem('ud.lang', chosen), lang);
   const data = await mockApi(watched.page, NOW);
   await watched.page.goto(`${site.url}/`);

@@ -6,30 +6,17 @@
  * with a reason; the decided fine shows its appeal route. Then every changed screen in Korean and
  * English at 390 and 1280 px, without overflowing.
  */
-import path from 'node:path';
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Fine, FineDecisionRequest, FineOpinionRequest } from '../../shared/domain/model';
 import { aProposedFine } from '../support/records';
-import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
+import { WatchedPage, useBuiltSite } from './support/browser';
 import { mockApi, openSignedIn } from './support/mock-api';
 
-const DIST = path.resolve(import.meta.dirname, '..', '..', 'web', 'dist');
 const OPINION = 'The clip was removed 13 hours late because our only moderator was ill; we have since hired two more.';
 const REASON = 'First late order of this operator; the opinion shows the delay was not intended.';
 
-let server: { url: string; close: () => Promise<void> };
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveStatic(DIST);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useBuiltSite();
 
 const json = (route: Route, status: number, body: unknown) =>
   route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
@@ -47,7 +34,7 @@ function proposedFine(now: number): Fine {
  * decisions sent are kept, and the order's next reads show them, as the server would.
  */
 async function tab(user: string, route: string, lang: 'en' | 'ko', width: number, name: string) {
-  const watched = await WatchedPage.open(browser, `fines-${name}-${user}-${lang}-${width}`, width);
+  const watched = await WatchedPage.open(site.browser, `fines-${name}-${user}-${lang}-${width}`, width);
   const now = Date.now();
   const data = await mockApi(watched.page, now);
   const fined = data.operatorOrders.find((order) => order.caseId === data.caseC);
@@ -103,7 +90,7 @@ async function tab(user: string, route: string, lang: 'en' | 'ko', width: number
       });
     },
   );
-  await openSignedIn(watched.page, server.url, user, lang, route);
+  await openSignedIn(watched.page, site.url, user, lang, route);
   return { watched, opinions, decisions, orderId: fined.orderId, caseId: data.caseC };
 }
 
@@ -245,7 +232,7 @@ describe('a fine’s procedure', () => {
       await staff.watched.shot('deadline-board');
       expect(await overflowOf(page)).toBeLessThanOrEqual(0);
 
-      await page.goto(`${server.url}/#/cases/${staff.caseId}`);
+      await page.goto(`${site.url}/#/cases/${staff.caseId}`);
       await page.locator(`article[data-order="${staff.orderId}"]`).getByTestId('fine').waitFor();
       await page.locator(`article[data-order="${staff.orderId}"] form.decide`).scrollIntoViewIfNeeded();
       await staff.watched.shot('case-fine');

@@ -4,16 +4,13 @@
  * tells hosts from ISPs. Korean and English at 390 and 1280 px against the built web UI with the
  * mocked API; screenshots in test/artifacts/screenshots/.
  */
-import path from 'node:path';
-import type { Browser, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuilt } from '../../infra/local/web';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../web/src/i18n';
-import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
+import { type WatchedPage, useBuiltSite } from './support/browser';
 import { mockApi } from './support/mock-api';
-import { ispToken } from './support/session';
+import { openAs } from './support/session';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NOW = Date.parse('2026-11-24T06:00:00.000Z');
 const BLOCKED = ['https://overseas.example/v/1', 'https://unclaimed.example/clip/2'];
 
@@ -40,33 +37,13 @@ const OPERATORS = [
   anOperator('isp-kt', 'KT', { kind: 'ISP' }),
 ];
 
-let browser: Browser;
-let site: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  await ensureWebBuilt(ROOT, (message) => console.warn(message));
-  site = await serveStatic(path.join(ROOT, 'web', 'dist'));
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useBuiltSite();
 
 const json = (route: Route, body: unknown) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
 
-/** Opens `route` as `user` (an ISP by its token, staff by the local picker) in `lang` at `width`. */
-async function open(user: string, lang: Lang, width: number, route: string): Promise<WatchedPage> {
-  const watched = await WatchedPage.open(browser, `isp-orders-${lang}-${width}-${user}`, width);
-  await watched.page.addInitScript(
-    ({ chosen, token }) => {
-      localStorage.setItem('ud.lang', chosen);
-      if (token) sessionStorage.setItem('ud.token', token);
-    },
-    { chosen: lang, token: user.startsWith('isp-') ? ispToken(user) : '' },
-  );
-  const data = await mockApi(watched.page, NOW);
+/** The mocked API, and isp-kt's BLOCK_ACCESS order with the registry's operators beside it. */
+async function answerWithIspOrder(page: Page): Promise<void> {
+  const data = await mockApi(page, NOW);
   const [template] = data.operatorOrders;
   const blockOrder = {
     ...template,
@@ -80,15 +57,13 @@ async function open(user: string, lang: Lang, width: number, route: string): Pro
       { url: BLOCKED[1] },
     ],
   };
-  await watched.page.route(/\/operator\/orders$/, (route) => json(route, { orders: [blockOrder] }));
-  await watched.page.route(/\/operators$/, (route) => json(route, { operators: OPERATORS }));
-  await watched.page.goto(`${site.url}/`);
-  if (!user.startsWith('isp-')) await watched.page.locator(`button[data-user="${user}"]`).click();
-  await watched.page.locator('nav a[aria-current="page"]').waitFor();
-  await watched.page.goto(`${site.url}/#${route}`);
-  await expect.poll(() => watched.page.locator('[aria-busy="true"]').count()).toBe(0);
-  return watched;
+  await page.route(/\/operator\/orders$/, (route) => json(route, { orders: [blockOrder] }));
+  await page.route(/\/operators$/, (route) => json(route, { operators: OPERATORS }));
 }
+
+/** Opens `route` as `user` (an ISP by its token, staff by the local picker) in `lang` at `width`. */
+const open = (user: string, lang: Lang, width: number, route: string): Promise<WatchedPage> =>
+  openAs(site, { prefix: 'isp-orders', user, lang, width, route, answer: answerWithIspOrder });
 
 const VIEWS = (['ko', 'en'] as const).flatMap((lang) => [390, 1280].map((width) => ({ lang, width })));
 

@@ -3,13 +3,13 @@
  * browser (test/browser/support/mock-api.ts): the case page shows each URL's last check (GONE,
  * STILL_UP, ERROR with its time) and when the next is due, and says an order was reopened; the
  * deadline board lists the reopened order in its non-compliance section with the cause and the
- * results. Screenshots in Korean and English at 390 and 1280 px go to test/artifacts/screenshots/.
+ * results. An open order with URLs its operator cannot comply with is flagged on both screens.
+ * Screenshots in Korean and English at 390 and 1280 px go to test/artifacts/screenshots/.
  */
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fontsLoaded, launchBrowser, SCREENSHOT_DIR, serveStatic } from './support/browser';
-import { fakeToken, mockApi } from './support/mock-api';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot, useBuiltSite } from './support/browser';
+import { fixtures, mockApi, openMockedTab } from './support/mock-api';
 
 const NOW = Date.parse('2026-03-02T01:00:00Z');
 const at = (seconds: number): string => new Date(NOW + seconds * 1000).toISOString();
@@ -42,46 +42,43 @@ const monitoring = {
 const urlOutcomes = monitoring.urls.map(({ url }) => ({ url, outcome: 'DELETED' }));
 const reopened = { nonComplianceCause: 'POST_MONITORING', nonComplianceRecordedAt: at(-5 * HOUR), monitoring, urlOutcomes };
 
-let browser: Browser;
-let server: { url: string; close: () => Promise<void> };
+const site = useBuiltSite();
 
-beforeAll(async () => {
-  server = await serveStatic(path.resolve(import.meta.dirname, '..', '..', 'web', 'dist'));
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(routeOf: (caseId: string) => string, lang: 'ko' | 'en', width: number): Promise<{ page: Page; orderId: string }> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: lang === 'ko' ? 'ko-KR' : 'en-GB' });
-  const page = await context.newPage();
-  await page.clock.setFixedTime(new Date(NOW));
-  const data = await mockApi(page, NOW);
-  // Case C's order complied (late) and reopened by post-monitoring, on the case page and on the board.
-  const detail = data.details.get(data.caseC) as { orders: { orderId: string }[] };
-  const order = detail.orders[0] as { orderId: string };
-  Object.assign(order, reopened);
-  const onBoard = data.board.find((entry) => entry.orderId === order.orderId);
-  Object.assign(onBoard ?? {}, { ...reopened, nonCompliant: true, open: false });
-  await page.addInitScript(
-    ([token, language]) => {
-      sessionStorage.setItem('ud.token', token as string);
-      localStorage.setItem('ud.lang', language as string);
-    },
-    [fakeToken('staff-kim'), lang],
-  );
-  await page.goto(`${server.url}/#${routeOf(data.caseC)}`);
-  await page.waitForLoadState('networkidle');
-  return { page, orderId: order.orderId };
+/** What a test changes of one order of the fixtures, on the case page and on the board. */
+interface OrderChange {
+  caseOf: (data: ReturnType<typeof fixtures>) => string;
+  onCase: object;
+  onBoard: object;
 }
 
-const shot = async (page: Page, name: string): Promise<void> => {
-  await fontsLoaded(page);
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `monitoring-${name}.png`), fullPage: true });
+/** Case C's order complied (late) and reopened by post-monitoring. */
+const REOPENED: OrderChange = {
+  caseOf: (data) => data.caseC,
+  onCase: reopened,
+  onBoard: { ...reopened, nonCompliant: true, open: false },
 };
+
+async function open(
+  routeOf: (caseId: string) => string,
+  lang: 'ko' | 'en',
+  width: number,
+  change: OrderChange = REOPENED,
+): Promise<{ page: Page; orderId: string }> {
+  // The fixtures' ids are fixed: the route can name the case before the page asks for it.
+  const caseId = change.caseOf(fixtures(NOW));
+  let orderId = '';
+  const answer = async (page: Page) => {
+    const data = await mockApi(page, NOW);
+    const order = (data.details.get(caseId) as { orders: { orderId: string }[] }).orders[0] as { orderId: string };
+    Object.assign(order, change.onCase);
+    Object.assign(data.board.find((entry) => entry.orderId === order.orderId) ?? {}, change.onBoard);
+    orderId = order.orderId;
+  };
+  const page = await openMockedTab(site, { user: 'staff-kim', lang, width, now: NOW, route: routeOf(caseId), answer });
+  return { page, orderId };
+}
+
+const shot = (page: Page, name: string): Promise<void> => screenshot(page, `monitoring-${name}`);
 
 const WORDS = {
   en: {
@@ -140,6 +137,43 @@ describe('post-monitoring results', () => {
       expect(await row.textContent()).not.toContain('webhard.example/v/123');
       await shot(page, `board-${lang}-${width}`);
       await page.context().close();
+    }
+  });
+});
+
+/** Case A's open order: one URL deleted, one the operator cannot comply with, with its reason. */
+const CANNOT_COMPLY: OrderChange = {
+  caseOf: (data) => data.caseA,
+  onCase: {
+    urlOutcomes: [
+      { url: 'https://webhard.example/v/123', outcome: 'DELETED' },
+      { url: 'https://cdn.webhard.example/f/9a8b', outcome: 'CANNOT_COMPLY', reason: 'held under a court preservation order' },
+    ],
+  },
+  onBoard: { cannotComplyUrls: 1 },
+};
+
+describe('URLs the operator cannot comply with', () => {
+  it.each([
+    ['en', 'The operator cannot comply for 1 URL', 'Cannot comply'],
+    ['ko', '운영자가 URL 1건을 조치할 수 없다고 보고함', '이행 불가'],
+  ] as const)('in %s, flag the open order on the case page and on the deadline board', async (lang, flag, badge) => {
+    for (const width of [390, 1280]) {
+      const onCase = await open((caseId) => `/cases/${caseId}`, lang, width, CANNOT_COMPLY);
+      const card = onCase.page.locator(`[data-order="${onCase.orderId}"]`);
+      await expect.poll(() => card.getByTestId('cannot-comply').count()).toBe(1);
+      expect(await card.getByTestId('cannot-comply').textContent()).toContain(flag);
+      // The reason is on the case page, next to its URL
+      expect(await card.getByTestId('url-outcomes').textContent()).toContain('held under a court preservation order');
+      await shot(onCase.page, `cannot-comply-case-${lang}-${width}`);
+      await onCase.page.context().close();
+
+      const onBoard = await open(() => '/staff/deadlines', lang, width, CANNOT_COMPLY);
+      const row = onBoard.page.locator(`[data-order="${onBoard.orderId}"]`).first();
+      await expect.poll(() => row.getByTestId('cannot-comply').count()).toBe(1);
+      expect(await row.getByTestId('cannot-comply').textContent()).toContain(badge);
+      await shot(onBoard.page, `cannot-comply-board-${lang}-${width}`);
+      await onBoard.page.context().close();
     }
   });
 });

@@ -3,13 +3,11 @@
  * filters (a calendar day as the policy's whole day), and More asks for the next page with the
  * cursor and adds it below. Screenshots in English and Korean, at 390 and 1280 px.
  */
-import path from 'node:path';
-import type { Browser, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, serveStatic, WatchedPage } from './support/browser';
+import type { Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { WatchedPage, useBuiltSite } from './support/browser';
 import { fakeToken, mockApi } from './support/mock-api';
 
-const DIST = path.resolve(import.meta.dirname, '..', '..', 'web', 'dist');
 const summary = (n: number) => ({
   caseId: `C01KJNXGE000W3GE1R70W3GE${String(n).padStart(3, '0')}`,
   status: 'PENDING_APPROVAL',
@@ -20,22 +18,11 @@ const summary = (n: number) => ({
   approvalCount: 0,
 });
 
-let server: { url: string; close: () => Promise<void> };
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveStatic(DIST);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useBuiltSite();
 
 /** A signed-in staff tab whose `GET /cases` answers two pages and records every query it was asked. */
 async function staffTab(lang: 'en' | 'ko', width: number) {
-  const watched = await WatchedPage.open(browser, `staff-volume-${lang}-${width}`, width);
+  const watched = await WatchedPage.open(site.browser, `staff-volume-${lang}-${width}`, width);
   await mockApi(watched.page, Date.now());
   const queries: URLSearchParams[] = [];
   await watched.page.route(/\/cases(\?|$)/, async (route: Route) => {
@@ -44,7 +31,7 @@ async function staffTab(lang: 'en' | 'ko', width: number) {
     const body = query.get('cursor') === 'page-2' ? { cases: [summary(3)] } : { cases: [summary(1), summary(2)], nextCursor: 'page-2' };
     await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
   });
-  await watched.page.goto(`${server.url}/`);
+  await watched.page.goto(`${site.url}/`);
   await watched.page.evaluate(
     ([token, language]) => {
       sessionStorage.setItem('ud.token', token as string);
@@ -52,7 +39,7 @@ async function staffTab(lang: 'en' | 'ko', width: number) {
     },
     [fakeToken('staff-kim'), lang],
   );
-  await watched.page.goto(`${server.url}/#/cases`);
+  await watched.page.goto(`${site.url}/#/cases`);
   await watched.page.reload();
   return { watched, queries };
 }

@@ -364,6 +364,32 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     },
   ],
   [
+    'a per-URL report of a URL the operator cannot comply with: accounted once, the order open, staff alerted once',
+    {
+      given: async () => {
+        await givenOpenOrder();
+        await writeUrls(CASE_ID, CASE_URLS);
+      },
+      act: () =>
+        reportUrlCompliance(
+          webhard,
+          WEBHARD_ORDER_ID,
+          { urls: [{ url: CASE_URLS[0]?.url as string, outcome: 'CANNOT_COMPLY', reason: 'held under a court preservation order' }] },
+          NOW,
+        ),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome).ok).toBe(true);
+        expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({
+          complianceStatus: 'ISSUED',
+          urlCompliance: { outcomes: { 0: 'CANNOT_COMPLY' } },
+        });
+        expect(count(await actionsOf(CASE_ID), 'URLS_ACCOUNTED')).toBe(1);
+        expectMailedOnce(world, new RegExp(`Order ${WEBHARD_ORDER_ID}: the operator cannot comply for 1 URL`));
+      },
+    },
+  ],
+  [
     'a bulk call: each order acted on once, and the retried call answers every order as done',
     {
       given: async () => {

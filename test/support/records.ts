@@ -3,6 +3,8 @@ import { DEFAULT_POLICY_ID, policyById } from '../../shared/domain/policy';
 import { policyVersionOf } from '../../shared/domain/policy-version';
 /** Stored records for service and handler tests, as the workflow and the API leave them. */
 import { caseIdFrom, orderIdFor, reviewIdFor, ulidFrom } from '../../shared/domain/ids';
+import { OBJECTION_CODE_BYTES, objectionCodeFrom } from '../../shared/domain/objections';
+import { orderNoticeObjection } from '../../shared/domain/orders';
 import type { AppealRecord, Approval, CaseRecord, CaseUrl, Fine, Operator, OrderRecord, ReviewRecord } from '../../shared/domain/model';
 import type { Partner } from '../../shared/domain/partners';
 import type { Policy } from '../../shared/domain/policy';
@@ -192,5 +194,9 @@ export function anOrderNotice(order: OrderRecord, urls: string[], deadlineAt: st
     approvals: TWO_APPROVALS,
     urls,
   });
-  return { kind: 'ORDER', urls, deadlineAt, reasons } satisfies OperatorNotice;
+  // A fixed code where notify would make a fresh one: a host's notice carries it, an ISP's does not.
+  const objectionCode = orderNoticeObjection(order.action).posterCode
+    ? objectionCodeFrom(new Uint8Array(OBJECTION_CODE_BYTES).fill(7))
+    : undefined;
+  return { kind: 'ORDER', urls, deadlineAt, reasons, ...(objectionCode === undefined ? {} : { objectionCode }) } satisfies OperatorNotice;
 }

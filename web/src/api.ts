@@ -232,6 +232,8 @@ export interface BoardOrder {
   nonComplianceCause?: OrderRecord['nonComplianceCause'];
   /** A complied DELETE order's checks after compliance. */
   monitoring?: OrderRecord['monitoring'];
+  /** URLs the operator reported it cannot comply with, while the order is open. */
+  cannotComplyUrls?: number;
 }
 
 export interface ReporterReport {

@@ -583,6 +583,7 @@ const en = {
   monitoringNotYet: 'Not checked yet',
   monitoringStatus: 'HTTP {status}',
   monitoringReopened: 'Reopened: found online after compliance',
+  cannotComplyFlag: 'The operator cannot comply for {count} {count:URL|URLs}: read why below; the deadline runs.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1141,6 +1142,7 @@ const ko: Record<MessageKey, string> = {
   monitoringNotYet: '아직 확인 전',
   monitoringStatus: 'HTTP 응답 {status}',
   monitoringReopened: '재개됨: 이행 후에도 접속됨',
+  cannotComplyFlag: '운영자가 URL {count}건을 조치할 수 없다고 보고함: 아래에서 사유를 확인하세요. 기한은 계속 진행됩니다.',
 };
 
 /** Labels of enum values: statuses, categories, decisions. */

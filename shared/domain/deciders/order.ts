@@ -246,6 +246,28 @@ function system<E extends OrderEvent>(at: string, event: Omit<E, 'at' | 'actor'>
   return { event: { ...event, at, actor: SYSTEM_ACTOR } as OrderEvent, followUps };
 }
 
+/**
+ * Staff hear of URLs an operator reports it cannot comply with: the order stays open and its
+ * deadline runs, so staff read the reasons on the case while there is time to act. A URL reaches
+ * CANNOT_COMPLY once at most (only a removal may replace it), so the first of the report's URLs
+ * keys the alert for good. The reasons stay on the case: they are the operator's words.
+ */
+function cannotComplyAlert(order: OrderRecord, reports: readonly UrlReport[]): FollowUp {
+  const first = Math.min(...reports.map((report) => report.place));
+  return {
+    type: 'NOTIFY_STAFF',
+    caseId: order.caseId,
+    eventKey: `cannot-comply:${order.orderId}:${first}`,
+    alert: {
+      subject: `Order ${order.orderId}: the operator cannot comply for ${reports.length} URL(s)`,
+      lines: [
+        `Operator ${order.operatorId} reported ${reports.length} URL(s) of order ${order.orderId} it cannot comply with, each with a reason.`,
+        'The order stays open and its deadline runs: read the reasons next to the URLs on the case page.',
+      ],
+    },
+  };
+}
+
 /** The order's wait for a resend ends: it can be delivered (or no longer needs to be). */
 const deliverableWait = (order: OrderRecord): FollowUp => ({
   type: 'COMPLETE_WAIT',
@@ -408,7 +430,9 @@ const orderRules: OrderDecider = {
           return compliance(order, command.by, wholeOrderAction(after), now, policy, { reports }, after);
         }
         const counts = outcomeCounts(after);
+        const cannotComply = reports.filter((report) => report.outcome === 'CANNOT_COMPLY');
         return {
+          ...(cannotComply.length === 0 ? {} : { followUps: [cannotComplyAlert(order, cannotComply)] }),
           event: {
             action: 'URLS_ACCOUNTED',
             at: now,

@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { ensureWebBuilt } from '../../../infra/local/web';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 export const SCREENSHOT_DIR = path.join(ROOT, 'test', 'artifacts', 'screenshots');
@@ -154,6 +156,13 @@ export class WatchedPage {
   }
 }
 
+/** Saves the whole page as `<name>.png` once its fonts are in, for the CI artifact. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await fontsLoaded(page);
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
 /**
  * Waits for the web font slices the page has asked for: the font loads with `font-display: swap`,
  * so a screenshot taken before shows the fallback (boxes, in a browser without CJK fonts).
@@ -211,4 +220,42 @@ export async function serveStatic(dir: string): Promise<{ url: string; close: ()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** The built web UI on a static server, and a browser to look at it: what a file's tests share. */
+export interface BuiltSite {
+  readonly browser: Browser;
+  /** The static server's address, which answers web/dist (the API is mocked in the page: mock-api.ts). */
+  readonly url: string;
+}
+
+/**
+ * Builds the web UI if its sources changed, serves it and launches a browser before the file's
+ * tests, and closes both after them. Read the fields inside the tests: they are set once
+ * `beforeAll` ran.
+ */
+export function useBuiltSite(): BuiltSite {
+  let browser: Browser | undefined;
+  let site: { url: string; close: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    await ensureWebBuilt(ROOT, (message) => console.warn(message));
+    site = await serveStatic(path.join(ROOT, 'web', 'dist'));
+    browser = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useBuiltSite is read before its beforeAll ran: read it inside a test.');
+    return value;
+  };
+  return {
+    get browser() {
+      return started(browser);
+    },
+    get url() {
+      return started(site).url;
+    },
+  };
 }

@@ -4,6 +4,7 @@
  * that do not depend on timing. Not a model of the rules: answers are canned.
  */
 import type { Page, Route } from 'playwright-core';
+import type { BuiltSite } from './browser';
 import type { CaseStatus } from '../../../shared/domain/model';
 import { type ReporterUrlOutcome, reporterCaseText } from '../../../shared/domain/reporter';
 
@@ -321,4 +322,32 @@ export async function openSignedIn(page: Page, baseUrl: string, user: string, la
   );
   await page.goto(`${baseUrl}/#${route}`);
   await page.reload();
+}
+
+/**
+ * A tab of the built web UI signed in as `user` by its stored token, in `lang` at `width`, its clock
+ * fixed at `now`: `answer` sets up the stand-in API before the first request. Opens `route` and
+ * waits until the page asked all it asks.
+ */
+export async function openMockedTab(
+  site: BuiltSite,
+  tab: { user: string; lang: 'en' | 'ko'; width: number; now: number; route: string; answer: (page: Page) => Promise<unknown> },
+): Promise<Page> {
+  const context = await site.browser.newContext({
+    viewport: { width: tab.width, height: 900 },
+    locale: tab.lang === 'ko' ? 'ko-KR' : 'en-GB',
+  });
+  const page = await context.newPage();
+  await page.clock.setFixedTime(new Date(tab.now));
+  await tab.answer(page);
+  await page.addInitScript(
+    ([token, language]) => {
+      sessionStorage.setItem('ud.token', token as string);
+      localStorage.setItem('ud.lang', language as string);
+    },
+    [fakeToken(tab.user), tab.lang],
+  );
+  await page.goto(`${site.url}/#${tab.route}`);
+  await page.waitForLoadState('networkidle');
+  return page;
 }

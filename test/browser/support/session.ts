@@ -2,9 +2,9 @@
  * One signed-in browser tab per user, signed in by clicks on the local picker, in English so
  * that the tests read like the steps a person takes (the Korean default is tested on its own).
  */
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { WatchedPage } from './browser';
+import { type BuiltSite, WatchedPage } from './browser';
 
 export async function signIn(
   browser: Browser,
@@ -59,4 +59,32 @@ export function ispToken(operatorId: string): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const claims = { 'cognito:username': operatorId, 'cognito:groups': ['operator'], 'custom:operatorId': operatorId, exp: 4_102_444_800 };
   return `${part({ alg: 'none' })}.${part(claims)}.sig`;
+}
+
+/**
+ * A tab of the built web UI (useBuiltSite) as `user`, in `lang` at `width`: a seeded user signs in
+ * by the local picker, an ISP by its token (the picker lists no ISP). `answer` sets up the
+ * stand-in API before the first request. Opens `route` and waits until nothing is loading.
+ */
+export async function openAs(
+  site: BuiltSite,
+  tab: { prefix: string; user: string; lang: 'en' | 'ko'; width: number; route: string; answer: (page: Page) => Promise<unknown> },
+): Promise<WatchedPage> {
+  const { user, lang, width } = tab;
+  const watched = await WatchedPage.open(site.browser, `${tab.prefix}-${lang}-${width}-${user}`, width);
+  const isp = user.startsWith('isp-');
+  await watched.page.addInitScript(
+    ({ chosen, token }) => {
+      localStorage.setItem('ud.lang', chosen);
+      if (token) sessionStorage.setItem('ud.token', token);
+    },
+    { chosen: lang, token: isp ? ispToken(user) : '' },
+  );
+  await tab.answer(watched.page);
+  await watched.page.goto(`${site.url}/`);
+  if (!isp) await watched.page.locator(`button[data-user="${user}"]`).click();
+  await watched.page.locator('nav a[aria-current="page"]').waitFor();
+  await watched.page.goto(`${site.url}/#${tab.route}`);
+  await expect.poll(() => watched.page.locator('[aria-busy="true"]').count()).toBe(0);
+  return watched;
 }

@@ -73,7 +73,8 @@ describe(URLS, () => {
     expect(
       (await call(URLS, callers.webhard, { orderId: WEBHARD_ORDER_ID, body: { urls: [{ url: FIRST, outcome: 'DELETED' }] } })).statusCode,
     ).toBe(200);
-    expect(await actionsOf(CASE_ID)).toEqual([...PLANTED, 'URLS_ACCOUNTED']);
+    // Staff were alerted to the URL that cannot be complied with, once
+    expect(await actionsOf(CASE_ID)).toEqual([...PLANTED, 'URLS_ACCOUNTED', 'STAFF_ALERTED']);
     // When the URL that could not be complied with is blocked after all
     const last = await call(URLS, callers.webhard, { orderId: WEBHARD_ORDER_ID, body: { urls: [{ url: SECOND, outcome: 'BLOCKED' }] } });
     expect(last.body).toMatchObject({
@@ -86,7 +87,7 @@ describe(URLS, () => {
       complianceAction: 'DELETED',
       urlCompliance: { outcomes: { 0: 'DELETED', 1: 'BLOCKED' } },
     });
-    expect(await actionsOf(CASE_ID)).toEqual([...PLANTED, 'URLS_ACCOUNTED', 'ORDER_COMPLIED']);
+    expect(await actionsOf(CASE_ID)).toEqual([...PLANTED, 'URLS_ACCOUNTED', 'STAFF_ALERTED', 'ORDER_COMPLIED']);
   });
 
   it('answers 409 for a changed outcome of an accounted URL, and 400 for a URL not of the order, recording nothing', async () => {

@@ -77,7 +77,10 @@ describe('POST /operators', () => {
     const answer = await call('POST /operators', callers.staffKim, input);
 
     // Then
-    expect(answer).toEqual({ statusCode: 201, body: { ...input, language: 'en', kind: 'HOST', updatedAt: expect.stringMatching(/Z$/) } });
+    expect(answer).toEqual({
+      statusCode: 201,
+      body: { ...input, language: 'en', kind: 'HOST', webhookActive: false, updatedAt: expect.stringMatching(/Z$/) },
+    });
     expect(await getOperator('op-overseas')).toEqual(answer.body);
     const events = await storedEvents(refs.operator('op-overseas').root.pk);
     expect(events).toEqual([
@@ -96,6 +99,7 @@ describe('POST /operators', () => {
             annualRevenue: input.annualRevenue,
             currency: 'USD',
             kind: 'HOST',
+            webhookActive: false,
           },
         },
       }),

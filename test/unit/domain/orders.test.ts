@@ -21,6 +21,7 @@ import {
   isUndelivered,
   operatorForHost,
   orderNoticeKey,
+  orderNoticeObjection,
   orderStatus,
   reporterStatusText,
   routeOrders,
@@ -190,6 +191,16 @@ const OPERATORS = [
   { operatorId: 'op-cdn', domains: ['cdn.webhard.example'] },
   { operatorId: 'op-trailing', domains: ['Trailing.Example.'] },
 ];
+
+describe('orderNoticeObjection', () => {
+  it.each([
+    { action: 'DELETE' as const, operatorMayObject: true, posterCode: true },
+    { action: 'BLOCK_ACCESS' as const, operatorMayObject: true, posterCode: false },
+    { action: 'DELETE_REQUEST' as const, operatorMayObject: false, posterCode: false },
+  ])("a $action order's notice: the operator may object $operatorMayObject, the poster's code $posterCode", (want) => {
+    expect(orderNoticeObjection(want.action)).toEqual({ operatorMayObject: want.operatorMayObject, posterCode: want.posterCode });
+  });
+});
 
 describe('operatorForHost', () => {
   it.each([

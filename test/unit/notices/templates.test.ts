@@ -130,8 +130,11 @@ describe('renderOperatorNotice', () => {
     expect(mail.text).toContain(HOSTILE_URL);
     expect(mail.html).toContain('https://webhard.example/v/&lt;script&gt;alert(1)&lt;/script&gt;?a=1&amp;b=&quot;2&quot;');
     expect(mail.html).not.toContain('<script>');
-    // The reported content is never a link: the only one leads to the order's page
-    expect([...mail.html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1])).toEqual([`${links.web}/#/operator/orders/${ORDER_ID}`]);
+    // The reported content is never a link: they lead to the order's page and the poster's objection page
+    expect([...mail.html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1])).toEqual([
+      `${links.web}/#/operator/orders/${ORDER_ID}`,
+      `${links.web}/#/object`,
+    ]);
   });
 
   it('ORDER to an overseas operator asks to block access from the jurisdiction', () => {
@@ -158,6 +161,25 @@ describe('renderOperatorNotice', () => {
     expect(mail.text).toContain(lang === 'ko' ? '차단을 해제해 주십시오' : 'you are then to lift the block');
     expect(mail.text).toContain(lang === 'ko' ? '지금 할 수 있는 이의신청' : 'Objecting now');
     expect(mail.text).not.toContain(lang === 'ko' ? '이의신청 코드' : 'Objection code');
+  });
+
+  it.each(LANGS)("ORDER in %s offers the objection sections the order's action gives, whatever the caller passed", (lang) => {
+    // Given the notices of a host's, an ISP's and an overseas host's order, each handed a poster's code
+    const code = 'POSTERCODE-FOR-THIS-TEST';
+    const objectingNow = lang === 'ko' ? '지금 할 수 있는 이의신청' : 'Objecting now';
+    const mailFor = (action: OrderRecord['action']) =>
+      render({ ...anOrderNotice(order, ['https://webhard.example/v/1'], STATED), objectionCode: code }, lang, { ...order, action });
+    // Then the host passes the code on, the ISP may object but gets no code, the overseas host neither
+    expect(mailFor('DELETE').text).toContain(code);
+    expect(mailFor('BLOCK_ACCESS').text).toContain(objectingNow);
+    expect(mailFor('BLOCK_ACCESS').text).not.toContain(code);
+    expect(mailFor('DELETE_REQUEST').text).not.toContain(code);
+    expect(mailFor('DELETE_REQUEST').text).not.toContain('Objecting now');
+  });
+
+  it("an ORDER notice to a host without the poster's code is a defect, not a notice that leaves the poster out", () => {
+    const { objectionCode: _code, ...withoutCode } = anOrderNotice(order, ['https://webhard.example/v/1'], STATED);
+    expect(() => render(withoutCode, 'en')).toThrow(/must carry the objection code/);
   });
 
   it.each([

@@ -104,7 +104,10 @@ describe('links', () => {
     for (const line of mail.text.split('\n').filter((l) => /\/(acknowledge|compliance|appeal)\b/.test(l))) {
       expect(line).toMatch(/POST https:\/\/api\.commission\.example\/operator\/orders\//);
     }
-    for (const [, href] of mail.html.matchAll(/<a href="([^"]*)"/g)) expect(href).toBe(`${links.web}/#/operator/orders/${ORDER_ID}`);
+    // The only links: the order's page, and on a host's ORDER notice the poster's objection page
+    for (const [, href] of mail.html.matchAll(/<a href="([^"]*)"/g)) {
+      expect([`${links.web}/#/operator/orders/${ORDER_ID}`, `${links.web}/#/object`]).toContain(href);
+    }
   });
 
   it.each([

@@ -39,12 +39,12 @@ describe('operatorIdFromName', () => {
 });
 
 describe('createOperator', () => {
-  it('registers an operator under a slug of its name, claims its domains, defaults the language and the kind (HOST), and audits it on its own chain', async () => {
+  it('registers an operator under a slug of its name, claims its domains, defaults the language and the kind (HOST), says it has no webhook, and audits it on its own chain', async () => {
     // When
     const operator = await createOperator(social, NOW, 'staff-kim');
 
     // Then
-    const expected = { ...social, operatorId: 'social-example-inc', language: 'ko', kind: 'HOST', updatedAt: NOW };
+    const expected = { ...social, operatorId: 'social-example-inc', language: 'ko', kind: 'HOST', webhookActive: false, updatedAt: NOW };
     expect(operator).toEqual(expected);
     expect(await getOperator('social-example-inc')).toEqual(expected);
     expect(await listOperators()).toEqual([expected]);

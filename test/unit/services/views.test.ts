@@ -3,6 +3,7 @@ import { policyById } from '../../../shared/domain/policy';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../shared/domain/errors';
 import type { Approval, VoteRecord } from '../../../shared/domain/model';
+import type { UrlCompliance } from '../../../shared/domain/url-compliance';
 import { config } from '../../../shared/runtime/config';
 import { decideApproval } from '../../../shared/services/approvals';
 import { createOperator, updateOperator } from '../../../shared/services/operators';
@@ -416,6 +417,27 @@ describe('listDeadlineBoard', () => {
 
     // Then
     expect(board.map((entry) => entry.caseId)).toEqual([CASE_ID]);
+  });
+
+  it('flags an open order with URLs its operator cannot comply with, and not once the order is complied with', async () => {
+    // Given an open order with one of its two URLs reported CANNOT_COMPLY, and a complied one that had such a URL
+    const urlCompliance: UrlCompliance = {
+      outcomes: { 0: 'DELETED', 1: 'CANNOT_COMPLY' },
+      cannotComply: [{ reason: 'court hold', places: [1] }],
+    };
+    await plant.operator(anOperator());
+    await plant.order(anOrder({ urlCount: 2, urlCompliance }));
+    await plant.order(anOrder({ caseId: OTHER_CASE_ID, urlCount: 2, urlCompliance, complianceStatus: 'COMPLIED', status: 'COMPLIED' }));
+
+    // When
+    const board = await listDeadlineBoard();
+
+    // Then the open one is flagged with the count, without the reason; the complied one is not flagged
+    expect(board.map((entry) => [entry.caseId, entry.cannotComplyUrls])).toEqual([
+      [CASE_ID, 1],
+      [OTHER_CASE_ID, undefined],
+    ]);
+    expect(JSON.stringify(board)).not.toContain('court hold');
   });
 });
 

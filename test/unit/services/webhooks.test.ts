@@ -30,7 +30,7 @@ import {
   type WebhookPost,
 } from '../../../shared/services/webhooks';
 import { getOperator } from '../../../shared/store/repository';
-import { getWebhookDelivery, getWebhookEndpoint } from '../../../shared/store/webhooks';
+import { getWebhookDelivery, getWebhookEndpoint, putWebhookEndpoint } from '../../../shared/store/webhooks';
 import { useWorld } from '../../support/world';
 import { givenIssuedOrder } from './world-steps';
 
@@ -114,6 +114,22 @@ describe('delivering an event', () => {
     // Then one delivery is due, with the deadline the e-mail started
     const delivery = await onlyDelivery();
     expect(delivery).toMatchObject({ type: 'order.issued', orderId: ORDER_ID, status: 'PENDING', attempts: [] });
+  });
+
+  it('queues the events of an endpoint registered before the operator record had the webhookActive flag', async () => {
+    // Given an endpoint written as a registration did before the flag existed: the operator has no flag
+    await putWebhookEndpoint({
+      operatorId: 'op-webhard',
+      url: 'https://hooks.webhard.example/ud',
+      secret: 'whsec_old',
+      status: 'ACTIVE',
+      createdAt: new Date(START).toISOString(),
+    });
+    expect((await getOperator('op-webhard'))?.webhookActive).toBeUndefined();
+    // When the order's notice goes out
+    await notifyOperator(ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
+    // Then its endpoint gets the event
+    expect(await onlyDelivery()).toMatchObject({ type: 'order.issued', orderId: ORDER_ID, status: 'PENDING' });
   });
 
   it('queues nothing for an operator without an endpoint', async () => {
@@ -235,12 +251,11 @@ describe('in the cloud (WEBHOOK_QUEUE_URL set)', () => {
     });
 
     it('reads nothing for an operator without a webhook, and queues nothing', async () => {
-      // Given an operator that never registered one, as the notice read it
-      const operator = await getOperator('op-webhard');
-      expect(operator?.webhookActive).toBeUndefined();
+      // Given an operator that never registered one, as the notice read it (registered with the flag lowered)
+      const operator = { ...(await getOperator('op-webhard')), webhookActive: false };
       world.faults.reset();
       // When its notice's webhook step runs
-      await queueWebhookEvents(operator!, ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
+      await queueWebhookEvents(operator, ORDER_ID, { kind: 'ORDER' }, ORDER_KEY);
       // Then no AWS call at all
       expect(world.faults.calls).toBe(0);
       expect(world.queued).toEqual([]);

@@ -11,9 +11,8 @@ import type { BoardOrder } from '../api';
 import { shortId } from '../format';
 import { useApp, useNow } from '../hooks';
 import { useT } from '../i18n';
-import { href } from '../router';
 import { ConfirmDialog } from './ConfirmDialog';
-import { DateTime, described, ErrorNote, Field, FineView, minorDigitsOf, money } from './common';
+import { DateTime, described, ErrorNote, Field, FineView, minorDigitsOf, money, OrderOwnerCells, OrderOwnerHeads } from './common';
 
 const DAY_MS = 86_400_000;
 
@@ -359,8 +358,7 @@ export function FinesAwaitingDecision({ orders }: { orders: readonly BoardOrder[
         <table class="board">
           <thead>
             <tr>
-              <th scope="col">{t('colOperator')}</th>
-              <th scope="col">{t('colCase')}</th>
+              <OrderOwnerHeads />
               <th scope="col">{t('fineProposedAmountColumn')}</th>
               <th scope="col">{t('fineOpinion')}</th>
               <th scope="col">{t('fineOpinionDue')}</th>
@@ -371,12 +369,7 @@ export function FinesAwaitingDecision({ orders }: { orders: readonly BoardOrder[
               const fine = order.fine as Fine;
               return (
                 <tr key={order.orderId} data-order={order.orderId}>
-                  <td data-label={t('colOperator')}>{order.operatorId}</td>
-                  <td data-label={t('colCase')}>
-                    <a href={href(`/cases/${order.caseId}`)} class="mono" title={order.caseId}>
-                      {shortId(order.caseId)}
-                    </a>
-                  </td>
+                  <OrderOwnerCells order={order} />
                   <td data-label={t('fineProposedAmountColumn')}>{money(fine.amount, fine.currency, lang)}</td>
                   <td data-label={t('fineOpinion')}>{fine.opinion ? t('fineOpinionIn') : t('fineOpinionNotYet')}</td>
                   <td data-label={t('fineOpinionDue')}>

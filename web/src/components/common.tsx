@@ -3,9 +3,10 @@ import type { Approval, Fine } from '../../../shared/domain/model';
 import { ApiError } from '../api';
 import { formatForPeople } from '../../../shared/domain/time-for-people';
 import { breakdownLabel } from '../../../shared/domain/fine-words';
-import { formatCompact, formatDuration, formatUtc } from '../format';
+import { formatCompact, formatDuration, formatUtc, shortId } from '../format';
 import { useApp, useNow, type Resource } from '../hooks';
 import { useT } from '../i18n';
+import { href } from '../router';
 
 /**
  * A moment in the policy's time zone; the UTC instant on hover and for machines. `legal` writes
@@ -69,6 +70,7 @@ const TONE: Record<string, string> = {
   ESCALATED: 'warn',
   GONE: 'good',
   STILL_UP: 'bad',
+  CANNOT_COMPLY: 'bad',
 };
 
 export function Badge({ value }: { value: string }) {
@@ -214,6 +216,32 @@ export function ApprovalList({ approvals }: { approvals: readonly Approval[] }) 
           {a.reason ? ` · ${a.reason}` : ''}
         </div>
       ))}
+    </>
+  );
+}
+
+/** The column heads of the cells below: every table of orders on staff's board starts with them. */
+export function OrderOwnerHeads() {
+  const { t } = useT();
+  return (
+    <>
+      <th scope="col">{t('colOperator')}</th>
+      <th scope="col">{t('colCase')}</th>
+    </>
+  );
+}
+
+/** The first cells of a row of the board: the order's operator, and its case as a short link. */
+export function OrderOwnerCells({ order }: { order: { operatorId: string; caseId: string } }) {
+  const { t } = useT();
+  return (
+    <>
+      <td data-label={t('colOperator')}>{order.operatorId}</td>
+      <td data-label={t('colCase')}>
+        <a href={href(`/cases/${order.caseId}`)} class="mono" title={order.caseId}>
+          {shortId(order.caseId)}
+        </a>
+      </td>
     </>
   );
 }

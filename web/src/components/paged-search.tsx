@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n';
+import { dayBoundaryIn } from '../format';
 import { Field } from './common';
 
 export interface Page<T> {
@@ -39,29 +40,49 @@ export function usePagedSearch<T, S>(search: S, fetchPage: (search: S, cursor?: 
   return { found, busy, failure, more: (): void => void load(found?.nextCursor) };
 }
 
+/** What every search form holds: a term searched by one key, and a range of calendar days. */
+export interface TermAndDays<K extends string> {
+  by: K;
+  term: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * The API's parameters for a form's term and days: the term under its key's name, the days as
+ * whole days in the policy's time zone; a field left empty asks nothing.
+ */
+export function termAndDaysOf<K extends string>(
+  form: TermAndDays<K>,
+  timeZone: string,
+): { term: Partial<Record<K, string>>; from: string | undefined; to: string | undefined } {
+  const term = form.term.trim();
+  return {
+    term: term === '' ? {} : ({ [form.by]: term } as Partial<Record<K, string>>),
+    from: form.from === '' ? undefined : dayBoundaryIn(form.from, timeZone),
+    to: form.to === '' ? undefined : dayBoundaryIn(form.to, timeZone, true),
+  };
+}
+
 /** "Search by" (which key) and "Search for" (its term). */
 export function SearchTermFields<K extends string>({
   idPrefix,
   keys,
   labels,
-  by,
-  term,
-  onBy,
-  onTerm,
+  form,
+  onChange,
 }: {
   idPrefix: string;
   keys: readonly K[];
   labels: Record<K, MessageKey>;
-  by: K;
-  term: string;
-  onBy: (by: K) => void;
-  onTerm: (term: string) => void;
+  form: Pick<TermAndDays<K>, 'by' | 'term'>;
+  onChange: (patch: Partial<TermAndDays<K>>) => void;
 }) {
   const { t } = useT();
   return (
     <div class="row">
       <Field id={`${idPrefix}-by`} label={t('searchBy')}>
-        <select id={`${idPrefix}-by`} value={by} onChange={(e) => onBy(e.currentTarget.value as K)}>
+        <select id={`${idPrefix}-by`} value={form.by} onChange={(e) => onChange({ by: e.currentTarget.value as K })}>
           {keys.map((key) => (
             <option key={key} value={key}>
               {t(labels[key])}
@@ -75,8 +96,8 @@ export function SearchTermFields<K extends string>({
           type="search"
           spellcheck={false}
           autocomplete="off"
-          value={term}
-          onInput={(e) => onTerm(e.currentTarget.value)}
+          value={form.term}
+          onInput={(e) => onChange({ term: e.currentTarget.value })}
         />
       </Field>
     </div>
@@ -87,26 +108,22 @@ export function SearchTermFields<K extends string>({
 export function DayRangeFields({
   ids,
   labels,
-  from,
-  to,
-  onFrom,
-  onTo,
+  form,
+  onChange,
 }: {
   ids: readonly [string, string];
   labels: readonly [MessageKey, MessageKey];
-  from: string;
-  to: string;
-  onFrom: (day: string) => void;
-  onTo: (day: string) => void;
+  form: Pick<TermAndDays<string>, 'from' | 'to'>;
+  onChange: (patch: Partial<Pick<TermAndDays<string>, 'from' | 'to'>>) => void;
 }) {
   const { t } = useT();
   return (
     <>
       <Field id={ids[0]} label={t(labels[0])}>
-        <input id={ids[0]} type="date" value={from} onInput={(e) => onFrom(e.currentTarget.value)} />
+        <input id={ids[0]} type="date" value={form.from} onInput={(e) => onChange({ from: e.currentTarget.value })} />
       </Field>
       <Field id={ids[1]} label={t(labels[1])}>
-        <input id={ids[1]} type="date" value={to} onInput={(e) => onTo(e.currentTarget.value)} />
+        <input id={ids[1]} type="date" value={form.to} onInput={(e) => onChange({ to: e.currentTarget.value })} />
       </Field>
     </>
   );

@@ -3,8 +3,14 @@ import { useState } from 'preact/hooks';
 import { CASE_STATUSES, CATEGORIES, type Category, escalationDecisionRequestSchema, type CaseStatus } from '../../../shared/domain/model';
 import type { ReferralRecord } from '../../../shared/domain/referrals';
 import type { AuditChain, CaseDetail, CaseOrder, CaseSearch, CaseSummary, DuplicateCase, ReviewView } from '../api';
-import { dayBoundaryIn } from '../format';
-import { DayRangeFields, SearchActions, SearchTermFields, usePagedSearch } from '../components/paged-search';
+import {
+  DayRangeFields,
+  SearchActions,
+  SearchTermFields,
+  type TermAndDays,
+  termAndDaysOf,
+  usePagedSearch,
+} from '../components/paged-search';
 import { ApprovalList, Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded, Section } from '../components/common';
 import { FineDecisionForm, FineDetails } from '../components/Fines';
 import { MonitoringResults } from '../components/Monitoring';
@@ -21,13 +27,9 @@ type SearchKey = 'url' | 'host' | 'operatorId' | 'reference';
 const SEARCH_KEYS: readonly SearchKey[] = ['url', 'host', 'operatorId', 'reference'];
 const SEARCH_LABELS = { url: 'searchByUrl', host: 'searchByHost', operatorId: 'searchByOperator', reference: 'searchByReference' } as const;
 
-interface SearchForm {
-  by: SearchKey;
-  term: string;
+interface SearchForm extends TermAndDays<SearchKey> {
   status: CaseStatus | '';
   category: Category | '';
-  from: string;
-  to: string;
 }
 
 const BLANK_SEARCH: SearchForm = { by: 'url', term: '', status: '', category: '', from: '', to: '' };
@@ -35,15 +37,8 @@ const PAGE_SIZE = 50;
 
 /** The API's filters for a filled form: calendar days are whole days in the policy's time zone. */
 function searchOf(form: SearchForm, timeZone: string): CaseSearch {
-  const term = form.term.trim();
-  return {
-    ...(term === '' ? {} : { [form.by]: term }),
-    status: form.status || undefined,
-    category: form.category || undefined,
-    from: form.from === '' ? undefined : dayBoundaryIn(form.from, timeZone),
-    to: form.to === '' ? undefined : dayBoundaryIn(form.to, timeZone, true),
-    limit: PAGE_SIZE,
-  };
+  const { term, from, to } = termAndDaysOf(form, timeZone);
+  return { ...term, status: form.status || undefined, category: form.category || undefined, from, to, limit: PAGE_SIZE };
 }
 
 export function CasesPage() {
@@ -56,7 +51,7 @@ export function CasesPage() {
     return { items: page.cases, nextCursor: page.nextCursor };
   });
 
-  const set = <K extends keyof SearchForm>(name: K, value: SearchForm[K]): void => setForm((previous) => ({ ...previous, [name]: value }));
+  const change = (patch: Partial<SearchForm>): void => setForm((previous) => ({ ...previous, ...patch }));
   const submit = (event: Event): void => {
     event.preventDefault();
     setSearch(searchOf(form, config.policy.timeZone));
@@ -70,34 +65,23 @@ export function CasesPage() {
     <section>
       <h1>{t('casesTitle')}</h1>
       <form aria-label={t('searchCases')} class="card search-form" onSubmit={submit}>
-        <SearchTermFields
-          idPrefix="search"
-          keys={SEARCH_KEYS}
-          labels={SEARCH_LABELS}
-          by={form.by}
-          term={form.term}
-          onBy={(by) => set('by', by)}
-          onTerm={(term) => set('term', term)}
-        />
+        <SearchTermFields idPrefix="search" keys={SEARCH_KEYS} labels={SEARCH_LABELS} form={form} onChange={change} />
         <div class="row">
           <Field id="status-filter" label={t('filterStatus')}>
-            <select id="status-filter" value={form.status} onChange={(e) => set('status', e.currentTarget.value as CaseStatus | '')}>
+            <select id="status-filter" value={form.status} onChange={(e) => change({ status: e.currentTarget.value as CaseStatus | '' })}>
               <ValueOptions values={CASE_STATUSES} empty={t('allStatuses')} />
             </select>
           </Field>
           <Field id="category-filter" label={t('category')}>
-            <select id="category-filter" value={form.category} onChange={(e) => set('category', e.currentTarget.value as Category | '')}>
+            <select
+              id="category-filter"
+              value={form.category}
+              onChange={(e) => change({ category: e.currentTarget.value as Category | '' })}
+            >
               <ValueOptions values={CATEGORIES} empty={t('allCategories')} />
             </select>
           </Field>
-          <DayRangeFields
-            ids={['date-from', 'date-to']}
-            labels={['dateFrom', 'dateTo']}
-            from={form.from}
-            to={form.to}
-            onFrom={(day) => set('from', day)}
-            onTo={(day) => set('to', day)}
-          />
+          <DayRangeFields ids={['date-from', 'date-to']} labels={['dateFrom', 'dateTo']} form={form} onChange={change} />
         </div>
         <SearchActions busy={busy} onClear={clear} />
       </form>
@@ -417,6 +401,7 @@ function OrderCard({ order, onChange }: { order: CaseOrder; onChange: () => void
     [t('noticeComplied'), order.compliedAt],
   ];
   const open = OPEN_COMPLIANCE.has(order.complianceStatus ?? order.status);
+  const cannotComply = order.urlOutcomes?.filter((entry) => entry.outcome === 'CANNOT_COMPLY').length ?? 0;
   return (
     <article class="card inner" data-order={order.orderId}>
       <h3>
@@ -460,6 +445,11 @@ function OrderCard({ order, onChange }: { order: CaseOrder; onChange: () => void
       {order.nonComplianceCause === 'POST_MONITORING' && order.nonComplianceResolution === undefined && (
         <p class="badges">
           <Badge value="STILL_UP" /> {t('monitoringReopened')}
+        </p>
+      )}
+      {cannotComply > 0 && (
+        <p class="badges" data-testid="cannot-comply">
+          <Badge value="CANNOT_COMPLY" /> {t('cannotComplyFlag', { count: cannotComply })}
         </p>
       )}
       {order.urlOutcomes && (

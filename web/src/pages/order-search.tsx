@@ -7,8 +7,14 @@ import { useState } from 'preact/hooks';
 import { COMPLIANCE_STATUSES, type ComplianceStatus } from '../../../shared/domain/model';
 import type { BoardOrder, OrderSearch } from '../api';
 import { ErrorNote, Field } from '../components/common';
-import { DayRangeFields, SearchActions, SearchTermFields, usePagedSearch } from '../components/paged-search';
-import { dayBoundaryIn } from '../format';
+import {
+  DayRangeFields,
+  SearchActions,
+  SearchTermFields,
+  type TermAndDays,
+  termAndDaysOf,
+  usePagedSearch,
+} from '../components/paged-search';
 import { useApp } from '../hooks';
 import { type Translator, useT } from '../i18n';
 
@@ -18,13 +24,9 @@ const SEARCH_LABELS = { host: 'searchByHost', url: 'searchByUrl', operatorId: 's
 type Section = NonNullable<OrderSearch['list']>;
 const SECTIONS: readonly Section[] = ['OPEN', 'UNDELIVERED', 'OVERDUE', 'NON_COMPLIANT'];
 
-interface SearchForm {
-  by: SearchKey;
-  term: string;
+interface SearchForm extends TermAndDays<SearchKey> {
   section: Section | '';
   status: ComplianceStatus | '';
-  from: string;
-  to: string;
 }
 
 const BLANK: SearchForm = { by: 'host', term: '', section: '', status: '', from: '', to: '' };
@@ -32,13 +34,13 @@ const PAGE_SIZE = 50;
 
 /** The API's parameters for a filled form (calendar days are whole days in the policy's time zone); null: nothing asked. */
 function searchOf(form: SearchForm, timeZone: string): OrderSearch | null {
-  const term = form.term.trim();
+  const { term, from, to } = termAndDaysOf(form, timeZone);
   const search: OrderSearch = {
-    ...(term === '' ? {} : { [form.by]: term }),
+    ...term,
     list: form.section || undefined,
     complianceStatus: form.status || undefined,
-    issuedFrom: form.from === '' ? undefined : dayBoundaryIn(form.from, timeZone),
-    issuedTo: form.to === '' ? undefined : dayBoundaryIn(form.to, timeZone, true),
+    issuedFrom: from,
+    issuedTo: to,
   };
   return Object.values(search).some((value) => value !== undefined) ? { ...search, limit: PAGE_SIZE } : null;
 }
@@ -57,7 +59,7 @@ export function OrderSearchBar({ onSearch }: { onSearch: (search: OrderSearch | 
   const [form, setForm] = useState<SearchForm>(BLANK);
   const [applied, setApplied] = useState<SearchForm | null>(null);
   const [open, setOpen] = useState(() => window.matchMedia(WIDE_SCREEN).matches);
-  const set = <K extends keyof SearchForm>(name: K, value: SearchForm[K]): void => setForm((previous) => ({ ...previous, [name]: value }));
+  const change = (patch: Partial<SearchForm>): void => setForm((previous) => ({ ...previous, ...patch }));
   const submit = (event: Event): void => {
     event.preventDefault();
     const search = searchOf(form, config.policy.timeZone);
@@ -83,18 +85,10 @@ export function OrderSearchBar({ onSearch }: { onSearch: (search: OrderSearch | 
         )}
       </summary>
       <form aria-label={t('searchOrders')} class="search-form" onSubmit={submit}>
-        <SearchTermFields
-          idPrefix="order-search"
-          keys={SEARCH_KEYS}
-          labels={SEARCH_LABELS}
-          by={form.by}
-          term={form.term}
-          onBy={(by) => set('by', by)}
-          onTerm={(term) => set('term', term)}
-        />
+        <SearchTermFields idPrefix="order-search" keys={SEARCH_KEYS} labels={SEARCH_LABELS} form={form} onChange={change} />
         <div class="row">
           <Field id="order-section" label={t('orderSection')}>
-            <select id="order-section" value={form.section} onChange={(e) => set('section', e.currentTarget.value as Section | '')}>
+            <select id="order-section" value={form.section} onChange={(e) => change({ section: e.currentTarget.value as Section | '' })}>
               <option value="">{t('allSections')}</option>
               {SECTIONS.map((section) => (
                 <option key={section} value={section}>
@@ -104,7 +98,11 @@ export function OrderSearchBar({ onSearch }: { onSearch: (search: OrderSearch | 
             </select>
           </Field>
           <Field id="order-status" label={t('filterStatus')}>
-            <select id="order-status" value={form.status} onChange={(e) => set('status', e.currentTarget.value as ComplianceStatus | '')}>
+            <select
+              id="order-status"
+              value={form.status}
+              onChange={(e) => change({ status: e.currentTarget.value as ComplianceStatus | '' })}
+            >
               <option value="">{t('allStatuses')}</option>
               {COMPLIANCE_STATUSES.map((status) => (
                 <option key={status} value={status}>
@@ -113,14 +111,7 @@ export function OrderSearchBar({ onSearch }: { onSearch: (search: OrderSearch | 
               ))}
             </select>
           </Field>
-          <DayRangeFields
-            ids={['issued-from', 'issued-to']}
-            labels={['issuedFrom', 'issuedTo']}
-            from={form.from}
-            to={form.to}
-            onFrom={(day) => set('from', day)}
-            onTo={(day) => set('to', day)}
-          />
+          <DayRangeFields ids={['issued-from', 'issued-to']} labels={['issuedFrom', 'issuedTo']} form={form} onChange={change} />
         </div>
         <SearchActions onClear={clear} />
       </form>

@@ -9,9 +9,8 @@ import {
 import type { BoardOrder, CaseDetail, OrderSearch } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FinesAwaitingDecision } from '../components/Fines';
-import { Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded } from '../components/common';
+import { Badge, Countdown, DateTime, described, ErrorNote, Field, Loaded, OrderOwnerCells, OrderOwnerHeads } from '../components/common';
 import { MonitoringResults } from '../components/Monitoring';
-import { shortId } from '../format';
 import { useApp, useNow, useResource } from '../hooks';
 import { useT } from '../i18n';
 import { href } from '../router';
@@ -275,8 +274,7 @@ function BoardTable({ orders, live, onChange }: { orders: BoardOrder[]; live: bo
     <table class="board">
       <thead>
         <tr>
-          <th scope="col">{t('colOperator')}</th>
-          <th scope="col">{t('colCase')}</th>
+          <OrderOwnerHeads />
           <th scope="col">{t('colStatus')}</th>
           <th scope="col">{t('colDeadline')}</th>
           <th scope="col">{t('colLeft')}</th>
@@ -287,18 +285,18 @@ function BoardTable({ orders, live, onChange }: { orders: BoardOrder[]; live: bo
           const overdue = live && isOverdue(order, now);
           return (
             <tr key={order.orderId} class={overdue ? 'overdue' : ''} data-order={order.orderId} data-overdue={overdue ? 'true' : undefined}>
-              <td data-label={t('colOperator')}>{order.operatorId}</td>
-              <td data-label={t('colCase')}>
-                <a href={href(`/cases/${order.caseId}`)} class="mono" title={order.caseId}>
-                  {shortId(order.caseId)}
-                </a>
-              </td>
+              <OrderOwnerCells order={order} />
               <td data-label={t('colStatus')}>
                 {/* One child, so that the phone layout's label column does not take the resend block. */}
                 <div>
                   <Badge value={order.complianceStatus ?? order.status} />
                   {live && mayResend && (order.complianceStatus ?? order.status) === 'UNDELIVERED' && <Resend order={order} />}
                   {order.nonComplianceCause === 'POST_MONITORING' && order.nonCompliant && <Badge value="POST_MONITORING" />}
+                  {order.cannotComplyUrls !== undefined && (
+                    <span data-testid="cannot-comply" title={t('cannotComplyFlag', { count: order.cannotComplyUrls })}>
+                      <Badge value="CANNOT_COMPLY" /> {t('urlCount', { count: order.cannotComplyUrls })}
+                    </span>
+                  )}
                   <MonitoringResults monitoring={order.monitoring} compact />
                   {mayResend && order.nonCompliant && onChange && <NonComplianceActions order={order} onChange={onChange} />}
                   {live && mayResend && onChange && deadlineMovable(order) && <DeadlineActions order={order} onChange={onChange} />}

@@ -103,6 +103,31 @@ describe('reporting URL by URL', () => {
     expect(done.after.urlCompliance).toEqual({ outcomes: { 0: 'DELETED', 1: 'DELETED', 2: 'NOT_FOUND' } });
   });
 
+  it('alerts staff to URLs the operator cannot comply with, once for each report that adds some, without the reasons', () => {
+    const reason = 'held under a court preservation order';
+    // When one report says two URLs cannot be complied with
+    const first = decided(
+      orderDecider,
+      report({ place: 1, outcome: 'CANNOT_COMPLY', reason }, { place: 0, outcome: 'CANNOT_COMPLY', reason }),
+      threeUrls(),
+      ctx(BEFORE_DEADLINE),
+    );
+    // Then staff are alerted once for the report, keyed by its first URL, with no reason in the e-mail
+    const order = threeUrls();
+    expect(first.followUps).toEqual([
+      {
+        type: 'NOTIFY_STAFF',
+        caseId: order.caseId,
+        eventKey: `cannot-comply:${order.orderId}:0`,
+        alert: expect.objectContaining({ subject: `Order ${order.orderId}: the operator cannot comply for 2 URL(s)` }),
+      },
+    ]);
+    expect(JSON.stringify(first.followUps)).not.toContain('court');
+    // And a later report of the third URL is a new alert of its own
+    const second = decided(orderDecider, report({ place: 2, outcome: 'CANNOT_COMPLY', reason }), first.after, ctx(BEFORE_DEADLINE));
+    expect(second.followUps).toEqual([expect.objectContaining({ type: 'NOTIFY_STAFF', eventKey: `cannot-comply:${order.orderId}:2` })]);
+  });
+
   it('answers a repeat with nothing and a changed outcome of an accounted URL with 409', () => {
     const once = decided(orderDecider, report({ place: 0, outcome: 'DELETED' }), threeUrls(), ctx(BEFORE_DEADLINE));
     expect(step(orderDecider, report({ place: 0, outcome: 'DELETED' }), once.after, ctx(BEFORE_DEADLINE))).toEqual({ kind: 'null' });
