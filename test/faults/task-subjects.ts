@@ -147,6 +147,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   [
     'IssueOrders: one order per operator, each issued once; staff told once of the unassigned URL',
     {
+      weight: 10,
       given: async () => {
         await givenOperators();
         // Approved late enough that no deadline passes before the sweep
@@ -173,6 +174,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   [
     "IssueOrders with ISPs: every ISP gets one BLOCK_ACCESS order for the overseas and the unclaimed URL (its notice is SendOrderNotice's case)",
     {
+      weight: 6,
       given: async () => {
         for (const operator of [...ISPS.map(anIsp), OVERSEAS_HOST]) await plant.operator(operator);
         await plant.case(aCase({ status: 'ORDERS_ISSUED', ordersIssuedAt: '2026-03-02T12:00:00.000Z' }));
@@ -225,6 +227,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   [
     'SendOrderNotice when SES refuses the contact for good: the order UNDELIVERED once, staff told once, the other order untouched',
     {
+      weight: 5,
       given: async () => {
         await givenOrders(NO_CLOCK);
         world.rejectAddress(WEBHARD_CONTACT);
@@ -277,6 +280,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   [
     'EnforceDeadline: overdue once, the operator and staff told once each',
     {
+      weight: 6,
       given: () => givenOrders(),
       act: () => enforceDeadline(WEBHARD_ORDER_ID, NOW),
       streams: caseStream,
@@ -308,6 +312,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   [
     'OpenReview: the post-review opened once, the case under review once',
     {
+      weight: 3,
       given: () => givenOrders({}, { caseStatus: { status: 'ORDERS_ISSUED' } }),
       act: () => openReview({ caseId: CASE_ID, kind: 'POST_REVIEW' }, NOW),
       streams: caseStream,
@@ -342,6 +347,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   [
     'ApplyReviewOutcome (revoked): every order revoked once, each operator told once, each wait completed once',
     {
+      weight: 20,
       given: async () => {
         await givenOrders();
         await plant.review(closedReview('REVOKED'));
@@ -369,6 +375,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   [
     'ApplyReviewOutcome (appeal granted): the order overturned once, its appeal settled once, the operator told once',
     {
+      weight: 10,
       given: async () => {
         const appeal: AppealRecord = anAppeal({ status: 'UNDER_REVIEW' });
         await givenOrders(
@@ -406,6 +413,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   [
     'OpenAppealWindow: each confirmed order gets its appeal deadline and notice once',
     {
+      weight: 13,
       given: async () => {
         await givenOrders(
           { status: 'CONFIRMED', decisionStatus: 'CONFIRMED', complianceStatus: 'COMPLIED' },
@@ -455,6 +463,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   [
     'AssessFines: a late order that stands is fined once, and told once',
     {
+      weight: 30,
       given: () => givenOrders({ status: 'OVERDUE', complianceStatus: 'OVERDUE', decisionStatus: 'CONFIRMED' }),
       act: () => assessFines(CASE_ID, NOW),
       streams: caseStream,
@@ -545,6 +554,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   [
     'a reminder due before the deadline: decided once, sent once',
     {
+      weight: 6,
       // (the clock runs from the notices' acceptance, at issuance)
       given: () =>
         givenOrders({
@@ -567,13 +577,17 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
 /** The state machine's Retry: 2, 4, 8, 16 and 32 s apart. */
 const WORKFLOW_RETRY_MS = 62_000;
 
-/** The files that run the tasks, one share each (tasks-1.test.ts, tasks-2.test.ts...). */
+/**
+ * The files that run the tasks, one share each (tasks-1.test.ts, tasks-2.test.ts...). The heavy
+ * subjects carry a `weight`, their sweep's time beside a typical subject's (about 10 s on two loaded
+ * cores, from a run with `--reporter=json`), so that the shares take alike times.
+ */
 export const TASK_FILES = 3;
 
 /** Runs the `part`-th share of the tasks (see shareOf): the file tasks-`part`.test.ts calls it. */
 export function describeTasksUnderEveryFault(part: number): void {
   describe(`a workflow task under every fault (share ${part} of ${TASK_FILES})`, () => {
-    it.each(shareOf(subjects, part, TASK_FILES))(
+    it.each(shareOf(subjects, part, TASK_FILES, ([, subject]) => subject.weight ?? 1))(
       '%s',
       async (_name, subject) => {
         expect(await underEveryFault(world, { ...subject, retryAfterMs: WORKFLOW_RETRY_MS }, CLOCK)).toBeGreaterThan(3);

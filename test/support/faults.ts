@@ -37,6 +37,11 @@ export interface ActUnderFaults<T> {
    * machine's Retry backs off over about a minute (2+4+8+16+32 s).
    */
   readonly retryAfterMs?: number;
+  /**
+   * How long its sweep runs beside a typical subject's (1 unless said): the files that run a list
+   * of subjects in shares balance on it (see shareOf).
+   */
+  readonly weight?: number;
 }
 
 async function settled<T>(work: () => Promise<T>): Promise<Settled<T>> {
@@ -96,9 +101,16 @@ const READS = new Set([
   'SFN DescribeExecution',
 ]);
 
-async function runWithFault<T>(world: World, subject: ActUnderFaults<T>, fault: Fault, options: FaultRunOptions, start: WorldSnapshot) {
+/** Runs the act with `fault` armed; answers how many AWS calls its first attempt made, the struck one included. */
+async function runWithFault<T>(
+  world: World,
+  subject: ActUnderFaults<T>,
+  fault: Fault,
+  options: FaultRunOptions,
+  start: WorldSnapshot,
+): Promise<number> {
   try {
-    await runOnce(world, subject, fault, options, start);
+    return (await runOnce(world, subject, fault, options, start)).calls;
   } catch (error) {
     // The message alone: an AWS error's own fields would bury it in a screenful of socket state.
     throw new Error(`with fault ${JSON.stringify(fault)}: ${(error as Error).message}`);
@@ -109,7 +121,10 @@ async function runWithFault<T>(world: World, subject: ActUnderFaults<T>, fault: 
  * Runs the act without a fault (counting its AWS calls), then once per fault: at every call, a
  * passing fault before the service acted and one after it (its answer lost; not for a read, where
  * it is the fault before again), and a crash before it. (A crash after call k leaves what a crash
- * before call k+1 leaves, so it is not run twice.) Answers how many runs it made.
+ * before call k+1 leaves, so it is not run twice.) A crash differs from a passing fault only in the
+ * calls after the struck one: when the passing fault's first attempt made none (the act gave up at
+ * the fault), the crash there is that same run, and is not run again. Answers how many fault cases
+ * it covered, the clean run among them: each run, or shown to be a run made.
  */
 export async function underEveryFault<T>(world: World, subject: ActUnderFaults<T>, options: FaultRunOptions): Promise<number> {
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -117,33 +132,44 @@ export async function underEveryFault<T>(world: World, subject: ActUnderFaults<T
     // The clean run plants the given state; every faulted run starts from a copy of it.
     const { calls, start } = await runOnce(world, subject, null, options, undefined);
     expect(calls, 'AWS calls of the act').toBeGreaterThan(0);
-    let runs = 1;
+    let cases = 1;
     for (let at = 1; at <= calls; at += 1) {
-      await runWithFault(world, subject, { at, when: 'before', crash: false }, options, start);
+      const callsWithPassingFault = await runWithFault(world, subject, { at, when: 'before', crash: false }, options, start);
       // The call the fault struck, as this run made it (a run that took another path may not reach call k).
       const struck = world.faults.struck?.service;
-      runs += 1;
+      cases += 1;
       if (struck === undefined || !READS.has(struck)) {
         await runWithFault(world, subject, { at, when: 'after', crash: false }, options, start);
-        runs += 1;
+        cases += 1;
       }
-      await runWithFault(world, subject, { at, when: 'before', crash: true }, options, start);
-      runs += 1;
+      if (callsWithPassingFault > at) await runWithFault(world, subject, { at, when: 'before', crash: true }, options, start);
+      cases += 1;
     }
-    return runs;
+    return cases;
   } finally {
     vi.useRealTimers();
   }
 }
 
 /**
- * The `part`-th of `parts` shares of a list of fault subjects (1-based), dealt round-robin.
- * Vitest runs files, not tests, in parallel: a fault sweep takes from seconds to minutes a subject,
- * so a long list runs as several files, each one share, for the forks to balance. Every subject
+ * The `part`-th of `parts` shares of a list of fault subjects (1-based). Vitest runs files, not
+ * tests, in parallel: a fault sweep takes from seconds to minutes a subject, so a long list runs as
+ * several files, each one share, for the forks to balance. The subjects are dealt heaviest first
+ * (`weightOf`, 1 unless said), each to the share that weighs least so far (the first of equals):
+ * alike subjects are dealt round-robin, and two heavy ones do not end in one file. Every subject
  * falls in exactly one share, wherever in the list it is added.
  */
-export function shareOf<T>(subjects: readonly T[], part: number, parts: number): T[] {
-  return subjects.filter((_subject, index) => index % parts === part - 1);
+export function shareOf<T>(subjects: readonly T[], part: number, parts: number, weightOf: (subject: T) => number = () => 1): T[] {
+  const loads = Array.from({ length: parts }, () => 0);
+  const shareOfIndex = new Map<number, number>();
+  // Array.prototype.sort is stable: of equal weights, the earlier in the list is dealt first.
+  const heaviestFirst = subjects.map((subject, index) => ({ index, weight: weightOf(subject) })).sort((a, b) => b.weight - a.weight);
+  for (const { index, weight } of heaviestFirst) {
+    const lightest = loads.indexOf(Math.min(...loads));
+    loads[lightest] = (loads[lightest] ?? 0) + weight;
+    shareOfIndex.set(index, lightest);
+  }
+  return subjects.filter((_subject, index) => shareOfIndex.get(index) === part - 1);
 }
 
 /**

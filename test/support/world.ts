@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, SQSClient, type SendMessageCommandInput } from '@aws-sdk/client-sqs';
-import { BatchWriteItemCommand, DeleteTableCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DeleteTableCommand, ScanCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -27,6 +27,7 @@ import { inProcessHandler } from './in-process-dynamodb';
 import { resetConfigForTests } from '../../shared/runtime/config';
 import { logger } from '../../shared/runtime/logger';
 import { documentClient } from '../../shared/store/client';
+import { TABLE_KEYS } from '../../shared/store/table';
 
 export const TEST_STATE_MACHINE_ARN = 'arn:aws:states:ap-northeast-2:000000000000:stateMachine:case-workflow';
 export const TEST_TABLE = 'urgent-deliberation-world';
@@ -167,7 +168,7 @@ export interface World {
   reset(policy?: object): Promise<void>;
   /** Everything the world holds now: the table's items and what the stand-ins recorded. */
   snapshot(): Promise<WorldSnapshot>;
-  /** A fresh table holding what the snapshot held (much faster than planting it again). */
+  /** The table holding what the snapshot held, and nothing else (much faster than planting it again). */
   restore(snapshot: WorldSnapshot, policy?: object): Promise<void>;
   close(): Promise<void>;
 }
@@ -194,6 +195,15 @@ export class MessageRejected extends Error {
 }
 
 const BATCH_WRITE_LIMIT = 25;
+
+/** An item's primary key, as the table names it. */
+function keyOf(item: Record<string, AttributeValue>): Record<string, AttributeValue> {
+  const { [TABLE_KEYS.partitionKey]: partition, [TABLE_KEYS.sortKey]: sort } = item;
+  if (partition === undefined || sort === undefined) throw new Error('An item of the table without its primary key.');
+  return { [TABLE_KEYS.partitionKey]: partition, [TABLE_KEYS.sortKey]: sort };
+}
+
+const itemKey = (item: Record<string, AttributeValue>): string => JSON.stringify(keyOf(item));
 
 /**
  * The test file's world: started before its first test, closed after its last, and (unless
@@ -314,6 +324,33 @@ export async function startWorld(): Promise<World> {
     );
   };
 
+  /** Forgets what the stand-ins recorded and any fault; the policy given replaces the environment's. */
+  const clearRecords = (policy: object | undefined): void => {
+    faults.reset();
+    mails.length = 0;
+    queued.length = 0;
+    completedWaits.length = 0;
+    executions.clear();
+    live.clear();
+    rejected.clear();
+    arm();
+    if (policy === undefined) delete process.env.POLICY_JSON;
+    else process.env.POLICY_JSON = JSON.stringify(policy);
+    resetConfigForTests();
+  };
+
+  /** Every item of the current table. */
+  const tableItems = async (): Promise<Record<string, AttributeValue>[]> => {
+    const items: Record<string, AttributeValue>[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await admin.send(new ScanCommand({ TableName: process.env.TABLE_NAME, ExclusiveStartKey: startKey }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  };
+
   const world: World = {
     faults,
     mails,
@@ -324,7 +361,6 @@ export async function startWorld(): Promise<World> {
     rejectAddress: (address) => rejected.add(address),
     rejectedAddresses: rejected,
     async reset(policy) {
-      faults.reset();
       // A fresh table each time: dynalite drops a deleted table in the background, so recreating
       // one of the same name can race with its deletion.
       const previous = process.env.TABLE_NAME;
@@ -334,27 +370,11 @@ export async function startWorld(): Promise<World> {
       if (previous !== undefined && previous !== process.env.TABLE_NAME) {
         await admin.send(new DeleteTableCommand({ TableName: previous })).catch(() => undefined);
       }
-      mails.length = 0;
-      queued.length = 0;
-      completedWaits.length = 0;
-      executions.clear();
-      live.clear();
-      rejected.clear();
-      arm();
-      if (policy === undefined) delete process.env.POLICY_JSON;
-      else process.env.POLICY_JSON = JSON.stringify(policy);
-      resetConfigForTests();
+      clearRecords(policy);
     },
     async snapshot() {
-      const items: Record<string, AttributeValue>[] = [];
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await admin.send(new ScanCommand({ TableName: process.env.TABLE_NAME, ExclusiveStartKey: startKey }));
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
       return {
-        items,
+        items: await tableItems(),
         mails: [...mails],
         queued: [...queued],
         completedWaits: [...completedWaits],
@@ -364,9 +384,21 @@ export async function startWorld(): Promise<World> {
       };
     },
     async restore(snapshot, policy) {
-      await world.reset(policy);
-      for (let start = 0; start < snapshot.items.length; start += BATCH_WRITE_LIMIT) {
-        const batch = snapshot.items.slice(start, start + BATCH_WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
+      clearRecords(policy);
+      // The table is mended in place rather than made anew: an act changes a few items, and a new
+      // table (its indexes, the old one's deletion) and every item written again cost a fault sweep
+      // several times what the act itself does, once per faulted run.
+      const wanted = new Map(snapshot.items.map((item) => [itemKey(item), JSON.stringify(item)]));
+      const writes: WriteRequest[] = [];
+      for (const item of await tableItems()) {
+        const key = itemKey(item);
+        const text = wanted.get(key);
+        if (text === undefined) writes.push({ DeleteRequest: { Key: keyOf(item) } });
+        else if (text === JSON.stringify(item)) wanted.delete(key);
+      }
+      for (const item of snapshot.items) if (wanted.has(itemKey(item))) writes.push({ PutRequest: { Item: item } });
+      for (let start = 0; start < writes.length; start += BATCH_WRITE_LIMIT) {
+        const batch = writes.slice(start, start + BATCH_WRITE_LIMIT);
         await admin.send(new BatchWriteItemCommand({ RequestItems: { [process.env.TABLE_NAME as string]: batch } }));
       }
       mails.push(...snapshot.mails);
