@@ -284,14 +284,7 @@ export class StepFunctionsEngine {
     return [...this.summaries.values()]
       .filter((e) => e.stateMachineArn === stateMachineArn && (statusFilter === undefined || e.status === statusFilter))
       .sort((a, b) => b.startDate.localeCompare(a.startDate))
-      .map((e) => ({
-        executionArn: e.executionArn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: new Date(e.startDate),
-        ...(e.stopDate ? { stopDate: new Date(e.stopDate) } : {}),
-      }));
+      .map(listItem);
   }
 
   getExecutionHistory(executionArn: string): HistoryEvent[] {
@@ -538,18 +531,25 @@ export class StepFunctionsEngine {
 
   private describe(e: Pick<ExecutionRecord, keyof ExecutionListItem | 'input' | 'output' | 'error' | 'cause'>): ExecutionDescription {
     return {
-      executionArn: e.executionArn,
-      stateMachineArn: e.stateMachineArn,
-      name: e.name,
-      status: e.status,
-      startDate: new Date(e.startDate),
-      ...(e.stopDate ? { stopDate: new Date(e.stopDate) } : {}),
+      ...listItem(e),
       input: e.input,
       ...(e.output !== undefined ? { output: e.output } : {}),
       ...(e.error !== undefined ? { error: e.error } : {}),
       ...(e.cause !== undefined ? { cause: e.cause } : {}),
     };
   }
+}
+
+/** What ListExecutions answers of an execution, and what DescribeExecution answers first. */
+function listItem(e: Pick<ExecutionRecord, keyof ExecutionListItem>): ExecutionListItem {
+  return {
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: new Date(e.startDate),
+    ...(e.stopDate ? { stopDate: new Date(e.stopDate) } : {}),
+  };
 }
 
 function summary(e: ExecutionRecord): ExecutionSummary {
