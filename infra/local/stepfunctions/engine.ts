@@ -63,7 +63,10 @@ export type ExecutionListItem = Pick<
  * execution it ever ran, nor per execution waiting on a task token or a timer (the token and the
  * timer themselves stay in memory, in `tokens` and the scheduler).
  */
-type ExecutionSummary = Pick<ExecutionRecord, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate' | 'startedBy'> & {
+type ExecutionSummary = Pick<
+  ExecutionRecord,
+  'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate' | 'startedBy'
+> & {
   /** Only while it runs. */
   input?: string;
 };
