@@ -126,8 +126,12 @@ function checkScope(scope: Scope): void {
 /** asl-validator compiles its JSON schemas on every call (about a second): check each text once. */
 const structurallyValid = new Set<string>();
 
-/** Parses and checks a definition; throws InvalidDefinition naming the state and the feature. */
-export function parseDefinition(text: string): Definition {
+/**
+ * Parses and checks a definition; throws InvalidDefinition naming the state and the feature.
+ * `validatedBefore`: the text is one this engine accepted in an earlier run (its store keeps the
+ * definitions executions ran), so the costly structural check is not done again at each start.
+ */
+export function parseDefinition(text: string, validatedBefore = false): Definition {
   let definition: Definition;
   try {
     definition = JSON.parse(text) as Definition;
@@ -135,7 +139,7 @@ export function parseDefinition(text: string): Definition {
     throw new SfnApiError('InvalidDefinition', `The definition is not valid JSON: ${(error as Error).message}`);
   }
   if (definition.QueryLanguage === 'JSONata') refuse('(top level)', 'QueryLanguage JSONata');
-  if (!structurallyValid.has(text)) {
+  if (!validatedBefore && !structurallyValid.has(text)) {
     // asl-validator writes QueryLanguage into the states it reads: give it a copy.
     const result = aslValidator(structuredClone(definition), { checkPaths: true, checkArn: true });
     if (!result.isValid) throw new SfnApiError('InvalidDefinition', `Invalid State Machine Definition: ${result.errorsText('; ')}`);

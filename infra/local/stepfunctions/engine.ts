@@ -1,12 +1,21 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { START_EXECUTION, isFunctionArn, isStartExecution, parseDefinition, scopeAt, type Definition } from './definition';
 import { SfnApiError } from './errors';
-import { Interpreter, lambdaErrorOutcome, readToken, type Host, type TaskOutcome } from './interpreter';
+import {
+  Interpreter,
+  lambdaErrorOutcome,
+  readToken,
+  restartPlan,
+  timerKey,
+  type Host,
+  type RestartPlan,
+  type TaskOutcome,
+} from './interpreter';
 import type { ExecutionRecord, ExecutionStatus, HistoryEvent, StateMachineRecord } from './model';
 import { isObject, type Json } from './paths';
 import { Scheduler } from './scheduler';
 import { executionStatusChangeEvent, type EndedExecution, type ExecutionStatusChangeEvent } from './status-event';
-import { JsonStore } from './store';
+import { ExecutionIndex, JsonStore } from './store';
 
 export type InvokeLambda = (functionArn: string, payload: unknown) => Promise<unknown>;
 
@@ -57,11 +66,12 @@ export type ExecutionListItem = Pick<
 
 /**
  * All that stays in memory of an execution that is not being worked on: what ListExecutions
- * answers, and the input of a running one (DescribeExecution and the name-reuse rule of
- * StartExecution need it). Its history and threads, and a finished one's input, output, error and
- * cause, are read from disk on demand, so that the engine does not grow by one full record per
- * execution it ever ran, nor per execution waiting on a task token or a timer (the token and the
- * timer themselves stay in memory, in `tokens` and the scheduler).
+ * answers, and of a running one its input (DescribeExecution and the name-reuse rule of
+ * StartExecution need it) and what a restart must arm for it. Its history and threads, and a
+ * finished one's input, output, error and cause, are read from disk on demand, so that the engine
+ * does not grow by one full record per execution it ever ran, nor per execution waiting on a task
+ * token or a timer. The same summary is the execution's line in the index on disk, so that a
+ * start reads these instead of every record.
  */
 type ExecutionSummary = Pick<
   ExecutionRecord,
@@ -69,6 +79,8 @@ type ExecutionSummary = Pick<
 > & {
   /** Only while it runs. */
   input?: string;
+  /** Only while it runs. */
+  restart?: RestartPlan;
 };
 
 /** Executions resumed per turn after a restart: each turn's are held whole until it is written. */
@@ -86,6 +98,7 @@ const sameJson = (a: string, b: string): boolean => JSON.stringify(JSON.parse(a)
  */
 export class StepFunctionsEngine {
   private readonly store: JsonStore;
+  private readonly index: ExecutionIndex<ExecutionSummary>;
   private readonly stateMachines = new Map<string, StateMachineRecord>();
   /** Every execution, as of its last record on disk. */
   private readonly summaries = new Map<string, ExecutionSummary>();
@@ -96,7 +109,7 @@ export class StepFunctionsEngine {
   private readonly held = new Map<string, ExecutionRecord>();
   /** Tasks in flight per execution: such an execution stays held. */
   private readonly inFlight = new Map<string, number>();
-  /** Executions on disk that `resume()` picks up. */
+  /** Executions on disk that `resume()` reads and runs again: those that were doing something, not only waiting. */
   private pendingResume: string[] = [];
   private readonly definitions = new Map<string, Definition>();
   private readonly tokens = new Map<string, { executionArn: string; threadId: string }>();
@@ -113,6 +126,7 @@ export class StepFunctionsEngine {
 
   constructor(private readonly options: EngineOptions) {
     this.store = new JsonStore(options.dataDir);
+    this.index = new ExecutionIndex(options.dataDir);
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
     this.idleExecutionsHeld = options.idleExecutionsHeld ?? IDLE_EXECUTIONS_HELD;
@@ -142,22 +156,42 @@ export class StepFunctionsEngine {
     this.interpreter = new Interpreter(host);
   }
 
-  /** Reads everything on disk. Call `resume()` once the HTTP API listens. */
+  /**
+   * Reads the state machines and the executions' index (each execution's record only where the
+   * index may be behind it, or where there is no index yet), then rewrites the index compactly.
+   * Call `resume()` once the HTTP API listens.
+   */
   load(): void {
     for (const sm of this.store.loadAll<StateMachineRecord>('state-machines')) this.stateMachines.set(sm.stateMachineArn, sm);
-    this.store.forEach<ExecutionRecord>('executions', (execution) => {
-      this.summaries.set(execution.executionArn, summary(execution));
-      if (execution.status !== 'RUNNING') return;
-      this.pendingResume.push(execution.executionArn);
-      for (const thread of Object.values(execution.threads)) {
-        if (thread.step.kind === 'task' && thread.step.token)
-          this.tokens.set(thread.step.token, { executionArn: execution.executionArn, threadId: thread.id });
+    const index = this.index.read();
+    if (index === undefined) {
+      this.store.forEach<ExecutionRecord>('executions', (execution) => this.summaries.set(execution.executionArn, summary(execution)));
+    } else {
+      for (const [executionArn, entry] of index) {
+        const known = entry ?? this.readSummary(executionArn);
+        if (known) this.summaries.set(executionArn, known);
       }
-    });
+    }
+    this.index.rewrite(this.summaries);
+    for (const { executionArn, restart } of this.summaries.values()) {
+      if (!restart) continue;
+      for (const [token, threadId] of restart.tokens) this.tokens.set(token, { executionArn, threadId });
+      if (restart.active) this.pendingResume.push(executionArn);
+    }
   }
 
-  /** Picks up every RUNNING execution where it stood; timers that came due meanwhile fire now. */
+  /**
+   * Picks up every RUNNING execution where it stood; timers that came due meanwhile fire now. One
+   * that only waits needs nothing but its timers, from its summary; one that was doing something
+   * is read and run again.
+   */
   resume(): void {
+    let waiting = 0;
+    for (const { executionArn, status, restart } of this.summaries.values()) {
+      if (status !== 'RUNNING' || !restart || restart.active) continue;
+      for (const [threadId, due] of restart.timers) this.scheduler.schedule(timerKey(executionArn, threadId), due);
+      waiting += 1;
+    }
     const running = this.pendingResume.filter((arn) => this.summaries.get(arn)?.status === 'RUNNING');
     this.pendingResume = [];
     // A few at a time, read again from disk: resuming them all in one turn would hold them all whole at once.
@@ -166,13 +200,25 @@ export class StepFunctionsEngine {
         for (const arn of running.slice(first, first + RESUME_BATCH)) this.interpreter.resume(this.touch(this.running(arn)));
       });
     }
-    if (running.length > 0) this.options.logger?.info('Resumed Step Functions executions', { count: running.length });
+    if (running.length + waiting > 0)
+      this.options.logger?.info('Resumed Step Functions executions', { count: running.length + waiting, readFromDisk: running.length });
+  }
+
+  /** An execution's summary from its file; `undefined` when its first write never finished (nobody was told it started). */
+  private readSummary(executionArn: string): ExecutionSummary | undefined {
+    try {
+      return summary(this.store.load<ExecutionRecord>('executions', fileKey(executionArn)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
     this.flush();
     this.closed = true;
     this.scheduler.stop();
+    this.index.close();
   }
 
   get largestPayload(): PayloadStats {
@@ -193,7 +239,7 @@ export class StepFunctionsEngine {
    */
   createStateMachine(name: string, definition: string, roleArn = `arn:aws:iam::${this.accountId}:role/local-stepfunctions`): string {
     if (!NAME.test(name)) throw new SfnApiError('InvalidName', `Invalid state machine name '${name}': use 1-80 letters, digits, - or _.`);
-    const parsed = parseDefinition(definition);
+    const parsed = parseDefinition(definition, this.store.holdsDefinition(definition));
     const stateMachineArn = `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
     const existing = this.stateMachines.get(stateMachineArn);
     const record: StateMachineRecord = {
@@ -380,12 +426,20 @@ export class StepFunctionsEngine {
 
   private flush(): void {
     if (this.closed) return;
-    for (const execution of this.dirty) {
-      this.store.save('executions', fileKey(execution.executionArn), execution);
-      this.summaries.set(execution.executionArn, summary(execution));
-      if (execution.status !== 'RUNNING') this.held.delete(execution.executionArn);
+    if (this.dirty.size > 0) {
+      const written = [...this.dirty];
+      this.dirty.clear();
+      this.index.pending(written.map((execution) => execution.executionArn));
+      const entries = written.map((execution) => {
+        this.store.save('executions', fileKey(execution.executionArn), execution);
+        const entry = summary(execution);
+        this.summaries.set(execution.executionArn, entry);
+        if (execution.status !== 'RUNNING') this.held.delete(execution.executionArn);
+        return [execution.executionArn, entry] as const;
+      });
+      this.index.record(entries);
+      if (this.index.outgrew(this.summaries.size)) this.index.rewrite(this.summaries);
     }
-    this.dirty.clear();
     for (const call of this.invocations.splice(0)) this.launch(call.execution, call.threadId, call.attemptId);
     this.releaseIdle();
   }
@@ -565,6 +619,6 @@ function summary(e: ExecutionRecord): ExecutionSummary {
     startDate,
     ...(startedBy !== undefined ? { startedBy } : {}),
     ...(stopDate !== undefined ? { stopDate } : {}),
-    ...(status === 'RUNNING' ? { input } : {}),
+    ...(status === 'RUNNING' ? { input, restart: restartPlan(e) } : {}),
   };
 }

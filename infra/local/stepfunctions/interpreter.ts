@@ -47,8 +47,51 @@ const REGION = 'us-east-1';
 /** RFC 3339 as a Wait accepts it: upper-case T and Z only (state-wait.html). */
 const WAIT_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-export const threadTimerKey = (execution: ExecutionRecord, threadId: string): string => `${execution.executionArn}#${threadId}`;
-export const executionTimerKey = (execution: ExecutionRecord): string => `${execution.executionArn}#`;
+/** A timer's key: the execution's own timeout has the empty thread id. */
+export const timerKey = (executionArn: string, threadId: string): string => `${executionArn}#${threadId}`;
+export const threadTimerKey = (execution: ExecutionRecord, threadId: string): string => timerKey(execution.executionArn, threadId);
+export const executionTimerKey = (execution: ExecutionRecord): string => timerKey(execution.executionArn, '');
+
+/**
+ * What a restart must do for a RUNNING execution, read from its record: the timers to arm (by
+ * thread id, '' for the execution's own timeout), the task tokens that stay open, and whether it
+ * must also run: a state about to be entered, or a task whose call was in flight. An execution
+ * that is not `active` only waits, so its timers and tokens are all a restart needs of it, and
+ * the engine can keep this plan instead of reading the whole record back (engine.ts).
+ */
+export interface RestartPlan {
+  readonly timers: readonly (readonly [threadId: string, dueMs: number])[];
+  readonly tokens: readonly (readonly [token: string, threadId: string])[];
+  readonly active: boolean;
+}
+
+export function restartPlan(execution: ExecutionRecord): RestartPlan {
+  const timers: [string, number][] = [['', executionTimeoutMs(execution)]];
+  const tokens: [string, string][] = [];
+  let active = false;
+  for (const thread of Object.values(execution.threads)) {
+    const step = thread.step;
+    if (step.kind === 'enter') active = true;
+    if (step.kind === 'wait' || step.kind === 'retry') timers.push([thread.id, Date.parse(step.dueAt)]);
+    if (step.kind === 'task') {
+      if (step.token) tokens.push([step.token, thread.id]);
+      const due = taskTimerDue(step);
+      if (due !== undefined) timers.push([thread.id, due]);
+      if (!step.submitted) active = true;
+    }
+  }
+  return { timers, tokens, active };
+}
+
+/** Executions recorded before the one-year limit was enforced get it now. */
+const executionTimeoutMs = (execution: ExecutionRecord): number =>
+  execution.timeoutAt === undefined ? Date.parse(execution.startDate) + MAX_EXECUTION_MS : Date.parse(execution.timeoutAt);
+
+/** When a task times out or misses its heartbeat, whichever comes first. */
+function taskTimerDue(step: { timeoutAt?: string; heartbeatAt?: string }): number | undefined {
+  const times = [step.timeoutAt, step.heartbeatAt].filter((t): t is string => t !== undefined).map(Date.parse);
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
 
 /** The shape AWS's optimized Lambda integration returns for `lambda:invoke`. */
 export function lambdaInvokeResult(payload: Json): Json {
@@ -125,18 +168,14 @@ export class Interpreter {
 
   /** After a restart: re-arm timers, re-run tasks that were in flight, keep tokens waiting. */
   resume(execution: ExecutionRecord): void {
-    // Executions recorded before the one-year limit was enforced get it now.
-    execution.timeoutAt ??= new Date(Date.parse(execution.startDate) + MAX_EXECUTION_MS).toISOString();
-    this.host.schedule(executionTimerKey(execution), Date.parse(execution.timeoutAt));
+    execution.timeoutAt ??= new Date(executionTimeoutMs(execution)).toISOString();
+    const plan = restartPlan(execution);
+    for (const [threadId, due] of plan.timers) this.host.schedule(timerKey(execution.executionArn, threadId), due);
+    for (const [token, threadId] of plan.tokens) this.host.tokenIssued(token, execution, threadId);
     for (const thread of Object.values(execution.threads)) {
       const step = thread.step;
       if (step.kind === 'enter') this.runnable.push([execution, thread.id]);
-      if (step.kind === 'wait' || step.kind === 'retry') this.host.schedule(threadTimerKey(execution, thread.id), Date.parse(step.dueAt));
-      if (step.kind === 'task') {
-        if (step.token) this.host.tokenIssued(step.token, execution, thread.id);
-        this.armTaskTimer(execution, thread);
-        if (!step.submitted) this.host.invoke(execution, thread.id, step.attemptId);
-      }
+      if (step.kind === 'task' && !step.submitted) this.host.invoke(execution, thread.id, step.attemptId);
     }
     this.run();
   }
@@ -649,8 +688,8 @@ export class Interpreter {
 
   private armTaskTimer(execution: ExecutionRecord, thread: ThreadRecord): void {
     if (thread.step.kind !== 'task') return;
-    const times = [thread.step.timeoutAt, thread.step.heartbeatAt].filter((t): t is string => t !== undefined).map(Date.parse);
-    if (times.length > 0) this.host.schedule(threadTimerKey(execution, thread.id), Math.min(...times));
+    const due = taskTimerDue(thread.step);
+    if (due !== undefined) this.host.schedule(threadTimerKey(execution, thread.id), due);
   }
 
   private waitDue(state: StateDef, input: Json, context: Json): number {

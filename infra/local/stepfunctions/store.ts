@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 type Kind = 'state-machines' | 'executions';
 
@@ -25,6 +25,15 @@ export class JsonStore {
       mkdirSync(join(dir, sub), { recursive: true });
       syncDirectory(dir);
     }
+  }
+
+  /** Whether this text is among the definitions executions ran, in this run or an earlier one. */
+  holdsDefinition(definition: string): boolean {
+    if (this.writtenDefinitions.has(definition)) return true;
+    const hash = createHash('sha256').update(definition).digest('hex');
+    if (!existsSync(join(this.dir, 'definitions', `${hash}.json`))) return false;
+    this.writtenDefinitions.set(definition, hash);
+    return true;
   }
 
   save(kind: Kind, key: string, value: unknown): void {
@@ -87,6 +96,94 @@ export class JsonStore {
       this.writtenDefinitions.set(definition, hash);
     }
     return { ...rest, definition } as T;
+  }
+}
+
+/**
+ * What the engine must know of every execution at start, in one append-only file beside the
+ * executions' own, so that a start reads one small line per execution instead of every record
+ * whole (a waiting case's record is tens of KB, its line a few hundred bytes).
+ *
+ * A turn that writes executions first appends their keys as pending (fsync), then writes their
+ * files, then appends their new entries (fsync). A key whose last line is still the pending one
+ * (a crash between the two, or a line torn in mid-write) is read from its file at the next start:
+ * its file is the truth, whichever version the crash left. Each start rewrites the file with one
+ * line per execution, and so does a run whose file has grown well past that.
+ */
+export class ExecutionIndex<Entry> {
+  private readonly file: string;
+  private fd: number | undefined;
+  private linesSinceRewrite = 0;
+
+  constructor(dir: string) {
+    this.file = join(dir, 'executions.index');
+  }
+
+  /**
+   * Every execution's last entry by key, `undefined` for one whose last write may be unfinished;
+   * `undefined` as a whole when there is no index yet (a data directory from before it).
+   */
+  read(): Map<string, Entry | undefined> | undefined {
+    if (!existsSync(this.file)) return undefined;
+    const entries = new Map<string, Entry | undefined>();
+    for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+      let parsed: { key?: string; entry?: Entry; pending?: string[] };
+      try {
+        parsed = JSON.parse(line) as typeof parsed;
+      } catch {
+        // Empty, or torn by a crash in mid-write: its keys' pending line, if any, still stands.
+        continue;
+      }
+      if (parsed.pending) for (const key of parsed.pending) entries.set(key, undefined);
+      else if (parsed.key !== undefined && parsed.entry !== undefined) entries.set(parsed.key, parsed.entry);
+    }
+    return entries;
+  }
+
+  /** Before their files are written: the keys whose entries may not match their files if this turn is cut short. */
+  pending(keys: readonly string[]): void {
+    this.append(`${JSON.stringify({ pending: keys })}\n`);
+  }
+
+  /** After their files are written. */
+  record(entries: readonly (readonly [key: string, entry: Entry])[]): void {
+    this.append(entries.map(([key, entry]) => `${JSON.stringify({ key, entry })}\n`).join(''));
+    this.linesSinceRewrite += entries.length;
+  }
+
+  /** Whether the file holds more than `factor` lines per execution, so that rewriting it is worth a write. */
+  outgrew(executions: number, factor = 4): boolean {
+    return this.linesSinceRewrite > Math.max(1000, executions * factor);
+  }
+
+  /** Replaces the file, atomically, with exactly these entries. */
+  rewrite(entries: Iterable<readonly [key: string, entry: Entry]>): void {
+    this.closeFile();
+    let text = '';
+    let count = 0;
+    for (const [key, entry] of entries) {
+      text += `${JSON.stringify({ key, entry })}\n`;
+      count += 1;
+    }
+    const dir = dirname(this.file);
+    writeDurably(dir, basename(this.file), text);
+    syncDirectory(dir);
+    this.linesSinceRewrite = count;
+  }
+
+  close(): void {
+    this.closeFile();
+  }
+
+  private append(text: string): void {
+    this.fd ??= openSync(this.file, 'a');
+    writeSync(this.fd, text);
+    fsyncSync(this.fd);
+  }
+
+  private closeFile(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 

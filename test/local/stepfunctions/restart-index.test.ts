@@ -1,0 +1,143 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ExecutionIndex, JsonStore } from '../../../infra/local/stepfunctions/store';
+import { EngineHarness, fnArn } from './harness';
+
+const harnesses: EngineHarness[] = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(harnesses.splice(0).map((h) => h.dispose()));
+});
+
+/** Parks on a task token, or waits until `$.until`, or calls a Lambda that has not answered yet, by `$.kind`. */
+const definition = {
+  StartAt: 'Route',
+  States: {
+    Route: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.kind', StringEquals: 'token', Next: 'Park' },
+        { Variable: '$.kind', StringEquals: 'wait', Next: 'Hold' },
+      ],
+      Default: 'Work',
+    },
+    Park: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: fnArn('park'), Payload: { 'token.$': '$$.Task.Token', 'name.$': '$$.Execution.Name' } },
+      End: true,
+    },
+    Hold: { Type: 'Wait', TimestampPath: '$.until', End: true },
+    Work: { Type: 'Task', Resource: fnArn('work'), End: true },
+  },
+};
+
+/** An engine with three parked executions, two waiting for a time, and one whose Lambda has not answered. */
+async function busyEngine(waitUntil: string) {
+  const tokens = new Map<string, string>();
+  let answerWork: ((value: unknown) => void) | undefined;
+  const h = new EngineHarness({
+    park: (p) => void tokens.set((p as { name: string }).name, (p as { token: string }).token),
+    // The first call never answers (the process dies with it in flight); the call after the restart does.
+    work: () => (answerWork === undefined ? new Promise((resolve) => (answerWork = resolve)) : { worked: true }),
+  });
+  harnesses.push(h);
+  const sm = h.engine.createStateMachine('busy', JSON.stringify(definition));
+  const start = (name: string, input: object): string => h.engine.startExecution(sm, name, JSON.stringify(input)).executionArn;
+  const arns = {
+    parked0: start('parked0', { kind: 'token' }),
+    parked1: start('parked1', { kind: 'token' }),
+    parked2: start('parked2', { kind: 'token' }),
+    wait0: start('wait0', { kind: 'wait', until: waitUntil }),
+    wait1: start('wait1', { kind: 'wait', until: waitUntil }),
+    working: start('working', { kind: 'work' }),
+  };
+  for (let turn = 0; turn < 100 && (tokens.size < 3 || answerWork === undefined); turn += 1) await new Promise((r) => setImmediate(r));
+  expect(tokens.size).toBe(3);
+  answerWork = () => undefined;
+  return { h, tokens, arns };
+}
+
+describe("the engine's index of executions", () => {
+  it('restarts from the index: only the execution that was doing something is read back, the waiting ones keep their timers and tokens', async () => {
+    // Given six running executions, two of whose waits fall due while the engine is down
+    const { h, tokens, arns } = await busyEngine(new Date(Date.now() + 300).toISOString());
+    await h.engine.close();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    // When the engine starts again over the same directory, after the waits' time
+    const reads = vi.spyOn(JsonStore.prototype, 'load');
+    const engine = h.reopen();
+
+    // Then the start read only the working execution's record; the due waits then fired and ended
+    expect(reads.mock.calls.map(([, key]) => key)).toEqual(['busy:working']);
+    expect((await engine.waitForExecution(arns.working)).status).toBe('SUCCEEDED');
+    expect((await engine.waitForExecution(arns.wait0)).status).toBe('SUCCEEDED');
+    expect((await engine.waitForExecution(arns.wait1)).status).toBe('SUCCEEDED');
+    // And the parked ones' tokens, known from the index alone, still complete them
+    for (const name of ['parked0', 'parked1', 'parked2'] as const) engine.sendTaskSuccess(tokens.get(name)!, JSON.stringify({ name }));
+    for (const name of ['parked0', 'parked1', 'parked2'] as const) {
+      const ended = await engine.waitForExecution(arns[name]);
+      expect([ended.status, JSON.parse(ended.output ?? 'null')]).toEqual(['SUCCEEDED', { name }]);
+    }
+  });
+
+  it('reads an execution from its file when the crash came between its file and its index line', async () => {
+    // Given a parked execution whose completion is written to its file, but the process dies before its index line
+    const { h, tokens, arns } = await busyEngine(new Date(Date.now() + 3_600_000).toISOString());
+    vi.spyOn(ExecutionIndex.prototype, 'record').mockImplementationOnce(() => {
+      throw new Error('killed between the file and the index line');
+    });
+    expect(() => h.engine.sendTaskSuccess(tokens.get('parked0')!, '{"done":true}')).toThrow(/killed/);
+    vi.restoreAllMocks();
+
+    // When the engine starts again
+    const engine = h.reopen();
+
+    // Then the execution is as its file says: succeeded, its token closed; the others wait on
+    expect(engine.describeExecution(arns.parked0).status).toBe('SUCCEEDED');
+    expect(() => engine.sendTaskSuccess(tokens.get('parked0')!, '{}')).toThrow(/Task Timed Out/);
+    expect(engine.describeExecution(arns.wait0).status).toBe('RUNNING');
+    engine.sendTaskSuccess(tokens.get('parked1')!, '{}');
+    expect((await engine.waitForExecution(arns.parked1)).status).toBe('SUCCEEDED');
+  });
+
+  it('skips a line torn by a crash, and rebuilds the index from the files when it is missing', async () => {
+    const { h, tokens, arns } = await busyEngine(new Date(Date.now() + 3_600_000).toISOString());
+    const indexFile = join(h.dataDir, 'executions.index');
+
+    // A torn line at the end: the start still reads every entry before it, and rewrites the file whole
+    appendFileSync(indexFile, '{"key":"arn:aws:states:us-east-1:123456789012:execution:busy:parked0","entry":{"status":"SUCC');
+    let engine = h.reopen();
+    expect(engine.listExecutions(arns.parked0.replace(':execution:', ':stateMachine:').replace(/:parked0$/, ''))).toHaveLength(6);
+    for (const line of readFileSync(indexFile, 'utf8').trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+
+    // No index at all (a data directory from before it): every file is read, and it works as before
+    rmSync(indexFile);
+    engine = h.reopen();
+    engine.sendTaskSuccess(tokens.get('parked2')!, '{}');
+    expect((await engine.waitForExecution(arns.parked2)).status).toBe('SUCCEEDED');
+    expect(engine.describeExecution(arns.wait1).status).toBe('RUNNING');
+    expect(readFileSync(indexFile, 'utf8')).toContain('parked2');
+  });
+
+  it('rewrites the index when it has grown to many lines per execution', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sfn-index-'));
+    try {
+      const index = new ExecutionIndex<{ n: number }>(dir);
+      for (let n = 0; n < 1500; n += 1) {
+        index.pending(['a']);
+        index.record([['a', { n }]]);
+      }
+      expect(index.outgrew(1)).toBe(true);
+      index.rewrite(new Map([['a', { n: 1499 }]]));
+      expect(index.outgrew(1)).toBe(false);
+      expect(index.read()).toEqual(new Map([['a', { n: 1499 }]]));
+      index.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
