@@ -4,8 +4,10 @@
  * with those cases on disk. 10,000 open cases would take most of an hour to file here, so the
  * figure opens a few hundred and extrapolates linearly to 10,000, and says so.
  */
+import path from 'node:path';
 import type { LocalStack } from '../support/local-stack';
 import { CLOUD_SWEEP, ms, progress, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
+import { engineRestartWith } from './lib/engine-restart';
 import { inPool } from './lib/stats';
 import { Api, Mailbox, orderId, runtimeRss, SEEDED_HOSTS } from './lib/system';
 
@@ -67,13 +69,18 @@ export const figure: Figure = {
       const readyMs = Date.now() - restartStarted;
       const rssRestarted = await settledRss(stack);
       const openAfterRestart = OPEN_CASES + WARM_UP;
+      progress(`starting the engine alone with ${GOAL_CASES.toLocaleString('en')} open cases on disk`);
+      // A waiting case's files do not change while the runtime runs, and each is replaced whole by a rename.
+      const engine = await engineRestartWith(path.join(stack.dataDir, 'stepfunctions'), GOAL_CASES);
 
       const extrapolatedMiB = mib(rssBefore + perCase * GOAL_CASES);
       return {
         summary:
           `${kib(perCase)} KiB RSS per open case (${mib(rssBefore)} → ${mib(rssOpen)} MiB over ${OPEN_CASES}); ` +
           `~${extrapolatedMiB} MiB at ${GOAL_CASES.toLocaleString('en')} (extrapolated); ` +
-          `ready in ${ms(readyMs)} with ${openAfterRestart} on disk, then ${mib(rssRestarted)} MiB`,
+          `ready in ${ms(readyMs)} with ${openAfterRestart} on disk, then ${mib(rssRestarted)} MiB; ` +
+          `engine alone with ${GOAL_CASES.toLocaleString('en')} on disk: ready in ${ms(engine.fromIndexMs)} from its index ` +
+          `(${ms(engine.withoutIndexMs)} reading every record), ${kib(engine.heapPerOpenCaseBytes)} KiB heap per case`,
         details: {
           openCases: OPEN_CASES,
           inFlight: IN_FLIGHT,
@@ -83,12 +90,14 @@ export const figure: Figure = {
           extrapolatedRssMiBAt10000: extrapolatedMiB,
           readyAfterRestartMs: readyMs,
           openCasesOnDiskAtRestart: openAfterRestart,
+          engineAloneAt10000: engine,
         },
         notes: [
           `Each case: POST /reports, two approvals, then the workflow to the order's notice; it then waits out its 24-hour deadline (Korean policy, no reminders).`,
           "RSS: VmRSS of the runtime's Node process from /proc, the largest of three samples a second apart once the cases are open. It includes memory the garbage collector has not yet handed back, so it overstates what the cases keep.",
           `Per case: the growth over ${OPEN_CASES} cases divided by ${OPEN_CASES}. The ${GOAL_CASES.toLocaleString('en')}-case figure is that slope extrapolated linearly, not measured.`,
           'Ready: from the restart (a fresh process on the same DATA_DIR) to its "ready" line, which it prints once every running execution is loaded and resumed.',
+          `Engine alone: one of these open cases' executions (the case workflow's and its order batch's) copied under ${GOAL_CASES.toLocaleString('en')} new case ids into a scratch directory, then a fresh Step Functions engine's load and resume, timed in the bench's process: first with no index (every record read, as a data directory from before the index), then from the index that start wrote. Heap: in use after full collections, with the engine started from the index, less before, per case. It measures the engine's part of a start, not DynamoDB's or the handlers'.`,
         ],
       };
     }),

@@ -11,7 +11,7 @@ import {
   type RestartPlan,
   type TaskOutcome,
 } from './interpreter';
-import type { ExecutionRecord, ExecutionStatus, HistoryEvent, StateMachineRecord } from './model';
+import type { ExecutionRecord, ExecutionStatus, HistoryEvent, StateMachineRecord, ThreadRecord } from './model';
 import { isObject, type Json } from './paths';
 import { Scheduler } from './scheduler';
 import { executionStatusChangeEvent, type EndedExecution, type ExecutionStatusChangeEvent } from './status-event';
@@ -80,8 +80,29 @@ type ExecutionSummary = Pick<
   /** Only while it runs. */
   input?: string;
   /** Only while it runs. */
-  restart?: RestartPlan;
+  restart?: ExecutionRestart;
 };
+
+/**
+ * A parent's `.sync` task waiting for its child execution: after a restart the engine waits for
+ * the child again from this alone, without reading the parent's record (a case workflow waits so
+ * for its order batch for as long as the case is open).
+ */
+interface ChildWait {
+  readonly threadId: string;
+  readonly attemptId: string;
+  readonly resource: string;
+  readonly childArn: string;
+}
+
+/** What a restart must do for a running execution without reading its record (interpreter.ts `restartPlan`). */
+interface ExecutionRestart {
+  readonly timers: RestartPlan['timers'];
+  readonly tokens: RestartPlan['tokens'];
+  readonly childWaits: readonly ChildWait[];
+  /** It must be read and run again: a state to enter, or a call in flight other than a wait for a child. */
+  readonly run: boolean;
+}
 
 /** Executions resumed per turn after a restart: each turn's are held whole until it is written. */
 const RESUME_BATCH = 50;
@@ -165,18 +186,20 @@ export class StepFunctionsEngine {
     for (const sm of this.store.loadAll<StateMachineRecord>('state-machines')) this.stateMachines.set(sm.stateMachineArn, sm);
     const index = this.index.read();
     if (index === undefined) {
-      this.store.forEach<ExecutionRecord>('executions', (execution) => this.summaries.set(execution.executionArn, summary(execution)));
+      this.store.forEach<ExecutionRecord>('executions', (execution) =>
+        this.summaries.set(execution.executionArn, this.summaryOf(execution)),
+      );
     } else {
       for (const [executionArn, entry] of index) {
         const known = entry ?? this.readSummary(executionArn);
         if (known) this.summaries.set(executionArn, known);
       }
     }
-    this.index.rewrite(this.summaries);
+    if (!this.index.isTidy || this.summaries.size !== index?.size) this.index.rewrite(this.summaries);
     for (const { executionArn, restart } of this.summaries.values()) {
       if (!restart) continue;
       for (const [token, threadId] of restart.tokens) this.tokens.set(token, { executionArn, threadId });
-      if (restart.active) this.pendingResume.push(executionArn);
+      if (restart.run) this.pendingResume.push(executionArn);
     }
   }
 
@@ -188,8 +211,14 @@ export class StepFunctionsEngine {
   resume(): void {
     let waiting = 0;
     for (const { executionArn, status, restart } of this.summaries.values()) {
-      if (status !== 'RUNNING' || !restart || restart.active) continue;
+      if (status !== 'RUNNING' || !restart || restart.run) continue;
+      // A child whose start never reached the disk is started by running its parent's task again.
+      if (restart.childWaits.some((wait) => !this.summaries.has(wait.childArn))) {
+        this.pendingResume.push(executionArn);
+        continue;
+      }
       for (const [threadId, due] of restart.timers) this.scheduler.schedule(timerKey(executionArn, threadId), due);
+      for (const wait of restart.childWaits) this.awaitChild(executionArn, wait);
       waiting += 1;
     }
     const running = this.pendingResume.filter((arn) => this.summaries.get(arn)?.status === 'RUNNING');
@@ -207,7 +236,7 @@ export class StepFunctionsEngine {
   /** An execution's summary from its file; `undefined` when its first write never finished (nobody was told it started). */
   private readSummary(executionArn: string): ExecutionSummary | undefined {
     try {
-      return summary(this.store.load<ExecutionRecord>('executions', fileKey(executionArn)));
+      return this.summaryOf(this.store.load<ExecutionRecord>('executions', fileKey(executionArn)));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
@@ -312,7 +341,7 @@ export class StepFunctionsEngine {
       threads: {},
       history: [],
     };
-    this.summaries.set(executionArn, summary(execution));
+    this.summaries.set(executionArn, this.summaryOf(execution));
     this.held.set(executionArn, execution);
     this.turn(() => this.interpreter.start(this.touch(execution)));
     return { executionArn, startDate: new Date(execution.startDate) };
@@ -432,7 +461,7 @@ export class StepFunctionsEngine {
       this.index.pending(written.map((execution) => execution.executionArn));
       const entries = written.map((execution) => {
         this.store.save('executions', fileKey(execution.executionArn), execution);
-        const entry = summary(execution);
+        const entry = this.summaryOf(execution);
         this.summaries.set(execution.executionArn, entry);
         if (execution.status !== 'RUNNING') this.held.delete(execution.executionArn);
         return [execution.executionArn, entry] as const;
@@ -469,7 +498,7 @@ export class StepFunctionsEngine {
       if (this.closed || this.held.get(executionArn) !== execution) return;
       this.turn(() => this.interpreter.taskOutcome(this.touch(this.running(executionArn)), threadId, attemptId, outcome));
     };
-    const resource = String(scopeAt(this.definitionOf(execution), thread.scope).States[thread.stateName]?.Resource);
+    const resource = this.resourceOf(execution, thread);
     if (isStartExecution(resource)) {
       this.childExecution(resource, thread.step.parameters, `${execution.executionArn}#${attemptId}`).then(settle, (error: unknown) =>
         settle(lambdaErrorOutcome(error)),
@@ -514,13 +543,10 @@ export class StepFunctionsEngine {
     // Out of the turn that started the task: the child's own turns must not nest in it.
     await Promise.resolve();
     const fields = isObject(parameters) ? parameters : {};
-    const stateMachineArn = String(fields.StateMachineArn ?? '');
-    const name = typeof fields.Name === 'string' ? fields.Name : createHash('sha256').update(attempt).digest('hex').slice(0, 32);
     const input = typeof fields.Input === 'string' ? fields.Input : JSON.stringify(fields.Input ?? {});
-    let executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const { stateMachineArn, name, executionArn } = childOf(parameters, attempt);
     try {
-      const existing = this.summaries.get(executionArn);
-      if (existing?.startedBy !== attempt) executionArn = this.startExecution(stateMachineArn, name, input, attempt).executionArn;
+      if (this.summaries.get(executionArn)?.startedBy !== attempt) this.startExecution(stateMachineArn, name, input, attempt);
     } catch (error) {
       if (!(error instanceof SfnApiError)) throw error;
       return { ok: false, error: `StepFunctions.${error.type}Exception`, cause: error.message };
@@ -528,25 +554,53 @@ export class StepFunctionsEngine {
     const started = this.describeExecution(executionArn);
     if (resource === START_EXECUTION)
       return { ok: true, value: { ExecutionArn: executionArn, StartDate: started.startDate.toISOString() } };
-    const ended = await this.waitForExecution(executionArn);
-    const parse = (text: string | undefined): Json =>
-      resource.endsWith(':2') && text !== undefined ? (JSON.parse(text) as Json) : (text ?? null);
-    const described: Json = {
-      ExecutionArn: ended.executionArn,
-      StateMachineArn: ended.stateMachineArn,
-      Name: ended.name,
-      Status: ended.status,
-      StartDate: ended.startDate.getTime(),
-      StopDate: ended.stopDate?.getTime() ?? null,
-      Input: parse(ended.input),
-      InputDetails: { Included: true },
-      ...(ended.output === undefined ? {} : { Output: parse(ended.output), OutputDetails: { Included: true } }),
-      ...(ended.error === undefined ? {} : { Error: ended.error }),
-      ...(ended.cause === undefined ? {} : { Cause: ended.cause }),
+    return childOutcome(resource, await this.waitForExecution(executionArn));
+  }
+
+  /** After a restart: a parent's `.sync` task waits for its child again, and its record is read only once the child ends. */
+  private awaitChild(parentArn: string, wait: ChildWait): void {
+    void this.waitForExecution(wait.childArn).then((ended) => {
+      if (this.closed || this.summaries.get(parentArn)?.status !== 'RUNNING') return;
+      this.turn(() =>
+        this.interpreter.taskOutcome(
+          this.touch(this.running(parentArn)),
+          wait.threadId,
+          wait.attemptId,
+          childOutcome(wait.resource, ended),
+        ),
+      );
+    });
+  }
+
+  private summaryOf(execution: ExecutionRecord): ExecutionSummary {
+    const { executionArn, stateMachineArn, name, status, input, startDate, stopDate, startedBy } = execution;
+    return {
+      executionArn,
+      stateMachineArn,
+      name,
+      status,
+      startDate,
+      ...(startedBy !== undefined ? { startedBy } : {}),
+      ...(stopDate !== undefined ? { stopDate } : {}),
+      ...(status === 'RUNNING' ? { input, restart: this.restartOf(execution) } : {}),
     };
-    return ended.status === 'SUCCEEDED'
-      ? { ok: true, value: described }
-      : { ok: false, error: 'States.TaskFailed', cause: JSON.stringify(described) };
+  }
+
+  private restartOf(execution: ExecutionRecord): ExecutionRestart {
+    const { timers, tokens, entering, calls } = restartPlan(execution);
+    const childWaits: ChildWait[] = [];
+    for (const { thread, attemptId } of calls) {
+      const resource = this.resourceOf(execution, thread);
+      if (thread.step.kind === 'task' && isStartExecution(resource) && resource !== START_EXECUTION) {
+        const { executionArn: childArn } = childOf(thread.step.parameters, `${execution.executionArn}#${attemptId}`);
+        childWaits.push({ threadId: thread.id, attemptId, resource, childArn });
+      }
+    }
+    return { timers, tokens, childWaits, run: entering || childWaits.length < calls.length };
+  }
+
+  private resourceOf(execution: ExecutionRecord, thread: ThreadRecord): string {
+    return String(scopeAt(this.definitionOf(execution), thread.scope).States[thread.stateName]?.Resource);
   }
 
   private raiseStatusChange(description: ExecutionDescription): void {
@@ -597,6 +651,36 @@ export class StepFunctionsEngine {
   }
 }
 
+/** What a `.sync` (Output a JSON text) or `.sync:2` (Output parsed) task answers of its child once it has ended. */
+function childOutcome(resource: string, ended: ExecutionDescription): TaskOutcome {
+  const parse = (text: string | undefined): Json =>
+    resource.endsWith(':2') && text !== undefined ? (JSON.parse(text) as Json) : (text ?? null);
+  const described: Json = {
+    ExecutionArn: ended.executionArn,
+    StateMachineArn: ended.stateMachineArn,
+    Name: ended.name,
+    Status: ended.status,
+    StartDate: ended.startDate.getTime(),
+    StopDate: ended.stopDate?.getTime() ?? null,
+    Input: parse(ended.input),
+    InputDetails: { Included: true },
+    ...(ended.output === undefined ? {} : { Output: parse(ended.output), OutputDetails: { Included: true } }),
+    ...(ended.error === undefined ? {} : { Error: ended.error }),
+    ...(ended.cause === undefined ? {} : { Cause: ended.cause }),
+  };
+  return ended.status === 'SUCCEEDED'
+    ? { ok: true, value: described }
+    : { ok: false, error: 'States.TaskFailed', cause: JSON.stringify(described) };
+}
+
+/** The child a startExecution task starts: named by its Parameters, or after the parent's attempt. */
+function childOf(parameters: Json, attempt: string): { stateMachineArn: string; name: string; executionArn: string } {
+  const fields = isObject(parameters) ? parameters : {};
+  const stateMachineArn = String(fields.StateMachineArn ?? '');
+  const name = typeof fields.Name === 'string' ? fields.Name : createHash('sha256').update(attempt).digest('hex').slice(0, 32);
+  return { stateMachineArn, name, executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}` };
+}
+
 /** What ListExecutions answers of an execution, and what DescribeExecution answers first. */
 function listItem(e: Pick<ExecutionRecord, keyof ExecutionListItem>): ExecutionListItem {
   return {
@@ -606,19 +690,5 @@ function listItem(e: Pick<ExecutionRecord, keyof ExecutionListItem>): ExecutionL
     status: e.status,
     startDate: new Date(e.startDate),
     ...(e.stopDate ? { stopDate: new Date(e.stopDate) } : {}),
-  };
-}
-
-function summary(e: ExecutionRecord): ExecutionSummary {
-  const { executionArn, stateMachineArn, name, status, input, startDate, stopDate, startedBy } = e;
-  return {
-    executionArn,
-    stateMachineArn,
-    name,
-    status,
-    startDate,
-    ...(startedBy !== undefined ? { startedBy } : {}),
-    ...(stopDate !== undefined ? { stopDate } : {}),
-    ...(status === 'RUNNING' ? { input, restart: restartPlan(e) } : {}),
   };
 }

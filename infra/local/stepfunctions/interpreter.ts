@@ -54,33 +54,35 @@ export const executionTimerKey = (execution: ExecutionRecord): string => timerKe
 
 /**
  * What a restart must do for a RUNNING execution, read from its record: the timers to arm (by
- * thread id, '' for the execution's own timeout), the task tokens that stay open, and whether it
- * must also run: a state about to be entered, or a task whose call was in flight. An execution
- * that is not `active` only waits, so its timers and tokens are all a restart needs of it, and
- * the engine can keep this plan instead of reading the whole record back (engine.ts).
+ * thread id, '' for the execution's own timeout), the task tokens that stay open, whether a state
+ * was about to be entered, and the tasks whose call was in flight. An execution with neither of
+ * the last two only waits, so its timers and tokens are all a restart needs of it, and the engine
+ * can keep this plan instead of reading the whole record back (engine.ts).
  */
 export interface RestartPlan {
   readonly timers: readonly (readonly [threadId: string, dueMs: number])[];
   readonly tokens: readonly (readonly [token: string, threadId: string])[];
-  readonly active: boolean;
+  readonly entering: boolean;
+  readonly calls: readonly { readonly thread: ThreadRecord; readonly attemptId: string }[];
 }
 
 export function restartPlan(execution: ExecutionRecord): RestartPlan {
   const timers: [string, number][] = [['', executionTimeoutMs(execution)]];
   const tokens: [string, string][] = [];
-  let active = false;
+  const calls: { thread: ThreadRecord; attemptId: string }[] = [];
+  let entering = false;
   for (const thread of Object.values(execution.threads)) {
     const step = thread.step;
-    if (step.kind === 'enter') active = true;
+    if (step.kind === 'enter') entering = true;
     if (step.kind === 'wait' || step.kind === 'retry') timers.push([thread.id, Date.parse(step.dueAt)]);
     if (step.kind === 'task') {
       if (step.token) tokens.push([step.token, thread.id]);
       const due = taskTimerDue(step);
       if (due !== undefined) timers.push([thread.id, due]);
-      if (!step.submitted) active = true;
+      if (!step.submitted) calls.push({ thread, attemptId: step.attemptId });
     }
   }
-  return { timers, tokens, active };
+  return { timers, tokens, entering, calls };
 }
 
 /** Executions recorded before the one-year limit was enforced get it now. */
@@ -172,11 +174,8 @@ export class Interpreter {
     const plan = restartPlan(execution);
     for (const [threadId, due] of plan.timers) this.host.schedule(timerKey(execution.executionArn, threadId), due);
     for (const [token, threadId] of plan.tokens) this.host.tokenIssued(token, execution, threadId);
-    for (const thread of Object.values(execution.threads)) {
-      const step = thread.step;
-      if (step.kind === 'enter') this.runnable.push([execution, thread.id]);
-      if (step.kind === 'task' && !step.submitted) this.host.invoke(execution, thread.id, step.attemptId);
-    }
+    for (const thread of Object.values(execution.threads)) if (thread.step.kind === 'enter') this.runnable.push([execution, thread.id]);
+    for (const { thread, attemptId } of plan.calls) this.host.invoke(execution, thread.id, attemptId);
     this.run();
   }
 

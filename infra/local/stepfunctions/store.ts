@@ -114,6 +114,7 @@ export class ExecutionIndex<Entry> {
   private readonly file: string;
   private fd: number | undefined;
   private linesSinceRewrite = 0;
+  private tidy = false;
 
   constructor(dir: string) {
     this.file = join(dir, 'executions.index');
@@ -126,18 +127,34 @@ export class ExecutionIndex<Entry> {
   read(): Map<string, Entry | undefined> | undefined {
     if (!existsSync(this.file)) return undefined;
     const entries = new Map<string, Entry | undefined>();
-    for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+    const text = readFileSync(this.file, 'utf8');
+    let lines = 0;
+    let torn = text !== '' && !text.endsWith('\n');
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
       let parsed: { key?: string; entry?: Entry; pending?: string[] };
       try {
         parsed = JSON.parse(line) as typeof parsed;
       } catch {
-        // Empty, or torn by a crash in mid-write: its keys' pending line, if any, still stands.
+        // Torn by a crash in mid-write: its keys' pending line, if any, still stands.
+        torn = true;
         continue;
       }
+      lines += 1;
       if (parsed.pending) for (const key of parsed.pending) entries.set(key, undefined);
       else if (parsed.key !== undefined && parsed.entry !== undefined) entries.set(parsed.key, parsed.entry);
     }
+    this.linesSinceRewrite = lines;
+    this.tidy = !torn && lines === entries.size && [...entries.values()].every((entry) => entry !== undefined);
     return entries;
+  }
+
+  /**
+   * Whether the file read last is exactly one whole line per execution, none pending: then a start
+   * need not rewrite it (a torn line must go before anything is appended after it).
+   */
+  get isTidy(): boolean {
+    return this.tidy;
   }
 
   /** Before their files are written: the keys whose entries may not match their files if this turn is cut short. */

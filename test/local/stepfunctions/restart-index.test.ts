@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -123,6 +123,51 @@ describe("the engine's index of executions", () => {
     expect(readFileSync(indexFile, 'utf8')).toContain('parked2');
   });
 
+  it('a parent waiting for its child is not read at a restart: it waits for the child again, and goes on when the child ends', async () => {
+    // Given a parent whose .sync:2 task waits for a child parked on a task token
+    const tokens: string[] = [];
+    const h = new EngineHarness({ park: (p) => void tokens.push((p as { token: string }).token) });
+    harnesses.push(h);
+    const { parentArn, childArn } = parentAndChild(h);
+    for (let turn = 0; turn < 100 && tokens.length === 0; turn += 1) await new Promise((r) => setImmediate(r));
+    expect(tokens).toHaveLength(1);
+
+    // When the engine starts again
+    await h.engine.close();
+    const reads = vi.spyOn(JsonStore.prototype, 'load');
+    const engine = h.reopen();
+
+    // Then neither record was read; completing the child's token ends the child, then the parent with the child's output
+    expect(reads).not.toHaveBeenCalled();
+    engine.sendTaskSuccess(tokens[0]!, '{"parked":"done"}');
+    expect((await engine.waitForExecution(childArn)).status).toBe('SUCCEEDED');
+    const parent = await engine.waitForExecution(parentArn);
+    expect([parent.status, JSON.parse(parent.output ?? 'null')]).toEqual(['SUCCEEDED', { parked: 'done' }]);
+  });
+
+  it('a parent whose child never reached the disk runs its task again at a restart, and so starts the child', async () => {
+    // Given a parent that started a child, and a crash that kept the parent's step but lost the child's files
+    const tokens: string[] = [];
+    const h = new EngineHarness({ park: (p) => void tokens.push((p as { token: string }).token) });
+    harnesses.push(h);
+    const { parentArn, childArn } = parentAndChild(h);
+    for (let turn = 0; turn < 100 && tokens.length === 0; turn += 1) await new Promise((r) => setImmediate(r));
+    await h.engine.close();
+    const childKey = childArn.split(':').slice(-2).join(':');
+    rmSync(join(h.dataDir, 'executions', `${encodeURIComponent(childKey)}.json`));
+    const indexFile = join(h.dataDir, 'executions.index');
+    const lines = readFileSync(indexFile, 'utf8').split('\n');
+    writeFileSync(indexFile, lines.filter((line) => !line.includes(`"key":"${childArn}"`)).join('\n'));
+
+    // When the engine starts again, the parent's task starts the child again, which parks; its token ends both
+    const engine = h.reopen();
+    for (let turn = 0; turn < 100 && tokens.length < 2; turn += 1) await new Promise((r) => setImmediate(r));
+    expect(engine.describeExecution(childArn).status).toBe('RUNNING');
+    engine.sendTaskSuccess(tokens[1]!, '{"parked":"again"}');
+    const parent = await engine.waitForExecution(parentArn);
+    expect([parent.status, JSON.parse(parent.output ?? 'null')]).toEqual(['SUCCEEDED', { parked: 'again' }]);
+  });
+
   it('rewrites the index when it has grown to many lines per execution', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sfn-index-'));
     try {
@@ -135,9 +180,48 @@ describe("the engine's index of executions", () => {
       index.rewrite(new Map([['a', { n: 1499 }]]));
       expect(index.outgrew(1)).toBe(false);
       expect(index.read()).toEqual(new Map([['a', { n: 1499 }]]));
+      expect(index.isTidy).toBe(true);
+      index.pending(['a']);
+      index.read();
+      expect(index.isTidy).toBe(false);
       index.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 });
+
+/** A parent whose `.sync:2` task runs a child that parks on a task token; the parent answers the child's output. */
+function parentAndChild(h: EngineHarness): { parentArn: string; childArn: string } {
+  const childMachine = h.engine.createStateMachine(
+    'child',
+    JSON.stringify({
+      StartAt: 'Park',
+      States: {
+        Park: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: fnArn('park'), Payload: { 'token.$': '$$.Task.Token' } },
+          End: true,
+        },
+      },
+    }),
+  );
+  const parentMachine = h.engine.createStateMachine(
+    'parent',
+    JSON.stringify({
+      StartAt: 'Run',
+      States: {
+        Run: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution.sync:2',
+          Parameters: { StateMachineArn: childMachine, Name: 'the-child', Input: {} },
+          OutputPath: '$.Output',
+          End: true,
+        },
+      },
+    }),
+  );
+  const parentArn = h.engine.startExecution(parentMachine, 'the-parent', '{}').executionArn;
+  return { parentArn, childArn: `${childMachine.replace(':stateMachine:', ':execution:')}:the-child` };
+}
