@@ -20,7 +20,7 @@ import { loadLocalConfig, StartupError, type LocalConfig } from './config';
 import { DataDirInUseError, lockDataDir, type DataDirLock } from './datadir/lock';
 import { ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from './dynamodb';
 import { deliverExecutionStatusChange, startScheduler, type LocalScheduler } from './eventbridge';
-import { createLambdaInvoker, definitionSubstitutions, LOCAL_REGION, substituteDefinition } from './lambda';
+import { createLambdaInvoker, definitionSubstitutions, LOCAL_REGION, substituteDefinition, withConcurrencyLimit } from './lambda';
 import { snsEventOf, startSes, type LocalSes, type SesEventSink } from './ses';
 import { startLocalStepFunctions } from './stepfunctions';
 import { PortInUseError } from './net';
@@ -35,6 +35,9 @@ const DEFINITION_FILE = path.join(ROOT_DIR, 'statemachines', 'case-workflow.asl.
 /** The state machine of the case workflow's batches, which it starts as child executions. */
 const BATCH_STATE_MACHINE_NAME = 'case-batch';
 const BATCH_DEFINITION_FILE = path.join(ROOT_DIR, 'statemachines', 'case-batch.asl.json');
+
+/** Workflow task Lambdas running at once; more than the benchmarks keep in flight, far below AWS's default of 1,000. */
+const TASK_CONCURRENCY = 32;
 
 const log = (message: string): void => console.log(message);
 const warn = (message: string): void => console.error(message);
@@ -115,10 +118,10 @@ async function start(): Promise<void> {
     dataDir: path.join(config.dataDir, 'stepfunctions'),
     port: config.sfnPort,
     host: config.host,
-    invokeLambda: async (functionArn, payload) => {
+    invokeLambda: withConcurrencyLimit(async (functionArn: string, payload: unknown) => {
       await stateMachineCreated;
       return lambda.invoke(functionArn, payload);
-    },
+    }, TASK_CONCURRENCY),
     // The cloud's EventBridge rule on the case workflow's failed, timed-out and aborted executions.
     onExecutionEnded: async (event) => {
       await stateMachineCreated;

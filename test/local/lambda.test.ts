@@ -7,6 +7,7 @@ import {
   functionNameOf,
   manifestFunctions,
   substituteDefinition,
+  withConcurrencyLimit,
 } from '../../infra/local/lambda';
 
 const invoker = createLambdaInvoker({
@@ -70,5 +71,41 @@ describe('state machine definition substitution', () => {
 
   it('refuses a name the manifest does not define', () => {
     expect(() => substituteDefinition('{"a":"${MissingFunctionArn}"}', definitionSubstitutions())).toThrow(/MissingFunctionArn/);
+  });
+});
+
+describe('the concurrency limit of task Lambdas', () => {
+  it('runs at most the limit at once, queues the rest in order, and passes answers and failures through', async () => {
+    // Given a call that stays open until released, under a limit of 3
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    const releases: Array<() => void> = [];
+    const call = async (n: number): Promise<number> => {
+      running += 1;
+      most = Math.max(most, running);
+      started.push(n);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      running -= 1;
+      if (n === 4) throw new Error('call 4 failed');
+      return n * 10;
+    };
+    const limited = withConcurrencyLimit(call, 3);
+
+    // When ten calls are made at once and released as they start
+    const answers = Array.from({ length: 10 }, (_, n) => limited(n).catch((error: Error) => error.message));
+    for (let released = 0, turn = 0; turn < 200 && released < 10; turn += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const release = releases.shift();
+      if (release) {
+        release();
+        released += 1;
+      }
+    }
+
+    // Then never more than three ran at once, each started in the order it was made, and each answered its own
+    expect(await Promise.all(answers)).toEqual([0, 10, 20, 30, 'call 4 failed', 50, 60, 70, 80, 90]);
+    expect(most).toBe(3);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import pLimit from 'p-limit';
 import { everyFunction, workflowFunctions } from '../../functions';
 
 export const LOCAL_REGION = 'us-east-1';
@@ -112,4 +113,19 @@ export function createLambdaInvoker(options: {
       return await handler(payload, context);
     },
   };
+}
+
+/**
+ * At most `limit` calls at once, the others queued in order, as Lambda's concurrency limit bounds
+ * a function's invocations in the cloud. The engine's task Lambdas go through one: after a restart
+ * with thousands of deadlines due, or a burst of approvals, they wait their turn instead of all
+ * opening connections to DynamoDB at once (which timed out the runtime's own start-up). No task
+ * Lambda waits for another, so a queued call cannot hold up the one it waits behind.
+ */
+export function withConcurrencyLimit<Args extends unknown[], Result>(
+  call: (...args: Args) => Promise<Result>,
+  limit: number,
+): (...args: Args) => Promise<Result> {
+  const slot = pLimit(limit);
+  return (...args) => slot(() => call(...args));
 }
