@@ -5,16 +5,16 @@
  * opening), run (a) by the local Step Functions engine and (b) by calling the same task handlers in
  * this process one after the other, in the order and with the payloads of an (a) execution's
  * history and its child's, against the same dynalite and SES. Each (b) case is a fresh case
- * brought to the same point (filed, workflow stopped, approved), so the handlers do the same work,
- * not a replay's shortcuts. The child's start and its turns have no handler: they are the engine's
+ * brought to the same point (filed, its workflow left at the approval wait, approved), so the
+ * handlers do the same work, not a replay's shortcuts. The child's start and its turns have no handler: they are the engine's
  * and count in (a) only.
  */
-import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { resolvePolicy } from '../../shared/domain/policy';
+import { tokenPurpose } from '../../shared/domain/waits';
 import { LOCAL_TABLE_NAME } from '../../shared/store/table';
 import type { LocalStack } from '../support/local-stack';
 import { CLOUD_SWEEP, ms, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
-import { caseTaskRuns, childStarts, taskRuns, type CaseHistories, type TaskRun } from './lib/history';
+import { caseTaskRuns, childStarts, taskRuns, timeOutsideTasks, type CaseHistories, type TaskRun } from './lib/history';
 import { distribution, waitFor } from './lib/stats';
 import { Api, StepFunctions } from './lib/system';
 
@@ -71,6 +71,7 @@ export const figure: Figure = {
       pointHandlersAt(stack, await sfn.stateMachineArn());
       const { createLambdaInvoker } = await import('../../infra/local/lambda');
       const lambda = createLambdaInvoker({ rootDir: process.cwd() });
+      const { forgetTaskToken, listTaskTokens } = await import('../../shared/store/repository');
 
       const throughEngine = async (index: number) => {
         const caseId = await api.fileReport(URLS.map((url) => `${url}/a${index}`));
@@ -97,7 +98,9 @@ export const figure: Figure = {
         }
       };
 
-      // A fresh case at the same point: filed, its workflow stopped at the approval wait, approved.
+      // A fresh case at the same point: filed, its workflow left at the approval wait, approved. The
+      // wait's token is forgotten first, so the approval completes nothing and the engine runs none
+      // of the stretch; stopping the execution instead would end the case FAILED (the execution-ended rule).
       const directly = async (template: { caseId: string; steps: Step[] }, index: number) => {
         const caseId = await api.fileReport(URLS.map((url) => `${url}/b${index}`));
         const executionArn = await sfn.executionArn(caseId);
@@ -108,7 +111,9 @@ export const figure: Figure = {
           30_000,
           100,
         );
-        await sfn.client.send(new StopExecutionCommand({ executionArn, error: 'Benchmark', cause: 'handlers are called directly' }));
+        for (const { purpose, token } of await listTaskTokens(caseId)) {
+          if (purpose === tokenPurpose.approval()) await forgetTaskToken(caseId, purpose, token);
+        }
         await api.approve(caseId);
         const from = template.caseId.slice(1);
         const to = caseId.slice(1);
@@ -132,6 +137,7 @@ export const figure: Figure = {
 
       const engineMs: number[] = [];
       const engineHandlerMs: number[] = [];
+      const outsideHandlersMs: number[] = [];
       const childStartMs: number[] = [];
       const directMs: number[] = [];
       // Interleaved, so that a slow spell of the machine hits both alike.
@@ -139,14 +145,16 @@ export const figure: Figure = {
         const stretch = await throughEngine(index);
         engineMs.push(stretch.endedAt - stretch.startedAt);
         engineHandlerMs.push(stretch.runs.reduce((sum, run) => sum + ((run.endedAt as number) - run.startedAt), 0));
+        outsideHandlersMs.push(timeOutsideTasks(stretch.startedAt, stretch.endedAt, stretch.runs));
         childStartMs.push(...stretch.childStartMs);
         directMs.push(await directly(template, index));
       }
       const a = distribution(engineMs);
       const b = distribution(directMs);
+      const outside = distribution(outsideHandlersMs);
       const ratio = Math.round((a.p50 / b.p50) * 100) / 100;
       return {
-        summary: `a/b = ${ratio} (engine p50 ${ms(a.p50)}, direct p50 ${ms(b.p50)}; ${template.steps.length} tasks, ${CASES} cases each)`,
+        summary: `a/b = ${ratio} (engine p50 ${ms(a.p50)}, direct p50 ${ms(b.p50)}; no handler running p50 ${ms(outside.p50)} of (a); ${template.steps.length} tasks, ${CASES} cases each)`,
         details: {
           cases: CASES,
           tasks: template.steps.map((step) => step.functionName),
@@ -154,6 +162,7 @@ export const figure: Figure = {
           directMs: b,
           ratioOfMedians: ratio,
           engineHandlerTimeSumMs: distribution(engineHandlerMs),
+          engineOutsideHandlersMs: outside,
           childExecutionsPerCase: warm.childStartMs.length,
           childStartMs: distribution(childStartMs),
         },
@@ -162,6 +171,7 @@ export const figure: Figure = {
           "(b) the same handlers (the child's ListBatch included), payloads and order, called in sequence in the bench process through the same in-process Lambda invoker; the engine runs the two notices and the review opening concurrently (Parallel, Map), (b) does not.",
           "childStartMs: from the case's TaskScheduled of the batch's startExecution.sync to the child's ExecutionStarted; part of (a), no part of (b).",
           "engineHandlerTimeSumMs: the handlers' own time inside (a), summed over its tasks, from TaskStarted to TaskSucceeded/TaskSubmitted.",
+          "engineOutsideHandlersMs: the part of (a) in which no handler ran, in the case's execution or its child: the engine's own share of the path (its turns, its writes, the child's start), whatever the concurrency.",
         ],
       };
     }),

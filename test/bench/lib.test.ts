@@ -1,7 +1,16 @@
 /** The benchmark's arithmetic: what it reports must be right even though it asserts no timing. */
 import type { HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { caseTaskRuns, childStarts, largestPayloadBytes, noticePath, stateTransitions, taskRuns, type CaseHistories } from './lib/history';
+import {
+  caseTaskRuns,
+  childStarts,
+  largestPayloadBytes,
+  noticePath,
+  stateTransitions,
+  taskRuns,
+  timeOutsideTasks,
+  type CaseHistories,
+} from './lib/history';
 import { previousFigures, previousLine } from './lib/previous';
 import { priceCase } from './lib/pricing';
 import { distribution, inPool, percentile } from './lib/stats';
@@ -256,6 +265,15 @@ describe("a case's execution and its batch children", () => {
       sendOrderNotice: 103,
     });
     expect(Object.values(path ?? {}).reduce((sum, part) => sum + part, 0)).toBe(515 - 60);
+  });
+
+  it('counts the time no task ran in, overlapping tasks once, within the span asked', () => {
+    // Tasks run (TaskStarted to end) 102–300 (IssueOrders), 352–400 (ListBatch), 406–500 and 412–520 (the notices, overlapping)
+    const runs = caseTaskRuns(caseWithBatch).filter((run) => run.functionName !== 'StoreTaskToken');
+    // From 100 to 530: 2 ms before IssueOrders, 52 between it and ListBatch, 6 before the notices, 10 after
+    expect(timeOutsideTasks(at(100).getTime(), at(530).getTime(), runs)).toBe(2 + 52 + 6 + 10);
+    // A span inside one task: none
+    expect(timeOutsideTasks(at(150).getTime(), at(250).getTime(), runs)).toBe(0);
   });
 
   it('gives no path while the child that sends the notice is not in the histories', () => {

@@ -102,6 +102,25 @@ export function caseTaskRuns(histories: CaseHistories): TaskRun[] {
 }
 
 /**
+ * How much of the span from `from` to `to` no task ran in (TaskStarted to its end): the time the
+ * path waited on the engine itself (its turns, its writes, a child's start), not on a handler.
+ */
+export function timeOutsideTasks(from: number, to: number, runs: readonly TaskRun[]): number {
+  const spans = runs
+    .flatMap((run) => (run.endedAt === undefined ? [] : [[Math.max(from, run.startedAt), Math.min(to, run.endedAt)] as const]))
+    .filter(([start, end]) => end > start)
+    .sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  let reached = from;
+  for (const [start, end] of spans) {
+    if (end <= reached) continue;
+    covered += end - Math.max(start, reached);
+    reached = end;
+  }
+  return to - from - covered;
+}
+
+/**
  * Where an order notice's time went, from the approval that completed the urgent track to the
  * notice recorded sent: the parts follow each other, so they add up to the whole.
  */
