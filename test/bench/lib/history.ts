@@ -102,8 +102,10 @@ export function caseTaskRuns(histories: CaseHistories): TaskRun[] {
 }
 
 /**
- * How much of the span from `from` to `to` no task ran in (TaskStarted to its end): the time the
- * path waited on the engine itself (its turns, its writes, a child's start), not on a handler.
+ * How much of the span from `from` to `to` no task ran in (TaskStarted to its end): time the path
+ * spent on the engine alone, between tasks. The engine's work around a task falls inside the
+ * task's interval (its start is stamped before the engine's write and the invocation, its end
+ * when the engine's turn takes up the answer), so this is a lower bound of the engine's share.
  */
 export function timeOutsideTasks(from: number, to: number, runs: readonly TaskRun[]): number {
   const spans = runs
