@@ -6,8 +6,8 @@
  * this process one after the other, in the order and with the payloads of an (a) execution's
  * history and its child's, against the same dynalite and SES. Each (b) case is a fresh case
  * brought to the same point (filed, its workflow left at the approval wait, approved), so the
- * handlers do the same work, not a replay's shortcuts. The child's start and its turns have no handler: they are the engine's
- * and count in (a) only.
+ * handlers do the same work, not a replay's shortcuts. The child's start and its turns have no
+ * handler: they are the engine's, and count in (a) only.
  */
 import { resolvePolicy } from '../../shared/domain/policy';
 import { tokenPurpose } from '../../shared/domain/waits';
