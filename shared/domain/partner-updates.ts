@@ -81,7 +81,7 @@ const LIFTED: ReadonlySet<ReporterUrlOutcome> = new Set(['ORDER_LIFTED', 'LIFTED
  */
 export function partnerOrderUpdate(before: OrderRecord | undefined, after: OrderRecord): TellPartner | undefined {
   const origin = after.partnerReferral;
-  if (origin === undefined || after.urlOwners !== undefined) return undefined;
+  if (origin === undefined || after.action === 'BLOCK_ACCESS') return undefined;
   const orderId = after.orderId;
   if (before === undefined) return tell(after.caseId, origin, 'ORDER_ISSUED', `issued-${after.operatorId}`, { orderId });
   const previous = reporterOrderOutcome(before);

@@ -12,7 +12,7 @@
 import { FAST_POLICY, type LocalStack } from '../support/local-stack';
 import { DynamoDbMeter, difference, freePort, type MeterTotals } from './lib/dynamodb-meter';
 import { progress, withStack, type Figure, type FigureResult } from './lib/figure';
-import { stateTransitions, taskRuns } from './lib/history';
+import { caseTaskRuns, stateTransitions } from './lib/history';
 import { LAMBDA_MEMORY_GB, PRICES, PRICES_AS_OF, priceCase, type CaseUsage } from './lib/pricing';
 import { sleep, waitFor } from './lib/stats';
 import { Api, Mailbox, orderId, StepFunctions, Table } from './lib/system';
@@ -101,9 +101,10 @@ async function measureScenario(parts: Parts, stack: LocalStack, meter: DynamoDbM
   let invocations = 0;
   let lambdaMs = 0;
   for (const caseId of caseIds) {
-    const events = await parts.sfn.history(await parts.sfn.executionArn(caseId));
-    transitions += stateTransitions(events);
-    for (const run of taskRuns(events)) {
+    // Each batch child is an execution of its own, billed for its transitions like the case's.
+    const histories = await parts.sfn.caseHistories(caseId);
+    for (const events of [histories.case, ...histories.children.values()]) transitions += stateTransitions(events);
+    for (const run of caseTaskRuns(histories)) {
       invocations += 1;
       lambdaMs += Math.ceil((run.endedAt ?? run.startedAt) - run.startedAt);
     }

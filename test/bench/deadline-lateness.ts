@@ -7,7 +7,7 @@
 import type { OrderRecord } from '../../shared/domain/model';
 import type { LocalStack } from '../support/local-stack';
 import { CLOUD_SWEEP, ms, progress, withStack, type Figure, type FigureResult } from './lib/figure';
-import { taskRuns } from './lib/history';
+import { caseTaskRuns } from './lib/history';
 import { distribution, inPool, sleep, waitFor } from './lib/stats';
 import { Api, StepFunctions, Table } from './lib/system';
 
@@ -82,7 +82,8 @@ async function whereLatenessComesFrom(sfn: StepFunctions, orders: readonly Order
   const handlerMs: number[] = [];
   let enforcedOtherwise = 0;
   for (const caseId of new Set(orders.map((order) => order.caseId))) {
-    const runs = taskRuns(await sfn.history(await sfn.executionArn(caseId)));
+    // The compliance waits run in the case's batch child executions.
+    const runs = caseTaskRuns(await sfn.caseHistories(caseId));
     for (const order of orders.filter((o) => o.caseId === caseId)) {
       const wait = runs.find((run) => (run.payload as { purpose?: string })?.purpose === `COMPLIANCE#${order.orderId}`);
       if (wait?.closedBy !== 'TaskTimedOut' || wait.closedAt === undefined) {

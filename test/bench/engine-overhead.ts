@@ -1,18 +1,20 @@
 /**
  * Figure 3, engine overhead: the automatic stretch of a case's path, from the approval reaching the
- * workflow to the workflow waiting on people again (IssueOrders, a notice per operator, the
- * compliance waits, the post-review opening), run (a) by the local Step Functions engine and
- * (b) by calling the same task handlers in this process one after the other, in the order and
- * with the payloads of an (a) execution's history, against the same dynalite and SES. Each (b)
- * case is a fresh case brought to the same point (filed, workflow stopped, approved), so the
- * handlers do the same work, not a replay's shortcuts.
+ * workflow to the workflow waiting on people again (IssueOrders, the start of the orders' batch as
+ * a child execution, its ListBatch, a notice per operator, the compliance waits, the post-review
+ * opening), run (a) by the local Step Functions engine and (b) by calling the same task handlers in
+ * this process one after the other, in the order and with the payloads of an (a) execution's
+ * history and its child's, against the same dynalite and SES. Each (b) case is a fresh case
+ * brought to the same point (filed, its workflow left at the approval wait, approved), so the
+ * handlers do the same work, not a replay's shortcuts. The child's start and its turns have no
+ * handler: they are the engine's, and count in (a) only.
  */
-import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { resolvePolicy } from '../../shared/domain/policy';
+import { tokenPurpose } from '../../shared/domain/waits';
 import { LOCAL_TABLE_NAME } from '../../shared/store/table';
 import type { LocalStack } from '../support/local-stack';
 import { CLOUD_SWEEP, ms, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
-import { taskRuns, type TaskRun } from './lib/history';
+import { caseTaskRuns, childStarts, taskRuns, timeOutsideTasks, type CaseHistories, type TaskRun } from './lib/history';
 import { distribution, waitFor } from './lib/stats';
 import { Api, StepFunctions } from './lib/system';
 
@@ -44,15 +46,21 @@ function pointHandlersAt(stack: LocalStack, stateMachineArn: string): void {
   });
 }
 
-/** The engine's automatic stretch: from the approval token's completion to the last task it then ran. */
-function automaticStretch(runs: readonly TaskRun[]): { startedAt: number; endedAt: number; runs: TaskRun[] } | undefined {
+/** The engine's automatic stretch: from the approval token's completion to the last task it then ran, in the case's execution or its child. */
+function automaticStretch(
+  histories: CaseHistories,
+): { startedAt: number; endedAt: number; runs: TaskRun[]; childStartMs: number[] } | undefined {
+  const runs = caseTaskRuns(histories);
   const approval = runs.find((run) => run.waitForToken && (run.payload as { purpose?: string })?.purpose === 'APPROVAL');
   if (approval?.closedBy !== 'TaskSucceeded' || approval.closedAt === undefined) return undefined;
   const approvedAt = approval.closedAt;
   const after = runs.filter((run) => run.scheduledAt >= approvedAt);
   // Done when both compliance waits and the post-review wait have stored their tokens.
   if (after.filter((run) => run.waitForToken && run.endedAt !== undefined).length < URLS.length + 1) return undefined;
-  return { startedAt: approvedAt, endedAt: Math.max(...after.map((run) => run.endedAt as number)), runs: after };
+  const childStartMs = childStarts(histories).flatMap((start) =>
+    start.scheduledAt >= approvedAt && start.startedAt !== undefined ? [start.startedAt - start.scheduledAt] : [],
+  );
+  return { startedAt: approvedAt, endedAt: Math.max(...after.map((run) => run.endedAt as number)), runs: after, childStartMs };
 }
 
 export const figure: Figure = {
@@ -63,18 +71,19 @@ export const figure: Figure = {
       pointHandlersAt(stack, await sfn.stateMachineArn());
       const { createLambdaInvoker } = await import('../../infra/local/lambda');
       const lambda = createLambdaInvoker({ rootDir: process.cwd() });
+      const { forgetTaskToken, listTaskTokens } = await import('../../shared/store/repository');
 
       const throughEngine = async (index: number) => {
         const caseId = await api.fileReport(URLS.map((url) => `${url}/a${index}`));
         await api.approve(caseId);
-        const executionArn = await sfn.executionArn(caseId);
         let runs: TaskRun[] = [];
         try {
           const stretch = await waitFor(
             `the workflow of ${caseId} to wait on people again`,
             async () => {
-              runs = taskRuns(await sfn.history(executionArn));
-              return automaticStretch(runs);
+              const histories = await sfn.caseHistories(caseId);
+              runs = caseTaskRuns(histories);
+              return automaticStretch(histories);
             },
             60_000,
             100,
@@ -89,7 +98,9 @@ export const figure: Figure = {
         }
       };
 
-      // A fresh case at the same point: filed, its workflow stopped at the approval wait, approved.
+      // A fresh case at the same point: filed, its workflow left at the approval wait, approved. The
+      // wait's token is forgotten first, so the approval completes nothing and the engine runs none
+      // of the stretch; stopping the execution instead would end the case FAILED (the execution-ended rule).
       const directly = async (template: { caseId: string; steps: Step[] }, index: number) => {
         const caseId = await api.fileReport(URLS.map((url) => `${url}/b${index}`));
         const executionArn = await sfn.executionArn(caseId);
@@ -100,7 +111,9 @@ export const figure: Figure = {
           30_000,
           100,
         );
-        await sfn.client.send(new StopExecutionCommand({ executionArn, error: 'Benchmark', cause: 'handlers are called directly' }));
+        for (const { purpose, token } of await listTaskTokens(caseId)) {
+          if (purpose === tokenPurpose.approval()) await forgetTaskToken(caseId, purpose, token);
+        }
         await api.approve(caseId);
         const from = template.caseId.slice(1);
         const to = caseId.slice(1);
@@ -124,19 +137,25 @@ export const figure: Figure = {
 
       const engineMs: number[] = [];
       const engineHandlerMs: number[] = [];
+      const betweenTasksMs: number[] = [];
+      const childStartMs: number[] = [];
       const directMs: number[] = [];
       // Interleaved, so that a slow spell of the machine hits both alike.
       for (let index = 0; index < CASES; index += 1) {
         const stretch = await throughEngine(index);
         engineMs.push(stretch.endedAt - stretch.startedAt);
         engineHandlerMs.push(stretch.runs.reduce((sum, run) => sum + ((run.endedAt as number) - run.startedAt), 0));
+        betweenTasksMs.push(timeOutsideTasks(stretch.startedAt, stretch.endedAt, stretch.runs));
+        childStartMs.push(...stretch.childStartMs);
         directMs.push(await directly(template, index));
       }
       const a = distribution(engineMs);
       const b = distribution(directMs);
+      const betweenTasks = distribution(betweenTasksMs);
+      const childStart = distribution(childStartMs);
       const ratio = Math.round((a.p50 / b.p50) * 100) / 100;
       return {
-        summary: `a/b = ${ratio} (engine p50 ${ms(a.p50)}, direct p50 ${ms(b.p50)}; ${template.steps.length} tasks, ${CASES} cases each)`,
+        summary: `a/b = ${ratio} (engine p50 ${ms(a.p50)}, direct p50 ${ms(b.p50)}; child start p50 ${ms(childStart.p50)}; ${template.steps.length} tasks, ${CASES} cases each)`,
         details: {
           cases: CASES,
           tasks: template.steps.map((step) => step.functionName),
@@ -144,11 +163,16 @@ export const figure: Figure = {
           directMs: b,
           ratioOfMedians: ratio,
           engineHandlerTimeSumMs: distribution(engineHandlerMs),
+          engineBetweenTasksMs: betweenTasks,
+          childExecutionsPerCase: warm.childStartMs.length,
+          childStartMs: childStart,
         },
         notes: [
-          '(a) from the TaskSucceeded of the approval wait to the end of the last task before the workflow waits on people again, from the execution history.',
-          '(b) the same handlers, payloads and order, called in sequence in the bench process through the same in-process Lambda invoker; the engine runs the two notices and the review opening concurrently (Parallel, Map), (b) does not.',
+          "(a) from the TaskSucceeded of the approval wait to the end of the last task before the workflow waits on people again, from the case's execution history and its batch child's: the child's start and its turns are inside (a).",
+          "(b) the same handlers (the child's ListBatch included), payloads and order, called in sequence in the bench process through the same in-process Lambda invoker; the engine runs the two notices and the review opening concurrently (Parallel, Map), (b) does not.",
+          "childStartMs: from the case's TaskScheduled of the batch's startExecution.sync to the child's ExecutionStarted; part of (a), no part of (b).",
           "engineHandlerTimeSumMs: the handlers' own time inside (a), summed over its tasks, from TaskStarted to TaskSucceeded/TaskSubmitted.",
+          "engineBetweenTasksMs: the part of (a) in which no task ran, in the case's execution or its child, by the histories' timestamps: a lower bound of the engine's share, since the history stamps a task's start before the engine writes its state and invokes the handler, and its end when the engine's turn takes up the answer.",
         ],
       };
     }),

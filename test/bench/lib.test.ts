@@ -1,7 +1,16 @@
 /** The benchmark's arithmetic: what it reports must be right even though it asserts no timing. */
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { largestPayloadBytes, stateTransitions, taskRuns } from './lib/history';
+import {
+  caseTaskRuns,
+  childStarts,
+  largestPayloadBytes,
+  noticePath,
+  stateTransitions,
+  taskRuns,
+  timeOutsideTasks,
+  type CaseHistories,
+} from './lib/history';
 import { previousFigures, previousLine } from './lib/previous';
 import { priceCase } from './lib/pricing';
 import { distribution, inPool, percentile } from './lib/stats';
@@ -156,6 +165,122 @@ describe('execution history', () => {
 
   it('finds the largest input, output or parameters in bytes', () => {
     expect(largestPayloadBytes(history)).toEqual({ bytes: 500, where: 'ChoiceStateEntered ChooseProcedure input' });
+  });
+});
+
+const lambdaScheduled = (id: number, ms: number, functionName: string, payload: unknown, resource = 'invoke'): HistoryEvent => ({
+  id,
+  previousEventId: id - 1,
+  timestamp: at(ms),
+  type: 'TaskScheduled',
+  taskScheduledEventDetails: {
+    resourceType: 'lambda',
+    resource,
+    region: 'us-east-1',
+    parameters: JSON.stringify({ FunctionName: `arn:aws:lambda:us-east-1:0:function:${functionName}`, Payload: payload }),
+  },
+});
+const next = (id: number, ms: number, type: HistoryEventType, previousEventId = id - 1): HistoryEvent => ({
+  id,
+  previousEventId,
+  timestamp: at(ms),
+  type,
+});
+
+const CHILD = 'C1-ORDERS-0-0';
+/** A case approved at 60 ms whose orders' batch runs as a child execution, its two notices in the child's history. */
+const caseWithBatch: CaseHistories = {
+  case: [
+    next(1, 0, 'ExecutionStarted', 0),
+    lambdaScheduled(2, 10, 'StoreTaskToken', { purpose: 'APPROVAL' }, 'invoke.waitForTaskToken'),
+    next(3, 11, 'TaskStarted'),
+    next(4, 20, 'TaskSubmitted'),
+    next(5, 100, 'TaskSucceeded'),
+    lambdaScheduled(6, 101, 'IssueOrders', { caseId: 'C1' }),
+    next(7, 102, 'TaskStarted'),
+    next(8, 300, 'TaskSucceeded'),
+    {
+      id: 9,
+      previousEventId: 8,
+      timestamp: at(310),
+      type: 'TaskScheduled',
+      taskScheduledEventDetails: {
+        resourceType: 'states',
+        resource: 'startExecution.sync:2',
+        region: 'us-east-1',
+        parameters: JSON.stringify({ StateMachineArn: 'arn:aws:states:us-east-1:0:stateMachine:case-batch', Name: CHILD, Input: {} }),
+      },
+    },
+    next(10, 311, 'TaskStarted'),
+  ],
+  children: new Map([
+    [
+      CHILD,
+      [
+        next(1, 350, 'ExecutionStarted', 0),
+        lambdaScheduled(2, 351, 'ListBatch', { caseId: 'C1', kind: 'ORDERS', batch: 0 }),
+        next(3, 352, 'TaskStarted'),
+        next(4, 400, 'TaskSucceeded'),
+        lambdaScheduled(5, 405, 'SendOrderNotice', { caseId: 'C1', orderId: 'O1-op-social' }),
+        next(6, 406, 'TaskStarted'),
+        next(7, 500, 'TaskSucceeded'),
+        { ...lambdaScheduled(8, 410, 'SendOrderNotice', { caseId: 'C1', orderId: 'O1-op-webhard' }), previousEventId: 4 },
+        next(9, 412, 'TaskStarted'),
+        next(10, 520, 'TaskSucceeded'),
+      ],
+    ],
+  ]),
+};
+
+describe("a case's execution and its batch children", () => {
+  it("counts a child execution's start as no Lambda invocation, and finds the child by the name the case gave it", () => {
+    expect(taskRuns(caseWithBatch.case).map((run) => run.functionName)).toEqual(['StoreTaskToken', 'IssueOrders']);
+    expect(childStarts(caseWithBatch)).toEqual([{ name: CHILD, scheduledAt: at(310).getTime(), startedAt: at(350).getTime() }]);
+    expect(childStarts({ case: caseWithBatch.case, children: new Map() })).toEqual([
+      { name: CHILD, scheduledAt: at(310).getTime(), startedAt: undefined },
+    ]);
+  });
+
+  it("runs the case's tasks and its children's in the order they were scheduled", () => {
+    expect(caseTaskRuns(caseWithBatch).map((run) => run.functionName)).toEqual([
+      'StoreTaskToken',
+      'IssueOrders',
+      'ListBatch',
+      'SendOrderNotice',
+      'SendOrderNotice',
+    ]);
+  });
+
+  it("splits an order notice's time into parts that follow each other, through the child that sent it", () => {
+    // Given the approval's act at 60 ms and the webhard notice recorded sent at 515 ms
+    const path = noticePath(caseWithBatch, 'O1-op-webhard', at(60).getTime(), at(515).getTime());
+    // Then each part runs from where the one before ended, so they add up to the whole
+    expect(path).toEqual({
+      approvalToWorkflow: 40,
+      issueOrders: 200,
+      toChildStart: 10,
+      childStart: 40,
+      listBatch: 50,
+      waitForNoticeTask: 12,
+      sendOrderNotice: 103,
+    });
+    expect(Object.values(path ?? {}).reduce((sum, part) => sum + part, 0)).toBe(515 - 60);
+  });
+
+  it('counts the time no task ran in, overlapping tasks once, within the span asked', () => {
+    // Tasks run (TaskStarted to end) 102–300 (IssueOrders), 352–400 (ListBatch), 406–500 and 412–520 (the notices, overlapping)
+    const runs = caseTaskRuns(caseWithBatch).filter((run) => run.functionName !== 'StoreTaskToken');
+    // From 100 to 530: 2 ms before IssueOrders, 52 between it and ListBatch, 6 before the notices, 10 after
+    expect(timeOutsideTasks(at(100).getTime(), at(530).getTime(), runs)).toBe(2 + 52 + 6 + 10);
+    // A span inside one task: none
+    expect(timeOutsideTasks(at(150).getTime(), at(250).getTime(), runs)).toBe(0);
+  });
+
+  it('gives no path while the child that sends the notice is not in the histories', () => {
+    expect(
+      noticePath({ case: caseWithBatch.case, children: new Map() }, 'O1-op-webhard', at(60).getTime(), at(515).getTime()),
+    ).toBeUndefined();
+    expect(noticePath(caseWithBatch, 'O1-op-overseas', at(60).getTime(), at(515).getTime())).toBeUndefined();
   });
 });
 

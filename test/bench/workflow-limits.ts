@@ -16,7 +16,6 @@
  * batch of at most 40 items whatever the case's size, so the largest child's history is measured.
  */
 import path from 'node:path';
-import { ListExecutionsCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { createTokenIssuer } from '../../infra/local/auth/tokens';
 import { INLINE_MAP_CONCURRENCY } from '../../shared/domain/batches';
 import type { LocalStack } from '../support/local-stack';
@@ -199,32 +198,18 @@ async function playLargestCase(api: Api, table: Table, orders: number, run: numb
 }
 
 async function measure(sfn: StepFunctions, caseId: string): Promise<Omit<MeasuredCase, 'orders' | 'seconds'>> {
-  const history = await sfn.history(await sfn.executionArn(caseId));
-  const machines = (await sfn.client.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
-  const batchMachine = machines.find((machine) => machine.name === 'case-batch');
-  if (!batchMachine?.stateMachineArn) throw new Error('The local Step Functions endpoint lists no case-batch state machine.');
-  const children: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.client.send(
-      new ListExecutionsCommand({ stateMachineArn: batchMachine.stateMachineArn, maxResults: 1000, nextToken }),
-    );
-    for (const execution of page.executions ?? [])
-      if (execution.name?.includes(caseId) && execution.executionArn) children.push(execution.executionArn);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  let largest = largestPayloadBytes(history);
+  const histories = await sfn.caseHistories(caseId);
+  let largest = largestPayloadBytes(histories.case);
   let largestChildHistoryEvents = 0;
-  for (const child of children) {
-    const childHistory = await sfn.history(child);
+  for (const childHistory of histories.children.values()) {
     largestChildHistoryEvents = Math.max(largestChildHistoryEvents, childHistory.length);
     const childLargest = largestPayloadBytes(childHistory);
     if (childLargest.bytes > largest.bytes) largest = { bytes: childLargest.bytes, where: `child: ${childLargest.where}` };
   }
   return {
-    historyEvents: history.length,
+    historyEvents: histories.case.length,
     largestChildHistoryEvents,
-    childExecutions: children.length,
+    childExecutions: histories.children.size,
     largestPayloadBytes: largest.bytes,
     largestPayloadWhere: largest.where,
   };

@@ -18,6 +18,7 @@ import { orderIdFor } from '../../../shared/domain/ids';
 import type { CaseRecord, OrderRecord } from '../../../shared/domain/model';
 import { LOCAL_TABLE_NAME } from '../../../shared/store/table';
 import type { LocalStack } from '../../support/local-stack';
+import type { CaseHistories } from './history';
 import { sleep } from './stats';
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -309,9 +310,13 @@ export class Mailbox {
   }
 }
 
+/** The state machine each batch of a case's orders or appeals runs in (infra/local/main.ts). */
+const BATCH_STATE_MACHINE = 'case-batch';
+
 export class StepFunctions {
   readonly client: SFNClient;
   private arn: Promise<string> | undefined;
+  private batchArn: Promise<string> | undefined;
 
   constructor(stack: LocalStack) {
     this.client = new SFNClient({ endpoint: stack.sfnUrl, region: REGION, credentials: CREDENTIALS });
@@ -342,6 +347,36 @@ export class StepFunctions {
       nextToken = page.nextToken;
     } while (nextToken);
     return events;
+  }
+
+  /**
+   * The case's history and its batch children's: the workflow names each child
+   * `<caseId>-<kind>-<batch>-<retry>` (statemachines/case-workflow.ts), and ListExecutions on
+   * case-batch finds them. A child the case has not started yet is not there.
+   */
+  async caseHistories(caseId: string): Promise<CaseHistories> {
+    const history = await this.history(await this.executionArn(caseId));
+    const children = new Map<string, HistoryEvent[]>();
+    let nextToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListExecutionsCommand({ stateMachineArn: await this.batchStateMachineArn(), maxResults: 1000, nextToken }),
+      );
+      for (const { name, executionArn } of page.executions ?? []) {
+        if (name?.startsWith(`${caseId}-`) && executionArn) children.set(name, await this.history(executionArn));
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return { case: history, children };
+  }
+
+  private batchStateMachineArn(): Promise<string> {
+    this.batchArn ??= this.client.send(new ListStateMachinesCommand({})).then((answer) => {
+      const machine = answer.stateMachines?.find((sm) => sm.name === BATCH_STATE_MACHINE);
+      if (!machine?.stateMachineArn) throw new Error(`The local Step Functions endpoint lists no ${BATCH_STATE_MACHINE} state machine.`);
+      return machine.stateMachineArn;
+    });
+    return this.batchArn;
   }
 
   async executionStatuses(): Promise<Map<string, string>> {
