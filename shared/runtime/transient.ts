@@ -10,21 +10,32 @@ export class TransientError extends Error {
   }
 }
 
-/** Error names with which SES and DynamoDB say "too much, try again later". */
+/**
+ * Error names with which SES and DynamoDB say "too much, try again later", and the SDK's own name
+ * for a request that timed out (its connection or its answer: `requestHandler`'s bounds).
+ */
 const TRANSIENT_AWS_ERRORS = new Set([
   'Throttling',
   'ThrottlingException',
   'TooManyRequestsException',
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
+  'TimeoutError',
 ]);
 
-/** Whether an AWS SDK error says the same call may succeed later (throttling, or marked retryable). */
+/** Node's codes for a connection that was refused, reset or timed out: the endpoint may answer the next one. */
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/** Whether an AWS SDK error says the same call may succeed later (throttling, a timeout, a dropped connection, or marked retryable). */
 export function isTransientAwsError(error: unknown): boolean {
   if (error instanceof TransientError) return true;
   if (typeof error !== 'object' || error === null) return false;
-  const { name, $retryable } = error as { name?: unknown; $retryable?: unknown };
-  return (typeof name === 'string' && TRANSIENT_AWS_ERRORS.has(name)) || Boolean($retryable);
+  const { name, code, $retryable } = error as { name?: unknown; code?: unknown; $retryable?: unknown };
+  return (
+    (typeof name === 'string' && TRANSIENT_AWS_ERRORS.has(name)) ||
+    (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) ||
+    Boolean($retryable)
+  );
 }
 
 /** Runs `work`; a transient AWS error comes out as a TransientError that says what was being done. */

@@ -10,11 +10,20 @@ describe('isTransientAwsError', () => {
     ['TooManyRequestsException', true],
     ['ProvisionedThroughputExceededException', true],
     ['RequestLimitExceeded', true],
+    ['TimeoutError', true],
     ['ConditionalCheckFailedException', false],
     ['MessageRejected', false],
     ['ValidationException', false],
   ])('%s → %s', (name, transient) => {
     expect(isTransientAwsError(named(name))).toBe(transient);
+  });
+
+  it.each(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'])('a connection error %s is transient', (code) => {
+    expect(isTransientAwsError(named('Error', { code }))).toBe(true);
+  });
+
+  it('a file system error is not', () => {
+    expect(isTransientAwsError(named('Error', { code: 'ENOENT' }))).toBe(false);
   });
 
   it('trusts the SDK when it marks an error retryable', () => {
