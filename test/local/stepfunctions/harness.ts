@@ -22,6 +22,14 @@ export const LAMBDA_TASK_STATE_EVENTS = [
 /** Lambda ARNs the test definitions name; the handler map says what each does. */
 export const fnArn = (name: string): string => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 
+/** A task that hands its token (and `payload`'s other fields) to the stub `park` and waits for it: the state ends the execution. */
+export const parkState = (payload: Record<string, string> = {}) => ({
+  Type: 'Task',
+  Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+  Parameters: { FunctionName: fnArn('park'), Payload: { 'token.$': '$$.Task.Token', ...payload } },
+  End: true,
+});
+
 /** An in-process engine on a temporary data directory, with stub Lambdas. */
 export class EngineHarness {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'sfn-test-'));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EngineHarness, fnArn, LAMBDA_TASK_STATE_EVENTS } from './harness';
+import { EngineHarness, fnArn, LAMBDA_TASK_STATE_EVENTS, parkState } from './harness';
 
 const harnesses: EngineHarness[] = [];
 afterEach(async () => {
@@ -14,17 +14,7 @@ const definition = {
     Done: { Type: 'Pass', End: true },
   },
 };
-const parkDefinition = {
-  StartAt: 'Park',
-  States: {
-    Park: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: fnArn('park'), Payload: { 'token.$': '$$.Task.Token' } },
-      End: true,
-    },
-  },
-};
+const parkDefinition = { StartAt: 'Park', States: { Park: parkState() } };
 const PARKED_EVENTS = ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted'];
 const EVENTS = ['ExecutionStarted', ...LAMBDA_TASK_STATE_EVENTS, 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'];
 
@@ -100,17 +90,7 @@ describe('finished and waiting executions leave memory', () => {
   });
 });
 
-const namedParkDefinition = {
-  StartAt: 'Park',
-  States: {
-    Park: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: fnArn('park'), Payload: { 'token.$': '$$.Task.Token', 'name.$': '$.name' } },
-      End: true,
-    },
-  },
-};
+const namedParkDefinition = { StartAt: 'Park', States: { Park: parkState({ 'name.$': '$.name' }) } };
 
 /** Lets the engine's Lambda calls (promises) settle until `done` holds. */
 async function until(done: () => boolean): Promise<void> {

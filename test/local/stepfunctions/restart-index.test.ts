@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExecutionIndex, JsonStore } from '../../../infra/local/stepfunctions/store';
-import { EngineHarness, fnArn } from './harness';
+import { EngineHarness, fnArn, parkState } from './harness';
 
 const harnesses: EngineHarness[] = [];
 afterEach(async () => {
@@ -23,12 +23,7 @@ const definition = {
       ],
       Default: 'Work',
     },
-    Park: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: fnArn('park'), Payload: { 'token.$': '$$.Task.Token', 'name.$': '$$.Execution.Name' } },
-      End: true,
-    },
+    Park: parkState({ 'name.$': '$$.Execution.Name' }),
     Hold: { Type: 'Wait', TimestampPath: '$.until', End: true },
     Work: { Type: 'Task', Resource: fnArn('work'), End: true },
   },
@@ -193,20 +188,7 @@ describe("the engine's index of executions", () => {
 
 /** A parent whose `.sync:2` task runs a child that parks on a task token; the parent answers the child's output. */
 function parentAndChild(h: EngineHarness): { parentArn: string; childArn: string } {
-  const childMachine = h.engine.createStateMachine(
-    'child',
-    JSON.stringify({
-      StartAt: 'Park',
-      States: {
-        Park: {
-          Type: 'Task',
-          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-          Parameters: { FunctionName: fnArn('park'), Payload: { 'token.$': '$$.Task.Token' } },
-          End: true,
-        },
-      },
-    }),
-  );
+  const childMachine = h.engine.createStateMachine('child', JSON.stringify({ StartAt: 'Park', States: { Park: parkState() } }));
   const parentMachine = h.engine.createStateMachine(
     'parent',
     JSON.stringify({
