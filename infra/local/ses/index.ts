@@ -17,7 +17,6 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import * as sesModule from 'aws-ses-v2-local';
 import { closeServer, PortInUseError } from '../net';
 import { simulatedEvents, type StoredEmail } from './simulator';
 
@@ -81,11 +80,19 @@ export async function startSes(options: SesOptions): Promise<LocalSes> {
   return { endpoint: `http://${options.host}:${port}`, close: () => closeServer(server) };
 }
 
-type SesServer = (typeof sesModule)['default'];
+type SesServer = typeof import('aws-ses-v2-local')['default'];
 
-/** Node's ESM loader hands a CommonJS module's `exports` as the default; bundlers hand `exports.default`. */
+/**
+ * The library and its store module are both loaded through `require` from here, so that they are
+ * one instance: an ESM import of the library could load a second copy of it (seen where
+ * node_modules is a symbolic link), whose e-mails then never reached the wrapped store below and
+ * were lost at the next restart.
+ */
+const requireSes = createRequire(import.meta.url);
+
+/** CommonJS's `exports.default`; a bundler may hand the function itself. */
 function sesServerFunction(): SesServer {
-  const candidate = sesModule.default as SesServer | { default: SesServer };
+  const candidate = requireSes('aws-ses-v2-local') as { default: SesServer } | SesServer;
   return typeof candidate === 'function' ? candidate : candidate.default;
 }
 
@@ -151,7 +158,7 @@ function readJsonLines(file: string): unknown[] {
  */
 function persistStore(dir: string, onEvent: SesEventSink | undefined, log: (message: string) => void, storeLimit: number): void {
   if (persisted) return;
-  const store = createRequire(import.meta.url)('aws-ses-v2-local/dist/store') as Partial<SesStoreModule>;
+  const store = requireSes('aws-ses-v2-local/dist/store') as Partial<SesStoreModule>;
   const { saveEmail, clearStore, getStoreReadonly } = store;
   if (typeof saveEmail !== 'function' || typeof clearStore !== 'function' || typeof getStoreReadonly !== 'function') {
     console.warn('aws-ses-v2-local changed its store module: sent e-mails will not survive a restart.');
