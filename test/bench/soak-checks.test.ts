@@ -10,6 +10,7 @@ import {
   SOAK_DEFAULTS,
   soakSettings,
   SoakSettingsError,
+  startupFailureReason,
 } from './lib/soak-checks';
 
 const MIB = 2 ** 20;
@@ -128,5 +129,23 @@ describe('notice copies in the SES store', () => {
 
   it('counts zero copies of a recorded notice whose e-mail is not in the store', () => {
     expect(noticeCopies([{ eventKey: 'order:O9', messageId: 'gone' }], []).copies.get('order:O9')).toBe(0);
+  });
+});
+
+describe('a failed restart', () => {
+  it("names the runtime's own reason when it printed one", () => {
+    const message = [
+      'The local stack exited (code 1) before it was ready. Its output:',
+      'Step Functions: Resumed Step Functions executions {"count":466}',
+      'Start-up failed: TimeoutError: the request socket did not establish a connection within 3000 ms.',
+      '    at Timeout._onTimeout (node-http-handler/index.js:56:34)',
+    ].join('\n');
+    expect(startupFailureReason(message)).toBe('TimeoutError: the request socket did not establish a connection within 3000 ms.');
+  });
+
+  it('falls back to the first line', () => {
+    expect(startupFailureReason('The local stack did not print "ready" within 60 s. Its output:\nnothing')).toBe(
+      'The local stack did not print "ready" within 60 s. Its output:',
+    );
   });
 });

@@ -20,6 +20,7 @@ import {
   type SentNotice,
   slopeMiBPerMinute,
   soakSettings,
+  startupFailureReason,
 } from './lib/soak-checks';
 import { distribution, sleep } from './lib/stats';
 import { Api, ApiError, lastApprovalAt, Mailbox, orderId, orderNoticeSentAt, runtimeRss, SEEDED_HOSTS, Table } from './lib/system';
@@ -42,6 +43,8 @@ const GIVE_UP_MS = 180_000;
 const NOTICE_DRAIN_MS = 180_000;
 /** A deadline that passed this long before a scan of the table must be enforced in it (the workflow's timer, else the sweeper's 60 s). */
 const ENFORCEMENT_SLACK_MS = 75_000;
+/** Start-ups tried after one kill before the soak gives up on the runtime. */
+const RESTART_ATTEMPTS = 5;
 /** Domestic hosts: their orders are binding and have a deadline (an overseas host gets a request without one). */
 const HOSTS = SEEDED_HOSTS.filter((host) => host.operatorId !== 'op-overseas');
 const FILER = 'staff-kim';
@@ -134,14 +137,29 @@ class Generator {
 }
 
 /** Kills the runtime at each kill time, keeps it down a few seconds, restarts it on the same DATA_DIR. */
-async function crashes(stack: LocalStack, startMs: number, outages: Outage[]): Promise<void> {
+/**
+ * Kills the runtime at each kill time, keeps it down a few seconds, restarts it on the same
+ * DATA_DIR. A start-up that fails is tried again, as a supervisor would, and recorded in
+ * `restartFailures`: the soak goes on, and the failure fails the figure.
+ */
+async function crashes(stack: LocalStack, startMs: number, outages: Outage[], restartFailures: string[]): Promise<void> {
   for (const atMs of killTimesMs(settings)) {
     await sleep(startMs + atMs - Date.now());
     const killedAt = Date.now();
     await stack.kill9();
     await sleep(DOWN_SECONDS * 1000);
     const restartedAt = Date.now();
-    await stack.restart();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await stack.restart();
+        break;
+      } catch (error) {
+        const failure = `start-up ${attempt} after the kill at ${Math.round(atMs / 1000)} s: ${startupFailureReason((error as Error).message)}`;
+        restartFailures.push(failure);
+        progress(failure);
+        if (attempt >= RESTART_ATTEMPTS) throw error;
+      }
+    }
     outages.push({ killedAt, restartedAt, readyAt: Date.now() });
     progress(`kill -9 at ${Math.round(atMs / 1000)} s; ready ${Date.now() - restartedAt} ms after the restart began`);
   }
@@ -240,7 +258,8 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
 
   const startMs = Date.now();
   const endMs = startMs + settings.seconds * 1000;
-  const crashing = crashes(stack, startMs, outages).catch((error: unknown) => {
+  const restartFailures: string[] = [];
+  const crashing = crashes(stack, startMs, outages, restartFailures).catch((error: unknown) => {
     crashFailure = error as Error;
   });
   const sampler = setInterval(() => {
@@ -386,6 +405,7 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
   const whileRunning = distribution(lateness.filter((l) => !l.fellWhileDown).map((l) => l.ms));
   const whileDown = distribution(lateness.filter((l) => l.fellWhileDown).map((l) => l.ms));
   const problems = [
+    restartFailures.length > 0 ? `${restartFailures.length} restart(s) failed:\n${restartFailures.join('\n')}` : '',
     lostCases.length > 0 ? `${lostCases.length} case(s) lost: ${named(lostCases)}` : '',
     lostOrders.length > 0 ? `${lostOrders.length} order(s) missing: ${named(lostOrders)}` : '',
     missingNotices.length > 0 ? `${missingNotices.length} notice(s) not in the SES store: ${named(missingNotices)}` : '',
@@ -414,6 +434,7 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
       lastNoticeAfterStartS: Math.round((lastNoticeAt - startMs) / 100) / 10,
       noticesPerMinute,
       requestRetries: generator.retries,
+      restartFailures,
       outages: outages.map((outage) => ({
         killedAtS: Math.round((outage.killedAt - startMs) / 100) / 10,
         restartToReadyMs: outage.readyAt - outage.restartedAt,

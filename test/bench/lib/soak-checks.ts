@@ -160,3 +160,12 @@ export function noticeCopies(
   }
   return { copies, unrecorded: emails.filter((email) => !accounted.has(email.messageId)).map((email) => email.messageId) };
 }
+
+/**
+ * Why a start-up failed, in one line: the runtime's own "Start-up failed" line when it printed one
+ * (the harness's message carries the runtime's whole output), else the message's first line.
+ */
+export function startupFailureReason(message: string): string {
+  const own = /^Start-up failed: (.*)$/m.exec(message)?.[1];
+  return (own ?? message.split('\n')[0] ?? '').trim().slice(0, 300);
+}
