@@ -6,6 +6,7 @@ import {
   latenessStart,
   memoryByMinute,
   noticeCopies,
+  recordedMoreThanOnce,
   slopeMiBPerMinute,
   SOAK_DEFAULTS,
   soakSettings,
@@ -147,5 +148,16 @@ describe('a failed restart', () => {
     expect(startupFailureReason('The local stack did not print "ready" within 60 s. Its output:\nnothing')).toBe(
       'The local stack did not print "ready" within 60 s. Its output:',
     );
+  });
+});
+
+describe('notices an order records', () => {
+  it('names an order that lists one kind of notice twice', () => {
+    const orders = [
+      { orderId: 'O1', notices: [{ kind: 'ORDER' }, { kind: 'OVERDUE' }] },
+      { orderId: 'O2', notices: [{ kind: 'ORDER' }, { kind: 'ORDER' }, { kind: 'OVERDUE' }] },
+      { orderId: 'O3', notices: [] },
+    ];
+    expect(recordedMoreThanOnce(orders)).toEqual(['O2 ORDER ×2']);
   });
 });

@@ -169,3 +169,12 @@ export function startupFailureReason(message: string): string {
   const own = /^Start-up failed: (.*)$/m.exec(message)?.[1];
   return (own ?? message.split('\n')[0] ?? '').trim().slice(0, 300);
 }
+
+/** Notices an order lists more than once for one kind (`orderId kind ×n`): without a resend, each kind is sent once. */
+export function recordedMoreThanOnce(orders: readonly { orderId: string; notices: readonly { kind: string }[] }[]): string[] {
+  return orders.flatMap((order) => {
+    const perKind = new Map<string, number>();
+    for (const notice of order.notices) perKind.set(notice.kind, (perKind.get(notice.kind) ?? 0) + 1);
+    return [...perKind.entries()].filter(([, count]) => count > 1).map(([kind, count]) => `${order.orderId} ${kind} ×${count}`);
+  });
+}
