@@ -6,7 +6,7 @@
  */
 import type { OrderRecord } from '../../shared/domain/model';
 import type { LocalStack } from '../support/local-stack';
-import { CLOUD_SWEEP, ms, progress, withStack, type Figure, type FigureResult } from './lib/figure';
+import { CLOUD_SWEEP, deadlinePolicy, ms, progress, withStack, type Figure, type FigureResult } from './lib/figure';
 import { caseTaskRuns } from './lib/history';
 import { distribution, inPool, sleep, waitFor } from './lib/stats';
 import { Api, StepFunctions, Table } from './lib/system';
@@ -25,14 +25,7 @@ const LIVE_DEADLINE_SECONDS = 20;
 /** Long enough for the 100 second approvals and the 200 notices before the crash, on a slow machine too. */
 const DOWN_DEADLINE_SECONDS = 40;
 
-/** Only compliance matters here: reviews and grace are far away, reminders off. */
-const policy = (deadlineSeconds: number) => ({
-  id: 'kr-bench-deadlines',
-  complianceDeadline: `PT${deadlineSeconds}S`,
-  reminders: [],
-  lateComplianceGrace: 'P7D',
-  postReviewWindow: 'P7D',
-});
+const policy = (deadlineSeconds: number) => deadlinePolicy('kr-bench-deadlines', deadlineSeconds);
 
 /**
  * Files the cases and gives each its first approval, then gives all the second: the deadlines

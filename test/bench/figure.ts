@@ -19,8 +19,8 @@ process.once('SIGTERM', () => process.exit(143));
 
 try {
   const figure = await entry.load();
-  const result = await figure.run();
-  writeFileSync(outFile, JSON.stringify({ ok: true, ...result }));
+  const { failure, ...result } = await figure.run();
+  writeFileSync(outFile, JSON.stringify({ ok: failure === undefined, ...(failure === undefined ? {} : { error: failure }), ...result }));
   process.exit(0);
 } catch (error) {
   writeFileSync(outFile, JSON.stringify({ ok: false, error: (error as Error)?.stack ?? String(error) }));

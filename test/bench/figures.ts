@@ -1,13 +1,22 @@
 /** The figures of `npm run bench`, in the order the table shows them. Loaded lazily, one per process. */
 import type { Figure } from './lib/figure';
+import { soakSettings } from './lib/soak-checks';
 
 export interface FigureEntry {
   readonly id: string;
   readonly title: string;
   /** The runner stops a figure that runs longer than this and reports it as failed. */
   readonly budgetSeconds: number;
+  /**
+   * Runs only when named (`npm run bench -- <id>`), never in the whole run, and outside the whole
+   * run's 10-minute budget: it takes longer than that by itself.
+   */
+  readonly onlyWhenNamed?: boolean;
   load(): Promise<Figure>;
 }
+
+/** After the soak's arrivals: in-flight cases, the notice backlog, the last deadlines, the final scans. */
+const SOAK_DRAIN_SECONDS = 600;
 
 export const FIGURES: readonly FigureEntry[] = [
   { id: 'time-to-notice', title: '1. Time to notice', budgetSeconds: 180, load: async () => (await import('./time-to-notice')).figure },
@@ -35,5 +44,15 @@ export const FIGURES: readonly FigureEntry[] = [
     title: "11. The largest case against AWS's limits",
     budgetSeconds: 300,
     load: async () => (await import('./workflow-limits')).figure,
+  },
+  {
+    id: 'soak',
+    title: '12. Soak with kill -9',
+    // Read when the figure is run, so that a bad SOAK_* setting stops only the soak.
+    get budgetSeconds() {
+      return soakSettings(process.env).seconds + SOAK_DRAIN_SECONDS;
+    },
+    onlyWhenNamed: true,
+    load: async () => (await import('./soak')).figure,
   },
 ];

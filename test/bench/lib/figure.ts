@@ -8,6 +8,11 @@ export interface FigureResult {
   details: Record<string, unknown>;
   /** How it was measured, and what to keep in mind reading it. */
   notes?: string[];
+  /**
+   * Set when the figure found the system wrong, not merely slow (a case lost, a notice sent twice):
+   * the table shows the figure FAILED with this message, and its details are kept.
+   */
+  failure?: string;
 }
 
 /** A figure module's export: its name, title and time budget live in `figures.ts`. */
@@ -20,6 +25,18 @@ export interface Figure {
  * measured runs during a figure.
  */
 export const QUIET_POLICY = { id: 'kr-bench-quiet', reminders: [] } as const;
+
+/**
+ * Only the compliance deadline matters: reviews and the grace period are far away and reminders
+ * off, so the deadline's enforcement is all that runs after the notice.
+ */
+export const deadlinePolicy = (id: string, deadlineSeconds: number) => ({
+  id,
+  complianceDeadline: `PT${deadlineSeconds}S`,
+  reminders: [],
+  lateComplianceGrace: 'P7D',
+  postReviewWindow: 'P7D',
+});
 
 /** The sweeper at its cloud period (EventBridge, 60 s), so figures measure the workflow's own timers. */
 export const CLOUD_SWEEP = { SWEEP_INTERVAL_SECONDS: '60' } as const;

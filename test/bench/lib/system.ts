@@ -3,7 +3,7 @@
  * emulator's sent mail, the Step Functions API, and direct reads of the table (the bench reads
  * records' own timestamps rather than timing from outside, so polling adds nothing to a figure).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -97,13 +97,15 @@ export class Api {
     return [...this.calls.values()].reduce((sum, count) => sum + count, 0);
   }
 
-  async fileReport(urls: readonly string[], filedBy = 'staff-kim'): Promise<string> {
-    const answer = await this.request<{ caseId: string }>(filedBy, 'POST', '/reports', {
-      urls,
-      category: 'SYNTHETIC_SEXUAL_IMAGERY',
-      reporter: { kind: 'STAFF' },
-      victimConsent: true,
-    });
+  /** With an `idempotencyKey`, a retry of the same filing lands on the same case. */
+  async fileReport(urls: readonly string[], filedBy = 'staff-kim', idempotencyKey?: string): Promise<string> {
+    const answer = await this.request<{ caseId: string }>(
+      filedBy,
+      'POST',
+      '/reports',
+      { urls, category: 'SYNTHETIC_SEXUAL_IMAGERY', reporter: { kind: 'STAFF' }, victimConsent: true },
+      idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey },
+    );
     return answer.caseId;
   }
 
@@ -163,18 +165,23 @@ export class Table {
   }
 
   async allOrders(): Promise<OrderRecord[]> {
-    const items: OrderRecord[] = [];
+    return (await this.itemsWhoseSortKeyBegins(['ORDER#'])).map((item) => item.record as OrderRecord);
+  }
+
+  /** Every item whose sort key begins with one of `prefixes`, in one scan of the table. */
+  async itemsWhoseSortKeyBegins(prefixes: readonly string[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new ScanCommand({
           TableName: LOCAL_TABLE_NAME,
-          FilterExpression: 'begins_with(sk, :order)',
-          ExpressionAttributeValues: { ':order': 'ORDER#' },
+          FilterExpression: prefixes.map((_, index) => `begins_with(sk, :prefix${index})`).join(' OR '),
+          ExpressionAttributeValues: Object.fromEntries(prefixes.map((prefix, index) => [`:prefix${index}`, prefix])),
           ExclusiveStartKey: start,
         }),
       );
-      items.push(...(page.Items ?? []).map((item) => item.record as OrderRecord));
+      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
       start = page.LastEvaluatedKey;
     } while (start);
     return items;
@@ -202,9 +209,10 @@ export const orderId = orderIdFor;
  */
 export class Mailbox {
   readonly emails: SentEmail[] = [];
+  private readonly seen = new Set<string>();
   private readonly file: string;
   private offset = 0;
-  private partial = '';
+  private partial = Buffer.alloc(0);
   private timer: NodeJS.Timeout | undefined;
   private readonly waiters: { match: (email: SentEmail) => boolean; resolve: (email: SentEmail) => void }[] = [];
 
@@ -233,7 +241,8 @@ export class Mailbox {
   }
 
   private add(raw: { messageId?: string; destination?: { to?: string[] }; subject?: string; at?: number }, seenAt: number): void {
-    if (typeof raw.messageId !== 'string' || this.emails.some((email) => email.messageId === raw.messageId)) return;
+    if (typeof raw.messageId !== 'string' || this.seen.has(raw.messageId)) return;
+    this.seen.add(raw.messageId);
     const email: SentEmail = {
       messageId: raw.messageId,
       to: raw.destination?.to ?? [],
@@ -266,12 +275,25 @@ export class Mailbox {
       for (const raw of store.emails ?? []) this.add(raw, seenAt);
       return;
     }
-    if (size < this.offset) this.offset = 0;
+    if (size < this.offset) {
+      this.offset = 0;
+      this.partial = Buffer.alloc(0);
+    }
     if (size === this.offset) return;
-    const buffer = readFileSync(this.file).subarray(this.offset, size);
+    // Only what was appended since the last poll: a long run's file grows to hundreds of megabytes.
+    const appended = Buffer.alloc(size - this.offset);
+    const file = openSync(this.file, 'r');
+    try {
+      readSync(file, appended, 0, appended.length, this.offset);
+    } finally {
+      closeSync(file);
+    }
     this.offset = size;
-    const lines = (this.partial + buffer.toString('utf8')).split('\n');
-    this.partial = lines.pop() ?? '';
+    // Split on bytes, not characters: a poll may end inside a line, and so inside a character.
+    const bytes = Buffer.concat([this.partial, appended]);
+    const complete = bytes.lastIndexOf(0x0a) + 1;
+    this.partial = bytes.subarray(complete);
+    const lines = bytes.subarray(0, complete).toString('utf8').split('\n');
     for (const line of lines) {
       if (line.trim() === '') continue;
       try {
