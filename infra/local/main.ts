@@ -18,7 +18,7 @@ import { createTokenIssuer } from './auth/tokens';
 import { findLocalUser, LOCAL_COMMITTEE, LOCAL_USERS } from './auth/users';
 import { loadLocalConfig, StartupError, type LocalConfig } from './config';
 import { DataDirInUseError, lockDataDir, type DataDirLock } from './datadir/lock';
-import { ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from './dynamodb';
+import { DynamoDbProcessError, ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from './dynamodb';
 import { deliverExecutionStatusChange, startScheduler, type LocalScheduler } from './eventbridge';
 import { createLambdaInvoker, definitionSubstitutions, LOCAL_REGION, substituteDefinition, withConcurrencyLimit } from './lambda';
 import { snsEventOf, startSes, type LocalSes, type SesEventSink } from './ses';
@@ -91,7 +91,13 @@ async function start(): Promise<void> {
     sfn: loopback(config.sfnPort),
   });
 
-  running.dynamoDb = await startDynamoDb({ dataDir: config.dataDir, port: config.dynamoDbPort, host: config.host });
+  running.dynamoDb = await startDynamoDb({
+    dataDir: config.dataDir,
+    port: config.dynamoDbPort,
+    host: config.host,
+    // Every part depends on the store: without it, stop, and the next start carries on from disk.
+    onUnexpectedExit: (error) => void failAndExit(error),
+  });
   await ensureTable(localDynamoDbClient(running.dynamoDb.endpoint), process.env.TABLE_NAME as string);
   // SES's events about each message reach the same Lambda as in the cloud, once the handlers can run.
   let handlersStarted!: (invoke: SesEventSink) => void;
@@ -264,14 +270,22 @@ function onSignal(signal: NodeJS.Signals): void {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-start().catch(async (error: unknown) => {
-  // A part that hangs while stopping must not keep a failed start-up alive.
+/** Says why, stops what runs, and exits 1: for a failed start-up, or a part that died while running. */
+async function failAndExit(error: unknown): Promise<void> {
+  // A part that hangs while stopping must not keep a failed runtime alive.
   setTimeout(() => process.exit(1), 15_000).unref();
-  if (error instanceof StartupError || error instanceof DataDirInUseError || error instanceof PortInUseError) {
+  if (
+    error instanceof StartupError ||
+    error instanceof DataDirInUseError ||
+    error instanceof PortInUseError ||
+    error instanceof DynamoDbProcessError
+  ) {
     warn(error.message);
   } else {
     warn(`Start-up failed: ${(error as Error)?.stack ?? String(error)}`);
   }
   await stop();
   process.exit(1);
-});
+}
+
+start().catch(failAndExit);

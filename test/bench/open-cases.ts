@@ -9,7 +9,7 @@ import type { LocalStack } from '../support/local-stack';
 import { CLOUD_SWEEP, ms, progress, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
 import { engineRestartWith } from './lib/engine-restart';
 import { inPool } from './lib/stats';
-import { Api, Mailbox, orderId, runtimeRss, SEEDED_HOSTS } from './lib/system';
+import { Api, Mailbox, orderId, RUNTIME_RSS_COUNTS, runtimeRss, SEEDED_HOSTS } from './lib/system';
 
 const OPEN_CASES = 200;
 const IN_FLIGHT = 20;
@@ -79,7 +79,7 @@ export const figure: Figure = {
       const keptPerCase = (rssRestarted - rssFresh) / openAfterRestart;
       return {
         summary:
-          `${kib(perCase)} KiB RSS per open case (${mib(rssBefore)} → ${mib(rssOpen)} MiB over ${OPEN_CASES}); ` +
+          `${kib(perCase)} KiB RSS per open case (runtime and DynamoDB processes: ${mib(rssBefore)} → ${mib(rssOpen)} MiB over ${OPEN_CASES}); ` +
           `~${extrapolatedMiB} MiB at ${GOAL_CASES.toLocaleString('en')} (extrapolated); ` +
           `ready in ${ms(readyMs)} with ${openAfterRestart} on disk, then ${mib(rssRestarted)} MiB ` +
           `(a fresh runtime: ${mib(rssFresh)} MiB, so ${kib(keptPerCase)} KiB kept per open case); ` +
@@ -104,7 +104,7 @@ export const figure: Figure = {
         },
         notes: [
           `Each case: POST /reports, two approvals, then the workflow to the order's notice; it then waits out its 24-hour deadline (Korean policy, no reminders).`,
-          "RSS: VmRSS of the runtime's Node process from /proc, the largest of three samples a second apart once the cases are open. It includes memory the garbage collector has not yet handed back, so it overstates what the cases keep.",
+          `${RUNTIME_RSS_COUNTS} The largest of three samples a second apart once the cases are open. It includes memory the garbage collector has not yet handed back, so it overstates what the cases keep.`,
           `Per case: the growth over ${OPEN_CASES} cases divided by ${OPEN_CASES}. The ${GOAL_CASES.toLocaleString('en')}-case figure is that slope extrapolated linearly, not measured.`,
           'Kept per open case: the restarted runtime (holding the open cases, none of the work of opening them) less the same runtime freshly started with no case, both settled the same way, divided by the open cases on disk. It can be near zero or negative within the noise: it says what open cases keep, where the slope while opening says how the heap grows under that work.',
           'Ready: from the restart (a fresh process on the same DATA_DIR) to its "ready" line, which it prints once every running execution is loaded and resumed.',

@@ -5,7 +5,7 @@
  */
 import { CLOUD_SWEEP, ms, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
 import { distribution, inPool } from './lib/stats';
-import { Api, Mailbox, orderId, runtimeRss, SEEDED_HOSTS } from './lib/system';
+import { Api, Mailbox, orderId, RUNTIME_RSS_COUNTS, runtimeRss, SEEDED_HOSTS } from './lib/system';
 
 const WINDOW_SECONDS = 60;
 const IN_FLIGHT = 20;
@@ -72,7 +72,7 @@ export const figure: Figure = {
         return {
           summary:
             `${perSecond} cases/s over ${WINDOW_SECONDS} s (10 s buckets ${Math.min(...buckets)}–${Math.max(...buckets)}); ` +
-            `RSS ${mib(rssStart)} → ${mib(rssEnd)} MiB`,
+            `RSS ${mib(rssStart)} → ${mib(rssEnd)} MiB (runtime and DynamoDB processes)`,
           details: {
             windowSeconds: WINDOW_SECONDS,
             inFlight: IN_FLIGHT,
@@ -87,7 +87,7 @@ export const figure: Figure = {
           notes: [
             'A case counts when its order notice is in the SES store (seen by a 50 ms tail) before the window closes; each case: POST /reports, two approvals, then the workflow to the notice.',
             `p50 report-to-notice under this load: ${ms(latency.p50)}.`,
-            "RSS: VmRSS of the largest process in the runtime's process group (the Node process running infra/local/main.ts with dynalite, SES, the engine and the handlers).",
+            RUNTIME_RSS_COUNTS,
           ],
         };
       } finally {

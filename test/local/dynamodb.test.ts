@@ -1,14 +1,15 @@
 /**
- * dynalite with its data on disk, the table from the shared definition, and the seed operators:
- * all idempotent across restarts on the same DATA_DIR.
+ * dynalite with its data on disk (in its own process), the table from the shared definition, and
+ * the seed operators: all idempotent across restarts on the same DATA_DIR.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dynaliteIteratorPrototype, ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from '../../infra/local/dynamodb';
+import { ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from '../../infra/local/dynamodb';
+import { dynaliteIteratorPrototype, serveDynalite } from '../../infra/local/dynamodb/server';
 import { SEED_OPERATORS } from '../../infra/local/seed/operators';
 import { GLOBAL_SECONDARY_INDEXES, LOCAL_TABLE_NAME } from '../../shared/store/table';
 
@@ -97,9 +98,21 @@ describe('local DynamoDB', () => {
   });
 
   it('closes the LevelDB iterator of every query, so that queries do not pin memory', async () => {
-    // Given a count of the iterators closed
+    // Given dynalite served in this process, as the DynamoDB process serves it, with three
+    // operators, and a count of the iterators closed
+    const server = await serveDynalite({ dbPath: path.join(dataDir, 'in-process'), port: 0, host: '127.0.0.1' });
+    const client = localDynamoDbClient(server.endpoint);
+    await ensureTable(client, LOCAL_TABLE_NAME);
+    const documents = DynamoDBDocumentClient.from(client);
+    for (const operatorId of ['op-a', 'op-b', 'op-c']) {
+      await documents.send(
+        new PutCommand({
+          TableName: LOCAL_TABLE_NAME,
+          Item: { pk: `OPERATOR#${operatorId}`, sk: 'OPERATOR', gsi1pk: 'OPERATORS', gsi1sk: operatorId },
+        }),
+      );
+    }
     const closed = vi.spyOn(dynaliteIteratorPrototype(), 'close');
-    const documents = DynamoDBDocumentClient.from(localDynamoDbClient(dynamo.endpoint));
 
     // When five queries run: on the table and on an index, read to the end or cut short by a limit
     for (const limit of [undefined, 1]) {
@@ -107,7 +120,7 @@ describe('local DynamoDB', () => {
         new QueryCommand({
           TableName: LOCAL_TABLE_NAME,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'OPERATOR#op-social' },
+          ExpressionAttributeValues: { ':pk': 'OPERATOR#op-b' },
           ...(limit ? { Limit: limit } : {}),
         }),
       );
@@ -136,5 +149,6 @@ describe('local DynamoDB', () => {
     expect(page.Items).toHaveLength(2);
     expect(page.LastEvaluatedKey).toBeDefined();
     closed.mockRestore();
+    await server.close();
   });
 });

@@ -1,8 +1,8 @@
 /**
  * `npm ci --omit=dev && npm start` must work: every package that npm start loads is a runtime
  * dependency in package.json. What it loads, found by esbuild from the files themselves:
- * infra/local/main.ts, every handler of the function manifest (loaded by `import()` of a computed
- * path, which esbuild cannot follow from main.ts), and the web UI build it runs (web/vite.config.ts
+ * infra/local/main.ts, the DynamoDB process it starts, every handler of the function manifest
+ * (loaded by `import()` of a computed path, which esbuild cannot follow from main.ts), and the web UI build it runs (web/vite.config.ts
  * and the UI's sources). Each runtime dependency is also explained in the README.
  */
 import { readFileSync } from 'node:fs';
@@ -51,7 +51,8 @@ async function packagesImportedBy(entryPoints: string[]): Promise<Map<string, Se
   return packages;
 }
 
-const START_ENTRIES = ['infra/local/main.ts', ...new Set(manifestFunctions().values())];
+/** The DynamoDB process's entry is started by its path (infra/local/dynamodb), which esbuild cannot follow either. */
+const START_ENTRIES = ['infra/local/main.ts', 'infra/local/dynamodb/process.ts', ...new Set(manifestFunctions().values())];
 const WEB_BUILD_ENTRIES = ['web/vite.config.ts', 'web/src/main.tsx'];
 
 describe('runtime dependencies', () => {

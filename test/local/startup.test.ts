@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,24 @@ describe('DATA_DIR lock', () => {
     expect(output).toContain(`DATA_DIR ${dir} is in use by pid ${process.pid}`);
     await expect(lockDataDir(dir)).rejects.toThrow(DataDirInUseError);
     await lock.release();
+  });
+});
+
+describe('a taken port', () => {
+  it("stops npm start with the port's one-line message when DynamoDB's process cannot listen", async () => {
+    // Given DYNAMODB_PORT taken by this test process
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+
+    // When the runtime starts with it
+    const { code, output } = await runMain({ DATA_DIR: freshDir(), DYNAMODB_PORT: String(port) });
+
+    // Then it exits 1 with the same message as for any other port, and no stack trace
+    expect(code).toBe(1);
+    expect(output).toContain(`Port ${port} on 127.0.0.1 is already in use; set DYNAMODB_PORT to another port.`);
+    expect(output).not.toContain('    at ');
+    await new Promise((resolve) => taken.close(resolve));
   });
 });
 

@@ -57,8 +57,9 @@ export interface LocalStack {
   /** Everything the runtime printed since the last (re)start. */
   output(): string;
   /**
-   * The runtime's process group id while it runs (its members are tsx and the runtime's Node
-   * process): lets a benchmark read their memory from `/proc`.
+   * The runtime's process group id while it runs, which is the pid of its tsx launcher (the group
+   * holds tsx, the runtime's Node process and that process's DynamoDB process): lets a benchmark
+   * read their memory from `/proc`.
    */
   processGroupId(): number | undefined;
   /** A bearer token for a seeded user (`POST /auth/local-token`). */

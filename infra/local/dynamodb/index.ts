@@ -1,53 +1,125 @@
 /**
  * DynamoDB on one machine: dynalite (DynamoDB's wire protocol on LevelDB) with its data on disk,
- * and the product's single table created from the same definition as the cloud stack's.
+ * in a process of its own so that it runs on another core than the runtime (./process.ts), and
+ * the product's single table created from the same definition as the cloud stack's.
  */
-import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { GLOBAL_SECONDARY_INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from '../../../shared/store/table';
-import { closeServer, listen } from '../net';
+import { PortInUseError } from '../net';
+import type { DynamoDbProcessMessage, DynamoDbProcessOptions, DynamoDbProcessRequest } from './process';
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
+  /** The DynamoDB process's id, while it runs. */
+  readonly pid: number | undefined;
   close(): Promise<void>;
 }
 
-/** The prototype every LevelDB iterator of dynalite's store inherits: abstract-level's CommonIterator. */
-export function dynaliteIteratorPrototype(): { close(): Promise<void>; return?: () => Promise<void> } {
-  // Resolved through dynalite's own dependency chain, so that it is the copy dynalite runs.
-  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  const fromLevel = createRequire(fromDynalite.resolve('level'));
-  const fromClassicLevel = createRequire(fromLevel.resolve('classic-level'));
-  const { AbstractIterator } = fromClassicLevel('abstract-level') as { AbstractIterator: { prototype: object } };
-  return Object.getPrototypeOf(AbstractIterator.prototype);
+/** The DynamoDB process failed to start, died, or did not stop. */
+export class DynamoDbProcessError extends Error {
+  constructor(message: string) {
+    super(`DynamoDB (dynalite): ${message}`);
+    this.name = 'DynamoDbProcessError';
+  }
+}
+
+const PROCESS_ENTRY = fileURLToPath(new URL('./process.ts', import.meta.url));
+/** A clean stop closes LevelDB in well under a second; beyond this the process is killed. */
+const STOP_TIMEOUT_MS = 5_000;
+
+/**
+ * Node options for the DynamoDB process: the runtime's own (under tsx they load its TypeScript
+ * loader), and tsx's loader where the caller runs without it (vitest), since the entry is TypeScript.
+ */
+function processExecArgv(): string[] {
+  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return process.execArgv.includes(tsxLoader) ? process.execArgv : [...process.execArgv, '--import', tsxLoader];
+}
+
+function exitDescription(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal === null ? `code ${code}` : signal;
+}
+
+function whenListening(child: ChildProcess, options: DynamoDbProcessOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: DynamoDbProcessMessage): void => {
+      cleanup();
+      if (message.type === 'listening') resolve(message.endpoint);
+      else
+        reject(
+          message.portInUse ? new PortInUseError(options.port, options.host, 'DYNAMODB_PORT') : new DynamoDbProcessError(message.message),
+        );
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+      cleanup();
+      reject(new DynamoDbProcessError(`its process exited (${exitDescription(code, signal)}) before it listened.`));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(new DynamoDbProcessError(`its process could not be started: ${error.message}`));
+    };
+    const cleanup = (): void => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      child.off('error', onError);
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    child.once('error', onError);
+  });
 }
 
 /**
- * dynalite 4 ends each Query's and Scan's stream by calling `iterator.return()`, the async-iterator
- * protocol, but abstract-level 3's iterators only have `close()`: without this, every Query left
- * its LevelDB iterator open, which pins the memtables and snapshot it read (some 22 KB of native
- * memory a query, never given back: half of the runtime's growth per case; docs/benchmarks.md).
+ * Starts the DynamoDB process and resolves once it listens. `onUnexpectedExit` hears of its death
+ * other than by `close()`: the runtime cannot go on without its store.
  */
-function closeIteratorsWhenStreamsEnd(): void {
-  const prototype = dynaliteIteratorPrototype();
-  if (typeof prototype.return === 'function') return;
-  prototype.return = function (this: { close(): Promise<void> }) {
-    return this.close();
-  };
-}
+export async function startDynamoDb(options: {
+  dataDir: string;
+  port: number;
+  host: string;
+  onUnexpectedExit?: (error: DynamoDbProcessError) => void;
+}): Promise<LocalDynamoDb> {
+  const processOptions: DynamoDbProcessOptions = { dbPath: path.join(options.dataDir, 'dynamodb'), port: options.port, host: options.host };
+  const child = spawn(process.execPath, [...processExecArgv(), PROCESS_ENTRY, JSON.stringify(processOptions)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let closing = false;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let endpoint: string;
+  try {
+    endpoint = await whenListening(child, processOptions);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  void exited.then(({ code, signal }) => {
+    if (!closing)
+      options.onUnexpectedExit?.(new DynamoDbProcessError(`its process exited unexpectedly (${exitDescription(code, signal)}).`));
+  });
 
-export async function startDynamoDb(options: { dataDir: string; port: number; host: string }): Promise<LocalDynamoDb> {
-  closeIteratorsWhenStreamsEnd();
-  const dbPath = path.join(options.dataDir, 'dynamodb');
-  mkdirSync(dbPath, { recursive: true });
-  // Tables become ACTIVE at once: nothing here models provisioning delays.
-  const server: Server = dynalite({ path: dbPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const endpoint = await listen(server, options.port, options.host, 'DYNAMODB_PORT');
-  return { endpoint, close: () => closeServer(server) };
+  return {
+    endpoint,
+    get pid() {
+      return child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const request: DynamoDbProcessRequest = { type: 'stop' };
+      child.send(request);
+      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      const { code, signal } = await exited;
+      clearTimeout(killer);
+      if (code !== 0) throw new DynamoDbProcessError(`its process did not stop cleanly (${exitDescription(code, signal)}).`);
+    },
+  };
 }
 
 /** A client for the local endpoint; dynalite accepts any credentials but the SDK needs some. */

@@ -3,7 +3,7 @@
  * emulator's sent mail, the Step Functions API, and direct reads of the table (the bench reads
  * records' own timestamps rather than timing from outside, so polling adds nothing to a figure).
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -18,6 +18,7 @@ import { orderIdFor } from '../../../shared/domain/ids';
 import type { CaseRecord, OrderRecord } from '../../../shared/domain/model';
 import { LOCAL_TABLE_NAME } from '../../../shared/store/table';
 import type { LocalStack } from '../../support/local-stack';
+import { descendantsOf, residentBytes } from '../../support/processes';
 import type { CaseHistories } from './history';
 import { sleep } from './stats';
 
@@ -414,34 +415,20 @@ export class StepFunctions {
   }
 }
 
-/** Resident memory (VmRSS, bytes) of the runtime: the largest Node process in its process group. */
-export function runtimeRss(stack: LocalStack): number | undefined {
-  const group = stack.processGroupId();
-  if (group === undefined) return undefined;
-  let largest: number | undefined;
-  for (const pid of readProcDir()) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the parenthesised command name: state, ppid, pgrp, ...
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== group) continue;
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (match) largest = Math.max(largest ?? 0, Number(match[1]) * 1024);
-    } catch {
-      // The process ended between the listing and the read: skipped.
-    }
-  }
-  return largest;
-}
+/** What `runtimeRss` counts, for the figures' notes. */
+export const RUNTIME_RSS_COUNTS =
+  "RSS: the sum of VmRSS from /proc over the runtime's processes: the Node process running infra/local/main.ts (SES, the engine, the handlers), its DynamoDB process (dynalite and LevelDB) and tsx's esbuild services.";
 
-function readProcDir(): number[] {
-  try {
-    return readdirSync('/proc')
-      .filter((name) => /^\d+$/.test(name))
-      .map(Number);
-  } catch {
-    return [];
-  }
+/**
+ * Resident memory (VmRSS, bytes) of the runtime: the sum over every process below the stack's
+ * tsx launcher, that is the runtime's Node process, its DynamoDB process (dynalite) and tsx's
+ * esbuild services. tsx's launcher itself only relays signals and is left out.
+ */
+export function runtimeRss(stack: LocalStack): number | undefined {
+  const launcher = stack.processGroupId();
+  if (launcher === undefined) return undefined;
+  const sizes = descendantsOf(launcher).map((entry) => residentBytes(entry.pid) ?? 0);
+  return sizes.length === 0 ? undefined : sizes.reduce((sum, size) => sum + size, 0);
 }
 
 /** URLs for a case: `count` of them spread over the given operators' domains. */
