@@ -26,7 +26,9 @@ export async function signIn(
 /** Opens a screen by its route, then waits for its first answer. */
 export async function visit(watched: WatchedPage, baseUrl: string, route: string, name: string): Promise<void> {
   await watched.page.goto(`${baseUrl}/#${route}`);
-  await watched.page.locator('[aria-busy="true"]').waitFor({ state: 'detached' });
+  // Every part of a screen that loads shows its own busy line: wait until none is left (a strict
+  // locator fails as soon as two load at once, as the case page's do).
+  await watched.page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null);
   await watched.shot(name);
 }
 
