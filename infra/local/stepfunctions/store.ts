@@ -105,7 +105,7 @@ export class JsonStore {
  * whole (a waiting case's record is tens of KB, its line a few hundred bytes).
  *
  * A turn that writes executions first appends their keys as pending (fsync), then writes their
- * files, then appends their new entries (fsync). A key whose last line is still the pending one
+ * files, then appends their new entries (no fsync: one lost leaves its key pending). A key whose last line is still the pending one
  * (a crash between the two, or a line torn in mid-write) is read from its file at the next start:
  * its file is the truth, whichever version the crash left. Each start rewrites the file with one
  * line per execution, and so does a run whose file has grown well past that.
@@ -159,12 +159,15 @@ export class ExecutionIndex<Entry> {
 
   /** Before their files are written: the keys whose entries may not match their files if this turn is cut short. */
   pending(keys: readonly string[]): void {
-    this.append(`${JSON.stringify({ pending: keys })}\n`);
+    this.append(`${JSON.stringify({ pending: keys })}\n`, true);
   }
 
-  /** After their files are written. */
+  /**
+   * After their files are written. Not fsync'ed: a power cut that loses these lines leaves their
+   * keys pending, so the next start reads those files, which are durable.
+   */
   record(entries: readonly (readonly [key: string, entry: Entry])[]): void {
-    this.append(entries.map(([key, entry]) => `${JSON.stringify({ key, entry })}\n`).join(''));
+    this.append(entries.map(([key, entry]) => `${JSON.stringify({ key, entry })}\n`).join(''), false);
     this.linesSinceRewrite += entries.length;
   }
 
@@ -192,10 +195,10 @@ export class ExecutionIndex<Entry> {
     this.closeFile();
   }
 
-  private append(text: string): void {
+  private append(text: string, durably: boolean): void {
     this.fd ??= openSync(this.file, 'a');
     writeSync(this.fd, text);
-    fsyncSync(this.fd);
+    if (durably) fsyncSync(this.fd);
   }
 
   private closeFile(): void {
