@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StepFunctionsEngine, type ExecutionDescription } from '../../../infra/local/stepfunctions/engine';
@@ -21,6 +21,12 @@ export const LAMBDA_TASK_STATE_EVENTS = [
 
 /** Lambda ARNs the test definitions name; the handler map says what each does. */
 export const fnArn = (name: string): string => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+
+/** Lets the engine's Lambda calls (promises) settle until `done` holds; fails the test if it never does. */
+export async function untilSettled(done: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 1000 && !done(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
+  expect(done()).toBe(true);
+}
 
 /** A task that hands its token (and `payload`'s other fields) to the stub `park` and waits for it: the state ends the execution. */
 export const parkState = (payload: Record<string, string> = {}) => ({

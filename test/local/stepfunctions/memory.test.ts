@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EngineHarness, fnArn, LAMBDA_TASK_STATE_EVENTS, parkState } from './harness';
+import { EngineHarness, fnArn, LAMBDA_TASK_STATE_EVENTS, parkState, untilSettled } from './harness';
 
 const harnesses: EngineHarness[] = [];
 afterEach(async () => {
@@ -68,7 +68,7 @@ describe('finished and waiting executions leave memory', () => {
     const parkArn = h.engine.createStateMachine('park', JSON.stringify(namedParkDefinition));
     const names = ['p0', 'p1', 'p2', 'p3', 'p4'];
     const arns = names.map((name) => h.engine.startExecution(parkArn, name, JSON.stringify({ name })).executionArn);
-    await until(() => tokens.size === names.length);
+    await untilSettled(() => tokens.size === names.length);
     expect(h.engine.executionsHeldWhole).toBe(2);
 
     // Act: complete every token, the ones on disk first
@@ -91,9 +91,3 @@ describe('finished and waiting executions leave memory', () => {
 });
 
 const namedParkDefinition = { StartAt: 'Park', States: { Park: parkState({ 'name.$': '$.name' }) } };
-
-/** Lets the engine's Lambda calls (promises) settle until `done` holds. */
-async function until(done: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 1000 && !done(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
-  expect(done()).toBe(true);
-}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExecutionIndex, JsonStore } from '../../../infra/local/stepfunctions/store';
-import { EngineHarness, fnArn, parkState } from './harness';
+import { EngineHarness, fnArn, parkState, untilSettled } from './harness';
 
 const harnesses: EngineHarness[] = [];
 afterEach(async () => {
@@ -49,8 +49,7 @@ async function busyEngine(waitUntil: string) {
     wait1: start('wait1', { kind: 'wait', until: waitUntil }),
     working: start('working', { kind: 'work' }),
   };
-  for (let turn = 0; turn < 100 && (tokens.size < 3 || answerWork === undefined); turn += 1) await new Promise((r) => setImmediate(r));
-  expect(tokens.size).toBe(3);
+  await untilSettled(() => tokens.size === 3 && answerWork !== undefined);
   answerWork = () => undefined;
   return { h, tokens, arns };
 }
@@ -124,8 +123,7 @@ describe("the engine's index of executions", () => {
     const h = new EngineHarness({ park: (p) => void tokens.push((p as { token: string }).token) });
     harnesses.push(h);
     const { parentArn, childArn } = parentAndChild(h);
-    for (let turn = 0; turn < 100 && tokens.length === 0; turn += 1) await new Promise((r) => setImmediate(r));
-    expect(tokens).toHaveLength(1);
+    await untilSettled(() => tokens.length === 1);
 
     // When the engine starts again
     await h.engine.close();
@@ -146,7 +144,7 @@ describe("the engine's index of executions", () => {
     const h = new EngineHarness({ park: (p) => void tokens.push((p as { token: string }).token) });
     harnesses.push(h);
     const { parentArn, childArn } = parentAndChild(h);
-    for (let turn = 0; turn < 100 && tokens.length === 0; turn += 1) await new Promise((r) => setImmediate(r));
+    await untilSettled(() => tokens.length === 1);
     await h.engine.close();
     const childKey = childArn.split(':').slice(-2).join(':');
     rmSync(join(h.dataDir, 'executions', `${encodeURIComponent(childKey)}.json`));
@@ -156,7 +154,7 @@ describe("the engine's index of executions", () => {
 
     // When the engine starts again, the parent's task starts the child again, which parks; its token ends both
     const engine = h.reopen();
-    for (let turn = 0; turn < 100 && tokens.length < 2; turn += 1) await new Promise((r) => setImmediate(r));
+    await untilSettled(() => tokens.length === 2);
     expect(engine.describeExecution(childArn).status).toBe('RUNNING');
     engine.sendTaskSuccess(tokens[1]!, '{"parked":"again"}');
     const parent = await engine.waitForExecution(parentArn);
