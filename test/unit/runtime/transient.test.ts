@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isTransientAwsError, retryableAs, TransientError } from '../../../shared/runtime/transient';
+import { z } from 'zod';
+import { workflowTask } from '../../../shared/runtime/workflow-task';
 
 const named = (name: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(name), { name, ...extra });
 
@@ -51,5 +53,22 @@ describe('retryableAs', () => {
     const failure = named('ValidationException');
     // Act, Assess
     await expect(retryableAs('writing', () => Promise.reject(failure))).rejects.toBe(failure);
+  });
+});
+
+describe('a workflow task', () => {
+  const task = (failure: Error) => workflowTask('EnforceDeadline', z.object({ orderId: z.string() }), () => Promise.reject(failure));
+
+  it.each([
+    ['an AWS call that timed out', named('TimeoutError')],
+    ['a dropped connection', named('Error', { code: 'ECONNRESET' })],
+    ['throttling past the SDK retries', named('ThrottlingException')],
+  ])('fails as TransientError, which the ASL retries, for %s', async (_what, failure) => {
+    await expect(task(failure)({ orderId: 'O1' })).rejects.toMatchObject({ name: 'TransientError', cause: failure });
+  });
+
+  it('fails with the error itself otherwise, which the case Catch records', async () => {
+    const failure = named('ConditionalCheckFailedException');
+    await expect(task(failure)({ orderId: 'O1' })).rejects.toBe(failure);
   });
 });
