@@ -22,7 +22,7 @@ import { DynamoDbProcessError, ensureTable, localDynamoDbClient, startDynamoDb, 
 import { deliverExecutionStatusChange, startScheduler, type LocalScheduler } from './eventbridge';
 import { createLambdaInvoker, definitionSubstitutions, LOCAL_REGION, substituteDefinition, withConcurrencyLimit } from './lambda';
 import { snsEventOf, startSes, type LocalSes, type SesEventSink } from './ses';
-import { startLocalStepFunctions } from './stepfunctions';
+import { acceptedDefinitionsIn, startLocalStepFunctions } from './stepfunctions';
 import { PortInUseError } from './net';
 import { ensureWebBuilt } from './web';
 import { LOCAL_TABLE_NAME } from '../../shared/store/table';
@@ -35,6 +35,9 @@ const DEFINITION_FILE = path.join(ROOT_DIR, 'statemachines', 'case-workflow.asl.
 /** The state machine of the case workflow's batches, which it starts as child executions. */
 const BATCH_STATE_MACHINE_NAME = 'case-batch';
 const BATCH_DEFINITION_FILE = path.join(ROOT_DIR, 'statemachines', 'case-batch.asl.json');
+
+/** Where the engine remembers the definitions it has checked, as build tools keep their caches. */
+const ACCEPTED_DEFINITIONS_DIR = path.join(ROOT_DIR, 'node_modules', '.cache', 'urgent-deliberation', 'accepted-definitions');
 
 /** Workflow task Lambdas running at once; more than the benchmarks keep in flight, far below AWS's default of 1,000. */
 const TASK_CONCURRENCY = 32;
@@ -91,14 +94,17 @@ async function start(): Promise<void> {
     sfn: loopback(config.sfnPort),
   });
 
-  running.dynamoDb = await startDynamoDb({
+  // DynamoDB boots in its own process while this one starts SES and the engine: neither needs the
+  // table until a handler runs, and handlers wait for `handlersReady` below.
+  const dynamoDbStarting = startDynamoDb({
     dataDir: config.dataDir,
     port: config.dynamoDbPort,
     host: config.host,
     // Every part depends on the store: without it, stop, and the next start carries on from disk.
     onUnexpectedExit: (error) => void failAndExit(error),
-  });
-  await ensureTable(localDynamoDbClient(running.dynamoDb.endpoint), process.env.TABLE_NAME as string);
+  }).then((dynamoDb) => (running.dynamoDb = dynamoDb));
+  // Awaited below; until then a failure must not count as unhandled (the start-up reports it).
+  dynamoDbStarting.catch(() => undefined);
   // SES's events about each message reach the same Lambda as in the cloud, once the handlers can run.
   let handlersStarted!: (invoke: SesEventSink) => void;
   const deliveryEvents = new Promise<SesEventSink>((resolve) => (handlersStarted = resolve));
@@ -109,28 +115,26 @@ async function start(): Promise<void> {
     onEvent: async (message) => (await deliveryEvents)(message),
     log: warn,
   });
-  // LOCAL_HANDLER_DYNAMODB_ENDPOINT lets the benchmark put a request-counting proxy between the
-  // handlers and dynalite (test/bench): DynamoDB units per case are measured, not guessed.
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = process.env.LOCAL_HANDLER_DYNAMODB_ENDPOINT || running.dynamoDb.endpoint;
   process.env.AWS_ENDPOINT_URL_SES = running.ses.endpoint;
   process.env.AWS_ENDPOINT_URL_SESV2 = running.ses.endpoint;
 
   const lambda = createLambdaInvoker({ rootDir: ROOT_DIR });
-  // The engine resumes executions as soon as it starts; their tasks wait until STATE_MACHINE_ARN
-  // is final, since a handler's config is read once and kept.
-  let stateMachineReady!: () => void;
-  const stateMachineCreated = new Promise<void>((resolve) => (stateMachineReady = resolve));
+  // The engine resumes executions as soon as it starts; their tasks wait until the table is there
+  // and STATE_MACHINE_ARN is final, since a handler's config is read once and kept.
+  let handlersCanRun!: () => void;
+  const handlersReady = new Promise<void>((resolve) => (handlersCanRun = resolve));
   const stepFunctions = await startLocalStepFunctions({
     dataDir: path.join(config.dataDir, 'stepfunctions'),
     port: config.sfnPort,
     host: config.host,
+    acceptedDefinitions: acceptedDefinitionsIn(ACCEPTED_DEFINITIONS_DIR),
     invokeLambda: withConcurrencyLimit(async (functionArn: string, payload: unknown) => {
-      await stateMachineCreated;
+      await handlersReady;
       return lambda.invoke(functionArn, payload);
     }, TASK_CONCURRENCY),
     // The cloud's EventBridge rule on the case workflow's failed, timed-out and aborted executions.
     onExecutionEnded: async (event) => {
-      await stateMachineCreated;
+      await handlersReady;
       await deliverExecutionStatusChange(event, {
         stateMachineArn: process.env.STATE_MACHINE_ARN ?? '',
         functions: eventFunctions,
@@ -163,7 +167,13 @@ async function start(): Promise<void> {
     STATE_MACHINE_NAME,
     definitionOf(DEFINITION_FILE, { ...definitionSubstitutions(), [`${CASE_BATCH_MACHINE}StateMachineArn`]: batchMachineArn }),
   );
-  stateMachineReady();
+
+  const dynamoDb = await dynamoDbStarting;
+  await ensureTable(localDynamoDbClient(dynamoDb.endpoint), process.env.TABLE_NAME as string);
+  // LOCAL_HANDLER_DYNAMODB_ENDPOINT lets the benchmark put a request-counting proxy between the
+  // handlers and dynalite (test/bench): DynamoDB units per case are measured, not guessed.
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = process.env.LOCAL_HANDLER_DYNAMODB_ENDPOINT || dynamoDb.endpoint;
+  handlersCanRun();
 
   handlersStarted(async (message) => {
     await lambda.invoke(DELIVERY_EVENTS_FUNCTION, snsEventOf(message));
@@ -221,7 +231,7 @@ async function start(): Promise<void> {
 
   log(`API and web UI: ${running.api.endpoint}`);
   log(`SES inbox: ${running.ses.endpoint} (sent e-mails: ${running.ses.endpoint}/store)`);
-  log(`DynamoDB: ${running.dynamoDb.endpoint} (table ${process.env.TABLE_NAME})`);
+  log(`DynamoDB: ${dynamoDb.endpoint} (table ${process.env.TABLE_NAME})`);
   log(`Step Functions: ${stepFunctions.endpoint} (state machine ${process.env.STATE_MACHINE_ARN})`);
   log(`Data directory: ${config.dataDir}; policy ${config.policy.id}`);
   log('ready');

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { descendantsOf, isAlive, untilEnded, type ProcessEntry } from '../support/processes';
+import { descendantsOf, isAlive, processEntry, untilEnded, type ProcessEntry } from '../support/processes';
 
 let stack: LocalStack;
 
@@ -17,15 +17,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** The runtime's Node process and its DynamoDB process, below the stack's tsx launcher. */
+/** The runtime's Node process (the stack's process group leader) and its DynamoDB process. */
 function runtimeProcesses(): { runtime: ProcessEntry; dynamoDb: ProcessEntry } {
-  const launcher = stack.processGroupId();
-  if (launcher === undefined) throw new Error('The local stack is not running.');
-  const below = descendantsOf(launcher);
-  const runtime = below.find((entry) => entry.parentPid === launcher && entry.commandLine.includes('infra/local/main.ts'));
-  const dynamoDb = below.find((entry) => entry.parentPid === runtime?.pid && entry.commandLine.includes('dynamodb/process.ts'));
-  if (runtime === undefined || dynamoDb === undefined) {
-    throw new Error(`No runtime with a DynamoDB process below ${launcher}: ${JSON.stringify(below)}`);
+  const leader = stack.processGroupId();
+  if (leader === undefined) throw new Error('The local stack is not running.');
+  const below = descendantsOf(leader);
+  const dynamoDb = below.find((entry) => entry.parentPid === leader && entry.commandLine.includes('dynamodb/process.ts'));
+  const runtime = processEntry(leader);
+  if (runtime === undefined || !runtime.commandLine.includes('infra/local/main.ts') || dynamoDb === undefined) {
+    throw new Error(`No runtime with a DynamoDB process at ${leader}: ${JSON.stringify(below)}`);
   }
   return { runtime, dynamoDb };
 }

@@ -22,7 +22,7 @@ function freshDir(): string {
 
 function runMain(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['infra/local/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
       env: {
         ...process.env,
         // Ports nobody listens on: these runs must stop before they bind anything.
@@ -68,8 +68,9 @@ describe('a taken port', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as AddressInfo).port;
 
-    // When the runtime starts with it
-    const { code, output } = await runMain({ DATA_DIR: freshDir(), DYNAMODB_PORT: String(port) });
+    // When the runtime starts with it (SES and the engine, which start while DynamoDB's process
+    // boots, on free ports)
+    const { code, output } = await runMain({ DATA_DIR: freshDir(), DYNAMODB_PORT: String(port), SES_PORT: '0', SFN_PORT: '0' });
 
     // Then it exits 1 with the same message as for any other port, and no stack trace
     expect(code).toBe(1);

@@ -1,7 +1,7 @@
 /**
  * The whole local system as a child process, for end-to-end, browser and benchmark tests: the
- * same `infra/local/main.ts` that `npm start` runs, in its own process group (so `kill9` takes
- * tsx and the runtime down together, as a crash would), on free loopback ports, with a temporary
+ * same command as `npm start` (`node --import tsx infra/local/main.ts`), in its own process group
+ * (so `kill9` takes the runtime and its DynamoDB process down together, as a crash would), on free loopback ports, with a temporary
  * DATA_DIR and a policy file. `restart()` starts it again on the same ports and data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -57,9 +57,9 @@ export interface LocalStack {
   /** Everything the runtime printed since the last (re)start. */
   output(): string;
   /**
-   * The runtime's process group id while it runs, which is the pid of its tsx launcher (the group
-   * holds tsx, the runtime's Node process and that process's DynamoDB process): lets a benchmark
-   * read their memory from `/proc`.
+   * The runtime's process group id while it runs, which is the pid of the runtime's Node process
+   * (the group holds it, its DynamoDB process and tsx's esbuild service): lets a benchmark read
+   * their memory from `/proc`.
    */
   processGroupId(): number | undefined;
   /** A bearer token for a seeded user (`POST /auth/local-token`). */
@@ -156,7 +156,7 @@ async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack>
 
   async function launch(): Promise<void> {
     output = '';
-    const started = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx'), ['infra/local/main.ts'], {
+    const started = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
       cwd: ROOT_DIR,
       env,
       detached: true,

@@ -1,7 +1,7 @@
 /**
  * The machine's processes as Linux's /proc shows them: who is whose child, and how much resident
- * memory each holds. The local stack is a tree (tsx, the runtime, its DynamoDB process and tsx's
- * esbuild services), so its memory and its leftovers are read over the tree.
+ * memory each holds. The local stack is a tree (the runtime, its DynamoDB process and tsx's esbuild
+ * service), so its memory and its leftovers are read over the tree.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,7 @@ export interface ProcessEntry {
   readonly commandLine: string;
 }
 
-function entryOf(pid: number): ProcessEntry | undefined {
+export function processEntry(pid: number): ProcessEntry | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name: state, ppid, pgrp, ...
@@ -35,7 +35,7 @@ export function listProcesses(): ProcessEntry[] {
     return [];
   }
   return names.flatMap((name) => {
-    const entry = /^\d+$/.test(name) ? entryOf(Number(name)) : undefined;
+    const entry = /^\d+$/.test(name) ? processEntry(Number(name)) : undefined;
     return entry === undefined ? [] : [entry];
   });
 }
@@ -64,7 +64,7 @@ export function residentBytes(pid: number): number | undefined {
 
 /** Alive: it exists and is not a zombie waiting to be reaped. */
 export function isAlive(pid: number): boolean {
-  const entry = entryOf(pid);
+  const entry = processEntry(pid);
   return entry !== undefined && entry.state !== 'Z';
 }
 

@@ -32,12 +32,16 @@ const PROCESS_ENTRY = fileURLToPath(new URL('./process.ts', import.meta.url));
 const STOP_TIMEOUT_MS = 5_000;
 
 /**
- * Node options for the DynamoDB process: the runtime's own (under tsx they load its TypeScript
- * loader), and tsx's loader where the caller runs without it (vitest), since the entry is TypeScript.
+ * Node options for the DynamoDB process: the runtime's own, which load tsx's TypeScript loader
+ * under `npm start` (`--import tsx`) or tsx's launcher (the loader's URL), and that loader where
+ * the caller runs without it (vitest), since the entry is TypeScript.
  */
 function processExecArgv(): string[] {
   const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return process.execArgv.includes(tsxLoader) ? process.execArgv : [...process.execArgv, '--import', tsxLoader];
+  const importsTsx = process.execArgv.some(
+    (arg, index) => (process.execArgv[index - 1] === '--import' && (arg === 'tsx' || arg === tsxLoader)) || arg === '--import=tsx',
+  );
+  return importsTsx ? process.execArgv : [...process.execArgv, '--import', tsxLoader];
 }
 
 function exitDescription(code: number | null, signal: NodeJS.Signals | null): string {

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { AcceptedDefinitions } from './accepted-definitions';
 import { START_EXECUTION, isFunctionArn, isStartExecution, parseDefinition, scopeAt, type Definition } from './definition';
 import { SfnApiError } from './errors';
 import {
@@ -40,6 +41,11 @@ export interface EngineOptions {
    * used (a token or timer then resumes them without a read). The rest wait on disk.
    */
   idleExecutionsHeld?: number;
+  /**
+   * Definitions accepted in earlier runs on this machine, whose structural check is skipped.
+   * @default none: every definition this data directory has not run is checked
+   */
+  acceptedDefinitions?: AcceptedDefinitions;
 }
 
 /**
@@ -268,7 +274,9 @@ export class StepFunctionsEngine {
    */
   createStateMachine(name: string, definition: string, roleArn = `arn:aws:iam::${this.accountId}:role/local-stepfunctions`): string {
     if (!NAME.test(name)) throw new SfnApiError('InvalidName', `Invalid state machine name '${name}': use 1-80 letters, digits, - or _.`);
-    const parsed = parseDefinition(definition, this.store.holdsDefinition(definition));
+    const validatedBefore = this.store.holdsDefinition(definition) || (this.options.acceptedDefinitions?.has(definition) ?? false);
+    const parsed = parseDefinition(definition, validatedBefore);
+    if (!validatedBefore) this.options.acceptedDefinitions?.add(definition);
     const stateMachineArn = `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
     const existing = this.stateMachines.get(stateMachineArn);
     const record: StateMachineRecord = {

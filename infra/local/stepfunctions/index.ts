@@ -8,6 +8,7 @@ export type { ExecutionStatusChangeEvent } from './status-event';
 export { SfnApiError } from './errors';
 export { lambdaInvokeResult } from './interpreter';
 export { parseDefinition } from './definition';
+export { acceptedDefinitionsIn, type AcceptedDefinitions } from './accepted-definitions';
 
 export interface LocalStepFunctionsOptions {
   /** Where state machines and executions live; the same directory after a restart resumes them. */
@@ -19,6 +20,7 @@ export interface LocalStepFunctionsOptions {
   invokeLambda: InvokeLambda;
   logger?: EngineLogger;
   onExecutionEnded?: EngineOptions['onExecutionEnded'];
+  acceptedDefinitions?: EngineOptions['acceptedDefinitions'];
 }
 
 export interface LocalStepFunctions {
@@ -40,6 +42,7 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
     invokeLambda: options.invokeLambda,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.onExecutionEnded ? { onExecutionEnded: options.onExecutionEnded } : {}),
+    ...(options.acceptedDefinitions ? { acceptedDefinitions: options.acceptedDefinitions } : {}),
   });
   engine.load();
   const server = createSfnServer(engine, (error) =>

@@ -417,17 +417,16 @@ export class StepFunctions {
 
 /** What `runtimeRss` counts, for the figures' notes. */
 export const RUNTIME_RSS_COUNTS =
-  "RSS: the sum of VmRSS from /proc over the runtime's processes: the Node process running infra/local/main.ts (SES, the engine, the handlers), its DynamoDB process (dynalite and LevelDB) and tsx's esbuild services.";
+  "RSS: the sum of VmRSS from /proc over the runtime's processes: the Node process running infra/local/main.ts (SES, the engine, the handlers), its DynamoDB process (dynalite and LevelDB) and tsx's esbuild service.";
 
 /**
- * Resident memory (VmRSS, bytes) of the runtime: the sum over every process below the stack's
- * tsx launcher, that is the runtime's Node process, its DynamoDB process (dynalite) and tsx's
- * esbuild services. tsx's launcher itself only relays signals and is left out.
+ * Resident memory (VmRSS, bytes) of the runtime: the sum over its process group, that is the
+ * runtime's Node process, its DynamoDB process (dynalite) and tsx's esbuild service.
  */
 export function runtimeRss(stack: LocalStack): number | undefined {
-  const launcher = stack.processGroupId();
-  if (launcher === undefined) return undefined;
-  const sizes = descendantsOf(launcher).map((entry) => residentBytes(entry.pid) ?? 0);
+  const runtime = stack.processGroupId();
+  if (runtime === undefined) return undefined;
+  const sizes = [runtime, ...descendantsOf(runtime).map((entry) => entry.pid)].map((pid) => residentBytes(pid) ?? 0);
   return sizes.length === 0 ? undefined : sizes.reduce((sum, size) => sum + size, 0);
 }
 
