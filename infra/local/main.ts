@@ -179,12 +179,13 @@ async function start(): Promise<void> {
     await lambda.invoke(DELIVERY_EVENTS_FUNCTION, snsEventOf(message));
   });
 
-  const { seedOperators, seedPartners } = await import('./seed');
-  await seedOperators(new Date().toISOString());
-  await seedPartners(new Date().toISOString());
-  // The policy new cases are filed under, stored under its version before anyone can file one.
-  const { storeActivePolicy } = await import('../../shared/services/policies');
-  await storeActivePolicy(new Date().toISOString());
+  const [{ seedOperators, seedPartners }, { storeActivePolicy }] = await Promise.all([
+    import('./seed'),
+    import('../../shared/services/policies'),
+  ]);
+  const now = new Date().toISOString();
+  // The policy new cases are filed under is stored under its version before anyone can file one.
+  await Promise.all([seedOperators(now), seedPartners(now), storeActivePolicy(now)]);
 
   if (config.buildWeb) await ensureWebBuilt(ROOT_DIR, warn);
 

@@ -8,17 +8,17 @@ import { ensurePartner } from '../../../shared/services/partners';
 import { SEED_OPERATORS } from './operators';
 import { SEED_PARTNERS } from './partners';
 
-/** The ids of the seeds registered now (the others were already). */
+/**
+ * The ids of the seeds registered now (the others were already). All at once: each seed is a
+ * record of its own with its own domains, and every start on a fresh DATA_DIR (each test stack's) waits for them.
+ */
 async function seedEach<Seed>(
   seeds: readonly Seed[],
   ensure: (seed: Seed) => Promise<boolean>,
   idOf: (seed: Seed) => string,
 ): Promise<string[]> {
-  const created: string[] = [];
-  for (const seed of seeds) {
-    if (await ensure(seed)) created.push(idOf(seed));
-  }
-  return created;
+  const created = await Promise.all(seeds.map(ensure));
+  return seeds.filter((_, index) => created[index]).map(idOf);
 }
 
 export const seedOperators = (nowIso: string): Promise<string[]> =>
