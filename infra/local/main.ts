@@ -228,6 +228,7 @@ async function start(): Promise<void> {
     })),
     invoke: (functionName, event) => lambda.invoke(functionName, event),
     log: warn,
+    stateDir: path.join(config.dataDir, 'eventbridge'),
   });
 
   log(`API and web UI: ${running.api.endpoint}`);
