@@ -28,7 +28,7 @@ import {
   putIdempotencyRecord,
   writeUrls,
 } from '../store/repository';
-import { act } from './acts';
+import { act, finishUnsettledOf } from './acts';
 import { type ActivePolicy, storeActivePolicy } from './policies';
 
 export interface FiledReport {
@@ -129,6 +129,15 @@ export async function fileReport(
   return fileReportBy(identity.userId, body, idempotencyKey, now);
 }
 
+/**
+ * A repeated request finishes what the first one may have left undone when it stopped (a crash
+ * after the case was filed and before its workflow started), at once rather than at the
+ * sweeper's next pass: the client that got no answer is the one waiting for it.
+ */
+async function finishFilingOf(caseId: string): Promise<void> {
+  await finishUnsettledOf(refs.case(caseId).root.pk);
+}
+
 /** Files a report for `filer` (a user, or `partner:{partnerId}`), once per idempotency key. */
 export async function fileReportBy(
   filer: string,
@@ -146,7 +155,10 @@ export async function fileReportBy(
 
   if (reserved.replay) {
     const existing = await getCase(caseId);
-    if (existing) return { created: false, caseId, status: existing.status };
+    if (existing) {
+      await finishFilingOf(caseId);
+      return { created: false, caseId, status: existing.status };
+    }
     // The earlier request reserved the key and stopped before the case existed: file it now.
   }
 
@@ -168,6 +180,7 @@ export async function fileReportBy(
     bound,
   );
   const { state, committed } = await fileCase(record, urls, now);
+  if (!committed) await finishFilingOf(caseId);
   logger.info('report filed', { caseId, urlCount: urls.length, created: committed !== null });
   return { created: committed !== null, caseId, status: (state ?? record).status };
 }

@@ -58,6 +58,8 @@ export interface QueuedMessage {
 /** Where a fault strikes: the k-th AWS call (1-based), before or after the service acted. */
 export interface Fault {
   readonly at: number;
+  /** Counts only the calls to this service (as the log names it, e.g. 'SFN StartExecution'); by default every call counts. */
+  readonly service?: string;
   readonly when: 'before' | 'after';
   /** The process died there: this call and every later one fail until `disarm`. */
   readonly crash: boolean;
@@ -78,7 +80,7 @@ export class Faults {
   fault: Fault | undefined;
   private crashed = false;
   /** The call the armed fault struck, once it has: which service, and before or after it acted. */
-  struck: { readonly service: string; readonly when: Fault['when'] } | undefined;
+  struck: { readonly service: string; readonly when: Fault['when']; readonly call: number } | undefined;
 
   /** The services called since the last reset or arm, in order (for a failing test's message). */
   readonly log: string[] = [];
@@ -117,10 +119,16 @@ export class Faults {
    * risk losing a legal notice: there, and only there, a second copy is expected.
    */
   get struckAfterAnEmailWasAccepted(): boolean {
-    const { struck, fault } = this;
-    if (struck === undefined || fault === undefined) return false;
+    const { struck } = this;
+    if (struck === undefined) return false;
     if (struck.service === 'SES SendEmail') return struck.when === 'after';
-    return struck.when === 'before' && this.log[fault.at - 2] === 'SES SendEmail';
+    return struck.when === 'before' && this.log[struck.call - 2] === 'SES SendEmail';
+  }
+
+  /** Which call this is as the fault counts: the n-th of all, or the k-th to its service (0 for another service). */
+  private position(fault: Fault, service: string, n: number): number {
+    if (fault.service === undefined) return n;
+    return service === fault.service ? this.log.filter((logged) => logged === service).length : 0;
   }
 
   /** Wraps one AWS call: counts it, and fails it where the armed fault says. */
@@ -130,14 +138,15 @@ export class Faults {
     this.log.push(service);
     const fault = this.armed;
     if (this.crashed) throw new InjectedFault(n, service, 'before');
-    if (fault && n === fault.at && fault.when === 'before') {
-      this.struck = { service, when: 'before' };
+    const strikesHere = fault !== undefined && this.position(fault, service, n) === fault.at;
+    if (fault && strikesHere && fault.when === 'before') {
+      this.struck = { service, when: 'before', call: n };
       if (fault.crash) this.crashed = true;
       throw new InjectedFault(n, service, 'before');
     }
     const result = await call();
-    if (fault && n === fault.at && fault.when === 'after') {
-      this.struck = { service, when: 'after' };
+    if (fault && strikesHere && fault.when === 'after') {
+      this.struck = { service, when: 'after', call: n };
       if (fault.crash) this.crashed = true;
       throw new InjectedFault(n, service, 'after');
     }

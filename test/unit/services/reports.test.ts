@@ -164,6 +164,25 @@ describe('fileReport', () => {
     expect(world.executions.has(caseId)).toBe(true);
   });
 
+  it('starts the workflow that the first request, cut off after filing the case, left unstarted, when the request comes again', async () => {
+    // Given a filing whose process died right before it started the case's workflow (its client got no answer)
+    world.faults.arm({ at: 1, service: 'SFN StartExecution', when: 'before', crash: true });
+    await fileReport(reporter, report, 'key-1', NOW).catch(() => undefined);
+    world.faults.disarm();
+    const caseId = String((await getIdempotencyRecord('support-center', 'key-1'))?.caseId);
+    expect(await getCase(caseId)).toMatchObject({ status: 'PENDING_APPROVAL' });
+    expect(world.executions.has(caseId)).toBe(false);
+
+    // When the client sends the request again, before any sweep
+    const again = await fileReport(reporter, report, 'key-1', '2026-03-02T09:00:05.000Z');
+
+    // Then the same case is answered, its workflow is started now, once, and its filing is settled
+    expect(again).toEqual({ created: false, caseId, status: 'PENDING_APPROVAL' });
+    expect([...world.executions]).toEqual([caseId]);
+    expect(await actionsOf(caseId)).toEqual(['REPORT_FILED']);
+    await expectConsistentStream(refs.case(caseId).root);
+  });
+
   it('does not touch a case that moved on when its key is replayed', async () => {
     // Given a filed case that staff approved since
     const first = await fileReport(reporter, report, 'key-1', NOW);
