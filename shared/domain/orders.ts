@@ -236,6 +236,11 @@ export function isUndelivered(order: Tracks): boolean {
   return order.complianceStatus === 'UNDELIVERED' && !isLifted(order);
 }
 
+/** The operator reported the order's content gone, on time or late. */
+export function isComplied(order: Pick<OrderRecord, 'complianceStatus'>): boolean {
+  return order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE';
+}
+
 /** The order fell: revoked by the committee, or overturned on appeal. */
 export function isLifted(order: Pick<OrderRecord, 'decisionStatus'>): boolean {
   return order.decisionStatus === 'REVOKED' || order.decisionStatus === 'OVERTURNED';
@@ -271,9 +276,8 @@ type NonComplianceView = Tracks & Pick<OrderRecord, 'nonComplianceRecordedAt' | 
  * for staff (the deadline board's NON_COMPLIANT list).
  */
 export function isNonCompliant(order: NonComplianceView): boolean {
-  const complied = order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE';
   return (
-    (order.complianceStatus === 'OVERDUE' || (complied && order.nonComplianceCause === 'POST_MONITORING')) &&
+    (order.complianceStatus === 'OVERDUE' || (isComplied(order) && order.nonComplianceCause === 'POST_MONITORING')) &&
     order.nonComplianceRecordedAt !== undefined &&
     order.nonComplianceResolution === undefined &&
     !isLifted(order)
@@ -332,6 +336,11 @@ export function awaitsReinstatementReminder(order: Pick<OrderRecord, 'reinstatem
  * by an earlier round waits for staff first; the rounds go on once they have decided.
  */
 export function monitoringDue(order: NonComplianceView & Pick<OrderRecord, 'action' | 'monitoring'>): boolean {
-  const complied = order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE';
-  return complied && order.action === 'DELETE' && order.monitoring?.nextCheckAt !== undefined && !isLifted(order) && !isNonCompliant(order);
+  return (
+    isComplied(order) &&
+    order.action === 'DELETE' &&
+    order.monitoring?.nextCheckAt !== undefined &&
+    !isLifted(order) &&
+    !isNonCompliant(order)
+  );
 }

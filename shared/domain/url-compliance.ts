@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { ConflictError, ValidationError } from './errors';
 import type { CaseUrl, OrderAction, OrderRecord } from './model';
+import { isComplied } from './orders';
 import { multiLineText } from './text';
 
 export const URL_OUTCOMES = ['DELETED', 'BLOCKED', 'NOT_FOUND', 'CANNOT_COMPLY'] as const;
@@ -63,9 +64,6 @@ export function allowedOutcomes(action: OrderAction): readonly UrlOutcome[] {
 }
 
 type OutcomeView = Pick<OrderRecord, 'complianceStatus' | 'complianceAction' | 'urlCompliance'>;
-
-const isComplied = (order: Pick<OrderRecord, 'complianceStatus'>): boolean =>
-  order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE';
 
 /**
  * The URL's outcome as it stands: its own report, or, once the order was complied with as a whole,

@@ -6,7 +6,7 @@
  * operator's URLs cannot reach it.
  */
 import { formatForPeople } from '../domain/time-for-people';
-import { orderNoticeObjection } from '../domain/orders';
+import { isComplied, orderNoticeObjection } from '../domain/orders';
 import { breakdownLabel, money, percent } from '../domain/fine-words';
 import type { Category, DeadlineChange, Fine, FineDecision, LANGUAGES, Operator, OrderAction, OrderRecord } from '../domain/model';
 import { assertNever } from '../domain/model';
@@ -386,14 +386,24 @@ function fineWarning(fines: Policy['fines'], lang: Language): string {
   });
 }
 
-/** Did the operator report that it acted? What a notice may ask it to keep doing depends on it. */
-function hasComplied(order: OrderRecord): boolean {
-  return order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE';
+/** An operator that acted on the order as soon as it saw it (API, webhook) still gets it in writing, and is told why. */
+function compliedBeforeNotice(order: OrderRecord, timeZone: string, lang: Language): Block[] {
+  if (!isComplied(order) || order.compliedAt === undefined) return [];
+  const when = formatForPeople(order.compliedAt, timeZone, lang, 'second');
+  return [
+    {
+      type: 'paragraph',
+      text: say(lang, {
+        ko: `귀사는 ${when}에 이 요청에 따른 조치 결과를 이미 보고했습니다. 더 조치할 것은 없으며, 이 통지는 요청과 그 근거, 귀사의 권리를 서면으로 알려 드리는 것입니다.`,
+        en: `You already reported, on ${when}, that you acted on this order: nothing more is needed. This notice gives you the order in writing, with its reasons and your rights.`,
+      }),
+    },
+  ];
 }
 
 /** Told to an operator whose order stands: keep it so if it acted, act now if it did not. */
 function standingOrder(order: OrderRecord, lang: Language): string {
-  if (hasComplied(order)) {
+  if (isComplied(order)) {
     return say(lang, {
       ko: '조치 결과를 보고해 주셔서 감사합니다. 게시물이 다시 게시되지 않도록 삭제 또는 차단 상태를 유지해 주십시오.',
       en: 'You reported that you acted on it: keep the content removed or blocked, and do not let it be posted again.',
@@ -411,7 +421,7 @@ function standingOrder(order: OrderRecord, lang: Language): string {
 
 /** Told to an operator whose order was lifted: what it removed may come back; one that did nothing has nothing to undo. */
 function liftedOrder(order: OrderRecord, lang: Language): string {
-  return hasComplied(order)
+  return isComplied(order)
     ? say(lang, {
         ko: '이 요청에 따라 삭제하거나 차단한 게시물은 복원할 수 있습니다. 이 요청에 대해서는 과징금이 부과되지 않습니다.',
         en: 'Content you removed or blocked because of it may be restored, and no fine will be imposed for it.',
@@ -652,6 +662,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
                     en: `Digital sex crime content is available at the URLs below on your service. The ${authority} issues this ${orderKind}, which takes effect now: act before the deadline and report what you did. A committee reviews the order afterwards.`,
                   }),
           },
+          ...compliedBeforeNotice(order, tz, lang),
           {
             type: 'fields',
             rows: [
@@ -778,7 +789,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
             }),
           },
           { type: 'fields', rows: [[say(lang, { ko: '요청 번호', en: 'Order id' }), id], ...appealRows] },
-          ...(hasComplied(order) ? [orderPage(id, links, lang)] : howToRespond(order, links, lang)),
+          ...(isComplied(order) ? [orderPage(id, links, lang)] : howToRespond(order, links, lang)),
           { type: 'heading', text: say(lang, { ko: '이의신청 방법', en: 'How to appeal' }) },
           howToAppeal(id, links, lang),
           tail,
@@ -807,7 +818,7 @@ export function renderOperatorNotice(input: OperatorNoticeInput): RenderedEmail 
                 }),
           },
           { type: 'fields', rows: [[say(lang, { ko: '요청 번호', en: 'Order id' }), id]] },
-          ...(upheld && !hasComplied(order) ? howToRespond(order, links, lang) : []),
+          ...(upheld && !isComplied(order) ? howToRespond(order, links, lang) : []),
           tail,
         ],
         lang,

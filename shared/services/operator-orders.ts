@@ -19,6 +19,7 @@ import type {
 } from '../domain/model';
 import { type OrderSearchQuery, planOrderSearch } from '../domain/order-search';
 import { statementOfReasons, type StatementOfReasons } from '../domain/reasons';
+import { isComplied } from '../domain/orders';
 import { DEFAULT_PAGE_SIZE } from '../domain/search';
 import { toCsv } from '../domain/statistics';
 import { placedUrls, type UrlComplianceRequest, type UrlOutcomeView, type UrlReport, urlOutcomeViews } from '../domain/url-compliance';
@@ -364,8 +365,7 @@ export async function bulkOrders(identity: Identity, body: BulkOrdersRequest, no
       await bulkAct(orderId, 'COMPLIANCE', async () => {
         if ('urls' in entry) return (await reportUrlCompliance(identity, orderId, { urls: entry.urls }, now)).status;
         const order = await ownOrder(identity, orderId);
-        const complied = order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE';
-        if (complied && order.complianceAction === entry.action) return order.status;
+        if (isComplied(order) && order.complianceAction === entry.action) return order.status;
         await recordCompliance(identity, orderId, entry, now);
         return (await ownOrder(identity, orderId)).status;
       }),

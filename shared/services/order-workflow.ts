@@ -16,6 +16,7 @@ import {
   APPEALED_STATUSES,
   deadlinePaused,
   isBindingOrder,
+  isComplied,
   isFinable,
   isLifted,
   isUndelivered,
@@ -209,8 +210,7 @@ function stepOf(order: OrderRecord, now: string, state: NoticeState, secondsToWa
 }
 
 function stepFor(order: OrderRecord, policy: Policy, now: string): NoticeStep | null {
-  if (isLifted(order) || order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE')
-    return stepOf(order, now, 'SETTLED');
+  if (isLifted(order) || isComplied(order)) return stepOf(order, now, 'SETTLED');
   if (isUndelivered(order)) {
     const closesAt = resendClosesAt(policy, order) ?? now;
     if (isPast(closesAt, now)) return stepOf(order, now, 'GIVEN_UP');
@@ -223,6 +223,15 @@ function stepFor(order: OrderRecord, policy: Policy, now: string): NoticeStep | 
 }
 
 /**
+ * An operator that saw the order in its API or from a webhook may comply before the e-mail goes
+ * out. The notice is still owed: it is the order's service in writing, with its statement of
+ * reasons and how to object or appeal. Only a lifted order is no longer served.
+ */
+function owesNoticeAfterCompliance(order: OrderRecord): boolean {
+  return isComplied(order) && !isLifted(order) && !order.notices.some((notice) => notice.eventKey === orderNoticeKey(order));
+}
+
+/**
  * Sends the order's current ORDER notice (the first, or the latest resend) unless it was accepted
  * already, and answers where it stands (see NoticeState).
  */
@@ -230,7 +239,7 @@ export async function sendOrderNotice(orderId: string, clock: () => string): Pro
   const order = await requireOrder(orderId);
   const policy = await policyOfCase(order.caseId);
   const known = stepFor(order, policy, clock());
-  if (known !== null) return known;
+  if (known !== null && !owesNoticeAfterCompliance(order)) return known;
   try {
     const sent = await notifyOperator(orderId, { kind: 'ORDER' }, orderNoticeKey(order));
     // Once per order: its first notice, accepted now (a retried task reads the order with it recorded).

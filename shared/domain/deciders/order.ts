@@ -40,6 +40,7 @@ import {
   complianceOpen,
   deadlinePaused,
   isFinable,
+  isComplied,
   isLifted,
   isNonCompliant,
   isUndelivered,
@@ -1261,7 +1262,7 @@ function isRetryOf(last: DeadlineChange | undefined, command: Extract<OrderComma
 function deadlineFixed(order: OrderRecord, move: DeadlineMove, now: string): string | null {
   const { orderId } = order;
   if (isLifted(order)) return `Order ${orderId} was lifted (${order.decisionStatus}); it has no deadline left to change.`;
-  if (order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE') {
+  if (isComplied(order)) {
     return `Order ${orderId} was complied with at ${order.compliedAt ?? 'an earlier time'}; its deadline no longer runs.`;
   }
   if (order.complianceStatus === 'OVERDUE') {
@@ -1394,10 +1395,9 @@ function recordUrlChecks(
 function reopenAfterMonitoring(order: OrderRecord, checkedAt: string): Decision<OrderEvent> | null {
   const { orderId, operatorId } = order;
   const clock = clockOf(order);
-  const complied = order.complianceStatus === 'COMPLIED' || order.complianceStatus === 'COMPLIED_LATE';
   const round = order.monitoring?.urls.flatMap((url) => url.checks.filter((check) => check.at === checkedAt)) ?? [];
   const stillUp = round.filter((check) => check.result === 'STILL_UP').length;
-  if (!complied || isLifted(order) || isNonCompliant(order) || clock === undefined || stillUp === 0) return null;
+  if (!isComplied(order) || isLifted(order) || isNonCompliant(order) || clock === undefined || stillUp === 0) return null;
   if (order.nonComplianceRecordedAt !== undefined && !hasEnded(order.nonComplianceRecordedAt, checkedAt)) return null;
   return system(checkedAt, { action: 'NON_COMPLIANCE_RECORDED', details: { orderId, ...clock, cause: 'POST_MONITORING', stillUp } }, [
     notify(order, { kind: 'STILL_ONLINE', stillUp }, `still-online:${orderId}:${checkedAt}`),

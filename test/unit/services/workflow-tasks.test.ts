@@ -468,7 +468,6 @@ describe('issuing orders', () => {
   it.each<[string, Partial<OrderRecord>]>([
     ['lifted', { decisionStatus: 'REVOKED', status: 'REVOKED' }],
     ['overturned', { decisionStatus: 'OVERTURNED', status: 'OVERTURNED' }],
-    ['complied with', { complianceStatus: 'COMPLIED', status: 'COMPLIED', compliedAt: '2026-03-02T02:00:00.000Z' }],
   ])('sends no order notice for an order %s before its notice went out: SETTLED', async (_label, change) => {
     // Given
     await givenIssuedOrder(change);
@@ -479,6 +478,26 @@ describe('issuing orders', () => {
     // Then
     expect(answer).toEqual({ state: 'SETTLED', secondsToDeadline: 1, deadlineAt: null, secondsToWait: 1 });
     expect(world.mails).toEqual([]);
+  });
+
+  it('still serves the notice, once, on an order complied with before it went out (seen in the API first)', async () => {
+    // Given an operator that complied on seeing the order before its e-mail was sent
+    await givenCase();
+    await givenIssuedOrder({ complianceStatus: 'COMPLIED', status: 'COMPLIED', compliedAt: '2026-03-02T02:00:00.000Z' });
+
+    // When the notice task runs, and runs again (a retry)
+    const answer = await sendOrderNotice(WEBHARD_ORDER_ID, () => NOW);
+    const again = await sendOrderNotice(WEBHARD_ORDER_ID, () => NOW);
+
+    // Then the operator got the order in writing once, the order stays complied, and its track ends
+    expect(mailsTo(OPERATOR_MAIL)).toHaveLength(1);
+    expect(mailsTo(OPERATOR_MAIL)[0]?.text).toMatch(/that you acted on this order: nothing more is needed|조치 결과를 이미 보고했습니다/);
+    expect(answer.state).toBe('SETTLED');
+    expect(again).toEqual(answer);
+    const order = await getOrder(WEBHARD_ORDER_ID);
+    expect(order).toMatchObject({ complianceStatus: 'COMPLIED', status: 'COMPLIED' });
+    expect(order?.notices.map((notice) => notice.kind)).toEqual(['ORDER']);
+    expect(await actionsOf(CASE_ID)).not.toContain('ORDER_OVERDUE');
   });
 
   it('answers DELIVERED without sending again for an order whose notice was accepted', async () => {
