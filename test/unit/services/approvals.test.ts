@@ -180,7 +180,7 @@ describe('decideApproval', () => {
     expect((await actionsOf(CASE_ID)).at(-1)).toBe('APPROVAL_REFUSED');
   });
 
-  it('leaves a decisive approval whose request died after its commit to the sweeper: the retry is told it was decided, the workflow hears it once', async () => {
+  it('finishes a decisive approval whose request died after its commit when it is sent again: the retry is told it was decided, the workflow hears it once', async () => {
     // Given the completing approval was committed, and the process died before anything else
     await crashAfterCommit(world, {
       given: async () => {
@@ -195,18 +195,20 @@ describe('decideApproval', () => {
     // When staff-park sends the same request again
     const retry = decideApproval(staff('staff-park'), CASE_ID, { decision: 'APPROVE', reason: 'footage checked' }, NOW);
 
-    // Then the retry is told that its approval stands, the case shows it, and one APPROVAL_GIVEN was recorded
+    // Then the retry is told that its approval stands, the case shows it, one APPROVAL_GIVEN was
+    // recorded, and the workflow was told now, once, with the act settled
     await expect(retry).rejects.toBeInstanceOf(ConflictError);
     expect(await getCase(CASE_ID)).toMatchObject({ status: 'ORDERS_ISSUED', ordersIssuedAt: NOW });
     expect(await actionsOf(CASE_ID)).toEqual(['REPORT_FILED', 'APPROVAL_GIVEN']);
-    expect((await unsettledOfCase(CASE_ID)).map((event) => event.action)).toEqual(['APPROVAL_GIVEN']);
+    expect(world.completedWaits).toEqual([{ token: 'token-approval', output: { decision: 'APPROVED' } }]);
+    expect(await unsettledOfCase(CASE_ID)).toEqual([]);
 
     // When the sweeper runs a few minutes later
     const counts = await sweep(plus(NOW, 180));
 
-    // Then it told the workflow, once, and settled the act
-    expect(counts).toMatchObject({ leftoversSettled: 1, failed: 0 });
-    expect(world.completedWaits).toEqual([{ token: 'token-approval', output: { decision: 'APPROVED' } }]);
+    // Then it has nothing left to do
+    expect(counts).toMatchObject({ leftoversSettled: 0, failed: 0 });
+    expect(world.completedWaits).toHaveLength(1);
     await expectConsistentStream(refs.case(CASE_ID).root);
   });
 });
