@@ -10,6 +10,7 @@ import { appealDecider } from '../domain/deciders/appeal';
 import { caseDecider } from '../domain/deciders/case';
 import { fineLedgerDecider } from '../domain/deciders/fine-ledger';
 import { orderDecider } from '../domain/deciders/order';
+import { ConflictError } from '../domain/errors';
 import { reviewDecider } from '../domain/deciders/review';
 import { assertNever, type OrderRecord } from '../domain/model';
 import type { ReporterUpdate } from '../domain/reporter';
@@ -46,6 +47,29 @@ export async function act<State, Command, Event extends RecordEvent>(
   const executed = await execute(decider, ref, command, { now, policy: await policyForRecord(ref) });
   if (executed.committed) await finish(executed.committed);
   return executed;
+}
+
+/**
+ * `act` for a person's request, which may be the same request sent again after its answer was
+ * lost: the first may have died between its commit and its follow-ups. A repeat that commits
+ * nothing, or that is refused as a conflict (an approval already given), finishes the record's
+ * unsettled follow-ups now, for the person waiting, instead of at the sweeper's next pass. The
+ * answer, or the refusal, is the act's own.
+ */
+export async function actOnRequest<State, Command, Event extends RecordEvent>(
+  decider: Decider<State, Command, Event>,
+  ref: RecordRef,
+  command: Command,
+  now: string,
+): Promise<Executed<State>> {
+  try {
+    const executed = await act(decider, ref, command, now);
+    if (!executed.committed) await finishUnsettledOf(ref.root.pk);
+    return executed;
+  } catch (error) {
+    if (error instanceof ConflictError) await finishUnsettledOf(ref.root.pk);
+    throw error;
+  }
 }
 
 /** Counts a failed attempt to send a notice of `kind` and fails as the attempt did. */

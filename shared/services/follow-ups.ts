@@ -15,7 +15,7 @@ import { newCaseId } from '../runtime/ids';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
 import { getCase, getCaseUrls, getUrlChunk, listOperators, putUrlChunk } from '../store/repository';
-import { act, finishUnsettledOf } from './acts';
+import { actOnRequest } from './acts';
 import { distinctByUrl } from './order-workflow';
 import { storeActivePolicy } from './policies';
 import { fileCase, newCaseRecord } from './reports';
@@ -40,7 +40,8 @@ export async function fileFollowUp(identity: Identity, caseId: string, now: stri
   const operators = await listOperators();
   const unassigned = (await urlsToRefer(caseId)).map((url) => ({ host: url.host, operatorId: operatorForHost(url.host, operators) }));
   const ref = refs.case(caseId);
-  const { state, committed } = await act(
+  // A retry of an act a fault cut short finishes it here rather than waiting for the sweeper.
+  const { state, committed } = await actOnRequest(
     caseDecider,
     ref,
     { type: 'FILE_FOLLOW_UP', identity, followUpCaseId: newCaseId(), unassigned },
@@ -48,8 +49,6 @@ export async function fileFollowUp(identity: Identity, caseId: string, now: stri
   );
   const followUpCaseId = state?.followUps?.at(-1);
   if (followUpCaseId === undefined) throw new NotFoundError(`Case ${caseId}`);
-  // A retry of an act a fault cut short finishes it here rather than waiting for the sweeper.
-  if (!committed) await finishUnsettledOf(ref.root.pk);
   const followUp = await getCase(followUpCaseId);
   logger.info('follow-up case filed', { caseId, followUpCaseId, created: committed !== null });
   return { created: committed !== null, caseId, followUpCaseId, status: followUp?.status ?? 'PENDING_APPROVAL' };

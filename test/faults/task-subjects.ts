@@ -225,6 +225,23 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
     },
   ],
   [
+    'SendOrderNotice for an order complied with before its notice: the notice still sent once and recorded once, the order still complied',
+    {
+      given: () =>
+        givenOrders(NO_CLOCK, { webhard: { complianceStatus: 'COMPLIED', status: 'COMPLIED', compliedAt: '2026-03-02T02:00:00.000Z' } }),
+      act: () => sendOrderNotice(WEBHARD_ORDER_ID, () => new Date().toISOString()),
+      streams: caseStream,
+      expectAfter: async (outcome) => {
+        expect(finalAnswer(outcome)).toMatchObject({ ok: true, value: { state: 'SETTLED' } });
+        expectMailedOnce(world, new RegExp(`^\\[긴급 .*${WEBHARD_ORDER_ID}`));
+        const order = await getOrder(WEBHARD_ORDER_ID);
+        expect(order?.notices.map((notice) => [notice.kind, notice.status])).toEqual([['ORDER', 'SENT']]);
+        expect(order).toMatchObject({ status: 'COMPLIED', complianceStatus: 'COMPLIED' });
+        expect(count(await actionsOf(CASE_ID), 'NOTICE_SENT')).toBe(1);
+      },
+    },
+  ],
+  [
     'SendOrderNotice when SES refuses the contact for good: the order UNDELIVERED once, staff told once, the other order untouched',
     {
       weight: 5,
