@@ -165,11 +165,20 @@ export async function settle(event: Pick<StoredEvent, 'stream' | 'seq'>): Promis
   );
 }
 
-/** Projects the stream's head when its record is behind it; every earlier event is projected already. */
-async function catchUp(head: StoredEvent | null): Promise<void> {
-  if (head === null || !head.unsettled) return;
-  const item = await getRecordItem(head.target.key);
-  if ((item?.version ?? 0) < head.target.version) await project(head);
+/**
+ * The record at `key` once the stream's head is projected: an unsettled head whose record is behind
+ * it is projected first (every earlier event is projected already). When the head changed this same
+ * record, the one read that checked it is the answer, and a record behind its head is the head's
+ * state: a commit the read missed would take the next seq, which the caller's conditional put
+ * then finds taken.
+ */
+async function readCaughtUp<State>(head: StoredEvent | null, key: ItemKey): Promise<RecordItem<State> | undefined> {
+  if (head === null || !head.unsettled) return getRecordItem<State>(key);
+  const headRecord = await getRecordItem(head.target.key);
+  const behind = (headRecord?.version ?? 0) < head.target.version;
+  if (behind) await project(head);
+  if (!sameKey(head.target.key, key)) return getRecordItem<State>(key);
+  return behind ? { record: head.state as State, version: head.target.version } : (headRecord as RecordItem<State> | undefined);
 }
 
 /** The stream's head as a chain head, with its seq and hash. */
@@ -196,8 +205,7 @@ export async function execute<State, Command, Event extends RecordEvent>(
   for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt += 1) {
     if (attempt > 0) await pause(attempt);
     const head = await readHead(stream);
-    await catchUp(head);
-    const item = await getRecordItem<State>(ref.key);
+    const item = await readCaughtUp<State>(head, ref.key);
     const decision = decider.decide(command, item?.record, context);
     if (decision === null) return { state: item?.record, committed: null };
 

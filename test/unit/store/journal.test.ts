@@ -1,0 +1,97 @@
+/**
+ * What `execute` reads before it decides, on the world: an unsettled head of the stream is caught
+ * up first, and when that head changed the very record being acted on, the record is read once.
+ * Every act that follows up an act on its own record (a notice recorded on its order, say) starts
+ * from such a head, so a second read there is one DynamoDB call per act for nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { orderDecider } from '../../../shared/domain/deciders/order';
+import type { OrderRecord } from '../../../shared/domain/model';
+import { enforceDeadline } from '../../../shared/services/deadlines';
+import { policyForRecord } from '../../../shared/services/policies';
+import { execute } from '../../../shared/store/journal';
+import { refs } from '../../../shared/store/keys';
+import { getOrder } from '../../../shared/store/repository';
+import { plant } from '../../support/given';
+import { aCase, anOperator, anOrder, CASE_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../../support/records';
+import { useWorld } from '../../support/world';
+import { crashAfterCommit, unsettledOfCase } from '../services/world-steps';
+
+const world = useWorld();
+const ORDER = refs.order(WEBHARD_ORDER_ID);
+/** After the planted order's deadline (anOrder's), so that ENFORCE_DEADLINE marks it overdue. */
+const AFTER_DEADLINE = '2026-03-03T02:00:00.000Z';
+
+async function givenOrder(): Promise<void> {
+  await plant.operator(anOperator());
+  await plant.case(aCase({ status: 'ORDERS_ISSUED' }));
+  await plant.order(anOrder());
+}
+
+/** Runs the command through the journal alone (no follow-ups, so its event stays unsettled) and answers the AWS calls it made. */
+async function executeCounting(command: Parameters<typeof orderDecider.decide>[0]) {
+  const policy = await policyForRecord(ORDER);
+  world.faults.reset();
+  const executed = await execute(orderDecider, ORDER, command, { now: AFTER_DEADLINE, policy });
+  return { executed, calls: [...world.faults.log] };
+}
+
+describe('execute after an unsettled head', () => {
+  it('reads the record once when the head changed that record and is projected', async () => {
+    // Given an order marked overdue by an event committed and projected, its follow-ups not yet done
+    await givenOrder();
+    const first = await executeCounting({ type: 'ENFORCE_DEADLINE' });
+    expect(first.executed.committed?.action).toBe('ORDER_OVERDUE');
+    expect((await unsettledOfCase(CASE_ID)).map((event) => event.action)).toEqual(['ORDER_OVERDUE']);
+
+    // When the same order is acted on again
+    const { executed, calls } = await executeCounting({ type: 'ENFORCE_DEADLINE' });
+
+    // Then the head and the record were read once each, and the decision saw the overdue order
+    expect(calls).toEqual(['DynamoDB QueryCommand', 'DynamoDB GetItemCommand']);
+    expect(executed.committed).toBeNull();
+    expect(executed.state).toMatchObject<Partial<OrderRecord>>({ status: 'OVERDUE', overdueAt: AFTER_DEADLINE });
+  });
+
+  it('projects a head left behind by a crash, and decides on the head state without reading the record again', async () => {
+    // Given an order whose ORDER_OVERDUE event was committed and the process died before projecting it
+    await crashAfterCommit(world, {
+      given: givenOrder,
+      act: () => enforceDeadline(WEBHARD_ORDER_ID, AFTER_DEADLINE),
+      action: 'ORDER_OVERDUE',
+    });
+    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'ISSUED' });
+
+    // When the same order is acted on again
+    const { executed, calls } = await executeCounting({ type: 'ENFORCE_DEADLINE' });
+
+    // Then the head was projected (the case's chain head, then the order), the record read once,
+    // and the decision saw the overdue order: nothing marked overdue twice
+    expect(calls).toEqual(['DynamoDB QueryCommand', 'DynamoDB GetItemCommand', 'DynamoDB UpdateItemCommand', 'DynamoDB UpdateItemCommand']);
+    expect(executed.committed).toBeNull();
+    expect(executed.state).toMatchObject<Partial<OrderRecord>>({ status: 'OVERDUE', overdueAt: AFTER_DEADLINE });
+    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'OVERDUE', overdueAt: AFTER_DEADLINE });
+  });
+
+  it('reads both records when the head changed another record of the stream', async () => {
+    // Given a case whose last event, on one order, is unsettled
+    await givenOrder();
+    await plant.order(anOrder({ operatorId: 'op-social' }));
+    await executeCounting({ type: 'ENFORCE_DEADLINE' });
+
+    // When the other order is acted on
+    const other = refs.order(SOCIAL_ORDER_ID);
+    world.faults.reset();
+    const executed = await execute(
+      orderDecider,
+      other,
+      { type: 'ENFORCE_DEADLINE' },
+      { now: AFTER_DEADLINE, policy: await policyForRecord(other) },
+    );
+
+    // Then the head's record was checked, and the other order read and decided on its own
+    expect(world.faults.log.slice(0, 3)).toEqual(['DynamoDB QueryCommand', 'DynamoDB GetItemCommand', 'DynamoDB GetItemCommand']);
+    expect(executed.committed?.action).toBe('ORDER_OVERDUE');
+    expect(executed.state).toMatchObject<Partial<OrderRecord>>({ orderId: SOCIAL_ORDER_ID, status: 'OVERDUE' });
+  });
+});
