@@ -27,7 +27,7 @@ import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
 import { getCase, getOrder, getOrderUrls, listOrdersOfOperator } from '../store/repository';
 import { searchOrders } from '../store/search';
-import { act } from './acts';
+import { actOnRequest } from './acts';
 import { policyOf } from './policies';
 
 /** Reads an order for its operator; a malformed id, a missing order or another's order are all 404. */
@@ -197,10 +197,14 @@ export function operatorOrdersCsv(orders: readonly OperatorOrderView[]): string 
   return toCsv([[...CSV_COLUMNS], ...rows]);
 }
 
-/** Runs an operator's act on its own order (anyone else's is 404) and answers the order after it. */
+/**
+ * Runs an operator's act on its own order (anyone else's is 404) and answers the order after it.
+ * The operator's system may send it again after losing the answer: the repeat also finishes what
+ * the first left undone (actOnRequest).
+ */
 async function operatorAct(identity: Identity, orderId: string, command: OrderCommand, now: string): Promise<OrderRecord> {
   await ownOrder(identity, orderId);
-  const { state } = await act(orderDecider, refs.order(orderId), command, now);
+  const { state } = await actOnRequest(orderDecider, refs.order(orderId), command, now);
   if (!state) throw new NotFoundError(`Order ${orderId}`);
   return state;
 }

@@ -19,7 +19,7 @@ import { config } from '../runtime/config';
 import { countMetric } from '../runtime/metrics';
 import { refs } from '../store/keys';
 import { getCase, getReview, listOrdersOfCase } from '../store/repository';
-import { act } from './acts';
+import { act, actOnRequest } from './acts';
 import { policyOfCase } from './policies';
 import { requireAppeal, requireCase, requireReview } from './records';
 
@@ -107,10 +107,13 @@ export async function voteRulesOf(review: Pick<ReviewRecord, 'caseId'>): Promise
   return (await policyOfCase(review.caseId)).votes;
 }
 
-/** A person's act on a review they can see; a review that does not exist is 404. */
+/**
+ * A person's act on a review they can see; a review that does not exist is 404. A vote sent again
+ * after its answer was lost also finishes what the first left undone (actOnRequest).
+ */
 async function reviewAct(reviewId: string, command: ReviewCommand, now: string): Promise<{ review: ReviewRecord; closed: boolean }> {
   if (caseIdOf(reviewId) === null || !(await getReview(reviewId))) throw new NotFoundError(`Review ${reviewId}`);
-  await act(reviewDecider, refs.review(reviewId), command, now);
+  await actOnRequest(reviewDecider, refs.review(reviewId), command, now);
   // Read after the act's follow-ups: a vote that decided the review has closed it by now.
   const review = await requireReview(reviewId);
   return { review, closed: review.status === 'CLOSED' };

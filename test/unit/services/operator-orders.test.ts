@@ -11,7 +11,7 @@ import { getAppeal, getOrder, listOpenOrders, writeUrls } from '../../../shared/
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOrder, CASE_ID, CASE_URLS, OTHER_CASE_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../../support/records';
 import { useWorld } from '../../support/world';
-import { chainOfCase, crashAfterCommit, givenLiveWait, plus } from './world-steps';
+import { chainOfCase, crashAfterCommit, givenLiveWait, plus, unsettledOfCase } from './world-steps';
 
 const webhard: Identity = { userId: 'op-webhard', roles: ['operator'], operatorId: 'op-webhard' };
 const BEFORE_DEADLINE = '2026-03-02T12:00:00.000Z';
@@ -260,6 +260,31 @@ describe('recordCompliance', () => {
     expect(await actionsOf(CASE_ID)).toEqual([...ISSUED, 'ORDER_COMPLIED']);
   });
 
+  it('finishes a compliance whose request died after its commit when it is sent again: the workflow hears it now, once', async () => {
+    // Given the compliance was committed, and the process died before its follow-ups
+    await crashAfterCommit(world, {
+      given: async () => {
+        await givenOrder();
+        await givenLiveWait(world, CASE_ID, tokenPurpose.compliance(WEBHARD_ORDER_ID), 'token-compliance', BEFORE_DEADLINE);
+      },
+      act: () => recordCompliance(webhard, WEBHARD_ORDER_ID, { action: 'DELETED' }, BEFORE_DEADLINE),
+      action: 'ORDER_COMPLIED',
+    });
+    expect(world.completedWaits).toEqual([]);
+
+    // When the operator's system sends it again
+    const retry = recordCompliance(webhard, WEBHARD_ORDER_ID, { action: 'DELETED' }, BEFORE_DEADLINE);
+
+    // Then it is told the compliance was already reported, the order shows it, the workflow's wait
+    // was completed now, once, and nothing is left for the sweeper
+    await expect(retry).rejects.toBeInstanceOf(ConflictError);
+    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ complianceStatus: 'COMPLIED', compliedAt: BEFORE_DEADLINE });
+    expect(world.completedWaits).toEqual([{ token: 'token-compliance', output: { outcome: 'COMPLIED' } }]);
+    expect(await unsettledOfCase(CASE_ID)).toEqual([]);
+    expect(await actionsOf(CASE_ID)).toEqual([...ISSUED, 'ORDER_COMPLIED']);
+    await expectConsistentStream(refs.case(CASE_ID).root);
+  });
+
   it('answers NotFound for another operator’s order', async () => {
     await givenOrder({ operatorId: 'op-social' });
     await expect(recordCompliance(webhard, SOCIAL_ORDER_ID, { action: 'DELETED' }, BEFORE_DEADLINE)).rejects.toBeInstanceOf(NotFoundError);
@@ -320,7 +345,7 @@ describe('fileAppeal', () => {
     expect((await actionsOf(CASE_ID)).filter((action) => action === 'APPEAL_FILED')).toHaveLength(1);
   });
 
-  it('leaves the appeal of an order whose request died after its commit to the sweeper; the retry is told it was filed', async () => {
+  it('files the appeal of an order whose request died after its commit when it is sent again; the retry is told it was filed', async () => {
     // Given the order recorded the appeal, and the process died before the appeal was filed
     await crashAfterCommit(world, {
       given: () => givenOrder(confirmed),
@@ -332,16 +357,17 @@ describe('fileAppeal', () => {
     // When the operator sends it again
     const retry = fileAppeal(webhard, WEBHARD_ORDER_ID, grounds, IN_WINDOW);
 
-    // Then it is told that its appeal stands
+    // Then it is told that its appeal stands, and the appeal is filed now, once, as of the first request
     await expect(retry).rejects.toBeInstanceOf(ConflictError);
     expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ decisionStatus: 'APPEALED', appealId: APPEAL_ID });
+    expect(await getAppeal(APPEAL_ID)).toMatchObject({ status: 'FILED', filedAt: IN_WINDOW, grounds: grounds.grounds });
+    expect(await unsettledOfCase(CASE_ID)).toEqual([]);
 
     // When the sweeper runs
     const counts = await sweep(plus(IN_WINDOW, 180));
 
-    // Then the appeal is filed, once
-    expect(counts).toMatchObject({ leftoversSettled: 1, failed: 0 });
-    expect(await getAppeal(APPEAL_ID)).toMatchObject({ status: 'FILED', filedAt: IN_WINDOW, grounds: grounds.grounds });
+    // Then it has nothing left to do
+    expect(counts).toMatchObject({ leftoversSettled: 0, failed: 0 });
     expect(await actionsOf(CASE_ID)).toEqual([...ISSUED, 'ORDER_APPEALED', 'APPEAL_FILED']);
     await expectConsistentStream(refs.case(CASE_ID).root);
   });

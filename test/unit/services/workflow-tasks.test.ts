@@ -30,7 +30,7 @@ import {
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOperator, anOrder, aReview, CASE_ID, CASE_URLS, POST_REVIEW_ID, WEBHARD_ORDER_ID } from '../../support/records';
 import { STAFF_EMAILS, useWorld } from '../../support/world';
-import { chainOfCase, givenLiveWait } from './world-steps';
+import { chainOfCase, crashAfterCommit, givenLiveWait, unsettledOfCase } from './world-steps';
 
 const NOW = '2026-03-05T00:00:00.000Z';
 const JUST_BEFORE = '2026-03-04T23:59:59.999Z';
@@ -191,6 +191,35 @@ describe('votes', () => {
       ['REVIEW_CLOSED', 'system'],
     ]);
     expect(JSON.stringify(chain)).not.toContain('worked for the operator');
+  });
+
+  it('finishes a deciding vote whose request died after its commit when it is sent again: the review closes now, its wait completed once', async () => {
+    // Given CONFIRM, CONFIRM, REVOKE of four, and member-4's vote committed just before the process died
+    const deciding = {
+      eligibleMembers: ['member-1', 'member-2', 'member-3', 'member-4'],
+      votes: { 'member-1': ballot('CONFIRM'), 'member-2': ballot('CONFIRM'), 'member-3': ballot('REVOKE') },
+    };
+    await crashAfterCommit(world, {
+      given: async () => {
+        await givenReview(deciding);
+        await givenLiveWait(world, CASE_ID, REVIEW_WAIT, 'review-token', NOW);
+      },
+      act: () => castVote(member(4), POST_REVIEW_ID, { decision: 'CONFIRM' }, NOW),
+      action: 'VOTE_CAST',
+    });
+    expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'OPEN' });
+
+    // When member-4 sends the vote again
+    const retry = castVote(member(4), POST_REVIEW_ID, { decision: 'CONFIRM' }, NOW);
+
+    // Then the retry is told the vote stands, the review it decided is closed at once, at the
+    // vote's time, and the workflow was told once; nothing is left for the sweeper
+    await expect(retry).rejects.toBeInstanceOf(ConflictError);
+    expect(await getReview(POST_REVIEW_ID)).toMatchObject({ status: 'CLOSED', outcome: 'CONFIRMED', closedAt: NOW });
+    expect(world.completedWaits).toEqual([{ token: 'review-token', output: { decided: true, outcome: 'CONFIRMED' } }]);
+    expect(await unsettledOfCase(CASE_ID)).toEqual([]);
+    expect((await actionsOf(CASE_ID)).filter((action) => action === 'VOTE_CAST')).toHaveLength(1);
+    await expectConsistentStream(refs.case(CASE_ID).root);
   });
 
   // A RUN follow-up acts at the time of the event that caused it, not when it happens to run: the
