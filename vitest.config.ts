@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -21,9 +23,32 @@ class SlowFoldersFirst extends BaseSequencer {
   }
 }
 
+/**
+ * The folders whose files share one import of the code per fork (vitest's `isolate: false`): each
+ * file importing the product, the SDK and the test world afresh cost some 150 s of a 900-s run.
+ * Their tests start from a world of their own (test/support/world.ts: a table never used before, so
+ * nothing the product keeps per table carries over), and mock no module. The state machine, local
+ * engine, e2e and browser files set up servers and the environment the product's clients are built
+ * from, and keep their own imports.
+ */
+const SHARED_IMPORT_FOLDERS = ['test/unit', 'test/faults', 'test/infra', 'test/bench'];
+
+function testFilesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => path.join(folder, file));
+}
+
+/**
+ * A file that mocks a module (`vi.mock`) needs that module imported afresh under its mock: once
+ * another file of the fork has imported it, the mock would not take. Found by reading the files, so
+ * that a new one cannot slip into the shared imports.
+ */
+const mocksAModule = (file: string) => readFileSync(file, 'utf8').includes('vi.mock(');
+const sharedImports = SHARED_IMPORT_FOLDERS.flatMap(testFilesUnder).filter((file) => !mocksAModule(file));
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup/polyfills.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
@@ -31,5 +56,9 @@ export default defineConfig({
     // Two cores: the e2e and browser suites each start a whole local stack.
     maxWorkers: 2,
     sequence: { sequencer: SlowFoldersFirst },
+    projects: [
+      { extends: true, test: { name: 'shared-imports', include: sharedImports, isolate: false } },
+      { extends: true, test: { name: 'own-imports', include: ['test/**/*.test.ts'], exclude: sharedImports } },
+    ],
   },
 });

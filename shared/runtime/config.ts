@@ -105,6 +105,21 @@ export function config(): Config {
   return cached;
 }
 
+/**
+ * What `held` keeps for the current table, made by `create` the first time: for an in-process cache
+ * of facts about the table's contents, which another table (another stage, a test's fresh one)
+ * does not share.
+ */
+export function heldForTable<T>(held: Map<string, T>, create: () => T): T {
+  const table = config().tableName;
+  let value = held.get(table);
+  if (value === undefined) {
+    value = create();
+    held.set(table, value);
+  }
+  return value;
+}
+
 /** Tests change the environment between cases; this makes the next `config()` read it again. */
 export function resetConfigForTests(): void {
   cached = undefined;

@@ -17,7 +17,7 @@ import {
 import { DomainError } from '../domain/errors';
 import { facets } from '../domain/search';
 import { nowIso } from '../runtime/clock';
-import { config } from '../runtime/config';
+import { config, heldForTable } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { TransientError } from '../runtime/transient';
 import {
@@ -106,15 +106,13 @@ async function loadSigningKey(): Promise<SigningKey> {
 }
 
 function signingKey(): Promise<SigningKey> {
-  const table = config().tableName;
-  let key = signingKeys.get(table);
-  if (key === undefined) {
-    key = loadSigningKey();
+  return heldForTable(signingKeys, () => {
+    const table = config().tableName;
+    const key = loadSigningKey();
     // A failed load (a fault) is not kept: the next request tries again.
     key.catch(() => signingKeys.delete(table));
-    signingKeys.set(table, key);
-  }
-  return key;
+    return key;
+  });
 }
 
 /**

@@ -10,14 +10,20 @@ import { caseIdOf } from '../domain/ids';
 import type { CaseRecord } from '../domain/model';
 import { policySchema, type Policy } from '../domain/policy';
 import { policyVersionOf } from '../domain/policy-version';
-import { config } from '../runtime/config';
+import { config, heldForTable } from '../runtime/config';
 import { getCase, getPolicyVersion, putPolicyVersion } from '../store/repository';
 import type { RecordRef } from '../store/keys';
 
 const byVersion = new Map<string, Policy>();
-/** A filed case's policy version; `null` for a case filed before versions, which follows the current policy. */
-const versionOfCase = new Map<string, string | null>();
-const storedVersions = new Set<string>();
+/**
+ * A filed case's policy version (`null` for a case filed before versions, which follows the
+ * current policy), and the versions stored: facts about one table's contents, so kept per table,
+ * as the block list's signing key is (a version's content is the same in every table).
+ */
+const versionOfCaseByTable = new Map<string, Map<string, string | null>>();
+const storedVersionsByTable = new Map<string, Set<string>>();
+const versionOfCase = () => heldForTable(versionOfCaseByTable, () => new Map<string, string | null>());
+const storedVersions = () => heldForTable(storedVersionsByTable, () => new Set<string>());
 
 export interface ActivePolicy {
   readonly version: string;
@@ -27,9 +33,9 @@ export interface ActivePolicy {
 /** The policy new cases are filed under, stored under its version (once per process: the put is idempotent anyway). */
 export async function storeActivePolicy(now: string): Promise<ActivePolicy> {
   const { policy, version } = activePolicy();
-  if (!storedVersions.has(version)) {
+  if (!storedVersions().has(version)) {
     await putPolicyVersion(version, policy, now);
-    storedVersions.add(version);
+    storedVersions().add(version);
   }
   byVersion.set(version, policy);
   return { version, policy };
@@ -67,7 +73,7 @@ export async function policyByVersion(version: string): Promise<Policy | undefin
 /** The policy a case follows: the version it was filed under, or the current one for a case filed before versions. */
 export async function policyOf(record: Pick<CaseRecord, 'caseId' | 'policyVersion'>): Promise<Policy> {
   const version = record.policyVersion ?? null;
-  versionOfCase.set(record.caseId, version);
+  versionOfCase().set(record.caseId, version);
   if (version === null) return config().policy;
   const bound = await policyByVersion(version);
   if (!bound) throw new Error(`Case ${record.caseId} is bound to policy version ${version}, which is not stored.`);
@@ -76,7 +82,7 @@ export async function policyOf(record: Pick<CaseRecord, 'caseId' | 'policyVersio
 
 /** The policy of the case `caseId`; the current policy while the case is not filed yet (its filing binds it). */
 export async function policyOfCase(caseId: string): Promise<Policy> {
-  const version = versionOfCase.get(caseId);
+  const version = versionOfCase().get(caseId);
   if (version !== undefined) return policyOf({ caseId, ...(version === null ? {} : { policyVersion: version }) });
   const record = await getCase(caseId);
   return record ? policyOf(record) : config().policy;

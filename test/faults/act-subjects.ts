@@ -91,7 +91,7 @@ import {
   POST_REVIEW_ID,
   WEBHARD_ORDER_ID,
 } from '../support/records';
-import { useWorld } from '../support/world';
+import { useWorld, type World } from '../support/world';
 
 const NOW = '2026-03-03T00:00:00.000Z';
 const SWEEP_AT = '2026-03-03T00:10:00.000Z';
@@ -104,7 +104,11 @@ const ballot = (decision: VoteRecord['decision']): VoteRecord => ({ decision, at
 const POSTER_CODE = 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ01';
 const POSTER_GROUNDS = 'I posted this clip myself; everyone in it agreed to its publication.';
 
-const world = useWorld({ resetEachTest: false });
+/**
+ * The world of the file running a share, set by that file (see below): a worker that runs several
+ * files imports this module once, and must not keep the first file's world, closed after it.
+ */
+let world: World;
 
 /** A wait of the workflow that holds a live token. */
 async function givenWait(purpose: string, token: string): Promise<void> {
@@ -1222,6 +1226,7 @@ export const ACT_FILES = 3;
  * last share, which holds the fewest acts, also runs the webhooks' cases.
  */
 export function describeActsUnderEveryFault(part: number): void {
+  world = useWorld({ resetEachTest: false });
   describe(`a person's act under every fault (share ${part} of ${ACT_FILES})`, () => {
     it.each(shareOf(everyAct, part, ACT_FILES))(
       '%s',

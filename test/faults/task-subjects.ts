@@ -47,7 +47,7 @@ import {
   SOCIAL_ORDER_ID,
   WEBHARD_ORDER_ID,
 } from '../support/records';
-import { useWorld } from '../support/world';
+import { useWorld, type World } from '../support/world';
 
 /** An hour after the orders' deadline (2026-03-03T01:00Z), well inside their grace period. */
 const NOW = '2026-03-03T02:00:00.000Z';
@@ -55,7 +55,11 @@ const SWEEP_AT = '2026-03-03T02:10:00.000Z';
 const CLOCK = { now: NOW, sweepAt: SWEEP_AT };
 const ISSUED_AT = '2026-03-02T01:00:00.000Z';
 
-const world = useWorld({ resetEachTest: false });
+/**
+ * The world of the file running a share, set by that file (see below): a worker that runs several
+ * files imports this module once, and must not keep the first file's world, closed after it.
+ */
+let world: World;
 
 const count = (items: readonly string[], wanted: string) => items.filter((item) => item === wanted).length;
 const caseStream = () => [refs.case(CASE_ID).root];
@@ -603,6 +607,7 @@ export const TASK_FILES = 3;
 
 /** Runs the `part`-th share of the tasks (see shareOf): the file tasks-`part`.test.ts calls it. */
 export function describeTasksUnderEveryFault(part: number): void {
+  world = useWorld({ resetEachTest: false });
   describe(`a workflow task under every fault (share ${part} of ${TASK_FILES})`, () => {
     it.each(shareOf(subjects, part, TASK_FILES, ([, subject]) => subject.weight ?? 1))(
       '%s',

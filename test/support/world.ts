@@ -240,6 +240,12 @@ export function useWorld({ resetEachTest = true }: { readonly resetEachTest?: bo
   });
 }
 
+/**
+ * Tables made in this process, worlds of every test file alike: a table name is never used twice,
+ * so what the product caches per table (shared/runtime/config.ts, heldForTable) never outlives it.
+ */
+let tables = 0;
+
 export async function startWorld(): Promise<World> {
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -264,7 +270,6 @@ export async function startWorld(): Promise<World> {
   const socketTransport = documentClient.config.requestHandler;
   documentClient.config.requestHandler = transport;
   const faults = new Faults();
-  let tables = 0;
 
   documentClient.middlewareStack.add(
     (next, context) => (args) => faults.around(`DynamoDB ${String(context.commandName)}`, () => next(args)),

@@ -5,6 +5,7 @@ import { ConflictError, ValidationError } from '../../../shared/domain/errors';
 import type { ReportRequest } from '../../../shared/domain/model';
 import { logger } from '../../../shared/runtime/logger';
 import { act } from '../../../shared/services/acts';
+import { storeActivePolicy } from '../../../shared/services/policies';
 import { fileReport, listOwnReports } from '../../../shared/services/reports';
 import { refs } from '../../../shared/store/keys';
 import { getCase, getCaseUrls, getIdempotencyRecord, listCasesByReporter, writeUrls } from '../../../shared/store/repository';
@@ -145,7 +146,9 @@ describe('fileReport', () => {
   });
 
   it('finishes a filing that stopped right after reserving its key, on the reserved case id and time', async () => {
-    // Given the request reserved its key (the first AWS call) and then the process died
+    // Given the runtime stored its policy at start (so that reserving the key is the request's
+    // first AWS call), and the request reserved its key and then the process died
+    await storeActivePolicy(NOW);
     world.faults.arm({ at: 1, when: 'after', crash: true });
     await expect(fileReport(reporter, report, 'key-1', NOW)).rejects.toThrow(/injected fault/);
     world.faults.disarm();
