@@ -70,6 +70,32 @@ describe('a case bound to its policy version', () => {
     expect((await policyOfCase(newCase)).approvalSla).toBe('PT5M');
   });
 
+  it('keeps what it knows of stored versions and bound cases per table: another table (a stage, a fresh one) is read for itself', async () => {
+    // Given a case filed in one table under a faster policy, which stored that version there
+    await world.reset(FASTER);
+    await plant.operator(anOperator());
+    const caseId = await fileCase();
+    const fasterVersion = policyVersionOf(resolvePolicy(FASTER));
+    expect(await getCase(caseId)).toMatchObject({ policyVersion: fasterVersion });
+    expect((await policyOfCase(caseId)).approvalSla).toBe('PT5M');
+
+    // When the process goes on with another table under the Korean policy, where a case of the
+    // same id was filed before versions
+    await world.reset();
+    await plant.case(aCase({ caseId }));
+
+    // Then that case follows this table's record (the current policy), not the other table's version
+    expect((await policyOfCase(caseId)).approvalSla).toBe('PT2H');
+
+    // When a third table runs the faster policy again and a case is filed there
+    await world.reset(FASTER);
+    await plant.operator(anOperator());
+    await fileCase();
+
+    // Then the version is stored in this table too: a later process can read it from here
+    expect(await getPolicyVersion(fasterVersion)).toEqual(resolvePolicy(FASTER));
+  });
+
   it('follows the current policy for a case filed before policies had versions', async () => {
     // Given a case without a policy version, and a faster policy now
     await world.reset(FASTER);
