@@ -6,14 +6,28 @@
  */
 import type { Identity } from '../domain/authz';
 import { deadlineMoveOf, type DeadlineChangeRequest } from '../domain/deadline-changes';
-import { orderDecider } from '../domain/deciders/order';
+import { orderDecider, type OrderCommand } from '../domain/deciders/order';
 import { NotFoundError } from '../domain/errors';
 import { caseIdOf } from '../domain/ids';
 import type { Fine, FineDecisionRequest, NonComplianceRequest, OrderRecord, OrderStatus } from '../domain/model';
 import { logger } from '../runtime/logger';
 import { refs } from '../store/keys';
 import { getOrder } from '../store/repository';
-import { act } from './acts';
+import { actOnRequest } from './acts';
+
+/**
+ * Runs a staff member's act on an order (an unknown one is 404) and answers the order after it,
+ * its follow-ups done (a notice sent, a wait completed). The request may be the same one sent
+ * again after its answer was lost: the repeat also finishes what the first left undone
+ * (actOnRequest).
+ */
+async function staffAct(orderId: string, command: OrderCommand, now: string): Promise<OrderRecord> {
+  if (caseIdOf(orderId) === null || !(await getOrder(orderId))) throw new NotFoundError(`Order ${orderId}`);
+  await actOnRequest(orderDecider, refs.order(orderId), command, now);
+  const order = await getOrder(orderId);
+  if (!order) throw new NotFoundError(`Order ${orderId}`);
+  return order;
+}
 
 export interface ResendAnswer {
   readonly orderId: string;
@@ -23,11 +37,8 @@ export interface ResendAnswer {
 }
 
 export async function resendOrderNotice(identity: Identity, orderId: string, now: string): Promise<ResendAnswer> {
-  if (caseIdOf(orderId) === null || !(await getOrder(orderId))) throw new NotFoundError(`Order ${orderId}`);
-  await act(orderDecider, refs.order(orderId), { type: 'RESEND', by: identity.userId }, now);
   // Read after the act's follow-up: the notice has been sent (and its acceptance recorded) by now.
-  const order = await getOrder(orderId);
-  if (!order) throw new NotFoundError(`Order ${orderId}`);
+  const order = await staffAct(orderId, { type: 'RESEND', by: identity.userId }, now);
   logger.info('order notice resent', { orderId, status: order.status });
   return { orderId, status: order.status, ...(order.deadlineAt === undefined ? {} : { deadlineAt: order.deadlineAt }) };
 }
@@ -48,11 +59,8 @@ export async function resolveNonCompliance(
   body: NonComplianceRequest,
   now: string,
 ): Promise<NonComplianceAnswer> {
-  if (caseIdOf(orderId) === null || !(await getOrder(orderId))) throw new NotFoundError(`Order ${orderId}`);
-  await act(orderDecider, refs.order(orderId), { type: 'RESOLVE_NON_COMPLIANCE', by: identity.userId, ...body }, now);
   // Read after the act's follow-ups: a re-issued order's notice has been sent by now.
-  const order = await getOrder(orderId);
-  if (!order) throw new NotFoundError(`Order ${orderId}`);
+  const order = await staffAct(orderId, { type: 'RESOLVE_NON_COMPLIANCE', by: identity.userId, ...body }, now);
   logger.info('non-compliance acted on', { orderId, action: body.action, status: order.status });
   return {
     orderId,
@@ -84,15 +92,11 @@ export async function changeDeadline(
   body: DeadlineChangeRequest,
   now: string,
 ): Promise<DeadlineChangeAnswer> {
-  if (caseIdOf(orderId) === null || !(await getOrder(orderId))) throw new NotFoundError(`Order ${orderId}`);
-  await act(
-    orderDecider,
-    refs.order(orderId),
+  const order = await staffAct(
+    orderId,
     { type: 'CHANGE_DEADLINE', by: identity.userId, move: deadlineMoveOf(body), reason: body.reason },
     now,
   );
-  const order = await getOrder(orderId);
-  if (!order) throw new NotFoundError(`Order ${orderId}`);
   // The reason is on the record and in the operator's notice, never in a log line.
   logger.info('order deadline changed', { orderId, change: order.deadlineChanges?.at(-1)?.change, deadlineAt: order.deadlineAt });
   return {
@@ -112,10 +116,8 @@ export async function decideFine(
   body: FineDecisionRequest,
   now: string,
 ): Promise<{ orderId: string; fine: Fine }> {
-  if (caseIdOf(orderId) === null || !(await getOrder(orderId))) throw new NotFoundError(`Order ${orderId}`);
-  const { state } = await act(
-    orderDecider,
-    refs.order(orderId),
+  const { fine } = await staffAct(
+    orderId,
     {
       type: 'DECIDE_FINE',
       by: identity.userId,
@@ -125,7 +127,7 @@ export async function decideFine(
     },
     now,
   );
-  if (state?.fine === undefined) throw new NotFoundError(`Order ${orderId}`);
+  if (fine === undefined) throw new NotFoundError(`Order ${orderId}`);
   logger.info('fine decided', { orderId, decision: body.decision });
-  return { orderId, fine: state.fine };
+  return { orderId, fine };
 }
