@@ -26,6 +26,32 @@ import { indexKeysOf, UNSETTLED } from './indexes';
 
 const tableName = (): string => config().tableName;
 
+/**
+ * The last writer waiting for its turn on each stream of this process. Writers of one process take
+ * turns on a stream rather than race: a Lambda runs one invocation at a time, so in the cloud a
+ * turn never waits, but the one-machine runtime runs every handler in one process, and the tasks of
+ * one case (its orders' notices, their waits, the review's opening) would otherwise read the same
+ * head, all but one lose the conditional put, and read, decide and pause again. Racing between
+ * processes is still settled by the conditional put alone.
+ */
+const lastInLine = new Map<string, Promise<void>>();
+
+async function inTurn<T>(stream: string, work: () => Promise<T>): Promise<T> {
+  const before = lastInLine.get(stream);
+  let done = () => {};
+  const mine = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  lastInLine.set(stream, mine);
+  try {
+    await before;
+    return await work();
+  } finally {
+    done();
+    if (lastInLine.get(stream) === mine) lastInLine.delete(stream);
+  }
+}
+
 /** Writers racing on one stream retry with jittered, growing pauses, at most this often. */
 const COMMIT_ATTEMPTS = 15;
 const MAX_PAUSE_MS = 500;
@@ -196,6 +222,15 @@ export async function readChainHead(root: ItemKey): Promise<{ seq: number; hash:
  * follow-ups (shared/services/acts.ts). A refusal (a DomainError from the decider) writes nothing.
  */
 export async function execute<State, Command, Event extends RecordEvent>(
+  decider: Decider<State, Command, Event>,
+  ref: RecordRef,
+  command: Command,
+  context: DecisionContext,
+): Promise<Executed<State>> {
+  return inTurn(ref.root.pk, () => commit(decider, ref, command, context));
+}
+
+async function commit<State, Command, Event extends RecordEvent>(
   decider: Decider<State, Command, Event>,
   ref: RecordRef,
   command: Command,

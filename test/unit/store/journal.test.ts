@@ -14,7 +14,7 @@ import { refs } from '../../../shared/store/keys';
 import { getOrder } from '../../../shared/store/repository';
 import { plant } from '../../support/given';
 import { aCase, anOperator, anOrder, CASE_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../../support/records';
-import { useWorld } from '../../support/world';
+import { InjectedFault, useWorld } from '../../support/world';
 import { crashAfterCommit, unsettledOfCase } from '../services/world-steps';
 
 const world = useWorld();
@@ -93,5 +93,45 @@ describe('execute after an unsettled head', () => {
     expect(world.faults.log.slice(0, 3)).toEqual(['DynamoDB QueryCommand', 'DynamoDB GetItemCommand', 'DynamoDB GetItemCommand']);
     expect(executed.committed?.action).toBe('ORDER_OVERDUE');
     expect(executed.state).toMatchObject<Partial<OrderRecord>>({ orderId: SOCIAL_ORDER_ID, status: 'OVERDUE' });
+  });
+});
+
+describe('writers of one stream in one process', () => {
+  const OTHER = refs.order(SOCIAL_ORDER_ID);
+
+  async function givenTwoOrdersOfOneCase(): Promise<void> {
+    await givenOrder();
+    await plant.order(anOrder({ operatorId: 'op-social' }));
+  }
+
+  const enforce = async (ref: typeof ORDER) =>
+    execute(orderDecider, ref, { type: 'ENFORCE_DEADLINE' }, { now: AFTER_DEADLINE, policy: await policyForRecord(ref) });
+
+  it('take turns: two acts at once on one case commit one after the other, neither losing its put', async () => {
+    // Given two orders of one case, so that both acts append to the case's chain
+    await givenTwoOrdersOfOneCase();
+    world.faults.reset();
+
+    // When both orders are enforced at the same moment
+    const [first, second] = await Promise.all([enforce(ORDER), enforce(OTHER)]);
+
+    // Then each committed the next event of the chain in the order they came, with one put each
+    expect(second.committed?.seq).toBe((first.committed?.seq ?? 0) + 1);
+    expect(second.committed?.prevHash).toBe(first.committed?.hash);
+    expect(world.faults.log.filter((call) => call === 'DynamoDB PutItemCommand')).toHaveLength(2);
+  });
+
+  it('hand the turn on when an act fails, so the next one still commits', async () => {
+    // Given two orders of one case, and the first act's first AWS call failing
+    await givenTwoOrdersOfOneCase();
+    world.faults.arm({ at: 1, when: 'before', crash: false });
+
+    // When both orders are enforced at the same moment
+    const [first, second] = await Promise.allSettled([enforce(ORDER), enforce(OTHER)]);
+
+    // Then the first failed with the fault, and the second committed after it
+    expect(first.status === 'rejected' && first.reason).toBeInstanceOf(InjectedFault);
+    expect(second.status === 'fulfilled' && second.value.committed?.action).toBe('ORDER_OVERDUE');
+    expect(await getOrder(SOCIAL_ORDER_ID)).toMatchObject({ status: 'OVERDUE' });
   });
 });
