@@ -4,15 +4,19 @@
  * Every act that follows up an act on its own record (a notice recorded on its order, say) starts
  * from such a head, so a second read there is one DynamoDB call per act for nothing.
  */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { verifyChain } from '../../../shared/domain/audit';
+import { config } from '../../../shared/runtime/config';
+import { documentClient } from '../../../shared/store/client';
 import { orderDecider } from '../../../shared/domain/deciders/order';
 import type { OrderRecord } from '../../../shared/domain/model';
 import { enforceDeadline } from '../../../shared/services/deadlines';
 import { policyForRecord } from '../../../shared/services/policies';
-import { execute } from '../../../shared/store/journal';
-import { refs } from '../../../shared/store/keys';
+import { execute, readChainHead } from '../../../shared/store/journal';
+import { keys, refs } from '../../../shared/store/keys';
 import { getOrder } from '../../../shared/store/repository';
-import { plant } from '../../support/given';
+import { plant, storedEvents } from '../../support/given';
 import { aCase, anOperator, anOrder, CASE_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../../support/records';
 import { InjectedFault, useWorld } from '../../support/world';
 import { crashAfterCommit, unsettledOfCase } from '../services/world-steps';
@@ -133,5 +137,72 @@ describe('writers of one stream in one process', () => {
     expect(first.status === 'rejected' && first.reason).toBeInstanceOf(InjectedFault);
     expect(second.status === 'fulfilled' && second.value.committed?.action).toBe('ORDER_OVERDUE');
     expect(await getOrder(SOCIAL_ORDER_ID)).toMatchObject({ status: 'OVERDUE' });
+  });
+});
+
+describe('a writer in another process', () => {
+  const OTHER = refs.order(SOCIAL_ORDER_ID);
+  const STREAM = ORDER.root.pk;
+  const enforce = async (ref: typeof ORDER) =>
+    execute(orderDecider, ref, { type: 'ENFORCE_DEADLINE' }, { now: AFTER_DEADLINE, policy: await policyForRecord(ref) });
+
+  /** The event item another process commits for the other order: made here, then taken back. */
+  async function anotherProcessesEvent(): Promise<Record<string, unknown>> {
+    const before = await world.snapshot();
+    const { committed } = await enforce(OTHER);
+    const item = await documentClient.send(
+      new GetCommand({ TableName: config().tableName, Key: keys.audit(STREAM, committed?.seq ?? 0), ConsistentRead: true }),
+    );
+    await world.restore(before);
+    if (!item.Item) throw new Error('the other order was not marked overdue');
+    return item.Item;
+  }
+
+  /** Lands `item` just before this process's next audit event put, as a writer elsewhere would. */
+  function committedElsewhereBeforeNextPut(item: Record<string, unknown>): () => void {
+    const name = 'commitElsewhere';
+    let landed = false;
+    documentClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Item?: { sk?: unknown } };
+        if (!landed && context.commandName === 'PutItemCommand' && String(input.Item?.sk).startsWith('AUDIT#')) {
+          landed = true;
+          await documentClient.send(
+            new PutCommand({ TableName: config().tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+          );
+        }
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    return () => documentClient.middlewareStack.remove(name);
+  }
+
+  it('loses the put for the seq it read, projects the winner, decides again and commits after it', async () => {
+    // Given two orders of one case, and another process about to commit the other order's overdue
+    await givenOrder();
+    await plant.order(anOrder({ operatorId: 'op-social' }));
+    const elsewhere = await anotherProcessesEvent();
+    const stop = committedElsewhereBeforeNextPut(elsewhere);
+
+    // When this process enforces its order, the other's event landing between its read and its put
+    let executed: Awaited<ReturnType<typeof enforce>>;
+    try {
+      executed = await enforce(ORDER);
+    } finally {
+      stop();
+    }
+
+    // Then its event follows the other's in the chain, and both orders are overdue
+    expect(executed.committed?.seq).toBe((elsewhere.seq as number) + 1);
+    expect(executed.committed?.prevHash).toBe(elsewhere.hash);
+    const events = await storedEvents(STREAM);
+    expect(verifyChain(events, await readChainHead(ORDER.root))).toEqual({ verified: true });
+    expect(events.slice(-2).map((event) => [event.action, event.details.orderId])).toEqual([
+      ['ORDER_OVERDUE', SOCIAL_ORDER_ID],
+      ['ORDER_OVERDUE', WEBHARD_ORDER_ID],
+    ]);
+    expect(await getOrder(SOCIAL_ORDER_ID)).toMatchObject({ status: 'OVERDUE' });
+    expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'OVERDUE' });
   });
 });
