@@ -3,6 +3,9 @@
  * up first, and when that head changed the very record being acted on, the record is read once.
  * Every act that follows up an act on its own record (a notice recorded on its order, say) starts
  * from such a head, so a second read there is one DynamoDB call per act for nothing.
+ *
+ * Writers of one stream in this process take turns; a writer in another process still races, and
+ * the conditional put on the next seq settles it: both are shown here.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
