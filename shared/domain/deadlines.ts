@@ -3,6 +3,7 @@
  * with milliseconds and `Z`; the caller passes "now", so the rules never read a clock.
  */
 import Holidays from 'date-holidays';
+import { dateTimeFormat, WALL_CLOCK } from './formatters';
 import type { Policy } from './policy';
 import { durationToMs } from './policy';
 import type { ReviewKind } from './model';
@@ -110,29 +111,8 @@ type DayCountPolicy = Pick<Policy, 'dayCount' | 'timeZone' | 'jurisdiction'>;
 /** A calendar day in the policy's time zone, as the UTC midnight of the same date (day arithmetic only). */
 type LocalDay = number;
 
-/** Building a formatter costs far more than using one (1.3 % of the runtime's CPU did: docs/benchmarks.md), so one per zone. */
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
-function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = wallClockFormats.get(timeZone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en', {
-      timeZone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      hourCycle: 'h23',
-    });
-    wallClockFormats.set(timeZone, format);
-  }
-  return format;
-}
-
 function wallClockOffsetMs(at: number, timeZone: string): number {
-  const parts = wallClockFormat(timeZone).formatToParts(new Date(at));
+  const parts = dateTimeFormat('en', timeZone, WALL_CLOCK).formatToParts(new Date(at));
   const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
   const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
   return wall - Math.floor(at / 1000) * 1000;

@@ -5,17 +5,21 @@
  * stored inputs.
  */
 import { severityScore, tierOf } from './fines';
+import { numberFormat } from './formatters';
 import { assertNever, type Fine, type FineBreakdownLine, type LANGUAGES } from './model';
 
 type Language = (typeof LANGUAGES)[number];
 
+const AMOUNT: Intl.NumberFormatOptions = { maximumFractionDigits: 2 };
+const RATE: Intl.NumberFormatOptions = { style: 'percent', maximumFractionDigits: 4 };
+
 /** An amount as the notices write it: digits grouped, then the ISO currency code. */
 export function money(amount: number, currency: string): string {
-  return `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(amount)} ${currency}`;
+  return `${numberFormat('en-US', AMOUNT).format(amount)} ${currency}`;
 }
 
 export function percent(rate: number, lang: Language): string {
-  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 4 }).format(rate);
+  return numberFormat(lang, RATE).format(rate);
 }
 
 /** A breakdown line in the reader's language, from its `code` and the fine's stored inputs. */

@@ -11,6 +11,7 @@
  * rounding happens once per line and always down; totals are exact sums of lines. Revenue and
  * every amount are at most Number.MAX_SAFE_INTEGER, so JSON numbers carry them exactly.
  */
+import { dateTimeFormat, YEAR_MONTH } from './formatters';
 import type { Category, Fine, FineBreakdownLine, OrderRecord } from './model';
 import { assertNever } from './model';
 import { isBindingOrder, isLifted } from './orders';
@@ -101,9 +102,7 @@ function percent(rate: number): string {
 
 /** The cap period (policy `fines.capPeriod`) a moment falls in, read in the policy's time zone: `2026` or `2026-03`. */
 export function capPeriodOf(policy: Pick<Policy, 'timeZone' | 'fines'>, at: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: policy.timeZone, year: 'numeric', month: '2-digit' }).formatToParts(
-    new Date(at),
-  );
+  const parts = dateTimeFormat('en-CA', policy.timeZone, YEAR_MONTH).formatToParts(new Date(at));
   const year = parts.find((p) => p.type === 'year')?.value ?? '';
   const month = parts.find((p) => p.type === 'month')?.value ?? '';
   switch (policy.fines.capPeriod) {

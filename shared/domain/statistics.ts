@@ -7,6 +7,7 @@
  * each figure means and which of the regulators' rows we cannot produce.
  */
 import { z } from 'zod';
+import { dateTimeFormat, YEAR_MONTH } from './formatters';
 import type { CaseRecord, Category, OrderRecord } from './model';
 import { CATEGORIES } from './model';
 import { isBindingOrder } from './orders';
@@ -36,7 +37,7 @@ export function monthsOf(range: MonthRange): string[] {
 
 /** `YYYY-MM` of an instant, in the policy's time zone (a report filed at 23:30 UTC on 31 March is April's in Seoul). */
 export function monthOf(at: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(new Date(at));
+  const parts = dateTimeFormat('en-CA', timeZone, YEAR_MONTH).formatToParts(new Date(at));
   const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}`;
 }

@@ -2,6 +2,7 @@
  * Times as people read them, for notices and screens. Apart from deadlines.ts, whose Civil Act
  * day count needs the holiday calendar: the web UI imports this and must not carry that calendar.
  */
+import { dateTimeFormat, WALL_CLOCK, ZONE_NAME } from './formatters';
 import { assertNever, type LANGUAGES } from './model';
 import { toMs } from './timestamp';
 
@@ -22,21 +23,13 @@ export function formatForPeople(
   precision: 'minute' | 'second' = 'minute',
 ): string {
   const date = new Date(toMs(at));
-  const parts = new Intl.DateTimeFormat('en', {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
+  const parts = dateTimeFormat('en', timeZone, WALL_CLOCK).formatToParts(date);
   const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? Number.NaN);
   const [year, month, day, hour, minute] = [part('year'), part('month'), part('day'), part('hour'), part('minute')];
   const zoneName =
-    new Intl.DateTimeFormat(language, { timeZone, timeZoneName: 'long' }).formatToParts(date).find((p) => p.type === 'timeZoneName')
-      ?.value ?? timeZone;
+    dateTimeFormat(language, timeZone, ZONE_NAME)
+      .formatToParts(date)
+      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
   const mm = `${String(minute).padStart(2, '0')}${precision === 'second' ? `:${String(part('second')).padStart(2, '0')}` : ''}`;
   switch (language) {
     case 'ko': {
