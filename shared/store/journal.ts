@@ -217,8 +217,8 @@ export async function readChainHead(root: ItemKey): Promise<{ seq: number; hash:
 }
 
 /**
- * Reads the record, decides, and commits the event with its new state and follow-ups in one
- * conditional put; then projects it. The event is returned so that the caller can do its
+ * In the stream's turn, reads the record, decides, and commits the event with its new state and
+ * follow-ups in one conditional put; then projects it. The event is returned so that the caller can do its
  * follow-ups (shared/services/acts.ts). A refusal (a DomainError from the decider) writes nothing.
  */
 export async function execute<State, Command, Event extends RecordEvent>(
