@@ -4,27 +4,23 @@
  * every notice, timeline and statistic with them. `options` must be one constant object per use:
  * its identity is the key, so that finding the formatter costs a lookup and no key to build.
  */
+import { heldOrCreated } from './held';
+
 const dateTimeFormats = new WeakMap<Intl.DateTimeFormatOptions, Map<string, Intl.DateTimeFormat>>();
 const numberFormats = new WeakMap<Intl.NumberFormatOptions, Map<string, Intl.NumberFormat>>();
 
-function held<Options extends object, Format>(
+/** The formatter for `options` (by identity) and `key`, built the first time. */
+const held = <Options extends object, Format>(
   formats: WeakMap<Options, Map<string, Format>>,
   options: Options,
   key: string,
   build: () => Format,
-): Format {
-  let byKey = formats.get(options);
-  if (byKey === undefined) {
-    byKey = new Map();
-    formats.set(options, byKey);
-  }
-  let format = byKey.get(key);
-  if (format === undefined) {
-    format = build();
-    byKey.set(key, format);
-  }
-  return format;
-}
+): Format =>
+  heldOrCreated(
+    heldOrCreated(formats, options, () => new Map<string, Format>()),
+    key,
+    build,
+  );
 
 /** A date formatter for `locale` in `timeZone`, with the constant `options` of its use. */
 export function dateTimeFormat(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {

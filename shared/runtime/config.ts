@@ -1,3 +1,4 @@
+import { heldOrCreated } from '../domain/held';
 import { policyById, resolvePolicy, type Policy } from '../domain/policy';
 import { DEFAULT_WEBHOOK_RETRY, type WebhookRetrySettings } from '../domain/webhooks';
 
@@ -110,14 +111,8 @@ export function config(): Config {
  * of facts about the table's contents, which another table (another stage, a test's fresh one)
  * does not share.
  */
-export function heldForTable<T>(held: Map<string, T>, create: () => T): T {
-  const table = config().tableName;
-  let value = held.get(table);
-  if (value === undefined) {
-    value = create();
-    held.set(table, value);
-  }
-  return value;
+export function heldForTable<T>(held: Map<string, T>, create: (table: string) => T): T {
+  return heldOrCreated(held, config().tableName, create);
 }
 
 /** Tests change the environment between cases; this makes the next `config()` read it again. */

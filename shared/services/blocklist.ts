@@ -17,7 +17,7 @@ import {
 import { DomainError } from '../domain/errors';
 import { facets } from '../domain/search';
 import { nowIso } from '../runtime/clock';
-import { config, heldForTable } from '../runtime/config';
+import { heldForTable } from '../runtime/config';
 import { logger } from '../runtime/logger';
 import { TransientError } from '../runtime/transient';
 import {
@@ -106,8 +106,7 @@ async function loadSigningKey(): Promise<SigningKey> {
 }
 
 function signingKey(): Promise<SigningKey> {
-  return heldForTable(signingKeys, () => {
-    const table = config().tableName;
+  return heldForTable(signingKeys, (table) => {
     const key = loadSigningKey();
     // A failed load (a fault) is not kept: the next request tries again.
     key.catch(() => signingKeys.delete(table));
