@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 export default defineConfig(
   { ignores: ['node_modules/', 'cdk.out/', 'web/dist/', '.data/', 'test/bench/results/', 'test/artifacts/'] },
   {
-    files: ['**/*.ts', '**/*.tsx'],
+    files: ['**/*.ts', '**/*.tsx', 'infra/local/*.mjs'],
     languageOptions: {
       parser: tseslint.parser,
       // Each file is checked with the types of tsconfig.json, which includes every TypeScript file.

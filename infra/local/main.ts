@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { apiFunctions, eventFunctions, scheduledFunctions } from '../functions';
 import { RouteTable } from './apigateway/routes';
 import { startApiGateway, type LocalApiGateway } from './apigateway/server';
@@ -20,6 +19,7 @@ import { loadLocalConfig, StartupError, type LocalConfig } from './config';
 import { DataDirInUseError, lockDataDir, type DataDirLock } from './datadir/lock';
 import { DynamoDbProcessError, ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from './dynamodb';
 import { deliverExecutionStatusChange, startScheduler, type LocalScheduler } from './eventbridge';
+import { ROOT_DIR } from './layout';
 import { createLambdaInvoker, definitionSubstitutions, LOCAL_REGION, substituteDefinition, withConcurrencyLimit } from './lambda';
 import { snsEventOf, startSes, type LocalSes, type SesEventSink } from './ses';
 import { acceptedDefinitionsIn, startLocalStepFunctions } from './stepfunctions';
@@ -28,7 +28,6 @@ import { ensureWebBuilt } from './web';
 import { LOCAL_TABLE_NAME } from '../../shared/store/table';
 import { CASE_BATCH_MACHINE } from '../../statemachines/case-workflow';
 
-const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STATE_MACHINE_NAME = 'case-workflow';
 const DELIVERY_EVENTS_FUNCTION = eventFunctions.find((fn) => fn.source === 'ses-delivery-events')?.name ?? 'DeliveryEvents';
 const DEFINITION_FILE = path.join(ROOT_DIR, 'statemachines', 'case-workflow.asl.json');
@@ -118,7 +117,7 @@ async function start(): Promise<void> {
   process.env.AWS_ENDPOINT_URL_SES = running.ses.endpoint;
   process.env.AWS_ENDPOINT_URL_SESV2 = running.ses.endpoint;
 
-  const lambda = createLambdaInvoker({ rootDir: ROOT_DIR });
+  const lambda = createLambdaInvoker();
   // The engine resumes executions as soon as it starts; their tasks wait until the table is there
   // and STATE_MACHINE_ARN is final, since a handler's config is read once and kept.
   let handlersCanRun!: () => void;

@@ -70,7 +70,7 @@ export const figure: Figure = {
       const sfn = new StepFunctions(stack);
       pointHandlersAt(stack, await sfn.stateMachineArn());
       const { createLambdaInvoker } = await import('../../infra/local/lambda');
-      const lambda = createLambdaInvoker({ rootDir: process.cwd() });
+      const lambda = createLambdaInvoker();
       const { forgetTaskToken, listTaskTokens } = await import('../../shared/store/repository');
 
       const throughEngine = async (index: number) => {

@@ -11,7 +11,6 @@ import {
 } from '../../infra/local/lambda';
 
 const invoker = createLambdaInvoker({
-  rootDir: process.cwd(),
   functions: new Map([
     ['Echo', 'test/local/fixtures/handlers.ts'],
     ['Broken', 'test/local/fixtures/no-handler.ts'],

@@ -1,7 +1,7 @@
 /**
  * `npm ci --omit=dev && npm start` must work: every package that npm start loads is a runtime
- * dependency in package.json. What it loads, found by esbuild from the files themselves:
- * infra/local/main.ts, the DynamoDB process it starts, every handler of the function manifest
+ * dependency in package.json. What it loads, found by esbuild from the files themselves: the
+ * launcher that builds the runtime (infra/local/start.mjs), infra/local/main.ts, the DynamoDB process it starts, every handler of the function manifest
  * (loaded by `import()` of a computed path, which esbuild cannot follow from main.ts), and the web UI build it runs (web/vite.config.ts
  * and the UI's sources). Each runtime dependency is also explained in the README.
  */
@@ -10,7 +10,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { manifestFunctions } from '../../infra/local/lambda';
+import { runtimeEntries } from '../../infra/local/runtime-build.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -51,8 +51,8 @@ async function packagesImportedBy(entryPoints: string[]): Promise<Map<string, Se
   return packages;
 }
 
-/** The DynamoDB process's entry is started by its path (infra/local/dynamodb), which esbuild cannot follow either. */
-const START_ENTRIES = ['infra/local/main.ts', 'infra/local/dynamodb/process.ts', ...new Set(manifestFunctions().values())];
+/** The launcher, and what it builds: entries started by path or `import()`ed by name, which esbuild cannot follow. */
+const START_ENTRIES = ['infra/local/start.mjs', ...runtimeEntries(ROOT)];
 const WEB_BUILD_ENTRIES = ['web/vite.config.ts', 'web/src/main.tsx'];
 
 describe('runtime dependencies', () => {

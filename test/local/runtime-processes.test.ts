@@ -22,9 +22,9 @@ function runtimeProcesses(): { runtime: ProcessEntry; dynamoDb: ProcessEntry } {
   const leader = stack.processGroupId();
   if (leader === undefined) throw new Error('The local stack is not running.');
   const below = descendantsOf(leader);
-  const dynamoDb = below.find((entry) => entry.parentPid === leader && entry.commandLine.includes('dynamodb/process.ts'));
+  const dynamoDb = below.find((entry) => entry.parentPid === leader && /dynamodb\/process\.[jt]s/.test(entry.commandLine));
   const runtime = processEntry(leader);
-  if (runtime === undefined || !runtime.commandLine.includes('infra/local/main.ts') || dynamoDb === undefined) {
+  if (runtime === undefined || !runtime.commandLine.includes('infra/local/start.mjs') || dynamoDb === undefined) {
     throw new Error(`No runtime with a DynamoDB process at ${leader}: ${JSON.stringify(below)}`);
   }
   return { runtime, dynamoDb };
@@ -65,6 +65,16 @@ describe("the runtime's DynamoDB process", () => {
     await stack.stop();
     expect(isAlive(dynamoDb.pid)).toBe(false);
     await stack.restart();
+  });
+
+  it("runs from the runtime's build, not through tsx", () => {
+    // Given the stack as npm start runs it
+    const { runtime, dynamoDb } = runtimeProcesses();
+
+    // Then neither process loads TypeScript: the DynamoDB process runs the build's module
+    expect(runtime.commandLine).not.toContain('tsx');
+    expect(dynamoDb.commandLine).not.toContain('tsx');
+    expect(dynamoDb.commandLine).toMatch(/node_modules\/\.cache\/urgent-deliberation\/runtime\/[^/]+\/infra\/local\/dynamodb\/process\.js/);
   });
 
   it('after a kill -9 of the runtime alone, ends its DynamoDB process, and the next start has every case', async () => {

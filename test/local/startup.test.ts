@@ -22,7 +22,7 @@ function freshDir(): string {
 
 function runMain(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+    const child = spawn(process.execPath, ['infra/local/start.mjs'], {
       env: {
         ...process.env,
         // Ports nobody listens on: these runs must stop before they bind anything.

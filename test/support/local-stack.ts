@@ -1,6 +1,6 @@
 /**
  * The whole local system as a child process, for end-to-end, browser and benchmark tests: the
- * same command as `npm start` (`node --import tsx infra/local/main.ts`), in its own process group
+ * same command as `npm start` (`node infra/local/start.mjs`: the runtime's build), in its own process group
  * (so `kill9` takes the runtime and its DynamoDB process down together, as a crash would), on free loopback ports, with a temporary
  * DATA_DIR and a policy file. `restart()` starts it again on the same ports and data.
  */
@@ -156,7 +156,7 @@ async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack>
 
   async function launch(): Promise<void> {
     output = '';
-    const started = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+    const started = spawn(process.execPath, ['infra/local/start.mjs'], {
       cwd: ROOT_DIR,
       env,
       detached: true,

@@ -6,9 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { GLOBAL_SECONDARY_INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from '../../../shared/store/table';
+import { runtimeModulePath } from '../layout';
 import { PortInUseError } from '../net';
 import type { DynamoDbProcessMessage, DynamoDbProcessOptions, DynamoDbProcessRequest } from './process';
 
@@ -27,16 +28,16 @@ export class DynamoDbProcessError extends Error {
   }
 }
 
-const PROCESS_ENTRY = fileURLToPath(new URL('./process.ts', import.meta.url));
+const PROCESS_ENTRY = runtimeModulePath('infra/local/dynamodb/process.ts');
 /** A clean stop closes LevelDB in well under a second; beyond this the process is killed. */
 const STOP_TIMEOUT_MS = 5_000;
 
 /**
- * Node options for the DynamoDB process: the runtime's own, which load tsx's TypeScript loader
- * under `npm start` (`--import tsx`) or tsx's launcher (the loader's URL), and that loader where
- * the caller runs without it (vitest), since the entry is TypeScript.
+ * Node options for the DynamoDB process: the runtime's own, and, where its entry is the TypeScript
+ * source (the tests; `npm start` runs the build), tsx's loader unless they load it already.
  */
 function processExecArgv(): string[] {
+  if (!PROCESS_ENTRY.endsWith('.ts')) return [...process.execArgv, '--enable-source-maps'];
   const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const importsTsx = process.execArgv.some(
     (arg, index) => (process.execArgv[index - 1] === '--import' && (arg === 'tsx' || arg === tsxLoader)) || arg === '--import=tsx',

@@ -4,11 +4,11 @@
  * unchanged, so its `name` reaches the Step Functions engine as the ASL error name, as in the cloud.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import pLimit from 'p-limit';
 import { everyFunction, workflowFunctions } from '../../functions';
+import { runtimeModulePath } from '../layout';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -64,11 +64,13 @@ export class FunctionNotFoundError extends Error {
   }
 }
 
-export function createLambdaInvoker(options: {
-  rootDir: string;
-  functions?: Map<string, string>;
-  defaultTimeoutMs?: number;
-}): LambdaInvoker {
+export function createLambdaInvoker(
+  options: {
+    /** Name → entry file, from the repository's root. @default the function manifest's */
+    functions?: Map<string, string>;
+    defaultTimeoutMs?: number;
+  } = {},
+): LambdaInvoker {
   const functions = options.functions ?? manifestFunctions();
   const handlers = new Map<string, Promise<Handler>>();
 
@@ -77,7 +79,7 @@ export function createLambdaInvoker(options: {
     if (!loaded) {
       const entry = functions.get(name);
       if (entry === undefined) return Promise.reject(new FunctionNotFoundError(name));
-      const url = pathToFileURL(path.resolve(options.rootDir, entry)).href;
+      const url = pathToFileURL(runtimeModulePath(entry)).href;
       loaded = import(url).then((module: { handler?: unknown }) => {
         if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a function named handler.`);
         return module.handler as Handler;

@@ -417,11 +417,11 @@ export class StepFunctions {
 
 /** What `runtimeRss` counts, for the figures' notes. */
 export const RUNTIME_RSS_COUNTS =
-  "RSS: the sum of VmRSS from /proc over the runtime's processes: the Node process running infra/local/main.ts (SES, the engine, the handlers), its DynamoDB process (dynalite and LevelDB) and tsx's esbuild service.";
+  "RSS: the sum of VmRSS from /proc over the runtime's processes: the Node process running the runtime's build (SES, the engine, the handlers) and its DynamoDB process (dynalite and LevelDB).";
 
 /**
  * Resident memory (VmRSS, bytes) of the runtime: the sum over its process group, that is the
- * runtime's Node process, its DynamoDB process (dynalite) and tsx's esbuild service.
+ * runtime's Node process and its DynamoDB process (dynalite).
  */
 export function runtimeRss(stack: LocalStack): number | undefined {
   const runtime = stack.processGroupId();
