@@ -53,9 +53,7 @@ beforeAll(async () => {
   }, 30_000);
 }, 180_000);
 
-afterEach(async () => {
-  await closeWatched(opened);
-});
+afterEach((context) => closeWatched(opened, context));
 
 afterAll(async () => {
   await browser?.close();

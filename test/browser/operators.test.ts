@@ -49,7 +49,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 180_000);
 
-afterEach(() => closeWatched(opened));
+afterEach((context) => closeWatched(opened, context));
 
 afterAll(async () => {
   await browser?.close();

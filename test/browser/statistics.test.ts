@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER } from '../../shared/domain/statistics';
 import { Api, approveCase, fileReport, orderIdFor, uniqueUrl, untilOrderStatus } from '../e2e/support';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { launchBrowser, WatchedPage } from './support/browser';
+import { launchBrowser, testFailed, WatchedPage } from './support/browser';
 import { visit } from './support/session';
 
 /** Hours: nothing times out while the test looks at the page. */
@@ -54,9 +54,10 @@ beforeAll(async () => {
   await fileReport(api, [uniqueUrl('op-social')]);
 }, 180_000);
 
-afterEach(async () => {
+afterEach(async (context) => {
   const errors = opened.flatMap((watched) => watched.errors);
-  await Promise.all(opened.splice(0).map((watched) => watched.close()));
+  const failed = testFailed(context);
+  await Promise.all(opened.splice(0).map((watched) => watched.close(failed)));
   expect(errors, 'console errors on the pages visited').toEqual([]);
 });
 

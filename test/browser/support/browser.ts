@@ -1,8 +1,10 @@
 /**
  * Driving the Chromium that ships inside the npm package @sparticuz/chromium with playwright-core
- * (nothing from apt, no browser download), collecting console errors, and saving a screenshot of
- * every page a test visits to test/artifacts/screenshots/. CHROMIUM_PATH=/path/to/chrome uses
- * another Chromium instead.
+ * (nothing from apt, no browser download), collecting console errors, and saving screenshots to
+ * test/artifacts/screenshots/: with SCREENSHOTS=1, of every page a test visits; otherwise of a failed
+ * test's pages, as they were when it failed. A full-page screenshot takes some 0.4 s, and the
+ * browser tests take some 280 of them: half of their time, which `npm test` spends only to look at.
+ * CHROMIUM_PATH=/path/to/chrome uses another Chromium instead.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,11 +14,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, type TestContext } from 'vitest';
 import { ensureWebBuilt } from '../../../infra/local/web';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 export const SCREENSHOT_DIR = path.join(ROOT, 'test', 'artifacts', 'screenshots');
+/** Every screenshot a test takes, for looking at what it drove; otherwise a failed test's only. */
+const EVERY_SCREENSHOT = process.env.SCREENSHOTS === '1';
 
 /**
  * The network is closed here and tests talk to 127.0.0.1 only: no background services, and every
@@ -125,6 +129,7 @@ export function launchBrowser(): Promise<Browser> {
 export class WatchedPage {
   readonly errors: string[] = [];
   private shots = 0;
+  private lastStep = 'opening';
 
   private constructor(
     readonly context: BrowserContext,
@@ -142,22 +147,35 @@ export class WatchedPage {
     return new WatchedPage(context, await context.newPage(), prefix);
   }
 
-  /** Saves `<test>-<nn>-<name>.png`: every page a test visits, for the CI artifact. */
+  /** `<test>-<nn>-<name>.png`: a step the test reached (see SCREENSHOTS above). */
   async shot(name: string): Promise<void> {
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
     this.shots += 1;
-    const file = `${this.prefix}-${String(this.shots).padStart(2, '0')}-${name}.png`;
-    await fontsLoaded(this.page);
-    await this.page.screenshot({ path: path.join(SCREENSHOT_DIR, file), fullPage: true });
+    this.lastStep = name;
+    await screenshot(this.page, this.fileName(name));
   }
 
-  async close(): Promise<void> {
+  /** Closes the page; after a failed test, saves it first as the failure left it. */
+  async close(testFailed = false): Promise<void> {
+    if (testFailed) await saveScreenshot(this.page, this.fileName(`failed-after-${this.lastStep}`)).catch(() => undefined);
     await this.context.close();
+  }
+
+  private fileName(step: string): string {
+    return `${this.prefix}-${String(this.shots).padStart(2, '0')}-${step}`;
   }
 }
 
-/** Saves the whole page as `<name>.png` once its fonts are in, for the CI artifact. */
+/** The whole page as `<name>.png` once its fonts are in, with SCREENSHOTS=1. */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  if (EVERY_SCREENSHOT) await saveScreenshot(page, name);
+}
+
+/** For an afterEach hook: whether the test it follows failed (its pages are then saved as they are). */
+export function testFailed(context: TestContext): boolean {
+  return context.task.result?.state === 'fail';
+}
+
+async function saveScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await fontsLoaded(page);
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });

@@ -3,8 +3,8 @@
  * that the tests read like the steps a person takes (the Korean default is tested on its own).
  */
 import type { Browser, Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { type BuiltSite, WatchedPage } from './browser';
+import { expect, type TestContext } from 'vitest';
+import { type BuiltSite, testFailed, WatchedPage } from './browser';
 
 export async function signIn(
   browser: Browser,
@@ -49,10 +49,14 @@ export async function reloadUntilVisible(watched: WatchedPage, target: Locator, 
   }
 }
 
-/** Closes the tabs a test opened, then fails the test on any console error they logged. */
-export async function closeWatched(opened: WatchedPage[]): Promise<void> {
+/**
+ * Closes the tabs a test opened, then fails the test on any console error they logged. From an
+ * afterEach hook, given its context: the tabs of a failed test are saved first, as it left them.
+ */
+export async function closeWatched(opened: WatchedPage[], context?: TestContext): Promise<void> {
   const errors = opened.flatMap((watched) => watched.errors);
-  await Promise.all(opened.splice(0).map((watched) => watched.close()));
+  const failed = context !== undefined && testFailed(context);
+  await Promise.all(opened.splice(0).map((watched) => watched.close(failed)));
   expect(errors, 'console errors on the pages visited').toEqual([]);
 }
 
