@@ -2,9 +2,10 @@
 /**
  * The one-machine runtime as `npm start` runs it: its own code (infra/local/main.ts, the DynamoDB
  * process and every handler under functions/) bundled by esbuild into plain JavaScript, the packages
- * left for Node to load from node_modules. Loading the TypeScript sources through tsx's hooks took
- * some 1 s of a 3-s start (docs/benchmarks.md, "Start-up"); the build takes some 0.3 s and is
- * skipped while no file it read has changed, as build tools keep their caches.
+ * left for Node to load from node_modules. Loading the TypeScript sources through tsx's hooks made a
+ * start some 0.75 s slower (2.3 s against 1.5 s; docs/benchmarks.md, "The runtime runs from a
+ * build"); the build adds some 0.4 s, and only when a file it read has changed, as build tools keep
+ * their caches.
  *
  * Plain JavaScript, not TypeScript: it is what runs before anything can load TypeScript.
  */

@@ -4,10 +4,11 @@
  * with those cases on disk. 10,000 open cases would take most of an hour to file here, so the
  * figure opens a few hundred and extrapolates linearly to 10,000, and says so.
  */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { LocalStack } from '../support/local-stack';
 import { CLOUD_SWEEP, ms, progress, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
-import { engineRestartWith } from './lib/engine-restart';
+import { copyOpenCase, engineRestartWith } from './lib/engine-restart';
 import { inPool } from './lib/stats';
 import { Api, Mailbox, orderId, RUNTIME_RSS_COUNTS, runtimeRss, SEEDED_HOSTS } from './lib/system';
 
@@ -75,6 +76,22 @@ export const figure: Figure = {
       // A waiting case's files do not change while the runtime runs, and each is replaced whole by a rename.
       const engine = await engineRestartWith(path.join(stack.dataDir, 'stepfunctions'), GOAL_CASES);
 
+      // The whole runtime with as many more open cases' executions on disk: the first start reads
+      // every record (their copies are not in the index) and writes the index; the second is timed.
+      progress(`restarting the runtime with ${GOAL_CASES.toLocaleString('en')} more open cases on disk`);
+      await stack.stop();
+      const stepFunctionsDir = path.join(stack.dataDir, 'stepfunctions');
+      copyOpenCase(stepFunctionsDir, stepFunctionsDir, GOAL_CASES);
+      rmSync(path.join(stepFunctionsDir, 'executions.index'));
+      await stack.restart();
+      await stack.stop();
+      const manyStarted = Date.now();
+      await stack.restart();
+      const readyWithManyMs = Date.now() - manyStarted;
+      const rssWithMany = await settledRss(stack);
+      const openWithMany = openAfterRestart + GOAL_CASES;
+      const keptPerCaseWithMany = (rssWithMany - rssFresh) / openWithMany;
+
       const extrapolatedMiB = mib(rssBefore + perCase * GOAL_CASES);
       const keptPerCase = (rssRestarted - rssFresh) / openAfterRestart;
       return {
@@ -84,7 +101,9 @@ export const figure: Figure = {
           `ready in ${ms(readyMs)} with ${openAfterRestart} on disk, then ${mib(rssRestarted)} MiB ` +
           `(a fresh runtime: ${mib(rssFresh)} MiB, so ${kib(keptPerCase)} KiB kept per open case); ` +
           `engine alone with ${GOAL_CASES.toLocaleString('en')} on disk: ready in ${ms(engine.fromIndexMs)} from its index ` +
-          `(${ms(engine.withoutIndexMs)} reading every record), ${kib(engine.heapPerOpenCaseBytes)} KiB heap per case`,
+          `(${ms(engine.withoutIndexMs)} reading every record), ${kib(engine.heapPerOpenCaseBytes)} KiB heap per case; ` +
+          `the whole runtime with ${openWithMany.toLocaleString('en')} on disk: ready in ${ms(readyWithManyMs)}, then ${mib(rssWithMany)} MiB, ` +
+          `${kib(keptPerCaseWithMany)} KiB kept per open case`,
         details: {
           openCases: OPEN_CASES,
           inFlight: IN_FLIGHT,
@@ -101,6 +120,12 @@ export const figure: Figure = {
           readyAfterRestartMs: readyMs,
           openCasesOnDiskAtRestart: openAfterRestart,
           engineAloneAt10000: engine,
+          runtimeWithManyOnDisk: {
+            openCasesOnDisk: openWithMany,
+            readyAfterRestartMs: readyWithManyMs,
+            rssMiB: mib(rssWithMany),
+            rssKeptPerOpenCaseKiB: kib(keptPerCaseWithMany),
+          },
         },
         notes: [
           `Each case: POST /reports, two approvals, then the workflow to the order's notice; it then waits out its 24-hour deadline (Korean policy, no reminders).`,
@@ -109,6 +134,7 @@ export const figure: Figure = {
           'Kept per open case: the restarted runtime (holding the open cases, none of the work of opening them) less the same runtime freshly started with no case, both settled the same way, divided by the open cases on disk. It can be near zero or negative within the noise: it says what open cases keep, where the slope while opening says how the heap grows under that work.',
           'Ready: from the restart (a fresh process on the same DATA_DIR) to its "ready" line, which it prints once every running execution is loaded and resumed.',
           `Engine alone: one of these open cases' executions (the case workflow's and its order batch's) copied under ${GOAL_CASES.toLocaleString('en')} new case ids into a scratch directory, then a fresh Step Functions engine's load and resume, timed in the bench's process: first with no index (every record read, as a data directory from before the index), then from the index that start wrote. Heap: in use after full collections, with the engine started from the index, less before, per case. It measures the engine's part of a start, not DynamoDB's or the handlers'.`,
+          `The whole runtime with ${GOAL_CASES.toLocaleString('en')} more: the same copies written into the stopped runtime's own engine directory (their cases are not in DynamoDB; nothing reads them before their deadlines, 24 hours away), its index removed so that the next start reads every record and writes it; that start is not timed, the one after it is (ready), and its memory is settled as above. Kept per open case: that memory less the fresh runtime's, divided by every open case on disk.`,
         ],
       };
     }),

@@ -66,21 +66,30 @@ function timedStart(dataDir: string): { ms: number; engine: StepFunctionsEngine 
   return { ms: performance.now() - started, engine };
 }
 
+/**
+ * Writes `openCases` copies of one open case of `fromDir`'s executions into `toDir`'s, under new
+ * case ids (none in DynamoDB: nothing reads them until their deadlines, hours away).
+ */
+export function copyOpenCase(fromDir: string, toDir: string, openCases: number): number {
+  const executionsDir = path.join(toDir, 'executions');
+  mkdirSync(executionsDir, { recursive: true });
+  const model = oneOpenCase(path.join(fromDir, 'executions'));
+  for (let n = 0; n < openCases; n += 1) {
+    // Same length as the real id, so that every name stays valid.
+    const caseId = `${model.caseId.slice(0, -7)}X${String(n).padStart(6, '0')}`;
+    for (const file of model.files)
+      writeFileSync(path.join(executionsDir, file.name.replaceAll(model.caseId, caseId)), file.text.replaceAll(model.caseId, caseId));
+  }
+  return openCases * model.files.length;
+}
+
 /** `stepfunctionsDir`: the engine's directory of a stopped runtime that has at least one open case. */
 export async function engineRestartWith(stepfunctionsDir: string, openCases: number): Promise<EngineRestart> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'ud-engine-restart-'));
   try {
     for (const sub of ['definitions', 'state-machines'])
       cpSync(path.join(stepfunctionsDir, sub), path.join(scratch, sub), { recursive: true });
-    const executionsDir = path.join(scratch, 'executions');
-    mkdirSync(executionsDir);
-    const model = oneOpenCase(path.join(stepfunctionsDir, 'executions'));
-    for (let n = 0; n < openCases; n += 1) {
-      // Same length as the real id, so that every name stays valid.
-      const caseId = `${model.caseId.slice(0, -7)}X${String(n).padStart(6, '0')}`;
-      for (const file of model.files)
-        writeFileSync(path.join(executionsDir, file.name.replaceAll(model.caseId, caseId)), file.text.replaceAll(model.caseId, caseId));
-    }
+    const executions = copyOpenCase(stepfunctionsDir, scratch, openCases);
 
     const first = timedStart(scratch);
     await first.engine.close();
@@ -90,7 +99,7 @@ export async function engineRestartWith(stepfunctionsDir: string, openCases: num
     await second.engine.close();
     return {
       openCases,
-      executions: openCases * model.files.length,
+      executions,
       withoutIndexMs: Math.round(first.ms),
       fromIndexMs: Math.round(second.ms),
       heapPerOpenCaseBytes: Math.round((heapAfter - heapBefore) / openCases),
