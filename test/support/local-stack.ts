@@ -58,7 +58,7 @@ export interface LocalStack {
   output(): string;
   /**
    * The runtime's process group id while it runs, which is the pid of the runtime's Node process
-   * (the group holds it, its DynamoDB process and tsx's esbuild service): lets a benchmark read
+   * (the group holds it and its DynamoDB process): lets a benchmark read
    * their memory from `/proc`.
    */
   processGroupId(): number | undefined;
@@ -70,6 +70,8 @@ export interface LocalStack {
   kill9(): Promise<void>;
   /** Stops it if running, then starts it again on the same ports and DATA_DIR (under another policy, if given). */
   restart(options?: RestartOptions): Promise<void>;
+  /** Leaves the DATA_DIR on disk when this process exits (all others are removed), for a failed run to be examined. */
+  keepDataDir(): void;
 }
 
 async function freePorts(count: number): Promise<number[]> {
@@ -254,6 +256,9 @@ async function startOnFreePorts(options: LocalStackOptions): Promise<LocalStack>
         delete env.POLICY_FILE;
       }
       await launch();
+    },
+    keepDataDir() {
+      tempDirs.delete(dataDir);
     },
   };
 }

@@ -1,4 +1,5 @@
 /** What every benchmark figure module exports, and the stack settings they share. */
+import path from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../support/local-stack';
 
 export interface FigureResult {
@@ -47,13 +48,18 @@ export const CLOUD_SWEEP = { SWEEP_INTERVAL_SECONDS: '60' } as const;
  */
 const RUNTIME_NODE_OPTIONS = process.env.BENCH_RUNTIME_NODE_OPTIONS ?? '';
 
-/** Starts a stack, runs `body`, and always stops the stack. */
+/** Starts a stack, runs `body`, and always stops the stack; a failed figure's data is kept to be examined. */
 export async function withStack<T>(options: LocalStackOptions, body: (stack: LocalStack) => Promise<T>): Promise<T> {
   const stack = await startLocalStack(
     RUNTIME_NODE_OPTIONS === '' ? options : { ...options, env: { ...options.env, NODE_OPTIONS: RUNTIME_NODE_OPTIONS } },
   );
   try {
     return await body(stack);
+  } catch (error) {
+    stack.keepDataDir();
+    const policyFile = path.join(path.dirname(stack.dataDir), 'policy.json');
+    progress(`the failed run's data is kept: DATA_DIR=${stack.dataDir} POLICY_FILE=${policyFile} npm start`);
+    throw error;
   } finally {
     await stack.stop();
   }
