@@ -51,6 +51,15 @@ async function settledRss(stack: LocalStack): Promise<number> {
   return largest;
 }
 
+/** Stops the runtime cleanly, then times its start on the same DATA_DIR to "ready", and reads its settled memory. */
+async function timedRestart(stack: LocalStack): Promise<{ readyMs: number; rss: number }> {
+  await stack.stop();
+  const started = Date.now();
+  await stack.restart();
+  const readyMs = Date.now() - started;
+  return { readyMs, rss: await settledRss(stack) };
+}
+
 export const figure: Figure = {
   run: () =>
     withStack({ policy: QUIET_POLICY, env: CLOUD_SWEEP }, async (stack): Promise<FigureResult> => {
@@ -66,11 +75,7 @@ export const figure: Figure = {
       const perCase = Math.max(0, rssOpen - rssBefore) / OPEN_CASES;
 
       progress('restarting with the open cases on disk');
-      await stack.stop();
-      const restartStarted = Date.now();
-      await stack.restart();
-      const readyMs = Date.now() - restartStarted;
-      const rssRestarted = await settledRss(stack);
+      const { readyMs, rss: rssRestarted } = await timedRestart(stack);
       const openAfterRestart = OPEN_CASES + WARM_UP;
       progress(`starting the engine alone with ${GOAL_CASES.toLocaleString('en')} open cases on disk`);
       // A waiting case's files do not change while the runtime runs, and each is replaced whole by a rename.
@@ -84,11 +89,7 @@ export const figure: Figure = {
       copyOpenCase(stepFunctionsDir, stepFunctionsDir, GOAL_CASES);
       rmSync(path.join(stepFunctionsDir, 'executions.index'));
       await stack.restart();
-      await stack.stop();
-      const manyStarted = Date.now();
-      await stack.restart();
-      const readyWithManyMs = Date.now() - manyStarted;
-      const rssWithMany = await settledRss(stack);
+      const { readyMs: readyWithManyMs, rss: rssWithMany } = await timedRestart(stack);
       const openWithMany = openAfterRestart + GOAL_CASES;
       const keptPerCaseWithMany = (rssWithMany - rssFresh) / openWithMany;
 
