@@ -8,8 +8,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Api, approveCase, fileReport, orderIdFor, uniqueUrl, untilNotice } from '../e2e/support';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { launchBrowser, testFailed, WatchedPage } from './support/browser';
-import { visit } from './support/session';
+import { launchBrowser, WatchedPage } from './support/browser';
+import { closeWatched, visit } from './support/session';
 
 /** Hours: nothing times out while the test looks at the page. */
 const POLICY = {
@@ -50,16 +50,8 @@ beforeAll(async () => {
   expect(code).not.toBe('');
 }, 180_000);
 
-afterEach(async (context) => {
-  const errors = opened.flatMap((watched) => watched.errors);
-  const failed = testFailed(context);
-  await Promise.all(opened.splice(0).map((watched) => watched.close(failed)));
-  // A wrong code is answered 404 on purpose; the browser logs that request as failed.
-  expect(
-    errors.filter((error) => !error.includes('404')),
-    'console errors on the pages visited',
-  ).toEqual([]);
-});
+// A wrong code is answered 404 on purpose; the browser logs that request as failed.
+afterEach((context) => closeWatched(opened, context, (error) => error.includes('404')));
 
 afterAll(async () => {
   await browser?.close();

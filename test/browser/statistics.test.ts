@@ -10,8 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER } from '../../shared/domain/statistics';
 import { Api, approveCase, fileReport, orderIdFor, uniqueUrl, untilOrderStatus } from '../e2e/support';
 import { startLocalStack, type LocalStack } from '../support/local-stack';
-import { launchBrowser, testFailed, WatchedPage } from './support/browser';
-import { visit } from './support/session';
+import { launchBrowser, WatchedPage } from './support/browser';
+import { closeWatched, visit } from './support/session';
 
 /** Hours: nothing times out while the test looks at the page. */
 const POLICY = {
@@ -54,12 +54,7 @@ beforeAll(async () => {
   await fileReport(api, [uniqueUrl('op-social')]);
 }, 180_000);
 
-afterEach(async (context) => {
-  const errors = opened.flatMap((watched) => watched.errors);
-  const failed = testFailed(context);
-  await Promise.all(opened.splice(0).map((watched) => watched.close(failed)));
-  expect(errors, 'console errors on the pages visited').toEqual([]);
-});
+afterEach((context) => closeWatched(opened, context));
 
 afterAll(async () => {
   await browser?.close();

@@ -50,14 +50,22 @@ export async function reloadUntilVisible(watched: WatchedPage, target: Locator, 
 }
 
 /**
- * Closes the tabs a test opened, then fails the test on any console error they logged. From an
- * afterEach hook, given its context: the tabs of a failed test are saved first, as it left them.
+ * Closes the tabs a test opened, then fails the test on any console error they logged but those
+ * it provokes on purpose (`expected`). From an afterEach hook, given its context: the tabs of a
+ * failed test are saved first, as it left them.
  */
-export async function closeWatched(opened: WatchedPage[], context?: TestContext): Promise<void> {
+export async function closeWatched(
+  opened: WatchedPage[],
+  context?: TestContext,
+  expected: (error: string) => boolean = () => false,
+): Promise<void> {
   const errors = opened.flatMap((watched) => watched.errors);
   const failed = context !== undefined && testFailed(context);
   await Promise.all(opened.splice(0).map((watched) => watched.close(failed)));
-  expect(errors, 'console errors on the pages visited').toEqual([]);
+  expect(
+    errors.filter((error) => !expected(error)),
+    'console errors on the pages visited',
+  ).toEqual([]);
 }
 
 /** A bearer token for an ISP the local user picker does not list, as the mocked API reads it (unsigned). */
