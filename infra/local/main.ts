@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { apiFunctions, eventFunctions, scheduledFunctions } from '../functions';
+import { INTAKE_ROUTES, intakeRefusal } from './apigateway/admission';
 import { RouteTable } from './apigateway/routes';
 import { startApiGateway, type LocalApiGateway } from './apigateway/server';
 import { authenticateLocalClient, LOCAL_MACHINE_CLIENTS_SETTING } from './auth/clients';
@@ -37,9 +38,6 @@ const BATCH_DEFINITION_FILE = path.join(ROOT_DIR, 'statemachines', 'case-batch.a
 
 /** Where the engine remembers the definitions it has checked, as build tools keep their caches. */
 const ACCEPTED_DEFINITIONS_DIR = path.join(ROOT_DIR, 'node_modules', '.cache', 'urgent-deliberation', 'accepted-definitions');
-
-/** Workflow task Lambdas running at once; more than the benchmarks keep in flight, far below AWS's default of 1,000. */
-const TASK_CONCURRENCY = 32;
 
 const log = (message: string): void => console.log(message);
 const warn = (message: string): void => console.error(message);
@@ -122,15 +120,17 @@ async function start(): Promise<void> {
   // and STATE_MACHINE_ARN is final, since a handler's config is read once and kept.
   let handlersCanRun!: () => void;
   const handlersReady = new Promise<void>((resolve) => (handlersCanRun = resolve));
+  // The workflow's task Lambdas take turns for the slots; how long they wait decides whether the API takes new cases.
+  const invokeTask = withConcurrencyLimit(async (functionArn: string, payload: unknown) => {
+    await handlersReady;
+    return lambda.invoke(functionArn, payload);
+  }, config.taskConcurrency);
   const stepFunctions = await startLocalStepFunctions({
     dataDir: path.join(config.dataDir, 'stepfunctions'),
     port: config.sfnPort,
     host: config.host,
     acceptedDefinitions: acceptedDefinitionsIn(ACCEPTED_DEFINITIONS_DIR),
-    invokeLambda: withConcurrencyLimit(async (functionArn: string, payload: unknown) => {
-      await handlersReady;
-      return lambda.invoke(functionArn, payload);
-    }, TASK_CONCURRENCY),
+    invokeLambda: invokeTask,
     // The cloud's EventBridge rule on the case workflow's failed, timed-out and aborted executions.
     onExecutionEnded: async (event) => {
       await handlersReady;
@@ -218,6 +218,10 @@ async function start(): Promise<void> {
     },
     webDir: path.join(ROOT_DIR, 'web', 'dist'),
     log: warn,
+    admission: {
+      routeKeys: INTAKE_ROUTES,
+      refusal: () => intakeRefusal(invokeTask.backlog(), config.intakeMaxTaskWaitMs),
+    },
   });
 
   running.scheduler = startScheduler({

@@ -98,13 +98,16 @@ export const MACHINE_SCOPE_MEANINGS: Readonly<Record<MachineScope, string>> = {
   'hashes.match': 'Match content hashes against the hash list.',
 };
 
+/** The routes that take new cases, which the one-machine runtime refuses while it is behind (infra/local/apigateway/admission.ts). */
+const WHILE_BEHIND =
+  'While the one-machine runtime (`npm start`) is behind on the cases it has taken, it answers 503 `UNAVAILABLE` with `Retry-After` (seconds) and files nothing: send the same request again then.';
+
 export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
   'GET /health': { summary: 'The API answers.', tag: 'Public', answers: { 200: answers.healthAnswerSchema } },
   'POST /reports': {
     summary: 'File a report; it opens a case awaiting approval.',
     tag: 'Reports and cases',
-    description:
-      'Optional header `Idempotency-Key`: the same key with the same body answers the same case (200 instead of 201); with another body, 409.',
+    description: `Optional header \`Idempotency-Key\`: the same key with the same body answers the same case (200 instead of 201); with another body, 409. ${WHILE_BEHIND}`,
     body: reportRequestSchema,
     example: {
       urls: ['https://webhard.example/v/123'],
@@ -223,7 +226,8 @@ export const apiRoutes: Readonly<Record<string, RouteDoc>> = {
     summary: 'A partner refers a case to us: files a report of reporter kind PARTNER that enters the normal flow.',
     tag: 'Partners',
     description:
-      'No user token: the body `{"jws"}` is a compact JWS (ES256) signed with the key the partner registered, named by the header `kid`; 401 when no registered key verifies it, and nothing is filed. Payload: `{"type":"referral","referralId","reference","category","urls","hashes"?,"legalBasis","sentAt"}`, never the victim\'s identity. `referralId` is the partner\'s id of the referral: a repeated message answers 200 with the case filed the first time (docs/referrals.md).',
+      'No user token: the body `{"jws"}` is a compact JWS (ES256) signed with the key the partner registered, named by the header `kid`; 401 when no registered key verifies it, and nothing is filed. Payload: `{"type":"referral","referralId","reference","category","urls","hashes"?,"legalBasis","sentAt"}`, never the victim\'s identity. `referralId` is the partner\'s id of the referral: a repeated message answers 200 with the case filed the first time (docs/referrals.md). ' +
+      WHILE_BEHIND,
     body: signedMessageSchema,
     answers: { 201: answers.inboundReferralAnswerSchema, 200: answers.inboundReferralAnswerSchema },
     alsoAnswers: ['UNAUTHENTICATED'],

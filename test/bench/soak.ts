@@ -58,6 +58,16 @@ class SoakInconsistencyError extends Error {
   override readonly name = 'SoakInconsistencyError';
 }
 
+/** The runtime refused the case for as long as the generator kept sending it: it was behind (admission control). */
+class TurnedAwayError extends Error {
+  override readonly name = 'TurnedAwayError';
+}
+
+/** A 503 with Retry-After: the runtime refused new work while behind; nothing was filed. */
+function refusedWhileBehind(error: unknown): error is ApiError & { retryAfterSeconds: number } {
+  return error instanceof ApiError && error.status === 503 && error.retryAfterSeconds !== undefined;
+}
+
 interface SoakCase {
   readonly index: number;
   readonly operatorId: string;
@@ -67,6 +77,8 @@ interface SoakCase {
   caseId?: string;
   /** Why the generator gave up on it: the request, and the system's last answer. */
   failure?: string;
+  /** The runtime refused it (503 with Retry-After) every time it was sent, for GIVE_UP_MS. */
+  turnedAway?: boolean;
 }
 
 /** A request that did not reach the system, or that the system could not serve at the moment, is sent again. */
@@ -77,6 +89,8 @@ function worthRetrying(error: unknown): boolean {
 
 class Generator {
   retries = 0;
+  /** Filings the runtime refused while behind; each was sent again after its Retry-After. */
+  refusals = 0;
 
   constructor(
     private readonly api: Api,
@@ -86,13 +100,24 @@ class Generator {
   /** Sends until the system takes it: while the runtime is down every request fails, and the case must not be lost for that. */
   private async untilLanded<T>(what: string, send: () => Promise<T>): Promise<T> {
     const giveUpAt = Date.now() + GIVE_UP_MS;
-    for (let pauseMs = 200; ; pauseMs = Math.min(pauseMs * 2, 2_000)) {
+    let pauseMs = 200;
+    for (;;) {
       try {
         return await send();
       } catch (error) {
-        if (!worthRetrying(error) || Date.now() > giveUpAt) throw new Error(`${what}: ${(error as Error).message}`);
+        if (!worthRetrying(error) || Date.now() > giveUpAt) {
+          throw new (refusedWhileBehind(error) ? TurnedAwayError : Error)(`${what}: ${(error as Error).message}`);
+        }
+        if (refusedWhileBehind(error)) {
+          // As a client should: back when the runtime says, and the backoff starts over.
+          this.refusals += 1;
+          pauseMs = 200;
+          await sleep(error.retryAfterSeconds * 1000);
+          continue;
+        }
         this.retries += 1;
         await sleep(pauseMs);
+        pauseMs = Math.min(pauseMs * 2, 2_000);
       }
     }
   }
@@ -291,7 +316,8 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
         }
       })
       .catch((error: unknown) => {
-        soakCase.failure = (error as Error).message;
+        if (error instanceof TurnedAwayError) soakCase.turnedAway = true;
+        else soakCase.failure = (error as Error).message;
       })
       .finally(() => {
         inFlight -= 1;
@@ -346,6 +372,11 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
     .map((soakCase) => orderId(soakCase.caseId, soakCase.operatorId))
     .filter((id) => !state.orders.has(id));
   const gaveUp = cases.filter((soakCase) => soakCase.failure !== undefined);
+  const turnedAway = cases.filter((soakCase) => soakCase.turnedAway === true);
+  // A refusal files nothing: every case in the table is one the generator was answered for, or one it
+  // gave up on for another reason (its filing may have landed with the answer lost).
+  const filedIds = new Set(filed.map((soakCase) => soakCase.caseId));
+  const unknownCases = [...state.cases.keys()].filter((caseId) => !filedIds.has(caseId));
 
   // Each notice once per event: the order's notice for every order, the operator's and staff's overdue notices for every overdue one.
   // Sent means recorded sent (the notice's claim holds SES's message id); the SES store's copies are a cross-check only.
@@ -426,6 +457,9 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
     missingNotices.length > 0 ? `${missingNotices.length} notice(s) never recorded sent: ${named(missingNotices)}` : '',
     duplicateNotices.length > 0 ? `${duplicateNotices.length} notice(s) sent more than once: ${named(duplicateNotices)}` : '',
     notEnforced.length > 0 ? `${notEnforced.length} deadline(s) passed without enforcement: ${named(notEnforced)}` : '',
+    unknownCases.length > gaveUp.length
+      ? `${unknownCases.length} case(s) in the table the generator was never answered for, more than the ${gaveUp.length} it gave up on: a refused filing filed something: ${named(unknownCases)}`
+      : '',
     gaveUp.length > 0
       ? `${gaveUp.length} case(s) the system did not take within ${GIVE_UP_MS / 1000} s of retries: ${named(gaveUp.map((c) => `#${c.index} (${c.failure})`))}`
       : '',
@@ -434,6 +468,7 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
   return {
     summary:
       `${filed.length} cases in ${settings.seconds} s (offered ${settings.rate}/s, achieved ${achievedRate}/s in the window and ${drainedRate}/s until the last notice, ${notStarted} never started), ` +
+      `${turnedAway.length} turned away after ${GIVE_UP_MS / 1000} s of refusals (${generator.refusals} refusals with Retry-After), ` +
       `${outages.length} kill -9; lost ${lostCases.length + lostOrders.length}, notices missing ${missingNotices.length}, duplicated ${duplicateNotices.length}, ` +
       `deadlines unenforced ${notEnforced.length}; approval → notice p50 ${ms(fromApproval.p50)}, p99 ${ms(fromApproval.p99)}; ` +
       `lateness p50 ${ms(whileRunning.p50)}, p99 ${ms(whileRunning.p99)} (fell while down: p50 ${ms(whileDown.p50)}, p99 ${ms(whileDown.p99)}); ` +
@@ -443,7 +478,8 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
       deadlineSeconds: DEADLINE_SECONDS,
       downSecondsPerKill: DOWN_SECONDS,
       inFlightCap: IN_FLIGHT,
-      arrivals: { offered, started: cases.length, filed: filed.length, notStarted, largestBacklog },
+      arrivals: { offered, started: cases.length, filed: filed.length, notStarted, largestBacklog, turnedAway: turnedAway.length },
+      admission: { refusals: generator.refusals, turnedAway: turnedAway.length, casesNotAnsweredFor: unknownCases.length },
       achievedCasesPerSecond: achievedRate,
       casesPerSecondUntilLastNotice: drainedRate,
       lastNoticeAfterStartS: Math.round((lastNoticeAt - startMs) / 100) / 10,
@@ -478,6 +514,7 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
     },
     notes: [
       `Open loop: case i is due ${1000 / settings.rate} ms × i after the start; at most ${IN_FLIGHT} in flight, the rest wait as a backlog (largestBacklog) and those still waiting when the arrivals end are never filed (notStarted).`,
+      `Admission control: while the runtime is behind it answers a filing 503 with Retry-After and files nothing; the generator sends it again after that many seconds, and a case refused for ${GIVE_UP_MS / 1000} s is turned away (counted, not a failure: the client was told). A case in the table the generator was never answered for, beyond those it gave up on, fails the figure.`,
       'A case: POST /reports with an Idempotency-Key, two approvals; every third operator reports compliance once its notice is in the store. Every request is retried until it lands (same key; a 409 on a retried approval is checked against the case).',
       `kill -9 of the whole runtime, ${DOWN_SECONDS} s down, restart on the same DATA_DIR. Lateness = overdueAt minus the deadline, or minus the moment the restart began when the deadline fell while down.`,
       "A notice counts as sent when its claim item holds SES's message id (one per event key) and its order lists it once per kind. The SES emulator's store is a cross-check only: e-mails sent after a kill -9 restart do not reach it (recordedButNotInStore; reproduced with one SendEmail after kill -9 and restart), so it cannot prove each notice went out once. Where copies do reach it, more than one copy of a notice (same subject and recipients) counts as a duplicate.",

@@ -12,6 +12,7 @@ import { answerMismatch } from '../support/openapi-answers';
 export interface Answer<T = any> {
   readonly status: number;
   readonly body: T;
+  readonly headers: Headers;
 }
 
 export interface CallOptions {
@@ -56,7 +57,7 @@ export class Api {
     // Every answer the suite sees is one the OpenAPI document describes (issue 13).
     const mismatch = answerMismatch(method, path, response.status, response.headers.get('content-type') ?? '', parsed);
     if (mismatch !== undefined) throw new Error(mismatch);
-    return { status: response.status, body: parsed as T };
+    return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
   get<T = any>(user: string | null, path: string, options?: CallOptions): Promise<Answer<T>> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiFunction } from '../../infra/functions';
 import { apiFunctions } from '../../infra/functions';
+import { INTAKE_ROUTES, type IntakeRefusal } from '../../infra/local/apigateway/admission';
 import { RouteTable } from '../../infra/local/apigateway/routes';
 import { MAX_BODY_BYTES, startApiGateway, type LocalApiGateway } from '../../infra/local/apigateway/server';
 import { createTokenIssuer, type LocalTokenIssuer } from '../../infra/local/auth/tokens';
@@ -22,6 +23,8 @@ let keyDir: string;
 const calls: Call[] = [];
 /** What the fake handler answers next; a function so that one test can make it throw. */
 let answer: (event: LocalApiEvent) => unknown = () => ({ statusCode: 200, body: '{"ok":true}' });
+/** What admission control answers next: undefined while the workflows keep up. */
+let refusal: IntakeRefusal | undefined;
 
 async function tokenFor(user: string): Promise<string> {
   return issuer.issue(findLocalUser(user)!);
@@ -71,6 +74,7 @@ beforeAll(async () => {
     },
     publicConfig: { apiUrl: '', local: true, policy: { id: 'kr-kcsc', timeZone: 'Asia/Seoul', language: 'ko' } },
     log: () => undefined,
+    admission: { routeKeys: INTAKE_ROUTES, refusal: () => refusal },
   });
 });
 
@@ -221,6 +225,52 @@ describe('local API Gateway: refusals', () => {
     answer = () => ({ statusCode: 204 });
     const response = await call('POST', '/reports', { token: await tokenFor('staff-kim'), body: 'x'.repeat(MAX_BODY_BYTES) });
     expect(response.status).toBe(204);
+  });
+});
+
+describe('local API Gateway: admission control', () => {
+  const behind: IntakeRefusal = { retryAfterSeconds: 12, message: 'The system is behind; send it again in 12 s.' };
+
+  it.each([
+    ['a report', 'staff-kim', '/reports'],
+    ['a partner referral, a public route', undefined, '/partners/referrals'],
+    ['a report without a token: throttled before the authorizer runs, as API Gateway does', undefined, '/reports'],
+  ])('answers 503 UNAVAILABLE with Retry-After to %s while the workflows are behind, and calls no handler', async (_label, user, url) => {
+    // Given workflows that are behind
+    refusal = behind;
+    const before = calls.length;
+
+    // When new work arrives
+    const response = await call('POST', url, { ...(user === undefined ? {} : { token: await tokenFor(user) }), body: '{}' });
+    refusal = undefined;
+
+    // Then it is refused, with when to come back, and nothing ran
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('12');
+    expect(response.json.error).toEqual({ code: 'UNAVAILABLE', message: behind.message });
+    expect(calls.length).toBe(before);
+  });
+
+  it.each([
+    ['an approval of a case already taken', 'staff-lee', 'POST', '/cases/C1/approvals'],
+    ["an operator's compliance report, which may stop a deadline", 'op-webhard', 'POST', '/operator/orders/O1/compliance'],
+    ['a read', 'staff-kim', 'GET', '/reports'],
+  ])('serves %s while the workflows are behind', async (_label, user, method, url) => {
+    refusal = behind;
+    answer = () => ({ statusCode: 200, body: '{"ok":true}' });
+    const response = await call(method, url, { token: await tokenFor(user), ...(method === 'POST' ? { body: '{}' } : {}) });
+    refusal = undefined;
+
+    expect(response.status).toBe(200);
+    expect(lastEvent().routeKey).toBe(`${method} ${url.replace(/C1/, '{caseId}').replace(/O1/, '{orderId}')}`);
+  });
+
+  it('files a report again once the workflows have caught up', async () => {
+    refusal = undefined;
+    answer = () => ({ statusCode: 201, body: '{"caseId":"C1"}' });
+    const response = await call('POST', '/reports', { token: await tokenFor('staff-kim'), body: '{}' });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('retry-after')).toBeNull();
   });
 });
 

@@ -107,4 +107,39 @@ describe('the concurrency limit of task Lambdas', () => {
     expect(most).toBe(3);
     expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
+
+  it('tells how many calls wait for a slot and how long the first in line has waited', async () => {
+    // Given one slot, held, and a clock the test moves
+    let clock = 1_000;
+    const releases: Array<() => void> = [];
+    const limited = withConcurrencyLimit(
+      () => new Promise<void>((resolve) => releases.push(resolve)),
+      1,
+      () => clock,
+    );
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    expect(limited.backlog()).toEqual({ waiting: 0, oldestWaitMs: 0 });
+
+    // When three calls are made 2 s apart
+    const calls = [limited()];
+    clock += 2_000;
+    calls.push(limited());
+    clock += 2_000;
+    calls.push(limited());
+    await settle();
+    clock += 1_000;
+
+    // Then the two behind the running one wait, the first of them for 3 s
+    expect(limited.backlog()).toEqual({ waiting: 2, oldestWaitMs: 3_000 });
+
+    // And as each gets its turn the wait is the next one's
+    releases.shift()?.();
+    await settle();
+    expect(limited.backlog()).toEqual({ waiting: 1, oldestWaitMs: 1_000 });
+    releases.shift()?.();
+    await settle();
+    expect(limited.backlog()).toEqual({ waiting: 0, oldestWaitMs: 0 });
+    releases.shift()?.();
+    await Promise.all(calls);
+  });
 });

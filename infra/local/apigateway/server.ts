@@ -10,6 +10,7 @@ import type { JWTPayload } from 'jose';
 import { ERROR_STATUS, type ErrorCode } from '../../../shared/domain/errors';
 import { clientCredentialsSchema } from '../../../shared/domain/machine-clients';
 import { closeServer, listen } from '../net';
+import type { IntakeRefusal } from './admission';
 import { buildEvent, claimsAsApiGatewayPasses, toResponse, type LocalRequest, type LocalResponse } from './event';
 import type { RouteTable } from './routes';
 import { indexHtml, staticFile } from './static';
@@ -50,6 +51,11 @@ export interface ApiGatewayOptions {
   readonly webDir?: string;
   readonly log?: (message: string) => void;
   readonly now?: () => number;
+  /** Refuses the intake routes (route keys) while `refusal` answers one; absent, every request is served. */
+  readonly admission?: {
+    readonly routeKeys: ReadonlySet<string>;
+    refusal(): IntakeRefusal | undefined;
+  };
 }
 
 export interface LocalApiGateway {
@@ -189,6 +195,12 @@ export function createApiGatewayServer(options: ApiGatewayOptions): Server {
     }
 
     const body = await readBody(request);
+    // Before the token is checked, as API Gateway throttles before its authorizer runs.
+    const refusal = options.admission?.routeKeys.has(route.routeKey) ? options.admission.refusal() : undefined;
+    if (refusal !== undefined) {
+      const answer = errorResponse('UNAVAILABLE', refusal.message);
+      return { ...answer, headers: { ...answer.headers, 'retry-after': String(refusal.retryAfterSeconds) } };
+    }
     let claims: Record<string, string> | undefined;
     if (!route.isPublic) {
       const token = bearerToken(request);

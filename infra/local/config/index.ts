@@ -19,6 +19,10 @@ export interface LocalConfig {
   readonly staffEmails: string;
   /** `false` when LOCAL_WEB_BUILD=0: the test harness starts many stacks and does not need the UI. */
   readonly buildWeb: boolean;
+  /** Workflow task Lambdas running at once (TASK_CONCURRENCY), as a function's concurrency limit in the cloud. */
+  readonly taskConcurrency: number;
+  /** New cases are refused while the first workflow task in line has waited longer (INTAKE_MAX_TASK_WAIT_SECONDS). */
+  readonly intakeMaxTaskWaitMs: number;
 }
 
 /** A start-up setting that is wrong: main prints the message and exits 1. */
@@ -31,6 +35,23 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) throw new StartupError(`${name}=${raw} is not a port number (0 to 65535).`);
+  return value;
+}
+
+/** A positive number from the environment, or `fallback` when unset; `integer` for a count. */
+function positive<Fallback extends number | undefined>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: Fallback,
+  unit: string,
+  integer = false,
+): number | Fallback {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new StartupError(`${name}=${raw} must be a positive ${integer ? 'whole ' : ''}number of ${unit}.`);
+  }
   return value;
 }
 
@@ -60,11 +81,6 @@ export function loadPolicy(env: NodeJS.ProcessEnv): Policy {
 }
 
 export function loadLocalConfig(env: NodeJS.ProcessEnv, cwd: string): LocalConfig {
-  const sweep = env.SWEEP_INTERVAL_SECONDS;
-  const sweepIntervalSeconds = sweep === undefined || sweep === '' ? undefined : Number(sweep);
-  if (sweepIntervalSeconds !== undefined && !(sweepIntervalSeconds > 0)) {
-    throw new StartupError(`SWEEP_INTERVAL_SECONDS=${sweep} must be a positive number of seconds.`);
-  }
   return {
     host: '127.0.0.1',
     port: port(env, 'PORT', 3000),
@@ -73,8 +89,13 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv, cwd: string): LocalConfi
     sfnPort: port(env, 'SFN_PORT', 8083),
     dataDir: path.resolve(cwd, env.DATA_DIR || '.data'),
     policy: loadPolicy(env),
-    sweepIntervalSeconds,
+    sweepIntervalSeconds: positive(env, 'SWEEP_INTERVAL_SECONDS', undefined, 'seconds'),
     staffEmails: env.STAFF_EMAILS || 'staff@kcsc.example',
     buildWeb: env.LOCAL_WEB_BUILD !== '0',
+    // More than the benchmarks keep in flight, far below AWS's default account limit of 1,000.
+    taskConcurrency: positive(env, 'TASK_CONCURRENCY', 32, 'task Lambdas', true),
+    // Each case waits in that line several times before its notice goes out (its approval, its
+    // orders, their batch, the notice): 10 s a turn keeps a notice within a minute or so.
+    intakeMaxTaskWaitMs: positive(env, 'INTAKE_MAX_TASK_WAIT_SECONDS', 10, 'seconds') * 1000,
   };
 }

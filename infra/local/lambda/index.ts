@@ -117,17 +117,43 @@ export function createLambdaInvoker(
   };
 }
 
+/** The calls a concurrency limit holds back: how many, and how long the first in line has waited. */
+export interface Backlog {
+  readonly waiting: number;
+  readonly oldestWaitMs: number;
+}
+
+export interface LimitedCall<Args extends unknown[], Result> {
+  (...args: Args): Promise<Result>;
+  backlog(): Backlog;
+}
+
 /**
  * At most `limit` calls at once, the others queued in order, as Lambda's concurrency limit bounds
  * a function's invocations in the cloud. The engine's task Lambdas go through one: after a restart
  * with thousands of deadlines due, or a burst of approvals, they wait their turn instead of all
  * opening connections to DynamoDB at once (which timed out the runtime's own start-up). No task
  * Lambda waits for another, so a queued call cannot hold up the one it waits behind.
+ *
+ * `backlog()` tells how far behind the queue is, for the API's admission control: the wait of the
+ * first in line says it in seconds, whatever the machine's speed, where a count would not.
  */
 export function withConcurrencyLimit<Args extends unknown[], Result>(
   call: (...args: Args) => Promise<Result>,
   limit: number,
-): (...args: Args) => Promise<Result> {
+  now: () => number = Date.now,
+): LimitedCall<Args, Result> {
   const slot = pLimit(limit);
-  return (...args) => slot(() => call(...args));
+  // When each waiting call was made, first in line first: p-limit starts them in that order.
+  const queuedAt: number[] = [];
+  const limited = (...args: Args): Promise<Result> => {
+    queuedAt.push(now());
+    return slot(() => {
+      queuedAt.shift();
+      return call(...args);
+    });
+  };
+  return Object.assign(limited, {
+    backlog: (): Backlog => ({ waiting: queuedAt.length, oldestWaitMs: queuedAt.length === 0 ? 0 : now() - (queuedAt[0] as number) }),
+  });
 }

@@ -39,6 +39,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly route: string,
     readonly body: unknown,
+    /** What the answer's Retry-After said: the runtime refused new work (admission control) or a client's rate. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(`${route} answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
   }
@@ -90,7 +92,8 @@ export class Api {
     const text = await response.text();
     this.callMs.push(performance.now() - started);
     const parsed: unknown = text === '' ? undefined : JSON.parse(text);
-    if (response.status >= 400) throw new ApiError(response.status, key, parsed);
+    const retryAfter = response.headers.get('retry-after');
+    if (response.status >= 400) throw new ApiError(response.status, key, parsed, retryAfter === null ? undefined : Number(retryAfter));
     return parsed as T;
   }
 
