@@ -5,6 +5,7 @@
  * SDK reads AWS_ENDPOINT_URL_SES, so the same code talks to the SES emulator.
  */
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { NOTICE_KEY_HEADER, type NoticeKey, noticeKeyHeaderValue } from '../domain/delivery';
 import { nowIso } from '../runtime/clock';
 import { config } from '../runtime/config';
 import { logger } from '../runtime/logger';
@@ -25,7 +26,7 @@ export type { OperatorNotice, StaffAlert } from './templates';
 
 export const sesClient = new SESv2Client(AWS_CLIENT_OPTIONS);
 
-async function sendEmail(to: readonly string[], rendered: RenderedEmail): Promise<string> {
+async function sendEmail(notice: NoticeKey, to: readonly string[], rendered: RenderedEmail): Promise<string> {
   const { noticeFrom, sesConfigurationSet, policy } = config();
   const result = await sesClient.send(
     new SendEmailCommand({
@@ -39,6 +40,7 @@ async function sendEmail(to: readonly string[], rendered: RenderedEmail): Promis
         Simple: {
           Subject: { Data: rendered.subject, Charset: 'UTF-8' },
           Body: { Text: { Data: rendered.text, Charset: 'UTF-8' }, Html: { Data: rendered.html, Charset: 'UTF-8' } },
+          Headers: [{ Name: NOTICE_KEY_HEADER, Value: noticeKeyHeaderValue(notice) }],
         },
       },
     }),
@@ -67,7 +69,7 @@ export async function deliverOnce(
   about: { readonly orderId?: string } = {},
 ): Promise<Delivery> {
   const claimedAt = nowIso();
-  const claim = await claimNotice(stream, eventKey, claimedAt);
+  const claim = await claimNotice(stream, eventKey, claimedAt, about);
   switch (claim.state) {
     case 'SENT':
       return { state: 'SENT_BEFORE', messageId: claim.messageId, sentAt: claim.sentAt };
@@ -78,7 +80,7 @@ export async function deliverOnce(
   }
   let messageId: string;
   try {
-    messageId = await sendEmail(to, render());
+    messageId = await sendEmail({ stream, eventKey }, to, render());
   } catch (error) {
     await releaseNoticeClaim(stream, eventKey, claimedAt).catch((releaseError: unknown) =>
       logger.warn('could not release a notice claim; it expires by itself', {

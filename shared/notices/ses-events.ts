@@ -2,10 +2,11 @@
  * SES's event publishing, as a configuration set's SNS destination delivers it: each SNS message is
  * one JSON record (`eventType`, `mail`, and the object of its type), documented in "Contents of
  * event data that Amazon SES publishes to Amazon SNS". Only the fields this system reads are
- * checked; the rest (headers, recipients' addresses, tags) is never kept or logged.
+ * checked; the rest (other headers, recipients' addresses, tags) is never kept or logged. Of the
+ * headers only the notice's own key is read (NOTICE_KEY_HEADER).
  */
 import { z } from 'zod';
-import type { DeliveryEvent } from '../domain/delivery';
+import { type DeliveryEvent, NOTICE_KEY_HEADER, type NoticeKey, parseNoticeKey } from '../domain/delivery';
 
 const timestamp = z.iso.datetime({ offset: true });
 
@@ -16,6 +17,8 @@ const mail = z.object({
   timestamp,
   /** Its recipients: counted, to tell a bounce of every one from a bounce of some. */
   destination: z.array(z.string()).optional(),
+  /** The message's headers, as sent (absent when SES truncated them). */
+  headers: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
 });
 
 const sendRecord = z.object({ eventType: z.literal('Send'), mail });
@@ -91,12 +94,20 @@ function reasonOf(parts: readonly (string | null | undefined)[]): string {
   return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH - 1)}…` : reason;
 }
 
+/** The notice a message names in its own header; header names are case-insensitive. */
+function noticeOf(headers: SesEvent['mail']['headers']): NoticeKey | undefined {
+  const header = headers?.find((candidate) => candidate.name.toLowerCase() === NOTICE_KEY_HEADER.toLowerCase());
+  return header === undefined ? undefined : parseNoticeKey(header.value);
+}
+
 /** The `DeliveryEvent` a SES record says, or why there is none. */
 export function deliveryEventOf(record: SesEvent): DeliveryEvent {
   const { messageId } = record.mail;
   switch (record.eventType) {
-    case 'Send':
-      return { type: 'SEND', messageId, at: record.mail.timestamp, permanent: false };
+    case 'Send': {
+      const notice = noticeOf(record.mail.headers);
+      return { type: 'SEND', messageId, at: record.mail.timestamp, permanent: false, ...(notice === undefined ? {} : { notice }) };
+    }
     case 'Delivery':
       return { type: 'DELIVERY', messageId, at: record.delivery.timestamp, permanent: false };
     case 'Bounce': {

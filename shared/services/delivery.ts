@@ -10,7 +10,7 @@ import { nowIso } from '../runtime/clock';
 import { logger } from '../runtime/logger';
 import { TransientError } from '../runtime/transient';
 import { refs } from '../store/keys';
-import { findNoticeByMessageId, getOrder } from '../store/repository';
+import { findNoticeByMessageId, getOrder, recordNoticeAccepted } from '../store/repository';
 import { act } from './acts';
 
 export type { DeliveryEvent } from '../domain/delivery';
@@ -19,13 +19,25 @@ export type { DeliveryEvent } from '../domain/delivery';
 const UNKNOWN_MESSAGE_PATIENCE_MS = 10 * 60_000;
 
 const STATUS_OF: Record<DeliveryEventType, NoticeStatus | null> = {
-  // SES took the message: the notice was SENT already when SES answered.
+  // SES took the message: the notice was SENT already when SES answered (see recordSend).
   SEND: null,
   DELIVERY: 'DELIVERED',
   BOUNCE: 'BOUNCED',
   COMPLAINT: 'COMPLAINED',
   REJECT: 'REJECTED',
 };
+
+/**
+ * SES accepted the message: its message id goes on the notice's claim, unless the sender put it
+ * there already (the usual case: SES publishes after it answered). When the sender died between
+ * SES's answer and its own record, this is what keeps its retry from sending the notice again.
+ */
+async function recordSend(event: DeliveryEvent): Promise<void> {
+  if (event.notice === undefined) return;
+  const recorded = await recordNoticeAccepted(event.notice.stream, event.notice.eventKey, { messageId: event.messageId, sentAt: event.at });
+  if (recorded)
+    logger.info('a notice recorded sent from its Send event: its sender did not record it', { eventKey: event.notice.eventKey });
+}
 
 /**
  * Records the event on its notice: an order's notice gets its status (a permanent bounce or a
@@ -35,7 +47,10 @@ const STATUS_OF: Record<DeliveryEventType, NoticeStatus | null> = {
  */
 export async function recordDeliveryEvent(event: DeliveryEvent): Promise<void> {
   const status = STATUS_OF[event.type];
-  if (status === null) return;
+  if (status === null) {
+    await recordSend(event);
+    return;
+  }
   if (event.type === 'BOUNCE' && !event.permanent && event.lostAddresses === undefined) {
     // SES keeps trying a soft bounce.
     logger.info('a notice bounced for now; its status stays', { messageId: event.messageId });

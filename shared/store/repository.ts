@@ -399,9 +399,15 @@ const RELEASED_AT = '1970-01-01T00:00:00.000Z';
  * Claims the right to send the notice for one event of a stream (a case's or an operator's). SENT: it went out already. IN_FLIGHT: another
  * sender claimed it moments ago. CLAIMED: send it now, then call `recordNoticeSent`.
  */
-export async function claimNotice(stream: string, eventKey: string, at: string): Promise<NoticeClaim> {
+export async function claimNotice(
+  stream: string,
+  eventKey: string,
+  at: string,
+  about: { readonly orderId?: string } = {},
+): Promise<NoticeClaim> {
   const key = keys.notice(stream, eventKey);
-  if (await putIfAbsent({ ...key, claimedAt: at })) return { state: 'CLAIMED' };
+  // The order is on the claim from the start: SES's Send event may record the message before the sender does.
+  if (await putIfAbsent({ ...key, claimedAt: at, ...about })) return { state: 'CLAIMED' };
   const existing = await getItem<{ claimedAt: string; messageId?: string; sentAt?: string }>(key);
   if (existing?.messageId && existing.sentAt) return { state: 'SENT', messageId: existing.messageId, sentAt: existing.sentAt };
   const claimedAt = existing ? Date.parse(existing.claimedAt) : 0;
@@ -429,25 +435,46 @@ export async function releaseNoticeClaim(stream: string, eventKey: string, claim
 /** GSI3 partition of a sent notice's claim, by SES's message id: where SES's events find their notice. */
 export const messagePartition = (messageId: string): string => `MESSAGE#${messageId}`;
 
+/** What a sent notice's claim holds: SES's message id, indexed (GSI3) for SES's later events. */
+function noticeSentUpdate(eventKey: string, sent: { readonly messageId: string; readonly sentAt: string; readonly orderId?: string }) {
+  return {
+    UpdateExpression: `SET messageId = :messageId, sentAt = :sentAt, eventKey = :eventKey, gsi3pk = :message, gsi3sk = :sentAt${sent.orderId === undefined ? '' : ', orderId = :orderId'}`,
+    ExpressionAttributeValues: {
+      ':messageId': sent.messageId,
+      ':sentAt': sent.sentAt,
+      ':eventKey': eventKey,
+      ':message': messagePartition(sent.messageId),
+      ...(sent.orderId === undefined ? {} : { ':orderId': sent.orderId }),
+    },
+  };
+}
+
 export async function recordNoticeSent(
   stream: string,
   eventKey: string,
   sent: { readonly messageId: string; readonly sentAt: string; readonly orderId?: string },
 ): Promise<void> {
   await documentClient.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.notice(stream, eventKey),
-      UpdateExpression: `SET messageId = :messageId, sentAt = :sentAt, eventKey = :eventKey, gsi3pk = :message, gsi3sk = :sentAt${sent.orderId === undefined ? '' : ', orderId = :orderId'}`,
-      ExpressionAttributeValues: {
-        ':messageId': sent.messageId,
-        ':sentAt': sent.sentAt,
-        ':eventKey': eventKey,
-        ':message': messagePartition(sent.messageId),
-        ...(sent.orderId === undefined ? {} : { ':orderId': sent.orderId }),
-      },
-    }),
+    new UpdateCommand({ TableName: tableName(), Key: keys.notice(stream, eventKey), ...noticeSentUpdate(eventKey, sent) }),
   );
+}
+
+/**
+ * Records on a claim the message SES says it accepted (its Send event names the notice), unless
+ * the sender recorded one already. A sender that died between SES's answer and its own record
+ * leaves the claim without a message id; with it recorded here, its retry finds the notice SENT
+ * instead of sending it again. False when nothing was written (recorded already, or no claim).
+ */
+export async function recordNoticeAccepted(
+  stream: string,
+  eventKey: string,
+  accepted: { readonly messageId: string; readonly sentAt: string },
+): Promise<boolean> {
+  const update = noticeSentUpdate(eventKey, accepted);
+  return updateIf(keys.notice(stream, eventKey), {
+    ...update,
+    ConditionExpression: 'attribute_exists(claimedAt) AND attribute_not_exists(messageId)',
+  });
 }
 
 /** The notice SES's message id belongs to: its stream, event key and order (none for an alert to staff or a contact). */

@@ -2,7 +2,7 @@
  * Every task of the workflow under every fault (test/support/faults.ts), run in shares by
  * tasks-1.test.ts, tasks-2.test.ts... so that two forks share the work. After a fault the task is
  * run again, as the state machine's Retry does, then the sweeper runs: the task's change lands
- * once, its notices go out once (twice only if SES's answer to the first was lost), the waits it
+ * once, its notices go out once (SES's Send event records a message whose sender died before it could), the waits it
  * completes are completed once, and every chain still verifies.
  */
 import { describe, expect, it } from 'vitest';

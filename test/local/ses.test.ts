@@ -5,6 +5,7 @@ import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSes, type LocalSes } from '../../infra/local/ses';
 import { simulatedEvents } from '../../infra/local/ses/simulator';
+import { NOTICE_KEY_HEADER, noticeKeyHeaderValue } from '../../shared/domain/delivery';
 import { parseSesEvent } from '../../shared/notices/ses-events';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ud-ses-'));
@@ -113,6 +114,28 @@ describe('local SES', () => {
       expect(readFileSync(path.join(dataDir, 'ses', 'events.jsonl'), 'utf8')).toContain(messageId);
     },
   );
+
+  it("quotes a notice's key header in its Send event, as SES does, so the cloud handler knows the notice", async () => {
+    const notice = { stream: 'CASE#C1', eventKey: 'order:O1-op-webhard' };
+    const sent = await client().send(
+      new SendEmailCommand({
+        FromEmailAddress: 'notices@urgent-deliberation.example',
+        Destination: { ToAddresses: ['notices@webhard.example'] },
+        Content: {
+          Simple: {
+            Subject: { Data: 'Order O1' },
+            Body: { Text: { Data: 'Delete within 24 hours.' } },
+            Headers: [{ Name: NOTICE_KEY_HEADER, Value: noticeKeyHeaderValue(notice) }],
+          },
+        },
+      }),
+    );
+    await eventsOf(sent.MessageId ?? '', 1);
+    const send = published.find(
+      (event) => event.eventType === 'Send' && (event.mail as { messageId: string }).messageId === sent.MessageId,
+    );
+    expect(parseSesEvent(JSON.stringify(send))).toEqual({ kind: 'event', event: expect.objectContaining({ type: 'SEND', notice }) });
+  });
 
   it('publishes events the cloud handler reads, a bounce of every recipient as permanent', () => {
     const email = { messageId: 'm-1', from: 'n@x.example', destination: { to: ['bounce@simulator.amazonses.com'] }, subject: 's', at: 1 };

@@ -18,12 +18,14 @@ import {
 import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, SQSClient, type SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import { BatchWriteItemCommand, DeleteTableCommand, ScanCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { ensureTable, localDynamoDbClient } from '../../infra/local/dynamodb';
 import { closeServer } from '../../infra/local/net';
 import { inProcessHandler } from './in-process-dynamodb';
+import { handler as deliveryEvents } from '../../functions/events/delivery-events';
 import { resetConfigForTests } from '../../shared/runtime/config';
 import { logger } from '../../shared/runtime/logger';
 import { documentClient } from '../../shared/store/client';
@@ -42,6 +44,8 @@ export interface Mail {
   /** The SES configuration set the message was sent with, when it named one. */
   readonly configurationSet?: string;
   readonly replyTo: readonly string[];
+  /** The message's own headers (the notice's key among them). */
+  readonly headers: readonly { readonly name: string; readonly value: string }[];
 }
 
 /** Where the world's e-mails say the web UI and the API are. */
@@ -112,19 +116,6 @@ export class Faults {
     this.struck = undefined;
   }
 
-  /**
-   * Whether the armed fault struck between SES accepting a message and the sender recording it:
-   * SES's own answer lost, or the recording call right after it. A notice cannot be sent and
-   * recorded in one step, so its sender cannot know it went out, and sends it again rather than
-   * risk losing a legal notice: there, and only there, a second copy is expected.
-   */
-  get struckAfterAnEmailWasAccepted(): boolean {
-    const { struck } = this;
-    if (struck === undefined) return false;
-    if (struck.service === 'SES SendEmail') return struck.when === 'after';
-    return struck.when === 'before' && this.log[struck.call - 2] === 'SES SendEmail';
-  }
-
   /** Which call this is as the fault counts: the n-th of all, or the k-th to its service (0 for another service). */
   private position(fault: Fault, service: string, n: number): number {
     if (fault.service === undefined) return n;
@@ -175,6 +166,11 @@ export interface World {
   readonly rejectedAddresses: ReadonlySet<string>;
   /** Empties the table and every record; the policy given replaces the environment's. */
   reset(policy?: object): Promise<void>;
+  /**
+   * Hands the DeliveryEvents Lambda SES's Send event of each e-mail accepted since the last call,
+   * as SES publishes them through SNS moments after it answered, whatever became of its sender.
+   */
+  publishSends(): Promise<void>;
   /** Everything the world holds now: the table's items and what the stand-ins recorded. */
   snapshot(): Promise<WorldSnapshot>;
   /** The table holding what the snapshot held, and nothing else (much faster than planting it again). */
@@ -311,6 +307,7 @@ export async function startWorld(): Promise<World> {
           text: input.Content?.Simple?.Body?.Text?.Data ?? '',
           messageId,
           replyTo: [...(input.ReplyToAddresses ?? [])],
+          headers: (input.Content?.Simple?.Headers ?? []).map((header) => ({ name: header.Name ?? '', value: header.Value ?? '' })),
           ...(input.ConfigurationSetName === undefined ? {} : { configurationSet: input.ConfigurationSetName }),
         });
         return { MessageId: messageId };
@@ -338,10 +335,14 @@ export async function startWorld(): Promise<World> {
     );
   };
 
+  /** How many of `mails` SES has published its Send event of. */
+  let published = 0;
+
   /** Forgets what the stand-ins recorded and any fault; the policy given replaces the environment's. */
   const clearRecords = (policy: object | undefined): void => {
     faults.reset();
     mails.length = 0;
+    published = 0;
     queued.length = 0;
     completedWaits.length = 0;
     executions.clear();
@@ -421,6 +422,25 @@ export async function startWorld(): Promise<World> {
       for (const name of snapshot.executions) executions.add(name);
       for (const token of snapshot.live) live.add(token);
       for (const address of snapshot.rejected ?? []) rejected.add(address);
+      // What the snapshot holds happened before: SES published those events then.
+      published = mails.length;
+    },
+    async publishSends() {
+      for (; published < mails.length; published += 1) {
+        const mail = mails[published] as Mail;
+        const record = {
+          eventType: 'Send',
+          mail: {
+            messageId: mail.messageId,
+            timestamp: new Date().toISOString(),
+            destination: mail.to,
+            headersTruncated: false,
+            headers: mail.headers,
+          },
+          send: {},
+        };
+        await deliveryEvents({ Records: [{ Sns: { Message: JSON.stringify(record), MessageId: `sns-${mail.messageId}` } }] } as SNSEvent);
+      }
     },
     async close() {
       ses.restore();

@@ -13,6 +13,8 @@ export interface StoredEmail {
   readonly subject: string;
   /** Seconds since the epoch, as aws-ses-v2-local stamps it. */
   readonly at: number;
+  /** The message's own headers (SendEmail's `Content.Simple.Headers`), as aws-ses-v2-local keeps them. */
+  readonly headers?: readonly { readonly name: string; readonly value: string }[];
 }
 
 const SIMULATOR = 'simulator.amazonses.com';
@@ -38,6 +40,8 @@ export function simulatedEvents(email: StoredEmail, now: string): Record<string,
     messageId: email.messageId,
     destination: recipients,
     headersTruncated: false,
+    // SES quotes every header of the message; locally the ones the sender set are all there are.
+    headers: email.headers ?? [],
     commonHeaders: { from: [email.from], to: email.destination.to ?? [], subject: email.subject },
   };
   const fates = recipients.map((address) => ({ address, fate: fateOf(address) }));

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OperatorNoticeRequest } from '../../../shared/domain/decider';
 import { caseIdFrom, orderIdFor, ulidFrom } from '../../../shared/domain/ids';
 import type { NoticeRecord, OrderRecord } from '../../../shared/domain/model';
+import { NOTICE_KEY_HEADER, parseNoticeKey } from '../../../shared/domain/delivery';
 import { durationToMs } from '../../../shared/domain/policy';
 import { sesClient } from '../../../shared/notices/index';
 import { nowIso } from '../../../shared/runtime/clock';
@@ -74,6 +75,7 @@ beforeEach(async () => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.useRealTimers();
 });
 
 describe('notifyOperator', () => {
@@ -192,6 +194,48 @@ describe('notifyOperator', () => {
     const complianceMs = durationToMs(config().policy.complianceDeadline);
     const expected = Math.ceil((Date.parse(sentAt) + complianceMs) / 1000) * 1000;
     expect((await getOrder(ORDER_ID))?.deadlineAt).toBe(new Date(expected).toISOString());
+  });
+
+  it("carries the notice's key in a header, which SES quotes in its events and a recipient can dedupe by", async () => {
+    await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY);
+    const headers = world.mails[0]?.headers ?? [];
+    const key = headers.find((header) => header.name === NOTICE_KEY_HEADER);
+    expect(key === undefined ? undefined : parseNoticeKey(key.value)).toEqual({ stream: STREAM, eventKey: EVENT_KEY });
+  });
+
+  it('sends nothing again when its sender died after SES accepted the message: the Send event recorded it', async () => {
+    // Given a sender that claimed the notice, and died after SES accepted it but before it recorded SES's answer
+    world.faults.arm({ service: 'SES SendEmail', at: 1, when: 'after', crash: true });
+    await expect(notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY)).rejects.toThrow();
+    world.faults.disarm();
+    expect(world.mails).toHaveLength(1);
+    expect(await noticeClaim()).not.toHaveProperty('messageId');
+
+    // When SES publishes the message's Send event, and the sender's retry comes after the claim's lifetime
+    await world.publishSends();
+    vi.setSystemTime(Date.now() + 60_000);
+    const record = accepted(await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY));
+
+    // Then the one message SES accepted is the notice: recorded on the claim with its order, on the order and once on the chain
+    expect(world.mails).toHaveLength(1);
+    expect(record.messageId).toBe('message-1');
+    expect(await noticeClaim()).toMatchObject({ messageId: 'message-1', orderId: ORDER_ID });
+    expect((await getOrder(ORDER_ID))?.notices.map((notice) => notice.messageId)).toEqual(['message-1']);
+    expect(await noticesSent()).toBe(1);
+    await expectConsistentStream(refs.case(CASE_ID).root);
+  });
+
+  it('without the Send event, a claim whose sender died after SES accepted it is sent again after its lifetime: never lost', async () => {
+    world.faults.arm({ service: 'SES SendEmail', at: 1, when: 'after', crash: true });
+    await expect(notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY)).rejects.toThrow();
+    world.faults.disarm();
+
+    vi.setSystemTime(Date.now() + 60_000);
+    const record = accepted(await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY));
+
+    expect(world.mails.map((mail) => mail.messageId)).toEqual(['message-1', 'message-2']);
+    expect(record.messageId).toBe('message-2');
+    expect(await noticesSent()).toBe(1);
   });
 
   it('throws TransientError without sending while another sender holds a fresh claim', async () => {

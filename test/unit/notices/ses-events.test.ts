@@ -4,6 +4,7 @@
  * shared/services/delivery.ts; no address of a recipient survives into a reason.
  */
 import { describe, expect, it } from 'vitest';
+import { NOTICE_KEY_HEADER, noticeKeyHeaderValue, parseNoticeKey } from '../../../shared/domain/delivery';
 import { parseSesEvent, withoutAddresses } from '../../../shared/notices/ses-events';
 
 const MESSAGE_ID = '0100018c1e2d3f4a-5b6c7d8e-1111-2222-3333-444455556666-000000';
@@ -47,6 +48,39 @@ describe('SES delivery events', () => {
       kind: 'event',
       event: { type: 'SEND', messageId: MESSAGE_ID, at: mail.timestamp, permanent: false },
     });
+  });
+
+  it.each([
+    ['its own header', NOTICE_KEY_HEADER],
+    ['its header in another case, as a relay may write it', NOTICE_KEY_HEADER.toLowerCase()],
+  ])("reads a Send record of a notice with the notice's key from %s", (_label, name) => {
+    const notice = { stream: 'CASE#C01KAR4Z3G0000000000000000', eventKey: 'order:O01KAR4Z3G0000000000000000-op-webhard' };
+    const withKey = JSON.stringify({
+      eventType: 'Send',
+      mail: { ...mail, headers: [...mail.headers, { name, value: noticeKeyHeaderValue(notice) }] },
+      send: {},
+    });
+    expect(parseSesEvent(withKey)).toEqual({
+      kind: 'event',
+      event: { type: 'SEND', messageId: MESSAGE_ID, at: mail.timestamp, permanent: false, notice },
+    });
+  });
+
+  it.each([
+    ['one part only', 'CASE%23C01'],
+    ['three parts', 'a b c'],
+    ['an encoding that does not decode', 'CASE%E0%A4%A b'],
+    ['an empty part', ' b'],
+  ])('reads a Send record whose notice header is not one this system wrote (%s) as naming no notice', (_label, value) => {
+    const withBadKey = JSON.stringify({ eventType: 'Send', mail: { ...mail, headers: [{ name: NOTICE_KEY_HEADER, value }] }, send: {} });
+    const parsed = parseSesEvent(withBadKey);
+    expect(parsed.kind === 'event' ? parsed.event.notice : 'not an event').toBeUndefined();
+  });
+
+  it('writes and reads back a notice key whatever its characters', () => {
+    const notice = { stream: 'OPERATOR#op web/hard', eventKey: 'contact-change:2026-11-24T06:00:00Z #3 %' };
+    expect(noticeKeyHeaderValue(notice)).not.toMatch(/[\r\n]/);
+    expect(parseNoticeKey(noticeKeyHeaderValue(notice))).toEqual(notice);
   });
 
   it('reads a Delivery record: delivered when the receiving server took it', () => {

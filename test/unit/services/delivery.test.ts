@@ -15,11 +15,11 @@ import { notifyOperator, notifyStaff } from '../../../shared/services/acts';
 import { enforceDeadline } from '../../../shared/services/deadlines';
 import { recordDeliveryEvent, type DeliveryEvent } from '../../../shared/services/delivery';
 import { sweep } from '../../../shared/services/sweeper';
-import { casePartition, refs } from '../../../shared/store/keys';
-import { claimNotice, getCase, getOrder, recordNoticeSent } from '../../../shared/store/repository';
+import { casePartition, keys, refs } from '../../../shared/store/keys';
+import { claimNotice, findNoticeByMessageId, getCase, getOrder, recordNoticeSent } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream } from '../../support/given';
 import { STAFF_EMAILS, useWorld } from '../../support/world';
-import { givenIssuedOrder, givenLiveWait, unsettledOfCase } from './world-steps';
+import { givenIssuedOrder, givenLiveWait, storedItem, unsettledOfCase } from './world-steps';
 
 const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-11-24T05:00:00.000Z'), new Uint8Array(10).fill(9)));
 const ORDER_ID = orderIdFor(CASE_ID, 'op-webhard');
@@ -184,6 +184,25 @@ describe('recordDeliveryEvent: recipients lost one by one', () => {
       event({ type: 'BOUNCE', permanent: false, reason: 'Permanent/General', lostAddresses: ['other@elsewhere.example'] }),
     );
     expect(await order()).toEqual(before);
+  });
+});
+
+describe("recordDeliveryEvent: SES's Send event", () => {
+  const notice = { stream: casePartition(CASE_ID), eventKey: ORDER_KEY };
+
+  it('changes nothing on a notice its sender recorded already (the usual order: SES publishes after it answered)', async () => {
+    const before = await storedItem(keys.notice(notice.stream, notice.eventKey));
+    await recordDeliveryEvent(event({ type: 'SEND', messageId: 'message-other', notice }));
+    expect(await storedItem(keys.notice(notice.stream, notice.eventKey))).toEqual(before);
+    expect((await order()).notices.map((sent) => sent.messageId)).toEqual([ORDER_MESSAGE]);
+  });
+
+  it('writes nothing for a notice nobody claimed, nor for a message that names no notice', async () => {
+    const unclaimed = { stream: casePartition(CASE_ID), eventKey: 'overdue:nobody-claimed-it' };
+    await recordDeliveryEvent(event({ type: 'SEND', messageId: 'message-2', notice: unclaimed }));
+    await recordDeliveryEvent(event({ type: 'SEND', messageId: 'message-3' }));
+    expect(await storedItem(keys.notice(unclaimed.stream, unclaimed.eventKey))).toBeUndefined();
+    expect(await findNoticeByMessageId('message-3')).toBeUndefined();
   });
 });
 
