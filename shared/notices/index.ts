@@ -49,6 +49,11 @@ async function sendEmail(notice: NoticeKey, to: readonly string[], rendered: Ren
   return result.MessageId;
 }
 
+/** An error SES itself answered with (an HTTP status), as opposed to a call whose answer never came. */
+function sesAnswered(error: unknown): boolean {
+  return typeof (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode === 'number';
+}
+
 export interface Delivery {
   readonly state: 'SENT_BEFORE' | 'SENT_NOW';
   readonly messageId: string;
@@ -82,13 +87,18 @@ export async function deliverOnce(
   try {
     messageId = await sendEmail({ stream, eventKey }, to, render());
   } catch (error) {
-    await releaseNoticeClaim(stream, eventKey, claimedAt).catch((releaseError: unknown) =>
-      logger.warn('could not release a notice claim; it expires by itself', {
-        stream,
-        eventKey,
-        errorName: (releaseError as Error).name,
-      }),
-    );
+    // Given back only when SES answered: then it took nothing, and the retry may send at once. A
+    // call that got no answer (a timeout, a connection cut) may have been taken: the claim stays,
+    // for the message's Send event to record it before the claim expires.
+    if (sesAnswered(error)) {
+      await releaseNoticeClaim(stream, eventKey, claimedAt).catch((releaseError: unknown) =>
+        logger.warn('could not release a notice claim; it expires by itself', {
+          stream,
+          eventKey,
+          errorName: (releaseError as Error).name,
+        }),
+      );
+    }
     throw error;
   }
   const sentAt = nowIso();

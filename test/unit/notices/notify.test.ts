@@ -49,7 +49,8 @@ function accepted(delivery: OperatorNoticeDelivery): NoticeRecord {
   return delivery.record;
 }
 
-const awsError = (name: string) => Object.assign(new Error(`${name} from the service`), { name, $metadata: {} });
+/** An error the service answered with: the SDK puts the response's status on it. */
+const awsError = (name: string) => Object.assign(new Error(`${name} from the service`), { name, $metadata: { httpStatusCode: 400 } });
 const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
 const STREAM = casePartition(CASE_ID);
 const noticeClaim = () => storedItem(keys.notice(STREAM, EVENT_KEY));
@@ -288,6 +289,23 @@ describe('notifyOperator', () => {
       expect(await noticesSent()).toBe(1);
     },
   );
+
+  it('keeps the claim when the call to SES got no answer (SES may have taken it): the retry waits for its Send event', async () => {
+    // Given a call to SES whose answer never came, after SES accepted the message
+    world.faults.arm({ service: 'SES SendEmail', at: 1, when: 'after', crash: false });
+    await expect(notifyOperator(ORDER_ID, { kind: 'REVOKED' }, EVENT_KEY)).rejects.toThrow();
+    world.faults.disarm();
+
+    // When the retry comes at once, then SES's Send event, then the retry again
+    await expect(notifyOperator(ORDER_ID, { kind: 'REVOKED' }, EVENT_KEY)).rejects.toBeInstanceOf(TransientError);
+    await world.publishSends();
+    const record = accepted(await notifyOperator(ORDER_ID, { kind: 'REVOKED' }, EVENT_KEY));
+
+    // Then the one message SES took is the notice
+    expect(world.mails).toHaveLength(1);
+    expect(record.messageId).toBe('message-1');
+    expect(await noticesSent()).toBe(1);
+  });
 
   it.each(['MessageRejected', 'BadRequestException'])(
     'a notice SES refuses for good (%s) is kept on the order as REJECTED, for staff to see',

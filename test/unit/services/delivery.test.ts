@@ -150,7 +150,9 @@ describe('recordDeliveryEvent: an undelivery with notices about the clock still 
     // Given an order whose deadline was enforced while SES was down: its OVERDUE notice is left for the sweeper
     const deadline = Date.parse((await order()).deadlineAt ?? '');
     const enforcedAt = new Date(deadline + 60_000).toISOString();
-    const send = vi.spyOn(sesClient, 'send').mockRejectedValue(Object.assign(new Error('SES is down'), { name: 'ServiceUnavailable' }));
+    const send = vi
+      .spyOn(sesClient, 'send')
+      .mockRejectedValue(Object.assign(new Error('SES is down'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }));
     await enforceDeadline(ORDER_ID, enforcedAt);
     send.mockRestore();
     expect((await order()).complianceStatus).toBe('OVERDUE');

@@ -104,7 +104,9 @@ describe('metrics of the services', () => {
   it('counts a failed sending attempt by kind, and the notice as sent once it goes out', async () => {
     // Given SES failing the first attempt
     await givenOrder();
-    vi.spyOn(sesClient, 'send').mockRejectedValueOnce(Object.assign(new Error('SES is down'), { name: 'ServiceUnavailable' }));
+    vi.spyOn(sesClient, 'send').mockRejectedValueOnce(
+      Object.assign(new Error('SES is down'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }),
+    );
     // When the notice is sent, fails, and is sent again
     await expect(notifyOperator(WEBHARD_ORDER_ID, { kind: 'CONFIRMED' }, `confirmed:${WEBHARD_ORDER_ID}`)).rejects.toThrow('SES is down');
     await notifyOperator(WEBHARD_ORDER_ID, { kind: 'CONFIRMED' }, `confirmed:${WEBHARD_ORDER_ID}`);

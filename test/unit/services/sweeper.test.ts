@@ -428,7 +428,9 @@ describe('sweep: acts a fault left unsettled', () => {
     const send = vi
       .spyOn(sesClient, 'send')
       .mockImplementation(((command: Parameters<typeof sesClient.send>[0]) =>
-        sesDown ? Promise.reject(Object.assign(new Error('SES is down'), { name: 'ServiceUnavailable' })) : original(command)) as never);
+        sesDown
+          ? Promise.reject(Object.assign(new Error('SES is down'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }))
+          : original(command)) as never);
     try {
       await enforceDeadline(ORDER_ID, plus(DEADLINE, 1));
       expect(world.mails).toEqual([]);
