@@ -22,7 +22,16 @@ export interface CallOptions {
   readonly headers?: Record<string, string>;
   /** `null`: no Authorization header at all. */
   readonly token?: string | null;
+  /**
+   * `false`: answer a 503 with Retry-After as it came. By default the call is sent again after
+   * those seconds, as the contract asks of every client (admission control refuses new cases
+   * while the runtime is behind, which a loaded machine can be for a moment).
+   */
+  readonly honourRetryAfter?: boolean;
 }
+
+/** How long a call keeps honouring Retry-After before it answers the refusal. */
+const RETRY_AFTER_PATIENCE_MS = 60_000;
 
 /** A caller of the stack's HTTP API; tokens are fetched once per user. */
 export class Api {
@@ -46,7 +55,15 @@ export class Api {
     let body: string | undefined = options.rawBody;
     if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const response = await fetch(`${this.stack.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    const send = () => fetch(`${this.stack.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    let response = await send();
+    for (const giveUpAt = Date.now() + RETRY_AFTER_PATIENCE_MS; options.honourRetryAfter !== false && Date.now() < giveUpAt; ) {
+      const retryAfter = response.status === 503 ? response.headers.get('retry-after') : null;
+      if (retryAfter === null) break;
+      await response.text();
+      await sleep(Number(retryAfter) * 1000);
+      response = await send();
+    }
     const text = await response.text();
     let parsed: unknown = text;
     try {

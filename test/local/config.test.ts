@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { loadLocalConfig, StartupError } from '../../infra/local/config';
 
 describe("npm start's settings", () => {
-  it('runs 32 task Lambdas at once and refuses new cases once a task has waited 10 s, unless told otherwise', () => {
+  it('runs 32 task Lambdas at once and refuses new cases once a task has waited 3 s, unless told otherwise', () => {
     const config = loadLocalConfig({}, '/tmp');
     expect(config.taskConcurrency).toBe(32);
-    expect(config.intakeMaxTaskWaitMs).toBe(10_000);
+    expect(config.intakeMaxTaskWaitMs).toBe(3_000);
     expect(config.sweepIntervalSeconds).toBeUndefined();
   });
 

@@ -65,7 +65,15 @@ export class Api {
   readonly callMs: number[] = [];
   private readonly tokens = new Map<string, Promise<string>>();
 
-  constructor(private readonly stack: LocalStack) {}
+  /**
+   * `honourRetryAfter` false: a 503 with Retry-After (admission control) is thrown as it came, for
+   * a figure that counts refusals itself (the soak); otherwise the request is sent again after
+   * those seconds, as any client does, and the figure measures the system's pace.
+   */
+  constructor(
+    private readonly stack: LocalStack,
+    private readonly options: { readonly honourRetryAfter?: boolean } = {},
+  ) {}
 
   private token(user: string): Promise<string> {
     let token = this.tokens.get(user);
@@ -80,15 +88,22 @@ export class Api {
     const key = `${method} ${route.replace(/\/[CORA][0-9A-Z]{26}[^/]*/g, '/{id}')}`;
     this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
     const started = performance.now();
-    const response = await fetch(`${this.stack.baseUrl}${route}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${await this.token(user)}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const send = async () =>
+      fetch(`${this.stack.baseUrl}${route}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${await this.token(user)}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    let response = await send();
+    while (this.options.honourRetryAfter !== false && response.status === 503 && response.headers.get('retry-after') !== null) {
+      await response.text();
+      await sleep(Number(response.headers.get('retry-after')) * 1000);
+      response = await send();
+    }
     const text = await response.text();
     this.callMs.push(performance.now() - started);
     const parsed: unknown = text === '' ? undefined : JSON.parse(text);
