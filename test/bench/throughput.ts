@@ -81,6 +81,7 @@ export const figure: Figure = {
             perBucketCasesPerSecond: buckets,
             reportToNoticeMs: latency,
             failures: failures.length,
+            admissionRefusals: api.admissionRefusals,
             firstFailure: failures[0],
             rssMiB: { start: mib(rssStart), end: mib(rssEnd), peak: mib(rssPeak) },
           },

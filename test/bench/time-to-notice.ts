@@ -90,6 +90,7 @@ export const figure: Figure = {
           details: {
             cases: CASES,
             inFlight: IN_FLIGHT,
+            admissionRefusals: api.admissionRefusals,
             serverMs: server,
             casesAlone: ALONE,
             serverAloneMs: serverAlone,

@@ -63,6 +63,8 @@ export interface SentEmail {
 export class Api {
   readonly calls = new Map<string, number>();
   readonly callMs: number[] = [];
+  /** Requests refused with 503 and Retry-After (admission control) and sent again: a figure says how many. */
+  admissionRefusals = 0;
   private readonly tokens = new Map<string, Promise<string>>();
 
   /**
@@ -100,6 +102,7 @@ export class Api {
       });
     let response = await send();
     while (this.options.honourRetryAfter !== false && response.status === 503 && response.headers.get('retry-after') !== null) {
+      this.admissionRefusals += 1;
       await response.text();
       await sleep(Number(response.headers.get('retry-after')) * 1000);
       response = await send();
