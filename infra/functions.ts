@@ -144,6 +144,20 @@ export const workflowFunctions = {
 
 export type WorkflowFunctionName = keyof typeof workflowFunctions;
 
+/**
+ * The tasks a timer starts when a legal deadline falls due: the approval SLA, the operator's
+ * deadline and grace period, the review and appeal-review deadlines, the end of the appeal window.
+ * Their time is the deadline's, so the one-machine runtime starts them before any other waiting
+ * task (infra/local/lambda, `withConcurrencyLimit`).
+ */
+export const deadlineTasks: ReadonlySet<string> = new Set<WorkflowFunctionName>([
+  'EscalateApprovalSla',
+  'EnforceDeadline',
+  'GraceExpired',
+  'ReviewDeadlinePassed',
+  'CollectAppeals',
+]);
+
 export const scheduledFunctions = [
   {
     name: 'Sweeper',

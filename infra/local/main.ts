@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { apiFunctions, eventFunctions, scheduledFunctions } from '../functions';
+import { apiFunctions, deadlineTasks, eventFunctions, scheduledFunctions } from '../functions';
 import { INTAKE_ROUTES, intakeRefusal } from './apigateway/admission';
 import { RouteTable } from './apigateway/routes';
 import { startApiGateway, type LocalApiGateway } from './apigateway/server';
@@ -21,7 +21,14 @@ import { DataDirInUseError, lockDataDir, type DataDirLock } from './datadir/lock
 import { DynamoDbProcessError, ensureTable, localDynamoDbClient, startDynamoDb, type LocalDynamoDb } from './dynamodb';
 import { deliverExecutionStatusChange, startScheduler, type LocalScheduler } from './eventbridge';
 import { ROOT_DIR } from './layout';
-import { createLambdaInvoker, definitionSubstitutions, LOCAL_REGION, substituteDefinition, withConcurrencyLimit } from './lambda';
+import {
+  createLambdaInvoker,
+  definitionSubstitutions,
+  functionNameOf,
+  LOCAL_REGION,
+  substituteDefinition,
+  withConcurrencyLimit,
+} from './lambda';
 import { snsEventOf, startSes, type LocalSes, type SesEventSink } from './ses';
 import { acceptedDefinitionsIn, startLocalStepFunctions } from './stepfunctions';
 import { PortInUseError } from './net';
@@ -120,11 +127,16 @@ async function start(): Promise<void> {
   // and STATE_MACHINE_ARN is final, since a handler's config is read once and kept.
   let handlersCanRun!: () => void;
   const handlersReady = new Promise<void>((resolve) => (handlersCanRun = resolve));
-  // The workflow's task Lambdas take turns for the slots; how long they wait decides whether the API takes new cases.
-  const invokeTask = withConcurrencyLimit(async (functionArn: string, payload: unknown) => {
-    await handlersReady;
-    return lambda.invoke(functionArn, payload);
-  }, config.taskConcurrency);
+  // The workflow's task Lambdas take turns for the slots, a deadline's first; how long they wait
+  // decides whether the API takes new cases.
+  const invokeTask = withConcurrencyLimit(
+    async (functionArn: string, payload: unknown) => {
+      await handlersReady;
+      return lambda.invoke(functionArn, payload);
+    },
+    config.taskConcurrency,
+    { isUrgent: (functionArn) => deadlineTasks.has(functionNameOf(functionArn)) },
+  );
   const stepFunctions = await startLocalStepFunctions({
     dataDir: path.join(config.dataDir, 'stepfunctions'),
     port: config.sfnPort,

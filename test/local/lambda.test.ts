@@ -108,15 +108,71 @@ describe('the concurrency limit of task Lambdas', () => {
     expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('starts an urgent call before every ordinary one waiting, each lane in the order its calls were made', async () => {
+    // Given one slot, held, and calls named urgent by their first letter
+    const started: string[] = [];
+    const releases: Array<() => void> = [];
+    const limited = withConcurrencyLimit(
+      async (name: string) => {
+        started.push(name);
+        await new Promise<void>((resolve) => releases.push(resolve));
+      },
+      1,
+      { isUrgent: (name) => name.startsWith('U') },
+    );
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+    // When ordinary and urgent calls queue behind the first, mixed
+    const calls = ['o1', 'o2', 'U1', 'o3', 'U2'].map((name) => limited(name));
+    await settle();
+    for (let turn = 0; turn < 5; turn += 1) {
+      releases.shift()?.();
+      await settle();
+    }
+    await Promise.all(calls);
+
+    // Then the urgent ones ran as soon as the slot was free, before the ordinary ones that waited longer
+    expect(started).toEqual(['o1', 'U1', 'U2', 'o2', 'o3']);
+  });
+
+  it('gives the slot back when a call throws before it returns a promise', async () => {
+    const limited = withConcurrencyLimit((fail: boolean) => {
+      if (fail) throw new Error('thrown at once');
+      return Promise.resolve('done');
+    }, 1);
+    await expect(limited(true)).rejects.toThrow('thrown at once');
+    expect(await limited(false)).toBe('done');
+  });
+
+  it('counts the longest wait across both lanes', async () => {
+    let clock = 0;
+    const releases: Array<() => void> = [];
+    const limited = withConcurrencyLimit((_urgent: boolean) => new Promise<void>((resolve) => releases.push(resolve)), 1, {
+      now: () => clock,
+      isUrgent: (urgent) => urgent,
+    });
+    const calls = [limited(false)];
+    clock = 1_000;
+    calls.push(limited(false));
+    clock = 3_000;
+    calls.push(limited(true));
+    clock = 4_000;
+    await new Promise((resolve) => setImmediate(resolve));
+    // The urgent call goes next, but the ordinary one behind it has waited longest.
+    expect(limited.backlog()).toEqual({ waiting: 2, oldestWaitMs: 3_000 });
+    for (let n = 0; n < 3; n += 1) {
+      releases.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(calls);
+    expect(limited.backlog()).toEqual({ waiting: 0, oldestWaitMs: 0 });
+  });
+
   it('tells how many calls wait for a slot and how long the first in line has waited', async () => {
     // Given one slot, held, and a clock the test moves
     let clock = 1_000;
     const releases: Array<() => void> = [];
-    const limited = withConcurrencyLimit(
-      () => new Promise<void>((resolve) => releases.push(resolve)),
-      1,
-      () => clock,
-    );
+    const limited = withConcurrencyLimit(() => new Promise<void>((resolve) => releases.push(resolve)), 1, { now: () => clock });
     const settle = () => new Promise((resolve) => setImmediate(resolve));
     expect(limited.backlog()).toEqual({ waiting: 0, oldestWaitMs: 0 });
 

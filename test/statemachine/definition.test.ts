@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { workflowFunctions } from '../../infra/functions';
+import { deadlineTasks, workflowFunctions } from '../../infra/functions';
 import {
   bindArns,
   forEachState,
@@ -205,6 +205,34 @@ describe('the case workflow and its batches (statemachines/case-workflow.ts)', (
       expect(timeoutOf(review)).toBe('$.review.secondsToClose');
     }
     expect(states.AwaitAppealWindow).toMatchObject({ Type: 'Wait', TimestampPath: '$.appealWindow.waitUntil' });
+  });
+
+  it("starts the runtime's deadline tasks, and only those, when a deadline falls due", () => {
+    // The waits on a deadline (the previous test), and where each leads when it runs out.
+    const DEADLINES = [
+      '$.open.secondsToApprovalSla',
+      '$.notice.secondsToDeadline',
+      '$.notice.deadlineAt',
+      '$.enforcement.secondsToGraceEnd',
+      '$.review.secondsToClose',
+      '$.appealWindow.waitUntil',
+    ];
+    const ranOut = (state: State): string | undefined => {
+      if (state.Type === 'Wait') return state.Next;
+      return state.Type === 'Task' ? state.Catch?.find((c) => c.ErrorEquals.includes('States.Timeout'))?.Next : undefined;
+    };
+    const started = new Set<string>();
+    for (const [name, state] of Object.entries(states)) {
+      const deadline = state.Type === 'Wait' ? state.TimestampPath : state.Type === 'Task' ? state.TimeoutSecondsPath : undefined;
+      if (deadline === undefined || !DEADLINES.includes(deadline)) continue;
+      // A wait for the deadline's own instant comes between a timeout and the task.
+      let next = ranOut(state);
+      while (next !== undefined && states[next]?.Type === 'Wait') next = ranOut(states[next] as State);
+      const task = next === undefined ? undefined : states[next];
+      expect(task?.Type, `${name} runs out into a task`).toBe('Task');
+      started.add(String((task as TaskState).Parameters.FunctionName).replace(/^\$\{(\w+)FunctionArn\}$/, '$1'));
+    }
+    expect([...started].sort()).toEqual([...deadlineTasks].sort());
   });
 
   it.each([

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import pLimit from 'p-limit';
 import { everyFunction, workflowFunctions } from '../../functions';
 import { runtimeModulePath } from '../layout';
 
@@ -129,31 +128,71 @@ export interface LimitedCall<Args extends unknown[], Result> {
 }
 
 /**
- * At most `limit` calls at once, the others queued in order, as Lambda's concurrency limit bounds
- * a function's invocations in the cloud. The engine's task Lambdas go through one: after a restart
+ * At most `limit` calls at once, the others queued, as Lambda's concurrency limit bounds a
+ * function's invocations in the cloud. The engine's task Lambdas go through one: after a restart
  * with thousands of deadlines due, or a burst of approvals, they wait their turn instead of all
  * opening connections to DynamoDB at once (which timed out the runtime's own start-up). No task
  * Lambda waits for another, so a queued call cannot hold up the one it waits behind.
  *
+ * A call `isUrgent` names takes the first free slot before every ordinary one (each lane in the
+ * order its calls were made): a deadline that fell due is enforced when it falls, not after the
+ * backlog of new cases. In the cloud each function has its own concurrency and nothing queues
+ * behind another function's work; on one machine the lane keeps that, so a timer's work waits
+ * only for other timers' work.
+ *
  * `backlog()` tells how far behind the queue is, for the API's admission control: the wait of the
- * first in line says it in seconds, whatever the machine's speed, where a count would not.
+ * longest-waiting call says it in seconds, whatever the machine's speed, where a count would not.
  */
 export function withConcurrencyLimit<Args extends unknown[], Result>(
   call: (...args: Args) => Promise<Result>,
   limit: number,
-  now: () => number = Date.now,
+  options: {
+    /** @default Date.now */
+    readonly now?: () => number;
+    /** Calls that go before every ordinary one. @default none */
+    readonly isUrgent?: (...args: Args) => boolean;
+  } = {},
 ): LimitedCall<Args, Result> {
-  const slot = pLimit(limit);
-  // When each waiting call was made, first in line first: p-limit starts them in that order.
-  const queuedAt: number[] = [];
-  const limited = (...args: Args): Promise<Result> => {
-    queuedAt.push(now());
-    return slot(() => {
-      queuedAt.shift();
-      return call(...args);
+  const { now = Date.now, isUrgent = () => false } = options;
+  interface Waiting {
+    readonly queuedAt: number;
+    readonly start: () => void;
+  }
+  const urgent: Waiting[] = [];
+  const ordinary: Waiting[] = [];
+  let running = 0;
+
+  const startNext = (): void => {
+    while (running < limit) {
+      const next = urgent.shift() ?? ordinary.shift();
+      if (next === undefined) return;
+      running += 1;
+      next.start();
+    }
+  };
+  const limited = (...args: Args): Promise<Result> =>
+    new Promise<Result>((resolve, reject) => {
+      const start = (): void => {
+        // A call that throws at once still gives its slot back.
+        Promise.resolve()
+          .then(() => call(...args))
+          .then(resolve, reject)
+          .finally(() => {
+            running -= 1;
+            startNext();
+          });
+      };
+      (isUrgent(...args) ? urgent : ordinary).push({ queuedAt: now(), start });
+      startNext();
     });
+  const oldestQueuedAt = (): number | undefined => {
+    const heads = [urgent[0]?.queuedAt, ordinary[0]?.queuedAt].filter((at): at is number => at !== undefined);
+    return heads.length === 0 ? undefined : Math.min(...heads);
   };
   return Object.assign(limited, {
-    backlog: (): Backlog => ({ waiting: queuedAt.length, oldestWaitMs: queuedAt.length === 0 ? 0 : now() - (queuedAt[0] as number) }),
+    backlog: (): Backlog => {
+      const oldest = oldestQueuedAt();
+      return { waiting: urgent.length + ordinary.length, oldestWaitMs: oldest === undefined ? 0 : now() - oldest };
+    },
   });
 }
