@@ -360,6 +360,8 @@ export class UrgentDeliberationStack extends Stack {
         allowOrigins: [site.origin],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PATCH, CorsHttpMethod.OPTIONS],
         allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        // The web UI waits as long as a 503 or 429 says before sending a filing again.
+        exposeHeaders: ['retry-after'],
         maxAge: Duration.hours(1),
       },
     });

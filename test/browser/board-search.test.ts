@@ -15,7 +15,14 @@ const json = (route: Route, status: number, body: unknown) =>
   route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
 
 /** A signed-in tab on a route, whose stand-in API records what the page asked. */
-async function tab(user: string, route: string, lang: 'en' | 'ko', width: number) {
+async function tab(
+  user: string,
+  route: string,
+  lang: 'en' | 'ko',
+  width: number,
+  /** How the API turns away the filings before it takes one: status and Retry-After of each. */
+  busy: Array<{ status: number; retryAfter?: string }> = [],
+) {
   const watched = await WatchedPage.open(site.browser, `board-search-${user}-${lang}-${width}`, width);
   const now = Date.now();
   await mockApi(watched.page, now);
@@ -37,7 +44,15 @@ async function tab(user: string, route: string, lang: 'en' | 'ko', width: number
       const handled = body.urls.filter((url) => url.includes('/v/known'));
       return json(request, 200, user === 'staff-kim' ? { urls: handled, duplicates: [] } : { urls: handled });
     }
-    filings.push(body);
+    filings.push({ ...body, idempotencyKey: request.request().headers()['idempotency-key'] });
+    const refusal = busy.shift();
+    if (refusal)
+      return request.fulfill({
+        status: refusal.status,
+        contentType: 'application/json',
+        headers: refusal.retryAfter === undefined ? {} : { 'retry-after': refusal.retryAfter },
+        body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'The system is behind; nothing was filed. Send it again in 1 s.' } }),
+      });
     return json(request, 201, { caseId: 'C01JD3QNEWNEWNEWNEWNEWNEWN', status: 'PENDING_APPROVAL' });
   });
   await openSignedIn(watched.page, site.url, user, lang, route);
@@ -174,6 +189,52 @@ describe('the duplicate check before filing', () => {
     expect(filings).toEqual([]);
     await expect.poll(() => page.getByRole('button', { name: 'File anyway' }).count()).toBe(1);
     expect(watched.errors).toEqual([]);
+    await watched.close();
+  }, 90_000);
+
+  /** Fills the intake form with one URL nobody has reported and files it. */
+  async function fileNewReport(page: WatchedPage['page'], fileButton: RegExp): Promise<void> {
+    await page.locator('#urls').waitFor();
+    await page.locator('#category').selectOption('ILLEGAL_FILMING');
+    // Staff say who reported it; a reporter is who reported it.
+    if ((await page.locator('#reporterKind').count()) > 0) await page.locator('#reporterKind').selectOption('POLICE');
+    await page.locator('#consent').check();
+    await page.locator('#urls').fill('https://webhard.example/v/new-upload');
+    await page.getByRole('button', { name: fileButton }).click();
+  }
+
+  it('sends a report the system was too busy to take again after Retry-After, with the same key, and files it', async () => {
+    // Given an API that turns the first filing away, behind its workflows
+    const { watched, filings } = await tab('staff-kim', '/intake', 'en', 1280, [{ status: 503, retryAfter: '1' }]);
+    const { page } = watched;
+
+    // When the report is filed
+    await fileNewReport(page, /^File report$/);
+
+    // Then it is sent again a second later, under the same Idempotency-Key, and the page says it is filed
+    await page.getByRole('status').filter({ hasText: 'C01JD3QNEWNEWNEWNEWNEWNEWN' }).waitFor();
+    expect(filings).toHaveLength(2);
+    const keys = filings.map((filing) => (filing as { idempotencyKey?: string }).idempotencyKey);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    await watched.shot('filed-after-busy');
+    await watched.close();
+  }, 90_000);
+
+  it('tells the reporter in Korean that nothing was filed when the API is busy without saying when to come back', async () => {
+    // Given an API that answers 503 with no Retry-After (a proxy in the way, say): nothing to wait for
+    const { watched, filings } = await tab('support-center', '/intake', 'ko', 390, [{ status: 503 }]);
+    const { page } = watched;
+
+    // When
+    await fileNewReport(page, /접수/);
+
+    // Then one filing, and the reason in the reader's words, not the API's English
+    const alert = page.getByRole('alert').filter({ hasText: '1분 뒤에 다시' });
+    await alert.waitFor();
+    expect(filings).toHaveLength(1);
+    expect(await alert.textContent()).not.toContain('nothing was filed');
+    await watched.shot('busy-ko');
     await watched.close();
   }, 90_000);
 

@@ -495,6 +495,12 @@ describe('HTTP API', () => {
     });
   });
 
+  it("lets the web UI's origin read Retry-After, which says when a refused filing may be sent again", () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: { ExposeHeaders: ['retry-after'], AllowHeaders: Match.arrayWith(['idempotency-key']) },
+    });
+  });
+
   it('throttles and access-logs the default stage', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',

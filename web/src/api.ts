@@ -258,6 +258,21 @@ export interface AuditChain {
 
 type Json = Record<string, unknown>;
 
+/** How long a filing goes on being sent again while the API answers that it is busy. */
+export const BUSY_RESEND_WITHIN_MS = 120_000;
+
+/**
+ * How long to wait before sending again a request the API turned away for now: 503 (the system
+ * is behind; nothing was filed) or 429 (throttled), with `Retry-After` in seconds. `undefined` for
+ * any other answer, which is the person's to read.
+ */
+export function busyWaitMs(status: number, retryAfter: string | null): number | undefined {
+  if ((status !== 503 && status !== 429) || retryAfter === null || !/^\d+$/.test(retryAfter.trim())) return undefined;
+  return Math.min(Number(retryAfter.trim()), 60) * 1000;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** An answer's JSON; null when it has none (an empty body, or a proxy's HTML error page). */
 function parseJson(text: string): unknown {
   if (!text) return null;
@@ -319,16 +334,32 @@ export class ApiClient {
     );
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const response = await this.send(method, path, body, headers);
-    const parsed = parseJson(await response.text());
-    if (!response.ok) throw this.failure(method, path, response, parsed);
-    return parsed as T;
+  /**
+   * `resendWhileBusy`: only for a request whose Idempotency-Key makes a second copy harmless; it is
+   * sent again after each busy answer's Retry-After, for up to BUSY_RESEND_WITHIN_MS.
+   */
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    options: { resendWhileBusy?: boolean } = {},
+  ): Promise<T> {
+    const giveUpAt = Date.now() + BUSY_RESEND_WITHIN_MS;
+    for (;;) {
+      const response = await this.send(method, path, body, headers);
+      const parsed = parseJson(await response.text());
+      if (response.ok) return parsed as T;
+      const wait = options.resendWhileBusy ? busyWaitMs(response.status, response.headers.get('retry-after')) : undefined;
+      if (wait === undefined || Date.now() + wait > giveUpAt) throw this.failure(method, path, response, parsed);
+      await sleep(wait);
+    }
   }
 
   // ------------------------------------------------ reports and cases
   fileReport(report: ReportRequest, idempotencyKey: string): Promise<{ caseId: string; status: CaseStatus; duplicates?: DuplicateCase[] }> {
-    return this.call('POST', '/reports', report, { 'idempotency-key': idempotencyKey });
+    // The key makes a copy harmless, so a report the system was too busy to take is sent again.
+    return this.call('POST', '/reports', report, { 'idempotency-key': idempotencyKey }, { resendWhileBusy: true });
   }
 
   async myReports(): Promise<ReporterReport[]> {

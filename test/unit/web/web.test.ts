@@ -2,8 +2,8 @@
  * The web UI's pure parts: reading /config.json, reading roles from a token the way API Gateway
  * may deliver them, countdown and time formatting, and where the workflow drawing marks a case.
  */
-import { describe, expect, it } from 'vitest';
-import { normalizeReview } from '../../../web/src/api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiClient, ApiError, BUSY_RESEND_WITHIN_MS, busyWaitMs, normalizeReview } from '../../../web/src/api';
 import { decodeJwtPayload, groupsOf, parseConfig, sessionFromToken } from '../../../web/src/auth';
 import { currentStates } from '../../../web/src/components/StateDiagram';
 import { formatCompact, formatDuration, formatUtc } from '../../../web/src/format';
@@ -137,5 +137,79 @@ describe('wording', () => {
     expect(translator('en').t('batchDone', { ok: 3, failed: 0 })).toBe('3 recorded, 0 failed.');
     expect(translator('ko').v('OVERDUE')).toBe('기한 초과');
     expect(translator('ko').schema('give at least one URL')).toBe('URL을 하나 이상 넣으세요');
+  });
+});
+
+describe('a filing the system is too busy to take', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  /** A fetch that answers from the list, one answer per request, and keeps each request's headers. */
+  function answering(...answers: Array<[status: number, headers: Record<string, string>]>) {
+    const sent: Array<Record<string, string>> = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init: { headers: Record<string, string> }) => {
+        sent.push(init.headers);
+        const [status, headers] = answers.shift() ?? [500, {}];
+        const body = status < 300 ? { caseId: 'C1', status: 'AWAITING_APPROVAL' } : { error: { code: 'UNAVAILABLE', message: 'busy' } };
+        return new Response(JSON.stringify(body), { status, headers });
+      }),
+    );
+    return sent;
+  }
+  const client = () => new ApiClient('http://api.test', async () => 'token');
+  const report = { urls: ['https://webhard.example/x'], category: 'NCII' } as unknown as Parameters<ApiClient['fileReport']>[0];
+
+  it.each([
+    [503, '3', 3_000],
+    [429, '0', 0],
+    [503, ' 120 ', 60_000],
+    [503, null, undefined],
+    [503, 'Wed, 21 Oct 2026 07:28:00 GMT', undefined],
+    [500, '3', undefined],
+    [409, '3', undefined],
+  ])('waits, for a %i with Retry-After %j, %j ms', (status, retryAfter, expected) => {
+    expect(busyWaitMs(status, retryAfter)).toBe(expected);
+  });
+
+  it('is sent again with the same Idempotency-Key after Retry-After, and files once', async () => {
+    vi.useFakeTimers();
+    const sent = answering([503, { 'retry-after': '2' }], [503, { 'retry-after': '1' }], [201, {}]);
+    const filing = client().fileReport(report, 'key-1');
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(sent).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(filing).resolves.toMatchObject({ caseId: 'C1' });
+    expect(sent.map((headers) => headers['idempotency-key'])).toEqual(['key-1', 'key-1', 'key-1']);
+  });
+
+  it('is given up, as the busy error, when the next try would fall after the resend window', async () => {
+    vi.useFakeTimers();
+    const waits = Array.from(
+      { length: BUSY_RESEND_WITHIN_MS / 60_000 + 1 },
+      () => [503, { 'retry-after': '60' }] as [number, Record<string, string>],
+    );
+    const sent = answering(...waits);
+    const filing = client().fileReport(report, 'key-2');
+    const outcome = filing.catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(BUSY_RESEND_WITHIN_MS);
+    const error = await outcome;
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(503);
+    expect(sent).toHaveLength(BUSY_RESEND_WITHIN_MS / 60_000 + 1);
+  });
+
+  it('is not sent again when the request has no Idempotency-Key to make a copy harmless', async () => {
+    const sent = answering([503, { 'retry-after': '1' }], [200, {}]);
+    await expect(client().decideApproval('C1', { decision: 'APPROVE', reason: 'clear' } as never)).rejects.toMatchObject({ status: 503 });
+    expect(sent).toHaveLength(1);
+  });
+
+  it("is told in the reader's words, not the API's English message", () => {
+    expect(translator('ko').t('busy')).toMatch(/1분 뒤에 다시/);
+    expect(translator('en').t('busy')).toMatch(/nothing was done/);
   });
 });

@@ -86,9 +86,17 @@ export function ErrorNote({ error }: { error: unknown }) {
   const { t } = useT();
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
+  const words = !(error instanceof ApiError)
+    ? t('error', { message })
+    : error.code === 'NOT_FOUND'
+      ? t('notFound')
+      : // Behind or throttled: the API took nothing, and its English message is no use to the person.
+        error.status === 503 || error.status === 429
+        ? t('busy')
+        : t('error', { message });
   return (
     <p class="error" role="alert">
-      {error instanceof ApiError && error.code === 'NOT_FOUND' ? t('notFound') : t('error', { message })}
+      {words}
     </p>
   );
 }
