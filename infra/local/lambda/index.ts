@@ -127,6 +127,12 @@ export interface LimitedCall<Args extends unknown[], Result> {
   backlog(): Backlog;
 }
 
+/** A call waiting for a slot: since when, and what starts it. */
+interface Waiting {
+  readonly queuedAt: number;
+  readonly start: () => void;
+}
+
 /**
  * At most `limit` calls at once, the others queued, as Lambda's concurrency limit bounds a
  * function's invocations in the cloud. The engine's task Lambdas go through one: after a restart
@@ -154,10 +160,6 @@ export function withConcurrencyLimit<Args extends unknown[], Result>(
   } = {},
 ): LimitedCall<Args, Result> {
   const { now = Date.now, isUrgent = () => false } = options;
-  interface Waiting {
-    readonly queuedAt: number;
-    readonly start: () => void;
-  }
   const urgent: Waiting[] = [];
   const ordinary: Waiting[] = [];
   let running = 0;

@@ -4,7 +4,9 @@
  * retried, and is recorded on its order (NOTICE_SENT) or on its case (STAFF_ALERTED). A claim
  * another sender holds and SES throttling come out as TransientError, which the workflow retries.
  */
+import type { SNSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler as deliveryEvents } from '../../../functions/events/delivery-events';
 import type { OperatorNoticeRequest } from '../../../shared/domain/decider';
 import { caseIdFrom, orderIdFor, ulidFrom } from '../../../shared/domain/ids';
 import type { NoticeRecord, OrderRecord } from '../../../shared/domain/model';
@@ -21,7 +23,8 @@ import { casePartition, keys, refs } from '../../../shared/store/keys';
 import { claimNotice, getCase, getOrder, recordNoticeSent, writeUrls } from '../../../shared/store/repository';
 import { actionsOf, expectConsistentStream, plant } from '../../support/given';
 import { aCase, anOperator, anOrder } from '../../support/records';
-import { API_BASE_URL, STAFF_EMAILS, useWorld, WEB_BASE_URL } from '../../support/world';
+import { underEveryFault } from '../../support/faults';
+import { API_BASE_URL, type Mail, STAFF_EMAILS, useWorld, WEB_BASE_URL } from '../../support/world';
 import { chainOfCase, storedItem } from '../services/world-steps';
 
 const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-11-24T05:00:00.000Z'), new Uint8Array(10).fill(7)));
@@ -62,8 +65,8 @@ async function startClock(): Promise<void> {
 const noticesSent = async () => (await actionsOf(CASE_ID)).filter((action) => action === 'NOTICE_SENT').length;
 
 const world = useWorld();
-beforeEach(async () => {
-  // Given an operator, and a case whose order to it was issued, with the URLs of two operators
+/** An operator, and a case whose order to it was issued, with the URLs of two operators. */
+async function plantIssuedOrder(): Promise<void> {
   await plant.operator(anOperator());
   await plant.case(
     aCase({ caseId: CASE_ID, createdAt: '2026-11-24T05:00:00.000Z', status: 'ORDERS_ISSUED', ordersIssuedAt: order.issuedAt }),
@@ -73,7 +76,8 @@ beforeEach(async () => {
     { url: OTHER_URL, host: 'social.example', operatorId: 'op-social' },
   ]);
   await plant.order(order);
-});
+}
+beforeEach(plantIssuedOrder);
 afterEach(() => {
   vi.restoreAllMocks();
   vi.useRealTimers();
@@ -418,6 +422,59 @@ describe('notifyOperator', () => {
       });
     },
   );
+});
+
+describe("recording SES's Send event on a notice whose sender died, under every fault", () => {
+  /** SES's Send event of `mail`, as its SNS topic delivers it to DeliveryEvents. */
+  const sendEventOf = (mail: Mail): SNSEvent =>
+    ({
+      Records: [
+        {
+          Sns: {
+            MessageId: `sns-${mail.messageId}`,
+            Message: JSON.stringify({
+              eventType: 'Send',
+              mail: {
+                messageId: mail.messageId,
+                timestamp: nowIso(),
+                destination: mail.to,
+                headersTruncated: false,
+                headers: mail.headers,
+              },
+              send: {},
+            }),
+          },
+        },
+      ],
+    }) as SNSEvent;
+
+  it('records the message on the claim once, whatever call fails, so the sender sends nothing again', async () => {
+    const cases = await underEveryFault(
+      world,
+      {
+        // Given a sender that claimed the ORDER notice, and died after SES accepted it
+        given: async () => {
+          await plantIssuedOrder();
+          world.faults.arm({ service: 'SES SendEmail', at: 1, when: 'after', crash: true });
+          await expect(notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY)).rejects.toThrow();
+          world.faults.disarm();
+        },
+        // When DeliveryEvents takes the message's Send event (SNS and Lambda retry it after a failure)
+        act: () => deliveryEvents(sendEventOf(world.mails[0] as Mail)),
+        streams: () => [refs.case(CASE_ID).root],
+        expectAfter: async () => {
+          // Then the claim holds the one message, and the sender's retry after the claim's lifetime records it without sending
+          expect(await noticeClaim()).toMatchObject({ messageId: 'message-1', orderId: ORDER_ID });
+          vi.setSystemTime(Date.now() + 60_000);
+          expect(accepted(await notifyOperator(ORDER_ID, { kind: 'ORDER' }, EVENT_KEY)).messageId).toBe('message-1');
+          expect(world.mails.map((mail) => mail.messageId)).toEqual(['message-1']);
+          expect(await noticesSent()).toBe(1);
+        },
+      },
+      { now: '2026-11-24T06:01:00.000Z', sweepAt: '2026-11-24T06:11:00.000Z' },
+    );
+    expect(cases).toBeGreaterThan(1);
+  });
 });
 
 describe('notifyStaff', () => {
