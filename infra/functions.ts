@@ -147,8 +147,6 @@ export type WorkflowFunctionName = keyof typeof workflowFunctions;
 /**
  * The tasks a timer starts when a legal deadline falls due: the approval SLA, the operator's
  * deadline and grace period, the review and appeal-review deadlines, the end of the appeal window.
- * Their time is the deadline's, so the one-machine runtime starts them before any other waiting
- * task (infra/local/lambda, `withConcurrencyLimit`).
  */
 export const deadlineTasks: ReadonlySet<string> = new Set<WorkflowFunctionName>([
   'EscalateApprovalSla',
@@ -157,6 +155,20 @@ export const deadlineTasks: ReadonlySet<string> = new Set<WorkflowFunctionName>(
   'ReviewDeadlinePassed',
   'CollectAppeals',
 ]);
+
+/** The tasks between the last approval and the order's notice: the order is immediate. */
+export const noticeTasks: ReadonlySet<string> = new Set<WorkflowFunctionName>(['IssueOrders', 'ListBatch', 'SendOrderNotice']);
+
+/**
+ * The one-machine runtime's task lanes, first first (infra/local/lambda, `withConcurrencyLimit`):
+ * work whose time is a deadline's, then the order's way to its operator, then the rest (a new case's
+ * opening, the waits' tokens, reviews, fines, closing).
+ */
+export function taskLane(name: string): number {
+  if (deadlineTasks.has(name)) return 0;
+  return noticeTasks.has(name) ? 1 : 2;
+}
+export const TASK_LANES = 3;
 
 export const scheduledFunctions = [
   {

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { apiFunctions, deadlineTasks, eventFunctions, scheduledFunctions } from '../functions';
+import { apiFunctions, eventFunctions, scheduledFunctions, TASK_LANES, taskLane } from '../functions';
 import { INTAKE_ROUTES, intakeRefusal } from './apigateway/admission';
 import { RouteTable } from './apigateway/routes';
 import { startApiGateway, type LocalApiGateway } from './apigateway/server';
@@ -127,15 +127,15 @@ async function start(): Promise<void> {
   // and STATE_MACHINE_ARN is final, since a handler's config is read once and kept.
   let handlersCanRun!: () => void;
   const handlersReady = new Promise<void>((resolve) => (handlersCanRun = resolve));
-  // The workflow's task Lambdas take turns for the slots, a deadline's first; how long they wait
-  // decides whether the API takes new cases.
+  // The workflow's task Lambdas take turns for the slots, a deadline's first, then an order's
+  // notice; how long they wait decides whether the API takes new cases.
   const invokeTask = withConcurrencyLimit(
     async (functionArn: string, payload: unknown) => {
       await handlersReady;
       return lambda.invoke(functionArn, payload);
     },
     config.taskConcurrency,
-    { isUrgent: (functionArn) => deadlineTasks.has(functionNameOf(functionArn)) },
+    { laneOf: (functionArn) => taskLane(functionNameOf(functionArn)), lanes: TASK_LANES },
   );
   const stepFunctions = await startLocalStepFunctions({
     dataDir: path.join(config.dataDir, 'stepfunctions'),

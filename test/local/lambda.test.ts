@@ -108,8 +108,8 @@ describe('the concurrency limit of task Lambdas', () => {
     expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
-  it('starts an urgent call before every ordinary one waiting, each lane in the order its calls were made', async () => {
-    // Given one slot, held, and calls named urgent by their first letter
+  it('starts the waiting calls lane by lane, lane 0 first, each lane in the order its calls were made', async () => {
+    // Given one slot, held, and calls whose lane is their first letter: D(eadline) 0, N(otice) 1, the rest 2
     const started: string[] = [];
     const releases: Array<() => void> = [];
     const limited = withConcurrencyLimit(
@@ -118,21 +118,46 @@ describe('the concurrency limit of task Lambdas', () => {
         await new Promise<void>((resolve) => releases.push(resolve));
       },
       1,
-      { isUrgent: (name) => name.startsWith('U') },
+      { laneOf: (name) => ({ D: 0, N: 1 })[name[0] as 'D' | 'N'] ?? 2, lanes: 3 },
     );
     const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-    // When ordinary and urgent calls queue behind the first, mixed
-    const calls = ['o1', 'o2', 'U1', 'o3', 'U2'].map((name) => limited(name));
+    // When calls of every lane queue behind the first, mixed
+    const calls = ['o1', 'o2', 'N1', 'D1', 'o3', 'N2', 'D2'].map((name) => limited(name));
     await settle();
-    for (let turn = 0; turn < 5; turn += 1) {
+    for (let turn = 0; turn < 7; turn += 1) {
       releases.shift()?.();
       await settle();
     }
     await Promise.all(calls);
 
-    // Then the urgent ones ran as soon as the slot was free, before the ordinary ones that waited longer
-    expect(started).toEqual(['o1', 'U1', 'U2', 'o2', 'o3']);
+    // Then each free slot went to the first lane with a call waiting, before calls that waited longer
+    expect(started).toEqual(['o1', 'D1', 'D2', 'N1', 'N2', 'o2', 'o3']);
+  });
+
+  it.each([
+    [-1, 0],
+    [7, 1],
+    [0.6, 0],
+  ])('puts a call whose lane is %d in lane %i of two', async (lane, expected) => {
+    const started: string[] = [];
+    const releases: Array<() => void> = [];
+    const limited = withConcurrencyLimit(
+      async (name: string) => {
+        started.push(name);
+        await new Promise<void>((resolve) => releases.push(resolve));
+      },
+      1,
+      { laneOf: (name) => (name === 'probe' ? lane : name === 'first' ? 0 : 1 - expected), lanes: 2 },
+    );
+    // The probe and a call of the other lane queue behind a held slot: the probe goes first only in lane 0
+    const calls = [limited('first'), limited('other'), limited('probe')];
+    for (let turn = 0; turn < 3; turn += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      releases.shift()?.();
+    }
+    await Promise.all(calls);
+    expect(started[1]).toBe(expected === 0 ? 'probe' : 'other');
   });
 
   it('gives the slot back when a call throws before it returns a promise', async () => {
@@ -149,7 +174,8 @@ describe('the concurrency limit of task Lambdas', () => {
     const releases: Array<() => void> = [];
     const limited = withConcurrencyLimit((_urgent: boolean) => new Promise<void>((resolve) => releases.push(resolve)), 1, {
       now: () => clock,
-      isUrgent: (urgent) => urgent,
+      laneOf: (urgent) => (urgent ? 0 : 1),
+      lanes: 2,
     });
     const calls = [limited(false)];
     clock = 1_000;

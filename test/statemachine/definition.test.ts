@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { deadlineTasks, workflowFunctions } from '../../infra/functions';
+import { deadlineTasks, noticeTasks, taskLane, workflowFunctions } from '../../infra/functions';
 import {
   bindArns,
   forEachState,
@@ -233,6 +233,26 @@ describe('the case workflow and its batches (statemachines/case-workflow.ts)', (
       started.add(String((task as TaskState).Parameters.FunctionName).replace(/^\$\{(\w+)FunctionArn\}$/, '$1'));
     }
     expect([...started].sort()).toEqual([...deadlineTasks].sort());
+  });
+
+  it("names the tasks between the last approval and the order's notice, and puts them before all but a deadline's", () => {
+    // The approval's way: IssueOrders, the batch's child execution, its list, each order's notice
+    const functionOf = (name: string) =>
+      String((states[name] as TaskState).Parameters.FunctionName).replace(/^\$\{(\w+)FunctionArn\}$/, '$1');
+    const decision = states.ApprovalDecision as Extract<State, { Type: 'Choice' }>;
+    expect(decision.Choices.map((choice) => choice.Next)).toContain('IssueOrders');
+    expect(states.IssueOrders).toMatchObject({ Type: 'Task', Next: 'Tracks' });
+    expect(batchDefinition.StartAt).toBe('BatchKind');
+    expect(states.ListOrderBatch).toMatchObject({ Type: 'Task', Next: 'PerOrder' });
+    expect((states.PerOrder as Extract<State, { Type: 'Map' }>).ItemProcessor.StartAt).toBe('SendOrderNotice');
+    const onTheWay = ['IssueOrders', 'ListOrderBatch', 'SendOrderNotice'].map(functionOf);
+    expect(onTheWay.sort()).toEqual([...noticeTasks].sort());
+
+    // And the lanes: a deadline's task, then these, then every other task of the manifest
+    for (const name of deadlineTasks) expect(taskLane(name), name).toBe(0);
+    for (const name of noticeTasks) expect(taskLane(name), name).toBe(1);
+    for (const name of Object.keys(workflowFunctions).filter((name) => !deadlineTasks.has(name) && !noticeTasks.has(name)))
+      expect(taskLane(name), name).toBe(2);
   });
 
   it.each([

@@ -140,11 +140,11 @@ interface Waiting {
  * opening connections to DynamoDB at once (which timed out the runtime's own start-up). No task
  * Lambda waits for another, so a queued call cannot hold up the one it waits behind.
  *
- * A call `isUrgent` names takes the first free slot before every ordinary one (each lane in the
- * order its calls were made): a deadline that fell due is enforced when it falls, not after the
- * backlog of new cases. In the cloud each function has its own concurrency and nothing queues
- * behind another function's work; on one machine the lane keeps that, so a timer's work waits
- * only for other timers' work.
+ * Waiting calls take the free slots by lane, lane 0 first (`laneOf`), each lane in the order its
+ * calls were made: a deadline that fell due is enforced when it falls, and an approved order's
+ * notice goes out, before the backlog of new cases is worked through. In the cloud each function
+ * has its own concurrency and nothing queues behind another function's work; on one machine the
+ * lanes keep the work that has a clock running ahead of the work that can wait.
  *
  * `backlog()` tells how far behind the queue is, for the API's admission control: the wait of the
  * longest-waiting call says it in seconds, whatever the machine's speed, where a count would not.
@@ -155,18 +155,19 @@ export function withConcurrencyLimit<Args extends unknown[], Result>(
   options: {
     /** @default Date.now */
     readonly now?: () => number;
-    /** Calls that go before every ordinary one. @default none */
-    readonly isUrgent?: (...args: Args) => boolean;
+    /** The lane of a call, 0 first; a lane past the last is the last. @default every call in lane 0 */
+    readonly laneOf?: (...args: Args) => number;
+    /** @default 1 */
+    readonly lanes?: number;
   } = {},
 ): LimitedCall<Args, Result> {
-  const { now = Date.now, isUrgent = () => false } = options;
-  const urgent: Waiting[] = [];
-  const ordinary: Waiting[] = [];
+  const { now = Date.now, laneOf = () => 0, lanes = 1 } = options;
+  const waiting: Waiting[][] = Array.from({ length: lanes }, () => []);
   let running = 0;
 
   const startNext = (): void => {
     while (running < limit) {
-      const next = urgent.shift() ?? ordinary.shift();
+      const next = waiting.find((lane) => lane.length > 0)?.shift();
       if (next === undefined) return;
       running += 1;
       next.start();
@@ -184,17 +185,17 @@ export function withConcurrencyLimit<Args extends unknown[], Result>(
             startNext();
           });
       };
-      (isUrgent(...args) ? urgent : ordinary).push({ queuedAt: now(), start });
+      const lane = Math.min(Math.max(0, Math.trunc(laneOf(...args))), lanes - 1);
+      waiting[lane]?.push({ queuedAt: now(), start });
       startNext();
     });
-  const oldestQueuedAt = (): number | undefined => {
-    const heads = [urgent[0]?.queuedAt, ordinary[0]?.queuedAt].filter((at): at is number => at !== undefined);
-    return heads.length === 0 ? undefined : Math.min(...heads);
-  };
   return Object.assign(limited, {
     backlog: (): Backlog => {
-      const oldest = oldestQueuedAt();
-      return { waiting: urgent.length + ordinary.length, oldestWaitMs: oldest === undefined ? 0 : now() - oldest };
+      const heads = waiting.flatMap((lane) => (lane[0] === undefined ? [] : [lane[0].queuedAt]));
+      return {
+        waiting: waiting.reduce((sum, lane) => sum + lane.length, 0),
+        oldestWaitMs: heads.length === 0 ? 0 : now() - Math.min(...heads),
+      };
     },
   });
 }
