@@ -108,8 +108,8 @@ describe('the concurrency limit of task Lambdas', () => {
     expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
-  it('starts the waiting calls lane by lane, lane 0 first, each lane in the order its calls were made', async () => {
-    // Given one slot, held, and calls whose lane is their first letter: D(eadline) 0, N(otice) 1, the rest 2
+  /** One slot, and calls by name that record their start and hold the slot until released, in lanes by `laneOf`. */
+  function oneHeldSlot(laneOf: (name: string) => number, lanes: number) {
     const started: string[] = [];
     const releases: Array<() => void> = [];
     const limited = withConcurrencyLimit(
@@ -118,8 +118,14 @@ describe('the concurrency limit of task Lambdas', () => {
         await new Promise<void>((resolve) => releases.push(resolve));
       },
       1,
-      { laneOf: (name) => ({ D: 0, N: 1 })[name[0] as 'D' | 'N'] ?? 2, lanes: 3 },
+      { laneOf, lanes },
     );
+    return { limited, started, releases };
+  }
+
+  it('starts the waiting calls lane by lane, lane 0 first, each lane in the order its calls were made', async () => {
+    // Given one slot, held, and calls whose lane is their first letter: D(eadline) 0, N(otice) 1, the rest 2
+    const { limited, started, releases } = oneHeldSlot((name) => ({ D: 0, N: 1 })[name[0] as 'D' | 'N'] ?? 2, 3);
     const settle = () => new Promise((resolve) => setImmediate(resolve));
 
     // When calls of every lane queue behind the first, mixed
@@ -140,16 +146,7 @@ describe('the concurrency limit of task Lambdas', () => {
     [7, 1],
     [0.6, 0],
   ])('puts a call whose lane is %d in lane %i of two', async (lane, expected) => {
-    const started: string[] = [];
-    const releases: Array<() => void> = [];
-    const limited = withConcurrencyLimit(
-      async (name: string) => {
-        started.push(name);
-        await new Promise<void>((resolve) => releases.push(resolve));
-      },
-      1,
-      { laneOf: (name) => (name === 'probe' ? lane : name === 'first' ? 0 : 1 - expected), lanes: 2 },
-    );
+    const { limited, started, releases } = oneHeldSlot((name) => (name === 'probe' ? lane : name === 'first' ? 0 : 1 - expected), 2);
     // The probe and a call of the other lane queue behind a held slot: the probe goes first only in lane 0
     const calls = [limited('first'), limited('other'), limited('probe')];
     for (let turn = 0; turn < 3; turn += 1) {
