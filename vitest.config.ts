@@ -52,6 +52,10 @@ export default defineConfig({
     setupFiles: ['test/setup/polyfills.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // A poll waits for a whole local stack that shares two cores with the other fork: an act that
+    // takes a second and a half under the suite's load is not a failure. A wrong value still fails
+    // the poll, only later.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     // Two cores: the e2e and browser suites each start a whole local stack.
     maxWorkers: 2,
