@@ -86,14 +86,10 @@ export function ErrorNote({ error }: { error: unknown }) {
   const { t } = useT();
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
-  const words = !(error instanceof ApiError)
-    ? t('error', { message })
-    : error.code === 'NOT_FOUND'
-      ? t('notFound')
-      : // Behind or throttled: the API took nothing, and its English message is no use to the person.
-        error.status === 503 || error.status === 429
-        ? t('busy')
-        : t('error', { message });
+  let words = t('error', { message });
+  if (error instanceof ApiError && error.code === 'NOT_FOUND') words = t('notFound');
+  // Behind or throttled: the API took nothing, and its English message is no use to the person.
+  else if (error instanceof ApiError && (error.status === 503 || error.status === 429)) words = t('busy');
   return (
     <p class="error" role="alert">
       {words}
