@@ -194,18 +194,24 @@ export async function settle(event: Pick<StoredEvent, 'stream' | 'seq'>): Promis
 /**
  * The record at `key` once the stream's head is projected: an unsettled head whose record is behind
  * it is projected first (every earlier event is projected already). When the head changed this same
- * record, the one read that checked it is the answer, and a record behind its head is the head's
- * state: a commit the read missed would take the next seq, which the caller's conditional put
+ * record, the head holds its state: a settled head's state is what its projection wrote (nothing
+ * but `project` writes a record, and nothing after the head can have), so no read is needed; an
+ * unsettled head's record is read once to see whether it is behind, and then the head's state is the
+ * record's. A commit the reads missed would take the next seq, which the caller's conditional put
  * then finds taken.
  */
 async function readCaughtUp<State>(head: StoredEvent | null, key: ItemKey): Promise<RecordItem<State> | undefined> {
-  if (head === null || !head.unsettled) return getRecordItem<State>(key);
-  const headRecord = await getRecordItem(head.target.key);
+  if (head === null) return getRecordItem<State>(key);
+  const onThisRecord = sameKey(head.target.key, key);
+  if (!head.unsettled) return onThisRecord ? stateOf<State>(head) : getRecordItem<State>(key);
+  // Projecting the head touches only its own record, so the two reads need not wait for each other.
+  const [headRecord, record] = await Promise.all([getRecordItem(head.target.key), onThisRecord ? undefined : getRecordItem<State>(key)]);
   const behind = (headRecord?.version ?? 0) < head.target.version;
   if (behind) await project(head);
-  if (!sameKey(head.target.key, key)) return getRecordItem<State>(key);
-  return behind ? { record: head.state as State, version: head.target.version } : (headRecord as RecordItem<State> | undefined);
+  return onThisRecord ? stateOf<State>(head) : record;
 }
+
+const stateOf = <State>(event: StoredEvent): RecordItem<State> => ({ record: event.state as State, version: event.target.version });
 
 /** The stream's head as a chain head, with its seq and hash. */
 export async function readChainHead(root: ItemKey): Promise<{ seq: number; hash: string } | undefined> {

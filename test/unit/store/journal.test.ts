@@ -1,6 +1,7 @@
 /**
  * What `execute` reads before it decides, on the world: an unsettled head of the stream is caught
- * up first, and when that head changed the very record being acted on, the record is read once.
+ * up first, and when that head changed the very record being acted on, the record is read once, or
+ * not at all once the head is settled (its state is the record's).
  * Every act that follows up an act on its own record (a notice recorded on its order, say) starts
  * from such a head, so a second read there is one DynamoDB call per act for nothing.
  *
@@ -16,7 +17,7 @@ import { orderDecider } from '../../../shared/domain/deciders/order';
 import type { OrderRecord } from '../../../shared/domain/model';
 import { enforceDeadline } from '../../../shared/services/deadlines';
 import { policyForRecord } from '../../../shared/services/policies';
-import { execute, readChainHead } from '../../../shared/store/journal';
+import { execute, readChainHead, settle } from '../../../shared/store/journal';
 import { keys, refs } from '../../../shared/store/keys';
 import { getOrder } from '../../../shared/store/repository';
 import { plant, storedEvents } from '../../support/given';
@@ -43,7 +44,7 @@ async function executeCounting(command: Parameters<typeof orderDecider.decide>[0
   return { executed, calls: [...world.faults.log] };
 }
 
-describe('execute after an unsettled head', () => {
+describe('what execute reads before it decides', () => {
   it('reads the record once when the head changed that record and is projected', async () => {
     // Given an order marked overdue by an event committed and projected, its follow-ups not yet done
     await givenOrder();
@@ -57,6 +58,23 @@ describe('execute after an unsettled head', () => {
     // Then the head and the record were read once each, and the decision saw the overdue order
     expect(calls).toEqual(['DynamoDB QueryCommand', 'DynamoDB GetItemCommand']);
     expect(executed.committed).toBeNull();
+    expect(executed.state).toMatchObject<Partial<OrderRecord>>({ status: 'OVERDUE', overdueAt: AFTER_DEADLINE });
+  });
+
+  it('reads no record when the head changed that record and is settled: the head holds its state', async () => {
+    // Given an order marked overdue by an event committed, projected and settled
+    await givenOrder();
+    const first = await executeCounting({ type: 'ENFORCE_DEADLINE' });
+    await settle(first.executed.committed ?? expect.unreachable('the first act commits'));
+    expect(await unsettledOfCase(CASE_ID)).toEqual([]);
+
+    // When the same order is acted on again
+    const { executed, calls } = await executeCounting({ type: 'ENFORCE_DEADLINE' });
+
+    // Then only the head was read, and the decision saw the overdue order as its record holds it
+    expect(calls).toEqual(['DynamoDB QueryCommand']);
+    expect(executed.committed).toBeNull();
+    expect(executed.state).toEqual(await getOrder(WEBHARD_ORDER_ID));
     expect(executed.state).toMatchObject<Partial<OrderRecord>>({ status: 'OVERDUE', overdueAt: AFTER_DEADLINE });
   });
 
