@@ -11,6 +11,7 @@ import type { CaseRecord } from '../domain/model';
 import { policySchema, type Policy } from '../domain/policy';
 import { policyVersionOf } from '../domain/policy-version';
 import { config, heldForTable } from '../runtime/config';
+import { remember } from '../runtime/recent';
 import { getCase, getPolicyVersion, putPolicyVersion } from '../store/repository';
 import type { RecordRef } from '../store/keys';
 
@@ -21,6 +22,8 @@ const byVersion = new Map<string, Policy>();
  * as the block list's signing key is (a version's content is the same in every table).
  */
 const versionOfCaseByTable = new Map<string, Map<string, string | null>>();
+/** Cases whose version a process remembers, the most recently used: a case forgotten costs one read of its record. */
+const CASES_REMEMBERED = 10_000;
 const storedVersionsByTable = new Map<string, Set<string>>();
 const versionOfCase = () => heldForTable(versionOfCaseByTable, () => new Map<string, string | null>());
 const storedVersions = () => heldForTable(storedVersionsByTable, () => new Set<string>());
@@ -73,7 +76,7 @@ export async function policyByVersion(version: string): Promise<Policy | undefin
 /** The policy a case follows: the version it was filed under, or the current one for a case filed before versions. */
 export async function policyOf(record: Pick<CaseRecord, 'caseId' | 'policyVersion'>): Promise<Policy> {
   const version = record.policyVersion ?? null;
-  versionOfCase().set(record.caseId, version);
+  remember(versionOfCase(), record.caseId, version, CASES_REMEMBERED);
   if (version === null) return config().policy;
   const bound = await policyByVersion(version);
   if (!bound) throw new Error(`Case ${record.caseId} is bound to policy version ${version}, which is not stored.`);
