@@ -1,11 +1,122 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetItemCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand as QueryItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+  type DeleteCommandOutput,
+  type GetCommandOutput,
+  type PutCommandOutput,
+  type QueryCommandOutput,
+  type UpdateCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { AWS_CLIENT_OPTIONS } from '../runtime/aws';
 
 /**
- * One DocumentClient per process. Locally the SDK reads AWS_ENDPOINT_URL_DYNAMODB, so the same
+ * One DynamoDB client per process. Locally the SDK reads AWS_ENDPOINT_URL_DYNAMODB, so the same
  * code talks to dynalite; nothing here knows where it runs.
+ *
+ * The client builds each command class's middleware once (`cacheMiddleware`) instead of at every
+ * call: a quarter of the SDK's CPU per request, and the SDK is most of what an act costs
+ * (docs/benchmarks.md). lib-dynamodb's DocumentClient cannot use that cache (its commands' handlers
+ * are bound to the first command sent), so the store still writes lib-dynamodb's commands, with
+ * plain JavaScript values, and `documentClient` converts them to DynamoDB's attribute values here.
+ * Middleware added after the first call is not seen while the cache is on: whoever adds some
+ * (tests injecting faults) turns `config.cacheMiddleware` off first.
  */
-export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient(AWS_CLIENT_OPTIONS), {
-  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-});
+const dynamoDb = new DynamoDBClient({ ...AWS_CLIENT_OPTIONS, cacheMiddleware: true });
+
+/** As the DocumentClient had them: an absent value leaves its attribute out; a class instance is refused, not stored as a map. */
+const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
+
+type Item = Record<string, unknown>;
+type Items = Record<string, AttributeValue>;
+
+const toItem = (value: Item): Items => marshall(value, MARSHALL_OPTIONS);
+const fromItem = (value: Items | undefined): Item | undefined => (value === undefined ? undefined : unmarshall(value));
+/** The command's expression values, as attribute values, when it has any. */
+const values = (input: { ExpressionAttributeValues?: Item }) =>
+  input.ExpressionAttributeValues === undefined ? {} : { ExpressionAttributeValues: toItem(input.ExpressionAttributeValues) };
+
+function send(command: GetCommand): Promise<GetCommandOutput>;
+function send(command: PutCommand): Promise<PutCommandOutput>;
+function send(command: UpdateCommand): Promise<UpdateCommandOutput>;
+function send(command: DeleteCommand): Promise<DeleteCommandOutput>;
+function send(command: QueryCommand): Promise<QueryCommandOutput>;
+function send(command: BatchGetCommand): Promise<BatchGetCommandOutput>;
+async function send(command: GetCommand | PutCommand | UpdateCommand | DeleteCommand | QueryCommand | BatchGetCommand): Promise<unknown> {
+  if (command instanceof GetCommand) {
+    const { Key, ...rest } = command.input;
+    const output = await dynamoDb.send(new GetItemCommand({ ...rest, Key: toItem(Key ?? {}) }));
+    return { ...output, Item: fromItem(output.Item) };
+  }
+  if (command instanceof PutCommand) {
+    const { Item: item, ExpressionAttributeValues, ...rest } = command.input;
+    const output = await dynamoDb.send(new PutItemCommand({ ...rest, Item: toItem(item ?? {}), ...values(command.input) }));
+    return { ...output, Attributes: fromItem(output.Attributes) };
+  }
+  if (command instanceof UpdateCommand) {
+    const { Key, ExpressionAttributeValues, ...rest } = command.input;
+    const output = await dynamoDb.send(new UpdateItemCommand({ ...rest, Key: toItem(Key ?? {}), ...values(command.input) }));
+    return { ...output, Attributes: fromItem(output.Attributes) };
+  }
+  if (command instanceof DeleteCommand) {
+    const { Key, ExpressionAttributeValues, ...rest } = command.input;
+    const output = await dynamoDb.send(new DeleteItemCommand({ ...rest, Key: toItem(Key ?? {}), ...values(command.input) }));
+    return { ...output, Attributes: fromItem(output.Attributes) };
+  }
+  if (command instanceof QueryCommand) {
+    const { ExpressionAttributeValues, ExclusiveStartKey: startKey, ...rest } = command.input;
+    const output = await dynamoDb.send(
+      new QueryItemsCommand({
+        ...rest,
+        ...values(command.input),
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: toItem(startKey) }),
+      }),
+    );
+    return { ...output, Items: output.Items?.map((item) => unmarshall(item)), LastEvaluatedKey: fromItem(output.LastEvaluatedKey) };
+  }
+  const { RequestItems: requests = {}, ...rest } = command.input;
+  const output = await dynamoDb.send(
+    new BatchGetItemCommand({
+      ...rest,
+      RequestItems: Object.fromEntries(
+        Object.entries(requests).map(([table, { Keys: keys = [], ...read }]) => [table, { ...read, Keys: keys.map(toItem) }]),
+      ),
+    }),
+  );
+  return {
+    ...output,
+    Responses:
+      output.Responses &&
+      Object.fromEntries(Object.entries(output.Responses).map(([table, items]) => [table, items.map((item) => unmarshall(item))])),
+    UnprocessedKeys:
+      output.UnprocessedKeys &&
+      Object.fromEntries(
+        Object.entries(output.UnprocessedKeys).map(([table, { Keys: keys = [], ...read }]) => [
+          table,
+          { ...read, Keys: keys.map((key) => unmarshall(key)) },
+        ]),
+      ),
+  };
+}
+
+export const documentClient = {
+  send,
+  /** The DynamoDB client's configuration and middleware, for tests that change its transport or inject faults. */
+  config: dynamoDb.config,
+  middlewareStack: dynamoDb.middlewareStack,
+};

@@ -77,6 +77,8 @@ async function main(): Promise<void> {
   await file(contended);
   // Each commit attempt is one PutItem: attempts beyond one per act are writers that lost a race.
   let commits = 0;
+  // Added after the first calls: the client's cached handlers would not see it.
+  documentClient.config.cacheMiddleware = false;
   documentClient.middlewareStack.add(
     (next, context) => (args) => {
       if (context.commandName === 'PutCommand' || context.commandName === 'PutItemCommand') commits += 1;

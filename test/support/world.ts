@@ -265,6 +265,10 @@ export async function startWorld(): Promise<World> {
   admin.config.requestHandler = transport;
   const socketTransport = documentClient.config.requestHandler;
   documentClient.config.requestHandler = transport;
+  // The transport and middleware change between calls (faults here, tests' own probes): a handler
+  // the client cached before would not see them.
+  const cachedMiddleware = documentClient.config.cacheMiddleware;
+  documentClient.config.cacheMiddleware = false;
   const faults = new Faults();
 
   documentClient.middlewareStack.add(
@@ -448,6 +452,7 @@ export async function startWorld(): Promise<World> {
       sqs.restore();
       documentClient.middlewareStack.remove('injectFaults');
       documentClient.config.requestHandler = socketTransport;
+      documentClient.config.cacheMiddleware = cachedMiddleware;
       await closeServer(server);
     },
   };

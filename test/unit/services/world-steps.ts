@@ -56,11 +56,8 @@ export const chainOfOperator = (operatorId: string): Promise<AuditEvent[]> => li
 /** The events of a case's stream whose projection or follow-ups are not done. */
 export const unsettledOfCase = (caseId: string): Promise<StoredEvent[]> => listUnsettledOf(refs.case(caseId).root.pk);
 
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (value !== null && typeof value === 'object' && typeof (value as { S?: unknown }).S === 'string') return (value as { S: string }).S;
-  return undefined;
-}
+/** A string attribute as the client's middleware sees it: DynamoDB's attribute value. */
+const text = (value: { S?: string } | undefined): string | undefined => value?.S;
 
 /**
  * Runs `work` and answers the number (as the world's fault injector counts AWS calls) of the call
@@ -70,7 +67,7 @@ async function commitCallOf(world: World, action: string, work: () => Promise<un
   let committedAt: number | undefined;
   documentClient.middlewareStack.add(
     (next) => async (args) => {
-      const item = (args.input as { Item?: Record<string, unknown> }).Item;
+      const item = (args.input as { Item?: Record<string, { S?: string }> }).Item;
       if (committedAt === undefined && item && text(item.sk)?.startsWith('AUDIT#') && text(item.action) === action) {
         committedAt = world.faults.calls;
       }

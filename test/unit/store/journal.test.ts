@@ -185,8 +185,8 @@ describe('a writer in another process', () => {
     let landed = false;
     documentClient.middlewareStack.add(
       (next, context) => async (args) => {
-        const input = args.input as { Item?: { sk?: unknown } };
-        if (!landed && context.commandName === 'PutItemCommand' && String(input.Item?.sk).startsWith('AUDIT#')) {
+        const input = args.input as { Item?: { sk?: { S?: string } } };
+        if (!landed && context.commandName === 'PutItemCommand' && input.Item?.sk?.S?.startsWith('AUDIT#')) {
           landed = true;
           await documentClient.send(
             new PutCommand({ TableName: config().tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
