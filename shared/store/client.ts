@@ -29,15 +29,15 @@ import { AWS_CLIENT_OPTIONS } from '../runtime/aws';
  * One DynamoDB client per process. Locally the SDK reads AWS_ENDPOINT_URL_DYNAMODB, so the same
  * code talks to dynalite; nothing here knows where it runs.
  *
- * The client builds each command class's middleware once (`cacheMiddleware`) instead of at every
- * call: a quarter of the SDK's CPU per request, and the SDK is most of what an act costs
- * (docs/benchmarks.md). lib-dynamodb's DocumentClient cannot use that cache (its commands' handlers
+ * The client builds each command class's middleware once (`cacheMiddleware`, shared/runtime/aws.ts)
+ * instead of at every call: a quarter of the SDK's CPU per request, and the SDK is most of what an
+ * act costs (docs/benchmarks.md). lib-dynamodb's DocumentClient cannot use that cache (its commands' handlers
  * are bound to the first command sent), so the store still writes lib-dynamodb's commands, with
  * plain JavaScript values, and `documentClient` converts them to DynamoDB's attribute values here.
  * Middleware added after the first call is not seen while the cache is on: whoever adds some
  * (tests injecting faults) turns `config.cacheMiddleware` off first.
  */
-const dynamoDb = new DynamoDBClient({ ...AWS_CLIENT_OPTIONS, cacheMiddleware: true });
+const dynamoDb = new DynamoDBClient(AWS_CLIENT_OPTIONS);
 
 /** As the DocumentClient had them: an absent value leaves its attribute out; a class instance is refused, not stored as a map. */
 const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
