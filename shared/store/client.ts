@@ -42,14 +42,15 @@ const dynamoDb = new DynamoDBClient(AWS_CLIENT_OPTIONS);
 /** As the DocumentClient had them: an absent value leaves its attribute out; a class instance is refused, not stored as a map. */
 const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
 
-type Item = Record<string, unknown>;
-type Items = Record<string, AttributeValue>;
+/** An item or key as the store writes it, and as DynamoDB's API carries it. */
+type Plain = Record<string, unknown>;
+type Attributes = Record<string, AttributeValue>;
 
-const toItem = (value: Item): Items => marshall(value, MARSHALL_OPTIONS);
-const fromItem = (value: Items | undefined): Item | undefined => (value === undefined ? undefined : unmarshall(value));
+const toAttributes = (value: Plain): Attributes => marshall(value, MARSHALL_OPTIONS);
+const fromAttributes = (value: Attributes | undefined): Plain | undefined => (value === undefined ? undefined : unmarshall(value));
 /** The command's expression values, as attribute values, when it has any. */
-const values = (input: { ExpressionAttributeValues?: Item }) =>
-  input.ExpressionAttributeValues === undefined ? {} : { ExpressionAttributeValues: toItem(input.ExpressionAttributeValues) };
+const expressionValues = (input: { ExpressionAttributeValues?: Plain }) =>
+  input.ExpressionAttributeValues === undefined ? {} : { ExpressionAttributeValues: toAttributes(input.ExpressionAttributeValues) };
 
 function send(command: GetCommand): Promise<GetCommandOutput>;
 function send(command: PutCommand): Promise<PutCommandOutput>;
@@ -60,41 +61,45 @@ function send(command: BatchGetCommand): Promise<BatchGetCommandOutput>;
 async function send(command: GetCommand | PutCommand | UpdateCommand | DeleteCommand | QueryCommand | BatchGetCommand): Promise<unknown> {
   if (command instanceof GetCommand) {
     const { Key, ...rest } = command.input;
-    const output = await dynamoDb.send(new GetItemCommand({ ...rest, Key: toItem(Key ?? {}) }));
-    return { ...output, Item: fromItem(output.Item) };
+    const output = await dynamoDb.send(new GetItemCommand({ ...rest, Key: toAttributes(Key ?? {}) }));
+    return { ...output, Item: fromAttributes(output.Item) };
   }
   if (command instanceof PutCommand) {
     const { Item: item, ExpressionAttributeValues, ...rest } = command.input;
-    const output = await dynamoDb.send(new PutItemCommand({ ...rest, Item: toItem(item ?? {}), ...values(command.input) }));
-    return { ...output, Attributes: fromItem(output.Attributes) };
+    const output = await dynamoDb.send(new PutItemCommand({ ...rest, Item: toAttributes(item ?? {}), ...expressionValues(command.input) }));
+    return { ...output, Attributes: fromAttributes(output.Attributes) };
   }
   if (command instanceof UpdateCommand) {
     const { Key, ExpressionAttributeValues, ...rest } = command.input;
-    const output = await dynamoDb.send(new UpdateItemCommand({ ...rest, Key: toItem(Key ?? {}), ...values(command.input) }));
-    return { ...output, Attributes: fromItem(output.Attributes) };
+    const output = await dynamoDb.send(
+      new UpdateItemCommand({ ...rest, Key: toAttributes(Key ?? {}), ...expressionValues(command.input) }),
+    );
+    return { ...output, Attributes: fromAttributes(output.Attributes) };
   }
   if (command instanceof DeleteCommand) {
     const { Key, ExpressionAttributeValues, ...rest } = command.input;
-    const output = await dynamoDb.send(new DeleteItemCommand({ ...rest, Key: toItem(Key ?? {}), ...values(command.input) }));
-    return { ...output, Attributes: fromItem(output.Attributes) };
+    const output = await dynamoDb.send(
+      new DeleteItemCommand({ ...rest, Key: toAttributes(Key ?? {}), ...expressionValues(command.input) }),
+    );
+    return { ...output, Attributes: fromAttributes(output.Attributes) };
   }
   if (command instanceof QueryCommand) {
     const { ExpressionAttributeValues, ExclusiveStartKey: startKey, ...rest } = command.input;
     const output = await dynamoDb.send(
       new QueryItemsCommand({
         ...rest,
-        ...values(command.input),
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: toItem(startKey) }),
+        ...expressionValues(command.input),
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: toAttributes(startKey) }),
       }),
     );
-    return { ...output, Items: output.Items?.map((item) => unmarshall(item)), LastEvaluatedKey: fromItem(output.LastEvaluatedKey) };
+    return { ...output, Items: output.Items?.map((item) => unmarshall(item)), LastEvaluatedKey: fromAttributes(output.LastEvaluatedKey) };
   }
   const { RequestItems: requests = {}, ...rest } = command.input;
   const output = await dynamoDb.send(
     new BatchGetItemCommand({
       ...rest,
       RequestItems: Object.fromEntries(
-        Object.entries(requests).map(([table, { Keys: keys = [], ...read }]) => [table, { ...read, Keys: keys.map(toItem) }]),
+        Object.entries(requests).map(([table, { Keys: keys = [], ...read }]) => [table, { ...read, Keys: keys.map(toAttributes) }]),
       ),
     }),
   );
