@@ -169,6 +169,11 @@ export function taskLane(name: string): number {
   return noticeTasks.has(name) ? 1 : 2;
 }
 export const TASK_LANES = 3;
+/**
+ * A task that has waited this long goes ahead of later tasks of earlier lanes: the lanes put work
+ * with a clock first, and never leave the rest waiting longer than a minute behind newer work.
+ */
+export const TASK_AGING_MS = 60_000;
 
 export const scheduledFunctions = [
   {

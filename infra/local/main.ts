@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { apiFunctions, eventFunctions, scheduledFunctions, TASK_LANES, taskLane } from '../functions';
+import { apiFunctions, eventFunctions, scheduledFunctions, TASK_AGING_MS, TASK_LANES, taskLane } from '../functions';
 import { INTAKE_ROUTES, intakeRefusal } from './apigateway/admission';
 import { RouteTable } from './apigateway/routes';
 import { startApiGateway, type LocalApiGateway } from './apigateway/server';
@@ -135,7 +135,7 @@ async function start(): Promise<void> {
       return lambda.invoke(functionArn, payload);
     },
     config.taskConcurrency,
-    { laneOf: (functionArn) => taskLane(functionNameOf(functionArn)), lanes: TASK_LANES },
+    { laneOf: (functionArn) => taskLane(functionNameOf(functionArn)), lanes: TASK_LANES, agingMs: TASK_AGING_MS },
   );
   const stepFunctions = await startLocalStepFunctions({
     dataDir: path.join(config.dataDir, 'stepfunctions'),

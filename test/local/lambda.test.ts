@@ -109,7 +109,7 @@ describe('the concurrency limit of task Lambdas', () => {
   });
 
   /** One slot, and calls by name that record their start and hold the slot until released, in lanes by `laneOf`. */
-  function oneHeldSlot(laneOf: (name: string) => number, lanes: number) {
+  function oneHeldSlot(laneOf: (name: string) => number, lanes: number, aging: { now?: () => number; agingMs?: number } = {}) {
     const started: string[] = [];
     const releases: Array<() => void> = [];
     const limited = withConcurrencyLimit(
@@ -118,7 +118,7 @@ describe('the concurrency limit of task Lambdas', () => {
         await new Promise<void>((resolve) => releases.push(resolve));
       },
       1,
-      { laneOf, lanes },
+      { laneOf, lanes, ...aging },
     );
     return { limited, started, releases };
   }
@@ -155,6 +155,31 @@ describe('the concurrency limit of task Lambdas', () => {
     }
     await Promise.all(calls);
     expect(started[1]).toBe(expected === 0 ? 'probe' : 'other');
+  });
+
+  it.each([
+    // A call of the last lane that has waited the aging time goes before a newer deadline's.
+    { waitedMs: 60_000, order: ['first', 'o1', 'D1', 'D2'] },
+    // Short of it, the lanes decide.
+    { waitedMs: 59_999, order: ['first', 'D1', 'D2', 'o1'] },
+  ])('starts a call that waited $waitedMs ms in the order $order, with 60 s aging', async ({ waitedMs, order }) => {
+    // Given one slot, held, and a clock the test moves
+    let clock = 0;
+    const { limited, started, releases } = oneHeldSlot((name) => (name.startsWith('D') ? 0 : 2), 3, { now: () => clock, agingMs: 60_000 });
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+    // When an ordinary call waits, and deadlines' calls queue after it once it has waited
+    const calls = [limited('first'), limited('o1')];
+    clock = waitedMs;
+    calls.push(limited('D1'), limited('D2'));
+    for (let turn = 0; turn < 4; turn += 1) {
+      await settle();
+      releases.shift()?.();
+    }
+    await Promise.all(calls);
+
+    // Then the slots went in that order: aging only lets it pass calls newer than itself
+    expect(started).toEqual(order);
   });
 
   it('gives the slot back when a call throws before it returns a promise', async () => {

@@ -144,7 +144,10 @@ interface Waiting {
  * calls were made: a deadline that fell due is enforced when it falls, and an approved order's
  * notice goes out, before the backlog of new cases is worked through. In the cloud each function
  * has its own concurrency and nothing queues behind another function's work; on one machine the
- * lanes keep the work that has a clock running ahead of the work that can wait.
+ * lanes keep the work that has a clock running ahead of the work that can wait. They must not starve
+ * it: a call that has waited `agingMs` takes the next free slot before any call that came after it,
+ * whatever their lanes (the longest-waiting of such calls first), so that while deadlines fall faster
+ * than the slots enforce them, a review's opening or a fine still runs within about that long.
  *
  * `backlog()` tells how far behind the queue is, for the API's admission control: the wait of the
  * longest-waiting call says it in seconds, whatever the machine's speed, where a count would not.
@@ -159,15 +162,28 @@ export function withConcurrencyLimit<Args extends unknown[], Result>(
     readonly laneOf?: (...args: Args) => number;
     /** @default 1 */
     readonly lanes?: number;
+    /** How long a call waits before it goes ahead of later calls of earlier lanes. @default Infinity (never) */
+    readonly agingMs?: number;
   } = {},
 ): LimitedCall<Args, Result> {
-  const { now = Date.now, laneOf = () => 0, lanes = 1 } = options;
+  const { now = Date.now, laneOf = () => 0, lanes = 1, agingMs = Number.POSITIVE_INFINITY } = options;
   const waiting: Waiting[][] = Array.from({ length: lanes }, () => []);
   let running = 0;
 
+  /** The lane whose first call goes next: the longest-waiting first call once it has waited `agingMs`, else the first lane with a call. */
+  const nextLane = (): Waiting[] | undefined => {
+    const agedBefore = now() - agingMs;
+    let aged: Waiting[] | undefined;
+    for (const lane of waiting) {
+      const head = lane[0];
+      if (head !== undefined && head.queuedAt <= agedBefore && (aged?.[0] === undefined || head.queuedAt < aged[0].queuedAt)) aged = lane;
+    }
+    return aged ?? waiting.find((lane) => lane.length > 0);
+  };
+
   const startNext = (): void => {
     while (running < limit) {
-      const next = waiting.find((lane) => lane.length > 0)?.shift();
+      const next = nextLane()?.shift();
       if (next === undefined) return;
       running += 1;
       next.start();
