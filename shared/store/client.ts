@@ -47,10 +47,24 @@ type Plain = Record<string, unknown>;
 type Attributes = Record<string, AttributeValue>;
 
 const toAttributes = (value: Plain): Attributes => marshall(value, MARSHALL_OPTIONS);
-const fromAttributes = (value: Attributes | undefined): Plain | undefined => (value === undefined ? undefined : unmarshall(value));
-/** The command's expression values, as attribute values, when it has any. */
-const expressionValues = (input: { ExpressionAttributeValues?: Plain }) =>
-  input.ExpressionAttributeValues === undefined ? {} : { ExpressionAttributeValues: toAttributes(input.ExpressionAttributeValues) };
+
+/** The fields of a request that hold a key, an item or expression values, and of an answer that hold items. */
+const REQUEST_MAPS = ['Key', 'Item', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const;
+const ANSWER_MAPS = ['Item', 'Attributes', 'LastEvaluatedKey'] as const;
+
+/** A lib-dynamodb command's input as DynamoDB's own command takes it: each plain map as attribute values. */
+function asSent<Input>(input: object): Input {
+  const sent: Record<string, unknown> = { ...input };
+  for (const field of REQUEST_MAPS) if (sent[field] !== undefined) sent[field] = toAttributes(sent[field] as Plain);
+  return sent as Input;
+}
+
+/** DynamoDB's answer as lib-dynamodb gave it: each item in plain values. */
+function asAnswered(output: object & { Items?: Attributes[] }): unknown {
+  const answered: Record<string, unknown> = { ...output, ...(output.Items && { Items: output.Items.map((item) => unmarshall(item)) }) };
+  for (const field of ANSWER_MAPS) if (answered[field] !== undefined) answered[field] = unmarshall(answered[field] as Attributes);
+  return answered;
+}
 
 function send(command: GetCommand): Promise<GetCommandOutput>;
 function send(command: PutCommand): Promise<PutCommandOutput>;
@@ -59,41 +73,13 @@ function send(command: DeleteCommand): Promise<DeleteCommandOutput>;
 function send(command: QueryCommand): Promise<QueryCommandOutput>;
 function send(command: BatchGetCommand): Promise<BatchGetCommandOutput>;
 async function send(command: GetCommand | PutCommand | UpdateCommand | DeleteCommand | QueryCommand | BatchGetCommand): Promise<unknown> {
-  if (command instanceof GetCommand) {
-    const { Key, ...rest } = command.input;
-    const output = await dynamoDb.send(new GetItemCommand({ ...rest, Key: toAttributes(Key ?? {}) }));
-    return { ...output, Item: fromAttributes(output.Item) };
-  }
-  if (command instanceof PutCommand) {
-    const { Item: item, ExpressionAttributeValues, ...rest } = command.input;
-    const output = await dynamoDb.send(new PutItemCommand({ ...rest, Item: toAttributes(item ?? {}), ...expressionValues(command.input) }));
-    return { ...output, Attributes: fromAttributes(output.Attributes) };
-  }
-  if (command instanceof UpdateCommand) {
-    const { Key, ExpressionAttributeValues, ...rest } = command.input;
-    const output = await dynamoDb.send(
-      new UpdateItemCommand({ ...rest, Key: toAttributes(Key ?? {}), ...expressionValues(command.input) }),
-    );
-    return { ...output, Attributes: fromAttributes(output.Attributes) };
-  }
-  if (command instanceof DeleteCommand) {
-    const { Key, ExpressionAttributeValues, ...rest } = command.input;
-    const output = await dynamoDb.send(
-      new DeleteItemCommand({ ...rest, Key: toAttributes(Key ?? {}), ...expressionValues(command.input) }),
-    );
-    return { ...output, Attributes: fromAttributes(output.Attributes) };
-  }
-  if (command instanceof QueryCommand) {
-    const { ExpressionAttributeValues, ExclusiveStartKey: startKey, ...rest } = command.input;
-    const output = await dynamoDb.send(
-      new QueryItemsCommand({
-        ...rest,
-        ...expressionValues(command.input),
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: toAttributes(startKey) }),
-      }),
-    );
-    return { ...output, Items: output.Items?.map((item) => unmarshall(item)), LastEvaluatedKey: fromAttributes(output.LastEvaluatedKey) };
-  }
+  const { input } = command;
+  if (command instanceof GetCommand) return asAnswered(await dynamoDb.send(new GetItemCommand(asSent(input))));
+  if (command instanceof PutCommand) return asAnswered(await dynamoDb.send(new PutItemCommand(asSent(input))));
+  if (command instanceof UpdateCommand) return asAnswered(await dynamoDb.send(new UpdateItemCommand(asSent(input))));
+  if (command instanceof DeleteCommand) return asAnswered(await dynamoDb.send(new DeleteItemCommand(asSent(input))));
+  if (command instanceof QueryCommand) return asAnswered(await dynamoDb.send(new QueryItemsCommand(asSent(input))));
+  // A batch holds its keys and items per table.
   const { RequestItems: requests = {}, ...rest } = command.input;
   const output = await dynamoDb.send(
     new BatchGetItemCommand({
@@ -103,18 +89,14 @@ async function send(command: GetCommand | PutCommand | UpdateCommand | DeleteCom
       ),
     }),
   );
+  const plainOf = (items: Attributes[]) => items.map((item) => unmarshall(item));
   return {
     ...output,
-    Responses:
-      output.Responses &&
-      Object.fromEntries(Object.entries(output.Responses).map(([table, items]) => [table, items.map((item) => unmarshall(item))])),
+    Responses: output.Responses && Object.fromEntries(Object.entries(output.Responses).map(([table, items]) => [table, plainOf(items)])),
     UnprocessedKeys:
       output.UnprocessedKeys &&
       Object.fromEntries(
-        Object.entries(output.UnprocessedKeys).map(([table, { Keys: keys = [], ...read }]) => [
-          table,
-          { ...read, Keys: keys.map((key) => unmarshall(key)) },
-        ]),
+        Object.entries(output.UnprocessedKeys).map(([table, { Keys: keys = [], ...read }]) => [table, { ...read, Keys: plainOf(keys) }]),
       ),
   };
 }
