@@ -102,7 +102,8 @@ export const figure: Figure = {
           `ready in ${ms(readyMs)} with ${openAfterRestart} on disk, then ${mib(rssRestarted)} MiB ` +
           `(a fresh runtime: ${mib(rssFresh)} MiB, so ${kib(keptPerCase)} KiB kept per open case); ` +
           `engine alone with ${GOAL_CASES.toLocaleString('en')} on disk: ready in ${ms(engine.fromIndexMs)} from its index ` +
-          `(${ms(engine.withoutIndexMs)} reading every record), ${kib(engine.heapPerOpenCaseBytes)} KiB heap per case; ` +
+          `(${ms(engine.withoutIndexMs)} reading every record), ${kib(engine.heapPerOpenCaseBytes)} KiB heap per case ` +
+          `(${engine.heapPerClosedCaseBytes} bytes per case with as many closed cases instead); ` +
           `the whole runtime with ${openWithMany.toLocaleString('en')} on disk: ready in ${ms(readyWithManyMs)}, then ${mib(rssWithMany)} MiB, ` +
           `${kib(keptPerCaseWithMany)} KiB kept per open case`,
         details: {
@@ -134,7 +135,7 @@ export const figure: Figure = {
           `Per case: the growth over ${OPEN_CASES} cases divided by ${OPEN_CASES}. The ${GOAL_CASES.toLocaleString('en')}-case figure is that slope extrapolated linearly, not measured.`,
           'Kept per open case: the restarted runtime (holding the open cases, none of the work of opening them) less the same runtime freshly started with no case, both settled the same way, divided by the open cases on disk. It can be near zero or negative within the noise: it says what open cases keep, where the slope while opening says how the heap grows under that work.',
           'Ready: from the restart (a fresh process on the same DATA_DIR) to its "ready" line, which it prints once every running execution is loaded and resumed.',
-          `Engine alone: one of these open cases' executions (the case workflow's and its order batch's) copied under ${GOAL_CASES.toLocaleString('en')} new case ids into a scratch directory, then a fresh Step Functions engine's load and resume, timed in the bench's process: first with no index (every record read, as a data directory from before the index), then from the index that start wrote. Heap: in use after full collections, with the engine started from the index, less before, per case. It measures the engine's part of a start, not DynamoDB's or the handlers'.`,
+          `Engine alone: one of these open cases' executions (the case workflow's and its order batch's) copied under ${GOAL_CASES.toLocaleString('en')} new case ids into a scratch directory, then a fresh Step Functions engine's load and resume, timed in the bench's process: first with no index (every record read, as a data directory from before the index), then from the index that start wrote. Heap: in use after full collections, with the engine started from the index, less before, per case. Closed cases: the same copies marked as ended (SUCCEEDED, their threads gone), started the same way in a directory of their own. It measures the engine's part of a start, not DynamoDB's or the handlers'.`,
           `The whole runtime with ${GOAL_CASES.toLocaleString('en')} more: the same copies written into the stopped runtime's own engine directory (their cases are not in DynamoDB; nothing reads them before their deadlines, 24 hours away), its index removed so that the next start reads every record and writes it; that start is not timed, the one after it is (ready), and its memory is settled as above. Kept per open case: that memory less the fresh runtime's, divided by every open case on disk.`,
         ],
       };

@@ -16,7 +16,7 @@ import type { ExecutionRecord, ExecutionStatus, HistoryEvent, StateMachineRecord
 import { isObject, type Json } from './paths';
 import { Scheduler } from './scheduler';
 import { executionStatusChangeEvent, type EndedExecution, type ExecutionStatusChangeEvent } from './status-event';
-import { ExecutionIndex, JsonStore } from './store';
+import { EndedExecutions, ExecutionIndex, JsonStore } from './store';
 
 export type InvokeLambda = (functionArn: string, payload: unknown) => Promise<unknown>;
 
@@ -71,13 +71,14 @@ export type ExecutionListItem = Pick<
 >;
 
 /**
- * All that stays in memory of an execution that is not being worked on: what ListExecutions
- * answers, and of a running one its input (DescribeExecution and the name-reuse rule of
- * StartExecution need it) and what a restart must arm for it. Its history and threads, and a
- * finished one's input, output, error and cause, are read from disk on demand, so that the engine
- * does not grow by one full record per execution it ever ran, nor per execution waiting on a task
+ * All that stays in memory of a running execution that is not being worked on: what
+ * ListExecutions answers, its input (DescribeExecution and the name-reuse rule of StartExecution
+ * need it) and what a restart must arm for it. Its history and threads are read from disk on
+ * demand, so that the engine does not grow by one full record per execution waiting on a task
  * token or a timer. The same summary is the execution's line in the index on disk, so that a
- * start reads these instead of every record.
+ * start reads these instead of every record. An ended execution's summary leaves memory for a
+ * file of its own (`EndedExecutions`), so that the engine does not grow by one summary per
+ * execution it ever ran.
  */
 type ExecutionSummary = Pick<
   ExecutionRecord,
@@ -126,8 +127,9 @@ const sameJson = (a: string, b: string): boolean => JSON.stringify(JSON.parse(a)
 export class StepFunctionsEngine {
   private readonly store: JsonStore;
   private readonly index: ExecutionIndex<ExecutionSummary>;
+  private readonly ended: EndedExecutions<ExecutionSummary>;
   private readonly stateMachines = new Map<string, StateMachineRecord>();
-  /** Every execution, as of its last record on disk. */
+  /** Every running execution, as of its last record on disk; an ended one is on disk alone. */
   private readonly summaries = new Map<string, ExecutionSummary>();
   /**
    * RUNNING executions held whole, least recently used first: those with a task in flight (its
@@ -154,6 +156,7 @@ export class StepFunctionsEngine {
   constructor(private readonly options: EngineOptions) {
     this.store = new JsonStore(options.dataDir);
     this.index = new ExecutionIndex(options.dataDir);
+    this.ended = new EndedExecutions(options.dataDir);
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
     this.idleExecutionsHeld = options.idleExecutionsHeld ?? IDLE_EXECUTIONS_HELD;
@@ -185,23 +188,31 @@ export class StepFunctionsEngine {
 
   /**
    * Reads the state machines and the executions' index (each execution's record only where the
-   * index may be behind it, or where there is no index yet), then rewrites the index compactly.
+   * index may be behind it, or where there is no index yet), then rewrites the index compactly,
+   * with the running executions alone.
    * Call `resume()` once the HTTP API listens.
    */
   load(): void {
     for (const sm of this.store.loadAll<StateMachineRecord>('state-machines')) this.stateMachines.set(sm.stateMachineArn, sm);
     const index = this.index.read();
+    // An ended one may have been appended already, or lost with a power cut before its file's fsync: it is appended (again).
+    let ended = 0;
+    const place = (executionArn: string, summary: ExecutionSummary): void => {
+      if (summary.status === 'RUNNING') this.summaries.set(executionArn, summary);
+      else {
+        this.ended.append([[executionArn, summary]]);
+        ended += 1;
+      }
+    };
     if (index === undefined) {
-      this.store.forEach<ExecutionRecord>('executions', (execution) =>
-        this.summaries.set(execution.executionArn, this.summaryOf(execution)),
-      );
+      this.store.forEach<ExecutionRecord>('executions', (execution) => place(execution.executionArn, this.summaryOf(execution)));
     } else {
       for (const [executionArn, entry] of index) {
         const known = entry ?? this.readSummary(executionArn);
-        if (known) this.summaries.set(executionArn, known);
+        if (known) place(executionArn, known);
       }
     }
-    if (!this.index.isTidy || this.summaries.size !== index?.size) this.index.rewrite(this.summaries);
+    if (ended > 0 || !this.index.isTidy || this.summaries.size !== index?.size) this.rewriteIndex();
     for (const { executionArn, restart } of this.summaries.values()) {
       if (!restart) continue;
       for (const [token, threadId] of restart.tokens) this.tokens.set(token, { executionArn, threadId });
@@ -219,7 +230,7 @@ export class StepFunctionsEngine {
     for (const { executionArn, status, restart } of this.summaries.values()) {
       if (status !== 'RUNNING' || !restart || restart.run) continue;
       // A child whose start never reached the disk is started by running its parent's task again.
-      if (restart.childWaits.some((wait) => !this.summaries.has(wait.childArn))) {
+      if (restart.childWaits.some((wait) => !this.exists(wait.childArn))) {
         this.pendingResume.push(executionArn);
         continue;
       }
@@ -239,6 +250,26 @@ export class StepFunctionsEngine {
       this.options.logger?.info('Resumed Step Functions executions', { count: running.length + waiting, readFromDisk: running.length });
   }
 
+  private exists(executionArn: string): boolean {
+    return this.summaries.has(executionArn) || this.store.has('executions', fileKey(executionArn));
+  }
+
+  /** An execution's whole record from disk (a running one may be newer in memory). */
+  private stored(executionArn: string): ExecutionRecord {
+    try {
+      return this.store.load<ExecutionRecord>('executions', fileKey(executionArn));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw doesNotExist(executionArn);
+      throw error;
+    }
+  }
+
+  /** Rewrites the index with the running executions alone, once the ended ones it drops are durable in their own file. */
+  private rewriteIndex(): void {
+    this.ended.sync();
+    this.index.rewrite(this.summaries);
+  }
+
   /** An execution's summary from its file; `undefined` when its first write never finished (nobody was told it started). */
   private readSummary(executionArn: string): ExecutionSummary | undefined {
     try {
@@ -254,6 +285,7 @@ export class StepFunctionsEngine {
     this.closed = true;
     this.scheduler.stop();
     this.index.close();
+    this.ended.close();
   }
 
   get largestPayload(): PayloadStats {
@@ -263,6 +295,11 @@ export class StepFunctionsEngine {
   /** How many executions are held whole in memory (tests check that finished and idle ones are not). */
   get executionsHeldWhole(): number {
     return this.held.size;
+  }
+
+  /** How many executions the engine keeps a summary of in memory (tests check that ended ones are not among them). */
+  get executionsSummarised(): number {
+    return this.summaries.size;
   }
 
   // ---- state machines ----
@@ -327,11 +364,11 @@ export class StepFunctionsEngine {
       throw new SfnApiError('InvalidExecutionInput', 'The execution input must be a JSON text.');
     }
     const executionArn = `arn:aws:states:${this.region}:${this.accountId}:execution:${sm.name}:${name}`;
-    const existing = this.summaries.get(executionArn);
-    if (existing) {
+    if (this.exists(executionArn)) {
       // AWS Standard: the same name and input while it runs is the same request; anything else conflicts.
-      if (existing.input !== undefined && sameJson(existing.input, input)) {
-        return { executionArn, startDate: new Date(existing.startDate) };
+      const running = this.summaries.get(executionArn);
+      if (running?.input !== undefined && sameJson(running.input, input)) {
+        return { executionArn, startDate: new Date(running.startDate) };
       }
       throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
@@ -356,39 +393,38 @@ export class StepFunctionsEngine {
   }
 
   describeExecution(executionArn: string): ExecutionDescription {
-    const execution = this.execution(executionArn);
-    // A running execution has no output, error or cause yet; a finished one has them on disk.
-    const whole =
-      execution.input === undefined
-        ? this.store.load<ExecutionRecord>('executions', fileKey(executionArn))
-        : { ...execution, input: execution.input };
-    return this.describe(whole);
+    // A running execution has no output, error or cause yet; an ended one is on disk alone.
+    const running = this.summaries.get(executionArn);
+    return this.describe(running?.input === undefined ? this.stored(executionArn) : { ...running, input: running.input });
   }
 
   listExecutions(stateMachineArn: string, statusFilter?: ExecutionStatus): ExecutionListItem[] {
     this.describeStateMachine(stateMachineArn);
-    return [...this.summaries.values()]
-      .filter((e) => e.stateMachineArn === stateMachineArn && (statusFilter === undefined || e.status === statusFilter))
-      .sort((a, b) => b.startDate.localeCompare(a.startDate))
-      .map(listItem);
+    const listed: ExecutionSummary[] = [];
+    const take = (summary: ExecutionSummary): void => {
+      if (summary.stateMachineArn === stateMachineArn && (statusFilter === undefined || summary.status === statusFilter))
+        listed.push(summary);
+    };
+    // The ended ones from their file (each once), the running ones from memory: never both for one execution.
+    for (const [, summary] of this.ended.all()) take(summary);
+    for (const summary of this.summaries.values()) take(summary);
+    return listed.sort((a, b) => b.startDate.localeCompare(a.startDate)).map(listItem);
   }
 
   getExecutionHistory(executionArn: string): HistoryEvent[] {
-    this.execution(executionArn);
-    return (this.held.get(executionArn) ?? this.store.load<ExecutionRecord>('executions', fileKey(executionArn))).history;
+    return (this.held.get(executionArn) ?? this.stored(executionArn)).history;
   }
 
   stopExecution(executionArn: string, error?: string, cause?: string): { stopDate: Date } {
-    if (this.execution(executionArn).status === 'RUNNING') {
+    if (this.summaries.has(executionArn)) {
       this.turn(() => this.interpreter.stop(this.touch(this.running(executionArn)), error, cause));
     }
-    return { stopDate: new Date(this.execution(executionArn).stopDate ?? Date.now()) };
+    return { stopDate: new Date(this.stored(executionArn).stopDate ?? Date.now()) };
   }
 
   /** Resolves when the execution stops (at once if it already has). */
   waitForExecution(executionArn: string): Promise<ExecutionDescription> {
-    const execution = this.execution(executionArn);
-    if (execution.status !== 'RUNNING') return Promise.resolve(this.describeExecution(executionArn));
+    if (!this.summaries.has(executionArn)) return Promise.resolve(this.describeExecution(executionArn));
     return new Promise((resolve) => {
       const list = this.waiters.get(executionArn) ?? [];
       list.push(resolve);
@@ -428,7 +464,7 @@ export class StepFunctionsEngine {
       return { execution: this.running(open.executionArn), threadId: open.threadId };
     const named = readToken(token);
     if (!named) throw new SfnApiError('InvalidToken', 'Invalid Token: the task token is malformed.');
-    if (!this.summaries.has(named.executionArn))
+    if (!this.exists(named.executionArn))
       throw new SfnApiError('TaskDoesNotExist', 'Task Does Not Exist: no execution holds this task token.');
     throw new SfnApiError('TaskTimedOut', 'Task Timed Out: the task of this token has already finished, failed or timed out.');
   }
@@ -470,12 +506,17 @@ export class StepFunctionsEngine {
       const entries = written.map((execution) => {
         this.store.save('executions', fileKey(execution.executionArn), execution);
         const entry = this.summaryOf(execution);
-        this.summaries.set(execution.executionArn, entry);
-        if (execution.status !== 'RUNNING') this.held.delete(execution.executionArn);
+        if (execution.status === 'RUNNING') this.summaries.set(execution.executionArn, entry);
+        else {
+          this.summaries.delete(execution.executionArn);
+          this.held.delete(execution.executionArn);
+        }
         return [execution.executionArn, entry] as const;
       });
+      // Not fsync'ed: until the index is rewritten without them, their index lines or their pending keys stand.
+      this.ended.append(entries.filter(([, entry]) => entry.status !== 'RUNNING'));
       this.index.record(entries);
-      if (this.index.outgrew(this.summaries.size)) this.index.rewrite(this.summaries);
+      if (this.index.outgrew(this.summaries.size)) this.rewriteIndex();
     }
     for (const call of this.invocations.splice(0)) this.launch(call.execution, call.threadId, call.attemptId);
     this.releaseIdle();
@@ -554,7 +595,9 @@ export class StepFunctionsEngine {
     const input = typeof fields.Input === 'string' ? fields.Input : JSON.stringify(fields.Input ?? {});
     const { stateMachineArn, name, executionArn } = childOf(parameters, attempt);
     try {
-      if (this.summaries.get(executionArn)?.startedBy !== attempt) this.startExecution(stateMachineArn, name, input, attempt);
+      // An ended child is on disk alone.
+      const existing = this.summaries.get(executionArn) ?? this.readSummary(executionArn);
+      if (existing?.startedBy !== attempt) this.startExecution(stateMachineArn, name, input, attempt);
     } catch (error) {
       if (!(error instanceof SfnApiError)) throw error;
       return { ok: false, error: `StepFunctions.${error.type}Exception`, cause: error.message };
@@ -642,12 +685,6 @@ export class StepFunctionsEngine {
     return parsed;
   }
 
-  private execution(executionArn: string): ExecutionSummary {
-    const execution = this.summaries.get(executionArn);
-    if (!execution) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
-    return execution;
-  }
-
   private describe(e: Pick<ExecutionRecord, keyof ExecutionListItem | 'input' | 'output' | 'error' | 'cause'>): ExecutionDescription {
     return {
       ...listItem(e),
@@ -658,6 +695,9 @@ export class StepFunctionsEngine {
     };
   }
 }
+
+const doesNotExist = (executionArn: string): SfnApiError =>
+  new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
 
 /** What a `.sync` (Output a JSON text) or `.sync:2` (Output parsed) task answers of its child once it has ended. */
 function childOutcome(resource: string, ended: ExecutionDescription): TaskOutcome {

@@ -44,6 +44,10 @@ export class JsonStore {
     );
   }
 
+  has(kind: Kind, key: string): boolean {
+    return existsSync(join(this.dir, kind, `${encodeURIComponent(key)}.json`));
+  }
+
   remove(kind: Kind, key: string): void {
     rmSync(join(this.dir, kind, `${encodeURIComponent(key)}.json`), { force: true });
   }
@@ -100,7 +104,8 @@ export class JsonStore {
 }
 
 /**
- * What the engine must know of every execution at start, in one append-only file beside the
+ * What the engine must know of every running execution at start (and of those ended since it was
+ * last rewritten), in one append-only file beside the
  * executions' own, so that a start reads one small line per execution instead of every record
  * whole (a waiting case's record is tens of KB, its line a few hundred bytes).
  *
@@ -202,6 +207,62 @@ export class ExecutionIndex<Entry> {
   }
 
   private closeFile(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/**
+ * Every execution that has ended, one line each, in a file that is only appended to: an ended
+ * execution never changes again, so the engine keeps none of them in memory, and its index needs
+ * only the running ones. A line is appended, without an fsync, in the turn that writes the ended
+ * record; `sync` makes them durable before the index is rewritten without them. Until then the
+ * index (its line, or its pending key and the record's file) still names the ended execution, and
+ * the next start appends it again: a reader takes each key once.
+ */
+export class EndedExecutions<Entry> {
+  private readonly file: string;
+  private fd: number | undefined;
+
+  constructor(dir: string) {
+    this.file = join(dir, 'executions.ended');
+  }
+
+  append(entries: readonly (readonly [key: string, entry: Entry])[]): void {
+    if (entries.length === 0) return;
+    let text = entries.map(([key, entry]) => `${JSON.stringify({ key, entry })}\n`).join('');
+    if (this.fd === undefined) {
+      this.fd = openSync(this.file, 'a');
+      // A line torn by a crash in mid-append must not swallow the first line appended after it.
+      text = `\n${text}`;
+    }
+    writeSync(this.fd, text);
+  }
+
+  sync(): void {
+    if (this.fd !== undefined) fsyncSync(this.fd);
+  }
+
+  /** Each ended execution once, in the order they were first appended. */
+  *all(): Generator<[key: string, entry: Entry]> {
+    if (!existsSync(this.file)) return;
+    const seen = new Set<string>();
+    for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+      if (line === '') continue;
+      let parsed: { key: string; entry: Entry };
+      try {
+        parsed = JSON.parse(line) as typeof parsed;
+      } catch {
+        // Torn by a crash before any sync: the index still named its executions, and they were appended again.
+        continue;
+      }
+      if (seen.has(parsed.key)) continue;
+      seen.add(parsed.key);
+      yield [parsed.key, parsed.entry];
+    }
+  }
+
+  close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }

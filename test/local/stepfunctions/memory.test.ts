@@ -19,7 +19,7 @@ const PARKED_EVENTS = ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 
 const EVENTS = ['ExecutionStarted', ...LAMBDA_TASK_STATE_EVENTS, 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded'];
 
 describe('finished and waiting executions leave memory', () => {
-  it('keeps no finished or waiting execution whole; their histories come back from disk, also after a restart', async () => {
+  it('keeps no finished or waiting execution whole, nor the summary of a finished one; their histories come back from disk, also after a restart', async () => {
     // Prepare: one execution parked on a task token, and many small ones run to completion.
     const tokens: string[] = [];
     const h = new EngineHarness({
@@ -42,6 +42,8 @@ describe('finished and waiting executions leave memory', () => {
     // Assess: nothing is held whole (the parked execution waits on disk); all answer as before, from disk.
     const assess = (): void => {
       expect(h.engine.executionsHeldWhole).toBe(0);
+      // Of the ended ones not even a summary: only the parked one is known in memory.
+      expect(h.engine.executionsSummarised).toBe(1);
       expect(h.engine.listExecutions(smArn, 'SUCCEEDED')).toHaveLength(RUNS);
       arns.forEach((arn, n) => {
         expect(h.engine.getExecutionHistory(arn).map((e) => e.type)).toEqual(EVENTS);

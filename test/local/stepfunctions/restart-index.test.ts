@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ExecutionIndex, JsonStore } from '../../../infra/local/stepfunctions/store';
+import { EndedExecutions, ExecutionIndex, JsonStore } from '../../../infra/local/stepfunctions/store';
 import { EngineHarness, fnArn, parkState, untilSettled } from './harness';
 
 const harnesses: EngineHarness[] = [];
@@ -159,6 +159,68 @@ describe("the engine's index of executions", () => {
     engine.sendTaskSuccess(tokens[1]!, '{"parked":"again"}');
     const parent = await engine.waitForExecution(parentArn);
     expect([parent.status, JSON.parse(parent.output ?? 'null')]).toEqual(['SUCCEEDED', { parked: 'again' }]);
+  });
+
+  it("keeps ended executions in a file of their own, out of memory and the index; a crash that loses that file's last lines loses none of them", async () => {
+    // Given two of the six executions ended, and a power cut that loses the ended file's lines (never synced)
+    const { h, tokens, arns } = await busyEngine(new Date(Date.now() + 3_600_000).toISOString());
+    const busy = arns.parked0.replace(':execution:', ':stateMachine:').replace(/:parked0$/, '');
+    for (const name of ['parked0', 'parked1'] as const) {
+      h.engine.sendTaskSuccess(tokens.get(name)!, JSON.stringify({ name }));
+      expect((await h.engine.waitForExecution(arns[name])).status).toBe('SUCCEEDED');
+    }
+    expect(h.engine.executionsSummarised).toBe(4);
+    await h.engine.close();
+    const endedFile = join(h.dataDir, 'executions.ended');
+    rmSync(endedFile);
+
+    // When the engine starts again: the index still names them, so they are appended again, durably before the index drops them
+    const synced = vi.spyOn(EndedExecutions.prototype, 'sync');
+    const rewritten = vi.spyOn(ExecutionIndex.prototype, 'rewrite');
+    let engine = h.reopen();
+    expect(synced.mock.invocationCallOrder[0]).toBeLessThan(rewritten.mock.invocationCallOrder[0]!);
+    const indexed = [...(rewritten.mock.calls[0]![0] as Map<string, { name: string }>).values()].map((entry) => entry.name);
+    expect(indexed.sort()).toEqual(['parked2', 'wait0', 'wait1', 'working']);
+    expect((await engine.waitForExecution(arns.working)).status).toBe('SUCCEEDED');
+
+    // Then, across restarts, and after a torn line at the ended file's end: each execution is listed once, as it stands
+    appendFileSync(endedFile, '{"key":"arn:aws:states:us-east-1:123456789012:execution:busy:parked2","entry":{"status":"SUCC');
+    engine.sendTaskSuccess(tokens.get('parked2')!, '{}');
+    expect((await engine.waitForExecution(arns.parked2)).status).toBe('SUCCEEDED');
+    for (let start = 0; start < 2; start += 1) {
+      engine = h.reopen();
+      expect(engine.executionsSummarised).toBe(2);
+      const listed = engine.listExecutions(busy).map((e) => `${e.name}:${e.status}`);
+      expect(listed.sort()).toEqual(
+        ['parked0:SUCCEEDED', 'parked1:SUCCEEDED', 'parked2:SUCCEEDED', 'wait0:RUNNING', 'wait1:RUNNING', 'working:SUCCEEDED'].sort(),
+      );
+      expect(engine.listExecutions(busy, 'SUCCEEDED')).toHaveLength(4);
+      // An ended one answers from its file: described, its name not free again, its token closed
+      expect(JSON.parse(engine.describeExecution(arns.parked1).output ?? 'null')).toEqual({ name: 'parked1' });
+      expect(() => engine.startExecution(busy, 'parked0', JSON.stringify({ kind: 'token' }))).toThrow(/Execution Already Exists/);
+      expect(() => engine.sendTaskSuccess(tokens.get('parked0')!, '{}')).toThrow(/Task Timed Out/);
+    }
+  });
+
+  it('a parent whose child ended just before a crash reads the child from its file at the restart, and goes on', async () => {
+    // Given a parent waiting for its child, and a crash right after the child's end was written, before the parent's turn
+    const tokens: string[] = [];
+    const h = new EngineHarness({ park: (p) => void tokens.push((p as { token: string }).token) });
+    harnesses.push(h);
+    const { parentArn, childArn } = parentAndChild(h);
+    await untilSettled(() => tokens.length === 1);
+    h.engine.sendTaskSuccess(tokens[0]!, '{"parked":"done"}');
+    const reads = vi.spyOn(JsonStore.prototype, 'load');
+
+    // When the engine starts again (reopen closes the old engine before the parent's turn could run)
+    const engine = h.reopen();
+
+    // Then the ended child is read from its file before the parent, which waits for it again (not runs its task again) and goes on
+    const key = (arn: string): string => arn.split(':').slice(-2).join(':');
+    expect(reads.mock.calls.map(([, read]) => read)).toEqual([key(childArn)]);
+    const parent = await engine.waitForExecution(parentArn);
+    expect([parent.status, JSON.parse(parent.output ?? 'null')]).toEqual(['SUCCEEDED', { parked: 'done' }]);
+    expect(tokens).toHaveLength(1);
   });
 
   it('rewrites the index when it has grown to many lines per execution', () => {
