@@ -109,8 +109,7 @@ async function startTwice(scratch: string, cases: number): Promise<{ withoutInde
 export async function engineRestartWith(stepfunctionsDir: string, openCases: number): Promise<EngineRestart> {
   const scratch = (): string => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ud-engine-restart-'));
-    for (const sub of ['definitions', 'state-machines'])
-      cpSync(path.join(stepfunctionsDir, sub), path.join(dir, sub), { recursive: true });
+    for (const sub of ['definitions', 'state-machines']) cpSync(path.join(stepfunctionsDir, sub), path.join(dir, sub), { recursive: true });
     return dir;
   };
   const open = scratch();
