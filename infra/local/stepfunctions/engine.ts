@@ -195,7 +195,7 @@ export class StepFunctionsEngine {
   load(): void {
     for (const sm of this.store.loadAll<StateMachineRecord>('state-machines')) this.stateMachines.set(sm.stateMachineArn, sm);
     const index = this.index.read();
-    // An ended one may have been appended already, or lost with a power cut before its file's fsync: it is appended (again).
+    // An ended one the index still names had its line appended unsynced, which a power cut may have lost: it is appended again.
     let ended = 0;
     const place = (executionArn: string, summary: ExecutionSummary): void => {
       if (summary.status === 'RUNNING') this.summaries.set(executionArn, summary);
