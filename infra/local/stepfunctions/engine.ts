@@ -416,10 +416,15 @@ export class StepFunctionsEngine {
   }
 
   stopExecution(executionArn: string, error?: string, cause?: string): { stopDate: Date } {
+    // A running one is stopped in memory, and its record has the date; an ended one is on disk alone.
+    let execution: ExecutionRecord;
     if (this.summaries.has(executionArn)) {
-      this.turn(() => this.interpreter.stop(this.touch(this.running(executionArn)), error, cause));
+      execution = this.running(executionArn);
+      this.turn(() => this.interpreter.stop(this.touch(execution), error, cause));
+    } else {
+      execution = this.stored(executionArn);
     }
-    return { stopDate: new Date(this.stored(executionArn).stopDate ?? Date.now()) };
+    return { stopDate: new Date(execution.stopDate ?? Date.now()) };
   }
 
   /** Resolves when the execution stops (at once if it already has). */
@@ -595,8 +600,8 @@ export class StepFunctionsEngine {
     const input = typeof fields.Input === 'string' ? fields.Input : JSON.stringify(fields.Input ?? {});
     const { stateMachineArn, name, executionArn } = childOf(parameters, attempt);
     try {
-      // An ended child is on disk alone.
-      const existing = this.summaries.get(executionArn) ?? this.readSummary(executionArn);
+      // An ended child is on disk alone; a new one is on neither.
+      const existing = this.exists(executionArn) ? (this.summaries.get(executionArn) ?? this.readSummary(executionArn)) : undefined;
       if (existing?.startedBy !== attempt) this.startExecution(stateMachineArn, name, input, attempt);
     } catch (error) {
       if (!(error instanceof SfnApiError)) throw error;

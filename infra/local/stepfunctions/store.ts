@@ -1,5 +1,18 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 type Kind = 'state-machines' | 'executions';
@@ -37,23 +50,23 @@ export class JsonStore {
   }
 
   save(kind: Kind, key: string, value: unknown): void {
-    writeDurably(
-      join(this.dir, kind),
-      `${encodeURIComponent(key)}.json`,
-      JSON.stringify(kind === 'executions' ? this.withDefinitionByHash(value) : value),
-    );
+    writeDurably(join(this.dir, kind), fileName(key), JSON.stringify(kind === 'executions' ? this.withDefinitionByHash(value) : value));
   }
 
   has(kind: Kind, key: string): boolean {
-    return existsSync(join(this.dir, kind, `${encodeURIComponent(key)}.json`));
+    return existsSync(this.pathOf(kind, key));
   }
 
   remove(kind: Kind, key: string): void {
-    rmSync(join(this.dir, kind, `${encodeURIComponent(key)}.json`), { force: true });
+    rmSync(this.pathOf(kind, key), { force: true });
   }
 
   load<T>(kind: Kind, key: string): T {
-    return this.parse<T>(kind, readFileSync(join(this.dir, kind, `${encodeURIComponent(key)}.json`), 'utf8'));
+    return this.parse<T>(kind, readFileSync(this.pathOf(kind, key), 'utf8'));
+  }
+
+  private pathOf(kind: Kind, key: string): string {
+    return join(this.dir, kind, fileName(key));
   }
 
   loadAll<T>(kind: Kind): T[] {
@@ -104,25 +117,86 @@ export class JsonStore {
 }
 
 /**
+ * A file of JSON lines that grows by appends (its descriptor kept open between them), or is
+ * replaced whole, atomically. A crash can leave its last line torn: reading gives `undefined` for
+ * it, and an append after it starts on a new line, so a torn line never swallows the next one.
+ */
+class JsonLines {
+  private fd: number | undefined;
+
+  constructor(readonly file: string) {}
+
+  /** Every line, `undefined` for one torn by a crash; `complete` when the file ends with a whole line. `undefined` when there is no file. */
+  read(): { values: unknown[]; complete: boolean } | undefined {
+    if (!existsSync(this.file)) return undefined;
+    const text = readFileSync(this.file, 'utf8');
+    const values: unknown[] = [];
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      try {
+        values.push(JSON.parse(line));
+      } catch {
+        values.push(undefined);
+      }
+    }
+    return { values, complete: text === '' || text.endsWith('\n') };
+  }
+
+  append(values: readonly unknown[], durably: boolean): void {
+    if (values.length === 0) return;
+    const text = values.map((value) => `${JSON.stringify(value)}\n`).join('');
+    if (this.fd === undefined) {
+      this.fd = openSync(this.file, 'a+');
+      if (!endsWithNewline(this.fd)) writeSync(this.fd, '\n');
+    }
+    writeSync(this.fd, text);
+    if (durably) fsyncSync(this.fd);
+  }
+
+  sync(): void {
+    if (this.fd !== undefined) fsyncSync(this.fd);
+  }
+
+  replace(values: readonly unknown[]): void {
+    this.close();
+    const text = values.map((value) => `${JSON.stringify(value)}\n`).join('');
+    const dir = dirname(this.file);
+    writeDurably(dir, basename(this.file), text);
+    syncDirectory(dir);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+interface IndexLine<Entry> {
+  readonly key?: string;
+  readonly entry?: Entry;
+  readonly pending?: string[];
+}
+
+/**
  * What the engine must know of every running execution at start (and of those ended since it was
- * last rewritten), in one append-only file beside the
- * executions' own, so that a start reads one small line per execution instead of every record
- * whole (a waiting case's record is tens of KB, its line a few hundred bytes).
+ * last rewritten), in one append-only file beside the executions' own, so that a start reads one
+ * small line per execution instead of every record whole (a waiting case's record is tens of KB,
+ * its line a few hundred bytes).
  *
  * A turn that writes executions first appends their keys as pending (fsync), then writes their
- * files, then appends their new entries (no fsync: one lost leaves its key pending). A key whose last line is still the pending one
- * (a crash between the two, or a line torn in mid-write) is read from its file at the next start:
- * its file is the truth, whichever version the crash left. Each start rewrites the file with one
- * line per execution, and so does a run whose file has grown well past that.
+ * files, then appends their new entries (no fsync: one lost leaves its key pending). A key whose
+ * last line is still the pending one (a crash between the two, or a line torn in mid-write) is
+ * read from its file at the next start: its file is the truth, whichever version the crash left.
+ * Each start rewrites the file with one line per execution, and so does a run whose file has grown
+ * well past that.
  */
 export class ExecutionIndex<Entry> {
-  private readonly file: string;
-  private fd: number | undefined;
+  private readonly lines: JsonLines;
   private linesSinceRewrite = 0;
   private tidy = false;
 
   constructor(dir: string) {
-    this.file = join(dir, 'executions.index');
+    this.lines = new JsonLines(join(dir, 'executions.index'));
   }
 
   /**
@@ -130,24 +204,20 @@ export class ExecutionIndex<Entry> {
    * `undefined` as a whole when there is no index yet (a data directory from before it).
    */
   read(): Map<string, Entry | undefined> | undefined {
-    if (!existsSync(this.file)) return undefined;
+    const file = this.lines.read();
+    if (file === undefined) return undefined;
     const entries = new Map<string, Entry | undefined>();
-    const text = readFileSync(this.file, 'utf8');
     let lines = 0;
-    let torn = text !== '' && !text.endsWith('\n');
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      let parsed: { key?: string; entry?: Entry; pending?: string[] };
-      try {
-        parsed = JSON.parse(line) as typeof parsed;
-      } catch {
-        // Torn by a crash in mid-write: its keys' pending line, if any, still stands.
+    // A line torn in mid-write is skipped: its keys' pending line, if any, still stands.
+    let torn = !file.complete;
+    for (const value of file.values as (IndexLine<Entry> | undefined)[]) {
+      if (value === undefined) {
         torn = true;
         continue;
       }
       lines += 1;
-      if (parsed.pending) for (const key of parsed.pending) entries.set(key, undefined);
-      else if (parsed.key !== undefined && parsed.entry !== undefined) entries.set(parsed.key, parsed.entry);
+      if (value.pending) for (const key of value.pending) entries.set(key, undefined);
+      else if (value.key !== undefined && value.entry !== undefined) entries.set(value.key, value.entry);
     }
     this.linesSinceRewrite = lines;
     this.tidy = !torn && lines === entries.size && [...entries.values()].every((entry) => entry !== undefined);
@@ -156,7 +226,7 @@ export class ExecutionIndex<Entry> {
 
   /**
    * Whether the file read last is exactly one whole line per execution, none pending: then a start
-   * need not rewrite it (a torn line must go before anything is appended after it).
+   * need not rewrite it.
    */
   get isTidy(): boolean {
     return this.tidy;
@@ -164,7 +234,7 @@ export class ExecutionIndex<Entry> {
 
   /** Before their files are written: the keys whose entries may not match their files if this turn is cut short. */
   pending(keys: readonly string[]): void {
-    this.append(`${JSON.stringify({ pending: keys })}\n`, true);
+    this.lines.append([{ pending: keys }], true);
   }
 
   /**
@@ -172,7 +242,10 @@ export class ExecutionIndex<Entry> {
    * keys pending, so the next start reads those files, which are durable.
    */
   record(entries: readonly (readonly [key: string, entry: Entry])[]): void {
-    this.append(entries.map(([key, entry]) => `${JSON.stringify({ key, entry })}\n`).join(''), false);
+    this.lines.append(
+      entries.map(([key, entry]) => ({ key, entry })),
+      false,
+    );
     this.linesSinceRewrite += entries.length;
   }
 
@@ -183,32 +256,13 @@ export class ExecutionIndex<Entry> {
 
   /** Replaces the file, atomically, with exactly these entries. */
   rewrite(entries: Iterable<readonly [key: string, entry: Entry]>): void {
-    this.closeFile();
-    let text = '';
-    let count = 0;
-    for (const [key, entry] of entries) {
-      text += `${JSON.stringify({ key, entry })}\n`;
-      count += 1;
-    }
-    const dir = dirname(this.file);
-    writeDurably(dir, basename(this.file), text);
-    syncDirectory(dir);
-    this.linesSinceRewrite = count;
+    const lines = Array.from(entries, ([key, entry]) => ({ key, entry }));
+    this.lines.replace(lines);
+    this.linesSinceRewrite = lines.length;
   }
 
   close(): void {
-    this.closeFile();
-  }
-
-  private append(text: string, durably: boolean): void {
-    this.fd ??= openSync(this.file, 'a');
-    writeSync(this.fd, text);
-    if (durably) fsyncSync(this.fd);
-  }
-
-  private closeFile(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.lines.close();
   }
 }
 
@@ -221,52 +275,49 @@ export class ExecutionIndex<Entry> {
  * the next start appends it again: a reader takes each key once.
  */
 export class EndedExecutions<Entry> {
-  private readonly file: string;
-  private fd: number | undefined;
+  private readonly lines: JsonLines;
 
   constructor(dir: string) {
-    this.file = join(dir, 'executions.ended');
+    this.lines = new JsonLines(join(dir, 'executions.ended'));
   }
 
   append(entries: readonly (readonly [key: string, entry: Entry])[]): void {
-    if (entries.length === 0) return;
-    let text = entries.map(([key, entry]) => `${JSON.stringify({ key, entry })}\n`).join('');
-    if (this.fd === undefined) {
-      this.fd = openSync(this.file, 'a');
-      // A line torn by a crash in mid-append must not swallow the first line appended after it.
-      text = `\n${text}`;
-    }
-    writeSync(this.fd, text);
+    this.lines.append(
+      entries.map(([key, entry]) => ({ key, entry })),
+      false,
+    );
   }
 
   sync(): void {
-    if (this.fd !== undefined) fsyncSync(this.fd);
+    this.lines.sync();
   }
 
   /** Each ended execution once, in the order they were first appended. */
   *all(): Generator<[key: string, entry: Entry]> {
-    if (!existsSync(this.file)) return;
     const seen = new Set<string>();
-    for (const line of readFileSync(this.file, 'utf8').split('\n')) {
-      if (line === '') continue;
-      let parsed: { key: string; entry: Entry };
-      try {
-        parsed = JSON.parse(line) as typeof parsed;
-      } catch {
-        // Torn by a crash before any sync: the index still named its executions, and they were appended again.
-        continue;
-      }
-      if (seen.has(parsed.key)) continue;
-      seen.add(parsed.key);
-      yield [parsed.key, parsed.entry];
+    // A torn line's executions were still named by the index, and were appended again.
+    for (const value of (this.lines.read()?.values ?? []) as ({ key: string; entry: Entry } | undefined)[]) {
+      if (value === undefined || seen.has(value.key)) continue;
+      seen.add(value.key);
+      yield [value.key, value.entry];
     }
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.lines.close();
   }
 }
+
+/** Whether the open file is empty or its last byte ends a line. */
+function endsWithNewline(fd: number): boolean {
+  const { size } = fstatSync(fd);
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}
+
+const fileName = (key: string): string => `${encodeURIComponent(key)}.json`;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

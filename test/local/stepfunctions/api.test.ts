@@ -125,8 +125,12 @@ describe('the SFN HTTP API through @aws-sdk/client-sfn', () => {
 
   it('stops an execution and filters executions by status', async () => {
     const executionArn = await start('stopme');
-    await sfn.send(new StopExecutionCommand({ executionArn, error: 'Manual', cause: 'test' }));
-    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('ABORTED');
+    const stopped = await sfn.send(new StopExecutionCommand({ executionArn, error: 'Manual', cause: 'test' }));
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    expect(described.status).toBe('ABORTED');
+    // The stop's date is the one the execution records, also when it is asked again after the end.
+    expect(stopped.stopDate).toEqual(described.stopDate);
+    expect((await sfn.send(new StopExecutionCommand({ executionArn }))).stopDate).toEqual(described.stopDate);
     const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'ABORTED' }));
     expect(executions?.map((e) => e.name)).toEqual(['stopme']);
   });

@@ -119,11 +119,7 @@ describe("the engine's index of executions", () => {
 
   it('a parent waiting for its child is not read at a restart: it waits for the child again, and goes on when the child ends', async () => {
     // Given a parent whose .sync:2 task waits for a child parked on a task token
-    const tokens: string[] = [];
-    const h = new EngineHarness({ park: (p) => void tokens.push((p as { token: string }).token) });
-    harnesses.push(h);
-    const { parentArn, childArn } = parentAndChild(h);
-    await untilSettled(() => tokens.length === 1);
+    const { h, tokens, parentArn, childArn } = await parentWaitingForParkedChild();
 
     // When the engine starts again
     await h.engine.close();
@@ -140,11 +136,7 @@ describe("the engine's index of executions", () => {
 
   it('a parent whose child never reached the disk runs its task again at a restart, and so starts the child', async () => {
     // Given a parent that started a child, and a crash that kept the parent's step but lost the child's files
-    const tokens: string[] = [];
-    const h = new EngineHarness({ park: (p) => void tokens.push((p as { token: string }).token) });
-    harnesses.push(h);
-    const { parentArn, childArn } = parentAndChild(h);
-    await untilSettled(() => tokens.length === 1);
+    const { h, tokens, parentArn, childArn } = await parentWaitingForParkedChild();
     await h.engine.close();
     const childKey = childArn.split(':').slice(-2).join(':');
     rmSync(join(h.dataDir, 'executions', `${encodeURIComponent(childKey)}.json`));
@@ -162,7 +154,7 @@ describe("the engine's index of executions", () => {
   });
 
   it("keeps ended executions in a file of their own, out of memory and the index; a crash that loses that file's last lines loses none of them", async () => {
-    // Given two of the six executions ended, and a power cut that loses the ended file's lines (never synced)
+    // Given two of the six executions ended, and a power cut that left of the ended file's lines (never synced) one torn in mid-write
     const { h, tokens, arns } = await busyEngine(new Date(Date.now() + 3_600_000).toISOString());
     const busy = arns.parked0.replace(':execution:', ':stateMachine:').replace(/:parked0$/, '');
     for (const name of ['parked0', 'parked1'] as const) {
@@ -172,7 +164,7 @@ describe("the engine's index of executions", () => {
     expect(h.engine.executionsSummarised).toBe(4);
     await h.engine.close();
     const endedFile = join(h.dataDir, 'executions.ended');
-    rmSync(endedFile);
+    writeFileSync(endedFile, '{"key":"arn:aws:states:us-east-1:123456789012:execution:busy:parked0","entry":{"status":"SUCC');
 
     // When the engine starts again: the index still names them, so they are appended again, durably before the index drops them
     const synced = vi.spyOn(EndedExecutions.prototype, 'sync');
@@ -183,8 +175,7 @@ describe("the engine's index of executions", () => {
     expect(indexed.sort()).toEqual(['parked2', 'wait0', 'wait1', 'working']);
     expect((await engine.waitForExecution(arns.working)).status).toBe('SUCCEEDED');
 
-    // Then, across restarts, and after a torn line at the ended file's end: each execution is listed once, as it stands
-    appendFileSync(endedFile, '{"key":"arn:aws:states:us-east-1:123456789012:execution:busy:parked2","entry":{"status":"SUCC');
+    // Then, across restarts: each execution is listed once, as it stands
     engine.sendTaskSuccess(tokens.get('parked2')!, '{}');
     expect((await engine.waitForExecution(arns.parked2)).status).toBe('SUCCEEDED');
     for (let start = 0; start < 2; start += 1) {
@@ -204,11 +195,7 @@ describe("the engine's index of executions", () => {
 
   it('a parent whose child ended just before a crash reads the child from its file at the restart, and goes on', async () => {
     // Given a parent waiting for its child, and a crash right after the child's end was written, before the parent's turn
-    const tokens: string[] = [];
-    const h = new EngineHarness({ park: (p) => void tokens.push((p as { token: string }).token) });
-    harnesses.push(h);
-    const { parentArn, childArn } = parentAndChild(h);
-    await untilSettled(() => tokens.length === 1);
+    const { h, tokens, parentArn, childArn } = await parentWaitingForParkedChild();
     h.engine.sendTaskSuccess(tokens[0]!, '{"parked":"done"}');
     const reads = vi.spyOn(JsonStore.prototype, 'load');
 
@@ -246,8 +233,11 @@ describe("the engine's index of executions", () => {
   });
 });
 
-/** A parent whose `.sync:2` task runs a child that parks on a task token; the parent answers the child's output. */
-function parentAndChild(h: EngineHarness): { parentArn: string; childArn: string } {
+/** A new engine with a parent whose `.sync:2` task waits for a child parked on its task token (`tokens`); the parent answers the child's output. */
+async function parentWaitingForParkedChild() {
+  const tokens: string[] = [];
+  const h = new EngineHarness({ park: (p) => void tokens.push((p as { token: string }).token) });
+  harnesses.push(h);
   const childMachine = h.engine.createStateMachine('child', JSON.stringify({ StartAt: 'Park', States: { Park: parkState() } }));
   const parentMachine = h.engine.createStateMachine(
     'parent',
@@ -265,5 +255,6 @@ function parentAndChild(h: EngineHarness): { parentArn: string; childArn: string
     }),
   );
   const parentArn = h.engine.startExecution(parentMachine, 'the-parent', '{}').executionArn;
-  return { parentArn, childArn: `${childMachine.replace(':stateMachine:', ':execution:')}:the-child` };
+  await untilSettled(() => tokens.length === 1);
+  return { h, tokens, parentArn, childArn: `${childMachine.replace(':stateMachine:', ':execution:')}:the-child` };
 }
