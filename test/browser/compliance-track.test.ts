@@ -55,6 +55,33 @@ const CASES: [name: string, track: Track, clock: object, extra: object][] = [
 ];
 const NON_COMPLIANT = 7;
 const ESCALATED = 8;
+/** Orders to act on whose deadline does not run, each with the words that say why. */
+const CLOCK_NOT_RUNNING: [name: string, n: number, track: Track, extra: object, en: string, ko: string][] = [
+  [
+    'notice not yet accepted',
+    9,
+    { complianceStatus: 'ISSUED', decisionStatus: 'PENDING', status: 'ISSUED' },
+    {},
+    'starts once the notice is accepted for delivery',
+    '통지가 발송 접수되면 시작됩니다',
+  ],
+  [
+    'notice undelivered',
+    10,
+    { complianceStatus: 'UNDELIVERED', decisionStatus: 'PENDING', status: 'UNDELIVERED' },
+    {},
+    'the notice could not be delivered',
+    '통지가 전달되지 않았습니다',
+  ],
+  [
+    'deadline paused',
+    11,
+    { complianceStatus: 'ACKNOWLEDGED', decisionStatus: 'PENDING', status: 'ACKNOWLEDGED' },
+    { deadlinePausedAt: at(-1800) },
+    'paused by the commission since',
+    '위원회가 정지함',
+  ],
+];
 const nonCompliantClock = { deadlineAt: at(-7000), graceEndsAt: at(-600), nonComplianceRecordedAt: at(-599) };
 const OVERDUE_TRACK = { complianceStatus: 'OVERDUE', decisionStatus: 'CONFIRMED', status: 'OVERDUE' };
 
@@ -62,6 +89,7 @@ const operatorOrders = [
   ...CASES.map(([, track, clock, extra], i) => operatorOrder(i + 1, track, { ...clock, ...extra })),
   operatorOrder(NON_COMPLIANT, OVERDUE_TRACK, nonCompliantClock),
   operatorOrder(ESCALATED, OVERDUE_TRACK, { ...nonCompliantClock, nonComplianceAction: { action: 'ESCALATE', at: at(-300) } }),
+  ...CLOCK_NOT_RUNNING.map(([, n, track, extra]) => operatorOrder(n, track, extra)),
 ];
 
 const board = [
@@ -146,6 +174,20 @@ describe('the compliance track on the operator’s screen', () => {
       await page.context().close();
     },
   );
+
+  it.each(CLOCK_NOT_RUNNING)('%s: says in words why no deadline runs, with no countdown', async (name, n, _track, _extra, en, ko) => {
+    for (const [lang, words] of [
+      ['en', en],
+      ['ko', ko],
+    ] as const) {
+      const page = await open('op-webhard', `/operator/orders/${idOf(n)}`, lang, 390, { compliance: [], nonCompliance: [] });
+      const card = page.locator(`[data-order="${idOf(n)}"]`);
+      await expect.poll(() => card.getByTestId('clock-not-running').textContent()).toContain(words);
+      expect(await card.getByRole('timer').count()).toBe(0);
+      await shot(page, `clock-not-running-${name.replaceAll(' ', '-')}-${lang}-390`);
+      await page.context().close();
+    }
+  });
 
   it('asks to confirm a compliance statement, saying what it records, before sending it', async () => {
     const recorded: Recorded = { compliance: [], nonCompliance: [] };

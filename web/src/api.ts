@@ -190,6 +190,8 @@ export interface OperatorOrder {
   issuedAt: string;
   /** Absent until the order notice is accepted for delivery, and while the order is UNDELIVERED. */
   deadlineAt?: string;
+  /** The commission paused the deadline: no `deadlineAt` runs until it resumes it. */
+  deadlinePausedAt?: string;
   acknowledgedAt?: string;
   compliedAt?: string;
   appealDeadline?: string;

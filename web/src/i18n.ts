@@ -104,6 +104,9 @@ const en = {
   overdue: 'Overdue',
   overdueBy: 'overdue by {time}',
   timeLeft: '{time} left',
+  clockNotStarted: 'starts once the notice is accepted for delivery',
+  clockUndelivered: 'not running: the notice could not be delivered',
+  clockPaused: 'paused by the commission since {at}',
   openOrders: 'Open orders',
   recentOrders: 'Recently settled',
 
@@ -679,6 +682,9 @@ const ko: Record<MessageKey, string> = {
   overdue: '기한 초과',
   overdueBy: '{time} 초과',
   timeLeft: '{time} 남음',
+  clockNotStarted: '통지가 발송 접수되면 시작됩니다',
+  clockUndelivered: '진행되지 않음: 통지가 전달되지 않았습니다',
+  clockPaused: '{at}부터 위원회가 정지함',
   openOrders: '진행 중인 명령',
   recentOrders: '최근 종결',
 

@@ -7,6 +7,7 @@ import { FineDetails, FineOpinionForm } from '../components/Fines';
 import { ReinstatementPanel, StatementOfReasonsView } from '../components/Reasons';
 import { useApp, useNow, useResource } from '../hooks';
 import { type MessageKey, useT } from '../i18n';
+import { formatCompact } from '../format';
 import { href } from '../router';
 
 const OPEN = new Set(['ISSUED', 'ACKNOWLEDGED', 'OVERDUE']);
@@ -119,6 +120,23 @@ export function OperatorOrderPage({ orderId }: { orderId: string }) {
   );
 }
 
+/** Why an order the operator must still act on shows no deadline, in words rather than a dash. */
+function ClockNotRunning({ order }: { order: OperatorOrder }) {
+  const { t } = useT();
+  const { config } = useApp();
+  const why =
+    order.deadlinePausedAt !== undefined
+      ? t('clockPaused', { at: formatCompact(order.deadlinePausedAt, config.policy.timeZone) })
+      : complianceOf(order) === 'UNDELIVERED'
+        ? t('clockUndelivered')
+        : t('clockNotStarted');
+  return (
+    <span class="countdown pending" data-testid="clock-not-running">
+      {why}
+    </span>
+  );
+}
+
 function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: OperatorOrder; onChange: () => void; heading?: 'h1' | 'h2' }) {
   const { t, v } = useT();
   const { api } = useApp();
@@ -178,7 +196,13 @@ function OperatorOrderCard({ order, onChange, heading = 'h2' }: { order: Operato
         </dd>
         <dt>{t('deadline')}</dt>
         <dd>
-          <DateTime iso={order.deadlineAt} legal /> {stage === 'TO_ACT' && <Countdown deadline={order.deadlineAt} />}
+          {order.deadlineAt === undefined && stage === 'TO_ACT' ? (
+            <ClockNotRunning order={order} />
+          ) : (
+            <>
+              <DateTime iso={order.deadlineAt} legal /> {stage === 'TO_ACT' && <Countdown deadline={order.deadlineAt} />}
+            </>
+          )}
           {stage !== 'TO_ACT' && compliance === 'OVERDUE' && (
             <span class="countdown overdue" data-overdue="true">
               <strong>{t('overdue')}</strong>
