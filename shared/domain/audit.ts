@@ -38,7 +38,10 @@ export function hashAuditEvent(event: AuditContent): string {
 }
 
 /** The event that follows `prev` (`null`: the first event of the chain). */
-export function nextAuditEvent(prev: AuditEvent | null, input: Pick<AuditEvent, 'at' | 'actor' | 'action' | 'details'>): AuditEvent {
+export function nextAuditEvent(
+  prev: Pick<AuditEvent, 'seq' | 'hash'> | null,
+  input: Pick<AuditEvent, 'at' | 'actor' | 'action' | 'details'>,
+): AuditEvent {
   const content: AuditContent = {
     seq: prev === null ? 1 : prev.seq + 1,
     at: input.at,

@@ -36,6 +36,14 @@ export interface Config {
    * stack only; without it the scheduled sender posts what is due itself).
    */
   readonly webhooks: { readonly retry: WebhookRetrySettings; readonly allowLoopbackHttp: boolean; readonly queueUrl: string | undefined };
+  /**
+   * `SINGLE_WRITER_PROCESS=true` (`npm start`): every writer of the table runs in this one process,
+   * so what it committed last on a case's chain is nearly always the chain's head, and the next act
+   * starts from it (shared/store/journal.ts). Unset in the cloud, where a case's acts are spread
+   * over many functions' containers: there a remembered head would mostly be stale, and each stale
+   * one costs a refused put.
+   */
+  readonly singleWriterProcess: boolean;
 }
 
 function seconds(value: string | undefined, fallbackMs: number): number {
@@ -102,6 +110,7 @@ export function config(): Config {
       allowLoopbackHttp: process.env.WEBHOOK_ALLOW_LOOPBACK_HTTP === 'true',
       queueUrl: process.env.WEBHOOK_QUEUE_URL || undefined,
     },
+    singleWriterProcess: process.env.SINGLE_WRITER_PROCESS === 'true',
   };
   return cached;
 }

@@ -18,7 +18,8 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { nextAuditEvent } from '../domain/audit';
 import type { Decider, DecisionContext, FollowUp, RecordEvent, RecordKind } from '../domain/decider';
 import type { AuditEvent } from '../domain/model';
-import { config } from '../runtime/config';
+import { config, heldForTable } from '../runtime/config';
+import { remember } from '../runtime/recent';
 import { TransientError } from '../runtime/transient';
 import { documentClient } from './client';
 import { AUDIT_PREFIX, INDEX_FIELDS, keys, type IndexField, type ItemKey, type RecordRef } from './keys';
@@ -50,6 +51,56 @@ async function inTurn<T>(stream: string, work: () => Promise<T>): Promise<T> {
     done();
     if (lastInLine.get(stream) === mine) lastInLine.delete(stream);
   }
+}
+
+/**
+ * A stream as this process last saw it: the chain head, projected, and the records it read or wrote
+ * as of that head. Where every writer of the table is this one process (`config().singleWriterProcess`,
+ * `npm start`), the next act on the stream starts from it instead of reading the head and the record
+ * again. The conditional put checks it all the same: had another writer committed since, the put
+ * finds the next seq taken, and the act reads afresh. It may be behind the table, never ahead:
+ * events are never deleted, and an attempt takes its stream's entry out and puts one back only once
+ * what it read is projected and what it committed is projected too.
+ */
+interface KnownStream {
+  readonly head: Pick<StoredEvent, 'seq' | 'hash'>;
+  readonly records: ReadonlyMap<string, RecordItem<unknown>>;
+}
+
+/** Streams this process remembers, per table: a case's acts come in bursts, so the recent ones. */
+const KNOWN_STREAMS_LIMIT = 1000;
+const knownStreamsByTable = new Map<string, Map<string, KnownStream>>();
+const knownStreams = () => heldForTable(knownStreamsByTable, () => new Map<string, KnownStream>());
+
+/**
+ * Forgets every remembered head, for a table whose items were put back to an earlier state behind
+ * the process's back (a test's restore): a remembered head must never be ahead of its table.
+ */
+export function forgetKnownStreams(): void {
+  knownStreamsByTable.clear();
+}
+
+/** The stream as this process last left it, taken out for the attempt that starts from it. */
+function takeKnown(stream: string): KnownStream | undefined {
+  if (!config().singleWriterProcess) return undefined;
+  const streams = knownStreams();
+  const known = streams.get(stream);
+  streams.delete(stream);
+  return known;
+}
+
+/** Remembers `head`, projected, with `item` as the record at `key` beside what was known of the stream before. */
+function rememberHead(
+  stream: string,
+  head: Pick<StoredEvent, 'seq' | 'hash'>,
+  record: { key: ItemKey; item: RecordItem<unknown> | undefined },
+  before: KnownStream | undefined,
+): void {
+  if (!config().singleWriterProcess) return;
+  const records = new Map(before?.records);
+  if (record.item === undefined) records.delete(keyText(record.key));
+  else records.set(keyText(record.key), record.item);
+  remember(knownStreams(), stream, { head: { seq: head.seq, hash: head.hash }, records }, KNOWN_STREAMS_LIMIT);
 }
 
 /** Writers racing on one stream retry with jittered, growing pauses, at most this often. */
@@ -211,7 +262,23 @@ async function readCaughtUp<State>(head: StoredEvent | null, key: ItemKey): Prom
   return onThisRecord ? stateOf<State>(head) : record;
 }
 
+async function readFromHead<State>(stream: string, key: ItemKey) {
+  const head = await readHead(stream);
+  return { head, item: await readCaughtUp<State>(head, key) };
+}
+
 const stateOf = <State>(event: StoredEvent): RecordItem<State> => ({ record: event.state as State, version: event.target.version });
+
+/**
+ * A record of a stream whose head this process saw projected: as remembered, or else as stored,
+ * which is then as of that head (every event up to it is projected) or later.
+ */
+async function knownRecord<State>(known: KnownStream, key: ItemKey): Promise<RecordItem<State> | undefined> {
+  const remembered = known.records.get(keyText(key));
+  return remembered ? (remembered as RecordItem<State>) : getRecordItem<State>(key);
+}
+
+const keyText = (key: ItemKey): string => `${key.pk}\u0000${key.sk}`;
 
 /** The stream's head as a chain head, with its seq and hash. */
 export async function readChainHead(root: ItemKey): Promise<{ seq: number; hash: string } | undefined> {
@@ -245,10 +312,15 @@ async function commit<State, Command, Event extends RecordEvent>(
   const stream = ref.root.pk;
   for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt += 1) {
     if (attempt > 0) await pause(attempt);
-    const head = await readHead(stream);
-    const item = await readCaughtUp<State>(head, ref.key);
+    const known = takeKnown(stream);
+    const { head, item } = known
+      ? { head: known.head, item: await knownRecord<State>(known, ref.key) }
+      : await readFromHead<State>(stream, ref.key);
     const decision = decider.decide(command, item?.record, context);
-    if (decision === null) return { state: item?.record, committed: null };
+    if (decision === null) {
+      if (head !== null) rememberHead(stream, head, { key: ref.key, item }, known);
+      return { state: item?.record, committed: null };
+    }
 
     const { event, followUps = [] } = decision;
     const state = decider.evolve(item?.record, event);
@@ -282,6 +354,7 @@ async function commit<State, Command, Event extends RecordEvent>(
       throw error;
     }
     await project(stored);
+    rememberHead(stream, stored, { key: ref.key, item: stateOf(stored) }, known);
     return { state, committed: stored };
   }
   // The workflow retries a TransientError with backoff; the API answers it 503, "try again".

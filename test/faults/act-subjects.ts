@@ -1227,6 +1227,17 @@ export const ACT_FILES = 3;
  */
 export function describeActsUnderEveryFault(part: number): void {
   world = useWorld({ resetEachTest: false });
+  // As under `npm start`, whose only writer is its own process: each act starts from the chain head
+  // the process committed last (shared/store/journal.ts). The workflow tasks' sweeps run without,
+  // as in the cloud, so that each way of reading the head is taken under every fault.
+  beforeAll(() => {
+    process.env.SINGLE_WRITER_PROCESS = 'true';
+    resetConfigForTests();
+  });
+  afterAll(() => {
+    delete process.env.SINGLE_WRITER_PROCESS;
+    resetConfigForTests();
+  });
   describe(`a person's act under every fault (share ${part} of ${ACT_FILES})`, () => {
     it.each(shareOf(everyAct, part, ACT_FILES))(
       '%s',

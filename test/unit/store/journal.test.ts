@@ -9,9 +9,9 @@
  * the conditional put on the next seq settles it: both are shown here.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../../shared/domain/audit';
-import { config } from '../../../shared/runtime/config';
+import { config, resetConfigForTests } from '../../../shared/runtime/config';
 import { documentClient } from '../../../shared/store/client';
 import { orderDecider } from '../../../shared/domain/deciders/order';
 import type { OrderRecord } from '../../../shared/domain/model';
@@ -34,6 +34,49 @@ async function givenOrder(): Promise<void> {
   await plant.operator(anOperator());
   await plant.case(aCase({ status: 'ORDERS_ISSUED' }));
   await plant.order(anOrder());
+}
+
+const OTHER = refs.order(SOCIAL_ORDER_ID);
+const STREAM = ORDER.root.pk;
+
+async function givenTwoOrdersOfOneCase(): Promise<void> {
+  await givenOrder();
+  await plant.order(anOrder({ operatorId: 'op-social' }));
+}
+
+const enforce = async (ref: typeof ORDER) =>
+  execute(orderDecider, ref, { type: 'ENFORCE_DEADLINE' }, { now: AFTER_DEADLINE, policy: await policyForRecord(ref) });
+
+/** The event item another process commits for the other order: made here, then taken back. */
+async function anotherProcessesEvent(): Promise<Record<string, unknown>> {
+  const before = await world.snapshot();
+  const { committed } = await enforce(OTHER);
+  const item = await documentClient.send(
+    new GetCommand({ TableName: config().tableName, Key: keys.audit(STREAM, committed?.seq ?? 0), ConsistentRead: true }),
+  );
+  await world.restore(before);
+  if (!item.Item) throw new Error('the other order was not marked overdue');
+  return item.Item;
+}
+
+/** Lands `item` just before this process's next audit event put, as a writer elsewhere would. */
+function committedElsewhereBeforeNextPut(item: Record<string, unknown>): () => void {
+  const name = 'commitElsewhere';
+  let landed = false;
+  documentClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Item?: { sk?: { S?: string } } };
+      if (!landed && context.commandName === 'PutItemCommand' && input.Item?.sk?.S?.startsWith('AUDIT#')) {
+        landed = true;
+        await documentClient.send(
+          new PutCommand({ TableName: config().tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+        );
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return () => documentClient.middlewareStack.remove(name);
 }
 
 /** Runs the command through the journal alone (no follow-ups, so its event stays unsettled) and answers the AWS calls it made. */
@@ -122,16 +165,6 @@ describe('what execute reads before it decides', () => {
 });
 
 describe('writers of one stream in one process', () => {
-  const OTHER = refs.order(SOCIAL_ORDER_ID);
-
-  async function givenTwoOrdersOfOneCase(): Promise<void> {
-    await givenOrder();
-    await plant.order(anOrder({ operatorId: 'op-social' }));
-  }
-
-  const enforce = async (ref: typeof ORDER) =>
-    execute(orderDecider, ref, { type: 'ENFORCE_DEADLINE' }, { now: AFTER_DEADLINE, policy: await policyForRecord(ref) });
-
   it('take turns: two acts at once on one case commit one after the other, neither losing its put', async () => {
     // Given two orders of one case, so that both acts append to the case's chain
     await givenTwoOrdersOfOneCase();
@@ -162,43 +195,6 @@ describe('writers of one stream in one process', () => {
 });
 
 describe('a writer in another process', () => {
-  const OTHER = refs.order(SOCIAL_ORDER_ID);
-  const STREAM = ORDER.root.pk;
-  const enforce = async (ref: typeof ORDER) =>
-    execute(orderDecider, ref, { type: 'ENFORCE_DEADLINE' }, { now: AFTER_DEADLINE, policy: await policyForRecord(ref) });
-
-  /** The event item another process commits for the other order: made here, then taken back. */
-  async function anotherProcessesEvent(): Promise<Record<string, unknown>> {
-    const before = await world.snapshot();
-    const { committed } = await enforce(OTHER);
-    const item = await documentClient.send(
-      new GetCommand({ TableName: config().tableName, Key: keys.audit(STREAM, committed?.seq ?? 0), ConsistentRead: true }),
-    );
-    await world.restore(before);
-    if (!item.Item) throw new Error('the other order was not marked overdue');
-    return item.Item;
-  }
-
-  /** Lands `item` just before this process's next audit event put, as a writer elsewhere would. */
-  function committedElsewhereBeforeNextPut(item: Record<string, unknown>): () => void {
-    const name = 'commitElsewhere';
-    let landed = false;
-    documentClient.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = args.input as { Item?: { sk?: { S?: string } } };
-        if (!landed && context.commandName === 'PutItemCommand' && input.Item?.sk?.S?.startsWith('AUDIT#')) {
-          landed = true;
-          await documentClient.send(
-            new PutCommand({ TableName: config().tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-          );
-        }
-        return next(args);
-      },
-      { step: 'initialize', name },
-    );
-    return () => documentClient.middlewareStack.remove(name);
-  }
-
   it('loses the put for the seq it read, projects the winner, decides again and commits after it', async () => {
     // Given two orders of one case, and another process about to commit the other order's overdue
     await givenOrder();
@@ -225,5 +221,96 @@ describe('a writer in another process', () => {
     ]);
     expect(await getOrder(SOCIAL_ORDER_ID)).toMatchObject({ status: 'OVERDUE' });
     expect(await getOrder(WEBHARD_ORDER_ID)).toMatchObject({ status: 'OVERDUE' });
+  });
+});
+
+describe('a process that is the table’s only writer (npm start)', () => {
+  beforeEach(() => {
+    process.env.SINGLE_WRITER_PROCESS = 'true';
+    resetConfigForTests();
+  });
+  afterEach(() => {
+    delete process.env.SINGLE_WRITER_PROCESS;
+    resetConfigForTests();
+  });
+
+  it('starts the next act on a stream from the head it committed: no read of the head, none of a record it wrote', async () => {
+    // Given one order of a case enforced by this process, its event unsettled
+    await givenTwoOrdersOfOneCase();
+    await enforce(ORDER);
+
+    // When the case's other order is enforced, and then the first order again
+    world.faults.reset();
+    const other = await enforce(OTHER);
+    const otherCalls = [...world.faults.log];
+    world.faults.reset();
+    const again = await enforce(ORDER);
+
+    // Then neither the head nor the other order was read: this process planted that order through the
+    // journal and remembers it; the chain goes on unbroken
+    expect(otherCalls).toEqual(['DynamoDB PutItemCommand', 'DynamoDB UpdateItemCommand', 'DynamoDB UpdateItemCommand']);
+    expect(other.committed?.action).toBe('ORDER_OVERDUE');
+    // And the first order, remembered as overdue, needed no read at all to find nothing to do
+    expect(world.faults.log).toEqual([]);
+    expect(again.committed).toBeNull();
+    expect(again.state).toEqual(await getOrder(WEBHARD_ORDER_ID));
+    expect(verifyChain(await storedEvents(STREAM), await readChainHead(ORDER.root))).toEqual({ verified: true });
+  });
+
+  it('finds a head committed elsewhere since by its refused put, reads afresh and decides on what the other writer did', async () => {
+    // Given the case's chain head remembered after enforcing one order, and another process about
+    // to mark the other order overdue just before this process's next put
+    await givenTwoOrdersOfOneCase();
+    await enforce(ORDER);
+    const elsewhere = await anotherProcessesEvent();
+    // (its restore forgot every head: the order enforced again finds nothing to do, and remembers the head it read)
+    expect(await enforce(ORDER)).toMatchObject({ committed: null });
+    const stop = committedElsewhereBeforeNextPut(elsewhere);
+
+    // When this process enforces the other order from what it remembers
+    let executed: Awaited<ReturnType<typeof enforce>>;
+    try {
+      world.faults.reset();
+      executed = await enforce(OTHER);
+    } finally {
+      stop();
+    }
+
+    // Then its put for the remembered head's next seq was refused, it read the head afresh, projected
+    // the other process's event, and found the order overdue already: marked overdue once, chain whole
+    // (the first put is the other process's)
+    expect(world.faults.log.slice(0, 4)).toEqual([
+      'DynamoDB GetItemCommand',
+      'DynamoDB PutItemCommand',
+      'DynamoDB PutItemCommand',
+      'DynamoDB QueryCommand',
+    ]);
+    expect(executed.committed).toBeNull();
+    expect(executed.state).toMatchObject<Partial<OrderRecord>>({ orderId: SOCIAL_ORDER_ID, status: 'OVERDUE' });
+    const events = await storedEvents(STREAM);
+    expect(events.filter((event) => event.action === 'ORDER_OVERDUE').map((event) => event.details.orderId)).toEqual([
+      WEBHARD_ORDER_ID,
+      SOCIAL_ORDER_ID,
+    ]);
+    expect(verifyChain(events, await readChainHead(ORDER.root))).toEqual({ verified: true });
+  });
+
+  it('forgets the head when its act fails after the put landed, and the retry reads it afresh', async () => {
+    // Given one order enforced by this process, and the next act's put landing with its answer lost
+    await givenTwoOrdersOfOneCase();
+    await enforce(ORDER);
+    world.faults.arm({ at: 2, when: 'after', crash: false });
+    await expect(enforce(OTHER)).rejects.toBeInstanceOf(InjectedFault);
+
+    // When the act is retried
+    world.faults.reset();
+    const retried = await enforce(OTHER);
+
+    // Then it read the head afresh, projected the landed event and did nothing twice
+    expect(world.faults.log[0]).toBe('DynamoDB QueryCommand');
+    expect(retried.committed).toBeNull();
+    const overdue = (await storedEvents(STREAM)).filter((event) => event.action === 'ORDER_OVERDUE');
+    expect(overdue.map((event) => event.details.orderId)).toEqual([WEBHARD_ORDER_ID, SOCIAL_ORDER_ID]);
+    expect(await getOrder(SOCIAL_ORDER_ID)).toMatchObject({ status: 'OVERDUE' });
   });
 });
