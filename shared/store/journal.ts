@@ -99,7 +99,8 @@ function rememberHead(
   if (!config().singleWriterProcess) return;
   const records = new Map(before?.records);
   if (record.item === undefined) records.delete(keyText(record.key));
-  else records.set(keyText(record.key), record.item);
+  // A copy, put back each time the entry is: what a caller does with the state it was answered cannot change what is remembered.
+  else records.set(keyText(record.key), structuredClone(record.item));
   remember(knownStreams(), stream, { head: { seq: head.seq, hash: head.hash }, records }, KNOWN_STREAMS_LIMIT);
 }
 
@@ -144,8 +145,14 @@ async function getRecordItem<State>(key: ItemKey): Promise<RecordItem<State> | u
   return item && typeof item.version === 'number' ? { record: item.record as State, version: item.version } : undefined;
 }
 
-/** The record's current state: whatever the last projected event left. */
+/**
+ * The record's current state: whatever the last projected event left. The table's only writer
+ * answers it from memory when it remembers the record (a copy: the caller may change it), since
+ * nothing but its own acts, each put back once projected, changes a record there.
+ */
 export async function readRecord<State>(ref: RecordRef): Promise<State | undefined> {
+  const remembered = config().singleWriterProcess ? knownStreams().get(ref.root.pk)?.records.get(keyText(ref.key)) : undefined;
+  if (remembered) return structuredClone(remembered.record) as State;
   return (await getRecordItem<State>(ref.key))?.record;
 }
 

@@ -295,6 +295,44 @@ describe('a process that is the table’s only writer (npm start)', () => {
     expect(verifyChain(events, await readChainHead(ORDER.root))).toEqual({ verified: true });
   });
 
+  it('remembers a copy: a caller changing the state it was answered changes nothing the next act decides on', async () => {
+    // Given an order enforced by this process, and its caller scribbling on the state it got back
+    await givenTwoOrdersOfOneCase();
+    const first = await enforce(ORDER);
+    Object.assign(first.state ?? expect.unreachable('the order exists'), { status: 'ISSUED', overdueAt: undefined });
+
+    // When the order is enforced again, from what the process remembers
+    world.faults.reset();
+    const again = await enforce(ORDER);
+
+    // Then it read nothing, and decided on the order as committed: overdue already, nothing to do
+    expect(world.faults.log).toEqual([]);
+    expect(again.committed).toBeNull();
+    expect(again.state).toMatchObject<Partial<OrderRecord>>({ status: 'OVERDUE', overdueAt: AFTER_DEADLINE });
+    // And so again when the state answered from memory is scribbled on
+    Object.assign(again.state ?? expect.unreachable('the order exists'), { status: 'ISSUED', overdueAt: undefined });
+    expect((await enforce(ORDER)).state).toMatchObject<Partial<OrderRecord>>({ status: 'OVERDUE', overdueAt: AFTER_DEADLINE });
+  });
+
+  it('answers a read of a record it remembers from memory, as a copy, and reads one it does not', async () => {
+    // Given an order enforced by this process, and the table's other order never acted on here since a restore
+    await givenTwoOrdersOfOneCase();
+    await world.restore(await world.snapshot());
+    await enforce(ORDER);
+
+    // When both orders are read, the first one twice with a change made to the first answer
+    world.faults.reset();
+    const first = await getOrder(WEBHARD_ORDER_ID);
+    Object.assign(first ?? expect.unreachable('the order exists'), { status: 'ISSUED' });
+    const second = await getOrder(WEBHARD_ORDER_ID);
+    const other = await getOrder(SOCIAL_ORDER_ID);
+
+    // Then only the other order was read from the table, and the remembered order is as committed
+    expect(world.faults.log).toEqual(['DynamoDB GetItemCommand']);
+    expect(second).toMatchObject<Partial<OrderRecord>>({ status: 'OVERDUE', overdueAt: AFTER_DEADLINE });
+    expect(other).toMatchObject<Partial<OrderRecord>>({ orderId: SOCIAL_ORDER_ID, status: 'ISSUED' });
+  });
+
   it('forgets the head when its act fails after the put landed, and the retry reads it afresh', async () => {
     // Given one order enforced by this process, and the next act's put landing with its answer lost
     await givenTwoOrdersOfOneCase();
