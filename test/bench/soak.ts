@@ -238,14 +238,23 @@ function unenforced(state: TableState): OrderRecord[] {
   );
 }
 
-/** Scans until every deadline that has passed is enforced, or until the last one is well past and still is not. */
-async function settledState(table: Table): Promise<TableState> {
+/**
+ * Scans until every deadline that has passed is enforced and each overdue order's two notices are
+ * recorded sent, or until the last deadline is well past and the drain over. A `kill -9` while
+ * deadlines are being enforced leaves their notices to the sweeper, which takes an act's unfinished
+ * follow-ups once they are a minute old, in a sweep that may itself start a minute later: a check
+ * made before that would count as missing what is only late.
+ */
+async function settledState(table: Table, drainUntil: number): Promise<TableState> {
   let state = await scan(table);
   const lastDeadline = Math.max(0, ...[...state.orders.values()].map((order) => Date.parse(order.deadlineAt ?? '') || 0));
-  const until = lastDeadline + ENFORCEMENT_SLACK_MS + 15_000;
+  const until = Math.max(lastDeadline + ENFORCEMENT_SLACK_MS + 15_000, drainUntil);
   while (Date.now() < until) {
-    const waiting = [...state.orders.values()].some(
-      (order) => order.deadlineAt !== undefined && order.overdueAt === undefined && order.compliedAt === undefined,
+    const recorded = new Set(state.notices.map((notice) => notice.eventKey));
+    const waiting = [...state.orders.values()].some((order) =>
+      order.overdueAt === undefined
+        ? order.deadlineAt !== undefined && order.compliedAt === undefined
+        : !recorded.has(`overdue:${order.orderId}`) || !recorded.has(`overdue-staff:${order.orderId}`),
     );
     if (!waiting) break;
     await sleep(15_000);
@@ -361,7 +370,7 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
     await sleep(15_000);
   }
   progress('every order notice recorded, or the drain is over: checking the table');
-  const state = await settledState(table);
+  const state = await settledState(table, noticeDrainUntil);
   clearInterval(sampler);
   await mailbox.settle();
   mailbox.stop();
