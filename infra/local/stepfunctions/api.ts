@@ -177,7 +177,10 @@ export function createSfnServer(engine: StepFunctionsEngine, onError?: (error: u
         } catch {
           throw new SfnApiError('ValidationException', 'The request body must be JSON.');
         }
-        answer(response, 200, operation(engine, body));
+        const result = operation(engine, body);
+        // What the call changed (or read) is on disk before anyone is told of it.
+        await engine.durable();
+        answer(response, 200, result);
       } catch (error) {
         if (error instanceof SfnApiError) return answer(response, 400, { __type: error.type, message: error.message });
         onError?.(error);

@@ -113,6 +113,9 @@ interface ExecutionRestart {
 
 /** Executions resumed per turn after a restart: each turn's are held whole until it is written. */
 const RESUME_BATCH = 50;
+
+/** After a failed write (a full disk), the next attempt: the turns meanwhile are held, and nothing acts on them. */
+const WRITE_RETRY_MS = 1_000;
 const NAME = /^[A-Za-z0-9_.~-]{1,80}$/;
 /** An execution's file name: `<state machine>:<execution>`, unique per engine. */
 const fileKey = (executionArn: string): string => executionArn.split(':').slice(-2).join(':');
@@ -120,9 +123,12 @@ const sameJson = (a: string, b: string): boolean => JSON.stringify(JSON.parse(a)
 
 /**
  * The local Step Functions service: state machines, executions, task tokens, timers, and the
- * disk. Every public call is one "turn": it changes records in memory, writes the changed
- * executions to disk, and only then starts the Lambda invocations the turn asked for, so that
- * nothing outside the engine ever sees a state that a crash could take back.
+ * disk. Every public call is one "turn": it changes records in memory. The turns of a moment are
+ * written to disk together (group commit: one fsync of the index and one per execution changed,
+ * off the event loop, instead of a synchronous write at every turn), and only once they are
+ * durable does the engine start the Lambda invocations they asked for, resolve those who wait,
+ * or let the HTTP API answer (`durable()`), so that nothing outside the engine ever sees a state
+ * that a crash could take back.
  */
 export class StepFunctionsEngine {
   private readonly store: JsonStore;
@@ -143,8 +149,15 @@ export class StepFunctionsEngine {
   private readonly definitions = new Map<string, Definition>();
   private readonly tokens = new Map<string, { executionArn: string; threadId: string }>();
   private readonly waiters = new Map<string, Array<(d: ExecutionDescription) => void>>();
+  /** Executions changed by turns whose write has not started; each group of turns takes them all. */
   private readonly dirty = new Set<ExecutionRecord>();
   private readonly invocations: Array<{ execution: ExecutionRecord; threadId: string; attemptId: string }> = [];
+  /** What the turns asked to happen once their changes are durable: executions that ended tell their waiters. */
+  private readonly afterWrite: Array<() => void> = [];
+  /** Callers of `durable()`, answered when the turns before their call are written. */
+  private readonly durableWaiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  /** The groups being written, one after another, while turns go on; `undefined` when all is written. */
+  private writing: Promise<void> | undefined;
   private readonly scheduler: Scheduler;
   private readonly interpreter: Interpreter;
   private readonly region: string;
@@ -172,16 +185,15 @@ export class StepFunctionsEngine {
       payloadSeen: (bytes, execution, stateName) => {
         if (bytes > this.payload.largestBytes) this.payload = { largestBytes: bytes, executionArn: execution.executionArn, stateName };
       },
-      finished: (execution) => {
-        const waiting = this.waiters.get(execution.executionArn) ?? [];
-        this.waiters.delete(execution.executionArn);
-        // Resolved after the turn's write, so a waiter reads what is on disk.
-        queueMicrotask(() => {
+      // Told after the turn's write, so a waiter reads what is on disk.
+      finished: (execution) =>
+        this.afterWrite.push(() => {
+          const waiting = this.waiters.get(execution.executionArn) ?? [];
+          this.waiters.delete(execution.executionArn);
           const description = this.describe(execution);
           for (const resolve of waiting) resolve(description);
           this.raiseStatusChange(description);
-        });
-      },
+        }),
     };
     this.interpreter = new Interpreter(host);
   }
@@ -240,14 +252,22 @@ export class StepFunctionsEngine {
     }
     const running = this.pendingResume.filter((arn) => this.summaries.get(arn)?.status === 'RUNNING');
     this.pendingResume = [];
-    // A few at a time, read again from disk: resuming them all in one turn would hold them all whole at once.
-    for (let first = 0; first < running.length; first += RESUME_BATCH) {
-      this.turn(() => {
-        for (const arn of running.slice(first, first + RESUME_BATCH)) this.interpreter.resume(this.touch(this.running(arn)));
-      });
-    }
     if (running.length + waiting > 0)
       this.options.logger?.info('Resumed Step Functions executions', { count: running.length + waiting, readFromDisk: running.length });
+    this.resumeInBatches(running).catch((error: unknown) =>
+      this.options.logger?.error('Resuming Step Functions executions failed', { error: error instanceof Error ? error.message : 'Error' }),
+    );
+  }
+
+  /** A few at a time, read again from disk, each batch written (and so let go) before the next is read: all at once would hold them all whole. */
+  private async resumeInBatches(running: readonly string[]): Promise<void> {
+    for (let first = 0; first < running.length; first += RESUME_BATCH) {
+      this.turn(() => {
+        for (const arn of running.slice(first, first + RESUME_BATCH))
+          if (this.summaries.get(arn)?.status === 'RUNNING') this.interpreter.resume(this.touch(this.running(arn)));
+      });
+      await this.durable();
+    }
   }
 
   private exists(executionArn: string): boolean {
@@ -280,12 +300,17 @@ export class StepFunctionsEngine {
     }
   }
 
+  /** Writes what the turns left, then stops; throws when that write fails (the turns not written are lost). */
   async close(): Promise<void> {
-    this.flush();
-    this.closed = true;
-    this.scheduler.stop();
-    this.index.close();
-    this.ended.close();
+    try {
+      if (!this.closed) await this.durable();
+    } finally {
+      // Also after a failed write: a closed engine writes nothing more, as a process that died.
+      this.closed = true;
+      this.scheduler.stop();
+      this.index.close();
+      this.ended.close();
+    }
   }
 
   get largestPayload(): PayloadStats {
@@ -420,7 +445,8 @@ export class StepFunctionsEngine {
     let execution: ExecutionRecord;
     if (this.summaries.has(executionArn)) {
       execution = this.running(executionArn);
-      this.turn(() => this.interpreter.stop(this.touch(execution), error, cause));
+      // It may have ended in a turn not yet written (its summary still says RUNNING): then it stays as it ended.
+      if (execution.status === 'RUNNING') this.turn(() => this.interpreter.stop(this.touch(execution), error, cause));
     } else {
       execution = this.stored(executionArn);
     }
@@ -474,14 +500,89 @@ export class StepFunctionsEngine {
     throw new SfnApiError('TaskTimedOut', 'Task Timed Out: the task of this token has already finished, failed or timed out.');
   }
 
-  // ---- the turn: change, write, then act ----
+  // ---- the turn: change; then, for a group of turns: write, then act ----
 
   private turn(change: () => void): void {
     try {
       change();
     } finally {
-      this.flush();
+      this.scheduleWrite();
     }
+  }
+
+  /**
+   * Resolves once every turn before this call is on disk (at once when there is nothing to
+   * write); rejects when that write failed. The HTTP API answers only then.
+   */
+  durable(): Promise<void> {
+    if (this.writing === undefined && this.dirty.size === 0) return Promise.resolve();
+    const written = new Promise<void>((resolve, reject) => this.durableWaiters.push({ resolve, reject }));
+    // After a failed write nothing may be under way: this call starts the next attempt.
+    this.scheduleWrite();
+    return written;
+  }
+
+  /** Starts a group in the next turn of the event loop, so that the turns of this one join it; a group being written is followed by the next. */
+  private scheduleWrite(): void {
+    if (this.writing !== undefined || this.closed) return;
+    this.writing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writeGroups());
+  }
+
+  private async writeGroups(): Promise<void> {
+    try {
+      while (this.dirty.size > 0 || this.invocations.length > 0 || this.afterWrite.length > 0 || this.durableWaiters.length > 0)
+        await this.writeGroup();
+    } catch (error) {
+      this.options.logger?.error('Writing Step Functions executions failed; retrying', {
+        error: error instanceof Error ? error.message : 'Error',
+      });
+      setTimeout(() => this.scheduleWrite(), WRITE_RETRY_MS).unref();
+    }
+    // In the same synchronous stretch as the loop's last test: a turn after it starts a new group.
+    this.writing = undefined;
+  }
+
+  /**
+   * Writes what the turns so far changed: the keys as pending in the index (fsync), each changed
+   * execution's file (fsync, rename), then their index lines; then acts on those turns. A failed
+   * write puts everything back for the next attempt, and fails those waiting on it.
+   */
+  private async writeGroup(): Promise<void> {
+    const written = [...this.dirty];
+    this.dirty.clear();
+    const invocations = this.invocations.splice(0);
+    const after = this.afterWrite.splice(0);
+    const waiters = this.durableWaiters.splice(0);
+    try {
+      // Taken now: the records go on changing in memory while their files are written.
+      const texts = written.map((execution) => this.store.textOf('executions', execution));
+      const entries = written.map((execution) => [execution.executionArn, this.summaryOf(execution)] as const);
+      if (written.length > 0) {
+        await this.index.pending(written.map((execution) => execution.executionArn));
+        await Promise.all(written.map((execution, i) => this.store.saveText('executions', fileKey(execution.executionArn), texts[i]!)));
+      }
+      for (const [executionArn, entry] of entries) {
+        if (entry.status === 'RUNNING') this.summaries.set(executionArn, entry);
+        else {
+          this.summaries.delete(executionArn);
+          this.held.delete(executionArn);
+        }
+      }
+      // Not fsync'ed: until the index is rewritten without them, their index lines or their pending keys stand.
+      this.ended.append(entries.filter(([, entry]) => entry.status !== 'RUNNING'));
+      this.index.record(entries);
+      if (this.index.outgrew(this.summaries.size)) this.rewriteIndex();
+    } catch (error) {
+      for (const execution of written) this.dirty.add(execution);
+      this.invocations.unshift(...invocations);
+      this.afterWrite.unshift(...after);
+      for (const waiter of waiters) waiter.reject(error);
+      throw error;
+    }
+    for (const call of invocations) this.launch(call.execution, call.threadId, call.attemptId);
+    for (const run of after) run();
+    for (const waiter of waiters) waiter.resolve();
+    this.releaseIdle();
   }
 
   private touch(execution: ExecutionRecord): ExecutionRecord {
@@ -502,40 +603,21 @@ export class StepFunctionsEngine {
     return execution;
   }
 
-  private flush(): void {
-    if (this.closed) return;
-    if (this.dirty.size > 0) {
-      const written = [...this.dirty];
-      this.dirty.clear();
-      this.index.pending(written.map((execution) => execution.executionArn));
-      const entries = written.map((execution) => {
-        this.store.save('executions', fileKey(execution.executionArn), execution);
-        const entry = this.summaryOf(execution);
-        if (execution.status === 'RUNNING') this.summaries.set(execution.executionArn, entry);
-        else {
-          this.summaries.delete(execution.executionArn);
-          this.held.delete(execution.executionArn);
-        }
-        return [execution.executionArn, entry] as const;
-      });
-      // Not fsync'ed: until the index is rewritten without them, their index lines or their pending keys stand.
-      this.ended.append(entries.filter(([, entry]) => entry.status !== 'RUNNING'));
-      this.index.record(entries);
-      if (this.index.outgrew(this.summaries.size)) this.rewriteIndex();
-    }
-    for (const call of this.invocations.splice(0)) this.launch(call.execution, call.threadId, call.attemptId);
-    this.releaseIdle();
-  }
-
-  /** Lets go of the least recently used executions with nothing in flight beyond `idleExecutionsHeld`: they wait on disk. */
+  /**
+   * Lets go of the least recently used executions with nothing in flight beyond
+   * `idleExecutionsHeld`: they wait on disk. One changed since the last write is newer than its
+   * file, so it stays.
+   */
   private releaseIdle(): void {
-    let idle = 0;
-    for (const executionArn of this.held.keys()) if (!this.inFlight.has(executionArn)) idle += 1;
-    for (const executionArn of this.held.keys()) {
-      if (idle <= this.idleExecutionsHeld) return;
-      if (this.inFlight.has(executionArn)) continue;
+    const idle = (executionArn: string, execution: ExecutionRecord): boolean =>
+      !this.inFlight.has(executionArn) && !this.dirty.has(execution);
+    let count = 0;
+    for (const [executionArn, execution] of this.held) if (idle(executionArn, execution)) count += 1;
+    for (const [executionArn, execution] of this.held) {
+      if (count <= this.idleExecutionsHeld) return;
+      if (!idle(executionArn, execution)) continue;
       this.held.delete(executionArn);
-      idle -= 1;
+      count -= 1;
     }
   }
 
@@ -603,6 +685,8 @@ export class StepFunctionsEngine {
       // An ended child is on disk alone; a new one is on neither.
       const existing = this.exists(executionArn) ? (this.summaries.get(executionArn) ?? this.readSummary(executionArn)) : undefined;
       if (existing?.startedBy !== attempt) this.startExecution(stateMachineArn, name, input, attempt);
+      // The child on disk before the parent can record it started: a crash must not keep the parent's record alone.
+      await this.durable();
     } catch (error) {
       if (!(error instanceof SfnApiError)) throw error;
       return { ok: false, error: `StepFunctions.${error.type}Exception`, cause: error.message };

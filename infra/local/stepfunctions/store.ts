@@ -13,7 +13,10 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
+import { fsync, write } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 
 type Kind = 'state-machines' | 'executions';
 
@@ -50,7 +53,26 @@ export class JsonStore {
   }
 
   save(kind: Kind, key: string, value: unknown): void {
-    writeDurably(join(this.dir, kind), fileName(key), JSON.stringify(kind === 'executions' ? this.withDefinitionByHash(value) : value));
+    writeDurably(join(this.dir, kind), fileName(key), this.textOf(kind, value));
+  }
+
+  /** The text `save` would write, taken now: the engine writes it later, while the record goes on changing in memory. */
+  textOf(kind: Kind, value: unknown): string {
+    return JSON.stringify(kind === 'executions' ? this.withDefinitionByHash(value) : value);
+  }
+
+  /** `save` without holding the event loop: the file is written and fsync'ed by libuv's threads. */
+  async saveText(kind: Kind, key: string, text: string): Promise<void> {
+    const file = this.pathOf(kind, key);
+    const temp = `${file}.tmp`;
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
   }
 
   has(kind: Kind, key: string): boolean {
@@ -144,13 +166,25 @@ class JsonLines {
 
   append(values: readonly unknown[], durably: boolean): void {
     if (values.length === 0) return;
-    const text = values.map((value) => `${JSON.stringify(value)}\n`).join('');
+    const fd = this.opened();
+    writeSync(fd, linesOf(values));
+    if (durably) fsyncSync(fd);
+  }
+
+  /** `append(values, true)` without holding the event loop. The caller lets no other append run until it resolves. */
+  async appendDurably(values: readonly unknown[]): Promise<void> {
+    if (values.length === 0) return;
+    const fd = this.opened();
+    await writeAsync(fd, linesOf(values));
+    await fsyncAsync(fd);
+  }
+
+  private opened(): number {
     if (this.fd === undefined) {
       this.fd = openSync(this.file, 'a+');
       if (!endsWithNewline(this.fd)) writeSync(this.fd, '\n');
     }
-    writeSync(this.fd, text);
-    if (durably) fsyncSync(this.fd);
+    return this.fd;
   }
 
   sync(): void {
@@ -159,9 +193,8 @@ class JsonLines {
 
   replace(values: readonly unknown[]): void {
     this.close();
-    const text = values.map((value) => `${JSON.stringify(value)}\n`).join('');
     const dir = dirname(this.file);
-    writeDurably(dir, basename(this.file), text);
+    writeDurably(dir, basename(this.file), linesOf(values));
     syncDirectory(dir);
   }
 
@@ -232,9 +265,9 @@ export class ExecutionIndex<Entry> {
     return this.tidy;
   }
 
-  /** Before their files are written: the keys whose entries may not match their files if this turn is cut short. */
-  pending(keys: readonly string[]): void {
-    this.lines.append([{ pending: keys }], true);
+  /** Before their files are written: the keys whose entries may not match their files if this write is cut short. */
+  pending(keys: readonly string[]): Promise<void> {
+    return this.lines.appendDurably([{ pending: keys }]);
   }
 
   /**
@@ -316,6 +349,11 @@ function endsWithNewline(fd: number): boolean {
   readSync(fd, last, 0, 1, size - 1);
   return last[0] === 0x0a;
 }
+
+const writeAsync = promisify(write);
+const fsyncAsync = promisify(fsync);
+
+const linesOf = (values: readonly unknown[]): string => values.map((value) => `${JSON.stringify(value)}\n`).join('');
 
 const fileName = (key: string): string => `${encodeURIComponent(key)}.json`;
 

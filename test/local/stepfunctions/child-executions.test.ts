@@ -167,7 +167,7 @@ describe('child executions', () => {
     await expect.poll(() => token).not.toBe('');
 
     // The child's task has its token; the parent's task runs again and must wait for that same child.
-    const engine = h.reopen();
+    const engine = await h.reopen();
     engine.sendTaskSuccess(token, '{"answer":42}');
     expect(JSON.parse((await engine.waitForExecution(executionArn)).output ?? 'null')).toEqual({ output: { answer: 42 } });
     expect(engine.listExecutions(childArn)).toHaveLength(1);

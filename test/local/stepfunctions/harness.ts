@@ -22,9 +22,13 @@ export const LAMBDA_TASK_STATE_EVENTS = [
 /** Lambda ARNs the test definitions name; the handler map says what each does. */
 export const fnArn = (name: string): string => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 
-/** Lets the engine's Lambda calls (promises) settle until `done` holds; fails the test if it never does. */
+/**
+ * Lets the engine's writes (on libuv's threads) and its Lambda calls settle until `done` holds;
+ * fails the test if it never does.
+ */
 export async function untilSettled(done: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 1000 && !done(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
+  const giveUpAt = Date.now() + 5_000;
+  while (!done() && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 1));
   expect(done()).toBe(true);
 }
 
@@ -54,9 +58,8 @@ export class EngineHarness {
   }
 
   /** A fresh engine over the same data directory, as after a restart. */
-  reopen(): StepFunctionsEngine {
-    // close() does all its work before it returns (the promise is its interface's), so nothing is left to wait for.
-    void this.engine.close();
+  async reopen(): Promise<StepFunctionsEngine> {
+    await this.engine.close();
     this.engine = this.open();
     return this.engine;
   }

@@ -54,7 +54,7 @@ describe('finished and waiting executions leave memory', () => {
       expect(h.engine.getExecutionHistory(parked).map((e) => e.type)).toEqual(PARKED_EVENTS);
     };
     assess();
-    h.reopen();
+    await h.reopen();
     assess();
     h.engine.sendTaskSuccess(tokens[0]!, '{"ok":true}');
     expect((await h.engine.waitForExecution(parked)).status).toBe('SUCCEEDED');
@@ -71,6 +71,7 @@ describe('finished and waiting executions leave memory', () => {
     const names = ['p0', 'p1', 'p2', 'p3', 'p4'];
     const arns = names.map((name) => h.engine.startExecution(parkArn, name, JSON.stringify({ name })).executionArn);
     await untilSettled(() => tokens.size === names.length);
+    await h.engine.durable();
     expect(h.engine.executionsHeldWhole).toBe(2);
 
     // Act: complete every token, the ones on disk first

@@ -50,6 +50,8 @@ async function busyEngine(waitUntil: string) {
     working: start('working', { kind: 'work' }),
   };
   await untilSettled(() => tokens.size === 3 && answerWork !== undefined);
+  // As a process that has answered every call so far: what it answered is on disk.
+  await h.engine.durable();
   answerWork = () => undefined;
   return { h, tokens, arns };
 }
@@ -63,7 +65,7 @@ describe("the engine's index of executions", () => {
 
     // When the engine starts again over the same directory, after the waits' time
     const reads = vi.spyOn(JsonStore.prototype, 'load');
-    const engine = h.reopen();
+    const engine = await h.reopen();
 
     // Then the start read only the working execution's record; the due waits then fired and ended
     expect(reads.mock.calls.map(([, key]) => key)).toEqual(['busy:working']);
@@ -81,14 +83,16 @@ describe("the engine's index of executions", () => {
   it('reads an execution from its file when the crash came between its file and its index line', async () => {
     // Given a parked execution whose completion is written to its file, but the process dies before its index line
     const { h, tokens, arns } = await busyEngine(new Date(Date.now() + 3_600_000).toISOString());
-    vi.spyOn(ExecutionIndex.prototype, 'record').mockImplementationOnce(() => {
+    vi.spyOn(ExecutionIndex.prototype, 'record').mockImplementation(() => {
       throw new Error('killed between the file and the index line');
     });
-    expect(() => h.engine.sendTaskSuccess(tokens.get('parked0')!, '{"done":true}')).toThrow(/killed/);
+    h.engine.sendTaskSuccess(tokens.get('parked0')!, '{"done":true}');
+    await expect(h.engine.durable()).rejects.toThrow(/killed/);
+    await expect(h.engine.close()).rejects.toThrow(/killed/);
     vi.restoreAllMocks();
 
     // When the engine starts again
-    const engine = h.reopen();
+    const engine = await h.reopen();
 
     // Then the execution is as its file says: succeeded, its token closed; the others wait on
     expect(engine.describeExecution(arns.parked0).status).toBe('SUCCEEDED');
@@ -104,13 +108,14 @@ describe("the engine's index of executions", () => {
 
     // A torn line at the end: the start still reads every entry before it, and rewrites the file whole
     appendFileSync(indexFile, '{"key":"arn:aws:states:us-east-1:123456789012:execution:busy:parked0","entry":{"status":"SUCC');
-    let engine = h.reopen();
+    let engine = await h.reopen();
     expect(engine.listExecutions(arns.parked0.replace(':execution:', ':stateMachine:').replace(/:parked0$/, ''))).toHaveLength(6);
     for (const line of readFileSync(indexFile, 'utf8').trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
 
     // No index at all (a data directory from before it): every file is read, and it works as before
+    await engine.close();
     rmSync(indexFile);
-    engine = h.reopen();
+    engine = await h.reopen();
     engine.sendTaskSuccess(tokens.get('parked2')!, '{}');
     expect((await engine.waitForExecution(arns.parked2)).status).toBe('SUCCEEDED');
     expect(engine.describeExecution(arns.wait1).status).toBe('RUNNING');
@@ -124,7 +129,7 @@ describe("the engine's index of executions", () => {
     // When the engine starts again
     await h.engine.close();
     const reads = vi.spyOn(JsonStore.prototype, 'load');
-    const engine = h.reopen();
+    const engine = await h.reopen();
 
     // Then neither record was read; completing the child's token ends the child, then the parent with the child's output
     expect(reads).not.toHaveBeenCalled();
@@ -145,7 +150,7 @@ describe("the engine's index of executions", () => {
     writeFileSync(indexFile, lines.filter((line) => !line.includes(`"key":"${childArn}"`)).join('\n'));
 
     // When the engine starts again, the parent's task starts the child again, which parks; its token ends both
-    const engine = h.reopen();
+    const engine = await h.reopen();
     await untilSettled(() => tokens.length === 2);
     expect(engine.describeExecution(childArn).status).toBe('RUNNING');
     engine.sendTaskSuccess(tokens[1]!, '{"parked":"again"}');
@@ -169,7 +174,7 @@ describe("the engine's index of executions", () => {
     // When the engine starts again: the index still names them, so they are appended again, durably before the index drops them
     const synced = vi.spyOn(EndedExecutions.prototype, 'sync');
     const rewritten = vi.spyOn(ExecutionIndex.prototype, 'rewrite');
-    let engine = h.reopen();
+    let engine = await h.reopen();
     expect(synced.mock.invocationCallOrder[0]).toBeLessThan(rewritten.mock.invocationCallOrder[0]!);
     const indexed = [...(rewritten.mock.calls[0]![0] as Map<string, { name: string }>).values()].map((entry) => entry.name);
     expect(indexed.sort()).toEqual(['parked2', 'wait0', 'wait1', 'working']);
@@ -179,7 +184,7 @@ describe("the engine's index of executions", () => {
     engine.sendTaskSuccess(tokens.get('parked2')!, '{}');
     expect((await engine.waitForExecution(arns.parked2)).status).toBe('SUCCEEDED');
     for (let start = 0; start < 2; start += 1) {
-      engine = h.reopen();
+      engine = await h.reopen();
       expect(engine.executionsSummarised).toBe(2);
       const listed = engine.listExecutions(busy).map((e) => `${e.name}:${e.status}`);
       expect(listed.sort()).toEqual(
@@ -197,25 +202,30 @@ describe("the engine's index of executions", () => {
     // Given a parent waiting for its child, and a crash right after the child's end was written, before the parent's turn
     const { h, tokens, parentArn, childArn } = await parentWaitingForParkedChild();
     h.engine.sendTaskSuccess(tokens[0]!, '{"parked":"done"}');
+    await h.engine.durable();
+    // The process dies before it writes the parent's turn (started, if at all, after this)
+    vi.spyOn(ExecutionIndex.prototype, 'pending').mockRejectedValue(new Error('killed before the parent was written'));
+    await h.engine.close().catch(() => undefined);
+    vi.restoreAllMocks();
     const reads = vi.spyOn(JsonStore.prototype, 'load');
 
-    // When the engine starts again (reopen closes the old engine before the parent's turn could run)
-    const engine = h.reopen();
+    // When the engine starts again
+    const engine = await h.reopen();
 
     // Then the ended child is read from its file before the parent, which waits for it again (not runs its task again) and goes on
-    const key = (arn: string): string => arn.split(':').slice(-2).join(':');
-    expect(reads.mock.calls.map(([, read]) => read)).toEqual([key(childArn)]);
     const parent = await engine.waitForExecution(parentArn);
     expect([parent.status, JSON.parse(parent.output ?? 'null')]).toEqual(['SUCCEEDED', { parked: 'done' }]);
+    const key = (arn: string): string => arn.split(':').slice(-2).join(':');
+    expect(reads.mock.calls.map(([, read]) => read)).toEqual([key(childArn), key(parentArn)]);
     expect(tokens).toHaveLength(1);
   });
 
-  it('rewrites the index when it has grown to many lines per execution', () => {
+  it('rewrites the index when it has grown to many lines per execution', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sfn-index-'));
     try {
       const index = new ExecutionIndex<{ n: number }>(dir);
       for (let n = 0; n < 1500; n += 1) {
-        index.pending(['a']);
+        await index.pending(['a']);
         index.record([['a', { n }]]);
       }
       expect(index.outgrew(1)).toBe(true);
@@ -223,7 +233,7 @@ describe("the engine's index of executions", () => {
       expect(index.outgrew(1)).toBe(false);
       expect(index.read()).toEqual(new Map([['a', { n: 1499 }]]));
       expect(index.isTidy).toBe(true);
-      index.pending(['a']);
+      await index.pending(['a']);
       index.read();
       expect(index.isTidy).toBe(false);
       index.close();
@@ -256,5 +266,6 @@ async function parentWaitingForParkedChild() {
   );
   const parentArn = h.engine.startExecution(parentMachine, 'the-parent', '{}').executionArn;
   await untilSettled(() => tokens.length === 1);
+  await h.engine.durable();
   return { h, tokens, parentArn, childArn: `${childMachine.replace(':stateMachine:', ':execution:')}:the-child` };
 }
