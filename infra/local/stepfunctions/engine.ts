@@ -16,7 +16,7 @@ import type { ExecutionRecord, ExecutionStatus, HistoryEvent, StateMachineRecord
 import { isObject, type Json } from './paths';
 import { Scheduler } from './scheduler';
 import { executionStatusChangeEvent, type EndedExecution, type ExecutionStatusChangeEvent } from './status-event';
-import { EndedExecutions, ExecutionIndex, JsonStore } from './store';
+import { DurableFileWriter, EndedExecutions, ExecutionIndex, JsonStore } from './store';
 
 export type InvokeLambda = (functionArn: string, payload: unknown) => Promise<unknown>;
 
@@ -132,6 +132,7 @@ const sameJson = (a: string, b: string): boolean => JSON.stringify(JSON.parse(a)
  */
 export class StepFunctionsEngine {
   private readonly store: JsonStore;
+  private readonly writer = new DurableFileWriter();
   private readonly index: ExecutionIndex<ExecutionSummary>;
   private readonly ended: EndedExecutions<ExecutionSummary>;
   private readonly stateMachines = new Map<string, StateMachineRecord>();
@@ -310,6 +311,7 @@ export class StepFunctionsEngine {
       this.scheduler.stop();
       this.index.close();
       this.ended.close();
+      await this.writer.close();
     }
   }
 
@@ -558,8 +560,10 @@ export class StepFunctionsEngine {
       const texts = written.map((execution) => this.store.textOf('executions', execution));
       const entries = written.map((execution) => [execution.executionArn, this.summaryOf(execution)] as const);
       if (written.length > 0) {
-        await this.index.pending(written.map((execution) => execution.executionArn));
-        await Promise.all(written.map((execution, i) => this.store.saveText('executions', fileKey(execution.executionArn), texts[i]!)));
+        await this.writer.write(
+          this.index.pending(written.map((execution) => execution.executionArn)),
+          written.map((execution, i) => ({ file: this.store.fileOf('executions', fileKey(execution.executionArn)), text: texts[i]! })),
+        );
       }
       for (const [executionArn, entry] of entries) {
         if (entry.status === 'RUNNING') this.summaries.set(executionArn, entry);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { JsonStore } from '../../../infra/local/stepfunctions/store';
+import { DurableFileWriter } from '../../../infra/local/stepfunctions/store';
 import { fnArn, harnessPerTest, untilSettled } from './harness';
 
 const open = harnessPerTest();
@@ -18,11 +18,11 @@ const pendingLines = (dataDir: string): string[][] =>
 
 /** Holds every execution file's write until `release` is called. */
 function holdWrites(): { release: () => void; held: () => number } {
-  const write = JsonStore.prototype.saveText;
+  const write = DurableFileWriter.prototype.write;
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   let held = 0;
-  vi.spyOn(JsonStore.prototype, 'saveText').mockImplementation(async function (this: JsonStore, ...args) {
+  vi.spyOn(DurableFileWriter.prototype, 'write').mockImplementation(async function (this: DurableFileWriter, ...args) {
     held += 1;
     await gate;
     return write.apply(this, args);
@@ -73,7 +73,9 @@ describe('the engine writes the turns of a moment together, and acts on none bef
     // Given an engine whose next execution write fails (a full disk)
     const h = open({ work: () => ({ done: true }) });
     const sm = h.engine.createStateMachine('full', JSON.stringify(oneTask));
-    vi.spyOn(JsonStore.prototype, 'saveText').mockImplementationOnce(() => Promise.reject(new Error('ENOSPC: no space left on device')));
+    vi.spyOn(DurableFileWriter.prototype, 'write').mockImplementationOnce(() =>
+      Promise.reject(new Error('ENOSPC: no space left on device')),
+    );
 
     // When an execution starts
     const first = h.engine.startExecution(sm, 'first', '{}').executionArn;
