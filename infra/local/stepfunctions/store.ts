@@ -197,7 +197,7 @@ interface IndexLine<Entry> {
  * small line per execution instead of every record whole (a waiting case's record is tens of KB,
  * its line a few hundred bytes).
  *
- * A turn that writes executions first appends their keys as pending (fsync), then writes their
+ * A group of turns that writes executions first appends their keys as pending (fsync), then writes their
  * files, then appends their new entries (no fsync: one lost leaves its key pending). A key whose
  * last line is still the pending one (a crash between the two, or a line torn in mid-write) is
  * read from its file at the next start: its file is the truth, whichever version the crash left.
@@ -286,7 +286,7 @@ export class ExecutionIndex<Entry> {
 /**
  * Every execution that has ended, one line each, in a file that is only appended to: an ended
  * execution never changes again, so the engine keeps none of them in memory, and its index needs
- * only the running ones. A line is appended, without an fsync, in the turn that writes the ended
+ * only the running ones. A line is appended, without an fsync, in the group that writes the ended
  * record; `sync` makes them durable before the index is rewritten without them. Until then the
  * index (its line, or its pending key and the record's file) still names the ended execution, and
  * the next start appends it again: a reader takes each key once.
