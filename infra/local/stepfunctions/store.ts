@@ -153,19 +153,14 @@ class JsonLines {
     return { values, complete: text === '' || text.endsWith('\n') };
   }
 
-  append(values: readonly unknown[], durably: boolean): void {
+  /** Not fsync'ed: `sync` does that; the lines that must be durable at once go through a `DurableFileWriter`. */
+  append(values: readonly unknown[]): void {
     if (values.length === 0) return;
-    const fd = this.opened();
-    writeSync(fd, linesOf(values));
-    if (durably) fsyncSync(fd);
-  }
-
-  private opened(): number {
     if (this.fd === undefined) {
       this.fd = openSync(this.file, 'a+');
       if (!endsWithNewline(this.fd)) writeSync(this.fd, '\n');
     }
-    return this.fd;
+    writeSync(this.fd, linesOf(values));
   }
 
   sync(): void {
@@ -259,10 +254,7 @@ export class ExecutionIndex<Entry> {
    * keys pending, so the next start reads those files, which are durable.
    */
   record(entries: readonly (readonly [key: string, entry: Entry])[]): void {
-    this.lines.append(
-      entries.map(([key, entry]) => ({ key, entry })),
-      false,
-    );
+    this.lines.append(entries.map(([key, entry]) => ({ key, entry })));
     this.linesSinceRewrite += entries.length;
   }
 
@@ -299,10 +291,7 @@ export class EndedExecutions<Entry> {
   }
 
   append(entries: readonly (readonly [key: string, entry: Entry])[]): void {
-    this.lines.append(
-      entries.map(([key, entry]) => ({ key, entry })),
-      false,
-    );
+    this.lines.append(entries.map(([key, entry]) => ({ key, entry })));
   }
 
   sync(): void {
