@@ -23,8 +23,9 @@ import {
   TaskTimedOut,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../../../infra/local/stepfunctions';
+import { DurableFileWriter } from '../../../infra/local/stepfunctions/store';
 import { sfnClient, until } from './sfn-client';
 
 const fn = 'arn:aws:lambda:us-east-1:123456789012:function:store';
@@ -183,6 +184,32 @@ describe('the SFN HTTP API through @aws-sdk/client-sfn', () => {
       .catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(InvalidDefinition);
     expect((error as Error).message).toMatch(/JSONata/);
+  });
+
+  it("answers a call only once what it changed is on disk: StartExecution waits for its execution's write", async () => {
+    // Given a writer whose next batch is held
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const write = DurableFileWriter.prototype.write;
+    const held = vi.spyOn(DurableFileWriter.prototype, 'write').mockImplementationOnce(async function (this: DurableFileWriter, ...args) {
+      await gate;
+      return write.apply(this, args);
+    });
+
+    // When an execution is started over HTTP
+    let answered = false;
+    const started = start('held').then((arn) => {
+      answered = true;
+      return arn;
+    });
+    await until(() => held.mock.calls.length === 1 || undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // Then no answer comes while its write is held, and one comes once it lands
+    expect(answered).toBe(false);
+    release();
+    expect(await started).toMatch(/:execution:api:held$/);
+    held.mockRestore();
   });
 
   it('deletes a state machine', async () => {
