@@ -447,8 +447,7 @@ export class StepFunctionsEngine {
     let execution: ExecutionRecord;
     if (this.summaries.has(executionArn)) {
       execution = this.running(executionArn);
-      // It may have ended in a turn not yet written (its summary still says RUNNING): then it stays as it ended.
-      if (execution.status === 'RUNNING') this.turn(() => this.interpreter.stop(this.touch(execution), error, cause));
+      this.turn(() => this.interpreter.stop(this.touch(execution), error, cause));
     } else {
       execution = this.stored(executionArn);
     }
@@ -562,7 +561,7 @@ export class StepFunctionsEngine {
       if (written.length > 0) {
         await this.writer.write(
           this.index.pending(written.map((execution) => execution.executionArn)),
-          written.map((execution, i) => ({ file: this.store.fileOf('executions', fileKey(execution.executionArn)), text: texts[i]! })),
+          written.map((execution, i) => ({ file: this.store.pathOf('executions', fileKey(execution.executionArn)), text: texts[i]! })),
         );
       }
       for (const [executionArn, entry] of entries) {

@@ -59,11 +59,6 @@ export class JsonStore {
     return JSON.stringify(kind === 'executions' ? this.withDefinitionByHash(value) : value);
   }
 
-  /** The file `save` writes: where a `DurableFileWriter` writes the text `textOf` took. */
-  fileOf(kind: Kind, key: string): string {
-    return this.pathOf(kind, key);
-  }
-
   has(kind: Kind, key: string): boolean {
     return existsSync(this.pathOf(kind, key));
   }
@@ -76,7 +71,8 @@ export class JsonStore {
     return this.parse<T>(kind, readFileSync(this.pathOf(kind, key), 'utf8'));
   }
 
-  private pathOf(kind: Kind, key: string): string {
+  /** The file `save` writes: where a `DurableFileWriter` writes the text `textOf` took. */
+  pathOf(kind: Kind, key: string): string {
     return join(this.dir, kind, fileName(key));
   }
 
@@ -330,14 +326,12 @@ const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 parentPort.on('message', ({ id, append, files }) => {
   try {
-    if (append) {
-      const fd = fs.openSync(append.file, 'a');
-      try {
-        fs.writeSync(fd, append.text);
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
+    const fd = fs.openSync(append.file, 'a');
+    try {
+      fs.writeSync(fd, append.text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
     }
     for (const { file, text } of files) {
       const temp = file + '.tmp';
@@ -368,9 +362,8 @@ export class DurableFileWriter {
   private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   private nextId = 0;
 
-  /** Appends `append` (if any) durably, then writes each file durably; one batch at a time is the caller's to keep. */
-  write(append: FileAppend | undefined, files: readonly FileAppend[]): Promise<void> {
-    if (append === undefined && files.length === 0) return Promise.resolve();
+  /** Appends `append` durably, then writes each file durably; one batch at a time is the caller's to keep. */
+  write(append: FileAppend, files: readonly FileAppend[]): Promise<void> {
     const id = this.nextId++;
     const written = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     this.started().postMessage({ id, append, files });

@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../../../infra/local/stepfunctions';
-import { DurableFileWriter } from '../../../infra/local/stepfunctions/store';
+import { holdWrites } from './harness';
 import { sfnClient, until } from './sfn-client';
 
 const fn = 'arn:aws:lambda:us-east-1:123456789012:function:store';
@@ -187,14 +187,8 @@ describe('the SFN HTTP API through @aws-sdk/client-sfn', () => {
   });
 
   it("answers a call only once what it changed is on disk: StartExecution waits for its execution's write", async () => {
-    // Given a writer whose next batch is held
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const write = DurableFileWriter.prototype.write;
-    const held = vi.spyOn(DurableFileWriter.prototype, 'write').mockImplementationOnce(async function (this: DurableFileWriter, ...args) {
-      await gate;
-      return write.apply(this, args);
-    });
+    // Given a writer whose batches are held
+    const writes = holdWrites();
 
     // When an execution is started over HTTP
     let answered = false;
@@ -202,14 +196,14 @@ describe('the SFN HTTP API through @aws-sdk/client-sfn', () => {
       answered = true;
       return arn;
     });
-    await until(() => held.mock.calls.length === 1 || undefined);
+    await until(() => writes.held() === 1 || undefined);
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     // Then no answer comes while its write is held, and one comes once it lands
     expect(answered).toBe(false);
-    release();
+    writes.release();
     expect(await started).toMatch(/:execution:api:held$/);
-    held.mockRestore();
+    vi.restoreAllMocks();
   });
 
   it('deletes a state machine', async () => {

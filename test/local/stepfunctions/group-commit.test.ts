@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DurableFileWriter } from '../../../infra/local/stepfunctions/store';
-import { fnArn, harnessPerTest, untilSettled } from './harness';
+import { fnArn, harnessPerTest, holdWrites, untilSettled } from './harness';
 
 const open = harnessPerTest();
 afterEach(() => vi.restoreAllMocks());
@@ -15,20 +15,6 @@ const pendingLines = (dataDir: string): string[][] =>
     .split('\n')
     .filter((line) => line.includes('"pending"'))
     .map((line) => (JSON.parse(line) as { pending: string[] }).pending);
-
-/** Holds every execution file's write until `release` is called. */
-function holdWrites(): { release: () => void; held: () => number } {
-  const write = DurableFileWriter.prototype.write;
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  let held = 0;
-  vi.spyOn(DurableFileWriter.prototype, 'write').mockImplementation(async function (this: DurableFileWriter, ...args) {
-    held += 1;
-    await gate;
-    return write.apply(this, args);
-  });
-  return { release, held: () => held };
-}
 
 describe('the engine writes the turns of a moment together, and acts on none before it is written', () => {
   it('writes executions started in one stretch as one group: one pending line, one fsync of the index', async () => {
@@ -89,5 +75,21 @@ describe('the engine writes the turns of a moment together, and acts on none bef
     await h.engine.durable();
     for (const arn of [first, second]) expect((await h.engine.waitForExecution(arn)).status).toBe('SUCCEEDED');
     expect(h.calls.map((call) => call.functionArn)).toEqual([fnArn('work'), fnArn('work')]);
+  });
+
+  it('StopExecution of an execution that ended in a turn not yet written (its summary still RUNNING) leaves it as it ended', async () => {
+    // Given an execution that ends in its first turn, its write held
+    const h = open();
+    const sm = h.engine.createStateMachine('quick', JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }));
+    const writes = holdWrites();
+    const { executionArn } = h.engine.startExecution(sm, 'quick', '{}');
+
+    // When it is stopped before that write lands
+    h.engine.stopExecution(executionArn, 'Late', 'stopped after it ended');
+    writes.release();
+
+    // Then it succeeded, as it ended, and its history ends there
+    expect((await h.engine.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
+    expect(h.engine.getExecutionHistory(executionArn).at(-1)?.type).toBe('ExecutionSucceeded');
   });
 });

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { afterEach, expect } from 'vitest';
+import { afterEach, expect, vi } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StepFunctionsEngine, type ExecutionDescription } from '../../../infra/local/stepfunctions/engine';
 import type { ExecutionStatusChangeEvent } from '../../../infra/local/stepfunctions/status-event';
+import { DurableFileWriter } from '../../../infra/local/stepfunctions/store';
 
 export type Handler = (payload: unknown) => unknown;
 
@@ -18,6 +19,20 @@ export const LAMBDA_TASK_STATE_EVENTS = [
   'LambdaFunctionSucceeded',
   'TaskStateExited',
 ];
+
+/** Holds every batch the engine's writer thread is given until `release` is called; `held` counts them. */
+export function holdWrites(): { release: () => void; held: () => number } {
+  const write = DurableFileWriter.prototype.write;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let held = 0;
+  vi.spyOn(DurableFileWriter.prototype, 'write').mockImplementation(async function (this: DurableFileWriter, ...args) {
+    held += 1;
+    await gate;
+    return write.apply(this, args);
+  });
+  return { release, held: () => held };
+}
 
 /** Lambda ARNs the test definitions name; the handler map says what each does. */
 export const fnArn = (name: string): string => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
