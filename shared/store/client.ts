@@ -1,5 +1,6 @@
 import {
   BatchGetItemCommand,
+  BatchWriteItemCommand,
   DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -7,15 +8,18 @@ import {
   QueryCommand as QueryItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import {
   type BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
   type BatchGetCommandOutput,
+  type BatchWriteCommandOutput,
   type DeleteCommandOutput,
   type GetCommandOutput,
   type PutCommandOutput,
@@ -72,13 +76,17 @@ function send(command: UpdateCommand): Promise<UpdateCommandOutput>;
 function send(command: DeleteCommand): Promise<DeleteCommandOutput>;
 function send(command: QueryCommand): Promise<QueryCommandOutput>;
 function send(command: BatchGetCommand): Promise<BatchGetCommandOutput>;
-async function send(command: GetCommand | PutCommand | UpdateCommand | DeleteCommand | QueryCommand | BatchGetCommand): Promise<unknown> {
+function send(command: BatchWriteCommand): Promise<BatchWriteCommandOutput>;
+async function send(
+  command: GetCommand | PutCommand | UpdateCommand | DeleteCommand | QueryCommand | BatchGetCommand | BatchWriteCommand,
+): Promise<unknown> {
   const { input } = command;
   if (command instanceof GetCommand) return asAnswered(await dynamoDb.send(new GetItemCommand(asSent(input))));
   if (command instanceof PutCommand) return asAnswered(await dynamoDb.send(new PutItemCommand(asSent(input))));
   if (command instanceof UpdateCommand) return asAnswered(await dynamoDb.send(new UpdateItemCommand(asSent(input))));
   if (command instanceof DeleteCommand) return asAnswered(await dynamoDb.send(new DeleteItemCommand(asSent(input))));
   if (command instanceof QueryCommand) return asAnswered(await dynamoDb.send(new QueryItemsCommand(asSent(input))));
+  if (command instanceof BatchWriteCommand) return sendBatchWrite(command);
   // A batch holds its keys and items per table.
   const { RequestItems: requests = {}, ...rest } = command.input;
   const output = await dynamoDb.send(
@@ -99,6 +107,30 @@ async function send(command: GetCommand | PutCommand | UpdateCommand | DeleteCom
         Object.entries(output.UnprocessedKeys).map(([table, { Keys: keys = [], ...read }]) => [table, { ...read, Keys: plainOf(keys) }]),
       ),
   };
+}
+
+/** A put or delete of a batch, in plain values. */
+export type PlainWriteRequest = NonNullable<BatchWriteCommand['input']['RequestItems']>[string][number];
+
+const sentWrite = ({ PutRequest: put, DeleteRequest: remove }: PlainWriteRequest): WriteRequest => ({
+  ...(put && { PutRequest: { Item: toAttributes(put.Item as Plain) } }),
+  ...(remove && { DeleteRequest: { Key: toAttributes(remove.Key as Plain) } }),
+});
+
+const answeredWrite = ({ PutRequest: put, DeleteRequest: remove }: WriteRequest): PlainWriteRequest => ({
+  ...(put && { PutRequest: { Item: unmarshall(put.Item ?? {}) } }),
+  ...(remove && { DeleteRequest: { Key: unmarshall(remove.Key ?? {}) } }),
+});
+
+function perTable<From, To>(batches: Record<string, From[]>, convert: (request: From) => To): Record<string, To[]> {
+  return Object.fromEntries(Object.entries(batches).map(([table, requests]) => [table, requests.map(convert)]));
+}
+
+/** A batch's puts and deletes as DynamoDB takes them; those it left unprocessed come back in plain values. */
+async function sendBatchWrite(command: BatchWriteCommand): Promise<BatchWriteCommandOutput> {
+  const { RequestItems: requests = {}, ...rest } = command.input;
+  const output = await dynamoDb.send(new BatchWriteItemCommand({ ...rest, RequestItems: perTable(requests, sentWrite) }));
+  return { ...output, UnprocessedItems: output.UnprocessedItems && perTable(output.UnprocessedItems, answeredWrite) };
 }
 
 export const documentClient = {

@@ -4,7 +4,15 @@
  * answered it, for every command the store uses.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { config } from '../../../shared/runtime/config';
 import { documentClient } from '../../../shared/store/client';
@@ -106,5 +114,30 @@ describe('the store client', () => {
       }),
     );
     expect(Responses?.[table()]).toEqual([{ pk: PK, sk: 'B', holder: 'B' }]);
+  });
+
+  it('puts and deletes items in a batch, with every kind of value', async () => {
+    await documentClient.send(new PutCommand({ TableName: table(), Item: { pk: PK, sk: 'OLD' } }));
+    const { UnprocessedItems } = await documentClient.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [table()]: [
+            { PutRequest: { Item: { pk: PK, sk: 'A', record, gone: undefined } } },
+            { PutRequest: { Item: { pk: PK, sk: 'B', record } } },
+            { DeleteRequest: { Key: { pk: PK, sk: 'OLD' } } },
+          ],
+        },
+      }),
+    );
+    expect(UnprocessedItems ?? {}).toEqual({});
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PK },
+        ConsistentRead: true,
+      }),
+    );
+    expect(page.Items).toEqual(['A', 'B'].map((sk) => ({ pk: PK, sk, record })));
   });
 });
