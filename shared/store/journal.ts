@@ -78,14 +78,26 @@ const knownStreams = () => heldForTable(knownStreamsByTable, () => new Map<strin
  */
 export function forgetKnownStreams(): void {
   knownStreamsByTable.clear();
+  actingStreamsByTable.clear();
 }
 
-/** The stream as this process last left it, taken out for the attempt that starts from it. */
+/**
+ * Streams with an act in flight, as they were when it started: until the act ends, the records
+ * read or written as of that head are still the latest any act has finished with, so reads
+ * (`readRecord`) answer from them. An act on a stream runs alone in this process (`inTurn`), and
+ * its stream's entry is dropped however the attempt ends: put back as the new head when it
+ * committed, read afresh otherwise.
+ */
+const actingStreamsByTable = new Map<string, Map<string, KnownStream>>();
+const actingStreams = () => heldForTable(actingStreamsByTable, () => new Map<string, KnownStream>());
+
+/** The stream as this process last left it, taken out for the attempt that starts from it, and readable while it runs. */
 function takeKnown(stream: string): KnownStream | undefined {
   if (!config().singleWriterProcess) return undefined;
   const streams = knownStreams();
   const known = streams.get(stream);
   streams.delete(stream);
+  if (known) actingStreams().set(stream, known);
   return known;
 }
 
@@ -148,10 +160,12 @@ async function getRecordItem<State>(key: ItemKey): Promise<RecordItem<State> | u
 /**
  * The record's current state: whatever the last projected event left. The table's only writer
  * answers it from memory when it remembers the record (a copy: the caller may change it), since
- * nothing but its own acts, each put back once projected, changes a record there.
+ * nothing but its own acts, each put back once projected, changes a record there; while an act on
+ * the record's stream is in flight, as of when that act began, which is what its last finished act left.
  */
 export async function readRecord<State>(ref: RecordRef): Promise<State | undefined> {
-  const remembered = config().singleWriterProcess ? knownStreams().get(ref.root.pk)?.records.get(keyText(ref.key)) : undefined;
+  const stream = config().singleWriterProcess ? (knownStreams().get(ref.root.pk) ?? actingStreams().get(ref.root.pk)) : undefined;
+  const remembered = stream?.records.get(keyText(ref.key));
   if (remembered) return structuredClone(remembered.record) as State;
   return (await getRecordItem<State>(ref.key))?.record;
 }
@@ -320,52 +334,82 @@ async function commit<State, Command, Event extends RecordEvent>(
   for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt += 1) {
     if (attempt > 0) await pause(attempt);
     const known = takeKnown(stream);
-    const { head, item } = known
-      ? { head: known.head, item: await knownRecord<State>(known, ref.key) }
-      : await readFromHead<State>(stream, ref.key);
-    const decision = decider.decide(command, item?.record, context);
-    if (decision === null) {
-      if (head !== null) rememberHead(stream, head, { key: ref.key, item }, known);
-      return { state: item?.record, committed: null };
-    }
-
-    const { event, followUps = [] } = decision;
-    const state = decider.evolve(item?.record, event);
-    const chained = nextAuditEvent(head, { at: event.at, actor: event.actor, action: event.action, details: { ...event.details } });
-    const stored: StoredEvent<State> = {
-      ...chained,
-      stream,
-      target: { kind: ref.kind, key: ref.key, root: ref.root, version: (item?.version ?? 0) + 1 },
-      state,
-      followUps,
-      unsettled: true,
-    };
     try {
-      await documentClient.send(
-        new PutCommand({
-          TableName: tableName(),
-          Item: {
-            ...keys.audit(stream, chained.seq),
-            ...chained,
-            target: stored.target,
-            state,
-            followUps,
-            gsi3pk: UNSETTLED,
-            gsi3sk: `${event.at}#${stream}#${chained.seq}`,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) continue;
-      throw error;
+      const executed = await attemptCommit(decider, ref, command, context, known);
+      if (executed !== SEQ_TAKEN) return executed;
+    } finally {
+      actingStreams().delete(stream);
     }
-    await project(stored);
-    rememberHead(stream, stored, { key: ref.key, item: stateOf(stored) }, known);
-    return { state, committed: stored };
   }
   // The workflow retries a TransientError with backoff; the API answers it 503, "try again".
   throw new TransientError(`${ref.kind} ${ref.id} kept changing under too many writers at once; try again`);
+}
+
+/** An attempt whose put found the next seq taken: another writer committed first. */
+const SEQ_TAKEN = Symbol('seq taken');
+
+/** One read, decision and conditional put, from the head this process knew (`known`) or read afresh. */
+async function attemptCommit<State, Command, Event extends RecordEvent>(
+  decider: Decider<State, Command, Event>,
+  ref: RecordRef,
+  command: Command,
+  context: DecisionContext,
+  known: KnownStream | undefined,
+): Promise<Executed<State> | typeof SEQ_TAKEN> {
+  const stream = ref.root.pk;
+  const { head, item } = known
+    ? { head: known.head, item: await knownRecord<State>(known, ref.key) }
+    : await readFromHead<State>(stream, ref.key);
+  // Deciding writes nothing: whether it finds nothing to do or refuses, what was read stays the stream's latest.
+  const keepWhatWasRead = () => {
+    if (head !== null) rememberHead(stream, head, { key: ref.key, item }, known);
+  };
+  let decision: ReturnType<typeof decider.decide>;
+  try {
+    decision = decider.decide(command, item?.record, context);
+  } catch (refusal) {
+    keepWhatWasRead();
+    throw refusal;
+  }
+  if (decision === null) {
+    keepWhatWasRead();
+    return { state: item?.record, committed: null };
+  }
+
+  const { event, followUps = [] } = decision;
+  const state = decider.evolve(item?.record, event);
+  const chained = nextAuditEvent(head, { at: event.at, actor: event.actor, action: event.action, details: { ...event.details } });
+  const stored: StoredEvent<State> = {
+    ...chained,
+    stream,
+    target: { kind: ref.kind, key: ref.key, root: ref.root, version: (item?.version ?? 0) + 1 },
+    state,
+    followUps,
+    unsettled: true,
+  };
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.audit(stream, chained.seq),
+          ...chained,
+          target: stored.target,
+          state,
+          followUps,
+          gsi3pk: UNSETTLED,
+          gsi3sk: `${event.at}#${stream}#${chained.seq}`,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return SEQ_TAKEN;
+    throw error;
+  }
+  await project(stored);
+  rememberHead(stream, stored, { key: ref.key, item: stateOf(stored) }, known);
+  return { state, committed: stored };
 }
 
 /** Events of a stream whose follow-ups may be undone, committed before `before`. */

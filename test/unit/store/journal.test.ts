@@ -79,6 +79,24 @@ function committedElsewhereBeforeNextPut(item: Record<string, unknown>): () => v
   return () => documentClient.middlewareStack.remove(name);
 }
 
+/** Runs `probe` just before this process's next audit event put, while that act is in flight. */
+function beforeNextAuditPut(probe: () => Promise<void>): () => void {
+  const name = 'probeInFlight';
+  let probed = false;
+  documentClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Item?: { sk?: { S?: string } } };
+      if (!probed && context.commandName === 'PutItemCommand' && input.Item?.sk?.S?.startsWith('AUDIT#')) {
+        probed = true;
+        await probe();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return () => documentClient.middlewareStack.remove(name);
+}
+
 /** Runs the command through the journal alone (no follow-ups, so its event stays unsettled) and answers the AWS calls it made. */
 async function executeCounting(command: Parameters<typeof orderDecider.decide>[0]) {
   const policy = await policyForRecord(ORDER);
@@ -331,6 +349,52 @@ describe('a process that is the table’s only writer (npm start)', () => {
     expect(world.faults.log).toEqual(['DynamoDB GetItemCommand']);
     expect(second).toMatchObject<Partial<OrderRecord>>({ status: 'OVERDUE', overdueAt: AFTER_DEADLINE });
     expect(other).toMatchObject<Partial<OrderRecord>>({ orderId: SOCIAL_ORDER_ID, status: 'ISSUED' });
+  });
+
+  it('answers a read on a stream with an act in flight from what it knew when the act began, and the table once the act failed', async () => {
+    // Given one order enforced by this process, and its case's other order about to be enforced
+    await givenTwoOrdersOfOneCase();
+    await enforce(ORDER);
+    const readsInFlight: { order: OrderRecord | undefined; calls: string[] }[] = [];
+    const stop = beforeNextAuditPut(async () => {
+      const from = world.faults.log.length;
+      readsInFlight.push({ order: await getOrder(WEBHARD_ORDER_ID), calls: world.faults.log.slice(from) });
+    });
+
+    // When the first order is read while the other order's act is in flight, the act's put landing
+    // with its answer lost, and read again after that act failed
+    world.faults.arm({ at: 1, when: 'after', crash: false });
+    try {
+      await expect(enforce(OTHER)).rejects.toBeInstanceOf(InjectedFault);
+    } finally {
+      stop();
+    }
+    world.faults.reset();
+    const afterFailure = await getOrder(WEBHARD_ORDER_ID);
+
+    // Then the read in flight came from memory, as committed, and the read after the failed act from the table
+    expect(readsInFlight).toEqual([{ order: expect.objectContaining({ status: 'OVERDUE' }), calls: [] }]);
+    expect(world.faults.log).toEqual(['DynamoDB GetItemCommand']);
+    expect(afterFailure).toMatchObject<Partial<OrderRecord>>({ status: 'OVERDUE', overdueAt: AFTER_DEADLINE });
+  });
+
+  it('keeps the head when the decider refuses: nothing was written, so the next act reads nothing', async () => {
+    // Given one order enforced by this process, and a resend of it refused (it is not undelivered)
+    await givenTwoOrdersOfOneCase();
+    await enforce(ORDER);
+    const policy = await policyForRecord(ORDER);
+    await expect(execute(orderDecider, ORDER, { type: 'RESEND', by: 'staff-lee' }, { now: AFTER_DEADLINE, policy })).rejects.toThrow(
+      /only an UNDELIVERED order/,
+    );
+
+    // When the case's other order is enforced
+    world.faults.reset();
+    const other = await enforce(OTHER);
+
+    // Then it started from the remembered head: its put, its projections, no read
+    expect(world.faults.log).toEqual(['DynamoDB PutItemCommand', 'DynamoDB UpdateItemCommand', 'DynamoDB UpdateItemCommand']);
+    expect(other.committed?.action).toBe('ORDER_OVERDUE');
+    expect(verifyChain(await storedEvents(STREAM), await readChainHead(ORDER.root))).toEqual({ verified: true });
   });
 
   it('forgets the head when its act fails after the put landed, and the retry reads it afresh', async () => {
