@@ -83,8 +83,8 @@ function setHandlerEnvironment(config: LocalConfig, endpoints: { dynamoDb: strin
   // The gateway serves the web UI and the API at one address: e-mails link there.
   env.PUBLIC_BASE_URL ||= `http://${config.host}:${config.port}`;
   env.API_BASE_URL ||= env.PUBLIC_BASE_URL;
-  // The data directory's lock makes this process the table's only writer (figure 6 of the
-  // benchmark turns it off, to price a case as the cloud runs it).
+  // The data directory's lock makes this process the table's only writer (figures 3 and 6 of the
+  // benchmark turn it off: 3 writes the table from its own process too, 6 prices a case as the cloud runs it).
   env.SINGLE_WRITER_PROCESS ||= 'true';
 }
 

@@ -3,11 +3,15 @@
  * workflow to the workflow waiting on people again (IssueOrders, the start of the orders' batch as
  * a child execution, its ListBatch, a notice per operator, the compliance waits, the post-review
  * opening), run (a) by the local Step Functions engine and (b) by calling the same task handlers in
- * this process one after the other, in the order and with the payloads of an (a) execution's
- * history and its child's, against the same dynalite and SES. Each (b) case is a fresh case
+ * this process with the payloads of an (a) execution's history and its child's, each once those
+ * that had ended when it started in (a) have ended (the engine's order, and its concurrency: the
+ * notices and the review opening run side by side), against the same dynalite and SES. Each (b) case is a fresh case
  * brought to the same point (filed, its workflow left at the approval wait, approved), so the
  * handlers do the same work, not a replay's shortcuts. The child's start and its turns have no
  * handler: they are the engine's, and count in (a) only.
+ * Both sides read each chain head afresh before an act (`SINGLE_WRITER_PROCESS=false`, as Lambda
+ * does): two processes write the table here, so neither is its only writer, and a side that
+ * remembered its heads would do less DynamoDB work than the other for the same handlers.
  */
 import { resolvePolicy } from '../../shared/domain/policy';
 import { tokenPurpose } from '../../shared/domain/waits';
@@ -25,6 +29,18 @@ const FAKE_TOKEN = 'bench-direct-call-token';
 interface Step {
   functionName: string;
   payload: unknown;
+  /** The steps (by index) that had ended when this one started in the engine's run. */
+  after: number[];
+}
+
+/** The engine's tasks as steps in the order they started, each after those that had ended before it started. */
+function stepsOf(runs: readonly TaskRun[]): Step[] {
+  const started = [...runs].sort((x, y) => x.startedAt - y.startedAt);
+  return started.map((run) => ({
+    functionName: run.functionName,
+    payload: run.payload,
+    after: started.flatMap((other, index) => (other.endedAt !== undefined && other.endedAt <= run.startedAt ? [index] : [])),
+  }));
 }
 
 /** The handlers' environment (docs/architecture.md), pointing at the running stack. */
@@ -65,7 +81,7 @@ function automaticStretch(
 
 export const figure: Figure = {
   run: () =>
-    withStack({ policy: QUIET_POLICY, env: CLOUD_SWEEP }, async (stack): Promise<FigureResult> => {
+    withStack({ policy: QUIET_POLICY, env: { ...CLOUD_SWEEP, SINGLE_WRITER_PROCESS: 'false' } }, async (stack): Promise<FigureResult> => {
       const api = new Api(stack);
       const sfn = new StepFunctions(stack);
       pointHandlersAt(stack, await sfn.stateMachineArn());
@@ -118,7 +134,7 @@ export const figure: Figure = {
         const from = template.caseId.slice(1);
         const to = caseId.slice(1);
         const steps = template.steps.map((step) => ({
-          functionName: step.functionName,
+          ...step,
           payload: JSON.parse(
             JSON.stringify(step.payload)
               .replaceAll(from, to)
@@ -126,13 +142,21 @@ export const figure: Figure = {
           ) as unknown,
         }));
         const started = performance.now();
-        for (const step of steps) await lambda.invoke(step.functionName, step.payload);
+        const done: Promise<unknown>[] = [];
+        for (const step of steps) {
+          done.push(
+            Promise.all(step.after.map((index) => done[index] as Promise<unknown>)).then(() =>
+              lambda.invoke(step.functionName, step.payload),
+            ),
+          );
+        }
+        await Promise.all(done);
         return performance.now() - started;
       };
 
       // One of each first, not counted: module loading belongs to figure 7.
       const warm = await throughEngine(-1);
-      const template = { caseId: warm.caseId, steps: warm.runs.map((run) => ({ functionName: run.functionName, payload: run.payload })) };
+      const template = { caseId: warm.caseId, steps: stepsOf(warm.runs) };
       await directly(template, -1);
 
       const engineMs: number[] = [];
@@ -169,7 +193,7 @@ export const figure: Figure = {
         },
         notes: [
           "(a) from the TaskSucceeded of the approval wait to the end of the last task before the workflow waits on people again, from the case's execution history and its batch child's: the child's start and its turns are inside (a).",
-          "(b) the same handlers (the child's ListBatch included), payloads and order, called in sequence in the bench process through the same in-process Lambda invoker; the engine runs the two notices and the review opening concurrently (Parallel, Map), (b) does not.",
+          "(b) the same handlers (the child's ListBatch included) and payloads, called in the bench process through the same in-process Lambda invoker, each once those that had ended when it started in (a) have ended: the engine's order and concurrency (Parallel, Map), without the engine.",
           "childStartMs: from the case's TaskScheduled of the batch's startExecution.sync to the child's ExecutionStarted; part of (a), no part of (b).",
           "engineHandlerTimeSumMs: the handlers' own time inside (a), summed over its tasks, from TaskStarted to TaskSucceeded/TaskSubmitted.",
           "engineBetweenTasksMs: the part of (a) in which no task ran, in the case's execution or its child, by the histories' timestamps: a lower bound of the engine's share, since the history stamps a task's start before the engine writes its state and invokes the handler, and its end when the engine's turn takes up the answer.",
