@@ -22,6 +22,7 @@ import { config, heldForTable } from '../runtime/config';
 import { remember } from '../runtime/recent';
 import { TransientError } from '../runtime/transient';
 import { documentClient } from './client';
+import { BATCH_WRITE_LIMIT, gatheredPerTurn, putAll } from './batch-write';
 import { AUDIT_PREFIX, INDEX_FIELDS, keys, type IndexField, type ItemKey, type RecordRef } from './keys';
 import { indexKeysOf, UNSETTLED } from './indexes';
 
@@ -252,16 +253,34 @@ export async function project(event: StoredEvent): Promise<void> {
   });
 }
 
-/** Marks an event whose projection and follow-ups are done: it leaves the sweeper's list. */
-export async function settle(event: Pick<StoredEvent, 'stream' | 'seq'>): Promise<void> {
+/** The event's item as committed, without the unsettled marker (`gsi3pk`, `gsi3sk`) it is committed with. */
+function eventItemOf(event: StoredEvent): Record<string, unknown> {
+  const { seq, at, actor, action, details, prevHash, hash, target, state, followUps } = event;
+  return { ...keys.audit(event.stream, seq), seq, at, actor, action, details, prevHash, hash, target, state, followUps };
+}
+
+/**
+ * Takes the unsettled marker off events. One alone costs an UpdateItem removing it; several at
+ * once, one BatchWriteItem putting each event's item again without it: an event's item never
+ * changes but for its marker, so the item put is the item committed, unmarked.
+ */
+async function unmark(events: readonly StoredEvent[]): Promise<void> {
+  // The act and the sweeper may settle the same event at once; a batch may name an item only once.
+  const distinct = [...new Map(events.map((event) => [`${event.stream}#${event.seq}`, event])).values()];
+  const [only] = distinct;
+  if (distinct.length > 1) return putAll(distinct.map(eventItemOf), 'settled events');
+  if (only === undefined) return;
   await documentClient.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.audit(event.stream, event.seq),
-      UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
-    }),
+    new UpdateCommand({ TableName: tableName(), Key: keys.audit(only.stream, only.seq), UpdateExpression: 'REMOVE gsi3pk, gsi3sk' }),
   );
 }
+
+/**
+ * Marks an event whose projection and follow-ups are done: it leaves the sweeper's list. The
+ * events settled in one turn of the event loop are written together (`npm start` finishes many
+ * cases' acts at once; a Lambda, one).
+ */
+export const settle: (event: StoredEvent) => Promise<void> = gatheredPerTurn(BATCH_WRITE_LIMIT, unmark);
 
 /**
  * The record at `key` once the stream's head is projected: an unsettled head whose record is behind
@@ -391,15 +410,7 @@ async function attemptCommit<State, Command, Event extends RecordEvent>(
     await documentClient.send(
       new PutCommand({
         TableName: tableName(),
-        Item: {
-          ...keys.audit(stream, chained.seq),
-          ...chained,
-          target: stored.target,
-          state,
-          followUps,
-          gsi3pk: UNSETTLED,
-          gsi3sk: `${event.at}#${stream}#${chained.seq}`,
-        },
+        Item: { ...eventItemOf(stored), gsi3pk: UNSETTLED, gsi3sk: `${event.at}#${stream}#${chained.seq}` },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

@@ -6,10 +6,8 @@
  * search reads each case it finds from its item, so the status it filters on is the record's.
  * Every read is a Query of one GSI1 partition; nothing here scans the table.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { caseIdOf } from '../domain/ids';
-import { chunk } from '../domain/orders';
 import type { CaseRecord, OrderRecord } from '../domain/model';
 import {
   decodeOrderCursor,
@@ -21,8 +19,8 @@ import {
 } from '../domain/order-search';
 import { decodeCursor, encodeCursor, matchesPlan, type SearchPlan } from '../domain/search';
 import { config } from '../runtime/config';
-import { TransientError } from '../runtime/transient';
-import { documentClient, type PlainWriteRequest } from './client';
+import { putAll } from './batch-write';
+import { documentClient } from './client';
 import { ALL_ORDERS, NON_COMPLIANT_ORDERS, OPEN_ORDERS, OVERDUE_ORDERS, UNDELIVERED_ORDERS } from './indexes';
 import { type ItemKey, keys, orderSearchEntryKey, searchEntryKey, searchPartition, urlCasesKey } from './keys';
 import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
@@ -30,16 +28,8 @@ import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
 const ALL_CASES = 'CASES';
 /** BatchGetItem's limit. */
 const BATCH_GET_LIMIT = 100;
-/** BatchWriteItem's limit. */
-const BATCH_WRITE_LIMIT = 25;
 /** Entries written at once: DynamoDB Local and the cloud both take this many puts in flight well. */
 const WRITE_CONCURRENCY = 16;
-/**
- * A batch's items DynamoDB left unprocessed (throttled) are sent again after growing pauses, this
- * many times in all, before the caller's own retry takes over.
- */
-const BATCH_WRITE_ATTEMPTS = 5;
-const UNPROCESSED_PAUSE_MS = 50;
 
 const tableName = (): string => config().tableName;
 const sortKeyOf = (record: Pick<CaseRecord, 'createdAt' | 'caseId'>): string => `${record.createdAt}#${record.caseId}`;
@@ -58,32 +48,15 @@ export async function forEachLimited<T>(items: readonly T[], concurrency: number
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-/**
- * Puts the items, 25 a request (BatchWriteItem): a case's entries cost one request, not one each.
- * Each entry is the same whenever it is written, so a batch sent again changes nothing.
- */
-async function putEntries(items: readonly Record<string, unknown>[]): Promise<void> {
-  await forEachLimited(chunk(items, BATCH_WRITE_LIMIT), WRITE_CONCURRENCY, async (batch) => {
-    let pending: PlainWriteRequest[] = batch.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 1; pending.length > 0; attempt += 1) {
-      if (attempt > BATCH_WRITE_ATTEMPTS) {
-        throw new TransientError(`DynamoDB left ${pending.length} search entries unwritten ${BATCH_WRITE_ATTEMPTS} times; try again`);
-      }
-      if (attempt > 1) await sleep(UNPROCESSED_PAUSE_MS * 2 ** (attempt - 2));
-      const answer = await documentClient.send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }));
-      pending = answer.UnprocessedItems?.[tableName()] ?? [];
-    }
-  });
-}
-
 export async function writeSearchEntries(record: Pick<CaseRecord, 'caseId' | 'createdAt'>, facetList: readonly string[]): Promise<void> {
-  await putEntries(
+  await putAll(
     facetList.map((facet) => ({
       ...searchEntryKey(record.caseId, facet),
       gsi1pk: searchPartition(facet),
       gsi1sk: sortKeyOf(record),
       caseId: record.caseId,
     })),
+    'search entries',
   );
 }
 
@@ -207,13 +180,14 @@ export async function writeOrderSearchEntries(
   order: Pick<OrderRecord, 'orderId' | 'caseId' | 'issuedAt'>,
   facetList: readonly string[],
 ): Promise<void> {
-  await putEntries(
+  await putAll(
     facetList.map((facet) => ({
       ...orderSearchEntryKey(order.caseId, order.orderId, facet),
       gsi1pk: searchPartition(facet),
       gsi1sk: `${order.issuedAt}#${order.orderId}`,
       orderId: order.orderId,
     })),
+    'search entries',
   );
 }
 

@@ -17,7 +17,7 @@ import { orderDecider } from '../../../shared/domain/deciders/order';
 import type { OrderRecord } from '../../../shared/domain/model';
 import { enforceDeadline } from '../../../shared/services/deadlines';
 import { policyForRecord } from '../../../shared/services/policies';
-import { execute, readChainHead, settle } from '../../../shared/store/journal';
+import { execute, listUnsettledOf, readChainHead, settle, type StoredEvent } from '../../../shared/store/journal';
 import { keys, refs } from '../../../shared/store/keys';
 import { getOrder } from '../../../shared/store/repository';
 import { plant, storedEvents } from '../../support/given';
@@ -414,5 +414,59 @@ describe('a process that is the table’s only writer (npm start)', () => {
     const overdue = (await storedEvents(STREAM)).filter((event) => event.action === 'ORDER_OVERDUE');
     expect(overdue.map((event) => event.details.orderId)).toEqual([WEBHARD_ORDER_ID, SOCIAL_ORDER_ID]);
     expect(await getOrder(SOCIAL_ORDER_ID)).toMatchObject({ status: 'OVERDUE' });
+  });
+});
+
+describe('settling events', () => {
+  const eventItem = async (event: StoredEvent) =>
+    (
+      await documentClient.send(
+        new GetCommand({ TableName: config().tableName, Key: keys.audit(event.stream, event.seq), ConsistentRead: true }),
+      )
+    ).Item;
+  const committedBoth = async (): Promise<StoredEvent[]> => {
+    await givenTwoOrdersOfOneCase();
+    const events = [(await enforce(ORDER)).committed, (await enforce(OTHER)).committed];
+    return events.map((event) => event ?? expect.unreachable('each order went overdue'));
+  };
+
+  it('writes the events settled at one moment in one request, each item as committed without its marker', async () => {
+    // Given two acts' events, committed and unsettled
+    const events = await committedBoth();
+    const before = await Promise.all(events.map(eventItem));
+
+    // When both are settled at once, and one of them again alone
+    world.faults.reset();
+    await Promise.all(events.map((event) => settle(event)));
+    const together = [...world.faults.log];
+    world.faults.reset();
+    await settle(events[0] as StoredEvent);
+
+    // Then one BatchWriteItem settled both, an UpdateItem the one alone, the sweeper lists neither,
+    // and each item is what was committed, less the unsettled marker
+    expect(together).toEqual(['DynamoDB BatchWriteItemCommand']);
+    expect(world.faults.log).toEqual(['DynamoDB UpdateItemCommand']);
+    expect(await listUnsettledOf(STREAM)).toEqual([]);
+    const unmarked = before.map((item) => {
+      const { gsi3pk, gsi3sk, ...rest } = item ?? expect.unreachable('the event was committed');
+      expect(gsi3pk).toBeDefined();
+      return rest;
+    });
+    expect(await Promise.all(events.map(eventItem))).toEqual(unmarked);
+    expect(verifyChain(await storedEvents(STREAM), await readChainHead(ORDER.root))).toEqual({ verified: true });
+  });
+
+  it('answers each settle of a failed request with its error, and leaves every event of it on the sweeper’s list', async () => {
+    // Given two acts' events, and the next DynamoDB call failing
+    const events = await committedBoth();
+    world.faults.arm({ at: 1, when: 'before', crash: false });
+
+    // When both are settled at once
+    const settled = await Promise.allSettled(events.map((event) => settle(event)));
+
+    // Then both were refused with the fault, and both are still listed for the sweeper
+    expect(settled.map((outcome) => outcome.status === 'rejected' && outcome.reason instanceof InjectedFault)).toEqual([true, true]);
+    world.faults.reset();
+    expect((await listUnsettledOf(STREAM)).map((event) => event.seq)).toEqual(events.map((event) => event.seq));
   });
 });
