@@ -59,26 +59,6 @@ async function anotherProcessesEvent(): Promise<Record<string, unknown>> {
   return item.Item;
 }
 
-/** Lands `item` just before this process's next audit event put, as a writer elsewhere would. */
-function committedElsewhereBeforeNextPut(item: Record<string, unknown>): () => void {
-  const name = 'commitElsewhere';
-  let landed = false;
-  documentClient.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { Item?: { sk?: { S?: string } } };
-      if (!landed && context.commandName === 'PutItemCommand' && input.Item?.sk?.S?.startsWith('AUDIT#')) {
-        landed = true;
-        await documentClient.send(
-          new PutCommand({ TableName: config().tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-        );
-      }
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  return () => documentClient.middlewareStack.remove(name);
-}
-
 /** Runs `probe` just before this process's next audit event put, while that act is in flight. */
 function beforeNextAuditPut(probe: () => Promise<void>): () => void {
   const name = 'probeInFlight';
@@ -95,6 +75,15 @@ function beforeNextAuditPut(probe: () => Promise<void>): () => void {
     { step: 'initialize', name },
   );
   return () => documentClient.middlewareStack.remove(name);
+}
+
+/** Lands `item` just before this process's next audit event put, as a writer elsewhere would. */
+function committedElsewhereBeforeNextPut(item: Record<string, unknown>): () => void {
+  return beforeNextAuditPut(async () => {
+    await documentClient.send(
+      new PutCommand({ TableName: config().tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+  });
 }
 
 /** Runs the command through the journal alone (no follow-ups, so its event stays unsettled) and answers the AWS calls it made. */
