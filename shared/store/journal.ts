@@ -266,10 +266,9 @@ function eventItemOf(event: StoredEvent): Record<string, unknown> {
  */
 async function unmark(events: readonly StoredEvent[]): Promise<void> {
   // The act and the sweeper may settle the same event at once; a batch may name an item only once.
-  const distinct = [...new Map(events.map((event) => [`${event.stream}#${event.seq}`, event])).values()];
-  const [only] = distinct;
-  if (distinct.length > 1) return putAll(distinct.map(eventItemOf), 'settled events');
+  const [only, ...more] = new Map(events.map((event) => [`${event.stream}#${event.seq}`, event])).values();
   if (only === undefined) return;
+  if (more.length > 0) return putAll([only, ...more].map(eventItemOf), 'settled events');
   await documentClient.send(
     new UpdateCommand({ TableName: tableName(), Key: keys.audit(only.stream, only.seq), UpdateExpression: 'REMOVE gsi3pk, gsi3sk' }),
   );
