@@ -90,10 +90,13 @@ type ExecutionSummary = Pick<
   restart?: ExecutionRestart;
 };
 
+/** What starting a child answers: the task's outcome at once, or the child its `.sync` task waits for. */
+type ChildStart = { readonly outcome: TaskOutcome } | { readonly childArn: string };
+
 /**
- * A parent's `.sync` task waiting for its child execution: after a restart the engine waits for
- * the child again from this alone, without reading the parent's record (a case workflow waits so
- * for its order batch for as long as the case is open).
+ * A parent's `.sync` task waiting for its child execution: the engine waits for the child from
+ * this alone, without holding or reading the parent's record, once the child is started and again
+ * after a restart (a case workflow waits so for its order batch for as long as the case is open).
  */
 interface ChildWait {
   readonly threadId: string;
@@ -140,7 +143,8 @@ export class StepFunctionsEngine {
   private readonly summaries = new Map<string, ExecutionSummary>();
   /**
    * RUNNING executions held whole, least recently used first: those with a task in flight (its
-   * Lambda or child execution answers to this very record) and at most `idleExecutionsHeld` others.
+   * Lambda, or the start of its child execution, answers to this very record) and at most
+   * `idleExecutionsHeld` others.
    */
   private readonly held = new Map<string, ExecutionRecord>();
   /** Tasks in flight per execution: such an execution stays held. */
@@ -630,17 +634,25 @@ export class StepFunctionsEngine {
     if (execution.status !== 'RUNNING' || thread?.step.kind !== 'task') return;
     const executionArn = execution.executionArn;
     this.inFlight.set(executionArn, (this.inFlight.get(executionArn) ?? 0) + 1);
-    const settle = (outcome: TaskOutcome): void => {
+    /** The call is no longer in flight; answers whether its outcome still goes to this execution. */
+    const release = (): boolean => {
       const left = (this.inFlight.get(executionArn) ?? 1) - 1;
       if (left > 0) this.inFlight.set(executionArn, left);
       else this.inFlight.delete(executionArn);
-      if (this.closed || this.held.get(executionArn) !== execution) return;
-      this.turn(() => this.interpreter.taskOutcome(this.touch(this.running(executionArn)), threadId, attemptId, outcome));
+      return !this.closed && this.held.get(executionArn) === execution;
+    };
+    const settle = (outcome: TaskOutcome): void => {
+      if (release()) this.turn(() => this.interpreter.taskOutcome(this.touch(this.running(executionArn)), threadId, attemptId, outcome));
     };
     const resource = this.resourceOf(execution, thread);
     if (isStartExecution(resource)) {
-      this.childExecution(resource, thread.step.parameters, `${execution.executionArn}#${attemptId}`).then(settle, (error: unknown) =>
-        settle(lambdaErrorOutcome(error)),
+      this.startChild(resource, thread.step.parameters, `${execution.executionArn}#${attemptId}`).then(
+        (started) => {
+          if ('outcome' in started) settle(started.outcome);
+          // A `.sync` wait lasts as long as the child (a case's whole life): the parent waits on disk meanwhile, as after a restart.
+          else if (release()) this.awaitChild(executionArn, { threadId, attemptId, resource, childArn: started.childArn });
+        },
+        (error: unknown) => settle(lambdaErrorOutcome(error)),
       );
       return;
     }
@@ -669,16 +681,15 @@ export class StepFunctionsEngine {
 
   /**
    * A `states:startExecution` task: starts the child (named after the attempt unless the
-   * Parameters name it), then answers as AWS does: `{ExecutionArn, StartDate}` at once, or the
-   * child's DescribeExecution once it ends for `.sync` (Output a JSON text) and `.sync:2` (Output
-   * parsed); a child that did not succeed (FAILED, TIMED_OUT or ABORTED) fails the task with
-   * States.TaskFailed and that description as its cause. The start follows AWS's StartExecution:
-   * the name and input of a running execution start nothing and answer that execution, and the
-   * name of a closed one fails the task with StepFunctions.ExecutionAlreadyExistsException. Only
-   * the same attempt run again after a restart (which AWS never does) waits for the child it
-   * started, even one that has ended meanwhile, instead of starting a second one.
+   * Parameters name it), then answers as AWS does: `{ExecutionArn, StartDate}` at once, or, for
+   * `.sync` and `.sync:2`, the child to wait for (`awaitChild`). The start follows AWS's
+   * StartExecution: the name and input of a running execution start nothing and answer that
+   * execution, and the name of a closed one fails the task with
+   * StepFunctions.ExecutionAlreadyExistsException. Only the same attempt run again after a restart
+   * (which AWS never does) waits for the child it started, even one that has ended meanwhile,
+   * instead of starting a second one.
    */
-  private async childExecution(resource: string, parameters: Json, attempt: string): Promise<TaskOutcome> {
+  private async startChild(resource: string, parameters: Json, attempt: string): Promise<ChildStart> {
     // Out of the turn that started the task: the child's own turns must not nest in it.
     await Promise.resolve();
     const fields = isObject(parameters) ? parameters : {};
@@ -692,15 +703,20 @@ export class StepFunctionsEngine {
       await this.durable();
     } catch (error) {
       if (!(error instanceof SfnApiError)) throw error;
-      return { ok: false, error: `StepFunctions.${error.type}Exception`, cause: error.message };
+      return { outcome: { ok: false, error: `StepFunctions.${error.type}Exception`, cause: error.message } };
     }
+    if (resource !== START_EXECUTION) return { childArn: executionArn };
     const started = this.describeExecution(executionArn);
-    if (resource === START_EXECUTION)
-      return { ok: true, value: { ExecutionArn: executionArn, StartDate: started.startDate.toISOString() } };
-    return childOutcome(resource, await this.waitForExecution(executionArn));
+    return { outcome: { ok: true, value: { ExecutionArn: executionArn, StartDate: started.startDate.toISOString() } } };
   }
 
-  /** After a restart: a parent's `.sync` task waits for its child again, and its record is read only once the child ends. */
+  /**
+   * A parent's `.sync` task waits for its child, once started or again after a restart. The
+   * parent's record is read only once the child ends, which answers the task with the child's
+   * DescribeExecution (`.sync`: Output a JSON text; `.sync:2`: Output parsed); a child that did not
+   * succeed (FAILED, TIMED_OUT or ABORTED) fails the task with States.TaskFailed and that
+   * description as its cause.
+   */
   private awaitChild(parentArn: string, wait: ChildWait): void {
     void this.waitForExecution(wait.childArn).then((ended) => {
       if (this.closed || this.summaries.get(parentArn)?.status !== 'RUNNING') return;

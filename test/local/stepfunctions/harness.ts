@@ -123,3 +123,33 @@ export function harnessPerTest(): (handlers?: Record<string, Handler>) => Engine
     return h;
   };
 }
+
+/**
+ * A new engine (added to `harnesses`, to be disposed) with a parent whose `.sync:2` task waits for
+ * a child parked on its task token (`tokens`); the parent answers the child's output.
+ */
+export async function parentWaitingForParkedChild(harnesses: EngineHarness[]) {
+  const tokens: string[] = [];
+  const h = new EngineHarness({ park: (p) => void tokens.push((p as { token: string }).token) });
+  harnesses.push(h);
+  const childMachine = h.engine.createStateMachine('child', JSON.stringify({ StartAt: 'Park', States: { Park: parkState() } }));
+  const parentMachine = h.engine.createStateMachine(
+    'parent',
+    JSON.stringify({
+      StartAt: 'Run',
+      States: {
+        Run: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution.sync:2',
+          Parameters: { StateMachineArn: childMachine, Name: 'the-child', Input: {} },
+          OutputPath: '$.Output',
+          End: true,
+        },
+      },
+    }),
+  );
+  const parentArn = h.engine.startExecution(parentMachine, 'the-parent', '{}').executionArn;
+  await untilSettled(() => tokens.length === 1);
+  await h.engine.durable();
+  return { h, tokens, parentArn, childArn: `${childMachine.replace(':stateMachine:', ':execution:')}:the-child` };
+}

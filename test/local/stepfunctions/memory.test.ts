@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EngineHarness, fnArn, LAMBDA_TASK_STATE_EVENTS, parkState, untilSettled } from './harness';
+import { EngineHarness, fnArn, LAMBDA_TASK_STATE_EVENTS, parentWaitingForParkedChild, parkState, untilSettled } from './harness';
 
 const harnesses: EngineHarness[] = [];
 afterEach(async () => {
@@ -89,6 +89,24 @@ describe('finished and waiting executions leave memory', () => {
         'ExecutionSucceeded',
       ]);
     }
+    expect(h.engine.executionsHeldWhole).toBe(0);
+  });
+
+  it('keeps no parent whole while its .sync task waits for its child, and answers the parent when the child ends', async () => {
+    // Prepare: a parent whose .sync:2 task waits for a child parked on its token (a case workflow waits so for as long as the case is open)
+    const { h, tokens, parentArn, childArn } = await parentWaitingForParkedChild(harnesses);
+
+    // Assess: neither is held whole while they wait
+    expect(h.engine.executionsHeldWhole).toBe(0);
+
+    // Act: the child's token ends the child
+    h.engine.sendTaskSuccess(tokens[0]!, '{"parked":"done"}');
+
+    // Assess: the parent, read back from disk, ends with the child's output, once
+    expect((await h.engine.waitForExecution(childArn)).status).toBe('SUCCEEDED');
+    const parent = await h.engine.waitForExecution(parentArn);
+    expect([parent.status, JSON.parse(parent.output ?? 'null')]).toEqual(['SUCCEEDED', { parked: 'done' }]);
+    expect(h.engine.getExecutionHistory(parentArn).filter((event) => event.type === 'TaskSucceeded')).toHaveLength(1);
     expect(h.engine.executionsHeldWhole).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DurableFileWriter, EndedExecutions, ExecutionIndex, JsonStore } from '../../../infra/local/stepfunctions/store';
-import { EngineHarness, fnArn, parkState, untilSettled } from './harness';
+import { EngineHarness, fnArn, parentWaitingForParkedChild, parkState, untilSettled } from './harness';
 
 const harnesses: EngineHarness[] = [];
 afterEach(async () => {
@@ -130,7 +130,7 @@ describe("the engine's index of executions", () => {
 
   it('a parent waiting for its child is not read at a restart: it waits for the child again, and goes on when the child ends', async () => {
     // Given a parent whose .sync:2 task waits for a child parked on a task token
-    const { h, tokens, parentArn, childArn } = await parentWaitingForParkedChild();
+    const { h, tokens, parentArn, childArn } = await parentWaitingForParkedChild(harnesses);
 
     // When the engine starts again
     await h.engine.close();
@@ -147,7 +147,7 @@ describe("the engine's index of executions", () => {
 
   it('a parent whose child never reached the disk runs its task again at a restart, and so starts the child', async () => {
     // Given a parent that started a child, and a crash that kept the parent's step but lost the child's files
-    const { h, tokens, parentArn, childArn } = await parentWaitingForParkedChild();
+    const { h, tokens, parentArn, childArn } = await parentWaitingForParkedChild(harnesses);
     await h.engine.close();
     const childKey = childArn.split(':').slice(-2).join(':');
     rmSync(join(h.dataDir, 'executions', `${encodeURIComponent(childKey)}.json`));
@@ -206,7 +206,7 @@ describe("the engine's index of executions", () => {
 
   it('a parent whose child ended just before a crash reads the child from its file at the restart, and goes on', async () => {
     // Given a parent waiting for its child, and a crash right after the child's end was written, before the parent's turn
-    const { h, tokens, parentArn, childArn } = await parentWaitingForParkedChild();
+    const { h, tokens, parentArn, childArn } = await parentWaitingForParkedChild(harnesses);
     h.engine.sendTaskSuccess(tokens[0]!, '{"parked":"done"}');
     await h.engine.durable();
     // The process dies before it writes the parent's turn (started, if at all, after this)
@@ -248,30 +248,3 @@ describe("the engine's index of executions", () => {
     }
   });
 });
-
-/** A new engine with a parent whose `.sync:2` task waits for a child parked on its task token (`tokens`); the parent answers the child's output. */
-async function parentWaitingForParkedChild() {
-  const tokens: string[] = [];
-  const h = new EngineHarness({ park: (p) => void tokens.push((p as { token: string }).token) });
-  harnesses.push(h);
-  const childMachine = h.engine.createStateMachine('child', JSON.stringify({ StartAt: 'Park', States: { Park: parkState() } }));
-  const parentMachine = h.engine.createStateMachine(
-    'parent',
-    JSON.stringify({
-      StartAt: 'Run',
-      States: {
-        Run: {
-          Type: 'Task',
-          Resource: 'arn:aws:states:::states:startExecution.sync:2',
-          Parameters: { StateMachineArn: childMachine, Name: 'the-child', Input: {} },
-          OutputPath: '$.Output',
-          End: true,
-        },
-      },
-    }),
-  );
-  const parentArn = h.engine.startExecution(parentMachine, 'the-parent', '{}').executionArn;
-  await untilSettled(() => tokens.length === 1);
-  await h.engine.durable();
-  return { h, tokens, parentArn, childArn: `${childMachine.replace(':stateMachine:', ':execution:')}:the-child` };
-}
