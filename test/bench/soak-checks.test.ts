@@ -4,6 +4,7 @@ import {
   arrivalsDue,
   killTimesMs,
   latenessStart,
+  kibPerCaseFiled,
   memoryByMinute,
   noticeCopies,
   recordedMoreThanOnce,
@@ -91,6 +92,20 @@ describe('memory over the soak', () => {
     expect(slopeMiBPerMinute([])).toBeNaN();
     expect(slopeMiBPerMinute([sample(0, 100)])).toBeNaN();
     expect(slopeMiBPerMinute([sample(5, 100), sample(5, 200)])).toBeNaN();
+  });
+
+  it('puts the growth beside the cases filed in the same span, leaving out samples and cases outside it', () => {
+    // Given 6 MiB a minute from 60 s to 180 s, 120 cases filed a minute then, and a warm-up before with other figures
+    const samples = [sample(0, 50), sample(30, 90), sample(60, 100), sample(120, 106), sample(180, 112), sample(240, 400)];
+    const filedAtMs = [
+      ...Array.from({ length: 500 }, (_, i) => 1_000_000 + (i % 60) * 1000),
+      ...Array.from({ length: 240 }, (_, i) => 1_000_000 + 60_000 + i * 500),
+    ];
+
+    // Then 6 MiB over 120 cases: 51 KiB a case
+    expect(kibPerCaseFiled(samples, filedAtMs, 1_060_000, 1_180_000)).toBe(51);
+    expect(kibPerCaseFiled(samples, [], 1_060_000, 1_180_000)).toBeNaN();
+    expect(kibPerCaseFiled([sample(60, 100)], filedAtMs, 1_060_000, 1_180_000)).toBeNaN();
   });
 });
 

@@ -13,6 +13,7 @@ import {
   FLAT_MIB_PER_MINUTE,
   killTimesMs,
   latenessStart,
+  kibPerCaseFiled,
   memoryByMinute,
   noticeCopies,
   type Outage,
@@ -75,6 +76,8 @@ interface SoakCase {
   /** When the open-loop schedule said it arrives (it may start later, from the backlog). */
   readonly arrivesAt: number;
   caseId?: string;
+  /** When the system answered its filing. */
+  filedAt?: number;
   /** Why the generator gave up on it: the request, and the system's last answer. */
   failure?: string;
   /** The runtime refused it (503 with Retry-After) every time it was sent, for GIVE_UP_MS. */
@@ -128,6 +131,7 @@ class Generator {
       this.api.fileReport([`https://${domain}/bench/soak/${soakCase.index}`], FILER, `soak-${soakCase.index}`),
     );
     soakCase.caseId = caseId;
+    soakCase.filedAt = Date.now();
     for (const user of APPROVERS) await this.untilLanded(`approval of ${caseId} by ${user}`, () => this.approve(caseId, user));
     return caseId;
   }
@@ -440,7 +444,14 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
   );
 
   // Memory: per minute, the slope after the warm-up, and each life of the process between kills.
-  const slope = slopeMiBPerMinute(rss.filter((sample) => sample.atMs >= startMs + WARM_UP_MINUTES * 60_000));
+  const warmedUpAt = startMs + WARM_UP_MINUTES * 60_000;
+  const slope = slopeMiBPerMinute(rss.filter((sample) => sample.atMs >= warmedUpAt));
+  const perCaseFiled = kibPerCaseFiled(
+    rss,
+    filed.flatMap((soakCase) => soakCase.filedAt ?? []),
+    warmedUpAt,
+    endMs,
+  );
   const lifeBounds = [startMs, ...outages.map((outage) => outage.readyAt)];
   const lives = lifeBounds.map((from, life) => {
     const to = outages[life]?.killedAt ?? Number.POSITIVE_INFINITY;
@@ -482,7 +493,8 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
       `${outages.length} kill -9; lost ${lostCases.length + lostOrders.length}, notices missing ${missingNotices.length}, duplicated ${duplicateNotices.length}, ` +
       `deadlines unenforced ${notEnforced.length}; approval → notice p50 ${ms(fromApproval.p50)}, p99 ${ms(fromApproval.p99)}; ` +
       `lateness p50 ${ms(whileRunning.p50)}, p99 ${ms(whileRunning.p99)} (fell while down: p50 ${ms(whileDown.p50)}, p99 ${ms(whileDown.p99)}); ` +
-      `RSS ${Number.isFinite(slope) ? `${slope} MiB/min after ${WARM_UP_MINUTES} min` : 'n/a'} (${flat})`,
+      `RSS ${Number.isFinite(slope) ? `${slope} MiB/min after ${WARM_UP_MINUTES} min` : 'n/a'} (${flat}), ` +
+      `${Number.isFinite(perCaseFiled) ? `${perCaseFiled} KiB per case filed` : 'per case filed n/a'}`,
     details: {
       settings,
       deadlineSeconds: DEADLINE_SECONDS,
@@ -520,7 +532,13 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
         latenessFellWhileDownFromRestartMs: whileDown,
       },
       timeToNoticeMs: { fromLastApproval: fromApproval, fromScheduledArrival: fromArrival },
-      memory: { byMinute: memoryByMinute(rss, startMs), slopeMiBPerMinuteAfterWarmUp: slope, verdict: flat, lives },
+      memory: {
+        byMinute: memoryByMinute(rss, startMs),
+        slopeMiBPerMinuteAfterWarmUp: slope,
+        verdict: flat,
+        kibPerCaseFiled: perCaseFiled,
+        lives,
+      },
     },
     notes: [
       `Open loop: case i is due ${1000 / settings.rate} ms × i after the start; at most ${IN_FLIGHT} in flight, the rest wait as a backlog (largestBacklog) and those still waiting when the arrivals end are never filed (notStarted).`,
@@ -528,7 +546,7 @@ async function soak(stack: LocalStack): Promise<FigureResult> {
       'A case: POST /reports with an Idempotency-Key, two approvals; every third operator reports compliance once its notice is in the store. Every request is retried until it lands (same key; a 409 on a retried approval is checked against the case).',
       `kill -9 of the whole runtime, ${DOWN_SECONDS} s down, restart on the same DATA_DIR. Lateness = overdueAt minus the deadline, or minus the moment the restart began when the deadline fell while down.`,
       "A notice counts as sent when its claim item holds SES's message id (one per event key) and its order lists it once per kind. The SES emulator's store is a cross-check only: e-mails sent after a kill -9 restart do not reach it (recordedButNotInStore; reproduced with one SendEmail after kill -9 and restart), so it cannot prove each notice went out once. Where copies do reach it, more than one copy of a notice (same subject and recipients) counts as a duplicate.",
-      `Memory: the runtime's VmRSS every ${RSS_EVERY_MS / 1000} s; the slope is a least-squares fit after the first ${WARM_UP_MINUTES} minutes, across restarts (each restart starts a fresh process: see lives). Flat: at most ${FLAT_MIB_PER_MINUTE} MiB a minute.`,
+      `Memory: the runtime's VmRSS every ${RSS_EVERY_MS / 1000} s; the slope is a least-squares fit after the first ${WARM_UP_MINUTES} minutes, across restarts (each restart starts a fresh process: see lives). Flat: at most ${FLAT_MIB_PER_MINUTE} MiB a minute. Every case stays open through the soak (its post-review and appeal window last days), so an open case's memory adds to the slope: KiB per case filed is the slope from the warm-up to the end of the arrivals over the cases filed then, beside the goal of 30 KB per open case; across restarts it reads low, as each restart starts a fresh process.`,
     ],
     ...(problems.length === 0 ? {} : { failure: problems.join('\n') }),
   };

@@ -113,6 +113,19 @@ export function slopeMiBPerMinute(samples: readonly RssSample[]): number {
 }
 
 /**
+ * What resident memory grew by per case filed between `fromMs` and `toMs`: the slope of the
+ * samples taken then, over the cases filed then, both a minute; NaN when either is unknown. A
+ * soak's cases all stay open (their post-review and appeal window outlast it), so this puts the
+ * slope beside the goal for an open case's memory.
+ */
+export function kibPerCaseFiled(samples: readonly RssSample[], filedAtMs: readonly number[], fromMs: number, toMs: number): number {
+  const within = (atMs: number) => atMs >= fromMs && atMs <= toMs;
+  const slope = slopeMiBPerMinute(samples.filter((sample) => within(sample.atMs)));
+  const casesPerMinute = filedAtMs.filter(within).length / ((toMs - fromMs) / 60_000);
+  return Number.isFinite(slope) && casesPerMinute > 0 ? Math.round((slope * 1024) / casesPerMinute) : Number.NaN;
+}
+
+/**
  * A slope this small or smaller counts as flat: 1 MiB a minute is 10 MiB over the issue's 10
  * minutes, within what a restart or a collection moves the resident memory.
  */
