@@ -53,8 +53,12 @@ export const blocklistChangesQuerySchema = z.strictObject({
     .transform(Number),
 });
 
-/** Order events after which a case's entries may have to change (an order issued, revoked or overturned). */
-const LIST_CHANGING_ACTIONS: ReadonlySet<string> = new Set(['ORDER_ISSUED', 'ORDER_REVOKED', 'APPEAL_GRANTED_ORDER_OVERTURNED']);
+/**
+ * Order events after which a case's entries may have to change (an order revoked or overturned).
+ * Issued orders join the list together, once the case's last order is issued: the case's
+ * URLS_MATCHED event carries that sync (shared/domain/deciders/case.ts), not each ORDER_ISSUED.
+ */
+const LIST_CHANGING_ACTIONS: ReadonlySet<string> = new Set(['ORDER_REVOKED', 'APPEAL_GRANTED_ORDER_OVERTURNED']);
 
 /** Whether a committed event on an order can change the block list: then its case's entries are brought in line. */
 export function changesBlocklist(event: { readonly action: string; readonly targetKind: string; readonly state: unknown }): boolean {

@@ -73,7 +73,7 @@ export type FollowUp =
     }
   /** A poster who left a contact hears the outcome of the objection (once per event key). */
   | { readonly type: 'NOTIFY_OBJECTOR'; readonly appealId: string; readonly objectionId: string; readonly eventKey: string }
-  /** The case's block-list entries follow its BLOCK_ACCESS orders (derived from the event: see `followUpsOf`). */
+  /** The case's block-list entries follow its BLOCK_ACCESS orders (once they are issued, and derived from a revoking event: see `followUpsOf`). */
   | { readonly type: 'SYNC_BLOCKLIST'; readonly caseId: string }
   /** The case's hashes join or leave the hash list as its orders now stand (docs/hashes.md). */
   | { readonly type: 'SYNC_HASH_LISTING'; readonly caseId: string }

@@ -207,7 +207,7 @@ async function perform(followUp: FollowUp, at: string): Promise<void> {
 
 /**
  * The event's stored follow-ups, and those derived from it: the block list follows every order
- * event that can change it, whichever decider rule made the event (also for events committed
+ * event that can remove an entry, whichever decider rule made the event (also for events committed
  * before the list existed, when the sweeper finishes them); an overseas host's request, once
  * issued, is referred to the partner covering the host's country (docs/referrals.md).
  */

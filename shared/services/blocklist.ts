@@ -1,7 +1,7 @@
 /**
  * The ISPs' block list (CONTRACT.md section 10, docs/blocklist.md): kept in line with the cases'
- * BLOCK_ACCESS orders by `syncBlocklist`, a follow-up of every order event that can change it
- * (shared/services/acts.ts), and answered signed (compact JWS, ES256) to ISPs, staff and auditors.
+ * BLOCK_ACCESS orders by `syncBlocklist`, a follow-up of a case's issuance and of every order event
+ * that can change it (shared/services/acts.ts), and answered signed (compact JWS, ES256) to ISPs, staff and auditors.
  */
 import { calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Identity } from '../domain/authz';
@@ -15,6 +15,7 @@ import {
   type OrderUrls,
 } from '../domain/blocklist';
 import { DomainError } from '../domain/errors';
+import { urlsOfOrder } from '../domain/orders';
 import { facets } from '../domain/search';
 import { nowIso } from '../runtime/clock';
 import { heldForTable } from '../runtime/config';
@@ -29,7 +30,7 @@ import {
   readSnapshot,
   storeSigningKeyOnce,
 } from '../store/blocklist';
-import { getOperator, getOrderUrls, listOrdersOfCase } from '../store/repository';
+import { getCaseUrls, getOperator, listOrdersOfCase } from '../store/repository';
 import { caseIdsOfUrls } from '../store/search';
 
 /** A sync gives up (to be redone by the sweeper) after this many lost races for a version. */
@@ -41,9 +42,10 @@ const SIGNING_ALGORITHM = 'ES256';
 /** The detail of a 409 to `changes?since=`: what a client does next. */
 export const FULL_LIST_HINT = 'FULL_LIST: load GET /isp/blocklist, then ask for changes since its version';
 
+/** The case's BLOCK_ACCESS orders with their URLs; every ISP's order lists the same URLs, so the case's are read once. */
 async function ordersWithUrls(caseId: string): Promise<OrderUrls[]> {
-  const orders = (await listOrdersOfCase(caseId)).filter((order) => order.action === 'BLOCK_ACCESS');
-  return Promise.all(orders.map(async (order) => ({ order, urls: await getOrderUrls(order) })));
+  const [orders, caseUrls] = await Promise.all([listOrdersOfCase(caseId), getCaseUrls(caseId)]);
+  return orders.filter((order) => order.action === 'BLOCK_ACCESS').map((order) => ({ order, urls: urlsOfOrder(order, caseUrls) }));
 }
 
 /** Brings one case's entries in line with its orders, a version at a time; answers the URLs it removed. */
@@ -66,8 +68,8 @@ async function syncCase(caseId: string, at: string): Promise<string[]> {
 }
 
 /**
- * The SYNC_BLOCKLIST follow-up: the case's entries follow its orders (added when a BLOCK_ACCESS order
- * is issued, removed when the last order listing the URL is revoked or overturned). A URL that left
+ * The SYNC_BLOCKLIST follow-up: the case's entries follow its orders (added when its orders are
+ * issued, removed when the last order listing the URL is revoked or overturned). A URL that left
  * the list may still be ordered blocked by another case, which then lists it again. `at` is the
  * event's time, so a redone sync makes the same versions. Safe to repeat.
  */

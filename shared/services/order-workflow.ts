@@ -148,7 +148,8 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderB
   }
   // URLs blocked through the ISPs are no longer waiting for staff.
   const routedMatch = { ...match, unassigned: routed.unassigned };
-  await act(caseDecider, refs.case(caseId), { type: 'RECORD_URL_MATCH', ...routedMatch }, now);
+  const blockingOrdersIssued = routed.orders.some((order) => order.action === 'BLOCK_ACCESS');
+  await act(caseDecider, refs.case(caseId), { type: 'RECORD_URL_MATCH', ...routedMatch, blockingOrdersIssued }, now);
   return { orderBatches: batchNumbers(orderIds.length) };
 }
 

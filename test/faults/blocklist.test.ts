@@ -1,15 +1,17 @@
 /**
- * The block list under every fault (test/support/faults.ts): a BLOCK_ACCESS order issued, and one
- * revoked, with the k-th AWS call failing (before or after the service acted, once or as a crash),
+ * The block list under every fault (test/support/faults.ts): a case's BLOCK_ACCESS order issued, and
+ * one revoked, with the k-th AWS call failing (before or after the service acted, once or as a crash),
  * then retried and swept. Each change of the list is made once, its versions have no gaps, and the
  * entries are those of the last version. (Its own file beside act-subjects.ts: the acts are the same
- * order acts, and the list is their derived follow-up.)
+ * case and order acts, and the list is their follow-up.)
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { BlocklistChange } from '../../shared/domain/blocklist';
 import { orderIdFor } from '../../shared/domain/ids';
 import type { Operator } from '../../shared/domain/model';
+import { caseDecider } from '../../shared/domain/deciders/case';
+import { act } from '../../shared/services/acts';
 import { config } from '../../shared/runtime/config';
 import { readBlocklist, syncBlocklist } from '../../shared/services/blocklist';
 import { commitChange } from '../../shared/store/blocklist';
@@ -79,10 +81,20 @@ async function expectListOnce(listed: readonly string[], versions: number): Prom
 
 const subjects: [string, ActUnderFaults<unknown>][] = [
   [
-    'a BLOCK_ACCESS order issued: its URLs listed once, in version 1',
+    "a case's BLOCK_ACCESS order issued, then its URL match: its URLs listed once, in version 1",
     {
-      given: givenCase,
-      act: () => plant.order(blockingOrder),
+      given: async () => {
+        await givenCase();
+        await plant.order(blockingOrder);
+      },
+      // IssueOrders' last act; its SYNC_BLOCKLIST follow-up lists what the case's orders block.
+      act: () =>
+        act(
+          caseDecider,
+          refs.case(CASE_ID),
+          { type: 'RECORD_URL_MATCH', matched: 0, unassigned: 0, blockingOrdersIssued: true },
+          ISSUED_AT,
+        ),
       streams: () => [refs.case(CASE_ID).root],
       expectAfter: async () => expectListOnce(URLS, 1),
     },

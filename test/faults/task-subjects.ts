@@ -24,6 +24,7 @@ import {
   openAppealWindow,
   sendOrderNotice,
 } from '../../shared/services/order-workflow';
+import { readBlocklist } from '../../shared/services/blocklist';
 import { applyReviewOutcome } from '../../shared/services/review-outcomes';
 import { closeReviewAtDeadline, openReview } from '../../shared/services/reviews';
 import { sweep } from '../../shared/services/sweeper';
@@ -202,6 +203,13 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect(count(actions, 'ORDER_ISSUED')).toBe(ISPS.length);
         // Nothing is left for staff to resolve: no unassigned-URL alert
         expect(world.mails.some((mail) => /match no registered operator/.test(mail.subject))).toBe(false);
+        // Both URLs joined the block list once, in one version, on the first ISP's order
+        const list = await readBlocklist({ userId: 'staff-kim', roles: ['staff'] }, NOW);
+        expect(list.version).toBe(1);
+        expect(list.entries.map((entry) => [entry.url, entry.orderId])).toEqual([
+          ['https://overseas.example/v/1', ispOrderIds[0]],
+          ['https://unknown.example/x', ispOrderIds[0]],
+        ]);
       },
     },
   ],

@@ -23,7 +23,13 @@ export type CaseCommand =
   | { readonly type: 'START_POST_REVIEW'; readonly reviewId: string }
   | { readonly type: 'APPLY_PRIOR_REVIEW'; readonly reviewId: string; readonly outcome: ReviewOutcome; readonly decidedAt: string }
   | { readonly type: 'APPLY_POST_REVIEW'; readonly reviewId: string; readonly outcome: ReviewOutcome }
-  | { readonly type: 'RECORD_URL_MATCH'; readonly matched: number; readonly unassigned: number }
+  | {
+      readonly type: 'RECORD_URL_MATCH';
+      readonly matched: number;
+      readonly unassigned: number;
+      /** Issuance made BLOCK_ACCESS orders: their URLs join the block list, once for all of them. */
+      readonly blockingOrdersIssued: boolean;
+    }
   | { readonly type: 'OPEN_APPEAL_WINDOW'; readonly closesAt: string }
   | { readonly type: 'START_APPEAL_REVIEWS'; readonly appealIds: readonly string[] }
   | { readonly type: 'RECORD_STAFF_ALERT'; readonly eventKey: string; readonly messageId: string; readonly sentAt: string }
@@ -134,6 +140,22 @@ function move<A extends CaseEvent['action']>(
 
 function withFollowUps(decision: Decision<CaseEvent> | null, followUps: readonly FollowUp[]): Decision<CaseEvent> | null {
   return decision === null || followUps.length === 0 ? decision : { ...decision, followUps: [...(decision.followUps ?? []), ...followUps] };
+}
+
+/** Staff are told that some of the case's URLs match no registered operator, so no order covers them. */
+function unassignedUrlsAlert(caseId: string, unassigned: number): FollowUp {
+  return {
+    type: 'NOTIFY_STAFF',
+    caseId,
+    eventKey: 'unassigned-urls',
+    alert: {
+      subject: `${unassigned} URL(s) of case ${caseId} match no registered operator`,
+      lines: [
+        'No order could be issued for them. Register the operator that hosts them (POST /operators);',
+        'until then they stay UNASSIGNED on the case.',
+      ],
+    },
+  };
 }
 
 /** An e-mail SES accepted, recorded on the case once per event key (a repeated record does nothing). */
@@ -292,23 +314,10 @@ export const caseDecider: CaseDecider = {
             actor: SYSTEM_ACTOR,
             details: { matched: command.matched, unassigned: command.unassigned },
           },
-          followUps:
-            command.unassigned === 0
-              ? []
-              : [
-                  {
-                    type: 'NOTIFY_STAFF',
-                    caseId: record.caseId,
-                    eventKey: 'unassigned-urls',
-                    alert: {
-                      subject: `${command.unassigned} URL(s) of case ${record.caseId} match no registered operator`,
-                      lines: [
-                        'No order could be issued for them. Register the operator that hosts them (POST /operators);',
-                        'until then they stay UNASSIGNED on the case.',
-                      ],
-                    },
-                  },
-                ],
+          followUps: [
+            ...(command.blockingOrdersIssued ? [{ type: 'SYNC_BLOCKLIST' as const, caseId: record.caseId }] : []),
+            ...(command.unassigned === 0 ? [] : [unassignedUrlsAlert(record.caseId, command.unassigned)]),
+          ],
         };
       case 'OPEN_APPEAL_WINDOW':
         return move(record, ['CONFIRMED', 'ORDERS_ISSUED'], 'APPEAL_WINDOW', 'APPEAL_WINDOW_OPENED', now, { closesAt: command.closesAt });

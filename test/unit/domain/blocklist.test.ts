@@ -81,12 +81,13 @@ describe('which entries a case wants', () => {
 describe('which order events change the list', () => {
   const blockState = { action: 'BLOCK_ACCESS', caseId: CASE_ID };
   it.each([
-    ['ORDER_ISSUED', 'order', blockState, true],
     ['ORDER_REVOKED', 'order', blockState, true],
     ['APPEAL_GRANTED_ORDER_OVERTURNED', 'order', blockState, true],
+    // issued orders join the list together, by the sync their case's URLS_MATCHED event carries
+    ['ORDER_ISSUED', 'order', blockState, false],
     ['ORDER_ACKNOWLEDGED', 'order', blockState, false],
-    ['ORDER_ISSUED', 'order', { action: 'DELETE', caseId: CASE_ID }, false],
-    ['ORDER_ISSUED', 'case', blockState, false],
+    ['ORDER_REVOKED', 'order', { action: 'DELETE', caseId: CASE_ID }, false],
+    ['ORDER_REVOKED', 'case', blockState, false],
   ])('%s on a %s (%o): %s', (action, targetKind, state, expected) => {
     expect(changesBlocklist({ action, targetKind, state })).toBe(expected);
   });

@@ -5,6 +5,7 @@
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../../shared/domain/authz';
+import { caseDecider } from '../../../shared/domain/deciders/case';
 import { orderDecider } from '../../../shared/domain/deciders/order';
 import { DomainError, ForbiddenError } from '../../../shared/domain/errors';
 import { orderIdFor } from '../../../shared/domain/ids';
@@ -55,6 +56,8 @@ async function givenBlockingOrders(caseId: string, urls: readonly string[] = URL
     );
     await plant.order(blockingOrder(caseId, isp, urls.length));
   }
+  // As IssueOrders ends: the case's URL match, whose follow-up lists the issued orders' URLs.
+  await act(caseDecider, refs.case(caseId), { type: 'RECORD_URL_MATCH', matched: 0, unassigned: 0, blockingOrdersIssued: true }, ISSUED_AT);
 }
 
 async function givenOperators(): Promise<void> {

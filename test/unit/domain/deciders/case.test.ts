@@ -246,19 +246,29 @@ describe('caseDecider: workflow milestones', () => {
   );
 
   it.each([
-    [0, 0],
-    [2, 1],
-  ])('records the URL match (%d matched, %d unassigned) once, alerting staff only about unassigned URLs', (matched, unassigned) => {
-    // Given a case whose orders are being issued
-    const record = aCase({ status: 'ORDERS_ISSUED' });
-    // When the URLs are matched again
-    const { event, followUps, after } = decided(caseDecider, { type: 'RECORD_URL_MATCH', matched, unassigned }, record, ctx(NOW));
-    // Then URLS_MATCHED with the counts, a staff alert only when some stay unassigned
-    expect(event).toEqual({ action: 'URLS_MATCHED', at: NOW, actor: SYSTEM_ACTOR, details: { matched, unassigned } });
-    expect(followUps).toEqual(unassigned === 0 ? [] : [expect.objectContaining({ type: 'NOTIFY_STAFF', eventKey: 'unassigned-urls' })]);
-    expect(after).toEqual({ ...record, urlsMatchedAt: NOW, unassignedUrls: unassigned });
-    expect(caseDecider.decide({ type: 'RECORD_URL_MATCH', matched, unassigned }, after, ctx(LATER))).toBeNull();
-  });
+    [0, 0, false],
+    [2, 1, false],
+    [3, 0, true],
+    [1, 2, true],
+  ])(
+    'records the URL match (%d matched, %d unassigned, blocking orders issued: %s) once, syncing the block list and alerting staff only when needed',
+    (matched, unassigned, blockingOrdersIssued) => {
+      // Given a case whose orders are being issued
+      const record = aCase({ status: 'ORDERS_ISSUED' });
+      const command: CaseCommand = { type: 'RECORD_URL_MATCH', matched, unassigned, blockingOrdersIssued };
+      // When the URLs are matched after the last order
+      const { event, followUps, after } = decided(caseDecider, command, record, ctx(NOW));
+      // Then URLS_MATCHED with the counts; one block list sync for all the ISPs' orders; a staff alert only when some stay unassigned
+      expect(event).toEqual({ action: 'URLS_MATCHED', at: NOW, actor: SYSTEM_ACTOR, details: { matched, unassigned } });
+      expect(followUps).toEqual([
+        ...(blockingOrdersIssued ? [{ type: 'SYNC_BLOCKLIST', caseId: record.caseId }] : []),
+        ...(unassigned === 0 ? [] : [expect.objectContaining({ type: 'NOTIFY_STAFF', eventKey: 'unassigned-urls' })]),
+      ]);
+      expect(after).toEqual({ ...record, urlsMatchedAt: NOW, unassignedUrls: unassigned });
+      // And a repeated match (the task retried) decides nothing, so the sync is not queued twice
+      expect(caseDecider.decide(command, after, ctx(LATER))).toBeNull();
+    },
+  );
 
   it('records a staff alert once per event key, at the time it was sent', () => {
     const record = aCase();
@@ -550,7 +560,9 @@ const commandArb: fc.Arbitrary<CaseCommand> = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc.record({ matched: fc.nat(5), unassigned: fc.nat(3) }).map((m): CaseCommand => ({ type: 'RECORD_URL_MATCH', ...m })),
+    arbitrary: fc
+      .record({ matched: fc.nat(5), unassigned: fc.nat(3), blockingOrdersIssued: fc.boolean() })
+      .map((m): CaseCommand => ({ type: 'RECORD_URL_MATCH', ...m })),
   },
   { weight: 4, arbitrary: fc.constant<CaseCommand>({ type: 'OPEN_APPEAL_WINDOW', closesAt: '' }) },
   { weight: 3, arbitrary: fc.constant<CaseCommand>({ type: 'START_APPEAL_REVIEWS', appealIds: ['A-1'] }) },
@@ -605,7 +617,7 @@ const CANDIDATES: readonly CaseCommand[] = [
     { type: 'APPLY_PRIOR_REVIEW', reviewId: 'R-PRIOR', outcome, decidedAt: '' },
     { type: 'APPLY_POST_REVIEW', reviewId: POST_REVIEW_ID, outcome },
   ]),
-  { type: 'RECORD_URL_MATCH', matched: 2, unassigned: 1 },
+  { type: 'RECORD_URL_MATCH', matched: 2, unassigned: 1, blockingOrdersIssued: true },
   { type: 'OPEN_APPEAL_WINDOW', closesAt: '' },
   { type: 'START_APPEAL_REVIEWS', appealIds: ['A-1'] },
 ];
