@@ -10,7 +10,7 @@ import { appealWindowClosesAt, isPast, lateHours, secondsBefore, secondsUntil } 
 import { fineInputsFor, periodCap, recomputeFine, standingPriorOrderIds } from '../domain/fines';
 import { fineLedgerDecider } from '../domain/deciders/fine-ledger';
 import { orderIdFor, reviewIdFor } from '../domain/ids';
-import type { CaseUrl, OrderRecord } from '../domain/model';
+import type { CaseUrl, Operator, OrderRecord } from '../domain/model';
 import { partnerOrigin } from '../domain/partner-updates';
 import {
   APPEALED_STATUSES,
@@ -58,14 +58,18 @@ export function distinctByUrl(urls: readonly CaseUrl[]): CaseUrl[] {
 }
 
 /**
- * Matches the case's UNASSIGNED URLs against the operators registry as it is now (staff may have
- * registered the missing operator since the report). Each step can be repeated: a crash between
- * steps leaves copies that the next run folds together again.
+ * Matches the case's UNASSIGNED URLs (those of `caseUrls`, its URLs as stored) against the
+ * operators registry as it is now (staff may have registered the missing operator since the
+ * report). Each step can be repeated: a crash between steps leaves copies that the next run folds
+ * together again.
  */
-async function matchUnassignedUrls(caseId: string): Promise<{ matched: number; unassigned: number }> {
-  const unassigned = distinctByUrl(await getCaseUrls(caseId, null));
+async function matchUnassignedUrls(
+  caseId: string,
+  caseUrls: readonly CaseUrl[],
+  operators: readonly Operator[],
+): Promise<{ matched: number; unassigned: number }> {
+  const unassigned = distinctByUrl(caseUrls.filter((url) => url.operatorId === null));
   if (unassigned.length === 0) return { matched: 0, unassigned: 0 };
-  const operators = await listOperators();
   const rematched = unassigned.map((url) => ({ ...url, operatorId: operatorForHost(url.host, operators) }));
   const byOperator = new Map<string, CaseUrl[]>();
   for (const url of rematched) {
@@ -106,9 +110,10 @@ export async function issueOrders(caseId: string, now: string): Promise<{ orderB
     throw new Error(`Case ${caseId} has no ordersIssuedAt: orders are issued only once the case is approved.`);
   }
   const policy = await policyOf(record);
-  const match = await matchUnassignedUrls(caseId);
-  const caseUrls = distinctByUrl(await getCaseUrls(caseId));
-  const operators = await listOperators();
+  const [stored, operators] = await Promise.all([getCaseUrls(caseId), listOperators()]);
+  const match = await matchUnassignedUrls(caseId, stored, operators);
+  // Matching moved URLs between chunks only when it matched some: read them again then.
+  const caseUrls = distinctByUrl(match.matched === 0 ? stored : await getCaseUrls(caseId));
   const owners = new Set(caseUrls.flatMap((url) => (url.operatorId === null ? [] : [url.operatorId])));
   const unregistered = [...owners].find((operatorId) => !operators.some((operator) => operator.operatorId === operatorId));
   if (unregistered !== undefined) {
