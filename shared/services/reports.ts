@@ -15,7 +15,7 @@ import { caseFacets, facets } from '../domain/search';
 import { config } from '../runtime/config';
 import { newCaseId } from '../runtime/ids';
 import { logger } from '../runtime/logger';
-import type { Executed } from '../store/journal';
+import { expectNewStream, type Executed } from '../store/journal';
 import { refs } from '../store/keys';
 import { writeSearchEntries, writeUrlCases } from '../store/search';
 import {
@@ -152,6 +152,8 @@ export async function fileReportBy(
       ? { caseId: newCaseId(), createdAt: now, replay: false }
       : await reserveCaseId(filer, idempotencyKey, bodyHash(body), now);
   const { caseId, createdAt } = reserved;
+  // A case id made for this request names a stream nobody has written yet.
+  if (!reserved.replay) expectNewStream(refs.case(caseId).root);
 
   if (reserved.replay) {
     const existing = await getCase(caseId);

@@ -64,8 +64,15 @@ async function inTurn<T>(stream: string, work: () => Promise<T>): Promise<T> {
  * what it read is projected and what it committed is projected too.
  */
 interface KnownStream {
-  readonly head: Pick<StoredEvent, 'seq' | 'hash'>;
+  /** null: the stream has no event yet (one declared new by `expectNewStream`). */
+  readonly head: Pick<StoredEvent, 'seq' | 'hash'> | null;
   readonly records: ReadonlyMap<string, RecordItem<unknown>>;
+  /**
+   * This process has committed every event of the stream, from its first, and kept its entry since:
+   * `records` then holds every record of the stream (nothing but its events makes one), so a record
+   * not there does not exist, and is not read.
+   */
+  readonly whole: boolean;
 }
 
 /** Streams this process remembers, per table: a case's acts come in bursts, so the recent ones. */
@@ -102,6 +109,17 @@ function takeKnown(stream: string): KnownStream | undefined {
   return known;
 }
 
+/**
+ * Declares the stream new to the table, for the process that is its only writer: its id was made
+ * just now (a case filed), so it has no event and no record, and its first act reads neither. Were
+ * the stream not new after all, that act's conditional put would find its first seq taken, and the
+ * act would read the stream afresh.
+ */
+export function expectNewStream(root: ItemKey): void {
+  if (!config().singleWriterProcess || knownStreams().has(root.pk)) return;
+  remember(knownStreams(), root.pk, { head: null, records: new Map(), whole: true }, KNOWN_STREAMS_LIMIT);
+}
+
 /** Remembers `head`, projected, with `item` as the record at `key` beside what was known of the stream before. */
 function rememberHead(
   stream: string,
@@ -114,7 +132,8 @@ function rememberHead(
   if (record.item === undefined) records.delete(keyText(record.key));
   // A copy, put back each time the entry is: what a caller does with the state it was answered cannot change what is remembered.
   else records.set(keyText(record.key), structuredClone(record.item));
-  remember(knownStreams(), stream, { head: { seq: head.seq, hash: head.hash }, records }, KNOWN_STREAMS_LIMIT);
+  const whole = before?.whole ?? false;
+  remember(knownStreams(), stream, { head: { seq: head.seq, hash: head.hash }, records, whole }, KNOWN_STREAMS_LIMIT);
 }
 
 /** Writers racing on one stream retry with jittered, growing pauses, at most this often. */
@@ -163,11 +182,13 @@ async function getRecordItem<State>(key: ItemKey): Promise<RecordItem<State> | u
  * answers it from memory when it remembers the record (a copy: the caller may change it), since
  * nothing but its own acts, each put back once projected, changes a record there; while an act on
  * the record's stream is in flight, as of when that act began, which is what its last finished act left.
+ * A record it does not remember of a stream it has seen whole does not exist.
  */
 export async function readRecord<State>(ref: RecordRef): Promise<State | undefined> {
   const stream = config().singleWriterProcess ? (knownStreams().get(ref.root.pk) ?? actingStreams().get(ref.root.pk)) : undefined;
   const remembered = stream?.records.get(keyText(ref.key));
   if (remembered) return structuredClone(remembered.record) as State;
+  if (stream?.whole) return undefined;
   return (await getRecordItem<State>(ref.key))?.record;
 }
 
@@ -310,11 +331,13 @@ const stateOf = <State>(event: StoredEvent): RecordItem<State> => ({ record: eve
 
 /**
  * A record of a stream whose head this process saw projected: as remembered, or else as stored,
- * which is then as of that head (every event up to it is projected) or later.
+ * which is then as of that head (every event up to it is projected) or later; none, unread, when
+ * the process has seen the whole stream.
  */
 async function knownRecord<State>(known: KnownStream, key: ItemKey): Promise<RecordItem<State> | undefined> {
   const remembered = known.records.get(keyText(key));
-  return remembered ? (remembered as RecordItem<State>) : getRecordItem<State>(key);
+  if (remembered) return remembered as RecordItem<State>;
+  return known.whole ? undefined : getRecordItem<State>(key);
 }
 
 const keyText = (key: ItemKey): string => `${key.pk}\u0000${key.sk}`;

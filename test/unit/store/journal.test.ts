@@ -13,11 +13,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../../shared/domain/audit';
 import { config, resetConfigForTests } from '../../../shared/runtime/config';
 import { documentClient } from '../../../shared/store/client';
+import { caseDecider } from '../../../shared/domain/deciders/case';
 import { orderDecider } from '../../../shared/domain/deciders/order';
 import type { OrderRecord } from '../../../shared/domain/model';
 import { enforceDeadline } from '../../../shared/services/deadlines';
 import { policyForRecord } from '../../../shared/services/policies';
-import { execute, listUnsettledOf, readChainHead, settle, type StoredEvent } from '../../../shared/store/journal';
+import { execute, expectNewStream, listUnsettledOf, readChainHead, settle, type StoredEvent } from '../../../shared/store/journal';
 import { keys, refs } from '../../../shared/store/keys';
 import { getOrder } from '../../../shared/store/repository';
 import { plant, storedEvents } from '../../support/given';
@@ -384,6 +385,71 @@ describe('a process that is the table’s only writer (npm start)', () => {
     expect(world.faults.log).toEqual(['DynamoDB PutItemCommand', 'DynamoDB UpdateItemCommand', 'DynamoDB UpdateItemCommand']);
     expect(other.committed?.action).toBe('ORDER_OVERDUE');
     expect(verifyChain(await storedEvents(STREAM), await readChainHead(ORDER.root))).toEqual({ verified: true });
+  });
+
+  it('files a case declared new without reading its stream, and knows what its acts have not made is absent', async () => {
+    // Given a case id made just now, declared new
+    const ref = refs.case(CASE_ID);
+    world.faults.reset();
+    expectNewStream(ref.root);
+
+    // When the case is filed, then one of its orders issued, each with its policy looked up as an act does
+    const filed = await execute(
+      caseDecider,
+      ref,
+      { type: 'FILE', record: aCase() },
+      { now: AFTER_DEADLINE, policy: await policyForRecord(ref) },
+    );
+    const fileCalls = [...world.faults.log];
+    world.faults.reset();
+    const order = anOrder();
+    const issued = await execute(
+      orderDecider,
+      ORDER,
+      { type: 'ISSUE', order },
+      { now: AFTER_DEADLINE, policy: await policyForRecord(ORDER) },
+    );
+    const issueCalls = [...world.faults.log];
+    world.faults.reset();
+    const neverIssued = await getOrder(SOCIAL_ORDER_ID);
+
+    // Then filing read neither the head nor the case (its put, its projection), issuing read no order
+    // (its put, the chain head on the case, the order), and an order never issued needed no read
+    expect(fileCalls).toEqual(['DynamoDB PutItemCommand', 'DynamoDB UpdateItemCommand']);
+    expect(filed.committed?.action).toBe('REPORT_FILED');
+    expect(issueCalls).toEqual(['DynamoDB PutItemCommand', 'DynamoDB UpdateItemCommand', 'DynamoDB UpdateItemCommand']);
+    expect(issued.committed?.action).toBe('ORDER_ISSUED');
+    expect(world.faults.log).toEqual([]);
+    expect(neverIssued).toBeUndefined();
+    expect(await getOrder(WEBHARD_ORDER_ID)).toEqual(issued.state);
+    expect(verifyChain(await storedEvents(STREAM), await readChainHead(ORDER.root))).toEqual({ verified: true });
+  });
+
+  it('reads afresh a stream declared new that was not: its first put refused, the case filed once', async () => {
+    // Given a case filed, which this process then forgets (a restore puts the table back behind its back)
+    const ref = refs.case(CASE_ID);
+    await plant.case(aCase());
+    await world.restore(await world.snapshot());
+
+    // When its id is declared new and the case filed again
+    expectNewStream(ref.root);
+    world.faults.reset();
+    const again = await execute(
+      caseDecider,
+      ref,
+      { type: 'FILE', record: aCase() },
+      { now: AFTER_DEADLINE, policy: await policyForRecord(ref) },
+    );
+
+    // Then the put of the first event was refused, the head read afresh, and nothing committed: filed once
+    expect(world.faults.log.slice(0, 2)).toEqual(['DynamoDB PutItemCommand', 'DynamoDB QueryCommand']);
+    expect(again.committed).toBeNull();
+    expect(again.state).toMatchObject({ caseId: CASE_ID });
+    expect((await storedEvents(STREAM)).filter((event) => event.action === 'REPORT_FILED')).toHaveLength(1);
+    // And a record of the stream it did not see whole is read from the table, not taken as absent
+    world.faults.reset();
+    expect(await getOrder(SOCIAL_ORDER_ID)).toBeUndefined();
+    expect(world.faults.log).toEqual(['DynamoDB GetItemCommand']);
   });
 
   it('forgets the head when its act fails after the put landed, and the retry reads it afresh', async () => {
