@@ -185,11 +185,31 @@ async function getRecordItem<State>(key: ItemKey): Promise<RecordItem<State> | u
  * A record it does not remember of a stream it has seen whole does not exist.
  */
 export async function readRecord<State>(ref: RecordRef): Promise<State | undefined> {
-  const stream = config().singleWriterProcess ? (knownStreams().get(ref.root.pk) ?? actingStreams().get(ref.root.pk)) : undefined;
+  const stream = readableStream(ref.root.pk);
   const remembered = stream?.records.get(keyText(ref.key));
   if (remembered) return structuredClone(remembered.record) as State;
   if (stream?.whole) return undefined;
   return (await getRecordItem<State>(ref.key))?.record;
+}
+
+/** What the table's only writer knows of a stream for a read: as its last finished act left it. */
+function readableStream(stream: string): KnownStream | undefined {
+  return config().singleWriterProcess ? (knownStreams().get(stream) ?? actingStreams().get(stream)) : undefined;
+}
+
+/**
+ * The records of a stream whose keys start with `skPrefix`, in key order as a query answers them
+ * (copies), when the table's only writer has seen the whole stream and so holds every one of them;
+ * undefined otherwise, for the caller to read them from the table.
+ */
+export function recordsOfWholeStream<State>(root: ItemKey, skPrefix: string): State[] | undefined {
+  const stream = readableStream(root.pk);
+  if (!stream?.whole) return undefined;
+  const prefix = keyText({ pk: root.pk, sk: skPrefix });
+  return [...stream.records.entries()]
+    .filter(([key]) => key.startsWith(prefix))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, item]) => structuredClone(item.record) as State);
 }
 
 function storedEventOf<State>(item: Record<string, unknown>): StoredEvent<State> {

@@ -27,7 +27,7 @@ import {
   REFERRALS_DUE,
   UNDELIVERED_ORDERS,
 } from './indexes';
-import { readRecord } from './journal';
+import { readRecord, recordsOfWholeStream } from './journal';
 import { casePartition, keys, PARTNER_UPDATE_PREFIX, REFERRAL_PREFIX, refs, TOKEN_PREFIX, type ItemKey } from './keys';
 import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
 
@@ -187,7 +187,10 @@ export async function writeSweepCursor(position: string | undefined): Promise<vo
 export const getOrder = (orderId: string) => readRecord<OrderRecord>(refs.order(orderId));
 
 export async function listOrdersOfCase(caseId: string): Promise<OrderRecord[]> {
-  return recordsOf<OrderRecord>(await queryCasePartition(caseId, 'ORDER#'));
+  const prefix = keys.order(caseId, '').sk;
+  return (
+    recordsOfWholeStream<OrderRecord>(refs.case(caseId).root, prefix) ?? recordsOf<OrderRecord>(await queryCasePartition(caseId, prefix))
+  );
 }
 
 /** An operator's orders, newest first; `limit`: only that many. */

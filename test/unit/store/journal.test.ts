@@ -20,7 +20,7 @@ import { enforceDeadline } from '../../../shared/services/deadlines';
 import { policyForRecord } from '../../../shared/services/policies';
 import { execute, expectNewStream, listUnsettledOf, readChainHead, settle, type StoredEvent } from '../../../shared/store/journal';
 import { keys, refs } from '../../../shared/store/keys';
-import { getOrder } from '../../../shared/store/repository';
+import { getOrder, listOrdersOfCase } from '../../../shared/store/repository';
 import { plant, storedEvents } from '../../support/given';
 import { aCase, anOperator, anOrder, CASE_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../../support/records';
 import { InjectedFault, useWorld } from '../../support/world';
@@ -423,6 +423,28 @@ describe('a process that is the table’s only writer (npm start)', () => {
     expect(neverIssued).toBeUndefined();
     expect(await getOrder(WEBHARD_ORDER_ID)).toEqual(issued.state);
     expect(verifyChain(await storedEvents(STREAM), await readChainHead(ORDER.root))).toEqual({ verified: true });
+  });
+
+  it('lists the orders of a case it has seen whole from memory, as the table lists them to a process that has not', async () => {
+    // Given a case filed as new, and two of its orders issued by this process, the second one's id first
+    expectNewStream(refs.case(CASE_ID).root);
+    await plant.case(aCase());
+    await plant.order(anOrder());
+    await plant.order(anOrder({ operatorId: 'op-social' }));
+
+    // When its orders are listed, by this process and then by one that forgot the case
+    world.faults.reset();
+    const remembered = await listOrdersOfCase(CASE_ID);
+    const rememberedCalls = [...world.faults.log];
+    await world.restore(await world.snapshot());
+    world.faults.reset();
+    const stored = await listOrdersOfCase(CASE_ID);
+
+    // Then the first list needed no read, the second a query, and both are the same, in order id order
+    expect(rememberedCalls).toEqual([]);
+    expect(world.faults.log).toEqual(['DynamoDB QueryCommand']);
+    expect(remembered).toEqual(stored);
+    expect(remembered.map((order) => order.orderId)).toEqual([WEBHARD_ORDER_ID, SOCIAL_ORDER_ID].sort());
   });
 
   it('reads afresh a stream declared new that was not: its first put refused, the case filed once', async () => {
