@@ -12,7 +12,8 @@ import type { Partner } from '../domain/partners';
 import type { ReferralRecord } from '../domain/referrals';
 import { awaitsFineDecisionReminder, chunk } from '../domain/orders';
 import type { Policy } from '../domain/policy';
-import { config } from '../runtime/config';
+import { config, heldForTable } from '../runtime/config';
+import { remember } from '../runtime/recent';
 import { documentClient } from './client';
 import {
   ACTIVE_CASES,
@@ -438,6 +439,31 @@ export async function releaseNoticeClaim(stream: string, eventKey: string, claim
 /** GSI3 partition of a sent notice's claim, by SES's message id: where SES's events find their notice. */
 export const messagePartition = (messageId: string): string => `MESSAGE#${messageId}`;
 
+/** The notice SES's message id belongs to: its stream, event key and order (none for an alert to staff or a contact). */
+export interface SentNotice {
+  readonly stream: string;
+  readonly eventKey: string;
+  readonly orderId?: string;
+}
+
+/**
+ * Notices this process recorded sent, by SES's message id, where it is the table's only writer
+ * (`npm start`): a claim's message id never changes once recorded, and SES's events about the
+ * message come to this same process moments later, so they find their notice without a query, and
+ * the Send event finds it recorded already. The recent ones only.
+ */
+const SENT_NOTICES_REMEMBERED = 1000;
+const sentNoticesByTable = new Map<string, Map<string, SentNotice>>();
+const sentNotices = () => heldForTable(sentNoticesByTable, () => new Map<string, SentNotice>());
+
+/** Forgets the notices remembered sent, for a table put back to an earlier state behind the process's back (a test's restore). */
+export function forgetSentNotices(): void {
+  sentNoticesByTable.clear();
+}
+
+const rememberedSent = (messageId: string): SentNotice | undefined =>
+  config().singleWriterProcess ? sentNotices().get(messageId) : undefined;
+
 /** What a sent notice's claim holds: SES's message id, indexed (GSI3) for SES's later events. */
 function noticeSentUpdate(eventKey: string, sent: { readonly messageId: string; readonly sentAt: string; readonly orderId?: string }) {
   return {
@@ -460,6 +486,10 @@ export async function recordNoticeSent(
   await documentClient.send(
     new UpdateCommand({ TableName: tableName(), Key: keys.notice(stream, eventKey), ...noticeSentUpdate(eventKey, sent) }),
   );
+  if (config().singleWriterProcess) {
+    const notice = { stream, eventKey, ...(sent.orderId === undefined ? {} : { orderId: sent.orderId }) };
+    remember(sentNotices(), sent.messageId, notice, SENT_NOTICES_REMEMBERED);
+  }
 }
 
 /**
@@ -473,6 +503,8 @@ export async function recordNoticeAccepted(
   eventKey: string,
   accepted: { readonly messageId: string; readonly sentAt: string },
 ): Promise<boolean> {
+  const recorded = rememberedSent(accepted.messageId);
+  if (recorded?.stream === stream && recorded.eventKey === eventKey) return false;
   const update = noticeSentUpdate(eventKey, accepted);
   return updateIf(keys.notice(stream, eventKey), {
     ...update,
@@ -480,10 +512,10 @@ export async function recordNoticeAccepted(
   });
 }
 
-/** The notice SES's message id belongs to: its stream, event key and order (none for an alert to staff or a contact). */
-export async function findNoticeByMessageId(
-  messageId: string,
-): Promise<{ stream: string; eventKey: string; orderId?: string } | undefined> {
+/** The notice SES's message id belongs to, or undefined when no claim records the message. */
+export async function findNoticeByMessageId(messageId: string): Promise<SentNotice | undefined> {
+  const recorded = rememberedSent(messageId);
+  if (recorded) return { ...recorded };
   const [item] = await queryIndex(GSI3, messagePartition(messageId), { limit: 1 });
   if (item === undefined) return undefined;
   return {

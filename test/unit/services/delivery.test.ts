@@ -3,12 +3,14 @@
  * recorded on the notice it is about; a permanent bounce or a rejection of an order's current
  * ORDER notice makes the order UNDELIVERED (staff told, the compliance wait completed); an event
  * that overtakes the record of its message is retried, one about a message nobody sent is ignored.
+ * Under `npm start` the process that recorded a message finds its notice again from memory.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { caseIdFrom, orderIdFor, ulidFrom } from '../../../shared/domain/ids';
 import type { OrderRecord } from '../../../shared/domain/model';
 import { tokenPurpose } from '../../../shared/domain/waits';
 import { sesClient } from '../../../shared/notices/index';
+import { resetConfigForTests } from '../../../shared/runtime/config';
 import { logger } from '../../../shared/runtime/logger';
 import { TransientError } from '../../../shared/runtime/transient';
 import { notifyOperator, notifyStaff } from '../../../shared/services/acts';
@@ -263,5 +265,40 @@ describe('recordDeliveryEvent: events about other messages', () => {
     expect(await actionsOf(CASE_ID)).toEqual(actions);
     expect(world.mails).toHaveLength(mails);
     expect((await order()).complianceStatus).toBe('ISSUED');
+  });
+});
+
+describe("recordDeliveryEvent in the process that sent the notice, the table's only writer (npm start)", () => {
+  beforeEach(() => {
+    process.env.SINGLE_WRITER_PROCESS = 'true';
+    resetConfigForTests();
+  });
+  afterEach(() => {
+    delete process.env.SINGLE_WRITER_PROCESS;
+    resetConfigForTests();
+  });
+
+  it('finds a notice it recorded sent without a query, and writes nothing for its Send event', async () => {
+    // Given a reminder sent by this process, its message recorded on the claim
+    const stream = casePartition(CASE_ID);
+    const key = `reminder:${ORDER_ID}:2026-11-24T18:00:00.000Z`;
+    await claimNotice(stream, key, now(), { orderId: ORDER_ID });
+    await recordNoticeSent(stream, key, { messageId: 'message-reminder', sentAt: now(), orderId: ORDER_ID });
+    const claim = await storedItem(keys.notice(stream, key));
+
+    // When SES's Send event about it arrives, and its delivery event looks the notice up
+    world.faults.reset();
+    await recordDeliveryEvent(event({ type: 'SEND', messageId: 'message-reminder', notice: { stream, eventKey: key } }));
+    const found = await findNoticeByMessageId('message-reminder');
+
+    // Then neither touched the table, the claim is as recorded, and the notice found is the claim's
+    expect(world.faults.log).toEqual([]);
+    expect(await storedItem(keys.notice(stream, key))).toEqual(claim);
+    expect(found).toEqual({ stream, eventKey: key, orderId: ORDER_ID });
+    // And once the process forgot it (the table put back behind its back), the index finds the same notice
+    await world.restore(await world.snapshot());
+    world.faults.reset();
+    expect(await findNoticeByMessageId('message-reminder')).toEqual(found);
+    expect(world.faults.log).toEqual(['DynamoDB QueryCommand']);
   });
 });
