@@ -92,6 +92,7 @@ import {
   WEBHARD_ORDER_ID,
 } from '../support/records';
 import { useWorld, type World } from '../support/world';
+import { asTheTablesOnlyWriter } from '../support/single-writer';
 
 const NOW = '2026-03-03T00:00:00.000Z';
 const SWEEP_AT = '2026-03-03T00:10:00.000Z';
@@ -1230,14 +1231,7 @@ export function describeActsUnderEveryFault(part: number): void {
   // As under `npm start`, whose only writer is its own process: each act starts from the chain head
   // the process committed last (shared/store/journal.ts). The workflow tasks' sweeps run without,
   // as in the cloud, so that each way of reading the head is taken under every fault.
-  beforeAll(() => {
-    process.env.SINGLE_WRITER_PROCESS = 'true';
-    resetConfigForTests();
-  });
-  afterAll(() => {
-    delete process.env.SINGLE_WRITER_PROCESS;
-    resetConfigForTests();
-  });
+  asTheTablesOnlyWriter('all');
   describe(`a person's act under every fault (share ${part} of ${ACT_FILES})`, () => {
     it.each(shareOf(everyAct, part, ACT_FILES))(
       '%s',

@@ -10,7 +10,6 @@ import { caseIdFrom, orderIdFor, ulidFrom } from '../../../shared/domain/ids';
 import type { OrderRecord } from '../../../shared/domain/model';
 import { tokenPurpose } from '../../../shared/domain/waits';
 import { sesClient } from '../../../shared/notices/index';
-import { resetConfigForTests } from '../../../shared/runtime/config';
 import { logger } from '../../../shared/runtime/logger';
 import { TransientError } from '../../../shared/runtime/transient';
 import { notifyOperator, notifyStaff } from '../../../shared/services/acts';
@@ -22,6 +21,7 @@ import { claimNotice, findNoticeByMessageId, getCase, getOrder, recordNoticeSent
 import { actionsOf, expectConsistentStream } from '../../support/given';
 import { STAFF_EMAILS, useWorld } from '../../support/world';
 import { givenIssuedOrder, givenLiveWait, storedItem, unsettledOfCase } from './world-steps';
+import { asTheTablesOnlyWriter } from '../../support/single-writer';
 
 const CASE_ID = caseIdFrom(ulidFrom(Date.parse('2026-11-24T05:00:00.000Z'), new Uint8Array(10).fill(9)));
 const ORDER_ID = orderIdFor(CASE_ID, 'op-webhard');
@@ -269,14 +269,7 @@ describe('recordDeliveryEvent: events about other messages', () => {
 });
 
 describe("recordDeliveryEvent in the process that sent the notice, the table's only writer (npm start)", () => {
-  beforeEach(() => {
-    process.env.SINGLE_WRITER_PROCESS = 'true';
-    resetConfigForTests();
-  });
-  afterEach(() => {
-    delete process.env.SINGLE_WRITER_PROCESS;
-    resetConfigForTests();
-  });
+  asTheTablesOnlyWriter();
 
   it('finds a notice it recorded sent without a query, and writes nothing for its Send event', async () => {
     // Given a reminder sent by this process, its message recorded on the claim

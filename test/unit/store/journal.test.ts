@@ -9,9 +9,9 @@
  * the conditional put on the next seq settles it: both are shown here.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../../shared/domain/audit';
-import { config, resetConfigForTests } from '../../../shared/runtime/config';
+import { config } from '../../../shared/runtime/config';
 import { documentClient } from '../../../shared/store/client';
 import { caseDecider } from '../../../shared/domain/deciders/case';
 import { orderDecider } from '../../../shared/domain/deciders/order';
@@ -25,6 +25,7 @@ import { plant, storedEvents } from '../../support/given';
 import { aCase, anOperator, anOrder, CASE_ID, SOCIAL_ORDER_ID, WEBHARD_ORDER_ID } from '../../support/records';
 import { InjectedFault, useWorld } from '../../support/world';
 import { crashAfterCommit, unsettledOfCase } from '../services/world-steps';
+import { asTheTablesOnlyWriter } from '../../support/single-writer';
 
 const world = useWorld();
 const ORDER = refs.order(WEBHARD_ORDER_ID);
@@ -233,14 +234,7 @@ describe('a writer in another process', () => {
 });
 
 describe('a process that is the table’s only writer (npm start)', () => {
-  beforeEach(() => {
-    process.env.SINGLE_WRITER_PROCESS = 'true';
-    resetConfigForTests();
-  });
-  afterEach(() => {
-    delete process.env.SINGLE_WRITER_PROCESS;
-    resetConfigForTests();
-  });
+  asTheTablesOnlyWriter();
 
   it('starts the next act on a stream from the head it committed: no read of the head, none of a record it wrote', async () => {
     // Given one order of a case enforced by this process, its event unsettled
