@@ -251,11 +251,28 @@ export async function readEvent(stream: string, seq: number): Promise<StoredEven
 }
 
 /**
+ * How many projections of each kind of record this process has ended, landed or not (a write whose
+ * answer was lost may have landed). Where the process is the table's only writer, a listing of
+ * records of a kind read after the count was taken and kept with it is still the table's while the
+ * count stays the same: every record is written by a projection here, and counted once it is done.
+ */
+const projectionsEnded = new Map<RecordKind, number>();
+export const projectionsOf = (kind: RecordKind): number => projectionsEnded.get(kind) ?? 0;
+
+/**
  * Writes the event's outcome where readers look: the chain head on the stream's root item first,
  * then the record's item. Both are conditional on being behind, so this is a no-op when done, and
  * in that order a projected record always has its event under the head.
  */
 export async function project(event: StoredEvent): Promise<void> {
+  try {
+    await writeProjection(event);
+  } finally {
+    projectionsEnded.set(event.target.kind, projectionsOf(event.target.kind) + 1);
+  }
+}
+
+async function writeProjection(event: StoredEvent): Promise<void> {
   const { target } = event;
   const isRoot = sameKey(target.key, target.root);
   if (!isRoot) {

@@ -28,7 +28,7 @@ import {
   REFERRALS_DUE,
   UNDELIVERED_ORDERS,
 } from './indexes';
-import { readRecord, recordsOfWholeStream } from './journal';
+import { projectionsOf, readRecord, recordsOfWholeStream } from './journal';
 import { casePartition, keys, PARTNER_UPDATE_PREFIX, REFERRAL_PREFIX, refs, TOKEN_PREFIX, type ItemKey } from './keys';
 import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
 
@@ -274,8 +274,21 @@ export async function listAppealsOfCase(caseId: string): Promise<AppealRecord[]>
 
 export const getOperator = (operatorId: string) => readRecord<Operator>(refs.operator(operatorId));
 
+/**
+ * The operators as last listed by this process, where it is the table's only writer: a listing
+ * kept with the count of operator projections taken before it was read stays the table's until an
+ * operator record is projected again (`projectionsOf`). Every report filed and every issuance lists them.
+ */
+const operatorListings = new Map<string, { readonly projections: number; readonly operators: readonly Operator[] }>();
+
 export async function listOperators(): Promise<Operator[]> {
-  return recordsOf<Operator>(await queryIndex(GSI1, 'OPERATORS'));
+  if (!config().singleWriterProcess) return recordsOf<Operator>(await queryIndex(GSI1, 'OPERATORS'));
+  const projections = projectionsOf('operator');
+  const listed = operatorListings.get(tableName());
+  if (listed?.projections === projections) return structuredClone([...listed.operators]);
+  const operators = recordsOf<Operator>(await queryIndex(GSI1, 'OPERATORS'));
+  operatorListings.set(tableName(), { projections, operators: structuredClone(operators) });
+  return operators;
 }
 
 // --------------------------------------------------------------------------------------- partners and referrals
@@ -456,9 +469,13 @@ const SENT_NOTICES_REMEMBERED = 1000;
 const sentNoticesByTable = new Map<string, Map<string, SentNotice>>();
 const sentNotices = () => heldForTable(sentNoticesByTable, () => new Map<string, SentNotice>());
 
-/** Forgets the notices remembered sent, for a table put back to an earlier state behind the process's back (a test's restore). */
-export function forgetSentNotices(): void {
+/**
+ * Forgets the notices remembered sent and the operators' listing, for a table put back to an
+ * earlier state behind the process's back (a test's restore).
+ */
+export function forgetRememberedItems(): void {
   sentNoticesByTable.clear();
+  operatorListings.clear();
 }
 
 const rememberedSent = (messageId: string): SentNotice | undefined =>

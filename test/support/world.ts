@@ -30,7 +30,7 @@ import { resetConfigForTests } from '../../shared/runtime/config';
 import { logger } from '../../shared/runtime/logger';
 import { documentClient } from '../../shared/store/client';
 import { forgetKnownStreams } from '../../shared/store/journal';
-import { forgetSentNotices } from '../../shared/store/repository';
+import { forgetRememberedItems } from '../../shared/store/repository';
 import { TABLE_KEYS } from '../../shared/store/table';
 
 export const TEST_STATE_MACHINE_ARN = 'arn:aws:states:ap-northeast-2:000000000000:stateMachine:case-workflow';
@@ -407,7 +407,7 @@ export async function startWorld(): Promise<World> {
     async restore(snapshot, policy) {
       clearRecords(policy);
       forgetKnownStreams();
-      forgetSentNotices();
+      forgetRememberedItems();
       // The table is mended in place rather than made anew: an act changes a few items, and a new
       // table (its indexes, the old one's deletion) and every item written again cost a fault sweep
       // several times what the act itself does, once per faulted run.

@@ -6,6 +6,7 @@ import { refs } from '../../../shared/store/keys';
 import { claimDomain, getOperator } from '../../../shared/store/repository';
 import { expectConsistentStream, plant } from '../../support/given';
 import { anOperator } from '../../support/records';
+import { asTheTablesOnlyWriter } from '../../support/single-writer';
 import { useWorld } from '../../support/world';
 import { chainOfOperator, domainOwner } from './world-steps';
 
@@ -20,7 +21,7 @@ const social: OperatorInput = {
   currency: 'KRW',
 };
 
-useWorld();
+const world = useWorld();
 /** op-webhard registered, holding the claim on its domain. */
 async function givenWebhard(): Promise<void> {
   await plant.operator(anOperator());
@@ -170,6 +171,37 @@ describe('listOperators', () => {
     await givenWebhard();
     await plant.operator(anOperator({ operatorId: 'op-social', domains: ['social.example'] }));
     expect(await listOperators()).toEqual([anOperator({ operatorId: 'op-social', domains: ['social.example'] }), anOperator()]);
+  });
+
+  describe("in the process that is the table's only writer (npm start)", () => {
+    asTheTablesOnlyWriter();
+
+    it('reads them once until an operator changes, and a caller changing its copy changes nothing', async () => {
+      // Given two operators, listed once
+      await givenWebhard();
+      await plant.operator(anOperator({ operatorId: 'op-social', domains: ['social.example'] }));
+      const first = await listOperators();
+      Object.assign(first[0] ?? expect.unreachable('two operators'), { name: 'scribbled' });
+
+      // When they are listed again, then once more after an operator's contact changed, and after a restore
+      world.faults.reset();
+      const again = await listOperators();
+      const readsAgain = [...world.faults.log];
+      await updateOperator('op-webhard', { contactEmails: ['changed@webhard.example'] }, NOW, 'staff-lee');
+      world.faults.reset();
+      const changed = await listOperators();
+      const readsChanged = [...world.faults.log];
+      await world.restore(await world.snapshot());
+      const restored = await listOperators();
+
+      // Then the second listing read nothing and is the table's; the third read the index and has the change
+      expect(readsAgain).toEqual([]);
+      expect(again).toEqual([anOperator({ operatorId: 'op-social', domains: ['social.example'] }), anOperator()]);
+      expect(readsChanged).toEqual(['DynamoDB QueryCommand']);
+      expect(changed.find((operator) => operator.operatorId === 'op-webhard')?.contactEmails).toEqual(['changed@webhard.example']);
+      expect(world.faults.log).toEqual(['DynamoDB QueryCommand']);
+      expect(restored).toEqual(changed);
+    });
   });
 });
 
