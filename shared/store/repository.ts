@@ -120,19 +120,23 @@ export const getCase = (caseId: string) => readRecord<CaseRecord>(refs.case(case
 export async function writeUrls(caseId: string, urls: readonly CaseUrl[]): Promise<void> {
   const byOperator = new Map<string | null, CaseUrl[]>();
   for (const url of urls) byOperator.set(url.operatorId, [...(byOperator.get(url.operatorId) ?? []), url]);
-  const writes: Promise<void>[] = [];
+  const chunks: UrlChunk[] = [];
   for (const [operatorId, group] of byOperator) {
     chunk(group, URLS_PER_CHUNK).forEach((part, index) => {
-      writes.push(putItem({ ...keys.urlChunk(caseId, operatorId, index), urls: part }));
+      chunks.push({ ...keys.urlChunk(caseId, operatorId, index), urls: part });
     });
   }
-  await Promise.all(writes);
+  await putUrlChunks(caseId, chunks);
 }
 
 /** The case's URLs; with an operator id, only that operator's (`null`: the unassigned ones). */
 export async function getCaseUrls(caseId: string, operatorId?: string | null): Promise<CaseUrl[]> {
-  const items = await queryCasePartition(caseId, keys.urlChunkPrefix(operatorId));
-  return items.flatMap((item) => item.urls as CaseUrl[]);
+  const prefix = keys.urlChunkPrefix(operatorId);
+  const known = knownUrlChunks(caseId);
+  const items = known
+    ? [...known.values()].filter((item) => item.sk.startsWith(prefix)).sort((a, b) => (a.sk < b.sk ? -1 : 1))
+    : await queryUrlChunks(caseId, prefix);
+  return items.flatMap((item) => item.urls.map((url) => ({ ...url })));
 }
 
 /** The URLs an order lists: its operator's, or, for an ISP's order, those of every owner it blocks. */
@@ -142,11 +146,79 @@ export async function getOrderUrls(order: Pick<OrderRecord, 'caseId' | 'operator
 }
 
 export async function getUrlChunk(caseId: string, operatorId: string | null, index: number): Promise<CaseUrl[] | undefined> {
-  return (await getItem<{ urls: CaseUrl[] }>(keys.urlChunk(caseId, operatorId, index)))?.urls;
+  const key = keys.urlChunk(caseId, operatorId, index);
+  const known = knownUrlChunks(caseId);
+  const urls = known ? known.get(key.sk)?.urls : (await getItem<UrlChunk>(key))?.urls;
+  return urls?.map((url) => ({ ...url }));
 }
 
 export async function putUrlChunk(caseId: string, operatorId: string | null, index: number, urls: readonly CaseUrl[]): Promise<void> {
-  await putItem({ ...keys.urlChunk(caseId, operatorId, index), urls: [...urls] });
+  await putUrlChunks(caseId, [{ ...keys.urlChunk(caseId, operatorId, index), urls: [...urls] }]);
+}
+
+interface UrlChunk extends ItemKey {
+  readonly urls: readonly CaseUrl[];
+}
+
+/**
+ * Each case's URL chunks as this process last read them whole or wrote them, where it is the
+ * table's only writer (`npm start`): a case's issuance, its notices, its referral and its block-list
+ * syncs read them again and again, and they change only through `putUrlChunks`. A write forgets
+ * them until it lands, then puts back what was known with what it wrote; a failed write, or one
+ * beside another, leaves them unknown; a listing read while a write began or ended is not kept.
+ * The recent cases, and those of at most a chunk's worth of URLs, only.
+ */
+interface CaseUrlMemory {
+  /** The case's chunks by sort key, all of them; absent while unknown. */
+  chunks?: ReadonlyMap<string, UrlChunk>;
+  /** Moved when a write of the case's chunks begins and when it ends. */
+  changes: number;
+}
+
+const URL_CASES_REMEMBERED = 1000;
+const caseUrlMemoriesByTable = new Map<string, Map<string, CaseUrlMemory>>();
+
+function caseUrlMemory(caseId: string): CaseUrlMemory | undefined {
+  if (!config().singleWriterProcess) return undefined;
+  const memories = heldForTable(caseUrlMemoriesByTable, () => new Map<string, CaseUrlMemory>());
+  const memory = memories.get(caseId) ?? { changes: 0 };
+  remember(memories, caseId, memory, URL_CASES_REMEMBERED);
+  return memory;
+}
+
+const knownUrlChunks = (caseId: string) => caseUrlMemory(caseId)?.chunks;
+
+function keptChunks(chunks: Iterable<UrlChunk>): ReadonlyMap<string, UrlChunk> | undefined {
+  const kept = new Map([...chunks].map((item) => [item.sk, { pk: item.pk, sk: item.sk, urls: item.urls.map((url) => ({ ...url })) }]));
+  const urlCount = [...kept.values()].reduce((sum, item) => sum + item.urls.length, 0);
+  return urlCount <= URLS_PER_CHUNK ? kept : undefined;
+}
+
+async function queryUrlChunks(caseId: string, prefix: string): Promise<UrlChunk[]> {
+  const memory = caseUrlMemory(caseId);
+  const changes = memory?.changes;
+  const items = (await queryCasePartition(caseId, prefix)) as unknown as UrlChunk[];
+  // Only a listing of every chunk is the case's whole; one that a write began or ended beside may miss it.
+  if (memory !== undefined && prefix === keys.urlChunkPrefix() && memory.changes === changes) memory.chunks = keptChunks(items);
+  return items;
+}
+
+async function putUrlChunks(caseId: string, chunks: readonly UrlChunk[]): Promise<void> {
+  const memory = caseUrlMemory(caseId);
+  const before = memory?.chunks;
+  const changes = memory === undefined ? 0 : ++memory.changes;
+  if (memory !== undefined) memory.chunks = undefined;
+  let landed = false;
+  try {
+    await Promise.all(chunks.map((item) => putItem({ ...item, urls: [...item.urls] })));
+    landed = true;
+  } finally {
+    if (memory !== undefined) {
+      const alone = landed && memory.changes === changes && before !== undefined;
+      memory.chunks = alone ? keptChunks([...before.values(), ...chunks]) : undefined;
+      memory.changes += 1;
+    }
+  }
 }
 
 export async function listCasesByReporter(userId: string): Promise<CaseRecord[]> {
@@ -470,12 +542,13 @@ const sentNoticesByTable = new Map<string, Map<string, SentNotice>>();
 const sentNotices = () => heldForTable(sentNoticesByTable, () => new Map<string, SentNotice>());
 
 /**
- * Forgets the notices remembered sent and the operators' listing, for a table put back to an
+ * Forgets the notices remembered sent, the operators' listing and the cases' URLs, for a table put back to an
  * earlier state behind the process's back (a test's restore).
  */
 export function forgetRememberedItems(): void {
   sentNoticesByTable.clear();
   operatorListings.clear();
+  caseUrlMemoriesByTable.clear();
 }
 
 const rememberedSent = (messageId: string): SentNotice | undefined =>
