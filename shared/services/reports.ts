@@ -20,6 +20,7 @@ import { refs } from '../store/keys';
 import { writeSearchEntries, writeUrlCases } from '../store/search';
 import {
   getCase,
+  expectUrlsOfNewCase,
   getCaseUrls,
   getIdempotencyRecord,
   listCasesByReporter,
@@ -152,8 +153,11 @@ export async function fileReportBy(
       ? { caseId: newCaseId(), createdAt: now, replay: false }
       : await reserveCaseId(filer, idempotencyKey, bodyHash(body), now);
   const { caseId, createdAt } = reserved;
-  // A case id made for this request names a stream nobody has written yet.
-  if (!reserved.replay) expectNewStream(refs.case(caseId).root);
+  // A case id made for this request names a stream nobody has written yet, and no URLs.
+  if (!reserved.replay) {
+    expectNewStream(refs.case(caseId).root);
+    expectUrlsOfNewCase(caseId);
+  }
 
   if (reserved.replay) {
     const existing = await getCase(caseId);

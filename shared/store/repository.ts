@@ -188,6 +188,15 @@ function caseUrlMemory(caseId: string): CaseUrlMemory | undefined {
 
 const knownUrlChunks = (caseId: string) => caseUrlMemory(caseId)?.chunks;
 
+/**
+ * Declares a case id made for the request at hand: it has no URL chunks yet, so those this
+ * process writes for it are all it has, and its first listing reads nothing.
+ */
+export function expectUrlsOfNewCase(caseId: string): void {
+  const memory = caseUrlMemory(caseId);
+  if (memory !== undefined) memory.chunks = new Map();
+}
+
 function keptChunks(chunks: Iterable<UrlChunk>): ReadonlyMap<string, UrlChunk> | undefined {
   const kept = new Map([...chunks].map((item) => [item.sk, { pk: item.pk, sk: item.sk, urls: item.urls.map((url) => ({ ...url })) }]));
   const urlCount = [...kept.values()].reduce((sum, item) => sum + item.urls.length, 0);

@@ -63,6 +63,7 @@ import {
   getIdempotencyRecord,
   getOperator,
   getOrder,
+  forgetRememberedItems,
   getCaseUrls,
   getPartner,
   getReview,
@@ -233,6 +234,11 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
         expect((await getCase(caseId))?.status).toBe('PENDING_APPROVAL');
         expect(count(await actionsOf(caseId), 'REPORT_FILED')).toBe(1);
         expect([...world.executions]).toEqual([caseId]);
+        // Its URLs as the process answers them (it knew the new case's from the filing) are the table's
+        const answeredUrls = await getCaseUrls(caseId);
+        forgetRememberedItems();
+        expect(answeredUrls).toEqual(await getCaseUrls(caseId));
+        expect(answeredUrls.map((url) => url.url)).toEqual(['https://webhard.example/v/1']);
         await expectConsistentStream(refs.case(caseId).root);
         // A later report of the same URL is warned of it
         expect((await findDuplicates(null, ['https://webhard.example/v/1'], NOW)).map((found) => found.caseId)).toEqual([caseId]);

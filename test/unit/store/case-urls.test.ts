@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CaseUrl } from '../../../shared/domain/model';
-import { forgetRememberedItems, getCaseUrls, getOrderUrls, getUrlChunk, putUrlChunk, writeUrls } from '../../../shared/store/repository';
+import {
+  expectUrlsOfNewCase,
+  forgetRememberedItems,
+  getCaseUrls,
+  getOrderUrls,
+  getUrlChunk,
+  putUrlChunk,
+  writeUrls,
+} from '../../../shared/store/repository';
 import { documentClient } from '../../../shared/store/client';
 import { asTheTablesOnlyWriter } from '../../support/single-writer';
 import { useWorld } from '../../support/world';
@@ -77,6 +85,19 @@ describe("a case's URL chunks, in the process that is the table's only writer (n
     expect(world.faults.log).toEqual([]);
     expect(again.answers).toEqual(await inTheTable());
     expect(ispOrder.map((each) => each.url)).toEqual(['https://unknown.example/c', 'https://social.example/b']);
+  });
+
+  it('of a case id made for the request are known from its filing: none are read', async () => {
+    // Given a case id made for the request, declared new, its URLs written
+    expectUrlsOfNewCase(CASE_ID);
+    await writeUrls(CASE_ID, FILED);
+
+    // When they are read
+    const again = await readAgain();
+
+    // Then nothing was read, and the answers are the table's
+    expect(again.calls).toEqual([]);
+    expect(again.answers).toEqual(await inTheTable());
   });
 
   it('take in a chunk written after they were read, without reading it back', async () => {
@@ -181,7 +202,8 @@ describe("a case's URL chunks, in the process that is the table's only writer (n
 });
 
 describe("a case's URL chunks where other processes write too (Lambda)", () => {
-  it('are read from the table at every call', async () => {
+  it('are read from the table at every call, a new case declared or not', async () => {
+    expectUrlsOfNewCase(CASE_ID);
     await writeUrls(CASE_ID, FILED);
     await getCaseUrls(CASE_ID);
 
