@@ -356,30 +356,34 @@ export async function listAppealsOfCase(caseId: string): Promise<AppealRecord[]>
 export const getOperator = (operatorId: string) => readRecord<Operator>(refs.operator(operatorId));
 
 /**
- * The operators as last listed by this process, where it is the table's only writer: a listing
- * kept with the count of operator projections taken before it was read stays the table's until an
- * operator record is projected again (`projectionsOf`). Every report filed and every issuance lists them.
+ * The records of one kind (operators, partners) as last listed from their index by this process,
+ * where it is the table's only writer: a listing kept with the count of that kind's projections
+ * taken before it was read stays the table's until a record of the kind is projected again
+ * (`projectionsOf`). Every report filed and every issuance lists the operators; every referral
+ * abroad, the partners.
  */
-const operatorListings = new Map<string, { readonly projections: number; readonly operators: readonly Operator[] }>();
+const keptListings = new Map<string, { readonly projections: number; readonly records: readonly unknown[] }>();
 
-export async function listOperators(): Promise<Operator[]> {
-  if (!config().singleWriterProcess) return recordsOf<Operator>(await queryIndex(GSI1, 'OPERATORS'));
-  const projections = projectionsOf('operator');
-  const listed = operatorListings.get(tableName());
-  if (listed?.projections === projections) return structuredClone([...listed.operators]);
-  const operators = recordsOf<Operator>(await queryIndex(GSI1, 'OPERATORS'));
-  operatorListings.set(tableName(), { projections, operators: structuredClone(operators) });
-  return operators;
+async function listedUntilProjected<T>(kind: 'operator' | 'partner', partition: string): Promise<T[]> {
+  const read = async () => recordsOf<T>(await queryIndex(GSI1, partition));
+  if (!config().singleWriterProcess) return read();
+  const projections = projectionsOf(kind);
+  const key = `${tableName()}#${kind}`;
+  const kept = keptListings.get(key);
+  if (kept?.projections === projections) return structuredClone([...kept.records]) as T[];
+  const records = await read();
+  keptListings.set(key, { projections, records: structuredClone(records) });
+  return records;
 }
+
+export const listOperators = (): Promise<Operator[]> => listedUntilProjected<Operator>('operator', 'OPERATORS');
 
 // --------------------------------------------------------------------------------------- partners and referrals
 
 export const getPartner = (partnerId: string) => readRecord<Partner>(refs.partner(partnerId));
 
 /** Every registered partner, by id. */
-export async function listPartners(): Promise<Partner[]> {
-  return recordsOf<Partner>(await queryIndex(GSI1, 'PARTNERS'));
-}
+export const listPartners = (): Promise<Partner[]> => listedUntilProjected<Partner>('partner', 'PARTNERS');
 
 export const getReferral = (referralId: string) => readRecord<ReferralRecord>(refs.referral(referralId));
 
@@ -551,12 +555,12 @@ const sentNoticesByTable = new Map<string, Map<string, SentNotice>>();
 const sentNotices = () => heldForTable(sentNoticesByTable, () => new Map<string, SentNotice>());
 
 /**
- * Forgets the notices remembered sent, the operators' listing and the cases' URLs, for a table put back to an
+ * Forgets the notices remembered sent, the operators' and partners' listings and the cases' URLs, for a table put back to an
  * earlier state behind the process's back (a test's restore).
  */
 export function forgetRememberedItems(): void {
   sentNoticesByTable.clear();
-  operatorListings.clear();
+  keptListings.clear();
   caseUrlMemoriesByTable.clear();
 }
 

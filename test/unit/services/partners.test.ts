@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { createPartner, listPartners, updatePartner } from '../../../shared/services/partners';
+import { asTheTablesOnlyWriter } from '../../support/single-writer';
+import { useWorld } from '../../support/world';
+
+const NOW = '2026-03-02T09:00:00.000Z';
+const world = useWorld();
+
+const taiwan = { partnerId: 'partner-tw', name: 'NCC', countries: ['TW'], contact: 'referrals@ncc.example', language: 'zh-TW' };
+const japan = { partnerId: 'partner-jp', name: 'IHC', countries: ['JP'], contact: 'referrals@ihc.example', language: 'ja' };
+
+describe('listPartners', () => {
+  it('lists the registered partners by id', async () => {
+    await createPartner(taiwan, NOW, 'staff-kim');
+    await createPartner(japan, NOW, 'staff-kim');
+
+    expect((await listPartners()).map((partner) => partner.partnerId)).toEqual(['partner-jp', 'partner-tw']);
+  });
+
+  describe("in the process that is the table's only writer (npm start)", () => {
+    asTheTablesOnlyWriter();
+
+    it('reads them once until a partner changes, and a caller changing its copy changes nothing', async () => {
+      // Given two partners, listed once
+      await createPartner(taiwan, NOW, 'staff-kim');
+      await createPartner(japan, NOW, 'staff-kim');
+      const first = await listPartners();
+      Object.assign(first[0] ?? expect.unreachable('two partners'), { contact: 'scribbled@example.org' });
+
+      // When they are listed again, then once more after a partner's contact changed, and after a restore
+      world.faults.reset();
+      const again = await listPartners();
+      const readsAgain = [...world.faults.log];
+      await updatePartner('partner-tw', { contact: 'new@ncc.example' }, NOW, 'staff-lee');
+      world.faults.reset();
+      const changed = await listPartners();
+      const readsChanged = [...world.faults.log];
+      await world.restore(await world.snapshot());
+      world.faults.reset();
+      const restored = await listPartners();
+
+      // Then the second listing read nothing and is the table's; the third read the index and has the change
+      expect(readsAgain).toEqual([]);
+      expect(again.map((partner) => [partner.partnerId, partner.contact])).toEqual([
+        ['partner-jp', 'referrals@ihc.example'],
+        ['partner-tw', 'referrals@ncc.example'],
+      ]);
+      expect(readsChanged).toEqual(['DynamoDB QueryCommand']);
+      expect(changed.find((partner) => partner.partnerId === 'partner-tw')?.contact).toBe('new@ncc.example');
+      expect(world.faults.log).toEqual(['DynamoDB QueryCommand']);
+      expect(restored).toEqual(changed);
+    });
+  });
+});
