@@ -16,7 +16,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BlocklistChange, PlannedChange, StoredBlocklistEntry } from '../domain/blocklist';
 import { chunk } from '../domain/orders';
-import { config } from '../runtime/config';
+import { config, heldForTable } from '../runtime/config';
 import { TransientError } from '../runtime/transient';
 import { documentClient } from './client';
 import type { ItemKey } from './keys';
@@ -101,15 +101,43 @@ async function apply(change: BlocklistChange): Promise<void> {
   );
 }
 
+/**
+ * The version this process last applied, or found applied with no change after it, where it is the
+ * table's only writer (`npm start`): the next catch-up answers it without reading the head and the
+ * change after it. Unknown while one of the process's commits is on its way or after one that
+ * failed; a catch-up beside a commit that began or ended is not kept.
+ */
+interface AppliedVersion {
+  version?: number;
+  /** Moved when a commit begins and when it ends. */
+  changes: number;
+  /** Commits on their way. */
+  committing: number;
+}
+
+const appliedByTable = new Map<string, AppliedVersion>();
+const appliedVersion = (): AppliedVersion | undefined =>
+  config().singleWriterProcess ? heldForTable(appliedByTable, () => ({ changes: 0, committing: 0 })) : undefined;
+
+/** Forgets the applied version, for a table put back to an earlier state behind the process's back (a test's restore). */
+export function forgetAppliedBlocklistVersion(): void {
+  appliedByTable.clear();
+}
+
 /** Applies every committed change the head is behind; answers the last committed version. */
 export async function catchUpBlocklist(): Promise<number> {
+  const applied = appliedVersion();
+  if (applied?.version !== undefined) return applied.version;
+  const changes = applied?.changes;
   let version = await readAppliedVersion();
   for (;;) {
     const next = await readChange(version + 1);
-    if (next === undefined) return version;
+    if (next === undefined) break;
     await apply(next);
     version = next.version;
   }
+  if (applied !== undefined && applied.changes === changes && applied.committing === 0) applied.version = version;
+  return version;
 }
 
 /**
@@ -118,6 +146,14 @@ export async function catchUpBlocklist(): Promise<number> {
  */
 export async function commitChange(after: number, change: PlannedChange): Promise<boolean> {
   const committed: BlocklistChange = { ...change, version: after + 1 };
+  const applied = appliedVersion();
+  if (applied !== undefined) {
+    applied.version = undefined;
+    applied.changes += 1;
+    applied.committing += 1;
+  }
+  const changes = applied?.changes;
+  let landed = false;
   try {
     await documentClient.send(
       new PutCommand({
@@ -126,11 +162,19 @@ export async function commitChange(after: number, change: PlannedChange): Promis
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+    await apply(committed);
+    landed = true;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
+  } finally {
+    if (applied !== undefined) {
+      // Applied alone, the head is this change's version; otherwise the next catch-up reads it.
+      applied.version = landed && applied.changes === changes ? committed.version : undefined;
+      applied.changes += 1;
+      applied.committing -= 1;
+    }
   }
-  await apply(committed);
   return true;
 }
 

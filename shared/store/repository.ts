@@ -14,6 +14,7 @@ import { awaitsFineDecisionReminder, chunk } from '../domain/orders';
 import type { Policy } from '../domain/policy';
 import { config, heldForTable } from '../runtime/config';
 import { remember } from '../runtime/recent';
+import { forgetAppliedBlocklistVersion } from './blocklist';
 import { documentClient } from './client';
 import {
   ACTIVE_CASES,
@@ -555,13 +556,15 @@ const sentNoticesByTable = new Map<string, Map<string, SentNotice>>();
 const sentNotices = () => heldForTable(sentNoticesByTable, () => new Map<string, SentNotice>());
 
 /**
- * Forgets the notices remembered sent, the operators' and partners' listings and the cases' URLs, for a table put back to an
- * earlier state behind the process's back (a test's restore).
+ * Forgets the notices remembered sent, the operators' and partners' listings, the cases' URLs and
+ * the block list's applied version, for a table put back to an earlier state behind the process's
+ * back (a test's restore).
  */
 export function forgetRememberedItems(): void {
   sentNoticesByTable.clear();
   keptListings.clear();
   caseUrlMemoriesByTable.clear();
+  forgetAppliedBlocklistVersion();
 }
 
 const rememberedSent = (messageId: string): SentNotice | undefined =>

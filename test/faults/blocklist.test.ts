@@ -21,6 +21,7 @@ import { writeUrls } from '../../shared/store/repository';
 import { underEveryFault, type ActUnderFaults } from '../support/faults';
 import { plant } from '../support/given';
 import { aCase, anOperator, anOrder, CASE_ID } from '../support/records';
+import { asTheTablesOnlyWriter } from '../support/single-writer';
 import { useWorld } from '../support/world';
 
 const ISSUED_AT = '2026-03-02T01:00:00.000Z';
@@ -116,7 +117,7 @@ const subjects: [string, ActUnderFaults<unknown>][] = [
   ],
 ];
 
-describe('the block list under every fault', () => {
+const underEveryFaultEach = () =>
   it.each(subjects)(
     '%s',
     async (_name, subject) => {
@@ -124,4 +125,13 @@ describe('the block list under every fault', () => {
     },
     600_000,
   );
+
+describe('the block list under every fault', () => {
+  underEveryFaultEach();
+});
+
+describe("the block list under every fault, synced by the process that is the table's only writer (npm start)", () => {
+  // It remembers the version it applied last, and starts the next sync from it without reading.
+  asTheTablesOnlyWriter('all');
+  underEveryFaultEach();
 });

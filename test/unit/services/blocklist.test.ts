@@ -15,9 +15,12 @@ import { act } from '../../../shared/services/acts';
 import { readBlocklist, readBlocklistChanges, readBlocklistKey } from '../../../shared/services/blocklist';
 import { refs } from '../../../shared/store/keys';
 import { writeUrlCases } from '../../../shared/store/search';
-import { writeUrls } from '../../../shared/store/repository';
+import { catchUpBlocklist, commitChange } from '../../../shared/store/blocklist';
+import { forgetRememberedItems, writeUrls } from '../../../shared/store/repository';
 import { plant } from '../../support/given';
 import { aCase, anOperator, anOrder, anOverseasHost, CASE_ID, OTHER_CASE_ID } from '../../support/records';
+import { besideNext } from '../../support/beside';
+import { asTheTablesOnlyWriter } from '../../support/single-writer';
 import { useWorld } from '../../support/world';
 
 const ISSUED_AT = '2026-03-02T01:00:00.000Z';
@@ -31,7 +34,7 @@ const auditor: Identity = { userId: 'auditor-1', roles: ['auditor'] };
 const ispKt: Identity = { userId: 'isp-kt', roles: ['operator'], operatorId: 'isp-kt' };
 const host: Identity = { userId: 'op-overseas', roles: ['operator'], operatorId: 'op-overseas' };
 
-useWorld();
+const world = useWorld();
 
 const ispOperator = (operatorId: string): Operator =>
   ({
@@ -123,6 +126,76 @@ describe('the block list follows the BLOCK_ACCESS orders', () => {
     await expect(readBlocklistChanges(staff, 2)).rejects.toBeInstanceOf(DomainError);
   });
 });
+
+describe("the block list's version, in the process that is the table's only writer (npm start)", () => {
+  asTheTablesOnlyWriter();
+  const GET = 'DynamoDB GetItemCommand';
+  const change = (caseId: string) => ({
+    at: NOW,
+    caseId,
+    added: [{ url: `https://overseas.example/${caseId}`, host: 'overseas.example', orderId: `O-${caseId}`, since: NOW, caseId }],
+    removed: [],
+  });
+
+  it('is known from the sync that applied it: the next catch-up reads neither head nor change', async () => {
+    // Given a case's orders listed by its sync (version 1)
+    await givenBlockingOrders(CASE_ID);
+
+    // When the list is caught up again, and once more after a restore put the table back behind the process
+    world.faults.reset();
+    const known = await catchUpBlocklist();
+    const readsKnown = [...world.faults.log];
+    await world.restore(await world.snapshot());
+    world.faults.reset();
+    const restored = await catchUpBlocklist();
+
+    // Then the first read nothing; after the restore the head and the next change were read
+    expect([known, readsKnown]).toEqual([1, []]);
+    expect([restored, world.faults.log]).toEqual([1, [GET, GET]]);
+  });
+
+  it('is read again by a catch-up beside a commit on its way, and not kept from one that a commit overtook', async () => {
+    // Given the version known (0, read once)
+    expect(await catchUpBlocklist()).toBe(0);
+
+    // When a catch-up runs while a commit's change is on its way, twice...
+    const beside: { version: number; reads: number }[] = [];
+    const catchUpCounted = async () => {
+      const before = world.faults.calls;
+      beside.push({ version: await catchUpBlocklist(), reads: world.faults.calls - before });
+    };
+    const done = besideNext('PutItemCommand', 'before', async () => {
+      await catchUpCounted();
+      await catchUpCounted();
+    });
+    try {
+      expect(await commitChange(0, change(CASE_ID))).toBe(true);
+    } finally {
+      done();
+    }
+    // ...and a catch-up whose read of the next change is answered (absent) just before a commit lands it
+    const overtaken = besideNext('GetItemCommand', 'after', () => commitChange(1, change(OTHER_CASE_ID)), 'CHANGE#');
+    const forgotten = forgetAndCatchUp();
+    const answered = await forgotten;
+    overtaken();
+
+    // Then the catch-ups beside the first commit each read the table; the overtaken one is not kept
+    expect(beside).toEqual([
+      { version: 0, reads: 2 },
+      { version: 0, reads: 2 },
+    ]);
+    expect(answered).toBe(1);
+    world.faults.reset();
+    expect(await catchUpBlocklist()).toBe(2);
+    expect((await readBlocklist(staff, NOW)).version).toBe(2);
+  });
+});
+
+/** A catch-up from the table (the process forgets what it knew first). */
+async function forgetAndCatchUp(): Promise<number> {
+  forgetRememberedItems();
+  return catchUpBlocklist();
+}
 
 describe('who reads the list', () => {
   it('answers ISPs, staff and auditors, and refuses a host (403)', async () => {

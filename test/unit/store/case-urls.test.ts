@@ -14,7 +14,7 @@ import {
   putUrlChunk,
   writeUrls,
 } from '../../../shared/store/repository';
-import { documentClient } from '../../../shared/store/client';
+import { besideNext } from '../../support/beside';
 import { asTheTablesOnlyWriter } from '../../support/single-writer';
 import { useWorld } from '../../support/world';
 
@@ -26,24 +26,6 @@ const GET = 'DynamoDB GetItemCommand';
 
 const url = (path: string, host: string, operatorId: string | null): CaseUrl => ({ url: `https://${host}/${path}`, host, operatorId });
 const FILED = [url('a', 'webhard.example', 'op-webhard'), url('b', 'social.example', 'op-social'), url('c', 'unknown.example', null)];
-
-/** Runs `probe` once, before this process's next `commandName` is sent or after it was answered. */
-function around(commandName: string, when: 'before' | 'after', probe: () => Promise<unknown>): () => void {
-  const name = 'probeBeside';
-  let probed = false;
-  documentClient.middlewareStack.add(
-    (next, context) => async (args) => {
-      const mine = !probed && context.commandName === commandName;
-      if (mine) probed = true;
-      if (mine && when === 'before') await probe();
-      const answer = await next(args);
-      if (mine && when === 'after') await probe();
-      return answer;
-    },
-    { step: 'initialize', name },
-  );
-  return () => documentClient.middlewareStack.remove(name);
-}
 
 /** The case's URLs as the table holds them, whatever the process remembers. */
 async function inTheTable(): Promise<{ all: CaseUrl[]; webhard: CaseUrl[]; unassigned: CaseUrl[] | undefined }> {
@@ -146,7 +128,7 @@ describe("a case's URL chunks, in the process that is the table's only writer (n
     await writeUrls(CASE_ID, FILED);
 
     // When they are listed beside the unassigned chunk's write
-    const done = around(commandName, when, async () => {
+    const done = besideNext(commandName, when, async () => {
       if (commandName === 'QueryCommand') await putUrlChunk(CASE_ID, null, 0, []);
       else await getCaseUrls(CASE_ID);
     });
