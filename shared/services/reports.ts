@@ -19,8 +19,8 @@ import { expectNewStream, type Executed } from '../store/journal';
 import { refs } from '../store/keys';
 import { writeSearchEntries, writeUrlCases } from '../store/search';
 import {
-  getCase,
   expectUrlsOfNewCase,
+  getCase,
   getCaseUrls,
   getIdempotencyRecord,
   listCasesByReporter,
