@@ -15,11 +15,11 @@ import { caseFacets, facets } from '../domain/search';
 import { config } from '../runtime/config';
 import { newCaseId } from '../runtime/ids';
 import { logger } from '../runtime/logger';
-import { expectNewStream, type Executed } from '../store/journal';
+import type { Executed } from '../store/journal';
 import { refs } from '../store/keys';
 import { writeSearchEntries, writeUrlCases } from '../store/search';
 import {
-  expectUrlsOfNewCase,
+  expectNewCase,
   getCase,
   getCaseUrls,
   getIdempotencyRecord,
@@ -153,11 +153,8 @@ export async function fileReportBy(
       ? { caseId: newCaseId(), createdAt: now, replay: false }
       : await reserveCaseId(filer, idempotencyKey, bodyHash(body), now);
   const { caseId, createdAt } = reserved;
-  // A case id made for this request names a stream nobody has written yet, and no URLs.
-  if (!reserved.replay) {
-    expectNewStream(refs.case(caseId).root);
-    expectUrlsOfNewCase(caseId);
-  }
+  // A case id made for this request names a case nobody has written yet.
+  if (!reserved.replay) expectNewCase(caseId);
 
   if (reserved.replay) {
     const existing = await getCase(caseId);

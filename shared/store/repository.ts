@@ -29,7 +29,7 @@ import {
   REFERRALS_DUE,
   UNDELIVERED_ORDERS,
 } from './indexes';
-import { projectionsOf, readRecord, recordsOfWholeStream } from './journal';
+import { expectNewStream, forgetKnownStreams, projectionsOf, readRecord, recordsOfWholeStream } from './journal';
 import { casePartition, keys, PARTNER_UPDATE_PREFIX, REFERRAL_PREFIX, refs, TOKEN_PREFIX, type ItemKey } from './keys';
 import { GSI1, GSI2, GSI3, type IndexDefinition } from './table';
 
@@ -190,10 +190,12 @@ function caseUrlMemory(caseId: string): CaseUrlMemory | undefined {
 const knownUrlChunks = (caseId: string) => caseUrlMemory(caseId)?.chunks;
 
 /**
- * Declares a case id made for the request at hand: it has no URL chunks yet, so those this
- * process writes for it are all it has, and its first listing reads nothing.
+ * Declares a case id made for the request at hand, for the process that is the table's only
+ * writer: the case has no event, no record and no URL chunk yet, so its first act reads none
+ * (`expectNewStream`), and the chunks this process writes for it are all it has.
  */
-export function expectUrlsOfNewCase(caseId: string): void {
+export function expectNewCase(caseId: string): void {
+  expectNewStream(refs.case(caseId).root);
   const memory = caseUrlMemory(caseId);
   if (memory !== undefined) memory.chunks = new Map();
 }
@@ -556,11 +558,12 @@ const sentNoticesByTable = new Map<string, Map<string, SentNotice>>();
 const sentNotices = () => heldForTable(sentNoticesByTable, () => new Map<string, SentNotice>());
 
 /**
- * Forgets the notices remembered sent, the operators' and partners' listings, the cases' URLs and
- * the block list's applied version, for a table put back to an earlier state behind the process's
- * back (a test's restore).
+ * Forgets all this process remembers of the table (the streams' heads and records, the notices
+ * remembered sent, the operators' and partners' listings, the cases' URLs, the block list's applied
+ * version), for a table put back to an earlier state behind the process's back (a test's restore).
  */
 export function forgetRememberedItems(): void {
+  forgetKnownStreams();
   sentNoticesByTable.clear();
   keptListings.clear();
   caseUrlMemoriesByTable.clear();

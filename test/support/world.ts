@@ -29,7 +29,6 @@ import { handler as deliveryEvents } from '../../functions/events/delivery-event
 import { resetConfigForTests } from '../../shared/runtime/config';
 import { logger } from '../../shared/runtime/logger';
 import { documentClient } from '../../shared/store/client';
-import { forgetKnownStreams } from '../../shared/store/journal';
 import { forgetRememberedItems } from '../../shared/store/repository';
 import { TABLE_KEYS } from '../../shared/store/table';
 
@@ -406,7 +405,6 @@ export async function startWorld(): Promise<World> {
     },
     async restore(snapshot, policy) {
       clearRecords(policy);
-      forgetKnownStreams();
       forgetRememberedItems();
       // The table is mended in place rather than made anew: an act changes a few items, and a new
       // table (its indexes, the old one's deletion) and every item written again cost a fault sweep

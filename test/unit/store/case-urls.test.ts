@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseUrl } from '../../../shared/domain/model';
 import {
-  expectUrlsOfNewCase,
+  expectNewCase,
   forgetRememberedItems,
   getCaseUrls,
   getOrderUrls,
@@ -71,7 +71,7 @@ describe("a case's URL chunks, in the process that is the table's only writer (n
 
   it('of a case id made for the request are known from its filing: none are read', async () => {
     // Given a case id made for the request, declared new, its URLs written
-    expectUrlsOfNewCase(CASE_ID);
+    expectNewCase(CASE_ID);
     await writeUrls(CASE_ID, FILED);
 
     // When they are read
@@ -185,7 +185,7 @@ describe("a case's URL chunks, in the process that is the table's only writer (n
 
 describe("a case's URL chunks where other processes write too (Lambda)", () => {
   it('are read from the table at every call, a new case declared or not', async () => {
-    expectUrlsOfNewCase(CASE_ID);
+    expectNewCase(CASE_ID);
     await writeUrls(CASE_ID, FILED);
     await getCaseUrls(CASE_ID);
 
