@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Partner } from '../../../shared/domain/partners';
 import { createPartner, listPartners, updatePartner } from '../../../shared/services/partners';
 import { asTheTablesOnlyWriter } from '../../support/single-writer';
 import { useWorld } from '../../support/world';
@@ -49,6 +50,29 @@ describe('listPartners', () => {
       expect(changed.find((partner) => partner.partnerId === 'partner-tw')?.contact).toBe('new@ncc.example');
       expect(world.faults.log).toEqual(['DynamoDB QueryCommand']);
       expect(restored).toEqual(changed);
+    });
+
+    it.each([
+      ['before', 'failed before it landed'],
+      ['after', 'landed, its answer lost'],
+    ] as const)('reads them again after a change whose projection %s (%s)', async (when, _how) => {
+      // Given two partners, listed once
+      await createPartner(taiwan, NOW, 'staff-kim');
+      await createPartner(japan, NOW, 'staff-kim');
+      await listPartners();
+
+      // When a contact change fails at its projection (the partner's own item, its first update), then is retried
+      world.faults.arm({ at: 1, service: 'DynamoDB UpdateItemCommand', when, crash: false });
+      await expect(updatePartner('partner-tw', { contact: 'new@ncc.example' }, NOW, 'staff-lee')).rejects.toThrow();
+      world.faults.disarm();
+      const afterFault = await listPartners();
+      await updatePartner('partner-tw', { contact: 'new@ncc.example' }, NOW, 'staff-lee');
+      const afterRetry = await listPartners();
+
+      // Then each listing is the table's: the change once it is projected, never the listing from before it
+      const contact = (partners: readonly Partner[]) => partners.find((partner) => partner.partnerId === 'partner-tw')?.contact;
+      expect(contact(afterFault)).toBe(when === 'after' ? 'new@ncc.example' : 'referrals@ncc.example');
+      expect(contact(afterRetry)).toBe('new@ncc.example');
     });
   });
 });
