@@ -67,27 +67,58 @@ function deadlineMs(order: OrderRecord): number {
 }
 
 /**
- * Splits lateness in two with the execution histories: the compliance wait's timeout firing after
- * the deadline (the timer), and the enforcement handler's write after that (the handler).
+ * Each order's EnforceDeadline task as the execution histories tell it: the compliance wait's
+ * timeout, and when the task that marked the order OVERDUE returned, its act committed and the
+ * operator and staff told (its follow-ups). `overdueAt` is the instant that task began, so it
+ * says when the system decided, and `toldAt` when that decision was on disk and its e-mails out.
  */
-async function whereLatenessComesFrom(sfn: StepFunctions, orders: readonly OrderRecord[]) {
-  const timerMs: number[] = [];
-  const handlerMs: number[] = [];
-  let enforcedOtherwise = 0;
+async function enforcementsOf(sfn: StepFunctions, orders: readonly OrderRecord[]) {
+  const found = new Map<string, { timedOutAt: number | undefined; toldAt: number | undefined }>();
   for (const caseId of new Set(orders.map((order) => order.caseId))) {
-    // The compliance waits run in the case's batch child executions.
+    // The compliance waits and the enforcements run in the case's batch child executions.
     const runs = caseTaskRuns(await sfn.caseHistories(caseId));
     for (const order of orders.filter((o) => o.caseId === caseId)) {
       const wait = runs.find((run) => (run.payload as { purpose?: string })?.purpose === `COMPLIANCE#${order.orderId}`);
-      if (wait?.closedBy !== 'TaskTimedOut' || wait.closedAt === undefined) {
-        enforcedOtherwise += 1;
-        continue;
-      }
-      timerMs.push(wait.closedAt - deadlineMs(order));
-      handlerMs.push(Date.parse(order.overdueAt as string) - wait.closedAt);
+      const enforced = runs.filter(
+        (run) =>
+          run.functionName.endsWith('EnforceDeadline') && (run.payload as { orderId?: string })?.orderId === order.orderId && !run.failed,
+      );
+      found.set(order.orderId, {
+        timedOutAt: wait?.closedBy === 'TaskTimedOut' ? wait.closedAt : undefined,
+        toldAt: enforced.at(-1)?.endedAt,
+      });
     }
   }
-  return { timerFiredAfterDeadlineMs: distribution(timerMs), enforcementAfterTimerMs: distribution(handlerMs), enforcedOtherwise };
+  return found;
+}
+
+/**
+ * Splits lateness in two with the execution histories: the compliance wait's timeout firing after
+ * the deadline (the timer), and the enforcement handler's write after that (the handler); and how
+ * long after the deadline the enforcement was done, its e-mails sent.
+ */
+async function whereLatenessComesFrom(sfn: StepFunctions, orders: readonly OrderRecord[]) {
+  const enforcements = await enforcementsOf(sfn, orders);
+  const timerMs: number[] = [];
+  const handlerMs: number[] = [];
+  const toldMs: number[] = [];
+  let enforcedOtherwise = 0;
+  for (const order of orders) {
+    const { timedOutAt, toldAt } = enforcements.get(order.orderId) ?? {};
+    if (toldAt !== undefined) toldMs.push(toldAt - deadlineMs(order));
+    if (timedOutAt === undefined) {
+      enforcedOtherwise += 1;
+      continue;
+    }
+    timerMs.push(timedOutAt - deadlineMs(order));
+    handlerMs.push(Date.parse(order.overdueAt as string) - timedOutAt);
+  }
+  return {
+    timerFiredAfterDeadlineMs: distribution(timerMs),
+    enforcementAfterTimerMs: distribution(handlerMs),
+    toldAfterDeadlineMs: distribution(toldMs),
+    enforcedOtherwise,
+  };
 }
 
 export const figure: Figure = {
@@ -125,9 +156,20 @@ export const figure: Figure = {
       progress(`down: ready again after ${readyMs} ms`);
       const after = await ordersWhere(table, overdue, `${ORDERS} orders to turn OVERDUE after the restart`, 120_000);
       const fellWhileDown = after.filter((order) => deadlineMs(order) > killedAt);
+      const enforcements = await waitFor(
+        `the ${fellWhileDown.length} enforcements to return`,
+        async () => {
+          const found = await enforcementsOf(new StepFunctions(stack), fellWhileDown);
+          return [...found.values()].every((enforcement) => enforcement.toldAt !== undefined) ? found : undefined;
+        },
+        60_000,
+        1_000,
+      );
+      const ready = restartedAt + readyMs;
       return {
         fromRestartMs: distribution(fellWhileDown.map((order) => Date.parse(order.overdueAt as string) - restartedAt)),
-        fromReadyMs: distribution(fellWhileDown.map((order) => Date.parse(order.overdueAt as string) - restartedAt - readyMs)),
+        fromReadyMs: distribution(fellWhileDown.map((order) => Date.parse(order.overdueAt as string) - ready)),
+        toldFromReadyMs: distribution(fellWhileDown.map((order) => (enforcements.get(order.orderId)?.toldAt ?? Number.NaN) - ready)),
         deadlinesBeforeCrash: after.length - fellWhileDown.length,
         downSeconds: Math.round(downMs / 100) / 10,
         restartToReadyMs: readyMs,
@@ -136,10 +178,10 @@ export const figure: Figure = {
 
     return {
       summary:
-        `running: p50 ${ms(live.lateness.p50)}, p99 ${ms(live.lateness.p99)} after the deadline; ` +
+        `running: p50 ${ms(live.lateness.p50)}, p99 ${ms(live.lateness.p99)} after the deadline, told p99 ${ms(live.toldAfterDeadlineMs.p99)}; ` +
         ('error' in down
           ? `down: FAILED (${down.error})`
-          : `down: p50 ${ms(down.fromRestartMs.p50)}, p99 ${ms(down.fromRestartMs.p99)} after the restart`),
+          : `down: p50 ${ms(down.fromRestartMs.p50)}, p99 ${ms(down.fromRestartMs.p99)} after the restart, told p99 ${ms(down.toldFromReadyMs.p99)} after ready`),
       details: {
         orders: ORDERS,
         liveDeadlineSeconds: LIVE_DEADLINE_SECONDS,
@@ -151,6 +193,7 @@ export const figure: Figure = {
         "Lateness = the order's overdueAt minus its deadlineAt, both written by the system; the bench only reads them.",
         `Down: all ${ORDERS} orders issued, then kill -9 (no clean stop), restart after every deadline has passed; lateness from the moment the restart began (fromRestartMs) and from its "ready" line (fromReadyMs, negative when enforced before ready).`,
         "liveMs.timerFiredAfterDeadlineMs: the compliance wait's TaskTimedOut in the history minus deadlineAt; enforcementAfterTimerMs: overdueAt minus that TaskTimedOut; enforcedOtherwise: orders whose wait did not time out (the sweeper got there first).",
+        'overdueAt is stamped when the EnforceDeadline task begins (when the system decided); told: when that task returned, its event committed and the operator and staff e-mailed (its TaskSucceeded in the history): liveMs.toldAfterDeadlineMs, down.toldFromReadyMs.',
         "Sweeper at its cloud period (60 s): the figure measures the workflow's own timers, not the safety net.",
       ],
     };
