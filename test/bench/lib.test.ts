@@ -13,6 +13,7 @@ import {
 } from './lib/history';
 import { previousFigures, previousLine } from './lib/previous';
 import { priceCase } from './lib/pricing';
+import { cpuMilliseconds } from '../support/processes';
 import { distribution, inPool, percentile } from './lib/stats';
 
 const at = (ms: number): Date => new Date(Date.UTC(2026, 0, 1) + ms);
@@ -333,5 +334,28 @@ describe('the previous run beside each figure', () => {
     expect(previousLine(previous.get('cold-start'))).toBe('previous: FAILED (2026-12-01 10:00 UTC, load 1.2)');
     expect(previousLine(previous.get('open-cases'))).toBe('previous: none');
     expect(previousFigures('not a run').size).toBe(0);
+  });
+});
+
+describe('the CPU time of a process, from /proc', () => {
+  it('is the time Node itself counts for this process, to the tick', () => {
+    // Given some CPU work done by this very process
+    const burnUntil = performance.now() + 150;
+    let spins = 0;
+    while (performance.now() < burnUntil) spins += 1;
+
+    // When its CPU time is read from /proc, between two of Node's own counts
+    const before = process.cpuUsage();
+    const read = cpuMilliseconds(process.pid);
+    const after = process.cpuUsage();
+
+    // Then it lies between them, within the 10 ms ticks /proc counts in (one each for user and system)
+    const ms = (usage: NodeJS.CpuUsage): number => (usage.user + usage.system) / 1000;
+    expect(spins).toBeGreaterThan(0);
+    expect(read).toBeGreaterThanOrEqual(ms(before) - 20);
+    expect(read).toBeLessThanOrEqual(ms(after) + 20);
+    expect(read).toBeGreaterThanOrEqual(150 - 20);
+    // And a process that does not exist has none
+    expect(cpuMilliseconds(2 ** 22 + 1)).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@
  */
 import { CLOUD_SWEEP, ms, QUIET_POLICY, withStack, type Figure, type FigureResult } from './lib/figure';
 import { distribution, inPool } from './lib/stats';
-import { Api, Mailbox, orderId, RUNTIME_RSS_COUNTS, runtimeRss, SEEDED_HOSTS } from './lib/system';
+import { Api, Mailbox, orderId, RUNTIME_RSS_COUNTS, runtimeCpuMs, runtimeRss, SEEDED_HOSTS } from './lib/system';
 
 const WINDOW_SECONDS = 60;
 const IN_FLIGHT = 20;
@@ -37,6 +37,7 @@ export const figure: Figure = {
         );
 
         const rssStart = runtimeRss(stack);
+        const cpuStart = runtimeCpuMs(stack);
         let rssPeak = rssStart ?? 0;
         const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, runtimeRss(stack) ?? 0)), 1000);
         const windowStart = Date.now();
@@ -57,6 +58,7 @@ export const figure: Figure = {
         );
         clearInterval(sampler);
         const rssEnd = runtimeRss(stack);
+        const cpuEnd = runtimeCpuMs(stack);
 
         const inWindow = done.filter((c) => c.doneAt <= windowEnd);
         const perSecond = Math.round((inWindow.length / WINDOW_SECONDS) * 100) / 100;
@@ -69,10 +71,18 @@ export const figure: Figure = {
           );
         });
         const latency = distribution(done.map((c) => c.doneAt - c.startedAt));
+        const cpuMsPerCase =
+          cpuStart === undefined || cpuEnd === undefined || inWindow.length === 0
+            ? undefined
+            : {
+                runtime: Math.round((cpuEnd.runtime - cpuStart.runtime) / inWindow.length),
+                dynamoDb: Math.round((cpuEnd.dynamoDb - cpuStart.dynamoDb) / inWindow.length),
+              };
         return {
           summary:
             `${perSecond} cases/s over ${WINDOW_SECONDS} s (10 s buckets ${Math.min(...buckets)}–${Math.max(...buckets)}); ` +
-            `RSS ${mib(rssStart)} → ${mib(rssEnd)} MiB (runtime and DynamoDB processes)`,
+            `RSS ${mib(rssStart)} → ${mib(rssEnd)} MiB (runtime and DynamoDB processes)` +
+            (cpuMsPerCase === undefined ? '' : `; CPU a case: runtime ${cpuMsPerCase.runtime} ms, DynamoDB ${cpuMsPerCase.dynamoDb} ms`),
           details: {
             windowSeconds: WINDOW_SECONDS,
             inFlight: IN_FLIGHT,
@@ -84,11 +94,13 @@ export const figure: Figure = {
             admissionRefusals: api.admissionRefusals,
             firstFailure: failures[0],
             rssMiB: { start: mib(rssStart), end: mib(rssEnd), peak: mib(rssPeak) },
+            cpuMsPerCase,
           },
           notes: [
             'A case counts when its order notice is in the SES store (seen by a 50 ms tail) before the window closes; each case: POST /reports, two approvals, then the workflow to the notice.',
             `p50 report-to-notice under this load: ${ms(latency.p50)}.`,
             RUNTIME_RSS_COUNTS,
+            'cpuMsPerCase: the CPU time (user and system, from /proc) the runtime and its DynamoDB process used over the window, over the cases done in it; two cores give 2,000 ms a second, so their sum bounds the rate.',
           ],
         };
       } finally {

@@ -1,6 +1,6 @@
 /**
  * The machine's processes as Linux's /proc shows them: who is whose child, and how much resident
- * memory each holds. The local stack is a tree (the runtime, its DynamoDB process and tsx's esbuild
+ * memory and CPU time each holds. The local stack is a tree (the runtime, its DynamoDB process and tsx's esbuild
  * service), so its memory and its leftovers are read over the tree.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -57,6 +57,21 @@ export function residentBytes(pid: number): number | undefined {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** /proc counts CPU time in USER_HZ ticks, 100 a second on Linux whatever the kernel's own rate. */
+const PROC_TICKS_PER_SECOND = 100;
+
+/** CPU time (user and system, milliseconds, to the 10 ms tick) one process has used since it started; undefined once it has ended. */
+export function cpuMilliseconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the parenthesised command name: state is the first field, utime the 12th, stime the 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / PROC_TICKS_PER_SECOND;
   } catch {
     return undefined;
   }

@@ -18,7 +18,7 @@ import { orderIdFor } from '../../../shared/domain/ids';
 import type { CaseRecord, OrderRecord } from '../../../shared/domain/model';
 import { LOCAL_TABLE_NAME } from '../../../shared/store/table';
 import type { LocalStack } from '../../support/local-stack';
-import { descendantsOf, residentBytes } from '../../support/processes';
+import { cpuMilliseconds, descendantsOf, residentBytes } from '../../support/processes';
 import type { CaseHistories } from './history';
 import { sleep } from './stats';
 
@@ -449,6 +449,18 @@ export function runtimeRss(stack: LocalStack): number | undefined {
   if (runtime === undefined) return undefined;
   const sizes = [runtime, ...descendantsOf(runtime).map((entry) => entry.pid)].map((pid) => residentBytes(pid) ?? 0);
   return sizes.length === 0 ? undefined : sizes.reduce((sum, size) => sum + size, 0);
+}
+
+/**
+ * CPU time (milliseconds) the runtime's Node process and the processes below it (its DynamoDB
+ * process) have used so far: the two figures of what a case costs the machine.
+ */
+export function runtimeCpuMs(stack: LocalStack): { runtime: number; dynamoDb: number } | undefined {
+  const runtime = stack.processGroupId();
+  const own = runtime === undefined ? undefined : cpuMilliseconds(runtime);
+  if (runtime === undefined || own === undefined) return undefined;
+  const below = descendantsOf(runtime).map((entry) => cpuMilliseconds(entry.pid) ?? 0);
+  return { runtime: own, dynamoDb: below.reduce((sum, ms) => sum + ms, 0) };
 }
 
 /** URLs for a case: `count` of them spread over the given operators' domains. */
