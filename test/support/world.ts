@@ -117,6 +117,13 @@ export class Faults {
     this.struck = undefined;
   }
 
+  /** Runs `act` from a fresh log, nothing armed, and answers what it returned with the AWS calls it made, in order. */
+  async callsOf<T>(act: () => Promise<T>): Promise<[T, string[]]> {
+    this.reset();
+    const result = await act();
+    return [result, [...this.log]];
+  }
+
   /** Which call this is as the fault counts: the n-th of all, or the k-th to its service (0 for another service). */
   private position(fault: Fault, service: string, n: number): number {
     if (fault.service === undefined) return n;

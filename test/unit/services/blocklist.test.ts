@@ -142,9 +142,7 @@ describe("the block list's version, in the process that is the table's only writ
     await givenBlockingOrders(CASE_ID);
 
     // When the list is caught up again, and once more after a restore put the table back behind the process
-    world.faults.reset();
-    const known = await catchUpBlocklist();
-    const readsKnown = [...world.faults.log];
+    const [known, readsKnown] = await world.faults.callsOf(catchUpBlocklist);
     await world.restore(await world.snapshot());
     world.faults.reset();
     const restored = await catchUpBlocklist();

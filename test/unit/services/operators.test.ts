@@ -184,13 +184,9 @@ describe('listOperators', () => {
       Object.assign(first[0] ?? expect.unreachable('two operators'), { name: 'scribbled' });
 
       // When they are listed again, then once more after an operator's contact changed, and after a restore
-      world.faults.reset();
-      const again = await listOperators();
-      const readsAgain = [...world.faults.log];
+      const [again, readsAgain] = await world.faults.callsOf(listOperators);
       await updateOperator('op-webhard', { contactEmails: ['changed@webhard.example'] }, NOW, 'staff-lee');
-      world.faults.reset();
-      const changed = await listOperators();
-      const readsChanged = [...world.faults.log];
+      const [changed, readsChanged] = await world.faults.callsOf(listOperators);
       await world.restore(await world.snapshot());
       const restored = await listOperators();
 

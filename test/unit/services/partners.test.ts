@@ -29,13 +29,9 @@ describe('listPartners', () => {
       Object.assign(first[0] ?? expect.unreachable('two partners'), { contact: 'scribbled@example.org' });
 
       // When they are listed again, then once more after a partner's contact changed, and after a restore
-      world.faults.reset();
-      const again = await listPartners();
-      const readsAgain = [...world.faults.log];
+      const [again, readsAgain] = await world.faults.callsOf(listPartners);
       await updatePartner('partner-tw', { contact: 'new@ncc.example' }, NOW, 'staff-lee');
-      world.faults.reset();
-      const changed = await listPartners();
-      const readsChanged = [...world.faults.log];
+      const [changed, readsChanged] = await world.faults.callsOf(listPartners);
       await world.restore(await world.snapshot());
       world.faults.reset();
       const restored = await listPartners();

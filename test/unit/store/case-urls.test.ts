@@ -40,11 +40,12 @@ async function inTheTable(): Promise<{ all: CaseUrl[]; webhard: CaseUrl[]; unass
 
 /** The same three reads, and the AWS calls they made. */
 async function readAgain(): Promise<{ answers: Awaited<ReturnType<typeof inTheTable>>; calls: string[] }> {
-  world.faults.reset();
-  const all = await getCaseUrls(CASE_ID);
-  const webhard = await getCaseUrls(CASE_ID, 'op-webhard');
-  const unassigned = await getUrlChunk(CASE_ID, null, 0);
-  return { answers: { all, webhard, unassigned }, calls: [...world.faults.log] };
+  const [answers, calls] = await world.faults.callsOf(async () => ({
+    all: await getCaseUrls(CASE_ID),
+    webhard: await getCaseUrls(CASE_ID, 'op-webhard'),
+    unassigned: await getUrlChunk(CASE_ID, null, 0),
+  }));
+  return { answers, calls };
 }
 
 describe("a case's URL chunks, in the process that is the table's only writer (npm start)", () => {
@@ -53,9 +54,7 @@ describe("a case's URL chunks, in the process that is the table's only writer (n
   it('are read once, then answered from memory as the table holds them, by operator, chunk and order', async () => {
     // Given the case's URLs filed and listed once
     await writeUrls(CASE_ID, FILED);
-    world.faults.reset();
-    await getCaseUrls(CASE_ID);
-    const firstReads = [...world.faults.log];
+    const [, firstReads] = await world.faults.callsOf(() => getCaseUrls(CASE_ID));
 
     // When they are read again, whole, by operator, by chunk and for an ISP's order of two owners
     const again = await readAgain();

@@ -91,9 +91,8 @@ function committedElsewhereBeforeNextPut(item: Record<string, unknown>): () => v
 /** Runs the command through the journal alone (no follow-ups, so its event stays unsettled) and answers the AWS calls it made. */
 async function executeCounting(command: Parameters<typeof orderDecider.decide>[0]) {
   const policy = await policyForRecord(ORDER);
-  world.faults.reset();
-  const executed = await execute(orderDecider, ORDER, command, { now: AFTER_DEADLINE, policy });
-  return { executed, calls: [...world.faults.log] };
+  const [executed, calls] = await world.faults.callsOf(() => execute(orderDecider, ORDER, command, { now: AFTER_DEADLINE, policy }));
+  return { executed, calls };
 }
 
 describe('what execute reads before it decides', () => {
@@ -242,9 +241,7 @@ describe('a process that is the table’s only writer (npm start)', () => {
     await enforce(ORDER);
 
     // When the case's other order is enforced, and then the first order again
-    world.faults.reset();
-    const other = await enforce(OTHER);
-    const otherCalls = [...world.faults.log];
+    const [other, otherCalls] = await world.faults.callsOf(() => enforce(OTHER));
     world.faults.reset();
     const again = await enforce(ORDER);
 
@@ -427,9 +424,7 @@ describe('a process that is the table’s only writer (npm start)', () => {
     await plant.order(anOrder({ operatorId: 'op-social' }));
 
     // When its orders are listed, by this process and then by one that forgot the case
-    world.faults.reset();
-    const remembered = await listOrdersOfCase(CASE_ID);
-    const rememberedCalls = [...world.faults.log];
+    const [remembered, rememberedCalls] = await world.faults.callsOf(() => listOrdersOfCase(CASE_ID));
     await world.restore(await world.snapshot());
     world.faults.reset();
     const stored = await listOrdersOfCase(CASE_ID);
@@ -507,9 +502,7 @@ describe('settling events', () => {
     const before = await Promise.all(events.map(eventItem));
 
     // When both are settled at once, and one of them again alone
-    world.faults.reset();
-    await Promise.all(events.map((event) => settle(event)));
-    const together = [...world.faults.log];
+    const [, together] = await world.faults.callsOf(() => Promise.all(events.map((event) => settle(event))));
     world.faults.reset();
     await settle(events[0] as StoredEvent);
 
