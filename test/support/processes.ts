@@ -14,11 +14,15 @@ export interface ProcessEntry {
   readonly commandLine: string;
 }
 
+/** The fields of /proc/<pid>/stat after the parenthesised command name: state, ppid, pgrp, ... */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 export function processEntry(pid: number): ProcessEntry | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name: state, ppid, pgrp, ...
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = statFields(pid);
     const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
     return { pid, parentPid: Number(fields[1]), state: fields[0] ?? '', commandLine };
   } catch {
@@ -68,9 +72,8 @@ const PROC_TICKS_PER_SECOND = 100;
 /** CPU time (user and system, milliseconds, to the 10 ms tick) one process has used since it started; undefined once it has ended. */
 export function cpuMilliseconds(pid: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // After the parenthesised command name: state is the first field, utime the 12th, stime the 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, the 12th and 13th fields after the command name
+    const fields = statFields(pid);
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / PROC_TICKS_PER_SECOND;
   } catch {
     return undefined;
